@@ -1,0 +1,564 @@
+import seedrandom from 'seedrandom';
+import { CALLER_FAULT_CODES, ReducerError, TickspaceError } from '../protocol/errors';
+import { compileArgsValidator, decodeArgsJson, encodeArgsJson, type ArgsValidator } from './args';
+import type { AnyRow, ChangeOp } from './change-set';
+import { SERVER_IDENTITY, type Identity } from './identity';
+import { TickMetrics } from './metrics';
+import type { Db, ModuleDef, ReadonlyDb, ReducerContext, ReducerDef, ScheduleWhen } from './module';
+import type { Tables } from './schema';
+import { SCHEDULE_TABLE, scheduleTable } from './system-tables';
+import { TableStore, type StoreContext } from './table-store';
+
+/** Where a call came from. */
+export const CALL_ORIGIN = { CLIENT: 0, SCHEDULE: 1, LIFECYCLE: 2 } as const;
+/** One of {@link CALL_ORIGIN}. */
+export type CallOrigin = (typeof CALL_ORIGIN)[keyof typeof CALL_ORIGIN];
+
+/** Names under which lifecycle calls are logged. */
+export const LIFECYCLE = { INIT: '__init', CONNECTED: '__connected', DISCONNECTED: '__disconnected' } as const;
+
+/** The outcome of one reducer call. */
+export type CallResult = { readonly ok: true } | { readonly ok: false; readonly code: string; readonly message: string };
+
+/** One call as run in a tick: enough to log it and to replay it. */
+export interface CallRecord {
+  readonly origin: CallOrigin;
+  readonly reducer: string;
+  readonly sender: Identity;
+  /** Validated arguments in canonical column order. */
+  readonly args: Record<string, unknown>;
+  readonly result: CallResult;
+  /** For scheduled calls: the schedule row id. */
+  readonly scheduleId: number;
+}
+
+/** Everything one tick did: handed to commit hooks (the log) and fan-out hooks (subscriptions). */
+export interface TickRecord {
+  readonly tick: number;
+  /** Logical time in ms. */
+  readonly now: number;
+  readonly calls: readonly CallRecord[];
+  /** Row changes in the order they happened; each names its call by index. */
+  readonly changes: readonly ChangeOp[];
+  /** State hash after the tick (16 hex characters). */
+  readonly stateHash: string;
+  /** Wall-clock time spent running the tick's calls, ms. */
+  readonly durationMs: number;
+}
+
+/** A commit hook: the commit log appends here. A returned promise delays fan-out until it settles. */
+export type CommitHook = (record: TickRecord) => void | Promise<void>;
+/** A fan-out hook: subscriptions deliver here, after every commit hook of the tick has settled. */
+export type FanoutHook = (record: TickRecord) => void;
+
+/** Minimal logger interface. */
+export interface Logger {
+  error(message: string, error?: unknown): void;
+  warn(message: string): void;
+}
+
+/** Options for {@link createEngine}. */
+export interface EngineOptions<M extends ModuleDef> {
+  readonly module: M;
+  /** World seed: feeds every reducer's `ctx.rng`. @default 'tickspace' */
+  readonly seed?: string;
+  /** Tick period. @default 50 (20 Hz) */
+  readonly tickMs?: number;
+  /** Receives server faults (reducer throws that are not ReducerError). @default console */
+  readonly logger?: Logger;
+  /** Queued calls beyond this are refused with RATE_LIMITED rather than growing memory without bound. @default 1_000_000 */
+  readonly maxQueuedCalls?: number;
+}
+
+interface QueuedCall {
+  readonly origin: CallOrigin;
+  readonly reducer: string;
+  readonly fn: (ctx: ReducerContext<any>, args: any) => void;
+  readonly sender: Identity;
+  readonly args: Record<string, unknown>;
+  readonly onResult: ((result: CallResult) => void) | undefined;
+}
+
+interface CompiledReducer {
+  readonly def: ReducerDef;
+  readonly validate: ArgsValidator;
+}
+
+/** Reused for every call: one object, fields reset per call. */
+class Context implements ReducerContext<Tables> {
+  db: Db<Tables>;
+  sender: Identity = SERVER_IDENTITY;
+  tick = 0;
+  now = 0;
+  reducer = '';
+  callIndex = 0;
+  seed: string;
+  #rng: (() => number) | undefined;
+  readonly #engine: Engine<ModuleDef>;
+
+  constructor(engine: Engine<ModuleDef>, db: Db<Tables>, seed: string) {
+    this.#engine = engine;
+    this.db = db;
+    this.seed = seed;
+  }
+
+  reset(sender: Identity, reducer: string, callIndex: number): void {
+    this.sender = sender;
+    this.reducer = reducer;
+    this.callIndex = callIndex;
+    this.#rng = undefined;
+  }
+
+  get rng(): () => number {
+    // Built lazily: most calls never draw a number, and seeding costs more than the call.
+    return (this.#rng ??= seedrandom.alea(`${this.seed}/${this.tick}/${this.callIndex}`));
+  }
+
+  schedule(reducer: string, args: Record<string, unknown>, when: ScheduleWhen): number {
+    return this.#engine.scheduleCall(reducer, args, when);
+  }
+
+  cancelSchedule(id: number): boolean {
+    return this.#engine.tables[SCHEDULE_TABLE]!.delete(id);
+  }
+}
+
+/**
+ * The engine: a module's tables in memory, the reducer call queue and the tick loop.
+ * One tick = queued calls in arrival order, then due scheduled calls, then commit hooks, then
+ * (once every commit hook has settled) fan-out hooks and call results.
+ */
+export class Engine<M extends ModuleDef> {
+  readonly module: M;
+  readonly seed: string;
+  readonly tickMs: number;
+  /** Every table store by name, module tables first, then system tables. */
+  readonly tables: Readonly<Record<string, TableStore>>;
+  /** Table stores by id. */
+  readonly tableList: readonly TableStore[];
+  /** Tick duration and call metrics. */
+  readonly metrics = new TickMetrics();
+  readonly #store: StoreContext = { hash: new Uint32Array(2), tx: null, callIndex: 0 };
+  readonly #reducers = new Map<string, CompiledReducer>();
+  readonly #ctx: Context;
+  readonly #logger: Logger;
+  readonly #maxQueued: number;
+  #queue: QueuedCall[] = [];
+  #tick = 0;
+  #initialized = false;
+  #commitHooks: CommitHook[] = [];
+  #fanoutHooks: FanoutHook[] = [];
+  #pending: Promise<void> = Promise.resolve();
+  #pendingCount = 0;
+  #tickWaiters: ((record: TickRecord) => void)[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #running = false;
+  #nextDueAt = 0;
+  #inTick = false;
+
+  constructor(options: EngineOptions<M>) {
+    this.module = options.module;
+    this.seed = options.seed ?? 'tickspace';
+    this.tickMs = options.tickMs ?? 50;
+    if (!(this.tickMs > 0)) throw new RangeError(`tickMs must be > 0, got ${this.tickMs}`);
+    this.#logger = options.logger ?? console;
+    this.#maxQueued = options.maxQueuedCalls ?? 1_000_000;
+    const defs: [string, import('./schema').TableDef][] = Object.entries(options.module.tables);
+    for (const [name] of defs)
+      if (name.startsWith('__'))
+        throw new TickspaceError('INVALID_SCHEMA', `table name '${name}' is reserved: names starting with '__' belong to the engine`);
+    defs.push([SCHEDULE_TABLE, scheduleTable]);
+    const list = defs.map(([name, def], id) => new TableStore(id, name, def, this.#store));
+    this.tableList = list;
+    this.tables = Object.fromEntries(list.map((s) => [s.name, s]));
+    for (const def of options.module.reducers) {
+      if (this.#reducers.has(def.name) || def.name.startsWith('__'))
+        throw new TickspaceError('INVALID_SCHEMA', `reducer name '${def.name}' is duplicated or reserved`);
+      this.#reducers.set(def.name, { def, validate: compileArgsValidator(def.name, def.args) });
+    }
+    this.#ctx = new Context(this as unknown as Engine<ModuleDef>, this.tables as unknown as Db<Tables>, this.seed);
+  }
+
+  /** The last committed tick (0 before the first). */
+  get tick(): number {
+    return this.#tick;
+  }
+
+  /** Whether the init lifecycle has run. */
+  get initialized(): boolean {
+    return this.#initialized;
+  }
+
+  /** Logical time of the last committed tick, ms. */
+  get now(): number {
+    return this.#tick * this.tickMs;
+  }
+
+  /** The state hash: 16 hex characters, a function of every row in every table. */
+  get stateHash(): string {
+    const h = this.#store.hash;
+    return h[0]!.toString(16).padStart(8, '0') + h[1]!.toString(16).padStart(8, '0');
+  }
+
+  /** Number of calls waiting for the next tick. */
+  get queuedCalls(): number {
+    return this.#queue.length;
+  }
+
+  /** Typed read-only access to the module's tables (writes happen only inside reducers). */
+  get db(): ReadonlyDb<M['tables']> {
+    return this.tables as unknown as ReadonlyDb<M['tables']>;
+  }
+
+  /**
+   * Queues a call exactly as a log recorded it (replay): client calls resolve their reducer by
+   * name, lifecycle calls their hook. Scheduled calls are not queued: they re-run by themselves.
+   * @throws TickspaceError UNKNOWN_REDUCER if the module no longer has the reducer.
+   */
+  enqueueRecorded(call: Pick<CallRecord, 'origin' | 'reducer' | 'sender' | 'args'>, onResult?: (result: CallResult) => void): void {
+    let fn: ((ctx: ReducerContext<any>, args: any) => void) | undefined;
+    if (call.origin === CALL_ORIGIN.LIFECYCLE) {
+      if (call.reducer === LIFECYCLE.INIT) return;
+      fn =
+        call.reducer === LIFECYCLE.CONNECTED
+          ? (this.module.clientConnected ?? noop)
+          : call.reducer === LIFECYCLE.DISCONNECTED
+            ? (this.module.clientDisconnected ?? noop)
+            : undefined;
+    } else fn = this.#reducers.get(call.reducer)?.def.fn;
+    if (fn === undefined)
+      throw new TickspaceError('UNKNOWN_REDUCER', `replay: the module has no reducer '${call.reducer}'`, { details: { reducer: call.reducer } });
+    this.#queue.push({ origin: call.origin, reducer: call.reducer, fn, sender: call.sender, args: call.args, onResult });
+  }
+
+  /** Reducer names clients may call, in declaration order (their wire ids). */
+  reducerNames(): string[] {
+    return this.module.reducers.map((r) => r.name);
+  }
+
+  /** The reducer declaration with this name, if any. */
+  reducer(name: string): ReducerDef | undefined {
+    return this.#reducers.get(name)?.def;
+  }
+
+  /**
+   * Queues a client's reducer call for the next tick. Arguments are validated now: a bad call
+   * throws and nothing is queued.
+   * @throws TickspaceError UNKNOWN_REDUCER, INVALID_ARGUMENT, RATE_LIMITED
+   */
+  enqueue(sender: Identity, reducer: string, args: unknown, onResult?: (result: CallResult) => void): void {
+    const compiled = this.#reducers.get(reducer);
+    if (compiled === undefined || compiled.def.options.internal === true)
+      throw new TickspaceError('UNKNOWN_REDUCER', `no reducer named '${reducer}'`, { details: { reducer } });
+    if (this.#queue.length >= this.#maxQueued)
+      throw new TickspaceError('RATE_LIMITED', `the call queue is full (${this.#maxQueued} calls)`, { details: { reducer } });
+    const validated = compiled.validate(args);
+    this.#queue.push({ origin: 0, reducer, fn: compiled.def.fn, sender, args: validated, onResult });
+  }
+
+  /** Queues a call and resolves with its result once the tick is committed and fanned out. */
+  call(sender: Identity, reducer: string, args: unknown): Promise<CallResult> {
+    return new Promise((resolve, reject) => {
+      try {
+        this.enqueue(sender, reducer, args, resolve);
+      } catch (error) {
+        reject(error);
+      }
+    });
+  }
+
+  /** Queues the client-connected lifecycle call. */
+  connect(identity: Identity, onResult?: (result: CallResult) => void): void {
+    this.#queueLifecycle(LIFECYCLE.CONNECTED, this.module.clientConnected, identity, onResult);
+  }
+
+  /** Queues the client-disconnected lifecycle call. */
+  disconnect(identity: Identity, onResult?: (result: CallResult) => void): void {
+    this.#queueLifecycle(LIFECYCLE.DISCONNECTED, this.module.clientDisconnected, identity, onResult);
+  }
+
+  #queueLifecycle(name: string, fn: ((ctx: ReducerContext<any>) => void) | undefined, sender: Identity, onResult?: (r: CallResult) => void): void {
+    this.#queue.push({ origin: 2, reducer: name, fn: fn ?? noop, sender, args: {}, onResult });
+  }
+
+  /** Registers a commit hook; returns a function that removes it. */
+  onCommit(hook: CommitHook): () => void {
+    this.#commitHooks.push(hook);
+    return () => {
+      this.#commitHooks = this.#commitHooks.filter((h) => h !== hook);
+    };
+  }
+
+  /** Registers a fan-out hook; returns a function that removes it. */
+  onTick(hook: FanoutHook): () => void {
+    this.#fanoutHooks.push(hook);
+    return () => {
+      this.#fanoutHooks = this.#fanoutHooks.filter((h) => h !== hook);
+    };
+  }
+
+  /** Resolves with the next tick's record, after its fan-out. */
+  nextTick(): Promise<TickRecord> {
+    return new Promise((resolve) => this.#tickWaiters.push(resolve));
+  }
+
+  /** Resolves when every tick run so far has been committed and fanned out. */
+  flush(): Promise<void> {
+    return this.#pending;
+  }
+
+  /** Called by the context: inserts a row into the schedule table. */
+  scheduleCall(reducer: string, args: Record<string, unknown>, when: ScheduleWhen): number {
+    const compiled = this.#reducers.get(reducer);
+    if (compiled === undefined) throw new TickspaceError('UNKNOWN_REDUCER', `cannot schedule unknown reducer '${reducer}'`, { details: { reducer } });
+    const validated = compiled.validate(args);
+    const tick = this.#ctx.tick;
+    const atMs = 'atTick' in when ? when.atTick * this.tickMs : 'atMs' in when ? when.atMs : this.#ctx.now + when.inMs;
+    const everyMs = when.everyMs ?? 0;
+    if (!Number.isFinite(atMs)) throw new TickspaceError('INVALID_ARGUMENT', `schedule of '${reducer}': time must be finite`, { details: { reducer } });
+    if (everyMs !== 0 && !(everyMs >= this.tickMs))
+      throw new TickspaceError('INVALID_ARGUMENT', `schedule of '${reducer}': everyMs ${everyMs} is shorter than one tick (${this.tickMs} ms)`, {
+        details: { reducer, everyMs },
+      });
+    const row = this.tables[SCHEDULE_TABLE]!.insert({
+      reducer,
+      args: encodeArgsJson(validated),
+      atMs,
+      everyMs,
+      dueTick: Math.max(Math.ceil(atMs / this.tickMs), tick + 1),
+    });
+    return row.id as number;
+  }
+
+  /**
+   * Runs one tick synchronously and returns its record. Commit hooks run before this returns;
+   * fan-out runs once they settle (at once if none returned a promise and none is pending).
+   */
+  runTick(): TickRecord {
+    if (this.#inTick) throw new Error('runTick called from inside a tick');
+    this.#inTick = true;
+    const started = performance.now();
+    const tick = this.#tick + 1;
+    const ctx = this.#ctx;
+    ctx.tick = tick;
+    ctx.now = tick * this.tickMs;
+    const calls: CallRecord[] = [];
+    const changes: ChangeOp[] = [];
+    const results: [((r: CallResult) => void) | undefined, CallResult][] = [];
+    let failed = 0;
+    try {
+      if (!this.#initialized) {
+        this.#run(LIFECYCLE.INIT, this.module.init ?? noop, SERVER_IDENTITY, {}, 2, 0, calls, changes);
+        this.#initialized = true;
+      }
+      const queue = this.#queue;
+      this.#queue = [];
+      for (let i = 0; i < queue.length; i++) {
+        const q = queue[i]!;
+        const result = this.#run(q.reducer, q.fn, q.sender, q.args, q.origin, 0, calls, changes);
+        if (!result.ok) failed++;
+        if (q.onResult !== undefined) results.push([q.onResult, result]);
+      }
+      failed += this.#runDueSchedules(tick, calls, changes);
+    } finally {
+      this.#inTick = false;
+    }
+    this.#tick = tick;
+    const durationMs = performance.now() - started;
+    const record: TickRecord = { tick, now: ctx.now, calls, changes, stateHash: this.stateHash, durationMs };
+    this.metrics.record(durationMs, calls.length, failed, changes.length, durationMs > this.tickMs);
+    this.#commit(record, results);
+    return record;
+  }
+
+  #runDueSchedules(tick: number, calls: CallRecord[], changes: ChangeOp[]): number {
+    const schedule = this.tables[SCHEDULE_TABLE]!;
+    let failed = 0;
+    for (;;) {
+      const due = schedule.range('dueTick', { lte: tick });
+      if (due.length === 0) return failed;
+      for (const row of due) {
+        const compiled = this.#reducers.get(row.reducer as string);
+        const args = decodeArgsJson(row.args as string);
+        const result = this.#run(
+          row.reducer as string,
+          compiled?.def.fn ?? missingReducer(row.reducer as string),
+          SERVER_IDENTITY,
+          args,
+          1,
+          row.id as number,
+          calls,
+          changes,
+          row,
+        );
+        if (!result.ok) failed++;
+      }
+    }
+  }
+
+  /** Runs one call as a transaction; `scheduleRow` bookkeeping survives a failed call. */
+  #run(
+    reducer: string,
+    fn: (ctx: ReducerContext<any>, args: any) => void,
+    sender: Identity,
+    args: Record<string, unknown>,
+    origin: CallOrigin,
+    scheduleId: number,
+    calls: CallRecord[],
+    changes: ChangeOp[],
+    scheduleRow?: AnyRow,
+  ): CallResult {
+    const store = this.#store;
+    const tx: ChangeOp[] = [];
+    const callIndex = calls.length;
+    store.tx = tx;
+    store.callIndex = callIndex;
+    this.#ctx.reset(sender, reducer, callIndex);
+    if (scheduleRow !== undefined) {
+      const schedule = this.tables[SCHEDULE_TABLE]!;
+      const everyMs = scheduleRow.everyMs as number;
+      if (everyMs > 0) {
+        const atMs = (scheduleRow.atMs as number) + everyMs;
+        schedule.update({ ...scheduleRow, atMs, dueTick: Math.max(Math.ceil(atMs / this.tickMs), this.#ctx.tick + 1) });
+      } else schedule.delete(scheduleRow.id);
+    }
+    const mark = tx.length;
+    let result: CallResult;
+    try {
+      fn(this.#ctx, args);
+      result = OK;
+    } catch (error) {
+      for (let i = tx.length - 1; i >= mark; i--) this.tableList[tx[i]!.tableId]!.undo(tx[i]!);
+      tx.length = mark;
+      result = this.#toResult(reducer, error);
+    } finally {
+      store.tx = null;
+    }
+    for (let i = 0; i < tx.length; i++) changes.push(tx[i]!);
+    calls.push({ origin, reducer, sender, args, result, scheduleId });
+    return result;
+  }
+
+  #toResult(reducer: string, error: unknown): CallResult {
+    if (error instanceof ReducerError) return { ok: false, code: error.code, message: error.message };
+    if (error instanceof TickspaceError && CALLER_FAULT_CODES.has(error.code))
+      return { ok: false, code: error.code, message: error.message };
+    this.#logger.error(`reducer '${reducer}' failed at tick ${this.#ctx.tick}`, error);
+    return { ok: false, code: 'INTERNAL', message: `reducer '${reducer}' failed with a server error` };
+  }
+
+  #commit(record: TickRecord, results: [((r: CallResult) => void) | undefined, CallResult][]): void {
+    const promises: Promise<void>[] = [];
+    for (const hook of this.#commitHooks) {
+      try {
+        const p = hook(record);
+        if (p !== undefined) promises.push(p);
+      } catch (error) {
+        this.#logger.error(`commit hook failed at tick ${record.tick}`, error);
+        throw error;
+      }
+    }
+    const fanout = () => {
+      for (const hook of this.#fanoutHooks) {
+        try {
+          hook(record);
+        } catch (error) {
+          this.#logger.error(`fan-out hook failed at tick ${record.tick}`, error);
+        }
+      }
+      for (const [onResult, result] of results) onResult!(result);
+      const waiters = this.#tickWaiters;
+      this.#tickWaiters = [];
+      for (const w of waiters) w(record);
+    };
+    if (promises.length === 0 && this.#pendingCount === 0) {
+      fanout();
+      return;
+    }
+    this.#pendingCount++;
+    this.#pending = this.#pending
+      .then(() => Promise.all(promises))
+      .then(fanout, (error: unknown) => this.#logger.error(`commit of tick ${record.tick} failed; its results are withheld`, error))
+      .finally(() => {
+        this.#pendingCount--;
+      });
+  }
+
+  /** Starts the fixed-rate tick loop. A late tick runs at once; no tick and no call is skipped. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#nextDueAt = performance.now();
+    const loop = () => {
+      if (!this.#running) return;
+      this.runTick();
+      this.#nextDueAt += this.tickMs;
+      const wait = this.#nextDueAt - performance.now();
+      this.#timer = setTimeout(loop, Math.max(0, wait));
+    };
+    loop();
+  }
+
+  /** Stops the tick loop and resolves once the last tick is committed and fanned out. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#pending;
+  }
+
+  /** Whether the tick loop is running. */
+  get running(): boolean {
+    return this.#running;
+  }
+
+  // ---- restore: used by recovery, time travel and rewind --------------------------------------
+
+  /**
+   * Replaces every table's contents with the given rows (as stored) and sets the tick counter.
+   * Row order is kept, so iteration order after a restore equals the order when the rows were read.
+   */
+  restore(state: { tick: number; tables: Record<string, { rows: readonly AnyRow[]; autoInc: number }> }): void {
+    for (const store of this.tableList) store.rawClear();
+    for (const [name, data] of Object.entries(state.tables)) {
+      const store = this.tables[name];
+      if (store === undefined) throw new TickspaceError('UNKNOWN_TABLE', `restore: unknown table '${name}'`, { details: { table: name } });
+      for (const row of data.rows) store.rawInsert(row);
+      store.autoInc = data.autoInc;
+    }
+    this.#tick = state.tick;
+    this.#initialized = state.tick > 0;
+  }
+
+  /** Re-applies a logged tick's changes without running reducers (recovery, time travel). */
+  applyChanges(tick: number, changes: readonly { tableId: number; kind: number; oldRow: AnyRow | undefined; newRow: AnyRow | undefined }[]): void {
+    for (const op of changes) this.tableList[op.tableId]!.redo(op);
+    this.#tick = tick;
+    this.#initialized = true;
+  }
+
+  /**
+   * Runs `fn` as one server transaction in the next tick (admin operations such as rewind).
+   * Recorded like any call, under `name`.
+   */
+  enqueueSystem(name: string, fn: (ctx: ReducerContext<any>) => void, onResult?: (result: CallResult) => void): void {
+    this.#queue.push({ origin: 2, reducer: name, fn, sender: SERVER_IDENTITY, args: {}, onResult });
+  }
+}
+
+const OK: CallResult = { ok: true };
+const noop = () => {};
+const missingReducer = (name: string) => () => {
+  throw new TickspaceError('UNKNOWN_REDUCER', `scheduled reducer '${name}' no longer exists in the module`);
+};
+
+/**
+ * Creates an engine for a module.
+ * @example
+ * const engine = createEngine({ module: game, seed: 'world-1', tickMs: 50 });
+ * engine.enqueue(alice, 'move', { dx: 1, dy: 0 });
+ * engine.runTick();
+ */
+export function createEngine<M extends ModuleDef>(options: EngineOptions<M>): Engine<M> {
+  return new Engine(options);
+}

@@ -1,0 +1,148 @@
+import type { Identity } from './identity';
+import type { RangeBounds } from './table-store';
+import type { Columns, Insert, KeyOf, Row, RowOf, TableDef, Tables } from './schema';
+
+/** Read access to one table: shared by reducers, time-travel views and the client cache. */
+export interface ReadonlyTable<T extends TableDef> {
+  /** The row with this primary key, or undefined. */
+  find(key: KeyOf<T>): Row<T> | undefined;
+  /** Whether a row with this primary key exists. */
+  has(key: KeyOf<T>): boolean;
+  /** Number of rows. */
+  count(): number;
+  /** All rows (a copy, safe to hold while writing). */
+  iter(): Row<T>[];
+  /** Rows whose index equals `value` (btree indexes also take a prefix tuple). */
+  filter(index: string, value: unknown): Row<T>[];
+  /** Rows within btree index bounds. */
+  range(index: string, bounds: RangeBounds): Row<T>[];
+  /** Rows inside an axis-aligned rectangle (inclusive); needs a spatial index. */
+  withinRect(minX: number, minY: number, maxX: number, maxY: number): Row<T>[];
+  /** Rows within `radius` of a point (inclusive); needs a spatial index. */
+  withinRadius(x: number, y: number, radius: number): Row<T>[];
+}
+
+/** Read and write access to one table inside a reducer. */
+export interface Table<T extends TableDef> extends ReadonlyTable<T> {
+  /** Inserts a row and returns it as stored (auto-increment filled). */
+  insert(row: Insert<T>): Row<T>;
+  /** Replaces the row with the same primary key and returns it as stored. */
+  update(row: Row<T>): Row<T>;
+  /** Deletes the row with this key; returns whether it existed. */
+  delete(key: KeyOf<T>): boolean;
+}
+
+/** Every table of a module, by name. */
+export type Db<T extends Tables> = { readonly [K in keyof T]: Table<T[K]> };
+/** Every table of a module, read-only. */
+export type ReadonlyDb<T extends Tables> = { readonly [K in keyof T]: ReadonlyTable<T[K]> };
+
+/** When a scheduled call runs. `everyMs` repeats it from its scheduled time, without drift. */
+export type ScheduleWhen =
+  | { readonly atTick: number; readonly everyMs?: number }
+  | { readonly atMs: number; readonly everyMs?: number }
+  | { readonly inMs: number; readonly everyMs?: number };
+
+/** What a reducer sees: the tables, the caller, logical time, a seeded PRNG and scheduling. */
+export interface ReducerContext<T extends Tables> {
+  /** The module's tables. */
+  readonly db: Db<T>;
+  /** Who called: a client identity, or the server identity for scheduled and init calls. */
+  readonly sender: Identity;
+  /** The tick this call runs in. */
+  readonly tick: number;
+  /** Logical time of the tick in ms (`tick * tickMs`): never the wall clock. */
+  readonly now: number;
+  /** Seeded from the world seed, the tick and the call's position: replays draw the same numbers. */
+  readonly rng: () => number;
+  /** The running reducer's name. */
+  readonly reducer: string;
+  /**
+   * Schedules a reducer call; returns its schedule id.
+   * @throws TickspaceError UNKNOWN_REDUCER, INVALID_ARGUMENT
+   */
+  schedule(reducer: string, args: Record<string, unknown>, when: ScheduleWhen): number;
+  /** Cancels a scheduled call; returns whether it existed. */
+  cancelSchedule(id: number): boolean;
+}
+
+/** Reducer options. */
+export interface ReducerOptions {
+  /** Only the server may call it (scheduled or from other code): clients get UNKNOWN_REDUCER. @default false */
+  readonly internal?: boolean;
+}
+
+/** A reducer declaration. */
+export interface ReducerDef<N extends string = string, A extends Columns = Columns, T extends Tables = any> {
+  readonly name: N;
+  readonly args: A;
+  readonly fn: (ctx: ReducerContext<T>, args: RowOf<A>) => void;
+  readonly options: ReducerOptions;
+}
+
+/** A lifecycle hook: init, client connected, client disconnected. */
+export type LifecycleFn<T extends Tables> = (ctx: ReducerContext<T>) => void;
+
+/** The tables of a module plus the reducer factory typed against them. */
+export interface Schema<T extends Tables> {
+  readonly tables: T;
+  /**
+   * Declares a reducer.
+   * @example
+   * const move = schema.reducer('move', { dx: t.f32(), dy: t.f32() }, (ctx, { dx, dy }) => { ... });
+   */
+  reducer<const N extends string, A extends Columns>(
+    name: N,
+    args: A,
+    fn: (ctx: ReducerContext<T>, args: RowOf<A>) => void,
+    options?: ReducerOptions,
+  ): ReducerDef<N, A, T>;
+}
+
+/** Declares a module's tables. */
+export function createSchema<T extends Tables>(tables: T): Schema<T> {
+  return {
+    tables,
+    reducer: (name, args, fn, options = {}) => ({ name, args, fn, options }),
+  };
+}
+
+/** A complete module: tables, reducers and lifecycle hooks. */
+export interface ModuleDef<T extends Tables = Tables, R extends readonly ReducerDef[] = readonly ReducerDef[]> {
+  readonly tables: T;
+  readonly reducers: R;
+  readonly init: LifecycleFn<T> | undefined;
+  readonly clientConnected: LifecycleFn<T> | undefined;
+  readonly clientDisconnected: LifecycleFn<T> | undefined;
+}
+
+/**
+ * Assembles a module.
+ * @example
+ * export const game = defineModule(schema, { reducers: [move, chat] as const, init: (ctx) => { ... } });
+ */
+export function defineModule<T extends Tables, const R extends readonly ReducerDef<string, any, T>[]>(
+  schema: Schema<T>,
+  options: {
+    reducers: R;
+    init?: LifecycleFn<T>;
+    clientConnected?: LifecycleFn<T>;
+    clientDisconnected?: LifecycleFn<T>;
+  },
+): ModuleDef<T, R> {
+  return {
+    tables: schema.tables,
+    reducers: options.reducers,
+    init: options.init,
+    clientConnected: options.clientConnected,
+    clientDisconnected: options.clientDisconnected,
+  };
+}
+
+/** The argument type of a module's reducer, by name. */
+export type ReducerArgs<M extends ModuleDef, N extends string> = Extract<M['reducers'][number], { name: N }> extends ReducerDef<
+  N,
+  infer A
+>
+  ? RowOf<A>
+  : never;

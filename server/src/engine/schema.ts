@@ -1,0 +1,194 @@
+import type { Identity } from './identity';
+
+/** Column type names. 64-bit integers are `bigint`; identities are 32-hex-character strings. */
+export const COLUMN_KINDS = [
+  'u8',
+  'u16',
+  'u32',
+  'i8',
+  'i16',
+  'i32',
+  'u64',
+  'i64',
+  'f32',
+  'f64',
+  'bool',
+  'string',
+  'bytes',
+  'identity',
+  'optional',
+] as const;
+
+/** One of {@link COLUMN_KINDS}. */
+export type ColumnKind = (typeof COLUMN_KINDS)[number];
+
+/** Index kinds: `hash` answers equality, `btree` also ranges and prefixes. */
+export type IndexKind = 'hash' | 'btree';
+
+/** Options a column carries besides its type. */
+export interface ColumnFlags {
+  readonly primaryKey: boolean;
+  readonly autoInc: boolean;
+  readonly unique: boolean;
+  readonly index: IndexKind | undefined;
+}
+
+const NO_FLAGS: ColumnFlags = { primaryKey: false, autoInc: false, unique: false, index: undefined };
+
+/**
+ * A column declaration. `T` is the TypeScript value type; `A` marks auto-increment columns,
+ * which an insert may omit.
+ */
+export class Column<T, A extends boolean = false, P extends boolean = false> {
+  declare readonly _type: T;
+  declare readonly _autoInc: A;
+  declare readonly _primaryKey: P;
+  /** The column's type. */
+  readonly kind: ColumnKind;
+  /** Flags set by the builder methods. */
+  readonly flags: ColumnFlags;
+  /** For `optional`: the wrapped column. */
+  readonly inner: Column<unknown, boolean, boolean> | undefined;
+
+  constructor(kind: ColumnKind, flags: ColumnFlags = NO_FLAGS, inner?: Column<unknown, boolean, boolean>) {
+    this.kind = kind;
+    this.flags = flags;
+    this.inner = inner;
+  }
+
+  /** Makes this column the table's primary key. */
+  primaryKey(): Column<T, A, true> {
+    return new Column<T, A, true>(this.kind, { ...this.flags, primaryKey: true }, this.inner);
+  }
+
+  /** Fills the column from a per-table counter when an insert leaves it out or passes 0. Integers only. */
+  autoInc(): Column<T, true, P> {
+    return new Column<T, true, P>(this.kind, { ...this.flags, autoInc: true }, this.inner);
+  }
+
+  /** No two rows may hold the same value. */
+  unique(): Column<T, A, P> {
+    return new Column<T, A, P>(this.kind, { ...this.flags, unique: true }, this.inner);
+  }
+
+  /** Adds a single-column index named after the column. @default 'btree' */
+  index(kind: IndexKind = 'btree'): Column<T, A, P> {
+    return new Column<T, A, P>(this.kind, { ...this.flags, index: kind }, this.inner);
+  }
+}
+
+/** Any column. */
+export type AnyColumn = Column<any, boolean, boolean>;
+
+/** A record of named columns: a table's row shape or a reducer's arguments. */
+export type Columns = Record<string, AnyColumn>;
+
+/**
+ * Column constructors.
+ *
+ * @example
+ * const player = table({ public: true }, { id: t.u32().primaryKey().autoInc(), name: t.string().unique(), x: t.f32() });
+ */
+export const t = {
+  u8: () => new Column<number>('u8'),
+  u16: () => new Column<number>('u16'),
+  u32: () => new Column<number>('u32'),
+  i8: () => new Column<number>('i8'),
+  i16: () => new Column<number>('i16'),
+  i32: () => new Column<number>('i32'),
+  u64: () => new Column<bigint>('u64'),
+  i64: () => new Column<bigint>('i64'),
+  f32: () => new Column<number>('f32'),
+  f64: () => new Column<number>('f64'),
+  bool: () => new Column<boolean>('bool'),
+  string: () => new Column<string>('string'),
+  bytes: () => new Column<Uint8Array>('bytes'),
+  identity: () => new Column<Identity>('identity'),
+  optional: <T>(inner: Column<T, boolean, boolean>) =>
+    new Column<T | undefined>('optional', NO_FLAGS, inner as Column<unknown, boolean, boolean>),
+} as const;
+
+/** The value type of a column. */
+export type ColumnValue<C> = C extends Column<infer T, boolean, boolean> ? T : never;
+
+type AutoIncKeys<C extends Columns> = { [K in keyof C]: C[K] extends Column<any, true, boolean> ? K : never }[keyof C];
+type OptionalKeys<C extends Columns> = {
+  [K in keyof C]: undefined extends ColumnValue<C[K]> ? K : never;
+}[keyof C];
+
+/** A row (or argument object) of the given columns. */
+export type RowOf<C extends Columns> = { [K in keyof C]: ColumnValue<C[K]> };
+
+/** What an insert accepts: auto-increment and optional columns may be left out. */
+export type InsertOf<C extends Columns> = Omit<RowOf<C>, AutoIncKeys<C> | OptionalKeys<C>> & {
+  [K in AutoIncKeys<C> | OptionalKeys<C>]?: ColumnValue<C[K]>;
+};
+
+/** A secondary index over one or more columns. */
+export interface IndexDeclaration<C extends Columns = Columns> {
+  /** Name used in `filter` and `range` calls. */
+  readonly name: string;
+  readonly columns: readonly (keyof C & string)[];
+  /** @default 'btree' */
+  readonly kind?: IndexKind;
+  /** No two rows may share the same combination of values. @default false */
+  readonly unique?: boolean;
+}
+
+/** A spatial grid index over two numeric columns. */
+export interface SpatialDeclaration<C extends Columns = Columns> {
+  readonly x: keyof C & string;
+  readonly y: keyof C & string;
+  /** Side of one grid cell, in the columns' units. */
+  readonly cellSize: number;
+}
+
+/** Table options. */
+export interface TableOptions<C extends Columns> {
+  /** Whether clients may subscribe to the table. @default false */
+  readonly public?: boolean;
+  /** Composite primary key; otherwise the column marked `.primaryKey()`. */
+  readonly primaryKey?: readonly (keyof C & string)[];
+  readonly indexes?: readonly IndexDeclaration<C>[];
+  readonly spatial?: SpatialDeclaration<C>;
+  /**
+   * Row-level visibility for subscriptions: a row is sent to a client only if this returns true.
+   * Must be a pure function of the row and the viewer.
+   */
+  readonly visibility?: (row: RowOf<C>, viewer: Identity) => boolean;
+}
+
+/** A table declaration: columns plus options. */
+export interface TableDef<C extends Columns = any> {
+  readonly columns: C;
+  readonly options: TableOptions<C>;
+}
+
+/**
+ * Declares a table. The key it gets in the module's table record is its name.
+ *
+ * @example
+ * const account = table({ public: false }, { id: t.u32().primaryKey(), balance: t.i64() });
+ */
+export function table<C extends Columns>(options: TableOptions<C>, columns: C): TableDef<C> {
+  return { columns, options };
+}
+
+/** A record of named tables. */
+export type Tables = Record<string, TableDef<any>>;
+
+/** The row type of a table declaration. */
+export type Row<T> = T extends TableDef<infer C> ? RowOf<C> : never;
+/** The insert type of a table declaration. */
+export type Insert<T> = T extends TableDef<infer C> ? InsertOf<C> : never;
+
+/** The key type of a table: the primary key value, or a tuple of values for a composite key. */
+export type KeyOf<T> = T extends TableDef<infer C> ? PrimaryKeyValue<C> : never;
+
+type PkColumnKeys<C extends Columns> = {
+  [K in keyof C]: C[K] extends Column<any, boolean, true> ? K : never;
+}[keyof C];
+/** The primary key value of a row: the key column's value, or a tuple of values for a composite key. */
+export type PrimaryKeyValue<C extends Columns> = [PkColumnKeys<C>] extends [never]
+  ? readonly unknown[]
+  : ColumnValue<C[PkColumnKeys<C>]>;

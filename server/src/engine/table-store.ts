@@ -1,0 +1,551 @@
+import { TickspaceError } from '../protocol/errors';
+import { OP, type AnyRow, type ChangeOp } from './change-set';
+import { hashRow } from './row-hash';
+import type { AnyColumn, IndexKind, TableDef } from './schema';
+import { SortedList, sortedInsert, sortedRemove } from './sorted-list';
+import { SpatialGrid } from './spatial-grid';
+import { checkValue, compareTuples, compareValues, describeValue, mapKey, normalizeValue } from './values';
+
+/** Shared by every table of one engine: the running state hash and the open transaction. */
+export interface StoreContext {
+  /** State hash: two 32-bit lanes, each the sum mod 2^32 of every row's lane hash. */
+  readonly hash: Uint32Array;
+  /** The open transaction's change list, or null outside a reducer call. */
+  tx: ChangeOp[] | null;
+  /** The running call's index within the tick. */
+  callIndex: number;
+}
+
+/** Bounds for a btree range query. Tuples bound composite indexes by prefix. */
+export interface RangeBounds {
+  gt?: unknown;
+  gte?: unknown;
+  lt?: unknown;
+  lte?: unknown;
+}
+
+interface BtreeEntry {
+  readonly k: unknown;
+  readonly p: unknown;
+}
+
+interface SecondaryIndex {
+  readonly name: string;
+  readonly kind: IndexKind;
+  readonly columns: readonly number[];
+  readonly unique: boolean;
+  readonly hash: Map<unknown, unknown[]> | undefined;
+  readonly btree: SortedList<BtreeEntry> | undefined;
+  readonly uniqueMap: Map<unknown, unknown> | undefined;
+}
+
+const compareEntries = (a: BtreeEntry, b: BtreeEntry): number => compareValues(a.k, b.k) || compareValues(a.p, b.p);
+
+function compareBound(entryKey: unknown, bound: unknown): number {
+  if (Array.isArray(bound) && Array.isArray(entryKey))
+    return compareTuples(entryKey.length > bound.length ? entryKey.slice(0, bound.length) : entryKey, bound);
+  return compareValues(entryKey, bound);
+}
+
+const scratch = new Uint32Array(2);
+
+/**
+ * The in-memory store of one table: rows in a dense array (swap-remove) with a key-to-position map,
+ * unique constraints, hash and btree indexes, an optional spatial grid, and the table's share of
+ * the state hash. Every write goes through the open transaction so that it can be undone exactly.
+ */
+export class TableStore {
+  readonly id: number;
+  readonly name: string;
+  readonly def: TableDef;
+  readonly columns: readonly AnyColumn[];
+  readonly columnNames: readonly string[];
+  readonly pkColumns: readonly number[];
+  readonly autoIncColumn: number;
+  readonly spatial: SpatialGrid | undefined;
+  readonly spatialX: string | undefined;
+  readonly spatialY: string | undefined;
+  /** Next auto-increment value. */
+  autoInc = 1;
+  readonly #ctx: StoreContext;
+  readonly #rows: AnyRow[] = [];
+  readonly #pos = new Map<unknown, number>();
+  readonly #indexes = new Map<string, SecondaryIndex>();
+  readonly #indexList: SecondaryIndex[] = [];
+
+  constructor(id: number, name: string, def: TableDef, ctx: StoreContext) {
+    this.id = id;
+    this.name = name;
+    this.def = def;
+    this.#ctx = ctx;
+    const names = Object.keys(def.columns);
+    this.columnNames = names;
+    this.columns = names.map((n) => def.columns[n]!);
+    const invalid = (why: string) => new TickspaceError('INVALID_SCHEMA', `table '${name}': ${why}`, { details: { table: name } });
+    const colIndex = (col: string, what: string) => {
+      const i = names.indexOf(col);
+      if (i < 0) throw invalid(`${what} names unknown column '${col}'`);
+      return i;
+    };
+    const flagged = names.flatMap((n, i) => (this.columns[i]!.flags.primaryKey ? [i] : []));
+    if (def.options.primaryKey !== undefined) {
+      if (flagged.length > 0) throw invalid('declares both a column primary key and options.primaryKey');
+      if (def.options.primaryKey.length === 0) throw invalid('options.primaryKey is empty');
+      this.pkColumns = def.options.primaryKey.map((c) => colIndex(c, 'primaryKey'));
+    } else {
+      if (flagged.length !== 1) throw invalid(`needs exactly one primary key column, found ${flagged.length}`);
+      this.pkColumns = flagged;
+    }
+    const autoInc = names.flatMap((n, i) => (this.columns[i]!.flags.autoInc ? [i] : []));
+    if (autoInc.length > 1) throw invalid('more than one autoInc column');
+    this.autoIncColumn = autoInc[0] ?? -1;
+    if (this.autoIncColumn >= 0) {
+      const kind = this.columns[this.autoIncColumn]!.kind;
+      if (!['u8', 'u16', 'u32', 'i8', 'i16', 'i32'].includes(kind))
+        throw invalid(`autoInc column '${names[this.autoIncColumn]}' must be a 32-bit or smaller integer, not ${kind}`);
+    }
+    for (let i = 0; i < names.length; i++) {
+      const col = this.columns[i]!;
+      if (col.kind === 'optional' && col.inner === undefined) throw invalid(`optional column '${names[i]}' lacks an inner type`);
+      if (col.flags.unique || col.flags.index !== undefined)
+        this.#addIndex(names[i]!, [i], col.flags.index ?? 'hash', col.flags.unique, invalid);
+    }
+    for (const decl of def.options.indexes ?? []) {
+      if (decl.columns.length === 0) throw invalid(`index '${decl.name}' has no columns`);
+      this.#addIndex(decl.name, decl.columns.map((c) => colIndex(c, `index '${decl.name}'`)), decl.kind ?? 'btree', decl.unique ?? false, invalid);
+    }
+    const sp = def.options.spatial;
+    if (sp !== undefined) {
+      for (const c of [sp.x, sp.y]) {
+        const kind = this.columns[colIndex(c, 'spatial')]!.kind;
+        if (['bool', 'string', 'bytes', 'identity', 'optional', 'u64', 'i64'].includes(kind))
+          throw invalid(`spatial column '${c}' must be a 32-bit integer or float, not ${kind}`);
+      }
+      this.spatial = new SpatialGrid(sp.cellSize);
+      this.spatialX = sp.x;
+      this.spatialY = sp.y;
+    }
+  }
+
+  #addIndex(name: string, columns: number[], kind: IndexKind, unique: boolean, invalid: (w: string) => Error): void {
+    if (this.#indexes.has(name)) throw invalid(`duplicate index name '${name}'`);
+    const index: SecondaryIndex = {
+      name,
+      kind,
+      columns,
+      unique,
+      hash: kind === 'hash' ? new Map() : undefined,
+      btree: kind === 'btree' ? new SortedList(compareEntries) : undefined,
+      uniqueMap: unique ? new Map() : undefined,
+    };
+    this.#indexes.set(name, index);
+    this.#indexList.push(index);
+  }
+
+  // ---- keys ---------------------------------------------------------------------------------
+
+  /** The primary key of a row: its key column's value, or a tuple for a composite key. */
+  keyOf(row: AnyRow): unknown {
+    const pk = this.pkColumns;
+    if (pk.length === 1) return row[this.columnNames[pk[0]!]!];
+    return pk.map((i) => row[this.columnNames[i]!]);
+  }
+
+  #indexKey(index: SecondaryIndex, row: AnyRow): unknown {
+    const cols = index.columns;
+    if (cols.length === 1) return row[this.columnNames[cols[0]!]!];
+    return cols.map((i) => row[this.columnNames[i]!]);
+  }
+
+  // ---- reads --------------------------------------------------------------------------------
+
+  /** The row with this primary key, or undefined. */
+  find(key: unknown): AnyRow | undefined {
+    const i = this.#pos.get(mapKey(key));
+    return i === undefined ? undefined : this.#rows[i];
+  }
+
+  /** Whether a row with this primary key exists. */
+  has(key: unknown): boolean {
+    return this.#pos.has(mapKey(key));
+  }
+
+  /** Number of rows. */
+  count(): number {
+    return this.#rows.length;
+  }
+
+  /** A copy of all rows, in storage order (deterministic: a function of the write history). */
+  iter(): AnyRow[] {
+    return this.#rows.slice();
+  }
+
+  /** The live row array. Do not mutate; do not hold across writes. */
+  rowsView(): readonly AnyRow[] {
+    return this.#rows;
+  }
+
+  #index(name: string): SecondaryIndex {
+    const index = this.#indexes.get(name);
+    if (index === undefined)
+      throw new TickspaceError('UNKNOWN_INDEX', `table '${this.name}' has no index '${name}' (indexes: ${[...this.#indexes.keys()].join(', ') || 'none'})`, {
+        details: { table: this.name, index: name },
+      });
+    return index;
+  }
+
+  /** Names of the table's secondary indexes. */
+  indexNames(): string[] {
+    return [...this.#indexes.keys()];
+  }
+
+  /**
+   * Rows whose index columns equal `value` (a tuple for composite indexes; a btree also accepts a
+   * prefix tuple), ordered by index key then primary key.
+   */
+  filter(indexName: string, value: unknown): AnyRow[] {
+    const index = this.#index(indexName);
+    const out: AnyRow[] = [];
+    if (index.hash !== undefined) {
+      const bucket = index.hash.get(mapKey(value));
+      if (bucket !== undefined) for (let i = 0; i < bucket.length; i++) out.push(this.find(bucket[i])!);
+      return out;
+    }
+    const start = (e: BtreeEntry) => compareBound(e.k, value);
+    index.btree!.scan(start, (e) => {
+      if (compareBound(e.k, value) !== 0) return false;
+      out.push(this.find(e.p)!);
+      return true;
+    });
+    return out;
+  }
+
+  /** Rows whose btree index key lies within the bounds, in index order. */
+  range(indexName: string, bounds: RangeBounds): AnyRow[] {
+    const index = this.#index(indexName);
+    if (index.btree === undefined)
+      throw new TickspaceError('INVALID_QUERY', `table '${this.name}' index '${indexName}' is a hash index: range queries need a btree index`, {
+        details: { table: this.name, index: indexName },
+      });
+    const out: AnyRow[] = [];
+    let start: ((e: BtreeEntry) => number) | undefined;
+    if (bounds.gte !== undefined) start = (e) => compareBound(e.k, bounds.gte);
+    else if (bounds.gt !== undefined) start = (e) => (compareBound(e.k, bounds.gt) <= 0 ? -1 : 1);
+    index.btree.scan(start, (e) => {
+      if (bounds.lt !== undefined && compareBound(e.k, bounds.lt) >= 0) return false;
+      if (bounds.lte !== undefined && compareBound(e.k, bounds.lte) > 0) return false;
+      out.push(this.find(e.p)!);
+      return true;
+    });
+    return out;
+  }
+
+  #requireSpatial(): SpatialGrid {
+    if (this.spatial === undefined)
+      throw new TickspaceError('INVALID_QUERY', `table '${this.name}' has no spatial index`, { details: { table: this.name } });
+    return this.spatial;
+  }
+
+  /** Rows with minX <= x <= maxX and minY <= y <= maxY, cell by cell, keys sorted within a cell. */
+  withinRect(minX: number, minY: number, maxX: number, maxY: number): AnyRow[] {
+    const grid = this.#requireSpatial();
+    const xs = this.spatialX!;
+    const ys = this.spatialY!;
+    const out: AnyRow[] = [];
+    grid.visitRect(minX, minY, maxX, maxY, (key) => {
+      const row = this.find(key)!;
+      const x = row[xs] as number;
+      const y = row[ys] as number;
+      if (x >= minX && x <= maxX && y >= minY && y <= maxY) out.push(row);
+    });
+    return out;
+  }
+
+  /** Rows within distance `radius` of (cx, cy), inclusive. */
+  withinRadius(cx: number, cy: number, radius: number): AnyRow[] {
+    const grid = this.#requireSpatial();
+    const xs = this.spatialX!;
+    const ys = this.spatialY!;
+    const r2 = radius * radius;
+    const out: AnyRow[] = [];
+    grid.visitRect(cx - radius, cy - radius, cx + radius, cy + radius, (key) => {
+      const row = this.find(key)!;
+      const dx = (row[xs] as number) - cx;
+      const dy = (row[ys] as number) - cy;
+      if (dx * dx + dy * dy <= r2) out.push(row);
+    });
+    return out;
+  }
+
+  // ---- writes -------------------------------------------------------------------------------
+
+  #requireTx(what: string): ChangeOp[] {
+    const tx = this.#ctx.tx;
+    if (tx === null)
+      throw new TickspaceError('READ_ONLY', `table '${this.name}': ${what} outside a reducer call; tables change only inside reducers`, {
+        details: { table: this.name },
+      });
+    return tx;
+  }
+
+  /** Validates and copies a row into the table's canonical shape (column order, f32 rounding). */
+  #normalize(input: Record<string, unknown>, fillAutoInc: boolean): Record<string, unknown> {
+    if (input === null || typeof input !== 'object')
+      throw new TickspaceError('INVALID_ARGUMENT', `table '${this.name}': a row must be an object, got ${describeValue(input)}`, {
+        details: { table: this.name },
+      });
+    const names = this.columnNames;
+    const cols = this.columns;
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
+      let value = input[name];
+      if (i === this.autoIncColumn && fillAutoInc && (value === undefined || value === 0)) value = this.autoInc;
+      const problem = checkValue(cols[i]!, value);
+      if (problem !== undefined)
+        throw new TickspaceError('INVALID_ARGUMENT', `table '${this.name}' column '${name}': ${problem}`, {
+          details: { table: this.name, column: name, value },
+        });
+      out[name] = normalizeValue(cols[i]!, value);
+    }
+    for (const key in input) {
+      if (!(key in out))
+        throw new TickspaceError('INVALID_ARGUMENT', `table '${this.name}': unknown column '${key}'`, {
+          details: { table: this.name, column: key },
+        });
+    }
+    return out;
+  }
+
+  #checkUnique(row: AnyRow, key: unknown, old: AnyRow | undefined): void {
+    const list = this.#indexList;
+    for (let i = 0; i < list.length; i++) {
+      const index = list[i]!;
+      if (index.uniqueMap === undefined) continue;
+      const value = this.#indexKey(index, row);
+      const holder = index.uniqueMap.get(mapKey(value));
+      if (holder !== undefined && (old === undefined || compareValues(holder, key) !== 0))
+        throw new TickspaceError(
+          'UNIQUE_VIOLATION',
+          `table '${this.name}' ${index.columns.length > 1 ? 'index' : 'column'} '${index.name}': value ${describeValue(value)} already exists (row key ${describeValue(holder)})`,
+          { details: { table: this.name, column: index.name, value, existingKey: holder } },
+        );
+    }
+  }
+
+  /**
+   * Inserts a row. Auto-increment columns left out (or 0) are filled.
+   * @throws TickspaceError DUPLICATE_KEY, UNIQUE_VIOLATION, INVALID_ARGUMENT, READ_ONLY
+   */
+  insert(input: Record<string, unknown>): AnyRow {
+    const tx = this.#requireTx('insert');
+    const row = this.#normalize(input, true);
+    const key = this.keyOf(row);
+    if (this.#pos.has(mapKey(key)))
+      throw new TickspaceError('DUPLICATE_KEY', `table '${this.name}': a row with key ${describeValue(key)} already exists`, {
+        details: { table: this.name, key },
+      });
+    this.#checkUnique(row, key, undefined);
+    const prevAutoInc = this.autoInc;
+    if (this.autoIncColumn >= 0) {
+      const v = row[this.columnNames[this.autoIncColumn]!] as number;
+      if (v >= this.autoInc) this.autoInc = v + 1;
+    }
+    this.rawInsert(row);
+    tx.push({ tableId: this.id, kind: OP.INSERT, oldRow: undefined, newRow: row, callIndex: this.#ctx.callIndex, pos: -1, prevAutoInc });
+    return row;
+  }
+
+  /**
+   * Replaces the row with the same primary key.
+   * @throws TickspaceError NOT_FOUND, UNIQUE_VIOLATION, INVALID_ARGUMENT, READ_ONLY
+   */
+  update(input: Record<string, unknown>): AnyRow {
+    const tx = this.#requireTx('update');
+    const row = this.#normalize(input, false);
+    const key = this.keyOf(row);
+    const old = this.find(key);
+    if (old === undefined)
+      throw new TickspaceError('NOT_FOUND', `table '${this.name}': no row with key ${describeValue(key)} to update`, {
+        details: { table: this.name, key },
+      });
+    this.#checkUnique(row, key, old);
+    this.rawUpdate(old, row);
+    tx.push({ tableId: this.id, kind: OP.UPDATE, oldRow: old, newRow: row, callIndex: this.#ctx.callIndex, pos: -1, prevAutoInc: this.autoInc });
+    return row;
+  }
+
+  /** Deletes the row with this key. Returns whether there was one. @throws TickspaceError READ_ONLY */
+  delete(key: unknown): boolean {
+    const tx = this.#requireTx('delete');
+    const old = this.find(key);
+    if (old === undefined) return false;
+    const pos = this.rawDelete(old);
+    tx.push({ tableId: this.id, kind: OP.DELETE, oldRow: old, newRow: undefined, callIndex: this.#ctx.callIndex, pos, prevAutoInc: this.autoInc });
+    return true;
+  }
+
+  // ---- raw operations: no validation, no transaction (engine internals, undo, recovery) ------
+
+  #hashAdd(row: AnyRow, sign: 1 | -1): void {
+    hashRow(this.id, this.columns, this.columnNames, row as Record<string, unknown>, scratch);
+    const h = this.#ctx.hash;
+    if (sign === 1) {
+      h[0] = (h[0]! + scratch[0]!) >>> 0;
+      h[1] = (h[1]! + scratch[1]!) >>> 0;
+    } else {
+      h[0] = (h[0]! - scratch[0]!) >>> 0;
+      h[1] = (h[1]! - scratch[1]!) >>> 0;
+    }
+  }
+
+  #indexAdd(row: AnyRow, key: unknown): void {
+    const list = this.#indexList;
+    for (let i = 0; i < list.length; i++) {
+      const index = list[i]!;
+      const value = this.#indexKey(index, row);
+      if (index.uniqueMap !== undefined) index.uniqueMap.set(mapKey(value), key);
+      if (index.hash !== undefined) {
+        const mk = mapKey(value);
+        let bucket = index.hash.get(mk);
+        if (bucket === undefined) index.hash.set(mk, (bucket = []));
+        sortedInsert(bucket, key, compareValues);
+      } else index.btree!.add({ k: value, p: key });
+    }
+    if (this.spatial !== undefined) this.spatial.add(key, row[this.spatialX!] as number, row[this.spatialY!] as number);
+  }
+
+  #indexRemove(row: AnyRow, key: unknown): void {
+    const list = this.#indexList;
+    for (let i = 0; i < list.length; i++) {
+      const index = list[i]!;
+      const value = this.#indexKey(index, row);
+      if (index.uniqueMap !== undefined) index.uniqueMap.delete(mapKey(value));
+      if (index.hash !== undefined) {
+        const mk = mapKey(value);
+        const bucket = index.hash.get(mk);
+        if (bucket !== undefined) {
+          sortedRemove(bucket, key, compareValues);
+          if (bucket.length === 0) index.hash.delete(mk);
+        }
+      } else index.btree!.delete({ k: value, p: key });
+    }
+    if (this.spatial !== undefined) this.spatial.remove(key, row[this.spatialX!] as number, row[this.spatialY!] as number);
+  }
+
+  /** Appends a row (already normalized) at the end of the dense array. */
+  rawInsert(row: AnyRow): void {
+    const key = this.keyOf(row);
+    this.#pos.set(mapKey(key), this.#rows.length);
+    this.#rows.push(row);
+    this.#indexAdd(row, key);
+    this.#hashAdd(row, 1);
+  }
+
+  /** Removes a row by swap-remove; returns the position it had. */
+  rawDelete(row: AnyRow): number {
+    const key = this.keyOf(row);
+    const mk = mapKey(key);
+    const pos = this.#pos.get(mk)!;
+    const rows = this.#rows;
+    const last = rows.pop()!;
+    if (pos < rows.length) {
+      rows[pos] = last;
+      this.#pos.set(mapKey(this.keyOf(last)), pos);
+    }
+    this.#pos.delete(mk);
+    this.#indexRemove(row, key);
+    this.#hashAdd(row, -1);
+    return pos;
+  }
+
+  /** Replaces `old` by `row` (same key) in place, touching only the indexes whose key changed. */
+  rawUpdate(old: AnyRow, row: AnyRow): void {
+    const key = this.keyOf(row);
+    const pos = this.#pos.get(mapKey(key))!;
+    this.#rows[pos] = row;
+    const list = this.#indexList;
+    for (let i = 0; i < list.length; i++) {
+      const index = list[i]!;
+      const before = this.#indexKey(index, old);
+      const after = this.#indexKey(index, row);
+      if (compareValues(before, after) === 0) continue;
+      if (index.uniqueMap !== undefined) {
+        index.uniqueMap.delete(mapKey(before));
+        index.uniqueMap.set(mapKey(after), key);
+      }
+      if (index.hash !== undefined) {
+        const mb = mapKey(before);
+        const bucket = index.hash.get(mb);
+        if (bucket !== undefined) {
+          sortedRemove(bucket, key, compareValues);
+          if (bucket.length === 0) index.hash.delete(mb);
+        }
+        const ma = mapKey(after);
+        let nb = index.hash.get(ma);
+        if (nb === undefined) index.hash.set(ma, (nb = []));
+        sortedInsert(nb, key, compareValues);
+      } else {
+        index.btree!.delete({ k: before, p: key });
+        index.btree!.add({ k: after, p: key });
+      }
+    }
+    if (this.spatial !== undefined) {
+      const xs = this.spatialX!;
+      const ys = this.spatialY!;
+      this.spatial.move(key, old[xs] as number, old[ys] as number, row[xs] as number, row[ys] as number);
+    }
+    this.#hashAdd(old, -1);
+    this.#hashAdd(row, 1);
+  }
+
+  /** Undoes a delete exactly: the row returns to its old position and the swapped row to the end. */
+  rawUndoDelete(row: AnyRow, pos: number): void {
+    const rows = this.#rows;
+    const key = this.keyOf(row);
+    if (pos < rows.length) {
+      const moved = rows[pos]!;
+      this.#pos.set(mapKey(this.keyOf(moved)), rows.length);
+      rows.push(moved);
+      rows[pos] = row;
+    } else rows.push(row);
+    this.#pos.set(mapKey(key), pos);
+    this.#indexAdd(row, key);
+    this.#hashAdd(row, 1);
+  }
+
+  /** Undoes one change of the open transaction. */
+  undo(op: ChangeOp): void {
+    if (op.kind === OP.INSERT) {
+      this.rawDelete(op.newRow!);
+      this.autoInc = op.prevAutoInc;
+    } else if (op.kind === OP.UPDATE) this.rawUpdate(op.newRow!, op.oldRow!);
+    else this.rawUndoDelete(op.oldRow!, op.pos);
+  }
+
+  /** Re-applies a logged change (recovery, time travel) without validation or transaction. */
+  redo(op: { kind: number; oldRow: AnyRow | undefined; newRow: AnyRow | undefined }): void {
+    if (op.kind === OP.INSERT) {
+      this.rawInsert(op.newRow!);
+      if (this.autoIncColumn >= 0) {
+        const v = op.newRow![this.columnNames[this.autoIncColumn]!] as number;
+        if (v >= this.autoInc) this.autoInc = v + 1;
+      }
+    } else if (op.kind === OP.UPDATE) this.rawUpdate(this.find(this.keyOf(op.newRow!))!, op.newRow!);
+    else this.rawDelete(this.find(this.keyOf(op.oldRow!))!);
+  }
+
+  /** Removes every row (raw; used when loading a snapshot). */
+  rawClear(): void {
+    for (const row of this.#rows) this.#hashAdd(row, -1);
+    this.#rows.length = 0;
+    this.#pos.clear();
+    for (const index of this.#indexList) {
+      index.hash?.clear();
+      index.btree?.clear();
+      index.uniqueMap?.clear();
+    }
+    this.spatial?.clear();
+    this.autoInc = 1;
+  }
+}

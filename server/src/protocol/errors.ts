@@ -1,0 +1,112 @@
+/**
+ * Error codes shared by the engine, the server and the client SDK.
+ *
+ * Every error Tickspace raises carries one of these stable codes; the README lists them all.
+ */
+export const ERROR_CODES = {
+  /** A value does not match its column or argument type. */
+  INVALID_ARGUMENT: 'INVALID_ARGUMENT',
+  /** A reducer name or id that the module does not declare. */
+  UNKNOWN_REDUCER: 'UNKNOWN_REDUCER',
+  /** A table name or id that the module does not declare. */
+  UNKNOWN_TABLE: 'UNKNOWN_TABLE',
+  /** An index name that the table does not declare. */
+  UNKNOWN_INDEX: 'UNKNOWN_INDEX',
+  /** Insert of a primary key that already exists. */
+  DUPLICATE_KEY: 'DUPLICATE_KEY',
+  /** Insert or update that would repeat a value of a unique column. */
+  UNIQUE_VIOLATION: 'UNIQUE_VIOLATION',
+  /** Update or lookup of a row that does not exist. */
+  NOT_FOUND: 'NOT_FOUND',
+  /** A table write outside a reducer call. */
+  READ_ONLY: 'READ_ONLY',
+  /** A reducer rejected the caller (the reducer supplies its own code; this is the fallback). */
+  REDUCER_REJECTED: 'REDUCER_REJECTED',
+  /** A server fault inside a reducer; details are logged on the server, never sent. */
+  INTERNAL: 'INTERNAL',
+  /** A module declaration is inconsistent (bad schema, duplicate reducer...). */
+  INVALID_SCHEMA: 'INVALID_SCHEMA',
+  /** A binary frame could not be decoded. */
+  MALFORMED_FRAME: 'MALFORMED_FRAME',
+  /** A frame is larger than `maxFrameBytes`. */
+  FRAME_TOO_LARGE: 'FRAME_TOO_LARGE',
+  /** A client exceeded its call rate. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** A client exceeded `maxSubscriptions`. */
+  TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
+  /** A token could not be verified. */
+  INVALID_TOKEN: 'INVALID_TOKEN',
+  /** An admin operation without the admin token. */
+  FORBIDDEN: 'FORBIDDEN',
+  /** A query asks for something the table cannot answer (no spatial index, private table...). */
+  INVALID_QUERY: 'INVALID_QUERY',
+  /** The commit log or a snapshot is corrupt. */
+  CORRUPT_LOG: 'CORRUPT_LOG',
+  /** A data directory is missing or belongs to something else. */
+  BAD_DATA_DIR: 'BAD_DATA_DIR',
+  /** Replay produced different changes or hashes than the log. */
+  REPLAY_DIVERGED: 'REPLAY_DIVERGED',
+  /** A tick that is not in the retained history. */
+  TICK_OUT_OF_RANGE: 'TICK_OUT_OF_RANGE',
+  /** A content file is invalid. */
+  INVALID_CONTENT: 'INVALID_CONTENT',
+  /** The connection is closed or closing. */
+  DISCONNECTED: 'DISCONNECTED',
+  /** A request timed out. */
+  TIMEOUT: 'TIMEOUT',
+} as const;
+
+/** One of the stable error codes in {@link ERROR_CODES}. */
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+/** Options for {@link TickspaceError}. */
+export interface TickspaceErrorOptions {
+  /** Structured context: table, column, key, reducer, tick, byte offset... */
+  details?: Record<string, unknown>;
+  /** The error this one wraps. */
+  cause?: unknown;
+}
+
+/**
+ * The one error type of Tickspace: a stable `code`, a message that says what, where and why,
+ * a `details` object and an optional `cause`.
+ *
+ * @example
+ * throw new TickspaceError('NOT_FOUND', "table 'player': no row with key 7", { details: { table: 'player', key: 7 } });
+ */
+export class TickspaceError extends Error {
+  /** Stable machine-readable code. */
+  readonly code: string;
+  /** Structured context. */
+  readonly details: Record<string, unknown>;
+
+  constructor(code: string, message: string, options: TickspaceErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'TickspaceError';
+    this.code = code;
+    this.details = options.details ?? {};
+  }
+}
+
+/**
+ * A caller fault raised by a reducer: the call rolls back and the caller receives `code` and `message`.
+ * Any other throw inside a reducer is a server fault and reaches the caller only as `INTERNAL`.
+ *
+ * @example
+ * if (stock < 1) throw new ReducerError('OUT_OF_STOCK', 'the chest holds no planks');
+ */
+export class ReducerError extends TickspaceError {
+  constructor(code: string, message: string, options: TickspaceErrorOptions = {}) {
+    super(code, message, options);
+    this.name = 'ReducerError';
+  }
+}
+
+/** Codes of engine errors that are the caller's fault and are forwarded to the caller as they are. */
+export const CALLER_FAULT_CODES: ReadonlySet<string> = new Set<string>([
+  ERROR_CODES.INVALID_ARGUMENT,
+  ERROR_CODES.UNKNOWN_REDUCER,
+  ERROR_CODES.DUPLICATE_KEY,
+  ERROR_CODES.UNIQUE_VIOLATION,
+  ERROR_CODES.NOT_FOUND,
+]);
