@@ -2,7 +2,7 @@
  * The Tickspace engine: schema, tables, indexes, transactional reducers and the tick scheduler.
  * It knows no game, no network and no client.
  */
-export { t, table, COLUMN_KINDS } from './schema';
+export { t, table, COLUMN_KINDS, columnShapes } from './schema';
 export type {
   Column,
   ColumnKind,

@@ -1,26 +1,9 @@
 import type { Identity } from './identity';
 
-/** Column type names. 64-bit integers are `bigint`; identities are 32-hex-character strings. */
-export const COLUMN_KINDS = [
-  'u8',
-  'u16',
-  'u32',
-  'i8',
-  'i16',
-  'i32',
-  'u64',
-  'i64',
-  'f32',
-  'f64',
-  'bool',
-  'string',
-  'bytes',
-  'identity',
-  'optional',
-] as const;
+import { COLUMN_KINDS, type ColumnKind } from '../protocol/column-kinds';
 
-/** One of {@link COLUMN_KINDS}. */
-export type ColumnKind = (typeof COLUMN_KINDS)[number];
+export { COLUMN_KINDS };
+export type { ColumnKind };
 
 /** Index kinds: `hash` answers equality, `btree` also ranges and prefixes. */
 export type IndexKind = 'hash' | 'btree';
@@ -192,3 +175,10 @@ type PkColumnKeys<C extends Columns> = {
 export type PrimaryKeyValue<C extends Columns> = [PkColumnKeys<C>] extends [never]
   ? readonly unknown[]
   : ColumnValue<C[PkColumnKeys<C>]>;
+
+/** The codec shapes of a column record, in declaration order (for the wire codec and the log). */
+export function columnShapes(columns: Columns): import('../protocol/column-kinds').ColumnShape[] {
+  const shape = (name: string, c: AnyColumn): import('../protocol/column-kinds').ColumnShape =>
+    c.kind === 'optional' ? { name, kind: c.kind, inner: shape(name, c.inner!) } : { name, kind: c.kind };
+  return Object.entries(columns).map(([name, c]) => shape(name, c));
+}
