@@ -73,7 +73,7 @@ export interface ReducerOptions {
 }
 
 /** A reducer declaration. */
-export interface ReducerDef<N extends string = string, A extends Columns = Columns, T extends Tables = any> {
+export interface ReducerDef<N extends string = string, A extends Columns = any, T extends Tables = any> {
   readonly name: N;
   readonly args: A;
   readonly fn: (ctx: ReducerContext<T>, args: RowOf<A>) => void;
@@ -108,7 +108,7 @@ export function createSchema<T extends Tables>(tables: T): Schema<T> {
 }
 
 /** A complete module: tables, reducers and lifecycle hooks. */
-export interface ModuleDef<T extends Tables = Tables, R extends readonly ReducerDef[] = readonly ReducerDef[]> {
+export interface ModuleDef<T extends Tables = any, R extends readonly ReducerDef<string, any, any>[] = readonly ReducerDef<string, any, any>[]> {
   readonly tables: T;
   readonly reducers: R;
   readonly init: LifecycleFn<T> | undefined;
