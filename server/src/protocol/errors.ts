@@ -48,6 +48,12 @@ export const ERROR_CODES = {
   REPLAY_DIVERGED: 'REPLAY_DIVERGED',
   /** A tick that is not in the retained history. */
   TICK_OUT_OF_RANGE: 'TICK_OUT_OF_RANGE',
+  /** Writing or syncing the commit log failed (disk full, I/O error): the log stops accepting ticks. */
+  LOG_FAILED: 'LOG_FAILED',
+  /** Another live process owns the data directory (its LOCK file names the pid). */
+  DATA_DIR_LOCKED: 'DATA_DIR_LOCKED',
+  /** The module's tables do not match the schema the data directory was written with. */
+  SCHEMA_MISMATCH: 'SCHEMA_MISMATCH',
   /** A content file is invalid. */
   INVALID_CONTENT: 'INVALID_CONTENT',
   /** The connection is closed or closing. */
