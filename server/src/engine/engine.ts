@@ -409,7 +409,8 @@ export class Engine<M extends ModuleDef> {
     scheduleRow?: AnyRow,
   ): CallResult {
     const store = this.#store;
-    const tx: ChangeOp[] = [];
+    // The call writes straight into the tick's change list; a failure undoes back to `mark`.
+    const tx = changes;
     const callIndex = calls.length;
     store.tx = tx;
     store.callIndex = callIndex;
@@ -424,6 +425,7 @@ export class Engine<M extends ModuleDef> {
     }
     const mark = tx.length;
     let result: CallResult;
+    // Schedule bookkeeping above survives a failed call; only the reducer's own writes roll back.
     try {
       fn(this.#ctx, args);
       result = OK;
@@ -434,7 +436,6 @@ export class Engine<M extends ModuleDef> {
     } finally {
       store.tx = null;
     }
-    for (let i = 0; i < tx.length; i++) changes.push(tx[i]!);
     calls.push({ origin, reducer, sender, args, result, scheduleId });
     return result;
   }

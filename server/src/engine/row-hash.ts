@@ -2,6 +2,7 @@ import type { AnyColumn } from './schema';
 
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
+const SAFE = 2n ** 53n;
 
 function mix(h: number, v: number): number {
   h = Math.imul(h ^ v, 0x5bd1e995);
@@ -14,6 +15,22 @@ function mixString(h: number, s: string): number {
   return h;
 }
 
+function mixFloat(h: number, v: number): number {
+  f64[0] = v;
+  return mix(mix(h, u32[0]!), u32[1]!);
+}
+
+function mixBig(h: number, v: bigint): number {
+  // Within ±2^53 the Number conversion is exact and allocates nothing.
+  return v > -SAFE && v < SAFE ? mixFloat(h, Number(v)) : mixString(h, v.toString(36));
+}
+
+function mixBytes(h: number, b: Uint8Array): number {
+  h = mix(h, b.length);
+  for (let i = 0; i < b.length; i++) h = mix(h, b[i]!);
+  return h;
+}
+
 function mixValue(h: number, column: AnyColumn, value: unknown): number {
   switch (column.kind) {
     case 'string':
@@ -21,21 +38,16 @@ function mixValue(h: number, column: AnyColumn, value: unknown): number {
       return mixString(h, value as string);
     case 'u64':
     case 'i64':
-      return mixString(h, (value as bigint).toString(36));
+      return mixBig(h, value as bigint);
     case 'bool':
       return mix(h, value ? 1 : 2);
-    case 'bytes': {
-      const b = value as Uint8Array;
-      h = mix(h, b.length);
-      for (let i = 0; i < b.length; i++) h = mix(h, b[i]!);
-      return h;
-    }
+    case 'bytes':
+      return mixBytes(h, value as Uint8Array);
     case 'optional':
       return value === undefined ? mix(h, 0x9e3779b9) : mixValue(mix(h, 1), column.inner!, value);
     case 'f32':
     case 'f64':
-      f64[0] = value as number;
-      return mix(mix(h, u32[0]!), u32[1]!);
+      return mixFloat(h, value as number);
     default:
       return mix(h, value as number);
   }
@@ -47,23 +59,67 @@ function finish(h: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+/** Hashes one row into two independent 32-bit lanes written to `out`. */
+export type RowHasher = (row: Readonly<Record<string, unknown>>, out: Uint32Array) => void;
+
+function mixExpr(column: AnyColumn, lane: string, i: number): string {
+  switch (column.kind) {
+    case 'string':
+    case 'identity':
+      return `${lane} = mixString(${lane}, v);`;
+    case 'u64':
+    case 'i64':
+      return `${lane} = mixBig(${lane}, v);`;
+    case 'bool':
+      return `${lane} = mix(${lane}, v ? 1 : 2);`;
+    case 'bytes':
+      return `${lane} = mixBytes(${lane}, v);`;
+    case 'f32':
+    case 'f64':
+      return `${lane} = mixFloat(${lane}, v);`;
+    case 'optional':
+      return `${lane} = mixValue(${lane}, columns[${i}], v);`;
+    default:
+      return `${lane} = mix(${lane}, v);`;
+  }
+}
+
 /**
- * Two independent 32-bit hashes of one row (its table id and every column value in declaration
- * order). The state hash is the lane-wise sum of these over all rows, mod 2^32.
+ * Compiles the hasher of one table once: straight-line code, one mix per column per lane.
+ * The state hash is the lane-wise sum of every row's hash, mod 2^32, so it is independent of
+ * row order and can be maintained incrementally (add on insert, subtract on delete).
  */
-export function hashRow(
-  tableId: number,
-  columns: readonly AnyColumn[],
-  names: readonly string[],
-  row: Record<string, unknown>,
-  out: Uint32Array,
-): void {
-  let a = 0x811c9dc5 ^ tableId;
-  let b = 0x01000193 + tableId * 0x9e3779b1;
+export function compileRowHasher(tableId: number, columns: readonly AnyColumn[], names: readonly string[]): RowHasher {
+  const body: string[] = [`let a = ${(0x811c9dc5 ^ tableId) | 0}; let b = ${(0x01000193 + Math.imul(tableId, 0x9e3779b1)) | 0}; let v;`];
+  for (let i = 0; i < columns.length; i++) {
+    body.push(`v = row[${JSON.stringify(names[i])}];`);
+    body.push(mixExpr(columns[i]!, 'a', i));
+    body.push(`b ^= 0x27d4eb2f; ${mixExpr(columns[i]!, 'b', i)}`);
+  }
+  body.push(`out[0] = finish(a); out[1] = finish(b ^ a);`);
+  const factory = new Function(
+    'mix',
+    'mixString',
+    'mixFloat',
+    'mixBig',
+    'mixBytes',
+    'mixValue',
+    'finish',
+    'columns',
+    `return function hashRow(row, out) {\n${body.join('\n')}\n};`,
+  );
+  return factory(mix, mixString, mixFloat, mixBig, mixBytes, mixValue, finish, columns) as RowHasher;
+}
+
+/** Hashes one row without a compiled hasher (tests, tools). Same result as the compiled one. */
+export function hashRow(tableId: number, columns: readonly AnyColumn[], names: readonly string[], row: Record<string, unknown>, out: Uint32Array): void {
+  let a = (0x811c9dc5 ^ tableId) | 0;
+  let b = (0x01000193 + Math.imul(tableId, 0x9e3779b1)) | 0;
   for (let i = 0; i < columns.length; i++) {
     const value = row[names[i]!];
     a = mixValue(a, columns[i]!, value);
-    b = mixValue(b ^ 0x27d4eb2f, columns[i]!, value);
+    b ^= 0x27d4eb2f;
+    b = mixValue(b, columns[i]!, value);
   }
   out[0] = finish(a);
   out[1] = finish(b ^ a);

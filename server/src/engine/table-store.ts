@@ -1,10 +1,11 @@
 import { TickspaceError } from '../protocol/errors';
 import { OP, type AnyRow, type ChangeOp } from './change-set';
-import { hashRow } from './row-hash';
+import { compileRowHasher, type RowHasher } from './row-hash';
+import { compileRowNormalizer, type RowNormalizer } from './row-normalizer';
 import type { AnyColumn, IndexKind, TableDef } from './schema';
 import { SortedList, sortedInsert, sortedRemove } from './sorted-list';
 import { SpatialGrid } from './spatial-grid';
-import { checkValue, compareTuples, compareValues, describeValue, mapKey, normalizeValue } from './values';
+import { compareTuples, compareValues, describeValue, mapKey } from './values';
 
 /** Shared by every table of one engine: the running state hash and the open transaction. */
 export interface StoreContext {
@@ -72,6 +73,12 @@ export class TableStore {
   readonly #pos = new Map<unknown, number>();
   readonly #indexes = new Map<string, SecondaryIndex>();
   readonly #indexList: SecondaryIndex[] = [];
+  readonly #uniqueList: SecondaryIndex[] = [];
+  readonly #normalizer: RowNormalizer;
+  readonly #hasher: RowHasher;
+  /** Each row's two hash lanes, parallel to `#rows`, so deletes and updates never rehash the old row. */
+  readonly #hashA: number[] = [];
+  readonly #hashB: number[] = [];
 
   constructor(id: number, name: string, def: TableDef, ctx: StoreContext) {
     this.id = id;
@@ -114,6 +121,8 @@ export class TableStore {
       if (decl.columns.length === 0) throw invalid(`index '${decl.name}' has no columns`);
       this.#addIndex(decl.name, decl.columns.map((c) => colIndex(c, `index '${decl.name}'`)), decl.kind ?? 'btree', decl.unique ?? false, invalid);
     }
+    this.#normalizer = compileRowNormalizer(name, names, this.columns, this.autoIncColumn);
+    this.#hasher = compileRowHasher(id, this.columns, names);
     const sp = def.options.spatial;
     if (sp !== undefined) {
       for (const c of [sp.x, sp.y]) {
@@ -140,6 +149,7 @@ export class TableStore {
     };
     this.#indexes.set(name, index);
     this.#indexList.push(index);
+    if (unique) this.#uniqueList.push(index);
   }
 
   // ---- keys ---------------------------------------------------------------------------------
@@ -290,40 +300,15 @@ export class TableStore {
 
   /** Validates and copies a row into the table's canonical shape (column order, f32 rounding). */
   #normalize(input: Record<string, unknown>, fillAutoInc: boolean): Record<string, unknown> {
-    if (input === null || typeof input !== 'object')
-      throw new TickspaceError('INVALID_ARGUMENT', `table '${this.name}': a row must be an object, got ${describeValue(input)}`, {
-        details: { table: this.name },
-      });
-    const names = this.columnNames;
-    const cols = this.columns;
-    const out: Record<string, unknown> = {};
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i]!;
-      let value = input[name];
-      if (i === this.autoIncColumn && fillAutoInc && (value === undefined || value === 0)) value = this.autoInc;
-      const problem = checkValue(cols[i]!, value);
-      if (problem !== undefined)
-        throw new TickspaceError('INVALID_ARGUMENT', `table '${this.name}' column '${name}': ${problem}`, {
-          details: { table: this.name, column: name, value },
-        });
-      out[name] = normalizeValue(cols[i]!, value);
-    }
-    for (const key in input) {
-      if (!(key in out))
-        throw new TickspaceError('INVALID_ARGUMENT', `table '${this.name}': unknown column '${key}'`, {
-          details: { table: this.name, column: key },
-        });
-    }
-    return out;
+    return this.#normalizer(input, this.autoInc, fillAutoInc);
   }
 
   #checkUnique(row: AnyRow, key: unknown, old: AnyRow | undefined): void {
-    const list = this.#indexList;
+    const list = this.#uniqueList;
     for (let i = 0; i < list.length; i++) {
       const index = list[i]!;
-      if (index.uniqueMap === undefined) continue;
       const value = this.#indexKey(index, row);
-      const holder = index.uniqueMap.get(mapKey(value));
+      const holder = index.uniqueMap!.get(mapKey(value));
       if (holder !== undefined && (old === undefined || compareValues(holder, key) !== 0))
         throw new TickspaceError(
           'UNIQUE_VIOLATION',
@@ -345,7 +330,7 @@ export class TableStore {
       throw new TickspaceError('DUPLICATE_KEY', `table '${this.name}': a row with key ${describeValue(key)} already exists`, {
         details: { table: this.name, key },
       });
-    this.#checkUnique(row, key, undefined);
+    if (this.#uniqueList.length > 0) this.#checkUnique(row, key, undefined);
     const prevAutoInc = this.autoInc;
     if (this.autoIncColumn >= 0) {
       const v = row[this.columnNames[this.autoIncColumn]!] as number;
@@ -364,13 +349,14 @@ export class TableStore {
     const tx = this.#requireTx('update');
     const row = this.#normalize(input, false);
     const key = this.keyOf(row);
-    const old = this.find(key);
-    if (old === undefined)
+    const pos = this.#pos.get(mapKey(key));
+    if (pos === undefined)
       throw new TickspaceError('NOT_FOUND', `table '${this.name}': no row with key ${describeValue(key)} to update`, {
         details: { table: this.name, key },
       });
-    this.#checkUnique(row, key, old);
-    this.rawUpdate(old, row);
+    const old = this.#rows[pos]!;
+    if (this.#uniqueList.length > 0) this.#checkUnique(row, key, old);
+    this.#rawUpdateAt(pos, key, old, row);
     tx.push({ tableId: this.id, kind: OP.UPDATE, oldRow: old, newRow: row, callIndex: this.#ctx.callIndex, pos: -1, prevAutoInc: this.autoInc });
     return row;
   }
@@ -387,16 +373,23 @@ export class TableStore {
 
   // ---- raw operations: no validation, no transaction (engine internals, undo, recovery) ------
 
-  #hashAdd(row: AnyRow, sign: 1 | -1): void {
-    hashRow(this.id, this.columns, this.columnNames, row as Record<string, unknown>, scratch);
+  /** Hashes `row`, stores its lanes at `pos` and adds them to the state hash. */
+  #hashIn(row: AnyRow, pos: number): void {
+    this.#hasher(row, scratch);
+    const a = scratch[0]!;
+    const b = scratch[1]!;
+    this.#hashA[pos] = a;
+    this.#hashB[pos] = b;
     const h = this.#ctx.hash;
-    if (sign === 1) {
-      h[0] = (h[0]! + scratch[0]!) >>> 0;
-      h[1] = (h[1]! + scratch[1]!) >>> 0;
-    } else {
-      h[0] = (h[0]! - scratch[0]!) >>> 0;
-      h[1] = (h[1]! - scratch[1]!) >>> 0;
-    }
+    h[0] = (h[0]! + a) >>> 0;
+    h[1] = (h[1]! + b) >>> 0;
+  }
+
+  /** Subtracts the stored lanes of the row at `pos` from the state hash. */
+  #hashOut(pos: number): void {
+    const h = this.#ctx.hash;
+    h[0] = (h[0]! - this.#hashA[pos]!) >>> 0;
+    h[1] = (h[1]! - this.#hashB[pos]!) >>> 0;
   }
 
   #indexAdd(row: AnyRow, key: unknown): void {
@@ -436,10 +429,11 @@ export class TableStore {
   /** Appends a row (already normalized) at the end of the dense array. */
   rawInsert(row: AnyRow): void {
     const key = this.keyOf(row);
-    this.#pos.set(mapKey(key), this.#rows.length);
+    const pos = this.#rows.length;
+    this.#pos.set(mapKey(key), pos);
     this.#rows.push(row);
     this.#indexAdd(row, key);
-    this.#hashAdd(row, 1);
+    this.#hashIn(row, pos);
   }
 
   /** Removes a row by swap-remove; returns the position it had. */
@@ -448,21 +442,28 @@ export class TableStore {
     const mk = mapKey(key);
     const pos = this.#pos.get(mk)!;
     const rows = this.#rows;
+    this.#hashOut(pos);
     const last = rows.pop()!;
+    const lastA = this.#hashA.pop()!;
+    const lastB = this.#hashB.pop()!;
     if (pos < rows.length) {
       rows[pos] = last;
+      this.#hashA[pos] = lastA;
+      this.#hashB[pos] = lastB;
       this.#pos.set(mapKey(this.keyOf(last)), pos);
     }
     this.#pos.delete(mk);
     this.#indexRemove(row, key);
-    this.#hashAdd(row, -1);
     return pos;
   }
 
   /** Replaces `old` by `row` (same key) in place, touching only the indexes whose key changed. */
   rawUpdate(old: AnyRow, row: AnyRow): void {
     const key = this.keyOf(row);
-    const pos = this.#pos.get(mapKey(key))!;
+    this.#rawUpdateAt(this.#pos.get(mapKey(key))!, key, old, row);
+  }
+
+  #rawUpdateAt(pos: number, key: unknown, old: AnyRow, row: AnyRow): void {
     this.#rows[pos] = row;
     const list = this.#indexList;
     for (let i = 0; i < list.length; i++) {
@@ -495,8 +496,8 @@ export class TableStore {
       const ys = this.spatialY!;
       this.spatial.move(key, old[xs] as number, old[ys] as number, row[xs] as number, row[ys] as number);
     }
-    this.#hashAdd(old, -1);
-    this.#hashAdd(row, 1);
+    this.#hashOut(pos);
+    this.#hashIn(row, pos);
   }
 
   /** Undoes a delete exactly: the row returns to its old position and the swapped row to the end. */
@@ -507,11 +508,13 @@ export class TableStore {
       const moved = rows[pos]!;
       this.#pos.set(mapKey(this.keyOf(moved)), rows.length);
       rows.push(moved);
+      this.#hashA.push(this.#hashA[pos]!);
+      this.#hashB.push(this.#hashB[pos]!);
       rows[pos] = row;
     } else rows.push(row);
     this.#pos.set(mapKey(key), pos);
     this.#indexAdd(row, key);
-    this.#hashAdd(row, 1);
+    this.#hashIn(row, pos);
   }
 
   /** Undoes one change of the open transaction. */
@@ -537,8 +540,10 @@ export class TableStore {
 
   /** Removes every row (raw; used when loading a snapshot). */
   rawClear(): void {
-    for (const row of this.#rows) this.#hashAdd(row, -1);
+    for (let pos = 0; pos < this.#rows.length; pos++) this.#hashOut(pos);
     this.#rows.length = 0;
+    this.#hashA.length = 0;
+    this.#hashB.length = 0;
     this.#pos.clear();
     for (const index of this.#indexList) {
       index.hash?.clear();
