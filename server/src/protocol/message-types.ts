@@ -1,0 +1,101 @@
+/**
+ * Message tags, query kinds and close codes of the Tickspace wire protocol, shared by the server
+ * and the client SDK. Every value here is part of the wire format: change it only with a
+ * {@link PROTOCOL_VERSION} bump and new golden fixtures.
+ */
+
+/** Version sent in CONNECT; a server refuses versions it does not speak. */
+export const PROTOCOL_VERSION = 1;
+
+/** First byte of every client-to-server frame. */
+export const CLIENT_MESSAGE = {
+  /** `uvar version, string token` (empty token: a new anonymous identity). Must be the first frame. */
+  CONNECT: 0x01,
+  /** `uvar requestId, uvar reducerId, args` (the reducer's argument codec). */
+  CALL: 0x02,
+  /** `uvar queryId, query` (see {@link QUERY_KIND}). */
+  SUBSCRIBE: 0x03,
+  /** `uvar queryId`. */
+  UNSUBSCRIBE: 0x04,
+  /** `uvar nonce`. */
+  PING: 0x05,
+} as const;
+/** One of {@link CLIENT_MESSAGE}. */
+export type ClientMessageType = (typeof CLIENT_MESSAGE)[keyof typeof CLIENT_MESSAGE];
+
+/** First byte of every server-to-client frame. */
+export const SERVER_MESSAGE = {
+  /** `identity (16 bytes), string token, uvar tick, schema descriptor`. */
+  IDENTITY: 0x81,
+  /** `uvar queryId, uvar tick, table sections` (rows the query adds to the client cache). */
+  SUBSCRIBED: 0x82,
+  /** `uvar queryId, uvar tick, table sections` (rows that left the client cache with the query). */
+  UNSUBSCRIBED: 0x83,
+  /** `uvar tick, table sections`: one per client per tick, only when something changed for it. */
+  TICK_UPDATE: 0x84,
+  /** `uvar requestId, u8 ok, [string code, string message]`. */
+  RESULT: 0x85,
+  /** `uvar nonce, uvar tick`. */
+  PONG: 0x86,
+  /** `string code, string message`: a frame was refused (malformed, rate limited...). */
+  ERROR: 0x87,
+  /** `uvar queryId, string code, string message`. */
+  SUBSCRIBE_ERROR: 0x88,
+  /** `uvar closeCode, string code, string message`: sent just before the server closes. */
+  CLOSE: 0x89,
+  /** `uvar tick, uvar tableCount, (uvar tableId, uvar rowCount, rows)*`: replaces the listed tables' cache. */
+  RESET: 0x8a,
+} as const;
+/** One of {@link SERVER_MESSAGE}. */
+export type ServerMessageType = (typeof SERVER_MESSAGE)[keyof typeof SERVER_MESSAGE];
+
+/** Tag of a query on the wire. */
+export const QUERY_KIND = {
+  /** `uvar tableId`: every row the client may see. */
+  TABLE: 0,
+  /** `uvar tableId, uvar indexNo, values`: rows whose index columns equal the values. */
+  INDEX_EQ: 1,
+  /** `uvar tableId, f64 minX, minY, maxX, maxY`. */
+  RECT: 2,
+  /** `uvar tableId, f64 x, y, radius, exitRadius`. */
+  RADIUS: 3,
+  /** `uvar tableId, uvar followTableId, key, f64 radius, exitRadius`. */
+  FOLLOW: 4,
+} as const;
+/** One of {@link QUERY_KIND}. */
+export type QueryKind = (typeof QUERY_KIND)[keyof typeof QUERY_KIND];
+
+/**
+ * WebSocket close codes the server uses. 1000-1013 are the standard codes; 4000-4099 are ours.
+ * The same code travels in the CLOSE frame, so the loopback transport reports it too.
+ */
+export const CLOSE_CODES = {
+  /** Normal closure (the client or the server asked for it). */
+  NORMAL: 1000,
+  /** The server is shutting down. */
+  GOING_AWAY: 1001,
+  /** A frame broke the protocol beyond recovery (e.g. a message before CONNECT). */
+  PROTOCOL_ERROR: 1002,
+  /** A text frame: the protocol is binary only. */
+  UNSUPPORTED_DATA: 1003,
+  /** Abuse: too many malformed frames or too many rate-limited calls. */
+  POLICY_VIOLATION: 1008,
+  /** A frame larger than `maxFrameBytes`. */
+  MESSAGE_TOO_BIG: 1009,
+  /** An unexpected server fault. */
+  INTERNAL_ERROR: 1011,
+  /** The server has `maxClients` sessions. */
+  TRY_AGAIN_LATER: 1013,
+  /** The token in CONNECT failed verification. */
+  INVALID_TOKEN: 4001,
+  /** No CONNECT within `handshakeTimeoutMs`. */
+  HANDSHAKE_TIMEOUT: 4002,
+  /** The client stayed over the backpressure limit (a slow or stalled reader). */
+  BACKPRESSURE: 4003,
+  /** Another connection took over this identity. */
+  REPLACED: 4004,
+  /** CONNECT named a protocol version the server does not speak. */
+  UNSUPPORTED_VERSION: 4005,
+} as const;
+/** One of {@link CLOSE_CODES}. */
+export type CloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];

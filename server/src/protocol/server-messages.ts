@@ -1,0 +1,276 @@
+import { BinaryReader } from './binary-reader';
+import { BinaryWriter } from './binary-writer';
+import { SERVER_MESSAGE } from './message-types';
+import { decodeSchemaDescriptor, encodeSchemaDescriptor, type SchemaDescriptor } from './schema-descriptor';
+import type { WireSchema, WireTable } from './wire-schema';
+
+type AnyRow = Readonly<Record<string, unknown>>;
+
+/** The changes of one table inside a TICK_UPDATE, SUBSCRIBED or UNSUBSCRIBED message. */
+export interface TableChanges {
+  readonly tableId: number;
+  /** Primary keys of rows that left the client's view. */
+  readonly deletes: readonly unknown[];
+  /** Rows that entered the client's view (the client replaces a row it already holds). */
+  readonly inserts: readonly AnyRow[];
+  /** Rows that changed in place: the client holds `old` and receives only the difference. */
+  readonly updates: readonly { readonly old: AnyRow; readonly new: AnyRow }[];
+}
+
+/** A decoded server-to-client message header; table contents go to a {@link SectionVisitor}. */
+export type ServerMessage =
+  | { readonly type: 'identity'; readonly identity: string; readonly token: string; readonly tick: number; readonly schema: SchemaDescriptor }
+  | { readonly type: 'subscribed'; readonly queryId: number; readonly tick: number }
+  | { readonly type: 'unsubscribed'; readonly queryId: number; readonly tick: number }
+  | { readonly type: 'tick'; readonly tick: number }
+  | { readonly type: 'result'; readonly requestId: number; readonly ok: true }
+  | { readonly type: 'result'; readonly requestId: number; readonly ok: false; readonly code: string; readonly message: string }
+  | { readonly type: 'pong'; readonly nonce: number; readonly tick: number }
+  | { readonly type: 'error'; readonly code: string; readonly message: string }
+  | { readonly type: 'subscribeError'; readonly queryId: number; readonly code: string; readonly message: string }
+  | { readonly type: 'close'; readonly closeCode: number; readonly code: string; readonly message: string }
+  | { readonly type: 'reset'; readonly tick: number };
+
+/**
+ * Receives table contents while a message is decoded, so the client applies updates straight
+ * to its cache: an update body is a difference that only the holder of the old row can apply.
+ */
+export interface SectionVisitor {
+  delete(table: WireTable, key: unknown): void;
+  insert(table: WireTable, row: Record<string, unknown>): void;
+  /** Must consume the body: `table.update.decode(reader, oldRow)` (undefined `oldRow` skips it). */
+  update(table: WireTable, key: unknown, reader: BinaryReader): void;
+  /** RESET: the table's complete content for this client. */
+  reset(table: WireTable, rows: Record<string, unknown>[]): void;
+}
+
+/** Error messages on the wire are cut to this many characters. */
+export const MAX_WIRE_MESSAGE_CHARS = 1024;
+const clip = (s: string) => (s.length > MAX_WIRE_MESSAGE_CHARS ? s.slice(0, MAX_WIRE_MESSAGE_CHARS - 1) + '…' : s);
+
+const writer = new BinaryWriter(1024);
+const scratch = new BinaryWriter(1024);
+
+/** Writes 32 hex characters as 16 raw bytes. */
+export function writeIdentityBytes(w: BinaryWriter, identity: string): void {
+  for (let i = 0; i < 32; i += 2) w.u8(parseInt(identity.slice(i, i + 2), 16));
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+function readIdentityBytes(r: BinaryReader): string {
+  let s = '';
+  for (let i = 0; i < 16; i++) s += HEX[r.u8()];
+  return s;
+}
+
+/** IDENTITY: the handshake answer. */
+export function encodeIdentity(identity: string, token: string, tick: number, schema: SchemaDescriptor): Uint8Array {
+  writer.reset().u8(SERVER_MESSAGE.IDENTITY);
+  writeIdentityBytes(writer, identity);
+  writer.string(token).uvar(tick);
+  encodeSchemaDescriptor(writer, schema);
+  return writer.toBytes();
+}
+
+/**
+ * Writes table sections: per table its deletes, inserts and one run of updates (no-op updates
+ * are left out). The subscription engine assembles the same layout from shared chunks; this is
+ * the reference encoder.
+ */
+export function encodeTableSections(w: BinaryWriter, schema: WireSchema, tables: readonly TableChanges[]): void {
+  w.uvar(tables.length);
+  for (const tc of tables) {
+    const t = schema.table(tc.tableId);
+    if (t === undefined) throw new RangeError(`no public table with id ${tc.tableId}`);
+    w.uvar(t.id).uvar(tc.deletes.length);
+    for (const k of tc.deletes) t.key.encode(w, k);
+    w.uvar(tc.inserts.length);
+    for (const row of tc.inserts) t.row.encode(w, row);
+    scratch.reset();
+    let count = 0;
+    let prev = 0;
+    const body = new BinaryWriter(64);
+    for (const u of tc.updates) {
+      body.reset();
+      if (!t.update.encode(body, u.old, u.new)) continue;
+      prev = t.writeEntryKey(scratch, t.key.of(u.new), prev);
+      scratch.raw(body.view());
+      count++;
+    }
+    if (count === 0) w.uvar(0);
+    else w.uvar(1).uvar(count).raw(scratch.view());
+  }
+}
+
+/** TICK_UPDATE. */
+export function encodeTickUpdate(schema: WireSchema, tick: number, tables: readonly TableChanges[]): Uint8Array {
+  const w = new BinaryWriter(256).u8(SERVER_MESSAGE.TICK_UPDATE).uvar(tick);
+  encodeTableSections(w, schema, tables);
+  return w.toBytes();
+}
+
+/** SUBSCRIBED: the rows a new query adds to the client's cache. */
+export function encodeSubscribed(schema: WireSchema, queryId: number, tick: number, tables: readonly TableChanges[]): Uint8Array {
+  const w = new BinaryWriter(256).u8(SERVER_MESSAGE.SUBSCRIBED).uvar(queryId).uvar(tick);
+  encodeTableSections(w, schema, tables);
+  return w.toBytes();
+}
+
+/** UNSUBSCRIBED: the rows that left the client's cache with the query. */
+export function encodeUnsubscribed(schema: WireSchema, queryId: number, tick: number, tables: readonly TableChanges[]): Uint8Array {
+  const w = new BinaryWriter(256).u8(SERVER_MESSAGE.UNSUBSCRIBED).uvar(queryId).uvar(tick);
+  encodeTableSections(w, schema, tables);
+  return w.toBytes();
+}
+
+/** RESET: the complete content of the listed tables for this client (after a rewind, or a resync). */
+export function encodeReset(schema: WireSchema, tick: number, tables: readonly { readonly tableId: number; readonly rows: readonly AnyRow[] }[]): Uint8Array {
+  const w = new BinaryWriter(256).u8(SERVER_MESSAGE.RESET).uvar(tick).uvar(tables.length);
+  for (const tr of tables) {
+    const t = schema.table(tr.tableId);
+    if (t === undefined) throw new RangeError(`no public table with id ${tr.tableId}`);
+    w.uvar(t.id).uvar(tr.rows.length);
+    for (const row of tr.rows) t.row.encode(w, row);
+  }
+  return w.toBytes();
+}
+
+/** RESULT of a reducer call. */
+export function encodeResult(
+  requestId: number,
+  result: { readonly ok: true } | { readonly ok: false; readonly code: string; readonly message: string },
+): Uint8Array {
+  writer.reset().u8(SERVER_MESSAGE.RESULT).uvar(requestId).u8(result.ok ? 1 : 0);
+  if (!result.ok) writer.string(result.code).string(clip(result.message));
+  return writer.toBytes();
+}
+
+/** PONG with the server's last fanned-out tick. */
+export function encodePong(nonce: number, tick: number): Uint8Array {
+  return writer.reset().u8(SERVER_MESSAGE.PONG).uvar(nonce).uvar(tick).toBytes();
+}
+
+/** ERROR: a frame was refused. */
+export function encodeError(code: string, message: string): Uint8Array {
+  return writer.reset().u8(SERVER_MESSAGE.ERROR).string(code).string(clip(message)).toBytes();
+}
+
+/** SUBSCRIBE_ERROR: a query was refused. */
+export function encodeSubscribeError(queryId: number, code: string, message: string): Uint8Array {
+  return writer.reset().u8(SERVER_MESSAGE.SUBSCRIBE_ERROR).uvar(queryId).string(code).string(clip(message)).toBytes();
+}
+
+/** CLOSE: why the server is about to close the connection. */
+export function encodeClose(closeCode: number, code: string, message: string): Uint8Array {
+  return writer.reset().u8(SERVER_MESSAGE.CLOSE).uvar(closeCode).string(code).string(clip(message)).toBytes();
+}
+
+function count(r: BinaryReader, what: string): number {
+  const n = r.uvar();
+  if (n > r.remaining) r.fail(`${what} count ${n} exceeds the ${r.remaining} bytes left`);
+  return n;
+}
+
+function readTable(r: BinaryReader, schema: WireSchema): WireTable {
+  const id = r.uvar();
+  const t = schema.table(id);
+  if (t === undefined) r.fail(`unknown table id ${id}`);
+  return t;
+}
+
+/** Reads table sections, handing every change to the visitor in wire order. */
+export function readTableSections(r: BinaryReader, schema: WireSchema, visitor: SectionVisitor): void {
+  const nTables = count(r, 'table');
+  for (let i = 0; i < nTables; i++) {
+    const t = readTable(r, schema);
+    const nDel = count(r, 'delete');
+    for (let j = 0; j < nDel; j++) visitor.delete(t, t.key.decode(r));
+    const nIns = count(r, 'insert');
+    for (let j = 0; j < nIns; j++) visitor.insert(t, t.row.decode(r));
+    const nRuns = count(r, 'run');
+    for (let j = 0; j < nRuns; j++) {
+      const n = count(r, 'update');
+      let prev = 0;
+      for (let k = 0; k < n; k++) {
+        const key = t.readEntryKey(r, prev);
+        if (t.intKey) prev = key as number;
+        visitor.update(t, key, r);
+      }
+    }
+  }
+}
+
+/**
+ * Decodes one server frame. `schema` is needed for everything after IDENTITY; table contents go
+ * to `visitor`.
+ * @throws TickspaceError MALFORMED_FRAME
+ */
+export function decodeServerMessage(frame: Uint8Array, schema: WireSchema | undefined, visitor: SectionVisitor | undefined): ServerMessage {
+  const r = new BinaryReader(frame);
+  const tag = r.u8();
+  const needSchema = (): [WireSchema, SectionVisitor] => {
+    if (schema === undefined || visitor === undefined) return r.fail('table contents before IDENTITY');
+    return [schema, visitor];
+  };
+  let msg: ServerMessage;
+  switch (tag) {
+    case SERVER_MESSAGE.IDENTITY: {
+      const identity = readIdentityBytes(r);
+      const token = r.string();
+      const tick = r.uvar();
+      msg = { type: 'identity', identity, token, tick, schema: decodeSchemaDescriptor(r) };
+      break;
+    }
+    case SERVER_MESSAGE.SUBSCRIBED:
+    case SERVER_MESSAGE.UNSUBSCRIBED: {
+      const queryId = r.uvar();
+      const tick = r.uvar();
+      readTableSections(r, ...needSchema());
+      msg = { type: tag === SERVER_MESSAGE.SUBSCRIBED ? 'subscribed' : 'unsubscribed', queryId, tick };
+      break;
+    }
+    case SERVER_MESSAGE.TICK_UPDATE: {
+      const tick = r.uvar();
+      readTableSections(r, ...needSchema());
+      msg = { type: 'tick', tick };
+      break;
+    }
+    case SERVER_MESSAGE.RESULT: {
+      const requestId = r.uvar();
+      const ok = r.u8();
+      if (ok > 1) r.fail(`result flag must be 0 or 1, got ${ok}`);
+      msg = ok === 1 ? { type: 'result', requestId, ok: true } : { type: 'result', requestId, ok: false, code: r.string(), message: r.string() };
+      break;
+    }
+    case SERVER_MESSAGE.PONG:
+      msg = { type: 'pong', nonce: r.uvar(), tick: r.uvar() };
+      break;
+    case SERVER_MESSAGE.ERROR:
+      msg = { type: 'error', code: r.string(), message: r.string() };
+      break;
+    case SERVER_MESSAGE.SUBSCRIBE_ERROR:
+      msg = { type: 'subscribeError', queryId: r.uvar(), code: r.string(), message: r.string() };
+      break;
+    case SERVER_MESSAGE.CLOSE:
+      msg = { type: 'close', closeCode: r.uvar(), code: r.string(), message: r.string() };
+      break;
+    case SERVER_MESSAGE.RESET: {
+      const tick = r.uvar();
+      const [s, v] = needSchema();
+      const n = count(r, 'table');
+      for (let i = 0; i < n; i++) {
+        const t = readTable(r, s);
+        const rows: Record<string, unknown>[] = [];
+        const nRows = count(r, 'row');
+        for (let j = 0; j < nRows; j++) rows.push(t.row.decode(r));
+        v.reset(t, rows);
+      }
+      msg = { type: 'reset', tick };
+      break;
+    }
+    default:
+      return r.fail(`unknown server message tag 0x${tag.toString(16)}`);
+  }
+  if (r.remaining !== 0) r.fail(`${r.remaining} trailing byte(s)`);
+  return msg;
+}

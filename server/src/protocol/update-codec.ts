@@ -1,0 +1,167 @@
+import type { BinaryReader } from './binary-reader';
+import type { BinaryWriter } from './binary-writer';
+import type { ColumnShape } from './column-kinds';
+import { sameValue } from './map-key';
+import { compileValueCodec } from './row-codec';
+
+/**
+ * Encodes a row update as the difference from the row the client already holds: a bitmask of the
+ * changed non-key columns, then one value per changed column. Integers travel as zigzag varint
+ * deltas, f32 as the varint delta of its IEEE bit pattern (a small move is 1-3 bytes), a bool as
+ * nothing at all (a set bit means it flipped); other kinds travel whole.
+ */
+export interface UpdateCodec {
+  /** Non-key column positions, in mask bit order. */
+  readonly maskColumns: readonly number[];
+  /**
+   * Writes the update body from `old` to `next` (same primary key). Writes nothing and returns
+   * false when no column changed.
+   */
+  encode(writer: BinaryWriter, old: Readonly<Record<string, unknown>>, next: Readonly<Record<string, unknown>>): boolean;
+  /**
+   * Reads an update body and returns a new row: `old` with the changes applied. With `old`
+   * undefined it only skips the body and returns undefined.
+   * @throws TickspaceError MALFORMED_FRAME if a delta leaves its column's range.
+   */
+  decode(reader: BinaryReader, old: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> | undefined;
+}
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+function f32Bits(v: number): number {
+  f32[0] = v;
+  return u32[0]!;
+}
+function bitsF32(b: number): number {
+  u32[0] = b;
+  return f32[0]!;
+}
+
+const INT_RANGE: Record<string, [number, number]> = {
+  u8: [0, 0xff],
+  u16: [0, 0xffff],
+  u32: [0, 0xffffffff],
+  i8: [-0x80, 0x7f],
+  i16: [-0x8000, 0x7fff],
+  i32: [-0x80000000, 0x7fffffff],
+};
+const U64_MAX = (1n << 64n) - 1n;
+const I64_MIN = -(1n << 63n);
+const I64_MAX = (1n << 63n) - 1n;
+
+type Same = (a: unknown, b: unknown) => boolean;
+type Put = (w: BinaryWriter, old: unknown, next: unknown) => void;
+type Get = (r: BinaryReader, old: unknown, skip: boolean) => unknown;
+
+interface ColumnDelta {
+  readonly same: Same;
+  readonly put: Put;
+  readonly get: Get;
+}
+
+function deltaFor(shape: ColumnShape): ColumnDelta {
+  const range = INT_RANGE[shape.kind];
+  if (range !== undefined) {
+    const [lo, hi] = range;
+    return {
+      same: (a, b) => a === b,
+      put: (w, o, n) => w.svar((n as number) - (o as number)),
+      get: (r, o, skip) => {
+        const d = r.svar();
+        if (skip) return undefined;
+        const v = (o as number) + d;
+        if (v < lo || v > hi) r.fail(`${shape.kind} '${shape.name}' delta leaves the range (${v})`);
+        return v;
+      },
+    };
+  }
+  switch (shape.kind) {
+    case 'f32':
+      return {
+        same: (a, b) => Object.is(a, b),
+        put: (w, o, n) => w.svar(f32Bits(n as number) - f32Bits(o as number)),
+        get: (r, o, skip) => {
+          const d = r.svar();
+          if (skip) return undefined;
+          const b = f32Bits(o as number) + d;
+          if (b < 0 || b > 0xffffffff) r.fail(`f32 '${shape.name}' delta leaves 32 bits`);
+          return bitsF32(b);
+        },
+      };
+    case 'u64':
+    case 'i64': {
+      const [lo, hi] = shape.kind === 'u64' ? [0n, U64_MAX] : [I64_MIN, I64_MAX];
+      return {
+        same: (a, b) => a === b,
+        put: (w, o, n) => w.sbig((n as bigint) - (o as bigint)),
+        get: (r, o, skip) => {
+          const d = r.sbig();
+          if (skip) return undefined;
+          const v = (o as bigint) + d;
+          if (v < lo || v > hi) r.fail(`${shape.kind} '${shape.name}' delta leaves the range`);
+          return v;
+        },
+      };
+    }
+    case 'bool':
+      return { same: (a, b) => a === b, put: () => {}, get: (_r, o) => !(o as boolean) };
+    default: {
+      const codec = compileValueCodec(shape);
+      return {
+        same: shape.kind === 'f64' ? (a, b) => Object.is(a, b) : sameValue,
+        put: (w, _o, n) => codec.encode(w, n),
+        get: (r) => codec.decode(r),
+      };
+    }
+  }
+}
+
+/**
+ * Compiles the update codec of a table once.
+ * @param keyColumns primary key positions: they never change in an update, so they are not in the mask.
+ * @example
+ * const codec = compileUpdateCodec([{ name: 'id', kind: 'u32' }, { name: 'x', kind: 'f32' }], [0]);
+ * codec.encode(writer, { id: 1, x: 1 }, { id: 1, x: 1.5 }); // -> true: mask 0x01 + f32 bit delta
+ */
+export function compileUpdateCodec(columns: readonly ColumnShape[], keyColumns: readonly number[]): UpdateCodec {
+  const maskColumns = columns.map((_, i) => i).filter((i) => !keyColumns.includes(i));
+  const n = maskColumns.length;
+  const names = maskColumns.map((i) => columns[i]!.name);
+  const deltas = maskColumns.map((i) => deltaFor(columns[i]!));
+  const maskBytes = Math.ceil(n / 8);
+  const changed = new Uint8Array(Math.max(1, n));
+  return {
+    maskColumns,
+    encode(w, old, next) {
+      let any = false;
+      for (let i = 0; i < n; i++) {
+        const c = deltas[i]!.same(old[names[i]!], next[names[i]!]) ? 0 : 1;
+        changed[i] = c;
+        if (c === 1) any = true;
+      }
+      if (!any) return false;
+      for (let b = 0; b < maskBytes; b++) {
+        let m = 0;
+        for (let k = 0; k < 8; k++) if (changed[b * 8 + k] === 1 && b * 8 + k < n) m |= 1 << k;
+        w.u8(m);
+      }
+      for (let i = 0; i < n; i++) if (changed[i] === 1) deltas[i]!.put(w, old[names[i]!], next[names[i]!]);
+      return true;
+    },
+    decode(r, old) {
+      const skip = old === undefined;
+      const out: Record<string, unknown> | undefined = skip ? undefined : { ...old };
+      let mask0 = 0;
+      const masks: number[] = [];
+      for (let b = 0; b < maskBytes; b++) masks.push(r.u8());
+      if (maskBytes > 0 && n % 8 !== 0 && masks[maskBytes - 1]! >> n % 8 !== 0) r.fail('update mask names a column the table does not have');
+      for (let i = 0; i < n; i++) {
+        if (i % 8 === 0) mask0 = masks[i >> 3]!;
+        if ((mask0 & (1 << i % 8)) === 0) continue;
+        const v = deltas[i]!.get(r, skip ? undefined : old![names[i]!], skip);
+        if (out !== undefined) out[names[i]!] = v;
+      }
+      return out;
+    },
+  };
+}
