@@ -64,3 +64,4 @@ export type { ArgsValidator } from './args';
 export { hashRow } from './row-hash';
 export { TickspaceError, ReducerError, ERROR_CODES } from '../protocol/errors';
 export type { ErrorCode } from '../protocol/errors';
+export * from './log';

@@ -1,0 +1,386 @@
+import fs from 'node:fs';
+import { TickspaceError } from '../../protocol/errors';
+import { createEngine, type CallResult, type Engine, type Logger, type TickRecord } from '../engine';
+import type { ModuleDef, ReadonlyDb } from '../module';
+import type { TableStore } from '../table-store';
+import { acquireLock, createDataDir, dataDirPaths, readManifest, writeManifest, type DataDirPaths, type Manifest } from './data-dir';
+import { LogStore, type RowVersion } from './log-store';
+import { LogWriter, type Durability, type LogWriterStats } from './log-writer';
+import { createRecordCodec, logSchemaOf, type LogSchema, type LoggedTick } from './record-codec';
+import { recover, type RecoveryReport } from './recovery';
+import { replayRange, type ReplayReport } from './replay';
+import { REWIND_CALL, writeRewind, type RewindStats } from './rewind';
+import { checkCompatible, moduleFromDescription, describeModule } from './schema-manifest';
+import { captureSnapshot, writeSnapshot, type SnapshotWriteResult } from './snapshot-file';
+import { columnShapes } from '../schema';
+
+/** Options for {@link openDatabase}. */
+export interface DatabaseOptions<M extends ModuleDef> {
+  /** The data directory (created when missing, unless `create` is false). */
+  readonly dir: string;
+  /** The module; omit to open read-only with a module rebuilt from the stored schema (no reducer code). */
+  readonly module?: M;
+  /** World seed for a new directory; must match an existing one. @default the stored seed, or 'tickspace' */
+  readonly seed?: string;
+  /** Tick period for a new directory; must match an existing one. @default the stored value, or 50 */
+  readonly tickMs?: number;
+  /** When ticks reach stable storage. @default 'tick' (group commit, one fsync per tick) */
+  readonly durability?: Durability;
+  /**
+   * `'durable'`: call results and fan-out wait until the tick is durable under `durability`.
+   * `'immediate'`: they go out as soon as the tick is written (faster, may confirm a tick a power
+   * loss then takes back). @default 'durable'
+   */
+  readonly confirm?: 'durable' | 'immediate';
+  /** A new segment file starts beyond this size. @default 64 MiB */
+  readonly segmentBytes?: number;
+  /** A record length prefix above this is treated as damage. @default 256 MiB */
+  readonly maxRecordBytes?: number;
+  /** A snapshot is written after this many ticks since the last one (0 = never by ticks). @default 6000 (5 min at 20 Hz) */
+  readonly snapshotEveryTicks?: number;
+  /** A snapshot is written after this many log bytes since the last one (0 = never by size); bounds `asOf` latency. @default 32 MiB */
+  readonly snapshotEveryBytes?: number;
+  /** Longest synchronous slice of snapshot encoding before yielding to the tick loop. @default 4 */
+  readonly snapshotSliceMs?: number;
+  /**
+   * Keep at least this many ticks of history; older segments and snapshots are deleted after each
+   * snapshot. Undefined keeps everything (history is the product). @default undefined
+   */
+  readonly retainTicks?: number;
+  /** Create the directory if it does not exist. @default true */
+  readonly create?: boolean;
+  /** Read without locking, cutting or writing (next to a live server). @default false */
+  readonly readOnly?: boolean;
+  /** Recorded in a new directory's manifest as the module to load by default. */
+  readonly modulePath?: string;
+  readonly logger?: Logger;
+}
+
+/** The state of every table as of a past tick. Read-only: writes throw READ_ONLY. */
+export interface TimeTravelView<M extends ModuleDef> {
+  readonly tick: number;
+  /** Logical time of the tick, ms. */
+  readonly now: number;
+  readonly stateHash: string;
+  /** Typed read-only tables, the same interface reducers read through. */
+  readonly db: ReadonlyDb<M['tables']>;
+  /** Table stores by name (including system tables). */
+  readonly tables: Readonly<Record<string, TableStore>>;
+}
+
+/** The result of {@link Database.rewind}. */
+export interface RewindResult extends RewindStats {
+  /** The tick whose state was restored. */
+  readonly target: number;
+  /** The new tick in which the rewind was committed (rewind to `tick - 1` of it to undo it). */
+  readonly tick: number;
+  readonly stateHash: string;
+}
+
+/** Snapshot and log counters. */
+export interface DatabaseStats {
+  readonly log: LogWriterStats | undefined;
+  /** Time to encode each record (inside the commit hook), total and worst, ms. */
+  readonly encodeMsTotal: number;
+  readonly encodeMsMax: number;
+  readonly snapshots: number;
+  readonly lastSnapshot: SnapshotWriteResult | undefined;
+  readonly snapshotMaxSliceMs: number;
+}
+
+/**
+ * A module's engine bound to a data directory: every committed tick is appended to the commit log
+ * (and confirmed per the durability policy), snapshots are written in the background, and the
+ * history can be read (`asOf`, `history`, `ticks`), verified (`replay`) and rewound (`rewind`).
+ */
+export class Database<M extends ModuleDef> {
+  readonly engine: Engine<M>;
+  readonly paths: DataDirPaths;
+  readonly manifest: Manifest;
+  readonly store: LogStore;
+  readonly recovery: RecoveryReport;
+  readonly readOnly: boolean;
+  readonly #writer: LogWriter | undefined;
+  readonly #newEngine: () => Engine<M>;
+  readonly #options: DatabaseOptions<M>;
+  readonly #logger: Logger;
+  readonly #release: (() => void) | undefined;
+  readonly #unhook: (() => void) | undefined;
+  #bytesSinceSnapshot = 0;
+  #lastSnapshotTick = 0;
+  #snapshotting: Promise<SnapshotWriteResult | undefined> | undefined;
+  #closed = false;
+  #stats = { encodeMsTotal: 0, encodeMsMax: 0, snapshots: 0, lastSnapshot: undefined as SnapshotWriteResult | undefined, snapshotMaxSliceMs: 0 };
+
+  /** @internal Use {@link openDatabase}. */
+  constructor(
+    parts: {
+      engine: Engine<M>;
+      newEngine: () => Engine<M>;
+      paths: DataDirPaths;
+      manifest: Manifest;
+      store: LogStore;
+      recovery: RecoveryReport;
+      release: (() => void) | undefined;
+    },
+    options: DatabaseOptions<M>,
+  ) {
+    this.engine = parts.engine;
+    this.#newEngine = parts.newEngine;
+    this.paths = parts.paths;
+    this.manifest = parts.manifest;
+    this.store = parts.store;
+    this.recovery = parts.recovery;
+    this.#release = parts.release;
+    this.#options = options;
+    this.#logger = options.logger ?? console;
+    this.readOnly = options.readOnly === true;
+    this.#lastSnapshotTick = this.store.snapshots[this.store.snapshots.length - 1]?.tick ?? 0;
+    if (this.readOnly) return;
+    const last = this.store.segments[this.store.segments.length - 1];
+    this.#writer = new LogWriter(
+      this.paths.log,
+      { segment: last === undefined ? undefined : { file: last.file, firstTick: last.firstTick, size: last.validEnd }, nextTick: this.engine.tick + 1 },
+      { durability: options.durability, segmentBytes: options.segmentBytes },
+      this.store,
+    );
+    this.#unhook = this.engine.onCommit((record) => this.#commit(record));
+  }
+
+  #commit(record: TickRecord): Promise<void> | undefined {
+    const started = performance.now();
+    const framed = this.store.codec.encodeFramed(record);
+    const ms = performance.now() - started;
+    this.#stats.encodeMsTotal += ms;
+    if (ms > this.#stats.encodeMsMax) this.#stats.encodeMsMax = ms;
+    const writer = this.#writer!;
+    writer.append(record.tick, framed);
+    this.#bytesSinceSnapshot += framed.length;
+    this.#maybeSnapshot(record.tick);
+    const durable = writer.whenDurable();
+    if (this.#options.confirm === 'immediate') {
+      durable?.catch((error: unknown) => this.#logger.error(`commit log sync failed after tick ${record.tick}`, error));
+      return undefined;
+    }
+    return durable;
+  }
+
+  #maybeSnapshot(tick: number): void {
+    if (this.#snapshotting !== undefined) return;
+    const everyTicks = this.#options.snapshotEveryTicks ?? 6000;
+    const everyBytes = this.#options.snapshotEveryBytes ?? 32 * 1024 * 1024;
+    const due = (everyTicks > 0 && tick - this.#lastSnapshotTick >= everyTicks) || (everyBytes > 0 && this.#bytesSinceSnapshot >= everyBytes);
+    if (!due) return;
+    this.#startSnapshot().catch((error: unknown) => this.#logger.error(`snapshot after tick ${tick} failed`, error));
+  }
+
+  #startSnapshot(): Promise<SnapshotWriteResult | undefined> {
+    const state = captureSnapshot(this.engine as unknown as Engine<ModuleDef>);
+    this.#bytesSinceSnapshot = 0;
+    this.#lastSnapshotTick = state.tick;
+    const writer = this.#writer;
+    const run = async () => {
+      // The snapshot must never be newer than the durable log, or recovery would find a gap.
+      const result = await writeSnapshot(this.paths.snapshots, state, this.store.schema, {
+        sliceMs: this.#options.snapshotSliceMs,
+        beforeRename: writer === undefined ? undefined : () => writer.sync(),
+      });
+      this.store.addSnapshot({ file: result.file, tick: result.tick });
+      this.#stats.snapshots++;
+      this.#stats.lastSnapshot = result;
+      if (result.maxSliceMs > this.#stats.snapshotMaxSliceMs) this.#stats.snapshotMaxSliceMs = result.maxSliceMs;
+      this.#applyRetention();
+      return result;
+    };
+    const promise = run().finally(() => {
+      if (this.#snapshotting === promise) this.#snapshotting = undefined;
+    });
+    this.#snapshotting = promise;
+    return promise;
+  }
+
+  #applyRetention(): void {
+    const retain = this.#options.retainTicks;
+    if (retain === undefined) return;
+    const horizon = this.store.lastTick - retain;
+    const keepFrom = [...this.store.snapshots].reverse().find((s) => s.tick <= horizon);
+    if (keepFrom === undefined) return;
+    for (const s of this.store.snapshots) if (s.tick < keepFrom.tick) fs.rmSync(s.file, { force: true });
+    const segs = this.store.segments;
+    for (let i = 0; i + 1 < segs.length; i++) {
+      // A segment can go once the next one starts at or before the kept snapshot's next tick.
+      if (segs[i + 1]!.firstTick <= keepFrom.tick + 1) fs.rmSync(segs[i]!.file, { force: true });
+    }
+    this.store.refresh();
+  }
+
+  /** Log, encode and snapshot counters. */
+  get stats(): DatabaseStats {
+    return { log: this.#writer?.stats, ...this.#stats };
+  }
+
+  /**
+   * Writes a snapshot of the current state now (waits for one already running first).
+   * @throws TickspaceError LOG_FAILED
+   */
+  async snapshot(): Promise<SnapshotWriteResult> {
+    if (this.readOnly) throw new TickspaceError('READ_ONLY', 'snapshot: the database is open read-only');
+    if (this.#snapshotting !== undefined) await this.#snapshotting.catch(() => undefined);
+    return (await this.#startSnapshot())!;
+  }
+
+  /**
+   * A read-only view of every table as of `tick`: the newest snapshot at or before it plus the
+   * logged changes since. Does not disturb the live engine (it yields while rebuilding).
+   * @throws TickspaceError TICK_OUT_OF_RANGE outside the retained history; CORRUPT_LOG
+   * @example
+   * const then = await db.asOf(1200);
+   * then.db.player.find(7); // -> the row as it was at tick 1200
+   */
+  async asOf(tick: number): Promise<TimeTravelView<M>> {
+    const engine = this.#newEngine();
+    await this.store.materialize(tick, engine as unknown as Engine<ModuleDef>);
+    return { tick: engine.tick, now: engine.now, stateHash: engine.stateHash, db: engine.db, tables: engine.tables };
+  }
+
+  /**
+   * Every version of one row, oldest first, with the tick, call and sender that produced it.
+   * @throws TickspaceError UNKNOWN_TABLE, CORRUPT_LOG
+   * @example
+   * for (const v of await db.history('player', 7)) console.log(v.tick, v.kind, v.call?.reducer, v.call?.sender);
+   */
+  async history(table: string, key: unknown): Promise<RowVersion[]> {
+    return this.store.history(table, key);
+  }
+
+  /**
+   * Logged ticks `from..to`, decoded.
+   * @throws TickspaceError TICK_OUT_OF_RANGE, CORRUPT_LOG
+   */
+  ticks(from: number, to: number, options?: { calls?: boolean; changes?: boolean }): Generator<LoggedTick> {
+    return this.store.ticks(from, to, options);
+  }
+
+  /**
+   * Sets the live world back to its state at `tick`, as a new transaction (logged as `__rewind`
+   * with ordinary row changes): history after `tick` is kept, and the rewind can itself be undone
+   * by rewinding to the tick before it. Scheduled calls keep their remaining delay. Resolves once
+   * the rewind tick is committed (and durable, if confirm is 'durable'); the tick loop must be
+   * running or driven by `runTick`.
+   * @throws TickspaceError TICK_OUT_OF_RANGE, READ_ONLY, or the rewind's own failure
+   */
+  async rewind(tick: number, options: { shiftSchedules?: boolean } = {}): Promise<RewindResult> {
+    if (this.readOnly) throw new TickspaceError('READ_ONLY', 'rewind: the database is open read-only');
+    const past = this.#newEngine();
+    await this.store.materialize(tick, past as unknown as Engine<ModuleDef>);
+    return new Promise((resolve, reject) => {
+      let stats: RewindStats | undefined;
+      let at = 0;
+      this.engine.enqueueSystem(
+        REWIND_CALL,
+        (ctx) => {
+          at = ctx.tick;
+          stats = writeRewind(this.engine as unknown as Engine<ModuleDef>, past as unknown as Engine<ModuleDef>, options.shiftSchedules === false ? 0 : ctx.tick - tick);
+        },
+        (result: CallResult) => {
+          if (!result.ok) reject(new TickspaceError(result.code, `rewind to tick ${tick} failed: ${result.message}`, { details: { tick } }));
+          else resolve({ ...stats!, target: tick, tick: at, stateHash: this.engine.stateHash });
+        },
+      );
+    });
+  }
+
+  /**
+   * Re-executes ticks `from..to` in a fresh engine and checks each against the log (calls, row
+   * changes byte for byte, state hash); reports the first divergence. Needs the module's code.
+   * @default from 1, to the last tick
+   * @throws TickspaceError TICK_OUT_OF_RANGE, CORRUPT_LOG
+   */
+  async replay(from = 1, to = this.store.lastTick): Promise<ReplayReport> {
+    return replayRange(this.store, this.#newEngine() as unknown as Engine<ModuleDef>, from, to);
+  }
+
+  /**
+   * Stops the tick loop if running, waits for the last tick to be confirmed and for a running
+   * snapshot, syncs and closes the log, and releases the directory lock.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      await this.engine.stop();
+      await this.engine.flush();
+      if (this.#snapshotting !== undefined) await this.#snapshotting.catch(() => undefined);
+      await this.#writer?.close();
+    } finally {
+      this.#unhook?.();
+      this.#release?.();
+    }
+  }
+}
+
+/**
+ * Opens (or creates) a data directory for a module: checks the manifest and schema, takes the
+ * directory lock, recovers the newest durable state (snapshot + log replay, cutting a torn tail
+ * and reporting it in `db.recovery`), and attaches the commit log to a new engine. Start the tick
+ * loop with `db.engine.start()`; stop everything with `db.close()`.
+ *
+ * @throws TickspaceError BAD_DATA_DIR (missing or foreign directory, seed or tickMs mismatch),
+ * SCHEMA_MISMATCH, DATA_DIR_LOCKED, CORRUPT_LOG (with the way out), LOG_FAILED
+ * @example
+ * const db = await openDatabase({ dir: './data', module: game, durability: 'tick' });
+ * console.log(`recovered to tick ${db.recovery.lastTick}`, db.recovery.cut ?? 'clean');
+ * db.engine.start();
+ */
+export async function openDatabase<M extends ModuleDef>(options: DatabaseOptions<M>): Promise<Database<M>> {
+  const paths = dataDirPaths(options.dir);
+  const readOnly = options.readOnly === true;
+  let manifest: Manifest;
+  const exists = fs.existsSync(paths.manifest);
+  if (!exists) {
+    if (options.create === false || readOnly || options.module === undefined) {
+      readManifest(paths.dir); // throws the precise BAD_DATA_DIR
+      throw new TickspaceError('BAD_DATA_DIR', `no data directory at ${paths.dir}`, { details: { dir: paths.dir } });
+    }
+    manifest = createDataDir(paths.dir, {
+      seed: options.seed ?? 'tickspace',
+      tickMs: options.tickMs ?? 50,
+      modulePath: options.modulePath,
+      schema: describeModule(options.module),
+    });
+  } else manifest = readManifest(paths.dir);
+  if (options.seed !== undefined && options.seed !== manifest.seed)
+    throw new TickspaceError('BAD_DATA_DIR', `${paths.dir} was created with seed ${JSON.stringify(manifest.seed)}, not ${JSON.stringify(options.seed)}: replays would diverge`, {
+      details: { dir: paths.dir },
+    });
+  if (options.tickMs !== undefined && options.tickMs !== manifest.tickMs)
+    throw new TickspaceError('BAD_DATA_DIR', `${paths.dir} was created with tickMs ${manifest.tickMs}, not ${options.tickMs}: logical time would change meaning`, {
+      details: { dir: paths.dir },
+    });
+  let module: ModuleDef;
+  if (options.module !== undefined) {
+    const merged = checkCompatible(manifest.schema, options.module, paths.dir);
+    if (!readOnly && JSON.stringify(merged) !== JSON.stringify(manifest.schema)) {
+      manifest = { ...manifest, schema: merged };
+      writeManifest(paths.dir, manifest);
+    }
+    module = options.module;
+  } else module = moduleFromDescription(manifest.schema);
+  fs.mkdirSync(paths.log, { recursive: true });
+  if (!readOnly) fs.mkdirSync(paths.snapshots, { recursive: true });
+  const release = readOnly ? undefined : acquireLock(paths.dir);
+  try {
+    const newEngine = () => createEngine({ module, seed: manifest.seed, tickMs: manifest.tickMs, logger: options.logger }) as unknown as Engine<M>;
+    const engine = newEngine();
+    const base = logSchemaOf(engine as unknown as Engine<ModuleDef>);
+    // Arguments decode with the shapes they were logged with, including reducers the module dropped.
+    const schema: LogSchema = { tables: base.tables, reducers: new Map(manifest.schema.reducers.map((r) => [r.name, r.args])) };
+    for (const r of module.reducers) if (!schema.reducers.has(r.name)) (schema.reducers as Map<string, unknown>).set(r.name, columnShapes(r.args));
+    const store = new LogStore(paths, createRecordCodec(schema), options.maxRecordBytes);
+    const report = recover(store, engine as unknown as Engine<ModuleDef>, { readOnly });
+    return new Database({ engine, newEngine, paths, manifest, store, recovery: report, release }, { ...options, readOnly });
+  } catch (error) {
+    release?.();
+    throw error;
+  }
+}

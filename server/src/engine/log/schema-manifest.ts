@@ -1,0 +1,158 @@
+import type { ColumnShape } from '../../protocol/column-kinds';
+import { TickspaceError } from '../../protocol/errors';
+import { defineModule, createSchema, type ModuleDef, type ReducerDef } from '../module';
+import { Column, columnShapes, table, type AnyColumn, type ColumnKind, type Columns, type IndexKind, type TableDef } from '../schema';
+
+/** One column as a data directory records it. */
+export interface ColumnDescription {
+  readonly name: string;
+  readonly kind: ColumnKind;
+  readonly inner?: ColumnDescription | undefined;
+  readonly primaryKey?: boolean;
+  readonly autoInc?: boolean;
+  readonly unique?: boolean;
+  readonly index?: IndexKind | undefined;
+}
+
+/** One table as a data directory records it (everything but the visibility function). */
+export interface TableDescription {
+  readonly name: string;
+  readonly public: boolean;
+  readonly columns: readonly ColumnDescription[];
+  readonly primaryKey?: readonly string[] | undefined;
+  readonly indexes?: readonly { name: string; columns: readonly string[]; kind?: IndexKind; unique?: boolean }[] | undefined;
+  readonly spatial?: { x: string; y: string; cellSize: number } | undefined;
+}
+
+/** One reducer as a data directory records it: enough to decode its logged arguments. */
+export interface ReducerDescription {
+  readonly name: string;
+  readonly args: readonly ColumnShape[];
+  readonly internal: boolean;
+}
+
+/** A module's schema as JSON: what makes a data directory self-describing. */
+export interface SchemaDescription {
+  readonly tables: readonly TableDescription[];
+  readonly reducers: readonly ReducerDescription[];
+}
+
+function describeColumn(name: string, c: AnyColumn): ColumnDescription {
+  const d: { -readonly [K in keyof ColumnDescription]: ColumnDescription[K] } = { name, kind: c.kind };
+  if (c.inner !== undefined) d.inner = describeColumn(name, c.inner);
+  if (c.flags.primaryKey) d.primaryKey = true;
+  if (c.flags.autoInc) d.autoInc = true;
+  if (c.flags.unique) d.unique = true;
+  if (c.flags.index !== undefined) d.index = c.flags.index;
+  return d;
+}
+
+/** Describes a module's tables and reducers as plain JSON. */
+export function describeModule(module: ModuleDef): SchemaDescription {
+  return {
+    tables: Object.entries(module.tables as Record<string, TableDef>).map(([name, def]) => ({
+      name,
+      public: def.options.public === true,
+      columns: Object.entries(def.columns as Columns).map(([n, c]) => describeColumn(n, c)),
+      primaryKey: def.options.primaryKey as string[] | undefined,
+      indexes: def.options.indexes?.map((i) => ({ name: i.name, columns: [...i.columns], kind: i.kind, unique: i.unique })),
+      spatial: def.options.spatial as TableDescription['spatial'],
+    })),
+    reducers: module.reducers.map((r) => ({ name: r.name, args: columnShapes(r.args), internal: r.options.internal === true })),
+  };
+}
+
+function buildColumn(d: ColumnDescription | ColumnShape): AnyColumn {
+  const full = d as ColumnDescription;
+  return new Column(
+    d.kind,
+    { primaryKey: full.primaryKey === true, autoInc: full.autoInc === true, unique: full.unique === true, index: full.index },
+    d.inner === undefined ? undefined : buildColumn(d.inner),
+  );
+}
+
+function columnsOf(list: readonly (ColumnDescription | ColumnShape)[]): Columns {
+  const out: Columns = {};
+  for (const c of list) out[c.name] = buildColumn(c);
+  return out;
+}
+
+/**
+ * Rebuilds a read-only module from a description: real tables (indexes, keys, spatial grids) and
+ * reducers whose bodies refuse to run. Used to read a data directory without the module's code
+ * (`tickspace log`, `inspect`, `history`).
+ */
+export function moduleFromDescription(description: SchemaDescription): ModuleDef {
+  const tables: Record<string, TableDef> = {};
+  for (const t of description.tables)
+    tables[t.name] = table(
+      {
+        public: t.public,
+        ...(t.primaryKey === undefined ? {} : { primaryKey: t.primaryKey }),
+        ...(t.indexes === undefined ? {} : { indexes: t.indexes }),
+        ...(t.spatial === undefined ? {} : { spatial: t.spatial }),
+      },
+      columnsOf(t.columns),
+    );
+  const schema = createSchema(tables);
+  const reducers: ReducerDef[] = description.reducers.map((r) =>
+    schema.reducer(
+      r.name,
+      columnsOf(r.args),
+      () => {
+        throw new TickspaceError('UNKNOWN_REDUCER', `reducer '${r.name}' has no code here: this engine was built from a data directory's schema (pass the module to run reducers)`);
+      },
+      { internal: r.internal },
+    ),
+  );
+  return defineModule(schema, { reducers });
+}
+
+function shapeText(c: ColumnShape | ColumnDescription): string {
+  return c.kind === 'optional' && c.inner !== undefined ? `optional<${shapeText(c.inner)}>` : c.kind;
+}
+
+function columnsText(list: readonly (ColumnShape | ColumnDescription)[]): string {
+  return list.map((c) => `${c.name}:${shapeText(c)}`).join(', ');
+}
+
+function tableKey(t: TableDescription): string {
+  const pk = t.primaryKey ?? t.columns.filter((c) => c.primaryKey).map((c) => c.name);
+  const auto = t.columns.filter((c) => c.autoInc).map((c) => c.name);
+  return `${columnsText(t.columns)} | key ${pk.join(',')} | autoInc ${auto.join(',')}`;
+}
+
+/**
+ * Checks that a module can run on a data directory written with `stored`: the same tables in the
+ * same order with the same columns, keys and auto-increment columns, and the same arguments for
+ * every reducer both know. Indexes, visibility and new reducers may change freely. Returns the
+ * description to store (stored reducers plus the module's new ones).
+ * @throws TickspaceError SCHEMA_MISMATCH naming the first difference.
+ */
+export function checkCompatible(stored: SchemaDescription, module: ModuleDef, dir: string): SchemaDescription {
+  const current = describeModule(module);
+  const mismatch = (what: string, details: Record<string, unknown>) =>
+    new TickspaceError(
+      'SCHEMA_MISMATCH',
+      `the module does not match the data directory ${dir}: ${what}. Schema migrations are not supported: use a new data directory or the module version that wrote this one`,
+      { details: { dir, ...details } },
+    );
+  const storedNames = stored.tables.map((t) => t.name);
+  const currentNames = current.tables.map((t) => t.name);
+  if (storedNames.join(',') !== currentNames.join(','))
+    throw mismatch(`tables [${currentNames.join(', ')}] differ from the stored [${storedNames.join(', ')}]`, { stored: storedNames, module: currentNames });
+  for (let i = 0; i < stored.tables.length; i++) {
+    const a = tableKey(stored.tables[i]!);
+    const b = tableKey(current.tables[i]!);
+    if (a !== b) throw mismatch(`table '${storedNames[i]}' is (${b}) in the module but (${a}) in the data directory`, { table: storedNames[i] });
+  }
+  const reducers = new Map(stored.reducers.map((r) => [r.name, r]));
+  const merged = [...stored.reducers];
+  for (const r of current.reducers) {
+    const old = reducers.get(r.name);
+    if (old === undefined) merged.push(r);
+    else if (columnsText(old.args) !== columnsText(r.args))
+      throw mismatch(`reducer '${r.name}' takes (${columnsText(r.args)}) in the module but logged calls took (${columnsText(old.args)})`, { reducer: r.name });
+  }
+  return { tables: current.tables, reducers: merged };
+}

@@ -1,0 +1,143 @@
+import { BinaryReader } from '../../protocol/binary-reader';
+import { RECORD_FRAME_BYTES, SEGMENT_HEADER_BYTES, decodeSegmentHeader } from './format';
+import { recordChecksumOk } from './record-codec';
+
+/** Default limit on one record's payload; a larger length prefix is treated as damage. */
+export const DEFAULT_MAX_RECORD_BYTES = 256 * 1024 * 1024;
+
+/**
+ * What is wrong at the end of (or inside) a segment.
+ * - `torn`: the last segment ends in an incomplete or damaged record with nothing valid after it,
+ *   which is what a crash in the middle of a write leaves: safe to cut.
+ * - `corrupt`: damage followed by more data, a bad header, or a record out of sequence: refuse.
+ */
+export interface SegmentProblem {
+  readonly kind: 'torn' | 'corrupt';
+  /** Byte offset of the first bad byte (the start of the bad record or header). */
+  readonly offset: number;
+  /** What was found, for the error message. */
+  readonly reason: string;
+  /** The tick the bad record should have held, if known. */
+  readonly expectedTick: number | undefined;
+  /** Bytes from `offset` to the end of the file. */
+  readonly bytesAfter: number;
+}
+
+/** Result of scanning one segment's bytes. */
+export interface SegmentScan {
+  /** First tick according to the header (or the file name when the header is unreadable). */
+  readonly firstTick: number;
+  /** Ticks of the valid records, in order. */
+  readonly ticks: number[];
+  /** Byte offset of each valid record's frame, parallel to `ticks`. */
+  readonly offsets: number[];
+  /** Offset just past the last valid record (where a cut would truncate). */
+  readonly validEnd: number;
+  readonly size: number;
+  readonly problem: SegmentProblem | undefined;
+}
+
+/** Options for {@link scanSegment}. */
+export interface ScanOptions {
+  /** The tick the file name promises for the first record. */
+  readonly nameTick: number;
+  /** Whether this is the newest segment (only it may have a torn tail). */
+  readonly isLast: boolean;
+  /** @default DEFAULT_MAX_RECORD_BYTES */
+  readonly maxRecordBytes?: number;
+  /** Called for each valid record with its payload (a view into `bytes`). */
+  readonly onRecord?: (tick: number, payload: Uint8Array, offset: number) => void;
+  /** Start scanning here instead of after the header (a writer continuing a known segment). */
+  readonly startOffset?: number;
+  /** With `startOffset`: the tick expected at it. */
+  readonly startTick?: number;
+}
+
+function allZero(bytes: Uint8Array, from: number): boolean {
+  for (let i = from; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
+
+/**
+ * Walks a segment's records, verifying each frame's checksum and the tick sequence, and
+ * classifies the first problem as a torn tail (cut it) or corruption (refuse). Never throws for
+ * bad bytes: the caller decides what a problem means (recovery cuts or refuses; a read-only
+ * reader stops).
+ */
+export function scanSegment(bytes: Uint8Array, options: ScanOptions): SegmentScan {
+  const size = bytes.length;
+  const ticks: number[] = [];
+  const offsets: number[] = [];
+  const maxRecord = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  const result = (validEnd: number, firstTick: number, problem?: SegmentProblem): SegmentScan => ({
+    firstTick,
+    ticks,
+    offsets,
+    validEnd,
+    size,
+    problem,
+  });
+
+  let offset = options.startOffset ?? SEGMENT_HEADER_BYTES;
+  let expected = options.startTick ?? options.nameTick;
+  if (options.startOffset === undefined) {
+    const header = decodeSegmentHeader(bytes);
+    if (!header.ok) {
+      // A crash between creating the file and writing its 32 header bytes leaves a short file.
+      const torn = header.reason === 'short' && options.isLast;
+      return result(0, options.nameTick, {
+        kind: torn ? 'torn' : 'corrupt',
+        offset: 0,
+        reason: size === 0 ? 'the file is empty (no header)' : header.message,
+        expectedTick: options.nameTick,
+        bytesAfter: size,
+      });
+    }
+    if (header.firstTick !== options.nameTick)
+      return result(0, header.firstTick, {
+        kind: 'corrupt',
+        offset: 0,
+        reason: `the header says the first tick is ${header.firstTick} but the file name says ${options.nameTick}`,
+        expectedTick: options.nameTick,
+        bytesAfter: size,
+      });
+  }
+
+  const bad = (reason: string, incomplete: boolean): SegmentScan => {
+    const torn = options.isLast && (incomplete || allZero(bytes, offset));
+    return result(offset, options.nameTick, { kind: torn ? 'torn' : 'corrupt', offset, reason, expectedTick: expected, bytesAfter: size - offset });
+  };
+
+  while (offset < size) {
+    const left = size - offset;
+    if (left < RECORD_FRAME_BYTES) return bad(`${left} byte(s) left, less than a record frame`, true);
+    const view = new DataView(bytes.buffer, bytes.byteOffset + offset, RECORD_FRAME_BYTES);
+    const length = view.getUint32(0, true);
+    if (length === 0 || length > maxRecord)
+      return bad(length === 0 ? 'record length is 0' : `record length ${length} exceeds maxRecordBytes ${maxRecord}`, false);
+    const end = offset + RECORD_FRAME_BYTES + length;
+    if (end > size) return bad(`record of ${length} bytes runs ${end - size} byte(s) past the end of the file`, true);
+    if (!recordChecksumOk(bytes, offset, length)) return bad('checksum mismatch', end === size);
+    const payload = bytes.subarray(offset + RECORD_FRAME_BYTES, end);
+    let tick: number;
+    try {
+      tick = new BinaryReader(payload).uvar();
+    } catch {
+      return bad('unreadable tick number', false);
+    }
+    if (tick !== expected)
+      return result(offset, options.nameTick, {
+        kind: 'corrupt',
+        offset,
+        reason: `record holds tick ${tick} where tick ${expected} was expected`,
+        expectedTick: expected,
+        bytesAfter: size - offset,
+      });
+    ticks.push(tick);
+    offsets.push(offset);
+    options.onRecord?.(tick, payload, offset);
+    offset = end;
+    expected++;
+  }
+  return result(offset, options.nameTick);
+}
