@@ -3,6 +3,7 @@ import type { AnyColumn } from './schema';
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
 const SAFE = 2n ** 53n;
+const NEG_SAFE = -SAFE;
 
 function mix(h: number, v: number): number {
   h = Math.imul(h ^ v, 0x5bd1e995);
@@ -22,7 +23,7 @@ function mixFloat(h: number, v: number): number {
 
 function mixBig(h: number, v: bigint): number {
   // Within ±2^53 the Number conversion is exact and allocates nothing.
-  return v > -SAFE && v < SAFE ? mixFloat(h, Number(v)) : mixString(h, v.toString(36));
+  return v > NEG_SAFE && v < SAFE ? mixFloat(h, Number(v)) : mixString(h, v.toString(36));
 }
 
 function mixBytes(h: number, b: Uint8Array): number {
