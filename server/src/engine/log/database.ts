@@ -214,6 +214,16 @@ export class Database<M extends ModuleDef> {
     this.store.refresh();
   }
 
+  /** The last tick known to be on stable storage (see {@link LogWriter.durableTick}). */
+  get durableTick(): number {
+    return this.#writer?.durableTick ?? this.store.lastTick;
+  }
+
+  /** The writer, for tests and benchmarks (undefined read-only). */
+  get writer(): LogWriter | undefined {
+    return this.#writer;
+  }
+
   /** Log, encode and snapshot counters. */
   get stats(): DatabaseStats {
     return { log: this.#writer?.stats, ...this.#stats };

@@ -40,4 +40,5 @@ export {
   decodeSegmentHeader,
   tickFileName,
   parseTickFileName,
+  hex,
 } from './format';

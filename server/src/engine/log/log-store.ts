@@ -72,6 +72,8 @@ export class LogStore implements AppendListener {
   snapshots: SnapshotEntry[] = [];
   #lastTick = 0;
   #snapshotCache = new Map<number, SnapshotState>();
+  /** Snapshots that failed their checks, with the reason: skipped from then on. */
+  #damaged = new Map<string, string>();
 
   constructor(paths: DataDirPaths, codec: RecordCodec, maxRecordBytes?: number) {
     this.paths = paths;
@@ -261,19 +263,25 @@ export class LogStore implements AppendListener {
 
   /**
    * The newest usable starting point at or before `tick`: a snapshot that reads back intact, or
-   * the empty state at tick 0 when the log starts at tick 1. Damaged snapshots are skipped and
-   * reported through `skipped`.
+   * the empty state at tick 0 when the log starts at tick 1. Damaged snapshots are skipped (and
+   * remembered) and reported through `skipped`.
    * @throws TickspaceError TICK_OUT_OF_RANGE when no starting point exists.
    */
   baseFor(tick: number, skipped?: { file: string; reason: string }[]): SnapshotState {
     for (let i = this.snapshots.length - 1; i >= 0; i--) {
       const s = this.snapshots[i]!;
       if (s.tick > tick) continue;
+      const known = this.#damaged.get(s.file);
+      if (known !== undefined) {
+        skipped?.push({ file: s.file, reason: known });
+        continue;
+      }
       try {
         return this.loadSnapshot(s);
       } catch (error) {
-        if (!(error instanceof TickspaceError) || skipped === undefined) throw error;
-        skipped.push({ file: s.file, reason: error.message });
+        if (!(error instanceof TickspaceError) || error.code !== 'CORRUPT_LOG') throw error;
+        this.#damaged.set(s.file, error.message);
+        skipped?.push({ file: s.file, reason: error.message });
       }
     }
     if (this.segments.length === 0 || this.segments[0]!.firstTick === 1) return { tick: 0, stateHash: EMPTY_HASH, tables: [] };

@@ -69,6 +69,7 @@ export class LogWriter {
   #nextTick: number;
   #seq = 0;
   #syncedSeq = 0;
+  #durableTick: number;
   #syncing = false;
   #waiters: Waiter[] = [];
   #dirty = new Set<number>();
@@ -92,6 +93,7 @@ export class LogWriter {
     if (typeof this.durability === 'object' && !(this.durability.everyMs > 0))
       throw new RangeError(`durability.everyMs must be > 0, got ${this.durability.everyMs}`);
     this.#nextTick = start.nextTick;
+    this.#durableTick = start.nextTick - 1;
     this.#listener = listener;
     if (start.segment !== undefined) {
       try {
@@ -113,6 +115,14 @@ export class LogWriter {
   /** The tick the next append must carry. */
   get nextTick(): number {
     return this.#nextTick;
+  }
+
+  /**
+   * The last tick known to be on stable storage (an fsync covering it completed). Ticks recovered
+   * at open count as durable.
+   */
+  get durableTick(): number {
+    return this.#durableTick;
   }
 
   /** The segment being written, if any. */
@@ -215,6 +225,7 @@ export class LogWriter {
     this.#syncing = true;
     this.#wantSync = false;
     const target = this.#seq;
+    const targetTick = this.#nextTick - 1;
     const fds = [...this.#dirty];
     this.#dirty.clear();
     const closing = this.#closeAfterSync.splice(0);
@@ -235,6 +246,7 @@ export class LogWriter {
         s.fsyncMsTotal += ms;
         if (ms > s.fsyncMsMax) s.fsyncMsMax = ms;
         this.#syncedSeq = target;
+        this.#durableTick = targetTick;
         this.#syncing = false;
         const waiters = this.#waiters;
         this.#waiters = [];

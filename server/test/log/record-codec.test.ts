@@ -1,0 +1,215 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  OP,
+  createEngine,
+  createRecordCodec,
+  crc32c,
+  encodeSegmentHeader,
+  hex,
+  logSchemaOf,
+  scanSegment,
+  t,
+  table,
+  createSchema,
+  defineModule,
+  toIdentity,
+  type TickRecord,
+  type ChangeOp,
+  type CallRecord,
+} from '../../src/engine';
+import { alice, bank } from '../engine/fixtures';
+
+/**
+ * Golden bytes of a three-tick segment from the bank fixture (seed 'golden', tickMs 50, durations
+ * pinned to 0.25 ms): tick 1 = init, connect, open (UTF-8 name, negative i64), a failing transfer;
+ * tick 2 = `later` schedules a bump; tick 3 = the scheduled bump (a delete and an update).
+ * A change here is a format change: bump LOG_FORMAT_VERSION and FORMAT.md with it.
+ */
+const GOLDEN = [
+  '54534c4f470d0a1a0100000000000000010000000000000000000000bcdcb5ff',
+  'e7000000bf4708ed0100000000000049403aedc656f8fa63fa0000803ea00000000402065f5f696e697400000000000000000000000000000000000000020b5f5f636f6e6e6563746564aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa00000000046f70656eaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa000707045a6fc3ab090000087472616e73666572aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa0003070802010a4e4f5f4143434f554e54186163636f756e74203820646f6573206e6f7420657869737404020000002a0102000102000002010102010100000207aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa045a6fc3ab0901',
+  '6b00000074e21b840200000000000059406fe461bcf178ca540000803e2b0000000100056c61746572aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa0010000000000000494000000000000000000001040000010462756d700b7b2274696d6573223a317d0000000000c06240000000000000000003',
+  '450000005a08f4ea030000000000c062408e7dfb26619709d60000803e1b00000001010462756d7000000000000000000000000000000000010101000304020001020000010000020100010103',
+];
+
+function goldenRun() {
+  const engine = createEngine({ module: bank, seed: 'golden', tickMs: 50 });
+  const records: TickRecord[] = [];
+  engine.onCommit((r) => {
+    records.push({ ...r, durationMs: 0.25 });
+  });
+  engine.connect(alice);
+  engine.enqueue(alice, 'open', { id: 7, name: 'Zoë', balance: -5n });
+  engine.enqueue(alice, 'transfer', { from: 7, to: 8, amount: 1n });
+  engine.runTick();
+  engine.enqueue(alice, 'later', { inMs: 50, everyMs: 0 });
+  engine.runTick();
+  engine.runTick();
+  return { engine, records, codec: createRecordCodec(logSchemaOf(engine)) };
+}
+
+describe('crc32c', () => {
+  it('matches the published check value and continues across chunks', () => {
+    expect(crc32c(new TextEncoder().encode('123456789'))).toBe(0xe3069283);
+    expect(crc32c(new Uint8Array(32))).toBe(0x8a9136aa);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(300), (bytes, cut) => {
+        const at = Math.min(cut, bytes.length);
+        expect(crc32c(bytes, crc32c(bytes, 0, 0, at), at)).toBe(crc32c(bytes));
+      }),
+    );
+  });
+});
+
+describe('record format', () => {
+  it('encodes the golden segment byte for byte', () => {
+    const { records, codec } = goldenRun();
+    const actual = [hex(encodeSegmentHeader(1)), ...records.map((r) => hex(codec.encodeFramed(r)))];
+    expect(actual).toEqual(GOLDEN);
+  });
+
+  it('decodes the golden segment back to the calls and changes that produced it', () => {
+    const { records, codec } = goldenRun();
+    const bytes = Buffer.from(GOLDEN.join(''), 'hex');
+    const decoded: ReturnType<typeof codec.decode>[] = [];
+    const scan = scanSegment(bytes, { nameTick: 1, isLast: true, onRecord: (_tick, payload) => decoded.push(codec.decode(payload)) });
+    expect(scan.problem).toBeUndefined();
+    expect(scan.ticks).toEqual([1, 2, 3]);
+    expect(decoded.map((d) => d.stateHash)).toEqual(records.map((r) => r.stateHash));
+    const t1 = decoded[0]!;
+    expect(t1.calls.map((c) => [c.origin, c.reducer, c.result.ok])).toEqual([
+      [2, '__init', true],
+      [2, '__connected', true],
+      [0, 'open', true],
+      [0, 'transfer', false],
+    ]);
+    expect(t1.calls[2]!.args).toEqual({ id: 7, name: 'Zoë', balance: -5n });
+    expect(t1.calls[3]!.result).toEqual({ ok: false, code: 'NO_ACCOUNT', message: 'account 8 does not exist' });
+    expect(t1.durationMs).toBe(0.25);
+    const t3 = decoded[2]!;
+    expect(t3.calls[0]).toMatchObject({ origin: 1, reducer: 'bump', scheduleId: 1, args: { times: 1 } });
+    expect(t3.changes.map((c) => c.kind)).toEqual([OP.DELETE, OP.INSERT, OP.UPDATE]);
+    expect(t3.changes[0]!.oldRow).toEqual({ id: 1 });
+  });
+
+  it('skips the calls section when asked (recovery) and still counts the calls', () => {
+    const { records, codec } = goldenRun();
+    const framed = codec.encodeFramed(records[0]!).slice();
+    const lean = codec.decode(framed.subarray(8), { calls: false });
+    expect(lean.calls).toEqual([]);
+    expect(lean.callCount).toBe(4);
+    expect(lean.changes.length).toBe(records[0]!.changes.length);
+  });
+
+  it('reports a malformed payload with its byte offset', () => {
+    const { records, codec } = goldenRun();
+    const payload = codec.encodeFramed(records[0]!).slice(8);
+    expect(() => codec.decode(payload.subarray(0, payload.length - 3))).toThrow(/at byte \d+/);
+    const extra = new Uint8Array(payload.length + 1);
+    extra.set(payload);
+    expect(() => codec.decode(extra)).toThrow(/1 trailing byte/);
+  });
+});
+
+const kinds = createSchema({
+  every: table(
+    { public: true },
+    {
+      id: t.u32().primaryKey(),
+      a: t.u8(),
+      b: t.i16(),
+      c: t.i32(),
+      d: t.u64(),
+      e: t.i64(),
+      f: t.f32(),
+      g: t.f64(),
+      h: t.bool(),
+      s: t.string(),
+      y: t.bytes(),
+      who: t.identity(),
+      opt: t.optional(t.string()),
+    },
+  ),
+  pair: table({ public: false, primaryKey: ['x', 'y'] }, { x: t.i32(), y: t.string(), v: t.f64() }),
+});
+const kindsModule = defineModule(kinds, {
+  reducers: [kinds.reducer('put', { n: t.u16(), label: t.optional(t.string()), big: t.i64() }, () => {})],
+});
+
+const identityArb = fc.stringMatching(/^[0-9a-f]{32}$/).map(toIdentity);
+const everyRow = fc.record({
+  id: fc.nat({ max: 0xffffffff }),
+  a: fc.nat({ max: 255 }),
+  b: fc.integer({ min: -0x8000, max: 0x7fff }),
+  c: fc.integer({ min: -0x80000000, max: 0x7fffffff }),
+  d: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+  e: fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }),
+  f: fc.float({ noNaN: true, noDefaultInfinity: true }).map((x) => Math.fround(x)),
+  g: fc.double({ noNaN: true, noDefaultInfinity: true }),
+  h: fc.boolean(),
+  s: fc.string({ unit: 'binary' }),
+  y: fc.uint8Array({ maxLength: 20 }),
+  who: identityArb,
+  opt: fc.option(fc.string(), { nil: undefined }),
+});
+const pairRow = fc.record({ x: fc.integer({ min: -0x80000000, max: 0x7fffffff }), y: fc.string(), v: fc.double({ noNaN: true }) });
+const change = fc.oneof(
+  fc.record({ tableId: fc.constant(0), kind: fc.constantFrom(0, 1, 2) as fc.Arbitrary<0 | 1 | 2>, row: everyRow }),
+  fc.record({ tableId: fc.constant(1), kind: fc.constantFrom(0, 1, 2) as fc.Arbitrary<0 | 1 | 2>, row: pairRow }),
+);
+const call = fc.record({
+  origin: fc.constantFrom(0, 1, 2) as fc.Arbitrary<0 | 1 | 2>,
+  sender: identityArb,
+  scheduleId: fc.nat(),
+  args: fc.record({ n: fc.nat({ max: 0xffff }), label: fc.option(fc.string(), { nil: undefined }), big: fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }) }),
+  result: fc.oneof(fc.constant({ ok: true as const }), fc.record({ ok: fc.constant(false as const), code: fc.string(), message: fc.string() })),
+});
+
+describe('record codec round trip', () => {
+  it('decode(encode(record)) keeps every call and change (deletes as their key)', () => {
+    const engine = createEngine({ module: kindsModule });
+    const codec = createRecordCodec(logSchemaOf(engine));
+    fc.assert(
+      fc.property(
+        fc.nat({ max: 2 ** 40 }),
+        fc.double({ noNaN: true }),
+        fc.array(call, { minLength: 1, maxLength: 5 }),
+        fc.array(change, { maxLength: 8 }),
+        fc.stringMatching(/^[0-9a-f]{16}$/),
+        (tick, now, calls, changes, stateHash) => {
+          const callRecords: CallRecord[] = calls.map((c) => ({ ...c, reducer: c.origin === 2 ? '__sys' : 'put', args: c.origin === 2 ? {} : c.args }));
+          const ops: ChangeOp[] = changes.map((c, i) => ({
+            tableId: c.tableId,
+            kind: c.kind,
+            callIndex: i % callRecords.length,
+            oldRow: c.kind === 0 ? undefined : c.row,
+            newRow: c.kind === 2 ? undefined : c.row,
+            pos: -1,
+            prevAutoInc: 0,
+          }));
+          const record: TickRecord = { tick: tick + 1, now, calls: callRecords, changes: ops, stateHash, durationMs: 0 };
+          const framed = codec.encodeFramed(record).slice();
+          const scan = scanSegment(Buffer.concat([encodeSegmentHeader(tick + 1), framed]), { nameTick: tick + 1, isLast: true });
+          expect(scan.problem).toBeUndefined();
+          const back = codec.decode(framed.subarray(8));
+          expect(back.tick).toBe(tick + 1);
+          expect(Object.is(back.now, now)).toBe(true);
+          expect(back.stateHash).toBe(stateHash);
+          expect(back.calls.map((c) => ({ ...c, argsBytes: undefined }))).toEqual(callRecords.map((c) => ({ ...c, argsBytes: undefined })));
+          expect(back.changes.length).toBe(ops.length);
+          for (let i = 0; i < ops.length; i++) {
+            const want = ops[i]!;
+            const got = back.changes[i]!;
+            expect([got.tableId, got.kind, got.callIndex]).toEqual([want.tableId, want.kind, want.callIndex]);
+            if (want.kind === OP.DELETE) {
+              const key = want.tableId === 0 ? { id: want.oldRow!.id } : { x: want.oldRow!.x, y: want.oldRow!.y };
+              expect(got.oldRow).toEqual(key);
+            } else expect(got.newRow).toEqual(want.newRow);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
