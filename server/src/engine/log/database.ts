@@ -74,6 +74,7 @@ export interface RewindResult extends RewindStats {
   readonly target: number;
   /** The new tick in which the rewind was committed (rewind to `tick - 1` of it to undo it). */
   readonly tick: number;
+  /** State hash right after the rewind transaction. */
   readonly stateHash: string;
 }
 
@@ -235,7 +236,9 @@ export class Database<M extends ModuleDef> {
    */
   async snapshot(): Promise<SnapshotWriteResult> {
     if (this.readOnly) throw new TickspaceError('READ_ONLY', 'snapshot: the database is open read-only');
-    if (this.#snapshotting !== undefined) await this.#snapshotting.catch(() => undefined);
+    while (this.#snapshotting !== undefined) await this.#snapshotting.catch(() => undefined);
+    const last = this.#stats.lastSnapshot;
+    if (last !== undefined && last.tick === this.engine.tick) return last;
     return (await this.#startSnapshot())!;
   }
 
@@ -274,30 +277,47 @@ export class Database<M extends ModuleDef> {
   /**
    * Sets the live world back to its state at `tick`, as a new transaction (logged as `__rewind`
    * with ordinary row changes): history after `tick` is kept, and the rewind can itself be undone
-   * by rewinding to the tick before it. Scheduled calls keep their remaining delay. Resolves once
-   * the rewind tick is committed (and durable, if confirm is 'durable'); the tick loop must be
-   * running or driven by `runTick`.
+   * by rewinding to the tick before it. Scheduled calls keep their remaining delay unless
+   * `shiftSchedules` is false. Resolves once the rewind tick is committed (and durable, if confirm
+   * is 'durable'); the tick loop must be running or driven by `runTick`.
    * @throws TickspaceError TICK_OUT_OF_RANGE, READ_ONLY, or the rewind's own failure
+   * @example
+   * const r = await db.rewind(1200);   // the world is back at tick 1200, in a new tick r.tick
+   * await db.rewind(r.tick - 1);       // ...and undone
    */
   async rewind(tick: number, options: { shiftSchedules?: boolean } = {}): Promise<RewindResult> {
+    return (await this.prepareRewind(tick, options)).enqueue();
+  }
+
+  /**
+   * The two halves of {@link rewind}: rebuilds the past state now (the slow part, off the tick
+   * loop), and returns `enqueue`, which queues the rewind transaction for the next tick and
+   * resolves when it is committed. Lets a caller that drives ticks itself know when to tick.
+   * @throws TickspaceError TICK_OUT_OF_RANGE, READ_ONLY
+   */
+  async prepareRewind(tick: number, options: { shiftSchedules?: boolean } = {}): Promise<{ readonly target: number; enqueue(): Promise<RewindResult> }> {
     if (this.readOnly) throw new TickspaceError('READ_ONLY', 'rewind: the database is open read-only');
     const past = this.#newEngine();
     await this.store.materialize(tick, past as unknown as Engine<ModuleDef>);
-    return new Promise((resolve, reject) => {
-      let stats: RewindStats | undefined;
-      let at = 0;
-      this.engine.enqueueSystem(
-        REWIND_CALL,
-        (ctx) => {
-          at = ctx.tick;
-          stats = writeRewind(this.engine as unknown as Engine<ModuleDef>, past as unknown as Engine<ModuleDef>, options.shiftSchedules === false ? 0 : ctx.tick - tick);
-        },
-        (result: CallResult) => {
-          if (!result.ok) reject(new TickspaceError(result.code, `rewind to tick ${tick} failed: ${result.message}`, { details: { tick } }));
-          else resolve({ ...stats!, target: tick, tick: at, stateHash: this.engine.stateHash });
-        },
-      );
-    });
+    const enqueue = () =>
+      new Promise<RewindResult>((resolve, reject) => {
+        let stats: RewindStats | undefined;
+        let at = 0;
+        let hash = '';
+        this.engine.enqueueSystem(
+          REWIND_CALL,
+          (ctx) => {
+            at = ctx.tick;
+            stats = writeRewind(this.engine as unknown as Engine<ModuleDef>, past as unknown as Engine<ModuleDef>, options.shiftSchedules === false ? 0 : ctx.tick - tick);
+            hash = this.engine.stateHash;
+          },
+          (result: CallResult) => {
+            if (!result.ok) reject(new TickspaceError(result.code, `rewind to tick ${tick} failed: ${result.message}`, { details: { tick } }));
+            else resolve({ ...stats!, target: tick, tick: at, stateHash: hash });
+          },
+        );
+      });
+    return { target: tick, enqueue };
   }
 
   /**

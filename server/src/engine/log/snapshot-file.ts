@@ -67,11 +67,13 @@ function codecsByName(schema: LogSchema): Map<string, RowCodec> {
   return new Map(schema.tables.map((t) => [t.name, compileRowCodec(t.columns)]));
 }
 
+let tmpCounter = 0;
+
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Writes a snapshot file incrementally: encodes in slices of at most `sliceMs`, yielding to the
- * event loop between them, writes to `<tick>.tssnap.tmp`, fsyncs it, then renames it into place
+ * event loop between them, writes to a `.tmp` file beside the target, fsyncs it, then renames it into place
  * and fsyncs the directory, so a snapshot file either is complete and checksummed or does not exist.
  * @throws TickspaceError LOG_FAILED if the file cannot be written.
  */
@@ -80,7 +82,7 @@ export async function writeSnapshot(snapshotDir: string, state: SnapshotState, s
   const sliceMs = options.sliceMs ?? 4;
   const codecs = codecsByName(schema);
   const file = path.join(snapshotDir, tickFileName(state.tick, SNAPSHOT_EXT));
-  const tmp = file + '.tmp';
+  const tmp = `${file}.${process.pid}-${++tmpCounter}.tmp`;
   let maxSlice = 0;
   let slices = 0;
   let bytes = 0;
