@@ -225,6 +225,11 @@ export class Database<M extends ModuleDef> {
     return this.#writer;
   }
 
+  /** Resolves once no snapshot is being written (an automatic one may be in flight after any tick). */
+  async snapshotsSettled(): Promise<void> {
+    while (this.#snapshotting !== undefined) await this.#snapshotting.catch(() => undefined);
+  }
+
   /** Log, encode and snapshot counters. */
   get stats(): DatabaseStats {
     return { log: this.#writer?.stats, ...this.#stats };
