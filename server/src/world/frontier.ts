@@ -1,0 +1,153 @@
+import type { Content } from '@tickspace/content/schema';
+import { defineModule, TickspaceError, type Engine, type ModuleDef } from '../engine';
+import { cancelAction } from './actions';
+import { createBuildingReducers } from './building';
+import { chatPruneEveryMs, createChatReducers, CHAT_PRUNE } from './chat';
+import { ensureChunksAround } from './chunks';
+import { contentError, DEFAULT_CONTENT_DIR, readContentSources, validateContent, type ContentSources } from './content-loader';
+import { contentReload, writeContent } from './content-tables';
+import { createCraftingReducers } from './crafting';
+import { createGatheringReducers } from './gathering';
+import { initRapier, type PhysicsStats } from './physics';
+import { createPhysicsStep, PHYSICS_STEP } from './physics-step';
+import { createPlayerReducers } from './players';
+import { FrontierRuntime, type FrontierOptions, type ResolvedOptions, type StepStats } from './runtime';
+import { frontierSchema, type FrontierTables } from './tables';
+import { createTradingReducers } from './trading';
+
+/** What {@link createFrontier} returns. */
+export interface Frontier {
+  /** The module to pass to `createEngine`. */
+  readonly module: FrontierModule;
+  /** The content loaded at start (later reloads live in the tables). */
+  readonly content: Content;
+  /** The content file texts loaded at start (undefined when `options.content` was given). */
+  readonly sources: ContentSources | undefined;
+  /** The options with defaults filled. */
+  readonly options: ResolvedOptions;
+  /** Physics counters of one engine running this module. */
+  physicsStats(engine: Engine<ModuleDef>): PhysicsStats;
+  /** Timing of the last physics step (any engine). */
+  readonly lastStep: Readonly<StepStats>;
+}
+
+/** The Frontier module type. */
+export type FrontierModule = ReturnType<typeof buildModule>;
+
+function resolve(options: FrontierOptions): ResolvedOptions {
+  const o: ResolvedOptions = {
+    seed: options.seed ?? 'frontier',
+    worldTiles: options.worldTiles ?? 4096,
+    chunkTiles: options.chunkTiles ?? 32,
+    aoiChunks: options.aoiChunks ?? 2,
+    maxNodesPerChunk: options.maxNodesPerChunk ?? 128,
+    minNameChars: options.minNameChars ?? 3,
+    maxNameChars: options.maxNameChars ?? 16,
+    maxChatChars: options.maxChatChars ?? 200,
+    chatRateCount: options.chatRateCount ?? 5,
+    chatRateWindowMs: options.chatRateWindowMs ?? 10_000,
+    chatRetentionMs: options.chatRetentionMs ?? 60_000,
+    localChatRadiusTiles: options.localChatRadiusTiles ?? 24,
+    maxTradeItems: options.maxTradeItems ?? 16,
+    maxStepMs: options.maxStepMs ?? 250,
+    maxPhysicsChunks: options.maxPhysicsChunks ?? 2048,
+  };
+  const bad = (message: string) => new TickspaceError('INVALID_ARGUMENT', `createFrontier: ${message}`, { details: { options: o } });
+  if (!Number.isInteger(o.chunkTiles) || o.chunkTiles < 8 || o.chunkTiles > 256) throw bad(`chunkTiles must be an integer in 8..256, got ${o.chunkTiles}`);
+  if (!Number.isInteger(o.worldTiles) || o.worldTiles < o.chunkTiles * 4 || o.worldTiles % o.chunkTiles !== 0 || o.worldTiles > 65_536)
+    throw bad(`worldTiles must be a multiple of chunkTiles (${o.chunkTiles}), at least 4 chunks and at most 65536, got ${o.worldTiles}`);
+  const chunks = (o.worldTiles / o.chunkTiles) ** 2;
+  if (!Number.isInteger(o.maxNodesPerChunk) || o.maxNodesPerChunk < 1 || chunks * o.maxNodesPerChunk > 0xffffffff)
+    throw bad(`maxNodesPerChunk must be >= 1 and chunks x maxNodesPerChunk must fit node ids in 32 bits (${chunks} chunks)`);
+  if (!(o.minNameChars >= 1 && o.maxNameChars >= o.minNameChars)) throw bad('need 1 <= minNameChars <= maxNameChars');
+  for (const key of ['aoiChunks', 'maxChatChars', 'chatRateCount', 'chatRateWindowMs', 'chatRetentionMs', 'maxTradeItems', 'maxStepMs', 'maxPhysicsChunks'] as const)
+    if (!(o[key] >= (key === 'aoiChunks' ? 1 : 1))) throw bad(`${key} must be >= 1, got ${o[key]}`);
+  return o;
+}
+
+function buildModule(rt: FrontierRuntime, content: Content) {
+  const o = rt.options;
+  const players = createPlayerReducers(rt);
+  const gathering = createGatheringReducers(rt);
+  const crafting = createCraftingReducers(rt);
+  const building = createBuildingReducers(rt);
+  const trading = createTradingReducers(rt);
+  const chat = createChatReducers(rt);
+  const physicsStep = createPhysicsStep(rt);
+  return defineModule(frontierSchema, {
+    reducers: [
+      players.join,
+      players.move,
+      cancelAction,
+      gathering.gather,
+      crafting.craft,
+      building.placeBuilding,
+      building.construct,
+      building.deposit,
+      building.withdraw,
+      building.grantAccess,
+      building.demolish,
+      trading.tradeOpen,
+      trading.tradeOffer,
+      trading.tradeAccept,
+      trading.tradeCancel,
+      chat.say,
+      contentReload,
+      physicsStep,
+      gathering.gatherFinish,
+      gathering.nodeRespawn,
+      crafting.craftFinish,
+      building.constructFinish,
+      chat.chatPrune,
+    ],
+    init: (ctx) => {
+      writeContent(ctx.db, content);
+      const half = o.worldTiles / 2;
+      ctx.db.world_info.insert({ id: 0, seed: o.seed, worldTiles: o.worldTiles, chunkTiles: o.chunkTiles, spawnX: half, spawnY: half, contentRev: 1 });
+      ctx.db.physics_clock.insert({ id: 0, lastStepMs: ctx.now });
+      ensureChunksAround(ctx.db, rt, () => rt.terrain(ctx.db), half, half, o.aoiChunks);
+      ctx.schedule(PHYSICS_STEP, {}, { atTick: ctx.tick + 1 });
+      ctx.schedule(CHAT_PRUNE, {}, { inMs: chatPruneEveryMs(o.chatRetentionMs) });
+    },
+    clientConnected: players.clientConnected,
+    clientDisconnected: players.clientDisconnected,
+  });
+}
+
+/**
+ * Creates the Frontier world module: loads and validates the content, initialises rapier, and
+ * returns a module for `createEngine`. Init writes the content tables, generates the chunks around
+ * the spawn point and schedules the physics step and chat pruning.
+ *
+ * @throws TickspaceError INVALID_CONTENT listing every content problem; INVALID_ARGUMENT for bad options.
+ * @example
+ * const frontier = await createFrontier({ seed: 'demo' });
+ * const engine = createEngine({ module: frontier.module, seed: 'demo', tickMs: 50 });
+ * engine.enqueue(alice, 'join', { name: 'Alice' });
+ * engine.runTick();
+ */
+export async function createFrontier(options: FrontierOptions = {}): Promise<Frontier> {
+  const resolved = resolve(options);
+  let content = options.content;
+  let sources: ContentSources | undefined;
+  if (content === undefined) {
+    const dir = options.contentDir ?? DEFAULT_CONTENT_DIR;
+    sources = await readContentSources(dir);
+    const result = validateContent(sources);
+    if (!result.ok) throw contentError(result.problems, dir);
+    content = result.content;
+  }
+  if (options.rapier === undefined) await initRapier();
+  const rt = new FrontierRuntime(resolved, options.rapier);
+  const module = buildModule(rt, content);
+  return {
+    module,
+    content,
+    sources,
+    options: resolved,
+    physicsStats: (engine) => rt.physics(engine.db as never).stats,
+    lastStep: rt.lastStep,
+  };
+}
+
+export type { FrontierTables };

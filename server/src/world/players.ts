@@ -1,0 +1,107 @@
+import { t } from '../engine';
+import { endAction, requirePlayer } from './actions';
+import { ensureChunksAround } from './chunks';
+import { reject } from './errors';
+import type { Ctx, FrontierRuntime } from './runtime';
+import { frontierSchema } from './tables';
+import { closeTradesOf } from './trading';
+
+const NAME_CHARS = /^[A-Za-z0-9_-]+$/;
+/** Candidate spawn points tried before giving up. */
+const SPAWN_ATTEMPTS = 64;
+
+/**
+ * Player reducers: `join`, `move`, and the connect/disconnect lifecycle.
+ * A player is one row in `player` (position, movement intent, online flag) plus a backpack
+ * container; leaving only marks the row offline, so reconnecting resumes where the player stood.
+ */
+export function createPlayerReducers(rt: FrontierRuntime) {
+  const o = rt.options;
+
+  /** `join { name }`: creates the caller's player on free land near the spawn point. */
+  const join = frontierSchema.reducer('join', { name: t.string() }, (ctx, { name }) => {
+    if (ctx.db.player.has(ctx.sender)) reject('ALREADY_JOINED', `identity ${ctx.sender} already plays as '${ctx.db.player.find(ctx.sender)!.name}'`);
+    const chars = [...name].length;
+    if (chars < o.minNameChars || chars > o.maxNameChars)
+      reject('INVALID_NAME', `a name has ${o.minNameChars} to ${o.maxNameChars} characters, '${name}' has ${chars}`, { name });
+    if (!NAME_CHARS.test(name)) reject('INVALID_NAME', `a name uses only letters, digits, '_' and '-': '${name}'`, { name });
+    const nameKey = name.toLowerCase();
+    const holder = ctx.db.player.filter('nameKey', nameKey)[0];
+    if (holder !== undefined) reject('NAME_TAKEN', `the name '${name}' is taken by '${holder.name}'`, { name });
+    const settings = ctx.db.settings.find(0)!;
+    const info = ctx.db.world_info.find(0)!;
+    const spot = findSpawn(ctx, rt, info.spawnX, info.spawnY, settings.playerRadiusTiles);
+    if (spot === undefined) reject('NO_SPAWN_POINT', `no free land within reach of the spawn point (${info.spawnX}, ${info.spawnY})`);
+    const container = ctx.db.container.insert({ owner: ctx.sender, buildingId: 0, slots: settings.inventorySlots });
+    ctx.db.player.insert({
+      identity: ctx.sender,
+      name,
+      nameKey,
+      online: true,
+      x: spot.x,
+      y: spot.y,
+      dirX: 0,
+      dirY: 0,
+      moving: false,
+      containerId: container.id,
+      joinedMs: ctx.now,
+    });
+    for (const skill of ctx.db.skill_def.iter().sort((a, b) => (a.id < b.id ? -1 : 1)))
+      ctx.db.skill.insert({ owner: ctx.sender, skillId: skill.id, xp: 0, level: 1 });
+  });
+
+  /**
+   * `move { dx, dy }`: sets the caller's movement intent (a direction of length <= 1; 0,0 stops).
+   * The physics step applies it every tick. Moving cancels a gather, craft or construct action.
+   */
+  const move = frontierSchema.reducer('move', { dx: t.f32(), dy: t.f32() }, (ctx, { dx, dy }) => {
+    const player = requirePlayer(ctx);
+    const len2 = dx * dx + dy * dy;
+    if (len2 > 1.0001) reject('INVALID_DIRECTION', `a direction has length at most 1, got ${Math.sqrt(len2).toFixed(3)}`, { dx, dy });
+    const moving = len2 > 0;
+    if (moving) endAction(ctx, player.identity);
+    if (player.dirX === dx && player.dirY === dy && player.moving === moving) return;
+    ctx.db.player.update({ ...player, dirX: dx, dirY: dy, moving });
+  });
+
+  /** Lifecycle: a returning player comes back online where they left. */
+  const clientConnected = (ctx: Ctx) => {
+    const player = ctx.db.player.find(ctx.sender);
+    if (player === undefined || player.online) return;
+    ctx.db.player.update({ ...player, online: true });
+    ensureChunksAround(ctx.db, rt, () => rt.terrain(ctx.db), player.x, player.y, o.aoiChunks);
+  };
+
+  /** Lifecycle: a leaving player stops, drops their action and open trades, and goes offline. */
+  const clientDisconnected = (ctx: Ctx) => {
+    const player = ctx.db.player.find(ctx.sender);
+    if (player === undefined) return;
+    endAction(ctx, player.identity);
+    closeTradesOf(ctx, player.identity);
+    ctx.db.player.update({ ...player, online: false, moving: false, dirX: 0, dirY: 0 });
+  };
+
+  return { join, move, clientConnected, clientDisconnected };
+}
+
+/**
+ * A free spot near (sx, sy): land, clear of blocking colliders, drawn from `ctx.rng` within a radius
+ * that grows with each failed attempt (so crowds spread out deterministically).
+ */
+function findSpawn(ctx: Ctx, rt: FrontierRuntime, sx: number, sy: number, radius: number): { x: number; y: number } | undefined {
+  const params = rt.terrain(ctx.db);
+  ensureChunksAround(ctx.db, rt, () => params, sx, sy, rt.options.aoiChunks);
+  const physics = rt.physicsFor(ctx);
+  const blocked = params.blockedTile;
+  for (let i = 0; i < SPAWN_ATTEMPTS; i++) {
+    const spread = 2 + i * 0.5;
+    const x = Math.fround(sx + (ctx.rng() * 2 - 1) * spread);
+    const y = Math.fround(sy + (ctx.rng() * 2 - 1) * spread);
+    const tile = physics.tileAt(ctx.db, params, x, y);
+    if (tile === 255 || blocked[tile] === 1) continue;
+    if (physics.overlaps(ctx.db, params, x, y, radius + 0.05)) continue;
+    ensureChunksAround(ctx.db, rt, () => params, x, y, rt.options.aoiChunks);
+    return { x, y };
+  }
+  return undefined;
+}

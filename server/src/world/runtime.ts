@@ -1,0 +1,120 @@
+import type { Content } from '@tickspace/content/schema';
+import type { Db, ReadonlyDb, ReducerContext, Row } from '../engine';
+import { PhysicsCache, type Rapier } from './physics';
+import type { FrontierTables } from './tables';
+import { terrainParams, type TerrainParams } from './terrain';
+
+/** Options of {@link createFrontier}; every limit has a documented default. */
+export interface FrontierOptions {
+  /** Content directory to load at start. Ignored when `content` is given. @default the repository's `content/` */
+  readonly contentDir?: string;
+  /** Already validated content (tests, tools). @default loaded from `contentDir` */
+  readonly content?: Content;
+  /** World seed for terrain and resource placement. @default 'frontier' */
+  readonly seed?: string;
+  /** Side of the square world, in tiles; a multiple of `chunkTiles`. @default 4096 */
+  readonly worldTiles?: number;
+  /** Side of a terrain chunk, in tiles. @default 32 */
+  readonly chunkTiles?: number;
+  /** Chunks generated around each player (Chebyshev radius), so subscriptions find terrain. @default 2 */
+  readonly aoiChunks?: number;
+  /** Most resource nodes the generator places in one chunk. @default 128 */
+  readonly maxNodesPerChunk?: number;
+  /** Shortest player name. @default 3 */
+  readonly minNameChars?: number;
+  /** Longest player name. @default 16 */
+  readonly maxNameChars?: number;
+  /** Longest chat message, in code points. @default 200 */
+  readonly maxChatChars?: number;
+  /** Chat messages a player may send per window. @default 5 */
+  readonly chatRateCount?: number;
+  /** The chat rate window. @default 10_000 */
+  readonly chatRateWindowMs?: number;
+  /** Age after which chat messages and notices are pruned. @default 60_000 */
+  readonly chatRetentionMs?: number;
+  /** Radius clients should subscribe to for local chat (published in the README; the server stores the sender's position). @default 24 */
+  readonly localChatRadiusTiles?: number;
+  /** Kinds of item one side of a trade may offer. @default 16 */
+  readonly maxTradeItems?: number;
+  /** Longest time step physics integrates at once (a late tick does not teleport players). @default 250 */
+  readonly maxStepMs?: number;
+  /** Chunk collision worlds kept in memory. @default 2048 */
+  readonly maxPhysicsChunks?: number;
+  /** Rapier build to use (benchmarks compare builds); must be initialised. @default the pinned build */
+  readonly rapier?: Rapier;
+}
+
+/** Options with every default filled. */
+export interface ResolvedOptions {
+  readonly seed: string;
+  readonly worldTiles: number;
+  readonly chunkTiles: number;
+  readonly aoiChunks: number;
+  readonly maxNodesPerChunk: number;
+  readonly minNameChars: number;
+  readonly maxNameChars: number;
+  readonly maxChatChars: number;
+  readonly chatRateCount: number;
+  readonly chatRateWindowMs: number;
+  readonly chatRetentionMs: number;
+  readonly localChatRadiusTiles: number;
+  readonly maxTradeItems: number;
+  readonly maxStepMs: number;
+  readonly maxPhysicsChunks: number;
+}
+
+/** Timing of the last physics step, for benchmarks. */
+export interface StepStats {
+  tick: number;
+  movers: number;
+  physicsMs: number;
+}
+
+/** The reducer context Frontier's reducers receive. */
+export type Ctx = ReducerContext<FrontierTables>;
+/** Frontier's writable tables. */
+export type FrontierDb = Db<FrontierTables>;
+/** A player row. */
+export type PlayerRow = Row<FrontierTables['player']>;
+
+/**
+ * State shared by Frontier's reducers that is not in the tables: the options and, per engine
+ * (keyed by its `db` object, since one module may run in several engines, e.g. a live one and a
+ * replay), the physics cache. Nothing here is a source of truth.
+ */
+export class FrontierRuntime {
+  readonly options: ResolvedOptions;
+  readonly lastStep: StepStats = { tick: 0, movers: 0, physicsMs: 0 };
+  readonly #rapier: Rapier | undefined;
+  readonly #physics = new WeakMap<object, PhysicsCache>();
+
+  constructor(options: ResolvedOptions, rapier: Rapier | undefined) {
+    this.options = options;
+    this.#rapier = rapier;
+  }
+
+  /** The physics cache of the engine that owns `db`. */
+  physics(db: ReadonlyDb<FrontierTables>): PhysicsCache {
+    let cache = this.#physics.get(db);
+    if (cache === undefined) {
+      cache = new PhysicsCache({ ...(this.#rapier === undefined ? {} : { rapier: this.#rapier }), maxCachedChunks: this.options.maxPhysicsChunks });
+      this.#physics.set(db, cache);
+    }
+    return cache;
+  }
+
+  /** The physics cache of the calling engine, synced to the call's tick, content revision and player radius. */
+  physicsFor(ctx: Ctx): PhysicsCache {
+    const cache = this.physics(ctx.db);
+    const info = ctx.db.world_info.find(0);
+    const settings = ctx.db.settings.find(0);
+    cache.sync(ctx.tick, info?.contentRev ?? 0, settings?.playerRadiusTiles ?? 0.3);
+    return cache;
+  }
+
+  /** Terrain generation parameters from the current content tables. */
+  terrain(db: ReadonlyDb<FrontierTables>): TerrainParams {
+    const o = this.options;
+    return terrainParams(db, { seed: o.seed, worldTiles: o.worldTiles, chunkTiles: o.chunkTiles, maxNodesPerChunk: o.maxNodesPerChunk });
+  }
+}

@@ -1,0 +1,122 @@
+import { t, type Identity, type Row } from '../engine';
+import { requirePlayer } from './actions';
+import { reject } from './errors';
+import { planInventory } from './inventory';
+import type { Ctx, FrontierRuntime, PlayerRow } from './runtime';
+import { frontierSchema, type FrontierTables } from './tables';
+
+type TradeRow = Row<FrontierTables['trade']>;
+
+/** Closes every open trade of a player (on disconnect). */
+export function closeTradesOf(ctx: Ctx, who: Identity): void {
+  const trades = [...ctx.db.trade.filter('by_a', who), ...ctx.db.trade.filter('by_b', who)];
+  for (const trade of trades) deleteTrade(ctx, trade.id);
+}
+
+function deleteTrade(ctx: Ctx, id: number): void {
+  for (const item of ctx.db.trade_item.filter('by_trade', id)) ctx.db.trade_item.delete([item.tradeId, item.side, item.itemId]);
+  ctx.db.trade.delete(id);
+}
+
+/**
+ * Trading between two nearby players: `trade_open` starts a trade, `trade_offer` sets how much of an
+ * item the caller puts in (any change clears both acceptances: a counter-offer), and `trade_accept`
+ * marks the caller's side; the second acceptance performs the swap as one transaction, which fails
+ * with nothing changed if either side no longer holds its items or cannot fit what it receives.
+ */
+export function createTradingReducers(rt: FrontierRuntime) {
+  const requireNear = (ctx: Ctx, a: PlayerRow, b: PlayerRow) => {
+    const radius = ctx.db.settings.find(0)!.tradeRadiusTiles;
+    const d = Math.hypot(a.x - b.x, a.y - b.y);
+    if (!b.online) reject('TOO_FAR', `${b.name} is offline`, { partner: b.identity });
+    if (d > radius) reject('TOO_FAR', `${b.name} is ${d.toFixed(1)} tiles away; trades need ${radius} or less`, { partner: b.identity, distance: d });
+  };
+  const requireTrade = (ctx: Ctx, id: number, who: Identity): { trade: TradeRow; side: 0 | 1 } => {
+    const trade = ctx.db.trade.find(id);
+    if (trade === undefined || (trade.a !== who && trade.b !== who)) reject('UNKNOWN_TRADE', `no open trade ${id} of yours`, { trade: id });
+    return { trade, side: trade.a === who ? 0 : 1 };
+  };
+
+  /** `trade_open { partner }`: rejects NOT_JOINED, SELF_TARGET, UNKNOWN_PLAYER, TOO_FAR, TRADE_EXISTS. */
+  const tradeOpen = frontierSchema.reducer('trade_open', { partner: t.identity() }, (ctx, { partner }) => {
+    const me = requirePlayer(ctx);
+    if (partner === me.identity) reject('SELF_TARGET', 'a player cannot trade with themselves');
+    const other = ctx.db.player.find(partner);
+    if (other === undefined) reject('UNKNOWN_PLAYER', `no player with identity ${partner}`, { partner });
+    requireNear(ctx, me, other);
+    const existing = [...ctx.db.trade.filter('by_a', me.identity), ...ctx.db.trade.filter('by_b', me.identity)].find(
+      (tr) => tr.a === partner || tr.b === partner,
+    );
+    if (existing !== undefined) reject('TRADE_EXISTS', `trade ${existing.id} with ${other.name} is already open`, { trade: existing.id });
+    ctx.db.trade.insert({ a: me.identity, b: partner, aAccepted: false, bAccepted: false, openedMs: ctx.now });
+  });
+
+  /**
+   * `trade_offer { trade, itemId, quantity }`: sets the caller's offer of one item (0 withdraws it)
+   * and clears both acceptances. Rejects NOT_JOINED, UNKNOWN_TRADE, UNKNOWN_ITEM, MISSING_ITEMS,
+   * TRADE_TOO_LARGE.
+   */
+  const tradeOffer = frontierSchema.reducer('trade_offer', { trade: t.u32(), itemId: t.string(), quantity: t.u32() }, (ctx, args) => {
+    const me = requirePlayer(ctx);
+    const { trade, side } = requireTrade(ctx, args.trade, me.identity);
+    if (!ctx.db.item_def.has(args.itemId)) reject('UNKNOWN_ITEM', `no item '${args.itemId}'`, { itemId: args.itemId });
+    const have = planInventory(ctx.db, me.containerId).count(args.itemId);
+    if (have < args.quantity) reject('MISSING_ITEMS', `you hold ${have} ${args.itemId}, cannot offer ${args.quantity}`, { itemId: args.itemId, have });
+    const key = [trade.id, side, args.itemId] as const;
+    const current = ctx.db.trade_item.find(key);
+    if (args.quantity === 0) {
+      if (current !== undefined) ctx.db.trade_item.delete(key);
+    } else if (current !== undefined) ctx.db.trade_item.update({ ...current, quantity: args.quantity });
+    else {
+      const kinds = ctx.db.trade_item.filter('by_trade', trade.id).filter((i) => i.side === side).length;
+      if (kinds >= rt.options.maxTradeItems) reject('TRADE_TOO_LARGE', `a trade side holds at most ${rt.options.maxTradeItems} kinds of item`);
+      ctx.db.trade_item.insert({ tradeId: trade.id, side, itemId: args.itemId, quantity: args.quantity, a: trade.a, b: trade.b });
+    }
+    if (trade.aAccepted || trade.bAccepted) ctx.db.trade.update({ ...trade, aAccepted: false, bAccepted: false });
+  });
+
+  /**
+   * `trade_accept { trade }`: accepts the current offers; the second acceptance swaps the items.
+   * Rejects NOT_JOINED, UNKNOWN_TRADE, and on the swap TOO_FAR, MISSING_ITEMS, INVENTORY_FULL
+   * (nothing changes, the acceptance included).
+   */
+  const tradeAccept = frontierSchema.reducer('trade_accept', { trade: t.u32() }, (ctx, args) => {
+    const me = requirePlayer(ctx);
+    const { trade, side } = requireTrade(ctx, args.trade, me.identity);
+    const accepted = { ...trade, aAccepted: side === 0 ? true : trade.aAccepted, bAccepted: side === 1 ? true : trade.bAccepted };
+    if (!(accepted.aAccepted && accepted.bAccepted)) {
+      ctx.db.trade.update(accepted);
+      return;
+    }
+    const pa = ctx.db.player.find(trade.a);
+    const pb = ctx.db.player.find(trade.b);
+    if (pa === undefined || pb === undefined) reject('UNKNOWN_PLAYER', 'a trade partner no longer exists');
+    requireNear(ctx, me, me.identity === pa.identity ? pb : pa);
+    const items = ctx.db.trade_item.filter('by_trade', trade.id);
+    const planA = planInventory(ctx.db, pa.containerId);
+    const planB = planInventory(ctx.db, pb.containerId);
+    // Take both offers out first, then put them in: each side's room counts the slots it frees.
+    for (const item of items) {
+      const [from, who] = item.side === 0 ? [planA, pa] : [planB, pb];
+      if (!from.remove(item.itemId, item.quantity))
+        reject('MISSING_ITEMS', `${who.name} no longer holds ${item.quantity} ${item.itemId}`, { side: item.side, itemId: item.itemId });
+    }
+    for (const item of items) {
+      const [to, who] = item.side === 0 ? [planB, pb] : [planA, pa];
+      if (!to.add(ctx.db, item.itemId, item.quantity))
+        reject('INVENTORY_FULL', `${who.name} has no room for ${item.quantity} ${item.itemId}`, { side: 1 - item.side, itemId: item.itemId });
+    }
+    planA.commit(ctx.db);
+    planB.commit(ctx.db);
+    deleteTrade(ctx, trade.id);
+  });
+
+  /** `trade_cancel { trade }`: either side closes the trade. Rejects NOT_JOINED, UNKNOWN_TRADE. */
+  const tradeCancel = frontierSchema.reducer('trade_cancel', { trade: t.u32() }, (ctx, args) => {
+    const me = requirePlayer(ctx);
+    const { trade } = requireTrade(ctx, args.trade, me.identity);
+    deleteTrade(ctx, trade.id);
+  });
+
+  return { tradeOpen, tradeOffer, tradeAccept, tradeCancel };
+}
