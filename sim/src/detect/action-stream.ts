@@ -1,0 +1,213 @@
+/**
+ * One identity's action stream as the detector sees it: its reducer calls (with the caller's
+ * position and the call's direction or target), the updates it received that call for a reaction,
+ * sampled positions while it moves, and session marks. Stored column-wise in growable typed arrays
+ * because a trial holds millions of events.
+ */
+
+/** What an event is. */
+export const STREAM_EVENT = {
+  /** A reducer call by the identity. */
+  CALL: 0,
+  /** An update the identity received that invites a reaction (its action finished, a trade changed...). */
+  UPDATE: 1,
+  /** A sampled position while moving. */
+  POSITION: 2,
+  /** The identity connected. */
+  SESSION_START: 3,
+  /** The identity disconnected. */
+  SESSION_END: 4,
+} as const;
+/** One of {@link STREAM_EVENT}. */
+export type StreamEventType = (typeof STREAM_EVENT)[keyof typeof STREAM_EVENT];
+
+/** One event, as pushed into a stream. */
+export interface StreamEvent {
+  readonly type: StreamEventType;
+  /** Logical time, ms. */
+  readonly timeMs: number;
+  /** Reducer or update name ('' for positions and session marks). */
+  readonly name?: string;
+  /** For calls: whether the reducer accepted the call. @default true */
+  readonly ok?: boolean;
+  /** The identity's position when the event happened, in world units (NaN if unknown). */
+  readonly x?: number;
+  readonly y?: number;
+  /** For calls: a direction (move) or target position, else NaN. */
+  readonly dx?: number;
+  readonly dy?: number;
+  /** For calls and updates involving another identity (trade): that identity. */
+  readonly partner?: string;
+}
+
+/** Interns strings to small integers shared by every stream of a detector. */
+export class NameTable {
+  readonly #ids = new Map<string, number>();
+  readonly #names: string[] = [];
+
+  /** The id of `name`, assigning the next one if new. */
+  id(name: string): number {
+    let id = this.#ids.get(name);
+    if (id === undefined) {
+      id = this.#names.length;
+      this.#ids.set(name, id);
+      this.#names.push(name);
+    }
+    return id;
+  }
+
+  /** The name of an id. */
+  name(id: number): string {
+    return this.#names[id] ?? '';
+  }
+
+  /** Number of names. */
+  get size(): number {
+    return this.#names.length;
+  }
+}
+
+/** Growable column storage for one identity's events, in time order. */
+export class ActionStream {
+  readonly identity: string;
+  readonly names: NameTable;
+  #length = 0;
+  #time = new Float64Array(64);
+  #type = new Uint8Array(64);
+  #name = new Uint16Array(64);
+  #ok = new Uint8Array(64);
+  #x = new Float32Array(64);
+  #y = new Float32Array(64);
+  #dx = new Float32Array(64);
+  #dy = new Float32Array(64);
+  #partner = new Int32Array(64);
+
+  constructor(identity: string, names: NameTable) {
+    this.identity = identity;
+    this.names = names;
+  }
+
+  /** Number of events. */
+  get length(): number {
+    return this.#length;
+  }
+
+  /** Appends an event; events must arrive in time order (equal times keep arrival order). */
+  push(event: StreamEvent): void {
+    if (this.#length === this.#time.length) this.#grow();
+    const i = this.#length++;
+    this.#time[i] = event.timeMs;
+    this.#type[i] = event.type;
+    this.#name[i] = this.names.id(event.name ?? '');
+    this.#ok[i] = event.ok === false ? 0 : 1;
+    this.#x[i] = event.x ?? Number.NaN;
+    this.#y[i] = event.y ?? Number.NaN;
+    this.#dx[i] = event.dx ?? Number.NaN;
+    this.#dy[i] = event.dy ?? Number.NaN;
+    this.#partner[i] = event.partner === undefined ? -1 : this.names.id(`@${event.partner}`);
+  }
+
+  #grow(): void {
+    const n = this.#time.length * 2;
+    const grow = <A extends Float64Array | Float32Array | Uint8Array | Uint16Array | Int32Array>(a: A, make: (n: number) => A): A => {
+      const b = make(n);
+      b.set(a);
+      return b;
+    };
+    this.#time = grow(this.#time, (k) => new Float64Array(k));
+    this.#type = grow(this.#type, (k) => new Uint8Array(k));
+    this.#name = grow(this.#name, (k) => new Uint16Array(k));
+    this.#ok = grow(this.#ok, (k) => new Uint8Array(k));
+    this.#x = grow(this.#x, (k) => new Float32Array(k));
+    this.#y = grow(this.#y, (k) => new Float32Array(k));
+    this.#dx = grow(this.#dx, (k) => new Float32Array(k));
+    this.#dy = grow(this.#dy, (k) => new Float32Array(k));
+    this.#partner = grow(this.#partner, (k) => new Int32Array(k));
+  }
+
+  timeMs(i: number): number {
+    return this.#time[i]!;
+  }
+  type(i: number): StreamEventType {
+    return this.#type[i]! as StreamEventType;
+  }
+  /** Interned name id (see {@link NameTable}). */
+  nameId(i: number): number {
+    return this.#name[i]!;
+  }
+  ok(i: number): boolean {
+    return this.#ok[i] === 1;
+  }
+  x(i: number): number {
+    return this.#x[i]!;
+  }
+  y(i: number): number {
+    return this.#y[i]!;
+  }
+  dx(i: number): number {
+    return this.#dx[i]!;
+  }
+  dy(i: number): number {
+    return this.#dy[i]!;
+  }
+  /** Interned partner id, or -1. */
+  partner(i: number): number {
+    return this.#partner[i]!;
+  }
+
+  /** The events as plain objects (tests, debugging, trace export). */
+  toEvents(): StreamEvent[] {
+    const out: StreamEvent[] = [];
+    for (let i = 0; i < this.#length; i++) {
+      const partner = this.#partner[i]!;
+      out.push({
+        type: this.type(i),
+        timeMs: this.#time[i]!,
+        name: this.names.name(this.#name[i]!),
+        ok: this.ok(i),
+        x: this.#x[i]!,
+        y: this.#y[i]!,
+        dx: this.#dx[i]!,
+        dy: this.#dy[i]!,
+        ...(partner >= 0 ? { partner: this.names.name(partner).slice(1) } : {}),
+      });
+    }
+    return out;
+  }
+}
+
+/** Every identity's stream, sharing one name table. */
+export class StreamSet {
+  readonly names = new NameTable();
+  readonly #streams = new Map<string, ActionStream>();
+
+  /** The stream of an identity, created on first use. */
+  stream(identity: string): ActionStream {
+    let s = this.#streams.get(identity);
+    if (s === undefined) {
+      s = new ActionStream(identity, this.names);
+      this.#streams.set(identity, s);
+    }
+    return s;
+  }
+
+  /** The stream of an identity if it has one. */
+  find(identity: string): ActionStream | undefined {
+    return this.#streams.get(identity);
+  }
+
+  /** Appends an event to an identity's stream. */
+  push(identity: string, event: StreamEvent): void {
+    this.stream(identity).push(event);
+  }
+
+  /** Every stream, in first-seen order. */
+  iter(): ActionStream[] {
+    return [...this.#streams.values()];
+  }
+
+  /** Number of identities. */
+  count(): number {
+    return this.#streams.size;
+  }
+}
