@@ -65,3 +65,4 @@ export { hashRow } from './row-hash';
 export { TickspaceError, ReducerError, ERROR_CODES } from '../protocol/errors';
 export type { ErrorCode } from '../protocol/errors';
 export * from './log';
+export * from './subscriptions';

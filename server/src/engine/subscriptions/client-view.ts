@@ -1,0 +1,215 @@
+import type { BinaryWriter } from '../../protocol/binary-writer';
+import { SERVER_MESSAGE } from '../../protocol/message-types';
+import type { AnyRow } from '../change-set';
+import type { Identity } from '../identity';
+import type { AnyQuery, TableState } from './queries';
+import type { CellChunk, NetChange, TableTick } from './tick-changes';
+
+/** Where a subscriber's frames go: a session, a test harness, a benchmark's counting sink. */
+export interface SubscriberSink {
+  /** Bytes queued towards the client and not yet sent: the backpressure signal. */
+  readonly bufferedAmount: number;
+  /** Sends one binary frame. */
+  send(frame: Uint8Array): void;
+}
+
+interface Touch {
+  before: number;
+  key: unknown;
+  row: AnyRow | undefined;
+  change: NetChange | undefined;
+}
+
+/**
+ * One client's view of one table: its queries there, and what the current tick sends for it.
+ * With one query, the query's membership is the view. With several, a reference count per row
+ * says how many queries hold it, so overlapping queries send a row once and delete it only when
+ * the last one lets go.
+ */
+export class ClientTable {
+  readonly table: TableState;
+  readonly client: ClientState;
+  readonly queries: AnyQuery[] = [];
+  refs: Map<unknown, number> | undefined;
+  // What this tick sends: keys and arena refs of deletes and inserts, update changes, shared runs.
+  tick = -1;
+  tt: TableTick | undefined;
+  readonly delMks: unknown[] = [];
+  readonly delKeys: unknown[] = [];
+  readonly delRefs: number[] = [];
+  readonly insMks: unknown[] = [];
+  readonly insKeys: unknown[] = [];
+  readonly insRefs: number[] = [];
+  readonly ups: NetChange[] = [];
+  readonly chunks: CellChunk[] = [];
+  whole: [number, number] | undefined;
+  readonly #touches = new Map<unknown, Touch>();
+
+  constructor(table: TableState, client: ClientState) {
+    this.table = table;
+    this.client = client;
+  }
+
+  /**
+   * True when this table's updates may come from shared bytes: one query, no visibility rule,
+   * and a query whose membership is all rows (whole table) or all rows of a cell (spatial).
+   */
+  get chunkable(): boolean {
+    return this.queries.length === 1 && this.table.visibility === undefined && this.queries[0]!.kind !== 'index';
+  }
+
+  /** Opens this tick's output (once per tick) and registers with the client. */
+  open(tt: TableTick): void {
+    if (this.tick === tt.tick) return;
+    this.tick = tt.tick;
+    this.tt = tt;
+    this.delMks.length = this.delKeys.length = this.delRefs.length = 0;
+    this.insMks.length = this.insKeys.length = this.insRefs.length = 0;
+    this.ups.length = this.chunks.length = 0;
+    this.whole = undefined;
+    this.#touches.clear();
+    this.client.touch(this, tt.tick);
+  }
+
+  /** Records a membership transition of one query for one row. */
+  transition(tt: TableTick, mk: unknown, key: unknown, was: boolean, is: boolean, row: AnyRow | undefined, change: NetChange | undefined): void {
+    this.open(tt);
+    const refs = this.refs;
+    if (refs === undefined) {
+      this.#emit(tt, mk, key, was, is, row, change);
+      return;
+    }
+    let t = this.#touches.get(mk);
+    if (t === undefined) {
+      t = { before: refs.get(mk) ?? 0, key, row, change };
+      this.#touches.set(mk, t);
+    } else {
+      t.row = row;
+      if (change !== undefined) t.change = change;
+    }
+    if (was !== is) {
+      const n = (refs.get(mk) ?? 0) + (is ? 1 : -1);
+      if (n > 0) refs.set(mk, n);
+      else refs.delete(mk);
+    }
+  }
+
+  #emit(tt: TableTick, mk: unknown, key: unknown, was: boolean, is: boolean, row: AnyRow | undefined, change: NetChange | undefined): void {
+    if (was && !is) {
+      this.delMks.push(mk);
+      this.delKeys.push(key);
+      this.delRefs.push(tt.keyRef(mk, key));
+    } else if (!was && is) {
+      this.insMks.push(mk);
+      this.insKeys.push(key);
+      this.insRefs.push(tt.rowRef(mk, row!));
+    } else if (was && is && change !== undefined && change.old !== undefined && change.new !== undefined && tt.body(change)) this.ups.push(change);
+  }
+
+  /** Turns the tick's reference-count movements into deletes, inserts and updates. */
+  finish(): void {
+    if (this.refs === undefined || this.#touches.size === 0) return;
+    const tt = this.tt!;
+    for (const [mk, t] of this.#touches) {
+      const after = this.refs.get(mk) ?? 0;
+      this.#emit(tt, mk, t.key, t.before > 0, after > 0, t.row, t.change);
+    }
+    this.#touches.clear();
+  }
+
+  /** Whether the client's view holds this row now. */
+  isVisible(mk: unknown, row: AnyRow | undefined): boolean {
+    if (row === undefined) return false;
+    if (this.refs !== undefined) return (this.refs.get(mk) ?? 0) > 0;
+    const q = this.queries[0];
+    if (q === undefined) return false;
+    if (q.kind === 'spatial') return q.members.has(mk);
+    return q.matches(row);
+  }
+
+  /** Whether this tick produced anything for the client. */
+  get hasOutput(): boolean {
+    return this.whole !== undefined || this.delMks.length + this.insMks.length + this.ups.length + this.chunks.length > 0;
+  }
+
+  /** Adds every key this tick touched to a congested client's dirty set. */
+  collectDirty(dirty: Map<unknown, unknown>): void {
+    for (let i = 0; i < this.delMks.length; i++) dirty.set(this.delMks[i], this.delKeys[i]);
+    for (let i = 0; i < this.insMks.length; i++) dirty.set(this.insMks[i], this.insKeys[i]);
+    for (const c of this.ups) dirty.set(c.mk, c.key);
+    for (const ch of this.chunks) for (const c of ch.changes) dirty.set(c.mk, c.key);
+    if (this.whole !== undefined) for (const c of this.tt!.list) dirty.set(c.mk, c.key);
+  }
+
+  /** Writes this tick's table section, from shared arena bytes plus the client's own part. */
+  writeSection(w: BinaryWriter, arena: Uint8Array): void {
+    if (this.whole !== undefined) {
+      w.raw(arena.subarray(this.whole[0], this.whole[1]));
+      return;
+    }
+    const tt = this.tt!;
+    const refs = tt.refs;
+    w.uvar(tt.wire.id).uvar(this.delRefs.length);
+    for (const i of this.delRefs) w.raw(arena.subarray(refs[i]!, refs[i + 1]!));
+    w.uvar(this.insRefs.length);
+    for (const i of this.insRefs) w.raw(arena.subarray(refs[i]!, refs[i + 1]!));
+    const ups = this.ups;
+    w.uvar(this.chunks.length + (ups.length > 0 ? 1 : 0));
+    for (const ch of this.chunks) w.raw(arena.subarray(ch.start, ch.end));
+    if (ups.length > 0) {
+      w.uvar(ups.length);
+      let prev = 0;
+      for (const c of ups) {
+        prev = tt.wire.writeEntryKey(w, c.key, prev);
+        w.raw(arena.subarray(c.bodyStart, c.bodyEnd));
+      }
+    }
+  }
+}
+
+/** One subscriber: its queries, its per-table views and its backpressure state. */
+export class ClientState {
+  readonly handle: number;
+  readonly identity: Identity;
+  readonly sink: SubscriberSink;
+  readonly queries = new Map<number, AnyQuery>();
+  readonly tables = new Map<number, ClientTable>();
+  /** Tables with output this tick. */
+  readonly touched: ClientTable[] = [];
+  touchTick = -1;
+  /** Tick at which the client went over the high watermark, or -1. */
+  congestedSince = -1;
+  /** While congested: table id -> (row map key -> key) of rows to resend as they are at drain time. */
+  readonly dirty = new Map<number, Map<unknown, unknown>>();
+  removed = false;
+  /** Set once the congestion limit has been reported, so it is reported once. */
+  limitReported = false;
+  readonly #onFirstTouch: (client: ClientState) => void;
+
+  constructor(handle: number, identity: Identity, sink: SubscriberSink, onFirstTouch: (client: ClientState) => void) {
+    this.handle = handle;
+    this.identity = identity;
+    this.sink = sink;
+    this.#onFirstTouch = onFirstTouch;
+  }
+
+  /** Called by a table view when it opens its output for a tick. */
+  touch(ct: ClientTable, tick: number): void {
+    if (this.touchTick !== tick) {
+      this.touchTick = tick;
+      this.touched.length = 0;
+      this.#onFirstTouch(this);
+    }
+    this.touched.push(ct);
+  }
+
+  /** Writes this tick's TICK_UPDATE frame; returns false when there is nothing to send. */
+  writeTickFrame(w: BinaryWriter, tick: number, arena: Uint8Array): boolean {
+    let n = 0;
+    for (const ct of this.touched) if (ct.hasOutput) n++;
+    if (n === 0) return false;
+    w.reset().u8(SERVER_MESSAGE.TICK_UPDATE).uvar(tick).uvar(n);
+    for (const ct of this.touched) if (ct.hasOutput) ct.writeSection(w, arena);
+    return true;
+  }
+}

@@ -1,0 +1,720 @@
+import { BinaryWriter } from '../../protocol/binary-writer';
+import { TickspaceError } from '../../protocol/errors';
+import { SERVER_MESSAGE } from '../../protocol/message-types';
+import { describeQuery, type Query } from '../../protocol/query';
+import type { SchemaDescriptor } from '../../protocol/schema-descriptor';
+import { encodeReset, encodeSubscribed, encodeUnsubscribed } from '../../protocol/server-messages';
+import { compileWireSchema, type WireSchema } from '../../protocol/wire-schema';
+import type { AnyRow } from '../change-set';
+import type { Engine, Logger, TickRecord } from '../engine';
+import type { Identity } from '../identity';
+import type { ModuleDef } from '../module';
+import { cellX, cellY, packCell } from '../spatial-grid';
+import { checkValue, mapKey, normalizeValue } from '../values';
+import { ClientState, ClientTable, type SubscriberSink } from './client-view';
+import { describeSchema } from './describe-schema';
+import { CELL, IndexQuery, SpatialQuery, TableState, WholeQuery, type AnyQuery } from './queries';
+import { NO_CELL, TableTick, type NetChange } from './tick-changes';
+
+/** Options for {@link createSubscriptions}. Every limit has a default and a test that exceeds it. */
+export interface SubscriptionOptions {
+  /** Queries one client may hold at once. @default 64 */
+  readonly maxSubscriptionsPerClient?: number;
+  /** Largest grid-cell box one spatial query may cover (bounds the per-tick work of one query). @default 4096 */
+  readonly maxQueryCells?: number;
+  /** When a client's send buffer exceeds this, its updates are coalesced instead of sent. @default 1_048_576 (1 MiB) */
+  readonly highWatermarkBytes?: number;
+  /** A coalescing client receives the net change once its buffer drains below this. @default 262_144 (256 KiB) */
+  readonly lowWatermarkBytes?: number;
+  /** A client still over the high watermark after this many ticks is reported to `onCongestionLimit`. @default 200 (10 s at 20 Hz) */
+  readonly maxCongestedTicks?: number;
+  /** Called once when a client stays congested too long; the owner closes it and calls `removeClient`. */
+  readonly onCongestionLimit?: (handle: number) => void;
+  /** @default console */
+  readonly logger?: Logger;
+}
+
+/** Counters for /metrics and benchmarks. */
+export interface SubscriptionStats {
+  readonly clients: number;
+  readonly queries: number;
+  readonly congestedClients: number;
+  readonly framesSent: number;
+  readonly bytesSent: number;
+  /** Shared runs and whole-table sections encoded (each once per tick, whatever the subscriber count). */
+  readonly chunksEncoded: number;
+  /** Full rows encoded (each once per tick). */
+  readonly rowsEncoded: number;
+  /** Wall time of the last tick's subscription work, ms. */
+  readonly lastFanoutMs: number;
+}
+
+interface Outgoing {
+  readonly tick: number;
+  readonly client: ClientState;
+  readonly frame: Uint8Array;
+}
+
+const finite = (...xs: number[]) => xs.every((x) => Number.isFinite(x));
+
+/**
+ * Live subscriptions over an engine, maintained incrementally from each tick's change set.
+ *
+ * Per tick (in a commit hook, where the tables hold exactly that tick's state): the changes are
+ * collapsed to one net change per row; whole-table and equality queries are woken through their
+ * table and index-value maps, spatial queries through the grid cells their area covers (cell to
+ * queries), followed rows move their queries' areas. Each cell's in-place updates, each table's
+ * whole section and each changed row are encoded once and shared: a client's frame is shared
+ * chunks plus its own entering and leaving rows. Frames go out in the fan-out hook, so a client
+ * only ever sees committed ticks, one frame per client per tick.
+ */
+export class Subscriptions {
+  /** What clients receive on connect. */
+  readonly descriptor: SchemaDescriptor;
+  /** Codecs compiled from the descriptor. */
+  readonly schema: WireSchema;
+  readonly #engine: Engine<ModuleDef>;
+  readonly #states: (TableState | undefined)[] = [];
+  readonly #byName = new Map<string, TableState>();
+  readonly #clients = new Map<number, ClientState>();
+  readonly #congested = new Set<ClientState>();
+  readonly #arena = new BinaryWriter(1 << 16);
+  readonly #frame = new BinaryWriter(1 << 12);
+  readonly #touched: ClientState[] = [];
+  readonly #outbox: Outgoing[] = [];
+  readonly #maxSubs: number;
+  readonly #maxCells: number;
+  readonly #high: number;
+  readonly #low: number;
+  readonly #maxCongestedTicks: number;
+  readonly #onLimit: (handle: number) => void;
+  readonly #logger: Logger;
+  readonly #unhook: (() => void)[];
+  #fannedOut: number;
+  #nextHandle = 1;
+  #queryCount = 0;
+  #framesSent = 0;
+  #bytesSent = 0;
+  #chunks = 0;
+  #rows = 0;
+  #lastMs = 0;
+
+  constructor(engine: Engine<ModuleDef>, options: SubscriptionOptions = {}) {
+    this.#engine = engine;
+    this.descriptor = describeSchema(engine);
+    this.schema = compileWireSchema(this.descriptor);
+    for (const t of this.schema.tables) {
+      const st = new TableState(engine.tableList[t.id]!, t);
+      this.#states[t.id] = st;
+      this.#byName.set(t.name, st);
+    }
+    this.#maxSubs = options.maxSubscriptionsPerClient ?? 64;
+    this.#maxCells = options.maxQueryCells ?? 4096;
+    this.#high = options.highWatermarkBytes ?? 1_048_576;
+    this.#low = options.lowWatermarkBytes ?? 262_144;
+    this.#maxCongestedTicks = options.maxCongestedTicks ?? 200;
+    this.#onLimit = options.onCongestionLimit ?? (() => {});
+    this.#logger = options.logger ?? console;
+    this.#fannedOut = engine.tick;
+    this.#unhook = [engine.onCommit((record) => this.#process(record)), engine.onTick((record) => this.#flush(record.tick))];
+  }
+
+  /** Registers a subscriber; returns its handle. */
+  addClient(identity: Identity, sink: SubscriberSink): number {
+    const handle = this.#nextHandle++;
+    this.#clients.set(handle, new ClientState(handle, identity, sink, (c) => this.#touched.push(c)));
+    return handle;
+  }
+
+  /** Drops a subscriber and everything it subscribed; frames not yet sent to it are discarded. */
+  removeClient(handle: number): void {
+    const client = this.#clients.get(handle);
+    if (client === undefined) return;
+    for (const q of client.queries.values()) this.#unregister(q);
+    client.queries.clear();
+    client.tables.clear();
+    client.removed = true;
+    this.#congested.delete(client);
+    this.#clients.delete(handle);
+  }
+
+  #client(handle: number): ClientState {
+    const c = this.#clients.get(handle);
+    if (c === undefined) throw new TickspaceError('DISCONNECTED', `no subscriber with handle ${handle}`, { details: { handle } });
+    return c;
+  }
+
+  #table(name: string): TableState {
+    const st = this.#byName.get(name);
+    if (st === undefined) throw new TickspaceError('UNKNOWN_TABLE', `no public table named '${name}'`, { details: { table: name } });
+    return st;
+  }
+
+  #invalid(query: Query, why: string, details: Record<string, unknown> = {}): TickspaceError {
+    return new TickspaceError('INVALID_QUERY', `query ${describeQuery(query)}: ${why}`, { details: { table: query.table, ...details } });
+  }
+
+  #build(client: ClientState, queryId: number, query: Query, ct: ClientTable): AnyQuery {
+    const st = ct.table;
+    const store = st.store;
+    if ('where' in query) {
+      const ix = st.wire.descriptor.indexes.find((i) => i.name === query.where.index);
+      if (ix === undefined)
+        throw new TickspaceError('UNKNOWN_INDEX', `table '${store.name}' has no index '${query.where.index}'`, {
+          details: { table: store.name, index: query.where.index },
+        });
+      const cols = ix.columns.map((i) => store.columns[i]!);
+      const raw = cols.length === 1 ? [query.where.value] : query.where.value;
+      if (!Array.isArray(raw) || raw.length !== cols.length) throw this.#invalid(query, `index '${ix.name}' needs a tuple of ${cols.length} values`);
+      const values = raw.map((v, i) => {
+        const problem = checkValue(cols[i]!, v);
+        if (problem !== undefined)
+          throw new TickspaceError('INVALID_ARGUMENT', `query on '${store.name}' index '${ix.name}': ${problem}`, { details: { table: store.name, index: ix.name } });
+        return normalizeValue(cols[i]!, v);
+      });
+      const value = values.length === 1 ? values[0] : values;
+      return new IndexQuery(queryId, client, st, ct, ix.name, ix.columns.map((i) => store.columnNames[i]!), value, mapKey(value));
+    }
+    const spatialOnly = () => {
+      if (store.spatial === undefined) throw this.#invalid(query, `table '${store.name}' has no spatial index`);
+    };
+    let q: SpatialQuery;
+    if ('rect' in query) {
+      spatialOnly();
+      const r = query.rect;
+      if (!finite(r.minX, r.minY, r.maxX, r.maxY) || r.minX > r.maxX || r.minY > r.maxY) throw this.#invalid(query, 'the rectangle needs finite, ordered bounds');
+      q = new SpatialQuery(queryId, client, st, ct, { rect: r });
+    } else if ('near' in query || 'follow' in query) {
+      spatialOnly();
+      const c = 'near' in query ? query.near : query.follow;
+      const exitRadius = c.exitRadius ?? c.radius;
+      if (!finite(c.radius, exitRadius) || c.radius < 0 || exitRadius < c.radius)
+        throw this.#invalid(query, 'radius must be finite and >= 0, and exitRadius >= radius');
+      if ('near' in query) {
+        if (!finite(query.near.x, query.near.y)) throw this.#invalid(query, 'the centre must be finite');
+        q = new SpatialQuery(queryId, client, st, ct, { circle: { x: query.near.x, y: query.near.y, radius: c.radius, exitRadius } });
+      } else {
+        const ft = this.#table(query.follow.table);
+        if (ft.store.spatial === undefined) throw this.#invalid(query, `followed table '${ft.store.name}' has no spatial index`);
+        const pk = ft.store.pkColumns.map((i) => ft.store.columns[i]!);
+        const parts = pk.length === 1 ? [query.follow.key] : query.follow.key;
+        if (!Array.isArray(parts) || parts.length !== pk.length) throw this.#invalid(query, `the followed key needs ${pk.length} values`);
+        for (let i = 0; i < pk.length; i++) {
+          const problem = checkValue(pk[i]!, parts[i]);
+          if (problem !== undefined) throw new TickspaceError('INVALID_ARGUMENT', `followed key of '${ft.store.name}': ${problem}`, { details: { table: ft.store.name } });
+        }
+        const key = query.follow.key;
+        q = new SpatialQuery(queryId, client, st, ct, { followCircle: { table: ft, key, mk: mapKey(key), radius: c.radius, exitRadius } });
+        q.recenter(ft.store.find(key));
+        q.settle();
+      }
+    } else return new WholeQuery(queryId, client, st, ct);
+    const cs = store.spatial!.cellSize;
+    const span = 'rect' in query ? Math.max(query.rect.maxX - query.rect.minX, query.rect.maxY - query.rect.minY) : 2 * q.exitR;
+    const side = Math.floor(span / cs) + 2;
+    if (side * side > this.#maxCells)
+      throw this.#invalid(query, `covers up to ${side * side} grid cells, more than maxQueryCells (${this.#maxCells})`, { cells: side * side, maxQueryCells: this.#maxCells });
+    return q;
+  }
+
+  /** The rows a query holds now (for spatial queries: its members). */
+  #memberRows(q: AnyQuery): AnyRow[] {
+    const store = q.table.store;
+    if (q.kind === 'whole') return store.iter().filter((r) => q.matches(r));
+    if (q.kind === 'index') return store.filter(q.index, q.value).filter((r) => q.matches(r));
+    const out: AnyRow[] = [];
+    for (const m of q.members.values()) out.push(store.find(m.key)!);
+    return out;
+  }
+
+  /** Fills a new spatial query's members from the current state (enter test: no hysteresis yet). */
+  #seed(q: SpatialQuery): void {
+    q.members.clear();
+    if (!q.has) return;
+    const store = q.table.store;
+    const grid = store.spatial!;
+    const tick = this.#engine.tick;
+    // Walks the query's own cell box (not withinRadius), so seeding and the incremental path agree on every border case.
+    const [x0, y0, x1, y1] = q.box();
+    for (let gy = y0; gy <= y1; gy++)
+      for (let gx = x0; gx <= x1; gx++) {
+        if (q.classify(gx, gy, false) === CELL.OUT) continue;
+        const keys = grid.keysIn(packCell(gx, gy));
+        if (keys === undefined) continue;
+        for (let i = 0; i < keys.length; i++) {
+          const row = store.find(keys[i])!;
+          if (q.admits(row, false)) q.members.set(mapKey(keys[i]), { stamp: tick, key: keys[i] });
+        }
+      }
+  }
+
+  #register(q: AnyQuery): void {
+    const st = q.table;
+    if (q.kind === 'whole') st.whole.add(q);
+    else if (q.kind === 'index') {
+      let byValue = st.byIndex.get(q.index);
+      if (byValue === undefined) st.byIndex.set(q.index, (byValue = new Map()));
+      let set = byValue.get(q.valueMk);
+      if (set === undefined) byValue.set(q.valueMk, (set = new Set()));
+      set.add(q);
+    } else {
+      st.spatial.add(q);
+      q.reindex();
+      if (q.follow !== undefined) {
+        let set = q.follow.table.followers.get(q.follow.mk);
+        if (set === undefined) q.follow.table.followers.set(q.follow.mk, (set = new Set()));
+        set.add(q);
+      }
+    }
+    this.#queryCount++;
+  }
+
+  #unregister(q: AnyQuery): void {
+    const st = q.table;
+    if (q.kind === 'whole') st.whole.delete(q);
+    else if (q.kind === 'index') {
+      const byValue = st.byIndex.get(q.index)!;
+      const set = byValue.get(q.valueMk)!;
+      set.delete(q);
+      if (set.size === 0) byValue.delete(q.valueMk);
+      if (byValue.size === 0) st.byIndex.delete(q.index);
+    } else {
+      st.spatial.delete(q);
+      q.unindex();
+      if (q.follow !== undefined) {
+        const set = q.follow.table.followers.get(q.follow.mk)!;
+        set.delete(q);
+        if (set.size === 0) q.follow.table.followers.delete(q.follow.mk);
+      }
+    }
+    this.#queryCount--;
+  }
+
+  /**
+   * Adds a query for a client and sends it SUBSCRIBED with the rows the query adds to its cache
+   * (after every frame of earlier ticks, so the client never sees state out of order).
+   * @throws TickspaceError UNKNOWN_TABLE, UNKNOWN_INDEX, INVALID_QUERY, INVALID_ARGUMENT, TOO_MANY_SUBSCRIPTIONS, DISCONNECTED
+   * @example
+   * subs.subscribe(handle, 1, { table: 'entity', follow: { table: 'entity', key: myId, radius: 100, exitRadius: 120 } });
+   */
+  subscribe(handle: number, queryId: number, query: Query): void {
+    const client = this.#client(handle);
+    if (client.queries.has(queryId)) throw new TickspaceError('INVALID_QUERY', `query id ${queryId} is already in use`, { details: { queryId } });
+    if (client.queries.size >= this.#maxSubs)
+      throw new TickspaceError('TOO_MANY_SUBSCRIPTIONS', `a client may hold at most ${this.#maxSubs} subscriptions (maxSubscriptionsPerClient)`, {
+        details: { maxSubscriptionsPerClient: this.#maxSubs },
+      });
+    const st = this.#table(query.table);
+    const existing = client.tables.get(st.store.id);
+    const ct = existing ?? new ClientTable(st, client);
+    const q = this.#build(client, queryId, query, ct);
+    if (q.kind === 'spatial') this.#seed(q);
+    const rows = this.#memberRows(q);
+    const added: AnyRow[] = [];
+    if (ct.queries.length === 0) added.push(...rows);
+    else {
+      if (ct.refs === undefined) {
+        const refs = new Map<unknown, number>();
+        for (const r of this.#memberRows(ct.queries[0]!)) refs.set(mapKey(st.store.keyOf(r)), 1);
+        ct.refs = refs;
+      }
+      for (const r of rows) {
+        const mk = mapKey(st.store.keyOf(r));
+        const n = ct.refs.get(mk) ?? 0;
+        ct.refs.set(mk, n + 1);
+        if (n === 0) added.push(r);
+      }
+    }
+    ct.queries.push(q);
+    client.tables.set(st.store.id, ct);
+    client.queries.set(queryId, q);
+    this.#register(q);
+    const frame = encodeSubscribed(this.schema, queryId, this.#engine.tick, [{ tableId: st.store.id, deletes: [], inserts: added, updates: [] }]);
+    this.#deliver(client, frame);
+  }
+
+  /**
+   * Removes a query and sends UNSUBSCRIBED with the keys that leave the client's cache.
+   * @throws TickspaceError NOT_FOUND if the client holds no such query; DISCONNECTED
+   */
+  unsubscribe(handle: number, queryId: number): void {
+    const client = this.#client(handle);
+    const q = client.queries.get(queryId);
+    if (q === undefined) throw new TickspaceError('NOT_FOUND', `no subscription with id ${queryId}`, { details: { queryId } });
+    const ct = q.ct;
+    const store = q.table.store;
+    const keys = this.#memberRows(q).map((r) => store.keyOf(r));
+    this.#unregister(q);
+    client.queries.delete(queryId);
+    ct.queries.splice(ct.queries.indexOf(q), 1);
+    let gone: unknown[] = keys;
+    if (ct.refs !== undefined) {
+      gone = [];
+      for (const key of keys) {
+        const mk = mapKey(key);
+        const n = (ct.refs.get(mk) ?? 0) - 1;
+        if (n > 0) ct.refs.set(mk, n);
+        else {
+          ct.refs.delete(mk);
+          gone.push(key);
+        }
+      }
+      if (ct.queries.length <= 1) ct.refs = undefined;
+    }
+    if (ct.queries.length === 0) client.tables.delete(store.id);
+    this.#deliver(client, encodeUnsubscribed(this.schema, queryId, this.#engine.tick, [{ tableId: store.id, deletes: gone, inserts: [], updates: [] }]));
+  }
+
+  /**
+   * Rebuilds every query from the current tables and sends every client a RESET of its tables.
+   * For state changes that bypass reducers (`engine.restore`, `applyChanges`: a rewind).
+   */
+  resyncAll(): void {
+    for (const client of this.#clients.values()) {
+      for (const q of client.queries.values()) {
+        if (q.kind !== 'spatial') continue;
+        if (q.follow !== undefined) {
+          q.recenter(q.follow.table.store.find(q.follow.key));
+          q.settle();
+        }
+        q.reindex();
+        this.#seed(q);
+      }
+      const tables: { tableId: number; rows: AnyRow[] }[] = [];
+      for (const ct of client.tables.values()) {
+        const store = ct.table.store;
+        const byKey = new Map<unknown, AnyRow>();
+        const refs = new Map<unknown, number>();
+        for (const q of ct.queries)
+          for (const r of this.#memberRows(q)) {
+            const mk = mapKey(store.keyOf(r));
+            byKey.set(mk, r);
+            refs.set(mk, (refs.get(mk) ?? 0) + 1);
+          }
+        ct.refs = ct.queries.length > 1 ? refs : undefined;
+        tables.push({ tableId: store.id, rows: [...byKey.values()] });
+      }
+      client.dirty.clear();
+      client.congestedSince = -1;
+      this.#congested.delete(client);
+      this.#deliver(client, encodeReset(this.schema, this.#engine.tick, tables));
+    }
+  }
+
+  /** Counters for metrics. */
+  stats(): SubscriptionStats {
+    return {
+      clients: this.#clients.size,
+      queries: this.#queryCount,
+      congestedClients: this.#congested.size,
+      framesSent: this.#framesSent,
+      bytesSent: this.#bytesSent,
+      chunksEncoded: this.#chunks,
+      rowsEncoded: this.#rows,
+      lastFanoutMs: this.#lastMs,
+    };
+  }
+
+  /** The last tick whose frames have been handed to the sinks. */
+  get fannedOutTick(): number {
+    return this.#fannedOut;
+  }
+
+  /** Unhooks from the engine. */
+  dispose(): void {
+    for (const u of this.#unhook) u();
+  }
+
+  // ---- delivery ---------------------------------------------------------------------------
+
+  #send(client: ClientState, frame: Uint8Array): void {
+    if (client.removed) return;
+    this.#framesSent++;
+    this.#bytesSent += frame.length;
+    client.sink.send(frame);
+  }
+
+  /** Sends now if every committed tick has been fanned out; otherwise after the current tick's frames. */
+  #deliver(client: ClientState, frame: Uint8Array): void {
+    if (this.#outbox.length === 0 && this.#fannedOut >= this.#engine.tick) this.#send(client, frame);
+    else this.#outbox.push({ tick: this.#engine.tick, client, frame });
+  }
+
+  #flush(tick: number): void {
+    const box = this.#outbox;
+    let i = 0;
+    while (i < box.length && box[i]!.tick <= tick) {
+      this.#send(box[i]!.client, box[i]!.frame);
+      i++;
+    }
+    box.splice(0, i);
+    this.#fannedOut = tick;
+  }
+
+  // ---- the tick ---------------------------------------------------------------------------
+
+  #process(record: TickRecord): void {
+    try {
+      this.#run(record);
+    } catch (error) {
+      // Half-applied bookkeeping cannot be trusted: rebuild from the tables and reset every client.
+      this.#logger.error(`subscriptions failed at tick ${record.tick}; resyncing every client`, error);
+      this.#touched.length = 0;
+      this.resyncAll();
+    }
+  }
+
+  #run(record: TickRecord): void {
+    const started = performance.now();
+    const tick = record.tick;
+    const arena = this.#arena.reset();
+    const tts = new Map<number, TableTick>();
+    const ttFor = (st: TableState): TableTick => {
+      let tt = tts.get(st.store.id);
+      if (tt === undefined) tts.set(st.store.id, (tt = new TableTick(tick, st.store, st.wire, arena)));
+      return tt;
+    };
+    const changes = record.changes;
+    for (let i = 0; i < changes.length; i++) {
+      const op = changes[i]!;
+      const st = this.#states[op.tableId];
+      if (st === undefined || !st.active) continue;
+      ttFor(st).add(op);
+    }
+    for (const tt of tts.values()) tt.finish();
+
+    const moved: SpatialQuery[] = [];
+    for (const tt of tts.values()) {
+      const st = this.#states[tt.store.id]!;
+      if (st.followers.size === 0) continue;
+      for (const c of tt.list) {
+        const qs = st.followers.get(c.mk);
+        if (qs === undefined) continue;
+        for (const q of qs) {
+          const first = !q.moved;
+          if (q.recenter(c.new) && first) moved.push(q);
+        }
+      }
+    }
+    const movedBy = new Map<TableState, SpatialQuery[]>();
+    for (const q of moved) {
+      const list = movedBy.get(q.table);
+      if (list === undefined) movedBy.set(q.table, [q]);
+      else list.push(q);
+    }
+
+    for (const st of this.#states) {
+      if (st === undefined) continue;
+      const tt = tts.get(st.store.id);
+      const mv = movedBy.get(st);
+      if (tt === undefined && mv === undefined) continue;
+      const t = tt ?? ttFor(st);
+      if (t.list.length > 0) {
+        this.#wholeQueries(st, t);
+        this.#indexQueries(st, t);
+        if (st.spatial.size > 0) this.#spatialChanges(st, t, tick);
+      }
+      if (mv !== undefined) for (const q of mv) this.#movedQuery(q, t, tick);
+    }
+    for (const q of moved) {
+      q.reindex();
+      q.settle();
+    }
+    for (const tt of tts.values()) {
+      this.#chunks += tt.encodedChunks;
+      this.#rows += tt.encodedRows;
+    }
+    this.#emitFrames(tick);
+    this.#lastMs = performance.now() - started;
+  }
+
+  #wholeQueries(st: TableState, tt: TableTick): void {
+    for (const q of st.whole) {
+      const ct = q.ct;
+      if (ct.chunkable) {
+        const section = tt.wholeSection();
+        if (section !== undefined) {
+          ct.open(tt);
+          ct.whole = section;
+        }
+      } else for (const c of tt.list) this.#stateless(q, tt, c);
+    }
+  }
+
+  #indexQueries(st: TableState, tt: TableTick): void {
+    for (const [, byValue] of st.byIndex) {
+      let columns: readonly string[] | undefined;
+      for (const set of byValue.values()) {
+        columns = set.values().next().value!.columns;
+        break;
+      }
+      for (const c of tt.list) {
+        const vo = c.old === undefined ? undefined : mapKey(IndexQuery.valueOf(columns!, c.old));
+        const vn = c.new === undefined ? undefined : mapKey(IndexQuery.valueOf(columns!, c.new));
+        const a = c.old === undefined ? undefined : byValue.get(vo);
+        const b = c.new === undefined || (c.old !== undefined && vo === vn) ? undefined : byValue.get(vn);
+        if (a !== undefined) for (const q of a) this.#stateless(q, tt, c);
+        if (b !== undefined) for (const q of b) this.#stateless(q, tt, c);
+      }
+    }
+  }
+
+  #stateless(q: WholeQuery | IndexQuery, tt: TableTick, c: NetChange): void {
+    const was = c.old !== undefined && q.matches(c.old);
+    const is = c.new !== undefined && q.matches(c.new);
+    if (was || is) q.ct.transition(tt, c.mk, c.key, was, is, c.new, c);
+  }
+
+  /** Evaluates one row for one spatial query, at most once per tick. */
+  #spatial(q: SpatialQuery, tt: TableTick, tick: number, mk: unknown, key: unknown, row: AnyRow | undefined, change: NetChange | undefined): void {
+    const m = q.members.get(mk);
+    if (m !== undefined && m.stamp === tick) return;
+    const was = m !== undefined;
+    const is = row !== undefined && q.admits(row, was);
+    if (is) {
+      if (m !== undefined) m.stamp = tick;
+      else q.members.set(mk, { stamp: tick, key });
+    } else if (was) q.members.delete(mk);
+    if (was !== is || (is && change !== undefined)) q.ct.transition(tt, mk, key, was, is, row, change);
+  }
+
+  #spatialChanges(st: TableState, tt: TableTick, tick: number): void {
+    for (const [cell, chunk] of tt.stays) {
+      const subs = st.cells.get(cell);
+      if (subs === undefined) continue;
+      const gx = cellX(cell);
+      const gy = cellY(cell);
+      for (const q of subs) {
+        if (q.ct.chunkable && q.classify(gx, gy, false) === CELL.FULL && (!q.moved || q.classify(gx, gy, true) === CELL.FULL)) {
+          // Every row of a cell that stays fully inside is a member before and after: the shared run serves them all.
+          tt.chunk(chunk);
+          if (chunk.count > 0) {
+            q.ct.open(tt);
+            q.ct.chunks.push(chunk);
+          }
+        } else for (const c of chunk.changes) this.#spatial(q, tt, tick, c.mk, c.key, c.new, c);
+      }
+    }
+    for (const c of tt.crossers) {
+      const a = c.oldCell === NO_CELL ? undefined : st.cells.get(c.oldCell);
+      const b = c.newCell === NO_CELL ? undefined : st.cells.get(c.newCell);
+      if (a !== undefined) for (const q of a) this.#spatial(q, tt, tick, c.mk, c.key, c.new, c);
+      if (b !== undefined) for (const q of b) if (a === undefined || !a.has(q)) this.#spatial(q, tt, tick, c.mk, c.key, c.new, c);
+    }
+  }
+
+  /** A query whose area moved: re-checks the rows of every cell whose class may have changed. */
+  #movedQuery(q: SpatialQuery, tt: TableTick, tick: number): void {
+    const store = q.table.store;
+    const grid = store.spatial!;
+    const [nx0, ny0, nx1, ny1] = q.box();
+    const visit = (gx: number, gy: number) => {
+      const before = q.classify(gx, gy, true);
+      const after = q.classify(gx, gy, false);
+      if (before === after && before !== CELL.PARTIAL) return;
+      const keys = grid.keysIn(packCell(gx, gy));
+      if (keys === undefined) return;
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i];
+        const mk = mapKey(key);
+        this.#spatial(q, tt, tick, mk, key, store.find(key), tt.net.get(mk));
+      }
+    };
+    for (let gy = ny0; gy <= ny1; gy++) for (let gx = nx0; gx <= nx1; gx++) visit(gx, gy);
+    // Members lie in the old box (they were within exitRadius of the old centre), so visiting the
+    // cells of both boxes whose class may have changed reaches every row that can enter or leave.
+    for (let gy = q.by0; gy <= q.by1; gy++)
+      for (let gx = q.bx0; gx <= q.bx1; gx++) if (gx < nx0 || gx > nx1 || gy < ny0 || gy > ny1) visit(gx, gy);
+  }
+
+  #emitFrames(tick: number): void {
+    const touched = this.#touched;
+    // Finishing multi-query views may encode rows: every arena write happens before the view is taken.
+    for (let i = 0; i < touched.length; i++) for (const ct of touched[i]!.touched) ct.finish();
+    const view = this.#arena.view();
+    const shared = new Map<string, Uint8Array>();
+    for (let i = 0; i < touched.length; i++) {
+      const client = touched[i]!;
+      if (client.removed) continue;
+      if (client.congestedSince < 0 && client.sink.bufferedAmount > this.#high) {
+        client.congestedSince = tick;
+        this.#congested.add(client);
+      }
+      if (client.congestedSince >= 0) {
+        for (const ct of client.touched) {
+          let dirty = client.dirty.get(ct.table.store.id);
+          if (dirty === undefined) client.dirty.set(ct.table.store.id, (dirty = new Map()));
+          ct.collectDirty(dirty);
+        }
+        continue;
+      }
+      // Clients whose frame is only whole-table sections get the very same bytes.
+      let signature: string | undefined = '';
+      for (const ct of client.touched) {
+        if (!ct.hasOutput) continue;
+        if (ct.whole === undefined) {
+          signature = undefined;
+          break;
+        }
+        signature += ct.table.store.id + ',';
+      }
+      let frame = signature === undefined ? undefined : shared.get(signature);
+      if (frame === undefined) {
+        if (!client.writeTickFrame(this.#frame, tick, view)) continue;
+        frame = this.#frame.toBytes();
+        if (signature !== undefined) shared.set(signature, frame);
+      }
+      this.#outbox.push({ tick, client, frame });
+    }
+    touched.length = 0;
+    for (const client of this.#congested) this.#checkCongested(client, tick);
+  }
+
+  #checkCongested(client: ClientState, tick: number): void {
+    if (client.sink.bufferedAmount <= this.#low) {
+      this.#outbox.push({ tick, client, frame: this.#resyncFrame(client, tick) });
+      client.dirty.clear();
+      client.congestedSince = -1;
+      client.limitReported = false;
+      this.#congested.delete(client);
+    } else if (tick - client.congestedSince > this.#maxCongestedTicks && !client.limitReported) {
+      client.limitReported = true;
+      this.#onLimit(client.handle);
+    }
+  }
+
+  /** The net change of every row a congested client missed: current rows it may see, deletes for the rest. */
+  #resyncFrame(client: ClientState, tick: number): Uint8Array {
+    const w = this.#frame.reset();
+    w.u8(SERVER_MESSAGE.TICK_UPDATE).uvar(tick).uvar(client.dirty.size);
+    for (const [tableId, dirty] of client.dirty) {
+      const st = this.#states[tableId]!;
+      const ct = client.tables.get(tableId);
+      const dels: unknown[] = [];
+      const ins: AnyRow[] = [];
+      for (const [mk, key] of dirty) {
+        const row = st.store.find(key);
+        if (ct !== undefined && ct.isVisible(mk, row)) ins.push(row!);
+        else dels.push(key);
+      }
+      w.uvar(tableId).uvar(dels.length);
+      for (const k of dels) st.wire.key.encode(w, k);
+      w.uvar(ins.length);
+      for (const r of ins) st.wire.row.encode(w, r);
+      w.uvar(0);
+    }
+    return w.toBytes();
+  }
+}
+
+/**
+ * Creates the subscription engine of an engine and hooks it into the engine's commit and
+ * fan-out. One per engine.
+ * @example
+ * const subs = createSubscriptions(engine, { highWatermarkBytes: 1 << 20 });
+ * const handle = subs.addClient(identity, { bufferedAmount: 0, send: (frame) => socket.send(frame) });
+ * subs.subscribe(handle, 1, { table: 'entity', near: { x: 0, y: 0, radius: 50 } });
+ */
+export function createSubscriptions(engine: Engine<ModuleDef>, options: SubscriptionOptions = {}): Subscriptions {
+  return new Subscriptions(engine, options);
+}
