@@ -60,6 +60,24 @@ export const ERROR_CODES = {
   DISCONNECTED: 'DISCONNECTED',
   /** A request timed out. */
   TIMEOUT: 'TIMEOUT',
+  /** A frame broke the protocol (e.g. a message before CONNECT, a text frame). */
+  PROTOCOL_ERROR: 'PROTOCOL_ERROR',
+  /** CONNECT named a protocol version the server does not speak. */
+  UNSUPPORTED_VERSION: 'UNSUPPORTED_VERSION',
+  /** No CONNECT within `handshakeTimeoutMs`. */
+  HANDSHAKE_TIMEOUT: 'HANDSHAKE_TIMEOUT',
+  /** The server already holds `maxClients` sessions. */
+  SERVER_FULL: 'SERVER_FULL',
+  /** A client stayed over the backpressure limit (a reader too slow for its updates). */
+  SLOW_CONSUMER: 'SLOW_CONSUMER',
+  /** Another connection took over this identity. */
+  SESSION_REPLACED: 'SESSION_REPLACED',
+  /** Too many refused frames or rate-limited calls: the connection is closed. */
+  ABUSE: 'ABUSE',
+  /** The server is shutting down. */
+  SHUTTING_DOWN: 'SHUTTING_DOWN',
+  /** An optional server feature (an admin handler) is not configured. */
+  NOT_IMPLEMENTED: 'NOT_IMPLEMENTED',
 } as const;
 
 /** One of the stable error codes in {@link ERROR_CODES}. */
