@@ -1,0 +1,85 @@
+import { Client, type Room } from 'colyseus.js';
+import { COLYSEUS_MESSAGE, COLYSEUS_ROOM, type MoveMessage } from './colyseus-protocol';
+import { nowMs, withTimeout, type BotConnection, type BotConnector } from './bot-client';
+
+interface EntityView {
+  readonly x: number;
+  readonly y: number;
+}
+interface StateView {
+  readonly tick: number;
+  readonly entities: { readonly size: number; get(key: string): EntityView | undefined };
+}
+interface RawSocket {
+  addEventListener(type: 'message', listener: (event: { data: ArrayBuffer | Buffer }) => void): void;
+}
+
+/**
+ * A colyseus.js bot: joins the movement room, sends steps as room messages and reads the
+ * StateView-filtered state the room patches to it. Bytes are counted on the raw socket.
+ * @example
+ * const bot = await connectColyseusBot({ url, scenario, index: 0, probe, connectTimeoutMs: 10_000 });
+ * bot.move(1, 0);
+ */
+export const connectColyseusBot: BotConnector = async (options) => {
+  const { probe } = options;
+  const client = new Client(options.url);
+  const room: Room<StateView> = await withTimeout(
+    client.join<StateView>(COLYSEUS_ROOM),
+    options.connectTimeoutMs,
+    'joining the Colyseus room',
+  );
+  const connection = room.connection as unknown as {
+    transport: { ws: RawSocket };
+    send(data: Uint8Array): void;
+  };
+  connection.transport.ws.addEventListener('message', (event) =>
+    probe.received((event.data as ArrayBuffer).byteLength),
+  );
+  const send = connection.send.bind(connection);
+  connection.send = (data: Uint8Array) => {
+    probe.sent(data.byteLength);
+    send(data);
+  };
+  // Acks come back in send order: a queue of send times is enough.
+  const sentAt: number[] = [];
+  let acked = 0;
+  let seq = 0;
+  room.onMessage(COLYSEUS_MESSAGE.ACK, () => {
+    const at = sentAt[acked];
+    if (at !== undefined) probe.roundTrip(nowMs() - at);
+    acked++;
+    if (acked > 1024) {
+      sentAt.splice(0, acked);
+      acked = 0;
+    }
+  });
+  room.onStateChange((state) => probe.update(state.tick));
+  room.onError((code) => probe.error(`COLYSEUS_${code}`));
+  let lost: ((reason: string) => void) | undefined;
+  let closing = false;
+  room.onLeave((code) => {
+    if (!closing) lost?.(`close ${code}`);
+  });
+  const bot: BotConnection = {
+    visibleEntities: () => room.state?.entities?.size ?? 0,
+    position() {
+      const me = room.state?.entities?.get(room.sessionId);
+      return me === undefined ? undefined : { x: me.x, y: me.y };
+    },
+    move(dx, dy) {
+      sentAt.push(nowMs());
+      room.send(COLYSEUS_MESSAGE.MOVE, { dx, dy, seq: seq++ } satisfies MoveMessage);
+    },
+    onLost(handler) {
+      lost = handler;
+    },
+    async close() {
+      closing = true;
+      await withTimeout(room.leave(true), 5000, 'leaving the Colyseus room').catch(() =>
+        room.connection.close(),
+      );
+    },
+  };
+  return bot;
+};

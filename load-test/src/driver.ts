@@ -1,0 +1,238 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { TickspaceError } from '@tickspace/server/protocol';
+import { nowMs } from './bot-client';
+import type { WorkerConfig } from './driver-worker';
+import { formatBytes, formatMs, formatNumber } from './format';
+import { createProcSampler } from './proc-stats';
+import { RunAggregator, type RunSummary, type TimelineRow } from './run-metrics';
+import { createMovementScenario, type MovementScenario, type MovementScenarioOptions } from './scenario';
+import type { TargetName } from './server-ipc';
+import { pinSelf, startServerProcess, type ServerProcess } from './server-process';
+import type { FromWorker, ToWorker, WorkerReport } from './worker-report';
+
+/** Options of one load run. */
+export interface LoadRunOptions extends Omit<MovementScenarioOptions, 'clients'> {
+  readonly target: TargetName;
+  /** Bots to connect. */
+  readonly clients: number;
+  /** Measured time after the ramp, s. */
+  readonly durationS: number;
+  /** Bots connect evenly over this many seconds. @default clients / 200, at most 10 */
+  readonly rampS?: number;
+  /** Drive an already running server instead of starting one (no tick or CPU figures then). */
+  readonly url?: string;
+  /** Worker threads for the bots. @default the cores the driver may use, at most 4 */
+  readonly workers?: number;
+  /** Pin the server to core 0 and the driver to core 1 when taskset exists and there are 2+ cores. @default true */
+  readonly pin?: boolean;
+  /** Per-connection timeout, ms. @default 15000 */
+  readonly connectTimeoutMs?: number;
+  /** Receives the live progress lines; undefined: silent. */
+  readonly log?: (line: string) => void;
+  /** Where the server child's stderr goes. @default 'inherit' */
+  readonly serverStderr?: 'inherit' | 'ignore';
+}
+
+/** Everything a run measured: what the reports are made from. */
+export interface LoadRunResult {
+  readonly target: TargetName;
+  readonly startedAt: string;
+  readonly scenario: MovementScenario;
+  readonly clients: number;
+  readonly durationS: number;
+  readonly rampS: number;
+  readonly url: string;
+  readonly workers: number;
+  /** Whether server and driver ran pinned to separate cores. */
+  readonly pinned: boolean;
+  readonly summary: RunSummary;
+  readonly timeline: readonly TimelineRow[];
+}
+
+/** Seconds after the ramp that are not measured, so the last joins settle. */
+const SETTLE_S = 1;
+/** How long the main thread waits for a worker's report before going on without it, ms. */
+const REPORT_TIMEOUT_MS = 2000;
+
+/**
+ * Starts a worker thread running a TypeScript file: Node 20 workers do not inherit tsx's loader
+ * from `--import`, so a two-line bootstrap registers it inside the worker first.
+ */
+function startTsWorker(file: URL, workerData: unknown): Worker {
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(file.href)});`;
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), { workerData });
+}
+
+/** One progress line: the figures someone watching a run wants. */
+export function formatProgress(target: string, row: TimelineRow, clientsRequested: number): string {
+  const cpu = row.serverCpuPercent === undefined ? 'n/a' : `${row.serverCpuPercent.toFixed(0)}%`;
+  const driver = row.driverCpuPercent === undefined ? 'n/a' : `${row.driverCpuPercent.toFixed(0)}%`;
+  return (
+    `[${target}] t=${row.tS.toFixed(0)}s clients ${row.clients}/${clientsRequested}` +
+    ` | ticks ${row.ticks}/s p99 ${formatMs(row.tickP99Ms)} ms max ${formatMs(row.tickMaxMs)}` +
+    ` | rtt p99 ${formatMs(row.roundTripP99Ms)} | age p99 ${formatMs(row.updateAgeP99Ms)}` +
+    ` | in ${formatNumber(row.messagesInPerClient)} msg ${formatBytes(row.bytesInPerClient)}/s/client` +
+    ` | visible ${row.visiblePerClient.toFixed(1)} | cpu srv ${cpu} drv ${driver} | rss ${formatBytes(row.serverRssBytes)}` +
+    (row.errors > 0 ? ` | errors ${row.errors}` : '')
+  );
+}
+
+function positiveInt(name: string, value: number): number {
+  if (!(Number.isInteger(value) && value > 0))
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      `load run option '${name}' must be a positive integer, got ${value}`,
+      { details: { option: name, value } },
+    );
+  return value;
+}
+
+/**
+ * Runs one load test: starts the server under test in its own process (unless `url` is given),
+ * connects `clients` bots from worker threads over the ramp, walks them for `durationS`, then
+ * stops everything and summarises the measured window. Bounded: it always ends after
+ * ramp + duration plus shutdown grace.
+ * @throws TickspaceError INVALID_ARGUMENT for bad options; TIMEOUT or INTERNAL if the server does not start.
+ * @example
+ * const result = await runLoad({ target: 'colyseus', clients: 100, durationS: 10, log: console.log });
+ * result.summary.ticksPerSecond; // -> about 20
+ */
+export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
+  const clients = positiveInt('clients', options.clients);
+  if (!(options.durationS > 0))
+    throw new TickspaceError('INVALID_ARGUMENT', `durationS must be > 0, got ${options.durationS}`);
+  const rampS = options.rampS ?? Math.min(10, clients / 200);
+  if (!(rampS >= 0)) throw new TickspaceError('INVALID_ARGUMENT', `rampS must be >= 0, got ${rampS}`);
+  const scenario = createMovementScenario({ ...options, clients });
+  const log = options.log ?? (() => {});
+  const cores = availableParallelism();
+  const pin = (options.pin ?? true) && options.url === undefined && cores >= 2;
+  let server: ServerProcess | undefined;
+  const startedAt = new Date().toISOString();
+  const runStart = nowMs();
+  const aggregator = new RunAggregator(runStart, scenario.tickMs, options.url === undefined);
+  const workers: Worker[] = [];
+  const forwardTicks = (message: ToWorker) => {
+    for (const w of workers) w.postMessage(message);
+  };
+  try {
+    if (options.url === undefined) {
+      server = await startServerProcess({
+        config: {
+          target: options.target,
+          scenario: 'movement',
+          movement: scenario,
+          accounts: 0,
+          maxLifetimeS: rampS + options.durationS + 120,
+        },
+        ...(pin ? { cpuList: '0' } : {}),
+        stderr: options.serverStderr ?? 'inherit',
+        onTicks: (samples) => {
+          aggregator.addTicks(samples);
+          forwardTicks({
+            type: 'ticks',
+            ticks: samples.map((s) => s.tick),
+            startsMs: samples.map((s) => s.startMs),
+          });
+        },
+      });
+    }
+    const pinned = pin && server?.pinned === true && pinSelf('1');
+    const url = options.url ?? `ws://127.0.0.1:${server!.port}`;
+    const workerCount = Math.min(clients, options.workers ?? Math.max(1, Math.min(4, pinned ? 1 : cores)));
+    positiveInt('workers', workerCount);
+    const slices: number[][] = [];
+    for (let w = 0; w < workerCount; w++) {
+      const indices: number[] = [];
+      for (let i = w; i < clients; i += workerCount) indices.push(i);
+      slices.push(indices);
+      const config: WorkerConfig = {
+        target: options.target,
+        url,
+        scenario,
+        indices,
+        connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
+        trackAge: options.url === undefined,
+      };
+      workers.push(startTsWorker(new URL('./driver-worker.ts', import.meta.url), config));
+    }
+    // The ramp starts once every worker has loaded its client library (that takes a while).
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            const onMessage = (m: FromWorker) => {
+              if (m.type !== 'ready') return;
+              w.off('message', onMessage);
+              resolve();
+            };
+            w.on('message', onMessage);
+            w.once('error', reject);
+          }),
+      ),
+    );
+    const t0 = nowMs() + 100;
+    const rampMs = rampS * 1000;
+    workers.forEach((w, k) =>
+      w.postMessage({
+        type: 'start',
+        connectAtMs: slices[k]!.map((i) => t0 + (rampMs * i) / clients),
+      } satisfies ToWorker),
+    );
+    const driverSampler = createProcSampler(process.pid);
+    const request = (type: 'report' | 'stop', timeoutMs: number): Promise<WorkerReport[]> =>
+      Promise.all(
+        workers.map(
+          (w) =>
+            new Promise<WorkerReport | undefined>((resolve) => {
+              const timer = setTimeout(() => {
+                w.off('message', onMessage);
+                resolve(undefined);
+              }, timeoutMs);
+              const onMessage = (m: FromWorker) => {
+                if ((type === 'report' && m.type === 'report') || (type === 'stop' && m.type === 'stopped')) {
+                  clearTimeout(timer);
+                  w.off('message', onMessage);
+                  resolve(m.report);
+                }
+              };
+              w.on('message', onMessage);
+              w.postMessage({ type } satisfies ToWorker);
+            }),
+        ),
+      ).then((reports) => reports.filter((r): r is WorkerReport => r !== undefined));
+
+    const endMs = t0 + rampMs + options.durationS * 1000;
+    let next = runStart + 1000;
+    while (next <= endMs + 1) {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - nowMs())));
+      const reports = await request('report', REPORT_TIMEOUT_MS);
+      const serverSample = server?.sampler.sample();
+      const driverSample = driverSampler.sample();
+      const row = aggregator.addSecond(next, reports, serverSample, driverSample?.cpuPercent);
+      log(formatProgress(options.target, row, clients));
+      next += 1000;
+    }
+    const measuredTo = next - 1000;
+    const finalReports = await request('stop', 15_000);
+    const summary = aggregator.summary(clients, t0 + rampMs + SETTLE_S * 1000, measuredTo, finalReports);
+    return {
+      target: options.target,
+      startedAt,
+      scenario,
+      clients,
+      durationS: options.durationS,
+      rampS,
+      url,
+      workers: workerCount,
+      pinned,
+      summary,
+      timeline: aggregator.timeline,
+    };
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+    await server?.stop();
+  }
+}

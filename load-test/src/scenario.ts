@@ -1,0 +1,117 @@
+import { TickspaceError } from '@tickspace/server/protocol';
+
+/**
+ * The movement scenario both targets run: every client owns one entity in a square world,
+ * walks it by sending a step at `inputHz`, and sees every entity within `aoiRadius` of its own.
+ * Both servers get the same numbers, so their results compare at the same visible entity count.
+ */
+export interface MovementScenario {
+  /** Side of the square world, in world units. */
+  readonly worldSize: number;
+  /** Area-of-interest radius around the client's own entity, world units. */
+  readonly aoiRadius: number;
+  /** Side of one spatial grid cell (server index and Colyseus' interest grid), world units. */
+  readonly cellSize: number;
+  /** Server tick (simulation and patch) period, ms. */
+  readonly tickMs: number;
+  /** Steps each client sends per second. */
+  readonly inputHz: number;
+  /** Walking speed, world units per second: each step is `speed / inputHz` long. */
+  readonly speed: number;
+  /** Seed for spawn positions and walks. */
+  readonly seed: string;
+}
+
+/** Options for {@link createMovementScenario}. */
+export interface MovementScenarioOptions {
+  /** Expected number of clients: sizes the world when `worldSize` is not given. */
+  readonly clients: number;
+  /** Fixed world side; overrides `areaPerClient`. @default sqrt(clients * areaPerClient) */
+  readonly worldSize?: number;
+  /**
+   * World area per client, so density (and the visible entity count) stays the same as N grows.
+   * 1,000 square units with a radius of 100 puts about 31 entities in view.
+   * @default 1000
+   */
+  readonly areaPerClient?: number;
+  /** @default 100 */
+  readonly aoiRadius?: number;
+  /** @default aoiRadius */
+  readonly cellSize?: number;
+  /** @default 50 (20 Hz) */
+  readonly tickMs?: number;
+  /** @default 10 */
+  readonly inputHz?: number;
+  /** @default 40 */
+  readonly speed?: number;
+  /** @default 'loadtest' */
+  readonly seed?: string;
+}
+
+/** Defaults of {@link MovementScenarioOptions}. */
+export const SCENARIO_DEFAULTS = {
+  areaPerClient: 1000,
+  aoiRadius: 100,
+  tickMs: 50,
+  inputHz: 10,
+  speed: 40,
+  seed: 'loadtest',
+} as const;
+
+function positive(name: string, value: number): number {
+  if (!(Number.isFinite(value) && value > 0))
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      `scenario option '${name}' must be a positive number, got ${value}`,
+      { details: { option: name, value } },
+    );
+  return value;
+}
+
+/**
+ * Builds a scenario, filling defaults.
+ * @throws TickspaceError INVALID_ARGUMENT when a number is not positive.
+ * @example
+ * createMovementScenario({ clients: 2000 }).worldSize; // -> 1414.2...
+ */
+export function createMovementScenario(options: MovementScenarioOptions): MovementScenario {
+  const clients = positive('clients', options.clients);
+  const aoiRadius = positive('aoiRadius', options.aoiRadius ?? SCENARIO_DEFAULTS.aoiRadius);
+  const area = positive('areaPerClient', options.areaPerClient ?? SCENARIO_DEFAULTS.areaPerClient);
+  return {
+    worldSize: positive('worldSize', options.worldSize ?? Math.max(aoiRadius, Math.sqrt(clients * area))),
+    aoiRadius,
+    cellSize: positive('cellSize', options.cellSize ?? aoiRadius),
+    tickMs: positive('tickMs', options.tickMs ?? SCENARIO_DEFAULTS.tickMs),
+    inputHz: positive('inputHz', options.inputHz ?? SCENARIO_DEFAULTS.inputHz),
+    speed: positive('speed', options.speed ?? SCENARIO_DEFAULTS.speed),
+    seed: options.seed ?? SCENARIO_DEFAULTS.seed,
+  };
+}
+
+/** Longest step a server accepts: one input's worth of walking, plus float slack. */
+export function maxStep(scenario: MovementScenario): number {
+  return (scenario.speed / scenario.inputHz) * 1.001;
+}
+
+/**
+ * Clamps a requested step to the scenario's speed and the world's bounds: the one movement rule
+ * both servers apply, so a client cannot teleport on either.
+ */
+export function applyStep(
+  scenario: MovementScenario,
+  x: number,
+  y: number,
+  dx: number,
+  dy: number,
+): { x: number; y: number } {
+  if (!Number.isFinite(dx) || !Number.isFinite(dy)) return { x, y };
+  const length = Math.hypot(dx, dy);
+  const limit = maxStep(scenario);
+  if (length > limit) {
+    dx = (dx / length) * limit;
+    dy = (dy / length) * limit;
+  }
+  const size = scenario.worldSize;
+  return { x: Math.min(size, Math.max(0, x + dx)), y: Math.min(size, Math.max(0, y + dy)) };
+}
