@@ -1,0 +1,169 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createWorld, who, type World } from './helpers';
+
+/** Two players standing next to each other. */
+async function pair() {
+  const w = await createWorld();
+  const a = w.join(1, 'Ann');
+  const b = w.join(2, 'Bob');
+  w.teleport(b, w.player(a).x + 1, w.player(a).y);
+  return { w, a, b };
+}
+
+function open(w: World, a: ReturnType<World['join']>, b: ReturnType<World['join']>): number {
+  w.ok(a, 'trade_open', { partner: b });
+  return w.db.trade.filter('by_a', a).find((t) => t.b === b)!.id;
+}
+
+describe('trade', () => {
+  it('swaps both offers atomically when both accept', async () => {
+    const { w, a, b } = await pair();
+    w.give(a, 'stick', 10);
+    w.give(b, 'stone', 4);
+    const trade = open(w, a, b);
+    w.ok(a, 'trade_offer', { trade, itemId: 'stick', quantity: 6 });
+    w.ok(b, 'trade_offer', { trade, itemId: 'stone', quantity: 4 });
+    w.ok(a, 'trade_accept', { trade });
+    expect(w.db.trade.find(trade)).toMatchObject({ aAccepted: true, bAccepted: false });
+    expect(w.bag(a)).toEqual({ stick: 10 });
+    w.ok(b, 'trade_accept', { trade });
+    expect(w.bag(a)).toEqual({ stick: 4, stone: 4 });
+    expect(w.bag(b)).toEqual({ stick: 6 });
+    expect(w.db.trade.find(trade)).toBeUndefined();
+    expect(w.db.trade_item.filter('by_trade', trade)).toEqual([]);
+  });
+
+  it('a counter-offer clears both acceptances', async () => {
+    const { w, a, b } = await pair();
+    w.give(a, 'stick', 10);
+    w.give(b, 'stone', 4);
+    const trade = open(w, a, b);
+    w.ok(a, 'trade_offer', { trade, itemId: 'stick', quantity: 2 });
+    w.ok(a, 'trade_accept', { trade });
+    w.ok(b, 'trade_offer', { trade, itemId: 'stone', quantity: 1 });
+    expect(w.db.trade.find(trade)).toMatchObject({ aAccepted: false, bAccepted: false });
+    w.ok(b, 'trade_accept', { trade });
+    expect(w.bag(b)).toEqual({ stone: 4 });
+    w.ok(a, 'trade_accept', { trade });
+    expect(w.bag(b)).toEqual({ stone: 3, stick: 2 });
+  });
+
+  it('fails cleanly with MISSING_ITEMS if a side no longer holds its offer', async () => {
+    const { w, a, b } = await pair();
+    w.give(a, 'stick', 5);
+    w.give(b, 'stone', 4);
+    const trade = open(w, a, b);
+    w.ok(a, 'trade_offer', { trade, itemId: 'stick', quantity: 5 });
+    w.ok(b, 'trade_offer', { trade, itemId: 'stone', quantity: 4 });
+    w.ok(a, 'trade_accept', { trade });
+    // Ann's sticks go elsewhere (a craft-free way: another trade with a third player).
+    const c = w.join(3, 'Cid');
+    w.teleport(c, w.player(a).x, w.player(a).y + 1);
+    const side = open(w, a, c);
+    w.ok(a, 'trade_offer', { trade: side, itemId: 'stick', quantity: 3 });
+    w.ok(a, 'trade_accept', { trade: side });
+    w.ok(c, 'trade_accept', { trade: side });
+    const before = { a: w.bag(a), b: w.bag(b), trade: w.db.trade.find(trade) };
+    w.rejects(b, 'trade_accept', { trade }, 'MISSING_ITEMS');
+    expect({ a: w.bag(a), b: w.bag(b), trade: w.db.trade.find(trade) }).toEqual(before);
+  });
+
+  it('fails cleanly with INVENTORY_FULL if a side cannot fit what it receives', async () => {
+    const { w, a, b } = await pair();
+    const slots = w.db.settings.find(0)!.inventorySlots;
+    for (let i = 0; i < slots; i++) w.give(b, 'stone_axe', 1);
+    w.give(a, 'stick', 5);
+    const trade = open(w, a, b);
+    w.ok(a, 'trade_offer', { trade, itemId: 'stick', quantity: 5 });
+    w.ok(a, 'trade_accept', { trade });
+    const before = { a: w.bag(a), b: w.bag(b) };
+    w.rejects(b, 'trade_accept', { trade }, 'INVENTORY_FULL');
+    expect({ a: w.bag(a), b: w.bag(b) }).toEqual(before);
+    // Giving something back frees a slot: now it works.
+    w.ok(b, 'trade_offer', { trade, itemId: 'stone_axe', quantity: 1 });
+    w.ok(a, 'trade_accept', { trade });
+    w.ok(b, 'trade_accept', { trade });
+    expect(w.count(b, 'stick')).toBe(5);
+    expect(w.count(a, 'stone_axe')).toBe(1);
+  });
+
+  it('rejects SELF_TARGET, UNKNOWN_PLAYER, TOO_FAR, TRADE_EXISTS, UNKNOWN_TRADE, UNKNOWN_ITEM, MISSING_ITEMS, TRADE_TOO_LARGE', async () => {
+    const w = await createWorld({ seed: 'test-world', worldTiles: 512, maxTradeItems: 2 });
+    const a = w.join(1);
+    const b = w.join(2);
+    w.teleport(b, w.player(a).x + 1, w.player(a).y);
+    const c = w.join(3);
+    w.teleport(c, w.player(a).x + 20, w.player(a).y);
+    w.rejects(who(9), 'trade_open', { partner: b }, 'NOT_JOINED');
+    w.rejects(a, 'trade_open', { partner: a }, 'SELF_TARGET');
+    w.rejects(a, 'trade_open', { partner: who(99) }, 'UNKNOWN_PLAYER');
+    w.rejects(a, 'trade_open', { partner: c }, 'TOO_FAR');
+    const trade = open(w, a, b);
+    w.rejects(b, 'trade_open', { partner: a }, 'TRADE_EXISTS');
+    w.rejects(c, 'trade_offer', { trade, itemId: 'stick', quantity: 1 }, 'UNKNOWN_TRADE');
+    w.rejects(a, 'trade_accept', { trade: 999 }, 'UNKNOWN_TRADE');
+    w.rejects(a, 'trade_offer', { trade, itemId: 'gold', quantity: 1 }, 'UNKNOWN_ITEM');
+    w.rejects(a, 'trade_offer', { trade, itemId: 'stick', quantity: 1 }, 'MISSING_ITEMS');
+    w.give(a, 'stick', 1);
+    w.give(a, 'stone', 1);
+    w.give(a, 'flint', 1);
+    w.ok(a, 'trade_offer', { trade, itemId: 'stick', quantity: 1 });
+    w.ok(a, 'trade_offer', { trade, itemId: 'stone', quantity: 1 });
+    w.rejects(a, 'trade_offer', { trade, itemId: 'flint', quantity: 1 }, 'TRADE_TOO_LARGE');
+    w.ok(a, 'trade_offer', { trade, itemId: 'stone', quantity: 0 });
+    w.ok(a, 'trade_offer', { trade, itemId: 'flint', quantity: 1 });
+    w.ok(b, 'trade_cancel', { trade });
+    w.rejects(a, 'trade_cancel', { trade }, 'UNKNOWN_TRADE');
+    // Offline partners are too far; a disconnect closes open trades.
+    const again = open(w, a, b);
+    w.engine.disconnect(b);
+    w.engine.runTick();
+    expect(w.db.trade.find(again)).toBeUndefined();
+    w.rejects(a, 'trade_open', { partner: b }, 'TOO_FAR');
+  });
+
+  it('conserves items: a trade either swaps both offers or changes nothing (property)', async () => {
+    const { w, a, b } = await pair();
+    const items = ['stick', 'stone', 'flint', 'fiber', 'stone_axe'];
+    const outcomes = { ok: 0, failed: 0 };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.constantFrom(...items), fc.integer({ min: 1, max: 120 })), { maxLength: 8 }),
+        fc.array(fc.tuple(fc.constantFrom(...items), fc.integer({ min: 1, max: 120 })), { maxLength: 8 }),
+        fc.array(fc.tuple(fc.boolean(), fc.constantFrom(...items), fc.integer({ min: 0, max: 80 })), { maxLength: 6 }),
+        async (giftsA, giftsB, offers) => {
+          for (const [item, q] of giftsA) w.tryGive(a, item, q);
+          for (const [item, q] of giftsB) w.tryGive(b, item, q);
+          const trade = open(w, a, b);
+          for (const [fromA, item, q] of offers) w.call(fromA ? a : b, 'trade_offer', { trade, itemId: item, quantity: q });
+          const offered = w.db.trade_item.filter('by_trade', trade);
+          const before = { a: w.bag(a), b: w.bag(b) };
+          w.ok(a, 'trade_accept', { trade });
+          const { result } = w.call(b, 'trade_accept', { trade });
+          const after = { a: w.bag(a), b: w.bag(b) };
+          const total = (bag: Record<string, number>, other: Record<string, number>) =>
+            Object.fromEntries(items.map((i) => [i, (bag[i] ?? 0) + (other[i] ?? 0)]));
+          expect(total(after.a, after.b)).toEqual(total(before.a, before.b));
+          if (result.ok) {
+            outcomes.ok++;
+            const expected = { a: { ...before.a }, b: { ...before.b } };
+            for (const o of offered) {
+              const [from, to] = o.side === 0 ? (['a', 'b'] as const) : (['b', 'a'] as const);
+              expected[from][o.itemId] = (expected[from][o.itemId] ?? 0) - o.quantity;
+              expected[to][o.itemId] = (expected[to][o.itemId] ?? 0) + o.quantity;
+            }
+            const clean = (bag: Record<string, number>) => Object.fromEntries(Object.entries(bag).filter(([, q]) => q !== 0));
+            expect(after).toEqual({ a: clean(expected.a), b: clean(expected.b) });
+          } else {
+            outcomes.failed++;
+            expect(after).toEqual(before);
+            w.ok(a, 'trade_cancel', { trade });
+          }
+        },
+      ),
+      { numRuns: 40, seed: 7 },
+    );
+    expect(outcomes.ok).toBeGreaterThan(3);
+  });
+});
