@@ -207,7 +207,16 @@ describe('commit log bad input', () => {
     await history(dir, 6);
     const error = await openError(openBank(dir, { maxRecordBytes: 64 }));
     expect(error.code).toBe('CORRUPT_LOG');
-    expect(error.message).toMatch(/record length \d+ exceeds maxRecordBytes 64/);
+    expect(error.message).toMatch(/record length \d+ exceeds maxRecordBytes 64 \(the record itself is intact: raise maxRecordBytes\)/);
+    // A garbage length above the limit in the middle of the log is damage, reported as such.
+    const dir2 = tempDir();
+    const { offsets } = await history(dir2, 6);
+    const at = offsets.get(3)!;
+    const fd = fs.openSync(at.file, 'r+');
+    fs.writeSync(fd, Buffer.from([0xff, 0xff, 0xff, 0x7f]), 0, 4, at.offset);
+    fs.closeSync(fd);
+    const damage = await openError(openBank(dir2));
+    expect(damage.message).toMatch(/record length 2147483647 exceeds maxRecordBytes 268435456, yet an intact record follows at byte \d+/);
   });
 
   it('rejects missing, foreign, mismatched and locked data directories with precise errors', async () => {

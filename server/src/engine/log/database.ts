@@ -405,6 +405,8 @@ export async function openDatabase<M extends ModuleDef>(options: DatabaseOptions
   if (!readOnly) fs.mkdirSync(paths.snapshots, { recursive: true });
   const release = readOnly ? undefined : acquireLock(paths.dir);
   try {
+    // Half-written snapshots of a crashed writer: never renamed into place, so never used; tidy up.
+    if (!readOnly) for (const name of fs.readdirSync(paths.snapshots)) if (name.endsWith('.tmp')) fs.rmSync(`${paths.snapshots}/${name}`, { force: true });
     const newEngine = () => createEngine({ module, seed: manifest.seed, tickMs: manifest.tickMs, logger: options.logger }) as unknown as Engine<M>;
     const engine = newEngine();
     const base = logSchemaOf(engine as unknown as Engine<ModuleDef>);

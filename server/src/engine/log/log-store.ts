@@ -49,7 +49,7 @@ export function corruptionError(dir: string, file: string, problem: SegmentProbl
     'CORRUPT_LOG',
     `commit log is corrupt in ${path.relative(dir, file) || file} at byte ${problem.offset}` +
       (problem.expectedTick === undefined ? '' : ` (the record for tick ${problem.expectedTick})`) +
-      `: ${problem.reason}; ${problem.bytesAfter} byte(s) from there to the end of the file, so this is not a torn tail. ` +
+      `: ${problem.reason} (${problem.bytesAfter} byte(s) from there to the end of the file), so this is not a torn tail. ` +
       `Refusing to start. Way out: 'tickspace repair --data ${dir}' moves the damaged tail and every later segment into ${path.join(dir, 'quarantine')}${keep}` +
       ` (or restore the file from a backup). See server/src/engine/log/FORMAT.md, "Recovering from corruption".`,
     { details: { dir, file, offset: problem.offset, expectedTick: problem.expectedTick, reason: problem.reason } },

@@ -7,9 +7,11 @@ export const DEFAULT_MAX_RECORD_BYTES = 256 * 1024 * 1024;
 
 /**
  * What is wrong at the end of (or inside) a segment.
- * - `torn`: the last segment ends in an incomplete or damaged record with nothing valid after it,
- *   which is what a crash in the middle of a write leaves: safe to cut.
- * - `corrupt`: damage followed by more data, a bad header, or a record out of sequence: refuse.
+ * - `torn`: the newest segment ends in an incomplete or damaged record with no intact record
+ *   anywhere after it, which is what a crash or power loss in the middle of a write leaves (a
+ *   partial record, garbage, zeros): safe to cut.
+ * - `corrupt`: damage followed by an intact record, damage in an older segment, a bad header, or
+ *   a record out of sequence: refuse.
  */
 export interface SegmentProblem {
   readonly kind: 'torn' | 'corrupt';
@@ -53,9 +55,20 @@ export interface ScanOptions {
   readonly startTick?: number;
 }
 
-function allZero(bytes: Uint8Array, from: number): boolean {
-  for (let i = from; i < bytes.length; i++) if (bytes[i] !== 0) return false;
-  return true;
+/**
+ * The offset of the first intact record frame (plausible length, matching checksum) starting
+ * after `from`, or -1. Torn writes leave garbage or zeros but never a valid record behind them;
+ * real corruption in the middle of a log does.
+ */
+export function findIntactRecordAfter(bytes: Uint8Array, from: number): number {
+  const size = bytes.length;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = from + 1; at + RECORD_FRAME_BYTES < size; at++) {
+    const length = view.getUint32(at, true);
+    if (length === 0 || at + RECORD_FRAME_BYTES + length > size) continue;
+    if (recordChecksumOk(bytes, at, length)) return at;
+  }
+  return -1;
 }
 
 /**
@@ -103,27 +116,37 @@ export function scanSegment(bytes: Uint8Array, options: ScanOptions): SegmentSca
       });
   }
 
-  const bad = (reason: string, incomplete: boolean): SegmentScan => {
-    const torn = options.isLast && (incomplete || allZero(bytes, offset));
-    return result(offset, options.nameTick, { kind: torn ? 'torn' : 'corrupt', offset, reason, expectedTick: expected, bytesAfter: size - offset });
+  const bad = (reason: string): SegmentScan => {
+    const intact = options.isLast ? findIntactRecordAfter(bytes, offset) : -2;
+    const torn = intact === -1;
+    const why = intact >= 0 ? `${reason}, yet an intact record follows at byte ${intact}` : reason;
+    return result(offset, options.nameTick, { kind: torn ? 'torn' : 'corrupt', offset, reason: why, expectedTick: expected, bytesAfter: size - offset });
   };
 
   while (offset < size) {
     const left = size - offset;
-    if (left < RECORD_FRAME_BYTES) return bad(`${left} byte(s) left, less than a record frame`, true);
+    if (left < RECORD_FRAME_BYTES) return bad(`${left} byte(s) left, less than a record frame`);
     const view = new DataView(bytes.buffer, bytes.byteOffset + offset, RECORD_FRAME_BYTES);
     const length = view.getUint32(0, true);
-    if (length === 0 || length > maxRecord)
-      return bad(length === 0 ? 'record length is 0' : `record length ${length} exceeds maxRecordBytes ${maxRecord}`, false);
     const end = offset + RECORD_FRAME_BYTES + length;
-    if (end > size) return bad(`record of ${length} bytes runs ${end - size} byte(s) past the end of the file`, true);
-    if (!recordChecksumOk(bytes, offset, length)) return bad('checksum mismatch', end === size);
+    if (length > maxRecord && end <= size && recordChecksumOk(bytes, offset, length))
+      // An intact record above the limit is a configuration problem, never a tail to cut.
+      return result(offset, options.nameTick, {
+        kind: 'corrupt',
+        offset,
+        reason: `record length ${length} exceeds maxRecordBytes ${maxRecord} (the record itself is intact: raise maxRecordBytes)`,
+        expectedTick: expected,
+        bytesAfter: size - offset,
+      });
+    if (length === 0 || length > maxRecord) return bad(length === 0 ? 'record length is 0' : `record length ${length} exceeds maxRecordBytes ${maxRecord}`);
+    if (end > size) return bad(`record of ${length} bytes runs ${end - size} byte(s) past the end of the file`);
+    if (!recordChecksumOk(bytes, offset, length)) return bad('checksum mismatch');
     const payload = bytes.subarray(offset + RECORD_FRAME_BYTES, end);
     let tick: number;
     try {
       tick = new BinaryReader(payload).uvar();
     } catch {
-      return bad('unreadable tick number', false);
+      return bad('unreadable tick number');
     }
     if (tick !== expected)
       return result(offset, options.nameTick, {
