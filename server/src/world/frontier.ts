@@ -8,7 +8,7 @@ import { contentError, DEFAULT_CONTENT_DIR, readContentSources, validateContent,
 import { contentReload, writeContent } from './content-tables';
 import { createCraftingReducers } from './crafting';
 import { createGatheringReducers } from './gathering';
-import { initRapier, type PhysicsStats } from './physics';
+import { initRapier, type PhysicsCache, type PhysicsStats } from './physics';
 import { createPhysicsStep, PHYSICS_STEP } from './physics-step';
 import { createPlayerReducers } from './players';
 import { FrontierRuntime, type FrontierOptions, type ResolvedOptions, type StepStats } from './runtime';
@@ -27,6 +27,8 @@ export interface Frontier {
   readonly options: ResolvedOptions;
   /** Physics counters of one engine running this module. */
   physicsStats(engine: Engine<ModuleDef>): PhysicsStats;
+  /** The physics cache of one engine running this module (tests clear it to prove rebuilds match). */
+  physics(engine: Engine<ModuleDef>): PhysicsCache;
   /** Timing of the last physics step (any engine). */
   readonly lastStep: Readonly<StepStats>;
 }
@@ -146,6 +148,7 @@ export async function createFrontier(options: FrontierOptions = {}): Promise<Fro
     sources,
     options: resolved,
     physicsStats: (engine) => rt.physics(engine.db as never).stats,
+    physics: (engine) => rt.physics(engine.db as never),
     lastStep: rt.lastStep,
   };
 }
