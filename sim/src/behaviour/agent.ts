@@ -1,0 +1,571 @@
+import { contentIndexOf, type ContentIndex } from './content-index';
+import { UPDATE_KIND, type CallOutcome, type GameView, type PlayerRow, type TradeRow, type UpdateKind } from './game-port';
+import { distanceToBuilding, nextStep, Situation, slotToStore, type Goal, type Step } from './planner';
+import { relativeGoal, TRADE_RESPONSE, wrapAngle, type Style, type StyleContext } from './style';
+
+/** Population tiers: humans and the five bot tiers of the issue. */
+export const TIERS = {
+  HUMAN: 'human',
+  NAIVE: 'naive',
+  JITTERED: 'jittered',
+  REPLAY: 'replay',
+  HUMANISED: 'humanised',
+  PART_TIME: 'part-time',
+} as const;
+/** One of {@link TIERS}. */
+export type Tier = (typeof TIERS)[keyof typeof TIERS];
+/** Every tier, humans first. */
+export const TIER_LIST: readonly Tier[] = Object.values(TIERS);
+
+/** What an agent needs from the runner that connects it. */
+export interface AgentHost {
+  /** The connection's view (its client cache). */
+  readonly view: GameView;
+  /** Calls a reducer; the runner reports the outcome through {@link Agent.onResult}. */
+  call(reducer: string, args: Record<string, unknown>): void;
+  /** Ends the session now and reconnects as the same identity at `reconnectAtMs` (logical time). */
+  disconnect(reconnectAtMs: number): void;
+}
+
+/** Counters one agent keeps. */
+export interface AgentStats {
+  readonly calls: Map<string, number>;
+  readonly errors: Map<string, number>;
+  sessions: number;
+}
+
+/** Reducers whose success starts a timed action the agent then waits for. */
+const TIMED = new Set(['gather', 'craft', 'construct']);
+/** How long a call may go unanswered before the agent stops waiting for it, ms. */
+const RESULT_TIMEOUT_MS = 10_000;
+/** How long an action may run without its end being seen before the agent looks again, ms. */
+const ACTION_TIMEOUT_MS = 30_000;
+/** Failures of one goal after which it is dropped. */
+const MAX_GOAL_FAILURES = 4;
+/** How long a node that failed is avoided, ms. */
+const AVOID_NODE_MS = 60_000;
+
+interface Walk {
+  x: number;
+  y: number;
+  within: number;
+  then: Step | undefined;
+  explore: string | undefined;
+  startedMs: number;
+  lastX: number;
+  lastY: number;
+  lastMs: number;
+  moving: boolean;
+  stuck: number;
+  detourUntilMs: number;
+  detourHeading: number;
+  heading: number;
+}
+
+/**
+ * One simulated player: goal-driven (explore, gather, craft, build, store, trade, chat), seeing the
+ * world only through its connection's cache and acting only through reducer calls. Everything that
+ * makes a human, a naive bot or a humanised bot is its {@link Style}; tiers are subclasses that
+ * choose it. The runner calls {@link Agent.wake} when {@link Agent.nextWakeMs} is due and forwards
+ * updates and call outcomes; the agent never reads a clock, so a run is a function of its seed.
+ */
+export abstract class Agent {
+  #name: string;
+  /** Tier label (ground truth for trials; never visible to the detector). */
+  readonly tier: Tier;
+  /** Logical time at which the agent wants to be woken, ms. */
+  nextWakeMs = 0;
+  /** Counters. */
+  readonly stats: AgentStats = { calls: new Map(), errors: new Map(), sessions: 0 };
+  #host: AgentHost | undefined;
+  #content: ContentIndex | undefined;
+  #joinPending = false;
+  #goal: Goal | undefined;
+  #goalFailures = 0;
+  #walk: Walk | undefined;
+  #awaiting: 'result' | 'action' | undefined;
+  #awaitingCall = '';
+  #awaitSinceMs = 0;
+  #taskStartMs = 0;
+  #heard = 0;
+  #exploreHeading = Number.NaN;
+  readonly #avoid = new Map<number, number>();
+  readonly #handledTrades = new Map<number, string>();
+
+  constructor(name: string, tier: Tier) {
+    this.#name = name;
+    this.tier = tier;
+  }
+
+  /** The player's name (neutral: it does not reveal the tier). */
+  get name(): string {
+    return this.#name;
+  }
+
+  /** Whether the agent is a bot (any tier but human). */
+  get isBot(): boolean {
+    return this.tier !== TIERS.HUMAN;
+  }
+
+  /** The style that decides right now (part-time bots switch). */
+  protected abstract style(nowMs: number): Style;
+
+  /** Called by the runner on every (re)connection, before the first wake of the session. */
+  attach(host: AgentHost, nowMs: number): void {
+    this.#host = host;
+    this.#content = undefined;
+    this.#walk = undefined;
+    this.#awaiting = undefined;
+    this.#taskStartMs = nowMs;
+    this.stats.sessions++;
+    this.onSessionStart(nowMs);
+    this.nextWakeMs = nowMs + this.style(nowMs).reactionMs(this.#ctx(nowMs));
+  }
+
+  /** Hook for styles that plan sessions. */
+  protected onSessionStart(_nowMs: number): void {}
+
+  /** Called by the runner when the connection is gone. */
+  detach(): void {
+    this.#host = undefined;
+    this.#walk = undefined;
+    this.#awaiting = undefined;
+    this.#joinPending = false;
+  }
+
+  /** Whether the agent is connected. */
+  get attached(): boolean {
+    return this.#host !== undefined;
+  }
+
+  #ctx(nowMs: number): StyleContext {
+    return { nowMs, timeOnTaskMs: Math.max(0, nowMs - this.#taskStartMs) };
+  }
+
+  #call(reducer: string, args: Record<string, unknown>, nowMs: number, await_ = true): void {
+    this.stats.calls.set(reducer, (this.stats.calls.get(reducer) ?? 0) + 1);
+    if (await_) {
+      this.#awaiting = 'result';
+      this.#awaitingCall = reducer;
+      this.#awaitSinceMs = nowMs;
+      this.nextWakeMs = nowMs + RESULT_TIMEOUT_MS;
+    }
+    this.#host!.call(reducer, args);
+  }
+
+  /** The runner wakes the agent: it looks at its cache and maybe calls something. */
+  wake(nowMs: number): void {
+    const host = this.#host;
+    if (host === undefined) {
+      this.nextWakeMs = Number.POSITIVE_INFINITY;
+      return;
+    }
+    const style = this.style(nowMs);
+    const c = this.#ctx(nowMs);
+    const db = host.view.db;
+    const me = db.player.find(host.view.identity);
+    if (me === undefined) {
+      if (!this.#joinPending) {
+        this.#joinPending = true;
+        this.#call('join', { name: this.name }, nowMs);
+      } else this.nextWakeMs = nowMs + 1_000;
+      return;
+    }
+    this.#content ??= contentIndexOf(db);
+    if (this.#awaiting === 'action') {
+      if (db.action.find(me.identity) !== undefined && nowMs - this.#awaitSinceMs < ACTION_TIMEOUT_MS) {
+        this.nextWakeMs = nowMs + 5_000;
+        return;
+      }
+      this.#awaiting = undefined;
+    }
+    if (this.#awaiting === 'result') {
+      if (nowMs - this.#awaitSinceMs < RESULT_TIMEOUT_MS) {
+        this.nextWakeMs = this.#awaitSinceMs + RESULT_TIMEOUT_MS;
+        return;
+      }
+      this.#awaiting = undefined;
+    }
+    if (db.action.find(me.identity) !== undefined) {
+      this.#awaiting = 'action';
+      this.#awaitSinceMs = nowMs;
+      this.nextWakeMs = nowMs + 5_000;
+      return;
+    }
+    const session = style.session(c);
+    if (session.kind === 'offline') {
+      host.disconnect(nowMs + session.ms);
+      this.nextWakeMs = Number.POSITIVE_INFINITY;
+      return;
+    }
+    if (session.kind === 'break') {
+      if (me.moving) this.#call('move', { dx: 0, dy: 0 }, nowMs, false);
+      this.#walk = undefined;
+      this.nextWakeMs = nowMs + session.ms;
+      this.#taskStartMs = nowMs + session.ms;
+      return;
+    }
+    if (this.#walk !== undefined) this.#steer(nowMs, me, style, c);
+    else this.#decide(nowMs, me, style, c);
+  }
+
+  /** An update arrived that may call for a reaction. */
+  onUpdate(kind: UpdateKind, nowMs: number): void {
+    if (this.#host === undefined) return;
+    const style = this.style(nowMs);
+    const c = this.#ctx(nowMs);
+    switch (kind) {
+      case UPDATE_KIND.ACTION_END:
+      case UPDATE_KIND.NOTICE:
+        if (this.#awaiting === 'action') {
+          this.#awaiting = undefined;
+          this.nextWakeMs = nowMs + style.reactionMs(c);
+        }
+        break;
+      case UPDATE_KIND.TRADE:
+        if (this.#awaiting === undefined && this.#walk === undefined) this.nextWakeMs = Math.min(this.nextWakeMs, nowMs + style.reactionMs(c));
+        break;
+      case UPDATE_KIND.CHAT:
+        this.#heard++;
+        break;
+    }
+  }
+
+  /** A call's outcome arrived. */
+  onResult(reducer: string, outcome: CallOutcome, nowMs: number): void {
+    if (!outcome.ok) this.stats.errors.set(outcome.code, (this.stats.errors.get(outcome.code) ?? 0) + 1);
+    if (reducer === 'join') {
+      this.#joinPending = false;
+      if (!outcome.ok && outcome.code === 'NAME_TAKEN') this.#name = `${this.#name.slice(0, 12)}${Math.floor(nowMs) % 1000}`;
+    }
+    if (this.#host === undefined || this.#awaiting !== 'result' || reducer !== this.#awaitingCall) return;
+    const style = this.style(nowMs);
+    const c = this.#ctx(nowMs);
+    if (outcome.ok && TIMED.has(reducer)) {
+      this.#awaiting = 'action';
+      this.#awaitSinceMs = nowMs;
+      this.nextWakeMs = nowMs + ACTION_TIMEOUT_MS;
+      return;
+    }
+    this.#awaiting = undefined;
+    let delay = style.reactionMs(c);
+    if (!outcome.ok) {
+      delay += style.thinkMs(c);
+      this.#failed(outcome.code, nowMs);
+    }
+    this.nextWakeMs = nowMs + delay;
+  }
+
+  #failed(code: string, nowMs: number): void {
+    if (code === 'BUSY') {
+      this.#awaiting = 'action';
+      this.#awaitSinceMs = nowMs;
+      return;
+    }
+    if (++this.#goalFailures >= MAX_GOAL_FAILURES) this.#dropGoal();
+    if (code === 'INVENTORY_FULL') this.#dropGoal();
+  }
+
+  #dropGoal(): void {
+    this.#goal = undefined;
+    this.#goalFailures = 0;
+  }
+
+  #decide(nowMs: number, me: PlayerRow, style: Style, c: StyleContext): void {
+    const view = this.#host!.view;
+    const s = new Situation(view, this.#content!, me);
+    for (const [id, until] of this.#avoid) if (until <= nowMs) this.#avoid.delete(id);
+
+    if (this.#handleTrades(nowMs, s, style, c)) return;
+    const say = style.chat(c, this.#heard);
+    if (say !== undefined) {
+      this.#heard = 0;
+      this.#call('say', { channel: 'local', text: say }, nowMs);
+      return;
+    }
+    if (style.wantsTrade(c) && this.#offerTrade(nowMs, s)) return;
+
+    if (style.stores && s.freeSlots <= 2) {
+      const chest = s.own('storage_chest', true)[0];
+      const keep = new Set<string>(this.#goal !== undefined && this.#goal.kind !== 'build' ? [this.#goal.itemId] : []);
+      const slot = slotToStore(s, keep);
+      if (chest !== undefined && slot !== undefined) {
+        const reach = s.content.settings.reachTiles + s.content.settings.playerRadiusTiles;
+        const step: Step = { kind: 'deposit', building: chest, slot: slot.slot, quantity: slot.quantity };
+        if (distanceToBuilding(me.x, me.y, chest) <= reach - 0.3) this.#perform(step, nowMs);
+        else this.#startWalk(nowMs, me, chest.cx, chest.cy, reach - 0.5 + Math.min(chest.width, chest.height) / 2, step, undefined, style, c);
+        return;
+      }
+      if (chest === undefined && (this.#goal?.kind !== 'build' || this.#goal.buildingKind !== 'storage_chest')) this.#goal = { kind: 'build', buildingKind: 'storage_chest' };
+    }
+
+    if (this.#goal === undefined) {
+      this.#goal = relativeGoal(style.nextGoal(s, c), s);
+      this.#goalFailures = 0;
+      // A fresh goal is a fresh decision: it takes thought before the first call.
+      this.nextWakeMs = nowMs + style.thinkMs(c);
+      return;
+    }
+    const step = nextStep(s, this.#goal, { pickNode: (n) => style.pickNode(n), avoid: new Set(this.#avoid.keys()) });
+    if (step.kind !== 'done' && step.kind !== 'blocked' && style.mistake(c)) {
+      this.#mistake(step, nowMs, s);
+      return;
+    }
+    switch (step.kind) {
+      case 'done': {
+        this.#dropGoal();
+        this.nextWakeMs = nowMs + style.idleMs(c) + style.thinkMs(c);
+        return;
+      }
+      case 'blocked': {
+        this.#dropGoal();
+        this.nextWakeMs = nowMs + style.thinkMs(c);
+        return;
+      }
+      case 'gather': {
+        const d = Math.hypot(step.node.x - me.x, step.node.y - me.y);
+        if (d <= step.reach - 0.25) this.#perform(step, nowMs);
+        else this.#startWalk(nowMs, me, step.node.x, step.node.y, step.reach - 0.45, step, undefined, style, c);
+        return;
+      }
+      case 'construct': {
+        const reach = s.content.settings.reachTiles + s.content.settings.playerRadiusTiles;
+        if (distanceToBuilding(me.x, me.y, step.building) <= reach - 0.3) this.#perform(step, nowMs);
+        else this.#startWalk(nowMs, me, step.building.cx, step.building.cy, reach - 0.5 + Math.min(step.building.width, step.building.height) / 2, step, undefined, style, c);
+        return;
+      }
+      case 'goto':
+        this.#startWalk(nowMs, me, step.x, step.y, step.within, undefined, undefined, style, c);
+        return;
+      case 'explore': {
+        const heading = style.exploreHeading(this.#exploreHeading, c);
+        this.#exploreHeading = heading;
+        const tiles = style.exploreTiles(c);
+        const info = view.db.world_info.find(0);
+        const limit = (info?.worldTiles ?? 4096) - 2;
+        const x = Math.min(limit, Math.max(2, me.x + Math.cos(heading) * tiles));
+        const y = Math.min(limit, Math.max(2, me.y + Math.sin(heading) * tiles));
+        this.#startWalk(nowMs, me, x, y, 1.5, undefined, step.itemId, style, c);
+        return;
+      }
+      default:
+        this.#perform(step, nowMs);
+    }
+  }
+
+  /** Issues the call of a step the player is in position for. */
+  #perform(step: Step, nowMs: number): void {
+    switch (step.kind) {
+      case 'gather':
+        this.#call('gather', { nodeId: step.node.id }, nowMs);
+        return;
+      case 'craft':
+        this.#call('craft', { recipeId: step.recipeId }, nowMs);
+        return;
+      case 'place':
+        this.#call('place_building', { kind: step.buildingKind, x: step.x, y: step.y }, nowMs);
+        return;
+      case 'construct':
+        this.#call('construct', { building: step.building.id }, nowMs);
+        return;
+      case 'deposit':
+        this.#call('deposit', { building: step.building.id, slot: step.slot, quantity: step.quantity }, nowMs);
+        return;
+      default:
+        this.nextWakeMs = nowMs + 1_000;
+    }
+  }
+
+  /** A call that will be rejected: acting before arriving, or crafting without the inputs. */
+  #mistake(step: Step, nowMs: number, s: Situation): void {
+    if (step.kind === 'gather') {
+      this.#call('gather', { nodeId: step.node.id }, nowMs);
+      return;
+    }
+    for (const recipe of s.content.recipes.values())
+      if (recipe.inputs.some((i) => s.count(i.itemId) < i.quantity)) {
+        this.#call('craft', { recipeId: recipe.def.id }, nowMs);
+        return;
+      }
+    this.#perform(step, nowMs);
+  }
+
+  #startWalk(nowMs: number, me: PlayerRow, x: number, y: number, within: number, then: Step | undefined, explore: string | undefined, style: Style, c: StyleContext): void {
+    this.#walk = {
+      x,
+      y,
+      within: Math.max(0.3, within),
+      then,
+      explore,
+      startedMs: nowMs,
+      lastX: me.x,
+      lastY: me.y,
+      lastMs: nowMs,
+      moving: false,
+      stuck: 0,
+      detourUntilMs: 0,
+      detourHeading: 0,
+      heading: Number.NaN,
+    };
+    this.#steer(nowMs, me, style, c);
+  }
+
+  #steer(nowMs: number, me: PlayerRow, style: Style, c: StyleContext): void {
+    const walk = this.#walk!;
+    const dx = walk.x - me.x;
+    const dy = walk.y - me.y;
+    const dist = Math.hypot(dx, dy);
+    const speed = this.#content!.settings.playerSpeedTilesPerSec;
+    if (dist <= walk.within) {
+      this.#walk = undefined;
+      if (walk.then !== undefined && walk.then.kind !== 'goto') {
+        this.#perform(walk.then, nowMs);
+        return;
+      }
+      if (me.moving || walk.moving) this.#call('move', { dx: 0, dy: 0 }, nowMs, false);
+      this.nextWakeMs = nowMs + style.reactionMs(c);
+      return;
+    }
+    if (walk.explore !== undefined && nowMs - walk.startedMs > 1_000) {
+      // Something useful came into view: stop exploring and plan again.
+      const s = new Situation(this.#host!.view, this.#content!, me);
+      const goal = this.#goal;
+      if (goal !== undefined && nextStep(s, goal, { avoid: new Set(this.#avoid.keys()) }).kind !== 'explore') {
+        this.#walk = undefined;
+        this.nextWakeMs = nowMs + style.reactionMs(c);
+        return;
+      }
+    }
+    const elapsed = nowMs - walk.lastMs;
+    if (walk.moving && elapsed >= 200) {
+      const moved = Math.hypot(me.x - walk.lastX, me.y - walk.lastY);
+      if (moved < 0.25 * speed * (elapsed / 1000)) {
+        walk.stuck++;
+        const side = walk.stuck % 2 === 0 ? 1 : -1;
+        walk.detourHeading = Math.atan2(dy, dx) + side * (Math.PI / 2 + 0.25 * (walk.stuck % 3));
+        walk.detourUntilMs = nowMs + 1_200;
+        if (walk.stuck > 12) {
+          // Hopelessly blocked (water, cliffs): give up on this target.
+          this.#walk = undefined;
+          if (walk.then?.kind === 'gather') this.#avoid.set(walk.then.node.id, nowMs + AVOID_NODE_MS);
+          if (walk.explore !== undefined) this.#exploreHeading = Number.NaN;
+          this.#call('move', { dx: 0, dy: 0 }, nowMs, false);
+          this.nextWakeMs = nowMs + style.thinkMs(c);
+          return;
+        }
+      }
+    }
+    walk.lastX = me.x;
+    walk.lastY = me.y;
+    walk.lastMs = nowMs;
+    const arrivalMs = Math.max(50, ((dist - walk.within * 0.5) / speed) * 1000);
+    let heading: number;
+    let delayMs: number;
+    if (nowMs < walk.detourUntilMs) {
+      heading = walk.detourHeading;
+      delayMs = walk.detourUntilMs - nowMs;
+    } else {
+      const decision = style.steer(Math.atan2(dy, dx), dist, arrivalMs, c);
+      heading = decision.heading;
+      delayMs = decision.delayMs;
+    }
+    if (!walk.moving || !(Math.abs(wrapAngle(heading - walk.heading)) < 1e-3)) {
+      this.#call('move', { dx: Math.fround(Math.cos(heading) * 0.999), dy: Math.fround(Math.sin(heading) * 0.999) }, nowMs, false);
+      walk.heading = heading;
+    }
+    walk.moving = true;
+    this.nextWakeMs = nowMs + Math.max(50, delayMs);
+  }
+
+  /** Answers trades; returns whether a call was made. */
+  #handleTrades(nowMs: number, s: Situation, style: Style, _c: StyleContext): boolean {
+    const db = this.#host!.view.db;
+    const me = s.me.identity;
+    for (const trade of db.trade.iter() as Iterable<TradeRow>) {
+      if (trade.a !== me && trade.b !== me) continue;
+      const mine = trade.a === me;
+      const side = mine ? 0 : 1;
+      const items = [...db.trade_item.iter()].filter((i) => i.tradeId === trade.id);
+      const myItems = items.filter((i) => i.side === side);
+      const theirItems = items.filter((i) => i.side !== side);
+      const iAccepted = mine ? trade.aAccepted : trade.bAccepted;
+      const theyAccepted = mine ? trade.bAccepted : trade.aAccepted;
+      const state = `${myItems.length}/${theirItems.length}/${iAccepted}/${theyAccepted}`;
+      if (this.#handledTrades.get(trade.id) === state) {
+        if (mine && nowMs - trade.openedMs > 20_000) {
+          this.#handledTrades.delete(trade.id);
+          this.#call('trade_cancel', { trade: trade.id }, nowMs);
+          return true;
+        }
+        continue;
+      }
+      this.#handledTrades.set(trade.id, state);
+      if (mine) {
+        if (myItems.length === 0) {
+          const spare = spareItem(s);
+          if (spare === undefined) {
+            this.#call('trade_cancel', { trade: trade.id }, nowMs);
+            return true;
+          }
+          this.#call('trade_offer', { trade: trade.id, itemId: spare, quantity: 1 }, nowMs);
+          return true;
+        }
+        if ((theyAccepted || theirItems.length > 0) && !iAccepted) {
+          this.#call('trade_accept', { trade: trade.id }, nowMs);
+          return true;
+        }
+        continue;
+      }
+      if (style.tradeResponse === TRADE_RESPONSE.IGNORE || iAccepted) continue;
+      if (style.tradeResponse === TRADE_RESPONSE.COUNTER && myItems.length === 0) {
+        const spare = spareItem(s);
+        if (spare !== undefined) {
+          this.#call('trade_offer', { trade: trade.id, itemId: spare, quantity: 1 }, nowMs);
+          return true;
+        }
+      }
+      if (theirItems.length > 0) {
+        this.#call('trade_accept', { trade: trade.id }, nowMs);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Opens a trade with a nearby player; returns whether a call was made. */
+  #offerTrade(nowMs: number, s: Situation): boolean {
+    const db = this.#host!.view.db;
+    const me = s.me;
+    for (const trade of db.trade.iter()) if (trade.a === me.identity || trade.b === me.identity) return false;
+    if (spareItem(s) === undefined) return false;
+    const radius = s.content.settings.tradeRadiusTiles - 1;
+    let best: PlayerRow | undefined;
+    let bestD = radius;
+    for (const p of db.player.iter()) {
+      if (p.identity === me.identity || !p.online) continue;
+      const d = Math.hypot(p.x - me.x, p.y - me.y);
+      if (d < bestD) {
+        bestD = d;
+        best = p;
+      }
+    }
+    if (best === undefined) return false;
+    this.#call('trade_open', { partner: best.identity }, nowMs);
+    return true;
+  }
+}
+
+/** The most plentiful item that is not a tool, if more than one of it is held. */
+function spareItem(s: Situation): string | undefined {
+  let best: string | undefined;
+  let most = 1;
+  for (const [id, n] of s.counts) {
+    const def = s.content.items.get(id);
+    if (def !== undefined && def.toolKind !== '') continue;
+    if (n > most) {
+      most = n;
+      best = id;
+    }
+  }
+  return best;
+}
