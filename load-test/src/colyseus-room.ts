@@ -9,7 +9,7 @@ import { spawnPosition } from './walker';
 /**
  * The Colyseus peer, written the way the Colyseus docs teach it: @colyseus/schema state, a 20 Hz
  * simulation interval that patches after each step (the documented manual patch, `patchRate =
- * null` plus `broadcastPatch()`), and per-client area of interest with a StateView fed from a
+ * 0` plus `broadcastPatch()`), and per-client area of interest with a StateView fed from a
  * uniform grid. Schemas are declared with `schema()` instead of decorators.
  */
 
@@ -40,7 +40,7 @@ interface Player {
  * @example
  * server.define('world', createMovementRoom(scenario, probe));
  */
-export function createMovementRoom(scenario: MovementScenario, probe: ServerProbe): typeof Room<WorldStateT> {
+export function createMovementRoom(scenario: MovementScenario, probe: ServerProbe): new () => Room<WorldStateT> {
   return class MovementRoom extends Room<WorldStateT, unknown, Player> {
     readonly #grid = createInterestGrid(scenario.worldSize, scenario.worldSize, scenario.cellSize);
     readonly #byId: (EntityT | undefined)[] = [];
@@ -55,7 +55,7 @@ export function createMovementRoom(scenario: MovementScenario, probe: ServerProb
       this.state.entities = new MapSchema<EntityT>();
       // One interval runs the step and then the patch, so every patch carries the step just taken
       // (two independent intervals drift apart and can hold a step back for up to a whole tick).
-      this.patchRate = null;
+      this.patchRate = 0;
       this.setSimulationInterval(() => this.#step(), scenario.tickMs);
       this.onMessage(COLYSEUS_MESSAGE.MOVE, (client: Client<Player>, message: MoveMessage) => {
         const player = client.userData;

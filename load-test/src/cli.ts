@@ -1,0 +1,159 @@
+/**
+ * `npm run loadtest -- ...`: one run, a sweep, a Tickspace-vs-Colyseus comparison, or the keynote
+ * transfer scenario. Every run is bounded in time and stops by itself; results go to
+ * `bench-results/loadtest-*.json|md|html`.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runLoad, type LoadRunOptions } from './driver';
+import { describeEnvironment } from './environment';
+import { renderMarkdown } from './report-document';
+import { compareReport, runReport, sweepReport, writeReport, type CompareResult, type WrittenReport } from './reports';
+import type { TargetName } from './server-ipc';
+import { runSweep } from './sweep';
+
+const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const int = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive integer`);
+  return n;
+};
+const num = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative number`);
+  return n;
+};
+const list = (value: string) => {
+  const steps = value.split(',').map((s) => Number(s.trim()));
+  if (steps.length === 0 || steps.some((n) => !Number.isInteger(n) || n <= 0)) throw new InvalidArgumentError('expected a comma-separated list of positive integers');
+  return steps;
+};
+
+interface CliOptions {
+  target: TargetName;
+  scenario: 'movement' | 'transfer';
+  clients?: number;
+  duration?: number;
+  ramp?: number;
+  url?: string;
+  sweep?: number[];
+  compare?: boolean;
+  workers?: number;
+  tickMs?: number;
+  inputHz?: number;
+  radius?: number;
+  areaPerClient?: number;
+  worldSize?: number;
+  seed?: string;
+  pin: boolean;
+  out: string;
+  quiet?: boolean;
+  keepGoing?: boolean;
+  accounts: number;
+  inFlight: number;
+}
+
+/** Default sweep and comparison steps. */
+const DEFAULT_STEPS = [250, 500, 1000, 2000];
+
+function printWritten(paths: WrittenReport): void {
+  console.log(`\nwrote ${[paths.json, paths.markdown, paths.html].map((p) => relative(process.cwd(), p)).join(', ')}`);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = new Command('loadtest')
+    .description('Drive N real WebSocket clients against Tickspace or the Colyseus peer and report what the server sustained.')
+    .addOption(new Option('--target <name>', 'server under test').choices(['tickspace', 'colyseus']).default('tickspace'))
+    .addOption(new Option('--scenario <name>', 'movement (area of interest) or transfer (keynote bank transfers, Tickspace only)').choices(['movement', 'transfer']).default('movement'))
+    .option('--clients <n>', 'clients to connect (default 100; transfer: 64)', int('--clients'))
+    .option('--duration <s>', 'measured seconds after the ramp (default 30; sweep and compare: 15)', num('--duration'))
+    .option('--ramp <s>', 'seconds over which clients connect (default clients / 200, at most 10)', num('--ramp'))
+    .option('--url <url>', 'drive a running server instead of starting one (no server tick or CPU figures then)')
+    .option('--sweep <list>', 'client counts to sweep, e.g. 250,500,1000,2000: finds the largest that holds 20 Hz with p99 tick < 50 ms', list)
+    .option('--compare', 'sweep both Tickspace and Colyseus and write one side-by-side table')
+    .option('--workers <n>', 'driver worker threads (default: the cores the driver may use, at most 4)', int('--workers'))
+    .option('--tick-ms <ms>', 'server tick period (default 50 = 20 Hz)', num('--tick-ms'))
+    .option('--input-hz <n>', 'steps each client sends per second (default 10)', num('--input-hz'))
+    .option('--radius <units>', 'area-of-interest radius (default 100)', num('--radius'))
+    .option('--area-per-client <units2>', 'world area per client; sizes the world (default 1000: about 31 entities in view)', num('--area-per-client'))
+    .option('--world-size <units>', 'fixed world side instead of --area-per-client', num('--world-size'))
+    .option('--seed <text>', 'seed for spawns and walks (default loadtest)')
+    .option('--no-pin', 'do not pin the server and the driver to separate cores with taskset')
+    .option('--keep-going', 'sweep: keep going after a step that does not hold')
+    .option('--out <dir>', 'directory for the reports', join(REPO_ROOT, 'bench-results'))
+    .option('--quiet', 'no live progress lines')
+    .option('--accounts <n>', 'transfer: number of accounts', int('--accounts'), 100_000)
+    .option('--in-flight <n>', 'transfer: requests each client keeps in flight', int('--in-flight'), 16)
+    .parse(argv);
+  const o = program.opts<CliOptions>();
+  const env = describeEnvironment();
+  const log = o.quiet === true ? undefined : (line: string) => console.log(line);
+
+  if (o.scenario === 'transfer') {
+    const { runTransfer, transferReport } = await import('./transfer');
+    const result = await runTransfer({
+      clients: o.clients ?? 64,
+      durationS: o.duration ?? 15,
+      accounts: o.accounts,
+      inFlight: o.inFlight,
+      pin: o.pin,
+      ...(o.tickMs === undefined ? {} : { tickMs: o.tickMs }),
+      ...(o.workers === undefined ? {} : { workers: o.workers }),
+      ...(log === undefined ? {} : { log }),
+    });
+    const doc = transferReport(result, env);
+    console.log('\n' + renderMarkdown(doc));
+    printWritten(writeReport(o.out, 'loadtest-transfer', doc, { environment: env, result }));
+    return;
+  }
+
+  const base: Omit<LoadRunOptions, 'clients' | 'target'> = {
+    durationS: o.duration ?? (o.sweep !== undefined || o.compare === true ? 15 : 30),
+    pin: o.pin,
+    ...(o.ramp === undefined ? {} : { rampS: o.ramp }),
+    ...(o.url === undefined ? {} : { url: o.url }),
+    ...(o.workers === undefined ? {} : { workers: o.workers }),
+    ...(o.tickMs === undefined ? {} : { tickMs: o.tickMs }),
+    ...(o.inputHz === undefined ? {} : { inputHz: o.inputHz }),
+    ...(o.radius === undefined ? {} : { aoiRadius: o.radius }),
+    ...(o.areaPerClient === undefined ? {} : { areaPerClient: o.areaPerClient }),
+    ...(o.worldSize === undefined ? {} : { worldSize: o.worldSize }),
+    ...(o.seed === undefined ? {} : { seed: o.seed }),
+    ...(log === undefined ? {} : { log }),
+  };
+  const onStep = (r: { target: string; clients: number; summary: { ticksPerSecond: number; tick: { p99Ms: number } } }, held: boolean) =>
+    console.log(`==> ${r.target} ${r.clients} clients: ${r.summary.ticksPerSecond.toFixed(1)} ticks/s, p99 tick ${r.summary.tick.p99Ms.toFixed(1)} ms: ${held ? 'held' : 'did not hold'}`);
+
+  if (o.compare === true) {
+    const steps = o.sweep ?? DEFAULT_STEPS;
+    const stopAfterFailure = o.keepGoing !== true;
+    const tickspace = await runSweep({ ...base, target: 'tickspace', steps, stopAfterFailure, onStep });
+    const colyseus = await runSweep({ ...base, target: 'colyseus', steps, stopAfterFailure, onStep });
+    const compare: CompareResult = { tickspace, colyseus };
+    const doc = compareReport(compare, env);
+    console.log('\n' + renderMarkdown(doc));
+    printWritten(writeReport(o.out, 'loadtest-compare', doc, { environment: env, compare }));
+    return;
+  }
+  if (o.sweep !== undefined) {
+    const sweep = await runSweep({ ...base, target: o.target, steps: o.sweep, stopAfterFailure: o.keepGoing !== true, onStep });
+    const doc = sweepReport(sweep, env);
+    console.log('\n' + renderMarkdown(doc));
+    printWritten(writeReport(o.out, `loadtest-sweep-${o.target}`, doc, { environment: env, sweep }));
+    return;
+  }
+  const result = await runLoad({ ...base, target: o.target, clients: o.clients ?? 100 });
+  const doc = runReport(result, env);
+  console.log('\n' + renderMarkdown(doc));
+  printWritten(writeReport(o.out, `loadtest-${o.target}-${result.clients}`, doc, { environment: env, result }));
+}
+
+main(process.argv).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? `loadtest: ${error.message}` : error);
+    process.exit(1);
+  },
+);
