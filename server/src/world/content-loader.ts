@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import {
   CONTENT_FILES,
   SETTINGS_FILE,
+  contentId,
   settingsSchema,
   type Building,
   type Content,
@@ -187,16 +188,20 @@ export function validateContent(sources: ContentSources): ContentResult {
     else for (const issue of result.error.issues) typeProblem(problem, SETTINGS_FILE, undefined, issue);
   }
 
-  // Duplicate ids.
+  // Duplicate ids. A row that failed its type check still claims its id (if the id itself is
+  // fine), so one bad field does not also show up as unknown references everywhere.
   const ids: Partial<Record<TableKey, Map<string, { row: number; value: any }>>> = {};
   for (const key of TABLE_KEYS) {
     const map = new Map<string, { row: number; value: any }>();
-    for (const entry of rows[key] ?? []) {
-      const first = map.get(entry.value.id);
+    const good = new Map((rows[key] ?? []).map((e) => [e.row, e]));
+    (parsed[key] ?? []).forEach((raw, row) => {
+      const id = (raw as { id?: unknown } | null)?.id;
+      if (typeof id !== 'string' || !contentId.safeParse(id).success) return;
+      const first = map.get(id);
       if (first !== undefined)
-        problem('DUPLICATE_ID', CONTENT_FILES[key].file, entry.row, `[${entry.row}].id`, 'id', `id '${entry.value.id}' is already used by row ${first.row}`);
-      else map.set(entry.value.id, entry);
-    }
+        problem('DUPLICATE_ID', CONTENT_FILES[key].file, row, `[${row}].id`, 'id', `id '${id}' is already used by row ${first.row}`);
+      else map.set(id, good.get(row) ?? { row, value: undefined });
+    });
     ids[key] = map;
   }
   const tiles = new Map<number, number>();
@@ -262,6 +267,9 @@ export function validateContent(sources: ContentSources): ContentResult {
       problem('WRONG_REFERENCE', SETTINGS_FILE, undefined, 'startBiome', 'startBiome', `biome '${goodSettings.startBiome}' is ${start.value.kind}, not land`);
   }
 
+  // Loops that multiply items are checked on whatever recipes parsed; reachability needs the
+  // whole content to be sound, or it would echo every other problem.
+  if (rows.recipes !== undefined && rows.items !== undefined) checkLoops(rows.recipes.map((e) => e.value), problem, new Map(rows.recipes.map((e) => [e.value.id as string, e.row])));
   if (problems.length === 0) {
     const content: Content = {
       items: rows.items!.map((e) => e.value),
@@ -272,7 +280,7 @@ export function validateContent(sources: ContentSources): ContentResult {
       skills: rows.skills!.map((e) => e.value),
       settings: goodSettings!,
     };
-    checkBalance(content, rows, problem);
+    checkReachable(content, rows, problem);
     if (problems.length === 0) return { ok: true, content, problems: [] };
   }
   return { ok: false, content: undefined, problems };
@@ -293,42 +301,52 @@ function typeProblem(report: Report, file: string, row: number | undefined, issu
 }
 
 /**
- * Balance sanity, on content whose types and references are good:
- * - a loop of single-input recipes that multiplies items (A -> 2 B, B -> A) creates items from nothing;
- * - every item must be obtainable by some chain of gathering (with obtainable tools), crafting
- *   (at buildable stations) and building, or it is dead content that a player can never hold.
+ * A loop of single-input recipes that multiplies items (A -> 2 B, B -> A) creates items from
+ * nothing. With edge weights -log(out/in), a recipe edge u -> v lies on such a loop when the best
+ * path back from v to u makes the round trip negative (Floyd-Warshall over the few items involved).
+ * Recipes with several inputs always consume something else, so they are left out; a recipe that
+ * multiplies its own input is reported by the caller.
  */
-function checkBalance(content: Content, rows: Partial<Record<TableKey, { row: number; value: any }[]>>, report: Report): void {
-  const recipeRow = new Map(rows.recipes!.map((e) => [e.value.id as string, e.row]));
-  // Positive-gain loops: Bellman-Ford on -log(out/in) over pure conversions (one input kind).
-  const items = content.items.map((i) => i.id);
-  const index = new Map(items.map((id, i) => [id, i]));
+function checkLoops(recipes: readonly Recipe[], report: Report, recipeRow: ReadonlyMap<string, number>): void {
+  const index = new Map<string, number>();
+  const node = (id: string) => {
+    let i = index.get(id);
+    if (i === undefined) index.set(id, (i = index.size));
+    return i;
+  };
   const edges: { from: number; to: number; w: number; recipe: string }[] = [];
-  for (const r of content.recipes) {
+  for (const r of recipes) {
     if (r.inputs.length !== 1) continue;
     const input = r.inputs[0]!;
-    for (const out of r.outputs) edges.push({ from: index.get(input.item)!, to: index.get(out.item)!, w: -Math.log(out.quantity / input.quantity), recipe: r.id });
+    for (const out of r.outputs)
+      if (out.item !== input.item) edges.push({ from: node(input.item), to: node(out.item), w: -Math.log(out.quantity / input.quantity), recipe: r.id });
   }
-  const dist = new Float64Array(items.length);
-  const via: (string | undefined)[] = new Array(items.length);
-  for (let pass = 0; pass < items.length; pass++) {
-    let changed = false;
-    for (const e of edges) {
-      if (dist[e.from]! + e.w < dist[e.to]! - 1e-9) {
-        dist[e.to] = dist[e.from]! + e.w;
-        via[e.to] = e.recipe;
-        changed = true;
+  const n = index.size;
+  const dist = new Float64Array(n * n).fill(Infinity);
+  for (let i = 0; i < n; i++) dist[i * n + i] = 0;
+  for (const e of edges) dist[e.from * n + e.to] = Math.min(dist[e.from * n + e.to]!, e.w);
+  for (let k = 0; k < n; k++)
+    for (let i = 0; i < n; i++) {
+      const ik = dist[i * n + k]!;
+      if (ik === Infinity) continue;
+      for (let j = 0; j < n; j++) {
+        const via = ik + dist[k * n + j]!;
+        if (via < dist[i * n + j]!) dist[i * n + j] = via;
       }
     }
-    if (!changed) break;
-  }
   const looping = new Set<string>();
-  for (const e of edges) if (dist[e.from]! + e.w < dist[e.to]! - 1e-9) looping.add(e.recipe);
+  for (const e of edges) if (e.w + dist[e.to * n + e.from]! < -1e-9) looping.add(e.recipe);
   for (const id of [...looping].sort()) {
     const row = recipeRow.get(id)!;
     report('CREATES_FROM_NOTHING', 'recipes.json', row, `[${row}].outputs`, 'outputs', `recipe '${id}' is part of a loop of recipes that yields more than it consumes`);
   }
+}
 
+/**
+ * Every item must be obtainable by some chain of gathering (with obtainable tools), crafting (at
+ * buildable stations) and building, or it is dead content that a player can never hold.
+ */
+function checkReachable(content: Content, rows: Partial<Record<TableKey, { row: number; value: any }[]>>, report: Report): void {
   // Reachability fixpoint from an empty inventory.
   const have = new Set<string>();
   const hasTool = (tool: { kind: string; tier: number } | undefined) =>
