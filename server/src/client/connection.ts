@@ -1,0 +1,552 @@
+import type { Identity, ModuleDef } from '../engine';
+import {
+  CLOSE_CODES,
+  compileWireSchema,
+  decodeServerMessage,
+  encodeCall,
+  encodeConnect,
+  encodePing,
+  encodeSubscribe,
+  encodeUnsubscribe,
+  PROTOCOL_VERSION,
+  TickspaceError,
+  type ClientTransport,
+  type Query,
+  type SchemaDescriptor,
+  type SectionVisitor,
+  type ServerMessage,
+  type TransportFactory,
+  type WireSchema,
+} from '../protocol';
+import { backoffDelayMs, type BackoffOptions } from './backoff';
+import { ClientTable, type CacheEvent } from './client-table';
+import type { ClientDb, ClientQuery, ClientReducers } from './types';
+import { createWebSocketTransport, type WebSocketConstructor } from './websocket-transport';
+
+/** Connection states. */
+export const CONNECTION_STATUS = { CONNECTING: 'connecting', OPEN: 'open', RECONNECTING: 'reconnecting', CLOSED: 'closed' } as const;
+/** One of {@link CONNECTION_STATUS}. */
+export type ConnectionStatus = (typeof CONNECTION_STATUS)[keyof typeof CONNECTION_STATUS];
+
+/** Why the connection closed (the server's CLOSE frame, or the transport's close). */
+export interface CloseReason {
+  readonly closeCode: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** Options for {@link connect}. Give a `url` or a `transport`. */
+export interface ConnectOptions {
+  /** Server WebSocket URL (`ws://host:port/ws`). */
+  readonly url?: string;
+  /** A transport factory (loopback, a custom socket). @default createWebSocketTransport(url) */
+  readonly transport?: TransportFactory;
+  /** WebSocket implementation for `url` in Node (the `ws` package's WebSocket). @default globalThis.WebSocket or `ws` */
+  readonly WebSocket?: WebSocketConstructor;
+  /** Token from a previous connection: restores that identity. @default '' (a new identity) */
+  readonly token?: string;
+  /** Reconnect with backoff after an unexpected close; false to stay closed. @default true */
+  readonly reconnect?: boolean | BackoffOptions;
+  /** A reducer call without a result after this long rejects with TIMEOUT, ms; 0 waits forever. @default 30_000 */
+  readonly callTimeoutMs?: number;
+  /** Listener errors and protocol oddities. @default console.error */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** A live subscription. */
+export interface SubscriptionHandle {
+  readonly id: number;
+  readonly query: Query;
+  /** Resolves once the server has sent the query's rows (and again after each reconnect). Rejects if the server refuses the query. */
+  readonly applied: Promise<void>;
+  /** Whether the subscription is active (not refused, not unsubscribed). */
+  readonly active: boolean;
+  /** Stops the subscription; resolves once its rows have left the cache. */
+  unsubscribe(): Promise<void>;
+}
+
+interface PendingCall {
+  resolve(): void;
+  reject(error: TickspaceError): void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+interface Sub {
+  readonly id: number;
+  readonly query: Query;
+  active: boolean;
+  applied: Promise<void>;
+  resolve: () => void;
+  reject: (error: TickspaceError) => void;
+  /** Unsubscribe waiters. */
+  unsubscribed: (() => void) | undefined;
+}
+
+/** Close codes after which reconnecting cannot help. */
+const FATAL = new Set<number>([
+  CLOSE_CODES.INVALID_TOKEN,
+  CLOSE_CODES.REPLACED,
+  CLOSE_CODES.UNSUPPORTED_VERSION,
+  CLOSE_CODES.POLICY_VIOLATION,
+  CLOSE_CODES.PROTOCOL_ERROR,
+  CLOSE_CODES.UNSUPPORTED_DATA,
+]);
+
+const pending = <T = void>() => {
+  let resolve!: (v: T) => void;
+  let reject!: (e: TickspaceError) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+};
+
+/**
+ * A connection to a Tickspace server: the typed client cache (`db`), typed reducer calls
+ * (`reducers`), subscriptions, and automatic reconnection that restores the identity, resubscribes
+ * and reconciles the cache so listeners see only real differences.
+ */
+export class Connection<M extends ModuleDef = ModuleDef> {
+  /** Typed table caches. */
+  readonly db: ClientDb<M>;
+  /** Typed reducer calls: `await conn.reducers.move({ dx: 1, dy: 0 })`. */
+  readonly reducers: ClientReducers<M>;
+  readonly #factory: TransportFactory;
+  readonly #reconnect: BackoffOptions | undefined;
+  readonly #callTimeoutMs: number;
+  readonly #report: (error: unknown) => void;
+  readonly #tables = new Map<string, ClientTable>();
+  readonly #calls = new Map<number, PendingCall>();
+  readonly #pings = new Map<number, () => void>();
+  readonly #subs = new Map<number, Sub>();
+  readonly #statusListeners = new Set<(status: ConnectionStatus) => void>();
+  readonly #tickListeners = new Set<(tick: number) => void>();
+  readonly #frameListeners = new Set<(message: ServerMessage) => void>();
+  #transport: ClientTransport | undefined;
+  #schema: WireSchema | undefined;
+  #identity = '';
+  #token: string;
+  #status: ConnectionStatus = CONNECTION_STATUS.CONNECTING;
+  #tick = 0;
+  #nextRequest = 1;
+  #nextQuery = 1;
+  #nextPing = 1;
+  #attempt = 0;
+  #closeReason: CloseReason | undefined;
+  #lastServerClose: CloseReason | undefined;
+  #userClosed = false;
+  #retry: ReturnType<typeof setTimeout> | undefined;
+  /** While reconnecting: the rows before the drop, per table, and the subscriptions still to re-apply. */
+  #reconcile: { before: Map<ClientTable, Map<unknown, Record<string, unknown>>>; waiting: Set<number> } | undefined;
+  #ready = pending();
+
+  constructor(options: ConnectOptions) {
+    if (options.transport === undefined && options.url === undefined) throw new TypeError('connect needs a url or a transport');
+    this.#factory = options.transport ?? createWebSocketTransport(options.url!, { WebSocket: options.WebSocket });
+    this.#reconnect = options.reconnect === false ? undefined : options.reconnect === true || options.reconnect === undefined ? {} : options.reconnect;
+    this.#callTimeoutMs = options.callTimeoutMs ?? 30_000;
+    this.#report = options.onError ?? ((e) => console.error('tickspace client:', e));
+    this.#token = options.token ?? '';
+    this.db = new Proxy({} as ClientDb<M>, { get: (_t, name) => (typeof name === 'string' ? this.#table(name) : undefined) });
+    this.reducers = new Proxy({} as ClientReducers<M>, {
+      get: (_t, name) => (typeof name === 'string' ? (args: Record<string, unknown>) => this.call(name, args) : undefined),
+    });
+    this.#open();
+  }
+
+  /** This client's identity (32 hex characters); empty before the first handshake. */
+  get identity(): Identity {
+    return this.#identity as Identity;
+  }
+
+  /** The token that restores this identity on a later connection (keep it, e.g. in localStorage). */
+  get token(): string {
+    return this.#token;
+  }
+
+  /** The last tick whose update this client has applied. */
+  get tick(): number {
+    return this.#tick;
+  }
+
+  get status(): ConnectionStatus {
+    return this.#status;
+  }
+
+  /** Why the connection closed for good, once closed. */
+  get closeReason(): CloseReason | undefined {
+    return this.#closeReason;
+  }
+
+  /** The schema the server described (public tables and callable reducers). */
+  get schema(): SchemaDescriptor | undefined {
+    return this.#schema?.descriptor;
+  }
+
+  /** Resolves after the first handshake; rejects if it fails. */
+  get ready(): Promise<void> {
+    return this.#ready.promise;
+  }
+
+  #table(name: string): ClientTable {
+    let t = this.#tables.get(name);
+    if (t === undefined) this.#tables.set(name, (t = new ClientTable(name, this.#schema?.tableByName(name))));
+    return t;
+  }
+
+  #setStatus(status: ConnectionStatus): void {
+    if (this.#status === status) return;
+    this.#status = status;
+    for (const l of [...this.#statusListeners])
+      try {
+        l(status);
+      } catch (error) {
+        this.#report(error);
+      }
+  }
+
+  /** Calls `listener` on every status change. Returns the unsubscribe function. */
+  onStatus(listener: (status: ConnectionStatus) => void): () => void {
+    this.#statusListeners.add(listener);
+    return () => void this.#statusListeners.delete(listener);
+  }
+
+  /** Calls `listener` after each tick update has been applied (and its row listeners have run). */
+  onTick(listener: (tick: number) => void): () => void {
+    this.#tickListeners.add(listener);
+    return () => void this.#tickListeners.delete(listener);
+  }
+
+  /** Calls `listener` after every server frame has been applied (tests and bots wait on it). */
+  onFrame(listener: (message: ServerMessage) => void): () => void {
+    this.#frameListeners.add(listener);
+    return () => void this.#frameListeners.delete(listener);
+  }
+
+  // ---- transport --------------------------------------------------------------------------
+
+  #open(): void {
+    this.#lastServerClose = undefined;
+    const t = this.#factory({
+      open: () => {
+        if (this.#transport === t) t.send(encodeConnect(PROTOCOL_VERSION, this.#token));
+      },
+      message: (frame) => {
+        if (this.#transport === t) this.#receive(frame);
+      },
+      close: (code, reason) => {
+        if (this.#transport === t) this.#dropped(code, reason);
+      },
+    });
+    this.#transport = t;
+  }
+
+  #send(frame: Uint8Array): void {
+    this.#transport?.send(frame);
+  }
+
+  #receive(frame: Uint8Array): void {
+    const events: CacheEvent[] = [];
+    let msg: ServerMessage;
+    try {
+      msg = decodeServerMessage(frame, this.#schema, this.#visitor(this.#reconcile === undefined ? events : undefined));
+    } catch (error) {
+      // The cache may be half-updated: only a fresh session can repair it.
+      this.#report(error);
+      this.#transport?.close(CLOSE_CODES.NORMAL, 'client could not decode a frame');
+      this.#dropped(CLOSE_CODES.PROTOCOL_ERROR, 'client could not decode a frame');
+      return;
+    }
+    this.#handle(msg, events);
+    for (const e of events) e.table.dispatch(e, this.#report);
+    if (msg.type === 'tick')
+      for (const l of [...this.#tickListeners])
+        try {
+          l(msg.tick);
+        } catch (error) {
+          this.#report(error);
+        }
+    for (const l of [...this.#frameListeners])
+      try {
+        l(msg);
+      } catch (error) {
+        this.#report(error);
+      }
+  }
+
+  #visitor(events: CacheEvent[] | undefined): SectionVisitor {
+    const tables = (name: string) => this.#table(name);
+    return {
+      delete: (t, key) => tables(t.name).remove(key, events),
+      insert: (t, row) => tables(t.name).upsert(row, events),
+      update: (t, key, reader) => {
+        const ok = tables(t.name).patch(key, (old) => t.update.decode(reader, old), events);
+        if (!ok) this.#report(new TickspaceError('PROTOCOL_ERROR', `update of ${t.name} ${String(key)}, a row the cache does not hold`));
+      },
+      reset: (t, rows) => {
+        const list: CacheEvent[] = [];
+        tables(t.name).replace(rows, list);
+        if (events !== undefined) events.push(...list);
+      },
+    };
+  }
+
+  #handle(msg: ServerMessage, events: CacheEvent[]): void {
+    switch (msg.type) {
+      case 'identity':
+        return this.#identified(msg.identity, msg.token, msg.tick, msg.schema);
+      case 'tick':
+        this.#tick = msg.tick;
+        return;
+      case 'reset':
+        this.#tick = msg.tick;
+        return;
+      case 'subscribed': {
+        const sub = this.#subs.get(msg.queryId);
+        if (sub !== undefined) sub.resolve();
+        this.#applied(msg.queryId, events);
+        return;
+      }
+      case 'unsubscribed': {
+        const sub = this.#subs.get(msg.queryId);
+        sub?.unsubscribed?.();
+        this.#subs.delete(msg.queryId);
+        return;
+      }
+      case 'subscribeError': {
+        const sub = this.#subs.get(msg.queryId);
+        const error = new TickspaceError(msg.code, msg.message, { details: { queryId: msg.queryId } });
+        if (sub !== undefined) {
+          sub.active = false;
+          sub.reject(error);
+          sub.unsubscribed?.();
+          this.#subs.delete(msg.queryId);
+        } else this.#report(error);
+        this.#applied(msg.queryId, events);
+        return;
+      }
+      case 'result': {
+        const call = this.#calls.get(msg.requestId);
+        if (call === undefined) return;
+        this.#calls.delete(msg.requestId);
+        if (call.timer !== undefined) clearTimeout(call.timer);
+        if (msg.ok) call.resolve();
+        else call.reject(new TickspaceError(msg.code, msg.message, { details: { requestId: msg.requestId } }));
+        return;
+      }
+      case 'pong': {
+        const done = this.#pings.get(msg.nonce);
+        this.#pings.delete(msg.nonce);
+        done?.();
+        return;
+      }
+      case 'error':
+        this.#report(new TickspaceError(msg.code, msg.message));
+        return;
+      case 'close':
+        this.#lastServerClose = { closeCode: msg.closeCode, code: msg.code, message: msg.message };
+        return;
+    }
+  }
+
+  #identified(identity: string, token: string, tick: number, descriptor: SchemaDescriptor): void {
+    this.#schema = compileWireSchema(descriptor);
+    for (const t of this.#tables.values()) {
+      const wire = this.#schema.tableByName(t.name);
+      if (wire !== undefined) t.setWire(wire);
+    }
+    this.#identity = identity;
+    this.#token = token;
+    this.#tick = Math.max(this.#tick, tick);
+    this.#attempt = 0;
+    const resubscribe = [...this.#subs.values()].filter((s) => s.active);
+    if (this.#reconcile !== undefined) {
+      // After a reconnect: the server starts from nothing, so re-send every query and diff once all are back.
+      for (const s of resubscribe) {
+        this.#reconcile.waiting.add(s.id);
+        this.#send(encodeSubscribe(this.#schema, s.id, s.query));
+      }
+      if (this.#reconcile.waiting.size === 0) this.#finishReconcile([]);
+      return;
+    }
+    for (const s of resubscribe) this.#send(encodeSubscribe(this.#schema, s.id, s.query));
+    this.#setStatus(CONNECTION_STATUS.OPEN);
+    this.#ready.resolve();
+  }
+
+  #applied(queryId: number, events: CacheEvent[]): void {
+    const r = this.#reconcile;
+    if (r === undefined) return;
+    r.waiting.delete(queryId);
+    if (r.waiting.size === 0) this.#finishReconcile(events);
+  }
+
+  #finishReconcile(events: CacheEvent[]): void {
+    const r = this.#reconcile!;
+    this.#reconcile = undefined;
+    for (const [table, before] of r.before) table.diff(before, events);
+    this.#setStatus(CONNECTION_STATUS.OPEN);
+  }
+
+  #dropped(code: number, reason: string): void {
+    const server = this.#lastServerClose;
+    this.#transport = undefined;
+    const why = server ?? { closeCode: code, code: code === CLOSE_CODES.NORMAL ? 'CLOSED' : 'DISCONNECTED', message: reason || `connection closed (${code})` };
+    for (const [, call] of this.#calls) {
+      if (call.timer !== undefined) clearTimeout(call.timer);
+      call.reject(new TickspaceError('DISCONNECTED', `the connection closed before the call's result arrived: ${why.message}`, { details: { closeCode: why.closeCode } }));
+    }
+    this.#calls.clear();
+    for (const done of this.#pings.values()) done();
+    this.#pings.clear();
+    const neverOpened = this.#identity === '';
+    const fatal = FATAL.has(why.closeCode) || (server !== undefined && server.code === 'INVALID_TOKEN');
+    if (this.#userClosed || this.#reconnect === undefined || fatal || neverOpened || this.#attempt >= (this.#reconnect.maxAttempts ?? Infinity)) {
+      this.#closeFinal(why);
+      return;
+    }
+    if (this.#reconcile === undefined) {
+      const before = new Map<ClientTable, Map<unknown, Record<string, unknown>>>();
+      for (const t of this.#tables.values()) before.set(t, t.takeAll());
+      this.#reconcile = { before, waiting: new Set() };
+    }
+    this.#setStatus(CONNECTION_STATUS.RECONNECTING);
+    const delay = backoffDelayMs(this.#attempt++, this.#reconnect);
+    this.#retry = setTimeout(() => {
+      this.#retry = undefined;
+      if (!this.#userClosed) this.#open();
+    }, delay);
+  }
+
+  #closeFinal(why: CloseReason): void {
+    this.#closeReason = why;
+    if (this.#reconcile !== undefined) {
+      // Give back what the cache held before the drop, silently: it is stale but complete.
+      for (const [table, before] of this.#reconcile.before) for (const row of before.values()) table.upsert(row, undefined);
+      this.#reconcile = undefined;
+    }
+    for (const s of this.#subs.values()) {
+      s.active = false;
+      s.reject(new TickspaceError('DISCONNECTED', `the connection closed: ${why.message}`));
+      s.unsubscribed?.();
+    }
+    this.#ready.reject(new TickspaceError(why.code === 'CLOSED' ? 'DISCONNECTED' : why.code, why.message, { details: { closeCode: why.closeCode } }));
+    this.#setStatus(CONNECTION_STATUS.CLOSED);
+  }
+
+  // ---- API --------------------------------------------------------------------------------
+
+  /**
+   * Calls a reducer by name. Resolves when the call succeeded (its changes are in the cache if
+   * subscribed); rejects with a TickspaceError carrying the reducer's or the server's code.
+   * @throws TickspaceError (rejection) UNKNOWN_REDUCER, INVALID_ARGUMENT, RATE_LIMITED, DISCONNECTED, TIMEOUT, or the reducer's own code
+   */
+  call(reducer: string, args: Record<string, unknown>): Promise<void> {
+    if (this.#status !== CONNECTION_STATUS.OPEN || this.#schema === undefined || this.#transport === undefined)
+      return Promise.reject(new TickspaceError('DISCONNECTED', `cannot call '${reducer}': the connection is ${this.#status}`));
+    let frame: Uint8Array;
+    const requestId = this.#nextRequest++;
+    try {
+      frame = encodeCall(this.#schema, requestId, reducer, args);
+    } catch (error) {
+      const e = error instanceof TickspaceError ? error : new TickspaceError('INVALID_ARGUMENT', `reducer '${reducer}': ${String(error)}`, { cause: error });
+      return Promise.reject(e);
+    }
+    return new Promise<void>((resolve, reject) => {
+      const call: PendingCall = { resolve, reject, timer: undefined };
+      if (this.#callTimeoutMs > 0)
+        call.timer = setTimeout(() => {
+          this.#calls.delete(requestId);
+          reject(new TickspaceError('TIMEOUT', `no result for '${reducer}' within ${this.#callTimeoutMs} ms`));
+        }, this.#callTimeoutMs);
+      this.#calls.set(requestId, call);
+      this.#send(frame);
+    });
+  }
+
+  /**
+   * Subscribes to a query. Rows arrive in `conn.db`; `applied` resolves when they are there.
+   * @example
+   * const sub = conn.subscribe({ table: 'entity', follow: { table: 'entity', key: me, radius: 100, exitRadius: 120 } });
+   * await sub.applied;
+   */
+  subscribe(query: ClientQuery<M> | Query): SubscriptionHandle {
+    const id = this.#nextQuery++;
+    const p = pending();
+    const sub: Sub = { id, query: query as Query, active: true, applied: p.promise, resolve: p.resolve, reject: p.reject, unsubscribed: undefined };
+    this.#subs.set(id, sub);
+    if (this.#status === CONNECTION_STATUS.OPEN && this.#schema !== undefined) {
+      try {
+        this.#send(encodeSubscribe(this.#schema, id, sub.query));
+      } catch (error) {
+        sub.active = false;
+        this.#subs.delete(id);
+        p.reject(error instanceof TickspaceError ? error : new TickspaceError('INVALID_QUERY', String(error), { cause: error }));
+      }
+    }
+    const self = this;
+    return {
+      id,
+      query: sub.query,
+      get applied() {
+        return sub.applied;
+      },
+      get active() {
+        return sub.active;
+      },
+      unsubscribe(): Promise<void> {
+        if (!sub.active) return Promise.resolve();
+        sub.active = false;
+        if (self.#status !== CONNECTION_STATUS.OPEN) {
+          self.#subs.delete(id);
+          return Promise.resolve();
+        }
+        return new Promise<void>((resolve) => {
+          sub.unsubscribed = resolve;
+          self.#send(encodeUnsubscribe(id));
+        });
+      },
+    };
+  }
+
+  /** Resolves once every frame the server sent before answering this ping has been applied. */
+  sync(): Promise<void> {
+    if (this.#transport === undefined) return Promise.resolve();
+    const nonce = this.#nextPing++;
+    return new Promise<void>((resolve) => {
+      this.#pings.set(nonce, resolve);
+      this.#send(encodePing(nonce));
+    });
+  }
+
+  /** Closes the connection for good (no reconnect). */
+  close(): void {
+    if (this.#status === CONNECTION_STATUS.CLOSED) return;
+    this.#userClosed = true;
+    if (this.#retry !== undefined) clearTimeout(this.#retry);
+    const t = this.#transport;
+    // Detach first: the transport's own close event is then ignored and the close is handled once.
+    this.#transport = undefined;
+    t?.close(CLOSE_CODES.NORMAL, 'client closed');
+    this.#dropped(CLOSE_CODES.NORMAL, 'client closed');
+  }
+}
+
+/**
+ * Connects to a Tickspace server and resolves once the handshake is done. Type the connection
+ * with the module (a type-only import) to get typed tables and reducers.
+ * @throws TickspaceError (rejection) if the first connection attempt fails (INVALID_TOKEN, DISCONNECTED...).
+ * @example
+ * import type { game } from '../server/src/world';
+ * const conn = await connect<typeof game>({ url: 'ws://localhost:3000/ws', token: localStorage.token });
+ * localStorage.token = conn.token;
+ * conn.db.player.onInsert((p) => console.log('joined', p.name));
+ * await conn.reducers.join({ name: 'ada' });
+ */
+export async function connect<M extends ModuleDef = ModuleDef>(options: ConnectOptions): Promise<Connection<M>> {
+  const conn = new Connection<M>(options);
+  await conn.ready;
+  return conn;
+}

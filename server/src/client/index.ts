@@ -1,0 +1,15 @@
+/**
+ * The Tickspace client SDK: typed client cache, reducer calls, subscriptions, reconnection.
+ * Runs in browsers and in Node; imports only the protocol at runtime.
+ */
+export { connect, Connection, CONNECTION_STATUS } from './connection';
+export type { ConnectOptions, ConnectionStatus, CloseReason, SubscriptionHandle } from './connection';
+export { ClientTable } from './client-table';
+export type { CacheEvent } from './client-table';
+export { createWebSocketTransport } from './websocket-transport';
+export type { WebSocketLike, WebSocketConstructor, WebSocketTransportOptions } from './websocket-transport';
+export { backoffDelayMs } from './backoff';
+export type { BackoffOptions } from './backoff';
+export type { ClientDb, ClientReducers, ClientQuery, TableNames } from './types';
+export { TickspaceError, ERROR_CODES, CLOSE_CODES } from '../protocol';
+export type { Query, TransportFactory } from '../protocol';

@@ -1,0 +1,34 @@
+import type { KeyOf, ModuleDef, ReducerDef, Row, RowOf } from '../engine';
+import type { CircleArea, RectArea } from '../protocol';
+import type { ClientTable } from './client-table';
+
+/** Table names of a module. */
+export type TableNames<M extends ModuleDef> = keyof M['tables'] & string;
+
+/**
+ * `conn.db`: one typed cache per table of the module. Private tables exist in the type but stay
+ * empty: their rows never leave the server.
+ */
+export type ClientDb<M extends ModuleDef> = {
+  readonly [K in TableNames<M>]: ClientTable<Row<M['tables'][K]>, KeyOf<M['tables'][K]>>;
+};
+
+type ArgsOf<R> = R extends ReducerDef<string, infer A> ? RowOf<A> : never;
+
+/** `conn.reducers`: one typed function per reducer, resolving when the call succeeds. */
+export type ClientReducers<M extends ModuleDef> = {
+  readonly [R in M['reducers'][number] as R['name']]: (args: ArgsOf<R>) => Promise<void>;
+};
+
+type QueryFor<M extends ModuleDef, K extends TableNames<M>> =
+  | { readonly table: K }
+  | { readonly table: K; readonly where: { readonly index: string; readonly value: unknown } }
+  | { readonly table: K; readonly rect: RectArea }
+  | { readonly table: K; readonly near: CircleArea & { readonly x: number; readonly y: number } }
+  | {
+      readonly table: K;
+      readonly follow: CircleArea & { readonly [F in TableNames<M>]: { readonly table: F; readonly key: KeyOf<M['tables'][F]> } }[TableNames<M>];
+    };
+
+/** A subscription query on one of the module's tables. */
+export type ClientQuery<M extends ModuleDef> = { [K in TableNames<M>]: QueryFor<M, K> }[TableNames<M>];

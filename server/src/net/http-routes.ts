@@ -1,0 +1,134 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { TickspaceError } from '../protocol';
+import type { SessionHub } from './session-hub';
+import { serveStatic } from './static-files';
+
+/**
+ * Admin operations the server exposes behind the admin token. The commit log provides them; an
+ * operation left out answers 501 NOT_IMPLEMENTED.
+ */
+export interface AdminHandlers {
+  /** Takes a snapshot now; returns a description (path, tick...). */
+  snapshot?(): unknown;
+  /** Rewinds the live world to `tick`. Subscribers are resynchronised afterwards. */
+  rewind?(tick: number): unknown;
+  /** Reads a table, optionally as of a past tick. */
+  inspect?(table: string, asOfTick: number | undefined): unknown;
+}
+
+/** What the HTTP routes need from the server. */
+export interface HttpRouteOptions {
+  readonly hub: SessionHub;
+  /** Bearer token for /admin/*; undefined disables admin (403). */
+  readonly adminToken: string | undefined;
+  readonly admin: AdminHandlers;
+  /** Directory of the static client build; undefined serves none. */
+  readonly staticDir: string | undefined;
+}
+
+const json = (res: ServerResponse, status: number, body: unknown) => {
+  const text = JSON.stringify(body, (_k, v: unknown) =>
+    typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v,
+  );
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+};
+
+const fail = (res: ServerResponse, status: number, code: string, message: string) => json(res, status, { error: { code, message } });
+
+function authorized(req: IncomingMessage, token: string): boolean {
+  const header = req.headers.authorization ?? '';
+  const given = header.startsWith('Bearer ') ? header.slice(7) : '';
+  if (given.length !== token.length) return false;
+  let diff = 0;
+  for (let i = 0; i < token.length; i++) diff |= given.charCodeAt(i) ^ token.charCodeAt(i);
+  return diff === 0;
+}
+
+async function admin(req: IncomingMessage, res: ServerResponse, url: URL, options: HttpRouteOptions): Promise<void> {
+  if (options.adminToken === undefined) return fail(res, 403, 'FORBIDDEN', 'admin endpoints are disabled: the server has no adminToken');
+  if (!authorized(req, options.adminToken)) return fail(res, 403, 'FORBIDDEN', 'admin endpoints need Authorization: Bearer <adminToken>');
+  const op = url.pathname.slice('/admin/'.length);
+  const handlers = options.admin;
+  const intParam = (name: string): number | undefined => {
+    const raw = url.searchParams.get(name);
+    if (raw === null) return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) throw new TickspaceError('INVALID_ARGUMENT', `query parameter '${name}' must be an integer >= 0, got '${raw}'`);
+    return n;
+  };
+  const method = (want: string) => {
+    if (req.method !== want) throw new TickspaceError('INVALID_ARGUMENT', `/admin/${op} takes ${want}, not ${req.method}`, { details: { status: 405 } });
+  };
+  const missing = () => fail(res, 501, 'NOT_IMPLEMENTED', `/admin/${op}: no ${op} handler is configured on this server`);
+  try {
+    switch (op) {
+      case 'snapshot':
+        method('POST');
+        if (handlers.snapshot === undefined) return missing();
+        return json(res, 200, { ok: true, result: await handlers.snapshot() });
+      case 'rewind': {
+        method('POST');
+        if (handlers.rewind === undefined) return missing();
+        const tick = intParam('tick');
+        if (tick === undefined) throw new TickspaceError('INVALID_ARGUMENT', '/admin/rewind needs ?tick=<n>');
+        const result = await handlers.rewind(tick);
+        // A rewind may bypass reducers (a restore): rebuild every subscription from the tables.
+        await options.hub.engine.flush();
+        options.hub.subscriptions.resyncAll();
+        return json(res, 200, { ok: true, result });
+      }
+      case 'inspect': {
+        method('GET');
+        if (handlers.inspect === undefined) return missing();
+        const table = url.searchParams.get('table');
+        if (table === null || table === '') throw new TickspaceError('INVALID_ARGUMENT', '/admin/inspect needs ?table=<name>');
+        return json(res, 200, { ok: true, result: await handlers.inspect(table, intParam('tick')) });
+      }
+      default:
+        return fail(res, 404, 'NOT_FOUND', `no admin operation '${op}' (snapshot, rewind, inspect)`);
+    }
+  } catch (error) {
+    if (error instanceof TickspaceError) {
+      const status = typeof error.details.status === 'number' ? error.details.status : 400;
+      return fail(res, status, error.code, error.message);
+    }
+    options.hub.logger.error(`admin ${op} failed`, error);
+    return fail(res, 500, 'INTERNAL', `admin ${op} failed with a server error`);
+  }
+}
+
+/**
+ * Handles one HTTP request: `GET /health`, `GET /metrics` (Prometheus text), `/admin/*` behind
+ * the admin token, then static files.
+ */
+export async function handleHttp(req: IncomingMessage, res: ServerResponse, options: HttpRouteOptions): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const hub = options.hub;
+  try {
+    if (url.pathname === '/health') {
+      return json(res, 200, {
+        status: 'ok',
+        tick: hub.engine.tick,
+        running: hub.engine.running,
+        clients: hub.clientCount,
+        connections: hub.connectionCount,
+        stateHash: hub.engine.stateHash,
+      });
+    }
+    if (url.pathname === '/metrics') {
+      const text = await hub.metrics.text();
+      res.writeHead(200, { 'content-type': hub.metrics.contentType });
+      res.end(text);
+      return;
+    }
+    if (url.pathname.startsWith('/admin/')) return await admin(req, res, url, options);
+    if ((req.method === 'GET' || req.method === 'HEAD') && options.staticDir !== undefined)
+      if (await serveStatic(options.staticDir, url.pathname, res, req.method === 'HEAD')) return;
+    return fail(res, 404, 'NOT_FOUND', `no route for ${req.method} ${url.pathname}`);
+  } catch (error) {
+    hub.logger.error(`HTTP ${req.method} ${url.pathname} failed`, error);
+    if (!res.headersSent) fail(res, 500, 'INTERNAL', 'the request failed with a server error');
+    else res.destroy();
+  }
+}

@@ -1,0 +1,15 @@
+/** The network layer: WebSocket + HTTP server, transport-agnostic sessions, identity tokens, limits. */
+export { createServer } from './server';
+export type { ServerOptions, TickspaceServer } from './server';
+export { SessionHub, createSessionHub } from './session-hub';
+export type { SessionHubOptions } from './session-hub';
+export { Session } from './session';
+export { createLoopbackTransport } from './loopback-transport';
+export { createTokenIssuer } from './identity-tokens';
+export type { TokenIssuer } from './identity-tokens';
+export { DEFAULT_LIMITS, resolveLimits } from './limits';
+export type { NetLimits } from './limits';
+export { RateLimiter } from './rate-limiter';
+export { ServerMetrics } from './server-metrics';
+export type { AdminHandlers } from './http-routes';
+export { CLOSE_CODES } from '../protocol';

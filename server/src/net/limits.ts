@@ -1,0 +1,67 @@
+/**
+ * Every limit the network layer enforces, with its default. Each one has a test that exceeds it
+ * (server/test/net/limits.integration.test.ts) and a row in server/src/net/README.md.
+ */
+export interface NetLimits {
+  /** Largest frame a client may send, bytes; larger frames close the connection with 1009. @default 65_536 */
+  readonly maxFrameBytes: number;
+  /** Sustained reducer calls per second per connection (token bucket refill). @default 60 */
+  readonly callsPerSecond: number;
+  /** Calls a connection may make in a burst (token bucket size). @default 120 */
+  readonly callBurst: number;
+  /** Calls sent and not yet answered, per connection. @default 512 */
+  readonly maxPendingCalls: number;
+  /** Refused frames (malformed, unknown reducer, bad arguments, bad query) before the connection is closed with 1008. @default 64 */
+  readonly maxBadFrames: number;
+  /** Rate-limited calls before the connection is closed with 1008. @default 256 */
+  readonly maxRateLimitedCalls: number;
+  /** Subscriptions one connection may hold. @default 64 */
+  readonly maxSubscriptions: number;
+  /** Grid cells one spatial query may cover. @default 4096 */
+  readonly maxQueryCells: number;
+  /** Concurrent connections, handshaking ones included; more are closed with 1013. @default 10_000 */
+  readonly maxClients: number;
+  /** Time to send CONNECT after opening, ms. @default 10_000 */
+  readonly handshakeTimeoutMs: number;
+  /** Send-buffer size at which a client's tick updates start being coalesced, bytes. @default 1_048_576 */
+  readonly highWatermarkBytes: number;
+  /** Send-buffer size under which a coalescing client gets its net change, bytes. @default 262_144 */
+  readonly lowWatermarkBytes: number;
+  /** Ticks a client may stay over the high watermark before it is closed with 4003. @default 200 */
+  readonly maxCongestedTicks: number;
+  /** Send-buffer size at which a client is closed at once with 4003, bytes. @default 16_777_216 */
+  readonly maxBufferedBytes: number;
+}
+
+/** The defaults of {@link NetLimits}. */
+export const DEFAULT_LIMITS: NetLimits = {
+  maxFrameBytes: 65_536,
+  callsPerSecond: 60,
+  callBurst: 120,
+  maxPendingCalls: 512,
+  maxBadFrames: 64,
+  maxRateLimitedCalls: 256,
+  maxSubscriptions: 64,
+  maxQueryCells: 4096,
+  maxClients: 10_000,
+  handshakeTimeoutMs: 10_000,
+  highWatermarkBytes: 1_048_576,
+  lowWatermarkBytes: 262_144,
+  maxCongestedTicks: 200,
+  maxBufferedBytes: 16_777_216,
+};
+
+/**
+ * Fills in defaults and checks the limits are consistent.
+ * @throws RangeError for a negative, non-numeric or inconsistent limit.
+ */
+export function resolveLimits(overrides: Partial<NetLimits> = {}): NetLimits {
+  const limits = { ...DEFAULT_LIMITS, ...overrides };
+  for (const [name, value] of Object.entries(limits))
+    if (typeof value !== 'number' || Number.isNaN(value) || value < 0) throw new RangeError(`limit ${name} must be a number >= 0, got ${String(value)}`);
+  if (limits.lowWatermarkBytes > limits.highWatermarkBytes)
+    throw new RangeError(`lowWatermarkBytes (${limits.lowWatermarkBytes}) must not exceed highWatermarkBytes (${limits.highWatermarkBytes})`);
+  if (limits.highWatermarkBytes > limits.maxBufferedBytes)
+    throw new RangeError(`highWatermarkBytes (${limits.highWatermarkBytes}) must not exceed maxBufferedBytes (${limits.maxBufferedBytes})`);
+  return limits;
+}

@@ -1,0 +1,144 @@
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Engine, Logger, ModuleDef } from '../engine';
+import { CLOSE_CODES, type ServerConnection } from '../protocol';
+import { handleHttp, type AdminHandlers } from './http-routes';
+import type { NetLimits } from './limits';
+import type { ServerMetrics } from './server-metrics';
+import { createSessionHub, type SessionHub } from './session-hub';
+
+/** Options for {@link createServer}. */
+export interface ServerOptions {
+  readonly engine: Engine<ModuleDef>;
+  /** TCP port; 0 picks a free one. @default 0 */
+  readonly port?: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** Path of the WebSocket endpoint. @default '/ws' */
+  readonly wsPath?: string;
+  /** Bearer token for /admin/*. @default undefined (admin disabled: 403) */
+  readonly adminToken?: string;
+  /** HMAC key for identity tokens. @default 32 random bytes per process */
+  readonly tokenSecret?: string | Uint8Array;
+  /** Directory of the static client build. @default undefined (no static files) */
+  readonly staticDir?: string;
+  /** Limit overrides; see {@link NetLimits}. */
+  readonly limits?: Partial<NetLimits>;
+  /** Admin operations (snapshot, rewind, inspect); missing ones answer 501. */
+  readonly admin?: AdminHandlers;
+  /** @default console */
+  readonly logger?: Logger;
+  /** Rate-limit clock, ms. @default performance.now */
+  readonly clock?: () => number;
+  /** Time a closing socket gets to finish its close handshake before it is destroyed, ms. @default 2_000 */
+  readonly closeTimeoutMs?: number;
+}
+
+/** A running server. */
+export interface TickspaceServer {
+  /** `ws://host:port/ws`. */
+  readonly url: string;
+  /** `http://host:port`. */
+  readonly httpUrl: string;
+  readonly port: number;
+  readonly hub: SessionHub;
+  readonly metrics: ServerMetrics;
+  readonly http: HttpServer;
+  /** Closes every session (GOING_AWAY), then the listener. Does not stop the engine. */
+  close(): Promise<void>;
+}
+
+function wsConnection(ws: WebSocket, remoteAddress: string | undefined, closeTimeoutMs: number): ServerConnection {
+  return {
+    send(frame) {
+      if (ws.readyState === ws.OPEN) ws.send(frame);
+    },
+    close(code, reason) {
+      if (ws.readyState === ws.CLOSED) return;
+      ws.close(code, reason.slice(0, 120));
+      // A stalled reader never completes the close handshake: destroy the socket after a grace period.
+      setTimeout(() => ws.terminate(), closeTimeoutMs).unref();
+    },
+    get bufferedAmount() {
+      return ws.bufferedAmount;
+    },
+    remoteAddress,
+  };
+}
+
+/**
+ * Starts the HTTP + WebSocket server on one port: `/ws` for clients (binary frames,
+ * permessage-deflate off), `/health`, `/metrics`, `/admin/*` and static files.
+ * @throws Error if the port cannot be bound.
+ * @example
+ * const server = await createServer({ engine, port: 3000, tokenSecret: process.env.SECRET, adminToken: process.env.ADMIN });
+ * engine.start();
+ * console.log(`clients connect to ${server.url}`);
+ */
+export async function createServer(options: ServerOptions): Promise<TickspaceServer> {
+  const hub = createSessionHub({
+    engine: options.engine,
+    tokenSecret: options.tokenSecret,
+    limits: options.limits,
+    logger: options.logger,
+    clock: options.clock,
+  });
+  const wsPath = options.wsPath ?? '/ws';
+  const closeTimeoutMs = options.closeTimeoutMs ?? 2_000;
+  const routes = { hub, adminToken: options.adminToken, admin: options.admin ?? {}, staticDir: options.staticDir };
+  const http = createHttpServer((req, res) => void handleHttp(req, res, routes));
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: hub.limits.maxFrameBytes, clientTracking: true });
+
+  http.on('upgrade', (req, socket, head) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path !== wsPath) {
+      socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const session = hub.accept(wsConnection(ws, req.socket.remoteAddress, closeTimeoutMs));
+      ws.on('message', (data, isBinary) => {
+        if (!isBinary) return session.rejectText();
+        const buf = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+        session.receive(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
+      });
+      ws.on('error', (error: Error & { code?: string }) => {
+        // ws has already closed the socket (e.g. 1009 for a frame over maxPayload); count the reason.
+        if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') hub.metrics.rejectedFrames.inc({ code: 'FRAME_TOO_LARGE' });
+        else hub.metrics.rejectedFrames.inc({ code: 'PROTOCOL_ERROR' });
+      });
+      ws.on('close', (code, reason) => session.closed(code, reason.toString()));
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const address = http.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `ws://${host}:${address.port}${wsPath}`,
+    httpUrl: `http://${host}:${address.port}`,
+    port: address.port,
+    hub,
+    metrics: hub.metrics,
+    http,
+    close() {
+      closed ??= (async () => {
+        hub.close();
+        for (const ws of wss.clients) ws.terminate();
+        await new Promise<void>((resolve) => wss.close(() => resolve()));
+        http.closeAllConnections?.();
+        await new Promise<void>((resolve) => http.close(() => resolve()));
+      })();
+      return closed;
+    },
+  };
+}
+

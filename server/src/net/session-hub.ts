@@ -1,0 +1,127 @@
+import { createSubscriptions, type Engine, type Identity, type Logger, type ModuleDef, type Subscriptions } from '../engine';
+import { CLOSE_CODES, type ServerConnection } from '../protocol';
+import { createTokenIssuer, type TokenIssuer } from './identity-tokens';
+import { resolveLimits, type NetLimits } from './limits';
+import { ServerMetrics } from './server-metrics';
+import { Session } from './session';
+
+/** Options for {@link createSessionHub}. */
+export interface SessionHubOptions {
+  readonly engine: Engine<ModuleDef>;
+  /** HMAC key for identity tokens. @default 32 random bytes per process (tokens do not survive a restart) */
+  readonly tokenSecret?: string | Uint8Array;
+  /** Limit overrides; see {@link NetLimits} for the defaults. */
+  readonly limits?: Partial<NetLimits>;
+  /** @default console */
+  readonly logger?: Logger;
+  /** Milliseconds, for rate limiting; injectable so tests never depend on timing. @default performance.now */
+  readonly clock?: () => number;
+}
+
+/**
+ * The transport-agnostic core of the server: it accepts connections of any kind (a `ws` socket, the
+ * in-process loopback), runs one {@link Session} per connection, owns the subscription engine and
+ * keeps one session per identity (a new connection with the same token replaces the old one).
+ */
+export class SessionHub {
+  readonly engine: Engine<ModuleDef>;
+  readonly subscriptions: Subscriptions;
+  readonly limits: NetLimits;
+  readonly metrics: ServerMetrics;
+  readonly tokens: TokenIssuer;
+  readonly logger: Logger;
+  readonly clock: () => number;
+  readonly #all = new Set<Session>();
+  readonly #byIdentity = new Map<Identity, Session>();
+  #closing = false;
+
+  constructor(options: SessionHubOptions) {
+    this.engine = options.engine;
+    this.limits = resolveLimits(options.limits);
+    this.logger = options.logger ?? console;
+    this.clock = options.clock ?? (() => performance.now());
+    this.tokens = createTokenIssuer(options.tokenSecret);
+    this.subscriptions = createSubscriptions(options.engine, {
+      maxSubscriptionsPerClient: this.limits.maxSubscriptions,
+      maxQueryCells: this.limits.maxQueryCells,
+      highWatermarkBytes: this.limits.highWatermarkBytes,
+      lowWatermarkBytes: this.limits.lowWatermarkBytes,
+      maxCongestedTicks: this.limits.maxCongestedTicks,
+      logger: this.logger,
+      onCongestionLimit: (handle) => this.#congested(handle),
+    });
+    this.metrics = new ServerMetrics(options.engine, this.subscriptions);
+  }
+
+  #congested(handle: number): void {
+    for (const s of this.#byIdentity.values())
+      if (s.handle === handle) {
+        s.close(CLOSE_CODES.BACKPRESSURE, 'SLOW_CONSUMER', `updates coalesced for more than ${this.limits.maxCongestedTicks} ticks (maxCongestedTicks)`);
+        return;
+      }
+  }
+
+  /**
+   * Starts a session on a new connection; feed it the connection's frames and its end.
+   * Over `maxClients`, or while shutting down, the connection is closed at once.
+   */
+  accept(conn: ServerConnection): Session {
+    const session = new Session(this, conn);
+    if (this.#closing) session.close(CLOSE_CODES.GOING_AWAY, 'SHUTTING_DOWN', 'the server is shutting down');
+    else if (this.#all.size >= this.limits.maxClients) {
+      this.metrics.rejectedFrames.inc({ code: 'SERVER_FULL' });
+      session.close(CLOSE_CODES.TRY_AGAIN_LATER, 'SERVER_FULL', `the server holds maxClients (${this.limits.maxClients}) connections`);
+    } else this.#all.add(session);
+    return session;
+  }
+
+  /** Called by a session once its handshake names an identity: an older session of it is replaced. */
+  register(session: Session): void {
+    const id = session.identity!;
+    const old = this.#byIdentity.get(id);
+    if (old !== undefined && old !== session) old.close(CLOSE_CODES.REPLACED, 'SESSION_REPLACED', 'another connection took over this identity');
+    this.#byIdentity.set(id, session);
+    this.metrics.clients.set(this.#byIdentity.size);
+  }
+
+  /** Called by a session when it closes. */
+  unregister(session: Session): void {
+    this.#all.delete(session);
+    const id = session.identity;
+    if (id !== undefined && this.#byIdentity.get(id) === session) this.#byIdentity.delete(id);
+    this.metrics.clients.set(this.#byIdentity.size);
+  }
+
+  /** Sessions that completed the handshake. */
+  get clientCount(): number {
+    return this.#byIdentity.size;
+  }
+
+  /** All open connections, handshaking ones included. */
+  get connectionCount(): number {
+    return this.#all.size;
+  }
+
+  /** The session of an identity, if connected. */
+  session(identity: Identity): Session | undefined {
+    return this.#byIdentity.get(identity);
+  }
+
+  /** Closes every session with GOING_AWAY and refuses new ones; unhooks the subscription engine. */
+  close(): void {
+    this.#closing = true;
+    for (const s of [...this.#all]) s.close(CLOSE_CODES.GOING_AWAY, 'SHUTTING_DOWN', 'the server is shutting down');
+    this.subscriptions.dispose();
+  }
+}
+
+/**
+ * Creates a session hub over an engine. {@link createServer} makes one; use it directly to serve
+ * in-process clients through {@link createLoopbackTransport} without any socket.
+ * @example
+ * const hub = createSessionHub({ engine, tokenSecret: 'dev-secret' });
+ * const conn = await connect({ transport: createLoopbackTransport(hub) });
+ */
+export function createSessionHub(options: SessionHubOptions): SessionHub {
+  return new SessionHub(options);
+}
