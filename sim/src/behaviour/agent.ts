@@ -38,8 +38,8 @@ export interface AgentStats {
 const TIMED = new Set(['gather', 'craft', 'construct']);
 /** How long a call may go unanswered before the agent stops waiting for it, ms. */
 const RESULT_TIMEOUT_MS = 10_000;
-/** How long an action may run without its end being seen before the agent looks again, ms. */
-const ACTION_TIMEOUT_MS = 30_000;
+/** How long past its expected end an action may go unseen before the agent looks again, ms. */
+const ACTION_GRACE_MS = 3_000;
 /** Failures of one goal after which it is dropped. */
 const MAX_GOAL_FAILURES = 4;
 /** How long a node that failed is avoided, ms. */
@@ -86,6 +86,8 @@ export abstract class Agent {
   #awaiting: 'result' | 'action' | undefined;
   #awaitingCall = '';
   #awaitSinceMs = 0;
+  #actionDeadlineMs = 0;
+  #expectedActionMs = 0;
   #taskStartMs = 0;
   #heard = 0;
   #exploreHeading = Number.NaN;
@@ -173,8 +175,9 @@ export abstract class Agent {
     }
     this.#content ??= contentIndexOf(db);
     if (this.#awaiting === 'action') {
-      if (db.action.find(me.identity) !== undefined && nowMs - this.#awaitSinceMs < ACTION_TIMEOUT_MS) {
-        this.nextWakeMs = nowMs + 5_000;
+      // The end of an action shows as an update (inventory, notice, building); this is the fallback.
+      if (nowMs < this.#actionDeadlineMs) {
+        this.nextWakeMs = this.#actionDeadlineMs;
         return;
       }
       this.#awaiting = undefined;
@@ -185,12 +188,6 @@ export abstract class Agent {
         return;
       }
       this.#awaiting = undefined;
-    }
-    if (db.action.find(me.identity) !== undefined) {
-      this.#awaiting = 'action';
-      this.#awaitSinceMs = nowMs;
-      this.nextWakeMs = nowMs + 5_000;
-      return;
     }
     const session = style.session(c);
     if (session.kind === 'offline') {
@@ -242,9 +239,7 @@ export abstract class Agent {
     const style = this.style(nowMs);
     const c = this.#ctx(nowMs);
     if (outcome.ok && TIMED.has(reducer)) {
-      this.#awaiting = 'action';
-      this.#awaitSinceMs = nowMs;
-      this.nextWakeMs = nowMs + ACTION_TIMEOUT_MS;
+      this.#awaitAction(nowMs, this.#expectedActionMs);
       return;
     }
     this.#awaiting = undefined;
@@ -258,12 +253,18 @@ export abstract class Agent {
 
   #failed(code: string, nowMs: number): void {
     if (code === 'BUSY') {
-      this.#awaiting = 'action';
-      this.#awaitSinceMs = nowMs;
+      this.#awaitAction(nowMs, 2_000);
       return;
     }
     if (++this.#goalFailures >= MAX_GOAL_FAILURES) this.#dropGoal();
     if (code === 'INVENTORY_FULL') this.#dropGoal();
+  }
+
+  #awaitAction(nowMs: number, expectedMs: number): void {
+    this.#awaiting = 'action';
+    this.#awaitSinceMs = nowMs;
+    this.#actionDeadlineMs = nowMs + expectedMs + ACTION_GRACE_MS;
+    this.nextWakeMs = this.#actionDeadlineMs;
   }
 
   #dropGoal(): void {
@@ -357,15 +358,18 @@ export abstract class Agent {
   #perform(step: Step, nowMs: number): void {
     switch (step.kind) {
       case 'gather':
+        this.#expectedActionMs = this.#content?.resources.get(step.node.resourceId)?.gatherMs ?? 2_000;
         this.#call('gather', { nodeId: step.node.id }, nowMs);
         return;
       case 'craft':
+        this.#expectedActionMs = this.#content?.recipes.get(step.recipeId)?.def.craftMs ?? 2_000;
         this.#call('craft', { recipeId: step.recipeId }, nowMs);
         return;
       case 'place':
         this.#call('place_building', { kind: step.buildingKind, x: step.x, y: step.y }, nowMs);
         return;
       case 'construct':
+        this.#expectedActionMs = this.#content?.settings.constructStepMs ?? 1_000;
         this.#call('construct', { building: step.building.id }, nowMs);
         return;
       case 'deposit':

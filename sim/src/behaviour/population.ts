@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import { TickspaceError } from '@tickspace/server/protocol';
+import { createRng } from '../random';
+import { TIER_LIST, TIERS, type Agent, type Tier } from './agent';
+import { HumanisedBot } from './humanised-bot';
+import { HumanPlayer } from './human-player';
+import { JitteredBot } from './jittered-bot';
+import { NaiveBot } from './naive-bot';
+import { PartTimeBot } from './part-time-bot';
+import { ReplayBot } from './replay-bot';
+import type { Trace, TraceLibrary } from './trace-library';
+
+/** How many players of each tier. */
+export type PopulationMix = Partial<Record<Tier, number>>;
+
+/** The default mix of `npm run sim`: mostly humans, a few of every bot tier. */
+export const DEFAULT_SHARES: Readonly<Record<Tier, number>> = {
+  human: 0.85,
+  naive: 0.03,
+  jittered: 0.03,
+  replay: 0.03,
+  humanised: 0.03,
+  'part-time': 0.03,
+};
+
+/**
+ * Parses `human=800,naive=50` (counts) or `human=0.8,naive=0.05` (shares of `players`).
+ * @throws TickspaceError INVALID_ARGUMENT for an unknown tier or a bad number
+ * @example
+ * parseMix('human=0.9,naive=0.1', 100); // -> { human: 90, naive: 10 }
+ */
+export function parseMix(text: string | undefined, players: number): Record<Tier, number> {
+  const out = Object.fromEntries(TIER_LIST.map((t) => [t, 0])) as Record<Tier, number>;
+  const entries: [Tier, number][] = [];
+  if (text === undefined || text.trim() === '') for (const t of TIER_LIST) entries.push([t, DEFAULT_SHARES[t]]);
+  else
+    for (const part of text.split(',')) {
+      const [name, value] = part.split(/[=:]/).map((s) => s.trim());
+      if (!TIER_LIST.includes(name as Tier))
+        throw new TickspaceError('INVALID_ARGUMENT', `--mix: unknown tier '${name}'; tiers are ${TIER_LIST.join(', ')}`, { details: { tier: name } });
+      const n = Number(value);
+      if (!Number.isFinite(n) || n < 0) throw new TickspaceError('INVALID_ARGUMENT', `--mix: '${part}' needs a number >= 0`, { details: { part } });
+      entries.push([name as Tier, n]);
+    }
+  const shares = entries.every(([, n]) => n <= 1) && entries.some(([, n]) => n > 0 && n < 1);
+  if (!shares) {
+    for (const [t, n] of entries) out[t] = Math.round(n);
+    return out;
+  }
+  // Shares: largest remainders, so the counts add up to `players` exactly.
+  const total = entries.reduce((s, [, n]) => s + n, 0);
+  const raw = entries.map(([t, n]) => [t, (n / total) * players] as const);
+  let given = 0;
+  for (const [t, v] of raw) {
+    out[t] = Math.floor(v);
+    given += out[t];
+  }
+  const order = [...raw].sort((a, b) => b[1] - Math.floor(b[1]) - (a[1] - Math.floor(a[1])));
+  for (let i = 0; given < players && i < order.length; i++, given++) out[order[i]![0]]++;
+  return out;
+}
+
+/** One member of a population: the agent and the identity it plays as. */
+export interface Member {
+  readonly agent: Agent;
+  /** 32 hex characters, derived from the seed: same seed, same identities. */
+  readonly identity: string;
+  /** When the member first connects, ms of logical time. */
+  readonly startMs: number;
+}
+
+/** Options of {@link createPopulation}. */
+export interface PopulationOptions {
+  readonly mix: PopulationMix;
+  readonly seed: string;
+  /** First connections are spread uniformly over this window, ms. @default 60_000 */
+  readonly joinWindowMs?: number;
+  /** Human traces replay bots stitch. @default none (replay bots then fall back to fixed delays) */
+  readonly traces?: readonly Trace[];
+  /** Where human players record their timing. @default none */
+  readonly recordTo?: TraceLibrary;
+}
+
+/** A stable 32-hex identity for a member of a seeded population. */
+export function memberIdentity(seed: string, index: number): string {
+  return createHash('sha256').update(`tickspace-sim/${seed}/${index}`).digest('hex').slice(0, 32);
+}
+
+/**
+ * Creates the agents of a population, in a seeded shuffled order (so neither names nor join order
+ * reveal tiers), with neutral names and seeded identities.
+ * @example
+ * const members = createPopulation({ mix: { human: 90, naive: 10 }, seed: 's1' });
+ */
+export function createPopulation(options: PopulationOptions): Member[] {
+  const rng = createRng(`${options.seed}/population`);
+  const tiers: Tier[] = [];
+  for (const tier of TIER_LIST) for (let i = 0; i < (options.mix[tier] ?? 0); i++) tiers.push(tier);
+  for (let i = tiers.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [tiers[i], tiers[j]] = [tiers[j]!, tiers[i]!];
+  }
+  const window = options.joinWindowMs ?? 60_000;
+  return tiers.map((tier, index) => {
+    const name = `pl${index.toString(36)}${rng.int(1296).toString(36)}`;
+    const agentRng = createRng(`${options.seed}/agent/${index}`);
+    const agent = makeAgent(tier, name, agentRng, options);
+    return { agent, identity: memberIdentity(options.seed, index), startMs: Math.floor(rng.uniform(0, window)) };
+  });
+}
+
+function makeAgent(tier: Tier, name: string, rng: ReturnType<typeof createRng>, options: PopulationOptions): Agent {
+  switch (tier) {
+    case TIERS.HUMAN:
+      return new HumanPlayer({ name, rng, ...(options.recordTo !== undefined ? { recorder: options.recordTo.record() } : {}) });
+    case TIERS.NAIVE:
+      return new NaiveBot({ name, rng });
+    case TIERS.JITTERED:
+      return new JitteredBot({ name, rng });
+    case TIERS.REPLAY:
+      return new ReplayBot({ name, rng, traces: options.traces ?? [] });
+    case TIERS.HUMANISED:
+      return new HumanisedBot({ name, rng });
+    case TIERS.PART_TIME:
+      return new PartTimeBot({ name, rng });
+  }
+}

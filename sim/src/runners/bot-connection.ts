@@ -1,0 +1,148 @@
+import type { Connection } from '@tickspace/server/client';
+import type { FrontierModule } from '@tickspace/server/world';
+import type { Agent, AgentHost } from '../behaviour/agent';
+import { UPDATE_KIND, type CachedDb, type GameView } from '../behaviour/game-port';
+
+/** Content tables: identical for every player, so one cache can serve many bots. */
+export const CONTENT_TABLES = [
+  'item_def',
+  'recipe_def',
+  'recipe_input',
+  'recipe_output',
+  'resource_def',
+  'building_def',
+  'building_cost',
+  'biome_def',
+  'biome_resource',
+  'skill_def',
+  'settings',
+  'world_info',
+] as const;
+
+const CONTENT = new Set<string>(CONTENT_TABLES);
+
+/** Subscription radii of a bot, in tiles. Every one is an option with a default. */
+export interface BotRadii {
+  /** Other players (trades, chat partners). @default 12 */
+  readonly players?: number;
+  /** Resource nodes. @default 22 */
+  readonly nodes?: number;
+  /** Buildings (stations, storage). @default 22 */
+  readonly buildings?: number;
+  /** Chat messages heard. @default 20 */
+  readonly chat?: number;
+  /** Terrain chunks (to find building sites). @default 24 */
+  readonly terrain?: number;
+}
+
+/** A connected client the bot reads and calls through. */
+export type FrontierConnection = Connection<FrontierModule>;
+
+/** Subscribes a content cache (one per runner or worker) to the content tables. */
+export async function subscribeContent(conn: FrontierConnection): Promise<void> {
+  await Promise.all(CONTENT_TABLES.map((table) => conn.subscribe({ table } as never).applied));
+}
+
+/**
+ * Binds an agent to one SDK connection: subscribes what a player needs (area-of-interest queries
+ * that follow its own player row, its backpack, skills, trades and notices), forwards updates and
+ * call outcomes to the agent, and gives it a view whose content tables come from a shared cache.
+ * The agent acts only through `conn.call`, exactly as a browser client does.
+ */
+export class BotConnection implements AgentHost {
+  readonly agent: Agent;
+  readonly conn: FrontierConnection;
+  readonly view: GameView;
+  readonly #clock: () => number;
+  readonly #onDisconnect: (reconnectAtMs: number) => void;
+  readonly #radii: Required<BotRadii>;
+  readonly #unsubscribe: (() => void)[] = [];
+  #inventorySubscribed = false;
+  #closed = false;
+
+  constructor(agent: Agent, conn: FrontierConnection, content: FrontierConnection, clock: () => number, onDisconnect: (reconnectAtMs: number) => void, radii: BotRadii = {}) {
+    this.agent = agent;
+    this.conn = conn;
+    this.#clock = clock;
+    this.#onDisconnect = onDisconnect;
+    this.#radii = { players: radii.players ?? 12, nodes: radii.nodes ?? 22, buildings: radii.buildings ?? 22, chat: radii.chat ?? 20, terrain: radii.terrain ?? 24 };
+    const own = conn.db as unknown as Record<string, unknown>;
+    const shared = content.db as unknown as Record<string, unknown>;
+    const db = new Proxy({} as CachedDb, { get: (_t, name) => (typeof name === 'string' ? (CONTENT.has(name) ? shared[name] : own[name]) : undefined) });
+    this.view = { identity: conn.identity, db };
+  }
+
+  /** Subscribes the bot's queries and hooks its listeners. Call once the connection is open. */
+  start(): void {
+    const conn = this.conn;
+    const me = conn.identity;
+    const r = this.#radii;
+    const follow = (radius: number) => ({ table: 'player', key: me, radius, exitRadius: radius + 3 });
+    const subs: unknown[] = [
+      { table: 'player', follow: follow(r.players) },
+      { table: 'resource_node', follow: follow(r.nodes) },
+      { table: 'building', follow: follow(r.buildings) },
+      { table: 'chat_message', follow: follow(r.chat) },
+      { table: 'terrain_chunk', follow: follow(r.terrain) },
+      { table: 'skill', where: { index: 'by_owner', value: me } },
+      { table: 'notice', where: { index: 'by_owner', value: me } },
+      { table: 'trade', where: { index: 'by_a', value: me } },
+      { table: 'trade', where: { index: 'by_b', value: me } },
+      { table: 'trade_item' },
+    ];
+    for (const q of subs) conn.subscribe(q as never).applied.catch(() => {});
+    const db = conn.db;
+    const now = this.#clock;
+    const agent = this.agent;
+    const actionEnd = () => agent.onUpdate(UPDATE_KIND.ACTION_END, now());
+    this.#unsubscribe.push(
+      db.player.onInsert((p) => {
+        if (p.identity === me) this.#subscribeInventory(p.containerId);
+      }),
+      db.inventory.onInsert(actionEnd),
+      db.inventory.onUpdate(actionEnd),
+      db.inventory.onDelete(actionEnd),
+      db.building.onUpdate((_old, b) => {
+        if (b.owner === me) actionEnd();
+      }),
+      db.notice.onInsert(() => agent.onUpdate(UPDATE_KIND.NOTICE, now())),
+      db.trade.onInsert(() => agent.onUpdate(UPDATE_KIND.TRADE, now())),
+      db.trade.onUpdate(() => agent.onUpdate(UPDATE_KIND.TRADE, now())),
+      db.trade_item.onInsert(() => agent.onUpdate(UPDATE_KIND.TRADE, now())),
+      db.trade_item.onUpdate(() => agent.onUpdate(UPDATE_KIND.TRADE, now())),
+      db.chat_message.onInsert((m) => {
+        if (m.sender !== me) agent.onUpdate(UPDATE_KIND.CHAT, now());
+      }),
+    );
+    const self = db.player.find(me);
+    if (self !== undefined) this.#subscribeInventory(self.containerId);
+  }
+
+  #subscribeInventory(containerId: number): void {
+    if (this.#inventorySubscribed) return;
+    this.#inventorySubscribed = true;
+    this.conn.subscribe({ table: 'inventory', where: { index: 'by_container', value: containerId } } as never).applied.catch(() => {});
+  }
+
+  call(reducer: string, args: Record<string, unknown>): void {
+    const agent = this.agent;
+    this.conn.call(reducer, args).then(
+      () => agent.onResult(reducer, { ok: true }, this.#clock()),
+      (error: { code?: string; message?: string }) => agent.onResult(reducer, { ok: false, code: error.code ?? 'INTERNAL', message: error.message ?? String(error) }, this.#clock()),
+    );
+  }
+
+  disconnect(reconnectAtMs: number): void {
+    this.close();
+    this.#onDisconnect(reconnectAtMs);
+  }
+
+  /** Unhooks listeners and closes the connection. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const u of this.#unsubscribe) u();
+    this.agent.detach();
+    this.conn.close();
+  }
+}

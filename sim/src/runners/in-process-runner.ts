@@ -1,0 +1,205 @@
+import { Connection } from '@tickspace/server/client';
+import { createEngine, type Engine, type ModuleDef, type TickRecord } from '@tickspace/server/engine';
+import { createLoopbackTransport, createSessionHub, type SessionHub } from '@tickspace/server/net';
+import { createFrontier, type FrontierModule, type FrontierOptions } from '@tickspace/server/world';
+import { TIER_LIST, type Agent, type Tier } from '../behaviour/agent';
+import { createPopulation, type Member, type PopulationMix } from '../behaviour/population';
+import type { Trace, TraceLibrary } from '../behaviour/trace-library';
+import { BotConnection, subscribeContent, type BotRadii, type FrontierConnection } from './bot-connection';
+import { WorldStats, type WorldTotals } from './world-stats';
+
+/** Progress of a run, reported periodically. */
+export interface SimProgress {
+  readonly virtualMs: number;
+  readonly totalMs: number;
+  readonly ticks: number;
+  readonly wallMs: number;
+  readonly online: number;
+  readonly calls: number;
+  readonly errors: number;
+}
+
+/** Options of {@link runInProcess}; every limit has a documented default. */
+export interface InProcessOptions {
+  /** Players of each tier. */
+  readonly mix: PopulationMix;
+  /** Seed of the world and of every player. @default 'sim' */
+  readonly seed?: string;
+  /** Logical minutes to play. @default 5 */
+  readonly minutes?: number;
+  /** Tick period, ms. @default 50 */
+  readonly tickMs?: number;
+  /** World options (size, chunk size...). The seed is the run's. @default Frontier's defaults */
+  readonly world?: Omit<FrontierOptions, 'seed'>;
+  /** First connections are spread over this window, ms. @default 60_000 */
+  readonly joinWindowMs?: number;
+  /** Human traces for replay bots. @default none */
+  readonly traces?: readonly Trace[];
+  /** Where humans record timing. @default none */
+  readonly recordTo?: TraceLibrary;
+  /** Subscription radii of every bot. @default see {@link BotRadii} */
+  readonly radii?: BotRadii;
+  /** Wraps the module before the engine is made (e.g. to add the detector's `suspicion` table). @default identity */
+  readonly composeModule?: (module: FrontierModule) => ModuleDef;
+  /** Called once the engine exists, before the first tick (e.g. to attach a detector). */
+  readonly onEngine?: (engine: Engine<ModuleDef>, hub: SessionHub) => void;
+  /** Called after every tick's fan-out with its record. */
+  readonly onTick?: (record: TickRecord) => void;
+  /** Called about every `progressEveryMs` of logical time. */
+  readonly onProgress?: (progress: SimProgress) => void;
+  /** @default 30_000 */
+  readonly progressEveryMs?: number;
+  /** Largest call rate per connection (the server's limit). @default the server's default */
+  readonly callsPerSecond?: number;
+}
+
+/** What a run produced. */
+export interface SimResult {
+  readonly seed: string;
+  readonly players: number;
+  readonly ticks: number;
+  readonly virtualMs: number;
+  readonly wallMs: number;
+  /** Ticks per wall-clock second. */
+  readonly ticksPerSecond: number;
+  /** Logical time over wall time: 2 means twice real time. */
+  readonly speedup: number;
+  /** Final state hash: same seed, same hash. */
+  readonly stateHash: string;
+  readonly totals: WorldTotals;
+  /** Players by tier. */
+  readonly tiers: Record<Tier, number>;
+  /** The members, for trials (identity, tier). */
+  readonly members: readonly Member[];
+}
+
+/** Lets every queued microtask (loopback frames, SDK promises, listeners) run. */
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Runs a population in one process: a real engine with the Frontier module, a real session hub,
+ * and every bot on its own SDK connection over the loopback transport (no sockets), in logical
+ * time: ticks run back to back, as fast as the machine allows. The same seed gives the same
+ * final state hash.
+ * @example
+ * const result = await runInProcess({ mix: { human: 90, naive: 10 }, seed: 's1', minutes: 2 });
+ * console.log(result.speedup, result.stateHash);
+ */
+export async function runInProcess(options: InProcessOptions): Promise<SimResult> {
+  const seed = options.seed ?? 'sim';
+  const tickMs = options.tickMs ?? 50;
+  const totalMs = (options.minutes ?? 5) * 60_000;
+  const frontier = await createFrontier({ ...options.world, seed });
+  const module = options.composeModule?.(frontier.module) ?? (frontier.module as unknown as ModuleDef);
+  const engine = createEngine({ module, seed, tickMs });
+  const members = createPopulation({
+    mix: options.mix,
+    seed,
+    ...(options.joinWindowMs !== undefined ? { joinWindowMs: options.joinWindowMs } : {}),
+    ...(options.traces !== undefined ? { traces: options.traces } : {}),
+    ...(options.recordTo !== undefined ? { recordTo: options.recordTo } : {}),
+  });
+  const hub = createSessionHub({
+    engine,
+    tokenSecret: `tickspace-sim/${seed}`,
+    // Rate limits in logical time: the run does not depend on how fast the machine is.
+    clock: () => engine.now,
+    limits: { maxClients: members.length + 16, ...(options.callsPerSecond !== undefined ? { callsPerSecond: options.callsPerSecond, callBurst: options.callsPerSecond * 2 } : {}) },
+    logger: { error: (m, e) => console.error(m, e), warn: (m) => console.warn(m) },
+  });
+  options.onEngine?.(engine, hub);
+  const stats = new WorldStats(engine.tableList.map((t) => t.name));
+  engine.onTick((record) => {
+    stats.ingest(record);
+    options.onTick?.(record);
+  });
+  const transport = createLoopbackTransport(hub);
+  const open = (token: string) => new Connection<FrontierModule>({ transport, token, reconnect: false, callTimeoutMs: 0, onError: () => {} });
+
+  // One shared content cache, like a CDN'd content bundle: bots read the rules from it.
+  engine.runTick();
+  const content = open('');
+  await settle();
+  await subscribeContentSettled(content);
+
+  const now = () => engine.now;
+  const bots: (BotConnection | undefined)[] = new Array(members.length).fill(undefined);
+  const reconnectAt: number[] = members.map((m) => m.startMs);
+  const connect = (i: number) => {
+    const m = members[i]!;
+    reconnectAt[i] = Number.POSITIVE_INFINITY;
+    const conn = open(hub.tokens.issue(m.identity as never));
+    conn.ready.then(
+      () => {
+        const bot = new BotConnection(m.agent, conn, content, now, (at) => {
+          bots[i] = undefined;
+          reconnectAt[i] = at;
+        }, options.radii);
+        bots[i] = bot;
+        bot.start();
+        m.agent.attach(bot, engine.now);
+      },
+      () => {
+        reconnectAt[i] = engine.now + 5_000;
+      },
+    );
+  };
+
+  const started = performance.now();
+  const progressEvery = options.progressEveryMs ?? 30_000;
+  let nextProgress = progressEvery;
+  const agents: Agent[] = members.map((m) => m.agent);
+  while (engine.now < totalMs) {
+    const t = engine.now;
+    for (let i = 0; i < members.length; i++) {
+      if (reconnectAt[i]! <= t) connect(i);
+      const a = agents[i]!;
+      if (bots[i] !== undefined && a.nextWakeMs <= t) a.wake(t);
+    }
+    await settle();
+    engine.runTick();
+    await settle();
+    if (engine.now >= nextProgress && options.onProgress !== undefined) {
+      nextProgress += progressEvery;
+      options.onProgress(progressOf(engine.now, totalMs, stats.totals, started, bots));
+    }
+  }
+  await engine.flush();
+  const wallMs = performance.now() - started;
+  for (const b of bots) b?.close();
+  content.close();
+  await settle();
+  hub.close();
+  const tiers = Object.fromEntries(TIER_LIST.map((t) => [t, 0])) as Record<Tier, number>;
+  for (const m of members) tiers[m.agent.tier]++;
+  return {
+    seed,
+    players: members.length,
+    ticks: stats.totals.ticks,
+    virtualMs: engine.now,
+    wallMs,
+    ticksPerSecond: stats.totals.ticks / (wallMs / 1000),
+    speedup: engine.now / wallMs,
+    stateHash: engine.stateHash,
+    totals: stats.totals,
+    tiers,
+    members,
+  };
+}
+
+async function subscribeContentSettled(content: FrontierConnection): Promise<void> {
+  const done = subscribeContent(content);
+  let finished = false;
+  done.then(() => (finished = true));
+  // The loopback delivers in microtasks; no tick is needed for subscriptions to apply.
+  for (let i = 0; i < 100 && !finished; i++) await settle();
+  await done;
+}
+
+function progressOf(virtualMs: number, totalMs: number, totals: WorldTotals, started: number, bots: readonly (BotConnection | undefined)[]): SimProgress {
+  let calls = 0;
+  let errors = 0;
+  for (const n of Object.values(totals.calls)) calls += n;
+  for (const n of Object.values(totals.errors)) errors += n;
+  return { virtualMs, totalMs, ticks: totals.ticks, wallMs: performance.now() - started, online: bots.filter((b) => b !== undefined).length, calls, errors };
+}
