@@ -25,7 +25,7 @@ export async function startColyseusServer(config: ServerConfig, probe: ServerPro
     throw new Error('the Colyseus transport did not report a TCP port');
   const room = await matchMaker.createRoom(COLYSEUS_ROOM, {});
   return {
-    port: address.port,
+    url: `ws://127.0.0.1:${address.port}`,
     status() {
       const instance = matchMaker.getLocalRoomById(room.roomId);
       const clients = instance?.clients.length ?? 0;

@@ -140,7 +140,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
       });
     }
     const pinned = pin && server?.pinned === true && pinSelf('1');
-    const url = options.url ?? `ws://127.0.0.1:${server!.port}`;
+    const url = options.url ?? server!.url;
     const workerCount = Math.min(clients, options.workers ?? Math.max(1, Math.min(4, pinned ? 1 : cores)));
     positiveInt('workers', workerCount);
     const slices: number[][] = [];

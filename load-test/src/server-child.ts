@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     if (message.type === 'stop') void stop(0);
   });
   process.on('disconnect', () => void stop(0));
-  send({ type: 'ready', port: server.port, pid: process.pid });
+  send({ type: 'ready', url: server.url, pid: process.pid });
 }
 
 main().catch((error: unknown) => {

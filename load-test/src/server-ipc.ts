@@ -38,7 +38,7 @@ export interface TickSample {
 
 /** Server to driver. */
 export type ServerMessage =
-  | { readonly type: 'ready'; readonly port: number; readonly pid: number }
+  | { readonly type: 'ready'; readonly url: string; readonly pid: number }
   | { readonly type: 'ticks'; readonly samples: readonly TickSample[] }
   | { readonly type: 'status'; readonly clients: number; readonly entities: number }
   | { readonly type: 'failed'; readonly message: string };
@@ -54,7 +54,8 @@ export interface ServerProbe {
 
 /** A started server under test. */
 export interface RunningServer {
-  readonly port: number;
+  /** Where clients connect: `ws://127.0.0.1:<port>[/path]`. */
+  readonly url: string;
   /** Connected clients and live entities, for the status line. */
   status(): { clients: number; entities: number };
   /** Stops accepting, closes every connection and resolves once the port is released. */

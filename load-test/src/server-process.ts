@@ -43,7 +43,8 @@ export interface ServerProcessOptions {
 /** A server under test running as a child process. */
 export interface ServerProcess {
   readonly pid: number;
-  readonly port: number;
+  /** Where clients connect. */
+  readonly url: string;
   /** Whether the child was pinned with taskset. */
   readonly pinned: boolean;
   /** CPU and RSS reader for the child. */
@@ -59,7 +60,7 @@ export interface ServerProcess {
  *   INTERNAL if it fails or exits first.
  * @example
  * const server = await startServerProcess({ config, cpuList: '0' });
- * // ... drive ws://127.0.0.1:${server.port}
+ * // ... drive server.url
  * await server.stop();
  */
 export function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
@@ -111,7 +112,7 @@ export function startServerProcess(options: ServerProcessOptions): Promise<Serve
           const sampler = createProcSampler(message.pid);
           resolve({
             pid: message.pid,
-            port: message.port,
+            url: message.url,
             pinned,
             sampler,
             async stop(graceMs = 10_000) {

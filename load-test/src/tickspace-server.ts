@@ -1,0 +1,46 @@
+import { createEngine, type Engine, type ModuleDef } from '@tickspace/server/engine';
+import { createServer } from '@tickspace/server/net';
+import { createMovementModule } from './movement-module';
+import { wallMs, type RunningServer, type ServerConfig, type ServerProbe } from './server-ipc';
+import { createTransferModule } from './transfer-module';
+
+/**
+ * Network limits for the load test: the defaults protect a game from one abusive client; the
+ * transfer scenario deliberately sends far more calls per client than a player would.
+ */
+const TRANSFER_LIMITS = { callsPerSecond: 1_000_000, callBurst: 1_000_000, maxPendingCalls: 65_536, maxRateLimitedCalls: 1_000_000 };
+
+/**
+ * Starts Tickspace for the load test on 127.0.0.1 (port 0): an in-memory engine running the
+ * scenario's module (no commit log, like the Colyseus peer), the network server, and the tick
+ * loop. Each tick is timed from the start of its reducers to the end of its fan-out, through the
+ * engine's public hooks only.
+ * @example
+ * const server = await startTickspaceServer(config, probe);
+ */
+export async function startTickspaceServer(config: ServerConfig, probe: ServerProbe): Promise<RunningServer> {
+  const module: ModuleDef =
+    config.scenario === 'transfer' ? createTransferModule(config.accounts) : createMovementModule(config.movement);
+  const engine: Engine<ModuleDef> = createEngine({ module, seed: config.movement.seed, tickMs: config.movement.tickMs });
+  // Registered before the server's own hooks, so it runs right after the reducers; the microtask
+  // runs once the whole tick (subscription work, fan-out, results) has returned to the loop.
+  engine.onCommit((record) => {
+    const startMs = wallMs() - record.durationMs;
+    queueMicrotask(() => probe.tick(record.tick, startMs, wallMs() - startMs));
+  });
+  const server = await createServer({
+    engine,
+    port: 0,
+    host: '127.0.0.1',
+    limits: config.scenario === 'transfer' ? TRANSFER_LIMITS : { maxClients: 50_000 },
+  });
+  engine.start();
+  return {
+    url: server.url,
+    status: () => ({ clients: server.hub.clientCount, entities: engine.tableList[0]?.count() ?? 0 }),
+    async stop() {
+      await server.close();
+      await engine.stop();
+    },
+  };
+}
