@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { TickspaceError } from '../../protocol/errors';
 import { createEngine, type CallResult, type Engine, type Logger, type TickRecord } from '../engine';
 import type { ModuleDef, ReadonlyDb } from '../module';
@@ -51,7 +52,7 @@ export interface DatabaseOptions<M extends ModuleDef> {
   readonly create?: boolean;
   /** Read without locking, cutting or writing (next to a live server). @default false */
   readonly readOnly?: boolean;
-  /** Recorded in a new directory's manifest as the module to load by default. */
+  /** Recorded (made absolute) in a new directory's manifest as the module the CLI loads by default: `file.ts` or `file.ts#export`. */
   readonly modulePath?: string;
   readonly logger?: Logger;
 }
@@ -354,6 +355,13 @@ export class Database<M extends ModuleDef> {
   }
 }
 
+/** `file.ts#export` with the file made absolute, so the manifest means the same from any directory. */
+function absoluteModulePath(spec: string): string {
+  const at = spec.indexOf('#');
+  const file = at < 0 ? spec : spec.slice(0, at);
+  return path.resolve(file) + (at < 0 ? '' : spec.slice(at));
+}
+
 /**
  * Opens (or creates) a data directory for a module: checks the manifest and schema, takes the
  * directory lock, recovers the newest durable state (snapshot + log replay, cutting a torn tail
@@ -380,7 +388,7 @@ export async function openDatabase<M extends ModuleDef>(options: DatabaseOptions
     manifest = createDataDir(paths.dir, {
       seed: options.seed ?? 'tickspace',
       tickMs: options.tickMs ?? 50,
-      modulePath: options.modulePath,
+      modulePath: options.modulePath === undefined ? undefined : absoluteModulePath(options.modulePath),
       schema: describeModule(options.module),
     });
   } else manifest = readManifest(paths.dir);

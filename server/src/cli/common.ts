@@ -1,0 +1,152 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { TickspaceError } from '../protocol/errors';
+import { openDatabase, readManifest, type Database, type DatabaseOptions } from '../engine/log';
+import type { ModuleDef } from '../engine/module';
+import type { ColumnShape } from '../protocol/column-kinds';
+
+/** Where the CLI writes: injectable so tests run commands in-process. */
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** The default data directory: $TICKSPACE_DATA or ./data. */
+export function defaultDataDir(): string {
+  return process.env.TICKSPACE_DATA ?? 'data';
+}
+
+function looksLikeModule(value: unknown): value is ModuleDef {
+  return value !== null && typeof value === 'object' && 'tables' in value && 'reducers' in value && Array.isArray((value as ModuleDef).reducers);
+}
+
+/**
+ * Imports a module file: `path/to/file.ts` (its default export, or its only module-shaped export)
+ * or `path/to/file.ts#name` (a named export). Relative paths resolve against `base`.
+ * @throws TickspaceError INVALID_ARGUMENT when the file or export is missing or is not a module.
+ */
+export async function loadModule(spec: string, base = process.cwd()): Promise<ModuleDef> {
+  const [file, name] = spec.split('#') as [string, string | undefined];
+  const abs = path.resolve(base, file);
+  let ns: Record<string, unknown>;
+  try {
+    ns = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+  } catch (cause) {
+    throw new TickspaceError('INVALID_ARGUMENT', `cannot load module file ${abs}: ${(cause as Error).message}`, { cause, details: { file: abs } });
+  }
+  if (name !== undefined) {
+    if (!looksLikeModule(ns[name])) throw new TickspaceError('INVALID_ARGUMENT', `${abs} has no module export named '${name}' (exports: ${Object.keys(ns).join(', ')})`);
+    return ns[name];
+  }
+  if (looksLikeModule(ns.default)) return ns.default;
+  const candidates = Object.entries(ns).filter(([, v]) => looksLikeModule(v));
+  if (candidates.length === 1) return candidates[0]![1] as ModuleDef;
+  throw new TickspaceError(
+    'INVALID_ARGUMENT',
+    candidates.length === 0
+      ? `${abs} exports no module (an object from defineModule)`
+      : `${abs} exports several modules (${candidates.map(([k]) => k).join(', ')}): name one with ${file}#<export>`,
+  );
+}
+
+/**
+ * Opens a data directory for a command. `module` is loaded from `--module`, else from the path
+ * the manifest recorded, when `needsModule`; otherwise the stored schema is enough.
+ * @throws TickspaceError BAD_DATA_DIR for a missing or foreign directory, INVALID_ARGUMENT when a
+ * module is needed and none is known.
+ */
+export async function openForCli(
+  dir: string,
+  options: { module?: string | undefined; needsModule?: boolean; readOnly: boolean } & Partial<Omit<DatabaseOptions<ModuleDef>, 'module' | 'dir'>>,
+): Promise<Database<ModuleDef>> {
+  const manifest = readManifest(dir);
+  let module: ModuleDef | undefined;
+  const spec = options.module ?? manifest.modulePath;
+  if (options.needsModule) {
+    if (spec === undefined)
+      throw new TickspaceError('INVALID_ARGUMENT', `this command runs reducers: pass --module <file.ts[#export]> (the data directory ${path.resolve(dir)} does not record one)`);
+    module = await loadModule(spec, options.module !== undefined ? process.cwd() : path.resolve(dir));
+  }
+  const { module: _m, needsModule: _n, ...rest } = options;
+  return openDatabase({ ...rest, dir, module, create: false, durability: options.durability ?? 'tick' });
+}
+
+/** A value as text: bigints with `n`, bytes as hex, everything else as JSON. */
+export function formatValue(value: unknown): string {
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value instanceof Uint8Array) return `0x${Buffer.from(value).toString('hex')}`;
+  if (value === undefined) return 'none';
+  return JSON.stringify(value);
+}
+
+/** A row or argument object as `{a: 1, b: "x"}` text. */
+export function formatRow(row: Readonly<Record<string, unknown>> | undefined): string {
+  if (row === undefined) return '-';
+  return '{' + Object.entries(row).map(([k, v]) => `${k}: ${formatValue(v)}`).join(', ') + '}';
+}
+
+/** JSON with bigints as strings ending in `n` and bytes as hex, for `--json`. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? `0x${Buffer.from(v).toString('hex')}` : v));
+}
+
+/**
+ * Parses command-line text as a value of a column.
+ * @throws TickspaceError INVALID_ARGUMENT naming the column and the expected type.
+ */
+export function parseValue(text: string, shape: ColumnShape): unknown {
+  const bad = (expected: string) => new TickspaceError('INVALID_ARGUMENT', `'${shape.name}' expects ${expected}, got ${JSON.stringify(text)}`, { details: { column: shape.name } });
+  switch (shape.kind) {
+    case 'u8':
+    case 'u16':
+    case 'u32':
+    case 'i8':
+    case 'i16':
+    case 'i32':
+    case 'f32':
+    case 'f64': {
+      const n = Number(text);
+      if (text.trim() === '' || !Number.isFinite(n)) throw bad(`a number (${shape.kind})`);
+      return shape.kind === 'f32' ? Math.fround(n) : n;
+    }
+    case 'u64':
+    case 'i64':
+      try {
+        return BigInt(text.replace(/n$/, ''));
+      } catch {
+        throw bad(`an integer (${shape.kind})`);
+      }
+    case 'bool':
+      if (text === 'true' || text === 'false') return text === 'true';
+      throw bad('true or false');
+    case 'bytes':
+      if (!/^(0x)?([0-9a-f]{2})*$/i.test(text)) throw bad('hex bytes');
+      return new Uint8Array(Buffer.from(text.replace(/^0x/, ''), 'hex'));
+    case 'optional':
+      return text === 'none' ? undefined : parseValue(text, shape.inner!);
+    default:
+      return text;
+  }
+}
+
+/**
+ * Parses a primary key from the command line: one value, or for a composite key the values
+ * separated by commas (or a JSON array).
+ * @throws TickspaceError INVALID_ARGUMENT
+ */
+export function parseKey(text: string, keyShapes: readonly ColumnShape[]): unknown {
+  if (keyShapes.length === 1) return parseValue(text, keyShapes[0]!);
+  let parts: string[];
+  if (text.startsWith('[')) parts = (JSON.parse(text) as unknown[]).map(String);
+  else parts = text.split(',');
+  if (parts.length !== keyShapes.length)
+    throw new TickspaceError('INVALID_ARGUMENT', `the key has ${keyShapes.length} columns (${keyShapes.map((s) => s.name).join(', ')}), got ${parts.length} value(s) in ${JSON.stringify(text)}`);
+  return parts.map((p, i) => parseValue(p.trim(), keyShapes[i]!));
+}
+
+/** Parses an integer tick argument. @throws TickspaceError INVALID_ARGUMENT */
+export function parseTick(text: string, what = 'tick'): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 0) throw new TickspaceError('INVALID_ARGUMENT', `${what} must be a non-negative integer, got ${JSON.stringify(text)}`);
+  return n;
+}

@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { dataDirPaths } from '../engine/log';
+import { openForCli, toJson, type CliIo } from './common';
+
+/** `tickspace info`: what a data directory holds. */
+export function registerInfo(program: Command, io: CliIo): void {
+  program
+    .command('info')
+    .description('summarize a data directory: seed, tick rate, tables, retained ticks, segments, snapshots')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const dir = program.opts<{ data: string }>().data;
+      const db = await openForCli(dir, { readOnly: true });
+      try {
+        const m = db.manifest;
+        const segments = db.store.segments.map((s) => ({ file: s.file, firstTick: s.firstTick, bytes: fs.statSync(s.file).size }));
+        const lock = dataDirPaths(dir).lock;
+        const info = {
+          dir: db.paths.dir,
+          seed: m.seed,
+          tickMs: m.tickMs,
+          modulePath: m.modulePath,
+          tables: m.schema.tables.map((t) => t.name),
+          reducers: m.schema.reducers.map((r) => r.name),
+          retainedTicks: { first: db.store.firstTick, last: db.store.lastTick },
+          stateHash: db.engine.stateHash,
+          segments,
+          logBytes: segments.reduce((a, s) => a + s.bytes, 0),
+          snapshots: db.store.snapshots.map((s) => s.tick),
+          lockedBy: fs.existsSync(lock) ? Number(fs.readFileSync(lock, 'utf8')) : undefined,
+          tornTail: db.recovery.cut,
+        };
+        if (opts.json) {
+          io.out(toJson(info));
+          return;
+        }
+        io.out(`data directory ${info.dir} (seed ${JSON.stringify(info.seed)}, ${info.tickMs} ms ticks${info.modulePath ? `, module ${info.modulePath}` : ''})`);
+        io.out(`tables: ${info.tables.join(', ')}`);
+        io.out(`reducers: ${info.reducers.join(', ')}`);
+        io.out(`ticks ${info.retainedTicks.first}..${info.retainedTicks.last}, state hash ${info.stateHash}`);
+        io.out(`log: ${segments.length} segment(s), ${info.logBytes} bytes; snapshots at ticks ${info.snapshots.join(', ') || 'none'}`);
+        if (info.lockedBy !== undefined) io.out(`in use by process ${info.lockedBy}`);
+        if (info.tornTail) io.out(`torn tail (a writer is mid-append, or recovery will cut it): ${info.tornTail.file} at byte ${info.tornTail.offset}`);
+      } finally {
+        await db.close();
+      }
+    });
+}
