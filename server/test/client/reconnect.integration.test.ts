@@ -1,0 +1,119 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { connect, createWebSocketTransport, type TransportFactory } from '../../src/client';
+import { toIdentity } from '../../src/engine';
+import { startTestServer, testClient, type TestServer } from '../kit';
+import { world } from '../subscriptions/world-fixture';
+
+let ts: TestServer<typeof world> | undefined;
+afterEach(async () => {
+  await ts?.close();
+  ts = undefined;
+});
+
+const admin = toIdentity('9'.repeat(32));
+
+/**
+ * A WebSocket transport whose reconnect attempts wait for `gate`, and whose current socket the
+ * test can cut (a network drop, not a close handshake).
+ */
+function gatedTransport(url: string) {
+  const sockets: WebSocket[] = [];
+  class Tracked extends WebSocket {
+    constructor(u: string) {
+      super(u, { perMessageDeflate: false });
+      sockets.push(this);
+    }
+  }
+  const inner = createWebSocketTransport(url, { WebSocket: Tracked as never });
+  let open: () => void = () => {};
+  let gate: Promise<void> = Promise.resolve();
+  let attempts = 0;
+  const factory: TransportFactory = (events) => {
+    attempts++;
+    if (attempts === 1) return inner(events);
+    let real: ReturnType<TransportFactory> | undefined;
+    const queued: Uint8Array[] = [];
+    void gate.then(() => {
+      real = inner(events);
+      for (const f of queued) real.send(f);
+    });
+    return {
+      send: (f) => (real === undefined ? queued.push(f) : real.send(f)),
+      close: (code, reason) => real?.close(code, reason),
+      get bufferedAmount() {
+        return real?.bufferedAmount ?? 0;
+      },
+    };
+  };
+  return {
+    factory,
+    drop() {
+      gate = new Promise<void>((resolve) => (open = resolve));
+      sockets[sockets.length - 1]!.terminate();
+    },
+    reopen: () => open(),
+    attempts: () => attempts,
+  };
+}
+
+describe('client reconnect', () => {
+  it('reconnects with backoff, restores the identity, resubscribes and shows listeners only the real differences', async () => {
+    ts = await startTestServer(world, { autoTick: false });
+    const engine = ts.engine;
+    for (const id of [1, 2, 3]) engine.enqueue(admin, 'spawn', { id, team: 0, x: id, y: 0 });
+    await ts.tick();
+    const gated = gatedTransport(ts.url);
+    const conn = await connect<typeof world>({ transport: gated.factory, reconnect: { initialDelayMs: 1, jitter: 0 } });
+    const client = testClient(conn);
+    const identity = conn.identity;
+    const sub = conn.subscribe({ table: 'entity' });
+    await sub.applied;
+    expect(conn.db.entity.count()).toBe(3);
+    const events: string[] = [];
+    conn.db.entity.onInsert((r) => events.push(`insert ${r.id}`));
+    conn.db.entity.onUpdate((o, r) => events.push(`update ${r.id} hp ${o.hp}->${r.hp}`));
+    conn.db.entity.onDelete((r) => events.push(`delete ${r.id}`));
+    const statuses: string[] = [];
+    conn.onStatus((s) => statuses.push(s));
+
+    gated.drop();
+    await client.waitFor(() => conn.status === 'reconnecting', 'reconnecting');
+    // While the client is away: 1 changes, 2 goes, 4 arrives, 3 stays as it was.
+    engine.enqueue(admin, 'hurt', { id: 1, by: 10 });
+    engine.enqueue(admin, 'remove', { id: 2 });
+    engine.enqueue(admin, 'spawn', { id: 4, team: 1, x: 4, y: 0 });
+    await ts.tick();
+    expect(events).toEqual([]);
+    gated.reopen();
+    await client.waitFor(() => conn.status === 'open', 'open again');
+
+    expect(conn.identity).toBe(identity);
+    expect(events.sort()).toEqual(['delete 2', 'insert 4', 'update 1 hp 100->90']);
+    expect(statuses).toEqual(['reconnecting', 'open']);
+    expect(conn.db.entity.iter().sort((a, b) => a.id - b.id)).toEqual(engine.db.entity.iter().sort((a, b) => a.id - b.id));
+    expect(gated.attempts()).toBeGreaterThanOrEqual(2);
+    // The subscription is live on the new session.
+    engine.enqueue(admin, 'hurt', { id: 3, by: 1 });
+    await ts.tick();
+    await client.waitFor(() => conn.db.entity.find(3)?.hp === 99, 'update after reconnect');
+    const call = conn.reducers.hurt({ id: 3, by: 1 });
+    await conn.sync();
+    await ts.tick();
+    await expect(call.then(() => 'ok')).resolves.toBe('ok');
+  });
+
+  it('rejects calls in flight with DISCONNECTED when the connection drops', async () => {
+    ts = await startTestServer(world, { autoTick: false });
+    const gated = gatedTransport(ts.url);
+    const conn = await connect<typeof world>({ transport: gated.factory, reconnect: { initialDelayMs: 1, jitter: 0 } });
+    const pendingCall = conn.reducers.spawn({ id: 1, team: 0, x: 0, y: 0 });
+    await conn.sync();
+    gated.drop();
+    await expect(pendingCall).rejects.toMatchObject({ code: 'DISCONNECTED' });
+    gated.reopen();
+    await testClient(conn).waitFor(() => conn.status === 'open', 'open again');
+    conn.close();
+    expect(conn.status).toBe('closed');
+  });
+});

@@ -1,0 +1,130 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { connect } from '../../src/client';
+import { CLIENT_MESSAGE, CLOSE_CODES, encodeConnect, PROTOCOL_VERSION, TickspaceError } from '../../src/protocol';
+import { openRawSocket, startTestServer, type TestServer } from '../kit';
+import { world } from '../subscriptions/world-fixture';
+
+let ts: TestServer<typeof world> | undefined;
+afterEach(async () => {
+  await ts?.close();
+  ts = undefined;
+});
+
+/** Opens a raw socket and completes the handshake. */
+async function handshaken(url: string) {
+  const raw = await openRawSocket(url);
+  raw.send(encodeConnect(PROTOCOL_VERSION, ''));
+  const identity = await raw.next();
+  expect(identity[0]).toBe(0x81);
+  return raw;
+}
+
+describe('limits (one test per limit)', () => {
+  it('maxFrameBytes: a larger frame closes the connection with 1009', async () => {
+    ts = await startTestServer(world, { limits: { maxFrameBytes: 1024 } });
+    const raw = await handshaken(ts.url);
+    const frame = new Uint8Array(1025);
+    frame[0] = CLIENT_MESSAGE.PING;
+    raw.send(frame);
+    expect((await raw.closed).code).toBe(CLOSE_CODES.MESSAGE_TOO_BIG);
+    const metrics = await (await fetch(`${ts.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(/tickspace_rejected_frames_total\{code="FRAME_TOO_LARGE"\} 1/);
+  });
+
+  it('callBurst and callsPerSecond: calls beyond the bucket are refused with RATE_LIMITED, then refill', async () => {
+    let now = 0;
+    ts = await startTestServer(world, { limits: { callBurst: 3, callsPerSecond: 1 }, clock: () => now });
+    const a = await ts.connectClient();
+    const results = await Promise.allSettled([0, 1, 2, 3, 4].map((i) => a.reducers.hurt({ id: 99, by: i })));
+    const codes = results.map((r) => (r.status === 'rejected' ? (r.reason as TickspaceError).code : 'ok'));
+    // hurt of a missing entity fails in the reducer (NO_ENTITY): that proves the call got through.
+    expect(codes).toEqual(['NO_ENTITY', 'NO_ENTITY', 'NO_ENTITY', 'RATE_LIMITED', 'RATE_LIMITED']);
+    now += 1000;
+    await expect(a.reducers.hurt({ id: 99, by: 1 })).rejects.toMatchObject({ code: 'NO_ENTITY' });
+    await expect(a.reducers.hurt({ id: 99, by: 1 })).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+  });
+
+  it('maxRateLimitedCalls: a client that keeps hammering is closed with 1008', async () => {
+    ts = await startTestServer(world, { limits: { callBurst: 1, callsPerSecond: 0, maxRateLimitedCalls: 2 }, clock: () => 0 });
+    const a = await ts.connectClient({ reconnect: false });
+    const results = await Promise.allSettled([0, 1, 2, 3].map(() => a.reducers.hurt({ id: 1, by: 1 })));
+    expect(results.every((r) => r.status === 'rejected')).toBe(true);
+    await a.waitFor(() => a.conn.status === 'closed', 'closed');
+    expect(a.conn.closeReason).toMatchObject({ closeCode: CLOSE_CODES.POLICY_VIOLATION, code: 'ABUSE' });
+  });
+
+  it('maxPendingCalls: calls beyond the unanswered limit are refused at once', async () => {
+    ts = await startTestServer(world, { autoTick: false, limits: { maxPendingCalls: 2 } });
+    const a = await ts.connectClient();
+    const p1 = a.reducers.spawn({ id: 1, team: 0, x: 0, y: 0 });
+    const p2 = a.reducers.spawn({ id: 2, team: 0, x: 0, y: 0 });
+    await expect(a.reducers.spawn({ id: 3, team: 0, x: 0, y: 0 })).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    await ts.tick();
+    await expect(Promise.all([p1, p2])).resolves.toEqual([undefined, undefined]);
+    expect(ts.engine.db.entity.count()).toBe(2);
+  });
+
+  it('maxBadFrames: too many refused frames close the connection with 1008', async () => {
+    ts = await startTestServer(world, { limits: { maxBadFrames: 3 } });
+    const raw = await handshaken(ts.url);
+    for (let i = 0; i < 4; i++) raw.send(new Uint8Array([0x7f, i]));
+    const closed = await raw.closed;
+    expect(closed.code).toBe(CLOSE_CODES.POLICY_VIOLATION);
+    const errors = raw.queued.filter((f) => f[0] === 0x87);
+    expect(errors.length).toBe(4);
+    expect(raw.queued.some((f) => f[0] === 0x89)).toBe(true);
+  });
+
+  it('maxSubscriptions: one query too many is refused with TOO_MANY_SUBSCRIPTIONS', async () => {
+    ts = await startTestServer(world, { limits: { maxSubscriptions: 2 } });
+    const a = await ts.connectClient();
+    await a.conn.subscribe({ table: 'entity' }).applied;
+    await a.conn.subscribe({ table: 'item' }).applied;
+    await expect(a.conn.subscribe({ table: 'marker' }).applied).rejects.toMatchObject({ code: 'TOO_MANY_SUBSCRIPTIONS' });
+  });
+
+  it('maxQueryCells: a spatial query over too many cells is refused with INVALID_QUERY', async () => {
+    ts = await startTestServer(world, { limits: { maxQueryCells: 16 } });
+    const a = await ts.connectClient();
+    await expect(a.conn.subscribe({ table: 'entity', near: { x: 0, y: 0, radius: 100 } }).applied).rejects.toMatchObject({ code: 'INVALID_QUERY' });
+    await expect(a.conn.subscribe({ table: 'entity', near: { x: 0, y: 0, radius: 5 } }).applied).resolves.toBeUndefined();
+  });
+
+  it('maxClients: a connection beyond the limit is closed with 1013 SERVER_FULL', async () => {
+    ts = await startTestServer(world, { limits: { maxClients: 2 } });
+    await ts.connectClient();
+    await ts.connectClient();
+    const err = await connect({ url: ts.url, WebSocket: WebSocket as never }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'SERVER_FULL' });
+  });
+
+  it('handshakeTimeoutMs: a connection that never sends CONNECT is closed with 4002', async () => {
+    ts = await startTestServer(world, { limits: { handshakeTimeoutMs: 50 } });
+    const raw = await openRawSocket(ts.url);
+    expect((await raw.closed).code).toBe(CLOSE_CODES.HANDSHAKE_TIMEOUT);
+  });
+
+  it('the protocol: a text frame closes with 1003, a frame before CONNECT with 1002, a bad version with 4005', async () => {
+    ts = await startTestServer(world);
+    const text = await openRawSocket(ts.url);
+    text.send('hello');
+    expect((await text.closed).code).toBe(CLOSE_CODES.UNSUPPORTED_DATA);
+    const early = await openRawSocket(ts.url);
+    early.send(new Uint8Array([CLIENT_MESSAGE.PING, 1]));
+    expect((await early.closed).code).toBe(CLOSE_CODES.PROTOCOL_ERROR);
+    const version = await openRawSocket(ts.url);
+    version.send(encodeConnect(99, ''));
+    expect((await version.closed).code).toBe(CLOSE_CODES.UNSUPPORTED_VERSION);
+  });
+
+  it('a second connection with the same token replaces the first (4004)', async () => {
+    ts = await startTestServer(world);
+    const a = await ts.connectClient();
+    const b = await ts.connectClient({ token: a.conn.token });
+    await a.waitFor(() => a.conn.status === 'closed', 'a closed');
+    expect(a.conn.closeReason).toMatchObject({ closeCode: CLOSE_CODES.REPLACED, code: 'SESSION_REPLACED' });
+    expect(b.conn.identity).toBe(a.conn.identity);
+    expect(ts.server.hub.clientCount).toBe(1);
+  });
+});
