@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { TickspaceError } from '@tickspace/server/protocol';
 import { nowMs } from './bot-client';
 import type { WorkerConfig } from './driver-worker';
@@ -9,6 +9,7 @@ import { RunAggregator, type RunSummary, type TimelineRow } from './run-metrics'
 import { createMovementScenario, type MovementScenario, type MovementScenarioOptions } from './scenario';
 import type { TargetName } from './server-ipc';
 import { pinSelf, startServerProcess, type ServerProcess } from './server-process';
+import { startTsWorker } from './ts-worker';
 import type { FromWorker, ToWorker, WorkerReport } from './worker-report';
 
 /** Options of one load run. */
@@ -54,16 +55,6 @@ export interface LoadRunResult {
 const SETTLE_S = 1;
 /** How long the main thread waits for a worker's report before going on without it, ms. */
 const REPORT_TIMEOUT_MS = 2000;
-
-/**
- * Starts a worker thread running a TypeScript file: Node 20 workers do not inherit tsx's loader
- * from `--import`, so a two-line bootstrap registers it inside the worker first.
- */
-function startTsWorker(file: URL, workerData: unknown): Worker {
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(file.href)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), { workerData });
-}
 
 /** One progress line: the figures someone watching a run wants. */
 export function formatProgress(target: string, row: TimelineRow, clientsRequested: number): string {

@@ -33,8 +33,8 @@ async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '{}') as ServerConfig;
   let pending: TickSample[] = [];
   const probe: ServerProbe = {
-    tick(tick, startMs, durationMs) {
-      pending.push({ tick, startMs, durationMs });
+    tick(tick, startMs, durationMs, calls = 0) {
+      pending.push({ tick, startMs, durationMs, calls });
     },
   };
   const server = await start(config, probe);

@@ -34,6 +34,8 @@ export interface TickSample {
   readonly startMs: number;
   /** Time spent in the tick: simulation or reducers, plus encoding and sending updates, ms. */
   readonly durationMs: number;
+  /** Client calls (Tickspace reducer calls) the tick ran; 0 where the server does not count them. */
+  readonly calls: number;
 }
 
 /** Server to driver. */
@@ -49,7 +51,7 @@ export type DriverMessage = { readonly type: 'stop' };
 /** Where a server implementation reports what it measured. */
 export interface ServerProbe {
   /** One tick ran: its number, wall-clock start (epoch ms) and duration including fan-out. */
-  tick(tick: number, startMs: number, durationMs: number): void;
+  tick(tick: number, startMs: number, durationMs: number, calls?: number): void;
 }
 
 /** A started server under test. */

@@ -26,7 +26,8 @@ export async function startTickspaceServer(config: ServerConfig, probe: ServerPr
   // runs once the whole tick (subscription work, fan-out, results) has returned to the loop.
   engine.onCommit((record) => {
     const startMs = wallMs() - record.durationMs;
-    queueMicrotask(() => probe.tick(record.tick, startMs, wallMs() - startMs));
+    const calls = record.calls.length;
+    queueMicrotask(() => probe.tick(record.tick, startMs, wallMs() - startMs, calls));
   });
   const server = await createServer({
     engine,
