@@ -1,7 +1,7 @@
 // Makes `npm start`, `npm test`, `npm run bench`... work as the very first command on a fresh clone:
 // installs dependencies when they are missing or stale, builds what must be built, then runs the command.
 // Plain Node with no dependencies, because it runs before anything is installed.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,17 @@ function run(cmd, args, options = {}) {
   const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...options });
   if (result.error) throw result.error;
   return result.status ?? 1;
+}
+
+/** Runs a long-lived child, forwarding SIGINT/SIGTERM so it can stop cleanly; resolves with its status. */
+function runForwardingSignals(cmd, args) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit' });
+    const forward = (signal) => child.kill(signal);
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
 }
 
 function mtime(path) {
@@ -83,7 +94,7 @@ let status = 0;
 switch (command) {
   case 'start':
     ensureClientBuilt();
-    status = run('npx', ['tsx', 'server/src/cli.ts', 'serve', ...rest]);
+    status = await runForwardingSignals(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', 'serve', ...rest]);
     break;
   case 'test':
     ensureClientBuilt();

@@ -1,0 +1,130 @@
+/**
+ * `tickspace serve`: recover the data directory, start the tick loop with the commit log, and serve
+ * WebSocket clients, the HTTP endpoints and the browser client on one port. `npm start` runs this
+ * with the Frontier module.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import type { ServeCommandOptions } from '../cli';
+import type { ModuleDef } from '../engine';
+import { openDatabase, type Durability } from '../engine/log';
+import { createServer } from '../net';
+import { TickspaceError } from '../protocol/errors';
+import { loadModule } from './common';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+/** The module served when `--module` is not given. */
+export const DEFAULT_MODULE = path.join(REPO_ROOT, 'server', 'src', 'cli', 'frontier-module.ts');
+/** The browser client build served as static files. */
+export const CLIENT_DIST = path.join(REPO_ROOT, 'client-demo', 'dist');
+
+interface ExtraOptions {
+  seed?: string;
+  tickMs?: string;
+  durability?: string;
+  adminToken?: string;
+  static?: string;
+}
+
+/** Reads the token secret from the data directory, creating it on first start, so tokens survive restarts. */
+function tokenSecret(dataDir: string): Buffer {
+  const file = path.join(dataDir, 'token-secret');
+  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
+  const secret = randomBytes(32);
+  writeFileSync(file, secret.toString('hex') + '\n', { mode: 0o600 });
+  return secret;
+}
+
+function parseDurability(value: string | undefined): Durability | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'tick' || value === 'never') return value;
+  const ms = /^(\d+)ms$/.exec(value);
+  if (ms) return { everyMs: Number(ms[1]) };
+  throw new TickspaceError('INVALID_ARGUMENT', `--durability must be 'tick', 'never' or '<N>ms', got '${value}'`);
+}
+
+/**
+ * Runs the server until SIGINT or SIGTERM, then stops the tick loop, closes every session, waits for
+ * the last tick to be durable and closes the log.
+ */
+export async function serve(options: ServeCommandOptions): Promise<void> {
+  const extra = new Command()
+    .option('--seed <seed>')
+    .option('--tick-ms <ms>')
+    .option('--durability <policy>')
+    .option('--admin-token <token>')
+    .option('--static <dir>')
+    .allowUnknownOption()
+    .parse([...options.argv], { from: 'user' })
+    .opts<ExtraOptions>();
+  const port = options.port ?? Number(process.env.PORT ?? 3000);
+  const host = options.host ?? process.env.HOST ?? '127.0.0.1';
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TickspaceError('INVALID_ARGUMENT', `port must be 0..65535, got ${port}`);
+  const seed = extra.seed ?? process.env.TICKSPACE_SEED ?? 'frontier';
+  process.env.TICKSPACE_SEED = seed;
+  const modulePath = options.module ?? DEFAULT_MODULE;
+  const module: ModuleDef = await loadModule(modulePath);
+  const tickMs = extra.tickMs === undefined ? undefined : Number(extra.tickMs);
+
+  const db = await openDatabase({
+    dir: options.dataDir,
+    module,
+    seed,
+    ...(tickMs === undefined ? {} : { tickMs }),
+    ...(extra.durability === undefined ? {} : { durability: parseDurability(extra.durability) }),
+    modulePath: path.relative(process.cwd(), path.resolve(modulePath)),
+  });
+  const cut = db.recovery.cut;
+  if (cut !== undefined)
+    console.warn(`[tickspace] recovery cut a torn tail: ${cut.file} at byte ${cut.offset} (${cut.bytes} bytes): ${cut.reason}`);
+
+  const adminToken = extra.adminToken ?? process.env.TICKSPACE_ADMIN_TOKEN ?? randomBytes(16).toString('hex');
+  const staticDir = extra.static ?? (existsSync(path.join(CLIENT_DIST, 'index.html')) ? CLIENT_DIST : undefined);
+  const server = await createServer({
+    engine: db.engine as never,
+    port,
+    host,
+    adminToken,
+    tokenSecret: tokenSecret(db.paths.dir),
+    ...(staticDir === undefined ? {} : { staticDir }),
+    admin: {
+      snapshot: () => db.snapshot(),
+      rewind: (tick) => db.rewind(tick),
+      inspect: async (table, asOfTick) => {
+        const view = asOfTick === undefined ? { tick: db.engine.tick, tables: db.engine.tables } : await db.asOf(asOfTick);
+        const store = view.tables[table];
+        if (store === undefined) throw new TickspaceError('UNKNOWN_TABLE', `no table named '${table}'`, { details: { table } });
+        return { tick: view.tick, table, rows: store.iter() };
+      },
+    },
+  });
+  const recoveredTick = db.engine.tick;
+  db.engine.start();
+
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  console.log(`Tickspace is serving ${path.basename(modulePath, '.ts')} at http://${shown}:${server.port}/`);
+  console.log(`  WebSocket: ws://${shown}:${server.port}/ws   data: ${path.resolve(options.dataDir)}   recovered at tick ${recoveredTick}`);
+  if (staticDir === undefined) console.log('  (no browser client build found: run `npm start` from the repository root to build it)');
+  if (extra.adminToken === undefined && process.env.TICKSPACE_ADMIN_TOKEN === undefined) console.log(`  admin token (this run): ${adminToken}`);
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`\n[tickspace] ${signal}: stopping...`);
+      void (async () => {
+        await db.engine.stop();
+        await server.close();
+        await db.close();
+        console.log(`[tickspace] stopped cleanly at tick ${db.engine.tick}`);
+        resolve();
+      })();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}
