@@ -27,6 +27,7 @@ interface ExtraOptions {
   durability?: string;
   adminToken?: string;
   static?: string;
+  worldTiles?: string;
 }
 
 /** Reads the token secret from the data directory, creating it on first start, so tokens survive restarts. */
@@ -57,6 +58,7 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
     .option('--durability <policy>')
     .option('--admin-token <token>')
     .option('--static <dir>')
+    .option('--world-tiles <n>')
     .allowUnknownOption()
     .parse([...options.argv], { from: 'user' })
     .opts<ExtraOptions>();
@@ -65,6 +67,7 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TickspaceError('INVALID_ARGUMENT', `port must be 0..65535, got ${port}`);
   const seed = extra.seed ?? process.env.TICKSPACE_SEED ?? 'frontier';
   process.env.TICKSPACE_SEED = seed;
+  if (extra.worldTiles !== undefined) process.env.TICKSPACE_WORLD_TILES = extra.worldTiles;
   const modulePath = options.module ?? DEFAULT_MODULE;
   const module: ModuleDef = await loadModule(modulePath);
   const tickMs = extra.tickMs === undefined ? undefined : Number(extra.tickMs);
