@@ -9,7 +9,14 @@ import { fileURLToPath } from 'node:url';
 import { runLoad, type LoadRunOptions } from './driver';
 import { describeEnvironment } from './environment';
 import { renderMarkdown } from './report-document';
-import { compareReport, runReport, sweepReport, writeReport, type CompareResult, type WrittenReport } from './reports';
+import {
+  compareReport,
+  runReport,
+  sweepReport,
+  writeReport,
+  type CompareResult,
+  type WrittenReport,
+} from './reports';
 import type { TargetName } from './server-ipc';
 import { runSweep } from './sweep';
 
@@ -27,7 +34,8 @@ const num = (name: string) => (value: string) => {
 };
 const list = (value: string) => {
   const steps = value.split(',').map((s) => Number(s.trim()));
-  if (steps.length === 0 || steps.some((n) => !Number.isInteger(n) || n <= 0)) throw new InvalidArgumentError('expected a comma-separated list of positive integers');
+  if (steps.length === 0 || steps.some((n) => !Number.isInteger(n) || n <= 0))
+    throw new InvalidArgumentError('expected a comma-separated list of positive integers');
   return steps;
 };
 
@@ -59,25 +67,63 @@ interface CliOptions {
 const DEFAULT_STEPS = [250, 500, 1000, 2000];
 
 function printWritten(paths: WrittenReport): void {
-  console.log(`\nwrote ${[paths.json, paths.markdown, paths.html].map((p) => relative(process.cwd(), p)).join(', ')}`);
+  console.log(
+    `\nwrote ${[paths.json, paths.markdown, paths.html].map((p) => relative(process.cwd(), p)).join(', ')}`,
+  );
 }
 
 async function main(argv: string[]): Promise<void> {
   const program = new Command('loadtest')
-    .description('Drive N real WebSocket clients against Tickspace or the Colyseus peer and report what the server sustained.')
-    .addOption(new Option('--target <name>', 'server under test').choices(['tickspace', 'colyseus']).default('tickspace'))
-    .addOption(new Option('--scenario <name>', 'movement (area of interest) or transfer (keynote bank transfers, Tickspace only)').choices(['movement', 'transfer']).default('movement'))
+    .description(
+      'Drive N real WebSocket clients against Tickspace or the Colyseus peer and report what the server sustained.',
+    )
+    .addOption(
+      new Option('--target <name>', 'server under test')
+        .choices(['tickspace', 'colyseus'])
+        .default('tickspace'),
+    )
+    .addOption(
+      new Option(
+        '--scenario <name>',
+        'movement (area of interest) or transfer (keynote bank transfers, Tickspace only)',
+      )
+        .choices(['movement', 'transfer'])
+        .default('movement'),
+    )
     .option('--clients <n>', 'clients to connect (default 100; transfer: 64)', int('--clients'))
-    .option('--duration <s>', 'measured seconds after the ramp (default 30; sweep and compare: 15)', num('--duration'))
-    .option('--ramp <s>', 'seconds over which clients connect (default clients / 200, at most 10)', num('--ramp'))
-    .option('--url <url>', 'drive a running server instead of starting one (no server tick or CPU figures then)')
-    .option('--sweep <list>', 'client counts to sweep, e.g. 250,500,1000,2000: finds the largest that holds 20 Hz with p99 tick < 50 ms', list)
+    .option(
+      '--duration <s>',
+      'measured seconds after the ramp (default 30; sweep and compare: 15)',
+      num('--duration'),
+    )
+    .option(
+      '--ramp <s>',
+      'seconds over which clients connect (default clients / 200, at most 10)',
+      num('--ramp'),
+    )
+    .option(
+      '--url <url>',
+      'drive a running server instead of starting one (no server tick or CPU figures then)',
+    )
+    .option(
+      '--sweep <list>',
+      'client counts to sweep, e.g. 250,500,1000,2000: finds the largest that holds 20 Hz with p99 tick < 50 ms',
+      list,
+    )
     .option('--compare', 'sweep both Tickspace and Colyseus and write one side-by-side table')
-    .option('--workers <n>', 'driver worker threads (default: the cores the driver may use, at most 4)', int('--workers'))
+    .option(
+      '--workers <n>',
+      'driver worker threads (default: the cores the driver may use, at most 4)',
+      int('--workers'),
+    )
     .option('--tick-ms <ms>', 'server tick period (default 50 = 20 Hz)', num('--tick-ms'))
     .option('--input-hz <n>', 'steps each client sends per second (default 10)', num('--input-hz'))
     .option('--radius <units>', 'area-of-interest radius (default 100)', num('--radius'))
-    .option('--area-per-client <units2>', 'world area per client; sizes the world (default 1000: about 31 entities in view)', num('--area-per-client'))
+    .option(
+      '--area-per-client <units2>',
+      'world area per client; sizes the world (default 1000: about 31 entities in view)',
+      num('--area-per-client'),
+    )
     .option('--world-size <units>', 'fixed world side instead of --area-per-client', num('--world-size'))
     .option('--seed <text>', 'seed for spawns and walks (default loadtest)')
     .option('--no-pin', 'do not pin the server and the driver to separate cores with taskset')
@@ -123,8 +169,13 @@ async function main(argv: string[]): Promise<void> {
     ...(o.seed === undefined ? {} : { seed: o.seed }),
     ...(log === undefined ? {} : { log }),
   };
-  const onStep = (r: { target: string; clients: number; summary: { ticksPerSecond: number; tick: { p99Ms: number } } }, held: boolean) =>
-    console.log(`==> ${r.target} ${r.clients} clients: ${r.summary.ticksPerSecond.toFixed(1)} ticks/s, p99 tick ${r.summary.tick.p99Ms.toFixed(1)} ms: ${held ? 'held' : 'did not hold'}`);
+  const onStep = (
+    r: { target: string; clients: number; summary: { ticksPerSecond: number; tick: { p99Ms: number } } },
+    held: boolean,
+  ) =>
+    console.log(
+      `==> ${r.target} ${r.clients} clients: ${r.summary.ticksPerSecond.toFixed(1)} ticks/s, p99 tick ${r.summary.tick.p99Ms.toFixed(1)} ms: ${held ? 'held' : 'did not hold'}`,
+    );
 
   if (o.compare === true) {
     const steps = o.sweep ?? DEFAULT_STEPS;
@@ -138,7 +189,13 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (o.sweep !== undefined) {
-    const sweep = await runSweep({ ...base, target: o.target, steps: o.sweep, stopAfterFailure: o.keepGoing !== true, onStep });
+    const sweep = await runSweep({
+      ...base,
+      target: o.target,
+      steps: o.sweep,
+      stopAfterFailure: o.keepGoing !== true,
+      onStep,
+    });
     const doc = sweepReport(sweep, env);
     console.log('\n' + renderMarkdown(doc));
     printWritten(writeReport(o.out, `loadtest-sweep-${o.target}`, doc, { environment: env, sweep }));
@@ -147,7 +204,9 @@ async function main(argv: string[]): Promise<void> {
   const result = await runLoad({ ...base, target: o.target, clients: o.clients ?? 100 });
   const doc = runReport(result, env);
   console.log('\n' + renderMarkdown(doc));
-  printWritten(writeReport(o.out, `loadtest-${o.target}-${result.clients}`, doc, { environment: env, result }));
+  printWritten(
+    writeReport(o.out, `loadtest-${o.target}-${result.clients}`, doc, { environment: env, result }),
+  );
 }
 
 main(process.argv).then(

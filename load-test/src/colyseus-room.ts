@@ -40,7 +40,10 @@ interface Player {
  * @example
  * server.define('world', createMovementRoom(scenario, probe));
  */
-export function createMovementRoom(scenario: MovementScenario, probe: ServerProbe): new () => Room<WorldStateT> {
+export function createMovementRoom(
+  scenario: MovementScenario,
+  probe: ServerProbe,
+): new () => Room<WorldStateT> {
   return class MovementRoom extends Room<WorldStateT, unknown, Player> {
     readonly #grid = createInterestGrid(scenario.worldSize, scenario.worldSize, scenario.cellSize);
     readonly #byId: (EntityT | undefined)[] = [];

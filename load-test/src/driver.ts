@@ -7,7 +7,7 @@ import { formatBytes, formatMs, formatNumber } from './format';
 import { createProcSampler } from './proc-stats';
 import { RunAggregator, type RunSummary, type TimelineRow } from './run-metrics';
 import { createMovementScenario, type MovementScenario, type MovementScenarioOptions } from './scenario';
-import type { TargetName } from './server-ipc';
+import type { TargetName, TickSample } from './server-ipc';
 import { pinSelf, startServerProcess, type ServerProcess } from './server-process';
 import { startTsWorker } from './ts-worker';
 import type { FromWorker, ToWorker, WorkerReport } from './worker-report';
@@ -102,8 +102,9 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
   const pin = (options.pin ?? true) && options.url === undefined && cores >= 2;
   let server: ServerProcess | undefined;
   const startedAt = new Date().toISOString();
-  const runStart = nowMs();
-  const aggregator = new RunAggregator(runStart, scenario.tickMs, options.url === undefined);
+  // Created once the ramp's start is known; ticks that arrive before are kept until then.
+  let aggregator: RunAggregator | undefined;
+  const early: TickSample[] = [];
   const workers: Worker[] = [];
   const forwardTicks = (message: ToWorker) => {
     for (const w of workers) w.postMessage(message);
@@ -121,7 +122,8 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
         ...(pin ? { cpuList: '0' } : {}),
         stderr: options.serverStderr ?? 'inherit',
         onTicks: (samples) => {
-          aggregator.addTicks(samples);
+          if (aggregator === undefined) early.push(...samples);
+          else aggregator.addTicks(samples);
           forwardTicks({
             type: 'ticks',
             ticks: samples.map((s) => s.tick),
@@ -195,20 +197,25 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
         ),
       ).then((reports) => reports.filter((r): r is WorkerReport => r !== undefined));
 
-    const endMs = t0 + rampMs + options.durationS * 1000;
-    let next = runStart + 1000;
+    // Seconds are counted from the ramp's start; the measured window is whole seconds after it.
+    const agg = new RunAggregator(t0, scenario.tickMs, options.url === undefined);
+    agg.addTicks(early);
+    aggregator = agg;
+    const windowFrom = t0 + Math.ceil(rampS + SETTLE_S) * 1000;
+    const endMs = windowFrom + Math.ceil(options.durationS) * 1000;
+    let next = t0 + 1000;
     while (next <= endMs + 1) {
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - nowMs())));
       const reports = await request('report', REPORT_TIMEOUT_MS);
       const serverSample = server?.sampler.sample();
       const driverSample = driverSampler.sample();
-      const row = aggregator.addSecond(next, reports, serverSample, driverSample?.cpuPercent);
+      const row = agg.addSecond(next, reports, serverSample, driverSample?.cpuPercent);
       log(formatProgress(options.target, row, clients));
       next += 1000;
     }
     const measuredTo = next - 1000;
     const finalReports = await request('stop', 15_000);
-    const summary = aggregator.summary(clients, t0 + rampMs + SETTLE_S * 1000, measuredTo, finalReports);
+    const summary = agg.summary(clients, windowFrom, measuredTo, finalReports);
     return {
       target: options.target,
       startedAt,
@@ -220,7 +227,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
       workers: workerCount,
       pinned,
       summary,
-      timeline: aggregator.timeline,
+      timeline: agg.timeline,
     };
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));

@@ -29,6 +29,8 @@ export function describeEnvironment(): Environment {
 export function environmentLine(env: Environment, pinned: boolean): string {
   return (
     `Measured ${env.date.slice(0, 16).replace('T', ' ')} UTC on ${env.cores} cores (${env.cpuModel}), Node ${env.node}; ` +
-    (pinned ? 'server pinned to core 0 and driver to core 1 with taskset.' : 'server and driver not pinned (no taskset, one core, or --url).')
+    (pinned
+      ? 'server pinned to core 0 and driver to core 1 with taskset.'
+      : 'server and driver not pinned (no taskset, one core, or --url).')
   );
 }

@@ -24,7 +24,8 @@ export function createMovementModule(scenario: MovementScenario) {
   });
   const move = schema.reducer('move', { dx: t.f32(), dy: t.f32() }, (ctx, { dx, dy }) => {
     const mine = ctx.db.entity.filter('owner', ctx.sender)[0];
-    if (mine === undefined) throw new ReducerError('NO_ENTITY', `identity ${ctx.sender} has no entity: it is not connected`);
+    if (mine === undefined)
+      throw new ReducerError('NO_ENTITY', `identity ${ctx.sender} has no entity: it is not connected`);
     const next = applyStep(scenario, mine.x, mine.y, dx, dy);
     ctx.db.entity.update({ ...mine, x: next.x, y: next.y });
   });
@@ -32,7 +33,11 @@ export function createMovementModule(scenario: MovementScenario) {
     reducers: [move] as const,
     clientConnected: (ctx) => {
       if (ctx.db.entity.filter('owner', ctx.sender).length > 0) return;
-      ctx.db.entity.insert({ owner: ctx.sender, x: ctx.rng() * scenario.worldSize, y: ctx.rng() * scenario.worldSize });
+      ctx.db.entity.insert({
+        owner: ctx.sender,
+        x: ctx.rng() * scenario.worldSize,
+        y: ctx.rng() * scenario.worldSize,
+      });
     },
     clientDisconnected: (ctx) => {
       for (const row of ctx.db.entity.filter('owner', ctx.sender)) ctx.db.entity.delete(row.id);

@@ -65,13 +65,21 @@ function inline(text: string): string {
 export function renderHtml(doc: ReportDocument): string {
   const body: string[] = [`<h1>${escapeHtml(doc.title)}</h1>`];
   for (const block of doc.blocks) {
-    if (block.kind === 'heading') body.push(`<h${block.level ?? 2}>${inline(block.text)}</h${block.level ?? 2}>`);
+    if (block.kind === 'heading')
+      body.push(`<h${block.level ?? 2}>${inline(block.text)}</h${block.level ?? 2}>`);
     else if (block.kind === 'text') body.push(`<p>${inline(block.text)}</p>`);
     else if (block.kind === 'chart') body.push(`<figure>${block.svg}</figure>`);
     else {
-      const right = new Set(block.table.alignRight ?? block.table.headers.map((_, i) => i).filter((i) => i > 0));
-      const th = block.table.headers.map((h, i) => `<th${right.has(i) ? ' class="r"' : ''}>${inline(h)}</th>`).join('');
-      const rows = block.table.rows.map((r) => `<tr>${r.map((c, i) => `<td${right.has(i) ? ' class="r"' : ''}>${inline(c)}</td>`).join('')}</tr>`);
+      const right = new Set(
+        block.table.alignRight ?? block.table.headers.map((_, i) => i).filter((i) => i > 0),
+      );
+      const th = block.table.headers
+        .map((h, i) => `<th${right.has(i) ? ' class="r"' : ''}>${inline(h)}</th>`)
+        .join('');
+      const rows = block.table.rows.map(
+        (r) =>
+          `<tr>${r.map((c, i) => `<td${right.has(i) ? ' class="r"' : ''}>${inline(c)}</td>`).join('')}</tr>`,
+      );
       body.push(`<table><thead><tr>${th}</tr></thead><tbody>${rows.join('')}</tbody></table>`);
     }
   }

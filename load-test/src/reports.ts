@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import type { LoadRunResult } from './driver';
 import { environmentLine, type Environment } from './environment';
 import { formatBytes, formatCounts, formatMs, formatNumber } from './format';
-import { renderHtml, renderMarkdown, type ReportBlock, type ReportDocument, type ReportTable } from './report-document';
+import {
+  renderHtml,
+  renderMarkdown,
+  type ReportBlock,
+  type ReportDocument,
+  type ReportTable,
+} from './report-document';
 import type { TimelineRow } from './run-metrics';
 import { CHART_COLORS, lineChart, type ChartSeries } from './svg-chart';
 import { runHeld, type SweepResult } from './sweep';
@@ -36,15 +42,37 @@ export function runTable(r: LoadRunResult): ReportTable {
     ['connections accepted / failed', `${s.connectionsAccepted} / ${s.connectionsFailed}`],
     ['clients connected at the end', `${s.clientsConnected} of ${s.clientsRequested}`],
     ['server ticks per second', `${formatNumber(s.ticksPerSecond, 2)} (target ${hz})`],
-    ['server tick p50 / p99 / max', `${formatMs(s.tick.p50Ms)} / ${formatMs(s.tick.p99Ms)} / ${formatMs(s.tick.maxMs)} ms`],
+    [
+      'server tick p50 / p99 / max',
+      `${formatMs(s.tick.p50Ms)} / ${formatMs(s.tick.p99Ms)} / ${formatMs(s.tick.maxMs)} ms`,
+    ],
     ['ticks over budget', `${s.tickOverruns} of ${s.tick.count}`],
-    [r.target === 'colyseus' ? 'step round trip (message to ack) p50 / p99' : 'reducer round trip (call to result) p50 / p99', `${formatMs(s.roundTrip.p50Ms)} / ${formatMs(s.roundTrip.p99Ms)} ms`],
-    ['update age (tick start to receipt) p50 / p99', s.updateAge === undefined ? 'n/a' : `${formatMs(s.updateAge.p50Ms)} / ${formatMs(s.updateAge.p99Ms)} ms`],
-    ['messages per client per second in / out', `${formatNumber(s.messagesInPerClientPerSecond)} / ${formatNumber(s.messagesOutPerClientPerSecond)}`],
-    ['bytes per client per second in / out', `${formatBytes(s.bytesInPerClientPerSecond)} / ${formatBytes(s.bytesOutPerClientPerSecond)}`],
+    [
+      r.target === 'colyseus'
+        ? 'step round trip (message to ack) p50 / p99'
+        : 'reducer round trip (call to result) p50 / p99',
+      `${formatMs(s.roundTrip.p50Ms)} / ${formatMs(s.roundTrip.p99Ms)} ms`,
+    ],
+    [
+      'update age (tick start to receipt) p50 / p99',
+      s.updateAge === undefined
+        ? 'n/a'
+        : `${formatMs(s.updateAge.p50Ms)} / ${formatMs(s.updateAge.p99Ms)} ms`,
+    ],
+    [
+      'messages per client per second in / out',
+      `${formatNumber(s.messagesInPerClientPerSecond)} / ${formatNumber(s.messagesOutPerClientPerSecond)}`,
+    ],
+    [
+      'bytes per client per second in / out',
+      `${formatBytes(s.bytesInPerClientPerSecond)} / ${formatBytes(s.bytesOutPerClientPerSecond)}`,
+    ],
     ['bytes per message in', formatNumber(s.bytesPerMessageIn)],
     ['entities visible per client', formatNumber(s.visiblePerClient)],
-    ['server CPU (one core = 100 %)', `${pct(s.serverCpuPercent)} (${s.serverCpuMsPerClientPerSecond === undefined ? 'n/a' : formatNumber(s.serverCpuMsPerClientPerSecond, 3)} ms/s per client)`],
+    [
+      'server CPU (one core = 100 %)',
+      `${pct(s.serverCpuPercent)} (${s.serverCpuMsPerClientPerSecond === undefined ? 'n/a' : formatNumber(s.serverCpuMsPerClientPerSecond, 3)} ms/s per client)`,
+    ],
     ['server RSS max', formatBytes(s.serverRssMaxBytes)],
     ['driver CPU', pct(s.driverCpuPercent)],
     ['connect failures by code', formatCounts(s.failedByCode)],
@@ -56,9 +84,17 @@ export function runTable(r: LoadRunResult): ReportTable {
 }
 
 /** Charts of one or more runs' timelines: tick rate and clients, then latencies. */
-function timelineCharts(runs: readonly { name: string; color: string; timeline: readonly TimelineRow[] }[], tickMs: number): ReportBlock[] {
+function timelineCharts(
+  runs: readonly { name: string; color: string; timeline: readonly TimelineRow[] }[],
+  tickMs: number,
+): ReportBlock[] {
   const series = (pick: (row: TimelineRow) => number, suffix = '', dashed = false): ChartSeries[] =>
-    runs.map((r) => ({ name: `${r.name}${suffix}`, color: r.color, dashed, points: r.timeline.map((row) => [row.tS, pick(row)] as const) }));
+    runs.map((r) => ({
+      name: `${r.name}${suffix}`,
+      color: r.color,
+      dashed,
+      points: r.timeline.map((row) => [row.tS, pick(row)] as const),
+    }));
   return [
     {
       kind: 'chart',
@@ -76,13 +112,21 @@ function timelineCharts(runs: readonly { name: string; color: string; timeline: 
         title: 'Tick p99 and update age p99',
         xLabel: 'time (s)',
         yLabel: 'ms',
-        series: [...series((row) => row.tickP99Ms, ' tick p99'), ...series((row) => row.updateAgeP99Ms, ' age p99', true)],
+        series: [
+          ...series((row) => row.tickP99Ms, ' tick p99'),
+          ...series((row) => row.updateAgeP99Ms, ' age p99', true),
+        ],
         references: [{ label: `${tickMs} ms budget`, y: tickMs }],
       }),
     },
     {
       kind: 'chart',
-      svg: lineChart({ title: 'Connected clients', xLabel: 'time (s)', yLabel: 'clients', series: series((row) => row.clients) }),
+      svg: lineChart({
+        title: 'Connected clients',
+        xLabel: 'time (s)',
+        yLabel: 'clients',
+        series: series((row) => row.clients),
+      }),
     },
   ];
 }
@@ -95,7 +139,10 @@ export function runReport(r: LoadRunResult, env: Environment): ReportDocument {
       { kind: 'text', text: environmentLine(env, r.pinned) },
       { kind: 'text', text: scenarioLine(r) },
       { kind: 'table', table: runTable(r) },
-      ...timelineCharts([{ name: r.target, color: colorOf(r.target), timeline: r.timeline }], r.scenario.tickMs),
+      ...timelineCharts(
+        [{ name: r.target, color: colorOf(r.target), timeline: r.timeline }],
+        r.scenario.tickMs,
+      ),
     ],
   };
 }
@@ -103,7 +150,23 @@ export function runReport(r: LoadRunResult, env: Environment): ReportDocument {
 /** One row per step of a sweep. */
 export function sweepTable(sweep: SweepResult): ReportTable {
   return {
-    headers: ['clients', 'connected', 'ticks/s', 'tick p50', 'tick p99', 'tick max', 'rtt p99', 'age p99', 'msgs/s in', 'B/s in', 'visible', 'server CPU', 'RSS', 'driver CPU', 'held'],
+    headers: [
+      'clients',
+      'connected',
+      'ticks/s',
+      'tick p50',
+      'tick p99',
+      'tick max',
+      'rtt p99',
+      'age p99',
+      'msgs/s in',
+      'B/s in',
+      'visible',
+      'server CPU',
+      'RSS',
+      'driver CPU',
+      'held',
+    ],
     rows: sweep.steps.map((r) => {
       const s = r.summary;
       return [
@@ -138,15 +201,32 @@ function sweepCharts(sweeps: readonly SweepResult[]): ReportBlock[] {
   return [
     {
       kind: 'chart',
-      svg: lineChart({ title: 'Ticks per second by clients', xLabel: 'clients', yLabel: 'ticks / s', series: by((r) => r.summary.ticksPerSecond), references: [{ label: `target ${1000 / tickMs} Hz`, y: 1000 / tickMs }] }),
+      svg: lineChart({
+        title: 'Ticks per second by clients',
+        xLabel: 'clients',
+        yLabel: 'ticks / s',
+        series: by((r) => r.summary.ticksPerSecond),
+        references: [{ label: `target ${1000 / tickMs} Hz`, y: 1000 / tickMs }],
+      }),
     },
     {
       kind: 'chart',
-      svg: lineChart({ title: 'Tick p99 by clients', xLabel: 'clients', yLabel: 'ms', series: by((r) => r.summary.tick.p99Ms), references: [{ label: `${tickMs} ms budget`, y: tickMs }] }),
+      svg: lineChart({
+        title: 'Tick p99 by clients',
+        xLabel: 'clients',
+        yLabel: 'ms',
+        series: by((r) => r.summary.tick.p99Ms),
+        references: [{ label: `${tickMs} ms budget`, y: tickMs }],
+      }),
     },
     {
       kind: 'chart',
-      svg: lineChart({ title: 'Bytes received per client per second', xLabel: 'clients', yLabel: 'bytes / s', series: by((r) => r.summary.bytesInPerClientPerSecond) }),
+      svg: lineChart({
+        title: 'Bytes received per client per second',
+        xLabel: 'clients',
+        yLabel: 'bytes / s',
+        series: by((r) => r.summary.bytesInPerClientPerSecond),
+      }),
     },
   ];
 }
@@ -159,7 +239,10 @@ export function sweepReport(sweep: SweepResult, env: Environment): ReportDocumen
     blocks: [
       { kind: 'text', text: environmentLine(env, first?.pinned ?? false) },
       ...(first === undefined ? [] : [{ kind: 'text' as const, text: scenarioLine(first) }]),
-      { kind: 'text', text: `**Largest client count holding the tick rate: ${sweep.maxHolding ?? 'none'}** (${sweep.criterion}).` },
+      {
+        kind: 'text',
+        text: `**Largest client count holding the tick rate: ${sweep.maxHolding ?? 'none'}** (${sweep.criterion}).`,
+      },
       { kind: 'table', table: sweepTable(sweep) },
       ...sweepCharts([sweep]),
     ],
@@ -182,30 +265,68 @@ export function compareTable(compare: CompareResult): ReportTable {
   const at = (s: SweepResult) => s.steps.find((r) => r.clients === n)?.summary;
   const t = at(compare.tickspace);
   const c = at(compare.colyseus);
-  const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || b === 0 ? '' : `${(a / b).toFixed(2)}x`);
-  const row = (name: string, a: number | undefined, b: number | undefined, fmt: (v: number | undefined) => string): string[] => [name, fmt(a), fmt(b), ratio(a, b)];
-  const perVisible = (s: typeof t) => (s === undefined || s.visiblePerClient === 0 ? undefined : s.bytesInPerClientPerSecond / s.visiblePerClient);
+  const ratio = (a: number | undefined, b: number | undefined) =>
+    a === undefined || b === undefined || b === 0 ? '' : `${(a / b).toFixed(2)}x`;
+  const row = (
+    name: string,
+    a: number | undefined,
+    b: number | undefined,
+    fmt: (v: number | undefined) => string,
+  ): string[] => [name, fmt(a), fmt(b), ratio(a, b)];
+  const perVisible = (s: typeof t) =>
+    s === undefined || s.visiblePerClient === 0
+      ? undefined
+      : s.bytesInPerClientPerSecond / s.visiblePerClient;
   const maxT = compare.tickspace.maxHolding;
   const maxC = compare.colyseus.maxHolding;
   const ranUpTo = (s: SweepResult) => s.steps[s.steps.length - 1]?.clients;
   const maxCell = (max: number | undefined, s: SweepResult) =>
-    max === undefined ? 'none' : max === ranUpTo(s) && s.steps.every(runHeld) ? `>= ${max} (largest tried)` : String(max);
+    max === undefined
+      ? 'none'
+      : max === ranUpTo(s) && s.steps.every(runHeld)
+        ? `>= ${max} (largest tried)`
+        : String(max);
   return {
     headers: ['figure', 'Tickspace', 'Colyseus', 'Tickspace / Colyseus'],
     rows: [
-      ['max clients at 20 Hz with p99 tick < 50 ms', maxCell(maxT, compare.tickspace), maxCell(maxC, compare.colyseus), ratio(maxT, maxC)],
+      [
+        'max clients at 20 Hz with p99 tick < 50 ms',
+        maxCell(maxT, compare.tickspace),
+        maxCell(maxC, compare.colyseus),
+        ratio(maxT, maxC),
+      ],
       [`at ${n ?? '?'} clients:`, '', '', ''],
       row('ticks per second', t?.ticksPerSecond, c?.ticksPerSecond, (v) => formatNumber(v, 1)),
       row('tick / patch p99 (ms)', t?.tick.p99Ms, c?.tick.p99Ms, formatMs),
       row('update age p99 (ms)', t?.updateAge?.p99Ms, c?.updateAge?.p99Ms, formatMs),
       row('round trip p99 (ms)', t?.roundTrip.p99Ms, c?.roundTrip.p99Ms, formatMs),
       row('entities visible per client', t?.visiblePerClient, c?.visiblePerClient, (v) => formatNumber(v)),
-      row('bytes in per client per second', t?.bytesInPerClientPerSecond, c?.bytesInPerClientPerSecond, formatBytes),
+      row(
+        'bytes in per client per second',
+        t?.bytesInPerClientPerSecond,
+        c?.bytesInPerClientPerSecond,
+        formatBytes,
+      ),
       row('bytes in per visible entity per second', perVisible(t), perVisible(c), (v) => formatNumber(v)),
-      row('bytes out per client per second', t?.bytesOutPerClientPerSecond, c?.bytesOutPerClientPerSecond, formatBytes),
-      row('messages in per client per second', t?.messagesInPerClientPerSecond, c?.messagesInPerClientPerSecond, (v) => formatNumber(v)),
+      row(
+        'bytes out per client per second',
+        t?.bytesOutPerClientPerSecond,
+        c?.bytesOutPerClientPerSecond,
+        formatBytes,
+      ),
+      row(
+        'messages in per client per second',
+        t?.messagesInPerClientPerSecond,
+        c?.messagesInPerClientPerSecond,
+        (v) => formatNumber(v),
+      ),
       row('server CPU (% of one core)', t?.serverCpuPercent, c?.serverCpuPercent, (v) => formatNumber(v, 0)),
-      row('server CPU per client (ms/s)', t?.serverCpuMsPerClientPerSecond, c?.serverCpuMsPerClientPerSecond, (v) => formatNumber(v, 3)),
+      row(
+        'server CPU per client (ms/s)',
+        t?.serverCpuMsPerClientPerSecond,
+        c?.serverCpuMsPerClientPerSecond,
+        (v) => formatNumber(v, 3),
+      ),
       row('server RSS max', t?.serverRssMaxBytes, c?.serverRssMaxBytes, formatBytes),
     ],
   };
@@ -221,10 +342,16 @@ export function compareReport(compare: CompareResult, env: Environment): ReportD
       ...(first === undefined ? [] : [{ kind: 'text' as const, text: scenarioLine(first) }]),
       { kind: 'table', table: compareTable(compare) },
       { kind: 'heading', text: 'Tickspace sweep' },
-      { kind: 'text', text: `Largest holding: ${compare.tickspace.maxHolding ?? 'none'} (${compare.tickspace.criterion}).` },
+      {
+        kind: 'text',
+        text: `Largest holding: ${compare.tickspace.maxHolding ?? 'none'} (${compare.tickspace.criterion}).`,
+      },
       { kind: 'table', table: sweepTable(compare.tickspace) },
       { kind: 'heading', text: 'Colyseus sweep' },
-      { kind: 'text', text: `Largest holding: ${compare.colyseus.maxHolding ?? 'none'} (${compare.colyseus.criterion}).` },
+      {
+        kind: 'text',
+        text: `Largest holding: ${compare.colyseus.maxHolding ?? 'none'} (${compare.colyseus.criterion}).`,
+      },
       { kind: 'table', table: sweepTable(compare.colyseus) },
       ...sweepCharts([compare.tickspace, compare.colyseus]),
     ],
@@ -245,7 +372,11 @@ export interface WrittenReport {
  */
 export function writeReport(dir: string, name: string, doc: ReportDocument, data: unknown): WrittenReport {
   mkdirSync(dir, { recursive: true });
-  const paths = { json: join(dir, `${name}.json`), markdown: join(dir, `${name}.md`), html: join(dir, `${name}.html`) };
+  const paths = {
+    json: join(dir, `${name}.json`),
+    markdown: join(dir, `${name}.md`),
+    html: join(dir, `${name}.html`),
+  };
   writeFileSync(paths.json, JSON.stringify(data, null, 2) + '\n');
   writeFileSync(paths.markdown, renderMarkdown(doc));
   writeFileSync(paths.html, renderHtml(doc));

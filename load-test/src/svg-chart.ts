@@ -49,7 +49,8 @@ export function niceScale(max: number, ticks = 5): { max: number; step: number }
   const raw = max / ticks;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw)!;
-  return { max: Math.ceil(max / step) * step, step };
+  // toPrecision trims float noise (3 * 0.1 = 0.30000000000000004) from axis labels.
+  return { max: Number((Math.ceil(max / step) * step).toPrecision(12)), step };
 }
 
 function label(value: number): string {
@@ -71,7 +72,9 @@ export function lineChart(options: LineChartOptions): string {
   const bottom = 44;
   const plotW = width - left - right;
   const plotH = height - top - bottom;
-  const all = options.series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+  const all = options.series
+    .flatMap((s) => s.points)
+    .filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
   const xs = all.map(([x]) => x);
   const xMin = xs.length === 0 ? 0 : Math.min(...xs);
   const xMaxRaw = xs.length === 0 ? 1 : Math.max(...xs);
@@ -81,7 +84,8 @@ export function lineChart(options: LineChartOptions): string {
   const yScale = niceScale((options.yMax ?? dataMax) - yMin);
   const yMax = options.yMax ?? yMin + yScale.max;
   const px = (x: number) => left + ((x - xMin) / (xMax - xMin)) * plotW;
-  const py = (y: number) => top + plotH - ((Math.min(Math.max(y, yMin), yMax) - yMin) / (yMax - yMin || 1)) * plotH;
+  const py = (y: number) =>
+    top + plotH - ((Math.min(Math.max(y, yMin), yMax) - yMin) / (yMax - yMin || 1)) * plotH;
   const parts: string[] = [];
   parts.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="11">`,
@@ -91,37 +95,57 @@ export function lineChart(options: LineChartOptions): string {
   for (let y = yMin; y <= yMax + 1e-9; y += yScale.step) {
     const yy = py(y).toFixed(1);
     parts.push(`<line x1="${left}" x2="${left + plotW}" y1="${yy}" y2="${yy}" stroke="#e5e7eb"/>`);
-    parts.push(`<text x="${left - 6}" y="${yy}" text-anchor="end" dominant-baseline="middle" fill="#374151">${label(y)}</text>`);
+    parts.push(
+      `<text x="${left - 6}" y="${yy}" text-anchor="end" dominant-baseline="middle" fill="#374151">${label(y)}</text>`,
+    );
   }
   const xStep = niceScale(xMax - xMin, 6).step;
   for (let x = Math.ceil(xMin / xStep) * xStep; x <= xMax + 1e-9; x += xStep) {
     const xx = px(x).toFixed(1);
     parts.push(`<line x1="${xx}" x2="${xx}" y1="${top + plotH}" y2="${top + plotH + 4}" stroke="#6b7280"/>`);
-    parts.push(`<text x="${xx}" y="${top + plotH + 16}" text-anchor="middle" fill="#374151">${label(x)}</text>`);
+    parts.push(
+      `<text x="${xx}" y="${top + plotH + 16}" text-anchor="middle" fill="#374151">${label(x)}</text>`,
+    );
   }
-  parts.push(`<rect x="${left}" y="${top}" width="${plotW}" height="${plotH}" fill="none" stroke="#9ca3af"/>`);
-  parts.push(`<text x="${left + plotW / 2}" y="${height - 8}" text-anchor="middle" fill="#111827">${escapeXml(options.xLabel)}</text>`);
+  parts.push(
+    `<rect x="${left}" y="${top}" width="${plotW}" height="${plotH}" fill="none" stroke="#9ca3af"/>`,
+  );
+  parts.push(
+    `<text x="${left + plotW / 2}" y="${height - 8}" text-anchor="middle" fill="#111827">${escapeXml(options.xLabel)}</text>`,
+  );
   parts.push(
     `<text transform="translate(14 ${top + plotH / 2}) rotate(-90)" text-anchor="middle" fill="#111827">${escapeXml(options.yLabel)}</text>`,
   );
   for (const ref of options.references ?? []) {
     const yy = py(ref.y).toFixed(1);
     const color = ref.color ?? '#6b7280';
-    parts.push(`<line x1="${left}" x2="${left + plotW}" y1="${yy}" y2="${yy}" stroke="${color}" stroke-dasharray="2 3"/>`);
-    parts.push(`<text x="${left + plotW - 4}" y="${Number(yy) - 4}" text-anchor="end" fill="${color}">${escapeXml(ref.label)}</text>`);
+    parts.push(
+      `<line x1="${left}" x2="${left + plotW}" y1="${yy}" y2="${yy}" stroke="${color}" stroke-dasharray="2 3"/>`,
+    );
+    parts.push(
+      `<text x="${left + plotW - 4}" y="${Number(yy) - 4}" text-anchor="end" fill="${color}">${escapeXml(ref.label)}</text>`,
+    );
   }
   options.series.forEach((s, i) => {
     const pts = s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
     if (pts.length > 0) {
-      const d = pts.map(([x, y], k) => `${k === 0 ? 'M' : 'L'}${px(x).toFixed(1)},${py(y).toFixed(1)}`).join('');
-      parts.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="1.8"${s.dashed === true ? ' stroke-dasharray="6 4"' : ''}/>`);
-      if (pts.length <= 12) for (const [x, y] of pts) parts.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="2.5" fill="${s.color}"/>`);
+      const d = pts
+        .map(([x, y], k) => `${k === 0 ? 'M' : 'L'}${px(x).toFixed(1)},${py(y).toFixed(1)}`)
+        .join('');
+      parts.push(
+        `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="1.8"${s.dashed === true ? ' stroke-dasharray="6 4"' : ''}/>`,
+      );
+      if (pts.length <= 12)
+        for (const [x, y] of pts)
+          parts.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="2.5" fill="${s.color}"/>`);
     }
     const ly = top + 8 + i * 16;
     parts.push(
       `<line x1="${left + plotW + 10}" x2="${left + plotW + 28}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="2"${s.dashed === true ? ' stroke-dasharray="6 4"' : ''}/>`,
     );
-    parts.push(`<text x="${left + plotW + 32}" y="${ly}" dominant-baseline="middle" fill="#111827">${escapeXml(s.name)}</text>`);
+    parts.push(
+      `<text x="${left + plotW + 32}" y="${ly}" dominant-baseline="middle" fill="#111827">${escapeXml(s.name)}</text>`,
+    );
   });
   parts.push('</svg>');
   return parts.join('\n');

@@ -30,7 +30,9 @@ const MIN_CONNECTED_SHARE = 0.95;
  * least 95 % of the requested clients connected at the end.
  */
 export function runHeld(result: LoadRunResult): boolean {
-  return result.summary.heldTickRate && result.summary.clientsConnected >= result.clients * MIN_CONNECTED_SHARE;
+  return (
+    result.summary.heldTickRate && result.summary.clientsConnected >= result.clients * MIN_CONNECTED_SHARE
+  );
 }
 
 /**
@@ -43,8 +45,15 @@ export function runHeld(result: LoadRunResult): boolean {
  */
 export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const steps = [...options.steps];
-  if (steps.length === 0 || steps.some((n, i) => !(Number.isInteger(n) && n > 0) || (i > 0 && n <= steps[i - 1]!)))
-    throw new TickspaceError('INVALID_ARGUMENT', `sweep steps must be increasing positive integers, got ${steps.join(',')}`, { details: { steps } });
+  if (
+    steps.length === 0 ||
+    steps.some((n, i) => !(Number.isInteger(n) && n > 0) || (i > 0 && n <= steps[i - 1]!))
+  )
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      `sweep steps must be increasing positive integers, got ${steps.join(',')}`,
+      { details: { steps } },
+    );
   const results: LoadRunResult[] = [];
   let maxHolding: number | undefined;
   for (const clients of steps) {

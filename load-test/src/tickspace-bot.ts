@@ -1,7 +1,19 @@
-import { connect, createWebSocketTransport, type Connection, type WebSocketConstructor } from '@tickspace/server/client';
+import {
+  connect,
+  createWebSocketTransport,
+  type Connection,
+  type WebSocketConstructor,
+} from '@tickspace/server/client';
 import type { TransportFactory } from '@tickspace/server/protocol';
 import { WebSocket } from 'ws';
-import { errorCode, nowMs, withTimeout, type BotConnection, type BotConnector, type BotProbe } from './bot-client';
+import {
+  errorCode,
+  nowMs,
+  withTimeout,
+  type BotConnection,
+  type BotConnector,
+  type BotProbe,
+} from './bot-client';
 import type { MovementModule } from './movement-module';
 
 /** A WebSocket transport that counts every frame's payload bytes both ways. */
@@ -58,7 +70,10 @@ export const connectTickspaceBot: BotConnector = async (options) => {
         });
         mine = conn.db.entity.filter('owner', conn.identity)[0];
       }
-      const area = conn.subscribe({ table: 'entity', follow: { table: 'entity', key: mine.id, radius: scenario.aoiRadius } });
+      const area = conn.subscribe({
+        table: 'entity',
+        follow: { table: 'entity', key: mine.id, radius: scenario.aoiRadius },
+      });
       await area.applied;
       await own.unsubscribe();
       return { conn, id: mine.id };
@@ -74,10 +89,12 @@ export const connectTickspaceBot: BotConnector = async (options) => {
     () => {},
   );
   let timedOut = false;
-  const { conn, id } = await withTimeout(attempt, options.connectTimeoutMs, 'connecting to Tickspace').catch((error: unknown) => {
-    timedOut = true;
-    throw error;
-  });
+  const { conn, id } = await withTimeout(attempt, options.connectTimeoutMs, 'connecting to Tickspace').catch(
+    (error: unknown) => {
+      timedOut = true;
+      throw error;
+    },
+  );
   conn.onTick((tick) => probe.update(tick));
   let lost: ((reason: string) => void) | undefined;
   let closing = false;

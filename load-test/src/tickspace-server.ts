@@ -8,7 +8,12 @@ import { createTransferModule } from './transfer-module';
  * Network limits for the load test: the defaults protect a game from one abusive client; the
  * transfer scenario deliberately sends far more calls per client than a player would.
  */
-const TRANSFER_LIMITS = { callsPerSecond: 1_000_000, callBurst: 1_000_000, maxPendingCalls: 65_536, maxRateLimitedCalls: 1_000_000 };
+const TRANSFER_LIMITS = {
+  callsPerSecond: 1_000_000,
+  callBurst: 1_000_000,
+  maxPendingCalls: 65_536,
+  maxRateLimitedCalls: 1_000_000,
+};
 
 /**
  * Starts Tickspace for the load test on 127.0.0.1 (port 0): an in-memory engine running the
@@ -20,8 +25,14 @@ const TRANSFER_LIMITS = { callsPerSecond: 1_000_000, callBurst: 1_000_000, maxPe
  */
 export async function startTickspaceServer(config: ServerConfig, probe: ServerProbe): Promise<RunningServer> {
   const module: ModuleDef =
-    config.scenario === 'transfer' ? createTransferModule(config.accounts) : createMovementModule(config.movement);
-  const engine: Engine<ModuleDef> = createEngine({ module, seed: config.movement.seed, tickMs: config.movement.tickMs });
+    config.scenario === 'transfer'
+      ? createTransferModule(config.accounts)
+      : createMovementModule(config.movement);
+  const engine: Engine<ModuleDef> = createEngine({
+    module,
+    seed: config.movement.seed,
+    tickMs: config.movement.tickMs,
+  });
   // Registered before the server's own hooks, so it runs right after the reducers; the microtask
   // runs once the whole tick (subscription work, fan-out, results) has returned to the loop.
   engine.onCommit((record) => {

@@ -13,15 +13,21 @@ export function createTransferModule(accounts: number) {
   const schema = createSchema({
     account: table({ public: false }, { id: t.u32().primaryKey(), balance: t.i64() }),
   });
-  const transfer = schema.reducer('transfer', { from: t.u32(), to: t.u32(), amount: t.i64() }, (ctx, { from, to, amount }) => {
-    const a = ctx.db.account.find(from);
-    const b = ctx.db.account.find(to);
-    if (a === undefined || b === undefined) throw new ReducerError('NO_ACCOUNT', `account ${a === undefined ? from : to} does not exist`);
-    if (amount <= 0n) throw new ReducerError('BAD_AMOUNT', `amount must be positive, got ${amount}`);
-    if (a.balance < amount) throw new ReducerError('INSUFFICIENT_FUNDS', `account ${from} holds ${a.balance}, needs ${amount}`);
-    ctx.db.account.update({ id: from, balance: a.balance - amount });
-    ctx.db.account.update({ id: to, balance: b.balance + amount });
-  });
+  const transfer = schema.reducer(
+    'transfer',
+    { from: t.u32(), to: t.u32(), amount: t.i64() },
+    (ctx, { from, to, amount }) => {
+      const a = ctx.db.account.find(from);
+      const b = ctx.db.account.find(to);
+      if (a === undefined || b === undefined)
+        throw new ReducerError('NO_ACCOUNT', `account ${a === undefined ? from : to} does not exist`);
+      if (amount <= 0n) throw new ReducerError('BAD_AMOUNT', `amount must be positive, got ${amount}`);
+      if (a.balance < amount)
+        throw new ReducerError('INSUFFICIENT_FUNDS', `account ${from} holds ${a.balance}, needs ${amount}`);
+      ctx.db.account.update({ id: from, balance: a.balance - amount });
+      ctx.db.account.update({ id: to, balance: b.balance + amount });
+    },
+  );
   return defineModule(schema, {
     reducers: [transfer] as const,
     init: (ctx) => {

@@ -34,7 +34,8 @@ export interface TransferWorkerReport {
 }
 
 /** Main thread to worker. */
-export type ToTransferWorker = { readonly type: 'start' } | { readonly type: 'report' } | { readonly type: 'stop' };
+export type ToTransferWorker =
+  { readonly type: 'start' } | { readonly type: 'report' } | { readonly type: 'stop' };
 /** Worker to main thread. */
 export type FromTransferWorker =
   | { readonly type: 'connected'; readonly report: TransferWorkerReport }
@@ -62,7 +63,12 @@ async function run(config: TransferWorkerConfig): Promise<void> {
     Array.from({ length: config.connections }, async () => {
       try {
         const conn = await withTimeout(
-          connect<TransferModule>({ transport: countingTransport(config.url, probe), reconnect: false, callTimeoutMs: 60_000, onError: (e) => probe.error(errorCode(e)) }),
+          connect<TransferModule>({
+            transport: countingTransport(config.url, probe),
+            reconnect: false,
+            callTimeoutMs: 60_000,
+            onError: (e) => probe.error(errorCode(e)),
+          }),
           config.connectTimeoutMs,
           'connecting to Tickspace',
         );
@@ -74,7 +80,15 @@ async function run(config: TransferWorkerConfig): Promise<void> {
     }),
   );
   const report = (): TransferWorkerReport => {
-    const out = { connected: conns.filter((c) => c.status === 'open').length, connectFailed: { ...connectFailed }, committed, failed, latency: latency.toData(), bytesIn, bytesOut };
+    const out = {
+      connected: conns.filter((c) => c.status === 'open').length,
+      connectFailed: { ...connectFailed },
+      committed,
+      failed,
+      latency: latency.toData(),
+      bytesIn,
+      bytesOut,
+    };
     committed = 0;
     bytesIn = 0;
     bytesOut = 0;
@@ -107,8 +121,11 @@ async function run(config: TransferWorkerConfig): Promise<void> {
   port.on('message', (message: ToTransferWorker) => {
     if (message.type === 'start') {
       running = true;
-      conns.forEach((conn, i) => loop(conn, seedrandom.alea(`${config.seed}/transfer/${config.firstIndex + i}`)));
-    } else if (message.type === 'report') port.postMessage({ type: 'report', report: report() } satisfies FromTransferWorker);
+      conns.forEach((conn, i) =>
+        loop(conn, seedrandom.alea(`${config.seed}/transfer/${config.firstIndex + i}`)),
+      );
+    } else if (message.type === 'report')
+      port.postMessage({ type: 'report', report: report() } satisfies FromTransferWorker);
     else {
       running = false;
       for (const conn of conns) conn.close();

@@ -12,7 +12,12 @@ import { createMovementScenario } from './scenario';
 import type { TickSample } from './server-ipc';
 import { pinSelf, startServerProcess, type ServerProcess } from './server-process';
 import { CHART_COLORS, lineChart } from './svg-chart';
-import type { FromTransferWorker, ToTransferWorker, TransferWorkerConfig, TransferWorkerReport } from './transfer-worker';
+import type {
+  FromTransferWorker,
+  ToTransferWorker,
+  TransferWorkerConfig,
+  TransferWorkerReport,
+} from './transfer-worker';
 import { nextMessage, startTsWorker } from './ts-worker';
 
 /** Options of the keynote transfer scenario. */
@@ -87,9 +92,18 @@ export interface TransferResult {
  * result.transactionsPerSecond;
  */
 export async function runTransfer(options: TransferOptions): Promise<TransferResult> {
-  for (const [name, value] of [['clients', options.clients], ['accounts', options.accounts], ['inFlight', options.inFlight]] as const)
-    if (!(Number.isInteger(value) && value > 0)) throw new TickspaceError('INVALID_ARGUMENT', `transfer option '${name}' must be a positive integer, got ${value}`);
-  if (options.accounts < 2) throw new TickspaceError('INVALID_ARGUMENT', 'transfer needs at least 2 accounts');
+  for (const [name, value] of [
+    ['clients', options.clients],
+    ['accounts', options.accounts],
+    ['inFlight', options.inFlight],
+  ] as const)
+    if (!(Number.isInteger(value) && value > 0))
+      throw new TickspaceError(
+        'INVALID_ARGUMENT',
+        `transfer option '${name}' must be a positive integer, got ${value}`,
+      );
+  if (options.accounts < 2)
+    throw new TickspaceError('INVALID_ARGUMENT', 'transfer needs at least 2 accounts');
   const tickMs = options.tickMs ?? 50;
   const log = options.log ?? (() => {});
   const cores = availableParallelism();
@@ -101,16 +115,26 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
   const workers: Worker[] = [];
   try {
     server = await startServerProcess({
-      config: { target: 'tickspace', scenario: 'transfer', movement, accounts: options.accounts, maxLifetimeS: options.durationS + 180 },
+      config: {
+        target: 'tickspace',
+        scenario: 'transfer',
+        movement,
+        accounts: options.accounts,
+        maxLifetimeS: options.durationS + 180,
+      },
       ...(pin ? { cpuList: '0' } : {}),
       stderr: options.serverStderr ?? 'inherit',
       onTicks: (samples) => void ticks.push(...samples),
     });
     const pinned = pin && server.pinned && pinSelf('1');
-    const workerCount = Math.min(options.clients, options.workers ?? Math.max(1, Math.min(4, pinned ? 1 : cores)));
+    const workerCount = Math.min(
+      options.clients,
+      options.workers ?? Math.max(1, Math.min(4, pinned ? 1 : cores)),
+    );
     let first = 0;
     for (let w = 0; w < workerCount; w++) {
-      const connections = Math.floor(options.clients / workerCount) + (w < options.clients % workerCount ? 1 : 0);
+      const connections =
+        Math.floor(options.clients / workerCount) + (w < options.clients % workerCount ? 1 : 0);
       const config: TransferWorkerConfig = {
         url: server.url,
         connections,
@@ -124,24 +148,38 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
       workers.push(startTsWorker(new URL('./transfer-worker.ts', import.meta.url), config));
     }
     const connectedReports = await Promise.all(
-      workers.map((w) => nextMessage<FromTransferWorker, TransferWorkerReport>(w, (m) => (m.type === 'connected' ? m.report : undefined), 60_000)),
+      workers.map((w) =>
+        nextMessage<FromTransferWorker, TransferWorkerReport>(
+          w,
+          (m) => (m.type === 'connected' ? m.report : undefined),
+          60_000,
+        ),
+      ),
     );
     const connected = connectedReports.reduce((a, r) => a + (r?.connected ?? 0), 0);
     const connectFailed: Record<string, number> = {};
-    for (const r of connectedReports) for (const [k, n] of Object.entries(r?.connectFailed ?? {})) connectFailed[k] = (connectFailed[k] ?? 0) + n;
-    if (connected === 0) throw new TickspaceError('DISCONNECTED', `no transfer client could connect: ${formatCounts(connectFailed)}`);
+    for (const r of connectedReports)
+      for (const [k, n] of Object.entries(r?.connectFailed ?? {}))
+        connectFailed[k] = (connectFailed[k] ?? 0) + n;
+    if (connected === 0)
+      throw new TickspaceError(
+        'DISCONNECTED',
+        `no transfer client could connect: ${formatCounts(connectFailed)}`,
+      );
     log(`[transfer] ${connected} connections open, ${options.inFlight} calls in flight each; warming up`);
     for (const w of workers) w.postMessage({ type: 'start' } satisfies ToTransferWorker);
     const request = () =>
       Promise.all(
         workers.map((w) => {
-          const reply = nextMessage<FromTransferWorker, TransferWorkerReport>(w, (m) => (m.type === 'report' ? m.report : undefined), 3000);
+          const reply = nextMessage<FromTransferWorker, TransferWorkerReport>(
+            w,
+            (m) => (m.type === 'report' ? m.report : undefined),
+            3000,
+          );
           w.postMessage({ type: 'report' } satisfies ToTransferWorker);
           return reply;
         }),
-      ).then(
-        (rs) => rs.filter((r): r is TransferWorkerReport => r !== undefined),
-      );
+      ).then((rs) => rs.filter((r): r is TransferWorkerReport => r !== undefined));
     const serverSampler = server.sampler;
     const driverSampler = createProcSampler(process.pid);
     const warmupS = options.warmupS ?? 2;
@@ -202,7 +240,14 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
     }
     const windowS = (previous - measureFrom) / 1000;
     const inWindow = ticks.filter((t) => t.startMs >= measureFrom && t.startMs < previous);
-    await Promise.all(workers.map((w) => (w.postMessage({ type: 'stop' } satisfies ToTransferWorker), nextMessage<FromTransferWorker, true>(w, (m) => (m.type === 'stopped' ? true : undefined), 10_000))));
+    await Promise.all(
+      workers.map(
+        (w) => (
+          w.postMessage({ type: 'stop' } satisfies ToTransferWorker),
+          nextMessage<FromTransferWorker, true>(w, (m) => (m.type === 'stopped' ? true : undefined), 10_000)
+        ),
+      ),
+    );
     const mean = (xs: number[]) => (xs.length === 0 ? undefined : xs.reduce((a, b) => a + b, 0) / xs.length);
     return {
       startedAt,
@@ -252,14 +297,23 @@ export function transferReport(r: TransferResult, env: Environment): ReportDocum
           rows: [
             ['transactions per second (committed, answered)', formatNumber(r.transactionsPerSecond, 0)],
             ['server reducer calls per second', formatNumber(r.serverCallsPerSecond, 0)],
-            ['latency p50 / p99 / max', `${formatMs(r.latency.p50Ms)} / ${formatMs(r.latency.p99Ms)} / ${formatMs(r.latency.maxMs)} ms`],
+            [
+              'latency p50 / p99 / max',
+              `${formatMs(r.latency.p50Ms)} / ${formatMs(r.latency.p99Ms)} / ${formatMs(r.latency.maxMs)} ms`,
+            ],
             ['connections open', `${r.connected} of ${r.clients}`],
             ['server ticks per second', formatNumber(r.ticksPerSecond, 1)],
             ['server tick p50 / p99', `${formatMs(r.tick.p50Ms)} / ${formatMs(r.tick.p99Ms)} ms`],
-            ['server CPU (one core = 100 %)', r.serverCpuPercent === undefined ? 'n/a' : `${r.serverCpuPercent.toFixed(0)} %`],
+            [
+              'server CPU (one core = 100 %)',
+              r.serverCpuPercent === undefined ? 'n/a' : `${r.serverCpuPercent.toFixed(0)} %`,
+            ],
             ['server RSS max', formatBytes(r.serverRssMaxBytes)],
             ['driver CPU', r.driverCpuPercent === undefined ? 'n/a' : `${r.driverCpuPercent.toFixed(0)} %`],
-            ['bytes per transaction out / in', `${formatNumber(r.bytesOutPerTransaction)} / ${formatNumber(r.bytesInPerTransaction)}`],
+            [
+              'bytes per transaction out / in',
+              `${formatNumber(r.bytesOutPerTransaction)} / ${formatNumber(r.bytesInPerTransaction)}`,
+            ],
             ['failed calls by code', formatCounts(r.failedByCode)],
             ['failed connections by code', formatCounts(r.connectFailedByCode)],
           ],
@@ -271,7 +325,13 @@ export function transferReport(r: TransferResult, env: Environment): ReportDocum
           title: 'Transactions per second',
           xLabel: 'time (s)',
           yLabel: 'tx / s',
-          series: [{ name: 'tickspace', color: CHART_COLORS[0], points: r.timeline.map((s) => [s.tS, s.transactionsPerSecond] as const) }],
+          series: [
+            {
+              name: 'tickspace',
+              color: CHART_COLORS[0],
+              points: r.timeline.map((s) => [s.tS, s.transactionsPerSecond] as const),
+            },
+          ],
           references: [{ label: 'goal 100,000', y: 100_000 }],
         }),
       },
@@ -282,8 +342,16 @@ export function transferReport(r: TransferResult, env: Environment): ReportDocum
           xLabel: 'time (s)',
           yLabel: 'ms',
           series: [
-            { name: 'p50', color: CHART_COLORS[0], points: r.timeline.map((s) => [s.tS, s.latencyP50Ms] as const) },
-            { name: 'p99', color: CHART_COLORS[1], points: r.timeline.map((s) => [s.tS, s.latencyP99Ms] as const) },
+            {
+              name: 'p50',
+              color: CHART_COLORS[0],
+              points: r.timeline.map((s) => [s.tS, s.latencyP50Ms] as const),
+            },
+            {
+              name: 'p99',
+              color: CHART_COLORS[1],
+              points: r.timeline.map((s) => [s.tS, s.latencyP99Ms] as const),
+            },
           ],
         }),
       },

@@ -13,7 +13,11 @@ export function startTsWorker(file: URL, workerData: unknown): Worker {
 }
 
 /** Resolves with the first message from `worker` that `accept` takes, or undefined after `timeoutMs`. */
-export function nextMessage<M, R>(worker: Worker, accept: (message: M) => R | undefined, timeoutMs: number): Promise<R | undefined> {
+export function nextMessage<M, R>(
+  worker: Worker,
+  accept: (message: M) => R | undefined,
+  timeoutMs: number,
+): Promise<R | undefined> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       worker.off('message', onMessage);

@@ -52,23 +52,29 @@ describe('LatencyHistogram', () => {
 
   it('merging histograms equals recording everything in one (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.array(fc.double({ min: 0, max: 5000, noNaN: true }), { maxLength: 50 }), { minLength: 1, maxLength: 5 }), (parts) => {
-        const whole = createLatencyHistogram();
-        const merged = createLatencyHistogram();
-        for (const part of parts) {
-          const h = createLatencyHistogram();
-          for (const v of part) {
-            h.record(v);
-            whole.record(v);
+      fc.property(
+        fc.array(fc.array(fc.double({ min: 0, max: 5000, noNaN: true }), { maxLength: 50 }), {
+          minLength: 1,
+          maxLength: 5,
+        }),
+        (parts) => {
+          const whole = createLatencyHistogram();
+          const merged = createLatencyHistogram();
+          for (const part of parts) {
+            const h = createLatencyHistogram();
+            for (const v of part) {
+              h.record(v);
+              whole.record(v);
+            }
+            // Through the serialised form, as workers ship it.
+            merged.merge(JSON.parse(JSON.stringify(h.toData())));
           }
-          // Through the serialised form, as workers ship it.
-          merged.merge(JSON.parse(JSON.stringify(h.toData())));
-        }
-        expect(merged.count).toBe(whole.count);
-        for (const q of [0, 0.5, 0.9, 0.99, 1]) expect(merged.percentile(q)).toBe(whole.percentile(q));
-        expect(merged.maxMs).toBe(whole.maxMs);
-        expect(merged.meanMs).toBeCloseTo(whole.meanMs, 6);
-      }),
+          expect(merged.count).toBe(whole.count);
+          for (const q of [0, 0.5, 0.9, 0.99, 1]) expect(merged.percentile(q)).toBe(whole.percentile(q));
+          expect(merged.maxMs).toBe(whole.maxMs);
+          expect(merged.meanMs).toBeCloseTo(whole.meanMs, 6);
+        },
+      ),
     );
   });
 
@@ -93,12 +99,16 @@ describe('percentile', () => {
 
   it('returns a value at or above at least q of the values (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ noNaN: true, min: -1e6, max: 1e6 }), { minLength: 1 }), fc.double({ min: 0, max: 1, noNaN: true }), (values, q) => {
-        const p = percentile(values, q);
-        expect(values).toContain(p);
-        expect(values.filter((v) => v <= p).length).toBeGreaterThanOrEqual(Math.ceil(q * values.length));
-        expect(values.filter((v) => v < p).length).toBeLessThan(Math.max(1, Math.ceil(q * values.length)));
-      }),
+      fc.property(
+        fc.array(fc.double({ noNaN: true, min: -1e6, max: 1e6 }), { minLength: 1 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (values, q) => {
+          const p = percentile(values, q);
+          expect(values).toContain(p);
+          expect(values.filter((v) => v <= p).length).toBeGreaterThanOrEqual(Math.ceil(q * values.length));
+          expect(values.filter((v) => v < p).length).toBeLessThan(Math.max(1, Math.ceil(q * values.length)));
+        },
+      ),
     );
   });
 });

@@ -7,7 +7,12 @@ const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
 describe('InterestGrid', () => {
   it('finds what a brute-force distance filter finds, on non-square worlds, after moves and deletes (property)', () => {
     const op = fc.oneof(
-      fc.record({ kind: fc.constant('set' as const), id: fc.integer({ min: 0, max: 300 }), x: fc.double({ min: -50, max: 1050, noNaN: true }), y: fc.double({ min: -50, max: 350, noNaN: true }) }),
+      fc.record({
+        kind: fc.constant('set' as const),
+        id: fc.integer({ min: 0, max: 300 }),
+        x: fc.double({ min: -50, max: 1050, noNaN: true }),
+        y: fc.double({ min: -50, max: 350, noNaN: true }),
+      }),
       fc.record({ kind: fc.constant('delete' as const), id: fc.integer({ min: 0, max: 300 }) }),
     );
     fc.assert(
@@ -27,7 +32,9 @@ describe('InterestGrid', () => {
             } else expect(grid.delete(o.id)).toBe(truth.delete(o.id));
           }
           expect(grid.size).toBe(truth.size);
-          const expected = [...truth].filter(([, p]) => (p.x - qx) ** 2 + (p.y - qy) ** 2 <= radius * radius).map(([id]) => id);
+          const expected = [...truth]
+            .filter(([, p]) => (p.x - qx) ** 2 + (p.y - qy) ** 2 <= radius * radius)
+            .map(([id]) => id);
           expect(sorted(grid.withinRadius(qx, qy, radius))).toEqual(sorted(expected));
         },
       ),

@@ -4,7 +4,8 @@ import { createProcSampler, parseProcStat } from '../src/proc-stats';
 
 describe('parseProcStat', () => {
   it('reads utime, stime and rss even when the command name holds spaces and parentheses', () => {
-    const line = '4242 (node (worker) x) S 1 4242 4242 0 -1 4194304 100 0 0 0 1234 567 0 0 20 0 11 0 137451 3133440 8192 18446744073709551615 0 0 0';
+    const line =
+      '4242 (node (worker) x) S 1 4242 4242 0 -1 4194304 100 0 0 0 1234 567 0 0 20 0 11 0 137451 3133440 8192 18446744073709551615 0 0 0';
     expect(parseProcStat(line)).toEqual({ utimeTicks: 1234, stimeTicks: 567, rssPages: 8192 });
   });
 
