@@ -1,6 +1,6 @@
 import { ReducerError, t, type Identity } from '../engine';
 import { reject } from './errors';
-import type { Ctx, FrontierDb, PlayerRow } from './runtime';
+import type { Ctx, FrontierDb, Me } from './runtime';
 import { frontierSchema } from './tables';
 
 /** Kinds of timed action. */
@@ -8,18 +8,26 @@ export const ACTION_KINDS = { GATHER: 'gather', CRAFT: 'craft', CONSTRUCT: 'cons
 /** One of {@link ACTION_KINDS}. */
 export type ActionKind = (typeof ACTION_KINDS)[keyof typeof ACTION_KINDS];
 
+/** A player's profile and avatar, or undefined. */
+export function meOf(db: FrontierDb, who: Identity): Me | undefined {
+  const player = db.player.find(who);
+  const avatar = db.avatar.find(who);
+  if (player === undefined || avatar === undefined) return undefined;
+  return { ...player, x: avatar.x, y: avatar.y, dirX: avatar.dirX, dirY: avatar.dirY, moving: avatar.moving };
+}
+
 /**
- * The caller's player row.
+ * The caller's player (profile and avatar).
  * @throws ReducerError NOT_JOINED
  */
-export function requirePlayer(ctx: Ctx): PlayerRow {
-  const player = ctx.db.player.find(ctx.sender);
-  if (player === undefined) reject('NOT_JOINED', `identity ${ctx.sender} has no player: call 'join' first`);
-  return player;
+export function requirePlayer(ctx: Ctx): Me {
+  const me = meOf(ctx.db, ctx.sender);
+  if (me === undefined) reject('NOT_JOINED', `identity ${ctx.sender} has no player: call 'join' first`);
+  return me;
 }
 
 /** @throws ReducerError BUSY if the player is already doing something. */
-export function requireIdle(ctx: Ctx, player: PlayerRow): void {
+export function requireIdle(ctx: Ctx, player: Me): void {
   const action = ctx.db.action.find(player.identity);
   if (action !== undefined) reject('BUSY', `${player.name} is already busy (${action.kind}) until ${action.endsMs} ms`, { action: action.kind });
 }
@@ -30,7 +38,7 @@ export function requireIdle(ctx: Ctx, player: PlayerRow): void {
  */
 export function startAction(
   ctx: Ctx,
-  player: PlayerRow,
+  player: Me,
   kind: ActionKind,
   target: number,
   recipeId: string,
@@ -38,7 +46,7 @@ export function startAction(
   finisher: string,
   args: Record<string, unknown>,
 ): void {
-  if (player.moving) ctx.db.player.update({ ...player, moving: false, dirX: 0, dirY: 0 });
+  if (player.moving) ctx.db.avatar.update({ ...ctx.db.avatar.find(player.identity)!, moving: false, dirX: 0, dirY: 0 });
   const scheduleId = ctx.schedule(finisher, { owner: player.identity, ...args }, { inMs: durationMs });
   ctx.db.action.insert({ owner: player.identity, kind, target, recipeId, startedMs: ctx.now, endsMs: ctx.now + durationMs, scheduleId });
 }

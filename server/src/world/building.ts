@@ -1,10 +1,10 @@
 import { t, type Identity, type Row } from '../engine';
-import { ACTION_KINDS, attempt, currentAction, endAction, finisherArgs, requireIdle, requirePlayer, startAction } from './actions';
+import { ACTION_KINDS, attempt, currentAction, endAction, finisherArgs, meOf, requireIdle, requirePlayer, startAction } from './actions';
 import { distanceToRect, touchBlockers } from './chunks';
 import { reject } from './errors';
 import { planInventory } from './inventory';
 import { PHYSICS_MARGIN_TILES } from './physics';
-import type { Ctx, FrontierRuntime, PlayerRow } from './runtime';
+import type { Ctx, FrontierRuntime, Me } from './runtime';
 import { addXp } from './skills';
 import { frontierSchema, type FrontierTables } from './tables';
 
@@ -27,10 +27,10 @@ export function createBuildingReducers(rt: FrontierRuntime) {
     return b;
   };
   const canUse = (ctx: Ctx, b: BuildingRow, who: Identity) => b.owner === who || ctx.db.building_access.has([b.id, who]);
-  const requireAccess = (ctx: Ctx, b: BuildingRow, player: PlayerRow) => {
+  const requireAccess = (ctx: Ctx, b: BuildingRow, player: Me) => {
     if (!canUse(ctx, b, player.identity)) reject('NO_ACCESS', `${player.name} may not use building ${b.id} (${b.buildingId})`, { building: b.id });
   };
-  const requireReach = (ctx: Ctx, b: BuildingRow, player: PlayerRow) => {
+  const requireReach = (ctx: Ctx, b: BuildingRow, player: Me) => {
     const s = ctx.db.settings.find(0)!;
     const reach = s.reachTiles + s.playerRadiusTiles;
     const d = distanceToRect(player.x, player.y, b.x, b.y, b.x + b.width, b.y + b.height);
@@ -72,7 +72,7 @@ export function createBuildingReducers(rt: FrontierRuntime) {
       if (distanceToRect(node.x, node.y, x, y, x + w, y + h) < radius)
         reject('BLOCKED', `the site overlaps resource node ${node.id} (${node.resourceId})`, { blocker: 'resource_node', id: node.id });
     }
-    for (const other of ctx.db.player.withinRect(x - 1, y - 1, x + w + 1, y + h + 1))
+    for (const other of ctx.db.avatar.withinRect(x - 1, y - 1, x + w + 1, y + h + 1))
       if (distanceToRect(other.x, other.y, x, y, x + w, y + h) < s.playerRadiusTiles + 0.05)
         reject('BLOCKED', `${other.name} stands on the site`, { blocker: 'player', name: other.name });
     const plan = planInventory(ctx.db, player.containerId);
@@ -105,7 +105,7 @@ export function createBuildingReducers(rt: FrontierRuntime) {
     if (def.buildMs === 0) addXp(ctx.db, player.identity, def.skill, def.xp);
   });
 
-  const constructCheck = (ctx: Ctx, player: PlayerRow, id: number) => {
+  const constructCheck = (ctx: Ctx, player: Me, id: number) => {
     const b = requireBuilding(ctx, id);
     requireAccess(ctx, b, player);
     if (b.complete) reject('ALREADY_COMPLETE', `building ${id} is already complete`, { building: id });
@@ -131,7 +131,7 @@ export function createBuildingReducers(rt: FrontierRuntime) {
     (ctx, { owner, building }) => {
       if (currentAction(ctx.db, owner, ACTION_KINDS.CONSTRUCT, building, '') === undefined) return;
       endAction(ctx, owner);
-      const player = ctx.db.player.find(owner);
+      const player = meOf(ctx.db, owner);
       if (player === undefined) return;
       const checked = attempt(ctx, owner, () => constructCheck(ctx, player, building));
       if (checked === undefined) return;
@@ -144,7 +144,7 @@ export function createBuildingReducers(rt: FrontierRuntime) {
     { internal: true },
   );
 
-  const storageOf = (ctx: Ctx, player: PlayerRow, id: number) => {
+  const storageOf = (ctx: Ctx, player: Me, id: number) => {
     const b = requireBuilding(ctx, id);
     requireAccess(ctx, b, player);
     if (b.containerId === 0) reject('NOT_STORAGE', `building ${id} (${b.buildingId}) has no storage`, { building: id });

@@ -1,9 +1,9 @@
 import { t } from '../engine';
-import { ACTION_KINDS, attempt, currentAction, endAction, finisherArgs, requireIdle, requirePlayer, startAction } from './actions';
+import { ACTION_KINDS, attempt, currentAction, endAction, finisherArgs, meOf, requireIdle, requirePlayer, startAction } from './actions';
 import { distanceToRect } from './chunks';
 import { reject } from './errors';
 import { planInventory } from './inventory';
-import type { Ctx, FrontierRuntime, PlayerRow } from './runtime';
+import type { Ctx, FrontierRuntime, Me } from './runtime';
 import { addXp, skillLevel } from './skills';
 import { frontierSchema } from './tables';
 
@@ -18,7 +18,7 @@ const MAX_BUILDING_HALF_EXTENT = 6;
  */
 export function createCraftingReducers(_rt: FrontierRuntime) {
   /** Every rule of a recipe; returns the planned inventory (inputs removed, outputs added). */
-  const check = (ctx: Ctx, player: PlayerRow, recipeId: string) => {
+  const check = (ctx: Ctx, player: Me, recipeId: string) => {
     const recipe = ctx.db.recipe_def.find(recipeId);
     if (recipe === undefined) reject('UNKNOWN_RECIPE', `no recipe '${recipeId}'`, { recipeId });
     const level = skillLevel(ctx.db, player.identity, recipe.skill);
@@ -43,7 +43,7 @@ export function createCraftingReducers(_rt: FrontierRuntime) {
     return { recipe, plan };
   };
 
-  const complete = (ctx: Ctx, player: PlayerRow, checked: ReturnType<typeof check>) => {
+  const complete = (ctx: Ctx, player: Me, checked: ReturnType<typeof check>) => {
     checked.plan.commit(ctx.db);
     addXp(ctx.db, player.identity, checked.recipe.skill, checked.recipe.xp);
   };
@@ -67,7 +67,7 @@ export function createCraftingReducers(_rt: FrontierRuntime) {
     (ctx, { owner, recipeId }) => {
       if (currentAction(ctx.db, owner, ACTION_KINDS.CRAFT, 0, recipeId) === undefined) return;
       endAction(ctx, owner);
-      const player = ctx.db.player.find(owner);
+      const player = meOf(ctx.db, owner);
       if (player === undefined) return;
       const checked = attempt(ctx, owner, () => check(ctx, player, recipeId));
       if (checked !== undefined) complete(ctx, player, checked);
@@ -79,7 +79,7 @@ export function createCraftingReducers(_rt: FrontierRuntime) {
 }
 
 /** Whether a completed building of kind `station` has its footprint within the station radius of the player. */
-export function stationNear(ctx: Ctx, player: PlayerRow, station: string): boolean {
+export function stationNear(ctx: Ctx, player: Me, station: string): boolean {
   const radius = ctx.db.settings.find(0)!.stationRadiusTiles;
   const r = radius + MAX_BUILDING_HALF_EXTENT;
   for (const b of ctx.db.building.withinRect(player.x - r, player.y - r, player.x + r, player.y + r)) {

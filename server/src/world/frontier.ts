@@ -53,6 +53,7 @@ function resolve(options: FrontierOptions): ResolvedOptions {
     maxTradeItems: options.maxTradeItems ?? 16,
     maxStepMs: options.maxStepMs ?? 250,
     maxPhysicsChunks: options.maxPhysicsChunks ?? 2048,
+    physicsPrefilter: options.physicsPrefilter ?? true,
   };
   const bad = (message: string) => new TickspaceError('INVALID_ARGUMENT', `createFrontier: ${message}`, { details: { options: o } });
   if (!Number.isInteger(o.chunkTiles) || o.chunkTiles < 8 || o.chunkTiles > 256) throw bad(`chunkTiles must be an integer in 8..256, got ${o.chunkTiles}`);

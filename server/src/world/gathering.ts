@@ -1,8 +1,8 @@
 import { t } from '../engine';
-import { ACTION_KINDS, attempt, currentAction, endAction, finisherArgs, requireIdle, requirePlayer, startAction } from './actions';
+import { ACTION_KINDS, attempt, currentAction, endAction, finisherArgs, meOf, requireIdle, requirePlayer, startAction } from './actions';
 import { reject } from './errors';
 import { bestToolTier, planInventory } from './inventory';
-import type { Ctx, FrontierRuntime, PlayerRow } from './runtime';
+import type { Ctx, FrontierRuntime, Me } from './runtime';
 import { addXp } from './skills';
 import { frontierSchema } from './tables';
 
@@ -16,7 +16,7 @@ const TIER_SPEEDUP = 0.25;
  */
 export function createGatheringReducers(_rt: FrontierRuntime) {
   /** Checks everything a gather needs; returns the node, its kind and the tool tier used. */
-  const check = (ctx: Ctx, player: PlayerRow, nodeId: number) => {
+  const check = (ctx: Ctx, player: Me, nodeId: number) => {
     const node = ctx.db.resource_node.find(nodeId);
     if (node === undefined) reject('UNKNOWN_NODE', `no resource node ${nodeId}`, { nodeId });
     const def = ctx.db.resource_def.find(node.resourceId);
@@ -53,7 +53,7 @@ export function createGatheringReducers(_rt: FrontierRuntime) {
     { ...finisherArgs, nodeId: t.u32() },
     (ctx, { owner, nodeId }) => {
       if (currentAction(ctx.db, owner, ACTION_KINDS.GATHER, nodeId, '') === undefined) return;
-      const player = ctx.db.player.find(owner);
+      const player = meOf(ctx.db, owner);
       endAction(ctx, owner);
       if (player === undefined) return;
       // The world may have changed since the gather started (another player emptied the node, the

@@ -9,7 +9,7 @@ export const PHYSICS_STEP = 'physics_step';
 /**
  * `physics_step {}` (internal, scheduled every tick): moves every player whose intent is set.
  *
- * Reads positions and intents from `player`, resolves each move against the chunk's static
+ * Reads positions and intents from `avatar`, resolves each move against the chunk's static
  * colliders (rapier character controller, see physics.ts), writes the new positions back, and
  * generates terrain ahead of players entering new chunks. The step then schedules itself for the
  * next tick, so it runs at whatever rate the engine ticks. Time step: logical time since the last
@@ -28,7 +28,7 @@ export function createPhysicsStep(rt: FrontierRuntime) {
       if (clock === undefined) ctx.db.physics_clock.insert({ id: 0, lastStepMs: ctx.now });
       else ctx.db.physics_clock.update({ id: 0, lastStepMs: ctx.now });
       const dtMs = Math.min(rt.options.maxStepMs, Math.max(0, ctx.now - last));
-      const movers = ctx.db.player.filter('moving', true);
+      const movers = ctx.db.avatar.filter('moving', true);
       rt.lastStep.tick = ctx.tick;
       rt.lastStep.movers = movers.length;
       if (dtMs === 0 || movers.length === 0) {
@@ -44,15 +44,12 @@ export function createPhysicsStep(rt: FrontierRuntime) {
       const aoi = rt.options.aoiChunks;
       for (let i = 0; i < movers.length; i++) {
         const player = movers[i]!;
-        const tile = physics.tileAt(ctx.db, p, player.x, player.y);
-        const speed = p.byTile[tile]?.speedFactor ?? 1;
-        const step = baseStep * speed;
-        physics.move(ctx.db, p, player.x, player.y, player.dirX * step, player.dirY * step, out);
+        physics.walk(ctx.db, p, player.x, player.y, player.dirX, player.dirY, baseStep, out);
         const x = Math.fround(out.x);
         const y = Math.fround(out.y);
         if (x === player.x && y === player.y) continue;
         const before = chunkIdAt(p, player.x, player.y);
-        ctx.db.player.update({ ...player, x, y });
+        ctx.db.avatar.update({ ...player, x, y });
         if (chunkIdAt(p, x, y) !== before) ensureChunksAround(ctx.db, rt, getParams, x, y, aoi);
       }
       rt.lastStep.physicsMs = performance.now() - started;

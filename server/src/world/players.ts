@@ -12,8 +12,9 @@ const SPAWN_ATTEMPTS = 64;
 
 /**
  * Player reducers: `join`, `move`, and the connect/disconnect lifecycle.
- * A player is one row in `player` (position, movement intent, online flag) plus a backpack
- * container; leaving only marks the row offline, so reconnecting resumes where the player stood.
+ * A player is a profile row in `player`, an entity row in `avatar` (position, movement intent)
+ * and a backpack container; leaving only marks them offline, so reconnecting resumes where the
+ * player stood.
  */
 export function createPlayerReducers(rt: FrontierRuntime) {
   const o = rt.options;
@@ -33,19 +34,8 @@ export function createPlayerReducers(rt: FrontierRuntime) {
     const spot = findSpawn(ctx, rt, info.spawnX, info.spawnY, settings.playerRadiusTiles);
     if (spot === undefined) reject('NO_SPAWN_POINT', `no free land within reach of the spawn point (${info.spawnX}, ${info.spawnY})`);
     const container = ctx.db.container.insert({ owner: ctx.sender, buildingId: 0, slots: settings.inventorySlots });
-    ctx.db.player.insert({
-      identity: ctx.sender,
-      name,
-      nameKey,
-      online: true,
-      x: spot.x,
-      y: spot.y,
-      dirX: 0,
-      dirY: 0,
-      moving: false,
-      containerId: container.id,
-      joinedMs: ctx.now,
-    });
+    ctx.db.player.insert({ identity: ctx.sender, name, nameKey, online: true, containerId: container.id, joinedMs: ctx.now });
+    ctx.db.avatar.insert({ identity: ctx.sender, name, online: true, x: spot.x, y: spot.y, dirX: 0, dirY: 0, moving: false });
     for (const skill of ctx.db.skill_def.iter().sort((a, b) => (a.id < b.id ? -1 : 1)))
       ctx.db.skill.insert({ owner: ctx.sender, skillId: skill.id, xp: 0, level: 1 });
   });
@@ -61,24 +51,28 @@ export function createPlayerReducers(rt: FrontierRuntime) {
     const moving = len2 > 0;
     if (moving) endAction(ctx, player.identity);
     if (player.dirX === dx && player.dirY === dy && player.moving === moving) return;
-    ctx.db.player.update({ ...player, dirX: dx, dirY: dy, moving });
+    ctx.db.avatar.update({ ...ctx.db.avatar.find(player.identity)!, dirX: dx, dirY: dy, moving });
   });
 
   /** Lifecycle: a returning player comes back online where they left. */
   const clientConnected = (ctx: Ctx) => {
     const player = ctx.db.player.find(ctx.sender);
-    if (player === undefined || player.online) return;
+    const avatar = ctx.db.avatar.find(ctx.sender);
+    if (player === undefined || avatar === undefined || player.online) return;
     ctx.db.player.update({ ...player, online: true });
-    ensureChunksAround(ctx.db, rt, () => rt.terrain(ctx.db), player.x, player.y, o.aoiChunks);
+    ctx.db.avatar.update({ ...avatar, online: true });
+    ensureChunksAround(ctx.db, rt, () => rt.terrain(ctx.db), avatar.x, avatar.y, o.aoiChunks);
   };
 
   /** Lifecycle: a leaving player stops, drops their action and open trades, and goes offline. */
   const clientDisconnected = (ctx: Ctx) => {
     const player = ctx.db.player.find(ctx.sender);
-    if (player === undefined) return;
+    const avatar = ctx.db.avatar.find(ctx.sender);
+    if (player === undefined || avatar === undefined) return;
     endAction(ctx, player.identity);
     closeTradesOf(ctx, player.identity);
-    ctx.db.player.update({ ...player, online: false, moving: false, dirX: 0, dirY: 0 });
+    ctx.db.player.update({ ...player, online: false });
+    ctx.db.avatar.update({ ...avatar, online: false, moving: false, dirX: 0, dirY: 0 });
   };
 
   return { join, move, clientConnected, clientDisconnected };

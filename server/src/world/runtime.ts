@@ -40,6 +40,8 @@ export interface FrontierOptions {
   readonly maxStepMs?: number;
   /** Chunk collision worlds kept in memory. @default 2048 */
   readonly maxPhysicsChunks?: number;
+  /** Skip rapier for moves that touch no collider (see PhysicsOptions.prefilter); false only for benchmarks. @default true */
+  readonly physicsPrefilter?: boolean;
   /** Rapier build to use (benchmarks compare builds); must be initialised. @default the pinned build */
   readonly rapier?: Rapier;
 }
@@ -61,6 +63,7 @@ export interface ResolvedOptions {
   readonly maxTradeItems: number;
   readonly maxStepMs: number;
   readonly maxPhysicsChunks: number;
+  readonly physicsPrefilter: boolean;
 }
 
 /** Timing of the last physics step, for benchmarks. */
@@ -74,8 +77,12 @@ export interface StepStats {
 export type Ctx = ReducerContext<FrontierTables>;
 /** Frontier's writable tables. */
 export type FrontierDb = Db<FrontierTables>;
-/** A player row. */
+/** A player row (profile). */
 export type PlayerRow = Row<FrontierTables['player']>;
+/** An avatar row (position and intent). */
+export type AvatarRow = Row<FrontierTables['avatar']>;
+/** A player as reducers see them: the profile plus where the avatar stands and walks. */
+export type Me = PlayerRow & Pick<AvatarRow, 'x' | 'y' | 'dirX' | 'dirY' | 'moving'>;
 
 /**
  * State shared by Frontier's reducers that is not in the tables: the options and, per engine
@@ -97,7 +104,11 @@ export class FrontierRuntime {
   physics(db: ReadonlyDb<FrontierTables>): PhysicsCache {
     let cache = this.#physics.get(db);
     if (cache === undefined) {
-      cache = new PhysicsCache({ ...(this.#rapier === undefined ? {} : { rapier: this.#rapier }), maxCachedChunks: this.options.maxPhysicsChunks });
+      cache = new PhysicsCache({
+        ...(this.#rapier === undefined ? {} : { rapier: this.#rapier }),
+        maxCachedChunks: this.options.maxPhysicsChunks,
+        prefilter: this.options.physicsPrefilter,
+      });
       this.#physics.set(db, cache);
     }
     return cache;

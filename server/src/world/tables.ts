@@ -174,8 +174,24 @@ export const frontierSchema = createSchema({
       respawnAtMs: t.f64(),
     },
   ),
-  /** Players: one entity row each, kept when they leave. */
+  /** Players' profiles, kept when they leave (their position lives in `avatar`). */
   player: table(
+    { public: true },
+    {
+      identity: t.identity().primaryKey(),
+      name: t.string(),
+      /** Lower-case name, unique: "Ann" and "ann" cannot both exist. */
+      nameKey: t.string().unique(),
+      online: t.bool(),
+      containerId: t.u32().unique(),
+      joinedMs: t.f64(),
+    },
+  ),
+  /**
+   * Each player's entity in the world: position and movement intent. A narrow row, because the
+   * physics step rewrites it every tick the player walks and subscribers receive every change.
+   */
+  avatar: table(
     {
       public: true,
       spatial: { x: 'x', y: 'y', cellSize: 16 },
@@ -184,8 +200,6 @@ export const frontierSchema = createSchema({
     {
       identity: t.identity().primaryKey(),
       name: t.string(),
-      /** Lower-case name, unique: "Ann" and "ann" cannot both exist. */
-      nameKey: t.string().unique(),
       online: t.bool(),
       x: t.f32(),
       y: t.f32(),
@@ -193,8 +207,6 @@ export const frontierSchema = createSchema({
       dirX: t.f32(),
       dirY: t.f32(),
       moving: t.bool(),
-      containerId: t.u32().unique(),
-      joinedMs: t.f64(),
     },
   ),
   /** Inventories: a player's backpack or a storage building. */

@@ -1,8 +1,8 @@
 import { t, type Identity, type Row } from '../engine';
-import { requirePlayer } from './actions';
+import { meOf, requirePlayer } from './actions';
 import { reject } from './errors';
 import { planInventory } from './inventory';
-import type { Ctx, FrontierRuntime, PlayerRow } from './runtime';
+import type { Ctx, FrontierRuntime, Me } from './runtime';
 import { frontierSchema, type FrontierTables } from './tables';
 
 type TradeRow = Row<FrontierTables['trade']>;
@@ -25,7 +25,7 @@ function deleteTrade(ctx: Ctx, id: number): void {
  * with nothing changed if either side no longer holds its items or cannot fit what it receives.
  */
 export function createTradingReducers(rt: FrontierRuntime) {
-  const requireNear = (ctx: Ctx, a: PlayerRow, b: PlayerRow) => {
+  const requireNear = (ctx: Ctx, a: Me, b: Me) => {
     const radius = ctx.db.settings.find(0)!.tradeRadiusTiles;
     const d = Math.hypot(a.x - b.x, a.y - b.y);
     if (!b.online) reject('TOO_FAR', `${b.name} is offline`, { partner: b.identity });
@@ -41,7 +41,7 @@ export function createTradingReducers(rt: FrontierRuntime) {
   const tradeOpen = frontierSchema.reducer('trade_open', { partner: t.identity() }, (ctx, { partner }) => {
     const me = requirePlayer(ctx);
     if (partner === me.identity) reject('SELF_TARGET', 'a player cannot trade with themselves');
-    const other = ctx.db.player.find(partner);
+    const other = meOf(ctx.db, partner);
     if (other === undefined) reject('UNKNOWN_PLAYER', `no player with identity ${partner}`, { partner });
     requireNear(ctx, me, other);
     const existing = [...ctx.db.trade.filter('by_a', me.identity), ...ctx.db.trade.filter('by_b', me.identity)].find(
@@ -88,8 +88,8 @@ export function createTradingReducers(rt: FrontierRuntime) {
       ctx.db.trade.update(accepted);
       return;
     }
-    const pa = ctx.db.player.find(trade.a);
-    const pb = ctx.db.player.find(trade.b);
+    const pa = meOf(ctx.db, trade.a);
+    const pb = meOf(ctx.db, trade.b);
     if (pa === undefined || pb === undefined) reject('UNKNOWN_PLAYER', 'a trade partner no longer exists');
     requireNear(ctx, me, me.identity === pa.identity ? pb : pa);
     const items = ctx.db.trade_item.filter('by_trade', trade.id);

@@ -27,7 +27,7 @@ function drive(engine: FrontierEngine, players: number, ticks: number, script = 
     }
     if (tick > 2)
       for (const id of ids) {
-        const p = engine.db.player.find(id);
+        const p = engine.db.avatar.find(id);
         if (p === undefined) continue;
         const roll = rng();
         if (roll < 0.15) {

@@ -71,10 +71,13 @@ function makeWorld(frontier: Frontier, engine: FrontierEngine) {
       world.ok(id, 'join', { name });
       return id;
     },
+    /** A player's profile merged with their avatar (position, intent). */
     player(id: Identity) {
       const p = db.player.find(id);
+      const a = db.avatar.find(id);
       expect(p, `player ${id}`).toBeDefined();
-      return p!;
+      expect(a, `avatar ${id}`).toBeDefined();
+      return { ...p!, x: a!.x, y: a!.y, dirX: a!.dirX, dirY: a!.dirY, moving: a!.moving };
     },
     /** Test setup as a server transaction: gives items to a player. */
     give(id: Identity, itemId: string, quantity: number): void {
@@ -97,8 +100,8 @@ function makeWorld(frontier: Frontier, engine: FrontierEngine) {
     /** Test setup as a server transaction: moves a player (within generated terrain). */
     teleport(id: Identity, x: number, y: number): void {
       world.system((ctx) => {
-        const p = ctx.db.player.find(id)!;
-        ctx.db.player.update({ ...p, x, y });
+        const a = ctx.db.avatar.find(id)!;
+        ctx.db.avatar.update({ ...a, x, y });
       });
     },
     /** Runs `fn` as a server transaction in the next tick. */
@@ -153,7 +156,7 @@ function makeWorld(frontier: Frontier, engine: FrontierEngine) {
             if (!free) continue;
             if (db.resource_node.withinRect(sx - 1, sy - 1, sx + w + 1, sy + h + 1).length > 0) continue;
             if (db.building.withinRect(sx - 9, sy - 9, sx + w + 9, sy + h + 9).some((b) => b.x < sx + w && b.x + b.width > sx && b.y < sy + h && b.y + b.height > sy)) continue;
-            if (db.player.withinRect(sx - 1, sy - 1, sx + w + 1, sy + h + 1).length > 0) continue;
+            if (db.avatar.withinRect(sx - 1, sy - 1, sx + w + 1, sy + h + 1).length > 0) continue;
             return { x: sx, y: sy };
           }
       throw new Error('no free site');

@@ -18,7 +18,7 @@ describe('join', () => {
     const w = await createWorld();
     for (let i = 1; i <= 30; i++) w.engine.enqueue(who(i), 'join', { name: `crowd${i}` });
     w.engine.runTick();
-    const players = w.db.player.iter();
+    const players = w.db.avatar.iter();
     expect(players).toHaveLength(30);
     const info = w.db.world_info.find(0)!;
     for (const p of players) expect(Math.hypot(p.x - info.spawnX, p.y - info.spawnY)).toBeLessThan(40);
