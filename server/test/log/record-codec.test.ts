@@ -193,6 +193,8 @@ describe('record codec round trip', () => {
           const scan = scanSegment(Buffer.concat([encodeSegmentHeader(tick + 1), framed]), { nameTick: tick + 1, isLast: true });
           expect(scan.problem).toBeUndefined();
           const back = codec.decode(framed.subarray(8));
+          // The recovery path reads Buffers from disk (native slices): it must decode the same values.
+          expect(codec.decode(Buffer.from(framed).subarray(8))).toEqual(back);
           expect(back.tick).toBe(tick + 1);
           expect(Object.is(back.now, now)).toBe(true);
           expect(back.stateHash).toBe(stateHash);

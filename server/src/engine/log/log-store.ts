@@ -10,6 +10,7 @@ import type { AppendListener } from './log-writer';
 import { recordChecksumOk, type LogSchema, type LoggedTick, type RecordCodec } from './record-codec';
 import { scanSegment, type SegmentProblem } from './segment-scan';
 import { readSnapshot, type SnapshotState } from './snapshot-file';
+import { StateBuilder } from './state-builder';
 
 /** One segment file and, once scanned, where each of its records starts. */
 export interface SegmentEntry {
@@ -302,23 +303,24 @@ export class LogStore implements AppendListener {
         details: { tick, firstTick: this.firstTick, lastTick: this.#lastTick },
       });
     const base = this.baseFor(tick);
-    restoreState(engine, base);
-    if (base.tick > 0 && engine.stateHash !== base.stateHash)
-      throw new TickspaceError('CORRUPT_LOG', `snapshot at tick ${base.tick} restores to state hash ${engine.stateHash}, its header says ${base.stateHash}`, { details: { tick: base.tick } });
+    const builder = new StateBuilder(this.schema, base);
     const sliceMs = options.sliceMs ?? 8;
     let sliceStart = performance.now();
     let expected = base.stateHash;
     for (const { tick: t, payload } of this.payloads(base.tick + 1, tick)) {
       const rec = this.decode(t, payload, { calls: false });
-      applyLogged(engine, rec);
+      builder.apply(rec);
       expected = rec.stateHash;
       if (performance.now() - sliceStart > sliceMs) {
         await yieldToLoop();
         sliceStart = performance.now();
       }
     }
+    restoreState(engine, builder.state(expected));
     if (tick > 0 && engine.stateHash !== expected)
-      throw new TickspaceError('CORRUPT_LOG', `rebuilding tick ${tick} gave state hash ${engine.stateHash}, the log says ${expected}`, { details: { tick } });
+      throw new TickspaceError('CORRUPT_LOG', `rebuilding tick ${tick} from ${base.tick > 0 ? `the snapshot at tick ${base.tick}` : 'tick 0'} gave state hash ${engine.stateHash}, the log says ${expected}`, {
+        details: { tick, base: base.tick },
+      });
   }
 
   /**

@@ -9,6 +9,7 @@ import type { Identity } from '../identity';
 import type { ModuleDef } from '../module';
 import { columnShapes } from '../schema';
 import { crc32c } from './crc32c';
+import { LogCursor, compileRowDecoder } from './row-decoder';
 import { RECORD_FRAME_BYTES } from './format';
 
 /** What the log needs to know about one table: its columns in order and its primary key. */
@@ -17,6 +18,8 @@ export interface LogTableShape {
   readonly columns: readonly ColumnShape[];
   /** Primary key column names, in key order. */
   readonly primaryKey: readonly string[];
+  /** The auto-increment column, if any (replaying an insert advances its counter). */
+  readonly autoIncColumn?: string | undefined;
 }
 
 /** The shapes a record codec is compiled from: tables in table-id order, reducer argument columns by name. */
@@ -114,6 +117,7 @@ export function logSchemaOf(engine: Engine<ModuleDef>): LogSchema {
       name: s.name,
       columns: columnShapes(s.def.columns),
       primaryKey: s.pkColumns.map((i) => s.columnNames[i]!),
+      autoIncColumn: s.autoIncColumn >= 0 ? s.columnNames[s.autoIncColumn] : undefined,
     })),
     reducers: new Map(engine.module.reducers.map((r) => [r.name, columnShapes(r.args)])),
   };
@@ -128,6 +132,8 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
 interface TableCodec {
   readonly row: RowCodec;
   readonly key: RowCodec;
+  readonly readRow: (c: LogCursor) => AnyRow;
+  readonly readKey: (c: LogCursor) => AnyRow;
 }
 
 /**
@@ -139,10 +145,10 @@ interface TableCodec {
  * const framed = codec.encodeFramed(engine.runTick());
  */
 export function createRecordCodec(schema: LogSchema): RecordCodec {
-  const tables: TableCodec[] = schema.tables.map((t) => ({
-    row: compileRowCodec(t.columns),
-    key: compileRowCodec(t.primaryKey.map((k) => t.columns.find((c) => c.name === k)!)),
-  }));
+  const tables: TableCodec[] = schema.tables.map((t) => {
+    const keyColumns = t.primaryKey.map((k) => t.columns.find((c) => c.name === k)!);
+    return { row: compileRowCodec(t.columns), key: compileRowCodec(keyColumns), readRow: compileRowDecoder(t.columns), readKey: compileRowDecoder(keyColumns) };
+  });
   const args = new Map<string, RowCodec>();
   for (const [name, shapes] of schema.reducers) args.set(name, compileRowCodec(shapes));
   const writer = new BinaryWriter(1 << 16);
@@ -188,19 +194,19 @@ export function createRecordCodec(schema: LogSchema): RecordCodec {
     encodeChanges(record.changes, w);
   };
 
-  const decodeChanges = (r: BinaryReader, callCount: number | undefined): LoggedChange[] => {
-    const n = r.uvar();
+  const decodeChanges = (c: LogCursor, callCount: number | undefined): LoggedChange[] => {
+    const n = c.uv();
     const out: LoggedChange[] = new Array(n);
     for (let i = 0; i < n; i++) {
-      const tableId = r.uvar();
+      const tableId = c.uv();
       const t = tables[tableId];
-      if (t === undefined) r.fail(`change ${i} names table id ${tableId}, the schema has ${tables.length} tables`);
-      const kind = r.u8();
-      const callIndex = r.uvar();
-      if (callCount !== undefined && callIndex >= callCount) r.fail(`change ${i} names call ${callIndex} of ${callCount}`);
-      if (kind === OP.INSERT || kind === OP.UPDATE) out[i] = { tableId, kind, callIndex, oldRow: undefined, newRow: t.row.decode(r) };
-      else if (kind === OP.DELETE) out[i] = { tableId, kind, callIndex, oldRow: t.key.decode(r), newRow: undefined };
-      else r.fail(`change ${i} has unknown kind ${kind}`);
+      if (t === undefined) c.fail(`change ${i} names table id ${tableId}, the schema has ${tables.length} tables`);
+      const kind = c.u8();
+      const callIndex = c.uv();
+      if (callCount !== undefined && callIndex >= callCount) c.fail(`change ${i} names call ${callIndex} of ${callCount}`);
+      if (kind === OP.INSERT || kind === OP.UPDATE) out[i] = { tableId, kind, callIndex, oldRow: undefined, newRow: t.readRow(c) };
+      else if (kind === OP.DELETE) out[i] = { tableId, kind, callIndex, oldRow: t.readKey(c), newRow: undefined };
+      else c.fail(`change ${i} has unknown kind ${kind}`);
     }
     return out;
   };
@@ -214,7 +220,7 @@ export function createRecordCodec(schema: LogSchema): RecordCodec {
       const reducer = r.string();
       const sender = identityCodec.decode(r) as Identity;
       const scheduleId = r.uvar();
-      const argsBytes = r.bytes();
+      const argsBytes = new Uint8Array(r.view(r.uvar()));
       const codec = origin === 2 ? undefined : args.get(reducer);
       let decoded: Record<string, unknown> | undefined = origin === 2 ? {} : undefined;
       if (codec !== undefined) {
@@ -232,8 +238,8 @@ export function createRecordCodec(schema: LogSchema): RecordCodec {
     return out;
   };
 
-  const readHeader = (r: BinaryReader) => {
-    const tick = r.uvar();
+  const readHeader = (r: LogCursor) => {
+    const tick = r.uv();
     const now = r.f64();
     let stateHash = '';
     for (let i = 0; i < 8; i++) stateHash += HEX[r.u8()];
@@ -256,29 +262,29 @@ export function createRecordCodec(schema: LogSchema): RecordCodec {
       return w.view();
     },
     decode(payload, options = {}) {
-      const r = new BinaryReader(payload);
+      const r = new LogCursor(payload);
       const h = readHeader(r);
-      const callsEnd = r.offset + h.callsBytes;
+      const callsEnd = r.pos + h.callsBytes;
       if (callsEnd > payload.length) r.fail(`calls section of ${h.callsBytes} bytes runs past the payload (${payload.length} bytes)`);
       let calls: LoggedCall[] = [];
       let callCount: number;
       if (options.calls === false) {
-        callCount = new BinaryReader(payload, r.offset, callsEnd).uvar();
+        callCount = new LogCursor(payload, r.pos, callsEnd).uv();
       } else {
-        const cr = new BinaryReader(payload, r.offset, callsEnd);
+        const cr = new BinaryReader(payload, r.pos, callsEnd);
         calls = decodeCalls(cr);
         if (cr.remaining !== 0) cr.fail(`calls section has ${cr.remaining} trailing byte(s)`);
         callCount = calls.length;
       }
-      const rest = new BinaryReader(payload, callsEnd);
-      const changes = options.changes === false ? [] : decodeChanges(rest, callCount);
-      if (options.changes !== false && rest.remaining !== 0) rest.fail(`payload has ${rest.remaining} trailing byte(s)`);
+      r.pos = callsEnd;
+      const changes = options.changes === false ? [] : decodeChanges(r, callCount);
+      if (options.changes !== false && r.pos !== payload.length) r.fail(`payload has ${payload.length - r.pos} trailing byte(s)`);
       return { tick: h.tick, now: h.now, stateHash: h.stateHash, durationMs: h.durationMs, calls, callCount, changes };
     },
     changesRange(payload) {
-      const r = new BinaryReader(payload);
+      const r = new LogCursor(payload);
       const h = readHeader(r);
-      return { start: r.offset + h.callsBytes, end: payload.length };
+      return { start: r.pos + h.callsBytes, end: payload.length };
     },
   };
 }

@@ -4,6 +4,7 @@ import { TickspaceError } from '../../protocol/errors';
 import type { Engine } from '../engine';
 import type { ModuleDef } from '../module';
 import { LogStore, applyLogged, corruptionError, restoreState, type SegmentEntry } from './log-store';
+import { StateBuilder } from './state-builder';
 import { scanSegment } from './segment-scan';
 import type { SnapshotState } from './snapshot-file';
 
@@ -51,9 +52,10 @@ function syncDirSync(dir: string): void {
 /**
  * Brings `engine` to the last durable tick of a data directory: the newest snapshot that reads
  * back intact and is not newer than the log, then every later record's changes (each record is
- * checksummed and fully decoded before it is applied, and the state hash is checked after each
- * tick, so a tick is applied whole or recovery stops). A torn last record is cut and reported;
- * damage anywhere else throws with the way out.
+ * checksummed and fully decoded before it is applied, into a private model; the engine is
+ * restored once at the end and its state hash must equal the last record's, so a tick is applied
+ * whole or recovery stops). A torn last record is cut and reported; damage anywhere else throws
+ * with the way out.
  * @throws TickspaceError CORRUPT_LOG naming the file, byte offset and tick; TICK_OUT_OF_RANGE
  */
 export function recover(store: LogStore, engine: Engine<ModuleDef>, options: RecoverOptions = {}): RecoveryReport {
@@ -125,10 +127,13 @@ export function recover(store: LogStore, engine: Engine<ModuleDef>, options: Rec
   if (base.tick > 0 && engine.stateHash !== base.stateHash)
     throw new TickspaceError('CORRUPT_LOG', `snapshot at tick ${base.tick} restores to state hash ${engine.stateHash}, its header says ${base.stateHash}`, { details: { tick: base.tick } });
 
-  // 4. Replay every later record, segment by segment, checking that no tick is missing.
+  // 4. Fast-forward through every later record, segment by segment, checking that no tick is
+  // missing; each record is checksummed and decoded whole before it is applied.
   let replayedTicks = 0;
   let replayedChanges = 0;
   let expected = base.tick + 1;
+  const builder = new StateBuilder(store.schema, base);
+  let lastHash = base.stateHash;
   if (expected <= lastTick) {
     let i = store.segments.length - 1;
     while (i > 0 && store.segments[i]!.firstTick > expected) i--;
@@ -143,39 +148,30 @@ export function recover(store: LogStore, engine: Engine<ModuleDef>, options: Rec
           { details: { dir, from: expected, to: seg.firstTick - 1, next: seg.file } },
         );
       const bytes = isLast ? tailBytes! : fs.readFileSync(seg.file);
-      const pending: { tick: number; payload: Uint8Array }[] = [];
-      const scan = isLast
-        ? tail!
-        : scanSegment(bytes, {
-            nameTick: seg.firstTick,
-            isLast: false,
-            maxRecordBytes: store.maxRecordBytes,
-          });
+      const scan = isLast ? tail! : scanSegment(bytes, { nameTick: seg.firstTick, isLast: false, maxRecordBytes: store.maxRecordBytes });
       if (scan.problem !== undefined && !isLast) throw corruptionError(dir, seg.file, scan.problem);
       seg.offsets = scan.offsets;
       seg.validEnd = scan.validEnd;
       for (let k = 0; k < scan.ticks.length; k++) {
         const tick = scan.ticks[k]!;
         if (tick < expected) continue;
+        if (tick !== expected) throw new TickspaceError('CORRUPT_LOG', `expected tick ${expected}, found ${tick} in ${seg.file}`, { details: { file: seg.file } });
         const at = scan.offsets[k]!;
         const length = new DataView(bytes.buffer, bytes.byteOffset + at, 4).getUint32(0, true);
-        pending.push({ tick, payload: bytes.subarray(at + 8, at + 8 + length) });
-      }
-      for (const { tick, payload } of pending) {
-        if (tick !== expected) throw new TickspaceError('CORRUPT_LOG', `expected tick ${expected}, found ${tick} in ${seg.file}`, { details: { file: seg.file } });
-        const rec = store.decode(tick, payload, { calls: false });
-        applyLogged(engine, rec);
-        if (engine.stateHash !== rec.stateHash)
-          throw new TickspaceError(
-            'CORRUPT_LOG',
-            `recovery of tick ${tick} from ${path.basename(seg.file)} produced state hash ${engine.stateHash}, but the log recorded ${rec.stateHash}; refusing to start on a state that differs from the one that ran`,
-            { details: { tick, file: seg.file } },
-          );
+        const rec = store.decode(tick, bytes.subarray(at + 8, at + 8 + length), { calls: false });
+        builder.apply(rec);
+        lastHash = rec.stateHash;
         replayedTicks++;
         replayedChanges += rec.changes.length;
         expected++;
       }
     }
+  }
+  restoreState(engine, builder.state(lastHash));
+  if (engine.stateHash !== lastHash) {
+    // Find the first tick whose logged hash the state does not reach, for a precise refusal.
+    pinpointDivergence(store, engine, base);
+    throw new TickspaceError('CORRUPT_LOG', `recovery reached state hash ${engine.stateHash} at tick ${lastTick}, but the log recorded ${lastHash}`, { details: { tick: lastTick } });
   }
   return {
     snapshot: base.tick > 0 ? { tick: base.tick, file: store.snapshots.find((s) => s.tick === base.tick)!.file } : undefined,
@@ -187,4 +183,22 @@ export function recover(store: LogStore, engine: Engine<ModuleDef>, options: Rec
     cut,
     ms: performance.now() - started,
   };
+}
+
+/**
+ * Slow path after a final hash mismatch: re-applies the records one tick at a time through the
+ * engine, checking the hash after each, and throws naming the first tick that differs.
+ */
+function pinpointDivergence(store: LogStore, engine: Engine<ModuleDef>, base: SnapshotState): void {
+  restoreState(engine, base);
+  for (const { tick, payload } of store.payloads(base.tick + 1, store.lastTick)) {
+    const rec = store.decode(tick, payload, { calls: false });
+    applyLogged(engine, rec);
+    if (engine.stateHash !== rec.stateHash)
+      throw new TickspaceError(
+        'CORRUPT_LOG',
+        `recovery of tick ${tick} produced state hash ${engine.stateHash}, but the log recorded ${rec.stateHash}; refusing to start on a state that differs from the one that ran`,
+        { details: { tick } },
+      );
+  }
 }
