@@ -1,6 +1,6 @@
 import { Client, type Room } from 'colyseus.js';
 import { COLYSEUS_MESSAGE, COLYSEUS_ROOM, type MoveMessage } from './colyseus-protocol';
-import { nowMs, withTimeout, type BotConnection, type BotConnector } from './bot-client';
+import { nowMs, withTimeout, type BotConnection, type BotConnector, type BotProbe } from './bot-client';
 
 interface EntityView {
   readonly x: number;
@@ -15,6 +15,26 @@ interface RawSocket {
 }
 
 /**
+ * @colyseus/schema reports a patch that names an object the client never received on
+ * console.error and skips it (the client's state is then out of step with the server's). The
+ * workers count those as errors instead of printing them, once per worker thread.
+ */
+let consoleProbe: BotProbe | undefined;
+function countDecoderErrors(probe: BotProbe): void {
+  if (consoleProbe !== undefined) return;
+  consoleProbe = probe;
+  const { error, warn } = console;
+  console.error = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].startsWith('"refId" not found')) consoleProbe!.error('COLYSEUS_REFID_NOT_FOUND');
+    else error(...args);
+  };
+  console.warn = (...args: unknown[]) => {
+    if (args[0] === 'Please report this issue to the developers.') return;
+    warn(...args);
+  };
+}
+
+/**
  * A colyseus.js bot: joins the movement room, sends steps as room messages and reads the
  * StateView-filtered state the room patches to it. Bytes are counted on the raw socket.
  * @example
@@ -23,6 +43,7 @@ interface RawSocket {
  */
 export const connectColyseusBot: BotConnector = async (options) => {
   const { probe } = options;
+  countDecoderErrors(probe);
   const client = new Client(options.url);
   const room: Room<StateView> = await withTimeout(
     client.join<StateView>(COLYSEUS_ROOM),
