@@ -1,5 +1,5 @@
 import { Room, type Client } from '@colyseus/core';
-import { MapSchema, StateView, schema, type SchemaType } from '@colyseus/schema';
+import { Encoder, MapSchema, StateView, schema, type SchemaType } from '@colyseus/schema';
 import { COLYSEUS_MESSAGE, type MoveMessage } from './colyseus-protocol';
 import { createInterestGrid } from './interest-grid';
 import { applyStep, type MovementScenario } from './scenario';
@@ -12,6 +12,16 @@ import { spawnPosition } from './walker';
  * 0` plus `broadcastPatch()`), and per-client area of interest with a StateView fed from a
  * uniform grid. Schemas are declared with `schema()` instead of decorators.
  */
+
+/**
+ * The patch buffer: every client's view is encoded one after the other into this one buffer
+ * each tick, so it must hold the shared changes plus all views' bytes (about 2,000 x 31 entities
+ * x 10 bytes at 2,000 clients). The 8 KB default overflows with a few dozen clients; @colyseus/schema
+ * then warns and re-encodes, and in 3.0.76 the view it was encoding comes out truncated (clients
+ * log '"refId" not found'). Its warning says to raise this, which is what a Colyseus developer does.
+ */
+export const COLYSEUS_BUFFER_BYTES = 16 * 1024 * 1024;
+Encoder.BUFFER_SIZE = COLYSEUS_BUFFER_BYTES;
 
 /** One walking entity: the same two float32 columns as the Tickspace entity row. */
 export const Entity = schema({ x: 'float32', y: 'float32' }, 'Entity');
