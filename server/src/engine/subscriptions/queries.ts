@@ -20,6 +20,9 @@ export type CellClass = (typeof CELL)[keyof typeof CELL];
 
 type Visibility = (row: AnyRow, viewer: Identity) => boolean;
 
+/** Largest cell coordinate the spatial grid packs. */
+const GRID_MAX = 2 ** 25 - 1;
+
 /** Subscription bookkeeping of one public table: which queries to wake for which change. */
 export class TableState {
   readonly store: TableStore;
@@ -243,16 +246,18 @@ export class SpatialQuery implements QueryBase {
   box(): [number, number, number, number] {
     if (!this.has) return [0, 0, -1, -1];
     const cs = this.table.store.spatial!.cellSize;
+    // Cells beyond the grid's ±2^25 range hold no rows (and cannot be packed): clamp to it.
+    const c = (v: number) => Math.min(GRID_MAX, Math.max(-GRID_MAX, v));
     if (this.shape === 'rect')
-      return [Math.floor(this.minX / cs), Math.floor(this.minY / cs), Math.floor(this.maxX / cs), Math.floor(this.maxY / cs)];
+      return [c(Math.floor(this.minX / cs)), c(Math.floor(this.minY / cs)), c(Math.floor(this.maxX / cs)), c(Math.floor(this.maxY / cs))];
     // `dx * dx + dy * dy <= r * r` also holds a hair beyond r (rounding; squares that underflow to
     // 0), so the box is widened by a margin that covers it: a member must never lie outside the box.
     const m = this.exitR * 1e-9 + cs * 1e-8 + (Math.abs(this.cx) + Math.abs(this.cy)) * 1e-12 + 1e-100;
     return [
-      Math.floor((this.cx - this.exitR - m) / cs),
-      Math.floor((this.cy - this.exitR - m) / cs),
-      Math.floor((this.cx + this.exitR + m) / cs),
-      Math.floor((this.cy + this.exitR + m) / cs),
+      c(Math.floor((this.cx - this.exitR - m) / cs)),
+      c(Math.floor((this.cy - this.exitR - m) / cs)),
+      c(Math.floor((this.cx + this.exitR + m) / cs)),
+      c(Math.floor((this.cy + this.exitR + m) / cs)),
     ];
   }
 

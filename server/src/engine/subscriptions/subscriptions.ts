@@ -178,11 +178,14 @@ export class Subscriptions {
     const spatialOnly = () => {
       if (store.spatial === undefined) throw this.#invalid(query, `table '${store.name}' has no spatial index`);
     };
+    // The grid packs cell coordinates within ±2^25; an area beyond that cannot hold rows.
+    const inGrid = (...vs: number[]) => vs.every((v) => Math.abs(v / store.spatial!.cellSize) < 2 ** 25 - 2);
     let q: SpatialQuery;
     if ('rect' in query) {
       spatialOnly();
       const r = query.rect;
       if (!finite(r.minX, r.minY, r.maxX, r.maxY) || r.minX > r.maxX || r.minY > r.maxY) throw this.#invalid(query, 'the rectangle needs finite, ordered bounds');
+      if (!inGrid(r.minX, r.minY, r.maxX, r.maxY)) throw this.#invalid(query, 'the rectangle lies outside the spatial grid');
       q = new SpatialQuery(queryId, client, st, ct, { rect: r });
     } else if ('near' in query || 'follow' in query) {
       spatialOnly();
@@ -192,6 +195,8 @@ export class Subscriptions {
         throw this.#invalid(query, 'radius must be finite and >= 0, and exitRadius >= radius');
       if ('near' in query) {
         if (!finite(query.near.x, query.near.y)) throw this.#invalid(query, 'the centre must be finite');
+        if (!inGrid(query.near.x - exitRadius, query.near.x + exitRadius, query.near.y - exitRadius, query.near.y + exitRadius))
+          throw this.#invalid(query, 'the circle lies outside the spatial grid');
         q = new SpatialQuery(queryId, client, st, ct, { circle: { x: query.near.x, y: query.near.y, radius: c.radius, exitRadius } });
       } else {
         const ft = this.#table(query.follow.table);
@@ -211,7 +216,8 @@ export class Subscriptions {
     } else return new WholeQuery(queryId, client, st, ct);
     const cs = store.spatial!.cellSize;
     const span = 'rect' in query ? Math.max(query.rect.maxX - query.rect.minX, query.rect.maxY - query.rect.minY) : 2 * q.exitR;
-    const side = Math.floor(span / cs) + 2;
+    // An upper bound of the query's cell box, margins included.
+    const side = Math.floor(span / cs) + 3;
     if (side * side > this.#maxCells)
       throw this.#invalid(query, `covers up to ${side * side} grid cells, more than maxQueryCells (${this.#maxCells})`, { cells: side * side, maxQueryCells: this.#maxCells });
     return q;
