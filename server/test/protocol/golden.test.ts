@@ -1,0 +1,137 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  BinaryReader,
+  BinaryWriter,
+  decodeClientMessage,
+  decodeSchemaDescriptor,
+  decodeServerMessage,
+  encodeCall,
+  encodeClose,
+  encodeConnect,
+  encodeError,
+  encodeIdentity,
+  encodePing,
+  encodePong,
+  encodeReset,
+  encodeResult,
+  encodeSchemaDescriptor,
+  encodeSubscribe,
+  encodeSubscribeError,
+  encodeSubscribed,
+  encodeTickUpdate,
+  encodeUnsubscribe,
+  encodeUnsubscribed,
+  type Query,
+} from '../../src/protocol';
+import { ALICE, collectingVisitor, descriptor, schema } from './protocol-fixture';
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const e1 = { id: 7, x: 1.5, y: -2, hp: 100, alive: true, tag: undefined };
+const e1moved = { ...e1, x: 1.75, hp: 98, alive: false, tag: 'hero' };
+const m1 = { group: 3, who: ALICE, role: 'mod', since: -5n };
+
+const queries: Record<string, Query> = {
+  table: { table: 'entity' },
+  index: { table: 'member', where: { index: 'role', value: 'mod' } },
+  rect: { table: 'entity', rect: { minX: -1, minY: 0, maxX: 10.5, maxY: 20 } },
+  near: { table: 'entity', near: { x: 5, y: 6, radius: 10, exitRadius: 12 } },
+  follow: { table: 'entity', follow: { table: 'entity', key: 7, radius: 32, exitRadius: 40 } },
+};
+
+/** Every message type of the protocol, built from fixed inputs. */
+function frames(): Record<string, Uint8Array> {
+  const w = new BinaryWriter();
+  encodeSchemaDescriptor(w, descriptor);
+  const out: Record<string, Uint8Array> = {
+    'schema-descriptor': w.toBytes(),
+    'client-connect-new': encodeConnect(1, ''),
+    'client-connect-token': encodeConnect(1, `${ALICE}.c2lnbmF0dXJl`),
+    'client-call-move': encodeCall(schema, 42, 'move', { dx: 0.5, dy: -1 }),
+    'client-call-chat': encodeCall(schema, 300, 'chat', { text: 'héllo', at: 1234567890123n, to: ALICE }),
+    'client-unsubscribe': encodeUnsubscribe(9),
+    'client-ping': encodePing(65535),
+    'server-identity': encodeIdentity(ALICE, `${ALICE}.sig`, 12, descriptor),
+    'server-subscribed': encodeSubscribed(schema, 1, 12, [{ tableId: 0, deletes: [], inserts: [e1], updates: [] }]),
+    'server-unsubscribed': encodeUnsubscribed(schema, 1, 13, [{ tableId: 2, deletes: [[3, ALICE]], inserts: [], updates: [] }]),
+    'server-tick-update': encodeTickUpdate(schema, 14, [
+      { tableId: 0, deletes: [9, 300], inserts: [{ ...e1, id: 8 }], updates: [{ old: e1, new: e1moved }, { old: { ...e1, id: 12 }, new: { ...e1, id: 12, y: -2.5 } }] },
+      { tableId: 2, deletes: [], inserts: [m1], updates: [{ old: m1, new: { ...m1, since: 5n } }] },
+    ]),
+    'server-result-ok': encodeResult(42, { ok: true }),
+    'server-result-error': encodeResult(43, { ok: false, code: 'NO_WOOD', message: 'you need 3 wood' }),
+    'server-pong': encodePong(65535, 14),
+    'server-error': encodeError('MALFORMED_FRAME', 'needs 1 more byte(s) at byte 3'),
+    'server-subscribe-error': encodeSubscribeError(5, 'UNKNOWN_TABLE', "no public table named 'note'"),
+    'server-close': encodeClose(4003, 'SLOW_CONSUMER', 'updates coalesced for too long'),
+    'server-reset': encodeReset(schema, 15, [{ tableId: 0, rows: [e1, e1moved] }, { tableId: 2, rows: [] }]),
+  };
+  for (const [name, q] of Object.entries(queries)) out[`client-subscribe-${name}`] = encodeSubscribe(schema, 5, q);
+  return out;
+}
+
+const FIXTURE = join(import.meta.dirname, 'golden-frames.json');
+
+describe('golden frames', () => {
+  it('every message type encodes to its reviewed bytes', () => {
+    const actual = Object.fromEntries(Object.entries(frames()).map(([k, v]) => [k, hex(v)]));
+    if (process.env.UPDATE_GOLDEN === '1' || !existsSync(FIXTURE)) writeFileSync(FIXTURE, JSON.stringify(actual, null, 2) + '\n');
+    const golden = JSON.parse(readFileSync(FIXTURE, 'utf8')) as Record<string, string>;
+    expect(actual).toEqual(golden);
+  });
+
+  it('pins a few frames byte by byte', () => {
+    // Tag, request id 42, reducer id 0, dx = 0.5f, dy = -1f (little-endian IEEE).
+    expect(hex(encodeCall(schema, 42, 'move', { dx: 0.5, dy: -1 }))).toBe('022a000000003f000080bf');
+    expect(hex(encodeResult(42, { ok: true }))).toBe('852a01');
+    expect(hex(encodePing(1))).toBe('0501');
+    expect(hex(encodeConnect(1, ''))).toBe('010100');
+    // Update of entity 7: zigzag key delta 7 (0x0e), mask x|hp|alive|tag (0x1d), x as the zigzag
+    // delta of its f32 bits (1.5 -> 1.75 is 2^21), hp -2 (0x03), alive flipped (no bytes), tag 'hero'.
+    const tick = encodeTickUpdate(schema, 2, [{ tableId: 0, deletes: [], inserts: [], updates: [{ old: e1, new: e1moved }] }]);
+    expect(hex(tick)).toBe('840201' + '00' + '00' + '00' + '01' + '01' + '0e' + '1d' + '80808002' + '03' + '01' + '04' + '6865726f');
+  });
+
+  it('decodes every golden frame back to what was encoded', () => {
+    const golden = JSON.parse(readFileSync(FIXTURE, 'utf8')) as Record<string, string>;
+    const bytes = (name: string) => new Uint8Array(Buffer.from(golden[name]!, 'hex'));
+    expect(decodeSchemaDescriptor(new BinaryReader(bytes('schema-descriptor')))).toEqual(descriptor);
+    expect(decodeClientMessage(bytes('client-connect-token'), schema)).toEqual({ type: 'connect', version: 1, token: `${ALICE}.c2lnbmF0dXJl` });
+    expect(decodeClientMessage(bytes('client-call-chat'), schema)).toEqual({ type: 'call', requestId: 300, reducerId: 2, args: { text: 'héllo', at: 1234567890123n, to: ALICE } });
+    for (const [name, q] of Object.entries(queries)) {
+      const msg = decodeClientMessage(bytes(`client-subscribe-${name}`), schema);
+      expect(msg).toEqual({ type: 'subscribe', queryId: 5, query: q });
+    }
+    expect(decodeClientMessage(bytes('client-unsubscribe'), schema)).toEqual({ type: 'unsubscribe', queryId: 9 });
+    expect(decodeClientMessage(bytes('client-ping'), schema)).toEqual({ type: 'ping', nonce: 65535 });
+    expect(decodeServerMessage(bytes('server-identity'), undefined, undefined)).toEqual({ type: 'identity', identity: ALICE, token: `${ALICE}.sig`, tick: 12, schema: descriptor });
+    const base = new Map<string, Record<string, unknown>>([
+      ['entity:7', e1],
+      ['entity:12', { ...e1, id: 12 }],
+      [`member:[n3,s32:${ALICE}]`, m1],
+    ]);
+    const tick = collectingVisitor(base);
+    expect(decodeServerMessage(bytes('server-tick-update'), schema, tick.visitor)).toEqual({ type: 'tick', tick: 14 });
+    expect(tick.out).toEqual([
+      { table: 'entity', delete: 9 },
+      { table: 'entity', delete: 300 },
+      { table: 'entity', insert: { ...e1, id: 8 } },
+      { table: 'entity', update: e1moved },
+      { table: 'entity', update: { ...e1, id: 12, y: -2.5 } },
+      { table: 'member', insert: m1 },
+      { table: 'member', update: { ...m1, since: 5n } },
+    ]);
+    const reset = collectingVisitor();
+    expect(decodeServerMessage(bytes('server-reset'), schema, reset.visitor)).toEqual({ type: 'reset', tick: 15 });
+    expect(reset.out).toEqual([{ table: 'entity', reset: [e1, e1moved] }, { table: 'member', reset: [] }]);
+    const unsub = collectingVisitor();
+    expect(decodeServerMessage(bytes('server-unsubscribed'), schema, unsub.visitor)).toEqual({ type: 'unsubscribed', queryId: 1, tick: 13 });
+    expect(unsub.out).toEqual([{ table: 'member', delete: [3, ALICE] }]);
+    const v = collectingVisitor().visitor;
+    expect(decodeServerMessage(bytes('server-result-error'), schema, v)).toEqual({ type: 'result', requestId: 43, ok: false, code: 'NO_WOOD', message: 'you need 3 wood' });
+    expect(decodeServerMessage(bytes('server-pong'), schema, v)).toEqual({ type: 'pong', nonce: 65535, tick: 14 });
+    expect(decodeServerMessage(bytes('server-close'), schema, v)).toEqual({ type: 'close', closeCode: 4003, code: 'SLOW_CONSUMER', message: 'updates coalesced for too long' });
+    expect(decodeServerMessage(bytes('server-subscribe-error'), schema, v)).toEqual({ type: 'subscribeError', queryId: 5, code: 'UNKNOWN_TABLE', message: "no public table named 'note'" });
+  });
+});
