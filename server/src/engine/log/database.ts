@@ -37,9 +37,12 @@ export interface DatabaseOptions<M extends ModuleDef> {
   readonly segmentBytes?: number;
   /** A record length prefix above this is treated as damage. @default 256 MiB */
   readonly maxRecordBytes?: number;
-  /** A snapshot is written after this many ticks since the last one (0 = never by ticks). @default 6000 (5 min at 20 Hz) */
+  /** A snapshot is written after this many ticks since the last one (0 = never by ticks). @default 3000 (2.5 min at 20 Hz) */
   readonly snapshotEveryTicks?: number;
-  /** A snapshot is written after this many log bytes since the last one (0 = never by size); bounds `asOf` latency. @default 32 MiB */
+  /**
+   * A snapshot is written after this many log bytes since the last one (0 = never by size). With
+   * `snapshotEveryTicks` this bounds how much log `asOf` and recovery replay. @default 16 MiB
+   */
   readonly snapshotEveryBytes?: number;
   /** Longest synchronous slice of snapshot encoding before yielding to the tick loop. @default 4 */
   readonly snapshotSliceMs?: number;
@@ -169,8 +172,8 @@ export class Database<M extends ModuleDef> {
 
   #maybeSnapshot(tick: number): void {
     if (this.#snapshotting !== undefined) return;
-    const everyTicks = this.#options.snapshotEveryTicks ?? 6000;
-    const everyBytes = this.#options.snapshotEveryBytes ?? 32 * 1024 * 1024;
+    const everyTicks = this.#options.snapshotEveryTicks ?? 3000;
+    const everyBytes = this.#options.snapshotEveryBytes ?? 16 * 1024 * 1024;
     const due = (everyTicks > 0 && tick - this.#lastSnapshotTick >= everyTicks) || (everyBytes > 0 && this.#bytesSinceSnapshot >= everyBytes);
     if (!due) return;
     this.#startSnapshot().catch((error: unknown) => this.#logger.error(`snapshot after tick ${tick} failed`, error));
