@@ -69,8 +69,12 @@ export interface ResolvedOptions {
 /** Timing of the last physics step, for benchmarks. */
 export interface StepStats {
   tick: number;
+  /** Avatars walking in the step. */
   movers: number;
+  /** Wall time of the step. */
   physicsMs: number;
+  /** CPU time of this process during the step (steadier than wall time on a shared machine). */
+  physicsCpuMs: number;
 }
 
 /** The reducer context Frontier's reducers receive. */
@@ -91,7 +95,7 @@ export type Me = PlayerRow & Pick<AvatarRow, 'x' | 'y' | 'dirX' | 'dirY' | 'movi
  */
 export class FrontierRuntime {
   readonly options: ResolvedOptions;
-  readonly lastStep: StepStats = { tick: 0, movers: 0, physicsMs: 0 };
+  readonly lastStep: StepStats = { tick: 0, movers: 0, physicsMs: 0, physicsCpuMs: 0 };
   readonly #rapier: Rapier | undefined;
   readonly #physics = new WeakMap<object, PhysicsCache>();
 
