@@ -1,5 +1,5 @@
 import { contentIndexOf, type ContentIndex } from './content-index';
-import { UPDATE_KIND, type CallOutcome, type GameView, type PlayerRow, type TradeRow, type UpdateKind } from './game-port';
+import { UPDATE_KIND, type AvatarRow, type CallOutcome, type GameView, type TradeRow, type UpdateKind } from './game-port';
 import { distanceToBuilding, nextStep, Situation, slotToStore, type Goal, type Step } from './planner';
 import { relativeGoal, TRADE_RESPONSE, wrapAngle, type Style, type StyleContext } from './style';
 
@@ -87,6 +87,9 @@ export abstract class Agent {
   #awaitingCall = '';
   #awaitSinceMs = 0;
   #actionDeadlineMs = 0;
+  #containerId = 0;
+  #joined = false;
+  #settled = false;
   #expectedActionMs = 0;
   #taskStartMs = 0;
   #heard = 0;
@@ -165,13 +168,20 @@ export abstract class Agent {
     const style = this.style(nowMs);
     const c = this.#ctx(nowMs);
     const db = host.view.db;
-    const me = db.player.find(host.view.identity);
+    const me = db.avatar.find(host.view.identity);
     if (me === undefined) {
-      if (!this.#joinPending) {
+      if (!this.#joinPending && !this.#joined) {
         this.#joinPending = true;
         this.#call('join', { name: this.name }, nowMs);
       } else this.nextWakeMs = nowMs + 1_000;
       return;
+    }
+    if (this.#containerId === 0) {
+      for (const c of db.container.iter()) if (c.owner === me.identity && c.buildingId === 0) this.#containerId = c.id;
+      if (this.#containerId === 0) {
+        this.nextWakeMs = nowMs + 1_000;
+        return;
+      }
     }
     this.#content ??= contentIndexOf(db);
     if (this.#awaiting === 'action') {
@@ -233,6 +243,7 @@ export abstract class Agent {
     if (!outcome.ok) this.stats.errors.set(outcome.code, (this.stats.errors.get(outcome.code) ?? 0) + 1);
     if (reducer === 'join') {
       this.#joinPending = false;
+      if (outcome.ok || outcome.code === 'ALREADY_JOINED') this.#joined = true;
       if (!outcome.ok && outcome.code === 'NAME_TAKEN') this.#name = `${this.#name.slice(0, 12)}${Math.floor(nowMs) % 1000}`;
     }
     if (this.#host === undefined || this.#awaiting !== 'result' || reducer !== this.#awaitingCall) return;
@@ -272,11 +283,23 @@ export abstract class Agent {
     this.#goalFailures = 0;
   }
 
-  #decide(nowMs: number, me: PlayerRow, style: Style, c: StyleContext): void {
+  #decide(nowMs: number, me: AvatarRow, style: Style, c: StyleContext): void {
     const view = this.#host!.view;
-    const s = new Situation(view, this.#content!, me);
+    const s = new Situation(view, this.#content!, me, this.#containerId);
     for (const [id, until] of this.#avoid) if (until <= nowMs) this.#avoid.delete(id);
 
+    if (!this.#settled) {
+      // Newcomers leave the crowded spawn point to settle somewhere (as settlers in BitCraft do).
+      this.#settled = true;
+      const heading = style.exploreHeading(Number.NaN, c);
+      const tiles = style.homeTiles(c);
+      const info = view.db.world_info.find(0);
+      const limit = (info?.worldTiles ?? 4096) - 2;
+      const x = Math.min(limit, Math.max(2, me.x + Math.cos(heading) * tiles));
+      const y = Math.min(limit, Math.max(2, me.y + Math.sin(heading) * tiles));
+      this.#startWalk(nowMs, me, x, y, 2, undefined, undefined, style, c);
+      return;
+    }
     if (this.#handleTrades(nowMs, s, style, c)) return;
     const say = style.chat(c, this.#heard);
     if (say !== undefined) {
@@ -394,7 +417,7 @@ export abstract class Agent {
     this.#perform(step, nowMs);
   }
 
-  #startWalk(nowMs: number, me: PlayerRow, x: number, y: number, within: number, then: Step | undefined, explore: string | undefined, style: Style, c: StyleContext): void {
+  #startWalk(nowMs: number, me: AvatarRow, x: number, y: number, within: number, then: Step | undefined, explore: string | undefined, style: Style, c: StyleContext): void {
     this.#walk = {
       x,
       y,
@@ -414,7 +437,7 @@ export abstract class Agent {
     this.#steer(nowMs, me, style, c);
   }
 
-  #steer(nowMs: number, me: PlayerRow, style: Style, c: StyleContext): void {
+  #steer(nowMs: number, me: AvatarRow, style: Style, c: StyleContext): void {
     const walk = this.#walk!;
     const dx = walk.x - me.x;
     const dy = walk.y - me.y;
@@ -432,7 +455,7 @@ export abstract class Agent {
     }
     if (walk.explore !== undefined && nowMs - walk.startedMs > 1_000) {
       // Something useful came into view: stop exploring and plan again.
-      const s = new Situation(this.#host!.view, this.#content!, me);
+      const s = new Situation(this.#host!.view, this.#content!, me, this.#containerId);
       const goal = this.#goal;
       if (goal !== undefined && nextStep(s, goal, { avoid: new Set(this.#avoid.keys()) }).kind !== 'explore') {
         this.#walk = undefined;
@@ -543,9 +566,9 @@ export abstract class Agent {
     for (const trade of db.trade.iter()) if (trade.a === me.identity || trade.b === me.identity) return false;
     if (spareItem(s) === undefined) return false;
     const radius = s.content.settings.tradeRadiusTiles - 1;
-    let best: PlayerRow | undefined;
+    let best: AvatarRow | undefined;
     let bestD = radius;
-    for (const p of db.player.iter()) {
+    for (const p of db.avatar.iter()) {
       if (p.identity === me.identity || !p.online) continue;
       const d = Math.hypot(p.x - me.x, p.y - me.y);
       if (d < bestD) {

@@ -8,6 +8,8 @@ import type { FrontierTables } from '@tickspace/server/world';
  */
 
 export type PlayerRow = Row<FrontierTables['player']>;
+export type AvatarRow = Row<FrontierTables['avatar']>;
+export type ContainerRow = Row<FrontierTables['container']>;
 export type NodeRow = Row<FrontierTables['resource_node']>;
 export type ActionRow = Row<FrontierTables['action']>;
 export type InventoryRow = Row<FrontierTables['inventory']>;

@@ -147,6 +147,9 @@ export class HumanStyle implements Style {
     return Number.isNaN(previous) ? randomHeading(this.#rng) : previous + this.#rng.normal(0, 0.7);
   }
 
+  homeTiles(_c: StyleContext): number {
+    return clamp(this.#rng.logNormal(Math.log(70), 0.6), 15, 400);
+  }
   exploreTiles(_c: StyleContext): number {
     return this.#rng.uniform(8, 30);
   }

@@ -56,6 +56,9 @@ export class JitteredStyle implements Style {
   exploreHeading(_previous: number, _c: StyleContext): number {
     return randomHeading(this.#rng);
   }
+  homeTiles(_c: StyleContext): number {
+    return this.#rng.uniform(30, 150);
+  }
   exploreTiles(_c: StyleContext): number {
     return this.#rng.uniform(15, 25);
   }

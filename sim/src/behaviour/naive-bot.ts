@@ -56,6 +56,9 @@ export class NaiveStyle implements Style {
     // A square spiral: east, then turn left each leg.
     return Number.isNaN(previous) ? 0 : previous + Math.PI / 2;
   }
+  homeTiles(_c: StyleContext): number {
+    return 60;
+  }
   exploreTiles(_c: StyleContext): number {
     return 20;
   }

@@ -1,5 +1,5 @@
 import type { ContentIndex, Recipe } from './content-index';
-import type { BuildingRow, GameView, InventoryRow, NodeRow, PlayerRow } from './game-port';
+import type { AvatarRow, BuildingRow, GameView, InventoryRow, NodeRow } from './game-port';
 
 /** What a player is working towards. */
 export type Goal =
@@ -33,18 +33,22 @@ const MAX_DEPTH = 6;
 export class Situation {
   readonly view: GameView;
   readonly content: ContentIndex;
-  readonly me: PlayerRow;
+  /** The player's avatar (position, movement). */
+  readonly me: AvatarRow;
+  /** The player's backpack container id. */
+  readonly containerId: number;
   readonly backpack: InventoryRow[];
   readonly counts = new Map<string, number>();
   readonly skills = new Map<string, number>();
 
-  constructor(view: GameView, content: ContentIndex, me: PlayerRow) {
+  constructor(view: GameView, content: ContentIndex, me: AvatarRow, containerId: number) {
     this.view = view;
     this.content = content;
     this.me = me;
+    this.containerId = containerId;
     this.backpack = [];
     for (const row of view.db.inventory.iter()) {
-      if (row.containerId !== me.containerId) continue;
+      if (row.containerId !== containerId) continue;
       this.backpack.push(row);
       this.counts.set(row.itemId, (this.counts.get(row.itemId) ?? 0) + row.quantity);
     }
@@ -217,7 +221,7 @@ export function findSite(s: Situation, kind: string): { x: number; y: number } |
   for (let r = 2; r <= 4; r++) for (const [ox, oy] of [[r, 0], [0, r], [-r - w + 1, 0], [0, -r - h + 1], [r, r], [-r - w + 1, -r - h + 1], [r, -r - h + 1], [-r - w + 1, r]] as const) offsets.push([ox, oy]);
   const buildings = [...s.view.db.building.iter()];
   const nodes = [...s.view.db.resource_node.iter()];
-  const players = [...s.view.db.player.iter()];
+  const players = [...s.view.db.avatar.iter()];
   for (const [ox, oy] of offsets) {
     const x = px + ox;
     const y = py + oy;

@@ -58,6 +58,9 @@ export class ReplayStyle implements Style {
   exploreHeading(_previous: number, _c: StyleContext): number {
     return randomHeading(this.#rng);
   }
+  homeTiles(_c: StyleContext): number {
+    return this.#rng.uniform(30, 150);
+  }
   exploreTiles(_c: StyleContext): number {
     return 20;
   }

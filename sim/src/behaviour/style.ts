@@ -59,6 +59,8 @@ export interface Style {
   exploreHeading(previous: number, c: StyleContext): number;
   /** How far to explore in one leg, tiles. */
   exploreTiles(c: StyleContext): number;
+  /** How far from the spawn point the player settles on its first session, tiles. */
+  homeTiles(c: StyleContext): number;
   /** Whether the style stores surplus in its storage when the backpack fills. */
   readonly stores: boolean;
 }

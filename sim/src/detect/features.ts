@@ -487,3 +487,25 @@ function pathFeatures(t: readonly number[], x: readonly number[], y: readonly nu
     waypointEntropy: ends.length >= 3 ? entropy([...counts.values()], ends.length) / Math.log2(ends.length) : Number.NaN,
   };
 }
+
+/**
+ * Play time of a stream, ms: time connected (between session marks), or the whole span of a
+ * stream without session marks. Matches `play_minutes` of {@link extractFeatures}.
+ */
+export function playTimeMs(stream: ActionStream): number {
+  let inSession = false;
+  let play = 0;
+  let lastT = Number.NaN;
+  for (let i = 0; i < stream.length; i++) {
+    const t = stream.timeMs(i);
+    const type = stream.type(i);
+    if (!inSession && type !== STREAM_EVENT.SESSION_END) {
+      inSession = true;
+      lastT = t;
+    }
+    if (inSession && !Number.isNaN(lastT)) play += t - lastT;
+    lastT = t;
+    if (type === STREAM_EVENT.SESSION_END) inSession = false;
+  }
+  return play;
+}

@@ -79,14 +79,14 @@ export class FrontierEventSource {
         ...(partner !== undefined ? { partner } : {}),
       });
     }
-    const player = this.#ids['player'];
+    const avatar = this.#ids['avatar'] ?? this.#ids['player'];
     const action = this.#ids['action'];
     const trade = this.#ids['trade'];
     const notice = this.#ids['notice'];
     for (const ch of record.changes) {
       const row = ch.newRow ?? ch.oldRow;
       if (row === undefined) continue;
-      if (ch.tableId === player) {
+      if (ch.tableId === avatar) {
         const who = row.identity as string;
         const x = row.x as number;
         const y = row.y as number;

@@ -1,4 +1,4 @@
-import type { Connection } from '@tickspace/server/client';
+import type { Connection, SubscriptionHandle } from '@tickspace/server/client';
 import type { FrontierModule } from '@tickspace/server/world';
 import type { Agent, AgentHost } from '../behaviour/agent';
 import { UPDATE_KIND, type CachedDb, type GameView } from '../behaviour/game-port';
@@ -23,16 +23,18 @@ const CONTENT = new Set<string>(CONTENT_TABLES);
 
 /** Subscription radii of a bot, in tiles. Every one is an option with a default. */
 export interface BotRadii {
-  /** Other players (trades, chat partners). @default 12 */
+  /** Other players (trades, chat partners); this query follows the player. @default 6 */
   readonly players?: number;
-  /** Resource nodes. @default 22 */
+  /** Resource nodes. @default 18 */
   readonly nodes?: number;
-  /** Buildings (stations, storage). @default 22 */
+  /** Buildings (stations, storage). @default 18 */
   readonly buildings?: number;
-  /** Chat messages heard. @default 20 */
+  /** Chat messages heard. @default 16 */
   readonly chat?: number;
   /** Terrain chunks (to find building sites). @default 24 */
   readonly terrain?: number;
+  /** The area queries move once the player is this far from their centre (they cover radius + this). @default 8 */
+  readonly reanchor?: number;
 }
 
 /** A connected client the bot reads and calls through. */
@@ -58,6 +60,9 @@ export class BotConnection implements AgentHost {
   readonly #radii: Required<BotRadii>;
   readonly #unsubscribe: (() => void)[] = [];
   #inventorySubscribed = false;
+  #anchorX = Number.NaN;
+  #anchorY = Number.NaN;
+  #areas: SubscriptionHandle[] = [];
   #closed = false;
 
   constructor(agent: Agent, conn: FrontierConnection, content: FrontierConnection, clock: () => number, onDisconnect: (reconnectAtMs: number) => void, radii: BotRadii = {}) {
@@ -65,7 +70,7 @@ export class BotConnection implements AgentHost {
     this.conn = conn;
     this.#clock = clock;
     this.#onDisconnect = onDisconnect;
-    this.#radii = { players: radii.players ?? 12, nodes: radii.nodes ?? 22, buildings: radii.buildings ?? 22, chat: radii.chat ?? 20, terrain: radii.terrain ?? 24 };
+    this.#radii = { players: radii.players ?? 6, nodes: radii.nodes ?? 18, buildings: radii.buildings ?? 18, chat: radii.chat ?? 16, terrain: radii.terrain ?? 24, reanchor: radii.reanchor ?? 8 };
     const own = conn.db as unknown as Record<string, unknown>;
     const shared = content.db as unknown as Record<string, unknown>;
     const db = new Proxy({} as CachedDb, { get: (_t, name) => (typeof name === 'string' ? (CONTENT.has(name) ? shared[name] : own[name]) : undefined) });
@@ -77,13 +82,11 @@ export class BotConnection implements AgentHost {
     const conn = this.conn;
     const me = conn.identity;
     const r = this.#radii;
-    const follow = (radius: number) => ({ table: 'player', key: me, radius, exitRadius: radius + 3 });
     const subs: unknown[] = [
-      { table: 'player', follow: follow(r.players) },
-      { table: 'resource_node', follow: follow(r.nodes) },
-      { table: 'building', follow: follow(r.buildings) },
-      { table: 'chat_message', follow: follow(r.chat) },
-      { table: 'terrain_chunk', follow: follow(r.terrain) },
+      // Only the avatar query follows the player; the rest are anchored areas moved in steps (below),
+      // which costs the server far less than re-evaluating five moving circles every tick.
+      { table: 'avatar', follow: { table: 'avatar', key: me, radius: r.players, exitRadius: r.players + 2 } },
+      { table: 'container', where: { index: 'by_owner', value: me } },
       { table: 'skill', where: { index: 'by_owner', value: me } },
       { table: 'notice', where: { index: 'by_owner', value: me } },
       { table: 'trade', where: { index: 'by_a', value: me } },
@@ -96,8 +99,14 @@ export class BotConnection implements AgentHost {
     const agent = this.agent;
     const actionEnd = () => agent.onUpdate(UPDATE_KIND.ACTION_END, now());
     this.#unsubscribe.push(
-      db.player.onInsert((p) => {
-        if (p.identity === me) this.#subscribeInventory(p.containerId);
+      db.avatar.onInsert((a) => {
+        if (a.identity === me) this.#anchor(a.x, a.y);
+      }),
+      db.avatar.onUpdate((_old, a) => {
+        if (a.identity === me) this.#anchor(a.x, a.y);
+      }),
+      db.container.onInsert((c) => {
+        if (c.owner === me && c.buildingId === 0) this.#subscribeInventory(c.id);
       }),
       db.inventory.onInsert(actionEnd),
       db.inventory.onUpdate(actionEnd),
@@ -114,8 +123,21 @@ export class BotConnection implements AgentHost {
         if (m.sender !== me) agent.onUpdate(UPDATE_KIND.CHAT, now());
       }),
     );
-    const self = db.player.find(me);
-    if (self !== undefined) this.#subscribeInventory(self.containerId);
+    for (const c of db.container.iter()) if (c.owner === me && c.buildingId === 0) this.#subscribeInventory(c.id);
+  }
+
+  /** Re-centres the area queries once the player has walked `reanchor` tiles from their centre. */
+  #anchor(x: number, y: number): void {
+    const r = this.#radii;
+    if (!Number.isNaN(this.#anchorX) && Math.hypot(x - this.#anchorX, y - this.#anchorY) < r.reanchor) return;
+    this.#anchorX = x;
+    this.#anchorY = y;
+    const old = this.#areas;
+    const near = (table: string, radius: number) => this.conn.subscribe({ table, near: { x, y, radius: radius + r.reanchor } } as never);
+    this.#areas = [near('resource_node', r.nodes), near('building', r.buildings), near('chat_message', r.chat), near('terrain_chunk', r.terrain)];
+    for (const a of this.#areas) a.applied.catch(() => {});
+    // Subscribe the new areas before dropping the old: rows in both never leave the cache.
+    for (const a of old) void a.unsubscribe();
   }
 
   #subscribeInventory(containerId: number): void {

@@ -1,0 +1,89 @@
+import { TickspaceError } from '@tickspace/server/protocol';
+import type { ActionStream } from './action-stream';
+import type { Classifier, ClassifierJson } from './classifier';
+import { extractFeatures, FEATURE_NAMES, playTimeMs, type FeatureOptions } from './features';
+import { GradientBoostedTrees } from './gradient-boosting';
+import { LogisticRegression } from './logistic-regression';
+
+/** One play-time bucket: a classifier trained on the first `playMinutes` of play and its threshold. */
+export interface DetectorBucket {
+  readonly playMinutes: number;
+  readonly classifier: Classifier;
+  /** Scores >= this are flagged (chosen for the false-positive budget on out-of-fold training scores). */
+  readonly threshold: number;
+}
+
+/** A trained detector: one classifier per play-time bucket. */
+export interface DetectorModel {
+  readonly featureNames: readonly string[];
+  readonly buckets: readonly DetectorBucket[];
+  /** Feature options the classifiers were trained with (reducer names, windows). */
+  readonly featureOptions: Omit<FeatureOptions, 'untilPlayMs'>;
+}
+
+/** The JSON form of a {@link DetectorModel}. */
+export interface DetectorModelJson {
+  readonly format: 'tickspace-detector-1';
+  readonly featureNames: readonly string[];
+  readonly buckets: readonly { readonly playMinutes: number; readonly threshold: number; readonly classifier: ClassifierJson }[];
+  readonly featureOptions: Omit<FeatureOptions, 'untilPlayMs'>;
+}
+
+/** A verdict on one identity. */
+export interface Verdict {
+  readonly score: number;
+  readonly flagged: boolean;
+  /** Play time the verdict rests on, minutes. */
+  readonly playMinutes: number;
+  /** The bucket used. */
+  readonly bucketMinutes: number;
+}
+
+/** Turns a classifier JSON back into a classifier. @throws TickspaceError INVALID_ARGUMENT for an unknown kind */
+export function loadClassifier(json: ClassifierJson): Classifier {
+  if (json.kind === 'gradient-boosted-trees') return GradientBoostedTrees.fromJSON(json);
+  if (json.kind === 'logistic-regression') return LogisticRegression.fromJSON(json);
+  throw new TickspaceError('INVALID_ARGUMENT', `unknown classifier kind '${String(json.kind)}'`, { details: { kind: json.kind } });
+}
+
+/** Serialises a model. */
+export function detectorModelToJson(model: DetectorModel): DetectorModelJson {
+  return {
+    format: 'tickspace-detector-1',
+    featureNames: model.featureNames,
+    featureOptions: model.featureOptions,
+    buckets: model.buckets.map((b) => ({ playMinutes: b.playMinutes, threshold: b.threshold, classifier: b.classifier.toJSON() })),
+  };
+}
+
+/**
+ * Loads a model saved with {@link detectorModelToJson}.
+ * @throws TickspaceError INVALID_ARGUMENT if the format or the feature list does not match this build
+ */
+export function loadDetectorModel(json: DetectorModelJson): DetectorModel {
+  if (json.format !== 'tickspace-detector-1') throw new TickspaceError('INVALID_ARGUMENT', `detector model: unknown format '${String(json.format)}'`);
+  if (json.featureNames.join(',') !== FEATURE_NAMES.join(','))
+    throw new TickspaceError('INVALID_ARGUMENT', 'detector model: trained on a different feature list; retrain it with this build (npm run sim -- trial)');
+  if (json.buckets.length === 0) throw new TickspaceError('INVALID_ARGUMENT', 'detector model: no buckets');
+  return {
+    featureNames: json.featureNames,
+    featureOptions: json.featureOptions,
+    buckets: [...json.buckets].sort((a, b) => a.playMinutes - b.playMinutes).map((b) => ({ playMinutes: b.playMinutes, threshold: b.threshold, classifier: loadClassifier(b.classifier) })),
+  };
+}
+
+/**
+ * Scores a stream with the bucket for the longest play it has reached (features of its first
+ * `bucket` minutes), or the shortest bucket if it has played less.
+ * @example
+ * const verdict = scoreStream(model, streams.stream(identity));
+ * if (verdict.flagged) console.log('bot?', verdict.score);
+ */
+export function scoreStream(model: DetectorModel, stream: ActionStream): Verdict {
+  const played = playTimeMs(stream) / 60_000;
+  let bucket = model.buckets[0]!;
+  for (const b of model.buckets) if (b.playMinutes <= played + 1e-9) bucket = b;
+  const x = extractFeatures(stream, { ...model.featureOptions, untilPlayMs: bucket.playMinutes * 60_000 });
+  const score = bucket.classifier.predict(x);
+  return { score, flagged: score >= bucket.threshold, playMinutes: played, bucketMinutes: bucket.playMinutes };
+}

@@ -1,0 +1,154 @@
+import type { Tier } from '../behaviour/agent';
+import type { StreamSet } from '../detect/action-stream';
+import type { Classifier } from '../detect/classifier';
+import { extractFeatures, FEATURE_NAMES, playTimeMs, type FeatureOptions } from '../detect/features';
+import { trainGradientBoosting, type GradientBoostingOptions } from '../detect/gradient-boosting';
+import { trainLogisticRegression } from '../detect/logistic-regression';
+import { flaggedRate, rocAuc, rocCurve, thresholdForFpr, tprAtFpr, type RocPoint } from '../detect/roc';
+
+/** One identity of a population: its stream and its ground truth. */
+export interface Labelled {
+  readonly identity: string;
+  readonly tier: Tier;
+  readonly playMs: number;
+}
+
+/** Feature rows of a population at one cutoff. */
+export interface Sample {
+  readonly identity: string;
+  readonly tier: Tier;
+  readonly x: Float64Array;
+}
+
+/** Model families the trial can train. */
+export const MODEL_KINDS = { GBT: 'gbt', LR: 'lr' } as const;
+/** One of {@link MODEL_KINDS}. */
+export type ModelKind = (typeof MODEL_KINDS)[keyof typeof MODEL_KINDS];
+
+/** Labels a stream set with tiers; identities with no stream are left out. */
+export function labelStreams(streams: StreamSet, tiers: ReadonlyMap<string, Tier>): Labelled[] {
+  const out: Labelled[] = [];
+  for (const [identity, tier] of tiers) {
+    const s = streams.find(identity);
+    if (s !== undefined) out.push({ identity, tier, playMs: playTimeMs(s) });
+  }
+  return out;
+}
+
+/**
+ * Feature rows of the identities that played at least `minShare` of `minutes` (so a 60-minute
+ * verdict rests on about 60 minutes of play), computed on their first `minutes` of play.
+ */
+export function samplesAt(streams: StreamSet, population: readonly Labelled[], minutes: number, options: Omit<FeatureOptions, 'untilPlayMs'> = {}, minShare = 0.9): Sample[] {
+  const out: Sample[] = [];
+  for (const p of population) {
+    if (p.playMs < minutes * 60_000 * minShare) continue;
+    out.push({ identity: p.identity, tier: p.tier, x: extractFeatures(streams.find(p.identity)!, { ...options, untilPlayMs: minutes * 60_000 }) });
+  }
+  return out;
+}
+
+/** Trains a classifier of the given family (deterministic). */
+export function train(kind: ModelKind, samples: readonly Sample[], gbt: GradientBoostingOptions = {}): Classifier {
+  const data = { x: samples.map((s) => s.x), y: samples.map((s) => (s.tier === 'human' ? 0 : 1)) };
+  return kind === MODEL_KINDS.LR ? trainLogisticRegression(data) : trainGradientBoosting(data, gbt);
+}
+
+/**
+ * The operating threshold: the lowest score at which at most `fprBudget` of humans would be
+ * flagged, judged on out-of-fold scores (k-fold cross-validation on the training set), because
+ * a model's scores on its own training rows are optimistic.
+ */
+export function crossValidatedThreshold(kind: ModelKind, samples: readonly Sample[], fprBudget: number, folds = 5, gbt: GradientBoostingOptions = {}): number {
+  const humanScores: number[] = [];
+  for (let k = 0; k < folds; k++) {
+    const fit = samples.filter((_, i) => i % folds !== k);
+    const held = samples.filter((_, i) => i % folds === k);
+    if (!fit.some((s) => s.tier === 'human') || !fit.some((s) => s.tier !== 'human')) continue;
+    const model = train(kind, fit, gbt);
+    for (const s of held) if (s.tier === 'human') humanScores.push(model.predict(s.x));
+  }
+  return thresholdForFpr(humanScores, fprBudget);
+}
+
+/** Figures for one bot tier against the humans of the same test set. */
+export interface TierFigures {
+  readonly tier: Tier;
+  readonly bots: number;
+  readonly auc: number;
+  readonly tprAt1pctFpr: number;
+  readonly tprAt01pctFpr: number;
+  /** Share of this tier flagged at the operating threshold. */
+  readonly recall: number;
+  /** Whether the model was trained without this tier. */
+  readonly heldOut: boolean;
+}
+
+/** Figures for one cutoff (minutes of play). */
+export interface CutoffFigures {
+  readonly minutes: number;
+  readonly humans: number;
+  readonly bots: number;
+  readonly threshold: number;
+  /** Share of test humans flagged at the threshold. */
+  readonly humanFpr: number;
+  /** (true positives + true negatives) / everyone at the threshold. */
+  readonly accuracy: number;
+  /** AUC of all bots against humans. */
+  readonly auc: number;
+  readonly tiers: readonly TierFigures[];
+  /** ROC points of each tier (for the plot). */
+  readonly roc: Readonly<Record<string, readonly RocPoint[]>>;
+}
+
+/** Scores a test set with a trained model and its threshold. */
+export function figuresAt(minutes: number, model: Classifier, threshold: number, test: readonly Sample[], botTiers: readonly Tier[], heldOut: ReadonlySet<Tier>): CutoffFigures {
+  const scores = test.map((s) => model.predict(s.x));
+  const humans = scores.filter((_, i) => test[i]!.tier === 'human');
+  const bots = scores.filter((_, i) => test[i]!.tier !== 'human');
+  let correct = 0;
+  for (let i = 0; i < test.length; i++) if ((scores[i]! >= threshold) === (test[i]!.tier !== 'human')) correct++;
+  const tiers: TierFigures[] = [];
+  const roc: Record<string, RocPoint[]> = {};
+  for (const tier of botTiers) {
+    const mine = scores.filter((_, i) => test[i]!.tier === tier);
+    if (mine.length === 0) continue;
+    tiers.push({
+      tier,
+      bots: mine.length,
+      auc: rocAuc(mine, humans),
+      tprAt1pctFpr: tprAtFpr(mine, humans, 0.01),
+      tprAt01pctFpr: tprAtFpr(mine, humans, 0.001),
+      recall: flaggedRate(mine, threshold),
+      heldOut: heldOut.has(tier),
+    });
+    roc[tier] = thin(rocCurve(mine, humans));
+  }
+  return {
+    minutes,
+    humans: humans.length,
+    bots: bots.length,
+    threshold,
+    humanFpr: flaggedRate(humans, threshold),
+    accuracy: test.length > 0 ? correct / test.length : Number.NaN,
+    auc: rocAuc(bots, humans),
+    tiers,
+    roc,
+  };
+}
+
+/** Keeps an ROC curve small enough for a report: every corner where the curve turns. */
+function thin(points: readonly RocPoint[]): RocPoint[] {
+  if (points.length <= 400) return [...points];
+  const step = Math.ceil(points.length / 400);
+  return points.filter((_, i) => i % step === 0 || i === points.length - 1);
+}
+
+/** Split-count importance of a GBT model by feature name, largest first. */
+export function importanceOf(model: Classifier): { feature: string; splits: number }[] {
+  const imp = (model as { importance?: () => Float64Array }).importance?.();
+  if (imp === undefined) return [];
+  return FEATURE_NAMES.map((feature, i) => ({ feature, splits: imp[i] ?? 0 }))
+    .filter((f) => f.splits > 0)
+    .sort((a, b) => b.splits - a.splits);
+}
