@@ -472,10 +472,10 @@ export class Connection<M extends ModuleDef = ModuleDef> {
    * const sub = conn.subscribe({ table: 'entity', follow: { table: 'entity', key: me, radius: 100, exitRadius: 120 } });
    * await sub.applied;
    */
-  subscribe(query: ClientQuery<M> | Query): SubscriptionHandle {
+  subscribe(query: ClientQuery<M>): SubscriptionHandle {
     const id = this.#nextQuery++;
     const p = pending();
-    const sub: Sub = { id, query: query as Query, active: true, applied: p.promise, resolve: p.resolve, reject: p.reject, unsubscribed: undefined };
+    const sub: Sub = { id, query: query as unknown as Query, active: true, applied: p.promise, resolve: p.resolve, reject: p.reject, unsubscribed: undefined };
     this.#subs.set(id, sub);
     if (this.#status === CONNECTION_STATUS.OPEN && this.#schema !== undefined) {
       try {

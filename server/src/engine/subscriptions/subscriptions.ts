@@ -421,6 +421,11 @@ export class Subscriptions {
     };
   }
 
+  /** Whether a client's updates are being coalesced because its buffer is over the high watermark. */
+  isCongested(handle: number): boolean {
+    return (this.#clients.get(handle)?.congestedSince ?? -1) >= 0;
+  }
+
   /** The last tick whose frames have been handed to the sinks. */
   get fannedOutTick(): number {
     return this.#fannedOut;

@@ -1,0 +1,48 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import type { ClientTable, Connection } from '../../src/client';
+import type { Identity } from '../../src/engine';
+import type { world } from '../subscriptions/world-fixture';
+
+declare const conn: Connection<typeof world>;
+
+describe('client SDK types', () => {
+  it('infers table rows and keys from the module', () => {
+    expectTypeOf(conn.db.entity).toEqualTypeOf<
+      ClientTable<{ id: number; team: number; x: number; y: number; hp: number; name: string }, number>
+    >();
+    expectTypeOf(conn.db.entity.find(1)).toEqualTypeOf<{ id: number; team: number; x: number; y: number; hp: number; name: string } | undefined>();
+    expectTypeOf(conn.db.item.find).parameter(0).toEqualTypeOf<number>();
+    expectTypeOf(conn.db.item.iter()[0]!.owner).toEqualTypeOf<Identity>();
+    expectTypeOf(conn.db.marker.iter()[0]!.hidden).toEqualTypeOf<boolean>();
+    // @ts-expect-error no such table
+    void conn.db.nope;
+  });
+
+  it('infers reducer arguments and returns a promise', () => {
+    expectTypeOf(conn.reducers.spawn).parameter(0).toEqualTypeOf<{ id: number; team: number; x: number; y: number }>();
+    expectTypeOf(conn.reducers.spawn({ id: 1, team: 0, x: 0, y: 0 })).toEqualTypeOf<Promise<void>>();
+    // @ts-expect-error a missing argument
+    void conn.reducers.move({ id: 1, x: 0 });
+    // @ts-expect-error a wrong argument type
+    void conn.reducers.give({ id: 1, owner: 'x', qty: '3' });
+    // @ts-expect-error no such reducer
+    void conn.reducers.fly({});
+  });
+
+  it('types subscription queries by table name and followed key', () => {
+    conn.subscribe({ table: 'entity', follow: { table: 'entity', key: 3, radius: 10 } });
+    conn.subscribe({ table: 'entity', near: { x: 0, y: 0, radius: 5, exitRadius: 8 } });
+    conn.subscribe({ table: 'item', where: { index: 'owner', value: conn.identity } });
+    // @ts-expect-error unknown table
+    conn.subscribe({ table: 'nope' });
+    // @ts-expect-error the followed key of `entity` is a number
+    conn.subscribe({ table: 'entity', follow: { table: 'entity', key: 'three', radius: 10 } });
+  });
+
+  it('listeners receive typed rows', () => {
+    conn.db.entity.onUpdate((old, row) => {
+      expectTypeOf(old.hp).toEqualTypeOf<number>();
+      expectTypeOf(row.name).toEqualTypeOf<string>();
+    });
+  });
+});
