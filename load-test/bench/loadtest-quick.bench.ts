@@ -24,20 +24,48 @@ const figures: [string, string, Pick][] = [
   ['round trip p99', 'ms', (r) => r.summary.roundTrip.p99Ms],
   ['entities visible per client', 'entities', (r) => r.summary.visiblePerClient],
   ['bytes in per client per second', 'B/s', (r) => r.summary.bytesInPerClientPerSecond],
-  ['bytes in per visible entity per second', 'B/s', (r) => r.summary.bytesInPerClientPerSecond / Math.max(1e-9, r.summary.visiblePerClient)],
+  [
+    'bytes in per visible entity per second',
+    'B/s',
+    (r) => r.summary.bytesInPerClientPerSecond / Math.max(1e-9, r.summary.visiblePerClient),
+  ],
   ['server CPU per client', 'ms/s', (r) => r.summary.serverCpuMsPerClientPerSecond],
   ['server RSS max', 'MB', (r) => (r.summary.serverRssMaxBytes ?? 0) / 1e6],
 ];
 const rows = figures.map(([name, unit, pick]) => {
   const t = pick(tickspace);
   const c = pick(colyseus);
-  return { figure: name, unit, tickspace: t, colyseus: c, ratio: t === undefined || c === undefined || c === 0 ? undefined : t / c };
+  return {
+    figure: name,
+    unit,
+    tickspace: t,
+    colyseus: c,
+    ratio: t === undefined || c === undefined || c === 0 ? undefined : t / c,
+  };
 });
 console.log(`\n## loadtest-quick: ${clients} clients, 10 s each (ratio = Tickspace / Colyseus baseline)`);
-console.table(rows.map((r) => ({ ...r, tickspace: r.tickspace?.toFixed(2), colyseus: r.colyseus?.toFixed(2), ratio: r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}x` })));
+console.table(
+  rows.map((r) => ({
+    ...r,
+    tickspace: r.tickspace?.toFixed(2),
+    colyseus: r.colyseus?.toFixed(2),
+    ratio: r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}x`,
+  })),
+);
 mkdirSync(join(root, 'bench-results'), { recursive: true });
 writeFileSync(
   join(root, 'bench-results', 'loadtest-quick.json'),
-  JSON.stringify({ name: 'loadtest-quick', clients, environment: describeEnvironment(), pinned: tickspace.pinned, baseline: 'colyseus', figures: rows }, null, 2) + '\n',
+  JSON.stringify(
+    {
+      name: 'loadtest-quick',
+      clients,
+      environment: describeEnvironment(),
+      pinned: tickspace.pinned,
+      baseline: 'colyseus',
+      figures: rows,
+    },
+    null,
+    2,
+  ) + '\n',
 );
 process.exit(0);

@@ -17,7 +17,8 @@ import {
   type CompareResult,
   type WrittenReport,
 } from './reports';
-import type { TargetName } from './server-ipc';
+import { createMovementScenario } from './scenario';
+import type { ServerConfig, ServerProbe, TargetName } from './server-ipc';
 import { runSweep } from './sweep';
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -61,6 +62,7 @@ interface CliOptions {
   keepGoing?: boolean;
   accounts: number;
   inFlight: number;
+  serve?: number;
 }
 
 /** Default sweep and comparison steps. */
@@ -70,6 +72,50 @@ function printWritten(paths: WrittenReport): void {
   console.log(
     `\nwrote ${[paths.json, paths.markdown, paths.html].map((p) => relative(process.cwd(), p)).join(', ')}`,
   );
+}
+
+/** `--serve`: the server under test in the foreground, for a driver started elsewhere with `--url`. */
+async function serve(o: CliOptions): Promise<void> {
+  const movement = createMovementScenario({
+    clients: o.clients ?? 100,
+    ...(o.tickMs === undefined ? {} : { tickMs: o.tickMs }),
+    ...(o.inputHz === undefined ? {} : { inputHz: o.inputHz }),
+    ...(o.radius === undefined ? {} : { aoiRadius: o.radius }),
+    ...(o.areaPerClient === undefined ? {} : { areaPerClient: o.areaPerClient }),
+    ...(o.worldSize === undefined ? {} : { worldSize: o.worldSize }),
+    ...(o.seed === undefined ? {} : { seed: o.seed }),
+  });
+  const durationS = o.duration ?? 600;
+  const config: ServerConfig = {
+    target: o.target,
+    scenario: o.scenario,
+    movement,
+    accounts: o.accounts,
+    maxLifetimeS: durationS,
+    port: o.serve,
+  };
+  let ticks = 0;
+  const probe: ServerProbe = { tick: () => void ticks++ };
+  const server =
+    o.target === 'colyseus'
+      ? await (await import('./colyseus-server')).startColyseusServer(config, probe)
+      : await (await import('./tickspace-server')).startTickspaceServer(config, probe);
+  console.log(
+    `${o.target} ${o.scenario} server at ${server.url} (world ${movement.worldSize.toFixed(0)}, sized for ${o.clients ?? 100} clients); stops in ${durationS} s or on Ctrl-C`,
+  );
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, durationS * 1000);
+    const status = setInterval(() => {
+      const s = server.status();
+      console.log(`  ${(ticks / 5).toFixed(1)} ticks/s, ${s.clients} clients, ${s.entities} entities`);
+      ticks = 0;
+    }, 5000);
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+    void timer;
+    void status;
+  });
+  await server.stop();
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -130,12 +176,22 @@ async function main(argv: string[]): Promise<void> {
     .option('--keep-going', 'sweep: keep going after a step that does not hold')
     .option('--out <dir>', 'directory for the reports', join(REPO_ROOT, 'bench-results'))
     .option('--quiet', 'no live progress lines')
+    .option(
+      '--serve <port>',
+      'only start the target server on 127.0.0.1:<port> (for --url runs from another shell); stops after --duration s or Ctrl-C',
+      int('--serve'),
+    )
     .option('--accounts <n>', 'transfer: number of accounts', int('--accounts'), 100_000)
     .option('--in-flight <n>', 'transfer: requests each client keeps in flight', int('--in-flight'), 16)
     .parse(argv);
   const o = program.opts<CliOptions>();
   const env = describeEnvironment();
   const log = o.quiet === true ? undefined : (line: string) => console.log(line);
+
+  if (o.serve !== undefined) {
+    await serve(o);
+    return;
+  }
 
   if (o.scenario === 'transfer') {
     const { runTransfer, transferReport } = await import('./transfer');

@@ -25,7 +25,8 @@ function countDecoderErrors(probe: BotProbe): void {
   consoleProbe = probe;
   const { error, warn } = console;
   console.error = (...args: unknown[]) => {
-    if (typeof args[0] === 'string' && args[0].startsWith('"refId" not found')) consoleProbe!.error('COLYSEUS_REFID_NOT_FOUND');
+    if (typeof args[0] === 'string' && args[0].startsWith('"refId" not found'))
+      consoleProbe!.error('COLYSEUS_REFID_NOT_FOUND');
     else error(...args);
   };
   console.warn = (...args: unknown[]) => {

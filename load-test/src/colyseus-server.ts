@@ -17,7 +17,7 @@ export async function startColyseusServer(config: ServerConfig, probe: ServerPro
   const transport = new WebSocketTransport({});
   const server = new Server({ transport, greet: false, gracefullyShutdown: false });
   server.define(COLYSEUS_ROOM, createMovementRoom(config.movement, probe));
-  await server.listen(0, '127.0.0.1');
+  await server.listen(config.port ?? 0, '127.0.0.1');
   const address = (
     transport as unknown as { server: { address(): AddressInfo | string | null } }
   ).server.address();

@@ -4,6 +4,7 @@ import { TickspaceError } from '@tickspace/server/protocol';
 import { nowMs } from './bot-client';
 import type { WorkerConfig } from './driver-worker';
 import { formatBytes, formatMs, formatNumber } from './format';
+import { scrapeTickspaceMetrics } from './metrics-scraper';
 import { createProcSampler } from './proc-stats';
 import { RunAggregator, type RunSummary, type TimelineRow } from './run-metrics';
 import { createMovementScenario, type MovementScenario, type MovementScenarioOptions } from './scenario';
@@ -201,12 +202,19 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
     const agg = new RunAggregator(t0, scenario.tickMs, options.url === undefined);
     agg.addTicks(early);
     aggregator = agg;
+    // Against --url there are no tick samples: a Tickspace server's /metrics gives the tick figures.
+    const scrape = options.url !== undefined && options.target === 'tickspace';
+    const addScrape = async () => {
+      const s = scrape ? await scrapeTickspaceMetrics(url) : undefined;
+      if (s !== undefined) agg.addScrape(s);
+    };
+    await addScrape();
     const windowFrom = t0 + Math.ceil(rampS + SETTLE_S) * 1000;
     const endMs = windowFrom + Math.ceil(options.durationS) * 1000;
     let next = t0 + 1000;
     while (next <= endMs + 1) {
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - nowMs())));
-      const reports = await request('report', REPORT_TIMEOUT_MS);
+      const [reports] = await Promise.all([request('report', REPORT_TIMEOUT_MS), addScrape()]);
       const serverSample = server?.sampler.sample();
       const driverSample = driverSampler.sample();
       const row = agg.addSecond(next, reports, serverSample, driverSample?.cpuPercent);

@@ -43,7 +43,9 @@ export function runTable(r: LoadRunResult): ReportTable {
     ['clients connected at the end', `${s.clientsConnected} of ${s.clientsRequested}`],
     ['server ticks per second', `${formatNumber(s.ticksPerSecond, 2)} (target ${hz})`],
     [
-      'server tick p50 / p99 / max',
+      s.tickSource === 'metrics'
+        ? 'server tick p50 / p99 / max (its /metrics: reducers only)'
+        : 'server tick p50 / p99 / max',
       `${formatMs(s.tick.p50Ms)} / ${formatMs(s.tick.p99Ms)} / ${formatMs(s.tick.maxMs)} ms`,
     ],
     ['ticks over budget', `${s.tickOverruns} of ${s.tick.count}`],
@@ -78,7 +80,10 @@ export function runTable(r: LoadRunResult): ReportTable {
     ['connect failures by code', formatCounts(s.failedByCode)],
     ['disconnects by reason', formatCounts(s.lostByReason)],
     ['errors by code', formatCounts(s.errorsByCode)],
-    [`held ${hz} Hz with p99 tick < ${r.scenario.tickMs} ms`, yesNo(runHeld(r))],
+    [
+      `held ${hz} Hz with p99 tick < ${r.scenario.tickMs} ms`,
+      s.tickSource === 'none' ? 'n/a (no server tick figures)' : yesNo(runHeld(r)),
+    ],
   ];
   return { headers: ['figure', 'value'], rows };
 }

@@ -1,4 +1,5 @@
 import { createLatencyHistogram, type HistogramData, type LatencySummary } from './histogram';
+import type { MetricsScrape } from './metrics-scraper';
 import { summarize } from './percentile';
 import type { TickSample } from './server-ipc';
 import { addCounts, type WorkerReport } from './worker-report';
@@ -67,6 +68,11 @@ export interface RunSummary {
   readonly errorsByCode: Readonly<Record<string, number>>;
   /** Whether the run held its tick rate: >= 95 % of the target rate and p99 tick under the period. */
   readonly heldTickRate: boolean;
+  /**
+   * Where the tick figures come from: `samples` (the server child timed every tick, fan-out
+   * included), `metrics` (a `--url` server's /metrics: engine reducer time only), or `none`.
+   */
+  readonly tickSource: 'samples' | 'metrics' | 'none';
 }
 
 interface Second {
@@ -87,6 +93,7 @@ export class RunAggregator {
   readonly #seconds: Second[] = [];
   readonly #cpu: { atMs: number; percent: number }[] = [];
   readonly #rss: { atMs: number; bytes: number }[] = [];
+  readonly #scrapes: MetricsScrape[] = [];
   #ageTracked: boolean;
 
   /**
@@ -103,6 +110,11 @@ export class RunAggregator {
   /** Adds server tick samples. */
   addTicks(samples: readonly TickSample[]): void {
     for (const s of samples) this.#ticks.push(s);
+  }
+
+  /** Adds a scrape of the server's /metrics (runs against `--url`, where there are no tick samples). */
+  addScrape(scrape: MetricsScrape): void {
+    this.#scrapes.push(scrape);
   }
 
   /** The timeline so far. */
@@ -129,7 +141,22 @@ export class RunAggregator {
       if (t.startMs < startMs) break;
       durations.push(t.durationMs);
     }
-    const ticks = summarize(durations);
+    let ticks = summarize(durations);
+    let tickCount = durations.length;
+    if (tickCount === 0) {
+      const scraped = this.#scrapes.filter((s) => s.atMs > startMs - 1500 && s.atMs <= endMs + 500);
+      if (scraped.length >= 2) {
+        const last = scraped[scraped.length - 1]!;
+        tickCount = last.tick - scraped[scraped.length - 2]!.tick;
+        ticks = {
+          count: tickCount,
+          p50Ms: last.p50Ms,
+          p99Ms: last.p99Ms,
+          maxMs: last.maxMs,
+          meanMs: last.p50Ms,
+        };
+      }
+    }
     const roundTrip = createLatencyHistogram();
     const age = createLatencyHistogram();
     let clients = 0;
@@ -159,7 +186,7 @@ export class RunAggregator {
     const row: TimelineRow = {
       tS: Math.round((endMs - this.#startMs) / 100) / 10,
       clients,
-      ticks: durations.length,
+      ticks: tickCount,
       tickP50Ms: ticks.p50Ms,
       tickP99Ms: ticks.p99Ms,
       tickMaxMs: ticks.maxMs,
@@ -243,8 +270,18 @@ export class RunAggregator {
     const serverCpuPercent =
       cpu.length === 0 ? undefined : cpu.reduce((a, c) => a + c.percent, 0) / cpu.length;
     const meanClients = clientSeconds / windowS;
-    const tick = summarize(durations);
-    const ticksPerSecond = durations.length / windowS;
+    let tick = summarize(durations);
+    let ticksPerSecond = durations.length / windowS;
+    let tickSource: RunSummary['tickSource'] = durations.length > 0 ? 'samples' : 'none';
+    const scraped = this.#scrapes.filter((s) => s.atMs >= windowStart - 500 && s.atMs <= windowEnd + 1500);
+    if (durations.length === 0 && scraped.length >= 2) {
+      const first = scraped[0]!;
+      const last = scraped[scraped.length - 1]!;
+      const n = last.tick - first.tick;
+      ticksPerSecond = (n * 1000) / Math.max(1, last.atMs - first.atMs);
+      tick = { count: n, p50Ms: last.p50Ms, p99Ms: last.p99Ms, maxMs: last.maxMs, meanMs: last.p50Ms };
+      tickSource = 'metrics';
+    }
     const targetHz = 1000 / this.#tickMs;
     return {
       clientsRequested,
@@ -278,7 +315,8 @@ export class RunAggregator {
         ...errors,
         ...(unresolved > 0 && this.#ageTracked ? { AGE_UNRESOLVED: unresolved } : {}),
       },
-      heldTickRate: durations.length > 0 && ticksPerSecond >= targetHz * 0.95 && tick.p99Ms < this.#tickMs,
+      heldTickRate: tick.count > 0 && ticksPerSecond >= targetHz * 0.95 && tick.p99Ms < this.#tickMs,
+      tickSource,
     };
   }
 }

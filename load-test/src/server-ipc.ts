@@ -25,6 +25,8 @@ export interface ServerConfig {
   readonly accounts: number;
   /** The child exits by itself after this long even if the driver never says stop, s. */
   readonly maxLifetimeS: number;
+  /** TCP port to listen on. @default 0 (the system picks a free one) */
+  readonly port?: number;
 }
 
 /** One server tick, as the server measured it. */

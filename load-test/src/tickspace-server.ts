@@ -42,7 +42,7 @@ export async function startTickspaceServer(config: ServerConfig, probe: ServerPr
   });
   const server = await createServer({
     engine,
-    port: 0,
+    port: config.port ?? 0,
     host: '127.0.0.1',
     limits: config.scenario === 'transfer' ? TRANSFER_LIMITS : { maxClients: 50_000 },
   });

@@ -62,6 +62,7 @@ function summary(clients: number, overrides: Partial<RunSummary> = {}): RunSumma
     lostByReason: {},
     errorsByCode: {},
     heldTickRate: true,
+    tickSource: 'samples',
     ...overrides,
   };
 }
