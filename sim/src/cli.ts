@@ -1,0 +1,225 @@
+/**
+ * `npm run sim -- [run] --players N --minutes M --seed S [--mix ...]`: runs a population in process
+ * and prints progress and a summary. `npm run sim -- trial`: runs a bot-detection trial and writes
+ * its report. `npm run sim -- net --url ws://...`: the same bots over WebSockets, in real time.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, Option } from 'commander';
+import { TIER_LIST, type Tier } from './behaviour/agent';
+import { parseMix } from './behaviour/population';
+import { createDetector, SUSPICION_TABLE, withSuspicionTable, type Detector } from './detect/detector';
+import { loadDetectorModel, type DetectorModelJson } from './detect/detector-model';
+import { runInProcess, type SimProgress, type SimResult } from './runners/in-process-runner';
+import { runNetworked } from './runners/networked-runner';
+import type { SwarmStats } from './runners/bot-swarm';
+import { writeTrialReport } from './trial/report';
+import { runTrial, BOT_TIERS } from './trial/trial';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const int = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number >= 0, got '${v}'`);
+  return n;
+};
+const positive = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!(n > 0)) throw new Error(`${name} must be a number > 0, got '${v}'`);
+  return n;
+};
+
+function bar(done: number, width = 24): string {
+  const full = Math.round(Math.min(1, Math.max(0, done)) * width);
+  return `[${'#'.repeat(full)}${'.'.repeat(width - full)}]`;
+}
+
+function progressLine(p: SimProgress, label = 'sim'): string {
+  const speed = p.virtualMs / Math.max(1, p.wallMs);
+  const errPct = p.calls > 0 ? ((100 * p.errors) / p.calls).toFixed(1) : '0.0';
+  return `[${label}] ${bar(p.virtualMs / p.totalMs)} ${(p.virtualMs / 60_000).toFixed(1)}/${(p.totalMs / 60_000).toFixed(1)} min  ${p.ticks} ticks  ${(p.ticks / (p.wallMs / 1000)).toFixed(0)} ticks/s  ${speed.toFixed(2)}x real time  online ${p.online}  calls ${p.calls}  errors ${errPct}%`;
+}
+
+function table(rows: readonly (readonly [string, string | number])[], title: string): string {
+  const w = Math.max(...rows.map(([k]) => k.length), 4);
+  return [`${title}:`, ...rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`)].join('\n');
+}
+
+function sorted(record: Record<string, number>): [string, number][] {
+  return Object.entries(record).sort((a, b) => b[1] - a[1]);
+}
+
+function printSummary(r: SimResult, detector: Detector | undefined, engineSuspicion: number | undefined): void {
+  const t = r.totals;
+  const calls = Object.values(t.calls).reduce((s, n) => s + n, 0);
+  const errors = Object.values(t.errors).reduce((s, n) => s + n, 0);
+  console.log('');
+  console.log(
+    table(
+      [
+        ['players', `${r.players} (${TIER_LIST.filter((k) => r.tiers[k] > 0).map((k) => `${k} ${r.tiers[k]}`).join(', ')})`],
+        ['logical time', `${(r.virtualMs / 60_000).toFixed(2)} min in ${(r.wallMs / 1000).toFixed(1)} s wall`],
+        ['ticks', `${r.ticks} (${r.ticksPerSecond.toFixed(1)} ticks/s achieved, ${r.speedup.toFixed(2)}x real time)`],
+        ['final state hash', r.stateHash],
+        ['calls', `${calls} (${errors} failed, ${calls > 0 ? ((100 * errors) / calls).toFixed(2) : '0'}%)`],
+      ],
+      'summary',
+    ),
+  );
+  console.log(table(sorted(t.calls), 'actions by type'));
+  console.log(
+    table(
+      [
+        ['gathers', `${t.gathers} (${t.itemsGathered} items)`],
+        ['crafts', `${t.crafts} (${t.itemsCrafted} items)`],
+        ['buildings placed', t.placed],
+        ['buildings completed', t.built],
+        ['chat messages', t.chats],
+        ['trades completed', t.trades],
+      ],
+      'economy',
+    ),
+  );
+  console.log(table(sorted(t.errors).length > 0 ? sorted(t.errors) : [['(none)', 0]], 'errors by code'));
+  if (detector !== undefined) {
+    const flagged = [...detector.verdicts.values()].filter((v) => v.flagged).length;
+    console.log(table([['identities scored', detector.verdicts.size], ['flagged', flagged], [`rows in '${SUSPICION_TABLE}'`, engineSuspicion ?? 0]], 'detector'));
+  }
+}
+
+async function runCommand(o: { players: number; minutes: number; seed: string; mix?: string; tickMs: number; worldTiles: number; detector?: string; json?: string; quiet?: boolean }): Promise<void> {
+  const mix = parseMix(o.mix, o.players);
+  let detector: Detector | undefined;
+  let suspicionRows: (() => number) | undefined;
+  const model = o.detector === undefined ? undefined : loadDetectorModel(JSON.parse(readFileSync(o.detector, 'utf8')) as DetectorModelJson);
+  const result = await runInProcess({
+    mix,
+    seed: o.seed,
+    minutes: o.minutes,
+    tickMs: o.tickMs,
+    world: { worldTiles: o.worldTiles },
+    ...(model !== undefined
+      ? {
+          composeModule: (m) => withSuspicionTable(m) as never,
+          onEngine: (engine) => {
+            detector = createDetector({ engine, model });
+            suspicionRows = () => engine.tables[SUSPICION_TABLE]?.count() ?? 0;
+          },
+        }
+      : {}),
+    progressEveryMs: 10_000,
+    onProgress: (p) => {
+      if (o.quiet !== true) console.log(progressLine(p));
+    },
+  });
+  printSummary(result, detector, suspicionRows?.());
+  if (o.json !== undefined) {
+    writeFileSync(o.json, JSON.stringify({ ...result, members: undefined }, null, 1));
+    console.log(`wrote ${o.json}`);
+  }
+}
+
+async function trialCommand(o: {
+  humans: number;
+  bots: number;
+  minutes: number;
+  seed: string;
+  holdout: string;
+  model: 'gbt' | 'lr';
+  fpr: number;
+  tiers?: string;
+  out: string;
+  name?: string;
+  worldTiles: number;
+}): Promise<void> {
+  const tiers = o.tiers === undefined ? BOT_TIERS : (o.tiers.split(',').map((s) => s.trim()) as Tier[]);
+  const report = await runTrial({
+    humans: o.humans,
+    bots: o.bots,
+    minutes: o.minutes,
+    seed: o.seed,
+    tiers,
+    holdout: o.holdout as Tier | 'none',
+    model: o.model,
+    fprBudget: o.fpr,
+    worldTiles: o.worldTiles,
+    onProgress: (phase, p) => console.log(progressLine(p, `trial ${phase}`)),
+  });
+  const files = writeTrialReport(report, o.out, o.name ?? o.seed.replace(/[^a-zA-Z0-9_-]/g, '_'));
+  console.log('');
+  console.log(`ROC AUC after ${report.main.minutes} min of play (test population; human FPR at threshold ${(report.main.humanFpr * 100).toFixed(2)}%):`);
+  for (const t of report.main.tiers)
+    console.log(`  ${t.tier.padEnd(10)} AUC ${t.auc.toFixed(3)}  TPR@1%FPR ${(t.tprAt1pctFpr * 100).toFixed(1)}%  TPR@0.1%FPR ${(t.tprAt01pctFpr * 100).toFixed(1)}%${t.heldOut ? '  (held out of training)' : ''}`);
+  console.log(`report: ${files.md}\n        ${files.json}\n        ${files.svg}\nmodel:  ${files.model}`);
+}
+
+async function netCommand(o: { url: string; players: number; minutes: number; seed: string; mix?: string; workers?: number }): Promise<void> {
+  const mix = parseMix(o.mix, o.players);
+  const print = (s: SwarmStats, ms: number) => {
+    const calls = Object.values(s.calls).reduce((a, n) => a + n, 0);
+    const errors = Object.values(s.errors).reduce((a, n) => a + n, 0);
+    console.log(`[net] ${bar(ms / (o.minutes * 60_000))} ${(ms / 1000).toFixed(0)} s  online ${s.online}  connects ${s.connects}  calls ${calls}  errors ${errors}`);
+  };
+  const result = await runNetworked({ url: o.url, mix, seed: o.seed, minutes: o.minutes, ...(o.workers !== undefined ? { workers: o.workers } : {}), reportEveryMs: 5_000, onProgress: print });
+  console.log('');
+  console.log(table([['players', result.players], ['workers', result.workers], ['wall', `${(result.wallMs / 1000).toFixed(1)} s`], ['connects', result.stats.connects], ['connect failures', result.stats.connectFailures]], 'summary'));
+  console.log(table(sorted(result.stats.calls), 'actions by type'));
+  console.log(table(sorted(result.stats.errors).length > 0 ? sorted(result.stats.errors) : [['(none)', 0]], 'errors by code'));
+}
+
+/** Builds the command line (exported for tests). */
+export function buildCli(): Command {
+  const program = new Command('sim').description('Tickspace bot harness: simulated players, bot tiers and detection trials');
+  program
+    .command('run', { isDefault: true })
+    .description('run a population in process, in logical time')
+    .addOption(new Option('--players <n>', 'players').argParser(int('--players')).default(100))
+    .addOption(new Option('--minutes <m>', 'logical minutes to play').argParser(positive('--minutes')).default(5))
+    .option('--seed <s>', 'seed of the world and the players', 'sim')
+    .option('--mix <mix>', `tiers as counts or shares, e.g. human=0.9,naive=0.1 (tiers: ${TIER_LIST.join(', ')})`)
+    .addOption(new Option('--tick-ms <ms>', 'tick period').argParser(positive('--tick-ms')).default(50))
+    .addOption(new Option('--world-tiles <n>', 'world size in tiles').argParser(int('--world-tiles')).default(4096))
+    .option('--detector <model.json>', 'attach the live detector with this trained model (writes the suspicion table)')
+    .option('--json <file>', 'also write the result as JSON')
+    .option('--quiet', 'no progress lines')
+    .action(runCommand);
+  program
+    .command('trial')
+    .description('run a bot-detection trial and write its report')
+    .addOption(new Option('--humans <n>', 'humans per population').argParser(int('--humans')).default(1000))
+    .addOption(new Option('--bots <n>', 'bots per population, split over the tiers').argParser(int('--bots')).default(200))
+    .addOption(new Option('--minutes <m>', 'logical minutes each population plays').argParser(positive('--minutes')).default(60))
+    .option('--seed <s>', 'trial seed', 'trial')
+    .option('--tiers <list>', `bot tiers (default: ${BOT_TIERS.join(',')})`)
+    .option('--holdout <tier>', "tier left out of training, or 'none'", 'humanised')
+    .addOption(new Option('--model <kind>', 'model family').choices(['gbt', 'lr']).default('gbt'))
+    .addOption(new Option('--fpr <rate>', 'human false-positive budget of the threshold').argParser(positive('--fpr')).default(0.001))
+    .addOption(new Option('--world-tiles <n>', 'world size in tiles').argParser(int('--world-tiles')).default(4096))
+    .option('--out <dir>', 'report directory', join(ROOT, 'bench-results'))
+    .option('--name <name>', 'report name (trial-<name>.*; default: the seed)')
+    .action(trialCommand);
+  program
+    .command('net')
+    .description('run the same bots over WebSockets against a server, in real time, on worker threads')
+    .requiredOption('--url <url>', 'server WebSocket URL, e.g. ws://127.0.0.1:3000/ws')
+    .addOption(new Option('--players <n>', 'players').argParser(int('--players')).default(100))
+    .addOption(new Option('--minutes <m>', 'real minutes to play').argParser(positive('--minutes')).default(1))
+    .option('--seed <s>', 'seed of the players', 'sim')
+    .option('--mix <mix>', 'tiers as counts or shares')
+    .addOption(new Option('--workers <n>', 'worker threads').argParser(int('--workers')))
+    .action(netCommand);
+  return program;
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  buildCli()
+    .parseAsync(process.argv)
+    .then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error instanceof Error ? error.message : error);
+        process.exit(1);
+      },
+    );
+}
