@@ -408,8 +408,9 @@ export class PhysicsCache {
       }
     if (!hit) {
       this.stats.freeMoves++;
-      out.x = x + dx;
-      out.y = y + dy;
+      // Rapier would take the move as f32 and return it unchanged: round the same way.
+      out.x = x + Math.fround(dx);
+      out.y = y + Math.fround(dy);
       return;
     }
     if (e.world === undefined) this.#world(e);

@@ -99,6 +99,16 @@ describe('determinism', () => {
     expect(frontier.physicsStats(flushed).invalidations).toBeGreaterThan(0);
   });
 
+  it('the open-ground prefilter gives exactly what rapier gives for every move', async () => {
+    const filtered = await createFrontier(SMALL);
+    const allRapier = await createFrontier({ ...SMALL, physicsPrefilter: false });
+    const a = createEngine({ module: filtered.module, seed: 's', tickMs: 50 }) as FrontierEngine;
+    const b = createEngine({ module: allRapier.module, seed: 's', tickMs: 50 }) as FrontierEngine;
+    expect(drive(b, 12, 150)).toEqual(drive(a, 12, 150));
+    expect(filtered.physicsStats(a).freeMoves).toBeGreaterThan(500);
+    expect(allRapier.physicsStats(b).freeMoves).toBe(0);
+  });
+
   it('replays from the commit log, from the start and from a mid-run snapshot, and after a rewind', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontier-log-'));
     dirs.push(dir);
