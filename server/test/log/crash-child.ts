@@ -4,6 +4,7 @@
  * as fast as the tick loop allows until it is killed.
  *
  * Usage: node crash-child.mjs <dir> [segmentBytes] [snapshotEveryTicks]
+ *   with CRASH_CHILD_WAIT=1 it first waits for a line on stdin (pre-started by the harness)
  *   stdout: {"ready":true,"tick":N,"hash":"...","cut":...}
  *           {"tick":N,"hash":"...","file":"...","end":BYTES}   (after the tick's fsync)
  */
@@ -15,6 +16,13 @@ if (dir === undefined) {
   process.stderr.write('usage: crash-child <dir> [segmentBytes] [snapshotEveryTicks]\n');
   process.exit(2);
 }
+
+// Started ahead of time by the harness (process start-up is the slow part): wait for the go line.
+if (process.env.CRASH_CHILD_WAIT === '1')
+  await new Promise<void>((resolve) => {
+    process.stdin.once('data', () => resolve());
+    process.stdin.once('end', () => process.exit(0));
+  });
 
 const db = await openDatabase({
   dir,

@@ -61,6 +61,8 @@ export interface CrashLoopOptions {
   readonly maxAcked?: number;
   readonly segmentBytes?: number;
   readonly snapshotEveryTicks?: number;
+  /** Re-execute the ticks added since the last check every this many iterations (and all of them at the end). @default 10 */
+  readonly replayEvery?: number;
   readonly onIteration?: (report: IterationReport) => void;
 }
 
@@ -77,15 +79,24 @@ export async function crashLoop(options: CrashLoopOptions): Promise<{ reports: I
   const rng = seedrandom.alea(options.seed);
   const acked = new Map<number, string>();
   const reports: IterationReport[] = [];
+  const startChild = () =>
+    spawn(process.execPath, [child, options.dir, String(options.segmentBytes ?? 4096), String(options.snapshotEveryTicks ?? 25)], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, CRASH_CHILD_WAIT: '1' },
+    });
+  const warm: ReturnType<typeof startChild>[] = [];
   let verifiedThrough = 0;
   let keep: { file: string; end: number } | undefined;
   try {
     for (let iteration = 0; iteration < options.iterations; iteration++) {
+      const tSpawn = performance.now();
+      let tReady = 0;
       const mode = rng() < 0.12 ? 'startup' : 'running';
       const killAfter = 1 + Math.floor(rng() * (options.maxAcked ?? 30));
-      const proc = spawn(process.execPath, [child, options.dir, String(options.segmentBytes ?? 4096), String(options.snapshotEveryTicks ?? 25)], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      // Children are started a few iterations ahead and wait for a go line: start-up overlaps the previous runs.
+      while (warm.length < 3) warm.push(startChild());
+      const proc = warm.shift()!;
+      proc.stdin.write('go\n');
       let stderr = '';
       proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       const seen: Durable[] = [];
@@ -101,13 +112,17 @@ export async function crashLoop(options: CrashLoopOptions): Promise<{ reports: I
       const closed = new Promise<void>((resolve) => lines.once('close', () => resolve()));
       lines.on('line', (line) => {
         const msg = JSON.parse(line) as Durable & { ready?: boolean };
-        if (msg.ready) return;
+        if (msg.ready) {
+          tReady = performance.now();
+          return;
+        }
         seen.push(msg);
         // A random extra moment after the kth durable tick: the child is mid-write, mid-fsync or mid-snapshot.
         if (mode === 'running' && seen.length === killAfter) setTimeout(kill, rng() * 6);
       });
       const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
       await closed;
+      const tExit = performance.now();
       if (exit.signal !== 'SIGKILL') throw new Error(`iteration ${iteration}: the child exited by itself (code ${exit.code}): ${stderr}`);
       for (const d of seen) acked.set(d.tick, d.hash);
 
@@ -146,12 +161,13 @@ export async function crashLoop(options: CrashLoopOptions): Promise<{ reports: I
         }
         const from = Math.min(verifiedThrough + 1, lastTick);
         let replayed = 0;
-        if (lastTick > 0 && from <= lastTick) {
+        const replayNow = (iteration + 1) % (options.replayEvery ?? 10) === 0;
+        if (replayNow && lastTick > 0 && from <= lastTick) {
           const report = await db.replay(Math.max(1, from), lastTick);
           if (!report.ok) throw new Error(`iteration ${iteration}: replay diverged: ${report.divergence!.message}`);
           replayed = report.verifiedTicks;
         }
-        verifiedThrough = lastTick;
+        if (replayNow) verifiedThrough = lastTick;
         const tail = db.store.segments[db.store.segments.length - 1];
         if (tail !== undefined) keep = { file: tail.file, end: tail.validEnd };
         const c = db.recovery.cut;
@@ -165,6 +181,7 @@ export async function crashLoop(options: CrashLoopOptions): Promise<{ reports: I
           replayedTicks: replayed,
         };
         reports.push(report);
+        if (process.env.CRASH_TIMING) console.log(`spawn->ready ${(tReady - tSpawn).toFixed(0)} ready->exit ${(tExit - tReady).toFixed(0)} verify ${(performance.now() - tExit).toFixed(0)}`);
         options.onIteration?.(report);
       } finally {
         await db.close();
@@ -180,6 +197,7 @@ export async function crashLoop(options: CrashLoopOptions): Promise<{ reports: I
       await db.close();
     }
   } finally {
+    for (const proc of warm) proc.kill('SIGKILL');
     fs.rmSync(child, { force: true });
   }
 }
