@@ -167,7 +167,6 @@ export class PhysicsCache {
     this.#tick = tick;
     this.#contentRev = contentRev;
     this.#radius = radius;
-    if (this.#chunks.size > this.#maxChunks) this.#evict();
   }
 
   /** Drops every entry and frees every rapier world. */
@@ -186,7 +185,8 @@ export class PhysicsCache {
 
   #evict(): void {
     const entries = [...this.#chunks.values()].sort((a, b) => a.lastUsedTick - b.lastUsedTick || a.chunkId - b.chunkId);
-    const drop = entries.length - Math.floor(this.#maxChunks * 0.9);
+    // Down to 90% of the limit, so that eviction (a sort) runs once per many new chunks.
+    const drop = entries.length - Math.max(0, Math.min(this.#maxChunks - 1, Math.floor(this.#maxChunks * 0.9)));
     for (let i = 0; i < drop; i++) {
       this.#free(entries[i]!);
       this.#chunks.delete(entries[i]!.chunkId);
@@ -211,6 +211,7 @@ export class PhysicsCache {
       e = undefined;
     }
     if (e === undefined) {
+      if (this.#chunks.size >= this.#maxChunks) this.#evict();
       e = this.#build(db, p, cx, cy, chunkId, rev);
       this.#chunks.set(chunkId, e);
     }

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createWorld, type World } from './helpers';
+import { createEngine } from '../../src/engine';
+import { createFrontier } from '../../src/world';
+import { createWorld, SMALL, who, type World } from './helpers';
 
 /** Tiles that block movement (water, cliff) among generated chunks, as a lookup. */
 function blockedLookup(w: World) {
@@ -135,5 +137,38 @@ describe('physics step', () => {
     const cy = Math.floor(p.y / n);
     for (let y = cy - aoi; y <= cy + aoi; y++) for (let x = cx - aoi; x <= cx + aoi; x++) expect(w.db.terrain_chunk.has(y * per + x)).toBe(true);
     expect(w.db.terrain_chunk.count()).toBeGreaterThan(before);
+  });
+
+  it('caps the time step at maxStepMs when ticks are long', async () => {
+    const frontier = await createFrontier({ ...SMALL, maxStepMs: 100 });
+    const engine = createEngine({ module: frontier.module, seed: 't', tickMs: 400 });
+    engine.runTick();
+    const id = who(1);
+    engine.enqueue(id, 'join', { name: 'Slowpoke' });
+    engine.runTick();
+    engine.runTick();
+    // Find open ground east of the player by walking one step and checking it was not blocked.
+    engine.enqueue(id, 'move', { dx: 1, dy: 0 });
+    engine.runTick();
+    const a = engine.db.avatar.find(id)!.x;
+    engine.runTick();
+    const b = engine.db.avatar.find(id)!.x;
+    const s = engine.db.settings.find(0)!;
+    const factor = engine.db.biome_def.find(s.startBiome)!.speedFactor;
+    expect(b - a).toBeCloseTo((s.playerSpeedTilesPerSec * factor * 100) / 1000, 4);
+  });
+
+  it('keeps at most maxPhysicsChunks chunk worlds', async () => {
+    const w = await createWorld({ ...SMALL, maxPhysicsChunks: 2 });
+    const ids = [1, 2, 3, 4, 5].map((n) => w.join(n));
+    const info = w.db.world_info.find(0)!;
+    // Spread the players over different chunks and keep them walking.
+    ids.forEach((id, i) => w.teleport(id, info.spawnX - 60 + i * 32, info.spawnY + (i % 2) * 40 - 20));
+    for (const id of ids) w.ok(id, 'move', { dx: 0, dy: 1 });
+    for (let i = 0; i < 20; i++) {
+      w.engine.runTick();
+      expect(w.frontier.physics(w.engine).size).toBeLessThanOrEqual(2);
+    }
+    expect(w.frontier.physicsStats(w.engine).invalidations).toBeGreaterThan(0);
   });
 });

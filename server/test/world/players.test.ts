@@ -61,6 +61,18 @@ describe('join', () => {
     w.rejects(who(2), 'join', { name: 'ALICE' }, 'NAME_TAKEN');
   });
 
+  it('rejects with NO_SPAWN_POINT when every spot near the spawn point is taken', async () => {
+    const w = await createWorld();
+    const info = w.db.world_info.find(0)!;
+    // Fill the spawn area with walls (before anyone joined, so no physics cache is stale).
+    w.system((ctx) => {
+      for (let y = info.spawnY - 36; y < info.spawnY + 36; y++)
+        for (let x = info.spawnX - 36; x < info.spawnX + 36; x++)
+          ctx.db.building.insert({ buildingId: 'wooden_wall', owner: who(99), x, y, width: 1, height: 1, cx: x + 0.5, cy: y + 0.5, progressMs: 0, complete: true, containerId: 0 });
+    });
+    w.rejects(who(1), 'join', { name: 'Latecomer' }, 'NO_SPAWN_POINT');
+  });
+
   it('rejects a second join with ALREADY_JOINED', async () => {
     const w = await createWorld();
     w.join(1, 'Alice');
