@@ -138,7 +138,8 @@ export class BinaryReader {
   /** A copy of the next `n` bytes. */
   raw(n: number): Uint8Array {
     this.#need(n);
-    const out = this.#buf.slice(this.#pos, this.#pos + n);
+    // Uint8Array's slice copies; a Node Buffer's own slice would return a view sharing memory.
+    const out = Uint8Array.prototype.slice.call(this.#buf, this.#pos, this.#pos + n);
     this.#pos += n;
     return out;
   }

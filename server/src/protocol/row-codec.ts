@@ -14,9 +14,12 @@ type Dec = (r: BinaryReader) => unknown;
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i;
+
 function writeIdentity(w: BinaryWriter, v: unknown): void {
   const s = v as string;
-  for (let i = 0; i < 32; i += 2) w.u8(parseInt(s.slice(i, i + 2), 16));
+  for (let i = 0; i < 32; i += 2) w.u8((HEX_VALUE[s.charCodeAt(i)]! << 4) | HEX_VALUE[s.charCodeAt(i + 1)]!);
 }
 
 function readIdentity(r: BinaryReader): string {
