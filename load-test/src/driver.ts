@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { TickspaceError } from '@tickspace/server/protocol';
 import { nowMs } from './bot-client';
@@ -48,6 +48,8 @@ export interface LoadRunResult {
   readonly workers: number;
   /** Whether server and driver ran pinned to separate cores. */
   readonly pinned: boolean;
+  /** 1-minute load average of the machine at the start and the end of the run. */
+  readonly loadAverage: readonly [number, number];
   readonly summary: RunSummary;
   readonly timeline: readonly TimelineRow[];
 }
@@ -103,6 +105,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
   const pin = (options.pin ?? true) && options.url === undefined && cores >= 2;
   let server: ServerProcess | undefined;
   const startedAt = new Date().toISOString();
+  const loadAtStart = loadavg()[0] ?? 0;
   // Created once the ramp's start is known; ticks that arrive before are kept until then.
   let aggregator: RunAggregator | undefined;
   const early: TickSample[] = [];
@@ -234,6 +237,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
       url,
       workers: workerCount,
       pinned,
+      loadAverage: [loadAtStart, loadavg()[0] ?? 0],
       summary,
       timeline: agg.timeline,
     };

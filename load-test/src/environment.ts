@@ -1,4 +1,4 @@
-import { availableParallelism, cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { hasTaskset } from './server-process';
 
 /** Where a report was measured: numbers mean little without it. */
@@ -10,6 +10,8 @@ export interface Environment {
   readonly cores: number;
   readonly memoryBytes: number;
   readonly taskset: boolean;
+  /** The 1-minute load average when the report was made: other work on the machine skews results. */
+  readonly loadAverage: number;
 }
 
 /** The current machine. */
@@ -22,6 +24,7 @@ export function describeEnvironment(): Environment {
     cores: availableParallelism(),
     memoryBytes: totalmem(),
     taskset: hasTaskset(),
+    loadAverage: loadavg()[0] ?? 0,
   };
 }
 
@@ -30,7 +33,11 @@ export function environmentLine(env: Environment, pinned: boolean): string {
   return (
     `Measured ${env.date.slice(0, 16).replace('T', ' ')} UTC on ${env.cores} cores (${env.cpuModel}), Node ${env.node}; ` +
     (pinned
-      ? 'server pinned to core 0 and driver to core 1 with taskset.'
-      : 'server and driver not pinned (no taskset, one core, or --url).')
+      ? 'server pinned to core 0 and driver to core 1 with taskset'
+      : 'server and driver not pinned (no taskset, one core, or --url)') +
+    `; machine load average ${env.loadAverage.toFixed(1)} at the end` +
+    (env.loadAverage > env.cores
+      ? ' (other work was competing for the cores: figures are pessimistic).'
+      : '.')
   );
 }

@@ -30,7 +30,8 @@ function scenarioLine(r: LoadRunResult): string {
   return (
     `Scenario: each client owns one entity in a ${formatNumber(s.worldSize, 0)} x ${formatNumber(s.worldSize, 0)} world, ` +
     `sends a step ${s.inputHz} times a second and sees every entity within ${s.aoiRadius} units (grid cell ${s.cellSize}); ` +
-    `server tick ${s.tickMs} ms (${1000 / s.tickMs} Hz). Ramp ${r.rampS} s, measured ${r.durationS} s after it, ${r.workers} driver worker(s).`
+    `server tick ${s.tickMs} ms (${1000 / s.tickMs} Hz). Ramp ${r.rampS} s, measured ${r.durationS} s after it, ${r.workers} driver worker(s); ` +
+    `load average ${r.loadAverage[0].toFixed(1)} before the run, ${r.loadAverage[1].toFixed(1)} after.`
   );
 }
 

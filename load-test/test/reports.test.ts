@@ -26,6 +26,7 @@ const env: Environment = {
   cores: 2,
   memoryBytes: 1e9,
   taskset: true,
+  loadAverage: 0.7,
 };
 const lat = (p50: number, p99: number) => ({
   count: 100,
@@ -82,6 +83,7 @@ function run(
     url: 'ws://127.0.0.1:1',
     workers: 1,
     pinned: true,
+    loadAverage: [0.5, 1.5],
     summary: summary(clients, overrides),
     timeline: [1, 2, 3].map((tS) => ({
       tS,
