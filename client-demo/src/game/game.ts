@@ -1,0 +1,707 @@
+import { BuildGhost } from '../render/build-ghost';
+import { parseColor } from '../render/colors';
+import { EntityLayer } from '../render/entity-layer';
+import { ServerClock, type Point } from '../render/interpolation';
+import { drawTargetMarker, type Scene } from '../render/scene';
+import { SpriteArt } from '../render/sprite-art';
+import type { BiomeLook } from '../render/terrain-art';
+import { TerrainLayer } from '../render/terrain-layer';
+import { TILE_PX } from '../render/tile-metrics';
+import { BuildPanel } from '../ui/build-panel';
+import { ChatBox } from '../ui/chat-box';
+import { ConnectionBanner, CONNECTION_STATE } from '../ui/connection-banner';
+import { CraftingPanel } from '../ui/crafting-panel';
+import { DebugHud, type HudStats } from '../ui/debug-hud';
+import { h } from '../ui/dom';
+import { itemCounts, TOAST_KIND, type GameContext, type ToastKind } from '../ui/game-context';
+import { InventoryPanel } from '../ui/inventory-panel';
+import { Minimap } from '../ui/minimap';
+import { Toasts } from '../ui/toasts';
+import { TradeWindow } from '../ui/trade-window';
+import type { AvatarRow, BuildingDefRow, PlayerRow, ResourceNodeRow } from '../world/rows';
+import type { Unsubscribe } from '../world/world-view';
+import { walkStep, type WalkGoal } from './auto-walk';
+import type { CallFailure, GameConnection } from './connection';
+import { Keyboard } from './keyboard';
+import { checkPlacement } from './placement';
+import { Predictor, type PredictionWorld } from './prediction';
+
+/** Options of {@link Game}. */
+export interface GameOptions {
+  readonly connection: GameConnection;
+  readonly scene: Scene;
+  /** Element that receives the DOM panels (over the canvas). */
+  readonly hud: HTMLElement;
+  /** How far in the past remote entities are drawn, ms: two ticks absorb one late update. @default 2 * tickMs */
+  readonly interpolationDelayMs?: number;
+  /** Auto-walk gives up after this long without getting closer, ms. @default 1500 */
+  readonly stuckAfterMs?: number;
+  /**
+   * The clock frames and tick arrivals are stamped with, ms. The benchmark passes a simulated
+   * 60 Hz clock so that time-gated work (minimap, HUD) runs as often as it would on screen.
+   * @default performance.now
+   */
+  readonly now?: () => number;
+}
+
+/** Per-frame timing of our code (not the GPU): filled every frame, read by the HUD and the benchmark. */
+export interface FrameTiming {
+  /** JS time of the last frame's update, ms. */
+  lastMs: number;
+  /** Exponential average, ms. */
+  avgMs: number;
+  frames: number;
+}
+
+/**
+ * The game client: wires the connection's world view to the renderer (terrain, entities,
+ * prediction, camera) and the panels, and turns input into reducer calls.
+ */
+export class Game implements GameContext {
+  readonly view;
+  readonly connection: GameConnection;
+  readonly scene: Scene;
+  readonly art = new SpriteArt();
+  readonly toasts = new Toasts();
+  readonly banner = new ConnectionBanner();
+  readonly hudPanel = new DebugHud();
+  readonly timing: FrameTiming = { lastMs: 0, avgMs: 0, frames: 0 };
+  readonly predictor: Predictor;
+  readonly clock: ServerClock;
+  inventory!: InventoryPanel;
+  crafting!: CraftingPanel;
+  build!: BuildPanel;
+  trade!: TradeWindow;
+  chat!: ChatBox;
+  minimap: Minimap | undefined;
+  terrain: TerrainLayer | undefined;
+  entities!: EntityLayer;
+  readonly #hudRoot: HTMLElement;
+  readonly #ghost: BuildGhost;
+  readonly #keyboard: Keyboard;
+  readonly #status: HTMLElement;
+  readonly #playerMenu: HTMLElement;
+  readonly #offs: Unsubscribe[] = [];
+  readonly #interpDelayMs: number;
+  readonly #stuckAfterMs: number;
+  readonly #now: () => number;
+  #biomes: (BiomeLook | undefined)[] = [];
+  #buildDef: BuildingDefRow | undefined;
+  #goal: WalkGoal | undefined;
+  #goalBestDist = Infinity;
+  #goalBestAt = 0;
+  #sentDir: [number, number] = [0, 0];
+  #moveChain: Promise<unknown> = Promise.resolve();
+  #mouse = { x: -1, y: -1, inside: false };
+  #lastFrameAt = 0;
+  #fps = 60;
+  #statsWindow = { at: 0, bytesIn: 0, bytesOut: 0, inPerSec: 0, outPerSec: 0 };
+  #phase = 0;
+  #destroyed = false;
+  readonly #selfPos: Point = { x: 0, y: 0 };
+  readonly #hudStats: HudStats = {
+    tick: 0,
+    pingMs: NaN,
+    fps: 0,
+    entitiesInView: 0,
+    players: 0,
+    chunks: 0,
+    bytesInPerSec: 0,
+    bytesOutPerSec: 0,
+    frameJsMs: 0,
+    x: 0,
+    y: 0,
+    corrections: 0,
+  };
+
+  constructor(options: GameOptions) {
+    this.connection = options.connection;
+    this.view = options.connection.view;
+    this.scene = options.scene;
+    this.#hudRoot = options.hud;
+    this.#interpDelayMs = options.interpolationDelayMs ?? 2 * options.connection.tickMs;
+    this.#stuckAfterMs = options.stuckAfterMs ?? 1500;
+    this.#now = options.now ?? (() => performance.now());
+    this.clock = new ServerClock(options.connection.tickMs);
+    const settings = this.view.table('settings').find(0);
+    this.predictor = new Predictor({ speedTilesPerSec: settings?.playerSpeedTilesPerSec ?? 5, radiusTiles: settings?.playerRadiusTiles ?? 0.3 });
+    this.#ghost = new BuildGhost(this.art);
+    this.scene.overlay.addChild(this.#ghost.container);
+    this.#status = h('div', { class: 'status', 'data-panel': 'status' });
+    this.#playerMenu = h('div', { class: 'player-menu', hidden: true });
+    this.#keyboard = new Keyboard({
+      onDirection: (dx, dy) => this.#onKeyDirection(dx, dy),
+      onShortcut: (code, e) => this.#onShortcut(code, e),
+    });
+    this.#setupPanels();
+    this.#setupWorld();
+    this.#setupPointer();
+    this.#offs.push(
+      this.connection.onTick((tick) => this.clock.observe(tick, this.#now())),
+      this.connection.onState((state, detail) => {
+        this.banner.set(state, detail);
+        if (state === CONNECTION_STATE.RECONNECTING) this.#keyboard.releaseAll();
+      }),
+    );
+    this.banner.set(CONNECTION_STATE.CONNECTED);
+    this.scene.app.ticker.add(() => this.frame());
+  }
+
+  // ---- GameContext ---------------------------------------------------------------------------
+
+  identity(): string | undefined {
+    return this.connection.identity;
+  }
+
+  me(): PlayerRow | undefined {
+    const id = this.connection.identity;
+    return id === undefined ? undefined : this.view.table('player').find(id);
+  }
+
+  avatar(): AvatarRow | undefined {
+    const id = this.connection.identity;
+    return id === undefined ? undefined : this.view.table('avatar').find(id);
+  }
+
+  async call(reducer: string, args: Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.connection.call(reducer, args);
+      return true;
+    } catch (e) {
+      const f = e as Partial<CallFailure>;
+      this.toast(humanMessage(f.message ?? String(e)), TOAST_KIND.ERROR, f.code);
+      return false;
+    }
+  }
+
+  toast(text: string, kind: ToastKind = TOAST_KIND.INFO, code?: string): void {
+    this.toasts.show(text, kind, code);
+  }
+
+  // ---- frame ---------------------------------------------------------------------------------
+
+  /**
+   * One frame of our code: prediction, auto-walk, interpolation, camera, ghost, minimap, HUD.
+   * Timed into {@link timing} (the benchmark reads it).
+   */
+  frame(): void {
+    if (this.#destroyed) return;
+    const t0 = this.#now();
+    const started = performance.now();
+    const dtMs = this.#lastFrameAt === 0 ? 16 : Math.min(250, t0 - this.#lastFrameAt);
+    this.#lastFrameAt = t0;
+    this.#fps += (1000 / Math.max(1, dtMs) - this.#fps) * 0.05;
+    this.#phase += dtMs / 150;
+    const me = this.me();
+    if (me !== undefined && this.predictor.initialized) {
+      this.#autoWalk(t0);
+      this.predictor.step(dtMs, this.#predictionWorld);
+    }
+    const serverNow = this.clock.now(t0);
+    let selfPos: Point | undefined;
+    if (me !== undefined && this.predictor.initialized) {
+      this.#selfPos.x = this.predictor.x;
+      this.#selfPos.y = this.predictor.y;
+      selfPos = this.#selfPos;
+    }
+    this.entities.update(serverNow - this.#interpDelayMs, serverNow, selfPos);
+    const cam = this.scene.camera;
+    if (selfPos !== undefined) cam.follow(selfPos.x * TILE_PX, selfPos.y * TILE_PX, dtMs);
+    this.scene.applyCamera();
+    this.#updatePointerFeedback();
+    if (this.#goal !== undefined) drawTargetMarker(this.scene.ground, this.#goal.x, this.#goal.y, this.#phase);
+    if (selfPos !== undefined) this.minimap?.update(selfPos.x, selfPos.y, t0, this.connection.identity);
+    this.#updateStatus(serverNow);
+    const t1 = this.#now();
+    this.timing.lastMs = performance.now() - started;
+    this.timing.avgMs = this.timing.frames === 0 ? this.timing.lastMs : this.timing.avgMs + (this.timing.lastMs - this.timing.avgMs) * 0.05;
+    this.timing.frames++;
+    this.#updateHud(t1, selfPos);
+  }
+
+  /** Removes listeners, panels and textures (the scene stays with its owner). */
+  destroy(): void {
+    this.#destroyed = true;
+    for (const o of this.#offs) o();
+    this.#keyboard.destroy();
+    for (const panel of [this.inventory, this.crafting, this.build, this.trade, this.chat, this.minimap]) panel?.destroy();
+    this.entities.destroy();
+    this.terrain?.destroy();
+    this.art.destroy();
+    this.#hudRoot.replaceChildren();
+  }
+
+  // ---- setup ---------------------------------------------------------------------------------
+
+  #setupPanels(): void {
+    this.inventory = new InventoryPanel(this);
+    this.crafting = new CraftingPanel(this);
+    this.build = new BuildPanel(this, (def) => this.#enterBuildMode(def));
+    this.trade = new TradeWindow(this);
+    this.chat = new ChatBox(this);
+    const help = h(
+      'div',
+      { class: 'help' },
+      ...[
+        ['WASD', 'move'],
+        ['Click', 'gather / walk'],
+        ['E', 'interact'],
+        ['C', 'craft'],
+        ['B', 'build'],
+        ['I', 'bag'],
+        ['T', 'trade'],
+        ['Enter', 'chat'],
+        ['F3', 'debug'],
+      ].map(([k, v]) => h('span', {}, h('kbd', {}, k!), ` ${v}`)),
+    );
+    const side = h('div', { class: 'side' }, this.inventory.element, this.crafting.element, this.build.element);
+    this.#hudRoot.append(this.banner.element, this.toasts.element, side, this.trade.element, this.chat.element, this.#status, help, this.hudPanel.element, this.#playerMenu);
+    this.#offs.push(
+      this.view.table('notice').onInsert((n) => {
+        if (n.owner === this.connection.identity) this.toast(n.text, TOAST_KIND.ERROR, n.code);
+      }),
+    );
+  }
+
+  #setupWorld(): void {
+    const biomeRows = this.view.table('biome_def').iter();
+    this.#biomes = [];
+    for (const b of biomeRows) this.#biomes[b.tile] = { id: b.id, kind: b.kind, color: parseColor(b.color) };
+    const info = this.view.table('world_info').find(0);
+    const terrain = new TerrainLayer({ chunkTiles: info?.chunkTiles ?? 32, biomes: this.#biomes });
+    this.terrain = terrain;
+    this.scene.terrain.addChild(terrain.container);
+    const chunks = this.view.table('terrain_chunk');
+    for (const c of chunks.iter()) terrain.add(c);
+    this.#offs.push(
+      chunks.onInsert((c) => terrain.add(c)),
+      chunks.onUpdate((_o, c) => terrain.add(c)),
+      chunks.onDelete((c) => terrain.remove(c.id)),
+    );
+    this.minimap = new Minimap({ view: this.view, biomes: this.#biomes });
+    this.#hudRoot.append(this.minimap.element);
+    this.entities = new EntityLayer({
+      view: this.view,
+      art: this.art,
+      self: this.connection.identity,
+      stampMs: () => this.connection.tick * this.connection.tickMs,
+    });
+    this.scene.entities.addChild(this.entities.container);
+    const players = this.view.table('avatar');
+    const onSelf = (row: AvatarRow, fresh: boolean) => {
+      if (row.identity !== this.connection.identity) return;
+      if (fresh || !this.predictor.initialized) {
+        this.predictor.reset(row.x, row.y);
+        this.scene.camera.jumpTo(row.x * TILE_PX, row.y * TILE_PX);
+        return;
+      }
+      const stats = this.connection.stats();
+      const lead = (Number.isFinite(stats.pingMs) ? stats.pingMs / 2 : 50) + this.connection.tickMs;
+      this.predictor.reconcile(row.x, row.y, row.dirX, row.dirY, this.connection.tick * this.connection.tickMs, lead);
+    };
+    const self = this.connection.identity === undefined ? undefined : players.find(this.connection.identity);
+    if (self !== undefined) onSelf(self, true);
+    this.#offs.push(
+      players.onInsert((r) => onSelf(r, true)),
+      players.onUpdate((_o, r) => onSelf(r, false)),
+    );
+  }
+
+  readonly #predictionWorld: PredictionWorld = {
+    blocked: (x, y, radius) => {
+      const t = this.terrain;
+      if (t === undefined) return false;
+      // Terrain: the four tiles the circle's bounding box touches.
+      for (const [ox, oy] of CORNERS) {
+        const tile = t.tileAt(x + ox * radius, y + oy * radius);
+        if (tile < 0) continue; // unknown ground: let the server decide
+        const b = this.#biomes[tile];
+        if (b === undefined || b.kind !== 'land') return true;
+      }
+      return false;
+    },
+    speedFactor: () => 1,
+  };
+
+  #setupPointer(): void {
+    const canvas = this.scene.app.canvas;
+    canvas.addEventListener('pointermove', (e) => {
+      this.#mouse.x = e.offsetX;
+      this.#mouse.y = e.offsetY;
+      this.#mouse.inside = true;
+    });
+    canvas.addEventListener('pointerleave', () => (this.#mouse.inside = false));
+    canvas.addEventListener('contextmenu', (e) => e.preventDefault());
+    canvas.addEventListener('pointerdown', (e) => this.#onPointerDown(e));
+    canvas.addEventListener(
+      'wheel',
+      (e) => {
+        e.preventDefault();
+        this.scene.camera.zoomBy(e.deltaY < 0 ? 1.15 : 1 / 1.15);
+      },
+      { passive: false },
+    );
+  }
+
+  // ---- input ---------------------------------------------------------------------------------
+
+  #onKeyDirection(dx: number, dy: number): void {
+    this.#goal = undefined;
+    this.scene.ground.clear();
+    this.#hidePlayerMenu();
+    this.#steer(dx, dy);
+  }
+
+  /** Sets the predicted direction and tells the server, once per change, in order. */
+  #steer(dx: number, dy: number): void {
+    const fx = Math.fround(dx);
+    const fy = Math.fround(dy);
+    this.predictor.setInput(fx, fy);
+    if (fx === this.#sentDir[0] && fy === this.#sentDir[1]) return;
+    this.#sentDir = [fx, fy];
+    // Chained so the server sees the directions in the order they were pressed.
+    this.#moveChain = this.#moveChain.then(() => this.call('move', { dx: fx, dy: fy }));
+  }
+
+  #onShortcut(code: string, e: KeyboardEvent): void {
+    switch (code) {
+      case 'KeyI':
+        this.inventory.toggle();
+        break;
+      case 'KeyC':
+        this.build.toggle(false);
+        this.crafting.toggle();
+        break;
+      case 'KeyB':
+        this.crafting.toggle(false);
+        if (!this.build.toggle()) this.#leaveBuildMode();
+        break;
+      case 'KeyE':
+      case 'Space':
+        e.preventDefault();
+        this.#interactNearest();
+        break;
+      case 'KeyT':
+        this.#tradeNearest();
+        break;
+      case 'Enter':
+        e.preventDefault();
+        this.chat.focus();
+        break;
+      case 'F3':
+        e.preventDefault();
+        this.hudPanel.toggle();
+        break;
+      case 'Escape':
+        if (this.#buildDef !== undefined) this.#leaveBuildMode();
+        else if (this.#goal !== undefined) this.#cancelGoal();
+        else if (this.view.table('action').find(this.connection.identity ?? '') !== undefined) void this.call('cancel_action', {});
+        else {
+          this.crafting.toggle(false);
+          this.build.toggle(false);
+        }
+        this.#hidePlayerMenu();
+        break;
+      case 'Equal':
+      case 'NumpadAdd':
+        this.scene.camera.zoomBy(1.25);
+        break;
+      case 'Minus':
+      case 'NumpadSubtract':
+        this.scene.camera.zoomBy(1 / 1.25);
+        break;
+      default:
+        break;
+    }
+  }
+
+  #onPointerDown(e: PointerEvent): void {
+    this.#hidePlayerMenu();
+    if (e.button === 2) {
+      if (this.#buildDef !== undefined) this.#leaveBuildMode();
+      else this.#cancelGoal();
+      return;
+    }
+    if (e.button !== 0) return;
+    const cam = this.scene.camera;
+    const wx = cam.screenToWorldX(e.offsetX);
+    const wy = cam.screenToWorldY(e.offsetY);
+    if (this.#buildDef !== undefined) {
+      void this.#placeBuilding(this.#buildDef, this.#ghost.tileX, this.#ghost.tileY);
+      return;
+    }
+    const player = this.entities.pickPlayer(wx, wy);
+    if (player !== undefined) return this.#showPlayerMenu(player, e.clientX, e.clientY);
+    const node = this.entities.pickNode(wx, wy);
+    if (node !== undefined) return this.gatherNode(node);
+    const building = this.#buildingAt(wx / TILE_PX, wy / TILE_PX);
+    if (building !== undefined && !building.complete) return this.#constructBuilding(building.id);
+    this.#setGoal({ kind: 'point', x: wx / TILE_PX, y: wy / TILE_PX });
+  }
+
+  /** Walks to a resource node and starts gathering it once within reach. */
+  gatherNode(node: ResourceNodeRow): void {
+    const def = this.view.table('resource_def').find(node.resourceId);
+    const s = this.view.table('settings').find(0);
+    const reach = (s?.reachTiles ?? 1.5) + (def?.radius ?? 0.4) + (s?.playerRadiusTiles ?? 0.3) - 0.25;
+    if (node.amount === 0) this.toast(`${def?.name ?? 'This resource'} is depleted; it grows back soon.`, TOAST_KIND.INFO);
+    this.#setGoal({ kind: 'gather', nodeId: node.id, x: node.x, y: node.y, reach });
+  }
+
+  #constructBuilding(id: number): void {
+    const b = this.view.table('building').find(id);
+    if (b === undefined) return;
+    const s = this.view.table('settings').find(0);
+    const reach = (s?.reachTiles ?? 1.5) + Math.max(b.width, b.height) / 2 - 0.1;
+    this.#setGoal({ kind: 'construct', buildingId: id, x: b.cx, y: b.cy, reach });
+  }
+
+  #setGoal(goal: WalkGoal): void {
+    this.#goal = goal;
+    this.#goalBestDist = Infinity;
+    this.#goalBestAt = this.#now();
+  }
+
+  #cancelGoal(): void {
+    this.#goal = undefined;
+    this.scene.ground.clear();
+    const [dx, dy] = this.#keyboard.direction;
+    this.#steer(dx, dy);
+  }
+
+  #autoWalk(nowMs: number): void {
+    const goal = this.#goal;
+    if (goal === undefined) return;
+    const x = this.predictor.x;
+    const y = this.predictor.y;
+    const d = Math.hypot(goal.x - x, goal.y - y);
+    if (d < this.#goalBestDist - 0.05) {
+      this.#goalBestDist = d;
+      this.#goalBestAt = nowMs;
+    } else if (nowMs - this.#goalBestAt > this.#stuckAfterMs) {
+      this.toast('Something is in the way.', TOAST_KIND.INFO);
+      this.#cancelGoal();
+      return;
+    }
+    const step = walkStep(goal, x, y);
+    if (!step.arrived) return this.#steer(step.dx, step.dy);
+    this.#goal = undefined;
+    this.scene.ground.clear();
+    this.#steer(0, 0);
+    if (goal.kind === 'gather') void this.#moveChain.then(() => this.call('gather', { nodeId: goal.nodeId }));
+    else if (goal.kind === 'construct') void this.#moveChain.then(() => this.call('construct', { building: goal.buildingId }));
+  }
+
+  /** E / Space: gather the nearest resource in reach, or work on the nearest unfinished building. */
+  #interactNearest(): void {
+    if (this.me() === undefined || !this.predictor.initialized) return;
+    const px = this.predictor.x;
+    const py = this.predictor.y;
+    let best: ResourceNodeRow | undefined;
+    let bestD = 4;
+    for (const n of this.view.table('resource_node').iter()) {
+      if (n.amount === 0) continue;
+      const d = Math.hypot(n.x - px, n.y - py);
+      if (d < bestD) {
+        bestD = d;
+        best = n;
+      }
+    }
+    const site = this.view
+      .table('building')
+      .iter()
+      .filter((b) => !b.complete && Math.hypot(b.cx - px, b.cy - py) < 4)
+      .sort((a, b) => Math.hypot(a.cx - px, a.cy - py) - Math.hypot(b.cx - px, b.cy - py))[0];
+    if (site !== undefined && (best === undefined || Math.hypot(site.cx - px, site.cy - py) < bestD)) return this.#constructBuilding(site.id);
+    if (best !== undefined) return this.gatherNode(best);
+    this.toast('Nothing to gather nearby. Click a tree, rock or bush.', TOAST_KIND.INFO);
+  }
+
+  #tradeNearest(): void {
+    const me = this.me();
+    if (me === undefined) return;
+    const radius = this.view.table('settings').find(0)?.tradeRadiusTiles ?? 5;
+    const px = this.predictor.x;
+    const py = this.predictor.y;
+    const other = this.view
+      .table('avatar')
+      .iter()
+      .filter((p) => p.identity !== me.identity && p.online && Math.hypot(p.x - px, p.y - py) <= radius)
+      .sort((a, b) => Math.hypot(a.x - px, a.y - py) - Math.hypot(b.x - px, b.y - py))[0];
+    if (other === undefined) return this.toast(`Nobody within ${radius} tiles to trade with.`, TOAST_KIND.INFO);
+    void this.trade.open(other.identity);
+  }
+
+  #showPlayerMenu(player: AvatarRow, clientX: number, clientY: number): void {
+    const menu = this.#playerMenu;
+    menu.replaceChildren(
+      h('div', { class: 'who' }, player.name, player.online ? '' : h('small', {}, ' (away)')),
+      h(
+        'button',
+        {
+          onclick: () => {
+            this.#hidePlayerMenu();
+            void this.trade.open(player.identity);
+          },
+        },
+        'Trade',
+      ),
+    );
+    menu.style.left = `${clientX}px`;
+    menu.style.top = `${clientY}px`;
+    menu.hidden = false;
+  }
+
+  #hidePlayerMenu(): void {
+    this.#playerMenu.hidden = true;
+  }
+
+  #buildingAt(tx: number, ty: number) {
+    return this.view
+      .table('building')
+      .iter()
+      .find((b) => tx >= b.x && tx < b.x + b.width && ty >= b.y - 0.5 && ty < b.y + b.height);
+  }
+
+  // ---- build mode ----------------------------------------------------------------------------
+
+  #enterBuildMode(def: BuildingDefRow): void {
+    this.#buildDef = def;
+    this.build.toggle(false);
+    this.toast(`Placing ${def.name}: click to place, right click or Esc to cancel.`, TOAST_KIND.INFO);
+  }
+
+  #leaveBuildMode(): void {
+    this.#buildDef = undefined;
+    this.#ghost.hide();
+  }
+
+  async #placeBuilding(def: BuildingDefRow, x: number, y: number): Promise<void> {
+    if (!this.#ghost.valid) {
+      this.toast(this.#ghostReason || 'Cannot build there.', TOAST_KIND.ERROR);
+      return;
+    }
+    const ok = await this.call('place_building', { kind: def.id, x, y });
+    if (!ok) return;
+    this.#leaveBuildMode();
+    // Start working on the site at once: the common next step.
+    const site = this.view
+      .table('building')
+      .iter()
+      .find((b) => b.x === x && b.y === y && b.owner === this.connection.identity);
+    if (site !== undefined && !site.complete) this.#constructBuilding(site.id);
+  }
+
+  #ghostReason = '';
+
+  #updatePointerFeedback(): void {
+    const cam = this.scene.camera;
+    if (!this.#mouse.inside) {
+      this.entities.highlightNode(undefined);
+      return;
+    }
+    const wx = cam.screenToWorldX(this.#mouse.x);
+    const wy = cam.screenToWorldY(this.#mouse.y);
+    const def = this.#buildDef;
+    if (def !== undefined) {
+      const me = this.me();
+      const x = Math.floor(wx / TILE_PX - def.width / 2 + 0.5);
+      const y = Math.floor(wy / TILE_PX - def.height / 2 + 0.5);
+      if (me === undefined || this.terrain === undefined) return;
+      const check = checkPlacement({
+        view: this.view,
+        def,
+        x,
+        y,
+        playerX: this.predictor.x,
+        playerY: this.predictor.y,
+        tileAt: (tx, ty) => this.terrain!.tileAt(tx, ty),
+        counts: itemCounts(this),
+      });
+      this.#ghostReason = check.reason ?? '';
+      this.#ghost.show(def.id, def.iconColor, def.width, def.height, x, y, check.ok, check.reason);
+      return;
+    }
+    const node = this.entities.pickNode(wx, wy);
+    this.entities.highlightNode(node?.id);
+    this.scene.app.canvas.style.cursor = node !== undefined || this.entities.pickPlayer(wx, wy) !== undefined ? 'pointer' : 'default';
+  }
+
+  // ---- status and HUD ------------------------------------------------------------------------
+
+  #statusKey = '';
+
+  #updateStatus(serverNow: number): void {
+    const id = this.connection.identity;
+    const action = id === undefined ? undefined : this.view.table('action').find(id);
+    let text = '';
+    let progress = -1;
+    if (action !== undefined) {
+      const what =
+        action.kind === 'gather'
+          ? `Gathering ${this.#nodeName(action.target)}`
+          : action.kind === 'craft'
+            ? `Crafting ${this.view.table('recipe_def').find(action.recipeId)?.name ?? action.recipeId}`
+            : `Building ${this.view.table('building_def').find(this.view.table('building').find(action.target)?.buildingId ?? '')?.name ?? ''}`;
+      text = what;
+      progress = Math.min(1, Math.max(0, (serverNow - action.startedMs) / Math.max(1, action.endsMs - action.startedMs)));
+    } else if (this.#buildDef !== undefined) text = `Placing ${this.#buildDef.name}${this.#ghost.valid ? '' : ` — ${this.#ghostReason}`}`;
+    else if (this.#goal !== undefined) text = this.#goal.kind === 'gather' ? `Walking to ${this.#nodeName(this.#goal.nodeId)}` : this.#goal.kind === 'construct' ? 'Walking to the site' : '';
+    const key = `${text}/${progress < 0 ? -1 : Math.round(progress * 50)}`;
+    if (key === this.#statusKey) return;
+    this.#statusKey = key;
+    this.#status.hidden = text === '';
+    this.#status.dataset.action = action?.kind ?? '';
+    this.#status.replaceChildren(h('span', {}, text), progress < 0 ? '' : h('div', { class: 'bar' }, h('div', { style: `width:${(progress * 100).toFixed(1)}%` })));
+  }
+
+  #nodeName(id: number): string {
+    const node = this.view.table('resource_node').find(id);
+    return (node === undefined ? undefined : this.view.table('resource_def').find(node.resourceId)?.name) ?? 'resource';
+  }
+
+  #updateHud(nowMs: number, selfPos: Point | undefined): void {
+    const w = this.#statsWindow;
+    if (nowMs - w.at >= 1000) {
+      const s = this.connection.stats();
+      if (w.at > 0) {
+        const secs = (nowMs - w.at) / 1000;
+        w.inPerSec = (s.bytesIn - w.bytesIn) / secs;
+        w.outPerSec = (s.bytesOut - w.bytesOut) / secs;
+      }
+      w.at = nowMs;
+      w.bytesIn = s.bytesIn;
+      w.bytesOut = s.bytesOut;
+    }
+    if (!this.hudPanel.visible) return;
+    const st = this.#hudStats;
+    st.tick = this.connection.tick;
+    st.pingMs = this.connection.stats().pingMs;
+    st.fps = this.#fps;
+    st.entitiesInView = this.entities.entityCount;
+    st.players = this.entities.playerCount;
+    st.chunks = this.terrain?.chunkCount ?? 0;
+    st.bytesInPerSec = w.inPerSec;
+    st.bytesOutPerSec = w.outPerSec;
+    st.frameJsMs = this.timing.avgMs;
+    st.x = selfPos?.x ?? 0;
+    st.y = selfPos?.y ?? 0;
+    st.corrections = this.predictor.corrections;
+    this.hudPanel.update(st, nowMs);
+  }
+}
+
+const CORNERS = [
+  [-1, -1],
+  [1, -1],
+  [-1, 1],
+  [1, 1],
+] as const;
+
+/** Turns a reducer message into a sentence for players: capitalised, ending with a full stop. */
+export function humanMessage(message: string): string {
+  const m = message.trim();
+  if (m === '') return 'Something went wrong.';
+  const s = m[0]!.toUpperCase() + m.slice(1);
+  return /[.!?]$/.test(s) ? s : `${s}.`;
+}

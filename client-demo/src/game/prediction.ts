@@ -1,0 +1,137 @@
+/**
+ * Client-side prediction of the local player. The server is the authority (it moves players with
+ * rapier against terrain and buildings); the client moves its own figure at once from the keys,
+ * with a cheap collision test, and pulls it toward where the server says it is, so input feels
+ * immediate and the figure never drifts away from the truth.
+ */
+
+/** What prediction needs to know about the world around the player (tiles). */
+export interface PredictionWorld {
+  /** Whether a circle of `radius` at (x, y) overlaps something that blocks movement. */
+  blocked(x: number, y: number, radius: number): boolean;
+  /** Terrain speed factor at (x, y). */
+  speedFactor(x: number, y: number): number;
+}
+
+/** Options of {@link Predictor}. */
+export interface PredictorOptions {
+  /** Player speed, tiles per second (from `settings`). */
+  readonly speedTilesPerSec: number;
+  /** Player collision radius, tiles (from `settings`). */
+  readonly radiusTiles: number;
+  /** An error larger than this (tiles) snaps instead of blending: a teleport or a long stall. @default 2.5 */
+  readonly snapTiles?: number;
+  /** Fraction of the remaining error corrected per server update. @default 0.25 */
+  readonly correction?: number;
+  /** Longest lead (ms) the server position is extrapolated by when comparing. @default 250 */
+  readonly maxLeadMs?: number;
+}
+
+/**
+ * Predicts the local player's position (tiles).
+ *
+ * @example
+ * const p = new Predictor({ speedTilesPerSec: 5, radiusTiles: 0.3 });
+ * p.reset(10, 10);
+ * p.setInput(1, 0);
+ * p.step(200, openWorld); // p.x -> 11
+ */
+export class Predictor {
+  /** Predicted position, tiles. */
+  x = 0;
+  y = 0;
+  /** Current input direction (length <= 1). */
+  dirX = 0;
+  dirY = 0;
+  #initialized = false;
+  readonly #speed: number;
+  readonly #radius: number;
+  readonly #snap: number;
+  readonly #correction: number;
+  readonly #maxLead: number;
+  /** Last authoritative sample, for the server's observed velocity. */
+  #serverX = NaN;
+  #serverY = NaN;
+  #serverT = NaN;
+  #serverVx = 0;
+  #serverVy = 0;
+  /** Corrections applied (for the HUD and tests). */
+  corrections = 0;
+  snaps = 0;
+
+  constructor(options: PredictorOptions) {
+    this.#speed = options.speedTilesPerSec;
+    this.#radius = options.radiusTiles;
+    this.#snap = options.snapTiles ?? 2.5;
+    this.#correction = options.correction ?? 0.25;
+    this.#maxLead = options.maxLeadMs ?? 250;
+  }
+
+  /** Whether a server position was ever applied. */
+  get initialized(): boolean {
+    return this.#initialized;
+  }
+
+  /** Jumps to a position and forgets history (join, reconnect, teleport). */
+  reset(x: number, y: number): void {
+    this.x = x;
+    this.y = y;
+    this.#serverX = x;
+    this.#serverY = y;
+    this.#serverT = NaN;
+    this.#serverVx = 0;
+    this.#serverVy = 0;
+    this.#initialized = true;
+  }
+
+  /** Sets the input direction (clamped to length 1). */
+  setInput(dx: number, dy: number): void {
+    const len = Math.hypot(dx, dy);
+    this.dirX = len > 1 ? dx / len : dx;
+    this.dirY = len > 1 ? dy / len : dy;
+  }
+
+  /** Advances the prediction by `dtMs` with the current input, sliding along blockers axis by axis. */
+  step(dtMs: number, world: PredictionWorld): void {
+    if (!this.#initialized || (this.dirX === 0 && this.dirY === 0)) return;
+    const dt = Math.min(dtMs, 100) / 1000; // a stalled frame must not tunnel through walls
+    const v = this.#speed * world.speedFactor(this.x, this.y) * dt;
+    const nx = this.x + this.dirX * v;
+    if (!world.blocked(nx, this.y, this.#radius)) this.x = nx;
+    const ny = this.y + this.dirY * v;
+    if (!world.blocked(this.x, ny, this.#radius)) this.y = ny;
+  }
+
+  /**
+   * Reconciles with an authoritative position at server time `serverTimeMs`. `serverDirX/Y` is the
+   * intent the server holds; while it differs from the local input the server has not seen the
+   * latest key yet, and only a large error (a snap) is corrected. `leadMs` is how far the local
+   * prediction runs ahead of the server's clock (about half a round trip plus a tick).
+   */
+  reconcile(serverX: number, serverY: number, serverDirX: number, serverDirY: number, serverTimeMs: number, leadMs: number): void {
+    if (!this.#initialized) return this.reset(serverX, serverY);
+    if (!Number.isNaN(this.#serverT) && serverTimeMs > this.#serverT) {
+      const dt = (serverTimeMs - this.#serverT) / 1000;
+      this.#serverVx = (serverX - this.#serverX) / dt;
+      this.#serverVy = (serverY - this.#serverY) / dt;
+    }
+    this.#serverX = serverX;
+    this.#serverY = serverY;
+    this.#serverT = serverTimeMs;
+    const lead = Math.min(Math.max(0, leadMs), this.#maxLead) / 1000;
+    const ex = serverX + this.#serverVx * lead - this.x;
+    const ey = serverY + this.#serverVy * lead - this.y;
+    const err = Math.hypot(ex, ey);
+    if (err > this.#snap) {
+      this.x = serverX;
+      this.y = serverY;
+      this.snaps++;
+      return;
+    }
+    const acked = Math.abs(serverDirX - this.dirX) < 1e-3 && Math.abs(serverDirY - this.dirY) < 1e-3;
+    if (!acked || err < 1e-4) return;
+    this.x += ex * this.#correction;
+    this.y += ey * this.#correction;
+    this.corrections++;
+  }
+}

@@ -1,0 +1,39 @@
+import { h } from './dom';
+import { TOAST_KIND, type ToastKind } from './game-context';
+
+/** Options of {@link Toasts}. */
+export interface ToastsOptions {
+  /** How long a message stays, ms. @default 4000 */
+  readonly durationMs?: number;
+  /** Messages shown at once; older ones are dropped first. @default 4 */
+  readonly maxVisible?: number;
+}
+
+/**
+ * Short messages in the top centre: reducer errors (readable text, the code in small print),
+ * notices from the server and confirmations. A repeated message refreshes instead of stacking.
+ */
+export class Toasts {
+  readonly element = h('div', { class: 'toasts', role: 'status', 'aria-live': 'polite' });
+  readonly #durationMs: number;
+  readonly #max: number;
+
+  constructor(options: ToastsOptions = {}) {
+    this.#durationMs = options.durationMs ?? 4000;
+    this.#max = options.maxVisible ?? 4;
+  }
+
+  /** Shows a message; `code` (an error code) is shown in small print. */
+  show(text: string, kind: ToastKind = TOAST_KIND.INFO, code?: string): void {
+    for (const el of this.element.children) {
+      if ((el as HTMLElement).dataset.text === text) el.remove();
+    }
+    const el = h('div', { class: `toast ${kind}`, 'data-kind': kind, 'data-text': text, 'data-code': code }, h('span', {}, text), code === undefined ? null : h('small', {}, code));
+    this.element.append(el);
+    while (this.element.children.length > this.#max) this.element.firstElementChild!.remove();
+    setTimeout(() => {
+      el.classList.add('leaving');
+      setTimeout(() => el.remove(), 300);
+    }, this.#durationMs);
+  }
+}

@@ -1,0 +1,67 @@
+import type { Row } from '../../../server/src/engine/schema';
+import type { FrontierTables } from '../../../server/src/world/tables';
+
+/**
+ * Row types of the Frontier tables the client reads. Type-only imports: nothing from the world
+ * module is bundled into the browser.
+ */
+export type { FrontierTables };
+/** Name of a Frontier table. */
+export type TableName = keyof FrontierTables & string;
+/** The row type of a Frontier table. */
+export type RowOf<N extends TableName> = Row<FrontierTables[N]>;
+
+export type PlayerRow = RowOf<'player'>;
+export type AvatarRow = RowOf<'avatar'>;
+export type ResourceNodeRow = RowOf<'resource_node'>;
+export type BuildingRow = RowOf<'building'>;
+export type TerrainChunkRow = RowOf<'terrain_chunk'>;
+export type InventoryRow = RowOf<'inventory'>;
+export type ChatMessageRow = RowOf<'chat_message'>;
+export type ActionRow = RowOf<'action'>;
+export type TradeRow = RowOf<'trade'>;
+export type TradeItemRow = RowOf<'trade_item'>;
+export type NoticeRow = RowOf<'notice'>;
+export type ItemDefRow = RowOf<'item_def'>;
+export type RecipeDefRow = RowOf<'recipe_def'>;
+export type ResourceDefRow = RowOf<'resource_def'>;
+export type BuildingDefRow = RowOf<'building_def'>;
+export type BiomeDefRow = RowOf<'biome_def'>;
+export type WorldInfoRow = RowOf<'world_info'>;
+export type SettingsRow = RowOf<'settings'>;
+
+/**
+ * Primary key columns of every table the client keeps, in key order: a one-column key is the
+ * column's value, a composite key a tuple (the SDK and the engine use the same convention).
+ */
+export const PRIMARY_KEYS = {
+  item_def: ['id'],
+  recipe_def: ['id'],
+  recipe_input: ['recipeId', 'itemId'],
+  recipe_output: ['recipeId', 'itemId'],
+  resource_def: ['id'],
+  building_def: ['id'],
+  building_cost: ['buildingId', 'itemId'],
+  biome_def: ['id'],
+  biome_resource: ['biomeId', 'resourceId'],
+  skill_def: ['id'],
+  settings: ['id'],
+  world_info: ['id'],
+  terrain_chunk: ['id'],
+  resource_node: ['id'],
+  player: ['identity'],
+  avatar: ['identity'],
+  container: ['id'],
+  inventory: ['containerId', 'slot'],
+  skill: ['owner', 'skillId'],
+  action: ['owner'],
+  building: ['id'],
+  building_access: ['buildingId', 'identity'],
+  trade: ['id'],
+  trade_item: ['tradeId', 'side', 'itemId'],
+  chat_message: ['id'],
+  notice: ['id'],
+} as const satisfies Partial<Record<TableName, readonly string[]>>;
+
+/** A table the client keeps a cache of. */
+export type ClientTableName = keyof typeof PRIMARY_KEYS;
