@@ -9,7 +9,10 @@ import { z } from 'zod';
 /** Content ids: lowercase snake_case, so they read well in data files and never need escaping. */
 export const contentId = z
   .string()
-  .regex(/^[a-z][a-z0-9_]{1,39}$/, 'an id is 2 to 40 characters: a lowercase letter, then lowercase letters, digits or _');
+  .regex(
+    /^[a-z][a-z0-9_]{1,39}$/,
+    'an id is 2 to 40 characters: a lowercase letter, then lowercase letters, digits or _',
+  );
 
 const displayName = z.string().min(1, 'a name cannot be empty').max(40, 'a name is at most 40 characters');
 const hexColor = z.string().regex(/^#[0-9a-f]{6}$/, 'a colour is #rrggbb in lowercase hex');
@@ -120,7 +123,9 @@ export const biomeSchema = z.strictObject({
   temperature: unitRange.default([0, 1]),
   moisture: unitRange.default([0, 1]),
   /** Resource kinds and their density (chance per tile). */
-  resources: z.array(z.strictObject({ resource: contentId, density: z.number().min(0).max(0.25) })).default([]),
+  resources: z
+    .array(z.strictObject({ resource: contentId, density: z.number().min(0).max(0.25) }))
+    .default([]),
 });
 
 /** skills.json: skills and their experience curve. */

@@ -13,7 +13,9 @@ afterEach(() => {
 export function copyContent(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontier-content-'));
   dirs.push(dir);
-  for (const f of fs.readdirSync(DEFAULT_CONTENT_DIR)) if (f.endsWith('.json') && f !== 'package.json') fs.copyFileSync(path.join(DEFAULT_CONTENT_DIR, f), path.join(dir, f));
+  for (const f of fs.readdirSync(DEFAULT_CONTENT_DIR))
+    if (f.endsWith('.json') && f !== 'package.json')
+      fs.copyFileSync(path.join(DEFAULT_CONTENT_DIR, f), path.join(dir, f));
   return dir;
 }
 

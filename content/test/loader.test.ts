@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONTENT_PROBLEMS, formatProblem, loadContent, loadContentOrThrow, type ContentProblem } from '../../server/src/world/content-loader';
+import {
+  CONTENT_PROBLEMS,
+  formatProblem,
+  loadContent,
+  loadContentOrThrow,
+  type ContentProblem,
+} from '../../server/src/world/content-loader';
 import { copyContent, edit } from './fixtures';
 
 async function problemsOf(dir: string): Promise<readonly ContentProblem[]> {
@@ -19,7 +25,9 @@ describe('the shipped content', () => {
     expect(c.recipes.length).toBeGreaterThanOrEqual(20);
     expect(c.resources.length).toBeGreaterThanOrEqual(8);
     expect(c.buildings.length).toBeGreaterThanOrEqual(6);
-    expect(new Set(c.biomes.map((b) => b.id))).toEqual(new Set(['ocean', 'cliff', 'grassland', 'forest', 'desert', 'snow', 'swamp']));
+    expect(new Set(c.biomes.map((b) => b.id))).toEqual(
+      new Set(['ocean', 'cliff', 'grassland', 'forest', 'desert', 'snow', 'swamp']),
+    );
     expect(c.buildings.filter((b) => b.storageSlots > 0).length).toBeGreaterThanOrEqual(1);
     expect(c.buildings.filter((b) => b.station).length).toBeGreaterThanOrEqual(3);
   });
@@ -29,7 +37,9 @@ describe('content validation: every problem kind, from a broken fixture', () => 
   it('FILE_MISSING: a file is absent', async () => {
     const dir = copyContent();
     fs.rmSync(path.join(dir, 'skills.json'));
-    expect(await problemsOf(dir)).toContainEqual(expect.objectContaining({ kind: 'FILE_MISSING', file: 'skills.json' }));
+    expect(await problemsOf(dir)).toContainEqual(
+      expect.objectContaining({ kind: 'FILE_MISSING', file: 'skills.json' }),
+    );
   });
 
   it('SYNTAX: invalid JSON, with the line of the error', async () => {
@@ -56,11 +66,41 @@ describe('content validation: every problem kind, from a broken fixture', () => 
     const problems = await problemsOf(dir);
     expect(problems).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ kind: 'TYPE', file: 'items.json', row: 2, path: '[2].stackSize', field: 'stackSize' }),
-        expect.objectContaining({ kind: 'TYPE', file: 'items.json', row: 3, path: '[3].name', field: 'name' }),
-        expect.objectContaining({ kind: 'TYPE', file: 'items.json', row: 4, path: '[4].sparkle', field: 'sparkle', reason: "unknown field 'sparkle'" }),
-        expect.objectContaining({ kind: 'TYPE', file: 'items.json', row: 5, path: '[5].icon.color', field: 'color' }),
-        expect.objectContaining({ kind: 'TYPE', file: 'settings.json', path: 'reachTiles', field: 'reachTiles' }),
+        expect.objectContaining({
+          kind: 'TYPE',
+          file: 'items.json',
+          row: 2,
+          path: '[2].stackSize',
+          field: 'stackSize',
+        }),
+        expect.objectContaining({
+          kind: 'TYPE',
+          file: 'items.json',
+          row: 3,
+          path: '[3].name',
+          field: 'name',
+        }),
+        expect.objectContaining({
+          kind: 'TYPE',
+          file: 'items.json',
+          row: 4,
+          path: '[4].sparkle',
+          field: 'sparkle',
+          reason: "unknown field 'sparkle'",
+        }),
+        expect.objectContaining({
+          kind: 'TYPE',
+          file: 'items.json',
+          row: 5,
+          path: '[5].icon.color',
+          field: 'color',
+        }),
+        expect.objectContaining({
+          kind: 'TYPE',
+          file: 'settings.json',
+          path: 'reachTiles',
+          field: 'reachTiles',
+        }),
       ]),
     );
     // Rows carry the line where they start in the file.
@@ -77,8 +117,17 @@ describe('content validation: every problem kind, from a broken fixture', () => 
       biomes[3].tile = biomes[2].tile;
     });
     const problems = await problemsOf(dir);
-    expect(problems).toContainEqual(expect.objectContaining({ kind: 'DUPLICATE_ID', file: 'items.json', field: 'id', reason: "id 'stick' is already used by row 0" }));
-    expect(problems).toContainEqual(expect.objectContaining({ kind: 'DUPLICATE_ID', file: 'biomes.json', row: 3, field: 'tile' }));
+    expect(problems).toContainEqual(
+      expect.objectContaining({
+        kind: 'DUPLICATE_ID',
+        file: 'items.json',
+        field: 'id',
+        reason: "id 'stick' is already used by row 0",
+      }),
+    );
+    expect(problems).toContainEqual(
+      expect.objectContaining({ kind: 'DUPLICATE_ID', file: 'biomes.json', row: 3, field: 'tile' }),
+    );
   });
 
   it('UNKNOWN_REFERENCE: recipe items, resource items, building costs, biome resources, skills, the start biome', async () => {
@@ -100,7 +149,9 @@ describe('content validation: every problem kind, from a broken fixture', () => 
       s.startBiome = 'moon';
     });
     const problems = await problemsOf(dir);
-    const refs = problems.filter((p) => p.kind === 'UNKNOWN_REFERENCE').map((p) => [p.file, p.path, p.reason]);
+    const refs = problems
+      .filter((p) => p.kind === 'UNKNOWN_REFERENCE')
+      .map((p) => [p.file, p.path, p.reason]);
     expect(refs).toEqual(
       expect.arrayContaining([
         ['recipes.json', '[0].inputs[0].item', "no item 'plonk' in items.json"],
@@ -122,17 +173,39 @@ describe('content validation: every problem kind, from a broken fixture', () => 
       s.startBiome = 'ocean';
     });
     const problems = await problemsOf(dir);
-    expect(problems).toContainEqual(expect.objectContaining({ kind: 'WRONG_REFERENCE', file: 'recipes.json', field: 'station' }));
-    expect(problems).toContainEqual(expect.objectContaining({ kind: 'WRONG_REFERENCE', file: 'settings.json', field: 'startBiome' }));
+    expect(problems).toContainEqual(
+      expect.objectContaining({ kind: 'WRONG_REFERENCE', file: 'recipes.json', field: 'station' }),
+    );
+    expect(problems).toContainEqual(
+      expect.objectContaining({ kind: 'WRONG_REFERENCE', file: 'settings.json', field: 'startBiome' }),
+    );
   });
 
   it('CREATES_FROM_NOTHING: a recipe without inputs, a self-multiplying recipe and a gaining loop', async () => {
     const dir = copyContent();
     edit(dir, 'recipes.json', (r) => {
       r[0].inputs = [];
-      r.push({ id: 'more_sticks', name: 'More Sticks', skill: 'crafting', level: 1, xp: 0, craftMs: 0, inputs: [{ item: 'stick', quantity: 1 }], outputs: [{ item: 'stick', quantity: 2 }] });
+      r.push({
+        id: 'more_sticks',
+        name: 'More Sticks',
+        skill: 'crafting',
+        level: 1,
+        xp: 0,
+        craftMs: 0,
+        inputs: [{ item: 'stick', quantity: 1 }],
+        outputs: [{ item: 'stick', quantity: 2 }],
+      });
       // log -> 2 plank exists; 1 plank -> 1 log closes a loop that doubles logs.
-      r.push({ id: 'glue_planks', name: 'Glue Planks', skill: 'crafting', level: 1, xp: 0, craftMs: 0, inputs: [{ item: 'plank', quantity: 1 }], outputs: [{ item: 'log', quantity: 1 }] });
+      r.push({
+        id: 'glue_planks',
+        name: 'Glue Planks',
+        skill: 'crafting',
+        level: 1,
+        xp: 0,
+        craftMs: 0,
+        inputs: [{ item: 'plank', quantity: 1 }],
+        outputs: [{ item: 'log', quantity: 1 }],
+      });
     });
     const problems = (await problemsOf(dir)).filter((p) => p.kind === 'CREATES_FROM_NOTHING');
     expect(problems.map((p) => p.reason)).toEqual(
@@ -146,7 +219,18 @@ describe('content validation: every problem kind, from a broken fixture', () => 
 
   it('UNOBTAINABLE: an item nothing yields or makes, and items behind an unbuildable station', async () => {
     const dir = copyContent();
-    edit(dir, 'items.json', (items) => void items.push({ id: 'gold', name: 'Gold', category: 'material', stackSize: 50, icon: { shape: 'hex', color: '#ffd700' } }));
+    edit(
+      dir,
+      'items.json',
+      (items) =>
+        void items.push({
+          id: 'gold',
+          name: 'Gold',
+          category: 'material',
+          stackSize: 50,
+          icon: { shape: 'hex', color: '#ffd700' },
+        }),
+    );
     edit(dir, 'buildings.json', (b) => {
       b.find((x: any) => x.id === 'anvil').cost = [{ item: 'gold', quantity: 1 }];
     });
@@ -154,13 +238,21 @@ describe('content validation: every problem kind, from a broken fixture', () => 
     const ids = problems.map((p) => p.reason.match(/item '(\w+)'/)![1]);
     expect(ids).toContain('gold');
     // Nails, bronze and iron tools come from the anvil; iron ore needs a bronze pickaxe.
-    expect(ids).toEqual(expect.arrayContaining(['nails', 'bronze_axe', 'bronze_pickaxe', 'iron_ore', 'iron_ingot']));
+    expect(ids).toEqual(
+      expect.arrayContaining(['nails', 'bronze_axe', 'bronze_pickaxe', 'iron_ore', 'iron_ingot']),
+    );
   });
 
   it('MISSING_BIOME_KIND: no cliff biome', async () => {
     const dir = copyContent();
     edit(dir, 'biomes.json', (b) => b.filter((x: any) => x.kind !== 'cliff'));
-    expect(await problemsOf(dir)).toContainEqual(expect.objectContaining({ kind: 'MISSING_BIOME_KIND', file: 'biomes.json', reason: expect.stringContaining("'cliff'") }));
+    expect(await problemsOf(dir)).toContainEqual(
+      expect.objectContaining({
+        kind: 'MISSING_BIOME_KIND',
+        file: 'biomes.json',
+        reason: expect.stringContaining("'cliff'"),
+      }),
+    );
   });
 
   it('reports problems from several files at once, and throws INVALID_CONTENT listing them', async () => {
@@ -175,13 +267,28 @@ describe('content validation: every problem kind, from a broken fixture', () => 
       b[1].width = 99;
     });
     const problems = await problemsOf(dir);
-    expect(new Set(problems.map((p) => p.file))).toEqual(new Set(['items.json', 'recipes.json', 'buildings.json']));
-    await expect(loadContentOrThrow(dir)).rejects.toMatchObject({ code: 'INVALID_CONTENT', details: { problems } });
+    expect(new Set(problems.map((p) => p.file))).toEqual(
+      new Set(['items.json', 'recipes.json', 'buildings.json']),
+    );
+    await expect(loadContentOrThrow(dir)).rejects.toMatchObject({
+      code: 'INVALID_CONTENT',
+      details: { problems },
+    });
   });
 
   it('covers every problem kind in these tests', () => {
     expect(Object.keys(CONTENT_PROBLEMS).sort()).toEqual(
-      ['CREATES_FROM_NOTHING', 'DUPLICATE_ID', 'FILE_MISSING', 'MISSING_BIOME_KIND', 'SYNTAX', 'TYPE', 'UNKNOWN_REFERENCE', 'UNOBTAINABLE', 'WRONG_REFERENCE'].sort(),
+      [
+        'CREATES_FROM_NOTHING',
+        'DUPLICATE_ID',
+        'FILE_MISSING',
+        'MISSING_BIOME_KIND',
+        'SYNTAX',
+        'TYPE',
+        'UNKNOWN_REFERENCE',
+        'UNOBTAINABLE',
+        'WRONG_REFERENCE',
+      ].sort(),
     );
   });
 });

@@ -9,7 +9,8 @@ import { copyContent, edit } from './fixtures';
 function walkthroughSteps(): { target: string; value: any }[] {
   const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
   const steps: { target: string; value: any }[] = [];
-  for (const m of readme.matchAll(/```json ([\w.#]+)\n([\s\S]*?)```/g)) steps.push({ target: m[1]!, value: JSON.parse(m[2]!) });
+  for (const m of readme.matchAll(/```json ([\w.#]+)\n([\s\S]*?)```/g))
+    steps.push({ target: m[1]!, value: JSON.parse(m[2]!) });
   return steps;
 }
 
@@ -28,12 +29,22 @@ function apply(dir: string, step: { target: string; value: any }): void {
 describe('content README walkthrough', () => {
   it('adds an item, a resource that yields it and a recipe that uses it, exactly as documented', async () => {
     const steps = walkthroughSteps();
-    expect(steps.map((s) => s.target)).toEqual(['items.json', 'resources.json', 'biomes.json#grassland.resources', 'recipes.json', 'items.json']);
+    expect(steps.map((s) => s.target)).toEqual([
+      'items.json',
+      'resources.json',
+      'biomes.json#grassland.resources',
+      'recipes.json',
+      'items.json',
+    ]);
     const dir = copyContent();
     for (const step of steps.slice(0, 4)) apply(dir, step);
     // Without step 5 the loader names the missing item, as the README says.
     const partial = await loadContent(dir);
-    expect(partial.problems.map(formatProblem)).toEqual([expect.stringMatching(/^recipes\.json:\d+ \[26\]\.outputs\[0\]\.item: UNKNOWN_REFERENCE: no item 'amber_charm' in items\.json$/)]);
+    expect(partial.problems.map(formatProblem)).toEqual([
+      expect.stringMatching(
+        /^recipes\.json:\d+ \[26\]\.outputs\[0\]\.item: UNKNOWN_REFERENCE: no item 'amber_charm' in items\.json$/,
+      ),
+    ]);
     apply(dir, steps[4]!);
     const full = await loadContent(dir);
     expect(full.problems.map(formatProblem)).toEqual([]);
@@ -54,6 +65,10 @@ describe('content README walkthrough', () => {
     w.ok(id, 'craft', { recipeId: 'amber_charm' });
     w.wait(1550);
     expect(w.bag(id)).toEqual({ amber_charm: 1 });
-    expect(w.db.item_def.find('amber_charm')).toMatchObject({ name: 'Amber Charm', iconShape: 'star', iconColor: '#ffb300' });
+    expect(w.db.item_def.find('amber_charm')).toMatchObject({
+      name: 'Amber Charm',
+      iconShape: 'star',
+      iconColor: '#ffb300',
+    });
   });
 });

@@ -25,7 +25,8 @@ export async function spreadWorld(
   spreadTiles: number,
   options: FrontierOptions = {},
   seed = 'bench',
-  makeEngine: (module: Frontier['module']) => Promise<FrontierEngine> | FrontierEngine = (module) => createEngine({ module, seed, tickMs: 50 }) as FrontierEngine,
+  makeEngine: (module: Frontier['module']) => Promise<FrontierEngine> | FrontierEngine = (module) =>
+    createEngine({ module, seed, tickMs: 50 }) as FrontierEngine,
 ) {
   const frontier = await createFrontier({ seed, ...options });
   const engine = await makeEngine(frontier.module);
@@ -41,8 +42,18 @@ export async function spreadWorld(
   const rng = seedrandom.alea(`${seed}/spread`);
   const o = frontier.options;
   engine.enqueueSystem('bench_spread', (ctx: Ctx) => {
-    const p = terrainParams(ctx.db, { seed: o.seed, worldTiles: o.worldTiles, chunkTiles: o.chunkTiles, maxNodesPerChunk: o.maxNodesPerChunk });
-    const blocked = new Set(ctx.db.biome_def.iter().filter((b) => b.kind !== 'land').map((b) => b.tile));
+    const p = terrainParams(ctx.db, {
+      seed: o.seed,
+      worldTiles: o.worldTiles,
+      chunkTiles: o.chunkTiles,
+      maxNodesPerChunk: o.maxNodesPerChunk,
+    });
+    const blocked = new Set(
+      ctx.db.biome_def
+        .iter()
+        .filter((b) => b.kind !== 'land')
+        .map((b) => b.tile),
+    );
     const per = o.worldTiles / o.chunkTiles;
     for (const id of ids) {
       for (let attempt = 0; attempt < 100; attempt++) {
@@ -50,13 +61,21 @@ export async function spreadWorld(
         const y = Math.floor(p.spawnY + (rng() - 0.5) * spreadTiles);
         const cx = Math.floor(x / o.chunkTiles);
         const cy = Math.floor(y / o.chunkTiles);
-        for (let dy = -o.aoiChunks; dy <= o.aoiChunks; dy++) for (let dx = -o.aoiChunks; dx <= o.aoiChunks; dx++) materializeChunk(ctx.db, p, cx + dx, cy + dy);
+        for (let dy = -o.aoiChunks; dy <= o.aoiChunks; dy++)
+          for (let dx = -o.aoiChunks; dx <= o.aoiChunks; dx++) materializeChunk(ctx.db, p, cx + dx, cy + dy);
         const chunk = ctx.db.terrain_chunk.find(cy * per + cx)!;
         if (blocked.has(chunk.tiles[(y % o.chunkTiles) * o.chunkTiles + (x % o.chunkTiles)]!)) continue;
         if (ctx.db.resource_node.withinRadius(x + 0.5, y + 0.5, 1.1).length > 0) continue;
         const a = rng() * Math.PI * 2;
         const row = ctx.db.avatar.find(id)!;
-        ctx.db.avatar.update({ ...row, x: x + 0.5, y: y + 0.5, dirX: Math.fround(Math.cos(a) * 0.99), dirY: Math.fround(Math.sin(a) * 0.99), moving: true });
+        ctx.db.avatar.update({
+          ...row,
+          x: x + 0.5,
+          y: y + 0.5,
+          dirX: Math.fround(Math.cos(a) * 0.99),
+          dirY: Math.fround(Math.sin(a) * 0.99),
+          moving: true,
+        });
         break;
       }
     }
@@ -69,7 +88,13 @@ export async function spreadWorld(
  * Simple bots: a walking bot turns now and then and sometimes stops; a stopped bot gathers the
  * nearest node within reach, or walks off. Returns the calls it queued this tick.
  */
-export function botTick(engine: FrontierEngine, ids: readonly Identity[], rng: () => number, turnChance = 1 / 40, stopChance = 1 / 80): number {
+export function botTick(
+  engine: FrontierEngine,
+  ids: readonly Identity[],
+  rng: () => number,
+  turnChance = 1 / 40,
+  stopChance = 1 / 80,
+): number {
   let calls = 0;
   const db = engine.db;
   for (const id of ids) {
@@ -82,7 +107,10 @@ export function botTick(engine: FrontierEngine, ids: readonly Identity[], rng: (
         calls++;
       } else if (r < stopChance + turnChance) {
         const a = rng() * Math.PI * 2;
-        engine.enqueue(id, 'move', { dx: Math.fround(Math.cos(a) * 0.99), dy: Math.fround(Math.sin(a) * 0.99) });
+        engine.enqueue(id, 'move', {
+          dx: Math.fround(Math.cos(a) * 0.99),
+          dy: Math.fround(Math.sin(a) * 0.99),
+        });
         calls++;
       }
       continue;
@@ -92,7 +120,10 @@ export function botTick(engine: FrontierEngine, ids: readonly Identity[], rng: (
     if (node !== undefined && rng() < 0.8) engine.enqueue(id, 'gather', { nodeId: node.id });
     else {
       const a = rng() * Math.PI * 2;
-      engine.enqueue(id, 'move', { dx: Math.fround(Math.cos(a) * 0.99), dy: Math.fround(Math.sin(a) * 0.99) });
+      engine.enqueue(id, 'move', {
+        dx: Math.fround(Math.cos(a) * 0.99),
+        dy: Math.fround(Math.sin(a) * 0.99),
+      });
     }
     calls++;
   }

@@ -28,7 +28,8 @@ const builds: { name: string; rapier: Rapier }[] = [
 ];
 
 const quiet = console.warn;
-console.warn = (...a: unknown[]) => (String(a[0]).includes('deprecated parameters') ? undefined : quiet(...a));
+console.warn = (...a: unknown[]) =>
+  String(a[0]).includes('deprecated parameters') ? undefined : quiet(...a);
 for (const b of builds) await b.rapier.init();
 console.warn = quiet;
 
@@ -45,7 +46,10 @@ interface Run {
 }
 
 async function run(build: (typeof builds)[number], prefilter: boolean): Promise<Run> {
-  const { frontier, engine, ids } = await spreadWorld(PLAYERS, 768, { rapier: build.rapier, physicsPrefilter: prefilter });
+  const { frontier, engine, ids } = await spreadWorld(PLAYERS, 768, {
+    rapier: build.rapier,
+    physicsPrefilter: prefilter,
+  });
   const rng = seedrandom.alea('physics-bench');
   const samples: number[] = [];
   const cpu: number[] = [];
@@ -54,7 +58,12 @@ async function run(build: (typeof builds)[number], prefilter: boolean): Promise<
   let freeBefore = 0;
   for (let t = 0; t < WARMUP_TICKS + TICKS; t++) {
     // Everybody keeps walking; a few turn each tick (turning is a reducer call, not physics).
-    for (const id of ids) if (rng() < 1 / 40) engine.enqueue(id, 'move', { dx: Math.fround(Math.cos(rng() * 7) * 0.99), dy: Math.fround(Math.sin(rng() * 7) * 0.99) });
+    for (const id of ids)
+      if (rng() < 1 / 40)
+        engine.enqueue(id, 'move', {
+          dx: Math.fround(Math.cos(rng() * 7) * 0.99),
+          dy: Math.fround(Math.sin(rng() * 7) * 0.99),
+        });
     if (t === WARMUP_TICKS) {
       rapierBefore = stats.rapierMoves;
       freeBefore = stats.freeMoves;
@@ -92,12 +101,37 @@ const base = runs[0]!;
 const figures: Figure[] = [];
 for (const r of runs) {
   const label = `${r.build}${r.prefilter ? '' : ' (every move through rapier)'}`;
-  figures.push({ name: `${label}: step CPU p50`, value: r.cpu50, unit: 'ms', ratio: r.cpu50 / base.cpu50, baseline: `${base.build} CPU p50` });
-  figures.push({ name: `${label}: step CPU p99`, value: r.cpu99, unit: 'ms', ratio: r.cpu99 / base.cpu99, baseline: `${base.build} CPU p99` });
-  figures.push({ name: `${label}: step wall p50`, value: r.p50, unit: 'ms', ratio: r.p50 / base.p50, baseline: `${base.build} wall p50` });
-  figures.push({ name: `${label}: step wall p99`, value: r.p99, unit: 'ms', ratio: r.p99 / base.p99, baseline: `${base.build} wall p99` });
+  figures.push({
+    name: `${label}: step CPU p50`,
+    value: r.cpu50,
+    unit: 'ms',
+    ratio: r.cpu50 / base.cpu50,
+    baseline: `${base.build} CPU p50`,
+  });
+  figures.push({
+    name: `${label}: step CPU p99`,
+    value: r.cpu99,
+    unit: 'ms',
+    ratio: r.cpu99 / base.cpu99,
+    baseline: `${base.build} CPU p99`,
+  });
+  figures.push({
+    name: `${label}: step wall p50`,
+    value: r.p50,
+    unit: 'ms',
+    ratio: r.p50 / base.p50,
+    baseline: `${base.build} wall p50`,
+  });
+  figures.push({
+    name: `${label}: step wall p99`,
+    value: r.p99,
+    unit: 'ms',
+    ratio: r.p99 / base.p99,
+    baseline: `${base.build} wall p99`,
+  });
   figures.push({ name: `${label}: moves through rapier`, value: r.rapierShare * 100, unit: '%' });
-  if (!r.prefilter) figures.push({ name: `${label}: CPU per extra rapier move`, value: r.usPerRapierMove, unit: 'us' });
+  if (!r.prefilter)
+    figures.push({ name: `${label}: CPU per extra rapier move`, value: r.usPerRapierMove, unit: 'us' });
 }
 report('world-physics', figures, {
   players: PLAYERS,

@@ -45,24 +45,65 @@ async function run(players: number): Promise<Split> {
   // Same density at both sizes: one player per ~150 tiles of land area.
   const spread = Math.round(Math.sqrt(players * 150));
   const { frontier, engine, ids } = await spreadWorld(players, spread, {}, 'bench', async (module) => {
-    db = await openDatabase({ dir, module, seed: 'bench', tickMs: 50, durability: 'never', confirm: 'immediate', snapshotEveryTicks: 0, snapshotEveryBytes: 0, logger: quiet });
+    db = await openDatabase({
+      dir,
+      module,
+      seed: 'bench',
+      tickMs: 50,
+      durability: 'never',
+      confirm: 'immediate',
+      snapshotEveryTicks: 0,
+      snapshotEveryBytes: 0,
+      logger: quiet,
+    });
     return db.engine as unknown as FrontierEngine;
   });
-  const subs = createSubscriptions(engine as unknown as Engine<ModuleDef>, { maxQueryCells: 4096, highWatermarkBytes: Number.MAX_SAFE_INTEGER, lowWatermarkBytes: 0 });
+  const subs = createSubscriptions(engine as unknown as Engine<ModuleDef>, {
+    maxQueryCells: 4096,
+    highWatermarkBytes: Number.MAX_SAFE_INTEGER,
+    lowWatermarkBytes: 0,
+  });
   let bytes = 0;
   const sink = { bufferedAmount: 0, send: (f: Uint8Array) => void (bytes += f.length) };
   const started = performance.now();
   for (const id of ids.slice(0, SUBSCRIBERS)) {
     const h = subs.addClient(id, sink);
-    subs.subscribe(h, 1, { table: 'avatar', follow: { table: 'avatar', key: id, radius: 24, exitRadius: 28 } });
-    subs.subscribe(h, 2, { table: 'resource_node', follow: { table: 'avatar', key: id, radius: 24, exitRadius: 28 } });
-    subs.subscribe(h, 3, { table: 'building', follow: { table: 'avatar', key: id, radius: 24, exitRadius: 28 } });
-    subs.subscribe(h, 4, { table: 'terrain_chunk', follow: { table: 'avatar', key: id, radius: 48, exitRadius: 64 } });
-    subs.subscribe(h, 5, { table: 'chat_message', follow: { table: 'avatar', key: id, radius: 24, exitRadius: 28 } });
+    subs.subscribe(h, 1, {
+      table: 'avatar',
+      follow: { table: 'avatar', key: id, radius: 24, exitRadius: 28 },
+    });
+    subs.subscribe(h, 2, {
+      table: 'resource_node',
+      follow: { table: 'avatar', key: id, radius: 24, exitRadius: 28 },
+    });
+    subs.subscribe(h, 3, {
+      table: 'building',
+      follow: { table: 'avatar', key: id, radius: 24, exitRadius: 28 },
+    });
+    subs.subscribe(h, 4, {
+      table: 'terrain_chunk',
+      follow: { table: 'avatar', key: id, radius: 48, exitRadius: 64 },
+    });
+    subs.subscribe(h, 5, {
+      table: 'chat_message',
+      follow: { table: 'avatar', key: id, radius: 24, exitRadius: 28 },
+    });
   }
   const subscribeMs = performance.now() - started;
   const rng = seedrandom.alea(`tick-bench/${players}`);
-  const s: Split = { players, totalWall: [], totalCpu: [], world: [], reducers: [], physics: [], commit: [], fanout: [], calls: [], movers: [], bytesPerTick: 0 };
+  const s: Split = {
+    players,
+    totalWall: [],
+    totalCpu: [],
+    world: [],
+    reducers: [],
+    physics: [],
+    commit: [],
+    fanout: [],
+    calls: [],
+    movers: [],
+    bytesPerTick: 0,
+  };
   let bytesAtStart = 0;
   for (let t = 0; t < WARMUP + TICKS; t++) {
     const calls = botTick(engine, ids, rng);
@@ -88,7 +129,9 @@ async function run(players: number): Promise<Split> {
     s.movers.push(frontier.lastStep.movers);
   }
   s.bytesPerTick = (bytes - bytesAtStart) / TICKS;
-  console.log(`${players} players: subscribe ${subscribeMs.toFixed(0)} ms, ${subs.stats().queries} queries, ${engine.db.terrain_chunk.count()} chunks, ${engine.db.resource_node.count()} nodes, physics cache ${frontier.physics(engine).size} chunks / ${frontier.physics(engine).worlds} rapier worlds`);
+  console.log(
+    `${players} players: subscribe ${subscribeMs.toFixed(0)} ms, ${subs.stats().queries} queries, ${engine.db.terrain_chunk.count()} chunks, ${engine.db.resource_node.count()} nodes, physics cache ${frontier.physics(engine).size} chunks / ${frontier.physics(engine).worlds} rapier worlds`,
+  );
   subs.dispose();
   await db!.close();
   fs.rmSync(dir, { recursive: true, force: true });
@@ -101,21 +144,69 @@ const base = results[0]!;
 const figures: Figure[] = [];
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 for (const r of results) {
-  const ratio = (v: number, b: number, name: string) => (r === base ? {} : { ratio: v / b, baseline: `${base.players} players ${name}` });
+  const ratio = (v: number, b: number, name: string) =>
+    r === base ? {} : { ratio: v / b, baseline: `${base.players} players ${name}` };
   const p = (xs: number[], q: number) => percentile(xs, q);
-  figures.push({ name: `${r.players} players: tick wall p50`, value: p(r.totalWall, 0.5), unit: 'ms', ...ratio(p(r.totalWall, 0.5), p(base.totalWall, 0.5), 'wall p50') });
-  figures.push({ name: `${r.players} players: tick wall p99`, value: p(r.totalWall, 0.99), unit: 'ms', ...ratio(p(r.totalWall, 0.99), p(base.totalWall, 0.99), 'wall p99') });
-  figures.push({ name: `${r.players} players: tick CPU p50`, value: p(r.totalCpu, 0.5), unit: 'ms', ...ratio(p(r.totalCpu, 0.5), p(base.totalCpu, 0.5), 'CPU p50') });
-  figures.push({ name: `${r.players} players: tick CPU p99`, value: p(r.totalCpu, 0.99), unit: 'ms', ...ratio(p(r.totalCpu, 0.99), p(base.totalCpu, 0.99), 'CPU p99') });
-  figures.push({ name: `${r.players} players: reducers + physics + commit p50`, value: p(r.world, 0.5), unit: 'ms', ...ratio(p(r.world, 0.5), p(base.world, 0.5), 'p50') });
-  figures.push({ name: `${r.players} players: reducers + physics + commit p99`, value: p(r.world, 0.99), unit: 'ms', ...ratio(p(r.world, 0.99), p(base.world, 0.99), 'p99') });
-  for (const [part, xs] of [['reducers', r.reducers], ['physics', r.physics], ['commit', r.commit], [`fan-out (${Math.min(SUBSCRIBERS, r.players)} subscribed clients)`, r.fanout]] as const) {
+  figures.push({
+    name: `${r.players} players: tick wall p50`,
+    value: p(r.totalWall, 0.5),
+    unit: 'ms',
+    ...ratio(p(r.totalWall, 0.5), p(base.totalWall, 0.5), 'wall p50'),
+  });
+  figures.push({
+    name: `${r.players} players: tick wall p99`,
+    value: p(r.totalWall, 0.99),
+    unit: 'ms',
+    ...ratio(p(r.totalWall, 0.99), p(base.totalWall, 0.99), 'wall p99'),
+  });
+  figures.push({
+    name: `${r.players} players: tick CPU p50`,
+    value: p(r.totalCpu, 0.5),
+    unit: 'ms',
+    ...ratio(p(r.totalCpu, 0.5), p(base.totalCpu, 0.5), 'CPU p50'),
+  });
+  figures.push({
+    name: `${r.players} players: tick CPU p99`,
+    value: p(r.totalCpu, 0.99),
+    unit: 'ms',
+    ...ratio(p(r.totalCpu, 0.99), p(base.totalCpu, 0.99), 'CPU p99'),
+  });
+  figures.push({
+    name: `${r.players} players: reducers + physics + commit p50`,
+    value: p(r.world, 0.5),
+    unit: 'ms',
+    ...ratio(p(r.world, 0.5), p(base.world, 0.5), 'p50'),
+  });
+  figures.push({
+    name: `${r.players} players: reducers + physics + commit p99`,
+    value: p(r.world, 0.99),
+    unit: 'ms',
+    ...ratio(p(r.world, 0.99), p(base.world, 0.99), 'p99'),
+  });
+  for (const [part, xs] of [
+    ['reducers', r.reducers],
+    ['physics', r.physics],
+    ['commit', r.commit],
+    [`fan-out (${Math.min(SUBSCRIBERS, r.players)} subscribed clients)`, r.fanout],
+  ] as const) {
     figures.push({ name: `${r.players} players: ${part} p50`, value: p(xs, 0.5), unit: 'ms' });
     figures.push({ name: `${r.players} players: ${part} p99`, value: p(xs, 0.99), unit: 'ms' });
   }
-  figures.push({ name: `${r.players} players: walking per tick (mean)`, value: mean(r.movers), unit: 'players' });
-  figures.push({ name: `${r.players} players: client calls per tick (mean)`, value: mean(r.calls), unit: 'calls' });
-  figures.push({ name: `${r.players} players: subscription bytes per tick`, value: r.bytesPerTick, unit: 'B' });
+  figures.push({
+    name: `${r.players} players: walking per tick (mean)`,
+    value: mean(r.movers),
+    unit: 'players',
+  });
+  figures.push({
+    name: `${r.players} players: client calls per tick (mean)`,
+    value: mean(r.calls),
+    unit: 'calls',
+  });
+  figures.push({
+    name: `${r.players} players: subscription bytes per tick`,
+    value: r.bytesPerTick,
+    unit: 'B',
+  });
 }
 report('world-tick', figures, {
   ticks: TICKS,

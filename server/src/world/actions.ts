@@ -29,7 +29,10 @@ export function requirePlayer(ctx: Ctx): Me {
 /** @throws ReducerError BUSY if the player is already doing something. */
 export function requireIdle(ctx: Ctx, player: Me): void {
   const action = ctx.db.action.find(player.identity);
-  if (action !== undefined) reject('BUSY', `${player.name} is already busy (${action.kind}) until ${action.endsMs} ms`, { action: action.kind });
+  if (action !== undefined)
+    reject('BUSY', `${player.name} is already busy (${action.kind}) until ${action.endsMs} ms`, {
+      action: action.kind,
+    });
 }
 
 /**
@@ -46,9 +49,18 @@ export function startAction(
   finisher: string,
   args: Record<string, unknown>,
 ): void {
-  if (player.moving) ctx.db.avatar.update({ ...ctx.db.avatar.find(player.identity)!, moving: false, dirX: 0, dirY: 0 });
+  if (player.moving)
+    ctx.db.avatar.update({ ...ctx.db.avatar.find(player.identity)!, moving: false, dirX: 0, dirY: 0 });
   const scheduleId = ctx.schedule(finisher, { owner: player.identity, ...args }, { inMs: durationMs });
-  ctx.db.action.insert({ owner: player.identity, kind, target, recipeId, startedMs: ctx.now, endsMs: ctx.now + durationMs, scheduleId });
+  ctx.db.action.insert({
+    owner: player.identity,
+    kind,
+    target,
+    recipeId,
+    startedMs: ctx.now,
+    endsMs: ctx.now + durationMs,
+    scheduleId,
+  });
 }
 
 /** Ends a player's action (if any) and cancels its finisher. Returns whether there was one. */
@@ -64,9 +76,21 @@ export function endAction(ctx: Ctx, owner: Identity): boolean {
  * The action a finisher belongs to, if it is still the player's current one (a cancelled or
  * replaced action's finisher finds nothing and does nothing).
  */
-export function currentAction(db: FrontierDb, owner: Identity, kind: ActionKind, target: number, recipeId: string) {
+export function currentAction(
+  db: FrontierDb,
+  owner: Identity,
+  kind: ActionKind,
+  target: number,
+  recipeId: string,
+) {
   const action = db.action.find(owner);
-  if (action === undefined || action.kind !== kind || action.target !== target || action.recipeId !== recipeId) return undefined;
+  if (
+    action === undefined ||
+    action.kind !== kind ||
+    action.target !== target ||
+    action.recipeId !== recipeId
+  )
+    return undefined;
   return action;
 }
 

@@ -1,5 +1,15 @@
 import { t, type Identity, type Row } from '../engine';
-import { ACTION_KINDS, attempt, currentAction, endAction, finisherArgs, meOf, requireIdle, requirePlayer, startAction } from './actions';
+import {
+  ACTION_KINDS,
+  attempt,
+  currentAction,
+  endAction,
+  finisherArgs,
+  meOf,
+  requireIdle,
+  requirePlayer,
+  startAction,
+} from './actions';
 import { distanceToRect, touchBlockers } from './chunks';
 import { reject } from './errors';
 import { planInventory } from './inventory';
@@ -26,93 +36,146 @@ export function createBuildingReducers(rt: FrontierRuntime) {
     if (b === undefined) reject('UNKNOWN_BUILDING', `no building ${id}`, { building: id });
     return b;
   };
-  const canUse = (ctx: Ctx, b: BuildingRow, who: Identity) => b.owner === who || ctx.db.building_access.has([b.id, who]);
+  const canUse = (ctx: Ctx, b: BuildingRow, who: Identity) =>
+    b.owner === who || ctx.db.building_access.has([b.id, who]);
   const requireAccess = (ctx: Ctx, b: BuildingRow, player: Me) => {
-    if (!canUse(ctx, b, player.identity)) reject('NO_ACCESS', `${player.name} may not use building ${b.id} (${b.buildingId})`, { building: b.id });
+    if (!canUse(ctx, b, player.identity))
+      reject('NO_ACCESS', `${player.name} may not use building ${b.id} (${b.buildingId})`, {
+        building: b.id,
+      });
   };
   const requireReach = (ctx: Ctx, b: BuildingRow, player: Me) => {
     const s = ctx.db.settings.find(0)!;
     const reach = s.reachTiles + s.playerRadiusTiles;
     const d = distanceToRect(player.x, player.y, b.x, b.y, b.x + b.width, b.y + b.height);
-    if (d > reach) reject('OUT_OF_REACH', `building ${b.id} is ${d.toFixed(2)} tiles away; reach is ${reach.toFixed(2)}`, { building: b.id, distance: d });
+    if (d > reach)
+      reject('OUT_OF_REACH', `building ${b.id} is ${d.toFixed(2)} tiles away; reach is ${reach.toFixed(2)}`, {
+        building: b.id,
+        distance: d,
+      });
   };
 
   /**
    * `place_building { kind, x, y }` (footprint's top-left tile): rejects NOT_JOINED,
    * UNKNOWN_BUILDING_KIND, OUT_OF_BOUNDS, OUT_OF_REACH, BLOCKED, MISSING_ITEMS.
    */
-  const placeBuilding = frontierSchema.reducer('place_building', { kind: t.string(), x: t.i32(), y: t.i32() }, (ctx, { kind, x, y }) => {
-    const player = requirePlayer(ctx);
-    const def = ctx.db.building_def.find(kind);
-    if (def === undefined) reject('UNKNOWN_BUILDING_KIND', `no building kind '${kind}'`, { kind });
-    const { worldTiles, chunkTiles } = rt.options;
-    const w = def.width;
-    const h = def.height;
-    if (x < 0 || y < 0 || x + w > worldTiles || y + h > worldTiles)
-      reject('OUT_OF_BOUNDS', `a ${w}x${h} ${kind} at (${x}, ${y}) leaves the ${worldTiles}x${worldTiles} world`, { x, y });
-    const s = ctx.db.settings.find(0)!;
-    const d = distanceToRect(player.x, player.y, x, y, x + w, y + h);
-    if (d > s.buildRangeTiles) reject('OUT_OF_REACH', `the site is ${d.toFixed(2)} tiles away; build range is ${s.buildRangeTiles}`, { distance: d });
-    const per = worldTiles / chunkTiles;
-    const biomes = new Map(ctx.db.biome_def.iter().map((b) => [b.tile, b]));
-    for (let ty = y; ty < y + h; ty++)
-      for (let tx = x; tx < x + w; tx++) {
-        const chunk = ctx.db.terrain_chunk.find(Math.floor(ty / chunkTiles) * per + Math.floor(tx / chunkTiles));
-        const tile = chunk?.tiles[(ty % chunkTiles) * chunkTiles + (tx % chunkTiles)];
-        const biome = tile === undefined ? undefined : biomes.get(tile);
-        if (biome === undefined || biome.kind !== 'land')
-          reject('BLOCKED', `tile (${tx}, ${ty}) is ${biome?.name ?? 'unexplored'}: buildings stand on land`, { x: tx, y: ty, blocker: biome?.kind ?? 'unexplored' });
+  const placeBuilding = frontierSchema.reducer(
+    'place_building',
+    { kind: t.string(), x: t.i32(), y: t.i32() },
+    (ctx, { kind, x, y }) => {
+      const player = requirePlayer(ctx);
+      const def = ctx.db.building_def.find(kind);
+      if (def === undefined) reject('UNKNOWN_BUILDING_KIND', `no building kind '${kind}'`, { kind });
+      const { worldTiles, chunkTiles } = rt.options;
+      const w = def.width;
+      const h = def.height;
+      if (x < 0 || y < 0 || x + w > worldTiles || y + h > worldTiles)
+        reject(
+          'OUT_OF_BOUNDS',
+          `a ${w}x${h} ${kind} at (${x}, ${y}) leaves the ${worldTiles}x${worldTiles} world`,
+          { x, y },
+        );
+      const s = ctx.db.settings.find(0)!;
+      const d = distanceToRect(player.x, player.y, x, y, x + w, y + h);
+      if (d > s.buildRangeTiles)
+        reject(
+          'OUT_OF_REACH',
+          `the site is ${d.toFixed(2)} tiles away; build range is ${s.buildRangeTiles}`,
+          { distance: d },
+        );
+      const per = worldTiles / chunkTiles;
+      const biomes = new Map(ctx.db.biome_def.iter().map((b) => [b.tile, b]));
+      for (let ty = y; ty < y + h; ty++)
+        for (let tx = x; tx < x + w; tx++) {
+          const chunk = ctx.db.terrain_chunk.find(
+            Math.floor(ty / chunkTiles) * per + Math.floor(tx / chunkTiles),
+          );
+          const tile = chunk?.tiles[(ty % chunkTiles) * chunkTiles + (tx % chunkTiles)];
+          const biome = tile === undefined ? undefined : biomes.get(tile);
+          if (biome === undefined || biome.kind !== 'land')
+            reject(
+              'BLOCKED',
+              `tile (${tx}, ${ty}) is ${biome?.name ?? 'unexplored'}: buildings stand on land`,
+              { x: tx, y: ty, blocker: biome?.kind ?? 'unexplored' },
+            );
+        }
+      const m = MAX_FOOTPRINT_TILES;
+      for (const other of ctx.db.building.withinRect(x - m, y - m, x + w + m, y + h + m))
+        if (other.x < x + w && other.x + other.width > x && other.y < y + h && other.y + other.height > y)
+          reject('BLOCKED', `the site overlaps building ${other.id} (${other.buildingId})`, {
+            blocker: 'building',
+            id: other.id,
+          });
+      for (const node of ctx.db.resource_node.withinRect(x - 1, y - 1, x + w + 1, y + h + 1)) {
+        const radius = ctx.db.resource_def.find(node.resourceId)?.radius ?? 0.5;
+        if (distanceToRect(node.x, node.y, x, y, x + w, y + h) < radius)
+          reject('BLOCKED', `the site overlaps resource node ${node.id} (${node.resourceId})`, {
+            blocker: 'resource_node',
+            id: node.id,
+          });
       }
-    const m = MAX_FOOTPRINT_TILES;
-    for (const other of ctx.db.building.withinRect(x - m, y - m, x + w + m, y + h + m))
-      if (other.x < x + w && other.x + other.width > x && other.y < y + h && other.y + other.height > y)
-        reject('BLOCKED', `the site overlaps building ${other.id} (${other.buildingId})`, { blocker: 'building', id: other.id });
-    for (const node of ctx.db.resource_node.withinRect(x - 1, y - 1, x + w + 1, y + h + 1)) {
-      const radius = ctx.db.resource_def.find(node.resourceId)?.radius ?? 0.5;
-      if (distanceToRect(node.x, node.y, x, y, x + w, y + h) < radius)
-        reject('BLOCKED', `the site overlaps resource node ${node.id} (${node.resourceId})`, { blocker: 'resource_node', id: node.id });
-    }
-    for (const other of ctx.db.avatar.withinRect(x - 1, y - 1, x + w + 1, y + h + 1))
-      if (distanceToRect(other.x, other.y, x, y, x + w, y + h) < s.playerRadiusTiles + 0.05)
-        reject('BLOCKED', `${other.name} stands on the site`, { blocker: 'player', name: other.name });
-    const plan = planInventory(ctx.db, player.containerId);
-    const costs = ctx.db.building_cost.filter('by_building', kind).sort((a, b) => a.position - b.position);
-    const missing = costs.filter((c) => plan.count(c.itemId) < c.quantity);
-    if (missing.length > 0)
-      reject('MISSING_ITEMS', `a ${def.name} needs ${missing.map((c) => `${c.quantity} ${c.itemId} (have ${plan.count(c.itemId)})`).join(', ')}`, {
-        missing: missing.map((c) => ({ itemId: c.itemId, quantity: c.quantity, have: plan.count(c.itemId) })),
+      for (const other of ctx.db.avatar.withinRect(x - 1, y - 1, x + w + 1, y + h + 1))
+        if (distanceToRect(other.x, other.y, x, y, x + w, y + h) < s.playerRadiusTiles + 0.05)
+          reject('BLOCKED', `${other.name} stands on the site`, { blocker: 'player', name: other.name });
+      const plan = planInventory(ctx.db, player.containerId);
+      const costs = ctx.db.building_cost.filter('by_building', kind).sort((a, b) => a.position - b.position);
+      const missing = costs.filter((c) => plan.count(c.itemId) < c.quantity);
+      if (missing.length > 0)
+        reject(
+          'MISSING_ITEMS',
+          `a ${def.name} needs ${missing.map((c) => `${c.quantity} ${c.itemId} (have ${plan.count(c.itemId)})`).join(', ')}`,
+          {
+            missing: missing.map((c) => ({
+              itemId: c.itemId,
+              quantity: c.quantity,
+              have: plan.count(c.itemId),
+            })),
+          },
+        );
+      for (const c of costs) plan.remove(c.itemId, c.quantity);
+      plan.commit(ctx.db);
+      const building = ctx.db.building.insert({
+        buildingId: kind,
+        owner: player.identity,
+        x,
+        y,
+        width: w,
+        height: h,
+        cx: x + w / 2,
+        cy: y + h / 2,
+        progressMs: 0,
+        complete: def.buildMs === 0,
+        containerId: 0,
       });
-    for (const c of costs) plan.remove(c.itemId, c.quantity);
-    plan.commit(ctx.db);
-    const building = ctx.db.building.insert({
-      buildingId: kind,
-      owner: player.identity,
-      x,
-      y,
-      width: w,
-      height: h,
-      cx: x + w / 2,
-      cy: y + h / 2,
-      progressMs: 0,
-      complete: def.buildMs === 0,
-      containerId: 0,
-    });
-    if (def.storageSlots > 0) {
-      const container = ctx.db.container.insert({ owner: player.identity, buildingId: building.id, slots: def.storageSlots });
-      ctx.db.building.update({ ...building, containerId: container.id });
-    }
-    if (def.blocks) touchBlockers(ctx.db, rt, ctx.tick, x, y, x + w, y + h, PHYSICS_MARGIN_TILES);
-    if (def.buildMs === 0) addXp(ctx.db, player.identity, def.skill, def.xp);
-  });
+      if (def.storageSlots > 0) {
+        const container = ctx.db.container.insert({
+          owner: player.identity,
+          buildingId: building.id,
+          slots: def.storageSlots,
+        });
+        ctx.db.building.update({ ...building, containerId: container.id });
+      }
+      if (def.blocks) touchBlockers(ctx.db, rt, ctx.tick, x, y, x + w, y + h, PHYSICS_MARGIN_TILES);
+      if (def.buildMs === 0) addXp(ctx.db, player.identity, def.skill, def.xp);
+    },
+  );
 
   const constructCheck = (ctx: Ctx, player: Me, id: number) => {
     const b = requireBuilding(ctx, id);
     requireAccess(ctx, b, player);
     if (b.complete) reject('ALREADY_COMPLETE', `building ${id} is already complete`, { building: id });
     const def = ctx.db.building_def.find(b.buildingId);
-    if (def === undefined) reject('UNKNOWN_BUILDING_KIND', `building ${id} is of kind '${b.buildingId}', which the content no longer has`, { building: id });
+    if (def === undefined)
+      reject(
+        'UNKNOWN_BUILDING_KIND',
+        `building ${id} is of kind '${b.buildingId}', which the content no longer has`,
+        { building: id },
+      );
     requireReach(ctx, b, player);
-    const stepMs = Math.max(1, Math.min(ctx.db.settings.find(0)!.constructStepMs, def.buildMs - b.progressMs));
+    const stepMs = Math.max(
+      1,
+      Math.min(ctx.db.settings.find(0)!.constructStepMs, def.buildMs - b.progressMs),
+    );
     return { b, def, stepMs };
   };
 
@@ -147,7 +210,8 @@ export function createBuildingReducers(rt: FrontierRuntime) {
   const storageOf = (ctx: Ctx, player: Me, id: number) => {
     const b = requireBuilding(ctx, id);
     requireAccess(ctx, b, player);
-    if (b.containerId === 0) reject('NOT_STORAGE', `building ${id} (${b.buildingId}) has no storage`, { building: id });
+    if (b.containerId === 0)
+      reject('NOT_STORAGE', `building ${id} (${b.buildingId}) has no storage`, { building: id });
     if (!b.complete) reject('NOT_COMPLETE', `building ${id} is still under construction`, { building: id });
     requireReach(ctx, b, player);
     return b;
@@ -156,14 +220,20 @@ export function createBuildingReducers(rt: FrontierRuntime) {
   /** Moves `quantity` from slot `slot` of one container into another, or rejects. */
   const transfer = (ctx: Ctx, fromId: number, slot: number, quantity: number, toId: number) => {
     const from = planInventory(ctx.db, fromId);
-    if (slot >= from.slots) reject('INVALID_SLOT', `slot ${slot} is outside the container's ${from.slots} slots`, { slot });
+    if (slot >= from.slots)
+      reject('INVALID_SLOT', `slot ${slot} is outside the container's ${from.slots} slots`, { slot });
     const stack = from.slot(slot);
     if (stack === undefined) reject('EMPTY_SLOT', `slot ${slot} is empty`, { slot });
     if (quantity === 0 || quantity > stack.quantity)
-      reject('INVALID_QUANTITY', `slot ${slot} holds ${stack.quantity} ${stack.itemId}; cannot move ${quantity}`, { slot, quantity });
+      reject(
+        'INVALID_QUANTITY',
+        `slot ${slot} holds ${stack.quantity} ${stack.itemId}; cannot move ${quantity}`,
+        { slot, quantity },
+      );
     const to = planInventory(ctx.db, toId);
     from.takeFromSlot(slot, quantity);
-    if (!to.add(ctx.db, stack.itemId, quantity)) reject('INVENTORY_FULL', `no room for ${quantity} ${stack.itemId}`, { itemId: stack.itemId });
+    if (!to.add(ctx.db, stack.itemId, quantity))
+      reject('INVENTORY_FULL', `no room for ${quantity} ${stack.itemId}`, { itemId: stack.itemId });
     from.commit(ctx.db);
     to.commit(ctx.db);
   };
@@ -173,18 +243,26 @@ export function createBuildingReducers(rt: FrontierRuntime) {
    * UNKNOWN_BUILDING, NO_ACCESS, NOT_STORAGE, NOT_COMPLETE, OUT_OF_REACH, INVALID_SLOT, EMPTY_SLOT,
    * INVALID_QUANTITY, INVENTORY_FULL.
    */
-  const deposit = frontierSchema.reducer('deposit', { building: t.u32(), slot: t.u16(), quantity: t.u32() }, (ctx, { building, slot, quantity }) => {
-    const player = requirePlayer(ctx);
-    const b = storageOf(ctx, player, building);
-    transfer(ctx, player.containerId, slot, quantity, b.containerId);
-  });
+  const deposit = frontierSchema.reducer(
+    'deposit',
+    { building: t.u32(), slot: t.u16(), quantity: t.u32() },
+    (ctx, { building, slot, quantity }) => {
+      const player = requirePlayer(ctx);
+      const b = storageOf(ctx, player, building);
+      transfer(ctx, player.containerId, slot, quantity, b.containerId);
+    },
+  );
 
   /** `withdraw { building, slot, quantity }`: storage slot -> backpack. Same rejections as `deposit`. */
-  const withdraw = frontierSchema.reducer('withdraw', { building: t.u32(), slot: t.u16(), quantity: t.u32() }, (ctx, { building, slot, quantity }) => {
-    const player = requirePlayer(ctx);
-    const b = storageOf(ctx, player, building);
-    transfer(ctx, b.containerId, slot, quantity, player.containerId);
-  });
+  const withdraw = frontierSchema.reducer(
+    'withdraw',
+    { building: t.u32(), slot: t.u16(), quantity: t.u32() },
+    (ctx, { building, slot, quantity }) => {
+      const player = requirePlayer(ctx);
+      const b = storageOf(ctx, player, building);
+      transfer(ctx, b.containerId, slot, quantity, player.containerId);
+    },
+  );
 
   /** `grant_access { building, identity, allowed }`: owner only. Rejects NOT_JOINED, UNKNOWN_BUILDING, NO_ACCESS, SELF_TARGET, UNKNOWN_PLAYER. */
   const grantAccess = frontierSchema.reducer(
@@ -193,9 +271,11 @@ export function createBuildingReducers(rt: FrontierRuntime) {
     (ctx, { building, identity, allowed }) => {
       const player = requirePlayer(ctx);
       const b = requireBuilding(ctx, building);
-      if (b.owner !== player.identity) reject('NO_ACCESS', `only the owner of building ${building} may grant access`, { building });
+      if (b.owner !== player.identity)
+        reject('NO_ACCESS', `only the owner of building ${building} may grant access`, { building });
       if (identity === player.identity) reject('SELF_TARGET', 'the owner always has access');
-      if (!ctx.db.player.has(identity)) reject('UNKNOWN_PLAYER', `no player with identity ${identity}`, { identity });
+      if (!ctx.db.player.has(identity))
+        reject('UNKNOWN_PLAYER', `no player with identity ${identity}`, { identity });
       const has = ctx.db.building_access.has([building, identity]);
       if (allowed && !has) ctx.db.building_access.insert({ buildingId: building, identity });
       if (!allowed && has) ctx.db.building_access.delete([building, identity]);
@@ -206,17 +286,21 @@ export function createBuildingReducers(rt: FrontierRuntime) {
   const demolish = frontierSchema.reducer('demolish', { building: t.u32() }, (ctx, { building }) => {
     const player = requirePlayer(ctx);
     const b = requireBuilding(ctx, building);
-    if (b.owner !== player.identity) reject('NO_ACCESS', `only the owner of building ${building} may demolish it`, { building });
+    if (b.owner !== player.identity)
+      reject('NO_ACCESS', `only the owner of building ${building} may demolish it`, { building });
     if (b.containerId !== 0) {
       if (ctx.db.inventory.filter('by_container', b.containerId).length > 0)
         reject('STORAGE_NOT_EMPTY', `building ${building} still stores items`, { building });
       ctx.db.container.delete(b.containerId);
     }
-    for (const a of ctx.db.building_access.filter('by_building', building)) ctx.db.building_access.delete([a.buildingId, a.identity]);
-    for (const a of ctx.db.action.iter()) if (a.kind === ACTION_KINDS.CONSTRUCT && a.target === building) endAction(ctx, a.owner);
+    for (const a of ctx.db.building_access.filter('by_building', building))
+      ctx.db.building_access.delete([a.buildingId, a.identity]);
+    for (const a of ctx.db.action.iter())
+      if (a.kind === ACTION_KINDS.CONSTRUCT && a.target === building) endAction(ctx, a.owner);
     ctx.db.building.delete(building);
     const def = ctx.db.building_def.find(b.buildingId);
-    if (def === undefined || def.blocks) touchBlockers(ctx.db, rt, ctx.tick, b.x, b.y, b.x + b.width, b.y + b.height, PHYSICS_MARGIN_TILES);
+    if (def === undefined || def.blocks)
+      touchBlockers(ctx.db, rt, ctx.tick, b.x, b.y, b.x + b.width, b.y + b.height, PHYSICS_MARGIN_TILES);
   });
 
   return { placeBuilding, construct, constructFinish, deposit, withdraw, grantAccess, demolish };

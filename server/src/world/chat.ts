@@ -28,24 +28,45 @@ export function createChatReducers(rt: FrontierRuntime) {
   const o = rt.options;
 
   /** `say { channel, text }`: rejects NOT_JOINED, UNKNOWN_CHANNEL, CHAT_EMPTY, CHAT_TOO_LONG, CHAT_RATE_LIMITED. */
-  const say = frontierSchema.reducer('say', { channel: t.string(), text: t.string() }, (ctx, { channel, text }) => {
-    const player = requirePlayer(ctx);
-    if (channel !== CHAT_CHANNELS.LOCAL && channel !== CHAT_CHANNELS.GLOBAL)
-      reject('UNKNOWN_CHANNEL', `chat channels are 'local' and 'global', not '${channel}'`, { channel });
-    const clean = text.replace(CONTROL, ' ').trim();
-    if (clean.length === 0) reject('CHAT_EMPTY', 'a chat message needs visible characters');
-    const chars = [...clean].length;
-    if (chars > o.maxChatChars) reject('CHAT_TOO_LONG', `a chat message has at most ${o.maxChatChars} characters, got ${chars}`, { chars });
-    const quota = ctx.db.chat_quota.find(player.identity);
-    if (quota === undefined) ctx.db.chat_quota.insert({ identity: player.identity, windowStartMs: ctx.now, count: 1 });
-    else if (ctx.now - quota.windowStartMs >= o.chatRateWindowMs) ctx.db.chat_quota.update({ ...quota, windowStartMs: ctx.now, count: 1 });
-    else if (quota.count >= o.chatRateCount)
-      reject('CHAT_RATE_LIMITED', `at most ${o.chatRateCount} messages per ${o.chatRateWindowMs} ms; wait ${quota.windowStartMs + o.chatRateWindowMs - ctx.now} ms`, {
-        retryInMs: quota.windowStartMs + o.chatRateWindowMs - ctx.now,
+  const say = frontierSchema.reducer(
+    'say',
+    { channel: t.string(), text: t.string() },
+    (ctx, { channel, text }) => {
+      const player = requirePlayer(ctx);
+      if (channel !== CHAT_CHANNELS.LOCAL && channel !== CHAT_CHANNELS.GLOBAL)
+        reject('UNKNOWN_CHANNEL', `chat channels are 'local' and 'global', not '${channel}'`, { channel });
+      const clean = text.replace(CONTROL, ' ').trim();
+      if (clean.length === 0) reject('CHAT_EMPTY', 'a chat message needs visible characters');
+      const chars = [...clean].length;
+      if (chars > o.maxChatChars)
+        reject('CHAT_TOO_LONG', `a chat message has at most ${o.maxChatChars} characters, got ${chars}`, {
+          chars,
+        });
+      const quota = ctx.db.chat_quota.find(player.identity);
+      if (quota === undefined)
+        ctx.db.chat_quota.insert({ identity: player.identity, windowStartMs: ctx.now, count: 1 });
+      else if (ctx.now - quota.windowStartMs >= o.chatRateWindowMs)
+        ctx.db.chat_quota.update({ ...quota, windowStartMs: ctx.now, count: 1 });
+      else if (quota.count >= o.chatRateCount)
+        reject(
+          'CHAT_RATE_LIMITED',
+          `at most ${o.chatRateCount} messages per ${o.chatRateWindowMs} ms; wait ${quota.windowStartMs + o.chatRateWindowMs - ctx.now} ms`,
+          {
+            retryInMs: quota.windowStartMs + o.chatRateWindowMs - ctx.now,
+          },
+        );
+      else ctx.db.chat_quota.update({ ...quota, count: quota.count + 1 });
+      ctx.db.chat_message.insert({
+        sender: player.identity,
+        senderName: player.name,
+        channel,
+        text: clean,
+        x: player.x,
+        y: player.y,
+        sentMs: ctx.now,
       });
-    else ctx.db.chat_quota.update({ ...quota, count: quota.count + 1 });
-    ctx.db.chat_message.insert({ sender: player.identity, senderName: player.name, channel, text: clean, x: player.x, y: player.y, sentMs: ctx.now });
-  });
+    },
+  );
 
   /** `chat_prune {}` (internal, every `chatRetentionMs / 4`, at least 1 s): drops old messages and notices, then reschedules itself. */
   const chatPrune = frontierSchema.reducer(

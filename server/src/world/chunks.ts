@@ -9,7 +9,11 @@ import { generateChunkNodes, generateChunkTiles, type TerrainParams } from './te
  */
 
 /** The chunk id of a tile position (clamped to the world). */
-export function chunkIdAt(p: Pick<TerrainParams, 'chunkTiles' | 'chunksPerSide'>, x: number, y: number): number {
+export function chunkIdAt(
+  p: Pick<TerrainParams, 'chunkTiles' | 'chunksPerSide'>,
+  x: number,
+  y: number,
+): number {
   const cx = Math.min(p.chunksPerSide - 1, Math.max(0, Math.floor(x / p.chunkTiles)));
   const cy = Math.min(p.chunksPerSide - 1, Math.max(0, Math.floor(y / p.chunkTiles)));
   return cy * p.chunksPerSide + cx;
@@ -25,7 +29,14 @@ export function materializeChunk(db: FrontierDb, p: TerrainParams, cx: number, c
   db.terrain_chunk.insert({ id, cx, cy, x: cx * n + n / 2, y: cy * n + n / 2, tiles });
   for (const node of generateChunkNodes(p, cx, cy, tiles)) {
     const def = db.resource_def.find(node.resourceId);
-    db.resource_node.insert({ id: node.id, resourceId: node.resourceId, x: node.x, y: node.y, amount: def?.amount ?? 1, respawnAtMs: 0 });
+    db.resource_node.insert({
+      id: node.id,
+      resourceId: node.resourceId,
+      x: node.x,
+      y: node.y,
+      amount: def?.amount ?? 1,
+      respawnAtMs: 0,
+    });
   }
   return true;
 }
@@ -34,7 +45,14 @@ export function materializeChunk(db: FrontierDb, p: TerrainParams, cx: number, c
  * Ensures every chunk within `radius` chunks (a square) of the chunk holding (x, y) exists.
  * `params` is built only if some chunk is missing.
  */
-export function ensureChunksAround(db: FrontierDb, rt: FrontierRuntime, params: () => TerrainParams, x: number, y: number, radius: number): number {
+export function ensureChunksAround(
+  db: FrontierDb,
+  rt: FrontierRuntime,
+  params: () => TerrainParams,
+  x: number,
+  y: number,
+  radius: number,
+): number {
   const { chunkTiles, worldTiles } = rt.options;
   const per = worldTiles / chunkTiles;
   const ccx = Math.min(per - 1, Math.max(0, Math.floor(x / chunkTiles)));
@@ -55,7 +73,16 @@ export function ensureChunksAround(db: FrontierDb, rt: FrontierRuntime, params: 
  * Records that what blocks movement changed over a tile rectangle (a building placed or removed):
  * every chunk whose physics region (chunk plus margin) overlaps it gets `rev = tick`.
  */
-export function touchBlockers(db: FrontierDb, rt: FrontierRuntime, tick: number, x0: number, y0: number, x1: number, y1: number, margin: number): void {
+export function touchBlockers(
+  db: FrontierDb,
+  rt: FrontierRuntime,
+  tick: number,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+  margin: number,
+): void {
   const { chunkTiles, worldTiles } = rt.options;
   const per = worldTiles / chunkTiles;
   const a = Math.max(0, Math.floor((x0 - margin) / chunkTiles));
@@ -72,7 +99,14 @@ export function touchBlockers(db: FrontierDb, rt: FrontierRuntime, tick: number,
 }
 
 /** Distance from a point to an axis-aligned rectangle (0 inside). */
-export function distanceToRect(px: number, py: number, x0: number, y0: number, x1: number, y1: number): number {
+export function distanceToRect(
+  px: number,
+  py: number,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+): number {
   const dx = Math.max(x0 - px, 0, px - x1);
   const dy = Math.max(y0 - py, 0, py - y1);
   return Math.sqrt(dx * dx + dy * dy);

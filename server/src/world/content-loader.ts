@@ -114,9 +114,13 @@ export async function loadContentOrThrow(dir: string = DEFAULT_CONTENT_DIR): Pro
 export function contentError(problems: readonly ContentProblem[], where = 'content'): TickspaceError {
   const shown = problems.slice(0, 20).map(formatProblem).join('\n  ');
   const more = problems.length > 20 ? `\n  ... and ${problems.length - 20} more` : '';
-  return new TickspaceError('INVALID_CONTENT', `${where}: ${problems.length} content problem(s):\n  ${shown}${more}`, {
-    details: { problems },
-  });
+  return new TickspaceError(
+    'INVALID_CONTENT',
+    `${where}: ${problems.length} content problem(s):\n  ${shown}${more}`,
+    {
+      details: { problems },
+    },
+  );
 }
 
 /**
@@ -137,8 +141,23 @@ export function validateContent(sources: ContentSources): ContentResult {
   const lines: Record<string, number[]> = {};
   const parsed: Partial<Record<TableKey, unknown[]>> = {};
   let settings: unknown;
-  const problem = (kind: ContentProblemKind, file: string, row: number | undefined, path: string, field: string | undefined, reason: string) =>
-    problems.push({ kind, file, row, path, field, reason, line: row === undefined ? undefined : lines[file]?.[row] });
+  const problem = (
+    kind: ContentProblemKind,
+    file: string,
+    row: number | undefined,
+    path: string,
+    field: string | undefined,
+    reason: string,
+  ) =>
+    problems.push({
+      kind,
+      file,
+      row,
+      path,
+      field,
+      reason,
+      line: row === undefined ? undefined : lines[file]?.[row],
+    });
 
   for (const file of ALL_FILES) {
     const text = sources[file];
@@ -151,7 +170,15 @@ export function validateContent(sources: ContentSources): ContentResult {
       value = JSON.parse(text);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      problems.push({ kind: 'SYNTAX', file, row: undefined, path: '', field: undefined, reason: message, line: syntaxLine(text, message) });
+      problems.push({
+        kind: 'SYNTAX',
+        file,
+        row: undefined,
+        path: '',
+        field: undefined,
+        reason: message,
+        line: syntaxLine(text, message),
+      });
       continue;
     }
     if (file === SETTINGS_FILE) {
@@ -199,7 +226,14 @@ export function validateContent(sources: ContentSources): ContentResult {
       if (typeof id !== 'string' || !contentId.safeParse(id).success) return;
       const first = map.get(id);
       if (first !== undefined)
-        problem('DUPLICATE_ID', CONTENT_FILES[key].file, row, `[${row}].id`, 'id', `id '${id}' is already used by row ${first.row}`);
+        problem(
+          'DUPLICATE_ID',
+          CONTENT_FILES[key].file,
+          row,
+          `[${row}].id`,
+          'id',
+          `id '${id}' is already used by row ${first.row}`,
+        );
       else map.set(id, good.get(row) ?? { row, value: undefined });
     });
     ids[key] = map;
@@ -208,7 +242,14 @@ export function validateContent(sources: ContentSources): ContentResult {
   for (const entry of rows.biomes ?? []) {
     const first = tiles.get(entry.value.tile);
     if (first !== undefined)
-      problem('DUPLICATE_ID', 'biomes.json', entry.row, `[${entry.row}].tile`, 'tile', `tile byte ${entry.value.tile} is already used by row ${first}`);
+      problem(
+        'DUPLICATE_ID',
+        'biomes.json',
+        entry.row,
+        `[${entry.row}].tile`,
+        'tile',
+        `tile byte ${entry.value.tile} is already used by row ${first}`,
+      );
     else tiles.set(entry.value.tile, entry.row);
   }
 
@@ -216,7 +257,14 @@ export function validateContent(sources: ContentSources): ContentResult {
   const has = (key: TableKey, id: string) => ids[key]!.has(id);
   const ref = (key: TableKey, target: TableKey, row: number, path: string, field: string, id: string) => {
     if (parsed[target] !== undefined && !has(target, id))
-      problem('UNKNOWN_REFERENCE', CONTENT_FILES[key].file, row, path, field, `no ${target.slice(0, -1)} '${id}' in ${CONTENT_FILES[target].file}`);
+      problem(
+        'UNKNOWN_REFERENCE',
+        CONTENT_FILES[key].file,
+        row,
+        path,
+        field,
+        `no ${target.slice(0, -1)} '${id}' in ${CONTENT_FILES[target].file}`,
+      );
   };
   for (const { row, value } of rows.recipes ?? []) {
     const r = value as Recipe;
@@ -227,16 +275,37 @@ export function validateContent(sources: ContentSources): ContentResult {
       ref('recipes', 'buildings', row, `[${row}].station`, 'station', r.station);
       const b = ids.buildings?.get(r.station)?.value as Building | undefined;
       if (b !== undefined && !b.station)
-        problem('WRONG_REFERENCE', 'recipes.json', row, `[${row}].station`, 'station', `building '${r.station}' is not a station (set "station": true in buildings.json)`);
+        problem(
+          'WRONG_REFERENCE',
+          'recipes.json',
+          row,
+          `[${row}].station`,
+          'station',
+          `building '${r.station}' is not a station (set "station": true in buildings.json)`,
+        );
     }
     if (r.inputs.length === 0)
-      problem('CREATES_FROM_NOTHING', 'recipes.json', row, `[${row}].inputs`, 'inputs', `recipe '${r.id}' has no inputs: it would create items from nothing`);
+      problem(
+        'CREATES_FROM_NOTHING',
+        'recipes.json',
+        row,
+        `[${row}].inputs`,
+        'inputs',
+        `recipe '${r.id}' has no inputs: it would create items from nothing`,
+      );
     if (r.outputs.length === 0)
       problem('TYPE', 'recipes.json', row, `[${row}].outputs`, 'outputs', `recipe '${r.id}' has no outputs`);
     for (const out of r.outputs) {
       const same = r.inputs.find((s) => s.item === out.item);
       if (same !== undefined && out.quantity > same.quantity)
-        problem('CREATES_FROM_NOTHING', 'recipes.json', row, `[${row}].outputs`, 'outputs', `recipe '${r.id}' turns ${same.quantity} '${out.item}' into ${out.quantity}`);
+        problem(
+          'CREATES_FROM_NOTHING',
+          'recipes.json',
+          row,
+          `[${row}].outputs`,
+          'outputs',
+          `recipe '${r.id}' turns ${same.quantity} '${out.item}' into ${out.quantity}`,
+        );
     }
   }
   for (const { row, value } of rows.resources ?? []) {
@@ -250,26 +319,61 @@ export function validateContent(sources: ContentSources): ContentResult {
     ref('buildings', 'skills', row, `[${row}].skill`, 'skill', b.skill);
   }
   for (const { row, value } of rows.biomes ?? []) {
-    (value.resources as { resource: string }[]).forEach((s, j) => ref('biomes', 'resources', row, `[${row}].resources[${j}].resource`, 'resource', s.resource));
+    (value.resources as { resource: string }[]).forEach((s, j) =>
+      ref('biomes', 'resources', row, `[${row}].resources[${j}].resource`, 'resource', s.resource),
+    );
   }
   if (rows.biomes !== undefined) {
     for (const kind of ['water', 'cliff'] as const)
       if (!rows.biomes.some((b) => b.value.kind === kind))
-        problem('MISSING_BIOME_KIND', 'biomes.json', undefined, '', 'kind', `no biome of kind '${kind}': the world generator needs one`);
+        problem(
+          'MISSING_BIOME_KIND',
+          'biomes.json',
+          undefined,
+          '',
+          'kind',
+          `no biome of kind '${kind}': the world generator needs one`,
+        );
     if (!rows.biomes.some((b) => b.value.kind === 'land'))
-      problem('MISSING_BIOME_KIND', 'biomes.json', undefined, '', 'kind', "no biome of kind 'land': players need somewhere to stand");
+      problem(
+        'MISSING_BIOME_KIND',
+        'biomes.json',
+        undefined,
+        '',
+        'kind',
+        "no biome of kind 'land': players need somewhere to stand",
+      );
   }
   if (goodSettings !== undefined && parsed.biomes !== undefined) {
     const start = ids.biomes!.get(goodSettings.startBiome);
     if (start === undefined)
-      problem('UNKNOWN_REFERENCE', SETTINGS_FILE, undefined, 'startBiome', 'startBiome', `no biome '${goodSettings.startBiome}' in biomes.json`);
+      problem(
+        'UNKNOWN_REFERENCE',
+        SETTINGS_FILE,
+        undefined,
+        'startBiome',
+        'startBiome',
+        `no biome '${goodSettings.startBiome}' in biomes.json`,
+      );
     else if (start.value.kind !== 'land')
-      problem('WRONG_REFERENCE', SETTINGS_FILE, undefined, 'startBiome', 'startBiome', `biome '${goodSettings.startBiome}' is ${start.value.kind}, not land`);
+      problem(
+        'WRONG_REFERENCE',
+        SETTINGS_FILE,
+        undefined,
+        'startBiome',
+        'startBiome',
+        `biome '${goodSettings.startBiome}' is ${start.value.kind}, not land`,
+      );
   }
 
   // Loops that multiply items are checked on whatever recipes parsed; reachability needs the
   // whole content to be sound, or it would echo every other problem.
-  if (rows.recipes !== undefined && rows.items !== undefined) checkLoops(rows.recipes.map((e) => e.value), problem, new Map(rows.recipes.map((e) => [e.value.id as string, e.row])));
+  if (rows.recipes !== undefined && rows.items !== undefined)
+    checkLoops(
+      rows.recipes.map((e) => e.value),
+      problem,
+      new Map(rows.recipes.map((e) => [e.value.id as string, e.row])),
+    );
   if (problems.length === 0) {
     const content: Content = {
       items: rows.items!.map((e) => e.value),
@@ -286,15 +390,29 @@ export function validateContent(sources: ContentSources): ContentResult {
   return { ok: false, content: undefined, problems };
 }
 
-type Report = (kind: ContentProblemKind, file: string, row: number | undefined, path: string, field: string | undefined, reason: string) => void;
+type Report = (
+  kind: ContentProblemKind,
+  file: string,
+  row: number | undefined,
+  path: string,
+  field: string | undefined,
+  reason: string,
+) => void;
 
-function typeProblem(report: Report, file: string, row: number | undefined, issue: { path: PropertyKey[]; message: string; code: string; keys?: string[] }): void {
+function typeProblem(
+  report: Report,
+  file: string,
+  row: number | undefined,
+  issue: { path: PropertyKey[]; message: string; code: string; keys?: string[] },
+): void {
   const base = row === undefined ? '' : `[${row}]`;
   let path = base;
-  for (const part of issue.path) path += typeof part === 'number' ? `[${part}]` : path === '' ? String(part) : `.${String(part)}`;
+  for (const part of issue.path)
+    path += typeof part === 'number' ? `[${part}]` : path === '' ? String(part) : `.${String(part)}`;
   const last = [...issue.path].reverse().find((p) => typeof p === 'string') as string | undefined;
   if (issue.code === 'unrecognized_keys' && issue.keys !== undefined) {
-    for (const key of issue.keys) report('TYPE', file, row, path === '' ? key : `${path}.${key}`, key, `unknown field '${key}'`);
+    for (const key of issue.keys)
+      report('TYPE', file, row, path === '' ? key : `${path}.${key}`, key, `unknown field '${key}'`);
     return;
   }
   report('TYPE', file, row, path, last, issue.message);
@@ -307,7 +425,11 @@ function typeProblem(report: Report, file: string, row: number | undefined, issu
  * Recipes with several inputs always consume something else, so they are left out; a recipe that
  * multiplies its own input is reported by the caller.
  */
-function checkLoops(recipes: readonly Recipe[], report: Report, recipeRow: ReadonlyMap<string, number>): void {
+function checkLoops(
+  recipes: readonly Recipe[],
+  report: Report,
+  recipeRow: ReadonlyMap<string, number>,
+): void {
   const index = new Map<string, number>();
   const node = (id: string) => {
     let i = index.get(id);
@@ -319,7 +441,13 @@ function checkLoops(recipes: readonly Recipe[], report: Report, recipeRow: Reado
     if (r.inputs.length !== 1) continue;
     const input = r.inputs[0]!;
     for (const out of r.outputs)
-      if (out.item !== input.item) edges.push({ from: node(input.item), to: node(out.item), w: -Math.log(out.quantity / input.quantity), recipe: r.id });
+      if (out.item !== input.item)
+        edges.push({
+          from: node(input.item),
+          to: node(out.item),
+          w: -Math.log(out.quantity / input.quantity),
+          recipe: r.id,
+        });
   }
   const n = index.size;
   const dist = new Float64Array(n * n).fill(Infinity);
@@ -338,7 +466,14 @@ function checkLoops(recipes: readonly Recipe[], report: Report, recipeRow: Reado
   for (const e of edges) if (e.w + dist[e.to * n + e.from]! < -1e-9) looping.add(e.recipe);
   for (const id of [...looping].sort()) {
     const row = recipeRow.get(id)!;
-    report('CREATES_FROM_NOTHING', 'recipes.json', row, `[${row}].outputs`, 'outputs', `recipe '${id}' is part of a loop of recipes that yields more than it consumes`);
+    report(
+      'CREATES_FROM_NOTHING',
+      'recipes.json',
+      row,
+      `[${row}].outputs`,
+      'outputs',
+      `recipe '${id}' is part of a loop of recipes that yields more than it consumes`,
+    );
   }
 }
 
@@ -346,13 +481,20 @@ function checkLoops(recipes: readonly Recipe[], report: Report, recipeRow: Reado
  * Every item must be obtainable by some chain of gathering (with obtainable tools), crafting (at
  * buildable stations) and building, or it is dead content that a player can never hold.
  */
-function checkReachable(content: Content, rows: Partial<Record<TableKey, { row: number; value: any }[]>>, report: Report): void {
+function checkReachable(
+  content: Content,
+  rows: Partial<Record<TableKey, { row: number; value: any }[]>>,
+  report: Report,
+): void {
   // Reachability fixpoint from an empty inventory.
   const have = new Set<string>();
   const hasTool = (tool: { kind: string; tier: number } | undefined) =>
-    tool === undefined || content.items.some((i) => have.has(i.id) && i.tool !== undefined && i.tool.kind === tool.kind && i.tool.tier >= tool.tier);
+    tool === undefined ||
+    content.items.some(
+      (i) => have.has(i.id) && i.tool !== undefined && i.tool.kind === tool.kind && i.tool.tier >= tool.tier,
+    );
   const built = new Set<string>();
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     const add = (id: string) => {
       if (!have.has(id)) {
@@ -367,12 +509,23 @@ function checkReachable(content: Content, rows: Partial<Record<TableKey, { row: 
         changed = true;
       }
     for (const r of content.recipes)
-      if ((r.station === undefined || built.has(r.station)) && r.inputs.length > 0 && r.inputs.every((s) => have.has(s.item)))
+      if (
+        (r.station === undefined || built.has(r.station)) &&
+        r.inputs.length > 0 &&
+        r.inputs.every((s) => have.has(s.item))
+      )
         for (const out of r.outputs) add(out.item);
   }
   for (const { row, value } of rows.items!)
     if (!have.has(value.id))
-      report('UNOBTAINABLE', 'items.json', row, `[${row}]`, 'id', `item '${value.id}' cannot be obtained: no resource yields it and no craftable recipe makes it`);
+      report(
+        'UNOBTAINABLE',
+        'items.json',
+        row,
+        `[${row}]`,
+        'id',
+        `item '${value.id}' cannot be obtained: no resource yields it and no craftable recipe makes it`,
+      );
 }
 
 /** 1-based line where each top-level array element starts. */

@@ -56,8 +56,12 @@ export function contentRows(content: Content): Record<ContentTable, Record<strin
       xp: r.xp,
       craftMs: r.craftMs,
     })),
-    recipe_input: content.recipes.flatMap((r) => r.inputs.map((s, position) => ({ recipeId: r.id, itemId: s.item, quantity: s.quantity, position }))),
-    recipe_output: content.recipes.flatMap((r) => r.outputs.map((s, position) => ({ recipeId: r.id, itemId: s.item, quantity: s.quantity, position }))),
+    recipe_input: content.recipes.flatMap((r) =>
+      r.inputs.map((s, position) => ({ recipeId: r.id, itemId: s.item, quantity: s.quantity, position })),
+    ),
+    recipe_output: content.recipes.flatMap((r) =>
+      r.outputs.map((s, position) => ({ recipeId: r.id, itemId: s.item, quantity: s.quantity, position })),
+    ),
     resource_def: content.resources.map((r) => ({
       id: r.id,
       name: r.name,
@@ -89,7 +93,9 @@ export function contentRows(content: Content): Record<ContentTable, Record<strin
       iconShape: b.icon.shape,
       iconColor: b.icon.color,
     })),
-    building_cost: content.buildings.flatMap((b) => b.cost.map((s, position) => ({ buildingId: b.id, itemId: s.item, quantity: s.quantity, position }))),
+    building_cost: content.buildings.flatMap((b) =>
+      b.cost.map((s, position) => ({ buildingId: b.id, itemId: s.item, quantity: s.quantity, position })),
+    ),
     biome_def: content.biomes.map((b) => ({
       id: b.id,
       name: b.name,
@@ -102,8 +108,16 @@ export function contentRows(content: Content): Record<ContentTable, Record<strin
       mMin: b.moisture[0],
       mMax: b.moisture[1],
     })),
-    biome_resource: content.biomes.flatMap((b) => b.resources.map((r) => ({ biomeId: b.id, resourceId: r.resource, density: r.density }))),
-    skill_def: content.skills.map((s) => ({ id: s.id, name: s.name, maxLevel: s.maxLevel, xpBase: s.xpBase, xpGrowth: s.xpGrowth })),
+    biome_resource: content.biomes.flatMap((b) =>
+      b.resources.map((r) => ({ biomeId: b.id, resourceId: r.resource, density: r.density })),
+    ),
+    skill_def: content.skills.map((s) => ({
+      id: s.id,
+      name: s.name,
+      maxLevel: s.maxLevel,
+      xpBase: s.xpBase,
+      xpGrowth: s.xpGrowth,
+    })),
     settings: [{ id: 0, ...content.settings }],
   };
 }
@@ -113,7 +127,10 @@ export function contentRows(content: Content): Record<ContentTable, Record<strin
  * that changes one recipe sends subscribers one row). Must run inside a reducer: the whole swap is
  * one transaction.
  */
-export function writeContent(db: FrontierDb, content: Content): { inserted: number; updated: number; deleted: number } {
+export function writeContent(
+  db: FrontierDb,
+  content: Content,
+): { inserted: number; updated: number; deleted: number } {
   const rows = contentRows(content);
   const counts = { inserted: 0, updated: 0, deleted: 0 };
   for (const name of CONTENT_TABLES) {
@@ -161,20 +178,33 @@ function normalize(table: TableStore, row: Record<string, unknown>): Record<stri
  * content file texts by file name; it is validated again here, so the log holds everything a replay
  * needs. Only the server may call it (hot reload enqueues it as the server identity).
  */
-export const contentReload = frontierSchema.reducer('content_reload', { bundle: t.string() }, (ctx: Ctx, { bundle }) => {
-  if (ctx.sender !== SERVER_IDENTITY) reject('FORBIDDEN', 'content_reload: only the server may reload content');
-  let sources: Record<string, string>;
-  try {
-    sources = JSON.parse(bundle) as Record<string, string>;
-  } catch (error) {
-    reject('INVALID_CONTENT', `content_reload: the bundle is not JSON (${(error as Error).message})`);
-  }
-  if (sources === null || typeof sources !== 'object' || Object.values(sources).some((v) => typeof v !== 'string'))
-    reject('INVALID_CONTENT', 'content_reload: the bundle must map file names to file texts');
-  const result = validateContent(sources);
-  if (!result.ok)
-    reject('INVALID_CONTENT', `content_reload: ${result.problems.length} content problem(s); the old content stays`, { problems: result.problems });
-  writeContent(ctx.db, result.content);
-  const info = ctx.db.world_info.find(0);
-  if (info !== undefined) ctx.db.world_info.update({ ...info, contentRev: info.contentRev + 1 });
-});
+export const contentReload = frontierSchema.reducer(
+  'content_reload',
+  { bundle: t.string() },
+  (ctx: Ctx, { bundle }) => {
+    if (ctx.sender !== SERVER_IDENTITY)
+      reject('FORBIDDEN', 'content_reload: only the server may reload content');
+    let sources: Record<string, string>;
+    try {
+      sources = JSON.parse(bundle) as Record<string, string>;
+    } catch (error) {
+      reject('INVALID_CONTENT', `content_reload: the bundle is not JSON (${(error as Error).message})`);
+    }
+    if (
+      sources === null ||
+      typeof sources !== 'object' ||
+      Object.values(sources).some((v) => typeof v !== 'string')
+    )
+      reject('INVALID_CONTENT', 'content_reload: the bundle must map file names to file texts');
+    const result = validateContent(sources);
+    if (!result.ok)
+      reject(
+        'INVALID_CONTENT',
+        `content_reload: ${result.problems.length} content problem(s); the old content stays`,
+        { problems: result.problems },
+      );
+    writeContent(ctx.db, result.content);
+    const info = ctx.db.world_info.find(0);
+    if (info !== undefined) ctx.db.world_info.update({ ...info, contentRev: info.contentRev + 1 });
+  },
+);

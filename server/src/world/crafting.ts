@@ -1,5 +1,15 @@
 import { t } from '../engine';
-import { ACTION_KINDS, attempt, currentAction, endAction, finisherArgs, meOf, requireIdle, requirePlayer, startAction } from './actions';
+import {
+  ACTION_KINDS,
+  attempt,
+  currentAction,
+  endAction,
+  finisherArgs,
+  meOf,
+  requireIdle,
+  requirePlayer,
+  startAction,
+} from './actions';
 import { distanceToRect } from './chunks';
 import { reject } from './errors';
 import { planInventory } from './inventory';
@@ -23,23 +33,41 @@ export function createCraftingReducers(_rt: FrontierRuntime) {
     if (recipe === undefined) reject('UNKNOWN_RECIPE', `no recipe '${recipeId}'`, { recipeId });
     const level = skillLevel(ctx.db, player.identity, recipe.skill);
     if (level < recipe.level)
-      reject('SKILL_TOO_LOW', `${recipe.name} needs ${recipe.skill} level ${recipe.level}; ${player.name} has ${level}`, {
-        skill: recipe.skill,
-        level: recipe.level,
-        have: level,
-      });
+      reject(
+        'SKILL_TOO_LOW',
+        `${recipe.name} needs ${recipe.skill} level ${recipe.level}; ${player.name} has ${level}`,
+        {
+          skill: recipe.skill,
+          level: recipe.level,
+          have: level,
+        },
+      );
     if (recipe.station !== '' && !stationNear(ctx, player, recipe.station))
-      reject('STATION_REQUIRED', `${recipe.name} needs a completed ${recipe.station} within reach`, { station: recipe.station });
+      reject('STATION_REQUIRED', `${recipe.name} needs a completed ${recipe.station} within reach`, {
+        station: recipe.station,
+      });
     const inputs = ctx.db.recipe_input.filter('by_recipe', recipeId).sort((a, b) => a.position - b.position);
-    const outputs = ctx.db.recipe_output.filter('by_recipe', recipeId).sort((a, b) => a.position - b.position);
+    const outputs = ctx.db.recipe_output
+      .filter('by_recipe', recipeId)
+      .sort((a, b) => a.position - b.position);
     const plan = planInventory(ctx.db, player.containerId);
     const missing = inputs.filter((i) => plan.count(i.itemId) < i.quantity);
     if (missing.length > 0)
-      reject('MISSING_ITEMS', `${recipe.name} needs ${missing.map((i) => `${i.quantity} ${i.itemId} (have ${plan.count(i.itemId)})`).join(', ')}`, {
-        missing: missing.map((i) => ({ itemId: i.itemId, quantity: i.quantity, have: plan.count(i.itemId) })),
-      });
+      reject(
+        'MISSING_ITEMS',
+        `${recipe.name} needs ${missing.map((i) => `${i.quantity} ${i.itemId} (have ${plan.count(i.itemId)})`).join(', ')}`,
+        {
+          missing: missing.map((i) => ({
+            itemId: i.itemId,
+            quantity: i.quantity,
+            have: plan.count(i.itemId),
+          })),
+        },
+      );
     for (const i of inputs) plan.remove(i.itemId, i.quantity);
-    for (const o of outputs) if (!plan.add(ctx.db, o.itemId, o.quantity)) reject('INVENTORY_FULL', `no room for ${o.quantity} ${o.itemId}`, { itemId: o.itemId });
+    for (const o of outputs)
+      if (!plan.add(ctx.db, o.itemId, o.quantity))
+        reject('INVENTORY_FULL', `no room for ${o.quantity} ${o.itemId}`, { itemId: o.itemId });
     return { recipe, plan };
   };
 
@@ -57,7 +85,10 @@ export function createCraftingReducers(_rt: FrontierRuntime) {
     requireIdle(ctx, player);
     const checked = check(ctx, player, recipeId);
     if (checked.recipe.craftMs === 0) complete(ctx, player, checked);
-    else startAction(ctx, player, ACTION_KINDS.CRAFT, 0, recipeId, checked.recipe.craftMs, 'craft_finish', { recipeId });
+    else
+      startAction(ctx, player, ACTION_KINDS.CRAFT, 0, recipeId, checked.recipe.craftMs, 'craft_finish', {
+        recipeId,
+      });
   });
 
   /** `craft_finish { owner, recipeId }` (internal): the atomic swap, or a notice if a rule no longer holds. */

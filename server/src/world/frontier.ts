@@ -4,7 +4,13 @@ import { cancelAction } from './actions';
 import { createBuildingReducers } from './building';
 import { chatPruneEveryMs, createChatReducers, CHAT_PRUNE } from './chat';
 import { ensureChunksAround } from './chunks';
-import { contentError, DEFAULT_CONTENT_DIR, readContentSources, validateContent, type ContentSources } from './content-loader';
+import {
+  contentError,
+  DEFAULT_CONTENT_DIR,
+  readContentSources,
+  validateContent,
+  type ContentSources,
+} from './content-loader';
 import { contentReload, writeContent } from './content-tables';
 import { createCraftingReducers } from './crafting';
 import { createGatheringReducers } from './gathering';
@@ -55,15 +61,40 @@ function resolve(options: FrontierOptions): ResolvedOptions {
     maxPhysicsChunks: options.maxPhysicsChunks ?? 2048,
     physicsPrefilter: options.physicsPrefilter ?? true,
   };
-  const bad = (message: string) => new TickspaceError('INVALID_ARGUMENT', `createFrontier: ${message}`, { details: { options: o } });
-  if (!Number.isInteger(o.chunkTiles) || o.chunkTiles < 8 || o.chunkTiles > 256) throw bad(`chunkTiles must be an integer in 8..256, got ${o.chunkTiles}`);
-  if (!Number.isInteger(o.worldTiles) || o.worldTiles < o.chunkTiles * 4 || o.worldTiles % o.chunkTiles !== 0 || o.worldTiles > 65_536)
-    throw bad(`worldTiles must be a multiple of chunkTiles (${o.chunkTiles}), at least 4 chunks and at most 65536, got ${o.worldTiles}`);
+  const bad = (message: string) =>
+    new TickspaceError('INVALID_ARGUMENT', `createFrontier: ${message}`, { details: { options: o } });
+  if (!Number.isInteger(o.chunkTiles) || o.chunkTiles < 8 || o.chunkTiles > 256)
+    throw bad(`chunkTiles must be an integer in 8..256, got ${o.chunkTiles}`);
+  if (
+    !Number.isInteger(o.worldTiles) ||
+    o.worldTiles < o.chunkTiles * 4 ||
+    o.worldTiles % o.chunkTiles !== 0 ||
+    o.worldTiles > 65_536
+  )
+    throw bad(
+      `worldTiles must be a multiple of chunkTiles (${o.chunkTiles}), at least 4 chunks and at most 65536, got ${o.worldTiles}`,
+    );
   const chunks = (o.worldTiles / o.chunkTiles) ** 2;
-  if (!Number.isInteger(o.maxNodesPerChunk) || o.maxNodesPerChunk < 1 || chunks * o.maxNodesPerChunk > 0xffffffff)
-    throw bad(`maxNodesPerChunk must be >= 1 and chunks x maxNodesPerChunk must fit node ids in 32 bits (${chunks} chunks)`);
-  if (!(o.minNameChars >= 1 && o.maxNameChars >= o.minNameChars)) throw bad('need 1 <= minNameChars <= maxNameChars');
-  for (const key of ['aoiChunks', 'maxChatChars', 'chatRateCount', 'chatRateWindowMs', 'chatRetentionMs', 'maxTradeItems', 'maxStepMs', 'maxPhysicsChunks'] as const)
+  if (
+    !Number.isInteger(o.maxNodesPerChunk) ||
+    o.maxNodesPerChunk < 1 ||
+    chunks * o.maxNodesPerChunk > 0xffffffff
+  )
+    throw bad(
+      `maxNodesPerChunk must be >= 1 and chunks x maxNodesPerChunk must fit node ids in 32 bits (${chunks} chunks)`,
+    );
+  if (!(o.minNameChars >= 1 && o.maxNameChars >= o.minNameChars))
+    throw bad('need 1 <= minNameChars <= maxNameChars');
+  for (const key of [
+    'aoiChunks',
+    'maxChatChars',
+    'chatRateCount',
+    'chatRateWindowMs',
+    'chatRetentionMs',
+    'maxTradeItems',
+    'maxStepMs',
+    'maxPhysicsChunks',
+  ] as const)
     if (!(o[key] >= (key === 'aoiChunks' ? 1 : 1))) throw bad(`${key} must be >= 1, got ${o[key]}`);
   return o;
 }
@@ -106,7 +137,15 @@ function buildModule(rt: FrontierRuntime, content: Content) {
     init: (ctx) => {
       writeContent(ctx.db, content);
       const half = o.worldTiles / 2;
-      ctx.db.world_info.insert({ id: 0, seed: o.seed, worldTiles: o.worldTiles, chunkTiles: o.chunkTiles, spawnX: half, spawnY: half, contentRev: 1 });
+      ctx.db.world_info.insert({
+        id: 0,
+        seed: o.seed,
+        worldTiles: o.worldTiles,
+        chunkTiles: o.chunkTiles,
+        spawnX: half,
+        spawnY: half,
+        contentRev: 1,
+      });
       ctx.db.physics_clock.insert({ id: 0, lastStepMs: ctx.now });
       ensureChunksAround(ctx.db, rt, () => rt.terrain(ctx.db), half, half, o.aoiChunks);
       ctx.schedule(PHYSICS_STEP, {}, { atTick: ctx.tick + 1 });

@@ -1,5 +1,15 @@
 import { t } from '../engine';
-import { ACTION_KINDS, attempt, currentAction, endAction, finisherArgs, meOf, requireIdle, requirePlayer, startAction } from './actions';
+import {
+  ACTION_KINDS,
+  attempt,
+  currentAction,
+  endAction,
+  finisherArgs,
+  meOf,
+  requireIdle,
+  requirePlayer,
+  startAction,
+} from './actions';
 import { reject } from './errors';
 import { bestToolTier, planInventory } from './inventory';
 import type { Ctx, FrontierRuntime, Me } from './runtime';
@@ -20,17 +30,34 @@ export function createGatheringReducers(_rt: FrontierRuntime) {
     const node = ctx.db.resource_node.find(nodeId);
     if (node === undefined) reject('UNKNOWN_NODE', `no resource node ${nodeId}`, { nodeId });
     const def = ctx.db.resource_def.find(node.resourceId);
-    if (def === undefined) reject('UNKNOWN_NODE', `resource node ${nodeId} is of kind '${node.resourceId}', which the content no longer has`, { nodeId });
-    if (node.amount === 0) reject('NODE_DEPLETED', `${def.name} ${nodeId} is depleted until ${node.respawnAtMs} ms`, { nodeId, respawnAtMs: node.respawnAtMs });
+    if (def === undefined)
+      reject(
+        'UNKNOWN_NODE',
+        `resource node ${nodeId} is of kind '${node.resourceId}', which the content no longer has`,
+        { nodeId },
+      );
+    if (node.amount === 0)
+      reject('NODE_DEPLETED', `${def.name} ${nodeId} is depleted until ${node.respawnAtMs} ms`, {
+        nodeId,
+        respawnAtMs: node.respawnAtMs,
+      });
     const settings = ctx.db.settings.find(0)!;
     const dist = Math.hypot(node.x - player.x, node.y - player.y);
     const reach = settings.reachTiles + def.radius + settings.playerRadiusTiles;
-    if (dist > reach) reject('OUT_OF_REACH', `${def.name} ${nodeId} is ${dist.toFixed(2)} tiles away; reach is ${reach.toFixed(2)}`, { nodeId, distance: dist });
+    if (dist > reach)
+      reject(
+        'OUT_OF_REACH',
+        `${def.name} ${nodeId} is ${dist.toFixed(2)} tiles away; reach is ${reach.toFixed(2)}`,
+        { nodeId, distance: dist },
+      );
     let tier = 0;
     if (def.toolKind !== '') {
       tier = bestToolTier(ctx.db, player.containerId, def.toolKind);
       if (tier < def.toolTier)
-        reject('TOOL_REQUIRED', `${def.name} needs a ${def.toolKind} of tier ${def.toolTier} or better`, { tool: def.toolKind, tier: def.toolTier });
+        reject('TOOL_REQUIRED', `${def.name} needs a ${def.toolKind} of tier ${def.toolTier} or better`, {
+          tool: def.toolKind,
+          tier: def.toolTier,
+        });
     }
     const plan = planInventory(ctx.db, player.containerId);
     if (!plan.add(ctx.db, def.itemId, def.quantityPerGather))
@@ -44,7 +71,16 @@ export function createGatheringReducers(_rt: FrontierRuntime) {
     requireIdle(ctx, player);
     const { def, tier } = check(ctx, player, nodeId);
     const faster = def.toolKind === '' ? 1 : 1 + TIER_SPEEDUP * (tier - def.toolTier);
-    startAction(ctx, player, ACTION_KINDS.GATHER, nodeId, '', Math.round(def.gatherMs / faster), 'gather_finish', { nodeId });
+    startAction(
+      ctx,
+      player,
+      ACTION_KINDS.GATHER,
+      nodeId,
+      '',
+      Math.round(def.gatherMs / faster),
+      'gather_finish',
+      { nodeId },
+    );
   });
 
   /** `gather_finish { owner, nodeId }` (internal): completes a gather, or explains in a notice why it cannot. */

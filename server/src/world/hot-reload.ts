@@ -1,6 +1,11 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { SERVER_IDENTITY, type Engine, type ModuleDef } from '../engine';
-import { DEFAULT_CONTENT_DIR, readContentSources, validateContent, type ContentProblem } from './content-loader';
+import {
+  DEFAULT_CONTENT_DIR,
+  readContentSources,
+  validateContent,
+  type ContentProblem,
+} from './content-loader';
 
 /** Options for {@link watchContent}. */
 export interface ContentWatcherOptions {
@@ -47,7 +52,12 @@ export function watchContent(engine: Engine<ModuleDef>, options: ContentWatcherO
     const sources = await readContentSources(dir);
     const result = validateContent(sources);
     let outcome: ReloadOutcome;
-    if (!result.ok) outcome = { ok: false, problems: result.problems, message: `${result.problems.length} content problem(s); the old content stays` };
+    if (!result.ok)
+      outcome = {
+        ok: false,
+        problems: result.problems,
+        message: `${result.problems.length} content problem(s); the old content stays`,
+      };
     else {
       const tickBefore = engine.tick;
       const r = await engine.call(SERVER_IDENTITY, 'content_reload', { bundle: JSON.stringify(sources) });

@@ -125,7 +125,14 @@ export class InventoryPlan {
         continue;
       }
       if (before !== undefined && before[0] === after[0] && before[1] === after[1]) continue;
-      const row = { containerId: this.containerId, slot, owner: this.owner, shared: this.shared, itemId: after[0], quantity: after[1] };
+      const row = {
+        containerId: this.containerId,
+        slot,
+        owner: this.owner,
+        shared: this.shared,
+        itemId: after[0],
+        quantity: after[1],
+      };
       if (before === undefined) db.inventory.insert(row);
       else db.inventory.update(row);
       this.#original.set(slot, [after[0], after[1]]);

@@ -23,7 +23,11 @@ export function initRapier(): Promise<void> {
 async function quietly(fn: () => Promise<void>): Promise<void> {
   const warn = console.warn;
   console.warn = (...args: unknown[]) => {
-    if (typeof args[0] === 'string' && args[0].includes('deprecated parameters for the initialization function')) return;
+    if (
+      typeof args[0] === 'string' &&
+      args[0].includes('deprecated parameters for the initialization function')
+    )
+      return;
     warn(...args);
   };
   try {
@@ -34,7 +38,15 @@ async function quietly(fn: () => Promise<void>): Promise<void> {
 }
 
 /** Whether the segment from (x, y) along (dx, dy) passes within `r` of ball `i`'s edge. */
-function segmentNearBall(x: number, y: number, dx: number, dy: number, balls: readonly number[], i: number, r: number): boolean {
+function segmentNearBall(
+  x: number,
+  y: number,
+  dx: number,
+  dy: number,
+  balls: readonly number[],
+  i: number,
+  r: number,
+): boolean {
   const bx = balls[3 * i]! - x;
   const by = balls[3 * i + 1]! - y;
   const len2 = dx * dx + dy * dy;
@@ -128,7 +140,13 @@ interface ChunkEntry {
  * content revision changes.
  */
 export class PhysicsCache {
-  readonly stats: PhysicsStats = { rapierMoves: 0, freeMoves: 0, chunkBuilds: 0, worldBuilds: 0, invalidations: 0 };
+  readonly stats: PhysicsStats = {
+    rapierMoves: 0,
+    freeMoves: 0,
+    chunkBuilds: 0,
+    worldBuilds: 0,
+    invalidations: 0,
+  };
   readonly #rapier: Rapier;
   readonly #maxChunks: number;
   readonly #prefilter: boolean;
@@ -163,7 +181,13 @@ export class PhysicsCache {
    * everything is flushed; so is a new content revision or player radius.
    */
   sync(tick: number, contentRev: number, radius: number): void {
-    if (tick < this.#tick || tick > this.#tick + 1 || contentRev !== this.#contentRev || radius !== this.#radius) this.clear();
+    if (
+      tick < this.#tick ||
+      tick > this.#tick + 1 ||
+      contentRev !== this.#contentRev ||
+      radius !== this.#radius
+    )
+      this.clear();
     this.#tick = tick;
     this.#contentRev = contentRev;
     this.#radius = radius;
@@ -184,9 +208,12 @@ export class PhysicsCache {
   }
 
   #evict(): void {
-    const entries = [...this.#chunks.values()].sort((a, b) => a.lastUsedTick - b.lastUsedTick || a.chunkId - b.chunkId);
+    const entries = [...this.#chunks.values()].sort(
+      (a, b) => a.lastUsedTick - b.lastUsedTick || a.chunkId - b.chunkId,
+    );
     // Down to 90% of the limit, so that eviction (a sort) runs once per many new chunks.
-    const drop = entries.length - Math.max(0, Math.min(this.#maxChunks - 1, Math.floor(this.#maxChunks * 0.9)));
+    const drop =
+      entries.length - Math.max(0, Math.min(this.#maxChunks - 1, Math.floor(this.#maxChunks * 0.9)));
     for (let i = 0; i < drop; i++) {
       this.#free(entries[i]!);
       this.#chunks.delete(entries[i]!.chunkId);
@@ -219,7 +246,14 @@ export class PhysicsCache {
     return e;
   }
 
-  #build(db: ReadonlyDb<FrontierTables>, p: TerrainParams, cx: number, cy: number, chunkId: number, rev: number): ChunkEntry {
+  #build(
+    db: ReadonlyDb<FrontierTables>,
+    p: TerrainParams,
+    cx: number,
+    cy: number,
+    chunkId: number,
+    rev: number,
+  ): ChunkEntry {
     this.stats.chunkBuilds++;
     const n = p.chunkTiles;
     const M = PHYSICS_MARGIN_TILES;
@@ -269,7 +303,8 @@ export class PhysicsCache {
       }
       const keep = new Set<number>();
       for (let i = 0; i < runs.length; i += 2) keep.add(runs[i]! * 4096 + runs[i + 1]!);
-      for (const [key, r] of [...open.entries()].sort((a, b) => a[0] - b[0])) if (!keep.has(key)) flush(key, r, ry);
+      for (const [key, r] of [...open.entries()].sort((a, b) => a[0] - b[0]))
+        if (!keep.has(key)) flush(key, r, ry);
       for (let i = 0; i < runs.length; i += 2) {
         const key = runs[i]! * 4096 + runs[i + 1]!;
         if (!open.has(key)) open.set(key, { x0: runs[i]!, x1: runs[i + 1]!, y0: ry });
@@ -334,8 +369,11 @@ export class PhysicsCache {
     const world = new R.World({ x: 0, y: 0 });
     const probe = world.createCollider(R.ColliderDesc.ball(e.radius));
     for (let i = 0; i < e.rects.length; i += 4)
-      world.createCollider(R.ColliderDesc.cuboid(e.rects[i + 2]!, e.rects[i + 3]!).setTranslation(e.rects[i]!, e.rects[i + 1]!));
-    for (let i = 0; i < e.balls.length; i += 3) world.createCollider(R.ColliderDesc.ball(e.balls[i + 2]!).setTranslation(e.balls[i]!, e.balls[i + 1]!));
+      world.createCollider(
+        R.ColliderDesc.cuboid(e.rects[i + 2]!, e.rects[i + 3]!).setTranslation(e.rects[i]!, e.rects[i + 1]!),
+      );
+    for (let i = 0; i < e.balls.length; i += 3)
+      world.createCollider(R.ColliderDesc.ball(e.balls[i + 2]!).setTranslation(e.balls[i]!, e.balls[i + 1]!));
     // One step fills the broad phase that scene queries use; nothing ever moves in this world but
     // the probe, which queries exclude.
     world.step();
@@ -365,7 +403,16 @@ export class PhysicsCache {
    * `stepTiles` tiles scaled by the speed factor of the biome under it, sliding along obstacles;
    * writes the new position to `out`. One chunk lookup for both.
    */
-  walk(db: ReadonlyDb<FrontierTables>, p: TerrainParams, x: number, y: number, dirX: number, dirY: number, stepTiles: number, out: { x: number; y: number }): void {
+  walk(
+    db: ReadonlyDb<FrontierTables>,
+    p: TerrainParams,
+    x: number,
+    y: number,
+    dirX: number,
+    dirY: number,
+    stepTiles: number,
+    out: { x: number; y: number },
+  ): void {
     const e = this.#entry(db, p, x, y);
     const rx = Math.floor(x) - e.ox;
     const ry = Math.floor(y) - e.oy;
@@ -378,7 +425,15 @@ export class PhysicsCache {
    * Moves a character of the cache's radius from (x, y) by (dx, dy), sliding along obstacles, and
    * returns the new position (in `out`). The move is capped at {@link MAX_STEP_TILES}.
    */
-  move(db: ReadonlyDb<FrontierTables>, p: TerrainParams, x: number, y: number, dx: number, dy: number, out: { x: number; y: number }): void {
+  move(
+    db: ReadonlyDb<FrontierTables>,
+    p: TerrainParams,
+    x: number,
+    y: number,
+    dx: number,
+    dy: number,
+    out: { x: number; y: number },
+  ): void {
     this.#move(this.#entry(db, p, x, y), x, y, dx, dy, out);
   }
 

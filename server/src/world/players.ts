@@ -21,21 +21,55 @@ export function createPlayerReducers(rt: FrontierRuntime) {
 
   /** `join { name }`: creates the caller's player on free land near the spawn point. */
   const join = frontierSchema.reducer('join', { name: t.string() }, (ctx, { name }) => {
-    if (ctx.db.player.has(ctx.sender)) reject('ALREADY_JOINED', `identity ${ctx.sender} already plays as '${ctx.db.player.find(ctx.sender)!.name}'`);
+    if (ctx.db.player.has(ctx.sender))
+      reject(
+        'ALREADY_JOINED',
+        `identity ${ctx.sender} already plays as '${ctx.db.player.find(ctx.sender)!.name}'`,
+      );
     const chars = [...name].length;
     if (chars < o.minNameChars || chars > o.maxNameChars)
-      reject('INVALID_NAME', `a name has ${o.minNameChars} to ${o.maxNameChars} characters, '${name}' has ${chars}`, { name });
-    if (!NAME_CHARS.test(name)) reject('INVALID_NAME', `a name uses only letters, digits, '_' and '-': '${name}'`, { name });
+      reject(
+        'INVALID_NAME',
+        `a name has ${o.minNameChars} to ${o.maxNameChars} characters, '${name}' has ${chars}`,
+        { name },
+      );
+    if (!NAME_CHARS.test(name))
+      reject('INVALID_NAME', `a name uses only letters, digits, '_' and '-': '${name}'`, { name });
     const nameKey = name.toLowerCase();
     const holder = ctx.db.player.filter('nameKey', nameKey)[0];
-    if (holder !== undefined) reject('NAME_TAKEN', `the name '${name}' is taken by '${holder.name}'`, { name });
+    if (holder !== undefined)
+      reject('NAME_TAKEN', `the name '${name}' is taken by '${holder.name}'`, { name });
     const settings = ctx.db.settings.find(0)!;
     const info = ctx.db.world_info.find(0)!;
     const spot = findSpawn(ctx, rt, info.spawnX, info.spawnY, settings.playerRadiusTiles);
-    if (spot === undefined) reject('NO_SPAWN_POINT', `no free land within reach of the spawn point (${info.spawnX}, ${info.spawnY})`);
-    const container = ctx.db.container.insert({ owner: ctx.sender, buildingId: 0, slots: settings.inventorySlots });
-    ctx.db.player.insert({ identity: ctx.sender, name, nameKey, online: true, containerId: container.id, joinedMs: ctx.now });
-    ctx.db.avatar.insert({ identity: ctx.sender, name, online: true, x: spot.x, y: spot.y, dirX: 0, dirY: 0, moving: false });
+    if (spot === undefined)
+      reject(
+        'NO_SPAWN_POINT',
+        `no free land within reach of the spawn point (${info.spawnX}, ${info.spawnY})`,
+      );
+    const container = ctx.db.container.insert({
+      owner: ctx.sender,
+      buildingId: 0,
+      slots: settings.inventorySlots,
+    });
+    ctx.db.player.insert({
+      identity: ctx.sender,
+      name,
+      nameKey,
+      online: true,
+      containerId: container.id,
+      joinedMs: ctx.now,
+    });
+    ctx.db.avatar.insert({
+      identity: ctx.sender,
+      name,
+      online: true,
+      x: spot.x,
+      y: spot.y,
+      dirX: 0,
+      dirY: 0,
+      moving: false,
+    });
     for (const skill of ctx.db.skill_def.iter().sort((a, b) => (a.id < b.id ? -1 : 1)))
       ctx.db.skill.insert({ owner: ctx.sender, skillId: skill.id, xp: 0, level: 1 });
   });
@@ -47,7 +81,11 @@ export function createPlayerReducers(rt: FrontierRuntime) {
   const move = frontierSchema.reducer('move', { dx: t.f32(), dy: t.f32() }, (ctx, { dx, dy }) => {
     const player = requirePlayer(ctx);
     const len2 = dx * dx + dy * dy;
-    if (len2 > 1.0001) reject('INVALID_DIRECTION', `a direction has length at most 1, got ${Math.sqrt(len2).toFixed(3)}`, { dx, dy });
+    if (len2 > 1.0001)
+      reject('INVALID_DIRECTION', `a direction has length at most 1, got ${Math.sqrt(len2).toFixed(3)}`, {
+        dx,
+        dy,
+      });
     const moving = len2 > 0;
     if (moving) endAction(ctx, player.identity);
     if (player.dirX === dx && player.dirY === dy && player.moving === moving) return;
@@ -82,7 +120,13 @@ export function createPlayerReducers(rt: FrontierRuntime) {
  * A free spot near (sx, sy): land, clear of blocking colliders, drawn from `ctx.rng` within a radius
  * that grows with each failed attempt (so crowds spread out deterministically).
  */
-function findSpawn(ctx: Ctx, rt: FrontierRuntime, sx: number, sy: number, radius: number): { x: number; y: number } | undefined {
+function findSpawn(
+  ctx: Ctx,
+  rt: FrontierRuntime,
+  sx: number,
+  sy: number,
+  radius: number,
+): { x: number; y: number } | undefined {
   const params = rt.terrain(ctx.db);
   ensureChunksAround(ctx.db, rt, () => params, sx, sy, rt.options.aoiChunks);
   const physics = rt.physicsFor(ctx);

@@ -130,6 +130,11 @@ export class FrontierRuntime {
   /** Terrain generation parameters from the current content tables. */
   terrain(db: ReadonlyDb<FrontierTables>): TerrainParams {
     const o = this.options;
-    return terrainParams(db, { seed: o.seed, worldTiles: o.worldTiles, chunkTiles: o.chunkTiles, maxNodesPerChunk: o.maxNodesPerChunk });
+    return terrainParams(db, {
+      seed: o.seed,
+      worldTiles: o.worldTiles,
+      chunkTiles: o.chunkTiles,
+      maxNodesPerChunk: o.maxNodesPerChunk,
+    });
   }
 }

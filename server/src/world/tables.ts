@@ -42,11 +42,19 @@ export const frontierSchema = createSchema({
     },
   ),
   recipe_input: table(
-    { public: true, primaryKey: ['recipeId', 'itemId'], indexes: [{ name: 'by_recipe', columns: ['recipeId'], kind: 'hash' }] },
+    {
+      public: true,
+      primaryKey: ['recipeId', 'itemId'],
+      indexes: [{ name: 'by_recipe', columns: ['recipeId'], kind: 'hash' }],
+    },
     { recipeId: t.string(), itemId: t.string(), quantity: t.u16(), position: t.u8() },
   ),
   recipe_output: table(
-    { public: true, primaryKey: ['recipeId', 'itemId'], indexes: [{ name: 'by_recipe', columns: ['recipeId'], kind: 'hash' }] },
+    {
+      public: true,
+      primaryKey: ['recipeId', 'itemId'],
+      indexes: [{ name: 'by_recipe', columns: ['recipeId'], kind: 'hash' }],
+    },
     { recipeId: t.string(), itemId: t.string(), quantity: t.u16(), position: t.u8() },
   ),
   resource_def: table(
@@ -88,7 +96,11 @@ export const frontierSchema = createSchema({
     },
   ),
   building_cost: table(
-    { public: true, primaryKey: ['buildingId', 'itemId'], indexes: [{ name: 'by_building', columns: ['buildingId'], kind: 'hash' }] },
+    {
+      public: true,
+      primaryKey: ['buildingId', 'itemId'],
+      indexes: [{ name: 'by_building', columns: ['buildingId'], kind: 'hash' }],
+    },
     { buildingId: t.string(), itemId: t.string(), quantity: t.u16(), position: t.u8() },
   ),
   biome_def: table(
@@ -108,7 +120,11 @@ export const frontierSchema = createSchema({
     },
   ),
   biome_resource: table(
-    { public: true, primaryKey: ['biomeId', 'resourceId'], indexes: [{ name: 'by_biome', columns: ['biomeId'], kind: 'hash' }] },
+    {
+      public: true,
+      primaryKey: ['biomeId', 'resourceId'],
+      indexes: [{ name: 'by_biome', columns: ['biomeId'], kind: 'hash' }],
+    },
     { biomeId: t.string(), resourceId: t.string(), density: t.f32() },
   ),
   skill_def: table(
@@ -228,10 +244,22 @@ export const frontierSchema = createSchema({
       indexes: [{ name: 'by_container', columns: ['containerId'], kind: 'btree' }],
       visibility: (row, viewer) => row.shared || row.owner === viewer,
     },
-    { containerId: t.u32(), slot: t.u16(), owner: t.identity(), shared: t.bool(), itemId: t.string(), quantity: t.u32() },
+    {
+      containerId: t.u32(),
+      slot: t.u16(),
+      owner: t.identity(),
+      shared: t.bool(),
+      itemId: t.string(),
+      quantity: t.u32(),
+    },
   ),
   skill: table(
-    { public: true, primaryKey: ['owner', 'skillId'], indexes: [{ name: 'by_owner', columns: ['owner'], kind: 'hash' }], visibility: ownerOnly },
+    {
+      public: true,
+      primaryKey: ['owner', 'skillId'],
+      indexes: [{ name: 'by_owner', columns: ['owner'], kind: 'hash' }],
+      visibility: ownerOnly,
+    },
     { owner: t.identity(), skillId: t.string(), xp: t.u32(), level: t.u8() },
   ),
   /** What a player is doing over time (gather, craft, construct); absent when idle. */
@@ -251,7 +279,11 @@ export const frontierSchema = createSchema({
     },
   ),
   building: table(
-    { public: true, spatial: { x: 'cx', y: 'cy', cellSize: 16 }, indexes: [{ name: 'by_owner', columns: ['owner'], kind: 'hash' }] },
+    {
+      public: true,
+      spatial: { x: 'cx', y: 'cy', cellSize: 16 },
+      indexes: [{ name: 'by_owner', columns: ['owner'], kind: 'hash' }],
+    },
     {
       id: t.u32().primaryKey().autoInc(),
       buildingId: t.string(),
@@ -272,7 +304,11 @@ export const frontierSchema = createSchema({
   ),
   /** Who besides the owner may use a storage building. */
   building_access: table(
-    { public: true, primaryKey: ['buildingId', 'identity'], indexes: [{ name: 'by_building', columns: ['buildingId'], kind: 'hash' }] },
+    {
+      public: true,
+      primaryKey: ['buildingId', 'identity'],
+      indexes: [{ name: 'by_building', columns: ['buildingId'], kind: 'hash' }],
+    },
     { buildingId: t.u32(), identity: t.identity() },
   ),
   trade: table(
@@ -284,7 +320,14 @@ export const frontierSchema = createSchema({
       ],
       visibility: (row, viewer) => row.a === viewer || row.b === viewer,
     },
-    { id: t.u32().primaryKey().autoInc(), a: t.identity(), b: t.identity(), aAccepted: t.bool(), bAccepted: t.bool(), openedMs: t.f64() },
+    {
+      id: t.u32().primaryKey().autoInc(),
+      a: t.identity(),
+      b: t.identity(),
+      aAccepted: t.bool(),
+      bAccepted: t.bool(),
+      openedMs: t.f64(),
+    },
   ),
   /** Items on offer: `side` 0 is `a`'s offer, 1 is `b`'s. */
   trade_item: table(
@@ -294,7 +337,14 @@ export const frontierSchema = createSchema({
       indexes: [{ name: 'by_trade', columns: ['tradeId'], kind: 'btree' }],
       visibility: (row, viewer) => row.a === viewer || row.b === viewer,
     },
-    { tradeId: t.u32(), side: t.u8(), itemId: t.string(), quantity: t.u32(), a: t.identity(), b: t.identity() },
+    {
+      tradeId: t.u32(),
+      side: t.u8(),
+      itemId: t.string(),
+      quantity: t.u32(),
+      a: t.identity(),
+      b: t.identity(),
+    },
   ),
   chat_message: table(
     {
@@ -327,11 +377,20 @@ export const frontierSchema = createSchema({
       ],
       visibility: ownerOnly,
     },
-    { id: t.u32().primaryKey().autoInc(), owner: t.identity(), code: t.string(), text: t.string(), sentMs: t.f64() },
+    {
+      id: t.u32().primaryKey().autoInc(),
+      owner: t.identity(),
+      code: t.string(),
+      text: t.string(),
+      sentMs: t.f64(),
+    },
   ),
 
   // ---- private bookkeeping ------------------------------------------------------------------
-  chat_quota: table({ public: false }, { identity: t.identity().primaryKey(), windowStartMs: t.f64(), count: t.u16() }),
+  chat_quota: table(
+    { public: false },
+    { identity: t.identity().primaryKey(), windowStartMs: t.f64(), count: t.u16() },
+  ),
   /**
    * Per terrain chunk: the tick of the last change to what blocks movement in or near it. The
    * physics cache rebuilds a chunk's collision world when this moves.

@@ -60,22 +60,20 @@ export function terrainParams(
   const biomes = db.biome_def
     .iter()
     .sort((a, b) => a.tile - b.tile)
-    .map(
-      (b): TerrainBiome => ({
-        id: b.id,
-        tile: b.tile,
-        kind: b.kind,
-        speedFactor: b.speedFactor,
-        tMin: b.tMin,
-        tMax: b.tMax,
-        mMin: b.mMin,
-        mMax: b.mMax,
-        resources: db.biome_resource
-          .filter('by_biome', b.id)
-          .map((r) => ({ resourceId: r.resourceId, density: r.density }))
-          .sort((x, y) => (x.resourceId < y.resourceId ? -1 : 1)),
-      }),
-    );
+    .map((b): TerrainBiome => ({
+      id: b.id,
+      tile: b.tile,
+      kind: b.kind,
+      speedFactor: b.speedFactor,
+      tMin: b.tMin,
+      tMax: b.tMax,
+      mMin: b.mMin,
+      mMax: b.mMax,
+      resources: db.biome_resource
+        .filter('by_biome', b.id)
+        .map((r) => ({ resourceId: r.resourceId, density: r.density }))
+        .sort((x, y) => (x.resourceId < y.resourceId ? -1 : 1)),
+    }));
   const settings = db.settings.find(0);
   const byTile: (TerrainBiome | undefined)[] = new Array(256).fill(undefined);
   const blockedTile = new Uint8Array(256).fill(1);
@@ -109,7 +107,11 @@ const seedCache = new Map<string, { elevation: number; temperature: number; mois
 function noiseSeeds(seed: string) {
   let s = seedCache.get(seed);
   if (s === undefined) {
-    s = { elevation: hashString(`${seed}/elevation`), temperature: hashString(`${seed}/temperature`), moisture: hashString(`${seed}/moisture`) };
+    s = {
+      elevation: hashString(`${seed}/elevation`),
+      temperature: hashString(`${seed}/temperature`),
+      moisture: hashString(`${seed}/moisture`),
+    };
     if (seedCache.size > 64) seedCache.clear();
     seedCache.set(seed, s);
   }
@@ -139,12 +141,16 @@ export function classifyTile(p: TerrainParams, tx: number, ty: number): number {
   }
   if (e < SEA_LEVEL) return p.waterTile;
   if (e > CLIFF_LEVEL) return p.cliffTile;
-  const temperature = Math.min(1, Math.max(0, 0.15 + 0.7 * (y / W) + (fractalNoise(x, y, 400, 3, seeds.temperature) - 0.5) * 0.6));
+  const temperature = Math.min(
+    1,
+    Math.max(0, 0.15 + 0.7 * (y / W) + (fractalNoise(x, y, 400, 3, seeds.temperature) - 0.5) * 0.6),
+  );
   const moisture = Math.min(1, Math.max(0, 0.5 + (fractalNoise(x, y, 256, 4, seeds.moisture) - 0.5) * 1.8));
   const land = p.land;
   for (let i = 0; i < land.length; i++) {
     const b = land[i]!;
-    if (temperature >= b.tMin && temperature <= b.tMax && moisture >= b.mMin && moisture <= b.mMax) return b.tile;
+    if (temperature >= b.tMin && temperature <= b.tMax && moisture >= b.mMin && moisture <= b.mMax)
+      return b.tile;
   }
   return land.length > 0 ? land[land.length - 1]!.tile : p.startTile;
 }
@@ -155,7 +161,8 @@ export function generateChunkTiles(p: TerrainParams, cx: number, cy: number): Ui
   const tiles = new Uint8Array(n * n);
   const x0 = cx * n;
   const y0 = cy * n;
-  for (let ly = 0; ly < n; ly++) for (let lx = 0; lx < n; lx++) tiles[ly * n + lx] = classifyTile(p, x0 + lx, y0 + ly);
+  for (let ly = 0; ly < n; ly++)
+    for (let lx = 0; lx < n; lx++) tiles[ly * n + lx] = classifyTile(p, x0 + lx, y0 + ly);
   return tiles;
 }
 
@@ -204,7 +211,12 @@ export function generateChunkNodes(p: TerrainParams, cx: number, cy: number, til
       if (sx * sx + sy * sy < SPAWN_CLEAR_TILES * SPAWN_CLEAR_TILES) continue;
       // Nodes sit inside their tile: a jitter of at most (0.5 - radius) keeps them off the neighbours.
       const room = Math.max(0, 0.5 - radius);
-      out.push({ id: chunkId * p.maxNodesPerChunk + out.length, resourceId: pick, x: tx + 0.5 + jitterX * room, y: ty + 0.5 + jitterY * room });
+      out.push({
+        id: chunkId * p.maxNodesPerChunk + out.length,
+        resourceId: pick,
+        x: tx + 0.5 + jitterX * room,
+        y: ty + 0.5 + jitterY * room,
+      });
       for (let oy = -1; oy <= 1; oy++)
         for (let ox = -1; ox <= 1; ox++) {
           const nx = lx + ox;

@@ -14,7 +14,8 @@ export function closeTradesOf(ctx: Ctx, who: Identity): void {
 }
 
 function deleteTrade(ctx: Ctx, id: number): void {
-  for (const item of ctx.db.trade_item.filter('by_trade', id)) ctx.db.trade_item.delete([item.tradeId, item.side, item.itemId]);
+  for (const item of ctx.db.trade_item.filter('by_trade', id))
+    ctx.db.trade_item.delete([item.tradeId, item.side, item.itemId]);
   ctx.db.trade.delete(id);
 }
 
@@ -29,11 +30,16 @@ export function createTradingReducers(rt: FrontierRuntime) {
     const radius = ctx.db.settings.find(0)!.tradeRadiusTiles;
     const d = Math.hypot(a.x - b.x, a.y - b.y);
     if (!b.online) reject('TOO_FAR', `${b.name} is offline`, { partner: b.identity });
-    if (d > radius) reject('TOO_FAR', `${b.name} is ${d.toFixed(1)} tiles away; trades need ${radius} or less`, { partner: b.identity, distance: d });
+    if (d > radius)
+      reject('TOO_FAR', `${b.name} is ${d.toFixed(1)} tiles away; trades need ${radius} or less`, {
+        partner: b.identity,
+        distance: d,
+      });
   };
   const requireTrade = (ctx: Ctx, id: number, who: Identity): { trade: TradeRow; side: 0 | 1 } => {
     const trade = ctx.db.trade.find(id);
-    if (trade === undefined || (trade.a !== who && trade.b !== who)) reject('UNKNOWN_TRADE', `no open trade ${id} of yours`, { trade: id });
+    if (trade === undefined || (trade.a !== who && trade.b !== who))
+      reject('UNKNOWN_TRADE', `no open trade ${id} of yours`, { trade: id });
     return { trade, side: trade.a === who ? 0 : 1 };
   };
 
@@ -44,11 +50,21 @@ export function createTradingReducers(rt: FrontierRuntime) {
     const other = meOf(ctx.db, partner);
     if (other === undefined) reject('UNKNOWN_PLAYER', `no player with identity ${partner}`, { partner });
     requireNear(ctx, me, other);
-    const existing = [...ctx.db.trade.filter('by_a', me.identity), ...ctx.db.trade.filter('by_b', me.identity)].find(
-      (tr) => tr.a === partner || tr.b === partner,
-    );
-    if (existing !== undefined) reject('TRADE_EXISTS', `trade ${existing.id} with ${other.name} is already open`, { trade: existing.id });
-    ctx.db.trade.insert({ a: me.identity, b: partner, aAccepted: false, bAccepted: false, openedMs: ctx.now });
+    const existing = [
+      ...ctx.db.trade.filter('by_a', me.identity),
+      ...ctx.db.trade.filter('by_b', me.identity),
+    ].find((tr) => tr.a === partner || tr.b === partner);
+    if (existing !== undefined)
+      reject('TRADE_EXISTS', `trade ${existing.id} with ${other.name} is already open`, {
+        trade: existing.id,
+      });
+    ctx.db.trade.insert({
+      a: me.identity,
+      b: partner,
+      aAccepted: false,
+      bAccepted: false,
+      openedMs: ctx.now,
+    });
   });
 
   /**
@@ -56,24 +72,42 @@ export function createTradingReducers(rt: FrontierRuntime) {
    * and clears both acceptances. Rejects NOT_JOINED, UNKNOWN_TRADE, UNKNOWN_ITEM, MISSING_ITEMS,
    * TRADE_TOO_LARGE.
    */
-  const tradeOffer = frontierSchema.reducer('trade_offer', { trade: t.u32(), itemId: t.string(), quantity: t.u32() }, (ctx, args) => {
-    const me = requirePlayer(ctx);
-    const { trade, side } = requireTrade(ctx, args.trade, me.identity);
-    if (!ctx.db.item_def.has(args.itemId)) reject('UNKNOWN_ITEM', `no item '${args.itemId}'`, { itemId: args.itemId });
-    const have = planInventory(ctx.db, me.containerId).count(args.itemId);
-    if (have < args.quantity) reject('MISSING_ITEMS', `you hold ${have} ${args.itemId}, cannot offer ${args.quantity}`, { itemId: args.itemId, have });
-    const key = [trade.id, side, args.itemId] as const;
-    const current = ctx.db.trade_item.find(key);
-    if (args.quantity === 0) {
-      if (current !== undefined) ctx.db.trade_item.delete(key);
-    } else if (current !== undefined) ctx.db.trade_item.update({ ...current, quantity: args.quantity });
-    else {
-      const kinds = ctx.db.trade_item.filter('by_trade', trade.id).filter((i) => i.side === side).length;
-      if (kinds >= rt.options.maxTradeItems) reject('TRADE_TOO_LARGE', `a trade side holds at most ${rt.options.maxTradeItems} kinds of item`);
-      ctx.db.trade_item.insert({ tradeId: trade.id, side, itemId: args.itemId, quantity: args.quantity, a: trade.a, b: trade.b });
-    }
-    if (trade.aAccepted || trade.bAccepted) ctx.db.trade.update({ ...trade, aAccepted: false, bAccepted: false });
-  });
+  const tradeOffer = frontierSchema.reducer(
+    'trade_offer',
+    { trade: t.u32(), itemId: t.string(), quantity: t.u32() },
+    (ctx, args) => {
+      const me = requirePlayer(ctx);
+      const { trade, side } = requireTrade(ctx, args.trade, me.identity);
+      if (!ctx.db.item_def.has(args.itemId))
+        reject('UNKNOWN_ITEM', `no item '${args.itemId}'`, { itemId: args.itemId });
+      const have = planInventory(ctx.db, me.containerId).count(args.itemId);
+      if (have < args.quantity)
+        reject('MISSING_ITEMS', `you hold ${have} ${args.itemId}, cannot offer ${args.quantity}`, {
+          itemId: args.itemId,
+          have,
+        });
+      const key = [trade.id, side, args.itemId] as const;
+      const current = ctx.db.trade_item.find(key);
+      if (args.quantity === 0) {
+        if (current !== undefined) ctx.db.trade_item.delete(key);
+      } else if (current !== undefined) ctx.db.trade_item.update({ ...current, quantity: args.quantity });
+      else {
+        const kinds = ctx.db.trade_item.filter('by_trade', trade.id).filter((i) => i.side === side).length;
+        if (kinds >= rt.options.maxTradeItems)
+          reject('TRADE_TOO_LARGE', `a trade side holds at most ${rt.options.maxTradeItems} kinds of item`);
+        ctx.db.trade_item.insert({
+          tradeId: trade.id,
+          side,
+          itemId: args.itemId,
+          quantity: args.quantity,
+          a: trade.a,
+          b: trade.b,
+        });
+      }
+      if (trade.aAccepted || trade.bAccepted)
+        ctx.db.trade.update({ ...trade, aAccepted: false, bAccepted: false });
+    },
+  );
 
   /**
    * `trade_accept { trade }`: accepts the current offers; the second acceptance swaps the items.
@@ -83,7 +117,11 @@ export function createTradingReducers(rt: FrontierRuntime) {
   const tradeAccept = frontierSchema.reducer('trade_accept', { trade: t.u32() }, (ctx, args) => {
     const me = requirePlayer(ctx);
     const { trade, side } = requireTrade(ctx, args.trade, me.identity);
-    const accepted = { ...trade, aAccepted: side === 0 ? true : trade.aAccepted, bAccepted: side === 1 ? true : trade.bAccepted };
+    const accepted = {
+      ...trade,
+      aAccepted: side === 0 ? true : trade.aAccepted,
+      bAccepted: side === 1 ? true : trade.bAccepted,
+    };
     if (!(accepted.aAccepted && accepted.bAccepted)) {
       ctx.db.trade.update(accepted);
       return;
@@ -99,12 +137,18 @@ export function createTradingReducers(rt: FrontierRuntime) {
     for (const item of items) {
       const [from, who] = item.side === 0 ? [planA, pa] : [planB, pb];
       if (!from.remove(item.itemId, item.quantity))
-        reject('MISSING_ITEMS', `${who.name} no longer holds ${item.quantity} ${item.itemId}`, { side: item.side, itemId: item.itemId });
+        reject('MISSING_ITEMS', `${who.name} no longer holds ${item.quantity} ${item.itemId}`, {
+          side: item.side,
+          itemId: item.itemId,
+        });
     }
     for (const item of items) {
       const [to, who] = item.side === 0 ? [planB, pb] : [planA, pa];
       if (!to.add(ctx.db, item.itemId, item.quantity))
-        reject('INVENTORY_FULL', `${who.name} has no room for ${item.quantity} ${item.itemId}`, { side: 1 - item.side, itemId: item.itemId });
+        reject('INVENTORY_FULL', `${who.name} has no room for ${item.quantity} ${item.itemId}`, {
+          side: 1 - item.side,
+          itemId: item.itemId,
+        });
     }
     planA.commit(ctx.db);
     planB.commit(ctx.db);

@@ -27,7 +27,10 @@ function subscriber(w: World, id: Identity) {
       for (const row of rows) m.set(wireMapKey(t.key.of(row)), row);
     },
   };
-  const handle = subs.addClient(id, { bufferedAmount: 0, send: (frame) => void decodeServerMessage(frame, subs.schema, visitor) });
+  const handle = subs.addClient(id, {
+    bufferedAmount: 0,
+    send: (frame) => void decodeServerMessage(frame, subs.schema, visitor),
+  });
   return { subs, handle, rows: (table: string) => [...(tables.get(table)?.values() ?? [])] };
 }
 
@@ -45,7 +48,10 @@ describe('area of interest', () => {
     c.subs.subscribe(c.handle, 1, { table: 'terrain_chunk', follow: follow(48) });
     c.subs.subscribe(c.handle, 2, { table: 'resource_node', follow: follow(20) });
     c.subs.subscribe(c.handle, 3, { table: 'avatar', follow: follow(20) });
-    c.subs.subscribe(c.handle, 4, { table: 'chat_message', follow: follow(w.frontier.options.localChatRadiusTiles) });
+    c.subs.subscribe(c.handle, 4, {
+      table: 'chat_message',
+      follow: follow(w.frontier.options.localChatRadiusTiles),
+    });
     c.subs.subscribe(c.handle, 5, { table: 'inventory' });
     w.ok(near, 'say', { channel: 'local', text: 'hello neighbour' });
     w.ok(far, 'say', { channel: 'local', text: 'nobody hears me' });
@@ -55,20 +61,34 @@ describe('area of interest', () => {
     const expectCacheMatchesTables = () => {
       const p = w.player(me);
       const brute = (table: 'resource_node' | 'avatar' | 'chat_message', r: number) =>
-        w.db[table].withinRadius(p.x, p.y, r).map((row) => (row as { id?: unknown; identity?: unknown }).id ?? (row as { identity: unknown }).identity);
+        w.db[table]
+          .withinRadius(p.x, p.y, r)
+          .map(
+            (row) =>
+              (row as { id?: unknown; identity?: unknown }).id ?? (row as { identity: unknown }).identity,
+          );
       const keysOf = (table: string) => c.rows(table).map((r) => r.id ?? r.identity);
       expect(new Set(keysOf('resource_node'))).toEqual(new Set(brute('resource_node', 20)));
       expect(new Set(keysOf('avatar'))).toEqual(new Set(brute('avatar', 20)));
-      expect(new Set(keysOf('chat_message'))).toEqual(new Set(brute('chat_message', w.frontier.options.localChatRadiusTiles)));
+      expect(new Set(keysOf('chat_message'))).toEqual(
+        new Set(brute('chat_message', w.frontier.options.localChatRadiusTiles)),
+      );
       // Terrain chunks are rows with centres: the chunk under the player is always there.
       const n = w.frontier.options.chunkTiles;
       const per = w.frontier.options.worldTiles / n;
-      expect(c.rows('terrain_chunk').map((r) => r.id)).toContain(Math.floor(p.y / n) * per + Math.floor(p.x / n));
+      expect(c.rows('terrain_chunk').map((r) => r.id)).toContain(
+        Math.floor(p.y / n) * per + Math.floor(p.x / n),
+      );
       for (const r of c.rows('terrain_chunk')) expect((r.tiles as Uint8Array).length).toBe(n * n);
     };
     expectCacheMatchesTables();
     expect(c.rows('chat_message').map((m) => m.text)).toEqual(['hello neighbour']);
-    expect(c.rows('avatar').map((a) => a.name).sort()).toEqual(['Near', 'Walker']);
+    expect(
+      c
+        .rows('avatar')
+        .map((a) => a.name)
+        .sort(),
+    ).toEqual(['Near', 'Walker']);
     // Visibility: my backpack, not the neighbour's.
     expect(c.rows('inventory').map((r) => [r.itemId, r.quantity])).toEqual([['stick', 2]]);
 

@@ -37,7 +37,14 @@ describe('place_building', () => {
     const w = await createWorld();
     const id = w.join(1);
     const b = place(w, id, 'campfire');
-    expect(b).toMatchObject({ buildingId: 'campfire', owner: id, complete: false, progressMs: 0, width: 1, height: 1 });
+    expect(b).toMatchObject({
+      buildingId: 'campfire',
+      owner: id,
+      complete: false,
+      progressMs: 0,
+      width: 1,
+      height: 1,
+    });
     expect(w.bag(id)).toEqual({});
     w.ok(id, 'construct', { building: b.id });
     w.wait(1050);
@@ -57,7 +64,9 @@ describe('place_building', () => {
     w.rejects(id, 'place_building', { kind: 'campfire', x: -1, y: 5 }, 'OUT_OF_BOUNDS');
     w.rejects(id, 'place_building', { kind: 'campfire', x: 511, y: 511 + 1 }, 'OUT_OF_BOUNDS');
     w.rejects(id, 'place_building', { kind: 'campfire', x: site.x + 20, y: site.y }, 'OUT_OF_REACH');
-    expect(w.rejects(id, 'place_building', { kind: 'campfire', ...site }, 'MISSING_ITEMS')).toMatch(/5 stone \(have 0\)/);
+    expect(w.rejects(id, 'place_building', { kind: 'campfire', ...site }, 'MISSING_ITEMS')).toMatch(
+      /5 stone \(have 0\)/,
+    );
   });
 
   it('rejects footprints on water or cliffs, over buildings, resource nodes or players with BLOCKED', async () => {
@@ -65,16 +74,34 @@ describe('place_building', () => {
     const id = w.join(1);
     const first = place(w, id, 'campfire');
     giveCost(w, id, 'campfire');
-    expect(w.rejects(id, 'place_building', { kind: 'campfire', x: first.x, y: first.y }, 'BLOCKED')).toMatch(/overlaps building/);
+    expect(w.rejects(id, 'place_building', { kind: 'campfire', x: first.x, y: first.y }, 'BLOCKED')).toMatch(
+      /overlaps building/,
+    );
     const node = w.nearestNode('fallen_branch', w.player(id).x, w.player(id).y);
     w.standBy(id, node);
-    expect(w.rejects(id, 'place_building', { kind: 'campfire', x: Math.floor(node.x), y: Math.floor(node.y) }, 'BLOCKED')).toMatch(/resource node/);
+    expect(
+      w.rejects(
+        id,
+        'place_building',
+        { kind: 'campfire', x: Math.floor(node.x), y: Math.floor(node.y) },
+        'BLOCKED',
+      ),
+    ).toMatch(/resource node/);
     const me = w.player(id);
-    expect(w.rejects(id, 'place_building', { kind: 'campfire', x: Math.floor(me.x), y: Math.floor(me.y) }, 'BLOCKED')).toMatch(/stands on the site/);
+    expect(
+      w.rejects(
+        id,
+        'place_building',
+        { kind: 'campfire', x: Math.floor(me.x), y: Math.floor(me.y) },
+        'BLOCKED',
+      ),
+    ).toMatch(/stands on the site/);
     // Find a non-land tile in the generated terrain and stand near it.
     let water: { x: number; y: number } | undefined;
     for (const c of w.db.terrain_chunk.iter()) {
-      const i = c.tiles.findIndex((t) => w.db.biome_def.iter().some((b) => b.tile === t && b.kind !== 'land'));
+      const i = c.tiles.findIndex((t) =>
+        w.db.biome_def.iter().some((b) => b.tile === t && b.kind !== 'land'),
+      );
       if (i >= 0) {
         water = { x: c.cx * 32 + (i % 32), y: c.cy * 32 + Math.floor(i / 32) };
         break;
@@ -82,7 +109,9 @@ describe('place_building', () => {
     }
     expect(water).toBeDefined();
     w.teleport(id, water!.x - 2, water!.y + 0.5);
-    expect(w.rejects(id, 'place_building', { kind: 'campfire', ...water! }, 'BLOCKED')).toMatch(/buildings stand on land/);
+    expect(w.rejects(id, 'place_building', { kind: 'campfire', ...water! }, 'BLOCKED')).toMatch(
+      /buildings stand on land/,
+    );
   });
 
   it('blocks movement: a walking player stops at a wall', async () => {
@@ -128,7 +157,9 @@ describe('storage', () => {
     w.ok(a, 'deposit', { building: chest.id, slot: 0, quantity: 4 });
     expect(w.count(a, 'stick')).toBe(6);
     const stored = w.db.inventory.filter('by_container', chest.containerId);
-    expect(stored).toEqual([expect.objectContaining({ itemId: 'stick', quantity: 4, shared: true, owner: a })]);
+    expect(stored).toEqual([
+      expect.objectContaining({ itemId: 'stick', quantity: 4, shared: true, owner: a }),
+    ]);
     w.ok(a, 'withdraw', { building: chest.id, slot: 0, quantity: 1 });
     expect(w.count(a, 'stick')).toBe(7);
     w.teleport(b, chest.x - 1, chest.y + 0.5);
@@ -160,7 +191,15 @@ describe('storage', () => {
     // Fill the chest's slots with single tools.
     const slots = w.db.building_def.find('storage_chest')!.storageSlots;
     w.system((ctx) => {
-      for (let s = 0; s < slots; s++) ctx.db.inventory.insert({ containerId: chest.containerId, slot: s, owner: a, shared: true, itemId: 'stone_axe', quantity: 1 });
+      for (let s = 0; s < slots; s++)
+        ctx.db.inventory.insert({
+          containerId: chest.containerId,
+          slot: s,
+          owner: a,
+          shared: true,
+          itemId: 'stone_axe',
+          quantity: 1,
+        });
     });
     w.rejects(a, 'deposit', { building: chest.id, slot: 0, quantity: 1 }, 'INVENTORY_FULL');
     w.teleport(a, chest.x - 10, chest.y);

@@ -13,7 +13,9 @@ describe('say', () => {
       ['local', 'hello there', 'Ann'],
       ['global', 'hi all', 'Ann'],
     ]);
-    expect(w.db.chat_message.withinRadius(p.x + 100, p.y, w.frontier.options.localChatRadiusTiles)).toEqual([]);
+    expect(w.db.chat_message.withinRadius(p.x + 100, p.y, w.frontier.options.localChatRadiusTiles)).toEqual(
+      [],
+    );
     expect(w.db.chat_message.filter('by_channel', 'global')).toHaveLength(1);
   });
 
@@ -40,10 +42,17 @@ describe('say', () => {
   });
 
   it('enforces chatRateCount per chatRateWindowMs with CHAT_RATE_LIMITED, then recovers', async () => {
-    const w = await createWorld({ seed: 'test-world', worldTiles: 512, chatRateCount: 3, chatRateWindowMs: 2000 });
+    const w = await createWorld({
+      seed: 'test-world',
+      worldTiles: 512,
+      chatRateCount: 3,
+      chatRateWindowMs: 2000,
+    });
     const id = w.join(1);
     for (let i = 0; i < 3; i++) w.ok(id, 'say', { channel: 'global', text: `m${i}` });
-    expect(w.rejects(id, 'say', { channel: 'global', text: 'one too many' }, 'CHAT_RATE_LIMITED')).toMatch(/at most 3 messages per 2000 ms/);
+    expect(w.rejects(id, 'say', { channel: 'global', text: 'one too many' }, 'CHAT_RATE_LIMITED')).toMatch(
+      /at most 3 messages per 2000 ms/,
+    );
     w.wait(2000);
     w.ok(id, 'say', { channel: 'global', text: 'again' });
   });

@@ -14,7 +14,9 @@ afterEach(() => {
 function copyContent(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontier-reload-'));
   dirs.push(dir);
-  for (const f of fs.readdirSync(DEFAULT_CONTENT_DIR)) if (f.endsWith('.json') && f !== 'package.json') fs.copyFileSync(path.join(DEFAULT_CONTENT_DIR, f), path.join(dir, f));
+  for (const f of fs.readdirSync(DEFAULT_CONTENT_DIR))
+    if (f.endsWith('.json') && f !== 'package.json')
+      fs.copyFileSync(path.join(DEFAULT_CONTENT_DIR, f), path.join(dir, f));
   return dir;
 }
 
@@ -32,15 +34,32 @@ describe('content_reload', () => {
     editJson(dir, 'recipes.json', (r) => {
       r.find((x: any) => x.id === 'rope').craftMs = 400;
     });
-    editJson(dir, 'items.json', (items) => void items.push({ id: 'shell', name: 'Shell', category: 'resource', stackSize: 10, icon: { shape: 'circle', color: '#ffffff' } }));
-    editJson(dir, 'resources.json', (r) => void r.push({ ...r[0], id: 'shell_bed', name: 'Shell Bed', item: 'shell' }));
+    editJson(
+      dir,
+      'items.json',
+      (items) =>
+        void items.push({
+          id: 'shell',
+          name: 'Shell',
+          category: 'resource',
+          stackSize: 10,
+          icon: { shape: 'circle', color: '#ffffff' },
+        }),
+    );
+    editJson(
+      dir,
+      'resources.json',
+      (r) => void r.push({ ...r[0], id: 'shell_bed', name: 'Shell Bed', item: 'shell' }),
+    );
     const bundle = JSON.stringify(await readContentSources(dir));
     const record = w.ok(SERVER_IDENTITY, 'content_reload', { bundle });
     expect(w.db.recipe_def.find('rope')!.craftMs).toBe(400);
     expect(w.db.item_def.find('shell')).toMatchObject({ name: 'Shell' });
     expect(w.db.world_info.find(0)!.contentRev).toBe(2);
     const call = record.calls.findIndex((c) => c.reducer === 'content_reload');
-    const written = record.changes.filter((c) => c.callIndex === call).map((c) => w.engine.tableList[c.tableId]!.name);
+    const written = record.changes
+      .filter((c) => c.callIndex === call)
+      .map((c) => w.engine.tableList[c.tableId]!.name);
     expect(written.sort()).toEqual(['item_def', 'recipe_def', 'resource_def', 'world_info']);
   });
 
@@ -52,7 +71,11 @@ describe('content_reload', () => {
     recipes[1].craftMs = -5;
     const bundle = JSON.stringify({ ...sources, 'recipes.json': JSON.stringify(recipes) });
     const { result, record, callIndex } = w.call(SERVER_IDENTITY, 'content_reload', { bundle });
-    expect(result).toMatchObject({ ok: false, code: 'INVALID_CONTENT', message: expect.stringMatching(/2 content problem\(s\); the old content stays/) });
+    expect(result).toMatchObject({
+      ok: false,
+      code: 'INVALID_CONTENT',
+      message: expect.stringMatching(/2 content problem\(s\); the old content stays/),
+    });
     expect(record.changes.filter((c) => c.callIndex === callIndex)).toEqual([]);
     w.rejects(SERVER_IDENTITY, 'content_reload', { bundle: '{not json' }, 'INVALID_CONTENT');
     w.rejects(SERVER_IDENTITY, 'content_reload', { bundle: '{"items.json": 5}' }, 'INVALID_CONTENT');
@@ -86,7 +109,8 @@ describe('watchContent', () => {
     const outcomes: ReloadOutcome[] = [];
     // Editors and fs.watch may report one save as several events: wait for the outcome we expect.
     let waiter: { pred: (o: ReloadOutcome) => boolean; resolve: (o: ReloadOutcome) => void } | undefined;
-    const next = (pred: (o: ReloadOutcome) => boolean) => new Promise<ReloadOutcome>((resolve) => (waiter = { pred, resolve }));
+    const next = (pred: (o: ReloadOutcome) => boolean) =>
+      new Promise<ReloadOutcome>((resolve) => (waiter = { pred, resolve }));
     const watcher = watchContent(w.engine, {
       dir,
       debounceMs: 20,
@@ -110,7 +134,9 @@ describe('watchContent', () => {
       });
       const bad = await arrived;
       expect(bad.ok).toBe(false);
-      expect(!bad.ok && bad.problems).toEqual([expect.objectContaining({ kind: 'TYPE', file: 'items.json', field: 'stackSize' })]);
+      expect(!bad.ok && bad.problems).toEqual([
+        expect.objectContaining({ kind: 'TYPE', file: 'items.json', field: 'stackSize' }),
+      ]);
       expect(w.db.item_def.find('stick')).toMatchObject({ name: 'Twig', stackSize: 50 });
 
       // reload() on demand gives the same verdict.

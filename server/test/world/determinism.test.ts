@@ -21,10 +21,11 @@ function drive(engine: FrontierEngine, players: number, ticks: number, script = 
   for (let i = 0; i < ticks; i++) {
     const tick = engine.tick + 1;
     const rng = seedrandom.alea(`${script}/${tick}`);
-    if (tick === 2) for (const [k, id] of ids.entries()) {
-      engine.connect(id);
-      engine.enqueue(id, 'join', { name: `bot${k}` });
-    }
+    if (tick === 2)
+      for (const [k, id] of ids.entries()) {
+        engine.connect(id);
+        engine.enqueue(id, 'join', { name: `bot${k}` });
+      }
     if (tick > 2)
       for (const id of ids) {
         const p = engine.db.avatar.find(id);
@@ -32,12 +33,20 @@ function drive(engine: FrontierEngine, players: number, ticks: number, script = 
         const roll = rng();
         if (roll < 0.15) {
           const a = rng() * Math.PI * 2;
-          engine.enqueue(id, 'move', { dx: Math.fround(Math.cos(a) * 0.99), dy: Math.fround(Math.sin(a) * 0.99) });
+          engine.enqueue(id, 'move', {
+            dx: Math.fround(Math.cos(a) * 0.99),
+            dy: Math.fround(Math.sin(a) * 0.99),
+          });
         } else if (roll < 0.2) {
           const node = engine.db.resource_node.withinRadius(p.x, p.y, 2.5)[0];
           if (node !== undefined) engine.enqueue(id, 'gather', { nodeId: node.id });
         } else if (roll < 0.22) engine.enqueue(id, 'craft', { recipeId: 'rope' });
-        else if (roll < 0.24) engine.enqueue(id, 'place_building', { kind: 'flower_bed', x: Math.floor(p.x + 2), y: Math.floor(p.y) });
+        else if (roll < 0.24)
+          engine.enqueue(id, 'place_building', {
+            kind: 'flower_bed',
+            x: Math.floor(p.x + 2),
+            y: Math.floor(p.y),
+          });
         else if (roll < 0.245) engine.enqueue(id, 'say', { channel: 'local', text: `tick ${tick}` });
         else if (roll < 0.25) engine.enqueue(id, 'move', { dx: 0, dy: 0 });
       }
@@ -55,8 +64,16 @@ afterEach(() => {
 
 describe('determinism', () => {
   it('same seed and calls give the same state hash every tick, across separately created modules', async () => {
-    const a = createEngine({ module: (await createFrontier(SMALL)).module, seed: 's', tickMs: 50 }) as FrontierEngine;
-    const b = createEngine({ module: (await createFrontier(SMALL)).module, seed: 's', tickMs: 50 }) as FrontierEngine;
+    const a = createEngine({
+      module: (await createFrontier(SMALL)).module,
+      seed: 's',
+      tickMs: 50,
+    }) as FrontierEngine;
+    const b = createEngine({
+      module: (await createFrontier(SMALL)).module,
+      seed: 's',
+      tickMs: 50,
+    }) as FrontierEngine;
     const ha = drive(a, 12, 120);
     const hb = drive(b, 12, 120);
     expect(hb).toEqual(ha);
@@ -67,8 +84,16 @@ describe('determinism', () => {
   });
 
   it('a different world seed gives a different world', async () => {
-    const a = createEngine({ module: (await createFrontier(SMALL)).module, seed: 's', tickMs: 50 }) as FrontierEngine;
-    const b = createEngine({ module: (await createFrontier({ ...SMALL, seed: 'other' })).module, seed: 's', tickMs: 50 }) as FrontierEngine;
+    const a = createEngine({
+      module: (await createFrontier(SMALL)).module,
+      seed: 's',
+      tickMs: 50,
+    }) as FrontierEngine;
+    const b = createEngine({
+      module: (await createFrontier({ ...SMALL, seed: 'other' })).module,
+      seed: 's',
+      tickMs: 50,
+    }) as FrontierEngine;
     a.runTick();
     b.runTick();
     // The spawn area is forced to the start biome in every world; chunks further out differ.
@@ -114,7 +139,16 @@ describe('determinism', () => {
     dirs.push(dir);
     const frontier = await createFrontier(SMALL);
     const quiet = { error: () => {}, warn: () => {} };
-    const db = await openDatabase({ dir, module: frontier.module, seed: 's', tickMs: 50, durability: 'never', snapshotEveryTicks: 0, snapshotEveryBytes: 0, logger: quiet });
+    const db = await openDatabase({
+      dir,
+      module: frontier.module,
+      seed: 's',
+      tickMs: 50,
+      durability: 'never',
+      snapshotEveryTicks: 0,
+      snapshotEveryBytes: 0,
+      logger: quiet,
+    });
     const engine = db.engine as unknown as FrontierEngine;
     drive(engine, 10, 80, 'one');
     await engine.flush();

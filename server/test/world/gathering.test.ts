@@ -73,7 +73,9 @@ describe('gather', () => {
     w.give(id, 'iron_axe', 1);
     w.ok(id, 'gather', { nodeId: tree.id });
     const action = w.db.action.find(id)!;
-    expect(action.endsMs - action.startedMs).toBe(Math.round(w.db.resource_def.find('oak_tree')!.gatherMs / 1.5));
+    expect(action.endsMs - action.startedMs).toBe(
+      Math.round(w.db.resource_def.find('oak_tree')!.gatherMs / 1.5),
+    );
   });
 
   it('rejects with INVENTORY_FULL when the yield does not fit', async () => {

@@ -1,5 +1,12 @@
 import { expect } from 'vitest';
-import { createEngine, toIdentity, type CallResult, type Engine, type Identity, type TickRecord } from '../../src/engine';
+import {
+  createEngine,
+  toIdentity,
+  type CallResult,
+  type Engine,
+  type Identity,
+  type TickRecord,
+} from '../../src/engine';
 import { createFrontier, type Frontier, type FrontierOptions } from '../../src/world';
 import { planInventory } from '../../src/world/inventory';
 
@@ -21,7 +28,8 @@ let shared: Frontier | undefined;
  * stateless across engines) and a fresh engine with init run.
  */
 export async function createWorld(options: FrontierOptions = SMALL, engineSeed = 'test') {
-  const frontier = options === SMALL ? (shared ??= await createFrontier(SMALL)) : await createFrontier(options);
+  const frontier =
+    options === SMALL ? (shared ??= await createFrontier(SMALL)) : await createFrontier(options);
   const engine = createEngine({ module: frontier.module, seed: engineSeed, tickMs: 50 }) as FrontierEngine;
   engine.runTick();
   return makeWorld(frontier, engine);
@@ -34,7 +42,11 @@ function makeWorld(frontier: Frontier, engine: FrontierEngine) {
     engine,
     db,
     /** Runs one tick with one call; returns the call's result and the tick record. */
-    call(sender: Identity, reducer: string, args: Record<string, unknown>): { result: CallResult; record: TickRecord; callIndex: number } {
+    call(
+      sender: Identity,
+      reducer: string,
+      args: Record<string, unknown>,
+    ): { result: CallResult; record: TickRecord; callIndex: number } {
       let result: CallResult | undefined;
       engine.enqueue(sender, reducer, args, (r) => (result = r));
       const record = engine.runTick();
@@ -121,7 +133,8 @@ function makeWorld(frontier: Frontier, engine: FrontierEngine) {
     /** A player's inventory as sorted "item:qty" totals. */
     bag(id: Identity): Record<string, number> {
       const out: Record<string, number> = {};
-      for (const r of db.inventory.filter('by_container', world.player(id).containerId)) out[r.itemId] = (out[r.itemId] ?? 0) + r.quantity;
+      for (const r of db.inventory.filter('by_container', world.player(id).containerId))
+        out[r.itemId] = (out[r.itemId] ?? 0) + r.quantity;
       return out;
     },
     /** The resource node of a kind nearest to (x, y) with amount > 0. */
@@ -152,10 +165,16 @@ function makeWorld(frontier: Frontier, engine: FrontierEngine) {
             const sx = Math.floor(x) + dx;
             const sy = Math.floor(y) + dy;
             let free = true;
-            for (let ty = sy; ty < sy + h && free; ty++) for (let tx = sx; tx < sx + w && free; tx++) free = world.isLand(tx, ty);
+            for (let ty = sy; ty < sy + h && free; ty++)
+              for (let tx = sx; tx < sx + w && free; tx++) free = world.isLand(tx, ty);
             if (!free) continue;
             if (db.resource_node.withinRect(sx - 1, sy - 1, sx + w + 1, sy + h + 1).length > 0) continue;
-            if (db.building.withinRect(sx - 9, sy - 9, sx + w + 9, sy + h + 9).some((b) => b.x < sx + w && b.x + b.width > sx && b.y < sy + h && b.y + b.height > sy)) continue;
+            if (
+              db.building
+                .withinRect(sx - 9, sy - 9, sx + w + 9, sy + h + 9)
+                .some((b) => b.x < sx + w && b.x + b.width > sx && b.y < sy + h && b.y + b.height > sy)
+            )
+              continue;
             if (db.avatar.withinRect(sx - 1, sy - 1, sx + w + 1, sy + h + 1).length > 0) continue;
             return { x: sx, y: sy };
           }

@@ -8,7 +8,12 @@ import { createWorld, SMALL, who, type World } from './helpers';
 function blockedLookup(w: World) {
   const n = w.frontier.options.chunkTiles;
   const per = w.frontier.options.worldTiles / n;
-  const blocking = new Set(w.db.biome_def.iter().filter((b) => b.kind !== 'land').map((b) => b.tile));
+  const blocking = new Set(
+    w.db.biome_def
+      .iter()
+      .filter((b) => b.kind !== 'land')
+      .map((b) => b.tile),
+  );
   return (tx: number, ty: number) => {
     const chunk = w.db.terrain_chunk.find(Math.floor(ty / n) * per + Math.floor(tx / n));
     if (chunk === undefined) return true;
@@ -40,7 +45,10 @@ describe('physics step', () => {
     const x0 = w.player(id).x;
     w.engine.runTick();
     const biome = w.db.biome_def.iter().find((b) => b.id === s.startBiome)!;
-    expect(w.player(id).x - x0).toBeCloseTo((s.playerSpeedTilesPerSec * biome.speedFactor * w.engine.tickMs) / 1000, 4);
+    expect(w.player(id).x - x0).toBeCloseTo(
+      (s.playerSpeedTilesPerSec * biome.speedFactor * w.engine.tickMs) / 1000,
+      4,
+    );
   });
 
   it('never lets players into water or cliffs, and slides them along walls (property)', async () => {
@@ -51,7 +59,12 @@ describe('physics step', () => {
     let edge: { x: number; y: number } | undefined;
     const info = w.db.world_info.find(0)!;
     for (let d = 40; d < 120 && edge === undefined; d++)
-      for (const [dx, dy] of [[1, 0], [0, 1], [-1, 0], [0, -1]] as const) {
+      for (const [dx, dy] of [
+        [1, 0],
+        [0, 1],
+        [-1, 0],
+        [0, -1],
+      ] as const) {
         const tx = Math.floor(info.spawnX + dx * d);
         const ty = Math.floor(info.spawnY + dy * d);
         if (blocked(tx, ty) && !blocked(tx - dx, ty - dy) && !blocked(tx - 2 * dx, ty - 2 * dy)) {
@@ -63,20 +76,29 @@ describe('physics step', () => {
     const id = w.join(1);
     let moved = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.double({ min: -Math.PI, max: Math.PI, noNaN: true }), fc.integer({ min: 1, max: 12 })), { minLength: 1, maxLength: 12 }), async (legs) => {
-        w.teleport(id, edge!.x, edge!.y);
-        for (const [angle, ticks] of legs) {
-          w.ok(id, 'move', { dx: Math.fround(Math.cos(angle) * 0.999), dy: Math.fround(Math.sin(angle) * 0.999) });
-          for (let i = 0; i < ticks; i++) {
-            const before = w.player(id);
-            w.engine.runTick();
-            const p = w.player(id);
-            if (p.x !== before.x || p.y !== before.y) moved++;
-            expect(penetration(blocked, p.x, p.y, r)).toBeLessThan(1e-3);
+      fc.asyncProperty(
+        fc.array(
+          fc.tuple(fc.double({ min: -Math.PI, max: Math.PI, noNaN: true }), fc.integer({ min: 1, max: 12 })),
+          { minLength: 1, maxLength: 12 },
+        ),
+        async (legs) => {
+          w.teleport(id, edge!.x, edge!.y);
+          for (const [angle, ticks] of legs) {
+            w.ok(id, 'move', {
+              dx: Math.fround(Math.cos(angle) * 0.999),
+              dy: Math.fround(Math.sin(angle) * 0.999),
+            });
+            for (let i = 0; i < ticks; i++) {
+              const before = w.player(id);
+              w.engine.runTick();
+              const p = w.player(id);
+              if (p.x !== before.x || p.y !== before.y) moved++;
+              expect(penetration(blocked, p.x, p.y, r)).toBeLessThan(1e-3);
+            }
           }
-        }
-        w.ok(id, 'move', { dx: 0, dy: 0 });
-      }),
+          w.ok(id, 'move', { dx: 0, dy: 0 });
+        },
+      ),
       { numRuns: 30, seed: 3 },
     );
     expect(moved).toBeGreaterThan(50);
@@ -88,7 +110,8 @@ describe('physics step', () => {
     const site = w.freeSite(w.player(id).x, w.player(id).y, 4, 6);
     // A wall of 4 stone walls along x = site.x + 3.
     for (let i = 0; i < 4; i++) {
-      for (const c of w.db.building_cost.filter('by_building', 'wooden_wall')) w.give(id, c.itemId, c.quantity);
+      for (const c of w.db.building_cost.filter('by_building', 'wooden_wall'))
+        w.give(id, c.itemId, c.quantity);
       w.teleport(id, site.x + 1.5, site.y + 1 + i);
       w.ok(id, 'place_building', { kind: 'wooden_wall', x: site.x + 3, y: site.y + 1 + i });
     }
@@ -135,7 +158,8 @@ describe('physics step', () => {
     const aoi = w.frontier.options.aoiChunks;
     const cx = Math.floor(p.x / n);
     const cy = Math.floor(p.y / n);
-    for (let y = cy - aoi; y <= cy + aoi; y++) for (let x = cx - aoi; x <= cx + aoi; x++) expect(w.db.terrain_chunk.has(y * per + x)).toBe(true);
+    for (let y = cy - aoi; y <= cy + aoi; y++)
+      for (let x = cx - aoi; x <= cx + aoi; x++) expect(w.db.terrain_chunk.has(y * per + x)).toBe(true);
     expect(w.db.terrain_chunk.count()).toBeGreaterThan(before);
   });
 

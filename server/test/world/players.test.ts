@@ -10,8 +10,22 @@ describe('join', () => {
     const info = w.db.world_info.find(0)!;
     expect(Math.hypot(p.x - info.spawnX, p.y - info.spawnY)).toBeLessThan(40);
     expect(w.isLand(Math.floor(p.x), Math.floor(p.y))).toBe(true);
-    expect(w.db.container.find(p.containerId)).toMatchObject({ owner: id, buildingId: 0, slots: w.db.settings.find(0)!.inventorySlots });
-    expect(w.db.skill.filter('by_owner', id).map((s) => [s.skillId, s.level]).sort()).toEqual(w.db.skill_def.iter().map((s) => [s.id, 1]).sort());
+    expect(w.db.container.find(p.containerId)).toMatchObject({
+      owner: id,
+      buildingId: 0,
+      slots: w.db.settings.find(0)!.inventorySlots,
+    });
+    expect(
+      w.db.skill
+        .filter('by_owner', id)
+        .map((s) => [s.skillId, s.level])
+        .sort(),
+    ).toEqual(
+      w.db.skill_def
+        .iter()
+        .map((s) => [s.id, 1])
+        .sort(),
+    );
   });
 
   it('spawns a crowd on distinct free spots near each other', async () => {
@@ -68,7 +82,19 @@ describe('join', () => {
     w.system((ctx) => {
       for (let y = info.spawnY - 36; y < info.spawnY + 36; y++)
         for (let x = info.spawnX - 36; x < info.spawnX + 36; x++)
-          ctx.db.building.insert({ buildingId: 'wooden_wall', owner: who(99), x, y, width: 1, height: 1, cx: x + 0.5, cy: y + 0.5, progressMs: 0, complete: true, containerId: 0 });
+          ctx.db.building.insert({
+            buildingId: 'wooden_wall',
+            owner: who(99),
+            x,
+            y,
+            width: 1,
+            height: 1,
+            cx: x + 0.5,
+            cy: y + 0.5,
+            progressMs: 0,
+            complete: true,
+            containerId: 0,
+          });
     });
     w.rejects(who(1), 'join', { name: 'Latecomer' }, 'NO_SPAWN_POINT');
   });
@@ -110,7 +136,9 @@ describe('move', () => {
   it('rejects non-finite directions at the argument check', async () => {
     const w = await createWorld();
     const id = w.join(1);
-    expect(() => w.engine.enqueue(id, 'move', { dx: Number.NaN, dy: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => w.engine.enqueue(id, 'move', { dx: Number.NaN, dy: 0 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
   });
 });
 

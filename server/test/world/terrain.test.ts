@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine';
-import { createFrontier, generateChunkNodes, generateChunkTiles, terrainParams, type TerrainParams } from '../../src/world';
+import {
+  createFrontier,
+  generateChunkNodes,
+  generateChunkTiles,
+  terrainParams,
+  type TerrainParams,
+} from '../../src/world';
 import { hash2, valueNoise } from '../../src/world/noise';
 import { createWorld } from './helpers';
 
@@ -10,7 +16,12 @@ async function defaultParams(seed = 'frontier'): Promise<TerrainParams> {
   const frontier = await createFrontier({ seed });
   const engine = createEngine({ module: frontier.module, seed });
   engine.runTick();
-  return terrainParams(engine.db, { seed, worldTiles: frontier.options.worldTiles, chunkTiles: 32, maxNodesPerChunk: 128 });
+  return terrainParams(engine.db, {
+    seed,
+    worldTiles: frontier.options.worldTiles,
+    chunkTiles: 32,
+    maxNodesPerChunk: 128,
+  });
 }
 
 describe('terrain', () => {
@@ -19,7 +30,12 @@ describe('terrain', () => {
     expect(frontier.options).toMatchObject({ worldTiles: 4096, chunkTiles: 32, seed: 'frontier' });
     const engine = createEngine({ module: frontier.module, seed: 'x' });
     engine.runTick();
-    expect(engine.db.world_info.find(0)).toMatchObject({ worldTiles: 4096, chunkTiles: 32, spawnX: 2048, spawnY: 2048 });
+    expect(engine.db.world_info.find(0)).toMatchObject({
+      worldTiles: 4096,
+      chunkTiles: 32,
+      spawnX: 2048,
+      spawnY: 2048,
+    });
     // Init generates the chunks around the spawn point, not the whole world.
     expect(engine.db.terrain_chunk.count()).toBe((2 * frontier.options.aoiChunks + 1) ** 2);
   });
@@ -40,8 +56,11 @@ describe('terrain', () => {
   it('has every biome, water and cliffs somewhere, with ocean along the edges', async () => {
     const p = await defaultParams();
     const seen = new Set<number>();
-    for (let cy = 0; cy < 128; cy += 9) for (let cx = 0; cx < 128; cx += 9) for (const t of generateChunkTiles(p, cx, cy)) seen.add(t);
-    expect([...seen].sort((a, b) => a - b)).toEqual(p.byTile.flatMap((b) => (b === undefined ? [] : [b.tile])));
+    for (let cy = 0; cy < 128; cy += 9)
+      for (let cx = 0; cx < 128; cx += 9) for (const t of generateChunkTiles(p, cx, cy)) seen.add(t);
+    expect([...seen].sort((a, b) => a - b)).toEqual(
+      p.byTile.flatMap((b) => (b === undefined ? [] : [b.tile])),
+    );
     expect(new Set(generateChunkTiles(p, 0, 0))).toEqual(new Set([p.waterTile]));
     expect(new Set(generateChunkTiles(p, 127, 64))).toEqual(new Set([p.waterTile]));
   });
@@ -79,7 +98,14 @@ describe('terrain', () => {
           // Inside its tile.
           expect(n.x - r).toBeGreaterThanOrEqual(Math.floor(n.x) - 1e-6);
           expect(n.x + r).toBeLessThanOrEqual(Math.floor(n.x) + 1 + 1e-6);
-          for (const m of nodes) if (m !== n) expect(Math.max(Math.abs(Math.floor(m.x) - Math.floor(n.x)), Math.abs(Math.floor(m.y) - Math.floor(n.y)))).toBeGreaterThanOrEqual(2);
+          for (const m of nodes)
+            if (m !== n)
+              expect(
+                Math.max(
+                  Math.abs(Math.floor(m.x) - Math.floor(n.x)),
+                  Math.abs(Math.floor(m.y) - Math.floor(n.y)),
+                ),
+              ).toBeGreaterThanOrEqual(2);
         }
       }),
       { numRuns: 30, seed: 5 },
@@ -99,27 +125,44 @@ describe('terrain', () => {
   it('puts gatherable basics within 30 tiles of the spawn point', async () => {
     const w = await createWorld();
     const info = w.db.world_info.find(0)!;
-    const near = new Set(w.db.resource_node.withinRadius(info.spawnX, info.spawnY, 30).map((n) => n.resourceId));
-    for (const kind of ['fallen_branch', 'fiber_grass', 'loose_stones', 'flint_nodule', 'oak_tree', 'berry_bush']) expect(near).toContain(kind);
+    const near = new Set(
+      w.db.resource_node.withinRadius(info.spawnX, info.spawnY, 30).map((n) => n.resourceId),
+    );
+    for (const kind of [
+      'fallen_branch',
+      'fiber_grass',
+      'loose_stones',
+      'flint_nodule',
+      'oak_tree',
+      'berry_bush',
+    ])
+      expect(near).toContain(kind);
   });
 
   it('rejects bad world options', async () => {
     await expect(createFrontier({ worldTiles: 1000 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(createFrontier({ chunkTiles: 4 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-    await expect(createFrontier({ worldTiles: 65_536, maxNodesPerChunk: 1024 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(createFrontier({ worldTiles: 65_536, maxNodesPerChunk: 1024 })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
   });
 });
 
 describe('noise', () => {
   it('stays in [0, 1) and is continuous (property)', () => {
     fc.assert(
-      fc.property(fc.double({ min: -1e4, max: 1e4, noNaN: true }), fc.double({ min: -1e4, max: 1e4, noNaN: true }), fc.integer({ min: 0, max: 2 ** 32 - 1 }), (x, y, seed) => {
-        const v = valueNoise(x, y, seed);
-        expect(v).toBeGreaterThanOrEqual(0);
-        expect(v).toBeLessThan(1);
-        expect(Math.abs(valueNoise(x + 1e-4, y, seed) - v)).toBeLessThan(1e-2);
-        expect(hash2(Math.floor(x), Math.floor(y), seed)).toBe(hash2(Math.floor(x), Math.floor(y), seed));
-      }),
+      fc.property(
+        fc.double({ min: -1e4, max: 1e4, noNaN: true }),
+        fc.double({ min: -1e4, max: 1e4, noNaN: true }),
+        fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+        (x, y, seed) => {
+          const v = valueNoise(x, y, seed);
+          expect(v).toBeGreaterThanOrEqual(0);
+          expect(v).toBeLessThan(1);
+          expect(Math.abs(valueNoise(x + 1e-4, y, seed) - v)).toBeLessThan(1e-2);
+          expect(hash2(Math.floor(x), Math.floor(y), seed)).toBe(hash2(Math.floor(x), Math.floor(y), seed));
+        },
+      ),
       { numRuns: 200, seed: 1 },
     );
   });

@@ -131,12 +131,15 @@ describe('trade', () => {
       fc.asyncProperty(
         fc.array(fc.tuple(fc.constantFrom(...items), fc.integer({ min: 1, max: 120 })), { maxLength: 8 }),
         fc.array(fc.tuple(fc.constantFrom(...items), fc.integer({ min: 1, max: 120 })), { maxLength: 8 }),
-        fc.array(fc.tuple(fc.boolean(), fc.constantFrom(...items), fc.integer({ min: 0, max: 80 })), { maxLength: 6 }),
+        fc.array(fc.tuple(fc.boolean(), fc.constantFrom(...items), fc.integer({ min: 0, max: 80 })), {
+          maxLength: 6,
+        }),
         async (giftsA, giftsB, offers) => {
           for (const [item, q] of giftsA) w.tryGive(a, item, q);
           for (const [item, q] of giftsB) w.tryGive(b, item, q);
           const trade = open(w, a, b);
-          for (const [fromA, item, q] of offers) w.call(fromA ? a : b, 'trade_offer', { trade, itemId: item, quantity: q });
+          for (const [fromA, item, q] of offers)
+            w.call(fromA ? a : b, 'trade_offer', { trade, itemId: item, quantity: q });
           const offered = w.db.trade_item.filter('by_trade', trade);
           const before = { a: w.bag(a), b: w.bag(b) };
           w.ok(a, 'trade_accept', { trade });
@@ -153,7 +156,8 @@ describe('trade', () => {
               expected[from][o.itemId] = (expected[from][o.itemId] ?? 0) - o.quantity;
               expected[to][o.itemId] = (expected[to][o.itemId] ?? 0) + o.quantity;
             }
-            const clean = (bag: Record<string, number>) => Object.fromEntries(Object.entries(bag).filter(([, q]) => q !== 0));
+            const clean = (bag: Record<string, number>) =>
+              Object.fromEntries(Object.entries(bag).filter(([, q]) => q !== 0));
             expect(after).toEqual({ a: clean(expected.a), b: clean(expected.b) });
           } else {
             outcomes.failed++;
