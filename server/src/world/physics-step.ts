@@ -1,5 +1,5 @@
 import { chunkIdAt, ensureChunksAround } from './chunks';
-import type { Ctx, FrontierRuntime } from './runtime';
+import type { AvatarRow, Ctx, FrontierRuntime } from './runtime';
 import { frontierSchema } from './tables';
 import type { TerrainParams } from './terrain';
 
@@ -22,6 +22,8 @@ export const PHYSICS_STEP = 'physics_step';
  */
 export function createPhysicsStep(rt: FrontierRuntime) {
   const out = { x: 0, y: 0 };
+  // One reused row for the writes: the table copies what it stores, so no object per walker.
+  const row = { identity: '' as AvatarRow['identity'], name: '', online: false, x: 0, y: 0, dirX: 0, dirY: 0, moving: false };
   return frontierSchema.reducer(
     PHYSICS_STEP,
     {},
@@ -57,7 +59,15 @@ export function createPhysicsStep(rt: FrontierRuntime) {
         const y = Math.fround(out.y);
         if (x === player.x && y === player.y) continue;
         const before = chunkIdAt(p, player.x, player.y);
-        ctx.db.avatar.update({ ...player, x, y });
+        row.identity = player.identity;
+        row.name = player.name;
+        row.online = player.online;
+        row.x = x;
+        row.y = y;
+        row.dirX = player.dirX;
+        row.dirY = player.dirY;
+        row.moving = player.moving;
+        ctx.db.avatar.update(row);
         if (chunkIdAt(p, x, y) !== before) ensureChunksAround(ctx.db, rt, getParams, x, y, aoi);
       }
       rt.lastStep.physicsMs = performance.now() - started;
