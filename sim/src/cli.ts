@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { TIER_LIST, type Tier } from './behaviour/agent';
 import { parseMix } from './behaviour/population';
 import { createDetector, SUSPICION_TABLE, withSuspicionTable, type Detector } from './detect/detector';
@@ -21,12 +21,12 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const int = (name: string) => (v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number >= 0, got '${v}'`);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number >= 0, got '${v}'`);
   return n;
 };
 const positive = (name: string) => (v: string) => {
   const n = Number(v);
-  if (!(n > 0)) throw new Error(`${name} must be a number > 0, got '${v}'`);
+  if (!(n > 0)) throw new InvalidArgumentError(`${name} must be a number > 0, got '${v}'`);
   return n;
 };
 

@@ -72,6 +72,7 @@ export class ActionStream {
   readonly identity: string;
   readonly names: NameTable;
   #length = 0;
+  #calls = 0;
   #time = new Float64Array(64);
   #type = new Uint8Array(64);
   #name = new Uint16Array(64);
@@ -92,9 +93,15 @@ export class ActionStream {
     return this.#length;
   }
 
+  /** Number of call events. */
+  get calls(): number {
+    return this.#calls;
+  }
+
   /** Appends an event; events must arrive in time order (equal times keep arrival order). */
   push(event: StreamEvent): void {
     if (this.#length === this.#time.length) this.#grow();
+    if (event.type === STREAM_EVENT.CALL) this.#calls++;
     const i = this.#length++;
     this.#time[i] = event.timeMs;
     this.#type[i] = event.type;

@@ -52,6 +52,8 @@ export interface DetectorOptions {
   readonly scoreEveryMs?: number;
   /** Only identities with at least this many new events since their last score are rescored. @default 1 */
   readonly minNewEvents?: number;
+  /** Identities with fewer calls than this are not scored yet (spectators, fresh connections). @default 5 */
+  readonly minCalls?: number;
   /** Write scores into the `suspicion` table (needs {@link withSuspicionTable}). @default true when the table exists */
   readonly writeTable?: boolean;
 }
@@ -88,6 +90,7 @@ export function createDetector(options: DetectorOptions): Detector {
   const scoredAt = new Map<string, number>();
   const every = options.scoreEveryMs ?? 60_000;
   const minNew = options.minNewEvents ?? 1;
+  const minCalls = options.minCalls ?? 5;
   const write = options.writeTable ?? engine.tables[SUSPICION_TABLE] !== undefined;
   let nextScoreMs = every;
 
@@ -97,7 +100,7 @@ export function createDetector(options: DetectorOptions): Detector {
     const rows: { identity: string; verdict: Verdict; events: number }[] = [];
     for (const stream of streams.iter()) {
       const last = scoredAt.get(stream.identity) ?? 0;
-      if (stream.length - last < minNew) continue;
+      if (stream.length - last < minNew || stream.calls < minCalls) continue;
       scoredAt.set(stream.identity, stream.length);
       const verdict = scoreStream(model, stream);
       verdicts.set(stream.identity, verdict);

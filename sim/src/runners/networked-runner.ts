@@ -76,8 +76,6 @@ export async function runNetworked(options: NetworkedOptions): Promise<Networked
   const epochMs = Date.now();
   const latest: SwarmStats[] = [];
   const started = performance.now();
-  // Workers need the TypeScript loader too when the parent has it (tsx); vitest's own loader does not carry over.
-  const execArgv = process.execArgv.some((a) => a.includes('tsx')) ? process.execArgv : [...process.execArgv, '--import', 'tsx'];
   const threads = Array.from({ length: workers }, (_, index) => {
     const data: WorkerData = {
       url: options.url,
@@ -92,7 +90,7 @@ export async function runNetworked(options: NetworkedOptions): Promise<Networked
       radii: options.radii,
       traces: options.traces,
     };
-    return new Worker(new URL('./networked-worker.ts', import.meta.url), { workerData: data, execArgv });
+    return new Worker(new URL('./networked-worker.mjs', import.meta.url), { workerData: data });
   });
   const finals = threads.map(
     (w) =>

@@ -1,0 +1,40 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { TIER_LIST } from '../../src/behaviour/agent';
+import { createPopulation, memberIdentity, parseMix } from '../../src/behaviour/population';
+
+describe('population', () => {
+  it('parses counts and shares', () => {
+    expect(parseMix('human=0.9,naive=0.1', 100)).toMatchObject({ human: 90, naive: 10, jittered: 0 });
+    expect(parseMix('human=800,naive=50', 0)).toMatchObject({ human: 800, naive: 50 });
+    const dflt = parseMix(undefined, 1000);
+    expect(Object.values(dflt).reduce((s, n) => s + n, 0)).toBe(1000);
+    expect(dflt.human).toBe(850);
+  });
+
+  it('rejects an unknown tier or a bad number with the list of tiers', () => {
+    expect(() => parseMix('robot=3', 10)).toThrow(/unknown tier 'robot'; tiers are human, naive/);
+    expect(() => parseMix('human=-1', 10)).toThrow(/needs a number >= 0/);
+  });
+
+  it('shares always add up to the number of players (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0.01, max: 0.99, noNaN: true }), { minLength: 1, maxLength: 6 }), fc.integer({ min: 0, max: 20_000 }), (shares, players) => {
+        const text = shares.map((s, i) => `${TIER_LIST[i]}=${s}`).join(',');
+        const mix = parseMix(text, players);
+        expect(Object.values(mix).reduce((s, n) => s + n, 0)).toBe(players);
+      }),
+    );
+  });
+
+  it('is seeded: same seed, same members; tiers are shuffled and names reveal nothing', () => {
+    const a = createPopulation({ mix: { human: 20, naive: 5, humanised: 5 }, seed: 'p' });
+    const b = createPopulation({ mix: { human: 20, naive: 5, humanised: 5 }, seed: 'p' });
+    expect(a.map((m) => [m.identity, m.agent.name, m.agent.tier, m.startMs])).toEqual(b.map((m) => [m.identity, m.agent.name, m.agent.tier, m.startMs]));
+    expect(a.map((m) => m.agent.tier).slice(0, 20).every((t) => t === 'human')).toBe(false);
+    expect(new Set(a.map((m) => m.identity)).size).toBe(30);
+    expect(a.every((m) => /^[0-9a-f]{32}$/.test(m.identity) && /^pl[0-9a-z]+$/.test(m.agent.name))).toBe(true);
+    expect(a[3]!.identity).toBe(memberIdentity('p', 3));
+    expect(a.every((m) => m.startMs >= 0 && m.startMs < 60_000)).toBe(true);
+  });
+});
