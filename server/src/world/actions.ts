@@ -13,7 +13,19 @@ export function meOf(db: FrontierDb, who: Identity): Me | undefined {
   const player = db.player.find(who);
   const avatar = db.avatar.find(who);
   if (player === undefined || avatar === undefined) return undefined;
-  return { ...player, x: avatar.x, y: avatar.y, dirX: avatar.dirX, dirY: avatar.dirY, moving: avatar.moving };
+  return {
+    identity: player.identity,
+    name: player.name,
+    nameKey: player.nameKey,
+    online: player.online,
+    containerId: player.containerId,
+    joinedMs: player.joinedMs,
+    x: avatar.x,
+    y: avatar.y,
+    dirX: avatar.dirX,
+    dirY: avatar.dirY,
+    moving: avatar.moving,
+  };
 }
 
 /**
