@@ -4,6 +4,8 @@ import type { Columns, Insert, KeyOf, Row, RowOf, TableDef, Tables } from './sch
 
 /** Read access to one table: shared by reducers, time-travel views and the client cache. */
 export interface ReadonlyTable<T extends TableDef> {
+  /** The primary key of a row of this table (a tuple for composite keys). */
+  keyOf(row: Row<T>): KeyOf<T>;
   /** The row with this primary key, or undefined. */
   find(key: KeyOf<T>): Row<T> | undefined;
   /** Whether a row with this primary key exists. */
