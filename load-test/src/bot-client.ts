@@ -22,10 +22,11 @@ export interface BotProbe {
 
 /** One connected bot. */
 export interface BotConnection {
-  /** Entities currently in this client's state (its area of interest, itself included). */
-  visibleEntities(): number;
-  /** The bot's own entity position as the client last saw it; undefined until it has arrived. */
-  position(): { x: number; y: number } | undefined;
+  /**
+   * Entities currently in this client's state (its area of interest, itself included);
+   * undefined for a bot that does not decode updates.
+   */
+  visibleEntities(): number | undefined;
   /** Sends one step of the walk; its acknowledgement is reported as a round trip. */
   move(dx: number, dy: number): void;
   /** Registers the handler for the connection ending without `close()`; receives a reason. */
@@ -39,8 +40,17 @@ export interface BotConnectOptions {
   /** Server URL, `ws://host:port`. */
   readonly url: string;
   readonly scenario: MovementScenario;
-  /** Bot number, unique in the run. */
+  /** Bot number, unique in the run: also its entity id on Tickspace. */
   readonly index: number;
+  /** Where the bot's entity starts: the bot tracks its position from there by the step rule. */
+  readonly spawn: { readonly x: number; readonly y: number };
+  /**
+   * Whether the bot decodes every update into its client state (visible entities, update age).
+   * Other bots connect, subscribe, send and receive exactly the same, but only count the bytes
+   * of state updates: decoding costs the driver far more than the server's work per client,
+   * and one driver core could not keep up with thousands of decoding clients.
+   */
+  readonly observer: boolean;
   readonly probe: BotProbe;
   /** Give up connecting after this long, ms. */
   readonly connectTimeoutMs: number;

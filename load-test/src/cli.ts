@@ -63,6 +63,7 @@ interface CliOptions {
   accounts: number;
   inFlight: number;
   serve?: number;
+  observers?: number;
 }
 
 /** Default sweep and comparison steps. */
@@ -182,6 +183,16 @@ async function main(argv: string[]): Promise<void> {
       int('--serve'),
     )
     .option('--accounts <n>', 'transfer: number of accounts', int('--accounts'), 100_000)
+    .option(
+      '--observers <n>',
+      'clients that decode every update (default min(clients, 100)); the rest count state bytes only',
+      (v: string) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0)
+          throw new InvalidArgumentError('--observers must be an integer >= 0');
+        return n;
+      },
+    )
     .option('--in-flight <n>', 'transfer: requests each client keeps in flight', int('--in-flight'), 16)
     .parse(argv);
   const o = program.opts<CliOptions>();
@@ -217,6 +228,7 @@ async function main(argv: string[]): Promise<void> {
     ...(o.ramp === undefined ? {} : { rampS: o.ramp }),
     ...(o.url === undefined ? {} : { url: o.url }),
     ...(o.workers === undefined ? {} : { workers: o.workers }),
+    ...(o.observers === undefined ? {} : { observers: o.observers }),
     ...(o.tickMs === undefined ? {} : { tickMs: o.tickMs }),
     ...(o.inputHz === undefined ? {} : { inputHz: o.inputHz }),
     ...(o.radius === undefined ? {} : { aoiRadius: o.radius }),

@@ -1,14 +1,10 @@
 import { Client, type Room } from 'colyseus.js';
-import { COLYSEUS_MESSAGE, COLYSEUS_ROOM, type MoveMessage } from './colyseus-protocol';
+import { COLYSEUS_MESSAGE, COLYSEUS_ROOM, type JoinOptions, type MoveMessage } from './colyseus-protocol';
 import { nowMs, withTimeout, type BotConnection, type BotConnector, type BotProbe } from './bot-client';
 
-interface EntityView {
-  readonly x: number;
-  readonly y: number;
-}
 interface StateView {
   readonly tick: number;
-  readonly entities: { readonly size: number; get(key: string): EntityView | undefined };
+  readonly entities: { readonly size: number };
 }
 interface RawSocket {
   addEventListener(type: 'message', listener: (event: { data: ArrayBuffer | Buffer }) => void): void;
@@ -36,10 +32,11 @@ function countDecoderErrors(probe: BotProbe): void {
 }
 
 /**
- * A colyseus.js bot: joins the movement room, sends steps as room messages and reads the
- * StateView-filtered state the room patches to it. Bytes are counted on the raw socket.
+ * A colyseus.js bot: joins the movement room where the driver says, sends steps as room
+ * messages and reads the StateView-filtered state the room patches to it (observers), or counts
+ * the patches without decoding them (the others). Bytes are counted on the raw socket.
  * @example
- * const bot = await connectColyseusBot({ url, scenario, index: 0, probe, connectTimeoutMs: 10_000 });
+ * const bot = await connectColyseusBot({ url, scenario, index: 0, spawn: { x: 5, y: 5 }, observer: true, probe, connectTimeoutMs: 10_000 });
  * bot.move(1, 0);
  */
 export const connectColyseusBot: BotConnector = async (options) => {
@@ -47,7 +44,7 @@ export const connectColyseusBot: BotConnector = async (options) => {
   countDecoderErrors(probe);
   const client = new Client(options.url);
   const room: Room<StateView> = await withTimeout(
-    client.join<StateView>(COLYSEUS_ROOM),
+    client.join<StateView>(COLYSEUS_ROOM, { x: options.spawn.x, y: options.spawn.y } satisfies JoinOptions),
     options.connectTimeoutMs,
     'joining the Colyseus room',
   );
@@ -63,6 +60,15 @@ export const connectColyseusBot: BotConnector = async (options) => {
     probe.sent(data.byteLength);
     send(data);
   };
+  if (options.observer) room.onStateChange((state) => probe.update(state.tick));
+  else {
+    // Count state bytes without decoding them: the schema decoder is bypassed after the join.
+    const serializer = (
+      room as unknown as { serializer: { setState(...a: unknown[]): void; patch(...a: unknown[]): void } }
+    ).serializer;
+    serializer.setState = () => {};
+    serializer.patch = () => {};
+  }
   // Acks come back in send order: a queue of send times is enough.
   const sentAt: number[] = [];
   let acked = 0;
@@ -76,7 +82,6 @@ export const connectColyseusBot: BotConnector = async (options) => {
       acked = 0;
     }
   });
-  room.onStateChange((state) => probe.update(state.tick));
   room.onError((code) => probe.error(`COLYSEUS_${code}`));
   let lost: ((reason: string) => void) | undefined;
   let closing = false;
@@ -84,11 +89,7 @@ export const connectColyseusBot: BotConnector = async (options) => {
     if (!closing) lost?.(`close ${code}`);
   });
   const bot: BotConnection = {
-    visibleEntities: () => room.state?.entities?.size ?? 0,
-    position() {
-      const me = room.state?.entities?.get(room.sessionId);
-      return me === undefined ? undefined : { x: me.x, y: me.y };
-    },
+    visibleEntities: () => (options.observer ? (room.state?.entities?.size ?? 0) : undefined),
     move(dx, dy) {
       sentAt.push(nowMs());
       room.send(COLYSEUS_MESSAGE.MOVE, { dx, dy, seq: seq++ } satisfies MoveMessage);

@@ -1,6 +1,6 @@
 import { Room, type Client } from '@colyseus/core';
 import { Encoder, MapSchema, StateView, schema, type SchemaType } from '@colyseus/schema';
-import { COLYSEUS_MESSAGE, type MoveMessage } from './colyseus-protocol';
+import { COLYSEUS_MESSAGE, type JoinOptions, type MoveMessage } from './colyseus-protocol';
 import { createInterestGrid } from './interest-grid';
 import { applyStep, type MovementScenario } from './scenario';
 import { wallMs, type ServerProbe } from './server-ipc';
@@ -82,9 +82,15 @@ export function createMovementRoom(
       });
     }
 
-    override onJoin(client: Client<Player>): void {
+    override onJoin(client: Client<Player>, options?: Partial<JoinOptions>): void {
       const id = this.#nextId++;
-      const at = spawnPosition(scenario, id);
+      const size = scenario.worldSize;
+      const asked = { x: Number(options?.x), y: Number(options?.y) };
+      // Where the client asks, as the Tickspace spawn reducer does; anywhere random if it asks for nowhere valid.
+      const at =
+        asked.x >= 0 && asked.x <= size && asked.y >= 0 && asked.y <= size
+          ? asked
+          : spawnPosition(scenario, id);
       const entity = new Entity();
       entity.x = at.x;
       entity.y = at.y;

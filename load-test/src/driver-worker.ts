@@ -5,9 +5,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorCode, nowMs, type BotConnection, type BotConnector, type BotProbe } from './bot-client';
 import { createLatencyHistogram } from './histogram';
-import type { MovementScenario } from './scenario';
+import { isObserver } from './observers';
+import { applyStep, type MovementScenario } from './scenario';
 import type { TargetName } from './server-ipc';
-import { createWalker, type Walker } from './walker';
+import { createWalker, spawnPosition, type Walker } from './walker';
 import type { FromWorker, ToWorker, WorkerReport } from './worker-report';
 
 /** What the main thread hands a worker. */
@@ -20,7 +21,11 @@ export interface WorkerConfig {
   readonly connectTimeoutMs: number;
   /** Whether tick start times will arrive (false against an external `--url`). */
   readonly trackAge: boolean;
+  /** Bots in the whole run, and how many of them decode every update (spread evenly). */
+  readonly clients: number;
+  readonly observers: number;
 }
+
 
 /** Steps are spread over this many time slots per input period, so sends do not come in bursts. */
 const SLOTS_PER_INPUT = 10;
@@ -35,6 +40,10 @@ async function loadConnector(target: TargetName): Promise<BotConnector> {
 interface Bot {
   readonly index: number;
   readonly walker: Walker;
+  readonly observer: boolean;
+  /** The entity's position, tracked by applying each step with the servers' own rule. */
+  x: number;
+  y: number;
   connection: BotConnection | undefined;
 }
 
@@ -79,11 +88,17 @@ async function run(config: WorkerConfig): Promise<void> {
     },
   };
 
-  const bots: Bot[] = config.indices.map((index) => ({
-    index,
-    walker: createWalker(config.scenario, index),
-    connection: undefined,
-  }));
+  const bots: Bot[] = config.indices.map((index) => {
+    const at = spawnPosition(config.scenario, index);
+    return {
+      index,
+      walker: createWalker(config.scenario, index),
+      observer: isObserver(index, config.clients, config.observers),
+      x: at.x,
+      y: at.y,
+      connection: undefined,
+    };
+  });
   let connected = 0;
   let stopping = false;
   const connectTimers: NodeJS.Timeout[] = [];
@@ -97,6 +112,8 @@ async function run(config: WorkerConfig): Promise<void> {
             url: config.url,
             scenario: config.scenario,
             index: bot.index,
+            spawn: { x: bot.x, y: bot.y },
+            observer: bot.observer,
             probe,
             connectTimeoutMs: config.connectTimeoutMs,
           }).then(
@@ -137,8 +154,10 @@ async function run(config: WorkerConfig): Promise<void> {
       const bot = due[i]!;
       const c = bot.connection;
       if (c === undefined) continue;
-      const at = c.position();
-      const step = bot.walker.next(at?.x, at?.y);
+      const step = bot.walker.next(bot.x, bot.y);
+      const next = applyStep(config.scenario, bot.x, bot.y, step.dx, step.dy);
+      bot.x = next.x;
+      bot.y = next.y;
       try {
         c.move(step.dx, step.dy);
       } catch (error) {
@@ -173,8 +192,9 @@ async function run(config: WorkerConfig): Promise<void> {
     let visibleSum = 0;
     let visibleCount = 0;
     for (const bot of bots) {
-      if (bot.connection === undefined) continue;
-      visibleSum += bot.connection.visibleEntities();
+      const visible = bot.connection?.visibleEntities();
+      if (visible === undefined) continue;
+      visibleSum += visible;
       visibleCount++;
     }
     const out: WorkerReport = {

@@ -28,6 +28,12 @@ export interface LoadRunOptions extends Omit<MovementScenarioOptions, 'clients'>
   readonly workers?: number;
   /** Pin the server to core 0 and the driver to core 1 when taskset exists and there are 2+ cores. @default true */
   readonly pin?: boolean;
+  /**
+   * Bots that decode every update into a client state (they measure visible entities and update
+   * age); the others connect, subscribe, send and receive the same but only count state bytes,
+   * because one driver core cannot decode for thousands of clients. @default min(clients, 100)
+   */
+  readonly observers?: number;
   /** Per-connection timeout, ms. @default 15000 */
   readonly connectTimeoutMs?: number;
   /** Receives the live progress lines; undefined: silent. */
@@ -46,6 +52,8 @@ export interface LoadRunResult {
   readonly rampS: number;
   readonly url: string;
   readonly workers: number;
+  /** Bots that decoded every update (the rest counted state bytes only). */
+  readonly observers: number;
   /** Whether server and driver ran pinned to separate cores. */
   readonly pinned: boolean;
   /** 1-minute load average of the machine at the start and the end of the run. */
@@ -100,6 +108,9 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
   const rampS = options.rampS ?? Math.min(10, clients / 200);
   if (!(rampS >= 0)) throw new TickspaceError('INVALID_ARGUMENT', `rampS must be >= 0, got ${rampS}`);
   const scenario = createMovementScenario({ ...options, clients });
+  const observers = Math.min(clients, options.observers ?? 100);
+  if (!(Number.isInteger(observers) && observers >= 0))
+    throw new TickspaceError('INVALID_ARGUMENT', `observers must be an integer >= 0, got ${observers}`);
   const log = options.log ?? (() => {});
   const cores = availableParallelism();
   const pin = (options.pin ?? true) && options.url === undefined && cores >= 2;
@@ -152,6 +163,8 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
         indices,
         connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
         trackAge: options.url === undefined,
+        clients,
+        observers,
       };
       workers.push(startTsWorker(new URL('./driver-worker.ts', import.meta.url), config));
     }
@@ -236,6 +249,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
       rampS,
       url,
       workers: workerCount,
+      observers,
       pinned,
       loadAverage: [loadAtStart, loadavg()[0] ?? 0],
       summary,

@@ -31,6 +31,7 @@ function scenarioLine(r: LoadRunResult): string {
     `Scenario: each client owns one entity in a ${formatNumber(s.worldSize, 0)} x ${formatNumber(s.worldSize, 0)} world, ` +
     `sends a step ${s.inputHz} times a second and sees every entity within ${s.aoiRadius} units (grid cell ${s.cellSize}); ` +
     `server tick ${s.tickMs} ms (${1000 / s.tickMs} Hz). Ramp ${r.rampS} s, measured ${r.durationS} s after it, ${r.workers} driver worker(s); ` +
+    `${r.observers} of the ${r.clients} clients decode every update (visible entities and update age come from them; the others count state bytes without decoding); ` +
     `load average ${r.loadAverage[0].toFixed(1)} before the run, ${r.loadAverage[1].toFixed(1)} after.`
   );
 }

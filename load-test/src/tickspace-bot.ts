@@ -4,7 +4,7 @@ import {
   type Connection,
   type WebSocketConstructor,
 } from '@tickspace/server/client';
-import type { TransportFactory } from '@tickspace/server/protocol';
+import { BinaryReader, SERVER_MESSAGE, type TransportFactory } from '@tickspace/server/protocol';
 import { WebSocket } from 'ws';
 import {
   errorCode,
@@ -16,14 +16,26 @@ import {
 } from './bot-client';
 import type { MovementModule } from './movement-module';
 
-/** A WebSocket transport that counts every frame's payload bytes both ways. */
-export function countingTransport(url: string, probe: BotProbe): TransportFactory {
+/** Frames a non-observer bot counts and drops instead of handing them to the SDK to decode. */
+const STATE_FRAMES = new Set<number>([
+  SERVER_MESSAGE.TICK_UPDATE,
+  SERVER_MESSAGE.SUBSCRIBED,
+  SERVER_MESSAGE.UNSUBSCRIBED,
+]);
+
+/**
+ * A WebSocket transport that counts every frame's payload bytes both ways. With `decodeState`
+ * false, state frames (tick updates, subscription rows) are counted and dropped before the SDK
+ * sees them; calls, results and the handshake go through as usual.
+ */
+export function countingTransport(url: string, probe: BotProbe, decodeState = true): TransportFactory {
   const inner = createWebSocketTransport(url, { WebSocket: WebSocket as unknown as WebSocketConstructor });
   return (events) => {
     const t = inner({
       open: () => events.open(),
       message: (frame) => {
         probe.received(frame.byteLength);
+        if (!decodeState && STATE_FRAMES.has(frame[0]!)) return;
         events.message(frame);
       },
       close: (code, reason) => events.close(code, reason),
@@ -41,72 +53,65 @@ export function countingTransport(url: string, probe: BotProbe): TransportFactor
   };
 }
 
+/** The tick number of a TICK_UPDATE frame (`u8 type, uvar tick, ...`). */
+export function tickOfFrame(frame: Uint8Array): number {
+  const r = new BinaryReader(frame, 1);
+  return r.uvar();
+}
+
 /**
- * A Tickspace SDK bot: connects (the server spawns its entity), learns its entity's id through an
- * owner query, then follows it with a radius subscription and walks it with `move` calls.
+ * A Tickspace SDK bot: connects, spawns its entity where the driver says (id = bot number),
+ * follows it with a radius subscription and walks it with `move` calls. Observers keep the SDK's
+ * client cache; the others drop state frames unread.
  * @example
- * const bot = await connectTickspaceBot({ url, scenario, index: 0, probe, connectTimeoutMs: 10_000 });
+ * const bot = await connectTickspaceBot({ url, scenario, index: 0, spawn: { x: 5, y: 5 }, observer: true, probe, connectTimeoutMs: 10_000 });
  * bot.move(1, 0);
  */
 export const connectTickspaceBot: BotConnector = async (options) => {
   const { probe, scenario } = options;
-  const setup = async (): Promise<{ conn: Connection<MovementModule>; id: number }> => {
+  let closing = false;
+  const setup = async (): Promise<Connection<MovementModule>> => {
     const conn = await connect<MovementModule>({
-      transport: countingTransport(options.url, probe),
+      transport: countingTransport(options.url, probe, options.observer),
       reconnect: false,
-      onError: (error) => probe.error(errorCode(error)),
+      onError: (error) => {
+        if (!closing) probe.error(errorCode(error));
+      },
     });
     try {
-      // The entity is inserted by the connected hook, in the tick after the handshake.
-      const own = conn.subscribe({ table: 'entity', where: { index: 'owner', value: conn.identity } });
-      await own.applied;
-      let mine = conn.db.entity.filter('owner', conn.identity)[0];
-      while (mine === undefined) {
-        await new Promise<void>((resolve) => {
-          const off = conn.onTick(() => {
-            off();
-            resolve();
-          });
-        });
-        mine = conn.db.entity.filter('owner', conn.identity)[0];
-      }
+      await conn.reducers.spawn({ id: options.index, x: options.spawn.x, y: options.spawn.y });
       const area = conn.subscribe({
         table: 'entity',
-        follow: { table: 'entity', key: mine.id, radius: scenario.aoiRadius },
+        follow: { table: 'entity', key: options.index, radius: scenario.aoiRadius },
       });
-      await area.applied;
-      await own.unsubscribe();
-      return { conn, id: mine.id };
+      // A bot that drops state frames never sees SUBSCRIBED: it counts as in the world once spawned.
+      if (options.observer) await area.applied;
+      return conn;
     } catch (error) {
       conn.close();
       throw error;
     }
   };
+  let timedOut = false;
   const attempt = setup();
   // A setup that finishes after the timeout must not leave a connection behind.
   attempt.then(
-    ({ conn }) => timedOut && conn.close(),
+    (conn) => timedOut && conn.close(),
     () => {},
   );
-  let timedOut = false;
-  const { conn, id } = await withTimeout(attempt, options.connectTimeoutMs, 'connecting to Tickspace').catch(
+  const conn = await withTimeout(attempt, options.connectTimeoutMs, 'connecting to Tickspace').catch(
     (error: unknown) => {
       timedOut = true;
       throw error;
     },
   );
-  conn.onTick((tick) => probe.update(tick));
+  if (options.observer) conn.onTick((tick) => probe.update(tick));
   let lost: ((reason: string) => void) | undefined;
-  let closing = false;
   conn.onStatus((status) => {
     if (status === 'closed' && !closing) lost?.(conn.closeReason?.code ?? 'CLOSED');
   });
   const bot: BotConnection = {
-    visibleEntities: () => conn.db.entity.count(),
-    position() {
-      const me = conn.db.entity.find(id);
-      return me === undefined ? undefined : { x: me.x, y: me.y };
-    },
+    visibleEntities: () => (options.observer ? conn.db.entity.count() : undefined),
     move(dx, dy) {
       const sent = nowMs();
       conn.reducers.move({ dx, dy }).then(

@@ -11,6 +11,7 @@ describe('load test against the Colyseus peer', () => {
       durationS: 2,
       rampS: 0.5,
       pin: false,
+      observers: 5,
       workers: 1,
     });
     checkRun(r);

@@ -82,6 +82,7 @@ function run(
     rampS: 2,
     url: 'ws://127.0.0.1:1',
     workers: 1,
+    observers: 10,
     pinned: true,
     loadAverage: [0.5, 1.5],
     summary: summary(clients, overrides),

@@ -11,6 +11,7 @@ describe('load test against Tickspace', () => {
       durationS: 2,
       rampS: 0.5,
       pin: false,
+      observers: 5,
       workers: 2,
     });
     checkRun(r);
