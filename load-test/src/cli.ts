@@ -64,6 +64,7 @@ interface CliOptions {
   inFlight: number;
   serve?: number;
   observers?: number;
+  profileServer?: string;
 }
 
 /** Default sweep and comparison steps. */
@@ -177,6 +178,7 @@ async function main(argv: string[]): Promise<void> {
     .option('--keep-going', 'sweep: keep going after a step that does not hold')
     .option('--out <dir>', 'directory for the reports', join(REPO_ROOT, 'bench-results'))
     .option('--quiet', 'no live progress lines')
+    .option('--profile-server <dir>', 'write a V8 CPU profile of the server under test to <dir> (open it in Chrome DevTools)')
     .option(
       '--serve <port>',
       'only start the target server on 127.0.0.1:<port> (for --url runs from another shell); stops after --duration s or Ctrl-C',
@@ -229,6 +231,7 @@ async function main(argv: string[]): Promise<void> {
     ...(o.url === undefined ? {} : { url: o.url }),
     ...(o.workers === undefined ? {} : { workers: o.workers }),
     ...(o.observers === undefined ? {} : { observers: o.observers }),
+    ...(o.profileServer === undefined ? {} : { profileServer: o.profileServer }),
     ...(o.tickMs === undefined ? {} : { tickMs: o.tickMs }),
     ...(o.inputHz === undefined ? {} : { inputHz: o.inputHz }),
     ...(o.radius === undefined ? {} : { aoiRadius: o.radius }),

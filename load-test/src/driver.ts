@@ -40,6 +40,8 @@ export interface LoadRunOptions extends Omit<MovementScenarioOptions, 'clients'>
   readonly log?: (line: string) => void;
   /** Where the server child's stderr goes. @default 'inherit' */
   readonly serverStderr?: 'inherit' | 'ignore';
+  /** Write a V8 CPU profile of the server under test to this directory. @default undefined */
+  readonly profileServer?: string;
 }
 
 /** Everything a run measured: what the reports are made from. */
@@ -136,6 +138,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
         },
         ...(pin ? { cpuList: '0' } : {}),
         stderr: options.serverStderr ?? 'inherit',
+        ...(options.profileServer === undefined ? {} : { profileDir: options.profileServer }),
         onTicks: (samples) => {
           if (aggregator === undefined) early.push(...samples);
           else aggregator.addTicks(samples);

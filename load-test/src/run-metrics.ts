@@ -56,6 +56,7 @@ export interface RunSummary {
   readonly messagesOutPerClientPerSecond: number;
   readonly bytesOutPerClientPerSecond: number;
   readonly bytesPerMessageIn: number;
+  /** State updates applied per second by each observing client (the bots that decode). */
   readonly updatesPerClientPerSecond: number;
   readonly visiblePerClient: number;
   readonly serverCpuPercent: number | undefined;
@@ -231,6 +232,7 @@ export class RunAggregator {
     let messagesOut = 0;
     let bytesOut = 0;
     let updates = 0;
+    let observerSeconds = 0;
     let visibleSum = 0;
     let visibleCount = 0;
     let clientSeconds = 0;
@@ -243,6 +245,7 @@ export class RunAggregator {
         messagesOut += r.messagesOut;
         bytesOut += r.bytesOut;
         updates += r.updates;
+        observerSeconds += r.visibleCount * ((s.endMs - s.startMs) / 1000);
         visibleSum += r.visibleSum;
         visibleCount += r.visibleCount;
         unresolved += r.unresolvedAges;
@@ -299,7 +302,7 @@ export class RunAggregator {
       messagesOutPerClientPerSecond: perClient(messagesOut),
       bytesOutPerClientPerSecond: perClient(bytesOut),
       bytesPerMessageIn: messagesIn === 0 ? 0 : bytesIn / messagesIn,
-      updatesPerClientPerSecond: perClient(updates),
+      updatesPerClientPerSecond: observerSeconds === 0 ? 0 : updates / observerSeconds,
       visiblePerClient: visibleCount === 0 ? 0 : visibleSum / visibleCount,
       serverCpuPercent,
       serverCpuMsPerClientPerSecond:

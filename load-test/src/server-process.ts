@@ -38,6 +38,8 @@ export interface ServerProcessOptions {
   readonly startTimeoutMs?: number;
   /** Where the child's stderr goes. @default 'inherit' */
   readonly stderr?: 'inherit' | 'ignore';
+  /** Write a V8 CPU profile of the server to this directory (`--cpu-prof`). @default undefined */
+  readonly profileDir?: string;
 }
 
 /** A server under test running as a child process. */
@@ -65,7 +67,8 @@ export interface ServerProcess {
  */
 export function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
   const entry = join(HERE, 'server-child.ts');
-  const nodeArgs = ['--import', 'tsx', entry, JSON.stringify(options.config)];
+  const profile = options.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`];
+  const nodeArgs = [...profile, '--import', 'tsx', entry, JSON.stringify(options.config)];
   const pinned = options.cpuList !== undefined && hasTaskset();
   const child: ChildProcess = pinned
     ? spawn('taskset', ['-c', options.cpuList!, process.execPath, ...nodeArgs], {
