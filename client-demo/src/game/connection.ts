@@ -26,7 +26,7 @@ export interface GameConnection {
   readonly view: WorldView;
   /** The local identity (32 hex characters), once known. */
   readonly identity: string | undefined;
-  /** The server's tick period, ms. */
+  /** The server's tick period, ms (may be refined while connected: read it when needed). */
   readonly tickMs: number;
   /** Last tick applied. */
   readonly tick: number;

@@ -48,10 +48,13 @@ export interface GameOptions {
 export interface FrameTiming {
   /** JS time of the last frame's update, ms. */
   lastMs: number;
-  /** Exponential average, ms. */
+  /** Mean over the last {@link TIMING_WINDOW} frames, ms. */
   avgMs: number;
   frames: number;
 }
+
+/** Frames the HUD's frame-time mean covers. */
+export const TIMING_WINDOW = 60;
 
 /**
  * The game client: wires the connection's world view to the renderer (terrain, entities,
@@ -90,6 +93,7 @@ export class Game implements GameContext {
   #goal: WalkGoal | undefined;
   #goalBestDist = Infinity;
   #goalBestAt = 0;
+  #arrivedAt: number | undefined;
   #sentDir: [number, number] = [0, 0];
   #moveChain: Promise<unknown> = Promise.resolve();
   #mouse = { x: -1, y: -1, inside: false };
@@ -97,6 +101,8 @@ export class Game implements GameContext {
   #fps = 60;
   #statsWindow = { at: 0, bytesIn: 0, bytesOut: 0, inPerSec: 0, outPerSec: 0 };
   #phase = 0;
+  readonly #timingRing = new Float64Array(TIMING_WINDOW);
+  #timingSum = 0;
   #destroyed = false;
   readonly #selfPos: Point = { x: 0, y: 0 };
   readonly #hudStats: HudStats = {
@@ -122,7 +128,7 @@ export class Game implements GameContext {
     this.#interpDelayMs = options.interpolationDelayMs ?? 2 * options.connection.tickMs;
     this.#stuckAfterMs = options.stuckAfterMs ?? 1500;
     this.#now = options.now ?? (() => performance.now());
-    this.clock = new ServerClock(options.connection.tickMs);
+    this.clock = new ServerClock(() => this.connection.tickMs);
     const settings = this.view.table('settings').find(0);
     this.predictor = new Predictor({ speedTilesPerSec: settings?.playerSpeedTilesPerSec ?? 5, radiusTiles: settings?.playerRadiusTiles ?? 0.3 });
     this.#ghost = new BuildGhost(this.art);
@@ -213,9 +219,13 @@ export class Game implements GameContext {
     if (selfPos !== undefined) this.minimap?.update(selfPos.x, selfPos.y, t0, this.connection.identity);
     this.#updateStatus(serverNow);
     const t1 = this.#now();
-    this.timing.lastMs = performance.now() - started;
-    this.timing.avgMs = this.timing.frames === 0 ? this.timing.lastMs : this.timing.avgMs + (this.timing.lastMs - this.timing.avgMs) * 0.05;
+    const spent = performance.now() - started;
+    const slot = this.timing.frames % TIMING_WINDOW;
+    this.#timingSum += spent - this.#timingRing[slot]!;
+    this.#timingRing[slot] = spent;
+    this.timing.lastMs = spent;
     this.timing.frames++;
+    this.timing.avgMs = this.#timingSum / Math.min(this.timing.frames, TIMING_WINDOW);
     this.#updateHud(t1, selfPos);
   }
 
@@ -458,6 +468,7 @@ export class Game implements GameContext {
 
   #setGoal(goal: WalkGoal): void {
     this.#goal = goal;
+    this.#arrivedAt = undefined;
     this.#goalBestDist = Infinity;
     this.#goalBestAt = this.#now();
   }
@@ -475,21 +486,33 @@ export class Game implements GameContext {
     const x = this.predictor.x;
     const y = this.predictor.y;
     const d = Math.hypot(goal.x - x, goal.y - y);
-    if (d < this.#goalBestDist - 0.05) {
-      this.#goalBestDist = d;
+    const step = walkStep(goal, x, y);
+    if (d < this.#goalBestDist - 0.05 || step.arrived) {
+      this.#goalBestDist = Math.min(d, this.#goalBestDist);
       this.#goalBestAt = nowMs;
     } else if (nowMs - this.#goalBestAt > this.#stuckAfterMs) {
       this.toast('Something is in the way.', TOAST_KIND.INFO);
       this.#cancelGoal();
       return;
     }
-    const step = walkStep(goal, x, y);
     if (!step.arrived) return this.#steer(step.dx, step.dy);
+    this.#steer(0, 0);
+    if (goal.kind === 'point') {
+      this.#goal = undefined;
+      this.scene.ground.clear();
+      return;
+    }
+    // The prediction runs ahead of the server: act once the server's figure is within reach too
+    // (the reducer checks reach against it), else the call would fail with OUT_OF_REACH.
+    // Past a few seconds, call anyway and let the server's answer explain what is wrong.
+    this.#arrivedAt ??= nowMs;
+    const avatar = this.avatar();
+    const serverInReach = avatar !== undefined && !avatar.moving && Math.hypot(goal.x - avatar.x, goal.y - avatar.y) <= goal.reach + 0.2;
+    if (!serverInReach && nowMs - this.#arrivedAt < 3000) return;
     this.#goal = undefined;
     this.scene.ground.clear();
-    this.#steer(0, 0);
     if (goal.kind === 'gather') void this.#moveChain.then(() => this.call('gather', { nodeId: goal.nodeId }));
-    else if (goal.kind === 'construct') void this.#moveChain.then(() => this.call('construct', { building: goal.buildingId }));
+    else void this.#moveChain.then(() => this.call('construct', { building: goal.buildingId }));
   }
 
   /** E / Space: gather the nearest resource in reach, or work on the nearest unfinished building. */

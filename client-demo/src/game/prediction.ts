@@ -21,8 +21,15 @@ export interface PredictorOptions {
   readonly radiusTiles: number;
   /** An error larger than this (tiles) snaps instead of blending: a teleport or a long stall. @default 2.5 */
   readonly snapTiles?: number;
-  /** Fraction of the remaining error corrected per server update. @default 0.25 */
+  /** Fraction of the remaining error corrected per server update while moving. @default 0.25 */
   readonly correction?: number;
+  /**
+   * While both the player and the server stand still, the figure glides onto the server's position
+   * at this rate (the error left after one second is `exp(-settleRate)`): no update comes while
+   * nothing moves, so this correction runs per frame.
+   * @default 8
+   */
+  readonly settleRate?: number;
   /** Longest lead (ms) the server position is extrapolated by when comparing. @default 250 */
   readonly maxLeadMs?: number;
 }
@@ -49,6 +56,7 @@ export class Predictor {
   readonly #snap: number;
   readonly #correction: number;
   readonly #maxLead: number;
+  readonly #settleRate: number;
   /** Last authoritative sample, for the server's observed velocity. */
   #serverX = NaN;
   #serverY = NaN;
@@ -65,6 +73,7 @@ export class Predictor {
     this.#snap = options.snapTiles ?? 2.5;
     this.#correction = options.correction ?? 0.25;
     this.#maxLead = options.maxLeadMs ?? 250;
+    this.#settleRate = options.settleRate ?? 8;
   }
 
   /** Whether a server position was ever applied. */
@@ -91,9 +100,19 @@ export class Predictor {
     this.dirY = len > 1 ? dy / len : dy;
   }
 
-  /** Advances the prediction by `dtMs` with the current input, sliding along blockers axis by axis. */
+  /**
+   * Advances the prediction by `dtMs` with the current input, sliding along blockers axis by axis;
+   * while idle (no input, the server's figure at rest) settles onto the server's position.
+   */
   step(dtMs: number, world: PredictionWorld): void {
-    if (!this.#initialized || (this.dirX === 0 && this.dirY === 0)) return;
+    if (!this.#initialized) return;
+    if (this.dirX === 0 && this.dirY === 0) {
+      if (this.#serverVx !== 0 || this.#serverVy !== 0 || Number.isNaN(this.#serverX)) return;
+      const keep = Math.exp((-this.#settleRate * Math.max(0, dtMs)) / 1000);
+      this.x = this.#serverX + (this.x - this.#serverX) * keep;
+      this.y = this.#serverY + (this.y - this.#serverY) * keep;
+      return;
+    }
     const dt = Math.min(dtMs, 100) / 1000; // a stalled frame must not tunnel through walls
     const v = this.#speed * world.speedFactor(this.x, this.y) * dt;
     const nx = this.x + this.dirX * v;
@@ -114,6 +133,11 @@ export class Predictor {
       const dt = (serverTimeMs - this.#serverT) / 1000;
       this.#serverVx = (serverX - this.#serverX) / dt;
       this.#serverVy = (serverY - this.#serverY) / dt;
+    }
+    // A server that no longer wants to move is at rest, whatever the last two samples said.
+    if (serverDirX === 0 && serverDirY === 0) {
+      this.#serverVx = 0;
+      this.#serverVy = 0;
     }
     this.#serverX = serverX;
     this.#serverY = serverY;

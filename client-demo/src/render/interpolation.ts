@@ -137,16 +137,17 @@ export class PositionBuffer {
  * and drifts back slowly, rather than averaging jitter in.
  */
 export class ServerClock {
-  readonly #tickMs: number;
+  readonly #tickMs: () => number;
   #offset = NaN;
 
-  constructor(tickMs: number) {
-    this.#tickMs = tickMs;
+  /** `tickMs` is read at each observation: the client may refine its estimate of the server's tick period. */
+  constructor(tickMs: number | (() => number)) {
+    this.#tickMs = typeof tickMs === 'number' ? () => tickMs : tickMs;
   }
 
   /** Records that tick `tick` arrived at local time `localMs`. */
   observe(tick: number, localMs: number): void {
-    const offset = tick * this.#tickMs - localMs;
+    const offset = tick * this.#tickMs() - localMs;
     if (Number.isNaN(this.#offset) || offset > this.#offset) this.#offset = offset;
     else this.#offset += (offset - this.#offset) * 0.02; // later than the best: drift toward it slowly
   }

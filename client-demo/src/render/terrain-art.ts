@@ -101,7 +101,7 @@ export function paintChunk(input: ChunkPaintInput): Uint8ClampedArray<ArrayBuffe
             if (down >= 0 && look(down).kind !== 'cliff' && py >= tpt - 2) c = shade(c, 0.6);
             if (hash01(wx >> 2, wy >> 2, 7) < 0.12) c = shade(c, 0.75);
           } else {
-            c = landDetail(id, c, wx, wy, h);
+            c = landDetail(id, c, wx, wy, h, tpt);
             if (nearWater) {
               const d = distanceToWater(px, py, tpt, up, down, left, right, isWater);
               if (d <= 2) c = mix(c, SAND, d === 0 ? 0.85 : d === 1 ? 0.6 : 0.3);
@@ -119,18 +119,32 @@ export function paintChunk(input: ChunkPaintInput): Uint8ClampedArray<ArrayBuffe
   return out;
 }
 
-function landDetail(id: string, c: number, wx: number, wy: number, h: number): number {
+const FLOWER_COLORS = [0xf4d03f, 0xffffff, 0xe84393, 0x9b59b6] as const;
+
+function landDetail(id: string, c: number, wx: number, wy: number, h: number, tpt: number): number {
   let col = shade(c, 0.93 + h * 0.12);
   const coarse = hash01(wx >> 3, wy >> 3, 3);
   switch (id) {
-    case 'grassland':
-      if (h > 0.965) col = shade(c, 1.25); // blades catching the light
-      else if (h < 0.03) col = shade(c, 0.75);
-      if (coarse < 0.04 && hash01(wx, wy, 11) < 0.25) col = [0xf4d03f, 0xffffff, 0xe84393][hash01(wx >> 3, wy >> 3, 5) * 3 | 0]!;
+    case 'grassland': {
+      // Blades: short dark strokes, two texels tall, and a few light tips.
+      if (hash01(wx, wy >> 1, 17) < 0.06) col = shade(c, 0.8);
+      else if (h > 0.975) col = shade(c, 1.2);
+      // A small flower on a few tiles: a plus of petals around a yellow heart.
+      const tx = Math.floor(wx / tpt);
+      const ty = Math.floor(wy / tpt);
+      if (hash01(tx, ty, 21) < 0.035) {
+        const fx = 2 + Math.floor(hash01(tx, ty, 22) * (tpt - 4));
+        const fy = 2 + Math.floor(hash01(tx, ty, 23) * (tpt - 4));
+        const dx = Math.abs(wx - tx * tpt - fx);
+        const dy = Math.abs(wy - ty * tpt - fy);
+        if (dx + dy === 0) col = 0xf9e79f;
+        else if (dx + dy === 1) col = FLOWER_COLORS[Math.floor(hash01(tx, ty, 24) * FLOWER_COLORS.length)]!;
+      }
       break;
+    }
     case 'forest':
       col = shade(col, coarse < 0.4 ? 0.88 : 1);
-      if (h < 0.05) col = 0x1f4d1f;
+      if (hash01(wx, wy >> 1, 17) < 0.05) col = shade(c, 0.7);
       break;
     case 'desert': {
       const ripple = Math.sin(wx * 0.25 + Math.sin(wy * 0.08) * 3);

@@ -1,0 +1,114 @@
+/**
+ * Entry point of the Frontier browser client: connect (resuming the stored identity), ask for a
+ * name when this identity has no player yet, then start the game; or open the time-travel viewer.
+ */
+import './style.css';
+import { Game, humanMessage } from './game/game';
+import { startHistoryViewer, type HistoryViewer } from './history/history-viewer';
+import { LiveConnection } from './net/live-connection';
+import { forgetToken, loadSession, saveSession } from './net/session-store';
+import { createScene } from './render/scene';
+import { h } from './ui/dom';
+import { NamePrompt } from './ui/name-prompt';
+
+/** Hooks for the browser tests and for poking around in the console. */
+export interface FrontierDebug {
+  game?: Game;
+  connection?: LiveConnection;
+  history?: HistoryViewer;
+  /** Set once the game (or viewer) is up. */
+  ready: boolean;
+  mode: 'game' | 'history' | 'title' | 'error';
+}
+
+declare global {
+  interface Window {
+    frontier: FrontierDebug;
+  }
+}
+
+const debug: FrontierDebug = { ready: false, mode: 'title' };
+window.frontier = debug;
+
+/** The server's WebSocket URL: `?server=ws://...` or the page's own host at `/ws`. */
+function serverUrl(): string {
+  const given = new URLSearchParams(location.search).get('server');
+  if (given !== null && given !== '') return given;
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+}
+
+function overlay(...children: (Node | string)[]): HTMLElement {
+  const el = h('div', { class: 'overlay' }, h('div', { class: 'title-card' }, ...children));
+  document.body.append(el);
+  return el;
+}
+
+async function openConnection(token: string): Promise<LiveConnection> {
+  try {
+    return await LiveConnection.open({ url: serverUrl(), token });
+  } catch (error) {
+    // A token from another server (or an old secret) is refused: start over as a new identity.
+    if (token !== '' && (error as { code?: string }).code === 'INVALID_TOKEN') {
+      forgetToken();
+      return LiveConnection.open({ url: serverUrl(), token: '' });
+    }
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const stage = document.getElementById('stage')!;
+  const hud = document.getElementById('hud')!;
+  if (new URLSearchParams(location.search).has('history') || location.hash.includes('history')) {
+    debug.mode = 'history';
+    debug.history = await startHistoryViewer({ stage, hud });
+    debug.ready = true;
+    return;
+  }
+  const session = loadSession();
+  const loading = overlay(h('h1', {}, 'Frontier'), h('p', { class: 'loading' }, 'Connecting to the world…'));
+  let conn: LiveConnection;
+  try {
+    conn = await openConnection(session.token);
+  } catch (error) {
+    loading.remove();
+    debug.mode = 'error';
+    overlay(
+      h('h1', {}, 'Frontier'),
+      h('p', { class: 'error' }, `Could not reach the server: ${humanMessage((error as Error).message ?? String(error))}`),
+      h('button', { class: 'primary', onclick: () => location.reload() }, 'Try again'),
+    );
+    return;
+  }
+  loading.remove();
+  debug.connection = conn;
+  saveSession(conn.token);
+  if (!conn.view.table('player').has(conn.identity)) {
+    const prompt = new NamePrompt({ initialName: session.name });
+    document.body.append(prompt.element);
+    for (;;) {
+      const choice = await prompt.ask();
+      if (choice.kind === 'spectate') {
+        prompt.hide();
+        conn.close();
+        location.search = '?history';
+        return;
+      }
+      try {
+        await conn.call('join', { name: choice.name });
+        saveSession(conn.token, choice.name);
+        break;
+      } catch (error) {
+        prompt.showError(humanMessage((error as Error).message ?? String(error)));
+      }
+    }
+    prompt.element.remove();
+  }
+  const scene = await createScene({ parent: stage });
+  const game = new Game({ connection: conn, scene, hud });
+  debug.game = game;
+  debug.mode = 'game';
+  debug.ready = true;
+}
+
+void main();

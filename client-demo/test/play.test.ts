@@ -1,0 +1,237 @@
+/**
+ * Plays Frontier in a real browser (Debian chromium, headless, swiftshader WebGL) against a real
+ * server on a free port, the way `npm start` serves it. One server and one browser for the file;
+ * the tests run in order and build on each other (Alice joins, moves, gathers, crafts; Bob joins).
+ * Screenshots of each step go to test-artifacts/browser/.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Identity } from '../../server/src/engine';
+import { ensureClientBuilt } from './support/build-client';
+import { collectErrors, launchChromium } from './support/chromium';
+import { startGameServer, type GameServer } from './support/game-server';
+import { canvasStats, grantItems, joinAs, panelCount, screenshot, untilServer, waitReady } from './support/page-helpers';
+
+/** Resources any new player can gather by hand (no tool). */
+const BARE_HANDED = new Set(['fallen_branch', 'fiber_grass', 'berry_bush', 'loose_stones', 'flint_nodule', 'mushroom_ring']);
+
+let gs: GameServer;
+let browser: Browser;
+let aliceContext: BrowserContext;
+let alice: Page;
+let aliceErrors: string[];
+let aliceId: string;
+
+beforeAll(async () => {
+  await ensureClientBuilt();
+  gs = await startGameServer();
+  browser = await launchChromium();
+  aliceContext = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  alice = await aliceContext.newPage();
+  aliceErrors = collectErrors(alice);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await gs?.close();
+});
+
+const avatarOf = (id: string) => gs.engine.db.avatar.find(id as Identity);
+
+describe('Frontier in chromium', () => {
+  test('the page loads without console errors, asks for a name, and draws a world (not a blank canvas)', async () => {
+    await alice.goto(gs.httpUrl);
+    await alice.waitForSelector('#player-name', { timeout: 60_000 });
+    await screenshot(alice, '01-title');
+    // A refused name is explained on the title screen, not in a console.
+    await alice.fill('#player-name', 'x!');
+    await alice.press('#player-name', 'Enter');
+    await expect.poll(() => alice.textContent('.title-card .error')).toMatch(/characters|letters/);
+    await alice.fill('#player-name', 'Alice');
+    await alice.press('#player-name', 'Enter');
+    await waitReady(alice);
+    aliceId = await alice.evaluate(() => window.frontier.connection!.identity);
+    expect(gs.engine.db.player.find(aliceId as Identity)?.name).toBe('Alice');
+    // Terrain chunks and entities arrive with the area-of-interest subscription, then get drawn.
+    await alice.waitForFunction(() => (window.frontier.game?.terrain?.chunkCount ?? 0) > 0 && (window.frontier.game?.entities.entityCount ?? 0) > 10);
+    await alice.evaluate(() => new Promise(requestAnimationFrame));
+    const stats = await canvasStats(alice);
+    expect(stats.width).toBeGreaterThan(0);
+    // A blank or single-colour canvas has (near) zero variance and a handful of colours.
+    expect(stats.variance).toBeGreaterThan(50);
+    expect(stats.colors).toBeGreaterThan(200);
+    await expect.poll(() => alice.locator('[data-panel=inventory]').isVisible()).toBe(true);
+    await screenshot(alice, '02-joined');
+    expect(aliceErrors).toEqual([]);
+  });
+
+  test('keyboard movement changes the server row in that direction, and the client follows it', async () => {
+    const before = avatarOf(aliceId)!;
+    await alice.keyboard.down('KeyD');
+    try {
+      await untilServer(gs.engine, () => avatarOf(aliceId)!.dirX > 0.99, 'move intent dirX = 1');
+      await untilServer(gs.engine, () => avatarOf(aliceId)!.x > before.x + 1.5, 'avatar moved 1.5 tiles east');
+    } finally {
+      await alice.keyboard.up('KeyD');
+    }
+    await untilServer(gs.engine, () => !avatarOf(aliceId)!.moving, 'stopped after key release');
+    const after = avatarOf(aliceId)!;
+    expect(after.x).toBeGreaterThan(before.x + 1.5);
+    expect(Math.abs(after.y - before.y)).toBeLessThan(0.75);
+    // The predicted position converges on the server's (reconciliation).
+    await alice.waitForFunction(
+      ([x, y]) => {
+        const p = window.frontier.game!.predictor;
+        return Math.hypot(p.x - x!, p.y - y!) < 0.3;
+      },
+      [after.x, after.y],
+      { timeout: 20_000 },
+    );
+    await screenshot(alice, '03-moved');
+  });
+
+  test('clicking a resource walks to it and gathers: the backpack panel shows the new items', async () => {
+    // The nearest hand-gatherable node in view, away from the panels (right column, bottom bar).
+    const target = await alice.evaluate((bare) => {
+      const g = window.frontier.game!;
+      const cam = g.scene.camera;
+      const me = g.predictor;
+      const candidates = g.view
+        .table('resource_node')
+        .iter()
+        .filter((n) => n.amount > 0 && bare.includes(n.resourceId))
+        .map((n) => ({ n, sx: cam.worldToScreenX(n.x * 16), sy: cam.worldToScreenY((n.y - 0.3) * 16), d: Math.hypot(n.x - me.x, n.y - me.y) }))
+        .filter((c) => c.sx > 80 && c.sx < 880 && c.sy > 80 && c.sy < 560)
+        .sort((a, b) => a.d - b.d);
+      const c = candidates[0];
+      if (c === undefined) return undefined;
+      const def = g.view.table('resource_def').find(c.n.resourceId)!;
+      return { id: c.n.id, itemId: def.itemId, per: def.quantityPerGather, sx: c.sx, sy: c.sy };
+    }, [...BARE_HANDED]);
+    expect(target, 'a hand-gatherable resource in view').toBeDefined();
+    const before = await panelCount(alice, target!.itemId);
+    await alice.mouse.click(target!.sx, target!.sy);
+    await untilServer(gs.engine, () => gs.engine.db.action.find(aliceId as Identity)?.kind === 'gather', 'gather action started', 30_000);
+    await alice.waitForFunction(() => document.querySelector('[data-panel=status]')?.textContent?.startsWith('Gathering') === true, undefined, { timeout: 20_000 }).catch(() => undefined);
+    await screenshot(alice, '04-gathering');
+    await alice.waitForFunction(
+      ([id, n]) => [...document.querySelectorAll(`[data-panel=inventory] .slot[data-item="${id}"]`)].reduce((s, el) => s + Number((el as HTMLElement).dataset.qty), 0) >= (n as number),
+      [target!.itemId, before + target!.per] as const,
+      { timeout: 30_000 },
+    );
+    expect(await panelCount(alice, target!.itemId)).toBe(before + target!.per);
+    await screenshot(alice, '05-gathered');
+  });
+
+  test('crafting a recipe from the panel consumes its inputs and produces its output', async () => {
+    await grantItems(gs.engine, aliceId, { fiber: 3 });
+    await alice.waitForFunction(() => {
+      const el = document.querySelector('[data-panel=inventory] .slot[data-item="fiber"]') as HTMLElement | null;
+      return el !== null && Number(el.dataset.qty) >= 3;
+    });
+    const fiberBefore = await panelCount(alice, 'fiber');
+    const ropeBefore = await panelCount(alice, 'rope');
+    await alice.keyboard.press('KeyC');
+    const craft = alice.locator('[data-panel=crafting] [data-recipe="rope"] button.craft');
+    await expect.poll(() => craft.isEnabled()).toBe(true);
+    await screenshot(alice, '06-crafting-panel');
+    await craft.click();
+    await alice.waitForFunction(
+      ([f, r]) => {
+        const count = (id: string) => [...document.querySelectorAll(`[data-panel=inventory] .slot[data-item="${id}"]`)].reduce((s, el) => s + Number((el as HTMLElement).dataset.qty), 0);
+        return count('rope') === (r as number) + 1 && count('fiber') === (f as number) - 3;
+      },
+      [fiberBefore, ropeBefore] as const,
+      { timeout: 30_000 },
+    );
+    await screenshot(alice, '07-crafted');
+    await alice.keyboard.press('KeyC');
+  });
+
+  test('a refused reducer call shows its message as a toast', async () => {
+    await alice.evaluate(() => window.frontier.game!.call('craft', { recipeId: 'iron_pickaxe' }));
+    const toast = alice.locator('.toast.error').last();
+    await expect.poll(() => toast.textContent(), { timeout: 10_000 }).toMatch(/needs|level/i);
+    expect(await toast.getAttribute('data-code')).toMatch(/SKILL_TOO_LOW|MISSING_ITEMS|STATION_REQUIRED/);
+    await screenshot(alice, '08-error-toast');
+  });
+
+  test('two players in two browsers see each other move', async () => {
+    const bobContext = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const bob = await bobContext.newPage();
+    const bobErrors = collectErrors(bob);
+    const bobId = await joinAs(bob, gs.httpUrl, 'Bob');
+    // Each sees the other's avatar (area of interest) and draws it.
+    await alice.waitForFunction((id) => window.frontier.game!.entities.playerPosition(id) !== undefined, bobId, { timeout: 30_000 });
+    await bob.waitForFunction((id) => window.frontier.game!.entities.playerPosition(id) !== undefined, aliceId, { timeout: 30_000 });
+    await bob.keyboard.down('KeyS');
+    try {
+      await untilServer(gs.engine, () => avatarOf(bobId)!.moving, 'Bob moving');
+      const y0 = avatarOf(bobId)!.y;
+      await untilServer(gs.engine, () => avatarOf(bobId)!.y > y0 + 1, 'Bob moved south');
+      // Alice's client receives Bob's new position and renders him there (interpolated).
+      await alice.waitForFunction(([id, y]) => window.frontier.game!.view.table('avatar').find(id)!.y > (y as number) + 0.5, [bobId, y0] as const, { timeout: 20_000 });
+    } finally {
+      await bob.keyboard.up('KeyS');
+    }
+    // And Bob sees Alice move.
+    const ay0 = avatarOf(aliceId)!.x;
+    await alice.keyboard.down('KeyA');
+    try {
+      await untilServer(gs.engine, () => avatarOf(aliceId)!.x < ay0 - 1, 'Alice moved west');
+      await bob.waitForFunction(([id, x]) => window.frontier.game!.view.table('avatar').find(id)!.x < (x as number) - 0.5, [aliceId, ay0] as const, { timeout: 20_000 });
+    } finally {
+      await alice.keyboard.up('KeyA');
+    }
+    await screenshot(alice, '09-alice-sees-bob');
+    await screenshot(bob, '10-bob-sees-alice');
+    expect(bobErrors).toEqual([]);
+    await bobContext.close();
+  });
+
+  test('a dropped connection shows the reconnecting banner, then resumes', async () => {
+    await alice.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { bannerStates: string[] }).bannerStates = seen;
+      const banner = document.querySelector('.banner') as HTMLElement;
+      new MutationObserver(() => seen.push(banner.dataset.state ?? '')).observe(banner, { attributes: true, attributeFilter: ['data-state'] });
+    });
+    gs.server.hub.session(aliceId as Identity)!.close(1001, 'GOING_AWAY', 'test drops the connection');
+    await alice.waitForFunction(() => (window as unknown as { bannerStates: string[] }).bannerStates.includes('reconnecting'), undefined, { timeout: 20_000 });
+    await alice.waitForFunction(() => (window as unknown as { bannerStates: string[] }).bannerStates.at(-1) === 'connected', undefined, { timeout: 30_000 });
+    expect(await alice.locator('.banner').isHidden()).toBe(true);
+    expect(await alice.evaluate(() => window.frontier.connection!.identity)).toBe(aliceId);
+  });
+
+  test('a reload resumes the same identity without asking for a name again', async () => {
+    await alice.reload();
+    await waitReady(alice);
+    expect(await alice.locator('#player-name').count()).toBe(0);
+    expect(await alice.evaluate(() => window.frontier.connection!.identity)).toBe(aliceId);
+    // Still Alice, with her backpack.
+    await expect.poll(() => panelCount(alice, 'rope'), { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+    await screenshot(alice, '11-reloaded');
+    expect(aliceErrors).toEqual([]);
+  });
+
+  test('the time-travel viewer shows the world as of a past tick and plays history back', async () => {
+    const joinedTick = (await gs.db.history('player', aliceId))[0]!.tick;
+    const viewer = await aliceContext.newPage();
+    const errors = collectErrors(viewer);
+    await viewer.goto(`${gs.httpUrl}/?history#admin=${gs.adminToken}`);
+    await waitReady(viewer);
+    // Before Alice joined there was no avatar of hers; after, there is.
+    await viewer.evaluate((t) => window.frontier.history!.seek(t), joinedTick - 1);
+    expect(await viewer.evaluate((id) => window.frontier.history!.view.table('avatar').has(id), aliceId)).toBe(false);
+    await viewer.evaluate((t) => window.frontier.history!.seek(t), joinedTick + 5);
+    expect(await viewer.evaluate((id) => window.frontier.history!.view.table('avatar').has(id), aliceId)).toBe(true);
+    expect(await viewer.getAttribute('[data-panel=timeline]', 'data-tick')).toBe(String(joinedTick + 5));
+    await screenshot(viewer, '12-history-scrubbed');
+    await viewer.evaluate(() => window.frontier.history!.play(16));
+    await viewer.waitForFunction((t) => window.frontier.history!.tick > t + 20, joinedTick + 5, { timeout: 30_000 });
+    await viewer.evaluate(() => window.frontier.history!.pause());
+    await screenshot(viewer, '13-history-playing');
+    expect(errors).toEqual([]);
+    await viewer.close();
+  });
+});
