@@ -23,7 +23,7 @@ const CONTENT = new Set<string>(CONTENT_TABLES);
 
 /** Subscription radii of a bot, in tiles. Every one is an option with a default. */
 export interface BotRadii {
-  /** Other players (trades, chat partners); this query follows the player. @default 6 */
+  /** Other players (trades, chat partners); this query follows the player. @default 5 */
   readonly players?: number;
   /** Resource nodes. @default 18 */
   readonly nodes?: number;
@@ -70,11 +70,13 @@ export class BotConnection implements AgentHost {
     this.conn = conn;
     this.#clock = clock;
     this.#onDisconnect = onDisconnect;
-    this.#radii = { players: radii.players ?? 6, nodes: radii.nodes ?? 18, buildings: radii.buildings ?? 18, chat: radii.chat ?? 16, terrain: radii.terrain ?? 24, reanchor: radii.reanchor ?? 8 };
+    this.#radii = { players: radii.players ?? 5, nodes: radii.nodes ?? 18, buildings: radii.buildings ?? 18, chat: radii.chat ?? 16, terrain: radii.terrain ?? 24, reanchor: radii.reanchor ?? 8 };
     const own = conn.db as unknown as Record<string, unknown>;
     const shared = content.db as unknown as Record<string, unknown>;
-    const db = new Proxy({} as CachedDb, { get: (_t, name) => (typeof name === 'string' ? (CONTENT.has(name) ? shared[name] : own[name]) : undefined) });
-    this.view = { identity: conn.identity, db };
+    // A plain object resolved once: behaviours read tables on every decision.
+    const db: Record<string, unknown> = {};
+    for (const t of content.schema?.tables ?? []) db[t.name] = CONTENT.has(t.name) ? shared[t.name] : own[t.name];
+    this.view = { identity: conn.identity, db: db as CachedDb };
   }
 
   /** Subscribes the bot's queries and hooks its listeners. Call once the connection is open. */
