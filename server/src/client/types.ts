@@ -20,15 +20,17 @@ export type ClientReducers<M extends ModuleDef> = {
   readonly [R in M['reducers'][number] as R['name']]: (args: ArgsOf<R>) => Promise<void>;
 };
 
-type QueryFor<M extends ModuleDef, K extends TableNames<M>> =
-  | { readonly table: K }
-  | { readonly table: K; readonly where: { readonly index: string; readonly value: unknown } }
-  | { readonly table: K; readonly rect: RectArea }
-  | { readonly table: K; readonly near: CircleArea & { readonly x: number; readonly y: number } }
-  | {
-      readonly table: K;
-      readonly follow: CircleArea & { readonly [F in TableNames<M>]: { readonly table: F; readonly key: KeyOf<M['tables'][F]> } }[TableNames<M>];
-    };
+type FollowTarget<M extends ModuleDef> = {
+  readonly [F in TableNames<M>]: { readonly table: F; readonly key: KeyOf<M['tables'][F]> };
+}[TableNames<M>];
 
-/** A subscription query on one of the module's tables. */
-export type ClientQuery<M extends ModuleDef> = { [K in TableNames<M>]: QueryFor<M, K> }[TableNames<M>];
+/**
+ * A subscription query on one of the module's tables. The table is any table name (so a value
+ * typed as a union of names works); the followed row's key is typed by the followed table.
+ */
+export type ClientQuery<M extends ModuleDef> =
+  | { readonly table: TableNames<M> }
+  | { readonly table: TableNames<M>; readonly where: { readonly index: string; readonly value: unknown } }
+  | { readonly table: TableNames<M>; readonly rect: RectArea }
+  | { readonly table: TableNames<M>; readonly near: CircleArea & { readonly x: number; readonly y: number } }
+  | { readonly table: TableNames<M>; readonly follow: CircleArea & FollowTarget<M> };

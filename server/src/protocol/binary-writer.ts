@@ -132,6 +132,24 @@ export class BinaryWriter {
     return this;
   }
 
+  /**
+   * Raw bytes `source[start..end)`, no length. Copies without creating a view: the fan-out hot
+   * path splices many short shared chunks into each client's frame.
+   */
+  rawRange(source: Uint8Array, start: number, end: number): this {
+    const n = end - start;
+    this.#ensure(n);
+    const buf = this.#buf;
+    let pos = this.#pos;
+    if (n < 64) for (let i = start; i < end; i++) buf[pos++] = source[i]!;
+    else {
+      buf.set(source.subarray(start, end), pos);
+      pos += n;
+    }
+    this.#pos = pos;
+    return this;
+  }
+
   /** Writes a 32-bit LE value at an earlier position (for back-patched lengths). */
   patchU32le(position: number, value: number): void {
     this.#view.setUint32(position, value, true);

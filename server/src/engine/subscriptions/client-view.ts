@@ -53,9 +53,13 @@ export class ClientTable {
   /**
    * True when this table's updates may come from shared bytes: one query, no visibility rule,
    * and a query whose membership is all rows (whole table) or all rows of a cell (spatial).
+   * Kept by {@link refresh} whenever the query list changes.
    */
-  get chunkable(): boolean {
-    return this.queries.length === 1 && this.table.visibility === undefined && this.queries[0]!.kind !== 'index';
+  chunkable = false;
+
+  /** Recomputes what depends on the query list. */
+  refresh(): void {
+    this.chunkable = this.queries.length === 1 && this.table.visibility === undefined && this.queries[0]!.kind !== 'index';
   }
 
   /** Opens this tick's output (once per tick) and registers with the client. */
@@ -144,24 +148,24 @@ export class ClientTable {
   /** Writes this tick's table section, from shared arena bytes plus the client's own part. */
   writeSection(w: BinaryWriter, arena: Uint8Array): void {
     if (this.whole !== undefined) {
-      w.raw(arena.subarray(this.whole[0], this.whole[1]));
+      w.rawRange(arena, this.whole[0], this.whole[1]);
       return;
     }
     const tt = this.tt!;
     const refs = tt.refs;
     w.uvar(tt.wire.id).uvar(this.delRefs.length);
-    for (const i of this.delRefs) w.raw(arena.subarray(refs[i]!, refs[i + 1]!));
+    for (const i of this.delRefs) w.rawRange(arena, refs[i]!, refs[i + 1]!);
     w.uvar(this.insRefs.length);
-    for (const i of this.insRefs) w.raw(arena.subarray(refs[i]!, refs[i + 1]!));
+    for (const i of this.insRefs) w.rawRange(arena, refs[i]!, refs[i + 1]!);
     const ups = this.ups;
     w.uvar(this.chunks.length + (ups.length > 0 ? 1 : 0));
-    for (const ch of this.chunks) w.raw(arena.subarray(ch.start, ch.end));
+    for (const ch of this.chunks) w.rawRange(arena, ch.start, ch.end);
     if (ups.length > 0) {
       w.uvar(ups.length);
       let prev = 0;
       for (const c of ups) {
         prev = tt.wire.writeEntryKey(w, c.key, prev);
-        w.raw(arena.subarray(c.bodyStart, c.bodyEnd));
+        w.rawRange(arena, c.bodyStart, c.bodyEnd);
       }
     }
   }

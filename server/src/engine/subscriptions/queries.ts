@@ -18,6 +18,11 @@ export const CELL = {
 /** One of {@link CELL}. */
 export type CellClass = (typeof CELL)[keyof typeof CELL];
 
+/** Where a row lies relative to a spatial query's area. */
+export const ZONE = { IN: 0, BAND: 1, OUT: 2 } as const;
+/** One of {@link ZONE}. */
+export type Zone = (typeof ZONE)[keyof typeof ZONE];
+
 type Visibility = (row: AnyRow, viewer: Identity) => boolean;
 
 /** Largest cell coordinate the spatial grid packs. */
@@ -31,8 +36,11 @@ export class TableState {
   readonly whole = new Set<WholeQuery>();
   /** Index name -> value map key -> equality queries. */
   readonly byIndex = new Map<string, Map<unknown, Set<IndexQuery>>>();
-  /** Packed grid cell -> spatial queries whose cell box covers it. */
-  readonly cells = new Map<number, Set<SpatialQuery>>();
+  /**
+   * Packed grid cell -> the spatial queries whose area touches it, with the cell's class for each
+   * (PARTIAL or FULL; a cell outside an area is not listed). A change in a cell wakes only these.
+   */
+  readonly cells = new Map<number, CellSubscribers>();
   readonly spatial = new Set<SpatialQuery>();
   /** Row map key -> spatial queries (on any table) that follow this row. */
   readonly followers = new Map<unknown, Set<SpatialQuery>>();
@@ -57,6 +65,55 @@ export class TableState {
     } catch {
       return false;
     }
+  }
+}
+
+/**
+ * The spatial queries touching one grid cell and the cell's class for each, in dense arrays with
+ * swap-remove: the fan-out iterates these for every changed cell, every tick.
+ */
+export class CellSubscribers {
+  readonly queries: SpatialQuery[] = [];
+  readonly classes: CellClass[] = [];
+  readonly #pos = new Map<SpatialQuery, number>();
+
+  get size(): number {
+    return this.queries.length;
+  }
+
+  has(q: SpatialQuery): boolean {
+    return this.#pos.has(q);
+  }
+
+  /** The cell's class for `q` (OUT when not listed). */
+  classOf(q: SpatialQuery): CellClass {
+    const i = this.#pos.get(q);
+    return i === undefined ? CELL.OUT : this.classes[i]!;
+  }
+
+  set(q: SpatialQuery, cls: CellClass): void {
+    const i = this.#pos.get(q);
+    if (i !== undefined) this.classes[i] = cls;
+    else {
+      this.#pos.set(q, this.queries.length);
+      this.queries.push(q);
+      this.classes.push(cls);
+    }
+  }
+
+  delete(q: SpatialQuery): void {
+    const i = this.#pos.get(q);
+    if (i === undefined) return;
+    const last = this.queries.length - 1;
+    if (i !== last) {
+      const moved = this.queries[last]!;
+      this.queries[i] = moved;
+      this.classes[i] = this.classes[last]!;
+      this.#pos.set(moved, i);
+    }
+    this.queries.pop();
+    this.classes.pop();
+    this.#pos.delete(q);
   }
 }
 
@@ -117,12 +174,6 @@ export class IndexQuery implements QueryBase {
   }
 }
 
-/** A member row of a spatial query: the tick it was last evaluated in, and its key. */
-export interface Member {
-  stamp: number;
-  readonly key: unknown;
-}
-
 /**
  * A rectangle, a fixed circle or a circle that follows a row. Stateful: with hysteresis a row's
  * membership depends on whether it was a member, so members are tracked with the tick in which
@@ -143,21 +194,30 @@ export class SpatialQuery implements QueryBase {
   readonly exitR: number;
   readonly exitR2: number;
   readonly follow: { readonly table: TableState; readonly key: unknown; readonly mk: unknown } | undefined;
-  readonly members = new Map<unknown, Member>();
+  /**
+   * Member row map key -> primary key: exactly the rows the query holds. Changed only on enter and
+   * leave, and read only for rows in the hysteresis band (the one place where history decides).
+   */
+  readonly members = new Map<unknown, unknown>();
+  readonly #xs: string;
+  readonly #ys: string;
   /** Current centre; `has` false while a followed row is missing. */
   cx = 0;
   cy = 0;
   has = false;
-  /** Centre before this tick's move. */
+  /** Centre before this tick's move (equal to the current one unless `moved`). */
   pcx = 0;
   pcy = 0;
   phas = false;
+  /** Set when the followed row moved this tick; the cell index still holds the pre-move classes. */
   moved = false;
   /** Cell box currently registered in the table's cell index (inclusive). */
   bx0 = 0;
   by0 = 0;
   bx1 = -1;
   by1 = -1;
+  /** This query's class of each cell of the box, row-major: a local copy of its cell index entries. */
+  #boxClasses: Uint8Array = new Uint8Array(0);
 
   constructor(
     id: number,
@@ -173,6 +233,8 @@ export class SpatialQuery implements QueryBase {
     this.client = client;
     this.table = table;
     this.ct = ct;
+    this.#xs = table.store.spatialX ?? '';
+    this.#ys = table.store.spatialY ?? '';
     if ('rect' in area) {
       this.shape = 'rect';
       ({ minX: this.minX, minY: this.minY, maxX: this.maxX, maxY: this.maxY } = area.rect);
@@ -193,35 +255,53 @@ export class SpatialQuery implements QueryBase {
         this.has = true;
       } else this.follow = { table: area.followCircle.table, key: area.followCircle.key, mk: area.followCircle.mk };
     }
-    this.pcx = this.cx;
-    this.pcy = this.cy;
-    this.phas = this.has;
-  }
-
-  /** Whether a row is inside the area: the enter test for non-members, the stay test for members. */
-  within(row: AnyRow, wasMember: boolean): boolean {
-    if (!this.has) return false;
-    const x = row[this.table.store.spatialX!] as number;
-    const y = row[this.table.store.spatialY!] as number;
-    if (this.shape === 'rect') return x >= this.minX && x <= this.maxX && y >= this.minY && y <= this.maxY;
-    const dx = x - this.cx;
-    const dy = y - this.cy;
-    return dx * dx + dy * dy <= (wasMember ? this.exitR2 : this.enterR2);
-  }
-
-  /** Full membership test for a row (area, then the table's visibility rule). */
-  admits(row: AnyRow, wasMember: boolean): boolean {
-    return this.within(row, wasMember) && this.table.visible(row, this.client.identity);
+    this.settle();
   }
 
   /**
-   * Classifies cell (gx, gy) against the current (`prev` false) or pre-move (`prev` true) area.
-   * The cell is widened by a hair so that a row whose `floor(x / cellSize)` rounding put it in
-   * the cell is inside the rectangle used here.
+   * Where a row lies relative to the area: IN (the enter test holds), BAND (only the stay test
+   * holds: membership depends on history) or OUT. `prev` measures against the pre-move centre.
    */
-  classify(gx: number, gy: number, prev: boolean): CellClass {
-    const has = prev ? this.phas : this.has;
-    if (!has) return CELL.OUT;
+  zone(row: AnyRow, prev: boolean): Zone {
+    if (!(prev ? this.phas : this.has)) return ZONE.OUT;
+    const x = row[this.#xs] as number;
+    const y = row[this.#ys] as number;
+    if (this.shape === 'rect') return x >= this.minX && x <= this.maxX && y >= this.minY && y <= this.maxY ? ZONE.IN : ZONE.OUT;
+    const dx = x - (prev ? this.pcx : this.cx);
+    const dy = y - (prev ? this.pcy : this.cy);
+    const d2 = dx * dx + dy * dy;
+    return d2 <= this.enterR2 ? ZONE.IN : d2 <= this.exitR2 ? ZONE.BAND : ZONE.OUT;
+  }
+
+  #visible(row: AnyRow): boolean {
+    return this.table.visibility === undefined || this.table.visible(row, this.client.identity);
+  }
+
+  /**
+   * Whether the row was a member before this tick, from the row as it was and the pre-move area:
+   * inside the enter radius it was (if visible), outside the exit radius it was not, and only in
+   * between does the member map decide.
+   */
+  wasMember(mk: unknown, old: AnyRow | undefined): boolean {
+    if (old === undefined) return false;
+    const z = this.zone(old, true);
+    if (z === ZONE.IN) return this.#visible(old);
+    return z === ZONE.BAND && this.members.has(mk);
+  }
+
+  /** Whether the row is a member now, given whether it was. */
+  isMember(row: AnyRow | undefined, was: boolean): boolean {
+    if (row === undefined) return false;
+    const z = this.zone(row, false);
+    return (z === ZONE.IN || (z === ZONE.BAND && was)) && this.#visible(row);
+  }
+
+  /**
+   * Classifies cell (gx, gy) against the current area. The cell is widened by a hair so that a
+   * row whose `floor(x / cellSize)` rounding put it in the cell is inside the rectangle used here.
+   */
+  classify(gx: number, gy: number): CellClass {
+    if (!this.has) return CELL.OUT;
     const cs = this.table.store.spatial!.cellSize;
     const eps = cs * 1e-9;
     const x0 = gx * cs - eps;
@@ -232,8 +312,8 @@ export class SpatialQuery implements QueryBase {
       if (x1 < this.minX || x0 > this.maxX || y1 < this.minY || y0 > this.maxY) return CELL.OUT;
       return x0 >= this.minX && x1 <= this.maxX && y0 >= this.minY && y1 <= this.maxY ? CELL.FULL : CELL.PARTIAL;
     }
-    const cx = prev ? this.pcx : this.cx;
-    const cy = prev ? this.pcy : this.cy;
+    const cx = this.cx;
+    const cy = this.cy;
     const nx = cx < x0 ? x0 - cx : cx > x1 ? cx - x1 : 0;
     const ny = cy < y0 ? y0 - cy : cy > y1 ? cy - y1 : 0;
     if (nx * nx + ny * ny > this.exitR2) return CELL.OUT;
@@ -261,47 +341,72 @@ export class SpatialQuery implements QueryBase {
     ];
   }
 
-  /** Moves the registration in the table's cell index from the old box to the current one. */
-  reindex(): void {
-    const [nx0, ny0, nx1, ny1] = this.box();
+  /** The class the cell index holds for this query in cell (gx, gy): OUT outside the registered box. */
+  indexed(gx: number, gy: number): CellClass {
+    if (gx < this.bx0 || gx > this.bx1 || gy < this.by0 || gy > this.by1) return CELL.OUT;
+    return this.#boxClasses[(gy - this.by0) * (this.bx1 - this.bx0 + 1) + (gx - this.bx0)]! as CellClass;
+  }
+
+  /** Records this query's class for `cell` in the table's cell index (the shared cell -> queries map). */
+  setIndexed(cell: number, cls: CellClass): void {
     const cells = this.table.cells;
-    for (let gy = this.by0; gy <= this.by1; gy++)
-      for (let gx = this.bx0; gx <= this.bx1; gx++) {
-        if (gx >= nx0 && gx <= nx1 && gy >= ny0 && gy <= ny1) continue;
-        const cell = packCell(gx, gy);
-        const set = cells.get(cell);
-        if (set === undefined) continue;
-        set.delete(this);
-        if (set.size === 0) cells.delete(cell);
+    let byQuery = cells.get(cell);
+    if (cls === CELL.OUT) {
+      if (byQuery === undefined) return;
+      byQuery.delete(this);
+      if (byQuery.size === 0) cells.delete(cell);
+      return;
+    }
+    if (byQuery === undefined) cells.set(cell, (byQuery = new CellSubscribers()));
+    byQuery.set(this, cls);
+  }
+
+  /** Re-registers every cell of the current area in the table's cell index (subscribe, resync). */
+  reindex(): void {
+    this.unindex();
+    const [x0, y0, x1, y1] = this.box();
+    const classes = new Uint8Array(Math.max(0, (x1 - x0 + 1) * (y1 - y0 + 1)));
+    let i = 0;
+    for (let gy = y0; gy <= y1; gy++)
+      for (let gx = x0; gx <= x1; gx++, i++) {
+        const cls = this.classify(gx, gy);
+        classes[i] = cls;
+        this.setIndexed(packCell(gx, gy), cls);
       }
-    for (let gy = ny0; gy <= ny1; gy++)
-      for (let gx = nx0; gx <= nx1; gx++) {
-        if (gx >= this.bx0 && gx <= this.bx1 && gy >= this.by0 && gy <= this.by1) continue;
-        const cell = packCell(gx, gy);
-        let set = cells.get(cell);
-        if (set === undefined) cells.set(cell, (set = new Set()));
-        set.add(this);
-      }
-    this.bx0 = nx0;
-    this.by0 = ny0;
-    this.bx1 = nx1;
-    this.by1 = ny1;
+    this.setBox(x0, y0, x1, y1, classes);
   }
 
   /** Removes the query from the cell index. */
   unindex(): void {
-    const had = this.has;
-    this.has = false;
-    this.reindex();
-    this.has = had;
+    for (let gy = this.by0; gy <= this.by1; gy++)
+      for (let gx = this.bx0; gx <= this.bx1; gx++) if (this.indexed(gx, gy) !== CELL.OUT) this.setIndexed(packCell(gx, gy), CELL.OUT);
+    this.setBox(0, 0, -1, -1, new Uint8Array(0));
   }
 
-  /** Ends a move: the current area becomes the one the next tick starts from. */
+  /** Records the cell box the index covers and this query's class for each of its cells (row-major). */
+  setBox(x0: number, y0: number, x1: number, y1: number, classes: Uint8Array): void {
+    this.bx0 = x0;
+    this.by0 = y0;
+    this.bx1 = x1;
+    this.by1 = y1;
+    this.#boxClasses = classes;
+  }
+
+  /** Ends a move: the current area is the one the next tick starts from. */
   settle(): void {
     this.moved = false;
     this.pcx = this.cx;
     this.pcy = this.cy;
     this.phas = this.has;
+  }
+
+  /**
+   * For a moved query, before the moved pass updates the index: whether the moved pass will
+   * re-check the rows of this cell (its class changed, or it is partial). Those rows are left to it.
+   */
+  revisits(gx: number, gy: number): boolean {
+    const before = this.indexed(gx, gy);
+    return before === CELL.PARTIAL || before !== this.classify(gx, gy);
   }
 
   /** Sets the centre from the followed row (absent or invisible: no centre). Returns whether it changed. */
@@ -312,12 +417,7 @@ export class SpatialQuery implements QueryBase {
     const x = has ? (row[store.spatialX!] as number) : 0;
     const y = has ? (row[store.spatialY!] as number) : 0;
     if (has === this.has && x === this.cx && y === this.cy) return false;
-    if (!this.moved) {
-      this.pcx = this.cx;
-      this.pcy = this.cy;
-      this.phas = this.has;
-      this.moved = true;
-    }
+    this.moved = true;
     this.cx = x;
     this.cy = y;
     this.has = has;

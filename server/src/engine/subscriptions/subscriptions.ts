@@ -229,7 +229,7 @@ export class Subscriptions {
     if (q.kind === 'whole') return store.iter().filter((r) => q.matches(r));
     if (q.kind === 'index') return store.filter(q.index, q.value).filter((r) => q.matches(r));
     const out: AnyRow[] = [];
-    for (const m of q.members.values()) out.push(store.find(m.key)!);
+    for (const key of q.members.values()) out.push(store.find(key)!);
     return out;
   }
 
@@ -239,17 +239,16 @@ export class Subscriptions {
     if (!q.has) return;
     const store = q.table.store;
     const grid = store.spatial!;
-    const tick = this.#engine.tick;
     // Walks the query's own cell box (not withinRadius), so seeding and the incremental path agree on every border case.
     const [x0, y0, x1, y1] = q.box();
     for (let gy = y0; gy <= y1; gy++)
       for (let gx = x0; gx <= x1; gx++) {
-        if (q.classify(gx, gy, false) === CELL.OUT) continue;
+        if (q.classify(gx, gy) === CELL.OUT) continue;
         const keys = grid.keysIn(packCell(gx, gy));
         if (keys === undefined) continue;
         for (let i = 0; i < keys.length; i++) {
           const row = store.find(keys[i])!;
-          if (q.admits(row, false)) q.members.set(mapKey(keys[i]), { stamp: tick, key: keys[i] });
+          if (q.isMember(row, false)) q.members.set(mapKey(keys[i]), keys[i]);
         }
       }
   }
@@ -332,6 +331,7 @@ export class Subscriptions {
       }
     }
     ct.queries.push(q);
+    ct.refresh();
     client.tables.set(st.store.id, ct);
     client.queries.set(queryId, q);
     this.#register(q);
@@ -353,6 +353,7 @@ export class Subscriptions {
     this.#unregister(q);
     client.queries.delete(queryId);
     ct.queries.splice(ct.queries.indexOf(q), 1);
+    ct.refresh();
     let gone: unknown[] = keys;
     if (ct.refs !== undefined) {
       gone = [];
@@ -523,14 +524,11 @@ export class Subscriptions {
       if (t.list.length > 0) {
         this.#wholeQueries(st, t);
         this.#indexQueries(st, t);
-        if (st.spatial.size > 0) this.#spatialChanges(st, t, tick);
+        if (st.spatial.size > 0) this.#spatialChanges(st, t);
       }
-      if (mv !== undefined) for (const q of mv) this.#movedQuery(q, t, tick);
+      if (mv !== undefined) for (const q of mv) this.#movedQuery(q, t);
     }
-    for (const q of moved) {
-      q.reindex();
-      q.settle();
-    }
+    for (const q of moved) q.settle();
     for (const tt of tts.values()) {
       this.#chunks += tt.encodedChunks;
       this.#rows += tt.encodedRows;
@@ -576,66 +574,122 @@ export class Subscriptions {
     if (was || is) q.ct.transition(tt, c.mk, c.key, was, is, c.new, c);
   }
 
-  /** Evaluates one row for one spatial query, at most once per tick. */
-  #spatial(q: SpatialQuery, tt: TableTick, tick: number, mk: unknown, key: unknown, row: AnyRow | undefined, change: NetChange | undefined): void {
-    const m = q.members.get(mk);
-    if (m !== undefined && m.stamp === tick) return;
-    const was = m !== undefined;
-    const is = row !== undefined && q.admits(row, was);
-    if (is) {
-      if (m !== undefined) m.stamp = tick;
-      else q.members.set(mk, { stamp: tick, key });
-    } else if (was) q.members.delete(mk);
-    if (was !== is || (is && change !== undefined)) q.ct.transition(tt, mk, key, was, is, row, change);
+  /**
+   * Evaluates one row for one spatial query: was it a member (old row, pre-move area), is it now?
+   * The passes below hand each (query, row) pair to it at most once per tick.
+   */
+  #spatial(q: SpatialQuery, tt: TableTick, mk: unknown, key: unknown, row: AnyRow | undefined, old: AnyRow | undefined, change: NetChange | undefined): void {
+    const was = q.wasMember(mk, old);
+    const is = q.isMember(row, was);
+    if (was === is) {
+      if (!is || change === undefined) return;
+    } else if (is) q.members.set(mk, key);
+    else q.members.delete(mk);
+    const ct = q.ct;
+    if (ct.refs !== undefined) {
+      ct.transition(tt, mk, key, was, is, row, change);
+      return;
+    }
+    // One query on the table (the common case): its transitions are the client's.
+    if (was && is) {
+      if (change!.old !== undefined && tt.body(change!)) {
+        ct.open(tt);
+        ct.ups.push(change!);
+      }
+    } else ct.transition(tt, mk, key, was, is, row, change);
   }
 
-  #spatialChanges(st: TableState, tt: TableTick, tick: number): void {
+  #spatialChanges(st: TableState, tt: TableTick): void {
+    // The cell index still holds each query's classes from before this tick's moves. A moved
+    // query leaves the cells it will re-check (see `revisits`) to its moved pass.
     for (const [cell, chunk] of tt.stays) {
       const subs = st.cells.get(cell);
       if (subs === undefined) continue;
       const gx = cellX(cell);
       const gy = cellY(cell);
-      for (const q of subs) {
-        if (q.ct.chunkable && q.classify(gx, gy, false) === CELL.FULL && (!q.moved || q.classify(gx, gy, true) === CELL.FULL)) {
+      const changes = chunk.changes;
+      const qs = subs.queries;
+      const classes = subs.classes;
+      for (let k = 0; k < qs.length; k++) {
+        const q = qs[k]!;
+        const before = classes[k]!;
+        if (q.moved && q.revisits(gx, gy)) continue;
+        if (before === CELL.FULL && q.ct.chunkable) {
           // Every row of a cell that stays fully inside is a member before and after: the shared run serves them all.
           tt.chunk(chunk);
           if (chunk.count > 0) {
             q.ct.open(tt);
             q.ct.chunks.push(chunk);
           }
-        } else for (const c of chunk.changes) this.#spatial(q, tt, tick, c.mk, c.key, c.new, c);
+        } else
+          for (let i = 0; i < changes.length; i++) {
+            const c = changes[i]!;
+            this.#spatial(q, tt, c.mk, c.key, c.new, c.old, c);
+          }
       }
     }
     for (const c of tt.crossers) {
       const a = c.oldCell === NO_CELL ? undefined : st.cells.get(c.oldCell);
       const b = c.newCell === NO_CELL ? undefined : st.cells.get(c.newCell);
-      if (a !== undefined) for (const q of a) this.#spatial(q, tt, tick, c.mk, c.key, c.new, c);
-      if (b !== undefined) for (const q of b) if (a === undefined || !a.has(q)) this.#spatial(q, tt, tick, c.mk, c.key, c.new, c);
+      if (a === undefined && b === undefined) continue;
+      const nx = c.newCell === NO_CELL ? 0 : cellX(c.newCell);
+      const ny = c.newCell === NO_CELL ? 0 : cellY(c.newCell);
+      const mine = (q: SpatialQuery) => !q.moved || c.newCell === NO_CELL || !q.revisits(nx, ny);
+      if (a !== undefined)
+        for (let k = 0; k < a.queries.length; k++) {
+          const q = a.queries[k]!;
+          if (mine(q)) this.#spatial(q, tt, c.mk, c.key, c.new, c.old, c);
+        }
+      if (b !== undefined)
+        for (let k = 0; k < b.queries.length; k++) {
+          const q = b.queries[k]!;
+          if ((a === undefined || !a.has(q)) && mine(q)) this.#spatial(q, tt, c.mk, c.key, c.new, c.old, c);
+        }
     }
   }
 
-  /** A query whose area moved: re-checks the rows of every cell whose class may have changed. */
-  #movedQuery(q: SpatialQuery, tt: TableTick, tick: number): void {
+  /**
+   * A query whose area moved: re-checks every row of the cells whose class changed or that are
+   * partial, and brings the cell index up to date.
+   */
+  #movedQuery(q: SpatialQuery, tt: TableTick): void {
     const store = q.table.store;
     const grid = store.spatial!;
     const [nx0, ny0, nx1, ny1] = q.box();
-    const visit = (gx: number, gy: number) => {
-      const before = q.classify(gx, gy, true);
-      const after = q.classify(gx, gy, false);
-      if (before === after && before !== CELL.PARTIAL) return;
-      const keys = grid.keysIn(packCell(gx, gy));
+    const classes = new Uint8Array(Math.max(0, (nx1 - nx0 + 1) * (ny1 - ny0 + 1)));
+    const recheck = (cell: number) => {
+      const keys = grid.keysIn(cell);
       if (keys === undefined) return;
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i];
         const mk = mapKey(key);
-        this.#spatial(q, tt, tick, mk, key, store.find(key), tt.net.get(mk));
+        const row = store.find(key);
+        const change = tt.net.get(mk);
+        this.#spatial(q, tt, mk, key, row, change === undefined ? row : change.old, change);
       }
     };
-    for (let gy = ny0; gy <= ny1; gy++) for (let gx = nx0; gx <= nx1; gx++) visit(gx, gy);
+    let i = 0;
+    for (let gy = ny0; gy <= ny1; gy++)
+      for (let gx = nx0; gx <= nx1; gx++, i++) {
+        const before = q.indexed(gx, gy);
+        const after = q.classify(gx, gy);
+        classes[i] = after;
+        if (before === after && before !== CELL.PARTIAL) continue;
+        const cell = packCell(gx, gy);
+        if (before !== after) q.setIndexed(cell, after);
+        recheck(cell);
+      }
     // Members lie in the old box (they were within exitRadius of the old centre), so visiting the
     // cells of both boxes whose class may have changed reaches every row that can enter or leave.
     for (let gy = q.by0; gy <= q.by1; gy++)
-      for (let gx = q.bx0; gx <= q.bx1; gx++) if (gx < nx0 || gx > nx1 || gy < ny0 || gy > ny1) visit(gx, gy);
+      for (let gx = q.bx0; gx <= q.bx1; gx++) {
+        if (gx >= nx0 && gx <= nx1 && gy >= ny0 && gy <= ny1) continue;
+        if (q.indexed(gx, gy) === CELL.OUT) continue;
+        const cell = packCell(gx, gy);
+        q.setIndexed(cell, CELL.OUT);
+        recheck(cell);
+      }
+    q.setBox(nx0, ny0, nx1, ny1, classes);
   }
 
   #emitFrames(tick: number): void {
