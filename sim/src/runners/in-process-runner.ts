@@ -45,10 +45,12 @@ export interface InProcessOptions {
   readonly onEngine?: (engine: Engine<ModuleDef>, hub: SessionHub) => void;
   /** Called after every tick's fan-out with its record. */
   readonly onTick?: (record: TickRecord) => void;
-  /** Called about every `progressEveryMs` of logical time. */
+  /** Called about every `progressEveryMs` of logical time or `progressWallMs` of wall time, whichever comes first. */
   readonly onProgress?: (progress: SimProgress) => void;
   /** @default 30_000 */
   readonly progressEveryMs?: number;
+  /** @default 10_000 */
+  readonly progressWallMs?: number;
   /** Largest call rate per connection (the server's limit). @default the server's default */
   readonly callsPerSecond?: number;
 }
@@ -147,7 +149,9 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
 
   const started = performance.now();
   const progressEvery = options.progressEveryMs ?? 30_000;
+  const progressWall = options.progressWallMs ?? 10_000;
   let nextProgress = progressEvery;
+  let nextProgressWall = performance.now() + progressWall;
   const agents: Agent[] = members.map((m) => m.agent);
   while (engine.now < totalMs) {
     const t = engine.now;
@@ -159,8 +163,9 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
     await settle();
     engine.runTick();
     await settle();
-    if (engine.now >= nextProgress && options.onProgress !== undefined) {
-      nextProgress += progressEvery;
+    if (options.onProgress !== undefined && (engine.now >= nextProgress || performance.now() >= nextProgressWall)) {
+      nextProgress = engine.now + progressEvery;
+      nextProgressWall = performance.now() + progressWall;
       options.onProgress(progressOf(engine.now, totalMs, stats.totals, started, bots));
     }
   }
