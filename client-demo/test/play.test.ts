@@ -148,12 +148,78 @@ describe('Frontier in chromium', () => {
     await alice.keyboard.press('KeyC');
   });
 
+  test('build mode: the ghost shows where a building can stand, a click places it, construction runs to completion', async () => {
+    await grantItems(gs.engine, aliceId, { stone: 5, stick: 3 });
+    await alice.waitForFunction(() => document.querySelector('[data-panel=inventory] .slot[data-item="stick"]') !== null);
+    await alice.keyboard.press('KeyB');
+    const place = alice.locator('[data-panel=build] [data-building="campfire"] button');
+    await expect.poll(() => place.isEnabled()).toBe(true);
+    await place.click();
+    const ghostAt = async (sx: number, sy: number) => {
+      await alice.mouse.move(sx, sy);
+      await alice.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      return alice.evaluate(() => window.frontier.game!.buildGhost);
+    };
+    const me = await alice.evaluate(() => {
+      const g = window.frontier.game!;
+      return { sx: g.scene.camera.worldToScreenX(g.predictor.x * 16), sy: g.scene.camera.worldToScreenY(g.predictor.y * 16), zoom: g.scene.camera.zoom };
+    });
+    // On the player's own tile: refused (someone stands there).
+    const onSelf = await ghostAt(me.sx, me.sy);
+    expect(onSelf.visible).toBe(true);
+    expect(onSelf.valid).toBe(false);
+    await screenshot(alice, '08a-ghost-invalid');
+    // Somewhere within build range: a free tile.
+    let spot: { sx: number; sy: number; tileX: number; tileY: number } | undefined;
+    const step = 16 * me.zoom;
+    for (const [dx, dy] of [[3, 0], [-3, 0], [0, 3], [0, -3], [3, 3], [-3, 3], [3, -3], [-3, -3], [2, 0], [0, 2], [4, 1], [1, 4]] as const) {
+      const g = await ghostAt(me.sx + dx * step, me.sy + dy * step);
+      if (g.valid) {
+        spot = { sx: me.sx + dx * step, sy: me.sy + dy * step, tileX: g.tileX, tileY: g.tileY };
+        break;
+      }
+    }
+    expect(spot, 'a valid building site near the player').toBeDefined();
+    await screenshot(alice, '08b-ghost-valid');
+    await alice.mouse.click(spot!.sx, spot!.sy);
+    const site = () => gs.engine.db.building.iter().find((b) => b.owner === aliceId && b.x === spot!.tileX && b.y === spot!.tileY);
+    await untilServer(gs.engine, () => site() !== undefined, 'campfire placed');
+    expect(site()!.buildingId).toBe('campfire');
+    await untilServer(gs.engine, () => (site()?.progressMs ?? 0) > 0 || site()?.complete === true, 'construction started', 30_000);
+    await screenshot(alice, '08c-under-construction');
+    await untilServer(gs.engine, () => site()?.complete === true, 'campfire complete', 30_000);
+    await expect.poll(() => alice.locator('.toast.success').last().textContent(), { timeout: 10_000 }).toMatch(/Campfire complete/);
+    await screenshot(alice, '08d-built');
+  });
+
   test('a refused reducer call shows its message as a toast', async () => {
     await alice.evaluate(() => window.frontier.game!.call('craft', { recipeId: 'iron_pickaxe' }));
     const toast = alice.locator('.toast.error').last();
     await expect.poll(() => toast.textContent(), { timeout: 10_000 }).toMatch(/needs|level/i);
     expect(await toast.getAttribute('data-code')).toMatch(/SKILL_TOO_LOW|MISSING_ITEMS|STATION_REQUIRED/);
     await screenshot(alice, '08-error-toast');
+  });
+
+  test('limits: toasts beyond maxVisible drop the oldest; chat shows at most maxShown messages', async () => {
+    const toasts = await alice.evaluate(() => {
+      for (let i = 0; i < 9; i++) window.frontier.game!.toasts.show(`message ${i}`);
+      return [...document.querySelectorAll('.toast')].map((t) => (t as HTMLElement).dataset.text);
+    });
+    expect(toasts).toEqual(['message 5', 'message 6', 'message 7', 'message 8']);
+    // 65 global messages (more than the default 60 shown), written by the server.
+    await new Promise<void>((resolve, reject) =>
+      gs.engine.enqueueSystem(
+        '__test_chat',
+        (ctx) => {
+          for (let i = 0; i < 65; i++)
+            ctx.db.chat_message.insert({ sender: aliceId, senderName: 'Alice', channel: 'global', text: `hello ${i}`, x: 0, y: 0, sentMs: ctx.now + i });
+        },
+        (r) => (r.ok ? resolve() : reject(new Error(r.message))),
+      ),
+    );
+    await alice.waitForFunction(() => document.querySelector('.chat-log .line:last-child .text')?.textContent === 'hello 64', undefined, { timeout: 20_000 });
+    expect(await alice.locator('.chat-log .line').count()).toBe(60);
+    await screenshot(alice, '09a-chat');
   });
 
   test('two players in two browsers see each other move', async () => {
@@ -174,6 +240,12 @@ describe('Frontier in chromium', () => {
     } finally {
       await bob.keyboard.up('KeyS');
     }
+    // Bob says hello in local chat; Alice, standing near, reads it.
+    await bob.keyboard.press('Enter');
+    await bob.keyboard.type('hello from Bob');
+    await bob.keyboard.press('Enter');
+    await alice.waitForFunction(() => [...document.querySelectorAll('.chat-log .line .text')].some((t) => t.textContent === 'hello from Bob'), undefined, { timeout: 20_000 });
+    await bob.locator('.chat-input').blur();
     // And Bob sees Alice move.
     const ay0 = avatarOf(aliceId)!.x;
     await alice.keyboard.down('KeyA');
@@ -183,8 +255,8 @@ describe('Frontier in chromium', () => {
     } finally {
       await alice.keyboard.up('KeyA');
     }
-    await screenshot(alice, '09-alice-sees-bob');
-    await screenshot(bob, '10-bob-sees-alice');
+    await screenshot(alice, '10-alice-sees-bob');
+    await screenshot(bob, '10b-bob-sees-alice');
     expect(bobErrors).toEqual([]);
     await bobContext.close();
   });

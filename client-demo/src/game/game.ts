@@ -81,6 +81,12 @@ export class Game implements GameContext {
   entities!: EntityLayer;
   readonly #hudRoot: HTMLElement;
   readonly #ghost: BuildGhost;
+
+  /** The build-mode placement ghost (visible, valid, tile) for the status line and tests. */
+  get buildGhost(): Readonly<Pick<BuildGhost, 'valid' | 'tileX' | 'tileY'>> & { readonly visible: boolean } {
+    const g = this.#ghost;
+    return { valid: g.valid, tileX: g.tileX, tileY: g.tileY, visible: g.container.visible };
+  }
   readonly #keyboard: Keyboard;
   readonly #status: HTMLElement;
   readonly #playerMenu: HTMLElement;
@@ -94,6 +100,8 @@ export class Game implements GameContext {
   #goalBestDist = Infinity;
   #goalBestAt = 0;
   #arrivedAt: number | undefined;
+  /** Building being constructed step after step, if any. */
+  #constructing: number | undefined;
   #sentDir: [number, number] = [0, 0];
   #moveChain: Promise<unknown> = Promise.resolve();
   #mouse = { x: -1, y: -1, inside: false };
@@ -270,6 +278,10 @@ export class Game implements GameContext {
       this.view.table('notice').onInsert((n) => {
         if (n.owner === this.connection.identity) this.toast(n.text, TOAST_KIND.ERROR, n.code);
       }),
+      this.view.table('action').onDelete((a) => {
+        // After the action's own row changes are in: the building's progress arrives in the same tick.
+        if (a.owner === this.connection.identity) queueMicrotask(() => this.#onActionEnded());
+      }),
     );
   }
 
@@ -357,6 +369,7 @@ export class Game implements GameContext {
 
   #onKeyDirection(dx: number, dy: number): void {
     this.#goal = undefined;
+    this.#constructing = undefined;
     this.scene.ground.clear();
     this.#hidePlayerMenu();
     this.#steer(dx, dy);
@@ -468,6 +481,7 @@ export class Game implements GameContext {
 
   #setGoal(goal: WalkGoal): void {
     this.#goal = goal;
+    this.#constructing = undefined;
     this.#arrivedAt = undefined;
     this.#goalBestDist = Infinity;
     this.#goalBestAt = this.#now();
@@ -512,7 +526,32 @@ export class Game implements GameContext {
     this.#goal = undefined;
     this.scene.ground.clear();
     if (goal.kind === 'gather') void this.#moveChain.then(() => this.call('gather', { nodeId: goal.nodeId }));
-    else void this.#moveChain.then(() => this.call('construct', { building: goal.buildingId }));
+    else void this.#moveChain.then(() => this.#construct(goal.buildingId));
+  }
+
+  /**
+   * One construction step; when it ends, the next one starts on its own until the building is
+   * complete (each `construct` call is one step of `constructStepMs`). Moving stops it.
+   */
+  async #construct(buildingId: number): Promise<void> {
+    this.#constructing = buildingId;
+    if (!(await this.call('construct', { building: buildingId }))) this.#constructing = undefined;
+  }
+
+  #onActionEnded(): void {
+    const id = this.#constructing;
+    if (id === undefined) return;
+    const b = this.view.table('building').find(id);
+    if (b === undefined) {
+      this.#constructing = undefined;
+      return;
+    }
+    if (b.complete) {
+      this.#constructing = undefined;
+      this.toast(`${this.view.table('building_def').find(b.buildingId)?.name ?? 'Building'} complete!`, TOAST_KIND.SUCCESS);
+      return;
+    }
+    void this.#construct(id);
   }
 
   /** E / Space: gather the nearest resource in reach, or work on the nearest unfinished building. */

@@ -120,6 +120,7 @@ class HistoryViewerImpl implements HistoryViewer {
   #label!: HTMLElement;
   #summary!: HTMLElement;
   #playButton!: HTMLButtonElement;
+  #speedSelect!: HTMLSelectElement;
   #followSelect!: HTMLSelectElement;
   #drag: { x: number; y: number } | undefined;
 
@@ -224,6 +225,7 @@ class HistoryViewerImpl implements HistoryViewer {
 
   play(speed = this.#speed): void {
     this.#speed = speed;
+    this.#speedSelect.value = String(speed);
     if (this.#playing) return;
     if (this.#tick >= this.#latest) void this.seek(this.#earliest);
     this.#playing = true;
@@ -301,6 +303,7 @@ class HistoryViewerImpl implements HistoryViewer {
     this.#playButton = h('button', { class: 'primary play', onclick: () => (this.#playing ? this.pause() : this.play()) }, 'Play');
     const speed = h('select', { class: 'speed', 'aria-label': 'Speed' }, ...PLAYBACK_SPEEDS.map((s) => h('option', { value: s }, `${s}×`)));
     speed.value = String(this.#speed);
+    this.#speedSelect = speed;
     speed.addEventListener('change', () => (this.#speed = Number(speed.value)));
     this.#followSelect = h(
       'select',
@@ -319,9 +322,9 @@ class HistoryViewerImpl implements HistoryViewer {
       h(
         'div',
         { class: 'row' },
-        h('button', { onclick: () => void this.seek(this.#tick - Math.max(1, Math.round(1000 / this.#tickMs))), title: 'Back one second' }, '⏪'),
+        h('button', { onclick: () => void this.seek(this.#tick - Math.max(1, Math.round(1000 / this.#tickMs))), title: 'Back one second' }, '« 1 s'),
         this.#playButton,
-        h('button', { onclick: () => void this.seek(this.#tick + Math.max(1, Math.round(1000 / this.#tickMs))), title: 'Forward one second' }, '⏩'),
+        h('button', { onclick: () => void this.seek(this.#tick + Math.max(1, Math.round(1000 / this.#tickMs))), title: 'Forward one second' }, '1 s »'),
         this.#slider,
         h(
           'button',

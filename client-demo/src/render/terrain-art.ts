@@ -121,8 +121,26 @@ export function paintChunk(input: ChunkPaintInput): Uint8ClampedArray<ArrayBuffe
 
 const FLOWER_COLORS = [0xf4d03f, 0xffffff, 0xe84393, 0x9b59b6] as const;
 
+/** Smooth value noise in [0, 1) over texel coordinates, one lattice point every `cell` texels. */
+function smoothNoise(wx: number, wy: number, cell: number, salt: number): number {
+  const gx = Math.floor(wx / cell);
+  const gy = Math.floor(wy / cell);
+  const fx = wx / cell - gx;
+  const fy = wy / cell - gy;
+  const sx = fx * fx * (3 - 2 * fx);
+  const sy = fy * fy * (3 - 2 * fy);
+  const a = hash01(gx, gy, salt);
+  const b = hash01(gx + 1, gy, salt);
+  const c = hash01(gx, gy + 1, salt);
+  const d = hash01(gx + 1, gy + 1, salt);
+  return a + (b - a) * sx + (c - a) * sy + (a - b - c + d) * sx * sy;
+}
+
 function landDetail(id: string, c: number, wx: number, wy: number, h: number, tpt: number): number {
-  let col = shade(c, 0.93 + h * 0.12);
+  // Broad patches of lighter and darker ground (a few tiles across), so open land is not a flat sheet.
+  const patch = smoothNoise(wx, wy, 48, 31) * 0.7 + smoothNoise(wx, wy, 17, 37) * 0.3;
+  c = shade(c, 0.9 + patch * 0.18);
+  let col = shade(c, 0.95 + h * 0.08);
   const coarse = hash01(wx >> 3, wy >> 3, 3);
   switch (id) {
     case 'grassland': {
