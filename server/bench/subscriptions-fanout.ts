@@ -155,4 +155,4 @@ for (const follow of [false, true]) {
     );
   }
 }
-report('subscriptions-fanout', figures, { entities: ENTITIES, side: SIDE, radius: RADIUS, ticks: TICKS, results });
+report('net-subscriptions-fanout', figures, { entities: ENTITIES, side: SIDE, radius: RADIUS, ticks: TICKS, results });

@@ -486,7 +486,18 @@ export class Connection<M extends ModuleDef = ModuleDef> {
         p.reject(error instanceof TickspaceError ? error : new TickspaceError('INVALID_QUERY', String(error), { cause: error }));
       }
     }
-    const self = this;
+    const unsubscribe = (): Promise<void> => {
+      if (!sub.active) return Promise.resolve();
+      sub.active = false;
+      if (this.#status !== CONNECTION_STATUS.OPEN) {
+        this.#subs.delete(id);
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve) => {
+        sub.unsubscribed = resolve;
+        this.#send(encodeUnsubscribe(id));
+      });
+    };
     return {
       id,
       query: sub.query,
@@ -496,18 +507,7 @@ export class Connection<M extends ModuleDef = ModuleDef> {
       get active() {
         return sub.active;
       },
-      unsubscribe(): Promise<void> {
-        if (!sub.active) return Promise.resolve();
-        sub.active = false;
-        if (self.#status !== CONNECTION_STATUS.OPEN) {
-          self.#subs.delete(id);
-          return Promise.resolve();
-        }
-        return new Promise<void>((resolve) => {
-          sub.unsubscribed = resolve;
-          self.#send(encodeUnsubscribe(id));
-        });
-      },
+      unsubscribe,
     };
   }
 

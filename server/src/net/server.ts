@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Engine, Logger, ModuleDef } from '../engine';
-import { CLOSE_CODES, type ServerConnection } from '../protocol';
+import type { ServerConnection } from '../protocol';
 import { handleHttp, type AdminHandlers } from './http-routes';
 import type { NetLimits } from './limits';
 import type { ServerMetrics } from './server-metrics';

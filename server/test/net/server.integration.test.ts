@@ -69,6 +69,25 @@ describe('server', () => {
     await a.waitFor(() => !a.db.entity.has(7), 'entity 7 gone');
   });
 
+  it('unsubscribing removes exactly the rows no other subscription holds', async () => {
+    ts = await startTestServer(world);
+    const a = await ts.connectClient();
+    for (const [id, team, x] of [[1, 0, 0], [2, 1, 5], [3, 1, 50]] as const) await a.reducers.spawn({ id, team, x, y: 0 });
+    const near = a.conn.subscribe({ table: 'entity', near: { x: 0, y: 0, radius: 10 } });
+    const team = a.conn.subscribe({ table: 'entity', where: { index: 'team', value: 1 } });
+    await Promise.all([near.applied, team.applied]);
+    expect(a.db.entity.iter().map((r) => r.id).sort()).toEqual([1, 2, 3]);
+    const deleted: number[] = [];
+    a.db.entity.onDelete((r) => deleted.push(r.id));
+    await near.unsubscribe();
+    expect(deleted).toEqual([1]);
+    expect(near.active).toBe(false);
+    await team.unsubscribe();
+    expect(deleted.sort()).toEqual([1, 2, 3]);
+    expect(a.db.entity.count()).toBe(0);
+    expect(ts.server.hub.subscriptions.stats().queries).toBe(0);
+  });
+
   it('moves a follow query with its entity, with hysteresis, without client round trips', async () => {
     ts = await startTestServer(world);
     const a = await ts.connectClient();
