@@ -3,7 +3,7 @@
  * an entity and sees about 60 moving entities. Baselines measured in the same run: the same
  * updates sent as whole binary rows, and as JSON objects with field names (a naive protocol).
  *
- * Run: npx tsx server/bench/net-bytes.ts
+ * Run: npx tsx server/bench/net-bytes.bench.ts
  */
 import { createEngine, createSubscriptions } from '../src/engine';
 import { BinaryWriter, decodeServerMessage, type SectionVisitor } from '../src/protocol';

@@ -8,7 +8,7 @@
  * - "re-encode": every client's query re-run and every visible row re-encoded whole, no diffing
  *   (cheaper per tick than a diff, but it sends full state every tick).
  *
- * Run: npx tsx server/bench/subscriptions-fanout.ts
+ * Run: npx tsx server/bench/subscriptions-fanout.bench.ts
  */
 import seedrandom from 'seedrandom';
 import { createEngine, createSubscriptions } from '../src/engine';
