@@ -42,7 +42,9 @@ const list = (value: string) => {
 
 interface CliOptions {
   target: TargetName;
-  scenario: 'movement' | 'transfer';
+  scenario: 'movement' | 'transfer' | 'frontier';
+  mix?: string;
+  worldTiles?: number;
   clients?: number;
   duration?: number;
   ramp?: number;
@@ -133,9 +135,9 @@ async function main(argv: string[]): Promise<void> {
     .addOption(
       new Option(
         '--scenario <name>',
-        'movement (area of interest) or transfer (keynote bank transfers, Tickspace only)',
+        'movement (area of interest, both targets), transfer (keynote bank transfers) or frontier (the Frontier world played by sim bots); the last two Tickspace only',
       )
-        .choices(['movement', 'transfer'])
+        .choices(['movement', 'transfer', 'frontier'])
         .default('movement'),
     )
     .option('--clients <n>', 'clients to connect (default 100; transfer: 64)', int('--clients'))
@@ -178,7 +180,10 @@ async function main(argv: string[]): Promise<void> {
     .option('--keep-going', 'sweep: keep going after a step that does not hold')
     .option('--out <dir>', 'directory for the reports', join(REPO_ROOT, 'bench-results'))
     .option('--quiet', 'no live progress lines')
-    .option('--profile-server <dir>', 'write a V8 CPU profile of the server under test to <dir> (open it in Chrome DevTools)')
+    .option(
+      '--profile-server <dir>',
+      'write a V8 CPU profile of the server under test to <dir> (open it in Chrome DevTools)',
+    )
     .option(
       '--serve <port>',
       'only start the target server on 127.0.0.1:<port> (for --url runs from another shell); stops after --duration s or Ctrl-C',
@@ -194,6 +199,15 @@ async function main(argv: string[]): Promise<void> {
           throw new InvalidArgumentError('--observers must be an integer >= 0');
         return n;
       },
+    )
+    .option(
+      '--mix <shares>',
+      "frontier: tier shares of the sim population, e.g. human=0.9,naive=0.1 (default: the sim's)",
+    )
+    .option(
+      '--world-tiles <n>',
+      'frontier: world side in tiles (default: the Frontier default)',
+      int('--world-tiles'),
     )
     .option('--in-flight <n>', 'transfer: requests each client keeps in flight', int('--in-flight'), 16)
     .parse(argv);
@@ -231,6 +245,9 @@ async function main(argv: string[]): Promise<void> {
     ...(o.url === undefined ? {} : { url: o.url }),
     ...(o.workers === undefined ? {} : { workers: o.workers }),
     ...(o.observers === undefined ? {} : { observers: o.observers }),
+    ...(o.scenario === 'frontier' ? { scenario: 'frontier' as const } : {}),
+    ...(o.mix === undefined ? {} : { mix: o.mix }),
+    ...(o.worldTiles === undefined ? {} : { worldTiles: o.worldTiles }),
     ...(o.profileServer === undefined ? {} : { profileServer: o.profileServer }),
     ...(o.tickMs === undefined ? {} : { tickMs: o.tickMs }),
     ...(o.inputHz === undefined ? {} : { inputHz: o.inputHz }),
@@ -269,15 +286,18 @@ async function main(argv: string[]): Promise<void> {
     });
     const doc = sweepReport(sweep, env);
     console.log('\n' + renderMarkdown(doc));
-    printWritten(writeReport(o.out, `loadtest-sweep-${o.target}`, doc, { environment: env, sweep }));
+    const name = o.scenario === 'frontier' ? 'loadtest-sweep-frontier' : `loadtest-sweep-${o.target}`;
+    printWritten(writeReport(o.out, name, doc, { environment: env, sweep }));
     return;
   }
   const result = await runLoad({ ...base, target: o.target, clients: o.clients ?? 100 });
   const doc = runReport(result, env);
   console.log('\n' + renderMarkdown(doc));
-  printWritten(
-    writeReport(o.out, `loadtest-${o.target}-${result.clients}`, doc, { environment: env, result }),
-  );
+  const name =
+    o.scenario === 'frontier'
+      ? `loadtest-frontier-${result.clients}`
+      : `loadtest-${o.target}-${result.clients}`;
+  printWritten(writeReport(o.out, name, doc, { environment: env, result }));
 }
 
 main(process.argv).then(

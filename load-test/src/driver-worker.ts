@@ -26,7 +26,6 @@ export interface WorkerConfig {
   readonly observers: number;
 }
 
-
 /** Steps are spread over this many time slots per input period, so sends do not come in bursts. */
 const SLOTS_PER_INPUT = 10;
 /** Updates whose tick start has not arrived after this long are given up on. */

@@ -1,8 +1,10 @@
 import { availableParallelism, loadavg } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { TickspaceError } from '@tickspace/server/protocol';
+import { parseMix } from '@tickspace/sim';
 import { nowMs } from './bot-client';
 import type { WorkerConfig } from './driver-worker';
+import type { FrontierWorkerConfig } from './frontier-worker';
 import { formatBytes, formatMs, formatNumber } from './format';
 import { scrapeTickspaceMetrics } from './metrics-scraper';
 import { createProcSampler } from './proc-stats';
@@ -16,6 +18,15 @@ import type { FromWorker, ToWorker, WorkerReport } from './worker-report';
 /** Options of one load run. */
 export interface LoadRunOptions extends Omit<MovementScenarioOptions, 'clients'> {
   readonly target: TargetName;
+  /**
+   * `movement` (the walk, on either target) or `frontier` (Tickspace only: the Frontier world
+   * played by the sim's bots and human models, over the same driver). @default 'movement'
+   */
+  readonly scenario?: 'movement' | 'frontier';
+  /** Frontier: tier shares, e.g. `human=0.9,naive=0.1` (the sim's `--mix`). @default the sim's shares */
+  readonly mix?: string;
+  /** Frontier: world side in tiles. @default the Frontier default */
+  readonly worldTiles?: number;
   /** Bots to connect. */
   readonly clients: number;
   /** Measured time after the ramp, s. */
@@ -47,6 +58,9 @@ export interface LoadRunOptions extends Omit<MovementScenarioOptions, 'clients'>
 /** Everything a run measured: what the reports are made from. */
 export interface LoadRunResult {
   readonly target: TargetName;
+  /** Which scenario ran; for Frontier, the tier mix of the sim population. */
+  readonly scenarioName: 'movement' | 'frontier';
+  readonly mix?: Readonly<Record<string, number>>;
   readonly startedAt: string;
   readonly scenario: MovementScenario;
   readonly clients: number;
@@ -68,6 +82,22 @@ export interface LoadRunResult {
 const SETTLE_S = 1;
 /** How long the main thread waits for a worker's report before going on without it, ms. */
 const REPORT_TIMEOUT_MS = 2000;
+
+/**
+ * The sim's tier mix for exactly `clients` players: `--mix` as the sim reads it (counts or shares),
+ * rescaled by largest remainders when its counts do not add up to `clients`.
+ */
+export function populationMix(text: string | undefined, clients: number): Record<string, number> {
+  const parsed: Record<string, number> = parseMix(text, clients);
+  const total = Object.values(parsed).reduce((a, b) => a + b, 0);
+  if (total === clients || total === 0) return parsed;
+  const raw = Object.entries(parsed).map(([tier, n]) => [tier, (n / total) * clients] as const);
+  const out: Record<string, number> = Object.fromEntries(raw.map(([tier, v]) => [tier, Math.floor(v)]));
+  let given = Object.values(out).reduce((a, b) => a + b, 0);
+  const byRemainder = [...raw].sort((a, b) => b[1] - Math.floor(b[1]) - (a[1] - Math.floor(a[1])));
+  for (let i = 0; given < clients; i = (i + 1) % byRemainder.length, given++) out[byRemainder[i]![0]]!++;
+  return out;
+}
 
 /** One progress line: the figures someone watching a run wants. */
 export function formatProgress(target: string, row: TimelineRow, clientsRequested: number): string {
@@ -110,6 +140,12 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
   const rampS = options.rampS ?? Math.min(10, clients / 200);
   if (!(rampS >= 0)) throw new TickspaceError('INVALID_ARGUMENT', `rampS must be >= 0, got ${rampS}`);
   const scenario = createMovementScenario({ ...options, clients });
+  const frontier = options.scenario === 'frontier' ? { mix: populationMix(options.mix, clients) } : undefined;
+  if (frontier !== undefined && options.target !== 'tickspace')
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      'the frontier scenario runs against tickspace only (Colyseus has no Frontier world)',
+    );
   const observers = Math.min(clients, options.observers ?? 100);
   if (!(Number.isInteger(observers) && observers >= 0))
     throw new TickspaceError('INVALID_ARGUMENT', `observers must be an integer >= 0, got ${observers}`);
@@ -131,7 +167,8 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
       server = await startServerProcess({
         config: {
           target: options.target,
-          scenario: 'movement',
+          scenario: frontier === undefined ? 'movement' : 'frontier',
+          ...(options.worldTiles === undefined ? {} : { worldTiles: options.worldTiles }),
           movement: scenario,
           accounts: 0,
           maxLifetimeS: rampS + options.durationS + 120,
@@ -159,6 +196,19 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
       const indices: number[] = [];
       for (let i = w; i < clients; i += workerCount) indices.push(i);
       slices.push(indices);
+      if (frontier !== undefined) {
+        const config: FrontierWorkerConfig = {
+          url,
+          mix: frontier.mix,
+          seed: scenario.seed,
+          workerIndex: w,
+          workers: workerCount,
+          rampMs: rampS * 1000,
+          trackAge: options.url === undefined,
+        };
+        workers.push(startTsWorker(new URL('./frontier-worker.ts', import.meta.url), config));
+        continue;
+      }
       const config: WorkerConfig = {
         target: options.target,
         url,
@@ -192,6 +242,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
       w.postMessage({
         type: 'start',
         connectAtMs: slices[k]!.map((i) => t0 + (rampMs * i) / clients),
+        t0Ms: t0,
       } satisfies ToWorker),
     );
     const driverSampler = createProcSampler(process.pid);
@@ -245,6 +296,8 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
     const summary = agg.summary(clients, windowFrom, measuredTo, finalReports);
     return {
       target: options.target,
+      scenarioName: frontier === undefined ? 'movement' : 'frontier',
+      ...(frontier === undefined ? {} : { mix: frontier.mix }),
       startedAt,
       scenario,
       clients,

@@ -12,7 +12,7 @@ export const TARGETS = { TICKSPACE: 'tickspace', COLYSEUS: 'colyseus' } as const
 export type TargetName = (typeof TARGETS)[keyof typeof TARGETS];
 
 /** What the server child runs. */
-export const SERVER_SCENARIOS = { MOVEMENT: 'movement', TRANSFER: 'transfer' } as const;
+export const SERVER_SCENARIOS = { MOVEMENT: 'movement', TRANSFER: 'transfer', FRONTIER: 'frontier' } as const;
 /** One of {@link SERVER_SCENARIOS}. */
 export type ServerScenarioName = (typeof SERVER_SCENARIOS)[keyof typeof SERVER_SCENARIOS];
 
@@ -27,6 +27,8 @@ export interface ServerConfig {
   readonly maxLifetimeS: number;
   /** TCP port to listen on. @default 0 (the system picks a free one) */
   readonly port?: number;
+  /** Frontier scenario: world side in tiles. @default the Frontier default */
+  readonly worldTiles?: number;
 }
 
 /** One server tick, as the server measured it. */

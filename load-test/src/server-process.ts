@@ -67,7 +67,8 @@ export interface ServerProcess {
  */
 export function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
   const entry = join(HERE, 'server-child.ts');
-  const profile = options.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`];
+  const profile =
+    options.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`];
   const nodeArgs = [...profile, '--import', 'tsx', entry, JSON.stringify(options.config)];
   const pinned = options.cpuList !== undefined && hasTaskset();
   const child: ChildProcess = pinned

@@ -15,6 +15,16 @@ const TRANSFER_LIMITS = {
   maxRateLimitedCalls: 1_000_000,
 };
 
+/** The Frontier world (loaded only for that scenario: it brings content and physics). */
+async function frontierModule(config: ServerConfig): Promise<ModuleDef> {
+  const { createFrontier } = await import('@tickspace/server/world');
+  const frontier = await createFrontier({
+    seed: config.movement.seed,
+    ...(config.worldTiles === undefined ? {} : { worldTiles: config.worldTiles }),
+  });
+  return frontier.module;
+}
+
 /**
  * Starts Tickspace for the load test on 127.0.0.1 (port 0): an in-memory engine running the
  * scenario's module (no commit log, like the Colyseus peer), the network server, and the tick
@@ -27,7 +37,9 @@ export async function startTickspaceServer(config: ServerConfig, probe: ServerPr
   const module: ModuleDef =
     config.scenario === 'transfer'
       ? createTransferModule(config.accounts)
-      : createMovementModule(config.movement);
+      : config.scenario === 'frontier'
+        ? await frontierModule(config)
+        : createMovementModule(config.movement);
   const engine: Engine<ModuleDef> = createEngine({
     module,
     seed: config.movement.seed,

@@ -36,7 +36,7 @@ export function addCounts(into: Record<string, number>, from: Readonly<Record<st
 
 /** Main thread to worker. */
 export type ToWorker =
-  | { readonly type: 'start'; readonly connectAtMs: readonly number[] }
+  | { readonly type: 'start'; readonly connectAtMs: readonly number[]; readonly t0Ms: number }
   | { readonly type: 'ticks'; readonly ticks: readonly number[]; readonly startsMs: readonly number[] }
   | { readonly type: 'report' }
   | { readonly type: 'stop' };

@@ -75,6 +75,7 @@ function run(
 ): LoadRunResult {
   return {
     target,
+    scenarioName: 'movement',
     startedAt: env.date,
     scenario: createMovementScenario({ clients }),
     clients,
