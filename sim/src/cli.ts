@@ -10,7 +10,9 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { TIER_LIST, type Tier } from './behaviour/agent';
 import { parseMix } from './behaviour/population';
 import { createDetector, SUSPICION_TABLE, withSuspicionTable, type Detector } from './detect/detector';
-import { loadDetectorModel, type DetectorModelJson } from './detect/detector-model';
+import { loadDetectorModel, scoreStream, type DetectorModelJson } from './detect/detector-model';
+import { streamsFromLog } from './detect/log-streams';
+import { openDatabase } from '@tickspace/server/engine';
 import { runInProcess, type SimProgress, type SimResult } from './runners/in-process-runner';
 import { runNetworked } from './runners/networked-runner';
 import type { SwarmStats } from './runners/bot-swarm';
@@ -88,7 +90,7 @@ function printSummary(r: SimResult, detector: Detector | undefined, engineSuspic
   }
 }
 
-async function runCommand(o: { players: number; minutes: number; seed: string; mix?: string; tickMs: number; worldTiles: number; detector?: string; json?: string; quiet?: boolean }): Promise<void> {
+async function runCommand(o: { players: number; minutes: number; seed: string; mix?: string; tickMs: number; worldTiles: number; detector?: string; json?: string; quiet?: boolean; dataDir?: string }): Promise<void> {
   const mix = parseMix(o.mix, o.players);
   let detector: Detector | undefined;
   let suspicionRows: (() => number) | undefined;
@@ -99,6 +101,7 @@ async function runCommand(o: { players: number; minutes: number; seed: string; m
     minutes: o.minutes,
     tickMs: o.tickMs,
     world: { worldTiles: o.worldTiles },
+    ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}),
     ...(model !== undefined
       ? {
           composeModule: (m) => withSuspicionTable(m) as never,
@@ -168,6 +171,25 @@ async function netCommand(o: { url: string; players: number; minutes: number; se
   console.log(table(sorted(result.stats.errors).length > 0 ? sorted(result.stats.errors) : [['(none)', 0]], 'errors by code'));
 }
 
+async function detectCommand(o: { data: string; model: string; top: number }): Promise<void> {
+  const model = loadDetectorModel(JSON.parse(readFileSync(o.model, 'utf8')) as DetectorModelJson);
+  const db = await openDatabase({ dir: o.data, readOnly: true });
+  try {
+    const streams = streamsFromLog(db.store);
+    const scored = streams
+      .iter()
+      .filter((s) => s.calls > 0)
+      .map((s) => ({ identity: s.identity, calls: s.calls, ...scoreStream(model, s) }))
+      .sort((a, b) => b.score - a.score);
+    console.log(`${scored.length} identities in ticks ${db.store.firstTick + 1}..${db.store.lastTick}; ${scored.filter((s) => s.flagged).length} flagged`);
+    console.log(['identity', 'score', 'flagged', 'play min', 'bucket', 'calls'].map((h, i) => (i === 0 ? h.padEnd(34) : h.padStart(9))).join(''));
+    for (const s of scored.slice(0, o.top))
+      console.log([s.identity.padEnd(34), s.score.toFixed(4).padStart(9), String(s.flagged).padStart(9), s.playMinutes.toFixed(1).padStart(9), String(s.bucketMinutes).padStart(9), String(s.calls).padStart(9)].join(''));
+  } finally {
+    await db.close();
+  }
+}
+
 /** Builds the command line (exported for tests). */
 export function buildCli(): Command {
   const program = new Command('sim').description('Tickspace bot harness: simulated players, bot tiers and detection trials');
@@ -181,6 +203,7 @@ export function buildCli(): Command {
     .addOption(new Option('--tick-ms <ms>', 'tick period').argParser(positive('--tick-ms')).default(50))
     .addOption(new Option('--world-tiles <n>', 'world size in tiles').argParser(int('--world-tiles')).default(4096))
     .option('--detector <model.json>', 'attach the live detector with this trained model (writes the suspicion table)')
+    .option('--data-dir <dir>', 'keep a commit log there (for replay, time travel, or `sim detect`)')
     .option('--json <file>', 'also write the result as JSON')
     .option('--quiet', 'no progress lines')
     .action(runCommand);
@@ -199,6 +222,13 @@ export function buildCli(): Command {
     .option('--out <dir>', 'report directory', join(ROOT, 'bench-results'))
     .option('--name <name>', 'report name (trial-<name>.*; default: the seed)')
     .action(trialCommand);
+  program
+    .command('detect')
+    .description('score every identity of a commit log offline with a trained detector')
+    .requiredOption('--data <dir>', 'data directory (commit log) to read')
+    .requiredOption('--model <model.json>', 'trained detector (trial-<name>-model.json)')
+    .addOption(new Option('--top <n>', 'identities to list').argParser(int('--top')).default(20))
+    .action(detectCommand);
   program
     .command('net')
     .description('run the same bots over WebSockets against a server, in real time, on worker threads')

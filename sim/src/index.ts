@@ -47,6 +47,8 @@ export type { StreamEvent, StreamEventType } from './detect/action-stream';
 export { extractFeatures, playTimeMs, FEATURE_NAMES } from './detect/features';
 export type { FeatureName, FeatureOptions, FeatureVector } from './detect/features';
 export { FrontierEventSource } from './detect/frontier-events';
+export { streamsFromLog } from './detect/log-streams';
+export type { LogStreamsOptions } from './detect/log-streams';
 export type { FrontierEventOptions } from './detect/frontier-events';
 export { trainGradientBoosting, GradientBoostedTrees } from './detect/gradient-boosting';
 export type { GradientBoostingOptions } from './detect/gradient-boosting';

@@ -39,6 +39,9 @@ export interface Verdict {
   readonly bucketMinutes: number;
 }
 
+/** Share of a bucket's minutes an identity must have played for a verdict (the trial trains on the same share). */
+export const MIN_PLAY_SHARE = 0.9;
+
 /** Turns a classifier JSON back into a classifier. @throws TickspaceError INVALID_ARGUMENT for an unknown kind */
 export function loadClassifier(json: ClassifierJson): Classifier {
   if (json.kind === 'gradient-boosted-trees') return GradientBoostedTrees.fromJSON(json);
@@ -85,5 +88,7 @@ export function scoreStream(model: DetectorModel, stream: ActionStream): Verdict
   for (const b of model.buckets) if (b.playMinutes <= played + 1e-9) bucket = b;
   const x = extractFeatures(stream, { ...model.featureOptions, untilPlayMs: bucket.playMinutes * 60_000 });
   const score = bucket.classifier.predict(x);
-  return { score, flagged: score >= bucket.threshold, playMinutes: played, bucketMinutes: bucket.playMinutes };
+  // No verdict before the shortest bucket's play: its threshold was set on identities that had it.
+  const enough = played >= bucket.playMinutes * MIN_PLAY_SHARE;
+  return { score, flagged: enough && score >= bucket.threshold, playMinutes: played, bucketMinutes: bucket.playMinutes };
 }

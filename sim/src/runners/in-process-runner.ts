@@ -1,5 +1,5 @@
 import { Connection } from '@tickspace/server/client';
-import { createEngine, type Engine, type ModuleDef, type TickRecord } from '@tickspace/server/engine';
+import { createEngine, openDatabase, type Database, type Durability, type Engine, type ModuleDef, type TickRecord } from '@tickspace/server/engine';
 import { createLoopbackTransport, createSessionHub, type SessionHub } from '@tickspace/server/net';
 import { createFrontier, type FrontierModule, type FrontierOptions } from '@tickspace/server/world';
 import { TIER_LIST, type Agent, type Tier } from '../behaviour/agent';
@@ -53,6 +53,10 @@ export interface InProcessOptions {
   readonly progressWallMs?: number;
   /** Largest call rate per connection (the server's limit). @default the server's default */
   readonly callsPerSecond?: number;
+  /** Keep a commit log (and snapshots) in this directory, for replay, time travel or the offline detector. @default none (memory only) */
+  readonly dataDir?: string;
+  /** Durability of that log. @default 'never' (a simulation does not need fsync) */
+  readonly durability?: Durability;
 }
 
 /** What a run produced. */
@@ -93,7 +97,10 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
   const totalMs = (options.minutes ?? 5) * 60_000;
   const frontier = await createFrontier({ ...options.world, seed });
   const module = options.composeModule?.(frontier.module) ?? (frontier.module as unknown as ModuleDef);
-  const engine = createEngine({ module, seed, tickMs });
+  let database: Database<ModuleDef> | undefined;
+  if (options.dataDir !== undefined)
+    database = await openDatabase({ dir: options.dataDir, module, seed, tickMs, durability: options.durability ?? 'never', confirm: 'immediate' });
+  const engine = database?.engine ?? createEngine({ module, seed, tickMs });
   const members = createPopulation({
     mix: options.mix,
     seed,
@@ -120,6 +127,7 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
 
   // One shared content cache, like a CDN'd content bundle: bots read the rules from it.
   engine.runTick();
+  await engine.flush();
   const content = open('');
   await settle();
   await subscribeContentSettled(content);
@@ -162,6 +170,8 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
     }
     await settle();
     engine.runTick();
+    // With a commit log, fan-out waits for the write: results reach the bots only after it.
+    if (database !== undefined) await engine.flush();
     await settle();
     if (options.onProgress !== undefined && (engine.now >= nextProgress || performance.now() >= nextProgressWall)) {
       nextProgress = engine.now + progressEvery;
@@ -175,6 +185,7 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
   content.close();
   await settle();
   hub.close();
+  await database?.close();
   const tiers = Object.fromEntries(TIER_LIST.map((t) => [t, 0])) as Record<Tier, number>;
   for (const m of members) tiers[m.agent.tier]++;
   return {

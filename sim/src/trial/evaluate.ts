@@ -1,6 +1,7 @@
 import type { Tier } from '../behaviour/agent';
 import type { StreamSet } from '../detect/action-stream';
 import type { Classifier } from '../detect/classifier';
+import { MIN_PLAY_SHARE } from '../detect/detector-model';
 import { extractFeatures, FEATURE_NAMES, playTimeMs, type FeatureOptions } from '../detect/features';
 import { trainGradientBoosting, type GradientBoostingOptions } from '../detect/gradient-boosting';
 import { trainLogisticRegression } from '../detect/logistic-regression';
@@ -39,7 +40,7 @@ export function labelStreams(streams: StreamSet, tiers: ReadonlyMap<string, Tier
  * Feature rows of the identities that played at least `minShare` of `minutes` (so a 60-minute
  * verdict rests on about 60 minutes of play), computed on their first `minutes` of play.
  */
-export function samplesAt(streams: StreamSet, population: readonly Labelled[], minutes: number, options: Omit<FeatureOptions, 'untilPlayMs'> = {}, minShare = 0.9): Sample[] {
+export function samplesAt(streams: StreamSet, population: readonly Labelled[], minutes: number, options: Omit<FeatureOptions, 'untilPlayMs'> = {}, minShare = MIN_PLAY_SHARE): Sample[] {
   const out: Sample[] = [];
   for (const p of population) {
     if (p.playMs < minutes * 60_000 * minShare) continue;
