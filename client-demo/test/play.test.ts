@@ -222,7 +222,7 @@ describe('Frontier in chromium', () => {
     await screenshot(alice, '09a-chat');
   });
 
-  test('two players in two browsers see each other move', async () => {
+  test('two players in two browsers see each other move, chat, and trade', async () => {
     const bobContext = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const bob = await bobContext.newPage();
     const bobErrors = collectErrors(bob);
@@ -257,6 +257,38 @@ describe('Frontier in chromium', () => {
     }
     await screenshot(alice, '10-alice-sees-bob');
     await screenshot(bob, '10b-bob-sees-alice');
+    // Trade: Bob walks up to Alice; Alice clicks him, opens a trade and offers a rope; both accept.
+    const a = avatarOf(aliceId)!;
+    await bob.evaluate(([x, y]) => window.frontier.game!.walkTo(x!, y! + 1.5), [a.x, a.y]);
+    await untilServer(gs.engine, () => Math.hypot(avatarOf(bobId)!.x - a.x, avatarOf(bobId)!.y - a.y) < 3 && !avatarOf(bobId)!.moving, 'Bob next to Alice', 30_000);
+    const bobOnScreen = await alice.waitForFunction(
+      (id) => {
+        const g = window.frontier.game!;
+        const p = g.entities.playerPosition(id);
+        const b = g.view.table('avatar').find(id);
+        // Wait until the drawn figure has caught up with where Bob stands.
+        if (p === undefined || b === undefined || Math.hypot(p.x / 16 - b.x, p.y / 16 - b.y) > 0.1) return undefined;
+        return { sx: g.scene.camera.worldToScreenX(p.x), sy: g.scene.camera.worldToScreenY(p.y - 10) };
+      },
+      bobId,
+      { timeout: 20_000 },
+    );
+    const at = (await bobOnScreen.jsonValue())!;
+    await alice.mouse.click(at.sx, at.sy);
+    await alice.locator('.player-menu button').click();
+    await alice.waitForSelector('[data-panel=trade]:not([hidden])', { timeout: 20_000 });
+    await bob.waitForSelector('[data-panel=trade]:not([hidden])', { timeout: 20_000 });
+    const aliceRopes = await panelCount(alice, 'rope');
+    await alice.selectOption('[data-panel=trade] select.offer-item', 'rope');
+    await alice.fill('[data-panel=trade] input.offer-qty', '1');
+    await alice.click('[data-panel=trade] .offer-row button');
+    await bob.waitForSelector('[data-panel=trade] [data-side=theirs] [data-item="rope"][data-qty="1"]', { timeout: 20_000 });
+    await screenshot(alice, '10c-trade-offer');
+    await alice.click('[data-panel=trade] button.accept');
+    await bob.click('[data-panel=trade] button.accept');
+    await expect.poll(() => panelCount(bob, 'rope'), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => panelCount(alice, 'rope'), { timeout: 20_000 }).toBe(aliceRopes - 1);
+    await expect.poll(() => alice.locator('[data-panel=trade]').isHidden()).toBe(true);
     expect(bobErrors).toEqual([]);
     await bobContext.close();
   });
@@ -276,12 +308,16 @@ describe('Frontier in chromium', () => {
   });
 
   test('a reload resumes the same identity without asking for a name again', async () => {
+    const backpack = () =>
+      alice.evaluate(() => [...document.querySelectorAll('[data-panel=inventory] .slot[data-item]')].map((el) => `${(el as HTMLElement).dataset.item}:${(el as HTMLElement).dataset.qty}`).join(','));
+    const before = await backpack();
+    expect(before).not.toBe('');
     await alice.reload();
     await waitReady(alice);
     expect(await alice.locator('#player-name').count()).toBe(0);
     expect(await alice.evaluate(() => window.frontier.connection!.identity)).toBe(aliceId);
-    // Still Alice, with her backpack.
-    await expect.poll(() => panelCount(alice, 'rope'), { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+    // Still Alice, with the same backpack.
+    await expect.poll(backpack, { timeout: 20_000 }).toBe(before);
     await screenshot(alice, '11-reloaded');
     expect(aliceErrors).toEqual([]);
   });

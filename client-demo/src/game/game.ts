@@ -462,6 +462,11 @@ export class Game implements GameContext {
     this.#setGoal({ kind: 'point', x: wx / TILE_PX, y: wy / TILE_PX });
   }
 
+  /** Walks to a point (tiles) in a straight line, as a click on open ground does. */
+  walkTo(x: number, y: number): void {
+    this.#setGoal({ kind: 'point', x, y });
+  }
+
   /** Walks to a resource node and starts gathering it once within reach. */
   gatherNode(node: ResourceNodeRow): void {
     const def = this.view.table('resource_def').find(node.resourceId);
