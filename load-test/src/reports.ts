@@ -303,6 +303,8 @@ export function compareTable(compare: CompareResult): ReportTable {
     s === undefined || s.visiblePerClient === 0
       ? undefined
       : s.bytesInPerClientPerSecond / s.visiblePerClient;
+  const perTick = (s: typeof t) =>
+    s === undefined || s.ticksPerSecond === 0 ? undefined : s.bytesInPerClientPerSecond / s.ticksPerSecond;
   const maxT = compare.tickspace.maxHolding;
   const maxC = compare.colyseus.maxHolding;
   const ranUpTo = (s: SweepResult) => s.steps[s.steps.length - 1]?.clients;
@@ -334,6 +336,8 @@ export function compareTable(compare: CompareResult): ReportTable {
         formatBytes,
       ),
       row('bytes in per visible entity per second', perVisible(t), perVisible(c), (v) => formatNumber(v)),
+      // Per tick: a server that ticks less often sends fewer, larger patches; this compares the encodings.
+      row('bytes in per client per server tick', perTick(t), perTick(c), (v) => formatNumber(v)),
       row(
         'bytes out per client per second',
         t?.bytesOutPerClientPerSecond,
