@@ -27,6 +27,10 @@ export const FEATURE_NAMES = [
   'self_similarity_300s',
   'self_similarity_60s',
   'action_type_entropy',
+  'distinct_actions',
+  'top_action_share',
+  'window_max_mode_frac',
+  'window_min_log_sd',
   'reaction_median_ms',
   'reaction_log_sd',
   'reaction_fast_frac',
@@ -63,6 +67,11 @@ export interface FeatureOptions {
   readonly windowMs?: number;
   /** Short self-similarity window, for verdicts within minutes. @default 60_000 */
   readonly shortWindowMs?: number;
+  /**
+   * Window for the worst-window timing features: a player who hands over to a script for a while
+   * (part-time) shows it in the most regular window, not in the average. @default 120_000
+   */
+  readonly regularityWindowMs?: number;
   /** Reducer names that steer movement. @default ['move'] */
   readonly moveNames?: readonly string[];
   /** Reducer names that are chat. @default ['chat', 'say'] */
@@ -99,6 +108,7 @@ export function extractFeatures(stream: ActionStream, options: FeatureOptions = 
   const untilPlayMs = options.untilPlayMs ?? Number.POSITIVE_INFINITY;
   const windowMs = options.windowMs ?? 300_000;
   const shortWindowMs = options.shortWindowMs ?? 60_000;
+  const regularityWindowMs = options.regularityWindowMs ?? 120_000;
   const tickMs = options.tickMs ?? 50;
   const maxReactionMs = options.maxReactionMs ?? 20_000;
   const legGapMs = options.legGapMs ?? 1_500;
@@ -231,6 +241,35 @@ export function extractFeatures(stream: ActionStream, options: FeatureOptions = 
   const typeCounts = new Map<number, number>();
   for (const id of callName) typeCounts.set(id, (typeCounts.get(id) ?? 0) + 1);
   put(calls > 0 ? entropy([...typeCounts.values()], calls) : Number.NaN);
+  put(calls > 0 ? typeCounts.size : Number.NaN);
+  let top = 0;
+  let nonMove = 0;
+  for (const [id, n] of typeCounts) {
+    if (moveIds.has(id)) continue;
+    nonMove += n;
+    if (n > top) top = n;
+  }
+  put(nonMove > 0 ? top / nonMove : Number.NaN);
+  // Worst window: the most regular stretch of play.
+  let maxMode = Number.NaN;
+  let minSd = Number.NaN;
+  const windowIntervals = new Map<number, number[]>();
+  for (let k = 1; k < calls; k++) {
+    if (callSession[k] !== callSession[k - 1]) continue;
+    const w = Math.floor(callPlay[k]! / regularityWindowMs);
+    let list = windowIntervals.get(w);
+    if (list === undefined) windowIntervals.set(w, (list = []));
+    list.push(Math.max(1, callTime[k]! - callTime[k - 1]!));
+  }
+  for (const list of windowIntervals.values()) {
+    if (list.length < 8) continue;
+    const mode = modeShare(list, tickMs);
+    const spread = sd(list.map(Math.log10));
+    if (Number.isNaN(maxMode) || mode > maxMode) maxMode = mode;
+    if (Number.isNaN(minSd) || spread < minSd) minSd = spread;
+  }
+  put(maxMode);
+  put(minSd);
 
   // ---- reaction latency --------------------------------------------------------------------------
   if (reactions.length >= 3) {

@@ -56,6 +56,22 @@ describe('features', () => {
     expect(f(x, 'self_similarity_300s')).toBeLessThan(1);
   });
 
+  it('finds a scripted stretch inside human play (the most regular window)', () => {
+    const streams = new StreamSet();
+    const human = humanTimed(streams, 'h', 'h2', 10);
+    const mixed = humanTimed(streams, 'm', 'h2', 10);
+    // Then a script takes over for 4 minutes: a gather every 1.2 s.
+    let t = mixed.timeMs(mixed.length - 1);
+    for (let k = 0; k < 200; k++) mixed.push({ type: STREAM_EVENT.CALL, timeMs: (t += 1_200), name: 'gather' });
+    const h = extractFeatures(human);
+    const m = extractFeatures(mixed);
+    expect(f(m, 'window_max_mode_frac')).toBe(1);
+    expect(f(h, 'window_max_mode_frac')).toBeLessThan(0.5);
+    expect(f(m, 'window_min_log_sd')).toBeCloseTo(0, 10);
+    // The whole-stream share is diluted by the human part.
+    expect(f(m, 'interval_mode_frac')).toBeLessThan(0.8);
+  });
+
   it('counts play time between session marks and stops at untilPlayMs', () => {
     const streams = new StreamSet();
     const s = streams.stream('p');
