@@ -62,6 +62,12 @@ export interface RunSummary {
   readonly serverCpuPercent: number | undefined;
   /** Server CPU time per connected client, ms per second. */
   readonly serverCpuMsPerClientPerSecond: number | undefined;
+  /**
+   * Server CPU time per tick it ran, ms (everything the process did, inputs included, divided by
+   * its ticks). Unlike the tick rate, it holds when other work takes the core away: a server given
+   * half a core ticks half as often at the same cost per tick. 50 ms per tick fills one core at 20 Hz.
+   */
+  readonly serverCpuMsPerTick: number | undefined;
   readonly serverRssMaxBytes: number | undefined;
   readonly driverCpuPercent: number | undefined;
   readonly failedByCode: Readonly<Record<string, number>>;
@@ -309,6 +315,10 @@ export class RunAggregator {
         serverCpuPercent === undefined || meanClients === 0
           ? undefined
           : (serverCpuPercent * 10) / meanClients,
+      serverCpuMsPerTick:
+        serverCpuPercent === undefined || ticksPerSecond === 0
+          ? undefined
+          : (serverCpuPercent * 10) / ticksPerSecond,
       serverRssMaxBytes: rss.length === 0 ? undefined : Math.max(...rss.map((r) => r.bytes)),
       driverCpuPercent:
         driverCpu.length === 0 ? undefined : driverCpu.reduce((a, b) => a + b, 0) / driverCpu.length,

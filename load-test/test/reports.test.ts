@@ -57,6 +57,7 @@ function summary(clients: number, overrides: Partial<RunSummary> = {}): RunSumma
     visiblePerClient: 31,
     serverCpuPercent: 50,
     serverCpuMsPerClientPerSecond: 0.5,
+    serverCpuMsPerTick: 25,
     serverRssMaxBytes: 2e8,
     driverCpuPercent: 60,
     failedByCode: {},

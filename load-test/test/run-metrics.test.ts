@@ -126,6 +126,8 @@ describe('RunAggregator', () => {
     expect(summary.visiblePerClient).toBe(30);
     expect(summary.serverCpuPercent).toBeCloseTo(42.5, 6);
     expect(summary.serverCpuMsPerClientPerSecond).toBeCloseTo(4.25, 6);
+    // 42.5 % of a core is 425 ms of CPU a second, over 20 ticks.
+    expect(summary.serverCpuMsPerTick).toBeCloseTo(21.25, 6);
     expect(summary.serverRssMaxBytes).toBe(3e6);
   });
 
