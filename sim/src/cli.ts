@@ -135,6 +135,7 @@ async function trialCommand(o: {
   out: string;
   name?: string;
   worldTiles: number;
+  cache?: string;
 }): Promise<void> {
   const tiers = o.tiers === undefined ? BOT_TIERS : (o.tiers.split(',').map((s) => s.trim()) as Tier[]);
   const report = await runTrial({
@@ -147,6 +148,7 @@ async function trialCommand(o: {
     model: o.model,
     fprBudget: o.fpr,
     worldTiles: o.worldTiles,
+    ...(o.cache !== undefined ? { cacheDir: o.cache } : {}),
     onProgress: (phase, p) => console.log(progressLine(p, `trial ${phase}`)),
   });
   const files = writeTrialReport(report, o.out, o.name ?? o.seed.replace(/[^a-zA-Z0-9_-]/g, '_'));
@@ -221,6 +223,7 @@ export function buildCli(): Command {
     .addOption(new Option('--world-tiles <n>', 'world size in tiles').argParser(int('--world-tiles')).default(4096))
     .option('--out <dir>', 'report directory', join(ROOT, 'bench-results'))
     .option('--name <name>', 'report name (trial-<name>.*; default: the seed)')
+    .option('--cache <dir>', 'keep population streams there and reuse them for the same seed and settings (retrain without simulating)')
     .action(trialCommand);
   program
     .command('detect')

@@ -67,6 +67,31 @@ export class NameTable {
   }
 }
 
+/** The column arrays of a stream. */
+export interface StreamColumns {
+  time: Float64Array<ArrayBuffer>;
+  type: Uint8Array<ArrayBuffer>;
+  name: Uint16Array<ArrayBuffer>;
+  ok: Uint8Array<ArrayBuffer>;
+  x: Float32Array<ArrayBuffer>;
+  y: Float32Array<ArrayBuffer>;
+  dx: Float32Array<ArrayBuffer>;
+  dy: Float32Array<ArrayBuffer>;
+  partner: Int32Array<ArrayBuffer>;
+}
+
+const COLUMN_TYPES = [
+  ['time', Float64Array],
+  ['type', Uint8Array],
+  ['name', Uint16Array],
+  ['ok', Uint8Array],
+  ['x', Float32Array],
+  ['y', Float32Array],
+  ['dx', Float32Array],
+  ['dy', Float32Array],
+  ['partner', Int32Array],
+] as const;
+
 /** Growable column storage for one identity's events, in time order. */
 export class ActionStream {
   readonly identity: string;
@@ -162,6 +187,40 @@ export class ActionStream {
     return this.#partner[i]!;
   }
 
+  /** The columns, trimmed to the stream's length (for serialisation). */
+  columns(): StreamColumns {
+    const n = this.#length;
+    return {
+      time: this.#time.slice(0, n),
+      type: this.#type.slice(0, n),
+      name: this.#name.slice(0, n),
+      ok: this.#ok.slice(0, n),
+      x: this.#x.slice(0, n),
+      y: this.#y.slice(0, n),
+      dx: this.#dx.slice(0, n),
+      dy: this.#dy.slice(0, n),
+      partner: this.#partner.slice(0, n),
+    };
+  }
+
+  /** A stream from {@link ActionStream.columns} (name ids refer to `names`). */
+  static fromColumns(identity: string, names: NameTable, c: StreamColumns): ActionStream {
+    const s = new ActionStream(identity, names);
+    s.#length = c.time.length;
+    s.#time = c.time;
+    s.#type = c.type;
+    s.#name = c.name;
+    s.#ok = c.ok;
+    s.#x = c.x;
+    s.#y = c.y;
+    s.#dx = c.dx;
+    s.#dy = c.dy;
+    s.#partner = c.partner;
+    for (let i = 0; i < c.type.length; i++) if (c.type[i] === STREAM_EVENT.CALL) s.#calls++;
+    if (s.#length === 0) s.#grow();
+    return s;
+  }
+
   /** The events as plain objects (tests, debugging, trace export). */
   toEvents(): StreamEvent[] {
     const out: StreamEvent[] = [];
@@ -216,5 +275,61 @@ export class StreamSet {
   /** Number of identities. */
   count(): number {
     return this.#streams.size;
+  }
+
+  /**
+   * Serialises every stream: a JSON header (names, identities, lengths) and the raw columns. Lets a
+   * trial keep a population's streams and retrain the detector without simulating again.
+   */
+  serialize(): Uint8Array {
+    const streams = this.iter();
+    const names: string[] = [];
+    for (let i = 0; i < this.names.size; i++) names.push(this.names.name(i));
+    const header = new TextEncoder().encode(JSON.stringify({ names, streams: streams.map((s) => [s.identity, s.length]) }));
+    const parts: Uint8Array[] = [new Uint8Array(new Uint32Array([header.length]).buffer), header];
+    let size = 4 + header.length;
+    for (const s of streams) {
+      const c = s.columns();
+      for (const [key] of COLUMN_TYPES) {
+        const a = c[key];
+        // Align every column to 8 bytes so it can be viewed in place when read back.
+        const pad = (8 - (size % 8)) % 8;
+        if (pad > 0) {
+          parts.push(new Uint8Array(pad));
+          size += pad;
+        }
+        parts.push(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+        size += a.byteLength;
+      }
+    }
+    const out = new Uint8Array(size);
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  }
+
+  /** Reads {@link StreamSet.serialize}'s bytes back. */
+  static deserialize(bytes: Uint8Array): StreamSet {
+    const copy = new Uint8Array(bytes.length);
+    copy.set(bytes);
+    const view = new DataView(copy.buffer);
+    const headerLength = view.getUint32(0, true);
+    const header = JSON.parse(new TextDecoder().decode(copy.subarray(4, 4 + headerLength))) as { names: string[]; streams: [string, number][] };
+    const set = new StreamSet();
+    for (const n of header.names) set.names.id(n);
+    let at = 4 + headerLength;
+    for (const [identity, length] of header.streams) {
+      const c: Record<string, unknown> = {};
+      for (const [key, Type] of COLUMN_TYPES) {
+        at += (8 - (at % 8)) % 8;
+        c[key] = new Type(copy.buffer, at, length);
+        at += length * Type.BYTES_PER_ELEMENT;
+      }
+      set.#streams.set(identity, ActionStream.fromColumns(identity, set.names, c as unknown as StreamColumns));
+    }
+    return set;
   }
 }

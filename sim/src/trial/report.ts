@@ -29,7 +29,8 @@ export function trialMarkdown(report: TrialReport, files: { readonly json: strin
   lines.push('');
   lines.push('| phase | seed | players | minutes | wall s | speed (x real time) | final state hash |');
   lines.push('|---|---|---|---|---|---|---|');
-  for (const p of report.phases) lines.push(`| ${p.name} | \`${p.seed}\` | ${p.players} | ${num(p.minutes, 1)} | ${num(p.wallMs / 1000, 1)} | ${num(p.speedup, 2)} | \`${p.stateHash}\` |`);
+  for (const p of report.phases)
+    lines.push(`| ${p.name} | \`${p.seed}\` | ${p.players} | ${num(p.minutes, 1)} | ${num(p.wallMs / 1000, 1)}${p.cached ? ' (cached run)' : ''} | ${num(p.speedup, 2)} | \`${p.stateHash}\` |`);
   lines.push('');
   const m = report.main;
   lines.push(`## Results after ${m.minutes} minutes of play (test population)`);

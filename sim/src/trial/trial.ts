@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TickspaceError } from '@tickspace/server/protocol';
 import { TIER_LIST, TIERS, type Tier } from '../behaviour/agent';
 import { TraceLibrary } from '../behaviour/trace-library';
@@ -41,6 +44,12 @@ export interface TrialOptions {
   readonly joinWindowMs?: number;
   /** World size in tiles. @default 4096 */
   readonly worldTiles?: number;
+  /**
+   * Keep each population's streams here and read them back when a later trial simulates the same
+   * population (same seed and settings): the detector can then be retrained without simulating
+   * again. Stale if the behaviour code changed since. @default '' (no cache)
+   */
+  readonly cacheDir?: string;
   /** Called with each phase's progress. */
   readonly onProgress?: (phase: string, progress: SimProgress) => void;
 }
@@ -55,12 +64,16 @@ export interface PhaseSummary {
   readonly wallMs: number;
   readonly speedup: number;
   readonly stateHash: string;
+  /** Read back from the cache instead of simulated. */
+  readonly cached: boolean;
 }
+
+type ResolvedTrialOptions = Required<Omit<TrialOptions, 'onProgress'>>;
 
 /** Everything a trial measured: the JSON report. */
 export interface TrialReport {
   readonly format: 'tickspace-trial-1';
-  readonly options: Required<Omit<TrialOptions, 'onProgress'>>;
+  readonly options: ResolvedTrialOptions;
   readonly phases: readonly PhaseSummary[];
   /** The main cutoff (longest) results, per tier. */
   readonly main: CutoffFigures;
@@ -81,24 +94,46 @@ export interface TrialReport {
   readonly wallMs: number;
 }
 
-/** Runs a population and collects every identity's action stream from the engine's tick hook. */
+/** One population's outcome: its summary, streams and labels. */
+interface PopulationRun {
+  readonly summary: PhaseSummary;
+  readonly streams: StreamSet;
+  readonly labelled: Labelled[];
+}
+
+/**
+ * Runs a population and collects every identity's action stream from the engine's tick hook; with
+ * a cache directory, a population already simulated with the same settings is read back instead.
+ */
 async function population(
   name: string,
   seed: string,
   mix: Partial<Record<Tier, number>>,
-  o: Required<Omit<TrialOptions, 'onProgress'>>,
-  traces: TraceLibrary | undefined,
+  o: ResolvedTrialOptions,
+  traces: (() => Promise<TraceLibrary | undefined>) | undefined,
   recordTo: TraceLibrary | undefined,
   onProgress: TrialOptions['onProgress'],
-): Promise<{ result: SimResult; streams: StreamSet; labelled: Labelled[] }> {
+): Promise<PopulationRun> {
+  const minutes = name === 'traces' ? o.traceMinutes : o.minutes;
+  const key = createHash('sha256')
+    .update(JSON.stringify({ v: 1, name, seed, mix, minutes, joinWindowMs: o.joinWindowMs, worldTiles: o.worldTiles, traceHumans: o.traceHumans, traceMinutes: o.traceMinutes }))
+    .digest('hex')
+    .slice(0, 16);
+  const cached = o.cacheDir === '' || recordTo !== undefined ? undefined : join(o.cacheDir, `population-${key}`);
+  if (cached !== undefined && existsSync(`${cached}.json`) && existsSync(`${cached}.streams`)) {
+    const meta = JSON.parse(readFileSync(`${cached}.json`, 'utf8')) as { summary: PhaseSummary; tiers: [string, Tier][] };
+    const streams = StreamSet.deserialize(readFileSync(`${cached}.streams`));
+    return { summary: { ...meta.summary, cached: true }, streams, labelled: labelStreams(streams, new Map(meta.tiers)) };
+  }
+  const library = traces === undefined ? undefined : await traces();
   const streams = new StreamSet();
   const result = await runInProcess({
     mix,
     seed,
-    minutes: name === 'traces' ? o.traceMinutes : o.minutes,
+    minutes,
     joinWindowMs: o.joinWindowMs,
     world: { worldTiles: o.worldTiles },
-    ...(traces !== undefined ? { traces: traces.usable(10) } : {}),
+    ...(library !== undefined ? { traces: library.usable(10) } : {}),
     ...(recordTo !== undefined ? { recordTo } : {}),
     onEngine: (engine) => {
       const source = new FrontierEventSource(
@@ -110,11 +145,17 @@ async function population(
     ...(onProgress !== undefined ? { onProgress: (p: SimProgress) => onProgress(name, p) } : {}),
   });
   const tiers = new Map(result.members.map((m) => [m.identity, m.agent.tier] as const));
-  return { result, streams, labelled: labelStreams(streams, tiers) };
+  const summary = summaryOf(name, result);
+  if (cached !== undefined) {
+    mkdirSync(o.cacheDir, { recursive: true });
+    writeFileSync(`${cached}.streams`, streams.serialize());
+    writeFileSync(`${cached}.json`, JSON.stringify({ summary, tiers: [...tiers] }));
+  }
+  return { summary, streams, labelled: labelStreams(streams, tiers) };
 }
 
-function summary(name: string, r: SimResult): PhaseSummary {
-  return { name, seed: r.seed, players: r.players, tiers: r.tiers, minutes: r.virtualMs / 60_000, wallMs: r.wallMs, speedup: r.speedup, stateHash: r.stateHash };
+function summaryOf(name: string, r: SimResult): PhaseSummary {
+  return { name, seed: r.seed, players: r.players, tiers: r.tiers, minutes: r.virtualMs / 60_000, wallMs: r.wallMs, speedup: r.speedup, stateHash: r.stateHash, cached: false };
 }
 
 /**
@@ -133,7 +174,7 @@ function summary(name: string, r: SimResult): PhaseSummary {
 export async function runTrial(options: TrialOptions = {}): Promise<TrialReport> {
   const started = performance.now();
   const minutes = options.minutes ?? 60;
-  const o: Required<Omit<TrialOptions, 'onProgress'>> = {
+  const o: ResolvedTrialOptions = {
     humans: options.humans ?? 1000,
     bots: options.bots ?? 200,
     tiers: options.tiers ?? BOT_TIERS,
@@ -148,6 +189,7 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport>
     traceMinutes: options.traceMinutes ?? 10,
     joinWindowMs: options.joinWindowMs ?? 60_000,
     worldTiles: options.worldTiles ?? 4096,
+    cacheDir: options.cacheDir ?? '',
   };
   if (o.humans < 2 || o.bots < o.tiers.length)
     throw new TickspaceError('INVALID_ARGUMENT', `a trial needs at least 2 humans and one bot per tier (${o.tiers.length}), got ${o.humans} humans and ${o.bots} bots`);
@@ -157,16 +199,21 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport>
   o.tiers.forEach((t, i) => (mix[t] = Math.floor(o.bots / o.tiers.length) + (i < o.bots % o.tiers.length ? 1 : 0)));
 
   const phases: PhaseSummary[] = [];
-  let traces: TraceLibrary | undefined;
-  if (o.tiers.includes(TIERS.REPLAY)) {
-    traces = new TraceLibrary();
-    const rec = await population('traces', `${o.seed}/traces`, { human: o.traceHumans }, o, undefined, traces, options.onProgress);
-    phases.push(summary('traces', rec.result));
-  }
+  // Human traces for the replay bots, recorded once, and only if a population must be simulated.
+  let library: Promise<TraceLibrary> | undefined;
+  const traces = !o.tiers.includes(TIERS.REPLAY)
+    ? undefined
+    : () =>
+        (library ??= (async () => {
+          const lib = new TraceLibrary();
+          const rec = await population('traces', `${o.seed}/traces`, { human: o.traceHumans }, o, undefined, lib, options.onProgress);
+          phases.push(rec.summary);
+          return lib;
+        })());
   const trainPop = await population('train', `${o.seed}/train`, mix, o, traces, undefined, options.onProgress);
-  phases.push(summary('train', trainPop.result));
+  phases.push(trainPop.summary);
   const testPop = await population('test', `${o.seed}/test`, mix, o, traces, undefined, options.onProgress);
-  phases.push(summary('test', testPop.result));
+  phases.push(testPop.summary);
 
   const heldOut = new Set<Tier>(o.holdout === 'none' ? [] : [o.holdout]);
   const trainable = (s: readonly Sample[]) => s.filter((x) => !heldOut.has(x.tier));

@@ -113,6 +113,22 @@ describe('features', () => {
     expect(f(x, 'waypoint_repeat_frac')).toBe(0.5);
   });
 
+  it('a stream set survives serialisation with identical events and features', () => {
+    const streams = new StreamSet();
+    scripted(streams, 'bot', 1_000, 6);
+    humanTimed(streams, 'human', 'h3', 6);
+    streams.stream('empty');
+    const back = StreamSet.deserialize(streams.serialize());
+    expect(back.count()).toBe(3);
+    for (const id of ['bot', 'human', 'empty']) {
+      expect(back.find(id)!.toEvents()).toEqual(streams.find(id)!.toEvents());
+      expect(back.find(id)!.calls).toBe(streams.find(id)!.calls);
+      expect([...extractFeatures(back.find(id)!)]).toEqual([...extractFeatures(streams.find(id)!)]);
+    }
+    back.stream('bot').push({ type: STREAM_EVENT.CALL, timeMs: 1e9, name: 'gather' });
+    expect(back.find('bot')!.length).toBe(streams.find('bot')!.length + 1);
+  });
+
   it('never returns an infinite value (property)', () => {
     const event = fc.record({
       type: fc.constantFrom(0, 1, 2, 3, 4),

@@ -10,7 +10,9 @@ describe('trial', () => {
   it('runs a tiny population whose answer is known and writes a complete report', async () => {
     // Humans against naive bots only: fixed timers and straight paths, so the answer is known:
     // the detector separates them perfectly (AUC 1) with no human flagged.
-    const report = await runTrial({ humans: 8, bots: 4, tiers: ['naive'], holdout: 'none', minutes: 2.5, cutoffs: [1, 2], verdictCutoffs: [1, 2], seed: 'tiny', joinWindowMs: 5_000, worldTiles: 512 });
+    const cacheDir = mkdtempSync(join(tmpdir(), 'trial-cache-'));
+    const options = { humans: 8, bots: 4, tiers: ['naive'], holdout: 'none', minutes: 2.5, cutoffs: [1, 2], verdictCutoffs: [1, 2], seed: 'tiny', joinWindowMs: 5_000, worldTiles: 512, cacheDir } as const;
+    const report = await runTrial(options);
     expect(report.phases.map((p) => p.name)).toEqual(['train', 'test']);
     expect(report.phases[0]!.seed).not.toBe(report.phases[1]!.seed);
     expect(report.phases[0]!.stateHash).not.toBe(report.phases[1]!.stateHash);
@@ -38,6 +40,12 @@ describe('trial', () => {
     expect(report.leaveOneTierOut[0]!.auc).toBeNaN(); // nothing left to train on without the only tier
     expect(report.detector.buckets.map((b) => b.playMinutes)).toEqual([1, 2]);
     expect(loadDetectorModel(report.detector).buckets).toHaveLength(2);
+
+    // The cache gives back the same populations: the same figures, without simulating again.
+    const again = await runTrial(options);
+    expect(again.phases.every((p) => p.cached)).toBe(true);
+    expect(again.main).toEqual(report.main);
+    expect(again.detector).toEqual(report.detector);
 
     const dir = mkdtempSync(join(tmpdir(), 'trial-'));
     const files = writeTrialReport(report, dir, 'tiny');
