@@ -67,11 +67,13 @@ export class ClientTable {
     if (this.tick === tt.tick) return;
     this.tick = tt.tick;
     this.tt = tt;
-    this.delMks.length = this.delKeys.length = this.delRefs.length = 0;
-    this.insMks.length = this.insKeys.length = this.insRefs.length = 0;
-    this.ups.length = this.chunks.length = 0;
+    // Truncating an already empty array still costs a runtime call; most views open with empty lists.
+    if (this.delMks.length > 0) this.delMks.length = this.delKeys.length = this.delRefs.length = 0;
+    if (this.insMks.length > 0) this.insMks.length = this.insKeys.length = this.insRefs.length = 0;
+    if (this.ups.length > 0) this.ups.length = 0;
+    if (this.chunks.length > 0) this.chunks.length = 0;
     this.whole = undefined;
-    this.#touches.clear();
+    if (this.#touches.size > 0) this.#touches.clear();
     this.client.touch(this, tt.tick);
   }
 

@@ -218,6 +218,16 @@ export class SpatialQuery implements QueryBase {
   by1 = -1;
   /** This query's class of each cell of the box, row-major: a local copy of its cell index entries. */
   #boxClasses: Uint8Array = new Uint8Array(0);
+  /**
+   * While `moved`: the cell box and classes of the new area, computed once by {@link prepareMove}
+   * and read by {@link revisits} and the moved pass (row-major, `mx1 - mx0 + 1` wide). The buffer
+   * alternates with `#boxClasses`, so a moving query allocates only when its box grows.
+   */
+  mx0 = 0;
+  my0 = 0;
+  mx1 = -1;
+  my1 = -1;
+  #moveClasses: Uint8Array = new Uint8Array(0);
 
   constructor(
     id: number,
@@ -403,10 +413,38 @@ export class SpatialQuery implements QueryBase {
   /**
    * For a moved query, before the moved pass updates the index: whether the moved pass will
    * re-check the rows of this cell (its class changed, or it is partial). Those rows are left to it.
+   * Reads the classes {@link prepareMove} computed, which are exactly what the moved pass indexes.
    */
   revisits(gx: number, gy: number): boolean {
     const before = this.indexed(gx, gy);
-    return before === CELL.PARTIAL || before !== this.classify(gx, gy);
+    return before === CELL.PARTIAL || before !== this.moveClass(gx, gy);
+  }
+
+  /** Computes the new area's cell box and the class of each of its cells, once per move. */
+  prepareMove(): void {
+    const [x0, y0, x1, y1] = this.box();
+    const n = Math.max(0, (x1 - x0 + 1) * (y1 - y0 + 1));
+    let classes = this.#moveClasses;
+    if (classes.length < n || classes === this.#boxClasses) classes = this.#moveClasses = new Uint8Array(n);
+    let i = 0;
+    for (let gy = y0; gy <= y1; gy++) for (let gx = x0; gx <= x1; gx++, i++) classes[i] = this.classify(gx, gy);
+    this.mx0 = x0;
+    this.my0 = y0;
+    this.mx1 = x1;
+    this.my1 = y1;
+  }
+
+  /** The new area's class of cell (gx, gy) while moved (OUT outside the new box). */
+  moveClass(gx: number, gy: number): CellClass {
+    if (gx < this.mx0 || gx > this.mx1 || gy < this.my0 || gy > this.my1) return CELL.OUT;
+    return this.#moveClasses[(gy - this.my0) * (this.mx1 - this.mx0 + 1) + (gx - this.mx0)]! as CellClass;
+  }
+
+  /** Makes the prepared box the registered one (the moved pass has brought the cell index up to date). */
+  commitMove(): void {
+    const old = this.#boxClasses;
+    this.setBox(this.mx0, this.my0, this.mx1, this.my1, this.#moveClasses);
+    this.#moveClasses = old;
   }
 
   /** Sets the centre from the followed row (absent or invisible: no centre). Returns whether it changed. */

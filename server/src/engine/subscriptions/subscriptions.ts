@@ -55,6 +55,10 @@ interface Outgoing {
   readonly frame: Uint8Array;
 }
 
+/** Size of the slabs small tick frames are carved from, and the largest frame carved. */
+const POOL_BYTES = 8192;
+const POOL_MAX_FRAME = 4096;
+
 const finite = (...xs: number[]) => xs.every((x) => Number.isFinite(x));
 
 /**
@@ -91,6 +95,8 @@ export class Subscriptions {
   readonly #logger: Logger;
   readonly #unhook: (() => void)[];
   #fannedOut: number;
+  #pool = new Uint8Array(0);
+  #poolPos = 0;
   #nextHandle = 1;
   #queryCount = 0;
   #framesSent = 0;
@@ -510,6 +516,7 @@ export class Subscriptions {
     }
     const movedBy = new Map<TableState, SpatialQuery[]>();
     for (const q of moved) {
+      q.prepareMove();
       const list = movedBy.get(q.table);
       if (list === undefined) movedBy.set(q.table, [q]);
       else list.push(q);
@@ -634,16 +641,16 @@ export class Subscriptions {
       if (a === undefined && b === undefined) continue;
       const nx = c.newCell === NO_CELL ? 0 : cellX(c.newCell);
       const ny = c.newCell === NO_CELL ? 0 : cellY(c.newCell);
-      const mine = (q: SpatialQuery) => !q.moved || c.newCell === NO_CELL || !q.revisits(nx, ny);
+      const gone = c.newCell === NO_CELL;
       if (a !== undefined)
         for (let k = 0; k < a.queries.length; k++) {
           const q = a.queries[k]!;
-          if (mine(q)) this.#spatial(q, tt, c.mk, c.key, c.new, c.old, c);
+          if (!q.moved || gone || !q.revisits(nx, ny)) this.#spatial(q, tt, c.mk, c.key, c.new, c.old, c);
         }
       if (b !== undefined)
         for (let k = 0; k < b.queries.length; k++) {
           const q = b.queries[k]!;
-          if ((a === undefined || !a.has(q)) && mine(q)) this.#spatial(q, tt, c.mk, c.key, c.new, c.old, c);
+          if ((a === undefined || !a.has(q)) && (!q.moved || gone || !q.revisits(nx, ny))) this.#spatial(q, tt, c.mk, c.key, c.new, c.old, c);
         }
     }
   }
@@ -653,31 +660,18 @@ export class Subscriptions {
    * partial, and brings the cell index up to date.
    */
   #movedQuery(q: SpatialQuery, tt: TableTick): void {
-    const store = q.table.store;
-    const grid = store.spatial!;
-    const [nx0, ny0, nx1, ny1] = q.box();
-    const classes = new Uint8Array(Math.max(0, (nx1 - nx0 + 1) * (ny1 - ny0 + 1)));
-    const recheck = (cell: number) => {
-      const keys = grid.keysIn(cell);
-      if (keys === undefined) return;
-      for (let i = 0; i < keys.length; i++) {
-        const key = keys[i];
-        const mk = mapKey(key);
-        const row = store.find(key);
-        const change = tt.net.get(mk);
-        this.#spatial(q, tt, mk, key, row, change === undefined ? row : change.old, change);
-      }
-    };
-    let i = 0;
+    const nx0 = q.mx0;
+    const ny0 = q.my0;
+    const nx1 = q.mx1;
+    const ny1 = q.my1;
     for (let gy = ny0; gy <= ny1; gy++)
-      for (let gx = nx0; gx <= nx1; gx++, i++) {
+      for (let gx = nx0; gx <= nx1; gx++) {
         const before = q.indexed(gx, gy);
-        const after = q.classify(gx, gy);
-        classes[i] = after;
+        const after = q.moveClass(gx, gy);
         if (before === after && before !== CELL.PARTIAL) continue;
         const cell = packCell(gx, gy);
         if (before !== after) q.setIndexed(cell, after);
-        recheck(cell);
+        this.#recheck(q, tt, cell);
       }
     // Members lie in the old box (they were within exitRadius of the old centre), so visiting the
     // cells of both boxes whose class may have changed reaches every row that can enter or leave.
@@ -687,9 +681,23 @@ export class Subscriptions {
         if (q.indexed(gx, gy) === CELL.OUT) continue;
         const cell = packCell(gx, gy);
         q.setIndexed(cell, CELL.OUT);
-        recheck(cell);
+        this.#recheck(q, tt, cell);
       }
-    q.setBox(nx0, ny0, nx1, ny1, classes);
+    q.commitMove();
+  }
+
+  /** Re-evaluates every row of one cell for a moved query. */
+  #recheck(q: SpatialQuery, tt: TableTick, cell: number): void {
+    const store = q.table.store;
+    const keys = store.spatial!.keysIn(cell);
+    if (keys === undefined) return;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      const mk = mapKey(key);
+      const row = store.find(key);
+      const change = tt.net.get(mk);
+      this.#spatial(q, tt, mk, key, row, change === undefined ? row : change.old, change);
+    }
   }
 
   #emitFrames(tick: number): void {
@@ -726,13 +734,31 @@ export class Subscriptions {
       let frame = signature === undefined ? undefined : shared.get(signature);
       if (frame === undefined) {
         if (!client.writeTickFrame(this.#frame, tick, view)) continue;
-        frame = this.#frame.toBytes();
+        frame = this.#pooledCopy(this.#frame.view());
         if (signature !== undefined) shared.set(signature, frame);
       }
       this.#outbox.push({ tick, client, frame });
     }
     touched.length = 0;
     for (const client of this.#congested) this.#checkCongested(client, tick);
+  }
+
+  /**
+   * A copy of a small frame carved from a shared 8 KiB slab (the policy of Node's Buffer pool): one
+   * backing store per slab instead of one per client per tick, and a retained frame pins at most
+   * one slab. Larger frames get their own copy. Frames are never written after they are handed out.
+   */
+  #pooledCopy(bytes: Uint8Array): Uint8Array {
+    const n = bytes.length;
+    if (n > POOL_MAX_FRAME) return bytes.slice();
+    if (this.#poolPos + n > this.#pool.length) {
+      this.#pool = new Uint8Array(POOL_BYTES);
+      this.#poolPos = 0;
+    }
+    const out = this.#pool.subarray(this.#poolPos, this.#poolPos + n);
+    out.set(bytes);
+    this.#poolPos += n;
+    return out;
   }
 
   #checkCongested(client: ClientState, tick: number): void {
