@@ -136,8 +136,25 @@ async function trialCommand(o: {
   name?: string;
   worldTiles: number;
   cache?: string;
+  only?: 'train' | 'test';
 }): Promise<void> {
   const tiers = o.tiers === undefined ? BOT_TIERS : (o.tiers.split(',').map((s) => s.trim()) as Tier[]);
+  if (o.only !== undefined) {
+    if (o.cache === undefined) throw new Error('--only needs --cache <dir> to keep the population in');
+    await runTrial({
+      humans: o.humans,
+      bots: o.bots,
+      minutes: o.minutes,
+      seed: o.seed,
+      tiers,
+      worldTiles: o.worldTiles,
+      cacheDir: o.cache,
+      only: o.only,
+      onProgress: (phase, p) => console.log(progressLine(p, `trial ${phase}`)),
+    });
+    console.log(`cached the ${o.only} population in ${o.cache}`);
+    return;
+  }
   const report = await runTrial({
     humans: o.humans,
     bots: o.bots,
@@ -224,6 +241,7 @@ export function buildCli(): Command {
     .option('--out <dir>', 'report directory', join(ROOT, 'bench-results'))
     .option('--name <name>', 'report name (trial-<name>.*; default: the seed)')
     .option('--cache <dir>', 'keep population streams there and reuse them for the same seed and settings (retrain without simulating)')
+    .addOption(new Option('--only <population>', 'only simulate this population into --cache (run train and test in parallel processes)').choices(['train', 'test']))
     .action(trialCommand);
   program
     .command('detect')

@@ -50,6 +50,11 @@ export interface TrialOptions {
    * again. Stale if the behaviour code changed since. @default '' (no cache)
    */
   readonly cacheDir?: string;
+  /**
+   * Only simulate (and cache) this population, then stop: two processes can fill the cache in
+   * parallel and a third run evaluates from it. Needs `cacheDir`. @default '' (everything)
+   */
+  readonly only?: '' | 'train' | 'test';
   /** Called with each phase's progress. */
   readonly onProgress?: (phase: string, progress: SimProgress) => void;
 }
@@ -165,13 +170,16 @@ function summaryOf(name: string, r: SimResult): PhaseSummary {
  * threshold from cross-validated human scores, and measures the test population: ROC AUC per tier,
  * true-positive rates at 1% and 0.1% false positives, the human false-positive rate at the
  * threshold, accuracy against minutes of play, time to a verdict, and a leave-one-tier-out table.
- * The same options give the same report (wall times aside).
+ * The same options give the same report (wall times aside). With `only`, it simulates one
+ * population into the cache and resolves with undefined.
  * @throws TickspaceError INVALID_ARGUMENT for an empty population or an unknown tier
  * @example
  * const report = await runTrial({ humans: 100, bots: 25, minutes: 10, seed: 'ci' });
  * console.log(report.main.tiers.map((t) => `${t.tier} ${t.auc}`));
  */
-export async function runTrial(options: TrialOptions = {}): Promise<TrialReport> {
+export async function runTrial(options: TrialOptions & { readonly only: 'train' | 'test' }): Promise<undefined>;
+export async function runTrial(options?: TrialOptions): Promise<TrialReport>;
+export async function runTrial(options: TrialOptions = {}): Promise<TrialReport | undefined> {
   const started = performance.now();
   const minutes = options.minutes ?? 60;
   const o: ResolvedTrialOptions = {
@@ -190,7 +198,9 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport>
     joinWindowMs: options.joinWindowMs ?? 60_000,
     worldTiles: options.worldTiles ?? 4096,
     cacheDir: options.cacheDir ?? '',
+    only: options.only ?? '',
   };
+  if (o.only !== '' && o.cacheDir === '') throw new TickspaceError('INVALID_ARGUMENT', `only '${o.only}' needs a cacheDir to keep the population in`);
   if (o.humans < 2 || o.bots < o.tiers.length)
     throw new TickspaceError('INVALID_ARGUMENT', `a trial needs at least 2 humans and one bot per tier (${o.tiers.length}), got ${o.humans} humans and ${o.bots} bots`);
   for (const t of o.tiers) if (!BOT_TIERS.includes(t)) throw new TickspaceError('INVALID_ARGUMENT', `unknown bot tier '${t}'`);
@@ -210,6 +220,10 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport>
           phases.push(rec.summary);
           return lib;
         })());
+  if (o.only !== '') {
+    await population(o.only, `${o.seed}/${o.only}`, mix, o, traces, undefined, options.onProgress);
+    return undefined;
+  }
   const trainPop = await population('train', `${o.seed}/train`, mix, o, traces, undefined, options.onProgress);
   phases.push(trainPop.summary);
   const testPop = await population('test', `${o.seed}/test`, mix, o, traces, undefined, options.onProgress);
