@@ -16,7 +16,7 @@ const engine = createEngine({ module, seed: 'fanout' });
 populate(engine);
 const subs = createSubscriptions(engine);
 const rng = seedrandom.alea(`clients-${clients}`);
-const sink = { bufferedAmount: 0, send: (f: Uint8Array) => {} };
+const sink = { bufferedAmount: 0, send: (_frame: Uint8Array) => {} };
 for (let c = 0; c < clients; c++) {
   const h = subs.addClient(SERVER, sink);
   if (follow) { const key = Math.floor(rng() * 2000); subs.subscribe(h, 1, { table: 'mover', follow: { table: 'mover', key, radius: 98, exitRadius: 98 * 1.1 } }); }
