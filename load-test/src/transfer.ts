@@ -76,6 +76,11 @@ export interface TransferResult {
   readonly ticksPerSecond: number;
   readonly tick: LatencySummary;
   readonly serverCpuPercent: number | undefined;
+  /**
+   * Server CPU time per committed transfer, µs (all its work divided by transfers): what a
+   * dedicated core would allow, 1e6 / this per second, when other work shares the core.
+   */
+  readonly serverCpuUsPerTransaction: number | undefined;
   readonly serverRssMaxBytes: number | undefined;
   readonly driverCpuPercent: number | undefined;
   readonly bytesOutPerTransaction: number;
@@ -268,6 +273,8 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
       ticksPerSecond: inWindow.length / windowS,
       tick: summarize(inWindow.map((t) => t.durationMs)),
       serverCpuPercent: mean(cpu),
+      serverCpuUsPerTransaction:
+        mean(cpu) === undefined || committed === 0 ? undefined : (mean(cpu)! * 1e4) / (committed / windowS),
       serverRssMaxBytes: rss.length === 0 ? undefined : Math.max(...rss),
       driverCpuPercent: mean(driverCpu),
       bytesOutPerTransaction: committed === 0 ? 0 : bytesOut / committed,
@@ -307,6 +314,12 @@ export function transferReport(r: TransferResult, env: Environment): ReportDocum
             [
               'server CPU (one core = 100 %)',
               r.serverCpuPercent === undefined ? 'n/a' : `${r.serverCpuPercent.toFixed(0)} %`,
+            ],
+            [
+              'server CPU per transfer (a dedicated core would allow 1e6 / this per second)',
+              r.serverCpuUsPerTransaction === undefined
+                ? 'n/a'
+                : `${formatNumber(r.serverCpuUsPerTransaction, 1)} µs`,
             ],
             ['server RSS max', formatBytes(r.serverRssMaxBytes)],
             ['driver CPU', r.driverCpuPercent === undefined ? 'n/a' : `${r.driverCpuPercent.toFixed(0)} %`],
