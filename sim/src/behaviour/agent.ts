@@ -439,6 +439,15 @@ export abstract class Agent {
 
   #steer(nowMs: number, me: AvatarRow, style: Style, c: StyleContext): void {
     const walk = this.#walk!;
+    // A trade offer is worth stopping for (the cache holds only this player's trades).
+    if (this.#host!.view.db.trade.count() > 0) {
+      const s = new Situation(this.#host!.view, this.#content!, me, this.#containerId);
+      if (this.#handleTrades(nowMs, s, style, c)) {
+        if (me.moving) this.#call('move', { dx: 0, dy: 0 }, nowMs, false);
+        this.#walk = undefined;
+        return;
+      }
+    }
     const dx = walk.x - me.x;
     const dy = walk.y - me.y;
     const dist = Math.hypot(dx, dy);
