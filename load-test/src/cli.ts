@@ -228,6 +228,7 @@ async function main(argv: string[]): Promise<void> {
       accounts: o.accounts,
       inFlight: o.inFlight,
       pin: o.pin,
+      ...(o.profileServer === undefined ? {} : { profileServer: o.profileServer }),
       ...(o.tickMs === undefined ? {} : { tickMs: o.tickMs }),
       ...(o.workers === undefined ? {} : { workers: o.workers }),
       ...(log === undefined ? {} : { log }),

@@ -41,6 +41,8 @@ export interface TransferOptions {
   readonly log?: (line: string) => void;
   /** @default 'inherit' */
   readonly serverStderr?: 'inherit' | 'ignore';
+  /** Write a V8 CPU profile of the server to this directory. @default undefined */
+  readonly profileServer?: string;
 }
 
 /** One second of a transfer run. */
@@ -129,6 +131,7 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
       },
       ...(pin ? { cpuList: '0' } : {}),
       stderr: options.serverStderr ?? 'inherit',
+      ...(options.profileServer === undefined ? {} : { profileDir: options.profileServer }),
       onTicks: (samples) => void ticks.push(...samples),
     });
     const pinned = pin && server.pinned && pinSelf('1');
