@@ -260,7 +260,9 @@ describe('Frontier in chromium', () => {
     // Trade: Bob walks up to Alice; Alice clicks him, opens a trade and offers a rope; both accept.
     const a = avatarOf(aliceId)!;
     await bob.evaluate(([x, y]) => window.frontier.game!.walkTo(x!, y! + 1.5), [a.x, a.y]);
-    await untilServer(gs.engine, () => Math.hypot(avatarOf(bobId)!.x - a.x, avatarOf(bobId)!.y - a.y) < 3 && !avatarOf(bobId)!.moving, 'Bob next to Alice', 30_000);
+    await bob.waitForFunction(() => !window.frontier.game!.walking, undefined, { timeout: 30_000 });
+    // Within the trade radius (5 tiles): a walk on a loaded machine may stop a little off the point.
+    await untilServer(gs.engine, () => Math.hypot(avatarOf(bobId)!.x - a.x, avatarOf(bobId)!.y - a.y) < 4 && !avatarOf(bobId)!.moving, 'Bob next to Alice', 30_000);
     const bobOnScreen = await alice.waitForFunction(
       (id) => {
         const g = window.frontier.game!;

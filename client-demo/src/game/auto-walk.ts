@@ -4,6 +4,9 @@ export type WalkGoal =
   | { readonly kind: 'gather'; readonly nodeId: number; readonly x: number; readonly y: number; readonly reach: number }
   | { readonly kind: 'construct'; readonly buildingId: number; readonly x: number; readonly y: number; readonly reach: number };
 
+/** How close a walk to a point gets before it stops, tiles: more than one tick's worth of walking (0.25 at 5 tiles/s, 20 Hz), so it never oscillates around the point. */
+export const POINT_REACH_TILES = 0.3;
+
 /** One auto-walk decision. */
 export interface WalkStep {
   /** Direction to hold (unit length, or 0, 0 when arrived). */
@@ -15,7 +18,7 @@ export interface WalkStep {
 
 /**
  * Steers toward a goal in a straight line: the direction to hold, or "arrived" once within
- * `reach` (for a point, within 0.15 tiles). Directions are quantised to 16 headings so small
+ * `reach` (for a point, within {@link POINT_REACH_TILES}). Directions are quantised to 16 headings so small
  * wobbles do not turn into a stream of `move` calls.
  *
  * @example
@@ -25,7 +28,7 @@ export function walkStep(goal: WalkGoal, x: number, y: number): WalkStep {
   const ex = goal.x - x;
   const ey = goal.y - y;
   const d = Math.hypot(ex, ey);
-  const reach = goal.kind === 'point' ? 0.15 : goal.reach;
+  const reach = goal.kind === 'point' ? POINT_REACH_TILES : goal.reach;
   if (d <= reach) return { dx: 0, dy: 0, arrived: true };
   const step = Math.PI / 8;
   const a = Math.round(Math.atan2(ey, ex) / step) * step;

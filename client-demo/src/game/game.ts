@@ -22,9 +22,11 @@ import type { AvatarRow, BuildingDefRow, PlayerRow, ResourceNodeRow } from '../w
 import type { Unsubscribe } from '../world/world-view';
 import { walkStep, type WalkGoal } from './auto-walk';
 import type { CallFailure, GameConnection } from './connection';
+import { CollisionWorld } from './collision-world';
 import { Keyboard } from './keyboard';
+import { findPath, type Waypoint } from './path-finder';
 import { checkPlacement } from './placement';
-import { Predictor, type PredictionWorld } from './prediction';
+import { Predictor } from './prediction';
 
 /** Options of {@link Game}. */
 export interface GameOptions {
@@ -78,6 +80,8 @@ export class Game implements GameContext {
   chat!: ChatBox;
   minimap: Minimap | undefined;
   terrain: TerrainLayer | undefined;
+  /** What blocks movement, for prediction and path finding. */
+  collision!: CollisionWorld;
   entities!: EntityLayer;
   readonly #hudRoot: HTMLElement;
   readonly #ghost: BuildGhost;
@@ -100,12 +104,15 @@ export class Game implements GameContext {
   #goalBestDist = Infinity;
   #goalBestAt = 0;
   #arrivedAt: number | undefined;
+  /** Waypoints of the current walk, and the one being walked to. */
+  #path: Waypoint[] = [];
+  #pathIndex = 0;
   /** Building being constructed step after step, if any. */
   #constructing: number | undefined;
   #sentDir: [number, number] = [0, 0];
-  #moveChain: Promise<unknown> = Promise.resolve();
   #mouse = { x: -1, y: -1, inside: false };
   #lastFrameAt = 0;
+  #lastLogicAt = 0;
   #fps = 60;
   #statsWindow = { at: 0, bytesIn: 0, bytesOut: 0, inPerSec: 0, outPerSec: 0 };
   #phase = 0;
@@ -151,7 +158,11 @@ export class Game implements GameContext {
     this.#setupWorld();
     this.#setupPointer();
     this.#offs.push(
-      this.connection.onTick((tick) => this.clock.observe(tick, this.#now())),
+      this.connection.onTick((tick) => {
+        const now = this.#now();
+        this.clock.observe(tick, now);
+        this.#logic(now);
+      }),
       this.connection.onState((state, detail) => {
         this.banner.set(state, detail);
         if (state === CONNECTION_STATE.RECONNECTING) this.#keyboard.releaseAll();
@@ -206,11 +217,8 @@ export class Game implements GameContext {
     this.#lastFrameAt = t0;
     this.#fps += (1000 / Math.max(1, dtMs) - this.#fps) * 0.05;
     this.#phase += dtMs / 150;
+    this.#logic(t0);
     const me = this.me();
-    if (me !== undefined && this.predictor.initialized) {
-      this.#autoWalk(t0);
-      this.predictor.step(dtMs, this.#predictionWorld);
-    }
     const serverNow = this.clock.now(t0);
     let selfPos: Point | undefined;
     if (me !== undefined && this.predictor.initialized) {
@@ -237,6 +245,18 @@ export class Game implements GameContext {
     this.#updateHud(t1, selfPos);
   }
 
+  /**
+   * Prediction and auto-walk, run from every frame and from every tick: when frames are slow (a
+   * busy machine, a background tab), the walk still steers 20 times a second.
+   */
+  #logic(nowMs: number): void {
+    const dtMs = this.#lastLogicAt === 0 ? 0 : nowMs - this.#lastLogicAt;
+    this.#lastLogicAt = nowMs;
+    if (this.me() === undefined || !this.predictor.initialized) return;
+    this.#autoWalk(nowMs);
+    this.predictor.step(dtMs, this.collision);
+  }
+
   /** Removes listeners, panels and textures (the scene stays with its owner). */
   destroy(): void {
     this.#destroyed = true;
@@ -244,6 +264,7 @@ export class Game implements GameContext {
     this.#keyboard.destroy();
     for (const panel of [this.inventory, this.crafting, this.build, this.trade, this.chat, this.minimap]) panel?.destroy();
     this.entities.destroy();
+    this.collision.destroy();
     this.terrain?.destroy();
     this.art.destroy();
     this.#hudRoot.replaceChildren();
@@ -288,7 +309,11 @@ export class Game implements GameContext {
   #setupWorld(): void {
     const biomeRows = this.view.table('biome_def').iter();
     this.#biomes = [];
-    for (const b of biomeRows) this.#biomes[b.tile] = { id: b.id, kind: b.kind, color: parseColor(b.color) };
+    const speedByTile: number[] = [];
+    for (const b of biomeRows) {
+      this.#biomes[b.tile] = { id: b.id, kind: b.kind, color: parseColor(b.color) };
+      speedByTile[b.tile] = b.speedFactor;
+    }
     const info = this.view.table('world_info').find(0);
     const terrain = new TerrainLayer({ chunkTiles: info?.chunkTiles ?? 32, biomes: this.#biomes });
     this.terrain = terrain;
@@ -300,6 +325,12 @@ export class Game implements GameContext {
       chunks.onUpdate((_o, c) => terrain.add(c)),
       chunks.onDelete((c) => terrain.remove(c.id)),
     );
+    this.collision = new CollisionWorld({
+      view: this.view,
+      tileAt: (tx, ty) => terrain.tileAt(tx, ty),
+      walkable: (tile) => this.#biomes[tile]?.kind === 'land',
+      speedOf: (tile) => speedByTile[tile] ?? 1,
+    });
     this.minimap = new Minimap({ view: this.view, biomes: this.#biomes });
     this.#hudRoot.append(this.minimap.element);
     this.entities = new EntityLayer({
@@ -328,22 +359,6 @@ export class Game implements GameContext {
       players.onUpdate((_o, r) => onSelf(r, false)),
     );
   }
-
-  readonly #predictionWorld: PredictionWorld = {
-    blocked: (x, y, radius) => {
-      const t = this.terrain;
-      if (t === undefined) return false;
-      // Terrain: the four tiles the circle's bounding box touches.
-      for (const [ox, oy] of CORNERS) {
-        const tile = t.tileAt(x + ox * radius, y + oy * radius);
-        if (tile < 0) continue; // unknown ground: let the server decide
-        const b = this.#biomes[tile];
-        if (b === undefined || b.kind !== 'land') return true;
-      }
-      return false;
-    },
-    speedFactor: () => 1,
-  };
 
   #setupPointer(): void {
     const canvas = this.scene.app.canvas;
@@ -382,8 +397,9 @@ export class Game implements GameContext {
     this.predictor.setInput(fx, fy);
     if (fx === this.#sentDir[0] && fy === this.#sentDir[1]) return;
     this.#sentDir = [fx, fy];
-    // Chained so the server sees the directions in the order they were pressed.
-    this.#moveChain = this.#moveChain.then(() => this.call('move', { dx: fx, dy: fy }));
+    // Sent at once, never waiting for the previous result: one socket keeps the order, and a
+    // slow round trip must not queue up stale directions.
+    void this.call('move', { dx: fx, dy: fy });
   }
 
   #onShortcut(code: string, e: KeyboardEvent): void {
@@ -462,6 +478,11 @@ export class Game implements GameContext {
     this.#setGoal({ kind: 'point', x: wx / TILE_PX, y: wy / TILE_PX });
   }
 
+  /** Whether an auto-walk (click to walk, gather or build) is under way. */
+  get walking(): boolean {
+    return this.#goal !== undefined;
+  }
+
   /** Walks to a point (tiles) in a straight line, as a click on open ground does. */
   walkTo(x: number, y: number): void {
     this.#setGoal({ kind: 'point', x, y });
@@ -486,6 +507,11 @@ export class Game implements GameContext {
 
   #setGoal(goal: WalkGoal): void {
     this.#goal = goal;
+    this.#pathIndex = 0;
+    const radius = this.view.table('settings').find(0)?.playerRadiusTiles ?? 0.3;
+    const reach = goal.kind === 'point' ? 0 : Math.max(0, goal.reach - 0.3);
+    // Around trees, rocks, water and buildings; a straight line when no way is found (the server decides).
+    this.#path = this.predictor.initialized ? (findPath(this.collision, { x: this.predictor.x, y: this.predictor.y }, goal, { radius, reach }) ?? [goal]) : [goal];
     this.#constructing = undefined;
     this.#arrivedAt = undefined;
     this.#goalBestDist = Infinity;
@@ -514,7 +540,17 @@ export class Game implements GameContext {
       this.#cancelGoal();
       return;
     }
-    if (!step.arrived) return this.#steer(step.dx, step.dy);
+    if (!step.arrived) {
+      let wp = this.#path[this.#pathIndex] ?? goal;
+      if (this.#pathIndex < this.#path.length - 1 && Math.hypot(wp.x - x, wp.y - y) < 0.35) wp = this.#path[++this.#pathIndex]!;
+      const toward = walkStep({ kind: 'point', x: wp.x, y: wp.y }, x, y);
+      const dir = toward.arrived ? step : toward;
+      // Keep the current heading while it is close enough: headings are quantised, and flipping
+      // between two neighbours on every update would send a stream of moves.
+      const p = this.predictor;
+      if ((p.dirX !== 0 || p.dirY !== 0) && p.dirX * dir.dx + p.dirY * dir.dy > HEADING_KEEP_COS) return;
+      return this.#steer(dir.dx, dir.dy);
+    }
     this.#steer(0, 0);
     if (goal.kind === 'point') {
       this.#goal = undefined;
@@ -530,8 +566,8 @@ export class Game implements GameContext {
     if (!serverInReach && nowMs - this.#arrivedAt < 3000) return;
     this.#goal = undefined;
     this.scene.ground.clear();
-    if (goal.kind === 'gather') void this.#moveChain.then(() => this.call('gather', { nodeId: goal.nodeId }));
-    else void this.#moveChain.then(() => this.#construct(goal.buildingId));
+    if (goal.kind === 'gather') void this.call('gather', { nodeId: goal.nodeId });
+    else void this.#construct(goal.buildingId);
   }
 
   /**
@@ -758,12 +794,8 @@ export class Game implements GameContext {
   }
 }
 
-const CORNERS = [
-  [-1, -1],
-  [1, -1],
-  [-1, 1],
-  [1, 1],
-] as const;
+/** Auto-walk keeps its heading while the ideal one is within about 17 degrees (3/4 of a heading step). */
+const HEADING_KEEP_COS = Math.cos((Math.PI / 8) * 0.75);
 
 /** Turns a reducer message into a sentence for players: capitalised, ending with a full stop. */
 export function humanMessage(message: string): string {

@@ -32,6 +32,8 @@ export interface PredictorOptions {
   readonly settleRate?: number;
   /** Longest lead (ms) the server position is extrapolated by when comparing. @default 250 */
   readonly maxLeadMs?: number;
+  /** Longest time one `step` integrates, ms (longer stalls are left to reconciliation). @default 500 */
+  readonly maxStepMs?: number;
 }
 
 /**
@@ -57,6 +59,7 @@ export class Predictor {
   readonly #correction: number;
   readonly #maxLead: number;
   readonly #settleRate: number;
+  readonly #maxStepMs: number;
   /** Last authoritative sample, for the server's observed velocity. */
   #serverX = NaN;
   #serverY = NaN;
@@ -74,6 +77,7 @@ export class Predictor {
     this.#correction = options.correction ?? 0.25;
     this.#maxLead = options.maxLeadMs ?? 250;
     this.#settleRate = options.settleRate ?? 8;
+    this.#maxStepMs = options.maxStepMs ?? 500;
   }
 
   /** Whether a server position was ever applied. */
@@ -113,12 +117,18 @@ export class Predictor {
       this.y = this.#serverY + (this.y - this.#serverY) * keep;
       return;
     }
-    const dt = Math.min(dtMs, 100) / 1000; // a stalled frame must not tunnel through walls
-    const v = this.#speed * world.speedFactor(this.x, this.y) * dt;
-    const nx = this.x + this.dirX * v;
-    if (!world.blocked(nx, this.y, this.#radius)) this.x = nx;
-    const ny = this.y + this.dirY * v;
-    if (!world.blocked(this.x, ny, this.#radius)) this.y = ny;
+    // Substeps of at most 50 ms, so a slow frame cannot tunnel through a wall; a stall longer
+    // than maxStepMs (a background tab) is not replayed at all: reconciliation catches up.
+    let left = Math.min(Math.max(0, dtMs), this.#maxStepMs);
+    while (left > 0) {
+      const dt = Math.min(left, 50) / 1000;
+      left -= 50;
+      const v = this.#speed * world.speedFactor(this.x, this.y) * dt;
+      const nx = this.x + this.dirX * v;
+      if (!world.blocked(nx, this.y, this.#radius)) this.x = nx;
+      const ny = this.y + this.dirY * v;
+      if (!world.blocked(this.x, ny, this.#radius)) this.y = ny;
+    }
   }
 
   /**

@@ -26,12 +26,22 @@ describe('Predictor', () => {
     expect(p.y).toBe(10);
   });
 
-  test('a stalled frame moves at most 100 ms worth (no tunnelling through walls)', () => {
-    const p = new Predictor({ speedTilesPerSec: 5, radiusTiles: 0.3 });
+  test('a stall longer than maxStepMs integrates only maxStepMs (reconciliation does the rest)', () => {
+    const p = new Predictor({ speedTilesPerSec: 5, radiusTiles: 0.3, maxStepMs: 500 });
     p.reset(0, 0);
     p.setInput(0, 1);
     p.step(5000, open);
-    expect(p.y).toBeCloseTo(0.5);
+    expect(p.y).toBeCloseTo(2.5);
+  });
+
+  test('a long step is integrated in substeps: it stops at a thin wall instead of jumping over it', () => {
+    const wall = gridWorld((tx) => tx === 2);
+    const p = new Predictor({ speedTilesPerSec: 5, radiusTiles: 0.3 });
+    p.reset(0.5, 0.5);
+    p.setInput(1, 0);
+    p.step(500, wall); // 2.5 tiles in one call: without substeps it would land past x = 3
+    expect(p.x).toBeLessThan(2 - 0.3 + 1e-9);
+    expect(p.x).toBeGreaterThan(1.4);
   });
 
   test('snaps when the server is further away than snapTiles, blends below it', () => {
