@@ -187,6 +187,25 @@ export class ActionStream {
     return this.#partner[i]!;
   }
 
+  /**
+   * The live columns, without copying (valid until the next push; entries past `length` are
+   * garbage). For hot readers such as feature extraction; do not write through them.
+   */
+  raw(): Readonly<StreamColumns> & { readonly length: number } {
+    return {
+      length: this.#length,
+      time: this.#time,
+      type: this.#type,
+      name: this.#name,
+      ok: this.#ok,
+      x: this.#x,
+      y: this.#y,
+      dx: this.#dx,
+      dy: this.#dy,
+      partner: this.#partner,
+    };
+  }
+
   /** The columns, trimmed to the stream's length (for serialisation). */
   columns(): StreamColumns {
     const n = this.#length;

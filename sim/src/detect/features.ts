@@ -136,10 +136,13 @@ export function extractFeatures(stream: ActionStream, options: FeatureOptions = 
   let play = 0;
   let lastT = Number.NaN;
   let pendingUpdate = Number.NaN;
-  const n = stream.length;
+  const col = stream.raw();
+  const n = col.length;
+  const times = col.time;
+  const types = col.type;
   for (let i = 0; i < n; i++) {
-    const t = stream.timeMs(i);
-    const type = stream.type(i);
+    const t = times[i]!;
+    const type = types[i]!;
     if (!inSession && type !== STREAM_EVENT.SESSION_END) {
       // A stream without session marks (an offline log) is one session from its first event.
       inSession = true;
@@ -165,8 +168,8 @@ export function extractFeatures(stream: ActionStream, options: FeatureOptions = 
     }
     if (type === STREAM_EVENT.POSITION) {
       posT.push(t);
-      posX.push(stream.x(i));
-      posY.push(stream.y(i));
+      posX.push(col.x[i]!);
+      posY.push(col.y[i]!);
       continue;
     }
     // A call.
@@ -177,8 +180,8 @@ export function extractFeatures(stream: ActionStream, options: FeatureOptions = 
     }
     callPlay.push(play);
     callTime.push(t);
-    callName.push(stream.nameId(i));
-    callOk.push(stream.ok(i));
+    callName.push(col.name[i]!);
+    callOk.push(col.ok[i] === 1);
     callSession.push(session);
     callIdx.push(i);
   }
@@ -294,15 +297,15 @@ export function extractFeatures(stream: ActionStream, options: FeatureOptions = 
     if (!moveIds.has(callName[k]!)) continue;
     moves++;
     const i = callIdx[k]!;
-    const dx = stream.dx(i);
-    const dy = stream.dy(i);
+    const dx = col.dx[i]!;
+    const dy = col.dy[i]!;
     if (dx !== 0 || dy !== 0) {
       const h = Math.atan2(dy, dx);
       if (!Number.isNaN(h) && !Number.isNaN(prevHeading)) moveTurns.push(wrapAngle(h - prevHeading));
       prevHeading = h;
     } else prevHeading = Number.NaN;
-    const x = stream.x(i);
-    const y = stream.y(i);
+    const x = col.x[i]!;
+    const y = col.y[i]!;
     if (!Number.isNaN(x) && !Number.isNaN(prevMoveX)) moveSteps.push(Math.hypot(x - prevMoveX, y - prevMoveY));
     prevMoveX = x;
     prevMoveY = y;
@@ -341,7 +344,7 @@ export function extractFeatures(stream: ActionStream, options: FeatureOptions = 
     if (chatIds.has(id)) chats++;
     if (names.name(id).startsWith(tradePrefix)) {
       trades++;
-      const p = stream.partner(callIdx[k]!);
+      const p = col.partner[callIdx[k]!]!;
       if (p >= 0) partners.add(p);
     }
   }
@@ -535,9 +538,10 @@ export function playTimeMs(stream: ActionStream): number {
   let inSession = false;
   let play = 0;
   let lastT = Number.NaN;
-  for (let i = 0; i < stream.length; i++) {
-    const t = stream.timeMs(i);
-    const type = stream.type(i);
+  const col = stream.raw();
+  for (let i = 0; i < col.length; i++) {
+    const t = col.time[i]!;
+    const type = col.type[i]!;
     if (!inSession && type !== STREAM_EVENT.SESSION_END) {
       inSession = true;
       lastT = t;
