@@ -30,6 +30,7 @@ const figures: [string, string, Pick][] = [
     (r) => r.summary.bytesInPerClientPerSecond / Math.max(1e-9, r.summary.visiblePerClient),
   ],
   ['server CPU per client', 'ms/s', (r) => r.summary.serverCpuMsPerClientPerSecond],
+  ['server CPU per tick', 'ms', (r) => r.summary.serverCpuMsPerTick],
   ['server RSS max', 'MB', (r) => (r.summary.serverRssMaxBytes ?? 0) / 1e6],
 ];
 const rows = figures.map(([name, unit, pick]) => {
