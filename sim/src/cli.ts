@@ -129,7 +129,7 @@ async function trialCommand(o: {
   minutes: number;
   seed: string;
   holdout: string;
-  model: 'gbt' | 'lr';
+  model: 'gbt' | 'lr' | 'ensemble';
   fpr: number;
   tiers?: string;
   out: string;
@@ -235,7 +235,7 @@ export function buildCli(): Command {
     .option('--seed <s>', 'trial seed', 'trial')
     .option('--tiers <list>', `bot tiers (default: ${BOT_TIERS.join(',')})`)
     .option('--holdout <tier>', "tier left out of training, or 'none'", 'humanised')
-    .addOption(new Option('--model <kind>', 'model family').choices(['gbt', 'lr']).default('gbt'))
+    .addOption(new Option('--model <kind>', 'model family').choices(['gbt', 'lr', 'ensemble']).default('gbt'))
     .addOption(new Option('--fpr <rate>', 'human false-positive budget of the threshold').argParser(positive('--fpr')).default(0.001))
     .addOption(new Option('--world-tiles <n>', 'world size in tiles').argParser(int('--world-tiles')).default(4096))
     .option('--out <dir>', 'report directory', join(ROOT, 'bench-results'))

@@ -55,6 +55,7 @@ export type { GradientBoostingOptions } from './detect/gradient-boosting';
 export { trainLogisticRegression, LogisticRegression } from './detect/logistic-regression';
 export type { LogisticRegressionOptions } from './detect/logistic-regression';
 export type { Classifier, ClassifierJson, Dataset } from './detect/classifier';
+export { EnsembleClassifier } from './detect/ensemble';
 export { rocCurve, rocAuc, tprAtFpr, thresholdForFpr, flaggedRate } from './detect/roc';
 export type { RocPoint } from './detect/roc';
 export { createDetector, withSuspicionTable, suspicionTable, SUSPICION_TABLE, SUSPICION_CALL } from './detect/detector';

@@ -2,6 +2,7 @@ import { TickspaceError } from '@tickspace/server/protocol';
 import type { ActionStream } from './action-stream';
 import type { Classifier, ClassifierJson } from './classifier';
 import { extractFeatures, FEATURE_NAMES, playTimeMs, type FeatureOptions } from './features';
+import { EnsembleClassifier } from './ensemble';
 import { GradientBoostedTrees } from './gradient-boosting';
 import { LogisticRegression } from './logistic-regression';
 
@@ -46,6 +47,7 @@ export const MIN_PLAY_SHARE = 0.9;
 export function loadClassifier(json: ClassifierJson): Classifier {
   if (json.kind === 'gradient-boosted-trees') return GradientBoostedTrees.fromJSON(json);
   if (json.kind === 'logistic-regression') return LogisticRegression.fromJSON(json);
+  if (json.kind === 'ensemble') return new EnsembleClassifier((json.members as ClassifierJson[]).map(loadClassifier));
   throw new TickspaceError('INVALID_ARGUMENT', `unknown classifier kind '${String(json.kind)}'`, { details: { kind: json.kind } });
 }
 

@@ -3,6 +3,7 @@ import type { StreamSet } from '../detect/action-stream';
 import type { Classifier } from '../detect/classifier';
 import { MIN_PLAY_SHARE } from '../detect/detector-model';
 import { extractFeatures, FEATURE_NAMES, playTimeMs, type FeatureOptions } from '../detect/features';
+import { EnsembleClassifier } from '../detect/ensemble';
 import { trainGradientBoosting, type GradientBoostingOptions } from '../detect/gradient-boosting';
 import { trainLogisticRegression } from '../detect/logistic-regression';
 import { flaggedRate, rocAuc, rocCurve, thresholdForFpr, tprAtFpr, type RocPoint } from '../detect/roc';
@@ -22,7 +23,7 @@ export interface Sample {
 }
 
 /** Model families the trial can train. */
-export const MODEL_KINDS = { GBT: 'gbt', LR: 'lr' } as const;
+export const MODEL_KINDS = { GBT: 'gbt', LR: 'lr', ENSEMBLE: 'ensemble' } as const;
 /** One of {@link MODEL_KINDS}. */
 export type ModelKind = (typeof MODEL_KINDS)[keyof typeof MODEL_KINDS];
 
@@ -52,7 +53,9 @@ export function samplesAt(streams: StreamSet, population: readonly Labelled[], m
 /** Trains a classifier of the given family (deterministic). */
 export function train(kind: ModelKind, samples: readonly Sample[], gbt: GradientBoostingOptions = {}): Classifier {
   const data = { x: samples.map((s) => s.x), y: samples.map((s) => (s.tier === 'human' ? 0 : 1)) };
-  return kind === MODEL_KINDS.LR ? trainLogisticRegression(data) : trainGradientBoosting(data, gbt);
+  if (kind === MODEL_KINDS.LR) return trainLogisticRegression(data);
+  if (kind === MODEL_KINDS.ENSEMBLE) return new EnsembleClassifier([trainGradientBoosting(data, gbt), trainLogisticRegression(data)]);
+  return trainGradientBoosting(data, gbt);
 }
 
 /**

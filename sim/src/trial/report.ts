@@ -11,6 +11,12 @@ export const TRIAL_GOALS = {
   naiveVerdictMinutes: 5,
 } as const;
 
+const MODEL_NAMES: Record<string, string> = {
+  gbt: 'gradient-boosted trees',
+  lr: 'logistic regression',
+  ensemble: 'the mean of gradient-boosted trees and logistic regression',
+};
+
 const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(v < 0.01 && v > 0 ? 2 : 1)}%` : 'n/a');
 const num = (v: number, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
 
@@ -24,7 +30,7 @@ export function trialMarkdown(report: TrialReport, files: { readonly json: strin
   lines.push(`# Bot-detection trial \`${o.seed}\``);
   lines.push('');
   lines.push(
-    `Populations of ${o.humans} humans and ${o.bots} bots (${o.tiers.join(', ')}), ${o.minutes} minutes of logical time each, in the Frontier world through the in-process runner (every player on its own SDK connection). Training and test populations use separate seeds; the ${o.holdout === 'none' ? 'model sees every tier' : `\`${o.holdout}\` tier is held out of training`}. Model: ${o.model === 'gbt' ? 'gradient-boosted trees' : 'logistic regression'}; operating threshold from 5-fold cross-validated human scores at a ${pct(o.fprBudget)} false-positive budget.`,
+    `Populations of ${o.humans} humans and ${o.bots} bots (${o.tiers.join(', ')}), ${o.minutes} minutes of logical time each, in the Frontier world through the in-process runner (every player on its own SDK connection). Training and test populations use separate seeds; the ${o.holdout === 'none' ? 'model sees every tier' : `\`${o.holdout}\` tier is held out of training`}. Model: ${MODEL_NAMES[o.model]}; operating threshold from 5-fold cross-validated human scores at a ${pct(o.fprBudget)} false-positive budget.`,
   );
   lines.push('');
   lines.push('| phase | seed | players | minutes | wall s | speed (x real time) | final state hash |');
@@ -77,7 +83,7 @@ export function trialMarkdown(report: TrialReport, files: { readonly json: strin
   lines.push('|---|---|---|');
   for (const l of report.leaveOneTierOut) lines.push(`| ${l.tier} | ${num(l.auc)} | ${pct(l.tprAt01pctFpr)} |`);
   lines.push('');
-  lines.push(`## Baseline: ${report.baseline.model === 'lr' ? 'logistic regression' : 'gradient-boosted trees'} on the same features`);
+  lines.push(`## Baseline: ${MODEL_NAMES[report.baseline.model]} on the same features`);
   lines.push('');
   lines.push(`| tier | AUC |`);
   lines.push('|---|---|');

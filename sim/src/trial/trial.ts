@@ -254,7 +254,7 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport 
     const f = figuresAt(mainMinutes, model, main.threshold, main.test, [tier], new Set([tier]));
     return { tier, auc: f.tiers[0]?.auc ?? Number.NaN, tprAt01pctFpr: f.tiers[0]?.tprAt01pctFpr ?? Number.NaN };
   });
-  const otherKind = o.model === MODEL_KINDS.GBT ? MODEL_KINDS.LR : MODEL_KINDS.GBT;
+  const otherKind = o.model === MODEL_KINDS.LR ? MODEL_KINDS.GBT : MODEL_KINDS.LR;
   const baselineModel = train(otherKind, main.trainSet);
   const baselineFigures = figuresAt(mainMinutes, baselineModel, main.threshold, main.test, o.tiers, heldOut);
 

@@ -76,3 +76,19 @@ describe('logistic regression', () => {
     expect(lr.predict([1.5, 0, Number.NaN])).toBeGreaterThan(lr.predict([1.5, 0, 0]));
   });
 });
+
+describe('ensemble', () => {
+  it('averages its members and survives a JSON round trip through loadClassifier', async () => {
+    const { EnsembleClassifier } = await import('../../src/detect/ensemble');
+    const { loadClassifier } = await import('../../src/detect/detector-model');
+    const data = separable('e', 300);
+    const gbt = trainGradientBoosting(data, { rounds: 20 });
+    const lr = trainLogisticRegression(data);
+    const ens = new EnsembleClassifier([gbt, lr]);
+    const back = loadClassifier(JSON.parse(JSON.stringify(ens.toJSON())));
+    for (const row of data.x.slice(0, 20)) {
+      expect(ens.predict(row)).toBeCloseTo((gbt.predict(row) + lr.predict(row)) / 2, 12);
+      expect(back.predict(row)).toBe(ens.predict(row));
+    }
+  });
+});
