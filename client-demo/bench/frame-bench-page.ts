@@ -29,6 +29,9 @@ declare global {
   }
 }
 
+/** Frames per rendered frame in the benchmark loop. */
+const RENDER_EVERY = 8;
+
 function mean(xs: readonly number[]): number {
   return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 }
@@ -82,13 +85,16 @@ window.runFrameBench = async ({ players, nodes, buildings, frames, keep }) => {
     const t0 = performance.now();
     game.frame();
     const t1 = performance.now();
-    scene.app.render();
+    // Software WebGL presents slowly: render one frame in RENDER_EVERY (what is measured is our JS).
+    const render = frameNo++ % RENDER_EVERY === 0;
+    if (render) scene.app.render();
     const t2 = performance.now();
     if (!record) return;
     jsMs.push(t1 - t0 + applied);
     gameFrameMs.push(t1 - t0);
-    renderMs.push(t2 - t1);
+    if (render) renderMs.push(t2 - t1);
   };
+  let frameNo = 0;
   // Warm-up: textures drawn, shaders compiled, JIT settled.
   for (let i = 0; i < 60; i++) await runFrame(false);
   for (let i = 0; i < frames; i++) {
