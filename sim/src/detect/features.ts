@@ -172,8 +172,8 @@ export function extractFeatures(stream: ActionStream, options: FeatureOptions = 
       posY.push(col.y[i]!);
       continue;
     }
-    // A call.
-    if (!Number.isNaN(pendingUpdate)) {
+    // A call. One in the same tick as the update was sent before the update arrived: not a reaction.
+    if (!Number.isNaN(pendingUpdate) && t > pendingUpdate) {
       const latency = t - pendingUpdate;
       if (latency <= maxReactionMs) reactions.push(latency);
       pendingUpdate = Number.NaN;

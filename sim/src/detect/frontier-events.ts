@@ -25,7 +25,10 @@ interface Tracked {
  */
 export class FrontierEventSource {
   readonly streams: StreamSet;
-  readonly #ids: Record<string, number>;
+  readonly #avatar: number;
+  readonly #action: number;
+  readonly #trade: number;
+  readonly #notice: number;
   readonly #positionEveryMs: number;
   readonly #connected: string;
   readonly #disconnected: string;
@@ -36,84 +39,102 @@ export class FrontierEventSource {
   /** @param tableNames table names by table id (the engine's `tableList` order, or the log schema's). */
   constructor(streams: StreamSet, tableNames: readonly string[], options: FrontierEventOptions = {}) {
     this.streams = streams;
-    this.#ids = Object.fromEntries(tableNames.map((n, i) => [n, i]));
+    const ids: Record<string, number> = Object.fromEntries(tableNames.map((n, i) => [n, i]));
+    this.#avatar = ids['avatar'] ?? ids['player'] ?? -1;
+    this.#action = ids['action'] ?? -1;
+    this.#trade = ids['trade'] ?? -1;
+    this.#notice = ids['notice'] ?? -1;
     this.#positionEveryMs = options.positionEveryMs ?? 500;
     this.#connected = options.connectedName ?? '__connected';
     this.#disconnected = options.disconnectedName ?? '__disconnected';
   }
 
-  /** Adds one tick's calls and changes. Ticks must come in order. */
+  /**
+   * Adds one tick's calls and changes. Ticks must come in order. Each call is followed by the
+   * changes it made, so events keep the order in which they happened within the tick.
+   */
   ingest(record: TickLike): void {
+    const changes = record.changes;
+    let c = 0;
+    for (let i = 0; i < record.calls.length; i++) {
+      // Changes belong to calls in order; any before this call (none expected) are flushed first.
+      while (c < changes.length && changes[c]!.callIndex < i) this.#change(record, changes[c++]!);
+      this.#call(record.now, record.calls[i]!);
+      while (c < changes.length && changes[c]!.callIndex === i) this.#change(record, changes[c++]!);
+    }
+    while (c < changes.length) this.#change(record, changes[c++]!);
+  }
+
+  #call(t: number, call: TickLike['calls'][number]): void {
+    const streams = this.streams;
+    const who = call.sender;
+    if (call.origin === 2) {
+      if (call.reducer === this.#connected) streams.push(who, { type: STREAM_EVENT.SESSION_START, timeMs: t });
+      else if (call.reducer === this.#disconnected) streams.push(who, { type: STREAM_EVENT.SESSION_END, timeMs: t });
+      return;
+    }
+    if (call.origin !== 0) return;
+    const p = this.#pos.get(who);
+    const args = call.args ?? {};
+    let dx = Number.NaN;
+    let dy = Number.NaN;
+    let partner: string | undefined;
+    if (call.reducer === 'move') {
+      dx = Number(args.dx);
+      dy = Number(args.dy);
+    } else if (call.reducer === 'trade_open') partner = args.partner as string;
+    else if (call.reducer.startsWith('trade_')) {
+      const pair = this.#trades.get(Number(args.trade));
+      if (pair !== undefined) partner = pair[0] === who ? pair[1] : pair[0];
+    }
+    streams.push(who, {
+      type: STREAM_EVENT.CALL,
+      timeMs: t,
+      name: call.reducer,
+      ok: call.result.ok,
+      x: p?.x ?? Number.NaN,
+      y: p?.y ?? Number.NaN,
+      dx,
+      dy,
+      ...(partner !== undefined ? { partner } : {}),
+    });
+  }
+
+  #change(record: TickLike, ch: TickLike['changes'][number]): void {
     const t = record.now;
     const streams = this.streams;
-    for (const call of record.calls) {
-      const who = call.sender;
-      if (call.origin === 2) {
-        if (call.reducer === this.#connected) streams.push(who, { type: STREAM_EVENT.SESSION_START, timeMs: t });
-        else if (call.reducer === this.#disconnected) streams.push(who, { type: STREAM_EVENT.SESSION_END, timeMs: t });
-        continue;
+    const row = ch.newRow ?? ch.oldRow;
+    if (row === undefined) return;
+    if (ch.tableId === this.#avatar) {
+      const who = row.identity as string;
+      const x = row.x as number;
+      const y = row.y as number;
+      let p = this.#pos.get(who);
+      if (p === undefined) {
+        const from = ch.oldRow ?? row;
+        this.#pos.set(who, (p = { x: from.x as number, y: from.y as number, sampledMs: Number.NEGATIVE_INFINITY }));
       }
-      if (call.origin !== 0) continue;
-      const p = this.#pos.get(who);
-      const args = call.args ?? {};
-      let dx = Number.NaN;
-      let dy = Number.NaN;
-      let partner: string | undefined;
-      if (call.reducer === 'move') {
-        dx = Number(args.dx);
-        dy = Number(args.dy);
-      } else if (call.reducer === 'trade_open') partner = args.partner as string;
-      else if (call.reducer.startsWith('trade_')) {
-        const pair = this.#trades.get(Number(args.trade));
-        if (pair !== undefined) partner = pair[0] === who ? pair[1] : pair[0];
+      const moved = p.x !== x || p.y !== y;
+      p.x = x;
+      p.y = y;
+      if (moved && t - p.sampledMs >= this.#positionEveryMs) {
+        p.sampledMs = t;
+        streams.push(who, { type: STREAM_EVENT.POSITION, timeMs: t, x, y });
       }
-      streams.push(who, {
-        type: STREAM_EVENT.CALL,
-        timeMs: t,
-        name: call.reducer,
-        ok: call.result.ok,
-        x: p?.x ?? Number.NaN,
-        y: p?.y ?? Number.NaN,
-        dx,
-        dy,
-        ...(partner !== undefined ? { partner } : {}),
-      });
-    }
-    const avatar = this.#ids['avatar'] ?? this.#ids['player'];
-    const action = this.#ids['action'];
-    const trade = this.#ids['trade'];
-    const notice = this.#ids['notice'];
-    for (const ch of record.changes) {
-      const row = ch.newRow ?? ch.oldRow;
-      if (row === undefined) continue;
-      if (ch.tableId === avatar) {
-        const who = row.identity as string;
-        const x = row.x as number;
-        const y = row.y as number;
-        let p = this.#pos.get(who);
-        if (p === undefined) this.#pos.set(who, (p = { x, y, sampledMs: Number.NEGATIVE_INFINITY }));
-        const moved = p.x !== x || p.y !== y;
-        p.x = x;
-        p.y = y;
-        if (moved && t - p.sampledMs >= this.#positionEveryMs) {
-          p.sampledMs = t;
-          streams.push(who, { type: STREAM_EVENT.POSITION, timeMs: t, x, y });
-        }
-      } else if (ch.tableId === action && ch.kind === 2) {
-        streams.push(row.owner as string, { type: STREAM_EVENT.UPDATE, timeMs: t, name: 'action_end' });
-      } else if (ch.tableId === trade) {
-        const id = row.id as number;
-        const a = row.a as string;
-        const b = row.b as string;
-        if (ch.kind === 2) this.#trades.delete(id);
-        else this.#trades.set(id, [a, b]);
-        // The party that did not cause the change is the one it invites to react.
-        const caller = record.calls[ch.callIndex]?.sender;
-        if (caller !== a) streams.push(a, { type: STREAM_EVENT.UPDATE, timeMs: t, name: 'trade' });
-        if (caller !== b) streams.push(b, { type: STREAM_EVENT.UPDATE, timeMs: t, name: 'trade' });
-      } else if (ch.tableId === notice && ch.kind === 0) {
-        streams.push(row.owner as string, { type: STREAM_EVENT.UPDATE, timeMs: t, name: 'notice' });
-      }
+    } else if (ch.tableId === this.#action && ch.kind === 2) {
+      streams.push(row.owner as string, { type: STREAM_EVENT.UPDATE, timeMs: t, name: 'action_end' });
+    } else if (ch.tableId === this.#trade) {
+      const id = row.id as number;
+      const a = row.a as string;
+      const b = row.b as string;
+      if (ch.kind === 2) this.#trades.delete(id);
+      else this.#trades.set(id, [a, b]);
+      // The party that did not cause the change is the one it invites to react.
+      const caller = record.calls[ch.callIndex]?.sender;
+      if (caller !== a) streams.push(a, { type: STREAM_EVENT.UPDATE, timeMs: t, name: 'trade' });
+      if (caller !== b) streams.push(b, { type: STREAM_EVENT.UPDATE, timeMs: t, name: 'trade' });
+    } else if (ch.tableId === this.#notice && ch.kind === 0) {
+      streams.push(row.owner as string, { type: STREAM_EVENT.UPDATE, timeMs: t, name: 'notice' });
     }
   }
 }

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { STREAM_EVENT, StreamSet } from '../../src/detect/action-stream';
+import { FrontierEventSource } from '../../src/detect/frontier-events';
+
+const A = 'a'.repeat(32);
+const B = 'b'.repeat(32);
+const tables = ['avatar', 'action', 'trade', 'notice'];
+const ok = { ok: true } as const;
+
+describe('Frontier event source', () => {
+  it('turns calls and changes into per-identity streams', () => {
+    const streams = new StreamSet();
+    const source = new FrontierEventSource(streams, tables, { positionEveryMs: 50 });
+    source.ingest({
+      tick: 1,
+      now: 50,
+      calls: [
+        { origin: 2, reducer: '__connected', sender: A, result: ok },
+        { origin: 0, reducer: 'move', sender: A, args: { dx: 1, dy: 0 }, result: ok },
+      ],
+      changes: [{ tableId: 0, kind: 1, callIndex: 1, oldRow: { identity: A, x: 0, y: 0 }, newRow: { identity: A, x: 0.25, y: 0 } }],
+    });
+    source.ingest({
+      tick: 2,
+      now: 100,
+      calls: [
+        { origin: 0, reducer: 'trade_open', sender: A, args: { partner: B }, result: ok },
+        { origin: 0, reducer: 'gather', sender: B, args: { nodeId: 7 }, result: { ok: false, code: 'OUT_OF_REACH' } },
+        { origin: 1, reducer: 'gather_finish', sender: '0'.repeat(32), args: {}, result: ok },
+      ],
+      changes: [
+        { tableId: 2, kind: 0, callIndex: 0, oldRow: undefined, newRow: { id: 9, a: A, b: B } },
+        { tableId: 1, kind: 2, callIndex: 2, oldRow: { owner: B }, newRow: undefined },
+        { tableId: 0, kind: 1, callIndex: 2, oldRow: { identity: A, x: 0.25, y: 0 }, newRow: { identity: A, x: 0.5, y: 0 } },
+        { tableId: 3, kind: 0, callIndex: 2, oldRow: undefined, newRow: { owner: A, code: 'NODE_DEPLETED' } },
+      ],
+    });
+    source.ingest({
+      tick: 3,
+      now: 150,
+      calls: [
+        { origin: 0, reducer: 'trade_accept', sender: B, args: { trade: 9 }, result: ok },
+        { origin: 2, reducer: '__disconnected', sender: A, result: ok },
+      ],
+      changes: [{ tableId: 2, kind: 1, callIndex: 0, oldRow: { id: 9, a: A, b: B }, newRow: { id: 9, a: A, b: B } }],
+    });
+    const a = streams.find(A)!.toEvents();
+    expect(a.map((e) => [e.type, e.timeMs, e.name])).toEqual([
+      [STREAM_EVENT.SESSION_START, 50, ''],
+      [STREAM_EVENT.CALL, 50, 'move'],
+      [STREAM_EVENT.POSITION, 50, ''],
+      [STREAM_EVENT.CALL, 100, 'trade_open'],
+      [STREAM_EVENT.POSITION, 100, ''],
+      [STREAM_EVENT.UPDATE, 100, 'notice'],
+      // B's acceptance changed A's trade: A is invited to react; B made the change itself.
+      [STREAM_EVENT.UPDATE, 150, 'trade'],
+      [STREAM_EVENT.SESSION_END, 150, ''],
+    ]);
+    expect(a[1]).toMatchObject({ dx: 1, dy: 0 });
+    expect(a[3]).toMatchObject({ partner: B, x: 0.25, y: 0 });
+    const b = streams.find(B)!.toEvents();
+    // In call order: A's trade_open (call 0) reached B before B's own gather (call 1) ran.
+    expect(b.map((e) => [e.type, e.name, e.ok])).toEqual([
+      [STREAM_EVENT.UPDATE, 'trade', true],
+      [STREAM_EVENT.CALL, 'gather', false],
+      [STREAM_EVENT.UPDATE, 'action_end', true],
+      [STREAM_EVENT.CALL, 'trade_accept', true],
+    ]);
+    expect(b[3]).toMatchObject({ partner: A });
+    // Scheduled calls belong to no player.
+    expect(streams.count()).toBe(2);
+  });
+});
