@@ -148,6 +148,14 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
         bots[i] = bot;
         bot.start();
         m.agent.attach(bot, engine.now);
+        conn.onStatus((status) => {
+          // Closed by the server (a limit, a replaced session): come back a little later.
+          if (status === 'closed' && bots[i] === bot) {
+            bot.close();
+            bots[i] = undefined;
+            reconnectAt[i] = engine.now + 5_000;
+          }
+        });
       },
       () => {
         reconnectAt[i] = engine.now + 5_000;
