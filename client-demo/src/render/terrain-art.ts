@@ -141,7 +141,6 @@ function landDetail(id: string, c: number, wx: number, wy: number, h: number, tp
   const patch = smoothNoise(wx, wy, 48, 31) * 0.7 + smoothNoise(wx, wy, 17, 37) * 0.3;
   c = shade(c, 0.9 + patch * 0.18);
   let col = shade(c, 0.95 + h * 0.08);
-  const coarse = hash01(wx >> 3, wy >> 3, 3);
   switch (id) {
     case 'grassland': {
       // Blades: short dark strokes, two texels tall, and a few light tips.
@@ -160,10 +159,14 @@ function landDetail(id: string, c: number, wx: number, wy: number, h: number, tp
       }
       break;
     }
-    case 'forest':
-      col = shade(col, coarse < 0.4 ? 0.88 : 1);
+    case 'forest': {
+      // Dappled shade under the canopy, and leaf litter.
+      const shadow = smoothNoise(wx, wy, 11, 41);
+      col = shade(col, 0.84 + shadow * 0.22);
       if (hash01(wx, wy >> 1, 17) < 0.05) col = shade(c, 0.7);
+      else if (hash01(wx, wy, 19) < 0.012) col = 0x8a6a2f;
       break;
+    }
     case 'desert': {
       const ripple = Math.sin(wx * 0.25 + Math.sin(wy * 0.08) * 3);
       if (ripple > 0.85) col = shade(col, 0.92);
@@ -173,9 +176,13 @@ function landDetail(id: string, c: number, wx: number, wy: number, h: number, tp
       if (h > 0.985) col = 0xffffff;
       else if (h < 0.04) col = 0xd6e4ef;
       break;
-    case 'swamp':
-      if (coarse < 0.15) col = mix(col, 0x2f4a3a, 0.55);
+    case 'swamp': {
+      // Murky puddles with soft rims, reeds of darker green between them.
+      const wet = smoothNoise(wx, wy, 13, 43);
+      if (wet > 0.68) col = mix(col, 0x2c4a4f, Math.min(1, (wet - 0.68) * 6) * 0.7);
+      else if (hash01(wx, wy >> 1, 17) < 0.07) col = shade(c, 0.75);
       break;
+    }
     default:
       break;
   }
