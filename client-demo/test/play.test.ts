@@ -200,7 +200,28 @@ describe('Frontier in chromium', () => {
     await screenshot(alice, '08-error-toast');
   });
 
-  test('limits: toasts beyond maxVisible drop the oldest; chat shows at most maxShown messages', async () => {
+  test('limits: toasts beyond maxVisible drop the oldest; chat shows at most maxShown messages; the chunk cache keeps maxCachedChunks', async () => {
+    // A terrain layer of this page's build with a cache of 2: four chunks shown, hidden, shown again.
+    const painted = await alice.evaluate(() => {
+      const Layer = window.frontier.game!.terrain!.constructor as new (o: object) => {
+        add(r: object): void;
+        remove(id: number): void;
+        paintedCount: number;
+        chunkCount: number;
+        destroy(): void;
+      };
+      const layer = new Layer({ chunkTiles: 4, biomes: [], maxCachedChunks: 2 });
+      const rows = [0, 1, 2, 3].map((id) => ({ id, cx: id, cy: 0, x: id * 4 + 2, y: 2, tiles: new Uint8Array(16).fill(id) }));
+      for (const r of rows) layer.add(r);
+      for (const r of rows) layer.remove(r.id);
+      const first = layer.paintedCount;
+      for (const r of rows) layer.add(r);
+      const result = { first, again: layer.paintedCount - first, shown: layer.chunkCount };
+      layer.destroy();
+      return result;
+    });
+    // Chunks 2 and 3 were the last two hidden, so only they came from the cache.
+    expect(painted).toEqual({ first: 4, again: 2, shown: 4 });
     const toasts = await alice.evaluate(() => {
       for (let i = 0; i < 9; i++) window.frontier.game!.toasts.show(`message ${i}`);
       return [...document.querySelectorAll('.toast')].map((t) => (t as HTMLElement).dataset.text);
