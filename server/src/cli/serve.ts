@@ -112,6 +112,7 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
   console.log(`  WebSocket: ws://${shown}:${server.port}/ws   data: ${path.resolve(options.dataDir)}   recovered at tick ${recoveredTick}`);
   if (staticDir === undefined) console.log('  (no browser client build found: run `npm start` from the repository root to build it)');
   if (extra.adminToken === undefined && process.env.TICKSPACE_ADMIN_TOKEN === undefined) console.log(`  admin token (this run): ${adminToken}`);
+  if (staticDir !== undefined) console.log(`  time travel (spectate the world's history): http://${shown}:${server.port}/?history#admin=${adminToken}`);
 
   await new Promise<void>((resolve) => {
     let stopping = false;
