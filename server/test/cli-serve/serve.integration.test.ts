@@ -30,8 +30,9 @@ function startServe(): Promise<Running> {
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
+      // Both start-up lines: the URL, then the recovered tick (they may arrive in separate chunks).
       const m = /serving .* at http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
-      if (m) resolve({ child, port: Number(m[1]), output: () => out, exited });
+      if (m && /recovered at tick \d+/.test(out)) resolve({ child, port: Number(m[1]), output: () => out, exited });
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
