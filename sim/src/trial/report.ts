@@ -41,7 +41,7 @@ export function trialMarkdown(report: TrialReport, files: { readonly json: strin
   const m = report.main;
   lines.push(`## Results after ${m.minutes} minutes of play (test population)`);
   lines.push('');
-  lines.push(`${m.humans} humans and ${m.bots} bots played at least 90% of ${m.minutes} minutes. Threshold ${num(m.threshold, 4)}: human false-positive rate **${pct(m.humanFpr)}** (goal <= ${pct(TRIAL_GOALS.humanFpr)}), accuracy ${pct(m.accuracy)}, AUC of all bots ${num(m.auc)}.`);
+  lines.push(`${m.humans} humans and ${m.bots} bots played at least 90% of ${m.minutes} minutes. Threshold ${num(m.threshold, 4)}: human false-positive rate **${pct(m.humanFpr)}** (${Math.round(m.humanFpr * m.humans)} of ${m.humans}; goal <= ${pct(TRIAL_GOALS.humanFpr)}, which needs at least ${Math.ceil(1 / TRIAL_GOALS.humanFpr)} humans to resolve), accuracy ${pct(m.accuracy)}, AUC of all bots ${num(m.auc)}.`);
   lines.push('');
   lines.push('| tier | bots | ROC AUC | goal | TPR @ 1% FPR | TPR @ 0.1% FPR | flagged at threshold | trained on it |');
   lines.push('|---|---|---|---|---|---|---|---|');
