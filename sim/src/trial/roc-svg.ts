@@ -48,9 +48,12 @@ export function rocSvg(curves: Readonly<Record<string, readonly RocPoint[]>>, op
     out.push(`<text x="${panel.x0 + size / 2}" y="${y0 + size + 34}" text-anchor="middle">${panel.label}</text>`);
     out.push(`<text x="${panel.x0 - 36}" y="${y0 + size / 2}" text-anchor="middle" transform="rotate(-90 ${panel.x0 - 36} ${y0 + size / 2})">true-positive rate</text>`);
     if (p === 0) out.push(`<line x1="${panel.x0}" y1="${y0 + size}" x2="${panel.x0 + size}" y2="${y0}" stroke="#bbb" stroke-dasharray="4 4"/>`);
+    const n = Object.keys(curves).length;
     Object.values(curves).forEach((points, i) => {
       const path = points.map((pt, j) => `${j === 0 ? 'M' : 'L'}${(panel.x0 + panel.fx(pt.fpr) * size).toFixed(1)},${(y0 + size - pt.tpr * size).toFixed(1)}`).join(' ');
-      out.push(`<path d="${path}" fill="none" stroke="${COLOURS[i % COLOURS.length]}" stroke-width="2"/>`);
+      // Earlier curves are drawn wider, so curves that coincide (often at TPR 1) stay visible.
+      const width = 1.5 + 2 * (n - 1 - i);
+      out.push(`<path d="${path}" fill="none" stroke="${COLOURS[i % COLOURS.length]}" stroke-width="${width}" stroke-opacity="0.85" stroke-linejoin="round"/>`);
     });
   }
   Object.keys(curves).forEach((name, i) => {
