@@ -11,7 +11,13 @@ const repoRoot = path.resolve(here, '../../..');
 /** Bundles the child like the crash harness does, so it starts without a TypeScript loader. */
 async function buildChild(): Promise<string> {
   const { build } = await import('esbuild');
-  const outfile = path.join(repoRoot, 'node_modules', '.cache', 'tickspace', `full-disk-child-${process.pid}.mjs`);
+  const outfile = path.join(
+    repoRoot,
+    'node_modules',
+    '.cache',
+    'tickspace',
+    `full-disk-child-${process.pid}.mjs`,
+  );
   await build({
     entryPoints: [path.join(here, 'full-disk-child.ts')],
     outfile,
@@ -35,7 +41,9 @@ interface ChildRun {
 /** Runs the child under `ulimit -f <kib>` (Node ignores SIGXFSZ, so writes past it fail with EFBIG). */
 function runUnderFileLimit(child: string, dir: string, kib: number): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const proc = spawn('bash', ['-c', `ulimit -f ${kib} && exec "$0" "$@"`, process.execPath, child, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn('bash', ['-c', `ulimit -f ${kib} && exec "$0" "$@"`, process.execPath, child, dir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -85,7 +93,8 @@ describe('a failing log write (disk full) stops the server and loses nothing ack
     try {
       expect(db.recovery.cut).toBeUndefined();
       expect(db.engine.tick).toBe(failedTick - 1);
-      for (const [tick, hash] of run.durable) if (tick % 25 === 0 || tick === lastDurable) expect((await db.asOf(tick)).stateHash).toBe(hash);
+      for (const [tick, hash] of run.durable)
+        if (tick % 25 === 0 || tick === lastDurable) expect((await db.asOf(tick)).stateHash).toBe(hash);
       // And the store keeps working: the next tick is the one that failed, written in full this time.
       db.engine.runTick();
       await db.engine.flush();
