@@ -4,7 +4,12 @@ import {
   type Connection,
   type WebSocketConstructor,
 } from '@tickspace/server/client';
-import { BinaryReader, SERVER_MESSAGE, type TransportFactory } from '@tickspace/server/protocol';
+import {
+  BinaryReader,
+  decodeBatch,
+  SERVER_MESSAGE,
+  type TransportFactory,
+} from '@tickspace/server/protocol';
 import { WebSocket } from 'ws';
 import {
   errorCode,
@@ -25,8 +30,8 @@ const STATE_FRAMES = new Set<number>([
 
 /**
  * A WebSocket transport that counts every frame's payload bytes both ways. With `decodeState`
- * false, state frames (tick updates, subscription rows) are counted and dropped before the SDK
- * sees them; calls, results and the handshake go through as usual.
+ * false, state messages (tick updates, subscription rows), alone or inside a BATCH, are counted
+ * and dropped before the SDK sees them; calls, results and the handshake go through as usual.
  */
 export function countingTransport(url: string, probe: BotProbe, decodeState = true): TransportFactory {
   const inner = createWebSocketTransport(url, { WebSocket: WebSocket as unknown as WebSocketConstructor });
@@ -35,8 +40,11 @@ export function countingTransport(url: string, probe: BotProbe, decodeState = tr
       open: () => events.open(),
       message: (frame) => {
         probe.received(frame.byteLength);
-        if (!decodeState && STATE_FRAMES.has(frame[0]!)) return;
-        events.message(frame);
+        if (decodeState) events.message(frame);
+        else if (frame[0] === SERVER_MESSAGE.BATCH) {
+          for (const message of decodeBatch(frame, SERVER_MESSAGE.BATCH))
+            if (!STATE_FRAMES.has(message[0]!)) events.message(message);
+        } else if (!STATE_FRAMES.has(frame[0]!)) events.message(frame);
       },
       close: (code, reason) => events.close(code, reason),
     });

@@ -1,14 +1,18 @@
 import type { Identity, ModuleDef } from '../engine';
 import {
+  CLIENT_MESSAGE,
   CLOSE_CODES,
   compileWireSchema,
+  decodeBatch,
   decodeServerMessage,
   encodeCall,
   encodeConnect,
   encodePing,
   encodeSubscribe,
   encodeUnsubscribe,
+  MessageCork,
   PROTOCOL_VERSION,
+  SERVER_MESSAGE,
   TickspaceError,
   type ClientTransport,
   type Query,
@@ -82,6 +86,12 @@ interface Sub {
   unsubscribed: (() => void) | undefined;
 }
 
+/**
+ * Limits of the BATCH frames the SDK sends; both are under the server's defaults
+ * (`maxBatchMessages` 1,024, `maxFrameBytes` 65,536).
+ */
+const OUTBOUND_BATCH = { maxMessages: 256, maxBytes: 32_768 } as const;
+
 /** Close codes after which reconnecting cannot help. */
 const FATAL = new Set<number>([
   CLOSE_CODES.INVALID_TOKEN,
@@ -125,6 +135,8 @@ export class Connection<M extends ModuleDef = ModuleDef> {
   readonly #tickListeners = new Set<(tick: number) => void>();
   readonly #frameListeners = new Set<(message: ServerMessage) => void>();
   #transport: ClientTransport | undefined;
+  /** Frames issued in this macrotask, sent together in a microtask. */
+  readonly #cork = new MessageCork(CLIENT_MESSAGE.BATCH, OUTBOUND_BATCH);
   #schema: WireSchema | undefined;
   #identity = '';
   #token: string;
@@ -243,20 +255,53 @@ export class Connection<M extends ModuleDef = ModuleDef> {
     this.#transport = t;
   }
 
+  /**
+   * Queues a frame: everything sent in the same macrotask (a burst of calls, the resubscriptions
+   * after a reconnect) leaves as one BATCH in a microtask, in order.
+   */
   #send(frame: Uint8Array): void {
-    this.#transport?.send(frame);
+    if (this.#transport === undefined) return;
+    if (this.#cork.count === 0) queueMicrotask(this.#flush);
+    this.#cork.add(frame);
   }
 
+  readonly #flush = (): void => {
+    const t = this.#transport;
+    if (t === undefined) this.#cork.clear();
+    else this.#cork.drain((frame) => t.send(frame));
+  };
+
+  /** One WebSocket message: a server message or a BATCH of them, applied in order. */
   #receive(frame: Uint8Array): void {
+    if (frame[0] !== SERVER_MESSAGE.BATCH) {
+      this.#receiveMessage(frame);
+      return;
+    }
+    let messages: Uint8Array[];
+    try {
+      messages = decodeBatch(frame, SERVER_MESSAGE.BATCH);
+    } catch (error) {
+      this.#undecodable(error);
+      return;
+    }
+    const t = this.#transport;
+    for (let i = 0; i < messages.length && this.#transport === t; i++) this.#receiveMessage(messages[i]!);
+  }
+
+  #undecodable(error: unknown): void {
+    // The cache may be half-updated: only a fresh session can repair it.
+    this.#report(error);
+    this.#transport?.close(CLOSE_CODES.NORMAL, 'client could not decode a frame');
+    this.#dropped(CLOSE_CODES.PROTOCOL_ERROR, 'client could not decode a frame');
+  }
+
+  #receiveMessage(frame: Uint8Array): void {
     const events: CacheEvent[] = [];
     let msg: ServerMessage;
     try {
       msg = decodeServerMessage(frame, this.#schema, this.#visitor(this.#reconcile === undefined ? events : undefined));
     } catch (error) {
-      // The cache may be half-updated: only a fresh session can repair it.
-      this.#report(error);
-      this.#transport?.close(CLOSE_CODES.NORMAL, 'client could not decode a frame');
-      this.#dropped(CLOSE_CODES.PROTOCOL_ERROR, 'client could not decode a frame');
+      this.#undecodable(error);
       return;
     }
     this.#handle(msg, events);
@@ -393,6 +438,7 @@ export class Connection<M extends ModuleDef = ModuleDef> {
   #dropped(code: number, reason: string): void {
     const server = this.#lastServerClose;
     this.#transport = undefined;
+    this.#cork.clear();
     const why = server ?? { closeCode: code, code: code === CLOSE_CODES.NORMAL ? 'CLOSED' : 'DISCONNECTED', message: reason || `connection closed (${code})` };
     for (const [, call] of this.#calls) {
       if (call.timer !== undefined) clearTimeout(call.timer);
@@ -527,6 +573,8 @@ export class Connection<M extends ModuleDef = ModuleDef> {
     this.#userClosed = true;
     if (this.#retry !== undefined) clearTimeout(this.#retry);
     const t = this.#transport;
+    // Frames issued before the close still leave, ahead of it.
+    if (t !== undefined) this.#cork.drain((frame) => t.send(frame));
     // Detach first: the transport's own close event is then ignored and the close is handled once.
     this.#transport = undefined;
     t?.close(CLOSE_CODES.NORMAL, 'client closed');

@@ -11,6 +11,8 @@ export interface NetLimits {
   readonly callBurst: number;
   /** Calls sent and not yet answered, per connection. @default 512 */
   readonly maxPendingCalls: number;
+  /** Messages in one BATCH frame; a larger batch is refused whole (one refused frame). @default 1024 */
+  readonly maxBatchMessages: number;
   /** Refused frames (malformed, unknown reducer, bad arguments, bad query) before the connection is closed with 1008. @default 64 */
   readonly maxBadFrames: number;
   /** Rate-limited calls before the connection is closed with 1008. @default 256 */
@@ -39,6 +41,7 @@ export const DEFAULT_LIMITS: NetLimits = {
   callsPerSecond: 60,
   callBurst: 120,
   maxPendingCalls: 512,
+  maxBatchMessages: 1024,
   maxBadFrames: 64,
   maxRateLimitedCalls: 256,
   maxSubscriptions: 64,

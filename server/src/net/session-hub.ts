@@ -33,6 +33,8 @@ export class SessionHub {
   readonly clock: () => number;
   readonly #all = new Set<Session>();
   readonly #byIdentity = new Map<Identity, Session>();
+  /** Sessions with frames queued since the last microtask flush. */
+  readonly #toFlush: Session[] = [];
   #closing = false;
 
   constructor(options: SessionHubOptions) {
@@ -74,6 +76,26 @@ export class SessionHub {
     } else this.#all.add(session);
     return session;
   }
+
+  /**
+   * Called by a session when it queues its first frame since its last flush: one microtask sends
+   * every session's queued frames. A tick's fan-out and call results all run synchronously before
+   * it, so each session's share of the tick leaves as one message.
+   */
+  flushSoon(session: Session): void {
+    if (this.#toFlush.push(session) === 1) queueMicrotask(this.#flushAll);
+  }
+
+  readonly #flushAll = (): void => {
+    const list = this.#toFlush;
+    for (let i = 0; i < list.length; i++)
+      try {
+        list[i]!.flushQueued();
+      } catch (error) {
+        this.logger.error('failed to send a session its queued frames', error);
+      }
+    list.length = 0;
+  };
 
   /** Called by a session once its handshake names an identity: an older session of it is replaced. */
   register(session: Session): void {

@@ -1,6 +1,8 @@
 import type { Identity } from '../engine';
 import {
+  CLIENT_MESSAGE,
   CLOSE_CODES,
+  decodeBatch,
   decodeClientMessage,
   encodeClose,
   encodeError,
@@ -8,9 +10,13 @@ import {
   encodePong,
   encodeResult,
   encodeSubscribeError,
+  MessageCork,
+  OLDEST_PROTOCOL_VERSION,
   PROTOCOL_VERSION,
+  SERVER_MESSAGE,
   TickspaceError,
   type ClientMessage,
+  type CorkLimits,
   type ServerConnection,
   type SessionInput,
 } from '../protocol';
@@ -20,10 +26,20 @@ import type { SessionHub } from './session-hub';
 const STATE = { HANDSHAKE: 0, OPEN: 1, CLOSED: 2 } as const;
 type State = (typeof STATE)[keyof typeof STATE];
 
+/** Largest BATCH the server builds, bytes: a message near this size leaves on its own instead of being copied. */
+const OUTBOUND_BATCH_BYTES = 256 * 1024;
+/** Version 1 clients do not speak BATCH. */
+const UNBATCHED: CorkLimits = { maxMessages: 1, maxBytes: OUTBOUND_BATCH_BYTES };
+const BATCHED: CorkLimits = { maxMessages: Number.MAX_SAFE_INTEGER, maxBytes: OUTBOUND_BATCH_BYTES };
+
 /**
  * One client connection, whatever carries it (a `ws` socket or the in-process loopback): the
  * handshake, every frame validated and answered, calls rate-limited, subscriptions handed to the
  * subscription engine, and the close. It is also the subscription engine's sink for this client.
+ *
+ * Outgoing frames are corked: the answers to one client frame leave when the session is done with
+ * it, and a tick's delivery (its TICK_UPDATE, the results of its calls) leaves in a microtask after
+ * the fan-out, so a version 2 client gets one WebSocket message per tick, in the order queued.
  */
 export class Session implements SessionInput {
   readonly #hub: SessionHub;
@@ -35,6 +51,10 @@ export class Session implements SessionInput {
   #badFrames = 0;
   #rateLimited = 0;
   #pendingCalls = 0;
+  /** Whether the client speaks BATCH (protocol version 2). */
+  #batching = false;
+  readonly #cork = new MessageCork(SERVER_MESSAGE.BATCH, UNBATCHED);
+  #flushQueued = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(hub: SessionHub, conn: ServerConnection) {
@@ -61,24 +81,47 @@ export class Session implements SessionInput {
     return this.#state === STATE.CLOSED;
   }
 
-  /** Bytes queued on the connection (the subscription engine's backpressure signal). */
+  /** Bytes queued on the connection and in the cork (the subscription engine's backpressure signal). */
   get bufferedAmount(): number {
-    return this.#conn.bufferedAmount;
+    return this.#conn.bufferedAmount + this.#cork.bytes;
   }
 
-  /** Sends one frame, unless the client is already past the hard buffer limit (then it is closed). */
+  /**
+   * Queues one frame (an owned copy: the session keeps the reference until it leaves). It leaves
+   * at the end of the client frame being handled, or in a microtask: with the rest of the tick.
+   */
   send(frame: Uint8Array): void {
     if (this.#state === STATE.CLOSED) return;
+    if (!this.#flushQueued) {
+      this.#flushQueued = true;
+      this.#hub.flushSoon(this);
+    }
+    this.#cork.add(frame);
+  }
+
+  /** The hub's microtask: sends what was queued since. */
+  flushQueued(): void {
+    this.#flushQueued = false;
+    this.#flush();
+  }
+
+  /** Sends the queued frames (one BATCH for a version 2 client), unless the client is past the hard buffer limit (then it is closed). */
+  #flush(): void {
+    if (this.#state === STATE.CLOSED || this.#cork.count === 0) return;
     if (this.#conn.bufferedAmount > this.#hub.limits.maxBufferedBytes) {
       this.close(CLOSE_CODES.BACKPRESSURE, 'SLOW_CONSUMER', `send buffer over maxBufferedBytes (${this.#hub.limits.maxBufferedBytes})`);
       return;
     }
+    this.#cork.drain(this.#write);
+  }
+
+  readonly #write = (frame: Uint8Array): void => {
     this.#hub.metrics.bytesOut.inc(frame.length);
     this.#hub.metrics.messagesOut.inc();
     this.#conn.send(frame);
-  }
+  };
 
-  /** Handles one binary frame from the client. Never throws. */
+  /** Handles one binary frame from the client (a message or a BATCH of them). Never throws. */
   receive(frame: Uint8Array): void {
     if (this.#state === STATE.CLOSED) return;
     const hub = this.#hub;
@@ -89,6 +132,35 @@ export class Session implements SessionInput {
       this.close(CLOSE_CODES.MESSAGE_TOO_BIG, 'FRAME_TOO_LARGE', `frame of ${frame.length} bytes exceeds maxFrameBytes (${hub.limits.maxFrameBytes})`);
       return;
     }
+    if (frame[0] === CLIENT_MESSAGE.BATCH) this.#receiveBatch(frame);
+    else this.#receiveMessage(frame);
+    this.#flush();
+  }
+
+  /**
+   * A BATCH: its envelope is checked whole first (a malformed one is one refused frame and none of
+   * its messages runs), then each message is handled exactly as if it had come alone: rate limits,
+   * pending calls and refusals count per message.
+   */
+  #receiveBatch(frame: Uint8Array): void {
+    if (this.#state === STATE.HANDSHAKE) {
+      this.#hub.metrics.rejectedFrames.inc({ code: 'PROTOCOL_ERROR' });
+      this.close(CLOSE_CODES.PROTOCOL_ERROR, 'PROTOCOL_ERROR', 'the first frame must be CONNECT, got BATCH');
+      return;
+    }
+    let messages: Uint8Array[];
+    try {
+      if (!this.#batching) throw new TickspaceError('MALFORMED_FRAME', `BATCH needs protocol version 2; this connection speaks version 1`);
+      messages = decodeBatch(frame, CLIENT_MESSAGE.BATCH, this.#hub.limits.maxBatchMessages);
+    } catch (error) {
+      this.#refuse(error);
+      return;
+    }
+    for (let i = 0; i < messages.length && this.#state !== STATE.CLOSED; i++) this.#receiveMessage(messages[i]!);
+  }
+
+  #receiveMessage(frame: Uint8Array): void {
+    const hub = this.#hub;
     let msg: ClientMessage;
     try {
       msg = decodeClientMessage(frame, hub.subscriptions.schema);
@@ -150,8 +222,12 @@ export class Session implements SessionInput {
 
   #connect(version: number, token: string): void {
     const hub = this.#hub;
-    if (version !== PROTOCOL_VERSION) {
-      this.close(CLOSE_CODES.UNSUPPORTED_VERSION, 'UNSUPPORTED_VERSION', `protocol version ${version} is not supported (server speaks ${PROTOCOL_VERSION})`);
+    if (version < OLDEST_PROTOCOL_VERSION || version > PROTOCOL_VERSION) {
+      this.close(
+        CLOSE_CODES.UNSUPPORTED_VERSION,
+        'UNSUPPORTED_VERSION',
+        `protocol version ${version} is not supported (server speaks ${OLDEST_PROTOCOL_VERSION} to ${PROTOCOL_VERSION})`,
+      );
       return;
     }
     let identity: Identity;
@@ -165,6 +241,8 @@ export class Session implements SessionInput {
       identity = verified;
     }
     clearTimeout(this.#timer);
+    this.#batching = version >= 2;
+    this.#cork.setLimits(this.#batching ? BATCHED : UNBATCHED);
     this.#identity = identity;
     this.#state = STATE.OPEN;
     hub.register(this);
@@ -241,7 +319,11 @@ export class Session implements SessionInput {
    */
   close(closeCode: number, code: string, message: string): void {
     if (this.#state === STATE.CLOSED) return;
-    if (this.#conn.bufferedAmount <= this.#hub.limits.maxBufferedBytes) this.#conn.send(encodeClose(closeCode, code, message));
+    // What was queued goes first: the CLOSE is the last thing the client reads.
+    if (this.#conn.bufferedAmount <= this.#hub.limits.maxBufferedBytes) {
+      this.#cork.add(encodeClose(closeCode, code, message));
+      this.#cork.drain(this.#write);
+    }
     // WebSocket close reasons are limited to 123 bytes; the CLOSE frame carries the full message.
     this.#conn.close(closeCode, code);
     this.closed(closeCode, code);
@@ -252,6 +334,7 @@ export class Session implements SessionInput {
     if (this.#state === STATE.CLOSED) return;
     const wasOpen = this.#state === STATE.OPEN;
     this.#state = STATE.CLOSED;
+    this.#cork.clear();
     clearTimeout(this.#timer);
     this.#hub.metrics.disconnects.inc({ code: String(code) });
     this.#hub.unregister(this);

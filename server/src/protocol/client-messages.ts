@@ -114,6 +114,8 @@ export function decodeClientMessage(frame: Uint8Array, schema: WireSchema): Clie
       end(r);
       return { type: 'ping', nonce };
     }
+    case CLIENT_MESSAGE.BATCH:
+      return r.fail('BATCH is a container, not a message: split it with decodeBatch');
     default:
       return r.fail(`unknown client message tag 0x${tag.toString(16)}`);
   }

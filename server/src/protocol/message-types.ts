@@ -4,8 +4,14 @@
  * {@link PROTOCOL_VERSION} bump and new golden fixtures.
  */
 
-/** Version sent in CONNECT; a server refuses versions it does not speak. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Version sent in CONNECT; a server refuses versions it does not speak.
+ * 2: BATCH in both directions (several messages in one WebSocket message).
+ */
+export const PROTOCOL_VERSION = 2;
+
+/** The oldest version a server still serves (version 1 clients get no BATCH and may send none). */
+export const OLDEST_PROTOCOL_VERSION = 1;
 
 /** First byte of every client-to-server frame. */
 export const CLIENT_MESSAGE = {
@@ -19,6 +25,8 @@ export const CLIENT_MESSAGE = {
   UNSUBSCRIBE: 0x04,
   /** `uvar nonce`. */
   PING: 0x05,
+  /** `uvar count, (uvar byteLength, message)*`: messages handled as if they came one by one (version 2). */
+  BATCH: 0x06,
 } as const;
 /** One of {@link CLIENT_MESSAGE}. */
 export type ClientMessageType = (typeof CLIENT_MESSAGE)[keyof typeof CLIENT_MESSAGE];
@@ -45,6 +53,8 @@ export const SERVER_MESSAGE = {
   CLOSE: 0x89,
   /** `uvar tick, uvar tableCount, (uvar tableId, uvar rowCount, rows)*`: replaces the listed tables' cache. */
   RESET: 0x8a,
+  /** `uvar count, (uvar byteLength, message)*`: messages applied in order, e.g. a tick's update and results (version 2). */
+  BATCH: 0x8b,
 } as const;
 /** One of {@link SERVER_MESSAGE}. */
 export type ServerMessageType = (typeof SERVER_MESSAGE)[keyof typeof SERVER_MESSAGE];

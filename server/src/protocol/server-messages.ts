@@ -268,6 +268,8 @@ export function decodeServerMessage(frame: Uint8Array, schema: WireSchema | unde
       msg = { type: 'reset', tick };
       break;
     }
+    case SERVER_MESSAGE.BATCH:
+      return r.fail('BATCH is a container, not a message: split it with decodeBatch');
     default:
       return r.fail(`unknown server message tag 0x${tag.toString(16)}`);
   }

@@ -1,11 +1,14 @@
 import { WebSocket } from 'ws';
+import { decodeBatch, SERVER_MESSAGE } from '../../src/protocol';
 
 /** A bare WebSocket client for protocol-level tests: send raw bytes, await frames and the close. */
 export interface RawSocket {
   readonly ws: WebSocket;
   send(frame: Uint8Array | string): void;
-  /** Resolves with the next binary frame (frames that arrived earlier are queued). */
+  /** Resolves with the next server message (messages that arrived earlier are queued; a BATCH is split into its messages unless `unbatch` is false). */
   next(): Promise<Uint8Array>;
+  /** WebSocket messages received so far (a BATCH counts once). */
+  readonly messageCount: number;
   /** Every frame received so far and not yet taken by `next`. */
   readonly queued: Uint8Array[];
   /** Resolves when the socket closes. */
@@ -13,17 +16,23 @@ export interface RawSocket {
   close(): void;
 }
 
-/** Opens a raw socket and resolves once it is open. */
-export async function openRawSocket(url: string): Promise<RawSocket> {
+/** Opens a raw socket and resolves once it is open. With `unbatch` false, `next` hands out BATCH frames whole. */
+export async function openRawSocket(url: string, options: { unbatch?: boolean } = {}): Promise<RawSocket> {
   const ws = new WebSocket(url, { perMessageDeflate: false });
   const queued: Uint8Array[] = [];
   const waiters: ((f: Uint8Array) => void)[] = [];
+  let messageCount = 0;
   ws.binaryType = 'nodebuffer';
-  ws.on('message', (data: Buffer) => {
-    const f = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const take = (f: Uint8Array) => {
     const w = waiters.shift();
     if (w !== undefined) w(f);
     else queued.push(f);
+  };
+  ws.on('message', (data: Buffer) => {
+    messageCount++;
+    const f = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    if (f[0] === SERVER_MESSAGE.BATCH && options.unbatch !== false) for (const m of decodeBatch(f, SERVER_MESSAGE.BATCH)) take(m);
+    else take(f);
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   ws.on('error', () => {});
@@ -36,6 +45,9 @@ export async function openRawSocket(url: string): Promise<RawSocket> {
     send: (f) => ws.send(f),
     next: () => (queued.length > 0 ? Promise.resolve(queued.shift()!) : new Promise((resolve) => waiters.push(resolve))),
     queued,
+    get messageCount() {
+      return messageCount;
+    },
     closed,
     close: () => ws.close(),
   };
