@@ -4,9 +4,12 @@ import { describe, expect, it } from 'vitest';
 import {
   BinaryReader,
   BinaryWriter,
+  CLIENT_MESSAGE,
+  decodeBatch,
   decodeClientMessage,
   decodeSchemaDescriptor,
   decodeServerMessage,
+  encodeBatch,
   encodeCall,
   encodeClose,
   encodeConnect,
@@ -23,6 +26,7 @@ import {
   encodeTickUpdate,
   encodeUnsubscribe,
   encodeUnsubscribed,
+  SERVER_MESSAGE,
   type Query,
 } from '../../src/protocol';
 import { ALICE, collectingVisitor, descriptor, schema } from './protocol-fixture';
@@ -48,6 +52,8 @@ function frames(): Record<string, Uint8Array> {
     'schema-descriptor': w.toBytes(),
     'client-connect-new': encodeConnect(1, ''),
     'client-connect-token': encodeConnect(1, `${ALICE}.c2lnbmF0dXJl`),
+    'client-connect-v2': encodeConnect(2, ''),
+    'client-batch': encodeBatch(CLIENT_MESSAGE.BATCH, [encodeCall(schema, 42, 'move', { dx: 0.5, dy: -1 }), encodeCall(schema, 43, 'move', { dx: 0, dy: 1 }), encodePing(7)]),
     'client-call-move': encodeCall(schema, 42, 'move', { dx: 0.5, dy: -1 }),
     'client-call-chat': encodeCall(schema, 300, 'chat', { text: 'héllo', at: 1234567890123n, to: ALICE }),
     'client-unsubscribe': encodeUnsubscribe(9),
@@ -65,6 +71,11 @@ function frames(): Record<string, Uint8Array> {
     'server-error': encodeError('MALFORMED_FRAME', 'needs 1 more byte(s) at byte 3'),
     'server-subscribe-error': encodeSubscribeError(5, 'UNKNOWN_TABLE', "no public table named 'note'"),
     'server-close': encodeClose(4003, 'SLOW_CONSUMER', 'updates coalesced for too long'),
+    'server-batch': encodeBatch(SERVER_MESSAGE.BATCH, [
+      encodeTickUpdate(schema, 16, [{ tableId: 0, deletes: [], inserts: [], updates: [{ old: e1, new: e1moved }] }]),
+      encodeResult(42, { ok: true }),
+      encodeResult(43, { ok: false, code: 'NO_WOOD', message: 'you need 3 wood' }),
+    ]),
     'server-reset': encodeReset(schema, 15, [{ tableId: 0, rows: [e1, e1moved] }, { tableId: 2, rows: [] }]),
   };
   for (const [name, q] of Object.entries(queries)) out[`client-subscribe-${name}`] = encodeSubscribe(schema, 5, q);
@@ -87,6 +98,9 @@ describe('golden frames', () => {
     expect(hex(encodeResult(42, { ok: true }))).toBe('852a01');
     expect(hex(encodePing(1))).toBe('0501');
     expect(hex(encodeConnect(1, ''))).toBe('010100');
+    // BATCH: tag, count, then each message with its length (RESULT ok 42 and 7; PING 1 alone).
+    expect(hex(encodeBatch(SERVER_MESSAGE.BATCH, [encodeResult(42, { ok: true }), encodeResult(7, { ok: true })]))).toBe('8b02' + '03852a01' + '03850701');
+    expect(hex(encodeBatch(CLIENT_MESSAGE.BATCH, [encodePing(1)]))).toBe('0601' + '020501');
     // Update of entity 7: zigzag key delta 7 (0x0e), mask x|hp|alive|tag (0x1d), x as the zigzag
     // delta of its f32 bits (1.5 -> 1.75 is 2^21), hp -2 (0x03), alive flipped (no bytes), tag 'hero'.
     const tick = encodeTickUpdate(schema, 2, [{ tableId: 0, deletes: [], inserts: [], updates: [{ old: e1, new: e1moved }] }]);
@@ -133,5 +147,20 @@ describe('golden frames', () => {
     expect(decodeServerMessage(bytes('server-pong'), schema, v)).toEqual({ type: 'pong', nonce: 65535, tick: 14 });
     expect(decodeServerMessage(bytes('server-close'), schema, v)).toEqual({ type: 'close', closeCode: 4003, code: 'SLOW_CONSUMER', message: 'updates coalesced for too long' });
     expect(decodeServerMessage(bytes('server-subscribe-error'), schema, v)).toEqual({ type: 'subscribeError', queryId: 5, code: 'UNKNOWN_TABLE', message: "no public table named 'note'" });
+    expect(decodeClientMessage(bytes('client-connect-v2'), schema)).toEqual({ type: 'connect', version: 2, token: '' });
+    const calls = decodeBatch(bytes('client-batch'), CLIENT_MESSAGE.BATCH).map((m) => decodeClientMessage(m, schema));
+    expect(calls).toEqual([
+      { type: 'call', requestId: 42, reducerId: 0, args: { dx: 0.5, dy: -1 } },
+      { type: 'call', requestId: 43, reducerId: 0, args: { dx: 0, dy: 1 } },
+      { type: 'ping', nonce: 7 },
+    ]);
+    const batched = collectingVisitor(new Map([['entity:7', e1]]));
+    const messages = decodeBatch(bytes('server-batch'), SERVER_MESSAGE.BATCH).map((m) => decodeServerMessage(m, schema, batched.visitor));
+    expect(messages).toEqual([
+      { type: 'tick', tick: 16 },
+      { type: 'result', requestId: 42, ok: true },
+      { type: 'result', requestId: 43, ok: false, code: 'NO_WOOD', message: 'you need 3 wood' },
+    ]);
+    expect(batched.out).toEqual([{ table: 'entity', update: e1moved }]);
   });
 });
