@@ -23,9 +23,11 @@ export class ClientTable<R extends AnyRow = AnyRow, K = unknown> {
   readonly name: string;
   #wire: WireTable | undefined;
   readonly #rows = new Map<unknown, R>();
-  readonly #onInsert = new Set<(row: R) => void>();
-  readonly #onUpdate = new Set<(old: R, row: R) => void>();
-  readonly #onDelete = new Set<(row: R) => void>();
+  // Listener lists are replaced, never mutated: a dispatch in progress keeps running the list it
+  // started with, and the hot path (one list per event) allocates nothing.
+  #onInsert: readonly ((row: R) => void)[] = [];
+  #onUpdate: readonly ((old: R, row: R) => void)[] = [];
+  #onDelete: readonly ((row: R) => void)[] = [];
   /** Lazily built equality indexes: index name -> value map key -> row map keys. */
   readonly #indexes = new Map<string, Map<unknown, Set<unknown>>>();
 
@@ -70,20 +72,20 @@ export class ClientTable<R extends AnyRow = AnyRow, K = unknown> {
 
   /** Calls `listener` after a row enters the cache. Returns the unsubscribe function. */
   onInsert(listener: (row: R) => void): () => void {
-    this.#onInsert.add(listener);
-    return () => void this.#onInsert.delete(listener);
+    this.#onInsert = withListener(this.#onInsert, listener);
+    return () => void (this.#onInsert = withoutListener(this.#onInsert, listener));
   }
 
   /** Calls `listener` with the old and new row after a cached row changes. */
   onUpdate(listener: (old: R, row: R) => void): () => void {
-    this.#onUpdate.add(listener);
-    return () => void this.#onUpdate.delete(listener);
+    this.#onUpdate = withListener(this.#onUpdate, listener);
+    return () => void (this.#onUpdate = withoutListener(this.#onUpdate, listener));
   }
 
   /** Calls `listener` after a row leaves the cache (deleted, or out of every subscription). */
   onDelete(listener: (row: R) => void): () => void {
-    this.#onDelete.add(listener);
-    return () => void this.#onDelete.delete(listener);
+    this.#onDelete = withListener(this.#onDelete, listener);
+    return () => void (this.#onDelete = withoutListener(this.#onDelete, listener));
   }
 
   // ---- used by the connection -------------------------------------------------------------
@@ -131,10 +133,11 @@ export class ClientTable<R extends AnyRow = AnyRow, K = unknown> {
   }
 
   #set(mk: unknown, old: R | undefined, row: R | undefined): void {
-    for (const [name, byValue] of this.#indexes) {
-      if (old !== undefined) this.#indexRemove(name, byValue, mk, old);
-      if (row !== undefined) this.#indexAdd(name, byValue, mk, row);
-    }
+    if (this.#indexes.size !== 0)
+      for (const [name, byValue] of this.#indexes) {
+        if (old !== undefined) this.#indexRemove(name, byValue, mk, old);
+        if (row !== undefined) this.#indexAdd(name, byValue, mk, row);
+      }
     if (row === undefined) this.#rows.delete(mk);
     else this.#rows.set(mk, row);
   }
@@ -197,16 +200,33 @@ export class ClientTable<R extends AnyRow = AnyRow, K = unknown> {
 
   /** @internal Runs the listeners of one event; a throwing listener is reported, not propagated. */
   dispatch(event: CacheEvent, report: (error: unknown) => void): void {
-    const run = <A extends unknown[]>(set: Set<(...a: A) => void>, ...args: A) => {
-      for (const l of [...set])
+    // Loops written out rather than a shared helper: this runs for every row change of every frame.
+    if (event.kind === 'update') {
+      const list = this.#onUpdate;
+      for (let i = 0; i < list.length; i++)
         try {
-          l(...args);
+          list[i]!(event.old as R, event.row as R);
         } catch (error) {
           report(error);
         }
-    };
-    if (event.kind === 'insert') run(this.#onInsert, event.row as R);
-    else if (event.kind === 'update') run(this.#onUpdate, event.old as R, event.row as R);
-    else run(this.#onDelete, event.row as R);
+      return;
+    }
+    const list = event.kind === 'insert' ? this.#onInsert : this.#onDelete;
+    for (let i = 0; i < list.length; i++)
+      try {
+        list[i]!(event.row as R);
+      } catch (error) {
+        report(error);
+      }
   }
+}
+
+/** A copy of `list` with `listener` added (once, like a Set). */
+function withListener<L>(list: readonly L[], listener: L): readonly L[] {
+  return list.includes(listener) ? list : [...list, listener];
+}
+
+/** A copy of `list` without `listener`. */
+function withoutListener<L>(list: readonly L[], listener: L): readonly L[] {
+  return list.filter((l) => l !== listener);
 }
