@@ -2,16 +2,22 @@
  * In-process runner throughput: players on SDK loopback connections driving a real Frontier
  * engine in logical time. Prints a table and writes bench-results/sim-in-process.json.
  *
- *   npx tsx sim/bench/in-process.bench.ts [--players 100,300] [--minutes 0.5] [--seed bench]
+ *   npx tsx sim/bench/in-process.bench.ts [--players 300,1000] [--minutes 0.5] [--seed bench]
+ *       [--join-ms 20] [--settle-s 30] [--home-scale auto|<factor>] [--out sim-in-process]
  *
- * Each size plays `minutes` of logical time after a 10 s join window. "speed" is logical time over
- * wall time (2 = twice real time); "speed/CPU" divides by CPU time instead, which is steadier on a
- * shared machine. Ratios are against the first (smallest) size, measured in the same run.
+ * Every size joins over `join-ms` per player (at least 10 s), walks home for `settle-s` more, and
+ * is then measured for `minutes` of logical time: the steady state a long run spends its time in,
+ * not the crowd at the spawn point. "speed" is logical time over wall time in that window (2 = twice
+ * real time); "speed/CPU" divides by the process's CPU time instead (steadier on a shared machine;
+ * above 1 CPU-s per wall-s when the garbage collector runs in parallel). "whole" is the speed over
+ * the whole run, warm-up included. Ratios are player-seconds per CPU-second against the first
+ * (smallest) size, measured in the same run: 1.00x at every size means the cost is linear.
+ * `--home-scale 1` turns off the population-scaled settle distance (for an A/B in one run).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseMix } from '../src/behaviour/population';
+import { parseMix, settleScale } from '../src/behaviour/population';
 import { runInProcess } from '../src/runners/in-process-runner';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -19,57 +25,92 @@ const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1]! : fallback;
 };
-const sizes = arg('players', '100,300').split(',').map(Number);
+const sizes = arg('players', '300,1000').split(',').map(Number);
 const minutes = Number(arg('minutes', '0.5'));
 const seed = arg('seed', 'bench');
+const joinMsPerPlayer = Number(arg('join-ms', '20'));
+const settleS = Number(arg('settle-s', '30'));
+const homeScaleArg = arg('home-scale', 'auto');
+const outName = arg('out', 'sim-in-process');
 
 interface Row {
   players: number;
+  homeScale: number;
+  joinS: number;
+  warmupS: number;
   ticks: number;
   logicalS: number;
   wallS: number;
   cpuS: number;
   speed: number;
   speedPerCpu: number;
-  ticksPerS: number;
+  speedWhole: number;
   callsPerS: number;
   playerSecondsPerCpuS: number;
+  heapMB: number;
   stateHash: string;
 }
 
+const cpuSeconds = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6;
 const rows: Row[] = [];
 for (const players of sizes) {
-  const cpu0 = process.cpuUsage();
-  const r = await runInProcess({ mix: parseMix(undefined, players), seed, minutes, joinWindowMs: 10_000 });
-  const c = process.cpuUsage(cpu0);
-  const cpuS = (c.user + c.system) / 1e6;
-  const calls = Object.values(r.totals.calls).reduce((s, n) => s + n, 0);
+  const joinMs = Math.max(10_000, players * joinMsPerPlayer);
+  const warmupMs = joinMs + settleS * 1000;
+  const homeScale = homeScaleArg === 'auto' ? settleScale(players) : Number(homeScaleArg);
+  let mark: { wall: number; cpu: NodeJS.CpuUsage; now: number } | undefined;
+  let calls = 0;
+  let ticks = 0;
+  const r = await runInProcess({
+    mix: parseMix(undefined, players),
+    seed,
+    minutes: (warmupMs + minutes * 60_000) / 60_000,
+    joinWindowMs: joinMs,
+    homeScale,
+    onTick: (record) => {
+      if (mark === undefined && record.now >= warmupMs) mark = { wall: performance.now(), cpu: process.cpuUsage(), now: record.now };
+      if (mark === undefined) return;
+      calls += record.calls.length;
+      ticks++;
+    },
+  });
+  const wallS = (performance.now() - mark!.wall) / 1000;
+  const cpuS = cpuSeconds(process.cpuUsage(mark!.cpu));
+  const logicalS = (r.virtualMs - mark!.now) / 1000;
   rows.push({
     players,
-    ticks: r.ticks,
-    logicalS: r.virtualMs / 1000,
-    wallS: r.wallMs / 1000,
+    homeScale,
+    joinS: joinMs / 1000,
+    warmupS: warmupMs / 1000,
+    ticks,
+    logicalS,
+    wallS,
     cpuS,
-    speed: r.speedup,
-    speedPerCpu: r.virtualMs / 1000 / cpuS,
-    ticksPerS: r.ticksPerSecond,
-    callsPerS: calls / (r.wallMs / 1000),
-    playerSecondsPerCpuS: (players * r.virtualMs) / 1000 / cpuS,
+    speed: logicalS / wallS,
+    speedPerCpu: logicalS / cpuS,
+    speedWhole: r.speedup,
+    callsPerS: calls / wallS,
+    playerSecondsPerCpuS: (players * logicalS) / cpuS,
+    heapMB: process.memoryUsage().heapUsed / 2 ** 20,
     stateHash: r.stateHash,
   });
+  console.log(`${players} players: ${(logicalS / wallS).toFixed(2)}x real time in the measured window (${r.speedup.toFixed(2)}x over the whole run)`);
 }
 
 const base = rows[0]!;
 const fmt = (v: number, d = 2) => v.toFixed(d);
-console.log(`in-process runner, ${minutes} logical min per size (seed ${seed}); ratios against ${base.players} players`);
-console.log(['players', 'ticks', 'wall s', 'CPU s', 'speed', 'speed/CPU', 'ticks/s', 'calls/s', 'player-s/CPU-s', 'vs base'].map((h) => h.padStart(15)).join(''));
+const load = (await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ');
+console.log(`in-process runner, ${minutes} logical min per size after join + ${settleS} s (seed ${seed}, load average ${load}); ratios against ${base.players} players`);
+console.log(['players', 'home scale', 'warm-up s', 'wall s', 'CPU s', 'speed', 'speed/CPU', 'whole', 'calls/s', 'player-s/CPU-s', 'vs base'].map((h) => h.padStart(15)).join(''));
 for (const r of rows)
   console.log(
-    [r.players, r.ticks, fmt(r.wallS, 1), fmt(r.cpuS, 1), `${fmt(r.speed)}x`, `${fmt(r.speedPerCpu)}x`, fmt(r.ticksPerS, 1), fmt(r.callsPerS, 0), fmt(r.playerSecondsPerCpuS, 0), `${fmt(r.playerSecondsPerCpuS / base.playerSecondsPerCpuS)}x`]
+    [r.players, fmt(r.homeScale), fmt(r.warmupS, 0), fmt(r.wallS, 1), fmt(r.cpuS, 1), `${fmt(r.speed)}x`, `${fmt(r.speedPerCpu)}x`, `${fmt(r.speedWhole)}x`, fmt(r.callsPerS, 0), fmt(r.playerSecondsPerCpuS, 0), `${fmt(r.playerSecondsPerCpuS / base.playerSecondsPerCpuS)}x`]
       .map((v) => String(v).padStart(15))
       .join(''),
   );
 mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
-const out = join(ROOT, 'bench-results', 'sim-in-process.json');
-writeFileSync(out, JSON.stringify({ bench: 'sim-in-process', minutes, seed, node: process.version, date: new Date().toISOString(), baseline: base.players, rows }, null, 1));
+const out = join(ROOT, 'bench-results', `${outName}.json`);
+writeFileSync(
+  out,
+  JSON.stringify({ bench: 'sim-in-process', minutes, seed, joinMsPerPlayer, settleS, homeScale: homeScaleArg, node: process.version, date: new Date().toISOString(), loadAverage: load, baseline: base.players, rows }, null, 1),
+);
 console.log(`wrote ${out}`);

@@ -75,6 +75,12 @@ export abstract class Agent {
   readonly tier: Tier;
   /** Logical time at which the agent wants to be woken, ms. */
   nextWakeMs = 0;
+  /**
+   * Multiplies the distance from the spawn point at which the player settles on its first session.
+   * Populations set it so that the density of players (and so what each one sees) does not grow
+   * with their number. @default 1
+   */
+  homeScale = 1;
   /** Counters. */
   readonly stats: AgentStats = { calls: new Map(), errors: new Map(), sessions: 0 };
   #host: AgentHost | undefined;
@@ -292,7 +298,7 @@ export abstract class Agent {
       // Newcomers leave the crowded spawn point to settle somewhere (as settlers in BitCraft do).
       this.#settled = true;
       const heading = style.exploreHeading(Number.NaN, c);
-      const tiles = style.homeTiles(c);
+      const tiles = style.homeTiles(c) * this.homeScale;
       const info = view.db.world_info.find(0);
       const limit = (info?.worldTiles ?? 4096) - 2;
       const x = Math.min(limit, Math.max(2, me.x + Math.cos(heading) * tiles));

@@ -60,6 +60,19 @@ export function parseMix(text: string | undefined, players: number): Record<Tier
   return out;
 }
 
+/**
+ * Populations up to this size settle at the distances their styles draw; larger ones spread wider,
+ * by the square root of the ratio, so players per square tile stay the same. Everyone spawns at
+ * one point: without this, what each player sees (and the cost of a player) grows with the
+ * population.
+ */
+export const SETTLE_REFERENCE_PLAYERS = 1_000;
+
+/** The settle-distance factor of a population of `players` (see {@link SETTLE_REFERENCE_PLAYERS}). */
+export function settleScale(players: number): number {
+  return Math.max(1, Math.sqrt(players / SETTLE_REFERENCE_PLAYERS));
+}
+
 /** One member of a population: the agent and the identity it plays as. */
 export interface Member {
   readonly agent: Agent;
@@ -79,6 +92,8 @@ export interface PopulationOptions {
   readonly traces?: readonly Trace[];
   /** Where human players record their timing. @default none */
   readonly recordTo?: TraceLibrary;
+  /** Settle-distance factor of every member ({@link Agent.homeScale}). @default settleScale(members) */
+  readonly homeScale?: number;
 }
 
 /** A stable 32-hex identity for a member of a seeded population. */
@@ -101,10 +116,12 @@ export function createPopulation(options: PopulationOptions): Member[] {
     [tiers[i], tiers[j]] = [tiers[j]!, tiers[i]!];
   }
   const window = options.joinWindowMs ?? 60_000;
+  const homeScale = options.homeScale ?? settleScale(tiers.length);
   return tiers.map((tier, index) => {
     const name = `pl${index.toString(36)}${rng.int(1296).toString(36)}`;
     const agentRng = createRng(`${options.seed}/agent/${index}`);
     const agent = makeAgent(tier, name, agentRng, options);
+    agent.homeScale = homeScale;
     return { agent, identity: memberIdentity(options.seed, index), startMs: Math.floor(rng.uniform(0, window)) };
   });
 }

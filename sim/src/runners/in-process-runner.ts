@@ -33,6 +33,8 @@ export interface InProcessOptions {
   readonly world?: Omit<FrontierOptions, 'seed'>;
   /** First connections are spread over this window, ms. @default 60_000 */
   readonly joinWindowMs?: number;
+  /** Settle-distance factor of every player ({@link Agent.homeScale}). @default settleScale(players) */
+  readonly homeScale?: number;
   /** Human traces for replay bots. @default none */
   readonly traces?: readonly Trace[];
   /** Where humans record timing. @default none */
@@ -105,6 +107,7 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
     mix: options.mix,
     seed,
     ...(options.joinWindowMs !== undefined ? { joinWindowMs: options.joinWindowMs } : {}),
+    ...(options.homeScale !== undefined ? { homeScale: options.homeScale } : {}),
     ...(options.traces !== undefined ? { traces: options.traces } : {}),
     ...(options.recordTo !== undefined ? { recordTo: options.recordTo } : {}),
   });

@@ -121,7 +121,7 @@ async function population(
 ): Promise<PopulationRun> {
   const minutes = name === 'traces' ? o.traceMinutes : o.minutes;
   const key = createHash('sha256')
-    .update(JSON.stringify({ v: 1, name, seed, mix, minutes, joinWindowMs: o.joinWindowMs, worldTiles: o.worldTiles, traceHumans: o.traceHumans, traceMinutes: o.traceMinutes }))
+    .update(JSON.stringify({ v: 2, name, seed, mix, minutes, joinWindowMs: o.joinWindowMs, worldTiles: o.worldTiles, traceHumans: o.traceHumans, traceMinutes: o.traceMinutes }))
     .digest('hex')
     .slice(0, 16);
   const cached = o.cacheDir === '' || recordTo !== undefined ? undefined : join(o.cacheDir, `population-${key}`);

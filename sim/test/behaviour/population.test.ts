@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TIER_LIST } from '../../src/behaviour/agent';
-import { createPopulation, memberIdentity, parseMix } from '../../src/behaviour/population';
+import { createPopulation, memberIdentity, parseMix, SETTLE_REFERENCE_PLAYERS, settleScale } from '../../src/behaviour/population';
 
 describe('population', () => {
   it('parses counts and shares', () => {
@@ -36,5 +36,15 @@ describe('population', () => {
     expect(a.every((m) => /^[0-9a-f]{32}$/.test(m.identity) && /^pl[0-9a-z]+$/.test(m.agent.name))).toBe(true);
     expect(a[3]!.identity).toBe(memberIdentity('p', 3));
     expect(a.every((m) => m.startMs >= 0 && m.startMs < 60_000)).toBe(true);
+  });
+
+  it('spreads large populations wider so the density of players stays the same', () => {
+    expect(settleScale(10)).toBe(1);
+    expect(settleScale(SETTLE_REFERENCE_PLAYERS)).toBe(1);
+    expect(settleScale(4 * SETTLE_REFERENCE_PLAYERS)).toBeCloseTo(2, 12);
+    // Players per unit of settled area: (players / scale^2) stays at the reference above it.
+    for (const n of [2_000, 10_000, 50_000]) expect(n / settleScale(n) ** 2).toBeCloseTo(SETTLE_REFERENCE_PLAYERS, 6);
+    expect(createPopulation({ mix: { human: 3 }, seed: 'p' }).every((m) => m.agent.homeScale === 1)).toBe(true);
+    expect(createPopulation({ mix: { human: 3 }, seed: 'p', homeScale: 2.5 }).every((m) => m.agent.homeScale === 2.5)).toBe(true);
   });
 });
