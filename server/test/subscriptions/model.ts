@@ -149,6 +149,36 @@ export const scenario = fc.record({
   ticks: fc.array(fc.array(opArb, { maxLength: 12 }), { minLength: 1, maxLength: 12 }),
 });
 
+/**
+ * A crowd: up to 24 entities packed into a few cells, walking small steps every tick, watched
+ * through circles (fixed and following, with and without a hysteresis band). Most rows then sit
+ * well inside or well outside each area on both sides of a tick, the case the fan-out settles by
+ * arithmetic alone, while some cross the boundary or the band every tick.
+ */
+// fc.double crowds its values near zero; uniform hundredths spread rows over the whole area.
+const hundredths = (min: number, max: number) => fc.integer({ min: min * 100, max: max * 100 }).map((v) => v / 100);
+const crowdCoord = hundredths(0, 40);
+const crowdCircle = fc
+  .tuple(hundredths(2, 25), fc.oneof(fc.constant(0), hundredths(0, 6)))
+  .map(([r, extra]) => ({ radius: r, exitRadius: r + extra }));
+const crowdQuery: fc.Arbitrary<Query> = fc.oneof(
+  { arbitrary: fc.tuple(entityId, crowdCircle).map(([key, c]) => ({ table: 'entity', follow: { table: 'entity', key, ...c } })), weight: 3 },
+  { arbitrary: fc.tuple(crowdCoord, crowdCoord, crowdCircle).map(([x, y, c]) => ({ table: 'entity', near: { x, y, ...c } })), weight: 1 },
+);
+const step = hundredths(-3, 3);
+const crowdOp: fc.Arbitrary<Op> = fc.oneof(
+  { arbitrary: fc.record({ kind: fc.constant('nudge' as const), id: entityId, dx: step, dy: step }), weight: 20 },
+  { arbitrary: fc.record({ kind: fc.constant('spawn' as const), id: entityId, team: fc.constant(0), x: crowdCoord, y: crowdCoord }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant('remove' as const), id: entityId }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant('hurt' as const), id: entityId }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant('sub' as const), client: fc.integer({ min: 0, max: 2 }), query: crowdQuery }), weight: 1 },
+);
+export const crowdScenario = fc.record({
+  initial: fc.array(fc.record({ id: entityId, team: fc.constant(0), x: crowdCoord, y: crowdCoord }), { minLength: 8, maxLength: 24 }),
+  queries: fc.array(fc.array(crowdQuery, { minLength: 1, maxLength: 2 }), { minLength: 1, maxLength: 3 }),
+  ticks: fc.array(fc.array(crowdOp, { maxLength: 30 }), { minLength: 1, maxLength: 10 }),
+});
+
 export type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 
 /** How a run treats a client's send buffer: `buffered(client, tickIndex)` bytes queued at that tick. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { run, scenario } from './model';
+import { crowdScenario, run, scenario } from './model';
 
 describe('subscriptions', () => {
   it('keeps every client cache equal to a brute-force evaluation of its queries after every tick', () => {
@@ -9,6 +9,15 @@ describe('subscriptions', () => {
         run(s);
       }),
       { numRuns: 250 },
+    );
+  });
+
+  it('keeps caches exact in a crowd walking small steps around circles, where most rows are settled by distance alone', () => {
+    fc.assert(
+      fc.property(crowdScenario, (s) => {
+        run(s);
+      }),
+      { numRuns: 200 },
     );
   });
 

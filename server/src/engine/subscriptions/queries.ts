@@ -283,6 +283,16 @@ export class SpatialQuery implements QueryBase {
     return d2 <= this.enterR2 ? ZONE.IN : d2 <= this.exitR2 ? ZONE.BAND : ZONE.OUT;
   }
 
+  /**
+   * Whether membership this tick is distance arithmetic alone: a circle with a centre before and
+   * after the tick, on a table without a visibility rule. Then a row inside the enter radius on
+   * both sides was and is a member, one outside the exit radius on both sides was and is not, and
+   * only the rest needs {@link wasMember} and {@link isMember}.
+   */
+  get plainCircle(): boolean {
+    return this.shape === 'circle' && this.has && this.phas && this.table.visibility === undefined;
+  }
+
   #visible(row: AnyRow): boolean {
     return this.table.visibility === undefined || this.table.visible(row, this.client.identity);
   }

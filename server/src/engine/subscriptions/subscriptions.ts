@@ -606,6 +606,41 @@ export class Subscriptions {
     } else ct.transition(tt, mk, key, was, is, row, change);
   }
 
+  /** A member before and after whose row changed: an update for the client. */
+  #stayed(q: SpatialQuery, tt: TableTick, c: NetChange): void {
+    const ct = q.ct;
+    if (ct.refs !== undefined) ct.transition(tt, c.mk, c.key, true, true, c.new, c);
+    else if (tt.body(c)) {
+      ct.open(tt);
+      ct.ups.push(c);
+    }
+  }
+
+  /**
+   * {@link #spatial} for the in-place changes of one cell and a {@link SpatialQuery.plainCircle}:
+   * rows well inside or well outside on both sides of the tick are settled by arithmetic on the
+   * coordinates the tick read once; only rows near the boundary take the full evaluation.
+   */
+  #circleChanges(q: SpatialQuery, tt: TableTick, changes: readonly NetChange[]): void {
+    const pcx = q.pcx;
+    const pcy = q.pcy;
+    const cx = q.cx;
+    const cy = q.cy;
+    const in2 = q.enterR2;
+    const out2 = q.exitR2;
+    for (let i = 0; i < changes.length; i++) {
+      const c = changes[i]!;
+      let dx = c.ox - pcx;
+      let dy = c.oy - pcy;
+      const before = dx * dx + dy * dy;
+      dx = c.nx - cx;
+      dy = c.ny - cy;
+      const after = dx * dx + dy * dy;
+      if (before <= in2 && after <= in2) this.#stayed(q, tt, c);
+      else if (!(before > out2 && after > out2)) this.#spatial(q, tt, c.mk, c.key, c.new, c.old, c);
+    }
+  }
+
   #spatialChanges(st: TableState, tt: TableTick): void {
     // The cell index still holds each query's classes from before this tick's moves. A moved
     // query leaves the cells it will re-check (see `revisits`) to its moved pass.
@@ -628,7 +663,8 @@ export class Subscriptions {
             q.ct.open(tt);
             q.ct.chunks.push(chunk);
           }
-        } else
+        } else if (q.plainCircle) this.#circleChanges(q, tt, changes);
+        else
           for (let i = 0; i < changes.length; i++) {
             const c = changes[i]!;
             this.#spatial(q, tt, c.mk, c.key, c.new, c.old, c);
@@ -686,17 +722,37 @@ export class Subscriptions {
     q.commitMove();
   }
 
-  /** Re-evaluates every row of one cell for a moved query. */
+  /**
+   * Re-evaluates every row of one cell for a moved query, from the cell's rows as the tick
+   * gathered them once for every query (see {@link TableTick.cellRows}); for a plain circle,
+   * rows clearly inside or outside on both sides cost two distance tests.
+   */
   #recheck(q: SpatialQuery, tt: TableTick, cell: number): void {
-    const store = q.table.store;
-    const keys = store.spatial!.keysIn(cell);
-    if (keys === undefined) return;
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i];
-      const mk = mapKey(key);
-      const row = store.find(key);
-      const change = tt.net.get(mk);
-      this.#spatial(q, tt, mk, key, row, change === undefined ? row : change.old, change);
+    const cr = tt.cellRows(cell);
+    if (cr === undefined) return;
+    const n = cr.keys.length;
+    if (!q.plainCircle) {
+      for (let i = 0; i < n; i++) this.#spatial(q, tt, cr.mks[i], cr.keys[i], cr.rows[i], cr.olds[i], cr.changes[i]);
+      return;
+    }
+    const xy = cr.xy;
+    const pcx = q.pcx;
+    const pcy = q.pcy;
+    const cx = q.cx;
+    const cy = q.cy;
+    const in2 = q.enterR2;
+    const out2 = q.exitR2;
+    for (let i = 0; i < n; i++) {
+      let dx = xy[4 * i]! - pcx;
+      let dy = xy[4 * i + 1]! - pcy;
+      const before = dx * dx + dy * dy;
+      dx = xy[4 * i + 2]! - cx;
+      dy = xy[4 * i + 3]! - cy;
+      const after = dx * dx + dy * dy;
+      if (before <= in2 && after <= in2) {
+        const c = cr.changes[i];
+        if (c !== undefined) this.#stayed(q, tt, c);
+      } else if (!(before > out2 && after > out2)) this.#spatial(q, tt, cr.mks[i], cr.keys[i], cr.rows[i], cr.olds[i], cr.changes[i]);
     }
   }
 

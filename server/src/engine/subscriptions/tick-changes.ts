@@ -7,6 +7,7 @@ import { mapKey } from '../values';
 /** No cell: the row does not exist on that side of the change, or the table is not spatial. */
 export const NO_CELL = -1;
 const BODY_UNENCODED = -1;
+const byIntKey = (a: NetChange, b: NetChange) => (a.key as number) - (b.key as number);
 const BODY_NOOP = -2;
 
 /** One row's net change over a tick: the row before the tick and after it. */
@@ -19,6 +20,14 @@ export interface NetChange {
   new: AnyRow | undefined;
   oldCell: number;
   newCell: number;
+  /**
+   * Spatial coordinates of the old and new row (NaN where that row is absent or the table is not
+   * spatial), read once per tick so that per-client area tests are plain arithmetic.
+   */
+  ox: number;
+  oy: number;
+  nx: number;
+  ny: number;
   /** Arena offsets of the encoded update body; see {@link TableTick.body}. */
   bodyStart: number;
   bodyEnd: number;
@@ -54,6 +63,8 @@ export class TableTick {
   readonly stays = new Map<number, CellChunk>();
   /** Changes that entered, left or crossed cells (spatial tables). */
   readonly crossers: NetChange[] = [];
+  /** Per cell: every row it holds after the tick, built on first use and shared by every moved query. */
+  readonly #cellRows = new Map<number, CellRows>();
   readonly #refs: number[] = [];
   readonly #rowRefs = new Map<unknown, number>();
   readonly #keyRefs = new Map<unknown, number>();
@@ -77,7 +88,20 @@ export class TableTick {
     const mk = mapKey(key);
     const nc = this.net.get(mk);
     if (nc === undefined) {
-      const c: NetChange = { mk, key, old: op.oldRow, new: op.newRow, oldCell: NO_CELL, newCell: NO_CELL, bodyStart: BODY_UNENCODED, bodyEnd: 0 };
+      const c: NetChange = {
+        mk,
+        key,
+        old: op.oldRow,
+        new: op.newRow,
+        oldCell: NO_CELL,
+        newCell: NO_CELL,
+        ox: NaN,
+        oy: NaN,
+        nx: NaN,
+        ny: NaN,
+        bodyStart: BODY_UNENCODED,
+        bodyEnd: 0,
+      };
       this.net.set(mk, c);
       this.list.push(c);
     } else nc.new = op.newRow;
@@ -102,8 +126,16 @@ export class TableTick {
     const ys = this.store.spatialY!;
     for (let i = 0; i < list.length; i++) {
       const c = list[i]!;
-      if (c.old !== undefined) c.oldCell = grid.cellOf(c.old[xs] as number, c.old[ys] as number);
-      if (c.new !== undefined) c.newCell = grid.cellOf(c.new[xs] as number, c.new[ys] as number);
+      if (c.old !== undefined) {
+        c.ox = c.old[xs] as number;
+        c.oy = c.old[ys] as number;
+        c.oldCell = grid.cellOf(c.ox, c.oy);
+      }
+      if (c.new !== undefined) {
+        c.nx = c.new[xs] as number;
+        c.ny = c.new[ys] as number;
+        c.newCell = grid.cellOf(c.nx, c.ny);
+      }
       if (c.old !== undefined && c.new !== undefined && c.oldCell === c.newCell) {
         let chunk = this.stays.get(c.newCell);
         if (chunk === undefined) {
@@ -113,6 +145,23 @@ export class TableTick {
         chunk.changes.push(c);
       } else this.crossers.push(c);
     }
+    // Each cell's changes in key order: clients' update lists merge these runs (small key deltas).
+    if (this.wire.intKey) for (const chunk of this.stays.values()) if (chunk.changes.length > 1) chunk.changes.sort(byIntKey);
+  }
+
+  /**
+   * Every row of a cell after the tick with its coordinates before and after, built once per tick
+   * whatever the number of moved queries that re-check the cell. Undefined for an empty cell.
+   */
+  cellRows(cell: number): CellRows | undefined {
+    let cr = this.#cellRows.get(cell);
+    if (cr === undefined) {
+      const keys = this.store.spatial!.keysIn(cell);
+      if (keys === undefined) return undefined;
+      cr = new CellRows(this.store, this.net, keys);
+      this.#cellRows.set(cell, cr);
+    }
+    return cr;
   }
 
   /** Encodes an update's body once; returns false for a no-op update (nothing to send). */
@@ -170,7 +219,7 @@ export class TableTick {
     chunk.built = true;
     const live: NetChange[] = [];
     for (const c of chunk.changes) if (this.body(c)) live.push(c);
-    if (this.wire.intKey) live.sort((a, b) => (a.key as number) - (b.key as number));
+    if (this.wire.intKey) live.sort(byIntKey);
     chunk.count = live.length;
     if (live.length === 0) return chunk;
     this.encodedChunks++;
@@ -213,7 +262,7 @@ export class TableTick {
         this.#wholeStart = -2;
         return undefined;
       }
-      if (this.wire.intKey) ups.sort((a, b) => (a.key as number) - (b.key as number));
+      if (this.wire.intKey) ups.sort(byIntKey);
       this.encodedChunks++;
       const a = this.#arena;
       this.#wholeStart = a.length;
@@ -229,5 +278,49 @@ export class TableTick {
       this.#wholeEnd = a.length;
     }
     return this.#wholeStart < 0 ? undefined : [this.#wholeStart, this.#wholeEnd];
+  }
+}
+
+/**
+ * The rows of one grid cell after a tick, in the grid's key order, in parallel arrays: key, map
+ * key, row now, row before the tick (undefined if inserted this tick), the row's net change
+ * (undefined if unchanged), and the coordinates before (NaN if inserted) and after.
+ */
+export class CellRows {
+  readonly keys: readonly unknown[];
+  readonly mks: unknown[];
+  readonly rows: AnyRow[];
+  readonly olds: (AnyRow | undefined)[];
+  readonly changes: (NetChange | undefined)[];
+  /** `ox, oy, nx, ny` for row i at `4 * i`. */
+  readonly xy: Float64Array;
+
+  constructor(store: TableStore, net: ReadonlyMap<unknown, NetChange>, keys: readonly unknown[]) {
+    const n = keys.length;
+    const xs = store.spatialX!;
+    const ys = store.spatialY!;
+    this.keys = keys.slice();
+    this.mks = new Array<unknown>(n);
+    this.rows = new Array<AnyRow>(n);
+    this.olds = new Array<AnyRow | undefined>(n);
+    this.changes = new Array<NetChange | undefined>(n);
+    this.xy = new Float64Array(4 * n);
+    for (let i = 0; i < n; i++) {
+      const key = keys[i];
+      const mk = mapKey(key);
+      const row = store.find(key)!;
+      const change = net.get(mk);
+      const old = change === undefined ? row : change.old;
+      this.mks[i] = mk;
+      this.rows[i] = row;
+      this.olds[i] = old;
+      this.changes[i] = change;
+      const x = row[xs] as number;
+      const y = row[ys] as number;
+      this.xy[4 * i] = old === undefined ? NaN : old === row ? x : (old[xs] as number);
+      this.xy[4 * i + 1] = old === undefined ? NaN : old === row ? y : (old[ys] as number);
+      this.xy[4 * i + 2] = x;
+      this.xy[4 * i + 3] = y;
+    }
   }
 }
