@@ -1,6 +1,7 @@
 import seedrandom from 'seedrandom';
 import { createSchema, defineModule, ReducerError, t, table } from '../../src/engine';
 import {
+  CLIENT_MESSAGE,
   compileWireSchema,
   encodeCall,
   encodeConnect,
@@ -106,6 +107,29 @@ export function createFrameSource(descriptor: SchemaDescriptor, seed: string) {
       if (r < 0.3) return new Uint8Array(Array.from({ length: int(120) }, () => int(256)));
       if (r < 0.85) return mutate(valid());
       return valid();
+    },
+    /**
+     * A BATCH of 1-16 frames from `next` (so mostly broken messages in a sound envelope), its
+     * envelope itself mutated one time in three; lengths are honest unless mutated.
+     */
+    batch(): Uint8Array {
+      const out: number[] = [CLIENT_MESSAGE.BATCH];
+      const n = 1 + int(16);
+      const push = (v: number) => {
+        while (v >= 0x80) {
+          out.push((v & 0x7f) | 0x80);
+          v = Math.floor(v / 0x80);
+        }
+        out.push(v);
+      };
+      push(n);
+      for (let i = 0; i < n; i++) {
+        const m = this.next();
+        push(m.length);
+        out.push(...m);
+      }
+      const frame = new Uint8Array(out);
+      return int(3) === 0 ? mutate(frame) : frame;
     },
     connect: () => encodeConnect(PROTOCOL_VERSION, ''),
   };

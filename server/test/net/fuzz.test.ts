@@ -71,4 +71,42 @@ describe('fuzz: random and mutated frames against the session hub', () => {
     expect(engine.stateHash).not.toBe(hashBefore);
     client.close();
   });
+
+  it('survives 10,000 random BATCH frames: broken envelopes are refused whole, sound ones handled message by message', async () => {
+    const errors: string[] = [];
+    const engine = createEngine({ module: fuzzModule, tickMs: 50, logger: { error: (m) => errors.push(m), warn: (m) => errors.push(m) } });
+    engine.runTick();
+    const hashBefore = engine.stateHash;
+    const hub = createSessionHub({
+      engine,
+      tokenSecret: 'fuzz',
+      limits: { maxBadFrames: Infinity, maxRateLimitedCalls: Infinity, callBurst: 1e9, maxPendingCalls: 1e9, maxSubscriptions: 16 },
+      logger: { error: (m) => errors.push(m), warn: (m) => errors.push(m) },
+    });
+    const source = createFrameSource(hub.subscriptions.descriptor, 'fuzz-batch-seed');
+    let reducerRejects = 0;
+    engine.onTick((record) => {
+      for (const c of record.calls) if (!c.result.ok && c.result.code === 'WRONG_SECRET') reducerRejects++;
+    });
+    let sent = 0;
+    while (sent < 10_000) {
+      let open = true;
+      const conn: ServerConnection = { send: () => {}, close: () => void (open = false), bufferedAmount: 0 };
+      const session = hub.accept(conn);
+      session.receive(source.connect());
+      for (let i = 0; i < 500 && open; i++, sent++) {
+        session.receive(source.batch());
+        if (sent % 500 === 499) engine.runTick();
+      }
+      session.closed(1000, 'done');
+    }
+    engine.runTick();
+    await engine.flush();
+    expect(engine.stateHash).toBe(hashBefore);
+    expect(errors).toEqual([]);
+    expect(reducerRejects).toBeGreaterThan(100);
+    expect(hub.connectionCount).toBe(0);
+    const rejected = (await hub.metrics.rejectedFrames.get()).values.find((v) => v.labels.code === 'MALFORMED_FRAME')?.value ?? 0;
+    expect(rejected).toBeGreaterThan(1_000);
+  });
 });

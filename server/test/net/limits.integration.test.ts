@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { connect } from '../../src/client';
-import { CLIENT_MESSAGE, CLOSE_CODES, encodeConnect, PROTOCOL_VERSION, TickspaceError } from '../../src/protocol';
+import { CLIENT_MESSAGE, CLOSE_CODES, decodeServerMessage, encodeBatch, encodeConnect, encodePing, PROTOCOL_VERSION, TickspaceError } from '../../src/protocol';
 import { openRawSocket, startTestServer, type TestServer } from '../kit';
 import { world } from '../subscriptions/world-fixture';
 
@@ -74,6 +74,21 @@ describe('limits (one test per limit)', () => {
     const errors = raw.queued.filter((f) => f[0] === 0x87);
     expect(errors.length).toBe(4);
     expect(raw.queued.some((f) => f[0] === 0x89)).toBe(true);
+  });
+
+  it('maxBatchMessages: a larger BATCH is refused whole (one MALFORMED_FRAME, none of its messages handled)', async () => {
+    ts = await startTestServer(world, { limits: { maxBatchMessages: 4 } });
+    const raw = await handshaken(ts.url);
+    raw.send(encodeBatch(CLIENT_MESSAGE.BATCH, [1, 2, 3, 4, 5].map(encodePing)));
+    expect(decodeServerMessage(await raw.next(), undefined, undefined)).toEqual({
+      type: 'error',
+      code: 'MALFORMED_FRAME',
+      message: 'BATCH of 5 messages exceeds maxBatchMessages (4) at byte 2',
+    });
+    raw.send(encodeBatch(CLIENT_MESSAGE.BATCH, [6, 7, 8, 9].map(encodePing)));
+    const nonces = [];
+    for (let i = 0; i < 4; i++) nonces.push((decodeServerMessage(await raw.next(), undefined, undefined) as { nonce: number }).nonce);
+    expect(nonces).toEqual([6, 7, 8, 9]);
   });
 
   it('maxSubscriptions: one query too many is refused with TOO_MANY_SUBSCRIPTIONS', async () => {
