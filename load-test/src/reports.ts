@@ -41,7 +41,10 @@ function scenarioLine(r: LoadRunResult): string {
   return (
     `Scenario: each client owns one entity in a ${formatNumber(s.worldSize, 0)} x ${formatNumber(s.worldSize, 0)} world, ` +
     `sends a step ${s.inputHz} times a second and sees every entity within ${s.aoiRadius} units (grid cell ${s.cellSize}); ` +
-    `server tick ${s.tickMs} ms (${1000 / s.tickMs} Hz). Ramp ${r.rampS} s, measured ${r.durationS} s after it, ${r.workers} driver worker(s); ` +
+    `server tick ${s.tickMs} ms (${1000 / s.tickMs} Hz). ` +
+    `Positions lie on a ${s.positionUnit}-unit grid on both servers (the shared step rule snaps them): Tickspace stores them as i32 fixed point ` +
+    `(counts of ${s.positionUnit}), the Colyseus room as idiomatic float32 schema fields. ` +
+    `Ramp ${r.rampS} s, measured ${r.durationS} s after it, ${r.workers} driver worker(s); ` +
     `${r.observers} of the ${r.clients} clients decode every update (visible entities and update age come from them; the others count state bytes without decoding); ` +
     `load average ${r.loadAverage[0].toFixed(1)} before the run, ${r.loadAverage[1].toFixed(1)} after.`
   );

@@ -18,6 +18,12 @@ export interface MovementScenario {
   readonly inputHz: number;
   /** Walking speed, world units per second: each step is `speed / inputHz` long. */
   readonly speed: number;
+  /**
+   * Resolution of positions, world units: spawn points and every step land on multiples of it
+   * on both servers, so Tickspace can store them as integers (fixed point) and Colyseus as
+   * float32 and both still hold exactly the same positions.
+   */
+  readonly positionUnit: number;
   /** Seed for spawn positions and walks. */
   readonly seed: string;
 }
@@ -44,6 +50,8 @@ export interface MovementScenarioOptions {
   readonly inputHz?: number;
   /** @default 40 */
   readonly speed?: number;
+  /** @default 0.1 */
+  readonly positionUnit?: number;
   /** @default 'loadtest' */
   readonly seed?: string;
 }
@@ -55,6 +63,7 @@ export const SCENARIO_DEFAULTS = {
   tickMs: 50,
   inputHz: 10,
   speed: 40,
+  positionUnit: 0.1,
   seed: 'loadtest',
 } as const;
 
@@ -85,6 +94,7 @@ export function createMovementScenario(options: MovementScenarioOptions): Moveme
     tickMs: positive('tickMs', options.tickMs ?? SCENARIO_DEFAULTS.tickMs),
     inputHz: positive('inputHz', options.inputHz ?? SCENARIO_DEFAULTS.inputHz),
     speed: positive('speed', options.speed ?? SCENARIO_DEFAULTS.speed),
+    positionUnit: positive('positionUnit', options.positionUnit ?? SCENARIO_DEFAULTS.positionUnit),
     seed: options.seed ?? SCENARIO_DEFAULTS.seed,
   };
 }
@@ -94,9 +104,22 @@ export function maxStep(scenario: MovementScenario): number {
   return (scenario.speed / scenario.inputHz) * 1.001;
 }
 
+/** A length or coordinate in world units as Tickspace's movement module stores it: a count of `positionUnit`. */
+export function toFixed(scenario: MovementScenario, worldUnits: number): number {
+  return Math.round(worldUnits / scenario.positionUnit);
+}
+
+/** The position grid point nearest to `v`, inside the world (`k * positionUnit`, k an integer). */
+export function snapPosition(scenario: MovementScenario, v: number): number {
+  const unit = scenario.positionUnit;
+  const k = Math.min(Math.floor(scenario.worldSize / unit), Math.max(0, Math.round(v / unit)));
+  return k * unit;
+}
+
 /**
- * Clamps a requested step to the scenario's speed and the world's bounds: the one movement rule
- * both servers apply, so a client cannot teleport on either.
+ * Clamps a requested step to the scenario's speed and the world's bounds and puts the result on
+ * the position grid: the one movement rule both servers apply, so a client cannot teleport on
+ * either and both hold the same positions.
  */
 export function applyStep(
   scenario: MovementScenario,
@@ -112,6 +135,5 @@ export function applyStep(
     dx = (dx / length) * limit;
     dy = (dy / length) * limit;
   }
-  const size = scenario.worldSize;
-  return { x: Math.min(size, Math.max(0, x + dx)), y: Math.min(size, Math.max(0, y + dy)) };
+  return { x: snapPosition(scenario, x + dx), y: snapPosition(scenario, y + dy) };
 }

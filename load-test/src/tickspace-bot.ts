@@ -20,6 +20,7 @@ import {
   type BotProbe,
 } from './bot-client';
 import type { MovementModule } from './movement-module';
+import { toFixed } from './scenario';
 
 /** Frames a non-observer bot counts and drops instead of handing them to the SDK to decode. */
 const STATE_FRAMES = new Set<number>([
@@ -90,7 +91,8 @@ export const connectTickspaceBot: BotConnector = async (options) => {
       await conn.reducers.spawn({ id: options.index, x: options.spawn.x, y: options.spawn.y });
       const area = conn.subscribe({
         table: 'entity',
-        follow: { table: 'entity', key: options.index, radius: scenario.aoiRadius },
+        // Positions are fixed point on the server: the radius is in the same units.
+        follow: { table: 'entity', key: options.index, radius: toFixed(scenario, scenario.aoiRadius) },
       });
       // A bot that drops state frames never sees SUBSCRIBED: it counts as in the world once spawned.
       if (options.observer) await area.applied;

@@ -1,9 +1,10 @@
 import seedrandom from 'seedrandom';
-import type { MovementScenario } from './scenario';
+import { snapPosition, type MovementScenario } from './scenario';
 
 /**
  * The walk every bot follows, on both targets: keep a heading, turn a little now and then, and
- * head back inwards near the border. Seeded per bot, so two runs send the same steps.
+ * head back inwards near the border. Seeded per bot, so two runs send the same steps. Steps are
+ * whole multiples of the scenario's position unit.
  */
 export interface Walker {
   /** The next step from the bot's last known position (undefined until the server has placed it). */
@@ -25,6 +26,7 @@ export function createWalker(scenario: MovementScenario, index: number): Walker 
   const step = scenario.speed / scenario.inputHz;
   const margin = step * 2;
   const size = scenario.worldSize;
+  const unit = scenario.positionUnit;
   return {
     next(x, y) {
       if (rng() < TURN_CHANCE) heading += (rng() - 0.5) * Math.PI;
@@ -34,7 +36,9 @@ export function createWalker(scenario: MovementScenario, index: number): Walker 
         (x < margin || y < margin || x > size - margin || y > size - margin)
       )
         heading = Math.atan2(size / 2 - y, size / 2 - x) + (rng() - 0.5) * 0.5;
-      return { dx: Math.cos(heading) * step, dy: Math.sin(heading) * step };
+      // Whole grid units, rounded towards zero so the step stays within the speed limit: from a
+      // grid position it lands on one, however each server stores positions (see applyStep).
+      return { dx: Math.trunc((Math.cos(heading) * step) / unit) * unit, dy: Math.trunc((Math.sin(heading) * step) / unit) * unit };
     },
   };
 }
@@ -42,5 +46,5 @@ export function createWalker(scenario: MovementScenario, index: number): Walker 
 /** Spawn position of an entity: uniform over the world, from the scenario seed and a spawn counter. */
 export function spawnPosition(scenario: MovementScenario, spawnIndex: number): { x: number; y: number } {
   const rng = seedrandom.alea(`${scenario.seed}/spawn/${spawnIndex}`);
-  return { x: rng() * scenario.worldSize, y: rng() * scenario.worldSize };
+  return { x: snapPosition(scenario, rng() * scenario.worldSize), y: snapPosition(scenario, rng() * scenario.worldSize) };
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyStep, createMovementScenario, maxStep } from '../src/scenario';
+import { applyStep, createMovementScenario, maxStep, toFixed } from '../src/scenario';
 import { createWalker, spawnPosition } from '../src/walker';
 
 describe('movement scenario', () => {
@@ -31,7 +31,10 @@ describe('movement scenario', () => {
           expect(next.x).toBeLessThanOrEqual(500);
           expect(next.y).toBeGreaterThanOrEqual(0);
           expect(next.y).toBeLessThanOrEqual(500);
-          expect(Math.hypot(next.x - x, next.y - y)).toBeLessThanOrEqual(maxStep(scenario) + 1e-9);
+          // Snapping to the position grid adds at most half a grid diagonal.
+          expect(Math.hypot(next.x - x, next.y - y)).toBeLessThanOrEqual(maxStep(scenario) + scenario.positionUnit * Math.SQRT1_2 + 1e-9);
+          expect(Math.abs(next.x / scenario.positionUnit - Math.round(next.x / scenario.positionUnit))).toBeLessThan(1e-6);
+          expect(Math.abs(next.y / scenario.positionUnit - Math.round(next.y / scenario.positionUnit))).toBeLessThan(1e-6);
         },
       ),
     );
@@ -45,10 +48,44 @@ describe('movement scenario', () => {
     const stepsA = Array.from({ length: 20 }, () => a.next(500, 500));
     expect(Array.from({ length: 20 }, () => b.next(500, 500))).toEqual(stepsA);
     expect(Array.from({ length: 20 }, () => c.next(500, 500))).not.toEqual(stepsA);
-    for (const s of stepsA) expect(Math.hypot(s.dx, s.dy)).toBeCloseTo(scenario.speed / scenario.inputHz, 9);
+    const step = scenario.speed / scenario.inputHz;
+    for (const s of stepsA) {
+      // Whole position units, rounded towards zero: within one unit diagonal of the full step, never over it.
+      expect(Math.hypot(s.dx, s.dy)).toBeLessThanOrEqual(step + 1e-9);
+      expect(Math.hypot(s.dx, s.dy)).toBeGreaterThan(step - scenario.positionUnit * Math.SQRT2);
+      expect(Math.abs(s.dx / scenario.positionUnit - Math.round(s.dx / scenario.positionUnit))).toBeLessThan(1e-9);
+    }
     const corner = createWalker(scenario, 9).next(0, 0);
     expect(corner.dx).toBeGreaterThan(0);
     expect(corner.dy).toBeGreaterThan(0);
+  });
+
+  it('fixed point (Tickspace) and float32 (Colyseus) walk the very same positions (property)', () => {
+    const scenario = createMovementScenario({ clients: 2000 });
+    const unit = scenario.positionUnit;
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 1, max: 200 }), (spawnIndex, steps) => {
+        const start = spawnPosition(scenario, spawnIndex);
+        const walker = createWalker(scenario, spawnIndex);
+        // Colyseus keeps float32 world units; Tickspace keeps integer counts of the grid unit.
+        let cx = Math.fround(start.x);
+        let cy = Math.fround(start.y);
+        let tx = toFixed(scenario, start.x);
+        let ty = toFixed(scenario, start.y);
+        for (let i = 0; i < steps; i++) {
+          const { dx, dy } = walker.next(tx * unit, ty * unit);
+          const c = applyStep(scenario, cx, cy, dx, dy);
+          cx = Math.fround(c.x);
+          cy = Math.fround(c.y);
+          const t = applyStep(scenario, tx * unit, ty * unit, dx, dy);
+          tx = toFixed(scenario, t.x);
+          ty = toFixed(scenario, t.y);
+          expect(toFixed(scenario, cx)).toBe(tx);
+          expect(toFixed(scenario, cy)).toBe(ty);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('spawns inside the world, the same way every run', () => {
