@@ -72,7 +72,9 @@ export interface SubscriptionHandle {
 interface PendingCall {
   resolve(): void;
   reject(error: TickspaceError): void;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  readonly reducer: string;
+  /** `performance.now()` after which the call rejects with TIMEOUT. */
+  readonly deadline: number;
 }
 
 interface Sub {
@@ -128,7 +130,10 @@ export class Connection<M extends ModuleDef = ModuleDef> {
   readonly #callTimeoutMs: number;
   readonly #report: (error: unknown) => void;
   readonly #tables = new Map<string, ClientTable>();
+  /** Calls awaiting their result, oldest first (the map keeps insertion order, and every call gets the same timeout). */
   readonly #calls = new Map<number, PendingCall>();
+  /** One timer for the oldest pending call's deadline, instead of one timer per call. */
+  #timeoutTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #pings = new Map<number, () => void>();
   readonly #subs = new Map<number, Sub>();
   readonly #statusListeners = new Set<(status: ConnectionStatus) => void>();
@@ -297,9 +302,11 @@ export class Connection<M extends ModuleDef = ModuleDef> {
 
   #receiveMessage(frame: Uint8Array): void {
     const events: CacheEvent[] = [];
+    // While reconciling after a reconnect, changes land silently; the diff reports them at the end.
+    this.#events = this.#reconcile === undefined ? events : undefined;
     let msg: ServerMessage;
     try {
-      msg = decodeServerMessage(frame, this.#schema, this.#visitor(this.#reconcile === undefined ? events : undefined));
+      msg = decodeServerMessage(frame, this.#schema, this.#visitor);
     } catch (error) {
       this.#undecodable(error);
       return;
@@ -321,22 +328,23 @@ export class Connection<M extends ModuleDef = ModuleDef> {
       }
   }
 
-  #visitor(events: CacheEvent[] | undefined): SectionVisitor {
-    const tables = (name: string) => this.#table(name);
-    return {
-      delete: (t, key) => tables(t.name).remove(key, events),
-      insert: (t, row) => tables(t.name).upsert(row, events),
-      update: (t, key, reader) => {
-        const ok = tables(t.name).patch(key, (old) => t.update.decode(reader, old), events);
-        if (!ok) this.#report(new TickspaceError('PROTOCOL_ERROR', `update of ${t.name} ${String(key)}, a row the cache does not hold`));
-      },
-      reset: (t, rows) => {
-        const list: CacheEvent[] = [];
-        tables(t.name).replace(rows, list);
-        if (events !== undefined) events.push(...list);
-      },
-    };
-  }
+  /** Where the visitor records cache events for the message being decoded. */
+  #events: CacheEvent[] | undefined;
+
+  /** Applies table contents to the cache as they are decoded; built once, not per message. */
+  readonly #visitor: SectionVisitor = {
+    delete: (t, key) => this.#table(t.name).remove(key, this.#events),
+    insert: (t, row) => this.#table(t.name).upsert(row, this.#events),
+    update: (t, key, reader) => {
+      const ok = this.#table(t.name).patch(key, (old) => t.update.decode(reader, old), this.#events);
+      if (!ok) this.#report(new TickspaceError('PROTOCOL_ERROR', `update of ${t.name} ${String(key)}, a row the cache does not hold`));
+    },
+    reset: (t, rows) => {
+      const list: CacheEvent[] = [];
+      this.#table(t.name).replace(rows, list);
+      if (this.#events !== undefined) this.#events.push(...list);
+    },
+  };
 
   #handle(msg: ServerMessage, events: CacheEvent[]): void {
     switch (msg.type) {
@@ -376,7 +384,6 @@ export class Connection<M extends ModuleDef = ModuleDef> {
         const call = this.#calls.get(msg.requestId);
         if (call === undefined) return;
         this.#calls.delete(msg.requestId);
-        if (call.timer !== undefined) clearTimeout(call.timer);
         if (msg.ok) call.resolve();
         else call.reject(new TickspaceError(msg.code, msg.message, { details: { requestId: msg.requestId } }));
         return;
@@ -440,8 +447,9 @@ export class Connection<M extends ModuleDef = ModuleDef> {
     this.#transport = undefined;
     this.#cork.clear();
     const why = server ?? { closeCode: code, code: code === CLOSE_CODES.NORMAL ? 'CLOSED' : 'DISCONNECTED', message: reason || `connection closed (${code})` };
+    if (this.#timeoutTimer !== undefined) clearTimeout(this.#timeoutTimer);
+    this.#timeoutTimer = undefined;
     for (const [, call] of this.#calls) {
-      if (call.timer !== undefined) clearTimeout(call.timer);
       call.reject(new TickspaceError('DISCONNECTED', `the connection closed before the call's result arrived: ${why.message}`, { details: { closeCode: why.closeCode } }));
     }
     this.#calls.clear();
@@ -501,16 +509,29 @@ export class Connection<M extends ModuleDef = ModuleDef> {
       return Promise.reject(e);
     }
     return new Promise<void>((resolve, reject) => {
-      const call: PendingCall = { resolve, reject, timer: undefined };
-      if (this.#callTimeoutMs > 0)
-        call.timer = setTimeout(() => {
-          this.#calls.delete(requestId);
-          reject(new TickspaceError('TIMEOUT', `no result for '${reducer}' within ${this.#callTimeoutMs} ms`));
-        }, this.#callTimeoutMs);
-      this.#calls.set(requestId, call);
+      this.#calls.set(requestId, { resolve, reject, reducer, deadline: performance.now() + this.#callTimeoutMs });
+      if (this.#timeoutTimer === undefined) this.#armTimeout();
       this.#send(frame);
     });
   }
+
+  #armTimeout(): void {
+    if (this.#callTimeoutMs <= 0) return;
+    const oldest = this.#calls.values().next();
+    if (oldest.done === true) return;
+    this.#timeoutTimer = setTimeout(this.#expireCalls, Math.max(0, oldest.value.deadline - performance.now()));
+  }
+
+  readonly #expireCalls = (): void => {
+    this.#timeoutTimer = undefined;
+    const now = performance.now();
+    for (const [requestId, call] of this.#calls) {
+      if (call.deadline > now) break;
+      this.#calls.delete(requestId);
+      call.reject(new TickspaceError('TIMEOUT', `no result for '${call.reducer}' within ${this.#callTimeoutMs} ms`, { details: { requestId } }));
+    }
+    this.#armTimeout();
+  };
 
   /**
    * Subscribes to a query. Rows arrive in `conn.db`; `applied` resolves when they are there.

@@ -60,6 +60,12 @@ export function encodeBatch(tag: BatchTag, messages: readonly Uint8Array[]): Uin
   return encodeRange(tag, messages, 0, messages.length);
 }
 
+function badMessage(index: number, count: number, offset: number, why: string): never {
+  throw new TickspaceError('MALFORMED_FRAME', `BATCH message ${index + 1} of ${count} ${why} at byte ${offset}`, {
+    details: { offset, message: index },
+  });
+}
+
 /**
  * Splits a BATCH into its messages (views into `frame`, no copies). The whole envelope is checked
  * before anything is returned, so a malformed batch is refused as one frame and none of its
@@ -81,17 +87,12 @@ export function decodeBatch(frame: Uint8Array, tag: BatchTag, maxMessages = Numb
   const messages: Uint8Array[] = new Array<Uint8Array>(count);
   for (let i = 0; i < count; i++) {
     const at = r.offset;
-    const fail = (why: string): never => {
-      throw new TickspaceError('MALFORMED_FRAME', `BATCH message ${i + 1} of ${count} ${why} at byte ${at}`, {
-        details: { offset: at, message: i },
-      });
-    };
-    if (r.remaining === 0) fail('is missing: the frame ends');
+    if (r.remaining === 0) badMessage(i, count, at, 'is missing: the frame ends');
     const length = r.uvar();
-    if (length === 0) fail('is empty');
-    if (length > r.remaining) fail(`claims ${length} bytes, ${r.remaining} left`);
+    if (length === 0) badMessage(i, count, at, 'is empty');
+    if (length > r.remaining) badMessage(i, count, at, `claims ${length} bytes, ${r.remaining} left`);
     const message = r.view(length);
-    if (message[0] === tag) fail('is itself a BATCH (batches do not nest)');
+    if (message[0] === tag) badMessage(i, count, at, 'is itself a BATCH (batches do not nest)');
     messages[i] = message;
   }
   if (r.remaining !== 0) r.fail(`${r.remaining} trailing byte(s) after the last of ${count} BATCH messages`);
