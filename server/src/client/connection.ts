@@ -312,20 +312,21 @@ export class Connection<M extends ModuleDef = ModuleDef> {
       return;
     }
     this.#handle(msg, events);
-    for (const e of events) e.table.dispatch(e, this.#report);
-    if (msg.type === 'tick')
+    for (let i = 0; i < events.length; i++) events[i]!.table.dispatch(events[i]!, this.#report);
+    if (msg.type === 'tick' && this.#tickListeners.size > 0)
       for (const l of [...this.#tickListeners])
         try {
           l(msg.tick);
         } catch (error) {
           this.#report(error);
         }
-    for (const l of [...this.#frameListeners])
-      try {
-        l(msg);
-      } catch (error) {
-        this.#report(error);
-      }
+    if (this.#frameListeners.size > 0)
+      for (const l of [...this.#frameListeners])
+        try {
+          l(msg);
+        } catch (error) {
+          this.#report(error);
+        }
   }
 
   /** Where the visitor records cache events for the message being decoded. */

@@ -200,6 +200,8 @@ export function readTableSections(r: BinaryReader, schema: WireSchema, visitor: 
   }
 }
 
+const NO_SCHEMA = 'table contents before IDENTITY';
+
 /**
  * Decodes one server frame. `schema` is needed for everything after IDENTITY; table contents go
  * to `visitor`.
@@ -208,10 +210,6 @@ export function readTableSections(r: BinaryReader, schema: WireSchema, visitor: 
 export function decodeServerMessage(frame: Uint8Array, schema: WireSchema | undefined, visitor: SectionVisitor | undefined): ServerMessage {
   const r = new BinaryReader(frame);
   const tag = r.u8();
-  const needSchema = (): [WireSchema, SectionVisitor] => {
-    if (schema === undefined || visitor === undefined) return r.fail('table contents before IDENTITY');
-    return [schema, visitor];
-  };
   let msg: ServerMessage;
   switch (tag) {
     case SERVER_MESSAGE.IDENTITY: {
@@ -225,13 +223,15 @@ export function decodeServerMessage(frame: Uint8Array, schema: WireSchema | unde
     case SERVER_MESSAGE.UNSUBSCRIBED: {
       const queryId = r.uvar();
       const tick = r.uvar();
-      readTableSections(r, ...needSchema());
+      if (schema === undefined || visitor === undefined) return r.fail(NO_SCHEMA);
+      readTableSections(r, schema, visitor);
       msg = { type: tag === SERVER_MESSAGE.SUBSCRIBED ? 'subscribed' : 'unsubscribed', queryId, tick };
       break;
     }
     case SERVER_MESSAGE.TICK_UPDATE: {
       const tick = r.uvar();
-      readTableSections(r, ...needSchema());
+      if (schema === undefined || visitor === undefined) return r.fail(NO_SCHEMA);
+      readTableSections(r, schema, visitor);
       msg = { type: 'tick', tick };
       break;
     }
@@ -256,14 +256,14 @@ export function decodeServerMessage(frame: Uint8Array, schema: WireSchema | unde
       break;
     case SERVER_MESSAGE.RESET: {
       const tick = r.uvar();
-      const [s, v] = needSchema();
+      if (schema === undefined || visitor === undefined) return r.fail(NO_SCHEMA);
       const n = count(r, 'table');
       for (let i = 0; i < n; i++) {
-        const t = readTable(r, s);
+        const t = readTable(r, schema);
         const rows: Record<string, unknown>[] = [];
         const nRows = count(r, 'row');
         for (let j = 0; j < nRows; j++) rows.push(t.row.decode(r));
-        v.reset(t, rows);
+        visitor.reset(t, rows);
       }
       msg = { type: 'reset', tick };
       break;
