@@ -167,8 +167,15 @@ export class Connection<M extends ModuleDef = ModuleDef> {
     this.#report = options.onError ?? ((e) => console.error('tickspace client:', e));
     this.#token = options.token ?? '';
     this.db = new Proxy({} as ClientDb<M>, { get: (_t, name) => (typeof name === 'string' ? this.#table(name) : undefined) });
+    // One function per reducer name, made on first use: hot loops call `conn.reducers.x(...)` per call.
+    const callers = new Map<string, (args: Record<string, unknown>) => Promise<void>>();
     this.reducers = new Proxy({} as ClientReducers<M>, {
-      get: (_t, name) => (typeof name === 'string' ? (args: Record<string, unknown>) => this.call(name, args) : undefined),
+      get: (_t, name) => {
+        if (typeof name !== 'string') return undefined;
+        let caller = callers.get(name);
+        if (caller === undefined) callers.set(name, (caller = (args) => this.call(name, args)));
+        return caller;
+      },
     });
     this.#open();
   }
