@@ -587,7 +587,11 @@ export class Subscriptions {
    */
   #spatial(q: SpatialQuery, tt: TableTick, mk: unknown, key: unknown, row: AnyRow | undefined, old: AnyRow | undefined, change: NetChange | undefined): void {
     const was = q.wasMember(mk, old);
-    const is = q.isMember(row, was);
+    this.#apply(q, tt, mk, key, was, q.isMember(row, was), row, change);
+  }
+
+  /** Records one (query, row) evaluation: membership changes and what the client receives. */
+  #apply(q: SpatialQuery, tt: TableTick, mk: unknown, key: unknown, was: boolean, is: boolean, row: AnyRow | undefined, change: NetChange | undefined): void {
     if (was === is) {
       if (!is || change === undefined) return;
     } else if (is) q.members.set(mk, key);
@@ -618,8 +622,8 @@ export class Subscriptions {
 
   /**
    * {@link #spatial} for the in-place changes of one cell and a {@link SpatialQuery.plainCircle}:
-   * rows well inside or well outside on both sides of the tick are settled by arithmetic on the
-   * coordinates the tick read once; only rows near the boundary take the full evaluation.
+   * membership is arithmetic on the coordinates the tick read once; the member map is read only
+   * in the hysteresis band, as {@link SpatialQuery.wasMember} does.
    */
   #circleChanges(q: SpatialQuery, tt: TableTick, changes: readonly NetChange[]): void {
     const pcx = q.pcx;
@@ -637,7 +641,11 @@ export class Subscriptions {
       dy = c.ny - cy;
       const after = dx * dx + dy * dy;
       if (before <= in2 && after <= in2) this.#stayed(q, tt, c);
-      else if (!(before > out2 && after > out2)) this.#spatial(q, tt, c.mk, c.key, c.new, c.old, c);
+      else if (!(before > out2 && after > out2)) {
+        // Near the boundary (or a side missing: NaN): the zones of SpatialQuery.wasMember and isMember.
+        const was = before <= in2 || (before <= out2 && q.members.has(c.mk));
+        this.#apply(q, tt, c.mk, c.key, was, after <= in2 || (after <= out2 && was), c.new, c);
+      }
     }
   }
 
@@ -725,7 +733,7 @@ export class Subscriptions {
   /**
    * Re-evaluates every row of one cell for a moved query, from the cell's rows as the tick
    * gathered them once for every query (see {@link TableTick.cellRows}); for a plain circle,
-   * rows clearly inside or outside on both sides cost two distance tests.
+   * membership is arithmetic as in {@link #circleChanges}.
    */
   #recheck(q: SpatialQuery, tt: TableTick, cell: number): void {
     const cr = tt.cellRows(cell);
@@ -752,7 +760,11 @@ export class Subscriptions {
       if (before <= in2 && after <= in2) {
         const c = cr.changes[i];
         if (c !== undefined) this.#stayed(q, tt, c);
-      } else if (!(before > out2 && after > out2)) this.#spatial(q, tt, cr.mks[i], cr.keys[i], cr.rows[i], cr.olds[i], cr.changes[i]);
+      } else if (!(before > out2 && after > out2)) {
+        const mk = cr.mks[i];
+        const was = before <= in2 || (before <= out2 && q.members.has(mk));
+        this.#apply(q, tt, mk, cr.keys[i], was, after <= in2 || (after <= out2 && was), cr.rows[i], cr.changes[i]);
+      }
     }
   }
 
