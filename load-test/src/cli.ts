@@ -209,7 +209,7 @@ async function main(argv: string[]): Promise<void> {
       'frontier: world side in tiles (default: the Frontier default)',
       int('--world-tiles'),
     )
-    .option('--in-flight <n>', 'transfer: requests each client keeps in flight', int('--in-flight'), 16)
+    .option('--in-flight <n>', 'transfer: requests each client keeps in flight', int('--in-flight'), 128)
     .parse(argv);
   const o = program.opts<CliOptions>();
   const env = describeEnvironment();
