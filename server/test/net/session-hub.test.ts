@@ -4,10 +4,13 @@ import { createSessionHub, createTokenIssuer, resolveLimits, RateLimiter } from 
 import {
   CLOSE_CODES,
   compileWireSchema,
+  decodeBatch,
   decodeServerMessage,
+  encodeCall,
   encodeConnect,
   encodeSubscribe,
   PROTOCOL_VERSION,
+  SERVER_MESSAGE,
   type ServerConnection,
 } from '../../src/protocol';
 import { world } from '../subscriptions/world-fixture';
@@ -42,6 +45,30 @@ describe('session hub', () => {
     expect(hub.clientCount).toBe(0);
     // The CLOSE frame is not queued behind a full buffer.
     expect(sent.map((f) => f[0])).toEqual([0x81]);
+  });
+
+  it("corks a tick's frames until the microtask after the fan-out, and counts them in bufferedAmount meanwhile", async () => {
+    const engine = createEngine({ module: world });
+    const hub = createSessionHub({ engine, tokenSecret: 's' });
+    const { conn, sent } = fakeConnection();
+    const session = hub.accept(conn);
+    session.receive(encodeConnect(PROTOCOL_VERSION, ''));
+    const schema = compileWireSchema(hub.subscriptions.descriptor);
+    session.receive(encodeSubscribe(schema, 1, { table: 'entity' }));
+    session.receive(encodeCall(schema, 7, 'spawn', { id: 1, team: 0, x: 0, y: 0 }));
+    session.receive(encodeCall(schema, 8, 'spawn', { id: 2, team: 0, x: 0, y: 0 }));
+    const before = sent.length;
+    conn.buffered = 10;
+    engine.runTick();
+    // Fan-out and results ran synchronously; nothing has left yet.
+    expect(sent.length).toBe(before);
+    expect(session.bufferedAmount).toBeGreaterThan(10);
+    await Promise.resolve();
+    expect(sent.length).toBe(before + 1);
+    expect(session.bufferedAmount).toBe(10);
+    const frame = sent.at(-1)!;
+    expect(frame[0]).toBe(SERVER_MESSAGE.BATCH);
+    expect(decodeBatch(frame, SERVER_MESSAGE.BATCH).map((m) => m[0])).toEqual([SERVER_MESSAGE.TICK_UPDATE, SERVER_MESSAGE.RESULT, SERVER_MESSAGE.RESULT]);
   });
 
   it('queues the disconnect lifecycle call and frees the subscriptions when a session ends', () => {
