@@ -61,7 +61,10 @@ export function createWebSocketTransport(url: string, options: WebSocketTranspor
         return;
       }
       socket = s;
-      s.binaryType = 'arraybuffer';
+      // `ws` in Node hands over its own Buffer as is; 'arraybuffer' would copy every message.
+      // Browsers ignore the unknown value, so fall back to what they support.
+      s.binaryType = 'nodebuffer';
+      if (s.binaryType !== 'nodebuffer') s.binaryType = 'arraybuffer';
       s.onopen = () => {
         for (const f of pending) s.send(f);
         pending.length = 0;

@@ -8,13 +8,13 @@ const textDecoder = new TextDecoder('utf-8', { fatal: true });
  */
 export class BinaryReader {
   readonly #buf: Uint8Array;
-  readonly #view: DataView;
+  /** Made on the first float or fixed-width read: most frames (calls, results) never need one. */
+  #view: DataView | undefined;
   #pos: number;
   readonly #end: number;
 
   constructor(buf: Uint8Array, start = 0, end = buf.length) {
     this.#buf = buf;
-    this.#view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     this.#pos = start;
     this.#end = end;
   }
@@ -32,6 +32,10 @@ export class BinaryReader {
   /** Throws MALFORMED_FRAME naming the offset. */
   fail(why: string): never {
     throw new TickspaceError('MALFORMED_FRAME', `${why} at byte ${this.#pos}`, { details: { offset: this.#pos } });
+  }
+
+  #dataView(): DataView {
+    return (this.#view ??= new DataView(this.#buf.buffer, this.#buf.byteOffset, this.#buf.byteLength));
   }
 
   #need(n: number): void {
@@ -87,21 +91,21 @@ export class BinaryReader {
 
   f32(): number {
     this.#need(4);
-    const v = this.#view.getFloat32(this.#pos, true);
+    const v = this.#dataView().getFloat32(this.#pos, true);
     this.#pos += 4;
     return v;
   }
 
   f64(): number {
     this.#need(8);
-    const v = this.#view.getFloat64(this.#pos, true);
+    const v = this.#dataView().getFloat64(this.#pos, true);
     this.#pos += 8;
     return v;
   }
 
   u32le(): number {
     this.#need(4);
-    const v = this.#view.getUint32(this.#pos, true);
+    const v = this.#dataView().getUint32(this.#pos, true);
     this.#pos += 4;
     return v;
   }
