@@ -307,7 +307,31 @@ export class Connection<M extends ModuleDef = ModuleDef> {
     this.#dropped(CLOSE_CODES.PROTOCOL_ERROR, 'client could not decode a frame');
   }
 
+  /**
+   * A successful RESULT (`u8 tag, uvar requestId, u8 1`), the bulk of what a call-heavy client
+   * receives, settled without a reader or a message object. False for anything else.
+   */
+  #okResult(frame: Uint8Array): boolean {
+    let requestId = 0;
+    let scale = 1;
+    let i = 1;
+    for (; i < frame.length && i < 9; i++) {
+      const b = frame[i]!;
+      requestId += (b & 0x7f) * scale;
+      if (b < 0x80) break;
+      scale *= 0x80;
+    }
+    if (i + 2 !== frame.length || frame[i + 1] !== 1) return false;
+    const call = this.#calls.get(requestId);
+    if (call !== undefined) {
+      this.#calls.delete(requestId);
+      call.resolve();
+    }
+    return true;
+  }
+
   #receiveMessage(frame: Uint8Array): void {
+    if (frame[0] === SERVER_MESSAGE.RESULT && this.#frameListeners.size === 0 && this.#okResult(frame)) return;
     const events: CacheEvent[] = [];
     // While reconciling after a reconnect, changes land silently; the diff reports them at the end.
     this.#events = this.#reconcile === undefined ? events : undefined;

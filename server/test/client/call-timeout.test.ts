@@ -8,7 +8,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('call timeouts', () => {
+describe('call results and timeouts', () => {
   it('callTimeoutMs: each unanswered call rejects with TIMEOUT at its own deadline; answered ones resolve', async () => {
     const engine = createEngine({ module: world, tickMs: 50 });
     const hub = createSessionHub({ engine, tokenSecret: 'timeout', clock: () => 0 });
@@ -44,6 +44,32 @@ describe('call timeouts', () => {
     await vi.advanceTimersByTimeAsync(400);
     await last;
     expect(settled.get(6)).toBe('TIMEOUT');
+    conn.close();
+  });
+
+  it('settles every result by request id, across one-, two- and three-byte ids, with and without frame listeners', async () => {
+    const engine = createEngine({ module: world, tickMs: 50 });
+    const hub = createSessionHub({ engine, tokenSecret: 'ids', clock: () => 0, limits: { callBurst: 1e9, maxPendingCalls: 1e9 } });
+    const conn = await connect<typeof world>({ transport: createLoopbackTransport(hub) });
+    const outcomes: string[] = [];
+    const round = async (from: number, n: number) => {
+      const calls = Array.from({ length: n }, (_, i) =>
+        // Even ids spawn (ok), odd ids move a missing entity (the reducer's error): both paths of RESULT.
+        ((from + i) % 2 === 0 ? conn.reducers.spawn({ id: from + i, team: 0, x: 0, y: 0 }) : conn.reducers.move({ id: 1e6 + from + i, x: 0, y: 0 })).then(
+          () => 'ok',
+          (e: { code: string }) => e.code,
+        ),
+      );
+      await conn.sync();
+      engine.runTick();
+      outcomes.push(...(await Promise.all(calls)));
+    };
+    await round(0, 17_000);
+    const off = conn.onFrame(() => {});
+    await round(17_000, 1_000);
+    off();
+    expect(outcomes).toHaveLength(18_000);
+    expect(outcomes.every((o, i) => o === (i % 2 === 0 ? 'ok' : 'NO_ENTITY'))).toBe(true);
     conn.close();
   });
 });
