@@ -4,6 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorCode, nowMs, type BotConnection, type BotConnector, type BotProbe } from './bot-client';
+import { createConnectQueue } from './connect-queue';
 import { createLatencyHistogram } from './histogram';
 import { isObserver } from './observers';
 import { applyStep, type MovementScenario } from './scenario';
@@ -25,6 +26,15 @@ export interface WorkerConfig {
   readonly clients: number;
   readonly observers: number;
 }
+
+/**
+ * Connections one worker has under way at once (socket, handshake, spawn). A driver that falls
+ * behind its ramp schedule (a busy machine, a slow server) would otherwise open hundreds of
+ * sockets in one burst and overflow the server's accept queue (listen backlog 511): the kernel
+ * drops the SYNs, clients retry after 1, 3, 7 s... and time out. Below the backlog, every SYN is
+ * accepted and the ramp goes as fast as the server completes handshakes.
+ */
+const MAX_CONNECTING = 256;
 
 /** Steps are spread over this many time slots per input period, so sends do not come in bursts. */
 const SLOTS_PER_INPUT = 10;
@@ -101,41 +111,43 @@ async function run(config: WorkerConfig): Promise<void> {
   let connected = 0;
   let stopping = false;
   const connectTimers: NodeJS.Timeout[] = [];
+  const connects = createConnectQueue(MAX_CONNECTING, (bot: Bot) =>
+    connect({
+      url: config.url,
+      scenario: config.scenario,
+      index: bot.index,
+      spawn: { x: bot.x, y: bot.y },
+      observer: bot.observer,
+      probe,
+      connectTimeoutMs: config.connectTimeoutMs,
+    }).then(
+      (connection) => {
+        if (stopping) {
+          void connection.close();
+          return;
+        }
+        bot.connection = connection;
+        connected++;
+        counters.accepted++;
+        connection.onLost((reason) => {
+          if (bot.connection === undefined) return;
+          bot.connection = undefined;
+          connected--;
+          counters.lost[reason] = (counters.lost[reason] ?? 0) + 1;
+        });
+      },
+      (error: unknown) => {
+        const code = errorCode(error);
+        counters.failed[code] = (counters.failed[code] ?? 0) + 1;
+      },
+    ),
+  );
   const scheduleConnects = (connectAtMs: readonly number[]) =>
     bots.forEach((bot, i) => {
       const delay = Math.max(0, connectAtMs[i]! - nowMs());
       connectTimers.push(
         setTimeout(() => {
-          if (stopping) return;
-          connect({
-            url: config.url,
-            scenario: config.scenario,
-            index: bot.index,
-            spawn: { x: bot.x, y: bot.y },
-            observer: bot.observer,
-            probe,
-            connectTimeoutMs: config.connectTimeoutMs,
-          }).then(
-            (connection) => {
-              if (stopping) {
-                void connection.close();
-                return;
-              }
-              bot.connection = connection;
-              connected++;
-              counters.accepted++;
-              connection.onLost((reason) => {
-                if (bot.connection === undefined) return;
-                bot.connection = undefined;
-                connected--;
-                counters.lost[reason] = (counters.lost[reason] ?? 0) + 1;
-              });
-            },
-            (error: unknown) => {
-              const code = errorCode(error);
-              counters.failed[code] = (counters.failed[code] ?? 0) + 1;
-            },
-          );
+          if (!stopping) connects.push(bot);
         }, delay),
       );
     });
@@ -234,6 +246,7 @@ async function run(config: WorkerConfig): Promise<void> {
         break;
       case 'stop':
         stopping = true;
+        connects.clear();
         for (const timer of connectTimers) clearTimeout(timer);
         clearInterval(stepTimer);
         void Promise.allSettled(

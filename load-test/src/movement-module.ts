@@ -30,7 +30,8 @@ export function createMovementModule(scenario: MovementScenario) {
     owner: table({ public: false }, { identity: t.identity().primaryKey(), entity: t.u32() }),
   });
   const spawn = schema.reducer('spawn', { id: t.u32(), x: t.f32(), y: t.f32() }, (ctx, { id, x, y }) => {
-    if (ctx.db.owner.has(ctx.sender)) throw new ReducerError('ALREADY_SPAWNED', `identity ${ctx.sender} already has an entity`);
+    if (ctx.db.owner.has(ctx.sender))
+      throw new ReducerError('ALREADY_SPAWNED', `identity ${ctx.sender} already has an entity`);
     const size = scenario.worldSize;
     if (!(x >= 0 && x <= size && y >= 0 && y <= size))
       throw new ReducerError('OUT_OF_WORLD', `(${x}, ${y}) is outside the ${size} x ${size} world`);
@@ -41,7 +42,8 @@ export function createMovementModule(scenario: MovementScenario) {
   const move = schema.reducer('move', { dx: t.f32(), dy: t.f32() }, (ctx, { dx, dy }) => {
     const owned = ctx.db.owner.find(ctx.sender);
     const mine = owned === undefined ? undefined : ctx.db.entity.find(owned.entity);
-    if (mine === undefined) throw new ReducerError('NO_ENTITY', `identity ${ctx.sender} has no entity: call spawn first`);
+    if (mine === undefined)
+      throw new ReducerError('NO_ENTITY', `identity ${ctx.sender} has no entity: call spawn first`);
     const next = applyStep(scenario, mine.x * unit, mine.y * unit, dx, dy);
     ctx.db.entity.update({ id: mine.id, x: toFixed(scenario, next.x), y: toFixed(scenario, next.y) });
   });

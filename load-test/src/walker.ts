@@ -38,7 +38,10 @@ export function createWalker(scenario: MovementScenario, index: number): Walker 
         heading = Math.atan2(size / 2 - y, size / 2 - x) + (rng() - 0.5) * 0.5;
       // Whole grid units, rounded towards zero so the step stays within the speed limit: from a
       // grid position it lands on one, however each server stores positions (see applyStep).
-      return { dx: Math.trunc((Math.cos(heading) * step) / unit) * unit, dy: Math.trunc((Math.sin(heading) * step) / unit) * unit };
+      return {
+        dx: Math.trunc((Math.cos(heading) * step) / unit) * unit,
+        dy: Math.trunc((Math.sin(heading) * step) / unit) * unit,
+      };
     },
   };
 }
@@ -46,5 +49,8 @@ export function createWalker(scenario: MovementScenario, index: number): Walker 
 /** Spawn position of an entity: uniform over the world, from the scenario seed and a spawn counter. */
 export function spawnPosition(scenario: MovementScenario, spawnIndex: number): { x: number; y: number } {
   const rng = seedrandom.alea(`${scenario.seed}/spawn/${spawnIndex}`);
-  return { x: snapPosition(scenario, rng() * scenario.worldSize), y: snapPosition(scenario, rng() * scenario.worldSize) };
+  return {
+    x: snapPosition(scenario, rng() * scenario.worldSize),
+    y: snapPosition(scenario, rng() * scenario.worldSize),
+  };
 }

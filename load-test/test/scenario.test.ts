@@ -32,9 +32,15 @@ describe('movement scenario', () => {
           expect(next.y).toBeGreaterThanOrEqual(0);
           expect(next.y).toBeLessThanOrEqual(500);
           // Snapping to the position grid adds at most half a grid diagonal.
-          expect(Math.hypot(next.x - x, next.y - y)).toBeLessThanOrEqual(maxStep(scenario) + scenario.positionUnit * Math.SQRT1_2 + 1e-9);
-          expect(Math.abs(next.x / scenario.positionUnit - Math.round(next.x / scenario.positionUnit))).toBeLessThan(1e-6);
-          expect(Math.abs(next.y / scenario.positionUnit - Math.round(next.y / scenario.positionUnit))).toBeLessThan(1e-6);
+          expect(Math.hypot(next.x - x, next.y - y)).toBeLessThanOrEqual(
+            maxStep(scenario) + scenario.positionUnit * Math.SQRT1_2 + 1e-9,
+          );
+          expect(
+            Math.abs(next.x / scenario.positionUnit - Math.round(next.x / scenario.positionUnit)),
+          ).toBeLessThan(1e-6);
+          expect(
+            Math.abs(next.y / scenario.positionUnit - Math.round(next.y / scenario.positionUnit)),
+          ).toBeLessThan(1e-6);
         },
       ),
     );
@@ -53,7 +59,9 @@ describe('movement scenario', () => {
       // Whole position units, rounded towards zero: within one unit diagonal of the full step, never over it.
       expect(Math.hypot(s.dx, s.dy)).toBeLessThanOrEqual(step + 1e-9);
       expect(Math.hypot(s.dx, s.dy)).toBeGreaterThan(step - scenario.positionUnit * Math.SQRT2);
-      expect(Math.abs(s.dx / scenario.positionUnit - Math.round(s.dx / scenario.positionUnit))).toBeLessThan(1e-9);
+      expect(Math.abs(s.dx / scenario.positionUnit - Math.round(s.dx / scenario.positionUnit))).toBeLessThan(
+        1e-9,
+      );
     }
     const corner = createWalker(scenario, 9).next(0, 0);
     expect(corner.dx).toBeGreaterThan(0);
@@ -64,26 +72,30 @@ describe('movement scenario', () => {
     const scenario = createMovementScenario({ clients: 2000 });
     const unit = scenario.positionUnit;
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 1, max: 200 }), (spawnIndex, steps) => {
-        const start = spawnPosition(scenario, spawnIndex);
-        const walker = createWalker(scenario, spawnIndex);
-        // Colyseus keeps float32 world units; Tickspace keeps integer counts of the grid unit.
-        let cx = Math.fround(start.x);
-        let cy = Math.fround(start.y);
-        let tx = toFixed(scenario, start.x);
-        let ty = toFixed(scenario, start.y);
-        for (let i = 0; i < steps; i++) {
-          const { dx, dy } = walker.next(tx * unit, ty * unit);
-          const c = applyStep(scenario, cx, cy, dx, dy);
-          cx = Math.fround(c.x);
-          cy = Math.fround(c.y);
-          const t = applyStep(scenario, tx * unit, ty * unit, dx, dy);
-          tx = toFixed(scenario, t.x);
-          ty = toFixed(scenario, t.y);
-          expect(toFixed(scenario, cx)).toBe(tx);
-          expect(toFixed(scenario, cy)).toBe(ty);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 5000 }),
+        fc.integer({ min: 1, max: 200 }),
+        (spawnIndex, steps) => {
+          const start = spawnPosition(scenario, spawnIndex);
+          const walker = createWalker(scenario, spawnIndex);
+          // Colyseus keeps float32 world units; Tickspace keeps integer counts of the grid unit.
+          let cx = Math.fround(start.x);
+          let cy = Math.fround(start.y);
+          let tx = toFixed(scenario, start.x);
+          let ty = toFixed(scenario, start.y);
+          for (let i = 0; i < steps; i++) {
+            const { dx, dy } = walker.next(tx * unit, ty * unit);
+            const c = applyStep(scenario, cx, cy, dx, dy);
+            cx = Math.fround(c.x);
+            cy = Math.fround(c.y);
+            const t = applyStep(scenario, tx * unit, ty * unit, dx, dy);
+            tx = toFixed(scenario, t.x);
+            ty = toFixed(scenario, t.y);
+            expect(toFixed(scenario, cx)).toBe(tx);
+            expect(toFixed(scenario, cy)).toBe(ty);
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });
