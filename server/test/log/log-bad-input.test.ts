@@ -17,7 +17,8 @@ async function history(dir: string, ticks: number, options: Parameters<typeof op
   const db = await openBank(dir, options);
   const hashes = await drive(db, ticks);
   const offsets = new Map<number, { file: string; offset: number }>();
-  for (const seg of db.store.segments) seg.offsets!.forEach((offset, i) => offsets.set(seg.firstTick + i, { file: seg.file, offset }));
+  for (const seg of db.store.segments)
+    seg.offsets!.forEach((offset, i) => offsets.set(seg.firstTick + i, { file: seg.file, offset }));
   await db.close();
   return { hashes, offsets };
 }
@@ -91,7 +92,9 @@ describe('commit log bad input', () => {
     flipBit(at.file, at.offset + 20);
     const error = await openError(openBank(dir));
     expect(error.code).toBe('CORRUPT_LOG');
-    expect(error.message).toContain(`log/${path.basename(at.file)} at byte ${at.offset} (the record for tick 10): checksum mismatch`);
+    expect(error.message).toContain(
+      `log/${path.basename(at.file)} at byte ${at.offset} (the record for tick 10): checksum mismatch`,
+    );
     expect(error.message).toMatch(/not a torn tail.*tickspace repair --data/);
     expect(error.details).toMatchObject({ offset: at.offset, expectedTick: 10 });
     // The lock was released: the refusal leaves the directory usable by repair.
@@ -126,7 +129,11 @@ describe('commit log bad input', () => {
     const empty = path.join(dir, 'log', String(31).padStart(20, '0') + '.tslog');
     fs.writeFileSync(empty, '');
     const db = await openBank(dir, { segmentBytes: 1024 });
-    expect(db.recovery.cut).toMatchObject({ file: empty, removedFile: true, reason: 'the file is empty (no header)' });
+    expect(db.recovery.cut).toMatchObject({
+      file: empty,
+      removedFile: true,
+      reason: 'the file is empty (no header)',
+    });
     expect(fs.existsSync(empty)).toBe(false);
     expect(db.engine.stateHash).toBe(hashes.get(30));
     await db.close();
@@ -136,6 +143,34 @@ describe('commit log bad input', () => {
     expect(error.code).toBe('CORRUPT_LOG');
     expect(error.message).toContain(`${path.basename(files[1]!)} at byte 0`);
     expect(error.message).toContain('the file is empty (no header)');
+  });
+
+  it('cuts a newest segment whose header a power loss left zero-filled, and refuses one with records behind a damaged header', async () => {
+    const dir = tempDir();
+    const { hashes } = await history(dir, 30, { segmentBytes: 1024 });
+    const files = segmentFiles(dir);
+    // A new segment created after the last fsync: its header was cut at byte k and zero-filled.
+    for (const k of [3, 12]) {
+      const torn = path.join(dir, 'log', String(31).padStart(20, '0') + '.tslog');
+      const header = fs.readFileSync(files[files.length - 1]!).subarray(0, 32);
+      fs.writeFileSync(torn, Buffer.concat([header.subarray(0, k), Buffer.alloc(90)]));
+      const db = await openBank(dir, { segmentBytes: 1024 });
+      expect(db.recovery.cut).toMatchObject({ file: torn, removedFile: true, offset: 0 });
+      expect(db.recovery.cut!.reason).toMatch(k < 8 ? /wrong magic/ : /header checksum/);
+      expect(fs.existsSync(torn)).toBe(false);
+      expect(db.engine.stateHash).toBe(hashes.get(30));
+      await db.close();
+    }
+
+    // The same damage in front of intact records is corruption: nothing is cut.
+    const last = files[files.length - 1]!;
+    const bytes = fs.readFileSync(last);
+    bytes.fill(0, 12, 32);
+    fs.writeFileSync(last, bytes);
+    const error = await openError(openBank(dir, { segmentBytes: 1024 }));
+    expect(error.code).toBe('CORRUPT_LOG');
+    expect(error.message).toMatch(/header checksum .* yet an intact record follows at byte \d+/);
+    expect(fs.readFileSync(last)).toEqual(bytes);
   });
 
   it('refuses a missing segment after the snapshot, and reports it in time travel before the snapshot', async () => {
@@ -174,10 +209,14 @@ describe('commit log bad input', () => {
     fs.truncateSync(segmentFiles(dir)[0]!, cut);
     const error = await openError(openBank(dir));
     expect(error.code).toBe('CORRUPT_LOG');
-    expect(error.message).toMatch(/snapshots\/0+20\.tssnap \(tick 20\) is newer than the log, which ends at tick 15.*records 16\.\.20 are missing/);
+    expect(error.message).toMatch(
+      /snapshots\/0+20\.tssnap \(tick 20\) is newer than the log, which ends at tick 15.*records 16\.\.20 are missing/,
+    );
     expect(error.message).toContain('tickspace repair');
     const report = repairDataDir(dir);
-    expect(report.moved.map((m) => path.basename(m.file))).toEqual([path.basename(snapshotFiles(dir)[0] ?? '00000000000000000020.tssnap')]);
+    expect(report.moved.map((m) => path.basename(m.file))).toEqual([
+      path.basename(snapshotFiles(dir)[0] ?? '00000000000000000020.tssnap'),
+    ]);
     const db2 = await openBank(dir);
     expect(db2.recovery.lastTick).toBe(15);
     expect(db2.engine.stateHash).toBe(hashes.get(15));
@@ -207,7 +246,9 @@ describe('commit log bad input', () => {
     await history(dir, 6);
     const error = await openError(openBank(dir, { maxRecordBytes: 64 }));
     expect(error.code).toBe('CORRUPT_LOG');
-    expect(error.message).toMatch(/record length \d+ exceeds maxRecordBytes 64 \(the record itself is intact: raise maxRecordBytes\)/);
+    expect(error.message).toMatch(
+      /record length \d+ exceeds maxRecordBytes 64 \(the record itself is intact: raise maxRecordBytes\)/,
+    );
     // A garbage length above the limit in the middle of the log is damage, reported as such.
     const dir2 = tempDir();
     const { offsets } = await history(dir2, 6);
@@ -216,7 +257,9 @@ describe('commit log bad input', () => {
     fs.writeSync(fd, Buffer.from([0xff, 0xff, 0xff, 0x7f]), 0, 4, at.offset);
     fs.closeSync(fd);
     const damage = await openError(openBank(dir2));
-    expect(damage.message).toMatch(/record length 2147483647 exceeds maxRecordBytes 268435456, yet an intact record follows at byte \d+/);
+    expect(damage.message).toMatch(
+      /record length 2147483647 exceeds maxRecordBytes 268435456, yet an intact record follows at byte \d+/,
+    );
   });
 
   it('rejects missing, foreign, mismatched and locked data directories with precise errors', async () => {
@@ -250,14 +293,24 @@ describe('commit log bad input', () => {
     const changed = defineModule(s, { reducers: [] });
     error = await openError(openDatabase({ dir, module: changed }));
     expect(error.code).toBe('SCHEMA_MISMATCH');
-    expect(error.message).toMatch(/tables \[account\] differ from the stored \[account, entity, counter, membership\]/);
+    expect(error.message).toMatch(
+      /tables \[account\] differ from the stored \[account, entity, counter, membership\]/,
+    );
 
     const renamedArg = defineModule(createSchema(bank.tables), {
-      reducers: [createSchema(bank.tables).reducer('open', { id: t.u32(), title: t.string(), balance: t.i64() }, () => {})],
+      reducers: [
+        createSchema(bank.tables).reducer(
+          'open',
+          { id: t.u32(), title: t.string(), balance: t.i64() },
+          () => {},
+        ),
+      ],
     });
     error = await openError(openDatabase({ dir, module: renamedArg }));
     expect(error.code).toBe('SCHEMA_MISMATCH');
-    expect(error.message).toMatch(/reducer 'open' takes \(id:u32, title:string, balance:i64\) in the module but logged calls took \(id:u32, name:string, balance:i64\)/);
+    expect(error.message).toMatch(
+      /reducer 'open' takes \(id:u32, title:string, balance:i64\) in the module but logged calls took \(id:u32, name:string, balance:i64\)/,
+    );
 
     const first = await openBank(dir);
     error = await openError(openBank(dir));

@@ -1,5 +1,5 @@
 import { BinaryReader } from '../../protocol/binary-reader';
-import { RECORD_FRAME_BYTES, SEGMENT_HEADER_BYTES, decodeSegmentHeader } from './format';
+import { RECORD_FRAME_BYTES, SEGMENT_HEADER_BYTES, SEGMENT_MAGIC, decodeSegmentHeader } from './format';
 import { recordChecksumOk } from './record-codec';
 
 /** Default limit on one record's payload; a larger length prefix is treated as damage. */
@@ -71,6 +71,14 @@ export function findIntactRecordAfter(bytes: Uint8Array, from: number): number {
   return -1;
 }
 
+/** Whether the magic is a prefix of ours followed by zeros (a header cut short, then zero-filled). */
+function isZeroFilledMagic(bytes: Uint8Array): boolean {
+  let i = 0;
+  while (i < SEGMENT_MAGIC.length && bytes[i] === SEGMENT_MAGIC[i]) i++;
+  for (; i < SEGMENT_MAGIC.length; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
+
 /**
  * Walks a segment's records, verifying each frame's checksum and the tick sequence, and
  * classifies the first problem as a torn tail (cut it) or corruption (refuse). Never throws for
@@ -96,12 +104,27 @@ export function scanSegment(bytes: Uint8Array, options: ScanOptions): SegmentSca
   if (options.startOffset === undefined) {
     const header = decodeSegmentHeader(bytes);
     if (!header.ok) {
-      // A crash between creating the file and writing its 32 header bytes leaves a short file.
-      const torn = header.reason === 'short' && options.isLast;
+      // A crash between creating the file and writing its 32 header bytes leaves a short file; a
+      // power loss before the segment's first fsync can also leave the header cut short and
+      // zero-filled. Either way, if no intact record survives anywhere in the file, the segment
+      // never held a readable tick and cutting it loses nothing. A foreign file (other magic), a
+      // newer format version, or intact records behind a damaged header are refused.
+      const intact = options.isLast && size > 0 ? findIntactRecordAfter(bytes, 0) : -2;
+      const tornHeader =
+        header.reason === 'short' ||
+        header.reason === 'checksum' ||
+        (header.reason === 'magic' && isZeroFilledMagic(bytes));
+      const torn = options.isLast && tornHeader && (header.reason === 'short' || intact === -1);
+      const reason =
+        size === 0
+          ? 'the file is empty (no header)'
+          : intact >= 0
+            ? `${header.message}, yet an intact record follows at byte ${intact}`
+            : header.message;
       return result(0, options.nameTick, {
         kind: torn ? 'torn' : 'corrupt',
         offset: 0,
-        reason: size === 0 ? 'the file is empty (no header)' : header.message,
+        reason,
         expectedTick: options.nameTick,
         bytesAfter: size,
       });
@@ -120,7 +143,13 @@ export function scanSegment(bytes: Uint8Array, options: ScanOptions): SegmentSca
     const intact = options.isLast ? findIntactRecordAfter(bytes, offset) : -2;
     const torn = intact === -1;
     const why = intact >= 0 ? `${reason}, yet an intact record follows at byte ${intact}` : reason;
-    return result(offset, options.nameTick, { kind: torn ? 'torn' : 'corrupt', offset, reason: why, expectedTick: expected, bytesAfter: size - offset });
+    return result(offset, options.nameTick, {
+      kind: torn ? 'torn' : 'corrupt',
+      offset,
+      reason: why,
+      expectedTick: expected,
+      bytesAfter: size - offset,
+    });
   };
 
   while (offset < size) {
@@ -138,8 +167,12 @@ export function scanSegment(bytes: Uint8Array, options: ScanOptions): SegmentSca
         expectedTick: expected,
         bytesAfter: size - offset,
       });
-    if (length === 0 || length > maxRecord) return bad(length === 0 ? 'record length is 0' : `record length ${length} exceeds maxRecordBytes ${maxRecord}`);
-    if (end > size) return bad(`record of ${length} bytes runs ${end - size} byte(s) past the end of the file`);
+    if (length === 0 || length > maxRecord)
+      return bad(
+        length === 0 ? 'record length is 0' : `record length ${length} exceeds maxRecordBytes ${maxRecord}`,
+      );
+    if (end > size)
+      return bad(`record of ${length} bytes runs ${end - size} byte(s) past the end of the file`);
     if (!recordChecksumOk(bytes, offset, length)) return bad('checksum mismatch');
     const payload = bytes.subarray(offset + RECORD_FRAME_BYTES, end);
     let tick: number;
