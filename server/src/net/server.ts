@@ -33,6 +33,11 @@ export interface ServerOptions {
   readonly clock?: () => number;
   /** Time a closing socket gets to finish its close handshake before it is destroyed, ms. @default 2_000 */
   readonly closeTimeoutMs?: number;
+  /**
+   * Pending-connection queue of the listening socket (the kernel caps it at `net.core.somaxconn`).
+   * Node's 511 overflows when thousands of players reconnect at once after a restart. @default 4096
+   */
+  readonly backlog?: number;
 }
 
 /** A running server. */
@@ -114,7 +119,7 @@ export async function createServer(options: ServerOptions): Promise<TickspaceSer
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
-    http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+    http.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1', backlog: options.backlog ?? 4096 }, () => {
       http.off('error', reject);
       resolve();
     });
