@@ -45,18 +45,22 @@ export async function startTickspaceServer(config: ServerConfig, probe: ServerPr
     seed: config.movement.seed,
     tickMs: config.movement.tickMs,
   });
-  // Registered before the server's own hooks, so it runs right after the reducers; the microtask
-  // runs once the whole tick (subscription work, fan-out, results) has returned to the loop.
-  engine.onCommit((record) => {
-    const startMs = wallMs() - record.durationMs;
-    const calls = record.calls.length;
-    queueMicrotask(() => probe.tick(record.tick, startMs, wallMs() - startMs, calls));
-  });
+  // A tick ends when its frames are on the sockets: the sessions write the tick's update and
+  // results in a microtask queued during the fan-out, so the probe, registered after the server's
+  // own hooks, queues its microtask behind those writes.
+  const started = new Map<number, number>();
+  engine.onCommit((record) => void started.set(record.tick, wallMs() - record.durationMs));
   const server = await createServer({
     engine,
     port: config.port ?? 0,
     host: '127.0.0.1',
     limits: config.scenario === 'transfer' ? TRANSFER_LIMITS : { maxClients: 50_000 },
+  });
+  engine.onTick((record) => {
+    const startMs = started.get(record.tick)!;
+    started.delete(record.tick);
+    const calls = record.calls.length;
+    queueMicrotask(() => probe.tick(record.tick, startMs, wallMs() - startMs, calls));
   });
   engine.start();
   return {
