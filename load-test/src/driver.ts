@@ -1,4 +1,4 @@
-import { availableParallelism, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { TickspaceError } from '@tickspace/server/protocol';
 import { parseMix } from '@tickspace/sim';
@@ -11,7 +11,7 @@ import { createProcSampler } from './proc-stats';
 import { RunAggregator, type RunSummary, type TimelineRow } from './run-metrics';
 import { createMovementScenario, type MovementScenario, type MovementScenarioOptions } from './scenario';
 import type { TargetName, TickSample } from './server-ipc';
-import { pinSelf, startServerProcess, type ServerProcess } from './server-process';
+import { pinSelf, startServerProcess, startupCores, type ServerProcess } from './server-process';
 import { startTsWorker } from './ts-worker';
 import type { FromWorker, ToWorker, WorkerReport } from './worker-report';
 
@@ -150,7 +150,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
   if (!(Number.isInteger(observers) && observers >= 0))
     throw new TickspaceError('INVALID_ARGUMENT', `observers must be an integer >= 0, got ${observers}`);
   const log = options.log ?? (() => {});
-  const cores = availableParallelism();
+  const cores = startupCores;
   const pin = (options.pin ?? true) && options.url === undefined && cores >= 2;
   let server: ServerProcess | undefined;
   const startedAt = new Date().toISOString();

@@ -1,5 +1,5 @@
-import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
-import { hasTaskset } from './server-process';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { hasTaskset, startupCores } from './server-process';
 
 /** Where a report was measured: numbers mean little without it. */
 export interface Environment {
@@ -21,7 +21,7 @@ export function describeEnvironment(): Environment {
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
     cpuModel: cpus()[0]?.model ?? 'unknown',
-    cores: availableParallelism(),
+    cores: startupCores,
     memoryBytes: totalmem(),
     taskset: hasTaskset(),
     loadAverage: loadavg()[0] ?? 0,

@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TickspaceError } from '@tickspace/server/protocol';
@@ -13,6 +14,14 @@ export function hasTaskset(): boolean {
   tasksetFound ??= spawnSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' }).status === 0;
   return tasksetFound;
 }
+
+/**
+ * Cores this process may use, read once at start-up: {@link pinSelf} narrows the process to one
+ * core, after which `availableParallelism()` says 1, and a second run in the same process (a sweep
+ * step, the second target of a comparison) would neither pin its server nor keep it off the
+ * driver's core.
+ */
+export const startupCores = availableParallelism();
 
 /**
  * Pins every thread of this process (and the threads it starts later) to the given cores.

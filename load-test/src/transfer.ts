@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { TickspaceError } from '@tickspace/server/protocol';
 import { nowMs } from './bot-client';
@@ -10,7 +9,7 @@ import { createProcSampler } from './proc-stats';
 import type { ReportDocument } from './report-document';
 import { createMovementScenario } from './scenario';
 import type { TickSample } from './server-ipc';
-import { pinSelf, startServerProcess, type ServerProcess } from './server-process';
+import { pinSelf, startServerProcess, startupCores, type ServerProcess } from './server-process';
 import { CHART_COLORS, lineChart } from './svg-chart';
 import type {
   FromTransferWorker,
@@ -117,7 +116,7 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
     throw new TickspaceError('INVALID_ARGUMENT', 'transfer needs at least 2 accounts');
   const tickMs = options.tickMs ?? 50;
   const log = options.log ?? (() => {});
-  const cores = availableParallelism();
+  const cores = startupCores;
   const pin = (options.pin ?? true) && cores >= 2;
   const startedAt = new Date().toISOString();
   const ticks: TickSample[] = [];
