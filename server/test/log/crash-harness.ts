@@ -19,14 +19,15 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
 
 /**
- * Bundles crash-child.ts into one ESM file under node_modules/.cache (so its packages resolve), so
- * each start costs tens of ms instead of a TypeScript loader's half second.
+ * Bundles a child script of this folder (default crash-child.ts) into one ESM file under
+ * node_modules/.cache (so its packages resolve), so each start costs tens of ms instead of a
+ * TypeScript loader's half second.
  */
-export async function buildChild(): Promise<string> {
+export async function buildChild(name = 'crash-child'): Promise<string> {
   const { build } = await import('esbuild');
-  const outfile = path.join(repoRoot, 'node_modules', '.cache', 'tickspace', `crash-child-${process.pid}.mjs`);
+  const outfile = path.join(repoRoot, 'node_modules', '.cache', 'tickspace', `${name}-${process.pid}.mjs`);
   await build({
-    entryPoints: [path.join(here, 'crash-child.ts')],
+    entryPoints: [path.join(here, `${name}.ts`)],
     outfile,
     bundle: true,
     platform: 'node',
@@ -74,16 +75,22 @@ interface Durable {
 }
 
 /** Runs the loop; throws an Error describing the first violated guarantee. */
-export async function crashLoop(options: CrashLoopOptions): Promise<{ reports: IterationReport[]; ackedTicks: number; lastTick: number }> {
+export async function crashLoop(
+  options: CrashLoopOptions,
+): Promise<{ reports: IterationReport[]; ackedTicks: number; lastTick: number }> {
   const child = await buildChild();
   const rng = seedrandom.alea(options.seed);
   const acked = new Map<number, string>();
   const reports: IterationReport[] = [];
   const startChild = () =>
-    spawn(process.execPath, [child, options.dir, String(options.segmentBytes ?? 4096), String(options.snapshotEveryTicks ?? 25)], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, CRASH_CHILD_WAIT: '1' },
-    });
+    spawn(
+      process.execPath,
+      [child, options.dir, String(options.segmentBytes ?? 4096), String(options.snapshotEveryTicks ?? 25)],
+      {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: { ...process.env, CRASH_CHILD_WAIT: '1' },
+      },
+    );
   const warm: ReturnType<typeof startChild>[] = [];
   let verifiedThrough = 0;
   let keep: { file: string; end: number } | undefined;
@@ -120,21 +127,28 @@ export async function crashLoop(options: CrashLoopOptions): Promise<{ reports: I
         // A random extra moment after the kth durable tick: the child is mid-write, mid-fsync or mid-snapshot.
         if (mode === 'running' && seen.length === killAfter) setTimeout(kill, rng() * 6);
       });
-      const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+      const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        proc.on('exit', (code, signal) => resolve({ code, signal })),
+      );
       await closed;
       const tExit = performance.now();
-      if (exit.signal !== 'SIGKILL') throw new Error(`iteration ${iteration}: the child exited by itself (code ${exit.code}): ${stderr}`);
+      if (exit.signal !== 'SIGKILL')
+        throw new Error(`iteration ${iteration}: the child exited by itself (code ${exit.code}): ${stderr}`);
       for (const d of seen) acked.set(d.tick, d.hash);
 
       // Power-loss style damage beyond the last acknowledged byte: a torn or zero-filled tail.
       for (const d of seen) keep = { file: d.file, end: d.end };
       let tore = false;
-      const segs = fs.readdirSync(path.join(options.dir, 'log')).filter((n) => n.endsWith('.tslog')).sort();
+      const segs = fs
+        .readdirSync(path.join(options.dir, 'log'))
+        .filter((n) => n.endsWith('.tslog'))
+        .sort();
       const tailFile = segs.length > 0 ? path.join(options.dir, 'log', segs[segs.length - 1]!) : undefined;
       if (tailFile !== undefined && rng() < 0.35) {
         const size = fs.statSync(tailFile).size;
         // Bytes up to `keep` hold acknowledged (or already verified) ticks: never touch them.
-        const floor = keep === undefined || tailFile > keep.file ? 0 : tailFile === keep.file ? keep.end : size;
+        const floor =
+          keep === undefined || tailFile > keep.file ? 0 : tailFile === keep.file ? keep.end : size;
         if (size > floor) {
           fs.truncateSync(tailFile, floor + Math.floor(rng() * (size - floor)));
           if (rng() < 0.3) fs.appendFileSync(tailFile, Buffer.alloc(1 + Math.floor(rng() * 200)));
@@ -143,28 +157,48 @@ export async function crashLoop(options: CrashLoopOptions): Promise<{ reports: I
       }
 
       // Recover here and check the guarantees.
-      const db = await openDatabase({ dir: options.dir, module: bank, durability: 'never', snapshotEveryTicks: 0, snapshotEveryBytes: 0, logger: { error: () => {}, warn: () => {} } });
+      const db = await openDatabase({
+        dir: options.dir,
+        module: bank,
+        durability: 'never',
+        snapshotEveryTicks: 0,
+        snapshotEveryBytes: 0,
+        logger: { error: () => {}, warn: () => {} },
+      });
       try {
         const lastTick = db.recovery.lastTick;
         const maxAcked = Math.max(0, ...acked.keys());
-        if (lastTick < maxAcked) throw new Error(`iteration ${iteration}: recovered to tick ${lastTick}, but tick ${maxAcked} was acknowledged durable`);
+        if (lastTick < maxAcked)
+          throw new Error(
+            `iteration ${iteration}: recovered to tick ${lastTick}, but tick ${maxAcked} was acknowledged durable`,
+          );
         if (seen.length > 0) {
           const logged = new Map<number, string>();
-          for (const rec of db.ticks(seen[0]!.tick, seen[seen.length - 1]!.tick, { calls: false, changes: false })) logged.set(rec.tick, rec.stateHash);
+          for (const rec of db.ticks(seen[0]!.tick, seen[seen.length - 1]!.tick, {
+            calls: false,
+            changes: false,
+          }))
+            logged.set(rec.tick, rec.stateHash);
           for (const d of seen)
-            if (logged.get(d.tick) !== d.hash) throw new Error(`iteration ${iteration}: durable tick ${d.tick} had hash ${d.hash}, the log now says ${logged.get(d.tick)}`);
+            if (logged.get(d.tick) !== d.hash)
+              throw new Error(
+                `iteration ${iteration}: durable tick ${d.tick} had hash ${d.hash}, the log now says ${logged.get(d.tick)}`,
+              );
         }
         if (lastTick > 0) {
           const [rec] = [...db.ticks(lastTick, lastTick, { calls: false, changes: false })];
           if (db.engine.stateHash !== rec!.stateHash)
-            throw new Error(`iteration ${iteration}: recovered state hash ${db.engine.stateHash} is not the last record's ${rec!.stateHash} (a half-applied tick)`);
+            throw new Error(
+              `iteration ${iteration}: recovered state hash ${db.engine.stateHash} is not the last record's ${rec!.stateHash} (a half-applied tick)`,
+            );
         }
         const from = Math.min(verifiedThrough + 1, lastTick);
         let replayed = 0;
         const replayNow = (iteration + 1) % (options.replayEvery ?? 10) === 0;
         if (replayNow && lastTick > 0 && from <= lastTick) {
           const report = await db.replay(Math.max(1, from), lastTick);
-          if (!report.ok) throw new Error(`iteration ${iteration}: replay diverged: ${report.divergence!.message}`);
+          if (!report.ok)
+            throw new Error(`iteration ${iteration}: replay diverged: ${report.divergence!.message}`);
           replayed = report.verifiedTicks;
         }
         if (replayNow) verifiedThrough = lastTick;
@@ -181,14 +215,24 @@ export async function crashLoop(options: CrashLoopOptions): Promise<{ reports: I
           replayedTicks: replayed,
         };
         reports.push(report);
-        if (process.env.CRASH_TIMING) console.log(`spawn->ready ${(tReady - tSpawn).toFixed(0)} ready->exit ${(tExit - tReady).toFixed(0)} verify ${(performance.now() - tExit).toFixed(0)}`);
+        if (process.env.CRASH_TIMING)
+          console.log(
+            `spawn->ready ${(tReady - tSpawn).toFixed(0)} ready->exit ${(tExit - tReady).toFixed(0)} verify ${(performance.now() - tExit).toFixed(0)}`,
+          );
         options.onIteration?.(report);
       } finally {
         await db.close();
       }
     }
     // The end state equals a clean re-execution of the whole history from tick 0.
-    const db = await openDatabase({ dir: options.dir, module: bank, durability: 'never', snapshotEveryTicks: 0, snapshotEveryBytes: 0, logger: { error: () => {}, warn: () => {} } });
+    const db = await openDatabase({
+      dir: options.dir,
+      module: bank,
+      durability: 'never',
+      snapshotEveryTicks: 0,
+      snapshotEveryBytes: 0,
+      logger: { error: () => {}, warn: () => {} },
+    });
     try {
       const full = await db.replay();
       if (!full.ok) throw new Error(`full replay diverged: ${full.divergence!.message}`);

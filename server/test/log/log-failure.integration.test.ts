@@ -1,35 +1,8 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { buildChild } from './crash-harness';
 import { openBank, segmentFiles, tempDir } from './helpers';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '../../..');
-
-/** Bundles the child like the crash harness does, so it starts without a TypeScript loader. */
-async function buildChild(): Promise<string> {
-  const { build } = await import('esbuild');
-  const outfile = path.join(
-    repoRoot,
-    'node_modules',
-    '.cache',
-    'tickspace',
-    `full-disk-child-${process.pid}.mjs`,
-  );
-  await build({
-    entryPoints: [path.join(here, 'full-disk-child.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'error',
-  });
-  return outfile;
-}
 
 interface ChildRun {
   readonly code: number | null;
@@ -65,7 +38,7 @@ function runUnderFileLimit(child: string, dir: string, kib: number): Promise<Chi
 describe('a failing log write (disk full) stops the server and loses nothing acknowledged', () => {
   it('an EFBIG append is LOG_FAILED: the process stops, no partial record stays, recovery has every acknowledged tick', async () => {
     const dir = tempDir();
-    const run = await runUnderFileLimit(await buildChild(), dir, 48);
+    const run = await runUnderFileLimit(await buildChild('full-disk-child'), dir, 48);
 
     // Fail-stop: the process ended on the failed append, naming the tick, the file and the byte.
     expect(run.code).not.toBe(0);
