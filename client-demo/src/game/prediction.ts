@@ -113,8 +113,18 @@ export class Predictor {
     if (this.dirX === 0 && this.dirY === 0) {
       if (this.#serverVx !== 0 || this.#serverVy !== 0 || Number.isNaN(this.#serverX)) return;
       const keep = Math.exp((-this.#settleRate * Math.max(0, dtMs)) / 1000);
-      this.x = this.#serverX + (this.x - this.#serverX) * keep;
-      this.y = this.#serverY + (this.y - this.#serverY) * keep;
+      // Axis by axis against blockers, like a step: a straight glide toward the server's spot can
+      // clip a wall corner. Held up by a corner, the figure joins the server's (free) spot at once.
+      const nx = this.#serverX + (this.x - this.#serverX) * keep;
+      const ny = this.#serverY + (this.y - this.#serverY) * keep;
+      const movedX = !world.blocked(nx, this.y, this.#radius);
+      if (movedX) this.x = nx;
+      const movedY = !world.blocked(this.x, ny, this.#radius);
+      if (movedY) this.y = ny;
+      if ((!movedX || !movedY) && !world.blocked(this.#serverX, this.#serverY, this.#radius)) {
+        this.x = this.#serverX;
+        this.y = this.#serverY;
+      }
       return;
     }
     // Substeps of at most 50 ms, so a slow frame cannot tunnel through a wall; a stall longer
@@ -137,7 +147,14 @@ export class Predictor {
    * latest key yet, and only a large error (a snap) is corrected. `leadMs` is how far the local
    * prediction runs ahead of the server's clock (about half a round trip plus a tick).
    */
-  reconcile(serverX: number, serverY: number, serverDirX: number, serverDirY: number, serverTimeMs: number, leadMs: number): void {
+  reconcile(
+    serverX: number,
+    serverY: number,
+    serverDirX: number,
+    serverDirY: number,
+    serverTimeMs: number,
+    leadMs: number,
+  ): void {
     if (!this.#initialized) return this.reset(serverX, serverY);
     if (!Number.isNaN(this.#serverT) && serverTimeMs > this.#serverT) {
       const dt = (serverTimeMs - this.#serverT) / 1000;

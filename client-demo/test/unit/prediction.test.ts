@@ -8,7 +8,8 @@ const open: PredictionWorld = { blocked: () => false, speedFactor: () => 1 };
 function gridWorld(wall: (tx: number, ty: number) => boolean): PredictionWorld {
   return {
     blocked: (x, y, r) => {
-      for (let ty = Math.floor(y - r); ty <= Math.floor(y + r); ty++) for (let tx = Math.floor(x - r); tx <= Math.floor(x + r); tx++) if (wall(tx, ty)) return true;
+      for (let ty = Math.floor(y - r); ty <= Math.floor(y + r); ty++)
+        for (let tx = Math.floor(x - r); tx <= Math.floor(x + r); tx++) if (wall(tx, ty)) return true;
       return false;
     },
     speedFactor: () => 1,
@@ -73,23 +74,46 @@ describe('Predictor', () => {
     expect(p.x).toBeCloseTo(0.4, 3);
   });
 
+  /** Walks `inputs` from (0.5, 0.5) among walls on a hashed pattern (kept clear around the start), checking every step. */
+  function walkAmongWalls(seed: number, inputs: readonly (readonly [number, number, number])[]): void {
+    const wall = (tx: number, ty: number) =>
+      (Math.abs(tx) > 1 || Math.abs(ty) > 1) &&
+      (Math.imul((tx * 73856093) ^ (ty * 19349663), seed | 1) >>> 0) % 5 === 0;
+    const world = gridWorld(wall);
+    const p = new Predictor({ speedTilesPerSec: 5, radiusTiles: 0.3 });
+    p.reset(0.5, 0.5);
+    for (const [dx, dy, ms] of inputs) {
+      p.setInput(dx, dy);
+      p.step(ms, world);
+      expect(world.blocked(p.x, p.y, 0.3)).toBe(false);
+    }
+  }
+
+  test('the idle glide back to the server position does not cut through a wall corner', () => {
+    // A counterexample fast-check found: walk round a corner, stop, glide straight back.
+    walkAmongWalls(0, [
+      [-1, 0, 4],
+      [0, 1, 110],
+      [0, 1, 50],
+      [-1, 0, 186],
+      [-1, 0, 52],
+      [0, 0, 1],
+    ]);
+  });
+
   test('property: prediction never enters a blocked tile, whatever the inputs', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-        fc.array(fc.tuple(fc.integer({ min: -1, max: 1 }), fc.integer({ min: -1, max: 1 }), fc.integer({ min: 1, max: 200 })), { minLength: 1, maxLength: 60 }),
-        (seed, inputs) => {
-          // Walls on a hashed pattern, kept clear around the start.
-          const wall = (tx: number, ty: number) => (Math.abs(tx) > 1 || Math.abs(ty) > 1) && ((Math.imul(tx * 73856093 ^ ty * 19349663, seed | 1) >>> 0) % 5 === 0);
-          const world = gridWorld(wall);
-          const p = new Predictor({ speedTilesPerSec: 5, radiusTiles: 0.3 });
-          p.reset(0.5, 0.5);
-          for (const [dx, dy, ms] of inputs) {
-            p.setInput(dx, dy);
-            p.step(ms, world);
-            expect(world.blocked(p.x, p.y, 0.3)).toBe(false);
-          }
-        },
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: -1, max: 1 }),
+            fc.integer({ min: -1, max: 1 }),
+            fc.integer({ min: 1, max: 200 }),
+          ),
+          { minLength: 1, maxLength: 60 },
+        ),
+        (seed, inputs) => walkAmongWalls(seed, inputs),
       ),
       { numRuns: 200 },
     );
