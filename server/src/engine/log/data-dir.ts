@@ -109,6 +109,7 @@ export function createDataDir(dir: string, manifest: Omit<Manifest, 'format' | '
   }
   fs.mkdirSync(p.log, { recursive: true });
   fs.mkdirSync(p.snapshots, { recursive: true });
+  // Wall clock on purpose: operator metadata written once at creation, never read by reducers or replay.
   const full: Manifest = { format: MANIFEST_FORMAT, version: LOG_FORMAT_VERSION, createdAt: new Date().toISOString(), ...manifest };
   writeManifest(p.dir, full);
   return full;

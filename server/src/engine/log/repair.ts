@@ -48,6 +48,7 @@ export function repairDataDir(dir: string, options: { dryRun?: boolean } = {}): 
   const paths = dataDirPaths(dir);
   const release = options.dryRun ? undefined : acquireLock(dir);
   try {
+    // Wall clock on purpose: names the operator's quarantine folder; no reducer or replay sees it.
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const quarantine = path.join(paths.quarantine, stamp);
     const moved: { file: string; reason: string }[] = [];

@@ -13,6 +13,7 @@ import { cellX, cellY, packCell } from '../spatial-grid';
 import { checkValue, mapKey, normalizeValue } from '../values';
 import { ClientState, ClientTable, type SubscriberSink } from './client-view';
 import { describeSchema } from './describe-schema';
+import { FramePool } from './frame-pool';
 import { CELL, IndexQuery, SpatialQuery, TableState, WholeQuery, type AnyQuery } from './queries';
 import { NO_CELL, TableTick, type NetChange } from './tick-changes';
 
@@ -55,10 +56,6 @@ interface Outgoing {
   readonly frame: Uint8Array;
 }
 
-/** Size of the slabs small tick frames are carved from, and the largest frame carved. */
-const POOL_BYTES = 8192;
-const POOL_MAX_FRAME = 4096;
-
 const finite = (...xs: number[]) => xs.every((x) => Number.isFinite(x));
 
 /**
@@ -95,8 +92,7 @@ export class Subscriptions {
   readonly #logger: Logger;
   readonly #unhook: (() => void)[];
   #fannedOut: number;
-  #pool = new Uint8Array(0);
-  #poolPos = 0;
+  readonly #frames = new FramePool();
   #nextHandle = 1;
   #queryCount = 0;
   #framesSent = 0;
@@ -630,8 +626,6 @@ export class Subscriptions {
     const pcy = q.pcy;
     const cx = q.cx;
     const cy = q.cy;
-    const in2 = q.enterR2;
-    const out2 = q.exitR2;
     for (let i = 0; i < changes.length; i++) {
       const c = changes[i]!;
       let dx = c.ox - pcx;
@@ -639,13 +633,23 @@ export class Subscriptions {
       const before = dx * dx + dy * dy;
       dx = c.nx - cx;
       dy = c.ny - cy;
-      const after = dx * dx + dy * dy;
-      if (before <= in2 && after <= in2) this.#stayed(q, tt, c);
-      else if (!(before > out2 && after > out2)) {
-        // Near the boundary (or a side missing: NaN): the zones of SpatialQuery.wasMember and isMember.
-        const was = before <= in2 || (before <= out2 && q.members.has(c.mk));
-        this.#apply(q, tt, c.mk, c.key, was, after <= in2 || (after <= out2 && was), c.new, c);
-      }
+      this.#circleRow(q, tt, before, dx * dx + dy * dy, c.mk, c.key, c.new, c);
+    }
+  }
+
+  /**
+   * One row of a plain circle from its squared distances to the centre before and after the tick.
+   * Well inside both times: an update at most; outside both: nothing; near the boundary (or a side
+   * missing: NaN): the zones of {@link SpatialQuery.wasMember} and {@link SpatialQuery.isMember}.
+   */
+  #circleRow(q: SpatialQuery, tt: TableTick, before: number, after: number, mk: unknown, key: unknown, row: AnyRow | undefined, change: NetChange | undefined): void {
+    const in2 = q.enterR2;
+    const out2 = q.exitR2;
+    if (before <= in2 && after <= in2) {
+      if (change !== undefined) this.#stayed(q, tt, change);
+    } else if (!(before > out2 && after > out2)) {
+      const was = before <= in2 || (before <= out2 && q.members.has(mk));
+      this.#apply(q, tt, mk, key, was, after <= in2 || (after <= out2 && was), row, change);
     }
   }
 
@@ -748,23 +752,13 @@ export class Subscriptions {
     const pcy = q.pcy;
     const cx = q.cx;
     const cy = q.cy;
-    const in2 = q.enterR2;
-    const out2 = q.exitR2;
     for (let i = 0; i < n; i++) {
       let dx = xy[4 * i]! - pcx;
       let dy = xy[4 * i + 1]! - pcy;
       const before = dx * dx + dy * dy;
       dx = xy[4 * i + 2]! - cx;
       dy = xy[4 * i + 3]! - cy;
-      const after = dx * dx + dy * dy;
-      if (before <= in2 && after <= in2) {
-        const c = cr.changes[i];
-        if (c !== undefined) this.#stayed(q, tt, c);
-      } else if (!(before > out2 && after > out2)) {
-        const mk = cr.mks[i];
-        const was = before <= in2 || (before <= out2 && q.members.has(mk));
-        this.#apply(q, tt, mk, cr.keys[i], was, after <= in2 || (after <= out2 && was), cr.rows[i], cr.changes[i]);
-      }
+      this.#circleRow(q, tt, before, dx * dx + dy * dy, cr.mks[i], cr.keys[i], cr.rows[i], cr.changes[i]);
     }
   }
 
@@ -802,31 +796,13 @@ export class Subscriptions {
       let frame = signature === undefined ? undefined : shared.get(signature);
       if (frame === undefined) {
         if (!client.writeTickFrame(this.#frame, tick, view)) continue;
-        frame = this.#pooledCopy(this.#frame.view());
+        frame = this.#frames.copy(this.#frame.view());
         if (signature !== undefined) shared.set(signature, frame);
       }
       this.#outbox.push({ tick, client, frame });
     }
     touched.length = 0;
     for (const client of this.#congested) this.#checkCongested(client, tick);
-  }
-
-  /**
-   * A copy of a small frame carved from a shared 8 KiB slab (the policy of Node's Buffer pool): one
-   * backing store per slab instead of one per client per tick, and a retained frame pins at most
-   * one slab. Larger frames get their own copy. Frames are never written after they are handed out.
-   */
-  #pooledCopy(bytes: Uint8Array): Uint8Array {
-    const n = bytes.length;
-    if (n > POOL_MAX_FRAME) return bytes.slice();
-    if (this.#poolPos + n > this.#pool.length) {
-      this.#pool = new Uint8Array(POOL_BYTES);
-      this.#poolPos = 0;
-    }
-    const out = this.#pool.subarray(this.#poolPos, this.#poolPos + n);
-    out.set(bytes);
-    this.#poolPos += n;
-    return out;
   }
 
   #checkCongested(client: ClientState, tick: number): void {
