@@ -1,0 +1,47 @@
+import { mapKey } from '../values';
+import { IndexQuery, type TableState, type WholeQuery } from './queries';
+import type { NetChange, TableTick } from './tick-changes';
+
+/*
+ * The per-tick pass over one table's whole-table and equality (index) queries. These are
+ * stateless: a row is a member exactly when it matches, so old and new row decide everything.
+ */
+
+/** Whole-table queries: a chunkable one takes the table's shared section, others row by row. */
+export function wholeQueries(st: TableState, tt: TableTick): void {
+  for (const q of st.whole) {
+    const ct = q.ct;
+    if (ct.chunkable) {
+      const section = tt.wholeSection();
+      if (section !== undefined) {
+        ct.open(tt);
+        ct.whole = section;
+      }
+    } else for (const c of tt.list) stateless(q, tt, c);
+  }
+}
+
+/** Index queries, woken through the value map of each index: the old and the new value. */
+export function indexQueries(st: TableState, tt: TableTick): void {
+  for (const [, byValue] of st.byIndex) {
+    let columns: readonly string[] | undefined;
+    for (const set of byValue.values()) {
+      columns = set.values().next().value!.columns;
+      break;
+    }
+    for (const c of tt.list) {
+      const vo = c.old === undefined ? undefined : mapKey(IndexQuery.valueOf(columns!, c.old));
+      const vn = c.new === undefined ? undefined : mapKey(IndexQuery.valueOf(columns!, c.new));
+      const a = c.old === undefined ? undefined : byValue.get(vo);
+      const b = c.new === undefined || (c.old !== undefined && vo === vn) ? undefined : byValue.get(vn);
+      if (a !== undefined) for (const q of a) stateless(q, tt, c);
+      if (b !== undefined) for (const q of b) stateless(q, tt, c);
+    }
+  }
+}
+
+function stateless(q: WholeQuery | IndexQuery, tt: TableTick, c: NetChange): void {
+  const was = c.old !== undefined && q.matches(c.old);
+  const is = c.new !== undefined && q.matches(c.new);
+  if (was || is) q.ct.transition(tt, c.mk, c.key, was, is, c.new, c);
+}

@@ -1,0 +1,199 @@
+import type { AnyRow } from '../change-set';
+import { cellX, cellY, packCell } from '../spatial-grid';
+import { CELL, type SpatialQuery, type TableState } from './queries';
+import { NO_CELL, type NetChange, type TableTick } from './tick-changes';
+
+/*
+ * The per-tick maintenance of spatial queries: rows that changed in place or crossed cells
+ * ({@link spatialChanges}), and queries whose area moved ({@link movedQuery}). Each (query, row)
+ * pair is evaluated at most once per tick; membership keeps the queries' hysteresis.
+ */
+
+/**
+ * Evaluates one row for one spatial query: was it a member (old row, pre-move area), is it now?
+ * The passes below hand each (query, row) pair to it at most once per tick.
+ */
+function spatial(q: SpatialQuery, tt: TableTick, mk: unknown, key: unknown, row: AnyRow | undefined, old: AnyRow | undefined, change: NetChange | undefined): void {
+  const was = q.wasMember(mk, old);
+  apply(q, tt, mk, key, was, q.isMember(row, was), row, change);
+}
+
+/** Records one (query, row) evaluation: membership changes and what the client receives. */
+function apply(q: SpatialQuery, tt: TableTick, mk: unknown, key: unknown, was: boolean, is: boolean, row: AnyRow | undefined, change: NetChange | undefined): void {
+  if (was === is) {
+    if (!is || change === undefined) return;
+  } else if (is) q.members.set(mk, key);
+  else q.members.delete(mk);
+  const ct = q.ct;
+  if (ct.refs !== undefined) {
+    ct.transition(tt, mk, key, was, is, row, change);
+    return;
+  }
+  // One query on the table (the common case): its transitions are the client's.
+  if (was && is) {
+    if (change!.old !== undefined && tt.body(change!)) {
+      ct.open(tt);
+      ct.ups.push(change!);
+    }
+  } else ct.transition(tt, mk, key, was, is, row, change);
+}
+
+/** A member before and after whose row changed: an update for the client. */
+function stayed(q: SpatialQuery, tt: TableTick, c: NetChange): void {
+  const ct = q.ct;
+  if (ct.refs !== undefined) ct.transition(tt, c.mk, c.key, true, true, c.new, c);
+  else if (tt.body(c)) {
+    ct.open(tt);
+    ct.ups.push(c);
+  }
+}
+
+/**
+ * {@link spatial} for the in-place changes of one cell and a {@link SpatialQuery.plainCircle}:
+ * membership is arithmetic on the coordinates the tick read once; the member map is read only
+ * in the hysteresis band, as {@link SpatialQuery.wasMember} does.
+ */
+function circleChanges(q: SpatialQuery, tt: TableTick, changes: readonly NetChange[]): void {
+  const pcx = q.pcx;
+  const pcy = q.pcy;
+  const cx = q.cx;
+  const cy = q.cy;
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i]!;
+    let dx = c.ox - pcx;
+    let dy = c.oy - pcy;
+    const before = dx * dx + dy * dy;
+    dx = c.nx - cx;
+    dy = c.ny - cy;
+    circleRow(q, tt, before, dx * dx + dy * dy, c.mk, c.key, c.new, c);
+  }
+}
+
+/**
+ * One row of a plain circle from its squared distances to the centre before and after the tick.
+ * Well inside both times: an update at most; outside both: nothing; near the boundary (or a side
+ * missing: NaN): the zones of {@link SpatialQuery.wasMember} and {@link SpatialQuery.isMember}.
+ */
+function circleRow(q: SpatialQuery, tt: TableTick, before: number, after: number, mk: unknown, key: unknown, row: AnyRow | undefined, change: NetChange | undefined): void {
+  const in2 = q.enterR2;
+  const out2 = q.exitR2;
+  if (before <= in2 && after <= in2) {
+    if (change !== undefined) stayed(q, tt, change);
+  } else if (!(before > out2 && after > out2)) {
+    const was = before <= in2 || (before <= out2 && q.members.has(mk));
+    apply(q, tt, mk, key, was, after <= in2 || (after <= out2 && was), row, change);
+  }
+}
+
+/**
+ * The rows of one table that changed this tick, against the spatial queries whose cells hold them:
+ * in-place changes cell by cell, then the rows that crossed cells.
+ */
+export function spatialChanges(st: TableState, tt: TableTick): void {
+  // The cell index still holds each query's classes from before this tick's moves. A moved
+  // query leaves the cells it will re-check (see `revisits`) to its moved pass.
+  for (const [cell, chunk] of tt.stays) {
+    const subs = st.cells.get(cell);
+    if (subs === undefined) continue;
+    const gx = cellX(cell);
+    const gy = cellY(cell);
+    const changes = chunk.changes;
+    const qs = subs.queries;
+    const classes = subs.classes;
+    for (let k = 0; k < qs.length; k++) {
+      const q = qs[k]!;
+      const before = classes[k]!;
+      if (q.moved && q.revisits(gx, gy)) continue;
+      if (before === CELL.FULL && q.ct.chunkable) {
+        // Every row of a cell that stays fully inside is a member before and after: the shared run serves them all.
+        tt.chunk(chunk);
+        if (chunk.count > 0) {
+          q.ct.open(tt);
+          q.ct.chunks.push(chunk);
+        }
+      } else if (q.plainCircle) circleChanges(q, tt, changes);
+      else
+        for (let i = 0; i < changes.length; i++) {
+          const c = changes[i]!;
+          spatial(q, tt, c.mk, c.key, c.new, c.old, c);
+        }
+    }
+  }
+  for (const c of tt.crossers) {
+    const a = c.oldCell === NO_CELL ? undefined : st.cells.get(c.oldCell);
+    const b = c.newCell === NO_CELL ? undefined : st.cells.get(c.newCell);
+    if (a === undefined && b === undefined) continue;
+    const nx = c.newCell === NO_CELL ? 0 : cellX(c.newCell);
+    const ny = c.newCell === NO_CELL ? 0 : cellY(c.newCell);
+    const gone = c.newCell === NO_CELL;
+    if (a !== undefined)
+      for (let k = 0; k < a.queries.length; k++) {
+        const q = a.queries[k]!;
+        if (!q.moved || gone || !q.revisits(nx, ny)) spatial(q, tt, c.mk, c.key, c.new, c.old, c);
+      }
+    if (b !== undefined)
+      for (let k = 0; k < b.queries.length; k++) {
+        const q = b.queries[k]!;
+        if ((a === undefined || !a.has(q)) && (!q.moved || gone || !q.revisits(nx, ny))) spatial(q, tt, c.mk, c.key, c.new, c.old, c);
+      }
+  }
+}
+
+/**
+ * A query whose area moved: re-checks every row of the cells whose class changed or that are
+ * partial, and brings the cell index up to date.
+ */
+export function movedQuery(q: SpatialQuery, tt: TableTick): void {
+  const nx0 = q.mx0;
+  const ny0 = q.my0;
+  const nx1 = q.mx1;
+  const ny1 = q.my1;
+  for (let gy = ny0; gy <= ny1; gy++)
+    for (let gx = nx0; gx <= nx1; gx++) {
+      const before = q.indexed(gx, gy);
+      const after = q.moveClass(gx, gy);
+      if (before === after && before !== CELL.PARTIAL) continue;
+      const cell = packCell(gx, gy);
+      if (before !== after) q.setIndexed(cell, after);
+      recheck(q, tt, cell);
+    }
+  // Members lie in the old box (they were within exitRadius of the old centre), so visiting the
+  // cells of both boxes whose class may have changed reaches every row that can enter or leave.
+  for (let gy = q.by0; gy <= q.by1; gy++)
+    for (let gx = q.bx0; gx <= q.bx1; gx++) {
+      if (gx >= nx0 && gx <= nx1 && gy >= ny0 && gy <= ny1) continue;
+      if (q.indexed(gx, gy) === CELL.OUT) continue;
+      const cell = packCell(gx, gy);
+      q.setIndexed(cell, CELL.OUT);
+      recheck(q, tt, cell);
+    }
+  q.commitMove();
+}
+
+/**
+ * Re-evaluates every row of one cell for a moved query, from the cell's rows as the tick
+ * gathered them once for every query (see {@link TableTick.cellRows}); for a plain circle,
+ * membership is arithmetic as in {@link circleChanges}.
+ */
+function recheck(q: SpatialQuery, tt: TableTick, cell: number): void {
+  const cr = tt.cellRows(cell);
+  if (cr === undefined) return;
+  const n = cr.keys.length;
+  if (!q.plainCircle) {
+    for (let i = 0; i < n; i++) spatial(q, tt, cr.mks[i], cr.keys[i], cr.rows[i], cr.olds[i], cr.changes[i]);
+    return;
+  }
+  const xy = cr.xy;
+  const pcx = q.pcx;
+  const pcy = q.pcy;
+  const cx = q.cx;
+  const cy = q.cy;
+  for (let i = 0; i < n; i++) {
+    let dx = xy[4 * i]! - pcx;
+    let dy = xy[4 * i + 1]! - pcy;
+    const before = dx * dx + dy * dy;
+    dx = xy[4 * i + 2]! - cx;
+    dy = xy[4 * i + 3]! - cy;
+    circleRow(q, tt, before, dx * dx + dy * dy, cr.mks[i], cr.keys[i], cr.rows[i], cr.changes[i]);
+  }
+}
