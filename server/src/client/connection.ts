@@ -8,6 +8,7 @@ import {
   encodeCall,
   encodeConnect,
   encodePing,
+  okResultRequestId,
   encodeSubscribe,
   encodeUnsubscribe,
   MessageCork,
@@ -24,6 +25,7 @@ import {
 } from '../protocol';
 import { backoffDelayMs, type BackoffOptions } from './backoff';
 import { ClientTable, type CacheEvent } from './client-table';
+import { PendingCalls } from './pending-calls';
 import type { ClientDb, ClientQuery, ClientReducers } from './types';
 import { createWebSocketTransport, type WebSocketConstructor } from './websocket-transport';
 
@@ -67,14 +69,6 @@ export interface SubscriptionHandle {
   readonly active: boolean;
   /** Stops the subscription; resolves once its rows have left the cache. */
   unsubscribe(): Promise<void>;
-}
-
-interface PendingCall {
-  resolve(): void;
-  reject(error: TickspaceError): void;
-  readonly reducer: string;
-  /** `performance.now()` after which the call rejects with TIMEOUT. */
-  readonly deadline: number;
 }
 
 interface Sub {
@@ -127,13 +121,10 @@ export class Connection<M extends ModuleDef = ModuleDef> {
   readonly reducers: ClientReducers<M>;
   readonly #factory: TransportFactory;
   readonly #reconnect: BackoffOptions | undefined;
-  readonly #callTimeoutMs: number;
   readonly #report: (error: unknown) => void;
   readonly #tables = new Map<string, ClientTable>();
-  /** Calls awaiting their result, oldest first (the map keeps insertion order, and every call gets the same timeout). */
-  readonly #calls = new Map<number, PendingCall>();
-  /** One timer for the oldest pending call's deadline, instead of one timer per call. */
-  #timeoutTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Calls awaiting their result. */
+  readonly #calls: PendingCalls;
   readonly #pings = new Map<number, () => void>();
   readonly #subs = new Map<number, Sub>();
   readonly #statusListeners = new Set<(status: ConnectionStatus) => void>();
@@ -163,7 +154,7 @@ export class Connection<M extends ModuleDef = ModuleDef> {
     if (options.transport === undefined && options.url === undefined) throw new TypeError('connect needs a url or a transport');
     this.#factory = options.transport ?? createWebSocketTransport(options.url!, { WebSocket: options.WebSocket });
     this.#reconnect = options.reconnect === false ? undefined : options.reconnect === true || options.reconnect === undefined ? {} : options.reconnect;
-    this.#callTimeoutMs = options.callTimeoutMs ?? 30_000;
+    this.#calls = new PendingCalls(options.callTimeoutMs ?? 30_000);
     this.#report = options.onError ?? ((e) => console.error('tickspace client:', e));
     this.#token = options.token ?? '';
     this.db = new Proxy({} as ClientDb<M>, { get: (_t, name) => (typeof name === 'string' ? this.#table(name) : undefined) });
@@ -307,31 +298,12 @@ export class Connection<M extends ModuleDef = ModuleDef> {
     this.#dropped(CLOSE_CODES.PROTOCOL_ERROR, 'client could not decode a frame');
   }
 
-  /**
-   * A successful RESULT (`u8 tag, uvar requestId, u8 1`), the bulk of what a call-heavy client
-   * receives, settled without a reader or a message object. False for anything else.
-   */
-  #okResult(frame: Uint8Array): boolean {
-    let requestId = 0;
-    let scale = 1;
-    let i = 1;
-    for (; i < frame.length && i < 9; i++) {
-      const b = frame[i]!;
-      requestId += (b & 0x7f) * scale;
-      if (b < 0x80) break;
-      scale *= 0x80;
-    }
-    if (i + 2 !== frame.length || frame[i + 1] !== 1) return false;
-    const call = this.#calls.get(requestId);
-    if (call !== undefined) {
-      this.#calls.delete(requestId);
-      call.resolve();
-    }
-    return true;
-  }
-
   #receiveMessage(frame: Uint8Array): void {
-    if (frame[0] === SERVER_MESSAGE.RESULT && this.#frameListeners.size === 0 && this.#okResult(frame)) return;
+    if (this.#frameListeners.size === 0) {
+      // A successful RESULT settles its call without decoding into a message object.
+      const requestId = okResultRequestId(frame);
+      if (requestId >= 0) return this.#calls.settle(requestId, true);
+    }
     const events: CacheEvent[] = [];
     // While reconciling after a reconnect, changes land silently; the diff reports them at the end.
     this.#events = this.#reconcile === undefined ? events : undefined;
@@ -413,11 +385,8 @@ export class Connection<M extends ModuleDef = ModuleDef> {
         return;
       }
       case 'result': {
-        const call = this.#calls.get(msg.requestId);
-        if (call === undefined) return;
-        this.#calls.delete(msg.requestId);
-        if (msg.ok) call.resolve();
-        else call.reject(new TickspaceError(msg.code, msg.message, { details: { requestId: msg.requestId } }));
+        if (msg.ok) this.#calls.settle(msg.requestId, true);
+        else this.#calls.settle(msg.requestId, false, msg.code, msg.message);
         return;
       }
       case 'pong': {
@@ -479,12 +448,7 @@ export class Connection<M extends ModuleDef = ModuleDef> {
     this.#transport = undefined;
     this.#cork.clear();
     const why = server ?? { closeCode: code, code: code === CLOSE_CODES.NORMAL ? 'CLOSED' : 'DISCONNECTED', message: reason || `connection closed (${code})` };
-    if (this.#timeoutTimer !== undefined) clearTimeout(this.#timeoutTimer);
-    this.#timeoutTimer = undefined;
-    for (const [, call] of this.#calls) {
-      call.reject(new TickspaceError('DISCONNECTED', `the connection closed before the call's result arrived: ${why.message}`, { details: { closeCode: why.closeCode } }));
-    }
-    this.#calls.clear();
+    this.#calls.failAll(() => new TickspaceError('DISCONNECTED', `the connection closed before the call's result arrived: ${why.message}`, { details: { closeCode: why.closeCode } }));
     for (const done of this.#pings.values()) done();
     this.#pings.clear();
     const neverOpened = this.#identity === '';
@@ -540,30 +504,10 @@ export class Connection<M extends ModuleDef = ModuleDef> {
       const e = error instanceof TickspaceError ? error : new TickspaceError('INVALID_ARGUMENT', `reducer '${reducer}': ${String(error)}`, { cause: error });
       return Promise.reject(e);
     }
-    return new Promise<void>((resolve, reject) => {
-      this.#calls.set(requestId, { resolve, reject, reducer, deadline: performance.now() + this.#callTimeoutMs });
-      if (this.#timeoutTimer === undefined) this.#armTimeout();
-      this.#send(frame);
-    });
+    const outcome = this.#calls.add(requestId, reducer);
+    this.#send(frame);
+    return outcome;
   }
-
-  #armTimeout(): void {
-    if (this.#callTimeoutMs <= 0) return;
-    const oldest = this.#calls.values().next();
-    if (oldest.done === true) return;
-    this.#timeoutTimer = setTimeout(this.#expireCalls, Math.max(0, oldest.value.deadline - performance.now()));
-  }
-
-  readonly #expireCalls = (): void => {
-    this.#timeoutTimer = undefined;
-    const now = performance.now();
-    for (const [requestId, call] of this.#calls) {
-      if (call.deadline > now) break;
-      this.#calls.delete(requestId);
-      call.reject(new TickspaceError('TIMEOUT', `no result for '${call.reducer}' within ${this.#callTimeoutMs} ms`, { details: { requestId } }));
-    }
-    this.#armTimeout();
-  };
 
   /**
    * Subscribes to a query. Rows arrive in `conn.db`; `applied` resolves when they are there.

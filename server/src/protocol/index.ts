@@ -34,6 +34,7 @@ export {
   encodeClose,
   readTableSections,
   decodeServerMessage,
+  okResultRequestId,
   writeIdentityBytes,
   MAX_WIRE_MESSAGE_CHARS,
 } from './server-messages';

@@ -145,6 +145,24 @@ export function encodeResult(
   return writer.toBytes();
 }
 
+/**
+ * The request id of a successful RESULT (`u8 tag, uvar requestId, u8 1`), read without a reader or
+ * a message object: the bulk of what a call-heavy client receives. -1 for any other frame.
+ */
+export function okResultRequestId(frame: Uint8Array): number {
+  if (frame[0] !== SERVER_MESSAGE.RESULT) return -1;
+  let requestId = 0;
+  let scale = 1;
+  let i = 1;
+  for (; i < frame.length && i < 9; i++) {
+    const b = frame[i]!;
+    requestId += (b & 0x7f) * scale;
+    if (b < 0x80) break;
+    scale *= 0x80;
+  }
+  return i + 2 === frame.length && frame[i + 1] === 1 ? requestId : -1;
+}
+
 /** PONG with the server's last fanned-out tick. */
 export function encodePong(nonce: number, tick: number): Uint8Array {
   return writer.reset().u8(SERVER_MESSAGE.PONG).uvar(nonce).uvar(tick).toBytes();
