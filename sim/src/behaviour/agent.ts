@@ -1,7 +1,8 @@
 import { contentIndexOf, type ContentIndex } from './content-index';
-import { UPDATE_KIND, type AvatarRow, type CallOutcome, type GameView, type TradeRow, type UpdateKind } from './game-port';
+import { UPDATE_KIND, type AvatarRow, type CallOutcome, type GameView, type UpdateKind } from './game-port';
 import { distanceToBuilding, nextStep, Situation, slotToStore, type Goal, type Step } from './planner';
-import { relativeGoal, TRADE_RESPONSE, wrapAngle, type Style, type StyleContext } from './style';
+import { relativeGoal, wrapAngle, type Style, type StyleContext } from './style';
+import { tradeOpening, tradeReply, type TradeCall } from './trade-rules';
 
 /** Population tiers: humans and the five bot tiers of the issue. */
 export const TIERS = {
@@ -268,6 +269,13 @@ export abstract class Agent {
     this.nextWakeMs = nowMs + delay;
   }
 
+  /** Makes a trade call the trade rules chose; returns whether there was one. */
+  #trade(move: TradeCall | undefined, nowMs: number): boolean {
+    if (move === undefined) return false;
+    this.#call(move.reducer, move.args, nowMs);
+    return true;
+  }
+
   #failed(code: string, nowMs: number): void {
     if (code === 'BUSY') {
       this.#awaitAction(nowMs, 2_000);
@@ -306,14 +314,14 @@ export abstract class Agent {
       this.#startWalk(nowMs, me, x, y, 2, undefined, undefined, style, c);
       return;
     }
-    if (this.#handleTrades(nowMs, s, style, c)) return;
+    if (this.#trade(tradeReply(s, style.tradeResponse, this.#handledTrades, nowMs), nowMs)) return;
     const say = style.chat(c, this.#heard);
     if (say !== undefined) {
       this.#heard = 0;
       this.#call('say', { channel: 'local', text: say }, nowMs);
       return;
     }
-    if (style.wantsTrade(c) && this.#offerTrade(nowMs, s)) return;
+    if (style.wantsTrade(c) && this.#trade(tradeOpening(s), nowMs)) return;
 
     if (style.stores && s.freeSlots <= 2) {
       const chest = s.own('storage_chest', true)[0];
@@ -448,7 +456,7 @@ export abstract class Agent {
     // A trade offer is worth stopping for (the cache holds only this player's trades).
     if (this.#host!.view.db.trade.count() > 0) {
       const s = new Situation(this.#host!.view, this.#content!, me, this.#containerId);
-      if (this.#handleTrades(nowMs, s, style, c)) {
+      if (this.#trade(tradeReply(s, style.tradeResponse, this.#handledTrades, nowMs), nowMs)) {
         if (me.moving) this.#call('move', { dx: 0, dy: 0 }, nowMs, false);
         this.#walk = undefined;
         return;
@@ -518,96 +526,4 @@ export abstract class Agent {
     walk.moving = true;
     this.nextWakeMs = nowMs + Math.max(50, delayMs);
   }
-
-  /** Answers trades; returns whether a call was made. */
-  #handleTrades(nowMs: number, s: Situation, style: Style, _c: StyleContext): boolean {
-    const db = this.#host!.view.db;
-    const me = s.me.identity;
-    for (const trade of db.trade.iter() as Iterable<TradeRow>) {
-      if (trade.a !== me && trade.b !== me) continue;
-      const mine = trade.a === me;
-      const side = mine ? 0 : 1;
-      const items = [...db.trade_item.iter()].filter((i) => i.tradeId === trade.id);
-      const myItems = items.filter((i) => i.side === side);
-      const theirItems = items.filter((i) => i.side !== side);
-      const iAccepted = mine ? trade.aAccepted : trade.bAccepted;
-      const theyAccepted = mine ? trade.bAccepted : trade.aAccepted;
-      const state = `${myItems.length}/${theirItems.length}/${iAccepted}/${theyAccepted}`;
-      if (this.#handledTrades.get(trade.id) === state) {
-        if (mine && nowMs - trade.openedMs > 20_000) {
-          this.#handledTrades.delete(trade.id);
-          this.#call('trade_cancel', { trade: trade.id }, nowMs);
-          return true;
-        }
-        continue;
-      }
-      this.#handledTrades.set(trade.id, state);
-      if (mine) {
-        if (myItems.length === 0) {
-          const spare = spareItem(s);
-          if (spare === undefined) {
-            this.#call('trade_cancel', { trade: trade.id }, nowMs);
-            return true;
-          }
-          this.#call('trade_offer', { trade: trade.id, itemId: spare, quantity: 1 }, nowMs);
-          return true;
-        }
-        if ((theyAccepted || theirItems.length > 0) && !iAccepted) {
-          this.#call('trade_accept', { trade: trade.id }, nowMs);
-          return true;
-        }
-        continue;
-      }
-      if (style.tradeResponse === TRADE_RESPONSE.IGNORE || iAccepted) continue;
-      if (style.tradeResponse === TRADE_RESPONSE.COUNTER && myItems.length === 0) {
-        const spare = spareItem(s);
-        if (spare !== undefined) {
-          this.#call('trade_offer', { trade: trade.id, itemId: spare, quantity: 1 }, nowMs);
-          return true;
-        }
-      }
-      if (theirItems.length > 0) {
-        this.#call('trade_accept', { trade: trade.id }, nowMs);
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Opens a trade with a nearby player; returns whether a call was made. */
-  #offerTrade(nowMs: number, s: Situation): boolean {
-    const db = this.#host!.view.db;
-    const me = s.me;
-    for (const trade of db.trade.iter()) if (trade.a === me.identity || trade.b === me.identity) return false;
-    if (spareItem(s) === undefined) return false;
-    const radius = s.content.settings.tradeRadiusTiles - 1;
-    let best: AvatarRow | undefined;
-    let bestD = radius;
-    for (const p of db.avatar.iter()) {
-      if (p.identity === me.identity || !p.online) continue;
-      const d = Math.hypot(p.x - me.x, p.y - me.y);
-      if (d < bestD) {
-        bestD = d;
-        best = p;
-      }
-    }
-    if (best === undefined) return false;
-    this.#call('trade_open', { partner: best.identity }, nowMs);
-    return true;
-  }
-}
-
-/** The most plentiful item that is not a tool, if more than one of it is held. */
-function spareItem(s: Situation): string | undefined {
-  let best: string | undefined;
-  let most = 1;
-  for (const [id, n] of s.counts) {
-    const def = s.content.items.get(id);
-    if (def !== undefined && def.toolKind !== '') continue;
-    if (n > most) {
-      most = n;
-      best = id;
-    }
-  }
-  return best;
 }
