@@ -77,6 +77,18 @@ export function trialMarkdown(report: TrialReport, files: { readonly json: strin
     lines.push(`Goal "a verdict on naive bots within ${TRIAL_GOALS.naiveVerdictMinutes} minutes": ${within === undefined ? 'not measured' : `${pct(within)} of naive bots flagged within ${TRIAL_GOALS.naiveVerdictMinutes} minutes`}.`);
     lines.push('');
   }
+  const live = report.live;
+  lines.push('## The live detector over the whole test population');
+  lines.push('');
+  lines.push(
+    `The exported detector (one model per verdict cutoff) scores every identity as the live hook does: by the bucket for the longest play it has reached. The figures above keep only identities that played about N minutes; these count all ${live.humans} humans with a verdict, whatever their play time. Human false-positive rate of the last verdict: **${pct(live.humanFprAtEnd)}** (${Math.round(live.humanFprAtEnd * live.humans)} of ${live.humans}; 95% upper bound ${pct(live.humanFprAtEndUpper95)}; goal <= ${pct(TRIAL_GOALS.humanFpr)}). Humans flagged by at least one verdict during play: ${pct(live.humanFprEver)} (${Math.round(live.humanFprEver * live.humans)}; 95% upper bound ${pct(live.humanFprEverUpper95)}).`,
+  );
+  lines.push('');
+  lines.push('| tier | identities | flagged at the end | flagged at some point |');
+  lines.push('|---|---|---|---|');
+  lines.push(`| human | ${live.humans} | ${pct(live.humanFprAtEnd)} | ${pct(live.humanFprEver)} |`);
+  for (const t of live.tiers) lines.push(`| ${t.tier} | ${t.count} | ${pct(t.flaggedAtEnd)} | ${pct(t.everFlagged)} |`);
+  lines.push('');
   lines.push('## Unseen tiers (leave one tier out)');
   lines.push('');
   lines.push(`| tier | AUC when left out of training | TPR @ 0.1% FPR |`);

@@ -5,10 +5,11 @@ import { TickspaceError } from '@tickspace/server/protocol';
 import { TIER_LIST, TIERS, type Tier } from '../behaviour/agent';
 import { TraceLibrary } from '../behaviour/trace-library';
 import { StreamSet } from '../detect/action-stream';
-import { detectorModelToJson, type DetectorModelJson } from '../detect/detector-model';
+import { detectorModelToJson, type DetectorModel, type DetectorModelJson } from '../detect/detector-model';
 import { FEATURE_NAMES } from '../detect/features';
 import { FrontierEventSource } from '../detect/frontier-events';
 import { runInProcess, type SimProgress, type SimResult } from '../runners/in-process-runner';
+import { liveFigures, type LiveFigures } from './live-verdicts';
 import { crossValidatedThreshold, figuresAt, importanceOf, labelStreams, MODEL_KINDS, samplesAt, train, type CutoffFigures, type Labelled, type ModelKind, type Sample } from './evaluate';
 
 /** The bot tiers of a trial population, in report order. */
@@ -92,6 +93,8 @@ export interface TrialReport {
   readonly verdicts: readonly { readonly tier: Tier; readonly flaggedBy: Readonly<Record<string, number>>; readonly medianMinutes: number | null }[];
   /** Human false-positive rate at each verdict cutoff's threshold. */
   readonly verdictHumanFpr: Readonly<Record<string, number>>;
+  /** The exported detector over every identity of the test population, as the live hook runs it. */
+  readonly live: LiveFigures;
   /** Features the main model splits on most. */
   readonly importance: readonly { readonly feature: string; readonly splits: number }[];
   /** The trained detector (one model per verdict cutoff), loadable by the live detector. */
@@ -276,11 +279,13 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport 
     return { tier, flaggedBy, medianMinutes: Number.isFinite(median) ? median : null };
   });
 
-  const detector = detectorModelToJson({
+  const detectorModel: DetectorModel = {
     featureNames: FEATURE_NAMES,
     featureOptions: {},
     buckets: verdictMinutes.map((m) => ({ playMinutes: m, classifier: byCutoff.get(m)!.model, threshold: byCutoff.get(m)!.threshold })),
-  });
+  };
+  const detector = detectorModelToJson(detectorModel);
+  const live = liveFigures(detectorModel, testPop.streams, testPop.labelled, o.tiers);
   return {
     format: 'tickspace-trial-1',
     options: o,
@@ -291,6 +296,7 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport 
     baseline: { model: otherKind, tiers: baselineFigures.tiers.map((t) => ({ tier: t.tier, auc: t.auc })) },
     verdicts,
     verdictHumanFpr,
+    live,
     importance: importanceOf(main.model).slice(0, 12),
     detector,
     wallMs: performance.now() - started,

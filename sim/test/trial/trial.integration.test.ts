@@ -40,6 +40,12 @@ describe('trial', () => {
     expect(report.leaveOneTierOut[0]!.auc).toBeNaN(); // nothing left to train on without the only tier
     expect(report.detector.buckets.map((b) => b.playMinutes)).toEqual([1, 2]);
     expect(loadDetectorModel(report.detector).buckets).toHaveLength(2);
+    // The live detector counts every identity with a verdict, not only those that played the longest cutoff.
+    const live = report.live;
+    expect(live.humans).toBeGreaterThanOrEqual(report.main.humans);
+    expect(live.humanFprAtEnd).toBe(0);
+    expect(live.humanFprAtEndUpper95).toBeCloseTo(1 - 0.05 ** (1 / live.humans), 9);
+    expect(live.tiers).toEqual([{ tier: 'naive', count: 4, flaggedAtEnd: 1, everFlagged: 1 }]);
 
     // The cache gives back the same populations: the same figures, without simulating again.
     const again = await runTrial(options);
@@ -52,6 +58,7 @@ describe('trial', () => {
     const md = readFileSync(files.md, 'utf8');
     expect(md).toContain('| naive | 4 | 1.000 | >= 0.99 (met)');
     expect(md).toContain('## Accuracy against minutes of play');
+    expect(md).toContain(`| human | ${live.humans} | 0.0% | ${(live.humanFprEver * 100).toFixed(1)}% |`);
     const svg = readFileSync(files.svg, 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg.match(/<path /g)!.length).toBe(2);
