@@ -1,3 +1,5 @@
+import type { Waypoint } from './path-finder';
+
 /** Where auto-walk is heading and what to do there. */
 export type WalkGoal =
   | { readonly kind: 'point'; readonly x: number; readonly y: number }
@@ -35,4 +37,74 @@ export function walkStep(goal: WalkGoal, x: number, y: number): WalkStep {
   const dx = Math.abs(Math.cos(a)) < 1e-9 ? 0 : Math.cos(a);
   const dy = Math.abs(Math.sin(a)) < 1e-9 ? 0 : Math.sin(a);
   return { dx: Math.fround(dx * 0.99999), dy: Math.fround(dy * 0.99999), arrived: false };
+}
+
+/** Auto-walk keeps its heading while the ideal one is within about 17 degrees (3/4 of a heading step). */
+const HEADING_KEEP_COS = Math.cos((Math.PI / 8) * 0.75);
+/** After arriving, how long to wait for the server's figure to be in reach before acting anyway, ms. */
+const SERVER_CATCH_UP_MS = 3000;
+
+/** What a walk wants this update. */
+export type WalkDecision =
+  /** Hold this direction (sent only if it differs from the last one). */
+  | { readonly kind: 'steer'; readonly dx: number; readonly dy: number }
+  /** Keep the current heading: close enough to the ideal one. */
+  | { readonly kind: 'keep' }
+  /** No progress for too long: something is in the way. */
+  | { readonly kind: 'stuck' }
+  /** Arrived: stand still while the server's figure catches up. */
+  | { readonly kind: 'wait' }
+  /** Arrived: stand still and act on the goal (the walk is over). */
+  | { readonly kind: 'done' };
+
+/**
+ * One auto-walk: follows its waypoints to the goal, notices when it stops getting closer, and
+ * on arrival waits (a few seconds at most) until the server's figure is within reach too, since
+ * the reducer checks reach against the server's position, not the predicted one.
+ */
+export class WalkPlan {
+  readonly goal: WalkGoal;
+  readonly #path: readonly Waypoint[];
+  readonly #stuckAfterMs: number;
+  #pathIndex = 0;
+  #bestDist = Infinity;
+  #bestAt: number;
+  #arrivedAt: number | undefined;
+
+  /** @param path waypoints ending at the goal (a straight line is `[goal]`). */
+  constructor(goal: WalkGoal, path: readonly Waypoint[], nowMs: number, stuckAfterMs: number) {
+    this.goal = goal;
+    this.#path = path;
+    this.#bestAt = nowMs;
+    this.#stuckAfterMs = stuckAfterMs;
+  }
+
+  /**
+   * The decision at predicted position (x, y), heading (dirX, dirY), with the server's figure at
+   * `server` (undefined if not known).
+   */
+  next(nowMs: number, x: number, y: number, dirX: number, dirY: number, server: { readonly x: number; readonly y: number; readonly moving: boolean } | undefined): WalkDecision {
+    const goal = this.goal;
+    const d = Math.hypot(goal.x - x, goal.y - y);
+    const step = walkStep(goal, x, y);
+    if (d < this.#bestDist - 0.05 || step.arrived) {
+      this.#bestDist = Math.min(d, this.#bestDist);
+      this.#bestAt = nowMs;
+    } else if (nowMs - this.#bestAt > this.#stuckAfterMs) return { kind: 'stuck' };
+    if (!step.arrived) {
+      let wp = this.#path[this.#pathIndex] ?? goal;
+      if (this.#pathIndex < this.#path.length - 1 && Math.hypot(wp.x - x, wp.y - y) < 0.35) wp = this.#path[++this.#pathIndex]!;
+      const toward = walkStep({ kind: 'point', x: wp.x, y: wp.y }, x, y);
+      const dir = toward.arrived ? step : toward;
+      // Keep the current heading while it is close enough: headings are quantised, and flipping
+      // between two neighbours on every update would send a stream of moves.
+      if ((dirX !== 0 || dirY !== 0) && dirX * dir.dx + dirY * dir.dy > HEADING_KEEP_COS) return { kind: 'keep' };
+      return { kind: 'steer', dx: dir.dx, dy: dir.dy };
+    }
+    if (goal.kind === 'point') return { kind: 'done' };
+    // Past a few seconds, act anyway and let the server's answer explain what is wrong.
+    this.#arrivedAt ??= nowMs;
+    const serverInReach = server !== undefined && !server.moving && Math.hypot(goal.x - server.x, goal.y - server.y) <= goal.reach + 0.2;
+    return !serverInReach && nowMs - this.#arrivedAt < SERVER_CATCH_UP_MS ? { kind: 'wait' } : { kind: 'done' };
+  }
 }

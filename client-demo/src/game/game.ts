@@ -1,4 +1,4 @@
-import { BuildGhost } from '../render/build-ghost';
+import type { BuildGhost } from '../render/build-ghost';
 import { parseColor } from '../render/colors';
 import { EntityLayer } from '../render/entity-layer';
 import { ServerClock, type Point } from '../render/interpolation';
@@ -16,17 +16,20 @@ import { h } from '../ui/dom';
 import { itemCounts, TOAST_KIND, type GameContext, type ToastKind } from '../ui/game-context';
 import { InventoryPanel } from '../ui/inventory-panel';
 import { Minimap } from '../ui/minimap';
+import { PlayerMenu } from '../ui/player-menu';
 import { Toasts } from '../ui/toasts';
 import { TradeWindow } from '../ui/trade-window';
 import type { AvatarRow, BuildingDefRow, PlayerRow, ResourceNodeRow } from '../world/rows';
 import type { Unsubscribe } from '../world/world-view';
-import { walkStep, type WalkGoal } from './auto-walk';
+import { WalkPlan, type WalkGoal } from './auto-walk';
 import type { CallFailure, GameConnection } from './connection';
+import { BuildMode } from './build-mode';
 import { CollisionWorld } from './collision-world';
 import { Keyboard } from './keyboard';
-import { findPath, type Waypoint } from './path-finder';
+import { findPath } from './path-finder';
 import { checkPlacement } from './placement';
 import { Predictor } from './prediction';
+import { describeActivity, StatusLine } from './status-line';
 
 /** Options of {@link Game}. */
 export interface GameOptions {
@@ -84,29 +87,23 @@ export class Game implements GameContext {
   collision!: CollisionWorld;
   entities!: EntityLayer;
   readonly #hudRoot: HTMLElement;
-  readonly #ghost: BuildGhost;
+  readonly #buildMode: BuildMode;
 
   /** The build-mode placement ghost (visible, valid, tile) for the status line and tests. */
   get buildGhost(): Readonly<Pick<BuildGhost, 'valid' | 'tileX' | 'tileY'>> & { readonly visible: boolean } {
-    const g = this.#ghost;
+    const g = this.#buildMode.ghost;
     return { valid: g.valid, tileX: g.tileX, tileY: g.tileY, visible: g.container.visible };
   }
   readonly #keyboard: Keyboard;
-  readonly #status: HTMLElement;
-  readonly #playerMenu: HTMLElement;
+  readonly #status = new StatusLine();
+  readonly #playerMenu = new PlayerMenu((identity) => void this.trade.open(identity));
   readonly #offs: Unsubscribe[] = [];
   readonly #interpDelayMs: number;
   readonly #stuckAfterMs: number;
   readonly #now: () => number;
   #biomes: (BiomeLook | undefined)[] = [];
-  #buildDef: BuildingDefRow | undefined;
-  #goal: WalkGoal | undefined;
-  #goalBestDist = Infinity;
-  #goalBestAt = 0;
-  #arrivedAt: number | undefined;
-  /** Waypoints of the current walk, and the one being walked to. */
-  #path: Waypoint[] = [];
-  #pathIndex = 0;
+  /** The auto-walk under way, if any. */
+  #walk: WalkPlan | undefined;
   /** Building being constructed step after step, if any. */
   #constructing: number | undefined;
   #sentDir: [number, number] = [0, 0];
@@ -146,10 +143,7 @@ export class Game implements GameContext {
     this.clock = new ServerClock(() => this.connection.tickMs);
     const settings = this.view.table('settings').find(0);
     this.predictor = new Predictor({ speedTilesPerSec: settings?.playerSpeedTilesPerSec ?? 5, radiusTiles: settings?.playerRadiusTiles ?? 0.3 });
-    this.#ghost = new BuildGhost(this.art);
-    this.scene.overlay.addChild(this.#ghost.container);
-    this.#status = h('div', { class: 'status', 'data-panel': 'status' });
-    this.#playerMenu = h('div', { class: 'player-menu', hidden: true });
+    this.#buildMode = new BuildMode(this.art, this.scene.overlay);
     this.#keyboard = new Keyboard({
       onDirection: (dx, dy) => this.#onKeyDirection(dx, dy),
       onShortcut: (code, e) => this.#onShortcut(code, e),
@@ -231,9 +225,10 @@ export class Game implements GameContext {
     if (selfPos !== undefined) cam.follow(selfPos.x * TILE_PX, selfPos.y * TILE_PX, dtMs);
     this.scene.applyCamera();
     this.#updatePointerFeedback();
-    if (this.#goal !== undefined) drawTargetMarker(this.scene.ground, this.#goal.x, this.#goal.y, this.#phase);
+    const goal = this.#walk?.goal;
+    if (goal !== undefined) drawTargetMarker(this.scene.ground, goal.x, goal.y, this.#phase);
     if (selfPos !== undefined) this.minimap?.update(selfPos.x, selfPos.y, t0, this.connection.identity);
-    this.#updateStatus(serverNow);
+    this.#status.show(describeActivity(this.view, this.connection.identity, serverNow, { placing: this.#buildMode.placing, goal }));
     const t1 = this.#now();
     const spent = performance.now() - started;
     const slot = this.timing.frames % TIMING_WINDOW;
@@ -294,7 +289,7 @@ export class Game implements GameContext {
       ].map(([k, v]) => h('span', {}, h('kbd', {}, k!), ` ${v}`)),
     );
     const side = h('div', { class: 'side' }, this.inventory.element, this.crafting.element, this.build.element);
-    this.#hudRoot.append(this.banner.element, this.toasts.element, side, this.trade.element, this.chat.element, this.#status, help, this.hudPanel.element, this.#playerMenu);
+    this.#hudRoot.append(this.banner.element, this.toasts.element, side, this.trade.element, this.chat.element, this.#status.element, help, this.hudPanel.element, this.#playerMenu.element);
     this.#offs.push(
       this.view.table('notice').onInsert((n) => {
         if (n.owner === this.connection.identity) this.toast(n.text, TOAST_KIND.ERROR, n.code);
@@ -383,10 +378,10 @@ export class Game implements GameContext {
   // ---- input ---------------------------------------------------------------------------------
 
   #onKeyDirection(dx: number, dy: number): void {
-    this.#goal = undefined;
+    this.#walk = undefined;
     this.#constructing = undefined;
     this.scene.ground.clear();
-    this.#hidePlayerMenu();
+    this.#playerMenu.hide();
     this.#steer(dx, dy);
   }
 
@@ -413,7 +408,7 @@ export class Game implements GameContext {
         break;
       case 'KeyB':
         this.crafting.toggle(false);
-        if (!this.build.toggle()) this.#leaveBuildMode();
+        if (!this.build.toggle()) this.#buildMode.leave();
         break;
       case 'KeyE':
       case 'Space':
@@ -432,14 +427,14 @@ export class Game implements GameContext {
         this.hudPanel.toggle();
         break;
       case 'Escape':
-        if (this.#buildDef !== undefined) this.#leaveBuildMode();
-        else if (this.#goal !== undefined) this.#cancelGoal();
+        if (this.#buildMode.def !== undefined) this.#buildMode.leave();
+        else if (this.#walk !== undefined) this.#cancelGoal();
         else if (this.view.table('action').find(this.connection.identity ?? '') !== undefined) void this.call('cancel_action', {});
         else {
           this.crafting.toggle(false);
           this.build.toggle(false);
         }
-        this.#hidePlayerMenu();
+        this.#playerMenu.hide();
         break;
       case 'Equal':
       case 'NumpadAdd':
@@ -455,9 +450,9 @@ export class Game implements GameContext {
   }
 
   #onPointerDown(e: PointerEvent): void {
-    this.#hidePlayerMenu();
+    this.#playerMenu.hide();
     if (e.button === 2) {
-      if (this.#buildDef !== undefined) this.#leaveBuildMode();
+      if (this.#buildMode.def !== undefined) this.#buildMode.leave();
       else this.#cancelGoal();
       return;
     }
@@ -465,12 +460,13 @@ export class Game implements GameContext {
     const cam = this.scene.camera;
     const wx = cam.screenToWorldX(e.offsetX);
     const wy = cam.screenToWorldY(e.offsetY);
-    if (this.#buildDef !== undefined) {
-      void this.#placeBuilding(this.#buildDef, this.#ghost.tileX, this.#ghost.tileY);
+    const placing = this.#buildMode.def;
+    if (placing !== undefined) {
+      void this.#placeBuilding(placing, this.#buildMode.ghost.tileX, this.#buildMode.ghost.tileY);
       return;
     }
     const player = this.entities.pickPlayer(wx, wy);
-    if (player !== undefined) return this.#showPlayerMenu(player, e.clientX, e.clientY);
+    if (player !== undefined) return this.#playerMenu.show(player, e.clientX, e.clientY);
     const node = this.entities.pickNode(wx, wy);
     if (node !== undefined) return this.gatherNode(node);
     const building = this.#buildingAt(wx / TILE_PX, wy / TILE_PX);
@@ -480,7 +476,7 @@ export class Game implements GameContext {
 
   /** Whether an auto-walk (click to walk, gather or build) is under way. */
   get walking(): boolean {
-    return this.#goal !== undefined;
+    return this.#walk !== undefined;
   }
 
   /** Walks to a point (tiles) in a straight line, as a click on open ground does. */
@@ -506,68 +502,46 @@ export class Game implements GameContext {
   }
 
   #setGoal(goal: WalkGoal): void {
-    this.#goal = goal;
-    this.#pathIndex = 0;
     const radius = this.view.table('settings').find(0)?.playerRadiusTiles ?? 0.3;
     const reach = goal.kind === 'point' ? 0 : Math.max(0, goal.reach - 0.3);
     // Around trees, rocks, water and buildings; a straight line when no way is found (the server decides).
-    this.#path = this.predictor.initialized ? (findPath(this.collision, { x: this.predictor.x, y: this.predictor.y }, goal, { radius, reach }) ?? [goal]) : [goal];
+    const path = this.predictor.initialized ? (findPath(this.collision, { x: this.predictor.x, y: this.predictor.y }, goal, { radius, reach }) ?? [goal]) : [goal];
+    this.#walk = new WalkPlan(goal, path, this.#now(), this.#stuckAfterMs);
     this.#constructing = undefined;
-    this.#arrivedAt = undefined;
-    this.#goalBestDist = Infinity;
-    this.#goalBestAt = this.#now();
   }
 
   #cancelGoal(): void {
-    this.#goal = undefined;
+    this.#walk = undefined;
     this.scene.ground.clear();
     const [dx, dy] = this.#keyboard.direction;
     this.#steer(dx, dy);
   }
 
   #autoWalk(nowMs: number): void {
-    const goal = this.#goal;
-    if (goal === undefined) return;
-    const x = this.predictor.x;
-    const y = this.predictor.y;
-    const d = Math.hypot(goal.x - x, goal.y - y);
-    const step = walkStep(goal, x, y);
-    if (d < this.#goalBestDist - 0.05 || step.arrived) {
-      this.#goalBestDist = Math.min(d, this.#goalBestDist);
-      this.#goalBestAt = nowMs;
-    } else if (nowMs - this.#goalBestAt > this.#stuckAfterMs) {
-      this.toast('Something is in the way.', TOAST_KIND.INFO);
-      this.#cancelGoal();
-      return;
+    const walk = this.#walk;
+    if (walk === undefined) return;
+    const p = this.predictor;
+    const decision = walk.next(nowMs, p.x, p.y, p.dirX, p.dirY, this.avatar());
+    switch (decision.kind) {
+      case 'keep':
+        return;
+      case 'steer':
+        return this.#steer(decision.dx, decision.dy);
+      case 'stuck':
+        this.toast('Something is in the way.', TOAST_KIND.INFO);
+        return this.#cancelGoal();
+      case 'wait':
+        return this.#steer(0, 0);
+      case 'done': {
+        this.#steer(0, 0);
+        this.#walk = undefined;
+        this.scene.ground.clear();
+        const goal = walk.goal;
+        if (goal.kind === 'gather') void this.call('gather', { nodeId: goal.nodeId });
+        else if (goal.kind === 'construct') void this.#construct(goal.buildingId);
+        return;
+      }
     }
-    if (!step.arrived) {
-      let wp = this.#path[this.#pathIndex] ?? goal;
-      if (this.#pathIndex < this.#path.length - 1 && Math.hypot(wp.x - x, wp.y - y) < 0.35) wp = this.#path[++this.#pathIndex]!;
-      const toward = walkStep({ kind: 'point', x: wp.x, y: wp.y }, x, y);
-      const dir = toward.arrived ? step : toward;
-      // Keep the current heading while it is close enough: headings are quantised, and flipping
-      // between two neighbours on every update would send a stream of moves.
-      const p = this.predictor;
-      if ((p.dirX !== 0 || p.dirY !== 0) && p.dirX * dir.dx + p.dirY * dir.dy > HEADING_KEEP_COS) return;
-      return this.#steer(dir.dx, dir.dy);
-    }
-    this.#steer(0, 0);
-    if (goal.kind === 'point') {
-      this.#goal = undefined;
-      this.scene.ground.clear();
-      return;
-    }
-    // The prediction runs ahead of the server: act once the server's figure is within reach too
-    // (the reducer checks reach against it), else the call would fail with OUT_OF_REACH.
-    // Past a few seconds, call anyway and let the server's answer explain what is wrong.
-    this.#arrivedAt ??= nowMs;
-    const avatar = this.avatar();
-    const serverInReach = avatar !== undefined && !avatar.moving && Math.hypot(goal.x - avatar.x, goal.y - avatar.y) <= goal.reach + 0.2;
-    if (!serverInReach && nowMs - this.#arrivedAt < 3000) return;
-    this.#goal = undefined;
-    this.scene.ground.clear();
-    if (goal.kind === 'gather') void this.call('gather', { nodeId: goal.nodeId });
-    else void this.#construct(goal.buildingId);
   }
 
   /**
@@ -635,30 +609,6 @@ export class Game implements GameContext {
     void this.trade.open(other.identity);
   }
 
-  #showPlayerMenu(player: AvatarRow, clientX: number, clientY: number): void {
-    const menu = this.#playerMenu;
-    menu.replaceChildren(
-      h('div', { class: 'who' }, player.name, player.online ? '' : h('small', {}, ' (away)')),
-      h(
-        'button',
-        {
-          onclick: () => {
-            this.#hidePlayerMenu();
-            void this.trade.open(player.identity);
-          },
-        },
-        'Trade',
-      ),
-    );
-    menu.style.left = `${clientX}px`;
-    menu.style.top = `${clientY}px`;
-    menu.hidden = false;
-  }
-
-  #hidePlayerMenu(): void {
-    this.#playerMenu.hidden = true;
-  }
-
   #buildingAt(tx: number, ty: number) {
     return this.view
       .table('building')
@@ -669,24 +619,19 @@ export class Game implements GameContext {
   // ---- build mode ----------------------------------------------------------------------------
 
   #enterBuildMode(def: BuildingDefRow): void {
-    this.#buildDef = def;
+    this.#buildMode.enter(def);
     this.build.toggle(false);
     this.toast(`Placing ${def.name}: click to place, right click or Esc to cancel.`, TOAST_KIND.INFO);
   }
 
-  #leaveBuildMode(): void {
-    this.#buildDef = undefined;
-    this.#ghost.hide();
-  }
-
   async #placeBuilding(def: BuildingDefRow, x: number, y: number): Promise<void> {
-    if (!this.#ghost.valid) {
-      this.toast(this.#ghostReason || 'Cannot build there.', TOAST_KIND.ERROR);
+    if (!this.#buildMode.ghost.valid) {
+      this.toast(this.#buildMode.refusal, TOAST_KIND.ERROR);
       return;
     }
     const ok = await this.call('place_building', { kind: def.id, x, y });
     if (!ok) return;
-    this.#leaveBuildMode();
+    this.#buildMode.leave();
     // Start working on the site at once: the common next step.
     const site = this.view
       .table('building')
@@ -694,8 +639,6 @@ export class Game implements GameContext {
       .find((b) => b.x === x && b.y === y && b.owner === this.connection.identity);
     if (site !== undefined && !site.complete) this.#constructBuilding(site.id);
   }
-
-  #ghostReason = '';
 
   #updatePointerFeedback(): void {
     const cam = this.scene.camera;
@@ -705,24 +648,21 @@ export class Game implements GameContext {
     }
     const wx = cam.screenToWorldX(this.#mouse.x);
     const wy = cam.screenToWorldY(this.#mouse.y);
-    const def = this.#buildDef;
-    if (def !== undefined) {
-      const me = this.me();
-      const x = Math.floor(wx / TILE_PX - def.width / 2 + 0.5);
-      const y = Math.floor(wy / TILE_PX - def.height / 2 + 0.5);
-      if (me === undefined || this.terrain === undefined) return;
-      const check = checkPlacement({
-        view: this.view,
-        def,
-        x,
-        y,
-        playerX: this.predictor.x,
-        playerY: this.predictor.y,
-        tileAt: (tx, ty) => this.terrain!.tileAt(tx, ty),
-        counts: itemCounts(this),
-      });
-      this.#ghostReason = check.reason ?? '';
-      this.#ghost.show(def.id, def.iconColor, def.width, def.height, x, y, check.ok, check.reason);
+    if (this.#buildMode.def !== undefined) {
+      const terrain = this.terrain;
+      if (this.me() === undefined || terrain === undefined) return;
+      this.#buildMode.point(wx, wy, (def, x, y) =>
+        checkPlacement({
+          view: this.view,
+          def,
+          x,
+          y,
+          playerX: this.predictor.x,
+          playerY: this.predictor.y,
+          tileAt: (tx, ty) => terrain.tileAt(tx, ty),
+          counts: itemCounts(this),
+        }),
+      );
       return;
     }
     const node = this.entities.pickNode(wx, wy);
@@ -731,37 +671,6 @@ export class Game implements GameContext {
   }
 
   // ---- status and HUD ------------------------------------------------------------------------
-
-  #statusKey = '';
-
-  #updateStatus(serverNow: number): void {
-    const id = this.connection.identity;
-    const action = id === undefined ? undefined : this.view.table('action').find(id);
-    let text = '';
-    let progress = -1;
-    if (action !== undefined) {
-      const what =
-        action.kind === 'gather'
-          ? `Gathering ${this.#nodeName(action.target)}`
-          : action.kind === 'craft'
-            ? `Crafting ${this.view.table('recipe_def').find(action.recipeId)?.name ?? action.recipeId}`
-            : `Building ${this.view.table('building_def').find(this.view.table('building').find(action.target)?.buildingId ?? '')?.name ?? ''}`;
-      text = what;
-      progress = Math.min(1, Math.max(0, (serverNow - action.startedMs) / Math.max(1, action.endsMs - action.startedMs)));
-    } else if (this.#buildDef !== undefined) text = `Placing ${this.#buildDef.name}${this.#ghost.valid ? '' : ` — ${this.#ghostReason}`}`;
-    else if (this.#goal !== undefined) text = this.#goal.kind === 'gather' ? `Walking to ${this.#nodeName(this.#goal.nodeId)}` : this.#goal.kind === 'construct' ? 'Walking to the site' : '';
-    const key = `${text}/${progress < 0 ? -1 : Math.round(progress * 50)}`;
-    if (key === this.#statusKey) return;
-    this.#statusKey = key;
-    this.#status.hidden = text === '';
-    this.#status.dataset.action = action?.kind ?? '';
-    this.#status.replaceChildren(h('span', {}, text), progress < 0 ? '' : h('div', { class: 'bar' }, h('div', { style: `width:${(progress * 100).toFixed(1)}%` })));
-  }
-
-  #nodeName(id: number): string {
-    const node = this.view.table('resource_node').find(id);
-    return (node === undefined ? undefined : this.view.table('resource_def').find(node.resourceId)?.name) ?? 'resource';
-  }
 
   #updateHud(nowMs: number, selfPos: Point | undefined): void {
     const w = this.#statsWindow;
@@ -793,9 +702,6 @@ export class Game implements GameContext {
     this.hudPanel.update(st, nowMs);
   }
 }
-
-/** Auto-walk keeps its heading while the ideal one is within about 17 degrees (3/4 of a heading step). */
-const HEADING_KEEP_COS = Math.cos((Math.PI / 8) * 0.75);
 
 /** Turns a reducer message into a sentence for players: capitalised, ending with a full stop. */
 export function humanMessage(message: string): string {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { walkStep } from '../../src/game/auto-walk';
+import { WalkPlan, walkStep } from '../../src/game/auto-walk';
 
 describe('walkStep', () => {
   test('heads straight for the goal and stops within reach', () => {
@@ -30,5 +30,47 @@ describe('walkStep', () => {
         },
       ),
     );
+  });
+});
+
+describe('WalkPlan', () => {
+  const gather = { kind: 'gather', nodeId: 7, x: 10, y: 0, reach: 1 } as const;
+
+  test('follows its waypoints in order, then heads for the goal', () => {
+    const plan = new WalkPlan(gather, [{ x: 0, y: 5 }, gather], 0, 1500);
+    const first = plan.next(0, 0, 0, 0, 0, undefined);
+    expect(first).toMatchObject({ kind: 'steer', dx: 0 });
+    expect((first as { dy: number }).dy).toBeCloseTo(1, 4);
+    // At the first waypoint it turns toward the next one (the goal, due east and south).
+    const second = plan.next(100, 0, 4.8, 0, 1, undefined);
+    expect(second.kind).toBe('steer');
+    expect((second as { dx: number }).dx).toBeGreaterThan(0.8);
+  });
+
+  test('keeps a heading that is close enough, instead of sending a new one', () => {
+    const plan = new WalkPlan({ kind: 'point', x: 100, y: 1 }, [{ x: 100, y: 1 }], 0, 1500);
+    expect(plan.next(0, 0, 0, 1, 0, undefined)).toEqual({ kind: 'keep' });
+  });
+
+  test('is stuck after stuckAfterMs without getting closer', () => {
+    const plan = new WalkPlan(gather, [gather], 0, 1500);
+    expect(plan.next(0, 0, 0, 0, 0, undefined).kind).toBe('steer');
+    expect(plan.next(1400, 0, 0, 1, 0, undefined).kind).not.toBe('stuck');
+    expect(plan.next(1600, 0, 0, 1, 0, undefined)).toEqual({ kind: 'stuck' });
+  });
+
+  test('on arrival waits for the server figure to be in reach, for three seconds at most', () => {
+    const plan = new WalkPlan(gather, [gather], 0, 1500);
+    const far = { x: 5, y: 0, moving: true };
+    expect(plan.next(0, 9.5, 0, 0, 0, far)).toEqual({ kind: 'wait' });
+    expect(plan.next(2000, 9.5, 0, 0, 0, far)).toEqual({ kind: 'wait' });
+    expect(plan.next(3100, 9.5, 0, 0, 0, far)).toEqual({ kind: 'done' });
+    const again = new WalkPlan(gather, [gather], 0, 1500);
+    expect(again.next(0, 9.5, 0, 0, 0, { x: 9.4, y: 0, moving: false })).toEqual({ kind: 'done' });
+  });
+
+  test('a walk to a point is done on arrival, whatever the server figure', () => {
+    const plan = new WalkPlan({ kind: 'point', x: 1, y: 1 }, [{ x: 1, y: 1 }], 0, 1500);
+    expect(plan.next(0, 1.1, 1, 0, 0, undefined)).toEqual({ kind: 'done' });
   });
 });

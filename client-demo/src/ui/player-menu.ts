@@ -1,0 +1,37 @@
+import type { AvatarRow } from '../world/rows';
+import { h } from './dom';
+
+/** The menu a click on another player opens: their name and what can be done with them (trade). */
+export class PlayerMenu {
+  readonly element = h('div', { class: 'player-menu', hidden: true });
+  readonly #onTrade: (identity: string) => void;
+
+  constructor(onTrade: (identity: string) => void) {
+    this.#onTrade = onTrade;
+  }
+
+  /** Opens the menu for `player` at a viewport position, px. */
+  show(player: AvatarRow, clientX: number, clientY: number): void {
+    const menu = this.element;
+    menu.replaceChildren(
+      h('div', { class: 'who' }, player.name, player.online ? '' : h('small', {}, ' (away)')),
+      h(
+        'button',
+        {
+          onclick: () => {
+            this.hide();
+            this.#onTrade(player.identity);
+          },
+        },
+        'Trade',
+      ),
+    );
+    menu.style.left = `${clientX}px`;
+    menu.style.top = `${clientY}px`;
+    menu.hidden = false;
+  }
+
+  hide(): void {
+    this.element.hidden = true;
+  }
+}
