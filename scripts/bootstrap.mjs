@@ -105,7 +105,8 @@ switch (command) {
     status = run('npx', ['tsx', 'scripts/run-benchmarks.ts', ...rest]);
     break;
   case 'sim':
-    status = run('npx', ['tsx', 'sim/src/cli.ts', ...rest]);
+    // A 128 MB young generation: the runner allocates a row per update; ~10% less CPU (sim/README.md).
+    status = run(process.execPath, ['--max-semi-space-size=128', '--import', 'tsx', 'sim/src/cli.ts', ...rest]);
     break;
   case 'loadtest':
     status = run('npx', ['tsx', 'load-test/src/cli.ts', ...rest]);
