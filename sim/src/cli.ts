@@ -16,6 +16,7 @@ import { openDatabase } from '@tickspace/server/engine';
 import { runInProcess, type SimProgress, type SimResult } from './runners/in-process-runner';
 import { runNetworked } from './runners/networked-runner';
 import type { SwarmStats } from './runners/bot-swarm';
+import { verdictsByTier } from './trial/live-verdicts';
 import { writeTrialReport } from './trial/report';
 import { runTrial, BOT_TIERS } from './trial/trial';
 
@@ -86,7 +87,10 @@ function printSummary(r: SimResult, detector: Detector | undefined, engineSuspic
   console.log(table(sorted(t.errors).length > 0 ? sorted(t.errors) : [['(none)', 0]], 'errors by code'));
   if (detector !== undefined) {
     const flagged = [...detector.verdicts.values()].filter((v) => v.flagged).length;
-    console.log(table([['identities scored', detector.verdicts.size], ['flagged', flagged], [`rows in '${SUSPICION_TABLE}'`, engineSuspicion ?? 0]], 'detector'));
+    // The simulation knows who is a bot: how the verdicts split over the tiers.
+    const byTier = verdictsByTier(r.members.map((m) => ({ identity: m.identity, tier: m.agent.tier })), detector.verdicts);
+    const tiers = TIER_LIST.filter((k) => byTier.has(k)).map((k) => [`flagged ${k}`, `${byTier.get(k)!.flagged} of ${byTier.get(k)!.scored}`] as [string, string]);
+    console.log(table([['identities scored', detector.verdicts.size], ['flagged', flagged], ...tiers, [`rows in '${SUSPICION_TABLE}'`, engineSuspicion ?? 0]], 'detector'));
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Tier } from '../behaviour/agent';
 import type { StreamSet } from '../detect/action-stream';
 import { binomialUpperBound } from '../detect/binomial';
-import { MIN_PLAY_SHARE, scoreStream, type DetectorModel } from '../detect/detector-model';
+import { MIN_PLAY_SHARE, scoreStream, type DetectorModel, type Verdict } from '../detect/detector-model';
 import { extractFeatures } from '../detect/features';
 import type { Labelled } from './evaluate';
 
@@ -72,4 +72,23 @@ export function liveFigures(model: DetectorModel, streams: StreamSet, population
       return { tier, count: t.count, flaggedAtEnd: share(t.end, t.count), everFlagged: share(t.ever, t.count) };
     }),
   };
+}
+
+/**
+ * How the live detector's current verdicts split over the tiers of a simulated population: per
+ * tier, identities scored and flagged (tiers without a scored identity are left out).
+ * @example
+ * verdictsByTier(result.members.map((m) => ({ identity: m.identity, tier: m.agent.tier })), detector.verdicts);
+ */
+export function verdictsByTier(members: readonly { readonly identity: string; readonly tier: Tier }[], verdicts: ReadonlyMap<string, Verdict>): Map<Tier, { scored: number; flagged: number }> {
+  const out = new Map<Tier, { scored: number; flagged: number }>();
+  for (const m of members) {
+    const v = verdicts.get(m.identity);
+    if (v === undefined) continue;
+    let c = out.get(m.tier);
+    if (c === undefined) out.set(m.tier, (c = { scored: 0, flagged: 0 }));
+    c.scored++;
+    if (v.flagged) c.flagged++;
+  }
+  return out;
 }

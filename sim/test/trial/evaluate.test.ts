@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { crossValidatedThreshold, figuresAt, train, type Sample } from '../../src/trial/evaluate';
 import { createRng } from '../../src/random';
+import { verdictsByTier } from '../../src/trial/live-verdicts';
 
 /** Synthetic samples: bots of a tier differ from humans by `shift` in feature 0. */
 function samples(seed: string, humans: number, bots: number, shift: number): Sample[] {
@@ -36,5 +37,29 @@ describe('trial figures', () => {
     expect(f.humanFpr).toBeLessThan(0.03);
     expect(f.tiers[0]!.heldOut).toBe(true);
     expect(f.accuracy).toBeGreaterThan(0.9);
+  });
+});
+
+describe('verdictsByTier', () => {
+  it('counts scored and flagged identities per tier, leaving out identities without a verdict', () => {
+    const verdict = (flagged: boolean) => ({ score: flagged ? 0.9 : 0.1, flagged, playMinutes: 5, bucketMinutes: 5 });
+    const members = [
+      { identity: 'a', tier: 'human' },
+      { identity: 'b', tier: 'human' },
+      { identity: 'c', tier: 'naive' },
+      { identity: 'd', tier: 'naive' },
+      { identity: 'e', tier: 'replay' },
+    ] as const;
+    const verdicts = new Map([
+      ['a', verdict(false)],
+      ['b', verdict(true)],
+      ['c', verdict(true)],
+      ['d', verdict(true)],
+    ]);
+    const out = verdictsByTier(members, verdicts);
+    expect([...out]).toEqual([
+      ['human', { scored: 2, flagged: 1 }],
+      ['naive', { scored: 2, flagged: 2 }],
+    ]);
   });
 });
