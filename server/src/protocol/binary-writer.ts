@@ -55,7 +55,7 @@ export class BinaryWriter {
     return this;
   }
 
-  /** Zigzag varint for signed integers within ±2^52. */
+  /** Zigzag varint for signed integers from -2^52 to 2^52 - 1 (their zigzag form stays a safe integer). */
   svar(value: number): this {
     return this.uvar(value < 0 ? -2 * value - 1 : 2 * value);
   }
