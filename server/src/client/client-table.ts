@@ -1,4 +1,9 @@
-import { sameValue, wireMapKey, type WireTable } from '../protocol';
+import { sameValue, wireMapKey, type BinaryReader, type WireTable } from '../protocol';
+
+/** What the cache needs of an update codec: read a body and apply it to the old row. */
+export interface UpdateBody {
+  decode(reader: BinaryReader, old: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> | undefined;
+}
 
 type AnyRow = Record<string, unknown>;
 
@@ -152,11 +157,14 @@ export class ClientTable<R extends AnyRow = AnyRow, K = unknown> {
     else if (!sameRow(old, row, this.#columns())) events.push({ kind: 'update', table: this, old, row });
   }
 
-  /** @internal Applies an update body to the cached row; returns false if the row is not cached. */
-  patch(key: unknown, decode: (old: R | undefined) => R | undefined, events: CacheEvent[] | undefined): boolean {
+  /**
+   * @internal Applies an update body, read from `reader` by `body` (the table's update codec), to the
+   * cached row; returns false if the row is not cached (the body is skipped).
+   */
+  patch(key: unknown, body: UpdateBody, reader: BinaryReader, events: CacheEvent[] | undefined): boolean {
     const mk = wireMapKey(key);
     const old = this.#rows.get(mk);
-    const row = decode(old);
+    const row = body.decode(reader, old) as R | undefined;
     if (old === undefined || row === undefined) return false;
     this.#set(mk, old, row);
     if (events !== undefined) events.push({ kind: 'update', table: this, old, row });

@@ -340,7 +340,7 @@ export class Connection<M extends ModuleDef = ModuleDef> {
     delete: (t, key) => this.#table(t.name).remove(key, this.#events),
     insert: (t, row) => this.#table(t.name).upsert(row, this.#events),
     update: (t, key, reader) => {
-      const ok = this.#table(t.name).patch(key, (old) => t.update.decode(reader, old), this.#events);
+      const ok = this.#table(t.name).patch(key, t.update, reader, this.#events);
       if (!ok) this.#report(new TickspaceError('PROTOCOL_ERROR', `update of ${t.name} ${String(key)}, a row the cache does not hold`));
     },
     reset: (t, rows) => {

@@ -146,10 +146,22 @@ export function compileUpdateCodec(columns: readonly ColumnShape[], keyColumns: 
     decode(r, old) {
       const skip = old === undefined;
       const out: Record<string, unknown> | undefined = skip ? undefined : { ...old };
+      if (maskBytes <= 4) {
+        // Up to 32 columns (nearly every table): the mask in one integer, no array per update.
+        let mask = 0;
+        for (let b = 0; b < maskBytes; b++) mask = (mask | (r.u8() << (8 * b))) >>> 0;
+        if (n < 32 && mask >>> n !== 0) r.fail('update mask names a column the table does not have');
+        for (let i = 0; i < n; i++) {
+          if (((mask >>> i) & 1) === 0) continue;
+          const v = deltas[i]!.get(r, skip ? undefined : old![names[i]!], skip);
+          if (out !== undefined) out[names[i]!] = v;
+        }
+        return out;
+      }
       let mask0 = 0;
       const masks: number[] = [];
       for (let b = 0; b < maskBytes; b++) masks.push(r.u8());
-      if (maskBytes > 0 && n % 8 !== 0 && masks[maskBytes - 1]! >> n % 8 !== 0) r.fail('update mask names a column the table does not have');
+      if (n % 8 !== 0 && masks[maskBytes - 1]! >> n % 8 !== 0) r.fail('update mask names a column the table does not have');
       for (let i = 0; i < n; i++) {
         if (i % 8 === 0) mask0 = masks[i >> 3]!;
         if ((mask0 & (1 << i % 8)) === 0) continue;

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { ClientTable, type CacheEvent } from '../../src/client/client-table';
-import type { WireTable } from '../../src/protocol';
+import { ClientTable, type CacheEvent, type UpdateBody } from '../../src/client/client-table';
+import type { BinaryReader, WireTable } from '../../src/protocol';
 
 type Row = { id: number; v: number };
 
 // The cache reads only the key and the column names of its wire table.
 const wire = { key: { of: (r: Row) => r.id }, columnNames: ['id', 'v'], descriptor: { indexes: [] } } as unknown as WireTable;
+
+/** An update body that sets `v` (reads nothing). */
+const setV = (v: number): UpdateBody => ({ decode: (_r, old) => old && { ...old, v } });
+const NO_READER = undefined as unknown as BinaryReader;
 
 function tableWith(...rows: Row[]): ClientTable<Row, number> {
   const t = new ClientTable<Row, number>('t', wire);
@@ -15,7 +19,7 @@ function tableWith(...rows: Row[]): ClientTable<Row, number> {
 
 function update(t: ClientTable<Row, number>, id: number, v: number): CacheEvent {
   const events: CacheEvent[] = [];
-  expect(t.patch(id, (old) => old && { ...old, v }, events)).toBe(true);
+  expect(t.patch(id, setV(v), NO_READER, events)).toBe(true);
   return events[0]!;
 }
 
@@ -64,7 +68,7 @@ describe('client table listeners', () => {
     t.onDelete((r) => seen.push(`delete ${r.id}`));
     const events: CacheEvent[] = [];
     t.upsert({ id: 2, v: 0 }, events);
-    t.patch(1, (old) => old && { ...old, v: 7 }, events);
+    t.patch(1, setV(7), NO_READER, events);
     t.remove(2, events);
     for (const e of events) t.dispatch(e, (error) => reported.push(error));
     expect(seen).toEqual(['insert 2', 'update 7', 'delete 2']);
