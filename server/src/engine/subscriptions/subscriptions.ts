@@ -1,7 +1,7 @@
 import { BinaryWriter } from '../../protocol/binary-writer';
 import { TickspaceError } from '../../protocol/errors';
 import { SERVER_MESSAGE } from '../../protocol/message-types';
-import { describeQuery, type Query } from '../../protocol/query';
+import type { Query } from '../../protocol/query';
 import type { SchemaDescriptor } from '../../protocol/schema-descriptor';
 import { encodeReset, encodeSubscribed, encodeUnsubscribed } from '../../protocol/server-messages';
 import { compileWireSchema, type WireSchema } from '../../protocol/wire-schema';
@@ -10,12 +10,13 @@ import type { Engine, Logger, TickRecord } from '../engine';
 import type { Identity } from '../identity';
 import type { ModuleDef } from '../module';
 import { packCell } from '../spatial-grid';
-import { checkValue, mapKey, normalizeValue } from '../values';
+import { mapKey } from '../values';
 import { ClientState, ClientTable, type SubscriberSink } from './client-view';
 import { describeSchema } from './describe-schema';
 import { indexQueries, wholeQueries } from './equality-pass';
 import { FramePool } from './frame-pool';
-import { CELL, IndexQuery, SpatialQuery, TableState, WholeQuery, type AnyQuery } from './queries';
+import { buildQuery, type QueryTables } from './query-builder';
+import { CELL, SpatialQuery, TableState, type AnyQuery } from './queries';
 import { movedQuery, spatialChanges } from './spatial-pass';
 import { TableTick } from './tick-changes';
 
@@ -58,8 +59,6 @@ interface Outgoing {
   readonly frame: Uint8Array;
 }
 
-const finite = (...xs: number[]) => xs.every((x) => Number.isFinite(x));
-
 /**
  * Live subscriptions over an engine, maintained incrementally from each tick's change set.
  *
@@ -86,7 +85,6 @@ export class Subscriptions {
   readonly #touched: ClientState[] = [];
   readonly #outbox: Outgoing[] = [];
   readonly #maxSubs: number;
-  readonly #maxCells: number;
   readonly #high: number;
   readonly #low: number;
   readonly #maxCongestedTicks: number;
@@ -95,6 +93,8 @@ export class Subscriptions {
   readonly #unhook: (() => void)[];
   #fannedOut: number;
   readonly #frames = new FramePool();
+  /** Lookups a query under construction needs (a followed table, the cell limit). */
+  readonly #queryTables: QueryTables;
   #nextHandle = 1;
   #queryCount = 0;
   #framesSent = 0;
@@ -113,7 +113,7 @@ export class Subscriptions {
       this.#byName.set(t.name, st);
     }
     this.#maxSubs = options.maxSubscriptionsPerClient ?? 64;
-    this.#maxCells = options.maxQueryCells ?? 4096;
+    this.#queryTables = { table: (name) => this.#table(name), maxCells: options.maxQueryCells ?? 4096 };
     this.#high = options.highWatermarkBytes ?? 1_048_576;
     this.#low = options.lowWatermarkBytes ?? 262_144;
     this.#maxCongestedTicks = options.maxCongestedTicks ?? 200;
@@ -152,79 +152,6 @@ export class Subscriptions {
     const st = this.#byName.get(name);
     if (st === undefined) throw new TickspaceError('UNKNOWN_TABLE', `no public table named '${name}'`, { details: { table: name } });
     return st;
-  }
-
-  #invalid(query: Query, why: string, details: Record<string, unknown> = {}): TickspaceError {
-    return new TickspaceError('INVALID_QUERY', `query ${describeQuery(query)}: ${why}`, { details: { table: query.table, ...details } });
-  }
-
-  #build(client: ClientState, queryId: number, query: Query, ct: ClientTable): AnyQuery {
-    const st = ct.table;
-    const store = st.store;
-    if ('where' in query) {
-      const ix = st.wire.descriptor.indexes.find((i) => i.name === query.where.index);
-      if (ix === undefined)
-        throw new TickspaceError('UNKNOWN_INDEX', `table '${store.name}' has no index '${query.where.index}'`, {
-          details: { table: store.name, index: query.where.index },
-        });
-      const cols = ix.columns.map((i) => store.columns[i]!);
-      const raw = cols.length === 1 ? [query.where.value] : query.where.value;
-      if (!Array.isArray(raw) || raw.length !== cols.length) throw this.#invalid(query, `index '${ix.name}' needs a tuple of ${cols.length} values`);
-      const values = raw.map((v, i) => {
-        const problem = checkValue(cols[i]!, v);
-        if (problem !== undefined)
-          throw new TickspaceError('INVALID_ARGUMENT', `query on '${store.name}' index '${ix.name}': ${problem}`, { details: { table: store.name, index: ix.name } });
-        return normalizeValue(cols[i]!, v);
-      });
-      const value = values.length === 1 ? values[0] : values;
-      return new IndexQuery(queryId, client, st, ct, ix.name, ix.columns.map((i) => store.columnNames[i]!), value, mapKey(value));
-    }
-    const spatialOnly = () => {
-      if (store.spatial === undefined) throw this.#invalid(query, `table '${store.name}' has no spatial index`);
-    };
-    // The grid packs cell coordinates within ±2^25; an area beyond that cannot hold rows.
-    const inGrid = (...vs: number[]) => vs.every((v) => Math.abs(v / store.spatial!.cellSize) < 2 ** 25 - 2);
-    let q: SpatialQuery;
-    if ('rect' in query) {
-      spatialOnly();
-      const r = query.rect;
-      if (!finite(r.minX, r.minY, r.maxX, r.maxY) || r.minX > r.maxX || r.minY > r.maxY) throw this.#invalid(query, 'the rectangle needs finite, ordered bounds');
-      if (!inGrid(r.minX, r.minY, r.maxX, r.maxY)) throw this.#invalid(query, 'the rectangle lies outside the spatial grid');
-      q = new SpatialQuery(queryId, client, st, ct, { rect: r });
-    } else if ('near' in query || 'follow' in query) {
-      spatialOnly();
-      const c = 'near' in query ? query.near : query.follow;
-      const exitRadius = c.exitRadius ?? c.radius;
-      if (!finite(c.radius, exitRadius) || c.radius < 0 || exitRadius < c.radius)
-        throw this.#invalid(query, 'radius must be finite and >= 0, and exitRadius >= radius');
-      if ('near' in query) {
-        if (!finite(query.near.x, query.near.y)) throw this.#invalid(query, 'the centre must be finite');
-        if (!inGrid(query.near.x - exitRadius, query.near.x + exitRadius, query.near.y - exitRadius, query.near.y + exitRadius))
-          throw this.#invalid(query, 'the circle lies outside the spatial grid');
-        q = new SpatialQuery(queryId, client, st, ct, { circle: { x: query.near.x, y: query.near.y, radius: c.radius, exitRadius } });
-      } else {
-        const ft = this.#table(query.follow.table);
-        if (ft.store.spatial === undefined) throw this.#invalid(query, `followed table '${ft.store.name}' has no spatial index`);
-        const pk = ft.store.pkColumns.map((i) => ft.store.columns[i]!);
-        const parts = pk.length === 1 ? [query.follow.key] : query.follow.key;
-        if (!Array.isArray(parts) || parts.length !== pk.length) throw this.#invalid(query, `the followed key needs ${pk.length} values`);
-        for (let i = 0; i < pk.length; i++) {
-          const problem = checkValue(pk[i]!, parts[i]);
-          if (problem !== undefined) throw new TickspaceError('INVALID_ARGUMENT', `followed key of '${ft.store.name}': ${problem}`, { details: { table: ft.store.name } });
-        }
-        const key = query.follow.key;
-        q = new SpatialQuery(queryId, client, st, ct, { followCircle: { table: ft, key, mk: mapKey(key), radius: c.radius, exitRadius } });
-        q.recenter(ft.store.find(key));
-        q.settle();
-      }
-    } else return new WholeQuery(queryId, client, st, ct);
-    const cs = store.spatial!.cellSize;
-    const span = 'rect' in query ? Math.max(query.rect.maxX - query.rect.minX, query.rect.maxY - query.rect.minY) : 2 * q.exitR;
-    // An upper bound of the query's cell box, margins included.
-    const side = Math.floor(span / cs) + 3;
-    if (side * side > this.#maxCells)
-      throw this.#invalid(query, `covers up to ${side * side} grid cells, more than maxQueryCells (${this.#maxCells})`, { cells: side * side, maxQueryCells: this.#maxCells });
-    return q;
   }
 
   /** The rows a query holds now (for spatial queries: its members). */
@@ -316,7 +243,7 @@ export class Subscriptions {
     const st = this.#table(query.table);
     const existing = client.tables.get(st.store.id);
     const ct = existing ?? new ClientTable(st, client);
-    const q = this.#build(client, queryId, query, ct);
+    const q = buildQuery(client, queryId, query, ct, this.#queryTables);
     if (q.kind === 'spatial') this.#seed(q);
     const rows = this.#memberRows(q);
     const added: AnyRow[] = [];
