@@ -125,6 +125,7 @@ export function compileUpdateCodec(columns: readonly ColumnShape[], keyColumns: 
   const deltas = maskColumns.map((i) => deltaFor(columns[i]!));
   const maskBytes = Math.ceil(n / 8);
   const changed = new Uint8Array(Math.max(1, n));
+  const masks = new Uint8Array(Math.max(1, maskBytes));
   return {
     maskColumns,
     encode(w, old, next) {
@@ -146,21 +147,9 @@ export function compileUpdateCodec(columns: readonly ColumnShape[], keyColumns: 
     decode(r, old) {
       const skip = old === undefined;
       const out: Record<string, unknown> | undefined = skip ? undefined : { ...old };
-      if (maskBytes <= 4) {
-        // Up to 32 columns (nearly every table): the mask in one integer, no array per update.
-        let mask = 0;
-        for (let b = 0; b < maskBytes; b++) mask = (mask | (r.u8() << (8 * b))) >>> 0;
-        if (n < 32 && mask >>> n !== 0) r.fail('update mask names a column the table does not have');
-        for (let i = 0; i < n; i++) {
-          if (((mask >>> i) & 1) === 0) continue;
-          const v = deltas[i]!.get(r, skip ? undefined : old![names[i]!], skip);
-          if (out !== undefined) out[names[i]!] = v;
-        }
-        return out;
-      }
+      // The mask precedes the values: read it whole into the codec's own buffer (decode never nests).
       let mask0 = 0;
-      const masks: number[] = [];
-      for (let b = 0; b < maskBytes; b++) masks.push(r.u8());
+      for (let b = 0; b < maskBytes; b++) masks[b] = r.u8();
       if (n % 8 !== 0 && masks[maskBytes - 1]! >> n % 8 !== 0) r.fail('update mask names a column the table does not have');
       for (let i = 0; i < n; i++) {
         if (i % 8 === 0) mask0 = masks[i >> 3]!;
