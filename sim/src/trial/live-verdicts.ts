@@ -1,7 +1,7 @@
 import type { Tier } from '../behaviour/agent';
 import type { StreamSet } from '../detect/action-stream';
 import { binomialUpperBound } from '../detect/binomial';
-import { MIN_PLAY_SHARE, scoreStream, type DetectorModel, type Verdict } from '../detect/detector-model';
+import { MIN_PLAY_SHARE, type DetectorModel, type Verdict } from '../detect/detector-model';
 import { extractFeatures } from '../detect/features';
 import type { Labelled } from './evaluate';
 
@@ -43,21 +43,22 @@ export function liveFigures(model: DetectorModel, streams: StreamSet, population
     const played = p.playMs / 60_000;
     if (played < first * MIN_PLAY_SHARE) continue;
     const stream = streams.find(p.identity)!;
+    // One verdict per bucket reached, as the live hook gives them during play: the shortest bucket
+    // from 90% of its minutes, every longer one once its minutes are played. The last is the bucket
+    // `scoreStream` picks at the end of play.
     let ever = false;
+    let end = false;
     for (const b of model.buckets) {
       if (b !== model.buckets[0] && b.playMinutes > played + 1e-9) break;
       const x = extractFeatures(stream, { ...model.featureOptions, untilPlayMs: b.playMinutes * 60_000 });
-      if (b.classifier.predict(x) >= b.threshold) {
-        ever = true;
-        break;
-      }
+      end = b.classifier.predict(x) >= b.threshold;
+      ever ||= end;
     }
-    const end = scoreStream(model, stream).flagged;
     let t = byTier.get(p.tier);
     if (t === undefined) byTier.set(p.tier, (t = { count: 0, end: 0, ever: 0 }));
     t.count++;
     if (end) t.end++;
-    if (ever || end) t.ever++;
+    if (ever) t.ever++;
   }
   const humans = byTier.get('human') ?? { count: 0, end: 0, ever: 0 };
   const share = (k: number, n: number) => (n > 0 ? k / n : Number.NaN);
