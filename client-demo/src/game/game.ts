@@ -16,6 +16,7 @@ import { h } from '../ui/dom';
 import { itemCounts, TOAST_KIND, type GameContext, type ToastKind } from '../ui/game-context';
 import { InventoryPanel } from '../ui/inventory-panel';
 import { Minimap } from '../ui/minimap';
+import { keyHelp } from '../ui/key-help';
 import { PlayerMenu } from '../ui/player-menu';
 import { Toasts } from '../ui/toasts';
 import { TradeWindow } from '../ui/trade-window';
@@ -24,8 +25,10 @@ import type { Unsubscribe } from '../world/world-view';
 import { WalkPlan, type WalkGoal } from './auto-walk';
 import type { CallFailure, GameConnection } from './connection';
 import { BuildMode } from './build-mode';
+import { ByteRates } from './byte-rates';
 import { CollisionWorld } from './collision-world';
 import { Keyboard } from './keyboard';
+import { buildingAt, nearestInteraction, nearestPlayer } from './nearby';
 import { findPath } from './path-finder';
 import { checkPlacement } from './placement';
 import { Predictor } from './prediction';
@@ -111,7 +114,7 @@ export class Game implements GameContext {
   #lastFrameAt = 0;
   #lastLogicAt = 0;
   #fps = 60;
-  #statsWindow = { at: 0, bytesIn: 0, bytesOut: 0, inPerSec: 0, outPerSec: 0 };
+  readonly #rates = new ByteRates();
   #phase = 0;
   readonly #timingRing = new Float64Array(TIMING_WINDOW);
   #timingSum = 0;
@@ -273,21 +276,7 @@ export class Game implements GameContext {
     this.build = new BuildPanel(this, (def) => this.#enterBuildMode(def));
     this.trade = new TradeWindow(this);
     this.chat = new ChatBox(this);
-    const help = h(
-      'div',
-      { class: 'help' },
-      ...[
-        ['WASD', 'move'],
-        ['Click', 'gather / walk'],
-        ['E', 'interact'],
-        ['C', 'craft'],
-        ['B', 'build'],
-        ['I', 'bag'],
-        ['T', 'trade'],
-        ['Enter', 'chat'],
-        ['F3', 'debug'],
-      ].map(([k, v]) => h('span', {}, h('kbd', {}, k!), ` ${v}`)),
-    );
+    const help = keyHelp();
     const side = h('div', { class: 'side' }, this.inventory.element, this.crafting.element, this.build.element);
     this.#hudRoot.append(this.banner.element, this.toasts.element, side, this.trade.element, this.chat.element, this.#status.element, help, this.hudPanel.element, this.#playerMenu.element);
     this.#offs.push(
@@ -469,7 +458,7 @@ export class Game implements GameContext {
     if (player !== undefined) return this.#playerMenu.show(player, e.clientX, e.clientY);
     const node = this.entities.pickNode(wx, wy);
     if (node !== undefined) return this.gatherNode(node);
-    const building = this.#buildingAt(wx / TILE_PX, wy / TILE_PX);
+    const building = buildingAt(this.view, wx / TILE_PX, wy / TILE_PX);
     if (building !== undefined && !building.complete) return this.#constructBuilding(building.id);
     this.#setGoal({ kind: 'point', x: wx / TILE_PX, y: wy / TILE_PX });
   }
@@ -572,25 +561,9 @@ export class Game implements GameContext {
   /** E / Space: gather the nearest resource in reach, or work on the nearest unfinished building. */
   #interactNearest(): void {
     if (this.me() === undefined || !this.predictor.initialized) return;
-    const px = this.predictor.x;
-    const py = this.predictor.y;
-    let best: ResourceNodeRow | undefined;
-    let bestD = 4;
-    for (const n of this.view.table('resource_node').iter()) {
-      if (n.amount === 0) continue;
-      const d = Math.hypot(n.x - px, n.y - py);
-      if (d < bestD) {
-        bestD = d;
-        best = n;
-      }
-    }
-    const site = this.view
-      .table('building')
-      .iter()
-      .filter((b) => !b.complete && Math.hypot(b.cx - px, b.cy - py) < 4)
-      .sort((a, b) => Math.hypot(a.cx - px, a.cy - py) - Math.hypot(b.cx - px, b.cy - py))[0];
-    if (site !== undefined && (best === undefined || Math.hypot(site.cx - px, site.cy - py) < bestD)) return this.#constructBuilding(site.id);
-    if (best !== undefined) return this.gatherNode(best);
+    const near = nearestInteraction(this.view, this.predictor.x, this.predictor.y);
+    if (near?.kind === 'site') return this.#constructBuilding(near.building.id);
+    if (near?.kind === 'node') return this.gatherNode(near.node);
     this.toast('Nothing to gather nearby. Click a tree, rock or bush.', TOAST_KIND.INFO);
   }
 
@@ -598,22 +571,9 @@ export class Game implements GameContext {
     const me = this.me();
     if (me === undefined) return;
     const radius = this.view.table('settings').find(0)?.tradeRadiusTiles ?? 5;
-    const px = this.predictor.x;
-    const py = this.predictor.y;
-    const other = this.view
-      .table('avatar')
-      .iter()
-      .filter((p) => p.identity !== me.identity && p.online && Math.hypot(p.x - px, p.y - py) <= radius)
-      .sort((a, b) => Math.hypot(a.x - px, a.y - py) - Math.hypot(b.x - px, b.y - py))[0];
+    const other = nearestPlayer(this.view, me.identity, this.predictor.x, this.predictor.y, radius);
     if (other === undefined) return this.toast(`Nobody within ${radius} tiles to trade with.`, TOAST_KIND.INFO);
     void this.trade.open(other.identity);
-  }
-
-  #buildingAt(tx: number, ty: number) {
-    return this.view
-      .table('building')
-      .iter()
-      .find((b) => tx >= b.x && tx < b.x + b.width && ty >= b.y - 0.5 && ty < b.y + b.height);
   }
 
   // ---- build mode ----------------------------------------------------------------------------
@@ -673,18 +633,7 @@ export class Game implements GameContext {
   // ---- status and HUD ------------------------------------------------------------------------
 
   #updateHud(nowMs: number, selfPos: Point | undefined): void {
-    const w = this.#statsWindow;
-    if (nowMs - w.at >= 1000) {
-      const s = this.connection.stats();
-      if (w.at > 0) {
-        const secs = (nowMs - w.at) / 1000;
-        w.inPerSec = (s.bytesIn - w.bytesIn) / secs;
-        w.outPerSec = (s.bytesOut - w.bytesOut) / secs;
-      }
-      w.at = nowMs;
-      w.bytesIn = s.bytesIn;
-      w.bytesOut = s.bytesOut;
-    }
+    this.#rates.sample(nowMs, () => this.connection.stats());
     if (!this.hudPanel.visible) return;
     const st = this.#hudStats;
     st.tick = this.connection.tick;
@@ -693,8 +642,8 @@ export class Game implements GameContext {
     st.entitiesInView = this.entities.entityCount;
     st.players = this.entities.playerCount;
     st.chunks = this.terrain?.chunkCount ?? 0;
-    st.bytesInPerSec = w.inPerSec;
-    st.bytesOutPerSec = w.outPerSec;
+    st.bytesInPerSec = this.#rates.inPerSec;
+    st.bytesOutPerSec = this.#rates.outPerSec;
     st.frameJsMs = this.timing.avgMs;
     st.x = selfPos?.x ?? 0;
     st.y = selfPos?.y ?? 0;
