@@ -264,7 +264,7 @@ export const frontierSchema = createSchema({
   ),
   /** What a player is doing over time (gather, craft, construct); absent when idle. */
   action: table(
-    { public: true },
+    { public: true, visibility: ownerOnly },
     {
       owner: t.identity().primaryKey(),
       /** 'gather' | 'craft' | 'construct' */

@@ -102,3 +102,26 @@ describe('area of interest', () => {
     c.subs.dispose();
   });
 });
+
+describe('visibility of what a player is doing', () => {
+  it('shows an action row to its owner only: a third player never learns which node another gathers or until when', async () => {
+    const w = await createWorld();
+    const gatherer = w.join(1, 'Gatherer');
+    const watcher = w.join(2, 'Watcher');
+    const node = w.nearestNode('fallen_branch', w.player(gatherer).x, w.player(gatherer).y);
+    w.standBy(gatherer, node);
+    w.teleport(watcher, w.player(gatherer).x + 1, w.player(gatherer).y);
+    const own = subscriber(w, gatherer);
+    const other = subscriber(w, watcher);
+    own.subs.subscribe(own.handle, 1, { table: 'action' });
+    other.subs.subscribe(other.handle, 1, { table: 'action' });
+    w.ok(gatherer, 'gather', { nodeId: node.id });
+    w.ticks(2);
+    // The action exists and its owner sees it (the precondition of the check below).
+    expect(w.db.action.find(gatherer)).toMatchObject({ kind: 'gather', target: node.id });
+    expect(own.rows('action').map((r) => [r.owner, r.target])).toEqual([[gatherer, node.id]]);
+    expect(other.rows('action')).toEqual([]);
+    own.subs.dispose();
+    other.subs.dispose();
+  });
+});
