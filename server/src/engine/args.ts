@@ -1,41 +1,18 @@
-import { TickspaceError } from '../protocol/errors';
+import { compileArgsValidator as compileShapeValidator, type ArgsValidator } from '../protocol/args-validator';
 import type { Columns } from './schema';
-import { compileRowNormalizer } from './row-normalizer';
-import { checkValue, describeValue } from './values';
 
-/** Validates an argument object against its columns and returns a canonical copy. */
-export type ArgsValidator = (args: unknown) => Record<string, unknown>;
+export type { ArgsValidator };
 
 /**
- * Builds the validator for a reducer's arguments once, at module definition time.
+ * Builds the validator for a reducer's arguments once, at module definition time (the protocol's
+ * validator, which the client SDK compiles from the schema descriptor too).
  * @throws TickspaceError INVALID_ARGUMENT naming the reducer, the argument and the reason.
  */
 export function compileArgsValidator(reducer: string, columns: Columns): ArgsValidator {
-  const names = Object.keys(columns);
-  const cols = names.map((n) => columns[n]!);
-  const fail = (message: string, details: Record<string, unknown>) =>
-    new TickspaceError('INVALID_ARGUMENT', `reducer '${reducer}' ${message}`, { details: { reducer, ...details } });
-  // The compiled row normalizer is the fast path; on any failure, the slow path below names the problem.
-  const fast = compileRowNormalizer(`args of ${reducer}`, names, cols, -1);
-  const explain = (args: unknown): never => {
-    if (args === null || typeof args !== 'object' || Array.isArray(args))
-      throw fail(`expects an argument object, got ${describeValue(args)}`, {});
-    const input = args as Record<string, unknown>;
-    for (let i = 0; i < names.length; i++) {
-      const problem = checkValue(cols[i]!, input[names[i]!]);
-      if (problem !== undefined) throw fail(`argument '${names[i]}': ${problem}`, { argument: names[i] });
-    }
-    for (const key in input) if (!names.includes(key)) throw fail(`has no argument '${key}'`, { argument: key });
-    throw fail('has invalid arguments', {});
-  };
-  return (args) => {
-    if (Array.isArray(args)) return explain(args);
-    try {
-      return fast(args as Record<string, unknown>, 0, false);
-    } catch {
-      return explain(args);
-    }
-  };
+  return compileShapeValidator(
+    reducer,
+    Object.entries(columns).map(([name, column]) => ({ name, kind: column.kind, inner: column.inner })),
+  );
 }
 
 /** Deterministic JSON with bigint and byte support, for stored scheduled-call arguments. */

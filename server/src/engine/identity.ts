@@ -1,3 +1,5 @@
+import { IDENTITY_PATTERN } from '../protocol/column-kinds';
+
 declare const identityBrand: unique symbol;
 
 /** A player or server identity: 32 lowercase hex characters (16 bytes). */
@@ -5,8 +7,6 @@ export type Identity = string & { readonly [identityBrand]: true };
 
 /** The identity that scheduled and lifecycle calls run as. */
 export const SERVER_IDENTITY = '00000000000000000000000000000000' as Identity;
-
-const IDENTITY_PATTERN = /^[0-9a-f]{32}$/;
 
 /** True if `value` is a well-formed identity. */
 export function isIdentity(value: unknown): value is Identity {

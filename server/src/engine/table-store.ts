@@ -1,7 +1,7 @@
 import { TickspaceError } from '../protocol/errors';
 import { OP, type AnyRow, type ChangeOp } from './change-set';
 import { compileRowHasher, type RowHasher } from './row-hash';
-import { compileRowNormalizer, type RowNormalizer } from './row-normalizer';
+import { compileRowNormalizer, type RowNormalizer } from '../protocol/row-normalizer';
 import type { AnyColumn, IndexKind, TableDef } from './schema';
 import { SortedList, sortedInsert, sortedRemove } from './sorted-list';
 import { SpatialGrid } from './spatial-grid';

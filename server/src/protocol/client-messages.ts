@@ -24,14 +24,16 @@ export function encodeConnect(version: number, token: string): Uint8Array {
 }
 
 /**
- * CALL: a reducer call by id with its arguments in column order.
- * @throws TickspaceError UNKNOWN_REDUCER if the schema has no such reducer.
+ * CALL: a reducer call by id with its arguments in column order. The arguments are checked first
+ * with the engine's own rules, so the wire never carries a value the engine would refuse.
+ * @throws TickspaceError UNKNOWN_REDUCER if the schema has no such reducer, INVALID_ARGUMENT naming the argument.
  */
 export function encodeCall(schema: WireSchema, requestId: number, reducer: string, args: Readonly<Record<string, unknown>>): Uint8Array {
   const r = schema.reducerByName(reducer);
   if (r === undefined) throw new TickspaceError('UNKNOWN_REDUCER', `no reducer named '${reducer}'`, { details: { reducer } });
+  const valid = r.validate(args);
   writer.reset().u8(CLIENT_MESSAGE.CALL).uvar(requestId).uvar(r.id);
-  r.args.encode(writer, args);
+  r.args.encode(writer, valid);
   return writer.toBytes();
 }
 

@@ -1,6 +1,6 @@
 import { BinaryReader } from './binary-reader';
 import type { BinaryWriter } from './binary-writer';
-import type { ColumnKind, ColumnShape } from './column-kinds';
+import { INTEGER_RANGES, type ColumnShape } from './column-kinds';
 
 /** Encodes and decodes rows of one table (or one reducer's arguments) with no field names. */
 export interface RowCodec {
@@ -67,14 +67,7 @@ function encoderFor(shape: ColumnShape): Enc {
   }
 }
 
-const INT_LIMITS: Partial<Record<ColumnKind, [number, number]>> = {
-  u8: [0, 0xff],
-  u16: [0, 0xffff],
-  u32: [0, 0xffffffff],
-  i8: [-0x80, 0x7f],
-  i16: [-0x8000, 0x7fff],
-  i32: [-0x80000000, 0x7fffffff],
-};
+const INT_LIMITS = INTEGER_RANGES;
 
 function decoderFor(shape: ColumnShape): Dec {
   const limits = INT_LIMITS[shape.kind];

@@ -1,6 +1,6 @@
 import type { BinaryReader } from './binary-reader';
 import type { BinaryWriter } from './binary-writer';
-import type { ColumnShape } from './column-kinds';
+import { INTEGER_RANGES, type ColumnShape } from './column-kinds';
 import { sameValue } from './map-key';
 import { compileValueCodec } from './row-codec';
 
@@ -37,14 +37,7 @@ function bitsF32(b: number): number {
   return f32[0]!;
 }
 
-const INT_RANGE: Record<string, [number, number]> = {
-  u8: [0, 0xff],
-  u16: [0, 0xffff],
-  u32: [0, 0xffffffff],
-  i8: [-0x80, 0x7f],
-  i16: [-0x8000, 0x7fff],
-  i32: [-0x80000000, 0x7fffffff],
-};
+const INT_RANGE: Readonly<Record<string, readonly [number, number]>> = INTEGER_RANGES;
 
 type Same = (a: unknown, b: unknown) => boolean;
 type Put = (w: BinaryWriter, old: unknown, next: unknown) => void;

@@ -1,3 +1,4 @@
+import { compileArgsValidator, type ArgsValidator } from './args-validator';
 import type { BinaryReader } from './binary-reader';
 import type { BinaryWriter } from './binary-writer';
 import { compileRowCodec, compileValueCodec, type RowCodec } from './row-codec';
@@ -34,12 +35,14 @@ export interface WireTable {
   readEntryKey(reader: BinaryReader, previous: number): unknown;
 }
 
-/** One callable reducer with its argument codec. */
+/** One callable reducer with its argument codec and validator. */
 export interface WireReducer {
   readonly id: number;
   readonly name: string;
   readonly descriptor: ReducerDescriptor;
   readonly args: RowCodec;
+  /** The engine's own argument rules (see {@link compileArgsValidator}): returns a canonical copy or throws `INVALID_ARGUMENT`. */
+  readonly validate: ArgsValidator;
 }
 
 /** A schema descriptor with every codec compiled: what both the server session and the SDK use. */
@@ -117,7 +120,13 @@ function compileTable(t: TableDescriptor): WireTable {
  */
 export function compileWireSchema(descriptor: SchemaDescriptor): WireSchema {
   const tables = descriptor.tables.map(compileTable);
-  const reducers = descriptor.reducers.map<WireReducer>((r) => ({ id: r.id, name: r.name, descriptor: r, args: compileRowCodec(r.args) }));
+  const reducers = descriptor.reducers.map<WireReducer>((r) => ({
+    id: r.id,
+    name: r.name,
+    descriptor: r,
+    args: compileRowCodec(r.args),
+    validate: compileArgsValidator(r.name, r.args),
+  }));
   const byId = new Map(tables.map((t) => [t.id, t]));
   const byName = new Map(tables.map((t) => [t.name, t]));
   const redById = new Map(reducers.map((r) => [r.id, r]));

@@ -1,4 +1,4 @@
-import type { ColumnShape } from '../../protocol/column-kinds';
+import { INTEGER_RANGES, type ColumnShape } from '../../protocol/column-kinds';
 import { TickspaceError } from '../../protocol/errors';
 import type { AnyRow } from '../change-set';
 
@@ -200,14 +200,7 @@ export class LogCursor {
 }
 
 
-const BOUNDS: Record<string, [number, number]> = {
-  u8: [0, 0xff],
-  u16: [0, 0xffff],
-  u32: [0, 0xffffffff],
-  i8: [-0x80, 0x7f],
-  i16: [-0x8000, 0x7fff],
-  i32: [-0x80000000, 0x7fffffff],
-};
+const BOUNDS: Readonly<Record<string, readonly [number, number]>> = INTEGER_RANGES;
 
 function expression(shape: ColumnShape): string {
   const name = JSON.stringify(shape.name);

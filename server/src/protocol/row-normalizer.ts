@@ -1,18 +1,14 @@
-import { TickspaceError } from '../protocol/errors';
-import type { AnyColumn } from './schema';
-import { checkValue, describeValue, normalizeValue } from './values';
+import { F32_MAX, I64_MAX, I64_MIN, IDENTITY_PATTERN, INTEGER_RANGES, U64_MAX, type ValueShape } from './column-kinds';
+import { TickspaceError } from './errors';
+import { checkValue, describeValue, normalizeValue } from './value-rules';
 
 /** Validates a row against a table's columns and returns a fresh object in canonical column order. */
 export type RowNormalizer = (input: Record<string, unknown>, autoInc: number, fillAutoInc: boolean) => Record<string, unknown>;
 
-const IDENTITY = /^[0-9a-f]{32}$/;
-const I64_MIN = -(1n << 63n);
-const I64_MAX = (1n << 63n) - 1n;
-const U64_MAX = (1n << 64n) - 1n;
-const F32_MAX = 3.4028234663852886e38;
+const IDENTITY = IDENTITY_PATTERN;
 
 /** A boolean JavaScript expression over `v` that is true when `v` fits the column, or undefined for the generic path. */
-function fastCheck(column: AnyColumn): string | undefined {
+function fastCheck(column: ValueShape): string | undefined {
   switch (column.kind) {
     case 'u8':
       return `(typeof v === 'number' && (v & 0xff) === v)`;
@@ -50,7 +46,7 @@ function fastCheck(column: AnyColumn): string | undefined {
  * column and an object literal with a stable shape, so the hot write path allocates one object
  * and never loops over column descriptors.
  */
-export function compileRowNormalizer(table: string, names: readonly string[], columns: readonly AnyColumn[], autoIncColumn: number): RowNormalizer {
+export function compileRowNormalizer(table: string, names: readonly string[], columns: readonly ValueShape[], autoIncColumn: number): RowNormalizer {
   const fail = (i: number, value: unknown): never => {
     const name = names[i]!;
     throw new TickspaceError('INVALID_ARGUMENT', `table '${table}' column '${name}': ${checkValue(columns[i]!, value) ?? 'invalid value'}`, {
@@ -77,6 +73,8 @@ export function compileRowNormalizer(table: string, names: readonly string[], co
     const check = fastCheck(columns[i]!);
     lines.push(check !== undefined ? `if (!${check}) fail(${i}, v);` : `if (!generic[${i}](v)) fail(${i}, v);`);
     if (columns[i]!.kind === 'f32') lines.push(`v = Math.fround(v);`);
+    // -0 passes every integer check but the wire and the log carry it as 0: store what a replay reads.
+    else if (INTEGER_RANGES[columns[i]!.kind] !== undefined) lines.push(`v = v + 0;`);
     else if (columns[i]!.kind === 'optional') lines.push(`v = normalize[${i}](v);`);
     lines.push(`const c${i} = v;`);
   }
