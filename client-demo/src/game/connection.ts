@@ -1,4 +1,5 @@
 import type { ConnectionState } from '../ui/connection-banner';
+import type { FrontierArgs, FrontierReducer } from '../world/rows';
 import type { Unsubscribe, WorldView } from '../world/world-view';
 
 /** Cumulative network counters of a connection. */
@@ -34,7 +35,7 @@ export interface GameConnection {
    * Calls a reducer; resolves when it committed.
    * @throws CallFailure-shaped error (`code`, `message`) when the reducer or the server refused
    */
-  call(reducer: string, args: Record<string, unknown>): Promise<void>;
+  call<N extends FrontierReducer>(reducer: N, args: FrontierArgs<N>): Promise<void>;
   /** After each tick's row changes were applied. */
   onTick(listener: (tick: number) => void): Unsubscribe;
   /** Connection state changes (reconnecting, connected again...). */

@@ -20,7 +20,7 @@ import { keyHelp } from '../ui/key-help';
 import { PlayerMenu } from '../ui/player-menu';
 import { Toasts } from '../ui/toasts';
 import { TradeWindow } from '../ui/trade-window';
-import type { AvatarRow, BuildingDefRow, PlayerRow, ResourceNodeRow } from '../world/rows';
+import type { AvatarRow, BuildingDefRow, FrontierArgs, FrontierReducer, PlayerRow, ResourceNodeRow } from '../world/rows';
 import type { Unsubscribe } from '../world/world-view';
 import { WalkPlan, type WalkGoal } from './auto-walk';
 import type { CallFailure, GameConnection } from './connection';
@@ -185,7 +185,7 @@ export class Game implements GameContext {
     return id === undefined ? undefined : this.view.table('avatar').find(id);
   }
 
-  async call(reducer: string, args: Record<string, unknown>): Promise<boolean> {
+  async call<N extends FrontierReducer>(reducer: N, args: FrontierArgs<N>): Promise<boolean> {
     try {
       await this.connection.call(reducer, args);
       return true;

@@ -1,5 +1,6 @@
 import { connect, createWebSocketTransport, CONNECTION_STATUS, type ClientQuery, type Connection, type ConnectionStatus } from '@tickspace/server/client';
-import type { FrontierModule } from '../../../server/src/world/frontier';
+import type { FrontierArgs, FrontierReducer } from '../world/rows';
+import type { FrontierModule } from '@tickspace/server/world';
 import type { ConnectionStats, GameConnection } from '../game/connection';
 import { CONNECTION_STATE, type ConnectionState } from '../ui/connection-banner';
 import type { Unsubscribe, WorldView } from '../world/world-view';
@@ -159,8 +160,9 @@ export class LiveConnection implements GameConnection {
     return this.#tickMs;
   }
 
-  call(reducer: string, args: Record<string, unknown>): Promise<void> {
-    return this.conn.call(reducer, args);
+  call<N extends FrontierReducer>(reducer: N, args: FrontierArgs<N>): Promise<void> {
+    const typed = this.conn.reducers[reducer] as (args: FrontierArgs<N>) => Promise<void>;
+    return typed(args);
   }
 
   onTick(listener: (tick: number) => void): Unsubscribe {

@@ -1,4 +1,4 @@
-import type { AvatarRow, InventoryRow, PlayerRow } from '../world/rows';
+import type { AvatarRow, FrontierArgs, FrontierReducer, InventoryRow, PlayerRow } from '../world/rows';
 import type { WorldView } from '../world/world-view';
 
 /** Kinds of toast message. */
@@ -19,7 +19,7 @@ export interface GameContext {
    * Calls a reducer. Resolves true when it committed; on rejection the error is shown as a
    * toast (with the reducer's message) and the promise resolves false, so panels never need a catch.
    */
-  call(reducer: string, args: Record<string, unknown>): Promise<boolean>;
+  call<N extends FrontierReducer>(reducer: N, args: FrontierArgs<N>): Promise<boolean>;
   /** Shows a short message. */
   toast(text: string, kind?: ToastKind): void;
 }

@@ -4,9 +4,9 @@ import { h } from './dom';
 /** The menu a click on another player opens: their name and what can be done with them (trade). */
 export class PlayerMenu {
   readonly element = h('div', { class: 'player-menu', hidden: true });
-  readonly #onTrade: (identity: string) => void;
+  readonly #onTrade: (identity: AvatarRow['identity']) => void;
 
-  constructor(onTrade: (identity: string) => void) {
+  constructor(onTrade: (identity: AvatarRow['identity']) => void) {
     this.#onTrade = onTrade;
   }
 

@@ -1,4 +1,4 @@
-import type { TradeItemRow, TradeRow } from '../world/rows';
+import type { AvatarRow, TradeItemRow, TradeRow } from '../world/rows';
 import { h, replaceChildren, watchTables } from './dom';
 import { backpack, itemName, type GameContext } from './game-context';
 import { iconUrl } from './item-icon';
@@ -36,7 +36,7 @@ export class TradeWindow {
   }
 
   /** Asks the server to open a trade with another player. */
-  async open(partner: string): Promise<void> {
+  async open(partner: AvatarRow['identity']): Promise<void> {
     const existing = this.current();
     if (existing !== undefined && (existing.a === partner || existing.b === partner)) return;
     await this.#ctx.call('trade_open', { partner });

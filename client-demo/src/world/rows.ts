@@ -1,5 +1,6 @@
-import type { Row } from '../../../server/src/engine/schema';
-import type { FrontierTables } from '../../../server/src/world/tables';
+import type { ReducerCallArgs, ReducerName } from '@tickspace/server/client';
+import type { Row } from '@tickspace/server/engine';
+import type { FrontierModule, FrontierTables } from '@tickspace/server/world';
 
 /**
  * Row types of the Frontier tables the client reads. Type-only imports: nothing from the world
@@ -10,6 +11,11 @@ export type { FrontierTables };
 export type TableName = keyof FrontierTables & string;
 /** The row type of a Frontier table. */
 export type RowOf<N extends TableName> = Row<FrontierTables[N]>;
+
+/** A reducer the player may call. */
+export type FrontierReducer = ReducerName<FrontierModule>;
+/** The typed arguments of a reducer. */
+export type FrontierArgs<N extends FrontierReducer> = ReducerCallArgs<FrontierModule, N>;
 
 export type PlayerRow = RowOf<'player'>;
 export type AvatarRow = RowOf<'avatar'>;

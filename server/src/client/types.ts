@@ -20,6 +20,20 @@ export type ClientReducers<M extends ModuleDef> = {
   readonly [R in M['reducers'][number] as R['name']]: (args: ArgsOf<R>) => Promise<void>;
 };
 
+/** Names of the reducers a client may call. */
+export type ReducerName<M extends ModuleDef> = keyof ClientReducers<M> & string;
+
+/** The argument object of one reducer, as `conn.reducers[name]` takes it. */
+export type ReducerCallArgs<M extends ModuleDef, N extends ReducerName<M>> = ArgsOf<Extract<M['reducers'][number], { name: N }>>;
+
+/**
+ * One reducer call as data: the name and its typed arguments. Code that decides a call in one place
+ * and makes it in another (a bot's planner, a UI button) passes this instead of a string and a record.
+ */
+export type ReducerCall<M extends ModuleDef> = {
+  readonly [N in ReducerName<M>]: { readonly reducer: N; readonly args: ReducerCallArgs<M, N> };
+}[ReducerName<M>];
+
 type FollowTarget<M extends ModuleDef> = {
   readonly [F in TableNames<M>]: { readonly table: F; readonly key: KeyOf<M['tables'][F]> };
 }[TableNames<M>];

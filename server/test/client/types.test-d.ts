@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { ClientTable, Connection } from '../../src/client';
+import type { ClientTable, Connection, ReducerCall, ReducerCallArgs, ReducerName } from '../../src/client';
 import type { Identity } from '../../src/engine';
 import type { world } from '../subscriptions/world-fixture';
 
@@ -27,6 +27,20 @@ describe('client SDK types', () => {
     void conn.reducers.give({ id: 1, owner: 'x', qty: '3' });
     // @ts-expect-error no such reducer
     void conn.reducers.fly({});
+  });
+
+  it('types reducer calls passed as data (name plus arguments)', () => {
+    type W = typeof world;
+    expectTypeOf<ReducerCallArgs<W, 'spawn'>>().toEqualTypeOf<{ id: number; team: number; x: number; y: number }>();
+    expectTypeOf<'spawn'>().toMatchTypeOf<ReducerName<W>>();
+    const call: ReducerCall<W> = { reducer: 'move', args: { id: 1, x: 0, y: 0 } };
+    void call;
+    // @ts-expect-error the arguments belong to another reducer
+    const wrong: ReducerCall<W> = { reducer: 'move', args: { id: 1, team: 0, x: 0, y: 0 } };
+    void wrong;
+    // @ts-expect-error no such reducer
+    const none: ReducerName<W> = 'fly';
+    void none;
   });
 
   it('types subscription queries by table name and followed key', () => {

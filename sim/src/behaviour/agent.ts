@@ -1,5 +1,5 @@
 import { contentIndexOf, type ContentIndex } from './content-index';
-import { UPDATE_KIND, type AvatarRow, type CallOutcome, type GameView, type UpdateKind } from './game-port';
+import { UPDATE_KIND, type AvatarRow, type CallOutcome, type FrontierArgs, type FrontierReducer, type GameView, type UpdateKind } from './game-port';
 import { distanceToBuilding, nextStep, Situation, slotToStore, type Goal, type Step } from './planner';
 import { relativeGoal, wrapAngle, type Style, type StyleContext } from './style';
 import { tradeOpening, tradeReply, type TradeCall } from './trade-rules';
@@ -23,7 +23,7 @@ export interface AgentHost {
   /** The connection's view (its client cache). */
   readonly view: GameView;
   /** Calls a reducer; the runner reports the outcome through {@link Agent.onResult}. */
-  call(reducer: string, args: Record<string, unknown>): void;
+  call<N extends FrontierReducer>(reducer: N, args: FrontierArgs<N>): void;
   /** Ends the session now and reconnects as the same identity at `reconnectAtMs` (logical time). */
   disconnect(reconnectAtMs: number): void;
 }
@@ -154,7 +154,7 @@ export abstract class Agent {
     return { nowMs, timeOnTaskMs: Math.max(0, nowMs - this.#taskStartMs) };
   }
 
-  #call(reducer: string, args: Record<string, unknown>, nowMs: number, await_ = true): void {
+  #call<N extends FrontierReducer>(reducer: N, args: FrontierArgs<N>, nowMs: number, await_ = true): void {
     this.stats.calls.set(reducer, (this.stats.calls.get(reducer) ?? 0) + 1);
     if (await_) {
       this.#awaiting = 'result';

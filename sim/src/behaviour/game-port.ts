@@ -1,5 +1,6 @@
+import type { ReducerCall, ReducerCallArgs, ReducerName } from '@tickspace/server/client';
 import type { Row } from '@tickspace/server/engine';
-import type { FrontierTables } from '@tickspace/server/world';
+import type { FrontierModule, FrontierTables } from '@tickspace/server/world';
 
 /**
  * The port between behaviours and a connection: what one player sees (its client cache, nothing
@@ -41,10 +42,17 @@ export interface GameView {
 /** The outcome of a call as the SDK reports it. */
 export type CallOutcome = { readonly ok: true } | { readonly ok: false; readonly code: string; readonly message: string };
 
+/** A Frontier reducer a player may call. */
+export type FrontierReducer = ReducerName<FrontierModule>;
+/** The typed arguments of a Frontier reducer. */
+export type FrontierArgs<N extends FrontierReducer> = ReducerCallArgs<FrontierModule, N>;
+/** A Frontier reducer call as data. */
+export type FrontierCall = ReducerCall<FrontierModule>;
+
 /** What a behaviour can do through its connection. */
 export interface GameActions {
-  /** Calls a reducer; the outcome arrives later through the agent's `onResult`. */
-  call(reducer: string, args: Record<string, unknown>): void;
+  /** Calls a reducer with typed arguments; the outcome arrives later through the agent's `onResult`. */
+  call<N extends FrontierReducer>(reducer: N, args: FrontierArgs<N>): void;
 }
 
 /** Kinds of update that may prompt a reaction. */

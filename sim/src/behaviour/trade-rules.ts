@@ -1,12 +1,9 @@
-import type { AvatarRow, TradeRow } from './game-port';
+import type { AvatarRow, FrontierCall, TradeRow } from './game-port';
 import type { Situation } from './planner';
 import { TRADE_RESPONSE, type TradeResponse } from './style';
 
 /** A trade reducer call the rules chose. */
-export interface TradeCall {
-  readonly reducer: 'trade_open' | 'trade_offer' | 'trade_accept' | 'trade_cancel';
-  readonly args: Record<string, unknown>;
-}
+export type TradeCall = Extract<FrontierCall, { readonly reducer: 'trade_open' | 'trade_offer' | 'trade_accept' | 'trade_cancel' }>;
 
 /** Cancelling an own trade that has not moved for this long, ms. */
 const STALE_TRADE_MS = 20_000;

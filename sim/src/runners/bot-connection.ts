@@ -1,7 +1,7 @@
 import type { Connection, SubscriptionHandle } from '@tickspace/server/client';
 import type { FrontierModule } from '@tickspace/server/world';
 import type { Agent, AgentHost } from '../behaviour/agent';
-import { UPDATE_KIND, type CachedDb, type GameView } from '../behaviour/game-port';
+import { UPDATE_KIND, type CachedDb, type FrontierArgs, type FrontierReducer, type GameView } from '../behaviour/game-port';
 
 /** Content tables: identical for every player, so one cache can serve many bots. */
 export const CONTENT_TABLES = [
@@ -148,9 +148,10 @@ export class BotConnection implements AgentHost {
     this.conn.subscribe({ table: 'inventory', where: { index: 'by_container', value: containerId } } as never).applied.catch(() => {});
   }
 
-  call(reducer: string, args: Record<string, unknown>): void {
+  call<N extends FrontierReducer>(reducer: N, args: FrontierArgs<N>): void {
     const agent = this.agent;
-    this.conn.call(reducer, args).then(
+    const typed = this.conn.reducers[reducer] as (args: FrontierArgs<N>) => Promise<void>;
+    typed(args).then(
       () => agent.onResult(reducer, { ok: true }, this.#clock()),
       (error: { code?: string; message?: string }) => agent.onResult(reducer, { ok: false, code: error.code ?? 'INTERNAL', message: error.message ?? String(error) }, this.#clock()),
     );
