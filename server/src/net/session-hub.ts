@@ -50,17 +50,14 @@ export class SessionHub {
       lowWatermarkBytes: this.limits.lowWatermarkBytes,
       maxCongestedTicks: this.limits.maxCongestedTicks,
       logger: this.logger,
-      onCongestionLimit: (handle) => this.#congested(handle),
+      // The sink is the session itself (addClient(identity, session)): no search among sessions.
+      onCongestionLimit: (_handle, sink) => this.#congested(sink as Session),
     });
     this.metrics = new ServerMetrics(options.engine, this.subscriptions);
   }
 
-  #congested(handle: number): void {
-    for (const s of this.#byIdentity.values())
-      if (s.handle === handle) {
-        s.close(CLOSE_CODES.BACKPRESSURE, 'SLOW_CONSUMER', `updates coalesced for more than ${this.limits.maxCongestedTicks} ticks (maxCongestedTicks)`);
-        return;
-      }
+  #congested(session: Session): void {
+    session.close(CLOSE_CODES.BACKPRESSURE, 'SLOW_CONSUMER', `updates coalesced for more than ${this.limits.maxCongestedTicks} ticks (maxCongestedTicks)`);
   }
 
   /**

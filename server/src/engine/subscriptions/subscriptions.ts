@@ -33,7 +33,7 @@ export interface SubscriptionOptions {
   /** A client still over the high watermark after this many ticks is reported to `onCongestionLimit`. @default 200 (10 s at 20 Hz) */
   readonly maxCongestedTicks?: number;
   /** Called once when a client stays congested too long; the owner closes it and calls `removeClient`. */
-  readonly onCongestionLimit?: (handle: number) => void;
+  readonly onCongestionLimit?: (handle: number, sink: SubscriberSink) => void;
   /** @default console */
   readonly logger?: Logger;
 }
@@ -88,7 +88,7 @@ export class Subscriptions {
   readonly #high: number;
   readonly #low: number;
   readonly #maxCongestedTicks: number;
-  readonly #onLimit: (handle: number) => void;
+  readonly #onLimit: (handle: number, sink: SubscriberSink) => void;
   readonly #logger: Logger;
   readonly #unhook: (() => void)[];
   #fannedOut: number;
@@ -521,7 +521,7 @@ export class Subscriptions {
       this.#congested.delete(client);
     } else if (tick - client.congestedSince > this.#maxCongestedTicks && !client.limitReported) {
       client.limitReported = true;
-      this.#onLimit(client.handle);
+      this.#onLimit(client.handle, client.sink);
     }
   }
 
