@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/engine';
+import { EMPTY_HASH, openDatabase } from '../../src/engine';
 import { createServer } from '../../src/net';
 import { bank } from '../engine/fixtures';
 import { buildChild } from './crash-harness';
@@ -73,7 +73,7 @@ describe('retention with real processes and a real server', () => {
         try {
           const { oldestTick, lastTick } = db.storage;
           expect(lastTick).toBeGreaterThanOrEqual(Math.max(...acked.keys()));
-          const logged = new Map<number, string>();
+          const logged = new Map<number, string>([[0, EMPTY_HASH]]);
           for (const rec of db.ticks(oldestTick + 1, lastTick, { calls: false, changes: false })) logged.set(rec.tick, rec.stateHash);
           expect(db.engine.stateHash).toBe(logged.get(lastTick));
           for (const [tick, hash] of acked) if (tick > oldestTick) expect(logged.get(tick), `tick ${tick}`).toBe(hash);

@@ -44,6 +44,8 @@ describe('retention plan (by hand)', () => {
     expect(plan({ ticks: 200 })).toEqual({ anchor: 250, snapshots: [100], segments: [1, 101] });
     // 480 - 180 = 300: anchor 300; segment 201..300 ends at the anchor and goes, 301.. holds tick 301.
     expect(plan({ ticks: 180 })).toEqual({ anchor: 300, snapshots: [100, 250], segments: [1, 101, 201] });
+    // Anchor 299: segment 201..300 still holds tick 300, the first record after the anchor.
+    expect(plan({ ticks: 180 }, { snapshots: [snap(100), snap(299), snap(450)] })).toEqual({ anchor: 299, snapshots: [100], segments: [1, 101] });
     expect(plan({ ticks: 400 })).toEqual({ anchor: undefined, snapshots: [], segments: [] }); // 80: no snapshot that old
     expect(plan({ ticks: 1000 })).toEqual({ anchor: undefined, snapshots: [], segments: [] });
   });
