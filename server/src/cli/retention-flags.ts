@@ -8,9 +8,13 @@ function wholeNumber(text: string, what: string, units: boolean): number {
   const unit = (m?.[2] ?? '') as keyof typeof UNITS;
   const value = m === null ? NaN : Number(m[1]) * UNITS[unit];
   if (m === null || (!units && unit !== '') || !Number.isSafeInteger(value))
-    throw new TickspaceError('INVALID_ARGUMENT', `${what} must be a whole number${units ? ' of bytes (optionally with KiB, MiB, GiB or TiB)' : ' of ticks'} >= 0, got ${JSON.stringify(text)}`, {
-      details: { option: what, value: text },
-    });
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      `${what} must be a whole number${units ? ' of bytes (optionally with KiB, MiB, GiB or TiB)' : ' of ticks'} >= 0, got ${JSON.stringify(text)}`,
+      {
+        details: { option: what, value: text },
+      },
+    );
   return value;
 }
 
@@ -22,12 +26,25 @@ function wholeNumber(text: string, what: string, units: boolean): number {
  * @example
  * retentionFromFlags({ retainTicks: '72000' }, {}); // -> { ticks: 72000 } (one hour at 20 Hz)
  */
-export function retentionFromFlags(flags: { retainTicks?: string; retainBytes?: string }, env: Readonly<Record<string, string | undefined>>): RetentionPolicy | undefined {
+export function retentionFromFlags(
+  flags: { retainTicks?: string; retainBytes?: string },
+  env: Readonly<Record<string, string | undefined>>,
+): RetentionPolicy | undefined {
   const ticksText = flags.retainTicks ?? env.TICKSPACE_RETAIN_TICKS;
   const bytesText = flags.retainBytes ?? env.TICKSPACE_RETAIN_BYTES;
   if (ticksText === undefined && bytesText === undefined) return undefined;
   const policy: { ticks?: number; bytes?: number } = {};
-  if (ticksText !== undefined) policy.ticks = wholeNumber(ticksText, flags.retainTicks !== undefined ? '--retain-ticks' : '$TICKSPACE_RETAIN_TICKS', false);
-  if (bytesText !== undefined) policy.bytes = wholeNumber(bytesText, flags.retainBytes !== undefined ? '--retain-bytes' : '$TICKSPACE_RETAIN_BYTES', true);
+  if (ticksText !== undefined)
+    policy.ticks = wholeNumber(
+      ticksText,
+      flags.retainTicks !== undefined ? '--retain-ticks' : '$TICKSPACE_RETAIN_TICKS',
+      false,
+    );
+  if (bytesText !== undefined)
+    policy.bytes = wholeNumber(
+      bytesText,
+      flags.retainBytes !== undefined ? '--retain-bytes' : '$TICKSPACE_RETAIN_BYTES',
+      true,
+    );
   return policy;
 }

@@ -29,7 +29,9 @@ describe('retention with real processes and a real server', () => {
       let text = await scrape();
       expect(gauge(text, 'tickspace_log_segment_bytes')).toBe(sizeOf(segmentFiles(dir)));
       expect(gauge(text, 'tickspace_log_snapshot_bytes')).toBe(sizeOf(snapshotFiles(dir)));
-      expect(gauge(text, 'tickspace_log_disk_bytes')).toBe(sizeOf(segmentFiles(dir)) + sizeOf(snapshotFiles(dir)));
+      expect(gauge(text, 'tickspace_log_disk_bytes')).toBe(
+        sizeOf(segmentFiles(dir)) + sizeOf(snapshotFiles(dir)),
+      );
       expect(gauge(text, 'tickspace_log_oldest_tick')).toBe(0);
       const before = gauge(text, 'tickspace_log_segment_bytes');
       for (let i = 0; i < 3; i++) {
@@ -38,7 +40,9 @@ describe('retention with real processes and a real server', () => {
       }
       text = await scrape();
       expect(gauge(text, 'tickspace_log_oldest_tick')).toBe(40);
-      expect(gauge(text, 'tickspace_log_disk_bytes')).toBe(sizeOf(segmentFiles(dir)) + sizeOf(snapshotFiles(dir)));
+      expect(gauge(text, 'tickspace_log_disk_bytes')).toBe(
+        sizeOf(segmentFiles(dir)) + sizeOf(snapshotFiles(dir)),
+      );
       expect(gauge(text, 'tickspace_log_segment_bytes')).toBeLessThan(before + db.stats.log!.bytes);
       expect(db.stats.retention.freedBytes).toBeGreaterThan(0);
     } finally {
@@ -54,7 +58,9 @@ describe('retention with real processes and a real server', () => {
     const acked = new Map<number, string>();
     try {
       for (let iteration = 0; iteration < 12; iteration++) {
-        const proc = spawn(process.execPath, [child, dir, '1024', '10', '30'], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const proc = spawn(process.execPath, [child, dir, '1024', '10', '30'], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         const killAfter = 5 + Math.floor(rng() * 60);
         let seen = 0;
         let stderr = '';
@@ -66,18 +72,30 @@ describe('retention with real processes and a real server', () => {
           acked.set(msg.tick, msg.hash);
           if (++seen === killAfter) setTimeout(() => proc.kill('SIGKILL'), rng() * 5);
         });
-        const exit = await new Promise<NodeJS.Signals | null>((resolve) => proc.on('exit', (_code, signal) => resolve(signal)));
+        const exit = await new Promise<NodeJS.Signals | null>((resolve) =>
+          proc.on('exit', (_code, signal) => resolve(signal)),
+        );
         expect(exit, stderr).toBe('SIGKILL');
 
-        const db = await openDatabase({ dir, module: bank, durability: 'never', snapshotEveryTicks: 0, snapshotEveryBytes: 0, logger: { error: () => {}, warn: () => {} } });
+        const db = await openDatabase({
+          dir,
+          module: bank,
+          durability: 'never',
+          snapshotEveryTicks: 0,
+          snapshotEveryBytes: 0,
+          logger: { error: () => {}, warn: () => {} },
+        });
         try {
           const { oldestTick, lastTick } = db.storage;
           expect(lastTick).toBeGreaterThanOrEqual(Math.max(...acked.keys()));
           const logged = new Map<number, string>([[0, EMPTY_HASH]]);
-          for (const rec of db.ticks(oldestTick + 1, lastTick, { calls: false, changes: false })) logged.set(rec.tick, rec.stateHash);
+          for (const rec of db.ticks(oldestTick + 1, lastTick, { calls: false, changes: false }))
+            logged.set(rec.tick, rec.stateHash);
           expect(db.engine.stateHash).toBe(logged.get(lastTick));
-          for (const [tick, hash] of acked) if (tick > oldestTick) expect(logged.get(tick), `tick ${tick}`).toBe(hash);
-          for (let t = oldestTick; t <= lastTick; t++) expect((await db.asOf(t)).stateHash, `asOf(${t})`).toBe(logged.get(t) ?? acked.get(t));
+          for (const [tick, hash] of acked)
+            if (tick > oldestTick) expect(logged.get(tick), `tick ${tick}`).toBe(hash);
+          for (let t = oldestTick; t <= lastTick; t++)
+            expect((await db.asOf(t)).stateHash, `asOf(${t})`).toBe(logged.get(t) ?? acked.get(t));
           if (iteration === 11) {
             expect(oldestTick).toBeGreaterThan(0); // the writers pruned their history
             expect(lastTick - oldestTick).toBeLessThan(30 + 2 * 10 + 2 * 10); // policy + one snapshot interval + the spare

@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EMPTY_HASH, openDatabase, planRetention, retentionSteps, type RetentionPolicy } from '../../src/engine';
+import {
+  EMPTY_HASH,
+  openDatabase,
+  planRetention,
+  retentionSteps,
+  type RetentionPolicy,
+} from '../../src/engine';
 import { bank } from '../engine/fixtures';
 import { drive, openBank, segmentFiles, snapshotFiles, tempDir, type BankDb } from './helpers';
 
@@ -20,8 +26,10 @@ async function history(db: BankDb, rounds: number, ticks: number): Promise<Map<n
 /** Every retained tick rebuilds to its logged hash, and the log's own records agree. */
 async function expectEveryRetainedTick(db: BankDb, hashes: Map<number, string>): Promise<void> {
   const { oldestTick, lastTick } = db.storage;
-  for (let t = oldestTick; t <= lastTick; t++) expect((await db.asOf(t)).stateHash, `asOf(${t})`).toBe(hashes.get(t));
-  for (const rec of db.ticks(oldestTick + 1, lastTick, { calls: false, changes: false })) expect(rec.stateHash).toBe(hashes.get(rec.tick));
+  for (let t = oldestTick; t <= lastTick; t++)
+    expect((await db.asOf(t)).stateHash, `asOf(${t})`).toBe(hashes.get(t));
+  for (const rec of db.ticks(oldestTick + 1, lastTick, { calls: false, changes: false }))
+    expect(rec.stateHash).toBe(hashes.get(rec.tick));
 }
 
 function diskSizes(dir: string) {
@@ -36,7 +44,11 @@ describe('retention plan (by hand)', () => {
   const snapshots = [snap(100), snap(250), snap(300), snap(450)];
   const plan = (policy: RetentionPolicy, extra: Partial<Parameters<typeof planRetention>[0]> = {}) => {
     const p = planRetention({ segments, snapshots, lastTick: 480, policy, ...extra });
-    return { anchor: p.anchor?.tick, snapshots: p.snapshots.map((s) => s.tick), segments: p.segments.map((s) => s.firstTick) };
+    return {
+      anchor: p.anchor?.tick,
+      snapshots: p.snapshots.map((s) => s.tick),
+      segments: p.segments.map((s) => s.firstTick),
+    };
   };
 
   it('by ticks: the newest snapshot at or before lastTick - ticks anchors; only segments wholly at or before it go', () => {
@@ -45,7 +57,11 @@ describe('retention plan (by hand)', () => {
     // 480 - 180 = 300: anchor 300; segment 201..300 ends at the anchor and goes, 301.. holds tick 301.
     expect(plan({ ticks: 180 })).toEqual({ anchor: 300, snapshots: [100, 250], segments: [1, 101, 201] });
     // Anchor 299: segment 201..300 still holds tick 300, the first record after the anchor.
-    expect(plan({ ticks: 180 }, { snapshots: [snap(100), snap(299), snap(450)] })).toEqual({ anchor: 299, snapshots: [100], segments: [1, 101] });
+    expect(plan({ ticks: 180 }, { snapshots: [snap(100), snap(299), snap(450)] })).toEqual({
+      anchor: 299,
+      snapshots: [100],
+      segments: [1, 101],
+    });
     expect(plan({ ticks: 400 })).toEqual({ anchor: undefined, snapshots: [], segments: [] }); // 80: no snapshot that old
     expect(plan({ ticks: 1000 })).toEqual({ anchor: undefined, snapshots: [], segments: [] });
   });
@@ -53,10 +69,18 @@ describe('retention plan (by hand)', () => {
   it('never anchors on the newest snapshot, and removes nothing without a covering snapshot', () => {
     // ticks 0 wants everything up to 480 gone, but 450 is the newest snapshot: 300 anchors.
     expect(plan({ ticks: 0 })).toEqual({ anchor: 300, snapshots: [100, 250], segments: [1, 101, 201] });
-    expect(plan({ ticks: 0 }, { snapshots: [snap(450)] })).toEqual({ anchor: undefined, snapshots: [], segments: [] });
+    expect(plan({ ticks: 0 }, { snapshots: [snap(450)] })).toEqual({
+      anchor: undefined,
+      snapshots: [],
+      segments: [],
+    });
     expect(plan({ ticks: 0 }, { snapshots: [] })).toEqual({ anchor: undefined, snapshots: [], segments: [] });
     // A snapshot the log does not reach yet is never an anchor.
-    expect(plan({ ticks: 0 }, { lastTick: 200, snapshots: [snap(100), snap(250), snap(300)] })).toEqual({ anchor: 100, snapshots: [], segments: [1] });
+    expect(plan({ ticks: 0 }, { lastTick: 200, snapshots: [snap(100), snap(250), snap(300)] })).toEqual({
+      anchor: 100,
+      snapshots: [],
+      segments: [1],
+    });
   });
 
   it('by bytes: keeps the newest segments until they reach the budget', () => {
@@ -76,13 +100,25 @@ describe('retention plan (by hand)', () => {
 
   it('a damaged snapshot is never the anchor or the spare, and goes once it is older than the anchor', () => {
     const damaged = new Set(['p300']);
-    expect(plan({ ticks: 180 }, { usable: (s) => !damaged.has(s.file) })).toEqual({ anchor: 250, snapshots: [100], segments: [1, 101] });
+    expect(plan({ ticks: 180 }, { usable: (s) => !damaged.has(s.file) })).toEqual({
+      anchor: 250,
+      snapshots: [100],
+      segments: [1, 101],
+    });
     damaged.add('p450');
     // 450 is damaged: 300 would be the spare, but it is damaged too; 250 is the spare, 100 anchors.
-    expect(plan({ ticks: 0 }, { usable: (s) => !damaged.has(s.file) })).toEqual({ anchor: 100, snapshots: [], segments: [1] });
+    expect(plan({ ticks: 0 }, { usable: (s) => !damaged.has(s.file) })).toEqual({
+      anchor: 100,
+      snapshots: [],
+      segments: [1],
+    });
     damaged.clear();
     damaged.add('p100');
-    expect(plan({ ticks: 180 }, { usable: (s) => !damaged.has(s.file) })).toEqual({ anchor: 300, snapshots: [100, 250], segments: [1, 101, 201] });
+    expect(plan({ ticks: 180 }, { usable: (s) => !damaged.has(s.file) })).toEqual({
+      anchor: 300,
+      snapshots: [100, 250],
+      segments: [1, 101, 201],
+    });
   });
 
   it('removes snapshots before segments, syncing each directory after its removals', () => {
@@ -113,7 +149,12 @@ describe('retention on a data directory', () => {
     expect(db.storage.oldestTick).toBe(60);
     expect(db.stats.retention.removedSegments).toBeGreaterThan(3);
     expect(db.stats.retention.removedSnapshots).toBe(5);
-    expect(db.storage).toMatchObject({ ...diskSizes(dir), segments: firsts.length, snapshots: 3, lastTick: 80 });
+    expect(db.storage).toMatchObject({
+      ...diskSizes(dir),
+      segments: firsts.length,
+      snapshots: 3,
+      lastTick: 80,
+    });
     await expectEveryRetainedTick(db, hashes);
     expect((await db.replay()).ok).toBe(true);
     await db.close();
@@ -147,7 +188,11 @@ describe('retention on a data directory', () => {
     await drive(db, 60);
     const before = segmentFiles(dir);
     expect(before.length).toBeGreaterThan(3);
-    expect(await db.applyRetention()).toMatchObject({ anchorTick: undefined, removedSegments: 0, oldestTick: 0 });
+    expect(await db.applyRetention()).toMatchObject({
+      anchorTick: undefined,
+      removedSegments: 0,
+      oldestTick: 0,
+    });
     await db.snapshot(); // the only snapshot: a spare, never an anchor
     expect(segmentFiles(dir)).toEqual(before);
     await drive(db, 30);
@@ -186,7 +231,12 @@ describe('retention on a data directory', () => {
     const dir = tempDir();
     const db = await openBank(dir, { segmentBytes: 1024 });
     const hashes = await history(db, 6, 10);
-    const plan = planRetention({ segments: db.store.segments, snapshots: db.store.snapshots, lastTick: db.store.lastTick, policy: { ticks: 15 } });
+    const plan = planRetention({
+      segments: db.store.segments,
+      snapshots: db.store.snapshots,
+      lastTick: db.store.lastTick,
+      policy: { ticks: 15 },
+    });
     await db.close();
     const steps = retentionSteps(plan).filter((s) => s.kind === 'remove');
     expect(plan.snapshots.length).toBeGreaterThan(1);
@@ -207,7 +257,10 @@ describe('retention on a data directory', () => {
     const dir = tempDir();
     const db = await openBank(dir, { segmentBytes: 1024, retention: { ticks: 20 } });
     await history(db, 8, 10);
-    const pruned = { code: 'HISTORY_PRUNED', message: 'tick 10 is older than the oldest retained tick 60 (retention keeps 20 ticks)' };
+    const pruned = {
+      code: 'HISTORY_PRUNED',
+      message: 'tick 10 is older than the oldest retained tick 60 (retention keeps 20 ticks)',
+    };
     await expect(db.asOf(10)).rejects.toMatchObject(pruned);
     await expect(db.rewind(10)).rejects.toMatchObject(pruned);
     await expect(db.replay(11, 80)).rejects.toMatchObject(pruned);
@@ -256,7 +309,9 @@ describe('retention on a data directory', () => {
     ];
     for (const [retention, message] of bad) {
       const dir = path.join(tempDir(), 'new');
-      await expect(openDatabase({ dir, module: bank, retention: retention as RetentionPolicy })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(message) });
+      await expect(
+        openDatabase({ dir, module: bank, retention: retention as RetentionPolicy }),
+      ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(message) });
       expect(fs.existsSync(dir)).toBe(false);
     }
   });

@@ -23,23 +23,37 @@ export interface RetentionPolicy {
 export function checkRetention(policy: RetentionPolicy | undefined): RetentionPolicy | undefined {
   if (policy === undefined) return undefined;
   if (policy === null || typeof policy !== 'object')
-    throw new TickspaceError('INVALID_ARGUMENT', `retention must be an object { ticks?, bytes? }, got ${String(policy)}`, { details: { retention: policy } });
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      `retention must be an object { ticks?, bytes? }, got ${String(policy)}`,
+      { details: { retention: policy } },
+    );
   for (const key of Object.keys(policy))
-    if (key !== 'ticks' && key !== 'bytes') throw new TickspaceError('INVALID_ARGUMENT', `retention.${key} is not an option (use retention.ticks or retention.bytes)`, { details: { key } });
+    if (key !== 'ticks' && key !== 'bytes')
+      throw new TickspaceError(
+        'INVALID_ARGUMENT',
+        `retention.${key} is not an option (use retention.ticks or retention.bytes)`,
+        { details: { key } },
+      );
   for (const key of ['ticks', 'bytes'] as const) {
     const value: unknown = policy[key];
     if (value === undefined) continue;
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
-      throw new TickspaceError('INVALID_ARGUMENT', `retention.${key} must be a whole number >= 0, got ${typeof value === 'number' ? value : JSON.stringify(value)}`, {
-        details: { key, value },
-      });
+      throw new TickspaceError(
+        'INVALID_ARGUMENT',
+        `retention.${key} must be a whole number >= 0, got ${typeof value === 'number' ? value : JSON.stringify(value)}`,
+        {
+          details: { key, value },
+        },
+      );
   }
   return policy;
 }
 
 /** Describes a policy for error messages and `tickspace info`: "keeps 6000 ticks and 512 MiB of log". */
 export function describeRetention(policy: RetentionPolicy | undefined): string {
-  if (policy === undefined || (policy.ticks === undefined && policy.bytes === undefined)) return 'retention keeps everything';
+  if (policy === undefined || (policy.ticks === undefined && policy.bytes === undefined))
+    return 'retention keeps everything';
   const parts: string[] = [];
   if (policy.ticks !== undefined) parts.push(`${policy.ticks} ticks`);
   if (policy.bytes !== undefined) parts.push(`${policy.bytes} bytes of log`);
@@ -60,7 +74,10 @@ export interface RetentionSnapshot {
 }
 
 /** What one retention pass removes. */
-export interface RetentionPlan<G extends RetentionSegment = RetentionSegment, S extends RetentionSnapshot = RetentionSnapshot> {
+export interface RetentionPlan<
+  G extends RetentionSegment = RetentionSegment,
+  S extends RetentionSnapshot = RetentionSnapshot,
+> {
   /** The snapshot history will start at (to be verified before anything is removed); undefined: nothing to remove. */
   readonly anchor: S | undefined;
   /** Snapshots older than the anchor, oldest first. */
@@ -112,7 +129,8 @@ export function planRetention<G extends RetentionSegment, S extends RetentionSna
   const oldSnapshots = input.snapshots.filter((s) => s.tick < anchor.tick);
   const oldSegments: G[] = [];
   // A segment can go once the next one starts at or before the tick after the anchor.
-  for (let i = 0; i + 1 < segments.length && segments[i + 1]!.firstTick <= anchor.tick + 1; i++) oldSegments.push(segments[i]!);
+  for (let i = 0; i + 1 < segments.length && segments[i + 1]!.firstTick <= anchor.tick + 1; i++)
+    oldSegments.push(segments[i]!);
   if (oldSnapshots.length === 0 && oldSegments.length === 0) return none;
   return { anchor, snapshots: oldSnapshots, segments: oldSegments };
 }
@@ -124,7 +142,12 @@ export function planRetention<G extends RetentionSegment, S extends RetentionSna
  * snapshot directory is synced, then segments oldest first (every snapshot left is at or after
  * the anchor, so no snapshot loses the records after it).
  */
-export function retentionSteps(plan: RetentionPlan): readonly ({ readonly kind: 'remove'; readonly file: string } | { readonly kind: 'sync'; readonly dir: 'snapshots' | 'log' })[] {
+export function retentionSteps(
+  plan: RetentionPlan,
+): readonly (
+  | { readonly kind: 'remove'; readonly file: string }
+  | { readonly kind: 'sync'; readonly dir: 'snapshots' | 'log' }
+)[] {
   const steps: ({ kind: 'remove'; file: string } | { kind: 'sync'; dir: 'snapshots' | 'log' })[] = [];
   for (const s of plan.snapshots) steps.push({ kind: 'remove', file: s.file });
   if (plan.snapshots.length > 0) steps.push({ kind: 'sync', dir: 'snapshots' });
