@@ -14,7 +14,7 @@ export interface HistorySource {
   earliestTick(latest: number): Promise<number>;
   /**
    * A table as of a tick (or live, when `tick` is undefined).
-   * @throws HistoryError FORBIDDEN without a valid admin token, TICK_OUT_OF_RANGE outside the history
+   * @throws HistoryError FORBIDDEN without a valid admin token, TICK_OUT_OF_RANGE outside the history, HISTORY_PRUNED before what retention kept
    */
   table<N extends ClientTableName>(name: N, tick?: number): Promise<TableAsOf<N>>;
 }
@@ -82,7 +82,7 @@ export function createHttpHistorySource(options: HttpHistorySourceOptions): Hist
           await source.table('world_info', tick);
           return true;
         } catch (e) {
-          if (e instanceof HistoryError && e.code === 'TICK_OUT_OF_RANGE') return false;
+          if (e instanceof HistoryError && (e.code === 'TICK_OUT_OF_RANGE' || e.code === 'HISTORY_PRUNED')) return false;
           throw e;
         }
       };

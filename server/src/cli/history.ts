@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { TickspaceError } from '../protocol/errors';
-import { formatRow, openForCli, parseKey, toJson, type CliIo } from './common';
+import { formatRow, openForCli, parseKey, parseTick, toJson, type CliIo } from './common';
 
 const ORIGIN = ['client', 'schedule', 'system'];
 
@@ -11,15 +11,16 @@ export function registerHistory(program: Command, io: CliIo): void {
     .description('every version of one row: tick, change, reducer call and sender (composite keys: a,b)')
     .argument('<table>', 'table name')
     .argument('<key>', 'primary key value')
+    .option('--from <tick>', 'only the changes after this tick')
     .option('--json', 'one JSON object per version')
-    .action(async (tableName: string, keyText: string, opts: { json?: boolean }) => {
+    .action(async (tableName: string, keyText: string, opts: { json?: boolean; from?: string }) => {
       const db = await openForCli(program.opts<{ data: string }>().data, { readOnly: true });
       try {
         const shape = db.store.schema.tables.find((t) => t.name === tableName);
         if (shape === undefined)
           throw new TickspaceError('UNKNOWN_TABLE', `no table named '${tableName}' (tables: ${db.store.schema.tables.map((t) => t.name).join(', ')})`, { details: { table: tableName } });
         const key = parseKey(keyText, shape.primaryKey.map((k) => shape.columns.find((c) => c.name === k)!));
-        const versions = await db.history(tableName, key);
+        const versions = await db.history(tableName, key, opts.from === undefined ? {} : { from: parseTick(opts.from, '--from') });
         if (versions.length === 0 && !opts.json) io.out(`no version of ${tableName} ${keyText} in ticks ${db.store.firstTick}..${db.store.lastTick}`);
         for (const v of versions) {
           if (opts.json) io.out(toJson(v));

@@ -3,18 +3,21 @@ import type { Command } from 'commander';
 import { dataDirPaths } from '../engine/log';
 import { openForCli, toJson, type CliIo } from './common';
 
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
 /** `tickspace info`: what a data directory holds. */
 export function registerInfo(program: Command, io: CliIo): void {
   program
     .command('info')
-    .description('summarize a data directory: seed, tick rate, tables, retained ticks, segments, snapshots')
+    .description('summarize a data directory: seed, tick rate, tables, retained ticks, disk use, segments, snapshots')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       const dir = program.opts<{ data: string }>().data;
       const db = await openForCli(dir, { readOnly: true });
       try {
         const m = db.manifest;
-        const segments = db.store.segments.map((s) => ({ file: s.file, firstTick: s.firstTick, bytes: fs.statSync(s.file).size }));
+        const segments = db.store.segments.map((s) => ({ file: s.file, firstTick: s.firstTick, bytes: s.bytes }));
+        const storage = db.storage;
         const lock = dataDirPaths(dir).lock;
         const info = {
           dir: db.paths.dir,
@@ -25,8 +28,12 @@ export function registerInfo(program: Command, io: CliIo): void {
           reducers: m.schema.reducers.map((r) => r.name),
           retainedTicks: { first: db.store.firstTick, last: db.store.lastTick },
           stateHash: db.engine.stateHash,
+          oldestRetainedTick: storage.oldestTick,
+          historyPruned: db.store.pruned,
+          diskBytes: storage.diskBytes,
+          logBytes: storage.segmentBytes,
+          snapshotBytes: storage.snapshotBytes,
           segments,
-          logBytes: segments.reduce((a, s) => a + s.bytes, 0),
           snapshots: db.store.snapshots.map((s) => s.tick),
           lockedBy: fs.existsSync(lock) ? Number(fs.readFileSync(lock, 'utf8')) : undefined,
           tornTail: db.recovery.cut,
@@ -39,7 +46,11 @@ export function registerInfo(program: Command, io: CliIo): void {
         io.out(`tables: ${info.tables.join(', ')}`);
         io.out(`reducers: ${info.reducers.join(', ')}`);
         io.out(`ticks ${info.retainedTicks.first}..${info.retainedTicks.last}, state hash ${info.stateHash}`);
-        io.out(`log: ${segments.length} segment(s), ${info.logBytes} bytes; snapshots at ticks ${info.snapshots.join(', ') || 'none'}`);
+        io.out(
+          `oldest retained tick ${info.oldestRetainedTick}${info.historyPruned ? ' (older history was removed by a retention policy)' : ' (the whole history)'}`,
+        );
+        io.out(`disk: ${info.diskBytes} bytes (${mib(info.diskBytes)}): log ${info.logBytes} bytes in ${segments.length} segment(s), snapshots ${info.snapshotBytes} bytes`);
+        io.out(`snapshots at ticks ${info.snapshots.join(', ') || 'none'}`);
         if (info.lockedBy !== undefined) io.out(`in use by process ${info.lockedBy}`);
         if (info.tornTail) io.out(`torn tail (a writer is mid-append, or recovery will cut it): ${info.tornTail.file} at byte ${info.tornTail.offset}`);
       } finally {

@@ -6,7 +6,7 @@ export function registerReplay(program: Command, io: CliIo, setExit: (code: numb
   program
     .command('replay')
     .description('re-execute ticks FROM..TO from the state before FROM and check calls, row changes and state hashes against the log')
-    .argument('[from]', 'first tick (default 1)')
+    .argument('[from]', 'first tick (default 1, or the tick after the oldest retained one)')
     .argument('[to]', 'last tick (default: the last in the log)')
     .option('--module <file>', 'the module (file.ts or file.ts#export); default: the one the data directory records')
     .action(async (fromText: string | undefined, toText: string | undefined, opts: { module?: string }) => {
@@ -18,7 +18,7 @@ export function registerReplay(program: Command, io: CliIo, setExit: (code: numb
         logger: { error: () => {}, warn: () => {} },
       });
       try {
-        const from = fromText === undefined ? 1 : parseTick(fromText, 'from');
+        const from = fromText === undefined ? db.store.firstTick + 1 : parseTick(fromText, 'from');
         const to = toText === undefined ? db.store.lastTick : parseTick(toText, 'to');
         const report = await db.replay(from, to);
         if (report.ok)

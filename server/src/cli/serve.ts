@@ -14,6 +14,7 @@ import { openDatabase, type Durability } from '../engine/log';
 import { createServer } from '../net';
 import { TickspaceError } from '../protocol/errors';
 import { loadModule } from './common';
+import { retentionFromFlags } from './retention-flags';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** The module served when `--module` is not given. */
@@ -28,6 +29,8 @@ interface ExtraOptions {
   adminToken?: string;
   static?: string;
   worldTiles?: string;
+  retainTicks?: string;
+  retainBytes?: string;
 }
 
 /** Reads the token secret from the data directory, creating it on first start, so tokens survive restarts. */
@@ -59,6 +62,8 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
     .option('--admin-token <token>')
     .option('--static <dir>')
     .option('--world-tiles <n>')
+    .option('--retain-ticks <n>')
+    .option('--retain-bytes <n>')
     .allowUnknownOption()
     .parse([...options.argv], { from: 'user' })
     .opts<ExtraOptions>();
@@ -71,6 +76,7 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
   const modulePath = options.module ?? DEFAULT_MODULE;
   const module: ModuleDef = await loadModule(modulePath);
   const tickMs = extra.tickMs === undefined ? undefined : Number(extra.tickMs);
+  const retention = retentionFromFlags(extra, process.env);
 
   const db = await openDatabase({
     dir: options.dataDir,
@@ -79,6 +85,7 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
     ...(tickMs === undefined ? {} : { tickMs }),
     ...(extra.durability === undefined ? {} : { durability: parseDurability(extra.durability) }),
     modulePath: path.relative(process.cwd(), path.resolve(modulePath)),
+    ...(retention === undefined ? {} : { retention }),
   });
   const cut = db.recovery.cut;
   if (cut !== undefined)
@@ -93,6 +100,7 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
     adminToken,
     tokenSecret: tokenSecret(db.paths.dir),
     ...(staticDir === undefined ? {} : { staticDir }),
+    log: db,
     admin: {
       snapshot: () => db.snapshot(),
       rewind: (tick) => db.rewind(tick),

@@ -1,5 +1,10 @@
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { Engine, ModuleDef, Subscriptions } from '../engine';
+import type { Engine, LogStorage, ModuleDef, Subscriptions } from '../engine';
+
+/** Something with a commit log's storage figures, read at each scrape (a `Database` is one). */
+export interface LogStorageSource {
+  readonly storage: LogStorage;
+}
 
 /**
  * The server's Prometheus metrics, in a registry of its own (two servers in one process do not
@@ -46,6 +51,27 @@ export class ServerMetrics {
     gauge('tickspace_congested_clients', 'Clients whose updates are being coalesced (backpressure)', () => subscriptions.stats().congestedClients);
     gauge('tickspace_fanout_duration_ms', 'Subscription work of the last tick, ms', () => subscriptions.stats().lastFanoutMs);
     gauge('tickspace_fanout_chunks_encoded', 'Shared update runs encoded since start', () => subscriptions.stats().chunksEncoded);
+  }
+
+  /**
+   * Adds the commit log's gauges: disk bytes (segments and snapshots, together and apart) and the
+   * oldest retained tick. They read sizes the log tracks as files change: no directory scan per scrape.
+   */
+  watchLog(log: LogStorageSource): void {
+    const registers = [this.registry];
+    const gauge = (name: string, help: string, read: (s: LogStorage) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read(log.storage));
+        },
+      });
+    gauge('tickspace_log_disk_bytes', 'Bytes of commit log segments and snapshots on disk', (s) => s.diskBytes);
+    gauge('tickspace_log_segment_bytes', 'Bytes of commit log segment files on disk', (s) => s.segmentBytes);
+    gauge('tickspace_log_snapshot_bytes', 'Bytes of snapshot files on disk', (s) => s.snapshotBytes);
+    gauge('tickspace_log_oldest_tick', 'Oldest tick whose state the retained history can rebuild (0: the whole history)', (s) => s.oldestTick);
   }
 
   /** The Prometheus text exposition. */

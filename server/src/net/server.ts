@@ -5,7 +5,7 @@ import type { Engine, Logger, ModuleDef } from '../engine';
 import type { ServerConnection } from '../protocol';
 import { handleHttp, type AdminHandlers } from './http-routes';
 import type { NetLimits } from './limits';
-import type { ServerMetrics } from './server-metrics';
+import type { LogStorageSource, ServerMetrics } from './server-metrics';
 import { createSessionHub, type SessionHub } from './session-hub';
 
 /** Options for {@link createServer}. */
@@ -27,6 +27,8 @@ export interface ServerOptions {
   readonly limits?: Partial<NetLimits>;
   /** Admin operations (snapshot, rewind, inspect); missing ones answer 501. */
   readonly admin?: AdminHandlers;
+  /** The commit log whose disk use and oldest retained tick /metrics reports (a `Database`). @default undefined (no log gauges) */
+  readonly log?: LogStorageSource;
   /** @default console */
   readonly logger?: Logger;
   /** Rate-limit clock, ms. @default performance.now */
@@ -89,6 +91,7 @@ export async function createServer(options: ServerOptions): Promise<TickspaceSer
     logger: options.logger,
     clock: options.clock,
   });
+  if (options.log !== undefined) hub.metrics.watchLog(options.log);
   const wsPath = options.wsPath ?? '/ws';
   const closeTimeoutMs = options.closeTimeoutMs ?? 2_000;
   const routes = { hub, adminToken: options.adminToken, admin: options.admin ?? {}, staticDir: options.staticDir };

@@ -48,6 +48,8 @@ export const ERROR_CODES = {
   REPLAY_DIVERGED: 'REPLAY_DIVERGED',
   /** A tick that is not in the retained history. */
   TICK_OUT_OF_RANGE: 'TICK_OUT_OF_RANGE',
+  /** A tick older than the history the retention policy kept (older segments and snapshots were removed). */
+  HISTORY_PRUNED: 'HISTORY_PRUNED',
   /** Writing or syncing the commit log failed (disk full, I/O error): the log stops accepting ticks. */
   LOG_FAILED: 'LOG_FAILED',
   /** Another live process owns the data directory (its LOCK file names the pid). */

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli';
-import { drive, openBank, segmentFiles, tempDir } from './helpers';
+import { retentionFromFlags } from '../../src/cli/retention-flags';
+import { drive, openBank, segmentFiles, snapshotFiles, tempDir } from './helpers';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../engine/fixtures.ts');
 
@@ -139,5 +140,44 @@ describe('tickspace CLI', () => {
     fs.writeFileSync(manifest, JSON.stringify({ ...JSON.parse(fs.readFileSync(manifest, 'utf8')), modulePath: undefined }));
     expect((await cli('-d', dir, 'replay')).error).toMatch(/this command runs reducers: pass --module <file\.ts\[#export\]>/);
     expect((await cli('-d', dir, 'nonsense')).status).toBe(2);
+  });
+
+  it('info shows disk use and the oldest retained tick; time travel before it is HISTORY_PRUNED in every command', async () => {
+    const dir = tempDir();
+    const db = await openBank(dir, { modulePath: `${fixtures}#bank`, segmentBytes: 1024, retention: { ticks: 20 } });
+    for (let i = 0; i < 8; i++) {
+      await drive(db, 10);
+      await db.snapshot();
+    }
+    await db.close();
+    const size = (files: string[]) => files.reduce((n, f) => n + fs.statSync(f).size, 0);
+    const [segs, snaps] = [size(segmentFiles(dir)), size(snapshotFiles(dir))];
+    const info = await cli('-d', dir, 'info');
+    expect(info.text).toContain('ticks 60..80');
+    expect(info.text).toContain('oldest retained tick 60 (older history was removed by a retention policy)');
+    expect(info.text).toContain(`disk: ${segs + snaps} bytes (`);
+    expect(info.text).toContain(`log ${segs} bytes in ${segmentFiles(dir).length} segment(s), snapshots ${snaps} bytes`);
+    const json = JSON.parse((await cli('-d', dir, 'info', '--json')).text) as Record<string, unknown>;
+    expect(json).toMatchObject({ oldestRetainedTick: 60, historyPruned: true, diskBytes: segs + snaps, logBytes: segs, snapshotBytes: snaps });
+    const pruned = (tick: number, what = 'tick') => `error [HISTORY_PRUNED]: ${what} ${tick} is older than the oldest retained tick 60 (older history was removed by a retention policy)`;
+    expect((await cli('-d', dir, 'inspect', '--as-of', '10', 'entity')).error).toBe(pruned(10));
+    expect((await cli('-d', dir, 'history', 'account', '1', '--from', '10')).error).toBe(pruned(10, 'history from tick'));
+    expect((await cli('-d', dir, 'replay', '5')).error).toBe(pruned(4));
+    expect((await cli('-d', dir, 'replay')).text).toMatch(/^replay 61\.\.80: all 20 tick\(s\) reproduced the log/);
+    const rewind = await cli('-d', dir, 'rewind', '59');
+    expect(rewind.status).toBe(2);
+    expect(rewind.error).toBe(pruned(59));
+    expect((await cli('-d', dir, 'inspect', '--as-of', '60', 'entity')).status).toBe(0);
+  });
+
+  it('serve reads its retention policy from flags or the environment, refusing anything but whole numbers', () => {
+    expect(retentionFromFlags({}, {})).toBeUndefined();
+    expect(retentionFromFlags({ retainTicks: '72000' }, {})).toEqual({ ticks: 72000 });
+    expect(retentionFromFlags({ retainBytes: '512MiB' }, { TICKSPACE_RETAIN_TICKS: '100' })).toEqual({ ticks: 100, bytes: 512 * 1024 * 1024 });
+    expect(retentionFromFlags({ retainTicks: '5' }, { TICKSPACE_RETAIN_TICKS: '100', TICKSPACE_RETAIN_BYTES: '2048' })).toEqual({ ticks: 5, bytes: 2048 });
+    expect(() => retentionFromFlags({ retainTicks: '-5' }, {})).toThrow(`--retain-ticks must be a whole number of ticks >= 0, got "-5"`);
+    expect(() => retentionFromFlags({ retainTicks: '1.5' }, {})).toThrow(/--retain-ticks must be a whole number/);
+    expect(() => retentionFromFlags({ retainTicks: '10MiB' }, {})).toThrow(/--retain-ticks must be a whole number of ticks/);
+    expect(() => retentionFromFlags({}, { TICKSPACE_RETAIN_BYTES: 'lots' })).toThrow(`$TICKSPACE_RETAIN_BYTES must be a whole number of bytes (optionally with KiB, MiB, GiB or TiB) >= 0, got "lots"`);
   });
 });

@@ -3,7 +3,7 @@
  * module, prints one JSON line when ready and one per tick once that tick is durable, and ticks
  * as fast as the tick loop allows until it is killed.
  *
- * Usage: node crash-child.mjs <dir> [segmentBytes] [snapshotEveryTicks]
+ * Usage: node crash-child.mjs <dir> [segmentBytes] [snapshotEveryTicks] [retainTicks]
  *   with CRASH_CHILD_WAIT=1 it first waits for a line on stdin (pre-started by the harness)
  *   stdout: {"ready":true,"tick":N,"hash":"...","cut":...}
  *           {"tick":N,"hash":"...","file":"...","end":BYTES}   (after the tick's fsync)
@@ -11,9 +11,9 @@
 import { openDatabase, type TickRecord } from '../../src/engine';
 import { alice, bank, bob } from '../engine/fixtures';
 
-const [dir, segmentBytes = '4096', snapshotEveryTicks = '25'] = process.argv.slice(2);
+const [dir, segmentBytes = '4096', snapshotEveryTicks = '25', retainTicks] = process.argv.slice(2);
 if (dir === undefined) {
-  process.stderr.write('usage: crash-child <dir> [segmentBytes] [snapshotEveryTicks]\n');
+  process.stderr.write('usage: crash-child <dir> [segmentBytes] [snapshotEveryTicks] [retainTicks]\n');
   process.exit(2);
 }
 
@@ -32,6 +32,7 @@ const db = await openDatabase({
   durability: 'tick',
   segmentBytes: Number(segmentBytes),
   snapshotEveryTicks: Number(snapshotEveryTicks),
+  ...(retainTicks === undefined ? {} : { retention: { ticks: Number(retainTicks) } }),
   logger: { error: () => {}, warn: () => {} },
 });
 const e = db.engine;

@@ -108,28 +108,6 @@ describe('durability and confirmation', () => {
     expect(db2.stats.snapshots).toBe(snapshotFiles(bySize).length);
   });
 
-  it('retainTicks deletes old segments and snapshots, keeping time travel for the retained window', async () => {
-    const dir = tempDir();
-    const db = await openBank(dir, { segmentBytes: 1024, retainTicks: 20 });
-    const hashes = new Map<number, string>();
-    for (let i = 0; i < 8; i++) {
-      for (const [t, h] of await drive(db, 10)) hashes.set(t, h);
-      await db.snapshot();
-    }
-    const first = db.store.firstTick;
-    expect(first).toBeGreaterThan(0);
-    expect(first).toBeLessThanOrEqual(80 - 20);
-    expect(segmentFiles(dir)[0]).not.toMatch(/0{19}1\.tslog$/);
-    expect((await db.asOf(first)).stateHash).toBe(hashes.get(first));
-    await expect(db.asOf(first - 1)).rejects.toMatchObject({ code: 'TICK_OUT_OF_RANGE' });
-    const versions = await db.history('account', 1);
-    expect(versions[0]).toMatchObject({ tick: first, kind: 'snapshot' });
-    await db.close();
-    const again = await openBank(dir, { segmentBytes: 1024 });
-    expect(again.engine.stateHash).toBe(hashes.get(80));
-    await again.close();
-  });
-
   it('the writer refuses out-of-sequence ticks and appends after close', async () => {
     const dir = tempDir();
     fs.mkdirSync(`${dir}/log`);

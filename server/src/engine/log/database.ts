@@ -5,14 +5,15 @@ import { createEngine, type CallResult, type Engine, type Logger, type TickRecor
 import type { ModuleDef, ReadonlyDb } from '../module';
 import type { TableStore } from '../table-store';
 import { acquireLock, createDataDir, dataDirPaths, readManifest, writeManifest, type DataDirPaths, type Manifest } from './data-dir';
-import { LogStore, type RowVersion } from './log-store';
-import { LogWriter, type Durability, type LogWriterStats } from './log-writer';
+import { LogStore, type LogStorage, type RowVersion } from './log-store';
+import { LogWriter, syncDir, type Durability, type LogWriterStats } from './log-writer';
 import { createRecordCodec, logSchemaOf, type LogSchema, type LoggedTick } from './record-codec';
 import { recover, type RecoveryReport } from './recovery';
 import { replayRange, type ReplayReport } from './replay';
 import { REWIND_CALL, writeRewind, type RewindStats } from './rewind';
 import { checkCompatible, moduleFromDescription, describeModule } from './schema-manifest';
-import { captureSnapshot, writeSnapshot, type SnapshotWriteResult } from './snapshot-file';
+import { checkRetention, describeRetention, planRetention, retentionSteps, type RetentionPolicy } from './retention';
+import { captureSnapshot, verifySnapshotFile, writeSnapshot, type SnapshotWriteResult } from './snapshot-file';
 import { columnShapes } from '../schema';
 
 /** Options for {@link openDatabase}. */
@@ -47,10 +48,17 @@ export interface DatabaseOptions<M extends ModuleDef> {
   /** Longest synchronous slice of snapshot encoding before yielding to the tick loop. @default 4 */
   readonly snapshotSliceMs?: number;
   /**
-   * Keep at least this many ticks of history; older segments and snapshots are deleted after each
-   * snapshot. Undefined keeps everything (history is the product). @default undefined
+   * How much history to keep: `{ ticks }` keeps at least the newest N ticks readable, `{ bytes }`
+   * at least N bytes of segment files; with both, history goes once either says so. Applied after
+   * each snapshot: whole segments and old snapshots are removed once a verified snapshot (never
+   * the newest one) covers them. Undefined keeps everything (history is the product). See
+   * FORMAT.md, "Retention".
+   * @default undefined
+   * @throws TickspaceError INVALID_ARGUMENT (from openDatabase) for a negative or fractional limit
+   * @example
+   * await openDatabase({ dir, module, retention: { ticks: 20 * 60 * 60 * 24 } }); // one day at 20 Hz
    */
-  readonly retainTicks?: number;
+  readonly retention?: RetentionPolicy;
   /** Create the directory if it does not exist. @default true */
   readonly create?: boolean;
   /** Read without locking, cutting or writing (next to a live server). @default false */
@@ -82,6 +90,28 @@ export interface RewindResult extends RewindStats {
   readonly stateHash: string;
 }
 
+/** What one retention pass did (see {@link Database.applyRetention}). */
+export interface RetentionResult {
+  /** The snapshot history now starts at; undefined when nothing was removed. */
+  readonly anchorTick: number | undefined;
+  readonly removedSegments: number;
+  readonly removedSnapshots: number;
+  readonly freedBytes: number;
+  /** The oldest tick still readable afterwards. */
+  readonly oldestTick: number;
+  readonly ms: number;
+}
+
+/** Retention counters since the database opened. */
+export interface RetentionStats {
+  readonly runs: number;
+  readonly removedSegments: number;
+  readonly removedSnapshots: number;
+  readonly freedBytes: number;
+  /** Snapshots that failed verification as an anchor (history before them was kept). */
+  readonly rejectedAnchors: number;
+}
+
 /** Snapshot and log counters. */
 export interface DatabaseStats {
   readonly log: LogWriterStats | undefined;
@@ -91,6 +121,7 @@ export interface DatabaseStats {
   readonly snapshots: number;
   readonly lastSnapshot: SnapshotWriteResult | undefined;
   readonly snapshotMaxSliceMs: number;
+  readonly retention: RetentionStats;
 }
 
 /**
@@ -115,7 +146,11 @@ export class Database<M extends ModuleDef> {
   #lastSnapshotTick = 0;
   #snapshotting: Promise<SnapshotWriteResult | undefined> | undefined;
   #closed = false;
+  readonly #retention: RetentionPolicy | undefined;
+  /** Retention passes run one at a time, in order. */
+  #retaining: Promise<unknown> = Promise.resolve();
   #stats = { encodeMsTotal: 0, encodeMsMax: 0, snapshots: 0, lastSnapshot: undefined as SnapshotWriteResult | undefined, snapshotMaxSliceMs: 0 };
+  #retentionStats = { runs: 0, removedSegments: 0, removedSnapshots: 0, freedBytes: 0, rejectedAnchors: 0 };
 
   /** @internal Use {@link openDatabase}. */
   constructor(
@@ -140,6 +175,8 @@ export class Database<M extends ModuleDef> {
     this.#options = options;
     this.#logger = options.logger ?? console;
     this.readOnly = options.readOnly === true;
+    this.#retention = options.retention;
+    if (options.retention !== undefined) this.store.retentionNote = describeRetention(options.retention);
     this.#lastSnapshotTick = this.store.snapshots[this.store.snapshots.length - 1]?.tick ?? 0;
     if (this.readOnly) return;
     const last = this.store.segments[this.store.segments.length - 1];
@@ -190,11 +227,12 @@ export class Database<M extends ModuleDef> {
         sliceMs: this.#options.snapshotSliceMs,
         beforeRename: writer === undefined ? undefined : () => writer.sync(),
       });
-      this.store.addSnapshot({ file: result.file, tick: result.tick });
+      this.store.addSnapshot({ file: result.file, tick: result.tick, bytes: result.bytes });
       this.#stats.snapshots++;
       this.#stats.lastSnapshot = result;
       if (result.maxSliceMs > this.#stats.snapshotMaxSliceMs) this.#stats.snapshotMaxSliceMs = result.maxSliceMs;
-      this.#applyRetention();
+      if (this.#retention !== undefined)
+        await this.#queueRetention().catch((error: unknown) => this.#logger.error(`retention after the snapshot at tick ${result.tick} failed`, error));
       return result;
     };
     const promise = run().finally(() => {
@@ -204,19 +242,83 @@ export class Database<M extends ModuleDef> {
     return promise;
   }
 
-  #applyRetention(): void {
-    const retain = this.#options.retainTicks;
-    if (retain === undefined) return;
-    const horizon = this.store.lastTick - retain;
-    const keepFrom = [...this.store.snapshots].reverse().find((s) => s.tick <= horizon);
-    if (keepFrom === undefined) return;
-    for (const s of this.store.snapshots) if (s.tick < keepFrom.tick) fs.rmSync(s.file, { force: true });
-    const segs = this.store.segments;
-    for (let i = 0; i + 1 < segs.length; i++) {
-      // A segment can go once the next one starts at or before the kept snapshot's next tick.
-      if (segs[i + 1]!.firstTick <= keepFrom.tick + 1) fs.rmSync(segs[i]!.file, { force: true });
+  #queueRetention(): Promise<RetentionResult> {
+    const run = this.#retaining.then(() => this.#retain());
+    this.#retaining = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * One retention pass: plans from the store's file lists, verifies the anchor snapshot (a damaged
+   * one is passed over for an older one, keeping the history before it), forgets the files in the
+   * store, then removes them in the crash-safe order of {@link retentionSteps}, syncing each
+   * directory. Runs off the tick loop (after a snapshot); only verification reads, in slices.
+   */
+  async #retain(): Promise<RetentionResult> {
+    const started = performance.now();
+    const policy = this.#retention;
+    const result = { anchorTick: undefined as number | undefined, removedSegments: 0, removedSnapshots: 0, freedBytes: 0 };
+    while (policy !== undefined && !this.#closed) {
+      const plan = planRetention({
+        segments: this.store.segments,
+        snapshots: this.store.snapshots,
+        lastTick: this.store.lastTick,
+        policy,
+        usable: (s) => !this.store.isDamaged(s.file),
+      });
+      const anchor = plan.anchor;
+      if (anchor === undefined) break;
+      try {
+        const header = await verifySnapshotFile(anchor.file, { sliceMs: this.#options.snapshotSliceMs });
+        if (header.tick !== anchor.tick) throw new TickspaceError('CORRUPT_LOG', `snapshot ${anchor.file} holds tick ${header.tick}, its name says ${anchor.tick}`, { details: { file: anchor.file } });
+      } catch (error) {
+        if (!(error instanceof TickspaceError) || error.code !== 'CORRUPT_LOG') throw error;
+        this.store.markDamaged(anchor.file, error.message);
+        this.#retentionStats.rejectedAnchors++;
+        this.#logger.warn(`retention: ${error.message}; the history before it is kept`);
+        continue;
+      }
+      // Forget first, so that readers in this process see the new, consistent range at once.
+      for (const s of plan.snapshots) this.store.dropSnapshot(s);
+      for (const s of plan.segments) this.store.dropSegment(s);
+      try {
+        for (const step of retentionSteps(plan)) {
+          if (step.kind === 'sync') await syncDir(step.dir === 'log' ? this.paths.log : this.paths.snapshots);
+          else await fs.promises.rm(step.file, { force: true });
+        }
+      } catch (cause) {
+        this.store.refresh();
+        throw new TickspaceError('LOG_FAILED', `retention could not remove old history in ${this.paths.dir}: ${(cause as Error).message}`, { cause, details: { dir: this.paths.dir } });
+      }
+      result.anchorTick = anchor.tick;
+      result.removedSnapshots = plan.snapshots.length;
+      result.removedSegments = plan.segments.length;
+      result.freedBytes = plan.snapshots.reduce((n, s) => n + s.bytes, 0) + plan.segments.reduce((n, s) => n + s.bytes, 0);
+      const r = this.#retentionStats;
+      r.removedSegments += result.removedSegments;
+      r.removedSnapshots += result.removedSnapshots;
+      r.freedBytes += result.freedBytes;
+      break;
     }
-    this.store.refresh();
+    this.#retentionStats.runs++;
+    return { ...result, oldestTick: this.store.firstTick, ms: performance.now() - started };
+  }
+
+  /**
+   * Applies the retention policy now (it also runs after every snapshot) and reports what it
+   * removed; without a policy it removes nothing.
+   * @throws TickspaceError READ_ONLY; LOG_FAILED if a file cannot be removed
+   * @example
+   * const r = await db.applyRetention(); // -> { removedSegments: 3, oldestTick: 6000, ... }
+   */
+  async applyRetention(): Promise<RetentionResult> {
+    if (this.readOnly) throw new TickspaceError('READ_ONLY', 'applyRetention: the database is open read-only');
+    return this.#queueRetention();
+  }
+
+  /** Disk use (segments and snapshots, tracked as files change) and the retained range; cheap enough for every scrape. */
+  get storage(): LogStorage {
+    return this.store.storage;
   }
 
   /** The last tick known to be on stable storage (see {@link LogWriter.durableTick}). */
@@ -236,7 +338,7 @@ export class Database<M extends ModuleDef> {
 
   /** Log, encode and snapshot counters. */
   get stats(): DatabaseStats {
-    return { log: this.#writer?.stats, ...this.#stats };
+    return { log: this.#writer?.stats, ...this.#stats, retention: { ...this.#retentionStats } };
   }
 
   /**
@@ -254,7 +356,7 @@ export class Database<M extends ModuleDef> {
   /**
    * A read-only view of every table as of `tick`: the newest snapshot at or before it plus the
    * logged changes since. Does not disturb the live engine (it yields while rebuilding).
-   * @throws TickspaceError TICK_OUT_OF_RANGE outside the retained history; CORRUPT_LOG
+   * @throws TickspaceError HISTORY_PRUNED before the retained history, TICK_OUT_OF_RANGE after it; CORRUPT_LOG
    * @example
    * const then = await db.asOf(1200);
    * then.db.player.find(7); // -> the row as it was at tick 1200
@@ -266,13 +368,14 @@ export class Database<M extends ModuleDef> {
   }
 
   /**
-   * Every version of one row, oldest first, with the tick, call and sender that produced it.
-   * @throws TickspaceError UNKNOWN_TABLE, CORRUPT_LOG
+   * Every version of one row, oldest first, with the tick, call and sender that produced it; with
+   * `from`, only the changes after that tick.
+   * @throws TickspaceError UNKNOWN_TABLE, HISTORY_PRUNED (`from` before the retained history), TICK_OUT_OF_RANGE, CORRUPT_LOG
    * @example
    * for (const v of await db.history('player', 7)) console.log(v.tick, v.kind, v.call?.reducer, v.call?.sender);
    */
-  async history(table: string, key: unknown): Promise<RowVersion[]> {
-    return this.store.history(table, key);
+  async history(table: string, key: unknown, options: { from?: number } = {}): Promise<RowVersion[]> {
+    return this.store.history(table, key, options);
   }
 
   /**
@@ -289,7 +392,7 @@ export class Database<M extends ModuleDef> {
    * by rewinding to the tick before it. Scheduled calls keep their remaining delay unless
    * `shiftSchedules` is false. Resolves once the rewind tick is committed (and durable, if confirm
    * is 'durable'); the tick loop must be running or driven by `runTick`.
-   * @throws TickspaceError TICK_OUT_OF_RANGE, READ_ONLY, or the rewind's own failure
+   * @throws TickspaceError HISTORY_PRUNED, TICK_OUT_OF_RANGE, READ_ONLY, or the rewind's own failure
    * @example
    * const r = await db.rewind(1200);   // the world is back at tick 1200, in a new tick r.tick
    * await db.rewind(r.tick - 1);       // ...and undone
@@ -302,7 +405,7 @@ export class Database<M extends ModuleDef> {
    * The two halves of {@link rewind}: rebuilds the past state now (the slow part, off the tick
    * loop), and returns `enqueue`, which queues the rewind transaction for the next tick and
    * resolves when it is committed. Lets a caller that drives ticks itself know when to tick.
-   * @throws TickspaceError TICK_OUT_OF_RANGE, READ_ONLY
+   * @throws TickspaceError HISTORY_PRUNED, TICK_OUT_OF_RANGE, READ_ONLY
    */
   async prepareRewind(tick: number, options: { shiftSchedules?: boolean } = {}): Promise<{ readonly target: number; enqueue(): Promise<RewindResult> }> {
     if (this.readOnly) throw new TickspaceError('READ_ONLY', 'rewind: the database is open read-only');
@@ -332,10 +435,10 @@ export class Database<M extends ModuleDef> {
   /**
    * Re-executes ticks `from..to` in a fresh engine and checks each against the log (calls, row
    * changes byte for byte, state hash); reports the first divergence. Needs the module's code.
-   * @default from 1, to the last tick
-   * @throws TickspaceError TICK_OUT_OF_RANGE, CORRUPT_LOG
+   * @default from the tick after the oldest retained one (1 for a whole log), to the last tick
+   * @throws TickspaceError HISTORY_PRUNED, TICK_OUT_OF_RANGE, CORRUPT_LOG
    */
-  async replay(from = 1, to = this.store.lastTick): Promise<ReplayReport> {
+  async replay(from = this.store.firstTick + 1, to = this.store.lastTick): Promise<ReplayReport> {
     return replayRange(this.store, this.#newEngine() as unknown as Engine<ModuleDef>, from, to);
   }
 
@@ -350,6 +453,7 @@ export class Database<M extends ModuleDef> {
       await this.engine.stop();
       await this.engine.flush();
       if (this.#snapshotting !== undefined) await this.#snapshotting.catch(() => undefined);
+      await this.#retaining;
       await this.#writer?.close();
     } finally {
       this.#unhook?.();
@@ -372,13 +476,15 @@ function absoluteModulePath(spec: string): string {
  * loop with `db.engine.start()`; stop everything with `db.close()`.
  *
  * @throws TickspaceError BAD_DATA_DIR (missing or foreign directory, seed or tickMs mismatch),
- * SCHEMA_MISMATCH, DATA_DIR_LOCKED, CORRUPT_LOG (with the way out), LOG_FAILED
+ * SCHEMA_MISMATCH, DATA_DIR_LOCKED, CORRUPT_LOG (with the way out), LOG_FAILED, INVALID_ARGUMENT (a bad
+ * `retention` limit)
  * @example
  * const db = await openDatabase({ dir: './data', module: game, durability: 'tick' });
  * console.log(`recovered to tick ${db.recovery.lastTick}`, db.recovery.cut ?? 'clean');
  * db.engine.start();
  */
 export async function openDatabase<M extends ModuleDef>(options: DatabaseOptions<M>): Promise<Database<M>> {
+  checkRetention(options.retention);
   const paths = dataDirPaths(options.dir);
   const readOnly = options.readOnly === true;
   let manifest: Manifest;
@@ -426,6 +532,8 @@ export async function openDatabase<M extends ModuleDef>(options: DatabaseOptions
     for (const r of module.reducers) if (!schema.reducers.has(r.name)) (schema.reducers as Map<string, unknown>).set(r.name, columnShapes(r.args));
     const store = new LogStore(paths, createRecordCodec(schema), options.maxRecordBytes);
     const report = recover(store, engine as unknown as Engine<ModuleDef>, { readOnly });
+    // Recovery may have cut or removed a torn tail: measure the files as they now are.
+    store.refresh();
     return new Database({ engine, newEngine, paths, manifest, store, recovery: report, release }, { ...options, readOnly });
   } catch (error) {
     release?.();

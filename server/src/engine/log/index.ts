@@ -3,16 +3,18 @@
  * recovery, and time travel (asOf, history, rewind, replay). See FORMAT.md for the bytes.
  */
 export { openDatabase, Database } from './database';
-export type { DatabaseOptions, TimeTravelView, RewindResult, DatabaseStats } from './database';
+export type { DatabaseOptions, TimeTravelView, RewindResult, DatabaseStats, RetentionResult, RetentionStats } from './database';
+export { checkRetention, describeRetention, planRetention, retentionSteps } from './retention';
+export type { RetentionPolicy, RetentionPlan, RetentionSegment, RetentionSnapshot } from './retention';
 export { LogWriter } from './log-writer';
 export type { Durability, LogWriterOptions, LogWriterStats, WriterStart, AppendListener } from './log-writer';
 export { LogStore, EMPTY_HASH, restoreState, applyLogged, corruptionError } from './log-store';
-export type { SegmentEntry, SnapshotEntry, RowVersion } from './log-store';
+export type { SegmentEntry, SnapshotEntry, RowVersion, LogStorage } from './log-store';
 export { createRecordCodec, logSchemaOf, recordChecksumOk } from './record-codec';
 export type { RecordCodec, LogSchema, LogTableShape, LoggedCall, LoggedChange, LoggedTick, ChangeLike, DecodeOptions } from './record-codec';
 export { scanSegment, DEFAULT_MAX_RECORD_BYTES } from './segment-scan';
 export type { SegmentScan, SegmentProblem, ScanOptions } from './segment-scan';
-export { captureSnapshot, writeSnapshot, readSnapshot, decodeSnapshotHeader } from './snapshot-file';
+export { captureSnapshot, writeSnapshot, readSnapshot, decodeSnapshotHeader, verifySnapshotFile } from './snapshot-file';
 export type { SnapshotState, SnapshotWriteResult, SnapshotWriteOptions, SnapshotHeader } from './snapshot-file';
 export { recover } from './recovery';
 export type { RecoveryReport, RecoverOptions } from './recovery';

@@ -5,7 +5,7 @@ import type { Engine } from '../engine';
 import type { ModuleDef } from '../module';
 import { mapKey } from '../values';
 import type { DataDirPaths } from './data-dir';
-import { RECORD_FRAME_BYTES, SEGMENT_EXT, SNAPSHOT_EXT, parseTickFileName } from './format';
+import { RECORD_FRAME_BYTES, SEGMENT_EXT, SEGMENT_HEADER_BYTES, SNAPSHOT_EXT, parseTickFileName } from './format';
 import type { AppendListener } from './log-writer';
 import { recordChecksumOk, type LogSchema, type LoggedTick, type RecordCodec } from './record-codec';
 import { scanSegment, type SegmentProblem } from './segment-scan';
@@ -20,12 +20,29 @@ export interface SegmentEntry {
   offsets: number[] | undefined;
   /** End of the last valid record. */
   validEnd: number;
+  /** Size of the file on disk (kept current by the writer), for disk-use figures and retention by bytes. */
+  bytes: number;
 }
 
 /** A snapshot file on disk. */
 export interface SnapshotEntry {
   readonly file: string;
   readonly tick: number;
+  /** Size of the file on disk. */
+  readonly bytes: number;
+}
+
+/** Disk use and extent of a data directory's history, as {@link LogStore.storage} reports it. */
+export interface LogStorage {
+  /** Segment and snapshot bytes together. */
+  readonly diskBytes: number;
+  readonly segmentBytes: number;
+  readonly snapshotBytes: number;
+  readonly segments: number;
+  readonly snapshots: number;
+  /** The oldest tick whose state can still be rebuilt (asOf, rewind, replay from the tick after). */
+  readonly oldestTick: number;
+  readonly lastTick: number;
 }
 
 /** One version of a row, as {@link LogStore.history} reports it. */
@@ -75,6 +92,10 @@ export class LogStore implements AppendListener {
   #snapshotCache = new Map<number, SnapshotState>();
   /** Snapshots that failed their checks, with the reason: skipped from then on. */
   #damaged = new Map<string, string>();
+  #segmentBytes = 0;
+  #snapshotBytes = 0;
+  /** Said after a HISTORY_PRUNED message: the policy that removed the history, when known. */
+  retentionNote = 'older history was removed by a retention policy';
 
   constructor(paths: DataDirPaths, codec: RecordCodec, maxRecordBytes?: number) {
     this.paths = paths;
@@ -84,7 +105,7 @@ export class LogStore implements AppendListener {
     this.refresh();
   }
 
-  /** Re-lists segment and snapshot files (temporary files are ignored). */
+  /** Re-lists segment and snapshot files (temporary files are ignored) and measures them. */
   refresh(): void {
     const list = (dir: string, ext: string) => {
       if (!fs.existsSync(dir)) return [];
@@ -96,9 +117,47 @@ export class LogStore implements AppendListener {
         })
         .sort((a, b) => a.tick - b.tick);
     };
+    const size = (file: string) => {
+      try {
+        return fs.statSync(file).size;
+      } catch {
+        return 0; // removed between the listing and the stat (retention next to a reader)
+      }
+    };
     const known = new Map(this.segments.map((s) => [s.file, s]));
-    this.segments = list(this.paths.log, SEGMENT_EXT).map(({ file, tick }) => known.get(file) ?? { file, firstTick: tick, offsets: undefined, validEnd: 0 });
-    this.snapshots = list(this.paths.snapshots, SNAPSHOT_EXT).map(({ file, tick }) => ({ file, tick }));
+    this.segments = list(this.paths.log, SEGMENT_EXT).map(({ file, tick }) => {
+      const seg = known.get(file) ?? { file, firstTick: tick, offsets: undefined, validEnd: 0, bytes: 0 };
+      seg.bytes = size(file);
+      return seg;
+    });
+    this.snapshots = list(this.paths.snapshots, SNAPSHOT_EXT).map(({ file, tick }) => ({ file, tick, bytes: size(file) }));
+    this.#segmentBytes = this.segments.reduce((sum, s) => sum + s.bytes, 0);
+    this.#snapshotBytes = this.snapshots.reduce((sum, s) => sum + s.bytes, 0);
+  }
+
+  /** Disk use and the retained range, from sizes tracked as files change (no directory scan). */
+  get storage(): LogStorage {
+    return {
+      diskBytes: this.#segmentBytes + this.#snapshotBytes,
+      segmentBytes: this.#segmentBytes,
+      snapshotBytes: this.#snapshotBytes,
+      segments: this.segments.length,
+      snapshots: this.snapshots.length,
+      oldestTick: this.firstTick,
+      lastTick: this.#lastTick,
+    };
+  }
+
+  /** Whether the log no longer starts at tick 1: older history was removed. */
+  get pruned(): boolean {
+    return this.segments.length > 0 && this.segments[0]!.firstTick > 1;
+  }
+
+  /** The HISTORY_PRUNED error for a tick older than the retained history. */
+  prunedError(tick: number, what = 'tick'): TickspaceError {
+    return new TickspaceError('HISTORY_PRUNED', `${what} ${tick} is older than the oldest retained tick ${this.firstTick} (${this.retentionNote})`, {
+      details: { tick, oldestTick: this.firstTick, lastTick: this.#lastTick },
+    });
   }
 
   /** The last tick in the log (as scanned or appended). */
@@ -124,19 +183,51 @@ export class LogStore implements AppendListener {
   // ---- AppendListener: the writer keeps the index current --------------------------------------
 
   onSegment(file: string, firstTick: number): void {
-    this.segments.push({ file, firstTick, offsets: [], validEnd: 0 });
+    this.segments.push({ file, firstTick, offsets: [], validEnd: 0, bytes: SEGMENT_HEADER_BYTES });
+    this.#segmentBytes += SEGMENT_HEADER_BYTES;
   }
 
   onRecord(tick: number, offset: number, end: number): void {
     const seg = this.segments[this.segments.length - 1]!;
     seg.offsets!.push(offset);
     seg.validEnd = end;
+    this.#segmentBytes += end - seg.bytes;
+    seg.bytes = end;
     this.#lastTick = tick;
   }
 
   /** Records a finished snapshot. */
   addSnapshot(entry: SnapshotEntry): void {
+    const replaced = this.snapshots.find((s) => s.tick === entry.tick);
+    if (replaced !== undefined) this.#snapshotBytes -= replaced.bytes;
+    this.#snapshotBytes += entry.bytes;
     this.snapshots = [...this.snapshots.filter((s) => s.tick !== entry.tick), entry].sort((a, b) => a.tick - b.tick);
+  }
+
+  /** Forgets a snapshot file that was removed from disk. */
+  dropSnapshot(entry: SnapshotEntry): void {
+    if (!this.snapshots.includes(entry)) return;
+    this.snapshots = this.snapshots.filter((s) => s !== entry);
+    this.#snapshotBytes -= entry.bytes;
+    this.#snapshotCache.delete(entry.tick);
+    this.#damaged.delete(entry.file);
+  }
+
+  /** Forgets a segment file that was removed from disk (never the one being written). */
+  dropSegment(entry: SegmentEntry): void {
+    if (!this.segments.includes(entry)) return;
+    this.segments = this.segments.filter((s) => s !== entry);
+    this.#segmentBytes -= entry.bytes;
+  }
+
+  /** Marks a snapshot as failing its checks (it is skipped from then on). */
+  markDamaged(file: string, reason: string): void {
+    this.#damaged.set(file, reason);
+  }
+
+  /** Whether a snapshot is known to fail its checks. */
+  isDamaged(file: string): boolean {
+    return this.#damaged.has(file);
   }
 
   // ---- scanning -------------------------------------------------------------------------------
@@ -148,7 +239,7 @@ export class LogStore implements AppendListener {
    */
   scan(seg: SegmentEntry): SegmentEntry {
     if (seg.offsets !== undefined) return seg;
-    const bytes = fs.readFileSync(seg.file);
+    const bytes = this.#read(seg.file, () => fs.readFileSync(seg.file));
     const isLast = seg === this.segments[this.segments.length - 1];
     const result = scanSegment(bytes, { nameTick: seg.firstTick, isLast, maxRecordBytes: this.maxRecordBytes });
     if (result.problem !== undefined && result.problem.kind === 'corrupt') throw corruptionError(this.paths.dir, seg.file, result.problem);
@@ -156,6 +247,19 @@ export class LogStore implements AppendListener {
     seg.validEnd = result.validEnd;
     if (isLast || LogStore.lastTickOf(seg) > this.#lastTick) this.#lastTick = Math.max(this.#lastTick, LogStore.lastTickOf(seg));
     return seg;
+  }
+
+  /** Runs a file read; a segment that retention removed meanwhile (a reader next to a writer) is HISTORY_PRUNED. */
+  #read<T>(file: string, read: () => T): T {
+    try {
+      return read();
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw cause;
+      throw new TickspaceError('HISTORY_PRUNED', `segment ${path.basename(file)} was removed (${this.retentionNote}) while it was being read: list the data directory again`, {
+        cause,
+        details: { file },
+      });
+    }
   }
 
   /** The segment holding `tick`, scanned. @throws TickspaceError CORRUPT_LOG / TICK_OUT_OF_RANGE */
@@ -170,6 +274,7 @@ export class LogStore implements AppendListener {
         lo = mid + 1;
       } else hi = mid - 1;
     }
+    if (found < 0 && this.pruned && tick >= 0) throw this.prunedError(tick);
     if (found < 0)
       throw new TickspaceError('TICK_OUT_OF_RANGE', `tick ${tick} is older than the oldest retained segment (which starts at tick ${this.segments[0]?.firstTick ?? 'none'})`, {
         details: { tick },
@@ -205,7 +310,7 @@ export class LogStore implements AppendListener {
       const start = offsets[first]!;
       const end = last + 1 < offsets.length ? offsets[last + 1]! : seg.validEnd;
       const buf = Buffer.allocUnsafe(end - start);
-      const fd = fs.openSync(seg.file, 'r');
+      const fd = this.#read(seg.file, () => fs.openSync(seg.file, 'r'));
       try {
         let done = 0;
         while (done < buf.length) {
@@ -298,6 +403,7 @@ export class LogStore implements AppendListener {
    * @throws TickspaceError TICK_OUT_OF_RANGE, CORRUPT_LOG
    */
   async materialize(tick: number, engine: Engine<ModuleDef>, options: { sliceMs?: number } = {}): Promise<void> {
+    if (Number.isSafeInteger(tick) && tick >= 0 && tick < this.firstTick && this.pruned) throw this.prunedError(tick);
     if (!Number.isSafeInteger(tick) || tick < this.firstTick || tick > this.#lastTick)
       throw new TickspaceError('TICK_OUT_OF_RANGE', `tick ${tick} is outside the retained history ${this.firstTick}..${this.#lastTick}`, {
         details: { tick, firstTick: this.firstTick, lastTick: this.#lastTick },
@@ -325,18 +431,25 @@ export class LogStore implements AppendListener {
 
   /**
    * Every version of one row across the retained history, oldest first, with the tick, call and
-   * sender that produced it.
-   * @throws TickspaceError UNKNOWN_TABLE, CORRUPT_LOG
+   * sender that produced it. With `from`, only the changes made after tick `from` (a `from` at the
+   * oldest retained tick also gives the row as the oldest snapshot holds it).
+   * @throws TickspaceError UNKNOWN_TABLE, HISTORY_PRUNED (`from` is older than the retained history), TICK_OUT_OF_RANGE, CORRUPT_LOG
    */
-  history(tableName: string, key: unknown): RowVersion[] {
+  history(tableName: string, key: unknown, options: { from?: number } = {}): RowVersion[] {
     const tableId = this.schema.tables.findIndex((t) => t.name === tableName);
     if (tableId < 0) throw new TickspaceError('UNKNOWN_TABLE', `no table named '${tableName}'`, { details: { table: tableName } });
     const pk = this.schema.tables[tableId]!.primaryKey;
     const keyOf = (row: Readonly<Record<string, unknown>>) => (pk.length === 1 ? row[pk[0]!] : pk.map((n) => row[n]));
     const wanted = mapKey(key);
     const out: RowVersion[] = [];
-    const from = this.firstTick;
-    if (from > 0) {
+    if (options.from !== undefined) {
+      const f = options.from;
+      if (Number.isSafeInteger(f) && f >= 0 && f < this.firstTick && this.pruned) throw this.prunedError(f, 'history from tick');
+      if (!Number.isSafeInteger(f) || f < this.firstTick || f > this.#lastTick)
+        throw new TickspaceError('TICK_OUT_OF_RANGE', `history from tick ${f} is outside the retained history ${this.firstTick}..${this.#lastTick}`, { details: { tick: f } });
+    }
+    const from = options.from ?? this.firstTick;
+    if (from === this.firstTick && from > 0) {
       const base = this.baseFor(from);
       const rows = base.tables.find((t) => t.name === tableName)?.rows ?? [];
       const row = rows.find((r) => mapKey(keyOf(r)) === wanted);
