@@ -42,8 +42,9 @@ function ensureInstalled() {
   if (status !== 0) process.exit(status);
 }
 
-/** Builds the browser client when its build is missing or older than its sources. */
+/** Builds the browser client when its build is missing or older than its sources (TICKSPACE_SKIP_CLIENT_BUILD=1 skips it). */
 function ensureClientBuilt() {
+  if (process.env.TICKSPACE_SKIP_CLIENT_BUILD === '1') return;
   const clientDir = join(root, 'client-demo');
   if (!existsSync(join(clientDir, 'vite.config.ts'))) return;
   const built = mtime(join(clientDir, 'dist', 'index.html'));
