@@ -56,8 +56,8 @@ export async function startServe(options: StartOptions): Promise<ServeProcess> {
   const child = spawn(process.execPath, argv, {
     cwd: REPO_ROOT,
     detached: options.detached === true,
-    // The bootstrap would rebuild the browser client when its sources are newer than the build.
-    env: { ...process.env, TICKSPACE_SEED: 'lifecycle-test', TICKSPACE_DATA: options.dataDir, TICKSPACE_SKIP_CLIENT_BUILD: '1' },
+    // The bootstrap would otherwise reinstall or rebuild what looks stale, under other running tests.
+    env: { ...process.env, TICKSPACE_SEED: 'lifecycle-test', TICKSPACE_DATA: options.dataDir, TICKSPACE_BOOTSTRAP_CHECKS: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
