@@ -8,6 +8,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [command = 'start', ...rest] = process.argv.slice(2);
+// TICKSPACE_BOOTSTRAP_CHECKS=0 skips the install and build checks: tests that run `start` while
+// other tests use node_modules and the client build must never have them reinstalled or rebuilt.
+const skipChecks = process.env.TICKSPACE_BOOTSTRAP_CHECKS === '0';
 
 function run(cmd, args, options = {}) {
   const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...options });
@@ -15,13 +18,31 @@ function run(cmd, args, options = {}) {
   return result.status ?? 1;
 }
 
-/** Runs a long-lived child, forwarding SIGINT/SIGTERM so it can stop cleanly; resolves with its status. */
+/**
+ * Runs the server as a child in a process group of its own and resolves with its status. A
+ * terminal's Ctrl-C signals its whole foreground group, and npm forwards the signal once more: had
+ * the child stayed in our group, one keypress would reach it two or three times and force its
+ * stop. So only we signal it: the first SIGINT/SIGTERM is forwarded; later ones only once the child
+ * has reported over IPC that its stop is under way, when another signal is meant to force it.
+ */
 function runForwardingSignals(cmd, args) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit' });
-    const forward = (signal) => child.kill(signal);
+    const child = spawn(cmd, args, { cwd: root, stdio: ['inherit', 'inherit', 'inherit', 'ipc'], detached: true });
+    let forwarded = false;
+    let childStopping = false;
+    child.on('message', (message) => {
+      if (message?.type !== 'tickspace:stopping') return;
+      childStopping = true;
+      console.log('[tickspace] the server is stopping; another Ctrl-C forces it');
+    });
+    const forward = (signal) => {
+      if (forwarded && !childStopping) return;
+      forwarded = true;
+      child.kill(signal);
+    };
     process.on('SIGINT', forward);
     process.on('SIGTERM', forward);
+    // Should we die first, the child stops too: its IPC channel closes and it stops cleanly.
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
   });
 }
@@ -35,6 +56,7 @@ function mtime(path) {
 }
 
 function ensureInstalled() {
+  if (skipChecks) return;
   const marker = join(root, 'node_modules', '.package-lock.json');
   if (existsSync(marker) && mtime(marker) >= mtime(join(root, 'package-lock.json'))) return;
   console.log('[tickspace] installing dependencies (npm ci)...');
@@ -44,6 +66,7 @@ function ensureInstalled() {
 
 /** Builds the browser client when its build is missing or older than its sources. */
 function ensureClientBuilt() {
+  if (skipChecks) return;
   const clientDir = join(root, 'client-demo');
   if (!existsSync(join(clientDir, 'vite.config.ts'))) return;
   const built = mtime(join(clientDir, 'dist', 'index.html'));

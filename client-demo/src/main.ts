@@ -10,6 +10,7 @@ import { forgetToken, loadSession, saveSession } from './net/session-store';
 import { createScene } from './render/scene';
 import { h } from './ui/dom';
 import { NamePrompt } from './ui/name-prompt';
+import { TOAST_KIND } from './ui/game-context';
 
 /** Hooks for the browser tests and for poking around in the console. */
 export interface FrontierDebug {
@@ -83,32 +84,61 @@ async function main(): Promise<void> {
   loading.remove();
   debug.connection = conn;
   saveSession(conn.token);
-  if (!conn.view.table('player').has(conn.identity)) {
-    const prompt = new NamePrompt({ initialName: session.name });
-    document.body.append(prompt.element);
+  if (!conn.view.table('player').has(conn.identity) && (await askForPlayer(conn, session.name)) === 'spectate') return;
+  const scene = await createScene({ parent: stage });
+  const game = new Game({ connection: conn, scene, hud });
+  debug.game = game;
+  debug.mode = 'game';
+  debug.ready = true;
+  watchHistory(conn, game);
+}
+
+/**
+ * The title screen until this identity has a player: joins with the chosen name, or leaves for
+ * the spectator mode. `notice` says why it is shown again (a rewind took the player away).
+ */
+async function askForPlayer(conn: LiveConnection, initialName: string | undefined, notice?: string): Promise<'joined' | 'spectate'> {
+  const prompt = new NamePrompt({ initialName, ...(notice === undefined ? {} : { notice }) });
+  document.body.append(prompt.element);
+  try {
     for (;;) {
       const choice = await prompt.ask();
       if (choice.kind === 'spectate') {
         prompt.hide();
         conn.close();
         location.search = '?history';
-        return;
+        return 'spectate';
       }
       try {
         await conn.call('join', { name: choice.name });
         saveSession(conn.token, choice.name);
-        break;
+        return 'joined';
       } catch (error) {
+        // A rewind may already have brought the player back (the row of the join came first).
+        if (conn.view.table('player').has(conn.identity)) return 'joined';
         prompt.showError(humanMessage((error as Error).message ?? String(error)));
       }
     }
+  } finally {
     prompt.element.remove();
   }
-  const scene = await createScene({ parent: stage });
-  const game = new Game({ connection: conn, scene, hud });
-  debug.game = game;
-  debug.mode = 'game';
-  debug.ready = true;
+}
+
+/**
+ * After a rewind every player hears of it; one whose player the rewind took away (they joined
+ * after the target tick) gets the title screen again instead of a world without their row.
+ */
+function watchHistory(conn: LiveConnection, game: Game): void {
+  let asking = false;
+  conn.onHistoryChanged((reason, tick) => {
+    const text = reason === 'rewind' ? `The world was rewound to tick ${tick}.` : `The world was restored to tick ${tick}.`;
+    game.toast(text, TOAST_KIND.INFO);
+    if (asking || conn.view.table('player').has(conn.identity)) return;
+    asking = true;
+    void askForPlayer(conn, loadSession().name, `${text} Your player did not exist yet then: choose a name to join again.`).then(() => {
+      asking = false;
+    });
+  });
 }
 
 void main();

@@ -31,6 +31,8 @@ export interface ServeCommandOptions {
   readonly host: string | undefined;
   /** Every argument after `serve`, for options this file does not know. */
   readonly argv: readonly string[];
+  /** Receives the exit status the server wants to end with (see `SERVE_EXIT_CODES`). */
+  readonly setExit?: (code: number) => void;
 }
 
 /** Standard output and error. */
@@ -76,6 +78,7 @@ export function createCli(io: CliIo = consoleIo, setExit: (code: number) => void
         port: opts.port === undefined ? undefined : Number(opts.port),
         host: opts.host,
         argv: command.args,
+        setExit,
       });
     });
   registerInfo(program, io);
@@ -91,7 +94,8 @@ export function createCli(io: CliIo = consoleIo, setExit: (code: number) => void
 
 /**
  * Runs the CLI on `argv` (the arguments after the program name) and returns the exit status:
- * 0 ok, 1 replay divergence or unexpected failure, 2 a Tickspace error or bad usage.
+ * 0 ok, 1 replay divergence or unexpected failure, 2 a Tickspace error or bad usage, and for
+ * `serve` 3 when the commit log could not be written (see `SERVE_EXIT_CODES`).
  */
 export async function runCli(argv: readonly string[], io: CliIo = consoleIo): Promise<number> {
   let status = 0;

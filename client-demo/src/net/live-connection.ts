@@ -1,6 +1,6 @@
-import { connect, createWebSocketTransport, CONNECTION_STATUS, type ClientQuery, type Connection, type ConnectionStatus } from '@tickspace/server/client';
-import type { FrontierArgs, FrontierReducer } from '../world/rows';
+import { connect, createWebSocketTransport, CONNECTION_STATUS, type ClientQuery, type Connection, type ConnectionStatus, type HistoryChange } from '@tickspace/server/client';
 import type { FrontierModule } from '@tickspace/server/world';
+import type { FrontierArgs, FrontierReducer } from '../world/rows';
 import type { ConnectionStats, GameConnection } from '../game/connection';
 import { CONNECTION_STATE, type ConnectionState } from '../ui/connection-banner';
 import type { Unsubscribe, WorldView } from '../world/world-view';
@@ -167,6 +167,14 @@ export class LiveConnection implements GameConnection {
 
   onTick(listener: (tick: number) => void): Unsubscribe {
     return this.conn.onTick(listener);
+  }
+
+  /**
+   * When the server's history changed under this client (a rewind to tick `tick`): the view
+   * already holds the new state, so the caller checks whether the player's row survived.
+   */
+  onHistoryChanged(listener: (reason: HistoryChange, tick: number) => void): Unsubscribe {
+    return this.conn.onHistoryChanged(listener);
   }
 
   onState(listener: (state: ConnectionState, detail: string) => void): Unsubscribe {

@@ -11,6 +11,8 @@ export interface NamePromptOptions {
   readonly minChars?: number;
   /** Longest name the server accepts. @default 16 */
   readonly maxChars?: number;
+  /** Why the prompt is shown again (e.g. a rewind took the player away), above the name. */
+  readonly notice?: string;
 }
 
 /**
@@ -45,6 +47,7 @@ export class NamePrompt {
       { class: 'title-card' },
       h('h1', {}, 'Frontier'),
       h('p', { class: 'tagline' }, 'Gather, craft and build in a shared world.'),
+      options.notice === undefined ? null : h('p', { class: 'notice', role: 'status', 'data-notice': 'history' }, options.notice),
       h('label', { for: 'player-name' }, 'Choose a name'),
       this.#input,
       this.#error,

@@ -15,6 +15,7 @@ import { createServer } from '../net';
 import { TickspaceError } from '../protocol/errors';
 import { loadModule } from './common';
 import { retentionFromFlags } from './retention-flags';
+import { logFailureLine, SERVE_EXIT_CODES, stopCleanly, stopOnLogFailure, watchStopSignals } from './serve-stop';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** The module served when `--module` is not given. */
@@ -51,8 +52,9 @@ function parseDurability(value: string | undefined): Durability | undefined {
 }
 
 /**
- * Runs the server until SIGINT or SIGTERM, then stops the tick loop, closes every session, waits for
- * the last tick to be durable and closes the log.
+ * Runs the server until SIGINT or SIGTERM (see serve-stop.ts): the stop closes every session, runs
+ * their disconnect calls in a final durable tick, then stops the tick loop and closes the log. A
+ * commit log that cannot be written stops the server with exit status 3.
  */
 export async function serve(options: ServeCommandOptions): Promise<void> {
   const extra = new Command()
@@ -113,6 +115,8 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
     },
   });
   const recoveredTick = db.engine.tick;
+  // No client is connected yet: the first tick tells the module so (a crash ran no disconnects).
+  db.engine.serverStarted();
   db.engine.start();
 
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
@@ -122,21 +126,44 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
   if (extra.adminToken === undefined && process.env.TICKSPACE_ADMIN_TOKEN === undefined) console.log(`  admin token (this run): ${adminToken}`);
   if (staticDir !== undefined) console.log(`  time travel (spectate the world's history): http://${shown}:${server.port}/?history#admin=${adminToken}`);
 
+  let exitCode: number = SERVE_EXIT_CODES.OK;
   await new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      console.log(`\n[tickspace] ${signal}: stopping...`);
-      void (async () => {
-        await db.engine.stop();
-        await server.close();
-        await db.close();
-        console.log(`[tickspace] stopped cleanly at tick ${db.engine.tick}`);
+    let ending = false;
+    db.engine.onFatal((error) => {
+      if (ending) return;
+      ending = true;
+      void stopOnLogFailure(db, server, error).then((code) => {
+        exitCode = code;
         resolve();
-      })();
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+      });
+    });
+    watchStopSignals({
+      stop: (why) => {
+        if (ending) return;
+        ending = true;
+        console.log(`\n[tickspace] ${why}: stopping (disconnecting ${server.hub.clientCount} session(s) through the engine)...`);
+        void stopCleanly(db, server).then(
+          () => {
+            // The log may fail in the final tick itself: then this is a fail-stop, not a clean one.
+            if (db.engine.fatalError === undefined) console.log(`[tickspace] stopped cleanly at tick ${db.engine.tick}`);
+            else {
+              console.error(logFailureLine(db.engine.fatalError, db.paths.log));
+              exitCode = SERVE_EXIT_CODES.LOG_FAILED;
+            }
+            resolve();
+          },
+          (error: unknown) => {
+            console.error(`[tickspace] the stop failed: ${(error as Error)?.stack ?? String(error)}`);
+            exitCode = 1;
+            resolve();
+          },
+        );
+      },
+      force: (signal) => {
+        console.log(`[tickspace] ${signal} again during the stop: forcing exit now, without the final tick (every acknowledged tick is on disk; the next start reconciles the sessions)`);
+        process.exit(signal === 'SIGTERM' ? SERVE_EXIT_CODES.FORCED_SIGTERM : SERVE_EXIT_CODES.FORCED_SIGINT);
+      },
+    });
   });
+  if (exitCode !== SERVE_EXIT_CODES.OK) options.setExit?.(exitCode);
 }

@@ -13,6 +13,7 @@ import {
   encodeUnsubscribe,
   MessageCork,
   PROTOCOL_VERSION,
+  RESET_REASON,
   SERVER_MESSAGE,
   TickspaceError,
   type ClientTransport,
@@ -31,6 +32,9 @@ import { createWebSocketTransport, type WebSocketConstructor } from './websocket
 
 /** Connection states. */
 export const CONNECTION_STATUS = { CONNECTING: 'connecting', OPEN: 'open', RECONNECTING: 'reconnecting', CLOSED: 'closed' } as const;
+/** How the server's history changed under a client (see {@link Connection.onHistoryChanged}). */
+export type HistoryChange = 'rewind' | 'recovery';
+
 /** One of {@link CONNECTION_STATUS}. */
 export type ConnectionStatus = (typeof CONNECTION_STATUS)[keyof typeof CONNECTION_STATUS];
 
@@ -130,6 +134,7 @@ export class Connection<M extends ModuleDef = ModuleDef> {
   readonly #statusListeners = new Set<(status: ConnectionStatus) => void>();
   readonly #tickListeners = new Set<(tick: number) => void>();
   readonly #frameListeners = new Set<(message: ServerMessage) => void>();
+  readonly #historyListeners = new Set<(reason: HistoryChange, stateOfTick: number) => void>();
   #transport: ClientTransport | undefined;
   /** Frames issued in this macrotask, sent together in a microtask. */
   readonly #cork = new MessageCork(CLIENT_MESSAGE.BATCH, OUTBOUND_BATCH);
@@ -234,6 +239,22 @@ export class Connection<M extends ModuleDef = ModuleDef> {
     return () => void this.#tickListeners.delete(listener);
   }
 
+  /**
+   * Calls `listener` when the server's history changed under this client: a rewind set the world
+   * back to the state of tick `stateOfTick` (`'rewind'`), or a recovery restored it (`'recovery'`).
+   * The cache already holds the new state (rows the change took away are gone, their onDelete
+   * listeners have run): a UI checks here whether what it relies on, such as the player's own
+   * row, still exists. Returns the unsubscribe function.
+   * @example
+   * conn.onHistoryChanged((reason, tick) => {
+   *   if (!conn.db.player.has(conn.identity)) showJoinPrompt(`the world was rewound to tick ${tick}`);
+   * });
+   */
+  onHistoryChanged(listener: (reason: HistoryChange, stateOfTick: number) => void): () => void {
+    this.#historyListeners.add(listener);
+    return () => void this.#historyListeners.delete(listener);
+  }
+
   /** Calls `listener` after every server frame has been applied (tests and bots wait on it). */
   onFrame(listener: (message: ServerMessage) => void): () => void {
     this.#frameListeners.add(listener);
@@ -323,6 +344,15 @@ export class Connection<M extends ModuleDef = ModuleDef> {
         } catch (error) {
           this.#report(error);
         }
+    if (msg.type === 'reset' && msg.reason !== RESET_REASON.RESYNC && this.#historyListeners.size > 0) {
+      const reason: HistoryChange = msg.reason === RESET_REASON.REWIND ? 'rewind' : 'recovery';
+      for (const l of [...this.#historyListeners])
+        try {
+          l(reason, msg.stateOfTick);
+        } catch (error) {
+          this.#report(error);
+        }
+    }
     if (this.#frameListeners.size > 0)
       for (const l of [...this.#frameListeners])
         try {

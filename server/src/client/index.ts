@@ -3,7 +3,7 @@
  * Runs in browsers and in Node; imports only the protocol at runtime.
  */
 export { connect, Connection, CONNECTION_STATUS } from './connection';
-export type { ConnectOptions, ConnectionStatus, CloseReason, SubscriptionHandle } from './connection';
+export type { ConnectOptions, ConnectionStatus, CloseReason, HistoryChange, SubscriptionHandle } from './connection';
 export { ClientTable } from './client-table';
 export type { CacheEvent } from './client-table';
 export { createWebSocketTransport } from './websocket-transport';

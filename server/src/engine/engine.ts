@@ -15,7 +15,31 @@ export const CALL_ORIGIN = { CLIENT: 0, SCHEDULE: 1, LIFECYCLE: 2 } as const;
 export type CallOrigin = (typeof CALL_ORIGIN)[keyof typeof CALL_ORIGIN];
 
 /** Names under which lifecycle calls are logged. */
-export const LIFECYCLE = { INIT: '__init', CONNECTED: '__connected', DISCONNECTED: '__disconnected' } as const;
+export const LIFECYCLE = { INIT: '__init', CONNECTED: '__connected', DISCONNECTED: '__disconnected', STARTED: '__started' } as const;
+
+/** Why the live tables were replaced wholesale (see {@link Engine.onRestore}). */
+export const RESTORE_REASON = { RECOVERY: 'recovery', REWIND: 'rewind' } as const;
+/** One of {@link RESTORE_REASON}. */
+export type RestoreReason = (typeof RESTORE_REASON)[keyof typeof RESTORE_REASON];
+
+/** A restore of the live tables: recovery at open, or a rewind committed in tick `tick`. */
+export interface RestoreEvent {
+  readonly reason: RestoreReason;
+  /** The tick whose state the tables now hold (a rewind's target). */
+  readonly stateOfTick: number;
+  /** The engine's tick once the restore is done (a rewind's own tick). */
+  readonly tick: number;
+}
+
+/** A restore listener: subscriptions resynchronise every client here. */
+export type RestoreListener = (event: RestoreEvent) => void;
+
+/**
+ * A fault that stops the tick loop for good: a commit hook threw (the commit log could not be
+ * written) or a commit's durability promise rejected. Later ticks would be written after a gap,
+ * so the engine runs none; the embedding server decides how to stop.
+ */
+export type FatalListener = (error: unknown) => void;
 
 /** The outcome of one reducer call. */
 export type CallResult = { readonly ok: true } | { readonly ok: false; readonly code: string; readonly message: string };
@@ -155,6 +179,9 @@ export class Engine<M extends ModuleDef> {
   #running = false;
   #nextDueAt = 0;
   #inTick = false;
+  #fatal: unknown = undefined;
+  #fatalListeners: FatalListener[] = [];
+  #restoreListeners: RestoreListener[] = [];
 
   constructor(options: EngineOptions<M>) {
     this.module = options.module;
@@ -224,7 +251,9 @@ export class Engine<M extends ModuleDef> {
           ? (this.module.clientConnected ?? noop)
           : call.reducer === LIFECYCLE.DISCONNECTED
             ? (this.module.clientDisconnected ?? noop)
-            : undefined;
+            : call.reducer === LIFECYCLE.STARTED
+              ? (this.module.serverStarted ?? noop)
+              : undefined;
     } else fn = this.#reducers.get(call.reducer)?.def.fn;
     if (fn === undefined)
       throw new TickspaceError('UNKNOWN_REDUCER', `replay: the module has no reducer '${call.reducer}'`, { details: { reducer: call.reducer } });
@@ -277,6 +306,16 @@ export class Engine<M extends ModuleDef> {
     this.#queueLifecycle(LIFECYCLE.DISCONNECTED, this.module.clientDisconnected, identity, onResult);
   }
 
+  /**
+   * Queues the server-started lifecycle call (the module's `serverStarted` hook) for the next tick.
+   * A server calls it once per start-up, after recovery and before it accepts any client, so the
+   * module can undo what only a connected client keeps alive (a crash ran no disconnect hook).
+   * Logged like every lifecycle call, so replay reproduces it.
+   */
+  serverStarted(onResult?: (result: CallResult) => void): void {
+    this.#queueLifecycle(LIFECYCLE.STARTED, this.module.serverStarted, SERVER_IDENTITY, onResult);
+  }
+
   #queueLifecycle(name: string, fn: ((ctx: ReducerContext<any>) => void) | undefined, sender: Identity, onResult?: (r: CallResult) => void): void {
     this.#queue.push({ origin: 2, reducer: name, fn: fn ?? noop, sender, args: {}, onResult });
   }
@@ -295,6 +334,74 @@ export class Engine<M extends ModuleDef> {
     return () => {
       this.#fanoutHooks = this.#fanoutHooks.filter((h) => h !== hook);
     };
+  }
+
+  /**
+   * Registers a listener for a fatal fault (see {@link FatalListener}); returns a function that
+   * removes it. Without any listener a fatal fault is thrown from the tick timer, as before.
+   */
+  onFatal(listener: FatalListener): () => void {
+    this.#fatalListeners.push(listener);
+    return () => {
+      this.#fatalListeners = this.#fatalListeners.filter((l) => l !== listener);
+    };
+  }
+
+  /** The fatal fault that stopped the tick loop, if one did. */
+  get fatalError(): unknown {
+    return this.#fatal;
+  }
+
+  /**
+   * Stops the loop for good and tells the listeners (once). Nobody listening: a fault from the
+   * timer is rethrown (the process stops on it), a rejected durability promise only logged (the
+   * failed log then refuses the next tick's append, which comes back here from the timer).
+   */
+  #fail(error: unknown, fromTimer: boolean): void {
+    if (this.#fatal !== undefined) return;
+    if (this.#fatalListeners.length === 0) {
+      if (fromTimer) throw error;
+      return;
+    }
+    this.#fatal = error;
+    this.#running = false;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    for (const l of [...this.#fatalListeners])
+      try {
+        l(error);
+      } catch (listenerError) {
+        this.#logger.error('a fatal-fault listener failed', listenerError);
+      }
+  }
+
+  /**
+   * Registers a restore listener; returns a function that removes it. Fired by {@link restore}
+   * (recovery) and by {@link restored} (a rewind's tick, after its fan-out), so whoever mirrors
+   * the tables (subscriptions) resynchronises without any caller having to remember to.
+   */
+  onRestore(listener: RestoreListener): () => void {
+    this.#restoreListeners.push(listener);
+    return () => {
+      this.#restoreListeners = this.#restoreListeners.filter((l) => l !== listener);
+    };
+  }
+
+  /**
+   * Announces that the tables were set back to the state of an earlier tick by a committed
+   * transaction (a rewind). Call it once that tick has been fanned out.
+   */
+  restored(reason: RestoreReason, stateOfTick: number): void {
+    this.#emitRestore({ reason, stateOfTick, tick: this.#tick });
+  }
+
+  #emitRestore(event: RestoreEvent): void {
+    for (const l of [...this.#restoreListeners])
+      try {
+        l(event);
+      } catch (error) {
+        this.#logger.error(`a restore listener failed after the ${event.reason} to tick ${event.stateOfTick}`, error);
+      }
   }
 
   /** Resolves with the next tick's record, after its fan-out. */
@@ -336,6 +443,8 @@ export class Engine<M extends ModuleDef> {
    */
   runTick(): TickRecord {
     if (this.#inTick) throw new Error('runTick called from inside a tick');
+    if (this.#fatal !== undefined)
+      throw new TickspaceError('LOG_FAILED', 'the engine stopped after a fatal commit fault; no further tick runs', { cause: this.#fatal });
     this.#inTick = true;
     const started = performance.now();
     const tick = this.#tick + 1;
@@ -451,13 +560,9 @@ export class Engine<M extends ModuleDef> {
   #commit(record: TickRecord, results: [((r: CallResult) => void) | undefined, CallResult][]): void {
     const promises: Promise<void>[] = [];
     for (const hook of this.#commitHooks) {
-      try {
-        const p = hook(record);
-        if (p !== undefined) promises.push(p);
-      } catch (error) {
-        this.#logger.error(`commit hook failed at tick ${record.tick}`, error);
-        throw error;
-      }
+      // A throw leaves the tick uncommitted: it reaches the caller of runTick (the loop: #fail).
+      const p = hook(record);
+      if (p !== undefined) promises.push(p);
     }
     const fanout = () => {
       for (const hook of this.#fanoutHooks) {
@@ -479,7 +584,10 @@ export class Engine<M extends ModuleDef> {
     this.#pendingCount++;
     this.#pending = this.#pending
       .then(() => Promise.all(promises))
-      .then(fanout, (error: unknown) => this.#logger.error(`commit of tick ${record.tick} failed; its results are withheld`, error))
+      .then(fanout, (error: unknown) => {
+        if (this.#fatalListeners.length === 0) this.#logger.error(`commit of tick ${record.tick} failed; its results are withheld`, error);
+        this.#fail(error, false);
+      })
       .finally(() => {
         this.#pendingCount--;
       });
@@ -492,7 +600,13 @@ export class Engine<M extends ModuleDef> {
     this.#nextDueAt = performance.now();
     const loop = () => {
       if (!this.#running) return;
-      this.runTick();
+      try {
+        this.runTick();
+      } catch (error) {
+        // A commit hook threw (the log could not be written): no later tick may run.
+        this.#fail(error, true);
+        return;
+      }
       this.#nextDueAt += this.tickMs;
       const wait = this.#nextDueAt - performance.now();
       this.#timer = setTimeout(loop, Math.max(0, wait));
@@ -529,6 +643,7 @@ export class Engine<M extends ModuleDef> {
     }
     this.#tick = state.tick;
     this.#initialized = state.tick > 0;
+    this.#emitRestore({ reason: RESTORE_REASON.RECOVERY, stateOfTick: state.tick, tick: state.tick });
   }
 
   /** Re-applies a logged tick's changes without running reducers (recovery, time travel). */

@@ -36,7 +36,7 @@ export type {
   LifecycleFn,
   ReducerArgs,
 } from './module';
-export { Engine, createEngine, CALL_ORIGIN, LIFECYCLE } from './engine';
+export { Engine, createEngine, CALL_ORIGIN, LIFECYCLE, RESTORE_REASON } from './engine';
 export type {
   EngineOptions,
   CallResult,
@@ -45,6 +45,10 @@ export type {
   TickRecord,
   CommitHook,
   FanoutHook,
+  FatalListener,
+  RestoreEvent,
+  RestoreListener,
+  RestoreReason,
   Logger,
 } from './engine';
 export { OP } from './change-set';

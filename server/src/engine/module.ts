@@ -82,7 +82,7 @@ export interface ReducerDef<N extends string = string, A extends Columns = any, 
   readonly options: ReducerOptions;
 }
 
-/** A lifecycle hook: init, client connected, client disconnected. */
+/** A lifecycle hook: init, client connected, client disconnected, server started. */
 export type LifecycleFn<T extends Tables> = (ctx: ReducerContext<T>) => void;
 
 /** The tables of a module plus the reducer factory typed against them. */
@@ -116,6 +116,8 @@ export interface ModuleDef<T extends Tables = any, R extends readonly ReducerDef
   readonly init: LifecycleFn<T> | undefined;
   readonly clientConnected: LifecycleFn<T> | undefined;
   readonly clientDisconnected: LifecycleFn<T> | undefined;
+  /** See {@link defineModule}'s `serverStarted`. */
+  readonly serverStarted: LifecycleFn<T> | undefined;
 }
 
 /**
@@ -130,6 +132,15 @@ export function defineModule<T extends Tables, const R extends readonly ReducerD
     init?: LifecycleFn<T>;
     clientConnected?: LifecycleFn<T>;
     clientDisconnected?: LifecycleFn<T>;
+    /**
+     * Runs once per server start, in the first tick after recovery, when no client is connected:
+     * undo here what only a connected client keeps alive (an `online` flag, a walking avatar),
+     * because a crash or a forced stop ran no `clientDisconnected`. Sender is the server identity.
+     * Logged like every lifecycle call, so replay reproduces it.
+     * @example
+     * serverStarted: (ctx) => { for (const p of ctx.db.player.filter('online', true)) ctx.db.player.update({ ...p, online: false }); }
+     */
+    serverStarted?: LifecycleFn<T>;
   },
 ): ModuleDef<T, R> {
   return {
@@ -138,6 +149,7 @@ export function defineModule<T extends Tables, const R extends readonly ReducerD
     init: options.init,
     clientConnected: options.clientConnected,
     clientDisconnected: options.clientDisconnected,
+    serverStarted: options.serverStarted,
   };
 }
 

@@ -10,7 +10,7 @@ import { serveStatic } from './static-files';
 export interface AdminHandlers {
   /** Takes a snapshot now; returns a description (path, tick...). */
   snapshot?(): unknown;
-  /** Rewinds the live world to `tick`. Subscribers are resynchronised afterwards. */
+  /** Rewinds the live world to `tick`. The engine's restore event resynchronises every subscriber. */
   rewind?(tick: number): unknown;
   /** Reads a table, optionally as of a past tick. */
   inspect?(table: string, asOfTick: number | undefined): unknown;
@@ -72,10 +72,8 @@ async function admin(req: IncomingMessage, res: ServerResponse, url: URL, option
         if (handlers.rewind === undefined) return missing();
         const tick = intParam('tick');
         if (tick === undefined) throw new TickspaceError('INVALID_ARGUMENT', '/admin/rewind needs ?tick=<n>');
+        // The engine's restore event resyncs every subscriber (with the reason): nothing to do here.
         const result = await handlers.rewind(tick);
-        // A rewind may bypass reducers (a restore): rebuild every subscription from the tables.
-        await options.hub.engine.flush();
-        options.hub.subscriptions.resyncAll();
         return json(res, 200, { ok: true, result });
       }
       case 'inspect': {

@@ -2,7 +2,7 @@
 export { createServer } from './server';
 export type { ServerOptions, TickspaceServer } from './server';
 export { SessionHub, createSessionHub } from './session-hub';
-export type { SessionHubOptions } from './session-hub';
+export type { CloseReason, SessionHubOptions } from './session-hub';
 export { Session } from './session';
 export { createLoopbackTransport } from './loopback-transport';
 export { createTokenIssuer } from './identity-tokens';

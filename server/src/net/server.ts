@@ -6,7 +6,7 @@ import type { ServerConnection } from '../protocol';
 import { handleHttp, type AdminHandlers } from './http-routes';
 import type { NetLimits } from './limits';
 import type { LogStorageSource, ServerMetrics } from './server-metrics';
-import { createSessionHub, type SessionHub } from './session-hub';
+import { createSessionHub, type CloseReason, type SessionHub } from './session-hub';
 
 /** Options for {@link createServer}. */
 export interface ServerOptions {
@@ -52,8 +52,11 @@ export interface TickspaceServer {
   readonly hub: SessionHub;
   readonly metrics: ServerMetrics;
   readonly http: HttpServer;
-  /** Closes every session (GOING_AWAY), then the listener. Does not stop the engine. */
-  close(): Promise<void>;
+  /**
+   * Closes every session (GOING_AWAY unless `reason` says otherwise), then the listener. Does not
+   * stop the engine: the sessions' disconnect calls run in its next tick.
+   */
+  close(reason?: CloseReason): Promise<void>;
 }
 
 function wsConnection(ws: WebSocket, remoteAddress: string | undefined, closeTimeoutMs: number): ServerConnection {
@@ -137,9 +140,9 @@ export async function createServer(options: ServerOptions): Promise<TickspaceSer
     hub,
     metrics: hub.metrics,
     http,
-    close() {
+    close(reason) {
       closed ??= (async () => {
-        hub.close();
+        hub.close(reason);
         for (const ws of wss.clients) ws.terminate();
         await new Promise<void>((resolve) => wss.close(() => resolve()));
         http.closeAllConnections?.();

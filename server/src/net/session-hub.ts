@@ -5,6 +5,15 @@ import { resolveLimits, type NetLimits } from './limits';
 import { ServerMetrics } from './server-metrics';
 import { Session } from './session';
 
+/** Why the server closes the sessions: the CLOSE frame's close code, error code and message. */
+export interface CloseReason {
+  readonly closeCode: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+const SHUTTING_DOWN: CloseReason = { closeCode: CLOSE_CODES.GOING_AWAY, code: 'SHUTTING_DOWN', message: 'the server is shutting down' };
+
 /** Options for {@link createSessionHub}. */
 export interface SessionHubOptions {
   readonly engine: Engine<ModuleDef>;
@@ -126,10 +135,14 @@ export class SessionHub {
     return this.#byIdentity.get(identity);
   }
 
-  /** Closes every session with GOING_AWAY and refuses new ones; unhooks the subscription engine. */
-  close(): void {
+  /**
+   * Refuses new connections, closes every session (by default with GOING_AWAY / SHUTTING_DOWN; the
+   * server names another reason when it stops on a fault) and unhooks the subscription engine.
+   * Each open session queues its disconnect lifecycle call: the next tick runs them.
+   */
+  close(reason: CloseReason = SHUTTING_DOWN): void {
     this.#closing = true;
-    for (const s of [...this.#all]) s.close(CLOSE_CODES.GOING_AWAY, 'SHUTTING_DOWN', 'the server is shutting down');
+    for (const s of [...this.#all]) s.close(reason.closeCode, reason.code, reason.message);
     this.subscriptions.dispose();
   }
 }

@@ -53,6 +53,7 @@ export class Session implements SessionInput {
   #pendingCalls = 0;
   /** Whether the client speaks BATCH (protocol version 2). */
   #batching = false;
+  #version: number = PROTOCOL_VERSION;
   readonly #cork = new MessageCork(SERVER_MESSAGE.BATCH, UNBATCHED);
   #flushQueued = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -64,6 +65,11 @@ export class Session implements SessionInput {
     this.#limiter = new RateLimiter(l.callsPerSecond, l.callBurst, hub.clock);
     this.#timer = setTimeout(() => this.close(CLOSE_CODES.HANDSHAKE_TIMEOUT, 'HANDSHAKE_TIMEOUT', `no CONNECT within ${l.handshakeTimeoutMs} ms`), l.handshakeTimeoutMs);
     this.#timer.unref?.();
+  }
+
+  /** The protocol version agreed in the handshake (the newest before it). */
+  get protocolVersion(): number {
+    return this.#version;
   }
 
   /** The subscription engine's handle of this client (0 before the handshake). */
@@ -242,6 +248,7 @@ export class Session implements SessionInput {
     }
     clearTimeout(this.#timer);
     this.#batching = version >= 2;
+    this.#version = version;
     this.#cork.setLimits(this.#batching ? BATCHED : UNBATCHED);
     this.#identity = identity;
     this.#state = STATE.OPEN;

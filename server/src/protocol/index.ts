@@ -7,8 +7,8 @@ export { BinaryWriter } from './binary-writer';
 export { BinaryReader } from './binary-reader';
 export { compileRowCodec, compileValueCodec } from './row-codec';
 export type { RowCodec } from './row-codec';
-export { PROTOCOL_VERSION, OLDEST_PROTOCOL_VERSION, CLIENT_MESSAGE, SERVER_MESSAGE, QUERY_KIND, CLOSE_CODES } from './message-types';
-export type { ClientMessageType, ServerMessageType, QueryKind, CloseCode } from './message-types';
+export { PROTOCOL_VERSION, OLDEST_PROTOCOL_VERSION, CLIENT_MESSAGE, SERVER_MESSAGE, QUERY_KIND, CLOSE_CODES, RESET_REASON, RESET_REASON_VERSION } from './message-types';
+export type { ClientMessageType, ServerMessageType, QueryKind, CloseCode, ResetReason } from './message-types';
 export { wireMapKey, sameValue } from './map-key';
 export { encodeSchemaDescriptor, decodeSchemaDescriptor } from './schema-descriptor';
 export type { SchemaDescriptor, TableDescriptor, IndexDescriptor, ReducerDescriptor } from './schema-descriptor';
@@ -38,7 +38,7 @@ export {
   writeIdentityBytes,
   MAX_WIRE_MESSAGE_CHARS,
 } from './server-messages';
-export type { TableChanges, ServerMessage, SectionVisitor } from './server-messages';
+export type { TableChanges, ServerMessage, SectionVisitor, ResetCause } from './server-messages';
 export { encodeBatch, decodeBatch, MessageCork } from './batch';
 export type { BatchTag, CorkLimits } from './batch';
 export type { ServerConnection, SessionInput, TransportEvents, ClientTransport, TransportFactory } from './transport';

@@ -7,8 +7,24 @@
 /**
  * Version sent in CONNECT; a server refuses versions it does not speak.
  * 2: BATCH in both directions (several messages in one WebSocket message).
+ * 3: RESET names its reason and the tick whose state it carries (a rewind changes history).
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
+
+/** The first version whose RESET carries a {@link RESET_REASON} and the state's tick. */
+export const RESET_REASON_VERSION = 3;
+
+/** Why the server sent a RESET (one byte on the wire from version 3). */
+export const RESET_REASON = {
+  /** The server rebuilt the client's view (its own bookkeeping failed): history is unchanged. */
+  RESYNC: 0,
+  /** The world was rewound: the state is that of an earlier tick, later ticks are undone. */
+  REWIND: 1,
+  /** The world was recovered from the log: the state is the last durable tick. */
+  RECOVERY: 2,
+} as const;
+/** One of {@link RESET_REASON}. */
+export type ResetReason = (typeof RESET_REASON)[keyof typeof RESET_REASON];
 
 /** The oldest version a server still serves (version 1 clients get no BATCH and may send none). */
 export const OLDEST_PROTOCOL_VERSION = 1;

@@ -1,6 +1,6 @@
 import { BinaryReader } from './binary-reader';
 import { BinaryWriter } from './binary-writer';
-import { SERVER_MESSAGE } from './message-types';
+import { PROTOCOL_VERSION, RESET_REASON, RESET_REASON_VERSION, SERVER_MESSAGE, type ResetReason } from './message-types';
 import { decodeSchemaDescriptor, encodeSchemaDescriptor, type SchemaDescriptor } from './schema-descriptor';
 import type { WireSchema, WireTable } from './wire-schema';
 
@@ -29,7 +29,14 @@ export type ServerMessage =
   | { readonly type: 'error'; readonly code: string; readonly message: string }
   | { readonly type: 'subscribeError'; readonly queryId: number; readonly code: string; readonly message: string }
   | { readonly type: 'close'; readonly closeCode: number; readonly code: string; readonly message: string }
-  | { readonly type: 'reset'; readonly tick: number };
+  | {
+      readonly type: 'reset';
+      readonly tick: number;
+      /** Why (version 3; RESYNC from older servers). */
+      readonly reason: ResetReason;
+      /** The tick whose state the rows are (a rewind's target; `tick` unless history changed). */
+      readonly stateOfTick: number;
+    };
 
 /**
  * Receives table contents while a message is decoded, so the client applies updates straight
@@ -123,9 +130,26 @@ export function encodeUnsubscribed(schema: WireSchema, queryId: number, tick: nu
   return w.toBytes();
 }
 
-/** RESET: the complete content of the listed tables for this client (after a rewind, or a resync). */
-export function encodeReset(schema: WireSchema, tick: number, tables: readonly { readonly tableId: number; readonly rows: readonly AnyRow[] }[]): Uint8Array {
-  const w = new BinaryWriter(256).u8(SERVER_MESSAGE.RESET).uvar(tick).uvar(tables.length);
+/** Why a RESET was sent, written for clients of version 3 and later. */
+export interface ResetCause {
+  readonly reason: ResetReason;
+  /** The tick whose state the rows are. */
+  readonly stateOfTick: number;
+}
+
+/**
+ * RESET: the complete content of the listed tables for this client (after a rewind, or a resync).
+ * `cause` is written for clients of {@link RESET_REASON_VERSION} and later; omit it for older ones.
+ */
+export function encodeReset(
+  schema: WireSchema,
+  tick: number,
+  tables: readonly { readonly tableId: number; readonly rows: readonly AnyRow[] }[],
+  cause?: ResetCause,
+): Uint8Array {
+  const w = new BinaryWriter(256).u8(SERVER_MESSAGE.RESET).uvar(tick);
+  if (cause !== undefined) w.u8(cause.reason).uvar(cause.stateOfTick);
+  w.uvar(tables.length);
   for (const tr of tables) {
     const t = schema.table(tr.tableId);
     if (t === undefined) throw new RangeError(`no public table with id ${tr.tableId}`);
@@ -222,10 +246,15 @@ const NO_SCHEMA = 'table contents before IDENTITY';
 
 /**
  * Decodes one server frame. `schema` is needed for everything after IDENTITY; table contents go
- * to `visitor`.
+ * to `visitor`. `version` is the protocol version the connection speaks (a RESET's layout depends on it).
  * @throws TickspaceError MALFORMED_FRAME
  */
-export function decodeServerMessage(frame: Uint8Array, schema: WireSchema | undefined, visitor: SectionVisitor | undefined): ServerMessage {
+export function decodeServerMessage(
+  frame: Uint8Array,
+  schema: WireSchema | undefined,
+  visitor: SectionVisitor | undefined,
+  version: number = PROTOCOL_VERSION,
+): ServerMessage {
   const r = new BinaryReader(frame);
   const tag = r.u8();
   let msg: ServerMessage;
@@ -274,6 +303,14 @@ export function decodeServerMessage(frame: Uint8Array, schema: WireSchema | unde
       break;
     case SERVER_MESSAGE.RESET: {
       const tick = r.uvar();
+      let reason: ResetReason = RESET_REASON.RESYNC;
+      let stateOfTick = tick;
+      if (version >= RESET_REASON_VERSION) {
+        const code = r.u8();
+        if (code !== RESET_REASON.RESYNC && code !== RESET_REASON.REWIND && code !== RESET_REASON.RECOVERY) return r.fail(`unknown RESET reason ${code}`);
+        reason = code;
+        stateOfTick = r.uvar();
+      }
       if (schema === undefined || visitor === undefined) return r.fail(NO_SCHEMA);
       const n = count(r, 'table');
       for (let i = 0; i < n; i++) {
@@ -283,7 +320,7 @@ export function decodeServerMessage(frame: Uint8Array, schema: WireSchema | unde
         for (let j = 0; j < nRows; j++) rows.push(t.row.decode(r));
         visitor.reset(t, rows);
       }
-      msg = { type: 'reset', tick };
+      msg = { type: 'reset', tick, reason, stateOfTick };
       break;
     }
     case SERVER_MESSAGE.BATCH:

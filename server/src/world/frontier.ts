@@ -153,6 +153,7 @@ function buildModule(rt: FrontierRuntime, content: Content) {
     },
     clientConnected: players.clientConnected,
     clientDisconnected: players.clientDisconnected,
+    serverStarted: players.serverStarted,
   });
 }
 

@@ -1,4 +1,4 @@
-import { t } from '../engine';
+import { t, type Identity } from '../engine';
 import { endAction, requirePlayer } from './actions';
 import { ensureChunksAround } from './chunks';
 import { reject } from './errors';
@@ -11,7 +11,7 @@ const NAME_CHARS = /^[A-Za-z0-9_-]+$/;
 const SPAWN_ATTEMPTS = 64;
 
 /**
- * Player reducers: `join`, `move`, and the connect/disconnect lifecycle.
+ * Player reducers: `join`, `move`, and the connect, disconnect and server-started lifecycle.
  * A player is a profile row in `player`, an entity row in `avatar` (position, movement intent)
  * and a backpack container; leaving only marks them offline, so reconnecting resumes where the
  * player stood.
@@ -103,17 +103,32 @@ export function createPlayerReducers(rt: FrontierRuntime) {
   };
 
   /** Lifecycle: a leaving player stops, drops their action and open trades, and goes offline. */
-  const clientDisconnected = (ctx: Ctx) => {
-    const player = ctx.db.player.find(ctx.sender);
-    const avatar = ctx.db.avatar.find(ctx.sender);
-    if (player === undefined || avatar === undefined) return;
-    endAction(ctx, player.identity);
-    closeTradesOf(ctx, player.identity);
-    ctx.db.player.update({ ...player, online: false });
-    ctx.db.avatar.update({ ...avatar, online: false, moving: false, dirX: 0, dirY: 0 });
+  const clientDisconnected = (ctx: Ctx) => leave(ctx, ctx.sender);
+
+  /**
+   * Lifecycle, first tick of every server start: no client is connected, so every player still
+   * online (a crash or a forced stop ran no disconnect) leaves as a disconnect would have it, and
+   * no avatar keeps walking without its client. In identity order, so replay writes the same.
+   */
+  const serverStarted = (ctx: Ctx) => {
+    const ghosts = new Set<Identity>();
+    for (const p of ctx.db.player.iter()) if (p.online) ghosts.add(p.identity);
+    for (const a of ctx.db.avatar.iter()) if (a.online || a.moving) ghosts.add(a.identity);
+    for (const identity of [...ghosts].sort()) leave(ctx, identity);
   };
 
-  return { join, move, clientConnected, clientDisconnected };
+  return { join, move, clientConnected, clientDisconnected, serverStarted };
+}
+
+/** A player leaves: stops, drops their action and open trades, and goes offline. */
+function leave(ctx: Ctx, identity: Identity): void {
+  const player = ctx.db.player.find(identity);
+  const avatar = ctx.db.avatar.find(identity);
+  if (player === undefined || avatar === undefined) return;
+  endAction(ctx, identity);
+  closeTradesOf(ctx, identity);
+  ctx.db.player.update({ ...player, online: false });
+  ctx.db.avatar.update({ ...avatar, online: false, moving: false, dirX: 0, dirY: 0 });
 }
 
 /**

@@ -62,4 +62,52 @@ describe('tick loop', () => {
     expect(engine.metrics.snapshot().overruns).toBe(1);
     expect(engine.db.counter.find(1)?.value).toBe(500);
   });
+
+  it('a commit hook that throws in the loop is one fatal event: the loop stops, no later tick runs, the call gets no result', async () => {
+    const engine = createEngine({ module: bank, tickMs: 1 });
+    const failure = new Error('disk full');
+    engine.onCommit((record) => {
+      if (record.tick === 3) throw failure;
+    });
+    const fatal: unknown[] = [];
+    const stopped = new Promise<void>((resolve) =>
+      engine.onFatal((error) => {
+        fatal.push(error);
+        resolve();
+      }),
+    );
+    let results = 0;
+    for (let i = 0; i < 3; i++) engine.enqueue(alice, 'bump', { times: 1 }, () => results++);
+    engine.start();
+    await engine.nextTick();
+    for (let i = 0; i < 3; i++) engine.enqueue(alice, 'bump', { times: 1 }, () => results++);
+    await stopped;
+    expect(fatal).toEqual([failure]);
+    expect(engine.fatalError).toBe(failure);
+    expect(engine.running).toBe(false);
+    expect(engine.tick).toBe(3);
+    expect(results).toBe(3);
+    expect(() => engine.runTick()).toThrow(/fatal commit fault/);
+    await engine.stop();
+  });
+
+  it('a rejected commit promise is a fatal event too (an fsync that failed)', async () => {
+    const engine = createEngine({ module: bank, tickMs: 1, logger: { error: () => {}, warn: () => {} } });
+    const failure = new Error('EIO');
+    engine.onCommit((record) => (record.tick === 2 ? Promise.reject(failure) : undefined));
+    const fatal = new Promise<unknown>((resolve) => engine.onFatal(resolve));
+    engine.start();
+    expect(await fatal).toBe(failure);
+    expect(engine.running).toBe(false);
+    await engine.stop();
+  });
+
+  it('without a fatal listener the fault is thrown from the timer, as a plain process would crash', () => {
+    const engine = createEngine({ module: bank });
+    engine.onCommit(() => {
+      throw new Error('disk full');
+    });
+    // start() runs the first tick synchronously: the throw reaches the caller.
+    expect(() => engine.start()).toThrow('disk full');
+  });
 });

@@ -10,6 +10,7 @@ import {
   encodeConnect,
   encodePing,
   encodeSubscribe,
+  PROTOCOL_VERSION,
   SERVER_MESSAGE,
   type ServerMessage,
   type WireSchema,
@@ -120,7 +121,7 @@ describe('BATCH over real sockets', () => {
       message: 'BATCH needs protocol version 2; this connection speaks version 1',
     });
     const future = await openRawSocket(ts.url);
-    future.send(encodeConnect(3, ''));
+    future.send(encodeConnect(PROTOCOL_VERSION + 1, ''));
     expect((await future.closed).code).toBe(CLOSE_CODES.UNSUPPORTED_VERSION);
   });
 

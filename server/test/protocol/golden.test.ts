@@ -26,6 +26,7 @@ import {
   encodeTickUpdate,
   encodeUnsubscribe,
   encodeUnsubscribed,
+  RESET_REASON,
   SERVER_MESSAGE,
   type Query,
 } from '../../src/protocol';
@@ -76,7 +77,10 @@ function frames(): Record<string, Uint8Array> {
       encodeResult(42, { ok: true }),
       encodeResult(43, { ok: false, code: 'NO_WOOD', message: 'you need 3 wood' }),
     ]),
+    // Version 1 and 2 layout: no reason.
     'server-reset': encodeReset(schema, 15, [{ tableId: 0, rows: [e1, e1moved] }, { tableId: 2, rows: [] }]),
+    // Version 3: reason REWIND (1) and the state's tick (9) after the tick.
+    'server-reset-rewind': encodeReset(schema, 15, [{ tableId: 0, rows: [e1] }], { reason: RESET_REASON.REWIND, stateOfTick: 9 }),
   };
   for (const [name, q] of Object.entries(queries)) out[`client-subscribe-${name}`] = encodeSubscribe(schema, 5, q);
   return out;
@@ -137,8 +141,15 @@ describe('golden frames', () => {
       { table: 'member', update: { ...m1, since: 5n } },
     ]);
     const reset = collectingVisitor();
-    expect(decodeServerMessage(bytes('server-reset'), schema, reset.visitor)).toEqual({ type: 'reset', tick: 15 });
+    expect(decodeServerMessage(bytes('server-reset'), schema, reset.visitor, 2)).toEqual({ type: 'reset', tick: 15, reason: RESET_REASON.RESYNC, stateOfTick: 15 });
     expect(reset.out).toEqual([{ table: 'entity', reset: [e1, e1moved] }, { table: 'member', reset: [] }]);
+    const rewound = collectingVisitor();
+    expect(decodeServerMessage(bytes('server-reset-rewind'), schema, rewound.visitor)).toEqual({ type: 'reset', tick: 15, reason: RESET_REASON.REWIND, stateOfTick: 9 });
+    expect(rewound.out).toEqual([{ table: 'entity', reset: [e1] }]);
+    // A version 3 reader refuses a reason it does not know rather than misread the rows after it.
+    const unknownReason = bytes('server-reset-rewind').slice();
+    unknownReason[2] = 7;
+    expect(() => decodeServerMessage(unknownReason, schema, collectingVisitor().visitor)).toThrow(/unknown RESET reason 7/);
     const unsub = collectingVisitor();
     expect(decodeServerMessage(bytes('server-unsubscribed'), schema, unsub.visitor)).toEqual({ type: 'unsubscribed', queryId: 1, tick: 13 });
     expect(unsub.out).toEqual([{ table: 'member', delete: [3, ALICE] }]);

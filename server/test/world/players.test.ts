@@ -161,4 +161,28 @@ describe('leaving and returning', () => {
     expect(w.count(id, 'stick')).toBe(5);
     w.rejects(id, 'join', { name: 'Alice' }, 'ALREADY_JOINED');
   });
+
+  it('serverStarted (no client is connected) sets every online player offline and stops every walking avatar, leaving offline ones alone', async () => {
+    const w = await createWorld();
+    const walker = w.join(1, 'Walker');
+    const idle = w.join(2, 'Idle');
+    const gone = w.join(3, 'Gone');
+    w.ok(walker, 'move', { dx: 1, dy: 0 });
+    w.engine.disconnect(gone);
+    w.ticks(3);
+    const goneBefore = w.player(gone);
+    w.engine.serverStarted();
+    const record = w.engine.runTick();
+    expect(record.calls.map((c) => c.reducer)).toContain('__started');
+    for (const id of [walker, idle]) expect(w.player(id)).toMatchObject({ online: false, moving: false, dirX: 0, dirY: 0 });
+    expect(w.db.player.find(walker)!.online).toBe(false);
+    expect(w.player(gone)).toEqual(goneBefore);
+    const stoppedAt = w.player(walker);
+    w.ticks(5);
+    expect(w.player(walker).x).toBe(stoppedAt.x);
+    // A player who comes back is online again where they stood.
+    w.engine.connect(walker);
+    w.engine.runTick();
+    expect(w.player(walker)).toMatchObject({ online: true, x: stoppedAt.x });
+  });
 });

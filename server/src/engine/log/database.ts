@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { TickspaceError } from '../../protocol/errors';
-import { createEngine, type CallResult, type Engine, type Logger, type TickRecord } from '../engine';
+import { createEngine, RESTORE_REASON, type CallResult, type Engine, type Logger, type TickRecord } from '../engine';
 import type { ModuleDef, ReadonlyDb } from '../module';
 import type { TableStore } from '../table-store';
 import { acquireLock, createDataDir, dataDirPaths, readManifest, writeManifest, type DataDirPaths, type Manifest } from './data-dir';
@@ -425,7 +425,11 @@ export class Database<M extends ModuleDef> {
           },
           (result: CallResult) => {
             if (!result.ok) reject(new TickspaceError(result.code, `rewind to tick ${tick} failed: ${result.message}`, { details: { tick } }));
-            else resolve({ ...stats!, target: tick, tick: at, stateHash: hash });
+            else {
+              // Fan-out of the rewind tick is done: whoever mirrors the tables resyncs now.
+              this.engine.restored(RESTORE_REASON.REWIND, tick);
+              resolve({ ...stats!, target: tick, tick: at, stateHash: hash });
+            }
           },
         );
       });

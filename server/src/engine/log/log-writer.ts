@@ -259,7 +259,12 @@ export class LogWriter {
       },
       (cause: unknown) => {
         this.#syncing = false;
-        const error = this.#fail(new TickspaceError('LOG_FAILED', `fsync of the commit log failed; ticks after ${this.#syncedSeq} synced records are not durable`, { cause }));
+        const error = this.#fail(
+          new TickspaceError('LOG_FAILED', `fsync of the commit log failed; ticks after ${this.#syncedSeq} synced records are not durable`, {
+            cause,
+            details: { file: this.#file },
+          }),
+        );
         for (const w of this.#waiters.splice(0)) w.reject(error);
       },
     );

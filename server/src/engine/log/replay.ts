@@ -35,7 +35,13 @@ export interface ReplayReport {
 
 /** Whether a logged call is a system transaction (rewind, admin writes) replayed from its changes. */
 export function isSystemCall(call: { origin: number; reducer: string }): boolean {
-  return call.origin === CALL_ORIGIN.LIFECYCLE && call.reducer !== LIFECYCLE.INIT && call.reducer !== LIFECYCLE.CONNECTED && call.reducer !== LIFECYCLE.DISCONNECTED;
+  return (
+    call.origin === CALL_ORIGIN.LIFECYCLE &&
+    call.reducer !== LIFECYCLE.INIT &&
+    call.reducer !== LIFECYCLE.CONNECTED &&
+    call.reducer !== LIFECYCLE.DISCONNECTED &&
+    call.reducer !== LIFECYCLE.STARTED
+  );
 }
 
 /**

@@ -11,6 +11,8 @@ export interface SubscriberSink {
   readonly bufferedAmount: number;
   /** Sends one binary frame. */
   send(frame: Uint8Array): void;
+  /** The protocol version the client speaks (decides a RESET's layout). @default PROTOCOL_VERSION */
+  readonly protocolVersion?: number;
 }
 
 /**

@@ -1,12 +1,12 @@
 import { BinaryWriter } from '../../protocol/binary-writer';
 import { TickspaceError } from '../../protocol/errors';
-import { SERVER_MESSAGE } from '../../protocol/message-types';
+import { PROTOCOL_VERSION, RESET_REASON, RESET_REASON_VERSION, SERVER_MESSAGE, type ResetReason } from '../../protocol/message-types';
 import type { Query } from '../../protocol/query';
 import type { SchemaDescriptor } from '../../protocol/schema-descriptor';
 import { encodeReset, encodeSubscribed, encodeUnsubscribed } from '../../protocol/server-messages';
 import { compileWireSchema, type WireSchema } from '../../protocol/wire-schema';
 import type { AnyRow } from '../change-set';
-import type { Engine, Logger, TickRecord } from '../engine';
+import { RESTORE_REASON, type Engine, type Logger, type TickRecord } from '../engine';
 import type { Identity } from '../identity';
 import type { ModuleDef } from '../module';
 import { packCell } from '../spatial-grid';
@@ -120,7 +120,12 @@ export class Subscriptions {
     this.#onLimit = options.onCongestionLimit ?? (() => {});
     this.#logger = options.logger ?? console;
     this.#fannedOut = engine.tick;
-    this.#unhook = [engine.onCommit((record) => this.#process(record)), engine.onTick((record) => this.#flush(record.tick))];
+    this.#unhook = [
+      engine.onCommit((record) => this.#process(record)),
+      engine.onTick((record) => this.#flush(record.tick)),
+      // The tables were replaced wholesale: every client learns why and gets its view again.
+      engine.onRestore((event) => this.resyncAll(event.reason === RESTORE_REASON.REWIND ? RESET_REASON.REWIND : RESET_REASON.RECOVERY, event.stateOfTick)),
+    ];
   }
 
   /** Registers a subscriber; returns its handle. */
@@ -304,10 +309,12 @@ export class Subscriptions {
   }
 
   /**
-   * Rebuilds every query from the current tables and sends every client a RESET of its tables.
-   * For state changes that bypass reducers (`engine.restore`, `applyChanges`: a rewind).
+   * Rebuilds every query from the current tables and sends every client a RESET of its tables,
+   * naming `reason` to clients that speak version 3. Runs by itself on the engine's restore event
+   * (recovery, a rewind); the subscriptions also use it when their own bookkeeping fails.
    */
-  resyncAll(): void {
+  resyncAll(reason: ResetReason = RESET_REASON.RESYNC, stateOfTick: number = this.#engine.tick): void {
+    const cause = { reason, stateOfTick };
     for (const client of this.#clients.values()) {
       for (const q of client.queries.values()) {
         if (q.kind !== 'spatial') continue;
@@ -335,7 +342,8 @@ export class Subscriptions {
       client.dirty.clear();
       client.congestedSince = -1;
       this.#congested.delete(client);
-      this.#deliver(client, encodeReset(this.schema, this.#engine.tick, tables));
+      const version = client.sink.protocolVersion ?? PROTOCOL_VERSION;
+      this.#deliver(client, encodeReset(this.schema, this.#engine.tick, tables, version >= RESET_REASON_VERSION ? cause : undefined));
     }
   }
 
