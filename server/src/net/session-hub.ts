@@ -3,7 +3,7 @@ import { CLOSE_CODES, type ServerConnection } from '../protocol';
 import { createTokenIssuer, type TokenIssuer } from './identity-tokens';
 import { resolveLimits, type NetLimits } from './limits';
 import { ServerMetrics } from './server-metrics';
-import { Session } from './session';
+import { IDLE_SWEEPS, Session } from './session';
 
 /** Options for {@link createSessionHub}. */
 export interface SessionHubOptions {
@@ -36,6 +36,7 @@ export class SessionHub {
   /** Sessions with frames queued since the last microtask flush. */
   readonly #toFlush: Session[] = [];
   #closing = false;
+  #idleSweep: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: SessionHubOptions) {
     this.engine = options.engine;
@@ -53,6 +54,21 @@ export class SessionHub {
       onCongestionLimit: (handle) => this.#congested(handle),
     });
     this.metrics = new ServerMetrics(options.engine, this.subscriptions);
+    this.#startIdleSweep();
+  }
+
+  /** One timer for every session's idle check: no per-session timer, no clock read per frame. */
+  #startIdleSweep(): void {
+    const periodMs = this.limits.idleTimeoutMs / IDLE_SWEEPS;
+    if (!Number.isFinite(periodMs)) return;
+    let lastMs = performance.now();
+    this.#idleSweep = setInterval(() => {
+      const now = performance.now();
+      const late = now - lastMs > 2 * periodMs;
+      lastMs = now;
+      for (const s of [...this.#all]) s.sweepIdle(late);
+    }, periodMs);
+    this.#idleSweep.unref?.();
   }
 
   #congested(handle: number): void {
@@ -132,6 +148,7 @@ export class SessionHub {
   /** Closes every session with GOING_AWAY and refuses new ones; unhooks the subscription engine. */
   close(): void {
     this.#closing = true;
+    clearInterval(this.#idleSweep);
     for (const s of [...this.#all]) s.close(CLOSE_CODES.GOING_AWAY, 'SHUTTING_DOWN', 'the server is shutting down');
     this.subscriptions.dispose();
   }
