@@ -58,7 +58,8 @@ export interface ConnectOptions {
   readonly callTimeoutMs?: number;
   /**
    * PING when the link is quiet (keeps the session under the server's `idleTimeoutMs`) and drop a
-   * link the server has gone silent on, then reconnect; false turns both off. @default {} (10 s / 30 s)
+   * link the server has gone silent on, then reconnect; false turns both off.
+   * @default {} (PING after 10 s of quiet, the link dead 20 s after an unanswered PING)
    */
   readonly heartbeat?: false | HeartbeatOptions;
   /** Listener errors and protocol oddities. @default console.error */
@@ -167,7 +168,7 @@ export class Connection<M extends ModuleDef = ModuleDef> {
     this.#report = options.onError ?? ((e) => console.error('tickspace client:', e));
     this.#token = options.token ?? '';
     const heartbeatMs = options.heartbeat === false ? undefined : (options.heartbeat ?? {});
-    this.#heartbeat = heartbeatMs === undefined ? undefined : new Heartbeat(heartbeatMs, this.#heartbeatPing, () => this.#linkDead(heartbeatMs.timeoutMs ?? 30_000));
+    this.#heartbeat = heartbeatMs === undefined ? undefined : new Heartbeat(heartbeatMs, this.#heartbeatPing, () => this.#linkDead());
     this.db = new Proxy({} as ClientDb<M>, { get: (_t, name) => (typeof name === 'string' ? this.#table(name) : undefined) });
     // One function per reducer name, made on first use: hot loops call `conn.reducers.x(...)` per call.
     const callers = new Map<string, (args: Record<string, unknown>) => Promise<void>>();
@@ -299,13 +300,13 @@ export class Connection<M extends ModuleDef = ModuleDef> {
   };
 
   /** The heartbeat heard nothing for `timeoutMs`: drop the link (the server may never see it) and reconnect. */
-  #linkDead(timeoutMs: number): void {
+  #linkDead(): void {
     const t = this.#transport;
     if (t === undefined) return;
     // Detach first: the transport's own close event is then ignored and the drop is handled once.
     this.#transport = undefined;
     this.#lastServerClose = undefined;
-    const message = `no frame from the server for ${timeoutMs} ms (heartbeat timeoutMs): the link is taken for dead`;
+    const message = `a PING brought no frame from the server for ${this.#heartbeat!.timeoutMs} ms (heartbeat timeoutMs): the link is taken for dead`;
     t.close(CLOSE_CODES.HEARTBEAT_TIMEOUT, 'HEARTBEAT_TIMEOUT');
     this.#dropped(CLOSE_CODES.HEARTBEAT_TIMEOUT, message, 'HEARTBEAT_TIMEOUT');
   }

@@ -6,8 +6,9 @@ export interface HeartbeatOptions {
    */
   readonly intervalMs?: number;
   /**
-   * After this long with no frame from the server (the server answers every PING), the link is
-   * taken for dead: the SDK drops it (4007 HEARTBEAT_TIMEOUT) and reconnects, ms. @default 30_000
+   * A PING that this long brings no frame at all from the server (which answers every PING) means
+   * the link is dead: the SDK drops it (4007 HEARTBEAT_TIMEOUT) and reconnects, ms. With the
+   * defaults a dead server is noticed 30 to 40 s after its last frame. @default 20_000
    */
   readonly timeoutMs?: number;
 }
@@ -15,12 +16,15 @@ export interface HeartbeatOptions {
 /**
  * The client's heartbeat over any transport. Frames only flip two flags; one timer per connection
  * checks them every `intervalMs`: it sends PING when nothing was heard or said in the last
- * interval, and reports the link dead after `timeoutMs` of silent checks. A check that ran late
+ * interval, and reports the link dead once the checks of `timeoutMs` after the first unanswered
+ * PING heard nothing either. A check that ran late
  * (the event loop was blocked, a background tab was throttled: frames may be waiting unread) does
  * not count as silent, so a stall never passes for a dead server.
  */
 export class Heartbeat {
   readonly #intervalMs: number;
+  /** How long a PING may go unanswered, ms. */
+  readonly timeoutMs: number;
   readonly #silentLimit: number;
   readonly #ping: () => void;
   readonly #dead: () => void;
@@ -36,10 +40,12 @@ export class Heartbeat {
    */
   constructor(options: HeartbeatOptions, ping: () => void, dead: () => void) {
     const intervalMs = options.intervalMs ?? 10_000;
-    const timeoutMs = options.timeoutMs ?? 30_000;
+    const timeoutMs = options.timeoutMs ?? 20_000;
     if (!(intervalMs > 0) || !(timeoutMs > 0)) throw new RangeError(`heartbeat intervalMs and timeoutMs must be > 0, got ${intervalMs} and ${timeoutMs}`);
     this.#intervalMs = intervalMs;
-    this.#silentLimit = Math.max(1, Math.ceil(timeoutMs / intervalMs));
+    this.timeoutMs = timeoutMs;
+    // The first silent check sends the probe; the checks of timeoutMs after it must stay silent too.
+    this.#silentLimit = 1 + Math.ceil(timeoutMs / intervalMs);
     this.#ping = ping;
     this.#dead = dead;
   }
