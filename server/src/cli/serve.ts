@@ -14,6 +14,7 @@ import { openDatabase, type Durability } from '../engine/log';
 import { createServer } from '../net';
 import { TickspaceError } from '../protocol/errors';
 import { loadModule } from './common';
+import { parseLimitOptions } from './limit-option';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** The module served when `--module` is not given. */
@@ -28,6 +29,7 @@ interface ExtraOptions {
   adminToken?: string;
   static?: string;
   worldTiles?: string;
+  limit: string[];
 }
 
 /** Reads the token secret from the data directory, creating it on first start, so tokens survive restarts. */
@@ -59,9 +61,11 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
     .option('--admin-token <token>')
     .option('--static <dir>')
     .option('--world-tiles <n>')
+    .option('--limit <name=value>', 'a network limit (repeatable), e.g. maxConnectionsPerAddress=Infinity', (v: string, all: string[]) => [...all, v], [])
     .allowUnknownOption()
     .parse([...options.argv], { from: 'user' })
     .opts<ExtraOptions>();
+  const limits = parseLimitOptions(extra.limit);
   const port = options.port ?? Number(process.env.PORT ?? 3000);
   const host = options.host ?? process.env.HOST ?? '127.0.0.1';
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TickspaceError('INVALID_ARGUMENT', `port must be 0..65535, got ${port}`);
@@ -92,6 +96,7 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
     host,
     adminToken,
     tokenSecret: tokenSecret(db.paths.dir),
+    limits,
     ...(staticDir === undefined ? {} : { staticDir }),
     admin: {
       snapshot: () => db.snapshot(),

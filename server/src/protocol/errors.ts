@@ -74,7 +74,7 @@ export const ERROR_CODES = {
   CONNECT_RATE_LIMITED: 'CONNECT_RATE_LIMITED',
   /** The client sent no frame for `idleTimeoutMs`: the server closed the session (4006). */
   IDLE_TIMEOUT: 'IDLE_TIMEOUT',
-  /** The SDK heard nothing from the server for its heartbeat timeout and dropped the link (4007) to reconnect. */
+  /** A PING brought no frame from the server within the SDK's heartbeat `timeoutMs`: the SDK dropped the link (4007) and reconnects. */
   HEARTBEAT_TIMEOUT: 'HEARTBEAT_TIMEOUT',
   /** A client stayed over the backpressure limit (a reader too slow for its updates). */
   SLOW_CONSUMER: 'SLOW_CONSUMER',

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { connect, createWebSocketTransport, type TransportFactory } from '../../src/client';
@@ -161,5 +162,20 @@ describe('client reconnect', () => {
     await ts.tick();
     await client.waitFor(() => conn.db.entity.has(7), 'the subscription is live on the new session');
     conn.close();
+  });
+
+  it('gives up on a connection attempt that hangs (the TCP connection opens, the upgrade never answers) with HEARTBEAT_TIMEOUT', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `ws://127.0.0.1:${(silent.address() as AddressInfo).port}/ws`;
+      const err = await connect({ url, WebSocket: WebSocket as never, heartbeat: { intervalMs: 20, timeoutMs: 40 } }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'HEARTBEAT_TIMEOUT', details: { closeCode: CLOSE_CODES.HEARTBEAT_TIMEOUT } });
+      expect(sockets.length).toBe(1);
+    } finally {
+      for (const s of sockets) s.destroy();
+      silent.close();
+    }
   });
 });
