@@ -35,7 +35,7 @@ describe('AddressGate', () => {
     expect(gate.size).toBe(1002);
     now = 4_000;
     const fresh = gate.admit('10.1.0.2');
-    // Kept: the address holding a connection, 10.1.0.1 (its bucket is refilled but... it made an attempt at 1,999 and holds one), the new one.
+    // Kept: the two addresses that still hold a connection (10.9.9.9, 10.1.0.1) and the new one.
     expect(fresh.ok).toBe(true);
     expect(held.ok).toBe(true);
     expect(gate.size).toBe(3);
