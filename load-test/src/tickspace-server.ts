@@ -5,10 +5,17 @@ import { wallMs, type RunningServer, type ServerConfig, type ServerProbe } from 
 import { createTransferModule } from './transfer-module';
 
 /**
+ * Every load-test client connects from this one host: the per-address connection limit and
+ * connect rate, which keep one host from holding the server, are off.
+ */
+const ONE_HOST = { maxConnectionsPerAddress: Infinity, connectsPerSecondPerAddress: Infinity, connectBurstPerAddress: Infinity };
+
+/**
  * Network limits for the load test: the defaults protect a game from one abusive client; the
  * transfer scenario deliberately sends far more calls per client than a player would.
  */
 const TRANSFER_LIMITS = {
+  ...ONE_HOST,
   callsPerSecond: 1_000_000,
   callBurst: 1_000_000,
   maxPendingCalls: 65_536,
@@ -54,7 +61,7 @@ export async function startTickspaceServer(config: ServerConfig, probe: ServerPr
     engine,
     port: config.port ?? 0,
     host: '127.0.0.1',
-    limits: config.scenario === 'transfer' ? TRANSFER_LIMITS : { maxClients: 50_000 },
+    limits: config.scenario === 'transfer' ? TRANSFER_LIMITS : { ...ONE_HOST, maxClients: 50_000 },
   });
   engine.onTick((record) => {
     const startMs = started.get(record.tick)!;

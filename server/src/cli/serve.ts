@@ -16,6 +16,7 @@ import { TickspaceError } from '../protocol/errors';
 import { loadModule } from './common';
 import { retentionFromFlags } from './retention-flags';
 import { logFailureLine, SERVE_EXIT_CODES, stopCleanly, stopOnLogFailure, watchStopSignals } from './serve-stop';
+import { parseLimitOptions } from './limit-option';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** The module served when `--module` is not given. */
@@ -32,6 +33,7 @@ interface ExtraOptions {
   worldTiles?: string;
   retainTicks?: string;
   retainBytes?: string;
+  limit: string[];
 }
 
 /** Reads the token secret from the data directory, creating it on first start, so tokens survive restarts. */
@@ -66,9 +68,11 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
     .option('--world-tiles <n>')
     .option('--retain-ticks <n>')
     .option('--retain-bytes <n>')
+    .option('--limit <name=value>', 'a network limit (repeatable), e.g. maxConnectionsPerAddress=Infinity', (v: string, all: string[]) => [...all, v], [])
     .allowUnknownOption()
     .parse([...options.argv], { from: 'user' })
     .opts<ExtraOptions>();
+  const limits = parseLimitOptions(extra.limit);
   const port = options.port ?? Number(process.env.PORT ?? 3000);
   const host = options.host ?? process.env.HOST ?? '127.0.0.1';
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TickspaceError('INVALID_ARGUMENT', `port must be 0..65535, got ${port}`);
@@ -101,6 +105,7 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
     host,
     adminToken,
     tokenSecret: tokenSecret(db.paths.dir),
+    limits,
     ...(staticDir === undefined ? {} : { staticDir }),
     log: db,
     admin: {

@@ -26,6 +26,7 @@ import {
 } from '../protocol';
 import { backoffDelayMs, type BackoffOptions } from './backoff';
 import { ClientTable, type CacheEvent } from './client-table';
+import { Heartbeat, type HeartbeatOptions } from './heartbeat';
 import { PendingCalls } from './pending-calls';
 import type { ClientDb, ClientQuery, ClientReducers } from './types';
 import { createWebSocketTransport, type WebSocketConstructor } from './websocket-transport';
@@ -59,6 +60,12 @@ export interface ConnectOptions {
   readonly reconnect?: boolean | BackoffOptions;
   /** A reducer call without a result after this long rejects with TIMEOUT, ms; 0 waits forever. @default 30_000 */
   readonly callTimeoutMs?: number;
+  /**
+   * PING when the link is quiet (keeps the session under the server's `idleTimeoutMs`) and drop a
+   * link the server has gone silent on, then reconnect; false turns both off.
+   * @default {} (PING after 10 s of quiet, the link dead 20 s after an unanswered PING)
+   */
+  readonly heartbeat?: false | HeartbeatOptions;
   /** Listener errors and protocol oddities. @default console.error */
   readonly onError?: (error: unknown) => void;
 }
@@ -136,6 +143,9 @@ export class Connection<M extends ModuleDef = ModuleDef> {
   readonly #frameListeners = new Set<(message: ServerMessage) => void>();
   readonly #historyListeners = new Set<(reason: HistoryChange, stateOfTick: number) => void>();
   #transport: ClientTransport | undefined;
+  /** Whether the current transport has opened (CONNECT sent): no PING may precede CONNECT. */
+  #transportOpen = false;
+  readonly #heartbeat: Heartbeat | undefined;
   /** Frames issued in this macrotask, sent together in a microtask. */
   readonly #cork = new MessageCork(CLIENT_MESSAGE.BATCH, OUTBOUND_BATCH);
   #schema: WireSchema | undefined;
@@ -162,6 +172,8 @@ export class Connection<M extends ModuleDef = ModuleDef> {
     this.#calls = new PendingCalls(options.callTimeoutMs ?? 30_000);
     this.#report = options.onError ?? ((e) => console.error('tickspace client:', e));
     this.#token = options.token ?? '';
+    const heartbeatMs = options.heartbeat === false ? undefined : (options.heartbeat ?? {});
+    this.#heartbeat = heartbeatMs === undefined ? undefined : new Heartbeat(heartbeatMs, this.#heartbeatPing, () => this.#linkDead());
     this.db = new Proxy({} as ClientDb<M>, { get: (_t, name) => (typeof name === 'string' ? this.#table(name) : undefined) });
     // One function per reducer name, made on first use: hot loops call `conn.reducers.x(...)` per call.
     const callers = new Map<string, (args: Record<string, unknown>) => Promise<void>>();
@@ -265,9 +277,15 @@ export class Connection<M extends ModuleDef = ModuleDef> {
 
   #open(): void {
     this.#lastServerClose = undefined;
+    this.#transportOpen = false;
+    // From the attempt on, not from the open: a connect that hangs counts as silence too.
+    this.#heartbeat?.start();
     const t = this.#factory({
       open: () => {
-        if (this.#transport === t) t.send(encodeConnect(PROTOCOL_VERSION, this.#token));
+        if (this.#transport !== t) return;
+        this.#transportOpen = true;
+        t.send(encodeConnect(PROTOCOL_VERSION, this.#token));
+        this.#heartbeat?.spoke();
       },
       message: (frame) => {
         if (this.#transport === t) this.#receive(frame);
@@ -292,11 +310,31 @@ export class Connection<M extends ModuleDef = ModuleDef> {
   readonly #flush = (): void => {
     const t = this.#transport;
     if (t === undefined) this.#cork.clear();
-    else this.#cork.drain((frame) => t.send(frame));
+    else {
+      this.#cork.drain((frame) => t.send(frame));
+      this.#heartbeat?.spoke();
+    }
   };
+
+  readonly #heartbeatPing = (): void => {
+    if (this.#transportOpen) this.#send(encodePing(this.#nextPing++));
+  };
+
+  /** The heartbeat heard nothing for `timeoutMs`: drop the link (the server may never see it) and reconnect. */
+  #linkDead(): void {
+    const t = this.#transport;
+    if (t === undefined) return;
+    // Detach first: the transport's own close event is then ignored and the drop is handled once.
+    this.#transport = undefined;
+    this.#lastServerClose = undefined;
+    const message = `a PING brought no frame from the server for ${this.#heartbeat!.timeoutMs} ms (heartbeat timeoutMs): the link is taken for dead`;
+    t.close(CLOSE_CODES.HEARTBEAT_TIMEOUT, 'HEARTBEAT_TIMEOUT');
+    this.#dropped(CLOSE_CODES.HEARTBEAT_TIMEOUT, message, 'HEARTBEAT_TIMEOUT');
+  }
 
   /** One WebSocket message: a server message or a BATCH of them, applied in order. */
   #receive(frame: Uint8Array): void {
+    this.#heartbeat?.heard();
     if (frame[0] !== SERVER_MESSAGE.BATCH) {
       this.#receiveMessage(frame);
       return;
@@ -473,11 +511,13 @@ export class Connection<M extends ModuleDef = ModuleDef> {
     this.#setStatus(CONNECTION_STATUS.OPEN);
   }
 
-  #dropped(code: number, reason: string): void {
+  #dropped(code: number, reason: string, errorCode?: string): void {
     const server = this.#lastServerClose;
     this.#transport = undefined;
+    this.#transportOpen = false;
+    this.#heartbeat?.stop();
     this.#cork.clear();
-    const why = server ?? { closeCode: code, code: code === CLOSE_CODES.NORMAL ? 'CLOSED' : 'DISCONNECTED', message: reason || `connection closed (${code})` };
+    const why = server ?? { closeCode: code, code: errorCode ?? (code === CLOSE_CODES.NORMAL ? 'CLOSED' : 'DISCONNECTED'), message: reason || `connection closed (${code})` };
     this.#calls.failAll(() => new TickspaceError('DISCONNECTED', `the connection closed before the call's result arrived: ${why.message}`, { details: { closeCode: why.closeCode } }));
     for (const done of this.#pings.values()) done();
     this.#pings.clear();

@@ -10,6 +10,7 @@ export { createWebSocketTransport } from './websocket-transport';
 export type { WebSocketLike, WebSocketConstructor, WebSocketTransportOptions } from './websocket-transport';
 export { backoffDelayMs } from './backoff';
 export type { BackoffOptions } from './backoff';
+export type { HeartbeatOptions } from './heartbeat';
 export type { ClientDb, ClientReducers, ClientQuery, TableNames, ReducerName, ReducerCallArgs, ReducerCall } from './types';
 export { TickspaceError, ERROR_CODES, CLOSE_CODES } from '../protocol';
 export type { Query, TransportFactory } from '../protocol';

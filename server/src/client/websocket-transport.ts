@@ -75,11 +75,16 @@ export function createWebSocketTransport(url: string, options: WebSocketTranspor
         // Text frames are not part of the protocol: the server never sends them.
         if (bytes !== undefined) events.message(bytes);
       };
-      s.onerror = () => {};
+      // Node's `ws` says why an upgrade failed ("Unexpected server response: 429"); browsers do not.
+      let failure = '';
+      s.onerror = (ev) => {
+        const message = (ev as { message?: unknown }).message;
+        if (typeof message === 'string') failure = message;
+      };
       s.onclose = (ev) => {
         if (closed) return;
         closed = true;
-        events.close(ev.code, ev.reason);
+        events.close(ev.code, ev.reason || failure);
       };
     };
     const Global = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;

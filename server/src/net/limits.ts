@@ -33,6 +33,32 @@ export interface NetLimits {
   readonly maxCongestedTicks: number;
   /** Send-buffer size at which a client is closed at once with 4003, bytes. @default 16_777_216 */
   readonly maxBufferedBytes: number;
+
+  // ---- connection exhaustion: per-address admission and idle sessions ----
+  /**
+   * Open WebSocket connections from one address (an IPv6 client counts by its /64); more are refused
+   * with HTTP 429 `TOO_MANY_CONNECTIONS` before the upgrade. Players behind one NAT share an address;
+   * 64 still makes one host need 157 addresses to fill `maxClients`. `Infinity` turns it off.
+   * @default 64
+   */
+  readonly maxConnectionsPerAddress: number;
+  /** Sustained WebSocket connection attempts per second per address (token bucket refill). @default 4 */
+  readonly connectsPerSecondPerAddress: number;
+  /**
+   * Connection attempts one address may make in a burst (token bucket size); more are refused with
+   * HTTP 429 `CONNECT_RATE_LIMITED` and a `Retry-After`. As large as `maxConnectionsPerAddress`, so
+   * a full NAT reconnects at once after a restart. `Infinity` turns the rate limit off.
+   * @default 64
+   */
+  readonly connectBurstPerAddress: number;
+  /**
+   * A session that sends no frame for this long is closed with 4006 `IDLE_TIMEOUT` (within 1.25 times
+   * it). The SDK sends PING after `heartbeat.intervalMs` (10 s) of silence, so only dead links and
+   * clients that do not speak the protocol are closed. In-process connections are exempt. `Infinity`
+   * turns it off.
+   * @default 60_000
+   */
+  readonly idleTimeoutMs: number;
 }
 
 /** The defaults of {@link NetLimits}. */
@@ -52,6 +78,10 @@ export const DEFAULT_LIMITS: NetLimits = {
   lowWatermarkBytes: 262_144,
   maxCongestedTicks: 200,
   maxBufferedBytes: 16_777_216,
+  maxConnectionsPerAddress: 64,
+  connectsPerSecondPerAddress: 4,
+  connectBurstPerAddress: 64,
+  idleTimeoutMs: 60_000,
 };
 
 /**
@@ -66,5 +96,6 @@ export function resolveLimits(overrides: Partial<NetLimits> = {}): NetLimits {
     throw new RangeError(`lowWatermarkBytes (${limits.lowWatermarkBytes}) must not exceed highWatermarkBytes (${limits.highWatermarkBytes})`);
   if (limits.highWatermarkBytes > limits.maxBufferedBytes)
     throw new RangeError(`highWatermarkBytes (${limits.highWatermarkBytes}) must not exceed maxBufferedBytes (${limits.maxBufferedBytes})`);
+  if (limits.idleTimeoutMs === 0) throw new RangeError('limit idleTimeoutMs must be > 0 (Infinity turns the idle timeout off)');
   return limits;
 }

@@ -34,6 +34,7 @@ export function createLoopbackTransport(hub: SessionHub): TransportFactory {
         return queued;
       },
       remoteAddress: 'loopback',
+      inProcess: true,
     };
     const session = hub.accept(server);
     queueMicrotask(() => {

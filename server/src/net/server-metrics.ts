@@ -19,6 +19,7 @@ export class ServerMetrics {
   readonly messagesIn: Counter;
   readonly rejectedFrames: Counter<'code'>;
   readonly disconnects: Counter<'code'>;
+  readonly refusedConnections: Counter<'code'>;
   readonly clients: Gauge;
 
   constructor(engine: Engine<ModuleDef>, subscriptions: Subscriptions) {
@@ -29,6 +30,7 @@ export class ServerMetrics {
     this.messagesIn = new Counter({ name: 'tickspace_messages_in_total', help: 'Frames received from clients', registers });
     this.rejectedFrames = new Counter({ name: 'tickspace_rejected_frames_total', help: 'Client frames refused, by error code', labelNames: ['code'], registers });
     this.disconnects = new Counter({ name: 'tickspace_disconnects_total', help: 'Connections closed, by close code', labelNames: ['code'], registers });
+    this.refusedConnections = new Counter({ name: 'tickspace_refused_connections_total', help: 'WebSocket upgrades refused before they opened, by error code', labelNames: ['code'], registers });
     this.clients = new Gauge({ name: 'tickspace_clients', help: 'Connected clients (handshake done)', registers });
     const gauge = (name: string, help: string, read: () => number) =>
       new Gauge({

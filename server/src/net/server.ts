@@ -1,8 +1,11 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { Gauge } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Engine, Logger, ModuleDef } from '../engine';
 import type { ServerConnection } from '../protocol';
+import { AddressGate, type Admission } from './address-gate';
 import { handleHttp, type AdminHandlers } from './http-routes';
 import type { NetLimits } from './limits';
 import type { LogStorageSource, ServerMetrics } from './server-metrics';
@@ -31,7 +34,7 @@ export interface ServerOptions {
   readonly log?: LogStorageSource;
   /** @default console */
   readonly logger?: Logger;
-  /** Rate-limit clock, ms. @default performance.now */
+  /** Rate-limit clock (reducer calls, connection attempts per address), ms. @default performance.now */
   readonly clock?: () => number;
   /** Time a closing socket gets to finish its close handshake before it is destroyed, ms. @default 2_000 */
   readonly closeTimeoutMs?: number;
@@ -78,6 +81,19 @@ function wsConnection(ws: WebSocket, remoteAddress: string | undefined, closeTim
 }
 
 /**
+ * Answers a refused upgrade with 429: the code in a header and the body, so a client that can read
+ * the response (Node's `ws` emits `unexpected-response`) knows why; browsers only see the failure.
+ */
+function refuseUpgrade(socket: Duplex, refusal: Extract<Admission, { ok: false }>): void {
+  const body = `${refusal.code}: ${refusal.message}`;
+  socket.once('finish', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 429 Too Many Requests\r\nconnection: close\r\ncontent-type: text/plain\r\nretry-after: ${refusal.retryAfterS}\r\n` +
+      `x-tickspace-error: ${refusal.code}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+/**
  * Starts the HTTP + WebSocket server on one port: `/ws` for clients (binary frames,
  * permessage-deflate off), `/health`, `/metrics`, `/admin/*` and static files.
  * @throws Error if the port cannot be bound.
@@ -100,6 +116,15 @@ export async function createServer(options: ServerOptions): Promise<TickspaceSer
   const routes = { hub, adminToken: options.adminToken, admin: options.admin ?? {}, staticDir: options.staticDir };
   const http = createHttpServer((req, res) => void handleHttp(req, res, routes));
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: hub.limits.maxFrameBytes, clientTracking: true });
+  const gate = new AddressGate({ ...hub.limits, clock: hub.clock });
+  new Gauge({
+    name: 'tickspace_tracked_addresses',
+    help: 'Client addresses with open connections or a recent connection attempt',
+    registers: [hub.metrics.registry],
+    collect() {
+      this.set(gate.size);
+    },
+  });
 
   http.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -107,6 +132,15 @@ export async function createServer(options: ServerOptions): Promise<TickspaceSer
       socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
       return;
     }
+    const address = req.socket.remoteAddress;
+    if (address === undefined) return void socket.destroy();
+    // Before the upgrade: a refused attempt costs one short response, never a WebSocket or a session.
+    const admission = gate.admit(address);
+    if (!admission.ok) {
+      hub.metrics.refusedConnections.inc({ code: admission.code });
+      return refuseUpgrade(socket, admission);
+    }
+    socket.once('close', () => gate.release(admission.key));
     wss.handleUpgrade(req, socket, head, (ws) => {
       const session = hub.accept(wsConnection(ws, req.socket.remoteAddress, closeTimeoutMs));
       ws.on('message', (data, isBinary) => {

@@ -3,7 +3,7 @@ import { CLOSE_CODES, type ServerConnection } from '../protocol';
 import { createTokenIssuer, type TokenIssuer } from './identity-tokens';
 import { resolveLimits, type NetLimits } from './limits';
 import { ServerMetrics } from './server-metrics';
-import { Session } from './session';
+import { IDLE_SWEEPS, Session } from './session';
 
 /** Why the server closes the sessions: the CLOSE frame's close code, error code and message. */
 export interface CloseReason {
@@ -45,6 +45,7 @@ export class SessionHub {
   /** Sessions with frames queued since the last microtask flush. */
   readonly #toFlush: Session[] = [];
   #closing = false;
+  #idleSweep: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: SessionHubOptions) {
     this.engine = options.engine;
@@ -63,6 +64,21 @@ export class SessionHub {
       onCongestionLimit: (_handle, sink) => this.#congested(sink as Session),
     });
     this.metrics = new ServerMetrics(options.engine, this.subscriptions);
+    this.#startIdleSweep();
+  }
+
+  /** One timer for every session's idle check: no per-session timer, no clock read per frame. */
+  #startIdleSweep(): void {
+    const periodMs = this.limits.idleTimeoutMs / IDLE_SWEEPS;
+    if (!Number.isFinite(periodMs)) return;
+    let lastMs = performance.now();
+    this.#idleSweep = setInterval(() => {
+      const now = performance.now();
+      const late = now - lastMs > 2 * periodMs;
+      lastMs = now;
+      for (const s of [...this.#all]) s.sweepIdle(late);
+    }, periodMs);
+    this.#idleSweep.unref?.();
   }
 
   #congested(session: Session): void {
@@ -142,6 +158,7 @@ export class SessionHub {
    */
   close(reason: CloseReason = SHUTTING_DOWN): void {
     this.#closing = true;
+    clearInterval(this.#idleSweep);
     for (const s of [...this.#all]) s.close(reason.closeCode, reason.code, reason.message);
     this.subscriptions.dispose();
   }

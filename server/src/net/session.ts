@@ -24,6 +24,8 @@ import { RateLimiter } from './rate-limiter';
 import type { SessionHub } from './session-hub';
 
 const STATE = { HANDSHAKE: 0, OPEN: 1, CLOSED: 2 } as const;
+/** Idle sweeps per `idleTimeoutMs`: a silent session is closed between 1 and 1.25 times the timeout. */
+export const IDLE_SWEEPS = 4;
 type State = (typeof STATE)[keyof typeof STATE];
 
 /** Largest BATCH the server builds, bytes: a message near this size leaves on its own instead of being copied. */
@@ -57,6 +59,9 @@ export class Session implements SessionInput {
   readonly #cork = new MessageCork(SERVER_MESSAGE.BATCH, UNBATCHED);
   #flushQueued = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether a frame arrived since the hub's last idle sweep, and how many sweeps in a row found none. */
+  #heard = false;
+  #silentSweeps = 0;
 
   constructor(hub: SessionHub, conn: ServerConnection) {
     this.#hub = hub;
@@ -130,6 +135,7 @@ export class Session implements SessionInput {
   /** Handles one binary frame from the client (a message or a BATCH of them). Never throws. */
   receive(frame: Uint8Array): void {
     if (this.#state === STATE.CLOSED) return;
+    this.#heard = true;
     const hub = this.#hub;
     hub.metrics.messagesIn.inc();
     hub.metrics.bytesIn.inc(frame.length);
@@ -318,6 +324,19 @@ export class Session implements SessionInput {
 
   #sendError(code: string, message: string): void {
     this.send(encodeError(code, message));
+  }
+
+  /**
+   * The hub's idle sweep, every quarter of `idleTimeoutMs`: an open session that four sweeps in a
+   * row found silent is closed with IDLE_TIMEOUT. A sweep that ran late (the event loop stalled:
+   * frames may be waiting unread) does not count as silent.
+   */
+  sweepIdle(late: boolean): void {
+    if (this.#state !== STATE.OPEN || this.#conn.inProcess === true) return;
+    if (this.#heard) this.#silentSweeps = 0;
+    else if (!late && ++this.#silentSweeps >= IDLE_SWEEPS)
+      this.close(CLOSE_CODES.IDLE_TIMEOUT, 'IDLE_TIMEOUT', `no frame for idleTimeoutMs (${this.#hub.limits.idleTimeoutMs} ms): the SDK sends PING when it has nothing else to send`);
+    this.#heard = false;
   }
 
   /**

@@ -70,6 +70,14 @@ export const ERROR_CODES = {
   HANDSHAKE_TIMEOUT: 'HANDSHAKE_TIMEOUT',
   /** The server already holds `maxClients` sessions. */
   SERVER_FULL: 'SERVER_FULL',
+  /** An address holds `maxConnectionsPerAddress` connections: the upgrade is refused with HTTP 429. */
+  TOO_MANY_CONNECTIONS: 'TOO_MANY_CONNECTIONS',
+  /** An address exceeded `connectsPerSecondPerAddress` / `connectBurstPerAddress`: the upgrade is refused with HTTP 429. */
+  CONNECT_RATE_LIMITED: 'CONNECT_RATE_LIMITED',
+  /** The client sent no frame for `idleTimeoutMs`: the server closed the session (4006). */
+  IDLE_TIMEOUT: 'IDLE_TIMEOUT',
+  /** A PING brought no frame from the server within the SDK's heartbeat `timeoutMs`: the SDK dropped the link (4007) and reconnects. */
+  HEARTBEAT_TIMEOUT: 'HEARTBEAT_TIMEOUT',
   /** A client stayed over the backpressure limit (a reader too slow for its updates). */
   SLOW_CONSUMER: 'SLOW_CONSUMER',
   /** Another connection took over this identity. */

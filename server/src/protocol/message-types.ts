@@ -122,6 +122,10 @@ export const CLOSE_CODES = {
   REPLACED: 4004,
   /** CONNECT named a protocol version the server does not speak. */
   UNSUPPORTED_VERSION: 4005,
+  /** The client sent no frame for `idleTimeoutMs` (a dead link, or a client that does not speak the protocol). */
+  IDLE_TIMEOUT: 4006,
+  /** Sent by the SDK: it heard nothing from the server for its heartbeat timeout and drops the link to reconnect. */
+  HEARTBEAT_TIMEOUT: 4007,
 } as const;
 /** One of {@link CLOSE_CODES}. */
 export type CloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];

@@ -15,6 +15,11 @@ export interface ServerConnection {
   readonly bufferedAmount: number;
   /** For logs and metrics. */
   readonly remoteAddress?: string;
+  /**
+   * An in-process connection (the loopback): it cannot go silent while its client lives, and its
+   * hub may run on logical time, so the idle timeout does not apply to it. @default false
+   */
+  readonly inProcess?: boolean;
 }
 
 /** What the hub gives back for a connection: feed it the connection's frames and its end. */

@@ -1,12 +1,17 @@
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { connect, createWebSocketTransport, type TransportFactory } from '../../src/client';
 import { toIdentity } from '../../src/engine';
-import { startTestServer, testClient, type TestServer } from '../kit';
+import { CLOSE_CODES, type ServerMessage } from '../../src/protocol';
+import { startTcpProxy, startTestServer, testClient, type TcpProxy, type TestServer } from '../kit';
 import { world } from '../subscriptions/world-fixture';
 
 let ts: TestServer<typeof world> | undefined;
+let proxy: TcpProxy | undefined;
 afterEach(async () => {
+  await proxy?.close();
+  proxy = undefined;
   await ts?.close();
   ts = undefined;
 });
@@ -115,5 +120,62 @@ describe('client reconnect', () => {
     await testClient(conn).waitFor(() => conn.status === 'open', 'open again');
     conn.close();
     expect(conn.status).toBe('closed');
+  });
+
+  it('reconnects by itself after the server closed it as idle (4006), with the same identity', async () => {
+    ts = await startTestServer(world, { limits: { idleTimeoutMs: 100 } });
+    // Without its heartbeat the client says nothing, so the server takes it for idle.
+    const client = await ts.connectClient({ heartbeat: false, reconnect: { initialDelayMs: 1, jitter: 0 } });
+    const identity = client.conn.identity;
+    const statuses: string[] = [];
+    client.conn.onStatus((s) => statuses.push(s));
+    const close = (await client.nextFrame('close')) as Extract<ServerMessage, { type: 'close' }>;
+    expect(close).toMatchObject({ closeCode: CLOSE_CODES.IDLE_TIMEOUT, code: 'IDLE_TIMEOUT' });
+    await client.waitFor(() => statuses.includes('open'), 'open again');
+    expect(statuses.slice(0, 2)).toEqual(['reconnecting', 'open']);
+    expect(client.conn.identity).toBe(identity);
+    client.close();
+  });
+
+  it('drops a link the server went silent on (a stalled network) and reconnects by itself, with the same identity and subscriptions', async () => {
+    ts = await startTestServer(world, { autoTick: false });
+    proxy = await startTcpProxy(ts.server.port);
+    const conn = await connect<typeof world>({
+      url: `ws://127.0.0.1:${proxy.port}/ws`,
+      WebSocket: WebSocket as never,
+      heartbeat: { intervalMs: 25, timeoutMs: 100 },
+      reconnect: { initialDelayMs: 1, jitter: 0 },
+    });
+    const client = testClient(conn);
+    const identity = conn.identity;
+    await conn.subscribe({ table: 'entity' }).applied;
+    const statuses: string[] = [];
+    conn.onStatus((s) => statuses.push(s));
+
+    proxy.stall();
+    // Nothing is closed: only the SDK's heartbeat can tell that the server stopped answering.
+    await client.waitFor(() => statuses.includes('open'), 'open again');
+    expect(statuses.slice(0, 2)).toEqual(['reconnecting', 'open']);
+    expect(proxy.links).toBe(2);
+    expect(conn.identity).toBe(identity);
+    ts.engine.enqueue(admin, 'spawn', { id: 7, team: 0, x: 0, y: 0 });
+    await ts.tick();
+    await client.waitFor(() => conn.db.entity.has(7), 'the subscription is live on the new session');
+    conn.close();
+  });
+
+  it('gives up on a connection attempt that hangs (the TCP connection opens, the upgrade never answers) with HEARTBEAT_TIMEOUT', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `ws://127.0.0.1:${(silent.address() as AddressInfo).port}/ws`;
+      const err = await connect({ url, WebSocket: WebSocket as never, heartbeat: { intervalMs: 20, timeoutMs: 40 } }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'HEARTBEAT_TIMEOUT', details: { closeCode: CLOSE_CODES.HEARTBEAT_TIMEOUT } });
+      expect(sockets.length).toBe(1);
+    } finally {
+      for (const s of sockets) s.destroy();
+      silent.close();
+    }
   });
 });

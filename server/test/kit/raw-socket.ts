@@ -16,9 +16,12 @@ export interface RawSocket {
   close(): void;
 }
 
-/** Opens a raw socket and resolves once it is open. With `unbatch` false, `next` hands out BATCH frames whole. */
-export async function openRawSocket(url: string, options: { unbatch?: boolean } = {}): Promise<RawSocket> {
-  const ws = new WebSocket(url, { perMessageDeflate: false });
+/**
+ * Opens a raw socket and resolves once it is open. With `unbatch` false, `next` hands out BATCH
+ * frames whole; `localAddress` picks the source address (127.0.0.2 plays another host).
+ */
+export async function openRawSocket(url: string, options: { unbatch?: boolean; localAddress?: string } = {}): Promise<RawSocket> {
+  const ws = new WebSocket(url, { perMessageDeflate: false, ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }) });
   const queued: Uint8Array[] = [];
   const waiters: ((f: Uint8Array) => void)[] = [];
   let messageCount = 0;
@@ -51,4 +54,36 @@ export async function openRawSocket(url: string, options: { unbatch?: boolean } 
     closed,
     close: () => ws.close(),
   };
+}
+
+/** How the server refused a WebSocket upgrade. */
+export interface UpgradeRefusal {
+  readonly status: number;
+  /** The `x-tickspace-error` header. */
+  readonly code: string | undefined;
+  /** The `retry-after` header, seconds. */
+  readonly retryAfterS: number | undefined;
+  readonly body: string;
+}
+
+/** Attempts an upgrade from `localAddress` that the server must refuse; rejects if it opens instead. */
+export function refusedUpgrade(url: string, localAddress: string): Promise<UpgradeRefusal> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { perMessageDeflate: false, localAddress });
+    ws.on('error', () => {});
+    ws.once('open', () => {
+      ws.terminate();
+      reject(new Error(`the upgrade from ${localAddress} was accepted`));
+    });
+    ws.once('unexpected-response', (_req, res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => {
+        const retry = res.headers['retry-after'];
+        const code = res.headers['x-tickspace-error'];
+        resolve({ status: res.statusCode ?? 0, code: typeof code === 'string' ? code : undefined, retryAfterS: typeof retry === 'string' ? Number(retry) : undefined, body });
+      });
+    });
+  });
 }

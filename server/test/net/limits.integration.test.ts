@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { connect } from '../../src/client';
+import { createLoopbackTransport } from '../../src/net';
 import { CLIENT_MESSAGE, CLOSE_CODES, decodeServerMessage, encodeBatch, encodeConnect, encodePing, PROTOCOL_VERSION, TickspaceError } from '../../src/protocol';
-import { openRawSocket, startTestServer, type TestServer } from '../kit';
+import { openRawSocket, refusedUpgrade, startTestServer, testClient, type TestServer } from '../kit';
 import { world } from '../subscriptions/world-fixture';
 
 let ts: TestServer<typeof world> | undefined;
@@ -12,8 +13,8 @@ afterEach(async () => {
 });
 
 /** Opens a raw socket and completes the handshake. */
-async function handshaken(url: string) {
-  const raw = await openRawSocket(url);
+async function handshaken(url: string, localAddress?: string) {
+  const raw = await openRawSocket(url, localAddress === undefined ? {} : { localAddress });
   raw.send(encodeConnect(PROTOCOL_VERSION, ''));
   const identity = await raw.next();
   expect(identity[0]).toBe(0x81);
@@ -141,5 +142,85 @@ describe('limits (one test per limit)', () => {
     expect(a.conn.closeReason).toMatchObject({ closeCode: CLOSE_CODES.REPLACED, code: 'SESSION_REPLACED' });
     expect(b.conn.identity).toBe(a.conn.identity);
     expect(ts.server.hub.clientCount).toBe(1);
+  });
+
+  // 127.0.0.2 plays the attacking host, 127.0.0.1 the players: both reach the loopback listener.
+  const ATTACKER = '127.0.0.2';
+
+  /** An SDK connection from `localAddress`. */
+  function connectFrom(url: string, localAddress: string) {
+    class From extends WebSocket {
+      constructor(u: string) {
+        super(u, { perMessageDeflate: false, localAddress });
+      }
+    }
+    return connect<typeof world>({ url, WebSocket: From as never, reconnect: false });
+  }
+
+  const metric = async (server: TestServer<typeof world>, line: RegExp) => (await (await fetch(`${server.httpUrl}/metrics`)).text()).match(line)?.[1];
+
+  it('maxConnectionsPerAddress: one address past the limit is refused with 429 TOO_MANY_CONNECTIONS before the upgrade; other addresses still connect', async () => {
+    ts = await startTestServer(world, { limits: { maxConnectionsPerAddress: 3 } });
+    const held = [await handshaken(ts.url, ATTACKER), await openRawSocket(ts.url, { localAddress: ATTACKER }), await openRawSocket(ts.url, { localAddress: ATTACKER })];
+    const refusal = await refusedUpgrade(ts.url, ATTACKER);
+    expect(refusal).toMatchObject({ status: 429, code: 'TOO_MANY_CONNECTIONS', retryAfterS: 1 });
+    expect(refusal.body).toBe('TOO_MANY_CONNECTIONS: 127.0.0.2 holds maxConnectionsPerAddress (3) connections');
+    // The SDK reports the refused upgrade.
+    const sdk = await connectFrom(ts.url, ATTACKER).catch((e: unknown) => e);
+    expect(sdk).toMatchObject({ code: 'DISCONNECTED', message: expect.stringContaining('429') as unknown });
+    // No session was made for the refused attempts.
+    expect(ts.server.hub.connectionCount).toBe(3);
+    // The players' address is not affected.
+    const player = await ts.connectClient();
+    expect(player.conn.status).toBe('open');
+    expect(await metric(ts, /tickspace_refused_connections_total\{code="TOO_MANY_CONNECTIONS"\} (\d+)/)).toBe('2');
+    // A connection that ends frees its place.
+    held[0]!.close();
+    await held[0]!.closed;
+    await player.waitFor(() => ts!.server.hub.connectionCount === 3, 'the attacker connection is gone');
+    const again = await openRawSocket(ts.url, { localAddress: ATTACKER });
+    expect(again.ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('connectsPerSecondPerAddress and connectBurstPerAddress: attempts past the bucket are refused with 429 CONNECT_RATE_LIMITED, then refill', async () => {
+    let now = 0;
+    ts = await startTestServer(world, { limits: { connectBurstPerAddress: 2, connectsPerSecondPerAddress: 0.5 }, clock: () => now });
+    for (let i = 0; i < 2; i++) {
+      const raw = await openRawSocket(ts.url, { localAddress: ATTACKER });
+      raw.close();
+      await raw.closed;
+    }
+    const refusal = await refusedUpgrade(ts.url, ATTACKER);
+    expect(refusal).toMatchObject({ status: 429, code: 'CONNECT_RATE_LIMITED', retryAfterS: 2 });
+    expect(refusal.body).toContain('more than 2 connection attempts in a burst (connectBurstPerAddress)');
+    const player = await ts.connectClient();
+    expect(player.conn.status).toBe('open');
+    now += 1_000;
+    expect((await refusedUpgrade(ts.url, ATTACKER)).code).toBe('CONNECT_RATE_LIMITED');
+    now += 1_000;
+    const refilled = await openRawSocket(ts.url, { localAddress: ATTACKER });
+    expect(refilled.ws.readyState).toBe(WebSocket.OPEN);
+    expect(await metric(ts, /tickspace_refused_connections_total\{code="CONNECT_RATE_LIMITED"\} (\d+)/)).toBe('2');
+  });
+
+  it('idleTimeoutMs: a session that sends nothing is closed with 4006 IDLE_TIMEOUT; SDK clients (heartbeat) and in-process clients stay', async () => {
+    ts = await startTestServer(world, { limits: { idleTimeoutMs: 120 } });
+    const sdk = await ts.connectClient({ heartbeat: { intervalMs: 20, timeoutMs: 5_000 } });
+    const loop = testClient(await connect<typeof world>({ transport: createLoopbackTransport(ts.server.hub), heartbeat: false }));
+    const statuses: string[] = [];
+    sdk.conn.onStatus((s) => statuses.push(`sdk ${s}`));
+    loop.conn.onStatus((s) => statuses.push(`loopback ${s}`));
+    // Two silent sessions in a row, each closed after at least 120 ms: the clients above outlived both.
+    for (let i = 0; i < 2; i++) {
+      const idle = await handshaken(ts.url);
+      expect((await idle.closed).code).toBe(CLOSE_CODES.IDLE_TIMEOUT);
+      const close = idle.queued.map((f) => decodeServerMessage(f, undefined, undefined)).find((m) => m.type === 'close');
+      expect(close).toMatchObject({ type: 'close', closeCode: CLOSE_CODES.IDLE_TIMEOUT, code: 'IDLE_TIMEOUT' });
+    }
+    expect(statuses).toEqual([]);
+    expect(sdk.conn.status).toBe('open');
+    expect(loop.conn.status).toBe('open');
+    expect(await metric(ts, /tickspace_disconnects_total\{code="4006"\} (\d+)/)).toBe('2');
+    loop.close();
   });
 });
