@@ -15,7 +15,13 @@ import { createServer } from '../net';
 import { TickspaceError } from '../protocol/errors';
 import { loadModule } from './common';
 import { retentionFromFlags } from './retention-flags';
-import { logFailureLine, SERVE_EXIT_CODES, stopCleanly, stopOnLogFailure, watchStopSignals } from './serve-stop';
+import {
+  logFailureLine,
+  SERVE_EXIT_CODES,
+  stopCleanly,
+  stopOnLogFailure,
+  watchStopSignals,
+} from './serve-stop';
 import { parseLimitOptions } from './limit-option';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -50,7 +56,10 @@ function parseDurability(value: string | undefined): Durability | undefined {
   if (value === 'tick' || value === 'never') return value;
   const ms = /^(\d+)ms$/.exec(value);
   if (ms) return { everyMs: Number(ms[1]) };
-  throw new TickspaceError('INVALID_ARGUMENT', `--durability must be 'tick', 'never' or '<N>ms', got '${value}'`);
+  throw new TickspaceError(
+    'INVALID_ARGUMENT',
+    `--durability must be 'tick', 'never' or '<N>ms', got '${value}'`,
+  );
 }
 
 /**
@@ -59,6 +68,23 @@ function parseDurability(value: string | undefined): Durability | undefined {
  * commit log that cannot be written stops the server with exit status 3.
  */
 export async function serve(options: ServeCommandOptions): Promise<void> {
+  // Signals are watched from the first moment: one that arrives while the data directory is being
+  // recovered must not find the default handler (which kills the process and leaves the LOCK). It
+  // is kept and acted on once the server is up.
+  let onStop: ((why: string) => void) | undefined;
+  let stopBeforeReady: string | undefined;
+  watchStopSignals({
+    stop: (why) => {
+      if (onStop === undefined) stopBeforeReady = why;
+      else onStop(why);
+    },
+    force: (signal) => {
+      console.log(
+        `[tickspace] ${signal} again during the stop: forcing exit now, without the final tick (every acknowledged tick is on disk; the next start reconciles the sessions)`,
+      );
+      process.exit(signal === 'SIGTERM' ? SERVE_EXIT_CODES.FORCED_SIGTERM : SERVE_EXIT_CODES.FORCED_SIGINT);
+    },
+  });
   const extra = new Command()
     .option('--seed <seed>')
     .option('--tick-ms <ms>')
@@ -68,14 +94,20 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
     .option('--world-tiles <n>')
     .option('--retain-ticks <n>')
     .option('--retain-bytes <n>')
-    .option('--limit <name=value>', 'a network limit (repeatable), e.g. maxConnectionsPerAddress=Infinity', (v: string, all: string[]) => [...all, v], [])
+    .option(
+      '--limit <name=value>',
+      'a network limit (repeatable), e.g. maxConnectionsPerAddress=Infinity',
+      (v: string, all: string[]) => [...all, v],
+      [],
+    )
     .allowUnknownOption()
     .parse([...options.argv], { from: 'user' })
     .opts<ExtraOptions>();
   const limits = parseLimitOptions(extra.limit);
   const port = options.port ?? Number(process.env.PORT ?? 3000);
   const host = options.host ?? process.env.HOST ?? '127.0.0.1';
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TickspaceError('INVALID_ARGUMENT', `port must be 0..65535, got ${port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new TickspaceError('INVALID_ARGUMENT', `port must be 0..65535, got ${port}`);
   const seed = extra.seed ?? process.env.TICKSPACE_SEED ?? 'frontier';
   process.env.TICKSPACE_SEED = seed;
   if (extra.worldTiles !== undefined) process.env.TICKSPACE_WORLD_TILES = extra.worldTiles;
@@ -95,10 +127,13 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
   });
   const cut = db.recovery.cut;
   if (cut !== undefined)
-    console.warn(`[tickspace] recovery cut a torn tail: ${cut.file} at byte ${cut.offset} (${cut.bytes} bytes): ${cut.reason}`);
+    console.warn(
+      `[tickspace] recovery cut a torn tail: ${cut.file} at byte ${cut.offset} (${cut.bytes} bytes): ${cut.reason}`,
+    );
 
   const adminToken = extra.adminToken ?? process.env.TICKSPACE_ADMIN_TOKEN ?? randomBytes(16).toString('hex');
-  const staticDir = extra.static ?? (existsSync(path.join(CLIENT_DIST, 'index.html')) ? CLIENT_DIST : undefined);
+  const staticDir =
+    extra.static ?? (existsSync(path.join(CLIENT_DIST, 'index.html')) ? CLIENT_DIST : undefined);
   const server = await createServer({
     engine: db.engine as never,
     port,
@@ -112,9 +147,13 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
       snapshot: () => db.snapshot(),
       rewind: (tick) => db.rewind(tick),
       inspect: async (table, asOfTick) => {
-        const view = asOfTick === undefined ? { tick: db.engine.tick, tables: db.engine.tables } : await db.asOf(asOfTick);
+        const view =
+          asOfTick === undefined
+            ? { tick: db.engine.tick, tables: db.engine.tables }
+            : await db.asOf(asOfTick);
         const store = view.tables[table];
-        if (store === undefined) throw new TickspaceError('UNKNOWN_TABLE', `no table named '${table}'`, { details: { table } });
+        if (store === undefined)
+          throw new TickspaceError('UNKNOWN_TABLE', `no table named '${table}'`, { details: { table } });
         return { tick: view.tick, table, rows: store.iter() };
       },
     },
@@ -126,10 +165,17 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
 
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   console.log(`Tickspace is serving ${path.basename(modulePath, '.ts')} at http://${shown}:${server.port}/`);
-  console.log(`  WebSocket: ws://${shown}:${server.port}/ws   data: ${path.resolve(options.dataDir)}   recovered at tick ${recoveredTick}`);
-  if (staticDir === undefined) console.log('  (no browser client build found: run `npm start` from the repository root to build it)');
-  if (extra.adminToken === undefined && process.env.TICKSPACE_ADMIN_TOKEN === undefined) console.log(`  admin token (this run): ${adminToken}`);
-  if (staticDir !== undefined) console.log(`  time travel (spectate the world's history): http://${shown}:${server.port}/?history#admin=${adminToken}`);
+  console.log(
+    `  WebSocket: ws://${shown}:${server.port}/ws   data: ${path.resolve(options.dataDir)}   recovered at tick ${recoveredTick}`,
+  );
+  if (staticDir === undefined)
+    console.log('  (no browser client build found: run `npm start` from the repository root to build it)');
+  if (extra.adminToken === undefined && process.env.TICKSPACE_ADMIN_TOKEN === undefined)
+    console.log(`  admin token (this run): ${adminToken}`);
+  if (staticDir !== undefined)
+    console.log(
+      `  time travel (spectate the world's history): http://${shown}:${server.port}/?history#admin=${adminToken}`,
+    );
 
   let exitCode: number = SERVE_EXIT_CODES.OK;
   await new Promise<void>((resolve) => {
@@ -142,33 +188,31 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
         resolve();
       });
     });
-    watchStopSignals({
-      stop: (why) => {
-        if (ending) return;
-        ending = true;
-        console.log(`\n[tickspace] ${why}: stopping (disconnecting ${server.hub.clientCount} session(s) through the engine)...`);
-        void stopCleanly(db, server).then(
-          () => {
-            // The log may fail in the final tick itself: then this is a fail-stop, not a clean one.
-            if (db.engine.fatalError === undefined) console.log(`[tickspace] stopped cleanly at tick ${db.engine.tick}`);
-            else {
-              console.error(logFailureLine(db.engine.fatalError, db.paths.log));
-              exitCode = SERVE_EXIT_CODES.LOG_FAILED;
-            }
-            resolve();
-          },
-          (error: unknown) => {
-            console.error(`[tickspace] the stop failed: ${(error as Error)?.stack ?? String(error)}`);
-            exitCode = 1;
-            resolve();
-          },
-        );
-      },
-      force: (signal) => {
-        console.log(`[tickspace] ${signal} again during the stop: forcing exit now, without the final tick (every acknowledged tick is on disk; the next start reconciles the sessions)`);
-        process.exit(signal === 'SIGTERM' ? SERVE_EXIT_CODES.FORCED_SIGTERM : SERVE_EXIT_CODES.FORCED_SIGINT);
-      },
-    });
+    onStop = (why) => {
+      if (ending) return;
+      ending = true;
+      console.log(
+        `\n[tickspace] ${why}: stopping (disconnecting ${server.hub.clientCount} session(s) through the engine)...`,
+      );
+      void stopCleanly(db, server).then(
+        () => {
+          // The log may fail in the final tick itself: then this is a fail-stop, not a clean one.
+          if (db.engine.fatalError === undefined)
+            console.log(`[tickspace] stopped cleanly at tick ${db.engine.tick}`);
+          else {
+            console.error(logFailureLine(db.engine.fatalError, db.paths.log));
+            exitCode = SERVE_EXIT_CODES.LOG_FAILED;
+          }
+          resolve();
+        },
+        (error: unknown) => {
+          console.error(`[tickspace] the stop failed: ${(error as Error)?.stack ?? String(error)}`);
+          exitCode = 1;
+          resolve();
+        },
+      );
+    };
+    if (stopBeforeReady !== undefined) onStop(stopBeforeReady);
   });
   if (exitCode !== SERVE_EXIT_CODES.OK) options.setExit?.(exitCode);
 }
