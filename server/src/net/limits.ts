@@ -29,20 +29,21 @@ export interface NetLimits {
    * Twice `maxSubscriptions`, so a reconnect can resubscribe a full set. @default 128
    */
   readonly subscribeBurst: number;
-  /** Sustained subscription cost per second per connection, in rows and grid cells (refill of `subscribeRowBurst`). @default 20_000 */
+  /** Sustained subscription cost per second per connection, in rows and grid cells (refill of `subscribeRowBurst`). @default 5_000 */
   readonly subscribeRowsPerSecond: number;
   /**
    * Subscription cost a connection may spend in a burst, in rows and grid cells: a whole-table
    * query costs the table's rows, an index query the rows holding its value, a spatial one its
    * cells plus the rows in them (UNSUBSCRIBE: the rows it removes, never refused). A SUBSCRIBE the
    * bucket cannot pay is refused with `RATE_LIMITED` before any row is encoded; one costing more
-   * than the whole bucket is admitted when the bucket is full, and leaves it in debt. @default 100_000
+   * than the whole bucket is admitted when the bucket is full, and leaves it in debt. A Frontier
+   * client's first subscriptions cost about 2,000. @default 20_000
    */
   readonly subscribeRowBurst: number;
   /**
    * Bytes the answers to one client frame may queue. Past it, the frame's remaining SUBSCRIBEs are
    * refused with `RATE_LIMITED` (the client may send them again); its other messages are handled
-   * (their answers are small, or come with the tick). @default 4_194_304
+   * (their answers are small, or come with the tick). @default 2_097_152
    */
   readonly maxFrameCorkBytes: number;
   /** Subscriptions one connection may hold. @default 64 */
@@ -77,9 +78,9 @@ export const DEFAULT_LIMITS: NetLimits = {
   maxRateLimitedCalls: 256,
   subscribesPerSecond: 20,
   subscribeBurst: 128,
-  subscribeRowsPerSecond: 20_000,
-  subscribeRowBurst: 100_000,
-  maxFrameCorkBytes: 4_194_304,
+  subscribeRowsPerSecond: 5_000,
+  subscribeRowBurst: 20_000,
+  maxFrameCorkBytes: 2_097_152,
   maxSubscriptions: 64,
   maxQueryCells: 4096,
   maxClients: 10_000,
