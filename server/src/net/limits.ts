@@ -36,8 +36,8 @@ export interface NetLimits {
    * query costs the table's rows, an index query the rows holding its value, a spatial one its
    * cells plus the rows in them (UNSUBSCRIBE: the rows it removes, never refused). A SUBSCRIBE the
    * bucket cannot pay is refused with `RATE_LIMITED` before any row is encoded; one costing more
-   * than the whole bucket is admitted when the bucket is full, and leaves it in debt. A Frontier
-   * client's first subscriptions cost about 2,000. @default 20_000
+   * than the whole bucket is admitted when the bucket is full, and leaves it in debt. The Frontier
+   * browser client's first subscriptions cost about 1,400. @default 20_000
    */
   readonly subscribeRowBurst: number;
   /**

@@ -243,17 +243,18 @@ describe('limits (one test per limit)', () => {
   });
 
   it('maxFrameCorkBytes counts an answer waiting in the subscription engine for its tick to be durable', async () => {
-    let gate: Promise<void> | undefined;
     let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let holding = false;
     ts = await startTestServer(world, {
       autoTick: false,
       limits: { maxFrameCorkBytes: 1 },
       // A commit hook that holds the fan-out, like a commit log waiting for its fsync.
-      setup: (engine) => void engine.onCommit(() => gate),
+      setup: (engine) => void engine.onCommit(() => (holding ? gate : undefined)),
     });
     await spawn(ts, 1, 10);
     const raw = await handshaken(ts.url);
-    gate = new Promise<void>((resolve) => (release = resolve));
+    holding = true;
     const ticked = ts.tick();
     raw.send(encodeBatch(CLIENT_MESSAGE.BATCH, [sub(ts, 1, { table: 'entity' }), sub(ts, 2, { table: 'marker' }), encodePing(3)]));
     // SUBSCRIBED 1 waits for the tick's fan-out (after what the tick sends); it still counts.
