@@ -65,4 +65,24 @@ describe('what a subscription costs (SubscriptionCharge)', () => {
     expect(sent.map((f) => f.length)).toEqual([queued]);
     expect(subs.queuedBytes(handle)).toBe(0);
   });
+
+  it('counts a SUBSCRIBED waiting in the engine against the high watermark too', async () => {
+    const engine = createEngine({ module: world });
+    const subs = createSubscriptions(engine, { highWatermarkBytes: 1_000, lowWatermarkBytes: 500 });
+    for (let i = 0; i < 100; i++) engine.enqueue(admin, 'spawn', { id: i + 1, team: 0, x: i, y: 0 });
+    engine.runTick();
+    const handle = subs.addClient(viewers[0]!, { bufferedAmount: 0, send: () => {} });
+    let release = () => {};
+    const durable = new Promise<void>((resolve) => (release = resolve));
+    engine.onCommit(() => durable);
+    engine.runTick();
+    // About 1.5 KB of initial rows wait for the held tick's fan-out; the socket itself is empty.
+    subs.subscribe(handle, 1, { table: 'entity' });
+    expect(subs.queuedBytes(handle)).toBeGreaterThan(1_000);
+    engine.enqueue(admin, 'move', { id: 1, x: 5, y: 5 });
+    engine.runTick();
+    expect(subs.isCongested(handle)).toBe(true);
+    release();
+    await engine.flush();
+  });
 });
