@@ -15,8 +15,37 @@ export interface NetLimits {
   readonly maxBatchMessages: number;
   /** Refused frames (malformed, unknown reducer, bad arguments, bad query) before the connection is closed with 1008. @default 64 */
   readonly maxBadFrames: number;
-  /** Rate-limited calls before the connection is closed with 1008. @default 256 */
+  /**
+   * Rate-limited requests before the connection is closed with 1008: calls, and subscriptions
+   * refused by `subscribeBurst`, `subscribeRowBurst` or `maxFrameCorkBytes`. @default 256
+   */
   readonly maxRateLimitedCalls: number;
+  /** Sustained SUBSCRIBE + UNSUBSCRIBE messages per second per connection (token bucket refill). @default 20 */
+  readonly subscribesPerSecond: number;
+  /**
+   * SUBSCRIBE + UNSUBSCRIBE messages a connection may send in a burst (token bucket size); a
+   * SUBSCRIBE beyond it is refused with `RATE_LIMITED`. An UNSUBSCRIBE is never refused (the SDK
+   * forgets a query whatever the answer): it takes its token anyway, from later SUBSCRIBEs.
+   * Twice `maxSubscriptions`, so a reconnect can resubscribe a full set. @default 128
+   */
+  readonly subscribeBurst: number;
+  /** Sustained subscription cost per second per connection, in rows and grid cells (refill of `subscribeRowBurst`). @default 5_000 */
+  readonly subscribeRowsPerSecond: number;
+  /**
+   * Subscription cost a connection may spend in a burst, in rows and grid cells: a whole-table
+   * query costs the table's rows, an index query the rows holding its value, a spatial one its
+   * cells plus the rows in them (UNSUBSCRIBE: the rows it removes, never refused). A SUBSCRIBE the
+   * bucket cannot pay is refused with `RATE_LIMITED` before any row is encoded; one costing more
+   * than the whole bucket is admitted when the bucket is full, and leaves it in debt. The Frontier
+   * browser client's first subscriptions cost about 1,400. @default 20_000
+   */
+  readonly subscribeRowBurst: number;
+  /**
+   * Bytes the answers to one client frame may queue. Past it, the frame's remaining SUBSCRIBEs are
+   * refused with `RATE_LIMITED` (the client may send them again); its other messages are handled
+   * (their answers are small, or come with the tick). @default 2_097_152
+   */
+  readonly maxFrameCorkBytes: number;
   /** Subscriptions one connection may hold. @default 64 */
   readonly maxSubscriptions: number;
   /** Grid cells one spatial query may cover. @default 4096 */
@@ -31,7 +60,10 @@ export interface NetLimits {
   readonly lowWatermarkBytes: number;
   /** Ticks a client may stay over the high watermark before it is closed with 4003. @default 200 */
   readonly maxCongestedTicks: number;
-  /** Send-buffer size at which a client is closed at once with 4003, bytes. @default 16_777_216 */
+  /**
+   * Bytes held for a client (send buffer and answers being built) at which it is closed at once with
+   * 4003; checked before each send and after each message of a BATCH. @default 16_777_216
+   */
   readonly maxBufferedBytes: number;
 
   // ---- connection exhaustion: per-address admission and idle sessions ----
@@ -70,6 +102,11 @@ export const DEFAULT_LIMITS: NetLimits = {
   maxBatchMessages: 1024,
   maxBadFrames: 64,
   maxRateLimitedCalls: 256,
+  subscribesPerSecond: 20,
+  subscribeBurst: 128,
+  subscribeRowsPerSecond: 5_000,
+  subscribeRowBurst: 20_000,
+  maxFrameCorkBytes: 2_097_152,
   maxSubscriptions: 64,
   maxQueryCells: 4096,
   maxClients: 10_000,

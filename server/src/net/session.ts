@@ -1,9 +1,10 @@
-import type { Identity } from '../engine';
+import type { Identity, SubscriptionCharge } from '../engine';
 import {
   CLIENT_MESSAGE,
   CLOSE_CODES,
   decodeBatch,
   decodeClientMessage,
+  describeQuery,
   encodeClose,
   encodeError,
   encodeIdentity,
@@ -17,6 +18,7 @@ import {
   TickspaceError,
   type ClientMessage,
   type CorkLimits,
+  type Query,
   type ServerConnection,
   type SessionInput,
 } from '../protocol';
@@ -47,6 +49,12 @@ export class Session implements SessionInput {
   readonly #hub: SessionHub;
   readonly #conn: ServerConnection;
   readonly #limiter: RateLimiter;
+  /** SUBSCRIBE + UNSUBSCRIBE messages. */
+  readonly #subscribeLimiter: RateLimiter;
+  /** Rows and grid cells subscriptions walk and send. */
+  readonly #rowBudget: RateLimiter;
+  /** Answer bytes held when the client frame being handled arrived (for maxFrameCorkBytes). */
+  #frameStartBytes = 0;
   #state: State = STATE.HANDSHAKE;
   #identity: Identity | undefined;
   #handle = 0;
@@ -68,6 +76,8 @@ export class Session implements SessionInput {
     this.#conn = conn;
     const l = hub.limits;
     this.#limiter = new RateLimiter(l.callsPerSecond, l.callBurst, hub.clock);
+    this.#subscribeLimiter = new RateLimiter(l.subscribesPerSecond, l.subscribeBurst, hub.clock);
+    this.#rowBudget = new RateLimiter(l.subscribeRowsPerSecond, l.subscribeRowBurst, hub.clock);
     this.#timer = setTimeout(() => this.close(CLOSE_CODES.HANDSHAKE_TIMEOUT, 'HANDSHAKE_TIMEOUT', `no CONNECT within ${l.handshakeTimeoutMs} ms`), l.handshakeTimeoutMs);
     this.#timer.unref?.();
   }
@@ -97,6 +107,20 @@ export class Session implements SessionInput {
     return this.#conn.bufferedAmount + this.#cork.bytes;
   }
 
+  /** Answers built and not yet handed to the connection: corked here, or waiting in the subscription engine for their tick. */
+  #answerBytes(): number {
+    return this.#cork.bytes + (this.#handle === 0 ? 0 : this.#hub.subscriptions.queuedBytes(this.#handle));
+  }
+
+  /** Closes the client (4003) once what is held for it passes maxBufferedBytes; returns whether it did. */
+  #overBufferLimit(): boolean {
+    const limit = this.#hub.limits.maxBufferedBytes;
+    const held = this.#conn.bufferedAmount + this.#answerBytes();
+    if (held <= limit) return false;
+    this.close(CLOSE_CODES.BACKPRESSURE, 'SLOW_CONSUMER', `${held} bytes held for the client, more than maxBufferedBytes (${limit})`);
+    return true;
+  }
+
   /**
    * Queues one frame (an owned copy: the session keeps the reference until it leaves). It leaves
    * at the end of the client frame being handled, or in a microtask: with the rest of the tick.
@@ -119,10 +143,7 @@ export class Session implements SessionInput {
   /** Sends the queued frames (one BATCH for a version 2 client), unless the client is past the hard buffer limit (then it is closed). */
   #flush(): void {
     if (this.#state === STATE.CLOSED || this.#cork.count === 0) return;
-    if (this.#conn.bufferedAmount > this.#hub.limits.maxBufferedBytes) {
-      this.close(CLOSE_CODES.BACKPRESSURE, 'SLOW_CONSUMER', `send buffer over maxBufferedBytes (${this.#hub.limits.maxBufferedBytes})`);
-      return;
-    }
+    if (this.#overBufferLimit()) return;
     this.#cork.drain(this.#write);
   }
 
@@ -144,6 +165,7 @@ export class Session implements SessionInput {
       this.close(CLOSE_CODES.MESSAGE_TOO_BIG, 'FRAME_TOO_LARGE', `frame of ${frame.length} bytes exceeds maxFrameBytes (${hub.limits.maxFrameBytes})`);
       return;
     }
+    this.#frameStartBytes = this.#answerBytes();
     if (frame[0] === CLIENT_MESSAGE.BATCH) this.#receiveBatch(frame);
     else this.#receiveMessage(frame);
     this.#flush();
@@ -152,7 +174,8 @@ export class Session implements SessionInput {
   /**
    * A BATCH: its envelope is checked whole first (a malformed one is one refused frame and none of
    * its messages runs), then each message is handled exactly as if it had come alone: rate limits,
-   * pending calls and refusals count per message.
+   * pending calls and refusals count per message. What is held for the client is checked after
+   * each message, so one frame cannot take it past maxBufferedBytes.
    */
   #receiveBatch(frame: Uint8Array): void {
     if (this.#state === STATE.HANDSHAKE) {
@@ -168,7 +191,10 @@ export class Session implements SessionInput {
       this.#refuse(error);
       return;
     }
-    for (let i = 0; i < messages.length && this.#state !== STATE.CLOSED; i++) this.#receiveMessage(messages[i]!);
+    for (let i = 0; i < messages.length && this.#state !== STATE.CLOSED; i++) {
+      this.#receiveMessage(messages[i]!);
+      if (this.#overBufferLimit()) return;
+    }
   }
 
   #receiveMessage(frame: Uint8Array): void {
@@ -213,15 +239,14 @@ export class Session implements SessionInput {
         this.#call(msg.requestId, msg.reducerId, msg.args);
         return;
       case 'subscribe':
-        try {
-          this.#hub.subscriptions.subscribe(this.#handle, msg.queryId, msg.query);
-        } catch (error) {
-          this.#refuse(error, msg.queryId);
-        }
+        this.#subscribe(msg.queryId, msg.query);
         return;
       case 'unsubscribe':
+        // Never refused for cost: the SDK forgets the query whatever the answer, and the work is
+        // bounded by the SUBSCRIBE that made the query. Its cost is paid by later SUBSCRIBEs.
+        this.#subscribeLimiter.charge(1);
         try {
-          this.#hub.subscriptions.unsubscribe(this.#handle, msg.queryId);
+          this.#hub.subscriptions.unsubscribe(this.#handle, msg.queryId, this.#chargeUnsubscribe);
         } catch (error) {
           this.#refuse(error, msg.queryId);
         }
@@ -264,14 +289,61 @@ export class Session implements SessionInput {
     this.send(encodeIdentity(identity, hub.tokens.issue(identity), hub.subscriptions.fannedOutTick, hub.subscriptions.descriptor));
   }
 
+  /**
+   * A SUBSCRIBE, in the order of its costs: the answers this frame already queued
+   * (maxFrameCorkBytes), the message rate (subscribeBurst), then what the query walks and sends
+   * (subscribeRowBurst), charged by the subscription engine before it encodes a row.
+   */
+  #subscribe(queryId: number, query: Query): void {
+    const limits = this.#hub.limits;
+    const corked = this.#answerBytes() - this.#frameStartBytes;
+    if (corked > limits.maxFrameCorkBytes) {
+      this.#rateLimitedSubscribe(queryId, `SUBSCRIBE ${describeQuery(query)}: the answers to this frame already hold ${corked} bytes, more than maxFrameCorkBytes (${limits.maxFrameCorkBytes}); send it again`);
+      return;
+    }
+    if (!this.#subscribeLimiter.take()) {
+      this.#rateLimitedSubscribe(queryId, `SUBSCRIBE ${describeQuery(query)}: more than ${limits.subscribesPerSecond} subscription requests per second (subscribeBurst ${limits.subscribeBurst})`);
+      return;
+    }
+    try {
+      this.#hub.subscriptions.subscribe(this.#handle, queryId, query, (cost) => this.#chargeSubscribe(query, cost.rows + cost.cells));
+    } catch (error) {
+      if (error instanceof TickspaceError && error.code === 'RATE_LIMITED') this.#rateLimitedSubscribe(queryId, error.message);
+      else this.#refuse(error, queryId);
+    }
+  }
+
+  #chargeSubscribe(query: Query, cost: number): void {
+    if (this.#rowBudget.take(cost)) return;
+    const l = this.#hub.limits;
+    throw new TickspaceError(
+      'RATE_LIMITED',
+      `SUBSCRIBE ${describeQuery(query)}: costs ${cost} rows and grid cells, the budget holds ${Math.floor(this.#rowBudget.tokens)} ` +
+        `(subscribeRowBurst ${l.subscribeRowBurst}, refilled at subscribeRowsPerSecond ${l.subscribeRowsPerSecond})`,
+      { details: { cost } },
+    );
+  }
+
+  readonly #chargeUnsubscribe: SubscriptionCharge = (cost) => this.#rowBudget.charge(cost.rows + cost.cells);
+
+  #rateLimitedSubscribe(queryId: number, message: string): void {
+    this.#rateLimitedAnswer(encodeSubscribeError(queryId, 'RATE_LIMITED', message));
+  }
+
+  /** Sends the refusal of a rate-limited request; too many of them close the connection. */
+  #rateLimitedAnswer(answer: Uint8Array): void {
+    const hub = this.#hub;
+    hub.metrics.rejectedFrames.inc({ code: 'RATE_LIMITED' });
+    this.send(answer);
+    if (++this.#rateLimited > hub.limits.maxRateLimitedCalls)
+      this.close(CLOSE_CODES.POLICY_VIOLATION, 'ABUSE', `more than ${hub.limits.maxRateLimitedCalls} rate-limited requests (maxRateLimitedCalls)`);
+  }
+
   #call(requestId: number, reducerId: number, args: Record<string, unknown>): void {
     const hub = this.#hub;
     const reducer = hub.subscriptions.schema.reducer(reducerId)!;
     if (!this.#limiter.take()) {
-      hub.metrics.rejectedFrames.inc({ code: 'RATE_LIMITED' });
-      this.send(encodeResult(requestId, { ok: false, code: 'RATE_LIMITED', message: `more than ${hub.limits.callsPerSecond} calls per second (burst ${hub.limits.callBurst})` }));
-      if (++this.#rateLimited > hub.limits.maxRateLimitedCalls)
-        this.close(CLOSE_CODES.POLICY_VIOLATION, 'ABUSE', `more than ${hub.limits.maxRateLimitedCalls} rate-limited calls (maxRateLimitedCalls)`);
+      this.#rateLimitedAnswer(encodeResult(requestId, { ok: false, code: 'RATE_LIMITED', message: `more than ${hub.limits.callsPerSecond} calls per second (burst ${hub.limits.callBurst})` }));
       return;
     }
     if (this.#pendingCalls >= hub.limits.maxPendingCalls) {
@@ -345,8 +417,11 @@ export class Session implements SessionInput {
    */
   close(closeCode: number, code: string, message: string): void {
     if (this.#state === STATE.CLOSED) return;
+    const limit = this.#hub.limits.maxBufferedBytes;
+    // A client held over the limit does not get the answers queued for it: only the CLOSE.
+    if (this.#conn.bufferedAmount + this.#cork.bytes > limit) this.#cork.clear();
     // What was queued goes first: the CLOSE is the last thing the client reads.
-    if (this.#conn.bufferedAmount <= this.#hub.limits.maxBufferedBytes) {
+    if (this.#conn.bufferedAmount <= limit) {
       this.#cork.add(encodeClose(closeCode, code, message));
       this.#cork.drain(this.#write);
     }

@@ -1,9 +1,23 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { connect } from '../../src/client';
+import { toIdentity } from '../../src/engine';
 import { createLoopbackTransport } from '../../src/net';
-import { CLIENT_MESSAGE, CLOSE_CODES, decodeServerMessage, encodeBatch, encodeConnect, encodePing, PROTOCOL_VERSION, TickspaceError } from '../../src/protocol';
-import { openRawSocket, refusedUpgrade, startTestServer, testClient, type TestServer } from '../kit';
+import {
+  CLIENT_MESSAGE,
+  CLOSE_CODES,
+  decodeServerMessage,
+  encodeBatch,
+  encodeConnect,
+  encodePing,
+  encodeSubscribe,
+  encodeUnsubscribe,
+  PROTOCOL_VERSION,
+  SERVER_MESSAGE,
+  TickspaceError,
+  type Query,
+} from '../../src/protocol';
+import { openRawSocket, refusedUpgrade, startTestServer, testClient, type RawSocket, type TestServer } from '../kit';
 import { world } from '../subscriptions/world-fixture';
 
 let ts: TestServer<typeof world> | undefined;
@@ -19,6 +33,37 @@ async function handshaken(url: string, localAddress?: string) {
   const identity = await raw.next();
   expect(identity[0]).toBe(0x81);
   return raw;
+}
+
+const spawner = toIdentity('7'.repeat(32));
+
+/** Spawns entities `first..first+n-1` in one tick (manual ticking), at `x, y` plus a step per entity. */
+async function spawn(ts: TestServer<typeof world>, first: number, n: number, x = 1, y = 1, step = 0.05) {
+  for (let i = 0; i < n; i++) ts.engine.enqueue(spawner, 'spawn', { id: first + i, team: 0, x: x + i * step, y });
+  await ts.tick();
+}
+
+const sub = (ts: TestServer<typeof world>, queryId: number, query: Query) => encodeSubscribe(ts.server.hub.subscriptions.schema, queryId, query);
+
+/** A server message in a line: what it is and the query or nonce it answers. */
+function summary(f: Uint8Array): string {
+  if (f[0] === SERVER_MESSAGE.SUBSCRIBED) return `SUBSCRIBED ${f[1]}`;
+  if (f[0] === SERVER_MESSAGE.UNSUBSCRIBED) return `UNSUBSCRIBED ${f[1]}`;
+  const m = decodeServerMessage(f, undefined, undefined);
+  if (m.type === 'subscribeError') return `SUBSCRIBE_ERROR ${m.queryId} ${m.code}`;
+  if (m.type === 'pong') return `PONG ${m.nonce}`;
+  if (m.type === 'close') return `CLOSE ${m.code}`;
+  return m.type;
+}
+
+/** Reads server messages until one of `type` comes, returning it and the ones before it. */
+async function until(raw: RawSocket, type: number): Promise<Uint8Array[]> {
+  const seen: Uint8Array[] = [];
+  for (;;) {
+    const f = await raw.next();
+    seen.push(f);
+    if (f[0] === type) return seen;
+  }
 }
 
 describe('limits (one test per limit)', () => {
@@ -53,6 +98,16 @@ describe('limits (one test per limit)', () => {
     expect(results.every((r) => r.status === 'rejected')).toBe(true);
     await a.waitFor(() => a.conn.status === 'closed', 'closed');
     expect(a.conn.closeReason).toMatchObject({ closeCode: CLOSE_CODES.POLICY_VIOLATION, code: 'ABUSE' });
+  });
+
+  it('maxRateLimitedCalls counts rate-limited SUBSCRIBEs too: a client that keeps subscribing is closed with 1008', async () => {
+    ts = await startTestServer(world, { limits: { subscribeBurst: 1, subscribesPerSecond: 0, maxRateLimitedCalls: 2 }, clock: () => 0 });
+    const a = await ts.connectClient({ reconnect: false });
+    const outcomes = await Promise.allSettled(['entity', 'item', 'marker', 'entity'].map((table) => a.conn.subscribe({ table } as { table: 'entity' }).applied));
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected']);
+    await a.waitFor(() => a.conn.status === 'closed', 'closed');
+    expect(a.conn.closeReason).toMatchObject({ closeCode: CLOSE_CODES.POLICY_VIOLATION, code: 'ABUSE' });
+    expect(a.conn.closeReason?.message).toMatch(/more than 2 rate-limited requests \(maxRateLimitedCalls\)/);
   });
 
   it('maxPendingCalls: calls beyond the unanswered limit are refused at once', async () => {
@@ -105,6 +160,122 @@ describe('limits (one test per limit)', () => {
     const a = await ts.connectClient();
     await expect(a.conn.subscribe({ table: 'entity', near: { x: 0, y: 0, radius: 100 } }).applied).rejects.toMatchObject({ code: 'INVALID_QUERY' });
     await expect(a.conn.subscribe({ table: 'entity', near: { x: 0, y: 0, radius: 5 } }).applied).resolves.toBeUndefined();
+  });
+
+  it('subscribeBurst and subscribesPerSecond: a SUBSCRIBE beyond the bucket is refused with RATE_LIMITED; an UNSUBSCRIBE never is, and pays from later ones', async () => {
+    let now = 0;
+    ts = await startTestServer(world, { limits: { subscribeBurst: 3, subscribesPerSecond: 1 }, clock: () => now });
+    const a = await ts.connectClient();
+    const first = a.conn.subscribe({ table: 'entity' });
+    const outcomes = await Promise.allSettled([
+      first.applied,
+      a.conn.subscribe({ table: 'item' }).applied,
+      a.conn.subscribe({ table: 'marker' }).applied,
+      a.conn.subscribe({ table: 'entity', where: { index: 'team', value: 1 } }).applied,
+    ]);
+    expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as TickspaceError).code : 'ok'))).toEqual(['ok', 'ok', 'ok', 'RATE_LIMITED']);
+    expect((outcomes[3] as PromiseRejectedResult).reason.message).toMatch(/more than 1 subscription requests per second \(subscribeBurst 3\)/);
+    // The bucket is empty, and the UNSUBSCRIBE is still handled: the server drops the query.
+    await first.unsubscribe();
+    expect(ts.server.hub.subscriptions.stats().queries).toBe(2);
+    now += 1000; // one token back, owed to the UNSUBSCRIBE
+    await expect(a.conn.subscribe({ table: 'entity' }).applied).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    now += 1000;
+    await expect(a.conn.subscribe({ table: 'entity' }).applied).resolves.toBeUndefined();
+  });
+
+  it('subscribeRowBurst and subscribeRowsPerSecond: whole-table and index queries cost the rows they walk; one the budget cannot pay is refused before a row is encoded', async () => {
+    let now = 0;
+    ts = await startTestServer(world, { autoTick: false, limits: { subscribeRowBurst: 25, subscribeRowsPerSecond: 10 }, clock: () => now });
+    await spawn(ts, 1, 10);
+    const a = await ts.connectClient();
+    const stats = () => ts!.server.hub.subscriptions.stats();
+    await a.conn.subscribe({ table: 'entity' }).applied; // 10 rows: 15 left
+    expect(stats().subscribedRows).toBe(10);
+    // Its 10 rows, and, as the second query on the table, the first query's 10 once: 20.
+    const team = { table: 'entity', where: { index: 'team', value: 0 } } as const;
+    const refused = (await a.conn.subscribe(team).applied.catch((e: unknown) => e)) as TickspaceError;
+    expect(refused).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(refused.message).toMatch(/costs 20 rows and grid cells, the budget holds 15 \(subscribeRowBurst 25, refilled at subscribeRowsPerSecond 10\)/);
+    expect(stats()).toMatchObject({ subscribedRows: 10, queries: 1 });
+    now += 500; // 5 more: 20
+    await expect(a.conn.subscribe(team).applied).resolves.toBeUndefined();
+    expect(stats().queries).toBe(2);
+    // The bucket is empty now: even a query of no rows waits for a token.
+    await expect(a.conn.subscribe({ table: 'item' }).applied).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    now += 100;
+    await expect(a.conn.subscribe({ table: 'item' }).applied).resolves.toBeUndefined();
+  });
+
+  it('subscribeRowBurst: a spatial query costs its cells and the rows in them; a query larger than the bucket is admitted once it is full, and leaves it in debt', async () => {
+    let now = 0;
+    ts = await startTestServer(world, { autoTick: false, limits: { subscribeRowBurst: 25, subscribeRowsPerSecond: 10 }, clock: () => now });
+    await spawn(ts, 1, 10); // ten entities in cell (0, 0); cells are 10 wide
+    const a = await ts.connectClient();
+    // Cells (0, 0) and (1, 0), ten rows: 12; 13 left.
+    await a.conn.subscribe({ table: 'entity', rect: { minX: 0, minY: 0, maxX: 15, maxY: 5 } }).applied;
+    // Three empty cells, plus the first query's ten members once (reference counts start): 13; 0 left.
+    await a.conn.subscribe({ table: 'entity', rect: { minX: 100, minY: 100, maxX: 125, maxY: 105 } }).applied;
+    const refused = (await a.conn.subscribe({ table: 'entity', rect: { minX: 200, minY: 200, maxX: 225, maxY: 205 } }).applied.catch((e: unknown) => e)) as TickspaceError;
+    expect(refused.message).toMatch(/costs 3 rows and grid cells, the budget holds 0 /);
+    // Another client, full bucket: 100 cells and ten rows (110 > 25) pass once, then it owes 85.
+    const b = await ts.connectClient();
+    await b.conn.subscribe({ table: 'entity', rect: { minX: 0, minY: 0, maxX: 99, maxY: 99 } }).applied;
+    expect(((await b.conn.subscribe({ table: 'item' }).applied.catch((e: unknown) => e)) as TickspaceError).message).toMatch(/the budget holds -85 /);
+    now += 8_500;
+    await expect(b.conn.subscribe({ table: 'item' }).applied).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    now += 100;
+    await expect(b.conn.subscribe({ table: 'item' }).applied).resolves.toBeUndefined();
+  });
+
+  it('maxFrameCorkBytes: once the answers to a frame pass it, the frame\'s remaining SUBSCRIBEs are refused with RATE_LIMITED; its other messages are handled', async () => {
+    ts = await startTestServer(world, { autoTick: false, limits: { maxFrameCorkBytes: 1 } });
+    await spawn(ts, 1, 10);
+    const raw = await handshaken(ts.url);
+    raw.send(encodeBatch(CLIENT_MESSAGE.BATCH, [sub(ts, 1, { table: 'entity' }), sub(ts, 2, { table: 'marker' }), encodeUnsubscribe(1), encodePing(7)]));
+    const answers = await until(raw, SERVER_MESSAGE.PONG);
+    expect(answers.map(summary)).toEqual(['SUBSCRIBED 1', 'SUBSCRIBE_ERROR 2 RATE_LIMITED', 'UNSUBSCRIBED 1', 'PONG 7']);
+    expect(decodeServerMessage(answers[1]!, undefined, undefined)).toMatchObject({
+      message: expect.stringMatching(/^SUBSCRIBE marker \(whole table\): the answers to this frame already hold \d+ bytes, more than maxFrameCorkBytes \(1\); send it again$/),
+    });
+    // The bound is per frame: the next frame starts afresh.
+    raw.send(sub(ts, 2, { table: 'marker' }));
+    expect(summary(await raw.next())).toBe('SUBSCRIBED 2');
+  });
+
+  it('maxFrameCorkBytes counts an answer waiting in the subscription engine for its tick to be durable', async () => {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let holding = false;
+    ts = await startTestServer(world, {
+      autoTick: false,
+      limits: { maxFrameCorkBytes: 1 },
+      // A commit hook that holds the fan-out, like a commit log waiting for its fsync.
+      setup: (engine) => void engine.onCommit(() => (holding ? gate : undefined)),
+    });
+    await spawn(ts, 1, 10);
+    const raw = await handshaken(ts.url);
+    holding = true;
+    const ticked = ts.tick();
+    raw.send(encodeBatch(CLIENT_MESSAGE.BATCH, [sub(ts, 1, { table: 'entity' }), sub(ts, 2, { table: 'marker' }), encodePing(3)]));
+    // SUBSCRIBED 1 waits for the tick's fan-out (after what the tick sends); it still counts.
+    expect((await until(raw, SERVER_MESSAGE.PONG)).map(summary)).toEqual(['SUBSCRIBE_ERROR 2 RATE_LIMITED', 'PONG 3']);
+    release();
+    await ticked;
+    expect((await until(raw, SERVER_MESSAGE.SUBSCRIBED)).map(summary)).toContain('SUBSCRIBED 1');
+  });
+
+  it('maxBufferedBytes is checked after each message of a BATCH: one frame cannot queue past it (closed 4003, its answers dropped)', async () => {
+    ts = await startTestServer(world, { autoTick: false, limits: { maxBufferedBytes: 8_000, highWatermarkBytes: 4_000, lowWatermarkBytes: 2_000 } });
+    await spawn(ts, 1, 200);
+    const raw = await handshaken(ts.url);
+    const messages: Uint8Array[] = [];
+    for (let q = 1; q <= 6; q++) messages.push(sub(ts, q, { table: 'entity' }), encodeUnsubscribe(q));
+    raw.send(encodeBatch(CLIENT_MESSAGE.BATCH, [...messages, encodePing(9)]));
+    expect((await raw.closed).code).toBe(CLOSE_CODES.BACKPRESSURE);
+    // Each SUBSCRIBED carries 200 rows (about 3 KB): the third one passes the limit, the rest never run.
+    expect(ts.server.hub.subscriptions.stats().subscribedRows).toBe(600);
+    expect(raw.queued.map(summary)).toEqual(['CLOSE SLOW_CONSUMER']);
   });
 
   it('maxClients: a connection beyond the limit is closed with 1013 SERVER_FULL', async () => {

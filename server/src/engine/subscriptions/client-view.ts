@@ -223,6 +223,8 @@ export class ClientState {
   /** While congested: table id -> (row map key -> key) of rows to resend as they are at drain time. */
   readonly dirty = new Map<number, Map<unknown, unknown>>();
   removed = false;
+  /** Bytes of this client's frames in the engine's outbox, waiting for their tick's fan-out. */
+  queuedBytes = 0;
   /** Set once the congestion limit has been reported, so it is reported once. */
   limitReported = false;
   readonly #onFirstTouch: (client: ClientState) => void;

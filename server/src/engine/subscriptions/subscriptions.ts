@@ -38,6 +38,24 @@ export interface SubscriptionOptions {
   readonly logger?: Logger;
 }
 
+/**
+ * The work a subscription asks of the server before its answer leaves: the rows it walks (a whole
+ * table, the rows holding an index value, the rows in a spatial query's cells; and, for a second
+ * query on a table the client watches, the first query's rows once, to start counting references)
+ * and the grid cells a spatial query covers. Its answer carries at most `rows` rows or keys.
+ */
+export interface SubscriptionCost {
+  readonly rows: number;
+  readonly cells: number;
+}
+
+/**
+ * Charged once per {@link Subscriptions.subscribe} and {@link Subscriptions.unsubscribe}, after the
+ * query is checked and before its answer is encoded. Throwing (a TickspaceError) refuses the
+ * request: nothing has changed then, and the error reaches the caller.
+ */
+export type SubscriptionCharge = (cost: SubscriptionCost) => void;
+
 /** Counters for /metrics and benchmarks. */
 export interface SubscriptionStats {
   readonly clients: number;
@@ -49,6 +67,8 @@ export interface SubscriptionStats {
   readonly chunksEncoded: number;
   /** Full rows encoded (each once per tick). */
   readonly rowsEncoded: number;
+  /** Rows sent in SUBSCRIBED frames (a subscription's initial rows). */
+  readonly subscribedRows: number;
   /** Wall time of the last tick's subscription work, ms. */
   readonly lastFanoutMs: number;
 }
@@ -101,6 +121,7 @@ export class Subscriptions {
   #bytesSent = 0;
   #chunks = 0;
   #rows = 0;
+  #subscribedRows = 0;
   #lastMs = 0;
 
   constructor(engine: Engine<ModuleDef>, options: SubscriptionOptions = {}) {
@@ -169,10 +190,14 @@ export class Subscriptions {
     return out;
   }
 
-  /** Fills a new spatial query's members from the current state (enter test: no hysteresis yet). */
-  #seed(q: SpatialQuery): void {
+  /**
+   * Fills a new spatial query's members from the current state (enter test: no hysteresis yet).
+   * Returns the rows it examined.
+   */
+  #seed(q: SpatialQuery): number {
     q.members.clear();
-    if (!q.has) return;
+    if (!q.has) return 0;
+    let examined = 0;
     const store = q.table.store;
     const grid = store.spatial!;
     // Walks the query's own cell box (not withinRadius), so seeding and the incremental path agree on every border case.
@@ -182,11 +207,27 @@ export class Subscriptions {
         if (q.classify(gx, gy) === CELL.OUT) continue;
         const keys = grid.keysIn(packCell(gx, gy));
         if (keys === undefined) continue;
+        examined += keys.length;
         for (let i = 0; i < keys.length; i++) {
           const row = store.find(keys[i])!;
           if (q.isMember(row, false)) q.members.set(mapKey(keys[i]), keys[i]);
         }
       }
+    return examined;
+  }
+
+  /** Rows walking a query's members takes: known without walking, except for an index value (`walked`). */
+  static #walkSize(q: AnyQuery, walked: AnyRow[] | undefined): number {
+    if (q.kind === 'whole') return q.table.store.count();
+    if (q.kind === 'spatial') return q.members.size;
+    return walked!.length;
+  }
+
+  /** Grid cells of a spatial query's box (0 for other queries). */
+  static #cells(q: AnyQuery): number {
+    if (q.kind !== 'spatial') return 0;
+    const [x0, y0, x1, y1] = q.box();
+    return Math.max(0, x1 - x0 + 1) * Math.max(0, y1 - y0 + 1);
   }
 
   #register(q: AnyQuery): void {
@@ -233,12 +274,13 @@ export class Subscriptions {
 
   /**
    * Adds a query for a client and sends it SUBSCRIBED with the rows the query adds to its cache
-   * (after every frame of earlier ticks, so the client never sees state out of order).
-   * @throws TickspaceError UNKNOWN_TABLE, UNKNOWN_INDEX, INVALID_QUERY, INVALID_ARGUMENT, TOO_MANY_SUBSCRIPTIONS, DISCONNECTED
+   * (after every frame of earlier ticks, so the client never sees state out of order). `charge`
+   * is asked what the query costs before anything changes or is encoded, and may refuse it.
+   * @throws TickspaceError UNKNOWN_TABLE, UNKNOWN_INDEX, INVALID_QUERY, INVALID_ARGUMENT, TOO_MANY_SUBSCRIPTIONS, DISCONNECTED, or what `charge` throws
    * @example
    * subs.subscribe(handle, 1, { table: 'entity', follow: { table: 'entity', key: myId, radius: 100, exitRadius: 120 } });
    */
-  subscribe(handle: number, queryId: number, query: Query): void {
+  subscribe(handle: number, queryId: number, query: Query, charge?: SubscriptionCharge): void {
     const client = this.#client(handle);
     if (client.queries.has(queryId)) throw new TickspaceError('INVALID_QUERY', `query id ${queryId} is already in use`, { details: { queryId } });
     if (client.queries.size >= this.#maxSubs)
@@ -249,14 +291,25 @@ export class Subscriptions {
     const existing = client.tables.get(st.store.id);
     const ct = existing ?? new ClientTable(st, client);
     const q = buildQuery(client, queryId, query, ct, this.#queryTables);
-    if (q.kind === 'spatial') this.#seed(q);
-    const rows = this.#memberRows(q);
+    const examined = q.kind === 'spatial' ? this.#seed(q) : 0;
+    // Charged before anything is encoded or changes; a whole table (or a spatial query's members)
+    // before it is walked, as its size is known; an index value's rows once they are found.
+    let rows = q.kind === 'index' ? this.#memberRows(q) : undefined;
+    // A second query on the table starts reference counts from the first one's rows.
+    const first = ct.queries.length > 0 && ct.refs === undefined ? ct.queries[0]! : undefined;
+    let firstRows = first?.kind === 'index' ? this.#memberRows(first) : undefined;
+    if (charge !== undefined) {
+      const own = q.kind === 'spatial' ? examined : Subscriptions.#walkSize(q, rows);
+      charge({ rows: own + (first === undefined ? 0 : Subscriptions.#walkSize(first, firstRows)), cells: Subscriptions.#cells(q) });
+    }
+    rows ??= this.#memberRows(q);
+    if (first !== undefined) firstRows ??= this.#memberRows(first);
     const added: AnyRow[] = [];
     if (ct.queries.length === 0) added.push(...rows);
     else {
       if (ct.refs === undefined) {
         const refs = new Map<unknown, number>();
-        for (const r of this.#memberRows(ct.queries[0]!)) refs.set(mapKey(st.store.keyOf(r)), 1);
+        for (const r of firstRows!) refs.set(mapKey(st.store.keyOf(r)), 1);
         ct.refs = refs;
       }
       for (const r of rows) {
@@ -271,21 +324,24 @@ export class Subscriptions {
     client.tables.set(st.store.id, ct);
     client.queries.set(queryId, q);
     this.#register(q);
+    this.#subscribedRows += added.length;
     const frame = encodeSubscribed(this.schema, queryId, this.#engine.tick, [{ tableId: st.store.id, deletes: [], inserts: added, updates: [] }]);
     this.#deliver(client, frame);
   }
 
   /**
-   * Removes a query and sends UNSUBSCRIBED with the keys that leave the client's cache.
-   * @throws TickspaceError NOT_FOUND if the client holds no such query; DISCONNECTED
+   * Removes a query and sends UNSUBSCRIBED with the keys that leave the client's cache. `charge`
+   * learns what it costs (the query's rows, found) before anything changes.
+   * @throws TickspaceError NOT_FOUND if the client holds no such query; DISCONNECTED; what `charge` throws
    */
-  unsubscribe(handle: number, queryId: number): void {
+  unsubscribe(handle: number, queryId: number, charge?: SubscriptionCharge): void {
     const client = this.#client(handle);
     const q = client.queries.get(queryId);
     if (q === undefined) throw new TickspaceError('NOT_FOUND', `no subscription with id ${queryId}`, { details: { queryId } });
     const ct = q.ct;
     const store = q.table.store;
     const keys = this.#memberRows(q).map((r) => store.keyOf(r));
+    charge?.({ rows: keys.length, cells: 0 });
     this.#unregister(q);
     client.queries.delete(queryId);
     ct.queries.splice(ct.queries.indexOf(q), 1);
@@ -357,8 +413,17 @@ export class Subscriptions {
       bytesSent: this.#bytesSent,
       chunksEncoded: this.#chunks,
       rowsEncoded: this.#rows,
+      subscribedRows: this.#subscribedRows,
       lastFanoutMs: this.#lastMs,
     };
+  }
+
+  /**
+   * Bytes of a client's frames waiting in the engine for their tick's fan-out (a SUBSCRIBED built
+   * while a tick is being made durable): queued towards the client, not yet handed to its sink.
+   */
+  queuedBytes(handle: number): number {
+    return this.#clients.get(handle)?.queuedBytes ?? 0;
   }
 
   /** Whether a client's updates are being coalesced because its buffer is over the high watermark. */
@@ -388,14 +453,21 @@ export class Subscriptions {
   /** Sends now if every committed tick has been fanned out; otherwise after the current tick's frames. */
   #deliver(client: ClientState, frame: Uint8Array): void {
     if (this.#outbox.length === 0 && this.#fannedOut >= this.#engine.tick) this.#send(client, frame);
-    else this.#outbox.push({ tick: this.#engine.tick, client, frame });
+    else this.#queue(this.#engine.tick, client, frame);
+  }
+
+  #queue(tick: number, client: ClientState, frame: Uint8Array): void {
+    client.queuedBytes += frame.length;
+    this.#outbox.push({ tick, client, frame });
   }
 
   #flush(tick: number): void {
     const box = this.#outbox;
     let i = 0;
     while (i < box.length && box[i]!.tick <= tick) {
-      this.#send(box[i]!.client, box[i]!.frame);
+      const out = box[i]!;
+      out.client.queuedBytes -= out.frame.length;
+      this.#send(out.client, out.frame);
       i++;
     }
     box.splice(0, i);
@@ -486,7 +558,7 @@ export class Subscriptions {
     for (let i = 0; i < touched.length; i++) {
       const client = touched[i]!;
       if (client.removed) continue;
-      if (client.congestedSince < 0 && client.sink.bufferedAmount > this.#high) {
+      if (client.congestedSince < 0 && client.sink.bufferedAmount + client.queuedBytes > this.#high) {
         client.congestedSince = tick;
         this.#congested.add(client);
       }
@@ -514,15 +586,15 @@ export class Subscriptions {
         frame = this.#frames.copy(this.#frame.view());
         if (signature !== undefined) shared.set(signature, frame);
       }
-      this.#outbox.push({ tick, client, frame });
+      this.#queue(tick, client, frame);
     }
     touched.length = 0;
     for (const client of this.#congested) this.#checkCongested(client, tick);
   }
 
   #checkCongested(client: ClientState, tick: number): void {
-    if (client.sink.bufferedAmount <= this.#low) {
-      this.#outbox.push({ tick, client, frame: this.#resyncFrame(client, tick) });
+    if (client.sink.bufferedAmount + client.queuedBytes <= this.#low) {
+      this.#queue(tick, client, this.#resyncFrame(client, tick));
       client.dirty.clear();
       client.congestedSince = -1;
       client.limitReported = false;
