@@ -1,11 +1,13 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Engine, Logger, ModuleDef } from '../engine';
-import type { ServerConnection } from '../protocol';
+import { TickspaceError, type ServerConnection } from '../protocol';
 import { handleHttp, type AdminHandlers } from './http-routes';
 import type { NetLimits } from './limits';
 import type { ServerMetrics } from './server-metrics';
+import { parseRequestTarget } from './request-target';
 import { createSessionHub, type SessionHub } from './session-hub';
 
 /** Options for {@link createServer}. */
@@ -17,9 +19,9 @@ export interface ServerOptions {
   readonly host?: string;
   /** Path of the WebSocket endpoint. @default '/ws' */
   readonly wsPath?: string;
-  /** Bearer token for /admin/*. @default undefined (admin disabled: 403) */
+  /** Bearer token for /admin/*; must not be empty. @default undefined (admin disabled: 403) */
   readonly adminToken?: string;
-  /** HMAC key for identity tokens. @default 32 random bytes per process */
+  /** HMAC key for identity tokens, at least 32 bytes (`MIN_TOKEN_SECRET_BYTES`). @default 32 random bytes per process */
   readonly tokenSecret?: string | Uint8Array;
   /** Directory of the static client build. @default undefined (no static files) */
   readonly staticDir?: string;
@@ -75,13 +77,16 @@ function wsConnection(ws: WebSocket, remoteAddress: string | undefined, closeTim
 /**
  * Starts the HTTP + WebSocket server on one port: `/ws` for clients (binary frames,
  * permessage-deflate off), `/health`, `/metrics`, `/admin/*` and static files.
- * @throws Error if the port cannot be bound.
+ * @throws Error if the port cannot be bound; TickspaceError INVALID_ARGUMENT for an empty `adminToken`
+ * or a `tokenSecret` shorter than 32 bytes.
  * @example
  * const server = await createServer({ engine, port: 3000, tokenSecret: process.env.SECRET, adminToken: process.env.ADMIN });
  * engine.start();
  * console.log(`clients connect to ${server.url}`);
  */
 export async function createServer(options: ServerOptions): Promise<TickspaceServer> {
+  // An empty token would match an empty Authorization header: admin open to everyone.
+  if (options.adminToken === '') throw new TickspaceError('INVALID_ARGUMENT', 'adminToken must not be empty: leave it undefined to disable admin');
   const hub = createSessionHub({
     engine: options.engine,
     tokenSecret: options.tokenSecret,
@@ -92,29 +97,47 @@ export async function createServer(options: ServerOptions): Promise<TickspaceSer
   const wsPath = options.wsPath ?? '/ws';
   const closeTimeoutMs = options.closeTimeoutMs ?? 2_000;
   const routes = { hub, adminToken: options.adminToken, admin: options.admin ?? {}, staticDir: options.staticDir };
-  const http = createHttpServer((req, res) => void handleHttp(req, res, routes));
+  const logger = options.logger ?? console;
+  const http = createHttpServer((req, res) => {
+    // handleHttp answers its own faults; this catch is for a fault in answering one.
+    handleHttp(req, res, routes).catch((error: unknown) => {
+      logger.error(`HTTP ${req.method} ${req.url} failed`, error);
+      res.destroy();
+    });
+  });
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: hub.limits.maxFrameBytes, clientTracking: true });
 
+  const refuseUpgrade = (socket: Duplex, status: string) => {
+    // Node hands an upgrade's socket over without an error listener (ws adds its own when it takes
+    // one): a reset while the refusal is written would otherwise be an uncaught exception.
+    socket.on('error', () => socket.destroy());
+    if (!socket.writable) return void socket.destroy();
+    socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+  };
   http.on('upgrade', (req, socket, head) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== wsPath) {
-      socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
-      return;
+    try {
+      const url = parseRequestTarget(req.url);
+      if (url === undefined) return refuseUpgrade(socket, '400 Bad Request');
+      if (url.pathname !== wsPath) return refuseUpgrade(socket, '404 Not Found');
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        const session = hub.accept(wsConnection(ws, req.socket.remoteAddress, closeTimeoutMs));
+        ws.on('message', (data, isBinary) => {
+          if (!isBinary) return session.rejectText();
+          const buf = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+          session.receive(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
+        });
+        ws.on('error', (error: Error & { code?: string }) => {
+          // ws has already closed the socket (e.g. 1009 for a frame over maxPayload); count the reason.
+          if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') hub.metrics.rejectedFrames.inc({ code: 'FRAME_TOO_LARGE' });
+          else hub.metrics.rejectedFrames.inc({ code: 'PROTOCOL_ERROR' });
+        });
+        ws.on('close', (code, reason) => session.closed(code, reason.toString()));
+      });
+    } catch (error) {
+      // The 101 may already be written: closing is the only safe answer.
+      logger.error(`upgrade ${req.url} failed`, error);
+      socket.destroy();
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const session = hub.accept(wsConnection(ws, req.socket.remoteAddress, closeTimeoutMs));
-      ws.on('message', (data, isBinary) => {
-        if (!isBinary) return session.rejectText();
-        const buf = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
-        session.receive(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
-      });
-      ws.on('error', (error: Error & { code?: string }) => {
-        // ws has already closed the socket (e.g. 1009 for a frame over maxPayload); count the reason.
-        if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') hub.metrics.rejectedFrames.inc({ code: 'FRAME_TOO_LARGE' });
-        else hub.metrics.rejectedFrames.inc({ code: 'PROTOCOL_ERROR' });
-      });
-      ws.on('close', (code, reason) => session.closed(code, reason.toString()));
-    });
   });
 
   await new Promise<void>((resolve, reject) => {
