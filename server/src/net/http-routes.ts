@@ -56,8 +56,9 @@ async function admin(req: IncomingMessage, res: ServerResponse, url: URL, option
   const intParam = (name: string): number | undefined => {
     const raw = url.searchParams.get(name);
     if (raw === null) return undefined;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 0) throw new TickspaceError('INVALID_ARGUMENT', `query parameter '${name}' must be an integer >= 0, got '${raw}'`);
+    // Digits only: Number('') is 0, and '?tick=' must not rewind the world to its first tick.
+    const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isSafeInteger(n)) throw new TickspaceError('INVALID_ARGUMENT', `query parameter '${name}' must be an integer >= 0, got '${raw}'`);
     return n;
   };
   const method = (want: string) => {

@@ -101,6 +101,19 @@ describe('HTTP boundary: admin token', () => {
     expect(await inspect('Bearer sesame')).toBe(200);
   });
 
+  it('takes ?tick= as decimal digits only: an empty, spaced, hex or exponent tick never reaches the rewind', async () => {
+    const rewound: number[] = [];
+    ts = await startTestServer(world, { adminToken: 'sesame', admin: { rewind: (tick) => rewound.push(tick) } });
+    const rewind = (query: string) => fetch(`${ts!.httpUrl}/admin/rewind?${query}`, { method: 'POST', headers: { authorization: 'Bearer sesame' } });
+    for (const query of ['tick=', 'tick=%203', 'tick=3%20', 'tick=0x3', 'tick=3e0', 'tick=3.0', 'tick=-1', 'tick=%2B3', 'tick=9007199254740993']) {
+      const res = await rewind(query);
+      expect({ query, status: res.status, code: ((await res.json()) as { error: { code: string } }).error.code }).toEqual({ query, status: 400, code: 'INVALID_ARGUMENT' });
+    }
+    expect(rewound).toEqual([]);
+    expect((await rewind('tick=3')).status).toBe(200);
+    expect(rewound).toEqual([3]);
+  });
+
   it('refuses an empty admin token at creation instead of opening admin to everyone', async () => {
     await expect(startTestServer(world, { adminToken: '' })).rejects.toThrow(/adminToken must not be empty/);
   });
