@@ -11,7 +11,10 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'tickspace-serve-secrets-'));
 // A client build, so start-up prints the time-travel link (the line that used to carry a supplied admin token).
 const staticDir = mkdtempSync(path.join(tmpdir(), 'tickspace-serve-static-'));
 writeFileSync(path.join(staticDir, 'index.html'), '<h1>client</h1>');
+// Every server this file started; one a failed case left running is killed so it cannot outlive the run.
+const children = new Set<ChildProcess>();
 afterAll(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(staticDir, { recursive: true, force: true });
 });
@@ -33,6 +36,7 @@ function spawnServe(args: string[]): { child: ChildProcess; output: () => string
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.add(child);
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
@@ -56,11 +60,22 @@ function startServe(...args: string[]): Promise<Started> {
   });
 }
 
-/** Runs `tickspace serve` expecting it to refuse to start; resolves with its status and output. */
-async function refusedServe(...args: string[]): Promise<{ code: number | null; output: string }> {
+/**
+ * Runs `tickspace serve` expecting it to refuse to start; resolves with its status and output. A
+ * server that starts after all is killed at once (status 'started'), so a failing case leaves no
+ * process behind holding the directory's lock.
+ */
+async function refusedServe(...args: string[]): Promise<{ code: number | null | 'started'; output: string }> {
   const run = spawnServe(args);
+  let started = false;
+  run.child.stdout!.on('data', () => {
+    if (!started && /serving .* at http/.test(run.output())) {
+      started = true;
+      run.child.kill('SIGKILL');
+    }
+  });
   const code = await run.exited;
-  return { code, output: run.output() };
+  return { code: started ? 'started' : code, output: run.output() };
 }
 
 async function stop(server: Started): Promise<number> {
