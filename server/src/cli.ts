@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { TickspaceError } from './protocol/errors';
 import { defaultDataDir, type CliIo } from './cli/common';
+import { ClosedPipe, consoleIo, guardStdio } from './cli/console-io';
 import { registerHistory } from './cli/history';
 import { registerInfo } from './cli/info';
 import { registerInspect } from './cli/inspect';
@@ -35,8 +36,7 @@ export interface ServeCommandOptions {
   readonly setExit?: (code: number) => void;
 }
 
-/** Standard output and error. */
-export const consoleIo: CliIo = { out: (line) => process.stdout.write(line + '\n'), err: (line) => process.stderr.write(line + '\n') };
+export { consoleIo };
 
 // A variable, not a literal: serve.ts belongs to the network layer and may not exist in this build.
 const SERVE_MODULE = './cli/serve';
@@ -95,9 +95,11 @@ export function createCli(io: CliIo = consoleIo, setExit: (code: number) => void
 /**
  * Runs the CLI on `argv` (the arguments after the program name) and returns the exit status:
  * 0 ok, 1 replay divergence or unexpected failure, 2 a Tickspace error or bad usage, and for
- * `serve` 3 when the commit log could not be written (see `SERVE_EXIT_CODES`).
+ * `serve` 3 when the commit log could not be written (see `SERVE_EXIT_CODES`). Output to a
+ * pipe its reader closed (`tickspace log | head`) ends the command quietly with the status it had.
  */
 export async function runCli(argv: readonly string[], io: CliIo = consoleIo): Promise<number> {
+  if (io === consoleIo) guardStdio();
   let status = 0;
   const program = createCli(io, (code) => (status = code));
   program.exitOverride();
@@ -106,13 +108,19 @@ export async function runCli(argv: readonly string[], io: CliIo = consoleIo): Pr
     await program.parseAsync([...argv], { from: 'user' });
     return status;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    if (error instanceof TickspaceError) {
-      io.err(`error [${error.code}]: ${error.message}`);
-      return 2;
+    if (error instanceof ClosedPipe) return status;
+    try {
+      if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+      if (error instanceof TickspaceError) {
+        io.err(`error [${error.code}]: ${error.message}`);
+        return 2;
+      }
+      io.err(`unexpected failure: ${(error as Error)?.stack ?? String(error)}`);
+      return 1;
+    } catch (reporting) {
+      if (reporting instanceof ClosedPipe) return error instanceof TickspaceError ? 2 : 1;
+      throw reporting;
     }
-    io.err(`unexpected failure: ${(error as Error)?.stack ?? String(error)}`);
-    return 1;
   }
 }
 

@@ -46,7 +46,7 @@ export async function startGameServer(options: GameServerOptions = {}): Promise<
     engine: db.engine as unknown as Engine<ModuleDef>,
     port: 0,
     adminToken,
-    tokenSecret: 'browser-test-secret',
+    tokenSecret: 'browser-test-secret-of-at-least-32-bytes',
     staticDir: DIST_DIR,
     logger: { error: (m, e) => console.error(m, e), warn: (m) => console.warn(m) },
     admin: {
@@ -54,7 +54,7 @@ export async function startGameServer(options: GameServerOptions = {}): Promise<
       rewind: (tick) => db.rewind(tick),
       inspect: async (table, asOfTick) => {
         const view = asOfTick === undefined ? { tick: db.engine.tick, tables: db.engine.tables } : await db.asOf(asOfTick);
-        const store = view.tables[table];
+        const store = Object.hasOwn(view.tables, table) ? view.tables[table] : undefined;
         if (store === undefined) throw new TickspaceError('UNKNOWN_TABLE', `no table named '${table}'`, { details: { table } });
         return { tick: view.tick, table, rows: store.iter() };
       },

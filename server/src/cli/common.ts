@@ -137,16 +137,27 @@ export function parseValue(text: string, shape: ColumnShape): unknown {
 export function parseKey(text: string, keyShapes: readonly ColumnShape[]): unknown {
   if (keyShapes.length === 1) return parseValue(text, keyShapes[0]!);
   let parts: string[];
-  if (text.startsWith('[')) parts = (JSON.parse(text) as unknown[]).map(String);
-  else parts = text.split(',');
+  if (text.startsWith('[')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (cause) {
+      throw new TickspaceError('INVALID_ARGUMENT', `the key ${JSON.stringify(text)} starts with '[' but is not a JSON array: ${(cause as Error).message}`, { cause });
+    }
+    if (!Array.isArray(parsed)) throw new TickspaceError('INVALID_ARGUMENT', `the key ${JSON.stringify(text)} starts with '[' but is not a JSON array`);
+    parts = parsed.map(String);
+  } else parts = text.split(',');
   if (parts.length !== keyShapes.length)
     throw new TickspaceError('INVALID_ARGUMENT', `the key has ${keyShapes.length} columns (${keyShapes.map((s) => s.name).join(', ')}), got ${parts.length} value(s) in ${JSON.stringify(text)}`);
   return parts.map((p, i) => parseValue(p.trim(), keyShapes[i]!));
 }
 
-/** Parses an integer tick argument. @throws TickspaceError INVALID_ARGUMENT */
+/**
+ * Parses an integer tick argument: decimal digits only (`Number` would read '' as 0, and take ' 5',
+ * '0x5' or '5e0'; `rewind ''` must not mean tick 0). @throws TickspaceError INVALID_ARGUMENT
+ */
 export function parseTick(text: string, what = 'tick'): number {
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < 0) throw new TickspaceError('INVALID_ARGUMENT', `${what} must be a non-negative integer, got ${JSON.stringify(text)}`);
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n)) throw new TickspaceError('INVALID_ARGUMENT', `${what} must be a non-negative integer, got ${JSON.stringify(text)}`);
   return n;
 }

@@ -3,8 +3,7 @@
  * WebSocket clients, the HTTP endpoints and the browser client on one port. `npm start` runs this
  * with the Frontier module.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
@@ -23,6 +22,7 @@ import {
   watchStopSignals,
 } from './serve-stop';
 import { parseLimitOptions } from './limit-option';
+import { loadAdminToken, loadTokenSecret } from './data-dir-secrets';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** The module served when `--module` is not given. */
@@ -40,15 +40,19 @@ interface ExtraOptions {
   retainTicks?: string;
   retainBytes?: string;
   limit: string[];
+  newTokenSecret?: boolean;
 }
 
-/** Reads the token secret from the data directory, creating it on first start, so tokens survive restarts. */
-function tokenSecret(dataDir: string): Buffer {
-  const file = path.join(dataDir, 'token-secret');
-  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
-  const secret = randomBytes(32);
-  writeFileSync(file, secret.toString('hex') + '\n', { mode: 0o600 });
-  return secret;
+/**
+ * The identity-token key and the admin token for a start: the key from the data directory's
+ * `token-secret` (created for a world without history); the admin token as supplied, else the one
+ * generated into `admin-token`. Only a generated admin token is ever printed.
+ */
+function secretsFor(db: { paths: { dir: string }; recovery: { lastTick: number } }, extra: ExtraOptions) {
+  const tokenSecret = loadTokenSecret(db.paths.dir, { recordedTicks: db.recovery.lastTick, allowNew: extra.newTokenSecret === true });
+  const supplied = extra.adminToken ?? process.env.TICKSPACE_ADMIN_TOKEN;
+  if (supplied === '') throw new TickspaceError('INVALID_ARGUMENT', 'the admin token (--admin-token or TICKSPACE_ADMIN_TOKEN) is empty: leave it unset to have one generated');
+  return { tokenSecret, adminToken: supplied === undefined ? loadAdminToken(db.paths.dir) : undefined, suppliedAdminToken: supplied };
 }
 
 function parseDurability(value: string | undefined): Durability | undefined {
@@ -100,6 +104,7 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
       (v: string, all: string[]) => [...all, v],
       [],
     )
+    .option('--new-token-secret')
     .allowUnknownOption()
     .parse([...options.argv], { from: 'user' })
     .opts<ExtraOptions>();
@@ -127,19 +132,28 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
   });
   const cut = db.recovery.cut;
   if (cut !== undefined)
-    console.warn(
-      `[tickspace] recovery cut a torn tail: ${cut.file} at byte ${cut.offset} (${cut.bytes} bytes): ${cut.reason}`,
-    );
+    console.warn(`[tickspace] recovery cut a torn tail: ${cut.file} at byte ${cut.offset} (${cut.bytes} bytes): ${cut.reason}`);
+  for (const skipped of db.recovery.skippedSnapshots) console.warn(`[tickspace] recovery skipped a damaged snapshot, ${skipped.file}: ${skipped.reason}`);
+  if (db.recovery.skippedSnapshots.length > 0)
+    console.warn(`[tickspace] recovery started from ${db.recovery.snapshot === undefined ? 'tick 0' : `the snapshot of tick ${db.recovery.snapshot.tick}`} instead`);
 
-  const adminToken = extra.adminToken ?? process.env.TICKSPACE_ADMIN_TOKEN ?? randomBytes(16).toString('hex');
-  const staticDir =
-    extra.static ?? (existsSync(path.join(CLIENT_DIST, 'index.html')) ? CLIENT_DIST : undefined);
+  let secrets: ReturnType<typeof secretsFor>;
+  try {
+    secrets = secretsFor(db, extra);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  if (secrets.tokenSecret.created && db.recovery.lastTick > 0)
+    console.warn(`[tickspace] --new-token-secret: created ${secrets.tokenSecret.file}; every token issued before is now invalid (players come back as new identities)`);
+  const adminToken = secrets.suppliedAdminToken ?? secrets.adminToken!.value;
+  const staticDir = extra.static ?? (existsSync(path.join(CLIENT_DIST, 'index.html')) ? CLIENT_DIST : undefined);
   const server = await createServer({
     engine: db.engine as never,
     port,
     host,
     adminToken,
-    tokenSecret: tokenSecret(db.paths.dir),
+    tokenSecret: secrets.tokenSecret.value,
     limits,
     ...(staticDir === undefined ? {} : { staticDir }),
     log: db,
@@ -147,13 +161,10 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
       snapshot: () => db.snapshot(),
       rewind: (tick) => db.rewind(tick),
       inspect: async (table, asOfTick) => {
-        const view =
-          asOfTick === undefined
-            ? { tick: db.engine.tick, tables: db.engine.tables }
-            : await db.asOf(asOfTick);
-        const store = view.tables[table];
-        if (store === undefined)
-          throw new TickspaceError('UNKNOWN_TABLE', `no table named '${table}'`, { details: { table } });
+        const view = asOfTick === undefined ? { tick: db.engine.tick, tables: db.engine.tables } : await db.asOf(asOfTick);
+        // Own properties only: `__proto__` or `constructor` is a name a caller may send, not a table.
+        const store = Object.hasOwn(view.tables, table) ? view.tables[table] : undefined;
+        if (store === undefined) throw new TickspaceError('UNKNOWN_TABLE', `no table named '${table}'`, { details: { table } });
         return { tick: view.tick, table, rows: store.iter() };
       },
     },
@@ -165,17 +176,12 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
 
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   console.log(`Tickspace is serving ${path.basename(modulePath, '.ts')} at http://${shown}:${server.port}/`);
-  console.log(
-    `  WebSocket: ws://${shown}:${server.port}/ws   data: ${path.resolve(options.dataDir)}   recovered at tick ${recoveredTick}`,
-  );
-  if (staticDir === undefined)
-    console.log('  (no browser client build found: run `npm start` from the repository root to build it)');
-  if (extra.adminToken === undefined && process.env.TICKSPACE_ADMIN_TOKEN === undefined)
-    console.log(`  admin token (this run): ${adminToken}`);
+  console.log(`  WebSocket: ws://${shown}:${server.port}/ws   data: ${path.resolve(options.dataDir)}   recovered at tick ${recoveredTick}`);
+  if (staticDir === undefined) console.log('  (no browser client build found: run `npm start` from the repository root to build it)');
+  const generated = secrets.adminToken;
+  if (generated !== undefined) console.log(`  admin token: ${generated.value} (${generated.created ? 'generated into' : 'from'} ${generated.file})`);
   if (staticDir !== undefined)
-    console.log(
-      `  time travel (spectate the world's history): http://${shown}:${server.port}/?history#admin=${adminToken}`,
-    );
+    console.log(`  time travel (spectate the world's history): http://${shown}:${server.port}/?history${generated === undefined ? ' (the viewer asks for your admin token)' : `#admin=${generated.value}`}`);
 
   let exitCode: number = SERVE_EXIT_CODES.OK;
   await new Promise<void>((resolve) => {

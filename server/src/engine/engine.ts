@@ -636,7 +636,7 @@ export class Engine<M extends ModuleDef> {
   restore(state: { tick: number; tables: Record<string, { rows: readonly AnyRow[]; autoInc: number }> }): void {
     for (const store of this.tableList) store.rawClear();
     for (const [name, data] of Object.entries(state.tables)) {
-      const store = this.tables[name];
+      const store = Object.hasOwn(this.tables, name) ? this.tables[name] : undefined;
       if (store === undefined) throw new TickspaceError('UNKNOWN_TABLE', `restore: unknown table '${name}'`, { details: { table: name } });
       for (const row of data.rows) store.rawInsert(row);
       store.autoInc = data.autoInc;

@@ -1,5 +1,7 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TickspaceError } from '../protocol';
+import { parseRequestTarget } from './request-target';
 import type { SessionHub } from './session-hub';
 import { serveStatic } from './static-files';
 
@@ -36,13 +38,14 @@ const json = (res: ServerResponse, status: number, body: unknown) => {
 
 const fail = (res: ServerResponse, status: number, code: string, message: string) => json(res, status, { error: { code, message } });
 
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+
+// Digests of equal length, compared in constant time: neither the token's content nor its length
+// shows in how long a refusal takes.
 function authorized(req: IncomingMessage, token: string): boolean {
   const header = req.headers.authorization ?? '';
   const given = header.startsWith('Bearer ') ? header.slice(7) : '';
-  if (given.length !== token.length) return false;
-  let diff = 0;
-  for (let i = 0; i < token.length; i++) diff |= given.charCodeAt(i) ^ token.charCodeAt(i);
-  return diff === 0;
+  return timingSafeEqual(sha256(given), sha256(token));
 }
 
 async function admin(req: IncomingMessage, res: ServerResponse, url: URL, options: HttpRouteOptions): Promise<void> {
@@ -53,8 +56,9 @@ async function admin(req: IncomingMessage, res: ServerResponse, url: URL, option
   const intParam = (name: string): number | undefined => {
     const raw = url.searchParams.get(name);
     if (raw === null) return undefined;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 0) throw new TickspaceError('INVALID_ARGUMENT', `query parameter '${name}' must be an integer >= 0, got '${raw}'`);
+    // Digits only: Number('') is 0, and '?tick=' must not rewind the world to its first tick.
+    const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isSafeInteger(n)) throw new TickspaceError('INVALID_ARGUMENT', `query parameter '${name}' must be an integer >= 0, got '${raw}'`);
     return n;
   };
   const method = (want: string) => {
@@ -98,11 +102,13 @@ async function admin(req: IncomingMessage, res: ServerResponse, url: URL, option
 
 /**
  * Handles one HTTP request: `GET /health`, `GET /metrics` (Prometheus text), `/admin/*` behind
- * the admin token, then static files.
+ * the admin token, then static files. A request target that is not a URL is answered 400. Never
+ * rejects: a fault is logged and answered 500 (or the response is destroyed if it had started).
  */
 export async function handleHttp(req: IncomingMessage, res: ServerResponse, options: HttpRouteOptions): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
   const hub = options.hub;
+  const url = parseRequestTarget(req.url);
+  if (url === undefined) return fail(res, 400, 'INVALID_ARGUMENT', 'the request target is not a valid URL path');
   try {
     if (url.pathname === '/health') {
       return json(res, 200, {

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { isIdentity, SERVER_IDENTITY, type Identity } from '../engine';
+import { TickspaceError } from '../protocol';
 
 /** Issues and verifies identity tokens: `<identity>.<base64url HMAC-SHA256>`. */
 export interface TokenIssuer {
@@ -14,17 +15,34 @@ export interface TokenIssuer {
 const DOMAIN = 'tickspace-identity-v1:';
 
 /**
+ * The shortest token secret accepted, bytes (a string counts its UTF-8 bytes). The HMAC key is all
+ * that stands between a player and every other identity: a short one is found offline from a single
+ * token. 32 random bytes is SHA-256's own strength.
+ */
+export const MIN_TOKEN_SECRET_BYTES = 32;
+
+/**
  * Creates a token issuer keyed by `secret`. Tokens carry no expiry: an identity is an account,
- * and rotating the secret is how all tokens are revoked.
- * @param secret HMAC key. @default 32 random bytes per process (tokens then do not survive a restart)
+ * and rotating the secret is how all tokens are revoked. Only the canonical spelling of a token
+ * verifies (unpadded base64url, exactly as {@link TokenIssuer.issue} writes it): a token is a
+ * string compared as such, never a family of strings that decode alike.
+ * @param secret HMAC key, at least {@link MIN_TOKEN_SECRET_BYTES} bytes. @default 32 random bytes per process (tokens then do not survive a restart)
+ * @throws TickspaceError INVALID_ARGUMENT when the secret is shorter than {@link MIN_TOKEN_SECRET_BYTES}.
  * @example
- * const tokens = createTokenIssuer(process.env.TICKSPACE_SECRET);
+ * const tokens = createTokenIssuer(randomBytes(32));
  * const id = tokens.newIdentity();
  * tokens.verify(tokens.issue(id)) === id; // -> true
  */
 export function createTokenIssuer(secret: string | Uint8Array = randomBytes(32)): TokenIssuer {
-  if (secret.length === 0) throw new RangeError('tokenSecret must not be empty');
+  const bytes = typeof secret === 'string' ? Buffer.byteLength(secret, 'utf8') : secret.byteLength;
+  if (bytes < MIN_TOKEN_SECRET_BYTES)
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      `tokenSecret is ${bytes} byte(s); it needs at least ${MIN_TOKEN_SECRET_BYTES} (e.g. randomBytes(${MIN_TOKEN_SECRET_BYTES})), or tokens can be forged offline`,
+      { details: { bytes, minBytes: MIN_TOKEN_SECRET_BYTES } },
+    );
   const mac = (identity: string) => createHmac('sha256', secret).update(DOMAIN + identity).digest();
+  const signature = (identity: string) => Buffer.from(mac(identity).toString('base64url'), 'latin1');
   return {
     newIdentity() {
       for (;;) {
@@ -33,15 +51,16 @@ export function createTokenIssuer(secret: string | Uint8Array = randomBytes(32))
       }
     },
     issue(identity) {
-      return `${identity}.${mac(identity).toString('base64url')}`;
+      return `${identity}.${signature(identity).toString('latin1')}`;
     },
     verify(token) {
-      const dot = token.indexOf('.');
-      if (dot !== 32) return undefined;
+      if (token.indexOf('.') !== 32) return undefined;
       const identity = token.slice(0, 32);
       if (!isIdentity(identity) || identity === SERVER_IDENTITY) return undefined;
-      const given = Buffer.from(token.slice(33), 'base64url');
-      const expected = mac(identity);
+      // The text itself is compared with the canonical encoding: decoding first would accept padding,
+      // stray bits in the last character, '+/' and whatever else a lenient base64 decoder skips.
+      const given = Buffer.from(token.slice(33), 'utf8');
+      const expected = signature(identity);
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
       return identity;
     },

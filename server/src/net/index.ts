@@ -5,7 +5,7 @@ export { SessionHub, createSessionHub } from './session-hub';
 export type { CloseReason, SessionHubOptions } from './session-hub';
 export { Session } from './session';
 export { createLoopbackTransport } from './loopback-transport';
-export { createTokenIssuer } from './identity-tokens';
+export { MIN_TOKEN_SECRET_BYTES, createTokenIssuer } from './identity-tokens';
 export type { TokenIssuer } from './identity-tokens';
 export { DEFAULT_LIMITS, resolveLimits } from './limits';
 export type { NetLimits } from './limits';

@@ -4,10 +4,11 @@ import type { Duplex } from 'node:stream';
 import { Gauge } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Engine, Logger, ModuleDef } from '../engine';
-import type { ServerConnection } from '../protocol';
+import { TickspaceError, type ServerConnection } from '../protocol';
 import { AddressGate, type Admission } from './address-gate';
 import { handleHttp, type AdminHandlers } from './http-routes';
 import type { NetLimits } from './limits';
+import { parseRequestTarget } from './request-target';
 import type { LogStorageSource, ServerMetrics } from './server-metrics';
 import { createSessionHub, type CloseReason, type SessionHub } from './session-hub';
 
@@ -20,9 +21,9 @@ export interface ServerOptions {
   readonly host?: string;
   /** Path of the WebSocket endpoint. @default '/ws' */
   readonly wsPath?: string;
-  /** Bearer token for /admin/*. @default undefined (admin disabled: 403) */
+  /** Bearer token for /admin/*; must not be empty. @default undefined (admin disabled: 403) */
   readonly adminToken?: string;
-  /** HMAC key for identity tokens. @default 32 random bytes per process */
+  /** HMAC key for identity tokens, at least 32 bytes (`MIN_TOKEN_SECRET_BYTES`). @default 32 random bytes per process */
   readonly tokenSecret?: string | Uint8Array;
   /** Directory of the static client build. @default undefined (no static files) */
   readonly staticDir?: string;
@@ -84,25 +85,41 @@ function wsConnection(ws: WebSocket, remoteAddress: string | undefined, closeTim
  * Answers a refused upgrade with 429: the code in a header and the body, so a client that can read
  * the response (Node's `ws` emits `unexpected-response`) knows why; browsers only see the failure.
  */
-function refuseUpgrade(socket: Duplex, refusal: Extract<Admission, { ok: false }>): void {
-  const body = `${refusal.code}: ${refusal.message}`;
+/**
+ * Answers an upgrade that will not become a WebSocket and closes the socket. Node hands an
+ * upgrade's socket over without an error listener (ws adds its own when it takes one): a reset
+ * while the refusal is written would otherwise be an uncaught exception.
+ */
+function refuseUpgrade(socket: Duplex, status: string, headers = '', body = ''): void {
+  socket.on('error', () => socket.destroy());
+  if (!socket.writable) return void socket.destroy();
   socket.once('finish', () => socket.destroy());
-  socket.end(
-    `HTTP/1.1 429 Too Many Requests\r\nconnection: close\r\ncontent-type: text/plain\r\nretry-after: ${refusal.retryAfterS}\r\n` +
-      `x-tickspace-error: ${refusal.code}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\n${headers}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+}
+
+/** An upgrade refused by the per-address limits: 429 with the code, the reason and when to retry. */
+function refuseOverLimit(socket: Duplex, refusal: Extract<Admission, { ok: false }>): void {
+  refuseUpgrade(
+    socket,
+    '429 Too Many Requests',
+    `content-type: text/plain\r\nretry-after: ${refusal.retryAfterS}\r\nx-tickspace-error: ${refusal.code}\r\n`,
+    `${refusal.code}: ${refusal.message}`,
   );
 }
 
 /**
  * Starts the HTTP + WebSocket server on one port: `/ws` for clients (binary frames,
  * permessage-deflate off), `/health`, `/metrics`, `/admin/*` and static files.
- * @throws Error if the port cannot be bound.
+ * @throws Error if the port cannot be bound; TickspaceError INVALID_ARGUMENT for an empty `adminToken`
+ * or a `tokenSecret` shorter than 32 bytes.
  * @example
  * const server = await createServer({ engine, port: 3000, tokenSecret: process.env.SECRET, adminToken: process.env.ADMIN });
  * engine.start();
  * console.log(`clients connect to ${server.url}`);
  */
 export async function createServer(options: ServerOptions): Promise<TickspaceServer> {
+  // An empty token would match an empty Authorization header: admin open to everyone.
+  if (options.adminToken === '') throw new TickspaceError('INVALID_ARGUMENT', 'adminToken must not be empty: leave it undefined to disable admin');
   const hub = createSessionHub({
     engine: options.engine,
     tokenSecret: options.tokenSecret,
@@ -114,7 +131,14 @@ export async function createServer(options: ServerOptions): Promise<TickspaceSer
   const wsPath = options.wsPath ?? '/ws';
   const closeTimeoutMs = options.closeTimeoutMs ?? 2_000;
   const routes = { hub, adminToken: options.adminToken, admin: options.admin ?? {}, staticDir: options.staticDir };
-  const http = createHttpServer((req, res) => void handleHttp(req, res, routes));
+  const logger = options.logger ?? console;
+  const http = createHttpServer((req, res) => {
+    // handleHttp answers its own faults; this catch is for a fault in answering one.
+    handleHttp(req, res, routes).catch((error: unknown) => {
+      logger.error(`HTTP ${req.method} ${req.url} failed`, error);
+      res.destroy();
+    });
+  });
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: hub.limits.maxFrameBytes, clientTracking: true });
   const gate = new AddressGate({ ...hub.limits, clock: hub.clock });
   new Gauge({
@@ -126,35 +150,40 @@ export async function createServer(options: ServerOptions): Promise<TickspaceSer
     },
   });
 
+
   http.on('upgrade', (req, socket, head) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== wsPath) {
-      socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
-      return;
-    }
-    const address = req.socket.remoteAddress;
-    if (address === undefined) return void socket.destroy();
-    // Before the upgrade: a refused attempt costs one short response, never a WebSocket or a session.
-    const admission = gate.admit(address);
-    if (!admission.ok) {
-      hub.metrics.refusedConnections.inc({ code: admission.code });
-      return refuseUpgrade(socket, admission);
-    }
-    socket.once('close', () => gate.release(admission.key));
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const session = hub.accept(wsConnection(ws, req.socket.remoteAddress, closeTimeoutMs));
-      ws.on('message', (data, isBinary) => {
-        if (!isBinary) return session.rejectText();
-        const buf = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
-        session.receive(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
+    try {
+      const url = parseRequestTarget(req.url);
+      if (url === undefined) return refuseUpgrade(socket, '400 Bad Request');
+      if (url.pathname !== wsPath) return refuseUpgrade(socket, '404 Not Found');
+      const address = req.socket.remoteAddress;
+      if (address === undefined) return void socket.destroy();
+      // Before the upgrade: a refused attempt costs one short response, never a WebSocket or a session.
+      const admission = gate.admit(address);
+      if (!admission.ok) {
+        hub.metrics.refusedConnections.inc({ code: admission.code });
+        return refuseOverLimit(socket, admission);
+      }
+      socket.once('close', () => gate.release(admission.key));
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        const session = hub.accept(wsConnection(ws, req.socket.remoteAddress, closeTimeoutMs));
+        ws.on('message', (data, isBinary) => {
+          if (!isBinary) return session.rejectText();
+          const buf = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+          session.receive(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
+        });
+        ws.on('error', (error: Error & { code?: string }) => {
+          // ws has already closed the socket (e.g. 1009 for a frame over maxPayload); count the reason.
+          if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') hub.metrics.rejectedFrames.inc({ code: 'FRAME_TOO_LARGE' });
+          else hub.metrics.rejectedFrames.inc({ code: 'PROTOCOL_ERROR' });
+        });
+        ws.on('close', (code, reason) => session.closed(code, reason.toString()));
       });
-      ws.on('error', (error: Error & { code?: string }) => {
-        // ws has already closed the socket (e.g. 1009 for a frame over maxPayload); count the reason.
-        if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') hub.metrics.rejectedFrames.inc({ code: 'FRAME_TOO_LARGE' });
-        else hub.metrics.rejectedFrames.inc({ code: 'PROTOCOL_ERROR' });
-      });
-      ws.on('close', (code, reason) => session.closed(code, reason.toString()));
-    });
+    } catch (error) {
+      // The 101 may already be written: closing is the only safe answer.
+      logger.error(`upgrade ${req.url} failed`, error);
+      socket.destroy();
+    }
   });
 
   await new Promise<void>((resolve, reject) => {

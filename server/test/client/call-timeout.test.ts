@@ -11,7 +11,7 @@ afterEach(() => {
 describe('call results and timeouts', () => {
   it('callTimeoutMs: each unanswered call rejects with TIMEOUT at its own deadline; answered ones resolve', async () => {
     const engine = createEngine({ module: world, tickMs: 50 });
-    const hub = createSessionHub({ engine, tokenSecret: 'timeout', clock: () => 0 });
+    const hub = createSessionHub({ engine, tokenSecret: 'call-timeout-test-secret-of-32-bytes', clock: () => 0 });
     const conn = await connect<typeof world>({ transport: createLoopbackTransport(hub), callTimeoutMs: 1_000 });
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     const settled = new Map<number, string>();
@@ -49,7 +49,7 @@ describe('call results and timeouts', () => {
 
   it('settles every result by request id, across one-, two- and three-byte ids, with and without frame listeners', async () => {
     const engine = createEngine({ module: world, tickMs: 50 });
-    const hub = createSessionHub({ engine, tokenSecret: 'ids', clock: () => 0, limits: { callBurst: 1e9, maxPendingCalls: 1e9 } });
+    const hub = createSessionHub({ engine, tokenSecret: 'request-ids-test-secret-of-32-bytes', clock: () => 0, limits: { callBurst: 1e9, maxPendingCalls: 1e9 } });
     const conn = await connect<typeof world>({ transport: createLoopbackTransport(hub) });
     const outcomes: string[] = [];
     const round = async (from: number, n: number) => {

@@ -8,7 +8,7 @@ import { world } from '../subscriptions/world-fixture';
 describe('loopback transport', () => {
   it('runs the same session and SDK code in-process: connect, subscribe, call, see changes, close', async () => {
     const engine = createEngine({ module: world, tickMs: 50 });
-    const hub = createSessionHub({ engine, tokenSecret: 'loop' });
+    const hub = createSessionHub({ engine, tokenSecret: 'loopback-test-secret-of-32-bytes!' });
     const transport = createLoopbackTransport(hub);
     const a = testClient(await connect<typeof world>({ transport }));
     const b = testClient(await connect<typeof world>({ transport }));

@@ -16,7 +16,7 @@ export interface TestServerOptions {
   readonly adminToken?: string;
   readonly admin?: AdminHandlers;
   readonly staticDir?: string;
-  /** @default 'test-secret' */
+  /** @default 'tickspace-test-kit-secret-of-32-bytes' */
   readonly tokenSecret?: string;
   readonly logger?: Logger;
   readonly clock?: () => number;
@@ -110,7 +110,7 @@ export async function startTestServer<M extends ModuleDef>(module: M, options: T
   const server = await createServer({
     engine: engine as unknown as Engine<ModuleDef>,
     port: 0,
-    tokenSecret: options.tokenSecret ?? 'test-secret',
+    tokenSecret: options.tokenSecret ?? 'tickspace-test-kit-secret-of-32-bytes',
     adminToken: options.adminToken,
     admin: options.admin,
     staticDir: options.staticDir,

@@ -73,6 +73,20 @@ describe('tickspace CLI', () => {
     ]);
     expect((await cli('-d', dir, 'history', 'membership', '1')).error).toMatch(/the key has 2 columns \(group, member\), got 1 value/);
     expect((await cli('-d', dir, 'history', 'account', 'x')).error).toMatch(/'id' expects a number \(u32\), got "x"/);
+    const broken = await cli('-d', dir, 'history', 'membership', '[1,');
+    expect(broken.status).toBe(2);
+    expect(broken.error).toMatch(/^error \[INVALID_ARGUMENT\]: the key "\[1," starts with '\[' but is not a JSON array/);
+    expect((await cli('-d', dir, 'history', 'membership', '[{"a":1}')).status).toBe(2);
+  });
+
+  it('takes ticks as decimal digits only: an empty, spaced, hex or exponent tick is refused before anything is read or written', async () => {
+    const { dir } = await dataDir(5);
+    for (const text of ['', ' 3', '3 ', '0x3', '3e0', '3.0', '-1', '+3', '9007199254740993'])
+      for (const argv of [['rewind', text], ['log', '--from', text], ['inspect', 'account', '--as-of', text], ['replay', text]]) {
+        const r = await cli('-d', dir, ...argv);
+        expect({ argv, status: r.status, error: r.error }).toMatchObject({ argv, status: 2, error: expect.stringMatching(/^error \[INVALID_ARGUMENT\]: .* must be a non-negative integer/) });
+      }
+    expect((await cli('-d', dir, 'info', '--json')).text).toMatch(/"retainedTicks":\{"first":0,"last":5\}/);
   });
 
   it('replay verifies the log with the recorded module; rewind rolls back as a new tick that replays', async () => {

@@ -17,7 +17,7 @@ describe('fuzz: random and mutated frames against the session hub', () => {
     const hashBefore = engine.stateHash;
     const hub = createSessionHub({
       engine,
-      tokenSecret: 'fuzz',
+      tokenSecret: 'fuzz-test-secret-of-at-least-32-bytes',
       limits: { maxBadFrames: Infinity, maxRateLimitedCalls: Infinity, callBurst: 1e9, maxPendingCalls: 1e9, maxSubscriptions: 16 },
       logger: { error: (m) => errors.push(m), warn: (m) => errors.push(m) },
     });
@@ -79,7 +79,7 @@ describe('fuzz: random and mutated frames against the session hub', () => {
     const hashBefore = engine.stateHash;
     const hub = createSessionHub({
       engine,
-      tokenSecret: 'fuzz',
+      tokenSecret: 'fuzz-test-secret-of-at-least-32-bytes',
       limits: { maxBadFrames: Infinity, maxRateLimitedCalls: Infinity, callBurst: 1e9, maxPendingCalls: 1e9, maxSubscriptions: 16 },
       logger: { error: (m) => errors.push(m), warn: (m) => errors.push(m) },
     });

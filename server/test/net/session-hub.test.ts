@@ -33,7 +33,7 @@ function fakeConnection() {
 describe('session hub', () => {
   it('maxBufferedBytes: a send while the buffer is over the hard limit closes the client with 4003', () => {
     const engine = createEngine({ module: world });
-    const hub = createSessionHub({ engine, tokenSecret: 's', limits: { maxBufferedBytes: 1000, highWatermarkBytes: 500, lowWatermarkBytes: 100 } });
+    const hub = createSessionHub({ engine, tokenSecret: 'session-hub-test-secret-of-32-bytes', limits: { maxBufferedBytes: 1000, highWatermarkBytes: 500, lowWatermarkBytes: 100 } });
     const { conn, sent, closes } = fakeConnection();
     const session = hub.accept(conn);
     session.receive(encodeConnect(PROTOCOL_VERSION, ''));
@@ -49,7 +49,7 @@ describe('session hub', () => {
 
   it("corks a tick's frames until the microtask after the fan-out, and counts them in bufferedAmount meanwhile", async () => {
     const engine = createEngine({ module: world });
-    const hub = createSessionHub({ engine, tokenSecret: 's' });
+    const hub = createSessionHub({ engine, tokenSecret: 'session-hub-test-secret-of-32-bytes' });
     const { conn, sent } = fakeConnection();
     const session = hub.accept(conn);
     session.receive(encodeConnect(PROTOCOL_VERSION, ''));
@@ -73,7 +73,7 @@ describe('session hub', () => {
 
   it('queues the disconnect lifecycle call and frees the subscriptions when a session ends', () => {
     const engine = createEngine({ module: world });
-    const hub = createSessionHub({ engine, tokenSecret: 's' });
+    const hub = createSessionHub({ engine, tokenSecret: 'session-hub-test-secret-of-32-bytes' });
     const { conn, sent } = fakeConnection();
     const session = hub.accept(conn);
     session.receive(encodeConnect(PROTOCOL_VERSION, ''));
@@ -99,11 +99,11 @@ describe('session hub', () => {
 
 describe('identity tokens', () => {
   it('verifies its own tokens and refuses tampered ones and other secrets', () => {
-    const tokens = createTokenIssuer('one');
+    const tokens = createTokenIssuer('secret-one-of-at-least-thirty-two-bytes');
     const id = tokens.newIdentity();
     const token = tokens.issue(id);
     expect(tokens.verify(token)).toBe(id);
-    expect(createTokenIssuer('two').verify(token)).toBeUndefined();
+    expect(createTokenIssuer('secret-two-of-at-least-thirty-two-bytes').verify(token)).toBeUndefined();
     const other = tokens.newIdentity();
     expect(tokens.verify(other + token.slice(32))).toBeUndefined();
     expect(tokens.verify(token.slice(0, -2))).toBeUndefined();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Connection } from '@tickspace/server/client';
 import { createEngine, openDatabase, type Database, type Durability, type Engine, type ModuleDef, type TickRecord } from '@tickspace/server/engine';
 import { createLoopbackTransport, createSessionHub, type SessionHub } from '@tickspace/server/net';
@@ -113,7 +114,8 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
   });
   const hub = createSessionHub({
     engine,
-    tokenSecret: `tickspace-sim/${seed}`,
+    // Derived from the seed (32 bytes whatever its length): the same tokens in every run of a seed.
+    tokenSecret: createHash('sha256').update(`tickspace-sim/${seed}`).digest(),
     // Rate limits in logical time: the run does not depend on how fast the machine is.
     clock: () => engine.now,
     limits: { maxClients: members.length + 16, ...(options.callsPerSecond !== undefined ? { callsPerSecond: options.callsPerSecond, callBurst: options.callsPerSecond * 2 } : {}) },
