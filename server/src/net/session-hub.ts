@@ -168,7 +168,7 @@ export class SessionHub {
  * Creates a session hub over an engine. {@link createServer} makes one; use it directly to serve
  * in-process clients through {@link createLoopbackTransport} without any socket.
  * @example
- * const hub = createSessionHub({ engine, tokenSecret: 'dev-secret' });
+ * const hub = createSessionHub({ engine, tokenSecret: randomBytes(32) });
  * const conn = await connect({ transport: createLoopbackTransport(hub) });
  */
 export function createSessionHub(options: SessionHubOptions): SessionHub {

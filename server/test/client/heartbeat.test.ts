@@ -17,7 +17,7 @@ function pongs(conn: Connection<typeof world>, n: number): Promise<void> {
 describe('client heartbeat', () => {
   it('pings a quiet loopback link and never takes it for dead', async () => {
     const engine = createEngine({ module: world, tickMs: 50 });
-    const hub = createSessionHub({ engine, tokenSecret: 'hb' });
+    const hub = createSessionHub({ engine, tokenSecret: 'heartbeat-test-secret-of-32-bytes' });
     // timeoutMs = intervalMs: a PING unanswered for one check would end the link.
     const conn = await connect<typeof world>({ transport: createLoopbackTransport(hub), heartbeat: { intervalMs: 10, timeoutMs: 10 }, reconnect: false });
     const statuses: string[] = [];
@@ -32,7 +32,7 @@ describe('client heartbeat', () => {
 
   it('refuses a heartbeat without positive times', async () => {
     const engine = createEngine({ module: world, tickMs: 50 });
-    const hub = createSessionHub({ engine, tokenSecret: 'hb' });
+    const hub = createSessionHub({ engine, tokenSecret: 'heartbeat-test-secret-of-32-bytes' });
     await expect(connect({ transport: createLoopbackTransport(hub), heartbeat: { intervalMs: 0 } })).rejects.toThrow(RangeError);
     hub.close();
   });

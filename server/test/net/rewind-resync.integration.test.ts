@@ -30,7 +30,7 @@ afterEach(async () => {
 async function boot(): Promise<{ db: Database<typeof bank>; server: TickspaceServer }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tickspace-rewind-'));
   const db = await openDatabase({ dir, module: bank, seed: 'rewind', tickMs: 10, durability: 'never', snapshotEveryTicks: 0, snapshotEveryBytes: 0 });
-  const server = await createServer({ engine: db.engine as never, port: 0, tokenSecret: 'secret', adminToken: ADMIN, admin: { rewind: (tick) => db.rewind(tick) } });
+  const server = await createServer({ engine: db.engine as never, port: 0, tokenSecret: 'rewind-resync-secret-of-32-bytes!', adminToken: ADMIN, admin: { rewind: (tick) => db.rewind(tick) } });
   db.engine.start();
   cleanup = async () => {
     await server.close();
