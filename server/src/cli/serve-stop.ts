@@ -32,11 +32,18 @@ export const STOPPING_MESSAGE = { type: 'tickspace:stopping' } as const;
  */
 export async function stopCleanly(db: Database<ModuleDef>, server: TickspaceServer): Promise<void> {
   const engine = db.engine;
+  // The disconnects the close queues run in the first tick after it. A tick already run may still
+  // be on its way to disk (its fan-out, which wakes nextTick, comes after the fsync): waiting for
+  // "the next tick" would then take that one and close the log with the disconnects unrun.
+  const lastRun = engine.tick;
   await server.close();
   if (engine.running) {
     let unhook = () => {};
     const failed = new Promise<void>((resolve) => (unhook = engine.onFatal(() => resolve())));
-    await Promise.race([engine.nextTick(), failed]);
+    const finalTick = (async () => {
+      while ((await engine.nextTick()).tick <= lastRun);
+    })();
+    await Promise.race([finalTick, failed]);
     unhook();
   }
   await engine.stop();
