@@ -17,9 +17,12 @@ import { collectingVisitor, schema } from './protocol-fixture';
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const bytes = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));
 const tag = fc.constantFrom<BatchTag>(CLIENT_MESSAGE.BATCH, SERVER_MESSAGE.BATCH);
-/** Any message but a BATCH of the same direction (which may not nest). */
+/**
+ * Any message but a BATCH of the same direction (which may not nest), up to 300 bytes: size 'max' because
+ * fast-check's default size stops at 10 bytes, and messages of 128 bytes and more take a 2-byte length.
+ */
 const message = (batchTag: number) =>
-  fc.uint8Array({ minLength: 1, maxLength: 300 }).map((m) => (m[0] === batchTag ? Uint8Array.of(batchTag ^ 1, ...m.subarray(1)) : m));
+  fc.uint8Array({ minLength: 1, maxLength: 300, size: 'max' }).map((m) => (m[0] === batchTag ? Uint8Array.of(batchTag ^ 1, ...m.subarray(1)) : m));
 
 /** Runs `fn`, expecting MALFORMED_FRAME; returns its message and details. */
 function refusal(fn: () => unknown): { message: string; details: Record<string, unknown> } {
@@ -37,7 +40,7 @@ describe('BATCH codec', () => {
   it('decode(encode(messages)) gives the messages back, in order, as views of the frame', () => {
     fc.assert(
       fc.property(
-        tag.chain((t) => fc.tuple(fc.constant(t), fc.array(message(t), { minLength: 1, maxLength: 40 }))),
+        tag.chain((t) => fc.tuple(fc.constant(t), fc.array(message(t), { minLength: 1, maxLength: 40, size: 'max' }))),
         ([t, messages]) => {
           const frame = encodeBatch(t, messages);
           const back = decodeBatch(frame, t);
@@ -166,6 +169,18 @@ describe('MessageCork', () => {
         },
       ),
     );
+  });
+
+  it('prices a message of 128 bytes or more with its 2-byte length, so its batches stay within maxBytes', () => {
+    // Ten 130-byte messages cost 132 bytes each in a batch: 9 fit in 6 + 10 * 131 bytes, 10 would not.
+    const maxBytes = 6 + 10 * 131;
+    const cork = new MessageCork(CLIENT_MESSAGE.BATCH, { maxMessages: 100, maxBytes });
+    const messages = Array.from({ length: 10 }, (_, i) => new Uint8Array(130).fill(i + 1));
+    for (const m of messages) cork.add(m);
+    const frames: Uint8Array[] = [];
+    cork.drain((f) => frames.push(f));
+    expect(frames.map((f) => f.length)).toEqual([2 + 9 * 132, 130]);
+    for (const f of frames) expect(f.length).toBeLessThanOrEqual(maxBytes);
   });
 
   it('with one message per batch (a version 1 peer) sends every message alone', () => {

@@ -59,6 +59,12 @@ export const FEATURE_NAMES = [
 /** One of {@link FEATURE_NAMES}. */
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
+/** Slot of each feature in a {@link FeatureVector}: its position in {@link FEATURE_NAMES}. */
+const FEATURE_SLOT = Object.fromEntries(FEATURE_NAMES.map((name, slot) => [name, slot])) as Record<FeatureName, number>;
+
+/** The reaction features, NaN together when a stream has too few reactions to measure. */
+const REACTION_FEATURES = ['reaction_median_ms', 'reaction_log_sd', 'reaction_fast_frac', 'reaction_lapse_frac', 'reaction_skew'] as const satisfies readonly FeatureName[];
+
 /** Options of {@link extractFeatures}: how the stream's reducer names map to kinds of action. */
 export interface FeatureOptions {
   /** Only events within this much play time from the stream's start count. @default Infinity */
@@ -189,9 +195,13 @@ export function extractFeatures(stream: ActionStream, options: FeatureOptions = 
   const playMin = playMs / 60_000;
   const calls = callTime.length;
   const out = new Float64Array(FEATURE_NAMES.length).fill(Number.NaN);
-  let f = 0;
-  const put = (v: number) => {
-    out[f++] = Number.isFinite(v) ? v : Number.NaN;
+  // Each value goes to its own name's slot, once: the committed models read the vector by slot.
+  const written = new Uint8Array(FEATURE_NAMES.length);
+  const put = (name: FeatureName, v: number) => {
+    const slot = FEATURE_SLOT[name];
+    if (written[slot] === 1) throw new Error(`extractFeatures: feature '${name}' written twice`);
+    written[slot] = 1;
+    out[slot] = Number.isFinite(v) ? v : Number.NaN;
   };
 
   // ---- timing -----------------------------------------------------------------------------------
@@ -213,15 +223,15 @@ export function extractFeatures(stream: ActionStream, options: FeatureOptions = 
     lastOfType.set(id, k);
   }
   const logInt = intervals.map(Math.log10);
-  put(playMin);
-  put(playMin > 0 ? calls / playMin : Number.NaN);
-  put(mean(logInt));
-  put(sd(logInt));
-  put(sd(intervals) / mean(intervals));
-  put(logHistogramEntropy(logInt));
-  put(modeShare(intervals, tickMs));
-  put(lag1(logInt));
-  put(quantile(intervals, 0.05));
+  put('play_minutes', playMin);
+  put('calls_per_min', playMin > 0 ? calls / playMin : Number.NaN);
+  put('log_interval_mean', mean(logInt));
+  put('log_interval_sd', sd(logInt));
+  put('interval_cv', sd(intervals) / mean(intervals));
+  put('interval_entropy', logHistogramEntropy(logInt));
+  put('interval_mode_frac', modeShare(intervals, tickMs));
+  put('interval_lag1_corr', lag1(logInt));
+  put('interval_p05_ms', quantile(intervals, 0.05));
   let wSd = 0;
   let wEnt = 0;
   let wMode = 0;
@@ -234,17 +244,17 @@ export function extractFeatures(stream: ActionStream, options: FeatureOptions = 
     wMode += modeShare(list, tickMs) * list.length;
     wTotal += list.length;
   }
-  put(wTotal > 0 ? wSd / wTotal : Number.NaN);
-  put(wTotal > 0 ? wEnt / wTotal : Number.NaN);
-  put(wTotal > 0 ? wMode / wTotal : Number.NaN);
+  put('per_action_interval_sd', wTotal > 0 ? wSd / wTotal : Number.NaN);
+  put('per_action_interval_entropy', wTotal > 0 ? wEnt / wTotal : Number.NaN);
+  put('per_action_mode_frac', wTotal > 0 ? wMode / wTotal : Number.NaN);
 
   // ---- self-similarity of the action mix (Lee et al.) ------------------------------------------
-  put(selfSimilarity(callPlay, callName, windowMs, playMs));
-  put(selfSimilarity(callPlay, callName, shortWindowMs, playMs));
+  put('self_similarity_300s', selfSimilarity(callPlay, callName, windowMs, playMs));
+  put('self_similarity_60s', selfSimilarity(callPlay, callName, shortWindowMs, playMs));
   const typeCounts = new Map<number, number>();
   for (const id of callName) typeCounts.set(id, (typeCounts.get(id) ?? 0) + 1);
-  put(calls > 0 ? entropy([...typeCounts.values()], calls) : Number.NaN);
-  put(calls > 0 ? typeCounts.size : Number.NaN);
+  put('action_type_entropy', calls > 0 ? entropy([...typeCounts.values()], calls) : Number.NaN);
+  put('distinct_actions', calls > 0 ? typeCounts.size : Number.NaN);
   let top = 0;
   let nonMove = 0;
   for (const [id, n] of typeCounts) {
@@ -252,7 +262,7 @@ export function extractFeatures(stream: ActionStream, options: FeatureOptions = 
     nonMove += n;
     if (n > top) top = n;
   }
-  put(nonMove > 0 ? top / nonMove : Number.NaN);
+  put('top_action_share', nonMove > 0 ? top / nonMove : Number.NaN);
   // Worst window: the most regular stretch of play.
   let maxMode = Number.NaN;
   let minSd = Number.NaN;
@@ -271,20 +281,20 @@ export function extractFeatures(stream: ActionStream, options: FeatureOptions = 
     if (Number.isNaN(maxMode) || mode > maxMode) maxMode = mode;
     if (Number.isNaN(minSd) || spread < minSd) minSd = spread;
   }
-  put(maxMode);
-  put(minSd);
+  put('window_max_mode_frac', maxMode);
+  put('window_min_log_sd', minSd);
 
   // ---- reaction latency --------------------------------------------------------------------------
   if (reactions.length >= 3) {
     const med = quantile(reactions, 0.5);
     const m = mean(reactions);
     const s = sd(reactions);
-    put(med);
-    put(sd(reactions.map((r) => Math.log10(Math.max(1, r)))));
-    put(reactions.filter((r) => r < 180).length / reactions.length);
-    put(reactions.filter((r) => r >= 500).length / reactions.length);
-    put(s > 0 ? (m - med) / s : 0);
-  } else for (let k = 0; k < 5; k++) put(Number.NaN);
+    put('reaction_median_ms', med);
+    put('reaction_log_sd', sd(reactions.map((r) => Math.log10(Math.max(1, r)))));
+    put('reaction_fast_frac', reactions.filter((r) => r < 180).length / reactions.length);
+    put('reaction_lapse_frac', reactions.filter((r) => r >= 500).length / reactions.length);
+    put('reaction_skew', s > 0 ? (m - med) / s : 0);
+  } else for (const name of REACTION_FEATURES) put(name, Number.NaN);
 
   // ---- path ------------------------------------------------------------------------------------
   let moves = 0;
@@ -310,32 +320,32 @@ export function extractFeatures(stream: ActionStream, options: FeatureOptions = 
     prevMoveX = x;
     prevMoveY = y;
   }
-  put(calls > 0 ? moves / calls : Number.NaN);
-  put(moveTurns.length >= 5 ? turnEntropy(moveTurns) : Number.NaN);
+  put('move_frac', calls > 0 ? moves / calls : Number.NaN);
+  put('move_turn_entropy', moveTurns.length >= 5 ? turnEntropy(moveTurns) : Number.NaN);
   const path = pathFeatures(posT, posX, posY, legGapMs, grid);
-  put(path.turnEntropy);
-  put(path.stepCv);
-  put(moveSteps.length >= 5 ? sd(moveSteps) / mean(moveSteps) : Number.NaN);
-  put(path.straightMean);
-  put(path.straightSd);
-  put(path.legs > 0 ? moves / path.legs : Number.NaN);
-  put(path.repeatFrac);
-  put(path.waypointEntropy);
+  put('path_turn_entropy', path.turnEntropy);
+  put('path_step_cv', path.stepCv);
+  put('move_step_cv', moveSteps.length >= 5 ? sd(moveSteps) / mean(moveSteps) : Number.NaN);
+  put('straightness_mean', path.straightMean);
+  put('straightness_sd', path.straightSd);
+  put('moves_per_leg', path.legs > 0 ? moves / path.legs : Number.NaN);
+  put('waypoint_repeat_frac', path.repeatFrac);
+  put('waypoint_entropy', path.waypointEntropy);
 
   // ---- session and volume -------------------------------------------------------------------
   const hours = playMs / 3_600_000;
-  put(hours > 0 ? sessions / Math.max(hours, 1 / 60) : Number.NaN);
-  put(intervals.length > 0 ? intervals.filter((v) => v > idleGapMs).length / intervals.length : Number.NaN);
-  put(intervals.length > 0 ? Math.max(...intervals) / 60_000 : Number.NaN);
+  put('sessions_per_hour', hours > 0 ? sessions / Math.max(hours, 1 / 60) : Number.NaN);
+  put('idle_gap_frac', intervals.length > 0 ? intervals.filter((v) => v > idleGapMs).length / intervals.length : Number.NaN);
+  put('longest_gap_min', intervals.length > 0 ? Math.max(...intervals) / 60_000 : Number.NaN);
   const minutes = Math.max(1, Math.ceil(playMs / 60_000));
   const perMinute = new Float64Array(minutes);
   for (const p of callPlay) perMinute[Math.min(minutes - 1, Math.floor(p / 60_000))]!++;
   const pm = [...perMinute];
-  put(minutes >= 2 ? sd(pm) / Math.max(mean(pm), 1e-9) : Number.NaN);
-  put(minutes >= 2 ? pm.filter((v) => v === 0).length / minutes : Number.NaN);
+  put('minute_volume_cv', minutes >= 2 ? sd(pm) / Math.max(mean(pm), 1e-9) : Number.NaN);
+  put('idle_minute_frac', minutes >= 2 ? pm.filter((v) => v === 0).length / minutes : Number.NaN);
 
   // ---- errors and social ------------------------------------------------------------------------
-  put(calls > 0 ? callOk.filter((ok) => !ok).length / calls : Number.NaN);
+  put('error_frac', calls > 0 ? callOk.filter((ok) => !ok).length / calls : Number.NaN);
   let chats = 0;
   let trades = 0;
   const partners = new Set<number>();
@@ -348,9 +358,11 @@ export function extractFeatures(stream: ActionStream, options: FeatureOptions = 
       if (p >= 0) partners.add(p);
     }
   }
-  put(hours > 0 ? chats / Math.max(hours, 1 / 60) : Number.NaN);
-  put(partners.size);
-  put(hours > 0 ? trades / Math.max(hours, 1 / 60) : Number.NaN);
+  put('chat_per_hour', hours > 0 ? chats / Math.max(hours, 1 / 60) : Number.NaN);
+  put('trade_partners', partners.size);
+  put('trade_per_hour', hours > 0 ? trades / Math.max(hours, 1 / 60) : Number.NaN);
+  for (let slot = 0; slot < FEATURE_NAMES.length; slot++)
+    if (written[slot] === 0) throw new Error(`extractFeatures: feature '${FEATURE_NAMES[slot]}' never written`);
   return out;
 }
 

@@ -7,6 +7,66 @@ import { createRng } from '../../src/random';
 
 const f = (x: Float64Array, name: FeatureName) => x[FEATURE_NAMES.indexOf(name)]!;
 
+const hundredths = (max: number) => fc.integer({ min: -100 * max, max: 100 * max }).map((v) => v / 100);
+const LOG_BIN_BITS = Math.log2(40);
+const TURN_BIN_BITS = Math.log2(16);
+const MAX_EVENTS = 400;
+const MAX_DT_MS = 120_000;
+/** The longest interval between two calls: every other event in between, each MAX_DT_MS later. */
+const MAX_GAP_MS = MAX_EVENTS * MAX_DT_MS;
+/**
+ * The values each feature can take, for the streams of the property below (five call names, two trade
+ * partners, up to MAX_EVENTS events at most MAX_DT_MS apart): a value written under the wrong name tends to
+ * leave its range.
+ */
+const FEATURE_RANGES: Record<FeatureName, readonly [number, number]> = {
+  play_minutes: [0, Infinity],
+  calls_per_min: [0, Infinity],
+  // Intervals are at least 1 ms.
+  log_interval_mean: [0, Math.log10(MAX_GAP_MS)],
+  log_interval_sd: [0, Math.log10(MAX_GAP_MS)],
+  interval_cv: [0, Infinity],
+  interval_entropy: [0, LOG_BIN_BITS],
+  interval_mode_frac: [0, 1],
+  interval_lag1_corr: [-1, 1],
+  interval_p05_ms: [1, MAX_GAP_MS],
+  per_action_interval_sd: [0, Math.log10(MAX_GAP_MS)],
+  per_action_interval_entropy: [0, LOG_BIN_BITS],
+  per_action_mode_frac: [0, 1],
+  self_similarity_300s: [0, 1],
+  self_similarity_60s: [0, 1],
+  action_type_entropy: [0, Math.log2(5)],
+  distinct_actions: [1, 5],
+  top_action_share: [0, 1],
+  window_max_mode_frac: [0, 1],
+  window_min_log_sd: [0, Math.log10(MAX_GAP_MS)],
+  reaction_median_ms: [0, 20_000],
+  reaction_log_sd: [0, Math.log10(20_000)],
+  reaction_fast_frac: [0, 1],
+  reaction_lapse_frac: [0, 1],
+  // |mean - median| <= sd.
+  reaction_skew: [-1, 1],
+  move_frac: [0, 1],
+  move_turn_entropy: [0, TURN_BIN_BITS],
+  path_turn_entropy: [0, TURN_BIN_BITS],
+  path_step_cv: [0, Infinity],
+  move_step_cv: [0, Infinity],
+  straightness_mean: [0, 1 + 1e-9],
+  straightness_sd: [0, 1],
+  moves_per_leg: [0, MAX_EVENTS],
+  waypoint_repeat_frac: [0, 1],
+  waypoint_entropy: [0, 1 + 1e-9],
+  sessions_per_hour: [0, Infinity],
+  idle_gap_frac: [0, 1],
+  longest_gap_min: [0, MAX_GAP_MS / 60_000],
+  minute_volume_cv: [0, Infinity],
+  idle_minute_frac: [0, 1],
+  error_frac: [0, 1],
+  chat_per_hour: [0, Infinity],
+  trade_partners: [0, 2],
+  trade_per_hour: [0, Infinity],
+};
+
 /** A scripted stream: gather every `periodMs`, an action end `reactMs` before each call. */
 function scripted(streams: StreamSet, id: string, periodMs: number, minutes: number): ActionStream {
   const s = streams.stream(id);
@@ -129,27 +189,51 @@ describe('features', () => {
     expect(back.find('bot')!.length).toBe(streams.find('bot')!.length + 1);
   });
 
-  it('never returns an infinite value (property)', () => {
+  it('never returns an infinite value, and each feature stays in its own range (property)', () => {
+    // Mostly calls, updates and positions under a second apart, so that reactions, walked legs and busy
+    // windows occur; session marks and long pauses are rarer.
     const event = fc.record({
-      type: fc.constantFrom(0, 1, 2, 3, 4),
-      dt: fc.integer({ min: 0, max: 120_000 }),
+      type: fc.oneof(
+        { arbitrary: fc.constant(STREAM_EVENT.CALL), weight: 9 },
+        { arbitrary: fc.constant(STREAM_EVENT.UPDATE), weight: 4 },
+        { arbitrary: fc.constant(STREAM_EVENT.POSITION), weight: 6 },
+        { arbitrary: fc.constantFrom(STREAM_EVENT.SESSION_START, STREAM_EVENT.SESSION_END), weight: 1 },
+      ),
+      dt: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 500 }), weight: 8 }, { arbitrary: fc.integer({ min: 0, max: MAX_DT_MS }), weight: 1 }),
       name: fc.constantFrom('move', 'gather', 'say', 'trade_open', 'craft'),
       ok: fc.boolean(),
-      x: fc.double({ min: -50, max: 50, noNaN: true }),
-      y: fc.double({ min: -50, max: 50, noNaN: true }),
-      dx: fc.double({ min: -1, max: 1, noNaN: true }),
-      dy: fc.double({ min: -1, max: 1, noNaN: true }),
+      // Hundredths, not fc.double: its mostly tiny magnitudes flush to 0 in the stream's 32-bit columns,
+      // which zeroes every heading and shrinks every walked leg below a unit.
+      x: hundredths(50),
+      y: hundredths(50),
+      dx: hundredths(1),
+      dy: hundredths(1),
+      partner: fc.constantFrom('q', 'r'),
     });
+    const measured = Object.fromEntries(FEATURE_NAMES.map((name) => [name, 0])) as Record<FeatureName, number>;
     fc.assert(
-      fc.property(fc.array(event, { maxLength: 200 }), fc.option(fc.integer({ min: 1, max: 3_600_000 }), { nil: undefined }), (events, until) => {
+      fc.property(fc.array(event, { maxLength: MAX_EVENTS, size: 'max' }), fc.option(fc.integer({ min: 1, max: 3_600_000 }), { nil: undefined }), (events, until) => {
         const s = new StreamSet().stream('p');
         let t = 0;
-        for (const e of events) s.push({ type: e.type as 0, timeMs: (t += e.dt), name: e.name, ok: e.ok, x: e.x, y: e.y, dx: e.dx, dy: e.dy, partner: 'q' });
+        for (const e of events) s.push({ type: e.type, timeMs: (t += e.dt), name: e.name, ok: e.ok, x: e.x, y: e.y, dx: e.dx, dy: e.dy, partner: e.partner });
         const x = extractFeatures(s, until === undefined ? {} : { untilPlayMs: until });
-        expect(x.length).toBe(FEATURE_NAMES.length);
         for (const v of x) expect(Number.isNaN(v) || Number.isFinite(v)).toBe(true);
+        // Play time is the one feature with an independent definition: playTimeMs, cut at untilPlayMs.
+        expect(f(x, 'play_minutes')).toBeCloseTo(Math.min(playTimeMs(s), until ?? Infinity) / 60_000, 9);
+        for (const name of FEATURE_NAMES) {
+          const v = f(x, name);
+          if (Number.isNaN(v)) continue;
+          measured[name]++;
+          const [lo, hi] = FEATURE_RANGES[name];
+          expect(v, name).toBeGreaterThanOrEqual(lo);
+          expect(v, name).toBeLessThanOrEqual(hi);
+        }
       }),
       { numRuns: 150 },
     );
+    // Every range above was checked on real values: each feature is a number in about half the runs or more.
+    // (With uniform event types, fc.double positions and fast-check's default array size, about ten events
+    // a stream, 20 features were NaN in every run.)
+    for (const name of FEATURE_NAMES) expect(measured[name], name).toBeGreaterThan(150 / 4);
   });
 });
