@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   BinaryReader,
   BinaryWriter,
+  CLIENT_MESSAGE,
   compileValueCodec,
   compileWireSchema,
   decodeClientMessage,
@@ -101,7 +102,10 @@ describe('integer decode ranges', () => {
     expect(decodeClientMessage(encodeCall(schema, 7, 'set', inRange), schema)).toEqual({ type: 'call', requestId: 7, reducerId: 0, args: inRange });
     for (const { kind, min, max } of NUMBER_RANGES) {
       for (const v of signed(kind) ? [min - 1, max + 1] : [max + 1]) {
-        const frame = encodeCall(schema, 7, 'set', { ...inRange, [kind]: v });
+        // A hostile client's frame: the SDK's encodeCall would refuse the value before encoding it.
+        const w = new BinaryWriter().u8(CLIENT_MESSAGE.CALL).uvar(7).uvar(0);
+        schema.reducer(0)!.args.encode(w, { ...inRange, [kind]: v });
+        const frame = w.toBytes();
         const error = decodeError(() => decodeClientMessage(frame, schema));
         expect(error.code).toBe('INVALID_ARGUMENT');
         expect(error.message).toMatch(new RegExp(`^reducer 'set': arguments do not decode: ${kind} '${kind}' out of range \\(${v}\\) at byte \\d+$`));
