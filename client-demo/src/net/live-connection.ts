@@ -141,7 +141,7 @@ export class LiveConnection implements GameConnection {
   }
 
   /** The SDK's typed caches (`conn.db.avatar`) seen through the client's `table(name)` interface. */
-  readonly view: WorldView = { table: (name) => (this.conn.db as unknown as Record<string, never>)[name] };
+  readonly view: WorldView = { table: (name) => (this.conn.db as unknown as Record<string, never>)[name]! };
 
   get identity(): string {
     return this.conn.identity;

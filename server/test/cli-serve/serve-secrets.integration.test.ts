@@ -206,7 +206,7 @@ describe('tickspace serve: recovery report', () => {
     const file = /-> (.*\.tssnap)$/m.exec(snap.stdout)![1]!;
     const tick = Number(/snapshot of tick (\d+)/.exec(snap.stdout)![1]);
     const bytes = readFileSync(file);
-    bytes[bytes.length >> 1] ^= 0xff;
+    bytes[bytes.length >> 1]! ^= 0xff;
     writeFileSync(file, bytes);
 
     const server = await startServe();

@@ -129,7 +129,7 @@ describe('tickspace CLI', () => {
     expect((await cli('-d', dir, 'repair')).text).toBe('nothing to repair: the log is intact through tick 12');
     const file = segmentFiles(dir)[0]!;
     const bytes = fs.readFileSync(file);
-    bytes[200] ^= 1;
+    bytes[200]! ^= 1;
     fs.writeFileSync(file, bytes);
     const refused = await cli('-d', dir, 'info');
     expect(refused.status).toBe(2);

@@ -36,7 +36,7 @@ function flipBit(file: string, offset: number): void {
   const fd = fs.openSync(file, 'r+');
   const b = Buffer.alloc(1);
   fs.readSync(fd, b, 0, 1, offset);
-  b[0] ^= 0x10;
+  b[0]! ^= 0x10;
   fs.writeSync(fd, b, 0, 1, offset);
   fs.closeSync(fd);
 }

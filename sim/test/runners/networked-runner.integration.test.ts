@@ -1,10 +1,10 @@
-import { createFrontier } from '@tickspace/server/world';
+import { createFrontier, type FrontierModule } from '@tickspace/server/world';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../server/test/kit';
 import { runNetworked } from '../../src/runners/networked-runner';
 
 describe('networked runner', () => {
-  let server: TestServer<any> | undefined;
+  let server: TestServer<FrontierModule> | undefined;
   afterAll(async () => {
     await server?.engine.stop();
     await server?.close();
