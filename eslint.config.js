@@ -10,18 +10,31 @@ const forbid = (...layers) =>
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'bench-results/**', 'test-artifacts/**', '**/*.cjs'],
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      'data/**',
+      'bench-results/**',
+      'test-artifacts/**',
+      '**/*.cjs',
+    ],
   },
   ...tseslint.configs.recommended,
   {
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       '@typescript-eslint/no-empty-function': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
       'no-restricted-syntax': [
         'error',
-        { selector: 'TSEnumDeclaration', message: 'Use an `as const` object and a derived union instead of enum.' },
+        {
+          selector: 'TSEnumDeclaration',
+          message: 'Use an `as const` object and a derived union instead of enum.',
+        },
         { selector: 'TSModuleDeclaration[kind="namespace"]', message: 'No namespaces: use modules.' },
         { selector: 'TSParameterProperty', message: 'No parameter properties: declare and assign fields.' },
       ],
@@ -36,7 +49,10 @@ export default tseslint.config(
   {
     files: ['server/src/protocol/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', { patterns: forbid('engine', 'world', 'net', 'client') }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: forbid('engine', 'world', 'net', 'client') },
+      ],
     },
   },
   {
@@ -64,7 +80,10 @@ export default tseslint.config(
         {
           patterns: [
             ...forbid('net', 'client'),
-            { regex: '(^|/)engine/.+', message: "Import the engine's public API ('../engine'), not its internals." },
+            {
+              regex: '(^|/)engine/.+',
+              message: "Import the engine's public API ('../engine'), not its internals.",
+            },
           ],
         },
       ],

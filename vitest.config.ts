@@ -7,10 +7,20 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['server/test/**/*.test.ts', 'sim/test/**/*.test.ts', 'load-test/test/**/*.test.ts', 'content/test/**/*.test.ts'],
+          include: [
+            'server/test/**/*.test.ts',
+            'sim/test/**/*.test.ts',
+            'load-test/test/**/*.test.ts',
+            'content/test/**/*.test.ts',
+          ],
           exclude: ['**/*.integration.test.ts', '**/node_modules/**'],
           // Source errors elsewhere are `npm run typecheck`'s job (run by CI); here only the type tests count.
-          typecheck: { enabled: true, include: ['server/test/**/*.test-d.ts'], tsconfig: './tsconfig.json', ignoreSourceErrors: true },
+          typecheck: {
+            enabled: true,
+            include: ['server/test/**/*.test-d.ts'],
+            tsconfig: './tsconfig.json',
+            ignoreSourceErrors: true,
+          },
           testTimeout: 30_000,
         },
       },

@@ -27,7 +27,11 @@ function run(cmd, args, options = {}) {
  */
 function runForwardingSignals(cmd, args) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: root, stdio: ['inherit', 'inherit', 'inherit', 'ipc'], detached: true });
+    const child = spawn(cmd, args, {
+      cwd: root,
+      stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+      detached: true,
+    });
     let forwarded = false;
     let childStopping = false;
     child.on('message', (message) => {
@@ -70,7 +74,11 @@ function ensureClientBuilt() {
   const clientDir = join(root, 'client-demo');
   if (!existsSync(join(clientDir, 'vite.config.ts'))) return;
   const built = mtime(join(clientDir, 'dist', 'index.html'));
-  const newest = Math.max(...listFiles(join(clientDir, 'src')).map(mtime), mtime(join(clientDir, 'index.html')), ...listFiles(join(root, 'server', 'src', 'client')).map(mtime));
+  const newest = Math.max(
+    ...listFiles(join(clientDir, 'src')).map(mtime),
+    mtime(join(clientDir, 'index.html')),
+    ...listFiles(join(root, 'server', 'src', 'client')).map(mtime),
+  );
   if (built >= newest) return;
   console.log('[tickspace] building the browser client (vite build)...');
   const status = run('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: clientDir });
@@ -84,20 +92,34 @@ function listFiles(dir) {
 
 /** The browser tests need Debian's chromium; install it when we can (root with apt), else say how. */
 function ensureChromium() {
-  const found = spawnSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' }).stdout.trim();
+  const found = spawnSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], {
+    encoding: 'utf8',
+  }).stdout.trim();
   if (found) return;
   if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
     console.log('[tickspace] installing chromium for the browser tests (apt-get)...');
-    run('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null']);
+    run('sh', [
+      '-c',
+      'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null',
+    ]);
     return;
   }
-  console.warn('[tickspace] chromium not found: the browser tests will fail. Install it (apt-get install chromium) or set CHROMIUM_PATH.');
+  console.warn(
+    '[tickspace] chromium not found: the browser tests will fail. Install it (apt-get install chromium) or set CHROMIUM_PATH.',
+  );
 }
 
 /** Runs vitest with a JSON report and ends with one plain line `N passed, N failed`. */
 function runTests() {
   const reportFile = join(root, 'test-artifacts', 'vitest-report.json');
-  const status = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`, ...rest]);
+  const status = run('npx', [
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${reportFile}`,
+    ...rest,
+  ]);
   let passed = 0;
   let failed = 0;
   try {
@@ -117,7 +139,13 @@ let status = 0;
 switch (command) {
   case 'start':
     ensureClientBuilt();
-    status = await runForwardingSignals(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', 'serve', ...rest]);
+    status = await runForwardingSignals(process.execPath, [
+      '--import',
+      'tsx',
+      'server/src/cli.ts',
+      'serve',
+      ...rest,
+    ]);
     break;
   case 'test':
     ensureClientBuilt();
@@ -129,7 +157,13 @@ switch (command) {
     break;
   case 'sim':
     // A 128 MB young generation: the runner allocates a row per update; ~10% less CPU (sim/README.md).
-    status = run(process.execPath, ['--max-semi-space-size=128', '--import', 'tsx', 'sim/src/cli.ts', ...rest]);
+    status = run(process.execPath, [
+      '--max-semi-space-size=128',
+      '--import',
+      'tsx',
+      'sim/src/cli.ts',
+      ...rest,
+    ]);
     break;
   case 'loadtest':
     status = run('npx', ['tsx', 'load-test/src/cli.ts', ...rest]);

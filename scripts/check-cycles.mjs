@@ -4,7 +4,11 @@ import madge from 'madge';
 const roots = ['server/src', 'sim/src', 'load-test/src', 'client-demo/src'];
 const existing = (await import('node:fs')).default;
 const dirs = roots.filter((r) => existing.existsSync(r));
-const result = await madge(dirs, { fileExtensions: ['ts'], tsConfig: 'tsconfig.json', detectiveOptions: { ts: { skipTypeImports: true } } });
+const result = await madge(dirs, {
+  fileExtensions: ['ts'],
+  tsConfig: 'tsconfig.json',
+  detectiveOptions: { ts: { skipTypeImports: true } },
+});
 const cycles = result.circular();
 if (cycles.length > 0) {
   console.error(`import cycles found (${cycles.length}):`);

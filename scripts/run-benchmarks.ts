@@ -8,7 +8,11 @@ const filters = process.argv.slice(2);
 const dirs = ['server/bench', 'sim/bench', 'load-test/bench', 'client-demo/bench'];
 const files = dirs
   .filter((d) => existsSync(d))
-  .flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.bench.ts')).map((f) => join(d, f)))
+  .flatMap((d) =>
+    readdirSync(d)
+      .filter((f) => f.endsWith('.bench.ts'))
+      .map((f) => join(d, f)),
+  )
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();
 let failed = 0;

@@ -28,12 +28,21 @@ const scenarios = [
 
 async function main(): Promise<void> {
   const t0 = performance.now();
-  const phase = (what: string) => process.env.BENCH_DEBUG && console.log(`[bench] ${what} at ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  const vite = await createServer({ configFile: join(clientDir, 'vite.config.ts'), root: clientDir, logLevel: 'warn', server: {
+  const phase = (what: string) =>
+    process.env.BENCH_DEBUG &&
+    console.log(`[bench] ${what} at ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const vite = await createServer({
+    configFile: join(clientDir, 'vite.config.ts'),
+    root: clientDir,
+    logLevel: 'warn',
+    server: {
       port: 0,
       host: '127.0.0.1',
       // Cross-origin isolation: performance.now() resolves to microseconds instead of 100 us.
-      headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+      headers: {
+        'Cross-Origin-Opener-Policy': 'same-origin',
+        'Cross-Origin-Embedder-Policy': 'require-corp',
+      },
     },
   });
   await vite.listen();
@@ -48,19 +57,30 @@ async function main(): Promise<void> {
     for (const s of scenarios) {
       const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
       const errors: string[] = [];
-      page.on("pageerror", (e) => errors.push(e.message));
-      if (process.env.BENCH_DEBUG) page.on("console", (m) => console.log("[page]", m.text()));
+      page.on('pageerror', (e) => errors.push(e.message));
+      if (process.env.BENCH_DEBUG) page.on('console', (m) => console.log('[page]', m.text()));
       await page.goto(`http://127.0.0.1:${port}/bench/frame-bench.html`);
-      await page.waitForFunction(() => typeof window.runFrameBench === 'function', undefined, { timeout: 120_000 });
+      await page.waitForFunction(() => typeof window.runFrameBench === 'function', undefined, {
+        timeout: 120_000,
+      });
       phase(`page ready (${s.name})`);
-      const r = await page.evaluate((o) => window.runFrameBench(o), { players: s.players, nodes: s.nodes, buildings: s.buildings, frames: FRAMES });
+      const r = await page.evaluate((o) => window.runFrameBench(o), {
+        players: s.players,
+        nodes: s.nodes,
+        buildings: s.buildings,
+        frames: FRAMES,
+      });
       phase(`measured (${s.name})`);
       crossOriginIsolated = await page.evaluate(() => globalThis.crossOriginIsolated);
       if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`);
       results.push({ name: s.name, ...r });
       if (process.env.BENCH_SCREENSHOT !== undefined) {
         // Renders the scenario once more, left on screen, for a look at what was measured.
-        await page.evaluate((o) => window.runFrameBench({ ...o, frames: 5, keep: true }), { players: s.players, nodes: s.nodes, buildings: s.buildings });
+        await page.evaluate((o) => window.runFrameBench({ ...o, frames: 5, keep: true }), {
+          players: s.players,
+          nodes: s.nodes,
+          buildings: s.buildings,
+        });
         mkdirSync(join(repoRoot, 'test-artifacts'), { recursive: true });
         await page.screenshot({ path: join(repoRoot, 'test-artifacts', `client-bench-${r.entities}.png`) });
       }
@@ -92,7 +112,21 @@ async function main(): Promise<void> {
   mkdirSync(join(repoRoot, 'bench-results'), { recursive: true });
   writeFileSync(
     join(repoRoot, 'bench-results', 'client-frame.json'),
-    JSON.stringify({ benchmark: 'client-frame', frames: FRAMES, goalMs: 4, viewport: '1280x720', loadAverage: load, cores: os.cpus().length, results, ratioVsBaseline: big.jsMsMean / base.jsMsMean, crossOriginIsolated }, null, 2),
+    JSON.stringify(
+      {
+        benchmark: 'client-frame',
+        frames: FRAMES,
+        goalMs: 4,
+        viewport: '1280x720',
+        loadAverage: load,
+        cores: os.cpus().length,
+        results,
+        ratioVsBaseline: big.jsMsMean / base.jsMsMean,
+        crossOriginIsolated,
+      },
+      null,
+      2,
+    ),
   );
 }
 

@@ -62,7 +62,15 @@ export function createFakeWorld(options: FakeWorldOptions): FakeWorld {
   const rnd = mulberry(options.seed ?? 7);
   const view = createMemoryView();
   const center = { x: 64 * CHUNK + 16, y: 64 * CHUNK + 16 };
-  view.table('world_info').put({ id: 0, seed: 'bench', worldTiles: CHUNK * CHUNKS_PER_SIDE, chunkTiles: CHUNK, spawnX: center.x, spawnY: center.y, contentRev: 1 });
+  view.table('world_info').put({
+    id: 0,
+    seed: 'bench',
+    worldTiles: CHUNK * CHUNKS_PER_SIDE,
+    chunkTiles: CHUNK,
+    spawnX: center.x,
+    spawnY: center.y,
+    contentRev: 1,
+  });
   view.table('settings').put({
     id: 0,
     playerSpeedTilesPerSec: 5,
@@ -76,9 +84,34 @@ export function createFakeWorld(options: FakeWorldOptions): FakeWorld {
     startBiome: 'grassland',
     startRadiusTiles: 40,
   });
-  for (const b of biomes as { id: string; name: string; kind: string; tile: number; color: string; speedFactor: number }[])
-    view.table('biome_def').put({ id: b.id, name: b.name, kind: b.kind, tile: b.tile, color: b.color, speedFactor: b.speedFactor, tMin: 0, tMax: 1, mMin: 0, mMax: 1 });
-  for (const r of resources as { id: string; name: string; item: string; radius: number; blocks: boolean; icon: { shape: string; color: string } }[])
+  for (const b of biomes as {
+    id: string;
+    name: string;
+    kind: string;
+    tile: number;
+    color: string;
+    speedFactor: number;
+  }[])
+    view.table('biome_def').put({
+      id: b.id,
+      name: b.name,
+      kind: b.kind,
+      tile: b.tile,
+      color: b.color,
+      speedFactor: b.speedFactor,
+      tMin: 0,
+      tMax: 1,
+      mMin: 0,
+      mMax: 1,
+    });
+  for (const r of resources as {
+    id: string;
+    name: string;
+    item: string;
+    radius: number;
+    blocks: boolean;
+    icon: { shape: string; color: string };
+  }[])
     view.table('resource_def').put({
       id: r.id,
       name: r.name,
@@ -96,7 +129,14 @@ export function createFakeWorld(options: FakeWorldOptions): FakeWorld {
       iconShape: r.icon.shape,
       iconColor: r.icon.color,
     });
-  for (const b of buildings as { id: string; name: string; width: number; height: number; buildMs: number; icon: { shape: string; color: string } }[])
+  for (const b of buildings as {
+    id: string;
+    name: string;
+    width: number;
+    height: number;
+    buildMs: number;
+    icon: { shape: string; color: string };
+  }[])
     view.table('building_def').put({
       id: b.id,
       name: b.name,
@@ -111,8 +151,24 @@ export function createFakeWorld(options: FakeWorldOptions): FakeWorld {
       iconShape: b.icon.shape,
       iconColor: b.icon.color,
     });
-  for (const i of items as { id: string; name: string; category: string; stackSize: number; icon: { shape: string; color: string } }[])
-    view.table('item_def').put({ id: i.id, name: i.name, category: i.category, stackSize: i.stackSize, iconShape: i.icon.shape, iconColor: i.icon.color, toolKind: '', toolTier: 0, description: '' });
+  for (const i of items as {
+    id: string;
+    name: string;
+    category: string;
+    stackSize: number;
+    icon: { shape: string; color: string };
+  }[])
+    view.table('item_def').put({
+      id: i.id,
+      name: i.name,
+      category: i.category,
+      stackSize: i.stackSize,
+      iconShape: i.icon.shape,
+      iconColor: i.icon.color,
+      toolKind: '',
+      toolTier: 0,
+      description: '',
+    });
   // Terrain: 5 x 3 chunks around the centre, land in the middle, a lake, a ridge.
   for (let cy = 62; cy <= 66; cy++)
     for (let cx = 61; cx <= 67; cx++) {
@@ -125,7 +181,9 @@ export function createFakeWorld(options: FakeWorldOptions): FakeWorld {
           const lake = Math.hypot(wx - center.x - 30, wy - center.y + 14) < 7 + Math.sin(wx * 0.7) * 1.5;
           tiles[y * CHUNK + x] = lake ? 0 : n > 0.62 ? 1 : n > 0.35 ? 5 : n < -0.55 ? 3 : n < -0.35 ? 4 : 6;
         }
-      view.table('terrain_chunk').put({ id: cy * CHUNKS_PER_SIDE + cx, cx, cy, x: cx * CHUNK + 16, y: cy * CHUNK + 16, tiles });
+      view
+        .table('terrain_chunk')
+        .put({ id: cy * CHUNKS_PER_SIDE + cx, cx, cy, x: cx * CHUNK + 16, y: cy * CHUNK + 16, tiles });
     }
   const resIds = (resources as { id: string }[]).map((r) => r.id);
   for (let i = 0; i < options.nodes; i++)
@@ -137,7 +195,9 @@ export function createFakeWorld(options: FakeWorldOptions): FakeWorld {
       amount: rnd() < 0.15 ? 0 : 3,
       respawnAtMs: 0,
     });
-  const bIds = (buildings as { id: string; width: number; height: number }[]).filter((b) => b.width * b.height <= 4);
+  const bIds = (buildings as { id: string; width: number; height: number }[]).filter(
+    (b) => b.width * b.height <= 4,
+  );
   for (let i = 0; i < options.buildings; i++) {
     const def = bIds[i % bIds.length]!;
     const x = Math.floor(center.x + (rnd() * 2 - 1) * options.spreadX);
@@ -164,7 +224,14 @@ export function createFakeWorld(options: FakeWorldOptions): FakeWorld {
     const id = identity(i + 1);
     const a = rnd() * Math.PI * 2;
     const name = i === 0 ? 'You' : `Player${i}`;
-    const row: PlayerRow = { identity: id, name, nameKey: name.toLowerCase(), online: true, containerId: i + 1, joinedMs: 0 };
+    const row: PlayerRow = {
+      identity: id,
+      name,
+      nameKey: name.toLowerCase(),
+      online: true,
+      containerId: i + 1,
+      joinedMs: 0,
+    };
     const avatar: AvatarRow = {
       identity: id,
       name,
@@ -191,7 +258,10 @@ export function createFakeWorld(options: FakeWorldOptions): FakeWorld {
       tickListeners.add(l);
       return () => void tickListeners.delete(l);
     },
-    onState: (_l: (state: ConnectionState, detail: string) => void): Unsubscribe => () => undefined,
+    onState:
+      (_l: (state: ConnectionState, detail: string) => void): Unsubscribe =>
+      () =>
+        undefined,
     stats: () => ({ pingMs: 20, bytesIn: 0, bytesOut: 0 }),
     close: () => undefined,
   };

@@ -25,7 +25,13 @@ export interface FrameResult {
 
 declare global {
   interface Window {
-    runFrameBench(options: { players: number; nodes: number; buildings: number; frames: number; keep?: boolean }): Promise<FrameResult>;
+    runFrameBench(options: {
+      players: number;
+      nodes: number;
+      buildings: number;
+      frames: number;
+      keep?: boolean;
+    }): Promise<FrameResult>;
   }
 }
 

@@ -76,7 +76,11 @@ async function main(): Promise<void> {
     debug.mode = 'error';
     overlay(
       h('h1', {}, 'Frontier'),
-      h('p', { class: 'error' }, `Could not reach the server: ${humanMessage((error as Error).message ?? String(error))}`),
+      h(
+        'p',
+        { class: 'error' },
+        `Could not reach the server: ${humanMessage((error as Error).message ?? String(error))}`,
+      ),
       h('button', { class: 'primary', onclick: () => location.reload() }, 'Try again'),
     );
     return;
@@ -84,7 +88,11 @@ async function main(): Promise<void> {
   loading.remove();
   debug.connection = conn;
   saveSession(conn.token);
-  if (!conn.view.table('player').has(conn.identity) && (await askForPlayer(conn, session.name)) === 'spectate') return;
+  if (
+    !conn.view.table('player').has(conn.identity) &&
+    (await askForPlayer(conn, session.name)) === 'spectate'
+  )
+    return;
   const scene = await createScene({ parent: stage });
   const game = new Game({ connection: conn, scene, hud });
   debug.game = game;
@@ -97,7 +105,11 @@ async function main(): Promise<void> {
  * The title screen until this identity has a player: joins with the chosen name, or leaves for
  * the spectator mode. `notice` says why it is shown again (a rewind took the player away).
  */
-async function askForPlayer(conn: LiveConnection, initialName: string | undefined, notice?: string): Promise<'joined' | 'spectate'> {
+async function askForPlayer(
+  conn: LiveConnection,
+  initialName: string | undefined,
+  notice?: string,
+): Promise<'joined' | 'spectate'> {
   const prompt = new NamePrompt({ initialName, ...(notice === undefined ? {} : { notice }) });
   document.body.append(prompt.element);
   try {
@@ -131,11 +143,18 @@ async function askForPlayer(conn: LiveConnection, initialName: string | undefine
 function watchHistory(conn: LiveConnection, game: Game): void {
   let asking = false;
   conn.onHistoryChanged((reason, tick) => {
-    const text = reason === 'rewind' ? `The world was rewound to tick ${tick}.` : `The world was restored to tick ${tick}.`;
+    const text =
+      reason === 'rewind'
+        ? `The world was rewound to tick ${tick}.`
+        : `The world was restored to tick ${tick}.`;
     game.toast(text, TOAST_KIND.INFO);
     if (asking || conn.view.table('player').has(conn.identity)) return;
     asking = true;
-    void askForPlayer(conn, loadSession().name, `${text} Your player did not exist yet then: choose a name to join again.`).then(() => {
+    void askForPlayer(
+      conn,
+      loadSession().name,
+      `${text} Your player did not exist yet then: choose a name to join again.`,
+    ).then(() => {
       asking = false;
     });
   });

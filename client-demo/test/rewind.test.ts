@@ -31,7 +31,10 @@ const newPage = async (): Promise<{ page: Page; errors: string[] }> => {
   return { page, errors: collectErrors(page) };
 };
 
-const rowInPage = (page: Page) => page.evaluate(() => window.frontier.connection!.view.table('player').has(window.frontier.connection!.identity));
+const rowInPage = (page: Page) =>
+  page.evaluate(() =>
+    window.frontier.connection!.view.table('player').has(window.frontier.connection!.identity),
+  );
 
 describe('a rewind with players connected', () => {
   test('the player the rewind removed is asked to join again (with the notice) and plays on; the other is told and keeps playing', async () => {
@@ -46,7 +49,10 @@ describe('a rewind with players connected', () => {
     expect(gs.engine.db.player.has(aliceId as Identity)).toBe(true);
     expect(await rowInPage(alice.page)).toBe(true);
 
-    const res = await fetch(`${gs.httpUrl}/admin/rewind?tick=${target}`, { method: 'POST', headers: { authorization: `Bearer ${gs.adminToken}` } });
+    const res = await fetch(`${gs.httpUrl}/admin/rewind?tick=${target}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gs.adminToken}` },
+    });
     expect(res.status).toBe(200);
     expect(gs.engine.db.player.has(aliceId as Identity)).toBe(false);
 
@@ -57,19 +63,33 @@ describe('a rewind with players connected', () => {
     expect(notice).toContain('choose a name to join again');
     await screenshot(alice.page, 'rewind-01-rejoin');
     // Bob: a notice, and his player is still there.
-    await expect.poll(() => bob.page.locator(`.toast[data-text="The world was rewound to tick ${target}."]`).count(), { timeout: 30_000 }).toBe(1);
+    await expect
+      .poll(() => bob.page.locator(`.toast[data-text="The world was rewound to tick ${target}."]`).count(), {
+        timeout: 30_000,
+      })
+      .toBe(1);
     expect(await rowInPage(bob.page)).toBe(true);
     expect(await bob.page.locator('#player-name').count()).toBe(0);
 
     // Alice joins again and plays on: her row is back on the server and in her page, the prompt gone.
     await alice.page.fill('#player-name', 'Alice');
     await alice.page.press('#player-name', 'Enter');
-    await untilServer(gs.engine, () => gs.engine.db.player.find(aliceId as Identity)?.name === 'Alice', 'Alice joined again');
+    await untilServer(
+      gs.engine,
+      () => gs.engine.db.player.find(aliceId as Identity)?.name === 'Alice',
+      'Alice joined again',
+    );
     await expect.poll(() => rowInPage(alice.page), { timeout: 30_000 }).toBe(true);
     await expect.poll(() => alice.page.locator('#player-name').count(), { timeout: 30_000 }).toBe(0);
     // Her own avatar is in view again (the area of interest follows it once it exists).
     await expect
-      .poll(() => alice.page.evaluate(() => window.frontier.connection!.view.table('avatar').has(window.frontier.connection!.identity)), { timeout: 30_000 })
+      .poll(
+        () =>
+          alice.page.evaluate(() =>
+            window.frontier.connection!.view.table('avatar').has(window.frontier.connection!.identity),
+          ),
+        { timeout: 30_000 },
+      )
       .toBe(true);
     await screenshot(alice.page, 'rewind-02-rejoined');
     expect(alice.errors).toEqual([]);

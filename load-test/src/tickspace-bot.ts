@@ -4,12 +4,7 @@ import {
   type Connection,
   type WebSocketConstructor,
 } from '@tickspace/server/client';
-import {
-  BinaryReader,
-  decodeBatch,
-  SERVER_MESSAGE,
-  type TransportFactory,
-} from '@tickspace/server/protocol';
+import { BinaryReader, decodeBatch, SERVER_MESSAGE, type TransportFactory } from '@tickspace/server/protocol';
 import { WebSocket } from 'ws';
 import {
   errorCode,

@@ -8,7 +8,11 @@ import { createTransferModule } from './transfer-module';
  * Every load-test client connects from this one host: the per-address connection limit and
  * connect rate, which keep one host from holding the server, are off.
  */
-const ONE_HOST = { maxConnectionsPerAddress: Infinity, connectsPerSecondPerAddress: Infinity, connectBurstPerAddress: Infinity };
+const ONE_HOST = {
+  maxConnectionsPerAddress: Infinity,
+  connectsPerSecondPerAddress: Infinity,
+  connectBurstPerAddress: Infinity,
+};
 
 /**
  * Network limits for the load test: the defaults protect a game from one abusive client; the

@@ -1,10 +1,5 @@
 import type { WebSocketLike } from '@tickspace/server/client';
-import {
-  BinaryReader,
-  CLIENT_MESSAGE,
-  decodeBatch,
-  SERVER_MESSAGE,
-} from '@tickspace/server/protocol';
+import { BinaryReader, CLIENT_MESSAGE, decodeBatch, SERVER_MESSAGE } from '@tickspace/server/protocol';
 import { WebSocket } from 'ws';
 import { nowMs, type BotProbe } from './bot-client';
 

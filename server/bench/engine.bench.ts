@@ -2,7 +2,16 @@
  * Engine benchmarks (issue: engine core). Run: `npx tsx server/bench/engine.bench.ts`.
  * Every figure is paired with a baseline measured in the same run; ratios are what we quote.
  */
-import { createEngine, createSchema, defineModule, ReducerError, t, table, toIdentity, type Identity } from '../src/engine';
+import {
+  createEngine,
+  createSchema,
+  defineModule,
+  ReducerError,
+  t,
+  table,
+  toIdentity,
+  type Identity,
+} from '../src/engine';
 import { opsPerSecond, percentile, report, type Figure } from './harness';
 
 const sender = toIdentity('c'.repeat(32));
@@ -15,7 +24,12 @@ const figures: Figure[] = [];
     const row = ctx.db.counter.find(id)!;
     ctx.db.counter.update({ id, value: (row.value + 1) >>> 0 });
   });
-  const engine = createEngine({ module: defineModule(schema, { reducers: [bump], init: (ctx) => void ctx.db.counter.insert({ id: 1, value: 0 }) }) });
+  const engine = createEngine({
+    module: defineModule(schema, {
+      reducers: [bump],
+      init: (ctx) => void ctx.db.counter.insert({ id: 1, value: 0 }),
+    }),
+  });
   engine.runTick();
   const batch = 10_000;
   const engineRate = opsPerSecond(() => {
@@ -30,21 +44,31 @@ const figures: Figure[] = [];
     }
   }, batch);
   figures.push({ name: 'plain Map update (baseline)', value: mapRate, unit: 'ops/s' });
-  figures.push({ name: 'single-row update reducer', value: engineRate, unit: 'calls/s', ratio: mapRate / engineRate, baseline: 'plain Map (slowdown)' });
+  figures.push({
+    name: 'single-row update reducer',
+    value: engineRate,
+    unit: 'calls/s',
+    ratio: mapRate / engineRate,
+    baseline: 'plain Map (slowdown)',
+  });
 }
 
 // ---- 2. the keynote transfer: read two of 100,000 accounts, check funds, debit and credit --------
 {
   const accounts = 100_000;
   const schema = createSchema({ account: table({}, { id: t.u32().primaryKey(), balance: t.i64() }) });
-  const transfer = schema.reducer('transfer', { from: t.u32(), to: t.u32(), amount: t.i64() }, (ctx, { from, to, amount }) => {
-    const a = ctx.db.account.find(from);
-    const b = ctx.db.account.find(to);
-    if (a === undefined || b === undefined) throw new ReducerError('NO_ACCOUNT', 'no such account');
-    if (a.balance < amount) throw new ReducerError('INSUFFICIENT_FUNDS', 'insufficient funds');
-    ctx.db.account.update({ id: from, balance: a.balance - amount });
-    ctx.db.account.update({ id: to, balance: b.balance + amount });
-  });
+  const transfer = schema.reducer(
+    'transfer',
+    { from: t.u32(), to: t.u32(), amount: t.i64() },
+    (ctx, { from, to, amount }) => {
+      const a = ctx.db.account.find(from);
+      const b = ctx.db.account.find(to);
+      if (a === undefined || b === undefined) throw new ReducerError('NO_ACCOUNT', 'no such account');
+      if (a.balance < amount) throw new ReducerError('INSUFFICIENT_FUNDS', 'insufficient funds');
+      ctx.db.account.update({ id: from, balance: a.balance - amount });
+      ctx.db.account.update({ id: to, balance: b.balance + amount });
+    },
+  );
   const engine = createEngine({
     module: defineModule(schema, {
       reducers: [transfer],
@@ -81,17 +105,26 @@ const figures: Figure[] = [];
     }
   }, batch);
   figures.push({ name: 'keynote transfer on plain Map (baseline)', value: mapRate, unit: 'tx/s' });
-  figures.push({ name: 'keynote transfer reducer (100k accounts)', value: rate, unit: 'tx/s', ratio: mapRate / rate, baseline: 'plain Map (slowdown)' });
+  figures.push({
+    name: 'keynote transfer reducer (100k accounts)',
+    value: rate,
+    unit: 'tx/s',
+    ratio: mapRate / rate,
+    baseline: 'plain Map (slowdown)',
+  });
 }
 
 // ---- 3. spatial radius query over 100,000 rows vs brute force -----------------------------------
 {
   const rows = 100_000;
   const schema = createSchema({
-    entity: table({ spatial: { x: 'x', y: 'y', cellSize: 32 } }, { id: t.u32().primaryKey(), x: t.f32(), y: t.f32() }),
+    entity: table(
+      { spatial: { x: 'x', y: 'y', cellSize: 32 } },
+      { id: t.u32().primaryKey(), x: t.f32(), y: t.f32() },
+    ),
   });
   let seed = 7;
-  const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const rnd = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
   const engine = createEngine({
     module: defineModule(schema, {
       reducers: [],
@@ -109,17 +142,27 @@ const figures: Figure[] = [];
     for (const [x, y] of centres) found += table0.withinRadius(x, y, 64).length;
   }, centres.length);
   let brute = 0;
-  const bruteRate = opsPerSecond(() => {
-    for (const [x, y] of centres) {
-      for (let i = 0; i < all.length; i++) {
-        const dx = (all[i]!.x as number) - x;
-        const dy = (all[i]!.y as number) - y;
-        if (dx * dx + dy * dy <= 4096) brute++;
+  const bruteRate = opsPerSecond(
+    () => {
+      for (const [x, y] of centres) {
+        for (let i = 0; i < all.length; i++) {
+          const dx = (all[i]!.x as number) - x;
+          const dy = (all[i]!.y as number) - y;
+          if (dx * dx + dy * dy <= 4096) brute++;
+        }
       }
-    }
-  }, centres.length, { rounds: 3, minMs: 200 });
+    },
+    centres.length,
+    { rounds: 3, minMs: 200 },
+  );
   figures.push({ name: 'radius-64 query, brute-force scan (baseline)', value: bruteRate, unit: 'queries/s' });
-  figures.push({ name: 'radius-64 query, spatial grid (100k rows)', value: gridRate, unit: 'queries/s', ratio: gridRate / bruteRate, baseline: 'brute force (speedup)' });
+  figures.push({
+    name: 'radius-64 query, spatial grid (100k rows)',
+    value: gridRate,
+    unit: 'queries/s',
+    ratio: gridRate / bruteRate,
+    baseline: 'brute force (speedup)',
+  });
   if (found === 0 || brute === 0) throw new Error('queries found nothing: benchmark is broken');
 }
 
@@ -127,25 +170,41 @@ const figures: Figure[] = [];
 {
   const rows = 10_000;
   const schema = createSchema({
-    mover: table({ spatial: { x: 'x', y: 'y', cellSize: 32 } }, { id: t.u32().primaryKey(), owner: t.identity(), x: t.f32(), y: t.f32() }),
+    mover: table(
+      { spatial: { x: 'x', y: 'y', cellSize: 32 } },
+      { id: t.u32().primaryKey(), owner: t.identity(), x: t.f32(), y: t.f32() },
+    ),
   });
   const step = schema.reducer('step', { id: t.u32(), dx: t.f32(), dy: t.f32() }, (ctx, { id, dx, dy }) => {
     const row = ctx.db.mover.find(id)!;
     ctx.db.mover.update({ ...row, x: row.x + dx, y: row.y + dy });
   });
-  const owners: Identity[] = Array.from({ length: 16 }, (_, i) => toIdentity(i.toString(16).padStart(32, '0')));
+  const owners: Identity[] = Array.from({ length: 16 }, (_, i) =>
+    toIdentity(i.toString(16).padStart(32, '0')),
+  );
   const engine = createEngine({
     module: defineModule(schema, {
       reducers: [step],
       init: (ctx) => {
-        for (let i = 0; i < rows; i++) ctx.db.mover.insert({ id: i, owner: owners[i % 16]!, x: (i % 100) * 10, y: Math.floor(i / 100) * 10 });
+        for (let i = 0; i < rows; i++)
+          ctx.db.mover.insert({
+            id: i,
+            owner: owners[i % 16]!,
+            x: (i % 100) * 10,
+            y: Math.floor(i / 100) * 10,
+          });
       },
     }),
   });
   engine.runTick();
   const durations: number[] = [];
   for (let tick = 0; tick < 200; tick++) {
-    for (let i = 0; i < rows; i++) engine.enqueue(owners[i % 16]!, 'step', { id: i, dx: ((tick + i) % 3) - 1, dy: ((tick * 7 + i) % 3) - 1 });
+    for (let i = 0; i < rows; i++)
+      engine.enqueue(owners[i % 16]!, 'step', {
+        id: i,
+        dx: ((tick + i) % 3) - 1,
+        dy: ((tick * 7 + i) % 3) - 1,
+      });
     const started = performance.now();
     engine.runTick();
     durations.push(performance.now() - started);
@@ -163,8 +222,18 @@ const figures: Figure[] = [];
     base.push(performance.now() - started);
   }
   const p50 = percentile(durations, 0.5);
-  figures.push({ name: '10k updates on a plain Map, p50 (baseline)', value: percentile(base, 0.5), unit: 'ms' });
-  figures.push({ name: 'tick with 10k row updates, p50', value: p50, unit: 'ms', ratio: p50 / percentile(base, 0.5), baseline: 'plain Map (slowdown)' });
+  figures.push({
+    name: '10k updates on a plain Map, p50 (baseline)',
+    value: percentile(base, 0.5),
+    unit: 'ms',
+  });
+  figures.push({
+    name: 'tick with 10k row updates, p50',
+    value: p50,
+    unit: 'ms',
+    ratio: p50 / percentile(base, 0.5),
+    baseline: 'plain Map (slowdown)',
+  });
   figures.push({ name: 'tick with 10k row updates, p99', value: percentile(durations, 0.99), unit: 'ms' });
 }
 

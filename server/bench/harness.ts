@@ -20,7 +20,11 @@ export interface Figure {
  * Runs `batch` (which performs `opsPerBatch` operations) repeatedly for about `minMs`, in `rounds`
  * rounds, and returns the median operations per second. The median resists noisy neighbours.
  */
-export function opsPerSecond(batch: () => void, opsPerBatch: number, { rounds = 5, minMs = 300 } = {}): number {
+export function opsPerSecond(
+  batch: () => void,
+  opsPerBatch: number,
+  { rounds = 5, minMs = 300 } = {},
+): number {
   batch(); // warm-up: JIT and allocation
   const rates: number[] = [];
   for (let r = 0; r < rounds; r++) {

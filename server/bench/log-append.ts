@@ -8,7 +8,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { LogWriter, createEngine, createRecordCodec, logSchemaOf, openDatabase, type TickRecord } from '../src/engine';
+import {
+  LogWriter,
+  createEngine,
+  createRecordCodec,
+  logSchemaOf,
+  openDatabase,
+  type TickRecord,
+} from '../src/engine';
 import { percentile, report, type Figure } from './harness';
 import { benchDir, lcg, players, world } from './log-world';
 
@@ -24,7 +31,8 @@ engine.enqueue(players[0]!, 'spawn', { id: 1, count: ROWS });
 engine.runTick();
 const rand = lcg(7);
 for (let i = 0; i < TICKS; i++) {
-  for (let c = 0; c < CALLS; c++) engine.enqueue(players[c % players.length]!, 'move', { id: 1 + (rand() % ROWS), dx: 0.5, dy: -0.25 });
+  for (let c = 0; c < CALLS; c++)
+    engine.enqueue(players[c % players.length]!, 'move', { id: 1 + (rand() % ROWS), dx: 0.5, dy: -0.25 });
   engine.runTick();
 }
 records.shift(); // the spawn tick is not typical
@@ -64,7 +72,11 @@ function plainAppend(sync: boolean, count: number): number {
 }
 
 async function writer(durability: 'never' | 'tick', mode: 'serial' | 'pipelined', count = framed.length) {
-  const w = new LogWriter(path.join(fresh('writer'), 'log'), { segment: undefined, nextTick: 1 }, { durability, segmentBytes: 64 << 20 });
+  const w = new LogWriter(
+    path.join(fresh('writer'), 'log'),
+    { segment: undefined, nextTick: 1 },
+    { durability, segmentBytes: 64 << 20 },
+  );
   const appendMs: number[] = [];
   const t0 = performance.now();
   const pending: Promise<void>[] = [];
@@ -110,22 +122,69 @@ figures.push({ name: 'encode (in the commit hook), p50', value: percentile(encod
 figures.push({ name: 'encode, p99', value: percentile(encodeMs, 0.99), unit: 'ms/tick' });
 figures.push({ name: 'baseline: plain fs append, no fsync', value: rate(plain.ms), unit: 'ticks/s' });
 figures.push({ name: 'baseline: plain fs append, no fsync', value: mbps(plain.ms), unit: 'MB/s' });
-figures.push({ name: "LogWriter 'never'", value: rate(never.ms), unit: 'ticks/s', ratio: rate(never.ms) / rate(plain.ms), baseline: 'plain append' });
+figures.push({
+  name: "LogWriter 'never'",
+  value: rate(never.ms),
+  unit: 'ticks/s',
+  ratio: rate(never.ms) / rate(plain.ms),
+  baseline: 'plain append',
+});
 figures.push({ name: "LogWriter 'never'", value: mbps(never.ms), unit: 'MB/s' });
-figures.push({ name: 'baseline: plain append + fdatasyncSync each (blocks the loop)', value: rate(plainSync.ms, SYNC_TICKS), unit: 'ticks/s', ratio: rate(plainSync.ms, SYNC_TICKS) / rate(plain.ms), baseline: 'plain append' });
-figures.push({ name: "LogWriter 'tick', each tick awaited (1 fsync/tick, off the loop)", value: rate(serial.ms, SYNC_TICKS), unit: 'ticks/s', ratio: rate(serial.ms, SYNC_TICKS) / rate(plainSync.ms, SYNC_TICKS), baseline: 'plain+fdatasyncSync' });
-figures.push({ name: "LogWriter 'tick', each tick awaited", value: mbps(serial.ms, SYNC_TICKS), unit: 'MB/s' });
-figures.push({ name: "LogWriter 'tick', back-to-back ticks (group commit)", value: rate(piped.ms), unit: 'ticks/s', ratio: rate(piped.ms) / rate(plain.ms), baseline: 'plain append' });
-figures.push({ name: "LogWriter 'tick', back-to-back ticks (group commit)", value: mbps(piped.ms), unit: 'MB/s' });
-figures.push({ name: '  fsyncs for those ticks', value: piped.fsyncs, unit: `fsyncs/${framed.length} ticks` });
-figures.push({ name: 'append (write syscall on the tick loop), p50', value: percentile(never.appendMs, 0.5), unit: 'ms/tick' });
+figures.push({
+  name: 'baseline: plain append + fdatasyncSync each (blocks the loop)',
+  value: rate(plainSync.ms, SYNC_TICKS),
+  unit: 'ticks/s',
+  ratio: rate(plainSync.ms, SYNC_TICKS) / rate(plain.ms),
+  baseline: 'plain append',
+});
+figures.push({
+  name: "LogWriter 'tick', each tick awaited (1 fsync/tick, off the loop)",
+  value: rate(serial.ms, SYNC_TICKS),
+  unit: 'ticks/s',
+  ratio: rate(serial.ms, SYNC_TICKS) / rate(plainSync.ms, SYNC_TICKS),
+  baseline: 'plain+fdatasyncSync',
+});
+figures.push({
+  name: "LogWriter 'tick', each tick awaited",
+  value: mbps(serial.ms, SYNC_TICKS),
+  unit: 'MB/s',
+});
+figures.push({
+  name: "LogWriter 'tick', back-to-back ticks (group commit)",
+  value: rate(piped.ms),
+  unit: 'ticks/s',
+  ratio: rate(piped.ms) / rate(plain.ms),
+  baseline: 'plain append',
+});
+figures.push({
+  name: "LogWriter 'tick', back-to-back ticks (group commit)",
+  value: mbps(piped.ms),
+  unit: 'MB/s',
+});
+figures.push({
+  name: '  fsyncs for those ticks',
+  value: piped.fsyncs,
+  unit: `fsyncs/${framed.length} ticks`,
+});
+figures.push({
+  name: 'append (write syscall on the tick loop), p50',
+  value: percentile(never.appendMs, 0.5),
+  unit: 'ms/tick',
+});
 figures.push({ name: 'append, p99', value: percentile(never.appendMs, 0.99), unit: 'ms/tick' });
 figures.push({ name: 'append, max', value: Math.max(...never.appendMs), unit: 'ms/tick' });
 
 // 2. The live path: engine ticks with the log attached (fsync per tick, results wait for it).
 const dbDir = benchDir('db');
 dirs.push(dbDir);
-const db = await openDatabase({ dir: dbDir, module: world, seed: 'bench', durability: 'tick', snapshotEveryTicks: 0, snapshotEveryBytes: 0 });
+const db = await openDatabase({
+  dir: dbDir,
+  module: world,
+  seed: 'bench',
+  durability: 'tick',
+  snapshotEveryTicks: 0,
+  snapshotEveryBytes: 0,
+});
 db.engine.enqueue(players[0]!, 'spawn', { id: 1, count: ROWS });
 db.engine.runTick();
 await db.engine.flush();
@@ -134,23 +193,40 @@ const hookMs: number[] = [];
 const t0 = performance.now();
 const liveTicks = Math.min(TICKS, 1000);
 for (let i = 0; i < liveTicks; i++) {
-  for (let c = 0; c < CALLS; c++) db.engine.enqueue(players[c % players.length]!, 'move', { id: 1 + (rand() % ROWS), dx: 0.5, dy: -0.25 });
+  for (let c = 0; c < CALLS; c++)
+    db.engine.enqueue(players[c % players.length]!, 'move', { id: 1 + (rand() % ROWS), dx: 0.5, dy: -0.25 });
   const before = db.stats;
   const a = performance.now();
   const rec = db.engine.runTick();
   const total = performance.now() - a;
   const after = db.stats;
   tickMs.push(rec.durationMs);
-  hookMs.push(after.encodeMsTotal - before.encodeMsTotal + (after.log!.appendMsTotal - before.log!.appendMsTotal));
+  hookMs.push(
+    after.encodeMsTotal - before.encodeMsTotal + (after.log!.appendMsTotal - before.log!.appendMsTotal),
+  );
   void total;
   await db.engine.flush(); // a real loop waits ~tickMs; here each tick waits for its own fsync
 }
 const liveMs = performance.now() - t0;
-figures.push({ name: 'live engine: reducers per tick (100 calls), p50', value: percentile(tickMs, 0.5), unit: 'ms/tick' });
-figures.push({ name: 'live engine: commit hook (encode + write), p50', value: percentile(hookMs, 0.5), unit: 'ms/tick', ratio: percentile(hookMs, 0.5) / percentile(tickMs, 0.5), baseline: 'reducer time' });
+figures.push({
+  name: 'live engine: reducers per tick (100 calls), p50',
+  value: percentile(tickMs, 0.5),
+  unit: 'ms/tick',
+});
+figures.push({
+  name: 'live engine: commit hook (encode + write), p50',
+  value: percentile(hookMs, 0.5),
+  unit: 'ms/tick',
+  ratio: percentile(hookMs, 0.5) / percentile(tickMs, 0.5),
+  baseline: 'reducer time',
+});
 figures.push({ name: 'live engine: commit hook, p99', value: percentile(hookMs, 0.99), unit: 'ms/tick' });
 figures.push({ name: 'live engine: commit hook, max', value: Math.max(...hookMs), unit: 'ms/tick' });
-figures.push({ name: 'live engine: durable ticks/s (each waits its fsync)', value: (liveTicks / liveMs) * 1000, unit: 'ticks/s' });
+figures.push({
+  name: 'live engine: durable ticks/s (each waits its fsync)',
+  value: (liveTicks / liveMs) * 1000,
+  unit: 'ticks/s',
+});
 await db.close();
 
 report('log-append', figures, { ticks: framed.length, callsPerTick: CALLS, rows: ROWS, totalMB: mb });

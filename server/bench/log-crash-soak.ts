@@ -43,7 +43,10 @@ try {
   };
   console.table(rows);
   fs.mkdirSync('bench-results', { recursive: true });
-  fs.writeFileSync('bench-results/log-crash-soak.json', JSON.stringify({ seed, ...rows, violations: 0 }, null, 2) + '\n');
+  fs.writeFileSync(
+    'bench-results/log-crash-soak.json',
+    JSON.stringify({ seed, ...rows, violations: 0 }, null, 2) + '\n',
+  );
   console.log('no violations: every durable tick survived, no tick was half-applied, replay matched the log');
 } catch (error) {
   console.error(`VIOLATION (seed ${seed}, data kept in ${dir}):`, error);

@@ -19,16 +19,28 @@ const quiet = { error: () => {}, warn: () => {} };
 
 async function measure(sliceMs: number) {
   fs.rmSync(dir, { recursive: true, force: true });
-  const db = await openDatabase({ dir, module: world, seed: 'bench', tickMs: 50, durability: 'tick', snapshotEveryTicks: 0, snapshotEveryBytes: 0, snapshotSliceMs: sliceMs, logger: quiet });
+  const db = await openDatabase({
+    dir,
+    module: world,
+    seed: 'bench',
+    tickMs: 50,
+    durability: 'tick',
+    snapshotEveryTicks: 0,
+    snapshotEveryBytes: 0,
+    snapshotSliceMs: sliceMs,
+    logger: quiet,
+  });
   const e = db.engine;
-  for (let id = 1; id <= ROWS; id += 10_000) e.enqueue(players[0]!, 'spawn', { id, count: Math.min(10_000, ROWS - id + 1) });
+  for (let id = 1; id <= ROWS; id += 10_000)
+    e.enqueue(players[0]!, 'spawn', { id, count: Math.min(10_000, ROWS - id + 1) });
   e.runTick();
   await e.flush();
   const rand = lcg(5);
   const starts: number[] = [];
   e.onCommit(() => {
     starts.push(performance.now());
-    for (let c = 0; c < 100; c++) e.enqueue(players[c % players.length]!, 'move', { id: 1 + (rand() % ROWS), dx: 1, dy: 1 });
+    for (let c = 0; c < 100; c++)
+      e.enqueue(players[c % players.length]!, 'move', { id: 1 + (rand() % ROWS), dx: 1, dy: 1 });
   });
   e.start();
   const waitTicks = async (n: number) => {
@@ -65,23 +77,58 @@ async function measure(sliceMs: number) {
     for (let i = Math.max(1, from); i < to; i++) out.push(starts[i]! - starts[i - 1]!);
     return out;
   };
-  const spanning = (a: number, b: number) => intervals(starts.findIndex((t) => t >= a), starts.findIndex((t) => t > b) + 1);
-  return { result, captureMs, baseline: intervals(5, before), during: spanning(snapStart, snapEnd), naiveMs, duringNaive: spanning(blockStart, blockEnd) };
+  const spanning = (a: number, b: number) =>
+    intervals(
+      starts.findIndex((t) => t >= a),
+      starts.findIndex((t) => t > b) + 1,
+    );
+  return {
+    result,
+    captureMs,
+    baseline: intervals(5, before),
+    during: spanning(snapStart, snapEnd),
+    naiveMs,
+    duringNaive: spanning(blockStart, blockEnd),
+  };
 }
 
 const sliced = await measure(4);
 const figures: Figure[] = [
   { name: `snapshot of ${ROWS} rows (+ schedule table)`, value: sliced.result.bytes / 1e6, unit: 'MB' },
   { name: 'capture (synchronous row-array copies)', value: sliced.captureMs, unit: 'ms' },
-  { name: 'snapshot wall time (encode in slices, write, fsync, rename)', value: sliced.result.totalMs, unit: 'ms' },
-  { name: '  longest synchronous slice (the stall a tick can see)', value: sliced.result.maxSliceMs, unit: 'ms', ratio: sliced.result.maxSliceMs / sliced.naiveMs, baseline: 'unsliced encode' },
+  {
+    name: 'snapshot wall time (encode in slices, write, fsync, rename)',
+    value: sliced.result.totalMs,
+    unit: 'ms',
+  },
+  {
+    name: '  longest synchronous slice (the stall a tick can see)',
+    value: sliced.result.maxSliceMs,
+    unit: 'ms',
+    ratio: sliced.result.maxSliceMs / sliced.naiveMs,
+    baseline: 'unsliced encode',
+  },
   { name: '  slices', value: sliced.result.slices, unit: 'slices' },
   { name: 'baseline: unsliced encode + checksum of the same rows', value: sliced.naiveMs, unit: 'ms' },
   { name: 'tick interval before the snapshot, p50', value: percentile(sliced.baseline, 0.5), unit: 'ms' },
   { name: 'tick interval before the snapshot, max', value: Math.max(...sliced.baseline), unit: 'ms' },
   { name: 'tick interval during the snapshot, p50', value: percentile(sliced.during, 0.5), unit: 'ms' },
-  { name: 'tick interval during the snapshot, max', value: Math.max(...sliced.during), unit: 'ms', ratio: Math.max(...sliced.during) / Math.max(...sliced.baseline), baseline: 'max before' },
-  { name: 'baseline: tick interval around the unsliced encode, max', value: Math.max(...sliced.duringNaive), unit: 'ms' },
+  {
+    name: 'tick interval during the snapshot, max',
+    value: Math.max(...sliced.during),
+    unit: 'ms',
+    ratio: Math.max(...sliced.during) / Math.max(...sliced.baseline),
+    baseline: 'max before',
+  },
+  {
+    name: 'baseline: tick interval around the unsliced encode, max',
+    value: Math.max(...sliced.duringNaive),
+    unit: 'ms',
+  },
 ];
-report('log-snapshot', figures, { rows: ROWS, ticksDuringSnapshot: sliced.during.length, loadAverage: os.loadavg() });
+report('log-snapshot', figures, {
+  rows: ROWS,
+  ticksDuringSnapshot: sliced.during.length,
+  loadAverage: os.loadavg(),
+});
 fs.rmSync(dir, { recursive: true, force: true });

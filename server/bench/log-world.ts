@@ -10,23 +10,46 @@ import { createSchema, defineModule, t, table, toIdentity } from '../src/engine'
 export const schema = createSchema({
   unit: table(
     { public: true, spatial: { x: 'x', y: 'y', cellSize: 16 } },
-    { id: t.u32().primaryKey(), owner: t.identity(), name: t.string(), x: t.f32(), y: t.f32(), hp: t.u16(), gold: t.i64() },
+    {
+      id: t.u32().primaryKey(),
+      owner: t.identity(),
+      name: t.string(),
+      x: t.f32(),
+      y: t.f32(),
+      hp: t.u16(),
+      gold: t.i64(),
+    },
   ),
 });
 
-export const move = schema.reducer('move', { id: t.u32(), dx: t.f32(), dy: t.f32() }, (ctx, { id, dx, dy }) => {
-  const u = ctx.db.unit.find(id);
-  if (u !== undefined) ctx.db.unit.update({ ...u, x: u.x + dx, y: u.y + dy, hp: (u.hp + 1) % 1000, gold: u.gold + 1n });
-});
+export const move = schema.reducer(
+  'move',
+  { id: t.u32(), dx: t.f32(), dy: t.f32() },
+  (ctx, { id, dx, dy }) => {
+    const u = ctx.db.unit.find(id);
+    if (u !== undefined)
+      ctx.db.unit.update({ ...u, x: u.x + dx, y: u.y + dy, hp: (u.hp + 1) % 1000, gold: u.gold + 1n });
+  },
+);
 
 export const spawn = schema.reducer('spawn', { id: t.u32(), count: t.u32() }, (ctx, { id, count }) => {
   for (let i = 0; i < count; i++)
-    ctx.db.unit.insert({ id: id + i, owner: ctx.sender, name: `unit-${id + i}`, x: (id + i) % 1000, y: Math.floor((id + i) / 1000), hp: 100, gold: 0n });
+    ctx.db.unit.insert({
+      id: id + i,
+      owner: ctx.sender,
+      name: `unit-${id + i}`,
+      x: (id + i) % 1000,
+      y: Math.floor((id + i) / 1000),
+      hp: 100,
+      gold: 0n,
+    });
 });
 
 export const world = defineModule(schema, { reducers: [move, spawn] });
 
-export const players = Array.from({ length: 64 }, (_, i) => toIdentity(i.toString(16).padStart(32, '0').replace(/^0/, 'f')));
+export const players = Array.from({ length: 64 }, (_, i) =>
+  toIdentity(i.toString(16).padStart(32, '0').replace(/^0/, 'f')),
+);
 
 /** A fresh temporary directory (the caller removes it). */
 export function benchDir(name: string): string {

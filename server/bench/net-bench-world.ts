@@ -37,7 +37,13 @@ export function benchWorld(count: number, side: number, speed: number, seed = 'b
   const spawn = schema.reducer('spawn', {}, (ctx) => {
     walkers.forEach((w, id) => {
       ctx.db.mover.insert({ id, kind: id % 4, hp: 100, x: w.x, y: w.y });
-      ctx.db.moverFixed.insert({ id, kind: id % 4, hp: 100, x: Math.round(w.x * 100), y: Math.round(w.y * 100) });
+      ctx.db.moverFixed.insert({
+        id,
+        kind: id % 4,
+        hp: 100,
+        x: Math.round(w.x * 100),
+        y: Math.round(w.y * 100),
+      });
     });
   });
   const step = schema.reducer('step', { fixed: t.bool(), float: t.bool() }, (ctx, { fixed, float }) => {
@@ -55,7 +61,14 @@ export function benchWorld(count: number, side: number, speed: number, seed = 'b
       w.x += w.vx;
       w.y += w.vy;
       if (float) ctx.db.mover.update({ id, kind: id % 4, hp: 100, x: w.x, y: w.y });
-      if (fixed) ctx.db.moverFixed.update({ id, kind: id % 4, hp: 100, x: Math.round(w.x * 100), y: Math.round(w.y * 100) });
+      if (fixed)
+        ctx.db.moverFixed.update({
+          id,
+          kind: id % 4,
+          hp: 100,
+          x: Math.round(w.x * 100),
+          y: Math.round(w.y * 100),
+        });
     }
   });
   const module = defineModule(schema, { reducers: [spawn, step] });

@@ -34,7 +34,16 @@ function measure(table: 'mover' | 'moverFixed'): Tally {
   const engine = createEngine({ module, seed: 'bytes' });
   populate(engine);
   const subs = createSubscriptions(engine);
-  const tally: Tally = { frames: 0, frameBytes: 0, updates: 0, inserts: 0, deletes: 0, visibleSum: 0, fullRowBytes: 0, jsonBytes: 0 };
+  const tally: Tally = {
+    frames: 0,
+    frameBytes: 0,
+    updates: 0,
+    inserts: 0,
+    deletes: 0,
+    visibleSum: 0,
+    fullRowBytes: 0,
+    jsonBytes: 0,
+  };
   const scale = table === 'moverFixed' ? 100 : 1;
   const rowWriter = new BinaryWriter();
   const caches: Map<unknown, Record<string, unknown>>[] = [];
@@ -76,7 +85,10 @@ function measure(table: 'mover' | 'moverFixed'): Tally {
         }
       },
     });
-    subs.subscribe(handle, 1, { table, follow: { table, key: c * 97, radius: RADIUS * scale, exitRadius: RADIUS * scale * 1.1 } });
+    subs.subscribe(handle, 1, {
+      table,
+      follow: { table, key: c * 97, radius: RADIUS * scale, exitRadius: RADIUS * scale * 1.1 },
+    });
   }
   for (let i = 0; i < TICKS; i++) {
     if (i === 20) counting = true;
@@ -88,7 +100,14 @@ function measure(table: 'mover' | 'moverFixed'): Tally {
 }
 
 const figures: Figure[] = [];
-const extra: Record<string, unknown> = { entities: ENTITIES, side: SIDE, maxSpeedPerTick: SPEED, radius: RADIUS, clients: CLIENTS, ticks: TICKS - 20 };
+const extra: Record<string, unknown> = {
+  entities: ENTITIES,
+  side: SIDE,
+  maxSpeedPerTick: SPEED,
+  radius: RADIUS,
+  clients: CLIENTS,
+  ticks: TICKS - 20,
+};
 for (const [label, table] of [
   ['f32 positions', 'mover'],
   ['i32 fixed-point positions', 'moverFixed'],
@@ -100,12 +119,36 @@ for (const [label, table] of [
   const perUpdate = t.frameBytes / t.updates;
   figures.push(
     { name: `${label}: visible entities per client (mean)`, value: visible, unit: 'rows' },
-    { name: `${label}: wire bytes per moving-entity update (all frame bytes / updates)`, value: perUpdate, unit: 'B' },
-    { name: `${label}: whole binary row per update (baseline)`, value: t.fullRowBytes / t.updates, unit: 'B', ratio: t.fullRowBytes / t.frameBytes, baseline: 'delta frames' },
-    { name: `${label}: JSON object per update (naive baseline)`, value: t.jsonBytes / t.updates, unit: 'B', ratio: t.jsonBytes / t.frameBytes, baseline: 'delta frames' },
+    {
+      name: `${label}: wire bytes per moving-entity update (all frame bytes / updates)`,
+      value: perUpdate,
+      unit: 'B',
+    },
+    {
+      name: `${label}: whole binary row per update (baseline)`,
+      value: t.fullRowBytes / t.updates,
+      unit: 'B',
+      ratio: t.fullRowBytes / t.frameBytes,
+      baseline: 'delta frames',
+    },
+    {
+      name: `${label}: JSON object per update (naive baseline)`,
+      value: t.jsonBytes / t.updates,
+      unit: 'B',
+      ratio: t.jsonBytes / t.frameBytes,
+      baseline: 'delta frames',
+    },
     { name: `${label}: bytes per client per second`, value: t.frameBytes / CLIENTS / seconds, unit: 'B/s' },
-    { name: `${label}: bytes per client per second at 60 visible (scaled)`, value: ((t.frameBytes / CLIENTS / seconds) * 60) / visible, unit: 'B/s' },
-    { name: `${label}: enters + leaves per client per second`, value: (t.inserts + t.deletes) / CLIENTS / seconds, unit: '/s' },
+    {
+      name: `${label}: bytes per client per second at 60 visible (scaled)`,
+      value: ((t.frameBytes / CLIENTS / seconds) * 60) / visible,
+      unit: 'B/s',
+    },
+    {
+      name: `${label}: enters + leaves per client per second`,
+      value: (t.inserts + t.deletes) / CLIENTS / seconds,
+      unit: '/s',
+    },
   );
   extra[table] = t;
 }

@@ -43,7 +43,8 @@ const PAIRS = Number(values.pairs);
 const SECONDS = Number(values.seconds);
 const TABLE = values.table!;
 
-const rssBytes = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+const rssBytes = (pid: number) =>
+  Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
 const mb = (bytes: number) => bytes / 1e6;
 const until = async (what: string, ok: () => boolean, ms = 60_000) => {
   const end = performance.now() + ms;
@@ -55,10 +56,14 @@ const until = async (what: string, ok: () => boolean, ms = 60_000) => {
 
 async function startServer(): Promise<{ pid: number; port: number; stop: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'tickspace-flood-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', '--data', dir, 'serve', '--port', '0', '--durability', 'never'], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'server/src/cli.ts', '--data', dir, 'serve', '--port', '0', '--durability', 'never'],
+    {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   await until('server start', () => /at http:\/\/[^:]+:(\d+)\//.test(out));
@@ -84,7 +89,12 @@ interface Attacker {
 
 async function attacker(url: string, reading: boolean): Promise<Attacker> {
   const ws = new WebSocket(url, { perMessageDeflate: false });
-  const a = { ws, schema: undefined as unknown as WireSchema, bytesIn: 0, closeCode: undefined as number | undefined };
+  const a = {
+    ws,
+    schema: undefined as unknown as WireSchema,
+    bytesIn: 0,
+    closeCode: undefined as number | undefined,
+  };
   ws.on('error', () => {});
   ws.on('close', (code) => (a.closeCode = code));
   await new Promise<void>((resolve, reject) => {
@@ -95,7 +105,11 @@ async function attacker(url: string, reading: boolean): Promise<Attacker> {
     ws.once('message', (data: Buffer) => {
       const frame = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
       // The IDENTITY may come alone or batched with the first tick.
-      const msg = decodeServerMessage(frame[0] === 0x8b ? frame.subarray(frame.indexOf(0x81)) : frame, undefined, undefined);
+      const msg = decodeServerMessage(
+        frame[0] === 0x8b ? frame.subarray(frame.indexOf(0x81)) : frame,
+        undefined,
+        undefined,
+      );
       if (msg.type === 'identity') a.schema = compileWireSchema(msg.schema);
       resolve();
     }),
@@ -110,7 +124,8 @@ async function attacker(url: string, reading: boolean): Promise<Attacker> {
 
 function attackFrame(schema: WireSchema): Uint8Array {
   const messages: Uint8Array[] = [];
-  for (let i = 0; i < PAIRS; i++) messages.push(encodeSubscribe(schema, 1, { table: TABLE }), encodeUnsubscribe(1));
+  for (let i = 0; i < PAIRS; i++)
+    messages.push(encodeSubscribe(schema, 1, { table: TABLE }), encodeUnsubscribe(1));
   const frame = encodeBatch(CLIENT_MESSAGE.BATCH, messages);
   if (frame[0] !== CLIENT_MESSAGE.BATCH) throw new Error('bad frame');
   return frame;
@@ -147,13 +162,21 @@ async function main(): Promise<void> {
     }
     const rssHeld = rssBytes(server.pid);
     // A client that never reads never sees its close: count what the server still holds.
-    const health = (await (await fetch(`http://127.0.0.1:${server.port}/health`)).json()) as { connections: number };
+    const health = (await (await fetch(`http://127.0.0.1:${server.port}/health`)).json()) as {
+      connections: number;
+    };
     const closed = CONNECTIONS - health.connections;
     figures.push(
       { name: 'frame bytes', value: frame.length, unit: 'B' },
       { name: 'RSS before', value: mb(rssBefore), unit: 'MB' },
       { name: `RSS peak, ${CONNECTIONS} silent attackers`, value: mb(rssPeak), unit: 'MB' },
-      { name: 'RSS held 3 s later', value: mb(rssHeld), unit: 'MB', ratio: rssHeld / rssBefore, baseline: 'RSS before' },
+      {
+        name: 'RSS held 3 s later',
+        value: mb(rssHeld),
+        unit: 'MB',
+        ratio: rssHeld / rssBefore,
+        baseline: 'RSS before',
+      },
       { name: 'silent attackers closed by the server', value: closed, unit: 'connections' },
     );
     for (const a of silent) a.ws.terminate();
@@ -178,8 +201,20 @@ async function main(): Promise<void> {
     const p50 = percentile(baseline, 0.5);
     figures.push(
       { name: '/health p50 before', value: p50, unit: 'ms' },
-      { name: '/health p50 during the 100 ms flood', value: percentile(during, 0.5), unit: 'ms', ratio: percentile(during, 0.5) / p50, baseline: '/health p50 before' },
-      { name: '/health max during the 100 ms flood', value: Math.max(...during), unit: 'ms', ratio: Math.max(...during) / p50, baseline: '/health p50 before' },
+      {
+        name: '/health p50 during the 100 ms flood',
+        value: percentile(during, 0.5),
+        unit: 'ms',
+        ratio: percentile(during, 0.5) / p50,
+        baseline: '/health p50 before',
+      },
+      {
+        name: '/health max during the 100 ms flood',
+        value: Math.max(...during),
+        unit: 'ms',
+        ratio: Math.max(...during) / p50,
+        baseline: '/health p50 before',
+      },
       { name: 'flood frames sent', value: sent, unit: 'frames' },
       { name: 'bytes the reading attacker received', value: mb(loud.bytesIn), unit: 'MB' },
       { name: 'reading attacker closed (close code, 0 = open)', value: loud.closeCode ?? 0, unit: '' },
@@ -188,7 +223,12 @@ async function main(): Promise<void> {
   } finally {
     await server.stop();
   }
-  report('net-subscribe-flood', figures, { connections: CONNECTIONS, pairs: PAIRS, seconds: SECONDS, table: TABLE });
+  report('net-subscribe-flood', figures, {
+    connections: CONNECTIONS,
+    pairs: PAIRS,
+    seconds: SECONDS,
+    table: TABLE,
+  });
 }
 
 await main();

@@ -55,7 +55,10 @@ function run(clients: number, follow: boolean): Result {
     const h = subs.addClient(SERVER, sink);
     if (follow) {
       const key = Math.floor(rng() * ENTITIES);
-      subs.subscribe(h, 1, { table: 'mover', follow: { table: 'mover', key, radius: RADIUS, exitRadius: RADIUS * 1.1 } });
+      subs.subscribe(h, 1, {
+        table: 'mover',
+        follow: { table: 'mover', key, radius: RADIUS, exitRadius: RADIUS * 1.1 },
+      });
       centres.push(() => {
         const r = store.find(key)!;
         return [r.x as number, r.y as number];
@@ -151,14 +154,25 @@ function run(clients: number, follow: boolean): Result {
  * work's CPU time per tick (the tick's CPU minus the same tick of an identical engine without
  * subscribers), which a busy machine distorts less than wall time.
  */
-function runLoadShape(clients: number): { fanoutMs: number; cpuMs: number; diffMs: number; bytesPerClient: number } {
+function runLoadShape(clients: number): {
+  fanoutMs: number;
+  cpuMs: number;
+  diffMs: number;
+  bytesPerClient: number;
+} {
   const UNIT = 10;
   const side = Math.floor(Math.sqrt(clients * 1000) * UNIT);
   const rng = seedrandom.alea(`shape-${clients}`);
-  const start = Array.from({ length: clients }, () => [Math.round(rng() * side), Math.round(rng() * side), rng() * Math.PI * 2] as const);
+  const start = Array.from(
+    { length: clients },
+    () => [Math.round(rng() * side), Math.round(rng() * side), rng() * Math.PI * 2] as const,
+  );
   const make = () => {
     const schema = createSchema({
-      entity: table({ public: true, spatial: { x: 'x', y: 'y', cellSize: 100 * UNIT } }, { id: t.u32().primaryKey(), x: t.i32(), y: t.i32() }),
+      entity: table(
+        { public: true, spatial: { x: 'x', y: 'y', cellSize: 100 * UNIT } },
+        { id: t.u32().primaryKey(), x: t.i32(), y: t.i32() },
+      ),
     });
     const walk = seedrandom.alea('walk');
     const heading = start.map((s) => s[2]);
@@ -176,7 +190,10 @@ function runLoadShape(clients: number): { fanoutMs: number; cpuMs: number; diffM
         ctx.db.entity.update({ id, x: nx, y: ny });
       }
     });
-    const engine = createEngine({ module: defineModule(schema, { reducers: [spawn, step] as const }), seed: 'shape' });
+    const engine = createEngine({
+      module: defineModule(schema, { reducers: [spawn, step] as const }),
+      seed: 'shape',
+    });
     engine.enqueue(SERVER, 'spawn', {});
     engine.runTick();
     return engine;
@@ -186,7 +203,11 @@ function runLoadShape(clients: number): { fanoutMs: number; cpuMs: number; diffM
   const subs = createSubscriptions(engine);
   let bytes = 0;
   const sink = { bufferedAmount: 0, send: (f: Uint8Array) => void (bytes += f.length) };
-  for (let c = 0; c < clients; c++) subs.subscribe(subs.addClient(SERVER, sink), 1, { table: 'entity', follow: { table: 'entity', key: c, radius: 100 * UNIT } });
+  for (let c = 0; c < clients; c++)
+    subs.subscribe(subs.addClient(SERVER, sink), 1, {
+      table: 'entity',
+      follow: { table: 'entity', key: c, radius: 100 * UNIT },
+    });
   const store = engine.tables.entity!;
   const codec = compileRowCodec(columnShapes(store.def.columns));
   const update = compileUpdateCodec(codec.columns, store.pkColumns);
@@ -253,7 +274,13 @@ for (const clients of SHAPE_CLIENTS) {
   const r = runLoadShape(clients);
   shapes[label] = r;
   figures.push(
-    { name: `${label}: fan-out per tick (median wall)`, value: r.fanoutMs, unit: 'ms', ratio: r.diffMs / r.fanoutMs, baseline: 're-run + diff (x faster)' },
+    {
+      name: `${label}: fan-out per tick (median wall)`,
+      value: r.fanoutMs,
+      unit: 'ms',
+      ratio: r.diffMs / r.fanoutMs,
+      baseline: 're-run + diff (x faster)',
+    },
     { name: `${label}: subscription CPU per tick (mean)`, value: r.cpuMs, unit: 'ms' },
     { name: `${label}: baseline re-run + diff per tick`, value: r.diffMs, unit: 'ms' },
     { name: `${label}: bytes per client per tick`, value: r.bytesPerClient, unit: 'B' },
@@ -265,12 +292,44 @@ for (const follow of [false, true]) {
     const r = run(clients, follow);
     results[label] = r;
     figures.push(
-      { name: `${label}: fan-out CPU per tick (median)`, value: r.fanoutMs, unit: 'ms', ratio: r.diffMs / r.fanoutMs, baseline: 're-run + diff (x faster)' },
+      {
+        name: `${label}: fan-out CPU per tick (median)`,
+        value: r.fanoutMs,
+        unit: 'ms',
+        ratio: r.diffMs / r.fanoutMs,
+        baseline: 're-run + diff (x faster)',
+      },
       { name: `${label}: baseline re-run + diff per tick`, value: r.diffMs, unit: 'ms' },
-      { name: `${label}: baseline re-encode whole rows per tick`, value: r.naiveMs, unit: 'ms', ratio: r.naiveMs / r.fanoutMs, baseline: 'fan-out (x faster; >1 means the baseline is slower)' },
-      { name: `${label}: encodes per tick (shared runs + rows)`, value: r.encodesPerTick, unit: 'ops', ratio: r.naiveEncodesPerTick / r.encodesPerTick, baseline: 'naive row encodes (x fewer)' },
-      { name: `${label}: bytes sent per tick`, value: r.bytesPerTick, unit: 'B', ratio: r.naiveBytesPerTick / r.bytesPerTick, baseline: 'naive full rows (x fewer)' },
+      {
+        name: `${label}: baseline re-encode whole rows per tick`,
+        value: r.naiveMs,
+        unit: 'ms',
+        ratio: r.naiveMs / r.fanoutMs,
+        baseline: 'fan-out (x faster; >1 means the baseline is slower)',
+      },
+      {
+        name: `${label}: encodes per tick (shared runs + rows)`,
+        value: r.encodesPerTick,
+        unit: 'ops',
+        ratio: r.naiveEncodesPerTick / r.encodesPerTick,
+        baseline: 'naive row encodes (x fewer)',
+      },
+      {
+        name: `${label}: bytes sent per tick`,
+        value: r.bytesPerTick,
+        unit: 'B',
+        ratio: r.naiveBytesPerTick / r.bytesPerTick,
+        baseline: 'naive full rows (x fewer)',
+      },
     );
   }
 }
-report('net-subscriptions-fanout', figures, { entities: ENTITIES, side: SIDE, radius: RADIUS, ticks: TICKS, results, shapes, loadAverage: loadavg() });
+report('net-subscriptions-fanout', figures, {
+  entities: ENTITIES,
+  side: SIDE,
+  radius: RADIUS,
+  ticks: TICKS,
+  results,
+  shapes,
+  loadAverage: loadavg(),
+});

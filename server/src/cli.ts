@@ -51,7 +51,10 @@ export function createCli(io: CliIo = consoleIo, setExit: (code: number) => void
     .description('Tickspace: a multiplayer game backend where the database runs the game logic')
     .option('-d, --data <dir>', 'data directory ($TICKSPACE_DATA)', defaultDataDir())
     .showHelpAfterError()
-    .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) });
+    .configureOutput({
+      writeOut: (s) => io.out(s.replace(/\n$/, '')),
+      writeErr: (s) => io.err(s.replace(/\n$/, '')),
+    });
 
   program
     .command('serve')
@@ -68,10 +71,17 @@ export function createCli(io: CliIo = consoleIo, setExit: (code: number) => void
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module/.test(String(error)))
-          throw new TickspaceError('INVALID_ARGUMENT', "'tickspace serve' is not available in this build yet (server/src/cli/serve.ts is missing)");
+          throw new TickspaceError(
+            'INVALID_ARGUMENT',
+            "'tickspace serve' is not available in this build yet (server/src/cli/serve.ts is missing)",
+          );
         throw error;
       }
-      if (typeof mod.serve !== 'function') throw new TickspaceError('INVALID_ARGUMENT', "server/src/cli/serve.ts does not export a 'serve' function");
+      if (typeof mod.serve !== 'function')
+        throw new TickspaceError(
+          'INVALID_ARGUMENT',
+          "server/src/cli/serve.ts does not export a 'serve' function",
+        );
       await mod.serve({
         dataDir: program.opts<{ data: string }>().data,
         module: opts.module,

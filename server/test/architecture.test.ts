@@ -8,14 +8,20 @@ describe('architecture', () => {
     const eslint = new ESLint({ cwd: process.cwd() });
     const results = await eslint.lintFiles(['server/src/**/*.ts']);
     const violations = results.flatMap((r) =>
-      r.messages.filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports').map((m) => `${r.filePath}:${m.line} ${m.message}`),
+      r.messages
+        .filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports')
+        .map((m) => `${r.filePath}:${m.line} ${m.message}`),
     );
     expect(violations).toEqual([]);
     expect(results.length).toBeGreaterThan(10);
   }, 120_000);
 
   it('has no import cycles', async () => {
-    const result = await madge('server/src', { fileExtensions: ['ts'], tsConfig: 'tsconfig.json', detectiveOptions: { ts: { skipTypeImports: true } } });
+    const result = await madge('server/src', {
+      fileExtensions: ['ts'],
+      tsConfig: 'tsconfig.json',
+      detectiveOptions: { ts: { skipTypeImports: true } },
+    });
     expect(result.circular()).toEqual([]);
     expect(Object.keys(result.obj()).length).toBeGreaterThan(10);
   }, 120_000);

@@ -27,8 +27,14 @@ describe('README', () => {
       const file = join(root, `.readme-example-${i}.ts`);
       writeFileSync(file, code);
       try {
-        const output = execFileSync(process.execPath, ['--import', 'tsx', file], { cwd: root, encoding: 'utf8' });
-        const lines = output.trim().split('\n').map((l) => l.trim());
+        const output = execFileSync(process.execPath, ['--import', 'tsx', file], {
+          cwd: root,
+          encoding: 'utf8',
+        });
+        const lines = output
+          .trim()
+          .split('\n')
+          .map((l) => l.trim());
         expect(lines).toEqual(expected);
       } finally {
         rmSync(file, { force: true });

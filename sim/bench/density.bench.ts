@@ -22,7 +22,8 @@ const players = Number(arg('players', '1000'));
 const minutes = Number(arg('minutes', '1.5'));
 const seed = arg('seed', 'bench');
 const joinMs = Math.max(10_000, players * Number(arg('join-ms', '20')));
-const homeScale = arg('home-scale', 'auto') === 'auto' ? settleScale(players) : Number(arg('home-scale', '1'));
+const homeScale =
+  arg('home-scale', 'auto') === 'auto' ? settleScale(players) : Number(arg('home-scale', '1'));
 const NEAR_TILES = 7;
 
 interface Sample {
@@ -38,7 +39,10 @@ type Avatar = { x: number; y: number; online: boolean; moving: boolean };
 let engine: Engine<ModuleDef> | undefined;
 const samples: Sample[] = [];
 const sample = (logicalMs: number) => {
-  const db = engine!.db as unknown as { avatar: { iter(): Avatar[] }; world_info: { find(k: number): { spawnX: number; spawnY: number } | undefined } };
+  const db = engine!.db as unknown as {
+    avatar: { iter(): Avatar[] };
+    world_info: { find(k: number): { spawnX: number; spawnY: number } | undefined };
+  };
   const info = db.world_info.find(0)!;
   const online = db.avatar.iter().filter((a) => a.online);
   // A uniform grid of NEAR_TILES cells: neighbours are in the 3x3 cells around a player.
@@ -51,7 +55,8 @@ const sample = (logicalMs: number) => {
     const cy = Math.floor(a.y / NEAR_TILES);
     for (let dy = -1; dy <= 1; dy++)
       for (let dx = -1; dx <= 1; dx++)
-        for (const b of cells.get(`${cx + dx},${cy + dy}`) ?? []) if (b !== a && Math.hypot(a.x - b.x, a.y - b.y) < NEAR_TILES) near++;
+        for (const b of cells.get(`${cx + dx},${cy + dy}`) ?? [])
+          if (b !== a && Math.hypot(a.x - b.x, a.y - b.y) < NEAR_TILES) near++;
   }
   const d = online.map((a) => Math.hypot(a.x - info.spawnX, a.y - info.spawnY)).sort((x, y) => x - y);
   const s: Sample = {
@@ -68,7 +73,9 @@ const sample = (logicalMs: number) => {
   );
 };
 
-console.log(`${players} players, join over ${joinMs / 1000} s, settle scale ${homeScale.toFixed(2)}, seed ${seed}`);
+console.log(
+  `${players} players, join over ${joinMs / 1000} s, settle scale ${homeScale.toFixed(2)}, seed ${seed}`,
+);
 const r = await runInProcess({
   mix: parseMix(undefined, players),
   seed,
@@ -82,5 +89,23 @@ const r = await runInProcess({
 });
 mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
 const out = join(ROOT, 'bench-results', `sim-density-${players}.json`);
-writeFileSync(out, JSON.stringify({ bench: 'sim-density', players, minutes, seed, joinMs, homeScale, nearTiles: NEAR_TILES, date: new Date().toISOString(), stateHash: r.stateHash, samples }, null, 1));
+writeFileSync(
+  out,
+  JSON.stringify(
+    {
+      bench: 'sim-density',
+      players,
+      minutes,
+      seed,
+      joinMs,
+      homeScale,
+      nearTiles: NEAR_TILES,
+      date: new Date().toISOString(),
+      stateHash: r.stateHash,
+      samples,
+    },
+    null,
+    1,
+  ),
+);
 console.log(`wrote ${out}`);

@@ -66,16 +66,74 @@ const [, gbtPredictMs] = time(() => x.map((r) => gbt.predict(r)));
 const [, lrPredictMs] = time(() => x.map((r) => lr.predict(r)));
 
 const rows = [
-  { step: 'extract features', ms: featureMs, perItem: `${((featureMs * 1000) / count).toFixed(0)} µs/stream`, rate: `${((events / featureMs) * 1000).toFixed(0)} events/s`, ratio: '1.00x (base of scoring)' },
-  { step: 'train logistic regression', ms: lrMs, perItem: `${count} rows`, rate: '', ratio: '1.00x (base of training)' },
-  { step: 'train gradient-boosted trees', ms: gbtMs, perItem: `${count} rows, 150 trees`, rate: '', ratio: `${(gbtMs / lrMs).toFixed(2)}x LR` },
-  { step: 'score with GBT', ms: gbtPredictMs, perItem: `${((gbtPredictMs * 1000) / count).toFixed(1)} µs/identity`, rate: '', ratio: `${(gbtPredictMs / featureMs).toFixed(3)}x features` },
-  { step: 'score with LR', ms: lrPredictMs, perItem: `${((lrPredictMs * 1000) / count).toFixed(1)} µs/identity`, rate: '', ratio: `${(lrPredictMs / featureMs).toFixed(3)}x features` },
+  {
+    step: 'extract features',
+    ms: featureMs,
+    perItem: `${((featureMs * 1000) / count).toFixed(0)} µs/stream`,
+    rate: `${((events / featureMs) * 1000).toFixed(0)} events/s`,
+    ratio: '1.00x (base of scoring)',
+  },
+  {
+    step: 'train logistic regression',
+    ms: lrMs,
+    perItem: `${count} rows`,
+    rate: '',
+    ratio: '1.00x (base of training)',
+  },
+  {
+    step: 'train gradient-boosted trees',
+    ms: gbtMs,
+    perItem: `${count} rows, 150 trees`,
+    rate: '',
+    ratio: `${(gbtMs / lrMs).toFixed(2)}x LR`,
+  },
+  {
+    step: 'score with GBT',
+    ms: gbtPredictMs,
+    perItem: `${((gbtPredictMs * 1000) / count).toFixed(1)} µs/identity`,
+    rate: '',
+    ratio: `${(gbtPredictMs / featureMs).toFixed(3)}x features`,
+  },
+  {
+    step: 'score with LR',
+    ms: lrPredictMs,
+    perItem: `${((lrPredictMs * 1000) / count).toFixed(1)} µs/identity`,
+    rate: '',
+    ratio: `${(lrPredictMs / featureMs).toFixed(3)}x features`,
+  },
 ];
 console.log(`detector costs: ${count} synthetic streams of ${minutes} min (${events} events)`);
-console.log(['step', 'ms', 'per item', 'rate', 'ratio'].map((h, i) => (i === 0 ? h.padEnd(32) : h.padStart(24))).join(''));
-for (const r of rows) console.log([r.step.padEnd(32), r.ms.toFixed(0).padStart(24), r.perItem.padStart(24), r.rate.padStart(24), r.ratio.padStart(24)].join(''));
+console.log(
+  ['step', 'ms', 'per item', 'rate', 'ratio']
+    .map((h, i) => (i === 0 ? h.padEnd(32) : h.padStart(24)))
+    .join(''),
+);
+for (const r of rows)
+  console.log(
+    [
+      r.step.padEnd(32),
+      r.ms.toFixed(0).padStart(24),
+      r.perItem.padStart(24),
+      r.rate.padStart(24),
+      r.ratio.padStart(24),
+    ].join(''),
+  );
 mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
 const out = join(ROOT, 'bench-results', 'sim-detector.json');
-writeFileSync(out, JSON.stringify({ bench: 'sim-detector', streams: count, minutes, events, node: process.version, date: new Date().toISOString(), rows }, null, 1));
+writeFileSync(
+  out,
+  JSON.stringify(
+    {
+      bench: 'sim-detector',
+      streams: count,
+      minutes,
+      events,
+      node: process.version,
+      date: new Date().toISOString(),
+      rows,
+    },
+    null,
+    1,
+  ),
+);
 console.log(`wrote ${out}`);

@@ -67,7 +67,8 @@ for (const players of sizes) {
     joinWindowMs: joinMs,
     homeScale,
     onTick: (record) => {
-      if (mark === undefined && record.now >= warmupMs) mark = { wall: performance.now(), cpu: process.cpuUsage(), now: record.now };
+      if (mark === undefined && record.now >= warmupMs)
+        mark = { wall: performance.now(), cpu: process.cpuUsage(), now: record.now };
       if (mark === undefined) return;
       calls += record.calls.length;
       ticks++;
@@ -93,17 +94,52 @@ for (const players of sizes) {
     heapMB: process.memoryUsage().heapUsed / 2 ** 20,
     stateHash: r.stateHash,
   });
-  console.log(`${players} players: ${(logicalS / wallS).toFixed(2)}x real time in the measured window (${r.speedup.toFixed(2)}x over the whole run)`);
+  console.log(
+    `${players} players: ${(logicalS / wallS).toFixed(2)}x real time in the measured window (${r.speedup.toFixed(2)}x over the whole run)`,
+  );
 }
 
 const base = rows[0]!;
 const fmt = (v: number, d = 2) => v.toFixed(d);
-const load = (await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ');
-console.log(`in-process runner, ${minutes} logical min per size after join + ${settleS} s (seed ${seed}, load average ${load}); ratios against ${base.players} players`);
-console.log(['players', 'home scale', 'warm-up s', 'wall s', 'CPU s', 'speed', 'speed/CPU', 'whole', 'calls/s', 'player-s/CPU-s', 'vs base'].map((h) => h.padStart(15)).join(''));
+const load = (await import('node:os'))
+  .loadavg()
+  .map((l) => l.toFixed(2))
+  .join(' ');
+console.log(
+  `in-process runner, ${minutes} logical min per size after join + ${settleS} s (seed ${seed}, load average ${load}); ratios against ${base.players} players`,
+);
+console.log(
+  [
+    'players',
+    'home scale',
+    'warm-up s',
+    'wall s',
+    'CPU s',
+    'speed',
+    'speed/CPU',
+    'whole',
+    'calls/s',
+    'player-s/CPU-s',
+    'vs base',
+  ]
+    .map((h) => h.padStart(15))
+    .join(''),
+);
 for (const r of rows)
   console.log(
-    [r.players, fmt(r.homeScale), fmt(r.warmupS, 0), fmt(r.wallS, 1), fmt(r.cpuS, 1), `${fmt(r.speed)}x`, `${fmt(r.speedPerCpu)}x`, `${fmt(r.speedWhole)}x`, fmt(r.callsPerS, 0), fmt(r.playerSecondsPerCpuS, 0), `${fmt(r.playerSecondsPerCpuS / base.playerSecondsPerCpuS)}x`]
+    [
+      r.players,
+      fmt(r.homeScale),
+      fmt(r.warmupS, 0),
+      fmt(r.wallS, 1),
+      fmt(r.cpuS, 1),
+      `${fmt(r.speed)}x`,
+      `${fmt(r.speedPerCpu)}x`,
+      `${fmt(r.speedWhole)}x`,
+      fmt(r.callsPerS, 0),
+      fmt(r.playerSecondsPerCpuS, 0),
+      `${fmt(r.playerSecondsPerCpuS / base.playerSecondsPerCpuS)}x`,
+    ]
       .map((v) => String(v).padStart(15))
       .join(''),
   );
@@ -111,6 +147,22 @@ mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
 const out = join(ROOT, 'bench-results', `${outName}.json`);
 writeFileSync(
   out,
-  JSON.stringify({ bench: 'sim-in-process', minutes, seed, joinMsPerPlayer, settleS, homeScale: homeScaleArg, node: process.version, date: new Date().toISOString(), loadAverage: load, baseline: base.players, rows }, null, 1),
+  JSON.stringify(
+    {
+      bench: 'sim-in-process',
+      minutes,
+      seed,
+      joinMsPerPlayer,
+      settleS,
+      homeScale: homeScaleArg,
+      node: process.version,
+      date: new Date().toISOString(),
+      loadAverage: load,
+      baseline: base.players,
+      rows,
+    },
+    null,
+    1,
+  ),
 );
 console.log(`wrote ${out}`);

@@ -24,7 +24,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const int = (name: string) => (v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number >= 0, got '${v}'`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new InvalidArgumentError(`${name} must be a whole number >= 0, got '${v}'`);
   return n;
 };
 const positive = (name: string) => (v: string) => {
@@ -53,7 +54,11 @@ function sorted(record: Record<string, number>): [string, number][] {
   return Object.entries(record).sort((a, b) => b[1] - a[1]);
 }
 
-function printSummary(r: SimResult, detector: Detector | undefined, engineSuspicion: number | undefined): void {
+function printSummary(
+  r: SimResult,
+  detector: Detector | undefined,
+  engineSuspicion: number | undefined,
+): void {
   const t = r.totals;
   const calls = Object.values(t.calls).reduce((s, n) => s + n, 0);
   const errors = Object.values(t.errors).reduce((s, n) => s + n, 0);
@@ -61,9 +66,20 @@ function printSummary(r: SimResult, detector: Detector | undefined, engineSuspic
   console.log(
     table(
       [
-        ['players', `${r.players} (${TIER_LIST.filter((k) => r.tiers[k] > 0).map((k) => `${k} ${r.tiers[k]}`).join(', ')})`],
-        ['logical time', `${(r.virtualMs / 60_000).toFixed(2)} min in ${(r.wallMs / 1000).toFixed(1)} s wall`],
-        ['ticks', `${r.ticks} (${r.ticksPerSecond.toFixed(1)} ticks/s achieved, ${r.speedup.toFixed(2)}x real time)`],
+        [
+          'players',
+          `${r.players} (${TIER_LIST.filter((k) => r.tiers[k] > 0)
+            .map((k) => `${k} ${r.tiers[k]}`)
+            .join(', ')})`,
+        ],
+        [
+          'logical time',
+          `${(r.virtualMs / 60_000).toFixed(2)} min in ${(r.wallMs / 1000).toFixed(1)} s wall`,
+        ],
+        [
+          'ticks',
+          `${r.ticks} (${r.ticksPerSecond.toFixed(1)} ticks/s achieved, ${r.speedup.toFixed(2)}x real time)`,
+        ],
         ['final state hash', r.stateHash],
         ['calls', `${calls} (${errors} failed, ${calls > 0 ? ((100 * errors) / calls).toFixed(2) : '0'}%)`],
       ],
@@ -88,17 +104,46 @@ function printSummary(r: SimResult, detector: Detector | undefined, engineSuspic
   if (detector !== undefined) {
     const flagged = [...detector.verdicts.values()].filter((v) => v.flagged).length;
     // The simulation knows who is a bot: how the verdicts split over the tiers.
-    const byTier = verdictsByTier(r.members.map((m) => ({ identity: m.identity, tier: m.agent.tier })), detector.verdicts);
-    const tiers = TIER_LIST.filter((k) => byTier.has(k)).map((k) => [`flagged ${k}`, `${byTier.get(k)!.flagged} of ${byTier.get(k)!.scored}`] as [string, string]);
-    console.log(table([['identities scored', detector.verdicts.size], ['flagged', flagged], ...tiers, [`rows in '${SUSPICION_TABLE}'`, engineSuspicion ?? 0]], 'detector'));
+    const byTier = verdictsByTier(
+      r.members.map((m) => ({ identity: m.identity, tier: m.agent.tier })),
+      detector.verdicts,
+    );
+    const tiers = TIER_LIST.filter((k) => byTier.has(k)).map(
+      (k) => [`flagged ${k}`, `${byTier.get(k)!.flagged} of ${byTier.get(k)!.scored}`] as [string, string],
+    );
+    console.log(
+      table(
+        [
+          ['identities scored', detector.verdicts.size],
+          ['flagged', flagged],
+          ...tiers,
+          [`rows in '${SUSPICION_TABLE}'`, engineSuspicion ?? 0],
+        ],
+        'detector',
+      ),
+    );
   }
 }
 
-async function runCommand(o: { players: number; minutes: number; seed: string; mix?: string; tickMs: number; worldTiles: number; detector?: string; json?: string; quiet?: boolean; dataDir?: string }): Promise<void> {
+async function runCommand(o: {
+  players: number;
+  minutes: number;
+  seed: string;
+  mix?: string;
+  tickMs: number;
+  worldTiles: number;
+  detector?: string;
+  json?: string;
+  quiet?: boolean;
+  dataDir?: string;
+}): Promise<void> {
   const mix = parseMix(o.mix, o.players);
   let detector: Detector | undefined;
   let suspicionRows: (() => number) | undefined;
-  const model = o.detector === undefined ? undefined : loadDetectorModel(JSON.parse(readFileSync(o.detector, 'utf8')) as DetectorModelJson);
+  const model =
+    o.detector === undefined
+      ? undefined
+      : loadDetectorModel(JSON.parse(readFileSync(o.detector, 'utf8')) as DetectorModelJson);
   const result = await runInProcess({
     mix,
     seed: o.seed,
@@ -174,24 +219,61 @@ async function trialCommand(o: {
   });
   const files = writeTrialReport(report, o.out, o.name ?? o.seed.replace(/[^a-zA-Z0-9_-]/g, '_'));
   console.log('');
-  console.log(`ROC AUC after ${report.main.minutes} min of play (test population; human FPR at threshold ${(report.main.humanFpr * 100).toFixed(2)}%):`);
+  console.log(
+    `ROC AUC after ${report.main.minutes} min of play (test population; human FPR at threshold ${(report.main.humanFpr * 100).toFixed(2)}%):`,
+  );
   for (const t of report.main.tiers)
-    console.log(`  ${t.tier.padEnd(10)} AUC ${t.auc.toFixed(3)}  TPR@1%FPR ${(t.tprAt1pctFpr * 100).toFixed(1)}%  TPR@0.1%FPR ${(t.tprAt01pctFpr * 100).toFixed(1)}%${t.heldOut ? '  (held out of training)' : ''}`);
+    console.log(
+      `  ${t.tier.padEnd(10)} AUC ${t.auc.toFixed(3)}  TPR@1%FPR ${(t.tprAt1pctFpr * 100).toFixed(1)}%  TPR@0.1%FPR ${(t.tprAt01pctFpr * 100).toFixed(1)}%${t.heldOut ? '  (held out of training)' : ''}`,
+    );
   console.log(`report: ${files.md}\n        ${files.json}\n        ${files.svg}\nmodel:  ${files.model}`);
 }
 
-async function netCommand(o: { url: string; players: number; minutes: number; seed: string; mix?: string; workers?: number }): Promise<void> {
+async function netCommand(o: {
+  url: string;
+  players: number;
+  minutes: number;
+  seed: string;
+  mix?: string;
+  workers?: number;
+}): Promise<void> {
   const mix = parseMix(o.mix, o.players);
   const print = (s: SwarmStats, ms: number) => {
     const calls = Object.values(s.calls).reduce((a, n) => a + n, 0);
     const errors = Object.values(s.errors).reduce((a, n) => a + n, 0);
-    console.log(`[net] ${bar(ms / (o.minutes * 60_000))} ${(ms / 1000).toFixed(0)} s  online ${s.online}  connects ${s.connects}  calls ${calls}  errors ${errors}`);
+    console.log(
+      `[net] ${bar(ms / (o.minutes * 60_000))} ${(ms / 1000).toFixed(0)} s  online ${s.online}  connects ${s.connects}  calls ${calls}  errors ${errors}`,
+    );
   };
-  const result = await runNetworked({ url: o.url, mix, seed: o.seed, minutes: o.minutes, ...(o.workers !== undefined ? { workers: o.workers } : {}), reportEveryMs: 5_000, onProgress: print });
+  const result = await runNetworked({
+    url: o.url,
+    mix,
+    seed: o.seed,
+    minutes: o.minutes,
+    ...(o.workers !== undefined ? { workers: o.workers } : {}),
+    reportEveryMs: 5_000,
+    onProgress: print,
+  });
   console.log('');
-  console.log(table([['players', result.players], ['workers', result.workers], ['wall', `${(result.wallMs / 1000).toFixed(1)} s`], ['connects', result.stats.connects], ['connect failures', result.stats.connectFailures]], 'summary'));
+  console.log(
+    table(
+      [
+        ['players', result.players],
+        ['workers', result.workers],
+        ['wall', `${(result.wallMs / 1000).toFixed(1)} s`],
+        ['connects', result.stats.connects],
+        ['connect failures', result.stats.connectFailures],
+      ],
+      'summary',
+    ),
+  );
   console.log(table(sorted(result.stats.calls), 'actions by type'));
-  console.log(table(sorted(result.stats.errors).length > 0 ? sorted(result.stats.errors) : [['(none)', 0]], 'errors by code'));
+  console.log(
+    table(
+      sorted(result.stats.errors).length > 0 ? sorted(result.stats.errors) : [['(none)', 0]],
+      'errors by code',
+    ),
+  );
 }
 
 async function detectCommand(o: { data: string; model: string; top: number }): Promise<void> {
@@ -204,10 +286,25 @@ async function detectCommand(o: { data: string; model: string; top: number }): P
       .filter((s) => s.calls > 0)
       .map((s) => ({ identity: s.identity, calls: s.calls, ...scoreStream(model, s) }))
       .sort((a, b) => b.score - a.score);
-    console.log(`${scored.length} identities in ticks ${db.store.firstTick + 1}..${db.store.lastTick}; ${scored.filter((s) => s.flagged).length} flagged`);
-    console.log(['identity', 'score', 'flagged', 'play min', 'bucket', 'calls'].map((h, i) => (i === 0 ? h.padEnd(34) : h.padStart(9))).join(''));
+    console.log(
+      `${scored.length} identities in ticks ${db.store.firstTick + 1}..${db.store.lastTick}; ${scored.filter((s) => s.flagged).length} flagged`,
+    );
+    console.log(
+      ['identity', 'score', 'flagged', 'play min', 'bucket', 'calls']
+        .map((h, i) => (i === 0 ? h.padEnd(34) : h.padStart(9)))
+        .join(''),
+    );
     for (const s of scored.slice(0, o.top))
-      console.log([s.identity.padEnd(34), s.score.toFixed(4).padStart(9), String(s.flagged).padStart(9), s.playMinutes.toFixed(1).padStart(9), String(s.bucketMinutes).padStart(9), String(s.calls).padStart(9)].join(''));
+      console.log(
+        [
+          s.identity.padEnd(34),
+          s.score.toFixed(4).padStart(9),
+          String(s.flagged).padStart(9),
+          s.playMinutes.toFixed(1).padStart(9),
+          String(s.bucketMinutes).padStart(9),
+          String(s.calls).padStart(9),
+        ].join(''),
+      );
   } finally {
     await db.close();
   }
@@ -215,17 +312,29 @@ async function detectCommand(o: { data: string; model: string; top: number }): P
 
 /** Builds the command line (exported for tests). */
 export function buildCli(): Command {
-  const program = new Command('sim').description('Tickspace bot harness: simulated players, bot tiers and detection trials');
+  const program = new Command('sim').description(
+    'Tickspace bot harness: simulated players, bot tiers and detection trials',
+  );
   program
     .command('run', { isDefault: true })
     .description('run a population in process, in logical time')
     .addOption(new Option('--players <n>', 'players').argParser(int('--players')).default(100))
-    .addOption(new Option('--minutes <m>', 'logical minutes to play').argParser(positive('--minutes')).default(5))
+    .addOption(
+      new Option('--minutes <m>', 'logical minutes to play').argParser(positive('--minutes')).default(5),
+    )
     .option('--seed <s>', 'seed of the world and the players', 'sim')
-    .option('--mix <mix>', `tiers as counts or shares, e.g. human=0.9,naive=0.1 (tiers: ${TIER_LIST.join(', ')})`)
+    .option(
+      '--mix <mix>',
+      `tiers as counts or shares, e.g. human=0.9,naive=0.1 (tiers: ${TIER_LIST.join(', ')})`,
+    )
     .addOption(new Option('--tick-ms <ms>', 'tick period').argParser(positive('--tick-ms')).default(50))
-    .addOption(new Option('--world-tiles <n>', 'world size in tiles').argParser(int('--world-tiles')).default(4096))
-    .option('--detector <model.json>', 'attach the live detector with this trained model (writes the suspicion table)')
+    .addOption(
+      new Option('--world-tiles <n>', 'world size in tiles').argParser(int('--world-tiles')).default(4096),
+    )
+    .option(
+      '--detector <model.json>',
+      'attach the live detector with this trained model (writes the suspicion table)',
+    )
     .option('--data-dir <dir>', 'keep a commit log there (for replay, time travel, or `sim detect`)')
     .option('--json <file>', 'also write the result as JSON')
     .option('--quiet', 'no progress lines')
@@ -234,18 +343,40 @@ export function buildCli(): Command {
     .command('trial')
     .description('run a bot-detection trial and write its report')
     .addOption(new Option('--humans <n>', 'humans per population').argParser(int('--humans')).default(1000))
-    .addOption(new Option('--bots <n>', 'bots per population, split over the tiers').argParser(int('--bots')).default(200))
-    .addOption(new Option('--minutes <m>', 'logical minutes each population plays').argParser(positive('--minutes')).default(60))
+    .addOption(
+      new Option('--bots <n>', 'bots per population, split over the tiers')
+        .argParser(int('--bots'))
+        .default(200),
+    )
+    .addOption(
+      new Option('--minutes <m>', 'logical minutes each population plays')
+        .argParser(positive('--minutes'))
+        .default(60),
+    )
     .option('--seed <s>', 'trial seed', 'trial')
     .option('--tiers <list>', `bot tiers (default: ${BOT_TIERS.join(',')})`)
     .option('--holdout <tier>', "tier left out of training, or 'none'", 'humanised')
     .addOption(new Option('--model <kind>', 'model family').choices(['gbt', 'lr', 'ensemble']).default('gbt'))
-    .addOption(new Option('--fpr <rate>', 'human false-positive budget of the threshold').argParser(positive('--fpr')).default(0.001))
-    .addOption(new Option('--world-tiles <n>', 'world size in tiles').argParser(int('--world-tiles')).default(4096))
+    .addOption(
+      new Option('--fpr <rate>', 'human false-positive budget of the threshold')
+        .argParser(positive('--fpr'))
+        .default(0.001),
+    )
+    .addOption(
+      new Option('--world-tiles <n>', 'world size in tiles').argParser(int('--world-tiles')).default(4096),
+    )
     .option('--out <dir>', 'report directory', join(ROOT, 'bench-results'))
     .option('--name <name>', 'report name (trial-<name>.*; default: the seed)')
-    .option('--cache <dir>', 'keep population streams there and reuse them for the same seed and settings (retrain without simulating)')
-    .addOption(new Option('--only <population>', 'only simulate this population into --cache (run train and test in parallel processes)').choices(['train', 'test']))
+    .option(
+      '--cache <dir>',
+      'keep population streams there and reuse them for the same seed and settings (retrain without simulating)',
+    )
+    .addOption(
+      new Option(
+        '--only <population>',
+        'only simulate this population into --cache (run train and test in parallel processes)',
+      ).choices(['train', 'test']),
+    )
     .action(trialCommand);
   program
     .command('detect')
@@ -259,7 +390,9 @@ export function buildCli(): Command {
     .description('run the same bots over WebSockets against a server, in real time, on worker threads')
     .requiredOption('--url <url>', 'server WebSocket URL, e.g. ws://127.0.0.1:3000/ws')
     .addOption(new Option('--players <n>', 'players').argParser(int('--players')).default(100))
-    .addOption(new Option('--minutes <m>', 'real minutes to play').argParser(positive('--minutes')).default(1))
+    .addOption(
+      new Option('--minutes <m>', 'real minutes to play').argParser(positive('--minutes')).default(1),
+    )
     .option('--seed <s>', 'seed of the players', 'sim')
     .option('--mix <mix>', 'tiers as counts or shares')
     .addOption(new Option('--workers <n>', 'worker threads').argParser(int('--workers')))

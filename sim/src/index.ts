@@ -58,7 +58,13 @@ export type { Classifier, ClassifierJson, Dataset } from './detect/classifier';
 export { EnsembleClassifier } from './detect/ensemble';
 export { rocCurve, rocAuc, tprAtFpr, thresholdForFpr, flaggedRate } from './detect/roc';
 export type { RocPoint } from './detect/roc';
-export { createDetector, withSuspicionTable, suspicionTable, SUSPICION_TABLE, SUSPICION_CALL } from './detect/detector';
+export {
+  createDetector,
+  withSuspicionTable,
+  suspicionTable,
+  SUSPICION_TABLE,
+  SUSPICION_CALL,
+} from './detect/detector';
 export type { Detector, DetectorOptions } from './detect/detector';
 export { loadDetectorModel, detectorModelToJson, loadClassifier, scoreStream } from './detect/detector-model';
 export type { DetectorModel, DetectorModelJson, DetectorBucket, Verdict } from './detect/detector-model';

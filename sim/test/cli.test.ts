@@ -26,7 +26,9 @@ describe('cli', () => {
   });
 
   it('accepts the documented commands', () => {
-    expect(parse(['--players', '10', '--minutes', '1', '--seed', 's', '--mix', 'human=0.5,naive=0.5'])).toBe('');
+    expect(parse(['--players', '10', '--minutes', '1', '--seed', 's', '--mix', 'human=0.5,naive=0.5'])).toBe(
+      '',
+    );
     expect(parse(['trial', '--humans', '20', '--bots', '5', '--holdout', 'none'])).toBe('');
   });
 });

@@ -3,8 +3,20 @@ import type { Waypoint } from './path-finder';
 /** Where auto-walk is heading and what to do there. */
 export type WalkGoal =
   | { readonly kind: 'point'; readonly x: number; readonly y: number }
-  | { readonly kind: 'gather'; readonly nodeId: number; readonly x: number; readonly y: number; readonly reach: number }
-  | { readonly kind: 'construct'; readonly buildingId: number; readonly x: number; readonly y: number; readonly reach: number };
+  | {
+      readonly kind: 'gather';
+      readonly nodeId: number;
+      readonly x: number;
+      readonly y: number;
+      readonly reach: number;
+    }
+  | {
+      readonly kind: 'construct';
+      readonly buildingId: number;
+      readonly x: number;
+      readonly y: number;
+      readonly reach: number;
+    };
 
 /** How close a walk to a point gets before it stops, tiles: more than one tick's worth of walking (0.25 at 5 tiles/s, 20 Hz), so it never oscillates around the point. */
 export const POINT_REACH_TILES = 0.3;
@@ -83,7 +95,14 @@ export class WalkPlan {
    * The decision at predicted position (x, y), heading (dirX, dirY), with the server's figure at
    * `server` (undefined if not known).
    */
-  next(nowMs: number, x: number, y: number, dirX: number, dirY: number, server: { readonly x: number; readonly y: number; readonly moving: boolean } | undefined): WalkDecision {
+  next(
+    nowMs: number,
+    x: number,
+    y: number,
+    dirX: number,
+    dirY: number,
+    server: { readonly x: number; readonly y: number; readonly moving: boolean } | undefined,
+  ): WalkDecision {
     const goal = this.goal;
     const d = Math.hypot(goal.x - x, goal.y - y);
     const step = walkStep(goal, x, y);
@@ -93,18 +112,25 @@ export class WalkPlan {
     } else if (nowMs - this.#bestAt > this.#stuckAfterMs) return { kind: 'stuck' };
     if (!step.arrived) {
       let wp = this.#path[this.#pathIndex] ?? goal;
-      if (this.#pathIndex < this.#path.length - 1 && Math.hypot(wp.x - x, wp.y - y) < 0.35) wp = this.#path[++this.#pathIndex]!;
+      if (this.#pathIndex < this.#path.length - 1 && Math.hypot(wp.x - x, wp.y - y) < 0.35)
+        wp = this.#path[++this.#pathIndex]!;
       const toward = walkStep({ kind: 'point', x: wp.x, y: wp.y }, x, y);
       const dir = toward.arrived ? step : toward;
       // Keep the current heading while it is close enough: headings are quantised, and flipping
       // between two neighbours on every update would send a stream of moves.
-      if ((dirX !== 0 || dirY !== 0) && dirX * dir.dx + dirY * dir.dy > HEADING_KEEP_COS) return { kind: 'keep' };
+      if ((dirX !== 0 || dirY !== 0) && dirX * dir.dx + dirY * dir.dy > HEADING_KEEP_COS)
+        return { kind: 'keep' };
       return { kind: 'steer', dx: dir.dx, dy: dir.dy };
     }
     if (goal.kind === 'point') return { kind: 'done' };
     // Past a few seconds, act anyway and let the server's answer explain what is wrong.
     this.#arrivedAt ??= nowMs;
-    const serverInReach = server !== undefined && !server.moving && Math.hypot(goal.x - server.x, goal.y - server.y) <= goal.reach + 0.2;
-    return !serverInReach && nowMs - this.#arrivedAt < SERVER_CATCH_UP_MS ? { kind: 'wait' } : { kind: 'done' };
+    const serverInReach =
+      server !== undefined &&
+      !server.moving &&
+      Math.hypot(goal.x - server.x, goal.y - server.y) <= goal.reach + 0.2;
+    return !serverInReach && nowMs - this.#arrivedAt < SERVER_CATCH_UP_MS
+      ? { kind: 'wait' }
+      : { kind: 'done' };
   }
 }

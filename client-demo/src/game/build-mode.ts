@@ -27,7 +27,9 @@ export class BuildMode {
 
   /** What the status line says about it, or undefined outside build mode. */
   get placing(): { readonly name: string; readonly valid: boolean; readonly reason: string } | undefined {
-    return this.#def === undefined ? undefined : { name: this.#def.name, valid: this.ghost.valid, reason: this.#reason };
+    return this.#def === undefined
+      ? undefined
+      : { name: this.#def.name, valid: this.ghost.valid, reason: this.#reason };
   }
 
   /** Why the ghost's spot is refused, as a sentence for a toast. */

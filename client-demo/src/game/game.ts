@@ -20,7 +20,14 @@ import { keyHelp } from '../ui/key-help';
 import { PlayerMenu } from '../ui/player-menu';
 import { Toasts } from '../ui/toasts';
 import { TradeWindow } from '../ui/trade-window';
-import type { AvatarRow, BuildingDefRow, FrontierArgs, FrontierReducer, PlayerRow, ResourceNodeRow } from '../world/rows';
+import type {
+  AvatarRow,
+  BuildingDefRow,
+  FrontierArgs,
+  FrontierReducer,
+  PlayerRow,
+  ResourceNodeRow,
+} from '../world/rows';
 import type { Unsubscribe } from '../world/world-view';
 import { WalkPlan, type WalkGoal } from './auto-walk';
 import type { CallFailure, GameConnection } from './connection';
@@ -145,7 +152,10 @@ export class Game implements GameContext {
     this.#now = options.now ?? (() => performance.now());
     this.clock = new ServerClock(() => this.connection.tickMs);
     const settings = this.view.table('settings').find(0);
-    this.predictor = new Predictor({ speedTilesPerSec: settings?.playerSpeedTilesPerSec ?? 5, radiusTiles: settings?.playerRadiusTiles ?? 0.3 });
+    this.predictor = new Predictor({
+      speedTilesPerSec: settings?.playerSpeedTilesPerSec ?? 5,
+      radiusTiles: settings?.playerRadiusTiles ?? 0.3,
+    });
     this.#buildMode = new BuildMode(this.art, this.scene.overlay);
     this.#keyboard = new Keyboard({
       onDirection: (dx, dy) => this.#onKeyDirection(dx, dy),
@@ -231,7 +241,12 @@ export class Game implements GameContext {
     const goal = this.#walk?.goal;
     if (goal !== undefined) drawTargetMarker(this.scene.ground, goal.x, goal.y, this.#phase);
     if (selfPos !== undefined) this.minimap?.update(selfPos.x, selfPos.y, t0, this.connection.identity);
-    this.#status.show(describeActivity(this.view, this.connection.identity, serverNow, { placing: this.#buildMode.placing, goal }));
+    this.#status.show(
+      describeActivity(this.view, this.connection.identity, serverNow, {
+        placing: this.#buildMode.placing,
+        goal,
+      }),
+    );
     const t1 = this.#now();
     const spent = performance.now() - started;
     const slot = this.timing.frames % TIMING_WINDOW;
@@ -260,7 +275,8 @@ export class Game implements GameContext {
     this.#destroyed = true;
     for (const o of this.#offs) o();
     this.#keyboard.destroy();
-    for (const panel of [this.inventory, this.crafting, this.build, this.trade, this.chat, this.minimap]) panel?.destroy();
+    for (const panel of [this.inventory, this.crafting, this.build, this.trade, this.chat, this.minimap])
+      panel?.destroy();
     this.entities.destroy();
     this.collision.destroy();
     this.terrain?.destroy();
@@ -277,8 +293,24 @@ export class Game implements GameContext {
     this.trade = new TradeWindow(this);
     this.chat = new ChatBox(this);
     const help = keyHelp();
-    const side = h('div', { class: 'side' }, this.inventory.element, this.crafting.element, this.build.element);
-    this.#hudRoot.append(this.banner.element, this.toasts.element, side, this.trade.element, this.chat.element, this.#status.element, help, this.hudPanel.element, this.#playerMenu.element);
+    const side = h(
+      'div',
+      { class: 'side' },
+      this.inventory.element,
+      this.crafting.element,
+      this.build.element,
+    );
+    this.#hudRoot.append(
+      this.banner.element,
+      this.toasts.element,
+      side,
+      this.trade.element,
+      this.chat.element,
+      this.#status.element,
+      help,
+      this.hudPanel.element,
+      this.#playerMenu.element,
+    );
     this.#offs.push(
       this.view.table('notice').onInsert((n) => {
         if (n.owner === this.connection.identity) this.toast(n.text, TOAST_KIND.ERROR, n.code);
@@ -334,7 +366,14 @@ export class Game implements GameContext {
       }
       const stats = this.connection.stats();
       const lead = (Number.isFinite(stats.pingMs) ? stats.pingMs / 2 : 50) + this.connection.tickMs;
-      this.predictor.reconcile(row.x, row.y, row.dirX, row.dirY, this.connection.tick * this.connection.tickMs, lead);
+      this.predictor.reconcile(
+        row.x,
+        row.y,
+        row.dirX,
+        row.dirY,
+        this.connection.tick * this.connection.tickMs,
+        lead,
+      );
     };
     const self = this.connection.identity === undefined ? undefined : players.find(this.connection.identity);
     if (self !== undefined) onSelf(self, true);
@@ -418,7 +457,8 @@ export class Game implements GameContext {
       case 'Escape':
         if (this.#buildMode.def !== undefined) this.#buildMode.leave();
         else if (this.#walk !== undefined) this.#cancelGoal();
-        else if (this.view.table('action').find(this.connection.identity ?? '') !== undefined) void this.call('cancel_action', {});
+        else if (this.view.table('action').find(this.connection.identity ?? '') !== undefined)
+          void this.call('cancel_action', {});
         else {
           this.crafting.toggle(false);
           this.build.toggle(false);
@@ -478,7 +518,8 @@ export class Game implements GameContext {
     const def = this.view.table('resource_def').find(node.resourceId);
     const s = this.view.table('settings').find(0);
     const reach = (s?.reachTiles ?? 1.5) + (def?.radius ?? 0.4) + (s?.playerRadiusTiles ?? 0.3) - 0.25;
-    if (node.amount === 0) this.toast(`${def?.name ?? 'This resource'} is depleted; it grows back soon.`, TOAST_KIND.INFO);
+    if (node.amount === 0)
+      this.toast(`${def?.name ?? 'This resource'} is depleted; it grows back soon.`, TOAST_KIND.INFO);
     this.#setGoal({ kind: 'gather', nodeId: node.id, x: node.x, y: node.y, reach });
   }
 
@@ -494,7 +535,11 @@ export class Game implements GameContext {
     const radius = this.view.table('settings').find(0)?.playerRadiusTiles ?? 0.3;
     const reach = goal.kind === 'point' ? 0 : Math.max(0, goal.reach - 0.3);
     // Around trees, rocks, water and buildings; a straight line when no way is found (the server decides).
-    const path = this.predictor.initialized ? (findPath(this.collision, { x: this.predictor.x, y: this.predictor.y }, goal, { radius, reach }) ?? [goal]) : [goal];
+    const path = this.predictor.initialized
+      ? (findPath(this.collision, { x: this.predictor.x, y: this.predictor.y }, goal, { radius, reach }) ?? [
+          goal,
+        ])
+      : [goal];
     this.#walk = new WalkPlan(goal, path, this.#now(), this.#stuckAfterMs);
     this.#constructing = undefined;
   }
@@ -552,7 +597,10 @@ export class Game implements GameContext {
     }
     if (b.complete) {
       this.#constructing = undefined;
-      this.toast(`${this.view.table('building_def').find(b.buildingId)?.name ?? 'Building'} complete!`, TOAST_KIND.SUCCESS);
+      this.toast(
+        `${this.view.table('building_def').find(b.buildingId)?.name ?? 'Building'} complete!`,
+        TOAST_KIND.SUCCESS,
+      );
       return;
     }
     void this.#construct(id);
@@ -572,7 +620,8 @@ export class Game implements GameContext {
     if (me === undefined) return;
     const radius = this.view.table('settings').find(0)?.tradeRadiusTiles ?? 5;
     const other = nearestPlayer(this.view, me.identity, this.predictor.x, this.predictor.y, radius);
-    if (other === undefined) return this.toast(`Nobody within ${radius} tiles to trade with.`, TOAST_KIND.INFO);
+    if (other === undefined)
+      return this.toast(`Nobody within ${radius} tiles to trade with.`, TOAST_KIND.INFO);
     void this.trade.open(other.identity);
   }
 
@@ -627,7 +676,8 @@ export class Game implements GameContext {
     }
     const node = this.entities.pickNode(wx, wy);
     this.entities.highlightNode(node?.id);
-    this.scene.app.canvas.style.cursor = node !== undefined || this.entities.pickPlayer(wx, wy) !== undefined ? 'pointer' : 'default';
+    this.scene.app.canvas.style.cursor =
+      node !== undefined || this.entities.pickPlayer(wx, wy) !== undefined ? 'pointer' : 'default';
   }
 
   // ---- status and HUD ------------------------------------------------------------------------

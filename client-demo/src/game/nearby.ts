@@ -5,7 +5,9 @@ import type { WorldView } from '../world/world-view';
 export const INTERACT_RANGE_TILES = 4;
 
 /** What the interact key acts on: the nearer of an unfinished building site and a node with something left. */
-export type Interaction = { readonly kind: 'site'; readonly building: BuildingRow } | { readonly kind: 'node'; readonly node: ResourceNodeRow };
+export type Interaction =
+  | { readonly kind: 'site'; readonly building: BuildingRow }
+  | { readonly kind: 'node'; readonly node: ResourceNodeRow };
 
 /** The nearest thing to interact with from (x, y), within {@link INTERACT_RANGE_TILES}; a node wins a tie. */
 export function nearestInteraction(view: WorldView, x: number, y: number): Interaction | undefined {
@@ -34,7 +36,13 @@ export function nearestInteraction(view: WorldView, x: number, y: number): Inter
 }
 
 /** The nearest other online player within `radius` tiles of (x, y). */
-export function nearestPlayer(view: WorldView, self: string, x: number, y: number, radius: number): AvatarRow | undefined {
+export function nearestPlayer(
+  view: WorldView,
+  self: string,
+  x: number,
+  y: number,
+  radius: number,
+): AvatarRow | undefined {
   let best: AvatarRow | undefined;
   let bestD = Infinity;
   for (const p of view.table('avatar').iter()) {

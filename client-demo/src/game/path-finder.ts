@@ -95,7 +95,12 @@ const keyY = (k: number) => Math.floor(k / (2 * KEY_SPAN)) - KEY_SPAN;
  * @example
  * findPath(world, { x: 0.5, y: 0.5 }, { x: 9.5, y: 0.5 }, { radius: 0.3 }); // -> [{ x: 9.5, y: 0.5 }] on open ground
  */
-export function findPath(world: PathWorld, from: Waypoint, to: Waypoint, options: FindPathOptions): Waypoint[] | undefined {
+export function findPath(
+  world: PathWorld,
+  from: Waypoint,
+  to: Waypoint,
+  options: FindPathOptions,
+): Waypoint[] | undefined {
   const reach = options.reach ?? 0;
   const r = options.radius;
   const max = options.maxExpandedTiles ?? 6000;
@@ -105,7 +110,8 @@ export function findPath(world: PathWorld, from: Waypoint, to: Waypoint, options
   const gy = Math.floor(to.y);
   const ox = sx;
   const oy = sy;
-  const done = (tx: number, ty: number) => (tx === gx && ty === gy) || Math.hypot(tx + 0.5 - to.x, ty + 0.5 - to.y) <= reach;
+  const done = (tx: number, ty: number) =>
+    (tx === gx && ty === gy) || Math.hypot(tx + 0.5 - to.x, ty + 0.5 - to.y) <= reach;
   const h = (tx: number, ty: number) => {
     const dx = Math.abs(tx - gx);
     const dy = Math.abs(ty - gy);
@@ -162,7 +168,8 @@ export function findPath(world: PathWorld, from: Waypoint, to: Waypoint, options
   }
   if (found === undefined) return undefined;
   const tiles: Waypoint[] = [];
-  for (let k: number | undefined = found; k !== undefined && k !== start; k = parent.get(k)) tiles.push({ x: keyX(k) + ox + 0.5, y: keyY(k) + oy + 0.5 });
+  for (let k: number | undefined = found; k !== undefined && k !== start; k = parent.get(k))
+    tiles.push({ x: keyX(k) + ox + 0.5, y: keyY(k) + oy + 0.5 });
   tiles.reverse();
   // The exact target when it can be stood on, rather than its tile's centre.
   if (tiles.length > 0 && reach === 0 && !world.blocked(to.x, to.y, r)) tiles[tiles.length - 1] = to;

@@ -22,7 +22,12 @@ export interface ActivityInput {
  * The player's activity: the server's running action first (gathering, crafting, building, with
  * its progress at `serverNow`), then build mode, then an auto-walk's destination.
  */
-export function describeActivity(view: WorldView, identity: string | undefined, serverNow: number, input: ActivityInput): Activity {
+export function describeActivity(
+  view: WorldView,
+  identity: string | undefined,
+  serverNow: number,
+  input: ActivityInput,
+): Activity {
   const action = identity === undefined ? undefined : view.table('action').find(identity);
   if (action !== undefined) {
     const text =
@@ -31,19 +36,32 @@ export function describeActivity(view: WorldView, identity: string | undefined, 
         : action.kind === 'craft'
           ? `Crafting ${view.table('recipe_def').find(action.recipeId)?.name ?? action.recipeId}`
           : `Building ${view.table('building_def').find(view.table('building').find(action.target)?.buildingId ?? '')?.name ?? ''}`;
-    const progress = Math.min(1, Math.max(0, (serverNow - action.startedMs) / Math.max(1, action.endsMs - action.startedMs)));
+    const progress = Math.min(
+      1,
+      Math.max(0, (serverNow - action.startedMs) / Math.max(1, action.endsMs - action.startedMs)),
+    );
     return { text, progress, action: action.kind };
   }
   const p = input.placing;
-  if (p !== undefined) return { text: `Placing ${p.name}${p.valid ? '' : ` — ${p.reason}`}`, progress: -1, action: '' };
+  if (p !== undefined)
+    return { text: `Placing ${p.name}${p.valid ? '' : ` — ${p.reason}`}`, progress: -1, action: '' };
   const g = input.goal;
-  const text = g === undefined ? '' : g.kind === 'gather' ? `Walking to ${nodeName(view, g.nodeId)}` : g.kind === 'construct' ? 'Walking to the site' : '';
+  const text =
+    g === undefined
+      ? ''
+      : g.kind === 'gather'
+        ? `Walking to ${nodeName(view, g.nodeId)}`
+        : g.kind === 'construct'
+          ? 'Walking to the site'
+          : '';
   return { text, progress: -1, action: '' };
 }
 
 function nodeName(view: WorldView, id: number): string {
   const node = view.table('resource_node').find(id);
-  return (node === undefined ? undefined : view.table('resource_def').find(node.resourceId)?.name) ?? 'resource';
+  return (
+    (node === undefined ? undefined : view.table('resource_def').find(node.resourceId)?.name) ?? 'resource'
+  );
 }
 
 /** The status line over the canvas; redraws only when its text or progress (in 2% steps) changes. */
@@ -58,6 +76,11 @@ export class StatusLine {
     const el = this.element;
     el.hidden = a.text === '';
     el.dataset.action = a.action;
-    el.replaceChildren(h('span', {}, a.text), a.progress < 0 ? '' : h('div', { class: 'bar' }, h('div', { style: `width:${(a.progress * 100).toFixed(1)}%` })));
+    el.replaceChildren(
+      h('span', {}, a.text),
+      a.progress < 0
+        ? ''
+        : h('div', { class: 'bar' }, h('div', { style: `width:${(a.progress * 100).toFixed(1)}%` })),
+    );
   }
 }

@@ -67,8 +67,15 @@ export function createHttpHistorySource(options: HttpHistorySourceOptions): Hist
     } catch (cause) {
       throw new HistoryError('DISCONNECTED', `cannot reach ${origin}: ${String(cause)}`);
     }
-    const body = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string }; result?: unknown };
-    if (!res.ok || body.error !== undefined) throw new HistoryError(body.error?.code ?? `HTTP_${res.status}`, body.error?.message ?? `${path}: HTTP ${res.status}`);
+    const body = (await res.json().catch(() => ({}))) as {
+      error?: { code: string; message: string };
+      result?: unknown;
+    };
+    if (!res.ok || body.error !== undefined)
+      throw new HistoryError(
+        body.error?.code ?? `HTTP_${res.status}`,
+        body.error?.message ?? `${path}: HTTP ${res.status}`,
+      );
     return body;
   };
   const source: HistorySource = {
@@ -82,7 +89,8 @@ export function createHttpHistorySource(options: HttpHistorySourceOptions): Hist
           await source.table('world_info', tick);
           return true;
         } catch (e) {
-          if (e instanceof HistoryError && (e.code === 'TICK_OUT_OF_RANGE' || e.code === 'HISTORY_PRUNED')) return false;
+          if (e instanceof HistoryError && (e.code === 'TICK_OUT_OF_RANGE' || e.code === 'HISTORY_PRUNED'))
+            return false;
           throw e;
         }
       };
@@ -101,7 +109,9 @@ export function createHttpHistorySource(options: HttpHistorySourceOptions): Hist
       const body = (await get(q)) as { result: { tick: number; rows: Record<string, unknown>[] } };
       const bytes = BYTES_COLUMNS[name] ?? [];
       const rows = body.result.rows;
-      if (bytes.length > 0) for (const r of rows) for (const c of bytes) if (typeof r[c] === 'string') r[c] = hexToBytes(r[c] as string);
+      if (bytes.length > 0)
+        for (const r of rows)
+          for (const c of bytes) if (typeof r[c] === 'string') r[c] = hexToBytes(r[c] as string);
       return { tick: body.result.tick, rows: rows as never };
     },
   };

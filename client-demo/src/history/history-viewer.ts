@@ -30,7 +30,16 @@ export interface HistoryViewerOptions {
 export const PLAYBACK_SPEEDS = [1, 4, 16, 64] as const;
 
 /** Tables read once, as of the live tick: content and terrain (chunks never change once generated). */
-const STATIC_TABLES = ['world_info', 'settings', 'biome_def', 'resource_def', 'building_def', 'item_def', 'player', 'terrain_chunk'] as const satisfies readonly ClientTableName[];
+const STATIC_TABLES = [
+  'world_info',
+  'settings',
+  'biome_def',
+  'resource_def',
+  'building_def',
+  'item_def',
+  'player',
+  'terrain_chunk',
+] as const satisfies readonly ClientTableName[];
 
 /** The viewer's state, exposed for tests. */
 export interface HistoryViewer {
@@ -75,14 +84,23 @@ export async function startHistoryViewer(options: HistoryViewerOptions): Promise
       saveAdminToken(token);
     }
   }
-  replaceChildren(panel, h('div', { class: 'title' }, 'World history'), h('div', { class: 'summary' }, 'Loading the world…'));
+  replaceChildren(
+    panel,
+    h('div', { class: 'title' }, 'World history'),
+    h('div', { class: 'summary' }, 'Loading the world…'),
+  );
   const viewer = await HistoryViewerImpl.create(source, options, panel);
   return viewer;
 }
 
 function askToken(panel: HTMLElement, problem: string): Promise<string> {
   return new Promise((resolve) => {
-    const input = h('input', { type: 'password', placeholder: 'Admin token (printed by the server at start)', autocomplete: 'off', class: 'admin-token' });
+    const input = h('input', {
+      type: 'password',
+      placeholder: 'Admin token (printed by the server at start)',
+      autocomplete: 'off',
+      class: 'admin-token',
+    });
     const form = h(
       'form',
       { class: 'row' },
@@ -93,7 +111,16 @@ function askToken(panel: HTMLElement, problem: string): Promise<string> {
       e.preventDefault();
       if (input.value.trim() !== '') resolve(input.value.trim());
     });
-    replaceChildren(panel, h('div', { class: 'title' }, 'World history'), h('div', { class: 'summary' }, problem || 'Time travel reads the commit log; it needs the server’s admin token.'), form);
+    replaceChildren(
+      panel,
+      h('div', { class: 'title' }, 'World history'),
+      h(
+        'div',
+        { class: 'summary' },
+        problem || 'Time travel reads the commit log; it needs the server’s admin token.',
+      ),
+      form,
+    );
   });
 }
 
@@ -124,7 +151,12 @@ class HistoryViewerImpl implements HistoryViewer {
   #followSelect!: HTMLSelectElement;
   #drag: { x: number; y: number } | undefined;
 
-  private constructor(source: HistorySource, scene: Scene, panel: HTMLElement, options: HistoryViewerOptions) {
+  private constructor(
+    source: HistorySource,
+    scene: Scene,
+    panel: HTMLElement,
+    options: HistoryViewerOptions,
+  ) {
     this.#source = source;
     this.#scene = scene;
     this.#panel = panel;
@@ -132,7 +164,11 @@ class HistoryViewerImpl implements HistoryViewer {
     this.#entities = this.#newEntityLayer();
   }
 
-  static async create(source: HistorySource, options: HistoryViewerOptions, panel: HTMLElement): Promise<HistoryViewerImpl> {
+  static async create(
+    source: HistorySource,
+    options: HistoryViewerOptions,
+    panel: HTMLElement,
+  ): Promise<HistoryViewerImpl> {
     const scene = await createScene({ parent: options.stage, zoom: 1.5 });
     const v = new HistoryViewerImpl(source, scene, panel, options);
     await v.#init();
@@ -161,8 +197,13 @@ class HistoryViewerImpl implements HistoryViewer {
     }
     this.#tickMs = await this.#estimateTickMs();
     const biomes: (BiomeLook | undefined)[] = [];
-    for (const b of this.view.table('biome_def').iter()) biomes[b.tile] = { id: b.id, kind: b.kind, color: parseColor(b.color) };
-    const terrain = new TerrainLayer({ chunkTiles: this.view.table('world_info').find(0)?.chunkTiles ?? 32, biomes, maxCachedChunks: 0 });
+    for (const b of this.view.table('biome_def').iter())
+      biomes[b.tile] = { id: b.id, kind: b.kind, color: parseColor(b.color) };
+    const terrain = new TerrainLayer({
+      chunkTiles: this.view.table('world_info').find(0)?.chunkTiles ?? 32,
+      biomes,
+      maxCachedChunks: 0,
+    });
     this.#scene.terrain.addChild(terrain.container);
     for (const c of this.view.table('terrain_chunk').iter()) terrain.add(c);
     const info = this.view.table('world_info').find(0);
@@ -188,7 +229,11 @@ class HistoryViewerImpl implements HistoryViewer {
   }
 
   #newEntityLayer(): EntityLayer {
-    const layer = new EntityLayer({ view: this.view, art: this.#art, stampMs: () => this.#tick * this.#tickMs });
+    const layer = new EntityLayer({
+      view: this.view,
+      art: this.#art,
+      stampMs: () => this.#tick * this.#tickMs,
+    });
     this.#scene.entities.addChild(layer.container);
     return layer;
   }
@@ -196,7 +241,8 @@ class HistoryViewerImpl implements HistoryViewer {
   async seek(tick: number): Promise<void> {
     const target = Math.max(this.#earliest, Math.min(this.#latest, Math.round(tick)));
     // Jumps backwards or far ahead cannot be interpolated: start the entities afresh.
-    const sequential = target >= this.#tick && target - this.#tick <= 64 * PLAYBACK_SPEEDS[PLAYBACK_SPEEDS.length - 1]!;
+    const sequential =
+      target >= this.#tick && target - this.#tick <= 64 * PLAYBACK_SPEEDS[PLAYBACK_SPEEDS.length - 1]!;
     await this.#load(target, !sequential || this.#steps % this.#nodeRefreshSteps === 0, !sequential);
   }
 
@@ -207,7 +253,8 @@ class HistoryViewerImpl implements HistoryViewer {
       const results = await Promise.all(tables.map((t) => this.#source.table(t, target)));
       if (fresh) {
         this.#entities.destroy();
-        for (const t of ['avatar', 'building', 'resource_node', 'action'] as const) this.view.table(t).replaceAll([]);
+        for (const t of ['avatar', 'building', 'resource_node', 'action'] as const)
+          this.view.table(t).replaceAll([]);
         this.#tick = target;
         this.#entities = this.#newEntityLayer();
       }
@@ -289,7 +336,14 @@ class HistoryViewerImpl implements HistoryViewer {
   }
 
   #buildPanel(): void {
-    this.#slider = h('input', { type: 'range', min: this.#earliest, max: this.#latest, step: 1, value: this.#latest, 'aria-label': 'Tick' });
+    this.#slider = h('input', {
+      type: 'range',
+      min: this.#earliest,
+      max: this.#latest,
+      step: 1,
+      value: this.#latest,
+      'aria-label': 'Tick',
+    });
     let debounce: ReturnType<typeof setTimeout> | undefined;
     this.#slider.addEventListener('input', () => {
       this.pause();
@@ -300,8 +354,16 @@ class HistoryViewerImpl implements HistoryViewer {
     });
     this.#label = h('span', { class: 'tick' });
     this.#summary = h('div', { class: 'summary' });
-    this.#playButton = h('button', { class: 'primary play', onclick: () => (this.#playing ? this.pause() : this.play()) }, 'Play');
-    const speed = h('select', { class: 'speed', 'aria-label': 'Speed' }, ...PLAYBACK_SPEEDS.map((s) => h('option', { value: s }, `${s}×`)));
+    this.#playButton = h(
+      'button',
+      { class: 'primary play', onclick: () => (this.#playing ? this.pause() : this.play()) },
+      'Play',
+    );
+    const speed = h(
+      'select',
+      { class: 'speed', 'aria-label': 'Speed' },
+      ...PLAYBACK_SPEEDS.map((s) => h('option', { value: s }, `${s}×`)),
+    );
     speed.value = String(this.#speed);
     this.#speedSelect = speed;
     speed.addEventListener('change', () => (this.#speed = Number(speed.value)));
@@ -315,16 +377,41 @@ class HistoryViewerImpl implements HistoryViewer {
         .sort((a, b) => a.name.localeCompare(b.name))
         .map((p) => h('option', { value: p.identity }, `Follow ${p.name}`)),
     );
-    this.#followSelect.addEventListener('change', () => (this.#follow = this.#followSelect.value === '' ? undefined : this.#followSelect.value));
+    this.#followSelect.addEventListener(
+      'change',
+      () => (this.#follow = this.#followSelect.value === '' ? undefined : this.#followSelect.value),
+    );
     replaceChildren(
       this.#panel,
-      h('div', { class: 'row' }, h('span', { class: 'title' }, 'World history'), h('span', { style: 'flex:1' }), this.#followSelect, speed, this.#label),
       h(
         'div',
         { class: 'row' },
-        h('button', { onclick: () => void this.seek(this.#tick - Math.max(1, Math.round(1000 / this.#tickMs))), title: 'Back one second' }, '« 1 s'),
+        h('span', { class: 'title' }, 'World history'),
+        h('span', { style: 'flex:1' }),
+        this.#followSelect,
+        speed,
+        this.#label,
+      ),
+      h(
+        'div',
+        { class: 'row' },
+        h(
+          'button',
+          {
+            onclick: () => void this.seek(this.#tick - Math.max(1, Math.round(1000 / this.#tickMs))),
+            title: 'Back one second',
+          },
+          '« 1 s',
+        ),
         this.#playButton,
-        h('button', { onclick: () => void this.seek(this.#tick + Math.max(1, Math.round(1000 / this.#tickMs))), title: 'Forward one second' }, '1 s »'),
+        h(
+          'button',
+          {
+            onclick: () => void this.seek(this.#tick + Math.max(1, Math.round(1000 / this.#tickMs))),
+            title: 'Forward one second',
+          },
+          '1 s »',
+        ),
         this.#slider,
         h(
           'button',
@@ -353,7 +440,10 @@ class HistoryViewerImpl implements HistoryViewer {
     canvas.addEventListener('pointermove', (e) => {
       if (this.#drag === undefined) return;
       const cam = this.#scene.camera;
-      cam.jumpTo(cam.x - (e.clientX - this.#drag.x) / cam.zoom, cam.y - (e.clientY - this.#drag.y) / cam.zoom);
+      cam.jumpTo(
+        cam.x - (e.clientX - this.#drag.x) / cam.zoom,
+        cam.y - (e.clientY - this.#drag.y) / cam.zoom,
+      );
       this.#drag = { x: e.clientX, y: e.clientY };
     });
     canvas.addEventListener(

@@ -1,4 +1,12 @@
-import { connect, createWebSocketTransport, CONNECTION_STATUS, type ClientQuery, type Connection, type ConnectionStatus, type HistoryChange } from '@tickspace/server/client';
+import {
+  connect,
+  createWebSocketTransport,
+  CONNECTION_STATUS,
+  type ClientQuery,
+  type Connection,
+  type ConnectionStatus,
+  type HistoryChange,
+} from '@tickspace/server/client';
 import type { FrontierModule } from '@tickspace/server/world';
 import type { FrontierArgs, FrontierReducer } from '../world/rows';
 import type { ConnectionStats, GameConnection } from '../game/connection';
@@ -69,7 +77,12 @@ export class LiveConnection implements GameConnection {
   readonly #stateListeners = new Set<(state: ConnectionState, detail: string) => void>();
   readonly #offStatus: () => void;
 
-  private constructor(conn: Connection<FrontierModule>, stats: { pingMs: number; bytesIn: number; bytesOut: number }, tickMs: number, pingEveryMs: number) {
+  private constructor(
+    conn: Connection<FrontierModule>,
+    stats: { pingMs: number; bytesIn: number; bytesOut: number },
+    tickMs: number,
+    pingEveryMs: number,
+  ) {
     this.conn = conn;
     this.#stats = stats;
     this.#tickMs = tickMs;
@@ -121,7 +134,12 @@ export class LiveConnection implements GameConnection {
     const terrainR = options.terrainRadiusTiles ?? 72;
     const chatR = options.chatRadiusTiles ?? 24;
     const hyst = options.hysteresisTiles ?? 8;
-    const follow = (radius: number) => ({ table: 'avatar' as const, key: me, radius, exitRadius: radius + hyst });
+    const follow = (radius: number) => ({
+      table: 'avatar' as const,
+      key: me,
+      radius,
+      exitRadius: radius + hyst,
+    });
     const subs = [
       ...WHOLE_TABLES.map((table) => conn.subscribe({ table } as ClientQuery<FrontierModule>)),
       conn.subscribe({ table: 'chat_message', where: { index: 'by_channel', value: 'global' } }),

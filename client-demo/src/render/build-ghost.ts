@@ -12,7 +12,12 @@ export class BuildGhost {
   readonly #sprite = new Sprite();
   readonly #reason = new Text({
     text: '',
-    style: { fontFamily: 'system-ui, sans-serif', fontSize: 10, fill: 0xffffff, stroke: { color: 0x000000, width: 3 } },
+    style: {
+      fontFamily: 'system-ui, sans-serif',
+      fontSize: 10,
+      fill: 0xffffff,
+      stroke: { color: 0x000000, width: 3 },
+    },
     resolution: 2,
   });
   readonly #art: SpriteArt;
@@ -32,7 +37,16 @@ export class BuildGhost {
   }
 
   /** Shows the ghost of `buildingId` with its top-left at tile (x, y). */
-  show(buildingId: string, color: string, width: number, height: number, x: number, y: number, valid: boolean, reason = ''): void {
+  show(
+    buildingId: string,
+    color: string,
+    width: number,
+    height: number,
+    x: number,
+    y: number,
+    valid: boolean,
+    reason = '',
+  ): void {
     const key = `${buildingId}/${width}/${height}/${valid}`;
     this.valid = valid;
     this.tileX = x;
@@ -47,9 +61,20 @@ export class BuildGhost {
       this.#sprite.tint = valid ? 0xffffff : 0xff8080;
       const c = valid ? 0x4ade80 : 0xf87171;
       this.#outline.clear();
-      this.#outline.rect(0, 0, width * TILE_PX, height * TILE_PX).fill({ color: c, alpha: 0.25 }).stroke({ color: c, width: 1.5, alpha: 0.9 });
-      for (let i = 1; i < width; i++) this.#outline.moveTo(i * TILE_PX, 0).lineTo(i * TILE_PX, height * TILE_PX).stroke({ color: c, width: 0.5, alpha: 0.5 });
-      for (let j = 1; j < height; j++) this.#outline.moveTo(0, j * TILE_PX).lineTo(width * TILE_PX, j * TILE_PX).stroke({ color: c, width: 0.5, alpha: 0.5 });
+      this.#outline
+        .rect(0, 0, width * TILE_PX, height * TILE_PX)
+        .fill({ color: c, alpha: 0.25 })
+        .stroke({ color: c, width: 1.5, alpha: 0.9 });
+      for (let i = 1; i < width; i++)
+        this.#outline
+          .moveTo(i * TILE_PX, 0)
+          .lineTo(i * TILE_PX, height * TILE_PX)
+          .stroke({ color: c, width: 0.5, alpha: 0.5 });
+      for (let j = 1; j < height; j++)
+        this.#outline
+          .moveTo(0, j * TILE_PX)
+          .lineTo(width * TILE_PX, j * TILE_PX)
+          .stroke({ color: c, width: 0.5, alpha: 0.5 });
       this.#reason.position.set((width * TILE_PX) / 2, height * TILE_PX + 2);
     }
     this.#reason.text = valid ? '' : reason;

@@ -39,7 +39,8 @@ export class Camera {
   constructor(options: CameraOptions = {}) {
     this.minZoom = options.minZoom ?? 0.5;
     this.maxZoom = options.maxZoom ?? 3;
-    if (!(this.minZoom > 0 && this.maxZoom >= this.minZoom)) throw new RangeError(`bad zoom range [${this.minZoom}, ${this.maxZoom}]`);
+    if (!(this.minZoom > 0 && this.maxZoom >= this.minZoom))
+      throw new RangeError(`bad zoom range [${this.minZoom}, ${this.maxZoom}]`);
     this.#zoom = clamp(options.zoom ?? 2, this.minZoom, this.maxZoom);
     this.#followRate = options.followRate ?? 10;
   }

@@ -246,7 +246,12 @@ export class EntityLayer {
 
   #dressNode(sprite: Sprite, row: ResourceNodeRow, depleted: boolean): void {
     const def = this.#view.table('resource_def').find(row.resourceId);
-    const art = this.#art.node(row.resourceId, def?.iconShape ?? 'hex', def?.iconColor ?? '#888888', depleted);
+    const art = this.#art.node(
+      row.resourceId,
+      def?.iconShape ?? 'hex',
+      def?.iconColor ?? '#888888',
+      depleted,
+    );
     sprite.texture = art.texture;
     sprite.anchor.set(art.anchorX, art.anchorY);
   }
@@ -288,7 +293,13 @@ export class EntityLayer {
 
   #dressBuilding(b: BuildingEntity): void {
     const def = this.#view.table('building_def').find(b.row.buildingId);
-    const art = this.#art.building(b.row.buildingId, def?.iconColor ?? '#8b5a2b', b.row.width, b.row.height, b.row.complete);
+    const art = this.#art.building(
+      b.row.buildingId,
+      def?.iconColor ?? '#8b5a2b',
+      b.row.width,
+      b.row.height,
+      b.row.complete,
+    );
     b.sprite.texture = art.texture;
     b.sprite.anchor.set(art.anchorX, art.anchorY);
   }
@@ -337,7 +348,19 @@ export class EntityLayer {
     bar.visible = false;
     const buffer = new PositionBuffer();
     buffer.reset(this.#stampMs(), row.x, row.y);
-    const p: PlayerEntity = { identity: row.identity, row, sprite, label, bar, buffer, x: NaN, y: NaN, facing: 1, actionStartMs: 0, actionEndsMs: 0 };
+    const p: PlayerEntity = {
+      identity: row.identity,
+      row,
+      sprite,
+      label,
+      bar,
+      buffer,
+      x: NaN,
+      y: NaN,
+      facing: 1,
+      actionStartMs: 0,
+      actionEndsMs: 0,
+    };
     this.container.addChild(sprite, label, bar);
     this.#playerIndex.set(row.identity, this.#players.length);
     this.#players.push(p);

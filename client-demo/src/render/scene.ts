@@ -77,5 +77,9 @@ export async function createScene(options: SceneOptions): Promise<Scene> {
 export function drawTargetMarker(g: Graphics, xTiles: number, yTiles: number, phase: number): void {
   g.clear();
   const r = 5 + Math.sin(phase) * 1.5;
-  g.ellipse(xTiles * TILE_PX, yTiles * TILE_PX, r * 1.4, r * 0.7).stroke({ color: 0xfff3a0, width: 1.5, alpha: 0.9 });
+  g.ellipse(xTiles * TILE_PX, yTiles * TILE_PX, r * 1.4, r * 0.7).stroke({
+    color: 0xfff3a0,
+    width: 1.5,
+    alpha: 0.9,
+  });
 }

@@ -32,7 +32,16 @@ function piece(c: HTMLCanvasElement, anchorX: number, anchorY: number): ArtPiece
   return { texture, anchorX, anchorY };
 }
 
-function ellipse(g: Ctx, x: number, y: number, rx: number, ry: number, fill: string, stroke?: string, lw = 2): void {
+function ellipse(
+  g: Ctx,
+  x: number,
+  y: number,
+  rx: number,
+  ry: number,
+  fill: string,
+  stroke?: string,
+  lw = 2,
+): void {
   g.beginPath();
   g.ellipse(x, y, rx, ry, 0, 0, Math.PI * 2);
   g.fillStyle = fill;
@@ -99,8 +108,17 @@ function drawNode(id: string, shape: string, colorText: string, depleted: boolea
           [0, -1.75, 0.55, 1.05],
           [0, -1.25, 0.5, 1.12],
         ];
-        for (const [dx, dy, r, f] of blobs) ellipse(g, cx + dx * T, foot + dy * T, r * T, r * T * 0.9, css(shade(base, f)), OUTLINE);
-        for (let i = 0; i < 6; i++) ellipse(g, cx + (hash01(i, 3) - 0.5) * T, foot - T * (1.2 + hash01(i, 5) * 0.7), 3, 3, css(shade(base, 1.35)));
+        for (const [dx, dy, r, f] of blobs)
+          ellipse(g, cx + dx * T, foot + dy * T, r * T, r * T * 0.9, css(shade(base, f)), OUTLINE);
+        for (let i = 0; i < 6; i++)
+          ellipse(
+            g,
+            cx + (hash01(i, 3) - 0.5) * T,
+            foot - T * (1.2 + hash01(i, 5) * 0.7),
+            3,
+            3,
+            css(shade(base, 1.35)),
+          );
       }
       return piece(c, 0.5, foot / c.height);
     }
@@ -116,7 +134,18 @@ function drawNode(id: string, shape: string, colorText: string, depleted: boolea
         ellipse(g, cx - 8, foot - 12, 12, 11, leaf, OUTLINE);
         ellipse(g, cx + 8, foot - 12, 12, 11, leaf, OUTLINE);
         ellipse(g, cx, foot - 20, 13, 12, css(shade(base, depleted ? 0.9 : 1.12)), OUTLINE);
-        if (!depleted) for (let i = 0; i < 7; i++) ellipse(g, cx + (hash01(i, 1) - 0.5) * 26, foot - 8 - hash01(i, 2) * 20, 2.8, 2.8, '#d62839', '#5c0a12', 1);
+        if (!depleted)
+          for (let i = 0; i < 7; i++)
+            ellipse(
+              g,
+              cx + (hash01(i, 1) - 0.5) * 26,
+              foot - 8 - hash01(i, 2) * 20,
+              2.8,
+              2.8,
+              '#d62839',
+              '#5c0a12',
+              1,
+            );
       } else {
         const n = depleted ? 4 : id === 'reed_patch' ? 9 : 11;
         for (let i = 0; i < n; i++) {
@@ -126,9 +155,15 @@ function drawNode(id: string, shape: string, colorText: string, depleted: boolea
           g.lineWidth = id === 'reed_patch' ? 3 : 2.5;
           g.beginPath();
           g.moveTo(x, foot);
-          g.quadraticCurveTo(x + (hash01(i, 8) - 0.5) * 10, foot - h * 0.6, x + (hash01(i, 7) - 0.5) * 12, foot - h);
+          g.quadraticCurveTo(
+            x + (hash01(i, 8) - 0.5) * 10,
+            foot - h * 0.6,
+            x + (hash01(i, 7) - 0.5) * 12,
+            foot - h,
+          );
           g.stroke();
-          if (id === 'reed_patch' && !depleted && i % 2 === 0) ellipse(g, x + (hash01(i, 7) - 0.5) * 12, foot - h, 2.5, 5, '#7b5a36');
+          if (id === 'reed_patch' && !depleted && i % 2 === 0)
+            ellipse(g, x + (hash01(i, 7) - 0.5) * 12, foot - h, 2.5, 5, '#7b5a36');
         }
       }
       return piece(c, 0.5, foot / c.height);
@@ -197,7 +232,8 @@ function drawNode(id: string, shape: string, colorText: string, depleted: boolea
       for (let i = 0; i < n; i++) {
         const x = c.width / 2 + (i - 1) * 9;
         const y = foot - 5 - (i % 2) * 5;
-        if (id === 'flint_nodule') poly(g, [x - 6, y, x, y - 9, x + 6, y, x, y + 4], css(shade(base, 0.9 + i * 0.15)), OUTLINE);
+        if (id === 'flint_nodule')
+          poly(g, [x - 6, y, x, y - 9, x + 6, y, x, y + 4], css(shade(base, 0.9 + i * 0.15)), OUTLINE);
         else ellipse(g, x, y, 7 - i, 5 - i * 0.5, css(shade(base, 0.9 + i * 0.1)), OUTLINE);
       }
       return piece(c, 0.5, foot / c.height);
@@ -217,7 +253,16 @@ function drawNode(id: string, shape: string, colorText: string, depleted: boolea
       g.strokeStyle = OUTLINE;
       g.lineWidth = 2;
       g.stroke();
-      if (!depleted) for (let i = 0; i < 5; i++) ellipse(g, cx + (hash01(i, 2) - 0.5) * 22, foot - 3 - hash01(i, 3) * 8, 1.5, 1.2, css(shade(base, 0.7)));
+      if (!depleted)
+        for (let i = 0; i < 5; i++)
+          ellipse(
+            g,
+            cx + (hash01(i, 2) - 0.5) * 22,
+            foot - 3 - hash01(i, 3) * 8,
+            1.5,
+            1.2,
+            css(shade(base, 0.7)),
+          );
       return piece(c, 0.5, foot / c.height);
     }
     default: {
@@ -230,21 +275,64 @@ function drawNode(id: string, shape: string, colorText: string, depleted: boolea
       const s = depleted ? 0.55 : 1;
       poly(
         g,
-        [cx - 18 * s, foot - 2, cx - 20 * s, foot - 14 * s, cx - 8 * s, foot - 26 * s, cx + 10 * s, foot - 25 * s, cx + 20 * s, foot - 12 * s, cx + 17 * s, foot - 2],
+        [
+          cx - 18 * s,
+          foot - 2,
+          cx - 20 * s,
+          foot - 14 * s,
+          cx - 8 * s,
+          foot - 26 * s,
+          cx + 10 * s,
+          foot - 25 * s,
+          cx + 20 * s,
+          foot - 12 * s,
+          cx + 17 * s,
+          foot - 2,
+        ],
         css(depleted ? shade(rock, 0.85) : rock),
         OUTLINE,
       );
-      poly(g, [cx - 8 * s, foot - 26 * s, cx + 10 * s, foot - 25 * s, cx + 4 * s, foot - 17 * s, cx - 10 * s, foot - 18 * s], css(shade(rock, 1.25)));
+      poly(
+        g,
+        [
+          cx - 8 * s,
+          foot - 26 * s,
+          cx + 10 * s,
+          foot - 25 * s,
+          cx + 4 * s,
+          foot - 17 * s,
+          cx - 10 * s,
+          foot - 18 * s,
+        ],
+        css(shade(rock, 1.25)),
+      );
       if (id !== 'boulder' && !depleted)
-        for (let i = 0; i < 6; i++) ellipse(g, cx + (hash01(i, 12) - 0.5) * 28, foot - 6 - hash01(i, 13) * 16, 2.8, 2.2, css(base), OUTLINE, 1);
-      if (shape !== 'hex' && id !== 'boulder' && !depleted) ellipse(g, cx, foot - 14, 5, 5, css(base), OUTLINE);
+        for (let i = 0; i < 6; i++)
+          ellipse(
+            g,
+            cx + (hash01(i, 12) - 0.5) * 28,
+            foot - 6 - hash01(i, 13) * 16,
+            2.8,
+            2.2,
+            css(base),
+            OUTLINE,
+            1,
+          );
+      if (shape !== 'hex' && id !== 'boulder' && !depleted)
+        ellipse(g, cx, foot - 14, 5, 5, css(base), OUTLINE);
       return piece(c, 0.5, foot / c.height);
     }
   }
 }
 
 /** Draws a building on its footprint (`width` x `height` tiles); `complete` false draws it in scaffolding. */
-function drawBuilding(id: string, colorText: string, width: number, height: number, complete: boolean): ArtPiece {
+function drawBuilding(
+  id: string,
+  colorText: string,
+  width: number,
+  height: number,
+  complete: boolean,
+): ArtPiece {
   const base = parseColor(colorText, 0x8b5a2b);
   const T = ART_PX_PER_TILE;
   const extra = T * 1.2; // room above the footprint for roofs and flames
@@ -299,7 +387,12 @@ function drawBuilding(id: string, colorText: string, width: number, height: numb
       g.lineWidth = 2;
       g.fillRect(4, top + h * 0.25, w - 8, h * 0.75 - 2);
       g.strokeRect(4, top + h * 0.25, w - 8, h * 0.75 - 2);
-      poly(g, [-2, top + h * 0.3, w / 2, top - extra * 0.6, w + 2, top + h * 0.3], css(id === 'cabin' ? 0x9b3b2b : shade(base, 0.7)), OUTLINE);
+      poly(
+        g,
+        [-2, top + h * 0.3, w / 2, top - extra * 0.6, w + 2, top + h * 0.3],
+        css(id === 'cabin' ? 0x9b3b2b : shade(base, 0.7)),
+        OUTLINE,
+      );
       g.fillStyle = '#4a3020';
       g.fillRect(w / 2 - 8, top + h - 26, 16, 24);
       if (id === 'cabin') {
@@ -344,8 +437,24 @@ function drawBuilding(id: string, colorText: string, width: number, height: numb
       g.stroke();
       g.fillStyle = css(shade(base, 1.3));
       g.fillRect(5, top + 4 - T * 0.3, w - 10, 9);
-      if (id === 'furnace' && complete) ellipse(g, w / 2, top + h * 0.6, w * 0.18, h * 0.14, '#ff8c1a', '#7a2e00');
-      if (id === 'anvil') poly(g, [w * 0.2, top + h * 0.35, w * 0.85, top + h * 0.35, w * 0.7, top + h * 0.55, w * 0.3, top + h * 0.55], '#2c3e50', OUTLINE);
+      if (id === 'furnace' && complete)
+        ellipse(g, w / 2, top + h * 0.6, w * 0.18, h * 0.14, '#ff8c1a', '#7a2e00');
+      if (id === 'anvil')
+        poly(
+          g,
+          [
+            w * 0.2,
+            top + h * 0.35,
+            w * 0.85,
+            top + h * 0.35,
+            w * 0.7,
+            top + h * 0.55,
+            w * 0.3,
+            top + h * 0.55,
+          ],
+          '#2c3e50',
+          OUTLINE,
+        );
       if (id === 'workbench' || id === 'loom') {
         g.strokeStyle = css(shade(base, 0.6));
         g.lineWidth = 3;
@@ -402,7 +511,9 @@ function drawPlayer(color: number): ArtPiece {
 }
 
 /** Shirt colours for players, picked by identity. */
-export const PLAYER_COLORS = [0xe74c3c, 0x3498db, 0x9b59b6, 0xf39c12, 0x1abc9c, 0xe84393, 0x2ecc71, 0xd35400] as const;
+export const PLAYER_COLORS = [
+  0xe74c3c, 0x3498db, 0x9b59b6, 0xf39c12, 0x1abc9c, 0xe84393, 0x2ecc71, 0xd35400,
+] as const;
 
 /** The shirt colour of an identity (stable across sessions). */
 export function playerColor(identity: string): number {
@@ -420,12 +531,16 @@ export class SpriteArt {
 
   /** A resource node's texture. `shape` and `color` come from its `resource_def` row. */
   node(resourceId: string, shape: string, color: string, depleted: boolean): ArtPiece {
-    return this.#get(`n/${resourceId}/${depleted ? 1 : 0}`, () => drawNode(resourceId, shape, color, depleted));
+    return this.#get(`n/${resourceId}/${depleted ? 1 : 0}`, () =>
+      drawNode(resourceId, shape, color, depleted),
+    );
   }
 
   /** A building's texture; anchor (0, y) puts the footprint's top-left at the building's x/y. */
   building(buildingId: string, color: string, width: number, height: number, complete: boolean): ArtPiece {
-    return this.#get(`b/${buildingId}/${width}x${height}/${complete ? 1 : 0}`, () => drawBuilding(buildingId, color, width, height, complete));
+    return this.#get(`b/${buildingId}/${width}x${height}/${complete ? 1 : 0}`, () =>
+      drawBuilding(buildingId, color, width, height, complete),
+    );
   }
 
   /** A player figure. */

@@ -42,7 +42,8 @@ const FOAM = 0xcfe9f2;
  */
 export function paintChunk(input: ChunkPaintInput): Uint8ClampedArray<ArrayBuffer> {
   const n = input.chunkTiles;
-  if (input.tiles.length !== n * n) throw new RangeError(`chunk (${input.cx}, ${input.cy}): ${input.tiles.length} tiles, expected ${n * n}`);
+  if (input.tiles.length !== n * n)
+    throw new RangeError(`chunk (${input.cx}, ${input.cy}): ${input.tiles.length} tiles, expected ${n * n}`);
   const tpt = input.texelsPerTile ?? TERRAIN_TEXELS_PER_TILE;
   const side = n * tpt;
   const out = new Uint8ClampedArray(side * side * 4);
@@ -67,7 +68,12 @@ export function paintChunk(input: ChunkPaintInput): Uint8ClampedArray<ArrayBuffe
       const water = b.kind === 'water';
       const cliff = b.kind === 'cliff';
       const nearWater = !water && (isWater(up) || isWater(down) || isWater(left) || isWater(right));
-      const nearLand = water && ((up >= 0 && !isWater(up)) || (down >= 0 && !isWater(down)) || (left >= 0 && !isWater(left)) || (right >= 0 && !isWater(right)));
+      const nearLand =
+        water &&
+        ((up >= 0 && !isWater(up)) ||
+          (down >= 0 && !isWater(down)) ||
+          (left >= 0 && !isWater(left)) ||
+          (right >= 0 && !isWater(right)));
       for (let py = 0; py < tpt; py++) {
         for (let px = 0; px < tpt; px++) {
           const wx = (baseX + tx) * tpt + px;
@@ -190,7 +196,16 @@ function landDetail(id: string, c: number, wx: number, wy: number, h: number, tp
 }
 
 /** Texel distance (in texels) to the nearest water neighbour edge of this tile. */
-function distanceToWater(px: number, py: number, tpt: number, up: number, down: number, left: number, right: number, isWater: (t: number) => boolean): number {
+function distanceToWater(
+  px: number,
+  py: number,
+  tpt: number,
+  up: number,
+  down: number,
+  left: number,
+  right: number,
+  isWater: (t: number) => boolean,
+): number {
   let d = tpt;
   if (isWater(up)) d = Math.min(d, py);
   if (isWater(down)) d = Math.min(d, tpt - 1 - py);
@@ -200,7 +215,16 @@ function distanceToWater(px: number, py: number, tpt: number, up: number, down: 
 }
 
 /** Texel distance to the nearest land neighbour edge of this (water) tile. */
-function distanceToLand(px: number, py: number, tpt: number, up: number, down: number, left: number, right: number, isWater: (t: number) => boolean): number {
+function distanceToLand(
+  px: number,
+  py: number,
+  tpt: number,
+  up: number,
+  down: number,
+  left: number,
+  right: number,
+  isWater: (t: number) => boolean,
+): number {
   let d = tpt;
   if (up >= 0 && !isWater(up)) d = Math.min(d, py);
   if (down >= 0 && !isWater(down)) d = Math.min(d, tpt - 1 - py);

@@ -19,7 +19,12 @@ export class BuildPanel {
     this.#ctx = ctx;
     this.#onPick = onPick;
     this.#list = h('div', { class: 'recipes' });
-    this.element = h('section', { class: 'panel build', 'data-panel': 'build', hidden: true }, h('header', {}, 'Build', h('kbd', {}, 'B')), this.#list);
+    this.element = h(
+      'section',
+      { class: 'panel build', 'data-panel': 'build', hidden: true },
+      h('header', {}, 'Build', h('kbd', {}, 'B')),
+      this.#list,
+    );
     this.#off = watchTables(ctx.view, ['inventory', 'building_def', 'building_cost'], () => this.render());
   }
 
@@ -47,11 +52,26 @@ export class BuildPanel {
         h(
           'div',
           { class: 'body' },
-          h('div', { class: 'name' }, def.name, h('small', {}, ` ${def.width}×${def.height}${def.station ? ' · station' : ''}${def.storageSlots > 0 ? ` · ${def.storageSlots} slots` : ''}`)),
+          h(
+            'div',
+            { class: 'name' },
+            def.name,
+            h(
+              'small',
+              {},
+              ` ${def.width}×${def.height}${def.station ? ' · station' : ''}${def.storageSlots > 0 ? ` · ${def.storageSlots} slots` : ''}`,
+            ),
+          ),
           h(
             'div',
             { class: 'inputs' },
-            ...cost.map((c) => h('span', { class: (counts.get(c.itemId) ?? 0) >= c.quantity ? 'have' : 'lack' }, `${itemName(this.#ctx, c.itemId)} ${counts.get(c.itemId) ?? 0}/${c.quantity}`)),
+            ...cost.map((c) =>
+              h(
+                'span',
+                { class: (counts.get(c.itemId) ?? 0) >= c.quantity ? 'have' : 'lack' },
+                `${itemName(this.#ctx, c.itemId)} ${counts.get(c.itemId) ?? 0}/${c.quantity}`,
+              ),
+            ),
           ),
         ),
         h('button', { class: 'craft', disabled: !ok, onclick: () => this.#onPick(def) }, 'Place'),

@@ -34,8 +34,18 @@ export class ChatBox {
     this.#ctx = ctx;
     this.#max = options.maxShown ?? 60;
     this.#log = h('div', { class: 'chat-log', 'aria-live': 'polite' });
-    this.#channelButton = h('button', { class: 'channel', type: 'button', title: 'Switch channel (Tab)', onclick: () => this.#switchChannel() });
-    this.#input = h('input', { class: 'chat-input', placeholder: 'Press Enter to chat', maxlength: 200, autocomplete: 'off' });
+    this.#channelButton = h('button', {
+      class: 'channel',
+      type: 'button',
+      title: 'Switch channel (Tab)',
+      onclick: () => this.#switchChannel(),
+    });
+    this.#input = h('input', {
+      class: 'chat-input',
+      placeholder: 'Press Enter to chat',
+      maxlength: 200,
+      autocomplete: 'off',
+    });
     this.#input.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') {
         e.preventDefault();
@@ -48,7 +58,12 @@ export class ChatBox {
         this.#switchChannel();
       }
     });
-    this.element = h('section', { class: 'chat', 'data-panel': 'chat' }, this.#log, h('div', { class: 'chat-row' }, this.#channelButton, this.#input));
+    this.element = h(
+      'section',
+      { class: 'chat', 'data-panel': 'chat' },
+      this.#log,
+      h('div', { class: 'chat-row' }, this.#channelButton, this.#input),
+    );
     this.#showChannel();
     this.#off = watchTables(ctx.view, ['chat_message'], () => this.render());
     this.render();

@@ -1,7 +1,12 @@
 import { h } from './dom';
 
 /** States of the connection as the banner shows them. */
-export const CONNECTION_STATE = { CONNECTING: 'connecting', CONNECTED: 'connected', RECONNECTING: 'reconnecting', CLOSED: 'closed' } as const;
+export const CONNECTION_STATE = {
+  CONNECTING: 'connecting',
+  CONNECTED: 'connected',
+  RECONNECTING: 'reconnecting',
+  CLOSED: 'closed',
+} as const;
 /** One of {@link CONNECTION_STATE}. */
 export type ConnectionState = (typeof CONNECTION_STATE)[keyof typeof CONNECTION_STATE];
 
@@ -25,6 +30,10 @@ export class ConnectionBanner {
         : state === CONNECTION_STATE.RECONNECTING
           ? 'Connection lost. Reconnecting…'
           : 'Disconnected.';
-    this.element.replaceChildren(h('span', { class: 'spinner' }), text, detail === '' ? '' : h('small', {}, ` ${detail}`));
+    this.element.replaceChildren(
+      h('span', { class: 'spinner' }),
+      text,
+      detail === '' ? '' : h('small', {}, ` ${detail}`),
+    );
   }
 }

@@ -38,9 +38,12 @@ export function recipeStatuses(ctx: GameContext): RecipeStatus[] {
       const inputs = (inputsByRecipe.get(recipe.id) ?? [])
         .sort((a, b) => a.position - b.position)
         .map((i) => ({ itemId: i.itemId, quantity: i.quantity, have: counts.get(i.itemId) ?? 0 }));
-      const outputs = (outputsByRecipe.get(recipe.id) ?? []).sort((a, b) => a.position - b.position).map((o) => ({ itemId: o.itemId, quantity: o.quantity }));
+      const outputs = (outputsByRecipe.get(recipe.id) ?? [])
+        .sort((a, b) => a.position - b.position)
+        .map((o) => ({ itemId: o.itemId, quantity: o.quantity }));
       const missing: string[] = [];
-      for (const i of inputs) if (i.have < i.quantity) missing.push(`${i.quantity - i.have} more ${itemName(ctx, i.itemId)}`);
+      for (const i of inputs)
+        if (i.have < i.quantity) missing.push(`${i.quantity - i.have} more ${itemName(ctx, i.itemId)}`);
       if (identity !== undefined && recipe.level > 1) {
         const level = view.table('skill').find([identity, recipe.skill])?.level ?? 1;
         if (level < recipe.level) missing.push(`${recipe.skill} level ${recipe.level}`);
@@ -48,12 +51,23 @@ export function recipeStatuses(ctx: GameContext): RecipeStatus[] {
       if (recipe.station !== '') {
         const near =
           me !== undefined &&
-          buildings.some((b) => b.buildingId === recipe.station && b.complete && distanceToRect(me.x, me.y, b.x, b.y, b.x + b.width, b.y + b.height) <= stationRadius);
-        if (!near) missing.push(`a ${view.table('building_def').find(recipe.station)?.name ?? recipe.station} nearby`);
+          buildings.some(
+            (b) =>
+              b.buildingId === recipe.station &&
+              b.complete &&
+              distanceToRect(me.x, me.y, b.x, b.y, b.x + b.width, b.y + b.height) <= stationRadius,
+          );
+        if (!near)
+          missing.push(`a ${view.table('building_def').find(recipe.station)?.name ?? recipe.station} nearby`);
       }
       return { recipe, inputs, outputs, missing };
     })
-    .sort((a, b) => Number(a.missing.length > 0) - Number(b.missing.length > 0) || a.recipe.level - b.recipe.level || a.recipe.name.localeCompare(b.recipe.name));
+    .sort(
+      (a, b) =>
+        Number(a.missing.length > 0) - Number(b.missing.length > 0) ||
+        a.recipe.level - b.recipe.level ||
+        a.recipe.name.localeCompare(b.recipe.name),
+    );
 }
 
 function groupBy<T>(rows: readonly T[], key: (r: T) => string): Map<string, T[]> {
@@ -80,8 +94,17 @@ export class CraftingPanel {
   constructor(ctx: GameContext) {
     this.#ctx = ctx;
     this.#list = h('div', { class: 'recipes' });
-    this.element = h('section', { class: 'panel crafting', 'data-panel': 'crafting', hidden: true }, h('header', {}, 'Crafting', h('kbd', {}, 'C')), this.#list);
-    this.#off = watchTables(ctx.view, ['inventory', 'recipe_def', 'recipe_input', 'recipe_output', 'skill', 'building'], () => this.render());
+    this.element = h(
+      'section',
+      { class: 'panel crafting', 'data-panel': 'crafting', hidden: true },
+      h('header', {}, 'Crafting', h('kbd', {}, 'C')),
+      this.#list,
+    );
+    this.#off = watchTables(
+      ctx.view,
+      ['inventory', 'recipe_def', 'recipe_input', 'recipe_output', 'skill', 'building'],
+      () => this.render(),
+    );
   }
 
   toggle(visible = this.element.hidden): boolean {
@@ -103,15 +126,34 @@ export class CraftingPanel {
         h(
           'div',
           { class: 'body' },
-          h('div', { class: 'name' }, s.recipe.name, out !== undefined && out.quantity > 1 ? ` ×${out.quantity}` : ''),
+          h(
+            'div',
+            { class: 'name' },
+            s.recipe.name,
+            out !== undefined && out.quantity > 1 ? ` ×${out.quantity}` : '',
+          ),
           h(
             'div',
             { class: 'inputs' },
-            ...s.inputs.map((i) => h('span', { class: i.have >= i.quantity ? 'have' : 'lack' }, `${itemName(this.#ctx, i.itemId)} ${i.have}/${i.quantity}`)),
+            ...s.inputs.map((i) =>
+              h(
+                'span',
+                { class: i.have >= i.quantity ? 'have' : 'lack' },
+                `${itemName(this.#ctx, i.itemId)} ${i.have}/${i.quantity}`,
+              ),
+            ),
           ),
           ok ? null : h('div', { class: 'missing' }, `Needs ${s.missing.join(', ')}`),
         ),
-        h('button', { class: 'craft', disabled: !ok, onclick: () => void this.#ctx.call('craft', { recipeId: s.recipe.id }) }, 'Craft'),
+        h(
+          'button',
+          {
+            class: 'craft',
+            disabled: !ok,
+            onclick: () => void this.#ctx.call('craft', { recipeId: s.recipe.id }),
+          },
+          'Craft',
+        ),
       );
     });
     replaceChildren(this.#list, ...cards);

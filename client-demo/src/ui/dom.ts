@@ -8,7 +8,11 @@ type Attrs = Record<string, string | number | boolean | EventListener | undefine
  * Creates an element: `h('button', { class: 'primary', onclick: go }, 'Play')`. Attributes named
  * `on...` with a function become listeners; `true` sets a boolean attribute, false/undefined skips.
  */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === false) continue;
@@ -38,7 +42,11 @@ export function replaceChildren(el: Element, ...children: Child[]): void {
  * Calls `fn` once after any change to the given tables, coalescing a tick's worth of row changes
  * (they arrive together, synchronously) into one call via a microtask.
  */
-export function watchTables(view: WorldView, tables: readonly ClientTableName[], fn: () => void): Unsubscribe {
+export function watchTables(
+  view: WorldView,
+  tables: readonly ClientTableName[],
+  fn: () => void,
+): Unsubscribe {
   let queued = false;
   const schedule = () => {
     if (queued) return;

@@ -17,7 +17,12 @@ export class InventoryPanel {
     this.#ctx = ctx;
     this.#title = h('span', {}, 'Backpack');
     this.#grid = h('div', { class: 'slots' });
-    this.element = h('section', { class: 'panel inventory', 'data-panel': 'inventory' }, h('header', {}, this.#title, h('kbd', {}, 'I')), this.#grid);
+    this.element = h(
+      'section',
+      { class: 'panel inventory', 'data-panel': 'inventory' },
+      h('header', {}, this.#title, h('kbd', {}, 'I')),
+      this.#grid,
+    );
     // Not the whole player table (it changes every tick while anyone moves): only our own row's arrival.
     const offRows = watchTables(ctx.view, ['inventory', 'container', 'item_def'], () => this.render());
     const offSelf = ctx.view.table('player').onInsert((p) => {
@@ -38,7 +43,8 @@ export class InventoryPanel {
 
   render(): void {
     const me = this.#ctx.me();
-    const slots = me === undefined ? 0 : (this.#ctx.view.table('container').find(me.containerId)?.slots ?? 24);
+    const slots =
+      me === undefined ? 0 : (this.#ctx.view.table('container').find(me.containerId)?.slots ?? 24);
     const stacks = backpack(this.#ctx);
     const bySlot = new Map(stacks.map((s) => [s.slot, s]));
     const used = stacks.length;
@@ -51,12 +57,17 @@ export class InventoryPanel {
         continue;
       }
       const def = this.#ctx.view.table('item_def').find(s.itemId);
-      const title = def === undefined ? s.itemId : `${def.name}${def.description ? ` · ${def.description}` : ''}`;
+      const title =
+        def === undefined ? s.itemId : `${def.name}${def.description ? ` · ${def.description}` : ''}`;
       cells.push(
         h(
           'div',
           { class: 'slot', 'data-slot': slot, 'data-item': s.itemId, 'data-qty': s.quantity, title },
-          h('img', { src: iconUrl(def?.iconShape ?? 'circle', def?.iconColor ?? '#999'), alt: def?.name ?? s.itemId, draggable: 'false' }),
+          h('img', {
+            src: iconUrl(def?.iconShape ?? 'circle', def?.iconColor ?? '#999'),
+            alt: def?.name ?? s.itemId,
+            draggable: 'false',
+          }),
           h('span', { class: 'qty' }, s.quantity),
         ),
       );

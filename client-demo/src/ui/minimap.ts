@@ -44,7 +44,11 @@ export class Minimap {
     this.#span = options.spanTiles ?? 160;
     this.#periodMs = 1000 / (options.redrawHz ?? 4);
     const dpr = Math.min(2, globalThis.devicePixelRatio || 1);
-    this.#canvas = h('canvas', { width: this.#size * dpr, height: this.#size * dpr, style: `width:${this.#size}px;height:${this.#size}px` });
+    this.#canvas = h('canvas', {
+      width: this.#size * dpr,
+      height: this.#size * dpr,
+      style: `width:${this.#size}px;height:${this.#size}px`,
+    });
     this.#g = this.#canvas.getContext('2d')!;
     this.#g.scale(dpr, dpr);
     this.#g.imageSmoothingEnabled = false;
@@ -66,9 +70,21 @@ export class Minimap {
     g.fillStyle = '#10202b';
     g.fillRect(0, 0, s, s);
     const terrain = this.#terrainImage(centerX, centerY);
-    g.drawImage(terrain.canvas, (terrain.originX - ox) * scale, (terrain.originY - oy) * scale, terrain.canvas.width * scale, terrain.canvas.height * scale);
+    g.drawImage(
+      terrain.canvas,
+      (terrain.originX - ox) * scale,
+      (terrain.originY - oy) * scale,
+      terrain.canvas.width * scale,
+      terrain.canvas.height * scale,
+    );
     g.fillStyle = '#5a3a1a';
-    for (const b of this.#view.table('building').iter()) g.fillRect((b.x - ox) * scale, (b.y - oy) * scale, Math.max(2, b.width * scale), Math.max(2, b.height * scale));
+    for (const b of this.#view.table('building').iter())
+      g.fillRect(
+        (b.x - ox) * scale,
+        (b.y - oy) * scale,
+        Math.max(2, b.width * scale),
+        Math.max(2, b.height * scale),
+      );
     // Other players as small squares (cheap), the local player as an outlined dot in the centre.
     for (const p of this.#view.table('avatar').iter()) {
       if (p.identity === self || !p.online) continue;

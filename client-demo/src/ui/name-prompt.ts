@@ -47,13 +47,23 @@ export class NamePrompt {
       { class: 'title-card' },
       h('h1', {}, 'Frontier'),
       h('p', { class: 'tagline' }, 'Gather, craft and build in a shared world.'),
-      options.notice === undefined ? null : h('p', { class: 'notice', role: 'status', 'data-notice': 'history' }, options.notice),
+      options.notice === undefined
+        ? null
+        : h('p', { class: 'notice', role: 'status', 'data-notice': 'history' }, options.notice),
       h('label', { for: 'player-name' }, 'Choose a name'),
       this.#input,
       this.#error,
       this.#button,
-      h('button', { class: 'link spectate', type: 'button', onclick: () => this.#finish({ kind: 'spectate' }) }, 'Watch the world’s history instead'),
-      h('p', { class: 'keys' }, 'WASD move · click to gather · C craft · B build · I inventory · Enter chat · F3 debug'),
+      h(
+        'button',
+        { class: 'link spectate', type: 'button', onclick: () => this.#finish({ kind: 'spectate' }) },
+        'Watch the world’s history instead',
+      ),
+      h(
+        'p',
+        { class: 'keys' },
+        'WASD move · click to gather · C craft · B build · I inventory · Enter chat · F3 debug',
+      ),
     );
     form.addEventListener('submit', (e) => {
       e.preventDefault();

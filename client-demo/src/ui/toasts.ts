@@ -28,7 +28,12 @@ export class Toasts {
     for (const el of this.element.children) {
       if ((el as HTMLElement).dataset.text === text) el.remove();
     }
-    const el = h('div', { class: `toast ${kind}`, 'data-kind': kind, 'data-text': text, 'data-code': code }, h('span', {}, text), code === undefined ? null : h('small', {}, code));
+    const el = h(
+      'div',
+      { class: `toast ${kind}`, 'data-kind': kind, 'data-text': text, 'data-code': code },
+      h('span', {}, text),
+      code === undefined ? null : h('small', {}, code),
+    );
     this.element.append(el);
     while (this.element.children.length > this.#max) this.element.firstElementChild!.remove();
     setTimeout(() => {

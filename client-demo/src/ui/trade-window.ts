@@ -64,7 +64,11 @@ export class TradeWindow {
     const stacks = backpack(this.#ctx);
     const totals = new Map<string, number>();
     for (const s of stacks) totals.set(s.itemId, (totals.get(s.itemId) ?? 0) + s.quantity);
-    const select = h('select', { class: 'offer-item' }, ...[...totals].map(([id, n]) => h('option', { value: id }, `${itemName(this.#ctx, id)} (${n})`)));
+    const select = h(
+      'select',
+      { class: 'offer-item' },
+      ...[...totals].map(([id, n]) => h('option', { value: id }, `${itemName(this.#ctx, id)} (${n})`)),
+    );
     if (keepItem !== undefined && totals.has(keepItem)) select.value = keepItem;
     const qty = h('input', { class: 'offer-qty', type: 'number', min: 0, value: keepQty ?? '1' });
     this.#itemSelect = select;
@@ -76,7 +80,12 @@ export class TradeWindow {
         'div',
         { class: 'offers' },
         this.#column('You offer', mine, myAccepted, 'mine'),
-        this.#column(`${partner?.name ?? 'They'} offer${partner === undefined ? '' : 's'}`, theirs, theirAccepted, 'theirs'),
+        this.#column(
+          `${partner?.name ?? 'They'} offer${partner === undefined ? '' : 's'}`,
+          theirs,
+          theirAccepted,
+          'theirs',
+        ),
       ),
       h(
         'div',
@@ -88,8 +97,20 @@ export class TradeWindow {
       h(
         'div',
         { class: 'actions' },
-        h('button', { class: 'primary accept', disabled: myAccepted, onclick: () => void this.#ctx.call('trade_accept', { trade: trade.id }) }, myAccepted ? 'Accepted' : 'Accept'),
-        h('button', { class: 'cancel', onclick: () => void this.#ctx.call('trade_cancel', { trade: trade.id }) }, 'Cancel'),
+        h(
+          'button',
+          {
+            class: 'primary accept',
+            disabled: myAccepted,
+            onclick: () => void this.#ctx.call('trade_accept', { trade: trade.id }),
+          },
+          myAccepted ? 'Accepted' : 'Accept',
+        ),
+        h(
+          'button',
+          { class: 'cancel', onclick: () => void this.#ctx.call('trade_cancel', { trade: trade.id }) },
+          'Cancel',
+        ),
       ),
     );
   }

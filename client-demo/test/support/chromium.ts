@@ -28,9 +28,17 @@ export function chromiumPath(): string {
   const env = process.env.CHROMIUM_PATH;
   if (env !== undefined && env !== '') return env;
   try {
-    return execSync('command -v chromium || command -v chromium-browser', { encoding: 'utf8', shell: '/bin/sh' }).trim().split('\n')[0]!;
+    return execSync('command -v chromium || command -v chromium-browser', {
+      encoding: 'utf8',
+      shell: '/bin/sh',
+    })
+      .trim()
+      .split('\n')[0]!;
   } catch (cause) {
-    throw new Error('chromium not found: install it with `apt-get install -y chromium` or set CHROMIUM_PATH', { cause });
+    throw new Error(
+      'chromium not found: install it with `apt-get install -y chromium` or set CHROMIUM_PATH',
+      { cause },
+    );
   }
 }
 

@@ -41,7 +41,14 @@ export async function startGameServer(options: GameServerOptions = {}): Promise<
   const adminToken = options.adminToken ?? 'test-admin';
   const dir = mkdtempSync(join(tmpdir(), 'tickspace-browser-'));
   const frontier = await createFrontier({ seed, worldTiles: options.worldTiles ?? 1024 });
-  const db = await openDatabase({ dir, module: frontier.module, seed, tickMs: options.tickMs ?? 50, durability: 'never', confirm: 'immediate' });
+  const db = await openDatabase({
+    dir,
+    module: frontier.module,
+    seed,
+    tickMs: options.tickMs ?? 50,
+    durability: 'never',
+    confirm: 'immediate',
+  });
   const server = await createServer({
     engine: db.engine as unknown as Engine<ModuleDef>,
     port: 0,
@@ -53,9 +60,13 @@ export async function startGameServer(options: GameServerOptions = {}): Promise<
       snapshot: () => db.snapshot(),
       rewind: (tick) => db.rewind(tick),
       inspect: async (table, asOfTick) => {
-        const view = asOfTick === undefined ? { tick: db.engine.tick, tables: db.engine.tables } : await db.asOf(asOfTick);
+        const view =
+          asOfTick === undefined
+            ? { tick: db.engine.tick, tables: db.engine.tables }
+            : await db.asOf(asOfTick);
         const store = Object.hasOwn(view.tables, table) ? view.tables[table] : undefined;
-        if (store === undefined) throw new TickspaceError('UNKNOWN_TABLE', `no table named '${table}'`, { details: { table } });
+        if (store === undefined)
+          throw new TickspaceError('UNKNOWN_TABLE', `no table named '${table}'`, { details: { table } });
         return { tick: view.tick, table, rows: store.iter() };
       },
     },

@@ -32,7 +32,9 @@ export async function joinAs(page: Page, url: string, name: string): Promise<str
 }
 
 /** Pixel statistics of the game canvas: luminance variance and the number of distinct colours. */
-export async function canvasStats(page: Page): Promise<{ variance: number; colors: number; width: number; height: number }> {
+export async function canvasStats(
+  page: Page,
+): Promise<{ variance: number; colors: number; width: number; height: number }> {
   return page.evaluate(() => {
     const src = document.querySelector('canvas.game-canvas') as HTMLCanvasElement;
     const c = document.createElement('canvas');
@@ -62,7 +64,12 @@ export async function canvasStats(page: Page): Promise<{ variance: number; color
  * Runs engine ticks until `predicate` holds (checked after each tick), or fails after `guardMs`
  * with `what` in the message: synchronises on the server's ticks, never on sleeps.
  */
-export async function untilServer(engine: Engine<FrontierModule>, predicate: () => boolean, what: string, guardMs = 30_000): Promise<void> {
+export async function untilServer(
+  engine: Engine<FrontierModule>,
+  predicate: () => boolean,
+  what: string,
+  guardMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + guardMs;
   while (!predicate()) {
     if (Date.now() > deadline) throw new Error(`server never reached: ${what} (after ${guardMs} ms)`);
@@ -71,14 +78,22 @@ export async function untilServer(engine: Engine<FrontierModule>, predicate: () 
 }
 
 /** Puts items in a player's backpack through a server transaction (test setup, logged like any call). */
-export async function grantItems(engine: Engine<FrontierModule>, identity: string, items: Record<string, number>): Promise<void> {
+export async function grantItems(
+  engine: Engine<FrontierModule>,
+  identity: string,
+  items: Record<string, number>,
+): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     engine.enqueueSystem(
       '__test_grant',
       (ctx: ReducerContext<any>) => {
         const player = ctx.db.player.find(identity as never) as { containerId: number } | undefined;
         if (player === undefined) throw new Error(`no player ${identity}`);
-        const stacks = ctx.db.inventory.filter('by_container', player.containerId) as { slot: number; itemId: string; quantity: number }[];
+        const stacks = ctx.db.inventory.filter('by_container', player.containerId) as {
+          slot: number;
+          itemId: string;
+          quantity: number;
+        }[];
         const used = new Set(stacks.map((s) => s.slot));
         for (const [itemId, quantity] of Object.entries(items)) {
           const existing = stacks.find((s) => s.itemId === itemId);
@@ -89,10 +104,18 @@ export async function grantItems(engine: Engine<FrontierModule>, identity: strin
           let slot = 0;
           while (used.has(slot)) slot++;
           used.add(slot);
-          ctx.db.inventory.insert({ containerId: player.containerId, slot, owner: identity, shared: false, itemId, quantity });
+          ctx.db.inventory.insert({
+            containerId: player.containerId,
+            slot,
+            owner: identity,
+            shared: false,
+            itemId,
+            quantity,
+          });
         }
       },
-      (result) => (result.ok ? resolve() : reject(new Error(`grant failed: ${result.code} ${result.message}`))),
+      (result) =>
+        result.ok ? resolve() : reject(new Error(`grant failed: ${result.code} ${result.message}`)),
     );
   });
 }
@@ -100,7 +123,11 @@ export async function grantItems(engine: Engine<FrontierModule>, identity: strin
 /** How many of an item the backpack panel shows (sum over its slots). */
 export async function panelCount(page: Page, itemId: string): Promise<number> {
   return page.evaluate(
-    (id) => [...document.querySelectorAll(`[data-panel=inventory] .slot[data-item="${id}"]`)].reduce((n, el) => n + Number((el as HTMLElement).dataset.qty), 0),
+    (id) =>
+      [...document.querySelectorAll(`[data-panel=inventory] .slot[data-item="${id}"]`)].reduce(
+        (n, el) => n + Number((el as HTMLElement).dataset.qty),
+        0,
+      ),
     itemId,
   );
 }

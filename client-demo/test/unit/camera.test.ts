@@ -52,16 +52,21 @@ describe('Camera', () => {
 
   test('property: zooming about a screen point keeps the world point under it', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1279 }), fc.integer({ min: 0, max: 719 }), fc.double({ min: 0.6, max: 1.6, noNaN: true }), (sx, sy, f) => {
-        const c = new Camera({ zoom: 1.5 });
-        c.resize(1280, 720);
-        c.jumpTo(5000, -300);
-        const wx = c.screenToWorldX(sx);
-        const wy = c.screenToWorldY(sy);
-        c.zoomBy(f, sx, sy);
-        expect(c.worldToScreenX(wx)).toBeCloseTo(sx, 6);
-        expect(c.worldToScreenY(wy)).toBeCloseTo(sy, 6);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 1279 }),
+        fc.integer({ min: 0, max: 719 }),
+        fc.double({ min: 0.6, max: 1.6, noNaN: true }),
+        (sx, sy, f) => {
+          const c = new Camera({ zoom: 1.5 });
+          c.resize(1280, 720);
+          c.jumpTo(5000, -300);
+          const wx = c.screenToWorldX(sx);
+          const wy = c.screenToWorldY(sy);
+          c.zoomBy(f, sx, sy);
+          expect(c.worldToScreenX(wx)).toBeCloseTo(sx, 6);
+          expect(c.worldToScreenY(wy)).toBeCloseTo(sy, 6);
+        },
+      ),
     );
   });
 });

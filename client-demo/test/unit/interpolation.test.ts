@@ -58,10 +58,17 @@ describe('PositionBuffer', () => {
   test('property: a sample inside the held span lies between the two samples around it', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.integer({ min: 1, max: 100 }), fc.double({ min: -1e4, max: 1e4, noNaN: true }), fc.double({ min: -1e4, max: 1e4, noNaN: true })), {
-          minLength: 2,
-          maxLength: 20,
-        }),
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 1, max: 100 }),
+            fc.double({ min: -1e4, max: 1e4, noNaN: true }),
+            fc.double({ min: -1e4, max: 1e4, noNaN: true }),
+          ),
+          {
+            minLength: 2,
+            maxLength: 20,
+          },
+        ),
         fc.double({ min: 0, max: 1, noNaN: true }),
         (steps, f) => {
           const b = new PositionBuffer({ capacity: 32 });

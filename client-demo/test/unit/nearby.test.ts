@@ -9,7 +9,20 @@ function world() {
   const view = createMemoryView();
   view.table('resource_node').put({ id: 1, resourceId: 'oak_tree', x: 3, y: 0, amount: 3, respawnAtMs: 0 });
   view.table('resource_node').put({ id: 2, resourceId: 'oak_tree', x: 1, y: 0, amount: 0, respawnAtMs: 9 }); // depleted
-  view.table('building').put({ id: 7, buildingId: 'workbench', owner: me, x: 10, y: 10, width: 2, height: 1, cx: 11, cy: 10.5, progressMs: 0, complete: false, containerId: 0 });
+  view.table('building').put({
+    id: 7,
+    buildingId: 'workbench',
+    owner: me,
+    x: 10,
+    y: 10,
+    width: 2,
+    height: 1,
+    cx: 11,
+    cy: 10.5,
+    progressMs: 0,
+    complete: false,
+    containerId: 0,
+  });
   return view;
 }
 
@@ -25,7 +38,17 @@ describe('nearby', () => {
 
   test('trade partner: the nearest other online player within the radius', () => {
     const view = world();
-    const avatar = (identity: string, x: number, online = true) => view.table('avatar').put({ identity: identity as never, name: identity.slice(0, 3), online, x, y: 0, dirX: 0, dirY: 0, moving: false });
+    const avatar = (identity: string, x: number, online = true) =>
+      view.table('avatar').put({
+        identity: identity as never,
+        name: identity.slice(0, 3),
+        online,
+        x,
+        y: 0,
+        dirX: 0,
+        dirY: 0,
+        moving: false,
+      });
     avatar(me, 0);
     avatar(other('b'), 4);
     avatar(other('c'), 2, false);

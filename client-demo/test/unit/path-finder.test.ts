@@ -5,7 +5,8 @@ import { clearLine, findPath, type PathWorld } from '../../src/game/path-finder'
 /** A tile grid: `wall(tx, ty)` tiles block a circle whose bounding box touches them. */
 function grid(wall: (tx: number, ty: number) => boolean): PathWorld {
   const blocked = (x: number, y: number, r: number) => {
-    for (let ty = Math.floor(y - r); ty <= Math.floor(y + r); ty++) for (let tx = Math.floor(x - r); tx <= Math.floor(x + r); tx++) if (wall(tx, ty)) return true;
+    for (let ty = Math.floor(y - r); ty <= Math.floor(y + r); ty++)
+      for (let tx = Math.floor(x - r); tx <= Math.floor(x + r); tx++) if (wall(tx, ty)) return true;
     return false;
   };
   return { blocked, tileBlocked: (tx, ty, r) => blocked(tx + 0.5, ty + 0.5, r) };
@@ -13,7 +14,12 @@ function grid(wall: (tx: number, ty: number) => boolean): PathWorld {
 
 describe('findPath', () => {
   test('on open ground the path is one straight segment to the target', () => {
-    const path = findPath(grid(() => false), { x: 0.5, y: 0.5 }, { x: 9.2, y: 3.7 }, { radius: 0.3 });
+    const path = findPath(
+      grid(() => false),
+      { x: 0.5, y: 0.5 },
+      { x: 9.2, y: 3.7 },
+      { radius: 0.3 },
+    );
     expect(path).toEqual([{ x: 9.2, y: 3.7 }]);
   });
 
@@ -40,23 +46,38 @@ describe('findPath', () => {
 
   test('gives up after maxExpandedTiles when the target is walled in', () => {
     const ring = (tx: number, ty: number) => Math.max(Math.abs(tx - 20), Math.abs(ty)) === 3;
-    expect(findPath(grid(ring), { x: 0.5, y: 0.5 }, { x: 20.5, y: 0.5 }, { radius: 0.3, maxExpandedTiles: 500 })).toBeUndefined();
+    expect(
+      findPath(grid(ring), { x: 0.5, y: 0.5 }, { x: 20.5, y: 0.5 }, { radius: 0.3, maxExpandedTiles: 500 }),
+    ).toBeUndefined();
   });
 
   test('property: on random obstacle fields every returned leg is clear of obstacles', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 2 ** 30 }), fc.integer({ min: 3, max: 15 }), fc.integer({ min: -8, max: 8 }), (seed, gx, gy) => {
-        const wall = (tx: number, ty: number) => (Math.abs(tx) > 1 || Math.abs(ty) > 1) && (tx !== gx || ty !== gy) && (Math.imul(tx * 374761393 + ty * 668265263, seed) >>> 0) % 4 === 0;
-        const world = grid(wall);
-        const from = { x: 0.5, y: 0.5 };
-        const path = findPath(world, from, { x: gx + 0.5, y: gy + 0.5 }, { radius: 0.3, maxExpandedTiles: 2000 });
-        if (path === undefined) return;
-        let prev = from;
-        for (const p of path) {
-          expect(clearLine(world, prev, p, 0.3)).toBe(true);
-          prev = p;
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        fc.integer({ min: 3, max: 15 }),
+        fc.integer({ min: -8, max: 8 }),
+        (seed, gx, gy) => {
+          const wall = (tx: number, ty: number) =>
+            (Math.abs(tx) > 1 || Math.abs(ty) > 1) &&
+            (tx !== gx || ty !== gy) &&
+            (Math.imul(tx * 374761393 + ty * 668265263, seed) >>> 0) % 4 === 0;
+          const world = grid(wall);
+          const from = { x: 0.5, y: 0.5 };
+          const path = findPath(
+            world,
+            from,
+            { x: gx + 0.5, y: gy + 0.5 },
+            { radius: 0.3, maxExpandedTiles: 2000 },
+          );
+          if (path === undefined) return;
+          let prev = from;
+          for (const p of path) {
+            expect(clearLine(world, prev, p, 0.3)).toBe(true);
+            prev = p;
+          }
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -20,10 +20,42 @@ function world() {
     startBiome: 'grassland',
     startRadiusTiles: 40,
   });
-  view.table('biome_def').put({ id: 'grassland', name: 'Grassland', kind: 'land', tile: 6, color: '#7cae4a', speedFactor: 1, tMin: 0, tMax: 1, mMin: 0, mMax: 1 });
-  view.table('biome_def').put({ id: 'ocean', name: 'Ocean', kind: 'water', tile: 0, color: '#1f5f8b', speedFactor: 1, tMin: 0, tMax: 0, mMin: 0, mMax: 0 });
+  view.table('biome_def').put({
+    id: 'grassland',
+    name: 'Grassland',
+    kind: 'land',
+    tile: 6,
+    color: '#7cae4a',
+    speedFactor: 1,
+    tMin: 0,
+    tMax: 1,
+    mMin: 0,
+    mMax: 1,
+  });
+  view.table('biome_def').put({
+    id: 'ocean',
+    name: 'Ocean',
+    kind: 'water',
+    tile: 0,
+    color: '#1f5f8b',
+    speedFactor: 1,
+    tMin: 0,
+    tMax: 0,
+    mMin: 0,
+    mMax: 0,
+  });
   view.table('building_cost').put({ buildingId: 'workbench', itemId: 'log', quantity: 4, position: 0 });
-  view.table('item_def').put({ id: 'log', name: 'Log', category: 'resource', stackSize: 30, iconShape: 'bar', iconColor: '#8b5a2b', toolKind: '', toolTier: 0, description: '' });
+  view.table('item_def').put({
+    id: 'log',
+    name: 'Log',
+    category: 'resource',
+    stackSize: 30,
+    iconShape: 'bar',
+    iconColor: '#8b5a2b',
+    toolKind: '',
+    toolTier: 0,
+    description: '',
+  });
   return view;
 }
 
@@ -43,7 +75,13 @@ const bench: BuildingDefRow = {
 };
 
 const water = (x: number) => (x >= 20 ? 0 : 6);
-const base = { def: bench, playerX: 10, playerY: 10, tileAt: (x: number) => water(x), counts: new Map([['log', 4]]) };
+const base = {
+  def: bench,
+  playerX: 10,
+  playerY: 10,
+  tileAt: (x: number) => water(x),
+  counts: new Map([['log', 4]]),
+};
 
 describe('checkPlacement (the place_building rules, client side)', () => {
   test('a free land site within range with the cost in the backpack is valid', () => {
@@ -56,12 +94,31 @@ describe('checkPlacement (the place_building rules, client side)', () => {
     expect(checkPlacement({ ...base, view, x: 15, y: 10, playerX: 17 }).ok).toBe(true);
     expect(checkPlacement({ ...base, view, x: 19, y: 10, playerX: 17 }).reason).toMatch(/ocean/i);
     expect(checkPlacement({ ...base, view, x: 12, y: 12, tileAt: () => -1 }).reason).toMatch(/Unexplored/);
-    view.table('building').put({ id: 1, buildingId: 'campfire', owner: me, x: 13, y: 12, width: 1, height: 1, cx: 13.5, cy: 12.5, progressMs: 0, complete: true, containerId: 0 });
+    view.table('building').put({
+      id: 1,
+      buildingId: 'campfire',
+      owner: me,
+      x: 13,
+      y: 12,
+      width: 1,
+      height: 1,
+      cx: 13.5,
+      cy: 12.5,
+      progressMs: 0,
+      complete: true,
+      containerId: 0,
+    });
     expect(checkPlacement({ ...base, view, x: 12, y: 12 }).reason).toMatch(/building/);
-    view.table('resource_node').put({ id: 5, resourceId: 'oak_tree', x: 12.5, y: 14.5, amount: 3, respawnAtMs: 0 });
+    view
+      .table('resource_node')
+      .put({ id: 5, resourceId: 'oak_tree', x: 12.5, y: 14.5, amount: 3, respawnAtMs: 0 });
     expect(checkPlacement({ ...base, view, x: 12, y: 14 }).reason).toMatch(/resource/);
-    view.table('avatar').put({ identity: me, name: 'Ann', online: true, x: 8.5, y: 8.5, dirX: 0, dirY: 0, moving: false });
+    view
+      .table('avatar')
+      .put({ identity: me, name: 'Ann', online: true, x: 8.5, y: 8.5, dirX: 0, dirY: 0, moving: false });
     expect(checkPlacement({ ...base, view, x: 8, y: 8 }).reason).toMatch(/Ann/);
-    expect(checkPlacement({ ...base, view, x: 8, y: 11, counts: new Map([['log', 3]]) }).reason).toMatch(/Needs 4 Log/);
+    expect(checkPlacement({ ...base, view, x: 8, y: 11, counts: new Map([['log', 3]]) }).reason).toMatch(
+      /Needs 4 Log/,
+    );
   });
 });

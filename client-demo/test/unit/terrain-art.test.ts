@@ -23,31 +23,38 @@ describe('terrain art', () => {
   });
 
   test('refuses a tile array of the wrong size', () => {
-    expect(() => paintChunk({ cx: 0, cy: 0, chunkTiles: 8, tiles: new Uint8Array(10), biomes })).toThrow(RangeError);
+    expect(() => paintChunk({ cx: 0, cy: 0, chunkTiles: 8, tiles: new Uint8Array(10), biomes })).toThrow(
+      RangeError,
+    );
   });
 
   test('property: deterministic, opaque, and every texel near its biome colour (non-square chunk coordinates)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 0, max: 3 }), fc.uint8Array({ minLength: 64, maxLength: 64 }), (cx, cy, raw) => {
-        const tiles = raw.map((b) => b % biomes.length);
-        const input = { cx, cy, chunkTiles: 8, tiles, biomes, texelsPerTile: 8 };
-        const a = paintChunk(input);
-        const b = paintChunk(input);
-        expect(a).toEqual(b);
-        expect(a.length).toBe(8 * 8 * 8 * 8 * 4);
-        for (let i = 3; i < a.length; i += 4) expect(a[i]).toBe(255);
-        // A texel in the middle of a tile (clear of shore and border effects) is its biome's colour
-        // with detail, within a broad band.
-        for (let ty = 0; ty < 8; ty++)
-          for (let tx = 0; tx < 8; tx++) {
-            const o = ((ty * 8 + 4) * 64 + tx * 8 + 4) * 4;
-            const want = biomes[tiles[ty * 8 + tx]!]!.color;
-            const lum = (c: number) => ((c >> 16) & 255) * 0.3 + ((c >> 8) & 255) * 0.59 + (c & 255) * 0.11;
-            const got = (a[o]! << 16) | (a[o + 1]! << 8) | a[o + 2]!;
-            if (biomes[tiles[ty * 8 + tx]!]!.id === 'grassland') continue; // flowers are allowed to stand out
-            expect(Math.abs(lum(got) - lum(want))).toBeLessThan(90);
-          }
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 200 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.uint8Array({ minLength: 64, maxLength: 64 }),
+        (cx, cy, raw) => {
+          const tiles = raw.map((b) => b % biomes.length);
+          const input = { cx, cy, chunkTiles: 8, tiles, biomes, texelsPerTile: 8 };
+          const a = paintChunk(input);
+          const b = paintChunk(input);
+          expect(a).toEqual(b);
+          expect(a.length).toBe(8 * 8 * 8 * 8 * 4);
+          for (let i = 3; i < a.length; i += 4) expect(a[i]).toBe(255);
+          // A texel in the middle of a tile (clear of shore and border effects) is its biome's colour
+          // with detail, within a broad band.
+          for (let ty = 0; ty < 8; ty++)
+            for (let tx = 0; tx < 8; tx++) {
+              const o = ((ty * 8 + 4) * 64 + tx * 8 + 4) * 4;
+              const want = biomes[tiles[ty * 8 + tx]!]!.color;
+              const lum = (c: number) => ((c >> 16) & 255) * 0.3 + ((c >> 8) & 255) * 0.59 + (c & 255) * 0.11;
+              const got = (a[o]! << 16) | (a[o + 1]! << 8) | a[o + 2]!;
+              if (biomes[tiles[ty * 8 + tx]!]!.id === 'grassland') continue; // flowers are allowed to stand out
+              expect(Math.abs(lum(got) - lum(want))).toBeLessThan(90);
+            }
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -55,8 +62,24 @@ describe('terrain art', () => {
   test('the same world texel gets the same grain whichever chunk paints it (seams match)', () => {
     expect(hash2(100, 7)).toBe(hash2(100, 7));
     const tiles = new Uint8Array(64).fill(6);
-    const left = paintChunk({ cx: 0, cy: 0, chunkTiles: 8, tiles, biomes, texelsPerTile: 4, tileOutside: () => 6 });
-    const right = paintChunk({ cx: 1, cy: 0, chunkTiles: 8, tiles, biomes, texelsPerTile: 4, tileOutside: () => 6 });
+    const left = paintChunk({
+      cx: 0,
+      cy: 0,
+      chunkTiles: 8,
+      tiles,
+      biomes,
+      texelsPerTile: 4,
+      tileOutside: () => 6,
+    });
+    const right = paintChunk({
+      cx: 1,
+      cy: 0,
+      chunkTiles: 8,
+      tiles,
+      biomes,
+      texelsPerTile: 4,
+      tileOutside: () => 6,
+    });
     // Not identical chunks: the grain follows world coordinates.
     expect(left).not.toEqual(right);
   });

@@ -3,7 +3,14 @@ import { describe, expect, test } from 'vitest';
 import type { ResourceNodeRow } from '../../src/world/rows';
 import { createMemoryView, keyString } from '../../src/world/world-view';
 
-const node = (id: number, amount: number): ResourceNodeRow => ({ id, resourceId: 'oak_tree', x: id, y: 0, amount, respawnAtMs: 0 });
+const node = (id: number, amount: number): ResourceNodeRow => ({
+  id,
+  resourceId: 'oak_tree',
+  x: id,
+  y: 0,
+  amount,
+  respawnAtMs: 0,
+});
 
 describe('memory view', () => {
   test('put inserts then updates; delete removes; listeners fire once each', () => {
@@ -25,14 +32,24 @@ describe('memory view', () => {
 
   test('composite keys find rows by tuple', () => {
     const t = createMemoryView().table('inventory');
-    t.put({ containerId: 4, slot: 2, owner: 'a'.repeat(32) as never, shared: false, itemId: 'log', quantity: 3 });
+    t.put({
+      containerId: 4,
+      slot: 2,
+      owner: 'a'.repeat(32) as never,
+      shared: false,
+      itemId: 'log',
+      quantity: 3,
+    });
     expect(t.find([4, 2])?.itemId).toBe('log');
     expect(t.has([2, 4])).toBe(false);
     expect(keyString([4, 2])).not.toBe(keyString([42]));
   });
 
   test('property: replaceAll leaves exactly the given rows and reports only the differences', () => {
-    const rows = fc.uniqueArray(fc.record({ id: fc.integer({ min: 1, max: 30 }), amount: fc.integer({ min: 0, max: 3 }) }), { selector: (r) => r.id, maxLength: 20 });
+    const rows = fc.uniqueArray(
+      fc.record({ id: fc.integer({ min: 1, max: 30 }), amount: fc.integer({ min: 0, max: 3 }) }),
+      { selector: (r) => r.id, maxLength: 20 },
+    );
     fc.assert(
       fc.property(rows, rows, (a, b) => {
         const t = createMemoryView().table('resource_node');
@@ -42,7 +59,12 @@ describe('memory view', () => {
         t.onUpdate(() => events++);
         t.onDelete(() => events++);
         t.replaceAll(b.map((r) => node(r.id, r.amount)));
-        expect(t.iter().map((r) => r.id).sort((x, y) => x - y)).toEqual(b.map((r) => r.id).sort((x, y) => x - y));
+        expect(
+          t
+            .iter()
+            .map((r) => r.id)
+            .sort((x, y) => x - y),
+        ).toEqual(b.map((r) => r.id).sort((x, y) => x - y));
         const before = new Map(a.map((r) => [r.id, r.amount]));
         const after = new Map(b.map((r) => [r.id, r.amount]));
         let diff = 0;

@@ -17,7 +17,13 @@ export function defaultDataDir(): string {
 }
 
 function looksLikeModule(value: unknown): value is ModuleDef {
-  return value !== null && typeof value === 'object' && 'tables' in value && 'reducers' in value && Array.isArray((value as ModuleDef).reducers);
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    'tables' in value &&
+    'reducers' in value &&
+    Array.isArray((value as ModuleDef).reducers)
+  );
 }
 
 /**
@@ -32,10 +38,18 @@ export async function loadModule(spec: string, base = process.cwd()): Promise<Mo
   try {
     ns = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
   } catch (cause) {
-    throw new TickspaceError('INVALID_ARGUMENT', `cannot load module file ${abs}: ${(cause as Error).message}`, { cause, details: { file: abs } });
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      `cannot load module file ${abs}: ${(cause as Error).message}`,
+      { cause, details: { file: abs } },
+    );
   }
   if (name !== undefined) {
-    if (!looksLikeModule(ns[name])) throw new TickspaceError('INVALID_ARGUMENT', `${abs} has no module export named '${name}' (exports: ${Object.keys(ns).join(', ')})`);
+    if (!looksLikeModule(ns[name]))
+      throw new TickspaceError(
+        'INVALID_ARGUMENT',
+        `${abs} has no module export named '${name}' (exports: ${Object.keys(ns).join(', ')})`,
+      );
     return ns[name];
   }
   if (looksLikeModule(ns.default)) return ns.default;
@@ -57,14 +71,19 @@ export async function loadModule(spec: string, base = process.cwd()): Promise<Mo
  */
 export async function openForCli(
   dir: string,
-  options: { module?: string | undefined; needsModule?: boolean; readOnly: boolean } & Partial<Omit<DatabaseOptions<ModuleDef>, 'module' | 'dir'>>,
+  options: { module?: string | undefined; needsModule?: boolean; readOnly: boolean } & Partial<
+    Omit<DatabaseOptions<ModuleDef>, 'module' | 'dir'>
+  >,
 ): Promise<Database<ModuleDef>> {
   const manifest = readManifest(dir);
   let module: ModuleDef | undefined;
   const spec = options.module ?? manifest.modulePath;
   if (options.needsModule) {
     if (spec === undefined)
-      throw new TickspaceError('INVALID_ARGUMENT', `this command runs reducers: pass --module <file.ts[#export]> (the data directory ${path.resolve(dir)} does not record one)`);
+      throw new TickspaceError(
+        'INVALID_ARGUMENT',
+        `this command runs reducers: pass --module <file.ts[#export]> (the data directory ${path.resolve(dir)} does not record one)`,
+      );
     module = await loadModule(spec, options.module !== undefined ? process.cwd() : path.resolve(dir));
   }
   const { module: _m, needsModule: _n, ...rest } = options;
@@ -82,12 +101,20 @@ export function formatValue(value: unknown): string {
 /** A row or argument object as `{a: 1, b: "x"}` text. */
 export function formatRow(row: Readonly<Record<string, unknown>> | undefined): string {
   if (row === undefined) return '-';
-  return '{' + Object.entries(row).map(([k, v]) => `${k}: ${formatValue(v)}`).join(', ') + '}';
+  return (
+    '{' +
+    Object.entries(row)
+      .map(([k, v]) => `${k}: ${formatValue(v)}`)
+      .join(', ') +
+    '}'
+  );
 }
 
 /** JSON with bigints as strings ending in `n` and bytes as hex, for `--json`. */
 export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? `0x${Buffer.from(v).toString('hex')}` : v));
+  return JSON.stringify(value, (_k, v: unknown) =>
+    typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? `0x${Buffer.from(v).toString('hex')}` : v,
+  );
 }
 
 /**
@@ -95,7 +122,12 @@ export function toJson(value: unknown): string {
  * @throws TickspaceError INVALID_ARGUMENT naming the column and the expected type.
  */
 export function parseValue(text: string, shape: ColumnShape): unknown {
-  const bad = (expected: string) => new TickspaceError('INVALID_ARGUMENT', `'${shape.name}' expects ${expected}, got ${JSON.stringify(text)}`, { details: { column: shape.name } });
+  const bad = (expected: string) =>
+    new TickspaceError(
+      'INVALID_ARGUMENT',
+      `'${shape.name}' expects ${expected}, got ${JSON.stringify(text)}`,
+      { details: { column: shape.name } },
+    );
   switch (shape.kind) {
     case 'u8':
     case 'u16':
@@ -142,13 +174,24 @@ export function parseKey(text: string, keyShapes: readonly ColumnShape[]): unkno
     try {
       parsed = JSON.parse(text);
     } catch (cause) {
-      throw new TickspaceError('INVALID_ARGUMENT', `the key ${JSON.stringify(text)} starts with '[' but is not a JSON array: ${(cause as Error).message}`, { cause });
+      throw new TickspaceError(
+        'INVALID_ARGUMENT',
+        `the key ${JSON.stringify(text)} starts with '[' but is not a JSON array: ${(cause as Error).message}`,
+        { cause },
+      );
     }
-    if (!Array.isArray(parsed)) throw new TickspaceError('INVALID_ARGUMENT', `the key ${JSON.stringify(text)} starts with '[' but is not a JSON array`);
+    if (!Array.isArray(parsed))
+      throw new TickspaceError(
+        'INVALID_ARGUMENT',
+        `the key ${JSON.stringify(text)} starts with '[' but is not a JSON array`,
+      );
     parts = parsed.map(String);
   } else parts = text.split(',');
   if (parts.length !== keyShapes.length)
-    throw new TickspaceError('INVALID_ARGUMENT', `the key has ${keyShapes.length} columns (${keyShapes.map((s) => s.name).join(', ')}), got ${parts.length} value(s) in ${JSON.stringify(text)}`);
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      `the key has ${keyShapes.length} columns (${keyShapes.map((s) => s.name).join(', ')}), got ${parts.length} value(s) in ${JSON.stringify(text)}`,
+    );
   return parts.map((p, i) => parseValue(p.trim(), keyShapes[i]!));
 }
 
@@ -158,6 +201,10 @@ export function parseKey(text: string, keyShapes: readonly ColumnShape[]): unkno
  */
 export function parseTick(text: string, what = 'tick'): number {
   const n = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(n)) throw new TickspaceError('INVALID_ARGUMENT', `${what} must be a non-negative integer, got ${JSON.stringify(text)}`);
+  if (!Number.isSafeInteger(n))
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      `${what} must be a non-negative integer, got ${JSON.stringify(text)}`,
+    );
   return n;
 }

@@ -33,7 +33,12 @@ function bad(file: string, message: string, cause?: unknown): TickspaceError {
  * Reads a secret file: hex digits, optionally one trailing newline, at least `minBytes`. The
  * content is never quoted in an error: it is a secret.
  */
-function readHexFile(file: string, what: string, minBytes: number, remedy: string): { hex: string; bytes: Buffer } {
+function readHexFile(
+  file: string,
+  what: string,
+  minBytes: number,
+  remedy: string,
+): { hex: string; bytes: Buffer } {
   let text: string;
   try {
     text = fs.readFileSync(file, 'latin1');
@@ -49,7 +54,10 @@ function readHexFile(file: string, what: string, minBytes: number, remedy: strin
     );
   const bytes = Buffer.from(hex, 'hex');
   if (bytes.length < minBytes)
-    throw bad(file, `${file} holds a ${bytes.length}-byte ${what}; at least ${minBytes} random bytes are required (a short one is guessed). ${remedy}`);
+    throw bad(
+      file,
+      `${file} holds a ${bytes.length}-byte ${what}; at least ${minBytes} random bytes are required (a short one is guessed). ${remedy}`,
+    );
   return { hex, bytes };
 }
 
@@ -103,7 +111,12 @@ export function loadTokenSecret(dir: string, options: TokenSecretOptions): DataD
   const file = path.join(dir, TOKEN_SECRET_FILE);
   if (fs.existsSync(file))
     return {
-      value: readHexFile(file, 'token secret', MIN_TOKEN_SECRET_BYTES, `Restore it from a backup; replacing it (with 'openssl rand -hex ${MIN_TOKEN_SECRET_BYTES}') gives every player a new identity.`).bytes,
+      value: readHexFile(
+        file,
+        'token secret',
+        MIN_TOKEN_SECRET_BYTES,
+        `Restore it from a backup; replacing it (with 'openssl rand -hex ${MIN_TOKEN_SECRET_BYTES}') gives every player a new identity.`,
+      ).bytes,
       file,
       created: false,
     };
@@ -127,7 +140,12 @@ export function loadAdminToken(dir: string): DataDirSecret<string> {
   const file = path.join(dir, ADMIN_TOKEN_FILE);
   if (fs.existsSync(file))
     return {
-      value: readHexFile(file, 'admin token', ADMIN_TOKEN_BYTES, `Delete it to have a new one generated, or pass --admin-token.`).hex,
+      value: readHexFile(
+        file,
+        'admin token',
+        ADMIN_TOKEN_BYTES,
+        `Delete it to have a new one generated, or pass --admin-token.`,
+      ).hex,
       file,
       created: false,
     };

@@ -18,13 +18,28 @@ export function registerHistory(program: Command, io: CliIo): void {
       try {
         const shape = db.store.schema.tables.find((t) => t.name === tableName);
         if (shape === undefined)
-          throw new TickspaceError('UNKNOWN_TABLE', `no table named '${tableName}' (tables: ${db.store.schema.tables.map((t) => t.name).join(', ')})`, { details: { table: tableName } });
-        const key = parseKey(keyText, shape.primaryKey.map((k) => shape.columns.find((c) => c.name === k)!));
-        const versions = await db.history(tableName, key, opts.from === undefined ? {} : { from: parseTick(opts.from, '--from') });
-        if (versions.length === 0 && !opts.json) io.out(`no version of ${tableName} ${keyText} in ticks ${db.store.firstTick}..${db.store.lastTick}`);
+          throw new TickspaceError(
+            'UNKNOWN_TABLE',
+            `no table named '${tableName}' (tables: ${db.store.schema.tables.map((t) => t.name).join(', ')})`,
+            { details: { table: tableName } },
+          );
+        const key = parseKey(
+          keyText,
+          shape.primaryKey.map((k) => shape.columns.find((c) => c.name === k)!),
+        );
+        const versions = await db.history(
+          tableName,
+          key,
+          opts.from === undefined ? {} : { from: parseTick(opts.from, '--from') },
+        );
+        if (versions.length === 0 && !opts.json)
+          io.out(
+            `no version of ${tableName} ${keyText} in ticks ${db.store.firstTick}..${db.store.lastTick}`,
+          );
         for (const v of versions) {
           if (opts.json) io.out(toJson(v));
-          else if (v.call === undefined) io.out(`tick ${v.tick} ${v.kind.padEnd(8)} ${formatRow(v.row)} (oldest retained snapshot)`);
+          else if (v.call === undefined)
+            io.out(`tick ${v.tick} ${v.kind.padEnd(8)} ${formatRow(v.row)} (oldest retained snapshot)`);
           else
             io.out(
               `tick ${v.tick} @${v.now}ms ${v.kind.padEnd(8)} ${v.kind === 'delete' ? '' : formatRow(v.row) + ' '}by ${ORIGIN[v.call.origin]} call ${v.call.index} '${v.call.reducer}' from ${v.call.sender}`,

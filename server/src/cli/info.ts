@@ -9,14 +9,20 @@ const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 export function registerInfo(program: Command, io: CliIo): void {
   program
     .command('info')
-    .description('summarize a data directory: seed, tick rate, tables, retained ticks, disk use, segments, snapshots')
+    .description(
+      'summarize a data directory: seed, tick rate, tables, retained ticks, disk use, segments, snapshots',
+    )
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       const dir = program.opts<{ data: string }>().data;
       const db = await openForCli(dir, { readOnly: true });
       try {
         const m = db.manifest;
-        const segments = db.store.segments.map((s) => ({ file: s.file, firstTick: s.firstTick, bytes: s.bytes }));
+        const segments = db.store.segments.map((s) => ({
+          file: s.file,
+          firstTick: s.firstTick,
+          bytes: s.bytes,
+        }));
         const storage = db.storage;
         const lock = dataDirPaths(dir).lock;
         const info = {
@@ -42,17 +48,24 @@ export function registerInfo(program: Command, io: CliIo): void {
           io.out(toJson(info));
           return;
         }
-        io.out(`data directory ${info.dir} (seed ${JSON.stringify(info.seed)}, ${info.tickMs} ms ticks${info.modulePath ? `, module ${info.modulePath}` : ''})`);
+        io.out(
+          `data directory ${info.dir} (seed ${JSON.stringify(info.seed)}, ${info.tickMs} ms ticks${info.modulePath ? `, module ${info.modulePath}` : ''})`,
+        );
         io.out(`tables: ${info.tables.join(', ')}`);
         io.out(`reducers: ${info.reducers.join(', ')}`);
         io.out(`ticks ${info.retainedTicks.first}..${info.retainedTicks.last}, state hash ${info.stateHash}`);
         io.out(
           `oldest retained tick ${info.oldestRetainedTick}${info.historyPruned ? ' (older history was removed by a retention policy)' : ' (the whole history)'}`,
         );
-        io.out(`disk: ${info.diskBytes} bytes (${mib(info.diskBytes)}): log ${info.logBytes} bytes in ${segments.length} segment(s), snapshots ${info.snapshotBytes} bytes`);
+        io.out(
+          `disk: ${info.diskBytes} bytes (${mib(info.diskBytes)}): log ${info.logBytes} bytes in ${segments.length} segment(s), snapshots ${info.snapshotBytes} bytes`,
+        );
         io.out(`snapshots at ticks ${info.snapshots.join(', ') || 'none'}`);
         if (info.lockedBy !== undefined) io.out(`in use by process ${info.lockedBy}`);
-        if (info.tornTail) io.out(`torn tail (a writer is mid-append, or recovery will cut it): ${info.tornTail.file} at byte ${info.tornTail.offset}`);
+        if (info.tornTail)
+          io.out(
+            `torn tail (a writer is mid-append, or recovery will cut it): ${info.tornTail.file} at byte ${info.tornTail.offset}`,
+          );
       } finally {
         await db.close();
       }

@@ -13,12 +13,17 @@ export function parseLimitOptions(options: readonly string[]): Partial<NetLimits
   const limits: Record<string, number> = {};
   for (const option of options) {
     const m = /^([A-Za-z]+)=(.+)$/.exec(option);
-    if (m === null) throw new TickspaceError('INVALID_ARGUMENT', `--limit expects name=value, got '${option}'`);
+    if (m === null)
+      throw new TickspaceError('INVALID_ARGUMENT', `--limit expects name=value, got '${option}'`);
     const [, name, text] = m as unknown as [string, string, string];
     if (!Object.hasOwn(DEFAULT_LIMITS, name))
-      throw new TickspaceError('INVALID_ARGUMENT', `--limit ${option}: no limit named '${name}' (limits: ${Object.keys(DEFAULT_LIMITS).join(', ')})`);
+      throw new TickspaceError(
+        'INVALID_ARGUMENT',
+        `--limit ${option}: no limit named '${name}' (limits: ${Object.keys(DEFAULT_LIMITS).join(', ')})`,
+      );
     const value = text === 'Infinity' ? Infinity : Number(text.replace(/_/g, ''));
-    if (Number.isNaN(value) || text.trim() === '') throw new TickspaceError('INVALID_ARGUMENT', `--limit ${option}: '${text}' is not a number`);
+    if (Number.isNaN(value) || text.trim() === '')
+      throw new TickspaceError('INVALID_ARGUMENT', `--limit ${option}: '${text}' is not a number`);
     limits[name] = value;
   }
   try {

@@ -10,7 +10,9 @@ const KIND = ['insert', 'update', 'delete'];
 export function registerLog(program: Command, io: CliIo): void {
   program
     .command('log')
-    .description('list ticks with their reducer calls (name, sender, arguments, outcome); the last 20 by default')
+    .description(
+      'list ticks with their reducer calls (name, sender, arguments, outcome); the last 20 by default',
+    )
     .option('--from <tick>', 'first tick to list')
     .option('--to <tick>', 'last tick to list (default: the last in the log)')
     .option('--changes', 'also list every row change')
@@ -21,9 +23,14 @@ export function registerLog(program: Command, io: CliIo): void {
         const last = db.store.lastTick;
         const oldest = db.store.segments[0]?.firstTick ?? 1;
         const to = opts.to === undefined ? last : Math.min(parseTick(opts.to, '--to'), last);
-        const from = opts.from === undefined ? Math.max(oldest, to - 19) : Math.max(parseTick(opts.from, '--from'), oldest);
+        const from =
+          opts.from === undefined
+            ? Math.max(oldest, to - 19)
+            : Math.max(parseTick(opts.from, '--from'), oldest);
         if (last === 0 || from > to) {
-          io.out(last === 0 ? 'the log is empty' : `no ticks in ${from}..${to} (the log holds ${oldest}..${last})`);
+          io.out(
+            last === 0 ? 'the log is empty' : `no ticks in ${from}..${to} (the log holds ${oldest}..${last})`,
+          );
           return;
         }
         const tables = db.store.schema.tables;
@@ -35,13 +42,22 @@ export function registerLog(program: Command, io: CliIo): void {
           io.out(header(tick, opts.changes === true));
           tick.calls.forEach((c, i) => {
             const outcome = c.result.ok ? 'ok' : `${c.result.code}: ${c.result.message}`;
-            const args = c.args === undefined ? '(arguments not decodable)' : Object.keys(c.args).length === 0 ? '' : ` ${formatRow(c.args)}`;
+            const args =
+              c.args === undefined
+                ? '(arguments not decodable)'
+                : Object.keys(c.args).length === 0
+                  ? ''
+                  : ` ${formatRow(c.args)}`;
             const sched = c.origin === 1 ? ` #${c.scheduleId}` : '';
-            io.out(`  [${i}] ${ORIGIN[c.origin]!.padEnd(8)} ${c.reducer}${args}${sched} from ${c.sender.slice(0, 8)}… -> ${outcome}`);
+            io.out(
+              `  [${i}] ${ORIGIN[c.origin]!.padEnd(8)} ${c.reducer}${args}${sched} from ${c.sender.slice(0, 8)}… -> ${outcome}`,
+            );
           });
           if (opts.changes)
             for (const ch of tick.changes)
-              io.out(`      ${KIND[ch.kind]} ${tables[ch.tableId]!.name} ${ch.kind === OP.DELETE ? `key ${formatRow(ch.oldRow)}` : formatRow(ch.newRow)} (call ${ch.callIndex})`);
+              io.out(
+                `      ${KIND[ch.kind]} ${tables[ch.tableId]!.name} ${ch.kind === OP.DELETE ? `key ${formatRow(ch.oldRow)}` : formatRow(ch.newRow)} (call ${ch.callIndex})`,
+              );
         }
       } finally {
         await db.close();

@@ -6,7 +6,9 @@ import type { CliIo } from './common';
 export function registerRepair(program: Command, io: CliIo): void {
   program
     .command('repair')
-    .description('cut the log at the first damaged record or missing segment and move everything after it (and unusable snapshots) into quarantine/; nothing is deleted')
+    .description(
+      'cut the log at the first damaged record or missing segment and move everything after it (and unusable snapshots) into quarantine/; nothing is deleted',
+    )
     .option('--dry-run', 'only report what would be moved')
     .action((opts: { dryRun?: boolean }) => {
       const report = repairDataDir(program.opts<{ data: string }>().data, { dryRun: opts.dryRun === true });
@@ -15,8 +17,13 @@ export function registerRepair(program: Command, io: CliIo): void {
         return;
       }
       const verb = opts.dryRun ? 'would' : 'did';
-      if (report.truncated) io.out(`${verb} cut ${report.truncated.file} at byte ${report.truncated.offset} (${report.truncated.reason})`);
+      if (report.truncated)
+        io.out(
+          `${verb} cut ${report.truncated.file} at byte ${report.truncated.offset} (${report.truncated.reason})`,
+        );
       for (const m of report.moved) io.out(`${verb} move ${m.file}: ${m.reason}`);
-      io.out(`${opts.dryRun ? 'the log would end' : 'the log now ends'} at tick ${report.lastTick}${report.quarantine && !opts.dryRun ? `; removed data kept in ${report.quarantine}` : ''}`);
+      io.out(
+        `${opts.dryRun ? 'the log would end' : 'the log now ends'} at tick ${report.lastTick}${report.quarantine && !opts.dryRun ? `; removed data kept in ${report.quarantine}` : ''}`,
+      );
     });
 }

@@ -81,7 +81,11 @@ export function logFailureLine(error: unknown, logDir: string): string {
  * Fail-stop after the engine's fatal fault: every client gets CLOSE 1011 with code LOG_FAILED, the
  * operator one line, and the log is closed without another write. Resolves with the exit status.
  */
-export async function stopOnLogFailure(db: Database<ModuleDef>, server: TickspaceServer, error: unknown): Promise<number> {
+export async function stopOnLogFailure(
+  db: Database<ModuleDef>,
+  server: TickspaceServer,
+  error: unknown,
+): Promise<number> {
   console.error(logFailureLine(error, db.paths.log));
   await server.close({
     closeCode: CLOSE_CODES.INTERNAL_ERROR,

@@ -49,10 +49,21 @@ interface ExtraOptions {
  * generated into `admin-token`. Only a generated admin token is ever printed.
  */
 function secretsFor(db: { paths: { dir: string }; recovery: { lastTick: number } }, extra: ExtraOptions) {
-  const tokenSecret = loadTokenSecret(db.paths.dir, { recordedTicks: db.recovery.lastTick, allowNew: extra.newTokenSecret === true });
+  const tokenSecret = loadTokenSecret(db.paths.dir, {
+    recordedTicks: db.recovery.lastTick,
+    allowNew: extra.newTokenSecret === true,
+  });
   const supplied = extra.adminToken ?? process.env.TICKSPACE_ADMIN_TOKEN;
-  if (supplied === '') throw new TickspaceError('INVALID_ARGUMENT', 'the admin token (--admin-token or TICKSPACE_ADMIN_TOKEN) is empty: leave it unset to have one generated');
-  return { tokenSecret, adminToken: supplied === undefined ? loadAdminToken(db.paths.dir) : undefined, suppliedAdminToken: supplied };
+  if (supplied === '')
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      'the admin token (--admin-token or TICKSPACE_ADMIN_TOKEN) is empty: leave it unset to have one generated',
+    );
+  return {
+    tokenSecret,
+    adminToken: supplied === undefined ? loadAdminToken(db.paths.dir) : undefined,
+    suppliedAdminToken: supplied,
+  };
 }
 
 function parseDurability(value: string | undefined): Durability | undefined {
@@ -132,10 +143,15 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
   });
   const cut = db.recovery.cut;
   if (cut !== undefined)
-    console.warn(`[tickspace] recovery cut a torn tail: ${cut.file} at byte ${cut.offset} (${cut.bytes} bytes): ${cut.reason}`);
-  for (const skipped of db.recovery.skippedSnapshots) console.warn(`[tickspace] recovery skipped a damaged snapshot, ${skipped.file}: ${skipped.reason}`);
+    console.warn(
+      `[tickspace] recovery cut a torn tail: ${cut.file} at byte ${cut.offset} (${cut.bytes} bytes): ${cut.reason}`,
+    );
+  for (const skipped of db.recovery.skippedSnapshots)
+    console.warn(`[tickspace] recovery skipped a damaged snapshot, ${skipped.file}: ${skipped.reason}`);
   if (db.recovery.skippedSnapshots.length > 0)
-    console.warn(`[tickspace] recovery started from ${db.recovery.snapshot === undefined ? 'tick 0' : `the snapshot of tick ${db.recovery.snapshot.tick}`} instead`);
+    console.warn(
+      `[tickspace] recovery started from ${db.recovery.snapshot === undefined ? 'tick 0' : `the snapshot of tick ${db.recovery.snapshot.tick}`} instead`,
+    );
 
   let secrets: ReturnType<typeof secretsFor>;
   try {
@@ -145,9 +161,12 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
     throw error;
   }
   if (secrets.tokenSecret.created && db.recovery.lastTick > 0)
-    console.warn(`[tickspace] --new-token-secret: created ${secrets.tokenSecret.file}; every token issued before is now invalid (players come back as new identities)`);
+    console.warn(
+      `[tickspace] --new-token-secret: created ${secrets.tokenSecret.file}; every token issued before is now invalid (players come back as new identities)`,
+    );
   const adminToken = secrets.suppliedAdminToken ?? secrets.adminToken!.value;
-  const staticDir = extra.static ?? (existsSync(path.join(CLIENT_DIST, 'index.html')) ? CLIENT_DIST : undefined);
+  const staticDir =
+    extra.static ?? (existsSync(path.join(CLIENT_DIST, 'index.html')) ? CLIENT_DIST : undefined);
   const server = await createServer({
     engine: db.engine as never,
     port,
@@ -161,10 +180,14 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
       snapshot: () => db.snapshot(),
       rewind: (tick) => db.rewind(tick),
       inspect: async (table, asOfTick) => {
-        const view = asOfTick === undefined ? { tick: db.engine.tick, tables: db.engine.tables } : await db.asOf(asOfTick);
+        const view =
+          asOfTick === undefined
+            ? { tick: db.engine.tick, tables: db.engine.tables }
+            : await db.asOf(asOfTick);
         // Own properties only: `__proto__` or `constructor` is a name a caller may send, not a table.
         const store = Object.hasOwn(view.tables, table) ? view.tables[table] : undefined;
-        if (store === undefined) throw new TickspaceError('UNKNOWN_TABLE', `no table named '${table}'`, { details: { table } });
+        if (store === undefined)
+          throw new TickspaceError('UNKNOWN_TABLE', `no table named '${table}'`, { details: { table } });
         return { tick: view.tick, table, rows: store.iter() };
       },
     },
@@ -176,12 +199,20 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
 
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   console.log(`Tickspace is serving ${path.basename(modulePath, '.ts')} at http://${shown}:${server.port}/`);
-  console.log(`  WebSocket: ws://${shown}:${server.port}/ws   data: ${path.resolve(options.dataDir)}   recovered at tick ${recoveredTick}`);
-  if (staticDir === undefined) console.log('  (no browser client build found: run `npm start` from the repository root to build it)');
+  console.log(
+    `  WebSocket: ws://${shown}:${server.port}/ws   data: ${path.resolve(options.dataDir)}   recovered at tick ${recoveredTick}`,
+  );
+  if (staticDir === undefined)
+    console.log('  (no browser client build found: run `npm start` from the repository root to build it)');
   const generated = secrets.adminToken;
-  if (generated !== undefined) console.log(`  admin token: ${generated.value} (${generated.created ? 'generated into' : 'from'} ${generated.file})`);
+  if (generated !== undefined)
+    console.log(
+      `  admin token: ${generated.value} (${generated.created ? 'generated into' : 'from'} ${generated.file})`,
+    );
   if (staticDir !== undefined)
-    console.log(`  time travel (spectate the world's history): http://${shown}:${server.port}/?history${generated === undefined ? ' (the viewer asks for your admin token)' : `#admin=${generated.value}`}`);
+    console.log(
+      `  time travel (spectate the world's history): http://${shown}:${server.port}/?history${generated === undefined ? ' (the viewer asks for your admin token)' : `#admin=${generated.value}`}`,
+    );
 
   let exitCode: number = SERVE_EXIT_CODES.OK;
   await new Promise<void>((resolve) => {

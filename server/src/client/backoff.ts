@@ -17,8 +17,15 @@ export interface BackoffOptions {
  * @example
  * backoffDelayMs(3, { jitter: 0 }); // -> 800
  */
-export function backoffDelayMs(attempt: number, options: BackoffOptions = {}, random: () => number = Math.random): number {
-  const base = Math.min(options.maxDelayMs ?? 5_000, (options.initialDelayMs ?? 100) * (options.factor ?? 2) ** attempt);
+export function backoffDelayMs(
+  attempt: number,
+  options: BackoffOptions = {},
+  random: () => number = Math.random,
+): number {
+  const base = Math.min(
+    options.maxDelayMs ?? 5_000,
+    (options.initialDelayMs ?? 100) * (options.factor ?? 2) ** attempt,
+  );
   const jitter = options.jitter ?? 0.2;
   return Math.max(0, base * (1 + jitter * (2 * random() - 1)));
 }

@@ -2,7 +2,10 @@ import { sameValue, wireMapKey, type BinaryReader, type WireTable } from '../pro
 
 /** What the cache needs of an update codec: read a body and apply it to the old row. */
 export interface UpdateBody {
-  decode(reader: BinaryReader, old: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> | undefined;
+  decode(
+    reader: BinaryReader,
+    old: Readonly<Record<string, unknown>> | undefined,
+  ): Record<string, unknown> | undefined;
 }
 
 type AnyRow = Record<string, unknown>;
@@ -10,7 +13,12 @@ type AnyRow = Record<string, unknown>;
 /** A change a frame made to the cache; listeners run after the whole frame is applied. */
 export type CacheEvent =
   | { readonly kind: 'insert'; readonly table: ClientTable<any, any>; readonly row: AnyRow }
-  | { readonly kind: 'update'; readonly table: ClientTable<any, any>; readonly old: AnyRow; readonly row: AnyRow }
+  | {
+      readonly kind: 'update';
+      readonly table: ClientTable<any, any>;
+      readonly old: AnyRow;
+      readonly row: AnyRow;
+    }
   | { readonly kind: 'delete'; readonly table: ClientTable<any, any>; readonly row: AnyRow };
 
 function sameRow(a: AnyRow, b: AnyRow, names: readonly string[]): boolean {
@@ -109,7 +117,10 @@ export class ClientTable<R extends AnyRow = AnyRow, K = unknown> {
     let byValue = this.#indexes.get(name);
     if (byValue !== undefined) return byValue;
     const ix = this.#wire?.descriptor.indexes.find((i) => i.name === name);
-    if (ix === undefined) throw Object.assign(new Error(`table '${this.name}' has no index '${name}'`), { code: 'UNKNOWN_INDEX' });
+    if (ix === undefined)
+      throw Object.assign(new Error(`table '${this.name}' has no index '${name}'`), {
+        code: 'UNKNOWN_INDEX',
+      });
     byValue = new Map();
     this.#indexes.set(name, byValue);
     for (const [mk, row] of this.#rows) this.#indexAdd(name, byValue, mk, row);
@@ -196,7 +207,8 @@ export class ClientTable<R extends AnyRow = AnyRow, K = unknown> {
       if (old === undefined) events.push({ kind: 'insert', table: this, row });
       else if (!sameRow(old, row, cols)) events.push({ kind: 'update', table: this, old, row });
     }
-    for (const [mk, old] of before) if (!this.#rows.has(mk)) events.push({ kind: 'delete', table: this, row: old });
+    for (const [mk, old] of before)
+      if (!this.#rows.has(mk)) events.push({ kind: 'delete', table: this, row: old });
   }
 
   /** @internal Replaces the content (RESET) and records the difference. */

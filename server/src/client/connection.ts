@@ -32,7 +32,12 @@ import type { ClientDb, ClientQuery, ClientReducers } from './types';
 import { createWebSocketTransport, type WebSocketConstructor } from './websocket-transport';
 
 /** Connection states. */
-export const CONNECTION_STATUS = { CONNECTING: 'connecting', OPEN: 'open', RECONNECTING: 'reconnecting', CLOSED: 'closed' } as const;
+export const CONNECTION_STATUS = {
+  CONNECTING: 'connecting',
+  OPEN: 'open',
+  RECONNECTING: 'reconnecting',
+  CLOSED: 'closed',
+} as const;
 /** How the server's history changed under a client (see {@link Connection.onHistoryChanged}). */
 export type HistoryChange = 'rewind' | 'recovery';
 
@@ -162,19 +167,32 @@ export class Connection<M extends ModuleDef = ModuleDef> {
   #userClosed = false;
   #retry: ReturnType<typeof setTimeout> | undefined;
   /** While reconnecting: the rows before the drop, per table, and the subscriptions still to re-apply. */
-  #reconcile: { before: Map<ClientTable, Map<unknown, Record<string, unknown>>>; waiting: Set<number> } | undefined;
+  #reconcile:
+    { before: Map<ClientTable, Map<unknown, Record<string, unknown>>>; waiting: Set<number> } | undefined;
   #ready = pending();
 
   constructor(options: ConnectOptions) {
-    if (options.transport === undefined && options.url === undefined) throw new TypeError('connect needs a url or a transport');
-    this.#factory = options.transport ?? createWebSocketTransport(options.url!, { WebSocket: options.WebSocket });
-    this.#reconnect = options.reconnect === false ? undefined : options.reconnect === true || options.reconnect === undefined ? {} : options.reconnect;
+    if (options.transport === undefined && options.url === undefined)
+      throw new TypeError('connect needs a url or a transport');
+    this.#factory =
+      options.transport ?? createWebSocketTransport(options.url!, { WebSocket: options.WebSocket });
+    this.#reconnect =
+      options.reconnect === false
+        ? undefined
+        : options.reconnect === true || options.reconnect === undefined
+          ? {}
+          : options.reconnect;
     this.#calls = new PendingCalls(options.callTimeoutMs ?? 30_000);
     this.#report = options.onError ?? ((e) => console.error('tickspace client:', e));
     this.#token = options.token ?? '';
     const heartbeatMs = options.heartbeat === false ? undefined : (options.heartbeat ?? {});
-    this.#heartbeat = heartbeatMs === undefined ? undefined : new Heartbeat(heartbeatMs, this.#heartbeatPing, () => this.#linkDead());
-    this.db = new Proxy({} as ClientDb<M>, { get: (_t, name) => (typeof name === 'string' ? this.#table(name) : undefined) });
+    this.#heartbeat =
+      heartbeatMs === undefined
+        ? undefined
+        : new Heartbeat(heartbeatMs, this.#heartbeatPing, () => this.#linkDead());
+    this.db = new Proxy({} as ClientDb<M>, {
+      get: (_t, name) => (typeof name === 'string' ? this.#table(name) : undefined),
+    });
     // One function per reducer name, made on first use: hot loops call `conn.reducers.x(...)` per call.
     const callers = new Map<string, (args: Record<string, unknown>) => Promise<void>>();
     this.reducers = new Proxy({} as ClientReducers<M>, {
@@ -409,7 +427,13 @@ export class Connection<M extends ModuleDef = ModuleDef> {
     insert: (t, row) => this.#table(t.name).upsert(row, this.#events),
     update: (t, key, reader) => {
       const ok = this.#table(t.name).patch(key, t.update, reader, this.#events);
-      if (!ok) this.#report(new TickspaceError('PROTOCOL_ERROR', `update of ${t.name} ${String(key)}, a row the cache does not hold`));
+      if (!ok)
+        this.#report(
+          new TickspaceError(
+            'PROTOCOL_ERROR',
+            `update of ${t.name} ${String(key)}, a row the cache does not hold`,
+          ),
+        );
     },
     reset: (t, rows) => {
       const list: CacheEvent[] = [];
@@ -517,13 +541,30 @@ export class Connection<M extends ModuleDef = ModuleDef> {
     this.#transportOpen = false;
     this.#heartbeat?.stop();
     this.#cork.clear();
-    const why = server ?? { closeCode: code, code: errorCode ?? (code === CLOSE_CODES.NORMAL ? 'CLOSED' : 'DISCONNECTED'), message: reason || `connection closed (${code})` };
-    this.#calls.failAll(() => new TickspaceError('DISCONNECTED', `the connection closed before the call's result arrived: ${why.message}`, { details: { closeCode: why.closeCode } }));
+    const why = server ?? {
+      closeCode: code,
+      code: errorCode ?? (code === CLOSE_CODES.NORMAL ? 'CLOSED' : 'DISCONNECTED'),
+      message: reason || `connection closed (${code})`,
+    };
+    this.#calls.failAll(
+      () =>
+        new TickspaceError(
+          'DISCONNECTED',
+          `the connection closed before the call's result arrived: ${why.message}`,
+          { details: { closeCode: why.closeCode } },
+        ),
+    );
     for (const done of this.#pings.values()) done();
     this.#pings.clear();
     const neverOpened = this.#identity === '';
     const fatal = FATAL.has(why.closeCode) || (server !== undefined && server.code === 'INVALID_TOKEN');
-    if (this.#userClosed || this.#reconnect === undefined || fatal || neverOpened || this.#attempt >= (this.#reconnect.maxAttempts ?? Infinity)) {
+    if (
+      this.#userClosed ||
+      this.#reconnect === undefined ||
+      fatal ||
+      neverOpened ||
+      this.#attempt >= (this.#reconnect.maxAttempts ?? Infinity)
+    ) {
       this.#closeFinal(why);
       return;
     }
@@ -544,7 +585,8 @@ export class Connection<M extends ModuleDef = ModuleDef> {
     this.#closeReason = why;
     if (this.#reconcile !== undefined) {
       // Give back what the cache held before the drop, silently: it is stale but complete.
-      for (const [table, before] of this.#reconcile.before) for (const row of before.values()) table.upsert(row, undefined);
+      for (const [table, before] of this.#reconcile.before)
+        for (const row of before.values()) table.upsert(row, undefined);
       this.#reconcile = undefined;
     }
     for (const s of this.#subs.values()) {
@@ -552,7 +594,11 @@ export class Connection<M extends ModuleDef = ModuleDef> {
       s.reject(new TickspaceError('DISCONNECTED', `the connection closed: ${why.message}`));
       s.unsubscribed?.();
     }
-    this.#ready.reject(new TickspaceError(why.code === 'CLOSED' ? 'DISCONNECTED' : why.code, why.message, { details: { closeCode: why.closeCode } }));
+    this.#ready.reject(
+      new TickspaceError(why.code === 'CLOSED' ? 'DISCONNECTED' : why.code, why.message, {
+        details: { closeCode: why.closeCode },
+      }),
+    );
     this.#setStatus(CONNECTION_STATUS.CLOSED);
   }
 
@@ -564,14 +610,25 @@ export class Connection<M extends ModuleDef = ModuleDef> {
    * @throws TickspaceError (rejection) UNKNOWN_REDUCER, INVALID_ARGUMENT, RATE_LIMITED, DISCONNECTED, TIMEOUT, or the reducer's own code
    */
   call(reducer: string, args: Record<string, unknown>): Promise<void> {
-    if (this.#status !== CONNECTION_STATUS.OPEN || this.#schema === undefined || this.#transport === undefined)
-      return Promise.reject(new TickspaceError('DISCONNECTED', `cannot call '${reducer}': the connection is ${this.#status}`));
+    if (
+      this.#status !== CONNECTION_STATUS.OPEN ||
+      this.#schema === undefined ||
+      this.#transport === undefined
+    )
+      return Promise.reject(
+        new TickspaceError('DISCONNECTED', `cannot call '${reducer}': the connection is ${this.#status}`),
+      );
     let frame: Uint8Array;
     const requestId = this.#nextRequest++;
     try {
       frame = encodeCall(this.#schema, requestId, reducer, args);
     } catch (error) {
-      const e = error instanceof TickspaceError ? error : new TickspaceError('INVALID_ARGUMENT', `reducer '${reducer}': ${String(error)}`, { cause: error });
+      const e =
+        error instanceof TickspaceError
+          ? error
+          : new TickspaceError('INVALID_ARGUMENT', `reducer '${reducer}': ${String(error)}`, {
+              cause: error,
+            });
       return Promise.reject(e);
     }
     const outcome = this.#calls.add(requestId, reducer);
@@ -588,7 +645,15 @@ export class Connection<M extends ModuleDef = ModuleDef> {
   subscribe(query: ClientQuery<M>): SubscriptionHandle {
     const id = this.#nextQuery++;
     const p = pending();
-    const sub: Sub = { id, query: query as unknown as Query, active: true, applied: p.promise, resolve: p.resolve, reject: p.reject, unsubscribed: undefined };
+    const sub: Sub = {
+      id,
+      query: query as unknown as Query,
+      active: true,
+      applied: p.promise,
+      resolve: p.resolve,
+      reject: p.reject,
+      unsubscribed: undefined,
+    };
     this.#subs.set(id, sub);
     if (this.#status === CONNECTION_STATUS.OPEN && this.#schema !== undefined) {
       try {
@@ -596,7 +661,11 @@ export class Connection<M extends ModuleDef = ModuleDef> {
       } catch (error) {
         sub.active = false;
         this.#subs.delete(id);
-        p.reject(error instanceof TickspaceError ? error : new TickspaceError('INVALID_QUERY', String(error), { cause: error }));
+        p.reject(
+          error instanceof TickspaceError
+            ? error
+            : new TickspaceError('INVALID_QUERY', String(error), { cause: error }),
+        );
       }
     }
     const unsubscribe = (): Promise<void> => {
@@ -660,7 +729,9 @@ export class Connection<M extends ModuleDef = ModuleDef> {
  * conn.db.player.onInsert((p) => console.log('joined', p.name));
  * await conn.reducers.join({ name: 'ada' });
  */
-export async function connect<M extends ModuleDef = ModuleDef>(options: ConnectOptions): Promise<Connection<M>> {
+export async function connect<M extends ModuleDef = ModuleDef>(
+  options: ConnectOptions,
+): Promise<Connection<M>> {
   const conn = new Connection<M>(options);
   await conn.ready;
   return conn;

@@ -41,7 +41,10 @@ export class Heartbeat {
   constructor(options: HeartbeatOptions, ping: () => void, dead: () => void) {
     const intervalMs = options.intervalMs ?? 10_000;
     const timeoutMs = options.timeoutMs ?? 20_000;
-    if (!(intervalMs > 0) || !(timeoutMs > 0)) throw new RangeError(`heartbeat intervalMs and timeoutMs must be > 0, got ${intervalMs} and ${timeoutMs}`);
+    if (!(intervalMs > 0) || !(timeoutMs > 0))
+      throw new RangeError(
+        `heartbeat intervalMs and timeoutMs must be > 0, got ${intervalMs} and ${timeoutMs}`,
+      );
     this.#intervalMs = intervalMs;
     this.timeoutMs = timeoutMs;
     // The first silent check sends the probe; the checks of timeoutMs after it must stay silent too.

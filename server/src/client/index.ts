@@ -3,7 +3,13 @@
  * Runs in browsers and in Node; imports only the protocol at runtime.
  */
 export { connect, Connection, CONNECTION_STATUS } from './connection';
-export type { ConnectOptions, ConnectionStatus, CloseReason, HistoryChange, SubscriptionHandle } from './connection';
+export type {
+  ConnectOptions,
+  ConnectionStatus,
+  CloseReason,
+  HistoryChange,
+  SubscriptionHandle,
+} from './connection';
 export { ClientTable } from './client-table';
 export type { CacheEvent } from './client-table';
 export { createWebSocketTransport } from './websocket-transport';
@@ -11,6 +17,14 @@ export type { WebSocketLike, WebSocketConstructor, WebSocketTransportOptions } f
 export { backoffDelayMs } from './backoff';
 export type { BackoffOptions } from './backoff';
 export type { HeartbeatOptions } from './heartbeat';
-export type { ClientDb, ClientReducers, ClientQuery, TableNames, ReducerName, ReducerCallArgs, ReducerCall } from './types';
+export type {
+  ClientDb,
+  ClientReducers,
+  ClientQuery,
+  TableNames,
+  ReducerName,
+  ReducerCallArgs,
+  ReducerCall,
+} from './types';
 export { TickspaceError, ERROR_CODES, CLOSE_CODES } from '../protocol';
 export type { Query, TransportFactory } from '../protocol';

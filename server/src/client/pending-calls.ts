@@ -63,7 +63,11 @@ export class PendingCalls {
     for (const [requestId, call] of this.#calls) {
       if (call.deadline > now) break;
       this.#calls.delete(requestId);
-      call.reject(new TickspaceError('TIMEOUT', `no result for '${call.reducer}' within ${this.#timeoutMs} ms`, { details: { requestId } }));
+      call.reject(
+        new TickspaceError('TIMEOUT', `no result for '${call.reducer}' within ${this.#timeoutMs} ms`, {
+          details: { requestId },
+        }),
+      );
     }
     this.#arm();
   };

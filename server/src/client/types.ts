@@ -24,7 +24,9 @@ export type ClientReducers<M extends ModuleDef> = {
 export type ReducerName<M extends ModuleDef> = keyof ClientReducers<M> & string;
 
 /** The argument object of one reducer, as `conn.reducers[name]` takes it. */
-export type ReducerCallArgs<M extends ModuleDef, N extends ReducerName<M>> = ArgsOf<Extract<M['reducers'][number], { name: N }>>;
+export type ReducerCallArgs<M extends ModuleDef, N extends ReducerName<M>> = ArgsOf<
+  Extract<M['reducers'][number], { name: N }>
+>;
 
 /**
  * One reducer call as data: the name and its typed arguments. Code that decides a call in one place

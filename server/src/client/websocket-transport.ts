@@ -45,7 +45,10 @@ function toBytes(data: unknown): Uint8Array | undefined {
  * @example
  * const conn = await connect({ transport: createWebSocketTransport('ws://localhost:3000/ws') });
  */
-export function createWebSocketTransport(url: string, options: WebSocketTransportOptions = {}): TransportFactory {
+export function createWebSocketTransport(
+  url: string,
+  options: WebSocketTransportOptions = {},
+): TransportFactory {
   return (events) => {
     let socket: WebSocketLike | undefined;
     let closed = false;

@@ -1,4 +1,7 @@
-import { compileArgsValidator as compileShapeValidator, type ArgsValidator } from '../protocol/args-validator';
+import {
+  compileArgsValidator as compileShapeValidator,
+  type ArgsValidator,
+} from '../protocol/args-validator';
 import type { Columns } from './schema';
 
 export type { ArgsValidator };

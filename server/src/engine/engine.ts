@@ -15,7 +15,12 @@ export const CALL_ORIGIN = { CLIENT: 0, SCHEDULE: 1, LIFECYCLE: 2 } as const;
 export type CallOrigin = (typeof CALL_ORIGIN)[keyof typeof CALL_ORIGIN];
 
 /** Names under which lifecycle calls are logged. */
-export const LIFECYCLE = { INIT: '__init', CONNECTED: '__connected', DISCONNECTED: '__disconnected', STARTED: '__started' } as const;
+export const LIFECYCLE = {
+  INIT: '__init',
+  CONNECTED: '__connected',
+  DISCONNECTED: '__disconnected',
+  STARTED: '__started',
+} as const;
 
 /** Why the live tables were replaced wholesale (see {@link Engine.onRestore}). */
 export const RESTORE_REASON = { RECOVERY: 'recovery', REWIND: 'rewind' } as const;
@@ -42,7 +47,8 @@ export type RestoreListener = (event: RestoreEvent) => void;
 export type FatalListener = (error: unknown) => void;
 
 /** The outcome of one reducer call. */
-export type CallResult = { readonly ok: true } | { readonly ok: false; readonly code: string; readonly message: string };
+export type CallResult =
+  { readonly ok: true } | { readonly ok: false; readonly code: string; readonly message: string };
 
 /** One call as run in a tick: enough to log it and to replay it. */
 export interface CallRecord {
@@ -193,7 +199,10 @@ export class Engine<M extends ModuleDef> {
     const defs: [string, import('./schema').TableDef][] = Object.entries(options.module.tables);
     for (const [name] of defs)
       if (name.startsWith('__'))
-        throw new TickspaceError('INVALID_SCHEMA', `table name '${name}' is reserved: names starting with '__' belong to the engine`);
+        throw new TickspaceError(
+          'INVALID_SCHEMA',
+          `table name '${name}' is reserved: names starting with '__' belong to the engine`,
+        );
     defs.push([SCHEDULE_TABLE, scheduleTable]);
     const list = defs.map(([name, def], id) => new TableStore(id, name, def, this.#store));
     this.tableList = list;
@@ -203,7 +212,11 @@ export class Engine<M extends ModuleDef> {
         throw new TickspaceError('INVALID_SCHEMA', `reducer name '${def.name}' is duplicated or reserved`);
       this.#reducers.set(def.name, { def, validate: compileArgsValidator(def.name, def.args) });
     }
-    this.#ctx = new Context(this as unknown as Engine<ModuleDef>, this.tables as unknown as Db<Tables>, this.seed);
+    this.#ctx = new Context(
+      this as unknown as Engine<ModuleDef>,
+      this.tables as unknown as Db<Tables>,
+      this.seed,
+    );
   }
 
   /** The last committed tick (0 before the first). */
@@ -242,7 +255,10 @@ export class Engine<M extends ModuleDef> {
    * name, lifecycle calls their hook. Scheduled calls are not queued: they re-run by themselves.
    * @throws TickspaceError UNKNOWN_REDUCER if the module no longer has the reducer.
    */
-  enqueueRecorded(call: Pick<CallRecord, 'origin' | 'reducer' | 'sender' | 'args'>, onResult?: (result: CallResult) => void): void {
+  enqueueRecorded(
+    call: Pick<CallRecord, 'origin' | 'reducer' | 'sender' | 'args'>,
+    onResult?: (result: CallResult) => void,
+  ): void {
     let fn: ((ctx: ReducerContext<any>, args: any) => void) | undefined;
     if (call.origin === CALL_ORIGIN.LIFECYCLE) {
       if (call.reducer === LIFECYCLE.INIT) return;
@@ -256,8 +272,17 @@ export class Engine<M extends ModuleDef> {
               : undefined;
     } else fn = this.#reducers.get(call.reducer)?.def.fn;
     if (fn === undefined)
-      throw new TickspaceError('UNKNOWN_REDUCER', `replay: the module has no reducer '${call.reducer}'`, { details: { reducer: call.reducer } });
-    this.#queue.push({ origin: call.origin, reducer: call.reducer, fn, sender: call.sender, args: call.args, onResult });
+      throw new TickspaceError('UNKNOWN_REDUCER', `replay: the module has no reducer '${call.reducer}'`, {
+        details: { reducer: call.reducer },
+      });
+    this.#queue.push({
+      origin: call.origin,
+      reducer: call.reducer,
+      fn,
+      sender: call.sender,
+      args: call.args,
+      onResult,
+    });
   }
 
   /** Reducer names clients may call, in declaration order (their wire ids). */
@@ -280,7 +305,9 @@ export class Engine<M extends ModuleDef> {
     if (compiled === undefined || compiled.def.options.internal === true)
       throw new TickspaceError('UNKNOWN_REDUCER', `no reducer named '${reducer}'`, { details: { reducer } });
     if (this.#queue.length >= this.#maxQueued)
-      throw new TickspaceError('RATE_LIMITED', `the call queue is full (${this.#maxQueued} calls)`, { details: { reducer } });
+      throw new TickspaceError('RATE_LIMITED', `the call queue is full (${this.#maxQueued} calls)`, {
+        details: { reducer },
+      });
     const validated = compiled.validate(args);
     this.#queue.push({ origin: 0, reducer, fn: compiled.def.fn, sender, args: validated, onResult });
   }
@@ -316,7 +343,12 @@ export class Engine<M extends ModuleDef> {
     this.#queueLifecycle(LIFECYCLE.STARTED, this.module.serverStarted, SERVER_IDENTITY, onResult);
   }
 
-  #queueLifecycle(name: string, fn: ((ctx: ReducerContext<any>) => void) | undefined, sender: Identity, onResult?: (r: CallResult) => void): void {
+  #queueLifecycle(
+    name: string,
+    fn: ((ctx: ReducerContext<any>) => void) | undefined,
+    sender: Identity,
+    onResult?: (r: CallResult) => void,
+  ): void {
     this.#queue.push({ origin: 2, reducer: name, fn: fn ?? noop, sender, args: {}, onResult });
   }
 
@@ -400,7 +432,10 @@ export class Engine<M extends ModuleDef> {
       try {
         l(event);
       } catch (error) {
-        this.#logger.error(`a restore listener failed after the ${event.reason} to tick ${event.stateOfTick}`, error);
+        this.#logger.error(
+          `a restore listener failed after the ${event.reason} to tick ${event.stateOfTick}`,
+          error,
+        );
       }
   }
 
@@ -417,16 +452,27 @@ export class Engine<M extends ModuleDef> {
   /** Called by the context: inserts a row into the schedule table. */
   scheduleCall(reducer: string, args: Record<string, unknown>, when: ScheduleWhen): number {
     const compiled = this.#reducers.get(reducer);
-    if (compiled === undefined) throw new TickspaceError('UNKNOWN_REDUCER', `cannot schedule unknown reducer '${reducer}'`, { details: { reducer } });
+    if (compiled === undefined)
+      throw new TickspaceError('UNKNOWN_REDUCER', `cannot schedule unknown reducer '${reducer}'`, {
+        details: { reducer },
+      });
     const validated = compiled.validate(args);
     const tick = this.#ctx.tick;
-    const atMs = 'atTick' in when ? when.atTick * this.tickMs : 'atMs' in when ? when.atMs : this.#ctx.now + when.inMs;
+    const atMs =
+      'atTick' in when ? when.atTick * this.tickMs : 'atMs' in when ? when.atMs : this.#ctx.now + when.inMs;
     const everyMs = when.everyMs ?? 0;
-    if (!Number.isFinite(atMs)) throw new TickspaceError('INVALID_ARGUMENT', `schedule of '${reducer}': time must be finite`, { details: { reducer } });
-    if (everyMs !== 0 && !(everyMs >= this.tickMs))
-      throw new TickspaceError('INVALID_ARGUMENT', `schedule of '${reducer}': everyMs ${everyMs} is shorter than one tick (${this.tickMs} ms)`, {
-        details: { reducer, everyMs },
+    if (!Number.isFinite(atMs))
+      throw new TickspaceError('INVALID_ARGUMENT', `schedule of '${reducer}': time must be finite`, {
+        details: { reducer },
       });
+    if (everyMs !== 0 && !(everyMs >= this.tickMs))
+      throw new TickspaceError(
+        'INVALID_ARGUMENT',
+        `schedule of '${reducer}': everyMs ${everyMs} is shorter than one tick (${this.tickMs} ms)`,
+        {
+          details: { reducer, everyMs },
+        },
+      );
     const row = this.tables[SCHEDULE_TABLE]!.insert({
       reducer,
       args: encodeArgsJson(validated),
@@ -444,7 +490,11 @@ export class Engine<M extends ModuleDef> {
   runTick(): TickRecord {
     if (this.#inTick) throw new Error('runTick called from inside a tick');
     if (this.#fatal !== undefined)
-      throw new TickspaceError('LOG_FAILED', 'the engine stopped after a fatal commit fault; no further tick runs', { cause: this.#fatal });
+      throw new TickspaceError(
+        'LOG_FAILED',
+        'the engine stopped after a fatal commit fault; no further tick runs',
+        { cause: this.#fatal },
+      );
     this.#inTick = true;
     const started = performance.now();
     const tick = this.#tick + 1;
@@ -529,7 +579,11 @@ export class Engine<M extends ModuleDef> {
       const everyMs = scheduleRow.everyMs as number;
       if (everyMs > 0) {
         const atMs = (scheduleRow.atMs as number) + everyMs;
-        schedule.update({ ...scheduleRow, atMs, dueTick: Math.max(Math.ceil(atMs / this.tickMs), this.#ctx.tick + 1) });
+        schedule.update({
+          ...scheduleRow,
+          atMs,
+          dueTick: Math.max(Math.ceil(atMs / this.tickMs), this.#ctx.tick + 1),
+        });
       } else schedule.delete(scheduleRow.id);
     }
     const mark = tx.length;
@@ -585,7 +639,8 @@ export class Engine<M extends ModuleDef> {
     this.#pending = this.#pending
       .then(() => Promise.all(promises))
       .then(fanout, (error: unknown) => {
-        if (this.#fatalListeners.length === 0) this.#logger.error(`commit of tick ${record.tick} failed; its results are withheld`, error);
+        if (this.#fatalListeners.length === 0)
+          this.#logger.error(`commit of tick ${record.tick} failed; its results are withheld`, error);
         this.#fail(error, false);
       })
       .finally(() => {
@@ -633,11 +688,17 @@ export class Engine<M extends ModuleDef> {
    * Replaces every table's contents with the given rows (as stored) and sets the tick counter.
    * Row order is kept, so iteration order after a restore equals the order when the rows were read.
    */
-  restore(state: { tick: number; tables: Record<string, { rows: readonly AnyRow[]; autoInc: number }> }): void {
+  restore(state: {
+    tick: number;
+    tables: Record<string, { rows: readonly AnyRow[]; autoInc: number }>;
+  }): void {
     for (const store of this.tableList) store.rawClear();
     for (const [name, data] of Object.entries(state.tables)) {
       const store = Object.hasOwn(this.tables, name) ? this.tables[name] : undefined;
-      if (store === undefined) throw new TickspaceError('UNKNOWN_TABLE', `restore: unknown table '${name}'`, { details: { table: name } });
+      if (store === undefined)
+        throw new TickspaceError('UNKNOWN_TABLE', `restore: unknown table '${name}'`, {
+          details: { table: name },
+        });
       for (const row of data.rows) store.rawInsert(row);
       store.autoInc = data.autoInc;
     }
@@ -647,7 +708,15 @@ export class Engine<M extends ModuleDef> {
   }
 
   /** Re-applies a logged tick's changes without running reducers (recovery, time travel). */
-  applyChanges(tick: number, changes: readonly { tableId: number; kind: number; oldRow: AnyRow | undefined; newRow: AnyRow | undefined }[]): void {
+  applyChanges(
+    tick: number,
+    changes: readonly {
+      tableId: number;
+      kind: number;
+      oldRow: AnyRow | undefined;
+      newRow: AnyRow | undefined;
+    }[],
+  ): void {
     for (const op of changes) this.tableList[op.tableId]!.redo(op);
     this.#tick = tick;
     this.#initialized = true;
@@ -657,7 +726,11 @@ export class Engine<M extends ModuleDef> {
    * Runs `fn` as one server transaction in the next tick (admin operations such as rewind).
    * Recorded like any call, under `name`.
    */
-  enqueueSystem(name: string, fn: (ctx: ReducerContext<any>) => void, onResult?: (result: CallResult) => void): void {
+  enqueueSystem(
+    name: string,
+    fn: (ctx: ReducerContext<any>) => void,
+    onResult?: (result: CallResult) => void,
+  ): void {
     this.#queue.push({ origin: 2, reducer: name, fn, sender: SERVER_IDENTITY, args: {}, onResult });
   }
 }

@@ -18,6 +18,7 @@ export function isIdentity(value: unknown): value is Identity {
  * @throws TypeError if the string is not 32 lowercase hex characters.
  */
 export function toIdentity(value: string): Identity {
-  if (!isIdentity(value)) throw new TypeError(`not an identity (32 lowercase hex characters): ${JSON.stringify(value)}`);
+  if (!isIdentity(value))
+    throw new TypeError(`not an identity (32 lowercase hex characters): ${JSON.stringify(value)}`);
   return value;
 }

@@ -110,7 +110,10 @@ export function createSchema<T extends Tables>(tables: T): Schema<T> {
 }
 
 /** A complete module: tables, reducers and lifecycle hooks. */
-export interface ModuleDef<T extends Tables = any, R extends readonly ReducerDef<string, any, any>[] = readonly ReducerDef<string, any, any>[]> {
+export interface ModuleDef<
+  T extends Tables = any,
+  R extends readonly ReducerDef<string, any, any>[] = readonly ReducerDef<string, any, any>[],
+> {
   readonly tables: T;
   readonly reducers: R;
   readonly init: LifecycleFn<T> | undefined;
@@ -154,9 +157,5 @@ export function defineModule<T extends Tables, const R extends readonly ReducerD
 }
 
 /** The argument type of a module's reducer, by name. */
-export type ReducerArgs<M extends ModuleDef, N extends string> = Extract<M['reducers'][number], { name: N }> extends ReducerDef<
-  N,
-  infer A
->
-  ? RowOf<A>
-  : never;
+export type ReducerArgs<M extends ModuleDef, N extends string> =
+  Extract<M['reducers'][number], { name: N }> extends ReducerDef<N, infer A> ? RowOf<A> : never;

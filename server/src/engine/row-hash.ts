@@ -90,8 +90,14 @@ function mixExpr(column: AnyColumn, lane: string, i: number): string {
  * The state hash is the lane-wise sum of every row's hash, mod 2^32, so it is independent of
  * row order and can be maintained incrementally (add on insert, subtract on delete).
  */
-export function compileRowHasher(tableId: number, columns: readonly AnyColumn[], names: readonly string[]): RowHasher {
-  const body: string[] = [`let a = ${(0x811c9dc5 ^ tableId) | 0}; let b = ${(0x01000193 + Math.imul(tableId, 0x9e3779b1)) | 0}; let v;`];
+export function compileRowHasher(
+  tableId: number,
+  columns: readonly AnyColumn[],
+  names: readonly string[],
+): RowHasher {
+  const body: string[] = [
+    `let a = ${(0x811c9dc5 ^ tableId) | 0}; let b = ${(0x01000193 + Math.imul(tableId, 0x9e3779b1)) | 0}; let v;`,
+  ];
   for (let i = 0; i < columns.length; i++) {
     body.push(`v = row[${JSON.stringify(names[i])}];`);
     body.push(mixExpr(columns[i]!, 'a', i));
@@ -113,7 +119,13 @@ export function compileRowHasher(tableId: number, columns: readonly AnyColumn[],
 }
 
 /** Hashes one row without a compiled hasher (tests, tools). Same result as the compiled one. */
-export function hashRow(tableId: number, columns: readonly AnyColumn[], names: readonly string[], row: Record<string, unknown>, out: Uint32Array): void {
+export function hashRow(
+  tableId: number,
+  columns: readonly AnyColumn[],
+  names: readonly string[],
+  row: Record<string, unknown>,
+  out: Uint32Array,
+): void {
   let a = (0x811c9dc5 ^ tableId) | 0;
   let b = (0x01000193 + Math.imul(tableId, 0x9e3779b1)) | 0;
   for (let i = 0; i < columns.length; i++) {

@@ -94,7 +94,9 @@ export const t = {
 /** The value type of a column. */
 export type ColumnValue<C> = C extends Column<infer T, boolean, boolean> ? T : never;
 
-type AutoIncKeys<C extends Columns> = { [K in keyof C]: C[K] extends Column<any, true, boolean> ? K : never }[keyof C];
+type AutoIncKeys<C extends Columns> = {
+  [K in keyof C]: C[K] extends Column<any, true, boolean> ? K : never;
+}[keyof C];
 type OptionalKeys<C extends Columns> = {
   [K in keyof C]: undefined extends ColumnValue<C[K]> ? K : never;
 }[keyof C];

@@ -34,7 +34,8 @@ export class SpatialGrid {
   readonly #cells = new Map<number, unknown[]>();
 
   constructor(cellSize: number) {
-    if (!(cellSize > 0) || !Number.isFinite(cellSize)) throw new RangeError(`cellSize must be > 0, got ${cellSize}`);
+    if (!(cellSize > 0) || !Number.isFinite(cellSize))
+      throw new RangeError(`cellSize must be > 0, got ${cellSize}`);
     this.cellSize = cellSize;
   }
 

@@ -40,7 +40,8 @@ interface SecondaryIndex {
   readonly uniqueMap: Map<unknown, unknown> | undefined;
 }
 
-const compareEntries = (a: BtreeEntry, b: BtreeEntry): number => compareValues(a.k, b.k) || compareValues(a.p, b.p);
+const compareEntries = (a: BtreeEntry, b: BtreeEntry): number =>
+  compareValues(a.k, b.k) || compareValues(a.p, b.p);
 
 function compareBound(entryKey: unknown, bound: unknown): number {
   if (Array.isArray(bound) && Array.isArray(entryKey))
@@ -88,7 +89,8 @@ export class TableStore {
     const names = Object.keys(def.columns);
     this.columnNames = names;
     this.columns = names.map((n) => def.columns[n]!);
-    const invalid = (why: string) => new TickspaceError('INVALID_SCHEMA', `table '${name}': ${why}`, { details: { table: name } });
+    const invalid = (why: string) =>
+      new TickspaceError('INVALID_SCHEMA', `table '${name}': ${why}`, { details: { table: name } });
     const colIndex = (col: string, what: string) => {
       const i = names.indexOf(col);
       if (i < 0) throw invalid(`${what} names unknown column '${col}'`);
@@ -100,7 +102,8 @@ export class TableStore {
       if (def.options.primaryKey.length === 0) throw invalid('options.primaryKey is empty');
       this.pkColumns = def.options.primaryKey.map((c) => colIndex(c, 'primaryKey'));
     } else {
-      if (flagged.length !== 1) throw invalid(`needs exactly one primary key column, found ${flagged.length}`);
+      if (flagged.length !== 1)
+        throw invalid(`needs exactly one primary key column, found ${flagged.length}`);
       this.pkColumns = flagged;
     }
     const autoInc = names.flatMap((n, i) => (this.columns[i]!.flags.autoInc ? [i] : []));
@@ -109,17 +112,26 @@ export class TableStore {
     if (this.autoIncColumn >= 0) {
       const kind = this.columns[this.autoIncColumn]!.kind;
       if (!['u8', 'u16', 'u32', 'i8', 'i16', 'i32'].includes(kind))
-        throw invalid(`autoInc column '${names[this.autoIncColumn]}' must be a 32-bit or smaller integer, not ${kind}`);
+        throw invalid(
+          `autoInc column '${names[this.autoIncColumn]}' must be a 32-bit or smaller integer, not ${kind}`,
+        );
     }
     for (let i = 0; i < names.length; i++) {
       const col = this.columns[i]!;
-      if (col.kind === 'optional' && col.inner === undefined) throw invalid(`optional column '${names[i]}' lacks an inner type`);
+      if (col.kind === 'optional' && col.inner === undefined)
+        throw invalid(`optional column '${names[i]}' lacks an inner type`);
       if (col.flags.unique || col.flags.index !== undefined)
         this.#addIndex(names[i]!, [i], col.flags.index ?? 'hash', col.flags.unique, invalid);
     }
     for (const decl of def.options.indexes ?? []) {
       if (decl.columns.length === 0) throw invalid(`index '${decl.name}' has no columns`);
-      this.#addIndex(decl.name, decl.columns.map((c) => colIndex(c, `index '${decl.name}'`)), decl.kind ?? 'btree', decl.unique ?? false, invalid);
+      this.#addIndex(
+        decl.name,
+        decl.columns.map((c) => colIndex(c, `index '${decl.name}'`)),
+        decl.kind ?? 'btree',
+        decl.unique ?? false,
+        invalid,
+      );
     }
     this.#normalizer = compileRowNormalizer(name, names, this.columns, this.autoIncColumn);
     this.#hasher = compileRowHasher(id, this.columns, names);
@@ -136,7 +148,13 @@ export class TableStore {
     }
   }
 
-  #addIndex(name: string, columns: number[], kind: IndexKind, unique: boolean, invalid: (w: string) => Error): void {
+  #addIndex(
+    name: string,
+    columns: number[],
+    kind: IndexKind,
+    unique: boolean,
+    invalid: (w: string) => Error,
+  ): void {
     if (this.#indexes.has(name)) throw invalid(`duplicate index name '${name}'`);
     const index: SecondaryIndex = {
       name,
@@ -198,9 +216,13 @@ export class TableStore {
   #index(name: string): SecondaryIndex {
     const index = this.#indexes.get(name);
     if (index === undefined)
-      throw new TickspaceError('UNKNOWN_INDEX', `table '${this.name}' has no index '${name}' (indexes: ${[...this.#indexes.keys()].join(', ') || 'none'})`, {
-        details: { table: this.name, index: name },
-      });
+      throw new TickspaceError(
+        'UNKNOWN_INDEX',
+        `table '${this.name}' has no index '${name}' (indexes: ${[...this.#indexes.keys()].join(', ') || 'none'})`,
+        {
+          details: { table: this.name, index: name },
+        },
+      );
     return index;
   }
 
@@ -234,9 +256,13 @@ export class TableStore {
   range(indexName: string, bounds: RangeBounds): AnyRow[] {
     const index = this.#index(indexName);
     if (index.btree === undefined)
-      throw new TickspaceError('INVALID_QUERY', `table '${this.name}' index '${indexName}' is a hash index: range queries need a btree index`, {
-        details: { table: this.name, index: indexName },
-      });
+      throw new TickspaceError(
+        'INVALID_QUERY',
+        `table '${this.name}' index '${indexName}' is a hash index: range queries need a btree index`,
+        {
+          details: { table: this.name, index: indexName },
+        },
+      );
     const out: AnyRow[] = [];
     let start: ((e: BtreeEntry) => number) | undefined;
     if (bounds.gte !== undefined) start = (e) => compareBound(e.k, bounds.gte);
@@ -252,7 +278,9 @@ export class TableStore {
 
   #requireSpatial(): SpatialGrid {
     if (this.spatial === undefined)
-      throw new TickspaceError('INVALID_QUERY', `table '${this.name}' has no spatial index`, { details: { table: this.name } });
+      throw new TickspaceError('INVALID_QUERY', `table '${this.name}' has no spatial index`, {
+        details: { table: this.name },
+      });
     return this.spatial;
   }
 
@@ -292,9 +320,13 @@ export class TableStore {
   #requireTx(what: string): ChangeOp[] {
     const tx = this.#ctx.tx;
     if (tx === null)
-      throw new TickspaceError('READ_ONLY', `table '${this.name}': ${what} outside a reducer call; tables change only inside reducers`, {
-        details: { table: this.name },
-      });
+      throw new TickspaceError(
+        'READ_ONLY',
+        `table '${this.name}': ${what} outside a reducer call; tables change only inside reducers`,
+        {
+          details: { table: this.name },
+        },
+      );
     return tx;
   }
 
@@ -327,9 +359,13 @@ export class TableStore {
     const row = this.#normalize(input, true);
     const key = this.keyOf(row);
     if (this.#pos.has(mapKey(key)))
-      throw new TickspaceError('DUPLICATE_KEY', `table '${this.name}': a row with key ${describeValue(key)} already exists`, {
-        details: { table: this.name, key },
-      });
+      throw new TickspaceError(
+        'DUPLICATE_KEY',
+        `table '${this.name}': a row with key ${describeValue(key)} already exists`,
+        {
+          details: { table: this.name, key },
+        },
+      );
     if (this.#uniqueList.length > 0) this.#checkUnique(row, key, undefined);
     const prevAutoInc = this.autoInc;
     if (this.autoIncColumn >= 0) {
@@ -337,7 +373,15 @@ export class TableStore {
       if (v >= this.autoInc) this.autoInc = v + 1;
     }
     this.rawInsert(row);
-    tx.push({ tableId: this.id, kind: OP.INSERT, oldRow: undefined, newRow: row, callIndex: this.#ctx.callIndex, pos: -1, prevAutoInc });
+    tx.push({
+      tableId: this.id,
+      kind: OP.INSERT,
+      oldRow: undefined,
+      newRow: row,
+      callIndex: this.#ctx.callIndex,
+      pos: -1,
+      prevAutoInc,
+    });
     return row;
   }
 
@@ -351,13 +395,25 @@ export class TableStore {
     const key = this.keyOf(row);
     const pos = this.#pos.get(mapKey(key));
     if (pos === undefined)
-      throw new TickspaceError('NOT_FOUND', `table '${this.name}': no row with key ${describeValue(key)} to update`, {
-        details: { table: this.name, key },
-      });
+      throw new TickspaceError(
+        'NOT_FOUND',
+        `table '${this.name}': no row with key ${describeValue(key)} to update`,
+        {
+          details: { table: this.name, key },
+        },
+      );
     const old = this.#rows[pos]!;
     if (this.#uniqueList.length > 0) this.#checkUnique(row, key, old);
     this.#rawUpdateAt(pos, key, old, row);
-    tx.push({ tableId: this.id, kind: OP.UPDATE, oldRow: old, newRow: row, callIndex: this.#ctx.callIndex, pos: -1, prevAutoInc: this.autoInc });
+    tx.push({
+      tableId: this.id,
+      kind: OP.UPDATE,
+      oldRow: old,
+      newRow: row,
+      callIndex: this.#ctx.callIndex,
+      pos: -1,
+      prevAutoInc: this.autoInc,
+    });
     return row;
   }
 
@@ -367,7 +423,15 @@ export class TableStore {
     const old = this.find(key);
     if (old === undefined) return false;
     const pos = this.rawDelete(old);
-    tx.push({ tableId: this.id, kind: OP.DELETE, oldRow: old, newRow: undefined, callIndex: this.#ctx.callIndex, pos, prevAutoInc: this.autoInc });
+    tx.push({
+      tableId: this.id,
+      kind: OP.DELETE,
+      oldRow: old,
+      newRow: undefined,
+      callIndex: this.#ctx.callIndex,
+      pos,
+      prevAutoInc: this.autoInc,
+    });
     return true;
   }
 
@@ -405,7 +469,8 @@ export class TableStore {
         sortedInsert(bucket, key, compareValues);
       } else index.btree!.add({ k: value, p: key });
     }
-    if (this.spatial !== undefined) this.spatial.add(key, row[this.spatialX!] as number, row[this.spatialY!] as number);
+    if (this.spatial !== undefined)
+      this.spatial.add(key, row[this.spatialX!] as number, row[this.spatialY!] as number);
   }
 
   #indexRemove(row: AnyRow, key: unknown): void {
@@ -423,7 +488,8 @@ export class TableStore {
         }
       } else index.btree!.delete({ k: value, p: key });
     }
-    if (this.spatial !== undefined) this.spatial.remove(key, row[this.spatialX!] as number, row[this.spatialY!] as number);
+    if (this.spatial !== undefined)
+      this.spatial.remove(key, row[this.spatialX!] as number, row[this.spatialY!] as number);
   }
 
   /** Appends a row (already normalized) at the end of the dense array. */

@@ -48,7 +48,7 @@ function encodeKeyPart(value: unknown): string {
   if (typeof value === 'bigint') return 'b' + value;
   if (typeof value === 'boolean') return value ? 't' : 'f';
   if (value === undefined) return 'u';
-  if (value instanceof Uint8Array) return 'x' + Array.from(value, (v) => v.toString(16).padStart(2, '0')).join('');
+  if (value instanceof Uint8Array)
+    return 'x' + Array.from(value, (v) => v.toString(16).padStart(2, '0')).join('');
   throw new TypeError(`cannot use ${typeof value} as a key`);
 }
-

@@ -15,7 +15,12 @@ export type AdmissionRefusal = (typeof ADMISSION_REFUSAL)[keyof typeof ADMISSION
 /** The outcome of {@link AddressGate.admit}. */
 export type Admission =
   | { readonly ok: true; readonly key: string }
-  | { readonly ok: false; readonly code: AdmissionRefusal; readonly message: string; readonly retryAfterS: number };
+  | {
+      readonly ok: false;
+      readonly code: AdmissionRefusal;
+      readonly message: string;
+      readonly retryAfterS: number;
+    };
 
 /** Options for {@link AddressGate}. */
 export interface AddressGateOptions {
@@ -53,7 +58,10 @@ export function addressKey(address: string): string {
   const right = tail === undefined || tail === '' ? [] : tail.split(':');
   // An embedded IPv4 tail takes two groups; only the first four groups matter here.
   const rightGroups = right.length + (right.at(-1)?.includes('.') === true ? 1 : 0);
-  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - rightGroups)).fill('0'), ...right];
+  const groups =
+    tail === undefined
+      ? left
+      : [...left, ...Array<string>(Math.max(0, 8 - left.length - rightGroups)).fill('0'), ...right];
   return `${groups
     .slice(0, 4)
     .map((g) => (g === '' ? '0' : g.replace(/^0+(?=.)/, '')))
@@ -82,7 +90,8 @@ export class AddressGate {
     this.#perMs = options.connectsPerSecondPerAddress / 1000;
     this.#rateLimited = Number.isFinite(this.#burst) && Number.isFinite(this.#perMs);
     this.#clock = options.clock ?? (() => performance.now());
-    this.#refillMs = this.#rateLimited && this.#perMs > 0 ? Math.max(1_000, this.#burst / this.#perMs) : 1_000;
+    this.#refillMs =
+      this.#rateLimited && this.#perMs > 0 ? Math.max(1_000, this.#burst / this.#perMs) : 1_000;
     this.#lastPruneMs = this.#clock();
   }
 
@@ -105,7 +114,8 @@ export class AddressGate {
       entry.tokens = Math.min(this.#burst, entry.tokens + (now - entry.lastMs) * this.#perMs);
       entry.lastMs = now;
       if (entry.tokens < 1) {
-        const retryAfterS = this.#perMs > 0 ? Math.max(1, Math.ceil((1 - entry.tokens) / this.#perMs / 1000)) : 3600;
+        const retryAfterS =
+          this.#perMs > 0 ? Math.max(1, Math.ceil((1 - entry.tokens) / this.#perMs / 1000)) : 3600;
         return {
           ok: false,
           code: ADMISSION_REFUSAL.CONNECT_RATE_LIMITED,
@@ -135,6 +145,7 @@ export class AddressGate {
   #prune(now: number): void {
     this.#lastPruneMs = now;
     for (const [key, e] of this.#entries)
-      if (e.open === 0 && (!this.#rateLimited || e.tokens + (now - e.lastMs) * this.#perMs >= this.#burst)) this.#entries.delete(key);
+      if (e.open === 0 && (!this.#rateLimited || e.tokens + (now - e.lastMs) * this.#perMs >= this.#burst))
+        this.#entries.delete(key);
   }
 }

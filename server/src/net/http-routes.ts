@@ -36,7 +36,8 @@ const json = (res: ServerResponse, status: number, body: unknown) => {
   res.end(text);
 };
 
-const fail = (res: ServerResponse, status: number, code: string, message: string) => json(res, status, { error: { code, message } });
+const fail = (res: ServerResponse, status: number, code: string, message: string) =>
+  json(res, status, { error: { code, message } });
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
 
@@ -48,9 +49,16 @@ function authorized(req: IncomingMessage, token: string): boolean {
   return timingSafeEqual(sha256(given), sha256(token));
 }
 
-async function admin(req: IncomingMessage, res: ServerResponse, url: URL, options: HttpRouteOptions): Promise<void> {
-  if (options.adminToken === undefined) return fail(res, 403, 'FORBIDDEN', 'admin endpoints are disabled: the server has no adminToken');
-  if (!authorized(req, options.adminToken)) return fail(res, 403, 'FORBIDDEN', 'admin endpoints need Authorization: Bearer <adminToken>');
+async function admin(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  options: HttpRouteOptions,
+): Promise<void> {
+  if (options.adminToken === undefined)
+    return fail(res, 403, 'FORBIDDEN', 'admin endpoints are disabled: the server has no adminToken');
+  if (!authorized(req, options.adminToken))
+    return fail(res, 403, 'FORBIDDEN', 'admin endpoints need Authorization: Bearer <adminToken>');
   const op = url.pathname.slice('/admin/'.length);
   const handlers = options.admin;
   const intParam = (name: string): number | undefined => {
@@ -58,13 +66,21 @@ async function admin(req: IncomingMessage, res: ServerResponse, url: URL, option
     if (raw === null) return undefined;
     // Digits only: Number('') is 0, and '?tick=' must not rewind the world to its first tick.
     const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
-    if (!Number.isSafeInteger(n)) throw new TickspaceError('INVALID_ARGUMENT', `query parameter '${name}' must be an integer >= 0, got '${raw}'`);
+    if (!Number.isSafeInteger(n))
+      throw new TickspaceError(
+        'INVALID_ARGUMENT',
+        `query parameter '${name}' must be an integer >= 0, got '${raw}'`,
+      );
     return n;
   };
   const method = (want: string) => {
-    if (req.method !== want) throw new TickspaceError('INVALID_ARGUMENT', `/admin/${op} takes ${want}, not ${req.method}`, { details: { status: 405 } });
+    if (req.method !== want)
+      throw new TickspaceError('INVALID_ARGUMENT', `/admin/${op} takes ${want}, not ${req.method}`, {
+        details: { status: 405 },
+      });
   };
-  const missing = () => fail(res, 501, 'NOT_IMPLEMENTED', `/admin/${op}: no ${op} handler is configured on this server`);
+  const missing = () =>
+    fail(res, 501, 'NOT_IMPLEMENTED', `/admin/${op}: no ${op} handler is configured on this server`);
   try {
     switch (op) {
       case 'snapshot':
@@ -84,7 +100,8 @@ async function admin(req: IncomingMessage, res: ServerResponse, url: URL, option
         method('GET');
         if (handlers.inspect === undefined) return missing();
         const table = url.searchParams.get('table');
-        if (table === null || table === '') throw new TickspaceError('INVALID_ARGUMENT', '/admin/inspect needs ?table=<name>');
+        if (table === null || table === '')
+          throw new TickspaceError('INVALID_ARGUMENT', '/admin/inspect needs ?table=<name>');
         return json(res, 200, { ok: true, result: await handlers.inspect(table, intParam('tick')) });
       }
       default:
@@ -105,10 +122,15 @@ async function admin(req: IncomingMessage, res: ServerResponse, url: URL, option
  * the admin token, then static files. A request target that is not a URL is answered 400. Never
  * rejects: a fault is logged and answered 500 (or the response is destroyed if it had started).
  */
-export async function handleHttp(req: IncomingMessage, res: ServerResponse, options: HttpRouteOptions): Promise<void> {
+export async function handleHttp(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: HttpRouteOptions,
+): Promise<void> {
   const hub = options.hub;
   const url = parseRequestTarget(req.url);
-  if (url === undefined) return fail(res, 400, 'INVALID_ARGUMENT', 'the request target is not a valid URL path');
+  if (url === undefined)
+    return fail(res, 400, 'INVALID_ARGUMENT', 'the request target is not a valid URL path');
   try {
     if (url.pathname === '/health') {
       return json(res, 200, {

@@ -41,7 +41,10 @@ export function createTokenIssuer(secret: string | Uint8Array = randomBytes(32))
       `tokenSecret is ${bytes} byte(s); it needs at least ${MIN_TOKEN_SECRET_BYTES} (e.g. randomBytes(${MIN_TOKEN_SECRET_BYTES})), or tokens can be forged offline`,
       { details: { bytes, minBytes: MIN_TOKEN_SECRET_BYTES } },
     );
-  const mac = (identity: string) => createHmac('sha256', secret).update(DOMAIN + identity).digest();
+  const mac = (identity: string) =>
+    createHmac('sha256', secret)
+      .update(DOMAIN + identity)
+      .digest();
   const signature = (identity: string) => Buffer.from(mac(identity).toString('base64url'), 'latin1');
   return {
     newIdentity() {

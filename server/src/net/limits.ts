@@ -128,11 +128,17 @@ export const DEFAULT_LIMITS: NetLimits = {
 export function resolveLimits(overrides: Partial<NetLimits> = {}): NetLimits {
   const limits = { ...DEFAULT_LIMITS, ...overrides };
   for (const [name, value] of Object.entries(limits))
-    if (typeof value !== 'number' || Number.isNaN(value) || value < 0) throw new RangeError(`limit ${name} must be a number >= 0, got ${String(value)}`);
+    if (typeof value !== 'number' || Number.isNaN(value) || value < 0)
+      throw new RangeError(`limit ${name} must be a number >= 0, got ${String(value)}`);
   if (limits.lowWatermarkBytes > limits.highWatermarkBytes)
-    throw new RangeError(`lowWatermarkBytes (${limits.lowWatermarkBytes}) must not exceed highWatermarkBytes (${limits.highWatermarkBytes})`);
+    throw new RangeError(
+      `lowWatermarkBytes (${limits.lowWatermarkBytes}) must not exceed highWatermarkBytes (${limits.highWatermarkBytes})`,
+    );
   if (limits.highWatermarkBytes > limits.maxBufferedBytes)
-    throw new RangeError(`highWatermarkBytes (${limits.highWatermarkBytes}) must not exceed maxBufferedBytes (${limits.maxBufferedBytes})`);
-  if (limits.idleTimeoutMs === 0) throw new RangeError('limit idleTimeoutMs must be > 0 (Infinity turns the idle timeout off)');
+    throw new RangeError(
+      `highWatermarkBytes (${limits.highWatermarkBytes}) must not exceed maxBufferedBytes (${limits.maxBufferedBytes})`,
+    );
+  if (limits.idleTimeoutMs === 0)
+    throw new RangeError('limit idleTimeoutMs must be > 0 (Infinity turns the idle timeout off)');
   return limits;
 }

@@ -30,7 +30,12 @@ function parseAbsolute(target: string | undefined): URL | undefined {
   if (target === undefined) return undefined;
   try {
     const url = new URL(target);
-    return url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'ws:' || url.protocol === 'wss:' ? url : undefined;
+    return url.protocol === 'http:' ||
+      url.protocol === 'https:' ||
+      url.protocol === 'ws:' ||
+      url.protocol === 'wss:'
+      ? url
+      : undefined;
   } catch {
     return undefined;
   }

@@ -24,14 +24,49 @@ export class ServerMetrics {
 
   constructor(engine: Engine<ModuleDef>, subscriptions: Subscriptions) {
     const registers = [this.registry];
-    this.bytesOut = new Counter({ name: 'tickspace_bytes_out_total', help: 'Bytes sent to clients', registers });
-    this.messagesOut = new Counter({ name: 'tickspace_messages_out_total', help: 'Frames sent to clients', registers });
-    this.bytesIn = new Counter({ name: 'tickspace_bytes_in_total', help: 'Bytes received from clients', registers });
-    this.messagesIn = new Counter({ name: 'tickspace_messages_in_total', help: 'Frames received from clients', registers });
-    this.rejectedFrames = new Counter({ name: 'tickspace_rejected_frames_total', help: 'Client frames refused, by error code', labelNames: ['code'], registers });
-    this.disconnects = new Counter({ name: 'tickspace_disconnects_total', help: 'Connections closed, by close code', labelNames: ['code'], registers });
-    this.refusedConnections = new Counter({ name: 'tickspace_refused_connections_total', help: 'WebSocket upgrades refused before they opened, by error code', labelNames: ['code'], registers });
-    this.clients = new Gauge({ name: 'tickspace_clients', help: 'Connected clients (handshake done)', registers });
+    this.bytesOut = new Counter({
+      name: 'tickspace_bytes_out_total',
+      help: 'Bytes sent to clients',
+      registers,
+    });
+    this.messagesOut = new Counter({
+      name: 'tickspace_messages_out_total',
+      help: 'Frames sent to clients',
+      registers,
+    });
+    this.bytesIn = new Counter({
+      name: 'tickspace_bytes_in_total',
+      help: 'Bytes received from clients',
+      registers,
+    });
+    this.messagesIn = new Counter({
+      name: 'tickspace_messages_in_total',
+      help: 'Frames received from clients',
+      registers,
+    });
+    this.rejectedFrames = new Counter({
+      name: 'tickspace_rejected_frames_total',
+      help: 'Client frames refused, by error code',
+      labelNames: ['code'],
+      registers,
+    });
+    this.disconnects = new Counter({
+      name: 'tickspace_disconnects_total',
+      help: 'Connections closed, by close code',
+      labelNames: ['code'],
+      registers,
+    });
+    this.refusedConnections = new Counter({
+      name: 'tickspace_refused_connections_total',
+      help: 'WebSocket upgrades refused before they opened, by error code',
+      labelNames: ['code'],
+      registers,
+    });
+    this.clients = new Gauge({
+      name: 'tickspace_clients',
+      help: 'Connected clients (handshake done)',
+      registers,
+    });
     const gauge = (name: string, help: string, read: () => number) =>
       new Gauge({
         name,
@@ -42,17 +77,53 @@ export class ServerMetrics {
         },
       });
     gauge('tickspace_tick', 'Last committed tick', () => engine.tick);
-    gauge('tickspace_tick_duration_p50_ms', 'Median tick duration over the recent window, ms', () => engine.metrics.snapshot().p50Ms);
-    gauge('tickspace_tick_duration_p99_ms', '99th percentile tick duration over the recent window, ms', () => engine.metrics.snapshot().p99Ms);
-    gauge('tickspace_tick_duration_max_ms', 'Longest tick since start, ms', () => engine.metrics.snapshot().maxMs);
-    gauge('tickspace_tick_overruns', 'Ticks longer than tickMs since start', () => engine.metrics.snapshot().overruns);
-    gauge('tickspace_reducer_calls', 'Reducer calls run since start', () => engine.metrics.snapshot().totalCalls);
-    gauge('tickspace_reducer_failures', 'Reducer calls that failed since start', () => engine.metrics.snapshot().failedCalls);
+    gauge(
+      'tickspace_tick_duration_p50_ms',
+      'Median tick duration over the recent window, ms',
+      () => engine.metrics.snapshot().p50Ms,
+    );
+    gauge(
+      'tickspace_tick_duration_p99_ms',
+      '99th percentile tick duration over the recent window, ms',
+      () => engine.metrics.snapshot().p99Ms,
+    );
+    gauge(
+      'tickspace_tick_duration_max_ms',
+      'Longest tick since start, ms',
+      () => engine.metrics.snapshot().maxMs,
+    );
+    gauge(
+      'tickspace_tick_overruns',
+      'Ticks longer than tickMs since start',
+      () => engine.metrics.snapshot().overruns,
+    );
+    gauge(
+      'tickspace_reducer_calls',
+      'Reducer calls run since start',
+      () => engine.metrics.snapshot().totalCalls,
+    );
+    gauge(
+      'tickspace_reducer_failures',
+      'Reducer calls that failed since start',
+      () => engine.metrics.snapshot().failedCalls,
+    );
     gauge('tickspace_queued_calls', 'Calls waiting for the next tick', () => engine.queuedCalls);
     gauge('tickspace_subscriptions', 'Live subscription queries', () => subscriptions.stats().queries);
-    gauge('tickspace_congested_clients', 'Clients whose updates are being coalesced (backpressure)', () => subscriptions.stats().congestedClients);
-    gauge('tickspace_fanout_duration_ms', 'Subscription work of the last tick, ms', () => subscriptions.stats().lastFanoutMs);
-    gauge('tickspace_fanout_chunks_encoded', 'Shared update runs encoded since start', () => subscriptions.stats().chunksEncoded);
+    gauge(
+      'tickspace_congested_clients',
+      'Clients whose updates are being coalesced (backpressure)',
+      () => subscriptions.stats().congestedClients,
+    );
+    gauge(
+      'tickspace_fanout_duration_ms',
+      'Subscription work of the last tick, ms',
+      () => subscriptions.stats().lastFanoutMs,
+    );
+    gauge(
+      'tickspace_fanout_chunks_encoded',
+      'Shared update runs encoded since start',
+      () => subscriptions.stats().chunksEncoded,
+    );
   }
 
   /**
@@ -70,10 +141,18 @@ export class ServerMetrics {
           this.set(read(log.storage));
         },
       });
-    gauge('tickspace_log_disk_bytes', 'Bytes of commit log segments and snapshots on disk', (s) => s.diskBytes);
+    gauge(
+      'tickspace_log_disk_bytes',
+      'Bytes of commit log segments and snapshots on disk',
+      (s) => s.diskBytes,
+    );
     gauge('tickspace_log_segment_bytes', 'Bytes of commit log segment files on disk', (s) => s.segmentBytes);
     gauge('tickspace_log_snapshot_bytes', 'Bytes of snapshot files on disk', (s) => s.snapshotBytes);
-    gauge('tickspace_log_oldest_tick', 'Oldest tick whose state the retained history can rebuild (0: the whole history)', (s) => s.oldestTick);
+    gauge(
+      'tickspace_log_oldest_tick',
+      'Oldest tick whose state the retained history can rebuild (0: the whole history)',
+      (s) => s.oldestTick,
+    );
   }
 
   /** The Prometheus text exposition. */

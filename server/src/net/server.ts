@@ -63,7 +63,11 @@ export interface TickspaceServer {
   close(reason?: CloseReason): Promise<void>;
 }
 
-function wsConnection(ws: WebSocket, remoteAddress: string | undefined, closeTimeoutMs: number): ServerConnection {
+function wsConnection(
+  ws: WebSocket,
+  remoteAddress: string | undefined,
+  closeTimeoutMs: number,
+): ServerConnection {
   return {
     send(frame) {
       if (ws.readyState === ws.OPEN) ws.send(frame);
@@ -94,7 +98,9 @@ function refuseUpgrade(socket: Duplex, status: string, headers = '', body = ''):
   socket.on('error', () => socket.destroy());
   if (!socket.writable) return void socket.destroy();
   socket.once('finish', () => socket.destroy());
-  socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\n${headers}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status}\r\nconnection: close\r\n${headers}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
 }
 
 /** An upgrade refused by the per-address limits: 429 with the code, the reason and when to retry. */
@@ -119,7 +125,11 @@ function refuseOverLimit(socket: Duplex, refusal: Extract<Admission, { ok: false
  */
 export async function createServer(options: ServerOptions): Promise<TickspaceServer> {
   // An empty token would match an empty Authorization header: admin open to everyone.
-  if (options.adminToken === '') throw new TickspaceError('INVALID_ARGUMENT', 'adminToken must not be empty: leave it undefined to disable admin');
+  if (options.adminToken === '')
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      'adminToken must not be empty: leave it undefined to disable admin',
+    );
   const hub = createSessionHub({
     engine: options.engine,
     tokenSecret: options.tokenSecret,
@@ -130,7 +140,12 @@ export async function createServer(options: ServerOptions): Promise<TickspaceSer
   if (options.log !== undefined) hub.metrics.watchLog(options.log);
   const wsPath = options.wsPath ?? '/ws';
   const closeTimeoutMs = options.closeTimeoutMs ?? 2_000;
-  const routes = { hub, adminToken: options.adminToken, admin: options.admin ?? {}, staticDir: options.staticDir };
+  const routes = {
+    hub,
+    adminToken: options.adminToken,
+    admin: options.admin ?? {},
+    staticDir: options.staticDir,
+  };
   const logger = options.logger ?? console;
   const http = createHttpServer((req, res) => {
     // handleHttp answers its own faults; this catch is for a fault in answering one.
@@ -139,7 +154,12 @@ export async function createServer(options: ServerOptions): Promise<TickspaceSer
       res.destroy();
     });
   });
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: hub.limits.maxFrameBytes, clientTracking: true });
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    maxPayload: hub.limits.maxFrameBytes,
+    clientTracking: true,
+  });
   const gate = new AddressGate({ ...hub.limits, clock: hub.clock });
   new Gauge({
     name: 'tickspace_tracked_addresses',
@@ -149,7 +169,6 @@ export async function createServer(options: ServerOptions): Promise<TickspaceSer
       this.set(gate.size);
     },
   });
-
 
   http.on('upgrade', (req, socket, head) => {
     try {
@@ -169,12 +188,17 @@ export async function createServer(options: ServerOptions): Promise<TickspaceSer
         const session = hub.accept(wsConnection(ws, req.socket.remoteAddress, closeTimeoutMs));
         ws.on('message', (data, isBinary) => {
           if (!isBinary) return session.rejectText();
-          const buf = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+          const buf = Array.isArray(data)
+            ? Buffer.concat(data)
+            : data instanceof ArrayBuffer
+              ? new Uint8Array(data)
+              : data;
           session.receive(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
         });
         ws.on('error', (error: Error & { code?: string }) => {
           // ws has already closed the socket (e.g. 1009 for a frame over maxPayload); count the reason.
-          if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') hub.metrics.rejectedFrames.inc({ code: 'FRAME_TOO_LARGE' });
+          if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH')
+            hub.metrics.rejectedFrames.inc({ code: 'FRAME_TOO_LARGE' });
           else hub.metrics.rejectedFrames.inc({ code: 'PROTOCOL_ERROR' });
         });
         ws.on('close', (code, reason) => session.closed(code, reason.toString()));
@@ -188,10 +212,13 @@ export async function createServer(options: ServerOptions): Promise<TickspaceSer
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
-    http.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1', backlog: options.backlog ?? 4096 }, () => {
-      http.off('error', reject);
-      resolve();
-    });
+    http.listen(
+      { port: options.port ?? 0, host: options.host ?? '127.0.0.1', backlog: options.backlog ?? 4096 },
+      () => {
+        http.off('error', reject);
+        resolve();
+      },
+    );
   });
   const address = http.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -215,4 +242,3 @@ export async function createServer(options: ServerOptions): Promise<TickspaceSer
     },
   };
 }
-

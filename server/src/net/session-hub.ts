@@ -1,4 +1,11 @@
-import { createSubscriptions, type Engine, type Identity, type Logger, type ModuleDef, type Subscriptions } from '../engine';
+import {
+  createSubscriptions,
+  type Engine,
+  type Identity,
+  type Logger,
+  type ModuleDef,
+  type Subscriptions,
+} from '../engine';
 import { CLOSE_CODES, type ServerConnection } from '../protocol';
 import { createTokenIssuer, type TokenIssuer } from './identity-tokens';
 import { resolveLimits, type NetLimits } from './limits';
@@ -12,7 +19,11 @@ export interface CloseReason {
   readonly message: string;
 }
 
-const SHUTTING_DOWN: CloseReason = { closeCode: CLOSE_CODES.GOING_AWAY, code: 'SHUTTING_DOWN', message: 'the server is shutting down' };
+const SHUTTING_DOWN: CloseReason = {
+  closeCode: CLOSE_CODES.GOING_AWAY,
+  code: 'SHUTTING_DOWN',
+  message: 'the server is shutting down',
+};
 
 /** Options for {@link createSessionHub}. */
 export interface SessionHubOptions {
@@ -82,7 +93,11 @@ export class SessionHub {
   }
 
   #congested(session: Session): void {
-    session.close(CLOSE_CODES.BACKPRESSURE, 'SLOW_CONSUMER', `updates coalesced for more than ${this.limits.maxCongestedTicks} ticks (maxCongestedTicks)`);
+    session.close(
+      CLOSE_CODES.BACKPRESSURE,
+      'SLOW_CONSUMER',
+      `updates coalesced for more than ${this.limits.maxCongestedTicks} ticks (maxCongestedTicks)`,
+    );
   }
 
   /**
@@ -94,7 +109,11 @@ export class SessionHub {
     if (this.#closing) session.close(CLOSE_CODES.GOING_AWAY, 'SHUTTING_DOWN', 'the server is shutting down');
     else if (this.#all.size >= this.limits.maxClients) {
       this.metrics.rejectedFrames.inc({ code: 'SERVER_FULL' });
-      session.close(CLOSE_CODES.TRY_AGAIN_LATER, 'SERVER_FULL', `the server holds maxClients (${this.limits.maxClients}) connections`);
+      session.close(
+        CLOSE_CODES.TRY_AGAIN_LATER,
+        'SERVER_FULL',
+        `the server holds maxClients (${this.limits.maxClients}) connections`,
+      );
     } else this.#all.add(session);
     return session;
   }
@@ -123,7 +142,8 @@ export class SessionHub {
   register(session: Session): void {
     const id = session.identity!;
     const old = this.#byIdentity.get(id);
-    if (old !== undefined && old !== session) old.close(CLOSE_CODES.REPLACED, 'SESSION_REPLACED', 'another connection took over this identity');
+    if (old !== undefined && old !== session)
+      old.close(CLOSE_CODES.REPLACED, 'SESSION_REPLACED', 'another connection took over this identity');
     this.#byIdentity.set(id, session);
     this.metrics.clients.set(this.#byIdentity.size);
   }

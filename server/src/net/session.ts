@@ -78,7 +78,15 @@ export class Session implements SessionInput {
     this.#limiter = new RateLimiter(l.callsPerSecond, l.callBurst, hub.clock);
     this.#subscribeLimiter = new RateLimiter(l.subscribesPerSecond, l.subscribeBurst, hub.clock);
     this.#rowBudget = new RateLimiter(l.subscribeRowsPerSecond, l.subscribeRowBurst, hub.clock);
-    this.#timer = setTimeout(() => this.close(CLOSE_CODES.HANDSHAKE_TIMEOUT, 'HANDSHAKE_TIMEOUT', `no CONNECT within ${l.handshakeTimeoutMs} ms`), l.handshakeTimeoutMs);
+    this.#timer = setTimeout(
+      () =>
+        this.close(
+          CLOSE_CODES.HANDSHAKE_TIMEOUT,
+          'HANDSHAKE_TIMEOUT',
+          `no CONNECT within ${l.handshakeTimeoutMs} ms`,
+        ),
+      l.handshakeTimeoutMs,
+    );
     this.#timer.unref?.();
   }
 
@@ -117,7 +125,11 @@ export class Session implements SessionInput {
     const limit = this.#hub.limits.maxBufferedBytes;
     const held = this.#conn.bufferedAmount + this.#answerBytes();
     if (held <= limit) return false;
-    this.close(CLOSE_CODES.BACKPRESSURE, 'SLOW_CONSUMER', `${held} bytes held for the client, more than maxBufferedBytes (${limit})`);
+    this.close(
+      CLOSE_CODES.BACKPRESSURE,
+      'SLOW_CONSUMER',
+      `${held} bytes held for the client, more than maxBufferedBytes (${limit})`,
+    );
     return true;
   }
 
@@ -162,7 +174,11 @@ export class Session implements SessionInput {
     hub.metrics.bytesIn.inc(frame.length);
     if (frame.length > hub.limits.maxFrameBytes) {
       hub.metrics.rejectedFrames.inc({ code: 'FRAME_TOO_LARGE' });
-      this.close(CLOSE_CODES.MESSAGE_TOO_BIG, 'FRAME_TOO_LARGE', `frame of ${frame.length} bytes exceeds maxFrameBytes (${hub.limits.maxFrameBytes})`);
+      this.close(
+        CLOSE_CODES.MESSAGE_TOO_BIG,
+        'FRAME_TOO_LARGE',
+        `frame of ${frame.length} bytes exceeds maxFrameBytes (${hub.limits.maxFrameBytes})`,
+      );
       return;
     }
     this.#frameStartBytes = this.#answerBytes();
@@ -185,7 +201,11 @@ export class Session implements SessionInput {
     }
     let messages: Uint8Array[];
     try {
-      if (!this.#batching) throw new TickspaceError('MALFORMED_FRAME', `BATCH needs protocol version 2; this connection speaks version 1`);
+      if (!this.#batching)
+        throw new TickspaceError(
+          'MALFORMED_FRAME',
+          `BATCH needs protocol version 2; this connection speaks version 1`,
+        );
       messages = decodeBatch(frame, CLIENT_MESSAGE.BATCH, this.#hub.limits.maxBatchMessages);
     } catch (error) {
       this.#refuse(error);
@@ -210,7 +230,10 @@ export class Session implements SessionInput {
       this.#dispatch(msg);
     } catch (error) {
       // A server fault while handling a valid frame: log it, keep the connection.
-      hub.logger.error(`session ${this.#identity ?? '(handshake)'}: failed to handle a ${msg.type} frame`, error);
+      hub.logger.error(
+        `session ${this.#identity ?? '(handshake)'}: failed to handle a ${msg.type} frame`,
+        error,
+      );
       this.#sendError('INTERNAL', 'the server failed to handle the frame');
     }
   }
@@ -218,14 +241,22 @@ export class Session implements SessionInput {
   /** A text frame: the protocol is binary only. */
   rejectText(): void {
     this.#hub.metrics.rejectedFrames.inc({ code: 'PROTOCOL_ERROR' });
-    this.close(CLOSE_CODES.UNSUPPORTED_DATA, 'PROTOCOL_ERROR', 'text frames are not part of the protocol; send binary frames');
+    this.close(
+      CLOSE_CODES.UNSUPPORTED_DATA,
+      'PROTOCOL_ERROR',
+      'text frames are not part of the protocol; send binary frames',
+    );
   }
 
   #dispatch(msg: ClientMessage): void {
     if (this.#state === STATE.HANDSHAKE) {
       if (msg.type !== 'connect') {
         this.#hub.metrics.rejectedFrames.inc({ code: 'PROTOCOL_ERROR' });
-        this.close(CLOSE_CODES.PROTOCOL_ERROR, 'PROTOCOL_ERROR', `the first frame must be CONNECT, got ${msg.type}`);
+        this.close(
+          CLOSE_CODES.PROTOCOL_ERROR,
+          'PROTOCOL_ERROR',
+          `the first frame must be CONNECT, got ${msg.type}`,
+        );
         return;
       }
       this.#connect(msg.version, msg.token);
@@ -272,7 +303,11 @@ export class Session implements SessionInput {
     else {
       const verified = hub.tokens.verify(token);
       if (verified === undefined) {
-        this.close(CLOSE_CODES.INVALID_TOKEN, 'INVALID_TOKEN', 'the token does not verify: connect without a token for a new identity');
+        this.close(
+          CLOSE_CODES.INVALID_TOKEN,
+          'INVALID_TOKEN',
+          'the token does not verify: connect without a token for a new identity',
+        );
         return;
       }
       identity = verified;
@@ -286,7 +321,14 @@ export class Session implements SessionInput {
     hub.register(this);
     this.#handle = hub.subscriptions.addClient(identity, this);
     hub.engine.connect(identity);
-    this.send(encodeIdentity(identity, hub.tokens.issue(identity), hub.subscriptions.fannedOutTick, hub.subscriptions.descriptor));
+    this.send(
+      encodeIdentity(
+        identity,
+        hub.tokens.issue(identity),
+        hub.subscriptions.fannedOutTick,
+        hub.subscriptions.descriptor,
+      ),
+    );
   }
 
   /**
@@ -298,17 +340,26 @@ export class Session implements SessionInput {
     const limits = this.#hub.limits;
     const corked = this.#answerBytes() - this.#frameStartBytes;
     if (corked > limits.maxFrameCorkBytes) {
-      this.#rateLimitedSubscribe(queryId, `SUBSCRIBE ${describeQuery(query)}: the answers to this frame already hold ${corked} bytes, more than maxFrameCorkBytes (${limits.maxFrameCorkBytes}); send it again`);
+      this.#rateLimitedSubscribe(
+        queryId,
+        `SUBSCRIBE ${describeQuery(query)}: the answers to this frame already hold ${corked} bytes, more than maxFrameCorkBytes (${limits.maxFrameCorkBytes}); send it again`,
+      );
       return;
     }
     if (!this.#subscribeLimiter.take()) {
-      this.#rateLimitedSubscribe(queryId, `SUBSCRIBE ${describeQuery(query)}: more than ${limits.subscribesPerSecond} subscription requests per second (subscribeBurst ${limits.subscribeBurst})`);
+      this.#rateLimitedSubscribe(
+        queryId,
+        `SUBSCRIBE ${describeQuery(query)}: more than ${limits.subscribesPerSecond} subscription requests per second (subscribeBurst ${limits.subscribeBurst})`,
+      );
       return;
     }
     try {
-      this.#hub.subscriptions.subscribe(this.#handle, queryId, query, (cost) => this.#chargeSubscribe(query, cost.rows + cost.cells));
+      this.#hub.subscriptions.subscribe(this.#handle, queryId, query, (cost) =>
+        this.#chargeSubscribe(query, cost.rows + cost.cells),
+      );
     } catch (error) {
-      if (error instanceof TickspaceError && error.code === 'RATE_LIMITED') this.#rateLimitedSubscribe(queryId, error.message);
+      if (error instanceof TickspaceError && error.code === 'RATE_LIMITED')
+        this.#rateLimitedSubscribe(queryId, error.message);
       else this.#refuse(error, queryId);
     }
   }
@@ -336,19 +387,35 @@ export class Session implements SessionInput {
     hub.metrics.rejectedFrames.inc({ code: 'RATE_LIMITED' });
     this.send(answer);
     if (++this.#rateLimited > hub.limits.maxRateLimitedCalls)
-      this.close(CLOSE_CODES.POLICY_VIOLATION, 'ABUSE', `more than ${hub.limits.maxRateLimitedCalls} rate-limited requests (maxRateLimitedCalls)`);
+      this.close(
+        CLOSE_CODES.POLICY_VIOLATION,
+        'ABUSE',
+        `more than ${hub.limits.maxRateLimitedCalls} rate-limited requests (maxRateLimitedCalls)`,
+      );
   }
 
   #call(requestId: number, reducerId: number, args: Record<string, unknown>): void {
     const hub = this.#hub;
     const reducer = hub.subscriptions.schema.reducer(reducerId)!;
     if (!this.#limiter.take()) {
-      this.#rateLimitedAnswer(encodeResult(requestId, { ok: false, code: 'RATE_LIMITED', message: `more than ${hub.limits.callsPerSecond} calls per second (burst ${hub.limits.callBurst})` }));
+      this.#rateLimitedAnswer(
+        encodeResult(requestId, {
+          ok: false,
+          code: 'RATE_LIMITED',
+          message: `more than ${hub.limits.callsPerSecond} calls per second (burst ${hub.limits.callBurst})`,
+        }),
+      );
       return;
     }
     if (this.#pendingCalls >= hub.limits.maxPendingCalls) {
       hub.metrics.rejectedFrames.inc({ code: 'RATE_LIMITED' });
-      this.send(encodeResult(requestId, { ok: false, code: 'RATE_LIMITED', message: `more than ${hub.limits.maxPendingCalls} calls awaiting results (maxPendingCalls)` }));
+      this.send(
+        encodeResult(requestId, {
+          ok: false,
+          code: 'RATE_LIMITED',
+          message: `more than ${hub.limits.maxPendingCalls} calls awaiting results (maxPendingCalls)`,
+        }),
+      );
       return;
     }
     try {
@@ -366,7 +433,10 @@ export class Session implements SessionInput {
   /** Answers a refused frame (to the request or query it names, else as ERROR) and counts a strike. */
   #refuse(error: unknown, queryId?: number, forRequest?: number): void {
     if (!(error instanceof TickspaceError)) {
-      this.#hub.logger.error(`session ${this.#identity ?? '(handshake)'}: unexpected error on a client frame`, error);
+      this.#hub.logger.error(
+        `session ${this.#identity ?? '(handshake)'}: unexpected error on a client frame`,
+        error,
+      );
       this.#strike('INTERNAL', 'the server failed to handle the frame');
       return;
     }
@@ -377,7 +447,8 @@ export class Session implements SessionInput {
       this.close(CLOSE_CODES.PROTOCOL_ERROR, error.code, `handshake refused: ${error.message}`);
       return;
     }
-    if (typeof requestId === 'number') this.send(encodeResult(requestId, { ok: false, code: error.code, message: error.message }));
+    if (typeof requestId === 'number')
+      this.send(encodeResult(requestId, { ok: false, code: error.code, message: error.message }));
     else if (typeof qid === 'number') this.send(encodeSubscribeError(qid, error.code, error.message));
     else this.#sendError(error.code, error.message);
     this.#count();
@@ -391,7 +462,11 @@ export class Session implements SessionInput {
 
   #count(): void {
     if (++this.#badFrames > this.#hub.limits.maxBadFrames)
-      this.close(CLOSE_CODES.POLICY_VIOLATION, 'ABUSE', `more than ${this.#hub.limits.maxBadFrames} refused frames (maxBadFrames)`);
+      this.close(
+        CLOSE_CODES.POLICY_VIOLATION,
+        'ABUSE',
+        `more than ${this.#hub.limits.maxBadFrames} refused frames (maxBadFrames)`,
+      );
   }
 
   #sendError(code: string, message: string): void {
@@ -407,7 +482,11 @@ export class Session implements SessionInput {
     if (this.#state !== STATE.OPEN || this.#conn.inProcess === true) return;
     if (this.#heard) this.#silentSweeps = 0;
     else if (!late && ++this.#silentSweeps >= IDLE_SWEEPS)
-      this.close(CLOSE_CODES.IDLE_TIMEOUT, 'IDLE_TIMEOUT', `no frame for idleTimeoutMs (${this.#hub.limits.idleTimeoutMs} ms): the SDK sends PING when it has nothing else to send`);
+      this.close(
+        CLOSE_CODES.IDLE_TIMEOUT,
+        'IDLE_TIMEOUT',
+        `no frame for idleTimeoutMs (${this.#hub.limits.idleTimeoutMs} ms): the SDK sends PING when it has nothing else to send`,
+      );
     this.#heard = false;
   }
 

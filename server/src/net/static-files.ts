@@ -45,7 +45,12 @@ const openForReading = (file: string) => open(file, constants.O_RDONLY | constan
  * when there is no such file. The file is opened once and streamed from that descriptor, so what is
  * checked is what is sent.
  */
-export async function serveStatic(root: string, urlPath: string, res: ServerResponse, headOnly: boolean): Promise<boolean> {
+export async function serveStatic(
+  root: string,
+  urlPath: string,
+  res: ServerResponse,
+  headOnly: boolean,
+): Promise<boolean> {
   let rel: string;
   try {
     rel = decodeURIComponent(urlPath);
@@ -77,7 +82,10 @@ export async function serveStatic(root: string, urlPath: string, res: ServerResp
       await handle.close();
       return false;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream', 'content-length': st.size });
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'content-length': st.size,
+    });
     if (headOnly) {
       await handle.close();
       res.end();

@@ -24,17 +24,21 @@ export interface ArgShape extends ValueShape {
 export function compileArgsValidator(reducer: string, args: readonly ArgShape[]): ArgsValidator {
   const names = args.map((a) => a.name);
   const fail = (message: string, details: Record<string, unknown>) =>
-    new TickspaceError('INVALID_ARGUMENT', `reducer '${reducer}' ${message}`, { details: { reducer, ...details } });
+    new TickspaceError('INVALID_ARGUMENT', `reducer '${reducer}' ${message}`, {
+      details: { reducer, ...details },
+    });
   // The compiled row normalizer is the fast path; on any failure, the slow path below names the problem.
   const fast = compileRowNormalizer(`args of ${reducer}`, names, args, -1);
   const explain = (input: unknown): never => {
-    if (input === null || typeof input !== 'object' || Array.isArray(input)) throw fail(`expects an argument object, got ${describeValue(input)}`, {});
+    if (input === null || typeof input !== 'object' || Array.isArray(input))
+      throw fail(`expects an argument object, got ${describeValue(input)}`, {});
     const given = input as Record<string, unknown>;
     for (let i = 0; i < names.length; i++) {
       const problem = checkValue(args[i]!, given[names[i]!]);
       if (problem !== undefined) throw fail(`argument '${names[i]}': ${problem}`, { argument: names[i] });
     }
-    for (const key in given) if (!names.includes(key)) throw fail(`has no argument '${key}'`, { argument: key });
+    for (const key in given)
+      if (!names.includes(key)) throw fail(`has no argument '${key}'`, { argument: key });
     throw fail('has invalid arguments', {});
   };
   return (input) => {

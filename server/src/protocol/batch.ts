@@ -61,9 +61,13 @@ export function encodeBatch(tag: BatchTag, messages: readonly Uint8Array[]): Uin
 }
 
 function badMessage(index: number, count: number, offset: number, why: string): never {
-  throw new TickspaceError('MALFORMED_FRAME', `BATCH message ${index + 1} of ${count} ${why} at byte ${offset}`, {
-    details: { offset, message: index },
-  });
+  throw new TickspaceError(
+    'MALFORMED_FRAME',
+    `BATCH message ${index + 1} of ${count} ${why} at byte ${offset}`,
+    {
+      details: { offset, message: index },
+    },
+  );
 }
 
 /**
@@ -75,7 +79,11 @@ function badMessage(index: number, count: number, offset: number, why: string): 
  * @example
  * for (const message of decodeBatch(frame, CLIENT_MESSAGE.BATCH, limits.maxBatchMessages)) handle(message);
  */
-export function decodeBatch(frame: Uint8Array, tag: BatchTag, maxMessages = Number.MAX_SAFE_INTEGER): Uint8Array[] {
+export function decodeBatch(
+  frame: Uint8Array,
+  tag: BatchTag,
+  maxMessages = Number.MAX_SAFE_INTEGER,
+): Uint8Array[] {
   const r = new BinaryReader(frame);
   const got = r.u8();
   if (got !== tag) r.fail(`expected a BATCH (0x${tag.toString(16)}), got tag 0x${got.toString(16)}`);
@@ -83,7 +91,8 @@ export function decodeBatch(frame: Uint8Array, tag: BatchTag, maxMessages = Numb
   if (count === 0) r.fail('BATCH holds no messages');
   if (count > maxMessages) r.fail(`BATCH of ${count} messages exceeds maxBatchMessages (${maxMessages})`);
   // Every message takes at least 2 bytes (its length and its tag).
-  if (count > r.remaining / 2) r.fail(`BATCH count ${count} exceeds what the ${r.remaining} bytes left can hold`);
+  if (count > r.remaining / 2)
+    r.fail(`BATCH count ${count} exceeds what the ${r.remaining} bytes left can hold`);
   const messages: Uint8Array[] = new Array<Uint8Array>(count);
   for (let i = 0; i < count; i++) {
     const at = r.offset;

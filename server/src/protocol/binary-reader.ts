@@ -31,7 +31,9 @@ export class BinaryReader {
 
   /** Throws MALFORMED_FRAME naming the offset. */
   fail(why: string): never {
-    throw new TickspaceError('MALFORMED_FRAME', `${why} at byte ${this.#pos}`, { details: { offset: this.#pos } });
+    throw new TickspaceError('MALFORMED_FRAME', `${why} at byte ${this.#pos}`, {
+      details: { offset: this.#pos },
+    });
   }
 
   #dataView(): DataView {
@@ -124,7 +126,8 @@ export class BinaryReader {
     this.#pos += n;
     if (ascii) {
       // Short ASCII strings: fromCharCode beats TextDecoder's call overhead.
-      if (n < 64) return String.fromCharCode.apply(null, buf.subarray(start, start + n) as unknown as number[]);
+      if (n < 64)
+        return String.fromCharCode.apply(null, buf.subarray(start, start + n) as unknown as number[]);
     }
     try {
       return textDecoder.decode(buf.subarray(start, start + n));

@@ -8,7 +8,12 @@ import type { WireSchema } from './wire-schema';
 /** A decoded client-to-server message. */
 export type ClientMessage =
   | { readonly type: 'connect'; readonly version: number; readonly token: string }
-  | { readonly type: 'call'; readonly requestId: number; readonly reducerId: number; readonly args: Record<string, unknown> }
+  | {
+      readonly type: 'call';
+      readonly requestId: number;
+      readonly reducerId: number;
+      readonly args: Record<string, unknown>;
+    }
   | { readonly type: 'subscribe'; readonly queryId: number; readonly query: Query }
   | { readonly type: 'unsubscribe'; readonly queryId: number }
   | { readonly type: 'ping'; readonly nonce: number };
@@ -28,9 +33,15 @@ export function encodeConnect(version: number, token: string): Uint8Array {
  * with the engine's own rules, so the wire never carries a value the engine would refuse.
  * @throws TickspaceError UNKNOWN_REDUCER if the schema has no such reducer, INVALID_ARGUMENT naming the argument.
  */
-export function encodeCall(schema: WireSchema, requestId: number, reducer: string, args: Readonly<Record<string, unknown>>): Uint8Array {
+export function encodeCall(
+  schema: WireSchema,
+  requestId: number,
+  reducer: string,
+  args: Readonly<Record<string, unknown>>,
+): Uint8Array {
   const r = schema.reducerByName(reducer);
-  if (r === undefined) throw new TickspaceError('UNKNOWN_REDUCER', `no reducer named '${reducer}'`, { details: { reducer } });
+  if (r === undefined)
+    throw new TickspaceError('UNKNOWN_REDUCER', `no reducer named '${reducer}'`, { details: { reducer } });
   const valid = r.validate(args);
   writer.reset().u8(CLIENT_MESSAGE.CALL).uvar(requestId).uvar(r.id);
   r.args.encode(writer, valid);
@@ -81,17 +92,23 @@ export function decodeClientMessage(frame: Uint8Array, schema: WireSchema): Clie
       const reducerId = r.uvar();
       const red = schema.reducer(reducerId);
       if (red === undefined)
-        throw new TickspaceError('UNKNOWN_REDUCER', `no reducer with id ${reducerId}`, { details: { requestId, reducerId } });
+        throw new TickspaceError('UNKNOWN_REDUCER', `no reducer with id ${reducerId}`, {
+          details: { requestId, reducerId },
+        });
       let args: Record<string, unknown>;
       try {
         args = red.args.decode(r);
         end(r);
       } catch (cause) {
         const why = cause instanceof Error ? cause.message : String(cause);
-        throw new TickspaceError('INVALID_ARGUMENT', `reducer '${red.name}': arguments do not decode: ${why}`, {
-          details: { requestId, reducer: red.name },
-          cause,
-        });
+        throw new TickspaceError(
+          'INVALID_ARGUMENT',
+          `reducer '${red.name}': arguments do not decode: ${why}`,
+          {
+            details: { requestId, reducer: red.name },
+            cause,
+          },
+        );
       }
       return { type: 'call', requestId, reducerId, args };
     }
@@ -102,7 +119,11 @@ export function decodeClientMessage(frame: Uint8Array, schema: WireSchema): Clie
         end(r);
         return { type: 'subscribe', queryId, query };
       } catch (cause) {
-        if (cause instanceof TickspaceError) throw new TickspaceError(cause.code, cause.message, { details: { ...cause.details, queryId }, cause });
+        if (cause instanceof TickspaceError)
+          throw new TickspaceError(cause.code, cause.message, {
+            details: { ...cause.details, queryId },
+            cause,
+          });
         throw cause;
       }
     }

@@ -7,18 +7,55 @@ export { BinaryWriter } from './binary-writer';
 export { BinaryReader } from './binary-reader';
 export { compileRowCodec, compileValueCodec } from './row-codec';
 export type { RowCodec } from './row-codec';
-export { PROTOCOL_VERSION, OLDEST_PROTOCOL_VERSION, CLIENT_MESSAGE, SERVER_MESSAGE, QUERY_KIND, CLOSE_CODES, RESET_REASON, RESET_REASON_VERSION } from './message-types';
-export type { ClientMessageType, ServerMessageType, QueryKind, CloseCode, ResetReason } from './message-types';
+export {
+  PROTOCOL_VERSION,
+  OLDEST_PROTOCOL_VERSION,
+  CLIENT_MESSAGE,
+  SERVER_MESSAGE,
+  QUERY_KIND,
+  CLOSE_CODES,
+  RESET_REASON,
+  RESET_REASON_VERSION,
+} from './message-types';
+export type {
+  ClientMessageType,
+  ServerMessageType,
+  QueryKind,
+  CloseCode,
+  ResetReason,
+} from './message-types';
 export { wireMapKey, sameValue } from './map-key';
 export { encodeSchemaDescriptor, decodeSchemaDescriptor } from './schema-descriptor';
-export type { SchemaDescriptor, TableDescriptor, IndexDescriptor, ReducerDescriptor } from './schema-descriptor';
+export type {
+  SchemaDescriptor,
+  TableDescriptor,
+  IndexDescriptor,
+  ReducerDescriptor,
+} from './schema-descriptor';
 export { compileUpdateCodec } from './update-codec';
 export type { UpdateCodec } from './update-codec';
 export { compileWireSchema } from './wire-schema';
 export type { WireSchema, WireTable, WireReducer, KeyCodec } from './wire-schema';
 export { encodeQuery, decodeQuery, describeQuery } from './query';
-export type { Query, TableQuery, IndexQuery, RectQuery, NearQuery, FollowQuery, RectArea, CircleArea } from './query';
-export { encodeConnect, encodeCall, encodeSubscribe, encodeUnsubscribe, encodePing, decodeClientMessage, MAX_TOKEN_CHARS } from './client-messages';
+export type {
+  Query,
+  TableQuery,
+  IndexQuery,
+  RectQuery,
+  NearQuery,
+  FollowQuery,
+  RectArea,
+  CircleArea,
+} from './query';
+export {
+  encodeConnect,
+  encodeCall,
+  encodeSubscribe,
+  encodeUnsubscribe,
+  encodePing,
+  decodeClientMessage,
+  MAX_TOKEN_CHARS,
+} from './client-messages';
 export type { ClientMessage } from './client-messages';
 export {
   encodeIdentity,
@@ -41,4 +78,10 @@ export {
 export type { TableChanges, ServerMessage, SectionVisitor, ResetCause } from './server-messages';
 export { encodeBatch, decodeBatch, MessageCork } from './batch';
 export type { BatchTag, CorkLimits } from './batch';
-export type { ServerConnection, SessionInput, TransportEvents, ClientTransport, TransportFactory } from './transport';
+export type {
+  ServerConnection,
+  SessionInput,
+  TransportEvents,
+  ClientTransport,
+  TransportFactory,
+} from './transport';

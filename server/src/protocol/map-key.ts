@@ -9,7 +9,13 @@
  * wireMapKey([1, 'a']); // -> '[n1,s1:a]'
  */
 export function wireMapKey(value: unknown): unknown {
-  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean' || value === undefined) return value;
+  if (
+    typeof value === 'number' ||
+    typeof value === 'string' ||
+    typeof value === 'boolean' ||
+    value === undefined
+  )
+    return value;
   return keyPart(value);
 }
 

@@ -54,23 +54,29 @@ export type Query = TableQuery | IndexQuery | RectQuery | NearQuery | FollowQuer
 /** A short human description of a query, for error messages. */
 export function describeQuery(q: Query): string {
   if ('where' in q) return `${q.table} where ${q.where.index} = ${String(q.where.value)}`;
-  if ('rect' in q) return `${q.table} in rect [${q.rect.minX}, ${q.rect.minY}, ${q.rect.maxX}, ${q.rect.maxY}]`;
+  if ('rect' in q)
+    return `${q.table} in rect [${q.rect.minX}, ${q.rect.minY}, ${q.rect.maxX}, ${q.rect.maxY}]`;
   if ('near' in q) return `${q.table} near (${q.near.x}, ${q.near.y}) r=${q.near.radius}`;
-  if ('follow' in q) return `${q.table} following ${q.follow.table} ${String(q.follow.key)} r=${q.follow.radius}`;
+  if ('follow' in q)
+    return `${q.table} following ${q.follow.table} ${String(q.follow.key)} r=${q.follow.radius}`;
   return `${q.table} (whole table)`;
 }
 
 function tableOf(schema: WireSchema, name: string): WireTable {
   const t = schema.tableByName(name);
   if (t === undefined)
-    throw new TickspaceError('UNKNOWN_TABLE', `no public table named '${name}'`, { details: { table: name } });
+    throw new TickspaceError('UNKNOWN_TABLE', `no public table named '${name}'`, {
+      details: { table: name },
+    });
   return t;
 }
 
 function indexOf(t: WireTable, name: string): number {
   const i = t.descriptor.indexes.findIndex((ix) => ix.name === name);
   if (i < 0)
-    throw new TickspaceError('UNKNOWN_INDEX', `table '${t.name}' has no index '${name}'`, { details: { table: t.name, index: name } });
+    throw new TickspaceError('UNKNOWN_INDEX', `table '${t.name}' has no index '${name}'`, {
+      details: { table: t.name, index: name },
+    });
   return i;
 }
 
@@ -85,11 +91,17 @@ export function encodeQuery(w: BinaryWriter, schema: WireSchema, q: Query): void
     const cols = t.descriptor.indexes[ix]!.columns;
     w.u8(QUERY_KIND.INDEX_EQ).uvar(t.id).uvar(ix);
     const values = cols.length === 1 ? [q.where.value] : (q.where.value as readonly unknown[]);
-    for (let i = 0; i < cols.length; i++) compileValueCodec(t.descriptor.columns[cols[i]!]!).encode(w, values[i]);
+    for (let i = 0; i < cols.length; i++)
+      compileValueCodec(t.descriptor.columns[cols[i]!]!).encode(w, values[i]);
   } else if ('rect' in q) {
     w.u8(QUERY_KIND.RECT).uvar(t.id).f64(q.rect.minX).f64(q.rect.minY).f64(q.rect.maxX).f64(q.rect.maxY);
   } else if ('near' in q) {
-    w.u8(QUERY_KIND.RADIUS).uvar(t.id).f64(q.near.x).f64(q.near.y).f64(q.near.radius).f64(q.near.exitRadius ?? q.near.radius);
+    w.u8(QUERY_KIND.RADIUS)
+      .uvar(t.id)
+      .f64(q.near.x)
+      .f64(q.near.y)
+      .f64(q.near.radius)
+      .f64(q.near.exitRadius ?? q.near.radius);
   } else if ('follow' in q) {
     const f = tableOf(schema, q.follow.table);
     w.u8(QUERY_KIND.FOLLOW).uvar(t.id).uvar(f.id);
@@ -101,7 +113,8 @@ export function encodeQuery(w: BinaryWriter, schema: WireSchema, q: Query): void
 function readTable(r: BinaryReader, schema: WireSchema): WireTable {
   const id = r.uvar();
   const t = schema.table(id);
-  if (t === undefined) throw new TickspaceError('UNKNOWN_TABLE', `no public table with id ${id}`, { details: { tableId: id } });
+  if (t === undefined)
+    throw new TickspaceError('UNKNOWN_TABLE', `no public table with id ${id}`, { details: { tableId: id } });
   return t;
 }
 
@@ -120,7 +133,9 @@ export function decodeQuery(r: BinaryReader, schema: WireSchema): Query {
       const ixNo = r.uvar();
       const ix = t.descriptor.indexes[ixNo];
       if (ix === undefined)
-        throw new TickspaceError('UNKNOWN_INDEX', `table '${t.name}' has no index number ${ixNo}`, { details: { table: t.name, index: ixNo } });
+        throw new TickspaceError('UNKNOWN_INDEX', `table '${t.name}' has no index number ${ixNo}`, {
+          details: { table: t.name, index: ixNo },
+        });
       const values = ix.columns.map((c) => compileValueCodec(t.descriptor.columns[c]!).decode(r));
       return { table: t.name, where: { index: ix.name, value: values.length === 1 ? values[0] : values } };
     }

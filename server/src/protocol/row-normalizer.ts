@@ -1,9 +1,21 @@
-import { F32_MAX, I64_MAX, I64_MIN, IDENTITY_PATTERN, INTEGER_RANGES, U64_MAX, type ValueShape } from './column-kinds';
+import {
+  F32_MAX,
+  I64_MAX,
+  I64_MIN,
+  IDENTITY_PATTERN,
+  INTEGER_RANGES,
+  U64_MAX,
+  type ValueShape,
+} from './column-kinds';
 import { TickspaceError } from './errors';
 import { checkValue, describeValue, normalizeValue } from './value-rules';
 
 /** Validates a row against a table's columns and returns a fresh object in canonical column order. */
-export type RowNormalizer = (input: Record<string, unknown>, autoInc: number, fillAutoInc: boolean) => Record<string, unknown>;
+export type RowNormalizer = (
+  input: Record<string, unknown>,
+  autoInc: number,
+  fillAutoInc: boolean,
+) => Record<string, unknown>;
 
 const IDENTITY = IDENTITY_PATTERN;
 
@@ -46,19 +58,34 @@ function fastCheck(column: ValueShape): string | undefined {
  * column and an object literal with a stable shape, so the hot write path allocates one object
  * and never loops over column descriptors.
  */
-export function compileRowNormalizer(table: string, names: readonly string[], columns: readonly ValueShape[], autoIncColumn: number): RowNormalizer {
+export function compileRowNormalizer(
+  table: string,
+  names: readonly string[],
+  columns: readonly ValueShape[],
+  autoIncColumn: number,
+): RowNormalizer {
   const fail = (i: number, value: unknown): never => {
     const name = names[i]!;
-    throw new TickspaceError('INVALID_ARGUMENT', `table '${table}' column '${name}': ${checkValue(columns[i]!, value) ?? 'invalid value'}`, {
-      details: { table, column: name, value },
-    });
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      `table '${table}' column '${name}': ${checkValue(columns[i]!, value) ?? 'invalid value'}`,
+      {
+        details: { table, column: name, value },
+      },
+    );
   };
   const badRow = (input: unknown): never => {
-    throw new TickspaceError('INVALID_ARGUMENT', `table '${table}': a row must be an object, got ${describeValue(input)}`, { details: { table } });
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      `table '${table}': a row must be an object, got ${describeValue(input)}`,
+      { details: { table } },
+    );
   };
   const unknownColumn = (input: Record<string, unknown>): never => {
     const key = Object.keys(input).find((k) => !names.includes(k))!;
-    throw new TickspaceError('INVALID_ARGUMENT', `table '${table}': unknown column '${key}'`, { details: { table, column: key } });
+    throw new TickspaceError('INVALID_ARGUMENT', `table '${table}': unknown column '${key}'`, {
+      details: { table, column: key },
+    });
   };
   const generic = columns.map((c) => (value: unknown) => checkValue(c, value) === undefined);
   const normalize = columns.map((c) => (value: unknown) => normalizeValue(c, value));
@@ -71,7 +98,9 @@ export function compileRowNormalizer(table: string, names: readonly string[], co
     lines.push(`if (v !== undefined || ${prop} in input) present++;`);
     if (i === autoIncColumn) lines.push(`if (fill && (v === undefined || v === 0)) v = autoInc;`);
     const check = fastCheck(columns[i]!);
-    lines.push(check !== undefined ? `if (!${check}) fail(${i}, v);` : `if (!generic[${i}](v)) fail(${i}, v);`);
+    lines.push(
+      check !== undefined ? `if (!${check}) fail(${i}, v);` : `if (!generic[${i}](v)) fail(${i}, v);`,
+    );
     if (columns[i]!.kind === 'f32') lines.push(`v = Math.fround(v);`);
     // -0 passes every integer check but the wire and the log carry it as 0: store what a replay reads.
     else if (INTEGER_RANGES[columns[i]!.kind] !== undefined) lines.push(`v = v + 0;`);
@@ -95,7 +124,19 @@ export function compileRowNormalizer(table: string, names: readonly string[], co
     'F32_MAX',
     `return function normalizeRow(input, autoInc, fill) {\n${lines.join('\n')}\n};`,
   );
-  return factory(badRow, fail, unknownColumn, generic, normalize, countKeys, IDENTITY, I64_MIN, I64_MAX, U64_MAX, F32_MAX) as RowNormalizer;
+  return factory(
+    badRow,
+    fail,
+    unknownColumn,
+    generic,
+    normalize,
+    countKeys,
+    IDENTITY,
+    I64_MIN,
+    I64_MAX,
+    U64_MAX,
+    F32_MAX,
+  ) as RowNormalizer;
 }
 
 function countKeys(input: Record<string, unknown>): number {

@@ -83,7 +83,9 @@ export function encodeSchemaDescriptor(w: BinaryWriter, d: SchemaDescriptor): vo
     if (t.spatial !== undefined) w.uvar(t.spatial.x).uvar(t.spatial.y).f64(t.spatial.cellSize);
     w.uvar(t.indexes.length);
     for (const ix of t.indexes) {
-      w.string(ix.name).u8((ix.kind === 'btree' ? 1 : 0) | (ix.unique ? 2 : 0)).uvar(ix.columns.length);
+      w.string(ix.name)
+        .u8((ix.kind === 'btree' ? 1 : 0) | (ix.unique ? 2 : 0))
+        .uvar(ix.columns.length);
       for (const i of ix.columns) w.uvar(i);
     }
   }
@@ -126,9 +128,22 @@ export function decodeSchemaDescriptor(r: BinaryReader): SchemaDescriptor {
       const cols: number[] = [];
       const n = readCount(r, 'index column');
       for (let j = 0; j < n; j++) cols.push(col());
-      indexes.push({ name: ixName, kind: (f & 1) !== 0 ? 'btree' : 'hash', columns: cols, unique: (f & 2) !== 0 });
+      indexes.push({
+        name: ixName,
+        kind: (f & 1) !== 0 ? 'btree' : 'hash',
+        columns: cols,
+        unique: (f & 2) !== 0,
+      });
     }
-    tables.push({ id, name, columns, primaryKey, spatial, indexes, hasVisibility: (flags & FLAG_VISIBILITY) !== 0 });
+    tables.push({
+      id,
+      name,
+      columns,
+      primaryKey,
+      spatial,
+      indexes,
+      hasVisibility: (flags & FLAG_VISIBILITY) !== 0,
+    });
   }
   const reducers: ReducerDescriptor[] = [];
   const nRed = readCount(r, 'reducer');

@@ -1,6 +1,12 @@
 import { BinaryReader } from './binary-reader';
 import { BinaryWriter } from './binary-writer';
-import { PROTOCOL_VERSION, RESET_REASON, RESET_REASON_VERSION, SERVER_MESSAGE, type ResetReason } from './message-types';
+import {
+  PROTOCOL_VERSION,
+  RESET_REASON,
+  RESET_REASON_VERSION,
+  SERVER_MESSAGE,
+  type ResetReason,
+} from './message-types';
 import { decodeSchemaDescriptor, encodeSchemaDescriptor, type SchemaDescriptor } from './schema-descriptor';
 import type { WireSchema, WireTable } from './wire-schema';
 
@@ -19,15 +25,32 @@ export interface TableChanges {
 
 /** A decoded server-to-client message header; table contents go to a {@link SectionVisitor}. */
 export type ServerMessage =
-  | { readonly type: 'identity'; readonly identity: string; readonly token: string; readonly tick: number; readonly schema: SchemaDescriptor }
+  | {
+      readonly type: 'identity';
+      readonly identity: string;
+      readonly token: string;
+      readonly tick: number;
+      readonly schema: SchemaDescriptor;
+    }
   | { readonly type: 'subscribed'; readonly queryId: number; readonly tick: number }
   | { readonly type: 'unsubscribed'; readonly queryId: number; readonly tick: number }
   | { readonly type: 'tick'; readonly tick: number }
   | { readonly type: 'result'; readonly requestId: number; readonly ok: true }
-  | { readonly type: 'result'; readonly requestId: number; readonly ok: false; readonly code: string; readonly message: string }
+  | {
+      readonly type: 'result';
+      readonly requestId: number;
+      readonly ok: false;
+      readonly code: string;
+      readonly message: string;
+    }
   | { readonly type: 'pong'; readonly nonce: number; readonly tick: number }
   | { readonly type: 'error'; readonly code: string; readonly message: string }
-  | { readonly type: 'subscribeError'; readonly queryId: number; readonly code: string; readonly message: string }
+  | {
+      readonly type: 'subscribeError';
+      readonly queryId: number;
+      readonly code: string;
+      readonly message: string;
+    }
   | { readonly type: 'close'; readonly closeCode: number; readonly code: string; readonly message: string }
   | {
       readonly type: 'reset';
@@ -53,7 +76,8 @@ export interface SectionVisitor {
 
 /** Error messages on the wire are cut to this many characters. */
 export const MAX_WIRE_MESSAGE_CHARS = 1024;
-const clip = (s: string) => (s.length > MAX_WIRE_MESSAGE_CHARS ? s.slice(0, MAX_WIRE_MESSAGE_CHARS - 1) + '…' : s);
+const clip = (s: string) =>
+  s.length > MAX_WIRE_MESSAGE_CHARS ? s.slice(0, MAX_WIRE_MESSAGE_CHARS - 1) + '…' : s;
 
 const writer = new BinaryWriter(1024);
 const scratch = new BinaryWriter(1024);
@@ -71,7 +95,12 @@ function readIdentityBytes(r: BinaryReader): string {
 }
 
 /** IDENTITY: the handshake answer. */
-export function encodeIdentity(identity: string, token: string, tick: number, schema: SchemaDescriptor): Uint8Array {
+export function encodeIdentity(
+  identity: string,
+  token: string,
+  tick: number,
+  schema: SchemaDescriptor,
+): Uint8Array {
   writer.reset().u8(SERVER_MESSAGE.IDENTITY);
   writeIdentityBytes(writer, identity);
   writer.string(token).uvar(tick);
@@ -84,7 +113,11 @@ export function encodeIdentity(identity: string, token: string, tick: number, sc
  * are left out). The subscription engine assembles the same layout from shared chunks; this is
  * the reference encoder.
  */
-export function encodeTableSections(w: BinaryWriter, schema: WireSchema, tables: readonly TableChanges[]): void {
+export function encodeTableSections(
+  w: BinaryWriter,
+  schema: WireSchema,
+  tables: readonly TableChanges[],
+): void {
   w.uvar(tables.length);
   for (const tc of tables) {
     const t = schema.table(tc.tableId);
@@ -110,21 +143,35 @@ export function encodeTableSections(w: BinaryWriter, schema: WireSchema, tables:
 }
 
 /** TICK_UPDATE. */
-export function encodeTickUpdate(schema: WireSchema, tick: number, tables: readonly TableChanges[]): Uint8Array {
+export function encodeTickUpdate(
+  schema: WireSchema,
+  tick: number,
+  tables: readonly TableChanges[],
+): Uint8Array {
   const w = new BinaryWriter(256).u8(SERVER_MESSAGE.TICK_UPDATE).uvar(tick);
   encodeTableSections(w, schema, tables);
   return w.toBytes();
 }
 
 /** SUBSCRIBED: the rows a new query adds to the client's cache. */
-export function encodeSubscribed(schema: WireSchema, queryId: number, tick: number, tables: readonly TableChanges[]): Uint8Array {
+export function encodeSubscribed(
+  schema: WireSchema,
+  queryId: number,
+  tick: number,
+  tables: readonly TableChanges[],
+): Uint8Array {
   const w = new BinaryWriter(256).u8(SERVER_MESSAGE.SUBSCRIBED).uvar(queryId).uvar(tick);
   encodeTableSections(w, schema, tables);
   return w.toBytes();
 }
 
 /** UNSUBSCRIBED: the rows that left the client's cache with the query. */
-export function encodeUnsubscribed(schema: WireSchema, queryId: number, tick: number, tables: readonly TableChanges[]): Uint8Array {
+export function encodeUnsubscribed(
+  schema: WireSchema,
+  queryId: number,
+  tick: number,
+  tables: readonly TableChanges[],
+): Uint8Array {
   const w = new BinaryWriter(256).u8(SERVER_MESSAGE.UNSUBSCRIBED).uvar(queryId).uvar(tick);
   encodeTableSections(w, schema, tables);
   return w.toBytes();
@@ -164,7 +211,11 @@ export function encodeResult(
   requestId: number,
   result: { readonly ok: true } | { readonly ok: false; readonly code: string; readonly message: string },
 ): Uint8Array {
-  writer.reset().u8(SERVER_MESSAGE.RESULT).uvar(requestId).u8(result.ok ? 1 : 0);
+  writer
+    .reset()
+    .u8(SERVER_MESSAGE.RESULT)
+    .uvar(requestId)
+    .u8(result.ok ? 1 : 0);
   if (!result.ok) writer.string(result.code).string(clip(result.message));
   return writer.toBytes();
 }
@@ -199,7 +250,13 @@ export function encodeError(code: string, message: string): Uint8Array {
 
 /** SUBSCRIBE_ERROR: a query was refused. */
 export function encodeSubscribeError(queryId: number, code: string, message: string): Uint8Array {
-  return writer.reset().u8(SERVER_MESSAGE.SUBSCRIBE_ERROR).uvar(queryId).string(code).string(clip(message)).toBytes();
+  return writer
+    .reset()
+    .u8(SERVER_MESSAGE.SUBSCRIBE_ERROR)
+    .uvar(queryId)
+    .string(code)
+    .string(clip(message))
+    .toBytes();
 }
 
 /** CLOSE: why the server is about to close the connection. */
@@ -286,7 +343,10 @@ export function decodeServerMessage(
       const requestId = r.uvar();
       const ok = r.u8();
       if (ok > 1) r.fail(`result flag must be 0 or 1, got ${ok}`);
-      msg = ok === 1 ? { type: 'result', requestId, ok: true } : { type: 'result', requestId, ok: false, code: r.string(), message: r.string() };
+      msg =
+        ok === 1
+          ? { type: 'result', requestId, ok: true }
+          : { type: 'result', requestId, ok: false, code: r.string(), message: r.string() };
       break;
     }
     case SERVER_MESSAGE.PONG:
@@ -307,7 +367,8 @@ export function decodeServerMessage(
       let stateOfTick = tick;
       if (version >= RESET_REASON_VERSION) {
         const code = r.u8();
-        if (code !== RESET_REASON.RESYNC && code !== RESET_REASON.REWIND && code !== RESET_REASON.RECOVERY) return r.fail(`unknown RESET reason ${code}`);
+        if (code !== RESET_REASON.RESYNC && code !== RESET_REASON.REWIND && code !== RESET_REASON.RECOVERY)
+          return r.fail(`unknown RESET reason ${code}`);
         reason = code;
         stateOfTick = r.uvar();
       }

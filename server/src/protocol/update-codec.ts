@@ -17,13 +17,20 @@ export interface UpdateCodec {
    * Writes the update body from `old` to `next` (same primary key). Writes nothing and returns
    * false when no column changed.
    */
-  encode(writer: BinaryWriter, old: Readonly<Record<string, unknown>>, next: Readonly<Record<string, unknown>>): boolean;
+  encode(
+    writer: BinaryWriter,
+    old: Readonly<Record<string, unknown>>,
+    next: Readonly<Record<string, unknown>>,
+  ): boolean;
   /**
    * Reads an update body and returns a new row: `old` with the changes applied. With `old`
    * undefined it only skips the body and returns undefined.
    * @throws TickspaceError MALFORMED_FRAME if a delta leaves its column's range.
    */
-  decode(reader: BinaryReader, old: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> | undefined;
+  decode(
+    reader: BinaryReader,
+    old: Readonly<Record<string, unknown>> | undefined,
+  ): Record<string, unknown> | undefined;
 }
 
 const f32 = new Float32Array(1);
@@ -81,7 +88,8 @@ function deltaFor(shape: ColumnShape): ColumnDelta {
     case 'u64':
     case 'i64': {
       // Deltas wrap modulo 2^64, so any change fits a 64-bit zigzag varint and decodes into range.
-      const wrap = shape.kind === 'u64' ? (v: bigint) => BigInt.asUintN(64, v) : (v: bigint) => BigInt.asIntN(64, v);
+      const wrap =
+        shape.kind === 'u64' ? (v: bigint) => BigInt.asUintN(64, v) : (v: bigint) => BigInt.asIntN(64, v);
       return {
         same: (a, b) => a === b,
         put: (w, o, n) => w.sbig(BigInt.asIntN(64, (n as bigint) - (o as bigint))),
@@ -111,7 +119,10 @@ function deltaFor(shape: ColumnShape): ColumnDelta {
  * const codec = compileUpdateCodec([{ name: 'id', kind: 'u32' }, { name: 'x', kind: 'f32' }], [0]);
  * codec.encode(writer, { id: 1, x: 1 }, { id: 1, x: 1.5 }); // -> true: mask 0x01 + f32 bit delta
  */
-export function compileUpdateCodec(columns: readonly ColumnShape[], keyColumns: readonly number[]): UpdateCodec {
+export function compileUpdateCodec(
+  columns: readonly ColumnShape[],
+  keyColumns: readonly number[],
+): UpdateCodec {
   const maskColumns = columns.map((_, i) => i).filter((i) => !keyColumns.includes(i));
   const n = maskColumns.length;
   const names = maskColumns.map((i) => columns[i]!.name);
@@ -143,10 +154,11 @@ export function compileUpdateCodec(columns: readonly ColumnShape[], keyColumns: 
       // The mask precedes the values: read it whole into the codec's own buffer (decode never nests).
       let mask0 = 0;
       for (let b = 0; b < maskBytes; b++) masks[b] = r.u8();
-      if (n % 8 !== 0 && masks[maskBytes - 1]! >> n % 8 !== 0) r.fail('update mask names a column the table does not have');
+      if (n % 8 !== 0 && masks[maskBytes - 1]! >> (n % 8) !== 0)
+        r.fail('update mask names a column the table does not have');
       for (let i = 0; i < n; i++) {
         if (i % 8 === 0) mask0 = masks[i >> 3]!;
-        if ((mask0 & (1 << i % 8)) === 0) continue;
+        if ((mask0 & (1 << (i % 8))) === 0) continue;
         const v = deltas[i]!.get(r, skip ? undefined : old![names[i]!], skip);
         if (out !== undefined) out[names[i]!] = v;
       }

@@ -1,4 +1,12 @@
-import { F32_MAX, I64_MAX, I64_MIN, IDENTITY_PATTERN, INTEGER_RANGES, U64_MAX, type ValueShape } from './column-kinds';
+import {
+  F32_MAX,
+  I64_MAX,
+  I64_MIN,
+  IDENTITY_PATTERN,
+  INTEGER_RANGES,
+  U64_MAX,
+  type ValueShape,
+} from './column-kinds';
 
 /**
  * The rules a value must follow to be stored in a column or passed as a reducer argument. They live
@@ -31,25 +39,33 @@ export function checkValue(shape: ValueShape, value: unknown): string | undefine
   }
   switch (kind) {
     case 'u64':
-      if (typeof value !== 'bigint' || value < 0n || value > U64_MAX) return `expected u64 (bigint 0..2^64-1), got ${describeValue(value)}`;
+      if (typeof value !== 'bigint' || value < 0n || value > U64_MAX)
+        return `expected u64 (bigint 0..2^64-1), got ${describeValue(value)}`;
       return undefined;
     case 'i64':
-      if (typeof value !== 'bigint' || value < I64_MIN || value > I64_MAX) return `expected i64 (bigint -2^63..2^63-1), got ${describeValue(value)}`;
+      if (typeof value !== 'bigint' || value < I64_MIN || value > I64_MAX)
+        return `expected i64 (bigint -2^63..2^63-1), got ${describeValue(value)}`;
       return undefined;
     case 'f32':
-      if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > F32_MAX) return `expected f32 (finite number), got ${describeValue(value)}`;
+      if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > F32_MAX)
+        return `expected f32 (finite number), got ${describeValue(value)}`;
       return undefined;
     case 'f64':
-      if (typeof value !== 'number' || !Number.isFinite(value)) return `expected f64 (finite number), got ${describeValue(value)}`;
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        return `expected f64 (finite number), got ${describeValue(value)}`;
       return undefined;
     case 'bool':
       return typeof value === 'boolean' ? undefined : `expected bool, got ${describeValue(value)}`;
     case 'string':
       return typeof value === 'string' ? undefined : `expected string, got ${describeValue(value)}`;
     case 'bytes':
-      return value instanceof Uint8Array ? undefined : `expected bytes (Uint8Array), got ${describeValue(value)}`;
+      return value instanceof Uint8Array
+        ? undefined
+        : `expected bytes (Uint8Array), got ${describeValue(value)}`;
     case 'identity':
-      return typeof value === 'string' && IDENTITY_PATTERN.test(value) ? undefined : `expected identity (32 hex characters), got ${describeValue(value)}`;
+      return typeof value === 'string' && IDENTITY_PATTERN.test(value)
+        ? undefined
+        : `expected identity (32 hex characters), got ${describeValue(value)}`;
     case 'optional':
       return value === undefined ? undefined : checkValue(shape.inner!, value);
     default:

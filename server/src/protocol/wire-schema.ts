@@ -81,7 +81,14 @@ function compileTable(t: TableDescriptor): WireTable {
   const pkShape = t.primaryKey.length === 1 ? t.columns[t.primaryKey[0]!]! : undefined;
   const intKey = pkShape !== undefined && SMALL_INTS.has(pkShape.kind);
   const unsigned = pkShape !== undefined && pkShape.kind.startsWith('u');
-  const max = pkShape === undefined ? 0 : pkShape.kind.endsWith('8') ? 0xff : pkShape.kind.endsWith('16') ? 0xffff : 0xffffffff;
+  const max =
+    pkShape === undefined
+      ? 0
+      : pkShape.kind.endsWith('8')
+        ? 0xff
+        : pkShape.kind.endsWith('16')
+          ? 0xffff
+          : 0xffffffff;
   const lo = unsigned ? 0 : -(max + 1) / 2;
   const hi = unsigned ? max : (max - 1) / 2;
   return {

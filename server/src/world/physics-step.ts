@@ -23,7 +23,16 @@ export const PHYSICS_STEP = 'physics_step';
 export function createPhysicsStep(rt: FrontierRuntime) {
   const out = { x: 0, y: 0 };
   // One reused row for the writes: the table copies what it stores, so no object per walker.
-  const row = { identity: '' as AvatarRow['identity'], name: '', online: false, x: 0, y: 0, dirX: 0, dirY: 0, moving: false };
+  const row = {
+    identity: '' as AvatarRow['identity'],
+    name: '',
+    online: false,
+    x: 0,
+    y: 0,
+    dirX: 0,
+    dirY: 0,
+    moving: false,
+  };
   return frontierSchema.reducer(
     PHYSICS_STEP,
     {},

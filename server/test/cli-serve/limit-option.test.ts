@@ -3,7 +3,13 @@ import { parseLimitOptions } from '../../src/cli/limit-option';
 
 describe('tickspace serve --limit', () => {
   it('reads limit overrides, Infinity included', () => {
-    expect(parseLimitOptions(['maxConnectionsPerAddress=Infinity', 'idleTimeoutMs=120_000', 'connectBurstPerAddress=8'])).toEqual({
+    expect(
+      parseLimitOptions([
+        'maxConnectionsPerAddress=Infinity',
+        'idleTimeoutMs=120_000',
+        'connectBurstPerAddress=8',
+      ]),
+    ).toEqual({
       maxConnectionsPerAddress: Infinity,
       idleTimeoutMs: 120_000,
       connectBurstPerAddress: 8,
@@ -16,6 +22,8 @@ describe('tickspace serve --limit', () => {
     expect(() => parseLimitOptions(['maxClients=lots'])).toThrow(/'lots' is not a number/);
     expect(() => parseLimitOptions(['maxClients'])).toThrow(/expects name=value/);
     expect(() => parseLimitOptions(['idleTimeoutMs=0'])).toThrow(/idleTimeoutMs must be > 0/);
-    expect(() => parseLimitOptions(['maxClients=-1'])).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => parseLimitOptions(['maxClients=-1'])).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
   });
 });

@@ -29,7 +29,9 @@ async function serve(dataDir: string): Promise<ServeProcess> {
 }
 
 async function inspect<T>(server: ServeProcess, table: string): Promise<{ tick: number; rows: T[] }> {
-  const res = await fetch(`http://127.0.0.1:${server.port}/admin/inspect?table=${table}`, { headers: { authorization: `Bearer ${ADMIN}` } });
+  const res = await fetch(`http://127.0.0.1:${server.port}/admin/inspect?table=${table}`, {
+    headers: { authorization: `Bearer ${ADMIN}` },
+  });
   expect(res.status).toBe(200);
   return ((await res.json()) as { result: { tick: number; rows: T[] } }).result;
 }
@@ -113,11 +115,17 @@ describe('no ghost players after a stop of any kind', () => {
     expect((await stored(data.dir, identity)).lastWriter).toBe('__started');
 
     // Replay re-executes every tick, the reconciliation included, and matches the log.
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', '--data', data.dir, 'replay', '1'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, TICKSPACE_SEED: 'lifecycle-test', TICKSPACE_WORLD_TILES: '512' },
-    });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'server/src/cli.ts', '--data', data.dir, 'replay', '1'],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, TICKSPACE_SEED: 'lifecycle-test', TICKSPACE_WORLD_TILES: '512' },
+      },
+    );
     const lastTick = /stopped cleanly at tick (\d+)/.exec(second.output())![1];
-    expect(stdout).toMatch(new RegExp(`^replay 1\\.\\.${lastTick}: all ${lastTick} tick\\(s\\) reproduced the log`));
+    expect(stdout).toMatch(
+      new RegExp(`^replay 1\\.\\.${lastTick}: all ${lastTick} tick\\(s\\) reproduced the log`),
+    );
   });
 });

@@ -54,7 +54,9 @@ describe('tickspace serve when the commit log cannot be written (disk full)', ()
     const lines = out.split('\n').filter((l) => l.includes('commit log could not be written'));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
-      new RegExp(`^\\[tickspace\\] the commit log could not be written: ${segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: EFBIG \\(\\d+ bytes free on ${path.dirname(segment).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\); stopping$`),
+      new RegExp(
+        `^\\[tickspace\\] the commit log could not be written: ${segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: EFBIG \\(\\d+ bytes free on ${path.dirname(segment).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\); stopping$`,
+      ),
     );
     // No stack trace, no uncaught error: the stop is orderly.
     expect(out).not.toMatch(/^\s+at /m);

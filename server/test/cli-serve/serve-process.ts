@@ -52,12 +52,19 @@ export interface StartOptions {
 /** Starts serve and resolves once it prints the URL it serves and the recovered tick. */
 export async function startServe(options: StartOptions): Promise<ServeProcess> {
   const serveArgs = ['--port', '0', '--world-tiles', '512', ...(options.args ?? [])];
-  const argv = options.viaBootstrap ? ['scripts/bootstrap.mjs', 'start', ...serveArgs] : ['--import', 'tsx', 'server/src/cli.ts', 'serve', ...serveArgs];
+  const argv = options.viaBootstrap
+    ? ['scripts/bootstrap.mjs', 'start', ...serveArgs]
+    : ['--import', 'tsx', 'server/src/cli.ts', 'serve', ...serveArgs];
   const child = spawn(process.execPath, argv, {
     cwd: REPO_ROOT,
     detached: options.detached === true,
     // The bootstrap would otherwise reinstall or rebuild what looks stale, under other running tests.
-    env: { ...process.env, TICKSPACE_SEED: 'lifecycle-test', TICKSPACE_DATA: options.dataDir, TICKSPACE_BOOTSTRAP_CHECKS: '0' },
+    env: {
+      ...process.env,
+      TICKSPACE_SEED: 'lifecycle-test',
+      TICKSPACE_DATA: options.dataDir,
+      TICKSPACE_BOOTSTRAP_CHECKS: '0',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -68,7 +75,9 @@ export async function startServe(options: StartOptions): Promise<ServeProcess> {
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
-  const exited = new Promise<Exit>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<Exit>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   let ended = false;
   void exited.then(() => {
     ended = true;
@@ -97,5 +106,10 @@ export async function startServe(options: StartOptions): Promise<ServeProcess> {
 
 /** A real SDK client over a real WebSocket. */
 export function connectClient(port: number, token?: string): Promise<Connection<FrontierModule>> {
-  return connect<FrontierModule>({ url: `ws://127.0.0.1:${port}/ws`, WebSocket: WebSocket as never, reconnect: false, ...(token === undefined ? {} : { token }) });
+  return connect<FrontierModule>({
+    url: `ws://127.0.0.1:${port}/ws`,
+    WebSocket: WebSocket as never,
+    reconnect: false,
+    ...(token === undefined ? {} : { token }),
+  });
 }

@@ -14,7 +14,8 @@ writeFileSync(path.join(staticDir, 'index.html'), '<h1>client</h1>');
 // Every server this file started; one a failed case left running is killed so it cannot outlive the run.
 const children = new Set<ChildProcess>();
 afterAll(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(staticDir, { recursive: true, force: true });
 });
@@ -28,14 +29,36 @@ interface Started {
   exited: Promise<number | null>;
 }
 
-function spawnServe(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+function spawnServe(args: string[]): {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+} {
   const env: NodeJS.ProcessEnv = { ...process.env, TICKSPACE_SEED: 'serve-secrets' };
   delete env.TICKSPACE_ADMIN_TOKEN;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', '--data', dataDir, 'serve', '--port', '0', '--world-tiles', '512', '--static', staticDir, ...args], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'server/src/cli.ts',
+      '--data',
+      dataDir,
+      'serve',
+      '--port',
+      '0',
+      '--world-tiles',
+      '512',
+      '--static',
+      staticDir,
+      ...args,
+    ],
+    {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.add(child);
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
@@ -88,8 +111,12 @@ async function stop(server: Started): Promise<number> {
 
 function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', '--data', dataDir, ...args], { cwd: root }, (error, stdout, stderr) =>
-      resolve({ code: error === null ? 0 : ((error as { code?: number }).code ?? 1), stdout, stderr }),
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'server/src/cli.ts', '--data', dataDir, ...args],
+      { cwd: root },
+      (error, stdout, stderr) =>
+        resolve({ code: error === null ? 0 : ((error as { code?: number }).code ?? 1), stdout, stderr }),
     );
   });
 }
@@ -113,10 +140,15 @@ describe('tickspace serve: token secret and admin token', () => {
     expect(mode(secretFile)).toBe(0o600);
     expect(mode(adminFile)).toBe(0o600);
     expect(readdirSync(dataDir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
-    expect(server.output()).toMatch(new RegExp(`time travel .*: http://127\\.0\\.0\\.1:${server.port}/\\?history#admin=${adminToken}\n`));
+    expect(server.output()).toMatch(
+      new RegExp(`time travel .*: http://127\\.0\\.0\\.1:${server.port}/\\?history#admin=${adminToken}\n`),
+    );
 
     const base = `http://127.0.0.1:${server.port}`;
-    const inspect = (table: string) => fetch(`${base}/admin/inspect?table=${encodeURIComponent(table)}`, { headers: { authorization: `Bearer ${adminToken}` } });
+    const inspect = (table: string) =>
+      fetch(`${base}/admin/inspect?table=${encodeURIComponent(table)}`, {
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
     for (const table of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
       const res = await inspect(table);
       expect({ table, status: res.status, body: await res.json() }).toEqual({
@@ -135,7 +167,9 @@ describe('tickspace serve: token secret and admin token', () => {
     expect(server.output()).toContain(`admin token: ${adminToken} (from ${adminFile})`);
     expect(server.output()).toContain(`/?history#admin=${adminToken}\n`);
     expect(readFileSync(secretFile, 'utf8')).toBe(secret);
-    const res = await fetch(`http://127.0.0.1:${server.port}/admin/inspect?table=player`, { headers: { authorization: `Bearer ${adminToken}` } });
+    const res = await fetch(`http://127.0.0.1:${server.port}/admin/inspect?table=player`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
     expect(res.status).toBe(200);
     stoppedAt = await stop(server);
   });
@@ -146,25 +180,33 @@ describe('tickspace serve: token secret and admin token', () => {
     expect(server.output()).not.toContain(supplied);
     expect(server.output()).not.toContain(adminToken);
     expect(server.output()).toMatch(/\?history \(the viewer asks for your admin token\)\n/);
-    const res = await fetch(`http://127.0.0.1:${server.port}/admin/inspect?table=player`, { headers: { authorization: `Bearer ${supplied}` } });
+    const res = await fetch(`http://127.0.0.1:${server.port}/admin/inspect?table=player`, {
+      headers: { authorization: `Bearer ${supplied}` },
+    });
     expect(res.status).toBe(200);
     stoppedAt = await stop(server);
     const empty = await refusedServe('--admin-token', '');
     expect(empty.code).toBe(2);
-    expect(empty.output).toMatch(/error \[INVALID_ARGUMENT\]: the admin token \(--admin-token or TICKSPACE_ADMIN_TOKEN\) is empty/);
+    expect(empty.output).toMatch(
+      /error \[INVALID_ARGUMENT\]: the admin token \(--admin-token or TICKSPACE_ADMIN_TOKEN\) is empty/,
+    );
   });
 
   it('refuses a token secret that is garbage or short, naming the file', async () => {
     writeFileSync(secretFile, 'not hex at all\n', { mode: 0o600 });
     const garbage = await refusedServe();
     expect(garbage.code).toBe(2);
-    expect(garbage.output).toContain(`error [BAD_DATA_DIR]: ${secretFile} does not hold the token secret: expected one line of an even number of hex digits`);
+    expect(garbage.output).toContain(
+      `error [BAD_DATA_DIR]: ${secretFile} does not hold the token secret: expected one line of an even number of hex digits`,
+    );
     expect(garbage.output).not.toContain('not hex at all');
 
     writeFileSync(secretFile, 'ab'.repeat(31) + '\n', { mode: 0o600 });
     const short = await refusedServe();
     expect(short.code).toBe(2);
-    expect(short.output).toContain(`error [BAD_DATA_DIR]: ${secretFile} holds a 31-byte token secret; at least 32 random bytes are required`);
+    expect(short.output).toContain(
+      `error [BAD_DATA_DIR]: ${secretFile} holds a 31-byte token secret; at least 32 random bytes are required`,
+    );
 
     writeFileSync(secretFile, '', { mode: 0o600 });
     const empty = await refusedServe();
@@ -178,11 +220,17 @@ describe('tickspace serve: token secret and admin token', () => {
     unlinkSync(secretFile);
     const refused = await refusedServe();
     expect(refused.code).toBe(2);
-    expect(refused.output).toMatch(new RegExp(`error \\[BAD_DATA_DIR\\]: ${secretFile} is missing, but ${dataDir} already holds \\d+ tick\\(s\\) of history: .*--new-token-secret`));
+    expect(refused.output).toMatch(
+      new RegExp(
+        `error \\[BAD_DATA_DIR\\]: ${secretFile} is missing, but ${dataDir} already holds \\d+ tick\\(s\\) of history: .*--new-token-secret`,
+      ),
+    );
     expect(() => statSync(secretFile)).toThrow();
 
     const server = await startServe('--new-token-secret');
-    expect(server.output()).toContain(`--new-token-secret: created ${secretFile}; every token issued before is now invalid`);
+    expect(server.output()).toContain(
+      `--new-token-secret: created ${secretFile}; every token issued before is now invalid`,
+    );
     const fresh = readFileSync(secretFile, 'utf8');
     expect(fresh).toMatch(/^[0-9a-f]{64}\n$/);
     expect(fresh).not.toBe(secret);
@@ -211,7 +259,9 @@ describe('tickspace serve: recovery report', () => {
 
     const server = await startServe();
     const out = server.output();
-    expect(out).toContain(`[tickspace] recovery skipped a damaged snapshot, ${file}: snapshot ${file} is unusable: checksum mismatch`);
+    expect(out).toContain(
+      `[tickspace] recovery skipped a damaged snapshot, ${file}: snapshot ${file} is unusable: checksum mismatch`,
+    );
     expect(out).toContain('[tickspace] recovery started from tick 0 instead');
     expect(out).toContain(`recovered at tick ${tick}`);
     await stop(server);

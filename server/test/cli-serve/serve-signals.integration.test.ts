@@ -9,7 +9,9 @@ afterEach(() => {
 });
 
 /** `npm start`'s bootstrap in a process group of its own, as a terminal runs it. */
-async function startBootstrap(args: readonly string[] = []): Promise<{ server: ServeProcess; dataDir: string }> {
+async function startBootstrap(
+  args: readonly string[] = [],
+): Promise<{ server: ServeProcess; dataDir: string }> {
   const data = tempDataDir();
   cleanups.push(data.remove);
   const server = await startServe({ dataDir: data.dir, viaBootstrap: true, detached: true, args });
@@ -22,7 +24,8 @@ async function startBootstrap(args: readonly string[] = []): Promise<{ server: S
 }
 
 /** What a terminal's Ctrl-C does: the signal to every process of the foreground group. */
-const signalGroup = (server: ServeProcess, signal: NodeJS.Signals = 'SIGINT') => process.kill(-server.child.pid!, signal);
+const signalGroup = (server: ServeProcess, signal: NodeJS.Signals = 'SIGINT') =>
+  process.kill(-server.child.pid!, signal);
 
 const count = (text: string, pattern: RegExp) => text.match(new RegExp(pattern.source, 'g'))?.length ?? 0;
 

@@ -20,11 +20,26 @@ interface Running {
 
 /** Starts `tickspace serve` as a real process and resolves once it prints the URL it serves. */
 function startServe(): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', '--data', dataDir, 'serve', '--port', '0', '--world-tiles', '512'], {
-    cwd: root,
-    env: { ...process.env, TICKSPACE_SEED: 'serve-test' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'server/src/cli.ts',
+      '--data',
+      dataDir,
+      'serve',
+      '--port',
+      '0',
+      '--world-tiles',
+      '512',
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, TICKSPACE_SEED: 'serve-test' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
@@ -32,7 +47,8 @@ function startServe(): Promise<Running> {
       out += chunk.toString();
       // Both start-up lines: the URL, then the recovered tick (they may arrive in separate chunks).
       const m = /serving .* at http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
-      if (m && /recovered at tick \d+/.test(out)) resolve({ child, port: Number(m[1]), output: () => out, exited });
+      if (m && /recovered at tick \d+/.test(out))
+        resolve({ child, port: Number(m[1]), output: () => out, exited });
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
@@ -47,9 +63,16 @@ describe('tickspace serve (npm start)', () => {
 
   it('serves health, accepts a player, and stops cleanly on SIGTERM', async () => {
     const server = await startServe();
-    const health = (await (await fetch(`http://127.0.0.1:${server.port}/health`)).json()) as { status: string; running: boolean };
+    const health = (await (await fetch(`http://127.0.0.1:${server.port}/health`)).json()) as {
+      status: string;
+      running: boolean;
+    };
     expect(health).toMatchObject({ status: 'ok', running: true });
-    const conn = await connect<FrontierModule>({ url: `ws://127.0.0.1:${server.port}/ws`, WebSocket: WebSocket as never, reconnect: false });
+    const conn = await connect<FrontierModule>({
+      url: `ws://127.0.0.1:${server.port}/ws`,
+      WebSocket: WebSocket as never,
+      reconnect: false,
+    });
     token = conn.token;
     identity = conn.identity;
     await conn.reducers.join({ name: 'Serva' });
@@ -69,7 +92,12 @@ describe('tickspace serve (npm start)', () => {
     const server = await startServe();
     const m = /recovered at tick (\d+)/.exec(server.output());
     expect(Number(m![1])).toBe(stoppedAt);
-    const conn = await connect<FrontierModule>({ url: `ws://127.0.0.1:${server.port}/ws`, WebSocket: WebSocket as never, token, reconnect: false });
+    const conn = await connect<FrontierModule>({
+      url: `ws://127.0.0.1:${server.port}/ws`,
+      WebSocket: WebSocket as never,
+      token,
+      reconnect: false,
+    });
     expect(conn.identity).toBe(identity);
     const sub = conn.subscribe({ table: 'player' });
     await sub.applied;

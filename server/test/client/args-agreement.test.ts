@@ -1,6 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileArgsValidator, createEngine, createSchema, defineModule, describeSchema, t, table, toIdentity, type Engine, type ModuleDef } from '../../src/engine';
+import {
+  compileArgsValidator,
+  createEngine,
+  createSchema,
+  defineModule,
+  describeSchema,
+  t,
+  table,
+  toIdentity,
+  type Engine,
+  type ModuleDef,
+} from '../../src/engine';
 import {
   BinaryWriter,
   compileWireSchema,
@@ -67,10 +78,55 @@ const valid: Record<ArgName, unknown> = {
 /** Values of every type near every kind's edges, plus the wrong-type ones the SDK used to coerce. */
 const edgeValue = fc.oneof(
   fc.constantFrom<unknown>(
-    0, -0, 1, -1, 1.5, -2.5, 255, 256, -128, -129, 65535, 65536, -32768, -32769, 2 ** 31 - 1, 2 ** 31, -(2 ** 31), -(2 ** 31) - 1,
-    2 ** 32 - 1, 2 ** 32, 2 ** 53, Number.NaN, Infinity, -Infinity, 3.5e38, -3.5e38, 3.4e38,
-    0n, -1n, (1n << 64n) - 1n, 1n << 64n, -(1n << 63n), -(1n << 63n) - 1n, (1n << 63n) - 1n,
-    true, false, '', 'lots', '12', 'b'.repeat(32), 'B'.repeat(32), 'b'.repeat(31), null, undefined, {}, [], [1], new Uint8Array(0), new Uint8Array([9]),
+    0,
+    -0,
+    1,
+    -1,
+    1.5,
+    -2.5,
+    255,
+    256,
+    -128,
+    -129,
+    65535,
+    65536,
+    -32768,
+    -32769,
+    2 ** 31 - 1,
+    2 ** 31,
+    -(2 ** 31),
+    -(2 ** 31) - 1,
+    2 ** 32 - 1,
+    2 ** 32,
+    2 ** 53,
+    Number.NaN,
+    Infinity,
+    -Infinity,
+    3.5e38,
+    -3.5e38,
+    3.4e38,
+    0n,
+    -1n,
+    (1n << 64n) - 1n,
+    1n << 64n,
+    -(1n << 63n),
+    -(1n << 63n) - 1n,
+    (1n << 63n) - 1n,
+    true,
+    false,
+    '',
+    'lots',
+    '12',
+    'b'.repeat(32),
+    'B'.repeat(32),
+    'b'.repeat(31),
+    null,
+    undefined,
+    {},
+    [],
+    [1],
+    new Uint8Array(0),
+    new Uint8Array([9]),
   ),
   fc.integer(),
   fc.double(),
@@ -103,14 +159,22 @@ const fitting: Record<ArgName, fc.Arbitrary<unknown>> = {
 const argObject = fc
   .tuple(
     fc.record(
-      Object.fromEntries(NAMES.map((n) => [n, fc.oneof({ arbitrary: fitting[n], weight: 30 }, { arbitrary: edgeValue, weight: 1 })])) as Record<
-        ArgName,
-        fc.Arbitrary<unknown>
-      >,
+      Object.fromEntries(
+        NAMES.map((n) => [
+          n,
+          fc.oneof({ arbitrary: fitting[n], weight: 30 }, { arbitrary: edgeValue, weight: 1 }),
+        ]),
+      ) as Record<ArgName, fc.Arbitrary<unknown>>,
       { requiredKeys: [] },
     ),
-    fc.oneof({ arbitrary: fc.constant<ArgName[]>([]), weight: 8 }, { arbitrary: fc.subarray(NAMES, { maxLength: 2 }), weight: 1 }),
-    fc.oneof({ arbitrary: fc.constant(undefined), weight: 10 }, { arbitrary: fc.constantFrom('extra', 'a_u8x', 'toString'), weight: 1 }),
+    fc.oneof(
+      { arbitrary: fc.constant<ArgName[]>([]), weight: 8 },
+      { arbitrary: fc.subarray(NAMES, { maxLength: 2 }), weight: 1 },
+    ),
+    fc.oneof(
+      { arbitrary: fc.constant(undefined), weight: 10 },
+      { arbitrary: fc.constantFrom('extra', 'a_u8x', 'toString'), weight: 1 },
+    ),
   )
   .map(([replaced, removed, extra]) => {
     const args: Record<string, unknown> = { ...valid, ...replaced };
@@ -129,7 +193,10 @@ function engineVerdict(engine: Engine<ModuleDef>, args: unknown): string {
   }
 }
 
-function sdkVerdict(wire: ReturnType<typeof sdkSchema>, args: unknown): { verdict: string; frame?: Uint8Array } {
+function sdkVerdict(
+  wire: ReturnType<typeof sdkSchema>,
+  args: unknown,
+): { verdict: string; frame?: Uint8Array } {
   try {
     return { verdict: 'ok', frame: encodeCall(wire, 7, 'everything', args as Record<string, unknown>) };
   } catch (error) {
@@ -151,7 +218,9 @@ describe('reducer arguments: the SDK and the engine apply the same rules', () =>
         expect(verdict).toBe(expected);
         if (frame === undefined) {
           rejected++;
-          expect(verdict).toMatch(/^INVALID_ARGUMENT: reducer 'everything' (argument '\w+'|has no argument '\w+')/);
+          expect(verdict).toMatch(
+            /^INVALID_ARGUMENT: reducer 'everything' (argument '\w+'|has no argument '\w+')/,
+          );
           return;
         }
         accepted++;
@@ -180,7 +249,9 @@ describe('reducer arguments: the SDK and the engine apply the same rules', () =>
     ];
     // -0 fits every integer kind; both sides keep it as the 0 that the wire and the log carry.
     expect(Object.is(engineValidator({ ...valid, a_i8: -0, a_u32: -0 }).a_i8, 0)).toBe(true);
-    expect(Object.is(wire.reducerByName('everything')!.validate({ ...valid, a_u32: -0 }).a_u32, 0)).toBe(true);
+    expect(Object.is(wire.reducerByName('everything')!.validate({ ...valid, a_u32: -0 }).a_u32, 0)).toBe(
+      true,
+    );
     for (const [what, args, message] of cases) {
       expect(() => encodeCall(wire, 1, 'everything', args), what).toThrow(message);
       expect(() => engine.enqueue(alice, 'everything', args), what).toThrow(message);

@@ -11,8 +11,15 @@ afterEach(() => {
 describe('call results and timeouts', () => {
   it('callTimeoutMs: each unanswered call rejects with TIMEOUT at its own deadline; answered ones resolve', async () => {
     const engine = createEngine({ module: world, tickMs: 50 });
-    const hub = createSessionHub({ engine, tokenSecret: 'call-timeout-test-secret-of-32-bytes', clock: () => 0 });
-    const conn = await connect<typeof world>({ transport: createLoopbackTransport(hub), callTimeoutMs: 1_000 });
+    const hub = createSessionHub({
+      engine,
+      tokenSecret: 'call-timeout-test-secret-of-32-bytes',
+      clock: () => 0,
+    });
+    const conn = await connect<typeof world>({
+      transport: createLoopbackTransport(hub),
+      callTimeoutMs: 1_000,
+    });
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     const settled = new Map<number, string>();
     const track = (id: number, p: Promise<void>) =>
@@ -49,13 +56,21 @@ describe('call results and timeouts', () => {
 
   it('settles every result by request id, across one-, two- and three-byte ids, with and without frame listeners', async () => {
     const engine = createEngine({ module: world, tickMs: 50 });
-    const hub = createSessionHub({ engine, tokenSecret: 'request-ids-test-secret-of-32-bytes', clock: () => 0, limits: { callBurst: 1e9, maxPendingCalls: 1e9 } });
+    const hub = createSessionHub({
+      engine,
+      tokenSecret: 'request-ids-test-secret-of-32-bytes',
+      clock: () => 0,
+      limits: { callBurst: 1e9, maxPendingCalls: 1e9 },
+    });
     const conn = await connect<typeof world>({ transport: createLoopbackTransport(hub) });
     const outcomes: string[] = [];
     const round = async (from: number, n: number) => {
       const calls = Array.from({ length: n }, (_, i) =>
         // Even ids spawn (ok), odd ids move a missing entity (the reducer's error): both paths of RESULT.
-        ((from + i) % 2 === 0 ? conn.reducers.spawn({ id: from + i, team: 0, x: 0, y: 0 }) : conn.reducers.move({ id: 1e6 + from + i, x: 0, y: 0 })).then(
+        ((from + i) % 2 === 0
+          ? conn.reducers.spawn({ id: from + i, team: 0, x: 0, y: 0 })
+          : conn.reducers.move({ id: 1e6 + from + i, x: 0, y: 0 })
+        ).then(
           () => 'ok',
           (e: { code: string }) => e.code,
         ),

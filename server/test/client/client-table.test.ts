@@ -5,7 +5,11 @@ import type { BinaryReader, WireTable } from '../../src/protocol';
 type Row = { id: number; v: number };
 
 // The cache reads only the key and the column names of its wire table.
-const wire = { key: { of: (r: Row) => r.id }, columnNames: ['id', 'v'], descriptor: { indexes: [] } } as unknown as WireTable;
+const wire = {
+  key: { of: (r: Row) => r.id },
+  columnNames: ['id', 'v'],
+  descriptor: { indexes: [] },
+} as unknown as WireTable;
 
 /** An update body that sets `v` (reads nothing). */
 const setV = (v: number): UpdateBody => ({ decode: (_r, old) => old && { ...old, v } });
@@ -72,6 +76,10 @@ describe('client table listeners', () => {
     t.remove(2, events);
     for (const e of events) t.dispatch(e, (error) => reported.push(error));
     expect(seen).toEqual(['insert 2', 'update 7', 'delete 2']);
-    expect(reported.map((e) => (e as Error).message)).toEqual(['listener failed', 'listener failed', 'listener failed']);
+    expect(reported.map((e) => (e as Error).message)).toEqual([
+      'listener failed',
+      'listener failed',
+      'listener failed',
+    ]);
   });
 });

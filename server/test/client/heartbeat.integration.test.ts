@@ -49,7 +49,11 @@ describe('client heartbeat over a socket', () => {
       };
     };
     // timeoutMs = intervalMs: one more silent check after the PING would end the link.
-    const conn = await connect<typeof world>({ transport: stalling, heartbeat: { intervalMs: 20, timeoutMs: 20 }, reconnect: false });
+    const conn = await connect<typeof world>({
+      transport: stalling,
+      heartbeat: { intervalMs: 20, timeoutMs: 20 },
+      reconnect: false,
+    });
     const statuses: string[] = [];
     conn.onStatus((s) => statuses.push(s));
     await pongs(conn, 2);

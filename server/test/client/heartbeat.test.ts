@@ -19,7 +19,11 @@ describe('client heartbeat', () => {
     const engine = createEngine({ module: world, tickMs: 50 });
     const hub = createSessionHub({ engine, tokenSecret: 'heartbeat-test-secret-of-32-bytes' });
     // timeoutMs = intervalMs: a PING unanswered for one check would end the link.
-    const conn = await connect<typeof world>({ transport: createLoopbackTransport(hub), heartbeat: { intervalMs: 10, timeoutMs: 10 }, reconnect: false });
+    const conn = await connect<typeof world>({
+      transport: createLoopbackTransport(hub),
+      heartbeat: { intervalMs: 10, timeoutMs: 10 },
+      reconnect: false,
+    });
     const statuses: string[] = [];
     conn.onStatus((s) => statuses.push(s));
     // The client never calls: only its heartbeat makes the server answer.
@@ -33,7 +37,9 @@ describe('client heartbeat', () => {
   it('refuses a heartbeat without positive times', async () => {
     const engine = createEngine({ module: world, tickMs: 50 });
     const hub = createSessionHub({ engine, tokenSecret: 'heartbeat-test-secret-of-32-bytes' });
-    await expect(connect({ transport: createLoopbackTransport(hub), heartbeat: { intervalMs: 0 } })).rejects.toThrow(RangeError);
+    await expect(
+      connect({ transport: createLoopbackTransport(hub), heartbeat: { intervalMs: 0 } }),
+    ).rejects.toThrow(RangeError);
     hub.close();
   });
 });

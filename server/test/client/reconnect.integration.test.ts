@@ -69,7 +69,10 @@ describe('client reconnect', () => {
     for (const id of [1, 2, 3]) engine.enqueue(admin, 'spawn', { id, team: 0, x: id, y: 0 });
     await ts.tick();
     const gated = gatedTransport(ts.url);
-    const conn = await connect<typeof world>({ transport: gated.factory, reconnect: { initialDelayMs: 1, jitter: 0 } });
+    const conn = await connect<typeof world>({
+      transport: gated.factory,
+      reconnect: { initialDelayMs: 1, jitter: 0 },
+    });
     const client = testClient(conn);
     const identity = conn.identity;
     const sub = conn.subscribe({ table: 'entity' });
@@ -96,7 +99,9 @@ describe('client reconnect', () => {
     expect(conn.identity).toBe(identity);
     expect(events.sort()).toEqual(['delete 2', 'insert 4', 'update 1 hp 100->90']);
     expect(statuses).toEqual(['reconnecting', 'open']);
-    expect(conn.db.entity.iter().sort((a, b) => a.id - b.id)).toEqual(engine.db.entity.iter().sort((a, b) => a.id - b.id));
+    expect(conn.db.entity.iter().sort((a, b) => a.id - b.id)).toEqual(
+      engine.db.entity.iter().sort((a, b) => a.id - b.id),
+    );
     expect(gated.attempts()).toBeGreaterThanOrEqual(2);
     // The subscription is live on the new session.
     engine.enqueue(admin, 'hurt', { id: 3, by: 1 });
@@ -111,7 +116,10 @@ describe('client reconnect', () => {
   it('rejects calls in flight with DISCONNECTED when the connection drops', async () => {
     ts = await startTestServer(world, { autoTick: false });
     const gated = gatedTransport(ts.url);
-    const conn = await connect<typeof world>({ transport: gated.factory, reconnect: { initialDelayMs: 1, jitter: 0 } });
+    const conn = await connect<typeof world>({
+      transport: gated.factory,
+      reconnect: { initialDelayMs: 1, jitter: 0 },
+    });
     const pendingCall = conn.reducers.spawn({ id: 1, team: 0, x: 0, y: 0 });
     await conn.sync();
     gated.drop();
@@ -170,8 +178,15 @@ describe('client reconnect', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
       const url = `ws://127.0.0.1:${(silent.address() as AddressInfo).port}/ws`;
-      const err = await connect({ url, WebSocket: WebSocket as never, heartbeat: { intervalMs: 20, timeoutMs: 40 } }).catch((e: unknown) => e);
-      expect(err).toMatchObject({ code: 'HEARTBEAT_TIMEOUT', details: { closeCode: CLOSE_CODES.HEARTBEAT_TIMEOUT } });
+      const err = await connect({
+        url,
+        WebSocket: WebSocket as never,
+        heartbeat: { intervalMs: 20, timeoutMs: 40 },
+      }).catch((e: unknown) => e);
+      expect(err).toMatchObject({
+        code: 'HEARTBEAT_TIMEOUT',
+        details: { closeCode: CLOSE_CODES.HEARTBEAT_TIMEOUT },
+      });
       expect(sockets.length).toBe(1);
     } finally {
       for (const s of sockets) s.destroy();

@@ -10,7 +10,9 @@ describe('client SDK types', () => {
     expectTypeOf(conn.db.entity).toEqualTypeOf<
       ClientTable<{ id: number; team: number; x: number; y: number; hp: number; name: string }, number>
     >();
-    expectTypeOf(conn.db.entity.find(1)).toEqualTypeOf<{ id: number; team: number; x: number; y: number; hp: number; name: string } | undefined>();
+    expectTypeOf(conn.db.entity.find(1)).toEqualTypeOf<
+      { id: number; team: number; x: number; y: number; hp: number; name: string } | undefined
+    >();
     expectTypeOf(conn.db.item.find).parameter(0).toEqualTypeOf<number>();
     expectTypeOf(conn.db.item.iter()[0]!.owner).toEqualTypeOf<Identity>();
     expectTypeOf(conn.db.marker.iter()[0]!.hidden).toEqualTypeOf<boolean>();
@@ -19,7 +21,9 @@ describe('client SDK types', () => {
   });
 
   it('infers reducer arguments and returns a promise', () => {
-    expectTypeOf(conn.reducers.spawn).parameter(0).toEqualTypeOf<{ id: number; team: number; x: number; y: number }>();
+    expectTypeOf(conn.reducers.spawn)
+      .parameter(0)
+      .toEqualTypeOf<{ id: number; team: number; x: number; y: number }>();
     expectTypeOf(conn.reducers.spawn({ id: 1, team: 0, x: 0, y: 0 })).toEqualTypeOf<Promise<void>>();
     // @ts-expect-error a missing argument
     void conn.reducers.move({ id: 1, x: 0 });
@@ -31,7 +35,12 @@ describe('client SDK types', () => {
 
   it('types reducer calls passed as data (name plus arguments)', () => {
     type W = typeof world;
-    expectTypeOf<ReducerCallArgs<W, 'spawn'>>().toEqualTypeOf<{ id: number; team: number; x: number; y: number }>();
+    expectTypeOf<ReducerCallArgs<W, 'spawn'>>().toEqualTypeOf<{
+      id: number;
+      team: number;
+      x: number;
+      y: number;
+    }>();
     expectTypeOf<'spawn'>().toMatchTypeOf<ReducerName<W>>();
     const call: ReducerCall<W> = { reducer: 'move', args: { id: 1, x: 0, y: 0 } };
     void call;

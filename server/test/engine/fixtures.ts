@@ -13,7 +13,11 @@ export const schema = createSchema({
     },
   ),
   entity: table(
-    { public: true, spatial: { x: 'x', y: 'y', cellSize: 8 }, indexes: [{ name: 'kind_level', columns: ['kind', 'level'] }] },
+    {
+      public: true,
+      spatial: { x: 'x', y: 'y', cellSize: 8 },
+      indexes: [{ name: 'kind_level', columns: ['kind', 'level'] }],
+    },
     {
       id: t.u32().primaryKey().autoInc(),
       kind: t.string(),
@@ -24,25 +28,42 @@ export const schema = createSchema({
     },
   ),
   counter: table({ public: false }, { id: t.u8().primaryKey(), value: t.u32(), lastTick: t.u32() }),
-  membership: table({ public: true, primaryKey: ['group', 'member'] }, { group: t.u16(), member: t.u32(), role: t.string() }),
+  membership: table(
+    { public: true, primaryKey: ['group', 'member'] },
+    { group: t.u16(), member: t.u32(), role: t.string() },
+  ),
 });
 
-export const open = schema.reducer('open', { id: t.u32(), name: t.string(), balance: t.i64() }, (ctx, args) => {
-  ctx.db.account.insert({ ...args, owner: ctx.sender, level: 1 });
-});
+export const open = schema.reducer(
+  'open',
+  { id: t.u32(), name: t.string(), balance: t.i64() },
+  (ctx, args) => {
+    ctx.db.account.insert({ ...args, owner: ctx.sender, level: 1 });
+  },
+);
 
-export const transfer = schema.reducer('transfer', { from: t.u32(), to: t.u32(), amount: t.i64() }, (ctx, { from, to, amount }) => {
-  const a = ctx.db.account.find(from);
-  const b = ctx.db.account.find(to);
-  if (a === undefined || b === undefined) throw new ReducerError('NO_ACCOUNT', `account ${a === undefined ? from : to} does not exist`);
-  if (a.balance < amount) throw new ReducerError('INSUFFICIENT_FUNDS', `account ${from} holds ${a.balance}, needs ${amount}`);
-  ctx.db.account.update({ ...a, balance: a.balance - amount });
-  ctx.db.account.update({ ...b, balance: b.balance + amount });
-});
+export const transfer = schema.reducer(
+  'transfer',
+  { from: t.u32(), to: t.u32(), amount: t.i64() },
+  (ctx, { from, to, amount }) => {
+    const a = ctx.db.account.find(from);
+    const b = ctx.db.account.find(to);
+    if (a === undefined || b === undefined)
+      throw new ReducerError('NO_ACCOUNT', `account ${a === undefined ? from : to} does not exist`);
+    if (a.balance < amount)
+      throw new ReducerError('INSUFFICIENT_FUNDS', `account ${from} holds ${a.balance}, needs ${amount}`);
+    ctx.db.account.update({ ...a, balance: a.balance - amount });
+    ctx.db.account.update({ ...b, balance: b.balance + amount });
+  },
+);
 
-export const spawn = schema.reducer('spawn', { kind: t.string(), x: t.f32(), y: t.f32() }, (ctx, { kind, x, y }) => {
-  ctx.db.entity.insert({ kind, level: Math.floor(ctx.rng() * 10), x, y });
-});
+export const spawn = schema.reducer(
+  'spawn',
+  { kind: t.string(), x: t.f32(), y: t.f32() },
+  (ctx, { kind, x, y }) => {
+    ctx.db.entity.insert({ kind, level: Math.floor(ctx.rng() * 10), x, y });
+  },
+);
 
 export const bump = schema.reducer('bump', { times: t.u32() }, (ctx, { times }) => {
   const row = ctx.db.counter.find(1) ?? ctx.db.counter.insert({ id: 1, value: 0, lastTick: 0 });

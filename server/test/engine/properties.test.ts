@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CALL_ORIGIN, createEngine, createSchema, defineModule, ReducerError, t, table } from '../../src/engine';
+import {
+  CALL_ORIGIN,
+  createEngine,
+  createSchema,
+  defineModule,
+  ReducerError,
+  t,
+  table,
+} from '../../src/engine';
 import type { TickRecord } from '../../src/engine';
 import { alice, bank, bob } from './fixtures';
 
@@ -21,7 +29,9 @@ const schema = createSchema({
   ),
 });
 
-type Op = { type: 'put'; id: number; kind: number; weight: number; x: number; y: number } | { type: 'del'; id: number };
+type Op =
+  | { type: 'put'; id: number; kind: number; weight: number; x: number; y: number }
+  | { type: 'del'; id: number };
 
 /** The failure a script asks for: a caller fault, so a call that reached it is told apart from one a write refused. */
 const SCRIPTED = 'SCRIPTED_FAILURE';
@@ -52,7 +62,11 @@ const anyCoord: Coord = (min, max) => fc.double({ min, max, noNaN: true });
 const exactCoord: Coord = (min, max) => fc.integer({ min: min * 1024, max: max * 1024 }).map((v) => v / 1024);
 
 /** A rectangle side: zero and tiny ones test the edges, wide ones make sure the query finds rows. */
-const spanArb = (max: number) => fc.oneof(exactCoord(0, max), exactCoord(0, max).map((v) => max - v));
+const spanArb = (max: number) =>
+  fc.oneof(
+    exactCoord(0, max),
+    exactCoord(0, max).map((v) => max - v),
+  );
 
 // Coordinates over a non-square extent (wide and short) that crosses zero.
 const opsOver = (coord: Coord): fc.Arbitrary<Op> =>
@@ -68,7 +82,8 @@ const opsOver = (coord: Coord): fc.Arbitrary<Op> =>
     fc.record({ type: fc.constant('del' as const), id: fc.integer({ min: 0, max: 40 }) }),
   );
 // size 'max' on the op lists: fast-check's default size stops at 10 items, whatever maxLength says.
-const batchesOver = (coord: Coord) => fc.record({ ops: fc.array(opsOver(coord), { maxLength: 25, size: 'max' }), fail: fc.boolean() });
+const batchesOver = (coord: Coord) =>
+  fc.record({ ops: fc.array(opsOver(coord), { maxLength: 25, size: 'max' }), fail: fc.boolean() });
 const opArb = opsOver(anyCoord);
 const batchArb = batchesOver(anyCoord);
 const quiet = { error: () => {}, warn: () => {} };
@@ -98,24 +113,28 @@ describe('engine properties', () => {
     let filled = 0;
     let undone = 0;
     fc.assert(
-      fc.property(fc.array(batchArb, { maxLength: 6 }), fc.array(opArb, { minLength: 1, maxLength: 30, size: 'max' }), (batches, doomed) => {
-        const { engine } = run(batches);
-        const hash = engine.stateHash;
-        const rows = engine.db.item.iter();
-        // The same call without its failure, in a twin engine: what the rollback has to undo.
-        const twin = run(batches).engine;
-        twin.enqueue(bob, 'apply', { script: JSON.stringify(doomed), fail: false });
-        const wouldWrite = twin.runTick().changes.length;
-        engine.enqueue(bob, 'apply', { script: JSON.stringify(doomed), fail: true });
-        const record = engine.runTick();
-        expectScripted(record, true);
-        expect(record.changes).toHaveLength(0);
-        expect(engine.stateHash).toBe(hash);
-        expect(engine.db.item.iter()).toEqual(rows);
-        runs++;
-        if (rows.length > 0) filled++;
-        if (wouldWrite > 0) undone++;
-      }),
+      fc.property(
+        fc.array(batchArb, { maxLength: 6 }),
+        fc.array(opArb, { minLength: 1, maxLength: 30, size: 'max' }),
+        (batches, doomed) => {
+          const { engine } = run(batches);
+          const hash = engine.stateHash;
+          const rows = engine.db.item.iter();
+          // The same call without its failure, in a twin engine: what the rollback has to undo.
+          const twin = run(batches).engine;
+          twin.enqueue(bob, 'apply', { script: JSON.stringify(doomed), fail: false });
+          const wouldWrite = twin.runTick().changes.length;
+          engine.enqueue(bob, 'apply', { script: JSON.stringify(doomed), fail: true });
+          const record = engine.runTick();
+          expectScripted(record, true);
+          expect(record.changes).toHaveLength(0);
+          expect(engine.stateHash).toBe(hash);
+          expect(engine.db.item.iter()).toEqual(rows);
+          runs++;
+          if (rows.length > 0) filled++;
+          if (wouldWrite > 0) undone++;
+        },
+      ),
       { numRuns: 150 },
     );
     // The property rolled back real writes over tables that held rows, not empty calls over empty tables.
@@ -152,15 +171,21 @@ describe('engine properties', () => {
           const sorted = [...range].sort((a, b) => a.weight - b.weight || a.id - b.id);
           expect(range).toEqual(sorted);
           expect(byId(table.filter('kind_weight', [kind]))).toEqual(byId(all.filter((r) => r.kind === kind)));
-          expect(byId(table.filter('kind_weight', [kind, lo]))).toEqual(byId(all.filter((r) => r.kind === kind && r.weight === lo)));
+          expect(byId(table.filter('kind_weight', [kind, lo]))).toEqual(
+            byId(all.filter((r) => r.kind === kind && r.weight === lo)),
+          );
           const rect = table.withinRect(x0, y0, x0 + w, y0 + h);
           if (rect.length > 0) rectHits++;
-          expect(byId(rect)).toEqual(byId(all.filter((r) => r.x >= x0 && r.x <= x0 + w && r.y >= y0 && r.y <= y0 + h)));
+          expect(byId(rect)).toEqual(
+            byId(all.filter((r) => r.x >= x0 && r.x <= x0 + w && r.y >= y0 && r.y <= y0 + h)),
+          );
           const circle = table.withinRadius(x0, y0, radius);
           if (circle.length > 0) circleHits++;
           if (all.length > 0) filled++;
           if (range.length > 0) rangeHits++;
-          expect(byId(circle)).toEqual(byId(all.filter((r) => (r.x - x0) ** 2 + (r.y - y0) ** 2 <= radius * radius)));
+          expect(byId(circle)).toEqual(
+            byId(all.filter((r) => (r.x - x0) ** 2 + (r.y - y0) ** 2 <= radius * radius)),
+          );
           expect(table.count()).toBe(all.length);
           for (const r of all) expect(table.find(r.id)).toEqual(r);
         },
@@ -189,7 +214,9 @@ describe('engine properties', () => {
         const fresh = createEngine({ module, logger: quiet });
         fresh.restore({
           tick: a.engine.tick,
-          tables: Object.fromEntries(a.engine.tableList.map((s) => [s.name, { rows: s.iter().reverse(), autoInc: s.autoInc }])),
+          tables: Object.fromEntries(
+            a.engine.tableList.map((s) => [s.name, { rows: s.iter().reverse(), autoInc: s.autoInc }]),
+          ),
         });
         expect(fresh.stateHash).toBe(a.engine.stateHash);
       }),
@@ -203,10 +230,16 @@ describe('engine properties', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 10, max: 100 }),
-        fc.array(fc.record({ inMs: fc.integer({ min: 0, max: 500 }), everyMs: fc.oneof(fc.constant(0), fc.integer({ min: 100, max: 400 })) }), {
-          minLength: 1,
-          maxLength: 5,
-        }),
+        fc.array(
+          fc.record({
+            inMs: fc.integer({ min: 0, max: 500 }),
+            everyMs: fc.oneof(fc.constant(0), fc.integer({ min: 100, max: 400 })),
+          }),
+          {
+            minLength: 1,
+            maxLength: 5,
+          },
+        ),
         (tickMs, schedules) => {
           const engine = createEngine({ module: bank, tickMs });
           for (const s of schedules) engine.enqueue(alice, 'later', s);

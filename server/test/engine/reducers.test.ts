@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { createEngine, createSchema, defineModule, LIFECYCLE, OP, ReducerError, t, table, TickspaceError } from '../../src/engine';
+import {
+  createEngine,
+  createSchema,
+  defineModule,
+  LIFECYCLE,
+  OP,
+  ReducerError,
+  t,
+  table,
+  TickspaceError,
+} from '../../src/engine';
 import { alice, bank, bob, collectingLogger } from './fixtures';
 
 describe('reducers', () => {
@@ -19,7 +29,11 @@ describe('reducers', () => {
     const before = engine.stateHash;
     const result = engine.call(bob, 'transfer', { from: 1, to: 2, amount: 11n });
     const record = engine.runTick();
-    expect(await result).toEqual({ ok: false, code: 'INSUFFICIENT_FUNDS', message: 'account 1 holds 10, needs 11' });
+    expect(await result).toEqual({
+      ok: false,
+      code: 'INSUFFICIENT_FUNDS',
+      message: 'account 1 holds 10, needs 11',
+    });
     expect(record.changes).toHaveLength(0);
     expect(engine.stateHash).toBe(before);
   });
@@ -31,7 +45,11 @@ describe('reducers', () => {
     const before = engine.stateHash;
     const result = engine.call(alice, 'crash', { after: 5 });
     engine.runTick();
-    expect(await result).toEqual({ ok: false, code: 'INTERNAL', message: "reducer 'crash' failed with a server error" });
+    expect(await result).toEqual({
+      ok: false,
+      code: 'INTERNAL',
+      message: "reducer 'crash' failed with a server error",
+    });
     expect(errors).toEqual(["reducer 'crash' failed at tick 2"]);
     expect(engine.db.entity.count()).toBe(0);
     expect(engine.stateHash).toBe(before);
@@ -44,9 +62,13 @@ describe('reducers', () => {
   it('validates arguments before queueing: bad calls throw and nothing runs', () => {
     const engine = createEngine({ module: bank });
     const bad = (args: unknown) => () => engine.enqueue(alice, 'open', args);
-    expect(bad({ id: 1, name: 'a' })).toThrow("reducer 'open' argument 'balance': expected i64 (bigint -2^63..2^63-1), got undefined");
+    expect(bad({ id: 1, name: 'a' })).toThrow(
+      "reducer 'open' argument 'balance': expected i64 (bigint -2^63..2^63-1), got undefined",
+    );
     expect(bad({ id: -1, name: 'a', balance: 1n })).toThrow("argument 'id': expected u32");
-    expect(bad({ id: 1, name: 'a', balance: 1n, extra: 1 })).toThrow("reducer 'open' has no argument 'extra'");
+    expect(bad({ id: 1, name: 'a', balance: 1n, extra: 1 })).toThrow(
+      "reducer 'open' has no argument 'extra'",
+    );
     expect(bad(null)).toThrow('expects an argument object');
     expect(() => engine.enqueue(alice, 'nope', {})).toThrow("no reducer named 'nope'");
     try {
@@ -78,7 +100,9 @@ describe('reducers', () => {
   });
 
   it('runs calls in arrival order, with the caller as sender and logical time', () => {
-    const schema = createSchema({ log: table({}, { id: t.u32().primaryKey().autoInc(), who: t.identity(), tick: t.u32(), now: t.f64() }) });
+    const schema = createSchema({
+      log: table({}, { id: t.u32().primaryKey().autoInc(), who: t.identity(), tick: t.u32(), now: t.f64() }),
+    });
     const note = schema.reducer('note', {}, (ctx) => {
       ctx.db.log.insert({ who: ctx.sender, tick: ctx.tick, now: ctx.now });
     });
@@ -141,9 +165,13 @@ describe('reducers', () => {
   it('rejects duplicate and reserved reducer names', () => {
     const schema = createSchema({ kv: table({}, { k: t.string().primaryKey() }) });
     const a = schema.reducer('a', {}, () => {});
-    expect(() => createEngine({ module: defineModule(schema, { reducers: [a, a] }) })).toThrow(/duplicated or reserved/);
+    expect(() => createEngine({ module: defineModule(schema, { reducers: [a, a] }) })).toThrow(
+      /duplicated or reserved/,
+    );
     const b = schema.reducer('__b', {}, () => {});
-    expect(() => createEngine({ module: defineModule(schema, { reducers: [b] }) })).toThrow(/duplicated or reserved/);
+    expect(() => createEngine({ module: defineModule(schema, { reducers: [b] }) })).toThrow(
+      /duplicated or reserved/,
+    );
   });
 
   it('keeps ReducerError distinct from server faults', () => {

@@ -1,12 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { CALL_ORIGIN, createEngine, createSchema, defineModule, SCHEDULE_TABLE, t, table } from '../../src/engine';
+import {
+  CALL_ORIGIN,
+  createEngine,
+  createSchema,
+  defineModule,
+  SCHEDULE_TABLE,
+  t,
+  table,
+} from '../../src/engine';
 import { alice, bank } from './fixtures';
 
 function firingTicks(engine: ReturnType<typeof createEngine>, ticks: number, reducer: string): number[] {
   const out: number[] = [];
   for (let i = 0; i < ticks; i++) {
     const record = engine.runTick();
-    for (const call of record.calls) if (call.origin === CALL_ORIGIN.SCHEDULE && call.reducer === reducer) out.push(record.tick);
+    for (const call of record.calls)
+      if (call.origin === CALL_ORIGIN.SCHEDULE && call.reducer === reducer) out.push(record.tick);
   }
   return out;
 }
@@ -28,7 +37,10 @@ describe('scheduled reducers', () => {
   });
 
   it('can be cancelled', () => {
-    const schema = createSchema({ ids: table({}, { id: t.u32().primaryKey(), schedule: t.u32() }), hits: table({}, { id: t.u32().primaryKey().autoInc(), tick: t.u32() }) });
+    const schema = createSchema({
+      ids: table({}, { id: t.u32().primaryKey(), schedule: t.u32() }),
+      hits: table({}, { id: t.u32().primaryKey().autoInc(), tick: t.u32() }),
+    });
     const hit = schema.reducer('hit', {}, (ctx) => {
       ctx.db.hits.insert({ tick: ctx.tick });
     });
@@ -55,7 +67,9 @@ describe('scheduled reducers', () => {
     engine.runTick();
     const state = {
       tick: engine.tick,
-      tables: Object.fromEntries(engine.tableList.map((s) => [s.name, { rows: s.iter(), autoInc: s.autoInc }])),
+      tables: Object.fromEntries(
+        engine.tableList.map((s) => [s.name, { rows: s.iter(), autoInc: s.autoInc }]),
+      ),
     };
     const restored = createEngine({ module: bank, tickMs: 50 });
     restored.restore(state);
@@ -72,7 +86,10 @@ describe('scheduled reducers', () => {
       else ctx.db.n.insert({ id: 1, v: 1 });
     });
     const engine = createEngine({
-      module: defineModule(schema, { reducers: [flaky], init: (ctx) => void ctx.schedule('flaky', {}, { atTick: 1, everyMs: 50 }) }),
+      module: defineModule(schema, {
+        reducers: [flaky],
+        init: (ctx) => void ctx.schedule('flaky', {}, { atTick: 1, everyMs: 50 }),
+      }),
       logger: { error: () => {}, warn: () => {} },
     });
     for (let i = 0; i < 7; i++) engine.runTick();

@@ -5,11 +5,15 @@ import { cellX, cellY, packCell, SpatialGrid } from '../../src/engine';
 describe('spatial grid', () => {
   it('packs and unpacks cell coordinates, negative and asymmetric', () => {
     fc.assert(
-      fc.property(fc.integer({ min: -(2 ** 25), max: 2 ** 25 - 1 }), fc.integer({ min: -(2 ** 25), max: 2 ** 25 - 1 }), (x, y) => {
-        const cell = packCell(x, y);
-        expect([cellX(cell), cellY(cell)]).toEqual([x, y]);
-        expect(Number.isSafeInteger(cell)).toBe(true);
-      }),
+      fc.property(
+        fc.integer({ min: -(2 ** 25), max: 2 ** 25 - 1 }),
+        fc.integer({ min: -(2 ** 25), max: 2 ** 25 - 1 }),
+        (x, y) => {
+          const cell = packCell(x, y);
+          expect([cellX(cell), cellY(cell)]).toEqual([x, y]);
+          expect(Number.isSafeInteger(cell)).toBe(true);
+        },
+      ),
     );
     expect(() => packCell(2 ** 25, 0)).toThrow(RangeError);
   });
@@ -24,7 +28,9 @@ describe('spatial grid', () => {
   it('visits every key inside a rectangle on a wide, short extent, dense or sparse', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.integer({ min: -500, max: 300 }), fc.integer({ min: -20, max: 9 })), { maxLength: 60 }),
+        fc.array(fc.tuple(fc.integer({ min: -500, max: 300 }), fc.integer({ min: -20, max: 9 })), {
+          maxLength: 60,
+        }),
         fc.integer({ min: -600, max: 400 }),
         fc.integer({ min: -30, max: 15 }),
         fc.integer({ min: 0, max: 2000 }),

@@ -3,9 +3,16 @@ import { createEngine, TickspaceError } from '../../src/engine';
 import { alice, bank, bob } from './fixtures';
 
 /** Runs `fn` inside one reducer-like transaction through the engine's system call path. */
-function withTx(engine: ReturnType<typeof createEngine<typeof bank>>, fn: (db: any) => void): { ok: boolean; code?: string; message?: string } {
+function withTx(
+  engine: ReturnType<typeof createEngine<typeof bank>>,
+  fn: (db: any) => void,
+): { ok: boolean; code?: string; message?: string } {
   let outcome: { ok: boolean; code?: string; message?: string } = { ok: false };
-  engine.enqueueSystem('test', (ctx) => fn(ctx.db), (r) => (outcome = r));
+  engine.enqueueSystem(
+    'test',
+    (ctx) => fn(ctx.db),
+    (r) => (outcome = r),
+  );
   engine.runTick();
   return outcome;
 }
@@ -40,20 +47,32 @@ describe('table store', () => {
   it('reports constraint violations with table, column and value', () => {
     const engine = createEngine({ module: bank });
     withTx(engine, (db) => db.account.insert({ id: 1, owner: alice, name: 'alice', balance: 0n, level: 1 }));
-    const dup = withTx(engine, (db) => db.account.insert({ id: 1, owner: bob, name: 'bob', balance: 0n, level: 1 }));
+    const dup = withTx(engine, (db) =>
+      db.account.insert({ id: 1, owner: bob, name: 'bob', balance: 0n, level: 1 }),
+    );
     expect(dup).toMatchObject({ ok: false, code: 'DUPLICATE_KEY' });
     expect(dup.message).toContain("table 'account'");
-    const unique = withTx(engine, (db) => db.account.insert({ id: 2, owner: bob, name: 'alice', balance: 0n, level: 1 }));
+    const unique = withTx(engine, (db) =>
+      db.account.insert({ id: 2, owner: bob, name: 'alice', balance: 0n, level: 1 }),
+    );
     expect(unique).toMatchObject({ ok: false, code: 'UNIQUE_VIOLATION' });
     expect(unique.message).toBe(`table 'account' column 'name': value "alice" already exists (row key 1)`);
-    const missing = withTx(engine, (db) => db.account.update({ id: 9, owner: bob, name: 'x', balance: 0n, level: 1 }));
+    const missing = withTx(engine, (db) =>
+      db.account.update({ id: 9, owner: bob, name: 'x', balance: 0n, level: 1 }),
+    );
     expect(missing).toMatchObject({ ok: false, code: 'NOT_FOUND' });
-    const badType = withTx(engine, (db) => db.account.insert({ id: 3, owner: bob, name: 'c', balance: 5, level: 1 }));
+    const badType = withTx(engine, (db) =>
+      db.account.insert({ id: 3, owner: bob, name: 'c', balance: 5, level: 1 }),
+    );
     expect(badType.code).toBe('INVALID_ARGUMENT');
     expect(badType.message).toContain("column 'balance': expected i64");
-    const range = withTx(engine, (db) => db.account.insert({ id: 3, owner: bob, name: 'c', balance: 5n, level: 256 }));
+    const range = withTx(engine, (db) =>
+      db.account.insert({ id: 3, owner: bob, name: 'c', balance: 5n, level: 256 }),
+    );
     expect(range.message).toContain("column 'level': expected u8 (integer 0..255), got 256");
-    const extra = withTx(engine, (db) => db.account.insert({ id: 3, owner: bob, name: 'c', balance: 5n, level: 1, hp: 3 }));
+    const extra = withTx(engine, (db) =>
+      db.account.insert({ id: 3, owner: bob, name: 'c', balance: 5n, level: 1, hp: 3 }),
+    );
     expect(extra.message).toContain("unknown column 'hp'");
   });
 
@@ -68,7 +87,8 @@ describe('table store', () => {
 
   it('refuses writes outside a reducer', () => {
     const engine = createEngine({ module: bank });
-    const write = () => engine.tables.account!.insert({ id: 1, owner: alice, name: 'a', balance: 0n, level: 1 });
+    const write = () =>
+      engine.tables.account!.insert({ id: 1, owner: alice, name: 'a', balance: 0n, level: 1 });
     expect(write).toThrow(TickspaceError);
     expect(write).toThrow(/outside a reducer call/);
   });
@@ -76,7 +96,14 @@ describe('table store', () => {
   it('answers hash, btree, prefix and range queries in key order', () => {
     const engine = createEngine({ module: bank });
     withTx(engine, (db) => {
-      for (let i = 1; i <= 9; i++) db.account.insert({ id: 10 - i, owner: i % 2 ? alice : bob, name: `n${i}`, balance: 0n, level: i % 4 });
+      for (let i = 1; i <= 9; i++)
+        db.account.insert({
+          id: 10 - i,
+          owner: i % 2 ? alice : bob,
+          name: `n${i}`,
+          balance: 0n,
+          level: i % 4,
+        });
       db.entity.insert({ kind: 'tree', level: 2, x: 0, y: 0 });
       db.entity.insert({ kind: 'tree', level: 1, x: 0, y: 0 });
       db.entity.insert({ kind: 'rock', level: 1, x: 0, y: 0 });
@@ -128,9 +155,24 @@ describe('table store', () => {
       db.entity.insert({ kind: 'd', level: 0, x: 100, y: 100 });
     });
     const ent = engine.db.entity;
-    expect(ent.withinRect(-25, -5, 7, 7).map((r) => r.kind).sort()).toEqual(['a', 'b']);
-    expect(ent.withinRadius(0, 0, 9).map((r) => r.kind).sort()).toEqual(['c']);
-    expect(ent.withinRadius(0, 0, 9.9).map((r) => r.kind).sort()).toEqual(['b', 'c']);
+    expect(
+      ent
+        .withinRect(-25, -5, 7, 7)
+        .map((r) => r.kind)
+        .sort(),
+    ).toEqual(['a', 'b']);
+    expect(
+      ent
+        .withinRadius(0, 0, 9)
+        .map((r) => r.kind)
+        .sort(),
+    ).toEqual(['c']);
+    expect(
+      ent
+        .withinRadius(0, 0, 9.9)
+        .map((r) => r.kind)
+        .sort(),
+    ).toEqual(['b', 'c']);
     withTx(engine, (db) => db.entity.update({ ...db.entity.find(4), x: 1, y: 1 }));
     expect(ent.withinRadius(0, 0, 2).map((r) => r.kind)).toEqual(['d']);
     expect(() => engine.db.account.withinRect(0, 0, 1, 1)).toThrow(/no spatial index/);

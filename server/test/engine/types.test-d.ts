@@ -1,5 +1,14 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { createSchema, t, table, type Identity, type Insert, type KeyOf, type ReducerArgs, type Row } from '../../src/engine';
+import {
+  createSchema,
+  t,
+  table,
+  type Identity,
+  type Insert,
+  type KeyOf,
+  type ReducerArgs,
+  type Row,
+} from '../../src/engine';
 import { bank, schema } from './fixtures';
 
 describe('inferred types', () => {
@@ -26,7 +35,11 @@ describe('inferred types', () => {
   });
 
   it('types reducer arguments and the reducer context', () => {
-    expectTypeOf<ReducerArgs<typeof bank, 'transfer'>>().toEqualTypeOf<{ from: number; to: number; amount: bigint }>();
+    expectTypeOf<ReducerArgs<typeof bank, 'transfer'>>().toEqualTypeOf<{
+      from: number;
+      to: number;
+      amount: bigint;
+    }>();
     const s = createSchema({ kv: table({}, { k: t.string().primaryKey(), v: t.u32() }) });
     s.reducer('r', { n: t.u8() }, (ctx, args) => {
       expectTypeOf(args.n).toEqualTypeOf<number>();

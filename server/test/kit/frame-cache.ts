@@ -34,7 +34,8 @@ export function createFrameCache(schema: WireSchema): FrameCache {
       const m = get(t);
       const mk = wireMapKey(key);
       const old = m.get(mk);
-      if (old === undefined) throw new Error(`update of ${t.name} ${String(key)}, a row the cache does not hold`);
+      if (old === undefined)
+        throw new Error(`update of ${t.name} ${String(key)}, a row the cache does not hold`);
       m.set(mk, t.update.decode(reader, old)!);
     },
     reset: (t, rows) => void tables.set(t.id, new Map(rows.map((r) => [wireMapKey(t.key.of(r)), r]))),
@@ -47,7 +48,9 @@ export function createFrameCache(schema: WireSchema): FrameCache {
   return {
     apply: (frame) => decodeServerMessage(frame, schema, visitor),
     rows: (name) =>
-      [...get(tableOf(name)).entries()].sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : String(a[0]) > String(b[0]) ? 1 : 0)).map((e) => e[1]),
+      [...get(tableOf(name)).entries()]
+        .sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : String(a[0]) > String(b[0]) ? 1 : 0))
+        .map((e) => e[1]),
     map: (name) => get(tableOf(name)),
   };
 }

@@ -20,8 +20,14 @@ export interface RawSocket {
  * Opens a raw socket and resolves once it is open. With `unbatch` false, `next` hands out BATCH
  * frames whole; `localAddress` picks the source address (127.0.0.2 plays another host).
  */
-export async function openRawSocket(url: string, options: { unbatch?: boolean; localAddress?: string } = {}): Promise<RawSocket> {
-  const ws = new WebSocket(url, { perMessageDeflate: false, ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }) });
+export async function openRawSocket(
+  url: string,
+  options: { unbatch?: boolean; localAddress?: string } = {},
+): Promise<RawSocket> {
+  const ws = new WebSocket(url, {
+    perMessageDeflate: false,
+    ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
+  });
   const queued: Uint8Array[] = [];
   const waiters: ((f: Uint8Array) => void)[] = [];
   let messageCount = 0;
@@ -34,10 +40,13 @@ export async function openRawSocket(url: string, options: { unbatch?: boolean; l
   ws.on('message', (data: Buffer) => {
     messageCount++;
     const f = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    if (f[0] === SERVER_MESSAGE.BATCH && options.unbatch !== false) for (const m of decodeBatch(f, SERVER_MESSAGE.BATCH)) take(m);
+    if (f[0] === SERVER_MESSAGE.BATCH && options.unbatch !== false)
+      for (const m of decodeBatch(f, SERVER_MESSAGE.BATCH)) take(m);
     else take(f);
   });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
   ws.on('error', () => {});
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
@@ -46,7 +55,8 @@ export async function openRawSocket(url: string, options: { unbatch?: boolean; l
   return {
     ws,
     send: (f) => ws.send(f),
-    next: () => (queued.length > 0 ? Promise.resolve(queued.shift()!) : new Promise((resolve) => waiters.push(resolve))),
+    next: () =>
+      queued.length > 0 ? Promise.resolve(queued.shift()!) : new Promise((resolve) => waiters.push(resolve)),
     queued,
     get messageCount() {
       return messageCount;
@@ -82,7 +92,12 @@ export function refusedUpgrade(url: string, localAddress: string): Promise<Upgra
       res.on('end', () => {
         const retry = res.headers['retry-after'];
         const code = res.headers['x-tickspace-error'];
-        resolve({ status: res.statusCode ?? 0, code: typeof code === 'string' ? code : undefined, retryAfterS: typeof retry === 'string' ? Number(retry) : undefined, body });
+        resolve({
+          status: res.statusCode ?? 0,
+          code: typeof code === 'string' ? code : undefined,
+          retryAfterS: typeof retry === 'string' ? Number(retry) : undefined,
+          body,
+        });
       });
     });
   });

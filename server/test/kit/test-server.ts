@@ -1,7 +1,13 @@
 import { WebSocket } from 'ws';
 import { connect, type Connection, type ConnectOptions } from '../../src/client';
 import { createEngine, type Engine, type Logger, type ModuleDef, type TickRecord } from '../../src/engine';
-import { createLoopbackTransport, createServer, type AdminHandlers, type NetLimits, type TickspaceServer } from '../../src/net';
+import {
+  createLoopbackTransport,
+  createServer,
+  type AdminHandlers,
+  type NetLimits,
+  type TickspaceServer,
+} from '../../src/net';
 import type { ServerMessage } from '../../src/protocol';
 
 /** Options for {@link startTestServer}. */
@@ -52,7 +58,9 @@ export interface TestServer<M extends ModuleDef> {
   /** Runs one tick now (manual mode) and resolves after its fan-out. */
   tick(): Promise<TickRecord>;
   /** Connects an SDK client over a real WebSocket (or `transport: 'loopback'`). */
-  connectClient(options?: Omit<ConnectOptions, 'url' | 'transport'> & { readonly transport?: 'ws' | 'loopback' }): Promise<TestClient<M>>;
+  connectClient(
+    options?: Omit<ConnectOptions, 'url' | 'transport'> & { readonly transport?: 'ws' | 'loopback' },
+  ): Promise<TestClient<M>>;
   close(): Promise<void>;
 }
 
@@ -104,8 +112,16 @@ export function testClient<M extends ModuleDef>(conn: Connection<M>): TestClient
  * await alice.conn.subscribe({ table: 'player' }).applied;
  * await ts.close();
  */
-export async function startTestServer<M extends ModuleDef>(module: M, options: TestServerOptions = {}): Promise<TestServer<M>> {
-  const engine = createEngine({ module, seed: options.seed ?? 'test', tickMs: options.tickMs ?? 20, logger: options.logger });
+export async function startTestServer<M extends ModuleDef>(
+  module: M,
+  options: TestServerOptions = {},
+): Promise<TestServer<M>> {
+  const engine = createEngine({
+    module,
+    seed: options.seed ?? 'test',
+    tickMs: options.tickMs ?? 20,
+    logger: options.logger,
+  });
   await options.setup?.(engine as unknown as Engine<ModuleDef>);
   const server = await createServer({
     engine: engine as unknown as Engine<ModuleDef>,
@@ -136,7 +152,9 @@ export async function startTestServer<M extends ModuleDef>(module: M, options: T
       const { transport, ...rest } = opts;
       const conn = await connect<M>({
         ...rest,
-        ...(transport === 'loopback' ? { transport: createLoopbackTransport(server.hub) } : { url: server.url, WebSocket: WebSocket as never }),
+        ...(transport === 'loopback'
+          ? { transport: createLoopbackTransport(server.hub) }
+          : { url: server.url, WebSocket: WebSocket as never }),
       });
       clients.push(conn);
       return testClient(conn);

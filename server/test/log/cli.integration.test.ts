@@ -9,7 +9,9 @@ const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 
 function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], (error, stdout, stderr) => resolve({ code: error === null ? 0 : ((error as { code?: number }).code ?? 1), stdout, stderr }));
+    execFile(process.execPath, [bin, ...args], (error, stdout, stderr) =>
+      resolve({ code: error === null ? 0 : ((error as { code?: number }).code ?? 1), stdout, stderr }),
+    );
   });
 }
 
@@ -19,14 +21,31 @@ describe('tickspace launcher (real process)', () => {
     const db = await openBank(dir);
     const hashes = await drive(db, 3);
     await db.close();
-    const [log, foreign, help] = await Promise.all([run('--data', dir, 'log'), run('--data', path.dirname(dir), 'info'), run('--help')]);
+    const [log, foreign, help] = await Promise.all([
+      run('--data', dir, 'log'),
+      run('--data', path.dirname(dir), 'info'),
+      run('--help'),
+    ]);
     expect(log.code).toBe(0);
     expect(log.stdout.split('\n')[0]).toMatch(/^tick 1 @50ms hash [0-9a-f]{16} \| 4 call\(s\)/);
     expect(log.stdout).toContain(`tick 3 @150ms hash ${hashes.get(3)}`);
     expect(foreign.code).toBe(2);
-    expect(foreign.stderr.trim()).toBe(`error [BAD_DATA_DIR]: ${path.dirname(dir)} is not a Tickspace data directory: it has no tickspace.json`);
+    expect(foreign.stderr.trim()).toBe(
+      `error [BAD_DATA_DIR]: ${path.dirname(dir)} is not a Tickspace data directory: it has no tickspace.json`,
+    );
     expect(help.code).toBe(0);
-    for (const command of ['serve', 'info', 'log', 'inspect', 'history', 'rewind', 'replay', 'snapshot', 'repair']) expect(help.stdout).toContain(command);
+    for (const command of [
+      'serve',
+      'info',
+      'log',
+      'inspect',
+      'history',
+      'rewind',
+      'replay',
+      'snapshot',
+      'repair',
+    ])
+      expect(help.stdout).toContain(command);
   });
 });
 
@@ -35,7 +54,10 @@ describe('tickspace launcher (real process)', () => {
  * has printed anything, as `tickspace log | head` leaves it once head has its lines: every line
  * the command prints there fails with EPIPE. Resolves with the exit status and the other stream.
  */
-function runIntoClosedPipe(closed: 'stdout' | 'stderr', ...args: string[]): Promise<{ code: number | null; signal: string | null; other: string }> {
+function runIntoClosedPipe(
+  closed: 'stdout' | 'stderr',
+  ...args: string[]
+): Promise<{ code: number | null; signal: string | null; other: string }> {
   const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   child[closed].destroy();
   let other = '';
@@ -60,17 +82,36 @@ describe('tickspace into a closed pipe (tickspace log | head)', () => {
       { args: ['--data', dir, 'repair', '--dry-run'], status: 0 },
     ];
     const results = await Promise.all(verbs.map((v) => runIntoClosedPipe('stdout', ...v.args)));
-    results.forEach((r, i) => expect({ verb: verbs[i]!.args.join(' '), ...r }).toEqual({ verb: verbs[i]!.args.join(' '), code: verbs[i]!.status, signal: null, other: '' }));
+    results.forEach((r, i) =>
+      expect({ verb: verbs[i]!.args.join(' '), ...r }).toEqual({
+        verb: verbs[i]!.args.join(' '),
+        code: verbs[i]!.status,
+        signal: null,
+        other: '',
+      }),
+    );
 
     // The writing verbs run one at a time (they lock the directory) and finish their write.
-    expect(await runIntoClosedPipe('stdout', '--data', dir, 'rewind', '5')).toEqual({ code: 0, signal: null, other: '' });
-    expect(await runIntoClosedPipe('stdout', '--data', dir, 'snapshot')).toEqual({ code: 0, signal: null, other: '' });
+    expect(await runIntoClosedPipe('stdout', '--data', dir, 'rewind', '5')).toEqual({
+      code: 0,
+      signal: null,
+      other: '',
+    });
+    expect(await runIntoClosedPipe('stdout', '--data', dir, 'snapshot')).toEqual({
+      code: 0,
+      signal: null,
+      other: '',
+    });
     const log = await run('--data', dir, 'log', '--from', '41');
     expect(log.stdout).toMatch(/^tick 41 .*\n {2}\[0\] system +__rewind/);
     const info = await run('--data', dir, 'info');
     expect(info.stdout).toMatch(/snapshots at ticks 41\n/);
 
     // An error reported into a closed stderr keeps its status, without a stack trace on stdout.
-    expect(await runIntoClosedPipe('stderr', '--data', path.dirname(dir), 'info')).toEqual({ code: 2, signal: null, other: '' });
+    expect(await runIntoClosedPipe('stderr', '--data', path.dirname(dir), 'info')).toEqual({
+      code: 2,
+      signal: null,
+      other: '',
+    });
   });
 });

@@ -37,7 +37,13 @@ const db = await openDatabase({
 });
 const e = db.engine;
 const out = (line: unknown) => process.stdout.write(JSON.stringify(line) + '\n');
-out({ ready: true, tick: e.tick, hash: e.stateHash, cut: db.recovery.cut ?? null, snapshot: db.recovery.snapshot?.tick ?? null });
+out({
+  ready: true,
+  tick: e.tick,
+  hash: e.stateHash,
+  cut: db.recovery.cut ?? null,
+  snapshot: db.recovery.snapshot?.tick ?? null,
+});
 
 // Where each tick's record ended (the database's own commit hook ran just before this one).
 const ends = new Map<number, { file: string; end: number }>();

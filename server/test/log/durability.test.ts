@@ -14,7 +14,9 @@ describe('durability and confirmation', () => {
       expect(db.durableTick).toBeGreaterThanOrEqual(record.tick);
       fanned.push(record.tick);
     });
-    e.enqueue(alice, 'open', { id: 1, name: 'a', balance: 1n }, (result) => seen.push({ durable: db.durableTick, result }));
+    e.enqueue(alice, 'open', { id: 1, name: 'a', balance: 1n }, (result) =>
+      seen.push({ durable: db.durableTick, result }),
+    );
     const record = e.runTick();
     expect(seen).toEqual([]); // written, not yet confirmed
     expect(fanned).toEqual([]);
@@ -81,7 +83,8 @@ describe('durability and confirmation', () => {
     expect(firsts[0]).toBe(1);
     const reopened = await openBank(dir, { segmentBytes: 1024 });
     expect(reopened.engine.stateHash).toBe(hashes.get(50));
-    for (const first of firsts.slice(1)) expect((await reopened.asOf(first)).stateHash).toBe(hashes.get(first));
+    for (const first of firsts.slice(1))
+      expect((await reopened.asOf(first)).stateHash).toBe(hashes.get(first));
     await reopened.close();
   });
 

@@ -21,14 +21,30 @@ afterEach(() => {
 /** A quiet logger that remembers what it was told. */
 export function quietLogger() {
   const lines: string[] = [];
-  return { lines, logger: { error: (m: string, e?: unknown) => lines.push(`${m} ${e ?? ''}`), warn: (m: string) => lines.push(m) } };
+  return {
+    lines,
+    logger: {
+      error: (m: string, e?: unknown) => lines.push(`${m} ${e ?? ''}`),
+      warn: (m: string) => lines.push(m),
+    },
+  };
 }
 
 export type BankDb = Database<typeof bank>;
 
 /** Opens the bank module on `dir` with fast test defaults (no fsync). */
 export function openBank(dir: string, options: Partial<DatabaseOptions<typeof bank>> = {}): Promise<BankDb> {
-  return openDatabase({ dir, module: bank, seed: 'test', tickMs: 50, durability: 'never', snapshotEveryTicks: 0, snapshotEveryBytes: 0, logger: quietLogger().logger, ...options });
+  return openDatabase({
+    dir,
+    module: bank,
+    seed: 'test',
+    tickMs: 50,
+    durability: 'never',
+    snapshotEveryTicks: 0,
+    snapshotEveryBytes: 0,
+    logger: quietLogger().logger,
+    ...options,
+  });
 }
 
 /**
@@ -45,7 +61,11 @@ export async function drive(db: BankDb, ticks: number): Promise<Map<number, stri
       e.enqueue(alice, 'open', { id: 1, name: 'alice', balance: 1000n });
       e.enqueue(bob, 'open', { id: 2, name: 'bob', balance: 10n });
     } else {
-      e.enqueue(alice, 'transfer', { from: n % 2 === 0 ? 1 : 2, to: n % 2 === 0 ? 2 : 1, amount: BigInt(n % 7) });
+      e.enqueue(alice, 'transfer', {
+        from: n % 2 === 0 ? 1 : 2,
+        to: n % 2 === 0 ? 2 : 1,
+        amount: BigInt(n % 7),
+      });
       e.enqueue(bob, 'spawn', { kind: n % 3 === 0 ? 'tree' : 'rock', x: n, y: -n / 2 });
       if (n % 5 === 0) e.enqueue(bob, 'later', { inMs: 100, everyMs: 0 });
       if (n % 11 === 0) e.enqueue(alice, 'crash', { after: 2 });
@@ -76,9 +96,26 @@ export function snapshotFiles(dir: string): string[] {
 }
 
 /** Every row of every table, sorted by key text: an order-independent picture of a state. */
-export function dump(tables: Readonly<Record<string, { iter(): readonly Readonly<Record<string, unknown>>[]; keyOf(row: Readonly<Record<string, unknown>>): unknown }>>): Record<string, string[]> {
+export function dump(
+  tables: Readonly<
+    Record<
+      string,
+      {
+        iter(): readonly Readonly<Record<string, unknown>>[];
+        keyOf(row: Readonly<Record<string, unknown>>): unknown;
+      }
+    >
+  >,
+): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  const text = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x instanceof Uint8Array ? [...x] : x));
-  for (const [name, store] of Object.entries(tables)) out[name] = store.iter().map((r) => text(r)).sort();
+  const text = (v: unknown) =>
+    JSON.stringify(v, (_k, x: unknown) =>
+      typeof x === 'bigint' ? `${x}n` : x instanceof Uint8Array ? [...x] : x,
+    );
+  for (const [name, store] of Object.entries(tables))
+    out[name] = store
+      .iter()
+      .map((r) => text(r))
+      .sort();
   return out;
 }

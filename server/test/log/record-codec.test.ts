@@ -73,7 +73,11 @@ describe('record format', () => {
     const { records, codec } = goldenRun();
     const bytes = Buffer.from(GOLDEN.join(''), 'hex');
     const decoded: ReturnType<typeof codec.decode>[] = [];
-    const scan = scanSegment(bytes, { nameTick: 1, isLast: true, onRecord: (_tick, payload) => decoded.push(codec.decode(payload)) });
+    const scan = scanSegment(bytes, {
+      nameTick: 1,
+      isLast: true,
+      onRecord: (_tick, payload) => decoded.push(codec.decode(payload)),
+    });
     expect(scan.problem).toBeUndefined();
     expect(scan.ticks).toEqual([1, 2, 3]);
     expect(decoded.map((d) => d.stateHash)).toEqual(records.map((r) => r.stateHash));
@@ -85,7 +89,11 @@ describe('record format', () => {
       [0, 'transfer', false],
     ]);
     expect(t1.calls[2]!.args).toEqual({ id: 7, name: 'Zoë', balance: -5n });
-    expect(t1.calls[3]!.result).toEqual({ ok: false, code: 'NO_ACCOUNT', message: 'account 8 does not exist' });
+    expect(t1.calls[3]!.result).toEqual({
+      ok: false,
+      code: 'NO_ACCOUNT',
+      message: 'account 8 does not exist',
+    });
     expect(t1.durationMs).toBe(0.25);
     const t3 = decoded[2]!;
     expect(t3.calls[0]).toMatchObject({ origin: 1, reducer: 'bump', scheduleId: 1, args: { times: 1 } });
@@ -153,17 +161,36 @@ const everyRow = fc.record({
   who: identityArb,
   opt: fc.option(fc.string(), { nil: undefined }),
 });
-const pairRow = fc.record({ x: fc.integer({ min: -0x80000000, max: 0x7fffffff }), y: fc.string(), v: fc.double({ noNaN: true }) });
+const pairRow = fc.record({
+  x: fc.integer({ min: -0x80000000, max: 0x7fffffff }),
+  y: fc.string(),
+  v: fc.double({ noNaN: true }),
+});
 const change = fc.oneof(
-  fc.record({ tableId: fc.constant(0), kind: fc.constantFrom(0, 1, 2) as fc.Arbitrary<0 | 1 | 2>, row: everyRow }),
-  fc.record({ tableId: fc.constant(1), kind: fc.constantFrom(0, 1, 2) as fc.Arbitrary<0 | 1 | 2>, row: pairRow }),
+  fc.record({
+    tableId: fc.constant(0),
+    kind: fc.constantFrom(0, 1, 2) as fc.Arbitrary<0 | 1 | 2>,
+    row: everyRow,
+  }),
+  fc.record({
+    tableId: fc.constant(1),
+    kind: fc.constantFrom(0, 1, 2) as fc.Arbitrary<0 | 1 | 2>,
+    row: pairRow,
+  }),
 );
 const call = fc.record({
   origin: fc.constantFrom(0, 1, 2) as fc.Arbitrary<0 | 1 | 2>,
   sender: identityArb,
   scheduleId: fc.nat(),
-  args: fc.record({ n: fc.nat({ max: 0xffff }), label: fc.option(fc.string(), { nil: undefined }), big: fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }) }),
-  result: fc.oneof(fc.constant({ ok: true as const }), fc.record({ ok: fc.constant(false as const), code: fc.string(), message: fc.string() })),
+  args: fc.record({
+    n: fc.nat({ max: 0xffff }),
+    label: fc.option(fc.string(), { nil: undefined }),
+    big: fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }),
+  }),
+  result: fc.oneof(
+    fc.constant({ ok: true as const }),
+    fc.record({ ok: fc.constant(false as const), code: fc.string(), message: fc.string() }),
+  ),
 });
 
 describe('record codec round trip', () => {
@@ -178,7 +205,11 @@ describe('record codec round trip', () => {
         fc.array(change, { maxLength: 8 }),
         fc.stringMatching(/^[0-9a-f]{16}$/),
         (tick, now, calls, changes, stateHash) => {
-          const callRecords: CallRecord[] = calls.map((c) => ({ ...c, reducer: c.origin === 2 ? '__sys' : 'put', args: c.origin === 2 ? {} : c.args }));
+          const callRecords: CallRecord[] = calls.map((c) => ({
+            ...c,
+            reducer: c.origin === 2 ? '__sys' : 'put',
+            args: c.origin === 2 ? {} : c.args,
+          }));
           const ops: ChangeOp[] = changes.map((c, i) => ({
             tableId: c.tableId,
             kind: c.kind,
@@ -188,9 +219,19 @@ describe('record codec round trip', () => {
             pos: -1,
             prevAutoInc: 0,
           }));
-          const record: TickRecord = { tick: tick + 1, now, calls: callRecords, changes: ops, stateHash, durationMs: 0 };
+          const record: TickRecord = {
+            tick: tick + 1,
+            now,
+            calls: callRecords,
+            changes: ops,
+            stateHash,
+            durationMs: 0,
+          };
           const framed = codec.encodeFramed(record).slice();
-          const scan = scanSegment(Buffer.concat([encodeSegmentHeader(tick + 1), framed]), { nameTick: tick + 1, isLast: true });
+          const scan = scanSegment(Buffer.concat([encodeSegmentHeader(tick + 1), framed]), {
+            nameTick: tick + 1,
+            isLast: true,
+          });
           expect(scan.problem).toBeUndefined();
           const back = codec.decode(framed.subarray(8));
           // The recovery path reads Buffers from disk (native slices): it must decode the same values.
@@ -198,14 +239,17 @@ describe('record codec round trip', () => {
           expect(back.tick).toBe(tick + 1);
           expect(Object.is(back.now, now)).toBe(true);
           expect(back.stateHash).toBe(stateHash);
-          expect(back.calls.map((c) => ({ ...c, argsBytes: undefined }))).toEqual(callRecords.map((c) => ({ ...c, argsBytes: undefined })));
+          expect(back.calls.map((c) => ({ ...c, argsBytes: undefined }))).toEqual(
+            callRecords.map((c) => ({ ...c, argsBytes: undefined })),
+          );
           expect(back.changes.length).toBe(ops.length);
           for (let i = 0; i < ops.length; i++) {
             const want = ops[i]!;
             const got = back.changes[i]!;
             expect([got.tableId, got.kind, got.callIndex]).toEqual([want.tableId, want.kind, want.callIndex]);
             if (want.kind === OP.DELETE) {
-              const key = want.tableId === 0 ? { id: want.oldRow!.id } : { x: want.oldRow!.x, y: want.oldRow!.y };
+              const key =
+                want.tableId === 0 ? { id: want.oldRow!.id } : { x: want.oldRow!.x, y: want.oldRow!.y };
               expect(got.oldRow).toEqual(key);
             } else expect(got.newRow).toEqual(want.newRow);
           }

@@ -1,14 +1,38 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SCHEDULE_TABLE, createEngine, createSchema, defineModule, replayRange, t, table, type Engine, type ModuleDef } from '../../src/engine';
+import {
+  SCHEDULE_TABLE,
+  createEngine,
+  createSchema,
+  defineModule,
+  replayRange,
+  t,
+  table,
+  type Engine,
+  type ModuleDef,
+} from '../../src/engine';
 import { alice, bob } from '../engine/fixtures';
 import { drive, dump, openBank, quietLogger, tempDir, type BankDb } from './helpers';
 
 /** One client action of the bank module. */
 const action = fc.oneof(
-  fc.record({ r: fc.constant('open' as const), id: fc.nat(6), who: fc.boolean(), balance: fc.bigInt({ min: -5n, max: 500n }) }),
-  fc.record({ r: fc.constant('transfer' as const), from: fc.nat(6), to: fc.nat(6), amount: fc.bigInt({ min: 0n, max: 80n }) }),
-  fc.record({ r: fc.constant('spawn' as const), x: fc.integer({ min: -50, max: 50 }), y: fc.integer({ min: -50, max: 50 }) }),
+  fc.record({
+    r: fc.constant('open' as const),
+    id: fc.nat(6),
+    who: fc.boolean(),
+    balance: fc.bigInt({ min: -5n, max: 500n }),
+  }),
+  fc.record({
+    r: fc.constant('transfer' as const),
+    from: fc.nat(6),
+    to: fc.nat(6),
+    amount: fc.bigInt({ min: 0n, max: 80n }),
+  }),
+  fc.record({
+    r: fc.constant('spawn' as const),
+    x: fc.integer({ min: -50, max: 50 }),
+    y: fc.integer({ min: -50, max: 50 }),
+  }),
   fc.record({ r: fc.constant('bump' as const), times: fc.nat(3) }),
   fc.record({ r: fc.constant('crash' as const), after: fc.nat(2) }),
   fc.record({ r: fc.constant('later' as const), inMs: fc.nat(200), everyMs: fc.constantFrom(0, 0, 100) }),
@@ -67,13 +91,20 @@ async function run(db: BankDb, ticks: Action[][]) {
 }
 
 const historyArb = fc.array(fc.array(action, { maxLength: 5 }), { minLength: 1, maxLength: 25 });
-const optionsArb = fc.record({ everyTicks: fc.constantFrom(0, 3, 7), segmentBytes: fc.constantFrom(1024, 4096, 1 << 20) });
+const optionsArb = fc.record({
+  everyTicks: fc.constantFrom(0, 3, 7),
+  segmentBytes: fc.constantFrom(1024, 4096, 1 << 20),
+});
 
 describe('time travel', () => {
   it('asOf(t) equals the state the live run had at tick t, for every t (property)', async () => {
     await fc.assert(
       fc.asyncProperty(historyArb, optionsArb, async (ticks, opts) => {
-        const db = await openBank(tempDir(), { snapshotEveryTicks: opts.everyTicks, segmentBytes: opts.segmentBytes, snapshotSliceMs: 0 });
+        const db = await openBank(tempDir(), {
+          snapshotEveryTicks: opts.everyTicks,
+          segmentBytes: opts.segmentBytes,
+          snapshotSliceMs: 0,
+        });
         try {
           const states = await run(db, ticks);
           for (const [tick, live] of states) {
@@ -97,11 +128,14 @@ describe('time travel', () => {
     await db.snapshot();
     await db.close();
     const again = await openBank(dir, { snapshotEveryTicks: 10, segmentBytes: 2048 });
-    for (const tick of [0, 1, 9, 10, 11, 33, 45]) expect((await again.asOf(tick)).stateHash).toBe(hashes.get(tick) ?? '0000000000000000');
+    for (const tick of [0, 1, 9, 10, 11, 33, 45])
+      expect((await again.asOf(tick)).stateHash).toBe(hashes.get(tick) ?? '0000000000000000');
     await expect(again.asOf(46)).rejects.toMatchObject({ code: 'TICK_OUT_OF_RANGE' });
     await expect(again.asOf(-1)).rejects.toMatchObject({ code: 'TICK_OUT_OF_RANGE' });
     const view = await again.asOf(2);
-    expect(() => (view.db.account as unknown as { insert(r: unknown): void }).insert({ id: 9 })).toThrow(/outside a reducer/);
+    expect(() => (view.db.account as unknown as { insert(r: unknown): void }).insert({ id: 9 })).toThrow(
+      /outside a reducer/,
+    );
     await again.close();
   });
 
@@ -124,11 +158,16 @@ describe('time travel', () => {
     expect(await db.history('account', 99)).toEqual([]);
     await expect(db.history('nope', 1)).rejects.toMatchObject({ code: 'UNKNOWN_TABLE' });
     // Composite keys are tuples.
-    e.enqueueSystem('__admin', () => void e.tables.membership!.insert({ group: 3, member: 1, role: 'owner' }));
+    e.enqueueSystem(
+      '__admin',
+      () => void e.tables.membership!.insert({ group: 3, member: 1, role: 'owner' }),
+    );
     e.runTick();
     e.enqueueSystem('__admin', () => void e.tables.membership!.delete([3, 1]));
     e.runTick();
-    expect((await db.history('membership', [3, 1])).map((v) => [v.tick, v.kind, v.row?.role, v.call?.reducer])).toEqual([
+    expect(
+      (await db.history('membership', [3, 1])).map((v) => [v.tick, v.kind, v.row?.role, v.call?.reducer]),
+    ).toEqual([
       [4, 'insert', 'owner', '__admin'],
       [5, 'delete', undefined, '__admin'],
     ]);
@@ -145,7 +184,8 @@ describe('time travel', () => {
           const rewind = (await db.prepareRewind(target, { shiftSchedules: shift })).enqueue();
           db.engine.runTick();
           const result = await rewind;
-          const moduleTables = (d: Record<string, string[]>) => Object.fromEntries(Object.entries(d).filter(([n]) => n !== SCHEDULE_TABLE));
+          const moduleTables = (d: Record<string, string[]>) =>
+            Object.fromEntries(Object.entries(d).filter(([n]) => n !== SCHEDULE_TABLE));
           expect(result.target).toBe(target);
           if (shift) {
             // Shifted schedules keep their remaining delay, so none fires in the rewind tick.
@@ -198,20 +238,48 @@ describe('time travel', () => {
 });
 
 describe('replay', () => {
-  const s = createSchema({ thing: table({ public: true }, { id: t.u32().primaryKey(), level: t.u8(), luck: t.f64() }) });
+  const s = createSchema({
+    thing: table({ public: true }, { id: t.u32().primaryKey(), level: t.u8(), luck: t.f64() }),
+  });
   const v1 = defineModule(s, {
-    reducers: [s.reducer('make', { id: t.u32() }, (ctx, { id }) => void ctx.db.thing.insert({ id, level: 1, luck: ctx.rng() }))],
+    reducers: [
+      s.reducer(
+        'make',
+        { id: t.u32() },
+        (ctx, { id }) => void ctx.db.thing.insert({ id, level: 1, luck: ctx.rng() }),
+      ),
+    ],
   });
   const v2 = defineModule(s, {
-    reducers: [s.reducer('make', { id: t.u32() }, (ctx, { id }) => void ctx.db.thing.insert({ id, level: id > 3 ? 2 : 1, luck: ctx.rng() }))],
+    reducers: [
+      s.reducer(
+        'make',
+        { id: t.u32() },
+        (ctx, { id }) => void ctx.db.thing.insert({ id, level: id > 3 ? 2 : 1, luck: ctx.rng() }),
+      ),
+    ],
   });
   const flaky = defineModule(s, {
-    reducers: [s.reducer('make', { id: t.u32() }, (ctx, { id }) => void ctx.db.thing.insert({ id, level: 1, luck: Math.random() }))],
+    reducers: [
+      s.reducer(
+        'make',
+        { id: t.u32() },
+        (ctx, { id }) => void ctx.db.thing.insert({ id, level: 1, luck: Math.random() }),
+      ),
+    ],
   });
 
   async function logWith(module: ModuleDef, dir = tempDir()) {
     const { openDatabase } = await import('../../src/engine');
-    const db = await openDatabase({ dir, module, seed: 's', durability: 'never', snapshotEveryTicks: 0, snapshotEveryBytes: 0, logger: quietLogger().logger });
+    const db = await openDatabase({
+      dir,
+      module,
+      seed: 's',
+      durability: 'never',
+      snapshotEveryTicks: 0,
+      snapshotEveryBytes: 0,
+      logger: quietLogger().logger,
+    });
     for (let i = 1; i <= 6; i++) {
       db.engine.enqueue(alice, 'make', { id: i });
       db.engine.runTick();
@@ -222,7 +290,14 @@ describe('replay', () => {
 
   it('verifies a deterministic module over the whole log, and from a mid-log start', async () => {
     const db = await logWith(v1);
-    expect(await db.replay()).toMatchObject({ ok: true, from: 1, to: 6, verifiedTicks: 6, calls: 7, changes: 6 });
+    expect(await db.replay()).toMatchObject({
+      ok: true,
+      from: 1,
+      to: 6,
+      verifiedTicks: 6,
+      calls: 7,
+      changes: 6,
+    });
     expect(await db.replay(4, 5)).toMatchObject({ ok: true, verifiedTicks: 2 });
     await expect(db.replay(0, 2)).rejects.toMatchObject({ code: 'TICK_OUT_OF_RANGE' });
     await expect(db.replay(2, 9)).rejects.toMatchObject({ code: 'TICK_OUT_OF_RANGE' });
@@ -236,7 +311,9 @@ describe('replay', () => {
     expect(report.ok).toBe(false);
     expect(report.verifiedTicks).toBe(3);
     expect(report.divergence).toMatchObject({ tick: 4, kind: 'change', changeIndex: 0, callIndex: 0 });
-    expect(report.divergence!.message).toMatch(/^tick 4 change 0 \(table 'thing', call 0 'make'\): the log has insert into 'thing' \{"id":4,"level":1,.*the replay produced insert into 'thing' \{"id":4,"level":2,/);
+    expect(report.divergence!.message).toMatch(
+      /^tick 4 change 0 \(table 'thing', call 0 'make'\): the log has insert into 'thing' \{"id":4,"level":1,.*the replay produced insert into 'thing' \{"id":4,"level":2,/,
+    );
     await db.close();
   });
 
@@ -249,7 +326,12 @@ describe('replay', () => {
 
   it('catches a different seed (ctx.rng draws differ)', async () => {
     const db = await logWith(v1);
-    const report = await replayRange(db.store, createEngine({ module: v1, seed: 'other', tickMs: 50 }) as unknown as Engine<ModuleDef>, 1, 6);
+    const report = await replayRange(
+      db.store,
+      createEngine({ module: v1, seed: 'other', tickMs: 50 }) as unknown as Engine<ModuleDef>,
+      1,
+      6,
+    );
     expect(report.divergence).toMatchObject({ tick: 1, kind: 'change' });
     await db.close();
   });

@@ -22,7 +22,12 @@ describe('addressKey', () => {
 describe('AddressGate', () => {
   it('forgets addresses with no connection once their bucket has refilled: the map stays bounded', () => {
     let now = 0;
-    const gate = new AddressGate({ maxConnectionsPerAddress: 8, connectsPerSecondPerAddress: 4, connectBurstPerAddress: 8, clock: () => now });
+    const gate = new AddressGate({
+      maxConnectionsPerAddress: 8,
+      connectsPerSecondPerAddress: 4,
+      connectBurstPerAddress: 8,
+      clock: () => now,
+    });
     const held = gate.admit('10.9.9.9');
     for (let i = 0; i < 1000; i++) {
       const a = gate.admit(`10.0.${i >> 8}.${i & 255}`);
@@ -42,12 +47,22 @@ describe('AddressGate', () => {
   });
 
   it('turns off with Infinity', () => {
-    const gate = new AddressGate({ maxConnectionsPerAddress: Infinity, connectsPerSecondPerAddress: Infinity, connectBurstPerAddress: Infinity, clock: () => 0 });
+    const gate = new AddressGate({
+      maxConnectionsPerAddress: Infinity,
+      connectsPerSecondPerAddress: Infinity,
+      connectBurstPerAddress: Infinity,
+      clock: () => 0,
+    });
     for (let i = 0; i < 10_000; i++) expect(gate.admit('127.0.0.1').ok).toBe(true);
   });
 
   it('charges refused attempts over the connection limit to the bucket, so hammering ends rate-limited', () => {
-    const gate = new AddressGate({ maxConnectionsPerAddress: 1, connectsPerSecondPerAddress: 1, connectBurstPerAddress: 3, clock: () => 0 });
+    const gate = new AddressGate({
+      maxConnectionsPerAddress: 1,
+      connectsPerSecondPerAddress: 1,
+      connectBurstPerAddress: 3,
+      clock: () => 0,
+    });
     const codes = [0, 1, 2, 3].map(() => {
       const a = gate.admit('192.0.2.1');
       return a.ok ? 'ok' : a.code;

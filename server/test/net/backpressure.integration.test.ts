@@ -16,7 +16,8 @@ const churn = schema.reducer('churn', { rows: t.u32(), bytes: t.u32() }, (ctx, {
   }
   // Some rows come and go, so the coalesced net change has deletes and inserts too.
   if (ctx.tick % 3 === 0) ctx.db.blob.delete(rows + 1);
-  else if (!ctx.db.blob.has(rows + 1)) ctx.db.blob.insert({ id: rows + 1, version: ctx.tick, data: new Uint8Array(1) });
+  else if (!ctx.db.blob.has(rows + 1))
+    ctx.db.blob.insert({ id: rows + 1, version: ctx.tick, data: new Uint8Array(1) });
 });
 const blobs = defineModule(schema, { reducers: [churn] });
 const server = toIdentity('5'.repeat(32));
@@ -39,14 +40,22 @@ afterEach(async () => {
 });
 
 async function stalledClient(ts: TestServer<typeof blobs>) {
-  const conn = await connect<typeof blobs>({ url: ts.url, WebSocket: TrackedWebSocket as never, reconnect: false });
+  const conn = await connect<typeof blobs>({
+    url: ts.url,
+    WebSocket: TrackedWebSocket as never,
+    reconnect: false,
+  });
   const client = testClient(conn);
   await conn.subscribe({ table: 'blob' }).applied;
   rawSocket(sockets[sockets.length - 1]!).pause();
   return client;
 }
 
-async function churnUntil(ts: TestServer<typeof blobs>, done: () => boolean, maxTicks: number): Promise<number> {
+async function churnUntil(
+  ts: TestServer<typeof blobs>,
+  done: () => boolean,
+  maxTicks: number,
+): Promise<number> {
   for (let i = 0; i < maxTicks; i++) {
     if (done()) return i;
     ts.engine.enqueue(server, 'churn', { rows: 40, bytes: 4096 });
@@ -57,7 +66,10 @@ async function churnUntil(ts: TestServer<typeof blobs>, done: () => boolean, max
 
 describe('backpressure', () => {
   it('coalesces the updates of a client that stops reading, then sends the net change once it drains', async () => {
-    ts = await startTestServer(blobs, { autoTick: false, limits: { highWatermarkBytes: 64 * 1024, lowWatermarkBytes: 16 * 1024, maxCongestedTicks: 100_000 } });
+    ts = await startTestServer(blobs, {
+      autoTick: false,
+      limits: { highWatermarkBytes: 64 * 1024, lowWatermarkBytes: 16 * 1024, maxCongestedTicks: 100_000 },
+    });
     const client = await stalledClient(ts);
     const subs = ts.server.hub.subscriptions;
     await churnUntil(ts, () => subs.stats().congestedClients === 1, 2000);
@@ -76,7 +88,10 @@ describe('backpressure', () => {
     rawSocket(sockets[0]!).resume();
     const sameAsServer = () => {
       const rows = ts!.engine.db.blob.iter();
-      return rows.length === client.db.blob.count() && rows.every((r) => client.db.blob.find(r.id)?.version === r.version);
+      return (
+        rows.length === client.db.blob.count() &&
+        rows.every((r) => client.db.blob.find(r.id)?.version === r.version)
+      );
     };
     const drainTicks = await (async () => {
       for (let i = 0; i < 2000; i++) {
@@ -94,7 +109,10 @@ describe('backpressure', () => {
   });
 
   it('closes a client that stays over the limit for maxCongestedTicks with 4003 SLOW_CONSUMER', async () => {
-    ts = await startTestServer(blobs, { autoTick: false, limits: { highWatermarkBytes: 64 * 1024, lowWatermarkBytes: 16 * 1024, maxCongestedTicks: 3 } });
+    ts = await startTestServer(blobs, {
+      autoTick: false,
+      limits: { highWatermarkBytes: 64 * 1024, lowWatermarkBytes: 16 * 1024, maxCongestedTicks: 3 },
+    });
     const client = await stalledClient(ts);
     const hub = ts.server.hub;
     await churnUntil(ts, () => hub.clientCount === 0, 4000);

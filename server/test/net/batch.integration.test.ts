@@ -34,7 +34,8 @@ async function handshaken(url: string, version = 2): Promise<{ raw: RawSocket; s
 }
 
 /** The server messages of one WebSocket message. */
-const messagesOf = (frame: Uint8Array) => (frame[0] === SERVER_MESSAGE.BATCH ? decodeBatch(frame, SERVER_MESSAGE.BATCH) : [frame]);
+const messagesOf = (frame: Uint8Array) =>
+  frame[0] === SERVER_MESSAGE.BATCH ? decodeBatch(frame, SERVER_MESSAGE.BATCH) : [frame];
 
 /** Waits for the PONG of `nonce`, returning every WebSocket message before it. */
 async function until(raw: RawSocket, nonce: number): Promise<Uint8Array[]> {
@@ -43,7 +44,10 @@ async function until(raw: RawSocket, nonce: number): Promise<Uint8Array[]> {
     const frame = await raw.next();
     const last = messagesOf(frame).at(-1)!;
     if (last[0] === SERVER_MESSAGE.PONG && decodeServerMessage(last, undefined, undefined).type === 'pong') {
-      const pong = decodeServerMessage(last, undefined, undefined) as Extract<ServerMessage, { type: 'pong' }>;
+      const pong = decodeServerMessage(last, undefined, undefined) as Extract<
+        ServerMessage,
+        { type: 'pong' }
+      >;
       if (pong.nonce === nonce) return before;
     }
     before.push(frame);
@@ -51,9 +55,11 @@ async function until(raw: RawSocket, nonce: number): Promise<Uint8Array[]> {
 }
 
 /** A BATCH built without the encoder's checks (messages under 128 bytes). */
-const unchecked = (messages: readonly Uint8Array[]) => Uint8Array.of(CLIENT_MESSAGE.BATCH, messages.length, ...messages.flatMap((m) => [m.length, ...m]));
+const unchecked = (messages: readonly Uint8Array[]) =>
+  Uint8Array.of(CLIENT_MESSAGE.BATCH, messages.length, ...messages.flatMap((m) => [m.length, ...m]));
 
-const spawnCalls = (schema: WireSchema, ids: readonly number[]) => ids.map((id) => encodeCall(schema, 100 + id, 'spawn', { id, team: 1, x: id, y: 0 }));
+const spawnCalls = (schema: WireSchema, ids: readonly number[]) =>
+  ids.map((id) => encodeCall(schema, 100 + id, 'spawn', { id, team: 1, x: id, y: 0 }));
 
 describe('BATCH over real sockets', () => {
   it("a tick's update and the results of its calls leave as one WebSocket message, update first, results in call order", async () => {
@@ -74,7 +80,12 @@ describe('BATCH over real sockets', () => {
     const decoded = messagesOf(frame).map((m) => cache.apply(m));
     expect(decoded[0]).toEqual({ type: 'tick', tick: ts.engine.tick });
     expect(decoded.slice(1)).toEqual(ids.map((id) => ({ type: 'result', requestId: 100 + id, ok: true })));
-    expect(cache.rows('entity').map((r) => r.id).sort((a, b) => (a as number) - (b as number))).toEqual(ids);
+    expect(
+      cache
+        .rows('entity')
+        .map((r) => r.id)
+        .sort((a, b) => (a as number) - (b as number)),
+    ).toEqual(ids);
     // Nothing else went out for that tick.
     raw.send(encodePing(2));
     expect(await until(raw, 2)).toEqual([]);
@@ -90,7 +101,9 @@ describe('BATCH over real sockets', () => {
     const inBefore = await count(metrics.messagesIn);
     const seen: boolean[] = [];
     const calls = Array.from({ length: 30 }, (_, i) =>
-      a.reducers.spawn({ id: i + 1, team: 0, x: i, y: 0 }).then(() => seen.push(a.db.entity.find(i + 1)?.x === i)),
+      a.reducers
+        .spawn({ id: i + 1, team: 0, x: i, y: 0 })
+        .then(() => seen.push(a.db.entity.find(i + 1)?.x === i)),
     );
     await a.conn.sync();
     // The 30 calls and the ping were issued in one macrotask: one message.
@@ -113,7 +126,11 @@ describe('BATCH over real sockets', () => {
     expect((await until(raw, 1)).map((f) => f[0])).toEqual([SERVER_MESSAGE.SUBSCRIBED]);
     await ts.tick();
     const frames = [await raw.next(), await raw.next(), await raw.next()];
-    expect(frames.map((f) => f[0])).toEqual([SERVER_MESSAGE.TICK_UPDATE, SERVER_MESSAGE.RESULT, SERVER_MESSAGE.RESULT]);
+    expect(frames.map((f) => f[0])).toEqual([
+      SERVER_MESSAGE.TICK_UPDATE,
+      SERVER_MESSAGE.RESULT,
+      SERVER_MESSAGE.RESULT,
+    ]);
     raw.send(encodeBatch(CLIENT_MESSAGE.BATCH, [encodePing(5)]));
     expect(decodeServerMessage(await raw.next(), undefined, undefined)).toEqual({
       type: 'error',
@@ -133,7 +150,10 @@ describe('BATCH over real sockets', () => {
       ['length past the end', Uint8Array.of(...good.subarray(0, good.length - 1))],
       ['count too large', Uint8Array.of(good[0]!, 4, ...good.subarray(2), 2, 5)],
       ['trailing bytes', Uint8Array.of(...good, 0)],
-      ['nested', unchecked([...spawnCalls(schema, [4]), encodeBatch(CLIENT_MESSAGE.BATCH, spawnCalls(schema, [5]))])],
+      [
+        'nested',
+        unchecked([...spawnCalls(schema, [4]), encodeBatch(CLIENT_MESSAGE.BATCH, spawnCalls(schema, [5]))]),
+      ],
       ['empty message', unchecked([...spawnCalls(schema, [6]), new Uint8Array(0)])],
     ];
     for (const [what, frame] of cases) {
@@ -154,7 +174,11 @@ describe('BATCH over real sockets', () => {
   });
 
   it('messages inside a BATCH count one by one: each bad one is a strike, each call takes a rate-limit token', async () => {
-    ts = await startTestServer(world, { autoTick: false, limits: { maxBadFrames: 3, callBurst: 2, callsPerSecond: 0 }, clock: () => 0 });
+    ts = await startTestServer(world, {
+      autoTick: false,
+      limits: { maxBadFrames: 3, callBurst: 2, callsPerSecond: 0 },
+      clock: () => 0,
+    });
     const { raw, schema } = await handshaken(ts.url);
     raw.send(encodeBatch(CLIENT_MESSAGE.BATCH, spawnCalls(schema, [1, 2, 3, 4])));
     const refused = messagesOf(await raw.next()).map((m) => decodeServerMessage(m, undefined, undefined));
@@ -166,9 +190,13 @@ describe('BATCH over real sockets', () => {
     expect(ts.engine.db.entity.count()).toBe(2);
     await raw.next();
     // A ping, then four undecodable messages: the ping is answered, the fourth strike closes.
-    raw.send(encodeBatch(CLIENT_MESSAGE.BATCH, [encodePing(1), ...[0, 1, 2, 3].map((i) => Uint8Array.of(0x7f, i))]));
+    raw.send(
+      encodeBatch(CLIENT_MESSAGE.BATCH, [encodePing(1), ...[0, 1, 2, 3].map((i) => Uint8Array.of(0x7f, i))]),
+    );
     expect((await raw.closed).code).toBe(CLOSE_CODES.POLICY_VIOLATION);
-    const last = raw.queued.flatMap((f) => messagesOf(f)).map((m) => decodeServerMessage(m, undefined, undefined).type);
+    const last = raw.queued
+      .flatMap((f) => messagesOf(f))
+      .map((m) => decodeServerMessage(m, undefined, undefined).type);
     expect(last).toEqual(['pong', 'error', 'error', 'error', 'error', 'close']);
   });
 

@@ -16,8 +16,14 @@ import {
 export const SECRET = 0xdead_beef_cafe_f00dn;
 
 const schema = createSchema({
-  kv: table({ public: true, indexes: [{ name: 'tag', columns: ['tag'], kind: 'hash' }] }, { key: t.u32().primaryKey(), tag: t.u8(), value: t.string(), at: t.f32() }),
-  pos: table({ public: true, spatial: { x: 'x', y: 'y', cellSize: 16 } }, { id: t.u32().primaryKey(), x: t.f32(), y: t.f32() }),
+  kv: table(
+    { public: true, indexes: [{ name: 'tag', columns: ['tag'], kind: 'hash' }] },
+    { key: t.u32().primaryKey(), tag: t.u8(), value: t.string(), at: t.f32() },
+  ),
+  pos: table(
+    { public: true, spatial: { x: 'x', y: 'y', cellSize: 16 } },
+    { id: t.u32().primaryKey(), x: t.f32(), y: t.f32() },
+  ),
   hidden: table({ public: false }, { id: t.u8().primaryKey(), n: t.u32() }),
 });
 const set = schema.reducer(
@@ -30,11 +36,15 @@ const set = schema.reducer(
     else ctx.db.kv.insert(row);
   },
 );
-const place = schema.reducer('place', { id: t.u32(), x: t.f32(), y: t.f32(), secret: t.u64(), by: t.identity() }, (ctx, a) => {
-  if (a.secret !== SECRET) throw new ReducerError('WRONG_SECRET', 'wrong secret');
-  if (ctx.db.pos.has(a.id)) ctx.db.pos.update({ id: a.id, x: a.x, y: a.y });
-  else ctx.db.pos.insert({ id: a.id, x: a.x, y: a.y });
-});
+const place = schema.reducer(
+  'place',
+  { id: t.u32(), x: t.f32(), y: t.f32(), secret: t.u64(), by: t.identity() },
+  (ctx, a) => {
+    if (a.secret !== SECRET) throw new ReducerError('WRONG_SECRET', 'wrong secret');
+    if (ctx.db.pos.has(a.id)) ctx.db.pos.update({ id: a.id, x: a.x, y: a.y });
+    else ctx.db.pos.insert({ id: a.id, x: a.x, y: a.y });
+  },
+);
 
 /** A module whose reducers change state only with the secret; no lifecycle hooks touch state. */
 export const fuzzModule = defineModule(schema, {
@@ -57,17 +67,36 @@ export function createFrameSource(descriptor: SchemaDescriptor, seed: string) {
   const valid = (): Uint8Array => {
     switch (int(8)) {
       case 0:
-        return encodeCall(schema, int(1000), 'set', { key: int(50), tag: int(4), value: 'v'.repeat(int(20)), at: rng() * 100, secret: BigInt(int(1e9)), note: int(2) ? undefined : new Uint8Array(int(8)) });
+        return encodeCall(schema, int(1000), 'set', {
+          key: int(50),
+          tag: int(4),
+          value: 'v'.repeat(int(20)),
+          at: rng() * 100,
+          secret: BigInt(int(1e9)),
+          note: int(2) ? undefined : new Uint8Array(int(8)),
+        });
       case 1:
-        return encodeCall(schema, int(1000), 'place', { id: int(30), x: rng() * 300 - 50, y: rng() * 300 - 50, secret: 1n, by: 'ab'.repeat(16) });
+        return encodeCall(schema, int(1000), 'place', {
+          id: int(30),
+          x: rng() * 300 - 50,
+          y: rng() * 300 - 50,
+          secret: 1n,
+          by: 'ab'.repeat(16),
+        });
       case 2:
         return encodeSubscribe(schema, int(40), { table: 'kv' });
       case 3:
         return encodeSubscribe(schema, int(40), { table: 'kv', where: { index: 'tag', value: int(4) } });
       case 4:
-        return encodeSubscribe(schema, int(40), { table: 'pos', near: { x: rng() * 200, y: rng() * 200, radius: rng() * 60, exitRadius: 70 } });
+        return encodeSubscribe(schema, int(40), {
+          table: 'pos',
+          near: { x: rng() * 200, y: rng() * 200, radius: rng() * 60, exitRadius: 70 },
+        });
       case 5:
-        return encodeSubscribe(schema, int(40), { table: 'pos', follow: { table: 'pos', key: int(25), radius: rng() * 40, exitRadius: 45 } });
+        return encodeSubscribe(schema, int(40), {
+          table: 'pos',
+          follow: { table: 'pos', key: int(25), radius: rng() * 40, exitRadius: 45 },
+        });
       case 6:
         return encodeUnsubscribe(int(40));
       default:

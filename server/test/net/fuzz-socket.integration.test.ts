@@ -21,12 +21,15 @@ describe('fuzz over real sockets', () => {
       for (let i = 0; i < 500; i++, sent++) raw.send(source.next());
       // A ping proves the server processed every frame before it (or the socket was closed on the way).
       raw.send(new Uint8Array([0x05, 0x2a]));
-      await Promise.race([raw.closed, (async () => {
-        for (;;) {
-          const f = await raw.next();
-          if (f[0] === 0x86 && f[1] === 0x2a) return;
-        }
-      })()]);
+      await Promise.race([
+        raw.closed,
+        (async () => {
+          for (;;) {
+            const f = await raw.next();
+            if (f[0] === 0x86 && f[1] === 0x2a) return;
+          }
+        })(),
+      ]);
       raw.close();
       await raw.closed;
     }
@@ -37,13 +40,22 @@ describe('fuzz over real sockets', () => {
     expect(ts.engine.stateHash).toBe(hashBefore);
     const client = await ts.connectClient();
     await client.conn.subscribe({ table: 'kv' }).applied;
-    await client.reducers.set({ key: 3, tag: 0, value: 'ok', at: 0.5, secret: SECRET, note: new Uint8Array([1, 2]) });
+    await client.reducers.set({
+      key: 3,
+      tag: 0,
+      value: 'ok',
+      at: 0.5,
+      secret: SECRET,
+      note: new Uint8Array([1, 2]),
+    });
     await client.waitFor(() => client.db.kv.find(3)?.value === 'ok', 'kv 3');
     expect(ts.engine.stateHash).not.toBe(hashBefore);
   });
 
   it('survives random BATCH frames (broken envelopes, broken and valid messages inside) and stays healthy and unchanged', async () => {
-    ts = await startTestServer(fuzzModule, { limits: { maxBadFrames: 10_000, callBurst: 1e6, maxPendingCalls: 1e6 } });
+    ts = await startTestServer(fuzzModule, {
+      limits: { maxBadFrames: 10_000, callBurst: 1e6, maxPendingCalls: 1e6 },
+    });
     await ts.nextTick();
     const hashBefore = ts.engine.stateHash;
     const source = createFrameSource(ts.server.hub.subscriptions.descriptor, 'socket-batch-fuzz');
@@ -52,12 +64,15 @@ describe('fuzz over real sockets', () => {
       raw.send(source.connect());
       for (let i = 0; i < 300; i++) raw.send(source.batch());
       raw.send(new Uint8Array([0x05, 0x2a]));
-      await Promise.race([raw.closed, (async () => {
-        for (;;) {
-          const f = await raw.next();
-          if (f[0] === 0x86 && f[1] === 0x2a) return;
-        }
-      })()]);
+      await Promise.race([
+        raw.closed,
+        (async () => {
+          for (;;) {
+            const f = await raw.next();
+            if (f[0] === 0x86 && f[1] === 0x2a) return;
+          }
+        })(),
+      ]);
       raw.close();
       await raw.closed;
     }

@@ -12,13 +12,23 @@ const FRAMES_PER_SESSION = 1_000;
 describe('fuzz: random and mutated frames against the session hub', () => {
   it(`survives ${FRAMES.toLocaleString('en-US')} frames without crashing or changing state, then serves a well-behaved client`, async () => {
     const errors: string[] = [];
-    const engine = createEngine({ module: fuzzModule, tickMs: 50, logger: { error: (m) => errors.push(m), warn: (m) => errors.push(m) } });
+    const engine = createEngine({
+      module: fuzzModule,
+      tickMs: 50,
+      logger: { error: (m) => errors.push(m), warn: (m) => errors.push(m) },
+    });
     engine.runTick();
     const hashBefore = engine.stateHash;
     const hub = createSessionHub({
       engine,
       tokenSecret: 'fuzz-test-secret-of-at-least-32-bytes',
-      limits: { maxBadFrames: Infinity, maxRateLimitedCalls: Infinity, callBurst: 1e9, maxPendingCalls: 1e9, maxSubscriptions: 16 },
+      limits: {
+        maxBadFrames: Infinity,
+        maxRateLimitedCalls: Infinity,
+        callBurst: 1e9,
+        maxPendingCalls: 1e9,
+        maxSubscriptions: 16,
+      },
       logger: { error: (m) => errors.push(m), warn: (m) => errors.push(m) },
     });
     const source = createFrameSource(hub.subscriptions.descriptor, 'fuzz-seed-1');
@@ -62,7 +72,14 @@ describe('fuzz: random and mutated frames against the session hub', () => {
     const client = testClient(await connect<typeof fuzzModule>({ transport: createLoopbackTransport(hub) }));
     await client.conn.subscribe({ table: 'kv' }).applied;
     expect(client.db.kv.find(1)).toEqual({ key: 1, tag: 2, value: 'seed', at: 1.5 });
-    const call = client.reducers.set({ key: 9, tag: 1, value: 'hello', at: 2.25, secret: SECRET, note: undefined });
+    const call = client.reducers.set({
+      key: 9,
+      tag: 1,
+      value: 'hello',
+      at: 2.25,
+      secret: SECRET,
+      note: undefined,
+    });
     await client.conn.sync();
     engine.runTick();
     await call;
@@ -74,13 +91,23 @@ describe('fuzz: random and mutated frames against the session hub', () => {
 
   it('survives 10,000 random BATCH frames: broken envelopes are refused whole, sound ones handled message by message', async () => {
     const errors: string[] = [];
-    const engine = createEngine({ module: fuzzModule, tickMs: 50, logger: { error: (m) => errors.push(m), warn: (m) => errors.push(m) } });
+    const engine = createEngine({
+      module: fuzzModule,
+      tickMs: 50,
+      logger: { error: (m) => errors.push(m), warn: (m) => errors.push(m) },
+    });
     engine.runTick();
     const hashBefore = engine.stateHash;
     const hub = createSessionHub({
       engine,
       tokenSecret: 'fuzz-test-secret-of-at-least-32-bytes',
-      limits: { maxBadFrames: Infinity, maxRateLimitedCalls: Infinity, callBurst: 1e9, maxPendingCalls: 1e9, maxSubscriptions: 16 },
+      limits: {
+        maxBadFrames: Infinity,
+        maxRateLimitedCalls: Infinity,
+        callBurst: 1e9,
+        maxPendingCalls: 1e9,
+        maxSubscriptions: 16,
+      },
       logger: { error: (m) => errors.push(m), warn: (m) => errors.push(m) },
     });
     const source = createFrameSource(hub.subscriptions.descriptor, 'fuzz-batch-seed');
@@ -106,7 +133,9 @@ describe('fuzz: random and mutated frames against the session hub', () => {
     expect(errors).toEqual([]);
     expect(reducerRejects).toBeGreaterThan(100);
     expect(hub.connectionCount).toBe(0);
-    const rejected = (await hub.metrics.rejectedFrames.get()).values.find((v) => v.labels.code === 'MALFORMED_FRAME')?.value ?? 0;
+    const rejected =
+      (await hub.metrics.rejectedFrames.get()).values.find((v) => v.labels.code === 'MALFORMED_FRAME')
+        ?.value ?? 0;
     expect(rejected).toBeGreaterThan(1_000);
   });
 });

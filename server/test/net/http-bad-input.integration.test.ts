@@ -16,7 +16,8 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-const UPGRADE = 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
+const UPGRADE =
+  'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
 
 /**
  * Sends one raw request over a real TCP connection and resolves with everything the server wrote
@@ -46,23 +47,30 @@ const statusLine = (response: string) => response.split('\r\n')[0];
 const UNPARSABLE = ['//[', 'http://[', '//%', '//x:99999', '//:', 'http://', '//a%zz'];
 
 describe('HTTP boundary: bad request targets', () => {
-  it.each(UNPARSABLE)('answers 400 to GET %s, on the plain and the upgrade path, and keeps serving', async (target) => {
-    ts = await startTestServer(world);
-    const port = ts.server.port;
-    const plain = await rawRequest(port, `GET ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
-    expect(statusLine(plain)).toBe('HTTP/1.1 400 Bad Request');
-    expect(plain).toContain('"code":"INVALID_ARGUMENT"');
-    const upgrade = await rawRequest(port, `GET ${target} HTTP/1.1\r\nHost: localhost\r\n${UPGRADE}\r\n`);
-    expect(statusLine(upgrade)).toBe('HTTP/1.1 400 Bad Request');
-    const health = await fetch(`${ts.httpUrl}/health`);
-    expect(health.status).toBe(200);
-    expect(((await health.json()) as { status: string }).status).toBe('ok');
-  });
+  it.each(UNPARSABLE)(
+    'answers 400 to GET %s, on the plain and the upgrade path, and keeps serving',
+    async (target) => {
+      ts = await startTestServer(world);
+      const port = ts.server.port;
+      const plain = await rawRequest(
+        port,
+        `GET ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`,
+      );
+      expect(statusLine(plain)).toBe('HTTP/1.1 400 Bad Request');
+      expect(plain).toContain('"code":"INVALID_ARGUMENT"');
+      const upgrade = await rawRequest(port, `GET ${target} HTTP/1.1\r\nHost: localhost\r\n${UPGRADE}\r\n`);
+      expect(statusLine(upgrade)).toBe('HTTP/1.1 400 Bad Request');
+      const health = await fetch(`${ts.httpUrl}/health`);
+      expect(health.status).toBe(200);
+      expect(((await health.json()) as { status: string }).status).toBe('ok');
+    },
+  );
 
   it('refuses other targets that are no path of this server: //health is no health check, //ws no WebSocket, /a%zz no file', async () => {
     ts = await startTestServer(world);
     const port = ts.server.port;
-    const get = (target: string, extra = 'Connection: close\r\n') => rawRequest(port, `GET ${target} HTTP/1.1\r\nHost: localhost\r\n${extra}\r\n`).then(statusLine);
+    const get = (target: string, extra = 'Connection: close\r\n') =>
+      rawRequest(port, `GET ${target} HTTP/1.1\r\nHost: localhost\r\n${extra}\r\n`).then(statusLine);
     for (const target of ['//health', '/a%zz', '/%', '/assets/%2', '*', 'health', 'ftp://localhost/health'])
       expect({ target, status: await get(target) }).toEqual({ target, status: 'HTTP/1.1 400 Bad Request' });
     expect(await get('//ws', UPGRADE)).toBe('HTTP/1.1 400 Bad Request');
@@ -95,19 +103,52 @@ describe('HTTP boundary: admin token', () => {
   it('accepts exactly the token: shorter, longer, empty, other scheme and case variants are refused', async () => {
     ts = await startTestServer(world, { adminToken: 'sesame', admin: { inspect: (table) => ({ table }) } });
     const inspect = (authorization: string | undefined) =>
-      fetch(`${ts!.httpUrl}/admin/inspect?table=entity`, { headers: authorization === undefined ? {} : { authorization } }).then((r) => r.status);
-    for (const bad of [undefined, 'Bearer ', 'Bearer sesam', 'Bearer sesame!', 'Bearer SESAME', 'bearer sesame', 'Basic sesame', 'sesame', 'Bearer  sesame'])
+      fetch(`${ts!.httpUrl}/admin/inspect?table=entity`, {
+        headers: authorization === undefined ? {} : { authorization },
+      }).then((r) => r.status);
+    for (const bad of [
+      undefined,
+      'Bearer ',
+      'Bearer sesam',
+      'Bearer sesame!',
+      'Bearer SESAME',
+      'bearer sesame',
+      'Basic sesame',
+      'sesame',
+      'Bearer  sesame',
+    ])
       expect({ bad, status: await inspect(bad) }).toEqual({ bad, status: 403 });
     expect(await inspect('Bearer sesame')).toBe(200);
   });
 
   it('takes ?tick= as decimal digits only: an empty, spaced, hex or exponent tick never reaches the rewind', async () => {
     const rewound: number[] = [];
-    ts = await startTestServer(world, { adminToken: 'sesame', admin: { rewind: (tick) => rewound.push(tick) } });
-    const rewind = (query: string) => fetch(`${ts!.httpUrl}/admin/rewind?${query}`, { method: 'POST', headers: { authorization: 'Bearer sesame' } });
-    for (const query of ['tick=', 'tick=%203', 'tick=3%20', 'tick=0x3', 'tick=3e0', 'tick=3.0', 'tick=-1', 'tick=%2B3', 'tick=9007199254740993']) {
+    ts = await startTestServer(world, {
+      adminToken: 'sesame',
+      admin: { rewind: (tick) => rewound.push(tick) },
+    });
+    const rewind = (query: string) =>
+      fetch(`${ts!.httpUrl}/admin/rewind?${query}`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer sesame' },
+      });
+    for (const query of [
+      'tick=',
+      'tick=%203',
+      'tick=3%20',
+      'tick=0x3',
+      'tick=3e0',
+      'tick=3.0',
+      'tick=-1',
+      'tick=%2B3',
+      'tick=9007199254740993',
+    ]) {
       const res = await rewind(query);
-      expect({ query, status: res.status, code: ((await res.json()) as { error: { code: string } }).error.code }).toEqual({ query, status: 400, code: 'INVALID_ARGUMENT' });
+      expect({
+        query,
+        status: res.status,
+        code: ((await res.json()) as { error: { code: string } }).error.code,
+      }).toEqual({ query, status: 400, code: 'INVALID_ARGUMENT' });
     }
     expect(rewound).toEqual([]);
     expect((await rewind('tick=3')).status).toBe(200);
@@ -135,7 +176,13 @@ describe('HTTP boundary: static files', () => {
     symlinkSync(outside, join(root, 'assets', 'up'));
     symlinkSync(join(root, 'assets', 'app.js'), join(root, 'alias.js'));
     ts = await startTestServer(world, { staticDir: root });
-    for (const path of ['/leak.txt', '/leakdir/', '/leakdir/index.html', '/assets/up/secret.txt', '/assets/up/dir/']) {
+    for (const path of [
+      '/leak.txt',
+      '/leakdir/',
+      '/leakdir/index.html',
+      '/assets/up/secret.txt',
+      '/assets/up/dir/',
+    ]) {
       const res = await fetch(`${ts.httpUrl}${path}`);
       expect({ path, status: res.status, body: await res.text() }).toMatchObject({ path, status: 404 });
     }

@@ -10,7 +10,9 @@ function respellings(token: string): string[] {
   const [id, sig] = token.split('.') as [string, string];
   const last = BASE64URL.indexOf(sig.at(-1)!);
   // 32 bytes in 43 characters: the last character carries 2 bits that no byte uses.
-  const samePadding = [1, 2, 3].map((bits) => `${id}.${sig.slice(0, -1)}${BASE64URL[(last & ~3) | ((last & 3) ^ bits)]}`);
+  const samePadding = [1, 2, 3].map(
+    (bits) => `${id}.${sig.slice(0, -1)}${BASE64URL[(last & ~3) | ((last & 3) ^ bits)]}`,
+  );
   const variants = [
     ...samePadding,
     `${token}=`,
@@ -38,7 +40,8 @@ describe('identity tokens: only the canonical spelling verifies', () => {
       expect(token).toMatch(/^[0-9a-f]{32}\.[A-Za-z0-9_-]{43}$/);
       expect(tokens.verify(token)).toBe(id);
       if (/[-_]/.test(token.slice(33))) plusSlash++;
-      for (const variant of respellings(token)) expect({ variant, verified: tokens.verify(variant) }).toEqual({ variant, verified: undefined });
+      for (const variant of respellings(token))
+        expect({ variant, verified: tokens.verify(variant) }).toEqual({ variant, verified: undefined });
     }
     // The '+/' respelling was exercised, not only filtered away as identical.
     expect(plusSlash).toBeGreaterThan(0);
@@ -60,7 +63,15 @@ describe('identity tokens: only the canonical spelling verifies', () => {
 
 describe('identity tokens: secret length', () => {
   it(`refuses a secret under ${MIN_TOKEN_SECRET_BYTES} bytes, strings counted in UTF-8 bytes`, () => {
-    for (const secret of ['', 'x', 'x'.repeat(31), new Uint8Array(0), randomBytes(1), randomBytes(31), 'é'.repeat(15) + 'a']) {
+    for (const secret of [
+      '',
+      'x',
+      'x'.repeat(31),
+      new Uint8Array(0),
+      randomBytes(1),
+      randomBytes(31),
+      'é'.repeat(15) + 'a',
+    ]) {
       let error: unknown;
       try {
         createTokenIssuer(secret);

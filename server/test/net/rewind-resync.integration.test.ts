@@ -29,8 +29,22 @@ afterEach(async () => {
 
 async function boot(): Promise<{ db: Database<typeof bank>; server: TickspaceServer }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tickspace-rewind-'));
-  const db = await openDatabase({ dir, module: bank, seed: 'rewind', tickMs: 10, durability: 'never', snapshotEveryTicks: 0, snapshotEveryBytes: 0 });
-  const server = await createServer({ engine: db.engine as never, port: 0, tokenSecret: 'rewind-resync-secret-of-32-bytes!', adminToken: ADMIN, admin: { rewind: (tick) => db.rewind(tick) } });
+  const db = await openDatabase({
+    dir,
+    module: bank,
+    seed: 'rewind',
+    tickMs: 10,
+    durability: 'never',
+    snapshotEveryTicks: 0,
+    snapshotEveryBytes: 0,
+  });
+  const server = await createServer({
+    engine: db.engine as never,
+    port: 0,
+    tokenSecret: 'rewind-resync-secret-of-32-bytes!',
+    adminToken: ADMIN,
+    admin: { rewind: (tick) => db.rewind(tick) },
+  });
   db.engine.start();
   cleanup = async () => {
     await server.close();
@@ -45,7 +59,11 @@ const noRows: SectionVisitor = { delete: () => {}, insert: () => {}, update: () 
 describe('a rewind resynchronises every subscriber and tells it why', () => {
   it('an SDK client learns the rewind and its target tick, with the rolled-away row already gone; a version 2 client gets its old RESET layout', async () => {
     const { db, server } = await boot();
-    const conn = await connect<typeof bank>({ url: server.url, WebSocket: WebSocket as never, reconnect: false });
+    const conn = await connect<typeof bank>({
+      url: server.url,
+      WebSocket: WebSocket as never,
+      reconnect: false,
+    });
     await conn.subscribe({ table: 'account' }).applied;
     const before = db.engine.tick;
 
@@ -72,9 +90,17 @@ describe('a rewind resynchronises every subscriber and tells it why', () => {
         resolve();
       }),
     );
-    const res = await fetch(`${server.httpUrl}/admin/rewind?tick=${before}`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` } });
+    const res = await fetch(`${server.httpUrl}/admin/rewind?tick=${before}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
     expect(res.status).toBe(200);
-    await Promise.race([changed, new Promise((_, reject) => setTimeout(() => reject(new Error('no history change within 10 s')), 10_000).unref())]);
+    await Promise.race([
+      changed,
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error('no history change within 10 s')), 10_000).unref(),
+      ),
+    ]);
     expect(changes).toEqual([{ reason: 'rewind', tick: before, rowThen: false }]);
 
     // The version 2 client: a RESET it can read with its own layout (no reason byte).
@@ -83,7 +109,11 @@ describe('a rewind resynchronises every subscriber and tells it why', () => {
       const frame = await old.next();
       if (frame[0] === SERVER_MESSAGE.RESET) reset = decodeServerMessage(frame, wire, noRows, 2);
     }
-    expect(reset).toMatchObject({ type: 'reset', reason: RESET_REASON.RESYNC, stateOfTick: reset.type === 'reset' ? reset.tick : -1 });
+    expect(reset).toMatchObject({
+      type: 'reset',
+      reason: RESET_REASON.RESYNC,
+      stateOfTick: reset.type === 'reset' ? reset.tick : -1,
+    });
     old.close();
     conn.close();
   });

@@ -43,8 +43,12 @@ describe('server', () => {
     await expect(a.conn.call('secretOp', {})).rejects.toMatchObject({ code: 'UNKNOWN_REDUCER' });
     await expect(a.conn.call('nope', {})).rejects.toMatchObject({ code: 'UNKNOWN_REDUCER' });
     // Out of range for u8: refused by the client's codec before it leaves, and by the server if forced.
-    await expect(a.reducers.spawn({ id: 2, team: 300, x: 0, y: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-    await expect(a.reducers.spawn({ id: 2, team: 1, x: Number.NaN, y: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(a.reducers.spawn({ id: 2, team: 300, x: 0, y: 0 })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+    await expect(a.reducers.spawn({ id: 2, team: 1, x: Number.NaN, y: 0 })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
     expect(ts.engine.db.entity.count()).toBe(1);
   });
 
@@ -72,11 +76,21 @@ describe('server', () => {
   it('unsubscribing removes exactly the rows no other subscription holds', async () => {
     ts = await startTestServer(world);
     const a = await ts.connectClient();
-    for (const [id, team, x] of [[1, 0, 0], [2, 1, 5], [3, 1, 50]] as const) await a.reducers.spawn({ id, team, x, y: 0 });
+    for (const [id, team, x] of [
+      [1, 0, 0],
+      [2, 1, 5],
+      [3, 1, 50],
+    ] as const)
+      await a.reducers.spawn({ id, team, x, y: 0 });
     const near = a.conn.subscribe({ table: 'entity', near: { x: 0, y: 0, radius: 10 } });
     const team = a.conn.subscribe({ table: 'entity', where: { index: 'team', value: 1 } });
     await Promise.all([near.applied, team.applied]);
-    expect(a.db.entity.iter().map((r) => r.id).sort()).toEqual([1, 2, 3]);
+    expect(
+      a.db.entity
+        .iter()
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([1, 2, 3]);
     const deleted: number[] = [];
     a.db.entity.onDelete((r) => deleted.push(r.id));
     await near.unsubscribe();
@@ -94,7 +108,10 @@ describe('server', () => {
     await a.reducers.spawn({ id: 1, team: 0, x: 0, y: 0 });
     await a.reducers.spawn({ id: 2, team: 0, x: 50, y: 0 });
     await a.reducers.spawn({ id: 3, team: 0, x: 100, y: 0 });
-    await a.conn.subscribe({ table: 'entity', follow: { table: 'entity', key: 1, radius: 20, exitRadius: 30 } }).applied;
+    await a.conn.subscribe({
+      table: 'entity',
+      follow: { table: 'entity', key: 1, radius: 20, exitRadius: 30 },
+    }).applied;
     expect(a.db.entity.iter().map((r) => r.id)).toEqual([1]);
     await a.reducers.move({ id: 1, x: 35, y: 0 });
     await a.waitFor(() => a.db.entity.has(2), 'entity 2 enters');
@@ -112,7 +129,9 @@ describe('server', () => {
     const a = await ts.connectClient();
     const b = await ts.connectClient();
     expect(a.conn.schema!.tables.map((t) => t.name)).not.toContain('note');
-    await expect(a.conn.subscribe({ table: 'note' }).applied).rejects.toMatchObject({ code: 'UNKNOWN_TABLE' });
+    await expect(a.conn.subscribe({ table: 'note' }).applied).rejects.toMatchObject({
+      code: 'UNKNOWN_TABLE',
+    });
     await a.conn.subscribe({ table: 'item' }).applied;
     await b.conn.subscribe({ table: 'item' }).applied;
     await a.reducers.give({ id: 1, owner: a.conn.identity, qty: 3 });
@@ -135,7 +154,11 @@ describe('server', () => {
     ts = await startTestServer(world);
     const a = await ts.connectClient();
     await a.reducers.spawn({ id: 1, team: 0, x: 0, y: 0 });
-    const health = (await (await fetch(`${ts.httpUrl}/health`)).json()) as { status: string; clients: number; tick: number };
+    const health = (await (await fetch(`${ts.httpUrl}/health`)).json()) as {
+      status: string;
+      clients: number;
+      tick: number;
+    };
     expect(health.status).toBe('ok');
     expect(health.clients).toBe(1);
     expect(health.tick).toBeGreaterThan(0);
@@ -149,9 +172,15 @@ describe('server', () => {
 
   it('guards admin endpoints with the admin token and answers 501 for missing handlers', async () => {
     const rewound: number[] = [];
-    ts = await startTestServer(world, { adminToken: 'sesame', admin: { rewind: (tick) => rewound.push(tick), inspect: (table, tick) => ({ table, tick }) } });
+    ts = await startTestServer(world, {
+      adminToken: 'sesame',
+      admin: { rewind: (tick) => rewound.push(tick), inspect: (table, tick) => ({ table, tick }) },
+    });
     const post = (path: string, token?: string) =>
-      fetch(`${ts!.httpUrl}${path}`, { method: 'POST', headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
+      fetch(`${ts!.httpUrl}${path}`, {
+        method: 'POST',
+        headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+      });
     expect((await post('/admin/rewind?tick=3')).status).toBe(403);
     expect((await post('/admin/rewind?tick=3', 'wrong')).status).toBe(403);
     const ok = await post('/admin/rewind?tick=3', 'sesame');
@@ -161,13 +190,18 @@ describe('server', () => {
     const snap = await post('/admin/snapshot', 'sesame');
     expect(snap.status).toBe(501);
     expect(((await snap.json()) as { error: { code: string } }).error.code).toBe('NOT_IMPLEMENTED');
-    const inspect = await fetch(`${ts.httpUrl}/admin/inspect?table=entity&tick=2`, { headers: { authorization: 'Bearer sesame' } });
+    const inspect = await fetch(`${ts.httpUrl}/admin/inspect?table=entity&tick=2`, {
+      headers: { authorization: 'Bearer sesame' },
+    });
     expect(await inspect.json()).toEqual({ ok: true, result: { table: 'entity', tick: 2 } });
   });
 
   it('refuses admin when no admin token is configured', async () => {
     ts = await startTestServer(world, { admin: { snapshot: () => 'never' } });
-    const res = await fetch(`${ts.httpUrl}/admin/snapshot`, { method: 'POST', headers: { authorization: 'Bearer anything' } });
+    const res = await fetch(`${ts.httpUrl}/admin/snapshot`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer anything' },
+    });
     expect(res.status).toBe(403);
   });
 

@@ -33,7 +33,11 @@ function fakeConnection() {
 describe('session hub', () => {
   it('maxBufferedBytes: a send while the buffer is over the hard limit closes the client with 4003', () => {
     const engine = createEngine({ module: world });
-    const hub = createSessionHub({ engine, tokenSecret: 'session-hub-test-secret-of-32-bytes', limits: { maxBufferedBytes: 1000, highWatermarkBytes: 500, lowWatermarkBytes: 100 } });
+    const hub = createSessionHub({
+      engine,
+      tokenSecret: 'session-hub-test-secret-of-32-bytes',
+      limits: { maxBufferedBytes: 1000, highWatermarkBytes: 500, lowWatermarkBytes: 100 },
+    });
     const { conn, sent, closes } = fakeConnection();
     const session = hub.accept(conn);
     session.receive(encodeConnect(PROTOCOL_VERSION, ''));
@@ -68,7 +72,11 @@ describe('session hub', () => {
     expect(session.bufferedAmount).toBe(10);
     const frame = sent.at(-1)!;
     expect(frame[0]).toBe(SERVER_MESSAGE.BATCH);
-    expect(decodeBatch(frame, SERVER_MESSAGE.BATCH).map((m) => m[0])).toEqual([SERVER_MESSAGE.TICK_UPDATE, SERVER_MESSAGE.RESULT, SERVER_MESSAGE.RESULT]);
+    expect(decodeBatch(frame, SERVER_MESSAGE.BATCH).map((m) => m[0])).toEqual([
+      SERVER_MESSAGE.TICK_UPDATE,
+      SERVER_MESSAGE.RESULT,
+      SERVER_MESSAGE.RESULT,
+    ]);
   });
 
   it('queues the disconnect lifecycle call and frees the subscriptions when a session ends', () => {
@@ -116,12 +124,22 @@ describe('rate limiter', () => {
   it('allows a burst, then refills at the rate', () => {
     let now = 0;
     const limiter = new RateLimiter(2, 3, () => now);
-    expect([limiter.take(), limiter.take(), limiter.take(), limiter.take()]).toEqual([true, true, true, false]);
+    expect([limiter.take(), limiter.take(), limiter.take(), limiter.take()]).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
     now = 499;
     expect(limiter.take()).toBe(false);
     now = 500;
     expect(limiter.take()).toBe(true);
     now = 100_000;
-    expect([limiter.take(), limiter.take(), limiter.take(), limiter.take()]).toEqual([true, true, true, false]);
+    expect([limiter.take(), limiter.take(), limiter.take(), limiter.take()]).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
   });
 });

@@ -1,16 +1,45 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSchema, defineModule, t, table, toIdentity } from '../../src/engine';
 import { DEFAULT_LIMITS } from '../../src/net';
-import { CLIENT_MESSAGE, CLOSE_CODES, decodeServerMessage, encodeBatch, encodeConnect, encodePing, encodeSubscribe, encodeUnsubscribe, PROTOCOL_VERSION, SERVER_MESSAGE } from '../../src/protocol';
+import {
+  CLIENT_MESSAGE,
+  CLOSE_CODES,
+  decodeServerMessage,
+  encodeBatch,
+  encodeConnect,
+  encodePing,
+  encodeSubscribe,
+  encodeUnsubscribe,
+  PROTOCOL_VERSION,
+  SERVER_MESSAGE,
+} from '../../src/protocol';
 import { openRawSocket, startTestServer, type RawSocket, type TestServer } from '../kit';
 
 // A table shaped like Frontier's resource nodes: 1,500 rows of about 40 bytes (a SUBSCRIBED of ~60 KB).
 const ROWS = 1500;
 const schema = createSchema({
-  node: table({ public: true }, { id: t.u32().primaryKey(), kind: t.string(), x: t.f32(), y: t.f32(), amount: t.u8(), respawnAtMs: t.u32() }),
+  node: table(
+    { public: true },
+    {
+      id: t.u32().primaryKey(),
+      kind: t.string(),
+      x: t.f32(),
+      y: t.f32(),
+      amount: t.u8(),
+      respawnAtMs: t.u32(),
+    },
+  ),
 });
 const fill = schema.reducer('fill', { rows: t.u32() }, (ctx, { rows }) => {
-  for (let id = 1; id <= rows; id++) ctx.db.node.insert({ id, kind: id % 2 === 0 ? 'oak_tree' : 'berry_bush', x: 2000 + id / 7, y: 1984 + id / 11, amount: 5, respawnAtMs: 0 });
+  for (let id = 1; id <= rows; id++)
+    ctx.db.node.insert({
+      id,
+      kind: id % 2 === 0 ? 'oak_tree' : 'berry_bush',
+      x: 2000 + id / 7,
+      y: 1984 + id / 11,
+      amount: 5,
+      respawnAtMs: 0,
+    });
 });
 const nodes = defineModule(schema, { reducers: [fill] });
 const admin = toIdentity('9'.repeat(32));
@@ -34,7 +63,8 @@ async function filledServer(limits = {}) {
 function attackFrame(ts: TestServer<typeof nodes>, pairs: number, nonce: number): Uint8Array {
   const wire = ts.server.hub.subscriptions.schema;
   const messages: Uint8Array[] = [];
-  for (let i = 0; i < pairs; i++) messages.push(encodeSubscribe(wire, 1, { table: 'node' }), encodeUnsubscribe(1));
+  for (let i = 0; i < pairs; i++)
+    messages.push(encodeSubscribe(wire, 1, { table: 'node' }), encodeUnsubscribe(1));
   messages.push(encodePing(nonce));
   return encodeBatch(CLIENT_MESSAGE.BATCH, messages);
 }
@@ -48,7 +78,8 @@ async function handshaken(url: string, options: { unbatch?: boolean } = {}): Pro
 }
 
 /** A connection that has stopped reading: everything sent to it stays in the server's buffers. */
-const stopReading = (raw: RawSocket) => (raw.ws as unknown as { _socket: import('node:net').Socket })._socket.pause();
+const stopReading = (raw: RawSocket) =>
+  (raw.ws as unknown as { _socket: import('node:net').Socket })._socket.pause();
 
 /** Polls a condition of the server's state (the attackers cannot tell us anything: they do not read). */
 async function until(what: string, ok: () => boolean): Promise<void> {
@@ -90,7 +121,9 @@ describe('subscription flooding', () => {
     await until('every attacker closed', () => hub.connectionCount === 0);
 
     // Closed for abuse (their UNSUBSCRIBEs of refused queries are refused frames), the server healthy.
-    const disconnects = (await hub.metrics.disconnects.get()).values.find((v) => v.labels.code === String(CLOSE_CODES.POLICY_VIOLATION));
+    const disconnects = (await hub.metrics.disconnects.get()).values.find(
+      (v) => v.labels.code === String(CLOSE_CODES.POLICY_VIOLATION),
+    );
     expect(disconnects?.value).toBe(ATTACKERS);
     expect(await health(ts)).toMatchObject({ status: 'ok', connections: 0 });
     // Work: each attacker's initial rows are bounded by its row budget (no refill: the clock stands still).
@@ -102,7 +135,9 @@ describe('subscription flooding', () => {
     // followed by an UNSUBSCRIBED of smaller keys) plus one refusal of under 300 bytes per message.
     // Unbounded, it was 512 SUBSCRIBEDs: 512 x ~60 KB = ~31 MB per attacker.
     const perAttacker = ((await hub.metrics.bytesOut.get()).values[0]!.value - bytesBefore) / ATTACKERS;
-    const bound = Math.ceil(DEFAULT_LIMITS.subscribeRowBurst / ROWS) * 2 * answerBytes + DEFAULT_LIMITS.maxBatchMessages * 300;
+    const bound =
+      Math.ceil(DEFAULT_LIMITS.subscribeRowBurst / ROWS) * 2 * answerBytes +
+      DEFAULT_LIMITS.maxBatchMessages * 300;
     expect(perAttacker).toBeLessThanOrEqual(bound);
     expect(bound).toBeLessThan(DEFAULT_LIMITS.maxFrameCorkBytes);
   });
@@ -119,7 +154,11 @@ describe('subscription flooding', () => {
       // Each frame is handled whole and answered (the PING at its end), then the next one comes.
       for (;;) {
         const f = await raw.next();
-        if (f[0] === SERVER_MESSAGE.PONG && (decodeServerMessage(f, undefined, undefined) as { nonce: number }).nonce === k) break;
+        if (
+          f[0] === SERVER_MESSAGE.PONG &&
+          (decodeServerMessage(f, undefined, undefined) as { nonce: number }).nonce === k
+        )
+          break;
       }
       expect((await health(ts)).status).toBe('ok');
       if (k === 1) rowsAfterFirst = hub.subscriptions.stats().subscribedRows;
@@ -128,7 +167,9 @@ describe('subscription flooding', () => {
     const seconds = ((FRAMES - 1) * 100) / 1000;
     const rows = hub.subscriptions.stats().subscribedRows;
     // Unbounded: 20 x 511 x 1,500 = 15 million rows encoded.
-    expect(rows).toBeLessThanOrEqual(DEFAULT_LIMITS.subscribeRowBurst + DEFAULT_LIMITS.subscribeRowsPerSecond * seconds);
+    expect(rows).toBeLessThanOrEqual(
+      DEFAULT_LIMITS.subscribeRowBurst + DEFAULT_LIMITS.subscribeRowsPerSecond * seconds,
+    );
     // The first frame spent the row burst, and its 511 UNSUBSCRIBEs (never refused, always charged)
     // left the message bucket hundreds of tokens in debt: no later frame within 2 s gets a SUBSCRIBE in.
     expect(rowsAfterFirst).toBeGreaterThan(0);

@@ -22,7 +22,9 @@ const tag = fc.constantFrom<BatchTag>(CLIENT_MESSAGE.BATCH, SERVER_MESSAGE.BATCH
  * fast-check's default size stops at 10 bytes, and messages of 128 bytes and more take a 2-byte length.
  */
 const message = (batchTag: number) =>
-  fc.uint8Array({ minLength: 1, maxLength: 300, size: 'max' }).map((m) => (m[0] === batchTag ? Uint8Array.of(batchTag ^ 1, ...m.subarray(1)) : m));
+  fc
+    .uint8Array({ minLength: 1, maxLength: 300, size: 'max' })
+    .map((m) => (m[0] === batchTag ? Uint8Array.of(batchTag ^ 1, ...m.subarray(1)) : m));
 
 /** Runs `fn`, expecting MALFORMED_FRAME; returns its message and details. */
 function refusal(fn: () => unknown): { message: string; details: Record<string, unknown> } {
@@ -40,7 +42,9 @@ describe('BATCH codec', () => {
   it('decode(encode(messages)) gives the messages back, in order, as views of the frame', () => {
     fc.assert(
       fc.property(
-        tag.chain((t) => fc.tuple(fc.constant(t), fc.array(message(t), { minLength: 1, maxLength: 40, size: 'max' }))),
+        tag.chain((t) =>
+          fc.tuple(fc.constant(t), fc.array(message(t), { minLength: 1, maxLength: 40, size: 'max' })),
+        ),
         ([t, messages]) => {
           const frame = encodeBatch(t, messages);
           const back = decodeBatch(frame, t);
@@ -52,7 +56,9 @@ describe('BATCH codec', () => {
   });
 
   it('lays out tag, count, then (length, message) pairs', () => {
-    expect(hex(encodeBatch(CLIENT_MESSAGE.BATCH, [encodePing(1), encodePing(300)]))).toBe('06' + '02' + '02' + '0501' + '03' + '05ac02');
+    expect(hex(encodeBatch(CLIENT_MESSAGE.BATCH, [encodePing(1), encodePing(300)]))).toBe(
+      '06' + '02' + '02' + '0501' + '03' + '05ac02',
+    );
     const long = new Uint8Array(200).fill(0x85);
     expect(hex(encodeBatch(SERVER_MESSAGE.BATCH, [long]).subarray(0, 4))).toBe('8b01c801');
   });
@@ -60,7 +66,9 @@ describe('BATCH codec', () => {
   it('refuses to build an empty, nested or hollow batch', () => {
     expect(() => encodeBatch(CLIENT_MESSAGE.BATCH, [])).toThrow(RangeError);
     expect(() => encodeBatch(CLIENT_MESSAGE.BATCH, [new Uint8Array(0)])).toThrow(/empty message/);
-    expect(() => encodeBatch(CLIENT_MESSAGE.BATCH, [Uint8Array.of(CLIENT_MESSAGE.BATCH, 1, 1, 5)])).toThrow(/another BATCH/);
+    expect(() => encodeBatch(CLIENT_MESSAGE.BATCH, [Uint8Array.of(CLIENT_MESSAGE.BATCH, 1, 1, 5)])).toThrow(
+      /another BATCH/,
+    );
   });
 });
 
@@ -74,11 +82,15 @@ describe('malformed BATCH frames: one precise refusal, nothing returned', () => 
   it('more messages than allowed', () => {
     const frame = encodeBatch(B, [encodePing(1), encodePing(2), encodePing(3)]);
     expect(decodeBatch(frame, B, 3)).toHaveLength(3);
-    expect(refusal(() => decodeBatch(frame, B, 2)).message).toBe('BATCH of 3 messages exceeds maxBatchMessages (2) at byte 2');
+    expect(refusal(() => decodeBatch(frame, B, 2)).message).toBe(
+      'BATCH of 3 messages exceeds maxBatchMessages (2) at byte 2',
+    );
   });
 
   it('a count the remaining bytes cannot hold', () => {
-    expect(refusal(() => decodeBatch(bytes('06ffff03020501'), B)).message).toMatch(/^BATCH count 65535 exceeds what the 3 bytes left can hold/);
+    expect(refusal(() => decodeBatch(bytes('06ffff03020501'), B)).message).toMatch(
+      /^BATCH count 65535 exceeds what the 3 bytes left can hold/,
+    );
   });
 
   it('a count larger than the messages present', () => {
@@ -86,12 +98,18 @@ describe('malformed BATCH frames: one precise refusal, nothing returned', () => 
     const r = refusal(() => decodeBatch(bytes('0603' + '020501' + '020502' + '01'), B));
     expect(r.message).toBe('BATCH message 3 of 3 claims 1 bytes, 0 left at byte 8');
     expect(r.details).toEqual({ offset: 8, message: 2 });
-    expect(refusal(() => decodeBatch(bytes('0603' + '020501' + '020502' + '0205'), B)).message).toBe('BATCH message 3 of 3 claims 2 bytes, 1 left at byte 8');
-    expect(refusal(() => decodeBatch(bytes('0603' + '03050101' + '0105'), B)).message).toBe('BATCH message 3 of 3 is missing: the frame ends at byte 8');
+    expect(refusal(() => decodeBatch(bytes('0603' + '020501' + '020502' + '0205'), B)).message).toBe(
+      'BATCH message 3 of 3 claims 2 bytes, 1 left at byte 8',
+    );
+    expect(refusal(() => decodeBatch(bytes('0603' + '03050101' + '0105'), B)).message).toBe(
+      'BATCH message 3 of 3 is missing: the frame ends at byte 8',
+    );
   });
 
   it('a count smaller than the messages present (trailing bytes)', () => {
-    expect(refusal(() => decodeBatch(bytes('0601' + '020501' + '020502'), B)).message).toBe('3 trailing byte(s) after the last of 1 BATCH messages at byte 5');
+    expect(refusal(() => decodeBatch(bytes('0601' + '020501' + '020502'), B)).message).toBe(
+      '3 trailing byte(s) after the last of 1 BATCH messages at byte 5',
+    );
   });
 
   it('a length past the end', () => {
@@ -101,19 +119,29 @@ describe('malformed BATCH frames: one precise refusal, nothing returned', () => 
   });
 
   it('an empty message', () => {
-    expect(refusal(() => decodeBatch(bytes('0602' + '00' + '020501'), B)).message).toBe('BATCH message 1 of 2 is empty at byte 2');
+    expect(refusal(() => decodeBatch(bytes('0602' + '00' + '020501'), B)).message).toBe(
+      'BATCH message 1 of 2 is empty at byte 2',
+    );
   });
 
   it('a nested batch', () => {
     const inner = encodeBatch(B, [encodePing(1)]);
     const frame = bytes('0602' + '020501' + hex(Uint8Array.of(inner.length)) + hex(inner));
-    expect(refusal(() => decodeBatch(frame, B)).message).toBe('BATCH message 2 of 2 is itself a BATCH (batches do not nest) at byte 5');
+    expect(refusal(() => decodeBatch(frame, B)).message).toBe(
+      'BATCH message 2 of 2 is itself a BATCH (batches do not nest) at byte 5',
+    );
   });
 
   it('the wrong tag, and a BATCH handed to the message decoders', () => {
-    expect(refusal(() => decodeBatch(bytes('0501'), B)).message).toBe('expected a BATCH (0x6), got tag 0x5 at byte 1');
-    expect(refusal(() => decodeClientMessage(bytes('0601020501'), schema)).message).toMatch(/^BATCH is a container, not a message: split it with decodeBatch/);
-    expect(refusal(() => decodeServerMessage(bytes('8b0103852a01'), schema, collectingVisitor().visitor)).message).toMatch(/^BATCH is a container/);
+    expect(refusal(() => decodeBatch(bytes('0501'), B)).message).toBe(
+      'expected a BATCH (0x6), got tag 0x5 at byte 1',
+    );
+    expect(refusal(() => decodeClientMessage(bytes('0601020501'), schema)).message).toMatch(
+      /^BATCH is a container, not a message: split it with decodeBatch/,
+    );
+    expect(
+      refusal(() => decodeServerMessage(bytes('8b0103852a01'), schema, collectingVisitor().visitor)).message,
+    ).toMatch(/^BATCH is a container/);
   });
 
   it('random bytes and every truncation of a valid batch are refused with MALFORMED_FRAME, never another error', () => {
@@ -165,7 +193,12 @@ describe('MessageCork', () => {
           }
           expect(out.map(hex)).toEqual(messages.map(hex));
           // Never more frames than needed: a batch is only cut by a limit.
-          if (messages.length > 0 && messages.length <= maxMessages && messages.reduce((n, m) => n + m.length + 2, 6) <= maxBytes) expect(frames).toHaveLength(1);
+          if (
+            messages.length > 0 &&
+            messages.length <= maxMessages &&
+            messages.reduce((n, m) => n + m.length + 2, 6) <= maxBytes
+          )
+            expect(frames).toHaveLength(1);
         },
       ),
     );

@@ -16,7 +16,14 @@ describe('binary reader and writer', () => {
           const w = new BinaryWriter(1);
           w.uvar(u).svar(s).ubig(ub).sbig(sb).f64(f).string(str);
           const r = new BinaryReader(w.toBytes());
-          expect([r.uvar(), r.svar(), r.ubig(), r.sbig(), r.f64(), r.string()]).toEqual([u, s, ub, sb, f, str]);
+          expect([r.uvar(), r.svar(), r.ubig(), r.sbig(), r.f64(), r.string()]).toEqual([
+            u,
+            s,
+            ub,
+            sb,
+            f,
+            str,
+          ]);
           expect(r.remaining).toBe(0);
         },
       ),
@@ -24,8 +31,11 @@ describe('binary reader and writer', () => {
   });
 
   it('zigzag covers -2^52 to 2^52 - 1 exactly; 2^52 would need a varint past 2^53 and is refused on read', () => {
-    for (const v of [-(2 ** 52), 2 ** 52 - 1]) expect(new BinaryReader(new BinaryWriter(1).svar(v).toBytes()).svar()).toBe(v);
-    expect(() => new BinaryReader(new BinaryWriter(1).svar(2 ** 52).toBytes()).svar()).toThrow(/varint exceeds 2\^53/);
+    for (const v of [-(2 ** 52), 2 ** 52 - 1])
+      expect(new BinaryReader(new BinaryWriter(1).svar(v).toBytes()).svar()).toBe(v);
+    expect(() => new BinaryReader(new BinaryWriter(1).svar(2 ** 52).toBytes()).svar()).toThrow(
+      /varint exceeds 2\^53/,
+    );
   });
 
   it('copies bytes out of a Node Buffer instead of sharing its memory', () => {
@@ -46,7 +56,11 @@ describe('binary reader and writer', () => {
   it('names the byte offset when a buffer is short or malformed', () => {
     const short = new BinaryReader(Uint8Array.of(0x80, 0x80));
     expect(() => short.uvar()).toThrow(TickspaceError);
-    expect(() => new BinaryReader(Uint8Array.of(5, 0x61)).string()).toThrow(/needs 5 more byte\(s\), 1 left at byte 1/);
-    expect(() => new BinaryReader(Uint8Array.of(2, 0xc3, 0x28)).string()).toThrow(/invalid UTF-8 in string at byte 1/);
+    expect(() => new BinaryReader(Uint8Array.of(5, 0x61)).string()).toThrow(
+      /needs 5 more byte\(s\), 1 left at byte 1/,
+    );
+    expect(() => new BinaryReader(Uint8Array.of(2, 0xc3, 0x28)).string()).toThrow(
+      /invalid UTF-8 in string at byte 1/,
+    );
   });
 });

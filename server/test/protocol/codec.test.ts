@@ -34,11 +34,23 @@ describe('codec round trips', () => {
   it('update bodies of tables from 1 to 48 non-key columns round-trip, and a mask bit past the last column is refused', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 48 }).chain((n) => fc.tuple(fc.constant(n), fc.array(fc.integer({ min: -1000, max: 1000 }), { minLength: n, maxLength: n }), fc.array(fc.integer({ min: -1000, max: 1000 }), { minLength: n, maxLength: n }))),
+        fc
+          .integer({ min: 1, max: 48 })
+          .chain((n) =>
+            fc.tuple(
+              fc.constant(n),
+              fc.array(fc.integer({ min: -1000, max: 1000 }), { minLength: n, maxLength: n }),
+              fc.array(fc.integer({ min: -1000, max: 1000 }), { minLength: n, maxLength: n }),
+            ),
+          ),
         ([n, a, b]) => {
-          const columns = [{ name: 'id', kind: 'u32' as const }, ...a.map((_, i) => ({ name: `c${i}`, kind: 'i32' as const }))];
+          const columns = [
+            { name: 'id', kind: 'u32' as const },
+            ...a.map((_, i) => ({ name: `c${i}`, kind: 'i32' as const })),
+          ];
           const codec = compileUpdateCodec(columns, [0]);
-          const row = (vals: number[]) => Object.fromEntries([['id', 1], ...vals.map((v, i) => [`c${i}`, v])]);
+          const row = (vals: number[]) =>
+            Object.fromEntries([['id', 1], ...vals.map((v, i) => [`c${i}`, v])]);
           const w = new BinaryWriter(16);
           const wrote = codec.encode(w, row(a), row(b));
           const bytes = w.toBytes();
@@ -52,8 +64,10 @@ describe('codec round trips', () => {
           const maskBytes = Math.ceil(n / 8);
           if (n % 8 === 0) return;
           const bad = Uint8Array.from(bytes);
-          bad[maskBytes - 1]! |= 1 << n % 8;
-          expect(() => codec.decode(new BinaryReader(bad), row(a))).toThrow(/update mask names a column the table does not have/);
+          bad[maskBytes - 1]! |= 1 << (n % 8);
+          expect(() => codec.decode(new BinaryReader(bad), row(a))).toThrow(
+            /update mask names a column the table does not have/,
+          );
         },
       ),
     );
@@ -89,7 +103,8 @@ describe('codec round trips', () => {
         expect(r.remaining).toBe(0);
         const mNext = { ...mb, group: ma.group, who: ma.who };
         const w2 = new BinaryWriter(16);
-        if (m.update.encode(w2, ma, mNext)) expect(m.update.decode(new BinaryReader(w2.toBytes()), ma)).toEqual(mNext);
+        if (m.update.encode(w2, ma, mNext))
+          expect(m.update.decode(new BinaryReader(w2.toBytes()), ma)).toEqual(mNext);
         const w3 = new BinaryWriter(16);
         expect(t.update.encode(w3, a, { ...a })).toBe(false);
         expect(w3.length).toBe(0);
@@ -101,14 +116,30 @@ describe('codec round trips', () => {
     const query: fc.Arbitrary<Query> = fc.oneof(
       fc.constant({ table: 'entity' }),
       fc.string().map((role) => ({ table: 'member', where: { index: 'role', value: role } })),
-      fc.tuple(f32, f32, f32, f32).map(([a, b, c, d]) => ({ table: 'entity', rect: { minX: a, minY: b, maxX: c, maxY: d } })),
-      fc.tuple(f32, f32, f32, f32).map(([x, y, r, e]) => ({ table: 'entity', near: { x, y, radius: r, exitRadius: e } })),
-      fc.tuple(fc.nat({ max: 0xffffffff }), f32, f32).map(([key, r, e]) => ({ table: 'entity', follow: { table: 'entity', key, radius: r, exitRadius: e } })),
+      fc
+        .tuple(f32, f32, f32, f32)
+        .map(([a, b, c, d]) => ({ table: 'entity', rect: { minX: a, minY: b, maxX: c, maxY: d } })),
+      fc
+        .tuple(f32, f32, f32, f32)
+        .map(([x, y, r, e]) => ({ table: 'entity', near: { x, y, radius: r, exitRadius: e } })),
+      fc.tuple(fc.nat({ max: 0xffffffff }), f32, f32).map(([key, r, e]) => ({
+        table: 'entity',
+        follow: { table: 'entity', key, radius: r, exitRadius: e },
+      })),
     );
     fc.assert(
       fc.property(fc.nat(), query, f32, f32, (id, q, dx, dy) => {
-        expect(decodeClientMessage(encodeSubscribe(schema, id, q), schema)).toEqual({ type: 'subscribe', queryId: id, query: q });
-        expect(decodeClientMessage(encodeCall(schema, id, 'move', { dx, dy }), schema)).toEqual({ type: 'call', requestId: id, reducerId: 0, args: { dx, dy } });
+        expect(decodeClientMessage(encodeSubscribe(schema, id, q), schema)).toEqual({
+          type: 'subscribe',
+          queryId: id,
+          query: q,
+        });
+        expect(decodeClientMessage(encodeCall(schema, id, 'move', { dx, dy }), schema)).toEqual({
+          type: 'call',
+          requestId: id,
+          reducerId: 0,
+          args: { dx, dy },
+        });
       }),
     );
   });
@@ -120,7 +151,13 @@ describe('bad input', () => {
       fn();
     } catch (error) {
       expect(error).toBeInstanceOf(TickspaceError);
-      expect(['MALFORMED_FRAME', 'UNKNOWN_REDUCER', 'UNKNOWN_TABLE', 'UNKNOWN_INDEX', 'INVALID_ARGUMENT']).toContain((error as TickspaceError).code);
+      expect([
+        'MALFORMED_FRAME',
+        'UNKNOWN_REDUCER',
+        'UNKNOWN_TABLE',
+        'UNKNOWN_INDEX',
+        'INVALID_ARGUMENT',
+      ]).toContain((error as TickspaceError).code);
     }
   };
 
@@ -157,11 +194,17 @@ describe('bad input', () => {
     // A call to 'move' carrying one of its two f32 arguments (integer ranges: integer-ranges.test.ts).
     const w = new BinaryWriter().u8(2).uvar(1).uvar(0);
     w.f32(1);
-    expect(() => decodeClientMessage(w.toBytes(), schema)).toThrow(/reducer 'move': arguments do not decode: needs 4 more byte\(s\), 0 left at byte 7/);
+    expect(() => decodeClientMessage(w.toBytes(), schema)).toThrow(
+      /reducer 'move': arguments do not decode: needs 4 more byte\(s\), 0 left at byte 7/,
+    );
     expect(() => decodeClientMessage(new Uint8Array([3, 1, 9, 0]), schema)).toThrow(/unknown query kind/);
-    expect(() => decodeClientMessage(new Uint8Array([3, 1, 0, 1]), schema)).toThrow(/no public table with id 1/);
+    expect(() => decodeClientMessage(new Uint8Array([3, 1, 0, 1]), schema)).toThrow(
+      /no public table with id 1/,
+    );
     expect(() => decodeClientMessage(new Uint8Array([2, 1, 1]), schema)).toThrow(/no reducer with id 1/);
     // A tick update claiming 200 tables in 3 bytes.
-    expect(() => decodeServerMessage(new Uint8Array([0x84, 1, 200, 1]), schema, collectingVisitor().visitor)).toThrow(/count 200 exceeds/);
+    expect(() =>
+      decodeServerMessage(new Uint8Array([0x84, 1, 200, 1]), schema, collectingVisitor().visitor),
+    ).toThrow(/count 200 exceeds/);
   });
 });

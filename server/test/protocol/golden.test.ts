@@ -54,16 +54,32 @@ function frames(): Record<string, Uint8Array> {
     'client-connect-new': encodeConnect(1, ''),
     'client-connect-token': encodeConnect(1, `${ALICE}.c2lnbmF0dXJl`),
     'client-connect-v2': encodeConnect(2, ''),
-    'client-batch': encodeBatch(CLIENT_MESSAGE.BATCH, [encodeCall(schema, 42, 'move', { dx: 0.5, dy: -1 }), encodeCall(schema, 43, 'move', { dx: 0, dy: 1 }), encodePing(7)]),
+    'client-batch': encodeBatch(CLIENT_MESSAGE.BATCH, [
+      encodeCall(schema, 42, 'move', { dx: 0.5, dy: -1 }),
+      encodeCall(schema, 43, 'move', { dx: 0, dy: 1 }),
+      encodePing(7),
+    ]),
     'client-call-move': encodeCall(schema, 42, 'move', { dx: 0.5, dy: -1 }),
     'client-call-chat': encodeCall(schema, 300, 'chat', { text: 'héllo', at: 1234567890123n, to: ALICE }),
     'client-unsubscribe': encodeUnsubscribe(9),
     'client-ping': encodePing(65535),
     'server-identity': encodeIdentity(ALICE, `${ALICE}.sig`, 12, descriptor),
-    'server-subscribed': encodeSubscribed(schema, 1, 12, [{ tableId: 0, deletes: [], inserts: [e1], updates: [] }]),
-    'server-unsubscribed': encodeUnsubscribed(schema, 1, 13, [{ tableId: 2, deletes: [[3, ALICE]], inserts: [], updates: [] }]),
+    'server-subscribed': encodeSubscribed(schema, 1, 12, [
+      { tableId: 0, deletes: [], inserts: [e1], updates: [] },
+    ]),
+    'server-unsubscribed': encodeUnsubscribed(schema, 1, 13, [
+      { tableId: 2, deletes: [[3, ALICE]], inserts: [], updates: [] },
+    ]),
     'server-tick-update': encodeTickUpdate(schema, 14, [
-      { tableId: 0, deletes: [9, 300], inserts: [{ ...e1, id: 8 }], updates: [{ old: e1, new: e1moved }, { old: { ...e1, id: 12 }, new: { ...e1, id: 12, y: -2.5 } }] },
+      {
+        tableId: 0,
+        deletes: [9, 300],
+        inserts: [{ ...e1, id: 8 }],
+        updates: [
+          { old: e1, new: e1moved },
+          { old: { ...e1, id: 12 }, new: { ...e1, id: 12, y: -2.5 } },
+        ],
+      },
       { tableId: 2, deletes: [], inserts: [m1], updates: [{ old: m1, new: { ...m1, since: 5n } }] },
     ]),
     'server-result-ok': encodeResult(42, { ok: true }),
@@ -73,16 +89,25 @@ function frames(): Record<string, Uint8Array> {
     'server-subscribe-error': encodeSubscribeError(5, 'UNKNOWN_TABLE', "no public table named 'note'"),
     'server-close': encodeClose(4003, 'SLOW_CONSUMER', 'updates coalesced for too long'),
     'server-batch': encodeBatch(SERVER_MESSAGE.BATCH, [
-      encodeTickUpdate(schema, 16, [{ tableId: 0, deletes: [], inserts: [], updates: [{ old: e1, new: e1moved }] }]),
+      encodeTickUpdate(schema, 16, [
+        { tableId: 0, deletes: [], inserts: [], updates: [{ old: e1, new: e1moved }] },
+      ]),
       encodeResult(42, { ok: true }),
       encodeResult(43, { ok: false, code: 'NO_WOOD', message: 'you need 3 wood' }),
     ]),
     // Version 1 and 2 layout: no reason.
-    'server-reset': encodeReset(schema, 15, [{ tableId: 0, rows: [e1, e1moved] }, { tableId: 2, rows: [] }]),
+    'server-reset': encodeReset(schema, 15, [
+      { tableId: 0, rows: [e1, e1moved] },
+      { tableId: 2, rows: [] },
+    ]),
     // Version 3: reason REWIND (1) and the state's tick (9) after the tick.
-    'server-reset-rewind': encodeReset(schema, 15, [{ tableId: 0, rows: [e1] }], { reason: RESET_REASON.REWIND, stateOfTick: 9 }),
+    'server-reset-rewind': encodeReset(schema, 15, [{ tableId: 0, rows: [e1] }], {
+      reason: RESET_REASON.REWIND,
+      stateOfTick: 9,
+    }),
   };
-  for (const [name, q] of Object.entries(queries)) out[`client-subscribe-${name}`] = encodeSubscribe(schema, 5, q);
+  for (const [name, q] of Object.entries(queries))
+    out[`client-subscribe-${name}`] = encodeSubscribe(schema, 5, q);
   return out;
 }
 
@@ -91,7 +116,8 @@ const FIXTURE = join(import.meta.dirname, 'golden-frames.json');
 describe('golden frames', () => {
   it('every message type encodes to its reviewed bytes', () => {
     const actual = Object.fromEntries(Object.entries(frames()).map(([k, v]) => [k, hex(v)]));
-    if (process.env.UPDATE_GOLDEN === '1' || !existsSync(FIXTURE)) writeFileSync(FIXTURE, JSON.stringify(actual, null, 2) + '\n');
+    if (process.env.UPDATE_GOLDEN === '1' || !existsSync(FIXTURE))
+      writeFileSync(FIXTURE, JSON.stringify(actual, null, 2) + '\n');
     const golden = JSON.parse(readFileSync(FIXTURE, 'utf8')) as Record<string, string>;
     expect(actual).toEqual(golden);
   });
@@ -103,34 +129,73 @@ describe('golden frames', () => {
     expect(hex(encodePing(1))).toBe('0501');
     expect(hex(encodeConnect(1, ''))).toBe('010100');
     // BATCH: tag, count, then each message with its length (RESULT ok 42 and 7; PING 1 alone).
-    expect(hex(encodeBatch(SERVER_MESSAGE.BATCH, [encodeResult(42, { ok: true }), encodeResult(7, { ok: true })]))).toBe('8b02' + '03852a01' + '03850701');
+    expect(
+      hex(encodeBatch(SERVER_MESSAGE.BATCH, [encodeResult(42, { ok: true }), encodeResult(7, { ok: true })])),
+    ).toBe('8b02' + '03852a01' + '03850701');
     expect(hex(encodeBatch(CLIENT_MESSAGE.BATCH, [encodePing(1)]))).toBe('0601' + '020501');
     // Update of entity 7: zigzag key delta 7 (0x0e), mask x|hp|alive|tag (0x1d), x as the zigzag
     // delta of its f32 bits (1.5 -> 1.75 is 2^21), hp -2 (0x03), alive flipped (no bytes), tag 'hero'.
-    const tick = encodeTickUpdate(schema, 2, [{ tableId: 0, deletes: [], inserts: [], updates: [{ old: e1, new: e1moved }] }]);
-    expect(hex(tick)).toBe('840201' + '00' + '00' + '00' + '01' + '01' + '0e' + '1d' + '80808002' + '03' + '01' + '04' + '6865726f');
+    const tick = encodeTickUpdate(schema, 2, [
+      { tableId: 0, deletes: [], inserts: [], updates: [{ old: e1, new: e1moved }] },
+    ]);
+    expect(hex(tick)).toBe(
+      '840201' +
+        '00' +
+        '00' +
+        '00' +
+        '01' +
+        '01' +
+        '0e' +
+        '1d' +
+        '80808002' +
+        '03' +
+        '01' +
+        '04' +
+        '6865726f',
+    );
   });
 
   it('decodes every golden frame back to what was encoded', () => {
     const golden = JSON.parse(readFileSync(FIXTURE, 'utf8')) as Record<string, string>;
     const bytes = (name: string) => new Uint8Array(Buffer.from(golden[name]!, 'hex'));
     expect(decodeSchemaDescriptor(new BinaryReader(bytes('schema-descriptor')))).toEqual(descriptor);
-    expect(decodeClientMessage(bytes('client-connect-token'), schema)).toEqual({ type: 'connect', version: 1, token: `${ALICE}.c2lnbmF0dXJl` });
-    expect(decodeClientMessage(bytes('client-call-chat'), schema)).toEqual({ type: 'call', requestId: 300, reducerId: 2, args: { text: 'héllo', at: 1234567890123n, to: ALICE } });
+    expect(decodeClientMessage(bytes('client-connect-token'), schema)).toEqual({
+      type: 'connect',
+      version: 1,
+      token: `${ALICE}.c2lnbmF0dXJl`,
+    });
+    expect(decodeClientMessage(bytes('client-call-chat'), schema)).toEqual({
+      type: 'call',
+      requestId: 300,
+      reducerId: 2,
+      args: { text: 'héllo', at: 1234567890123n, to: ALICE },
+    });
     for (const [name, q] of Object.entries(queries)) {
       const msg = decodeClientMessage(bytes(`client-subscribe-${name}`), schema);
       expect(msg).toEqual({ type: 'subscribe', queryId: 5, query: q });
     }
-    expect(decodeClientMessage(bytes('client-unsubscribe'), schema)).toEqual({ type: 'unsubscribe', queryId: 9 });
+    expect(decodeClientMessage(bytes('client-unsubscribe'), schema)).toEqual({
+      type: 'unsubscribe',
+      queryId: 9,
+    });
     expect(decodeClientMessage(bytes('client-ping'), schema)).toEqual({ type: 'ping', nonce: 65535 });
-    expect(decodeServerMessage(bytes('server-identity'), undefined, undefined)).toEqual({ type: 'identity', identity: ALICE, token: `${ALICE}.sig`, tick: 12, schema: descriptor });
+    expect(decodeServerMessage(bytes('server-identity'), undefined, undefined)).toEqual({
+      type: 'identity',
+      identity: ALICE,
+      token: `${ALICE}.sig`,
+      tick: 12,
+      schema: descriptor,
+    });
     const base = new Map<string, Record<string, unknown>>([
       ['entity:7', e1],
       ['entity:12', { ...e1, id: 12 }],
       [`member:[n3,s32:${ALICE}]`, m1],
     ]);
     const tick = collectingVisitor(base);
-    expect(decodeServerMessage(bytes('server-tick-update'), schema, tick.visitor)).toEqual({ type: 'tick', tick: 14 });
+    expect(decodeServerMessage(bytes('server-tick-update'), schema, tick.visitor)).toEqual({
+      type: 'tick',
+      tick: 14,
+    });
     expect(tick.out).toEqual([
       { table: 'entity', delete: 9 },
       { table: 'entity', delete: 300 },
@@ -141,32 +206,79 @@ describe('golden frames', () => {
       { table: 'member', update: { ...m1, since: 5n } },
     ]);
     const reset = collectingVisitor();
-    expect(decodeServerMessage(bytes('server-reset'), schema, reset.visitor, 2)).toEqual({ type: 'reset', tick: 15, reason: RESET_REASON.RESYNC, stateOfTick: 15 });
-    expect(reset.out).toEqual([{ table: 'entity', reset: [e1, e1moved] }, { table: 'member', reset: [] }]);
+    expect(decodeServerMessage(bytes('server-reset'), schema, reset.visitor, 2)).toEqual({
+      type: 'reset',
+      tick: 15,
+      reason: RESET_REASON.RESYNC,
+      stateOfTick: 15,
+    });
+    expect(reset.out).toEqual([
+      { table: 'entity', reset: [e1, e1moved] },
+      { table: 'member', reset: [] },
+    ]);
     const rewound = collectingVisitor();
-    expect(decodeServerMessage(bytes('server-reset-rewind'), schema, rewound.visitor)).toEqual({ type: 'reset', tick: 15, reason: RESET_REASON.REWIND, stateOfTick: 9 });
+    expect(decodeServerMessage(bytes('server-reset-rewind'), schema, rewound.visitor)).toEqual({
+      type: 'reset',
+      tick: 15,
+      reason: RESET_REASON.REWIND,
+      stateOfTick: 9,
+    });
     expect(rewound.out).toEqual([{ table: 'entity', reset: [e1] }]);
     // A version 3 reader refuses a reason it does not know rather than misread the rows after it.
     const unknownReason = bytes('server-reset-rewind').slice();
     unknownReason[2] = 7;
-    expect(() => decodeServerMessage(unknownReason, schema, collectingVisitor().visitor)).toThrow(/unknown RESET reason 7/);
+    expect(() => decodeServerMessage(unknownReason, schema, collectingVisitor().visitor)).toThrow(
+      /unknown RESET reason 7/,
+    );
     const unsub = collectingVisitor();
-    expect(decodeServerMessage(bytes('server-unsubscribed'), schema, unsub.visitor)).toEqual({ type: 'unsubscribed', queryId: 1, tick: 13 });
+    expect(decodeServerMessage(bytes('server-unsubscribed'), schema, unsub.visitor)).toEqual({
+      type: 'unsubscribed',
+      queryId: 1,
+      tick: 13,
+    });
     expect(unsub.out).toEqual([{ table: 'member', delete: [3, ALICE] }]);
     const v = collectingVisitor().visitor;
-    expect(decodeServerMessage(bytes('server-result-error'), schema, v)).toEqual({ type: 'result', requestId: 43, ok: false, code: 'NO_WOOD', message: 'you need 3 wood' });
-    expect(decodeServerMessage(bytes('server-pong'), schema, v)).toEqual({ type: 'pong', nonce: 65535, tick: 14 });
-    expect(decodeServerMessage(bytes('server-close'), schema, v)).toEqual({ type: 'close', closeCode: 4003, code: 'SLOW_CONSUMER', message: 'updates coalesced for too long' });
-    expect(decodeServerMessage(bytes('server-subscribe-error'), schema, v)).toEqual({ type: 'subscribeError', queryId: 5, code: 'UNKNOWN_TABLE', message: "no public table named 'note'" });
-    expect(decodeClientMessage(bytes('client-connect-v2'), schema)).toEqual({ type: 'connect', version: 2, token: '' });
-    const calls = decodeBatch(bytes('client-batch'), CLIENT_MESSAGE.BATCH).map((m) => decodeClientMessage(m, schema));
+    expect(decodeServerMessage(bytes('server-result-error'), schema, v)).toEqual({
+      type: 'result',
+      requestId: 43,
+      ok: false,
+      code: 'NO_WOOD',
+      message: 'you need 3 wood',
+    });
+    expect(decodeServerMessage(bytes('server-pong'), schema, v)).toEqual({
+      type: 'pong',
+      nonce: 65535,
+      tick: 14,
+    });
+    expect(decodeServerMessage(bytes('server-close'), schema, v)).toEqual({
+      type: 'close',
+      closeCode: 4003,
+      code: 'SLOW_CONSUMER',
+      message: 'updates coalesced for too long',
+    });
+    expect(decodeServerMessage(bytes('server-subscribe-error'), schema, v)).toEqual({
+      type: 'subscribeError',
+      queryId: 5,
+      code: 'UNKNOWN_TABLE',
+      message: "no public table named 'note'",
+    });
+    expect(decodeClientMessage(bytes('client-connect-v2'), schema)).toEqual({
+      type: 'connect',
+      version: 2,
+      token: '',
+    });
+    const calls = decodeBatch(bytes('client-batch'), CLIENT_MESSAGE.BATCH).map((m) =>
+      decodeClientMessage(m, schema),
+    );
     expect(calls).toEqual([
       { type: 'call', requestId: 42, reducerId: 0, args: { dx: 0.5, dy: -1 } },
       { type: 'call', requestId: 43, reducerId: 0, args: { dx: 0, dy: 1 } },
       { type: 'ping', nonce: 7 },
     ]);
     const batched = collectingVisitor(new Map([['entity:7', e1]]));
-    const messages = decodeBatch(bytes('server-batch'), SERVER_MESSAGE.BATCH).map((m) => decodeServerMessage(m, schema, batched.visitor));
+    const messages = decodeBatch(bytes('server-batch'), SERVER_MESSAGE.BATCH).map((m) =>
+      decodeServerMessage(m, schema, batched.visitor),
+    );
     expect(messages).toEqual([
       { type: 'tick', tick: 16 },
       { type: 'result', requestId: 42, ok: true },

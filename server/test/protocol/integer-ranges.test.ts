@@ -62,7 +62,9 @@ describe('integer decode ranges', () => {
         expect(r.remaining).toBe(0);
       }
       // Below an unsigned kind's zero there is no varint to send; a signed kind's min - 1 is one.
-      const outside = signed(kind) ? [min - 1, max + 1, 2 * max + 1, -(2 ** 52)] : [max + 1, 2 * max + 1, Number.MAX_SAFE_INTEGER];
+      const outside = signed(kind)
+        ? [min - 1, max + 1, 2 * max + 1, -(2 ** 52)]
+        : [max + 1, 2 * max + 1, Number.MAX_SAFE_INTEGER];
       for (const v of outside) {
         const bytes = wire(v);
         const error = decodeError(() => codec.decode(new BinaryReader(bytes)));
@@ -99,7 +101,12 @@ describe('integer decode ranges', () => {
       reducers: [{ id: 0, name: 'set', args: NUMBER_RANGES.map(({ kind }) => ({ name: kind, kind })) }],
     });
     const inRange = Object.fromEntries(NUMBER_RANGES.map(({ kind, max }) => [kind, max]));
-    expect(decodeClientMessage(encodeCall(schema, 7, 'set', inRange), schema)).toEqual({ type: 'call', requestId: 7, reducerId: 0, args: inRange });
+    expect(decodeClientMessage(encodeCall(schema, 7, 'set', inRange), schema)).toEqual({
+      type: 'call',
+      requestId: 7,
+      reducerId: 0,
+      args: inRange,
+    });
     for (const { kind, min, max } of NUMBER_RANGES) {
       for (const v of signed(kind) ? [min - 1, max + 1] : [max + 1]) {
         // A hostile client's frame: the SDK's encodeCall would refuse the value before encoding it.
@@ -108,7 +115,11 @@ describe('integer decode ranges', () => {
         const frame = w.toBytes();
         const error = decodeError(() => decodeClientMessage(frame, schema));
         expect(error.code).toBe('INVALID_ARGUMENT');
-        expect(error.message).toMatch(new RegExp(`^reducer 'set': arguments do not decode: ${kind} '${kind}' out of range \\(${v}\\) at byte \\d+$`));
+        expect(error.message).toMatch(
+          new RegExp(
+            `^reducer 'set': arguments do not decode: ${kind} '${kind}' out of range \\(${v}\\) at byte \\d+$`,
+          ),
+        );
         expect((error.cause as TickspaceError).code).toBe('MALFORMED_FRAME');
       }
     }

@@ -1,4 +1,9 @@
-import { compileWireSchema, wireMapKey, type SchemaDescriptor, type SectionVisitor } from '../../src/protocol';
+import {
+  compileWireSchema,
+  wireMapKey,
+  type SchemaDescriptor,
+  type SectionVisitor,
+} from '../../src/protocol';
 
 /** A fixed descriptor for golden frames: changing it changes the fixtures, on purpose. */
 export const descriptor: SchemaDescriptor = {
@@ -35,8 +40,23 @@ export const descriptor: SchemaDescriptor = {
     },
   ],
   reducers: [
-    { id: 0, name: 'move', args: [{ name: 'dx', kind: 'f32' }, { name: 'dy', kind: 'f32' }] },
-    { id: 2, name: 'chat', args: [{ name: 'text', kind: 'string' }, { name: 'at', kind: 'i64' }, { name: 'to', kind: 'optional', inner: { name: 'to', kind: 'identity' } }] },
+    {
+      id: 0,
+      name: 'move',
+      args: [
+        { name: 'dx', kind: 'f32' },
+        { name: 'dy', kind: 'f32' },
+      ],
+    },
+    {
+      id: 2,
+      name: 'chat',
+      args: [
+        { name: 'text', kind: 'string' },
+        { name: 'at', kind: 'i64' },
+        { name: 'to', kind: 'optional', inner: { name: 'to', kind: 'identity' } },
+      ],
+    },
   ],
 };
 
@@ -50,7 +70,11 @@ export function collectingVisitor(base: Map<string, Record<string, unknown>> = n
   const visitor: SectionVisitor = {
     delete: (t, key) => out.push({ table: t.name, delete: key }),
     insert: (t, row) => out.push({ table: t.name, insert: row }),
-    update: (t, key, r) => out.push({ table: t.name, update: t.update.decode(r, base.get(`${t.name}:${String(wireMapKey(key))}`)) }),
+    update: (t, key, r) =>
+      out.push({
+        table: t.name,
+        update: t.update.decode(r, base.get(`${t.name}:${String(wireMapKey(key))}`)),
+      }),
     reset: (t, rows) => out.push({ table: t.name, reset: rows }),
   };
   return { out, visitor };

@@ -31,7 +31,8 @@ export class ModelQuery {
       const fs = engine.tables[q.follow.table]!;
       const row = fs.find(q.follow.key);
       const fvis = fs.def.options.visibility as ((r: Row, v: Identity) => boolean) | undefined;
-      if (row !== undefined && (fvis === undefined || fvis(row, this.viewer))) centre = [row[fs.spatialX!] as number, row[fs.spatialY!] as number];
+      if (row !== undefined && (fvis === undefined || fvis(row, this.viewer)))
+        centre = [row[fs.spatialX!] as number, row[fs.spatialY!] as number];
     }
     for (const row of store.iter()) {
       if (!visible(row)) continue;
@@ -68,7 +69,8 @@ export interface Client {
 export function expected(engine: Engine, client: Client, table: string): Row[] {
   const store = engine.tables[table]!;
   const keys = new Set<unknown>();
-  for (const mq of client.queries.values()) if (mq.query.table === table) for (const k of mq.members) keys.add(k);
+  for (const mq of client.queries.values())
+    if (mq.query.table === table) for (const k of mq.members) keys.add(k);
   return store
     .iter()
     .filter((r) => keys.has(mapKey(store.keyOf(r))))
@@ -88,7 +90,9 @@ export function check(engine: Engine, clients: Client[], only?: (c: Client) => b
 
 const coord = fc.double({ min: -25, max: 125, noNaN: true, noDefaultInfinity: true });
 const radius = fc.double({ min: 0, max: 45, noNaN: true });
-const circle = fc.tuple(radius, fc.double({ min: 0, max: 20, noNaN: true })).map(([r, extra]) => ({ radius: r, exitRadius: r + extra }));
+const circle = fc
+  .tuple(radius, fc.double({ min: 0, max: 20, noNaN: true }))
+  .map(([r, extra]) => ({ radius: r, exitRadius: r + extra }));
 const entityId = fc.integer({ min: 1, max: 24 });
 const markerId = fc.integer({ min: 1, max: 5 });
 
@@ -96,13 +100,20 @@ export const queryArb: fc.Arbitrary<Query> = fc.oneof(
   fc.constant({ table: 'entity' }),
   fc.integer({ min: 0, max: 2 }).map((team) => ({ table: 'entity', where: { index: 'team', value: team } })),
   fc
-    .tuple(coord, coord, fc.double({ min: 0, max: 60, noNaN: true }), fc.double({ min: 0, max: 60, noNaN: true }))
+    .tuple(
+      coord,
+      coord,
+      fc.double({ min: 0, max: 60, noNaN: true }),
+      fc.double({ min: 0, max: 60, noNaN: true }),
+    )
     .map(([x, y, w, h]) => ({ table: 'entity', rect: { minX: x, minY: y, maxX: x + w, maxY: y + h } })),
   fc.tuple(coord, coord, circle).map(([x, y, c]) => ({ table: 'entity', near: { x, y, ...c } })),
   fc.tuple(entityId, circle).map(([key, c]) => ({ table: 'entity', follow: { table: 'entity', key, ...c } })),
   fc.tuple(markerId, circle).map(([key, c]) => ({ table: 'entity', follow: { table: 'marker', key, ...c } })),
   fc.constant({ table: 'item' }),
-  fc.integer({ min: 0, max: 3 }).map((v) => ({ table: 'item', where: { index: 'owner', value: viewers[v] } })),
+  fc
+    .integer({ min: 0, max: 3 })
+    .map((v) => ({ table: 'item', where: { index: 'owner', value: viewers[v] } })),
   fc.constant({ table: 'marker' }),
   fc.tuple(coord, coord, circle).map(([x, y, c]) => ({ table: 'marker', near: { x, y, ...c } })),
 );
@@ -121,13 +132,43 @@ export type Op =
 
 const small = fc.double({ min: -7, max: 7, noNaN: true });
 export const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { arbitrary: fc.record({ kind: fc.constant('nudge' as const), id: entityId, dx: small, dy: small }), weight: 8 },
-  { arbitrary: fc.record({ kind: fc.constant('spawn' as const), id: entityId, team: fc.integer({ min: 0, max: 2 }), x: coord, y: coord }), weight: 3 },
-  { arbitrary: fc.record({ kind: fc.constant('teleport' as const), id: entityId, x: coord, y: coord }), weight: 1 },
+  {
+    arbitrary: fc.record({ kind: fc.constant('nudge' as const), id: entityId, dx: small, dy: small }),
+    weight: 8,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('spawn' as const),
+      id: entityId,
+      team: fc.integer({ min: 0, max: 2 }),
+      x: coord,
+      y: coord,
+    }),
+    weight: 3,
+  },
+  {
+    arbitrary: fc.record({ kind: fc.constant('teleport' as const), id: entityId, x: coord, y: coord }),
+    weight: 1,
+  },
   { arbitrary: fc.record({ kind: fc.constant('remove' as const), id: entityId }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('hurt' as const), id: entityId }), weight: 2 },
-  { arbitrary: fc.record({ kind: fc.constant('team' as const), id: entityId, team: fc.integer({ min: 0, max: 2 }) }), weight: 1 },
-  { arbitrary: fc.record({ kind: fc.constant('give' as const), id: markerId, owner: fc.integer({ min: 0, max: 3 }), qty: fc.integer({ min: 0, max: 9 }) }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('team' as const),
+      id: entityId,
+      team: fc.integer({ min: 0, max: 2 }),
+    }),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('give' as const),
+      id: markerId,
+      owner: fc.integer({ min: 0, max: 3 }),
+      qty: fc.integer({ min: 0, max: 9 }),
+    }),
+    weight: 1,
+  },
   {
     arbitrary: fc.record({
       kind: fc.constant('mark' as const),
@@ -139,12 +180,28 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
     }),
     weight: 2,
   },
-  { arbitrary: fc.record({ kind: fc.constant('sub' as const), client: fc.integer({ min: 0, max: 2 }), query: queryArb }), weight: 1 },
-  { arbitrary: fc.record({ kind: fc.constant('unsub' as const), client: fc.integer({ min: 0, max: 2 }), pick: fc.nat() }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('sub' as const),
+      client: fc.integer({ min: 0, max: 2 }),
+      query: queryArb,
+    }),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('unsub' as const),
+      client: fc.integer({ min: 0, max: 2 }),
+      pick: fc.nat(),
+    }),
+    weight: 1,
+  },
 );
 
 export const scenario = fc.record({
-  initial: fc.array(fc.record({ id: entityId, team: fc.integer({ min: 0, max: 2 }), x: coord, y: coord }), { maxLength: 24 }),
+  initial: fc.array(fc.record({ id: entityId, team: fc.integer({ min: 0, max: 2 }), x: coord, y: coord }), {
+    maxLength: 24,
+  }),
   queries: fc.array(fc.array(queryArb, { maxLength: 3 }), { minLength: 1, maxLength: 3 }),
   ticks: fc.array(fc.array(opArb, { maxLength: 12 }), { minLength: 1, maxLength: 12 }),
 });
@@ -156,25 +213,58 @@ export const scenario = fc.record({
  * arithmetic alone, while some cross the boundary or the band every tick.
  */
 // fc.double crowds its values near zero; uniform hundredths spread rows over the whole area.
-const hundredths = (min: number, max: number) => fc.integer({ min: min * 100, max: max * 100 }).map((v) => v / 100);
+const hundredths = (min: number, max: number) =>
+  fc.integer({ min: min * 100, max: max * 100 }).map((v) => v / 100);
 const crowdCoord = hundredths(0, 40);
 const crowdCircle = fc
   .tuple(hundredths(2, 25), fc.oneof(fc.constant(0), hundredths(0, 6)))
   .map(([r, extra]) => ({ radius: r, exitRadius: r + extra }));
 const crowdQuery: fc.Arbitrary<Query> = fc.oneof(
-  { arbitrary: fc.tuple(entityId, crowdCircle).map(([key, c]) => ({ table: 'entity', follow: { table: 'entity', key, ...c } })), weight: 3 },
-  { arbitrary: fc.tuple(crowdCoord, crowdCoord, crowdCircle).map(([x, y, c]) => ({ table: 'entity', near: { x, y, ...c } })), weight: 1 },
+  {
+    arbitrary: fc
+      .tuple(entityId, crowdCircle)
+      .map(([key, c]) => ({ table: 'entity', follow: { table: 'entity', key, ...c } })),
+    weight: 3,
+  },
+  {
+    arbitrary: fc
+      .tuple(crowdCoord, crowdCoord, crowdCircle)
+      .map(([x, y, c]) => ({ table: 'entity', near: { x, y, ...c } })),
+    weight: 1,
+  },
 );
 const step = hundredths(-3, 3);
 const crowdOp: fc.Arbitrary<Op> = fc.oneof(
-  { arbitrary: fc.record({ kind: fc.constant('nudge' as const), id: entityId, dx: step, dy: step }), weight: 20 },
-  { arbitrary: fc.record({ kind: fc.constant('spawn' as const), id: entityId, team: fc.constant(0), x: crowdCoord, y: crowdCoord }), weight: 1 },
+  {
+    arbitrary: fc.record({ kind: fc.constant('nudge' as const), id: entityId, dx: step, dy: step }),
+    weight: 20,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('spawn' as const),
+      id: entityId,
+      team: fc.constant(0),
+      x: crowdCoord,
+      y: crowdCoord,
+    }),
+    weight: 1,
+  },
   { arbitrary: fc.record({ kind: fc.constant('remove' as const), id: entityId }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('hurt' as const), id: entityId }), weight: 1 },
-  { arbitrary: fc.record({ kind: fc.constant('sub' as const), client: fc.integer({ min: 0, max: 2 }), query: crowdQuery }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('sub' as const),
+      client: fc.integer({ min: 0, max: 2 }),
+      query: crowdQuery,
+    }),
+    weight: 1,
+  },
 );
 export const crowdScenario = fc.record({
-  initial: fc.array(fc.record({ id: entityId, team: fc.constant(0), x: crowdCoord, y: crowdCoord }), { minLength: 8, maxLength: 24 }),
+  initial: fc.array(fc.record({ id: entityId, team: fc.constant(0), x: crowdCoord, y: crowdCoord }), {
+    minLength: 8,
+    maxLength: 24,
+  }),
   queries: fc.array(fc.array(crowdQuery, { minLength: 1, maxLength: 2 }), { minLength: 1, maxLength: 3 }),
   ticks: fc.array(fc.array(crowdOp, { maxLength: 30 }), { minLength: 1, maxLength: 10 }),
 });
@@ -192,7 +282,10 @@ export interface RunOptions {
 export function run(s: Scenario, options: RunOptions = {}): number {
   let coalesced = 0;
   const engine = createEngine({ module: world, tickMs: 50 });
-  const subs = createSubscriptions(engine, { highWatermarkBytes: options.highWatermarkBytes, lowWatermarkBytes: options.lowWatermarkBytes });
+  const subs = createSubscriptions(engine, {
+    highWatermarkBytes: options.highWatermarkBytes,
+    lowWatermarkBytes: options.lowWatermarkBytes,
+  });
   let tickIndex = -1;
   const congested = new Set<number>();
   for (const e of s.initial) engine.enqueue(viewers[0]!, 'spawn', e);
@@ -228,7 +321,12 @@ export function run(s: Scenario, options: RunOptions = {}): number {
           break;
         case 'nudge': {
           const e = engine.tables.entity!.find(op.id);
-          if (e !== undefined) engine.enqueue(sender, 'move', { id: op.id, x: (e.x as number) + op.dx, y: (e.y as number) + op.dy });
+          if (e !== undefined)
+            engine.enqueue(sender, 'move', {
+              id: op.id,
+              x: (e.x as number) + op.dx,
+              y: (e.y as number) + op.dy,
+            });
           break;
         }
         case 'teleport':
@@ -285,4 +383,3 @@ export function run(s: Scenario, options: RunOptions = {}): number {
   check(engine, clients);
   return coalesced;
 }
-

@@ -6,7 +6,13 @@ import { viewers, world } from './world-fixture';
 const admin = viewers[3]!;
 
 function grid(engine: ReturnType<typeof createEngine<typeof world>>, n: number): void {
-  for (let i = 0; i < n; i++) engine.enqueue(admin, 'spawn', { id: i + 1, team: i % 3, x: (i % 10) * 10 + 5, y: Math.floor(i / 10) * 10 + 5 });
+  for (let i = 0; i < n; i++)
+    engine.enqueue(admin, 'spawn', {
+      id: i + 1,
+      team: i % 3,
+      x: (i % 10) * 10 + 5,
+      y: Math.floor(i / 10) * 10 + 5,
+    });
   engine.runTick();
 }
 
@@ -19,7 +25,9 @@ describe('encode once, send many', () => {
     for (let c = 0; c < 50; c++) {
       const got: Uint8Array[] = [];
       frames.push(got);
-      subs.subscribe(subs.addClient(viewers[c % 3]!, { bufferedAmount: 0, send: (f) => got.push(f) }), 1, { table: 'entity' });
+      subs.subscribe(subs.addClient(viewers[c % 3]!, { bufferedAmount: 0, send: (f) => got.push(f) }), 1, {
+        table: 'entity',
+      });
     }
     const before = subs.stats().chunksEncoded;
     for (let i = 1; i <= 20; i++) engine.enqueue(admin, 'move', { id: i, x: i, y: 50 });
@@ -38,10 +46,14 @@ describe('encode once, send many', () => {
       for (let c = 0; c < clients; c++) {
         const cache = createFrameCache(subs.schema);
         caches.push(cache);
-        subs.subscribe(subs.addClient(viewers[c % 3]!, { bufferedAmount: 0, send: (f) => void cache.apply(f) }), 1, {
-          table: 'entity',
-          near: { x: 50 + (c % 5), y: 50, radius: 45 },
-        });
+        subs.subscribe(
+          subs.addClient(viewers[c % 3]!, { bufferedAmount: 0, send: (f) => void cache.apply(f) }),
+          1,
+          {
+            table: 'entity',
+            near: { x: 50 + (c % 5), y: 50, radius: 45 },
+          },
+        );
       }
       const before = subs.stats().chunksEncoded;
       // Every entity moves a little inside its own cell.
@@ -91,8 +103,12 @@ describe('delivery order with a slow commit', () => {
     await engine.flush();
     expect(fanned.map((r) => r.tick)).toEqual([t2.tick, t2.tick + 1]);
     expect(seen.map((s) => s.split('@')[0])).toEqual(['subscribed', 'tick', 'subscribed', 'tick']);
-    const want = engine.db.entity.iter().filter((e) => e.team === 0 || (e.x - 5) ** 2 + (e.y - 5) ** 2 <= 144);
-    expect(cache.rows('entity').sort((a, b) => (a.id as number) - (b.id as number))).toEqual(want.sort((a, b) => a.id - b.id));
+    const want = engine.db.entity
+      .iter()
+      .filter((e) => e.team === 0 || (e.x - 5) ** 2 + (e.y - 5) ** 2 <= 144);
+    expect(cache.rows('entity').sort((a, b) => (a.id as number) - (b.id as number))).toEqual(
+      want.sort((a, b) => a.id - b.id),
+    );
   });
 });
 
@@ -104,12 +120,20 @@ describe('resync', () => {
     const cache = createFrameCache(subs.schema);
     const h = subs.addClient(viewers[0]!, { bufferedAmount: 0, send: (f) => void cache.apply(f) });
     subs.subscribe(h, 1, { table: 'entity', follow: { table: 'entity', key: 12, radius: 15 } });
-    const snapshot = { tick: engine.tick, tables: { entity: { rows: engine.db.entity.iter().map((r) => ({ ...r, x: r.x + 40 })), autoInc: 1 } } };
+    const snapshot = {
+      tick: engine.tick,
+      tables: { entity: { rows: engine.db.entity.iter().map((r) => ({ ...r, x: r.x + 40 })), autoInc: 1 } },
+    };
     engine.restore(snapshot);
     subs.resyncAll();
     const centre = engine.db.entity.find(12)!;
     const want = engine.db.entity.iter().filter((e) => (e.x - centre.x) ** 2 + (e.y - centre.y) ** 2 <= 225);
-    expect(cache.rows('entity').map((r) => r.id).sort()).toEqual(want.map((r) => r.id).sort());
+    expect(
+      cache
+        .rows('entity')
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(want.map((r) => r.id).sort());
     for (const row of cache.rows('entity')) expect(row).toEqual(engine.db.entity.find(row.id as number));
   });
 });

@@ -9,7 +9,13 @@ const admin = viewers[3]!;
 function setup() {
   const engine = createEngine({ module: world });
   const subs = createSubscriptions(engine);
-  for (let i = 0; i < 100; i++) engine.enqueue(admin, 'spawn', { id: i + 1, team: (i + 1) % 3, x: (i % 10) * 10 + 5, y: Math.floor(i / 10) * 10 + 5 });
+  for (let i = 0; i < 100; i++)
+    engine.enqueue(admin, 'spawn', {
+      id: i + 1,
+      team: (i + 1) % 3,
+      x: (i % 10) * 10 + 5,
+      y: Math.floor(i / 10) * 10 + 5,
+    });
   engine.runTick();
   const sent: Uint8Array[] = [];
   const handle = subs.addClient(viewers[0]!, { bufferedAmount: 0, send: (f) => sent.push(f) });
@@ -42,7 +48,11 @@ describe('what a subscription costs (SubscriptionCharge)', () => {
     const refuse = () => {
       throw new TickspaceError('RATE_LIMITED', 'no budget');
     };
-    for (const query of [{ table: 'entity' }, { table: 'entity', where: { index: 'team', value: 0 } }, { table: 'entity', rect: { minX: 0, minY: 0, maxX: 99, maxY: 99 } }] as const)
+    for (const query of [
+      { table: 'entity' },
+      { table: 'entity', where: { index: 'team', value: 0 } },
+      { table: 'entity', rect: { minX: 0, minY: 0, maxX: 99, maxY: 99 } },
+    ] as const)
       expect(() => subs.subscribe(handle, 2, query, refuse)).toThrow('no budget');
     expect({ ...subs.stats(), frames: sent.length }).toEqual(before);
     // The query id is still free, and the client's view is as it was: the same query now succeeds.

@@ -23,11 +23,18 @@ describe('subscriptions', () => {
 
   it('gives a client whose buffer was over the high watermark the net change once it drains, never a wrong state', () => {
     let total = 0;
-    const stalls = fc.array(fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), { minLength: 3, maxLength: 3 });
+    const stalls = fc.array(fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), {
+      minLength: 3,
+      maxLength: 3,
+    });
     fc.assert(
       fc.property(scenario, stalls, (s, stall) => {
         // Over the watermark (1000) when stalled, under the low watermark (100) otherwise.
-        const congestedTicks = run(s, { highWatermarkBytes: 1000, lowWatermarkBytes: 100, buffered: (c, t) => (t < 12 && stall[c % 3]![t]! ? 5000 : 0) });
+        const congestedTicks = run(s, {
+          highWatermarkBytes: 1000,
+          lowWatermarkBytes: 100,
+          buffered: (c, t) => (t < 12 && stall[c % 3]![t]! ? 5000 : 0),
+        });
         total += congestedTicks;
       }),
       { numRuns: 150 },

@@ -1,9 +1,21 @@
-import { createSchema, defineModule, ReducerError, t, table, toIdentity, type Identity } from '../../src/engine';
+import {
+  createSchema,
+  defineModule,
+  ReducerError,
+  t,
+  table,
+  toIdentity,
+  type Identity,
+} from '../../src/engine';
 
 /** A small spatial world for subscription tests: entities on a grid, private notes, owned items. */
 export const schema = createSchema({
   entity: table(
-    { public: true, spatial: { x: 'x', y: 'y', cellSize: 10 }, indexes: [{ name: 'team', columns: ['team'], kind: 'hash' }] },
+    {
+      public: true,
+      spatial: { x: 'x', y: 'y', cellSize: 10 },
+      indexes: [{ name: 'team', columns: ['team'], kind: 'hash' }],
+    },
     { id: t.u32().primaryKey(), team: t.u8(), x: t.f32(), y: t.f32(), hp: t.u16(), name: t.string() },
   ),
   note: table({ public: false }, { id: t.u32().primaryKey(), text: t.string() }),
@@ -12,7 +24,11 @@ export const schema = createSchema({
     { id: t.u32().primaryKey(), owner: t.identity().index('hash'), qty: t.u16() },
   ),
   marker: table(
-    { public: true, spatial: { x: 'x', y: 'y', cellSize: 10 }, visibility: (row, viewer) => row.hidden === false || row.owner === viewer },
+    {
+      public: true,
+      spatial: { x: 'x', y: 'y', cellSize: 10 },
+      visibility: (row, viewer) => row.hidden === false || row.owner === viewer,
+    },
     { id: t.u32().primaryKey(), owner: t.identity(), hidden: t.bool(), x: t.i32(), y: t.i32() },
   ),
 });
@@ -53,6 +69,8 @@ const writeNote = schema.reducer('writeNote', { id: t.u32(), text: t.string() },
 });
 const secretOp = schema.reducer('secretOp', {}, () => {}, { internal: true });
 
-export const world = defineModule(schema, { reducers: [spawn, move, hurt, setTeam, remove, give, mark, writeNote, secretOp] });
+export const world = defineModule(schema, {
+  reducers: [spawn, move, hurt, setTeam, remove, give, mark, writeNote, secretOp],
+});
 
 export const viewers: Identity[] = ['1', '2', '3', '4'].map((c) => toIdentity(c.repeat(32)));

@@ -174,7 +174,8 @@ describe('leaving and returning', () => {
     w.engine.serverStarted();
     const record = w.engine.runTick();
     expect(record.calls.map((c) => c.reducer)).toContain('__started');
-    for (const id of [walker, idle]) expect(w.player(id)).toMatchObject({ online: false, moving: false, dirX: 0, dirY: 0 });
+    for (const id of [walker, idle])
+      expect(w.player(id)).toMatchObject({ online: false, moving: false, dirX: 0, dirY: 0 });
     expect(w.db.player.find(walker)!.online).toBe(false);
     expect(w.player(gone)).toEqual(goneBefore);
     const stoppedAt = w.player(walker);

@@ -21,7 +21,8 @@ function open(w: World, a: ReturnType<World['join']>, b: ReturnType<World['join'
 function emptyBag(w: World, id: ReturnType<World['join']>): void {
   w.system((ctx) => {
     const plan = planInventory(ctx.db, ctx.db.player.find(id)!.containerId);
-    for (const [itemId, quantity] of Object.entries(w.bag(id))) expect(plan.remove(itemId, quantity)).toBe(true);
+    for (const [itemId, quantity] of Object.entries(w.bag(id)))
+      expect(plan.remove(itemId, quantity)).toBe(true);
     plan.commit(ctx.db);
   });
   expect(w.bag(id)).toEqual({});

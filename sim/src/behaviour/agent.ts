@@ -1,5 +1,13 @@
 import { contentIndexOf, type ContentIndex } from './content-index';
-import { UPDATE_KIND, type AvatarRow, type CallOutcome, type FrontierArgs, type FrontierReducer, type GameView, type UpdateKind } from './game-port';
+import {
+  UPDATE_KIND,
+  type AvatarRow,
+  type CallOutcome,
+  type FrontierArgs,
+  type FrontierReducer,
+  type GameView,
+  type UpdateKind,
+} from './game-port';
 import { distanceToBuilding, nextStep, Situation, slotToStore, type Goal, type Step } from './planner';
 import { relativeGoal, wrapAngle, type Style, type StyleContext } from './style';
 import { tradeOpening, tradeReply, type TradeCall } from './trade-rules';
@@ -184,7 +192,8 @@ export abstract class Agent {
       return;
     }
     if (this.#containerId === 0) {
-      for (const c of db.container.iter()) if (c.owner === me.identity && c.buildingId === 0) this.#containerId = c.id;
+      for (const c of db.container.iter())
+        if (c.owner === me.identity && c.buildingId === 0) this.#containerId = c.id;
       if (this.#containerId === 0) {
         this.nextWakeMs = nowMs + 1_000;
         return;
@@ -237,7 +246,8 @@ export abstract class Agent {
         }
         break;
       case UPDATE_KIND.TRADE:
-        if (this.#awaiting === undefined && this.#walk === undefined) this.nextWakeMs = Math.min(this.nextWakeMs, nowMs + style.reactionMs(c));
+        if (this.#awaiting === undefined && this.#walk === undefined)
+          this.nextWakeMs = Math.min(this.nextWakeMs, nowMs + style.reactionMs(c));
         break;
       case UPDATE_KIND.CHAT:
         this.#heard++;
@@ -251,7 +261,8 @@ export abstract class Agent {
     if (reducer === 'join') {
       this.#joinPending = false;
       if (outcome.ok || outcome.code === 'ALREADY_JOINED') this.#joined = true;
-      if (!outcome.ok && outcome.code === 'NAME_TAKEN') this.#name = `${this.#name.slice(0, 12)}${Math.floor(nowMs) % 1000}`;
+      if (!outcome.ok && outcome.code === 'NAME_TAKEN')
+        this.#name = `${this.#name.slice(0, 12)}${Math.floor(nowMs) % 1000}`;
     }
     if (this.#host === undefined || this.#awaiting !== 'result' || reducer !== this.#awaitingCall) return;
     const style = this.style(nowMs);
@@ -325,16 +336,33 @@ export abstract class Agent {
 
     if (style.stores && s.freeSlots <= 2) {
       const chest = s.own('storage_chest', true)[0];
-      const keep = new Set<string>(this.#goal !== undefined && this.#goal.kind !== 'build' ? [this.#goal.itemId] : []);
+      const keep = new Set<string>(
+        this.#goal !== undefined && this.#goal.kind !== 'build' ? [this.#goal.itemId] : [],
+      );
       const slot = slotToStore(s, keep);
       if (chest !== undefined && slot !== undefined) {
         const reach = s.content.settings.reachTiles + s.content.settings.playerRadiusTiles;
         const step: Step = { kind: 'deposit', building: chest, slot: slot.slot, quantity: slot.quantity };
         if (distanceToBuilding(me.x, me.y, chest) <= reach - 0.3) this.#perform(step, nowMs);
-        else this.#startWalk(nowMs, me, chest.cx, chest.cy, reach - 0.5 + Math.min(chest.width, chest.height) / 2, step, undefined, style, c);
+        else
+          this.#startWalk(
+            nowMs,
+            me,
+            chest.cx,
+            chest.cy,
+            reach - 0.5 + Math.min(chest.width, chest.height) / 2,
+            step,
+            undefined,
+            style,
+            c,
+          );
         return;
       }
-      if (chest === undefined && (this.#goal?.kind !== 'build' || this.#goal.buildingKind !== 'storage_chest')) this.#goal = { kind: 'build', buildingKind: 'storage_chest' };
+      if (
+        chest === undefined &&
+        (this.#goal?.kind !== 'build' || this.#goal.buildingKind !== 'storage_chest')
+      )
+        this.#goal = { kind: 'build', buildingKind: 'storage_chest' };
     }
 
     if (this.#goal === undefined) {
@@ -344,7 +372,10 @@ export abstract class Agent {
       this.nextWakeMs = nowMs + style.thinkMs(c);
       return;
     }
-    const step = nextStep(s, this.#goal, { pickNode: (n) => style.pickNode(n), avoid: new Set(this.#avoid.keys()) });
+    const step = nextStep(s, this.#goal, {
+      pickNode: (n) => style.pickNode(n),
+      avoid: new Set(this.#avoid.keys()),
+    });
     if (step.kind !== 'done' && step.kind !== 'blocked' && style.mistake(c)) {
       this.#mistake(step, nowMs, s);
       return;
@@ -363,13 +394,25 @@ export abstract class Agent {
       case 'gather': {
         const d = Math.hypot(step.node.x - me.x, step.node.y - me.y);
         if (d <= step.reach - 0.25) this.#perform(step, nowMs);
-        else this.#startWalk(nowMs, me, step.node.x, step.node.y, step.reach - 0.45, step, undefined, style, c);
+        else
+          this.#startWalk(nowMs, me, step.node.x, step.node.y, step.reach - 0.45, step, undefined, style, c);
         return;
       }
       case 'construct': {
         const reach = s.content.settings.reachTiles + s.content.settings.playerRadiusTiles;
         if (distanceToBuilding(me.x, me.y, step.building) <= reach - 0.3) this.#perform(step, nowMs);
-        else this.#startWalk(nowMs, me, step.building.cx, step.building.cy, reach - 0.5 + Math.min(step.building.width, step.building.height) / 2, step, undefined, style, c);
+        else
+          this.#startWalk(
+            nowMs,
+            me,
+            step.building.cx,
+            step.building.cy,
+            reach - 0.5 + Math.min(step.building.width, step.building.height) / 2,
+            step,
+            undefined,
+            style,
+            c,
+          );
         return;
       }
       case 'goto':
@@ -410,7 +453,11 @@ export abstract class Agent {
         this.#call('construct', { building: step.building.id }, nowMs);
         return;
       case 'deposit':
-        this.#call('deposit', { building: step.building.id, slot: step.slot, quantity: step.quantity }, nowMs);
+        this.#call(
+          'deposit',
+          { building: step.building.id, slot: step.slot, quantity: step.quantity },
+          nowMs,
+        );
         return;
       default:
         this.nextWakeMs = nowMs + 1_000;
@@ -431,7 +478,17 @@ export abstract class Agent {
     this.#perform(step, nowMs);
   }
 
-  #startWalk(nowMs: number, me: AvatarRow, x: number, y: number, within: number, then: Step | undefined, explore: string | undefined, style: Style, c: StyleContext): void {
+  #startWalk(
+    nowMs: number,
+    me: AvatarRow,
+    x: number,
+    y: number,
+    within: number,
+    then: Step | undefined,
+    explore: string | undefined,
+    style: Style,
+    c: StyleContext,
+  ): void {
     this.#walk = {
       x,
       y,
@@ -480,7 +537,10 @@ export abstract class Agent {
       // Something useful came into view: stop exploring and plan again.
       const s = new Situation(this.#host!.view, this.#content!, me, this.#containerId);
       const goal = this.#goal;
-      if (goal !== undefined && nextStep(s, goal, { avoid: new Set(this.#avoid.keys()) }).kind !== 'explore') {
+      if (
+        goal !== undefined &&
+        nextStep(s, goal, { avoid: new Set(this.#avoid.keys()) }).kind !== 'explore'
+      ) {
         this.#walk = undefined;
         this.nextWakeMs = nowMs + style.reactionMs(c);
         return;
@@ -520,7 +580,12 @@ export abstract class Agent {
       delayMs = decision.delayMs;
     }
     if (!walk.moving || !(Math.abs(wrapAngle(heading - walk.heading)) < 1e-3)) {
-      this.#call('move', { dx: Math.fround(Math.cos(heading) * 0.999), dy: Math.fround(Math.sin(heading) * 0.999) }, nowMs, false);
+      this.#call(
+        'move',
+        { dx: Math.fround(Math.cos(heading) * 0.999), dy: Math.fround(Math.sin(heading) * 0.999) },
+        nowMs,
+        false,
+      );
       walk.heading = heading;
     }
     walk.moving = true;

@@ -53,8 +53,12 @@ export class ContentIndex {
     for (const def of sortById(db.recipe_def.iter())) {
       const recipe: Recipe = {
         def,
-        inputs: (inputs.get(def.id) ?? []).sort(byPosition).map((r) => ({ itemId: r.itemId, quantity: r.quantity })),
-        outputs: (outputs.get(def.id) ?? []).sort(byPosition).map((r) => ({ itemId: r.itemId, quantity: r.quantity })),
+        inputs: (inputs.get(def.id) ?? [])
+          .sort(byPosition)
+          .map((r) => ({ itemId: r.itemId, quantity: r.quantity })),
+        outputs: (outputs.get(def.id) ?? [])
+          .sort(byPosition)
+          .map((r) => ({ itemId: r.itemId, quantity: r.quantity })),
       };
       this.recipes.set(def.id, recipe);
       for (const o of recipe.outputs) push(this.makers, o.itemId, recipe);
@@ -66,12 +70,18 @@ export class ContentIndex {
     for (const def of sortById(db.building_def.iter())) this.buildings.set(def.id, def);
     const costs = new Map<string, { itemId: string; quantity: number; position: number }[]>();
     for (const c of db.building_cost.iter()) push(costs, c.buildingId, c);
-    for (const [id, list] of costs) this.buildingCosts.set(id, list.sort(byPosition).map((c) => ({ itemId: c.itemId, quantity: c.quantity })));
+    for (const [id, list] of costs)
+      this.buildingCosts.set(
+        id,
+        list.sort(byPosition).map((c) => ({ itemId: c.itemId, quantity: c.quantity })),
+      );
   }
 
   /** Items that are tools of this kind with at least this tier, best (lowest tier that suffices) first. */
   toolsFor(kind: string, tier: number): ItemDef[] {
-    return [...this.items.values()].filter((i) => i.toolKind === kind && i.toolTier >= tier).sort((a, b) => a.toolTier - b.toolTier || (a.id < b.id ? -1 : 1));
+    return [...this.items.values()]
+      .filter((i) => i.toolKind === kind && i.toolTier >= tier)
+      .sort((a, b) => a.toolTier - b.toolTier || (a.id < b.id ? -1 : 1));
   }
 
   /** Stack size of an item (1 if unknown). */

@@ -40,7 +40,8 @@ export interface GameView {
 }
 
 /** The outcome of a call as the SDK reports it. */
-export type CallOutcome = { readonly ok: true } | { readonly ok: false; readonly code: string; readonly message: string };
+export type CallOutcome =
+  { readonly ok: true } | { readonly ok: false; readonly code: string; readonly message: string };
 
 /** A Frontier reducer a player may call. */
 export type FrontierReducer = ReducerName<FrontierModule>;

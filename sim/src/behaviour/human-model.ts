@@ -112,7 +112,8 @@ export class HumanModel {
   reactionMs(timeOnTaskMs: number): number {
     const p = this.params;
     const hours = timeOnTaskMs / 3_600_000;
-    if (this.#rng.chance(clamp(p.lapseBase + p.lapsePerHour * hours, 0, 0.5))) return 500 + this.#rng.exponential(450 + 250 * hours);
+    if (this.#rng.chance(clamp(p.lapseBase + p.lapsePerHour * hours, 0, 0.5)))
+      return 500 + this.#rng.exponential(450 + 250 * hours);
     return Math.max(140, this.#rng.exGaussian(p.reactionMuMs, p.reactionSigmaMs, p.reactionTauMs));
   }
 
@@ -160,12 +161,17 @@ export class HumanModel {
 
   /** Length of a session, ms: Weibull with shape about 0.5, so many short and a few very long sessions. */
   sessionMs(): number {
-    return clamp(this.#rng.weibull(this.params.sessionScaleMs, this.params.sessionShape), 45_000, 10 * 3_600_000);
+    return clamp(
+      this.#rng.weibull(this.params.sessionScaleMs, this.params.sessionShape),
+      45_000,
+      10 * 3_600_000,
+    );
   }
 
   /** Gap until the next session, ms: sometimes back within the hour, usually the next day (diurnal). */
   gapMs(): number {
-    if (this.#rng.chance(this.params.shortGapChance)) return clamp(this.#rng.logNormal(Math.log(12 * 60_000), 0.7), 60_000, 3_600_000);
+    if (this.#rng.chance(this.params.shortGapChance))
+      return clamp(this.#rng.logNormal(Math.log(12 * 60_000), 0.7), 60_000, 3_600_000);
     return clamp(this.#rng.normal(20 * 3_600_000, 3 * 3_600_000), 8 * 3_600_000, 30 * 3_600_000);
   }
 

@@ -59,15 +59,20 @@ export class HumanStyle implements Style {
     this.#goals = options.goals === 'farm' ? FARM_GOALS : HUMAN_GOALS;
     // Favourites: a few goals weigh a lot, the rest a little (variety 1 = very focused).
     const favourites = 2 + model.params.goalVariety * 2;
-    this.#goalWeights = this.#goals.map(() => (this.#rng.next() < favourites / this.#goals.length ? this.#rng.logNormal(0, 0.5) * 5 : 0.3));
+    this.#goalWeights = this.#goals.map(() =>
+      this.#rng.next() < favourites / this.#goals.length ? this.#rng.logNormal(0, 0.5) * 5 : 0.3,
+    );
     const r = this.#rng.next();
-    this.tradeResponse = options.tradeResponse ?? (r < 0.45 ? TRADE_RESPONSE.COUNTER : r < 0.85 ? TRADE_RESPONSE.ACCEPT : TRADE_RESPONSE.IGNORE);
+    this.tradeResponse =
+      options.tradeResponse ??
+      (r < 0.45 ? TRADE_RESPONSE.COUNTER : r < 0.85 ? TRADE_RESPONSE.ACCEPT : TRADE_RESPONSE.IGNORE);
     this.#farmIndex = this.#rng.int(FARM_GOALS.length);
   }
 
   /** Plans the session that starts now: its end and the first break. */
   startSession(nowMs: number): void {
-    this.#sessionEndMs = this.#options.sessions === 'marathon' ? Number.POSITIVE_INFINITY : nowMs + this.model.sessionMs();
+    this.#sessionEndMs =
+      this.#options.sessions === 'marathon' ? Number.POSITIVE_INFINITY : nowMs + this.model.sessionMs();
     this.#nextBreakMs = nowMs + this.model.breakAfterMs();
   }
 
@@ -92,7 +97,9 @@ export class HumanStyle implements Style {
     const error = this.#curve * fade + this.model.headingNoise() * (0.5 + 0.5 * fade);
     let delayMs = this.model.steerMs();
     // Arrival is noticed with a reaction delay: players overshoot a little and come back.
-    if (arrivalMs < delayMs) delayMs = arrivalMs + this.model.reactionMs(c.timeOnTaskMs) * (this.#rng.chance(p.overshootChance) ? 1.5 : 0.4);
+    if (arrivalMs < delayMs)
+      delayMs =
+        arrivalMs + this.model.reactionMs(c.timeOnTaskMs) * (this.#rng.chance(p.overshootChance) ? 1.5 : 0.4);
     this.#record(TRACE_KIND.STEER, delayMs);
     this.#record(TRACE_KIND.HEADING, error);
     return { heading: desired + error, delayMs };
@@ -178,7 +185,10 @@ export class HumanPlayer extends Agent {
   constructor(options: HumanPlayerOptions, tier: Tier = TIERS.HUMAN, styleOptions: HumanStyleOptions = {}) {
     super(options.name, tier);
     const params = options.params ?? sampleHumanParams(options.rng);
-    this.humanStyle = new HumanStyle(new HumanModel(params, options.rng), { recorder: options.recorder, ...styleOptions });
+    this.humanStyle = new HumanStyle(new HumanModel(params, options.rng), {
+      recorder: options.recorder,
+      ...styleOptions,
+    });
   }
 
   protected style(): Style {

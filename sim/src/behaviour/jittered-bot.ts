@@ -1,7 +1,15 @@
 import type { Rng } from '../random';
 import { Agent, TIERS } from './agent';
 import type { Goal, Situation } from './planner';
-import { FARM_GOALS, randomHeading, TRADE_RESPONSE, type SessionDecision, type SteerDecision, type Style, type StyleContext } from './style';
+import {
+  FARM_GOALS,
+  randomHeading,
+  TRADE_RESPONSE,
+  type SessionDecision,
+  type SteerDecision,
+  type Style,
+  type StyleContext,
+} from './style';
 
 /**
  * The jittered style: a naive script with uniform random delays added to every timer and uniform
@@ -30,7 +38,10 @@ export class JitteredStyle implements Style {
   }
   steer(desired: number, _distance: number, arrivalMs: number, _c: StyleContext): SteerDecision {
     const delay = 300 + this.#rng.uniform(0, 600);
-    return { heading: desired + this.#rng.uniform(-this.#headingJitterRad, this.#headingJitterRad), delayMs: Math.min(delay, arrivalMs + this.#rng.uniform(0, 150)) };
+    return {
+      heading: desired + this.#rng.uniform(-this.#headingJitterRad, this.#headingJitterRad),
+      delayMs: Math.min(delay, arrivalMs + this.#rng.uniform(0, 150)),
+    };
   }
   idleMs(_c: StyleContext): number {
     return this.#rng.chance(0.05) ? this.#rng.uniform(2_000, 10_000) : 0;

@@ -1,7 +1,14 @@
 import type { Rng } from '../random';
 import { Agent, TIERS } from './agent';
 import type { Goal, Situation } from './planner';
-import { FARM_GOALS, TRADE_RESPONSE, type SessionDecision, type SteerDecision, type Style, type StyleContext } from './style';
+import {
+  FARM_GOALS,
+  TRADE_RESPONSE,
+  type SessionDecision,
+  type SteerDecision,
+  type Style,
+  type StyleContext,
+} from './style';
 
 /** Fixed periods naive bots are written with, ms: round numbers, as scripts have. */
 const PERIODS_MS = [500, 600, 750, 1000] as const;

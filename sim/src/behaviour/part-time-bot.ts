@@ -33,7 +33,9 @@ export class PartTimeBot extends Agent {
   constructor(options: PartTimeBotOptions) {
     super(options.name, TIERS.PART_TIME);
     this.#rng = options.rng;
-    this.#human = new HumanStyle(new HumanModel(sampleHumanParams(options.rng), options.rng), { sessions: 'marathon' });
+    this.#human = new HumanStyle(new HumanModel(sampleHumanParams(options.rng), options.rng), {
+      sessions: 'marathon',
+    });
     this.#bot = new JitteredStyle(options.rng.fork('bot'));
     this.#humanStretchMs = options.humanStretchMs ?? 15 * 60_000;
     this.#botStretchMs = options.botStretchMs ?? 25 * 60_000;

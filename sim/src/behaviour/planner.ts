@@ -14,7 +14,12 @@ export type Step =
   | { readonly kind: 'goto'; readonly x: number; readonly y: number; readonly within: number }
   | { readonly kind: 'place'; readonly buildingKind: string; readonly x: number; readonly y: number }
   | { readonly kind: 'construct'; readonly building: BuildingRow }
-  | { readonly kind: 'deposit'; readonly building: BuildingRow; readonly slot: number; readonly quantity: number }
+  | {
+      readonly kind: 'deposit';
+      readonly building: BuildingRow;
+      readonly slot: number;
+      readonly quantity: number;
+    }
   | { readonly kind: 'explore'; readonly itemId: string }
   | { readonly kind: 'done' }
   | { readonly kind: 'blocked'; readonly reason: string };
@@ -89,7 +94,8 @@ export class Situation {
   /** The player's own buildings of a kind, nearest first. */
   own(kind: string, complete: boolean): BuildingRow[] {
     const out: BuildingRow[] = [];
-    for (const b of this.view.db.building.iter()) if (b.buildingId === kind && b.owner === this.me.identity && b.complete === complete) out.push(b);
+    for (const b of this.view.db.building.iter())
+      if (b.buildingId === kind && b.owner === this.me.identity && b.complete === complete) out.push(b);
     return out.sort((a, b) => this.distanceTo(a.cx, a.cy) - this.distanceTo(b.cx, b.cy));
   }
 }
@@ -122,7 +128,14 @@ export function nextStep(s: Situation, goal: Goal, choices: PlannerChoices): Ste
   }
 }
 
-function needItem(s: Situation, itemId: string, quantity: number, depth: number, choices: PlannerChoices, gatherOnly = false): Step | undefined {
+function needItem(
+  s: Situation,
+  itemId: string,
+  quantity: number,
+  depth: number,
+  choices: PlannerChoices,
+  gatherOnly = false,
+): Step | undefined {
   if (s.count(itemId) >= quantity) return undefined;
   if (depth > MAX_DEPTH) return { kind: 'blocked', reason: `too deep: ${itemId}` };
   const c = s.content;
@@ -139,10 +152,14 @@ function needItem(s: Situation, itemId: string, quantity: number, depth: number,
   }
   if (usable.size > 0) {
     for (const node of s.view.db.resource_node.iter())
-      if (node.amount > 0 && usable.has(node.resourceId) && !(choices.avoid?.has(node.id) ?? false)) candidates.push(node);
+      if (node.amount > 0 && usable.has(node.resourceId) && !(choices.avoid?.has(node.id) ?? false))
+        candidates.push(node);
     if (candidates.length > 0) {
       candidates.sort((a, b) => s.distanceTo(a.x, a.y) - s.distanceTo(b.x, b.y) || a.id - b.id);
-      const pick = Math.min(candidates.length - 1, Math.max(0, choices.pickNode?.(Math.min(candidates.length, 4)) ?? 0));
+      const pick = Math.min(
+        candidates.length - 1,
+        Math.max(0, choices.pickNode?.(Math.min(candidates.length, 4)) ?? 0),
+      );
       const node = candidates[pick]!;
       const def = c.resources.get(node.resourceId)!;
       const reach = c.settings.reachTiles + def.radius + c.settings.playerRadiusTiles;
@@ -178,7 +195,8 @@ function needRecipe(s: Situation, recipe: Recipe, depth: number, choices: Planne
   }
   if (near !== undefined) {
     const radius = s.content.settings.stationRadiusTiles;
-    if (distanceToBuilding(s.me.x, s.me.y, near) > radius - 0.5) return { kind: 'goto', x: near.cx, y: near.cy, within: radius - 0.8 };
+    if (distanceToBuilding(s.me.x, s.me.y, near) > radius - 0.5)
+      return { kind: 'goto', x: near.cx, y: near.cy, within: radius - 0.8 };
   }
   return { kind: 'craft', recipeId: recipe.def.id };
 }
@@ -210,7 +228,9 @@ export function findSite(s: Situation, kind: string): { x: number; y: number } |
   const per = info.worldTiles / info.chunkTiles;
   const tileAt = (tx: number, ty: number): number | undefined => {
     if (tx < 0 || ty < 0 || tx >= info.worldTiles || ty >= info.worldTiles) return undefined;
-    const chunk = s.view.db.terrain_chunk.find(Math.floor(ty / info.chunkTiles) * per + Math.floor(tx / info.chunkTiles));
+    const chunk = s.view.db.terrain_chunk.find(
+      Math.floor(ty / info.chunkTiles) * per + Math.floor(tx / info.chunkTiles),
+    );
     return chunk?.tiles[(ty % info.chunkTiles) * info.chunkTiles + (tx % info.chunkTiles)];
   };
   const w = def.width;
@@ -218,7 +238,18 @@ export function findSite(s: Situation, kind: string): { x: number; y: number } |
   const px = Math.floor(s.me.x);
   const py = Math.floor(s.me.y);
   const offsets: [number, number][] = [];
-  for (let r = 2; r <= 4; r++) for (const [ox, oy] of [[r, 0], [0, r], [-r - w + 1, 0], [0, -r - h + 1], [r, r], [-r - w + 1, -r - h + 1], [r, -r - h + 1], [-r - w + 1, r]] as const) offsets.push([ox, oy]);
+  for (let r = 2; r <= 4; r++)
+    for (const [ox, oy] of [
+      [r, 0],
+      [0, r],
+      [-r - w + 1, 0],
+      [0, -r - h + 1],
+      [r, r],
+      [-r - w + 1, -r - h + 1],
+      [r, -r - h + 1],
+      [-r - w + 1, r],
+    ] as const)
+      offsets.push([ox, oy]);
   const buildings = [...s.view.db.building.iter()];
   const nodes = [...s.view.db.resource_node.iter()];
   const players = [...s.view.db.avatar.iter()];
@@ -232,9 +263,15 @@ export function findSite(s: Situation, kind: string): { x: number; y: number } |
         if (tile === undefined || !landTiles.has(tile)) ok = false;
       }
     if (!ok) continue;
-    if (buildings.some((b) => b.x < x + w + 1 && b.x + b.width > x - 1 && b.y < y + h + 1 && b.y + b.height > y - 1)) continue;
+    if (
+      buildings.some(
+        (b) => b.x < x + w + 1 && b.x + b.width > x - 1 && b.y < y + h + 1 && b.y + b.height > y - 1,
+      )
+    )
+      continue;
     if (nodes.some((n) => n.x > x - 1.2 && n.x < x + w + 1.2 && n.y > y - 1.2 && n.y < y + h + 1.2)) continue;
-    if (players.some((p) => p.x > x - 0.8 && p.x < x + w + 0.8 && p.y > y - 0.8 && p.y < y + h + 0.8)) continue;
+    if (players.some((p) => p.x > x - 0.8 && p.x < x + w + 0.8 && p.y > y - 0.8 && p.y < y + h + 0.8))
+      continue;
     const dx = Math.max(x - s.me.x, 0, s.me.x - (x + w));
     const dy = Math.max(y - s.me.y, 0, s.me.y - (y + h));
     if (Math.hypot(dx, dy) > s.content.settings.buildRangeTiles - 0.5) continue;

@@ -32,14 +32,22 @@ export const DEFAULT_SHARES: Readonly<Record<Tier, number>> = {
 export function parseMix(text: string | undefined, players: number): Record<Tier, number> {
   const out = Object.fromEntries(TIER_LIST.map((t) => [t, 0])) as Record<Tier, number>;
   const entries: [Tier, number][] = [];
-  if (text === undefined || text.trim() === '') for (const t of TIER_LIST) entries.push([t, DEFAULT_SHARES[t]]);
+  if (text === undefined || text.trim() === '')
+    for (const t of TIER_LIST) entries.push([t, DEFAULT_SHARES[t]]);
   else
     for (const part of text.split(',')) {
       const [name, value] = part.split(/[=:]/).map((s) => s.trim());
       if (!TIER_LIST.includes(name as Tier))
-        throw new TickspaceError('INVALID_ARGUMENT', `--mix: unknown tier '${name}'; tiers are ${TIER_LIST.join(', ')}`, { details: { tier: name } });
+        throw new TickspaceError(
+          'INVALID_ARGUMENT',
+          `--mix: unknown tier '${name}'; tiers are ${TIER_LIST.join(', ')}`,
+          { details: { tier: name } },
+        );
       const n = Number(value);
-      if (!Number.isFinite(n) || n < 0) throw new TickspaceError('INVALID_ARGUMENT', `--mix: '${part}' needs a number >= 0`, { details: { part } });
+      if (!Number.isFinite(n) || n < 0)
+        throw new TickspaceError('INVALID_ARGUMENT', `--mix: '${part}' needs a number >= 0`, {
+          details: { part },
+        });
       entries.push([name as Tier, n]);
     }
   const shares = entries.every(([, n]) => n <= 1) && entries.some(([, n]) => n > 0 && n < 1);
@@ -122,14 +130,27 @@ export function createPopulation(options: PopulationOptions): Member[] {
     const agentRng = createRng(`${options.seed}/agent/${index}`);
     const agent = makeAgent(tier, name, agentRng, options);
     agent.homeScale = homeScale;
-    return { agent, identity: memberIdentity(options.seed, index), startMs: Math.floor(rng.uniform(0, window)) };
+    return {
+      agent,
+      identity: memberIdentity(options.seed, index),
+      startMs: Math.floor(rng.uniform(0, window)),
+    };
   });
 }
 
-function makeAgent(tier: Tier, name: string, rng: ReturnType<typeof createRng>, options: PopulationOptions): Agent {
+function makeAgent(
+  tier: Tier,
+  name: string,
+  rng: ReturnType<typeof createRng>,
+  options: PopulationOptions,
+): Agent {
   switch (tier) {
     case TIERS.HUMAN:
-      return new HumanPlayer({ name, rng, ...(options.recordTo !== undefined ? { recorder: options.recordTo.record() } : {}) });
+      return new HumanPlayer({
+        name,
+        rng,
+        ...(options.recordTo !== undefined ? { recorder: options.recordTo.record() } : {}),
+      });
     case TIERS.NAIVE:
       return new NaiveBot({ name, rng });
     case TIERS.JITTERED:

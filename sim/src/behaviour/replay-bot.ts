@@ -1,7 +1,15 @@
 import type { Rng } from '../random';
 import { Agent, TIERS } from './agent';
 import type { Goal, Situation } from './planner';
-import { FARM_GOALS, randomHeading, TRADE_RESPONSE, type SessionDecision, type SteerDecision, type Style, type StyleContext } from './style';
+import {
+  FARM_GOALS,
+  randomHeading,
+  TRADE_RESPONSE,
+  type SessionDecision,
+  type SteerDecision,
+  type Style,
+  type StyleContext,
+} from './style';
 import { TRACE_KIND, TracePlayer, type Trace } from './trace-library';
 
 /**
@@ -31,7 +39,10 @@ export class ReplayStyle implements Style {
   steer(desired: number, _distance: number, arrivalMs: number, _c: StyleContext): SteerDecision {
     const delay = this.#player.next(TRACE_KIND.STEER, 400);
     const error = this.#player.next(TRACE_KIND.HEADING, 0);
-    return { heading: desired + error, delayMs: arrivalMs < delay ? arrivalMs + this.#player.next(TRACE_KIND.REACTION, 300) * 0.4 : delay };
+    return {
+      heading: desired + error,
+      delayMs: arrivalMs < delay ? arrivalMs + this.#player.next(TRACE_KIND.REACTION, 300) * 0.4 : delay,
+    };
   }
   idleMs(_c: StyleContext): number {
     return this.#player.next(TRACE_KIND.IDLE, 0);

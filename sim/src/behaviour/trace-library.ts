@@ -37,7 +37,9 @@ export class TraceLibrary {
 
   /** Traces with at least `min` values of every kind. */
   usable(min = 20): Trace[] {
-    return this.#traces.filter((t) => t.reaction.length >= min && t.think.length >= min && t.steer.length >= min);
+    return this.#traces.filter(
+      (t) => t.reaction.length >= min && t.think.length >= min && t.steer.length >= min,
+    );
   }
 
   /** Number of recorded players. */

@@ -3,7 +3,10 @@ import type { Situation } from './planner';
 import { TRADE_RESPONSE, type TradeResponse } from './style';
 
 /** A trade reducer call the rules chose. */
-export type TradeCall = Extract<FrontierCall, { readonly reducer: 'trade_open' | 'trade_offer' | 'trade_accept' | 'trade_cancel' }>;
+export type TradeCall = Extract<
+  FrontierCall,
+  { readonly reducer: 'trade_open' | 'trade_offer' | 'trade_accept' | 'trade_cancel' }
+>;
 
 /** Cancelling an own trade that has not moved for this long, ms. */
 const STALE_TRADE_MS = 20_000;
@@ -14,7 +17,12 @@ const STALE_TRADE_MS = 20_000;
  * stale. `handled` remembers the state each trade was answered in, so an unchanged trade is not
  * answered twice. Undefined when nothing needs doing.
  */
-export function tradeReply(s: Situation, response: TradeResponse, handled: Map<number, string>, nowMs: number): TradeCall | undefined {
+export function tradeReply(
+  s: Situation,
+  response: TradeResponse,
+  handled: Map<number, string>,
+  nowMs: number,
+): TradeCall | undefined {
   const db = s.view.db;
   const me = s.me.identity;
   for (const trade of db.trade.iter() as Iterable<TradeRow>) {
@@ -41,13 +49,15 @@ export function tradeReply(s: Situation, response: TradeResponse, handled: Map<n
         if (spare === undefined) return { reducer: 'trade_cancel', args: { trade: trade.id } };
         return { reducer: 'trade_offer', args: { trade: trade.id, itemId: spare, quantity: 1 } };
       }
-      if ((theyAccepted || theirItems.length > 0) && !iAccepted) return { reducer: 'trade_accept', args: { trade: trade.id } };
+      if ((theyAccepted || theirItems.length > 0) && !iAccepted)
+        return { reducer: 'trade_accept', args: { trade: trade.id } };
       continue;
     }
     if (response === TRADE_RESPONSE.IGNORE || iAccepted) continue;
     if (response === TRADE_RESPONSE.COUNTER && myItems.length === 0) {
       const spare = spareItem(s);
-      if (spare !== undefined) return { reducer: 'trade_offer', args: { trade: trade.id, itemId: spare, quantity: 1 } };
+      if (spare !== undefined)
+        return { reducer: 'trade_offer', args: { trade: trade.id, itemId: spare, quantity: 1 } };
     }
     if (theirItems.length > 0) return { reducer: 'trade_accept', args: { trade: trade.id } };
   }
@@ -61,7 +71,8 @@ export function tradeReply(s: Situation, response: TradeResponse, handled: Map<n
 export function tradeOpening(s: Situation): TradeCall | undefined {
   const db = s.view.db;
   const me = s.me;
-  for (const trade of db.trade.iter()) if (trade.a === me.identity || trade.b === me.identity) return undefined;
+  for (const trade of db.trade.iter())
+    if (trade.a === me.identity || trade.b === me.identity) return undefined;
   if (spareItem(s) === undefined) return undefined;
   const radius = s.content.settings.tradeRadiusTiles - 1;
   let best: AvatarRow | undefined;

@@ -141,7 +141,10 @@ export class ActionStream {
 
   #grow(): void {
     const n = this.#time.length * 2;
-    const grow = <A extends Float64Array | Float32Array | Uint8Array | Uint16Array | Int32Array>(a: A, make: (n: number) => A): A => {
+    const grow = <A extends Float64Array | Float32Array | Uint8Array | Uint16Array | Int32Array>(
+      a: A,
+      make: (n: number) => A,
+    ): A => {
       const b = make(n);
       b.set(a);
       return b;
@@ -304,7 +307,9 @@ export class StreamSet {
     const streams = this.iter();
     const names: string[] = [];
     for (let i = 0; i < this.names.size; i++) names.push(this.names.name(i));
-    const header = new TextEncoder().encode(JSON.stringify({ names, streams: streams.map((s) => [s.identity, s.length]) }));
+    const header = new TextEncoder().encode(
+      JSON.stringify({ names, streams: streams.map((s) => [s.identity, s.length]) }),
+    );
     const parts: Uint8Array[] = [new Uint8Array(new Uint32Array([header.length]).buffer), header];
     let size = 4 + header.length;
     for (const s of streams) {
@@ -336,7 +341,10 @@ export class StreamSet {
     copy.set(bytes);
     const view = new DataView(copy.buffer);
     const headerLength = view.getUint32(0, true);
-    const header = JSON.parse(new TextDecoder().decode(copy.subarray(4, 4 + headerLength))) as { names: string[]; streams: [string, number][] };
+    const header = JSON.parse(new TextDecoder().decode(copy.subarray(4, 4 + headerLength))) as {
+      names: string[];
+      streams: [string, number][];
+    };
     const set = new StreamSet();
     for (const n of header.names) set.names.id(n);
     let at = 4 + headerLength;
@@ -347,7 +355,10 @@ export class StreamSet {
         c[key] = new Type(copy.buffer, at, length);
         at += length * Type.BYTES_PER_ELEMENT;
       }
-      set.#streams.set(identity, ActionStream.fromColumns(identity, set.names, c as unknown as StreamColumns));
+      set.#streams.set(
+        identity,
+        ActionStream.fromColumns(identity, set.names, c as unknown as StreamColumns),
+      );
     }
     return set;
   }

@@ -26,7 +26,11 @@ export interface DetectorModel {
 export interface DetectorModelJson {
   readonly format: 'tickspace-detector-1';
   readonly featureNames: readonly string[];
-  readonly buckets: readonly { readonly playMinutes: number; readonly threshold: number; readonly classifier: ClassifierJson }[];
+  readonly buckets: readonly {
+    readonly playMinutes: number;
+    readonly threshold: number;
+    readonly classifier: ClassifierJson;
+  }[];
   readonly featureOptions: Omit<FeatureOptions, 'untilPlayMs'>;
 }
 
@@ -47,8 +51,11 @@ export const MIN_PLAY_SHARE = 0.9;
 export function loadClassifier(json: ClassifierJson): Classifier {
   if (json.kind === 'gradient-boosted-trees') return GradientBoostedTrees.fromJSON(json);
   if (json.kind === 'logistic-regression') return LogisticRegression.fromJSON(json);
-  if (json.kind === 'ensemble') return new EnsembleClassifier((json.members as ClassifierJson[]).map(loadClassifier));
-  throw new TickspaceError('INVALID_ARGUMENT', `unknown classifier kind '${String(json.kind)}'`, { details: { kind: json.kind } });
+  if (json.kind === 'ensemble')
+    return new EnsembleClassifier((json.members as ClassifierJson[]).map(loadClassifier));
+  throw new TickspaceError('INVALID_ARGUMENT', `unknown classifier kind '${String(json.kind)}'`, {
+    details: { kind: json.kind },
+  });
 }
 
 /** Serialises a model. */
@@ -57,7 +64,11 @@ export function detectorModelToJson(model: DetectorModel): DetectorModelJson {
     format: 'tickspace-detector-1',
     featureNames: model.featureNames,
     featureOptions: model.featureOptions,
-    buckets: model.buckets.map((b) => ({ playMinutes: b.playMinutes, threshold: b.threshold, classifier: b.classifier.toJSON() })),
+    buckets: model.buckets.map((b) => ({
+      playMinutes: b.playMinutes,
+      threshold: b.threshold,
+      classifier: b.classifier.toJSON(),
+    })),
   };
 }
 
@@ -66,14 +77,24 @@ export function detectorModelToJson(model: DetectorModel): DetectorModelJson {
  * @throws TickspaceError INVALID_ARGUMENT if the format or the feature list does not match this build
  */
 export function loadDetectorModel(json: DetectorModelJson): DetectorModel {
-  if (json.format !== 'tickspace-detector-1') throw new TickspaceError('INVALID_ARGUMENT', `detector model: unknown format '${String(json.format)}'`);
+  if (json.format !== 'tickspace-detector-1')
+    throw new TickspaceError('INVALID_ARGUMENT', `detector model: unknown format '${String(json.format)}'`);
   if (json.featureNames.join(',') !== FEATURE_NAMES.join(','))
-    throw new TickspaceError('INVALID_ARGUMENT', 'detector model: trained on a different feature list; retrain it with this build (npm run sim -- trial)');
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      'detector model: trained on a different feature list; retrain it with this build (npm run sim -- trial)',
+    );
   if (json.buckets.length === 0) throw new TickspaceError('INVALID_ARGUMENT', 'detector model: no buckets');
   return {
     featureNames: json.featureNames,
     featureOptions: json.featureOptions,
-    buckets: [...json.buckets].sort((a, b) => a.playMinutes - b.playMinutes).map((b) => ({ playMinutes: b.playMinutes, threshold: b.threshold, classifier: loadClassifier(b.classifier) })),
+    buckets: [...json.buckets]
+      .sort((a, b) => a.playMinutes - b.playMinutes)
+      .map((b) => ({
+        playMinutes: b.playMinutes,
+        threshold: b.threshold,
+        classifier: loadClassifier(b.classifier),
+      })),
   };
 }
 
@@ -92,5 +113,10 @@ export function scoreStream(model: DetectorModel, stream: ActionStream): Verdict
   const score = bucket.classifier.predict(x);
   // No verdict before the shortest bucket's play: its threshold was set on identities that had it.
   const enough = played >= bucket.playMinutes * MIN_PLAY_SHARE;
-  return { score, flagged: enough && score >= bucket.threshold, playMinutes: played, bucketMinutes: bucket.playMinutes };
+  return {
+    score,
+    flagged: enough && score >= bucket.threshold,
+    playMinutes: played,
+    bucketMinutes: bucket.playMinutes,
+  };
 }

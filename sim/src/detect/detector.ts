@@ -108,7 +108,12 @@ export function createDetector(options: DetectorOptions): Detector {
     }
     if (!write || rows.length === 0) return;
     engine.enqueueSystem(SUSPICION_CALL, (ctx) => {
-      const tableRef = (ctx.db as Record<string, { find(k: unknown): unknown; insert(r: unknown): unknown; update(r: unknown): unknown }>)[SUSPICION_TABLE]!;
+      const tableRef = (
+        ctx.db as Record<
+          string,
+          { find(k: unknown): unknown; insert(r: unknown): unknown; update(r: unknown): unknown }
+        >
+      )[SUSPICION_TABLE]!;
       for (const r of rows) {
         const row = {
           identity: r.identity,

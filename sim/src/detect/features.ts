@@ -60,10 +60,19 @@ export const FEATURE_NAMES = [
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
 /** Slot of each feature in a {@link FeatureVector}: its position in {@link FEATURE_NAMES}. */
-const FEATURE_SLOT = Object.fromEntries(FEATURE_NAMES.map((name, slot) => [name, slot])) as Record<FeatureName, number>;
+const FEATURE_SLOT = Object.fromEntries(FEATURE_NAMES.map((name, slot) => [name, slot])) as Record<
+  FeatureName,
+  number
+>;
 
 /** The reaction features, NaN together when a stream has too few reactions to measure. */
-const REACTION_FEATURES = ['reaction_median_ms', 'reaction_log_sd', 'reaction_fast_frac', 'reaction_lapse_frac', 'reaction_skew'] as const satisfies readonly FeatureName[];
+const REACTION_FEATURES = [
+  'reaction_median_ms',
+  'reaction_log_sd',
+  'reaction_fast_frac',
+  'reaction_lapse_frac',
+  'reaction_skew',
+] as const satisfies readonly FeatureName[];
 
 /** Options of {@link extractFeatures}: how the stream's reducer names map to kinds of action. */
 export interface FeatureOptions {
@@ -316,7 +325,8 @@ export function extractFeatures(stream: ActionStream, options: FeatureOptions = 
     } else prevHeading = Number.NaN;
     const x = col.x[i]!;
     const y = col.y[i]!;
-    if (!Number.isNaN(x) && !Number.isNaN(prevMoveX)) moveSteps.push(Math.hypot(x - prevMoveX, y - prevMoveY));
+    if (!Number.isNaN(x) && !Number.isNaN(prevMoveX))
+      moveSteps.push(Math.hypot(x - prevMoveX, y - prevMoveY));
     prevMoveX = x;
     prevMoveY = y;
   }
@@ -335,7 +345,10 @@ export function extractFeatures(stream: ActionStream, options: FeatureOptions = 
   // ---- session and volume -------------------------------------------------------------------
   const hours = playMs / 3_600_000;
   put('sessions_per_hour', hours > 0 ? sessions / Math.max(hours, 1 / 60) : Number.NaN);
-  put('idle_gap_frac', intervals.length > 0 ? intervals.filter((v) => v > idleGapMs).length / intervals.length : Number.NaN);
+  put(
+    'idle_gap_frac',
+    intervals.length > 0 ? intervals.filter((v) => v > idleGapMs).length / intervals.length : Number.NaN,
+  );
   put('longest_gap_min', intervals.length > 0 ? Math.max(...intervals) / 60_000 : Number.NaN);
   const minutes = Math.max(1, Math.ceil(playMs / 60_000));
   const perMinute = new Float64Array(minutes);
@@ -362,7 +375,8 @@ export function extractFeatures(stream: ActionStream, options: FeatureOptions = 
   put('trade_partners', partners.size);
   put('trade_per_hour', hours > 0 ? trades / Math.max(hours, 1 / 60) : Number.NaN);
   for (let slot = 0; slot < FEATURE_NAMES.length; slot++)
-    if (written[slot] === 0) throw new Error(`extractFeatures: feature '${FEATURE_NAMES[slot]}' never written`);
+    if (written[slot] === 0)
+      throw new Error(`extractFeatures: feature '${FEATURE_NAMES[slot]}' never written`);
   return out;
 }
 
@@ -445,7 +459,12 @@ function lag1(values: readonly number[]): number {
  * Mean cosine similarity between the action-count vectors of every pair of play windows that
  * hold at least one call (Lee et al.: bots repeat the same mix, humans drift). NaN below 2 windows.
  */
-function selfSimilarity(callPlay: readonly number[], callName: readonly number[], windowMs: number, playMs: number): number {
+function selfSimilarity(
+  callPlay: readonly number[],
+  callName: readonly number[],
+  windowMs: number,
+  playMs: number,
+): number {
   const windows = Math.floor(playMs / windowMs);
   if (windows < 2) return Number.NaN;
   const vectors: Map<number, number>[] = Array.from({ length: windows }, () => new Map());
@@ -479,7 +498,8 @@ function wrapAngle(a: number): number {
 /** Entropy (bits) of signed turn angles in 16 bins over [-pi, pi]. */
 function turnEntropy(turns: readonly number[]): number {
   const bins = new Array<number>(TURN_BINS).fill(0);
-  for (const a of turns) bins[Math.min(TURN_BINS - 1, Math.floor(((a + Math.PI) / (2 * Math.PI)) * TURN_BINS))]!++;
+  for (const a of turns)
+    bins[Math.min(TURN_BINS - 1, Math.floor(((a + Math.PI) / (2 * Math.PI)) * TURN_BINS))]!++;
   return entropy(bins, turns.length);
 }
 
@@ -493,7 +513,13 @@ interface PathStats {
   waypointEntropy: number;
 }
 
-function pathFeatures(t: readonly number[], x: readonly number[], y: readonly number[], legGapMs: number, grid: number): PathStats {
+function pathFeatures(
+  t: readonly number[],
+  x: readonly number[],
+  y: readonly number[],
+  legGapMs: number,
+  grid: number,
+): PathStats {
   const turns: number[] = [];
   const steps: number[] = [];
   const straight: number[] = [];
@@ -506,7 +532,8 @@ function pathFeatures(t: readonly number[], x: readonly number[], y: readonly nu
     for (let i = from + 1; i <= to; i++) length += Math.hypot(x[i]! - x[i - 1]!, y[i]! - y[i - 1]!);
     if (length < 1) return;
     legs++;
-    if (to - from >= 2 && length >= 2) straight.push(Math.hypot(x[to]! - x[from]!, y[to]! - y[from]!) / length);
+    if (to - from >= 2 && length >= 2)
+      straight.push(Math.hypot(x[to]! - x[from]!, y[to]! - y[from]!) / length);
     ends.push(`${Math.round(x[to]! / grid)},${Math.round(y[to]! / grid)}`);
   };
   for (let i = 1; i <= t.length; i++) {
@@ -538,7 +565,8 @@ function pathFeatures(t: readonly number[], x: readonly number[], y: readonly nu
     straightMean: straight.length > 0 ? mean(straight) : Number.NaN,
     straightSd: straight.length >= 2 ? sd(straight) : Number.NaN,
     repeatFrac: ends.length >= 3 ? repeats / ends.length : Number.NaN,
-    waypointEntropy: ends.length >= 3 ? entropy([...counts.values()], ends.length) / Math.log2(ends.length) : Number.NaN,
+    waypointEntropy:
+      ends.length >= 3 ? entropy([...counts.values()], ends.length) / Math.log2(ends.length) : Number.NaN,
   };
 }
 

@@ -69,8 +69,10 @@ export class FrontierEventSource {
     const streams = this.streams;
     const who = call.sender;
     if (call.origin === 2) {
-      if (call.reducer === this.#connected) streams.push(who, { type: STREAM_EVENT.SESSION_START, timeMs: t });
-      else if (call.reducer === this.#disconnected) streams.push(who, { type: STREAM_EVENT.SESSION_END, timeMs: t });
+      if (call.reducer === this.#connected)
+        streams.push(who, { type: STREAM_EVENT.SESSION_START, timeMs: t });
+      else if (call.reducer === this.#disconnected)
+        streams.push(who, { type: STREAM_EVENT.SESSION_END, timeMs: t });
       return;
     }
     if (call.origin !== 0) return;
@@ -112,7 +114,10 @@ export class FrontierEventSource {
       let p = this.#pos.get(who);
       if (p === undefined) {
         const from = ch.oldRow ?? row;
-        this.#pos.set(who, (p = { x: from.x as number, y: from.y as number, sampledMs: Number.NEGATIVE_INFINITY }));
+        this.#pos.set(
+          who,
+          (p = { x: from.x as number, y: from.y as number, sampledMs: Number.NEGATIVE_INFINITY }),
+        );
       }
       const moved = p.x !== x || p.y !== y;
       p.x = x;

@@ -92,7 +92,10 @@ export class GradientBoostedTrees implements Classifier {
  * const model = trainGradientBoosting({ x: rows, y: labels }, { rounds: 100 });
  * model.predict(features); // -> probability of 'bot'
  */
-export function trainGradientBoosting(data: Dataset, options: GradientBoostingOptions = {}): GradientBoostedTrees {
+export function trainGradientBoosting(
+  data: Dataset,
+  options: GradientBoostingOptions = {},
+): GradientBoostedTrees {
   const rounds = options.rounds ?? 150;
   const maxDepth = options.maxDepth ?? 3;
   const eta = options.learningRate ?? 0.1;
@@ -121,7 +124,8 @@ export function trainGradientBoosting(data: Dataset, options: GradientBoostingOp
       const v = values[Math.min(values.length - 1, Math.floor((b / binCount) * values.length))]!;
       if (e.length === 0 || v > e[e.length - 1]!) e.push(v);
     }
-    if (values.length > 0 && (e.length === 0 || values[values.length - 1]! > e[e.length - 1]!)) e.push(values[values.length - 1]!);
+    if (values.length > 0 && (e.length === 0 || values[values.length - 1]! > e[e.length - 1]!))
+      e.push(values[values.length - 1]!);
     edges.push(e);
     const col = new Uint8Array(rows);
     for (let i = 0; i < rows; i++) {
@@ -237,7 +241,8 @@ export function trainGradientBoosting(data: Dataset, options: GradientBoostingOp
       }
       // NaN alone against every value.
       if (nanH >= minChild && H - nanH >= minChild) {
-        const gain = (nanG * nanG) / (nanH + lambda) + ((G - nanG) * (G - nanG)) / (H - nanH + lambda) - parentScore;
+        const gain =
+          (nanG * nanG) / (nanH + lambda) + ((G - nanG) * (G - nanG)) / (H - nanH + lambda) - parentScore;
         if (gain > bestGain) {
           bestGain = gain;
           bestF = f;
@@ -269,16 +274,30 @@ export function trainGradientBoosting(data: Dataset, options: GradientBoostingOp
 export function checkDataset(data: Dataset): void {
   const rows = data.x.length;
   if (rows === 0 || data.y.length !== rows)
-    throw new TickspaceError('INVALID_ARGUMENT', `training set: ${rows} rows and ${data.y.length} labels`, { details: { rows, labels: data.y.length } });
+    throw new TickspaceError('INVALID_ARGUMENT', `training set: ${rows} rows and ${data.y.length} labels`, {
+      details: { rows, labels: data.y.length },
+    });
   const d = data.x[0]!.length;
   let pos = 0;
   for (let i = 0; i < rows; i++) {
     if (data.x[i]!.length !== d)
-      throw new TickspaceError('INVALID_ARGUMENT', `training set: row ${i} has ${data.x[i]!.length} features, row 0 has ${d}`, { details: { row: i } });
+      throw new TickspaceError(
+        'INVALID_ARGUMENT',
+        `training set: row ${i} has ${data.x[i]!.length} features, row 0 has ${d}`,
+        { details: { row: i } },
+      );
     if (data.y[i] !== 0 && data.y[i] !== 1)
-      throw new TickspaceError('INVALID_ARGUMENT', `training set: label ${i} is ${data.y[i]}, expected 0 or 1`, { details: { row: i } });
+      throw new TickspaceError(
+        'INVALID_ARGUMENT',
+        `training set: label ${i} is ${data.y[i]}, expected 0 or 1`,
+        { details: { row: i } },
+      );
     pos += data.y[i]!;
   }
   if (pos === 0 || pos === rows)
-    throw new TickspaceError('INVALID_ARGUMENT', `training set: needs both classes, got ${pos} positive of ${rows}`, { details: { rows, positive: pos } });
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      `training set: needs both classes, got ${pos} positive of ${rows}`,
+      { details: { rows, positive: pos } },
+    );
 }

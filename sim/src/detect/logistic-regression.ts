@@ -59,7 +59,10 @@ const clampZ = (z: number) => (z > 6 ? 6 : z < -6 ? -6 : z);
  * @example
  * const model = trainLogisticRegression({ x: rows, y: labels });
  */
-export function trainLogisticRegression(data: Dataset, options: LogisticRegressionOptions = {}): LogisticRegression {
+export function trainLogisticRegression(
+  data: Dataset,
+  options: LogisticRegressionOptions = {},
+): LogisticRegression {
   checkDataset(data);
   const iterations = options.iterations ?? 400;
   const rate = options.learningRate ?? 0.5;

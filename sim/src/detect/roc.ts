@@ -19,13 +19,15 @@ export interface RocPoint {
  * rocCurve([0.9, 0.8], [0.1, 0.85]); // -> [{fpr:0,tpr:0,...}, {fpr:0,tpr:0.5}, {fpr:0.5,tpr:0.5}, {fpr:0.5,tpr:1}, {fpr:1,tpr:1}]
  */
 export function rocCurve(positives: readonly number[], negatives: readonly number[]): RocPoint[] {
-  const all = [...positives.map((s) => [s, 1] as const), ...negatives.map((s) => [s, 0] as const)].sort((a, b) => b[0] - a[0]);
+  const all = [...positives.map((s) => [s, 1] as const), ...negatives.map((s) => [s, 0] as const)].sort(
+    (a, b) => b[0] - a[0],
+  );
   const P = positives.length;
   const N = negatives.length;
   const points: RocPoint[] = [{ fpr: 0, tpr: 0, threshold: Number.POSITIVE_INFINITY }];
   let tp = 0;
   let fp = 0;
-  for (let i = 0; i < all.length; ) {
+  for (let i = 0; i < all.length;) {
     const s = all[i]![0];
     while (i < all.length && all[i]![0] === s) {
       if (all[i]![1] === 1) tp++;
@@ -46,9 +48,11 @@ export function rocCurve(positives: readonly number[], negatives: readonly numbe
 export function rocAuc(positives: readonly number[], negatives: readonly number[]): number {
   if (positives.length === 0 || negatives.length === 0) return Number.NaN;
   // Rank-sum (Mann-Whitney U) with midranks for ties: O(n log n).
-  const all = [...positives.map((s) => [s, 1] as const), ...negatives.map((s) => [s, 0] as const)].sort((a, b) => a[0] - b[0]);
+  const all = [...positives.map((s) => [s, 1] as const), ...negatives.map((s) => [s, 0] as const)].sort(
+    (a, b) => a[0] - b[0],
+  );
   let rankSum = 0;
-  for (let i = 0; i < all.length; ) {
+  for (let i = 0; i < all.length;) {
     let j = i;
     while (j < all.length && all[j]![0] === all[i]![0]) j++;
     const midrank = (i + 1 + j) / 2;

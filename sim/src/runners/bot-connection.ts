@@ -1,7 +1,13 @@
 import type { Connection, SubscriptionHandle } from '@tickspace/server/client';
 import type { FrontierModule } from '@tickspace/server/world';
 import type { Agent, AgentHost } from '../behaviour/agent';
-import { UPDATE_KIND, type CachedDb, type FrontierArgs, type FrontierReducer, type GameView } from '../behaviour/game-port';
+import {
+  UPDATE_KIND,
+  type CachedDb,
+  type FrontierArgs,
+  type FrontierReducer,
+  type GameView,
+} from '../behaviour/game-port';
 
 /** Content tables: identical for every player, so one cache can serve many bots. */
 export const CONTENT_TABLES = [
@@ -65,17 +71,32 @@ export class BotConnection implements AgentHost {
   #areas: SubscriptionHandle[] = [];
   #closed = false;
 
-  constructor(agent: Agent, conn: FrontierConnection, content: FrontierConnection, clock: () => number, onDisconnect: (reconnectAtMs: number) => void, radii: BotRadii = {}) {
+  constructor(
+    agent: Agent,
+    conn: FrontierConnection,
+    content: FrontierConnection,
+    clock: () => number,
+    onDisconnect: (reconnectAtMs: number) => void,
+    radii: BotRadii = {},
+  ) {
     this.agent = agent;
     this.conn = conn;
     this.#clock = clock;
     this.#onDisconnect = onDisconnect;
-    this.#radii = { players: radii.players ?? 5, nodes: radii.nodes ?? 18, buildings: radii.buildings ?? 18, chat: radii.chat ?? 16, terrain: radii.terrain ?? 24, reanchor: radii.reanchor ?? 8 };
+    this.#radii = {
+      players: radii.players ?? 5,
+      nodes: radii.nodes ?? 18,
+      buildings: radii.buildings ?? 18,
+      chat: radii.chat ?? 16,
+      terrain: radii.terrain ?? 24,
+      reanchor: radii.reanchor ?? 8,
+    };
     const own = conn.db as unknown as Record<string, unknown>;
     const shared = content.db as unknown as Record<string, unknown>;
     // A plain object resolved once: behaviours read tables on every decision.
     const db: Record<string, unknown> = {};
-    for (const t of content.schema?.tables ?? []) db[t.name] = CONTENT.has(t.name) ? shared[t.name] : own[t.name];
+    for (const t of content.schema?.tables ?? [])
+      db[t.name] = CONTENT.has(t.name) ? shared[t.name] : own[t.name];
     this.view = { identity: conn.identity, db: db as CachedDb };
   }
 
@@ -125,7 +146,8 @@ export class BotConnection implements AgentHost {
         if (m.sender !== me) agent.onUpdate(UPDATE_KIND.CHAT, now());
       }),
     );
-    for (const c of db.container.iter()) if (c.owner === me && c.buildingId === 0) this.#subscribeInventory(c.id);
+    for (const c of db.container.iter())
+      if (c.owner === me && c.buildingId === 0) this.#subscribeInventory(c.id);
   }
 
   /** Re-centres the area queries once the player has walked `reanchor` tiles from their centre. */
@@ -135,8 +157,14 @@ export class BotConnection implements AgentHost {
     this.#anchorX = x;
     this.#anchorY = y;
     const old = this.#areas;
-    const near = (table: string, radius: number) => this.conn.subscribe({ table, near: { x, y, radius: radius + r.reanchor } } as never);
-    this.#areas = [near('resource_node', r.nodes), near('building', r.buildings), near('chat_message', r.chat), near('terrain_chunk', r.terrain)];
+    const near = (table: string, radius: number) =>
+      this.conn.subscribe({ table, near: { x, y, radius: radius + r.reanchor } } as never);
+    this.#areas = [
+      near('resource_node', r.nodes),
+      near('building', r.buildings),
+      near('chat_message', r.chat),
+      near('terrain_chunk', r.terrain),
+    ];
     for (const a of this.#areas) a.applied.catch(() => {});
     // Subscribe the new areas before dropping the old: rows in both never leave the cache.
     for (const a of old) void a.unsubscribe();
@@ -145,7 +173,9 @@ export class BotConnection implements AgentHost {
   #subscribeInventory(containerId: number): void {
     if (this.#inventorySubscribed) return;
     this.#inventorySubscribed = true;
-    this.conn.subscribe({ table: 'inventory', where: { index: 'by_container', value: containerId } } as never).applied.catch(() => {});
+    this.conn
+      .subscribe({ table: 'inventory', where: { index: 'by_container', value: containerId } } as never)
+      .applied.catch(() => {});
   }
 
   call<N extends FrontierReducer>(reducer: N, args: FrontierArgs<N>): void {
@@ -153,7 +183,12 @@ export class BotConnection implements AgentHost {
     const typed = this.conn.reducers[reducer] as (args: FrontierArgs<N>) => Promise<void>;
     typed(args).then(
       () => agent.onResult(reducer, { ok: true }, this.#clock()),
-      (error: { code?: string; message?: string }) => agent.onResult(reducer, { ok: false, code: error.code ?? 'INTERNAL', message: error.message ?? String(error) }, this.#clock()),
+      (error: { code?: string; message?: string }) =>
+        agent.onResult(
+          reducer,
+          { ok: false, code: error.code ?? 'INTERNAL', message: error.message ?? String(error) },
+          this.#clock(),
+        ),
     );
   }
 

@@ -53,7 +53,14 @@ export async function startBotSwarm(options: BotSwarmOptions): Promise<BotSwarm>
   const started = performance.now();
   const clock = options.clock ?? (() => performance.now() - started);
   const retryMs = options.retryMs ?? 2_000;
-  const base: ConnectOptions = { WebSocket: WebSocket as never, reconnect: false, callTimeoutMs: 30_000, onError: () => {}, ...options.connect, url: options.url };
+  const base: ConnectOptions = {
+    WebSocket: WebSocket as never,
+    reconnect: false,
+    callTimeoutMs: 30_000,
+    onError: () => {},
+    ...options.connect,
+    url: options.url,
+  };
   const open = (token: string) => new Connection<FrontierModule>({ ...base, token });
   const content: FrontierConnection = open('');
   await content.ready;
@@ -77,10 +84,17 @@ export async function startBotSwarm(options: BotSwarmOptions): Promise<BotSwarm>
         }
         tokens[i] = conn.token;
         stats.connects++;
-        const bot = new BotConnection(m.agent, conn, content, clock, (at) => {
-          bots[i] = undefined;
-          connectAt[i] = at;
-        }, options.radii);
+        const bot = new BotConnection(
+          m.agent,
+          conn,
+          content,
+          clock,
+          (at) => {
+            bots[i] = undefined;
+            connectAt[i] = at;
+          },
+          options.radii,
+        );
         bots[i] = bot;
         bot.start();
         m.agent.attach(bot, clock());

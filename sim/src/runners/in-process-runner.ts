@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import { Connection } from '@tickspace/server/client';
-import { createEngine, openDatabase, type Database, type Durability, type Engine, type ModuleDef, type TickRecord } from '@tickspace/server/engine';
+import {
+  createEngine,
+  openDatabase,
+  type Database,
+  type Durability,
+  type Engine,
+  type ModuleDef,
+  type TickRecord,
+} from '@tickspace/server/engine';
 import { createLoopbackTransport, createSessionHub, type SessionHub } from '@tickspace/server/net';
 import { createFrontier, type FrontierModule, type FrontierOptions } from '@tickspace/server/world';
 import { TIER_LIST, type Agent, type Tier } from '../behaviour/agent';
@@ -102,7 +110,14 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
   const module = options.composeModule?.(frontier.module) ?? (frontier.module as unknown as ModuleDef);
   let database: Database<ModuleDef> | undefined;
   if (options.dataDir !== undefined)
-    database = await openDatabase({ dir: options.dataDir, module, seed, tickMs, durability: options.durability ?? 'never', confirm: 'immediate' });
+    database = await openDatabase({
+      dir: options.dataDir,
+      module,
+      seed,
+      tickMs,
+      durability: options.durability ?? 'never',
+      confirm: 'immediate',
+    });
   const engine = database?.engine ?? createEngine({ module, seed, tickMs });
   const members = createPopulation({
     mix: options.mix,
@@ -118,7 +133,12 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
     tokenSecret: createHash('sha256').update(`tickspace-sim/${seed}`).digest(),
     // Rate limits in logical time: the run does not depend on how fast the machine is.
     clock: () => engine.now,
-    limits: { maxClients: members.length + 16, ...(options.callsPerSecond !== undefined ? { callsPerSecond: options.callsPerSecond, callBurst: options.callsPerSecond * 2 } : {}) },
+    limits: {
+      maxClients: members.length + 16,
+      ...(options.callsPerSecond !== undefined
+        ? { callsPerSecond: options.callsPerSecond, callBurst: options.callsPerSecond * 2 }
+        : {}),
+    },
     logger: { error: (m, e) => console.error(m, e), warn: (m) => console.warn(m) },
   });
   options.onEngine?.(engine, hub);
@@ -128,7 +148,14 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
     options.onTick?.(record);
   });
   const transport = createLoopbackTransport(hub);
-  const open = (token: string) => new Connection<FrontierModule>({ transport, token, reconnect: false, callTimeoutMs: 0, onError: () => {} });
+  const open = (token: string) =>
+    new Connection<FrontierModule>({
+      transport,
+      token,
+      reconnect: false,
+      callTimeoutMs: 0,
+      onError: () => {},
+    });
 
   // One shared content cache, like a CDN'd content bundle: bots read the rules from it.
   engine.runTick();
@@ -146,10 +173,17 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
     const conn = open(hub.tokens.issue(m.identity as never));
     conn.ready.then(
       () => {
-        const bot = new BotConnection(m.agent, conn, content, now, (at) => {
-          bots[i] = undefined;
-          reconnectAt[i] = at;
-        }, options.radii);
+        const bot = new BotConnection(
+          m.agent,
+          conn,
+          content,
+          now,
+          (at) => {
+            bots[i] = undefined;
+            reconnectAt[i] = at;
+          },
+          options.radii,
+        );
         bots[i] = bot;
         bot.start();
         m.agent.attach(bot, engine.now);
@@ -186,7 +220,10 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
     // With a commit log, fan-out waits for the write: results reach the bots only after it.
     if (database !== undefined) await engine.flush();
     await settle();
-    if (options.onProgress !== undefined && (engine.now >= nextProgress || performance.now() >= nextProgressWall)) {
+    if (
+      options.onProgress !== undefined &&
+      (engine.now >= nextProgress || performance.now() >= nextProgressWall)
+    ) {
       nextProgress = engine.now + progressEvery;
       nextProgressWall = performance.now() + progressWall;
       options.onProgress(progressOf(engine.now, totalMs, stats.totals, started, bots));
@@ -225,10 +262,24 @@ async function subscribeContentSettled(content: FrontierConnection): Promise<voi
   await done;
 }
 
-function progressOf(virtualMs: number, totalMs: number, totals: WorldTotals, started: number, bots: readonly (BotConnection | undefined)[]): SimProgress {
+function progressOf(
+  virtualMs: number,
+  totalMs: number,
+  totals: WorldTotals,
+  started: number,
+  bots: readonly (BotConnection | undefined)[],
+): SimProgress {
   let calls = 0;
   let errors = 0;
   for (const n of Object.values(totals.calls)) calls += n;
   for (const n of Object.values(totals.errors)) errors += n;
-  return { virtualMs, totalMs, ticks: totals.ticks, wallMs: performance.now() - started, online: bots.filter((b) => b !== undefined).length, calls, errors };
+  return {
+    virtualMs,
+    totalMs,
+    ticks: totals.ticks,
+    wallMs: performance.now() - started,
+    online: bots.filter((b) => b !== undefined).length,
+    calls,
+    errors,
+  };
 }

@@ -97,7 +97,8 @@ export async function runNetworked(options: NetworkedOptions): Promise<Networked
       new Promise<void>((resolve, reject) => {
         w.on('message', (m: WorkerMessage) => {
           latest[m.index] = m.stats;
-          if (!m.final && options.onProgress !== undefined) options.onProgress(sum(latest), performance.now() - started);
+          if (!m.final && options.onProgress !== undefined)
+            options.onProgress(sum(latest), performance.now() - started);
         });
         w.on('error', reject);
         w.on('exit', () => resolve());

@@ -9,11 +9,17 @@ import { startBotSwarm } from './bot-swarm';
 import type { WorkerData, WorkerMessage } from './networked-runner';
 
 const data = workerData as WorkerData;
-const all = createPopulation({ mix: data.mix, seed: data.seed, joinWindowMs: data.joinWindowMs, traces: data.traces });
+const all = createPopulation({
+  mix: data.mix,
+  seed: data.seed,
+  joinWindowMs: data.joinWindowMs,
+  traces: data.traces,
+});
 const members = all.filter((_, i) => i % data.workers === data.index);
 const clock = () => Date.now() - data.epochMs;
 const swarm = await startBotSwarm({ url: data.url, members, clock, radii: data.radii });
-const post = (final: boolean) => parentPort!.postMessage({ index: data.index, final, stats: swarm.stats() } satisfies WorkerMessage);
+const post = (final: boolean) =>
+  parentPort!.postMessage({ index: data.index, final, stats: swarm.stats() } satisfies WorkerMessage);
 const report = setInterval(() => post(false), data.reportEveryMs);
 const stop = async () => {
   clearInterval(report);

@@ -8,8 +8,20 @@
 export interface TickLike {
   readonly tick: number;
   readonly now: number;
-  readonly calls: readonly { readonly origin: number; readonly reducer: string; readonly sender: string; readonly args?: Record<string, unknown> | undefined; readonly result: { readonly ok: boolean; readonly code?: string } }[];
-  readonly changes: readonly { readonly tableId: number; readonly kind: number; readonly callIndex: number; readonly oldRow: Record<string, unknown> | undefined; readonly newRow: Record<string, unknown> | undefined }[];
+  readonly calls: readonly {
+    readonly origin: number;
+    readonly reducer: string;
+    readonly sender: string;
+    readonly args?: Record<string, unknown> | undefined;
+    readonly result: { readonly ok: boolean; readonly code?: string };
+  }[];
+  readonly changes: readonly {
+    readonly tableId: number;
+    readonly kind: number;
+    readonly callIndex: number;
+    readonly oldRow: Record<string, unknown> | undefined;
+    readonly newRow: Record<string, unknown> | undefined;
+  }[];
 }
 
 /** Totals of a run. */
@@ -35,7 +47,19 @@ export interface WorldTotals {
 
 /** Counts calls, errors and economy figures from tick records. */
 export class WorldStats {
-  readonly totals: WorldTotals = { ticks: 0, calls: {}, errors: {}, gathers: 0, itemsGathered: 0, crafts: 0, itemsCrafted: 0, placed: 0, built: 0, chats: 0, trades: 0 };
+  readonly totals: WorldTotals = {
+    ticks: 0,
+    calls: {},
+    errors: {},
+    gathers: 0,
+    itemsGathered: 0,
+    crafts: 0,
+    itemsCrafted: 0,
+    placed: 0,
+    built: 0,
+    chats: 0,
+    trades: 0,
+  };
   readonly #ids: Record<string, number>;
 
   /** @param tableNames table names by table id (the engine's `tableList` order). */
@@ -65,7 +89,12 @@ export class WorldStats {
     for (const ch of record.changes) {
       const call = record.calls[ch.callIndex];
       if (call === undefined) continue;
-      if (ch.tableId === node && call.reducer === 'gather_finish' && ch.kind !== 0 && ch.callIndex !== lastCall) {
+      if (
+        ch.tableId === node &&
+        call.reducer === 'gather_finish' &&
+        ch.kind !== 0 &&
+        ch.callIndex !== lastCall
+      ) {
         t.gathers++;
         lastCall = ch.callIndex;
         lastKind = 'gather';
@@ -78,7 +107,8 @@ export class WorldStats {
         }
       }
       if (ch.tableId === inventory && call.reducer === 'gather_finish') t.itemsGathered += gained(ch);
-      if (ch.tableId === inventory && (call.reducer === 'craft_finish' || call.reducer === 'craft')) t.itemsCrafted += Math.max(0, gained(ch));
+      if (ch.tableId === inventory && (call.reducer === 'craft_finish' || call.reducer === 'craft'))
+        t.itemsCrafted += Math.max(0, gained(ch));
       if (ch.tableId === building && ch.newRow?.complete === true && ch.oldRow?.complete !== true) t.built++;
       if (ch.tableId === trade && ch.kind === 2 && call.reducer === 'trade_accept') t.trades++;
     }

@@ -41,20 +41,35 @@ export function labelStreams(streams: StreamSet, tiers: ReadonlyMap<string, Tier
  * Feature rows of the identities that played at least `minShare` of `minutes` (so a 60-minute
  * verdict rests on about 60 minutes of play), computed on their first `minutes` of play.
  */
-export function samplesAt(streams: StreamSet, population: readonly Labelled[], minutes: number, options: Omit<FeatureOptions, 'untilPlayMs'> = {}, minShare = MIN_PLAY_SHARE): Sample[] {
+export function samplesAt(
+  streams: StreamSet,
+  population: readonly Labelled[],
+  minutes: number,
+  options: Omit<FeatureOptions, 'untilPlayMs'> = {},
+  minShare = MIN_PLAY_SHARE,
+): Sample[] {
   const out: Sample[] = [];
   for (const p of population) {
     if (p.playMs < minutes * 60_000 * minShare) continue;
-    out.push({ identity: p.identity, tier: p.tier, x: extractFeatures(streams.find(p.identity)!, { ...options, untilPlayMs: minutes * 60_000 }) });
+    out.push({
+      identity: p.identity,
+      tier: p.tier,
+      x: extractFeatures(streams.find(p.identity)!, { ...options, untilPlayMs: minutes * 60_000 }),
+    });
   }
   return out;
 }
 
 /** Trains a classifier of the given family (deterministic). */
-export function train(kind: ModelKind, samples: readonly Sample[], gbt: GradientBoostingOptions = {}): Classifier {
+export function train(
+  kind: ModelKind,
+  samples: readonly Sample[],
+  gbt: GradientBoostingOptions = {},
+): Classifier {
   const data = { x: samples.map((s) => s.x), y: samples.map((s) => (s.tier === 'human' ? 0 : 1)) };
   if (kind === MODEL_KINDS.LR) return trainLogisticRegression(data);
-  if (kind === MODEL_KINDS.ENSEMBLE) return new EnsembleClassifier([trainGradientBoosting(data, gbt), trainLogisticRegression(data)]);
+  if (kind === MODEL_KINDS.ENSEMBLE)
+    return new EnsembleClassifier([trainGradientBoosting(data, gbt), trainLogisticRegression(data)]);
   return trainGradientBoosting(data, gbt);
 }
 
@@ -63,7 +78,13 @@ export function train(kind: ModelKind, samples: readonly Sample[], gbt: Gradient
  * flagged, judged on out-of-fold scores (k-fold cross-validation on the training set), because
  * a model's scores on its own training rows are optimistic.
  */
-export function crossValidatedThreshold(kind: ModelKind, samples: readonly Sample[], fprBudget: number, folds = 5, gbt: GradientBoostingOptions = {}): number {
+export function crossValidatedThreshold(
+  kind: ModelKind,
+  samples: readonly Sample[],
+  fprBudget: number,
+  folds = 5,
+  gbt: GradientBoostingOptions = {},
+): number {
   const humanScores: number[] = [];
   for (let k = 0; k < folds; k++) {
     const fit = samples.filter((_, i) => i % folds !== k);
@@ -106,12 +127,20 @@ export interface CutoffFigures {
 }
 
 /** Scores a test set with a trained model and its threshold. */
-export function figuresAt(minutes: number, model: Classifier, threshold: number, test: readonly Sample[], botTiers: readonly Tier[], heldOut: ReadonlySet<Tier>): CutoffFigures {
+export function figuresAt(
+  minutes: number,
+  model: Classifier,
+  threshold: number,
+  test: readonly Sample[],
+  botTiers: readonly Tier[],
+  heldOut: ReadonlySet<Tier>,
+): CutoffFigures {
   const scores = test.map((s) => model.predict(s.x));
   const humans = scores.filter((_, i) => test[i]!.tier === 'human');
   const bots = scores.filter((_, i) => test[i]!.tier !== 'human');
   let correct = 0;
-  for (let i = 0; i < test.length; i++) if ((scores[i]! >= threshold) === (test[i]!.tier !== 'human')) correct++;
+  for (let i = 0; i < test.length; i++)
+    if (scores[i]! >= threshold === (test[i]!.tier !== 'human')) correct++;
   const tiers: TierFigures[] = [];
   const roc: Record<string, RocPoint[]> = {};
   for (const tier of botTiers) {

@@ -36,7 +36,12 @@ export interface LiveFigures {
  * per-cutoff figures, which keep only the identities that played about N minutes, this counts
  * every identity, so the human false-positive rate rests on the whole population.
  */
-export function liveFigures(model: DetectorModel, streams: StreamSet, population: readonly Labelled[], botTiers: readonly Tier[]): LiveFigures {
+export function liveFigures(
+  model: DetectorModel,
+  streams: StreamSet,
+  population: readonly Labelled[],
+  botTiers: readonly Tier[],
+): LiveFigures {
   const first = model.buckets[0]!.playMinutes;
   const byTier = new Map<Tier, { count: number; end: number; ever: number }>();
   for (const p of population) {
@@ -70,7 +75,12 @@ export function liveFigures(model: DetectorModel, streams: StreamSet, population
     humanFprEverUpper95: binomialUpperBound(humans.ever, humans.count),
     tiers: botTiers.map((tier) => {
       const t = byTier.get(tier) ?? { count: 0, end: 0, ever: 0 };
-      return { tier, count: t.count, flaggedAtEnd: share(t.end, t.count), everFlagged: share(t.ever, t.count) };
+      return {
+        tier,
+        count: t.count,
+        flaggedAtEnd: share(t.end, t.count),
+        everFlagged: share(t.ever, t.count),
+      };
     }),
   };
 }
@@ -81,7 +91,10 @@ export function liveFigures(model: DetectorModel, streams: StreamSet, population
  * @example
  * verdictsByTier(result.members.map((m) => ({ identity: m.identity, tier: m.agent.tier })), detector.verdicts);
  */
-export function verdictsByTier(members: readonly { readonly identity: string; readonly tier: Tier }[], verdicts: ReadonlyMap<string, Verdict>): Map<Tier, { scored: number; flagged: number }> {
+export function verdictsByTier(
+  members: readonly { readonly identity: string; readonly tier: Tier }[],
+  verdicts: ReadonlyMap<string, Verdict>,
+): Map<Tier, { scored: number; flagged: number }> {
   const out = new Map<Tier, { scored: number; flagged: number }>();
   for (const m of members) {
     const v = verdicts.get(m.identity);

@@ -24,7 +24,10 @@ const num = (v: number, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
  * The report as Markdown: setup, per-tier results with the issue's goals, accuracy against minutes
  * of play, time to verdict, the unseen-tier tests, the baseline model and the features that matter.
  */
-export function trialMarkdown(report: TrialReport, files: { readonly json: string; readonly svg: string; readonly model: string }): string {
+export function trialMarkdown(
+  report: TrialReport,
+  files: { readonly json: string; readonly svg: string; readonly model: string },
+): string {
   const o = report.options;
   const lines: string[] = [];
   lines.push(`# Bot-detection trial \`${o.seed}\``);
@@ -36,45 +39,71 @@ export function trialMarkdown(report: TrialReport, files: { readonly json: strin
   lines.push('| phase | seed | players | minutes | wall s | speed (x real time) | final state hash |');
   lines.push('|---|---|---|---|---|---|---|');
   for (const p of report.phases)
-    lines.push(`| ${p.name} | \`${p.seed}\` | ${p.players} | ${num(p.minutes, 1)} | ${num(p.wallMs / 1000, 1)}${p.cached ? ' (cached run)' : ''} | ${num(p.speedup, 2)} | \`${p.stateHash}\` |`);
+    lines.push(
+      `| ${p.name} | \`${p.seed}\` | ${p.players} | ${num(p.minutes, 1)} | ${num(p.wallMs / 1000, 1)}${p.cached ? ' (cached run)' : ''} | ${num(p.speedup, 2)} | \`${p.stateHash}\` |`,
+    );
   lines.push('');
   const m = report.main;
   lines.push(`## Results after ${m.minutes} minutes of play (test population)`);
   lines.push('');
-  lines.push(`${m.humans} humans and ${m.bots} bots played at least 90% of ${m.minutes} minutes. Threshold ${num(m.threshold, 4)}: human false-positive rate **${pct(m.humanFpr)}** (${Math.round(m.humanFpr * m.humans)} of ${m.humans}; goal <= ${pct(TRIAL_GOALS.humanFpr)}, which needs at least ${Math.ceil(1 / TRIAL_GOALS.humanFpr)} humans to resolve), accuracy ${pct(m.accuracy)}, AUC of all bots ${num(m.auc)}.`);
+  lines.push(
+    `${m.humans} humans and ${m.bots} bots played at least 90% of ${m.minutes} minutes. Threshold ${num(m.threshold, 4)}: human false-positive rate **${pct(m.humanFpr)}** (${Math.round(m.humanFpr * m.humans)} of ${m.humans}; goal <= ${pct(TRIAL_GOALS.humanFpr)}, which needs at least ${Math.ceil(1 / TRIAL_GOALS.humanFpr)} humans to resolve), accuracy ${pct(m.accuracy)}, AUC of all bots ${num(m.auc)}.`,
+  );
   lines.push('');
-  lines.push('| tier | bots | ROC AUC | goal | TPR @ 1% FPR | TPR @ 0.1% FPR | flagged at threshold | trained on it |');
+  lines.push(
+    '| tier | bots | ROC AUC | goal | TPR @ 1% FPR | TPR @ 0.1% FPR | flagged at threshold | trained on it |',
+  );
   lines.push('|---|---|---|---|---|---|---|---|');
   for (const t of m.tiers) {
-    const goal = t.tier === 'naive' || t.tier === 'jittered' ? TRIAL_GOALS.aucNaiveJittered : t.tier === 'replay' || t.tier === 'humanised' ? TRIAL_GOALS.aucReplayHumanised : Number.NaN;
+    const goal =
+      t.tier === 'naive' || t.tier === 'jittered'
+        ? TRIAL_GOALS.aucNaiveJittered
+        : t.tier === 'replay' || t.tier === 'humanised'
+          ? TRIAL_GOALS.aucReplayHumanised
+          : Number.NaN;
     const met = Number.isFinite(goal) ? (t.auc >= goal ? ' (met)' : ' (missed)') : '';
-    lines.push(`| ${t.tier} | ${t.bots} | ${num(t.auc)} | ${Number.isFinite(goal) ? `>= ${goal}${met}` : '-'} | ${pct(t.tprAt1pctFpr)} | ${pct(t.tprAt01pctFpr)} | ${pct(t.recall)} | ${t.heldOut ? '**no (held out)**' : 'yes'} |`);
+    lines.push(
+      `| ${t.tier} | ${t.bots} | ${num(t.auc)} | ${Number.isFinite(goal) ? `>= ${goal}${met}` : '-'} | ${pct(t.tprAt1pctFpr)} | ${pct(t.tprAt01pctFpr)} | ${pct(t.recall)} | ${t.heldOut ? '**no (held out)**' : 'yes'} |`,
+    );
   }
   lines.push('');
   lines.push(`ROC curves: [${files.svg}](${files.svg}).`);
   lines.push('');
   lines.push('## Accuracy against minutes of play');
   lines.push('');
-  lines.push('Each cutoff has its own model, trained on the first N minutes of the training population and applied to the first N minutes of the test population (identities that played at least 90% of N).');
+  lines.push(
+    'Each cutoff has its own model, trained on the first N minutes of the training population and applied to the first N minutes of the test population (identities that played at least 90% of N).',
+  );
   lines.push('');
-  lines.push(`| minutes | humans | bots | accuracy | human FPR | AUC (all bots) | ${o.tiers.map((t) => `AUC ${t}`).join(' | ')} |`);
+  lines.push(
+    `| minutes | humans | bots | accuracy | human FPR | AUC (all bots) | ${o.tiers.map((t) => `AUC ${t}`).join(' | ')} |`,
+  );
   lines.push(`|---|---|---|---|---|---|${o.tiers.map(() => '---').join('|')}|`);
   for (const c of report.byMinutes)
-    lines.push(`| ${c.minutes} | ${c.humans} | ${c.bots} | ${pct(c.accuracy)} | ${pct(c.humanFpr)} | ${num(c.auc)} | ${o.tiers.map((t) => num(c.tiers.find((x) => x.tier === t)?.auc ?? Number.NaN)).join(' | ')} |`);
+    lines.push(
+      `| ${c.minutes} | ${c.humans} | ${c.bots} | ${pct(c.accuracy)} | ${pct(c.humanFpr)} | ${num(c.auc)} | ${o.tiers.map((t) => num(c.tiers.find((x) => x.tier === t)?.auc ?? Number.NaN)).join(' | ')} |`,
+    );
   lines.push('');
   lines.push('## Time to a verdict');
   lines.push('');
   const vm = Object.keys(report.verdicts[0]?.flaggedBy ?? {});
-  lines.push(`Share of each tier flagged by the model for N minutes of play (threshold per cutoff, human FPR per cutoff: ${vm.map((k) => `${k} min ${pct(report.verdictHumanFpr[k] ?? Number.NaN)}`).join(', ')}).`);
+  lines.push(
+    `Share of each tier flagged by the model for N minutes of play (threshold per cutoff, human FPR per cutoff: ${vm.map((k) => `${k} min ${pct(report.verdictHumanFpr[k] ?? Number.NaN)}`).join(', ')}).`,
+  );
   lines.push('');
   lines.push(`| tier | ${vm.map((k) => `<= ${k} min`).join(' | ')} | median minutes |`);
   lines.push(`|---|${vm.map(() => '---').join('|')}|---|`);
-  for (const v of report.verdicts) lines.push(`| ${v.tier} | ${vm.map((k) => pct(v.flaggedBy[k] ?? Number.NaN)).join(' | ')} | ${v.medianMinutes ?? 'not flagged'} |`);
+  for (const v of report.verdicts)
+    lines.push(
+      `| ${v.tier} | ${vm.map((k) => pct(v.flaggedBy[k] ?? Number.NaN)).join(' | ')} | ${v.medianMinutes ?? 'not flagged'} |`,
+    );
   lines.push('');
   const naive = report.verdicts.find((v) => v.tier === 'naive');
   if (naive !== undefined) {
     const within = naive.flaggedBy[String(TRIAL_GOALS.naiveVerdictMinutes)];
-    lines.push(`Goal "a verdict on naive bots within ${TRIAL_GOALS.naiveVerdictMinutes} minutes": ${within === undefined ? 'not measured' : `${pct(within)} of naive bots flagged within ${TRIAL_GOALS.naiveVerdictMinutes} minutes`}.`);
+    lines.push(
+      `Goal "a verdict on naive bots within ${TRIAL_GOALS.naiveVerdictMinutes} minutes": ${within === undefined ? 'not measured' : `${pct(within)} of naive bots flagged within ${TRIAL_GOALS.naiveVerdictMinutes} minutes`}.`,
+    );
     lines.push('');
   }
   const live = report.live;
@@ -87,13 +116,15 @@ export function trialMarkdown(report: TrialReport, files: { readonly json: strin
   lines.push('| tier | identities | flagged at the end | flagged at some point |');
   lines.push('|---|---|---|---|');
   lines.push(`| human | ${live.humans} | ${pct(live.humanFprAtEnd)} | ${pct(live.humanFprEver)} |`);
-  for (const t of live.tiers) lines.push(`| ${t.tier} | ${t.count} | ${pct(t.flaggedAtEnd)} | ${pct(t.everFlagged)} |`);
+  for (const t of live.tiers)
+    lines.push(`| ${t.tier} | ${t.count} | ${pct(t.flaggedAtEnd)} | ${pct(t.everFlagged)} |`);
   lines.push('');
   lines.push('## Unseen tiers (leave one tier out)');
   lines.push('');
   lines.push(`| tier | AUC when left out of training | TPR @ 0.1% FPR |`);
   lines.push('|---|---|---|');
-  for (const l of report.leaveOneTierOut) lines.push(`| ${l.tier} | ${num(l.auc)} | ${pct(l.tprAt01pctFpr)} |`);
+  for (const l of report.leaveOneTierOut)
+    lines.push(`| ${l.tier} | ${num(l.auc)} | ${pct(l.tprAt01pctFpr)} |`);
   lines.push('');
   lines.push(`## Baseline: ${MODEL_NAMES[report.baseline.model]} on the same features`);
   lines.push('');
@@ -107,9 +138,13 @@ export function trialMarkdown(report: TrialReport, files: { readonly json: strin
   lines.push('');
   lines.push('## Anchors');
   lines.push('');
-  lines.push('Lee et al. (NDSS 2016) report AUC 0.946 to 0.994 on three commercial MMOs; Chen et al. report 98% accuracy from 700 s of movement. Those are real players and real bots; these figures come from simulated humans and simulated bots, so they measure the detector against our own models of both, not against the wild.');
+  lines.push(
+    'Lee et al. (NDSS 2016) report AUC 0.946 to 0.994 on three commercial MMOs; Chen et al. report 98% accuracy from 700 s of movement. Those are real players and real bots; these figures come from simulated humans and simulated bots, so they measure the detector against our own models of both, not against the wild.',
+  );
   lines.push('');
-  lines.push(`Files: [${files.json}](${files.json}) (every figure), [${files.model}](${files.model}) (the trained detector, loadable with \`loadDetectorModel\`). Trial wall time ${num(report.wallMs / 1000, 1)} s.`);
+  lines.push(
+    `Files: [${files.json}](${files.json}) (every figure), [${files.model}](${files.model}) (the trained detector, loadable with \`loadDetectorModel\`). Trial wall time ${num(report.wallMs / 1000, 1)} s.`,
+  );
   lines.push('');
   return lines.join('\n');
 }
@@ -118,15 +153,34 @@ export function trialMarkdown(report: TrialReport, files: { readonly json: strin
  * Writes `trial-<name>.json`, `trial-<name>.md`, `trial-<name>-roc.svg` and
  * `trial-<name>-model.json` into `dir`; returns their paths.
  */
-export function writeTrialReport(report: TrialReport, dir: string, name: string): { json: string; md: string; svg: string; model: string } {
+export function writeTrialReport(
+  report: TrialReport,
+  dir: string,
+  name: string,
+): { json: string; md: string; svg: string; model: string } {
   mkdirSync(dir, { recursive: true });
   const base = `trial-${name}`;
-  const files = { json: `${base}.json`, svg: `${base}-roc.svg`, model: `${base}-model.json`, md: `${base}.md` };
+  const files = {
+    json: `${base}.json`,
+    svg: `${base}-roc.svg`,
+    model: `${base}-model.json`,
+    md: `${base}.md`,
+  };
   writeFileSync(join(dir, files.json), JSON.stringify({ ...report, detector: undefined }, jsonNumbers, 1));
   writeFileSync(join(dir, files.model), JSON.stringify(report.detector));
-  writeFileSync(join(dir, files.svg), rocSvg(report.main.roc, { title: `ROC after ${report.main.minutes} min of play, test population (seed ${report.options.seed})` }));
+  writeFileSync(
+    join(dir, files.svg),
+    rocSvg(report.main.roc, {
+      title: `ROC after ${report.main.minutes} min of play, test population (seed ${report.options.seed})`,
+    }),
+  );
   writeFileSync(join(dir, files.md), trialMarkdown(report, files));
-  return { json: join(dir, files.json), md: join(dir, files.md), svg: join(dir, files.svg), model: join(dir, files.model) };
+  return {
+    json: join(dir, files.json),
+    md: join(dir, files.md),
+    svg: join(dir, files.svg),
+    model: join(dir, files.model),
+  };
 }
 
 /** JSON has no Infinity or NaN: write them as null. */

@@ -10,7 +10,19 @@ import { FEATURE_NAMES } from '../detect/features';
 import { FrontierEventSource } from '../detect/frontier-events';
 import { runInProcess, type SimProgress, type SimResult } from '../runners/in-process-runner';
 import { liveFigures, type LiveFigures } from './live-verdicts';
-import { crossValidatedThreshold, figuresAt, importanceOf, labelStreams, MODEL_KINDS, samplesAt, train, type CutoffFigures, type Labelled, type ModelKind, type Sample } from './evaluate';
+import {
+  crossValidatedThreshold,
+  figuresAt,
+  importanceOf,
+  labelStreams,
+  MODEL_KINDS,
+  samplesAt,
+  train,
+  type CutoffFigures,
+  type Labelled,
+  type ModelKind,
+  type Sample,
+} from './evaluate';
 
 /** The bot tiers of a trial population, in report order. */
 export const BOT_TIERS: readonly Tier[] = TIER_LIST.filter((t) => t !== TIERS.HUMAN);
@@ -86,11 +98,22 @@ export interface TrialReport {
   /** Results at each reporting cutoff. */
   readonly byMinutes: readonly CutoffFigures[];
   /** AUC of each tier when that tier alone is left out of training (main cutoff). */
-  readonly leaveOneTierOut: readonly { readonly tier: Tier; readonly auc: number; readonly tprAt01pctFpr: number }[];
+  readonly leaveOneTierOut: readonly {
+    readonly tier: Tier;
+    readonly auc: number;
+    readonly tprAt01pctFpr: number;
+  }[];
   /** The same evaluation with the other model family (a baseline). */
-  readonly baseline: { readonly model: ModelKind; readonly tiers: readonly { readonly tier: Tier; readonly auc: number }[] };
+  readonly baseline: {
+    readonly model: ModelKind;
+    readonly tiers: readonly { readonly tier: Tier; readonly auc: number }[];
+  };
   /** Time to a verdict: share of each tier flagged within each verdict cutoff, and the median minutes. */
-  readonly verdicts: readonly { readonly tier: Tier; readonly flaggedBy: Readonly<Record<string, number>>; readonly medianMinutes: number | null }[];
+  readonly verdicts: readonly {
+    readonly tier: Tier;
+    readonly flaggedBy: Readonly<Record<string, number>>;
+    readonly medianMinutes: number | null;
+  }[];
   /** Human false-positive rate at each verdict cutoff's threshold. */
   readonly verdictHumanFpr: Readonly<Record<string, number>>;
   /** The exported detector over every identity of the test population, as the live hook runs it. */
@@ -124,14 +147,34 @@ async function population(
 ): Promise<PopulationRun> {
   const minutes = name === 'traces' ? o.traceMinutes : o.minutes;
   const key = createHash('sha256')
-    .update(JSON.stringify({ v: 2, name, seed, mix, minutes, joinWindowMs: o.joinWindowMs, worldTiles: o.worldTiles, traceHumans: o.traceHumans, traceMinutes: o.traceMinutes }))
+    .update(
+      JSON.stringify({
+        v: 2,
+        name,
+        seed,
+        mix,
+        minutes,
+        joinWindowMs: o.joinWindowMs,
+        worldTiles: o.worldTiles,
+        traceHumans: o.traceHumans,
+        traceMinutes: o.traceMinutes,
+      }),
+    )
     .digest('hex')
     .slice(0, 16);
-  const cached = o.cacheDir === '' || recordTo !== undefined ? undefined : join(o.cacheDir, `population-${key}`);
+  const cached =
+    o.cacheDir === '' || recordTo !== undefined ? undefined : join(o.cacheDir, `population-${key}`);
   if (cached !== undefined && existsSync(`${cached}.json`) && existsSync(`${cached}.streams`)) {
-    const meta = JSON.parse(readFileSync(`${cached}.json`, 'utf8')) as { summary: PhaseSummary; tiers: [string, Tier][] };
+    const meta = JSON.parse(readFileSync(`${cached}.json`, 'utf8')) as {
+      summary: PhaseSummary;
+      tiers: [string, Tier][];
+    };
     const streams = StreamSet.deserialize(readFileSync(`${cached}.streams`));
-    return { summary: { ...meta.summary, cached: true }, streams, labelled: labelStreams(streams, new Map(meta.tiers)) };
+    return {
+      summary: { ...meta.summary, cached: true },
+      streams,
+      labelled: labelStreams(streams, new Map(meta.tiers)),
+    };
   }
   const library = traces === undefined ? undefined : await traces();
   const streams = new StreamSet();
@@ -163,7 +206,17 @@ async function population(
 }
 
 function summaryOf(name: string, r: SimResult): PhaseSummary {
-  return { name, seed: r.seed, players: r.players, tiers: r.tiers, minutes: r.virtualMs / 60_000, wallMs: r.wallMs, speedup: r.speedup, stateHash: r.stateHash, cached: false };
+  return {
+    name,
+    seed: r.seed,
+    players: r.players,
+    tiers: r.tiers,
+    minutes: r.virtualMs / 60_000,
+    wallMs: r.wallMs,
+    speedup: r.speedup,
+    stateHash: r.stateHash,
+    cached: false,
+  };
 }
 
 /**
@@ -180,7 +233,9 @@ function summaryOf(name: string, r: SimResult): PhaseSummary {
  * const report = await runTrial({ humans: 100, bots: 25, minutes: 10, seed: 'ci' });
  * console.log(report.main.tiers.map((t) => `${t.tier} ${t.auc}`));
  */
-export async function runTrial(options: TrialOptions & { readonly only: 'train' | 'test' }): Promise<undefined>;
+export async function runTrial(
+  options: TrialOptions & { readonly only: 'train' | 'test' },
+): Promise<undefined>;
 export async function runTrial(options?: TrialOptions): Promise<TrialReport>;
 export async function runTrial(options: TrialOptions = {}): Promise<TrialReport | undefined> {
   const started = performance.now();
@@ -203,13 +258,24 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport 
     cacheDir: options.cacheDir ?? '',
     only: options.only ?? '',
   };
-  if (o.only !== '' && o.cacheDir === '') throw new TickspaceError('INVALID_ARGUMENT', `only '${o.only}' needs a cacheDir to keep the population in`);
+  if (o.only !== '' && o.cacheDir === '')
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      `only '${o.only}' needs a cacheDir to keep the population in`,
+    );
   if (o.humans < 2 || o.bots < o.tiers.length)
-    throw new TickspaceError('INVALID_ARGUMENT', `a trial needs at least 2 humans and one bot per tier (${o.tiers.length}), got ${o.humans} humans and ${o.bots} bots`);
-  for (const t of o.tiers) if (!BOT_TIERS.includes(t)) throw new TickspaceError('INVALID_ARGUMENT', `unknown bot tier '${t}'`);
-  if (o.cutoffs.length === 0) throw new TickspaceError('INVALID_ARGUMENT', `no reporting cutoff fits in ${minutes} minutes`);
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      `a trial needs at least 2 humans and one bot per tier (${o.tiers.length}), got ${o.humans} humans and ${o.bots} bots`,
+    );
+  for (const t of o.tiers)
+    if (!BOT_TIERS.includes(t)) throw new TickspaceError('INVALID_ARGUMENT', `unknown bot tier '${t}'`);
+  if (o.cutoffs.length === 0)
+    throw new TickspaceError('INVALID_ARGUMENT', `no reporting cutoff fits in ${minutes} minutes`);
   const mix: Partial<Record<Tier, number>> = { human: o.humans };
-  o.tiers.forEach((t, i) => (mix[t] = Math.floor(o.bots / o.tiers.length) + (i < o.bots % o.tiers.length ? 1 : 0)));
+  o.tiers.forEach(
+    (t, i) => (mix[t] = Math.floor(o.bots / o.tiers.length) + (i < o.bots % o.tiers.length ? 1 : 0)),
+  );
 
   const phases: PhaseSummary[] = [];
   // Human traces for the replay bots, recorded once, and only if a population must be simulated.
@@ -219,7 +285,15 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport 
     : () =>
         (library ??= (async () => {
           const lib = new TraceLibrary();
-          const rec = await population('traces', `${o.seed}/traces`, { human: o.traceHumans }, o, undefined, lib, options.onProgress);
+          const rec = await population(
+            'traces',
+            `${o.seed}/traces`,
+            { human: o.traceHumans },
+            o,
+            undefined,
+            lib,
+            options.onProgress,
+          );
           phases.push(rec.summary);
           return lib;
         })());
@@ -227,7 +301,15 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport 
     await population(o.only, `${o.seed}/${o.only}`, mix, o, traces, undefined, options.onProgress);
     return undefined;
   }
-  const trainPop = await population('train', `${o.seed}/train`, mix, o, traces, undefined, options.onProgress);
+  const trainPop = await population(
+    'train',
+    `${o.seed}/train`,
+    mix,
+    o,
+    traces,
+    undefined,
+    options.onProgress,
+  );
   phases.push(trainPop.summary);
   const testPop = await population('test', `${o.seed}/test`, mix, o, traces, undefined, options.onProgress);
   phases.push(testPop.summary);
@@ -235,18 +317,42 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport 
   const heldOut = new Set<Tier>(o.holdout === 'none' ? [] : [o.holdout]);
   const trainable = (s: readonly Sample[]) => s.filter((x) => !heldOut.has(x.tier));
   const cutoffSet = [...new Set([...o.cutoffs, ...o.verdictCutoffs])].sort((a, b) => a - b);
-  const byCutoff = new Map<number, { figures: CutoffFigures; model: ReturnType<typeof train>; threshold: number; test: Sample[]; trainSet: Sample[] }>();
+  const byCutoff = new Map<
+    number,
+    {
+      figures: CutoffFigures;
+      model: ReturnType<typeof train>;
+      threshold: number;
+      test: Sample[];
+      trainSet: Sample[];
+    }
+  >();
   for (const m of cutoffSet) {
     const trainSet = trainable(samplesAt(trainPop.streams, trainPop.labelled, m));
     const test = samplesAt(testPop.streams, testPop.labelled, m);
-    if (!trainSet.some((s) => s.tier === TIERS.HUMAN) || !trainSet.some((s) => s.tier !== TIERS.HUMAN) || test.length === 0) continue;
+    if (
+      !trainSet.some((s) => s.tier === TIERS.HUMAN) ||
+      !trainSet.some((s) => s.tier !== TIERS.HUMAN) ||
+      test.length === 0
+    )
+      continue;
     const model = train(o.model, trainSet);
     const threshold = crossValidatedThreshold(o.model, trainSet, o.fprBudget);
-    byCutoff.set(m, { figures: figuresAt(m, model, threshold, test, o.tiers, heldOut), model, threshold, test, trainSet });
+    byCutoff.set(m, {
+      figures: figuresAt(m, model, threshold, test, o.tiers, heldOut),
+      model,
+      threshold,
+      test,
+      trainSet,
+    });
   }
   const mainMinutes = Math.max(...o.cutoffs.filter((m) => byCutoff.has(m)));
   const main = byCutoff.get(mainMinutes);
-  if (main === undefined) throw new TickspaceError('INVALID_ARGUMENT', 'no cutoff had both humans and bots with enough play to train on');
+  if (main === undefined)
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      'no cutoff had both humans and bots with enough play to train on',
+    );
 
   // Leave one tier out: does the detector catch a kind of bot it has never seen?
   const allTrain = samplesAt(trainPop.streams, trainPop.labelled, mainMinutes);
@@ -255,7 +361,11 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport 
     if (!fit.some((s) => s.tier !== TIERS.HUMAN)) return { tier, auc: Number.NaN, tprAt01pctFpr: Number.NaN };
     const model = train(o.model, fit);
     const f = figuresAt(mainMinutes, model, main.threshold, main.test, [tier], new Set([tier]));
-    return { tier, auc: f.tiers[0]?.auc ?? Number.NaN, tprAt01pctFpr: f.tiers[0]?.tprAt01pctFpr ?? Number.NaN };
+    return {
+      tier,
+      auc: f.tiers[0]?.auc ?? Number.NaN,
+      tprAt01pctFpr: f.tiers[0]?.tprAt01pctFpr ?? Number.NaN,
+    };
   });
   const otherKind = o.model === MODEL_KINDS.LR ? MODEL_KINDS.GBT : MODEL_KINDS.LR;
   const baselineModel = train(otherKind, main.trainSet);
@@ -268,13 +378,21 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport 
   for (const m of verdictMinutes) {
     const c = byCutoff.get(m)!;
     verdictHumanFpr[String(m)] = c.figures.humanFpr;
-    for (const s of c.test) if (s.tier !== TIERS.HUMAN && !firstFlag.has(s.identity) && c.model.predict(s.x) >= c.threshold) firstFlag.set(s.identity, m);
+    for (const s of c.test)
+      if (s.tier !== TIERS.HUMAN && !firstFlag.has(s.identity) && c.model.predict(s.x) >= c.threshold)
+        firstFlag.set(s.identity, m);
   }
   const verdicts = o.tiers.map((tier) => {
     const bots = testPop.labelled.filter((l) => l.tier === tier);
     const flaggedBy: Record<string, number> = {};
-    for (const m of verdictMinutes) flaggedBy[String(m)] = bots.length === 0 ? Number.NaN : bots.filter((b) => (firstFlag.get(b.identity) ?? Infinity) <= m).length / bots.length;
-    const times = bots.map((b) => firstFlag.get(b.identity) ?? Number.POSITIVE_INFINITY).sort((a, b) => a - b);
+    for (const m of verdictMinutes)
+      flaggedBy[String(m)] =
+        bots.length === 0
+          ? Number.NaN
+          : bots.filter((b) => (firstFlag.get(b.identity) ?? Infinity) <= m).length / bots.length;
+    const times = bots
+      .map((b) => firstFlag.get(b.identity) ?? Number.POSITIVE_INFINITY)
+      .sort((a, b) => a - b);
     const median = times.length === 0 ? Number.POSITIVE_INFINITY : times[Math.floor((times.length - 1) / 2)]!;
     return { tier, flaggedBy, medianMinutes: Number.isFinite(median) ? median : null };
   });
@@ -282,7 +400,11 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport 
   const detectorModel: DetectorModel = {
     featureNames: FEATURE_NAMES,
     featureOptions: {},
-    buckets: verdictMinutes.map((m) => ({ playMinutes: m, classifier: byCutoff.get(m)!.model, threshold: byCutoff.get(m)!.threshold })),
+    buckets: verdictMinutes.map((m) => ({
+      playMinutes: m,
+      classifier: byCutoff.get(m)!.model,
+      threshold: byCutoff.get(m)!.threshold,
+    })),
   };
   const detector = detectorModelToJson(detectorModel);
   const live = liveFigures(detectorModel, testPop.streams, testPop.labelled, o.tiers);

@@ -25,7 +25,10 @@ describe('human model', () => {
 
   it('draws heavy-tailed session lengths (Weibull shape about 0.5)', () => {
     const rng = createRng('sessions');
-    const model = new HumanModel({ ...sampleHumanParams(rng), sessionScaleMs: 40 * 60_000, sessionShape: 0.5 }, rng);
+    const model = new HumanModel(
+      { ...sampleHumanParams(rng), sessionScaleMs: 40 * 60_000, sessionShape: 0.5 },
+      rng,
+    );
     const s = Array.from({ length: 20_000 }, () => model.sessionMs());
     // Weibull(k=0.5): median = scale * ln(2)^2 (about 19 min); the mean is twice the scale, far above it.
     expect(median(s) / 60_000).toBeGreaterThan(16);

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TIER_LIST } from '../../src/behaviour/agent';
-import { createPopulation, memberIdentity, parseMix, SETTLE_REFERENCE_PLAYERS, settleScale } from '../../src/behaviour/population';
+import {
+  createPopulation,
+  memberIdentity,
+  parseMix,
+  SETTLE_REFERENCE_PLAYERS,
+  settleScale,
+} from '../../src/behaviour/population';
 
 describe('population', () => {
   it('parses counts and shares', () => {
@@ -19,21 +25,34 @@ describe('population', () => {
 
   it('shares always add up to the number of players (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0.01, max: 0.99, noNaN: true }), { minLength: 1, maxLength: 6 }), fc.integer({ min: 0, max: 20_000 }), (shares, players) => {
-        const text = shares.map((s, i) => `${TIER_LIST[i]}=${s}`).join(',');
-        const mix = parseMix(text, players);
-        expect(Object.values(mix).reduce((s, n) => s + n, 0)).toBe(players);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 0.01, max: 0.99, noNaN: true }), { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 0, max: 20_000 }),
+        (shares, players) => {
+          const text = shares.map((s, i) => `${TIER_LIST[i]}=${s}`).join(',');
+          const mix = parseMix(text, players);
+          expect(Object.values(mix).reduce((s, n) => s + n, 0)).toBe(players);
+        },
+      ),
     );
   });
 
   it('is seeded: same seed, same members; tiers are shuffled and names reveal nothing', () => {
     const a = createPopulation({ mix: { human: 20, naive: 5, humanised: 5 }, seed: 'p' });
     const b = createPopulation({ mix: { human: 20, naive: 5, humanised: 5 }, seed: 'p' });
-    expect(a.map((m) => [m.identity, m.agent.name, m.agent.tier, m.startMs])).toEqual(b.map((m) => [m.identity, m.agent.name, m.agent.tier, m.startMs]));
-    expect(a.map((m) => m.agent.tier).slice(0, 20).every((t) => t === 'human')).toBe(false);
+    expect(a.map((m) => [m.identity, m.agent.name, m.agent.tier, m.startMs])).toEqual(
+      b.map((m) => [m.identity, m.agent.name, m.agent.tier, m.startMs]),
+    );
+    expect(
+      a
+        .map((m) => m.agent.tier)
+        .slice(0, 20)
+        .every((t) => t === 'human'),
+    ).toBe(false);
     expect(new Set(a.map((m) => m.identity)).size).toBe(30);
-    expect(a.every((m) => /^[0-9a-f]{32}$/.test(m.identity) && /^pl[0-9a-z]+$/.test(m.agent.name))).toBe(true);
+    expect(a.every((m) => /^[0-9a-f]{32}$/.test(m.identity) && /^pl[0-9a-z]+$/.test(m.agent.name))).toBe(
+      true,
+    );
     expect(a[3]!.identity).toBe(memberIdentity('p', 3));
     expect(a.every((m) => m.startMs >= 0 && m.startMs < 60_000)).toBe(true);
   });
@@ -43,8 +62,15 @@ describe('population', () => {
     expect(settleScale(SETTLE_REFERENCE_PLAYERS)).toBe(1);
     expect(settleScale(4 * SETTLE_REFERENCE_PLAYERS)).toBeCloseTo(2, 12);
     // Players per unit of settled area: (players / scale^2) stays at the reference above it.
-    for (const n of [2_000, 10_000, 50_000]) expect(n / settleScale(n) ** 2).toBeCloseTo(SETTLE_REFERENCE_PLAYERS, 6);
-    expect(createPopulation({ mix: { human: 3 }, seed: 'p' }).every((m) => m.agent.homeScale === 1)).toBe(true);
-    expect(createPopulation({ mix: { human: 3 }, seed: 'p', homeScale: 2.5 }).every((m) => m.agent.homeScale === 2.5)).toBe(true);
+    for (const n of [2_000, 10_000, 50_000])
+      expect(n / settleScale(n) ** 2).toBeCloseTo(SETTLE_REFERENCE_PLAYERS, 6);
+    expect(createPopulation({ mix: { human: 3 }, seed: 'p' }).every((m) => m.agent.homeScale === 1)).toBe(
+      true,
+    );
+    expect(
+      createPopulation({ mix: { human: 3 }, seed: 'p', homeScale: 2.5 }).every(
+        (m) => m.agent.homeScale === 2.5,
+      ),
+    ).toBe(true);
   });
 });

@@ -4,7 +4,8 @@ import { binomialCdf, binomialUpperBound } from '../../src/detect/binomial';
 
 describe('binomial upper bound (Clopper-Pearson)', () => {
   it('matches the closed form for zero events: 1 - alpha^(1/n)', () => {
-    for (const n of [10, 176, 1000, 3000]) expect(binomialUpperBound(0, n)).toBeCloseTo(1 - 0.05 ** (1 / n), 9);
+    for (const n of [10, 176, 1000, 3000])
+      expect(binomialUpperBound(0, n)).toBeCloseTo(1 - 0.05 ** (1 / n), 9);
     // The rule of three: about 3/n.
     expect(binomialUpperBound(0, 1000)).toBeGreaterThan(0.0029);
     expect(binomialUpperBound(0, 1000)).toBeLessThan(0.0031);
@@ -16,9 +17,13 @@ describe('binomial upper bound (Clopper-Pearson)', () => {
 
   it('the CDF sums to 1 and the bound leaves alpha below it', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 2000 }), fc.double({ min: 0.001, max: 0.999, noNaN: true }), (n, p) => {
-        expect(binomialCdf(n, n, p)).toBeCloseTo(1, 9);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 2000 }),
+        fc.double({ min: 0.001, max: 0.999, noNaN: true }),
+        (n, p) => {
+          expect(binomialCdf(n, n, p)).toBeCloseTo(1, 9);
+        },
+      ),
     );
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 2000 }), fc.nat(), (n, k0) => {

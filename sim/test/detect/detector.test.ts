@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createDetector, SUSPICION_TABLE, withSuspicionTable, type Detector } from '../../src/detect/detector';
+import {
+  createDetector,
+  SUSPICION_TABLE,
+  withSuspicionTable,
+  type Detector,
+} from '../../src/detect/detector';
 import { detectorModelToJson, loadDetectorModel, type DetectorModel } from '../../src/detect/detector-model';
 import { FEATURE_NAMES } from '../../src/detect/features';
 import { LogisticRegression } from '../../src/detect/logistic-regression';
@@ -16,7 +21,11 @@ function knownModel(): DetectorModel {
   weights[d + FEATURE_NAMES.indexOf('per_action_mode_frac')] = -6;
   weights[2 * d] = -6;
   const lr = new LogisticRegression(new Array(d).fill(0), new Array(d).fill(1), weights);
-  return { featureNames: FEATURE_NAMES, featureOptions: {}, buckets: [{ playMinutes: 1, classifier: lr, threshold: 0.5 }] };
+  return {
+    featureNames: FEATURE_NAMES,
+    featureOptions: {},
+    buckets: [{ playMinutes: 1, classifier: lr, threshold: 0.5 }],
+  };
 }
 
 describe('live detector', () => {

@@ -10,14 +10,15 @@ import { extractFeatures, FEATURE_NAMES, type FeatureName } from '../../src/dete
 
 // ---- plain statistics over literal lists, for the expected values ----------------------------------
 const mean = (v: readonly number[]) => v.reduce((s, x) => s + x, 0) / v.length;
-const sampleSd = (v: readonly number[]) => Math.sqrt(v.reduce((s, x) => s + (x - mean(v)) ** 2, 0) / (v.length - 1));
+const sampleSd = (v: readonly number[]) =>
+  Math.sqrt(v.reduce((s, x) => s + (x - mean(v)) ** 2, 0) / (v.length - 1));
 const cv = (v: readonly number[]) => sampleSd(v) / mean(v);
 /** Shannon entropy, bits, of a distribution given as counts. */
 const bits = (...counts: number[]) => {
   const total = counts.reduce((s, c) => s + c, 0);
   return -counts.reduce((s, c) => s + (c / total) * Math.log2(c / total), 0);
 };
-const repeat = <T,>(n: number, v: T): T[] => Array.from({ length: n }, () => v);
+const repeat = <T>(n: number, v: T): T[] => Array.from({ length: n }, () => v);
 const log10 = Math.log10;
 
 function streamOf(events: StreamEvent[]): ActionStream {
@@ -25,7 +26,12 @@ function streamOf(events: StreamEvent[]): ActionStream {
   for (const e of [...events].sort((a, b) => a.timeMs - b.timeMs)) s.push(e);
   return s;
 }
-const call = (timeMs: number, name: string, more: Partial<StreamEvent> = {}): StreamEvent => ({ type: STREAM_EVENT.CALL, timeMs, name, ...more });
+const call = (timeMs: number, name: string, more: Partial<StreamEvent> = {}): StreamEvent => ({
+  type: STREAM_EVENT.CALL,
+  timeMs,
+  name,
+  ...more,
+});
 const start = (timeMs: number): StreamEvent => ({ type: STREAM_EVENT.SESSION_START, timeMs });
 const end = (timeMs: number): StreamEvent => ({ type: STREAM_EVENT.SESSION_END, timeMs });
 
@@ -36,7 +42,8 @@ const end = (timeMs: number): StreamEvent => ({ type: STREAM_EVENT.SESSION_END, 
  */
 function interleaved(): ActionStream {
   const events = [start(0)];
-  for (let k = 0; k < 60; k++) events.push(call(1_000 + 3_000 * k, 'gather'), call(3_000 + 3_000 * k, 'craft'));
+  for (let k = 0; k < 60; k++)
+    events.push(call(1_000 + 3_000 * k, 'gather'), call(3_000 + 3_000 * k, 'craft'));
   return streamOf(events);
 }
 const alternating = [...repeat(60, 2_000), ...repeat(59, 1_000)];
@@ -49,7 +56,8 @@ const perMinuteMix = [
   [20, 20],
   [20, 20],
 ];
-const cosine = (a: number[], b: number[]) => (a[0]! * b[0]! + a[1]! * b[1]!) / (Math.hypot(a[0]!, a[1]!) * Math.hypot(b[0]!, b[1]!));
+const cosine = (a: number[], b: number[]) =>
+  (a[0]! * b[0]! + a[1]! * b[1]!) / (Math.hypot(a[0]!, a[1]!) * Math.hypot(b[0]!, b[1]!));
 
 /** Ten updates, each answered by a 'gather' after a known latency; updates 5 s apart. */
 const LATENCIES = [100, 120, 150, 170, 300, 300, 400, 600, 800, 2_000];
@@ -57,7 +65,10 @@ const gatherIntervals = LATENCIES.slice(1).map((latency, i) => 5_000 + latency -
 function reactions(): ActionStream {
   const events = [start(0)];
   LATENCIES.forEach((latency, i) => {
-    events.push({ type: STREAM_EVENT.UPDATE, timeMs: 1_000 + 5_000 * i, name: 'action_end' }, call(1_000 + 5_000 * i + latency, 'gather'));
+    events.push(
+      { type: STREAM_EVENT.UPDATE, timeMs: 1_000 + 5_000 * i, name: 'action_end' },
+      call(1_000 + 5_000 * i + latency, 'gather'),
+    );
   });
   return streamOf(events);
 }
@@ -72,10 +83,34 @@ function reactions(): ActionStream {
  */
 function walk(): ActionStream {
   const legs: [number, number][][] = [
-    [[0, 0], [1, 0], [1, 1], [2, 1], [2, 2], [3, 2], [3, 3]],
-    [[3, 3], [4, 3], [7, 3], [8, 3], [11, 3]],
-    [[11, 3], [9, 3], [7, 3], [5, 3], [3, 3]],
-    [[3, 3], [3, 6], [3, 9]],
+    [
+      [0, 0],
+      [1, 0],
+      [1, 1],
+      [2, 1],
+      [2, 2],
+      [3, 2],
+      [3, 3],
+    ],
+    [
+      [3, 3],
+      [4, 3],
+      [7, 3],
+      [8, 3],
+      [11, 3],
+    ],
+    [
+      [11, 3],
+      [9, 3],
+      [7, 3],
+      [5, 3],
+      [3, 3],
+    ],
+    [
+      [3, 3],
+      [3, 6],
+      [3, 9],
+    ],
   ];
   const events: StreamEvent[] = [start(0)];
   let t = 0;
@@ -90,7 +125,9 @@ function walk(): ActionStream {
   ];
   let x = 0;
   for (let k = 0; k < 9; k++) {
-    events.push(call(1_000 + 3_000 * k + 1, 'move', { x, y: 0, dx: headings[k % 3]![0], dy: headings[k % 3]![1] }));
+    events.push(
+      call(1_000 + 3_000 * k + 1, 'move', { x, y: 0, dx: headings[k % 3]![0], dy: headings[k % 3]![1] }),
+    );
     x += k % 2 === 0 ? 1 : 2;
   }
   for (let k = 0; k < 3; k++) events.push(call(2_000 + 3_000 * k + 1, 'gather'));
@@ -129,7 +166,8 @@ const sessionHours = 7 / 60;
 /** 'gather' every 10 s for the first 300 s of play, 'craft' every 10 s for the next 300 s. */
 function shiftingMix(): ActionStream {
   const events = [start(0)];
-  for (let k = 0; k < 30; k++) events.push(call(5_000 + 10_000 * k, 'gather'), call(305_000 + 10_000 * k, 'craft'));
+  for (let k = 0; k < 30; k++)
+    events.push(call(5_000 + 10_000 * k, 'gather'), call(305_000 + 10_000 * k, 'craft'));
   events.push(end(600_000));
   return streamOf(events);
 }
@@ -137,9 +175,17 @@ function shiftingMix(): ActionStream {
 /** An expected value: a number (NaN included) to 9 digits, or an interval for values a closed form would only obscure. */
 type Expected = number | { readonly above?: number; readonly below?: number };
 const matches = (e: Expected, v: number) =>
-  typeof e === 'number' ? (Number.isNaN(e) ? Number.isNaN(v) : Math.abs(v - e) < 5e-10 * Math.max(1, Math.abs(e))) : !Number.isNaN(v) && v > (e.above ?? -Infinity) && v < (e.below ?? Infinity);
+  typeof e === 'number'
+    ? Number.isNaN(e)
+      ? Number.isNaN(v)
+      : Math.abs(v - e) < 5e-10 * Math.max(1, Math.abs(e))
+    : !Number.isNaN(v) && v > (e.above ?? -Infinity) && v < (e.below ?? Infinity);
 
-const CASES: { name: string; stream: () => ActionStream; expected: Partial<Record<FeatureName, Expected>> }[] = [
+const CASES: {
+  name: string;
+  stream: () => ActionStream;
+  expected: Partial<Record<FeatureName, Expected>>;
+}[] = [
   {
     name: 'two interleaved timers',
     stream: interleaved,
@@ -159,7 +205,8 @@ const CASES: { name: string; stream: () => ActionStream; expected: Partial<Recor
       per_action_interval_entropy: 0,
       per_action_mode_frac: 1,
       self_similarity_300s: Number.NaN,
-      self_similarity_60s: (2 * cosine(perMinuteMix[0]!, perMinuteMix[1]!) + cosine(perMinuteMix[1]!, perMinuteMix[2]!)) / 3,
+      self_similarity_60s:
+        (2 * cosine(perMinuteMix[0]!, perMinuteMix[1]!) + cosine(perMinuteMix[1]!, perMinuteMix[2]!)) / 3,
       action_type_entropy: 1,
       distinct_actions: 2,
       top_action_share: 0.5,
@@ -270,7 +317,9 @@ describe('named features', () => {
     it(`${c.name}: each feature has the value worked out for it`, () => {
       const x = vectors[i]!;
       for (const [name, e] of Object.entries(c.expected) as [FeatureName, Expected][])
-        expect(matches(e, x[slot(name)]!), `${name} = ${x[slot(name)]}, expected ${JSON.stringify(e)}`).toBe(true);
+        expect(matches(e, x[slot(name)]!), `${name} = ${x[slot(name)]}, expected ${JSON.stringify(e)}`).toBe(
+          true,
+        );
     });
   });
 
@@ -288,7 +337,10 @@ describe('named features', () => {
         const caught = CASES.some((c, i) => {
           const ea = c.expected[na];
           const eb = c.expected[nb];
-          return (ea !== undefined && !matches(ea, vectors[i]![b]!)) || (eb !== undefined && !matches(eb, vectors[i]![a]!));
+          return (
+            (ea !== undefined && !matches(ea, vectors[i]![b]!)) ||
+            (eb !== undefined && !matches(eb, vectors[i]![a]!))
+          );
         });
         if (!caught) blind.push(`${na} <-> ${nb}`);
       }

@@ -122,7 +122,8 @@ describe('features', () => {
     const mixed = humanTimed(streams, 'm', 'h2', 10);
     // Then a script takes over for 4 minutes: a gather every 1.2 s.
     let t = mixed.timeMs(mixed.length - 1);
-    for (let k = 0; k < 200; k++) mixed.push({ type: STREAM_EVENT.CALL, timeMs: (t += 1_200), name: 'gather' });
+    for (let k = 0; k < 200; k++)
+      mixed.push({ type: STREAM_EVENT.CALL, timeMs: (t += 1_200), name: 'gather' });
     const h = extractFeatures(human);
     const m = extractFeatures(mixed);
     expect(f(m, 'window_max_mode_frac')).toBe(1);
@@ -164,7 +165,8 @@ describe('features', () => {
     // Two straight legs out and back between the same two points, then the same again.
     let t = 0;
     for (let leg = 0; leg < 4; leg++) {
-      for (let k = 0; k <= 10; k++) s.push({ type: STREAM_EVENT.POSITION, timeMs: (t += 500), x: leg % 2 === 0 ? k : 10 - k, y: 0 });
+      for (let k = 0; k <= 10; k++)
+        s.push({ type: STREAM_EVENT.POSITION, timeMs: (t += 500), x: leg % 2 === 0 ? k : 10 - k, y: 0 });
       t += 5_000;
     }
     const x = extractFeatures(s);
@@ -199,7 +201,10 @@ describe('features', () => {
         { arbitrary: fc.constant(STREAM_EVENT.POSITION), weight: 6 },
         { arbitrary: fc.constantFrom(STREAM_EVENT.SESSION_START, STREAM_EVENT.SESSION_END), weight: 1 },
       ),
-      dt: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 500 }), weight: 8 }, { arbitrary: fc.integer({ min: 0, max: MAX_DT_MS }), weight: 1 }),
+      dt: fc.oneof(
+        { arbitrary: fc.integer({ min: 0, max: 500 }), weight: 8 },
+        { arbitrary: fc.integer({ min: 0, max: MAX_DT_MS }), weight: 1 },
+      ),
       name: fc.constantFrom('move', 'gather', 'say', 'trade_open', 'craft'),
       ok: fc.boolean(),
       // Hundredths, not fc.double: its mostly tiny magnitudes flush to 0 in the stream's 32-bit columns,
@@ -210,25 +215,43 @@ describe('features', () => {
       dy: hundredths(1),
       partner: fc.constantFrom('q', 'r'),
     });
-    const measured = Object.fromEntries(FEATURE_NAMES.map((name) => [name, 0])) as Record<FeatureName, number>;
+    const measured = Object.fromEntries(FEATURE_NAMES.map((name) => [name, 0])) as Record<
+      FeatureName,
+      number
+    >;
     fc.assert(
-      fc.property(fc.array(event, { maxLength: MAX_EVENTS, size: 'max' }), fc.option(fc.integer({ min: 1, max: 3_600_000 }), { nil: undefined }), (events, until) => {
-        const s = new StreamSet().stream('p');
-        let t = 0;
-        for (const e of events) s.push({ type: e.type, timeMs: (t += e.dt), name: e.name, ok: e.ok, x: e.x, y: e.y, dx: e.dx, dy: e.dy, partner: e.partner });
-        const x = extractFeatures(s, until === undefined ? {} : { untilPlayMs: until });
-        for (const v of x) expect(Number.isNaN(v) || Number.isFinite(v)).toBe(true);
-        // Play time is the one feature with an independent definition: playTimeMs, cut at untilPlayMs.
-        expect(f(x, 'play_minutes')).toBeCloseTo(Math.min(playTimeMs(s), until ?? Infinity) / 60_000, 9);
-        for (const name of FEATURE_NAMES) {
-          const v = f(x, name);
-          if (Number.isNaN(v)) continue;
-          measured[name]++;
-          const [lo, hi] = FEATURE_RANGES[name];
-          expect(v, name).toBeGreaterThanOrEqual(lo);
-          expect(v, name).toBeLessThanOrEqual(hi);
-        }
-      }),
+      fc.property(
+        fc.array(event, { maxLength: MAX_EVENTS, size: 'max' }),
+        fc.option(fc.integer({ min: 1, max: 3_600_000 }), { nil: undefined }),
+        (events, until) => {
+          const s = new StreamSet().stream('p');
+          let t = 0;
+          for (const e of events)
+            s.push({
+              type: e.type,
+              timeMs: (t += e.dt),
+              name: e.name,
+              ok: e.ok,
+              x: e.x,
+              y: e.y,
+              dx: e.dx,
+              dy: e.dy,
+              partner: e.partner,
+            });
+          const x = extractFeatures(s, until === undefined ? {} : { untilPlayMs: until });
+          for (const v of x) expect(Number.isNaN(v) || Number.isFinite(v)).toBe(true);
+          // Play time is the one feature with an independent definition: playTimeMs, cut at untilPlayMs.
+          expect(f(x, 'play_minutes')).toBeCloseTo(Math.min(playTimeMs(s), until ?? Infinity) / 60_000, 9);
+          for (const name of FEATURE_NAMES) {
+            const v = f(x, name);
+            if (Number.isNaN(v)) continue;
+            measured[name]++;
+            const [lo, hi] = FEATURE_RANGES[name];
+            expect(v, name).toBeGreaterThanOrEqual(lo);
+            expect(v, name).toBeLessThanOrEqual(hi);
+          }
+        },
+      ),
       { numRuns: 150 },
     );
     // Every range above was checked on real values: each feature is a number in about half the runs or more.

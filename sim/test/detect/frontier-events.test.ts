@@ -18,20 +18,40 @@ describe('Frontier event source', () => {
         { origin: 2, reducer: '__connected', sender: A, result: ok },
         { origin: 0, reducer: 'move', sender: A, args: { dx: 1, dy: 0 }, result: ok },
       ],
-      changes: [{ tableId: 0, kind: 1, callIndex: 1, oldRow: { identity: A, x: 0, y: 0 }, newRow: { identity: A, x: 0.25, y: 0 } }],
+      changes: [
+        {
+          tableId: 0,
+          kind: 1,
+          callIndex: 1,
+          oldRow: { identity: A, x: 0, y: 0 },
+          newRow: { identity: A, x: 0.25, y: 0 },
+        },
+      ],
     });
     source.ingest({
       tick: 2,
       now: 100,
       calls: [
         { origin: 0, reducer: 'trade_open', sender: A, args: { partner: B }, result: ok },
-        { origin: 0, reducer: 'gather', sender: B, args: { nodeId: 7 }, result: { ok: false, code: 'OUT_OF_REACH' } },
+        {
+          origin: 0,
+          reducer: 'gather',
+          sender: B,
+          args: { nodeId: 7 },
+          result: { ok: false, code: 'OUT_OF_REACH' },
+        },
         { origin: 1, reducer: 'gather_finish', sender: '0'.repeat(32), args: {}, result: ok },
       ],
       changes: [
         { tableId: 2, kind: 0, callIndex: 0, oldRow: undefined, newRow: { id: 9, a: A, b: B } },
         { tableId: 1, kind: 2, callIndex: 2, oldRow: { owner: B }, newRow: undefined },
-        { tableId: 0, kind: 1, callIndex: 2, oldRow: { identity: A, x: 0.25, y: 0 }, newRow: { identity: A, x: 0.5, y: 0 } },
+        {
+          tableId: 0,
+          kind: 1,
+          callIndex: 2,
+          oldRow: { identity: A, x: 0.25, y: 0 },
+          newRow: { identity: A, x: 0.5, y: 0 },
+        },
         { tableId: 3, kind: 0, callIndex: 2, oldRow: undefined, newRow: { owner: A, code: 'NODE_DEPLETED' } },
       ],
     });
@@ -42,7 +62,9 @@ describe('Frontier event source', () => {
         { origin: 0, reducer: 'trade_accept', sender: B, args: { trade: 9 }, result: ok },
         { origin: 2, reducer: '__disconnected', sender: A, result: ok },
       ],
-      changes: [{ tableId: 2, kind: 1, callIndex: 0, oldRow: { id: 9, a: A, b: B }, newRow: { id: 9, a: A, b: B } }],
+      changes: [
+        { tableId: 2, kind: 1, callIndex: 0, oldRow: { id: 9, a: A, b: B }, newRow: { id: 9, a: A, b: B } },
+      ],
     });
     const a = streams.find(A)!.toEvents();
     expect(a.map((e) => [e.type, e.timeMs, e.name])).toEqual([

@@ -23,7 +23,10 @@ describe('offline detector input', () => {
       world: { worldTiles: 512 },
       dataDir: dir,
       onEngine: (engine) => {
-        const source = new FrontierEventSource(live, engine.tableList.map((t) => t.name));
+        const source = new FrontierEventSource(
+          live,
+          engine.tableList.map((t) => t.name),
+        );
         engine.onTick((r) => source.ingest(r));
       },
     });

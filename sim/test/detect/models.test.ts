@@ -25,7 +25,11 @@ function separable(seed: string, n: number) {
   const y: number[] = [];
   for (let i = 0; i < n; i++) {
     const label = i % 3 === 0 ? 1 : 0;
-    x.push([rng.normal(label * 3, 1), rng.normal(0, 1), label === 1 && i % 2 === 0 ? Number.NaN : rng.normal(0, 1)]);
+    x.push([
+      rng.normal(label * 3, 1),
+      rng.normal(0, 1),
+      label === 1 && i % 2 === 0 ? Number.NaN : rng.normal(0, 1),
+    ]);
     y.push(label);
   }
   return { x, y };

@@ -22,11 +22,15 @@ describe('roc', () => {
 
   it('AUC equals the pairwise probability (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 1, maxLength: 30 }), fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 1, maxLength: 30 }), (p, n) => {
-        let wins = 0;
-        for (const a of p) for (const b of n) wins += a > b ? 1 : a === b ? 0.5 : 0;
-        expect(rocAuc(p, n)).toBeCloseTo(wins / (p.length * n.length), 10);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 1, maxLength: 30 }),
+        fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 1, maxLength: 30 }),
+        (p, n) => {
+          let wins = 0;
+          for (const a of p) for (const b of n) wins += a > b ? 1 : a === b ? 0.5 : 0;
+          expect(rocAuc(p, n)).toBeCloseTo(wins / (p.length * n.length), 10);
+        },
+      ),
     );
   });
 
@@ -40,10 +44,14 @@ describe('roc', () => {
 
   it('the operating threshold keeps false positives within the budget (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 200 }), fc.double({ min: 0, max: 0.2, noNaN: true }), (humans, budget) => {
-        const threshold = thresholdForFpr(humans, budget);
-        expect(flaggedRate(humans, threshold)).toBeLessThanOrEqual(budget + 1e-12);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 200 }),
+        fc.double({ min: 0, max: 0.2, noNaN: true }),
+        (humans, budget) => {
+          const threshold = thresholdForFpr(humans, budget);
+          expect(flaggedRate(humans, threshold)).toBeLessThanOrEqual(budget + 1e-12);
+        },
+      ),
     );
   });
 });

@@ -13,7 +13,14 @@ describe('networked runner', () => {
   it('plays the same bots over real WebSockets from worker threads', async () => {
     const frontier = await createFrontier({ seed: 'net', worldTiles: 512 });
     server = await startTestServer(frontier.module, { tickMs: 50, seed: 'net' });
-    const result = await runNetworked({ url: server.url, mix: { human: 4, naive: 2, jittered: 2 }, minutes: 0.15, workers: 2, joinWindowMs: 1_000, reportEveryMs: 500 });
+    const result = await runNetworked({
+      url: server.url,
+      mix: { human: 4, naive: 2, jittered: 2 },
+      minutes: 0.15,
+      workers: 2,
+      joinWindowMs: 1_000,
+      reportEveryMs: 500,
+    });
     expect(result.workers).toBe(2);
     expect(result.stats.connectFailures).toBe(0);
     expect(result.stats.connects).toBe(8);

@@ -7,8 +7,18 @@ import { verdictsByTier } from '../../src/trial/live-verdicts';
 function samples(seed: string, humans: number, bots: number, shift: number): Sample[] {
   const rng = createRng(seed);
   const out: Sample[] = [];
-  for (let i = 0; i < humans; i++) out.push({ identity: `h${i}`, tier: 'human', x: Float64Array.from([rng.normal(0, 1), rng.normal(0, 1)]) });
-  for (let i = 0; i < bots; i++) out.push({ identity: `b${i}`, tier: 'jittered', x: Float64Array.from([rng.normal(shift, 1), rng.normal(0, 1)]) });
+  for (let i = 0; i < humans; i++)
+    out.push({
+      identity: `h${i}`,
+      tier: 'human',
+      x: Float64Array.from([rng.normal(0, 1), rng.normal(0, 1)]),
+    });
+  for (let i = 0; i < bots; i++)
+    out.push({
+      identity: `b${i}`,
+      tier: 'jittered',
+      x: Float64Array.from([rng.normal(shift, 1), rng.normal(0, 1)]),
+    });
   return out;
 }
 
@@ -18,7 +28,8 @@ describe('trial figures', () => {
       const fit = samples(`train${shift}`, 300, 100, shift);
       const test = samples(`test${shift}`, 300, 100, shift);
       const model = train('lr', fit);
-      return figuresAt(5, model, crossValidatedThreshold('lr', fit, 0.01), test, ['jittered'], new Set()).tiers[0]!.auc;
+      return figuresAt(5, model, crossValidatedThreshold('lr', fit, 0.01), test, ['jittered'], new Set())
+        .tiers[0]!.auc;
     };
     const a = auc(0.5);
     const b = auc(1.5);
@@ -33,7 +44,14 @@ describe('trial figures', () => {
     const fit = samples('fit', 1000, 200, 3);
     const test = samples('test', 1000, 200, 3);
     const model = train('gbt', fit);
-    const f = figuresAt(5, model, crossValidatedThreshold('gbt', fit, 0.01), test, ['jittered'], new Set(['jittered']));
+    const f = figuresAt(
+      5,
+      model,
+      crossValidatedThreshold('gbt', fit, 0.01),
+      test,
+      ['jittered'],
+      new Set(['jittered']),
+    );
     expect(f.humanFpr).toBeLessThan(0.03);
     expect(f.tiers[0]!.heldOut).toBe(true);
     expect(f.accuracy).toBeGreaterThan(0.9);
@@ -42,7 +60,12 @@ describe('trial figures', () => {
 
 describe('verdictsByTier', () => {
   it('counts scored and flagged identities per tier, leaving out identities without a verdict', () => {
-    const verdict = (flagged: boolean) => ({ score: flagged ? 0.9 : 0.1, flagged, playMinutes: 5, bucketMinutes: 5 });
+    const verdict = (flagged: boolean) => ({
+      score: flagged ? 0.9 : 0.1,
+      flagged,
+      playMinutes: 5,
+      bucketMinutes: 5,
+    });
     const members = [
       { identity: 'a', tier: 'human' },
       { identity: 'b', tier: 'human' },

@@ -11,7 +11,19 @@ describe('trial', () => {
     // Humans against naive bots only: fixed timers and straight paths, so the answer is known:
     // the detector separates them perfectly (AUC 1) with no human flagged.
     const cacheDir = mkdtempSync(join(tmpdir(), 'trial-cache-'));
-    const options = { humans: 8, bots: 4, tiers: ['naive'], holdout: 'none', minutes: 2.5, cutoffs: [1, 2], verdictCutoffs: [1, 2], seed: 'tiny', joinWindowMs: 5_000, worldTiles: 512, cacheDir } as const;
+    const options = {
+      humans: 8,
+      bots: 4,
+      tiers: ['naive'],
+      holdout: 'none',
+      minutes: 2.5,
+      cutoffs: [1, 2],
+      verdictCutoffs: [1, 2],
+      seed: 'tiny',
+      joinWindowMs: 5_000,
+      worldTiles: 512,
+      cacheDir,
+    } as const;
     const report = await runTrial(options);
     expect(report.phases.map((p) => p.name)).toEqual(['train', 'test']);
     expect(report.phases[0]!.seed).not.toBe(report.phases[1]!.seed);
@@ -28,7 +40,8 @@ describe('trial', () => {
     expect(roc[0]).toMatchObject({ fpr: 0, tpr: 0 });
     expect(roc.at(-1)).toMatchObject({ fpr: 1, tpr: 1 });
     let area = 0;
-    for (let i = 1; i < roc.length; i++) area += (roc[i]!.fpr - roc[i - 1]!.fpr) * (roc[i]!.tpr + roc[i - 1]!.tpr) / 2;
+    for (let i = 1; i < roc.length; i++)
+      area += ((roc[i]!.fpr - roc[i - 1]!.fpr) * (roc[i]!.tpr + roc[i - 1]!.tpr)) / 2;
     expect(area).toBeCloseTo(naive.auc, 10);
     expect(report.byMinutes.map((c) => c.minutes)).toEqual([1, 2]);
     for (const c of report.byMinutes) {

@@ -47,7 +47,12 @@ export function dataDirPaths(dir: string): DataDirPaths {
   };
 }
 
-function badDir(message: string, dir: string, extra: Record<string, unknown> = {}, cause?: unknown): TickspaceError {
+function badDir(
+  message: string,
+  dir: string,
+  extra: Record<string, unknown> = {},
+  cause?: unknown,
+): TickspaceError {
   return new TickspaceError('BAD_DATA_DIR', message, { details: { dir, ...extra }, cause });
 }
 
@@ -73,9 +78,16 @@ export function readManifest(dir: string): Manifest {
     throw badDir(`${p.manifest} is not valid JSON`, p.dir, {}, cause);
   }
   if (manifest === null || typeof manifest !== 'object' || manifest.format !== MANIFEST_FORMAT)
-    throw badDir(`${p.manifest} belongs to something else (format is ${JSON.stringify((manifest as { format?: unknown })?.format)}, expected "${MANIFEST_FORMAT}")`, p.dir);
+    throw badDir(
+      `${p.manifest} belongs to something else (format is ${JSON.stringify((manifest as { format?: unknown })?.format)}, expected "${MANIFEST_FORMAT}")`,
+      p.dir,
+    );
   if (manifest.version !== LOG_FORMAT_VERSION)
-    throw badDir(`${p.dir} was written with data format version ${manifest.version}; this build reads version ${LOG_FORMAT_VERSION}`, p.dir, { version: manifest.version });
+    throw badDir(
+      `${p.dir} was written with data format version ${manifest.version}; this build reads version ${LOG_FORMAT_VERSION}`,
+      p.dir,
+      { version: manifest.version },
+    );
   if (typeof manifest.seed !== 'string' || !(manifest.tickMs > 0) || !Array.isArray(manifest.schema?.tables))
     throw badDir(`${p.manifest} is incomplete (needs seed, tickMs and schema)`, p.dir);
   return manifest;
@@ -100,17 +112,28 @@ export function writeManifest(dir: string, manifest: Manifest): void {
  * existing directory must be empty.
  * @throws TickspaceError BAD_DATA_DIR if the directory exists and holds other files.
  */
-export function createDataDir(dir: string, manifest: Omit<Manifest, 'format' | 'version' | 'createdAt'>): Manifest {
+export function createDataDir(
+  dir: string,
+  manifest: Omit<Manifest, 'format' | 'version' | 'createdAt'>,
+): Manifest {
   const p = dataDirPaths(dir);
   if (fs.existsSync(p.dir)) {
     const entries = fs.readdirSync(p.dir);
     if (entries.length > 0)
-      throw badDir(`${p.dir} is not empty and has no ${MANIFEST_FILE}: refusing to turn it into a data directory (found ${entries.slice(0, 5).join(', ')})`, p.dir);
+      throw badDir(
+        `${p.dir} is not empty and has no ${MANIFEST_FILE}: refusing to turn it into a data directory (found ${entries.slice(0, 5).join(', ')})`,
+        p.dir,
+      );
   }
   fs.mkdirSync(p.log, { recursive: true });
   fs.mkdirSync(p.snapshots, { recursive: true });
   // Wall clock on purpose: operator metadata written once at creation, never read by reducers or replay.
-  const full: Manifest = { format: MANIFEST_FORMAT, version: LOG_FORMAT_VERSION, createdAt: new Date().toISOString(), ...manifest };
+  const full: Manifest = {
+    format: MANIFEST_FORMAT,
+    version: LOG_FORMAT_VERSION,
+    createdAt: new Date().toISOString(),
+    ...manifest,
+  };
   writeManifest(p.dir, full);
   return full;
 }
@@ -133,7 +156,10 @@ function alive(pid: number): boolean {
  */
 export function acquireLock(dir: string): () => void {
   const p = dataDirPaths(dir);
-  if (held.has(p.dir)) throw new TickspaceError('DATA_DIR_LOCKED', `${p.dir} is already open for writing in this process`, { details: { dir: p.dir, pid: process.pid } });
+  if (held.has(p.dir))
+    throw new TickspaceError('DATA_DIR_LOCKED', `${p.dir} is already open for writing in this process`, {
+      details: { dir: p.dir, pid: process.pid },
+    });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = fs.openSync(p.lock, 'wx');
@@ -147,12 +173,17 @@ export function acquireLock(dir: string): () => void {
         } catch {}
       };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw badDir(`cannot create ${p.lock}`, p.dir, {}, error);
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw badDir(`cannot create ${p.lock}`, p.dir, {}, error);
       const pid = Number(fs.readFileSync(p.lock, 'utf8').trim());
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid))
-        throw new TickspaceError('DATA_DIR_LOCKED', `${p.dir} is in use by process ${pid} (${p.lock}); stop it first, or delete the LOCK file if that process is not Tickspace`, {
-          details: { dir: p.dir, pid },
-        });
+        throw new TickspaceError(
+          'DATA_DIR_LOCKED',
+          `${p.dir} is in use by process ${pid} (${p.lock}); stop it first, or delete the LOCK file if that process is not Tickspace`,
+          {
+            details: { dir: p.dir, pid },
+          },
+        );
       // Stale lock from a crashed process.
       fs.rmSync(p.lock, { force: true });
     }

@@ -1,10 +1,25 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { TickspaceError } from '../../protocol/errors';
-import { createEngine, RESTORE_REASON, type CallResult, type Engine, type Logger, type TickRecord } from '../engine';
+import {
+  createEngine,
+  RESTORE_REASON,
+  type CallResult,
+  type Engine,
+  type Logger,
+  type TickRecord,
+} from '../engine';
 import type { ModuleDef, ReadonlyDb } from '../module';
 import type { TableStore } from '../table-store';
-import { acquireLock, createDataDir, dataDirPaths, readManifest, writeManifest, type DataDirPaths, type Manifest } from './data-dir';
+import {
+  acquireLock,
+  createDataDir,
+  dataDirPaths,
+  readManifest,
+  writeManifest,
+  type DataDirPaths,
+  type Manifest,
+} from './data-dir';
 import { LogStore, type LogStorage, type RowVersion } from './log-store';
 import { LogWriter, syncDir, type Durability, type LogWriterStats } from './log-writer';
 import { createRecordCodec, logSchemaOf, type LogSchema, type LoggedTick } from './record-codec';
@@ -12,8 +27,19 @@ import { recover, type RecoveryReport } from './recovery';
 import { replayRange, type ReplayReport } from './replay';
 import { REWIND_CALL, writeRewind, type RewindStats } from './rewind';
 import { checkCompatible, moduleFromDescription, describeModule } from './schema-manifest';
-import { checkRetention, describeRetention, planRetention, retentionSteps, type RetentionPolicy } from './retention';
-import { captureSnapshot, verifySnapshotFile, writeSnapshot, type SnapshotWriteResult } from './snapshot-file';
+import {
+  checkRetention,
+  describeRetention,
+  planRetention,
+  retentionSteps,
+  type RetentionPolicy,
+} from './retention';
+import {
+  captureSnapshot,
+  verifySnapshotFile,
+  writeSnapshot,
+  type SnapshotWriteResult,
+} from './snapshot-file';
 import { columnShapes } from '../schema';
 
 /** Options for {@link openDatabase}. */
@@ -149,7 +175,13 @@ export class Database<M extends ModuleDef> {
   readonly #retention: RetentionPolicy | undefined;
   /** Retention passes run one at a time, in order. */
   #retaining: Promise<unknown> = Promise.resolve();
-  #stats = { encodeMsTotal: 0, encodeMsMax: 0, snapshots: 0, lastSnapshot: undefined as SnapshotWriteResult | undefined, snapshotMaxSliceMs: 0 };
+  #stats = {
+    encodeMsTotal: 0,
+    encodeMsMax: 0,
+    snapshots: 0,
+    lastSnapshot: undefined as SnapshotWriteResult | undefined,
+    snapshotMaxSliceMs: 0,
+  };
   #retentionStats = { runs: 0, removedSegments: 0, removedSnapshots: 0, freedBytes: 0, rejectedAnchors: 0 };
 
   /** @internal Use {@link openDatabase}. */
@@ -182,7 +214,13 @@ export class Database<M extends ModuleDef> {
     const last = this.store.segments[this.store.segments.length - 1];
     this.#writer = new LogWriter(
       this.paths.log,
-      { segment: last === undefined ? undefined : { file: last.file, firstTick: last.firstTick, size: last.validEnd }, nextTick: this.engine.tick + 1 },
+      {
+        segment:
+          last === undefined
+            ? undefined
+            : { file: last.file, firstTick: last.firstTick, size: last.validEnd },
+        nextTick: this.engine.tick + 1,
+      },
       { durability: options.durability, segmentBytes: options.segmentBytes },
       this.store,
     );
@@ -201,7 +239,9 @@ export class Database<M extends ModuleDef> {
     this.#maybeSnapshot(record.tick);
     const durable = writer.whenDurable();
     if (this.#options.confirm === 'immediate') {
-      durable?.catch((error: unknown) => this.#logger.error(`commit log sync failed after tick ${record.tick}`, error));
+      durable?.catch((error: unknown) =>
+        this.#logger.error(`commit log sync failed after tick ${record.tick}`, error),
+      );
       return undefined;
     }
     return durable;
@@ -211,9 +251,13 @@ export class Database<M extends ModuleDef> {
     if (this.#snapshotting !== undefined) return;
     const everyTicks = this.#options.snapshotEveryTicks ?? 3000;
     const everyBytes = this.#options.snapshotEveryBytes ?? 16 * 1024 * 1024;
-    const due = (everyTicks > 0 && tick - this.#lastSnapshotTick >= everyTicks) || (everyBytes > 0 && this.#bytesSinceSnapshot >= everyBytes);
+    const due =
+      (everyTicks > 0 && tick - this.#lastSnapshotTick >= everyTicks) ||
+      (everyBytes > 0 && this.#bytesSinceSnapshot >= everyBytes);
     if (!due) return;
-    this.#startSnapshot().catch((error: unknown) => this.#logger.error(`snapshot after tick ${tick} failed`, error));
+    this.#startSnapshot().catch((error: unknown) =>
+      this.#logger.error(`snapshot after tick ${tick} failed`, error),
+    );
   }
 
   #startSnapshot(): Promise<SnapshotWriteResult | undefined> {
@@ -230,9 +274,12 @@ export class Database<M extends ModuleDef> {
       this.store.addSnapshot({ file: result.file, tick: result.tick, bytes: result.bytes });
       this.#stats.snapshots++;
       this.#stats.lastSnapshot = result;
-      if (result.maxSliceMs > this.#stats.snapshotMaxSliceMs) this.#stats.snapshotMaxSliceMs = result.maxSliceMs;
+      if (result.maxSliceMs > this.#stats.snapshotMaxSliceMs)
+        this.#stats.snapshotMaxSliceMs = result.maxSliceMs;
       if (this.#retention !== undefined)
-        await this.#queueRetention().catch((error: unknown) => this.#logger.error(`retention after the snapshot at tick ${result.tick} failed`, error));
+        await this.#queueRetention().catch((error: unknown) =>
+          this.#logger.error(`retention after the snapshot at tick ${result.tick} failed`, error),
+        );
       return result;
     };
     const promise = run().finally(() => {
@@ -257,7 +304,12 @@ export class Database<M extends ModuleDef> {
   async #retain(): Promise<RetentionResult> {
     const started = performance.now();
     const policy = this.#retention;
-    const result = { anchorTick: undefined as number | undefined, removedSegments: 0, removedSnapshots: 0, freedBytes: 0 };
+    const result = {
+      anchorTick: undefined as number | undefined,
+      removedSegments: 0,
+      removedSnapshots: 0,
+      freedBytes: 0,
+    };
     while (policy !== undefined && !this.#closed) {
       const plan = planRetention({
         segments: this.store.segments,
@@ -270,7 +322,12 @@ export class Database<M extends ModuleDef> {
       if (anchor === undefined) break;
       try {
         const header = await verifySnapshotFile(anchor.file, { sliceMs: this.#options.snapshotSliceMs });
-        if (header.tick !== anchor.tick) throw new TickspaceError('CORRUPT_LOG', `snapshot ${anchor.file} holds tick ${header.tick}, its name says ${anchor.tick}`, { details: { file: anchor.file } });
+        if (header.tick !== anchor.tick)
+          throw new TickspaceError(
+            'CORRUPT_LOG',
+            `snapshot ${anchor.file} holds tick ${header.tick}, its name says ${anchor.tick}`,
+            { details: { file: anchor.file } },
+          );
       } catch (error) {
         if (!(error instanceof TickspaceError) || error.code !== 'CORRUPT_LOG') throw error;
         this.store.markDamaged(anchor.file, error.message);
@@ -288,12 +345,17 @@ export class Database<M extends ModuleDef> {
         }
       } catch (cause) {
         this.store.refresh();
-        throw new TickspaceError('LOG_FAILED', `retention could not remove old history in ${this.paths.dir}: ${(cause as Error).message}`, { cause, details: { dir: this.paths.dir } });
+        throw new TickspaceError(
+          'LOG_FAILED',
+          `retention could not remove old history in ${this.paths.dir}: ${(cause as Error).message}`,
+          { cause, details: { dir: this.paths.dir } },
+        );
       }
       result.anchorTick = anchor.tick;
       result.removedSnapshots = plan.snapshots.length;
       result.removedSegments = plan.segments.length;
-      result.freedBytes = plan.snapshots.reduce((n, s) => n + s.bytes, 0) + plan.segments.reduce((n, s) => n + s.bytes, 0);
+      result.freedBytes =
+        plan.snapshots.reduce((n, s) => n + s.bytes, 0) + plan.segments.reduce((n, s) => n + s.bytes, 0);
       const r = this.#retentionStats;
       r.removedSegments += result.removedSegments;
       r.removedSnapshots += result.removedSnapshots;
@@ -312,7 +374,8 @@ export class Database<M extends ModuleDef> {
    * const r = await db.applyRetention(); // -> { removedSegments: 3, oldestTick: 6000, ... }
    */
   async applyRetention(): Promise<RetentionResult> {
-    if (this.readOnly) throw new TickspaceError('READ_ONLY', 'applyRetention: the database is open read-only');
+    if (this.readOnly)
+      throw new TickspaceError('READ_ONLY', 'applyRetention: the database is open read-only');
     return this.#queueRetention();
   }
 
@@ -364,7 +427,13 @@ export class Database<M extends ModuleDef> {
   async asOf(tick: number): Promise<TimeTravelView<M>> {
     const engine = this.#newEngine();
     await this.store.materialize(tick, engine as unknown as Engine<ModuleDef>);
-    return { tick: engine.tick, now: engine.now, stateHash: engine.stateHash, db: engine.db, tables: engine.tables };
+    return {
+      tick: engine.tick,
+      now: engine.now,
+      stateHash: engine.stateHash,
+      db: engine.db,
+      tables: engine.tables,
+    };
   }
 
   /**
@@ -407,7 +476,10 @@ export class Database<M extends ModuleDef> {
    * resolves when it is committed. Lets a caller that drives ticks itself know when to tick.
    * @throws TickspaceError HISTORY_PRUNED, TICK_OUT_OF_RANGE, READ_ONLY
    */
-  async prepareRewind(tick: number, options: { shiftSchedules?: boolean } = {}): Promise<{ readonly target: number; enqueue(): Promise<RewindResult> }> {
+  async prepareRewind(
+    tick: number,
+    options: { shiftSchedules?: boolean } = {},
+  ): Promise<{ readonly target: number; enqueue(): Promise<RewindResult> }> {
     if (this.readOnly) throw new TickspaceError('READ_ONLY', 'rewind: the database is open read-only');
     const past = this.#newEngine();
     await this.store.materialize(tick, past as unknown as Engine<ModuleDef>);
@@ -420,11 +492,20 @@ export class Database<M extends ModuleDef> {
           REWIND_CALL,
           (ctx) => {
             at = ctx.tick;
-            stats = writeRewind(this.engine as unknown as Engine<ModuleDef>, past as unknown as Engine<ModuleDef>, options.shiftSchedules === false ? 0 : ctx.tick - tick);
+            stats = writeRewind(
+              this.engine as unknown as Engine<ModuleDef>,
+              past as unknown as Engine<ModuleDef>,
+              options.shiftSchedules === false ? 0 : ctx.tick - tick,
+            );
             hash = this.engine.stateHash;
           },
           (result: CallResult) => {
-            if (!result.ok) reject(new TickspaceError(result.code, `rewind to tick ${tick} failed: ${result.message}`, { details: { tick } }));
+            if (!result.ok)
+              reject(
+                new TickspaceError(result.code, `rewind to tick ${tick} failed: ${result.message}`, {
+                  details: { tick },
+                }),
+              );
             else {
               // Fan-out of the rewind tick is done: whoever mirrors the tables resyncs now.
               this.engine.restored(RESTORE_REASON.REWIND, tick);
@@ -496,7 +577,9 @@ export async function openDatabase<M extends ModuleDef>(options: DatabaseOptions
   if (!exists) {
     if (options.create === false || readOnly || options.module === undefined) {
       readManifest(paths.dir); // throws the precise BAD_DATA_DIR
-      throw new TickspaceError('BAD_DATA_DIR', `no data directory at ${paths.dir}`, { details: { dir: paths.dir } });
+      throw new TickspaceError('BAD_DATA_DIR', `no data directory at ${paths.dir}`, {
+        details: { dir: paths.dir },
+      });
     }
     manifest = createDataDir(paths.dir, {
       seed: options.seed ?? 'tickspace',
@@ -506,13 +589,21 @@ export async function openDatabase<M extends ModuleDef>(options: DatabaseOptions
     });
   } else manifest = readManifest(paths.dir);
   if (options.seed !== undefined && options.seed !== manifest.seed)
-    throw new TickspaceError('BAD_DATA_DIR', `${paths.dir} was created with seed ${JSON.stringify(manifest.seed)}, not ${JSON.stringify(options.seed)}: replays would diverge`, {
-      details: { dir: paths.dir },
-    });
+    throw new TickspaceError(
+      'BAD_DATA_DIR',
+      `${paths.dir} was created with seed ${JSON.stringify(manifest.seed)}, not ${JSON.stringify(options.seed)}: replays would diverge`,
+      {
+        details: { dir: paths.dir },
+      },
+    );
   if (options.tickMs !== undefined && options.tickMs !== manifest.tickMs)
-    throw new TickspaceError('BAD_DATA_DIR', `${paths.dir} was created with tickMs ${manifest.tickMs}, not ${options.tickMs}: logical time would change meaning`, {
-      details: { dir: paths.dir },
-    });
+    throw new TickspaceError(
+      'BAD_DATA_DIR',
+      `${paths.dir} was created with tickMs ${manifest.tickMs}, not ${options.tickMs}: logical time would change meaning`,
+      {
+        details: { dir: paths.dir },
+      },
+    );
   let module: ModuleDef;
   if (options.module !== undefined) {
     const merged = checkCompatible(manifest.schema, options.module, paths.dir);
@@ -527,18 +618,34 @@ export async function openDatabase<M extends ModuleDef>(options: DatabaseOptions
   const release = readOnly ? undefined : acquireLock(paths.dir);
   try {
     // Half-written snapshots of a crashed writer: never renamed into place, so never used; tidy up.
-    if (!readOnly) for (const name of fs.readdirSync(paths.snapshots)) if (name.endsWith('.tmp')) fs.rmSync(`${paths.snapshots}/${name}`, { force: true });
-    const newEngine = () => createEngine({ module, seed: manifest.seed, tickMs: manifest.tickMs, logger: options.logger }) as unknown as Engine<M>;
+    if (!readOnly)
+      for (const name of fs.readdirSync(paths.snapshots))
+        if (name.endsWith('.tmp')) fs.rmSync(`${paths.snapshots}/${name}`, { force: true });
+    const newEngine = () =>
+      createEngine({
+        module,
+        seed: manifest.seed,
+        tickMs: manifest.tickMs,
+        logger: options.logger,
+      }) as unknown as Engine<M>;
     const engine = newEngine();
     const base = logSchemaOf(engine as unknown as Engine<ModuleDef>);
     // Arguments decode with the shapes they were logged with, including reducers the module dropped.
-    const schema: LogSchema = { tables: base.tables, reducers: new Map(manifest.schema.reducers.map((r) => [r.name, r.args])) };
-    for (const r of module.reducers) if (!schema.reducers.has(r.name)) (schema.reducers as Map<string, unknown>).set(r.name, columnShapes(r.args));
+    const schema: LogSchema = {
+      tables: base.tables,
+      reducers: new Map(manifest.schema.reducers.map((r) => [r.name, r.args])),
+    };
+    for (const r of module.reducers)
+      if (!schema.reducers.has(r.name))
+        (schema.reducers as Map<string, unknown>).set(r.name, columnShapes(r.args));
     const store = new LogStore(paths, createRecordCodec(schema), options.maxRecordBytes);
     const report = recover(store, engine as unknown as Engine<ModuleDef>, { readOnly });
     // Recovery may have cut or removed a torn tail: measure the files as they now are.
     store.refresh();
-    return new Database({ engine, newEngine, paths, manifest, store, recovery: report, release }, { ...options, readOnly });
+    return new Database(
+      { engine, newEngine, paths, manifest, store, recovery: report, release },
+      { ...options, readOnly },
+    );
   } catch (error) {
     release?.();
     throw error;

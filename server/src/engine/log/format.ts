@@ -65,23 +65,43 @@ export function encodeSegmentHeader(firstTick: number): Uint8Array {
 /** A decoded segment header, or the reason it is not one. */
 export type SegmentHeaderResult =
   | { readonly ok: true; readonly version: number; readonly firstTick: number }
-  | { readonly ok: false; readonly reason: 'short' | 'magic' | 'checksum' | 'version'; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly reason: 'short' | 'magic' | 'checksum' | 'version';
+      readonly message: string;
+    };
 
 /** Decodes and checks a segment header. */
 export function decodeSegmentHeader(bytes: Uint8Array): SegmentHeaderResult {
   if (bytes.length < SEGMENT_HEADER_BYTES)
-    return { ok: false, reason: 'short', message: `header needs ${SEGMENT_HEADER_BYTES} bytes, file has ${bytes.length}` };
+    return {
+      ok: false,
+      reason: 'short',
+      message: `header needs ${SEGMENT_HEADER_BYTES} bytes, file has ${bytes.length}`,
+    };
   for (let i = 0; i < 8; i++)
     if (bytes[i] !== SEGMENT_MAGIC[i])
-      return { ok: false, reason: 'magic', message: `wrong magic ${hex(bytes.subarray(0, 8))} (expected ${hex(SEGMENT_MAGIC)}): not a Tickspace log segment` };
+      return {
+        ok: false,
+        reason: 'magic',
+        message: `wrong magic ${hex(bytes.subarray(0, 8))} (expected ${hex(SEGMENT_MAGIC)}): not a Tickspace log segment`,
+      };
   const view = new DataView(bytes.buffer, bytes.byteOffset, SEGMENT_HEADER_BYTES);
   const stored = view.getUint32(28, true);
   const actual = crc32c(bytes, 0, 0, 28);
   if (stored !== actual)
-    return { ok: false, reason: 'checksum', message: `header checksum ${stored.toString(16)} does not match its bytes (${actual.toString(16)})` };
+    return {
+      ok: false,
+      reason: 'checksum',
+      message: `header checksum ${stored.toString(16)} does not match its bytes (${actual.toString(16)})`,
+    };
   const version = view.getUint32(8, true);
   if (version !== LOG_FORMAT_VERSION)
-    return { ok: false, reason: 'version', message: `format version ${version} is not supported (this build reads version ${LOG_FORMAT_VERSION})` };
+    return {
+      ok: false,
+      reason: 'version',
+      message: `format version ${version} is not supported (this build reads version ${LOG_FORMAT_VERSION})`,
+    };
   return { ok: true, version, firstTick: readU64(view, 16) };
 }
 

@@ -3,7 +3,14 @@
  * recovery, and time travel (asOf, history, rewind, replay). See FORMAT.md for the bytes.
  */
 export { openDatabase, Database } from './database';
-export type { DatabaseOptions, TimeTravelView, RewindResult, DatabaseStats, RetentionResult, RetentionStats } from './database';
+export type {
+  DatabaseOptions,
+  TimeTravelView,
+  RewindResult,
+  DatabaseStats,
+  RetentionResult,
+  RetentionStats,
+} from './database';
 export { checkRetention, describeRetention, planRetention, retentionSteps } from './retention';
 export type { RetentionPolicy, RetentionPlan, RetentionSegment, RetentionSnapshot } from './retention';
 export { LogWriter } from './log-writer';
@@ -11,11 +18,31 @@ export type { Durability, LogWriterOptions, LogWriterStats, WriterStart, AppendL
 export { LogStore, EMPTY_HASH, restoreState, applyLogged, corruptionError } from './log-store';
 export type { SegmentEntry, SnapshotEntry, RowVersion, LogStorage } from './log-store';
 export { createRecordCodec, logSchemaOf, recordChecksumOk } from './record-codec';
-export type { RecordCodec, LogSchema, LogTableShape, LoggedCall, LoggedChange, LoggedTick, ChangeLike, DecodeOptions } from './record-codec';
+export type {
+  RecordCodec,
+  LogSchema,
+  LogTableShape,
+  LoggedCall,
+  LoggedChange,
+  LoggedTick,
+  ChangeLike,
+  DecodeOptions,
+} from './record-codec';
 export { scanSegment, DEFAULT_MAX_RECORD_BYTES } from './segment-scan';
 export type { SegmentScan, SegmentProblem, ScanOptions } from './segment-scan';
-export { captureSnapshot, writeSnapshot, readSnapshot, decodeSnapshotHeader, verifySnapshotFile } from './snapshot-file';
-export type { SnapshotState, SnapshotWriteResult, SnapshotWriteOptions, SnapshotHeader } from './snapshot-file';
+export {
+  captureSnapshot,
+  writeSnapshot,
+  readSnapshot,
+  decodeSnapshotHeader,
+  verifySnapshotFile,
+} from './snapshot-file';
+export type {
+  SnapshotState,
+  SnapshotWriteResult,
+  SnapshotWriteOptions,
+  SnapshotHeader,
+} from './snapshot-file';
 export { recover } from './recovery';
 export type { RecoveryReport, RecoverOptions } from './recovery';
 export { replayRange, isSystemCall, writeLoggedChanges } from './replay';
@@ -23,8 +50,22 @@ export type { ReplayReport, Divergence } from './replay';
 export { writeRewind, rowsEqual, REWIND_CALL } from './rewind';
 export type { RewindStats } from './rewind';
 export { describeModule, moduleFromDescription, checkCompatible } from './schema-manifest';
-export type { SchemaDescription, TableDescription, ColumnDescription, ReducerDescription } from './schema-manifest';
-export { readManifest, writeManifest, createDataDir, acquireLock, dataDirPaths, MANIFEST_FILE, MANIFEST_FORMAT, LOCK_FILE } from './data-dir';
+export type {
+  SchemaDescription,
+  TableDescription,
+  ColumnDescription,
+  ReducerDescription,
+} from './schema-manifest';
+export {
+  readManifest,
+  writeManifest,
+  createDataDir,
+  acquireLock,
+  dataDirPaths,
+  MANIFEST_FILE,
+  MANIFEST_FORMAT,
+  LOCK_FILE,
+} from './data-dir';
 export type { Manifest, DataDirPaths } from './data-dir';
 export { repairDataDir } from './repair';
 export type { RepairReport } from './repair';

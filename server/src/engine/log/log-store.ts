@@ -5,7 +5,13 @@ import type { Engine } from '../engine';
 import type { ModuleDef } from '../module';
 import { mapKey } from '../values';
 import type { DataDirPaths } from './data-dir';
-import { RECORD_FRAME_BYTES, SEGMENT_EXT, SEGMENT_HEADER_BYTES, SNAPSHOT_EXT, parseTickFileName } from './format';
+import {
+  RECORD_FRAME_BYTES,
+  SEGMENT_EXT,
+  SEGMENT_HEADER_BYTES,
+  SNAPSHOT_EXT,
+  parseTickFileName,
+} from './format';
 import type { AppendListener } from './log-writer';
 import { recordChecksumOk, type LogSchema, type LoggedTick, type RecordCodec } from './record-codec';
 import { scanSegment, type SegmentProblem } from './segment-scan';
@@ -55,7 +61,9 @@ export interface RowVersion {
   /** The row after the change; undefined for a delete. */
   readonly row: Readonly<Record<string, unknown>> | undefined;
   /** The call that made the change (undefined for `snapshot`). */
-  readonly call: { readonly index: number; readonly reducer: string; readonly origin: number; readonly sender: string } | undefined;
+  readonly call:
+    | { readonly index: number; readonly reducer: string; readonly origin: number; readonly sender: string }
+    | undefined;
 }
 
 /**
@@ -70,7 +78,15 @@ export function corruptionError(dir: string, file: string, problem: SegmentProbl
       `: ${problem.reason} (${problem.bytesAfter} byte(s) from there to the end of the file), so this is not a torn tail. ` +
       `Refusing to start. Way out: 'tickspace repair --data ${dir}' moves the damaged tail and every later segment into ${path.join(dir, 'quarantine')}${keep}` +
       ` (or restore the file from a backup). See server/src/engine/log/FORMAT.md, "Recovering from corruption".`,
-    { details: { dir, file, offset: problem.offset, expectedTick: problem.expectedTick, reason: problem.reason } },
+    {
+      details: {
+        dir,
+        file,
+        offset: problem.offset,
+        expectedTick: problem.expectedTick,
+        reason: problem.reason,
+      },
+    },
   );
 }
 
@@ -130,7 +146,11 @@ export class LogStore implements AppendListener {
       seg.bytes = size(file);
       return seg;
     });
-    this.snapshots = list(this.paths.snapshots, SNAPSHOT_EXT).map(({ file, tick }) => ({ file, tick, bytes: size(file) }));
+    this.snapshots = list(this.paths.snapshots, SNAPSHOT_EXT).map(({ file, tick }) => ({
+      file,
+      tick,
+      bytes: size(file),
+    }));
     this.#segmentBytes = this.segments.reduce((sum, s) => sum + s.bytes, 0);
     this.#snapshotBytes = this.snapshots.reduce((sum, s) => sum + s.bytes, 0);
   }
@@ -155,9 +175,13 @@ export class LogStore implements AppendListener {
 
   /** The HISTORY_PRUNED error for a tick older than the retained history. */
   prunedError(tick: number, what = 'tick'): TickspaceError {
-    return new TickspaceError('HISTORY_PRUNED', `${what} ${tick} is older than the oldest retained tick ${this.firstTick} (${this.retentionNote})`, {
-      details: { tick, oldestTick: this.firstTick, lastTick: this.#lastTick },
-    });
+    return new TickspaceError(
+      'HISTORY_PRUNED',
+      `${what} ${tick} is older than the oldest retained tick ${this.firstTick} (${this.retentionNote})`,
+      {
+        details: { tick, oldestTick: this.firstTick, lastTick: this.#lastTick },
+      },
+    );
   }
 
   /** The last tick in the log (as scanned or appended). */
@@ -201,7 +225,9 @@ export class LogStore implements AppendListener {
     const replaced = this.snapshots.find((s) => s.tick === entry.tick);
     if (replaced !== undefined) this.#snapshotBytes -= replaced.bytes;
     this.#snapshotBytes += entry.bytes;
-    this.snapshots = [...this.snapshots.filter((s) => s.tick !== entry.tick), entry].sort((a, b) => a.tick - b.tick);
+    this.snapshots = [...this.snapshots.filter((s) => s.tick !== entry.tick), entry].sort(
+      (a, b) => a.tick - b.tick,
+    );
   }
 
   /** Forgets a snapshot file that was removed from disk. */
@@ -241,11 +267,17 @@ export class LogStore implements AppendListener {
     if (seg.offsets !== undefined) return seg;
     const bytes = this.#read(seg.file, () => fs.readFileSync(seg.file));
     const isLast = seg === this.segments[this.segments.length - 1];
-    const result = scanSegment(bytes, { nameTick: seg.firstTick, isLast, maxRecordBytes: this.maxRecordBytes });
-    if (result.problem !== undefined && result.problem.kind === 'corrupt') throw corruptionError(this.paths.dir, seg.file, result.problem);
+    const result = scanSegment(bytes, {
+      nameTick: seg.firstTick,
+      isLast,
+      maxRecordBytes: this.maxRecordBytes,
+    });
+    if (result.problem !== undefined && result.problem.kind === 'corrupt')
+      throw corruptionError(this.paths.dir, seg.file, result.problem);
     seg.offsets = result.offsets;
     seg.validEnd = result.validEnd;
-    if (isLast || LogStore.lastTickOf(seg) > this.#lastTick) this.#lastTick = Math.max(this.#lastTick, LogStore.lastTickOf(seg));
+    if (isLast || LogStore.lastTickOf(seg) > this.#lastTick)
+      this.#lastTick = Math.max(this.#lastTick, LogStore.lastTickOf(seg));
     return seg;
   }
 
@@ -255,10 +287,14 @@ export class LogStore implements AppendListener {
       return read();
     } catch (cause) {
       if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw cause;
-      throw new TickspaceError('HISTORY_PRUNED', `segment ${path.basename(file)} was removed (${this.retentionNote}) while it was being read: list the data directory again`, {
-        cause,
-        details: { file },
-      });
+      throw new TickspaceError(
+        'HISTORY_PRUNED',
+        `segment ${path.basename(file)} was removed (${this.retentionNote}) while it was being read: list the data directory again`,
+        {
+          cause,
+          details: { file },
+        },
+      );
     }
   }
 
@@ -276,9 +312,13 @@ export class LogStore implements AppendListener {
     }
     if (found < 0 && this.pruned && tick >= 0) throw this.prunedError(tick);
     if (found < 0)
-      throw new TickspaceError('TICK_OUT_OF_RANGE', `tick ${tick} is older than the oldest retained segment (which starts at tick ${this.segments[0]?.firstTick ?? 'none'})`, {
-        details: { tick },
-      });
+      throw new TickspaceError(
+        'TICK_OUT_OF_RANGE',
+        `tick ${tick} is older than the oldest retained segment (which starts at tick ${this.segments[0]?.firstTick ?? 'none'})`,
+        {
+          details: { tick },
+        },
+      );
     const seg = this.scan(this.segments[found]!);
     const last = LogStore.lastTickOf(seg);
     if (tick > last) {
@@ -289,7 +329,11 @@ export class LogStore implements AppendListener {
           `ticks ${last + 1}..${next.firstTick - 1} are missing from the log: ${path.basename(seg.file)} ends at tick ${last} and the next segment ${path.basename(next.file)} starts at tick ${next.firstTick} (a segment file was deleted or lost)`,
           { details: { tick, file: seg.file, next: next.file } },
         );
-      throw new TickspaceError('TICK_OUT_OF_RANGE', `tick ${tick} is newer than the log's last tick ${last}`, { details: { tick, lastTick: last } });
+      throw new TickspaceError(
+        'TICK_OUT_OF_RANGE',
+        `tick ${tick} is newer than the log's last tick ${last}`,
+        { details: { tick, lastTick: last } },
+      );
     }
     return { seg, index: found };
   }
@@ -315,7 +359,12 @@ export class LogStore implements AppendListener {
         let done = 0;
         while (done < buf.length) {
           const n = fs.readSync(fd, buf, done, buf.length - done, start + done);
-          if (n === 0) throw new TickspaceError('CORRUPT_LOG', `${seg.file} is shorter than its index says (ends before byte ${end})`, { details: { file: seg.file } });
+          if (n === 0)
+            throw new TickspaceError(
+              'CORRUPT_LOG',
+              `${seg.file} is shorter than its index says (ends before byte ${end})`,
+              { details: { file: seg.file } },
+            );
           done += n;
         }
       } finally {
@@ -325,14 +374,25 @@ export class LogStore implements AppendListener {
         const at = offsets[i]! - start;
         const length = new DataView(buf.buffer, buf.byteOffset + at, 4).getUint32(0, true);
         if (!recordChecksumOk(buf, at, length))
-          throw new TickspaceError('CORRUPT_LOG', `record for tick ${seg.firstTick + i} in ${path.basename(seg.file)} at byte ${offsets[i]} no longer matches its checksum (the file changed after it was written)`, {
-            details: { file: seg.file, offset: offsets[i], tick: seg.firstTick + i },
-          });
-        yield { tick: seg.firstTick + i, payload: buf.subarray(at + RECORD_FRAME_BYTES, at + RECORD_FRAME_BYTES + length) };
+          throw new TickspaceError(
+            'CORRUPT_LOG',
+            `record for tick ${seg.firstTick + i} in ${path.basename(seg.file)} at byte ${offsets[i]} no longer matches its checksum (the file changed after it was written)`,
+            {
+              details: { file: seg.file, offset: offsets[i], tick: seg.firstTick + i },
+            },
+          );
+        yield {
+          tick: seg.firstTick + i,
+          payload: buf.subarray(at + RECORD_FRAME_BYTES, at + RECORD_FRAME_BYTES + length),
+        };
       }
       tick = lastInSeg + 1;
       if (index === this.segments.length - 1 && tick <= to)
-        throw new TickspaceError('TICK_OUT_OF_RANGE', `tick ${tick} is newer than the log's last tick ${lastInSeg}`, { details: { tick } });
+        throw new TickspaceError(
+          'TICK_OUT_OF_RANGE',
+          `tick ${tick} is newer than the log's last tick ${lastInSeg}`,
+          { details: { tick } },
+        );
     }
   }
 
@@ -340,16 +400,28 @@ export class LogStore implements AppendListener {
    * Decoded ticks `from..to`.
    * @throws TickspaceError CORRUPT_LOG, TICK_OUT_OF_RANGE
    */
-  *ticks(from: number, to: number, options: { calls?: boolean; changes?: boolean } = {}): Generator<LoggedTick> {
+  *ticks(
+    from: number,
+    to: number,
+    options: { calls?: boolean; changes?: boolean } = {},
+  ): Generator<LoggedTick> {
     for (const { tick, payload } of this.payloads(from, to)) yield this.decode(tick, payload, options);
   }
 
   /** Decodes one payload, wrapping parse errors as CORRUPT_LOG. */
-  decode(tick: number, payload: Uint8Array, options: { calls?: boolean; changes?: boolean } = {}): LoggedTick {
+  decode(
+    tick: number,
+    payload: Uint8Array,
+    options: { calls?: boolean; changes?: boolean } = {},
+  ): LoggedTick {
     try {
       return this.codec.decode(payload, options);
     } catch (cause) {
-      throw new TickspaceError('CORRUPT_LOG', `the record for tick ${tick} passes its checksum but does not decode: ${(cause as Error).message}`, { cause, details: { tick } });
+      throw new TickspaceError(
+        'CORRUPT_LOG',
+        `the record for tick ${tick} passes its checksum but does not decode: ${(cause as Error).message}`,
+        { cause, details: { tick } },
+      );
     }
   }
 
@@ -361,7 +433,11 @@ export class LogStore implements AppendListener {
     if (cached !== undefined) return cached;
     const state = readSnapshot(entry.file, this.schema);
     if (state.tick !== entry.tick)
-      throw new TickspaceError('CORRUPT_LOG', `snapshot ${entry.file} holds tick ${state.tick}, its name says ${entry.tick}`, { details: { file: entry.file } });
+      throw new TickspaceError(
+        'CORRUPT_LOG',
+        `snapshot ${entry.file} holds tick ${state.tick}, its name says ${entry.tick}`,
+        { details: { file: entry.file } },
+      );
     if (this.#snapshotCache.size >= 2) this.#snapshotCache.delete(this.#snapshotCache.keys().next().value!);
     this.#snapshotCache.set(entry.tick, state);
     return state;
@@ -390,10 +466,15 @@ export class LogStore implements AppendListener {
         skipped?.push({ file: s.file, reason: error.message });
       }
     }
-    if (this.segments.length === 0 || this.segments[0]!.firstTick === 1) return { tick: 0, stateHash: EMPTY_HASH, tables: [] };
-    throw new TickspaceError('TICK_OUT_OF_RANGE', `no state is retained at or before tick ${tick}: the oldest segment starts at tick ${this.segments[0]!.firstTick} and no usable snapshot precedes it`, {
-      details: { tick },
-    });
+    if (this.segments.length === 0 || this.segments[0]!.firstTick === 1)
+      return { tick: 0, stateHash: EMPTY_HASH, tables: [] };
+    throw new TickspaceError(
+      'TICK_OUT_OF_RANGE',
+      `no state is retained at or before tick ${tick}: the oldest segment starts at tick ${this.segments[0]!.firstTick} and no usable snapshot precedes it`,
+      {
+        details: { tick },
+      },
+    );
   }
 
   /**
@@ -402,12 +483,21 @@ export class LogStore implements AppendListener {
    * ms so a live tick loop keeps running. Verifies the resulting state hash against the log.
    * @throws TickspaceError TICK_OUT_OF_RANGE, CORRUPT_LOG
    */
-  async materialize(tick: number, engine: Engine<ModuleDef>, options: { sliceMs?: number } = {}): Promise<void> {
-    if (Number.isSafeInteger(tick) && tick >= 0 && tick < this.firstTick && this.pruned) throw this.prunedError(tick);
+  async materialize(
+    tick: number,
+    engine: Engine<ModuleDef>,
+    options: { sliceMs?: number } = {},
+  ): Promise<void> {
+    if (Number.isSafeInteger(tick) && tick >= 0 && tick < this.firstTick && this.pruned)
+      throw this.prunedError(tick);
     if (!Number.isSafeInteger(tick) || tick < this.firstTick || tick > this.#lastTick)
-      throw new TickspaceError('TICK_OUT_OF_RANGE', `tick ${tick} is outside the retained history ${this.firstTick}..${this.#lastTick}`, {
-        details: { tick, firstTick: this.firstTick, lastTick: this.#lastTick },
-      });
+      throw new TickspaceError(
+        'TICK_OUT_OF_RANGE',
+        `tick ${tick} is outside the retained history ${this.firstTick}..${this.#lastTick}`,
+        {
+          details: { tick, firstTick: this.firstTick, lastTick: this.#lastTick },
+        },
+      );
     const base = this.baseFor(tick);
     const builder = new StateBuilder(this.schema, base);
     const sliceMs = options.sliceMs ?? 8;
@@ -424,9 +514,13 @@ export class LogStore implements AppendListener {
     }
     restoreState(engine, builder.state(expected));
     if (tick > 0 && engine.stateHash !== expected)
-      throw new TickspaceError('CORRUPT_LOG', `rebuilding tick ${tick} from ${base.tick > 0 ? `the snapshot at tick ${base.tick}` : 'tick 0'} gave state hash ${engine.stateHash}, the log says ${expected}`, {
-        details: { tick, base: base.tick },
-      });
+      throw new TickspaceError(
+        'CORRUPT_LOG',
+        `rebuilding tick ${tick} from ${base.tick > 0 ? `the snapshot at tick ${base.tick}` : 'tick 0'} gave state hash ${engine.stateHash}, the log says ${expected}`,
+        {
+          details: { tick, base: base.tick },
+        },
+      );
   }
 
   /**
@@ -437,16 +531,25 @@ export class LogStore implements AppendListener {
    */
   history(tableName: string, key: unknown, options: { from?: number } = {}): RowVersion[] {
     const tableId = this.schema.tables.findIndex((t) => t.name === tableName);
-    if (tableId < 0) throw new TickspaceError('UNKNOWN_TABLE', `no table named '${tableName}'`, { details: { table: tableName } });
+    if (tableId < 0)
+      throw new TickspaceError('UNKNOWN_TABLE', `no table named '${tableName}'`, {
+        details: { table: tableName },
+      });
     const pk = this.schema.tables[tableId]!.primaryKey;
-    const keyOf = (row: Readonly<Record<string, unknown>>) => (pk.length === 1 ? row[pk[0]!] : pk.map((n) => row[n]));
+    const keyOf = (row: Readonly<Record<string, unknown>>) =>
+      pk.length === 1 ? row[pk[0]!] : pk.map((n) => row[n]);
     const wanted = mapKey(key);
     const out: RowVersion[] = [];
     if (options.from !== undefined) {
       const f = options.from;
-      if (Number.isSafeInteger(f) && f >= 0 && f < this.firstTick && this.pruned) throw this.prunedError(f, 'history from tick');
+      if (Number.isSafeInteger(f) && f >= 0 && f < this.firstTick && this.pruned)
+        throw this.prunedError(f, 'history from tick');
       if (!Number.isSafeInteger(f) || f < this.firstTick || f > this.#lastTick)
-        throw new TickspaceError('TICK_OUT_OF_RANGE', `history from tick ${f} is outside the retained history ${this.firstTick}..${this.#lastTick}`, { details: { tick: f } });
+        throw new TickspaceError(
+          'TICK_OUT_OF_RANGE',
+          `history from tick ${f} is outside the retained history ${this.firstTick}..${this.#lastTick}`,
+          { details: { tick: f } },
+        );
     }
     const from = options.from ?? this.firstTick;
     if (from === this.firstTick && from > 0) {
@@ -496,6 +599,10 @@ export function applyLogged(engine: Engine<ModuleDef>, rec: LoggedTick): void {
   try {
     engine.applyChanges(rec.tick, rec.changes);
   } catch (cause) {
-    throw new TickspaceError('CORRUPT_LOG', `the changes of tick ${rec.tick} do not apply to the state before it: ${(cause as Error).message}`, { cause, details: { tick: rec.tick } });
+    throw new TickspaceError(
+      'CORRUPT_LOG',
+      `the changes of tick ${rec.tick} do not apply to the state before it: ${(cause as Error).message}`,
+      { cause, details: { tick: rec.tick } },
+    );
   }
 }

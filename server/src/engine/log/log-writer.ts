@@ -80,7 +80,16 @@ export class LogWriter {
   #timer: NodeJS.Timeout | undefined;
   #listener: AppendListener | undefined;
   #closed = false;
-  #stats = { records: 0, bytes: 0, segments: 0, appendMsTotal: 0, appendMsMax: 0, fsyncs: 0, fsyncMsTotal: 0, fsyncMsMax: 0 };
+  #stats = {
+    records: 0,
+    bytes: 0,
+    segments: 0,
+    appendMsTotal: 0,
+    appendMsMax: 0,
+    fsyncs: 0,
+    fsyncMsTotal: 0,
+    fsyncMsMax: 0,
+  };
 
   /**
    * @throws TickspaceError LOG_FAILED if the newest segment cannot be opened for writing.
@@ -89,7 +98,8 @@ export class LogWriter {
     this.logDir = logDir;
     this.durability = options.durability ?? 'tick';
     this.segmentBytes = options.segmentBytes ?? 64 * 1024 * 1024;
-    if (!(this.segmentBytes >= 1024)) throw new RangeError(`segmentBytes must be >= 1024, got ${this.segmentBytes}`);
+    if (!(this.segmentBytes >= 1024))
+      throw new RangeError(`segmentBytes must be >= 1024, got ${this.segmentBytes}`);
     if (typeof this.durability === 'object' && !(this.durability.everyMs > 0))
       throw new RangeError(`durability.everyMs must be > 0, got ${this.durability.everyMs}`);
     this.#nextTick = start.nextTick;
@@ -99,7 +109,10 @@ export class LogWriter {
       try {
         this.#fd = fs.openSync(start.segment.file, 'r+');
       } catch (cause) {
-        throw new TickspaceError('LOG_FAILED', `cannot open segment ${start.segment.file} for appending`, { cause, details: { file: start.segment.file } });
+        throw new TickspaceError('LOG_FAILED', `cannot open segment ${start.segment.file} for appending`, {
+          cause,
+          details: { file: start.segment.file },
+        });
       }
       this.#file = start.segment.file;
       this.#pos = start.segment.size;
@@ -149,19 +162,30 @@ export class LogWriter {
     if (this.#failed !== undefined) throw this.#failed;
     if (this.#closed) throw new TickspaceError('LOG_FAILED', 'the commit log is closed');
     if (tick !== this.#nextTick)
-      throw new TickspaceError('LOG_FAILED', `log append out of sequence: got tick ${tick}, expected ${this.#nextTick}`, { details: { tick } });
+      throw new TickspaceError(
+        'LOG_FAILED',
+        `log append out of sequence: got tick ${tick}, expected ${this.#nextTick}`,
+        { details: { tick } },
+      );
     const started = performance.now();
-    if (this.#fd < 0 || (this.#pos + framed.length > this.segmentBytes && this.#pos > SEGMENT_HEADER_BYTES)) this.#rotate(tick);
+    if (this.#fd < 0 || (this.#pos + framed.length > this.segmentBytes && this.#pos > SEGMENT_HEADER_BYTES))
+      this.#rotate(tick);
     const at = this.#pos;
     try {
       let done = 0;
-      while (done < framed.length) done += fs.writeSync(this.#fd, framed, done, framed.length - done, at + done);
+      while (done < framed.length)
+        done += fs.writeSync(this.#fd, framed, done, framed.length - done, at + done);
     } catch (cause) {
       // Leave no partial record behind if the file still accepts a truncate.
       try {
         fs.ftruncateSync(this.#fd, at);
       } catch {}
-      throw this.#fail(new TickspaceError('LOG_FAILED', `writing tick ${tick} to ${this.#file} at byte ${at} failed`, { cause, details: { tick, file: this.#file, offset: at } }));
+      throw this.#fail(
+        new TickspaceError('LOG_FAILED', `writing tick ${tick} to ${this.#file} at byte ${at} failed`, {
+          cause,
+          details: { tick, file: this.#file, offset: at },
+        }),
+      );
     }
     this.#pos = at + framed.length;
     this.#nextTick = tick + 1;
@@ -185,7 +209,9 @@ export class LogWriter {
       fs.writeSync(fd, header, 0, header.length, 0);
       this.#fd = fd;
     } catch (cause) {
-      throw this.#fail(new TickspaceError('LOG_FAILED', `cannot create segment ${file}`, { cause, details: { file } }));
+      throw this.#fail(
+        new TickspaceError('LOG_FAILED', `cannot create segment ${file}`, { cause, details: { file } }),
+      );
     }
     this.#file = file;
     this.#pos = SEGMENT_HEADER_BYTES;
@@ -212,8 +238,11 @@ export class LogWriter {
 
   #wait(startNow: boolean): Promise<void> {
     if (this.#failed !== undefined) return Promise.reject(this.#failed);
-    if (this.#seq === this.#syncedSeq && !this.#dirDirty && this.#closeAfterSync.length === 0) return Promise.resolve();
-    const promise = new Promise<void>((resolve, reject) => this.#waiters.push({ seq: this.#seq, resolve, reject }));
+    if (this.#seq === this.#syncedSeq && !this.#dirDirty && this.#closeAfterSync.length === 0)
+      return Promise.resolve();
+    const promise = new Promise<void>((resolve, reject) =>
+      this.#waiters.push({ seq: this.#seq, resolve, reject }),
+    );
     if (startNow) {
       this.#wantSync = true;
       if (!this.#syncing) this.#startSync();
@@ -260,10 +289,14 @@ export class LogWriter {
       (cause: unknown) => {
         this.#syncing = false;
         const error = this.#fail(
-          new TickspaceError('LOG_FAILED', `fsync of the commit log failed; ticks after ${this.#syncedSeq} synced records are not durable`, {
-            cause,
-            details: { file: this.#file },
-          }),
+          new TickspaceError(
+            'LOG_FAILED',
+            `fsync of the commit log failed; ticks after ${this.#syncedSeq} synced records are not durable`,
+            {
+              cause,
+              details: { file: this.#file },
+            },
+          ),
         );
         for (const w of this.#waiters.splice(0)) w.reject(error);
       },
@@ -300,7 +333,9 @@ function callback(fn: (cb: (error: NodeJS.ErrnoException | null) => void) => voi
 
 /** fsync of a directory, so that a file created or renamed in it survives a power loss. */
 export async function syncDir(dir: string): Promise<void> {
-  const fd = await new Promise<number>((resolve, reject) => fs.open(dir, 'r', (e, fd) => (e ? reject(e) : resolve(fd))));
+  const fd = await new Promise<number>((resolve, reject) =>
+    fs.open(dir, 'r', (e, fd) => (e ? reject(e) : resolve(fd))),
+  );
   try {
     await callback((cb) => fs.fsync(fd, cb));
   } finally {

@@ -147,7 +147,12 @@ interface TableCodec {
 export function createRecordCodec(schema: LogSchema): RecordCodec {
   const tables: TableCodec[] = schema.tables.map((t) => {
     const keyColumns = t.primaryKey.map((k) => t.columns.find((c) => c.name === k)!);
-    return { row: compileRowCodec(t.columns), key: compileRowCodec(keyColumns), readRow: compileRowDecoder(t.columns), readKey: compileRowDecoder(keyColumns) };
+    return {
+      row: compileRowCodec(t.columns),
+      key: compileRowCodec(keyColumns),
+      readRow: compileRowDecoder(t.columns),
+      readKey: compileRowDecoder(keyColumns),
+    };
   });
   const args = new Map<string, RowCodec>();
   for (const [name, shapes] of schema.reducers) args.set(name, compileRowCodec(shapes));
@@ -160,7 +165,11 @@ export function createRecordCodec(schema: LogSchema): RecordCodec {
     for (let i = 0; i < changes.length; i++) {
       const c = changes[i]!;
       const t = tables[c.tableId];
-      if (t === undefined) throw new TickspaceError('UNKNOWN_TABLE', `log: change names table id ${c.tableId}, the schema has ${tables.length} tables`);
+      if (t === undefined)
+        throw new TickspaceError(
+          'UNKNOWN_TABLE',
+          `log: change names table id ${c.tableId}, the schema has ${tables.length} tables`,
+        );
       w.uvar(c.tableId).u8(c.kind).uvar(c.callIndex);
       if (c.kind === OP.DELETE) t.key.encode(w, c.oldRow!);
       else t.row.encode(w, c.newRow!);
@@ -200,12 +209,16 @@ export function createRecordCodec(schema: LogSchema): RecordCodec {
     for (let i = 0; i < n; i++) {
       const tableId = c.uv();
       const t = tables[tableId];
-      if (t === undefined) c.fail(`change ${i} names table id ${tableId}, the schema has ${tables.length} tables`);
+      if (t === undefined)
+        c.fail(`change ${i} names table id ${tableId}, the schema has ${tables.length} tables`);
       const kind = c.u8();
       const callIndex = c.uv();
-      if (callCount !== undefined && callIndex >= callCount) c.fail(`change ${i} names call ${callIndex} of ${callCount}`);
-      if (kind === OP.INSERT || kind === OP.UPDATE) out[i] = { tableId, kind, callIndex, oldRow: undefined, newRow: t.readRow(c) };
-      else if (kind === OP.DELETE) out[i] = { tableId, kind, callIndex, oldRow: t.readKey(c), newRow: undefined };
+      if (callCount !== undefined && callIndex >= callCount)
+        c.fail(`change ${i} names call ${callIndex} of ${callCount}`);
+      if (kind === OP.INSERT || kind === OP.UPDATE)
+        out[i] = { tableId, kind, callIndex, oldRow: undefined, newRow: t.readRow(c) };
+      else if (kind === OP.DELETE)
+        out[i] = { tableId, kind, callIndex, oldRow: t.readKey(c), newRow: undefined };
       else c.fail(`change ${i} has unknown kind ${kind}`);
     }
     return out;
@@ -226,14 +239,23 @@ export function createRecordCodec(schema: LogSchema): RecordCodec {
       if (codec !== undefined) {
         const ar = new BinaryReader(argsBytes);
         decoded = codec.decode(ar);
-        if (ar.remaining !== 0) r.fail(`call ${i} ('${reducer}') has ${ar.remaining} trailing argument byte(s)`);
+        if (ar.remaining !== 0)
+          r.fail(`call ${i} ('${reducer}') has ${ar.remaining} trailing argument byte(s)`);
       }
       const tag = r.u8();
       let result: CallResult;
       if (tag === 0) result = OK;
       else if (tag === 1) result = { ok: false, code: r.string(), message: r.string() };
       else r.fail(`call ${i} has unknown result tag ${tag}`);
-      out[i] = { origin: origin as CallOrigin, reducer, sender, scheduleId, args: decoded, argsBytes, result: result! };
+      out[i] = {
+        origin: origin as CallOrigin,
+        reducer,
+        sender,
+        scheduleId,
+        args: decoded,
+        argsBytes,
+        result: result!,
+      };
     }
     return out;
   };
@@ -265,7 +287,8 @@ export function createRecordCodec(schema: LogSchema): RecordCodec {
       const r = new LogCursor(payload);
       const h = readHeader(r);
       const callsEnd = r.pos + h.callsBytes;
-      if (callsEnd > payload.length) r.fail(`calls section of ${h.callsBytes} bytes runs past the payload (${payload.length} bytes)`);
+      if (callsEnd > payload.length)
+        r.fail(`calls section of ${h.callsBytes} bytes runs past the payload (${payload.length} bytes)`);
       let calls: LoggedCall[] = [];
       let callCount: number;
       if (options.calls === false) {
@@ -278,8 +301,17 @@ export function createRecordCodec(schema: LogSchema): RecordCodec {
       }
       r.pos = callsEnd;
       const changes = options.changes === false ? [] : decodeChanges(r, callCount);
-      if (options.changes !== false && r.pos !== payload.length) r.fail(`payload has ${payload.length - r.pos} trailing byte(s)`);
-      return { tick: h.tick, now: h.now, stateHash: h.stateHash, durationMs: h.durationMs, calls, callCount, changes };
+      if (options.changes !== false && r.pos !== payload.length)
+        r.fail(`payload has ${payload.length - r.pos} trailing byte(s)`);
+      return {
+        tick: h.tick,
+        now: h.now,
+        stateHash: h.stateHash,
+        durationMs: h.durationMs,
+        calls,
+        callCount,
+        changes,
+      };
     },
     changesRange(payload) {
       const r = new LogCursor(payload);
@@ -295,6 +327,11 @@ const OK: CallResult = { ok: true };
 export function recordChecksumOk(buf: Uint8Array, offset: number, payloadBytes: number): boolean {
   const view = new DataView(buf.buffer, buf.byteOffset + offset, 8);
   const stored = view.getUint32(4, true);
-  const c = crc32c(buf, crc32c(buf, 0, offset, offset + 4), offset + RECORD_FRAME_BYTES, offset + RECORD_FRAME_BYTES + payloadBytes);
+  const c = crc32c(
+    buf,
+    crc32c(buf, 0, offset, offset + 4),
+    offset + RECORD_FRAME_BYTES,
+    offset + RECORD_FRAME_BYTES + payloadBytes,
+  );
   return stored === c;
 }

@@ -21,7 +21,15 @@ export interface RecoveryReport {
   readonly lastTick: number;
   readonly stateHash: string;
   /** The torn tail that was cut (or, read-only, that was ignored). */
-  readonly cut: { readonly file: string; readonly offset: number; readonly bytes: number; readonly reason: string; readonly removedFile: boolean } | undefined;
+  readonly cut:
+    | {
+        readonly file: string;
+        readonly offset: number;
+        readonly bytes: number;
+        readonly reason: string;
+        readonly removedFile: boolean;
+      }
+    | undefined;
   readonly ms: number;
 }
 
@@ -58,7 +66,11 @@ function syncDirSync(dir: string): void {
  * with the way out.
  * @throws TickspaceError CORRUPT_LOG naming the file, byte offset and tick; TICK_OUT_OF_RANGE
  */
-export function recover(store: LogStore, engine: Engine<ModuleDef>, options: RecoverOptions = {}): RecoveryReport {
+export function recover(
+  store: LogStore,
+  engine: Engine<ModuleDef>,
+  options: RecoverOptions = {},
+): RecoveryReport {
   const started = performance.now();
   const dir = store.paths.dir;
   store.refresh();
@@ -70,12 +82,22 @@ export function recover(store: LogStore, engine: Engine<ModuleDef>, options: Rec
   while (store.segments.length > 0) {
     const seg = store.segments[store.segments.length - 1]!;
     tailBytes = fs.readFileSync(seg.file);
-    tail = scanSegment(tailBytes, { nameTick: seg.firstTick, isLast: true, maxRecordBytes: store.maxRecordBytes });
+    tail = scanSegment(tailBytes, {
+      nameTick: seg.firstTick,
+      isLast: true,
+      maxRecordBytes: store.maxRecordBytes,
+    });
     const problem = tail.problem;
     if (problem === undefined) break;
     if (problem.kind === 'corrupt') throw corruptionError(dir, seg.file, problem);
     const removedFile = tail.validEnd === 0;
-    cut = { file: seg.file, offset: problem.offset, bytes: problem.bytesAfter, reason: problem.reason, removedFile };
+    cut = {
+      file: seg.file,
+      offset: problem.offset,
+      bytes: problem.bytesAfter,
+      reason: problem.reason,
+      removedFile,
+    };
     if (options.readOnly) break;
     if (removedFile) {
       // Not even a header survived: the segment never held a record.
@@ -107,7 +129,14 @@ export function recover(store: LogStore, engine: Engine<ModuleDef>, options: Rec
         `log records ${lastTick + 1}..${newer[newer.length - 1]!.tick} are missing. Refusing to start. Way out: 'tickspace repair --data ${dir}' moves the ` +
         `${newer.length} newer snapshot(s) into ${path.join(dir, 'quarantine')} and recovers to tick ${lastTick} from the log (or restore the missing segments from a backup). ` +
         `See server/src/engine/log/FORMAT.md, "Recovering from corruption".`,
-      { details: { dir, snapshotTick: newer[newer.length - 1]!.tick, lastTick, snapshots: newer.map((s) => s.file) } },
+      {
+        details: {
+          dir,
+          snapshotTick: newer[newer.length - 1]!.tick,
+          lastTick,
+          snapshots: newer.map((s) => s.file),
+        },
+      },
     );
 
   // 3. The newest usable snapshot.
@@ -117,15 +146,23 @@ export function recover(store: LogStore, engine: Engine<ModuleDef>, options: Rec
     base = store.baseFor(lastTick, skipped);
   } catch (error) {
     if (error instanceof TickspaceError && error.code === 'TICK_OUT_OF_RANGE')
-      throw new TickspaceError('CORRUPT_LOG', `cannot recover ${dir}: ${error.message}${skipped.length > 0 ? ` (damaged snapshots: ${skipped.map((s) => s.reason).join('; ')})` : ''}`, {
-        cause: error,
-        details: { dir, skipped },
-      });
+      throw new TickspaceError(
+        'CORRUPT_LOG',
+        `cannot recover ${dir}: ${error.message}${skipped.length > 0 ? ` (damaged snapshots: ${skipped.map((s) => s.reason).join('; ')})` : ''}`,
+        {
+          cause: error,
+          details: { dir, skipped },
+        },
+      );
     throw error;
   }
   restoreState(engine, base);
   if (base.tick > 0 && engine.stateHash !== base.stateHash)
-    throw new TickspaceError('CORRUPT_LOG', `snapshot at tick ${base.tick} restores to state hash ${engine.stateHash}, its header says ${base.stateHash}`, { details: { tick: base.tick } });
+    throw new TickspaceError(
+      'CORRUPT_LOG',
+      `snapshot at tick ${base.tick} restores to state hash ${engine.stateHash}, its header says ${base.stateHash}`,
+      { details: { tick: base.tick } },
+    );
 
   // 4. Fast-forward through every later record, segment by segment, checking that no tick is
   // missing; each record is checksummed and decoded whole before it is applied.
@@ -148,14 +185,23 @@ export function recover(store: LogStore, engine: Engine<ModuleDef>, options: Rec
           { details: { dir, from: expected, to: seg.firstTick - 1, next: seg.file } },
         );
       const bytes = isLast ? tailBytes! : fs.readFileSync(seg.file);
-      const scan = isLast ? tail! : scanSegment(bytes, { nameTick: seg.firstTick, isLast: false, maxRecordBytes: store.maxRecordBytes });
+      const scan = isLast
+        ? tail!
+        : scanSegment(bytes, {
+            nameTick: seg.firstTick,
+            isLast: false,
+            maxRecordBytes: store.maxRecordBytes,
+          });
       if (scan.problem !== undefined && !isLast) throw corruptionError(dir, seg.file, scan.problem);
       seg.offsets = scan.offsets;
       seg.validEnd = scan.validEnd;
       for (let k = 0; k < scan.ticks.length; k++) {
         const tick = scan.ticks[k]!;
         if (tick < expected) continue;
-        if (tick !== expected) throw new TickspaceError('CORRUPT_LOG', `expected tick ${expected}, found ${tick} in ${seg.file}`, { details: { file: seg.file } });
+        if (tick !== expected)
+          throw new TickspaceError('CORRUPT_LOG', `expected tick ${expected}, found ${tick} in ${seg.file}`, {
+            details: { file: seg.file },
+          });
         const at = scan.offsets[k]!;
         const length = new DataView(bytes.buffer, bytes.byteOffset + at, 4).getUint32(0, true);
         const rec = store.decode(tick, bytes.subarray(at + 8, at + 8 + length), { calls: false });
@@ -171,10 +217,17 @@ export function recover(store: LogStore, engine: Engine<ModuleDef>, options: Rec
   if (engine.stateHash !== lastHash) {
     // Find the first tick whose logged hash the state does not reach, for a precise refusal.
     pinpointDivergence(store, engine, base);
-    throw new TickspaceError('CORRUPT_LOG', `recovery reached state hash ${engine.stateHash} at tick ${lastTick}, but the log recorded ${lastHash}`, { details: { tick: lastTick } });
+    throw new TickspaceError(
+      'CORRUPT_LOG',
+      `recovery reached state hash ${engine.stateHash} at tick ${lastTick}, but the log recorded ${lastHash}`,
+      { details: { tick: lastTick } },
+    );
   }
   return {
-    snapshot: base.tick > 0 ? { tick: base.tick, file: store.snapshots.find((s) => s.tick === base.tick)!.file } : undefined,
+    snapshot:
+      base.tick > 0
+        ? { tick: base.tick, file: store.snapshots.find((s) => s.tick === base.tick)!.file }
+        : undefined,
     skippedSnapshots: skipped,
     replayedTicks,
     replayedChanges,

@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { acquireLock, dataDirPaths, readManifest } from './data-dir';
-import { SEGMENT_EXT, SNAPSHOT_END, SNAPSHOT_EXT, SNAPSHOT_TRAILER_BYTES, decodeSegmentHeader, parseTickFileName } from './format';
+import {
+  SEGMENT_EXT,
+  SNAPSHOT_END,
+  SNAPSHOT_EXT,
+  SNAPSHOT_TRAILER_BYTES,
+  decodeSegmentHeader,
+  parseTickFileName,
+} from './format';
 import { scanSegment } from './segment-scan';
 import { decodeSnapshotHeader } from './snapshot-file';
 import { crc32c } from './crc32c';
@@ -25,8 +32,10 @@ function checkSnapshotFile(file: string): string | undefined {
     const bytes = fs.readFileSync(file);
     decodeSnapshotHeader(file, bytes);
     const end = bytes.length - SNAPSHOT_TRAILER_BYTES;
-    for (let i = 0; i < 8; i++) if (bytes[end + 4 + i] !== SNAPSHOT_END[i]) return 'the end marker is missing';
-    if (new DataView(bytes.buffer, bytes.byteOffset + end, 4).getUint32(0, true) !== crc32c(bytes, 0, 0, end)) return 'checksum mismatch';
+    for (let i = 0; i < 8; i++)
+      if (bytes[end + 4 + i] !== SNAPSHOT_END[i]) return 'the end marker is missing';
+    if (new DataView(bytes.buffer, bytes.byteOffset + end, 4).getUint32(0, true) !== crc32c(bytes, 0, 0, end))
+      return 'checksum mismatch';
     return undefined;
   } catch (error) {
     return (error as Error).message;
@@ -74,7 +83,8 @@ export function repairDataDir(dir: string, options: { dryRun?: boolean } = {}): 
       const seg = segments[i]!;
       if (seg.tick !== expected && i > 0) {
         const reason = `ticks ${expected}..${seg.tick - 1} are missing before it`;
-        for (let k = i; k < segments.length; k++) move(segments[k]!.file, k === i ? reason : 'follows a gap in the log');
+        for (let k = i; k < segments.length; k++)
+          move(segments[k]!.file, k === i ? reason : 'follows a gap in the log');
         break;
       }
       const bytes = fs.readFileSync(seg.file);
@@ -87,7 +97,10 @@ export function repairDataDir(dir: string, options: { dryRun?: boolean } = {}): 
           truncated = { file: seg.file, offset: scan.problem.offset, reason: scan.problem.reason };
           if (!options.dryRun) {
             fs.mkdirSync(quarantine, { recursive: true });
-            fs.writeFileSync(path.join(quarantine, `${path.basename(seg.file)}.from-${scan.problem.offset}`), bytes.subarray(scan.problem.offset));
+            fs.writeFileSync(
+              path.join(quarantine, `${path.basename(seg.file)}.from-${scan.problem.offset}`),
+              bytes.subarray(scan.problem.offset),
+            );
             fs.truncateSync(seg.file, scan.problem.offset);
           }
           lastTick = seg.tick + scan.ticks.length - 1;
@@ -99,12 +112,10 @@ export function repairDataDir(dir: string, options: { dryRun?: boolean } = {}): 
       expected = seg.tick + scan.ticks.length;
     }
     const snapshots = fs.existsSync(paths.snapshots)
-      ? fs
-          .readdirSync(paths.snapshots)
-          .flatMap((n) => {
-            const t = parseTickFileName(n, SNAPSHOT_EXT);
-            return t === undefined ? [] : [{ file: path.join(paths.snapshots, n), tick: t }];
-          })
+      ? fs.readdirSync(paths.snapshots).flatMap((n) => {
+          const t = parseTickFileName(n, SNAPSHOT_EXT);
+          return t === undefined ? [] : [{ file: path.join(paths.snapshots, n), tick: t }];
+        })
       : [];
     for (const s of snapshots) {
       if (s.tick > lastTick) move(s.file, `newer than the log, which ends at tick ${lastTick}`);
@@ -113,7 +124,13 @@ export function repairDataDir(dir: string, options: { dryRun?: boolean } = {}): 
         if (problem !== undefined) move(s.file, problem);
       }
     }
-    return { quarantine: moved.length > 0 || truncated !== undefined ? quarantine : undefined, moved, truncated, lastTick, changed: moved.length > 0 || truncated !== undefined };
+    return {
+      quarantine: moved.length > 0 || truncated !== undefined ? quarantine : undefined,
+      moved,
+      truncated,
+      lastTick,
+      changed: moved.length > 0 || truncated !== undefined,
+    };
   } finally {
     release?.();
   }

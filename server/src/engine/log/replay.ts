@@ -58,7 +58,13 @@ export function writeLoggedChanges(engine: Engine<ModuleDef>, changes: readonly 
 }
 
 function show(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? `bytes(${Buffer.from(v).toString('hex')})` : v));
+  return JSON.stringify(value, (_k, v: unknown) =>
+    typeof v === 'bigint'
+      ? `${v}n`
+      : v instanceof Uint8Array
+        ? `bytes(${Buffer.from(v).toString('hex')})`
+        : v,
+  );
 }
 
 const KIND = ['insert', 'update', 'delete'];
@@ -75,11 +81,23 @@ const KIND = ['insert', 'update', 'delete'];
  * const report = await replayRange(store, createEngine({ module, seed, tickMs }), 1, store.lastTick);
  * if (!report.ok) console.error(report.divergence.message);
  */
-export async function replayRange(store: LogStore, engine: Engine<ModuleDef>, from: number, to: number): Promise<ReplayReport> {
+export async function replayRange(
+  store: LogStore,
+  engine: Engine<ModuleDef>,
+  from: number,
+  to: number,
+): Promise<ReplayReport> {
   const started = performance.now();
   if (!(from >= 1) || !(to >= from) || !Number.isSafeInteger(from) || !Number.isSafeInteger(to))
-    throw new TickspaceError('TICK_OUT_OF_RANGE', `replay needs 1 <= from <= to, got ${from}..${to}`, { details: { from, to } });
-  if (to > store.lastTick) throw new TickspaceError('TICK_OUT_OF_RANGE', `replay to tick ${to}: the log ends at tick ${store.lastTick}`, { details: { to } });
+    throw new TickspaceError('TICK_OUT_OF_RANGE', `replay needs 1 <= from <= to, got ${from}..${to}`, {
+      details: { from, to },
+    });
+  if (to > store.lastTick)
+    throw new TickspaceError(
+      'TICK_OUT_OF_RANGE',
+      `replay to tick ${to}: the log ends at tick ${store.lastTick}`,
+      { details: { to } },
+    );
   await store.materialize(from - 1, engine);
   const codec = store.codec;
   const writer = new BinaryWriter(1 << 16);
@@ -108,11 +126,26 @@ export async function replayRange(store: LogStore, engine: Engine<ModuleDef>, fr
         continue;
       }
       if (call.args === undefined)
-        return done({ tick, kind: 'call', callIndex: i, message: `tick ${tick} call ${i}: the schema no longer knows reducer '${call.reducer}', so its logged arguments cannot be decoded` });
+        return done({
+          tick,
+          kind: 'call',
+          callIndex: i,
+          message: `tick ${tick} call ${i}: the schema no longer knows reducer '${call.reducer}', so its logged arguments cannot be decoded`,
+        });
       try {
-        engine.enqueueRecorded({ origin: call.origin, reducer: call.reducer, sender: call.sender, args: call.args });
+        engine.enqueueRecorded({
+          origin: call.origin,
+          reducer: call.reducer,
+          sender: call.sender,
+          args: call.args,
+        });
       } catch (error) {
-        return done({ tick, kind: 'error', callIndex: i, message: `tick ${tick} call ${i} ('${call.reducer}'): ${(error as Error).message}` });
+        return done({
+          tick,
+          kind: 'error',
+          callIndex: i,
+          message: `tick ${tick} call ${i} ('${call.reducer}'): ${(error as Error).message}`,
+        });
       }
     }
     let produced: TickRecord;
@@ -134,7 +167,14 @@ export async function replayRange(store: LogStore, engine: Engine<ModuleDef>, fr
   return done();
 }
 
-function compareTick(codec: LogStore['codec'], writer: BinaryWriter, logged: LoggedTick, payload: Uint8Array, produced: TickRecord, store: LogStore): Divergence | undefined {
+function compareTick(
+  codec: LogStore['codec'],
+  writer: BinaryWriter,
+  logged: LoggedTick,
+  payload: Uint8Array,
+  produced: TickRecord,
+  store: LogStore,
+): Divergence | undefined {
   const tick = logged.tick;
   writer.reset();
   codec.encodePayload(produced, writer);
@@ -155,7 +195,15 @@ function compareTick(codec: LogStore['codec'], writer: BinaryWriter, logged: Log
       };
     for (let i = 0; i < logged.calls.length; i++) {
       const diff = describeCallDiff(logged.calls[i]!, actual.calls[i]!);
-      if (diff !== undefined) return { tick, kind: 'call', callIndex: i, message: `tick ${tick} call ${i} ('${logged.calls[i]!.reducer}'): ${diff}`, expected: logged.calls[i], actual: actual.calls[i] };
+      if (diff !== undefined)
+        return {
+          tick,
+          kind: 'call',
+          callIndex: i,
+          message: `tick ${tick} call ${i} ('${logged.calls[i]!.reducer}'): ${diff}`,
+          expected: logged.calls[i],
+          actual: actual.calls[i],
+        };
     }
   }
   if (!bytesEqual(payload.subarray(a.start, a.end), mine.subarray(b.start, b.end))) {
@@ -174,7 +222,10 @@ function compareTick(codec: LogStore['codec'], writer: BinaryWriter, logged: Log
       const ref = (e ?? g)!;
       const table = store.schema.tables[ref.tableId]!;
       const call = logged.calls[ref.callIndex];
-      const describe = (c: LoggedChange | undefined) => (c === undefined ? 'nothing' : `${KIND[c.kind]} into '${store.schema.tables[c.tableId]!.name}' ${show(c.newRow ?? c.oldRow)} by call ${c.callIndex}`);
+      const describe = (c: LoggedChange | undefined) =>
+        c === undefined
+          ? 'nothing'
+          : `${KIND[c.kind]} into '${store.schema.tables[c.tableId]!.name}' ${show(c.newRow ?? c.oldRow)} by call ${c.callIndex}`;
       return {
         tick,
         kind: 'change',
@@ -187,15 +238,24 @@ function compareTick(codec: LogStore['codec'], writer: BinaryWriter, logged: Log
     }
   }
   if (produced.stateHash !== logged.stateHash)
-    return { tick, kind: 'hash', message: `tick ${tick}: state hash ${produced.stateHash} after replay, the log recorded ${logged.stateHash}`, expected: logged.stateHash, actual: produced.stateHash };
+    return {
+      tick,
+      kind: 'hash',
+      message: `tick ${tick}: state hash ${produced.stateHash} after replay, the log recorded ${logged.stateHash}`,
+      expected: logged.stateHash,
+      actual: produced.stateHash,
+    };
   return undefined;
 }
 
 function describeCallDiff(e: LoggedCall, g: LoggedCall): string | undefined {
-  if (e.origin !== g.origin || e.reducer !== g.reducer) return `the log has ${e.reducer} (origin ${e.origin}), the replay ran ${g.reducer} (origin ${g.origin})`;
+  if (e.origin !== g.origin || e.reducer !== g.reducer)
+    return `the log has ${e.reducer} (origin ${e.origin}), the replay ran ${g.reducer} (origin ${g.origin})`;
   if (e.sender !== g.sender) return `sender ${e.sender} in the log, ${g.sender} in the replay`;
-  if (e.scheduleId !== g.scheduleId) return `schedule id ${e.scheduleId} in the log, ${g.scheduleId} in the replay`;
-  if (!bytesEqual(e.argsBytes, g.argsBytes)) return `arguments ${show(e.args)} in the log, ${show(g.args)} in the replay`;
+  if (e.scheduleId !== g.scheduleId)
+    return `schedule id ${e.scheduleId} in the log, ${g.scheduleId} in the replay`;
+  if (!bytesEqual(e.argsBytes, g.argsBytes))
+    return `arguments ${show(e.args)} in the log, ${show(g.args)} in the replay`;
   const r = (c: LoggedCall) => (c.result.ok ? 'ok' : `${c.result.code}: ${c.result.message}`);
   if (r(e) !== r(g)) return `result '${r(e)}' in the log, '${r(g)}' in the replay`;
   return undefined;

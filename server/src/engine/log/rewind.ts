@@ -40,13 +40,21 @@ export function rowsEqual(store: TableStore, a: AnyRow, b: AnyRow): boolean {
  * Updates that would collide on a unique column with a row not yet rewritten are done as a
  * delete followed by a final insert, once every conflicting row has its past value.
  */
-export function writeRewind(live: Engine<ModuleDef>, past: Engine<ModuleDef>, shiftTicks: number): RewindStats {
+export function writeRewind(
+  live: Engine<ModuleDef>,
+  past: Engine<ModuleDef>,
+  shiftTicks: number,
+): RewindStats {
   const stats: RewindStats = { inserted: 0, updated: 0, deleted: 0 };
   const targets: AnyRow[][] = past.tableList.map((store) => {
     const rows = store.rowsView();
     if (store.name !== SCHEDULE_TABLE || shiftTicks === 0) return rows.slice();
     const shiftMs = shiftTicks * live.tickMs;
-    return rows.map((r) => ({ ...r, atMs: (r.atMs as number) + shiftMs, dueTick: (r.dueTick as number) + shiftTicks }));
+    return rows.map((r) => ({
+      ...r,
+      atMs: (r.atMs as number) + shiftMs,
+      dueTick: (r.dueTick as number) + shiftTicks,
+    }));
   });
   for (const store of live.tableList) {
     const pastStore = past.tableList[store.id]!;

@@ -9,7 +9,9 @@ interface SlicingBuffer {
   latin1Slice(start: number, end: number): string;
   hexSlice(start: number, end: number): string;
 }
-const FAST_SLICES = typeof (Buffer.prototype as unknown as Partial<SlicingBuffer>).latin1Slice === 'function' && typeof (Buffer.prototype as unknown as Partial<SlicingBuffer>).hexSlice === 'function';
+const FAST_SLICES =
+  typeof (Buffer.prototype as unknown as Partial<SlicingBuffer>).latin1Slice === 'function' &&
+  typeof (Buffer.prototype as unknown as Partial<SlicingBuffer>).hexSlice === 'function';
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /**
@@ -37,7 +39,9 @@ export class LogCursor {
 
   /** Throws MALFORMED_FRAME naming the offset. */
   fail(why: string): never {
-    throw new TickspaceError('MALFORMED_FRAME', `${why} at byte ${this.pos}`, { details: { offset: this.pos } });
+    throw new TickspaceError('MALFORMED_FRAME', `${why} at byte ${this.pos}`, {
+      details: { offset: this.pos },
+    });
   }
 
   #need(n: number): void {
@@ -198,7 +202,6 @@ export class LogCursor {
     return s;
   }
 }
-
 
 const BOUNDS: Readonly<Record<string, readonly [number, number]>> = INTEGER_RANGES;
 

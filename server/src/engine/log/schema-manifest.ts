@@ -1,7 +1,16 @@
 import type { ColumnShape } from '../../protocol/column-kinds';
 import { TickspaceError } from '../../protocol/errors';
 import { defineModule, createSchema, type ModuleDef, type ReducerDef } from '../module';
-import { Column, columnShapes, table, type AnyColumn, type ColumnKind, type Columns, type IndexKind, type TableDef } from '../schema';
+import {
+  Column,
+  columnShapes,
+  table,
+  type AnyColumn,
+  type ColumnKind,
+  type Columns,
+  type IndexKind,
+  type TableDef,
+} from '../schema';
 
 /** One column as a data directory records it. */
 export interface ColumnDescription {
@@ -20,7 +29,8 @@ export interface TableDescription {
   readonly public: boolean;
   readonly columns: readonly ColumnDescription[];
   readonly primaryKey?: readonly string[] | undefined;
-  readonly indexes?: readonly { name: string; columns: readonly string[]; kind?: IndexKind; unique?: boolean }[] | undefined;
+  readonly indexes?:
+    readonly { name: string; columns: readonly string[]; kind?: IndexKind; unique?: boolean }[] | undefined;
   readonly spatial?: { x: string; y: string; cellSize: number } | undefined;
 }
 
@@ -55,10 +65,19 @@ export function describeModule(module: ModuleDef): SchemaDescription {
       public: def.options.public === true,
       columns: Object.entries(def.columns as Columns).map(([n, c]) => describeColumn(n, c)),
       primaryKey: def.options.primaryKey as string[] | undefined,
-      indexes: def.options.indexes?.map((i) => ({ name: i.name, columns: [...i.columns], kind: i.kind, unique: i.unique })),
+      indexes: def.options.indexes?.map((i) => ({
+        name: i.name,
+        columns: [...i.columns],
+        kind: i.kind,
+        unique: i.unique,
+      })),
       spatial: def.options.spatial as TableDescription['spatial'],
     })),
-    reducers: module.reducers.map((r) => ({ name: r.name, args: columnShapes(r.args), internal: r.options.internal === true })),
+    reducers: module.reducers.map((r) => ({
+      name: r.name,
+      args: columnShapes(r.args),
+      internal: r.options.internal === true,
+    })),
   };
 }
 
@@ -66,7 +85,12 @@ function buildColumn(d: ColumnDescription | ColumnShape): AnyColumn {
   const full = d as ColumnDescription;
   return new Column(
     d.kind,
-    { primaryKey: full.primaryKey === true, autoInc: full.autoInc === true, unique: full.unique === true, index: full.index },
+    {
+      primaryKey: full.primaryKey === true,
+      autoInc: full.autoInc === true,
+      unique: full.unique === true,
+      index: full.index,
+    },
     d.inner === undefined ? undefined : buildColumn(d.inner),
   );
 }
@@ -100,7 +124,10 @@ export function moduleFromDescription(description: SchemaDescription): ModuleDef
       r.name,
       columnsOf(r.args),
       () => {
-        throw new TickspaceError('UNKNOWN_REDUCER', `reducer '${r.name}' has no code here: this engine was built from a data directory's schema (pass the module to run reducers)`);
+        throw new TickspaceError(
+          'UNKNOWN_REDUCER',
+          `reducer '${r.name}' has no code here: this engine was built from a data directory's schema (pass the module to run reducers)`,
+        );
       },
       { internal: r.internal },
     ),
@@ -129,7 +156,11 @@ function tableKey(t: TableDescription): string {
  * description to store (stored reducers plus the module's new ones).
  * @throws TickspaceError SCHEMA_MISMATCH naming the first difference.
  */
-export function checkCompatible(stored: SchemaDescription, module: ModuleDef, dir: string): SchemaDescription {
+export function checkCompatible(
+  stored: SchemaDescription,
+  module: ModuleDef,
+  dir: string,
+): SchemaDescription {
   const current = describeModule(module);
   const mismatch = (what: string, details: Record<string, unknown>) =>
     new TickspaceError(
@@ -140,11 +171,17 @@ export function checkCompatible(stored: SchemaDescription, module: ModuleDef, di
   const storedNames = stored.tables.map((t) => t.name);
   const currentNames = current.tables.map((t) => t.name);
   if (storedNames.join(',') !== currentNames.join(','))
-    throw mismatch(`tables [${currentNames.join(', ')}] differ from the stored [${storedNames.join(', ')}]`, { stored: storedNames, module: currentNames });
+    throw mismatch(`tables [${currentNames.join(', ')}] differ from the stored [${storedNames.join(', ')}]`, {
+      stored: storedNames,
+      module: currentNames,
+    });
   for (let i = 0; i < stored.tables.length; i++) {
     const a = tableKey(stored.tables[i]!);
     const b = tableKey(current.tables[i]!);
-    if (a !== b) throw mismatch(`table '${storedNames[i]}' is (${b}) in the module but (${a}) in the data directory`, { table: storedNames[i] });
+    if (a !== b)
+      throw mismatch(`table '${storedNames[i]}' is (${b}) in the module but (${a}) in the data directory`, {
+        table: storedNames[i],
+      });
   }
   const reducers = new Map(stored.reducers.map((r) => [r.name, r]));
   const merged = [...stored.reducers];
@@ -152,7 +189,10 @@ export function checkCompatible(stored: SchemaDescription, module: ModuleDef, di
     const old = reducers.get(r.name);
     if (old === undefined) merged.push(r);
     else if (columnsText(old.args) !== columnsText(r.args))
-      throw mismatch(`reducer '${r.name}' takes (${columnsText(r.args)}) in the module but logged calls took (${columnsText(old.args)})`, { reducer: r.name });
+      throw mismatch(
+        `reducer '${r.name}' takes (${columnsText(r.args)}) in the module but logged calls took (${columnsText(old.args)})`,
+        { reducer: r.name },
+      );
   }
   return { tables: current.tables, reducers: merged };
 }

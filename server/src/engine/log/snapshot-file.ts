@@ -27,7 +27,11 @@ import type { LogSchema } from './record-codec';
 export interface SnapshotState {
   readonly tick: number;
   readonly stateHash: string;
-  readonly tables: readonly { readonly name: string; readonly autoInc: number; readonly rows: readonly AnyRow[] }[];
+  readonly tables: readonly {
+    readonly name: string;
+    readonly autoInc: number;
+    readonly rows: readonly AnyRow[];
+  }[];
 }
 
 /** What writing one snapshot cost. */
@@ -77,7 +81,12 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
  * and fsyncs the directory, so a snapshot file either is complete and checksummed or does not exist.
  * @throws TickspaceError LOG_FAILED if the file cannot be written.
  */
-export async function writeSnapshot(snapshotDir: string, state: SnapshotState, schema: LogSchema, options: SnapshotWriteOptions = {}): Promise<SnapshotWriteResult> {
+export async function writeSnapshot(
+  snapshotDir: string,
+  state: SnapshotState,
+  schema: LogSchema,
+  options: SnapshotWriteOptions = {},
+): Promise<SnapshotWriteResult> {
   const started = performance.now();
   const sliceMs = options.sliceMs ?? 4;
   const codecs = codecsByName(schema);
@@ -119,12 +128,16 @@ export async function writeSnapshot(snapshotDir: string, state: SnapshotState, s
     };
     for (const table of state.tables) {
       const codec = codecs.get(table.name);
-      if (codec === undefined) throw new TickspaceError('UNKNOWN_TABLE', `snapshot: table '${table.name}' is not in the schema`, { details: { table: table.name } });
+      if (codec === undefined)
+        throw new TickspaceError('UNKNOWN_TABLE', `snapshot: table '${table.name}' is not in the schema`, {
+          details: { table: table.name },
+        });
       w.string(table.name).uvar(table.autoInc).uvar(table.rows.length);
       const rows = table.rows;
       for (let i = 0; i < rows.length; i++) {
         codec.encode(w, rows[i]!);
-        if ((i & 255) === 255 && (w.length > 1 << 20 || performance.now() - sliceStart > sliceMs)) await endSlice();
+        if ((i & 255) === 255 && (w.length > 1 << 20 || performance.now() - sliceStart > sliceMs))
+          await endSlice();
       }
       rowCount += rows.length;
     }
@@ -144,9 +157,20 @@ export async function writeSnapshot(snapshotDir: string, state: SnapshotState, s
     await handle?.close().catch(() => {});
     await fs.promises.rm(tmp, { force: true }).catch(() => {});
     if (cause instanceof TickspaceError) throw cause;
-    throw new TickspaceError('LOG_FAILED', `writing snapshot ${file} failed`, { cause, details: { file, tick: state.tick } });
+    throw new TickspaceError('LOG_FAILED', `writing snapshot ${file} failed`, {
+      cause,
+      details: { file, tick: state.tick },
+    });
   }
-  return { file, tick: state.tick, bytes, rows: rowCount, totalMs: performance.now() - started, maxSliceMs: maxSlice, slices };
+  return {
+    file,
+    tick: state.tick,
+    bytes,
+    rows: rowCount,
+    totalMs: performance.now() - started,
+    maxSliceMs: maxSlice,
+    slices,
+  };
 }
 
 /** The header of a snapshot file, readable without decoding its rows. */
@@ -156,8 +180,16 @@ export interface SnapshotHeader {
   readonly tableCount: number;
 }
 
-function corrupt(file: string, why: string, extra: Record<string, unknown> = {}, cause?: unknown): TickspaceError {
-  return new TickspaceError('CORRUPT_LOG', `snapshot ${file} is unusable: ${why}`, { details: { file, ...extra }, cause });
+function corrupt(
+  file: string,
+  why: string,
+  extra: Record<string, unknown> = {},
+  cause?: unknown,
+): TickspaceError {
+  return new TickspaceError('CORRUPT_LOG', `snapshot ${file} is unusable: ${why}`, {
+    details: { file, ...extra },
+    cause,
+  });
 }
 
 /**
@@ -166,13 +198,24 @@ function corrupt(file: string, why: string, extra: Record<string, unknown> = {},
  */
 export function decodeSnapshotHeader(file: string, bytes: Uint8Array): SnapshotHeader {
   if (bytes.length < SNAPSHOT_HEADER_BYTES + SNAPSHOT_TRAILER_BYTES)
-    throw corrupt(file, `${bytes.length} bytes is shorter than an empty snapshot (${SNAPSHOT_HEADER_BYTES + SNAPSHOT_TRAILER_BYTES})`);
+    throw corrupt(
+      file,
+      `${bytes.length} bytes is shorter than an empty snapshot (${SNAPSHOT_HEADER_BYTES + SNAPSHOT_TRAILER_BYTES})`,
+    );
   for (let i = 0; i < 8; i++)
-    if (bytes[i] !== SNAPSHOT_MAGIC[i]) throw corrupt(file, `wrong magic ${hex(bytes.subarray(0, 8))} (expected ${hex(SNAPSHOT_MAGIC)}): not a Tickspace snapshot`);
+    if (bytes[i] !== SNAPSHOT_MAGIC[i])
+      throw corrupt(
+        file,
+        `wrong magic ${hex(bytes.subarray(0, 8))} (expected ${hex(SNAPSHOT_MAGIC)}): not a Tickspace snapshot`,
+      );
   const view = new DataView(bytes.buffer, bytes.byteOffset, SNAPSHOT_HEADER_BYTES);
   if (view.getUint32(36, true) !== crc32c(bytes, 0, 0, 36)) throw corrupt(file, 'header checksum mismatch');
   const version = view.getUint32(8, true);
-  if (version !== LOG_FORMAT_VERSION) throw corrupt(file, `format version ${version} is not supported (this build reads ${LOG_FORMAT_VERSION})`);
+  if (version !== LOG_FORMAT_VERSION)
+    throw corrupt(
+      file,
+      `format version ${version} is not supported (this build reads ${LOG_FORMAT_VERSION})`,
+    );
   let stateHash = '';
   for (let i = 24; i < 32; i++) stateHash += bytes[i]!.toString(16).padStart(2, '0');
   return { tick: readU64(view, 16), stateHash, tableCount: view.getUint32(32, true) };
@@ -193,10 +236,12 @@ export function readSnapshot(file: string, schema: LogSchema): SnapshotState {
   const header = decodeSnapshotHeader(file, bytes);
   const end = bytes.length - SNAPSHOT_TRAILER_BYTES;
   for (let i = 0; i < 8; i++)
-    if (bytes[end + 4 + i] !== SNAPSHOT_END[i]) throw corrupt(file, 'the end marker is missing (incomplete file)');
+    if (bytes[end + 4 + i] !== SNAPSHOT_END[i])
+      throw corrupt(file, 'the end marker is missing (incomplete file)');
   const stored = new DataView(bytes.buffer, bytes.byteOffset + end, 4).getUint32(0, true);
   const actual = crc32c(bytes, 0, 0, end);
-  if (stored !== actual) throw corrupt(file, `checksum mismatch (stored ${stored.toString(16)}, computed ${actual.toString(16)})`);
+  if (stored !== actual)
+    throw corrupt(file, `checksum mismatch (stored ${stored.toString(16)}, computed ${actual.toString(16)})`);
   const codecs = codecsByName(schema);
   const r = new BinaryReader(bytes, SNAPSHOT_HEADER_BYTES, end);
   const tables: { name: string; autoInc: number; rows: AnyRow[] }[] = [];
@@ -226,7 +271,10 @@ export function readSnapshot(file: string, schema: LogSchema): SnapshotState {
  * removes anything the snapshot replaces).
  * @throws TickspaceError CORRUPT_LOG naming the file and the problem.
  */
-export async function verifySnapshotFile(file: string, options: { sliceMs?: number } = {}): Promise<SnapshotHeader> {
+export async function verifySnapshotFile(
+  file: string,
+  options: { sliceMs?: number } = {},
+): Promise<SnapshotHeader> {
   let bytes: Uint8Array;
   try {
     bytes = await fs.promises.readFile(file);
@@ -235,7 +283,9 @@ export async function verifySnapshotFile(file: string, options: { sliceMs?: numb
   }
   const header = decodeSnapshotHeader(file, bytes);
   const end = bytes.length - SNAPSHOT_TRAILER_BYTES;
-  for (let i = 0; i < 8; i++) if (bytes[end + 4 + i] !== SNAPSHOT_END[i]) throw corrupt(file, 'the end marker is missing (incomplete file)');
+  for (let i = 0; i < 8; i++)
+    if (bytes[end + 4 + i] !== SNAPSHOT_END[i])
+      throw corrupt(file, 'the end marker is missing (incomplete file)');
   const sliceMs = options.sliceMs ?? 4;
   let crc = 0;
   let sliceStart = performance.now();
@@ -247,6 +297,7 @@ export async function verifySnapshotFile(file: string, options: { sliceMs?: numb
     }
   }
   const stored = new DataView(bytes.buffer, bytes.byteOffset + end, 4).getUint32(0, true);
-  if (stored !== crc) throw corrupt(file, `checksum mismatch (stored ${stored.toString(16)}, computed ${crc.toString(16)})`);
+  if (stored !== crc)
+    throw corrupt(file, `checksum mismatch (stored ${stored.toString(16)}, computed ${crc.toString(16)})`);
   return header;
 }

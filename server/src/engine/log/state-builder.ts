@@ -34,7 +34,15 @@ export class StateBuilder {
       const rows = from === undefined ? [] : from.rows.slice();
       const single = shape.primaryKey.length === 1 ? shape.primaryKey[0]! : undefined;
       const pos = new Map<unknown, number>();
-      const model: TableModel = { name: shape.name, single, pk: shape.primaryKey, autoIncColumn: shape.autoIncColumn, rows, pos, autoInc: from?.autoInc ?? 1 };
+      const model: TableModel = {
+        name: shape.name,
+        single,
+        pk: shape.primaryKey,
+        autoIncColumn: shape.autoIncColumn,
+        rows,
+        pos,
+        autoInc: from?.autoInc ?? 1,
+      };
       for (let i = 0; i < rows.length; i++) pos.set(keyOf(model, rows[i]!), i);
       return model;
     });
@@ -88,7 +96,11 @@ export class StateBuilder {
 
   /** The state reached, as a snapshot-shaped value (the row arrays are the builder's own). */
   state(stateHash: string): SnapshotState {
-    return { tick: this.#tick, stateHash, tables: this.#tables.map((t) => ({ name: t.name, autoInc: t.autoInc, rows: t.rows })) };
+    return {
+      tick: this.#tick,
+      stateHash,
+      tables: this.#tables.map((t) => ({ name: t.name, autoInc: t.autoInc, rows: t.rows })),
+    };
   }
 }
 
@@ -99,7 +111,11 @@ function keyOf(t: TableModel, row: AnyRow): unknown {
 
 function misfit(tick: number, index: number, t: TableModel, what: string, row: AnyRow): TickspaceError {
   const key = t.pk.map((n) => String(row[n])).join(', ');
-  return new TickspaceError('CORRUPT_LOG', `the log does not fit its own history: tick ${tick} change ${index} ${what} in table '${t.name}' (key ${key})`, {
-    details: { tick, change: index, table: t.name },
-  });
+  return new TickspaceError(
+    'CORRUPT_LOG',
+    `the log does not fit its own history: tick ${tick} change ${index} ${what} in table '${t.name}' (key ${key})`,
+    {
+      details: { tick, change: index, table: t.name },
+    },
+  );
 }

@@ -83,7 +83,8 @@ export class ClientTable {
 
   /** Recomputes what depends on the query list. */
   refresh(): void {
-    this.chunkable = this.queries.length === 1 && this.table.visibility === undefined && this.queries[0]!.kind !== 'index';
+    this.chunkable =
+      this.queries.length === 1 && this.table.visibility === undefined && this.queries[0]!.kind !== 'index';
   }
 
   /** Opens this tick's output (once per tick) and registers with the client. */
@@ -109,7 +110,15 @@ export class ClientTable {
   }
 
   /** Records a membership transition of one query for one row. */
-  transition(tt: TableTick, mk: unknown, key: unknown, was: boolean, is: boolean, row: AnyRow | undefined, change: NetChange | undefined): void {
+  transition(
+    tt: TableTick,
+    mk: unknown,
+    key: unknown,
+    was: boolean,
+    is: boolean,
+    row: AnyRow | undefined,
+    change: NetChange | undefined,
+  ): void {
     this.open(tt);
     const refs = this.refs;
     if (refs === undefined) {
@@ -131,7 +140,15 @@ export class ClientTable {
     }
   }
 
-  #emit(tt: TableTick, mk: unknown, key: unknown, was: boolean, is: boolean, row: AnyRow | undefined, change: NetChange | undefined): void {
+  #emit(
+    tt: TableTick,
+    mk: unknown,
+    key: unknown,
+    was: boolean,
+    is: boolean,
+    row: AnyRow | undefined,
+    change: NetChange | undefined,
+  ): void {
     if (was && !is) {
       this.delMks.push(mk);
       this.delKeys.push(key);
@@ -140,7 +157,15 @@ export class ClientTable {
       this.insMks.push(mk);
       this.insKeys.push(key);
       this.insRefs.push(tt.rowRef(mk, row!));
-    } else if (was && is && change !== undefined && change.old !== undefined && change.new !== undefined && tt.body(change)) this.ups.push(change);
+    } else if (
+      was &&
+      is &&
+      change !== undefined &&
+      change.old !== undefined &&
+      change.new !== undefined &&
+      tt.body(change)
+    )
+      this.ups.push(change);
   }
 
   /** Turns the tick's reference-count movements into deletes, inserts and updates. */
@@ -166,7 +191,10 @@ export class ClientTable {
 
   /** Whether this tick produced anything for the client. */
   get hasOutput(): boolean {
-    return this.whole !== undefined || this.delMks.length + this.insMks.length + this.ups.length + this.chunks.length > 0;
+    return (
+      this.whole !== undefined ||
+      this.delMks.length + this.insMks.length + this.ups.length + this.chunks.length > 0
+    );
   }
 
   /** Adds every key this tick touched to a congested client's dirty set. */
@@ -229,7 +257,12 @@ export class ClientState {
   limitReported = false;
   readonly #onFirstTouch: (client: ClientState) => void;
 
-  constructor(handle: number, identity: Identity, sink: SubscriberSink, onFirstTouch: (client: ClientState) => void) {
+  constructor(
+    handle: number,
+    identity: Identity,
+    sink: SubscriberSink,
+    onFirstTouch: (client: ClientState) => void,
+  ) {
     this.handle = handle;
     this.identity = identity;
     this.sink = sink;

@@ -10,10 +10,16 @@ function describeIndexes(store: TableStore): IndexDescriptor[] {
   // Same order as the table store builds them: column flags first, then declared indexes.
   for (let i = 0; i < names.length; i++) {
     const f = store.columns[i]!.flags;
-    if (f.unique || f.index !== undefined) out.push({ name: names[i]!, kind: f.index ?? 'hash', columns: [i], unique: f.unique });
+    if (f.unique || f.index !== undefined)
+      out.push({ name: names[i]!, kind: f.index ?? 'hash', columns: [i], unique: f.unique });
   }
   for (const decl of store.def.options.indexes ?? [])
-    out.push({ name: decl.name, kind: decl.kind ?? 'btree', columns: decl.columns.map((c) => names.indexOf(c)), unique: decl.unique ?? false });
+    out.push({
+      name: decl.name,
+      kind: decl.kind ?? 'btree',
+      columns: decl.columns.map((c) => names.indexOf(c)),
+      unique: decl.unique ?? false,
+    });
   return out;
 }
 
@@ -25,7 +31,10 @@ export function describeTable(store: TableStore): TableDescriptor {
     name: store.name,
     columns: columnShapes(store.def.columns),
     primaryKey: store.pkColumns,
-    spatial: sp === undefined ? undefined : { x: store.columnNames.indexOf(sp.x), y: store.columnNames.indexOf(sp.y), cellSize: sp.cellSize },
+    spatial:
+      sp === undefined
+        ? undefined
+        : { x: store.columnNames.indexOf(sp.x), y: store.columnNames.indexOf(sp.y), cellSize: sp.cellSize },
     indexes: describeIndexes(store),
     hasVisibility: typeof store.def.options.visibility === 'function',
   };
@@ -43,6 +52,8 @@ export function describeTable(store: TableStore): TableDescriptor {
 export function describeSchema(engine: Engine<ModuleDef>): SchemaDescriptor {
   return {
     tables: engine.tableList.filter((s) => s.def.options.public === true).map(describeTable),
-    reducers: engine.module.reducers.flatMap((r, id) => (r.options.internal === true ? [] : [{ id, name: r.name, args: columnShapes(r.args) }])),
+    reducers: engine.module.reducers.flatMap((r, id) =>
+      r.options.internal === true ? [] : [{ id, name: r.name, args: columnShapes(r.args) }],
+    ),
   };
 }

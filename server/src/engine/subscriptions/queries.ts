@@ -155,7 +155,16 @@ export class IndexQuery implements QueryBase {
   /** The value, or a tuple for a composite index. */
   readonly value: unknown;
   readonly valueMk: unknown;
-  constructor(id: number, client: ClientState, table: TableState, ct: ClientTable, index: string, columns: readonly string[], value: unknown, valueMk: unknown) {
+  constructor(
+    id: number,
+    client: ClientState,
+    table: TableState,
+    ct: ClientTable,
+    index: string,
+    columns: readonly string[],
+    value: unknown,
+    valueMk: unknown,
+  ) {
     this.id = id;
     this.client = client;
     this.table = table;
@@ -170,7 +179,10 @@ export class IndexQuery implements QueryBase {
     return columns.length === 1 ? row[columns[0]!] : columns.map((c) => row[c]);
   }
   matches(row: AnyRow): boolean {
-    return compareValues(IndexQuery.valueOf(this.columns, row), this.value) === 0 && this.table.visible(row, this.client.identity);
+    return (
+      compareValues(IndexQuery.valueOf(this.columns, row), this.value) === 0 &&
+      this.table.visible(row, this.client.identity)
+    );
   }
 }
 
@@ -237,7 +249,15 @@ export class SpatialQuery implements QueryBase {
     area:
       | { readonly rect: { minX: number; minY: number; maxX: number; maxY: number } }
       | { readonly circle: { x: number; y: number; radius: number; exitRadius: number } }
-      | { readonly followCircle: { table: TableState; key: unknown; mk: unknown; radius: number; exitRadius: number } },
+      | {
+          readonly followCircle: {
+            table: TableState;
+            key: unknown;
+            mk: unknown;
+            radius: number;
+            exitRadius: number;
+          };
+        },
   ) {
     this.id = id;
     this.client = client;
@@ -263,7 +283,12 @@ export class SpatialQuery implements QueryBase {
         this.cx = area.circle.x;
         this.cy = area.circle.y;
         this.has = true;
-      } else this.follow = { table: area.followCircle.table, key: area.followCircle.key, mk: area.followCircle.mk };
+      } else
+        this.follow = {
+          table: area.followCircle.table,
+          key: area.followCircle.key,
+          mk: area.followCircle.mk,
+        };
     }
     this.settle();
   }
@@ -276,7 +301,8 @@ export class SpatialQuery implements QueryBase {
     if (!(prev ? this.phas : this.has)) return ZONE.OUT;
     const x = row[this.#xs] as number;
     const y = row[this.#ys] as number;
-    if (this.shape === 'rect') return x >= this.minX && x <= this.maxX && y >= this.minY && y <= this.maxY ? ZONE.IN : ZONE.OUT;
+    if (this.shape === 'rect')
+      return x >= this.minX && x <= this.maxX && y >= this.minY && y <= this.maxY ? ZONE.IN : ZONE.OUT;
     const dx = x - (prev ? this.pcx : this.cx);
     const dy = y - (prev ? this.pcy : this.cy);
     const d2 = dx * dx + dy * dy;
@@ -330,7 +356,9 @@ export class SpatialQuery implements QueryBase {
     const y1 = (gy + 1) * cs + eps;
     if (this.shape === 'rect') {
       if (x1 < this.minX || x0 > this.maxX || y1 < this.minY || y0 > this.maxY) return CELL.OUT;
-      return x0 >= this.minX && x1 <= this.maxX && y0 >= this.minY && y1 <= this.maxY ? CELL.FULL : CELL.PARTIAL;
+      return x0 >= this.minX && x1 <= this.maxX && y0 >= this.minY && y1 <= this.maxY
+        ? CELL.FULL
+        : CELL.PARTIAL;
     }
     const cx = this.cx;
     const cy = this.cy;
@@ -349,7 +377,12 @@ export class SpatialQuery implements QueryBase {
     // Cells beyond the grid's ±2^25 range hold no rows (and cannot be packed): clamp to it.
     const c = (v: number) => Math.min(GRID_MAX, Math.max(-GRID_MAX, v));
     if (this.shape === 'rect')
-      return [c(Math.floor(this.minX / cs)), c(Math.floor(this.minY / cs)), c(Math.floor(this.maxX / cs)), c(Math.floor(this.maxY / cs))];
+      return [
+        c(Math.floor(this.minX / cs)),
+        c(Math.floor(this.minY / cs)),
+        c(Math.floor(this.maxX / cs)),
+        c(Math.floor(this.maxY / cs)),
+      ];
     // `dx * dx + dy * dy <= r * r` also holds a hair beyond r (rounding; squares that underflow to
     // 0), so the box is widened by a margin that covers it: a member must never lie outside the box.
     const m = this.exitR * 1e-9 + cs * 1e-8 + (Math.abs(this.cx) + Math.abs(this.cy)) * 1e-12 + 1e-100;
@@ -399,7 +432,8 @@ export class SpatialQuery implements QueryBase {
   /** Removes the query from the cell index. */
   unindex(): void {
     for (let gy = this.by0; gy <= this.by1; gy++)
-      for (let gx = this.bx0; gx <= this.bx1; gx++) if (this.indexed(gx, gy) !== CELL.OUT) this.setIndexed(packCell(gx, gy), CELL.OUT);
+      for (let gx = this.bx0; gx <= this.bx1; gx++)
+        if (this.indexed(gx, gy) !== CELL.OUT) this.setIndexed(packCell(gx, gy), CELL.OUT);
     this.setBox(0, 0, -1, -1, new Uint8Array(0));
   }
 
@@ -437,7 +471,8 @@ export class SpatialQuery implements QueryBase {
     let classes = this.#moveClasses;
     if (classes.length < n || classes === this.#boxClasses) classes = this.#moveClasses = new Uint8Array(n);
     let i = 0;
-    for (let gy = y0; gy <= y1; gy++) for (let gx = x0; gx <= x1; gx++, i++) classes[i] = this.classify(gx, gy);
+    for (let gy = y0; gy <= y1; gy++)
+      for (let gx = x0; gx <= x1; gx++, i++) classes[i] = this.classify(gx, gy);
     this.mx0 = x0;
     this.my0 = y0;
     this.mx1 = x1;

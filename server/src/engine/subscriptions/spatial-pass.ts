@@ -13,13 +13,30 @@ import { NO_CELL, type NetChange, type TableTick } from './tick-changes';
  * Evaluates one row for one spatial query: was it a member (old row, pre-move area), is it now?
  * The passes below hand each (query, row) pair to it at most once per tick.
  */
-function spatial(q: SpatialQuery, tt: TableTick, mk: unknown, key: unknown, row: AnyRow | undefined, old: AnyRow | undefined, change: NetChange | undefined): void {
+function spatial(
+  q: SpatialQuery,
+  tt: TableTick,
+  mk: unknown,
+  key: unknown,
+  row: AnyRow | undefined,
+  old: AnyRow | undefined,
+  change: NetChange | undefined,
+): void {
   const was = q.wasMember(mk, old);
   apply(q, tt, mk, key, was, q.isMember(row, was), row, change);
 }
 
 /** Records one (query, row) evaluation: membership changes and what the client receives. */
-function apply(q: SpatialQuery, tt: TableTick, mk: unknown, key: unknown, was: boolean, is: boolean, row: AnyRow | undefined, change: NetChange | undefined): void {
+function apply(
+  q: SpatialQuery,
+  tt: TableTick,
+  mk: unknown,
+  key: unknown,
+  was: boolean,
+  is: boolean,
+  row: AnyRow | undefined,
+  change: NetChange | undefined,
+): void {
   if (was === is) {
     if (!is || change === undefined) return;
   } else if (is) q.members.set(mk, key);
@@ -74,7 +91,16 @@ function circleChanges(q: SpatialQuery, tt: TableTick, changes: readonly NetChan
  * Well inside both times: an update at most; outside both: nothing; near the boundary (or a side
  * missing: NaN): the zones of {@link SpatialQuery.wasMember} and {@link SpatialQuery.isMember}.
  */
-function circleRow(q: SpatialQuery, tt: TableTick, before: number, after: number, mk: unknown, key: unknown, row: AnyRow | undefined, change: NetChange | undefined): void {
+function circleRow(
+  q: SpatialQuery,
+  tt: TableTick,
+  before: number,
+  after: number,
+  mk: unknown,
+  key: unknown,
+  row: AnyRow | undefined,
+  change: NetChange | undefined,
+): void {
   const in2 = q.enterR2;
   const out2 = q.exitR2;
   if (before <= in2 && after <= in2) {
@@ -134,7 +160,8 @@ export function spatialChanges(st: TableState, tt: TableTick): void {
     if (b !== undefined)
       for (let k = 0; k < b.queries.length; k++) {
         const q = b.queries[k]!;
-        if ((a === undefined || !a.has(q)) && (!q.moved || gone || !q.revisits(nx, ny))) spatial(q, tt, c.mk, c.key, c.new, c.old, c);
+        if ((a === undefined || !a.has(q)) && (!q.moved || gone || !q.revisits(nx, ny)))
+          spatial(q, tt, c.mk, c.key, c.new, c.old, c);
       }
   }
 }

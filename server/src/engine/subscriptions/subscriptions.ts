@@ -1,6 +1,12 @@
 import { BinaryWriter } from '../../protocol/binary-writer';
 import { TickspaceError } from '../../protocol/errors';
-import { PROTOCOL_VERSION, RESET_REASON, RESET_REASON_VERSION, SERVER_MESSAGE, type ResetReason } from '../../protocol/message-types';
+import {
+  PROTOCOL_VERSION,
+  RESET_REASON,
+  RESET_REASON_VERSION,
+  SERVER_MESSAGE,
+  type ResetReason,
+} from '../../protocol/message-types';
 import type { Query } from '../../protocol/query';
 import type { SchemaDescriptor } from '../../protocol/schema-descriptor';
 import { encodeReset, encodeSubscribed, encodeUnsubscribed } from '../../protocol/server-messages';
@@ -145,7 +151,12 @@ export class Subscriptions {
       engine.onCommit((record) => this.#process(record)),
       engine.onTick((record) => this.#flush(record.tick)),
       // The tables were replaced wholesale: every client learns why and gets its view again.
-      engine.onRestore((event) => this.resyncAll(event.reason === RESTORE_REASON.REWIND ? RESET_REASON.REWIND : RESET_REASON.RECOVERY, event.stateOfTick)),
+      engine.onRestore((event) =>
+        this.resyncAll(
+          event.reason === RESTORE_REASON.REWIND ? RESET_REASON.REWIND : RESET_REASON.RECOVERY,
+          event.stateOfTick,
+        ),
+      ),
     ];
   }
 
@@ -170,13 +181,19 @@ export class Subscriptions {
 
   #client(handle: number): ClientState {
     const c = this.#clients.get(handle);
-    if (c === undefined) throw new TickspaceError('DISCONNECTED', `no subscriber with handle ${handle}`, { details: { handle } });
+    if (c === undefined)
+      throw new TickspaceError('DISCONNECTED', `no subscriber with handle ${handle}`, {
+        details: { handle },
+      });
     return c;
   }
 
   #table(name: string): TableState {
     const st = this.#byName.get(name);
-    if (st === undefined) throw new TickspaceError('UNKNOWN_TABLE', `no public table named '${name}'`, { details: { table: name } });
+    if (st === undefined)
+      throw new TickspaceError('UNKNOWN_TABLE', `no public table named '${name}'`, {
+        details: { table: name },
+      });
     return st;
   }
 
@@ -282,11 +299,18 @@ export class Subscriptions {
    */
   subscribe(handle: number, queryId: number, query: Query, charge?: SubscriptionCharge): void {
     const client = this.#client(handle);
-    if (client.queries.has(queryId)) throw new TickspaceError('INVALID_QUERY', `query id ${queryId} is already in use`, { details: { queryId } });
-    if (client.queries.size >= this.#maxSubs)
-      throw new TickspaceError('TOO_MANY_SUBSCRIPTIONS', `a client may hold at most ${this.#maxSubs} subscriptions (maxSubscriptionsPerClient)`, {
-        details: { maxSubscriptionsPerClient: this.#maxSubs },
+    if (client.queries.has(queryId))
+      throw new TickspaceError('INVALID_QUERY', `query id ${queryId} is already in use`, {
+        details: { queryId },
       });
+    if (client.queries.size >= this.#maxSubs)
+      throw new TickspaceError(
+        'TOO_MANY_SUBSCRIPTIONS',
+        `a client may hold at most ${this.#maxSubs} subscriptions (maxSubscriptionsPerClient)`,
+        {
+          details: { maxSubscriptionsPerClient: this.#maxSubs },
+        },
+      );
     const st = this.#table(query.table);
     const existing = client.tables.get(st.store.id);
     const ct = existing ?? new ClientTable(st, client);
@@ -300,7 +324,10 @@ export class Subscriptions {
     let firstRows = first?.kind === 'index' ? this.#memberRows(first) : undefined;
     if (charge !== undefined) {
       const own = q.kind === 'spatial' ? examined : Subscriptions.#walkSize(q, rows);
-      charge({ rows: own + (first === undefined ? 0 : Subscriptions.#walkSize(first, firstRows)), cells: Subscriptions.#cells(q) });
+      charge({
+        rows: own + (first === undefined ? 0 : Subscriptions.#walkSize(first, firstRows)),
+        cells: Subscriptions.#cells(q),
+      });
     }
     rows ??= this.#memberRows(q);
     if (first !== undefined) firstRows ??= this.#memberRows(first);
@@ -325,7 +352,9 @@ export class Subscriptions {
     client.queries.set(queryId, q);
     this.#register(q);
     this.#subscribedRows += added.length;
-    const frame = encodeSubscribed(this.schema, queryId, this.#engine.tick, [{ tableId: st.store.id, deletes: [], inserts: added, updates: [] }]);
+    const frame = encodeSubscribed(this.schema, queryId, this.#engine.tick, [
+      { tableId: st.store.id, deletes: [], inserts: added, updates: [] },
+    ]);
     this.#deliver(client, frame);
   }
 
@@ -337,7 +366,8 @@ export class Subscriptions {
   unsubscribe(handle: number, queryId: number, charge?: SubscriptionCharge): void {
     const client = this.#client(handle);
     const q = client.queries.get(queryId);
-    if (q === undefined) throw new TickspaceError('NOT_FOUND', `no subscription with id ${queryId}`, { details: { queryId } });
+    if (q === undefined)
+      throw new TickspaceError('NOT_FOUND', `no subscription with id ${queryId}`, { details: { queryId } });
     const ct = q.ct;
     const store = q.table.store;
     const keys = this.#memberRows(q).map((r) => store.keyOf(r));
@@ -361,7 +391,12 @@ export class Subscriptions {
       if (ct.queries.length <= 1) ct.refs = undefined;
     }
     if (ct.queries.length === 0) client.tables.delete(store.id);
-    this.#deliver(client, encodeUnsubscribed(this.schema, queryId, this.#engine.tick, [{ tableId: store.id, deletes: gone, inserts: [], updates: [] }]));
+    this.#deliver(
+      client,
+      encodeUnsubscribed(this.schema, queryId, this.#engine.tick, [
+        { tableId: store.id, deletes: gone, inserts: [], updates: [] },
+      ]),
+    );
   }
 
   /**
@@ -399,7 +434,15 @@ export class Subscriptions {
       client.congestedSince = -1;
       this.#congested.delete(client);
       const version = client.sink.protocolVersion ?? PROTOCOL_VERSION;
-      this.#deliver(client, encodeReset(this.schema, this.#engine.tick, tables, version >= RESET_REASON_VERSION ? cause : undefined));
+      this.#deliver(
+        client,
+        encodeReset(
+          this.schema,
+          this.#engine.tick,
+          tables,
+          version >= RESET_REASON_VERSION ? cause : undefined,
+        ),
+      );
     }
   }
 
@@ -637,6 +680,9 @@ export class Subscriptions {
  * const handle = subs.addClient(identity, { bufferedAmount: 0, send: (frame) => socket.send(frame) });
  * subs.subscribe(handle, 1, { table: 'entity', near: { x: 0, y: 0, radius: 50 } });
  */
-export function createSubscriptions(engine: Engine<ModuleDef>, options: SubscriptionOptions = {}): Subscriptions {
+export function createSubscriptions(
+  engine: Engine<ModuleDef>,
+  options: SubscriptionOptions = {},
+): Subscriptions {
   return new Subscriptions(engine, options);
 }

@@ -146,7 +146,8 @@ export class TableTick {
       } else this.crossers.push(c);
     }
     // Each cell's changes in key order: clients' update lists merge these runs (small key deltas).
-    if (this.wire.intKey) for (const chunk of this.stays.values()) if (chunk.changes.length > 1) chunk.changes.sort(byIntKey);
+    if (this.wire.intKey)
+      for (const chunk of this.stays.values()) if (chunk.changes.length > 1) chunk.changes.sort(byIntKey);
   }
 
   /**
