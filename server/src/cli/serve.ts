@@ -168,7 +168,7 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
   const staticDir =
     extra.static ?? (existsSync(path.join(CLIENT_DIST, 'index.html')) ? CLIENT_DIST : undefined);
   const server = await createServer({
-    engine: db.engine as never,
+    engine: db.engine,
     port,
     host,
     adminToken,

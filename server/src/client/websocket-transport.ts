@@ -1,19 +1,26 @@
 import type { ClientTransport, TransportFactory } from '../protocol';
 
+/**
+ * An event handler property. Declared through a method so its parameter is compared bivariantly:
+ * the browser's and the `ws` package's handlers take their own event classes, of which the
+ * transport reads only the fields named here.
+ */
+type Handler<E> = { handle(ev: E): void }['handle'] | null;
+
 /** The parts of the WHATWG WebSocket the transport uses (the browser's, or the `ws` package's). */
 export interface WebSocketLike {
   binaryType: string;
   readonly bufferedAmount: number;
   readonly readyState: number;
-  onopen: ((ev: unknown) => void) | null;
-  onmessage: ((ev: { data: unknown }) => void) | null;
-  onclose: ((ev: { code: number; reason: string }) => void) | null;
-  onerror: ((ev: unknown) => void) | null;
+  onopen: Handler<unknown>;
+  onmessage: Handler<{ data: unknown }>;
+  onclose: Handler<{ code: number; reason: string }>;
+  onerror: Handler<unknown>;
   send(data: Uint8Array): void;
   close(code?: number, reason?: string): void;
 }
 
-/** A WebSocket constructor. */
+/** A WebSocket constructor: the browser's `WebSocket`, or `WebSocket` from the `ws` package as it is. */
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
 /** Options for {@link createWebSocketTransport}. */

@@ -108,7 +108,7 @@ export async function startServe(options: StartOptions): Promise<ServeProcess> {
 export function connectClient(port: number, token?: string): Promise<Connection<FrontierModule>> {
   return connect<FrontierModule>({
     url: `ws://127.0.0.1:${port}/ws`,
-    WebSocket: WebSocket as never,
+    WebSocket: WebSocket,
     reconnect: false,
     ...(token === undefined ? {} : { token }),
   });

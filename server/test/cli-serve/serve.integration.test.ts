@@ -70,7 +70,7 @@ describe('tickspace serve (npm start)', () => {
     expect(health).toMatchObject({ status: 'ok', running: true });
     const conn = await connect<FrontierModule>({
       url: `ws://127.0.0.1:${server.port}/ws`,
-      WebSocket: WebSocket as never,
+      WebSocket: WebSocket,
       reconnect: false,
     });
     token = conn.token;
@@ -94,7 +94,7 @@ describe('tickspace serve (npm start)', () => {
     expect(Number(m![1])).toBe(stoppedAt);
     const conn = await connect<FrontierModule>({
       url: `ws://127.0.0.1:${server.port}/ws`,
-      WebSocket: WebSocket as never,
+      WebSocket: WebSocket,
       token,
       reconnect: false,
     });

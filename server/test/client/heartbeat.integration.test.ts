@@ -30,7 +30,7 @@ describe('client heartbeat over a socket', () => {
   it('does not take a stalled event loop for a dead server: the late check pings again instead', async () => {
     ts = await startTestServer(world);
     let stallOnPing = false;
-    const inner = createWebSocketTransport(ts.url, { WebSocket: WebSocket as never });
+    const inner = createWebSocketTransport(ts.url, { WebSocket: WebSocket });
     // Stalls right after a PING leaves: the PONG can only be read after the next (late) check has run.
     const stalling: TransportFactory = (events) => {
       const t = inner(events);

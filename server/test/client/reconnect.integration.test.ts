@@ -30,7 +30,7 @@ function gatedTransport(url: string) {
       sockets.push(this);
     }
   }
-  const inner = createWebSocketTransport(url, { WebSocket: Tracked as never });
+  const inner = createWebSocketTransport(url, { WebSocket: Tracked });
   let open: () => void = () => {};
   let gate: Promise<void> = Promise.resolve();
   let attempts = 0;
@@ -150,7 +150,7 @@ describe('client reconnect', () => {
     proxy = await startTcpProxy(ts.server.port);
     const conn = await connect<typeof world>({
       url: `ws://127.0.0.1:${proxy.port}/ws`,
-      WebSocket: WebSocket as never,
+      WebSocket: WebSocket,
       heartbeat: { intervalMs: 25, timeoutMs: 100 },
       reconnect: { initialDelayMs: 1, jitter: 0 },
     });
@@ -180,7 +180,7 @@ describe('client reconnect', () => {
       const url = `ws://127.0.0.1:${(silent.address() as AddressInfo).port}/ws`;
       const err = await connect({
         url,
-        WebSocket: WebSocket as never,
+        WebSocket: WebSocket,
         heartbeat: { intervalMs: 20, timeoutMs: 40 },
       }).catch((e: unknown) => e);
       expect(err).toMatchObject({

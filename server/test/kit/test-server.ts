@@ -154,7 +154,7 @@ export async function startTestServer<M extends ModuleDef>(
         ...rest,
         ...(transport === 'loopback'
           ? { transport: createLoopbackTransport(server.hub) }
-          : { url: server.url, WebSocket: WebSocket as never }),
+          : { url: server.url, WebSocket: WebSocket }),
       });
       clients.push(conn);
       return testClient(conn);

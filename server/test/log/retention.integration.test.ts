@@ -21,7 +21,7 @@ describe('retention with real processes and a real server', () => {
   it('/metrics reports the log disk bytes and the oldest retained tick, following retention', async () => {
     const dir = tempDir();
     const db = await openBank(dir, { segmentBytes: 1024, retention: { ticks: 15 } });
-    const server = await createServer({ engine: db.engine as never, log: db });
+    const server = await createServer({ engine: db.engine, log: db });
     try {
       const scrape = async () => (await fetch(`${server.httpUrl}/metrics`)).text();
       await drive(db, 30);

@@ -42,7 +42,7 @@ afterEach(async () => {
 async function stalledClient(ts: TestServer<typeof blobs>) {
   const conn = await connect<typeof blobs>({
     url: ts.url,
-    WebSocket: TrackedWebSocket as never,
+    WebSocket: TrackedWebSocket,
     reconnect: false,
   });
   const client = testClient(conn);

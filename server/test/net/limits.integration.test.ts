@@ -360,7 +360,7 @@ describe('limits (one test per limit)', () => {
     ts = await startTestServer(world, { limits: { maxClients: 2 } });
     await ts.connectClient();
     await ts.connectClient();
-    const err = await connect({ url: ts.url, WebSocket: WebSocket as never }).catch((e: unknown) => e);
+    const err = await connect({ url: ts.url, WebSocket: WebSocket }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'SERVER_FULL' });
   });
 
@@ -403,7 +403,7 @@ describe('limits (one test per limit)', () => {
         super(u, { perMessageDeflate: false, localAddress });
       }
     }
-    return connect<typeof world>({ url, WebSocket: From as never, reconnect: false });
+    return connect<typeof world>({ url, WebSocket: From, reconnect: false });
   }
 
   const metric = async (server: TestServer<typeof world>, line: RegExp) =>

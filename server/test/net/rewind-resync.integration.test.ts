@@ -39,7 +39,7 @@ async function boot(): Promise<{ db: Database<typeof bank>; server: TickspaceSer
     snapshotEveryBytes: 0,
   });
   const server = await createServer({
-    engine: db.engine as never,
+    engine: db.engine,
     port: 0,
     tokenSecret: 'rewind-resync-secret-of-32-bytes!',
     adminToken: ADMIN,
@@ -61,7 +61,7 @@ describe('a rewind resynchronises every subscriber and tells it why', () => {
     const { db, server } = await boot();
     const conn = await connect<typeof bank>({
       url: server.url,
-      WebSocket: WebSocket as never,
+      WebSocket: WebSocket,
       reconnect: false,
     });
     await conn.subscribe({ table: 'account' }).applied;

@@ -54,7 +54,7 @@ export async function startBotSwarm(options: BotSwarmOptions): Promise<BotSwarm>
   const clock = options.clock ?? (() => performance.now() - started);
   const retryMs = options.retryMs ?? 2_000;
   const base: ConnectOptions = {
-    WebSocket: WebSocket as never,
+    WebSocket: WebSocket,
     reconnect: false,
     callTimeoutMs: 30_000,
     onError: () => {},
