@@ -16,6 +16,7 @@ import {
   RESET_REASON,
   SERVER_MESSAGE,
   TickspaceError,
+  type AnyErrorCode,
   type ClientTransport,
   type Query,
   type SchemaDescriptor,
@@ -93,7 +94,7 @@ interface Sub {
   active: boolean;
   applied: Promise<void>;
   resolve: () => void;
-  reject: (error: TickspaceError) => void;
+  reject: (error: TickspaceError<AnyErrorCode>) => void;
   /** Unsubscribe waiters. */
   unsubscribed: (() => void) | undefined;
 }
@@ -116,7 +117,7 @@ const FATAL = new Set<number>([
 
 const pending = <T = void>() => {
   let resolve!: (v: T) => void;
-  let reject!: (e: TickspaceError) => void;
+  let reject!: (e: TickspaceError<AnyErrorCode>) => void;
   const promise = new Promise<T>((res, rej) => {
     resolve = res;
     reject = rej;
@@ -466,7 +467,9 @@ export class Connection<M extends ModuleDef = ModuleDef> {
       }
       case 'subscribeError': {
         const sub = this.#subs.get(msg.queryId);
-        const error = new TickspaceError(msg.code, msg.message, { details: { queryId: msg.queryId } });
+        const error = new TickspaceError<AnyErrorCode>(msg.code, msg.message, {
+          details: { queryId: msg.queryId },
+        });
         if (sub !== undefined) {
           sub.active = false;
           sub.reject(error);
@@ -488,7 +491,7 @@ export class Connection<M extends ModuleDef = ModuleDef> {
         return;
       }
       case 'error':
-        this.#report(new TickspaceError(msg.code, msg.message));
+        this.#report(new TickspaceError<AnyErrorCode>(msg.code, msg.message));
         return;
       case 'close':
         this.#lastServerClose = { closeCode: msg.closeCode, code: msg.code, message: msg.message };
@@ -595,7 +598,7 @@ export class Connection<M extends ModuleDef = ModuleDef> {
       s.unsubscribed?.();
     }
     this.#ready.reject(
-      new TickspaceError(why.code === 'CLOSED' ? 'DISCONNECTED' : why.code, why.message, {
+      new TickspaceError<AnyErrorCode>(why.code === 'CLOSED' ? 'DISCONNECTED' : why.code, why.message, {
         details: { closeCode: why.closeCode },
       }),
     );

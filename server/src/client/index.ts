@@ -27,4 +27,5 @@ export type {
   ReducerCall,
 } from './types';
 export { TickspaceError, ERROR_CODES, CLOSE_CODES } from '../protocol';
+export type { ErrorCode, AnyErrorCode } from '../protocol';
 export type { Query, TransportFactory } from '../protocol';

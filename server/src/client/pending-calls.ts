@@ -1,8 +1,8 @@
-import { TickspaceError } from '../protocol';
+import { TickspaceError, type AnyErrorCode } from '../protocol';
 
 interface PendingCall {
   resolve(): void;
-  reject(error: TickspaceError): void;
+  reject(error: TickspaceError<AnyErrorCode>): void;
   readonly reducer: string;
   /** `performance.now()` after which the call rejects with TIMEOUT. */
   readonly deadline: number;
@@ -38,11 +38,11 @@ export class PendingCalls {
     if (call === undefined) return;
     this.#calls.delete(requestId);
     if (ok) call.resolve();
-    else call.reject(new TickspaceError(code, message, { details: { requestId } }));
+    else call.reject(new TickspaceError<AnyErrorCode>(code, message, { details: { requestId } }));
   }
 
   /** Rejects every pending call with `error` (the connection dropped). */
-  failAll(error: () => TickspaceError): void {
+  failAll(error: () => TickspaceError<AnyErrorCode>): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     const calls = [...this.#calls.values()];

@@ -108,13 +108,14 @@ export interface TickspaceErrorOptions {
  * @example
  * throw new TickspaceError('NOT_FOUND', "table 'player': no row with key 7", { details: { table: 'player', key: 7 } });
  */
-export class TickspaceError extends Error {
-  /** Stable machine-readable code. */
-  readonly code: string;
+export class TickspaceError<C extends string = ErrorCode> extends Error {
+  /** Stable machine-readable code: one of {@link ERROR_CODES} for Tickspace's own errors, a module's own code for a {@link ReducerError}. */
+  readonly code: C;
   /** Structured context. */
   readonly details: Record<string, unknown>;
 
-  constructor(code: string, message: string, options: TickspaceErrorOptions = {}) {
+  // NoInfer: `new TickspaceError('TYPO', ...)` must not infer a code type of its own.
+  constructor(code: NoInfer<C>, message: string, options: TickspaceErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'TickspaceError';
     this.code = code;
@@ -125,16 +126,21 @@ export class TickspaceError extends Error {
 /**
  * A caller fault raised by a reducer: the call rolls back and the caller receives `code` and `message`.
  * Any other throw inside a reducer is a server fault and reaches the caller only as `INTERNAL`.
+ * Its code is the module's own: type it with the module's code table to have typos caught
+ * (`new ReducerError<FrontierErrorCode>('NO_TOOL', ...)`).
  *
  * @example
  * if (stock < 1) throw new ReducerError('OUT_OF_STOCK', 'the chest holds no planks');
  */
-export class ReducerError extends TickspaceError {
-  constructor(code: string, message: string, options: TickspaceErrorOptions = {}) {
+export class ReducerError<C extends string = string> extends TickspaceError<C> {
+  constructor(code: C, message: string, options: TickspaceErrorOptions = {}) {
     super(code, message, options);
     this.name = 'ReducerError';
   }
 }
+
+/** An error code as a client sees it: Tickspace's own, or a code a module's reducer raised. */
+export type AnyErrorCode = ErrorCode | (string & {});
 
 /** Codes of engine errors that are the caller's fault and are forwarded to the caller as they are. */
 export const CALLER_FAULT_CODES: ReadonlySet<string> = new Set<string>([

@@ -1,6 +1,9 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   createSchema,
+  ReducerError,
+  TickspaceError,
+  type ErrorCode,
   t,
   table,
   type Identity,
@@ -48,5 +51,16 @@ describe('inferred types', () => {
       // @ts-expect-error a string column does not take a number
       ctx.db.kv.insert({ k: 1, v: 2 });
     });
+  });
+
+  it('types error codes: Tickspace errors take only codes of ERROR_CODES, reducer errors the module codes', () => {
+    expectTypeOf(new TickspaceError('UNKNOWN_TABLE', 'no such table').code).toEqualTypeOf<ErrorCode>();
+    // @ts-expect-error not a Tickspace error code (a typo)
+    void new TickspaceError('UNKNOWN_TABEL', 'no such table');
+    expectTypeOf(new ReducerError('OUT_OF_STOCK', 'none left').code).toEqualTypeOf<'OUT_OF_STOCK'>();
+    type ShopCode = 'OUT_OF_STOCK' | 'CLOSED';
+    void new ReducerError<ShopCode>('CLOSED', 'come back tomorrow');
+    // @ts-expect-error not one of the module's codes
+    void new ReducerError<ShopCode>('OUT_OF_STOKC', 'none left');
   });
 });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { TickspaceError } from '../../protocol/errors';
+import { TickspaceError, type AnyErrorCode } from '../../protocol/errors';
 import {
   createEngine,
   RESTORE_REASON,
@@ -502,9 +502,13 @@ export class Database<M extends ModuleDef> {
           (result: CallResult) => {
             if (!result.ok)
               reject(
-                new TickspaceError(result.code, `rewind to tick ${tick} failed: ${result.message}`, {
-                  details: { tick },
-                }),
+                new TickspaceError<AnyErrorCode>(
+                  result.code,
+                  `rewind to tick ${tick} failed: ${result.message}`,
+                  {
+                    details: { tick },
+                  },
+                ),
               );
             else {
               // Fan-out of the rewind tick is done: whoever mirrors the tables resyncs now.
