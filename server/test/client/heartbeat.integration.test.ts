@@ -39,7 +39,7 @@ describe('client heartbeat over a socket', () => {
           t.send(frame);
           if (stallOnPing && frame[0] === CLIENT_MESSAGE.PING) {
             stallOnPing = false;
-            blockEventLoop(200);
+            blockEventLoop(1_000);
           }
         },
         close: (code, reason) => t.close(code, reason),
@@ -48,10 +48,11 @@ describe('client heartbeat over a socket', () => {
         },
       };
     };
-    // timeoutMs = intervalMs: one more silent check after the PING would end the link.
+    // timeoutMs = intervalMs: one more silent check after the PING would end the link. 200 ms, not
+    // less: client and server share this process, and on a loaded machine a PONG can take tens of ms.
     const conn = await connect<typeof world>({
       transport: stalling,
-      heartbeat: { intervalMs: 20, timeoutMs: 20 },
+      heartbeat: { intervalMs: 200, timeoutMs: 200 },
       reconnect: false,
     });
     const statuses: string[] = [];
