@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { OP } from '../engine/change-set';
+import { CALL_ORIGIN } from '../engine/engine';
 import type { LoggedTick } from '../engine/log';
 import { formatRow, openForCli, parseTick, toJson, type CliIo } from './common';
 
@@ -48,7 +49,7 @@ export function registerLog(program: Command, io: CliIo): void {
                 : Object.keys(c.args).length === 0
                   ? ''
                   : ` ${formatRow(c.args)}`;
-            const sched = c.origin === 1 ? ` #${c.scheduleId}` : '';
+            const sched = c.origin === CALL_ORIGIN.SCHEDULE ? ` #${c.scheduleId}` : '';
             io.out(
               `  [${i}] ${ORIGIN[c.origin]!.padEnd(8)} ${c.reducer}${args}${sched} from ${c.sender.slice(0, 8)}… -> ${outcome}`,
             );

@@ -1,3 +1,4 @@
+import { CALL_ORIGIN } from '@tickspace/server/engine';
 import type { TickLike } from '../runners/world-stats';
 import { STREAM_EVENT, type StreamSet } from './action-stream';
 
@@ -68,14 +69,14 @@ export class FrontierEventSource {
   #call(t: number, call: TickLike['calls'][number]): void {
     const streams = this.streams;
     const who = call.sender;
-    if (call.origin === 2) {
+    if (call.origin === CALL_ORIGIN.LIFECYCLE) {
       if (call.reducer === this.#connected)
         streams.push(who, { type: STREAM_EVENT.SESSION_START, timeMs: t });
       else if (call.reducer === this.#disconnected)
         streams.push(who, { type: STREAM_EVENT.SESSION_END, timeMs: t });
       return;
     }
-    if (call.origin !== 0) return;
+    if (call.origin !== CALL_ORIGIN.CLIENT) return;
     const p = this.#pos.get(who);
     const args = call.args ?? {};
     let dx = Number.NaN;

@@ -1,3 +1,4 @@
+import { CALL_ORIGIN } from '@tickspace/server/engine';
 /**
  * Economy and call counters from tick records, server side (the in-process runner and the
  * detector's offline path both have them): calls by reducer, errors by code, and what the world
@@ -72,7 +73,7 @@ export class WorldStats {
     const t = this.totals;
     t.ticks++;
     for (const call of record.calls) {
-      if (call.origin !== 0) continue;
+      if (call.origin !== CALL_ORIGIN.CLIENT) continue;
       t.calls[call.reducer] = (t.calls[call.reducer] ?? 0) + 1;
       if (!call.result.ok) {
         const code = call.result.code ?? 'UNKNOWN';
