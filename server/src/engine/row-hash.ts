@@ -64,9 +64,15 @@ function finish(h: number): number {
 /** Hashes one row into two independent 32-bit lanes written to `out`. */
 export type RowHasher = (row: Readonly<Record<string, unknown>>, out: Uint32Array) => void;
 
-function mixExpr(column: AnyColumn, lane: string, i: number): string {
-  if (column.kind === OPTIONAL.name) return `${lane} = mixValue(${lane}, columns[${i}], v);`;
-  return `${lane} = ${MIXES[scalarKind(column.kind)!.hash].source(lane)};`;
+/** The mix of one column's value `v` into `lane`, as an expression: straight-line, no lookups per row. */
+function mixSource(column: AnyColumn, lane: string): string {
+  if (column.kind === OPTIONAL.name)
+    return `(v === undefined ? mix(${lane}, 0x9e3779b9) : ${mixSource(column.inner!, `mix(${lane}, 1)`)})`;
+  return MIXES[scalarKind(column.kind)!.hash].source(lane);
+}
+
+function mixExpr(column: AnyColumn, lane: string): string {
+  return `${lane} = ${mixSource(column, lane)};`;
 }
 
 /**
@@ -84,8 +90,8 @@ export function compileRowHasher(
   ];
   for (let i = 0; i < columns.length; i++) {
     body.push(`v = row[${JSON.stringify(names[i])}];`);
-    body.push(mixExpr(columns[i]!, 'a', i));
-    body.push(`b ^= 0x27d4eb2f; ${mixExpr(columns[i]!, 'b', i)}`);
+    body.push(mixExpr(columns[i]!, 'a'));
+    body.push(`b ^= 0x27d4eb2f; ${mixExpr(columns[i]!, 'b')}`);
   }
   body.push(`out[0] = finish(a); out[1] = finish(b ^ a);`);
   const factory = new Function(
@@ -94,12 +100,10 @@ export function compileRowHasher(
     'mixFloat',
     'mixBig',
     'mixBytes',
-    'mixValue',
     'finish',
-    'columns',
     `return function hashRow(row, out) {\n${body.join('\n')}\n};`,
   );
-  return factory(mix, mixString, mixFloat, mixBig, mixBytes, mixValue, finish, columns) as RowHasher;
+  return factory(mix, mixString, mixFloat, mixBig, mixBytes, finish) as RowHasher;
 }
 
 /** Hashes one row without a compiled hasher (tests, tools). Same result as the compiled one. */
