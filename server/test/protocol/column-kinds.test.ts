@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareValues, hashRow, t } from '../../src/engine';
+import { compareValues, hashRow, t, type AnyColumn } from '../../src/engine';
 import { compileRowDecoder, LogCursor } from '../../src/engine/log/row-decoder';
 import { compileRowHasher } from '../../src/engine/row-hash';
 import {
@@ -17,6 +17,7 @@ import {
   wireIdOf,
   type ColumnKind,
   type ColumnShape,
+  type ScalarKind,
   type ScalarKindName,
 } from '../../src/protocol/column-kinds';
 import { compileRowNormalizer } from '../../src/protocol/row-normalizer';
@@ -125,7 +126,7 @@ describe('the column kind registry', () => {
   });
 
   for (const kind of KINDS) {
-    const record = SCALAR_KINDS[kind];
+    const record: ScalarKind = SCALAR_KINDS[kind];
     const { valid, invalid, badText = [] } = KIND_SAMPLES[kind];
     const bare: ColumnShape = { name: 'v', kind };
     const optional = optionalOf(kind);
@@ -179,7 +180,8 @@ describe('the column kind registry', () => {
       });
 
       it('hashes the same with the compiled hasher as with hashRow, and tells every value apart', () => {
-        const columns = [t[kind](), t.optional(t[kind]())];
+        const column: AnyColumn = t[kind]();
+        const columns = [column, t.optional(column)];
         const hasher = compileRowHasher(3, columns, ['v', 'o']);
         const seen = new Set<string>();
         for (const row of [...valid.map((v) => ({ v, o: v })), { v: valid[0], o: undefined }]) {
