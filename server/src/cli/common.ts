@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { TickspaceError } from '../protocol/errors';
 import { openDatabase, readManifest, type Database, type DatabaseOptions } from '../engine/log';
 import type { ModuleDef } from '../engine/module';
-import type { ColumnShape } from '../protocol/column-kinds';
+import { parseShapeText, type ColumnShape } from '../protocol/column-kinds';
 
 /** Where the CLI writes: injectable so tests run commands in-process. */
 export interface CliIo {
@@ -122,43 +122,13 @@ export function toJson(value: unknown): string {
  * @throws TickspaceError INVALID_ARGUMENT naming the column and the expected type.
  */
 export function parseValue(text: string, shape: ColumnShape): unknown {
-  const bad = (expected: string) =>
-    new TickspaceError(
-      'INVALID_ARGUMENT',
-      `'${shape.name}' expects ${expected}, got ${JSON.stringify(text)}`,
-      { details: { column: shape.name } },
-    );
-  switch (shape.kind) {
-    case 'u8':
-    case 'u16':
-    case 'u32':
-    case 'i8':
-    case 'i16':
-    case 'i32':
-    case 'f32':
-    case 'f64': {
-      const n = Number(text);
-      if (text.trim() === '' || !Number.isFinite(n)) throw bad(`a number (${shape.kind})`);
-      return shape.kind === 'f32' ? Math.fround(n) : n;
-    }
-    case 'u64':
-    case 'i64':
-      try {
-        return BigInt(text.replace(/n$/, ''));
-      } catch {
-        throw bad(`an integer (${shape.kind})`);
-      }
-    case 'bool':
-      if (text === 'true' || text === 'false') return text === 'true';
-      throw bad('true or false');
-    case 'bytes':
-      if (!/^(0x)?([0-9a-f]{2})*$/i.test(text)) throw bad('hex bytes');
-      return new Uint8Array(Buffer.from(text.replace(/^0x/, ''), 'hex'));
-    case 'optional':
-      return text === 'none' ? undefined : parseValue(text, shape.inner!);
-    default:
-      return text;
-  }
+  const parsed = parseShapeText(shape, text);
+  if (parsed.ok) return parsed.value;
+  throw new TickspaceError(
+    'INVALID_ARGUMENT',
+    `'${shape.name}' expects ${parsed.expects}, got ${JSON.stringify(text)}`,
+    { details: { column: shape.name } },
+  );
 }
 
 /**

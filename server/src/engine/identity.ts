@@ -1,9 +1,7 @@
-import { IDENTITY_PATTERN } from '../protocol/column-kinds';
+import { IDENTITY_PATTERN, type Identity } from '../protocol/column-kinds';
 
-declare const identityBrand: unique symbol;
-
-/** A player or server identity: 32 lowercase hex characters (16 bytes). */
-export type Identity = string & { readonly [identityBrand]: true };
+/** A player or server identity: 32 lowercase hex characters (16 bytes). The `identity` column kind's value type. */
+export type { Identity };
 
 /** The identity that scheduled and lifecycle calls run as. */
 export const SERVER_IDENTITY = '00000000000000000000000000000000' as Identity;

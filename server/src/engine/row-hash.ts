@@ -1,3 +1,4 @@
+import { OPTIONAL, scalarKind, type HashMix } from '../protocol/column-kinds';
 import type { AnyColumn } from './schema';
 
 const f64 = new Float64Array(1);
@@ -32,26 +33,26 @@ function mixBytes(h: number, b: Uint8Array): number {
   return h;
 }
 
+interface Mix {
+  readonly fn: (h: number, v: never) => number;
+  /** The same mix in compiled code, over the value `v`. */
+  readonly source: (lane: string) => string;
+}
+
+/** The mix of each kind's record `hash`. */
+const MIXES: Readonly<Record<HashMix, Mix>> = {
+  int: { fn: mix, source: (h) => `mix(${h}, v)` },
+  float: { fn: mixFloat, source: (h) => `mixFloat(${h}, v)` },
+  bigint: { fn: mixBig, source: (h) => `mixBig(${h}, v)` },
+  bool: { fn: (h: number, v: boolean) => mix(h, v ? 1 : 2), source: (h) => `mix(${h}, v ? 1 : 2)` },
+  string: { fn: mixString, source: (h) => `mixString(${h}, v)` },
+  bytes: { fn: mixBytes, source: (h) => `mixBytes(${h}, v)` },
+};
+
 function mixValue(h: number, column: AnyColumn, value: unknown): number {
-  switch (column.kind) {
-    case 'string':
-    case 'identity':
-      return mixString(h, value as string);
-    case 'u64':
-    case 'i64':
-      return mixBig(h, value as bigint);
-    case 'bool':
-      return mix(h, value ? 1 : 2);
-    case 'bytes':
-      return mixBytes(h, value as Uint8Array);
-    case 'optional':
-      return value === undefined ? mix(h, 0x9e3779b9) : mixValue(mix(h, 1), column.inner!, value);
-    case 'f32':
-    case 'f64':
-      return mixFloat(h, value as number);
-    default:
-      return mix(h, value as number);
-  }
+  if (column.kind === OPTIONAL.name)
+    return value === undefined ? mix(h, 0x9e3779b9) : mixValue(mix(h, 1), column.inner!, value);
+  return MIXES[scalarKind(column.kind)!.hash].fn(h, value as never);
 }
 
 function finish(h: number): number {
@@ -63,26 +64,15 @@ function finish(h: number): number {
 /** Hashes one row into two independent 32-bit lanes written to `out`. */
 export type RowHasher = (row: Readonly<Record<string, unknown>>, out: Uint32Array) => void;
 
-function mixExpr(column: AnyColumn, lane: string, i: number): string {
-  switch (column.kind) {
-    case 'string':
-    case 'identity':
-      return `${lane} = mixString(${lane}, v);`;
-    case 'u64':
-    case 'i64':
-      return `${lane} = mixBig(${lane}, v);`;
-    case 'bool':
-      return `${lane} = mix(${lane}, v ? 1 : 2);`;
-    case 'bytes':
-      return `${lane} = mixBytes(${lane}, v);`;
-    case 'f32':
-    case 'f64':
-      return `${lane} = mixFloat(${lane}, v);`;
-    case 'optional':
-      return `${lane} = mixValue(${lane}, columns[${i}], v);`;
-    default:
-      return `${lane} = mix(${lane}, v);`;
-  }
+/** The mix of one column's value `v` into `lane`, as an expression: straight-line, no lookups per row. */
+function mixSource(column: AnyColumn, lane: string): string {
+  if (column.kind === OPTIONAL.name)
+    return `(v === undefined ? mix(${lane}, 0x9e3779b9) : ${mixSource(column.inner!, `mix(${lane}, 1)`)})`;
+  return MIXES[scalarKind(column.kind)!.hash].source(lane);
+}
+
+function mixExpr(column: AnyColumn, lane: string): string {
+  return `${lane} = ${mixSource(column, lane)};`;
 }
 
 /**
@@ -100,8 +90,8 @@ export function compileRowHasher(
   ];
   for (let i = 0; i < columns.length; i++) {
     body.push(`v = row[${JSON.stringify(names[i])}];`);
-    body.push(mixExpr(columns[i]!, 'a', i));
-    body.push(`b ^= 0x27d4eb2f; ${mixExpr(columns[i]!, 'b', i)}`);
+    body.push(mixExpr(columns[i]!, 'a'));
+    body.push(`b ^= 0x27d4eb2f; ${mixExpr(columns[i]!, 'b')}`);
   }
   body.push(`out[0] = finish(a); out[1] = finish(b ^ a);`);
   const factory = new Function(
@@ -110,12 +100,10 @@ export function compileRowHasher(
     'mixFloat',
     'mixBig',
     'mixBytes',
-    'mixValue',
     'finish',
-    'columns',
     `return function hashRow(row, out) {\n${body.join('\n')}\n};`,
   );
-  return factory(mix, mixString, mixFloat, mixBig, mixBytes, mixValue, finish, columns) as RowHasher;
+  return factory(mix, mixString, mixFloat, mixBig, mixBytes, finish) as RowHasher;
 }
 
 /** Hashes one row without a compiled hasher (tests, tools). Same result as the compiled one. */

@@ -1,6 +1,12 @@
 import type { Identity } from './identity';
 
-import { COLUMN_KINDS, type ColumnKind } from '../protocol/column-kinds';
+import {
+  COLUMN_KINDS,
+  SCALAR_KINDS,
+  type ColumnKind,
+  type KindValue,
+  type ScalarKindName,
+} from '../protocol/column-kinds';
 
 export { COLUMN_KINDS };
 export type { ColumnKind };
@@ -66,27 +72,22 @@ export type AnyColumn = Column<any, boolean, boolean>;
 /** A record of named columns: a table's row shape or a reducer's arguments. */
 export type Columns = Record<string, AnyColumn>;
 
+/** One constructor per kind of the registry, typed by the kind's value type. */
+type ScalarBuilders = { readonly [K in ScalarKindName]: () => Column<KindValue<K>> };
+
+const scalarBuilders = Object.fromEntries(
+  (Object.keys(SCALAR_KINDS) as ScalarKindName[]).map((kind) => [kind, () => new Column(kind)]),
+) as ScalarBuilders;
+
 /**
- * Column constructors.
+ * Column constructors: one per kind of `protocol/kinds/scalar-kinds.ts` (`t.u8()`, `t.f32()`,
+ * `t.identity()`...), plus `t.optional(inner)`.
  *
  * @example
  * const player = table({ public: true }, { id: t.u32().primaryKey().autoInc(), name: t.string().unique(), x: t.f32() });
  */
 export const t = {
-  u8: () => new Column<number>('u8'),
-  u16: () => new Column<number>('u16'),
-  u32: () => new Column<number>('u32'),
-  i8: () => new Column<number>('i8'),
-  i16: () => new Column<number>('i16'),
-  i32: () => new Column<number>('i32'),
-  u64: () => new Column<bigint>('u64'),
-  i64: () => new Column<bigint>('i64'),
-  f32: () => new Column<number>('f32'),
-  f64: () => new Column<number>('f64'),
-  bool: () => new Column<boolean>('bool'),
-  string: () => new Column<string>('string'),
-  bytes: () => new Column<Uint8Array>('bytes'),
-  identity: () => new Column<Identity>('identity'),
+  ...scalarBuilders,
   optional: <T>(inner: Column<T, boolean, boolean>) =>
     new Column<T | undefined>('optional', NO_FLAGS, inner as Column<unknown, boolean, boolean>),
 } as const;

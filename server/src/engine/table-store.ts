@@ -1,3 +1,4 @@
+import { isSmallInteger, isSpatialKind } from '../protocol/column-kinds';
 import { TickspaceError } from '../protocol/errors';
 import { OP, type AnyRow, type ChangeOp } from './change-set';
 import { compileRowHasher, type RowHasher } from './row-hash';
@@ -111,7 +112,7 @@ export class TableStore {
     this.autoIncColumn = autoInc[0] ?? -1;
     if (this.autoIncColumn >= 0) {
       const kind = this.columns[this.autoIncColumn]!.kind;
-      if (!['u8', 'u16', 'u32', 'i8', 'i16', 'i32'].includes(kind))
+      if (!isSmallInteger(kind))
         throw invalid(
           `autoInc column '${names[this.autoIncColumn]}' must be a 32-bit or smaller integer, not ${kind}`,
         );
@@ -139,7 +140,7 @@ export class TableStore {
     if (sp !== undefined) {
       for (const c of [sp.x, sp.y]) {
         const kind = this.columns[colIndex(c, 'spatial')]!.kind;
-        if (['bool', 'string', 'bytes', 'identity', 'optional', 'u64', 'i64'].includes(kind))
+        if (!isSpatialKind(kind))
           throw invalid(`spatial column '${c}' must be a 32-bit integer or float, not ${kind}`);
       }
       this.spatial = new SpatialGrid(sp.cellSize);

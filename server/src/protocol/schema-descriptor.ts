@@ -1,6 +1,6 @@
 import type { BinaryReader } from './binary-reader';
 import type { BinaryWriter } from './binary-writer';
-import { COLUMN_KINDS, type ColumnShape } from './column-kinds';
+import { kindOfWireId, OPTIONAL, wireIdOf, type ColumnShape } from './column-kinds';
 
 /** A secondary index as the client sees it. */
 export interface IndexDescriptor {
@@ -49,16 +49,16 @@ const MAX_SHAPE_DEPTH = 4;
 
 function writeShape(w: BinaryWriter, shape: ColumnShape, withName: boolean): void {
   if (withName) w.string(shape.name);
-  w.u8(COLUMN_KINDS.indexOf(shape.kind));
-  if (shape.kind === 'optional') writeShape(w, shape.inner!, false);
+  w.u8(wireIdOf(shape.kind));
+  if (shape.kind === OPTIONAL.name) writeShape(w, shape.inner!, false);
 }
 
 function readShape(r: BinaryReader, name: string | undefined, depth: number): ColumnShape {
   const n = name ?? r.string();
   const k = r.u8();
-  const kind = COLUMN_KINDS[k];
+  const kind = kindOfWireId(k);
   if (kind === undefined) r.fail(`unknown column kind ${k}`);
-  if (kind !== 'optional') return { name: n, kind };
+  if (kind !== OPTIONAL.name) return { name: n, kind };
   if (depth >= MAX_SHAPE_DEPTH) r.fail('optional nested too deeply');
   return { name: n, kind, inner: readShape(r, n, depth + 1) };
 }

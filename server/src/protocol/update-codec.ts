@@ -1,6 +1,6 @@
 import type { BinaryReader } from './binary-reader';
 import type { BinaryWriter } from './binary-writer';
-import { INTEGER_RANGES, type ColumnShape } from './column-kinds';
+import { scalarKind, type ColumnShape, type DeltaCodec } from './column-kinds';
 import { sameValue } from './map-key';
 import { compileValueCodec } from './row-codec';
 
@@ -33,83 +33,12 @@ export interface UpdateCodec {
   ): Record<string, unknown> | undefined;
 }
 
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-function f32Bits(v: number): number {
-  f32[0] = v;
-  return u32[0]!;
-}
-function bitsF32(b: number): number {
-  u32[0] = b;
-  return f32[0]!;
-}
-
-const INT_RANGE: Readonly<Record<string, readonly [number, number]>> = INTEGER_RANGES;
-
-type Same = (a: unknown, b: unknown) => boolean;
-type Put = (w: BinaryWriter, old: unknown, next: unknown) => void;
-type Get = (r: BinaryReader, old: unknown, skip: boolean) => unknown;
-
-interface ColumnDelta {
-  readonly same: Same;
-  readonly put: Put;
-  readonly get: Get;
-}
-
-function deltaFor(shape: ColumnShape): ColumnDelta {
-  const range = INT_RANGE[shape.kind];
-  if (range !== undefined) {
-    const [lo, hi] = range;
-    return {
-      same: (a, b) => a === b,
-      put: (w, o, n) => w.svar((n as number) - (o as number)),
-      get: (r, o, skip) => {
-        const d = r.svar();
-        if (skip) return undefined;
-        const v = (o as number) + d;
-        if (v < lo || v > hi) r.fail(`${shape.kind} '${shape.name}' delta leaves the range (${v})`);
-        return v;
-      },
-    };
-  }
-  switch (shape.kind) {
-    case 'f32':
-      return {
-        same: (a, b) => Object.is(a, b),
-        put: (w, o, n) => w.svar(f32Bits(n as number) - f32Bits(o as number)),
-        get: (r, o, skip) => {
-          const d = r.svar();
-          if (skip) return undefined;
-          const b = f32Bits(o as number) + d;
-          if (b < 0 || b > 0xffffffff) r.fail(`f32 '${shape.name}' delta leaves 32 bits`);
-          return bitsF32(b);
-        },
-      };
-    case 'u64':
-    case 'i64': {
-      // Deltas wrap modulo 2^64, so any change fits a 64-bit zigzag varint and decodes into range.
-      const wrap =
-        shape.kind === 'u64' ? (v: bigint) => BigInt.asUintN(64, v) : (v: bigint) => BigInt.asIntN(64, v);
-      return {
-        same: (a, b) => a === b,
-        put: (w, o, n) => w.sbig(BigInt.asIntN(64, (n as bigint) - (o as bigint))),
-        get: (r, o, skip) => {
-          const d = r.sbig();
-          return skip ? undefined : wrap((o as bigint) + d);
-        },
-      };
-    }
-    case 'bool':
-      return { same: (a, b) => a === b, put: () => {}, get: (_r, o) => !(o as boolean) };
-    default: {
-      const codec = compileValueCodec(shape);
-      return {
-        same: shape.kind === 'f64' ? (a, b) => Object.is(a, b) : sameValue,
-        put: (w, _o, n) => codec.encode(w, n),
-        get: (r) => codec.decode(r),
-      };
-    }
-  }
+/** The delta a kind declares, or the whole new value for kinds that declare none (and optionals). */
+function deltaFor(shape: ColumnShape): DeltaCodec {
+  const delta = scalarKind(shape.kind)?.delta;
+  if (delta !== undefined) return delta(shape.name);
+  const codec = compileValueCodec(shape);
+  return { same: sameValue, put: (w, _o, n) => codec.encode(w, n), get: (r) => codec.decode(r) };
 }
 
 /**

@@ -1,11 +1,10 @@
 import { compileArgsValidator, type ArgsValidator } from './args-validator';
 import type { BinaryReader } from './binary-reader';
 import type { BinaryWriter } from './binary-writer';
+import { scalarKind } from './column-kinds';
 import { compileRowCodec, compileValueCodec, type RowCodec } from './row-codec';
 import type { ReducerDescriptor, SchemaDescriptor, TableDescriptor } from './schema-descriptor';
 import { compileUpdateCodec, type UpdateCodec } from './update-codec';
-
-const SMALL_INTS = new Set(['u8', 'u16', 'u32', 'i8', 'i16', 'i32']);
 
 /** Encodes and decodes a table's primary key: the column value, or a tuple for a composite key. */
 export interface KeyCodec {
@@ -79,18 +78,10 @@ function compileKey(t: TableDescriptor): KeyCodec {
 function compileTable(t: TableDescriptor): WireTable {
   const key = compileKey(t);
   const pkShape = t.primaryKey.length === 1 ? t.columns[t.primaryKey[0]!]! : undefined;
-  const intKey = pkShape !== undefined && SMALL_INTS.has(pkShape.kind);
-  const unsigned = pkShape !== undefined && pkShape.kind.startsWith('u');
-  const max =
-    pkShape === undefined
-      ? 0
-      : pkShape.kind.endsWith('8')
-        ? 0xff
-        : pkShape.kind.endsWith('16')
-          ? 0xffff
-          : 0xffffffff;
-  const lo = unsigned ? 0 : -(max + 1) / 2;
-  const hi = unsigned ? max : (max - 1) / 2;
+  // A one-column key of an integer kind carried as a number: its range bounds the key deltas.
+  const range = pkShape === undefined ? undefined : scalarKind(pkShape.kind)?.range;
+  const intKey = range !== undefined;
+  const [lo, hi] = range ?? [0, 0];
   return {
     id: t.id,
     name: t.name,

@@ -1,4 +1,4 @@
-import { INTEGER_RANGES, type ColumnShape } from '../../protocol/column-kinds';
+import { logSource, type ColumnShape } from '../../protocol/column-kinds';
 import { TickspaceError } from '../../protocol/errors';
 import type { AnyRow } from '../change-set';
 
@@ -203,46 +203,11 @@ export class LogCursor {
   }
 }
 
-const BOUNDS: Readonly<Record<string, readonly [number, number]>> = INTEGER_RANGES;
-
-function expression(shape: ColumnShape): string {
-  const name = JSON.stringify(shape.name);
-  const kind = JSON.stringify(shape.kind);
-  switch (shape.kind) {
-    case 'u8':
-    case 'u16':
-    case 'u32':
-      return `c.uvMax(${BOUNDS[shape.kind]![1]}, ${name}, ${kind})`;
-    case 'i8':
-    case 'i16':
-    case 'i32':
-      return `c.svRange(${BOUNDS[shape.kind]![0]}, ${BOUNDS[shape.kind]![1]}, ${name}, ${kind})`;
-    case 'u64':
-      return 'c.ubig()';
-    case 'i64':
-      return 'c.sbig()';
-    case 'f32':
-      return 'c.f32()';
-    case 'f64':
-      return 'c.f64()';
-    case 'bool':
-      return `c.bool(${name})`;
-    case 'string':
-      return 'c.str()';
-    case 'bytes':
-      return 'c.bytes()';
-    case 'identity':
-      return 'c.ident()';
-    case 'optional':
-      return `(c.opt(${name}) ? ${expression(shape.inner!)} : undefined)`;
-  }
-}
-
 /**
  * Compiles a decoder for rows of the given columns: one object literal with a stable shape,
- * fields read left to right in column order.
+ * fields read left to right in column order, each field the expression its kind's record gives.
  */
 export function compileRowDecoder(columns: readonly ColumnShape[]): (c: LogCursor) => AnyRow {
-  const body = `return { ${columns.map((c) => `${JSON.stringify(c.name)}: ${expression(c)}`).join(', ')} };`;
+  const body = `return { ${columns.map((c) => `${JSON.stringify(c.name)}: ${logSource(c)}`).join(', ')} };`;
   return new Function('c', body) as (c: LogCursor) => AnyRow;
 }
