@@ -96,10 +96,19 @@ function decoderFor(shape: ColumnShape): Dec {
         if (v < -(1n << 63n) || v >= 1n << 63n) r.fail(`i64 '${shape.name}' out of range`);
         return v;
       };
+    // Any bit pattern reads as a number; NaN and the infinities are no value of either kind.
     case 'f32':
-      return (r) => r.f32();
+      return (r) => {
+        const v = r.f32();
+        if (v - v !== 0) r.fail(`f32 '${shape.name}' is not finite (${v})`);
+        return v;
+      };
     case 'f64':
-      return (r) => r.f64();
+      return (r) => {
+        const v = r.f64();
+        if (v - v !== 0) r.fail(`f64 '${shape.name}' is not finite (${v})`);
+        return v;
+      };
     case 'bool':
       return (r) => {
         const b = r.u8();
@@ -128,7 +137,8 @@ function decoderFor(shape: ColumnShape): Dec {
  * Compiles a codec for a list of columns once (per table, per reducer). Values are written in
  * column order: unsigned integers as varints, signed as zigzag varints, floats as declared,
  * strings and bytes length-prefixed, identities as 16 raw bytes, optionals behind a 0/1 tag.
- * Decoding checks ranges, so a hostile frame cannot produce an out-of-type value.
+ * Decoding checks ranges and finiteness, so a hostile frame cannot produce an out-of-type value:
+ * a decoded object is exactly what the argument validator would return for it.
  */
 export function compileRowCodec(columns: readonly ColumnShape[]): RowCodec {
   const names = columns.map((c) => c.name);
