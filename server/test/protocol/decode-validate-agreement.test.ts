@@ -40,7 +40,11 @@ const ARGS: readonly ColumnShape[] = [
 const wire = compileWireSchema({ tables: [], reducers: [{ id: 0, name: 'everything', args: ARGS }] });
 const reducer = wire.reducer(0)!;
 
-/** Values that fit each kind, edges and -0 included. Strings are well-formed UTF-16 (see the lone-surrogate case below). */
+/**
+ * Values that fit each kind, edges and -0 included. Strings are well-formed UTF-16: the validator
+ * accepts a lone surrogate, which UTF-8 cannot carry (the wire and the log turn it into U+FFFD), so
+ * for those the round trip does not hold; the decoder never produces one.
+ */
 function fitting(shape: ColumnShape): fc.Arbitrary<unknown> {
   const edges = (min: number, max: number) =>
     fc.oneof(fc.integer({ min, max }), fc.constantFrom(min, max, 0, -0));
