@@ -3,7 +3,9 @@
  * as the SDK corks them) go through `Session.receive` (decode, rate limits, enqueue), the tick runs
  * the keynote `transfer` reducer, and the results go back through the session's cork to an
  * in-process connection. Two figures: the receive side alone (what a session spends before the
- * tick) and the whole round (receive + tick + results), both in CPU microseconds per call.
+ * tick) and the whole round (receive + tick + results), both in CPU microseconds per call. The
+ * baseline, measured in the same run: the same calls queued in-process by name
+ * (`engine.enqueue`, which validates), and the same ticks.
  *
  *   npx tsx server/bench/net-call-path.ts [rounds]
  */
@@ -83,20 +85,18 @@ engine.runTick();
 
 const wire = compileWireSchema(describeSchema(engine));
 const batches: Uint8Array[] = [];
+const inProcess: Record<string, unknown>[] = [];
 for (let b = 0; b < BATCHES_PER_TICK; b++) {
   const calls: Uint8Array[] = [];
   for (let i = 0; i < CALLS_PER_BATCH; i++) {
     const n = b * CALLS_PER_BATCH + i;
-    calls.push(
-      encodeCall(wire, n, 'transfer', {
-        from: (n * 7919) % ACCOUNTS,
-        to: (n * 104_729 + 1) % ACCOUNTS,
-        amount: 1n,
-      }),
-    );
+    const args = { from: (n * 7919) % ACCOUNTS, to: (n * 104_729 + 1) % ACCOUNTS, amount: 1n };
+    calls.push(encodeCall(wire, n, 'transfer', args));
+    inProcess.push(args);
   }
   batches.push(encodeBatch(CLIENT_MESSAGE.BATCH, calls));
 }
+const sender = session.identity!;
 const callsPerTick = CALLS_PER_BATCH * BATCHES_PER_TICK;
 
 /** CPU microseconds (user + system) since `start`. */
@@ -121,27 +121,62 @@ async function round(): Promise<{ receiveUs: number; totalUs: number }> {
   return { receiveUs: receiveCpu / calls, totalUs: cpuSince(start) / calls };
 }
 
+/** The baseline round: the same calls queued in-process by name, with a result callback each. */
+function inProcessRound(): { enqueueUs: number; totalUs: number } {
+  let enqueueCpu = 0;
+  let results = 0;
+  const onResult = () => void results++;
+  const start = process.cpuUsage();
+  for (let tick = 0; tick < TICKS_PER_ROUND; tick++) {
+    const r = process.cpuUsage();
+    for (let i = 0; i < inProcess.length; i++) engine.enqueue(sender, 'transfer', inProcess[i], onResult);
+    enqueueCpu += cpuSince(r);
+    engine.runTick();
+  }
+  const calls = TICKS_PER_ROUND * callsPerTick;
+  if (results !== calls) throw new Error(`${results} results for ${calls} calls`);
+  return { enqueueUs: enqueueCpu / calls, totalUs: cpuSince(start) / calls };
+}
+
 const rounds = Number(process.argv[2] ?? 15);
 await round(); // warm-up: JIT and allocation
+inProcessRound();
 const receive: number[] = [];
 const total: number[] = [];
+const enqueue: number[] = [];
+const inProcessTotal: number[] = [];
 for (let i = 0; i < rounds; i++) {
   const r = await round();
   receive.push(r.receiveUs);
   total.push(r.totalUs);
+  const b = inProcessRound();
+  enqueue.push(b.enqueueUs);
+  inProcessTotal.push(b.totalUs);
 }
+const median = (xs: number[]) => percentile(xs, 0.5);
+const baseline = 'in-process enqueue(name)';
 if (bytesOut === 0) throw new Error('no result reached the connection: the bench measured nothing');
 report(
   'net-call-path',
   [
-    { name: 'receive (decode + enqueue), median', value: percentile(receive, 0.5), unit: 'CPU µs/call' },
+    {
+      name: 'receive (decode + enqueue), median',
+      value: median(receive),
+      unit: 'CPU µs/call',
+      ratio: median(receive) / median(enqueue),
+      baseline,
+    },
     { name: 'receive, p10', value: percentile(receive, 0.1), unit: 'CPU µs/call' },
     {
       name: 'call round (receive + tick + results), median',
-      value: percentile(total, 0.5),
+      value: median(total),
       unit: 'CPU µs/call',
+      ratio: median(total) / median(inProcessTotal),
+      baseline: `${baseline} + tick`,
     },
     { name: 'call round, p10', value: percentile(total, 0.1), unit: 'CPU µs/call' },
+    { name: `${baseline}, median`, value: median(enqueue), unit: 'CPU µs/call' },
+    { name: `${baseline} + tick, median`, value: median(inProcessTotal), unit: 'CPU µs/call' },
   ],
   { rounds, callsPerTick, ticksPerRound: TICKS_PER_ROUND, accounts: ACCOUNTS },
 );
