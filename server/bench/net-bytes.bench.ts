@@ -74,7 +74,7 @@ function measure(table: 'mover' | 'moverFixed'): Tally {
       },
       reset: () => {},
     };
-    const schema = subs.schema;
+    const schema = subs.schema.wire;
     const handle = subs.addClient(SERVER, {
       bufferedAmount: 0,
       send: (frame) => {

@@ -1,10 +1,11 @@
 import seedrandom from 'seedrandom';
 import { CALLER_FAULT_CODES, ReducerError, TickspaceError } from '../protocol/errors';
-import { compileArgsValidator, decodeArgsJson, encodeArgsJson, type ArgsValidator } from './args';
+import { decodeArgsJson, encodeArgsJson } from './args';
 import type { AnyRow, ChangeOp } from './change-set';
 import { SERVER_IDENTITY, type Identity } from './identity';
 import { TickMetrics } from './metrics';
 import type { Db, ModuleDef, ReadonlyDb, ReducerContext, ReducerDef, ScheduleWhen } from './module';
+import { compileServerSchema, type ReducerFn, type ServerSchema } from './server-schema';
 import type { Tables } from './schema';
 import { SCHEDULE_TABLE, scheduleTable } from './system-tables';
 import { TableStore, type StoreContext } from './table-store';
@@ -103,15 +104,10 @@ export interface EngineOptions<M extends ModuleDef> {
 interface QueuedCall {
   readonly origin: CallOrigin;
   readonly reducer: string;
-  readonly fn: (ctx: ReducerContext<any>, args: any) => void;
+  readonly fn: ReducerFn;
   readonly sender: Identity;
   readonly args: Record<string, unknown>;
   readonly onResult: ((result: CallResult) => void) | undefined;
-}
-
-interface CompiledReducer {
-  readonly def: ReducerDef;
-  readonly validate: ArgsValidator;
 }
 
 /** Reused for every call: one object, fields reset per call. */
@@ -169,7 +165,8 @@ export class Engine<M extends ModuleDef> {
   /** Tick duration and call metrics. */
   readonly metrics = new TickMetrics();
   readonly #store: StoreContext = { hash: new Uint32Array(2), tx: null, callIndex: 0 };
-  readonly #reducers = new Map<string, CompiledReducer>();
+  /** The module compiled once: descriptor, wire codecs and the reducer table every call resolves through. */
+  #schema: ServerSchema;
   readonly #ctx: Context;
   readonly #logger: Logger;
   readonly #maxQueued: number;
@@ -207,16 +204,20 @@ export class Engine<M extends ModuleDef> {
     const list = defs.map(([name, def], id) => new TableStore(id, name, def, this.#store));
     this.tableList = list;
     this.tables = Object.fromEntries(list.map((s) => [s.name, s]));
-    for (const def of options.module.reducers) {
-      if (this.#reducers.has(def.name) || def.name.startsWith('__'))
-        throw new TickspaceError('INVALID_SCHEMA', `reducer name '${def.name}' is duplicated or reserved`);
-      this.#reducers.set(def.name, { def, validate: compileArgsValidator(def.name, def.args) });
-    }
+    this.#schema = compileServerSchema(this);
     this.#ctx = new Context(
       this as unknown as Engine<ModuleDef>,
       this.tables as unknown as Db<Tables>,
       this.seed,
     );
+  }
+
+  /**
+   * The module's compiled schema (version 1 at construction): what sessions decode calls with,
+   * what clients receive, and the reducer table behind every enqueue path.
+   */
+  get schema(): ServerSchema {
+    return this.#schema;
   }
 
   /** The last committed tick (0 before the first). */
@@ -259,7 +260,7 @@ export class Engine<M extends ModuleDef> {
     call: Pick<CallRecord, 'origin' | 'reducer' | 'sender' | 'args'>,
     onResult?: (result: CallResult) => void,
   ): void {
-    let fn: ((ctx: ReducerContext<any>, args: any) => void) | undefined;
+    let fn: ReducerFn | undefined;
     if (call.origin === CALL_ORIGIN.LIFECYCLE) {
       if (call.reducer === LIFECYCLE.INIT) return;
       fn =
@@ -270,7 +271,7 @@ export class Engine<M extends ModuleDef> {
             : call.reducer === LIFECYCLE.STARTED
               ? (this.module.serverStarted ?? noop)
               : undefined;
-    } else fn = this.#reducers.get(call.reducer)?.def.fn;
+    } else fn = this.#schema.reducers.byName(call.reducer)?.fn;
     if (fn === undefined)
       throw new TickspaceError('UNKNOWN_REDUCER', `replay: the module has no reducer '${call.reducer}'`, {
         details: { reducer: call.reducer },
@@ -292,24 +293,57 @@ export class Engine<M extends ModuleDef> {
 
   /** The reducer declaration with this name, if any. */
   reducer(name: string): ReducerDef | undefined {
-    return this.#reducers.get(name)?.def;
+    return this.#schema.reducers.byName(name)?.def;
   }
 
   /**
-   * Queues a client's reducer call for the next tick. Arguments are validated now: a bad call
-   * throws and nothing is queued.
+   * Queues a client's reducer call by name for the next tick (in-process callers: bots, tests,
+   * tools). Arguments are validated now: a bad call throws and nothing is queued.
    * @throws TickspaceError UNKNOWN_REDUCER, INVALID_ARGUMENT, RATE_LIMITED
    */
   enqueue(sender: Identity, reducer: string, args: unknown, onResult?: (result: CallResult) => void): void {
-    const compiled = this.#reducers.get(reducer);
-    if (compiled === undefined || compiled.def.options.internal === true)
+    const entry = this.#schema.reducers.byName(reducer);
+    if (entry === undefined || entry.internal)
       throw new TickspaceError('UNKNOWN_REDUCER', `no reducer named '${reducer}'`, { details: { reducer } });
+    this.#checkQueueRoom(reducer);
+    const validated = entry.validate(args);
+    this.#queue.push({ origin: 0, reducer, fn: entry.fn, sender, args: validated, onResult });
+  }
+
+  /**
+   * Queues a client's call that arrived on the wire: the reducer by wire id, the arguments exactly
+   * as `schema`'s argument codec decoded them (`decodeClientMessage`). They are not validated a
+   * second time: the codec's range checks refuse every value the validator would, and its output
+   * is the validator's canonical form (a property test pins both). `schema` must be the engine's
+   * current one: arguments decoded for another module version are a server fault, never queued.
+   * @throws TickspaceError UNKNOWN_REDUCER (no callable reducer with that id), RATE_LIMITED
+   * @throws Error if `schema` is not the engine's current schema.
+   */
+  enqueueDecoded(
+    sender: Identity,
+    schema: ServerSchema,
+    reducerId: number,
+    args: Record<string, unknown>,
+    onResult?: (result: CallResult) => void,
+  ): void {
+    if (schema !== this.#schema)
+      throw new Error(
+        `a call decoded with schema version ${schema.version} reached the engine at version ${this.#schema.version}`,
+      );
+    const entry = schema.reducers.byId(reducerId);
+    if (entry === undefined || entry.internal)
+      throw new TickspaceError('UNKNOWN_REDUCER', `no reducer with id ${reducerId}`, {
+        details: { reducerId },
+      });
+    this.#checkQueueRoom(entry.name);
+    this.#queue.push({ origin: 0, reducer: entry.name, fn: entry.fn, sender, args, onResult });
+  }
+
+  #checkQueueRoom(reducer: string): void {
     if (this.#queue.length >= this.#maxQueued)
       throw new TickspaceError('RATE_LIMITED', `the call queue is full (${this.#maxQueued} calls)`, {
         details: { reducer },
       });
-    const validated = compiled.validate(args);
-    this.#queue.push({ origin: 0, reducer, fn: compiled.def.fn, sender, args: validated, onResult });
   }
 
   /** Queues a call and resolves with its result once the tick is committed and fanned out. */
@@ -451,12 +485,12 @@ export class Engine<M extends ModuleDef> {
 
   /** Called by the context: inserts a row into the schedule table. */
   scheduleCall(reducer: string, args: Record<string, unknown>, when: ScheduleWhen): number {
-    const compiled = this.#reducers.get(reducer);
-    if (compiled === undefined)
+    const entry = this.#schema.reducers.byName(reducer);
+    if (entry === undefined)
       throw new TickspaceError('UNKNOWN_REDUCER', `cannot schedule unknown reducer '${reducer}'`, {
         details: { reducer },
       });
-    const validated = compiled.validate(args);
+    const validated = entry.validate(args);
     const tick = this.#ctx.tick;
     const atMs =
       'atTick' in when ? when.atTick * this.tickMs : 'atMs' in when ? when.atMs : this.#ctx.now + when.inMs;
@@ -537,11 +571,11 @@ export class Engine<M extends ModuleDef> {
       const due = schedule.range('dueTick', { lte: tick });
       if (due.length === 0) return failed;
       for (const row of due) {
-        const compiled = this.#reducers.get(row.reducer as string);
+        const entry = this.#schema.reducers.byName(row.reducer as string);
         const args = decodeArgsJson(row.args as string);
         const result = this.#run(
           row.reducer as string,
-          compiled?.def.fn ?? missingReducer(row.reducer as string),
+          entry?.fn ?? missingReducer(row.reducer as string),
           SERVER_IDENTITY,
           args,
           1,

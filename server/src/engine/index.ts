@@ -70,3 +70,4 @@ export { TickspaceError, ReducerError, ERROR_CODES } from '../protocol/errors';
 export type { ErrorCode } from '../protocol/errors';
 export * from './log';
 export * from './subscriptions';
+export * from './server-schema';

@@ -4,13 +4,14 @@ import {
   type Identity,
   type Logger,
   type ModuleDef,
+  type ServerSchema,
   type Subscriptions,
 } from '../engine';
 import { CLOSE_CODES, type ServerConnection } from '../protocol';
 import { createTokenIssuer, type TokenIssuer } from './identity-tokens';
 import { resolveLimits, type NetLimits } from './limits';
 import { ServerMetrics } from './server-metrics';
-import { IDLE_SWEEPS, Session } from './session';
+import { IDLE_SWEEPS, Session, type SessionHost, type SessionServices } from './session';
 
 /** Why the server closes the sessions: the CLOSE frame's close code, error code and message. */
 export interface CloseReason {
@@ -42,9 +43,12 @@ export interface SessionHubOptions {
  * The transport-agnostic core of the server: it accepts connections of any kind (a `ws` socket, the
  * in-process loopback), runs one {@link Session} per connection, owns the subscription engine and
  * keeps one session per identity (a new connection with the same token replaces the old one).
+ * Sessions and subscriptions get the engine's {@link ServerSchema} from here, explicitly.
  */
-export class SessionHub {
+export class SessionHub implements SessionHost {
   readonly engine: Engine<ModuleDef>;
+  /** The schema served: calls decode with it, IDENTITY describes it, subscriptions encode with it. */
+  readonly schema: ServerSchema;
   readonly subscriptions: Subscriptions;
   readonly limits: NetLimits;
   readonly metrics: ServerMetrics;
@@ -55,6 +59,8 @@ export class SessionHub {
   readonly #byIdentity = new Map<Identity, Session>();
   /** Sessions with frames queued since the last microtask flush. */
   readonly #toFlush: Session[] = [];
+  /** What every session works with (built once: sessions hold it, not the hub). */
+  readonly #services: SessionServices;
   #closing = false;
   #idleSweep: ReturnType<typeof setInterval> | undefined;
 
@@ -64,7 +70,9 @@ export class SessionHub {
     this.logger = options.logger ?? console;
     this.clock = options.clock ?? (() => performance.now());
     this.tokens = createTokenIssuer(options.tokenSecret);
+    this.schema = options.engine.schema;
     this.subscriptions = createSubscriptions(options.engine, {
+      schema: this.schema,
       maxSubscriptionsPerClient: this.limits.maxSubscriptions,
       maxQueryCells: this.limits.maxQueryCells,
       highWatermarkBytes: this.limits.highWatermarkBytes,
@@ -75,6 +83,16 @@ export class SessionHub {
       onCongestionLimit: (_handle, sink) => this.#congested(sink as Session),
     });
     this.metrics = new ServerMetrics(options.engine, this.subscriptions);
+    this.#services = {
+      schema: this.schema,
+      engine: this.engine,
+      subscriptions: this.subscriptions,
+      limits: this.limits,
+      metrics: this.metrics,
+      tokens: this.tokens,
+      logger: this.logger,
+      clock: this.clock,
+    };
     this.#startIdleSweep();
   }
 
@@ -105,7 +123,7 @@ export class SessionHub {
    * Over `maxClients`, or while shutting down, the connection is closed at once.
    */
   accept(conn: ServerConnection): Session {
-    const session = new Session(this, conn);
+    const session = new Session(this.#services, this, conn);
     if (this.#closing) session.close(CLOSE_CODES.GOING_AWAY, 'SHUTTING_DOWN', 'the server is shutting down');
     else if (this.#all.size >= this.limits.maxClients) {
       this.metrics.rejectedFrames.inc({ code: 'SERVER_FULL' });

@@ -1,4 +1,12 @@
-import type { Identity, SubscriptionCharge } from '../engine';
+import type {
+  Engine,
+  Identity,
+  Logger,
+  ModuleDef,
+  ServerSchema,
+  SubscriptionCharge,
+  Subscriptions,
+} from '../engine';
 import {
   CLIENT_MESSAGE,
   CLOSE_CODES,
@@ -22,8 +30,10 @@ import {
   type ServerConnection,
   type SessionInput,
 } from '../protocol';
+import type { TokenIssuer } from './identity-tokens';
+import type { NetLimits } from './limits';
 import { RateLimiter } from './rate-limiter';
-import type { SessionHub } from './session-hub';
+import type { ServerMetrics } from './server-metrics';
 
 const STATE = { HANDSHAKE: 0, OPEN: 1, CLOSED: 2 } as const;
 /** Idle sweeps per `idleTimeoutMs`: a silent session is closed between 1 and 1.25 times the timeout. */
@@ -37,6 +47,33 @@ const UNBATCHED: CorkLimits = { maxMessages: 1, maxBytes: OUTBOUND_BATCH_BYTES }
 const BATCHED: CorkLimits = { maxMessages: Number.MAX_SAFE_INTEGER, maxBytes: OUTBOUND_BATCH_BYTES };
 
 /**
+ * What a session works with, handed to it explicitly: one object per server (the hub builds it),
+ * shared by every session. A new module version's schema arrives as a new object.
+ */
+export interface SessionServices {
+  /** What calls are decoded with, what IDENTITY describes, and the reducer table calls resolve through. */
+  readonly schema: ServerSchema;
+  readonly engine: Engine<ModuleDef>;
+  readonly subscriptions: Subscriptions;
+  readonly limits: NetLimits;
+  readonly metrics: ServerMetrics;
+  readonly tokens: TokenIssuer;
+  readonly logger: Logger;
+  /** Milliseconds, for rate limiting. */
+  readonly clock: () => number;
+}
+
+/** The session's owner: one session per identity, and one microtask flush for every session. */
+export interface SessionHost {
+  /** The handshake named an identity: an older session of it is replaced. */
+  register(session: Session): void;
+  /** The session closed. */
+  unregister(session: Session): void;
+  /** The session queued its first frame since its last flush. */
+  flushSoon(session: Session): void;
+}
+
+/**
  * One client connection, whatever carries it (a `ws` socket or the in-process loopback): the
  * handshake, every frame validated and answered, calls rate-limited, subscriptions handed to the
  * subscription engine, and the close. It is also the subscription engine's sink for this client.
@@ -46,7 +83,14 @@ const BATCHED: CorkLimits = { maxMessages: Number.MAX_SAFE_INTEGER, maxBytes: OU
  * the fan-out, so a version 2 client gets one WebSocket message per tick, in the order queued.
  */
 export class Session implements SessionInput {
-  readonly #hub: SessionHub;
+  readonly #schema: ServerSchema;
+  readonly #engine: Engine<ModuleDef>;
+  readonly #subscriptions: Subscriptions;
+  readonly #limits: NetLimits;
+  readonly #metrics: ServerMetrics;
+  readonly #tokens: TokenIssuer;
+  readonly #logger: Logger;
+  readonly #host: SessionHost;
   readonly #conn: ServerConnection;
   readonly #limiter: RateLimiter;
   /** SUBSCRIBE + UNSUBSCRIBE messages. */
@@ -71,13 +115,20 @@ export class Session implements SessionInput {
   #heard = false;
   #silentSweeps = 0;
 
-  constructor(hub: SessionHub, conn: ServerConnection) {
-    this.#hub = hub;
+  constructor(services: SessionServices, host: SessionHost, conn: ServerConnection) {
+    this.#schema = services.schema;
+    this.#engine = services.engine;
+    this.#subscriptions = services.subscriptions;
+    this.#limits = services.limits;
+    this.#metrics = services.metrics;
+    this.#tokens = services.tokens;
+    this.#logger = services.logger;
+    this.#host = host;
     this.#conn = conn;
-    const l = hub.limits;
-    this.#limiter = new RateLimiter(l.callsPerSecond, l.callBurst, hub.clock);
-    this.#subscribeLimiter = new RateLimiter(l.subscribesPerSecond, l.subscribeBurst, hub.clock);
-    this.#rowBudget = new RateLimiter(l.subscribeRowsPerSecond, l.subscribeRowBurst, hub.clock);
+    const l = services.limits;
+    this.#limiter = new RateLimiter(l.callsPerSecond, l.callBurst, services.clock);
+    this.#subscribeLimiter = new RateLimiter(l.subscribesPerSecond, l.subscribeBurst, services.clock);
+    this.#rowBudget = new RateLimiter(l.subscribeRowsPerSecond, l.subscribeRowBurst, services.clock);
     this.#timer = setTimeout(
       () =>
         this.close(
@@ -117,12 +168,12 @@ export class Session implements SessionInput {
 
   /** Answers built and not yet handed to the connection: corked here, or waiting in the subscription engine for their tick. */
   #answerBytes(): number {
-    return this.#cork.bytes + (this.#handle === 0 ? 0 : this.#hub.subscriptions.queuedBytes(this.#handle));
+    return this.#cork.bytes + (this.#handle === 0 ? 0 : this.#subscriptions.queuedBytes(this.#handle));
   }
 
   /** Closes the client (4003) once what is held for it passes maxBufferedBytes; returns whether it did. */
   #overBufferLimit(): boolean {
-    const limit = this.#hub.limits.maxBufferedBytes;
+    const limit = this.#limits.maxBufferedBytes;
     const held = this.#conn.bufferedAmount + this.#answerBytes();
     if (held <= limit) return false;
     this.close(
@@ -141,7 +192,7 @@ export class Session implements SessionInput {
     if (this.#state === STATE.CLOSED) return;
     if (!this.#flushQueued) {
       this.#flushQueued = true;
-      this.#hub.flushSoon(this);
+      this.#host.flushSoon(this);
     }
     this.#cork.add(frame);
   }
@@ -160,8 +211,8 @@ export class Session implements SessionInput {
   }
 
   readonly #write = (frame: Uint8Array): void => {
-    this.#hub.metrics.bytesOut.inc(frame.length);
-    this.#hub.metrics.messagesOut.inc();
+    this.#metrics.bytesOut.inc(frame.length);
+    this.#metrics.messagesOut.inc();
     this.#conn.send(frame);
   };
 
@@ -169,15 +220,14 @@ export class Session implements SessionInput {
   receive(frame: Uint8Array): void {
     if (this.#state === STATE.CLOSED) return;
     this.#heard = true;
-    const hub = this.#hub;
-    hub.metrics.messagesIn.inc();
-    hub.metrics.bytesIn.inc(frame.length);
-    if (frame.length > hub.limits.maxFrameBytes) {
-      hub.metrics.rejectedFrames.inc({ code: 'FRAME_TOO_LARGE' });
+    this.#metrics.messagesIn.inc();
+    this.#metrics.bytesIn.inc(frame.length);
+    if (frame.length > this.#limits.maxFrameBytes) {
+      this.#metrics.rejectedFrames.inc({ code: 'FRAME_TOO_LARGE' });
       this.close(
         CLOSE_CODES.MESSAGE_TOO_BIG,
         'FRAME_TOO_LARGE',
-        `frame of ${frame.length} bytes exceeds maxFrameBytes (${hub.limits.maxFrameBytes})`,
+        `frame of ${frame.length} bytes exceeds maxFrameBytes (${this.#limits.maxFrameBytes})`,
       );
       return;
     }
@@ -195,7 +245,7 @@ export class Session implements SessionInput {
    */
   #receiveBatch(frame: Uint8Array): void {
     if (this.#state === STATE.HANDSHAKE) {
-      this.#hub.metrics.rejectedFrames.inc({ code: 'PROTOCOL_ERROR' });
+      this.#metrics.rejectedFrames.inc({ code: 'PROTOCOL_ERROR' });
       this.close(CLOSE_CODES.PROTOCOL_ERROR, 'PROTOCOL_ERROR', 'the first frame must be CONNECT, got BATCH');
       return;
     }
@@ -206,7 +256,7 @@ export class Session implements SessionInput {
           'MALFORMED_FRAME',
           `BATCH needs protocol version 2; this connection speaks version 1`,
         );
-      messages = decodeBatch(frame, CLIENT_MESSAGE.BATCH, this.#hub.limits.maxBatchMessages);
+      messages = decodeBatch(frame, CLIENT_MESSAGE.BATCH, this.#limits.maxBatchMessages);
     } catch (error) {
       this.#refuse(error);
       return;
@@ -218,10 +268,9 @@ export class Session implements SessionInput {
   }
 
   #receiveMessage(frame: Uint8Array): void {
-    const hub = this.#hub;
     let msg: ClientMessage;
     try {
-      msg = decodeClientMessage(frame, hub.subscriptions.schema);
+      msg = decodeClientMessage(frame, this.#schema.wire);
     } catch (error) {
       this.#refuse(error);
       return;
@@ -230,7 +279,7 @@ export class Session implements SessionInput {
       this.#dispatch(msg);
     } catch (error) {
       // A server fault while handling a valid frame: log it, keep the connection.
-      hub.logger.error(
+      this.#logger.error(
         `session ${this.#identity ?? '(handshake)'}: failed to handle a ${msg.type} frame`,
         error,
       );
@@ -240,7 +289,7 @@ export class Session implements SessionInput {
 
   /** A text frame: the protocol is binary only. */
   rejectText(): void {
-    this.#hub.metrics.rejectedFrames.inc({ code: 'PROTOCOL_ERROR' });
+    this.#metrics.rejectedFrames.inc({ code: 'PROTOCOL_ERROR' });
     this.close(
       CLOSE_CODES.UNSUPPORTED_DATA,
       'PROTOCOL_ERROR',
@@ -251,7 +300,7 @@ export class Session implements SessionInput {
   #dispatch(msg: ClientMessage): void {
     if (this.#state === STATE.HANDSHAKE) {
       if (msg.type !== 'connect') {
-        this.#hub.metrics.rejectedFrames.inc({ code: 'PROTOCOL_ERROR' });
+        this.#metrics.rejectedFrames.inc({ code: 'PROTOCOL_ERROR' });
         this.close(
           CLOSE_CODES.PROTOCOL_ERROR,
           'PROTOCOL_ERROR',
@@ -277,19 +326,18 @@ export class Session implements SessionInput {
         // bounded by the SUBSCRIBE that made the query. Its cost is paid by later SUBSCRIBEs.
         this.#subscribeLimiter.charge(1);
         try {
-          this.#hub.subscriptions.unsubscribe(this.#handle, msg.queryId, this.#chargeUnsubscribe);
+          this.#subscriptions.unsubscribe(this.#handle, msg.queryId, this.#chargeUnsubscribe);
         } catch (error) {
           this.#refuse(error, msg.queryId);
         }
         return;
       case 'ping':
-        this.send(encodePong(msg.nonce, this.#hub.subscriptions.fannedOutTick));
+        this.send(encodePong(msg.nonce, this.#subscriptions.fannedOutTick));
         return;
     }
   }
 
   #connect(version: number, token: string): void {
-    const hub = this.#hub;
     if (version < OLDEST_PROTOCOL_VERSION || version > PROTOCOL_VERSION) {
       this.close(
         CLOSE_CODES.UNSUPPORTED_VERSION,
@@ -299,9 +347,9 @@ export class Session implements SessionInput {
       return;
     }
     let identity: Identity;
-    if (token === '') identity = hub.tokens.newIdentity();
+    if (token === '') identity = this.#tokens.newIdentity();
     else {
-      const verified = hub.tokens.verify(token);
+      const verified = this.#tokens.verify(token);
       if (verified === undefined) {
         this.close(
           CLOSE_CODES.INVALID_TOKEN,
@@ -318,15 +366,15 @@ export class Session implements SessionInput {
     this.#cork.setLimits(this.#batching ? BATCHED : UNBATCHED);
     this.#identity = identity;
     this.#state = STATE.OPEN;
-    hub.register(this);
-    this.#handle = hub.subscriptions.addClient(identity, this);
-    hub.engine.connect(identity);
+    this.#host.register(this);
+    this.#handle = this.#subscriptions.addClient(identity, this);
+    this.#engine.connect(identity);
     this.send(
       encodeIdentity(
         identity,
-        hub.tokens.issue(identity),
-        hub.subscriptions.fannedOutTick,
-        hub.subscriptions.descriptor,
+        this.#tokens.issue(identity),
+        this.#subscriptions.fannedOutTick,
+        this.#schema.descriptor,
       ),
     );
   }
@@ -337,7 +385,7 @@ export class Session implements SessionInput {
    * (subscribeRowBurst), charged by the subscription engine before it encodes a row.
    */
   #subscribe(queryId: number, query: Query): void {
-    const limits = this.#hub.limits;
+    const limits = this.#limits;
     const corked = this.#answerBytes() - this.#frameStartBytes;
     if (corked > limits.maxFrameCorkBytes) {
       this.#rateLimitedSubscribe(
@@ -354,7 +402,7 @@ export class Session implements SessionInput {
       return;
     }
     try {
-      this.#hub.subscriptions.subscribe(this.#handle, queryId, query, (cost) =>
+      this.#subscriptions.subscribe(this.#handle, queryId, query, (cost) =>
         this.#chargeSubscribe(query, cost.rows + cost.cells),
       );
     } catch (error) {
@@ -366,7 +414,7 @@ export class Session implements SessionInput {
 
   #chargeSubscribe(query: Query, cost: number): void {
     if (this.#rowBudget.take(cost)) return;
-    const l = this.#hub.limits;
+    const l = this.#limits;
     throw new TickspaceError(
       'RATE_LIMITED',
       `SUBSCRIBE ${describeQuery(query)}: costs ${cost} rows and grid cells, the budget holds ${Math.floor(this.#rowBudget.tokens)} ` +
@@ -383,44 +431,41 @@ export class Session implements SessionInput {
 
   /** Sends the refusal of a rate-limited request; too many of them close the connection. */
   #rateLimitedAnswer(answer: Uint8Array): void {
-    const hub = this.#hub;
-    hub.metrics.rejectedFrames.inc({ code: 'RATE_LIMITED' });
+    this.#metrics.rejectedFrames.inc({ code: 'RATE_LIMITED' });
     this.send(answer);
-    if (++this.#rateLimited > hub.limits.maxRateLimitedCalls)
+    if (++this.#rateLimited > this.#limits.maxRateLimitedCalls)
       this.close(
         CLOSE_CODES.POLICY_VIOLATION,
         'ABUSE',
-        `more than ${hub.limits.maxRateLimitedCalls} rate-limited requests (maxRateLimitedCalls)`,
+        `more than ${this.#limits.maxRateLimitedCalls} rate-limited requests (maxRateLimitedCalls)`,
       );
   }
 
   #call(requestId: number, reducerId: number, args: Record<string, unknown>): void {
-    const hub = this.#hub;
-    const reducer = hub.subscriptions.schema.reducer(reducerId)!;
     if (!this.#limiter.take()) {
       this.#rateLimitedAnswer(
         encodeResult(requestId, {
           ok: false,
           code: 'RATE_LIMITED',
-          message: `more than ${hub.limits.callsPerSecond} calls per second (burst ${hub.limits.callBurst})`,
+          message: `more than ${this.#limits.callsPerSecond} calls per second (burst ${this.#limits.callBurst})`,
         }),
       );
       return;
     }
-    if (this.#pendingCalls >= hub.limits.maxPendingCalls) {
-      hub.metrics.rejectedFrames.inc({ code: 'RATE_LIMITED' });
+    if (this.#pendingCalls >= this.#limits.maxPendingCalls) {
+      this.#metrics.rejectedFrames.inc({ code: 'RATE_LIMITED' });
       this.send(
         encodeResult(requestId, {
           ok: false,
           code: 'RATE_LIMITED',
-          message: `more than ${hub.limits.maxPendingCalls} calls awaiting results (maxPendingCalls)`,
+          message: `more than ${this.#limits.maxPendingCalls} calls awaiting results (maxPendingCalls)`,
         }),
       );
       return;
     }
     try {
       this.#pendingCalls++;
-      hub.engine.enqueue(this.#identity!, reducer.name, args, (result) => {
+      this.#engine.enqueueDecoded(this.#identity!, this.#schema, reducerId, args, (result) => {
         this.#pendingCalls--;
         this.send(encodeResult(requestId, result));
       });
@@ -433,7 +478,7 @@ export class Session implements SessionInput {
   /** Answers a refused frame (to the request or query it names, else as ERROR) and counts a strike. */
   #refuse(error: unknown, queryId?: number, forRequest?: number): void {
     if (!(error instanceof TickspaceError)) {
-      this.#hub.logger.error(
+      this.#logger.error(
         `session ${this.#identity ?? '(handshake)'}: unexpected error on a client frame`,
         error,
       );
@@ -442,7 +487,7 @@ export class Session implements SessionInput {
     }
     const requestId = forRequest ?? error.details.requestId;
     const qid = queryId ?? error.details.queryId;
-    this.#hub.metrics.rejectedFrames.inc({ code: error.code });
+    this.#metrics.rejectedFrames.inc({ code: error.code });
     if (this.#state === STATE.HANDSHAKE) {
       this.close(CLOSE_CODES.PROTOCOL_ERROR, error.code, `handshake refused: ${error.message}`);
       return;
@@ -455,17 +500,17 @@ export class Session implements SessionInput {
   }
 
   #strike(code: string, message: string): void {
-    this.#hub.metrics.rejectedFrames.inc({ code });
+    this.#metrics.rejectedFrames.inc({ code });
     this.#sendError(code, message);
     this.#count();
   }
 
   #count(): void {
-    if (++this.#badFrames > this.#hub.limits.maxBadFrames)
+    if (++this.#badFrames > this.#limits.maxBadFrames)
       this.close(
         CLOSE_CODES.POLICY_VIOLATION,
         'ABUSE',
-        `more than ${this.#hub.limits.maxBadFrames} refused frames (maxBadFrames)`,
+        `more than ${this.#limits.maxBadFrames} refused frames (maxBadFrames)`,
       );
   }
 
@@ -485,7 +530,7 @@ export class Session implements SessionInput {
       this.close(
         CLOSE_CODES.IDLE_TIMEOUT,
         'IDLE_TIMEOUT',
-        `no frame for idleTimeoutMs (${this.#hub.limits.idleTimeoutMs} ms): the SDK sends PING when it has nothing else to send`,
+        `no frame for idleTimeoutMs (${this.#limits.idleTimeoutMs} ms): the SDK sends PING when it has nothing else to send`,
       );
     this.#heard = false;
   }
@@ -496,7 +541,7 @@ export class Session implements SessionInput {
    */
   close(closeCode: number, code: string, message: string): void {
     if (this.#state === STATE.CLOSED) return;
-    const limit = this.#hub.limits.maxBufferedBytes;
+    const limit = this.#limits.maxBufferedBytes;
     // A client held over the limit does not get the answers queued for it: only the CLOSE.
     if (this.#conn.bufferedAmount + this.#cork.bytes > limit) this.#cork.clear();
     // What was queued goes first: the CLOSE is the last thing the client reads.
@@ -516,11 +561,11 @@ export class Session implements SessionInput {
     this.#state = STATE.CLOSED;
     this.#cork.clear();
     clearTimeout(this.#timer);
-    this.#hub.metrics.disconnects.inc({ code: String(code) });
-    this.#hub.unregister(this);
+    this.#metrics.disconnects.inc({ code: String(code) });
+    this.#host.unregister(this);
     if (wasOpen) {
-      this.#hub.subscriptions.removeClient(this.#handle);
-      this.#hub.engine.disconnect(this.#identity!);
+      this.#subscriptions.removeClient(this.#handle);
+      this.#engine.disconnect(this.#identity!);
     }
   }
 }

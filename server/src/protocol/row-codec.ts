@@ -16,7 +16,8 @@ type Dec = (r: BinaryReader) => unknown;
  * Compiles a codec for a list of columns once (per table, per reducer). Values are written in
  * column order: unsigned integers as varints, signed as zigzag varints, floats as declared,
  * strings and bytes length-prefixed, identities as 16 raw bytes, optionals behind a 0/1 tag.
- * Decoding checks ranges, so a hostile frame cannot produce an out-of-type value.
+ * Decoding checks ranges and finiteness, so a hostile frame cannot produce an out-of-type value:
+ * a decoded object is exactly what the argument validator would return for it.
  */
 export function compileRowCodec(columns: readonly ColumnShape[]): RowCodec {
   const names = columns.map((c) => c.name);

@@ -13,7 +13,7 @@ describe('fuzz over real sockets', () => {
     ts = await startTestServer(fuzzModule, { limits: { maxBadFrames: 200, callBurst: 1e6 } });
     await ts.nextTick();
     const hashBefore = ts.engine.stateHash;
-    const source = createFrameSource(ts.server.hub.subscriptions.descriptor, 'socket-fuzz');
+    const source = createFrameSource(ts.server.hub.schema.descriptor, 'socket-fuzz');
     let sent = 0;
     for (let s = 0; s < 10; s++) {
       const raw = await openRawSocket(ts.url);
@@ -58,7 +58,7 @@ describe('fuzz over real sockets', () => {
     });
     await ts.nextTick();
     const hashBefore = ts.engine.stateHash;
-    const source = createFrameSource(ts.server.hub.subscriptions.descriptor, 'socket-batch-fuzz');
+    const source = createFrameSource(ts.server.hub.schema.descriptor, 'socket-batch-fuzz');
     for (let s = 0; s < 5; s++) {
       const raw = await openRawSocket(ts.url);
       raw.send(source.connect());

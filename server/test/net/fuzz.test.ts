@@ -31,7 +31,7 @@ describe('fuzz: random and mutated frames against the session hub', () => {
       },
       logger: { error: (m) => errors.push(m), warn: (m) => errors.push(m) },
     });
-    const source = createFrameSource(hub.subscriptions.descriptor, 'fuzz-seed-1');
+    const source = createFrameSource(hub.schema.descriptor, 'fuzz-seed-1');
     let framesOut = 0;
     let closes = 0;
     let reducerRejects = 0;
@@ -110,7 +110,7 @@ describe('fuzz: random and mutated frames against the session hub', () => {
       },
       logger: { error: (m) => errors.push(m), warn: (m) => errors.push(m) },
     });
-    const source = createFrameSource(hub.subscriptions.descriptor, 'fuzz-batch-seed');
+    const source = createFrameSource(hub.schema.descriptor, 'fuzz-batch-seed');
     let reducerRejects = 0;
     engine.onTick((record) => {
       for (const c of record.calls) if (!c.result.ok && c.result.code === 'WRONG_SECRET') reducerRejects++;

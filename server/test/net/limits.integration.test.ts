@@ -52,7 +52,7 @@ async function spawn(ts: TestServer<typeof world>, first: number, n: number, x =
 }
 
 const sub = (ts: TestServer<typeof world>, queryId: number, query: Query) =>
-  encodeSubscribe(ts.server.hub.subscriptions.schema, queryId, query);
+  encodeSubscribe(ts.server.hub.schema.wire, queryId, query);
 
 /** A server message in a line: what it is and the query or nonce it answers. */
 function summary(f: Uint8Array): string {

@@ -2,8 +2,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TickspaceError } from '../../src/protocol';
-import { startTestServer, type TestServer } from '../kit';
+import {
+  BinaryWriter,
+  CLIENT_MESSAGE,
+  compileWireSchema,
+  decodeServerMessage,
+  encodeConnect,
+  encodePing,
+  TickspaceError,
+} from '../../src/protocol';
+import { openRawSocket, startTestServer, type TestServer } from '../kit';
 import { viewers, world } from '../subscriptions/world-fixture';
 
 let ts: TestServer<typeof world> | undefined;
@@ -50,6 +58,47 @@ describe('server', () => {
       code: 'INVALID_ARGUMENT',
     });
     expect(ts.engine.db.entity.count()).toBe(1);
+  });
+
+  it('refuses a hand-built CALL whose float argument is NaN or infinite, naming it; no reducer runs, the connection stays', async () => {
+    // The session queues decoded calls without validating them again: the decoder is the only check.
+    ts = await startTestServer(world, { autoTick: false });
+    const raw = await openRawSocket(ts.url);
+    raw.send(encodeConnect(2, ''));
+    const identity = decodeServerMessage(await raw.next(), undefined, undefined);
+    if (identity.type !== 'identity') throw new Error(`expected IDENTITY, got ${identity.type}`);
+    const spawn = compileWireSchema(identity.schema).reducerByName('spawn')!;
+    const bad = [
+      ['x', Number.NaN],
+      ['y', Infinity],
+      ['x', -Infinity],
+    ] as const;
+    bad.forEach(([name, value], i) => {
+      // What a hostile client sends: the SDK's encodeCall would refuse the value before encoding it.
+      const w = new BinaryWriter()
+        .u8(CLIENT_MESSAGE.CALL)
+        .uvar(10 + i)
+        .uvar(spawn.id);
+      spawn.args.encode(w, { id: 5, team: 1, x: 0, y: 0, [name]: value });
+      raw.send(w.toBytes());
+    });
+    raw.send(encodePing(1));
+    for (const [i, [name, value]] of bad.entries())
+      expect(decodeServerMessage(await raw.next(), undefined, undefined)).toEqual({
+        type: 'result',
+        requestId: 10 + i,
+        ok: false,
+        code: 'INVALID_ARGUMENT',
+        message: `reducer 'spawn': arguments do not decode: f32 '${name}' is not finite (${value}) at byte ${name === 'x' ? 9 : 13}`,
+      });
+    expect(decodeServerMessage(await raw.next(), undefined, undefined)).toMatchObject({
+      type: 'pong',
+      nonce: 1,
+    });
+    await ts.tick();
+    expect(ts.engine.db.entity.count()).toBe(0);
+    expect(ts.engine.queuedCalls).toBe(0);
+    raw.close();
   });
 
   it("shows a client another client's change", async () => {

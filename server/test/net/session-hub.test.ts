@@ -43,7 +43,7 @@ describe('session hub', () => {
     session.receive(encodeConnect(PROTOCOL_VERSION, ''));
     expect(hub.clientCount).toBe(1);
     conn.buffered = 5000;
-    const schema = compileWireSchema(hub.subscriptions.descriptor);
+    const schema = compileWireSchema(hub.schema.descriptor);
     session.receive(encodeSubscribe(schema, 1, { table: 'entity' }));
     expect(closes).toEqual([{ code: CLOSE_CODES.BACKPRESSURE, reason: 'SLOW_CONSUMER' }]);
     expect(hub.clientCount).toBe(0);
@@ -57,7 +57,7 @@ describe('session hub', () => {
     const { conn, sent } = fakeConnection();
     const session = hub.accept(conn);
     session.receive(encodeConnect(PROTOCOL_VERSION, ''));
-    const schema = compileWireSchema(hub.subscriptions.descriptor);
+    const schema = compileWireSchema(hub.schema.descriptor);
     session.receive(encodeSubscribe(schema, 1, { table: 'entity' }));
     session.receive(encodeCall(schema, 7, 'spawn', { id: 1, team: 0, x: 0, y: 0 }));
     session.receive(encodeCall(schema, 8, 'spawn', { id: 2, team: 0, x: 0, y: 0 }));
@@ -86,7 +86,7 @@ describe('session hub', () => {
     const session = hub.accept(conn);
     session.receive(encodeConnect(PROTOCOL_VERSION, ''));
     expect(decodeServerMessage(sent[0]!, undefined, undefined).type).toBe('identity');
-    const schema = compileWireSchema(hub.subscriptions.descriptor);
+    const schema = compileWireSchema(hub.schema.descriptor);
     session.receive(encodeSubscribe(schema, 1, { table: 'entity' }));
     expect(hub.subscriptions.stats().queries).toBe(1);
     const queued = engine.queuedCalls;

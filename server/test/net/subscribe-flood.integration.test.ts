@@ -61,7 +61,7 @@ async function filledServer(limits = {}) {
 
 /** The reported attack frame: SUBSCRIBE + UNSUBSCRIBE of the whole table, `pairs` times (about 5 KB), then a PING. */
 function attackFrame(ts: TestServer<typeof nodes>, pairs: number, nonce: number): Uint8Array {
-  const wire = ts.server.hub.subscriptions.schema;
+  const wire = ts.server.hub.schema.wire;
   const messages: Uint8Array[] = [];
   for (let i = 0; i < pairs; i++)
     messages.push(encodeSubscribe(wire, 1, { table: 'node' }), encodeUnsubscribe(1));
@@ -101,7 +101,7 @@ describe('subscription flooding', () => {
     const hub = ts.server.hub;
     // What one honest SUBSCRIBED of the whole table weighs, from a reading client.
     const probe = await handshaken(ts.url);
-    probe.send(encodeSubscribe(hub.subscriptions.schema, 1, { table: 'node' }));
+    probe.send(encodeSubscribe(hub.schema.wire, 1, { table: 'node' }));
     const answerBytes = (await probe.next()).length;
     probe.close();
     await until('probe gone', () => hub.connectionCount === 0);

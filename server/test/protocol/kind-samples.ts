@@ -49,7 +49,7 @@ export const KIND_SAMPLES: Readonly<Record<ScalarKindName, KindSamples>> = {
     badText: ['NaN', 'Infinity'],
   },
   bool: { valid: [false, true], invalid: [0, 1, 'true', null], badText: ['yes', '1'] },
-  string: { valid: ['', 'a', 'b', 'é', '日本'], invalid: [1, null, new Uint8Array(1)] },
+  string: { valid: ['', 'a', 'b', 'é', '日本'], invalid: [1, null, new Uint8Array(1), 'a\ud800b', '\udfff'] },
   bytes: {
     valid: [
       new Uint8Array([]),

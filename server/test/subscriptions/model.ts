@@ -292,7 +292,7 @@ export function run(s: Scenario, options: RunOptions = {}): number {
   engine.runTick();
   let nextQueryId = 1;
   const clients: Client[] = s.queries.map((qs, i) => {
-    const cache = createFrameCache(subs.schema);
+    const cache = createFrameCache(subs.schema.wire);
     const viewer = viewers[i]!;
     const sink = {
       get bufferedAmount() {

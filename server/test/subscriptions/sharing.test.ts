@@ -44,7 +44,7 @@ describe('encode once, send many', () => {
       grid(engine, 100);
       const caches = [];
       for (let c = 0; c < clients; c++) {
-        const cache = createFrameCache(subs.schema);
+        const cache = createFrameCache(subs.schema.wire);
         caches.push(cache);
         subs.subscribe(
           subs.addClient(viewers[c % 3]!, { bufferedAmount: 0, send: (f) => void cache.apply(f) }),
@@ -81,7 +81,7 @@ describe('delivery order with a slow commit', () => {
     grid(engine, 10);
     const releases: (() => void)[] = [];
     engine.onCommit(() => new Promise<void>((resolve) => releases.push(resolve)));
-    const cache = createFrameCache(subs.schema);
+    const cache = createFrameCache(subs.schema.wire);
     const seen: string[] = [];
     const handle = subs.addClient(viewers[0]!, {
       bufferedAmount: 0,
@@ -117,7 +117,7 @@ describe('resync', () => {
     const engine = createEngine({ module: world });
     const subs = createSubscriptions(engine);
     grid(engine, 30);
-    const cache = createFrameCache(subs.schema);
+    const cache = createFrameCache(subs.schema.wire);
     const h = subs.addClient(viewers[0]!, { bufferedAmount: 0, send: (f) => void cache.apply(f) });
     subs.subscribe(h, 1, { table: 'entity', follow: { table: 'entity', key: 12, radius: 15 } });
     const snapshot = {

@@ -29,7 +29,7 @@ function subscriber(w: World, id: Identity) {
   };
   const handle = subs.addClient(id, {
     bufferedAmount: 0,
-    send: (frame) => void decodeServerMessage(frame, subs.schema, visitor),
+    send: (frame) => void decodeServerMessage(frame, subs.schema.wire, visitor),
   });
   return { subs, handle, rows: (table: string) => [...(tables.get(table)?.values() ?? [])] };
 }

@@ -7,4 +7,3 @@ export type {
   SubscriptionStats,
 } from './subscriptions';
 export type { SubscriberSink } from './client-view';
-export { describeSchema, describeTable } from './describe-schema';

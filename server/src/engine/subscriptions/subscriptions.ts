@@ -8,17 +8,16 @@ import {
   type ResetReason,
 } from '../../protocol/message-types';
 import type { Query } from '../../protocol/query';
-import type { SchemaDescriptor } from '../../protocol/schema-descriptor';
 import { encodeReset, encodeSubscribed, encodeUnsubscribed } from '../../protocol/server-messages';
-import { compileWireSchema, type WireSchema } from '../../protocol/wire-schema';
+import type { WireSchema } from '../../protocol/wire-schema';
 import type { AnyRow } from '../change-set';
 import { RESTORE_REASON, type Engine, type Logger, type TickRecord } from '../engine';
 import type { Identity } from '../identity';
 import type { ModuleDef } from '../module';
+import type { ServerSchema } from '../server-schema';
 import { packCell } from '../spatial-grid';
 import { mapKey } from '../values';
 import { ClientState, ClientTable, type SubscriberSink } from './client-view';
-import { describeSchema } from './describe-schema';
 import { indexQueries, wholeQueries } from './equality-pass';
 import { FramePool } from './frame-pool';
 import { buildQuery, type QueryTables } from './query-builder';
@@ -28,6 +27,11 @@ import { TableTick } from './tick-changes';
 
 /** Options for {@link createSubscriptions}. Every limit has a default and a test that exceeds it. */
 export interface SubscriptionOptions {
+  /**
+   * The schema whose public tables clients subscribe to and whose codecs frames are encoded with.
+   * @default engine.schema
+   */
+  readonly schema?: ServerSchema;
   /** Queries one client may hold at once. @default 64 */
   readonly maxSubscriptionsPerClient?: number;
   /** Largest grid-cell box one spatial query may cover (bounds the per-tick work of one query). @default 4096 */
@@ -97,10 +101,9 @@ interface Outgoing {
  * only ever sees committed ticks, one frame per client per tick.
  */
 export class Subscriptions {
-  /** What clients receive on connect. */
-  readonly descriptor: SchemaDescriptor;
-  /** Codecs compiled from the descriptor. */
-  readonly schema: WireSchema;
+  /** The schema this engine serves (its public tables, their codecs). */
+  readonly schema: ServerSchema;
+  readonly #wire: WireSchema;
   readonly #engine: Engine<ModuleDef>;
   readonly #states: (TableState | undefined)[] = [];
   readonly #byName = new Map<string, TableState>();
@@ -132,9 +135,15 @@ export class Subscriptions {
 
   constructor(engine: Engine<ModuleDef>, options: SubscriptionOptions = {}) {
     this.#engine = engine;
-    this.descriptor = describeSchema(engine);
-    this.schema = compileWireSchema(this.descriptor);
-    for (const t of this.schema.tables) {
+    this.schema = options.schema ?? engine.schema;
+    this.#wire = this.schema.wire;
+    for (const t of this.#wire.tables) {
+      if (engine.tableList[t.id]?.name !== t.name)
+        throw new TickspaceError(
+          'INVALID_SCHEMA',
+          `schema version ${this.schema.version} has table '${t.name}' as id ${t.id}; the engine's table ${t.id} is '${engine.tableList[t.id]?.name ?? '(none)'}'`,
+          { details: { table: t.name, tableId: t.id } },
+        );
       const st = new TableState(engine.tableList[t.id]!, t);
       this.#states[t.id] = st;
       this.#byName.set(t.name, st);
@@ -352,7 +361,7 @@ export class Subscriptions {
     client.queries.set(queryId, q);
     this.#register(q);
     this.#subscribedRows += added.length;
-    const frame = encodeSubscribed(this.schema, queryId, this.#engine.tick, [
+    const frame = encodeSubscribed(this.#wire, queryId, this.#engine.tick, [
       { tableId: st.store.id, deletes: [], inserts: added, updates: [] },
     ]);
     this.#deliver(client, frame);
@@ -393,7 +402,7 @@ export class Subscriptions {
     if (ct.queries.length === 0) client.tables.delete(store.id);
     this.#deliver(
       client,
-      encodeUnsubscribed(this.schema, queryId, this.#engine.tick, [
+      encodeUnsubscribed(this.#wire, queryId, this.#engine.tick, [
         { tableId: store.id, deletes: gone, inserts: [], updates: [] },
       ]),
     );
@@ -437,7 +446,7 @@ export class Subscriptions {
       this.#deliver(
         client,
         encodeReset(
-          this.schema,
+          this.#wire,
           this.#engine.tick,
           tables,
           version >= RESET_REASON_VERSION ? cause : undefined,

@@ -154,7 +154,12 @@ const F32 = {
   checkSource: (v: string) => `(typeof ${v} === 'number' && ${v} <= ${F32_MAX} && ${v} >= ${-F32_MAX})`,
   normalizeSource: (v: string) => `Math.fround(${v})`,
   encode: (w: BinaryWriter, v: number) => w.f32(v),
-  decoder: () => (r: BinaryReader) => r.f32(),
+  // Any bit pattern reads as a number; NaN and the infinities are no value of the kind.
+  decoder: (column: string) => (r: BinaryReader) => {
+    const v = r.f32();
+    if (v - v !== 0) r.fail(`f32 '${column}' is not finite (${v})`);
+    return v;
+  },
   // The varint delta of the IEEE bit pattern: a small move is 1-3 bytes.
   delta: (column: string): DeltaCodec => ({
     same: (a, b) => Object.is(a, b),
@@ -186,7 +191,11 @@ const F64 = {
   check: (v: unknown) => typeof v === 'number' && Number.isFinite(v),
   checkSource: (v: string) => `(typeof ${v} === 'number' && ${v} - ${v} === 0)`,
   encode: (w: BinaryWriter, v: number) => w.f64(v),
-  decoder: () => (r: BinaryReader) => r.f64(),
+  decoder: (column: string) => (r: BinaryReader) => {
+    const v = r.f64();
+    if (v - v !== 0) r.fail(`f64 '${column}' is not finite (${v})`);
+    return v;
+  },
   logSource: () => 'c.f64()',
   hash: 'float',
   text: { expects: 'a number (f64)', parse: parseNumber },
@@ -215,13 +224,20 @@ const BOOL = {
   },
 } as const satisfies ScalarKind<boolean>;
 
+/** `String.prototype.isWellFormed` (ES2024; Node 20, every current browser). */
+interface WellFormed {
+  isWellFormed(): boolean;
+}
+
 const STRING = {
   name: 'string',
   wireId: 11,
   flags: { integer: false, bigint: false, float: false },
-  expected: 'string',
-  check: (v: unknown) => typeof v === 'string',
-  checkSource: (v: string) => `(typeof ${v} === 'string')`,
+  // Well-formed only: the wire and the log carry UTF-8, which turns a lone surrogate into U+FFFD, so a
+  // stored lone surrogate would be logged as another row than the one in memory (replay diverges).
+  expected: 'string (well-formed: no lone surrogate)',
+  check: (v: unknown) => typeof v === 'string' && (v as unknown as WellFormed).isWellFormed(),
+  checkSource: (v: string) => `(typeof ${v} === 'string' && ${v}.isWellFormed())`,
   encode: (w: BinaryWriter, v: string) => w.string(v),
   decoder: () => (r: BinaryReader) => r.string(),
   logSource: () => 'c.str()',

@@ -1,6 +1,5 @@
 import type { IndexDescriptor, SchemaDescriptor, TableDescriptor } from '../../protocol/schema-descriptor';
-import type { Engine } from '../engine';
-import type { ModuleDef } from '../module';
+import type { ReducerDef } from '../module';
 import { columnShapes } from '../schema';
 import type { TableStore } from '../table-store';
 
@@ -40,6 +39,12 @@ export function describeTable(store: TableStore): TableDescriptor {
   };
 }
 
+/** What a descriptor is made from: the engine's table stores (ids are their positions) and the module's reducers. */
+export interface SchemaSource {
+  readonly tableList: readonly TableStore[];
+  readonly module: { readonly reducers: readonly ReducerDef[] };
+}
+
 /**
  * The schema descriptor a client receives on connect: public tables only (private tables never
  * leave the server, not even their names) and the reducers clients may call (internal ones are
@@ -49,7 +54,7 @@ export function describeTable(store: TableStore): TableDescriptor {
  * const descriptor = describeSchema(engine);
  * descriptor.reducers.map((r) => r.name); // -> ['open', 'transfer', ...]
  */
-export function describeSchema(engine: Engine<ModuleDef>): SchemaDescriptor {
+export function describeSchema(engine: SchemaSource): SchemaDescriptor {
   return {
     tables: engine.tableList.filter((s) => s.def.options.public === true).map(describeTable),
     reducers: engine.module.reducers.flatMap((r, id) =>
