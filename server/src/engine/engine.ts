@@ -100,13 +100,52 @@ export interface EngineOptions<M extends ModuleDef> {
   readonly maxQueuedCalls?: number;
 }
 
-interface QueuedCall {
+/**
+ * A queued call, which becomes its own {@link CallRecord} once it has run: one object per call
+ * rather than a queue entry and a record (a tick of 20,000 calls keeps every one alive until it
+ * commits, so each object per call is young-generation copying). The reducer and the result
+ * callback are private, so a record compares and serialises as the plain record it stands for.
+ */
+class QueuedCall implements CallRecord {
   readonly origin: CallOrigin;
   readonly reducer: string;
-  readonly fn: (ctx: ReducerContext<any>, args: any) => void;
   readonly sender: Identity;
   readonly args: Record<string, unknown>;
-  readonly onResult: ((result: CallResult) => void) | undefined;
+  result: CallResult = OK;
+  readonly scheduleId: number;
+  readonly #fn: (ctx: ReducerContext<any>, args: any) => void;
+  #onResult: ((result: CallResult) => void) | undefined;
+
+  constructor(
+    origin: CallOrigin,
+    reducer: string,
+    fn: (ctx: ReducerContext<any>, args: any) => void,
+    sender: Identity,
+    args: Record<string, unknown>,
+    onResult: ((result: CallResult) => void) | undefined,
+    scheduleId = 0,
+  ) {
+    this.origin = origin;
+    this.reducer = reducer;
+    this.sender = sender;
+    this.args = args;
+    this.scheduleId = scheduleId;
+    this.#fn = fn;
+    this.#onResult = onResult;
+  }
+
+  /** Runs the reducer (throws whatever it throws). */
+  invoke(ctx: ReducerContext<any>): void {
+    this.#fn(ctx, this.args);
+  }
+
+  /** Hands the result to the caller once (after fan-out), then drops the callback. */
+  deliver(): void {
+    const onResult = this.#onResult;
+    if (onResult === undefined) return;
+    this.#onResult = undefined;
+    onResult(this.result);
+  }
 }
 
 interface CompiledReducer {
@@ -275,14 +314,7 @@ export class Engine<M extends ModuleDef> {
       throw new TickspaceError('UNKNOWN_REDUCER', `replay: the module has no reducer '${call.reducer}'`, {
         details: { reducer: call.reducer },
       });
-    this.#queue.push({
-      origin: call.origin,
-      reducer: call.reducer,
-      fn,
-      sender: call.sender,
-      args: call.args,
-      onResult,
-    });
+    this.#queue.push(new QueuedCall(call.origin, call.reducer, fn, call.sender, call.args, onResult));
   }
 
   /** Reducer names clients may call, in declaration order (their wire ids). */
@@ -309,7 +341,7 @@ export class Engine<M extends ModuleDef> {
         details: { reducer },
       });
     const validated = compiled.validate(args);
-    this.#queue.push({ origin: 0, reducer, fn: compiled.def.fn, sender, args: validated, onResult });
+    this.#queue.push(new QueuedCall(0, reducer, compiled.def.fn, sender, validated, onResult));
   }
 
   /** Queues a call and resolves with its result once the tick is committed and fanned out. */
@@ -349,7 +381,7 @@ export class Engine<M extends ModuleDef> {
     sender: Identity,
     onResult?: (r: CallResult) => void,
   ): void {
-    this.#queue.push({ origin: 2, reducer: name, fn: fn ?? noop, sender, args: {}, onResult });
+    this.#queue.push(new QueuedCall(2, name, fn ?? noop, sender, {}, onResult));
   }
 
   /** Registers a commit hook; returns a function that removes it. */
@@ -501,23 +533,25 @@ export class Engine<M extends ModuleDef> {
     const ctx = this.#ctx;
     ctx.tick = tick;
     ctx.now = tick * this.tickMs;
-    const calls: CallRecord[] = [];
+    const calls: QueuedCall[] = [];
     const changes: ChangeOp[] = [];
-    const results: [((r: CallResult) => void) | undefined, CallResult][] = [];
     let failed = 0;
     try {
       if (!this.#initialized) {
-        this.#run(LIFECYCLE.INIT, this.module.init ?? noop, SERVER_IDENTITY, {}, 2, 0, calls, changes);
+        const init = new QueuedCall(
+          2,
+          LIFECYCLE.INIT,
+          this.module.init ?? noop,
+          SERVER_IDENTITY,
+          {},
+          undefined,
+        );
+        this.#run(init, calls, changes);
         this.#initialized = true;
       }
       const queue = this.#queue;
       this.#queue = [];
-      for (let i = 0; i < queue.length; i++) {
-        const q = queue[i]!;
-        const result = this.#run(q.reducer, q.fn, q.sender, q.args, q.origin, 0, calls, changes);
-        if (!result.ok) failed++;
-        if (q.onResult !== undefined) results.push([q.onResult, result]);
-      }
+      failed += this.#runQueue(queue, calls, changes);
       failed += this.#runDueSchedules(tick, calls, changes);
     } finally {
       this.#inTick = false;
@@ -526,54 +560,47 @@ export class Engine<M extends ModuleDef> {
     const durationMs = performance.now() - started;
     const record: TickRecord = { tick, now: ctx.now, calls, changes, stateHash: this.stateHash, durationMs };
     this.metrics.record(durationMs, calls.length, failed, changes.length, durationMs > this.tickMs);
-    this.#commit(record, results);
+    this.#commit(record, calls);
     return record;
   }
 
-  #runDueSchedules(tick: number, calls: CallRecord[], changes: ChangeOp[]): number {
+  /**
+   * Runs the queued calls in arrival order; returns how many failed. A method of its own so that
+   * the long loop is optimised as a whole function rather than by on-stack replacement inside
+   * runTick, whose tail (schedules, commit) the loop's compilation had no feedback for.
+   */
+  #runQueue(queue: readonly QueuedCall[], calls: QueuedCall[], changes: ChangeOp[]): number {
+    let failed = 0;
+    for (let i = 0; i < queue.length; i++) if (!this.#run(queue[i]!, calls, changes).ok) failed++;
+    return failed;
+  }
+
+  #runDueSchedules(tick: number, calls: QueuedCall[], changes: ChangeOp[]): number {
     const schedule = this.tables[SCHEDULE_TABLE]!;
     let failed = 0;
     for (;;) {
       const due = schedule.range('dueTick', { lte: tick });
       if (due.length === 0) return failed;
       for (const row of due) {
-        const compiled = this.#reducers.get(row.reducer as string);
+        const reducer = row.reducer as string;
+        const fn = this.#reducers.get(reducer)?.def.fn ?? missingReducer(reducer);
         const args = decodeArgsJson(row.args as string);
-        const result = this.#run(
-          row.reducer as string,
-          compiled?.def.fn ?? missingReducer(row.reducer as string),
-          SERVER_IDENTITY,
-          args,
-          1,
-          row.id as number,
-          calls,
-          changes,
-          row,
-        );
+        const call = new QueuedCall(1, reducer, fn, SERVER_IDENTITY, args, undefined, row.id as number);
+        const result = this.#run(call, calls, changes, row);
         if (!result.ok) failed++;
       }
     }
   }
 
   /** Runs one call as a transaction; `scheduleRow` bookkeeping survives a failed call. */
-  #run(
-    reducer: string,
-    fn: (ctx: ReducerContext<any>, args: any) => void,
-    sender: Identity,
-    args: Record<string, unknown>,
-    origin: CallOrigin,
-    scheduleId: number,
-    calls: CallRecord[],
-    changes: ChangeOp[],
-    scheduleRow?: AnyRow,
-  ): CallResult {
+  #run(call: QueuedCall, calls: QueuedCall[], changes: ChangeOp[], scheduleRow?: AnyRow): CallResult {
     const store = this.#store;
     // The call writes straight into the tick's change list; a failure undoes back to `mark`.
     const tx = changes;
     const callIndex = calls.length;
     store.tx = tx;
     store.callIndex = callIndex;
-    this.#ctx.reset(sender, reducer, callIndex);
+    this.#ctx.reset(call.sender, call.reducer, callIndex);
     if (scheduleRow !== undefined) {
       const schedule = this.tables[SCHEDULE_TABLE]!;
       const everyMs = scheduleRow.everyMs as number;
@@ -590,16 +617,17 @@ export class Engine<M extends ModuleDef> {
     let result: CallResult;
     // Schedule bookkeeping above survives a failed call; only the reducer's own writes roll back.
     try {
-      fn(this.#ctx, args);
+      call.invoke(this.#ctx);
       result = OK;
     } catch (error) {
       for (let i = tx.length - 1; i >= mark; i--) this.tableList[tx[i]!.tableId]!.undo(tx[i]!);
       tx.length = mark;
-      result = this.#toResult(reducer, error);
+      result = this.#toResult(call.reducer, error);
     } finally {
       store.tx = null;
     }
-    calls.push({ origin, reducer, sender, args, result, scheduleId });
+    call.result = result;
+    calls.push(call);
     return result;
   }
 
@@ -611,7 +639,7 @@ export class Engine<M extends ModuleDef> {
     return { ok: false, code: 'INTERNAL', message: `reducer '${reducer}' failed with a server error` };
   }
 
-  #commit(record: TickRecord, results: [((r: CallResult) => void) | undefined, CallResult][]): void {
+  #commit(record: TickRecord, calls: readonly QueuedCall[]): void {
     const promises: Promise<void>[] = [];
     for (const hook of this.#commitHooks) {
       // A throw leaves the tick uncommitted: it reaches the caller of runTick (the loop: #fail).
@@ -626,7 +654,7 @@ export class Engine<M extends ModuleDef> {
           this.#logger.error(`fan-out hook failed at tick ${record.tick}`, error);
         }
       }
-      for (const [onResult, result] of results) onResult!(result);
+      for (let i = 0; i < calls.length; i++) calls[i]!.deliver();
       const waiters = this.#tickWaiters;
       this.#tickWaiters = [];
       for (const w of waiters) w(record);
@@ -731,7 +759,7 @@ export class Engine<M extends ModuleDef> {
     fn: (ctx: ReducerContext<any>) => void,
     onResult?: (result: CallResult) => void,
   ): void {
-    this.#queue.push({ origin: 2, reducer: name, fn, sender: SERVER_IDENTITY, args: {}, onResult });
+    this.#queue.push(new QueuedCall(2, name, fn, SERVER_IDENTITY, {}, onResult));
   }
 }
 
