@@ -101,13 +101,52 @@ export interface EngineOptions<M extends ModuleDef> {
   readonly maxQueuedCalls?: number;
 }
 
-interface QueuedCall {
+/**
+ * A queued call, which becomes its own {@link CallRecord} once it has run: one object per call
+ * rather than a queue entry and a record (a tick of 20,000 calls keeps every one alive until it
+ * commits, so each object per call is young-generation copying). The reducer and the result
+ * callback are private, so a record compares and serialises as the plain record it stands for.
+ */
+class QueuedCall implements CallRecord {
   readonly origin: CallOrigin;
   readonly reducer: string;
-  readonly fn: ReducerFn;
   readonly sender: Identity;
   readonly args: Record<string, unknown>;
-  readonly onResult: ((result: CallResult) => void) | undefined;
+  result: CallResult = OK;
+  readonly scheduleId: number;
+  readonly #fn: (ctx: ReducerContext<any>, args: any) => void;
+  #onResult: ((result: CallResult) => void) | undefined;
+
+  constructor(
+    origin: CallOrigin,
+    reducer: string,
+    fn: (ctx: ReducerContext<any>, args: any) => void,
+    sender: Identity,
+    args: Record<string, unknown>,
+    onResult: ((result: CallResult) => void) | undefined,
+    scheduleId = 0,
+  ) {
+    this.origin = origin;
+    this.reducer = reducer;
+    this.sender = sender;
+    this.args = args;
+    this.scheduleId = scheduleId;
+    this.#fn = fn;
+    this.#onResult = onResult;
+  }
+
+  /** Runs the reducer (throws whatever it throws). */
+  invoke(ctx: ReducerContext<any>): void {
+    this.#fn(ctx, this.args);
+  }
+
+  /** Hands the result to the caller once (after fan-out), then drops the callback. */
+  deliver(): void {
+    const onResult = this.#onResult;
+    if (onResult === undefined) return;
+    this.#onResult = undefined;
+    onResult(this.result);
+  }
 }
 
 /** Reused for every call: one object, fields reset per call. */
@@ -276,14 +315,7 @@ export class Engine<M extends ModuleDef> {
       throw new TickspaceError('UNKNOWN_REDUCER', `replay: the module has no reducer '${call.reducer}'`, {
         details: { reducer: call.reducer },
       });
-    this.#queue.push({
-      origin: call.origin,
-      reducer: call.reducer,
-      fn,
-      sender: call.sender,
-      args: call.args,
-      onResult,
-    });
+    this.#queue.push(new QueuedCall(call.origin, call.reducer, fn, call.sender, call.args, onResult));
   }
 
   /** Reducer names clients may call, in declaration order (their wire ids). */
@@ -307,7 +339,7 @@ export class Engine<M extends ModuleDef> {
       throw new TickspaceError('UNKNOWN_REDUCER', `no reducer named '${reducer}'`, { details: { reducer } });
     this.#checkQueueRoom(reducer);
     const validated = entry.validate(args);
-    this.#queue.push({ origin: 0, reducer, fn: entry.fn, sender, args: validated, onResult });
+    this.#queue.push(new QueuedCall(CALL_ORIGIN.CLIENT, reducer, entry.fn, sender, validated, onResult));
   }
 
   /**
@@ -336,7 +368,7 @@ export class Engine<M extends ModuleDef> {
         details: { reducerId },
       });
     this.#checkQueueRoom(entry.name);
-    this.#queue.push({ origin: 0, reducer: entry.name, fn: entry.fn, sender, args, onResult });
+    this.#queue.push(new QueuedCall(CALL_ORIGIN.CLIENT, entry.name, entry.fn, sender, args, onResult));
   }
 
   #checkQueueRoom(reducer: string): void {
@@ -383,7 +415,7 @@ export class Engine<M extends ModuleDef> {
     sender: Identity,
     onResult?: (r: CallResult) => void,
   ): void {
-    this.#queue.push({ origin: 2, reducer: name, fn: fn ?? noop, sender, args: {}, onResult });
+    this.#queue.push(new QueuedCall(CALL_ORIGIN.LIFECYCLE, name, fn ?? noop, sender, {}, onResult));
   }
 
   /** Registers a commit hook; returns a function that removes it. */
@@ -535,23 +567,25 @@ export class Engine<M extends ModuleDef> {
     const ctx = this.#ctx;
     ctx.tick = tick;
     ctx.now = tick * this.tickMs;
-    const calls: CallRecord[] = [];
+    const calls: QueuedCall[] = [];
     const changes: ChangeOp[] = [];
-    const results: [((r: CallResult) => void) | undefined, CallResult][] = [];
     let failed = 0;
     try {
       if (!this.#initialized) {
-        this.#run(LIFECYCLE.INIT, this.module.init ?? noop, SERVER_IDENTITY, {}, 2, 0, calls, changes);
+        const init = new QueuedCall(
+          CALL_ORIGIN.LIFECYCLE,
+          LIFECYCLE.INIT,
+          this.module.init ?? noop,
+          SERVER_IDENTITY,
+          {},
+          undefined,
+        );
+        this.#run(init, calls, changes);
         this.#initialized = true;
       }
       const queue = this.#queue;
       this.#queue = [];
-      for (let i = 0; i < queue.length; i++) {
-        const q = queue[i]!;
-        const result = this.#run(q.reducer, q.fn, q.sender, q.args, q.origin, 0, calls, changes);
-        if (!result.ok) failed++;
-        if (q.onResult !== undefined) results.push([q.onResult, result]);
-      }
+      failed += this.#runQueue(queue, calls, changes);
       failed += this.#runDueSchedules(tick, calls, changes);
     } finally {
       this.#inTick = false;
@@ -560,54 +594,55 @@ export class Engine<M extends ModuleDef> {
     const durationMs = performance.now() - started;
     const record: TickRecord = { tick, now: ctx.now, calls, changes, stateHash: this.stateHash, durationMs };
     this.metrics.record(durationMs, calls.length, failed, changes.length, durationMs > this.tickMs);
-    this.#commit(record, results);
+    this.#commit(record, calls);
     return record;
   }
 
-  #runDueSchedules(tick: number, calls: CallRecord[], changes: ChangeOp[]): number {
+  /**
+   * Runs the queued calls in arrival order; returns how many failed. A method of its own so that
+   * the long loop is optimised as a whole function rather than by on-stack replacement inside
+   * runTick, whose tail (schedules, commit) the loop's compilation had no feedback for.
+   */
+  #runQueue(queue: readonly QueuedCall[], calls: QueuedCall[], changes: ChangeOp[]): number {
+    let failed = 0;
+    for (let i = 0; i < queue.length; i++) if (!this.#run(queue[i]!, calls, changes).ok) failed++;
+    return failed;
+  }
+
+  #runDueSchedules(tick: number, calls: QueuedCall[], changes: ChangeOp[]): number {
     const schedule = this.tables[SCHEDULE_TABLE]!;
     let failed = 0;
     for (;;) {
       const due = schedule.range('dueTick', { lte: tick });
       if (due.length === 0) return failed;
       for (const row of due) {
-        const entry = this.#schema.reducers.byName(row.reducer as string);
+        const reducer = row.reducer as string;
+        const fn = this.#schema.reducers.byName(reducer)?.fn ?? missingReducer(reducer);
         const args = decodeArgsJson(row.args as string);
-        const result = this.#run(
-          row.reducer as string,
-          entry?.fn ?? missingReducer(row.reducer as string),
+        const call = new QueuedCall(
+          CALL_ORIGIN.SCHEDULE,
+          reducer,
+          fn,
           SERVER_IDENTITY,
           args,
-          1,
+          undefined,
           row.id as number,
-          calls,
-          changes,
-          row,
         );
+        const result = this.#run(call, calls, changes, row);
         if (!result.ok) failed++;
       }
     }
   }
 
   /** Runs one call as a transaction; `scheduleRow` bookkeeping survives a failed call. */
-  #run(
-    reducer: string,
-    fn: (ctx: ReducerContext<any>, args: any) => void,
-    sender: Identity,
-    args: Record<string, unknown>,
-    origin: CallOrigin,
-    scheduleId: number,
-    calls: CallRecord[],
-    changes: ChangeOp[],
-    scheduleRow?: AnyRow,
-  ): CallResult {
+  #run(call: QueuedCall, calls: QueuedCall[], changes: ChangeOp[], scheduleRow?: AnyRow): CallResult {
     const store = this.#store;
     // The call writes straight into the tick's change list; a failure undoes back to `mark`.
     const tx = changes;
     const callIndex = calls.length;
     store.tx = tx;
     store.callIndex = callIndex;
-    this.#ctx.reset(sender, reducer, callIndex);
+    this.#ctx.reset(call.sender, call.reducer, callIndex);
     if (scheduleRow !== undefined) {
       const schedule = this.tables[SCHEDULE_TABLE]!;
       const everyMs = scheduleRow.everyMs as number;
@@ -624,16 +659,17 @@ export class Engine<M extends ModuleDef> {
     let result: CallResult;
     // Schedule bookkeeping above survives a failed call; only the reducer's own writes roll back.
     try {
-      fn(this.#ctx, args);
+      call.invoke(this.#ctx);
       result = OK;
     } catch (error) {
       for (let i = tx.length - 1; i >= mark; i--) this.tableList[tx[i]!.tableId]!.undo(tx[i]!);
       tx.length = mark;
-      result = this.#toResult(reducer, error);
+      result = this.#toResult(call.reducer, error);
     } finally {
       store.tx = null;
     }
-    calls.push({ origin, reducer, sender, args, result, scheduleId });
+    call.result = result;
+    calls.push(call);
     return result;
   }
 
@@ -645,7 +681,7 @@ export class Engine<M extends ModuleDef> {
     return { ok: false, code: 'INTERNAL', message: `reducer '${reducer}' failed with a server error` };
   }
 
-  #commit(record: TickRecord, results: [((r: CallResult) => void) | undefined, CallResult][]): void {
+  #commit(record: TickRecord, calls: readonly QueuedCall[]): void {
     const promises: Promise<void>[] = [];
     for (const hook of this.#commitHooks) {
       // A throw leaves the tick uncommitted: it reaches the caller of runTick (the loop: #fail).
@@ -660,7 +696,7 @@ export class Engine<M extends ModuleDef> {
           this.#logger.error(`fan-out hook failed at tick ${record.tick}`, error);
         }
       }
-      for (const [onResult, result] of results) onResult!(result);
+      for (let i = 0; i < calls.length; i++) calls[i]!.deliver();
       const waiters = this.#tickWaiters;
       this.#tickWaiters = [];
       for (const w of waiters) w(record);
@@ -765,7 +801,7 @@ export class Engine<M extends ModuleDef> {
     fn: (ctx: ReducerContext<any>) => void,
     onResult?: (result: CallResult) => void,
   ): void {
-    this.#queue.push({ origin: 2, reducer: name, fn, sender: SERVER_IDENTITY, args: {}, onResult });
+    this.#queue.push(new QueuedCall(CALL_ORIGIN.LIFECYCLE, name, fn, SERVER_IDENTITY, {}, onResult));
   }
 }
 

@@ -31,8 +31,23 @@ interface BtreeEntry {
   readonly p: unknown;
 }
 
+/** Reads a key (one column's value, or a tuple of several) out of a row. */
+type KeyReader = (row: AnyRow) => unknown;
+
+/**
+ * Compiles the key reader of one table's key or index once: `row => row["id"]`, or a tuple
+ * literal for several columns. A property load with a literal name stays monomorphic per table,
+ * where `row[names[i]]` in shared code sees every table's row shape and goes megamorphic.
+ */
+function compileKeyReader(names: readonly string[], columns: readonly number[]): KeyReader {
+  const reads = columns.map((i) => `row[${JSON.stringify(names[i])}]`);
+  const body = columns.length === 1 ? `return ${reads[0]};` : `return [${reads.join(', ')}];`;
+  return new Function('row', body) as KeyReader;
+}
+
 interface SecondaryIndex {
   readonly name: string;
+  readonly keyOf: KeyReader;
   readonly kind: IndexKind;
   readonly columns: readonly number[];
   readonly unique: boolean;
@@ -78,6 +93,7 @@ export class TableStore {
   readonly #uniqueList: SecondaryIndex[] = [];
   readonly #normalizer: RowNormalizer;
   readonly #hasher: RowHasher;
+  readonly #keyOf: KeyReader;
   /** Each row's two hash lanes, parallel to `#rows`, so deletes and updates never rehash the old row. */
   readonly #hashA: number[] = [];
   readonly #hashB: number[] = [];
@@ -134,6 +150,7 @@ export class TableStore {
         invalid,
       );
     }
+    this.#keyOf = compileKeyReader(names, this.pkColumns);
     this.#normalizer = compileRowNormalizer(name, names, this.columns, this.autoIncColumn);
     this.#hasher = compileRowHasher(id, this.columns, names);
     const sp = def.options.spatial;
@@ -159,6 +176,7 @@ export class TableStore {
     if (this.#indexes.has(name)) throw invalid(`duplicate index name '${name}'`);
     const index: SecondaryIndex = {
       name,
+      keyOf: compileKeyReader(this.columnNames, columns),
       kind,
       columns,
       unique,
@@ -175,15 +193,11 @@ export class TableStore {
 
   /** The primary key of a row: its key column's value, or a tuple for a composite key. */
   keyOf(row: AnyRow): unknown {
-    const pk = this.pkColumns;
-    if (pk.length === 1) return row[this.columnNames[pk[0]!]!];
-    return pk.map((i) => row[this.columnNames[i]!]);
+    return this.#keyOf(row);
   }
 
   #indexKey(index: SecondaryIndex, row: AnyRow): unknown {
-    const cols = index.columns;
-    if (cols.length === 1) return row[this.columnNames[cols[0]!]!];
-    return cols.map((i) => row[this.columnNames[i]!]);
+    return index.keyOf(row);
   }
 
   // ---- reads --------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ import type { ColumnShape } from '../../protocol/column-kinds';
 import { TickspaceError } from '../../protocol/errors';
 import { compileRowCodec, compileValueCodec, type RowCodec } from '../../protocol/row-codec';
 import { OP, type AnyRow, type OpKind } from '../change-set';
-import type { CallOrigin, CallResult, Engine, TickRecord } from '../engine';
+import { CALL_ORIGIN, type CallOrigin, type CallResult, type Engine, type TickRecord } from '../engine';
 import type { Identity } from '../identity';
 import type { ModuleDef } from '../module';
 import { columnShapes } from '../schema';
@@ -189,7 +189,7 @@ export function createRecordCodec(schema: LogSchema): RecordCodec {
       w.u8(call.origin).string(call.reducer);
       identityCodec.encode(w, call.sender);
       w.uvar(call.scheduleId);
-      const codec = call.origin === 2 ? undefined : args.get(call.reducer);
+      const codec = call.origin === CALL_ORIGIN.LIFECYCLE ? undefined : args.get(call.reducer);
       if (codec === undefined) w.bytes(EMPTY);
       else {
         argsWriter.reset();
@@ -234,8 +234,8 @@ export function createRecordCodec(schema: LogSchema): RecordCodec {
       const sender = identityCodec.decode(r) as Identity;
       const scheduleId = r.uvar();
       const argsBytes = new Uint8Array(r.view(r.uvar()));
-      const codec = origin === 2 ? undefined : args.get(reducer);
-      let decoded: Record<string, unknown> | undefined = origin === 2 ? {} : undefined;
+      const codec = origin === CALL_ORIGIN.LIFECYCLE ? undefined : args.get(reducer);
+      let decoded: Record<string, unknown> | undefined = origin === CALL_ORIGIN.LIFECYCLE ? {} : undefined;
       if (codec !== undefined) {
         const ar = new BinaryReader(argsBytes);
         decoded = codec.decode(ar);
