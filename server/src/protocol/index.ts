@@ -40,6 +40,7 @@ export { encodeQuery, decodeQuery, describeQuery, queryKindOf, WIRE_QUERY_KINDS 
 export type {
   Query,
   QueryKindName,
+  QueryOfKind,
   WireQueryKind,
   TableQuery,
   IndexQuery,

@@ -12,7 +12,7 @@ export interface FollowQuery extends TableQuery {
 }
 
 /** Following circle: `uvar followTableId, key, f64 radius, exitRadius`. */
-export const FOLLOW_QUERY: WireQueryKind<FollowQuery> = {
+export const FOLLOW_QUERY: WireQueryKind<FollowQuery, 'follow'> = {
   name: 'follow',
   property: 'follow',
   tag: QUERY_KIND.FOLLOW,

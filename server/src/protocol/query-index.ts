@@ -8,7 +8,7 @@ export interface IndexQuery extends TableQuery {
 }
 
 /** Index equality: `uvar indexNo`, then each index column's value by its column codec. */
-export const INDEX_QUERY: WireQueryKind<IndexQuery> = {
+export const INDEX_QUERY: WireQueryKind<IndexQuery, 'index'> = {
   name: 'index',
   property: 'where',
   tag: QUERY_KIND.INDEX_EQ,

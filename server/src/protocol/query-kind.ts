@@ -14,9 +14,9 @@ export interface TableQuery {
  * (`query-<kind>.ts`) and is listed in {@link WIRE_QUERY_KINDS}; the engine's half
  * (`engine/subscriptions/kind-<kind>.ts`) builds and maintains the query on the server.
  */
-export interface WireQueryKind<Q extends TableQuery> {
+export interface WireQueryKind<Q extends TableQuery, N extends string = string> {
   /** The kind's name, the key the engine's half is registered under. */
-  readonly name: string;
+  readonly name: N;
   /**
    * The property a query of this kind carries besides `table` (`rect`, `near`...), which tells the
    * kinds apart; undefined for the whole-table kind, the one a query without any of them is.

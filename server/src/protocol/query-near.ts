@@ -17,7 +17,7 @@ export interface NearQuery extends TableQuery {
 }
 
 /** Fixed circle: `f64 x, y, radius, exitRadius` (exitRadius written out when omitted). */
-export const NEAR_QUERY: WireQueryKind<NearQuery> = {
+export const NEAR_QUERY: WireQueryKind<NearQuery, 'near'> = {
   name: 'near',
   property: 'near',
   tag: QUERY_KIND.RADIUS,

@@ -15,7 +15,7 @@ export interface RectQuery extends TableQuery {
 }
 
 /** Rectangle: `f64 minX, minY, maxX, maxY`. */
-export const RECT_QUERY: WireQueryKind<RectQuery> = {
+export const RECT_QUERY: WireQueryKind<RectQuery, 'rect'> = {
   name: 'rect',
   property: 'rect',
   tag: QUERY_KIND.RECT,

@@ -4,7 +4,7 @@ import type { TableQuery, WireQueryKind } from './query-kind';
 export type { TableQuery } from './query-kind';
 
 /** Whole table: `uvar tableId` and nothing more. */
-export const TABLE_QUERY: WireQueryKind<TableQuery> = {
+export const TABLE_QUERY: WireQueryKind<TableQuery, 'table'> = {
   name: 'table',
   property: undefined,
   tag: QUERY_KIND.TABLE,

@@ -21,7 +21,7 @@ export type { FollowQuery } from './query-follow';
  */
 export const WIRE_QUERY_KINDS = [TABLE_QUERY, INDEX_QUERY, RECT_QUERY, NEAR_QUERY, FOLLOW_QUERY] as const;
 
-type QueryOf<K> = K extends WireQueryKind<infer Q> ? Q : never;
+type QueryOf<K> = K extends WireQueryKind<infer Q, string> ? Q : never;
 
 /** A subscription query, by table and index names: one of the {@link WIRE_QUERY_KINDS}' queries. */
 export type Query = QueryOf<(typeof WIRE_QUERY_KINDS)[number]>;
@@ -29,10 +29,16 @@ export type Query = QueryOf<(typeof WIRE_QUERY_KINDS)[number]>;
 /** The name of a registered query kind. */
 export type QueryKindName = (typeof WIRE_QUERY_KINDS)[number]['name'];
 
-const byTag: (WireQueryKind<Query> | undefined)[] = [];
-const byProperty = new Map<string, WireQueryKind<Query>>();
-let wholeTable: WireQueryKind<Query> | undefined;
-for (const k of WIRE_QUERY_KINDS as readonly WireQueryKind<Query>[]) {
+/** The query of the kind named `N`. */
+export type QueryOfKind<N extends QueryKindName> = QueryOf<
+  Extract<(typeof WIRE_QUERY_KINDS)[number], { name: N }>
+>;
+
+type AnyWireKind = WireQueryKind<Query, QueryKindName>;
+const byTag: (AnyWireKind | undefined)[] = [];
+const byProperty = new Map<string, AnyWireKind>();
+let wholeTable: AnyWireKind | undefined;
+for (const k of WIRE_QUERY_KINDS as readonly AnyWireKind[]) {
   byTag[k.tag] = k;
   if (k.property === undefined) wholeTable = k;
   else byProperty.set(k.property, k);
@@ -42,7 +48,7 @@ for (const k of WIRE_QUERY_KINDS as readonly WireQueryKind<Query>[]) {
  * The kind of a query: the registered kind whose property the query carries, or the whole-table
  * kind when it carries none.
  */
-export function queryKindOf(q: TableQuery): WireQueryKind<Query> {
+export function queryKindOf(q: TableQuery): WireQueryKind<Query, QueryKindName> {
   // In registry order, so a query carrying two kinds' properties always reads as the same kind.
   for (const [p, k] of byProperty) if (p in q) return k;
   return wholeTable!;

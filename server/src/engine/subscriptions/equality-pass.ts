@@ -1,5 +1,8 @@
+import type { AnyRow } from '../change-set';
 import { mapKey } from '../values';
-import { IndexQuery, type TableState, type WholeQuery } from './queries';
+import type { IndexQuery } from './kind-index';
+import type { WholeQuery } from './kind-table';
+import type { TableState } from './queries';
 import type { NetChange, TableTick } from './tick-changes';
 
 /*
@@ -30,14 +33,19 @@ export function indexQueries(st: TableState, tt: TableTick): void {
       break;
     }
     for (const c of tt.list) {
-      const vo = c.old === undefined ? undefined : mapKey(IndexQuery.valueOf(columns!, c.old));
-      const vn = c.new === undefined ? undefined : mapKey(IndexQuery.valueOf(columns!, c.new));
+      const vo = c.old === undefined ? undefined : mapKey(indexValueOf(columns!, c.old));
+      const vn = c.new === undefined ? undefined : mapKey(indexValueOf(columns!, c.new));
       const a = c.old === undefined ? undefined : byValue.get(vo);
       const b = c.new === undefined || (c.old !== undefined && vo === vn) ? undefined : byValue.get(vn);
       if (a !== undefined) for (const q of a) stateless(q, tt, c);
       if (b !== undefined) for (const q of b) stateless(q, tt, c);
     }
   }
+}
+
+/** The index value of a row (a tuple for a composite index). */
+export function indexValueOf(columns: readonly string[], row: AnyRow): unknown {
+  return columns.length === 1 ? row[columns[0]!] : columns.map((c) => row[c]);
 }
 
 function stateless(q: WholeQuery | IndexQuery, tt: TableTick, c: NetChange): void {
