@@ -47,6 +47,7 @@ export type {
   RectQuery,
   NearQuery,
   FollowQuery,
+  RangeQuery,
   RectArea,
   CircleArea,
 } from './query';

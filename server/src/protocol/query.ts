@@ -4,6 +4,7 @@ import { readWireTable, wireTableByName, type TableQuery, type WireQueryKind } f
 import { FOLLOW_QUERY } from './query-follow';
 import { INDEX_QUERY } from './query-index';
 import { NEAR_QUERY } from './query-near';
+import { RANGE_QUERY } from './query-range';
 import { RECT_QUERY } from './query-rect';
 import { TABLE_QUERY } from './query-table';
 import type { WireSchema } from './wire-schema';
@@ -13,13 +14,21 @@ export type { IndexQuery } from './query-index';
 export type { RectArea, RectQuery } from './query-rect';
 export type { CircleArea, NearQuery } from './query-near';
 export type { FollowQuery } from './query-follow';
+export type { RangeQuery } from './query-range';
 
 /**
  * Every query kind's wire half, the one list the codec (and the engine, for its half) iterates.
  * A new kind is a `query-<kind>.ts` file listed here, its tag in {@link QUERY_KIND} and its
  * engine half; the {@link Query} union follows from this list.
  */
-export const WIRE_QUERY_KINDS = [TABLE_QUERY, INDEX_QUERY, RECT_QUERY, NEAR_QUERY, FOLLOW_QUERY] as const;
+export const WIRE_QUERY_KINDS = [
+  TABLE_QUERY,
+  INDEX_QUERY,
+  RECT_QUERY,
+  NEAR_QUERY,
+  FOLLOW_QUERY,
+  RANGE_QUERY,
+] as const;
 
 type QueryOf<K> = K extends WireQueryKind<infer Q, string> ? Q : never;
 

@@ -48,7 +48,12 @@ export function indexValueOf(columns: readonly string[], row: AnyRow): unknown {
   return columns.length === 1 ? row[columns[0]!] : columns.map((c) => row[c]);
 }
 
-function stateless(q: WholeQuery | IndexQuery, tt: TableTick, c: NetChange): void {
+/** A stateless query's verdict on one changed row: member exactly when it matches, before and after. */
+export function stateless(
+  q: { readonly ct: WholeQuery['ct']; matches(row: AnyRow): boolean },
+  tt: TableTick,
+  c: NetChange,
+): void {
   const was = c.old !== undefined && q.matches(c.old);
   const is = c.new !== undefined && q.matches(c.new);
   if (was || is) q.ct.transition(tt, c.mk, c.key, was, is, c.new, c);

@@ -9,6 +9,7 @@ import type { ClientState, ClientTable } from './client-view';
 import { FOLLOW_KIND } from './kind-follow';
 import { INDEX_KIND } from './kind-index';
 import { NEAR_KIND } from './kind-near';
+import { RANGE_KIND } from './kind-range';
 import { RECT_KIND } from './kind-rect';
 import { TABLE_KIND } from './kind-table';
 import type { LiveQuery } from './queries';
@@ -26,6 +27,7 @@ export const QUERY_KINDS: { readonly [N in QueryKindName]: QueryKind<QueryOfKind
   rect: RECT_KIND,
   near: NEAR_KIND,
   follow: FOLLOW_KIND,
+  range: RANGE_KIND,
 };
 
 /**
