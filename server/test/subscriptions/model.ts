@@ -230,7 +230,9 @@ export type Op =
   | { kind: 'give'; id: number; owner: number; qty: number }
   | { kind: 'mark'; id: number; by: number; hidden: boolean; x: number; y: number }
   | { kind: 'sub'; client: number; query: Query }
-  | { kind: 'unsub'; client: number; pick: number };
+  | { kind: 'unsub'; client: number; pick: number }
+  /** The tables set back to the scenario's first state (as recovery or a rewind does): every client resyncs. */
+  | { kind: 'restore' };
 
 const small = fc.double({ min: -7, max: 7, noNaN: true });
 export const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -290,6 +292,7 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
     }),
     weight: 1,
   },
+  { arbitrary: fc.constant({ kind: 'restore' as const }), weight: 1 },
   {
     arbitrary: fc.record({
       kind: fc.constant('unsub' as const),
@@ -392,6 +395,12 @@ export function run(s: Scenario, options: RunOptions = {}): number {
   const congested = new Set<number>();
   for (const e of s.initial) engine.enqueue(viewers[0]!, 'spawn', e);
   engine.runTick();
+  const firstState = Object.fromEntries(
+    Object.entries(engine.tables).map(([name, store]) => [
+      name,
+      { rows: store.iter(), autoInc: store!.autoInc },
+    ]),
+  );
   let nextQueryId = 1;
   const clients: Client[] = s.queries.map((qs, i) => {
     const cache = createFrameCache(subs.schema);
@@ -457,6 +466,12 @@ export function run(s: Scenario, options: RunOptions = {}): number {
           check(engine, clients, clientOk);
           break;
         }
+        case 'restore':
+          engine.restore({ tick: engine.tick, tables: firstState });
+          // A resync seeds every query afresh: the enter test, no hysteresis yet.
+          for (const c of clients) for (const mq of c.queries.values()) mq.step(engine, true);
+          check(engine, clients);
+          break;
         case 'unsub': {
           const c = clients[op.client % clients.length]!;
           const ids = [...c.queries.keys()];
