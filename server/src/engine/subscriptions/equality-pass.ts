@@ -1,7 +1,6 @@
 import type { AnyRow } from '../change-set';
 import { mapKey } from '../values';
-import type { IndexQuery } from './kind-index';
-import type { WholeQuery } from './kind-table';
+import type { ClientTable } from './client-view';
 import type { TableState } from './queries';
 import type { NetChange, TableTick } from './tick-changes';
 
@@ -50,7 +49,7 @@ export function indexValueOf(columns: readonly string[], row: AnyRow): unknown {
 
 /** A stateless query's verdict on one changed row: member exactly when it matches, before and after. */
 export function stateless(
-  q: { readonly ct: WholeQuery['ct']; matches(row: AnyRow): boolean },
+  q: { readonly ct: ClientTable; matches(row: AnyRow): boolean },
   tt: TableTick,
   c: NetChange,
 ): void {
