@@ -49,4 +49,8 @@ export type ClientQuery<M extends ModuleDef> =
   | { readonly table: TableNames<M>; readonly where: { readonly index: string; readonly value: unknown } }
   | { readonly table: TableNames<M>; readonly rect: RectArea }
   | { readonly table: TableNames<M>; readonly near: CircleArea & { readonly x: number; readonly y: number } }
-  | { readonly table: TableNames<M>; readonly follow: CircleArea & FollowTarget<M> };
+  | { readonly table: TableNames<M>; readonly follow: CircleArea & FollowTarget<M> }
+  | {
+      readonly table: TableNames<M>;
+      readonly range: { readonly index: string; readonly gte?: unknown; readonly lt?: unknown };
+    };

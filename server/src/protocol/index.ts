@@ -36,14 +36,18 @@ export { compileUpdateCodec } from './update-codec';
 export type { UpdateCodec } from './update-codec';
 export { compileWireSchema } from './wire-schema';
 export type { WireSchema, WireTable, WireReducer, KeyCodec } from './wire-schema';
-export { encodeQuery, decodeQuery, describeQuery } from './query';
+export { encodeQuery, decodeQuery, describeQuery, queryKindOf, WIRE_QUERY_KINDS } from './query';
 export type {
   Query,
+  QueryKindName,
+  QueryOfKind,
+  WireQueryKind,
   TableQuery,
   IndexQuery,
   RectQuery,
   NearQuery,
   FollowQuery,
+  RangeQuery,
   RectArea,
   CircleArea,
 } from './query';

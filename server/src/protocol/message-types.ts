@@ -87,6 +87,8 @@ export const QUERY_KIND = {
   RADIUS: 3,
   /** `uvar tableId, uvar followTableId, key, f64 radius, exitRadius`. */
   FOLLOW: 4,
+  /** `uvar tableId, uvar indexNo, u8 bounds (1: gte, 2: lt), gte?, lt?`: rows whose btree index value lies in [gte, lt). */
+  RANGE: 5,
 } as const;
 /** One of {@link QUERY_KIND}. */
 export type QueryKind = (typeof QUERY_KIND)[keyof typeof QUERY_KIND];

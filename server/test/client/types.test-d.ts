@@ -1,5 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { ClientTable, Connection, ReducerCall, ReducerCallArgs, ReducerName } from '../../src/client';
+import type { ClientQuery } from '../../src/client/types';
+import type { Query, QueryKindName, QueryOfKind } from '../../src/protocol';
 import type { Identity } from '../../src/engine';
 import type { world } from '../subscriptions/world-fixture';
 
@@ -60,6 +62,20 @@ describe('client SDK types', () => {
     conn.subscribe({ table: 'nope' });
     // @ts-expect-error the followed key of `entity` is a number
     conn.subscribe({ table: 'entity', follow: { table: 'entity', key: 'three', radius: 10 } });
+    conn.subscribe({ table: 'entity', range: { index: 'hp', lt: 20 } });
+  });
+
+  it('has a typed query for every registered query kind, each one the wire can carry', () => {
+    expectTypeOf<ClientQuery<typeof world>>().toMatchTypeOf<Query>();
+    // The kinds whose query the SDK type leaves out: none.
+    type Missing = {
+      [N in QueryKindName]: [Extract<ClientQuery<typeof world>, Omit<QueryOfKind<N>, 'table'>>] extends [
+        never,
+      ]
+        ? N
+        : never;
+    }[QueryKindName];
+    expectTypeOf<Missing>().toEqualTypeOf<never>();
   });
 
   it('listeners receive typed rows', () => {

@@ -198,6 +198,10 @@ describe('bad input', () => {
       /reducer 'move': arguments do not decode: needs 4 more byte\(s\), 0 left at byte 7/,
     );
     expect(() => decodeClientMessage(new Uint8Array([3, 1, 9, 0]), schema)).toThrow(/unknown query kind/);
+    // A range query on index 0 whose bounds byte claims a third bound.
+    expect(() => decodeClientMessage(new Uint8Array([3, 1, 5, 0, 0, 4]), schema)).toThrow(
+      /range bounds byte 4 is not 0 to 3/,
+    );
     expect(() => decodeClientMessage(new Uint8Array([3, 1, 0, 1]), schema)).toThrow(
       /no public table with id 1/,
     );

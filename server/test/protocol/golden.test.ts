@@ -43,6 +43,8 @@ const queries: Record<string, Query> = {
   rect: { table: 'entity', rect: { minX: -1, minY: 0, maxX: 10.5, maxY: 20 } },
   near: { table: 'entity', near: { x: 5, y: 6, radius: 10, exitRadius: 12 } },
   follow: { table: 'entity', follow: { table: 'entity', key: 7, radius: 32, exitRadius: 40 } },
+  range: { table: 'entity', range: { index: 'hp', gte: 10, lt: 50 } },
+  'range-below': { table: 'entity', range: { index: 'hp', lt: 20 } },
 };
 
 /** Every message type of the protocol, built from fixed inputs. */

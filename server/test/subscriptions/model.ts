@@ -1,12 +1,159 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { createEngine, createSubscriptions, mapKey, type Identity } from '../../src/engine';
-import type { Query } from '../../src/protocol';
+import {
+  queryKindOf,
+  type CircleArea,
+  type Query,
+  type QueryKindName,
+  type QueryOfKind,
+} from '../../src/protocol';
 import { createFrameCache, type FrameCache } from '../kit/frame-cache';
 import { viewers, world } from './world-fixture';
 
 type Engine = ReturnType<typeof createEngine<typeof world>>;
 type Row = Readonly<Record<string, unknown>>;
+
+type Store = Engine['tables'][string] & object;
+
+/** What a brute-force case reads: the query's table, the viewer's visibility, its members so far. */
+export interface ModelContext {
+  readonly engine: Engine;
+  readonly store: Store;
+  readonly viewer: Identity;
+  /** Whether the row's table shows it to the viewer. */
+  visible(store: Store, row: Row): boolean;
+  /** Whether the query held the row (by map key) before this step; always false on a fresh start. */
+  held(mk: unknown): boolean;
+}
+
+/**
+ * The brute-force reference of one query kind: whether it holds a row, decided from the tables
+ * alone, and the queries the property tests draw for it. `holds` is asked for every visible row
+ * of the query's table after every tick.
+ */
+interface ModelCase<Q> {
+  /** Called once per step; returns the row test for that step (so a centre is looked up once). */
+  holds(q: Q, m: ModelContext): (row: Row) => boolean;
+  /** Queries of this kind on the fixture world (see world-fixture.ts). */
+  readonly arbitrary: fc.Arbitrary<Q>;
+}
+
+function circleTest(
+  m: ModelContext,
+  centre: readonly [number, number] | undefined,
+  c: CircleArea,
+): (row: Row) => boolean {
+  if (centre === undefined) return () => false;
+  return (row) => {
+    const dx = (row[m.store.spatialX!] as number) - centre[0];
+    const dy = (row[m.store.spatialY!] as number) - centre[1];
+    const r = m.held(mapKey(m.store.keyOf(row))) ? (c.exitRadius ?? c.radius) : c.radius;
+    return dx * dx + dy * dy <= r * r;
+  };
+}
+
+const coord = fc.double({ min: -25, max: 125, noNaN: true, noDefaultInfinity: true });
+const radius = fc.double({ min: 0, max: 45, noNaN: true });
+const circle = fc
+  .tuple(radius, fc.double({ min: 0, max: 20, noNaN: true }))
+  .map(([r, extra]) => ({ radius: r, exitRadius: r + extra }));
+const entityId = fc.integer({ min: 1, max: 24 });
+const markerId = fc.integer({ min: 1, max: 5 });
+
+/**
+ * One brute-force case per registered query kind: a kind added to WIRE_QUERY_KINDS without a
+ * case here does not compile, and the tests below check every kind is drawn.
+ */
+export const MODEL_CASES: { readonly [N in QueryKindName]: ModelCase<QueryOfKind<N>> } = {
+  table: {
+    holds: () => () => true,
+    arbitrary: fc.constantFrom({ table: 'entity' }, { table: 'item' }, { table: 'marker' }),
+  },
+  index: {
+    holds: (q) => (row) => row[q.where.index] === q.where.value,
+    arbitrary: fc.oneof(
+      fc
+        .integer({ min: 0, max: 2 })
+        .map((team) => ({ table: 'entity', where: { index: 'team', value: team } })),
+      fc
+        .integer({ min: 0, max: 3 })
+        .map((v) => ({ table: 'item', where: { index: 'owner', value: viewers[v] } })),
+    ),
+  },
+  rect: {
+    holds: (q, m) => (row) => {
+      const x = row[m.store.spatialX!] as number;
+      const y = row[m.store.spatialY!] as number;
+      return x >= q.rect.minX && x <= q.rect.maxX && y >= q.rect.minY && y <= q.rect.maxY;
+    },
+    arbitrary: fc
+      .tuple(
+        coord,
+        coord,
+        fc.double({ min: 0, max: 60, noNaN: true }),
+        fc.double({ min: 0, max: 60, noNaN: true }),
+      )
+      .map(([x, y, w, h]) => ({ table: 'entity', rect: { minX: x, minY: y, maxX: x + w, maxY: y + h } })),
+  },
+  near: {
+    holds: (q, m) => circleTest(m, [q.near.x, q.near.y], q.near),
+    arbitrary: fc.oneof(
+      fc.tuple(coord, coord, circle).map(([x, y, c]) => ({ table: 'entity', near: { x, y, ...c } })),
+      fc.tuple(coord, coord, circle).map(([x, y, c]) => ({ table: 'marker', near: { x, y, ...c } })),
+    ),
+  },
+  follow: {
+    holds(q, m) {
+      const fs = m.engine.tables[q.follow.table]!;
+      const row = fs.find(q.follow.key);
+      const centre =
+        row !== undefined && m.visible(fs, row)
+          ? ([row[fs.spatialX!] as number, row[fs.spatialY!] as number] as const)
+          : undefined;
+      return circleTest(m, centre, q.follow);
+    },
+    arbitrary: fc.oneof(
+      fc
+        .tuple(entityId, circle)
+        .map(([key, c]) => ({ table: 'entity', follow: { table: 'entity', key, ...c } })),
+      fc
+        .tuple(markerId, circle)
+        .map(([key, c]) => ({ table: 'entity', follow: { table: 'marker', key, ...c } })),
+    ),
+  },
+  range: {
+    holds: (q) => (row) => {
+      const v = row[q.range.index] as number;
+      return (
+        (q.range.gte === undefined || v >= (q.range.gte as number)) &&
+        (q.range.lt === undefined || v < (q.range.lt as number))
+      );
+    },
+    // hp starts at 100 and falls by 7 a hit; qty is 0 to 9 (gte above lt: an empty range).
+    arbitrary: fc.oneof(
+      fc
+        .record(
+          { gte: fc.integer({ min: 0, max: 110 }), lt: fc.integer({ min: 0, max: 110 }) },
+          { requiredKeys: [] },
+        )
+        .map((b) => ({ table: 'entity', range: { index: 'hp', ...b } })),
+      fc
+        .record(
+          { gte: fc.integer({ min: 0, max: 10 }), lt: fc.integer({ min: 0, max: 10 }) },
+          { requiredKeys: [] },
+        )
+        .map((b) => ({ table: 'item', range: { index: 'qty', ...b } })),
+    ),
+  },
+};
+
+const visibleTo =
+  (viewer: Identity) =>
+  (store: Store, row: Row): boolean => {
+    const vis = store.def.options.visibility as ((r: Row, v: Identity) => boolean) | undefined;
+    return vis === undefined || vis(row, viewer);
+  };
 
 /** The reference: each query evaluated by brute force over every row, hysteresis kept per query. */
 export class ModelQuery {
@@ -22,39 +169,19 @@ export class ModelQuery {
   step(engine: Engine, fresh = false): void {
     const q = this.query;
     const store = engine.tables[q.table]!;
-    const vis = store.def.options.visibility as ((r: Row, v: Identity) => boolean) | undefined;
-    const visible = (r: Row) => vis === undefined || vis(r, this.viewer);
+    const visible = visibleTo(this.viewer);
+    const previous = this.members;
+    const m: ModelContext = {
+      engine,
+      store,
+      viewer: this.viewer,
+      visible,
+      held: (mk) => !fresh && previous.has(mk),
+    };
+    const kind = MODEL_CASES[queryKindOf(q).name] as ModelCase<Query>;
+    const holds = kind.holds(q, m);
     const next = new Set<unknown>();
-    let centre: [number, number] | undefined;
-    if ('near' in q) centre = [q.near.x, q.near.y];
-    if ('follow' in q) {
-      const fs = engine.tables[q.follow.table]!;
-      const row = fs.find(q.follow.key);
-      const fvis = fs.def.options.visibility as ((r: Row, v: Identity) => boolean) | undefined;
-      if (row !== undefined && (fvis === undefined || fvis(row, this.viewer)))
-        centre = [row[fs.spatialX!] as number, row[fs.spatialY!] as number];
-    }
-    for (const row of store.iter()) {
-      if (!visible(row)) continue;
-      const mk = mapKey(store.keyOf(row));
-      let ok = true;
-      if ('where' in q) ok = row[q.where.index] === q.where.value;
-      else if ('rect' in q) {
-        const x = row[store.spatialX!] as number;
-        const y = row[store.spatialY!] as number;
-        ok = x >= q.rect.minX && x <= q.rect.maxX && y >= q.rect.minY && y <= q.rect.maxY;
-      } else if ('near' in q || 'follow' in q) {
-        const c = 'near' in q ? q.near : q.follow;
-        if (centre === undefined) ok = false;
-        else {
-          const dx = (row[store.spatialX!] as number) - centre[0];
-          const dy = (row[store.spatialY!] as number) - centre[1];
-          const r = !fresh && this.members.has(mk) ? (c.exitRadius ?? c.radius) : c.radius;
-          ok = dx * dx + dy * dy <= r * r;
-        }
-      }
-      if (ok) next.add(mk);
-    }
+    for (const row of store.iter()) if (visible(store, row) && holds(row)) next.add(mapKey(store.keyOf(row)));
     this.members = next;
   }
 }
@@ -88,34 +215,9 @@ export function check(engine: Engine, clients: Client[], only?: (c: Client) => b
   }
 }
 
-const coord = fc.double({ min: -25, max: 125, noNaN: true, noDefaultInfinity: true });
-const radius = fc.double({ min: 0, max: 45, noNaN: true });
-const circle = fc
-  .tuple(radius, fc.double({ min: 0, max: 20, noNaN: true }))
-  .map(([r, extra]) => ({ radius: r, exitRadius: r + extra }));
-const entityId = fc.integer({ min: 1, max: 24 });
-const markerId = fc.integer({ min: 1, max: 5 });
-
+/** Any registered kind's query, each kind as likely as the others. */
 export const queryArb: fc.Arbitrary<Query> = fc.oneof(
-  fc.constant({ table: 'entity' }),
-  fc.integer({ min: 0, max: 2 }).map((team) => ({ table: 'entity', where: { index: 'team', value: team } })),
-  fc
-    .tuple(
-      coord,
-      coord,
-      fc.double({ min: 0, max: 60, noNaN: true }),
-      fc.double({ min: 0, max: 60, noNaN: true }),
-    )
-    .map(([x, y, w, h]) => ({ table: 'entity', rect: { minX: x, minY: y, maxX: x + w, maxY: y + h } })),
-  fc.tuple(coord, coord, circle).map(([x, y, c]) => ({ table: 'entity', near: { x, y, ...c } })),
-  fc.tuple(entityId, circle).map(([key, c]) => ({ table: 'entity', follow: { table: 'entity', key, ...c } })),
-  fc.tuple(markerId, circle).map(([key, c]) => ({ table: 'entity', follow: { table: 'marker', key, ...c } })),
-  fc.constant({ table: 'item' }),
-  fc
-    .integer({ min: 0, max: 3 })
-    .map((v) => ({ table: 'item', where: { index: 'owner', value: viewers[v] } })),
-  fc.constant({ table: 'marker' }),
-  fc.tuple(coord, coord, circle).map(([x, y, c]) => ({ table: 'marker', near: { x, y, ...c } })),
+  ...Object.values(MODEL_CASES).map((c) => c.arbitrary as fc.Arbitrary<Query>),
 );
 
 export type Op =
@@ -128,7 +230,9 @@ export type Op =
   | { kind: 'give'; id: number; owner: number; qty: number }
   | { kind: 'mark'; id: number; by: number; hidden: boolean; x: number; y: number }
   | { kind: 'sub'; client: number; query: Query }
-  | { kind: 'unsub'; client: number; pick: number };
+  | { kind: 'unsub'; client: number; pick: number }
+  /** The tables set back to the scenario's first state (as recovery or a rewind does): every client resyncs. */
+  | { kind: 'restore' };
 
 const small = fc.double({ min: -7, max: 7, noNaN: true });
 export const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -188,6 +292,7 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
     }),
     weight: 1,
   },
+  { arbitrary: fc.constant({ kind: 'restore' as const }), weight: 1 },
   {
     arbitrary: fc.record({
       kind: fc.constant('unsub' as const),
@@ -290,6 +395,12 @@ export function run(s: Scenario, options: RunOptions = {}): number {
   const congested = new Set<number>();
   for (const e of s.initial) engine.enqueue(viewers[0]!, 'spawn', e);
   engine.runTick();
+  const firstState = Object.fromEntries(
+    Object.entries(engine.tables).map(([name, store]) => [
+      name,
+      { rows: store.iter(), autoInc: store!.autoInc },
+    ]),
+  );
   let nextQueryId = 1;
   const clients: Client[] = s.queries.map((qs, i) => {
     const cache = createFrameCache(subs.schema.wire);
@@ -355,6 +466,12 @@ export function run(s: Scenario, options: RunOptions = {}): number {
           check(engine, clients, clientOk);
           break;
         }
+        case 'restore':
+          engine.restore({ tick: engine.tick, tables: firstState });
+          // A resync seeds every query afresh: the enter test, no hysteresis yet.
+          for (const c of clients) for (const mq of c.queries.values()) mq.step(engine, true);
+          check(engine, clients);
+          break;
         case 'unsub': {
           const c = clients[op.client % clients.length]!;
           const ids = [...c.queries.keys()];

@@ -41,6 +41,26 @@ describe('what a subscription costs (SubscriptionCharge)', () => {
     ]);
   });
 
+  it('charges a second query the rows of a first index or range query, found, once', () => {
+    const { subs, handle } = setup();
+    const costs: SubscriptionCost[] = [];
+    const charge = (c: SubscriptionCost) => void costs.push(c);
+    // Team 2: ids 2, 5, ..., 98 (33 rows); then a rectangle of 4 cells, one entity each.
+    subs.subscribe(handle, 1, { table: 'entity', where: { index: 'team', value: 2 } }, charge);
+    subs.subscribe(handle, 2, { table: 'entity', rect: { minX: 0, minY: 0, maxX: 19, maxY: 19 } }, charge);
+    // Every entity has hp 100: a range holding them all, then a rectangle again.
+    subs.subscribe(handle, 3, { table: 'entity', range: { index: 'hp', gte: 100 } }, charge);
+    subs.unsubscribe(handle, 1);
+    subs.unsubscribe(handle, 2);
+    subs.subscribe(handle, 4, { table: 'entity', rect: { minX: 0, minY: 0, maxX: 9, maxY: 9 } }, charge);
+    expect(costs).toEqual([
+      { rows: 33, cells: 0 },
+      { rows: 4 + 33, cells: 4 },
+      { rows: 100, cells: 0 },
+      { rows: 1 + 100, cells: 1 },
+    ]);
+  });
+
   it('a refused charge changes nothing and encodes nothing', () => {
     const { subs, handle, sent } = setup();
     subs.subscribe(handle, 1, { table: 'entity', near: { x: 50, y: 50, radius: 15 } });

@@ -1,8 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { crowdScenario, run, scenario } from './model';
+import { QUERY_KINDS } from '../../src/engine/subscriptions/query-builder';
+import { queryKindOf, WIRE_QUERY_KINDS } from '../../src/protocol';
+import { crowdScenario, MODEL_CASES, queryArb, run, scenario } from './model';
 
 describe('subscriptions', () => {
+  it('has an engine half and a brute-force model case for every registered query kind, and the scenarios draw each', () => {
+    const names = WIRE_QUERY_KINDS.map((k) => k.name).sort();
+    expect(Object.keys(QUERY_KINDS).sort()).toEqual(names);
+    expect(Object.keys(MODEL_CASES).sort()).toEqual(names);
+    for (const k of WIRE_QUERY_KINDS) expect(QUERY_KINDS[k.name].wire).toBe(k);
+    const drawn = new Set(fc.sample(queryArb, { numRuns: 400, seed: 1 }).map((q) => queryKindOf(q).name));
+    expect([...drawn].sort()).toEqual(names);
+  });
+
   it('keeps every client cache equal to a brute-force evaluation of its queries after every tick', () => {
     fc.assert(
       fc.property(scenario, (s) => {

@@ -14,14 +14,17 @@ export const schema = createSchema({
     {
       public: true,
       spatial: { x: 'x', y: 'y', cellSize: 10 },
-      indexes: [{ name: 'team', columns: ['team'], kind: 'hash' }],
+      indexes: [
+        { name: 'team', columns: ['team'], kind: 'hash' },
+        { name: 'hp', columns: ['hp'], kind: 'btree' },
+      ],
     },
     { id: t.u32().primaryKey(), team: t.u8(), x: t.f32(), y: t.f32(), hp: t.u16(), name: t.string() },
   ),
   note: table({ public: false }, { id: t.u32().primaryKey(), text: t.string() }),
   item: table(
     { public: true, visibility: (row, viewer) => row.owner === viewer },
-    { id: t.u32().primaryKey(), owner: t.identity().index('hash'), qty: t.u16() },
+    { id: t.u32().primaryKey(), owner: t.identity().index('hash'), qty: t.u16().index('btree') },
   ),
   marker: table(
     {
@@ -54,10 +57,14 @@ const setTeam = schema.reducer('setTeam', { id: t.u32(), team: t.u8() }, (ctx, a
 const remove = schema.reducer('remove', { id: t.u32() }, (ctx, a) => {
   ctx.db.entity.delete(a.id);
 });
-const give = schema.reducer('give', { id: t.u32(), owner: t.identity(), qty: t.u16() }, (ctx, a) => {
-  if (ctx.db.item.has(a.id)) ctx.db.item.update(a);
-  else ctx.db.item.insert(a);
-});
+const give = schema.reducer(
+  'give',
+  { id: t.u32(), owner: t.identity(), qty: t.u16().index('btree') },
+  (ctx, a) => {
+    if (ctx.db.item.has(a.id)) ctx.db.item.update(a);
+    else ctx.db.item.insert(a);
+  },
+);
 const mark = schema.reducer('mark', { id: t.u32(), hidden: t.bool(), x: t.i32(), y: t.i32() }, (ctx, a) => {
   const row = { ...a, owner: ctx.sender };
   if (ctx.db.marker.has(a.id)) ctx.db.marker.update(row);

@@ -2,7 +2,7 @@ import type { BinaryWriter } from '../../protocol/binary-writer';
 import { SERVER_MESSAGE } from '../../protocol/message-types';
 import type { AnyRow } from '../change-set';
 import type { Identity } from '../identity';
-import type { AnyQuery, TableState } from './queries';
+import type { LiveQuery, TableState } from './queries';
 import type { CellChunk, NetChange, TableTick } from './tick-changes';
 
 /** Where a subscriber's frames go: a session, a test harness, a benchmark's counting sink. */
@@ -53,7 +53,7 @@ interface Touch {
 export class ClientTable {
   readonly table: TableState;
   readonly client: ClientState;
-  readonly queries: AnyQuery[] = [];
+  readonly queries: LiveQuery[] = [];
   refs: Map<unknown, number> | undefined;
   // What this tick sends: keys and arena refs of deletes and inserts, update changes, shared runs.
   tick = -1;
@@ -84,7 +84,7 @@ export class ClientTable {
   /** Recomputes what depends on the query list. */
   refresh(): void {
     this.chunkable =
-      this.queries.length === 1 && this.table.visibility === undefined && this.queries[0]!.kind !== 'index';
+      this.queries.length === 1 && this.table.visibility === undefined && this.queries[0]!.sharesChunks;
   }
 
   /** Opens this tick's output (once per tick) and registers with the client. */
@@ -185,8 +185,7 @@ export class ClientTable {
     if (this.refs !== undefined) return (this.refs.get(mk) ?? 0) > 0;
     const q = this.queries[0];
     if (q === undefined) return false;
-    if (q.kind === 'spatial') return q.members.has(mk);
-    return q.matches(row);
+    return q.holds(mk, row);
   }
 
   /** Whether this tick produced anything for the client. */
@@ -241,7 +240,7 @@ export class ClientState {
   readonly handle: number;
   readonly identity: Identity;
   readonly sink: SubscriberSink;
-  readonly queries = new Map<number, AnyQuery>();
+  readonly queries = new Map<number, LiveQuery>();
   readonly tables = new Map<number, ClientTable>();
   /** Tables with output this tick. */
   readonly touched: ClientTable[] = [];

@@ -1,5 +1,7 @@
+import type { AnyRow } from '../change-set';
 import { mapKey } from '../values';
-import { IndexQuery, type TableState, type WholeQuery } from './queries';
+import type { ClientTable } from './client-view';
+import type { TableState } from './queries';
 import type { NetChange, TableTick } from './tick-changes';
 
 /*
@@ -30,8 +32,8 @@ export function indexQueries(st: TableState, tt: TableTick): void {
       break;
     }
     for (const c of tt.list) {
-      const vo = c.old === undefined ? undefined : mapKey(IndexQuery.valueOf(columns!, c.old));
-      const vn = c.new === undefined ? undefined : mapKey(IndexQuery.valueOf(columns!, c.new));
+      const vo = c.old === undefined ? undefined : mapKey(indexValueOf(columns!, c.old));
+      const vn = c.new === undefined ? undefined : mapKey(indexValueOf(columns!, c.new));
       const a = c.old === undefined ? undefined : byValue.get(vo);
       const b = c.new === undefined || (c.old !== undefined && vo === vn) ? undefined : byValue.get(vn);
       if (a !== undefined) for (const q of a) stateless(q, tt, c);
@@ -40,7 +42,17 @@ export function indexQueries(st: TableState, tt: TableTick): void {
   }
 }
 
-function stateless(q: WholeQuery | IndexQuery, tt: TableTick, c: NetChange): void {
+/** The index value of a row (a tuple for a composite index). */
+export function indexValueOf(columns: readonly string[], row: AnyRow): unknown {
+  return columns.length === 1 ? row[columns[0]!] : columns.map((c) => row[c]);
+}
+
+/** A stateless query's verdict on one changed row: member exactly when it matches, before and after. */
+export function stateless(
+  q: { readonly ct: ClientTable; matches(row: AnyRow): boolean },
+  tt: TableTick,
+  c: NetChange,
+): void {
   const was = c.old !== undefined && q.matches(c.old);
   const is = c.new !== undefined && q.matches(c.new);
   if (was || is) q.ct.transition(tt, c.mk, c.key, was, is, c.new, c);

@@ -1,32 +1,52 @@
 import type { WireTable } from '../../protocol/wire-schema';
 import type { AnyRow } from '../change-set';
 import type { Identity } from '../identity';
-import { packCell } from '../spatial-grid';
 import type { TableStore } from '../table-store';
-import { compareValues } from '../values';
 import type { ClientState, ClientTable } from './client-view';
-
-/** How a grid cell relates to a spatial query's area. */
-export const CELL = {
-  /** No point of the cell can be a member. */
-  OUT: 0,
-  /** Some points may be members: rows are checked one by one. */
-  PARTIAL: 1,
-  /** Every point of the cell is a member: rows need no check, and updates come from the cell's shared run. */
-  FULL: 2,
-} as const;
-/** One of {@link CELL}. */
-export type CellClass = (typeof CELL)[keyof typeof CELL];
-
-/** Where a row lies relative to a spatial query's area. */
-export const ZONE = { IN: 0, BAND: 1, OUT: 2 } as const;
-/** One of {@link ZONE}. */
-export type Zone = (typeof ZONE)[keyof typeof ZONE];
+import type { IndexQuery } from './kind-index';
+import type { WholeQuery } from './kind-table';
+import type { CellSubscribers, SpatialQuery } from './spatial-query';
 
 type Visibility = (row: AnyRow, viewer: Identity) => boolean;
 
-/** Largest cell coordinate the spatial grid packs. */
-const GRID_MAX = 2 ** 25 - 1;
+/** What walking a query's rows costs, and the rows when they had to be found to count them. */
+export interface Walk {
+  readonly rows: number;
+  readonly found: AnyRow[] | undefined;
+}
+
+/**
+ * One client's live query, whatever its kind. The subscriptions call these at subscribe,
+ * unsubscribe and resync time; the per-tick passes work on the kinds' own classes.
+ */
+export interface LiveQuery {
+  /** The client's query id. */
+  readonly id: number;
+  readonly client: ClientState;
+  readonly table: TableState;
+  readonly ct: ClientTable;
+  /**
+   * True when the query holds every visible row of its table or of a grid cell it fully covers:
+   * alone on a table without a visibility rule, its updates may then come from shared bytes.
+   */
+  readonly sharesChunks: boolean;
+  /** Adds the query to its table's structures, where the tick's pass finds it. */
+  register(): void;
+  /** Removes it from them. */
+  unregister(): void;
+  /** Builds the state the query keeps from the current tables (members) and says what finding its rows costs. */
+  start(): Walk;
+  /** What walking the rows it holds now costs. */
+  walk(): Walk;
+  /** The rows it holds now. */
+  memberRows(): AnyRow[];
+  /** The grid cells it covers (0 unless spatial): the cells part of its cost. */
+  cells(): number;
+  /** Whether it holds this row (which exists) now. */
+  holds(mk: unknown, row: AnyRow): boolean;
+  /** Rebuilds its state from the current tables (after a rewind or a failed tick). */
+  resync(): void;
+}
 
 /** Subscription bookkeeping of one public table: which queries to wake for which change. */
 export class TableState {
@@ -44,6 +64,8 @@ export class TableState {
   readonly spatial = new Set<SpatialQuery>();
   /** Row map key -> spatial queries (on any table) that follow this row. */
   readonly followers = new Map<unknown, Set<SpatialQuery>>();
+  /** Kind name -> its queries here, for kinds that need no structure of their own above. */
+  readonly byKind = new Map<string, Set<LiveQuery>>();
 
   constructor(store: TableStore, wire: WireTable) {
     this.store = store;
@@ -54,7 +76,28 @@ export class TableState {
 
   /** Whether any query reads this table or follows one of its rows. */
   get active(): boolean {
-    return this.whole.size > 0 || this.byIndex.size > 0 || this.spatial.size > 0 || this.followers.size > 0;
+    return (
+      this.whole.size > 0 ||
+      this.byIndex.size > 0 ||
+      this.spatial.size > 0 ||
+      this.followers.size > 0 ||
+      this.byKind.size > 0
+    );
+  }
+
+  /** Adds a query to its kind's set (see {@link byKind}). */
+  addToKind(kind: string, q: LiveQuery): void {
+    let set = this.byKind.get(kind);
+    if (set === undefined) this.byKind.set(kind, (set = new Set()));
+    set.add(q);
+  }
+
+  /** Removes a query from its kind's set; the last one removes the set, so the table can go idle. */
+  deleteFromKind(kind: string, q: LiveQuery): void {
+    const set = this.byKind.get(kind);
+    if (set === undefined) return;
+    set.delete(q);
+    if (set.size === 0) this.byKind.delete(kind);
   }
 
   /** The visibility rule; a rule that throws hides the row rather than failing the tick. */
@@ -67,446 +110,3 @@ export class TableState {
     }
   }
 }
-
-/**
- * The spatial queries touching one grid cell and the cell's class for each, in dense arrays with
- * swap-remove: the fan-out iterates these for every changed cell, every tick.
- */
-export class CellSubscribers {
-  readonly queries: SpatialQuery[] = [];
-  readonly classes: CellClass[] = [];
-  readonly #pos = new Map<SpatialQuery, number>();
-
-  get size(): number {
-    return this.queries.length;
-  }
-
-  has(q: SpatialQuery): boolean {
-    return this.#pos.has(q);
-  }
-
-  /** The cell's class for `q` (OUT when not listed). */
-  classOf(q: SpatialQuery): CellClass {
-    const i = this.#pos.get(q);
-    return i === undefined ? CELL.OUT : this.classes[i]!;
-  }
-
-  set(q: SpatialQuery, cls: CellClass): void {
-    const i = this.#pos.get(q);
-    if (i !== undefined) this.classes[i] = cls;
-    else {
-      this.#pos.set(q, this.queries.length);
-      this.queries.push(q);
-      this.classes.push(cls);
-    }
-  }
-
-  delete(q: SpatialQuery): void {
-    const i = this.#pos.get(q);
-    if (i === undefined) return;
-    const last = this.queries.length - 1;
-    if (i !== last) {
-      const moved = this.queries[last]!;
-      this.queries[i] = moved;
-      this.classes[i] = this.classes[last]!;
-      this.#pos.set(moved, i);
-    }
-    this.queries.pop();
-    this.classes.pop();
-    this.#pos.delete(q);
-  }
-}
-
-interface QueryBase {
-  /** The client's query id. */
-  readonly id: number;
-  readonly client: ClientState;
-  readonly table: TableState;
-  readonly ct: ClientTable;
-}
-
-/** Every row of a table the viewer may see. Stateless: membership is a function of the row. */
-export class WholeQuery implements QueryBase {
-  readonly kind = 'whole';
-  readonly id: number;
-  readonly client: ClientState;
-  readonly table: TableState;
-  readonly ct: ClientTable;
-  constructor(id: number, client: ClientState, table: TableState, ct: ClientTable) {
-    this.id = id;
-    this.client = client;
-    this.table = table;
-    this.ct = ct;
-  }
-  matches(row: AnyRow): boolean {
-    return this.table.visible(row, this.client.identity);
-  }
-}
-
-/** Rows whose index columns equal a value. Stateless. */
-export class IndexQuery implements QueryBase {
-  readonly kind = 'index';
-  readonly id: number;
-  readonly client: ClientState;
-  readonly table: TableState;
-  readonly ct: ClientTable;
-  readonly index: string;
-  readonly columns: readonly string[];
-  /** The value, or a tuple for a composite index. */
-  readonly value: unknown;
-  readonly valueMk: unknown;
-  constructor(
-    id: number,
-    client: ClientState,
-    table: TableState,
-    ct: ClientTable,
-    index: string,
-    columns: readonly string[],
-    value: unknown,
-    valueMk: unknown,
-  ) {
-    this.id = id;
-    this.client = client;
-    this.table = table;
-    this.ct = ct;
-    this.index = index;
-    this.columns = columns;
-    this.value = value;
-    this.valueMk = valueMk;
-  }
-  /** The index value of a row (a tuple for a composite index). */
-  static valueOf(columns: readonly string[], row: AnyRow): unknown {
-    return columns.length === 1 ? row[columns[0]!] : columns.map((c) => row[c]);
-  }
-  matches(row: AnyRow): boolean {
-    return (
-      compareValues(IndexQuery.valueOf(this.columns, row), this.value) === 0 &&
-      this.table.visible(row, this.client.identity)
-    );
-  }
-}
-
-/**
- * A rectangle, a fixed circle or a circle that follows a row. Stateful: with hysteresis a row's
- * membership depends on whether it was a member, so members are tracked with the tick in which
- * each was last evaluated (a row is evaluated at most once per query per tick).
- */
-export class SpatialQuery implements QueryBase {
-  readonly kind = 'spatial';
-  readonly id: number;
-  readonly client: ClientState;
-  readonly table: TableState;
-  readonly ct: ClientTable;
-  readonly shape: 'rect' | 'circle';
-  readonly minX: number;
-  readonly minY: number;
-  readonly maxX: number;
-  readonly maxY: number;
-  readonly enterR2: number;
-  readonly exitR: number;
-  readonly exitR2: number;
-  readonly follow: { readonly table: TableState; readonly key: unknown; readonly mk: unknown } | undefined;
-  /**
-   * Member row map key -> primary key: exactly the rows the query holds. Changed only on enter and
-   * leave, and read only for rows in the hysteresis band (the one place where history decides).
-   */
-  readonly members = new Map<unknown, unknown>();
-  readonly #xs: string;
-  readonly #ys: string;
-  /** Current centre; `has` false while a followed row is missing. */
-  cx = 0;
-  cy = 0;
-  has = false;
-  /** Centre before this tick's move (equal to the current one unless `moved`). */
-  pcx = 0;
-  pcy = 0;
-  phas = false;
-  /** Set when the followed row moved this tick; the cell index still holds the pre-move classes. */
-  moved = false;
-  /** Cell box currently registered in the table's cell index (inclusive). */
-  bx0 = 0;
-  by0 = 0;
-  bx1 = -1;
-  by1 = -1;
-  /** This query's class of each cell of the box, row-major: a local copy of its cell index entries. */
-  #boxClasses: Uint8Array = new Uint8Array(0);
-  /**
-   * While `moved`: the cell box and classes of the new area, computed once by {@link prepareMove}
-   * and read by {@link revisits} and the moved pass (row-major, `mx1 - mx0 + 1` wide). The buffer
-   * alternates with `#boxClasses`, so a moving query allocates only when its box grows.
-   */
-  mx0 = 0;
-  my0 = 0;
-  mx1 = -1;
-  my1 = -1;
-  #moveClasses: Uint8Array = new Uint8Array(0);
-
-  constructor(
-    id: number,
-    client: ClientState,
-    table: TableState,
-    ct: ClientTable,
-    area:
-      | { readonly rect: { minX: number; minY: number; maxX: number; maxY: number } }
-      | { readonly circle: { x: number; y: number; radius: number; exitRadius: number } }
-      | {
-          readonly followCircle: {
-            table: TableState;
-            key: unknown;
-            mk: unknown;
-            radius: number;
-            exitRadius: number;
-          };
-        },
-  ) {
-    this.id = id;
-    this.client = client;
-    this.table = table;
-    this.ct = ct;
-    this.#xs = table.store.spatialX ?? '';
-    this.#ys = table.store.spatialY ?? '';
-    if ('rect' in area) {
-      this.shape = 'rect';
-      ({ minX: this.minX, minY: this.minY, maxX: this.maxX, maxY: this.maxY } = area.rect);
-      this.enterR2 = this.exitR = this.exitR2 = 0;
-      this.follow = undefined;
-      this.has = true;
-    } else {
-      this.shape = 'circle';
-      this.minX = this.minY = this.maxX = this.maxY = 0;
-      const c = 'circle' in area ? area.circle : area.followCircle;
-      this.enterR2 = c.radius * c.radius;
-      this.exitR = c.exitRadius;
-      this.exitR2 = c.exitRadius * c.exitRadius;
-      if ('circle' in area) {
-        this.follow = undefined;
-        this.cx = area.circle.x;
-        this.cy = area.circle.y;
-        this.has = true;
-      } else
-        this.follow = {
-          table: area.followCircle.table,
-          key: area.followCircle.key,
-          mk: area.followCircle.mk,
-        };
-    }
-    this.settle();
-  }
-
-  /**
-   * Where a row lies relative to the area: IN (the enter test holds), BAND (only the stay test
-   * holds: membership depends on history) or OUT. `prev` measures against the pre-move centre.
-   */
-  zone(row: AnyRow, prev: boolean): Zone {
-    if (!(prev ? this.phas : this.has)) return ZONE.OUT;
-    const x = row[this.#xs] as number;
-    const y = row[this.#ys] as number;
-    if (this.shape === 'rect')
-      return x >= this.minX && x <= this.maxX && y >= this.minY && y <= this.maxY ? ZONE.IN : ZONE.OUT;
-    const dx = x - (prev ? this.pcx : this.cx);
-    const dy = y - (prev ? this.pcy : this.cy);
-    const d2 = dx * dx + dy * dy;
-    return d2 <= this.enterR2 ? ZONE.IN : d2 <= this.exitR2 ? ZONE.BAND : ZONE.OUT;
-  }
-
-  /**
-   * Whether membership this tick is distance arithmetic alone: a circle with a centre before and
-   * after the tick, on a table without a visibility rule. Then a row inside the enter radius on
-   * both sides was and is a member, one outside the exit radius on both sides was and is not, and
-   * only the rest needs {@link wasMember} and {@link isMember}.
-   */
-  get plainCircle(): boolean {
-    return this.shape === 'circle' && this.has && this.phas && this.table.visibility === undefined;
-  }
-
-  #visible(row: AnyRow): boolean {
-    return this.table.visibility === undefined || this.table.visible(row, this.client.identity);
-  }
-
-  /**
-   * Whether the row was a member before this tick, from the row as it was and the pre-move area:
-   * inside the enter radius it was (if visible), outside the exit radius it was not, and only in
-   * between does the member map decide.
-   */
-  wasMember(mk: unknown, old: AnyRow | undefined): boolean {
-    if (old === undefined) return false;
-    const z = this.zone(old, true);
-    if (z === ZONE.IN) return this.#visible(old);
-    return z === ZONE.BAND && this.members.has(mk);
-  }
-
-  /** Whether the row is a member now, given whether it was. */
-  isMember(row: AnyRow | undefined, was: boolean): boolean {
-    if (row === undefined) return false;
-    const z = this.zone(row, false);
-    return (z === ZONE.IN || (z === ZONE.BAND && was)) && this.#visible(row);
-  }
-
-  /**
-   * Classifies cell (gx, gy) against the current area. The cell is widened by a hair so that a
-   * row whose `floor(x / cellSize)` rounding put it in the cell is inside the rectangle used here.
-   */
-  classify(gx: number, gy: number): CellClass {
-    if (!this.has) return CELL.OUT;
-    const cs = this.table.store.spatial!.cellSize;
-    const eps = cs * 1e-9;
-    const x0 = gx * cs - eps;
-    const x1 = (gx + 1) * cs + eps;
-    const y0 = gy * cs - eps;
-    const y1 = (gy + 1) * cs + eps;
-    if (this.shape === 'rect') {
-      if (x1 < this.minX || x0 > this.maxX || y1 < this.minY || y0 > this.maxY) return CELL.OUT;
-      return x0 >= this.minX && x1 <= this.maxX && y0 >= this.minY && y1 <= this.maxY
-        ? CELL.FULL
-        : CELL.PARTIAL;
-    }
-    const cx = this.cx;
-    const cy = this.cy;
-    const nx = cx < x0 ? x0 - cx : cx > x1 ? cx - x1 : 0;
-    const ny = cy < y0 ? y0 - cy : cy > y1 ? cy - y1 : 0;
-    if (nx * nx + ny * ny > this.exitR2) return CELL.OUT;
-    const fx = Math.max(Math.abs(x0 - cx), Math.abs(x1 - cx));
-    const fy = Math.max(Math.abs(y0 - cy), Math.abs(y1 - cy));
-    return fx * fx + fy * fy <= this.enterR2 ? CELL.FULL : CELL.PARTIAL;
-  }
-
-  /** The cell box of the current area, or an empty box while there is no centre. */
-  box(): [number, number, number, number] {
-    if (!this.has) return [0, 0, -1, -1];
-    const cs = this.table.store.spatial!.cellSize;
-    // Cells beyond the grid's ±2^25 range hold no rows (and cannot be packed): clamp to it.
-    const c = (v: number) => Math.min(GRID_MAX, Math.max(-GRID_MAX, v));
-    if (this.shape === 'rect')
-      return [
-        c(Math.floor(this.minX / cs)),
-        c(Math.floor(this.minY / cs)),
-        c(Math.floor(this.maxX / cs)),
-        c(Math.floor(this.maxY / cs)),
-      ];
-    // `dx * dx + dy * dy <= r * r` also holds a hair beyond r (rounding; squares that underflow to
-    // 0), so the box is widened by a margin that covers it: a member must never lie outside the box.
-    const m = this.exitR * 1e-9 + cs * 1e-8 + (Math.abs(this.cx) + Math.abs(this.cy)) * 1e-12 + 1e-100;
-    return [
-      c(Math.floor((this.cx - this.exitR - m) / cs)),
-      c(Math.floor((this.cy - this.exitR - m) / cs)),
-      c(Math.floor((this.cx + this.exitR + m) / cs)),
-      c(Math.floor((this.cy + this.exitR + m) / cs)),
-    ];
-  }
-
-  /** The class the cell index holds for this query in cell (gx, gy): OUT outside the registered box. */
-  indexed(gx: number, gy: number): CellClass {
-    if (gx < this.bx0 || gx > this.bx1 || gy < this.by0 || gy > this.by1) return CELL.OUT;
-    return this.#boxClasses[(gy - this.by0) * (this.bx1 - this.bx0 + 1) + (gx - this.bx0)]! as CellClass;
-  }
-
-  /** Records this query's class for `cell` in the table's cell index (the shared cell -> queries map). */
-  setIndexed(cell: number, cls: CellClass): void {
-    const cells = this.table.cells;
-    let byQuery = cells.get(cell);
-    if (cls === CELL.OUT) {
-      if (byQuery === undefined) return;
-      byQuery.delete(this);
-      if (byQuery.size === 0) cells.delete(cell);
-      return;
-    }
-    if (byQuery === undefined) cells.set(cell, (byQuery = new CellSubscribers()));
-    byQuery.set(this, cls);
-  }
-
-  /** Re-registers every cell of the current area in the table's cell index (subscribe, resync). */
-  reindex(): void {
-    this.unindex();
-    const [x0, y0, x1, y1] = this.box();
-    const classes = new Uint8Array(Math.max(0, (x1 - x0 + 1) * (y1 - y0 + 1)));
-    let i = 0;
-    for (let gy = y0; gy <= y1; gy++)
-      for (let gx = x0; gx <= x1; gx++, i++) {
-        const cls = this.classify(gx, gy);
-        classes[i] = cls;
-        this.setIndexed(packCell(gx, gy), cls);
-      }
-    this.setBox(x0, y0, x1, y1, classes);
-  }
-
-  /** Removes the query from the cell index. */
-  unindex(): void {
-    for (let gy = this.by0; gy <= this.by1; gy++)
-      for (let gx = this.bx0; gx <= this.bx1; gx++)
-        if (this.indexed(gx, gy) !== CELL.OUT) this.setIndexed(packCell(gx, gy), CELL.OUT);
-    this.setBox(0, 0, -1, -1, new Uint8Array(0));
-  }
-
-  /** Records the cell box the index covers and this query's class for each of its cells (row-major). */
-  setBox(x0: number, y0: number, x1: number, y1: number, classes: Uint8Array): void {
-    this.bx0 = x0;
-    this.by0 = y0;
-    this.bx1 = x1;
-    this.by1 = y1;
-    this.#boxClasses = classes;
-  }
-
-  /** Ends a move: the current area is the one the next tick starts from. */
-  settle(): void {
-    this.moved = false;
-    this.pcx = this.cx;
-    this.pcy = this.cy;
-    this.phas = this.has;
-  }
-
-  /**
-   * For a moved query, before the moved pass updates the index: whether the moved pass will
-   * re-check the rows of this cell (its class changed, or it is partial). Those rows are left to it.
-   * Reads the classes {@link prepareMove} computed, which are exactly what the moved pass indexes.
-   */
-  revisits(gx: number, gy: number): boolean {
-    const before = this.indexed(gx, gy);
-    return before === CELL.PARTIAL || before !== this.moveClass(gx, gy);
-  }
-
-  /** Computes the new area's cell box and the class of each of its cells, once per move. */
-  prepareMove(): void {
-    const [x0, y0, x1, y1] = this.box();
-    const n = Math.max(0, (x1 - x0 + 1) * (y1 - y0 + 1));
-    let classes = this.#moveClasses;
-    if (classes.length < n || classes === this.#boxClasses) classes = this.#moveClasses = new Uint8Array(n);
-    let i = 0;
-    for (let gy = y0; gy <= y1; gy++)
-      for (let gx = x0; gx <= x1; gx++, i++) classes[i] = this.classify(gx, gy);
-    this.mx0 = x0;
-    this.my0 = y0;
-    this.mx1 = x1;
-    this.my1 = y1;
-  }
-
-  /** The new area's class of cell (gx, gy) while moved (OUT outside the new box). */
-  moveClass(gx: number, gy: number): CellClass {
-    if (gx < this.mx0 || gx > this.mx1 || gy < this.my0 || gy > this.my1) return CELL.OUT;
-    return this.#moveClasses[(gy - this.my0) * (this.mx1 - this.mx0 + 1) + (gx - this.mx0)]! as CellClass;
-  }
-
-  /** Makes the prepared box the registered one (the moved pass has brought the cell index up to date). */
-  commitMove(): void {
-    const old = this.#boxClasses;
-    this.setBox(this.mx0, this.my0, this.mx1, this.my1, this.#moveClasses);
-    this.#moveClasses = old;
-  }
-
-  /** Sets the centre from the followed row (absent or invisible: no centre). Returns whether it changed. */
-  recenter(row: AnyRow | undefined): boolean {
-    const f = this.follow!;
-    const store = f.table.store;
-    const has = row !== undefined && f.table.visible(row, this.client.identity);
-    const x = has ? (row[store.spatialX!] as number) : 0;
-    const y = has ? (row[store.spatialY!] as number) : 0;
-    if (has === this.has && x === this.cx && y === this.cy) return false;
-    this.moved = true;
-    this.cx = x;
-    this.cy = y;
-    this.has = has;
-    return true;
-  }
-}
-
-/** Any subscription query. */
-export type AnyQuery = WholeQuery | IndexQuery | SpatialQuery;

@@ -1,6 +1,7 @@
 import type { AnyRow } from '../change-set';
 import { cellX, cellY, packCell } from '../spatial-grid';
-import { CELL, type SpatialQuery, type TableState } from './queries';
+import type { TableState } from './queries';
+import { CELL, type SpatialQuery } from './spatial-query';
 import { NO_CELL, type NetChange, type TableTick } from './tick-changes';
 
 /*
@@ -116,6 +117,7 @@ function circleRow(
  * in-place changes cell by cell, then the rows that crossed cells.
  */
 export function spatialChanges(st: TableState, tt: TableTick): void {
+  if (st.spatial.size === 0) return;
   // The cell index still holds each query's classes from before this tick's moves. A moved
   // query leaves the cells it will re-check (see `revisits`) to its moved pass.
   for (const [cell, chunk] of tt.stays) {

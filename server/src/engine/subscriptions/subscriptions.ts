@@ -15,14 +15,13 @@ import { RESTORE_REASON, type Engine, type Logger, type TickRecord } from '../en
 import type { Identity } from '../identity';
 import type { ModuleDef } from '../module';
 import type { ServerSchema } from '../server-schema';
-import { packCell } from '../spatial-grid';
 import { mapKey } from '../values';
 import { ClientState, ClientTable, type SubscriberSink } from './client-view';
-import { indexQueries, wholeQueries } from './equality-pass';
 import { FramePool } from './frame-pool';
-import { buildQuery, type QueryTables } from './query-builder';
-import { CELL, SpatialQuery, TableState, type AnyQuery } from './queries';
-import { movedQuery, spatialChanges } from './spatial-pass';
+import { buildQuery, TABLE_PASSES, type QueryTables } from './query-builder';
+import { TableState, type LiveQuery } from './queries';
+import { movedQuery } from './spatial-pass';
+import type { SpatialQuery } from './spatial-query';
 import { TableTick } from './tick-changes';
 
 /** Options for {@link createSubscriptions}. Every limit has a default and a test that exceeds it. */
@@ -206,95 +205,13 @@ export class Subscriptions {
     return st;
   }
 
-  /** The rows a query holds now (for spatial queries: its members). */
-  #memberRows(q: AnyQuery): AnyRow[] {
-    const store = q.table.store;
-    if (q.kind === 'whole') return store.iter().filter((r) => q.matches(r));
-    if (q.kind === 'index') return store.filter(q.index, q.value).filter((r) => q.matches(r));
-    const out: AnyRow[] = [];
-    for (const key of q.members.values()) out.push(store.find(key)!);
-    return out;
-  }
-
-  /**
-   * Fills a new spatial query's members from the current state (enter test: no hysteresis yet).
-   * Returns the rows it examined.
-   */
-  #seed(q: SpatialQuery): number {
-    q.members.clear();
-    if (!q.has) return 0;
-    let examined = 0;
-    const store = q.table.store;
-    const grid = store.spatial!;
-    // Walks the query's own cell box (not withinRadius), so seeding and the incremental path agree on every border case.
-    const [x0, y0, x1, y1] = q.box();
-    for (let gy = y0; gy <= y1; gy++)
-      for (let gx = x0; gx <= x1; gx++) {
-        if (q.classify(gx, gy) === CELL.OUT) continue;
-        const keys = grid.keysIn(packCell(gx, gy));
-        if (keys === undefined) continue;
-        examined += keys.length;
-        for (let i = 0; i < keys.length; i++) {
-          const row = store.find(keys[i])!;
-          if (q.isMember(row, false)) q.members.set(mapKey(keys[i]), keys[i]);
-        }
-      }
-    return examined;
-  }
-
-  /** Rows walking a query's members takes: known without walking, except for an index value (`walked`). */
-  static #walkSize(q: AnyQuery, walked: AnyRow[] | undefined): number {
-    if (q.kind === 'whole') return q.table.store.count();
-    if (q.kind === 'spatial') return q.members.size;
-    return walked!.length;
-  }
-
-  /** Grid cells of a spatial query's box (0 for other queries). */
-  static #cells(q: AnyQuery): number {
-    if (q.kind !== 'spatial') return 0;
-    const [x0, y0, x1, y1] = q.box();
-    return Math.max(0, x1 - x0 + 1) * Math.max(0, y1 - y0 + 1);
-  }
-
-  #register(q: AnyQuery): void {
-    const st = q.table;
-    if (q.kind === 'whole') st.whole.add(q);
-    else if (q.kind === 'index') {
-      let byValue = st.byIndex.get(q.index);
-      if (byValue === undefined) st.byIndex.set(q.index, (byValue = new Map()));
-      let set = byValue.get(q.valueMk);
-      if (set === undefined) byValue.set(q.valueMk, (set = new Set()));
-      set.add(q);
-    } else {
-      st.spatial.add(q);
-      q.reindex();
-      if (q.follow !== undefined) {
-        let set = q.follow.table.followers.get(q.follow.mk);
-        if (set === undefined) q.follow.table.followers.set(q.follow.mk, (set = new Set()));
-        set.add(q);
-      }
-    }
+  #register(q: LiveQuery): void {
+    q.register();
     this.#queryCount++;
   }
 
-  #unregister(q: AnyQuery): void {
-    const st = q.table;
-    if (q.kind === 'whole') st.whole.delete(q);
-    else if (q.kind === 'index') {
-      const byValue = st.byIndex.get(q.index)!;
-      const set = byValue.get(q.valueMk)!;
-      set.delete(q);
-      if (set.size === 0) byValue.delete(q.valueMk);
-      if (byValue.size === 0) st.byIndex.delete(q.index);
-    } else {
-      st.spatial.delete(q);
-      q.unindex();
-      if (q.follow !== undefined) {
-        const set = q.follow.table.followers.get(q.follow.mk)!;
-        set.delete(q);
-        if (set.size === 0) q.follow.table.followers.delete(q.follow.mk);
-      }
-    }
+  #unregister(q: LiveQuery): void {
+    q.unregister();
     this.#queryCount--;
   }
 
@@ -324,22 +241,15 @@ export class Subscriptions {
     const existing = client.tables.get(st.store.id);
     const ct = existing ?? new ClientTable(st, client);
     const q = buildQuery(client, queryId, query, ct, this.#queryTables);
-    const examined = q.kind === 'spatial' ? this.#seed(q) : 0;
     // Charged before anything is encoded or changes; a whole table (or a spatial query's members)
     // before it is walked, as its size is known; an index value's rows once they are found.
-    let rows = q.kind === 'index' ? this.#memberRows(q) : undefined;
+    const own = q.start();
     // A second query on the table starts reference counts from the first one's rows.
     const first = ct.queries.length > 0 && ct.refs === undefined ? ct.queries[0]! : undefined;
-    let firstRows = first?.kind === 'index' ? this.#memberRows(first) : undefined;
-    if (charge !== undefined) {
-      const own = q.kind === 'spatial' ? examined : Subscriptions.#walkSize(q, rows);
-      charge({
-        rows: own + (first === undefined ? 0 : Subscriptions.#walkSize(first, firstRows)),
-        cells: Subscriptions.#cells(q),
-      });
-    }
-    rows ??= this.#memberRows(q);
-    if (first !== undefined) firstRows ??= this.#memberRows(first);
+    const firstWalk = first?.walk();
+    charge?.({ rows: own.rows + (firstWalk?.rows ?? 0), cells: q.cells() });
+    const rows = own.found ?? q.memberRows();
+    const firstRows = first === undefined ? undefined : (firstWalk!.found ?? first.memberRows());
     const added: AnyRow[] = [];
     if (ct.queries.length === 0) added.push(...rows);
     else {
@@ -379,7 +289,7 @@ export class Subscriptions {
       throw new TickspaceError('NOT_FOUND', `no subscription with id ${queryId}`, { details: { queryId } });
     const ct = q.ct;
     const store = q.table.store;
-    const keys = this.#memberRows(q).map((r) => store.keyOf(r));
+    const keys = q.memberRows().map((r) => store.keyOf(r));
     charge?.({ rows: keys.length, cells: 0 });
     this.#unregister(q);
     client.queries.delete(queryId);
@@ -416,22 +326,14 @@ export class Subscriptions {
   resyncAll(reason: ResetReason = RESET_REASON.RESYNC, stateOfTick: number = this.#engine.tick): void {
     const cause = { reason, stateOfTick };
     for (const client of this.#clients.values()) {
-      for (const q of client.queries.values()) {
-        if (q.kind !== 'spatial') continue;
-        if (q.follow !== undefined) {
-          q.recenter(q.follow.table.store.find(q.follow.key));
-          q.settle();
-        }
-        q.reindex();
-        this.#seed(q);
-      }
+      for (const q of client.queries.values()) q.resync();
       const tables: { tableId: number; rows: AnyRow[] }[] = [];
       for (const ct of client.tables.values()) {
         const store = ct.table.store;
         const byKey = new Map<unknown, AnyRow>();
         const refs = new Map<unknown, number>();
         for (const q of ct.queries)
-          for (const r of this.#memberRows(q)) {
+          for (const r of q.memberRows()) {
             const mk = mapKey(store.keyOf(r));
             byKey.set(mk, r);
             refs.set(mk, (refs.get(mk) ?? 0) + 1);
@@ -585,11 +487,7 @@ export class Subscriptions {
       const mv = movedBy.get(st);
       if (tt === undefined && mv === undefined) continue;
       const t = tt ?? ttFor(st);
-      if (t.list.length > 0) {
-        wholeQueries(st, t);
-        indexQueries(st, t);
-        if (st.spatial.size > 0) spatialChanges(st, t);
-      }
+      if (t.list.length > 0) for (let i = 0; i < TABLE_PASSES.length; i++) TABLE_PASSES[i]!(st, t);
       if (mv !== undefined) for (const q of mv) movedQuery(q, t);
     }
     for (const q of moved) q.settle();

@@ -1,0 +1,54 @@
+import { TABLE_QUERY, type TableQuery } from '../../protocol/query-table';
+import type { AnyRow } from '../change-set';
+import type { ClientState, ClientTable } from './client-view';
+import { wholeQueries } from './equality-pass';
+import type { LiveQuery, TableState, Walk } from './queries';
+import type { QueryKind } from './query-kind';
+
+/** Every row of a table the viewer may see. Stateless: membership is a function of the row. */
+export class WholeQuery implements LiveQuery {
+  readonly sharesChunks = true;
+  readonly id: number;
+  readonly client: ClientState;
+  readonly table: TableState;
+  readonly ct: ClientTable;
+  constructor(id: number, client: ClientState, table: TableState, ct: ClientTable) {
+    this.id = id;
+    this.client = client;
+    this.table = table;
+    this.ct = ct;
+  }
+  matches(row: AnyRow): boolean {
+    return this.table.visible(row, this.client.identity);
+  }
+  register(): void {
+    this.table.whole.add(this);
+  }
+  unregister(): void {
+    this.table.whole.delete(this);
+  }
+  /** The whole table is walked: its size is known without walking it. */
+  start(): Walk {
+    return { rows: this.table.store.count(), found: undefined };
+  }
+  walk(): Walk {
+    return this.start();
+  }
+  memberRows(): AnyRow[] {
+    return this.table.store.iter().filter((r) => this.matches(r));
+  }
+  cells(): number {
+    return 0;
+  }
+  holds(_mk: unknown, row: AnyRow): boolean {
+    return this.matches(row);
+  }
+  resync(): void {}
+}
+
+/** The whole-table kind: no checks beyond the table's existence (the caller's). */
+export const TABLE_KIND: QueryKind<TableQuery> = {
+  wire: TABLE_QUERY,
+  build: (_query, p) => new WholeQuery(p.queryId, p.client, p.ct.table, p.ct),
+  pass: wholeQueries,
+};
