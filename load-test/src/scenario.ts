@@ -128,7 +128,9 @@ export function applyStep(
   dx: number,
   dy: number,
 ): { x: number; y: number } {
-  if (!Number.isFinite(dx) || !Number.isFinite(dy)) return { x, y };
+  // A non-finite step is no move, but the position still lands on the grid like every other.
+  if (!Number.isFinite(dx) || !Number.isFinite(dy))
+    return { x: snapPosition(scenario, x), y: snapPosition(scenario, y) };
   const length = Math.hypot(dx, dy);
   const limit = maxStep(scenario);
   if (length > limit) {
