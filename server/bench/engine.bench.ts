@@ -252,4 +252,8 @@ const figures: Figure[] = [];
   figures.push({ name: 'tick with 10k row updates, p99', value: percentile(durations, 0.99), unit: 'ms' });
 }
 
-report('engine', figures);
+// A run under another young generation (as `npm start` runs the server) gets its own file.
+const semiSpace = process.execArgv.find((a) => a.startsWith('--max-semi-space-size='))?.split('=')[1];
+report(semiSpace === undefined ? 'engine' : `engine-semi-space-${semiSpace}mb`, figures, {
+  execArgv: process.execArgv,
+});
