@@ -372,8 +372,17 @@ export class Connection<M extends ModuleDef = ModuleDef> {
   #undecodable(error: unknown): void {
     // The cache may be half-updated: only a fresh session can repair it.
     this.#report(error);
-    this.#transport?.close(CLOSE_CODES.NORMAL, 'client could not decode a frame');
-    this.#dropped(CLOSE_CODES.PROTOCOL_ERROR, 'client could not decode a frame');
+    const t = this.#transport;
+    if (t === undefined) return;
+    // Detach first: the transport's close event (the WebSocket transport's comes at once) is then
+    // ignored and the drop is handled once, with one reconnect.
+    this.#transport = undefined;
+    t.close(CLOSE_CODES.UNDECODABLE_FRAME, 'client could not decode a frame');
+    this.#dropped(
+      CLOSE_CODES.UNDECODABLE_FRAME,
+      'the client could not decode a server frame: reconnecting for a fresh session',
+      'MALFORMED_FRAME',
+    );
   }
 
   #receiveMessage(frame: Uint8Array): void {

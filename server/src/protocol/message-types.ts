@@ -128,6 +128,8 @@ export const CLOSE_CODES = {
   IDLE_TIMEOUT: 4006,
   /** Sent by the SDK: it heard nothing from the server for its heartbeat timeout and drops the link to reconnect. */
   HEARTBEAT_TIMEOUT: 4007,
+  /** Sent by the SDK: a server frame did not decode, so its cache may be half-updated; it reconnects for a fresh session. */
+  UNDECODABLE_FRAME: 4008,
 } as const;
 /** One of {@link CLOSE_CODES}. */
 export type CloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];

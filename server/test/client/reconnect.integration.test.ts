@@ -145,6 +145,30 @@ describe('client reconnect', () => {
     client.close();
   });
 
+  it('reconnects once after a frame it cannot decode: one new connection, none replaced', async () => {
+    ts = await startTestServer(world, { autoTick: false });
+    const errors: unknown[] = [];
+    const client = await ts.connectClient({
+      reconnect: { initialDelayMs: 1, jitter: 0 },
+      onError: (e) => errors.push(e),
+    });
+    const identity = client.conn.identity;
+    const statuses: string[] = [];
+    client.conn.onStatus((s) => statuses.push(s));
+    // A message tag no server sends: the client must drop this session and start a fresh one.
+    ts.server.hub.session(toIdentity(identity))!.send(new Uint8Array([0xff, 0x00]));
+    await client.waitFor(() => statuses.includes('open'), 'open again');
+    await client.conn.sync();
+    expect(errors.length).toBe(1);
+    expect(statuses).toEqual(['reconnecting', 'open']);
+    expect(client.conn.identity).toBe(identity);
+    // A second reconnect timer would open another connection that replaces this one (4004).
+    const metrics = await ts.server.metrics.text();
+    expect(metrics).not.toMatch(/tickspace_disconnects_total\{code="4004"\}/);
+    expect(ts.server.hub.connectionCount).toBe(1);
+    client.close();
+  });
+
   it('drops a link the server went silent on (a stalled network) and reconnects by itself, with the same identity and subscriptions', async () => {
     ts = await startTestServer(world, { autoTick: false });
     proxy = await startTcpProxy(ts.server.port);
