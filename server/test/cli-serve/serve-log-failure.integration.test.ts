@@ -41,7 +41,7 @@ describe('tickspace serve when the commit log cannot be written (disk full)', ()
       }
       // The call's tick has been fanned out: it is durable, and so is everything the cache holds.
       acknowledged = conn.tick;
-      const me = conn.db.avatar.find(conn.identity as never)!;
+      const me = conn.db.avatar.find(conn.identity)!;
       walked = { x: me.x, y: me.y };
       dir = -dir;
     }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { connect } from '../../src/client';
+import type { Identity } from '../../src/engine';
 import type { FrontierModule } from '../../src/world';
 
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -58,7 +59,7 @@ function startServe(): Promise<Running> {
 
 describe('tickspace serve (npm start)', () => {
   let token = '';
-  let identity = '';
+  let identity: Identity | undefined;
   let stoppedAt = 0;
 
   it('serves health, accepts a player, and stops cleanly on SIGTERM', async () => {
@@ -78,7 +79,7 @@ describe('tickspace serve (npm start)', () => {
     await conn.reducers.join({ name: 'Serva' });
     const sub = conn.subscribe({ table: 'player' });
     await sub.applied;
-    expect(conn.db.player.find(identity as never)?.name).toBe('Serva');
+    expect(conn.db.player.find(identity!)?.name).toBe('Serva');
     conn.close();
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
@@ -101,7 +102,7 @@ describe('tickspace serve (npm start)', () => {
     expect(conn.identity).toBe(identity);
     const sub = conn.subscribe({ table: 'player' });
     await sub.applied;
-    expect(conn.db.player.find(identity as never)?.name).toBe('Serva');
+    expect(conn.db.player.find(identity!)?.name).toBe('Serva');
     conn.close();
     server.child.kill('SIGINT');
     expect(await server.exited).toBe(0);
