@@ -193,6 +193,47 @@ const call = fc.record({
   ),
 });
 
+describe('system call payloads', () => {
+  it('round-trips a lifecycle call payload as JSON and an empty one as no bytes', () => {
+    const { records, codec } = goldenRun();
+    const first = records[0]!;
+    const withPayload: TickRecord = {
+      ...first,
+      calls: first.calls.map((c, i) =>
+        i === 0 ? { ...c, args: { bundle: 'Zoë', n: 3, nested: [1, { a: true }] } } : c,
+      ),
+    };
+    const decoded = codec.decode(codec.encodeFramed(withPayload).slice(8));
+    expect(decoded.calls[0]!.args).toEqual({ bundle: 'Zoë', n: 3, nested: [1, { a: true }] });
+    expect(new TextDecoder().decode(decoded.calls[0]!.argsBytes)).toBe(
+      JSON.stringify({ bundle: 'Zoë', n: 3, nested: [1, { a: true }] }),
+    );
+    // The connect call (lifecycle, no arguments) still logs no bytes: the golden segment is unchanged.
+    expect(decoded.calls[1]!.argsBytes.length).toBe(0);
+    expect(decoded.calls[1]!.args).toEqual({});
+  });
+
+  it('refuses a payload that is not a JSON object, naming the call', () => {
+    const { records, codec } = goldenRun();
+    // Tick 1's first call is `__init`: give it a payload, then damage the payload's bytes in place.
+    const bad: TickRecord = {
+      ...records[0]!,
+      calls: records[0]!.calls.map((c, i) => (i === 0 ? { ...c, args: { x: 1 } } : c)),
+    };
+    const framed = codec.encodeFramed(bad).slice(8);
+    const at = Buffer.from(framed).indexOf(Buffer.from('{"x":1}'));
+    expect(at).toBeGreaterThan(0);
+    const broken = framed.slice();
+    broken.set(Buffer.from('[1,2]'), at);
+    broken.set(Buffer.from('  '), at + 5);
+    expect(() => codec.decode(broken)).toThrow(
+      /call 0: log: the payload of system call '__init' is not a JSON object/,
+    );
+    broken.set(Buffer.from('{"x":'), at);
+    expect(() => codec.decode(broken)).toThrow(/call 0: .*'__init' is not UTF-8 JSON/);
+  });
+});
+
 describe('record codec round trip', () => {
   it('decode(encode(record)) keeps every call and change (deletes as their key)', () => {
     const engine = createEngine({ module: kindsModule });

@@ -1,6 +1,7 @@
 import { BinaryReader } from '../../protocol/binary-reader';
 import { BinaryWriter } from '../../protocol/binary-writer';
 import type { ColumnShape } from '../../protocol/column-kinds';
+import { decodeSystemPayload, encodeSystemPayload } from './system-payload';
 import { TickspaceError } from '../../protocol/errors';
 import { compileRowCodec, compileValueCodec, type RowCodec } from '../../protocol/row-codec';
 import { OP, type AnyRow, type OpKind } from '../change-set';
@@ -108,6 +109,20 @@ export interface RecordCodec {
   changesRange(payload: Uint8Array): { start: number; end: number };
 }
 
+/** A lifecycle or system call's payload; a malformed one fails the record like any other damage. */
+function systemPayload(
+  r: BinaryReader,
+  bytes: Uint8Array,
+  reducer: string,
+  i: number,
+): Record<string, unknown> {
+  try {
+    return decodeSystemPayload(bytes, reducer);
+  } catch (error) {
+    return r.fail(`call ${i}: ${(error as Error).message}`);
+  }
+}
+
 const identityCodec = compileValueCodec({ name: 'sender', kind: 'identity' });
 
 /** The log shapes of an engine's tables (module tables then system tables) and reducers. */
@@ -190,7 +205,8 @@ export function createRecordCodec(schema: LogSchema): RecordCodec {
       identityCodec.encode(w, call.sender);
       w.uvar(call.scheduleId);
       const codec = call.origin === CALL_ORIGIN.LIFECYCLE ? undefined : args.get(call.reducer);
-      if (codec === undefined) w.bytes(EMPTY);
+      if (call.origin === CALL_ORIGIN.LIFECYCLE) w.bytes(encodeSystemPayload(call.args));
+      else if (codec === undefined) w.bytes(EMPTY);
       else {
         argsWriter.reset();
         codec.encode(argsWriter, call.args);
@@ -235,7 +251,8 @@ export function createRecordCodec(schema: LogSchema): RecordCodec {
       const scheduleId = r.uvar();
       const argsBytes = new Uint8Array(r.view(r.uvar()));
       const codec = origin === CALL_ORIGIN.LIFECYCLE ? undefined : args.get(reducer);
-      let decoded: Record<string, unknown> | undefined = origin === CALL_ORIGIN.LIFECYCLE ? {} : undefined;
+      let decoded: Record<string, unknown> | undefined =
+        origin === CALL_ORIGIN.LIFECYCLE ? systemPayload(r, argsBytes, reducer, i) : undefined;
       if (codec !== undefined) {
         const ar = new BinaryReader(argsBytes);
         decoded = codec.decode(ar);
