@@ -16,7 +16,7 @@ import { h } from '../ui/dom';
 import { itemCounts, TOAST_KIND, type GameContext, type ToastKind } from '../ui/game-context';
 import { InventoryPanel } from '../ui/inventory-panel';
 import { Minimap } from '../ui/minimap';
-import { keyHelp } from '../ui/key-help';
+import { KeyLegend } from '../ui/key-help';
 import { PlayerMenu } from '../ui/player-menu';
 import { Toasts } from '../ui/toasts';
 import { TradeWindow } from '../ui/trade-window';
@@ -91,6 +91,7 @@ export class Game implements GameContext {
   build!: BuildPanel;
   trade!: TradeWindow;
   chat!: ChatBox;
+  legend!: KeyLegend;
   minimap: Minimap | undefined;
   terrain: TerrainLayer | undefined;
   /** What blocks movement, for prediction and path finding. */
@@ -275,7 +276,15 @@ export class Game implements GameContext {
     this.#destroyed = true;
     for (const o of this.#offs) o();
     this.#keyboard.destroy();
-    for (const panel of [this.inventory, this.crafting, this.build, this.trade, this.chat, this.minimap])
+    for (const panel of [
+      this.inventory,
+      this.crafting,
+      this.build,
+      this.trade,
+      this.chat,
+      this.minimap,
+      this.legend,
+    ])
       panel?.destroy();
     this.entities.destroy();
     this.collision.destroy();
@@ -291,8 +300,8 @@ export class Game implements GameContext {
     this.crafting = new CraftingPanel(this);
     this.build = new BuildPanel(this, (def) => this.#enterBuildMode(def));
     this.trade = new TradeWindow(this);
-    this.chat = new ChatBox(this);
-    const help = keyHelp();
+    this.chat = new ChatBox(this, { onOpen: () => this.#keyboard.releaseAll() });
+    this.legend = new KeyLegend({ canvas: this.scene.app.canvas });
     const side = h(
       'div',
       { class: 'side' },
@@ -307,11 +316,18 @@ export class Game implements GameContext {
       this.trade.element,
       this.chat.element,
       this.#status.element,
-      help,
+      this.legend.element,
       this.hudPanel.element,
       this.#playerMenu.element,
     );
+    // A clicked panel button keeps the focus: Space or Enter would press it again instead of
+    // reaching the game, so the keys go back to the game after every click.
+    const blurButton = (e: Event) => {
+      if (e.target instanceof HTMLButtonElement) e.target.blur();
+    };
+    this.#hudRoot.addEventListener('click', blurButton);
     this.#offs.push(
+      () => this.#hudRoot.removeEventListener('click', blurButton),
       this.view.table('notice').onInsert((n) => {
         if (n.owner === this.connection.identity) this.toast(n.text, TOAST_KIND.ERROR, n.code);
       }),

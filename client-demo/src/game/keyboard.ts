@@ -1,3 +1,4 @@
+import { typingInField } from '../ui/dom';
 import type { Unsubscribe } from '../world/world-view';
 
 /** Movement keys (KeyboardEvent.code) and their direction. */
@@ -20,13 +21,6 @@ export interface KeyboardOptions {
   readonly onDirection: (dx: number, dy: number) => void;
   /** Called for every other key press outside text fields, with its `code`. */
   readonly onShortcut?: (code: string, event: KeyboardEvent) => void;
-}
-
-/** True when keys typed go to a text field rather than to the game. */
-function typingInField(e: Event): boolean {
-  const t = e.target as HTMLElement | null;
-  if (t === null || typeof t.tagName !== 'string') return false;
-  return t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable;
 }
 
 /**

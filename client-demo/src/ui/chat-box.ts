@@ -13,12 +13,16 @@ export type ChatChannel = (typeof CHAT_CHANNEL)[keyof typeof CHAT_CHANNEL];
 export interface ChatBoxOptions {
   /** Messages shown (newest). @default 60 */
   readonly maxShown?: number;
+  /** Called when the input gets the keyboard (the game releases held movement keys). */
+  readonly onOpen?: () => void;
 }
 
 /**
  * Chat: messages from the `chat_message` rows the client sees (local ones near the player,
- * global ones everywhere), a channel switch and an input. Enter focuses the input and sends;
- * Escape returns the keys to the game.
+ * global ones everywhere), a channel switch and an input. As in most games, Enter opens the input,
+ * Enter again sends and gives the keys back to the game (an empty Enter just leaves), Escape leaves
+ * without sending. While idle the panel lets clicks through to the world (only the input row
+ * takes them); while typing it is `active` (the log scrolls, the game ignores its hotkeys).
  */
 export class ChatBox {
   readonly element: HTMLElement;
@@ -28,10 +32,12 @@ export class ChatBox {
   readonly #ctx: GameContext;
   readonly #max: number;
   readonly #off: () => void;
+  readonly #onOpen: (() => void) | undefined;
   #channel: ChatChannel = CHAT_CHANNEL.LOCAL;
 
   constructor(ctx: GameContext, options: ChatBoxOptions = {}) {
     this.#ctx = ctx;
+    this.#onOpen = options.onOpen;
     this.#max = options.maxShown ?? 60;
     this.#log = h('div', { class: 'chat-log', 'aria-live': 'polite' });
     this.#channelButton = h('button', {
@@ -47,17 +53,25 @@ export class ChatBox {
       autocomplete: 'off',
     });
     this.#input.addEventListener('keydown', (e) => {
+      // Keys typed here are text, never game input (the game's listener on window skips text fields).
+      e.stopPropagation();
       if (e.key === 'Enter') {
         e.preventDefault();
         void this.#send();
       } else if (e.key === 'Escape') {
+        e.preventDefault();
         this.#input.value = '';
-        this.#input.blur();
+        this.leave();
       } else if (e.key === 'Tab') {
         e.preventDefault();
         this.#switchChannel();
       }
     });
+    this.#input.addEventListener('focus', () => {
+      this.element.classList.add('active');
+      this.#onOpen?.();
+    });
+    this.#input.addEventListener('blur', () => this.element.classList.remove('active'));
     this.element = h(
       'section',
       { class: 'chat', 'data-panel': 'chat' },
@@ -69,9 +83,19 @@ export class ChatBox {
     this.render();
   }
 
-  /** Puts the keyboard focus in the input. */
+  /** Opens the input: puts the keyboard focus in it. */
   focus(): void {
     this.#input.focus();
+  }
+
+  /** Leaves the input: the keys go back to the game. */
+  leave(): void {
+    this.#input.blur();
+  }
+
+  /** Whether the player is typing in the chat. */
+  get typing(): boolean {
+    return document.activeElement === this.#input;
   }
 
   render(): void {
@@ -103,11 +127,9 @@ export class ChatBox {
 
   async #send(): Promise<void> {
     const text = this.#input.value.trim();
-    if (text === '') {
-      this.#input.blur();
-      return;
-    }
     this.#input.value = '';
+    this.leave();
+    if (text === '') return;
     await this.#ctx.call('say', { channel: this.#channel, text });
   }
 

@@ -65,3 +65,13 @@ export function watchTables(
     for (const o of offs) o();
   };
 }
+
+/**
+ * True when keys typed go to a text field rather than to the game: every game key handler checks
+ * it, so no hotkey fires while the player types (chat, trade quantity, the title's name).
+ */
+export function typingInField(e: Event): boolean {
+  const t = e.target as HTMLElement | null;
+  if (t === null || typeof t.tagName !== 'string') return false;
+  return t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable;
+}

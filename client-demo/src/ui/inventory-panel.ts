@@ -19,7 +19,8 @@ export class InventoryPanel {
     this.#grid = h('div', { class: 'slots' });
     this.element = h(
       'section',
-      { class: 'panel inventory', 'data-panel': 'inventory' },
+      // Closed by default (I opens it): the world is what a new player should see first.
+      { class: 'panel inventory', 'data-panel': 'inventory', hidden: true },
       h('header', {}, this.#title, h('kbd', {}, 'I')),
       this.#grid,
     );

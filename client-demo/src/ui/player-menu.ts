@@ -26,9 +26,11 @@ export class PlayerMenu {
         'Trade',
       ),
     );
-    menu.style.left = `${clientX}px`;
-    menu.style.top = `${clientY}px`;
     menu.hidden = false;
+    // Kept inside the viewport: a click near an edge opens the menu towards the middle.
+    const { width, height } = menu.getBoundingClientRect();
+    menu.style.left = `${Math.max(4, Math.min(clientX, innerWidth - width - 12))}px`;
+    menu.style.top = `${Math.max(4, Math.min(clientY, innerHeight - height - 12))}px`;
   }
 
   hide(): void {

@@ -10,7 +10,7 @@ export interface ToastsOptions {
 }
 
 /**
- * Short messages in the top centre: reducer errors (readable text, the code in small print),
+ * Short messages in the top centre: reducer errors (readable text),
  * notices from the server and confirmations. A repeated message refreshes instead of stacking.
  */
 export class Toasts {
@@ -23,7 +23,10 @@ export class Toasts {
     this.#max = options.maxVisible ?? 4;
   }
 
-  /** Shows a message; `code` (an error code) is shown in small print. */
+  /**
+   * Shows a message. `code` (an error code) is kept as the toast's `data-code` for tests and
+   * tools, never shown: players read sentences, not codes.
+   */
   show(text: string, kind: ToastKind = TOAST_KIND.INFO, code?: string): void {
     for (const el of this.element.children) {
       if ((el as HTMLElement).dataset.text === text) el.remove();
@@ -32,7 +35,6 @@ export class Toasts {
       'div',
       { class: `toast ${kind}`, 'data-kind': kind, 'data-text': text, 'data-code': code },
       h('span', {}, text),
-      code === undefined ? null : h('small', {}, code),
     );
     this.element.append(el);
     while (this.element.children.length > this.#max) this.element.firstElementChild!.remove();
