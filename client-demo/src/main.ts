@@ -6,9 +6,11 @@ import './style.css';
 import { Game, humanMessage } from './game/game';
 import { startHistoryViewer, type HistoryViewer } from './history/history-viewer';
 import { LiveConnection } from './net/live-connection';
-import { forgetToken, loadSession, saveSession } from './net/session-store';
+import { createHttpHistorySource, HistoryError } from './history/history-source';
+import { adminToken, forgetToken, loadSession, saveAdminToken, saveSession } from './net/session-store';
 import { createScene } from './render/scene';
 import { h } from './ui/dom';
+import { LoadingScreen, LOADING_STEP } from './ui/loading-screen';
 import { NamePrompt } from './ui/name-prompt';
 import { TOAST_KIND } from './ui/game-context';
 
@@ -44,14 +46,17 @@ function overlay(...children: (Node | string)[]): HTMLElement {
   return el;
 }
 
-async function openConnection(token: string): Promise<LiveConnection> {
+async function openConnection(token: string, loading: LoadingScreen): Promise<LiveConnection> {
+  const onProgress = (step: 'identity' | 'subscriptions') =>
+    loading.show(step === 'identity' ? LOADING_STEP.IDENTITY : LOADING_STEP.SUBSCRIPTIONS);
   try {
-    return await LiveConnection.open({ url: serverUrl(), token });
+    return await LiveConnection.open({ url: serverUrl(), token, onProgress });
   } catch (error) {
     // A token from another server (or an old secret) is refused: start over as a new identity.
     if (token !== '' && (error as { code?: string }).code === 'INVALID_TOKEN') {
       forgetToken();
-      return LiveConnection.open({ url: serverUrl(), token: '' });
+      loading.show(LOADING_STEP.CONNECTING);
+      return LiveConnection.open({ url: serverUrl(), token: '', onProgress });
     }
     throw error;
   }
@@ -67,10 +72,11 @@ async function main(): Promise<void> {
     return;
   }
   const session = loadSession();
-  const loading = overlay(h('h1', {}, 'Frontier'), h('p', { class: 'loading' }, 'Connecting to the world…'));
+  const loading = new LoadingScreen();
+  loading.attach();
   let conn: LiveConnection;
   try {
-    conn = await openConnection(session.token);
+    conn = await openConnection(session.token, loading);
   } catch (error) {
     loading.remove();
     debug.mode = 'error';
@@ -85,19 +91,25 @@ async function main(): Promise<void> {
     );
     return;
   }
-  loading.remove();
   debug.connection = conn;
   saveSession(conn.token);
-  if (
-    !conn.view.table('player').has(conn.identity) &&
-    (await askForPlayer(conn, session.name)) === 'spectate'
-  )
-    return;
+  if (!conn.view.table('player').has(conn.identity)) {
+    loading.remove();
+    if ((await askForPlayer(conn, session.name)) === 'spectate') return;
+    loading.attach();
+  }
+  loading.show(LOADING_STEP.FIRST_RENDER);
   const scene = await createScene({ parent: stage });
   const game = new Game({ connection: conn, scene, hud });
   debug.game = game;
   debug.mode = 'game';
-  debug.ready = true;
+  // Playable once a frame with the player's surroundings has been drawn.
+  scene.app.ticker.addOnce(() => {
+    requestAnimationFrame(() => {
+      loading.remove();
+      debug.ready = true;
+    });
+  });
   watchHistory(conn, game);
 }
 
@@ -110,13 +122,19 @@ async function askForPlayer(
   initialName: string | undefined,
   notice?: string,
 ): Promise<'joined' | 'spectate'> {
-  const prompt = new NamePrompt({ initialName, ...(notice === undefined ? {} : { notice }) });
+  const prompt = new NamePrompt({
+    initialName,
+    ...(notice === undefined ? {} : { notice }),
+    checkAdminToken,
+    storedAdminToken: adminToken(),
+  });
   document.body.append(prompt.element);
   try {
     for (;;) {
       const choice = await prompt.ask();
       if (choice.kind === 'spectate') {
         prompt.hide();
+        if (prompt.adminToken !== undefined) saveAdminToken(prompt.adminToken);
         conn.close();
         location.search = '?history';
         return 'spectate';
@@ -133,6 +151,17 @@ async function askForPlayer(
     }
   } finally {
     prompt.element.remove();
+  }
+}
+
+/** Whether the server accepts `token` for its admin endpoints (time travel reads through them). */
+async function checkAdminToken(token: string): Promise<boolean> {
+  try {
+    await createHttpHistorySource({ adminToken: token }).table('world_info');
+    return true;
+  } catch (error) {
+    if (error instanceof HistoryError && error.code === 'FORBIDDEN') return false;
+    throw error;
   }
 }
 

@@ -35,6 +35,8 @@ export interface LiveConnectionOptions {
    * @default 50 (the engine's default, 20 Hz)
    */
   readonly tickMs?: number;
+  /** Told when the handshake is done ('identity') and when the subscriptions are being applied ('subscriptions'). */
+  readonly onProgress?: (step: 'identity' | 'subscriptions') => void;
 }
 
 /** Tables every client reads whole: content, players' names, and rows only its owner may see. */
@@ -129,6 +131,7 @@ export class LiveConnection implements GameConnection {
         };
       },
     });
+    options.onProgress?.('identity');
     const me = conn.identity;
     const entityR = options.entityRadiusTiles ?? 48;
     const terrainR = options.terrainRadiusTiles ?? 72;
@@ -149,6 +152,7 @@ export class LiveConnection implements GameConnection {
       conn.subscribe({ table: 'building', follow: follow(entityR) }),
       conn.subscribe({ table: 'terrain_chunk', follow: follow(terrainR) }),
     ];
+    options.onProgress?.('subscriptions');
     try {
       await Promise.all(subs.map((s) => s.applied));
     } catch (error) {

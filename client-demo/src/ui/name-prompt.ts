@@ -13,6 +13,13 @@ export interface NamePromptOptions {
   readonly maxChars?: number;
   /** Why the prompt is shown again (e.g. a rewind took the player away), above the name. */
   readonly notice?: string;
+  /**
+   * Checks an admin token with the server (time travel needs it). Without it the title screen
+   * offers no time travel at all.
+   */
+  readonly checkAdminToken?: (token: string) => Promise<boolean>;
+  /** An admin token kept from an earlier visit: pre-fills the time-travel field. */
+  readonly storedAdminToken?: string;
 }
 
 /**
@@ -54,11 +61,9 @@ export class NamePrompt {
       this.#input,
       this.#error,
       this.#button,
-      h(
-        'button',
-        { class: 'link spectate', type: 'button', onclick: () => this.#finish({ kind: 'spectate' }) },
-        'Watch the world’s history instead',
-      ),
+      options.checkAdminToken === undefined
+        ? null
+        : this.#timeTravel(options.checkAdminToken, options.storedAdminToken ?? ''),
       h(
         'p',
         { class: 'keys' },
@@ -100,6 +105,63 @@ export class NamePrompt {
   hide(): void {
     this.element.hidden = true;
   }
+
+  /**
+   * Time travel is for the server's operator: a link reveals an admin-token field, and the token is
+   * checked with the server before the viewer opens, so the title never offers a way that fails.
+   */
+  #timeTravel(check: (token: string) => Promise<boolean>, stored: string): HTMLElement {
+    const input = h('input', {
+      class: 'admin-token',
+      type: 'password',
+      placeholder: 'Admin token',
+      autocomplete: 'off',
+      value: stored,
+    });
+    const error = h('div', { class: 'error admin-error', role: 'alert' });
+    const open = h('button', { type: 'button', class: 'open-history' }, 'Open');
+    const field = h(
+      'div',
+      { class: 'time-travel-field', hidden: true },
+      h('div', { class: 'time-travel' }, input, open),
+      error,
+    );
+    const submit = async () => {
+      const token = input.value.trim();
+      if (token === '')
+        return void (error.textContent = 'Enter the admin token the server printed at start.');
+      open.disabled = true;
+      const ok = await check(token).catch(() => false);
+      open.disabled = false;
+      if (!ok) return void (error.textContent = 'The server refused that admin token.');
+      error.textContent = '';
+      this.adminToken = token;
+      this.#finish({ kind: 'spectate' });
+    };
+    open.addEventListener('click', () => void submit());
+    input.addEventListener('keydown', (e) => {
+      if (e.key !== 'Enter') return;
+      e.preventDefault();
+      void submit();
+    });
+    const reveal = h(
+      'button',
+      {
+        class: 'link spectate',
+        type: 'button',
+        onclick: () => {
+          field.hidden = false;
+          reveal.hidden = true;
+          input.focus();
+        },
+      },
+      'Time travel (server admin)',
+    );
+    return h('div', { class: 'time-travel-box' }, reveal, field);
+  }
+
+  /** The admin token accepted for time travel, once the player chose it. */
+  adminToken: string | undefined;
 
   #finish(choice: TitleChoice): void {
     this.#error.textContent = '';
