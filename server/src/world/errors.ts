@@ -78,6 +78,10 @@ export const FRONTIER_ERRORS = {
   UNKNOWN_TRADE: 'UNKNOWN_TRADE',
   /** A trade side would offer more than `maxTradeItems` kinds of item. */
   TRADE_TOO_LARGE: 'TRADE_TOO_LARGE',
+  /** `trade_accept` while neither side offers anything: an empty trade exchanges nothing. */
+  TRADE_EMPTY: 'TRADE_EMPTY',
+  /** `trade_respond` by the player who sent the invitation (only the invited player answers it). */
+  NOT_INVITED: 'NOT_INVITED',
   /** A chat message with no visible characters. */
   CHAT_EMPTY: 'CHAT_EMPTY',
   /** A chat message longer than `maxChatChars`. */

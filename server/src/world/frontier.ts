@@ -133,6 +133,8 @@ function buildModule(rt: FrontierRuntime, content: Content) {
       crafting.craftFinish,
       building.constructFinish,
       chat.chatPrune,
+      // Appended, so every earlier reducer keeps its id.
+      trading.tradeRespond,
     ],
     init: (ctx) => {
       writeContent(ctx.db, content);

@@ -327,6 +327,8 @@ export const frontierSchema = createSchema({
       aAccepted: t.bool(),
       bAccepted: t.bool(),
       openedMs: t.f64(),
+      /** Whether `b` took up `a`'s invitation (answered it, offered or accepted): until then it is an invitation. */
+      bJoined: t.bool(),
     },
   ),
   /** Items on offer: `side` 0 is `a`'s offer, 1 is `b`'s. */

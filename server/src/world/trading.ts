@@ -1,11 +1,35 @@
 import { t, type Identity, type Row } from '../engine';
-import { meOf, requirePlayer } from './actions';
+import { meOf, notify, requirePlayer } from './actions';
 import { reject } from './errors';
 import { planInventory } from './inventory';
 import type { Ctx, FrontierRuntime, Me } from './runtime';
 import { frontierSchema, type FrontierTables } from './tables';
 
 type TradeRow = Row<FrontierTables['trade']>;
+type TradeItemRow = Row<FrontierTables['trade_item']>;
+
+/**
+ * Codes of the notices trading leaves the parties (notice rows, not rejections): the partner
+ * declined an invitation, cancelled an open trade, or the swap went through (with what each gave
+ * and received).
+ */
+export const TRADE_NOTICES = {
+  TRADE_DECLINED: 'TRADE_DECLINED',
+  TRADE_CANCELLED: 'TRADE_CANCELLED',
+  TRADE_COMPLETE: 'TRADE_COMPLETE',
+} as const;
+
+/** "1 Rope and 3 Stones"-style list of a trade side's items, by their display names. */
+function describeItems(ctx: Ctx, items: readonly TradeItemRow[]): string {
+  if (items.length === 0) return 'nothing';
+  const parts = items.map((i) => `${i.quantity} × ${itemName(ctx, i.itemId)}`);
+  return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)!}`;
+}
+
+/** An item's display name ("Stone Axe"), its id when the content does not know it. */
+function itemName(ctx: Ctx, itemId: string): string {
+  return ctx.db.item_def.find(itemId)?.name ?? itemId;
+}
 
 /** Closes every open trade of a player (on disconnect). */
 export function closeTradesOf(ctx: Ctx, who: Identity): void {
@@ -20,10 +44,14 @@ function deleteTrade(ctx: Ctx, id: number): void {
 }
 
 /**
- * Trading between two nearby players: `trade_open` starts a trade, `trade_offer` sets how much of an
- * item the caller puts in (any change clears both acceptances: a counter-offer), and `trade_accept`
- * marks the caller's side; the second acceptance performs the swap as one transaction, which fails
- * with nothing changed if either side no longer holds its items or cannot fit what it receives.
+ * Trading between two nearby players: `trade_open` invites the partner (a trade row with `bJoined`
+ * false), who answers with `trade_respond` (decline closes it; any offer or acceptance of theirs
+ * also counts as taking it up). `trade_offer` sets how much of an item the caller puts in (any
+ * change clears both acceptances: a counter-offer), and `trade_accept` marks the caller's side; the
+ * second acceptance performs the swap as one transaction, which fails with nothing changed if
+ * either side no longer holds its items or cannot fit what it receives. A trade with nothing on
+ * either side cannot be accepted. Declines, cancellations and completed swaps leave the other party
+ * a notice ({@link TRADE_NOTICES}).
  */
 export function createTradingReducers(rt: FrontierRuntime) {
   const requireNear = (ctx: Ctx, a: Me, b: Me) => {
@@ -64,8 +92,31 @@ export function createTradingReducers(rt: FrontierRuntime) {
       aAccepted: false,
       bAccepted: false,
       openedMs: ctx.now,
+      bJoined: false,
     });
   });
+
+  /**
+   * `trade_respond { trade, accept }`: the invited player takes up the invitation (`accept`) or
+   * declines it (the trade closes and the inviter gets a TRADE_DECLINED notice). Rejects NOT_JOINED,
+   * UNKNOWN_TRADE, NOT_INVITED (the inviter answering their own invitation).
+   */
+  const tradeRespond = frontierSchema.reducer(
+    'trade_respond',
+    { trade: t.u32(), accept: t.bool() },
+    (ctx, args) => {
+      const me = requirePlayer(ctx);
+      const { trade, side } = requireTrade(ctx, args.trade, me.identity);
+      if (side === 0)
+        reject('NOT_INVITED', 'only the invited player answers a trade invitation', { trade: trade.id });
+      if (!args.accept) {
+        deleteTrade(ctx, trade.id);
+        notify(ctx, trade.a, TRADE_NOTICES.TRADE_DECLINED, `${me.name} declined the trade.`);
+        return;
+      }
+      if (!trade.bJoined) ctx.db.trade.update({ ...trade, bJoined: true });
+    },
+  );
 
   /**
    * `trade_offer { trade, itemId, quantity }`: sets the caller's offer of one item (0 withdraws it)
@@ -82,7 +133,7 @@ export function createTradingReducers(rt: FrontierRuntime) {
         reject('UNKNOWN_ITEM', `no item '${args.itemId}'`, { itemId: args.itemId });
       const have = planInventory(ctx.db, me.containerId).count(args.itemId);
       if (have < args.quantity)
-        reject('MISSING_ITEMS', `you hold ${have} ${args.itemId}, cannot offer ${args.quantity}`, {
+        reject('MISSING_ITEMS', `you have ${have} ${itemName(ctx, args.itemId)}, not ${args.quantity}`, {
           itemId: args.itemId,
           have,
         });
@@ -104,23 +155,33 @@ export function createTradingReducers(rt: FrontierRuntime) {
           b: trade.b,
         });
       }
-      if (trade.aAccepted || trade.bAccepted)
-        ctx.db.trade.update({ ...trade, aAccepted: false, bAccepted: false });
+      // An offer of the invited player takes up the invitation.
+      const joined = trade.bJoined || side === 1;
+      if (trade.aAccepted || trade.bAccepted || joined !== trade.bJoined)
+        ctx.db.trade.update({ ...trade, aAccepted: false, bAccepted: false, bJoined: joined });
     },
   );
 
   /**
    * `trade_accept { trade }`: accepts the current offers; the second acceptance swaps the items.
-   * Rejects NOT_JOINED, UNKNOWN_TRADE, and on the swap TOO_FAR, MISSING_ITEMS, INVENTORY_FULL
-   * (nothing changes, the acceptance included).
+   * Rejects NOT_JOINED, UNKNOWN_TRADE, TRADE_EMPTY (neither side offers anything), and on the swap
+   * TOO_FAR, MISSING_ITEMS, INVENTORY_FULL (nothing changes, the acceptance included). The swap
+   * leaves both parties a TRADE_COMPLETE notice saying what they gave and received.
    */
   const tradeAccept = frontierSchema.reducer('trade_accept', { trade: t.u32() }, (ctx, args) => {
     const me = requirePlayer(ctx);
     const { trade, side } = requireTrade(ctx, args.trade, me.identity);
+    const items = ctx.db.trade_item.filter('by_trade', trade.id);
+    if (items.length === 0)
+      reject('TRADE_EMPTY', 'nothing is on offer yet: put something in the trade before accepting', {
+        trade: trade.id,
+      });
     const accepted = {
       ...trade,
       aAccepted: side === 0 ? true : trade.aAccepted,
       bAccepted: side === 1 ? true : trade.bAccepted,
+      // Accepting takes up the invitation too.
+      bJoined: trade.bJoined || side === 1,
     };
     if (!(accepted.aAccepted && accepted.bAccepted)) {
       ctx.db.trade.update(accepted);
@@ -130,14 +191,13 @@ export function createTradingReducers(rt: FrontierRuntime) {
     const pb = meOf(ctx.db, trade.b);
     if (pa === undefined || pb === undefined) reject('UNKNOWN_PLAYER', 'a trade partner no longer exists');
     requireNear(ctx, me, me.identity === pa.identity ? pb : pa);
-    const items = ctx.db.trade_item.filter('by_trade', trade.id);
     const planA = planInventory(ctx.db, pa.containerId);
     const planB = planInventory(ctx.db, pb.containerId);
     // Take both offers out first, then put them in: each side's room counts the slots it frees.
     for (const item of items) {
       const [from, who] = item.side === 0 ? [planA, pa] : [planB, pb];
       if (!from.remove(item.itemId, item.quantity))
-        reject('MISSING_ITEMS', `${who.name} no longer holds ${item.quantity} ${item.itemId}`, {
+        reject('MISSING_ITEMS', `${who.name} no longer has ${item.quantity} ${itemName(ctx, item.itemId)}`, {
           side: item.side,
           itemId: item.itemId,
         });
@@ -145,22 +205,49 @@ export function createTradingReducers(rt: FrontierRuntime) {
     for (const item of items) {
       const [to, who] = item.side === 0 ? [planB, pb] : [planA, pa];
       if (!to.add(ctx.db, item.itemId, item.quantity))
-        reject('INVENTORY_FULL', `${who.name} has no room for ${item.quantity} ${item.itemId}`, {
-          side: 1 - item.side,
-          itemId: item.itemId,
-        });
+        reject(
+          'INVENTORY_FULL',
+          `${who.name} has no room for ${item.quantity} ${itemName(ctx, item.itemId)}`,
+          {
+            side: 1 - item.side,
+            itemId: item.itemId,
+          },
+        );
     }
     planA.commit(ctx.db);
     planB.commit(ctx.db);
     deleteTrade(ctx, trade.id);
+    const fromA = items.filter((i) => i.side === 0);
+    const fromB = items.filter((i) => i.side === 1);
+    notify(
+      ctx,
+      pa.identity,
+      TRADE_NOTICES.TRADE_COMPLETE,
+      `Trade with ${pb.name} complete: you gave ${describeItems(ctx, fromA)} and received ${describeItems(ctx, fromB)}.`,
+    );
+    notify(
+      ctx,
+      pb.identity,
+      TRADE_NOTICES.TRADE_COMPLETE,
+      `Trade with ${pa.name} complete: you gave ${describeItems(ctx, fromB)} and received ${describeItems(ctx, fromA)}.`,
+    );
   });
 
-  /** `trade_cancel { trade }`: either side closes the trade. Rejects NOT_JOINED, UNKNOWN_TRADE. */
+  /**
+   * `trade_cancel { trade }`: either side closes the trade; the other gets a TRADE_CANCELLED
+   * notice. Rejects NOT_JOINED, UNKNOWN_TRADE.
+   */
   const tradeCancel = frontierSchema.reducer('trade_cancel', { trade: t.u32() }, (ctx, args) => {
     const me = requirePlayer(ctx);
-    const { trade } = requireTrade(ctx, args.trade, me.identity);
+    const { trade, side } = requireTrade(ctx, args.trade, me.identity);
     deleteTrade(ctx, trade.id);
+    notify(
+      ctx,
+      side === 0 ? trade.b : trade.a,
+      TRADE_NOTICES.TRADE_CANCELLED,
+      `${me.name} cancelled the trade.`,
+    );
   });
 
-  return { tradeOpen, tradeOffer, tradeAccept, tradeCancel };
+  return { tradeOpen, tradeRespond, tradeOffer, tradeAccept, tradeCancel };
 }

@@ -159,6 +159,14 @@ describe('trade', () => {
           if (spoiled !== 'nobody') emptyBag(w, spoiled === 'a' ? a : b);
           const offered = w.db.trade_item.filter('by_trade', trade);
           const before = { a: w.bag(a), b: w.bag(b) };
+          if (offered.length === 0) {
+            // Nothing on either side: refused, nothing changes.
+            outcomes.empty++;
+            w.rejects(a, 'trade_accept', { trade }, 'TRADE_EMPTY');
+            expect({ a: w.bag(a), b: w.bag(b) }).toEqual(before);
+            w.ok(a, 'trade_cancel', { trade });
+            return;
+          }
           w.ok(a, 'trade_accept', { trade });
           const { result } = w.call(b, 'trade_accept', { trade });
           const after = { a: w.bag(a), b: w.bag(b) };
@@ -192,5 +200,85 @@ describe('trade', () => {
     expect(outcomes.oneWay).toBeGreaterThan(5);
     expect(outcomes.twoWay).toBeGreaterThan(1);
     expect(outcomes.failed).toBeGreaterThan(3);
+    expect(outcomes.empty).toBeGreaterThan(0);
+  });
+});
+
+describe('trade consent', () => {
+  const notices = (w: World, id: ReturnType<World['join']>) =>
+    w.db.notice
+      .filter('by_owner', id)
+      .sort((x, y) => x.id - y.id)
+      .map((n) => `${n.code}: ${n.text}`);
+
+  it('opens as an invitation the partner takes up or declines; only the partner answers it', async () => {
+    const { w, a, b } = await pair();
+    const trade = open(w, a, b);
+    expect(w.db.trade.find(trade)).toMatchObject({ bJoined: false });
+    w.rejects(a, 'trade_respond', { trade, accept: true }, 'NOT_INVITED');
+    w.ok(b, 'trade_respond', { trade, accept: true });
+    expect(w.db.trade.find(trade)).toMatchObject({ bJoined: true });
+    // A second invitation, declined: closed, and the inviter is told in words.
+    w.ok(b, 'trade_cancel', { trade });
+    expect(notices(w, a)).toEqual(['TRADE_CANCELLED: Bob cancelled the trade.']);
+    const again = open(w, a, b);
+    w.ok(b, 'trade_respond', { trade: again, accept: false });
+    expect(w.db.trade.find(again)).toBeUndefined();
+    expect(notices(w, a).at(-1)).toBe('TRADE_DECLINED: Bob declined the trade.');
+    w.rejects(b, 'trade_respond', { trade: again, accept: true }, 'UNKNOWN_TRADE');
+  });
+
+  it("the partner's offer or acceptance takes up the invitation too", async () => {
+    const { w, a, b } = await pair();
+    w.give(a, 'stick', 2);
+    w.give(b, 'stone', 1);
+    const first = open(w, a, b);
+    w.ok(a, 'trade_offer', { trade: first, itemId: 'stick', quantity: 1 });
+    expect(w.db.trade.find(first)).toMatchObject({ bJoined: false });
+    w.ok(b, 'trade_offer', { trade: first, itemId: 'stone', quantity: 1 });
+    expect(w.db.trade.find(first)).toMatchObject({ bJoined: true });
+    w.ok(a, 'trade_cancel', { trade: first });
+    const second = open(w, a, b);
+    w.ok(a, 'trade_offer', { trade: second, itemId: 'stick', quantity: 1 });
+    w.ok(b, 'trade_accept', { trade: second });
+    expect(w.db.trade.find(second)).toMatchObject({ bJoined: true, bAccepted: true });
+  });
+
+  it('refuses to accept an empty trade, and says so in words', async () => {
+    const { w, a, b } = await pair();
+    const trade = open(w, a, b);
+    w.ok(b, 'trade_respond', { trade, accept: true });
+    const message = w.rejects(a, 'trade_accept', { trade }, 'TRADE_EMPTY');
+    expect(message).toBe('nothing is on offer yet: put something in the trade before accepting');
+    w.rejects(b, 'trade_accept', { trade }, 'TRADE_EMPTY');
+    expect(w.db.trade.find(trade)).toMatchObject({ aAccepted: false, bAccepted: false });
+  });
+
+  it('tells both parties what they gave and received, by item names', async () => {
+    const { w, a, b } = await pair();
+    w.give(a, 'stick', 3);
+    w.give(a, 'stone', 2);
+    w.give(a, 'flint', 1);
+    const trade = open(w, a, b);
+    w.ok(a, 'trade_offer', { trade, itemId: 'stick', quantity: 3 });
+    w.ok(a, 'trade_offer', { trade, itemId: 'stone', quantity: 2 });
+    w.ok(a, 'trade_offer', { trade, itemId: 'flint', quantity: 1 });
+    w.ok(a, 'trade_accept', { trade });
+    w.ok(b, 'trade_accept', { trade });
+    const name = (id: string) => w.db.item_def.find(id)!.name;
+    const gave = `1 × ${name('flint')}, 3 × ${name('stick')} and 2 × ${name('stone')}`;
+    expect(notices(w, a)).toEqual([
+      `TRADE_COMPLETE: Trade with Bob complete: you gave ${gave} and received nothing.`,
+    ]);
+    expect(notices(w, b)).toEqual([
+      `TRADE_COMPLETE: Trade with Ann complete: you gave nothing and received ${gave}.`,
+    ]);
+  });
+
+  it('names items, not ids, in refusals', async () => {
+    const { w, a, b } = await pair();
+    const trade = open(w, a, b);
+    const message = w.rejects(a, 'trade_offer', { trade, itemId: 'stone_axe', quantity: 1 }, 'MISSING_ITEMS');
+    expect(message).toBe(`you have 0 ${w.db.item_def.find('stone_axe')!.name}, not 1`);
   });
 });
