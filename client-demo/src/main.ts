@@ -3,7 +3,7 @@
  * name when this identity has no player yet, then start the game; or open the time-travel viewer.
  */
 import './style.css';
-import { Game, humanMessage } from './game/game';
+import { Game } from './game/game';
 import { startHistoryViewer, type HistoryViewer } from './history/history-viewer';
 import { LiveConnection } from './net/live-connection';
 import { createHttpHistorySource, HistoryError } from './history/history-source';
@@ -13,6 +13,7 @@ import { h } from './ui/dom';
 import { LoadingScreen, LOADING_STEP } from './ui/loading-screen';
 import { NamePrompt } from './ui/name-prompt';
 import { TOAST_KIND } from './ui/game-context';
+import { humanMessage, playerMessage } from './ui/messages';
 
 /** Hooks for the browser tests and for poking around in the console. */
 export interface FrontierDebug {
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
       h(
         'p',
         { class: 'error' },
-        `Could not reach the server: ${humanMessage((error as Error).message ?? String(error))}`,
+        `Could not reach the server. ${playerMessage((error as { code?: string }).code, (error as Error).message ?? String(error))}`,
       ),
       h('button', { class: 'primary', onclick: () => location.reload() }, 'Try again'),
     );

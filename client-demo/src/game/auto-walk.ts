@@ -1,3 +1,4 @@
+import type { AvatarRow } from '../world/rows';
 import type { Waypoint } from './path-finder';
 
 /** Where auto-walk is heading and what to do there. */
@@ -13,6 +14,15 @@ export type WalkGoal =
   | {
       readonly kind: 'construct';
       readonly buildingId: number;
+      readonly x: number;
+      readonly y: number;
+      readonly reach: number;
+    }
+  | {
+      /** Walk into trade range of a player (where they stood), then open the trade. */
+      readonly kind: 'trade';
+      readonly partner: AvatarRow['identity'];
+      readonly name: string;
       readonly x: number;
       readonly y: number;
       readonly reach: number;

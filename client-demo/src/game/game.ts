@@ -1,11 +1,9 @@
 import type { BuildGhost } from '../render/build-ghost';
-import { parseColor } from '../render/colors';
 import { EntityLayer } from '../render/entity-layer';
 import { ServerClock, type Point } from '../render/interpolation';
 import { drawTargetMarker, type Scene } from '../render/scene';
 import { SpriteArt } from '../render/sprite-art';
-import type { BiomeLook } from '../render/terrain-art';
-import { TerrainLayer } from '../render/terrain-layer';
+import type { TerrainLayer } from '../render/terrain-layer';
 import { TILE_PX } from '../render/tile-metrics';
 import { BuildPanel } from '../ui/build-panel';
 import { ChatBox } from '../ui/chat-box';
@@ -17,6 +15,7 @@ import { itemCounts, TOAST_KIND, type GameContext, type ToastKind } from '../ui/
 import { InventoryPanel } from '../ui/inventory-panel';
 import { Minimap } from '../ui/minimap';
 import { KeyLegend } from '../ui/key-help';
+import { noticeKind, playerMessage } from '../ui/messages';
 import { PlayerMenu } from '../ui/player-menu';
 import { Toasts } from '../ui/toasts';
 import { TradeWindow } from '../ui/trade-window';
@@ -33,13 +32,14 @@ import { WalkPlan, type WalkGoal } from './auto-walk';
 import type { CallFailure, GameConnection } from './connection';
 import { BuildMode } from './build-mode';
 import { ByteRates } from './byte-rates';
-import { CollisionWorld } from './collision-world';
+import type { CollisionWorld } from './collision-world';
 import { Keyboard } from './keyboard';
 import { buildingAt, nearestInteraction, nearestPlayer } from './nearby';
 import { findPath } from './path-finder';
 import { checkPlacement } from './placement';
 import { Predictor } from './prediction';
 import { describeActivity, StatusLine } from './status-line';
+import { createWorldLayers } from './world-layers';
 
 /** Options of {@link Game}. */
 export interface GameOptions {
@@ -107,12 +107,11 @@ export class Game implements GameContext {
   }
   readonly #keyboard: Keyboard;
   readonly #status = new StatusLine();
-  readonly #playerMenu = new PlayerMenu((identity) => void this.trade.open(identity));
+  readonly #playerMenu = new PlayerMenu((identity) => this.requestTrade(identity));
   readonly #offs: Unsubscribe[] = [];
   readonly #interpDelayMs: number;
   readonly #stuckAfterMs: number;
   readonly #now: () => number;
-  #biomes: (BiomeLook | undefined)[] = [];
   /** The auto-walk under way, if any. */
   #walk: WalkPlan | undefined;
   /** Building being constructed step after step, if any. */
@@ -202,7 +201,7 @@ export class Game implements GameContext {
       return true;
     } catch (e) {
       const f = e as Partial<CallFailure>;
-      this.toast(humanMessage(f.message ?? String(e)), TOAST_KIND.ERROR, f.code);
+      this.toast(playerMessage(f.code, f.message ?? String(e)), TOAST_KIND.ERROR, f.code);
       return false;
     }
   }
@@ -329,7 +328,8 @@ export class Game implements GameContext {
     this.#offs.push(
       () => this.#hudRoot.removeEventListener('click', blurButton),
       this.view.table('notice').onInsert((n) => {
-        if (n.owner === this.connection.identity) this.toast(n.text, TOAST_KIND.ERROR, n.code);
+        if (n.owner === this.connection.identity)
+          this.toast(playerMessage(n.code, n.text), noticeKind(n.code), n.code);
       }),
       this.view.table('action').onDelete((a) => {
         // After the action's own row changes are in: the building's progress arrives in the same tick.
@@ -339,31 +339,11 @@ export class Game implements GameContext {
   }
 
   #setupWorld(): void {
-    const biomeRows = this.view.table('biome_def').iter();
-    this.#biomes = [];
-    const speedByTile: number[] = [];
-    for (const b of biomeRows) {
-      this.#biomes[b.tile] = { id: b.id, kind: b.kind, color: parseColor(b.color) };
-      speedByTile[b.tile] = b.speedFactor;
-    }
-    const info = this.view.table('world_info').find(0);
-    const terrain = new TerrainLayer({ chunkTiles: info?.chunkTiles ?? 32, biomes: this.#biomes });
-    this.terrain = terrain;
-    this.scene.terrain.addChild(terrain.container);
-    const chunks = this.view.table('terrain_chunk');
-    for (const c of chunks.iter()) terrain.add(c);
-    this.#offs.push(
-      chunks.onInsert((c) => terrain.add(c)),
-      chunks.onUpdate((_o, c) => terrain.add(c)),
-      chunks.onDelete((c) => terrain.remove(c.id)),
-    );
-    this.collision = new CollisionWorld({
-      view: this.view,
-      tileAt: (tx, ty) => terrain.tileAt(tx, ty),
-      walkable: (tile) => this.#biomes[tile]?.kind === 'land',
-      speedOf: (tile) => speedByTile[tile] ?? 1,
-    });
-    this.minimap = new Minimap({ view: this.view, biomes: this.#biomes });
+    const layers = createWorldLayers(this.view, this.scene);
+    this.terrain = layers.terrain;
+    this.collision = layers.collision;
+    this.#offs.push(layers.off);
+    this.minimap = new Minimap({ view: this.view, biomes: layers.biomes });
     this.#hudRoot.append(this.minimap.element);
     this.entities = new EntityLayer({
       view: this.view,
@@ -589,6 +569,7 @@ export class Game implements GameContext {
         const goal = walk.goal;
         if (goal.kind === 'gather') void this.call('gather', { nodeId: goal.nodeId });
         else if (goal.kind === 'construct') void this.#construct(goal.buildingId);
+        else if (goal.kind === 'trade') void this.trade.open(goal.partner);
         return;
       }
     }
@@ -631,14 +612,28 @@ export class Game implements GameContext {
     this.toast('Nothing to gather nearby. Click a tree, rock or bush.', TOAST_KIND.INFO);
   }
 
+  /** T: trade with the nearest player in sight (walking up to them first when needed). */
   #tradeNearest(): void {
     const me = this.me();
     if (me === undefined) return;
-    const radius = this.view.table('settings').find(0)?.tradeRadiusTiles ?? 5;
-    const other = nearestPlayer(this.view, me.identity, this.predictor.x, this.predictor.y, radius);
-    if (other === undefined)
-      return this.toast(`Nobody within ${radius} tiles to trade with.`, TOAST_KIND.INFO);
-    void this.trade.open(other.identity);
+    const far = 4 * (this.view.table('settings').find(0)?.tradeRadiusTiles ?? 5);
+    const other = nearestPlayer(this.view, me.identity, this.predictor.x, this.predictor.y, far);
+    if (other === undefined) return this.toast('Nobody nearby to trade with.', TOAST_KIND.INFO);
+    this.requestTrade(other.identity);
+  }
+
+  /**
+   * Opens a trade with a player: at once when they stand within trade range (with a tile to
+   * spare, as they may step away), else after walking up to them.
+   */
+  requestTrade(partner: AvatarRow['identity']): void {
+    const other = this.view.table('avatar').find(partner);
+    if (other === undefined || !other.online)
+      return this.toast(`${other?.name ?? 'That player'} is not online.`, TOAST_KIND.INFO);
+    const reach = Math.max(1, (this.view.table('settings').find(0)?.tradeRadiusTiles ?? 5) - 1.5);
+    if (Math.hypot(other.x - this.predictor.x, other.y - this.predictor.y) <= reach)
+      return void this.trade.open(partner);
+    this.#setGoal({ kind: 'trade', partner, name: other.name, x: other.x, y: other.y, reach });
   }
 
   // ---- build mode ----------------------------------------------------------------------------
@@ -716,12 +711,4 @@ export class Game implements GameContext {
     st.corrections = this.predictor.corrections;
     this.hudPanel.update(st, nowMs);
   }
-}
-
-/** Turns a reducer message into a sentence for players: capitalised, ending with a full stop. */
-export function humanMessage(message: string): string {
-  const m = message.trim();
-  if (m === '') return 'Something went wrong.';
-  const s = m[0]!.toUpperCase() + m.slice(1);
-  return /[.!?]$/.test(s) ? s : `${s}.`;
 }

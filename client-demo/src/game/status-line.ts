@@ -53,7 +53,9 @@ export function describeActivity(
         ? `Walking to ${nodeName(view, g.nodeId)}`
         : g.kind === 'construct'
           ? 'Walking to the site'
-          : '';
+          : g.kind === 'trade'
+            ? `Walking to ${g.name} to trade`
+            : '';
   return { text, progress: -1, action: '' };
 }
 
