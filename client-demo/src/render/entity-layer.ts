@@ -2,6 +2,7 @@ import { Container, Graphics, Sprite, Text } from 'pixi.js';
 import type { AvatarRow, BuildingRow, ResourceNodeRow } from '../world/rows';
 import type { Unsubscribe, WorldView } from '../world/world-view';
 import { PositionBuffer, type Point } from './interpolation';
+import { LabelLayout, type LabelBox } from './label-layout';
 import { ART_SCALE, SpriteArt, playerColor } from './sprite-art';
 import { TILE_PX } from './tile-metrics';
 
@@ -28,6 +29,8 @@ interface PlayerEntity {
   readonly label: Text;
   readonly bar: Graphics;
   readonly buffer: PositionBuffer;
+  /** The name label's box for the collision pass. */
+  readonly box: LabelBox;
   /** Rendered position, world px. */
   x: number;
   y: number;
@@ -79,6 +82,8 @@ export class EntityLayer {
   readonly #buildings = new Map<number, BuildingEntity>();
   readonly #unsubs: Unsubscribe[] = [];
   #highlighted: Sprite | undefined;
+  readonly #labels = new LabelLayout();
+  readonly #labelBoxes: LabelBox[] = [];
 
   constructor(options: EntityLayerOptions) {
     this.#view = options.view;
@@ -157,7 +162,6 @@ export class EntityLayer {
         p.y = y;
         p.sprite.position.set(x, y);
         p.sprite.zIndex = y;
-        p.label.position.set(x, y - 27);
         p.label.zIndex = 1e7 + y;
         p.bar.position.set(x, y - 34);
         p.bar.zIndex = 1e7 + y;
@@ -168,6 +172,49 @@ export class EntityLayer {
         drawBar(p.bar, f, 0x7ee081);
       } else if (p.bar.visible) p.bar.visible = false;
     }
+    this.#layoutLabels(selfPos);
+  }
+
+  /**
+   * Keeps name labels apart: the local player's label first, then the others nearest first; a
+   * label that would overlap is lifted above the others, or hidden when the crowd is too dense.
+   */
+  #layoutLabels(selfPos: Point | undefined): void {
+    const list = this.#players;
+    const boxes = this.#labelBoxes;
+    boxes.length = 0;
+    const sx = (selfPos?.x ?? 0) * TILE_PX;
+    const sy = (selfPos?.y ?? 0) * TILE_PX;
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i]!;
+      const b = p.box;
+      b.x = p.x;
+      b.bottom = p.y - 27;
+      b.width = p.label.width;
+      b.height = p.label.height;
+      b.priority = p.identity === this.#self ? -1 : (p.x - sx) ** 2 + (p.y - sy) ** 2;
+      boxes.push(b);
+    }
+    this.#labels.layout(boxes);
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i]!;
+      const lift = p.box.lift;
+      p.label.visible = lift >= 0;
+      if (lift >= 0) p.label.position.set(p.x, p.y - 27 - lift);
+    }
+  }
+
+  /** Name labels drawn and hidden by the collision pass (tests and the HUD read it). */
+  labelStats(): { shown: number; hidden: number; lifted: number } {
+    let shown = 0;
+    let hidden = 0;
+    let lifted = 0;
+    for (const p of this.#players) {
+      if (p.box.lift < 0) hidden++;
+      else shown++;
+      if (p.box.lift > 0) lifted++;
+    }
+    return { shown, hidden, lifted };
   }
 
   /** The rendered position of a player (world px), if drawn. */
@@ -334,16 +381,19 @@ export class EntityLayer {
     this.#buildings.delete(id);
   }
 
+  /**
+   * Offline players are not drawn: their avatars stay in the world (where they logged out, often
+   * the spawn point), and drawn they would stand around as if online and pile up there.
+   */
   #addPlayer(row: AvatarRow): void {
     if (this.#playerIndex.has(row.identity)) return this.#updatePlayer(row);
+    if (!row.online) return;
     const art = this.#art.player(playerColor(row.identity));
     const sprite = new Sprite({ texture: art.texture });
     sprite.anchor.set(art.anchorX, art.anchorY);
     sprite.scale.set(ART_SCALE);
-    sprite.alpha = row.online ? 1 : 0.45;
     const label = new Text({ text: row.name, style: NAME_STYLE, resolution: 2 });
     label.anchor.set(0.5, 1);
-    label.alpha = row.online ? 1 : 0.6;
     const bar = new Graphics();
     bar.visible = false;
     const buffer = new PositionBuffer();
@@ -355,6 +405,7 @@ export class EntityLayer {
       label,
       bar,
       buffer,
+      box: { x: 0, bottom: 0, width: 0, height: 0, priority: 0, lift: 0 },
       x: NaN,
       y: NaN,
       facing: 1,
@@ -367,6 +418,7 @@ export class EntityLayer {
   }
 
   #updatePlayer(row: AvatarRow): void {
+    if (!row.online) return this.#removePlayer(row.identity);
     const i = this.#playerIndex.get(row.identity);
     if (i === undefined) return this.#addPlayer(row);
     const p = this.#players[i]!;
@@ -376,10 +428,6 @@ export class EntityLayer {
     if (jump > this.#teleportPx) p.buffer.reset(this.#stampMs(), row.x, row.y);
     else p.buffer.push(this.#stampMs(), row.x, row.y);
     if (row.name !== old.name) p.label.text = row.name;
-    if (row.online !== old.online) {
-      p.sprite.alpha = row.online ? 1 : 0.45;
-      p.label.alpha = row.online ? 1 : 0.6;
-    }
   }
 
   #removePlayer(identity: string): void {
