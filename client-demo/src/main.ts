@@ -23,6 +23,8 @@ export interface FrontierDebug {
   /** Set once the game (or viewer) is up. */
   ready: boolean;
   mode: 'game' | 'history' | 'title' | 'error';
+  /** The loading steps shown, in order (connecting ... first-render). */
+  loadingSteps: string[];
 }
 
 declare global {
@@ -31,7 +33,7 @@ declare global {
   }
 }
 
-const debug: FrontierDebug = { ready: false, mode: 'title' };
+const debug: FrontierDebug = { ready: false, mode: 'title', loadingSteps: [] };
 window.frontier = debug;
 
 /** The server's WebSocket URL: `?server=ws://...` or the page's own host at `/ws`. */
@@ -73,7 +75,7 @@ async function main(): Promise<void> {
     return;
   }
   const session = loadSession();
-  const loading = new LoadingScreen();
+  const loading = new LoadingScreen((step) => debug.loadingSteps.push(step));
   loading.attach();
   let conn: LiveConnection;
   try {

@@ -79,6 +79,9 @@ describe('Frontier in chromium', () => {
     // A blank or single-colour canvas has (near) zero variance and a handful of colours.
     expect(stats.variance).toBeGreaterThan(50);
     expect(stats.colors).toBeGreaterThan(200);
+    // The backpack starts closed (I opens it).
+    expect(await alice.locator('[data-panel=inventory]').isVisible()).toBe(false);
+    await alice.keyboard.press('KeyI');
     await expect.poll(() => alice.locator('[data-panel=inventory]').isVisible()).toBe(true);
     await screenshot(alice, '02-joined');
     expect(aliceErrors).toEqual([]);
@@ -428,8 +431,11 @@ describe('Frontier in chromium', () => {
     const at = (await bobOnScreen.jsonValue())!;
     await alice.mouse.click(at.sx, at.sy);
     await alice.locator('.player-menu button').click();
-    await alice.waitForSelector('[data-panel=trade]:not([hidden])', { timeout: 20_000 });
-    await bob.waitForSelector('[data-panel=trade]:not([hidden])', { timeout: 20_000 });
+    // An invitation Bob answers before anything can be offered to him.
+    await bob.waitForSelector('[data-panel=trade][data-state=invited]:not([hidden])', { timeout: 20_000 });
+    await bob.click('[data-panel=trade] button.join');
+    await alice.waitForSelector('[data-panel=trade][data-state=open]:not([hidden])', { timeout: 20_000 });
+    await bob.waitForSelector('[data-panel=trade][data-state=open]:not([hidden])', { timeout: 20_000 });
     const aliceRopes = await panelCount(alice, 'rope');
     await alice.selectOption('[data-panel=trade] select.offer-item', 'rope');
     await alice.fill('[data-panel=trade] input.offer-qty', '1');

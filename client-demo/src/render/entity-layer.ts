@@ -204,17 +204,29 @@ export class EntityLayer {
     }
   }
 
-  /** Name labels drawn and hidden by the collision pass (tests and the HUD read it). */
-  labelStats(): { shown: number; hidden: number; lifted: number } {
-    let shown = 0;
-    let hidden = 0;
-    let lifted = 0;
+  /** Where each player's name label is drawn (world px; undefined when hidden), for the tests. */
+  labelBounds(): {
+    identity: string;
+    left: number;
+    top: number;
+    right: number;
+    bottom: number;
+    lift: number;
+  }[] {
+    const out = [];
     for (const p of this.#players) {
-      if (p.box.lift < 0) hidden++;
-      else shown++;
-      if (p.box.lift > 0) lifted++;
+      if (p.box.lift < 0) continue;
+      const bottom = p.box.bottom - p.box.lift;
+      out.push({
+        identity: p.identity,
+        left: p.box.x - p.box.width / 2,
+        right: p.box.x + p.box.width / 2,
+        top: bottom - p.box.height,
+        bottom,
+        lift: p.box.lift,
+      });
     }
-    return { shown, hidden, lifted };
+    return out;
   }
 
   /** The rendered position of a player (world px), if drawn. */

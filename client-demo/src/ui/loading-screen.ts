@@ -27,8 +27,11 @@ export class LoadingScreen {
   readonly element: HTMLElement;
   readonly #items = new Map<LoadingStep, HTMLElement>();
   readonly #bar: HTMLElement;
+  readonly #onStep: ((step: LoadingStep) => void) | undefined;
 
-  constructor() {
+  /** @param onStep told of every step shown (the page's debug hook records them for the tests). */
+  constructor(onStep?: (step: LoadingStep) => void) {
+    this.#onStep = onStep;
     const list = h(
       'ol',
       { class: 'steps' },
@@ -60,6 +63,7 @@ export class LoadingScreen {
       const li = this.#items.get(s)!;
       li.className = i < at ? 'done' : i === at ? 'current' : 'todo';
     }
+    if (this.element.dataset.step !== step) this.#onStep?.(step);
     this.element.dataset.step = step;
     this.#bar.style.width = `${Math.round(((at + 0.5) / ORDER.length) * 100)}%`;
   }
