@@ -9,7 +9,7 @@ import { BuildPanel } from '../ui/build-panel';
 import { ChatBox } from '../ui/chat-box';
 import { ConnectionBanner, CONNECTION_STATE } from '../ui/connection-banner';
 import { CraftingPanel } from '../ui/crafting-panel';
-import { DebugHud, type HudStats } from '../ui/debug-hud';
+import { DebugHud, emptyHudStats, type HudStats } from '../ui/debug-hud';
 import { h } from '../ui/dom';
 import { itemCounts, TOAST_KIND, type GameContext, type ToastKind } from '../ui/game-context';
 import { InventoryPanel } from '../ui/inventory-panel';
@@ -127,20 +127,7 @@ export class Game implements GameContext {
   #timingSum = 0;
   #destroyed = false;
   readonly #selfPos: Point = { x: 0, y: 0 };
-  readonly #hudStats: HudStats = {
-    tick: 0,
-    pingMs: NaN,
-    fps: 0,
-    entitiesInView: 0,
-    players: 0,
-    chunks: 0,
-    bytesInPerSec: 0,
-    bytesOutPerSec: 0,
-    frameJsMs: 0,
-    x: 0,
-    y: 0,
-    corrections: 0,
-  };
+  readonly #hudStats: HudStats = emptyHudStats();
 
   constructor(options: GameOptions) {
     this.connection = options.connection;

@@ -16,6 +16,24 @@ export interface HudStats {
   corrections: number;
 }
 
+/** HUD figures before the first frame: all zero, the ping unknown. */
+export function emptyHudStats(): HudStats {
+  return {
+    tick: 0,
+    pingMs: NaN,
+    fps: 0,
+    entitiesInView: 0,
+    players: 0,
+    chunks: 0,
+    bytesInPerSec: 0,
+    bytesOutPerSec: 0,
+    frameJsMs: 0,
+    x: 0,
+    y: 0,
+    corrections: 0,
+  };
+}
+
 function kb(bytes: number): string {
   return bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KiB/s` : `${Math.round(bytes)} B/s`;
 }

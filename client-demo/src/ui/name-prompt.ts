@@ -67,7 +67,7 @@ export class NamePrompt {
       h(
         'p',
         { class: 'keys' },
-        'WASD move · click to gather · C craft · B build · I inventory · Enter chat · F3 debug',
+        'WASD move · click to gather · C craft · B build · I backpack · Enter chat · H keys',
       ),
     );
     form.addEventListener('submit', (e) => {
@@ -123,6 +123,7 @@ export class NamePrompt {
     const field = h(
       'div',
       { class: 'time-travel-field', hidden: true },
+      h('label', {}, 'Time travel: the admin token the server printed at start'),
       h('div', { class: 'time-travel' }, input, open),
       error,
     );
