@@ -387,6 +387,13 @@ describe('two players at 1024x600', () => {
       await grants;
     }
     await screenshot(alice, 'ui-trade-03-offered');
+    // Keys typed into the quantity field are not hotkeys (C would open crafting, B build).
+    await alice.focus('[data-panel=trade] input.offer-qty');
+    await alice.keyboard.press('KeyC');
+    await alice.keyboard.press('KeyB');
+    await alice.keyboard.press('KeyI');
+    for (const panel of ['crafting', 'build', 'inventory']) expect(await isVisible(alice, panel)).toBe(false);
+    await alice.locator('[data-panel=trade] input.offer-qty').blur();
     await alice.click('[data-panel=trade] button.accept');
     await bob.click('[data-panel=trade] button.accept');
     await expect.poll(() => panelCount(bob, 'rope'), { timeout: 20_000 }).toBe(1);
@@ -440,6 +447,28 @@ describe('two players at 1024x600', () => {
     ).toBeUndefined();
     expect(await alice.evaluate(() => window.frontier.game!.entities.playerCount)).toBe(1);
     await screenshot(alice, 'ui-offline-not-drawn');
+    // Nor when their avatar arrives already offline (a fresh page's subscription, or walking up
+    // to where they left): the players who left during this file stand around the spawn point.
+    await alice.reload();
+    await waitReady(alice);
+    await alice.waitForFunction(
+      (bid) => window.frontier.game!.view.table('avatar').find(bid)?.online === false,
+      bobId,
+      { timeout: 20_000 },
+    );
+    const offline = await alice.evaluate(
+      () =>
+        window.frontier
+          .game!.view.table('avatar')
+          .iter()
+          .filter((r) => !r.online).length,
+    );
+    expect(offline).toBeGreaterThanOrEqual(1);
+    await alice.evaluate(() => new Promise(requestAnimationFrame));
+    expect(await alice.evaluate(() => window.frontier.game!.entities.playerCount)).toBe(1);
+    expect(
+      await alice.evaluate((bid) => window.frontier.game!.entities.playerPosition(bid), bobId),
+    ).toBeUndefined();
     expect(errorsA).toEqual([]);
   });
 });
