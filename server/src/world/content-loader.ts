@@ -71,6 +71,8 @@ export const DEFAULT_CONTENT_DIR = fileURLToPath(new URL('../../../content/', im
 type TableKey = keyof typeof CONTENT_FILES;
 const TABLE_KEYS = Object.keys(CONTENT_FILES) as TableKey[];
 const ALL_FILES = [...TABLE_KEYS.map((k) => CONTENT_FILES[k].file), SETTINGS_FILE];
+/** Every file name of a content directory. */
+export const CONTENT_FILE_NAMES: readonly string[] = ALL_FILES;
 
 /** Raw file texts by file name (missing files absent). */
 export type ContentSources = Readonly<Record<string, string>>;
