@@ -95,16 +95,21 @@ function fingerprints(rows: ContentTableRows): Map<ContentKind, Map<string, stri
     for (const row of rows[def])
       byId.set(kind === 'settings' ? 'settings' : String(row.id), [stored(def, row)]);
     for (const [table, owner] of parts) {
-      const sorted = [...rows[table]].sort((a, b) => compare(a.position, b.position));
-      for (const row of sorted) byId.get(String(row[owner]))?.push([table, stored(table, row)]);
+      // Parts in their file order where they have one (inputs, outputs, costs), else by value
+      // (a biome's resources): never in the order a table or a file happened to list them.
+      const parts = rows[table].map((row) => ({ row, text: JSON.stringify(stored(table, row)) }));
+      parts.sort(
+        (a, b) => compare(a.row.position, b.row.position) || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0),
+      );
+      for (const { row, text } of parts) byId.get(String(row[owner]))?.push(`${table}:${text}`);
     }
-    out.set(kind, new Map([...byId].map(([id, parts]) => [id, JSON.stringify(parts)])));
+    out.set(kind, new Map([...byId].map(([id, texts]) => [id, texts.join('\n')])));
   }
   return out;
 }
 
 function compare(a: unknown, b: unknown): number {
-  return typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : 1;
+  return typeof a === 'number' && typeof b === 'number' ? a - b : 0;
 }
 
 /**
