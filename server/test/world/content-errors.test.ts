@@ -47,6 +47,11 @@ describe('fieldLines', () => {
     expect(lineOf(new Map(), 'x')).toBeUndefined();
   });
 
+  it('gives a member whose value starts on a later line the line of its key', () => {
+    const split = fieldLines('{\n  "a":\n    5,\n  "b": {\n    "c":\n      [1]\n  }\n}');
+    expect([split.get('a'), split.get('b'), split.get('b.c'), split.get('b.c[0]')]).toEqual([2, 4, 5, 6]);
+  });
+
   it('reads a root object (settings) with member paths without a leading dot', () => {
     const settings = fieldLines('{\n  "reachTiles": 2,\n  "startBiome": "grassland"\n}\n');
     expect(settings.get('reachTiles')).toBe(2);
