@@ -57,6 +57,10 @@ export async function serveContent(
     dir: options.dir,
     ...(options.debounceMs === undefined ? {} : { debounceMs: options.debounceMs }),
     onReload: report,
+    onWatchError: (error) =>
+      print(
+        `content: stopped following ${options.dir} (${error.message}); restart the server to follow it again`,
+      ),
   });
   // Queued before this returns (so before the tick loop starts): it commits in the first tick.
   let startup: Promise<ReloadOutcome | undefined> = Promise.resolve(undefined);

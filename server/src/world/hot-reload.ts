@@ -1,4 +1,4 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { SERVER_IDENTITY, type CallResult, type Engine, type ModuleDef, type ReadonlyDb } from '../engine';
 import {
   CONTENT_FILE_NAMES,
@@ -29,6 +29,8 @@ export interface ContentWatcherOptions {
   readonly watch?: boolean;
   /** Called after every reload attempt, from the watcher or from `reload()`. */
   readonly onReload?: (outcome: ReloadOutcome) => void;
+  /** Called when watching stops on its own (the directory was removed or became unreadable). */
+  readonly onWatchError?: (error: Error) => void;
 }
 
 /** What started a reload: a file event (or an on-demand `reload()`), or a server's start-up. */
@@ -216,8 +218,21 @@ export function watchContent(engine: Engine<ModuleDef>, options: ContentWatcherO
     return next;
   };
 
+  const stopWatching = (error: Error) => {
+    if (watcher === undefined) return;
+    watcher.close();
+    watcher = undefined;
+    if (timer !== undefined) clearTimeout(timer);
+    options.onWatchError?.(error);
+  };
+
   if (options.watch ?? true) {
     watcher = watch(dir, (_event, file) => {
+      // The directory itself was removed or renamed: the watch is dead, say so once.
+      if (!existsSync(dir)) {
+        stopWatching(new Error('the directory was removed or renamed'));
+        return;
+      }
       // Editors leave swap and backup files beside the content: only content files count.
       if (file !== null && !CONTENT_FILE_NAMES.includes(String(file))) return;
       if (timer !== undefined) clearTimeout(timer);
@@ -227,7 +242,7 @@ export function watchContent(engine: Engine<ModuleDef>, options: ContentWatcherO
       }, debounceMs);
     });
     // A removed or unreadable directory stops the watching, never the server.
-    watcher.on('error', () => watcher?.close());
+    watcher.on('error', (error: Error) => stopWatching(error));
   }
 
   return {

@@ -11,6 +11,7 @@ import {
   validateContent,
   watchContent,
   readContentSources,
+  serveContent,
   type ReloadOutcome,
 } from '../../src/world';
 import { copyContent, edit } from '../../../content/test/fixtures';
@@ -201,5 +202,27 @@ describe('rows whose definition a reload removes', () => {
     expect(formatReload({ ...bad, trigger: 'startup' } as ReloadOutcome, dir)[0]).toBe(
       `content in ${dir} has 2 problems: serving the world's last good content (rev 1, from its log); fix the files and save to apply them`,
     );
+  });
+
+  it('says so once when the followed directory disappears, and keeps serving', async () => {
+    const dir = copyContent();
+    const w = await createWorld({ contentDir: dir, seed: 'test-world', worldTiles: 512 });
+    const lines: string[] = [];
+    let stopped!: (line: string) => void;
+    const said = new Promise<string>((resolve) => (stopped = resolve));
+    const content = await serveContent(w.engine, {
+      dir,
+      print: (line) => {
+        lines.push(line);
+        if (line.startsWith('content: stopped following')) stopped(line);
+      },
+    });
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(await said).toBe(
+      `content: stopped following ${dir} (the directory was removed or renamed); restart the server to follow it again`,
+    );
+    expect(lines.filter((l) => l.startsWith('content: stopped'))).toHaveLength(1);
+    content.close();
+    w.engine.runTick();
   });
 });
