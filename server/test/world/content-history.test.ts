@@ -3,7 +3,7 @@ import { openDatabase } from '../../src/engine';
 import { runCli } from '../../src/cli';
 import { createFrontier, serveContent, type ReloadOutcome } from '../../src/world';
 import { copyContent, edit } from '../../../content/test/fixtures';
-import { quietLogger, tempDir } from '../log/helpers';
+import { openBank, quietLogger, tempDir } from '../log/helpers';
 import { who } from './helpers';
 
 const OPTIONS = { seed: 'history-world', worldTiles: 512 } as const;
@@ -169,5 +169,39 @@ describe('content is part of history', () => {
     expect(() => fresh.engine.runTick()).toThrow(/this new world cannot start/);
     expect(fresh.engine.tick).toBe(0);
     await fresh.close();
+  });
+
+  it('says so for a data directory without content tables', async () => {
+    const dir = tempDir();
+    const db = await openBank(dir);
+    db.engine.runTick();
+    await db.engine.flush();
+    await db.close();
+    expect(await cli(['--data', dir, 'content'])).toMatchObject({
+      status: 0,
+      out: ['this data directory has no content tables (item_def, world_info): not a Frontier world'],
+    });
+  });
+
+  it('lists a rewind that restores older content as a version with the hash of that content', async () => {
+    const dataDir = tempDir();
+    const contentDir = copyContent();
+    const db = await openWorld(dataDir, contentDir);
+    const { apply } = await follow(db, contentDir, []);
+    db.engine.runTick();
+    edit(contentDir, 'items.json', (items) => void (items[0].name = 'Twig'));
+    expect(await apply()).toMatchObject({ ok: true, changed: true });
+    db.engine.start(); // a rewind reads the log first, then commits in a later tick
+    const { tick } = await db.rewind(1);
+    await db.engine.stop();
+    expect(db.engine.db.item_def.find('stick')!.name).toBe('Stick');
+    await db.close();
+    const listed = (await cli(['--data', dataDir, 'content', '--json'])).out.map((l) => JSON.parse(l));
+    expect(listed.map((v) => [v.rev, v.cause, v.summary])).toEqual([
+      [1, '__init', expect.stringMatching(/^41 items/)],
+      [2, 'content_reload', '~1 item'],
+      [1, '__rewind', '~1 item'],
+    ]);
+    expect(listed[2]).toMatchObject({ tick, hash: listed[0].hash });
   });
 });
