@@ -27,22 +27,31 @@ export interface RemovalOutcome {
   readonly offersWithdrawn: number;
 }
 
-/** Applies the removal policy after new content was written; must run inside the reload reducer. */
-export function applyRemovalPolicy(db: FrontierDb): RemovalOutcome {
+/**
+ * Applies the removal policy after new content was written; must run inside the reload reducer.
+ * `removed` names the resource kinds and items the reload removed: the live tables are scanned only
+ * for what disappeared (a reload that removes nothing touches no live row).
+ */
+export function applyRemovalPolicy(
+  db: FrontierDb,
+  removed: { readonly resources: readonly string[]; readonly items: readonly string[] },
+): RemovalOutcome {
   let nodesDeleted = 0;
-  for (const node of db.resource_node.iter())
-    if (!db.resource_def.has(node.resourceId)) {
-      db.resource_node.delete(node.id);
-      nodesDeleted++;
-    }
+  if (removed.resources.length > 0)
+    for (const node of db.resource_node.iter())
+      if (!db.resource_def.has(node.resourceId)) {
+        db.resource_node.delete(node.id);
+        nodesDeleted++;
+      }
   let offersWithdrawn = 0;
   const trades = new Set<number>();
-  for (const offer of db.trade_item.iter())
-    if (!db.item_def.has(offer.itemId)) {
-      db.trade_item.delete([offer.tradeId, offer.side, offer.itemId]);
-      trades.add(offer.tradeId);
-      offersWithdrawn++;
-    }
+  if (removed.items.length > 0)
+    for (const offer of db.trade_item.iter())
+      if (!db.item_def.has(offer.itemId)) {
+        db.trade_item.delete([offer.tradeId, offer.side, offer.itemId]);
+        trades.add(offer.tradeId);
+        offersWithdrawn++;
+      }
   for (const id of [...trades].sort((a, b) => a - b)) {
     const trade = db.trade.find(id);
     if (trade !== undefined && (trade.aAccepted || trade.bAccepted))

@@ -231,8 +231,23 @@ export const contentReload = frontierSchema.reducer(
     } catch (error) {
       reject('INVALID_CONTENT', `content_reload: the bundle is not JSON (${(error as Error).message})`);
     }
-    writeContent(ctx.db, contentFromBundle('content_reload', sources));
-    applyRemovalPolicy(ctx.db);
+    const content = contentFromBundle('content_reload', sources);
+    const gone = (ids: Iterable<string>, kept: readonly { id: string }[]) => {
+      const keep = new Set(kept.map((k) => k.id));
+      return [...ids].filter((id) => !keep.has(id));
+    };
+    const removed = {
+      resources: gone(
+        ctx.db.resource_def.iter().map((r) => r.id),
+        content.resources,
+      ),
+      items: gone(
+        ctx.db.item_def.iter().map((r) => r.id),
+        content.items,
+      ),
+    };
+    writeContent(ctx.db, content);
+    applyRemovalPolicy(ctx.db, removed);
     const info = ctx.db.world_info.find(0);
     if (info !== undefined) ctx.db.world_info.update({ ...info, contentRev: info.contentRev + 1 });
   },
