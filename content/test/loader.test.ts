@@ -103,11 +103,39 @@ describe('content validation: every problem kind, from a broken fixture', () => 
         }),
       ]),
     );
-    // Rows carry the line where they start in the file.
+    // A problem points at the offending field's line; a missing field at the row that lacks it.
     const text = fs.readFileSync(path.join(dir, 'items.json'), 'utf8').split('\n');
-    const row2 = problems.find((p) => p.row === 2)!;
-    expect(text[row2.line! - 1]!.trim()).toBe('{');
-    expect(text[row2.line!]).toContain(`"id": "berries"`);
+    const lineText = (p: string) => text[problems.find((x) => x.path === p)!.line! - 1]!.trim();
+    expect(lineText('[2].stackSize')).toBe('"stackSize": "lots",');
+    expect(lineText('[4].sparkle')).toBe('"sparkle": true');
+    expect(lineText('[5].icon.color')).toBe('"color": "red"');
+    expect(lineText('[3].name')).toBe('{');
+    expect(text[problems.find((x) => x.path === '[3].name')!.line!]).toContain('"id": "');
+    const settings = fs.readFileSync(path.join(dir, 'settings.json'), 'utf8').split('\n');
+    const reach = problems.find((p) => p.path === 'reachTiles')!;
+    expect(settings[reach.line! - 1]).toContain('"reachTiles": -1');
+  });
+
+  it('TYPE: an unknown field or a value outside a fixed set suggests the nearest allowed one', async () => {
+    const dir = copyContent();
+    edit(dir, 'items.json', (items) => {
+      items[1].stacksize = items[1].stackSize;
+      delete items[1].stackSize;
+      items[2].icon.colour = items[2].icon.color;
+      delete items[2].icon.color;
+      items[3].category = 'materail';
+      items[4].flavour = 'sweet';
+    });
+    const reasons = (await problemsOf(dir)).map((p) => [p.path, p.reason]);
+    expect(reasons).toEqual(
+      expect.arrayContaining([
+        ['[1].stacksize', "unknown field 'stacksize'; did you mean 'stackSize'?"],
+        ['[2].icon.colour', "unknown field 'colour'; did you mean 'color'?"],
+        ['[3].category', expect.stringMatching(/^'materail' is not allowed: .*; did you mean 'material'\?$/)],
+        // Nothing is close to 'flavour': no suggestion.
+        ['[4].flavour', "unknown field 'flavour'"],
+      ]),
+    );
   });
 
   it('DUPLICATE_ID: two rows with one id, two biomes with one tile byte', async () => {
@@ -134,6 +162,7 @@ describe('content validation: every problem kind, from a broken fixture', () => 
     const dir = copyContent();
     edit(dir, 'recipes.json', (r) => {
       r[0].inputs[0].item = 'plonk';
+      r[2].inputs[0].item = 'fibre';
       r[1].skill = 'juggling';
     });
     edit(dir, 'resources.json', (r) => {
@@ -154,14 +183,20 @@ describe('content validation: every problem kind, from a broken fixture', () => 
       .map((p) => [p.file, p.path, p.reason]);
     expect(refs).toEqual(
       expect.arrayContaining([
-        ['recipes.json', '[0].inputs[0].item', "no item 'plonk' in items.json"],
+        ['recipes.json', '[0].inputs[0].item', "no item 'plonk' in items.json; did you mean 'plank'?"],
+        ['recipes.json', '[2].inputs[0].item', "no item 'fibre' in items.json; did you mean 'fiber'?"],
         ['recipes.json', '[1].skill', "no skill 'juggling' in skills.json"],
         ['resources.json', '[0].item', "no item 'twig' in items.json"],
+        // Nothing is close to 'unobtainium': no suggestion.
         ['buildings.json', '[0].cost[1].item', "no item 'unobtainium' in items.json"],
         ['biomes.json', '[2].resources[0].resource', "no resource 'tree_of_life' in resources.json"],
         ['settings.json', 'startBiome', "no biome 'moon' in biomes.json"],
       ]),
     );
+    // The line is the field's own, in every file.
+    const recipes = fs.readFileSync(path.join(dir, 'recipes.json'), 'utf8').split('\n');
+    const fibre = problems.find((p) => p.path === '[2].inputs[0].item')!;
+    expect(recipes[fibre.line! - 1]!.trim()).toBe('"item": "fibre",');
   });
 
   it('WRONG_REFERENCE: a station that is not a station, a start biome that is water', async () => {

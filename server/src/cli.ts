@@ -1,7 +1,7 @@
 /**
  * The `tickspace` command: serve a module, and read, verify and rewind a data directory's history.
  *
- *   tickspace [--data <dir>] serve | info | log | inspect | history | rewind | replay | snapshot | repair
+ *   tickspace [--data <dir>] serve | info | log | inspect | history | rewind | replay | snapshot | repair | content
  *
  * Every command takes `--data <dir>` (default $TICKSPACE_DATA or ./data). Errors print their stable
  * code (`error [CORRUPT_LOG]: ...`) and exit with status 2; a replay divergence exits with 1.
@@ -11,6 +11,7 @@ import { Command, CommanderError } from 'commander';
 import { TickspaceError } from './protocol/errors';
 import { defaultDataDir, type CliIo } from './cli/common';
 import { ClosedPipe, consoleIo, guardStdio } from './cli/console-io';
+import { registerContent } from './cli/content';
 import { registerHistory } from './cli/history';
 import { registerInfo } from './cli/info';
 import { registerInspect } from './cli/inspect';
@@ -99,6 +100,7 @@ export function createCli(io: CliIo = consoleIo, setExit: (code: number) => void
   registerReplay(program, io, setExit);
   registerSnapshot(program, io);
   registerRepair(program, io);
+  registerContent(program, io);
   return program;
 }
 

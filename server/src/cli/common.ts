@@ -38,6 +38,10 @@ export async function loadModule(spec: string, base = process.cwd()): Promise<Mo
   try {
     ns = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
   } catch (cause) {
+    // A module file that refuses to load with an error of ours (invalid content, a bad option)
+    // said what is wrong: keep its code and words rather than calling it a broken file.
+    if (cause instanceof TickspaceError)
+      throw new TickspaceError(cause.code, `${abs}: ${cause.message}`, { cause, details: cause.details });
     throw new TickspaceError(
       'INVALID_ARGUMENT',
       `cannot load module file ${abs}: ${(cause as Error).message}`,

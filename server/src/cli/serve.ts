@@ -23,6 +23,7 @@ import {
 } from './serve-stop';
 import { parseLimitOptions } from './limit-option';
 import { loadAdminToken, loadTokenSecret } from './data-dir-secrets';
+import { findServeHost, type ServeHostHandle } from './module-host';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** The module served when `--module` is not given. */
@@ -167,31 +168,67 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
   const adminToken = secrets.suppliedAdminToken ?? secrets.adminToken!.value;
   const staticDir =
     extra.static ?? (existsSync(path.join(CLIENT_DIST, 'index.html')) ? CLIENT_DIST : undefined);
-  const server = await createServer({
-    engine: db.engine,
-    port,
-    host,
-    adminToken,
-    tokenSecret: secrets.tokenSecret.value,
-    limits,
-    ...(staticDir === undefined ? {} : { staticDir }),
-    log: db,
-    admin: {
-      snapshot: () => db.snapshot(),
-      rewind: (tick) => db.rewind(tick),
-      inspect: async (table, asOfTick) => {
-        const view =
-          asOfTick === undefined
-            ? { tick: db.engine.tick, tables: db.engine.tables }
-            : await db.asOf(asOfTick);
-        // Own properties only: `__proto__` or `constructor` is a name a caller may send, not a table.
-        const store = Object.hasOwn(view.tables, table) ? view.tables[table] : undefined;
-        if (store === undefined)
-          throw new TickspaceError('UNKNOWN_TABLE', `no table named '${table}'`, { details: { table } });
-        return { tick: view.tick, table, rows: store.iter() };
+  // The module file's host-side behaviour (Frontier: following its content directory). Its lines
+  // are printed before the banner; what it queues runs in the first tick.
+  let hostLines: string[] | undefined = [];
+  let hostHandle: ServeHostHandle | undefined;
+  try {
+    const serveHost = await findServeHost(modulePath);
+    hostHandle = await serveHost?.({
+      engine: db.engine,
+      dataDir: path.resolve(options.dataDir),
+      print: (line) => {
+        if (hostLines === undefined) console.log(line);
+        else hostLines.push(line);
       },
-    },
-  });
+    });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const closeHost = async () => {
+    const h = hostHandle;
+    hostHandle = undefined;
+    try {
+      await h?.close();
+    } catch (error) {
+      console.error(
+        `[tickspace] the module's serveHost failed to close: ${(error as Error)?.stack ?? String(error)}`,
+      );
+    }
+  };
+  let server: Awaited<ReturnType<typeof createServer>>;
+  try {
+    server = await createServer({
+      engine: db.engine,
+      port,
+      host,
+      adminToken,
+      tokenSecret: secrets.tokenSecret.value,
+      limits,
+      ...(staticDir === undefined ? {} : { staticDir }),
+      log: db,
+      admin: {
+        snapshot: () => db.snapshot(),
+        rewind: (tick) => db.rewind(tick),
+        inspect: async (table, asOfTick) => {
+          const view =
+            asOfTick === undefined
+              ? { tick: db.engine.tick, tables: db.engine.tables }
+              : await db.asOf(asOfTick);
+          // Own properties only: `__proto__` or `constructor` is a name a caller may send, not a table.
+          const store = Object.hasOwn(view.tables, table) ? view.tables[table] : undefined;
+          if (store === undefined)
+            throw new TickspaceError('UNKNOWN_TABLE', `no table named '${table}'`, { details: { table } });
+          return { tick: view.tick, table, rows: store.iter() };
+        },
+      },
+    });
+  } catch (error) {
+    await closeHost();
+    await db.close();
+    throw error;
+  }
   const recoveredTick = db.engine.tick;
   // No client is connected yet: the first tick tells the module so (a crash ran no disconnects).
   db.engine.serverStarted();
@@ -213,6 +250,8 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
     console.log(
       `  time travel (spectate the world's history): http://${shown}:${server.port}/?history${generated === undefined ? ' (the viewer asks for your admin token)' : `#admin=${generated.value}`}`,
     );
+  for (const line of hostLines) console.log(line);
+  hostLines = undefined;
 
   let exitCode: number = SERVE_EXIT_CODES.OK;
   await new Promise<void>((resolve) => {
@@ -220,6 +259,7 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
     db.engine.onFatal((error) => {
       if (ending) return;
       ending = true;
+      void closeHost();
       void stopOnLogFailure(db, server, error).then((code) => {
         exitCode = code;
         resolve();
@@ -231,23 +271,25 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
       console.log(
         `\n[tickspace] ${why}: stopping (disconnecting ${server.hub.clientCount} session(s) through the engine)...`,
       );
-      void stopCleanly(db, server).then(
-        () => {
-          // The log may fail in the final tick itself: then this is a fail-stop, not a clean one.
-          if (db.engine.fatalError === undefined)
-            console.log(`[tickspace] stopped cleanly at tick ${db.engine.tick}`);
-          else {
-            console.error(logFailureLine(db.engine.fatalError, db.paths.log));
-            exitCode = SERVE_EXIT_CODES.LOG_FAILED;
-          }
-          resolve();
-        },
-        (error: unknown) => {
-          console.error(`[tickspace] the stop failed: ${(error as Error)?.stack ?? String(error)}`);
-          exitCode = 1;
-          resolve();
-        },
-      );
+      void closeHost()
+        .then(() => stopCleanly(db, server))
+        .then(
+          () => {
+            // The log may fail in the final tick itself: then this is a fail-stop, not a clean one.
+            if (db.engine.fatalError === undefined)
+              console.log(`[tickspace] stopped cleanly at tick ${db.engine.tick}`);
+            else {
+              console.error(logFailureLine(db.engine.fatalError, db.paths.log));
+              exitCode = SERVE_EXIT_CODES.LOG_FAILED;
+            }
+            resolve();
+          },
+          (error: unknown) => {
+            console.error(`[tickspace] the stop failed: ${(error as Error)?.stack ?? String(error)}`);
+            exitCode = 1;
+            resolve();
+          },
+        );
     };
     if (stopBeforeReady !== undefined) onStop(stopBeforeReady);
   });

@@ -212,6 +212,8 @@ export class Engine<M extends ModuleDef> {
   #queue: QueuedCall[] = [];
   #tick = 0;
   #initialized = false;
+  /** The `__init` payload a replay queued (enqueueRecorded), used instead of asking the module. */
+  #recordedInitData: Readonly<Record<string, unknown>> | undefined;
   #commitHooks: CommitHook[] = [];
   #fanoutHooks: FanoutHook[] = [];
   #pending: Promise<void> = Promise.resolve();
@@ -293,6 +295,8 @@ export class Engine<M extends ModuleDef> {
   /**
    * Queues a call exactly as a log recorded it (replay): client calls resolve their reducer by
    * name, lifecycle calls their hook. Scheduled calls are not queued: they re-run by themselves.
+   * A logged `__init` is not queued either (init runs by itself in the first tick): its payload
+   * becomes the data init receives, instead of the module's `initData()`.
    * @throws TickspaceError UNKNOWN_REDUCER if the module no longer has the reducer.
    */
   enqueueRecorded(
@@ -301,7 +305,10 @@ export class Engine<M extends ModuleDef> {
   ): void {
     let fn: ReducerFn | undefined;
     if (call.origin === CALL_ORIGIN.LIFECYCLE) {
-      if (call.reducer === LIFECYCLE.INIT) return;
+      if (call.reducer === LIFECYCLE.INIT) {
+        if (!this.#initialized) this.#recordedInitData = call.args;
+        return;
+      }
       fn =
         call.reducer === LIFECYCLE.CONNECTED
           ? (this.module.clientConnected ?? noop)
@@ -577,9 +584,10 @@ export class Engine<M extends ModuleDef> {
           LIFECYCLE.INIT,
           this.module.init ?? noop,
           SERVER_IDENTITY,
-          {},
+          initArgs(this.#recordedInitData, this.module),
           undefined,
         );
+        this.#recordedInitData = undefined;
         this.#run(init, calls, changes);
         this.#initialized = true;
       }
@@ -807,6 +815,20 @@ export class Engine<M extends ModuleDef> {
 
 const OK: CallResult = { ok: true };
 const noop = () => {};
+
+/** The init call's arguments: the replayed payload, else the module's init data (a JSON object). */
+function initArgs(
+  recorded: Readonly<Record<string, unknown>> | undefined,
+  module: ModuleDef,
+): Record<string, unknown> {
+  if (recorded !== undefined) return recorded as Record<string, unknown>;
+  const data = module.initData?.();
+  if (data === undefined) return {};
+  if (data === null || typeof data !== 'object' || Array.isArray(data))
+    throw new TickspaceError('INVALID_ARGUMENT', 'initData must return a JSON object');
+  // Stored as logged: what init receives live is exactly what a replay will decode.
+  return JSON.parse(JSON.stringify(data)) as Record<string, unknown>;
+}
 const missingReducer = (name: string) => () => {
   throw new TickspaceError('UNKNOWN_REDUCER', `scheduled reducer '${name}' no longer exists in the module`);
 };

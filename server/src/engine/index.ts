@@ -34,6 +34,8 @@ export type {
   Schema,
   ScheduleWhen,
   LifecycleFn,
+  InitData,
+  InitFn,
   ReducerArgs,
 } from './module';
 export { Engine, createEngine, CALL_ORIGIN, LIFECYCLE, RESTORE_REASON } from './engine';

@@ -85,6 +85,16 @@ export interface ReducerDef<N extends string = string, A extends Columns = any, 
 /** A lifecycle hook: init, client connected, client disconnected, server started. */
 export type LifecycleFn<T extends Tables> = (ctx: ReducerContext<T>) => void;
 
+/**
+ * Data a module's init writes that does not come from its code (content files, a map): a JSON
+ * object, logged as the `__init` call's payload so that a replay from tick 1 writes the same data
+ * whatever the files say by then. JSON values only (no bigint, no bytes).
+ */
+export type InitData = Readonly<Record<string, unknown>>;
+
+/** The init hook: runs once, in the first tick of a new world, with the world's logged init data. */
+export type InitFn<T extends Tables> = (ctx: ReducerContext<T>, data: InitData) => void;
+
 /** The tables of a module plus the reducer factory typed against them. */
 export interface Schema<T extends Tables> {
   readonly tables: T;
@@ -116,7 +126,9 @@ export interface ModuleDef<
 > {
   readonly tables: T;
   readonly reducers: R;
-  readonly init: LifecycleFn<T> | undefined;
+  readonly init: InitFn<T> | undefined;
+  /** See {@link defineModule}'s `initData`. */
+  readonly initData: (() => InitData) | undefined;
   readonly clientConnected: LifecycleFn<T> | undefined;
   readonly clientDisconnected: LifecycleFn<T> | undefined;
   /** See {@link defineModule}'s `serverStarted`. */
@@ -132,7 +144,19 @@ export function defineModule<T extends Tables, const R extends readonly ReducerD
   schema: Schema<T>,
   options: {
     reducers: R;
-    init?: LifecycleFn<T>;
+    /** Runs once, in the first tick of a new world; `data` is what `initData` returned then. */
+    init?: InitFn<T>;
+    /**
+     * Asked once, when a new world runs its first tick: the data `init` receives. Its value is
+     * logged as the `__init` call's payload, and a replay passes the logged value to `init` instead
+     * of asking again, so init may depend on files that change later. Must return a JSON object
+     * (no bigint, no bytes); a throw fails the first tick before anything is committed.
+     * @default no data (`init` receives `{}`)
+     * @example
+     * initData: () => ({ items: JSON.parse(readFileSync('items.json', 'utf8')) }),
+     * init: (ctx, data) => { for (const item of data.items as Item[]) ctx.db.item.insert(item); },
+     */
+    initData?: () => InitData;
     clientConnected?: LifecycleFn<T>;
     clientDisconnected?: LifecycleFn<T>;
     /**
@@ -150,6 +174,7 @@ export function defineModule<T extends Tables, const R extends readonly ReducerD
     tables: schema.tables,
     reducers: options.reducers,
     init: options.init,
+    initData: options.initData,
     clientConnected: options.clientConnected,
     clientDisconnected: options.clientDisconnected,
     serverStarted: options.serverStarted,

@@ -224,6 +224,12 @@ export function createBuildingReducers(rt: FrontierRuntime) {
       reject('INVALID_SLOT', `slot ${slot} is outside the container's ${from.slots} slots`, { slot });
     const stack = from.slot(slot);
     if (stack === undefined) reject('EMPTY_SLOT', `slot ${slot} is empty`, { slot });
+    if (!ctx.db.item_def.has(stack.itemId))
+      reject(
+        'UNKNOWN_ITEM',
+        `'${stack.itemId}' is no longer in the content: the stack stays where it is until the item returns`,
+        { itemId: stack.itemId },
+      );
     if (quantity === 0 || quantity > stack.quantity)
       reject(
         'INVALID_QUANTITY',

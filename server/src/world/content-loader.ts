@@ -12,6 +12,9 @@ import {
   type Resource,
 } from '@tickspace/content/schema';
 import { TickspaceError } from '../engine';
+import { typeProblem } from './content-type-problems';
+import { fieldLines, lineOf } from './json-lines';
+import { didYouMean } from './suggest';
 
 /** The kinds of problem the loader reports; each has a broken fixture in content/test. */
 export const CONTENT_PROBLEMS = {
@@ -43,7 +46,10 @@ export interface ContentProblem {
   readonly kind: ContentProblemKind;
   /** File name inside the content directory, e.g. `recipes.json`. */
   readonly file: string;
-  /** 1-based line of the row (or of the syntax error) in the file, when known. */
+  /**
+   * 1-based line of the offending field in the file (of the row when the field is missing, of
+   * the syntax error for SYNTAX), when known.
+   */
   readonly line: number | undefined;
   /** 0-based row index in the file's array, or undefined for whole-file problems and settings. */
   readonly row: number | undefined;
@@ -65,6 +71,8 @@ export const DEFAULT_CONTENT_DIR = fileURLToPath(new URL('../../../content/', im
 type TableKey = keyof typeof CONTENT_FILES;
 const TABLE_KEYS = Object.keys(CONTENT_FILES) as TableKey[];
 const ALL_FILES = [...TABLE_KEYS.map((k) => CONTENT_FILES[k].file), SETTINGS_FILE];
+/** Every file name of a content directory. */
+export const CONTENT_FILE_NAMES: readonly string[] = ALL_FILES;
 
 /** Raw file texts by file name (missing files absent). */
 export type ContentSources = Readonly<Record<string, string>>;
@@ -138,7 +146,7 @@ export function formatProblem(p: ContentProblem): string {
  */
 export function validateContent(sources: ContentSources): ContentResult {
   const problems: ContentProblem[] = [];
-  const lines: Record<string, number[]> = {};
+  const lines: Record<string, Map<string, number>> = {};
   const parsed: Partial<Record<TableKey, unknown[]>> = {};
   let settings: unknown;
   const problem = (
@@ -156,7 +164,7 @@ export function validateContent(sources: ContentSources): ContentResult {
       path,
       field,
       reason,
-      line: row === undefined ? undefined : lines[file]?.[row],
+      line: lines[file] === undefined ? undefined : lineOf(lines[file], path),
     });
 
   for (const file of ALL_FILES) {
@@ -181,6 +189,7 @@ export function validateContent(sources: ContentSources): ContentResult {
       });
       continue;
     }
+    lines[file] = fieldLines(text);
     if (file === SETTINGS_FILE) {
       settings = value;
       continue;
@@ -189,7 +198,6 @@ export function validateContent(sources: ContentSources): ContentResult {
       problem('TYPE', file, undefined, '', undefined, `expected a JSON array of rows, got ${typeof value}`);
       continue;
     }
-    lines[file] = rowLines(text);
     const key = TABLE_KEYS.find((k) => CONTENT_FILES[k].file === file)!;
     parsed[key] = value;
   }
@@ -204,7 +212,7 @@ export function validateContent(sources: ContentSources): ContentResult {
     raw.forEach((value, i) => {
       const result = schema.safeParse(value);
       if (result.success) good.push({ row: i, value: result.data });
-      else for (const issue of result.error.issues) typeProblem(problem, file, i, issue);
+      else for (const issue of result.error.issues) typeProblem(problem, file, i, issue, schema, value);
     });
     rows[key] = good;
   }
@@ -212,7 +220,9 @@ export function validateContent(sources: ContentSources): ContentResult {
   if (settings !== undefined) {
     const result = settingsSchema.safeParse(settings);
     if (result.success) goodSettings = result.data;
-    else for (const issue of result.error.issues) typeProblem(problem, SETTINGS_FILE, undefined, issue);
+    else
+      for (const issue of result.error.issues)
+        typeProblem(problem, SETTINGS_FILE, undefined, issue, settingsSchema, settings);
   }
 
   // Duplicate ids. A row that failed its type check still claims its id (if the id itself is
@@ -263,7 +273,7 @@ export function validateContent(sources: ContentSources): ContentResult {
         row,
         path,
         field,
-        `no ${target.slice(0, -1)} '${id}' in ${CONTENT_FILES[target].file}`,
+        `no ${target.slice(0, -1)} '${id}' in ${CONTENT_FILES[target].file}${didYouMean(id, ids[target]!.keys())}`,
       );
   };
   for (const { row, value } of rows.recipes ?? []) {
@@ -353,7 +363,7 @@ export function validateContent(sources: ContentSources): ContentResult {
         undefined,
         'startBiome',
         'startBiome',
-        `no biome '${goodSettings.startBiome}' in biomes.json`,
+        `no biome '${goodSettings.startBiome}' in biomes.json${didYouMean(goodSettings.startBiome, ids.biomes!.keys())}`,
       );
     else if (start.value.kind !== 'land')
       problem(
@@ -398,25 +408,6 @@ type Report = (
   field: string | undefined,
   reason: string,
 ) => void;
-
-function typeProblem(
-  report: Report,
-  file: string,
-  row: number | undefined,
-  issue: { path: PropertyKey[]; message: string; code: string; keys?: string[] },
-): void {
-  const base = row === undefined ? '' : `[${row}]`;
-  let path = base;
-  for (const part of issue.path)
-    path += typeof part === 'number' ? `[${part}]` : path === '' ? String(part) : `.${String(part)}`;
-  const last = [...issue.path].reverse().find((p) => typeof p === 'string') as string | undefined;
-  if (issue.code === 'unrecognized_keys' && issue.keys !== undefined) {
-    for (const key of issue.keys)
-      report('TYPE', file, row, path === '' ? key : `${path}.${key}`, key, `unknown field '${key}'`);
-    return;
-  }
-  report('TYPE', file, row, path, last, issue.message);
-}
 
 /**
  * A loop of single-input recipes that multiplies items (A -> 2 B, B -> A) creates items from
@@ -522,40 +513,10 @@ function checkReachable(
         'UNOBTAINABLE',
         'items.json',
         row,
-        `[${row}]`,
+        `[${row}].id`,
         'id',
         `item '${value.id}' cannot be obtained: no resource yields it and no craftable recipe makes it`,
       );
-}
-
-/** 1-based line where each top-level array element starts. */
-function rowLines(text: string): number[] {
-  const out: number[] = [];
-  let depth = 0;
-  let line = 1;
-  let inString = false;
-  let expectValue = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '\n') line++;
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') continue;
-    if (depth === 1 && expectValue && c !== ']') {
-      out.push(line);
-      expectValue = false;
-    }
-    if (c === '"') inString = true;
-    else if (c === '[' || c === '{') {
-      depth++;
-      if (depth === 1) expectValue = true;
-    } else if (c === ']' || c === '}') depth--;
-    else if (c === ',' && depth === 1) expectValue = true;
-  }
-  return out;
 }
 
 /** The line of a JSON.parse error, from the position V8 puts in its message. */

@@ -1,6 +1,7 @@
 import type { Content } from '@tickspace/content/schema';
 import { compareValues, SERVER_IDENTITY, t, type TableStore } from '../engine';
 import { validateContent } from './content-loader';
+import { applyRemovalPolicy } from './content-orphans';
 import { reject } from './errors';
 import type { Ctx, FrontierDb } from './runtime';
 import { frontierSchema } from './tables';
@@ -174,9 +175,49 @@ function normalize(table: TableStore, row: Record<string, unknown>): Record<stri
 }
 
 /**
+ * Content files as a bundle (file name -> text) from validated content: what init logs when a
+ * caller passed content objects rather than a directory.
+ */
+export function contentFiles(content: Content): Record<string, string> {
+  return {
+    'items.json': JSON.stringify(content.items),
+    'recipes.json': JSON.stringify(content.recipes),
+    'resources.json': JSON.stringify(content.resources),
+    'buildings.json': JSON.stringify(content.buildings),
+    'biomes.json': JSON.stringify(content.biomes),
+    'skills.json': JSON.stringify(content.skills),
+    'settings.json': JSON.stringify(content.settings),
+  };
+}
+
+/**
+ * Validates a logged bundle of content file texts, rejecting the call with INVALID_CONTENT (and
+ * every problem in the details) when it is not valid content.
+ */
+export function contentFromBundle(where: string, files: unknown): Content {
+  if (
+    files === null ||
+    typeof files !== 'object' ||
+    Array.isArray(files) ||
+    Object.values(files).some((v) => typeof v !== 'string')
+  )
+    reject('INVALID_CONTENT', `${where}: the bundle must map file names to file texts`);
+  const result = validateContent(files as Record<string, string>);
+  if (!result.ok)
+    reject(
+      'INVALID_CONTENT',
+      `${where}: ${result.problems.length} content problem(s)${where === 'content_reload' ? '; the old content stays' : ''}`,
+      { problems: result.problems },
+    );
+  return result.content;
+}
+
+/**
  * `content_reload { bundle }`: swaps in new content as one transaction. `bundle` is a JSON object of
  * content file texts by file name; it is validated again here, so the log holds everything a replay
- * needs. Only the server may call it (hot reload enqueues it as the server identity).
+ * needs. Rows whose definition disappeared are handled as `content-orphans.ts` says (nodes of a
+ * removed resource deleted, offers of a removed item withdrawn). Only the server may call it (the
+ * content watcher enqueues it as the server identity).
  */
 export const contentReload = frontierSchema.reducer(
   'content_reload',
@@ -184,26 +225,29 @@ export const contentReload = frontierSchema.reducer(
   (ctx: Ctx, { bundle }) => {
     if (ctx.sender !== SERVER_IDENTITY)
       reject('FORBIDDEN', 'content_reload: only the server may reload content');
-    let sources: Record<string, string>;
+    let sources: unknown;
     try {
-      sources = JSON.parse(bundle) as Record<string, string>;
+      sources = JSON.parse(bundle);
     } catch (error) {
       reject('INVALID_CONTENT', `content_reload: the bundle is not JSON (${(error as Error).message})`);
     }
-    if (
-      sources === null ||
-      typeof sources !== 'object' ||
-      Object.values(sources).some((v) => typeof v !== 'string')
-    )
-      reject('INVALID_CONTENT', 'content_reload: the bundle must map file names to file texts');
-    const result = validateContent(sources);
-    if (!result.ok)
-      reject(
-        'INVALID_CONTENT',
-        `content_reload: ${result.problems.length} content problem(s); the old content stays`,
-        { problems: result.problems },
-      );
-    writeContent(ctx.db, result.content);
+    const content = contentFromBundle('content_reload', sources);
+    const gone = (ids: Iterable<string>, kept: readonly { id: string }[]) => {
+      const keep = new Set(kept.map((k) => k.id));
+      return [...ids].filter((id) => !keep.has(id));
+    };
+    const removed = {
+      resources: gone(
+        ctx.db.resource_def.iter().map((r) => r.id),
+        content.resources,
+      ),
+      items: gone(
+        ctx.db.item_def.iter().map((r) => r.id),
+        content.items,
+      ),
+    };
+    writeContent(ctx.db, content);
+    applyRemovalPolicy(ctx.db, removed);
     const info = ctx.db.world_info.find(0);
     if (info !== undefined) ctx.db.world_info.update({ ...info, contentRev: info.contentRev + 1 });
   },

@@ -9,9 +9,10 @@ import {
   DEFAULT_CONTENT_DIR,
   readContentSources,
   validateContent,
+  type ContentProblem,
   type ContentSources,
 } from './content-loader';
-import { contentReload, writeContent } from './content-tables';
+import { contentFiles, contentFromBundle, contentReload, writeContent } from './content-tables';
 import { createCraftingReducers } from './crafting';
 import { createGatheringReducers } from './gathering';
 import { initRapier, type PhysicsCache, type PhysicsStats } from './physics';
@@ -25,10 +26,17 @@ import { createTradingReducers } from './trading';
 export interface Frontier {
   /** The module to pass to `createEngine`. */
   readonly module: FrontierModule;
-  /** The content loaded at start (later reloads live in the tables). */
-  readonly content: Content;
+  /**
+   * The content loaded at start, which a new world's init writes (later reloads live in the
+   * tables); undefined when `lenientContent` let invalid content through.
+   */
+  readonly content: Content | undefined;
   /** The content file texts loaded at start (undefined when `options.content` was given). */
   readonly sources: ContentSources | undefined;
+  /** Every problem of the content read at start (empty when it is valid). */
+  readonly contentProblems: readonly ContentProblem[];
+  /** The content directory read at start (undefined when `options.content` was given). */
+  readonly contentDir: string | undefined;
   /** The options with defaults filled. */
   readonly options: ResolvedOptions;
   /** Physics counters of one engine running this module. */
@@ -99,7 +107,15 @@ function resolve(options: FrontierOptions): ResolvedOptions {
   return o;
 }
 
-function buildModule(rt: FrontierRuntime, content: Content) {
+/**
+ * The init data of a new world: the content files it starts with, logged as `__init`'s payload
+ * so a replay from tick 1 writes this content whatever the files say by then.
+ */
+function initDataOf(files: ContentSources | undefined, invalid: () => never) {
+  return () => (files === undefined ? invalid() : { content: files });
+}
+
+function buildModule(rt: FrontierRuntime, initData: () => { content: ContentSources }) {
   const o = rt.options;
   const players = createPlayerReducers(rt);
   const gathering = createGatheringReducers(rt);
@@ -136,8 +152,9 @@ function buildModule(rt: FrontierRuntime, content: Content) {
       // Appended, so every earlier reducer keeps its id.
       trading.tradeRespond,
     ],
-    init: (ctx) => {
-      writeContent(ctx.db, content);
+    initData,
+    init: (ctx, data) => {
+      writeContent(ctx.db, contentFromBundle('init', data.content));
       const half = o.worldTiles / 2;
       ctx.db.world_info.insert({
         id: 0,
@@ -175,20 +192,30 @@ export async function createFrontier(options: FrontierOptions = {}): Promise<Fro
   const resolved = resolve(options);
   let content = options.content;
   let sources: ContentSources | undefined;
-  if (content === undefined) {
-    const dir = options.contentDir ?? DEFAULT_CONTENT_DIR;
+  let problems: readonly ContentProblem[] = [];
+  const dir = options.content === undefined ? (options.contentDir ?? DEFAULT_CONTENT_DIR) : undefined;
+  if (dir !== undefined) {
     sources = await readContentSources(dir);
     const result = validateContent(sources);
-    if (!result.ok) throw contentError(result.problems, dir);
+    if (!result.ok && options.lenientContent !== true) throw contentError(result.problems, dir);
     content = result.content;
+    problems = result.problems;
   }
   if (options.rapier === undefined) await initRapier();
   const rt = new FrontierRuntime(resolved, options.rapier);
-  const module = buildModule(rt, content);
+  const files = content === undefined ? undefined : (sources ?? contentFiles(content));
+  const module = buildModule(
+    rt,
+    initDataOf(files, () => {
+      throw contentError(problems, `${dir}: this new world cannot start`);
+    }),
+  );
   return {
     module,
     content,
     sources,
+    contentProblems: problems,
+    contentDir: dir,
     options: resolved,
     physicsStats: (engine) => rt.physics(engine.db as never).stats,
     physics: (engine) => rt.physics(engine.db as never),

@@ -21,8 +21,25 @@ export {
   DEFAULT_CONTENT_DIR,
 } from './content-loader';
 export type { ContentProblem, ContentProblemKind, ContentResult, ContentSources } from './content-loader';
-export { watchContent } from './hot-reload';
-export type { ContentWatcher, ContentWatcherOptions, ReloadOutcome } from './hot-reload';
+export { watchContent, formatReload } from './hot-reload';
+export type { ContentWatcher, ContentWatcherOptions, ReloadOutcome, ReloadTrigger } from './hot-reload';
+export { serveContent } from './content-host';
+export type { ServeContentOptions, ServedContent } from './content-host';
+export {
+  CONTENT_KINDS,
+  contentHash,
+  contentTableRows,
+  diffContent,
+  formatCounts,
+  formatDiff,
+  isEmptyDiff,
+  storedContentRows,
+} from './content-diff';
+export type { ContentDiff, ContentKind, ContentTableRows, KindDiff } from './content-diff';
+export { countOrphans } from './content-orphans';
+export type { OrphanCounts } from './content-orphans';
+export { contentVersions } from './content-history';
+export type { ContentVersion } from './content-history';
 export { PhysicsCache, RAPIER, initRapier, MAX_STEP_TILES, PHYSICS_MARGIN_TILES } from './physics';
 export type { PhysicsOptions, PhysicsStats, Rapier } from './physics';
 export { classifyTile, generateChunkTiles, generateChunkNodes, terrainParams } from './terrain';

@@ -10,6 +10,13 @@ export interface FrontierOptions {
   readonly contentDir?: string;
   /** Already validated content (tests, tools). @default loaded from `contentDir` */
   readonly content?: Content;
+  /**
+   * Build the module even when the content in `contentDir` is invalid: `contentProblems` lists
+   * the problems, a world that already has content keeps it (its tables), and a new world's first
+   * tick refuses with INVALID_CONTENT. For servers, whose worlds must outlive a bad edit.
+   * @default false (invalid content throws INVALID_CONTENT)
+   */
+  readonly lenientContent?: boolean;
   /** World seed for terrain and resource placement. @default 'frontier' */
   readonly seed?: string;
   /** Side of the square world, in tiles; a multiple of `chunkTiles`. @default 4096 */

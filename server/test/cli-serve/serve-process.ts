@@ -47,6 +47,8 @@ export interface StartOptions {
   readonly detached?: boolean;
   /** Extra `serve` arguments. */
   readonly args?: readonly string[];
+  /** Extra environment variables (e.g. TICKSPACE_CONTENT). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Starts serve and resolves once it prints the URL it serves and the recovered tick. */
@@ -64,6 +66,7 @@ export async function startServe(options: StartOptions): Promise<ServeProcess> {
       TICKSPACE_SEED: 'lifecycle-test',
       TICKSPACE_DATA: options.dataDir,
       TICKSPACE_BOOTSTRAP_CHECKS: '0',
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

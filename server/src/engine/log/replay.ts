@@ -119,7 +119,7 @@ export async function replayRange(
     const logged = store.decode(tick, payload);
     for (let i = 0; i < logged.calls.length; i++) {
       const call = logged.calls[i]!;
-      if (call.origin === CALL_ORIGIN.SCHEDULE || call.reducer === LIFECYCLE.INIT) continue;
+      if (call.origin === CALL_ORIGIN.SCHEDULE) continue;
       if (isSystemCall(call)) {
         const own = logged.changes.filter((c) => c.callIndex === i);
         engine.enqueueSystem(call.reducer, () => writeLoggedChanges(engine, own));
