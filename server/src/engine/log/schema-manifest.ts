@@ -1,5 +1,6 @@
 import type { ColumnShape } from '../../protocol/column-kinds';
 import { TickspaceError } from '../../protocol/errors';
+import { decodeArgsJson, encodeArgsJson } from '../args';
 import { defineModule, createSchema, type ModuleDef, type ReducerDef } from '../module';
 import {
   Column,
@@ -21,6 +22,8 @@ export interface ColumnDescription {
   readonly autoInc?: boolean;
   readonly unique?: boolean;
   readonly index?: IndexKind | undefined;
+  /** The declared default, as {@link defaultToJson} writes it (absent: none declared). */
+  readonly default?: { readonly json: unknown } | undefined;
 }
 
 /** One table as a data directory records it (everything but the visibility function). */
@@ -54,7 +57,18 @@ function describeColumn(name: string, c: AnyColumn): ColumnDescription {
   if (c.flags.autoInc) d.autoInc = true;
   if (c.flags.unique) d.unique = true;
   if (c.flags.index !== undefined) d.index = c.flags.index;
+  if (c.flags.default !== undefined) d.default = { json: defaultToJson(c.flags.default.value) };
   return d;
+}
+
+/** A column value as plain JSON (bigint, bytes and undefined wrapped as the schedule table stores them). */
+export function defaultToJson(value: unknown): unknown {
+  return (JSON.parse(encodeArgsJson({ v: value })) as { v: unknown }).v;
+}
+
+/** Inverse of {@link defaultToJson}. */
+export function defaultFromJson(json: unknown): unknown {
+  return decodeArgsJson(JSON.stringify({ v: json })).v;
 }
 
 /** Describes a module's tables and reducers as plain JSON. */
@@ -90,6 +104,7 @@ function buildColumn(d: ColumnDescription | ColumnShape): AnyColumn {
       autoInc: full.autoInc === true,
       unique: full.unique === true,
       index: full.index,
+      default: full.default === undefined ? undefined : { value: defaultFromJson(full.default.json) },
     },
     d.inner === undefined ? undefined : buildColumn(d.inner),
   );
