@@ -2,7 +2,11 @@
  * The commit log: segment files of checksummed tick records, background snapshots, crash
  * recovery, and time travel (asOf, history, rewind, replay). See FORMAT.md for the bytes.
  */
-export { openDatabase, Database } from './database';
+export { Database } from './database';
+export { openDatabase } from './open-database';
+export { SchemaHistory, manifestVersions } from './schema-versions';
+export type { SchemaVersion, SchemaVersionEntry } from './schema-versions';
+export type { MigrationReport } from './startup-migration';
 export type {
   DatabaseOptions,
   TimeTravelView,
@@ -72,6 +76,7 @@ export type { RepairReport } from './repair';
 export { crc32c } from './crc32c';
 export {
   LOG_FORMAT_VERSION,
+  SNAPSHOT_FORMAT_VERSION,
   SEGMENT_MAGIC,
   SNAPSHOT_MAGIC,
   SEGMENT_HEADER_BYTES,
