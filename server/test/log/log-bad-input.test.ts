@@ -295,7 +295,9 @@ describe('commit log bad input', () => {
     // Every difference is listed with its fix (migration.test.ts covers the rules).
     expect(error.message).toMatch(/by \d+ breaking change\(s\) and there is no migration for version 2/);
     expect(error.message).toMatch(/entity \[table-removed\]: table 'entity' is gone from the module/);
-    expect(error.message).toMatch(/account\.id \[column-type-changed\]: column 'id' is u64 in the module, u32/);
+    expect(error.message).toMatch(
+      /account\.id \[column-type-changed\]: column 'id' is u64 in the module, u32/,
+    );
 
     const first = await openBank(dir);
     error = await openError(openBank(dir));

@@ -540,6 +540,8 @@ export class Database<M extends ModuleDef> {
         v === this.store.versions?.latest
           ? (this.#newEngine() as unknown as Engine<ModuleDef>)
           : this.#engineFor?.(v),
+      stateEngineFor: (v) =>
+        createEngine({ module: v.described, seed: this.manifest.seed, tickMs: this.manifest.tickMs }),
     });
   }
 

@@ -44,6 +44,11 @@ export interface ReplayOptions {
    * and the report says so). Without it, `engine` runs every tick.
    */
   readonly engineFor?: (version: SchemaVersion) => Engine<ModuleDef> | undefined;
+  /**
+   * An engine that can only hold a version's state (no reducer code), for starting a replay at a
+   * migration tick of a version whose predecessor's code is missing.
+   */
+  readonly stateEngineFor?: (version: SchemaVersion) => Engine<ModuleDef>;
 }
 
 /** Whether a logged call is a system transaction (rewind, admin writes) replayed from its changes. */
@@ -122,7 +127,8 @@ export async function replayRange(
     message: `tick ${tick} is schema version ${v.version}, whose module code this replay does not have: pass that module version in openDatabase's olderModules (or replay from tick ${versions!.versions.find((x) => x.version === v.version + 1)?.fromTick ?? store.lastTick} on)`,
   });
   if (version !== undefined) {
-    const first = engineOf(version);
+    const first =
+      engineOf(version) ?? (versions!.at(from) !== version ? options.stateEngineFor?.(version) : undefined);
     if (first === undefined) return missing(from, to, started, missingCode(from, version));
     engine = first;
   }
@@ -163,7 +169,8 @@ export async function replayRange(
       if (call.origin === CALL_ORIGIN.SCHEDULE || call.reducer === LIFECYCLE.INIT) continue;
       if (isSystemCall(call)) {
         const own = logged.changes.filter((c) => c.callIndex === i);
-        engine.enqueueSystem(call.reducer, () => writeLoggedChanges(engine, own));
+        const target = engine;
+        engine.enqueueSystem(call.reducer, () => writeLoggedChanges(target, own), undefined, call.args ?? {});
         continue;
       }
       if (call.args === undefined)

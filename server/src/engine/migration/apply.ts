@@ -1,4 +1,5 @@
 import { ReducerError, TickspaceError } from '../../protocol/errors';
+import { checkValue, normalizeValue } from '../../protocol/value-rules';
 import type { AnyRow } from '../change-set';
 import type { CallResult, Engine } from '../engine';
 import type { ColumnDescription, SchemaDescription } from '../log/schema-manifest';
@@ -87,17 +88,23 @@ export function convertRows(plan: MigrationPlan, tables: readonly TableState[]):
     const old = before.get(name)!;
     const oldCols = new Map(old.columns.map((c) => [c.name, c]));
     const pk = old.primaryKey ?? old.columns.filter((c) => c.primaryKey).map((c) => c.name);
-    const copy = after.columns.map((c) => ({ c, same: sameShape(oldCols.get(c.name), c) }));
+    const copy = after.columns.map((c) => ({
+      c,
+      prev: oldCols.get(c.name),
+      same: sameShape(oldCols.get(c.name), c),
+    }));
     const convert = plan.conversions.get(name);
     const rows: AnyRow[] = [];
     for (const row of byName.get(name)?.rows ?? []) {
       const next: Record<string, unknown> = {};
-      for (const { c, same } of copy)
+      for (const { c, prev, same } of copy)
         next[c.name] = same
           ? row[c.name]
-          : c.default !== undefined
-            ? copyValue(defaultFromJson(c.default.json))
-            : undefined;
+          : prev !== undefined && checkValue(c, row[c.name]) === undefined
+            ? normalizeValue(c, row[c.name]) // a retyped column whose stored value fits the new type
+            : c.default !== undefined
+              ? copyValue(defaultFromJson(c.default.json))
+              : undefined;
       let converted: Record<string, unknown> | undefined = next;
       if (convert !== undefined)
         try {

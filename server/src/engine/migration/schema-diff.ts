@@ -119,7 +119,8 @@ function diffTable(
   for (const [i, c] of after.columns.entries()) {
     const prev = old.get(c.name);
     if (prev === undefined) {
-      const appended = i >= before.columns.length && after.columns.slice(0, i).every((x) => old.has(x.name));
+      // Appended: every column from here on is new, so stored columns keep their positions.
+      const appended = after.columns.slice(i).every((x) => !old.has(x.name));
       const fill = hasDefault(c);
       add({
         column: c.name,
