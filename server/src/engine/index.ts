@@ -31,6 +31,8 @@ export type {
   ReducerDef,
   ReducerOptions,
   ModuleDef,
+  Migrator,
+  MigrationFn,
   Schema,
   ScheduleWhen,
   LifecycleFn,
@@ -71,3 +73,4 @@ export type { ErrorCode } from '../protocol/errors';
 export * from './log';
 export * from './subscriptions';
 export * from './server-schema';
+export * from './migration';
