@@ -259,3 +259,33 @@ describe('start-up schema migration', () => {
     await reopened.close();
   });
 });
+
+describe('a migration interrupted between the manifest and its tick', () => {
+  it('is forgotten on the next open and planned again', async () => {
+    const dir = tempDir('schema-migrate-');
+    await version1(dir);
+    const file = path.join(dir, 'tickspace.json');
+    const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const v2 = (await import('../../src/engine')).describeModule(gameV2);
+    // What a crash right after the manifest was written leaves: version 2 from tick 6, no tick 6.
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        ...manifest,
+        schema: v2,
+        schemaVersions: [
+          { version: 1, fromTick: 0, schema: manifest.schema, reshaped: [] },
+          { version: 2, fromTick: 6, schema: v2, reshaped: ['player'] },
+        ],
+      }),
+    );
+    const back = await open(dir, gameV1);
+    expect(back.migration).toBeUndefined();
+    expect(back.engine.tick).toBe(5);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).schemaVersions).toHaveLength(1);
+    await back.close();
+    const db = await open(dir, gameV2);
+    expect(db.migration).toMatchObject({ fromVersion: 1, toVersion: 2, tick: 6 });
+    await db.close();
+  });
+});

@@ -88,13 +88,16 @@ export async function openDatabase<M extends ModuleDef>(options: DatabaseOptions
     );
   const module = options.module;
   const history = new SchemaHistory(manifestVersions(manifest));
-  let migration = plan(history, module, paths.dir);
-  if (migration !== undefined && readOnly)
-    throw new TickspaceError(
-      'SCHEMA_MISMATCH',
-      `the module's schema differs from ${paths.dir} (schema version ${history.latest.version}) and a read-only open cannot migrate it: open it for writing to migrate, or read it without the module`,
-      { details: { dir: paths.dir, differences: migration.differences } },
-    );
+  // Planned before recovery to pick the engine to recover into; a refusal waits until recovery
+  // has shown that the newest version is real (its migration tick may never have been logged).
+  let migration: MigrationPlan | undefined;
+  let refusal: unknown;
+  try {
+    migration = plan(history, module, paths.dir);
+  } catch (error) {
+    refusal = error;
+  }
+  const needsMigration = () => migration !== undefined || refusal !== undefined;
   fs.mkdirSync(paths.log, { recursive: true });
   if (!readOnly) fs.mkdirSync(paths.snapshots, { recursive: true });
   const release = readOnly ? undefined : acquireLock(paths.dir);
@@ -121,7 +124,7 @@ export async function openDatabase<M extends ModuleDef>(options: DatabaseOptions
       readOnly,
       engineFor: (v: SchemaVersion) =>
         (recovered =
-          v === history.latest && migration === undefined
+          v === history.latest && !needsMigration()
             ? (newEngine() as unknown as Engine<ModuleDef>)
             : engines.read(v)),
     });
@@ -133,8 +136,16 @@ export async function openDatabase<M extends ModuleDef>(options: DatabaseOptions
       history.pop();
       manifest = { ...manifest, schema: history.latest.schema, schemaVersions: history.entries() };
       if (!readOnly) writeManifest(paths.dir, manifest);
+      refusal = undefined;
       migration = plan(history, module, paths.dir);
     }
+    if (refusal !== undefined) throw refusal;
+    if (migration !== undefined && readOnly)
+      throw new TickspaceError(
+        'SCHEMA_MISMATCH',
+        `the module's schema differs from ${paths.dir} (schema version ${history.latest.version}) and a read-only open cannot migrate it: open it for writing to migrate, or read it without the module`,
+        { details: { dir: paths.dir, differences: migration.differences } },
+      );
     let engine = recovered as unknown as Engine<M>;
     let report2: MigrationReport | undefined;
     const finish = () =>
