@@ -33,8 +33,9 @@ const v2Tables = {
       title: t.optional(t.string()),
     },
   ),
-  note: table({ public: true }, { id: t.u32().primaryKey(), text: t.string() }),
+  // Declared before `note`: table ids shift between versions, names do not.
   guild: table({ public: true }, { id: t.u32().primaryKey(), name: t.string() }),
+  note: table({ public: true }, { id: t.u32().primaryKey(), text: t.string() }),
 };
 const s2 = createSchema(v2Tables);
 export const gameV2 = defineModule(s2, {

@@ -262,4 +262,44 @@ describe('schema diff', () => {
       ['new', 'reducer-added', true],
     ]);
   });
+
+  it('a new unique constraint rewrites the table, so a declared migration still refuses duplicates', () => {
+    const before: SchemaDescription = {
+      tables: [
+        {
+          name: 'p',
+          public: true,
+          columns: [
+            { name: 'id', kind: 'u32', primaryKey: true },
+            { name: 'tag', kind: 'string' },
+          ],
+        },
+      ],
+      reducers: [],
+    };
+    const after: SchemaDescription = {
+      tables: [
+        {
+          name: 'p',
+          public: true,
+          columns: [
+            { name: 'id', kind: 'u32', primaryKey: true },
+            { name: 'tag', kind: 'string', unique: true },
+          ],
+        },
+      ],
+      reducers: [],
+    };
+    const module = { ...moduleFromDescription(after), migrations: { 2: () => {} } };
+    const plan = planMigration({ version: 1, schema: before }, module);
+    expect(plan.ok).toBe(true);
+    if (!plan.ok || plan.plan === undefined) throw new Error('expected a plan');
+    expect(plan.plan.reshaped).toEqual(['p']);
+    const old = engineOf(moduleFromDescription(before));
+    old.tables.p!.rawInsert({ id: 1, tag: 'same' });
+    old.tables.p!.rawInsert({ id: 2, tag: 'same' });
+    expect(() =>
+      prepareMigration(plan.plan!, 3, captureSnapshot(old).tables, () => engineOf(module)),
+    ).toThrow(/the migration to schema version 2 produced a row that does not fit table 'p' \(key 2\)/);
+  });
 });

@@ -134,6 +134,10 @@ describe('start-up schema migration', () => {
       [8, 'update', 'hurt'],
     ]);
     expect(history[1]!.row).toEqual({ id: 1, name: 'alice', hp: 93 });
+    // `note` is table 1 in version 1 and table 2 in version 2; its rows were not rewritten.
+    expect((await again.history('note', 1)).map((v) => [v.tick, v.kind, v.call?.reducer])).toEqual([
+      [3, 'insert', 'note'],
+    ]);
     expect(history[3]!.row).toMatchObject({ level: 2 });
 
     const replay = await again.replay(1);
