@@ -53,7 +53,7 @@ export { replayRange, isSystemCall, writeLoggedChanges } from './replay';
 export type { ReplayReport, Divergence } from './replay';
 export { writeRewind, rowsEqual, REWIND_CALL } from './rewind';
 export type { RewindStats } from './rewind';
-export { describeModule, moduleFromDescription, checkCompatible } from './schema-manifest';
+export { describeModule, moduleFromDescription, defaultToJson, defaultFromJson } from './schema-manifest';
 export type {
   SchemaDescription,
   TableDescription,
