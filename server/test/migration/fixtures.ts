@@ -18,6 +18,9 @@ export const gameV1 = defineModule(s1, {
     s1.reducer('note', { id: t.u32(), text: t.string() }, (ctx, { id, text }) => {
       ctx.db.note.insert({ id, text });
     }),
+    s1.reducer('leave', { id: t.u32() }, (ctx, { id }) => {
+      ctx.db.player.delete(id);
+    }),
   ] as const,
 });
 

@@ -302,4 +302,38 @@ describe('schema diff', () => {
       prepareMigration(plan.plan!, 3, captureSnapshot(old).tables, () => engineOf(module)),
     ).toThrow(/the migration to schema version 2 produced a row that does not fit table 'p' \(key 2\)/);
   });
+
+  it('a retyped column keeps stored values that fit the new type; others are left for the conversion', () => {
+    const table = (hp: 'u16' | 'u32' | 'string'): SchemaDescription => ({
+      tables: [
+        {
+          name: 'p',
+          public: true,
+          columns: [
+            { name: 'id', kind: 'u32', primaryKey: true },
+            { name: 'hp', kind: hp },
+          ],
+        },
+      ],
+      reducers: [],
+    });
+    const identity = {
+      2: (m: { table: (n: string, f: (o: unknown, r: unknown) => unknown) => void }) =>
+        m.table('p', (_o, r) => r),
+    };
+    const run = (from: 'u16' | 'string', value: unknown) => {
+      const module = { ...moduleFromDescription(table('u32')), migrations: identity };
+      const plan = planMigration({ version: 1, schema: table(from) }, module as unknown as ModuleDef);
+      if (!plan.ok || plan.plan === undefined) throw new Error('expected a plan');
+      const old = engineOf(moduleFromDescription(table(from)));
+      old.tables.p!.rawInsert({ id: 1, hp: value });
+      return prepareMigration(plan.plan, 1, captureSnapshot(old).tables, () =>
+        engineOf(module as unknown as ModuleDef),
+      );
+    };
+    expect(run('u16', 700).rows.get('p')).toEqual([{ id: 1, hp: 700 }]);
+    expect(() => run('string', 'full')).toThrow(
+      /table 'p' \(key 1\): .*column 'hp': expected u32.*got undefined/,
+    );
+  });
 });

@@ -49,18 +49,19 @@ function tree(dir: string): Record<string, string> {
   return out;
 }
 
-/** A directory with five ticks of version 1 (a snapshot at tick 3). */
+/** A directory with five ticks of version 1 (a snapshot at tick 3; player 3 joins and leaves). */
 async function version1(dir: string) {
   const db = (await open(dir, gameV1)) as unknown as Database<ModuleDef>;
   await tick(db, [
     ['join', { name: 'alice' }],
     ['join', { name: 'bob' }],
+    ['join', { name: 'dave' }],
   ]);
   await tick(db, [['hurt', { id: 1, by: 7 }]]);
   await tick(db, [['note', { id: 1, text: 'hello' }]]);
   await db.snapshot();
   await tick(db, [['hurt', { id: 2, by: 3 }]]);
-  await tick(db);
+  await tick(db, [['leave', { id: 3 }]]); // the highest id is gone: ids must not be reused after a migration
   await db.close();
 }
 
@@ -100,7 +101,8 @@ describe('start-up schema migration', () => {
       ['found', { id: 7, name: 'smiths' }],
       ['join', { name: 'carol' }],
     ]);
-    expect(db.engine.tables.player!.find(3)).toMatchObject({ name: 'carol', level: 1 });
+    expect(db.engine.tables.player!.find(3)).toBeUndefined();
+    expect(db.engine.tables.player!.find(4)).toMatchObject({ name: 'carol', level: 1 });
     await db.snapshot();
     await tick(db, [['hurt', { id: 1, by: 1 }]]);
     const hashAt8 = db.engine.stateHash;
@@ -291,5 +293,33 @@ describe('a migration interrupted between the manifest and its tick', () => {
     const db = await open(dir, gameV2);
     expect(db.migration).toMatchObject({ fromVersion: 1, toVersion: 2, tick: 6 });
     await db.close();
+  });
+});
+
+describe('snapshots across a migration', () => {
+  it('a snapshot whose header names another schema version than the manifest gives its tick is passed over', async () => {
+    const { crc32c } = await import('../../src/engine');
+    const dir = tempDir('schema-migrate-');
+    await version1(dir);
+    const db = (await open(dir, gameV2)) as unknown as Database<ModuleDef>;
+    await tick(db, [['levelUp', { id: 1 }]]);
+    await db.snapshot();
+    await db.close();
+    const file = path.join(dir, 'snapshots', '00000000000000000007.tssnap');
+    const bytes = new Uint8Array(fs.readFileSync(file));
+    const view = new DataView(bytes.buffer);
+    expect(view.getUint32(12, true)).toBe(2);
+    view.setUint32(12, 1, true); // claims version 1, checksums made consistent again
+    view.setUint32(36, crc32c(bytes, 0, 0, 36), true);
+    const end = bytes.length - 12;
+    view.setUint32(end, crc32c(bytes, 0, 0, end), true);
+    fs.writeFileSync(file, bytes);
+    const again = await open(dir, gameV2);
+    expect(again.recovery.snapshot).toMatchObject({ tick: 3 });
+    expect(again.recovery.skippedSnapshots[0]!.reason).toMatch(
+      /holds schema version 1, but the manifest says tick 7 is version 2/,
+    );
+    expect(again.engine.tables.player!.find(1)).toMatchObject({ level: 2 });
+    await again.close();
   });
 });
