@@ -323,3 +323,25 @@ describe('snapshots across a migration', () => {
     await again.close();
   });
 });
+
+describe('snapshot format 1', () => {
+  it('is still read (its schema version follows from the manifest)', async () => {
+    const { crc32c, decodeSnapshotHeader: header } = await import('../../src/engine');
+    const dir = tempDir('schema-migrate-');
+    await version1(dir);
+    const file = path.join(dir, 'snapshots', '00000000000000000003.tssnap');
+    const bytes = new Uint8Array(fs.readFileSync(file));
+    const view = new DataView(bytes.buffer);
+    view.setUint32(8, 1, true); // what a build before schema versions wrote: format 1, flags 0
+    view.setUint32(12, 0, true);
+    view.setUint32(36, crc32c(bytes, 0, 0, 36), true);
+    const end = bytes.length - 12;
+    view.setUint32(end, crc32c(bytes, 0, 0, end), true);
+    fs.writeFileSync(file, bytes);
+    expect(header(file, bytes)).toMatchObject({ formatVersion: 1, schemaVersion: undefined, tick: 3 });
+    const db = await open(dir, gameV2);
+    expect(db.recovery).toMatchObject({ snapshot: { tick: 3 }, skippedSnapshots: [] });
+    expect((await db.asOf(4)).tables.player!.find(1)).toEqual({ id: 1, name: 'alice', hp: 93 });
+    await db.close();
+  });
+});
