@@ -16,7 +16,11 @@ export function registerHistory(program: Command, io: CliIo): void {
     .action(async (tableName: string, keyText: string, opts: { json?: boolean; from?: string }) => {
       const db = await openForCli(program.opts<{ data: string }>().data, { readOnly: true });
       try {
-        const shape = db.store.schema.tables.find((t) => t.name === tableName);
+        // The newest shape of the table (it may exist only in an older schema version).
+        const shape = [...(db.store.versions?.versions.map((v) => v.logSchema) ?? [db.store.schema])]
+          .reverse()
+          .flatMap((s) => s.tables)
+          .find((t) => t.name === tableName);
         if (shape === undefined)
           throw new TickspaceError(
             'UNKNOWN_TABLE',

@@ -32,6 +32,10 @@ export function registerInfo(program: Command, io: CliIo): void {
           modulePath: m.modulePath,
           tables: m.schema.tables.map((t) => t.name),
           reducers: m.schema.reducers.map((r) => r.name),
+          schemaVersions: (db.store.versions?.versions ?? []).map((v) => ({
+            version: v.version,
+            fromTick: v.fromTick,
+          })),
           retainedTicks: { first: db.store.firstTick, last: db.store.lastTick },
           stateHash: db.engine.stateHash,
           oldestRetainedTick: storage.oldestTick,
@@ -53,6 +57,10 @@ export function registerInfo(program: Command, io: CliIo): void {
         );
         io.out(`tables: ${info.tables.join(', ')}`);
         io.out(`reducers: ${info.reducers.join(', ')}`);
+        if (info.schemaVersions.length > 1)
+          io.out(
+            `schema version ${info.schemaVersions[info.schemaVersions.length - 1]!.version} (${info.schemaVersions.map((v) => `version ${v.version} from tick ${v.fromTick}`).join(', ')})`,
+          );
         io.out(`ticks ${info.retainedTicks.first}..${info.retainedTicks.last}, state hash ${info.stateHash}`);
         io.out(
           `oldest retained tick ${info.oldestRetainedTick}${info.historyPruned ? ' (older history was removed by a retention policy)' : ' (the whole history)'}`,

@@ -23,11 +23,13 @@ export function registerInspect(program: Command, io: CliIo): void {
       ) => {
         const db = await openForCli(program.opts<{ data: string }>().data, { readOnly: true });
         try {
-          const shape = db.store.schema.tables.find((t) => t.name === tableName);
+          // The table as it was at that tick: a migration may have changed its shape since.
+          const schema = db.store.schemaAt(opts.asOf === undefined ? db.store.lastTick : Number(opts.asOf));
+          const shape = schema.tables.find((t) => t.name === tableName);
           if (shape === undefined)
             throw new TickspaceError(
               'UNKNOWN_TABLE',
-              `no table named '${tableName}' (tables: ${db.store.schema.tables.map((t) => t.name).join(', ')})`,
+              `no table named '${tableName}' (tables: ${schema.tables.map((t) => t.name).join(', ')})`,
               { details: { table: tableName } },
             );
           const tests = filters.map((f) => {

@@ -34,7 +34,6 @@ export function registerLog(program: Command, io: CliIo): void {
           );
           return;
         }
-        const tables = db.store.schema.tables;
         for (const tick of db.ticks(from, to, { changes: opts.changes === true })) {
           if (opts.json) {
             io.out(toJson(opts.changes ? tick : { ...tick, changes: undefined }));
@@ -57,7 +56,7 @@ export function registerLog(program: Command, io: CliIo): void {
           if (opts.changes)
             for (const ch of tick.changes)
               io.out(
-                `      ${KIND[ch.kind]} ${tables[ch.tableId]!.name} ${ch.kind === OP.DELETE ? `key ${formatRow(ch.oldRow)}` : formatRow(ch.newRow)} (call ${ch.callIndex})`,
+                `      ${KIND[ch.kind]} ${db.store.schemaAt(tick.tick).tables[ch.tableId]!.name} ${ch.kind === OP.DELETE ? `key ${formatRow(ch.oldRow)}` : formatRow(ch.newRow)} (call ${ch.callIndex})`,
               );
         }
       } finally {

@@ -802,14 +802,15 @@ export class Engine<M extends ModuleDef> {
 
   /**
    * Runs `fn` as one server transaction in the next tick (admin operations such as rewind).
-   * Recorded like any call, under `name`.
+   * Recorded like any call, under `name`, with `args` as its logged payload (JSON values only).
    */
   enqueueSystem(
     name: string,
     fn: (ctx: ReducerContext<any>) => void,
     onResult?: (result: CallResult) => void,
+    args: Record<string, unknown> = {},
   ): void {
-    this.#queue.push(new QueuedCall(CALL_ORIGIN.LIFECYCLE, name, fn, SERVER_IDENTITY, {}, onResult));
+    this.#queue.push(new QueuedCall(CALL_ORIGIN.LIFECYCLE, name, fn, SERVER_IDENTITY, args, onResult));
   }
 }
 

@@ -31,6 +31,8 @@ export type {
   ReducerDef,
   ReducerOptions,
   ModuleDef,
+  Migrator,
+  MigrationFn,
   Schema,
   ScheduleWhen,
   LifecycleFn,
@@ -73,3 +75,4 @@ export type { ErrorCode } from '../protocol/errors';
 export * from './log';
 export * from './subscriptions';
 export * from './server-schema';
+export * from './migration';

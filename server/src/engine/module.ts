@@ -133,7 +133,41 @@ export interface ModuleDef<
   readonly clientDisconnected: LifecycleFn<T> | undefined;
   /** See {@link defineModule}'s `serverStarted`. */
   readonly serverStarted: LifecycleFn<T> | undefined;
+  /** See {@link defineModule}'s `version`. */
+  readonly version?: number | undefined;
+  /** See {@link defineModule}'s `migrations`. */
+  readonly migrations?: Readonly<Record<number, MigrationFn<T>>> | undefined;
 }
+
+/**
+ * What a migration function declares for one schema version: how to convert the rows of a table
+ * whose shape changed, and which tables to drop. Conversions run once, in the logged `__migrate`
+ * tick; their output is logged, so they never run again (not in replay, not in `asOf`).
+ */
+export interface Migrator<T extends Tables> {
+  /** The data directory's schema version before the migration. */
+  readonly fromVersion: number;
+  /** The version the migration creates (`fromVersion + 1`). */
+  readonly toVersion: number;
+  /**
+   * Converts every stored row of `name`. `old` is the row as stored (the old shape, untyped);
+   * `row` is the new-shape row the engine would write by itself (columns kept with the same name
+   * and type copied, new ones set to their default). Return the row to store, or undefined to drop
+   * it. Rows are checked against the new table (types, keys, unique constraints) before anything
+   * is written.
+   * @example
+   * m.table('player', (old, row) => ({ ...row, hp: Number(old.health) }));
+   */
+  table<K extends keyof T & string>(
+    name: K,
+    convert: (old: Readonly<Record<string, unknown>>, row: Row<T[K]>) => Row<T[K]> | undefined,
+  ): void;
+  /** Accepts that a stored table the module no longer declares is dropped with its rows. */
+  dropTable(name: string): void;
+}
+
+/** A module's migration to one schema version. Must be deterministic (it runs once, logged). */
+export type MigrationFn<T extends Tables = any> = (m: Migrator<T>) => void;
 
 /**
  * Assembles a module.
@@ -168,6 +202,21 @@ export function defineModule<T extends Tables, const R extends readonly ReducerD
      * serverStarted: (ctx) => { for (const p of ctx.db.player.filter('online', true)) ctx.db.player.update({ ...p, online: false }); }
      */
     serverStarted?: LifecycleFn<T>;
+    /**
+     * The data directory's schema version this module expects. Optional: without it any version
+     * whose schema this module can migrate from is accepted. With it, opening a directory at a
+     * different version (other than `version - 1` with a migration) is refused.
+     */
+    version?: number;
+    /**
+     * Migrations by the schema version they create. A data directory at version `n` whose schema
+     * differs from this module's by a breaking change (a type change, a removed or renamed column,
+     * a new key or unique constraint, a column without a default) migrates with `migrations[n + 1]`;
+     * additive changes need none.
+     * @example
+     * migrations: { 2: (m) => m.table('player', (old, row) => ({ ...row, hp: Number(old.health) })) }
+     */
+    migrations?: Readonly<Record<number, MigrationFn<T>>>;
   },
 ): ModuleDef<T, R> {
   return {
@@ -178,6 +227,8 @@ export function defineModule<T extends Tables, const R extends readonly ReducerD
     clientConnected: options.clientConnected,
     clientDisconnected: options.clientDisconnected,
     serverStarted: options.serverStarted,
+    version: options.version,
+    migrations: options.migrations,
   };
 }
 

@@ -1,4 +1,6 @@
 import type { Identity } from './identity';
+import { TickspaceError } from '../protocol/errors';
+import { checkValue, normalizeValue } from '../protocol/value-rules';
 
 import {
   COLUMN_KINDS,
@@ -20,6 +22,12 @@ export interface ColumnFlags {
   readonly autoInc: boolean;
   readonly unique: boolean;
   readonly index: IndexKind | undefined;
+  /**
+   * The value a migration writes into this column for rows that existed before it was added
+   * (`{ value }`, checked against the column's kind when declared); undefined when none is declared.
+   * An optional column without one defaults to none (`undefined`).
+   */
+  readonly default?: { readonly value: unknown } | undefined;
 }
 
 const NO_FLAGS: ColumnFlags = { primaryKey: false, autoInc: false, unique: false, index: undefined };
@@ -63,6 +71,27 @@ export class Column<T, A extends boolean = false, P extends boolean = false> {
   /** Adds a single-column index named after the column. @default 'btree' */
   index(kind: IndexKind = 'btree'): Column<T, A, P> {
     return new Column<T, A, P>(this.kind, { ...this.flags, index: kind }, this.inner);
+  }
+
+  /**
+   * Declares the column's default: the value a schema migration gives this column in rows that
+   * existed before the column did, which makes appending the column an additive change. Checked
+   * against the column's kind now (`t.u8().default(300)` throws); stored in its normalised form.
+   * @throws TickspaceError INVALID_SCHEMA when the value does not fit the column.
+   * @example
+   * const player = table({ public: true }, { id: t.u32().primaryKey(), hp: t.u32().default(100) });
+   */
+  default(value: T): Column<T, A, P> {
+    const problem = checkValue(this, value);
+    if (problem !== undefined)
+      throw new TickspaceError('INVALID_SCHEMA', `a default must fit its ${this.kind} column: ${problem}`, {
+        details: { kind: this.kind },
+      });
+    return new Column<T, A, P>(
+      this.kind,
+      { ...this.flags, default: { value: normalizeValue(this, value) } },
+      this.inner,
+    );
   }
 }
 

@@ -54,8 +54,10 @@ export const ERROR_CODES = {
   LOG_FAILED: 'LOG_FAILED',
   /** Another live process owns the data directory (its LOCK file names the pid). */
   DATA_DIR_LOCKED: 'DATA_DIR_LOCKED',
-  /** The module's tables do not match the schema the data directory was written with. */
+  /** The module's schema differs from the data directory's by a change no migration covers (the message lists every difference and what would make it work). */
   SCHEMA_MISMATCH: 'SCHEMA_MISMATCH',
+  /** A schema migration could not run: its function threw, or a converted row does not fit the new table. Nothing was written. */
+  MIGRATION_FAILED: 'MIGRATION_FAILED',
   /** A content file is invalid. */
   INVALID_CONTENT: 'INVALID_CONTENT',
   /** The connection is closed or closing. */

@@ -21,7 +21,27 @@ export interface Manifest {
   readonly tickMs: number;
   /** Where the module came from, if the creator said (the CLI's default `--module`). */
   readonly modulePath?: string | undefined;
+  /** The newest schema version's description (what the module must match or migrate from). */
   readonly schema: SchemaDescription;
+  /**
+   * Every schema version, oldest first, once the directory has been migrated (absent: one version,
+   * `schema`, from tick 0). See FORMAT.md, "Schema versions".
+   */
+  readonly schemaVersions?: readonly SchemaVersionEntry[] | undefined;
+}
+
+/**
+ * One schema version of a data directory. Version 1 starts at tick 0; version `n + 1` starts at
+ * the tick of the `__migrate` call that created it: that tick's record and every later one (until
+ * the next version) are encoded with this version's tables.
+ */
+export interface SchemaVersionEntry {
+  readonly version: number;
+  /** The first tick whose record (and whose state after it) has this schema. */
+  readonly fromTick: number;
+  readonly schema: SchemaDescription;
+  /** Tables whose rows the migration tick rewrote (cleared at the boundary, then re-inserted). */
+  readonly reshaped: readonly string[];
 }
 
 /** Paths inside a data directory. */

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { TickspaceError, type AnyErrorCode } from '../../protocol/errors';
 import {
   createEngine,
@@ -11,36 +10,22 @@ import {
 } from '../engine';
 import type { ModuleDef, ReadonlyDb } from '../module';
 import type { TableStore } from '../table-store';
-import {
-  acquireLock,
-  createDataDir,
-  dataDirPaths,
-  readManifest,
-  writeManifest,
-  type DataDirPaths,
-  type Manifest,
-} from './data-dir';
+import type { DataDirPaths, Manifest } from './data-dir';
 import { LogStore, type LogStorage, type RowVersion } from './log-store';
 import { LogWriter, syncDir, type Durability, type LogWriterStats } from './log-writer';
-import { createRecordCodec, logSchemaOf, type LogSchema, type LoggedTick } from './record-codec';
-import { recover, type RecoveryReport } from './recovery';
+import type { LoggedTick } from './record-codec';
+import type { RecoveryReport } from './recovery';
 import { replayRange, type ReplayReport } from './replay';
+import type { SchemaVersion } from './schema-versions';
+import type { MigrationReport } from './startup-migration';
 import { REWIND_CALL, writeRewind, type RewindStats } from './rewind';
-import { checkCompatible, moduleFromDescription, describeModule } from './schema-manifest';
-import {
-  checkRetention,
-  describeRetention,
-  planRetention,
-  retentionSteps,
-  type RetentionPolicy,
-} from './retention';
+import { describeRetention, planRetention, retentionSteps, type RetentionPolicy } from './retention';
 import {
   captureSnapshot,
   verifySnapshotFile,
   writeSnapshot,
   type SnapshotWriteResult,
 } from './snapshot-file';
-import { columnShapes } from '../schema';
 
 /** Options for {@link openDatabase}. */
 export interface DatabaseOptions<M extends ModuleDef> {
@@ -91,6 +76,13 @@ export interface DatabaseOptions<M extends ModuleDef> {
   readonly readOnly?: boolean;
   /** Recorded (made absolute) in a new directory's manifest as the module the CLI loads by default: `file.ts` or `file.ts#export`. */
   readonly modulePath?: string;
+  /**
+   * The code of earlier module versions, for `replay` of ticks logged before a schema migration
+   * (each is matched to the schema version whose tables it declares). Without one, replaying a
+   * tick of an older version reports that its code is missing; `asOf`, `history` and the CLI need
+   * no code. @default []
+   */
+  readonly olderModules?: readonly ModuleDef[];
   readonly logger?: Logger;
 }
 
@@ -162,8 +154,11 @@ export class Database<M extends ModuleDef> {
   readonly store: LogStore;
   readonly recovery: RecoveryReport;
   readonly readOnly: boolean;
+  /** The schema migration `openDatabase` ran, if any. */
+  readonly migration: MigrationReport | undefined;
   readonly #writer: LogWriter | undefined;
   readonly #newEngine: () => Engine<M>;
+  readonly #engineFor: ((version: SchemaVersion) => Engine<ModuleDef> | undefined) | undefined;
   readonly #options: DatabaseOptions<M>;
   readonly #logger: Logger;
   readonly #release: (() => void) | undefined;
@@ -189,6 +184,9 @@ export class Database<M extends ModuleDef> {
     parts: {
       engine: Engine<M>;
       newEngine: () => Engine<M>;
+      /** An engine of an older schema version (undefined: no code for it; a table-only module is used for reads). */
+      engineFor?: (version: SchemaVersion) => Engine<ModuleDef> | undefined;
+      migration?: MigrationReport | undefined;
       paths: DataDirPaths;
       manifest: Manifest;
       store: LogStore;
@@ -199,6 +197,8 @@ export class Database<M extends ModuleDef> {
   ) {
     this.engine = parts.engine;
     this.#newEngine = parts.newEngine;
+    this.#engineFor = parts.engineFor;
+    this.migration = parts.migration;
     this.paths = parts.paths;
     this.manifest = parts.manifest;
     this.store = parts.store;
@@ -267,7 +267,8 @@ export class Database<M extends ModuleDef> {
     const writer = this.#writer;
     const run = async () => {
       // The snapshot must never be newer than the durable log, or recovery would find a gap.
-      const result = await writeSnapshot(this.paths.snapshots, state, this.store.schema, {
+      const at = { ...state, schemaVersion: this.store.versionAt(state.tick) };
+      const result = await writeSnapshot(this.paths.snapshots, at, this.store.schemaAt(state.tick), {
         sliceMs: this.#options.snapshotSliceMs,
         beforeRename: writer === undefined ? undefined : () => writer.sync(),
       });
@@ -425,7 +426,7 @@ export class Database<M extends ModuleDef> {
    * then.db.player.find(7); // -> the row as it was at tick 1200
    */
   async asOf(tick: number): Promise<TimeTravelView<M>> {
-    const engine = this.#newEngine();
+    const engine = this.#readerAt(tick);
     await this.store.materialize(tick, engine as unknown as Engine<ModuleDef>);
     return {
       tick: engine.tick,
@@ -481,6 +482,12 @@ export class Database<M extends ModuleDef> {
     options: { shiftSchedules?: boolean } = {},
   ): Promise<{ readonly target: number; enqueue(): Promise<RewindResult> }> {
     if (this.readOnly) throw new TickspaceError('READ_ONLY', 'rewind: the database is open read-only');
+    if (Number.isSafeInteger(tick) && this.store.versionAt(tick) !== this.store.versionAt(this.engine.tick))
+      throw new TickspaceError(
+        'TICK_OUT_OF_RANGE',
+        `rewind to tick ${tick}: that tick is schema version ${this.store.versionAt(tick)} and the live world is version ${this.store.versionAt(this.engine.tick)}; a rewind cannot cross a schema migration (read it with asOf)`,
+        { details: { tick } },
+      );
     const past = this.#newEngine();
     await this.store.materialize(tick, past as unknown as Engine<ModuleDef>);
     const enqueue = () =>
@@ -528,7 +535,28 @@ export class Database<M extends ModuleDef> {
    * @throws TickspaceError HISTORY_PRUNED, TICK_OUT_OF_RANGE, CORRUPT_LOG
    */
   async replay(from = this.store.firstTick + 1, to = this.store.lastTick): Promise<ReplayReport> {
-    return replayRange(this.store, this.#newEngine() as unknown as Engine<ModuleDef>, from, to);
+    return replayRange(this.store, this.#newEngine() as unknown as Engine<ModuleDef>, from, to, {
+      engineFor: (v) =>
+        v === this.store.versions?.latest
+          ? (this.#newEngine() as unknown as Engine<ModuleDef>)
+          : this.#engineFor?.(v),
+      stateEngineFor: (v) =>
+        createEngine({ module: v.described, seed: this.manifest.seed, tickMs: this.manifest.tickMs }),
+    });
+  }
+
+  /** An engine to read the state after `tick` into: its schema version's (the module's own for the newest). */
+  #readerAt(tick: number): Engine<M> {
+    const versions = this.store.versions;
+    if (versions === undefined || !Number.isSafeInteger(tick)) return this.#newEngine();
+    const v = versions.at(tick);
+    if (v === versions.latest) return this.#newEngine();
+    return (this.#engineFor?.(v) ??
+      createEngine({
+        module: v.described,
+        seed: this.manifest.seed,
+        tickMs: this.manifest.tickMs,
+      })) as unknown as Engine<M>;
   }
 
   /**
@@ -548,110 +576,5 @@ export class Database<M extends ModuleDef> {
       this.#unhook?.();
       this.#release?.();
     }
-  }
-}
-
-/** `file.ts#export` with the file made absolute, so the manifest means the same from any directory. */
-function absoluteModulePath(spec: string): string {
-  const at = spec.indexOf('#');
-  const file = at < 0 ? spec : spec.slice(0, at);
-  return path.resolve(file) + (at < 0 ? '' : spec.slice(at));
-}
-
-/**
- * Opens (or creates) a data directory for a module: checks the manifest and schema, takes the
- * directory lock, recovers the newest durable state (snapshot + log replay, cutting a torn tail
- * and reporting it in `db.recovery`), and attaches the commit log to a new engine. Start the tick
- * loop with `db.engine.start()`; stop everything with `db.close()`.
- *
- * @throws TickspaceError BAD_DATA_DIR (missing or foreign directory, seed or tickMs mismatch),
- * SCHEMA_MISMATCH, DATA_DIR_LOCKED, CORRUPT_LOG (with the way out), LOG_FAILED, INVALID_ARGUMENT (a bad
- * `retention` limit)
- * @example
- * const db = await openDatabase({ dir: './data', module: game, durability: 'tick' });
- * console.log(`recovered to tick ${db.recovery.lastTick}`, db.recovery.cut ?? 'clean');
- * db.engine.start();
- */
-export async function openDatabase<M extends ModuleDef>(options: DatabaseOptions<M>): Promise<Database<M>> {
-  checkRetention(options.retention);
-  const paths = dataDirPaths(options.dir);
-  const readOnly = options.readOnly === true;
-  let manifest: Manifest;
-  const exists = fs.existsSync(paths.manifest);
-  if (!exists) {
-    if (options.create === false || readOnly || options.module === undefined) {
-      readManifest(paths.dir); // throws the precise BAD_DATA_DIR
-      throw new TickspaceError('BAD_DATA_DIR', `no data directory at ${paths.dir}`, {
-        details: { dir: paths.dir },
-      });
-    }
-    manifest = createDataDir(paths.dir, {
-      seed: options.seed ?? 'tickspace',
-      tickMs: options.tickMs ?? 50,
-      modulePath: options.modulePath === undefined ? undefined : absoluteModulePath(options.modulePath),
-      schema: describeModule(options.module),
-    });
-  } else manifest = readManifest(paths.dir);
-  if (options.seed !== undefined && options.seed !== manifest.seed)
-    throw new TickspaceError(
-      'BAD_DATA_DIR',
-      `${paths.dir} was created with seed ${JSON.stringify(manifest.seed)}, not ${JSON.stringify(options.seed)}: replays would diverge`,
-      {
-        details: { dir: paths.dir },
-      },
-    );
-  if (options.tickMs !== undefined && options.tickMs !== manifest.tickMs)
-    throw new TickspaceError(
-      'BAD_DATA_DIR',
-      `${paths.dir} was created with tickMs ${manifest.tickMs}, not ${options.tickMs}: logical time would change meaning`,
-      {
-        details: { dir: paths.dir },
-      },
-    );
-  let module: ModuleDef;
-  if (options.module !== undefined) {
-    const merged = checkCompatible(manifest.schema, options.module, paths.dir);
-    if (!readOnly && JSON.stringify(merged) !== JSON.stringify(manifest.schema)) {
-      manifest = { ...manifest, schema: merged };
-      writeManifest(paths.dir, manifest);
-    }
-    module = options.module;
-  } else module = moduleFromDescription(manifest.schema);
-  fs.mkdirSync(paths.log, { recursive: true });
-  if (!readOnly) fs.mkdirSync(paths.snapshots, { recursive: true });
-  const release = readOnly ? undefined : acquireLock(paths.dir);
-  try {
-    // Half-written snapshots of a crashed writer: never renamed into place, so never used; tidy up.
-    if (!readOnly)
-      for (const name of fs.readdirSync(paths.snapshots))
-        if (name.endsWith('.tmp')) fs.rmSync(`${paths.snapshots}/${name}`, { force: true });
-    const newEngine = () =>
-      createEngine({
-        module,
-        seed: manifest.seed,
-        tickMs: manifest.tickMs,
-        logger: options.logger,
-      }) as unknown as Engine<M>;
-    const engine = newEngine();
-    const base = logSchemaOf(engine as unknown as Engine<ModuleDef>);
-    // Arguments decode with the shapes they were logged with, including reducers the module dropped.
-    const schema: LogSchema = {
-      tables: base.tables,
-      reducers: new Map(manifest.schema.reducers.map((r) => [r.name, r.args])),
-    };
-    for (const r of module.reducers)
-      if (!schema.reducers.has(r.name))
-        (schema.reducers as Map<string, unknown>).set(r.name, columnShapes(r.args));
-    const store = new LogStore(paths, createRecordCodec(schema), options.maxRecordBytes);
-    const report = recover(store, engine as unknown as Engine<ModuleDef>, { readOnly });
-    // Recovery may have cut or removed a torn tail: measure the files as they now are.
-    store.refresh();
-    return new Database(
-      { engine, newEngine, paths, manifest, store, recovery: report, release },
-      { ...options, readOnly },
-    );
-  } catch (error) {
-    release?.();
-    throw error;
   }
 }

@@ -6,6 +6,12 @@ import { crc32c } from './crc32c';
  */
 export const LOG_FORMAT_VERSION = 1;
 
+/**
+ * Version of the snapshot file layout. 2 stores the snapshot's schema version in the header's
+ * flags field (1 wrote 0 there and had a single schema); both are read.
+ */
+export const SNAPSHOT_FORMAT_VERSION = 2;
+
 /** First 8 bytes of a segment: "TSLOG" then CR LF SUB, which text-mode transfers would mangle. */
 export const SEGMENT_MAGIC = Uint8Array.from([0x54, 0x53, 0x4c, 0x4f, 0x47, 0x0d, 0x0a, 0x1a]);
 /** First 8 bytes of a snapshot: "TSSNAP" then CR LF. */

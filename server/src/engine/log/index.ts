@@ -2,7 +2,11 @@
  * The commit log: segment files of checksummed tick records, background snapshots, crash
  * recovery, and time travel (asOf, history, rewind, replay). See FORMAT.md for the bytes.
  */
-export { openDatabase, Database } from './database';
+export { Database } from './database';
+export { openDatabase } from './open-database';
+export { SchemaHistory, manifestVersions } from './schema-versions';
+export type { SchemaVersion, SchemaVersionEntry } from './schema-versions';
+export type { MigrationReport } from './startup-migration';
 export type {
   DatabaseOptions,
   TimeTravelView,
@@ -49,7 +53,7 @@ export { replayRange, isSystemCall, writeLoggedChanges } from './replay';
 export type { ReplayReport, Divergence } from './replay';
 export { writeRewind, rowsEqual, REWIND_CALL } from './rewind';
 export type { RewindStats } from './rewind';
-export { describeModule, moduleFromDescription, checkCompatible } from './schema-manifest';
+export { describeModule, moduleFromDescription, defaultToJson, defaultFromJson } from './schema-manifest';
 export type {
   SchemaDescription,
   TableDescription,
@@ -72,6 +76,7 @@ export type { RepairReport } from './repair';
 export { crc32c } from './crc32c';
 export {
   LOG_FORMAT_VERSION,
+  SNAPSHOT_FORMAT_VERSION,
   SEGMENT_MAGIC,
   SNAPSHOT_MAGIC,
   SEGMENT_HEADER_BYTES,

@@ -17,6 +17,7 @@ import { recordChecksumOk, type LogSchema, type LoggedTick, type RecordCodec } f
 import { scanSegment, type SegmentProblem } from './segment-scan';
 import { readSnapshot, type SnapshotState } from './snapshot-file';
 import { StateBuilder } from './state-builder';
+import type { SchemaHistory } from './schema-versions';
 
 /** One segment file and, once scanned, where each of its records starts. */
 export interface SegmentEntry {
@@ -99,8 +100,9 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
  */
 export class LogStore implements AppendListener {
   readonly paths: DataDirPaths;
-  readonly codec: RecordCodec;
-  readonly schema: LogSchema;
+  /** Every schema version of the directory, when it was opened with one (else one version: `codec`). */
+  readonly versions: SchemaHistory | undefined;
+  readonly #codec: RecordCodec | undefined;
   readonly maxRecordBytes: number | undefined;
   segments: SegmentEntry[] = [];
   snapshots: SnapshotEntry[] = [];
@@ -113,10 +115,10 @@ export class LogStore implements AppendListener {
   /** Said after a HISTORY_PRUNED message: the policy that removed the history, when known. */
   retentionNote = 'older history was removed by a retention policy';
 
-  constructor(paths: DataDirPaths, codec: RecordCodec, maxRecordBytes?: number) {
+  constructor(paths: DataDirPaths, codec: RecordCodec | SchemaHistory, maxRecordBytes?: number) {
     this.paths = paths;
-    this.codec = codec;
-    this.schema = codec.schema;
+    this.versions = 'versions' in codec ? codec : undefined;
+    this.#codec = 'versions' in codec ? undefined : codec;
     this.maxRecordBytes = maxRecordBytes;
     this.refresh();
   }
@@ -415,7 +417,7 @@ export class LogStore implements AppendListener {
     options: { calls?: boolean; changes?: boolean } = {},
   ): LoggedTick {
     try {
-      return this.codec.decode(payload, options);
+      return this.codecAt(tick).decode(payload, options);
     } catch (cause) {
       throw new TickspaceError(
         'CORRUPT_LOG',
@@ -425,13 +427,45 @@ export class LogStore implements AppendListener {
     }
   }
 
+  /** The newest schema version's codec (what new records are written with; a migration changes it). */
+  get codec(): RecordCodec {
+    return this.#codec ?? this.versions!.latest.codec;
+  }
+
+  /** The newest schema version's shapes. */
+  get schema(): LogSchema {
+    return this.codec.schema;
+  }
+
+  /** The codec of tick `tick`'s record (its schema version's). */
+  codecAt(tick: number): RecordCodec {
+    return this.versions === undefined ? this.codec : this.versions.at(tick).codec;
+  }
+
+  /** The table shapes of the state after tick `tick` (its schema version's). */
+  schemaAt(tick: number): LogSchema {
+    return this.versions === undefined ? this.schema : this.versions.at(tick).logSchema;
+  }
+
+  /** The schema version number of tick `tick` (1 without a history). */
+  versionAt(tick: number): number {
+    return this.versions === undefined ? 1 : this.versions.at(tick).version;
+  }
+
   // ---- snapshots and state --------------------------------------------------------------------
 
   /** A decoded snapshot (cached: rows are immutable, so engines may share them). */
   loadSnapshot(entry: SnapshotEntry): SnapshotState {
     const cached = this.#snapshotCache.get(entry.tick);
     if (cached !== undefined) return cached;
-    const state = readSnapshot(entry.file, this.schema);
+    const state = readSnapshot(entry.file, this.schemaAt(entry.tick));
+    const expectedVersion = this.versionAt(entry.tick);
+    if (state.schemaVersion !== undefined && state.schemaVersion !== expectedVersion)
+      throw new TickspaceError(
+        'CORRUPT_LOG',
+        `snapshot ${entry.file} holds schema version ${state.schemaVersion}, but the manifest says tick ${entry.tick} is version ${expectedVersion}`,
+        { details: { file: entry.file } },
+      );
     if (state.tick !== entry.tick)
       throw new TickspaceError(
         'CORRUPT_LOG',
@@ -499,7 +533,7 @@ export class LogStore implements AppendListener {
         },
       );
     const base = this.baseFor(tick);
-    const builder = new StateBuilder(this.schema, base);
+    const builder = new StateBuilder(this.versions ?? this.schema, base);
     const sliceMs = options.sliceMs ?? 8;
     let sliceStart = performance.now();
     let expected = base.stateHash;
@@ -530,13 +564,23 @@ export class LogStore implements AppendListener {
    * @throws TickspaceError UNKNOWN_TABLE, HISTORY_PRUNED (`from` is older than the retained history), TICK_OUT_OF_RANGE, CORRUPT_LOG
    */
   history(tableName: string, key: unknown, options: { from?: number } = {}): RowVersion[] {
-    const tableId = this.schema.tables.findIndex((t) => t.name === tableName);
-    if (tableId < 0)
+    // A table keeps its name across schema versions, not its id or (after a migration) its shape.
+    const perVersion = new Map<LogSchema, { tableId: number; pk: readonly string[] }>();
+    const shapeIn = (schema: LogSchema) => {
+      let found = perVersion.get(schema);
+      if (found === undefined) {
+        const tableId = schema.tables.findIndex((t) => t.name === tableName);
+        found = { tableId, pk: tableId < 0 ? [] : schema.tables[tableId]!.primaryKey };
+        perVersion.set(schema, found);
+      }
+      return found;
+    };
+    const all = this.versions?.versions.map((v) => v.logSchema) ?? [this.schema];
+    if (all.every((schema) => shapeIn(schema).tableId < 0))
       throw new TickspaceError('UNKNOWN_TABLE', `no table named '${tableName}'`, {
         details: { table: tableName },
       });
-    const pk = this.schema.tables[tableId]!.primaryKey;
-    const keyOf = (row: Readonly<Record<string, unknown>>) =>
+    const keyOf = (row: Readonly<Record<string, unknown>>, pk: readonly string[]) =>
       pk.length === 1 ? row[pk[0]!] : pk.map((n) => row[n]);
     const wanted = mapKey(key);
     const out: RowVersion[] = [];
@@ -554,17 +598,20 @@ export class LogStore implements AppendListener {
     const from = options.from ?? this.firstTick;
     if (from === this.firstTick && from > 0) {
       const base = this.baseFor(from);
+      const { pk } = shapeIn(this.schemaAt(base.tick));
       const rows = base.tables.find((t) => t.name === tableName)?.rows ?? [];
-      const row = rows.find((r) => mapKey(keyOf(r)) === wanted);
+      const row = rows.find((r) => mapKey(keyOf(r, pk)) === wanted);
       if (row !== undefined) out.push({ tick: base.tick, now: 0, kind: 'snapshot', row, call: undefined });
     }
     if (from >= this.#lastTick) return out;
     for (const { tick, payload } of this.payloads(from + 1, this.#lastTick)) {
+      const { tableId, pk } = shapeIn(this.schemaAt(tick));
+      if (tableId < 0) continue;
       const rec = this.decode(tick, payload, { calls: false });
       let full: LoggedTick | undefined;
       for (const c of rec.changes) {
         if (c.tableId !== tableId) continue;
-        if (mapKey(keyOf((c.newRow ?? c.oldRow)!)) !== wanted) continue;
+        if (mapKey(keyOf((c.newRow ?? c.oldRow)!, pk)) !== wanted) continue;
         full ??= this.decode(tick, payload);
         const call = full.calls[c.callIndex]!;
         out.push({

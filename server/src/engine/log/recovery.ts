@@ -7,6 +7,7 @@ import { LogStore, applyLogged, corruptionError, restoreState, type SegmentEntry
 import { StateBuilder } from './state-builder';
 import { scanSegment } from './segment-scan';
 import type { SnapshotState } from './snapshot-file';
+import type { SchemaVersion } from './schema-versions';
 
 /** What recovery found and did. */
 export interface RecoveryReport {
@@ -37,6 +38,12 @@ export interface RecoveryReport {
 export interface RecoverOptions {
   /** Do not cut torn tails (a reader next to a live writer). @default false */
   readonly readOnly?: boolean;
+  /**
+   * For a directory with several schema versions: the engine to restore a state of a given
+   * version into (the snapshot check may use an older version than the final state). Without it,
+   * `engine` is used for every state.
+   */
+  readonly engineFor?: (version: SchemaVersion) => Engine<ModuleDef>;
 }
 
 function syncFile(file: string): void {
@@ -156,11 +163,16 @@ export function recover(
       );
     throw error;
   }
-  restoreState(engine, base);
-  if (base.tick > 0 && engine.stateHash !== base.stateHash)
+  const engineAt = (tick: number) =>
+    options.engineFor !== undefined && store.versions !== undefined
+      ? options.engineFor(store.versions.at(tick))
+      : engine;
+  const baseEngine = engineAt(base.tick);
+  restoreState(baseEngine, base);
+  if (base.tick > 0 && baseEngine.stateHash !== base.stateHash)
     throw new TickspaceError(
       'CORRUPT_LOG',
-      `snapshot at tick ${base.tick} restores to state hash ${engine.stateHash}, its header says ${base.stateHash}`,
+      `snapshot at tick ${base.tick} restores to state hash ${baseEngine.stateHash}, its header says ${base.stateHash}`,
       { details: { tick: base.tick } },
     );
 
@@ -169,7 +181,7 @@ export function recover(
   let replayedTicks = 0;
   let replayedChanges = 0;
   let expected = base.tick + 1;
-  const builder = new StateBuilder(store.schema, base);
+  const builder = new StateBuilder(store.versions ?? store.schema, base);
   let lastHash = base.stateHash;
   if (expected <= lastTick) {
     let i = store.segments.length - 1;
@@ -213,13 +225,16 @@ export function recover(
       }
     }
   }
-  restoreState(engine, builder.state(lastHash));
-  if (engine.stateHash !== lastHash) {
-    // Find the first tick whose logged hash the state does not reach, for a precise refusal.
-    pinpointDivergence(store, engine, base);
+  const finalEngine = engineAt(lastTick);
+  restoreState(finalEngine, builder.state(lastHash));
+  if (finalEngine.stateHash !== lastHash) {
+    // Find the first tick whose logged hash the state does not reach, for a precise refusal (one
+    // engine holds one schema version, so only from the newest migration on).
+    if (store.versionAt(base.tick) === store.versionAt(lastTick))
+      pinpointDivergence(store, finalEngine, base);
     throw new TickspaceError(
       'CORRUPT_LOG',
-      `recovery reached state hash ${engine.stateHash} at tick ${lastTick}, but the log recorded ${lastHash}`,
+      `recovery reached state hash ${finalEngine.stateHash} at tick ${lastTick}, but the log recorded ${lastHash}`,
       { details: { tick: lastTick } },
     );
   }
@@ -232,7 +247,7 @@ export function recover(
     replayedTicks,
     replayedChanges,
     lastTick,
-    stateHash: engine.stateHash,
+    stateHash: finalEngine.stateHash,
     cut,
     ms: performance.now() - started,
   };

@@ -5,7 +5,10 @@ import { OP } from '../change-set';
 import { CALL_ORIGIN, LIFECYCLE, type Engine, type TickRecord } from '../engine';
 import type { ModuleDef } from '../module';
 import type { LogStore } from './log-store';
-import type { LoggedCall, LoggedChange, LoggedTick } from './record-codec';
+import type { LogSchema, LoggedCall, LoggedChange, LoggedTick, RecordCodec } from './record-codec';
+import type { SchemaVersion } from './schema-versions';
+import { captureSnapshot } from './snapshot-file';
+import { restoreCarried } from '../migration/apply';
 
 /** Where a replay first disagreed with the log. */
 export interface Divergence {
@@ -31,6 +34,21 @@ export interface ReplayReport {
   readonly changes: number;
   readonly ms: number;
   readonly divergence: Divergence | undefined;
+}
+
+/** Options for {@link replayRange}. */
+export interface ReplayOptions {
+  /**
+   * For a log with several schema versions: a fresh engine running the module code of `version`,
+   * or undefined when that code is not available (ticks of that version then cannot be replayed,
+   * and the report says so). Without it, `engine` runs every tick.
+   */
+  readonly engineFor?: (version: SchemaVersion) => Engine<ModuleDef> | undefined;
+  /**
+   * An engine that can only hold a version's state (no reducer code), for starting a replay at a
+   * migration tick of a version whose predecessor's code is missing.
+   */
+  readonly stateEngineFor?: (version: SchemaVersion) => Engine<ModuleDef>;
 }
 
 /** Whether a logged call is a system transaction (rewind, admin writes) replayed from its changes. */
@@ -86,6 +104,7 @@ export async function replayRange(
   engine: Engine<ModuleDef>,
   from: number,
   to: number,
+  options: ReplayOptions = {},
 ): Promise<ReplayReport> {
   const started = performance.now();
   if (!(from >= 1) || !(to >= from) || !Number.isSafeInteger(from) || !Number.isSafeInteger(to))
@@ -98,8 +117,24 @@ export async function replayRange(
       `replay to tick ${to}: the log ends at tick ${store.lastTick}`,
       { details: { to } },
     );
+  const versions = store.versions;
+  let version = versions?.at(from - 1);
+  const engineOf = (v: SchemaVersion) =>
+    options.engineFor === undefined || versions === undefined ? engine : options.engineFor(v);
+  const missingCode = (tick: number, v: SchemaVersion): Divergence => ({
+    tick,
+    kind: 'error',
+    message: `tick ${tick} is schema version ${v.version}, whose module code this replay does not have: pass that module version in openDatabase's olderModules (or replay from tick ${versions!.versions.find((x) => x.version === v.version + 1)?.fromTick ?? store.lastTick} on)`,
+  });
+  if (version !== undefined) {
+    const first =
+      engineOf(version) ?? (versions!.at(from) !== version ? options.stateEngineFor?.(version) : undefined);
+    if (first === undefined) return missing(from, to, started, missingCode(from, version));
+    engine = first;
+  }
   await store.materialize(from - 1, engine);
-  const codec = store.codec;
+  let codec = store.codecAt(from);
+  let schema = store.schemaAt(from);
   const writer = new BinaryWriter(1 << 16);
   let verified = 0;
   let calls = 0;
@@ -116,13 +151,26 @@ export async function replayRange(
   });
   let sliceStart = performance.now();
   for (const { tick, payload } of store.payloads(from, to)) {
+    const v = versions?.at(tick);
+    if (v !== undefined && v !== version) {
+      // A migration tick: carry the state into the new version's tables as the live engine did;
+      // its `__migrate` call then re-applies the logged rows like any system call.
+      const next = engineOf(v);
+      if (next === undefined) return done(missingCode(tick, v));
+      restoreCarried(next, engine.tick, captureSnapshot(engine).tables, v.reshaped);
+      engine = next;
+      version = v;
+      codec = v.codec;
+      schema = v.logSchema;
+    }
     const logged = store.decode(tick, payload);
     for (let i = 0; i < logged.calls.length; i++) {
       const call = logged.calls[i]!;
       if (call.origin === CALL_ORIGIN.SCHEDULE) continue;
       if (isSystemCall(call)) {
         const own = logged.changes.filter((c) => c.callIndex === i);
-        engine.enqueueSystem(call.reducer, () => writeLoggedChanges(engine, own));
+        const target = engine;
+        engine.enqueueSystem(call.reducer, () => writeLoggedChanges(target, own), undefined, call.args ?? {});
         continue;
       }
       if (call.args === undefined)
@@ -154,7 +202,7 @@ export async function replayRange(
     } catch (error) {
       return done({ tick, kind: 'error', message: `tick ${tick}: replay threw ${(error as Error).message}` });
     }
-    const divergence = compareTick(codec, writer, logged, payload, produced, store);
+    const divergence = compareTick(codec, writer, logged, payload, produced, schema);
     if (divergence !== undefined) return done(divergence);
     verified++;
     calls += logged.calls.length;
@@ -167,13 +215,26 @@ export async function replayRange(
   return done();
 }
 
+function missing(from: number, to: number, started: number, divergence: Divergence): ReplayReport {
+  return {
+    ok: false,
+    from,
+    to,
+    verifiedTicks: 0,
+    calls: 0,
+    changes: 0,
+    ms: performance.now() - started,
+    divergence,
+  };
+}
+
 function compareTick(
-  codec: LogStore['codec'],
+  codec: RecordCodec,
   writer: BinaryWriter,
   logged: LoggedTick,
   payload: Uint8Array,
   produced: TickRecord,
-  store: LogStore,
+  schema: LogSchema,
 ): Divergence | undefined {
   const tick = logged.tick;
   writer.reset();
@@ -220,12 +281,12 @@ function compareTick(
         if (bytesEqual(one.view(), two.view())) continue;
       }
       const ref = (e ?? g)!;
-      const table = store.schema.tables[ref.tableId]!;
+      const table = schema.tables[ref.tableId]!;
       const call = logged.calls[ref.callIndex];
       const describe = (c: LoggedChange | undefined) =>
         c === undefined
           ? 'nothing'
-          : `${KIND[c.kind]} into '${store.schema.tables[c.tableId]!.name}' ${show(c.newRow ?? c.oldRow)} by call ${c.callIndex}`;
+          : `${KIND[c.kind]} into '${schema.tables[c.tableId]!.name}' ${show(c.newRow ?? c.oldRow)} by call ${c.callIndex}`;
       return {
         tick,
         kind: 'change',

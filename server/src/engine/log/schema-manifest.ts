@@ -1,5 +1,6 @@
 import type { ColumnShape } from '../../protocol/column-kinds';
 import { TickspaceError } from '../../protocol/errors';
+import { decodeArgsJson, encodeArgsJson } from '../args';
 import { defineModule, createSchema, type ModuleDef, type ReducerDef } from '../module';
 import {
   Column,
@@ -21,6 +22,8 @@ export interface ColumnDescription {
   readonly autoInc?: boolean;
   readonly unique?: boolean;
   readonly index?: IndexKind | undefined;
+  /** The declared default, as {@link defaultToJson} writes it (absent: none declared). */
+  readonly default?: { readonly json: unknown } | undefined;
 }
 
 /** One table as a data directory records it (everything but the visibility function). */
@@ -54,7 +57,18 @@ function describeColumn(name: string, c: AnyColumn): ColumnDescription {
   if (c.flags.autoInc) d.autoInc = true;
   if (c.flags.unique) d.unique = true;
   if (c.flags.index !== undefined) d.index = c.flags.index;
+  if (c.flags.default !== undefined) d.default = { json: defaultToJson(c.flags.default.value) };
   return d;
+}
+
+/** A column value as plain JSON (bigint, bytes and undefined wrapped as the schedule table stores them). */
+export function defaultToJson(value: unknown): unknown {
+  return (JSON.parse(encodeArgsJson({ v: value })) as { v: unknown }).v;
+}
+
+/** Inverse of {@link defaultToJson}. */
+export function defaultFromJson(json: unknown): unknown {
+  return decodeArgsJson(JSON.stringify({ v: json })).v;
 }
 
 /** Describes a module's tables and reducers as plain JSON. */
@@ -90,6 +104,7 @@ function buildColumn(d: ColumnDescription | ColumnShape): AnyColumn {
       autoInc: full.autoInc === true,
       unique: full.unique === true,
       index: full.index,
+      default: full.default === undefined ? undefined : { value: defaultFromJson(full.default.json) },
     },
     d.inner === undefined ? undefined : buildColumn(d.inner),
   );
@@ -133,66 +148,4 @@ export function moduleFromDescription(description: SchemaDescription): ModuleDef
     ),
   );
   return defineModule(schema, { reducers });
-}
-
-function shapeText(c: ColumnShape | ColumnDescription): string {
-  return c.kind === 'optional' && c.inner !== undefined ? `optional<${shapeText(c.inner)}>` : c.kind;
-}
-
-function columnsText(list: readonly (ColumnShape | ColumnDescription)[]): string {
-  return list.map((c) => `${c.name}:${shapeText(c)}`).join(', ');
-}
-
-function tableKey(t: TableDescription): string {
-  const pk = t.primaryKey ?? t.columns.filter((c) => c.primaryKey).map((c) => c.name);
-  const auto = t.columns.filter((c) => c.autoInc).map((c) => c.name);
-  return `${columnsText(t.columns)} | key ${pk.join(',')} | autoInc ${auto.join(',')}`;
-}
-
-/**
- * Checks that a module can run on a data directory written with `stored`: the same tables in the
- * same order with the same columns, keys and auto-increment columns, and the same arguments for
- * every reducer both know. Indexes, visibility and new reducers may change freely. Returns the
- * description to store (stored reducers plus the module's new ones).
- * @throws TickspaceError SCHEMA_MISMATCH naming the first difference.
- */
-export function checkCompatible(
-  stored: SchemaDescription,
-  module: ModuleDef,
-  dir: string,
-): SchemaDescription {
-  const current = describeModule(module);
-  const mismatch = (what: string, details: Record<string, unknown>) =>
-    new TickspaceError(
-      'SCHEMA_MISMATCH',
-      `the module does not match the data directory ${dir}: ${what}. Schema migrations are not supported: use a new data directory or the module version that wrote this one`,
-      { details: { dir, ...details } },
-    );
-  const storedNames = stored.tables.map((t) => t.name);
-  const currentNames = current.tables.map((t) => t.name);
-  if (storedNames.join(',') !== currentNames.join(','))
-    throw mismatch(`tables [${currentNames.join(', ')}] differ from the stored [${storedNames.join(', ')}]`, {
-      stored: storedNames,
-      module: currentNames,
-    });
-  for (let i = 0; i < stored.tables.length; i++) {
-    const a = tableKey(stored.tables[i]!);
-    const b = tableKey(current.tables[i]!);
-    if (a !== b)
-      throw mismatch(`table '${storedNames[i]}' is (${b}) in the module but (${a}) in the data directory`, {
-        table: storedNames[i],
-      });
-  }
-  const reducers = new Map(stored.reducers.map((r) => [r.name, r]));
-  const merged = [...stored.reducers];
-  for (const r of current.reducers) {
-    const old = reducers.get(r.name);
-    if (old === undefined) merged.push(r);
-    else if (columnsText(old.args) !== columnsText(r.args))
-      throw mismatch(
-        `reducer '${r.name}' takes (${columnsText(r.args)}) in the module but logged calls took (${columnsText(old.args)})`,
-        { reducer: r.name },
-      );
-  }
-  return { tables: current.tables, reducers: merged };
 }

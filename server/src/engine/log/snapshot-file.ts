@@ -9,8 +9,8 @@ import type { Engine } from '../engine';
 import type { ModuleDef } from '../module';
 import { crc32c } from './crc32c';
 import {
-  LOG_FORMAT_VERSION,
   SNAPSHOT_END,
+  SNAPSHOT_FORMAT_VERSION,
   SNAPSHOT_EXT,
   SNAPSHOT_HEADER_BYTES,
   SNAPSHOT_MAGIC,
@@ -27,6 +27,11 @@ import type { LogSchema } from './record-codec';
 export interface SnapshotState {
   readonly tick: number;
   readonly stateHash: string;
+  /**
+   * The data directory's schema version the rows are in (read from a version 2 file; undefined for
+   * a version 1 file, whose version follows from the manifest). Written as 1 when absent.
+   */
+  readonly schemaVersion?: number | undefined;
   readonly tables: readonly {
     readonly name: string;
     readonly autoInc: number;
@@ -103,8 +108,8 @@ export async function writeSnapshot(
     const header = new Uint8Array(SNAPSHOT_HEADER_BYTES);
     const hv = new DataView(header.buffer);
     header.set(SNAPSHOT_MAGIC, 0);
-    hv.setUint32(8, LOG_FORMAT_VERSION, true);
-    hv.setUint32(12, 0, true);
+    hv.setUint32(8, SNAPSHOT_FORMAT_VERSION, true);
+    hv.setUint32(12, state.schemaVersion ?? 1, true);
     writeU64(hv, 16, state.tick);
     for (let i = 0; i < 8; i++) header[24 + i] = parseInt(state.stateHash.slice(i * 2, i * 2 + 2), 16);
     hv.setUint32(32, state.tables.length, true);
@@ -175,6 +180,10 @@ export async function writeSnapshot(
 
 /** The header of a snapshot file, readable without decoding its rows. */
 export interface SnapshotHeader {
+  /** The file layout's version (1 or 2). */
+  readonly formatVersion: number;
+  /** The schema version of its rows (undefined in a version 1 file). */
+  readonly schemaVersion: number | undefined;
   readonly tick: number;
   readonly stateHash: string;
   readonly tableCount: number;
@@ -211,14 +220,23 @@ export function decodeSnapshotHeader(file: string, bytes: Uint8Array): SnapshotH
   const view = new DataView(bytes.buffer, bytes.byteOffset, SNAPSHOT_HEADER_BYTES);
   if (view.getUint32(36, true) !== crc32c(bytes, 0, 0, 36)) throw corrupt(file, 'header checksum mismatch');
   const version = view.getUint32(8, true);
-  if (version !== LOG_FORMAT_VERSION)
+  if (version !== 1 && version !== SNAPSHOT_FORMAT_VERSION)
     throw corrupt(
       file,
-      `format version ${version} is not supported (this build reads ${LOG_FORMAT_VERSION})`,
+      `format version ${version} is not supported (this build reads 1 and ${SNAPSHOT_FORMAT_VERSION})`,
     );
+  const flags = view.getUint32(12, true);
+  if (version === SNAPSHOT_FORMAT_VERSION && flags < 1)
+    throw corrupt(file, `schema version ${flags} in the header (versions start at 1)`);
   let stateHash = '';
   for (let i = 24; i < 32; i++) stateHash += bytes[i]!.toString(16).padStart(2, '0');
-  return { tick: readU64(view, 16), stateHash, tableCount: view.getUint32(32, true) };
+  return {
+    formatVersion: version,
+    schemaVersion: version === 1 ? undefined : flags,
+    tick: readU64(view, 16),
+    stateHash,
+    tableCount: view.getUint32(32, true),
+  };
 }
 
 /**
@@ -261,7 +279,7 @@ export function readSnapshot(file: string, schema: LogSchema): SnapshotState {
     if (cause instanceof TickspaceError && cause.code === 'CORRUPT_LOG') throw cause;
     throw corrupt(file, cause instanceof Error ? cause.message : String(cause), {}, cause);
   }
-  return { tick: header.tick, stateHash: header.stateHash, tables };
+  return { tick: header.tick, stateHash: header.stateHash, schemaVersion: header.schemaVersion, tables };
 }
 
 /**

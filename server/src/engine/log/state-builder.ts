@@ -1,7 +1,9 @@
 import { TickspaceError } from '../../protocol/errors';
 import { OP, type AnyRow } from '../change-set';
 import { mapKey } from '../values';
+import { carryTables } from '../migration/apply';
 import type { LogSchema, LoggedTick } from './record-codec';
+import type { SchemaHistory, SchemaVersion } from './schema-versions';
 import type { SnapshotState } from './snapshot-file';
 
 interface TableModel {
@@ -23,30 +25,32 @@ interface TableModel {
  * the restored state hash against the log.
  */
 export class StateBuilder {
-  readonly #tables: TableModel[];
+  #tables: TableModel[];
   #tick: number;
+  readonly #history: SchemaHistory | undefined;
+  #version: SchemaVersion | undefined;
 
-  /** Starts from `base` (rows are shared, never mutated; the arrays are copied). */
-  constructor(schema: LogSchema, base: SnapshotState) {
-    const byName = new Map(base.tables.map((t) => [t.name, t]));
-    this.#tables = schema.tables.map((shape) => {
-      const from = byName.get(shape.name);
-      const rows = from === undefined ? [] : from.rows.slice();
-      const single = shape.primaryKey.length === 1 ? shape.primaryKey[0]! : undefined;
-      const pos = new Map<unknown, number>();
-      const model: TableModel = {
-        name: shape.name,
-        single,
-        pk: shape.primaryKey,
-        autoIncColumn: shape.autoIncColumn,
-        rows,
-        pos,
-        autoInc: from?.autoInc ?? 1,
-      };
-      for (let i = 0; i < rows.length; i++) pos.set(keyOf(model, rows[i]!), i);
-      return model;
-    });
+  /**
+   * Starts from `base` (rows are shared, never mutated; the arrays are copied). Given a schema
+   * history, `apply` crosses migrations: a record of a newer version first carries the state into
+   * that version's tables (see `carryTables`), exactly as the live engine did.
+   */
+  constructor(schema: LogSchema | SchemaHistory, base: SnapshotState) {
+    if ('versions' in schema) {
+      this.#history = schema;
+      this.#version = schema.at(base.tick);
+      this.#tables = modelsOf(this.#version.logSchema, base.tables);
+    } else {
+      this.#history = undefined;
+      this.#version = undefined;
+      this.#tables = modelsOf(schema, base.tables);
+    }
     this.#tick = base.tick;
+  }
+
+  /** The schema version the state is in (undefined when built from a single schema). */
+  get version(): SchemaVersion | undefined {
+    return this.#version;
   }
 
   /** The tick the builder stands at. */
@@ -60,6 +64,18 @@ export class StateBuilder {
    * a missing row, an insert of an existing key): the log and the state it started from disagree.
    */
   apply(rec: LoggedTick): void {
+    if (this.#history !== undefined) {
+      const v = this.#history.at(rec.tick);
+      if (v !== this.#version) {
+        const carried = carryTables(
+          this.#tables.map((t) => ({ name: t.name, autoInc: t.autoInc, rows: t.rows })),
+          v.logSchema.tables.map((t) => t.name),
+          v.reshaped,
+        );
+        this.#tables = modelsOf(v.logSchema, carried);
+        this.#version = v;
+      }
+    }
     const changes = rec.changes;
     for (let i = 0; i < changes.length; i++) {
       const c = changes[i]!;
@@ -102,6 +118,30 @@ export class StateBuilder {
       tables: this.#tables.map((t) => ({ name: t.name, autoInc: t.autoInc, rows: t.rows })),
     };
   }
+}
+
+function modelsOf(
+  schema: LogSchema,
+  tables: readonly { name: string; autoInc: number; rows: readonly AnyRow[] }[],
+): TableModel[] {
+  const byName = new Map(tables.map((t) => [t.name, t]));
+  return schema.tables.map((shape) => {
+    const from = byName.get(shape.name);
+    const rows = from === undefined ? [] : from.rows.slice();
+    const single = shape.primaryKey.length === 1 ? shape.primaryKey[0]! : undefined;
+    const pos = new Map<unknown, number>();
+    const model: TableModel = {
+      name: shape.name,
+      single,
+      pk: shape.primaryKey,
+      autoIncColumn: shape.autoIncColumn,
+      rows,
+      pos,
+      autoInc: from?.autoInc ?? 1,
+    };
+    for (let i = 0; i < rows.length; i++) pos.set(keyOf(model, rows[i]!), i);
+    return model;
+  });
 }
 
 function keyOf(t: TableModel, row: AnyRow): unknown {
