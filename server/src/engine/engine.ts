@@ -297,8 +297,7 @@ export class Engine<M extends ModuleDef> {
     const swaps = this.#pendingSwaps;
     this.#pendingSwaps = [];
     for (const { version, onResult } of swaps) {
-      this.#module = version.module as M;
-      this.#schema = recompileReducers(this.#schema, version.module.reducers);
+      this.#swapIn(version.module);
       const call = new QueuedCall(
         CALL_ORIGIN.LIFECYCLE,
         PUBLISH_CALL,
@@ -309,6 +308,21 @@ export class Engine<M extends ModuleDef> {
       );
       this.#run(call, calls, changes);
     }
+  }
+
+  /**
+   * Runs `module` from the next tick on without logging it: for a replay that starts after the tick
+   * whose `__publish` logged this version.
+   * @throws TickspaceError SCHEMA_MISMATCH as {@link publish}
+   */
+  adoptModule(module: ModuleDef): void {
+    checkModuleSwap(this.#module, module);
+    this.#swapIn(module);
+  }
+
+  #swapIn(module: ModuleDef): void {
+    this.#module = module as M;
+    this.#schema = recompileReducers(this.#schema, module.reducers);
     // Calls queued before the swap resolve against the new version: none runs the old code.
     for (const queued of this.#queue) {
       if (queued.origin === CALL_ORIGIN.LIFECYCLE) {

@@ -6,12 +6,12 @@ import type { ModuleDef } from './module';
 export const PUBLISH_CALL = '__publish';
 
 /** What `__publish` logs: enough for replay to evaluate exactly the code that ran. */
-export interface PublishPayload {
+export type PublishPayload = {
   /** SHA-256 of `source`, hex. */
   readonly hash: string;
   /** The bundled module source that was evaluated. */
   readonly source: string;
-}
+};
 
 /** A module version ready to swap in: the evaluated module and the payload its `__publish` logs. */
 export interface ModuleVersion {

@@ -92,6 +92,12 @@ export interface DatabaseOptions<M extends ModuleDef> {
   /** Recorded (made absolute) in a new directory's manifest as the module the CLI loads by default: `file.ts` or `file.ts#export`. */
   readonly modulePath?: string;
   readonly logger?: Logger;
+  /**
+   * The live engine's per-tick CPU budget (see EngineOptions.tickBudgetMs). Replays and time
+   * travel run without one: they reproduce logged aborts instead of timing anything.
+   * @default undefined (no budget)
+   */
+  readonly tickBudgetMs?: number;
 }
 
 /** The state of every table as of a past tick. Read-only: writes throw READ_ONLY. */
@@ -625,14 +631,15 @@ export async function openDatabase<M extends ModuleDef>(options: DatabaseOptions
     if (!readOnly)
       for (const name of fs.readdirSync(paths.snapshots))
         if (name.endsWith('.tmp')) fs.rmSync(`${paths.snapshots}/${name}`, { force: true });
-    const newEngine = () =>
+    const newEngine = (tickBudgetMs?: number) =>
       createEngine({
         module,
         seed: manifest.seed,
         tickMs: manifest.tickMs,
         logger: options.logger,
+        ...(tickBudgetMs === undefined ? {} : { tickBudgetMs }),
       }) as unknown as Engine<M>;
-    const engine = newEngine();
+    const engine = newEngine(options.tickBudgetMs);
     const base = logSchemaOf(engine as unknown as Engine<ModuleDef>);
     // Arguments decode with the shapes they were logged with, including reducers the module dropped.
     const schema: LogSchema = {

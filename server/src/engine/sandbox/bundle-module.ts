@@ -41,14 +41,14 @@ function kitPlugin(allowRelative: boolean): Plugin {
         const spec = args.path;
         if (KIT_SPECIFIERS.includes(spec) || spec === KIT_BUNDLE_NAME)
           return { path: KIT_BUNDLE_NAME, external: true };
-        const relative = spec.startsWith('.') || path.isAbsolute(spec);
-        if (relative && allowRelative) {
+        const relative = spec.startsWith('.');
+        if (path.isAbsolute(spec) || (relative && allowRelative)) {
           const abs = path.resolve(args.resolveDir, spec);
           if (abs === ENGINE_DIR || abs.startsWith(ENGINE_DIR + path.sep))
             return { path: KIT_BUNDLE_NAME, external: true };
-          return undefined;
+          if (allowRelative) return undefined;
         }
-        if (relative)
+        if (relative || path.isAbsolute(spec))
           return {
             errors: [
               {
@@ -162,6 +162,7 @@ export async function bundleModuleText(
   const { source } = await run(
     {
       stdin: { contents: text, loader: 'ts', sourcefile: where, resolveDir: os.tmpdir() },
+      absWorkingDir: os.tmpdir(),
       plugins: [kitPlugin(false)],
     },
     where,
