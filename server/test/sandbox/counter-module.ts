@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createSchema, defineModule, t, table } from '../../src/engine';
 
 /** The engine's folder: user modules in temp dirs import the kit from it by absolute path. */
 export const ENGINE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/engine');
@@ -75,3 +76,18 @@ export function writeModuleFile(
   fs.writeFileSync(file, text);
   return file;
 }
+
+// The same declarations as the text, for the client's inferred types (never served).
+const shape = createSchema({
+  counter: table({ public: true }, { id: t.u32().primaryKey(), value: t.u32() }),
+});
+const typed = defineModule(shape, {
+  reducers: [
+    shape.reducer('bump', { id: t.u32() }, () => {}),
+    shape.reducer('spin', { id: t.u32() }, () => {}),
+    shape.reducer('misuse', { what: t.string() }, () => {}),
+    shape.reducer('tock', {}, () => {}, { internal: true }),
+  ] as const,
+});
+/** The type of the module {@link counterModuleText} writes. */
+export type CounterModule = typeof typed;

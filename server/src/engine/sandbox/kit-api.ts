@@ -1,5 +1,5 @@
 import { ERROR_CODES, ReducerError, TickspaceError } from '../../protocol/errors';
-import { SERVER_IDENTITY } from '../identity';
+import { isIdentity, SERVER_IDENTITY, toIdentity } from '../identity';
 import { createSchema, defineModule } from '../module';
 import { COLUMN_KINDS, t, table } from '../schema';
 
@@ -17,6 +17,8 @@ export const KIT_API = {
   TickspaceError,
   ERROR_CODES,
   SERVER_IDENTITY,
+  isIdentity,
+  toIdentity,
 } as const;
 
 /**
