@@ -81,7 +81,7 @@ export function writeModuleFile(
 const shape = createSchema({
   counter: table({ public: true }, { id: t.u32().primaryKey(), value: t.u32() }),
 });
-const typed = defineModule(shape, {
+const _counterTypes = defineModule(shape, {
   reducers: [
     shape.reducer('bump', { id: t.u32() }, () => {}),
     shape.reducer('spin', { id: t.u32() }, () => {}),
@@ -90,4 +90,4 @@ const typed = defineModule(shape, {
   ] as const,
 });
 /** The type of the module {@link counterModuleText} writes. */
-export type CounterModule = typeof typed;
+export type CounterModule = typeof _counterTypes;
