@@ -17,6 +17,8 @@ export interface CounterOptions {
   readonly kit?: string;
   /** Extra top-level code (e.g. an import that must be refused). @default '' */
   readonly prelude?: string;
+  /** Import STEP from `./step.ts` (a second file of the module) instead of declaring it. @default false */
+  readonly stepFromFile?: boolean;
 }
 
 /**
@@ -33,7 +35,7 @@ import { createSchema, defineModule, ReducerError, t, table } from ${kit};
 const schema = createSchema({
   counter: table({ public: true }, { id: t.u32().primaryKey(), value: t.u32()${options.extraColumn ? ', note: t.string()' : ''} }),
 });
-const STEP = ${step};
+${options.stepFromFile ? "import { STEP } from './step';" : `const STEP = ${step};`}
 function add(ctx, id: number, by: number) {
   const row = ctx.db.counter.find(id);
   if (row === undefined) ctx.db.counter.insert({ id, value: by${options.extraColumn ? ", note: ''" : ''} });

@@ -111,7 +111,8 @@ async function run(
     if (out === undefined) throw new Error('esbuild produced no output');
     const inputs = Object.keys(result.metafile?.inputs ?? {})
       .filter((f) => f !== '<stdin>')
-      .map((f) => path.resolve(f));
+      // Metafile paths are relative to the working directory esbuild ran in.
+      .map((f) => path.resolve(options.absWorkingDir ?? process.cwd(), f));
     return { source: out.text, inputs };
   } catch (cause) {
     const errors = (cause as { errors?: Message[] }).errors;
