@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
@@ -131,6 +132,27 @@ describe('tickspace publish into a running serve', () => {
     const tooBig = await post(server.port, counterModuleText() + `// ${'x'.repeat(20_000)}\n`);
     expect(tooBig.status).toBe(413);
     expect(tooBig.body.error?.message).toMatch(/over the limit of 20000 \(maxPublishBytes\)/);
+    // Without a content-length (chunked), the limit holds while the body streams in.
+    const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(
+        {
+          port: server.port,
+          path: '/admin/publish',
+          method: 'POST',
+          headers: { authorization: `Bearer ${ADMIN}` },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      for (let i = 0; i < 30; i++) req.write('x'.repeat(1000));
+      req.end();
+    });
+    expect(chunked.status).toBe(413);
+    expect(chunked.body).toMatch(/more than 20000 bytes, over the limit of 20000/);
     expect((await post(server.port, '   ')).status).toBe(400);
     const noModule = await post(server.port, 'export const x = 1;');
     expect(noModule.body.error?.message).toMatch(/exports no module/);

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { createEngine, toIdentity, type CallResult, type Engine, type ModuleDef } from '../../src/engine';
+import {
+  createEngine,
+  createSchema,
+  defineModule,
+  t,
+  table,
+  toIdentity,
+  type CallResult,
+  type Engine,
+  type ModuleDef,
+} from '../../src/engine';
 import { bundleModuleText, loadModuleFile, loadModuleText } from '../../src/engine/sandbox';
 import { counterModuleText, writeModuleFile } from './counter-module';
 
@@ -135,6 +145,29 @@ describe('the tick budget', () => {
     engine.runTick();
     expect([a().ok, b().ok, c().ok]).toEqual([false, false, true]);
     expect(counter(engine).count()).toBe(1);
+  });
+
+  it('bounds a call, not the tick: a tick of quick calls longer than the budget is never cut', () => {
+    // A host module (the budget needs no sandbox): each call busy-waits 1 ms of wall time, so 1,200
+    // calls take over 1.2 s against a 1,000 ms budget. The window is renewed at the first check
+    // (every 32 calls) after it is half spent, so a window holds about 530 ms: a margin of 470 ms
+    // for a loaded machine's stalls.
+    const schema = createSchema({ n: table({}, { id: t.u32().primaryKey() }) });
+    const slow = schema.reducer('slow', { id: t.u32() }, (ctx, { id }) => {
+      const until = performance.now() + 1;
+      while (performance.now() < until);
+      ctx.db.n.insert({ id });
+    });
+    const engine = createEngine({
+      module: defineModule(schema, { reducers: [slow] }),
+      tickBudgetMs: 1000,
+      logger: quiet,
+    });
+    for (let id = 0; id < 1200; id++) engine.enqueue(alice, 'slow', { id });
+    const record = engine.runTick();
+    expect(record.durationMs).toBeGreaterThan(1000);
+    expect(record.calls.filter((c) => !c.result.ok)).toEqual([]);
+    expect(engine.tables.n!.count()).toBe(1200);
   });
 
   it('reproduceAborts: the logged outcome is returned without running the body (no budget needed)', async () => {
