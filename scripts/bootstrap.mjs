@@ -137,6 +137,7 @@ function runTests() {
 ensureInstalled();
 let status = 0;
 switch (command) {
+  case 'dev':
   case 'start':
     ensureClientBuilt();
     // A 64 MB young generation: a tick keeps every call's records alive until it commits, and with
@@ -148,6 +149,8 @@ switch (command) {
       'tsx',
       'server/src/cli.ts',
       'serve',
+      // `npm run dev -- --module FILE`: the same server, republishing the module on every save.
+      ...(command === 'dev' ? ['--watch'] : []),
       ...rest,
     ]);
     break;
@@ -173,7 +176,7 @@ switch (command) {
     status = run('npx', ['tsx', 'load-test/src/cli.ts', ...rest]);
     break;
   default:
-    console.error(`unknown command '${command}': expected start, test, bench, sim or loadtest`);
+    console.error(`unknown command '${command}': expected start, dev, test, bench, sim or loadtest`);
     status = 2;
 }
 process.exit(status);

@@ -1,7 +1,7 @@
 /**
  * The `tickspace` command: serve a module, and read, verify and rewind a data directory's history.
  *
- *   tickspace [--data <dir>] serve | info | log | inspect | history | rewind | replay | snapshot | repair | content
+ *   tickspace [--data <dir>] serve | publish | info | log | inspect | history | rewind | replay | snapshot | repair | content
  *
  * Every command takes `--data <dir>` (default $TICKSPACE_DATA or ./data). Errors print their stable
  * code (`error [CORRUPT_LOG]: ...`) and exit with status 2; a replay divergence exits with 1.
@@ -16,6 +16,7 @@ import { registerHistory } from './cli/history';
 import { registerInfo } from './cli/info';
 import { registerInspect } from './cli/inspect';
 import { registerLog } from './cli/log';
+import { registerPublish } from './cli/publish';
 import { registerRepair } from './cli/repair';
 import { registerReplay } from './cli/replay';
 import { registerRewind } from './cli/rewind';
@@ -101,6 +102,7 @@ export function createCli(io: CliIo = consoleIo, setExit: (code: number) => void
   registerSnapshot(program, io);
   registerRepair(program, io);
   registerContent(program, io);
+  registerPublish(program, io);
   return program;
 }
 

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { OP } from '../engine/change-set';
 import { CALL_ORIGIN } from '../engine/engine';
 import type { LoggedTick } from '../engine/log';
+import { isPublishPayload, PUBLISH_CALL } from '../engine/module-swap';
 import { formatRow, openForCli, parseTick, toJson, type CliIo } from './common';
 
 const ORIGIN = ['client', 'schedule', 'system'];
@@ -45,9 +46,11 @@ export function registerLog(program: Command, io: CliIo): void {
             const args =
               c.args === undefined
                 ? '(arguments not decodable)'
-                : Object.keys(c.args).length === 0
-                  ? ''
-                  : ` ${formatRow(c.args)}`;
+                : c.reducer === PUBLISH_CALL && isPublishPayload(c.args)
+                  ? ` module ${c.args.hash.slice(0, 12)} (${Buffer.byteLength(c.args.source, 'utf8')} bytes of source)`
+                  : Object.keys(c.args).length === 0
+                    ? ''
+                    : ` ${formatRow(c.args)}`;
             const sched = c.origin === CALL_ORIGIN.SCHEDULE ? ` #${c.scheduleId}` : '';
             io.out(
               `  [${i}] ${ORIGIN[c.origin]!.padEnd(8)} ${c.reducer}${args}${sched} from ${c.sender.slice(0, 8)}… -> ${outcome}`,

@@ -4,6 +4,8 @@
  * to other processes or print things. A module file exports it as `serveHost`; serve calls it once,
  * after recovery and before the tick loop starts (so calls it queues run in the first tick), and
  * calls the returned `close` when it stops. Other commands (replay, inspect...) never call it.
+ * Only an unsandboxed module file (Frontier, or `serve --no-sandbox`) may bring one: a sandboxed
+ * file's code runs only inside its Compartment, never with the host's powers.
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';

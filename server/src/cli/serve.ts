@@ -12,7 +12,7 @@ import type { ModuleDef } from '../engine';
 import { openDatabase, type Durability } from '../engine/log';
 import { createServer } from '../net';
 import { TickspaceError } from '../protocol/errors';
-import { loadModule } from './common';
+import { createPublishHandler, loadServedModule, logServedVersion, watchModule } from './serve-module';
 import { retentionFromFlags } from './retention-flags';
 import {
   logFailureLine,
@@ -42,6 +42,26 @@ interface ExtraOptions {
   retainBytes?: string;
   limit: string[];
   newTokenSecret?: boolean;
+  sandbox?: boolean;
+  tickBudgetMs?: string;
+  watch?: boolean;
+  maxBundleBytes?: string;
+}
+
+/**
+ * The CPU budget of a sandboxed module's calls when `--tick-budget-ms` is not given. V8's watchdog
+ * counts wall time, so a garbage-collection pause or a busy host counts against a call: at 100 ms
+ * the engine benchmark's keynote transfer (20,000 calls per tick, 100,000 rows) had calls aborted on
+ * this repository's 2-core test machine under a load average of 10. A runaway still stops in a second.
+ */
+export const DEFAULT_TICK_BUDGET_MS = 1000;
+
+function parseMs(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n))
+    throw new TickspaceError('INVALID_ARGUMENT', `${flag} must be a whole number, got '${value}'`);
+  return n;
 }
 
 /**
@@ -117,6 +137,14 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
       [],
     )
     .option('--new-token-secret')
+    .option('--sandbox', 'run the module in a SES Compartment (the default for --module files)')
+    .option('--no-sandbox', 'import the module as it is (the default for Frontier)')
+    .option(
+      '--tick-budget-ms <ms>',
+      `CPU budget per tick, 0 for none (default ${DEFAULT_TICK_BUDGET_MS} when sandboxed)`,
+    )
+    .option('--watch', 'republish the module when one of its files is saved (sandboxed modules)')
+    .option('--max-bundle-bytes <n>', 'largest module bundle loaded or published (default 4 MiB)')
     .allowUnknownOption()
     .parse([...options.argv], { from: 'user' })
     .opts<ExtraOptions>();
@@ -129,7 +157,20 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
   process.env.TICKSPACE_SEED = seed;
   if (extra.worldTiles !== undefined) process.env.TICKSPACE_WORLD_TILES = extra.worldTiles;
   const modulePath = options.module ?? DEFAULT_MODULE;
-  const module: ModuleDef = await loadModule(modulePath);
+  // Frontier imports rapier's WASM and reads content files while loading, and rapier's results
+  // change after lockdown(): it runs unsandboxed unless asked; a user's module file is sandboxed.
+  const sandbox = extra.sandbox ?? options.module !== undefined;
+  const maxBundleBytes = parseMs('--max-bundle-bytes', extra.maxBundleBytes);
+  const bundleOptions = maxBundleBytes === undefined ? {} : { maxBundleBytes };
+  const served = await loadServedModule(modulePath, sandbox, bundleOptions);
+  const module: ModuleDef = served.module;
+  const budgetFlag = parseMs('--tick-budget-ms', extra.tickBudgetMs);
+  const tickBudgetMs = budgetFlag ?? (sandbox ? DEFAULT_TICK_BUDGET_MS : 0);
+  if (extra.watch === true && served.sandboxed === undefined)
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      '--watch republishes a sandboxed module, and this one runs unsandboxed (Frontier imports rapier and reads content files while loading): serve a module file with --module, or drop --no-sandbox',
+    );
   const tickMs = extra.tickMs === undefined ? undefined : Number(extra.tickMs);
   const retention = retentionFromFlags(extra, process.env);
 
@@ -141,6 +182,7 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
     ...(extra.durability === undefined ? {} : { durability: parseDurability(extra.durability) }),
     modulePath: path.relative(process.cwd(), path.resolve(modulePath)),
     ...(retention === undefined ? {} : { retention }),
+    ...(tickBudgetMs > 0 ? { tickBudgetMs } : {}),
   });
   const cut = db.recovery.cut;
   if (cut !== undefined)
@@ -173,7 +215,9 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
   let hostLines: string[] | undefined = [];
   let hostHandle: ServeHostHandle | undefined;
   try {
-    const serveHost = await findServeHost(modulePath);
+    // Host-side code runs with the host's powers, so only an unsandboxed module file may bring it:
+    // importing a sandboxed file here would run its top level outside the Compartment.
+    const serveHost = served.sandboxed === undefined ? await findServeHost(modulePath) : undefined;
     hostHandle = await serveHost?.({
       engine: db.engine,
       dataDir: path.resolve(options.dataDir),
@@ -222,6 +266,8 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
             throw new TickspaceError('UNKNOWN_TABLE', `no table named '${table}'`, { details: { table } });
           return { tick: view.tick, table, rows: store.iter() };
         },
+        publish: createPublishHandler(db, served, bundleOptions, (line) => console.log(line)),
+        ...(maxBundleBytes === undefined ? {} : { maxPublishBytes: maxBundleBytes }),
       },
     });
   } catch (error) {
@@ -230,14 +276,25 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
     throw error;
   }
   const recoveredTick = db.engine.tick;
+  // The version this start runs goes into the log first (when the log's last one differs).
+  const logged = logServedVersion(db, served);
   // No client is connected yet: the first tick tells the module so (a crash ran no disconnects).
   db.engine.serverStarted();
   db.engine.start();
+  const stopWatching =
+    extra.watch === true && served.sandboxed !== undefined
+      ? watchModule(db, modulePath, served.sandboxed, { ...bundleOptions, log: (line) => console.log(line) })
+      : undefined;
 
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   console.log(`Tickspace is serving ${path.basename(modulePath, '.ts')} at http://${shown}:${server.port}/`);
   console.log(
     `  WebSocket: ws://${shown}:${server.port}/ws   data: ${path.resolve(options.dataDir)}   recovered at tick ${recoveredTick}`,
+  );
+  console.log(
+    served.sandboxed === undefined
+      ? `  module: unsandboxed${tickBudgetMs > 0 ? `, tick budget ${tickBudgetMs} ms` : ''} (publish needs a sandboxed module)`
+      : `  module: sandboxed, version ${served.sandboxed.bundle.hash.slice(0, 12)}${logged === 'new' ? " (logged in this start's first tick)" : ''}, tick budget ${tickBudgetMs > 0 ? `${tickBudgetMs} ms` : 'none'}${stopWatching === undefined ? '' : ', watching its files'}`,
   );
   if (staticDir === undefined)
     console.log('  (no browser client build found: run `npm start` from the repository root to build it)');
@@ -293,5 +350,6 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
     };
     if (stopBeforeReady !== undefined) onStop(stopBeforeReady);
   });
+  stopWatching?.();
   if (exitCode !== SERVE_EXIT_CODES.OK) options.setExit?.(exitCode);
 }

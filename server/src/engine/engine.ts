@@ -1,11 +1,14 @@
-import seedrandom from 'seedrandom';
 import { CALLER_FAULT_CODES, ReducerError, TickspaceError } from '../protocol/errors';
 import { decodeArgsJson, encodeArgsJson } from './args';
 import type { AnyRow, ChangeOp } from './change-set';
 import { SERVER_IDENTITY, type Identity } from './identity';
 import { TickMetrics } from './metrics';
 import type { Db, ModuleDef, ReadonlyDb, ReducerContext, ReducerDef, ScheduleWhen } from './module';
-import { compileServerSchema, type ReducerFn, type ServerSchema } from './server-schema';
+import { checkModuleSwap, PUBLISH_CALL, type ModuleVersion } from './module-swap';
+import { OK, QueuedCall } from './queued-call';
+import { Context } from './reducer-context';
+import { TickBudget } from './sandbox/tick-budget';
+import { compileServerSchema, recompileReducers, type ReducerFn, type ServerSchema } from './server-schema';
 import type { Tables } from './schema';
 import { SCHEDULE_TABLE, scheduleTable } from './system-tables';
 import { TableStore, type StoreContext } from './table-store';
@@ -99,93 +102,17 @@ export interface EngineOptions<M extends ModuleDef> {
   readonly logger?: Logger;
   /** Queued calls beyond this are refused with RATE_LIMITED rather than growing memory without bound. @default 1_000_000 */
   readonly maxQueuedCalls?: number;
-}
-
-/**
- * A queued call, which becomes its own {@link CallRecord} once it has run: one object per call
- * rather than a queue entry and a record (a tick of 20,000 calls keeps every one alive until it
- * commits, so each object per call is young-generation copying). The reducer and the result
- * callback are private, so a record compares and serialises as the plain record it stands for.
- */
-class QueuedCall implements CallRecord {
-  readonly origin: CallOrigin;
-  readonly reducer: string;
-  readonly sender: Identity;
-  readonly args: Record<string, unknown>;
-  result: CallResult = OK;
-  readonly scheduleId: number;
-  readonly #fn: (ctx: ReducerContext<any>, args: any) => void;
-  #onResult: ((result: CallResult) => void) | undefined;
-
-  constructor(
-    origin: CallOrigin,
-    reducer: string,
-    fn: (ctx: ReducerContext<any>, args: any) => void,
-    sender: Identity,
-    args: Record<string, unknown>,
-    onResult: ((result: CallResult) => void) | undefined,
-    scheduleId = 0,
-  ) {
-    this.origin = origin;
-    this.reducer = reducer;
-    this.sender = sender;
-    this.args = args;
-    this.scheduleId = scheduleId;
-    this.#fn = fn;
-    this.#onResult = onResult;
-  }
-
-  /** Runs the reducer (throws whatever it throws). */
-  invoke(ctx: ReducerContext<any>): void {
-    this.#fn(ctx, this.args);
-  }
-
-  /** Hands the result to the caller once (after fan-out), then drops the callback. */
-  deliver(): void {
-    const onResult = this.#onResult;
-    if (onResult === undefined) return;
-    this.#onResult = undefined;
-    onResult(this.result);
-  }
-}
-
-/** Reused for every call: one object, fields reset per call. */
-class Context implements ReducerContext<Tables> {
-  db: Db<Tables>;
-  sender: Identity = SERVER_IDENTITY;
-  tick = 0;
-  now = 0;
-  reducer = '';
-  callIndex = 0;
-  seed: string;
-  #rng: (() => number) | undefined;
-  readonly #engine: Engine<ModuleDef>;
-
-  constructor(engine: Engine<ModuleDef>, db: Db<Tables>, seed: string) {
-    this.#engine = engine;
-    this.db = db;
-    this.seed = seed;
-  }
-
-  reset(sender: Identity, reducer: string, callIndex: number): void {
-    this.sender = sender;
-    this.reducer = reducer;
-    this.callIndex = callIndex;
-    this.#rng = undefined;
-  }
-
-  get rng(): () => number {
-    // Built lazily: most calls never draw a number, and seeding costs more than the call.
-    return (this.#rng ??= seedrandom.alea(`${this.seed}/${this.tick}/${this.callIndex}`));
-  }
-
-  schedule(reducer: string, args: Record<string, unknown>, when: ScheduleWhen): number {
-    return this.#engine.scheduleCall(reducer, args, when);
-  }
-
-  cancelSchedule(id: number): boolean {
-    return this.#engine.tables[SCHEDULE_TABLE]!.delete(id);
-  }
+  /**
+   * CPU budget of a call, ms, enforced per tick: the tick's calls run in one timed window that is
+   * renewed between calls once half spent, so a call that runs for about the budget (a
+   * `while (true) {}`) is aborted by V8 wherever it is, fails with BUDGET_EXCEEDED (logged as its
+   * outcome, so replay reproduces it without timing anything) and its writes roll back; the tick's
+   * other calls commit. A long tick of quick calls is never cut. `__init` and `__publish` run
+   * outside it. An abort that lands inside a table write stops the engine (fatal, nothing of the
+   * tick committed). Undefined: no budget and no timed run.
+   * @default undefined
+   */
+  readonly tickBudgetMs?: number;
 }
 
 /**
@@ -194,7 +121,6 @@ class Context implements ReducerContext<Tables> {
  * (once every commit hook has settled) fan-out hooks and call results.
  */
 export class Engine<M extends ModuleDef> {
-  readonly module: M;
   readonly seed: string;
   readonly tickMs: number;
   /** Every table store by name, module tables first, then system tables. */
@@ -203,7 +129,22 @@ export class Engine<M extends ModuleDef> {
   readonly tableList: readonly TableStore[];
   /** Tick duration and call metrics. */
   readonly metrics = new TickMetrics();
-  readonly #store: StoreContext = { hash: new Uint32Array(2), tx: null, callIndex: 0 };
+  readonly #store: StoreContext = { hash: new Uint32Array(2), tx: null, callIndex: 0, writing: 0 };
+  /** The module version running: replaced by a publish, at a tick boundary. */
+  #module: M;
+  readonly #budget: TickBudget | undefined;
+  /** Publishes waiting for the next tick boundary, in order. */
+  #pendingSwaps: { version: ModuleVersion; onResult: ((r: CallResult) => void) | undefined }[] = [];
+  /** Calls of the next tick whose logged outcome was a budget abort (replay): call index -> message. */
+  #reproduceAborts: ReadonlyMap<number, string> | undefined;
+  /** Progress of the running tick, in fields: a budget abort unwinds the stack without a catch. */
+  #cursor = 0;
+  #failed = 0;
+  #inFlight: QueuedCall | undefined;
+  #inFlightMark = 0;
+  /** When the running budget window should be renewed at the next check between calls. */
+  #renewAt = Infinity;
+  #renewing = false;
   /** The module compiled once: descriptor, wire codecs and the reducer table every call resolves through. */
   #schema: ServerSchema;
   readonly #ctx: Context;
@@ -228,7 +169,8 @@ export class Engine<M extends ModuleDef> {
   #restoreListeners: RestoreListener[] = [];
 
   constructor(options: EngineOptions<M>) {
-    this.module = options.module;
+    this.#module = options.module;
+    this.#budget = options.tickBudgetMs === undefined ? undefined : new TickBudget(options.tickBudgetMs);
     this.seed = options.seed ?? 'tickspace';
     this.tickMs = options.tickMs ?? 50;
     if (!(this.tickMs > 0)) throw new RangeError(`tickMs must be > 0, got ${this.tickMs}`);
@@ -251,6 +193,16 @@ export class Engine<M extends ModuleDef> {
       this.tables as unknown as Db<Tables>,
       this.seed,
     );
+  }
+
+  /** The module version running (a publish replaces it at a tick boundary). */
+  get module(): M {
+    return this.#module;
+  }
+
+  /** The per-tick CPU budget in ms, if any. */
+  get tickBudgetMs(): number | undefined {
+    return this.#budget?.budgetMs;
   }
 
   /**
@@ -309,20 +261,89 @@ export class Engine<M extends ModuleDef> {
         if (!this.#initialized) this.#recordedInitData = call.args;
         return;
       }
-      fn =
-        call.reducer === LIFECYCLE.CONNECTED
-          ? (this.module.clientConnected ?? noop)
-          : call.reducer === LIFECYCLE.DISCONNECTED
-            ? (this.module.clientDisconnected ?? noop)
-            : call.reducer === LIFECYCLE.STARTED
-              ? (this.module.serverStarted ?? noop)
-              : undefined;
+      fn = this.#lifecycleFn(call.reducer);
     } else fn = this.#schema.reducers.byName(call.reducer)?.fn;
     if (fn === undefined)
       throw new TickspaceError('UNKNOWN_REDUCER', `replay: the module has no reducer '${call.reducer}'`, {
         details: { reducer: call.reducer },
       });
     this.#queue.push(new QueuedCall(call.origin, call.reducer, fn, call.sender, call.args, onResult));
+  }
+
+  /** The running module's hook for a lifecycle call name; undefined for other names. */
+  #lifecycleFn(name: string): ReducerFn | undefined {
+    const m = this.#module;
+    return name === LIFECYCLE.CONNECTED
+      ? (m.clientConnected ?? noop)
+      : name === LIFECYCLE.DISCONNECTED
+        ? (m.clientDisconnected ?? noop)
+        : name === LIFECYCLE.STARTED
+          ? (m.serverStarted ?? noop)
+          : undefined;
+  }
+
+  /**
+   * Publishes a module version: checked now (see {@link checkModuleSwap}: a failure throws and
+   * changes nothing), swapped in at the next tick boundary. That tick's first call is `__publish`
+   * with `version.payload` as its logged arguments; from it on, every call (the ones already
+   * queued included) runs the new reducers and hooks. Tables, schedules and sessions are untouched.
+   * @throws TickspaceError SCHEMA_MISMATCH listing what differs, INVALID_SCHEMA
+   * @example
+   * engine.publish({ module: v2, payload: { hash, source } }, (r) => console.log(r.ok));
+   */
+  publish(version: ModuleVersion, onResult?: (result: CallResult) => void): void {
+    const last = this.#pendingSwaps[this.#pendingSwaps.length - 1]?.version.module ?? this.#module;
+    checkModuleSwap(last, version.module);
+    this.#pendingSwaps.push({ version, onResult });
+  }
+
+  /**
+   * Replay: the next tick reproduces these calls' logged budget aborts (by call index, with the
+   * logged message) instead of running their bodies, so a replay never depends on timing.
+   */
+  reproduceAborts(aborts: ReadonlyMap<number, string>): void {
+    this.#reproduceAborts = aborts.size === 0 ? undefined : aborts;
+  }
+
+  /** Swaps in the publishes waiting for this tick boundary, each logged as `__publish`. */
+  #applySwaps(calls: QueuedCall[], changes: ChangeOp[]): void {
+    const swaps = this.#pendingSwaps;
+    this.#pendingSwaps = [];
+    for (const { version, onResult } of swaps) {
+      this.#swapIn(version.module);
+      const call = new QueuedCall(
+        CALL_ORIGIN.LIFECYCLE,
+        PUBLISH_CALL,
+        noop,
+        SERVER_IDENTITY,
+        version.payload,
+        onResult,
+      );
+      this.#run(call, calls, changes);
+    }
+  }
+
+  /**
+   * Runs `module` from the next tick on without logging it: for a replay that starts after the tick
+   * whose `__publish` logged this version.
+   * @throws TickspaceError SCHEMA_MISMATCH as {@link publish}
+   */
+  adoptModule(module: ModuleDef): void {
+    checkModuleSwap(this.#module, module);
+    this.#swapIn(module);
+  }
+
+  #swapIn(module: ModuleDef): void {
+    this.#module = module as M;
+    this.#schema = recompileReducers(this.#schema, module.reducers);
+    // Calls queued before the swap resolve against the new version: none runs the old code.
+    for (const queued of this.#queue) {
+      if (queued.origin === CALL_ORIGIN.LIFECYCLE) {
+        const hook = this.#lifecycleFn(queued.reducer);
+        if (hook !== undefined) queued.rebind(hook);
+      } else
+        queued.rebind(this.#schema.reducers.byName(queued.reducer)?.fn ?? missingReducer(queued.reducer));
+    }
   }
 
   /** Reducer names clients may call, in declaration order (their wire ids). */
@@ -365,11 +386,13 @@ export class Engine<M extends ModuleDef> {
     args: Record<string, unknown>,
     onResult?: (result: CallResult) => void,
   ): void {
-    if (schema !== this.#schema)
+    // A publish that changes only reducer bodies keeps the wire codecs: calls decoded with them run
+    // the current version's reducer of that id.
+    if (schema.wire !== this.#schema.wire)
       throw new Error(
         `a call decoded with schema version ${schema.version} reached the engine at version ${this.#schema.version}`,
       );
-    const entry = schema.reducers.byId(reducerId);
+    const entry = this.#schema.reducers.byId(reducerId);
     if (entry === undefined || entry.internal)
       throw new TickspaceError('UNKNOWN_REDUCER', `no reducer with id ${reducerId}`, {
         details: { reducerId },
@@ -576,8 +599,9 @@ export class Engine<M extends ModuleDef> {
     ctx.now = tick * this.tickMs;
     const calls: QueuedCall[] = [];
     const changes: ChangeOp[] = [];
-    let failed = 0;
+    this.#failed = 0;
     try {
+      if (this.#pendingSwaps.length > 0) this.#applySwaps(calls, changes);
       if (!this.#initialized) {
         const init = new QueuedCall(
           CALL_ORIGIN.LIFECYCLE,
@@ -593,11 +617,16 @@ export class Engine<M extends ModuleDef> {
       }
       const queue = this.#queue;
       this.#queue = [];
-      failed += this.#runQueue(queue, calls, changes);
-      failed += this.#runDueSchedules(tick, calls, changes);
+      this.#cursor = 0;
+      if (this.#budget === undefined) {
+        this.#runQueue(queue, calls, changes);
+        this.#runDueSchedules(tick, calls, changes);
+      } else this.#runBudgeted(this.#budget, queue, tick, calls, changes);
     } finally {
       this.#inTick = false;
+      this.#reproduceAborts = undefined;
     }
+    const failed = this.#failed;
     this.#tick = tick;
     const durationMs = performance.now() - started;
     const record: TickRecord = { tick, now: ctx.now, calls, changes, stateHash: this.stateHash, durationMs };
@@ -607,22 +636,92 @@ export class Engine<M extends ModuleDef> {
   }
 
   /**
-   * Runs the queued calls in arrival order; returns how many failed. A method of its own so that
+   * Runs the queued calls in arrival order. A method of its own so that
    * the long loop is optimised as a whole function rather than by on-stack replacement inside
    * runTick, whose tail (schedules, commit) the loop's compilation had no feedback for.
    */
-  #runQueue(queue: readonly QueuedCall[], calls: QueuedCall[], changes: ChangeOp[]): number {
-    let failed = 0;
-    for (let i = 0; i < queue.length; i++) if (!this.#run(queue[i]!, calls, changes).ok) failed++;
-    return failed;
+  #runQueue(queue: readonly QueuedCall[], calls: QueuedCall[], changes: ChangeOp[]): void {
+    // The cursor is a field: after a budget abort the tick resumes after the aborted call.
+    for (let i = this.#cursor; i < queue.length; i++) {
+      this.#cursor = i + 1;
+      this.#run(queue[i]!, calls, changes);
+      if ((i & 31) === 31 && this.#windowSpent()) return;
+    }
   }
 
-  #runDueSchedules(tick: number, calls: QueuedCall[], changes: ChangeOp[]): number {
+  /**
+   * Whether the budget window is half spent: then the calls return to the host between two calls
+   * and go on in a fresh window, so the budget bounds a call (or a stretch of 32), not the tick.
+   * Checked every 32 calls: a clock read per call would cost a few percent of a keynote call.
+   */
+  #windowSpent(): boolean {
+    if (this.#renewAt === Infinity || performance.now() < this.#renewAt) return false;
+    this.#renewing = true;
+    return true;
+  }
+
+  /**
+   * Runs the tick's calls under the budget, in windows of `budgetMs`: a window half spent is
+   * renewed between two calls; one that runs out aborts the call in flight (see abortInFlight) and
+   * the rest of the tick runs in a new window. So a long tick of quick calls is never cut, and a
+   * call that runs for about the budget or more is.
+   */
+  #runBudgeted(
+    budget: TickBudget,
+    queue: readonly QueuedCall[],
+    tick: number,
+    calls: QueuedCall[],
+    changes: ChangeOp[],
+  ): void {
+    const work = () => {
+      this.#renewing = false;
+      this.#runQueue(queue, calls, changes);
+      if (!this.#renewing) this.#runDueSchedules(tick, calls, changes);
+    };
+    for (;;) {
+      this.#renewAt = performance.now() + budget.budgetMs / 2;
+      if (!budget.run(work)) this.#abortInFlight(budget, calls, changes);
+      else if (!this.#renewing) break;
+    }
+    this.#renewAt = Infinity;
+  }
+
+  /**
+   * After V8 terminated the tick's calls (no catch or finally ran): rolls back the call in flight
+   * and records BUDGET_EXCEEDED as its result. A termination inside a table write (or an undo) may
+   * have left that table half-changed, so that is a fatal fault instead: the tick is not committed
+   * and a restart recovers the last committed one.
+   */
+  #abortInFlight(budget: TickBudget, calls: QueuedCall[], changes: ChangeOp[]): void {
+    const store = this.#store;
+    store.tx = null;
+    const call = this.#inFlight;
+    this.#inFlight = undefined;
+    if (store.writing !== 0) {
+      store.writing = 0;
+      throw new TickspaceError(
+        'BUDGET_EXCEEDED',
+        `tick ${this.#ctx.tick}: ${call === undefined ? 'the tick' : `reducer '${call.reducer}'`} ran past the CPU budget of ${budget.budgetMs} ms and was stopped inside a table write, which may be half done: the engine stops without committing the tick (a restart recovers the last committed tick)`,
+        { details: { tick: this.#ctx.tick, reducer: call?.reducer } },
+      );
+    }
+    // Stopped between calls, or after the call was recorded: nothing to abort.
+    if (call === undefined || calls[calls.length - 1] === call) return;
+    const mark = this.#inFlightMark;
+    for (let i = changes.length - 1; i >= mark; i--) this.tableList[changes[i]!.tableId]!.undo(changes[i]!);
+    changes.length = mark;
+    const result = budgetExceeded(call.reducer, budget.budgetMs);
+    call.result = result;
+    this.#logger.warn(`tick ${this.#ctx.tick}: ${result.message}`);
+    calls.push(call);
+    this.#failed++;
+  }
+
+  #runDueSchedules(tick: number, calls: QueuedCall[], changes: ChangeOp[]): void {
     const schedule = this.tables[SCHEDULE_TABLE]!;
-    let failed = 0;
     for (;;) {
       const due = schedule.range('dueTick', { lte: tick });
-      if (due.length === 0) return failed;
+      if (due.length === 0) return;
       for (const row of due) {
         const reducer = row.reducer as string;
         const fn = this.#schema.reducers.byName(reducer)?.fn ?? missingReducer(reducer);
@@ -636,8 +735,8 @@ export class Engine<M extends ModuleDef> {
           undefined,
           row.id as number,
         );
-        const result = this.#run(call, calls, changes, row);
-        if (!result.ok) failed++;
+        this.#run(call, calls, changes, row);
+        if (this.#windowSpent()) return;
       }
     }
   }
@@ -653,6 +752,8 @@ export class Engine<M extends ModuleDef> {
     this.#ctx.reset(call.sender, call.reducer, callIndex);
     if (scheduleRow !== undefined) {
       const schedule = this.tables[SCHEDULE_TABLE]!;
+      // Counted as a write: a budget abort that lands in this bookkeeping cannot be rolled back.
+      store.writing++;
       const everyMs = scheduleRow.everyMs as number;
       if (everyMs > 0) {
         const atMs = (scheduleRow.atMs as number) + everyMs;
@@ -662,22 +763,33 @@ export class Engine<M extends ModuleDef> {
           dueTick: Math.max(Math.ceil(atMs / this.tickMs), this.#ctx.tick + 1),
         });
       } else schedule.delete(scheduleRow.id);
+      store.writing--;
     }
     const mark = tx.length;
     let result: CallResult;
+    this.#inFlightMark = mark;
+    this.#inFlight = call;
+    const aborted = this.#reproduceAborts?.get(callIndex);
     // Schedule bookkeeping above survives a failed call; only the reducer's own writes roll back.
-    try {
-      call.invoke(this.#ctx);
-      result = OK;
-    } catch (error) {
-      for (let i = tx.length - 1; i >= mark; i--) this.tableList[tx[i]!.tableId]!.undo(tx[i]!);
-      tx.length = mark;
-      result = this.#toResult(call.reducer, error);
-    } finally {
-      store.tx = null;
-    }
+    if (aborted !== undefined) result = { ok: false, code: 'BUDGET_EXCEEDED', message: aborted };
+    else
+      try {
+        call.invoke(this.#ctx);
+        result = OK;
+      } catch (error) {
+        store.writing++;
+        for (let i = tx.length - 1; i >= mark; i--) this.tableList[tx[i]!.tableId]!.undo(tx[i]!);
+        tx.length = mark;
+        store.writing--;
+        result = this.#toResult(call.reducer, error);
+      } finally {
+        store.tx = null;
+      }
     call.result = result;
+    if (!result.ok) this.#failed++;
     calls.push(call);
+    // Cleared only once the call is recorded: an abort after this point finds nothing to undo.
+    this.#inFlight = undefined;
     return result;
   }
 
@@ -685,6 +797,11 @@ export class Engine<M extends ModuleDef> {
     if (error instanceof ReducerError) return { ok: false, code: error.code, message: error.message };
     if (error instanceof TickspaceError && CALLER_FAULT_CODES.has(error.code))
       return { ok: false, code: error.code, message: error.message };
+    if (error instanceof TickspaceError && error.code === 'SANDBOX_VIOLATION') {
+      // A module bug, not the caller's: logged for the developer; the message names the remedy.
+      this.#logger.warn(`reducer '${reducer}' at tick ${this.#ctx.tick}: ${error.message}`);
+      return { ok: false, code: error.code, message: `reducer '${reducer}': ${error.message}` };
+    }
     this.#logger.error(`reducer '${reducer}' failed at tick ${this.#ctx.tick}`, error);
     return { ok: false, code: 'INTERNAL', message: `reducer '${reducer}' failed with a server error` };
   }
@@ -814,7 +931,11 @@ export class Engine<M extends ModuleDef> {
   }
 }
 
-const OK: CallResult = { ok: true };
+const budgetExceeded = (reducer: string, budgetMs: number) => ({
+  ok: false as const,
+  code: 'BUDGET_EXCEEDED',
+  message: `reducer '${reducer}' ran past the tick's CPU budget of ${budgetMs} ms and was aborted; its writes were rolled back`,
+});
 const noop = () => {};
 
 /** The init call's arguments: the replayed payload, else the module's init data (a JSON object). */

@@ -16,6 +16,11 @@ export interface StoreContext {
   tx: ChangeOp[] | null;
   /** The running call's index within the tick. */
   callIndex: number;
+  /**
+   * Table writes in progress (the engine's undo and schedule bookkeeping count too). Nonzero after V8 stopped a
+   * tick on its CPU budget means the stop landed inside a write, which may be half done.
+   */
+  writing: number;
 }
 
 /** Bounds for a btree range query. Tuples bound composite indexes by prefix. */
@@ -370,6 +375,16 @@ export class TableStore {
    * @throws TickspaceError DUPLICATE_KEY, UNIQUE_VIOLATION, INVALID_ARGUMENT, READ_ONLY
    */
   insert(input: Record<string, unknown>): AnyRow {
+    const ctx = this.#ctx;
+    ctx.writing++;
+    try {
+      return this.#insertRow(input);
+    } finally {
+      ctx.writing--;
+    }
+  }
+
+  #insertRow(input: Record<string, unknown>): AnyRow {
     const tx = this.#requireTx('insert');
     const row = this.#normalize(input, true);
     const key = this.keyOf(row);
@@ -405,6 +420,16 @@ export class TableStore {
    * @throws TickspaceError NOT_FOUND, UNIQUE_VIOLATION, INVALID_ARGUMENT, READ_ONLY
    */
   update(input: Record<string, unknown>): AnyRow {
+    const ctx = this.#ctx;
+    ctx.writing++;
+    try {
+      return this.#updateRow(input);
+    } finally {
+      ctx.writing--;
+    }
+  }
+
+  #updateRow(input: Record<string, unknown>): AnyRow {
     const tx = this.#requireTx('update');
     const row = this.#normalize(input, false);
     const key = this.keyOf(row);
@@ -434,6 +459,16 @@ export class TableStore {
 
   /** Deletes the row with this key. Returns whether there was one. @throws TickspaceError READ_ONLY */
   delete(key: unknown): boolean {
+    const ctx = this.#ctx;
+    ctx.writing++;
+    try {
+      return this.#deleteRow(key);
+    } finally {
+      ctx.writing--;
+    }
+  }
+
+  #deleteRow(key: unknown): boolean {
     const tx = this.#requireTx('delete');
     const old = this.find(key);
     if (old === undefined) return false;

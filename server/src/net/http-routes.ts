@@ -16,6 +16,53 @@ export interface AdminHandlers {
   rewind?(tick: number): unknown;
   /** Reads a table, optionally as of a past tick. */
   inspect?(table: string, asOfTick: number | undefined): unknown;
+  /**
+   * Publishes a module version (the request body: a module file's text or a bundle) into the
+   * running server, swapped in at a tick boundary; resolves once the swap's tick has committed.
+   * `exportName` is the `?export=` parameter. A TickspaceError answers 400 (409 for
+   * SCHEMA_MISMATCH) with its code and message.
+   */
+  publish?(source: string, exportName: string | undefined): Promise<unknown>;
+  /** A publish body larger than this is refused with 413 before it is read whole. @default 4 MiB */
+  readonly maxPublishBytes?: number;
+}
+
+/** @default 4 MiB, the bundle limit's default too */
+export const DEFAULT_MAX_PUBLISH_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Reads a request body as UTF-8 text, at most `maxBytes`.
+ * @throws TickspaceError INVALID_ARGUMENT (status 413) past the limit, (400) for bytes that are not UTF-8.
+ */
+async function readBody(req: IncomingMessage, maxBytes: number, what: string): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  const tooLarge = (bytes: string) =>
+    new TickspaceError(
+      'INVALID_ARGUMENT',
+      `${what}: the body is ${bytes} bytes, over the limit of ${maxBytes} (maxPublishBytes)`,
+      {
+        details: { status: 413, maxBytes },
+      },
+    );
+  if (declared > maxBytes) {
+    req.resume();
+    throw tooLarge(String(declared));
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > maxBytes) {
+      req.resume();
+      throw tooLarge(`more than ${maxBytes}`);
+    }
+    chunks.push(chunk);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new TickspaceError('INVALID_ARGUMENT', `${what}: the body is not UTF-8 text`);
+  }
 }
 
 /** What the HTTP routes need from the server. */
@@ -104,12 +151,33 @@ async function admin(
           throw new TickspaceError('INVALID_ARGUMENT', '/admin/inspect needs ?table=<name>');
         return json(res, 200, { ok: true, result: await handlers.inspect(table, intParam('tick')) });
       }
+      case 'publish': {
+        method('POST');
+        if (handlers.publish === undefined) return missing();
+        const source = await readBody(
+          req,
+          handlers.maxPublishBytes ?? DEFAULT_MAX_PUBLISH_BYTES,
+          '/admin/publish',
+        );
+        if (source.trim() === '')
+          throw new TickspaceError(
+            'INVALID_ARGUMENT',
+            '/admin/publish needs the module source as the request body',
+          );
+        const exportName = url.searchParams.get('export') ?? undefined;
+        return json(res, 200, { ok: true, result: await handlers.publish(source, exportName) });
+      }
       default:
-        return fail(res, 404, 'NOT_FOUND', `no admin operation '${op}' (snapshot, rewind, inspect)`);
+        return fail(res, 404, 'NOT_FOUND', `no admin operation '${op}' (snapshot, rewind, inspect, publish)`);
     }
   } catch (error) {
     if (error instanceof TickspaceError) {
-      const status = typeof error.details.status === 'number' ? error.details.status : 400;
+      const status =
+        typeof error.details.status === 'number'
+          ? error.details.status
+          : error.code === 'SCHEMA_MISMATCH'
+            ? 409
+            : 400;
       return fail(res, status, error.code, error.message);
     }
     options.hub.logger.error(`admin ${op} failed`, error);

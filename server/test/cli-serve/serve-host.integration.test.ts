@@ -33,7 +33,10 @@ describe('serveHost', () => {
   it('is called after recovery, before the first tick, and closed before the final tick', async () => {
     const data = tempDataDir();
     cleanups.push(data.remove);
-    const s = await startServe({ dataDir: data.dir, args: ['--module', fixture('hosted-module.ts')] });
+    const s = await startServe({
+      dataDir: data.dir,
+      args: ['--no-sandbox', '--module', fixture('hosted-module.ts')],
+    });
     running.push(s);
     await s.waitFor(
       new RegExp(`host attached to ${data.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} at tick 0`),
@@ -55,6 +58,7 @@ describe('serveHost', () => {
       'serve',
       '--port',
       '0',
+      '--no-sandbox',
       '--module',
       fixture('bad-host-module.ts'),
     ]);

@@ -84,6 +84,12 @@ export interface DatabaseOptions<M extends ModuleDef> {
    */
   readonly olderModules?: readonly ModuleDef[];
   readonly logger?: Logger;
+  /**
+   * The live engine's per-tick CPU budget (see EngineOptions.tickBudgetMs). Replays and time
+   * travel run without one: they reproduce logged aborts instead of timing anything.
+   * @default undefined (no budget)
+   */
+  readonly tickBudgetMs?: number;
 }
 
 /** The state of every table as of a past tick. Read-only: writes throw READ_ONLY. */

@@ -111,13 +111,17 @@ export async function openDatabase<M extends ModuleDef>(options: DatabaseOptions
       tickMs: manifest.tickMs,
       olderModules: options.olderModules ?? [],
     });
-    const newEngine = () =>
+    // Replays and time travel run without a budget (they reproduce logged aborts); the live engine
+    // gets the caller's.
+    const newEngine = (tickBudgetMs?: number) =>
       createEngine({
         module: module ?? history.latest.described,
         seed: manifest.seed,
         tickMs: manifest.tickMs,
         logger: options.logger,
+        ...(tickBudgetMs === undefined ? {} : { tickBudgetMs }),
       }) as unknown as Engine<M>;
+    const liveEngine = () => newEngine(options.tickBudgetMs);
     const store = new LogStore(paths, history, options.maxRecordBytes);
     let recovered: Engine<ModuleDef> | undefined;
     const report = recover(store, undefined as unknown as Engine<ModuleDef>, {
@@ -125,7 +129,7 @@ export async function openDatabase<M extends ModuleDef>(options: DatabaseOptions
       engineFor: (v: SchemaVersion) =>
         (recovered =
           v === history.latest && !needsMigration()
-            ? (newEngine() as unknown as Engine<ModuleDef>)
+            ? (liveEngine() as unknown as Engine<ModuleDef>)
             : engines.read(v)),
     });
     // Recovery may have cut or removed a torn tail: measure the files as they now are.
@@ -166,7 +170,7 @@ export async function openDatabase<M extends ModuleDef>(options: DatabaseOptions
     if (migration === undefined) {
       if (module !== undefined && engine.module !== module) {
         // Rare: the newest version was forgotten above and the module matches the one before.
-        const live = newEngine();
+        const live = liveEngine();
         restoreState(
           live as unknown as Engine<ModuleDef>,
           captureSnapshot(engine as unknown as Engine<ModuleDef>),
@@ -199,7 +203,7 @@ export async function openDatabase<M extends ModuleDef>(options: DatabaseOptions
     );
     manifest = { ...manifest, schema: migration.after, schemaVersions: history.entries() };
     writeManifest(paths.dir, manifest);
-    engine = newEngine();
+    engine = liveEngine();
     restoreCarried(engine as unknown as Engine<ModuleDef>, report.lastTick, tables, migration.reshaped);
     const db = finish();
     try {

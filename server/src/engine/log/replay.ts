@@ -4,6 +4,8 @@ import { TickspaceError } from '../../protocol/errors';
 import { OP } from '../change-set';
 import { CALL_ORIGIN, LIFECYCLE, type Engine, type TickRecord } from '../engine';
 import type { ModuleDef } from '../module';
+import { isPublishPayload, PUBLISH_CALL, type PublishPayload } from '../module-swap';
+import { loadPublished } from '../sandbox/load-module';
 import type { LogStore } from './log-store';
 import type { LogSchema, LoggedCall, LoggedChange, LoggedTick, RecordCodec } from './record-codec';
 import type { SchemaVersion } from './schema-versions';
@@ -56,6 +58,7 @@ export function isSystemCall(call: { origin: number; reducer: string }): boolean
   return (
     call.origin === CALL_ORIGIN.LIFECYCLE &&
     call.reducer !== LIFECYCLE.INIT &&
+    call.reducer !== PUBLISH_CALL &&
     call.reducer !== LIFECYCLE.CONNECTED &&
     call.reducer !== LIFECYCLE.DISCONNECTED &&
     call.reducer !== LIFECYCLE.STARTED
@@ -132,7 +135,19 @@ export async function replayRange(
     if (first === undefined) return missing(from, to, started, missingCode(from, version));
     engine = first;
   }
+  const moduleVersions = new Map<string, Promise<ModuleDef>>();
+  const moduleVersion = (payload: PublishPayload, tick: number) => {
+    let loaded = moduleVersions.get(payload.hash);
+    if (loaded === undefined) {
+      loaded = loadPublished(payload, `the module version published at tick ${tick}`).then((m) => m.module);
+      moduleVersions.set(payload.hash, loaded);
+    }
+    return loaded;
+  };
+  // A replay that starts mid-log runs the version in force then: the last one published before.
+  const before = from > 1 ? lastPublished(store, from - 1) : undefined;
   await store.materialize(from - 1, engine);
+  if (before !== undefined) engine.adoptModule(await moduleVersion(before.payload, before.tick));
   let codec = store.codecAt(from);
   let schema = store.schemaAt(from);
   const writer = new BinaryWriter(1 << 16);
@@ -164,8 +179,32 @@ export async function replayRange(
       schema = v.logSchema;
     }
     const logged = store.decode(tick, payload);
+    const aborts = new Map<number, string>();
     for (let i = 0; i < logged.calls.length; i++) {
       const call = logged.calls[i]!;
+      // An abort is reproduced from its logged outcome: its body never runs again.
+      if (!call.result.ok && call.result.code === 'BUDGET_EXCEEDED') aborts.set(i, call.result.message);
+      if (call.origin === CALL_ORIGIN.LIFECYCLE && call.reducer === PUBLISH_CALL) {
+        // The engine logs the swap itself, first in the tick, from the same payload.
+        if (!isPublishPayload(call.args))
+          return done({
+            tick,
+            kind: 'call',
+            callIndex: i,
+            message: `tick ${tick} call ${i}: a ${PUBLISH_CALL} without {hash, source} in its payload`,
+          });
+        try {
+          engine.publish({ module: await moduleVersion(call.args, tick), payload: call.args });
+        } catch (error) {
+          return done({
+            tick,
+            kind: 'error',
+            callIndex: i,
+            message: `tick ${tick} call ${i} (${PUBLISH_CALL} ${call.args.hash.slice(0, 12)}): ${(error as Error).message}`,
+          });
+        }
+        continue;
+      }
       if (call.origin === CALL_ORIGIN.SCHEDULE) continue;
       if (isSystemCall(call)) {
         const own = logged.changes.filter((c) => c.callIndex === i);
@@ -197,6 +236,7 @@ export async function replayRange(
       }
     }
     let produced: TickRecord;
+    engine.reproduceAborts(aborts);
     try {
       produced = engine.runTick();
     } catch (error) {
@@ -333,4 +373,29 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/**
+ * The last module version logged at or before `tick` (a `__publish` call's payload and its tick),
+ * or undefined when none is. Reads the calls sections only.
+ * @example
+ * lastPublished(store, store.lastTick)?.payload.hash; // the version running at the end of the log
+ */
+export function lastPublished(
+  store: LogStore,
+  tick: number,
+): { readonly tick: number; readonly payload: PublishPayload } | undefined {
+  let found: { tick: number; payload: PublishPayload } | undefined;
+  if (tick < store.firstTick + 1) return undefined;
+  for (const { tick: t, payload } of store.payloads(store.firstTick + 1, tick)) {
+    const calls = store.codec.decode(payload, { changes: false }).calls;
+    for (const call of calls)
+      if (
+        call.origin === CALL_ORIGIN.LIFECYCLE &&
+        call.reducer === PUBLISH_CALL &&
+        isPublishPayload(call.args)
+      )
+        found = { tick: t, payload: call.args };
+  }
+  return found;
 }

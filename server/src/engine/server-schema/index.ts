@@ -1,4 +1,4 @@
-export { compileServerSchema } from './server-schema';
+export { compileServerSchema, recompileReducers } from './server-schema';
 export type { ServerSchema } from './server-schema';
 export { compileReducerTable } from './reducer-table';
 export type { ReducerEntry, ReducerFn, ReducerTable } from './reducer-table';

@@ -1,6 +1,7 @@
 import type { SchemaDescriptor } from '../../protocol/schema-descriptor';
 import { compileWireSchema, type WireSchema } from '../../protocol/wire-schema';
 import { describeSchema, type SchemaSource } from './describe-schema';
+import type { ReducerDef } from '../module';
 import { compileReducerTable, type ReducerTable } from './reducer-table';
 
 /**
@@ -41,5 +42,20 @@ export function compileServerSchema(source: SchemaSource, version = 1): ServerSc
     descriptor,
     wire,
     reducers: compileReducerTable(source.module.reducers, wire),
+  });
+}
+
+/**
+ * The schema of a module version that changes reducer bodies only: the same descriptor and wire
+ * codecs (object identity, so sessions and subscriptions holding them keep working), a new reducer
+ * table, version + 1.
+ * @throws TickspaceError INVALID_SCHEMA when a callable reducer is not where the wire has it.
+ */
+export function recompileReducers(current: ServerSchema, reducers: readonly ReducerDef[]): ServerSchema {
+  return Object.freeze({
+    version: current.version + 1,
+    descriptor: current.descriptor,
+    wire: current.wire,
+    reducers: compileReducerTable(reducers, current.wire),
   });
 }

@@ -1,0 +1,172 @@
+import { createHash } from 'node:crypto';
+import { builtinModules } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type Message, type Plugin } from 'esbuild';
+import { TickspaceError } from '../../protocol/errors';
+import { KIT_BUNDLE_NAME, KIT_SPECIFIERS } from './kit-api';
+
+/** The engine's source folder: an import that resolves inside it is the kit API. */
+const ENGINE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** A module version as one script: what a Compartment evaluates and what the log records. */
+export interface ModuleBundle {
+  /** CommonJS, one file, `require('tickspace')` for the kit API and nothing else. */
+  readonly source: string;
+  /** SHA-256 of `source`, hex: the module version's identity in the log. */
+  readonly hash: string;
+  /** The files the bundle was built from (absolute paths; empty for a bundle built from text). */
+  readonly inputs: readonly string[];
+}
+
+/** Options for {@link bundleModule}. */
+export interface BundleOptions {
+  /** A bundle larger than this is refused (it goes into the log whole). @default 4 MiB */
+  readonly maxBundleBytes?: number;
+}
+
+/** @default 4 MiB */
+export const DEFAULT_MAX_BUNDLE_BYTES = 4 * 1024 * 1024;
+
+const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+
+/** Maps kit imports to the one external name; refuses builtins and packages (they would run unsandboxed). */
+function kitPlugin(allowRelative: boolean): Plugin {
+  return {
+    name: 'tickspace-kit',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, (args) => {
+        if (args.kind === 'entry-point') return undefined;
+        const spec = args.path;
+        if (KIT_SPECIFIERS.includes(spec) || spec === KIT_BUNDLE_NAME)
+          return { path: KIT_BUNDLE_NAME, external: true };
+        const relative = spec.startsWith('.');
+        if (path.isAbsolute(spec) || (relative && allowRelative)) {
+          const abs = path.resolve(args.resolveDir, spec);
+          if (abs === ENGINE_DIR || abs.startsWith(ENGINE_DIR + path.sep))
+            return { path: KIT_BUNDLE_NAME, external: true };
+          if (allowRelative) return undefined;
+        }
+        if (relative || path.isAbsolute(spec))
+          return {
+            errors: [
+              {
+                text: `imports '${spec}': a published module is one file or one bundle (\`tickspace publish --module FILE\` bundles a module's own files for you)`,
+              },
+            ],
+          };
+        const what = builtins.has(spec) ? 'the Node built-in' : 'the package';
+        return {
+          errors: [
+            {
+              text: `imports ${what} '${spec}': a sandboxed module may import only the kit API ('${KIT_SPECIFIERS[1]}') and its own files`,
+            },
+          ],
+        };
+      });
+    },
+  };
+}
+
+function describe(messages: readonly Message[]): string {
+  return messages
+    .map((m) => {
+      const at =
+        m.location === null ? '' : `${m.location.file}:${m.location.line}:${m.location.column + 1}: `;
+      return `${at}${m.text}`;
+    })
+    .join('; ');
+}
+
+function finish(source: string, inputs: string[], where: string, maxBytes: number): ModuleBundle {
+  const bytes = Buffer.byteLength(source, 'utf8');
+  if (bytes > maxBytes)
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      `${where} bundles to ${bytes} bytes, over the limit of ${maxBytes} (maxBundleBytes): every version goes into the log whole`,
+      { details: { bytes, maxBytes } },
+    );
+  return { source, hash: createHash('sha256').update(source, 'utf8').digest('hex'), inputs };
+}
+
+async function run(
+  options: Parameters<typeof build>[0],
+  where: string,
+): Promise<{ source: string; inputs: string[] }> {
+  try {
+    const result = await build({
+      ...options,
+      bundle: true,
+      format: 'cjs',
+      platform: 'neutral',
+      target: 'es2022',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      legalComments: 'none',
+      charset: 'utf8',
+    });
+    const out = result.outputFiles?.[0];
+    if (out === undefined) throw new Error('esbuild produced no output');
+    const inputs = Object.keys(result.metafile?.inputs ?? {})
+      .filter((f) => f !== '<stdin>')
+      // Metafile paths are relative to the working directory esbuild ran in.
+      .map((f) => path.resolve(options.absWorkingDir ?? process.cwd(), f));
+    return { source: out.text, inputs };
+  } catch (cause) {
+    const errors = (cause as { errors?: Message[] }).errors;
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      `${where} does not bundle: ${errors === undefined ? (cause as Error).message : describe(errors)}`,
+      { cause, details: { where } },
+    );
+  }
+}
+
+/**
+ * Bundles a module file and the files it imports into one script (TypeScript stripped, not
+ * type-checked), with the kit API as its only import. The result is what a Compartment evaluates
+ * (see {@link evaluateModule}) and what `__publish` logs.
+ * @throws TickspaceError INVALID_ARGUMENT naming the file, line and import when the file does not
+ *   parse, imports a package or a Node built-in, or bundles past `maxBundleBytes`.
+ * @example
+ * const bundle = await bundleModuleFile('game/module.ts');
+ * bundle.hash; // -> 'c0ffee...'
+ */
+export async function bundleModuleFile(file: string, options: BundleOptions = {}): Promise<ModuleBundle> {
+  const abs = path.resolve(file);
+  const { source, inputs } = await run(
+    { entryPoints: [abs], plugins: [kitPlugin(true)], absWorkingDir: path.dirname(abs) },
+    abs,
+  );
+  return finish(source, inputs, abs, options.maxBundleBytes ?? DEFAULT_MAX_BUNDLE_BYTES);
+}
+
+/**
+ * Bundles module text that arrived without its folder (`POST /admin/publish`): one module file
+ * (TypeScript or JavaScript) or a bundle `tickspace publish` made. It may import only the kit API.
+ * @throws TickspaceError INVALID_ARGUMENT as {@link bundleModuleFile}, and for a relative import.
+ */
+export async function bundleModuleText(
+  text: string,
+  where: string,
+  options: BundleOptions = {},
+): Promise<ModuleBundle> {
+  const max = options.maxBundleBytes ?? DEFAULT_MAX_BUNDLE_BYTES;
+  if (Buffer.byteLength(text, 'utf8') > max)
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      `${where} is ${Buffer.byteLength(text, 'utf8')} bytes, over the limit of ${max} (maxBundleBytes)`,
+      { details: { maxBytes: max } },
+    );
+  const { source } = await run(
+    {
+      stdin: { contents: text, loader: 'ts', sourcefile: where, resolveDir: os.tmpdir() },
+      absWorkingDir: os.tmpdir(),
+      plugins: [kitPlugin(false)],
+    },
+    where,
+  );
+  return finish(source, [], where, max);
+}

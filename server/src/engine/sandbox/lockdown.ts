@@ -1,0 +1,56 @@
+/**
+ * SES `lockdown()` for the process, once. It freezes the shared intrinsics (Object.prototype,
+ * Array.prototype, Math, Date...) realm-wide and for good, which is what lets a Compartment's code
+ * share them without being able to change them for anyone else; it cannot be undone, so a process
+ * that never loads a sandboxed module never calls it.
+ *
+ * The options, measured on this code base (see the sandbox section of the README):
+ * - `errorTaming: 'unsafe'`: the host's `error.stack` stays readable (the default hides it, and the
+ *   engine's server-fault log, vitest's reports and commander's messages need it).
+ * - `stackFiltering: 'verbose'`: whole stacks in those logs, not SES's concise form.
+ * - `overrideTaming: 'severe'`: libraries that assign over a frozen prototype's property (the
+ *   "override mistake": `obj.toString = ...`) keep working.
+ * - `consoleTaming: 'unsafe'`: the host console is left as Node made it.
+ * - `domainTaming: 'unsafe'`: Node's built-in domain module may already be loaded by a dependency.
+ *
+ * What does not coexist with lockdown in one process: vitest's fake timers (they assign `now` on a
+ * subclass of the frozen Date) and Frontier's rapier2d physics (its results change, and two worlds
+ * created after lockdown diverge from each other). So sandboxing is an option, off for Frontier.
+ */
+
+let state: 'none' | 'ours' | 'foreign' = 'none';
+
+function alreadyLockedDown(): boolean {
+  return (
+    typeof (globalThis as { harden?: unknown }).harden === 'function' && Object.isFrozen(Array.prototype)
+  );
+}
+
+/**
+ * Loads `ses` and locks the process down, once (later calls return at once; a lockdown done by
+ * someone else, e.g. a test setup, is accepted as it is).
+ * @example
+ * await ensureLockdown();
+ * new Compartment({ globals: {} }).evaluate('Math.random()'); // throws
+ */
+export async function ensureLockdown(): Promise<void> {
+  if (state !== 'none') return;
+  await import('ses');
+  if (alreadyLockedDown()) {
+    state = 'foreign';
+    return;
+  }
+  lockdown({
+    errorTaming: 'unsafe',
+    stackFiltering: 'verbose',
+    overrideTaming: 'severe',
+    consoleTaming: 'unsafe',
+    domainTaming: 'unsafe',
+  });
+  state = 'ours';
+}
+
+/** Whether this process is locked down (by {@link ensureLockdown} or by anyone else). */
+export function isLockedDown(): boolean {
+  return state !== 'none' || alreadyLockedDown();
+}
