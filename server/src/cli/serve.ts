@@ -189,6 +189,13 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
     console.warn(
       `[tickspace] recovery cut a torn tail: ${cut.file} at byte ${cut.offset} (${cut.bytes} bytes): ${cut.reason}`,
     );
+  if (db.migration !== undefined) {
+    const m = db.migration;
+    const tables = Object.entries(m.rewritten).map(([t, n]) => `${t} (${n} rows)`);
+    console.log(
+      `[tickspace] schema migrated from version ${m.fromVersion} to ${m.toVersion} in tick ${m.tick}: ${m.differences.length} change(s)${tables.length > 0 ? `, rewrote ${tables.join(', ')}` : ''}`,
+    );
+  }
   for (const skipped of db.recovery.skippedSnapshots)
     console.warn(`[tickspace] recovery skipped a damaged snapshot, ${skipped.file}: ${skipped.reason}`);
   if (db.recovery.skippedSnapshots.length > 0)

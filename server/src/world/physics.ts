@@ -151,7 +151,7 @@ export class PhysicsCache {
   readonly #maxChunks: number;
   readonly #prefilter: boolean;
   readonly #chunks = new Map<number, ChunkEntry>();
-  #contentRev = -1;
+  #collisionKey = -1;
   #radius = -1;
   #tick = -2;
   #vec = { x: 0, y: 0 };
@@ -178,18 +178,19 @@ export class PhysicsCache {
   /**
    * Brings the cache to `tick` before any use. Steps run every tick, so time going backwards or
    * skipping ticks means the tables jumped (restore, rewind, a replay into this engine) and
-   * everything is flushed; so is a new content revision or player radius.
+   * everything is flushed; so is a new collision key (the content that shapes collisions, see
+   * `FrontierRuntime.physicsFor`) or player radius.
    */
-  sync(tick: number, contentRev: number, radius: number): void {
+  sync(tick: number, collisionKey: number, radius: number): void {
     if (
       tick < this.#tick ||
       tick > this.#tick + 1 ||
-      contentRev !== this.#contentRev ||
+      collisionKey !== this.#collisionKey ||
       radius !== this.#radius
     )
       this.clear();
     this.#tick = tick;
-    this.#contentRev = contentRev;
+    this.#collisionKey = collisionKey;
     this.#radius = radius;
   }
 

@@ -105,6 +105,10 @@ export class FrontierRuntime {
   readonly lastStep: StepStats = { tick: 0, movers: 0, physicsMs: 0, physicsCpuMs: 0 };
   readonly #rapier: Rapier | undefined;
   readonly #physics = new WeakMap<object, PhysicsCache>();
+  /** Per engine: the content revision last seen and the collision key it maps to. */
+  readonly #collision = new WeakMap<object, { rev: number; key: number }>();
+  /** Collision fingerprints to small integers (the physics cache compares numbers). */
+  readonly #collisionKeys = new Map<string, number>();
 
   constructor(options: ResolvedOptions, rapier: Rapier | undefined) {
     this.options = options;
@@ -125,12 +129,26 @@ export class FrontierRuntime {
     return cache;
   }
 
-  /** The physics cache of the calling engine, synced to the call's tick, content revision and player radius. */
+  /**
+   * The physics cache of the calling engine, synced to the call's tick, the content that shapes
+   * collisions and the player radius. A content reload that leaves collisions alone (a renamed
+   * item, a new recipe) keeps the cache: only what the chunk collision worlds are built from
+   * (which tiles block, which resources and buildings block, node radii) flushes it.
+   */
   physicsFor(ctx: Ctx): PhysicsCache {
     const cache = this.physics(ctx.db);
     const info = ctx.db.world_info.find(0);
     const settings = ctx.db.settings.find(0);
-    cache.sync(ctx.tick, info?.contentRev ?? 0, settings?.playerRadiusTiles ?? 0.3);
+    const rev = info?.contentRev ?? 0;
+    let collision = this.#collision.get(ctx.db);
+    if (collision === undefined || collision.rev !== rev) {
+      const print = collisionFingerprint(ctx.db);
+      let key = this.#collisionKeys.get(print);
+      if (key === undefined) this.#collisionKeys.set(print, (key = this.#collisionKeys.size + 1));
+      collision = { rev, key };
+      this.#collision.set(ctx.db, collision);
+    }
+    cache.sync(ctx.tick, collision.key, settings?.playerRadiusTiles ?? 0.3);
     return cache;
   }
 
@@ -144,4 +162,12 @@ export class FrontierRuntime {
       maxNodesPerChunk: o.maxNodesPerChunk,
     });
   }
+}
+
+/** Everything in the content tables that a chunk collision world is built from, as one text. */
+function collisionFingerprint(db: ReadonlyDb<FrontierTables>): string {
+  const biomes = db.biome_def.iter().map((b) => `${b.id}:${b.tile}:${b.kind}`);
+  const resources = db.resource_def.iter().map((r) => `${r.id}:${r.blocks}:${r.radius}`);
+  const buildings = db.building_def.iter().map((b) => `${b.id}:${b.blocks}`);
+  return `${biomes.join(',')}|${resources.join(',')}|${buildings.join(',')}`;
 }

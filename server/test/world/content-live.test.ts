@@ -225,4 +225,23 @@ describe('rows whose definition a reload removes', () => {
     content.close();
     w.engine.runTick();
   });
+
+  it('keeps the physics cache through a reload that leaves collisions alone, and flushes it for one that does not', async () => {
+    const dir = copyContent();
+    const w = await createWorld({ contentDir: dir, seed: 'test-world', worldTiles: 512 });
+    const a = w.join(1, 'Ann');
+    w.ok(a, 'move', { dx: 1, dy: 0 });
+    w.ticks(5);
+    const physics = w.frontier.physicsStats(w.engine);
+    expect(physics.chunkBuilds, 'the walk built chunk collision worlds').toBeGreaterThan(0);
+    const invalidations = physics.invalidations;
+    edit(dir, 'items.json', (items) => void (items[0].name = 'Twig'));
+    expect(await reload(w, dir)).toMatchObject({ ok: true, changed: true });
+    w.ticks(3);
+    expect(w.frontier.physicsStats(w.engine).invalidations).toBe(invalidations);
+    edit(dir, 'resources.json', (r) => void (r.find((x: any) => x.blocks).radius = 0.33));
+    expect(await reload(w, dir)).toMatchObject({ ok: true, changed: true });
+    w.ticks(3);
+    expect(w.frontier.physicsStats(w.engine).invalidations).toBeGreaterThan(invalidations);
+  });
 });

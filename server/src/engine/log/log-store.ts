@@ -3,7 +3,6 @@ import path from 'node:path';
 import { TickspaceError } from '../../protocol/errors';
 import type { Engine } from '../engine';
 import type { ModuleDef } from '../module';
-import { mapKey } from '../values';
 import type { DataDirPaths } from './data-dir';
 import {
   RECORD_FRAME_BYTES,
@@ -18,6 +17,7 @@ import { scanSegment, type SegmentProblem } from './segment-scan';
 import { readSnapshot, type SnapshotState } from './snapshot-file';
 import { StateBuilder } from './state-builder';
 import type { SchemaHistory } from './schema-versions';
+import { rowHistory } from './row-history';
 
 /** One segment file and, once scanned, where each of its records starts. */
 export interface SegmentEntry {
@@ -564,66 +564,7 @@ export class LogStore implements AppendListener {
    * @throws TickspaceError UNKNOWN_TABLE, HISTORY_PRUNED (`from` is older than the retained history), TICK_OUT_OF_RANGE, CORRUPT_LOG
    */
   history(tableName: string, key: unknown, options: { from?: number } = {}): RowVersion[] {
-    // A table keeps its name across schema versions, not its id or (after a migration) its shape.
-    const perVersion = new Map<LogSchema, { tableId: number; pk: readonly string[] }>();
-    const shapeIn = (schema: LogSchema) => {
-      let found = perVersion.get(schema);
-      if (found === undefined) {
-        const tableId = schema.tables.findIndex((t) => t.name === tableName);
-        found = { tableId, pk: tableId < 0 ? [] : schema.tables[tableId]!.primaryKey };
-        perVersion.set(schema, found);
-      }
-      return found;
-    };
-    const all = this.versions?.versions.map((v) => v.logSchema) ?? [this.schema];
-    if (all.every((schema) => shapeIn(schema).tableId < 0))
-      throw new TickspaceError('UNKNOWN_TABLE', `no table named '${tableName}'`, {
-        details: { table: tableName },
-      });
-    const keyOf = (row: Readonly<Record<string, unknown>>, pk: readonly string[]) =>
-      pk.length === 1 ? row[pk[0]!] : pk.map((n) => row[n]);
-    const wanted = mapKey(key);
-    const out: RowVersion[] = [];
-    if (options.from !== undefined) {
-      const f = options.from;
-      if (Number.isSafeInteger(f) && f >= 0 && f < this.firstTick && this.pruned)
-        throw this.prunedError(f, 'history from tick');
-      if (!Number.isSafeInteger(f) || f < this.firstTick || f > this.#lastTick)
-        throw new TickspaceError(
-          'TICK_OUT_OF_RANGE',
-          `history from tick ${f} is outside the retained history ${this.firstTick}..${this.#lastTick}`,
-          { details: { tick: f } },
-        );
-    }
-    const from = options.from ?? this.firstTick;
-    if (from === this.firstTick && from > 0) {
-      const base = this.baseFor(from);
-      const { pk } = shapeIn(this.schemaAt(base.tick));
-      const rows = base.tables.find((t) => t.name === tableName)?.rows ?? [];
-      const row = rows.find((r) => mapKey(keyOf(r, pk)) === wanted);
-      if (row !== undefined) out.push({ tick: base.tick, now: 0, kind: 'snapshot', row, call: undefined });
-    }
-    if (from >= this.#lastTick) return out;
-    for (const { tick, payload } of this.payloads(from + 1, this.#lastTick)) {
-      const { tableId, pk } = shapeIn(this.schemaAt(tick));
-      if (tableId < 0) continue;
-      const rec = this.decode(tick, payload, { calls: false });
-      let full: LoggedTick | undefined;
-      for (const c of rec.changes) {
-        if (c.tableId !== tableId) continue;
-        if (mapKey(keyOf((c.newRow ?? c.oldRow)!, pk)) !== wanted) continue;
-        full ??= this.decode(tick, payload);
-        const call = full.calls[c.callIndex]!;
-        out.push({
-          tick,
-          now: rec.now,
-          kind: c.kind === 0 ? 'insert' : c.kind === 1 ? 'update' : 'delete',
-          row: c.newRow,
-          call: { index: c.callIndex, reducer: call.reducer, origin: call.origin, sender: call.sender },
-        });
-      }
-    }
-    return out;
+    return rowHistory(this, tableName, key, options);
   }
 }
 
