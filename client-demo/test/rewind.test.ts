@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Identity } from '../../server/src/engine';
+import type { Identity } from '@tickspace/server/engine';
 import { ensureClientBuilt } from './support/build-client';
 import { collectErrors, launchChromium } from './support/chromium';
 import { startGameServer, type GameServer } from './support/game-server';

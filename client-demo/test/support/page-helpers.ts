@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import type { Engine, ReducerContext } from '../../../server/src/engine';
-import type { FrontierModule } from '../../../server/src/world';
+import type { Engine, ReducerContext } from '@tickspace/server/engine';
+import type { FrontierModule } from '@tickspace/server/world';
 import { CLIENT_DIR } from './build-client';
 
 /** Where screenshots of each step go (gitignored). */

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TickspaceError } from '../protocol/errors';
-import { openDatabase, readManifest, type Database, type DatabaseOptions } from '../engine/log';
-import type { ModuleDef } from '../engine/module';
+import { openDatabase, readManifest, type Database, type DatabaseOptions } from '../engine/tooling';
+import type { ModuleDef } from '../engine';
 import { parseShapeText, type ColumnShape } from '../protocol/column-kinds';
 
 /** Where the CLI writes: injectable so tests run commands in-process. */

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ModuleDef } from '../engine';
-import type { Database } from '../engine/log';
+import type { Database } from '../engine/tooling';
 import { CLOSE_CODES, type TickspaceServer } from '../net';
 import { TickspaceError } from '../protocol/errors';
 

@@ -26,7 +26,7 @@ import {
   type WireSchema,
 } from '../protocol';
 import { backoffDelayMs, type BackoffOptions } from './backoff';
-import { ClientTable, type CacheEvent } from './client-table';
+import { TableCache, type CacheEvent } from './client-table';
 import { Heartbeat, type HeartbeatOptions } from './heartbeat';
 import { PendingCalls } from './pending-calls';
 import type { ClientDb, ClientQuery, ClientReducers } from './types';
@@ -139,7 +139,7 @@ export class Connection<M extends ModuleDef = ModuleDef> {
   readonly #factory: TransportFactory;
   readonly #reconnect: BackoffOptions | undefined;
   readonly #report: (error: unknown) => void;
-  readonly #tables = new Map<string, ClientTable>();
+  readonly #tables = new Map<string, TableCache>();
   /** Calls awaiting their result. */
   readonly #calls: PendingCalls;
   readonly #pings = new Map<number, () => void>();
@@ -169,7 +169,7 @@ export class Connection<M extends ModuleDef = ModuleDef> {
   #retry: ReturnType<typeof setTimeout> | undefined;
   /** While reconnecting: the rows before the drop, per table, and the subscriptions still to re-apply. */
   #reconcile:
-    { before: Map<ClientTable, Map<unknown, Record<string, unknown>>>; waiting: Set<number> } | undefined;
+    { before: Map<TableCache, Map<unknown, Record<string, unknown>>>; waiting: Set<number> } | undefined;
   #ready = pending();
 
   constructor(options: ConnectOptions) {
@@ -241,9 +241,9 @@ export class Connection<M extends ModuleDef = ModuleDef> {
     return this.#ready.promise;
   }
 
-  #table(name: string): ClientTable {
+  #table(name: string): TableCache {
     let t = this.#tables.get(name);
-    if (t === undefined) this.#tables.set(name, (t = new ClientTable(name, this.#schema?.tableByName(name))));
+    if (t === undefined) this.#tables.set(name, (t = new TableCache(name, this.#schema?.tableByName(name))));
     return t;
   }
 
@@ -581,7 +581,7 @@ export class Connection<M extends ModuleDef = ModuleDef> {
       return;
     }
     if (this.#reconcile === undefined) {
-      const before = new Map<ClientTable, Map<unknown, Record<string, unknown>>>();
+      const before = new Map<TableCache, Map<unknown, Record<string, unknown>>>();
       for (const t of this.#tables.values()) before.set(t, t.takeAll());
       this.#reconcile = { before, waiting: new Set() };
     }

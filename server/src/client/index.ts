@@ -10,8 +10,7 @@ export type {
   HistoryChange,
   SubscriptionHandle,
 } from './connection';
-export { ClientTable } from './client-table';
-export type { CacheEvent } from './client-table';
+export type { ClientTable } from './client-table';
 export { createWebSocketTransport } from './websocket-transport';
 export type { WebSocketLike, WebSocketConstructor, WebSocketTransportOptions } from './websocket-transport';
 export { backoffDelayMs } from './backoff';

@@ -21,6 +21,8 @@ export {
   DEFAULT_CONTENT_DIR,
 } from './content-loader';
 export type { ContentProblem, ContentProblemKind, ContentResult, ContentSources } from './content-loader';
+export { CONTENT_TABLES } from './content-table-list';
+export type { ContentTable } from './content-table-list';
 export { watchContent } from './hot-reload';
 export type { ContentWatcher, ContentWatcherOptions, ReloadOutcome } from './hot-reload';
 export { PhysicsCache, RAPIER, initRapier, MAX_STEP_TILES, PHYSICS_MARGIN_TILES } from './physics';

@@ -1,17 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { compileArgsValidator } from '../../src/engine/args';
 import {
-  compileArgsValidator,
   createEngine,
   createSchema,
   defineModule,
-  describeSchema,
   t,
   table,
   toIdentity,
   type Engine,
   type ModuleDef,
 } from '../../src/engine';
+import { describeSchema } from '../../src/engine/tooling';
 import {
   BinaryWriter,
   compileWireSchema,

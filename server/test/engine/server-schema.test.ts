@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { compileServerSchema, createSubscriptions } from '../../src/engine/tooling';
 import {
-  compileServerSchema,
   createEngine,
   createSchema,
-  createSubscriptions,
   defineModule,
   t,
   table,

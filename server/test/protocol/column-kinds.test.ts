@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareValues, hashRow, t, type AnyColumn } from '../../src/engine';
+import { compareValues, t, type AnyColumn } from '../../src/engine';
+import { hashRow } from '../../src/engine/row-hash';
 import { compileRowDecoder, LogCursor } from '../../src/engine/log/row-decoder';
 import { compileRowHasher } from '../../src/engine/row-hash';
 import {

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { createEngine, createSubscriptions, mapKey, type Identity } from '../../src/engine';
+import { createEngine, type Identity } from '../../src/engine';
+import { createSubscriptions } from '../../src/engine/tooling';
+import { mapKey } from '../../src/engine/values';
 import {
   queryKindOf,
   type CircleArea,

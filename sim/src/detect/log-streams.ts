@@ -1,4 +1,4 @@
-import type { LogStore } from '@tickspace/server/engine';
+import type { LogStore } from '@tickspace/server/engine/tooling';
 import { StreamSet } from './action-stream';
 import { FrontierEventSource, type FrontierEventOptions } from './frontier-events';
 

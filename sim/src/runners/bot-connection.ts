@@ -1,5 +1,5 @@
 import type { Connection, SubscriptionHandle } from '@tickspace/server/client';
-import type { FrontierModule } from '@tickspace/server/world';
+import { CONTENT_TABLES, type FrontierModule } from '@tickspace/server/world';
 import type { Agent, AgentHost } from '../behaviour/agent';
 import {
   UPDATE_KIND,
@@ -9,23 +9,13 @@ import {
   type GameView,
 } from '../behaviour/game-port';
 
-/** Content tables: identical for every player, so one cache can serve many bots. */
-export const CONTENT_TABLES = [
-  'item_def',
-  'recipe_def',
-  'recipe_input',
-  'recipe_output',
-  'resource_def',
-  'building_def',
-  'building_cost',
-  'biome_def',
-  'biome_resource',
-  'skill_def',
-  'settings',
-  'world_info',
-] as const;
+/**
+ * Tables identical for every player (the world's content tables and its world_info row), so one
+ * cache can serve many bots.
+ */
+export const SHARED_TABLES = [...CONTENT_TABLES, 'world_info'] as const;
 
-const CONTENT = new Set<string>(CONTENT_TABLES);
+const CONTENT = new Set<string>(SHARED_TABLES);
 
 /** Subscription radii of a bot, in tiles. Every one is an option with a default. */
 export interface BotRadii {
@@ -48,7 +38,7 @@ export type FrontierConnection = Connection<FrontierModule>;
 
 /** Subscribes a content cache (one per runner or worker) to the content tables. */
 export async function subscribeContent(conn: FrontierConnection): Promise<void> {
-  await Promise.all(CONTENT_TABLES.map((table) => conn.subscribe({ table } as never).applied));
+  await Promise.all(SHARED_TABLES.map((table) => conn.subscribe({ table }).applied));
 }
 
 /**

@@ -1,14 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Connection } from '@tickspace/server/client';
-import {
-  createEngine,
-  openDatabase,
-  type Database,
-  type Durability,
-  type Engine,
-  type ModuleDef,
-  type TickRecord,
-} from '@tickspace/server/engine';
+import { createEngine, type Engine, type ModuleDef, type TickRecord } from '@tickspace/server/engine';
+import { openDatabase, type Database, type Durability } from '@tickspace/server/engine/tooling';
 import { createLoopbackTransport, createSessionHub, type SessionHub } from '@tickspace/server/net';
 import { createFrontier, type FrontierModule, type FrontierOptions } from '@tickspace/server/world';
 import { TIER_LIST, type Agent, type Tier } from '../behaviour/agent';
