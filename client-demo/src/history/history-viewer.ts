@@ -27,7 +27,7 @@ export interface HistoryViewerOptions {
 }
 
 /** Playback speeds: ticks of history shown per second of wall time, as multiples of real time. */
-export const PLAYBACK_SPEEDS = [1, 4, 16, 64] as const;
+const PLAYBACK_SPEEDS = [1, 4, 16, 64] as const;
 
 /** Tables read once, as of the live tick: content and terrain (chunks never change once generated). */
 const STATIC_TABLES = [

@@ -22,7 +22,7 @@ function distanceToRect(px: number, py: number, x0: number, y0: number, x1: numb
  * Evaluates every recipe against the local player's inventory, skills and nearby stations, with
  * the same rules the `craft` reducer applies (the server still decides).
  */
-export function recipeStatuses(ctx: GameContext): RecipeStatus[] {
+function recipeStatuses(ctx: GameContext): RecipeStatus[] {
   const view = ctx.view;
   const counts = itemCounts(ctx);
   const me = ctx.avatar();

@@ -1,7 +1,7 @@
 import { h } from './dom';
 
 /** The keys the game answers to, as shown in the corner legend. */
-export const KEY_HELP: readonly (readonly [key: string, what: string])[] = [
+const KEY_HELP: readonly (readonly [key: string, what: string])[] = [
   ['WASD', 'move'],
   ['Click', 'gather / walk'],
   ['E', 'interact'],

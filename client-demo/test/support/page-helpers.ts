@@ -6,7 +6,7 @@ import type { FrontierModule } from '@tickspace/server/world';
 import { CLIENT_DIR } from './build-client';
 
 /** Where screenshots of each step go (gitignored). */
-export const ARTIFACTS_DIR = join(CLIENT_DIR, '..', 'test-artifacts', 'browser');
+const ARTIFACTS_DIR = join(CLIENT_DIR, '..', 'test-artifacts', 'browser');
 
 /** Saves a screenshot of the page under test-artifacts/browser/<name>.png. */
 export async function screenshot(page: Page, name: string): Promise<string> {

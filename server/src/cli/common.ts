@@ -91,7 +91,7 @@ export async function openForCli(
 }
 
 /** A value as text: bigints with `n`, bytes as hex, everything else as JSON. */
-export function formatValue(value: unknown): string {
+function formatValue(value: unknown): string {
   if (typeof value === 'bigint') return `${value}n`;
   if (value instanceof Uint8Array) return `0x${Buffer.from(value).toString('hex')}`;
   if (value === undefined) return 'none';

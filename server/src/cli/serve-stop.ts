@@ -23,7 +23,7 @@ export const SERVE_EXIT_CODES = {
 } as const;
 
 /** The message an IPC parent (the `npm start` bootstrap) receives when the stop begins. */
-export const STOPPING_MESSAGE = { type: 'tickspace:stopping' } as const;
+const STOPPING_MESSAGE = { type: 'tickspace:stopping' } as const;
 
 /**
  * The clean stop, in the order that keeps the world right: refuse new connections and close every

@@ -1,14 +1,7 @@
 import type { Identity } from './identity';
 
-import {
-  COLUMN_KINDS,
-  SCALAR_KINDS,
-  type ColumnKind,
-  type KindValue,
-  type ScalarKindName,
-} from '../protocol/column-kinds';
+import { SCALAR_KINDS, type ColumnKind, type KindValue, type ScalarKindName } from '../protocol/column-kinds';
 
-export { COLUMN_KINDS };
 export type { ColumnKind };
 
 /** Index kinds: `hash` answers equality, `btree` also ranges and prefixes. */

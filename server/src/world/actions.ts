@@ -107,7 +107,7 @@ export function currentAction(
 }
 
 /** Tells a player something happened without a call of theirs (an action that could not finish). */
-export function notify(ctx: Ctx, owner: Identity, code: string, text: string): void {
+function notify(ctx: Ctx, owner: Identity, code: string, text: string): void {
   ctx.db.notice.insert({ owner, code, text, sentMs: ctx.now });
 }
 

@@ -6,10 +6,8 @@ import { reject } from './errors';
 import type { Ctx, FrontierDb } from './runtime';
 import { frontierSchema } from './tables';
 
-export { CONTENT_TABLES };
-
 /** The rows each content table should hold for `content`. */
-export function contentRows(content: Content): Record<ContentTable, Record<string, unknown>[]> {
+function contentRows(content: Content): Record<ContentTable, Record<string, unknown>[]> {
   return {
     item_def: content.items.map((i) => ({
       id: i.id,

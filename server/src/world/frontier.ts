@@ -18,7 +18,7 @@ import { initRapier, type PhysicsCache, type PhysicsStats } from './physics';
 import { createPhysicsStep, PHYSICS_STEP } from './physics-step';
 import { createPlayerReducers } from './players';
 import { FrontierRuntime, type FrontierOptions, type ResolvedOptions, type StepStats } from './runtime';
-import { frontierSchema, type FrontierTables } from './tables';
+import { frontierSchema } from './tables';
 import { createTradingReducers } from './trading';
 
 /** What {@link createFrontier} returns. */
@@ -193,5 +193,3 @@ export async function createFrontier(options: FrontierOptions = {}): Promise<Fro
     lastStep: rt.lastStep,
   };
 }
-
-export type { FrontierTables };

@@ -195,7 +195,7 @@ export interface Client {
   queries: Map<number, ModelQuery>;
 }
 
-export function expected(engine: Engine, client: Client, table: string): Row[] {
+function expected(engine: Engine, client: Client, table: string): Row[] {
   const store = engine.tables[table]!;
   const keys = new Set<unknown>();
   for (const mq of client.queries.values())
@@ -206,7 +206,7 @@ export function expected(engine: Engine, client: Client, table: string): Row[] {
     .sort((a, b) => (String(mapKey(store.keyOf(a))) < String(mapKey(store.keyOf(b))) ? -1 : 1));
 }
 
-export function check(engine: Engine, clients: Client[], only?: (c: Client) => boolean): void {
+function check(engine: Engine, clients: Client[], only?: (c: Client) => boolean): void {
   for (const c of clients) {
     if (only !== undefined && !only(c)) continue;
     for (const table of ['entity', 'item', 'marker']) {
@@ -237,7 +237,7 @@ export type Op =
   | { kind: 'restore' };
 
 const small = fc.double({ min: -7, max: 7, noNaN: true });
-export const opArb: fc.Arbitrary<Op> = fc.oneof(
+const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
     arbitrary: fc.record({ kind: fc.constant('nudge' as const), id: entityId, dx: small, dy: small }),
     weight: 8,
