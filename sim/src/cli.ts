@@ -153,7 +153,7 @@ async function runCommand(o: {
     ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}),
     ...(model !== undefined
       ? {
-          composeModule: (m) => withSuspicionTable(m) as never,
+          composeModule: (m) => withSuspicionTable(m),
           onEngine: (engine) => {
             detector = createDetector({ engine, model });
             suspicionRows = () => engine.tables[SUSPICION_TABLE]?.count() ?? 0;

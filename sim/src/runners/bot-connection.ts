@@ -1,4 +1,4 @@
-import type { Connection, SubscriptionHandle } from '@tickspace/server/client';
+import type { ClientQuery, Connection, SubscriptionHandle, TableNames } from '@tickspace/server/client';
 import { CONTENT_TABLES, type FrontierModule } from '@tickspace/server/world';
 import type { Agent, AgentHost } from '../behaviour/agent';
 import {
@@ -95,7 +95,7 @@ export class BotConnection implements AgentHost {
     const conn = this.conn;
     const me = conn.identity;
     const r = this.#radii;
-    const subs: unknown[] = [
+    const subs: ClientQuery<FrontierModule>[] = [
       // Only the avatar query follows the player; the rest are anchored areas moved in steps (below),
       // which costs the server far less than re-evaluating five moving circles every tick.
       { table: 'avatar', follow: { table: 'avatar', key: me, radius: r.players, exitRadius: r.players + 2 } },
@@ -106,7 +106,7 @@ export class BotConnection implements AgentHost {
       { table: 'trade', where: { index: 'by_b', value: me } },
       { table: 'trade_item' },
     ];
-    for (const q of subs) conn.subscribe(q as never).applied.catch(() => {});
+    for (const q of subs) conn.subscribe(q).applied.catch(() => {});
     const db = conn.db;
     const now = this.#clock;
     const agent = this.agent;
@@ -147,8 +147,8 @@ export class BotConnection implements AgentHost {
     this.#anchorX = x;
     this.#anchorY = y;
     const old = this.#areas;
-    const near = (table: string, radius: number) =>
-      this.conn.subscribe({ table, near: { x, y, radius: radius + r.reanchor } } as never);
+    const near = (table: TableNames<FrontierModule>, radius: number) =>
+      this.conn.subscribe({ table, near: { x, y, radius: radius + r.reanchor } });
     this.#areas = [
       near('resource_node', r.nodes),
       near('building', r.buildings),
@@ -164,7 +164,7 @@ export class BotConnection implements AgentHost {
     if (this.#inventorySubscribed) return;
     this.#inventorySubscribed = true;
     this.conn
-      .subscribe({ table: 'inventory', where: { index: 'by_container', value: containerId } } as never)
+      .subscribe({ table: 'inventory', where: { index: 'by_container', value: containerId } })
       .applied.catch(() => {});
   }
 

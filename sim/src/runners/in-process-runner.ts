@@ -100,7 +100,7 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
   const tickMs = options.tickMs ?? 50;
   const totalMs = (options.minutes ?? 5) * 60_000;
   const frontier = await createFrontier({ ...options.world, seed });
-  const module = options.composeModule?.(frontier.module) ?? (frontier.module as unknown as ModuleDef);
+  const module = options.composeModule?.(frontier.module) ?? frontier.module;
   let database: Database<ModuleDef> | undefined;
   if (options.dataDir !== undefined)
     database = await openDatabase({
@@ -163,7 +163,7 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
   const connect = (i: number) => {
     const m = members[i]!;
     reconnectAt[i] = Number.POSITIVE_INFINITY;
-    const conn = open(hub.tokens.issue(m.identity as never));
+    const conn = open(hub.tokens.issue(m.identity));
     conn.ready.then(
       () => {
         const bot = new BotConnection(
