@@ -11,7 +11,7 @@ import resources from '../../content/resources.json';
 import type { GameConnection } from '../src/game/connection';
 import type { ConnectionState } from '../src/ui/connection-banner';
 import type { AvatarRow, PlayerRow } from '../src/world/rows';
-import type { Identity } from '../../server/src/engine/identity';
+import type { Identity } from '@tickspace/server/engine';
 import { createMemoryView, type MemoryView, type Unsubscribe } from '../src/world/world-view';
 
 /** Options of {@link createFakeWorld}. */

@@ -6,7 +6,8 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Identity } from '../../server/src/engine';
+import { toIdentity, type Identity, type ReducerContext } from '@tickspace/server/engine';
+import type { FrontierModule } from '@tickspace/server/world';
 import { ensureClientBuilt } from './support/build-client';
 import { collectErrors, launchChromium } from './support/chromium';
 import { startGameServer, type GameServer } from './support/game-server';
@@ -35,7 +36,7 @@ let browser: Browser;
 let aliceContext: BrowserContext;
 let alice: Page;
 let aliceErrors: string[];
-let aliceId: string;
+let aliceId: Identity;
 
 beforeAll(async () => {
   await ensureClientBuilt();
@@ -51,7 +52,7 @@ afterAll(async () => {
   await gs?.close();
 });
 
-const avatarOf = (id: string) => gs.engine.db.avatar.find(id as Identity);
+const avatarOf = (id: Identity) => gs.engine.db.avatar.find(id);
 
 describe('Frontier in chromium', () => {
   test('the page loads without console errors, asks for a name, and draws a world (not a blank canvas)', async () => {
@@ -65,8 +66,8 @@ describe('Frontier in chromium', () => {
     await alice.fill('#player-name', 'Alice');
     await alice.press('#player-name', 'Enter');
     await waitReady(alice);
-    aliceId = await alice.evaluate(() => window.frontier.connection!.identity);
-    expect(gs.engine.db.player.find(aliceId as Identity)?.name).toBe('Alice');
+    aliceId = toIdentity(await alice.evaluate(() => window.frontier.connection!.identity));
+    expect(gs.engine.db.player.find(aliceId)?.name).toBe('Alice');
     // Terrain chunks and entities arrive with the area-of-interest subscription, then get drawn.
     await alice.waitForFunction(
       () =>
@@ -147,7 +148,7 @@ describe('Frontier in chromium', () => {
     await alice.mouse.click(target!.sx, target!.sy);
     await untilServer(
       gs.engine,
-      () => gs.engine.db.action.find(aliceId as Identity)?.kind === 'gather',
+      () => gs.engine.db.action.find(aliceId)?.kind === 'gather',
       'gather action started',
       30_000,
     );
@@ -322,7 +323,7 @@ describe('Frontier in chromium', () => {
     await new Promise<void>((resolve, reject) =>
       gs.engine.enqueueSystem(
         '__test_chat',
-        (ctx) => {
+        (ctx: ReducerContext<FrontierModule['tables']>) => {
           for (let i = 0; i < 65; i++)
             ctx.db.chat_message.insert({
               sender: aliceId,
@@ -463,7 +464,7 @@ describe('Frontier in chromium', () => {
         attributeFilter: ['data-state'],
       });
     });
-    gs.server.hub.session(aliceId as Identity)!.close(1001, 'GOING_AWAY', 'test drops the connection');
+    gs.server.hub.session(aliceId)!.close(1001, 'GOING_AWAY', 'test drops the connection');
     await alice.waitForFunction(
       () => (window as unknown as { bannerStates: string[] }).bannerStates.includes('reconnecting'),
       undefined,

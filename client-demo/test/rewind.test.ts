@@ -5,7 +5,6 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Identity } from '../../server/src/engine';
 import { ensureClientBuilt } from './support/build-client';
 import { collectErrors, launchChromium } from './support/chromium';
 import { startGameServer, type GameServer } from './support/game-server';
@@ -40,13 +39,13 @@ describe('a rewind with players connected', () => {
   test('the player the rewind removed is asked to join again (with the notice) and plays on; the other is told and keeps playing', async () => {
     const bob = await newPage();
     const bobId = await joinAs(bob.page, gs.httpUrl, 'Bob');
-    await untilServer(gs.engine, () => gs.engine.db.player.has(bobId as Identity), 'Bob joined');
+    await untilServer(gs.engine, () => gs.engine.db.player.has(bobId), 'Bob joined');
     const target = gs.engine.tick;
     await untilServer(gs.engine, () => gs.engine.tick > target, 'a tick after the target');
 
     const alice = await newPage();
     const aliceId = await joinAs(alice.page, gs.httpUrl, 'Alice');
-    expect(gs.engine.db.player.has(aliceId as Identity)).toBe(true);
+    expect(gs.engine.db.player.has(aliceId)).toBe(true);
     expect(await rowInPage(alice.page)).toBe(true);
 
     const res = await fetch(`${gs.httpUrl}/admin/rewind?tick=${target}`, {
@@ -54,7 +53,7 @@ describe('a rewind with players connected', () => {
       headers: { authorization: `Bearer ${gs.adminToken}` },
     });
     expect(res.status).toBe(200);
-    expect(gs.engine.db.player.has(aliceId as Identity)).toBe(false);
+    expect(gs.engine.db.player.has(aliceId)).toBe(false);
 
     // Alice: the title screen again, saying why; no blank world.
     await alice.page.waitForSelector('#player-name', { timeout: 30_000 });
@@ -76,7 +75,7 @@ describe('a rewind with players connected', () => {
     await alice.page.press('#player-name', 'Enter');
     await untilServer(
       gs.engine,
-      () => gs.engine.db.player.find(aliceId as Identity)?.name === 'Alice',
+      () => gs.engine.db.player.find(aliceId)?.name === 'Alice',
       'Alice joined again',
     );
     await expect.poll(() => rowInPage(alice.page), { timeout: 30_000 }).toBe(true);

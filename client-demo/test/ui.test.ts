@@ -7,7 +7,8 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Identity } from '../../server/src/engine';
+import { toIdentity, type Identity, type ReducerContext } from '@tickspace/server/engine';
+import type { FrontierModule } from '@tickspace/server/world';
 import { ensureClientBuilt } from './support/build-client';
 import { collectErrors, launchChromium } from './support/chromium';
 import { startGameServer, type GameServer } from './support/game-server';
@@ -33,7 +34,7 @@ afterAll(async () => {
   await gs?.close();
 });
 
-const avatarOf = (id: string) => gs.engine.db.avatar.find(id as Identity);
+const avatarOf = (id: Identity) => gs.engine.db.avatar.find(id);
 
 /** Runs `n` server ticks. */
 async function ticks(n: number): Promise<void> {
@@ -41,12 +42,12 @@ async function ticks(n: number): Promise<void> {
 }
 
 /** Moves a player's avatar as a server transaction (test setup, logged like any call). */
-function teleport(id: string, x: number, y: number): Promise<void> {
+function teleport(id: Identity, x: number, y: number): Promise<void> {
   return new Promise((resolve, reject) =>
     gs.engine.enqueueSystem(
       '__test_teleport',
-      (ctx) => {
-        const a = ctx.db.avatar.find(id as Identity)!;
+      (ctx: ReducerContext<FrontierModule['tables']>) => {
+        const a = ctx.db.avatar.find(id)!;
         ctx.db.avatar.update({ ...a, x, y });
       },
       (r) => (r.ok ? resolve() : reject(new Error(r.message))),
@@ -107,7 +108,7 @@ describe.each(VIEWPORTS)('at $width x $height', (viewport) => {
   let context: BrowserContext;
   let page: Page;
   let errors: string[];
-  let id: string;
+  let id: Identity;
   const tag = `${viewport.width}x${viewport.height}`;
 
   beforeAll(async () => {
@@ -137,7 +138,7 @@ describe.each(VIEWPORTS)('at $width x $height', (viewport) => {
     await page.fill('#player-name', `P${viewport.width}`);
     await page.press('#player-name', 'Enter');
     await waitReady(page);
-    id = await page.evaluate(() => window.frontier.connection!.identity);
+    id = toIdentity(await page.evaluate(() => window.frontier.connection!.identity));
     expect(await page.evaluate(() => window.frontier.loadingSteps)).toEqual([
       'connecting',
       'identity',
@@ -275,8 +276,8 @@ describe('two players at 1024x600', () => {
   let bob: Page;
   let errorsA: string[];
   let errorsB: string[];
-  let aliceId: string;
-  let bobId: string;
+  let aliceId: Identity;
+  let bobId: Identity;
 
   beforeAll(async () => {
     const viewport = { width: 1024, height: 600 };

@@ -20,13 +20,13 @@ import { spawnPosition } from './walker';
  * then warns and re-encodes, and in 3.0.76 the view it was encoding comes out truncated (clients
  * log '"refId" not found'). Its warning says to raise this, which is what a Colyseus developer does.
  */
-export const COLYSEUS_BUFFER_BYTES = 16 * 1024 * 1024;
+const COLYSEUS_BUFFER_BYTES = 16 * 1024 * 1024;
 Encoder.BUFFER_SIZE = COLYSEUS_BUFFER_BYTES;
 
 /** One walking entity: the same two float32 columns as the Tickspace entity row. */
-export const Entity = schema({ x: 'float32', y: 'float32' }, 'Entity');
+const Entity = schema({ x: 'float32', y: 'float32' }, 'Entity');
 /** The room state: entities by session id, each visible only through a client's StateView. */
-export const WorldState = schema(
+const WorldState = schema(
   {
     entities: { map: Entity, view: true },
     /** Incremented every simulation step; clients read it to know which tick a patch carries. */

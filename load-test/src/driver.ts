@@ -100,7 +100,7 @@ export function populationMix(text: string | undefined, clients: number): Record
 }
 
 /** One progress line: the figures someone watching a run wants. */
-export function formatProgress(target: string, row: TimelineRow, clientsRequested: number): string {
+function formatProgress(target: string, row: TimelineRow, clientsRequested: number): string {
   const cpu = row.serverCpuPercent === undefined ? 'n/a' : `${row.serverCpuPercent.toFixed(0)}%`;
   const driver = row.driverCpuPercent === undefined ? 'n/a' : `${row.driverCpuPercent.toFixed(0)}%`;
   return (

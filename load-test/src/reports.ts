@@ -51,7 +51,7 @@ function scenarioLine(r: LoadRunResult): string {
 }
 
 /** The figures of one run as a two-column table. */
-export function runTable(r: LoadRunResult): ReportTable {
+function runTable(r: LoadRunResult): ReportTable {
   const s = r.summary;
   const hz = 1000 / r.scenario.tickMs;
   const rows: string[][] = [
@@ -181,7 +181,7 @@ export function runReport(r: LoadRunResult, env: Environment): ReportDocument {
 }
 
 /** One row per step of a sweep. */
-export function sweepTable(sweep: SweepResult): ReportTable {
+function sweepTable(sweep: SweepResult): ReportTable {
   return {
     headers: [
       'clients',

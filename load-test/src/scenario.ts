@@ -57,7 +57,7 @@ export interface MovementScenarioOptions {
 }
 
 /** Defaults of {@link MovementScenarioOptions}. */
-export const SCENARIO_DEFAULTS = {
+const SCENARIO_DEFAULTS = {
   areaPerClient: 1000,
   aoiRadius: 100,
   tickMs: 50,

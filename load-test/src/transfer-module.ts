@@ -1,7 +1,7 @@
 import { createSchema, defineModule, ReducerError, t, table } from '@tickspace/server/engine';
 
 /** Balance every account starts with. */
-export const INITIAL_BALANCE = 1_000_000_000n;
+const INITIAL_BALANCE = 1_000_000_000n;
 
 /**
  * The keynote benchmark module (SpacetimeDB's): a table of accounts and a `transfer` reducer that

@@ -9,7 +9,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase, SERVER_IDENTITY, toIdentity } from '../src/engine';
+import { SERVER_IDENTITY, toIdentity } from '../src/engine';
+import { openDatabase } from '../src/engine/tooling';
 import {
   contentTableRows,
   createFrontier,

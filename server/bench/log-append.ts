@@ -8,14 +8,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  LogWriter,
-  createEngine,
-  createRecordCodec,
-  logSchemaOf,
-  openDatabase,
-  type TickRecord,
-} from '../src/engine';
+import { LogWriter, createRecordCodec, logSchemaOf, openDatabase } from '../src/engine/tooling';
+import { createEngine, type TickRecord } from '../src/engine';
 import { percentile, report, type Figure } from './harness';
 import { benchDir, lcg, players, world } from './log-world';
 

@@ -9,7 +9,8 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import { LogStore, createEngine, openDatabase, type Engine, type ModuleDef } from '../src/engine';
+import { LogStore, openDatabase } from '../src/engine/tooling';
+import { createEngine, type Engine, type ModuleDef } from '../src/engine';
 import { percentile, report, type Figure } from './harness';
 import { benchDir, dirBytes, lcg, players, world } from './log-world';
 

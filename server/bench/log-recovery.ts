@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase, scanSegment } from '../src/engine';
+import { openDatabase, scanSegment } from '../src/engine/tooling';
 import { report, type Figure } from './harness';
 import { benchDir, dirBytes, lcg, players, world } from './log-world';
 

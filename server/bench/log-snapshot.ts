@@ -9,7 +9,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { BinaryWriter, compileRowCodec } from '../src/protocol';
-import { captureSnapshot, crc32c, openDatabase, type Engine, type ModuleDef } from '../src/engine';
+import { captureSnapshot, crc32c, openDatabase } from '../src/engine/tooling';
+import type { Engine, ModuleDef } from '../src/engine';
 import { percentile, report, type Figure } from './harness';
 import { benchDir, lcg, players, world } from './log-world';
 

@@ -5,7 +5,8 @@
  *
  * Run: npx tsx server/bench/net-bytes.bench.ts
  */
-import { createEngine, createSubscriptions } from '../src/engine';
+import { createEngine } from '../src/engine';
+import { createSubscriptions } from '../src/engine/tooling';
 import { BinaryWriter, decodeServerMessage, type SectionVisitor } from '../src/protocol';
 import { report, type Figure } from './harness';
 import { benchWorld, populate, SERVER } from './net-bench-world';

@@ -14,13 +14,13 @@ import {
   createEngine,
   createSchema,
   defineModule,
-  describeSchema,
   ReducerError,
   t,
   table,
   type Engine,
   type ModuleDef,
 } from '../src/engine';
+import { describeSchema } from '../src/engine/tooling';
 import { createSessionHub } from '../src/net';
 import {
   CLIENT_MESSAGE,

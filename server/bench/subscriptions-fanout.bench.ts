@@ -14,9 +14,10 @@
  */
 import { loadavg } from 'node:os';
 import seedrandom from 'seedrandom';
-import { createEngine, createSchema, createSubscriptions, defineModule, t, table } from '../src/engine';
+import { createEngine, createSchema, defineModule, t, table } from '../src/engine';
+import { createSubscriptions } from '../src/engine/tooling';
 import { BinaryWriter, compileRowCodec, compileUpdateCodec } from '../src/protocol';
-import { columnShapes } from '../src/engine';
+import { columnShapes } from '../src/engine/schema';
 import { percentile, report, type Figure } from './harness';
 import { benchWorld, populate, SERVER } from './net-bench-world';
 

@@ -7,7 +7,8 @@
 import seedrandom from 'seedrandom';
 import { Session } from 'node:inspector';
 import { writeFileSync } from 'node:fs';
-import { createEngine, createSubscriptions } from '../src/engine';
+import { createEngine } from '../src/engine';
+import { createSubscriptions } from '../src/engine/tooling';
 import { benchWorld, populate, SERVER } from './net-bench-world';
 const follow = process.argv[2] === 'follow';
 const clients = Number(process.argv[3] ?? 2000);

@@ -16,7 +16,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import seedrandom from 'seedrandom';
-import { createSubscriptions, openDatabase, type Database, type Engine, type ModuleDef } from '../src/engine';
+import { createSubscriptions, openDatabase, type Database } from '../src/engine/tooling';
+import type { Engine, ModuleDef } from '../src/engine';
 import { percentile, report, type Figure } from './harness';
 import { botTick, spreadWorld, type FrontierEngine } from './world-bench-kit';
 

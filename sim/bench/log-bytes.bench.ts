@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDatabase, RECORD_FRAME_BYTES } from '@tickspace/server/engine';
+import { openDatabase, RECORD_FRAME_BYTES } from '@tickspace/server/engine/tooling';
 import { parseMix } from '../src/behaviour/population';
 import { runInProcess } from '../src/runners/in-process-runner';
 

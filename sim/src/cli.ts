@@ -12,7 +12,7 @@ import { parseMix } from './behaviour/population';
 import { createDetector, SUSPICION_TABLE, withSuspicionTable, type Detector } from './detect/detector';
 import { loadDetectorModel, scoreStream, type DetectorModelJson } from './detect/detector-model';
 import { streamsFromLog } from './detect/log-streams';
-import { openDatabase } from '@tickspace/server/engine';
+import { openDatabase } from '@tickspace/server/engine/tooling';
 import { runInProcess, type SimProgress, type SimResult } from './runners/in-process-runner';
 import { runNetworked } from './runners/networked-runner';
 import type { SwarmStats } from './runners/bot-swarm';
@@ -153,7 +153,7 @@ async function runCommand(o: {
     ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}),
     ...(model !== undefined
       ? {
-          composeModule: (m) => withSuspicionTable(m) as never,
+          composeModule: (m) => withSuspicionTable(m),
           onEngine: (engine) => {
             detector = createDetector({ engine, model });
             suspicionRows = () => engine.tables[SUSPICION_TABLE]?.count() ?? 0;

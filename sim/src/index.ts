@@ -12,7 +12,7 @@ export { runNetworked } from './runners/networked-runner';
 export type { NetworkedOptions, NetworkedResult } from './runners/networked-runner';
 export { startBotSwarm, addSwarmStats } from './runners/bot-swarm';
 export type { BotSwarm, BotSwarmOptions, SwarmStats } from './runners/bot-swarm';
-export { BotConnection, subscribeContent, CONTENT_TABLES } from './runners/bot-connection';
+export { BotConnection, subscribeContent, SHARED_TABLES } from './runners/bot-connection';
 export type { BotRadii, FrontierConnection } from './runners/bot-connection';
 export { WorldStats } from './runners/world-stats';
 export type { WorldTotals, TickLike } from './runners/world-stats';

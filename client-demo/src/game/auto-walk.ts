@@ -29,7 +29,7 @@ export type WalkGoal =
     };
 
 /** How close a walk to a point gets before it stops, tiles: more than one tick's worth of walking (0.25 at 5 tiles/s, 20 Hz), so it never oscillates around the point. */
-export const POINT_REACH_TILES = 0.3;
+const POINT_REACH_TILES = 0.3;
 
 /** One auto-walk decision. */
 export interface WalkStep {

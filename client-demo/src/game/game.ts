@@ -69,7 +69,7 @@ export interface FrameTiming {
 }
 
 /** Frames the HUD's frame-time mean covers. */
-export const TIMING_WINDOW = 60;
+const TIMING_WINDOW = 60;
 
 /**
  * The game client: wires the connection's world view to the renderer (terrain, entities,

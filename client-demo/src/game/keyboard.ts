@@ -2,7 +2,7 @@ import { typingInField } from '../ui/dom';
 import type { Unsubscribe } from '../world/world-view';
 
 /** Movement keys (KeyboardEvent.code) and their direction. */
-export const MOVE_KEYS: Readonly<Record<string, readonly [number, number]>> = {
+const MOVE_KEYS: Readonly<Record<string, readonly [number, number]>> = {
   KeyW: [0, -1],
   ArrowUp: [0, -1],
   KeyS: [0, 1],

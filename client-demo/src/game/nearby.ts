@@ -2,7 +2,7 @@ import type { AvatarRow, BuildingRow, ResourceNodeRow } from '../world/rows';
 import type { WorldView } from '../world/world-view';
 
 /** How far the interact key reaches for a node or a building site, tiles. */
-export const INTERACT_RANGE_TILES = 4;
+const INTERACT_RANGE_TILES = 4;
 
 /** What the interact key acts on: the nearer of an unfinished building site and a node with something left. */
 export type Interaction =

@@ -24,14 +24,7 @@ export interface PlacementInput {
 }
 
 /** Distance from a point to a rectangle (0 inside). */
-export function distanceToRect(
-  px: number,
-  py: number,
-  x0: number,
-  y0: number,
-  x1: number,
-  y1: number,
-): number {
+function distanceToRect(px: number, py: number, x0: number, y0: number, x1: number, y1: number): number {
   const dx = Math.max(x0 - px, 0, px - x1);
   const dy = Math.max(y0 - py, 0, py - y1);
   return Math.hypot(dx, dy);

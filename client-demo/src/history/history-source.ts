@@ -112,7 +112,8 @@ export function createHttpHistorySource(options: HttpHistorySourceOptions): Hist
       if (bytes.length > 0)
         for (const r of rows)
           for (const c of bytes) if (typeof r[c] === 'string') r[c] = hexToBytes(r[c] as string);
-      return { tick: body.result.tick, rows: rows as never };
+      // The server's JSON: the rows of table `name` as its inspect handler read them.
+      return { tick: body.result.tick, rows: rows as RowOf<typeof name>[] };
     },
   };
   return source;

@@ -27,7 +27,7 @@ export interface HistoryViewerOptions {
 }
 
 /** Playback speeds: ticks of history shown per second of wall time, as multiples of real time. */
-export const PLAYBACK_SPEEDS = [1, 4, 16, 64] as const;
+const PLAYBACK_SPEEDS = [1, 4, 16, 64] as const;
 
 /** Tables read once, as of the live tick: content and terrain (chunks never change once generated). */
 const STATIC_TABLES = [
@@ -188,13 +188,16 @@ class HistoryViewerImpl implements HistoryViewer {
     return this.#playing;
   }
 
+  /** Replaces the view's rows of one table with the table as it is now. */
+  async #loadNow<N extends ClientTableName>(name: N): Promise<void> {
+    const { rows } = await this.#source.table(name);
+    this.view.table(name).replaceAll(rows);
+  }
+
   async #init(): Promise<void> {
     this.#latest = await this.#source.latestTick();
     this.#earliest = await this.#source.earliestTick(this.#latest);
-    for (const name of STATIC_TABLES) {
-      const { rows } = await this.#source.table(name);
-      this.view.table(name).replaceAll(rows as never);
-    }
+    for (const name of STATIC_TABLES) await this.#loadNow(name);
     this.#tickMs = await this.#estimateTickMs();
     const biomes: (BiomeLook | undefined)[] = [];
     for (const b of this.view.table('biome_def').iter())
@@ -259,7 +262,7 @@ class HistoryViewerImpl implements HistoryViewer {
         this.#entities = this.#newEntityLayer();
       }
       this.#tick = target;
-      tables.forEach((t, i) => this.view.table(t).replaceAll(results[i]!.rows as never));
+      tables.forEach((t, i) => this.view.table(t).replaceAll(results[i]!.rows));
       this.#steps++;
       if (fresh || !this.#playing) this.#playheadMs = target * this.#tickMs;
       this.#showTick();

@@ -8,6 +8,7 @@ import {
   type HistoryChange,
 } from '@tickspace/server/client';
 import type { FrontierModule } from '@tickspace/server/world';
+import { CONTENT_TABLES } from '@tickspace/server/world/content-tables';
 import type { FrontierArgs, FrontierReducer } from '../world/rows';
 import type { ConnectionStats, GameConnection } from '../game/connection';
 import { CONNECTION_STATE, type ConnectionState } from '../ui/connection-banner';
@@ -41,16 +42,7 @@ export interface LiveConnectionOptions {
 
 /** Tables every client reads whole: content, players' names, and rows only its owner may see. */
 const WHOLE_TABLES = [
-  'item_def',
-  'recipe_def',
-  'recipe_input',
-  'recipe_output',
-  'resource_def',
-  'building_def',
-  'building_cost',
-  'biome_def',
-  'skill_def',
-  'settings',
+  ...CONTENT_TABLES,
   'world_info',
   'player',
   'container',

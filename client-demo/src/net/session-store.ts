@@ -7,7 +7,7 @@ export interface StoredSession {
 }
 
 /** localStorage keys, versioned so that a format change does not read old values wrongly. */
-export const STORAGE_KEYS = {
+const STORAGE_KEYS = {
   TOKEN: 'tickspace.frontier.token.v1',
   NAME: 'tickspace.frontier.name.v1',
   ADMIN: 'tickspace.frontier.admin.v1',

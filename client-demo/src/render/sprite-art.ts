@@ -3,7 +3,7 @@ import { css, hash01, mix, parseColor, shade } from './colors';
 import { TILE_PX } from './tile-metrics';
 
 /** Art pixels per tile: sprites are drawn at twice the world scale so zooming in stays crisp. */
-export const ART_PX_PER_TILE = TILE_PX * 2;
+const ART_PX_PER_TILE = TILE_PX * 2;
 /** Scale that maps art pixels to world pixels. */
 export const ART_SCALE = TILE_PX / ART_PX_PER_TILE;
 
@@ -511,7 +511,7 @@ function drawPlayer(color: number): ArtPiece {
 }
 
 /** Shirt colours for players, picked by identity. */
-export const PLAYER_COLORS = [
+const PLAYER_COLORS = [
   0xe74c3c, 0x3498db, 0x9b59b6, 0xf39c12, 0x1abc9c, 0xe84393, 0x2ecc71, 0xd35400,
 ] as const;
 

@@ -7,13 +7,3 @@
 export const TILE_PX = 16;
 /** Texture pixels per tile in terrain chunk bitmaps (drawn at TILE_PX / TERRAIN_TEXELS_PER_TILE scale). */
 export const TERRAIN_TEXELS_PER_TILE = 8;
-
-/** Converts tiles to world pixels. */
-export function tilesToPx(tiles: number): number {
-  return tiles * TILE_PX;
-}
-
-/** Converts world pixels to tiles. */
-export function pxToTiles(px: number): number {
-  return px / TILE_PX;
-}

@@ -25,7 +25,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 }
 
 /** Appends children, skipping empty ones. */
-export function append(el: Element, children: readonly Child[]): void {
+function append(el: Element, children: readonly Child[]): void {
   for (const c of children) {
     if (c === undefined || c === null || c === false) continue;
     el.append(typeof c === 'number' ? String(c) : c);

@@ -24,17 +24,10 @@ export type BuildingRow = RowOf<'building'>;
 export type TerrainChunkRow = RowOf<'terrain_chunk'>;
 export type InventoryRow = RowOf<'inventory'>;
 export type ChatMessageRow = RowOf<'chat_message'>;
-export type ActionRow = RowOf<'action'>;
 export type TradeRow = RowOf<'trade'>;
 export type TradeItemRow = RowOf<'trade_item'>;
-export type NoticeRow = RowOf<'notice'>;
-export type ItemDefRow = RowOf<'item_def'>;
 export type RecipeDefRow = RowOf<'recipe_def'>;
-export type ResourceDefRow = RowOf<'resource_def'>;
 export type BuildingDefRow = RowOf<'building_def'>;
-export type BiomeDefRow = RowOf<'biome_def'>;
-export type WorldInfoRow = RowOf<'world_info'>;
-export type SettingsRow = RowOf<'settings'>;
 
 /**
  * Primary key columns of every table the client keeps, in key order: a one-column key is the

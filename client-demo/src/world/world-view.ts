@@ -53,7 +53,7 @@ export function keyString(key: unknown): string | number {
 }
 
 /** Builds the function that extracts a table's primary key from a row. */
-export function keyOf(name: ClientTableName): (row: Readonly<Record<string, unknown>>) => unknown {
+function keyOf(name: ClientTableName): (row: Readonly<Record<string, unknown>>) => unknown {
   const cols: readonly string[] = PRIMARY_KEYS[name];
   if (cols.length === 1) {
     const c = cols[0]!;

@@ -19,7 +19,7 @@ function newest(dir: string): number {
 }
 
 /** Whether `dist/index.html` is missing or older than the client's or the SDK's sources. */
-export function clientBuildStale(): boolean {
+function clientBuildStale(): boolean {
   const index = join(DIST_DIR, 'index.html');
   if (!existsSync(index)) return true;
   const built = statSync(index).mtimeMs;

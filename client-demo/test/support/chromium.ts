@@ -5,7 +5,7 @@ import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwrig
  * Flags for Debian's chromium on a machine without a GPU: without the two swiftshader flags
  * WebGL fails and the canvas stays blank.
  */
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -24,7 +24,7 @@ export const CHROMIUM_ARGS = [
  * Finds the chromium executable: `CHROMIUM_PATH`, else `chromium` or `chromium-browser` on PATH.
  * @throws Error naming how to install it
  */
-export function chromiumPath(): string {
+function chromiumPath(): string {
   const env = process.env.CHROMIUM_PATH;
   if (env !== undefined && env !== '') return env;
   try {

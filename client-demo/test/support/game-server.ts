@@ -1,11 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, type Database } from '../../../server/src/engine/log';
-import type { Engine, ModuleDef } from '../../../server/src/engine';
-import { createServer, type TickspaceServer } from '../../../server/src/net';
-import { TickspaceError } from '../../../server/src/protocol';
-import { createFrontier, type FrontierModule } from '../../../server/src/world';
+import type { Engine, ModuleDef } from '@tickspace/server/engine';
+import { openDatabase, type Database } from '@tickspace/server/engine/tooling';
+import { createServer, databaseAdmin, type TickspaceServer } from '@tickspace/server/net';
+import { createFrontier, type FrontierModule } from '@tickspace/server/world';
 import { DIST_DIR } from './build-client';
 
 /** Options of {@link startGameServer}. */
@@ -56,20 +55,7 @@ export async function startGameServer(options: GameServerOptions = {}): Promise<
     tokenSecret: 'browser-test-secret-of-at-least-32-bytes',
     staticDir: DIST_DIR,
     logger: { error: (m, e) => console.error(m, e), warn: (m) => console.warn(m) },
-    admin: {
-      snapshot: () => db.snapshot(),
-      rewind: (tick) => db.rewind(tick),
-      inspect: async (table, asOfTick) => {
-        const view =
-          asOfTick === undefined
-            ? { tick: db.engine.tick, tables: db.engine.tables }
-            : await db.asOf(asOfTick);
-        const store = Object.hasOwn(view.tables, table) ? view.tables[table] : undefined;
-        if (store === undefined)
-          throw new TickspaceError('UNKNOWN_TABLE', `no table named '${table}'`, { details: { table } });
-        return { tick: view.tick, table, rows: store.iter() };
-      },
-    },
+    admin: databaseAdmin(db),
   });
   db.engine.start();
   return {

@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import type { Engine, ReducerContext } from '../../../server/src/engine';
-import type { FrontierModule } from '../../../server/src/world';
+import { toIdentity, type Engine, type Identity, type ReducerContext } from '@tickspace/server/engine';
+import type { FrontierModule } from '@tickspace/server/world';
 import { CLIENT_DIR } from './build-client';
 
 /** Where screenshots of each step go (gitignored). */
-export const ARTIFACTS_DIR = join(CLIENT_DIR, '..', 'test-artifacts', 'browser');
+const ARTIFACTS_DIR = join(CLIENT_DIR, '..', 'test-artifacts', 'browser');
 
 /** Saves a screenshot of the page under test-artifacts/browser/<name>.png. */
 export async function screenshot(page: Page, name: string): Promise<string> {
@@ -22,13 +22,13 @@ export async function waitReady(page: Page, timeoutMs = 60_000): Promise<void> {
 }
 
 /** Fills the title screen with `name`, plays, and waits for the game. Returns the page's identity. */
-export async function joinAs(page: Page, url: string, name: string): Promise<string> {
+export async function joinAs(page: Page, url: string, name: string): Promise<Identity> {
   await page.goto(url);
   await page.waitForSelector('#player-name', { timeout: 60_000 });
   await page.fill('#player-name', name);
   await page.press('#player-name', 'Enter');
   await waitReady(page);
-  return page.evaluate(() => window.frontier.connection!.identity);
+  return toIdentity(await page.evaluate(() => window.frontier.connection!.identity));
 }
 
 /** Pixel statistics of the game canvas: luminance variance and the number of distinct colours. */
@@ -80,20 +80,16 @@ export async function untilServer(
 /** Puts items in a player's backpack through a server transaction (test setup, logged like any call). */
 export async function grantItems(
   engine: Engine<FrontierModule>,
-  identity: string,
+  identity: Identity,
   items: Record<string, number>,
 ): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     engine.enqueueSystem(
       '__test_grant',
-      (ctx: ReducerContext<any>) => {
-        const player = ctx.db.player.find(identity as never) as { containerId: number } | undefined;
+      (ctx: ReducerContext<FrontierModule['tables']>) => {
+        const player = ctx.db.player.find(identity);
         if (player === undefined) throw new Error(`no player ${identity}`);
-        const stacks = ctx.db.inventory.filter('by_container', player.containerId) as {
-          slot: number;
-          itemId: string;
-          quantity: number;
-        }[];
+        const stacks = ctx.db.inventory.filter('by_container', player.containerId);
         const used = new Set(stacks.map((s) => s.slot));
         for (const [itemId, quantity] of Object.entries(items)) {
           const existing = stacks.find((s) => s.itemId === itemId);

@@ -1,9 +1,10 @@
 import { describe, expect, test } from 'vitest';
+import { toIdentity, type Identity } from '@tickspace/server/engine';
 import { buildingAt, nearestInteraction, nearestPlayer } from '../../src/game/nearby';
 import { createMemoryView } from '../../src/world/world-view';
 
-const me = 'a'.repeat(32) as never;
-const other = (c: string) => c.repeat(32) as never;
+const me = toIdentity('a'.repeat(32));
+const other = (c: string) => toIdentity(c.repeat(32));
 
 function world() {
   const view = createMemoryView();
@@ -38,9 +39,9 @@ describe('nearby', () => {
 
   test('trade partner: the nearest other online player within the radius', () => {
     const view = world();
-    const avatar = (identity: string, x: number, online = true) =>
+    const avatar = (identity: Identity, x: number, online = true) =>
       view.table('avatar').put({
-        identity: identity as never,
+        identity,
         name: identity.slice(0, 3),
         online,
         x,

@@ -1,9 +1,10 @@
 import { describe, expect, test } from 'vitest';
+import { toIdentity } from '@tickspace/server/engine';
 import { checkPlacement } from '../../src/game/placement';
 import type { BuildingDefRow } from '../../src/world/rows';
 import { createMemoryView } from '../../src/world/world-view';
 
-const me = 'a'.repeat(32) as never;
+const me = toIdentity('a'.repeat(32));
 
 function world() {
   const view = createMemoryView();

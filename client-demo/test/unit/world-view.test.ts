@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { toIdentity } from '@tickspace/server/engine';
 import type { ResourceNodeRow } from '../../src/world/rows';
 import { createMemoryView, keyString } from '../../src/world/world-view';
 
@@ -35,7 +36,7 @@ describe('memory view', () => {
     t.put({
       containerId: 4,
       slot: 2,
-      owner: 'a'.repeat(32) as never,
+      owner: toIdentity('a'.repeat(32)),
       shared: false,
       itemId: 'log',
       quantity: 3,

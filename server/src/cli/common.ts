@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TickspaceError } from '../protocol/errors';
-import { openDatabase, readManifest, type Database, type DatabaseOptions } from '../engine/log';
-import type { ModuleDef } from '../engine/module';
+import { openDatabase, readManifest, type Database, type DatabaseOptions } from '../engine/tooling';
+import type { ModuleDef } from '../engine';
 import { parseShapeText, type ColumnShape } from '../protocol/column-kinds';
 
 /** Where the CLI writes: injectable so tests run commands in-process. */
@@ -95,7 +95,7 @@ export async function openForCli(
 }
 
 /** A value as text: bigints with `n`, bytes as hex, everything else as JSON. */
-export function formatValue(value: unknown): string {
+function formatValue(value: unknown): string {
   if (typeof value === 'bigint') return `${value}n`;
   if (value instanceof Uint8Array) return `0x${Buffer.from(value).toString('hex')}`;
   if (value === undefined) return 'none';

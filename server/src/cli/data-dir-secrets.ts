@@ -11,7 +11,7 @@ import { MIN_TOKEN_SECRET_BYTES } from '../net/identity-tokens';
 import { TickspaceError } from '../protocol/errors';
 
 /** The token secret's file name in a data directory. */
-export const TOKEN_SECRET_FILE = 'token-secret';
+const TOKEN_SECRET_FILE = 'token-secret';
 /** The generated admin token's file name in a data directory. */
 export const ADMIN_TOKEN_FILE = 'admin-token';
 /** Bytes of a generated admin token (32 hex digits). */

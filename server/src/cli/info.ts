@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { dataDirPaths } from '../engine/log';
+import { dataDirPaths } from '../engine/tooling';
 import { openForCli, toJson, type CliIo } from './common';
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { TickspaceError } from '../protocol/errors';
-import { compareValues } from '../engine/values';
+import { compareValues } from '../engine';
 import { formatRow, openForCli, parseTick, parseValue, toJson, type CliIo } from './common';
 
 const FILTER = /^([A-Za-z_$][\w$]*)(<=|>=|!=|=|<|>)(.*)$/;

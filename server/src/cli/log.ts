@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { OP } from '../engine/change-set';
-import { CALL_ORIGIN } from '../engine/engine';
-import type { LoggedTick } from '../engine/log';
+import { CALL_ORIGIN } from '../engine';
+import { OP, type LoggedTick } from '../engine/tooling';
 import { isPublishPayload, PUBLISH_CALL } from '../engine/module-swap';
 import { formatRow, openForCli, parseTick, toJson, type CliIo } from './common';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { repairDataDir } from '../engine/log';
+import { repairDataDir } from '../engine/tooling';
 import type { CliIo } from './common';
 
 /** `tickspace repair`: the documented way out of a corrupt log (see FORMAT.md). */

@@ -1,4 +1,4 @@
-import type { RetentionPolicy } from '../engine/log';
+import type { RetentionPolicy } from '../engine/tooling';
 import { TickspaceError } from '../protocol/errors';
 
 const UNITS = { '': 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4 } as const;

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ModuleDef } from '../engine';
-import type { Database } from '../engine/log';
+import type { Database } from '../engine/tooling';
 import { CLOSE_CODES, type TickspaceServer } from '../net';
 import { TickspaceError } from '../protocol/errors';
 
@@ -23,7 +23,7 @@ export const SERVE_EXIT_CODES = {
 } as const;
 
 /** The message an IPC parent (the `npm start` bootstrap) receives when the stop begins. */
-export const STOPPING_MESSAGE = { type: 'tickspace:stopping' } as const;
+const STOPPING_MESSAGE = { type: 'tickspace:stopping' } as const;
 
 /**
  * The clean stop, in the order that keeps the world right: refuse new connections and close every

@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import type { ServeCommandOptions } from '../cli';
 import type { ModuleDef } from '../engine';
-import { openDatabase, type Durability } from '../engine/log';
-import { createServer } from '../net';
+import { openDatabase, type Durability } from '../engine/tooling';
+import { createServer, databaseAdmin } from '../net';
 import { TickspaceError } from '../protocol/errors';
 import { createPublishHandler, loadServedModule, logServedVersion, watchModule } from './serve-module';
 import { retentionFromFlags } from './retention-flags';
@@ -260,19 +260,7 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
       ...(staticDir === undefined ? {} : { staticDir }),
       log: db,
       admin: {
-        snapshot: () => db.snapshot(),
-        rewind: (tick) => db.rewind(tick),
-        inspect: async (table, asOfTick) => {
-          const view =
-            asOfTick === undefined
-              ? { tick: db.engine.tick, tables: db.engine.tables }
-              : await db.asOf(asOfTick);
-          // Own properties only: `__proto__` or `constructor` is a name a caller may send, not a table.
-          const store = Object.hasOwn(view.tables, table) ? view.tables[table] : undefined;
-          if (store === undefined)
-            throw new TickspaceError('UNKNOWN_TABLE', `no table named '${table}'`, { details: { table } });
-          return { tick: view.tick, table, rows: store.iter() };
-        },
+        ...databaseAdmin(db),
         publish: createPublishHandler(db, served, bundleOptions, (line) => console.log(line)),
         ...(maxBundleBytes === undefined ? {} : { maxPublishBytes: maxBundleBytes }),
       },

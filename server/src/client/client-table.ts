@@ -12,14 +12,14 @@ type AnyRow = Record<string, unknown>;
 
 /** A change a frame made to the cache; listeners run after the whole frame is applied. */
 export type CacheEvent =
-  | { readonly kind: 'insert'; readonly table: ClientTable<any, any>; readonly row: AnyRow }
+  | { readonly kind: 'insert'; readonly table: TableCache<any, any>; readonly row: AnyRow }
   | {
       readonly kind: 'update';
-      readonly table: ClientTable<any, any>;
+      readonly table: TableCache<any, any>;
       readonly old: AnyRow;
       readonly row: AnyRow;
     }
-  | { readonly kind: 'delete'; readonly table: ClientTable<any, any>; readonly row: AnyRow };
+  | { readonly kind: 'delete'; readonly table: TableCache<any, any>; readonly row: AnyRow };
 
 function sameRow(a: AnyRow, b: AnyRow, names: readonly string[]): boolean {
   for (let i = 0; i < names.length; i++) if (!sameValue(a[names[i]!], b[names[i]!])) return false;
@@ -27,11 +27,43 @@ function sameRow(a: AnyRow, b: AnyRow, names: readonly string[]): boolean {
 }
 
 /**
- * The client's cache of one table: the rows its subscriptions hold, with the same read verbs as
- * the server (`find`, `has`, `iter`, `count`, `filter`) and `on...` listeners that return an
- * unsubscribe function. Read-only: rows change only through server frames.
+ * The client's cache of one table (`conn.db.<table>`): the rows its subscriptions hold, with the
+ * same read verbs as the server (`find`, `has`, `iter`, `count`, `filter`) and `on...` listeners
+ * that return an unsubscribe function. Read-only: rows change only through server frames.
+ * @example
+ * const off = conn.db.player.onInsert((p) => console.log('joined', p.name));
+ * conn.db.player.find(me); // -> the row, or undefined
  */
-export class ClientTable<R extends AnyRow = AnyRow, K = unknown> {
+export interface ClientTable<R extends AnyRow = AnyRow, K = unknown> {
+  /** The table's name. */
+  readonly name: string;
+  /** The row with this primary key (a tuple for a composite key), or undefined. */
+  find(key: K): R | undefined;
+  /** Whether the cache holds a row with this key. */
+  has(key: K): boolean;
+  /** Number of cached rows. */
+  count(): number;
+  /** The cached rows (a copy). */
+  iter(): R[];
+  /**
+   * Cached rows whose index columns equal `value` (a tuple for a composite index). The index is
+   * built on first use and kept up to date after that.
+   * @throws TickspaceError UNKNOWN_INDEX if the table declares no such index.
+   */
+  filter(index: string, value: unknown): R[];
+  /** Calls `listener` after a row enters the cache. Returns the unsubscribe function. */
+  onInsert(listener: (row: R) => void): () => void;
+  /** Calls `listener` with the old and new row after a cached row changes. */
+  onUpdate(listener: (old: R, row: R) => void): () => void;
+  /** Calls `listener` after a row leaves the cache (deleted, or out of every subscription). */
+  onDelete(listener: (row: R) => void): () => void;
+}
+
+/**
+ * The SDK's implementation of {@link ClientTable}: the read verbs above plus the writes the
+ * connection applies from server frames. Internal to the SDK: consumers see only the interface.
+ */
+export class TableCache<R extends AnyRow = AnyRow, K = unknown> implements ClientTable<R, K> {
   /** The table's name. */
   readonly name: string;
   #wire: WireTable | undefined;

@@ -26,31 +26,19 @@ import {
   type WireSchema,
 } from '../protocol';
 import { backoffDelayMs, type BackoffOptions } from './backoff';
-import { ClientTable, type CacheEvent } from './client-table';
+import {
+  CONNECTION_STATUS,
+  FATAL_CLOSE_CODES,
+  type CloseReason,
+  type ConnectionStatus,
+  type HistoryChange,
+} from './connection-status';
+import { TableCache, type CacheEvent } from './client-table';
 import { Heartbeat, type HeartbeatOptions } from './heartbeat';
 import { PendingCalls } from './pending-calls';
+import { pending, type Sub, type SubscriptionHandle } from './subscription-handle';
 import type { ClientDb, ClientQuery, ClientReducers } from './types';
 import { createWebSocketTransport, type WebSocketConstructor } from './websocket-transport';
-
-/** Connection states. */
-export const CONNECTION_STATUS = {
-  CONNECTING: 'connecting',
-  OPEN: 'open',
-  RECONNECTING: 'reconnecting',
-  CLOSED: 'closed',
-} as const;
-/** How the server's history changed under a client (see {@link Connection.onHistoryChanged}). */
-export type HistoryChange = 'rewind' | 'recovery';
-
-/** One of {@link CONNECTION_STATUS}. */
-export type ConnectionStatus = (typeof CONNECTION_STATUS)[keyof typeof CONNECTION_STATUS];
-
-/** Why the connection closed (the server's CLOSE frame, or the transport's close). */
-export interface CloseReason {
-  readonly closeCode: number;
-  readonly code: string;
-  readonly message: string;
-}
 
 /** Options for {@link connect}. Give a `url` or a `transport`. */
 export interface ConnectOptions {
@@ -76,55 +64,11 @@ export interface ConnectOptions {
   readonly onError?: (error: unknown) => void;
 }
 
-/** A live subscription. */
-export interface SubscriptionHandle {
-  readonly id: number;
-  readonly query: Query;
-  /** Resolves once the server has sent the query's rows (and again after each reconnect). Rejects if the server refuses the query. */
-  readonly applied: Promise<void>;
-  /** Whether the subscription is active (not refused, not unsubscribed). */
-  readonly active: boolean;
-  /** Stops the subscription; resolves once its rows have left the cache. */
-  unsubscribe(): Promise<void>;
-}
-
-interface Sub {
-  readonly id: number;
-  readonly query: Query;
-  active: boolean;
-  applied: Promise<void>;
-  resolve: () => void;
-  reject: (error: TickspaceError<AnyErrorCode>) => void;
-  /** Unsubscribe waiters. */
-  unsubscribed: (() => void) | undefined;
-}
-
 /**
  * Limits of the BATCH frames the SDK sends; both are under the server's defaults
  * (`maxBatchMessages` 1,024, `maxFrameBytes` 65,536).
  */
 const OUTBOUND_BATCH = { maxMessages: 256, maxBytes: 32_768 } as const;
-
-/** Close codes after which reconnecting cannot help. */
-const FATAL = new Set<number>([
-  CLOSE_CODES.INVALID_TOKEN,
-  CLOSE_CODES.REPLACED,
-  CLOSE_CODES.UNSUPPORTED_VERSION,
-  CLOSE_CODES.POLICY_VIOLATION,
-  CLOSE_CODES.PROTOCOL_ERROR,
-  CLOSE_CODES.UNSUPPORTED_DATA,
-]);
-
-const pending = <T = void>() => {
-  let resolve!: (v: T) => void;
-  let reject!: (e: TickspaceError<AnyErrorCode>) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  promise.catch(() => {});
-  return { promise, resolve, reject };
-};
 
 /**
  * A connection to a Tickspace server: the typed client cache (`db`), typed reducer calls
@@ -139,7 +83,7 @@ export class Connection<M extends ModuleDef = ModuleDef> {
   readonly #factory: TransportFactory;
   readonly #reconnect: BackoffOptions | undefined;
   readonly #report: (error: unknown) => void;
-  readonly #tables = new Map<string, ClientTable>();
+  readonly #tables = new Map<string, TableCache>();
   /** Calls awaiting their result. */
   readonly #calls: PendingCalls;
   readonly #pings = new Map<number, () => void>();
@@ -169,7 +113,7 @@ export class Connection<M extends ModuleDef = ModuleDef> {
   #retry: ReturnType<typeof setTimeout> | undefined;
   /** While reconnecting: the rows before the drop, per table, and the subscriptions still to re-apply. */
   #reconcile:
-    { before: Map<ClientTable, Map<unknown, Record<string, unknown>>>; waiting: Set<number> } | undefined;
+    { before: Map<TableCache, Map<unknown, Record<string, unknown>>>; waiting: Set<number> } | undefined;
   #ready = pending();
 
   constructor(options: ConnectOptions) {
@@ -241,9 +185,9 @@ export class Connection<M extends ModuleDef = ModuleDef> {
     return this.#ready.promise;
   }
 
-  #table(name: string): ClientTable {
+  #table(name: string): TableCache {
     let t = this.#tables.get(name);
-    if (t === undefined) this.#tables.set(name, (t = new ClientTable(name, this.#schema?.tableByName(name))));
+    if (t === undefined) this.#tables.set(name, (t = new TableCache(name, this.#schema?.tableByName(name))));
     return t;
   }
 
@@ -569,7 +513,8 @@ export class Connection<M extends ModuleDef = ModuleDef> {
     for (const done of this.#pings.values()) done();
     this.#pings.clear();
     const neverOpened = this.#identity === '';
-    const fatal = FATAL.has(why.closeCode) || (server !== undefined && server.code === 'INVALID_TOKEN');
+    const fatal =
+      FATAL_CLOSE_CODES.has(why.closeCode) || (server !== undefined && server.code === 'INVALID_TOKEN');
     if (
       this.#userClosed ||
       this.#reconnect === undefined ||
@@ -581,7 +526,7 @@ export class Connection<M extends ModuleDef = ModuleDef> {
       return;
     }
     if (this.#reconcile === undefined) {
-      const before = new Map<ClientTable, Map<unknown, Record<string, unknown>>>();
+      const before = new Map<TableCache, Map<unknown, Record<string, unknown>>>();
       for (const t of this.#tables.values()) before.set(t, t.takeAll());
       this.#reconcile = { before, waiting: new Set() };
     }

@@ -2,16 +2,12 @@
  * The Tickspace client SDK: typed client cache, reducer calls, subscriptions, reconnection.
  * Runs in browsers and in Node; imports only the protocol at runtime.
  */
-export { connect, Connection, CONNECTION_STATUS } from './connection';
-export type {
-  ConnectOptions,
-  ConnectionStatus,
-  CloseReason,
-  HistoryChange,
-  SubscriptionHandle,
-} from './connection';
-export { ClientTable } from './client-table';
-export type { CacheEvent } from './client-table';
+export { connect, Connection } from './connection';
+export type { ConnectOptions } from './connection';
+export { CONNECTION_STATUS } from './connection-status';
+export type { ConnectionStatus, CloseReason, HistoryChange } from './connection-status';
+export type { SubscriptionHandle } from './subscription-handle';
+export type { ClientTable } from './client-table';
 export { createWebSocketTransport } from './websocket-transport';
 export type { WebSocketLike, WebSocketConstructor, WebSocketTransportOptions } from './websocket-transport';
 export { backoffDelayMs } from './backoff';

@@ -1,8 +1,10 @@
 /**
- * The Tickspace engine: schema, tables, indexes, transactional reducers and the tick scheduler.
- * It knows no game, no network and no client.
+ * The Tickspace engine's module-author face: the schema DSL (`t`, `table`, `createSchema`),
+ * `defineModule`, the reducer context and table types, identities, errors, and `createEngine` to
+ * run a module. It knows no game, no network and no client. The commit log, subscriptions and the
+ * other parts the server and its tools are built from are the tooling face, `./tooling.ts`.
  */
-export { t, table, COLUMN_KINDS, columnShapes } from './schema';
+export { t, table } from './schema';
 export type {
   Column,
   ColumnKind,
@@ -31,13 +33,9 @@ export type {
   ReducerDef,
   ReducerOptions,
   ModuleDef,
-  Migrator,
-  MigrationFn,
   Schema,
   ScheduleWhen,
   LifecycleFn,
-  InitData,
-  InitFn,
   ReducerArgs,
 } from './module';
 export { Engine, createEngine, CALL_ORIGIN, LIFECYCLE, RESTORE_REASON } from './engine';
@@ -55,24 +53,10 @@ export type {
   RestoreReason,
   Logger,
 } from './engine';
-export { OP } from './change-set';
-export type { ChangeOp, OpKind, AnyRow } from './change-set';
-export { TableStore } from './table-store';
-export type { RangeBounds, StoreContext } from './table-store';
-export { SpatialGrid, packCell, cellX, cellY } from './spatial-grid';
-export { SortedList } from './sorted-list';
-export { TickMetrics } from './metrics';
+export type { TableStore } from './table-store';
 export type { TickStats } from './metrics';
 export { SERVER_IDENTITY, isIdentity, toIdentity } from './identity';
 export type { Identity } from './identity';
-export { SCHEDULE_TABLE } from './system-tables';
-export { compareValues, compareTuples, checkValue, mapKey } from './values';
-export { compileArgsValidator, encodeArgsJson, decodeArgsJson } from './args';
-export type { ArgsValidator } from './args';
-export { hashRow } from './row-hash';
+export { compareValues } from './values';
 export { TickspaceError, ReducerError, ERROR_CODES } from '../protocol/errors';
 export type { ErrorCode } from '../protocol/errors';
-export * from './log';
-export * from './subscriptions';
-export * from './server-schema';
-export * from './migration';

@@ -2,15 +2,8 @@ import type { Identity } from './identity';
 import { TickspaceError } from '../protocol/errors';
 import { checkValue, normalizeValue } from '../protocol/value-rules';
 
-import {
-  COLUMN_KINDS,
-  SCALAR_KINDS,
-  type ColumnKind,
-  type KindValue,
-  type ScalarKindName,
-} from '../protocol/column-kinds';
+import { SCALAR_KINDS, type ColumnKind, type KindValue, type ScalarKindName } from '../protocol/column-kinds';
 
-export { COLUMN_KINDS };
 export type { ColumnKind };
 
 /** Index kinds: `hash` answers equality, `btree` also ranges and prefixes. */

@@ -106,7 +106,7 @@ export class SortedList<T> {
 }
 
 /** First position in sorted `array` whose entry is >= `value`. */
-export function lowerBound<T>(array: readonly T[], value: T, compare: (a: T, b: T) => number): number {
+function lowerBound<T>(array: readonly T[], value: T, compare: (a: T, b: T) => number): number {
   let lo = 0;
   let hi = array.length;
   while (lo < hi) {
@@ -118,7 +118,7 @@ export function lowerBound<T>(array: readonly T[], value: T, compare: (a: T, b: 
 }
 
 /** First position in sorted `array` whose entry is > `value`. */
-export function upperBound<T>(array: readonly T[], value: T, compare: (a: T, b: T) => number): number {
+function upperBound<T>(array: readonly T[], value: T, compare: (a: T, b: T) => number): number {
   let lo = 0;
   let hi = array.length;
   while (lo < hi) {

@@ -12,4 +12,5 @@ export type { NetLimits } from './limits';
 export { RateLimiter } from './rate-limiter';
 export { ServerMetrics } from './server-metrics';
 export type { AdminHandlers } from './http-routes';
+export { databaseAdmin } from './database-admin';
 export { CLOSE_CODES } from '../protocol';

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { Engine, LogStorage, ModuleDef, Subscriptions } from '../engine';
+import type { Engine, ModuleDef } from '../engine';
+import type { LogStorage, Subscriptions } from '../engine/tooling';
 
 /** Something with a commit log's storage figures, read at each scrape (a `Database` is one). */
 export interface LogStorageSource {

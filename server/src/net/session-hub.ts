@@ -1,12 +1,5 @@
-import {
-  createSubscriptions,
-  type Engine,
-  type Identity,
-  type Logger,
-  type ModuleDef,
-  type ServerSchema,
-  type Subscriptions,
-} from '../engine';
+import { createSubscriptions, type ServerSchema, type Subscriptions } from '../engine/tooling';
+import type { Engine, Identity, Logger, ModuleDef } from '../engine';
 import { CLOSE_CODES, type ServerConnection } from '../protocol';
 import { createTokenIssuer, type TokenIssuer } from './identity-tokens';
 import { resolveLimits, type NetLimits } from './limits';

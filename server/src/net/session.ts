@@ -1,12 +1,5 @@
-import type {
-  Engine,
-  Identity,
-  Logger,
-  ModuleDef,
-  ServerSchema,
-  SubscriptionCharge,
-  Subscriptions,
-} from '../engine';
+import type { Engine, Identity, Logger, ModuleDef } from '../engine';
+import type { ServerSchema, SubscriptionCharge, Subscriptions } from '../engine/tooling';
 import {
   CLIENT_MESSAGE,
   CLOSE_CODES,

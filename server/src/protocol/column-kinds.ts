@@ -10,8 +10,8 @@ import { SCALAR_KINDS, type ScalarKindName } from './kinds/scalar-kinds';
  * how `optional` wraps its inner kind.
  */
 
-export type { ScalarKind, HashMix, KindFlags, DeltaCodec } from './kinds/kind';
-export { SCALAR_KINDS, U64_MAX, I64_MIN, I64_MAX, F32_MAX, IDENTITY_PATTERN } from './kinds/scalar-kinds';
+export type { ScalarKind, HashMix, DeltaCodec } from './kinds/kind';
+export { SCALAR_KINDS, IDENTITY_PATTERN } from './kinds/scalar-kinds';
 export type { ScalarKindName, KindValue, Identity } from './kinds/scalar-kinds';
 
 /** The composite kind: its name and its stable wire id. */

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Content } from '@tickspace/content/schema';
 import type { ReadonlyDb } from '../engine';
-import { CONTENT_TABLES, contentRows } from './content-tables';
+import { CONTENT_TABLES } from './content-table-list';
+import { contentRows } from './content-tables';
 import type { FrontierTables } from './tables';
 import { frontierSchema } from './tables';
 

@@ -1,6 +1,6 @@
-import { OP } from '../engine';
+import { OP } from '../engine/tooling';
 import { contentHash, diffContent, formatCounts, formatDiff, type ContentTableRows } from './content-diff';
-import { CONTENT_TABLES } from './content-tables';
+import { CONTENT_TABLES } from './content-table-list';
 import { frontierSchema } from './tables';
 
 /** One logged row change, as `tickspace content` reads it from the log. */

@@ -2,37 +2,10 @@ import type { Content } from '@tickspace/content/schema';
 import { compareValues, SERVER_IDENTITY, t, type TableStore } from '../engine';
 import { validateContent } from './content-loader';
 import { applyRemovalPolicy } from './content-orphans';
+import { CONTENT_TABLES, type ContentTable } from './content-table-list';
 import { reject } from './errors';
 import type { Ctx, FrontierDb } from './runtime';
 import { frontierSchema } from './tables';
-
-type ContentTable =
-  | 'item_def'
-  | 'recipe_def'
-  | 'recipe_input'
-  | 'recipe_output'
-  | 'resource_def'
-  | 'building_def'
-  | 'building_cost'
-  | 'biome_def'
-  | 'biome_resource'
-  | 'skill_def'
-  | 'settings';
-
-/** The content tables, in the order they are written. */
-export const CONTENT_TABLES: readonly ContentTable[] = [
-  'item_def',
-  'recipe_def',
-  'recipe_input',
-  'recipe_output',
-  'resource_def',
-  'building_def',
-  'building_cost',
-  'biome_def',
-  'biome_resource',
-  'skill_def',
-  'settings',
-];
 
 /** The rows each content table should hold for `content`. */
 export function contentRows(content: Content): Record<ContentTable, Record<string, unknown>[]> {

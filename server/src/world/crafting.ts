@@ -110,7 +110,7 @@ export function createCraftingReducers(_rt: FrontierRuntime) {
 }
 
 /** Whether a completed building of kind `station` has its footprint within the station radius of the player. */
-export function stationNear(ctx: Ctx, player: Me, station: string): boolean {
+function stationNear(ctx: Ctx, player: Me, station: string): boolean {
   const radius = ctx.db.settings.find(0)!.stationRadiusTiles;
   const r = radius + MAX_BUILDING_HALF_EXTENT;
   for (const b of ctx.db.building.withinRect(player.x - r, player.y - r, player.x + r, player.y + r)) {

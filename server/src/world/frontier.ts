@@ -1,5 +1,5 @@
 import type { Content } from '@tickspace/content/schema';
-import { defineModule, TickspaceError, type Engine, type ModuleDef } from '../engine';
+import { defineModule, TickspaceError, type Engine } from '../engine';
 import { cancelAction } from './actions';
 import { createBuildingReducers } from './building';
 import { chatPruneEveryMs, createChatReducers, CHAT_PRUNE } from './chat';
@@ -19,7 +19,7 @@ import { initRapier, type PhysicsCache, type PhysicsStats } from './physics';
 import { createPhysicsStep, PHYSICS_STEP } from './physics-step';
 import { createPlayerReducers } from './players';
 import { FrontierRuntime, type FrontierOptions, type ResolvedOptions, type StepStats } from './runtime';
-import { frontierSchema, type FrontierTables } from './tables';
+import { frontierSchema } from './tables';
 import { createTradingReducers } from './trading';
 
 /** What {@link createFrontier} returns. */
@@ -40,9 +40,9 @@ export interface Frontier {
   /** The options with defaults filled. */
   readonly options: ResolvedOptions;
   /** Physics counters of one engine running this module. */
-  physicsStats(engine: Engine<ModuleDef>): PhysicsStats;
+  physicsStats(engine: Engine<FrontierModule>): PhysicsStats;
   /** The physics cache of one engine running this module (tests clear it to prove rebuilds match). */
-  physics(engine: Engine<ModuleDef>): PhysicsCache;
+  physics(engine: Engine<FrontierModule>): PhysicsCache;
   /** Timing of the last physics step (any engine). */
   readonly lastStep: Readonly<StepStats>;
 }
@@ -217,10 +217,8 @@ export async function createFrontier(options: FrontierOptions = {}): Promise<Fro
     contentProblems: problems,
     contentDir: dir,
     options: resolved,
-    physicsStats: (engine) => rt.physics(engine.db as never).stats,
-    physics: (engine) => rt.physics(engine.db as never),
+    physicsStats: (engine) => rt.physics(engine.db).stats,
+    physics: (engine) => rt.physics(engine.db),
     lastStep: rt.lastStep,
   };
 }
-
-export type { FrontierTables };

@@ -21,6 +21,8 @@ export {
   DEFAULT_CONTENT_DIR,
 } from './content-loader';
 export type { ContentProblem, ContentProblemKind, ContentResult, ContentSources } from './content-loader';
+export { CONTENT_TABLES } from './content-table-list';
+export type { ContentTable } from './content-table-list';
 export { watchContent, formatReload } from './hot-reload';
 export type { ContentWatcher, ContentWatcherOptions, ReloadOutcome, ReloadTrigger } from './hot-reload';
 export { serveContent } from './content-host';

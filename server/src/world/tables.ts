@@ -327,8 +327,12 @@ export const frontierSchema = createSchema({
       aAccepted: t.bool(),
       bAccepted: t.bool(),
       openedMs: t.f64(),
-      /** Whether `b` took up `a`'s invitation (answered it, offered or accepted): until then it is an invitation. */
-      bJoined: t.bool(),
+      /**
+       * Whether `b` took up `a`'s invitation (answered it, offered or accepted): until then it is an
+       * invitation. Defaults to true so a world from before invitations migrates with its open trades
+       * still open (they were agreed to under the old rules); new trades set it to false.
+       */
+      bJoined: t.bool().default(true),
     },
   ),
   /** Items on offer: `side` 0 is `a`'s offer, 1 is `b`'s. */

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/engine';
+import { openDatabase } from '../../src/engine/tooling';
 import { connectClient, REPO_ROOT, startServe, tempDataDir, type ServeProcess } from './serve-process';
 
 const ADMIN = 'ghost-test-admin';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '../../src/client';
-import { openDatabase } from '../../src/engine';
+import { openDatabase } from '../../src/engine/tooling';
 import { connectClient, startServe, tempDataDir } from './serve-process';
 
 const cleanups: (() => void)[] = [];

@@ -49,10 +49,30 @@ export interface StartOptions {
   readonly args?: readonly string[];
   /** Extra environment variables (e.g. TICKSPACE_CONTENT). */
   readonly env?: Readonly<Record<string, string>>;
+  /** The world seed (`TICKSPACE_SEED`). @default 'lifecycle-test' */
+  readonly seed?: string;
+  /** Variables of this process's environment the child must not inherit. @default none */
+  readonly unsetEnv?: readonly string[];
+  /** A start-up line to wait for after the URL and the recovered tick. @default none */
+  readonly readyLine?: RegExp;
 }
+
+/** A serve process that was spawned, whether or not it starts. */
+export type SpawnedServe = Omit<ServeProcess, 'port'>;
+
+/** The start-up lines: the URL served, then the recovered tick (they may arrive in separate chunks). */
+const STARTED = /serving .* at http:\/\/127\.0\.0\.1:(\d+)\/[\s\S]*recovered at tick \d+/;
 
 /** Starts serve and resolves once it prints the URL it serves and the recovered tick. */
 export async function startServe(options: StartOptions): Promise<ServeProcess> {
+  const run = spawnServe(options);
+  const m = await run.waitFor(STARTED);
+  if (options.readyLine !== undefined) await run.waitFor(options.readyLine);
+  return { ...run, port: Number(m[1]) };
+}
+
+/** Spawns serve and collects its output, without waiting for it to start (it may refuse to). */
+export function spawnServe(options: StartOptions): SpawnedServe {
   const serveArgs = ['--port', '0', '--world-tiles', '512', ...(options.args ?? [])];
   const argv = options.viaBootstrap
     ? ['scripts/bootstrap.mjs', 'start', ...serveArgs]
@@ -61,13 +81,7 @@ export async function startServe(options: StartOptions): Promise<ServeProcess> {
     cwd: REPO_ROOT,
     detached: options.detached === true,
     // The bootstrap would otherwise reinstall or rebuild what looks stale, under other running tests.
-    env: {
-      ...process.env,
-      TICKSPACE_SEED: 'lifecycle-test',
-      TICKSPACE_DATA: options.dataDir,
-      TICKSPACE_BOOTSTRAP_CHECKS: '0',
-      ...options.env,
-    },
+    env: childEnv(options),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -103,8 +117,19 @@ export async function startServe(options: StartOptions): Promise<ServeProcess> {
       waiters.add(check);
       check();
     });
-  const m = await waitFor(/serving .* at http:\/\/127\.0\.0\.1:(\d+)\/[\s\S]*recovered at tick \d+/);
-  return { child, port: Number(m[1]), output: () => out, waitFor, exited };
+  return { child, output: () => out, waitFor, exited };
+}
+
+function childEnv(options: StartOptions): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TICKSPACE_SEED: options.seed ?? 'lifecycle-test',
+    TICKSPACE_DATA: options.dataDir,
+    TICKSPACE_BOOTSTRAP_CHECKS: '0',
+    ...options.env,
+  };
+  for (const name of options.unsetEnv ?? []) delete env[name];
+  return env;
 }
 
 /** A real SDK client over a real WebSocket. */

@@ -1,8 +1,9 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnServe, startServe as startServeProcess, type ServeProcess } from './serve-process';
 
 // Start-up of a real `tickspace serve` process over one data directory: the token secret, the
 // admin token, and what recovery reports. The cases run in order; each leaves the directory to the next.
@@ -22,65 +23,19 @@ afterAll(() => {
 const secretFile = path.join(dataDir, 'token-secret');
 const adminFile = path.join(dataDir, 'admin-token');
 
-interface Started {
-  child: ChildProcess;
-  port: number;
-  output: () => string;
-  exited: Promise<number | null>;
-}
+const serveOptions = (args: string[]) => ({
+  dataDir,
+  seed: 'serve-secrets',
+  // The admin token must come from the data directory or the flag, never from this shell.
+  unsetEnv: ['TICKSPACE_ADMIN_TOKEN'],
+  args: ['--static', staticDir, ...args],
+});
 
-function spawnServe(args: string[]): {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-} {
-  const env: NodeJS.ProcessEnv = { ...process.env, TICKSPACE_SEED: 'serve-secrets' };
-  delete env.TICKSPACE_ADMIN_TOKEN;
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'server/src/cli.ts',
-      '--data',
-      dataDir,
-      'serve',
-      '--port',
-      '0',
-      '--world-tiles',
-      '512',
-      '--static',
-      staticDir,
-      ...args,
-    ],
-    {
-      cwd: root,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  children.add(child);
-  let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
-}
-
-/** Starts `tickspace serve` and resolves once it prints its start-up lines (rejects if it exits first). */
-function startServe(...args: string[]): Promise<Started> {
-  const run = spawnServe(args);
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const out = run.output();
-      const m = /serving .* at http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
-      // The time-travel link is the last start-up line.
-      if (m && /recovered at tick \d+/.test(out) && /\?history.*\n/.test(out))
-        resolve({ ...run, port: Number(m[1]) });
-    };
-    run.child.stdout!.on('data', () => setImmediate(check));
-    void run.exited.then((code) => reject(new Error(`serve exited early with ${code}:\n${run.output()}`)));
-  });
+/** Starts `tickspace serve` and resolves once it prints its last start-up line, the time-travel link. */
+async function startServe(...args: string[]): Promise<ServeProcess> {
+  const started = startServeProcess({ ...serveOptions(args), readyLine: /\?history.*\n/ });
+  void started.then((server) => children.add(server.child));
+  return started;
 }
 
 /**
@@ -89,7 +44,8 @@ function startServe(...args: string[]): Promise<Started> {
  * process behind holding the directory's lock.
  */
 async function refusedServe(...args: string[]): Promise<{ code: number | null | 'started'; output: string }> {
-  const run = spawnServe(args);
+  const run = spawnServe(serveOptions(args));
+  children.add(run.child);
   let started = false;
   run.child.stdout!.on('data', () => {
     if (!started && /serving .* at http/.test(run.output())) {
@@ -97,15 +53,15 @@ async function refusedServe(...args: string[]): Promise<{ code: number | null | 
       run.child.kill('SIGKILL');
     }
   });
-  const code = await run.exited;
+  const { code } = await run.exited;
   return { code: started ? 'started' : code, output: run.output() };
 }
 
-async function stop(server: Started): Promise<number> {
+async function stop(server: ServeProcess): Promise<number> {
   // An answered request means start-up has returned to the event loop: the signal handlers are in place.
   expect((await fetch(`http://127.0.0.1:${server.port}/health`)).status).toBe(200);
   server.child.kill('SIGTERM');
-  expect(await server.exited).toBe(0);
+  expect((await server.exited).code).toBe(0);
   return Number(/stopped cleanly at tick (\d+)/.exec(server.output())![1]);
 }
 

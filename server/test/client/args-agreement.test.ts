@@ -1,17 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { compileArgsValidator } from '../../src/engine/args';
 import {
-  compileArgsValidator,
   createEngine,
   createSchema,
   defineModule,
-  describeSchema,
   t,
   table,
   toIdentity,
   type Engine,
   type ModuleDef,
 } from '../../src/engine';
+import { describeSchema } from '../../src/engine/tooling';
 import {
   BinaryWriter,
   compileWireSchema,
@@ -22,26 +22,11 @@ import {
   TickspaceError,
   BinaryReader,
 } from '../../src/protocol';
+import { EVERY_KIND, FITTING } from '../engine/every-kind';
 
 /** One reducer whose arguments cover every column kind, optional included. */
 const schema = createSchema({ sink: table({ public: true }, { id: t.u32().primaryKey() }) });
-const ARGS = {
-  a_u8: t.u8(),
-  a_u16: t.u16(),
-  a_u32: t.u32(),
-  a_i8: t.i8(),
-  a_i16: t.i16(),
-  a_i32: t.i32(),
-  a_u64: t.u64(),
-  a_i64: t.i64(),
-  a_f32: t.f32(),
-  a_f64: t.f64(),
-  a_bool: t.bool(),
-  a_string: t.string(),
-  a_bytes: t.bytes(),
-  a_identity: t.identity(),
-  a_optional: t.optional(t.u16()),
-} as const;
+const ARGS = { ...EVERY_KIND, a_optional: t.optional(t.u16()) } as const;
 type ArgName = keyof typeof ARGS;
 const NAMES = Object.keys(ARGS) as ArgName[];
 const everything = schema.reducer('everything', ARGS, () => {});
@@ -138,20 +123,7 @@ const edgeValue = fc.oneof(
 
 /** Values that fit each kind, drawn over its whole range, so accepted calls are common too. */
 const fitting: Record<ArgName, fc.Arbitrary<unknown>> = {
-  a_u8: fc.integer({ min: 0, max: 0xff }),
-  a_u16: fc.integer({ min: 0, max: 0xffff }),
-  a_u32: fc.integer({ min: 0, max: 0xffffffff }),
-  a_i8: fc.integer({ min: -0x80, max: 0x7f }),
-  a_i16: fc.integer({ min: -0x8000, max: 0x7fff }),
-  a_i32: fc.integer({ min: -0x80000000, max: 0x7fffffff }),
-  a_u64: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
-  a_i64: fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }),
-  a_f32: fc.float({ noNaN: true, noDefaultInfinity: true }),
-  a_f64: fc.double({ noNaN: true, noDefaultInfinity: true }),
-  a_bool: fc.boolean(),
-  a_string: fc.string(),
-  a_bytes: fc.uint8Array({ maxLength: 8 }),
-  a_identity: fc.stringMatching(/^[0-9a-f]{32}$/),
+  ...FITTING,
   a_optional: fc.option(fc.integer({ min: 0, max: 0xffff }), { nil: undefined }),
 };
 

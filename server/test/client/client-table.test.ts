@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClientTable, type CacheEvent, type UpdateBody } from '../../src/client/client-table';
+import { TableCache, type CacheEvent, type UpdateBody } from '../../src/client/client-table';
 import type { BinaryReader, WireTable } from '../../src/protocol';
 
 type Row = { id: number; v: number };
@@ -15,13 +15,13 @@ const wire = {
 const setV = (v: number): UpdateBody => ({ decode: (_r, old) => old && { ...old, v } });
 const NO_READER = undefined as unknown as BinaryReader;
 
-function tableWith(...rows: Row[]): ClientTable<Row, number> {
-  const t = new ClientTable<Row, number>('t', wire);
+function tableWith(...rows: Row[]): TableCache<Row, number> {
+  const t = new TableCache<Row, number>('t', wire);
   for (const r of rows) t.upsert(r, undefined);
   return t;
 }
 
-function update(t: ClientTable<Row, number>, id: number, v: number): CacheEvent {
+function update(t: TableCache<Row, number>, id: number, v: number): CacheEvent {
   const events: CacheEvent[] = [];
   expect(t.patch(id, setV(v), NO_READER, events)).toBe(true);
   return events[0]!;

@@ -22,6 +22,15 @@ describe('client SDK types', () => {
     void conn.db.nope;
   });
 
+  it('gives consumers the read verbs of the cache, never its writes', () => {
+    // @ts-expect-error the connection alone writes into the cache, from server frames
+    conn.db.entity.upsert({ id: 1, team: 0, x: 0, y: 0, hp: 1, name: 'a' }, undefined);
+    // @ts-expect-error the connection alone writes into the cache, from server frames
+    conn.db.entity.remove(1, undefined);
+    // @ts-expect-error the connection alone writes into the cache, from server frames
+    conn.db.entity.replace([], []);
+  });
+
   it('infers reducer arguments and returns a promise', () => {
     expectTypeOf(conn.reducers.spawn)
       .parameter(0)

@@ -34,15 +34,11 @@ export const schema = createSchema({
   ),
 });
 
-export const open = schema.reducer(
-  'open',
-  { id: t.u32(), name: t.string(), balance: t.i64() },
-  (ctx, args) => {
-    ctx.db.account.insert({ ...args, owner: ctx.sender, level: 1 });
-  },
-);
+const open = schema.reducer('open', { id: t.u32(), name: t.string(), balance: t.i64() }, (ctx, args) => {
+  ctx.db.account.insert({ ...args, owner: ctx.sender, level: 1 });
+});
 
-export const transfer = schema.reducer(
+const transfer = schema.reducer(
   'transfer',
   { from: t.u32(), to: t.u32(), amount: t.i64() },
   (ctx, { from, to, amount }) => {
@@ -57,32 +53,24 @@ export const transfer = schema.reducer(
   },
 );
 
-export const spawn = schema.reducer(
-  'spawn',
-  { kind: t.string(), x: t.f32(), y: t.f32() },
-  (ctx, { kind, x, y }) => {
-    ctx.db.entity.insert({ kind, level: Math.floor(ctx.rng() * 10), x, y });
-  },
-);
+const spawn = schema.reducer('spawn', { kind: t.string(), x: t.f32(), y: t.f32() }, (ctx, { kind, x, y }) => {
+  ctx.db.entity.insert({ kind, level: Math.floor(ctx.rng() * 10), x, y });
+});
 
-export const bump = schema.reducer('bump', { times: t.u32() }, (ctx, { times }) => {
+const bump = schema.reducer('bump', { times: t.u32() }, (ctx, { times }) => {
   const row = ctx.db.counter.find(1) ?? ctx.db.counter.insert({ id: 1, value: 0, lastTick: 0 });
   ctx.db.counter.update({ ...row, value: row.value + times, lastTick: ctx.tick });
 });
 
-export const crash = schema.reducer('crash', { after: t.u32() }, (ctx, { after }) => {
+const crash = schema.reducer('crash', { after: t.u32() }, (ctx, { after }) => {
   ctx.db.entity.insert({ kind: 'doomed', level: 0, x: 0, y: 0 });
   for (let i = 0; i < after; i++) ctx.db.entity.insert({ kind: 'doomed', level: 1, x: i, y: -i });
   throw new Error('boom');
 });
 
-export const later = schema.reducer(
-  'later',
-  { inMs: t.f64(), everyMs: t.f64() },
-  (ctx, { inMs, everyMs }) => {
-    ctx.schedule('bump', { times: 1 }, everyMs > 0 ? { inMs, everyMs } : { inMs });
-  },
-);
+const later = schema.reducer('later', { inMs: t.f64(), everyMs: t.f64() }, (ctx, { inMs, everyMs }) => {
+  ctx.schedule('bump', { times: 1 }, everyMs > 0 ? { inMs, everyMs } : { inMs });
+});
 
 export const bank = defineModule(schema, {
   reducers: [open, transfer, spawn, bump, crash, later],

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createEngine,
-  createSchema,
-  defineModule,
-  LIFECYCLE,
-  openDatabase,
-  t,
-  table,
-} from '../../src/engine';
+import { createEngine, createSchema, defineModule, LIFECYCLE, t, table } from '../../src/engine';
+import { openDatabase } from '../../src/engine/tooling';
 import { quietLogger, tempDir } from '../log/helpers';
 import { alice } from './fixtures';
 

@@ -4,12 +4,12 @@ import {
   createSchema,
   defineModule,
   LIFECYCLE,
-  OP,
   ReducerError,
   t,
   table,
   TickspaceError,
 } from '../../src/engine';
+import { OP } from '../../src/engine/tooling';
 import { alice, bank, bob, collectingLogger } from './fixtures';
 
 describe('reducers', () => {

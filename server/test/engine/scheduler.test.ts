@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CALL_ORIGIN,
-  createEngine,
-  createSchema,
-  defineModule,
-  SCHEDULE_TABLE,
-  t,
-  table,
-} from '../../src/engine';
+import { CALL_ORIGIN, createEngine, createSchema, defineModule, t, table } from '../../src/engine';
+import { SCHEDULE_TABLE } from '../../src/engine/system-tables';
 import { alice, bank } from './fixtures';
 
 function firingTicks(engine: ReturnType<typeof createEngine>, ticks: number, reducer: string): number[] {

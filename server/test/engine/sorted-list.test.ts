@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SortedList } from '../../src/engine';
+import { SortedList } from '../../src/engine/sorted-list';
 
 describe('sorted list', () => {
   it('matches a sorted array under random adds and deletes, across chunk splits', () => {

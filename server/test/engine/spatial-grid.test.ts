@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cellX, cellY, packCell, SpatialGrid } from '../../src/engine';
+import { cellX, cellY, packCell, SpatialGrid } from '../../src/engine/spatial-grid';
 
 describe('spatial grid', () => {
   it('packs and unpacks cell coordinates, negative and asymmetric', () => {

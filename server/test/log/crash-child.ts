@@ -8,7 +8,8 @@
  *   stdout: {"ready":true,"tick":N,"hash":"...","cut":...}
  *           {"tick":N,"hash":"...","file":"...","end":BYTES}   (after the tick's fsync)
  */
-import { openDatabase, type TickRecord } from '../../src/engine';
+import { openDatabase } from '../../src/engine/tooling';
+import type { TickRecord } from '../../src/engine';
 import { alice, bank, bob } from '../engine/fixtures';
 
 const [dir, segmentBytes = '4096', snapshotEveryTicks = '25', retainTicks] = process.argv.slice(2);

@@ -12,7 +12,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import seedrandom from 'seedrandom';
-import { openDatabase } from '../../src/engine';
+import { openDatabase } from '../../src/engine/tooling';
 import { bank } from '../engine/fixtures';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

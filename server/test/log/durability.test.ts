@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { LogWriter, type CallResult } from '../../src/engine';
+import { LogWriter } from '../../src/engine/tooling';
+import type { CallResult } from '../../src/engine';
 import { alice } from '../engine/fixtures';
 import { drive, openBank, segmentFiles, snapshotFiles, tempDir } from './helpers';
 

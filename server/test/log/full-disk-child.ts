@@ -8,7 +8,7 @@
  *   stdout: {"tick":N,"hash":"..."}   (tick N is durable and fanned out)
  *           {"result":N,"ok":true}          (a call of tick N got its result)
  */
-import { openDatabase } from '../../src/engine';
+import { openDatabase } from '../../src/engine/tooling';
 import { alice, bank, bob } from '../engine/fixtures';
 
 const [dir] = process.argv.slice(2);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
-import { openDatabase, type Database, type DatabaseOptions } from '../../src/engine';
+import { openDatabase, type Database, type DatabaseOptions } from '../../src/engine/tooling';
 import { alice, bank, bob } from '../engine/fixtures';
 
 const dirs: string[] = [];

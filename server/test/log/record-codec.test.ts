@@ -2,20 +2,22 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   OP,
-  createEngine,
   createRecordCodec,
   crc32c,
   encodeSegmentHeader,
   hex,
   logSchemaOf,
   scanSegment,
+  type ChangeOp,
+} from '../../src/engine/tooling';
+import {
+  createEngine,
   t,
   table,
   createSchema,
   defineModule,
   toIdentity,
   type TickRecord,
-  type ChangeOp,
   type CallRecord,
 } from '../../src/engine';
 import { alice, bank } from '../engine/fixtures';

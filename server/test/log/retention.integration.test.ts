@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { EMPTY_HASH, openDatabase } from '../../src/engine';
+import { EMPTY_HASH, openDatabase } from '../../src/engine/tooling';
 import { createServer } from '../../src/net';
 import { bank } from '../engine/fixtures';
 import { buildChild } from './crash-harness';

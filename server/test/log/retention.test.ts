@@ -7,7 +7,7 @@ import {
   planRetention,
   retentionSteps,
   type RetentionPolicy,
-} from '../../src/engine';
+} from '../../src/engine/tooling';
 import { bank } from '../engine/fixtures';
 import { drive, openBank, segmentFiles, snapshotFiles, tempDir, type BankDb } from './helpers';
 

@@ -1,16 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { SCHEDULE_TABLE } from '../../src/engine/system-tables';
 import {
-  SCHEDULE_TABLE,
   createEngine,
   createSchema,
   defineModule,
-  replayRange,
   t,
   table,
   type Engine,
   type ModuleDef,
 } from '../../src/engine';
+import { openDatabase, replayRange } from '../../src/engine/tooling';
 import { alice, bob } from '../engine/fixtures';
 import { drive, dump, openBank, quietLogger, tempDir, type BankDb } from './helpers';
 
@@ -270,7 +270,6 @@ describe('replay', () => {
   });
 
   async function logWith(module: ModuleDef, dir = tempDir()) {
-    const { openDatabase } = await import('../../src/engine');
     const db = await openDatabase({
       dir,
       module,

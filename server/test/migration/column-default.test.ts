@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createSchema,
-  defineModule,
-  describeModule,
-  moduleFromDescription,
-  t,
-  table,
-  TickspaceError,
-} from '../../src/engine';
+import { createSchema, defineModule, t, table, TickspaceError } from '../../src/engine';
+import { describeModule, moduleFromDescription } from '../../src/engine/tooling';
 
 describe('column defaults', () => {
   it('are checked against the column kind when declared', () => {

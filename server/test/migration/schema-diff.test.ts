@@ -1,18 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { createEngine, type Engine, type ModuleDef } from '../../src/engine';
 import {
-  createEngine,
   diffSchemas,
   moduleFromDescription,
   planMigration,
   prepareMigration,
   captureSnapshot,
   type ColumnDescription,
-  type Engine,
-  type ModuleDef,
   type SchemaDescription,
   type TableDescription,
-} from '../../src/engine';
+} from '../../src/engine/tooling';
 
 type Kind = 'u8' | 'u16' | 'u32' | 'i32' | 'f64' | 'string';
 const KINDS: Kind[] = ['u8', 'u16', 'u32', 'i32', 'f64', 'string'];

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { type ModuleDef } from '../../src/engine';
 import {
   decodeSnapshotHeader,
   openDatabase,
   type Database,
   type DatabaseOptions,
-  type ModuleDef,
-} from '../../src/engine';
+} from '../../src/engine/tooling';
 import { TickspaceError } from '../../src/protocol';
 import { runCli } from '../../src/cli';
 import { alice, bob } from '../engine/fixtures';
@@ -272,7 +272,7 @@ describe('a migration interrupted between the manifest and its tick', () => {
     await version1(dir);
     const file = path.join(dir, 'tickspace.json');
     const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-    const v2 = (await import('../../src/engine')).describeModule(gameV2);
+    const v2 = (await import('../../src/engine/tooling')).describeModule(gameV2);
     // What a crash right after the manifest was written leaves: version 2 from tick 6, no tick 6.
     fs.writeFileSync(
       file,
@@ -298,7 +298,7 @@ describe('a migration interrupted between the manifest and its tick', () => {
 
 describe('snapshots across a migration', () => {
   it('a snapshot whose header names another schema version than the manifest gives its tick is passed over', async () => {
-    const { crc32c } = await import('../../src/engine');
+    const { crc32c } = await import('../../src/engine/tooling');
     const dir = tempDir('schema-migrate-');
     await version1(dir);
     const db = (await open(dir, gameV2)) as unknown as Database<ModuleDef>;
@@ -326,7 +326,7 @@ describe('snapshots across a migration', () => {
 
 describe('snapshot format 1', () => {
   it('is still read (its schema version follows from the manifest)', async () => {
-    const { crc32c, decodeSnapshotHeader: header } = await import('../../src/engine');
+    const { crc32c, decodeSnapshotHeader: header } = await import('../../src/engine/tooling');
     const dir = tempDir('schema-migrate-');
     await version1(dir);
     const file = path.join(dir, 'snapshots', '00000000000000000003.tssnap');

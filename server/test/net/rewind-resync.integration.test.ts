@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { connect, type HistoryChange } from '../../src/client';
-import { openDatabase, type Database } from '../../src/engine';
+import { openDatabase, type Database } from '../../src/engine/tooling';
 import { createServer, type TickspaceServer } from '../../src/net';
 import {
   compileWireSchema,

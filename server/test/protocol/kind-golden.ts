@@ -15,8 +15,15 @@ export interface GoldenApi {
     row: object,
     out: Uint32Array,
   ): void;
-  readonly t: Record<string, (inner?: unknown) => unknown>;
+  readonly t: Readonly<Record<string, ColumnFactory>>;
 }
+
+/**
+ * One of `t`'s column factories (`t.u8()`, `t.optional(inner)`). Typed through a method so that its
+ * parameter is checked bivariantly: each real factory takes its own column type, which `unknown`
+ * would refuse.
+ */
+type ColumnFactory = { factory(inner?: unknown): unknown }['factory'];
 
 /** The pinned bytes and hashes of one kind's samples. */
 export interface KindGolden {

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { createEngine, createSubscriptions, mapKey, type Identity } from '../../src/engine';
+import { createEngine, type Identity } from '../../src/engine';
+import { createSubscriptions } from '../../src/engine/tooling';
+import { mapKey } from '../../src/engine/values';
 import {
   queryKindOf,
   type CircleArea,
@@ -193,7 +195,7 @@ export interface Client {
   queries: Map<number, ModelQuery>;
 }
 
-export function expected(engine: Engine, client: Client, table: string): Row[] {
+function expected(engine: Engine, client: Client, table: string): Row[] {
   const store = engine.tables[table]!;
   const keys = new Set<unknown>();
   for (const mq of client.queries.values())
@@ -204,7 +206,7 @@ export function expected(engine: Engine, client: Client, table: string): Row[] {
     .sort((a, b) => (String(mapKey(store.keyOf(a))) < String(mapKey(store.keyOf(b))) ? -1 : 1));
 }
 
-export function check(engine: Engine, clients: Client[], only?: (c: Client) => boolean): void {
+function check(engine: Engine, clients: Client[], only?: (c: Client) => boolean): void {
   for (const c of clients) {
     if (only !== undefined && !only(c)) continue;
     for (const table of ['entity', 'item', 'marker']) {
@@ -235,7 +237,7 @@ export type Op =
   | { kind: 'restore' };
 
 const small = fc.double({ min: -7, max: 7, noNaN: true });
-export const opArb: fc.Arbitrary<Op> = fc.oneof(
+const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
     arbitrary: fc.record({ kind: fc.constant('nudge' as const), id: entityId, dx: small, dy: small }),
     weight: 8,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createEngine, createSubscriptions, type SubscriptionCost } from '../../src/engine';
+import { createEngine } from '../../src/engine';
+import { createSubscriptions, type SubscriptionCost } from '../../src/engine/tooling';
 import type { Query } from '../../src/protocol';
 import { viewers, world } from './world-fixture';
 

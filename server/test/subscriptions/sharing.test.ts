@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createEngine, createSubscriptions, type TickRecord } from '../../src/engine';
+import { createEngine, type TickRecord } from '../../src/engine';
+import { createSubscriptions } from '../../src/engine/tooling';
 import { createFrameCache } from '../kit';
 import { viewers, world } from './world-fixture';
 

@@ -9,7 +9,7 @@ import {
 } from '../../src/engine';
 
 /** A small spatial world for subscription tests: entities on a grid, private notes, owned items. */
-export const schema = createSchema({
+const schema = createSchema({
   entity: table(
     {
       public: true,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createSubscriptions, type Engine, type Identity, type ModuleDef } from '../../src/engine';
+import { createSubscriptions } from '../../src/engine/tooling';
+import type { Engine, Identity, ModuleDef } from '../../src/engine';
 import { decodeServerMessage, wireMapKey, type BinaryReader, type WireTable } from '../../src/protocol';
 import { createWorld, type World } from './helpers';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/engine';
+import { openDatabase } from '../../src/engine/tooling';
 import { runCli } from '../../src/cli';
 import { createFrontier, serveContent, type ReloadOutcome } from '../../src/world';
 import { copyContent, edit } from '../../../content/test/fixtures';

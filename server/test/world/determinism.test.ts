@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import seedrandom from 'seedrandom';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEngine, openDatabase, type Engine, type Identity } from '../../src/engine';
+import { createEngine, type Engine, type Identity } from '../../src/engine';
+import { openDatabase } from '../../src/engine/tooling';
 import { createFrontier, type Frontier } from '../../src/world';
 import { SMALL, who } from './helpers';
 

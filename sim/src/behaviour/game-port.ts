@@ -8,18 +8,11 @@ import type { FrontierModule, FrontierTables } from '@tickspace/server/world';
  * exactly what a browser player would see and act only through reducer calls.
  */
 
-export type PlayerRow = Row<FrontierTables['player']>;
 export type AvatarRow = Row<FrontierTables['avatar']>;
-export type ContainerRow = Row<FrontierTables['container']>;
 export type NodeRow = Row<FrontierTables['resource_node']>;
-export type ActionRow = Row<FrontierTables['action']>;
 export type InventoryRow = Row<FrontierTables['inventory']>;
 export type BuildingRow = Row<FrontierTables['building']>;
 export type TradeRow = Row<FrontierTables['trade']>;
-export type TradeItemRow = Row<FrontierTables['trade_item']>;
-export type ChatRow = Row<FrontierTables['chat_message']>;
-export type SkillRow = Row<FrontierTables['skill']>;
-export type TerrainRow = Row<FrontierTables['terrain_chunk']>;
 
 /** Read access to one cached table: the subset of the SDK's cache verbs behaviours use. */
 export interface CachedTable<R> {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { toIdentity, type Identity } from '@tickspace/server/engine';
 import { TickspaceError } from '@tickspace/server/protocol';
 import { createRng } from '../random';
 import { TIER_LIST, TIERS, type Agent, type Tier } from './agent';
@@ -85,7 +86,7 @@ export function settleScale(players: number): number {
 export interface Member {
   readonly agent: Agent;
   /** 32 hex characters, derived from the seed: same seed, same identities. */
-  readonly identity: string;
+  readonly identity: Identity;
   /** When the member first connects, ms of logical time. */
   readonly startMs: number;
 }
@@ -105,8 +106,8 @@ export interface PopulationOptions {
 }
 
 /** A stable 32-hex identity for a member of a seeded population. */
-export function memberIdentity(seed: string, index: number): string {
-  return createHash('sha256').update(`tickspace-sim/${seed}/${index}`).digest('hex').slice(0, 32);
+export function memberIdentity(seed: string, index: number): Identity {
+  return toIdentity(createHash('sha256').update(`tickspace-sim/${seed}/${index}`).digest('hex').slice(0, 32));
 }
 
 /**

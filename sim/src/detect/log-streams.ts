@@ -1,4 +1,4 @@
-import type { LogStore } from '@tickspace/server/engine';
+import type { LogStore } from '@tickspace/server/engine/tooling';
 import { StreamSet } from './action-stream';
 import { FrontierEventSource, type FrontierEventOptions } from './frontier-events';
 
@@ -30,6 +30,6 @@ export function streamsFromLog(store: LogStore, options: LogStreamsOptions = {})
   const from = Math.max(1, options.from ?? store.firstTick + 1);
   const to = options.to ?? store.lastTick;
   if (to < from) return streams;
-  for (const tick of store.ticks(from, to)) source.ingest(tick as never);
+  for (const tick of store.ticks(from, to)) source.ingest(tick);
   return streams;
 }

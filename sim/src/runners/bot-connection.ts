@@ -1,5 +1,5 @@
-import type { Connection, SubscriptionHandle } from '@tickspace/server/client';
-import type { FrontierModule } from '@tickspace/server/world';
+import type { ClientQuery, Connection, SubscriptionHandle, TableNames } from '@tickspace/server/client';
+import { CONTENT_TABLES, type FrontierModule } from '@tickspace/server/world';
 import type { Agent, AgentHost } from '../behaviour/agent';
 import {
   UPDATE_KIND,
@@ -9,23 +9,13 @@ import {
   type GameView,
 } from '../behaviour/game-port';
 
-/** Content tables: identical for every player, so one cache can serve many bots. */
-export const CONTENT_TABLES = [
-  'item_def',
-  'recipe_def',
-  'recipe_input',
-  'recipe_output',
-  'resource_def',
-  'building_def',
-  'building_cost',
-  'biome_def',
-  'biome_resource',
-  'skill_def',
-  'settings',
-  'world_info',
-] as const;
+/**
+ * Tables identical for every player (the world's content tables and its world_info row), so one
+ * cache can serve many bots.
+ */
+export const SHARED_TABLES = [...CONTENT_TABLES, 'world_info'] as const;
 
-const CONTENT = new Set<string>(CONTENT_TABLES);
+const CONTENT = new Set<string>(SHARED_TABLES);
 
 /** Subscription radii of a bot, in tiles. Every one is an option with a default. */
 export interface BotRadii {
@@ -48,7 +38,7 @@ export type FrontierConnection = Connection<FrontierModule>;
 
 /** Subscribes a content cache (one per runner or worker) to the content tables. */
 export async function subscribeContent(conn: FrontierConnection): Promise<void> {
-  await Promise.all(CONTENT_TABLES.map((table) => conn.subscribe({ table } as never).applied));
+  await Promise.all(SHARED_TABLES.map((table) => conn.subscribe({ table }).applied));
 }
 
 /**
@@ -105,7 +95,7 @@ export class BotConnection implements AgentHost {
     const conn = this.conn;
     const me = conn.identity;
     const r = this.#radii;
-    const subs: unknown[] = [
+    const subs: ClientQuery<FrontierModule>[] = [
       // Only the avatar query follows the player; the rest are anchored areas moved in steps (below),
       // which costs the server far less than re-evaluating five moving circles every tick.
       { table: 'avatar', follow: { table: 'avatar', key: me, radius: r.players, exitRadius: r.players + 2 } },
@@ -116,7 +106,7 @@ export class BotConnection implements AgentHost {
       { table: 'trade', where: { index: 'by_b', value: me } },
       { table: 'trade_item' },
     ];
-    for (const q of subs) conn.subscribe(q as never).applied.catch(() => {});
+    for (const q of subs) conn.subscribe(q).applied.catch(() => {});
     const db = conn.db;
     const now = this.#clock;
     const agent = this.agent;
@@ -157,8 +147,8 @@ export class BotConnection implements AgentHost {
     this.#anchorX = x;
     this.#anchorY = y;
     const old = this.#areas;
-    const near = (table: string, radius: number) =>
-      this.conn.subscribe({ table, near: { x, y, radius: radius + r.reanchor } } as never);
+    const near = (table: TableNames<FrontierModule>, radius: number) =>
+      this.conn.subscribe({ table, near: { x, y, radius: radius + r.reanchor } });
     this.#areas = [
       near('resource_node', r.nodes),
       near('building', r.buildings),
@@ -174,7 +164,7 @@ export class BotConnection implements AgentHost {
     if (this.#inventorySubscribed) return;
     this.#inventorySubscribed = true;
     this.conn
-      .subscribe({ table: 'inventory', where: { index: 'by_container', value: containerId } } as never)
+      .subscribe({ table: 'inventory', where: { index: 'by_container', value: containerId } })
       .applied.catch(() => {});
   }
 

@@ -1,14 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Connection } from '@tickspace/server/client';
-import {
-  createEngine,
-  openDatabase,
-  type Database,
-  type Durability,
-  type Engine,
-  type ModuleDef,
-  type TickRecord,
-} from '@tickspace/server/engine';
+import { createEngine, type Engine, type ModuleDef, type TickRecord } from '@tickspace/server/engine';
+import { openDatabase, type Database, type Durability } from '@tickspace/server/engine/tooling';
 import { createLoopbackTransport, createSessionHub, type SessionHub } from '@tickspace/server/net';
 import { createFrontier, type FrontierModule, type FrontierOptions } from '@tickspace/server/world';
 import { TIER_LIST, type Agent, type Tier } from '../behaviour/agent';
@@ -107,7 +100,7 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
   const tickMs = options.tickMs ?? 50;
   const totalMs = (options.minutes ?? 5) * 60_000;
   const frontier = await createFrontier({ ...options.world, seed });
-  const module = options.composeModule?.(frontier.module) ?? (frontier.module as unknown as ModuleDef);
+  const module = options.composeModule?.(frontier.module) ?? frontier.module;
   let database: Database<ModuleDef> | undefined;
   if (options.dataDir !== undefined)
     database = await openDatabase({
@@ -170,7 +163,7 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
   const connect = (i: number) => {
     const m = members[i]!;
     reconnectAt[i] = Number.POSITIVE_INFINITY;
-    const conn = open(hub.tokens.issue(m.identity as never));
+    const conn = open(hub.tokens.issue(m.identity));
     conn.ready.then(
       () => {
         const bot = new BotConnection(

@@ -51,7 +51,7 @@ describe('live detector', () => {
     });
     expect(publicTables).not.toContain(SUSPICION_TABLE);
     expect(rows.length).toBe(5);
-    const tierOf = new Map(result.members.map((m) => [m.identity, m.agent.tier]));
+    const tierOf = new Map<string, string>(result.members.map((m) => [m.identity, m.agent.tier]));
     const naive: number[] = [];
     const humans: number[] = [];
     for (const row of rows) {

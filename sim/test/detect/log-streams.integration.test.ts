@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '@tickspace/server/engine';
+import { openDatabase } from '@tickspace/server/engine/tooling';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StreamSet } from '../../src/detect/action-stream';
 import { extractFeatures } from '../../src/detect/features';

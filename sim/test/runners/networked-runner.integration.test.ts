@@ -1,6 +1,6 @@
 import { createFrontier, type FrontierModule } from '@tickspace/server/world';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../../server/test/kit';
+import { startTestServer, type TestServer } from '@tickspace/server/test-kit';
 import { runNetworked } from '../../src/runners/networked-runner';
 
 describe('networked runner', () => {

@@ -5,9 +5,9 @@ import { LOG_FORMAT_VERSION } from './format';
 import type { SchemaDescription } from './schema-manifest';
 
 /** The manifest file that marks a directory as a Tickspace data directory. */
-export const MANIFEST_FILE = 'tickspace.json';
+const MANIFEST_FILE = 'tickspace.json';
 /** The lock file: the pid of the process that writes the directory. */
-export const LOCK_FILE = 'LOCK';
+const LOCK_FILE = 'LOCK';
 /** The value of `format` in every manifest. */
 export const MANIFEST_FORMAT = 'tickspace-data';
 

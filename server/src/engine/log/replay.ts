@@ -54,7 +54,7 @@ export interface ReplayOptions {
 }
 
 /** Whether a logged call is a system transaction (rewind, admin writes) replayed from its changes. */
-export function isSystemCall(call: { origin: number; reducer: string }): boolean {
+function isSystemCall(call: { origin: number; reducer: string }): boolean {
   return (
     call.origin === CALL_ORIGIN.LIFECYCLE &&
     call.reducer !== LIFECYCLE.INIT &&
@@ -69,7 +69,7 @@ export function isSystemCall(call: { origin: number; reducer: string }): boolean
  * Writes logged changes through the tables' transactional API, so they are recorded, hashed and
  * undoable exactly like the original system call's writes.
  */
-export function writeLoggedChanges(engine: Engine<ModuleDef>, changes: readonly LoggedChange[]): void {
+function writeLoggedChanges(engine: Engine<ModuleDef>, changes: readonly LoggedChange[]): void {
   for (const c of changes) {
     const store = engine.tableList[c.tableId]!;
     if (c.kind === OP.INSERT) store.insert(c.newRow as Record<string, unknown>);

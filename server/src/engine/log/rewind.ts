@@ -26,7 +26,7 @@ function valueEqual(a: unknown, b: unknown): boolean {
 }
 
 /** Whether two rows of one table hold the same values (bit-exact for floats: -0 differs from 0). */
-export function rowsEqual(store: TableStore, a: AnyRow, b: AnyRow): boolean {
+function rowsEqual(store: TableStore, a: AnyRow, b: AnyRow): boolean {
   const names = store.columnNames;
   for (let i = 0; i < names.length; i++) if (!valueEqual(a[names[i]!], b[names[i]!])) return false;
   return true;

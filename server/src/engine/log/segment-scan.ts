@@ -3,7 +3,7 @@ import { RECORD_FRAME_BYTES, SEGMENT_HEADER_BYTES, SEGMENT_MAGIC, decodeSegmentH
 import { recordChecksumOk } from './record-codec';
 
 /** Default limit on one record's payload; a larger length prefix is treated as damage. */
-export const DEFAULT_MAX_RECORD_BYTES = 256 * 1024 * 1024;
+const DEFAULT_MAX_RECORD_BYTES = 256 * 1024 * 1024;
 
 /**
  * What is wrong at the end of (or inside) a segment.
@@ -60,7 +60,7 @@ export interface ScanOptions {
  * after `from`, or -1. Torn writes leave garbage or zeros but never a valid record behind them;
  * real corruption in the middle of a log does.
  */
-export function findIntactRecordAfter(bytes: Uint8Array, from: number): number {
+function findIntactRecordAfter(bytes: Uint8Array, from: number): number {
   const size = bytes.length;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let at = from + 1; at + RECORD_FRAME_BYTES < size; at++) {

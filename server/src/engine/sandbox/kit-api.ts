@@ -1,7 +1,8 @@
 import { ERROR_CODES, ReducerError, TickspaceError } from '../../protocol/errors';
 import { isIdentity, SERVER_IDENTITY, toIdentity } from '../identity';
 import { createSchema, defineModule } from '../module';
-import { COLUMN_KINDS, t, table } from '../schema';
+import { COLUMN_KINDS } from '../../protocol/column-kinds';
+import { t, table } from '../schema';
 
 /**
  * The only import a sandboxed module has: what a module file declares itself with (tables,

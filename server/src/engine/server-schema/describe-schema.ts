@@ -23,7 +23,7 @@ function describeIndexes(store: TableStore): IndexDescriptor[] {
 }
 
 /** The client's view of one table store. */
-export function describeTable(store: TableStore): TableDescriptor {
+function describeTable(store: TableStore): TableDescriptor {
   const sp = store.def.options.spatial;
   return {
     id: store.id,

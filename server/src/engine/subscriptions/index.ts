@@ -1,9 +1,3 @@
 /** Live subscriptions: incremental, spatial (area of interest), encoded once per tick and shared. */
 export { Subscriptions, createSubscriptions } from './subscriptions';
-export type {
-  SubscriptionCharge,
-  SubscriptionCost,
-  SubscriptionOptions,
-  SubscriptionStats,
-} from './subscriptions';
-export type { SubscriberSink } from './client-view';
+export type { SubscriptionCharge, SubscriptionCost } from './subscriptions';

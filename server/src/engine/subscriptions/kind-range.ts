@@ -9,7 +9,7 @@ import { invalidQuery, type QueryKind } from './query-kind';
 import type { TableTick } from './tick-changes';
 
 /** Rows whose btree index value lies in `[gte, lt)`. Stateless: membership is a function of the row. */
-export class IndexRangeQuery implements LiveQuery {
+class IndexRangeQuery implements LiveQuery {
   readonly sharesChunks = false;
   readonly id: number;
   readonly client: ClientState;

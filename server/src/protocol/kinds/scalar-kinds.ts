@@ -14,13 +14,13 @@ declare const identityBrand: unique symbol;
 export type Identity = string & { readonly [identityBrand]: true };
 
 /** Largest u64. */
-export const U64_MAX = (1n << 64n) - 1n;
+const U64_MAX = (1n << 64n) - 1n;
 /** Smallest i64. */
-export const I64_MIN = -(1n << 63n);
+const I64_MIN = -(1n << 63n);
 /** Largest i64. */
-export const I64_MAX = (1n << 63n) - 1n;
+const I64_MAX = (1n << 63n) - 1n;
 /** Largest finite single-precision float. */
-export const F32_MAX = 3.4028234663852886e38;
+const F32_MAX = 3.4028234663852886e38;
 /** An identity: 32 lowercase hex characters. */
 export const IDENTITY_PATTERN = /^[0-9a-f]{32}$/;
 
