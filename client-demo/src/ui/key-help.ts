@@ -9,7 +9,7 @@ export interface KeyHelpEntry {
 }
 
 /** The keys the game answers to, as shown in the corner legend. */
-export const KEY_HELP: readonly KeyHelpEntry[] = [
+const KEY_HELP: readonly KeyHelpEntry[] = [
   {
     key: 'WASD',
     what: 'move',
@@ -27,10 +27,10 @@ export const KEY_HELP: readonly KeyHelpEntry[] = [
 ];
 
 /** The key that shows or hides the legend. */
-export const KEY_HELP_TOGGLE = 'KeyH';
+const KEY_HELP_TOGGLE = 'KeyH';
 
 /** localStorage key of the legend's state, versioned like the session keys. */
-export const KEY_HELP_STORAGE = 'tickspace.frontier.keyHelp.v1';
+const KEY_HELP_STORAGE = 'tickspace.frontier.keyHelp.v1';
 
 /** Options of {@link KeyLegend}. */
 export interface KeyLegendOptions {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { OP } from '../engine/change-set';
+import { OP } from '../engine/tooling';
 import type { LoggedContentChange } from '../world/content-history';
 import { openForCli, toJson, type CliIo } from './common';
 
@@ -43,7 +43,7 @@ export function registerContent(program: Command, io: CliIo): void {
             tick: tick.tick,
             changes: tick.changes.map((c) => ({
               table: names[c.tableId]!,
-              kind: c.kind,
+              kind: c.kind === OP.DELETE ? 'delete' : c.kind === OP.INSERT ? 'insert' : 'update',
               oldRow: c.oldRow,
               newRow: c.newRow,
               reducer: tick.calls[c.callIndex]?.reducer ?? '?',
@@ -67,7 +67,7 @@ function changesOf(
   return names.flatMap((table) =>
     (tables[table]?.iter() ?? []).map((row) => ({
       table,
-      kind: OP.INSERT,
+      kind: 'insert' as const,
       oldRow: undefined,
       newRow: row,
       reducer: '(retained history starts here)',

@@ -40,7 +40,7 @@ export interface ServeHostHandle {
 export type ServeHost = (context: ServeHostContext) => ServeHostHandle | Promise<ServeHostHandle>;
 
 /** The name of the export serve looks for. */
-export const SERVE_HOST_EXPORT = 'serveHost';
+const SERVE_HOST_EXPORT = 'serveHost';
 
 /**
  * The `serveHost` export of the module file `spec` (`file.ts` or `file.ts#export`; the part after

@@ -66,7 +66,7 @@ export interface PublishResult {
  * fanned out.
  * @throws TickspaceError SCHEMA_MISMATCH (nothing changes) as `engine.publish`.
  */
-export function publishVersion(db: Database<ModuleDef>, version: SandboxedModule): Promise<PublishResult> {
+function publishVersion(db: Database<ModuleDef>, version: SandboxedModule): Promise<PublishResult> {
   const engine = db.engine;
   return new Promise((resolve, reject) => {
     let tick = 0;

@@ -28,7 +28,7 @@ export interface AdminHandlers {
 }
 
 /** @default 4 MiB, the bundle limit's default too */
-export const DEFAULT_MAX_PUBLISH_BYTES = 4 * 1024 * 1024;
+const DEFAULT_MAX_PUBLISH_BYTES = 4 * 1024 * 1024;
 
 /**
  * Reads a request body as UTF-8 text, at most `maxBytes`.

@@ -1,4 +1,3 @@
-import { OP } from '../engine/tooling';
 import { contentHash, diffContent, formatCounts, formatDiff, type ContentTableRows } from './content-diff';
 import { CONTENT_TABLES } from './content-table-list';
 import { frontierSchema } from './tables';
@@ -7,8 +6,8 @@ import { frontierSchema } from './tables';
 export interface LoggedContentChange {
   /** The table's name. */
   readonly table: string;
-  /** `OP.INSERT`, `OP.UPDATE` or `OP.DELETE`. */
-  readonly kind: number;
+  /** What the change did (a log reader maps the log's change kinds to these). */
+  readonly kind: 'insert' | 'update' | 'delete';
   readonly oldRow: Readonly<Record<string, unknown>> | undefined;
   readonly newRow: Readonly<Record<string, unknown>> | undefined;
   /** The reducer (or system call) whose transaction made the change. */
@@ -78,7 +77,7 @@ export function contentVersions(
       if (!isContentTable(c.table)) continue;
       cause ??= c.reducer;
       const rows = tables.get(c.table)!;
-      if (c.kind === OP.DELETE) rows.delete(keyOf(c.table, c.oldRow!));
+      if (c.kind === 'delete') rows.delete(keyOf(c.table, c.oldRow!));
       else rows.set(keyOf(c.table, c.newRow!), c.newRow!);
     }
     if (cause === undefined) continue;

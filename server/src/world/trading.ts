@@ -13,7 +13,7 @@ type TradeItemRow = Row<FrontierTables['trade_item']>;
  * declined an invitation, cancelled an open trade, or the swap went through (with what each gave
  * and received).
  */
-export const TRADE_NOTICES = {
+const TRADE_NOTICES = {
   TRADE_DECLINED: 'TRADE_DECLINED',
   TRADE_CANCELLED: 'TRADE_CANCELLED',
   TRADE_COMPLETE: 'TRADE_COMPLETE',

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TickspaceError, createSchema, defineModule, t, table } from '../../src/engine';
 import { openDatabase, repairDataDir } from '../../src/engine/tooling';
-import { bank } from '../engine/fixtures';
 import { drive, openBank, segmentFiles, snapshotFiles, tempDir } from './helpers';
 
 async function history(dir: string, ticks: number, options: Parameters<typeof openBank>[1] = {}) {

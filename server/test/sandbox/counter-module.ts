@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { createSchema, defineModule, t, table } from '../../src/engine';
 
 /** The engine's folder: user modules in temp dirs import the kit from it by absolute path. */
-export const ENGINE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/engine');
+const ENGINE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/engine');
 
 /** Options for {@link counterModuleText}. */
 export interface CounterOptions {

@@ -10,7 +10,8 @@ import {
   type Engine,
   type ModuleDef,
 } from '../../src/engine';
-import { bundleModuleText, loadModuleFile, loadModuleText } from '../../src/engine/sandbox';
+import { bundleModuleText } from '../../src/engine/sandbox/bundle-module';
+import { loadModuleFile, loadModuleText } from '../../src/engine/sandbox';
 import { counterModuleText, writeModuleFile } from './counter-module';
 
 const alice = toIdentity('a'.repeat(32));

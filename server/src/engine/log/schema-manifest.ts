@@ -62,7 +62,7 @@ function describeColumn(name: string, c: AnyColumn): ColumnDescription {
 }
 
 /** A column value as plain JSON (bigint, bytes and undefined wrapped as the schedule table stores them). */
-export function defaultToJson(value: unknown): unknown {
+function defaultToJson(value: unknown): unknown {
   return (JSON.parse(encodeArgsJson({ v: value })) as { v: unknown }).v;
 }
 

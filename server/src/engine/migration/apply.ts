@@ -52,7 +52,7 @@ export function carryTables(
 }
 
 /** The payload logged with a plan's `__migrate` call. */
-export function migrationPayload(plan: MigrationPlan): MigrationPayload {
+function migrationPayload(plan: MigrationPlan): MigrationPayload {
   const old = new Set(plan.before.tables.map((t) => t.name));
   return {
     from: plan.fromVersion,
@@ -79,7 +79,7 @@ function copyValue(v: unknown): unknown {
  * written.
  * @throws TickspaceError MIGRATION_FAILED naming the table and row key when a conversion throws.
  */
-export function convertRows(plan: MigrationPlan, tables: readonly TableState[]): Map<string, AnyRow[]> {
+function convertRows(plan: MigrationPlan, tables: readonly TableState[]): Map<string, AnyRow[]> {
   const out = new Map<string, AnyRow[]>();
   const byName = new Map(tables.map((t) => [t.name, t]));
   const before = new Map(plan.before.tables.map((t) => [t.name, t]));

@@ -86,7 +86,7 @@ function defaultText(c: ColumnDescription): string {
  * Whether a module declares how to fill a column it appends: a `.default(...)` or an optional column
  * (whose default is none).
  */
-export function hasDefault(c: ColumnDescription): boolean {
+function hasDefault(c: ColumnDescription): boolean {
   return c.default !== undefined || c.kind === 'optional';
 }
 

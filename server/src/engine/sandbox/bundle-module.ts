@@ -27,7 +27,7 @@ export interface BundleOptions {
 }
 
 /** @default 4 MiB */
-export const DEFAULT_MAX_BUNDLE_BYTES = 4 * 1024 * 1024;
+const DEFAULT_MAX_BUNDLE_BYTES = 4 * 1024 * 1024;
 
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 

@@ -51,6 +51,6 @@ export async function ensureLockdown(): Promise<void> {
 }
 
 /** Whether this process is locked down (by {@link ensureLockdown} or by anyone else). */
-export function isLockedDown(): boolean {
+function isLockedDown(): boolean {
   return state !== 'none' || alreadyLockedDown();
 }
