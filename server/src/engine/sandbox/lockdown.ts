@@ -49,8 +49,3 @@ export async function ensureLockdown(): Promise<void> {
   });
   state = 'ours';
 }
-
-/** Whether this process is locked down (by {@link ensureLockdown} or by anyone else). */
-function isLockedDown(): boolean {
-  return state !== 'none' || alreadyLockedDown();
-}
