@@ -138,6 +138,35 @@ export const skillSchema = z.strictObject({
   xpGrowth: z.number().min(1).max(3),
 });
 
+/** What a quest step asks for: gather items, craft a recipe, or complete a building, `quantity` times. */
+export const QUEST_GOAL_KINDS = ['gather', 'craft', 'build'] as const;
+
+/**
+ * A quest step's goal. `gather` counts items of `item` gathered from resource nodes; `craft` counts
+ * completed crafts of `recipe`; `build` counts completed buildings of kind `building`.
+ */
+export const questGoalSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('gather'), item: contentId, quantity }),
+  z.strictObject({ kind: z.literal('craft'), recipe: contentId, quantity }),
+  z.strictObject({ kind: z.literal('build'), building: contentId, quantity }),
+]);
+
+/** One step of a quest: what to do and a hint pointing at the resource, recipe or building. */
+export const questStepSchema = z.strictObject({
+  /** What the tracker shows, e.g. "Gather plant fibre". */
+  text: z.string().min(1).max(60),
+  goal: questGoalSchema,
+  /** Where to go or what to open next, e.g. "Fibre grass grows in the meadow; click it". */
+  hint: z.string().min(1).max(120),
+});
+
+/** quests.json: quest lines, in the order the tracker offers them; each a list of steps done in order. */
+export const questSchema = z.strictObject({
+  id: contentId,
+  name: displayName,
+  steps: z.array(questStepSchema).min(1, 'a quest needs at least one step').max(50),
+});
+
 /** settings.json: one object of gameplay constants. */
 export const settingsSchema = z.strictObject({
   /** Walking speed on a biome with speedFactor 1. */
@@ -166,7 +195,14 @@ export const CONTENT_FILES = {
   buildings: { file: 'buildings.json', row: buildingSchema },
   biomes: { file: 'biomes.json', row: biomeSchema },
   skills: { file: 'skills.json', row: skillSchema },
+  quests: { file: 'quests.json', row: questSchema },
 } as const;
+
+/**
+ * Files a content directory may leave out, read as an empty array: quests came after worlds whose
+ * logged content has none, and a world with no quests is still a world.
+ */
+export const OPTIONAL_FILES: readonly string[] = ['quests.json'];
 
 /** The settings file (one object, not a table). */
 export const SETTINGS_FILE = 'settings.json';
@@ -178,6 +214,8 @@ export type Building = z.output<typeof buildingSchema>;
 export type Biome = z.output<typeof biomeSchema>;
 export type Skill = z.output<typeof skillSchema>;
 export type Settings = z.output<typeof settingsSchema>;
+export type Quest = z.output<typeof questSchema>;
+export type QuestGoal = z.output<typeof questGoalSchema>;
 export type Stack = z.output<typeof stackSchema>;
 export type Tool = z.output<typeof toolSchema>;
 
@@ -189,5 +227,6 @@ export interface Content {
   readonly buildings: readonly Building[];
   readonly biomes: readonly Biome[];
   readonly skills: readonly Skill[];
+  readonly quests: readonly Quest[];
   readonly settings: Settings;
 }

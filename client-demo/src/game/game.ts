@@ -17,6 +17,8 @@ import { Minimap } from '../ui/minimap';
 import { KeyLegend } from '../ui/key-help';
 import { noticeKind, playerMessage } from '../ui/messages';
 import { PlayerMenu } from '../ui/player-menu';
+import { QuestTracker } from '../progress/quest-tracker';
+import { SkillsPanel } from '../progress/skills-panel';
 import { Toasts } from '../ui/toasts';
 import { TradeWindow } from '../ui/trade-window';
 import type {
@@ -88,6 +90,8 @@ export class Game implements GameContext {
   readonly clock: ServerClock;
   inventory!: InventoryPanel;
   crafting!: CraftingPanel;
+  skills!: SkillsPanel;
+  quests!: QuestTracker;
   build!: BuildPanel;
   trade!: TradeWindow;
   chat!: ChatBox;
@@ -265,6 +269,8 @@ export class Game implements GameContext {
     for (const panel of [
       this.inventory,
       this.crafting,
+      this.skills,
+      this.quests,
       this.build,
       this.trade,
       this.chat,
@@ -288,11 +294,14 @@ export class Game implements GameContext {
     this.trade = new TradeWindow(this);
     this.chat = new ChatBox(this, { onOpen: () => this.#keyboard.releaseAll() });
     this.legend = new KeyLegend({ canvas: this.scene.app.canvas });
+    this.skills = new SkillsPanel(this);
+    this.quests = new QuestTracker(this);
     const side = h(
       'div',
       { class: 'side' },
       this.inventory.element,
       this.crafting.element,
+      this.skills.element,
       this.build.element,
     );
     this.#hudRoot.append(
@@ -302,7 +311,7 @@ export class Game implements GameContext {
       this.trade.element,
       this.chat.element,
       this.#status.element,
-      this.legend.element,
+      h('div', { class: 'corner' }, this.quests.element, this.legend.element),
       this.hudPanel.element,
       this.#playerMenu.element,
     );
@@ -413,8 +422,13 @@ export class Game implements GameContext {
       case 'KeyI':
         this.inventory.toggle();
         break;
+      case 'KeyK':
+        this.crafting.toggle(false);
+        this.skills.toggle();
+        break;
       case 'KeyC':
         this.build.toggle(false);
+        this.skills.toggle(false);
         this.crafting.toggle();
         break;
       case 'KeyB':
@@ -444,6 +458,7 @@ export class Game implements GameContext {
           void this.call('cancel_action', {});
         else {
           this.crafting.toggle(false);
+          this.skills.toggle(false);
           this.build.toggle(false);
         }
         this.#playerMenu.hide();

@@ -48,6 +48,7 @@ const WHOLE_TABLES = [
   'container',
   'inventory',
   'skill',
+  'quest_progress',
   'action',
   'trade',
   'trade_item',

@@ -46,7 +46,8 @@ export function recipeStatuses(ctx: GameContext): RecipeStatus[] {
         if (i.have < i.quantity) missing.push(`${i.quantity - i.have} more ${itemName(ctx, i.itemId)}`);
       if (identity !== undefined && recipe.level > 1) {
         const level = view.table('skill').find([identity, recipe.skill])?.level ?? 1;
-        if (level < recipe.level) missing.push(`${recipe.skill} level ${recipe.level}`);
+        if (level < recipe.level)
+          missing.push(`${view.table('skill_def').find(recipe.skill)?.name ?? recipe.skill} ${recipe.level}`);
       }
       if (recipe.station !== '') {
         const near =

@@ -19,6 +19,7 @@ const KEY_HELP: readonly KeyHelpEntry[] = [
   { key: 'E', what: 'interact', codes: ['KeyE', 'Space'] },
   { key: 'C', what: 'craft', codes: ['KeyC'] },
   { key: 'B', what: 'build', codes: ['KeyB'] },
+  { key: 'K', what: 'skills', codes: ['KeyK'] },
   { key: 'I', what: 'bag', codes: ['KeyI'] },
   { key: 'T', what: 'trade', codes: ['KeyT'] },
   { key: 'Enter', what: 'chat', codes: ['Enter'] },

@@ -15,6 +15,7 @@ import { reject } from './errors';
 import { planInventory } from './inventory';
 import { PHYSICS_MARGIN_TILES } from './physics';
 import type { Ctx, FrontierRuntime, Me } from './runtime';
+import { advanceQuests } from './quests';
 import { addXp } from './skills';
 import { frontierSchema, type FrontierTables } from './tables';
 
@@ -156,7 +157,10 @@ export function createBuildingReducers(rt: FrontierRuntime) {
         ctx.db.building.update({ ...building, containerId: container.id });
       }
       if (def.blocks) touchBlockers(ctx.db, rt, ctx.tick, x, y, x + w, y + h, PHYSICS_MARGIN_TILES);
-      if (def.buildMs === 0) addXp(ctx.db, player.identity, def.skill, def.xp);
+      if (def.buildMs === 0) {
+        addXp(ctx.db, player.identity, def.skill, def.xp);
+        advanceQuests(ctx.db, player.identity, 'build', def.id, 1);
+      }
     },
   );
 
@@ -202,7 +206,10 @@ export function createBuildingReducers(rt: FrontierRuntime) {
       const progressMs = b.progressMs + stepMs;
       const complete = progressMs >= def.buildMs;
       ctx.db.building.update({ ...b, progressMs, complete });
-      if (complete) addXp(ctx.db, owner, def.skill, def.xp);
+      if (complete) {
+        addXp(ctx.db, owner, def.skill, def.xp);
+        advanceQuests(ctx.db, owner, 'build', def.id, 1);
+      }
     },
     { internal: true },
   );

@@ -19,6 +19,7 @@ export const CONTENT_KINDS = [
   'building',
   'biome',
   'skill',
+  'quest',
   'settings',
 ] as const;
 /** One of {@link CONTENT_KINDS}. */
@@ -41,6 +42,7 @@ const KIND_TABLES: Record<ContentKind, { def: Table; parts: readonly [Table, str
   building: { def: 'building_def', parts: [['building_cost', 'buildingId']], plural: 'buildings' },
   biome: { def: 'biome_def', parts: [['biome_resource', 'biomeId']], plural: 'biomes' },
   skill: { def: 'skill_def', parts: [], plural: 'skills' },
+  quest: { def: 'quest_def', parts: [['quest_step', 'questId']], plural: 'quests' },
   settings: { def: 'settings', parts: [], plural: 'settings' },
 };
 

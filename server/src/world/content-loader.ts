@@ -3,11 +3,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CONTENT_FILES,
+  OPTIONAL_FILES,
   SETTINGS_FILE,
   contentId,
   settingsSchema,
   type Building,
   type Content,
+  type Quest,
   type Recipe,
   type Resource,
 } from '@tickspace/content/schema';
@@ -169,6 +171,10 @@ export function validateContent(sources: ContentSources): ContentResult {
 
   for (const file of ALL_FILES) {
     const text = sources[file];
+    if (text === undefined && OPTIONAL_FILES.includes(file)) {
+      parsed[TABLE_KEYS.find((k) => CONTENT_FILES[k].file === file)!] = [];
+      continue;
+    }
     if (text === undefined) {
       problem('FILE_MISSING', file, undefined, '', undefined, `the content directory has no ${file}`);
       continue;
@@ -333,6 +339,15 @@ export function validateContent(sources: ContentSources): ContentResult {
       ref('biomes', 'resources', row, `[${row}].resources[${j}].resource`, 'resource', s.resource),
     );
   }
+  for (const { row, value } of rows.quests ?? []) {
+    (value as Quest).steps.forEach((step, j) => {
+      const at = `[${row}].steps[${j}].goal`;
+      const g = step.goal;
+      if (g.kind === 'gather') ref('quests', 'items', row, `${at}.item`, 'item', g.item);
+      else if (g.kind === 'craft') ref('quests', 'recipes', row, `${at}.recipe`, 'recipe', g.recipe);
+      else ref('quests', 'buildings', row, `${at}.building`, 'building', g.building);
+    });
+  }
   if (rows.biomes !== undefined) {
     for (const kind of ['water', 'cliff'] as const)
       if (!rows.biomes.some((b) => b.value.kind === kind))
@@ -392,6 +407,7 @@ export function validateContent(sources: ContentSources): ContentResult {
       buildings: rows.buildings!.map((e) => e.value),
       biomes: rows.biomes!.map((e) => e.value),
       skills: rows.skills!.map((e) => e.value),
+      quests: rows.quests!.map((e) => e.value),
       settings: goodSettings!,
     };
     checkReachable(content, rows, problem);

@@ -15,6 +15,8 @@ export type ContentTable =
   | 'biome_def'
   | 'biome_resource'
   | 'skill_def'
+  | 'quest_def'
+  | 'quest_step'
   | 'settings';
 
 /** The content tables, in the order they are written. */
@@ -29,5 +31,7 @@ export const CONTENT_TABLES: readonly ContentTable[] = [
   'biome_def',
   'biome_resource',
   'skill_def',
+  'quest_def',
+  'quest_step',
   'settings',
 ];

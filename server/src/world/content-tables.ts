@@ -1,4 +1,4 @@
-import type { Content } from '@tickspace/content/schema';
+import type { Content, QuestGoal } from '@tickspace/content/schema';
 import { compareValues, SERVER_IDENTITY, t, type TableStore } from '../engine';
 import { validateContent } from './content-loader';
 import { applyRemovalPolicy } from './content-orphans';
@@ -92,8 +92,27 @@ export function contentRows(content: Content): Record<ContentTable, Record<strin
       xpBase: s.xpBase,
       xpGrowth: s.xpGrowth,
     })),
+    quest_def: content.quests.map((q, position) => ({ id: q.id, name: q.name, position })),
+    quest_step: content.quests.flatMap((q) =>
+      q.steps.map((s, position) => ({
+        questId: q.id,
+        position,
+        text: s.text,
+        goalKind: s.goal.kind,
+        target: goalTarget(s.goal),
+        quantity: s.goal.quantity,
+        hint: s.hint,
+      })),
+    ),
     settings: [{ id: 0, ...content.settings }],
   };
+}
+
+/** The id a quest goal counts: an item, a recipe or a building. */
+function goalTarget(goal: QuestGoal): string {
+  if (goal.kind === 'gather') return goal.item;
+  if (goal.kind === 'craft') return goal.recipe;
+  return goal.building;
 }
 
 /**
@@ -159,6 +178,7 @@ export function contentFiles(content: Content): Record<string, string> {
     'buildings.json': JSON.stringify(content.buildings),
     'biomes.json': JSON.stringify(content.biomes),
     'skills.json': JSON.stringify(content.skills),
+    'quests.json': JSON.stringify(content.quests),
     'settings.json': JSON.stringify(content.settings),
   };
 }

@@ -14,6 +14,7 @@ import { distanceToRect } from './chunks';
 import { reject } from './errors';
 import { planInventory } from './inventory';
 import type { Ctx, FrontierRuntime, Me } from './runtime';
+import { advanceQuests } from './quests';
 import { addXp, skillLevel } from './skills';
 import { frontierSchema } from './tables';
 
@@ -74,6 +75,7 @@ export function createCraftingReducers(_rt: FrontierRuntime) {
   const complete = (ctx: Ctx, player: Me, checked: ReturnType<typeof check>) => {
     checked.plan.commit(ctx.db);
     addXp(ctx.db, player.identity, checked.recipe.skill, checked.recipe.xp);
+    advanceQuests(ctx.db, player.identity, 'craft', checked.recipe.id, 1);
   };
 
   /**

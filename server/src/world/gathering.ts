@@ -13,6 +13,7 @@ import {
 import { reject } from './errors';
 import { bestToolTier, planInventory } from './inventory';
 import type { Ctx, FrontierRuntime, Me } from './runtime';
+import { advanceQuests } from './quests';
 import { addXp } from './skills';
 import { frontierSchema } from './tables';
 
@@ -103,6 +104,7 @@ export function createGatheringReducers(_rt: FrontierRuntime) {
       ctx.db.resource_node.update({ ...node, amount, respawnAtMs });
       if (amount === 0) ctx.schedule('node_respawn', { nodeId }, { inMs: def.respawnMs });
       addXp(ctx.db, owner, def.skill, def.xp);
+      advanceQuests(ctx.db, owner, 'gather', def.itemId, def.quantityPerGather);
     },
     { internal: true },
   );

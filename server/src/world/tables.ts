@@ -131,6 +131,26 @@ export const frontierSchema = createSchema({
     { public: true },
     { id: t.string().primaryKey(), name: t.string(), maxLevel: t.u8(), xpBase: t.u32(), xpGrowth: t.f32() },
   ),
+  /** Quest lines, in file order (`position`); their steps are in `quest_step`. */
+  quest_def: table({ public: true }, { id: t.string().primaryKey(), name: t.string(), position: t.u16() }),
+  /** One step of a quest: `position` 0 first. The goal counts `quantity` of `target` (`goalKind` says of what). */
+  quest_step: table(
+    {
+      public: true,
+      primaryKey: ['questId', 'position'],
+      indexes: [{ name: 'by_quest', columns: ['questId'], kind: 'hash' }],
+    },
+    {
+      questId: t.string(),
+      position: t.u8(),
+      text: t.string(),
+      /** 'gather' (an item id) | 'craft' (a recipe id) | 'build' (a building id) */
+      goalKind: t.string(),
+      target: t.string(),
+      quantity: t.u16(),
+      hint: t.string(),
+    },
+  ),
   settings: table(
     { public: true },
     {
@@ -261,6 +281,19 @@ export const frontierSchema = createSchema({
       visibility: ownerOnly,
     },
     { owner: t.identity(), skillId: t.string(), xp: t.u32(), level: t.u8() },
+  ),
+  /**
+   * A player's place in a quest: the step they are on (`step` = the number of steps means the quest
+   * is complete) and how much of its goal is done. Absent until the player makes progress.
+   */
+  quest_progress: table(
+    {
+      public: true,
+      primaryKey: ['owner', 'questId'],
+      indexes: [{ name: 'by_owner', columns: ['owner'], kind: 'hash' }],
+      visibility: ownerOnly,
+    },
+    { owner: t.identity(), questId: t.string(), step: t.u8(), count: t.u16() },
   ),
   /** What a player is doing over time (gather, craft, construct); absent when idle. */
   action: table(

@@ -16,7 +16,7 @@ export function who(n: number): Identity {
 }
 
 export type World = Awaited<ReturnType<typeof createWorld>>;
-type FrontierEngine = Engine<Frontier['module']>;
+export type FrontierEngine = Engine<Frontier['module']>;
 
 /** Options for small, fast test worlds (512 x 512 tiles; everything else at its default). */
 export const SMALL: FrontierOptions = { seed: 'test-world', worldTiles: 512 };
@@ -35,7 +35,8 @@ export async function createWorld(options: FrontierOptions = SMALL, engineSeed =
   return makeWorld(frontier, engine);
 }
 
-function makeWorld(frontier: Frontier, engine: FrontierEngine) {
+/** World helpers over an engine that is already running (a data directory opened with openDatabase, say). */
+export function makeWorld(frontier: Frontier, engine: FrontierEngine) {
   const db = engine.db;
   const world = {
     frontier,
