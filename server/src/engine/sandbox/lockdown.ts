@@ -13,10 +13,15 @@
  * - `consoleTaming: 'unsafe'`: the host console is left as Node made it.
  * - `domainTaming: 'unsafe'`: Node's built-in domain module may already be loaded by a dependency.
  *
+ * Before ses is imported, {@link installDetachedGetter} gives Node 20 a true
+ * `ArrayBuffer.prototype.detached`: without it ses's shim answers `false` for every buffer and
+ * WASM glue (rapier's) reads a stale view of grown memory and throws.
+ *
  * What does not coexist with lockdown in one process: vitest's fake timers (they assign `now` on a
- * subclass of the frozen Date) and Frontier's rapier2d physics (its results change, and two worlds
- * created after lockdown diverge from each other). So sandboxing is an option, off for Frontier.
+ * subclass of the frozen Date).
  */
+
+import { installDetachedGetter } from './detached-getter';
 
 let state: 'none' | 'ours' | 'foreign' = 'none';
 
@@ -35,6 +40,8 @@ function alreadyLockedDown(): boolean {
  */
 export async function ensureLockdown(): Promise<void> {
   if (state !== 'none') return;
+  // Before ses is evaluated: its ArrayBuffer shim captures the platform's `detached` getter.
+  installDetachedGetter();
   await import('ses');
   if (alreadyLockedDown()) {
     state = 'foreign';
