@@ -171,6 +171,7 @@ export class Engine<M extends ModuleDef> {
   #fatal: unknown = undefined;
   #fatalListeners: FatalListener[] = [];
   #restoreListeners: RestoreListener[] = [];
+  #schemaListeners: ((schema: ServerSchema) => void)[] = [];
 
   constructor(options: EngineOptions<M>) {
     this.#module = options.module;
@@ -355,6 +356,16 @@ export class Engine<M extends ModuleDef> {
     this.#tables = Object.fromEntries(next.map((s) => [s.name, s]));
     this.#ctx.db = this.#tables as Db<Tables>;
     this.#schema = compileServerSchema({ tableList: next, module }, this.#schema.version + 1);
+    for (const listener of this.#schemaListeners) listener(this.#schema);
+  }
+
+  /**
+   * Listens for a runtime migration's new schema, announced at its tick boundary before the
+   * tick's calls run (the network layer re-describes the tables to its clients). Returns an unsubscribe.
+   */
+  onSchemaChange(listener: (schema: ServerSchema) => void): () => void {
+    this.#schemaListeners.push(listener);
+    return () => (this.#schemaListeners = this.#schemaListeners.filter((l) => l !== listener));
   }
 
   /**
