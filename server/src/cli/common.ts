@@ -91,7 +91,24 @@ export async function openForCli(
     module = await loadModule(spec, options.module !== undefined ? process.cwd() : path.resolve(dir));
   }
   const { module: _m, needsModule: _n, ...rest } = options;
-  return openDatabase({ ...rest, dir, module, create: false, durability: options.durability ?? 'tick' });
+  const open = (m: ModuleDef | undefined, olderModules?: ModuleDef[]) =>
+    openDatabase({
+      ...rest,
+      dir,
+      module: m,
+      olderModules,
+      create: false,
+      durability: options.durability ?? 'tick',
+    });
+  try {
+    return await open(module);
+  } catch (error) {
+    // A reader whose module is an older schema version (a later one was published at runtime):
+    // the module runs its own versions, the log's `__publish` payloads bring the newer code.
+    if (!options.readOnly || module === undefined || (error as TickspaceError).code !== 'SCHEMA_MISMATCH')
+      throw error;
+    return open(undefined, [module]);
+  }
 }
 
 /** A value as text: bigints with `n`, bytes as hex, everything else as JSON. */

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { ModuleDef, TickRecord } from '../engine';
 import type { Database } from '../engine/log';
 import { lastPublished } from '../engine/log/replay';
+import { publishModule } from '../engine/log/runtime-publish';
 import { PUBLISH_CALL } from '../engine/module-swap';
 import { loadModuleFile, loadModuleText, type BundleOptions, type SandboxedModule } from '../engine/sandbox';
 import { TickspaceError } from '../protocol/errors';
@@ -64,7 +65,7 @@ export interface PublishResult {
 /**
  * Swaps a loaded version into the running engine and resolves once its tick has committed and
  * fanned out.
- * @throws TickspaceError SCHEMA_MISMATCH (nothing changes) as `engine.publish`.
+ * @throws TickspaceError SCHEMA_MISMATCH, MIGRATION_FAILED (nothing changes) as `publishModule`: a schema change migrates at the boundary.
  */
 function publishVersion(db: Database<ModuleDef>, version: SandboxedModule): Promise<PublishResult> {
   const engine = db.engine;
@@ -75,7 +76,7 @@ function publishVersion(db: Database<ModuleDef>, version: SandboxedModule): Prom
         if (c.reducer === PUBLISH_CALL && c.args === version.payload) tick = record.tick;
     });
     try {
-      engine.publish(version, (result) => {
+      publishModule(db, version, (result) => {
         unhook();
         if (result.ok)
           resolve({

@@ -10,8 +10,14 @@ import { Context } from './reducer-context';
 import { TickBudget } from './sandbox/tick-budget';
 import { compileServerSchema, recompileReducers, type ReducerFn, type ServerSchema } from './server-schema';
 import type { Tables } from './schema';
-import { SCHEDULE_TABLE, scheduleTable } from './system-tables';
-import { TableStore, type StoreContext } from './table-store';
+import {
+  buildTableStores,
+  carryStores,
+  MIGRATE_CALL,
+  type PreparedBoundaryMigration,
+} from './runtime-migration';
+import { SCHEDULE_TABLE } from './system-tables';
+import type { TableStore, StoreContext } from './table-store';
 
 /** Where a call came from. */
 export const CALL_ORIGIN = { CLIENT: 0, SCHEDULE: 1, LIFECYCLE: 2 } as const;
@@ -123,10 +129,8 @@ export interface EngineOptions<M extends ModuleDef> {
 export class Engine<M extends ModuleDef> {
   readonly seed: string;
   readonly tickMs: number;
-  /** Every table store by name, module tables first, then system tables. */
-  readonly tables: Readonly<Record<string, TableStore>>;
-  /** Table stores by id. */
-  readonly tableList: readonly TableStore[];
+  #tables: Readonly<Record<string, TableStore>>;
+  #tableList: readonly TableStore[];
   /** Tick duration and call metrics. */
   readonly metrics = new TickMetrics();
   readonly #store: StoreContext = { hash: new Uint32Array(2), tx: null, callIndex: 0, writing: 0 };
@@ -147,7 +151,7 @@ export class Engine<M extends ModuleDef> {
   #renewing = false;
   /** The module compiled once: descriptor, wire codecs and the reducer table every call resolves through. */
   #schema: ServerSchema;
-  readonly #ctx: Context;
+  #ctx: Context;
   readonly #logger: Logger;
   readonly #maxQueued: number;
   #queue: QueuedCall[] = [];
@@ -167,6 +171,7 @@ export class Engine<M extends ModuleDef> {
   #fatal: unknown = undefined;
   #fatalListeners: FatalListener[] = [];
   #restoreListeners: RestoreListener[] = [];
+  #schemaListeners: ((schema: ServerSchema) => void)[] = [];
 
   constructor(options: EngineOptions<M>) {
     this.#module = options.module;
@@ -176,23 +181,20 @@ export class Engine<M extends ModuleDef> {
     if (!(this.tickMs > 0)) throw new RangeError(`tickMs must be > 0, got ${this.tickMs}`);
     this.#logger = options.logger ?? console;
     this.#maxQueued = options.maxQueuedCalls ?? 1_000_000;
-    const defs: [string, import('./schema').TableDef][] = Object.entries(options.module.tables);
-    for (const [name] of defs)
-      if (name.startsWith('__'))
-        throw new TickspaceError(
-          'INVALID_SCHEMA',
-          `table name '${name}' is reserved: names starting with '__' belong to the engine`,
-        );
-    defs.push([SCHEDULE_TABLE, scheduleTable]);
-    const list = defs.map(([name, def], id) => new TableStore(id, name, def, this.#store));
-    this.tableList = list;
-    this.tables = Object.fromEntries(list.map((s) => [s.name, s]));
+    this.#tableList = buildTableStores(options.module, this.#store);
+    this.#tables = Object.fromEntries(this.#tableList.map((s) => [s.name, s]));
     this.#schema = compileServerSchema(this);
-    this.#ctx = new Context(
-      this as unknown as Engine<ModuleDef>,
-      this.tables as unknown as Db<Tables>,
-      this.seed,
-    );
+    this.#ctx = new Context(this as unknown as Engine<ModuleDef>, this.#tables as Db<Tables>, this.seed);
+  }
+
+  /** Every table store by name, module tables first, then system tables (a runtime migration replaces them). */
+  get tables(): Readonly<Record<string, TableStore>> {
+    return this.#tables;
+  }
+
+  /** Table stores by id. */
+  get tableList(): readonly TableStore[] {
+    return this.#tableList;
   }
 
   /** The module version running (a publish replaces it at a tick boundary). */
@@ -293,7 +295,8 @@ export class Engine<M extends ModuleDef> {
    */
   publish(version: ModuleVersion, onResult?: (result: CallResult) => void): void {
     const last = this.#pendingSwaps[this.#pendingSwaps.length - 1]?.version.module ?? this.#module;
-    checkModuleSwap(last, version.module);
+    // A schema change is the migration's to check, at the boundary, against that tick's state.
+    if (version.migration === undefined) checkModuleSwap(last, version.module);
     this.#pendingSwaps.push({ version, onResult });
   }
 
@@ -310,6 +313,19 @@ export class Engine<M extends ModuleDef> {
     const swaps = this.#pendingSwaps;
     this.#pendingSwaps = [];
     for (const { version, onResult } of swaps) {
+      let migration: PreparedBoundaryMigration | undefined;
+      if (version.migration !== undefined)
+        try {
+          migration = version.migration.prepare();
+          if (migration === undefined) checkModuleSwap(this.#module, version.module);
+        } catch (error) {
+          // Refused before anything changed: the old module and tables keep running.
+          const e =
+            error instanceof TickspaceError ? error : new TickspaceError('MIGRATION_FAILED', String(error));
+          onResult?.({ ok: false, code: e.code, message: e.message });
+          continue;
+        }
+      if (migration !== undefined) this.#replaceTables(version.module, migration.reshaped);
       this.#swapIn(version.module);
       const call = new QueuedCall(
         CALL_ORIGIN.LIFECYCLE,
@@ -320,7 +336,36 @@ export class Engine<M extends ModuleDef> {
         onResult,
       );
       this.#run(call, calls, changes);
+      if (migration !== undefined) {
+        const m = migration;
+        const body = () => m.insert();
+        this.#run(
+          new QueuedCall(CALL_ORIGIN.LIFECYCLE, MIGRATE_CALL, body, SERVER_IDENTITY, m.payload, undefined),
+          calls,
+          changes,
+        );
+      }
     }
+  }
+
+  /** A runtime migration's boundary: the new module's tables, carrying the rows (see {@link carryStores}). */
+  #replaceTables(module: ModuleDef, reshaped: readonly string[]): void {
+    const next = buildTableStores(module, this.#store);
+    carryStores(this.#tableList, next, reshaped);
+    this.#tableList = next;
+    this.#tables = Object.fromEntries(next.map((s) => [s.name, s]));
+    this.#ctx.db = this.#tables as Db<Tables>;
+    this.#schema = compileServerSchema({ tableList: next, module }, this.#schema.version + 1);
+    for (const listener of this.#schemaListeners) listener(this.#schema);
+  }
+
+  /**
+   * Listens for a runtime migration's new schema, announced at its tick boundary before the
+   * tick's calls run (the network layer re-describes the tables to its clients). Returns an unsubscribe.
+   */
+  onSchemaChange(listener: (schema: ServerSchema) => void): () => void {
+    this.#schemaListeners.push(listener);
+    return () => (this.#schemaListeners = this.#schemaListeners.filter((l) => l !== listener));
   }
 
   /**

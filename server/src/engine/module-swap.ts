@@ -1,6 +1,7 @@
 import { TickspaceError } from '../protocol/errors';
 import { describeModule, type ReducerDescription, type TableDescription } from './log/schema-manifest';
 import type { ModuleDef } from './module';
+import type { BoundaryMigration } from './runtime-migration';
 
 /** The system call that records a module version in the log; its payload is {@link PublishPayload}. */
 export const PUBLISH_CALL = '__publish';
@@ -17,6 +18,8 @@ export type PublishPayload = {
 export interface ModuleVersion {
   readonly module: ModuleDef;
   readonly payload: Readonly<Record<string, unknown>>;
+  /** Set when the version changes the schema: the migration its tick boundary runs. */
+  readonly migration?: BoundaryMigration;
 }
 
 /** Whether a payload looks like a {@link PublishPayload}. */

@@ -19,4 +19,5 @@ export { compileServerSchema, describeSchema } from './server-schema';
 export { describeModule, moduleFromDescription, decodeSnapshotHeader } from './log';
 export type { SchemaDescription, TableDescription, ColumnDescription } from './log';
 export { diffSchemas, planMigration, prepareMigration } from './migration';
+export { publishModule } from './log/runtime-publish';
 export type { ServerSchema } from './server-schema';

@@ -23,7 +23,7 @@ export class ServerMetrics {
   readonly refusedConnections: Counter<'code'>;
   readonly clients: Gauge;
 
-  constructor(engine: Engine<ModuleDef>, subscriptions: Subscriptions) {
+  constructor(engine: Engine<ModuleDef>, hub: { readonly subscriptions: Subscriptions }) {
     const registers = [this.registry];
     this.bytesOut = new Counter({
       name: 'tickspace_bytes_out_total',
@@ -109,21 +109,21 @@ export class ServerMetrics {
       () => engine.metrics.snapshot().failedCalls,
     );
     gauge('tickspace_queued_calls', 'Calls waiting for the next tick', () => engine.queuedCalls);
-    gauge('tickspace_subscriptions', 'Live subscription queries', () => subscriptions.stats().queries);
+    gauge('tickspace_subscriptions', 'Live subscription queries', () => hub.subscriptions.stats().queries);
     gauge(
       'tickspace_congested_clients',
       'Clients whose updates are being coalesced (backpressure)',
-      () => subscriptions.stats().congestedClients,
+      () => hub.subscriptions.stats().congestedClients,
     );
     gauge(
       'tickspace_fanout_duration_ms',
       'Subscription work of the last tick, ms',
-      () => subscriptions.stats().lastFanoutMs,
+      () => hub.subscriptions.stats().lastFanoutMs,
     );
     gauge(
       'tickspace_fanout_chunks_encoded',
       'Shared update runs encoded since start',
-      () => subscriptions.stats().chunksEncoded,
+      () => hub.subscriptions.stats().chunksEncoded,
     );
   }
 

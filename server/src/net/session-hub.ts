@@ -40,9 +40,10 @@ export interface SessionHubOptions {
  */
 export class SessionHub implements SessionHost {
   readonly engine: Engine<ModuleDef>;
-  /** The schema served: calls decode with it, IDENTITY describes it, subscriptions encode with it. */
-  readonly schema: ServerSchema;
-  readonly subscriptions: Subscriptions;
+  /** The schema served: calls decode with it, IDENTITY describes it, subscriptions encode with it (a runtime migration replaces it). */
+  schema: ServerSchema;
+  /** The subscription engine of the schema served (a runtime migration replaces it). */
+  subscriptions: Subscriptions;
   readonly limits: NetLimits;
   readonly metrics: ServerMetrics;
   readonly tokens: TokenIssuer;
@@ -53,7 +54,9 @@ export class SessionHub implements SessionHost {
   /** Sessions with frames queued since the last microtask flush. */
   readonly #toFlush: Session[] = [];
   /** What every session works with (built once: sessions hold it, not the hub). */
-  readonly #services: SessionServices;
+  #services: SessionServices;
+  readonly #subscriptionOptions: Parameters<typeof createSubscriptions>[1];
+  readonly #unhookSchema: () => void;
   #closing = false;
   #idleSweep: ReturnType<typeof setInterval> | undefined;
 
@@ -64,8 +67,7 @@ export class SessionHub implements SessionHost {
     this.clock = options.clock ?? (() => performance.now());
     this.tokens = createTokenIssuer(options.tokenSecret);
     this.schema = options.engine.schema;
-    this.subscriptions = createSubscriptions(options.engine, {
-      schema: this.schema,
+    this.#subscriptionOptions = {
       maxSubscriptionsPerClient: this.limits.maxSubscriptions,
       maxQueryCells: this.limits.maxQueryCells,
       highWatermarkBytes: this.limits.highWatermarkBytes,
@@ -74,8 +76,13 @@ export class SessionHub implements SessionHost {
       logger: this.logger,
       // The sink is the session itself (addClient(identity, session)): no search among sessions.
       onCongestionLimit: (_handle, sink) => this.#congested(sink as Session),
+    };
+    this.subscriptions = createSubscriptions(options.engine, {
+      ...this.#subscriptionOptions,
+      schema: this.schema,
     });
-    this.metrics = new ServerMetrics(options.engine, this.subscriptions);
+    this.metrics = new ServerMetrics(options.engine, this);
+    this.#unhookSchema = options.engine.onSchemaChange((schema) => this.#schemaChanged(schema));
     this.#services = {
       schema: this.schema,
       engine: this.engine,
@@ -87,6 +94,24 @@ export class SessionHub implements SessionHost {
       clock: this.clock,
     };
     this.#startIdleSweep();
+  }
+
+  /**
+   * A runtime migration's boundary: every session closes with SCHEMA_CHANGED (the SDK reconnects
+   * at once, keeps its identity, receives the new schema in IDENTITY and resubscribes), and the
+   * subscriptions and the services new sessions get switch to the new schema.
+   */
+  #schemaChanged(schema: ServerSchema): void {
+    for (const s of [...this.#all])
+      s.close(
+        CLOSE_CODES.SCHEMA_CHANGED,
+        'SCHEMA_CHANGED',
+        `the module was published with a new schema (version ${schema.version}): reconnect for it`,
+      );
+    this.subscriptions.dispose();
+    this.schema = schema;
+    this.subscriptions = createSubscriptions(this.engine, { ...this.#subscriptionOptions, schema });
+    this.#services = { ...this.#services, schema, subscriptions: this.subscriptions };
   }
 
   /** One timer for every session's idle check: no per-session timer, no clock read per frame. */
@@ -192,6 +217,7 @@ export class SessionHub implements SessionHost {
     clearInterval(this.#idleSweep);
     for (const s of [...this.#all]) s.close(reason.closeCode, reason.code, reason.message);
     this.subscriptions.dispose();
+    this.#unhookSchema();
   }
 }
 

@@ -130,6 +130,11 @@ export const CLOSE_CODES = {
   HEARTBEAT_TIMEOUT: 4007,
   /** Sent by the SDK: a server frame did not decode, so its cache may be half-updated; it reconnects for a fresh session. */
   UNDECODABLE_FRAME: 4008,
+  /**
+   * A runtime migration changed the schema: the client reconnects at once, receives the new
+   * schema in IDENTITY and resubscribes (the SDK does so by itself, keeping its identity).
+   */
+  SCHEMA_CHANGED: 4009,
 } as const;
 /** One of {@link CLOSE_CODES}. */
 export type CloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];

@@ -13,6 +13,11 @@ export interface CounterOptions {
   readonly step?: number;
   /** Appends a column: a schema change a publish must refuse. @default false */
   readonly extraColumn?: boolean;
+  /**
+   * Version 2 of the schema, additive: counter gains `level` (default 1), a new `badge` table and
+   * a new reducer `levelUp` (appended, so earlier reducer ids keep their meaning). @default false
+   */
+  readonly v2?: boolean;
   /** The kit import specifier. @default ENGINE_DIR */
   readonly kit?: string;
   /** Extra top-level code (e.g. an import that must be refused). @default '' */
@@ -33,12 +38,12 @@ export function counterModuleText(options: CounterOptions = {}): string {
 import { createSchema, defineModule, ReducerError, t, table } from ${kit};
 
 const schema = createSchema({
-  counter: table({ public: true }, { id: t.u32().primaryKey(), value: t.u32()${options.extraColumn ? ', note: t.string()' : ''} }),
+  counter: table({ public: true }, { id: t.u32().primaryKey(), value: t.u32()${options.extraColumn ? ', note: t.string()' : ''}${options.v2 ? ', level: t.u8().default(1)' : ''} }),${options.v2 ? '\n  badge: table({ public: true }, { id: t.u32().primaryKey(), name: t.string() }),' : ''}
 });
 ${options.stepFromFile ? "import { STEP } from './step';" : `const STEP = ${step};`}
 function add(ctx, id: number, by: number) {
   const row = ctx.db.counter.find(id);
-  if (row === undefined) ctx.db.counter.insert({ id, value: by${options.extraColumn ? ", note: ''" : ''} });
+  if (row === undefined) ctx.db.counter.insert({ id, value: by${options.extraColumn ? ", note: ''" : ''}${options.v2 ? ', level: 1' : ''} });
   else ctx.db.counter.update({ ...row, value: row.value + by });
 }
 const bump = schema.reducer('bump', { id: t.u32() }, (ctx, { id }) => add(ctx, id, STEP));
@@ -61,9 +66,18 @@ const misuse = schema.reducer('misuse', { what: t.string() }, (ctx, { what }) =>
   throw new ReducerError('NOT_CAUGHT', what + ' was allowed');
 });
 const tock = schema.reducer('tock', {}, (ctx) => add(ctx, 0, STEP), { internal: true });
-
+${
+  options.v2
+    ? `const levelUp = schema.reducer('levelUp', { id: t.u32(), by: t.u8() }, (ctx, { id, by }) => {
+  const row = ctx.db.counter.find(id);
+  if (row === undefined) throw new ReducerError('NO_COUNTER', 'no counter ' + id);
+  ctx.db.counter.update({ ...row, level: row.level + by });
+  ctx.db.badge.insert({ id, name: 'level ' + (row.level + by) });
+});`
+    : ''
+}
 export default defineModule(schema, {
-  reducers: [bump, spin, misuse, tock],
+  reducers: [bump, spin, misuse, tock${options.v2 ? ', levelUp' : ''}],
   init: (ctx) => void ctx.schedule('tock', {}, { inMs: 100, everyMs: 100 }),
 });
 `;

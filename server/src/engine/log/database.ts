@@ -10,13 +10,13 @@ import {
 } from '../engine';
 import type { ModuleDef, ReadonlyDb } from '../module';
 import type { TableStore } from '../table-store';
-import type { DataDirPaths, Manifest } from './data-dir';
+import { writeManifest, type DataDirPaths, type Manifest } from './data-dir';
 import { LogStore, type LogStorage, type RowVersion } from './log-store';
 import { LogWriter, syncDir, type Durability, type LogWriterStats } from './log-writer';
 import type { LoggedTick } from './record-codec';
 import type { RecoveryReport } from './recovery';
 import { replayRange, type ReplayReport } from './replay';
-import type { SchemaVersion } from './schema-versions';
+import type { SchemaVersion, SchemaVersionEntry } from './schema-versions';
 import type { MigrationReport } from './startup-migration';
 import { REWIND_CALL, writeRewind, type RewindStats } from './rewind';
 import { describeRetention, planRetention, retentionSteps, type RetentionPolicy } from './retention';
@@ -156,7 +156,8 @@ export interface DatabaseStats {
 export class Database<M extends ModuleDef> {
   readonly engine: Engine<M>;
   readonly paths: DataDirPaths;
-  readonly manifest: Manifest;
+  /** The directory's manifest as last written (a runtime migration appends a schema version). */
+  manifest: Manifest;
   readonly store: LogStore;
   readonly recovery: RecoveryReport;
   readonly readOnly: boolean;
@@ -165,6 +166,8 @@ export class Database<M extends ModuleDef> {
   readonly #writer: LogWriter | undefined;
   readonly #newEngine: () => Engine<M>;
   readonly #engineFor: ((version: SchemaVersion) => Engine<ModuleDef> | undefined) | undefined;
+  /** Module code of schema versions a runtime migration crossed (by version number). */
+  readonly #codeByVersion = new Map<number, ModuleDef>();
   readonly #options: DatabaseOptions<M>;
   readonly #logger: Logger;
   readonly #release: (() => void) | undefined;
@@ -543,12 +546,35 @@ export class Database<M extends ModuleDef> {
   async replay(from = this.store.firstTick + 1, to = this.store.lastTick): Promise<ReplayReport> {
     return replayRange(this.store, this.#newEngine() as unknown as Engine<ModuleDef>, from, to, {
       engineFor: (v) =>
-        v === this.store.versions?.latest
+        this.#codeEngine(v) ??
+        (v === this.store.versions?.latest
           ? (this.#newEngine() as unknown as Engine<ModuleDef>)
-          : this.#engineFor?.(v),
+          : this.#engineFor?.(v)),
       stateEngineFor: (v) =>
         createEngine({ module: v.described, seed: this.manifest.seed, tickMs: this.manifest.tickMs }),
     });
+  }
+
+  /** An engine of a version whose code a runtime migration recorded. */
+  #codeEngine(v: SchemaVersion): Engine<ModuleDef> | undefined {
+    const module = this.#codeByVersion.get(v.version);
+    if (module === undefined) return undefined;
+    return createEngine({ module, seed: this.manifest.seed, tickMs: this.manifest.tickMs });
+  }
+
+  /**
+   * A runtime migration's new schema version, recorded before its tick is written (the record
+   * decodes with it): appended to the schema history and the manifest (fsynced). A crash before
+   * the tick is durable leaves a version that start-up forgets.
+   * @internal Called by `publishModule`'s boundary migration.
+   */
+  recordSchemaVersion(entry: SchemaVersionEntry, module: ModuleDef): void {
+    const history = this.store.versions!;
+    this.#codeByVersion.set(history.latest.version, this.engine.module);
+    history.push(entry, module);
+    this.#codeByVersion.set(entry.version, module);
+    this.manifest = { ...this.manifest, schema: entry.schema, schemaVersions: history.entries() };
+    writeManifest(this.paths.dir, this.manifest);
   }
 
   /** An engine to read the state after `tick` into: its schema version's (the module's own for the newest). */
@@ -556,6 +582,8 @@ export class Database<M extends ModuleDef> {
     const versions = this.store.versions;
     if (versions === undefined || !Number.isSafeInteger(tick)) return this.#newEngine();
     const v = versions.at(tick);
+    const code = this.#codeEngine(v) as unknown as Engine<M> | undefined;
+    if (code !== undefined) return code;
     if (v === versions.latest) return this.#newEngine();
     return (this.#engineFor?.(v) ??
       createEngine({

@@ -170,7 +170,9 @@ export async function replayRange(
     if (v !== undefined && v !== version) {
       // A migration tick: carry the state into the new version's tables as the live engine did;
       // its `__migrate` call then re-applies the logged rows like any system call.
-      const next = engineOf(v);
+      // Without that version's code, a migration a publish brought carries its code in the
+      // tick's `__publish`: the tables come from the stored description, the reducers from it.
+      const next = engineOf(v) ?? (publishedAt(store, tick) ? options.stateEngineFor?.(v) : undefined);
       if (next === undefined) return done(missingCode(tick, v));
       restoreCarried(next, engine.tick, captureSnapshot(engine).tables, v.reshaped);
       engine = next;
@@ -373,6 +375,15 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** Whether tick `tick`'s first call is a `__publish` (a runtime migration's tick). */
+function publishedAt(store: LogStore, tick: number): boolean {
+  for (const { payload } of store.payloads(tick, tick)) {
+    const first = store.codecAt(tick).decode(payload, { changes: false }).calls[0];
+    return first?.origin === CALL_ORIGIN.LIFECYCLE && first.reducer === PUBLISH_CALL;
+  }
+  return false;
 }
 
 /**

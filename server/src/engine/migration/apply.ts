@@ -7,8 +7,8 @@ import { defaultFromJson } from '../log/schema-manifest';
 import type { ModuleDef } from '../module';
 import type { MigrationPlan } from './plan';
 
-/** The name under which a migration is logged (a system call: replay re-applies its changes). */
-export const MIGRATE_CALL = '__migrate';
+export { MIGRATE_CALL } from '../runtime-migration';
+import { MIGRATE_CALL } from '../runtime-migration';
 
 /** The payload of a logged `__migrate` call: what a reader of the log needs to cross it. */
 export interface MigrationPayload {

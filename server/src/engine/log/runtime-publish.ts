@@ -1,0 +1,66 @@
+import { createEngine, type CallResult, type Engine } from '../engine';
+import { insertConverted, prepareMigration } from '../migration/apply';
+import { planMigration, type MigrationPlan } from '../migration/plan';
+import type { ModuleDef } from '../module';
+import type { ModuleVersion } from '../module-swap';
+import type { BoundaryMigration } from '../runtime-migration';
+import type { Database } from './database';
+import { captureSnapshot } from './snapshot-file';
+
+function planFor(db: Database<ModuleDef>, module: ModuleDef): MigrationPlan | undefined {
+  const latest = db.store.versions!.latest;
+  const r = planMigration({ version: latest.version, schema: latest.schema }, module, db.paths.dir);
+  if (!r.ok) throw r.error;
+  return r.plan;
+}
+
+/**
+ * The boundary migration of a module whose schema differs from the directory's newest version:
+ * planned again at the boundary against that tick's state, converted and dry-run in a scratch
+ * engine (a failure refuses the publish and changes nothing), then recorded as the next schema
+ * version (from the boundary tick on) before the tick runs its `__migrate` call.
+ */
+function boundaryMigration(db: Database<ModuleDef>, module: ModuleDef): BoundaryMigration {
+  return {
+    prepare() {
+      const engine = db.engine;
+      const plan = planFor(db, module);
+      // An earlier publish at the same boundary already brought this schema: a plain swap.
+      if (plan === undefined) return undefined;
+      const tick = engine.tick;
+      const prepared = prepareMigration(plan, tick, captureSnapshot(engine).tables, () =>
+        createEngine({ module, seed: engine.seed, tickMs: engine.tickMs }),
+      );
+      db.recordSchemaVersion(
+        { version: plan.toVersion, fromTick: tick + 1, schema: plan.after, reshaped: plan.reshaped },
+        module,
+      );
+      return {
+        reshaped: plan.reshaped,
+        payload: { ...prepared.payload },
+        insert: () => insertConverted(engine, plan, prepared.rows),
+      };
+    },
+  };
+}
+
+/**
+ * Publishes a module version to a database's running engine: a version with the same schema
+ * swaps its code in at the next tick boundary (`engine.publish`); one whose schema differs
+ * migrates there too, additive changes by themselves and breaking ones with the module's
+ * migration for the next version, as one logged `__migrate` tick right after its `__publish`
+ * (see {@link planMigration}). Sessions stay open; the engine's schema gets a new version.
+ * @throws TickspaceError SCHEMA_MISMATCH (a change no migration covers, listing every difference
+ * and its fix), MIGRATION_FAILED (the module's migration declaration threw); nothing changes
+ * @example
+ * publishModule(db, { module: v2, payload: { hash, source } }, (r) => console.log(r.ok));
+ */
+export function publishModule(
+  db: Database<ModuleDef>,
+  version: ModuleVersion,
+  onResult?: (result: CallResult) => void,
+): void {
+  const engine: Engine<ModuleDef> = db.engine;
+  if (planFor(db, version.module) === undefined) engine.publish(version, onResult);
+  else engine.publish({ ...version, migration: boundaryMigration(db, version.module) }, onResult);
+}
