@@ -7,6 +7,7 @@ import type { Db, ModuleDef, ReadonlyDb, ReducerContext, ReducerDef, ScheduleWhe
 import { checkModuleSwap, PUBLISH_CALL, type ModuleVersion } from './module-swap';
 import { OK, QueuedCall } from './queued-call';
 import { Context } from './reducer-context';
+import { refuseThenable } from './refuse-thenable';
 import { TickBudget } from './sandbox/tick-budget';
 import { noWriteInProgress } from './write-in-progress';
 import { compileServerSchema, recompileReducers, type ReducerFn, type ServerSchema } from './server-schema';
@@ -782,7 +783,8 @@ export class Engine<M extends ModuleDef> {
     if (aborted !== undefined) result = { ok: false, code: 'BUDGET_EXCEEDED', message: aborted };
     else
       try {
-        call.invoke(this.#ctx);
+        const returned = call.invoke(this.#ctx);
+        if (returned !== undefined) refuseThenable(returned, call.reducer, this.#logger);
         result = OK;
       } catch (error) {
         // Entry by entry, each undo recorded as a write: a budget abort mid-rollback is repaired.
