@@ -36,20 +36,48 @@ export async function loadServedModule(
   return { module: sandboxed.module, sandboxed };
 }
 
+/** What a start did with the version it serves (see {@link logServedVersion}). */
+export interface ServedVersion {
+  /** Whether this start logs its version (the log's last one differed, or there was none). */
+  readonly logged: boolean;
+  /** The log's last published version when this start replaces it with another one. */
+  readonly replaced: { readonly hash: string; readonly tick: number } | undefined;
+}
+
 /**
  * Logs the served version as `__publish` in the first tick of this start when the log's last
  * logged version is another one (or there is none). Logging only on a change keeps one copy of
  * each version's source in the log rather than one per start, and replay still finds the code of
  * every tick: the last version logged before a tick is the one that ran it.
- * @returns 'new' when this start logs its version, 'same' when the log's last version is it,
- *   undefined for an unsandboxed module (nothing to log).
+ *
+ * `serve` runs the module file it is given, not the version last published to the running server:
+ * the file is what a developer edits and what the command line names. When that replaces a
+ * published version (a `tickspace publish` whose source was never saved to the file), `replaced`
+ * names it, so serve can say so in one line.
+ * @returns undefined for an unsandboxed module (nothing to log).
  */
-export function logServedVersion(db: Database<ModuleDef>, served: ServedModule): 'new' | 'same' | undefined {
+export function logServedVersion(db: Database<ModuleDef>, served: ServedModule): ServedVersion | undefined {
   if (served.sandboxed === undefined) return undefined;
   const last = lastPublished(db.store, db.store.lastTick);
-  if (last?.payload.hash === served.sandboxed.bundle.hash) return 'same';
+  if (last?.payload.hash === served.sandboxed.bundle.hash) return { logged: false, replaced: undefined };
   db.engine.publish(served.sandboxed);
-  return 'new';
+  return {
+    logged: true,
+    replaced: last === undefined ? undefined : { hash: last.payload.hash, tick: last.tick },
+  };
+}
+
+/**
+ * The line serve prints when its module file replaces the log's last published version.
+ * @example
+ * replacedVersionLine('bank.ts', 'f00d…', { hash: 'beef…', tick: 812 });
+ */
+export function replacedVersionLine(
+  file: string,
+  hash: string,
+  replaced: { readonly hash: string; readonly tick: number },
+): string {
+  return `  note: the published version ${replaced.hash.slice(0, 12)} (tick ${replaced.tick}) was replaced by ${file}'s version ${hash.slice(0, 12)}: serve runs the module file it is given (publish it again to run it)`;
 }
 
 /** The outcome of a publish: the version's hash and the tick that swapped it in. */

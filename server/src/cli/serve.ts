@@ -12,7 +12,13 @@ import type { ModuleDef } from '../engine';
 import { openDatabase, type Durability } from '../engine/tooling';
 import { createServer, databaseAdmin } from '../net';
 import { TickspaceError } from '../protocol/errors';
-import { createPublishHandler, loadServedModule, logServedVersion, watchModule } from './serve-module';
+import {
+  createPublishHandler,
+  loadServedModule,
+  logServedVersion,
+  replacedVersionLine,
+  watchModule,
+} from './serve-module';
 import { retentionFromFlags } from './retention-flags';
 import {
   logFailureLine,
@@ -289,8 +295,12 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
   console.log(
     served.sandboxed === undefined
       ? `  module: unsandboxed${tickBudgetMs > 0 ? `, tick budget ${tickBudgetMs} ms` : ''} (publish needs a sandboxed module)`
-      : `  module: sandboxed, version ${served.sandboxed.bundle.hash.slice(0, 12)}${logged === 'new' ? " (logged in this start's first tick)" : ''}, tick budget ${tickBudgetMs > 0 ? `${tickBudgetMs} ms` : 'none'}${stopWatching === undefined ? '' : ', watching its files'}`,
+      : `  module: sandboxed, version ${served.sandboxed.bundle.hash.slice(0, 12)}${logged?.logged === true ? " (logged in this start's first tick)" : ''}, tick budget ${tickBudgetMs > 0 ? `${tickBudgetMs} ms` : 'none'}${stopWatching === undefined ? '' : ', watching its files'}`,
   );
+  if (logged?.replaced !== undefined && served.sandboxed !== undefined)
+    console.log(
+      replacedVersionLine(path.basename(modulePath), served.sandboxed.bundle.hash, logged.replaced),
+    );
   if (staticDir === undefined)
     console.log('  (no browser client build found: run `npm start` from the repository root to build it)');
   const generated = secrets.adminToken;

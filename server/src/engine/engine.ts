@@ -7,7 +7,9 @@ import type { Db, ModuleDef, ReadonlyDb, ReducerContext, ReducerDef, ScheduleWhe
 import { checkModuleSwap, PUBLISH_CALL, type ModuleVersion } from './module-swap';
 import { OK, QueuedCall } from './queued-call';
 import { Context } from './reducer-context';
+import { refuseThenable } from './refuse-thenable';
 import { TickBudget } from './sandbox/tick-budget';
+import { noWriteInProgress } from './write-in-progress';
 import { compileServerSchema, recompileReducers, type ReducerFn, type ServerSchema } from './server-schema';
 import type { Tables } from './schema';
 import {
@@ -114,8 +116,8 @@ export interface EngineOptions<M extends ModuleDef> {
    * `while (true) {}`) is aborted by V8 wherever it is, fails with BUDGET_EXCEEDED (logged as its
    * outcome, so replay reproduces it without timing anything) and its writes roll back; the tick's
    * other calls commit. A long tick of quick calls is never cut. `__init` and `__publish` run
-   * outside it. An abort that lands inside a table write stops the engine (fatal, nothing of the
-   * tick committed). Undefined: no budget and no timed run.
+   * outside it. An abort that lands inside a table write is repaired exactly first (the
+   * write is undone, the table's indexes rebuilt), then the call rolls back the same way. Undefined: no budget and no timed run.
    * @default undefined
    */
   readonly tickBudgetMs?: number;
@@ -133,7 +135,13 @@ export class Engine<M extends ModuleDef> {
   #tableList: readonly TableStore[];
   /** Tick duration and call metrics. */
   readonly metrics = new TickMetrics();
-  readonly #store: StoreContext = { hash: new Uint32Array(2), tx: null, callIndex: 0, writing: 0 };
+  readonly #store: StoreContext = {
+    hash: new Uint32Array(2),
+    tx: null,
+    callIndex: 0,
+    write: noWriteInProgress(),
+  };
+  #writeRepairs = 0;
   /** The module version running: replaced by a publish, at a tick boundary. */
   #module: M;
   readonly #budget: TickBudget | undefined;
@@ -200,6 +208,14 @@ export class Engine<M extends ModuleDef> {
   /** The module version running (a publish replaces it at a tick boundary). */
   get module(): M {
     return this.#module;
+  }
+
+  /**
+   * How many budget aborts landed inside a table write (or a rollback's undo) and were repaired
+   * before the call rolled back (see WriteInProgress).
+   */
+  get writeRepairs(): number {
+    return this.#writeRepairs;
   }
 
   /** The per-tick CPU budget in ms, if any. */
@@ -733,22 +749,18 @@ export class Engine<M extends ModuleDef> {
 
   /**
    * After V8 terminated the tick's calls (no catch or finally ran): rolls back the call in flight
-   * and records BUDGET_EXCEEDED as its result. A termination inside a table write (or an undo) may
-   * have left that table half-changed, so that is a fatal fault instead: the tick is not committed
-   * and a restart recovers the last committed one.
+   * and records BUDGET_EXCEEDED as its result. A termination inside a table write (or a rollback's
+   * undo) first repairs that write exactly (see WriteInProgress), so the rollback starts from a
+   * consistent table.
    */
   #abortInFlight(budget: TickBudget, calls: QueuedCall[], changes: ChangeOp[]): void {
     const store = this.#store;
     store.tx = null;
     const call = this.#inFlight;
     this.#inFlight = undefined;
-    if (store.writing !== 0) {
-      store.writing = 0;
-      throw new TickspaceError(
-        'BUDGET_EXCEEDED',
-        `tick ${this.#ctx.tick}: ${call === undefined ? 'the tick' : `reducer '${call.reducer}'`} ran past the CPU budget of ${budget.budgetMs} ms and was stopped inside a table write, which may be half done: the engine stops without committing the tick (a restart recovers the last committed tick)`,
-        { details: { tick: this.#ctx.tick, reducer: call?.reducer } },
-      );
+    if (store.write.table >= 0) {
+      this.tableList[store.write.table]!.repairWrite(changes);
+      this.#writeRepairs++;
     }
     // Stopped between calls, or after the call was recorded: nothing to abort.
     if (call === undefined || calls[calls.length - 1] === call) return;
@@ -797,8 +809,6 @@ export class Engine<M extends ModuleDef> {
     this.#ctx.reset(call.sender, call.reducer, callIndex);
     if (scheduleRow !== undefined) {
       const schedule = this.tables[SCHEDULE_TABLE]!;
-      // Counted as a write: a budget abort that lands in this bookkeeping cannot be rolled back.
-      store.writing++;
       const everyMs = scheduleRow.everyMs as number;
       if (everyMs > 0) {
         const atMs = (scheduleRow.atMs as number) + everyMs;
@@ -808,7 +818,6 @@ export class Engine<M extends ModuleDef> {
           dueTick: Math.max(Math.ceil(atMs / this.tickMs), this.#ctx.tick + 1),
         });
       } else schedule.delete(scheduleRow.id);
-      store.writing--;
     }
     const mark = tx.length;
     let result: CallResult;
@@ -819,13 +828,12 @@ export class Engine<M extends ModuleDef> {
     if (aborted !== undefined) result = { ok: false, code: 'BUDGET_EXCEEDED', message: aborted };
     else
       try {
-        call.invoke(this.#ctx);
+        const returned = call.invoke(this.#ctx);
+        if (returned !== undefined) refuseThenable(returned, call.reducer, this.#logger);
         result = OK;
       } catch (error) {
-        store.writing++;
-        for (let i = tx.length - 1; i >= mark; i--) this.tableList[tx[i]!.tableId]!.undo(tx[i]!);
-        tx.length = mark;
-        store.writing--;
+        // Entry by entry, each undo recorded as a write: a budget abort mid-rollback is repaired.
+        while (tx.length > mark) this.tableList[tx[tx.length - 1]!.tableId]!.undoLast(tx);
         result = this.#toResult(call.reducer, error);
       } finally {
         store.tx = null;

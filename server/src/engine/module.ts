@@ -1,3 +1,4 @@
+import { TickspaceError } from '../protocol/errors';
 import type { Identity } from './identity';
 import type { RangeBounds } from './table-store';
 import type { Columns, Insert, KeyOf, Row, RowOf, TableDef, Tables } from './schema';
@@ -115,8 +116,22 @@ export interface Schema<T extends Tables> {
 export function createSchema<T extends Tables>(tables: T): Schema<T> {
   return {
     tables,
-    reducer: (name, args, fn, options = {}) => ({ name, args, fn, options }),
+    reducer: (name, args, fn, options = {}) => {
+      if (isAsyncFunction(fn))
+        throw new TickspaceError(
+          'INVALID_SCHEMA',
+          `reducer '${name}' is an async function: reducers are synchronous transactions (their writes commit when they return, and work after an await would run outside the tick and its CPU budget), so drop async/await and do the work in the call itself`,
+          { details: { reducer: name } },
+        );
+      return { name, args, fn, options };
+    },
   };
+}
+
+/** Async functions and async generators (their tag survives lockdown, unlike their constructors). */
+function isAsyncFunction(fn: unknown): boolean {
+  const tag = Object.prototype.toString.call(fn);
+  return tag === '[object AsyncFunction]' || tag === '[object AsyncGeneratorFunction]';
 }
 
 /** A complete module: tables, reducers and lifecycle hooks. */

@@ -44,9 +44,9 @@ export class QueuedCall implements CallRecord {
     this.#fn = fn;
   }
 
-  /** Runs the reducer (throws whatever it throws). */
-  invoke(ctx: ReducerContext<any>): void {
-    this.#fn(ctx, this.args);
+  /** Runs the reducer (throws whatever it throws); returns what it returned (reducers return nothing). */
+  invoke(ctx: ReducerContext<any>): unknown {
+    return (this.#fn as (ctx: ReducerContext<any>, args: unknown) => unknown)(ctx, this.args);
   }
 
   /** Hands the result to the caller once (after fan-out), then drops the callback. */

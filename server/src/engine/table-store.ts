@@ -7,6 +7,7 @@ import type { AnyColumn, IndexKind, TableDef } from './schema';
 import { SortedList, sortedInsert, sortedRemove } from './sorted-list';
 import { SpatialGrid } from './spatial-grid';
 import { compareTuples, compareValues, describeValue, mapKey } from './values';
+import type { WriteInProgress } from './write-in-progress';
 
 /** Shared by every table of one engine: the running state hash and the open transaction. */
 export interface StoreContext {
@@ -17,10 +18,10 @@ export interface StoreContext {
   /** The running call's index within the tick. */
   callIndex: number;
   /**
-   * Table writes in progress (the engine's undo and schedule bookkeeping count too). Nonzero after V8 stopped a
-   * tick on its CPU budget means the stop landed inside a write, which may be half done.
+   * The table write in progress (rollbacks included): after V8 stopped a tick on its CPU budget, a
+   * `table` other than -1 means the stop landed inside that write, which repairWrite undoes exactly.
    */
-  writing: number;
+  readonly write: WriteInProgress;
 }
 
 /** Bounds for a btree range query. Tuples bound composite indexes by prefix. */
@@ -375,16 +376,6 @@ export class TableStore {
    * @throws TickspaceError DUPLICATE_KEY, UNIQUE_VIOLATION, INVALID_ARGUMENT, READ_ONLY
    */
   insert(input: Record<string, unknown>): AnyRow {
-    const ctx = this.#ctx;
-    ctx.writing++;
-    try {
-      return this.#insertRow(input);
-    } finally {
-      ctx.writing--;
-    }
-  }
-
-  #insertRow(input: Record<string, unknown>): AnyRow {
     const tx = this.#requireTx('insert');
     const row = this.#normalize(input, true);
     const key = this.keyOf(row);
@@ -398,12 +389,7 @@ export class TableStore {
       );
     if (this.#uniqueList.length > 0) this.#checkUnique(row, key, undefined);
     const prevAutoInc = this.autoInc;
-    if (this.autoIncColumn >= 0) {
-      const v = row[this.columnNames[this.autoIncColumn]!] as number;
-      if (v >= this.autoInc) this.autoInc = v + 1;
-    }
-    this.rawInsert(row);
-    tx.push({
+    const op: ChangeOp = {
       tableId: this.id,
       kind: OP.INSERT,
       oldRow: undefined,
@@ -411,7 +397,15 @@ export class TableStore {
       callIndex: this.#ctx.callIndex,
       pos: -1,
       prevAutoInc,
-    });
+    };
+    const write = this.#beginWrite(-1, tx.length, op, false);
+    tx.push(op);
+    if (this.autoIncColumn >= 0) {
+      const v = row[this.columnNames[this.autoIncColumn]!] as number;
+      if (v >= this.autoInc) this.autoInc = v + 1;
+    }
+    this.rawInsert(row);
+    write.table = -1;
     return row;
   }
 
@@ -420,16 +414,6 @@ export class TableStore {
    * @throws TickspaceError NOT_FOUND, UNIQUE_VIOLATION, INVALID_ARGUMENT, READ_ONLY
    */
   update(input: Record<string, unknown>): AnyRow {
-    const ctx = this.#ctx;
-    ctx.writing++;
-    try {
-      return this.#updateRow(input);
-    } finally {
-      ctx.writing--;
-    }
-  }
-
-  #updateRow(input: Record<string, unknown>): AnyRow {
     const tx = this.#requireTx('update');
     const row = this.#normalize(input, false);
     const key = this.keyOf(row);
@@ -444,8 +428,7 @@ export class TableStore {
       );
     const old = this.#rows[pos]!;
     if (this.#uniqueList.length > 0) this.#checkUnique(row, key, old);
-    this.#rawUpdateAt(pos, key, old, row);
-    tx.push({
+    const op: ChangeOp = {
       tableId: this.id,
       kind: OP.UPDATE,
       oldRow: old,
@@ -453,27 +436,21 @@ export class TableStore {
       callIndex: this.#ctx.callIndex,
       pos: -1,
       prevAutoInc: this.autoInc,
-    });
+    };
+    const write = this.#beginWrite(pos, tx.length, op, false);
+    tx.push(op);
+    this.#rawUpdateAt(pos, key, old, row);
+    write.table = -1;
     return row;
   }
 
   /** Deletes the row with this key. Returns whether there was one. @throws TickspaceError READ_ONLY */
   delete(key: unknown): boolean {
-    const ctx = this.#ctx;
-    ctx.writing++;
-    try {
-      return this.#deleteRow(key);
-    } finally {
-      ctx.writing--;
-    }
-  }
-
-  #deleteRow(key: unknown): boolean {
     const tx = this.#requireTx('delete');
-    const old = this.find(key);
-    if (old === undefined) return false;
-    const pos = this.rawDelete(old);
-    tx.push({
+    const pos = this.#pos.get(mapKey(key));
+    if (pos === undefined) return false;
+    const old = this.#rows[pos]!;
+    const op: ChangeOp = {
       tableId: this.id,
       kind: OP.DELETE,
       oldRow: old,
@@ -481,8 +458,86 @@ export class TableStore {
       callIndex: this.#ctx.callIndex,
       pos,
       prevAutoInc: this.autoInc,
-    });
+    };
+    const write = this.#beginWrite(pos, tx.length, op, false);
+    tx.push(op);
+    this.rawDelete(old);
+    write.table = -1;
     return true;
+  }
+
+  /**
+   * Records the write about to happen (see WriteInProgress): the fields first, the table id last,
+   * so the record is complete whenever it names a table.
+   */
+  #beginWrite(pos: number, txLen: number, op: ChangeOp, undoing: boolean): WriteInProgress {
+    const ctx = this.#ctx;
+    const write = ctx.write;
+    const rows = this.#rows;
+    const len = rows.length;
+    write.len = len;
+    write.pos = pos;
+    write.atPos = pos >= 0 && pos < len ? rows[pos] : undefined;
+    write.last = len > 0 ? rows[len - 1] : undefined;
+    write.autoInc = this.autoInc;
+    write.h0 = ctx.hash[0]!;
+    write.h1 = ctx.hash[1]!;
+    write.txLen = txLen;
+    write.op = op;
+    write.undoing = undoing;
+    write.table = this.id;
+    return write;
+  }
+
+  /**
+   * Rolls back the last entry of the change list `tx` (this table's) inside a reducer call: undoes
+   * it, then pops it, recorded as a write so that a budget abort in between is repaired exactly.
+   */
+  undoLast(tx: ChangeOp[]): void {
+    const op = tx[tx.length - 1]!;
+    const pos = op.kind === OP.DELETE ? op.pos : this.#pos.get(mapKey(this.keyOf(op.newRow!)))!;
+    const write = this.#beginWrite(pos, tx.length, op, true);
+    this.undo(op);
+    tx.pop();
+    write.table = -1;
+  }
+
+  /**
+   * After V8 stopped a tick inside a write of this table (`write.table` is this id): restores the
+   * rows, the auto-increment counter, the state hash and the change list `tx` to what they were
+   * before the write, and rebuilds the key map, indexes, spatial grid and hash lanes from the rows.
+   * Costs a pass over the table; runs only on that rare abort.
+   */
+  repairWrite(tx: ChangeOp[]): void {
+    const write = this.#ctx.write;
+    const rows = this.#rows;
+    rows.length = write.len;
+    if (write.len > 0) rows[write.len - 1] = write.last!;
+    if (write.pos >= 0 && write.pos < write.len) rows[write.pos] = write.atPos!;
+    this.autoInc = write.autoInc;
+    this.#pos.clear();
+    for (const index of this.#indexList) {
+      index.hash?.clear();
+      index.btree?.clear();
+      index.uniqueMap?.clear();
+    }
+    this.spatial?.clear();
+    this.#hashA.length = 0;
+    this.#hashB.length = 0;
+    for (let pos = 0; pos < rows.length; pos++) {
+      const row = rows[pos]!;
+      const key = this.keyOf(row);
+      this.#pos.set(mapKey(key), pos);
+      this.#indexAdd(row, key);
+      this.#hasher(row, scratch);
+      this.#hashA[pos] = scratch[0]!;
+      this.#hashB[pos] = scratch[1]!;
+    }
+    this.#ctx.hash[0] = write.h0;
+    this.#ctx.hash[1] = write.h1;
+    if (!write.undoing) tx.length = write.txLen;
+    else if (tx.length < write.txLen) tx.push(write.op!);
+    write.table = -1;
   }
 
   // ---- raw operations: no validation, no transaction (engine internals, undo, recovery) ------
