@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ModuleDef, TickRecord } from '../engine';
 import type { Database } from '../engine/log';
-import { lastPublished } from '../engine/log/replay';
 import { publishModule } from '../engine/log/runtime-publish';
+import { findLastPublished, writeLastPublish } from './last-publish-file';
 import { PUBLISH_CALL } from '../engine/module-swap';
 import { loadModuleFile, loadModuleText, type BundleOptions, type SandboxedModule } from '../engine/sandbox';
 import { TickspaceError } from '../protocol/errors';
@@ -58,9 +58,14 @@ export interface ServedVersion {
  */
 export function logServedVersion(db: Database<ModuleDef>, served: ServedModule): ServedVersion | undefined {
   if (served.sandboxed === undefined) return undefined;
-  const last = lastPublished(db.store, db.store.lastTick);
+  const last = findLastPublished(db, db.paths.dir).found;
   if (last?.payload.hash === served.sandboxed.bundle.hash) return { logged: false, replaced: undefined };
-  db.engine.publish(served.sandboxed);
+  const hash = served.sandboxed.bundle.hash;
+  // Swapped in by the next tick; its result is delivered once that tick is durable.
+  const tick = db.engine.tick + 1;
+  db.engine.publish(served.sandboxed, (result) => {
+    if (result.ok) writeLastPublish(db.paths.dir, hash, tick);
+  });
   return {
     logged: true,
     replaced: last === undefined ? undefined : { hash: last.payload.hash, tick: last.tick },
@@ -106,6 +111,7 @@ function publishVersion(db: Database<ModuleDef>, version: SandboxedModule): Prom
     try {
       publishModule(db, version, (result) => {
         unhook();
+        if (result.ok) writeLastPublish(db.paths.dir, version.bundle.hash, tick);
         if (result.ok)
           resolve({
             hash: version.bundle.hash,

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/engine/tooling';
 import { loadModuleText } from '../../src/engine/sandbox';
 import { logServedVersion, replacedVersionLine, type ServedModule } from '../../src/cli/serve-module';
+import { findLastPublished, LAST_PUBLISH_FILE } from '../../src/cli/last-publish-file';
 import { counterModuleText } from './counter-module';
 
 /** A restart serves the module FILE, and says so when that replaces the last published version. */
@@ -58,6 +59,42 @@ describe('the version a restart serves', () => {
     // Restarting with the version the log ends with logs nothing and replaces nothing.
     ({ db, version: first } = await start(dir, file));
     expect(first).toEqual({ logged: false, replaced: undefined });
+    await db.close();
+  });
+});
+
+describe('finding the last published version at start', () => {
+  it('reads the hint file and the ticks after it; without a valid hint it scans the log, same answer', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'budget-safety-hint-'));
+    dirs.push(dir);
+    const file = await version(1);
+    const { db } = await start(dir, file);
+    const firstTick = db.engine.tick;
+    const hintFile = path.join(dir, LAST_PUBLISH_FILE);
+    // Written once the publish tick was durable.
+    expect(JSON.parse(fs.readFileSync(hintFile, 'utf8'))).toEqual({
+      hash: file.sandboxed.bundle.hash,
+      tick: firstTick,
+    });
+    // A later publish the hint does not know of (as after a crash before the file was written).
+    const later = await version(10);
+    db.engine.publish(later.sandboxed);
+    db.engine.runTick();
+    await db.engine.flush();
+    const laterTick = db.engine.tick;
+    const expected = { tick: laterTick, payload: later.sandboxed.payload };
+    expect(findLastPublished(db, dir)).toEqual({ found: expected, scanned: 'tail' });
+    for (const bad of [
+      undefined,
+      'not json',
+      JSON.stringify({ hash: 'f'.repeat(64), tick: firstTick }),
+      JSON.stringify({ hash: file.sandboxed.bundle.hash, tick: laterTick + 5 }),
+      JSON.stringify({ hash: file.sandboxed.bundle.hash }),
+    ]) {
+      if (bad === undefined) fs.rmSync(hintFile, { force: true });
+      else fs.writeFileSync(hintFile, bad);
+      expect(findLastPublished(db, dir), String(bad)).toEqual({ found: expected, scanned: 'log' });
+    }
     await db.close();
   });
 });

@@ -388,17 +388,19 @@ function publishedAt(store: LogStore, tick: number): boolean {
 
 /**
  * The last module version logged at or before `tick` (a `__publish` call's payload and its tick),
- * or undefined when none is. Reads the calls sections only.
+ * or undefined when none is. Reads the calls sections only, of the ticks from `from` on.
  * @example
  * lastPublished(store, store.lastTick)?.payload.hash; // the version running at the end of the log
  */
 export function lastPublished(
   store: LogStore,
   tick: number,
+  from = store.firstTick + 1,
 ): { readonly tick: number; readonly payload: PublishPayload } | undefined {
   let found: { tick: number; payload: PublishPayload } | undefined;
-  if (tick < store.firstTick + 1) return undefined;
-  for (const { tick: t, payload } of store.payloads(store.firstTick + 1, tick)) {
+  from = Math.max(from, store.firstTick + 1);
+  if (tick < from) return undefined;
+  for (const { tick: t, payload } of store.payloads(from, tick)) {
     const calls = store.codec.decode(payload, { changes: false }).calls;
     for (const call of calls)
       if (
