@@ -149,11 +149,13 @@ export async function crashLoop(
         // Bytes up to `keep` hold acknowledged (or already verified) ticks: never touch them.
         const floor =
           keep === undefined || tailFile > keep.file ? 0 : tailFile === keep.file ? keep.end : size;
-        if (size > floor) {
-          fs.truncateSync(tailFile, floor + Math.floor(rng() * (size - floor)));
-          if (rng() < 0.3) fs.appendFileSync(tailFile, Buffer.alloc(1 + Math.floor(rng() * 200)));
-          tore = true;
-        }
+        // A kill that landed right after an acknowledgement leaves nothing unacknowledged to tear:
+        // a power loss can still leave zeros behind the last record (the file's length grew before
+        // its data reached the disk), so the torn path runs whatever the kill's timing was.
+        if (size > floor) fs.truncateSync(tailFile, floor + Math.floor(rng() * (size - floor)));
+        if (size <= floor || rng() < 0.3)
+          fs.appendFileSync(tailFile, Buffer.alloc(1 + Math.floor(rng() * 200)));
+        tore = true;
       }
 
       // Recover here and check the guarantees.
