@@ -223,6 +223,15 @@ export class TableCache<R extends AnyRow = AnyRow, K = unknown> implements Clien
     if (events !== undefined) events.push({ kind: 'delete', table: this, row: old });
   }
 
+  /** @internal The table left the schema (a migration removed it): every row leaves, recorded as deletes. */
+  drop(events: CacheEvent[] | undefined): void {
+    if (events !== undefined)
+      for (const row of this.#rows.values()) events.push({ kind: 'delete', table: this, row });
+    this.takeAll();
+    this.#wire = undefined;
+    this.#indexes.clear();
+  }
+
   /** @internal Removes every row silently; returns the rows it held (for reconciliation). */
   takeAll(): Map<unknown, R> {
     const rows = new Map(this.#rows);

@@ -1,31 +1,25 @@
 import type { Identity, ModuleDef } from '../engine';
 import {
-  CLIENT_MESSAGE,
   CLOSE_CODES,
-  compileWireSchema,
-  decodeBatch,
   decodeServerMessage,
   encodeCall,
-  encodeConnect,
-  encodePing,
-  okResultRequestId,
+  encodeSchemaAck,
   encodeSubscribe,
-  encodeUnsubscribe,
-  MessageCork,
-  PROTOCOL_VERSION,
+  okResultRequestId,
   RESET_REASON,
-  SERVER_MESSAGE,
   TickspaceError,
   type AnyErrorCode,
-  type ClientTransport,
   type Query,
+  type SchemaChange,
   type SchemaDescriptor,
-  type SectionVisitor,
   type ServerMessage,
-  type TransportFactory,
-  type WireSchema,
 } from '../protocol';
 import { backoffDelayMs, type BackoffOptions } from './backoff';
+import { ClientSubscriptions } from './client-subscriptions';
+import { ClientCache } from './client-cache';
+import { ClientLink } from './client-link';
+import type { CacheEvent } from './client-table';
+import type { ConnectOptions } from './connect-options';
 import {
   CONNECTION_STATUS,
   FATAL_CLOSE_CODES,
@@ -33,42 +27,15 @@ import {
   type ConnectionStatus,
   type HistoryChange,
 } from './connection-status';
-import { TableCache, type CacheEvent } from './client-table';
-import { Heartbeat, type HeartbeatOptions } from './heartbeat';
+import { Heartbeat } from './heartbeat';
+import { ListenerList } from './listener-list';
 import { PendingCalls } from './pending-calls';
-import { pending, type Sub, type SubscriptionHandle } from './subscription-handle';
+import type { SchemaChangedEvent } from './schema-swap';
+import { pending, type SubscriptionHandle } from './subscription-handle';
 import type { ClientDb, ClientQuery, ClientReducers } from './types';
-import { createWebSocketTransport, type WebSocketConstructor } from './websocket-transport';
+import { createWebSocketTransport } from './websocket-transport';
 
-/** Options for {@link connect}. Give a `url` or a `transport`. */
-export interface ConnectOptions {
-  /** Server WebSocket URL (`ws://host:port/ws`). */
-  readonly url?: string;
-  /** A transport factory (loopback, a custom socket). @default createWebSocketTransport(url) */
-  readonly transport?: TransportFactory;
-  /** WebSocket implementation for `url` in Node (the `ws` package's WebSocket). @default globalThis.WebSocket or `ws` */
-  readonly WebSocket?: WebSocketConstructor;
-  /** Token from a previous connection: restores that identity. @default '' (a new identity) */
-  readonly token?: string;
-  /** Reconnect with backoff after an unexpected close; false to stay closed. @default true */
-  readonly reconnect?: boolean | BackoffOptions;
-  /** A reducer call without a result after this long rejects with TIMEOUT, ms; 0 waits forever. @default 30_000 */
-  readonly callTimeoutMs?: number;
-  /**
-   * PING when the link is quiet (keeps the session under the server's `idleTimeoutMs`) and drop a
-   * link the server has gone silent on, then reconnect; false turns both off.
-   * @default {} (PING after 10 s of quiet, the link dead 20 s after an unanswered PING)
-   */
-  readonly heartbeat?: false | HeartbeatOptions;
-  /** Listener errors and protocol oddities. @default console.error */
-  readonly onError?: (error: unknown) => void;
-}
-
-/**
- * Limits of the BATCH frames the SDK sends; both are under the server's defaults
- * (`maxBatchMessages` 1,024, `maxFrameBytes` 65,536).
- */
-const OUTBOUND_BATCH = { maxMessages: 256, maxBytes: 32_768 } as const;
+export type { ConnectOptions } from './connect-options';
 
 /**
  * A connection to a Tickspace server: the typed client cache (`db`), typed reducer calls
@@ -80,47 +47,44 @@ export class Connection<M extends ModuleDef = ModuleDef> {
   readonly db: ClientDb<M>;
   /** Typed reducer calls: `await conn.reducers.move({ dx: 1, dy: 0 })`. */
   readonly reducers: ClientReducers<M>;
-  readonly #factory: TransportFactory;
+  readonly #link: ClientLink;
   readonly #reconnect: BackoffOptions | undefined;
   readonly #report: (error: unknown) => void;
-  readonly #tables = new Map<string, TableCache>();
+  /** The table caches and the schema they decode with. */
+  readonly #cache: ClientCache;
   /** Calls awaiting their result. */
   readonly #calls: PendingCalls;
   readonly #pings = new Map<number, () => void>();
-  readonly #subs = new Map<number, Sub>();
-  readonly #statusListeners = new Set<(status: ConnectionStatus) => void>();
-  readonly #tickListeners = new Set<(tick: number) => void>();
-  readonly #frameListeners = new Set<(message: ServerMessage) => void>();
-  readonly #historyListeners = new Set<(reason: HistoryChange, stateOfTick: number) => void>();
-  #transport: ClientTransport | undefined;
-  /** Whether the current transport has opened (CONNECT sent): no PING may precede CONNECT. */
-  #transportOpen = false;
+  readonly #subs: ClientSubscriptions;
+  readonly #statusListeners: ListenerList<[ConnectionStatus]>;
+  readonly #tickListeners: ListenerList<[number]>;
+  readonly #frameListeners: ListenerList<[ServerMessage]>;
+  readonly #historyListeners: ListenerList<[HistoryChange, number]>;
+  readonly #schemaListeners: ListenerList<[SchemaChangedEvent]>;
   readonly #heartbeat: Heartbeat | undefined;
-  /** Frames issued in this macrotask, sent together in a microtask. */
-  readonly #cork = new MessageCork(CLIENT_MESSAGE.BATCH, OUTBOUND_BATCH);
-  #schema: WireSchema | undefined;
   #identity = '';
   #token: string;
   #status: ConnectionStatus = CONNECTION_STATUS.CONNECTING;
   #tick = 0;
   #nextRequest = 1;
-  #nextQuery = 1;
-  #nextPing = 1;
   #attempt = 0;
   #closeReason: CloseReason | undefined;
   #lastServerClose: CloseReason | undefined;
   #userClosed = false;
   #retry: ReturnType<typeof setTimeout> | undefined;
-  /** While reconnecting: the rows before the drop, per table, and the subscriptions still to re-apply. */
-  #reconcile:
-    { before: Map<TableCache, Map<unknown, Record<string, unknown>>>; waiting: Set<number> } | undefined;
   #ready = pending();
 
   constructor(options: ConnectOptions) {
     if (options.transport === undefined && options.url === undefined)
       throw new TypeError('connect needs a url or a transport');
-    this.#factory =
-      options.transport ?? createWebSocketTransport(options.url!, { WebSocket: options.WebSocket });
+    this.#link = new ClientLink(
+      options.transport ?? createWebSocketTransport(options.url!, { WebSocket: options.WebSocket }),
+      {
+        message: (frame) => this.#receiveMessage(frame),
+        undecodable: (error) => this.#undecodable(error),
+        dropped: (code, reason, errorCode) => this.#dropped(code, reason, errorCode),
+      },
+    );
     this.#reconnect =
       options.reconnect === false
         ? undefined
@@ -129,14 +93,35 @@ export class Connection<M extends ModuleDef = ModuleDef> {
           : options.reconnect;
     this.#calls = new PendingCalls(options.callTimeoutMs ?? 30_000);
     this.#report = options.onError ?? ((e) => console.error('tickspace client:', e));
+    this.#statusListeners = new ListenerList(this.#report);
+    this.#tickListeners = new ListenerList(this.#report);
+    this.#frameListeners = new ListenerList(this.#report);
+    this.#historyListeners = new ListenerList(this.#report);
+    this.#schemaListeners = new ListenerList(this.#report);
+    const cache = (this.#cache = new ClientCache(this.#report));
+    const isOpen = () => this.#status === CONNECTION_STATUS.OPEN;
+    this.#subs = new ClientSubscriptions({
+      get open() {
+        return isOpen() && cache.wire !== undefined;
+      },
+      get wire() {
+        return cache.wire;
+      },
+      send: (frame) => this.#send(frame),
+    });
     this.#token = options.token ?? '';
     const heartbeatMs = options.heartbeat === false ? undefined : (options.heartbeat ?? {});
     this.#heartbeat =
       heartbeatMs === undefined
         ? undefined
-        : new Heartbeat(heartbeatMs, this.#heartbeatPing, () => this.#linkDead());
+        : new Heartbeat(
+            heartbeatMs,
+            () => this.#link.ping(true),
+            () => this.#linkDead(),
+          );
+    this.#link.useHeartbeat(this.#heartbeat);
     this.db = new Proxy({} as ClientDb<M>, {
-      get: (_t, name) => (typeof name === 'string' ? this.#table(name) : undefined),
+      get: (_t, name) => (typeof name === 'string' ? cache.table(name) : undefined),
     });
     // One function per reducer name, made on first use: hot loops call `conn.reducers.x(...)` per call.
     const callers = new Map<string, (args: Record<string, unknown>) => Promise<void>>();
@@ -177,7 +162,7 @@ export class Connection<M extends ModuleDef = ModuleDef> {
 
   /** The schema the server described (public tables and callable reducers). */
   get schema(): SchemaDescriptor | undefined {
-    return this.#schema?.descriptor;
+    return this.#cache.wire?.descriptor;
   }
 
   /** Resolves after the first handshake; rejects if it fails. */
@@ -185,33 +170,33 @@ export class Connection<M extends ModuleDef = ModuleDef> {
     return this.#ready.promise;
   }
 
-  #table(name: string): TableCache {
-    let t = this.#tables.get(name);
-    if (t === undefined) this.#tables.set(name, (t = new TableCache(name, this.#schema?.tableByName(name))));
-    return t;
-  }
-
   #setStatus(status: ConnectionStatus): void {
     if (this.#status === status) return;
     this.#status = status;
-    for (const l of [...this.#statusListeners])
-      try {
-        l(status);
-      } catch (error) {
-        this.#report(error);
-      }
+    this.#statusListeners.emit(status);
   }
 
   /** Calls `listener` on every status change. Returns the unsubscribe function. */
   onStatus(listener: (status: ConnectionStatus) => void): () => void {
-    this.#statusListeners.add(listener);
-    return () => void this.#statusListeners.delete(listener);
+    return this.#statusListeners.add(listener);
   }
 
   /** Calls `listener` after each tick update has been applied (and its row listeners have run). */
   onTick(listener: (tick: number) => void): () => void {
-    this.#tickListeners.add(listener);
-    return () => void this.#tickListeners.delete(listener);
+    return this.#tickListeners.add(listener);
+  }
+
+  /**
+   * Calls `listener` when the server's module was published with a new schema and this
+   * connection has followed it without reconnecting: `conn.schema`, the argument checks and the
+   * table codecs are the new version's, and the rows of every reshaped table have been re-sent in
+   * the new shape (their onUpdate listeners have run). Subscriptions the migration ended are listed
+   * (their handle's `error` says why); the others go on. Returns the unsubscribe function.
+   * @example
+   * conn.onSchemaChanged((e) => console.log(`schema ${e.version}: reshaped ${e.reshapedTables.join(', ')}`));
+   */
+  onSchemaChanged(listener: (event: SchemaChangedEvent) => void): () => void {
+    return this.#schemaListeners.add(listener);
   }
 
   /**
@@ -226,104 +211,39 @@ export class Connection<M extends ModuleDef = ModuleDef> {
    * });
    */
   onHistoryChanged(listener: (reason: HistoryChange, stateOfTick: number) => void): () => void {
-    this.#historyListeners.add(listener);
-    return () => void this.#historyListeners.delete(listener);
+    return this.#historyListeners.add(listener);
   }
 
   /** Calls `listener` after every server frame has been applied (tests and bots wait on it). */
   onFrame(listener: (message: ServerMessage) => void): () => void {
-    this.#frameListeners.add(listener);
-    return () => void this.#frameListeners.delete(listener);
+    return this.#frameListeners.add(listener);
   }
 
   // ---- transport --------------------------------------------------------------------------
 
   #open(): void {
     this.#lastServerClose = undefined;
-    this.#transportOpen = false;
-    // From the attempt on, not from the open: a connect that hangs counts as silence too.
-    this.#heartbeat?.start();
-    const t = this.#factory({
-      open: () => {
-        if (this.#transport !== t) return;
-        this.#transportOpen = true;
-        t.send(encodeConnect(PROTOCOL_VERSION, this.#token));
-        this.#heartbeat?.spoke();
-      },
-      message: (frame) => {
-        if (this.#transport === t) this.#receive(frame);
-      },
-      close: (code, reason) => {
-        if (this.#transport === t) this.#dropped(code, reason);
-      },
-    });
-    this.#transport = t;
+    this.#link.open(() => this.#token);
   }
 
-  /**
-   * Queues a frame: everything sent in the same macrotask (a burst of calls, the resubscriptions
-   * after a reconnect) leaves as one BATCH in a microtask, in order.
-   */
   #send(frame: Uint8Array): void {
-    if (this.#transport === undefined) return;
-    if (this.#cork.count === 0) queueMicrotask(this.#flush);
-    this.#cork.add(frame);
+    this.#link.send(frame);
   }
-
-  readonly #flush = (): void => {
-    const t = this.#transport;
-    if (t === undefined) this.#cork.clear();
-    else {
-      this.#cork.drain((frame) => t.send(frame));
-      this.#heartbeat?.spoke();
-    }
-  };
-
-  readonly #heartbeatPing = (): void => {
-    if (this.#transportOpen) this.#send(encodePing(this.#nextPing++));
-  };
 
   /** The heartbeat heard nothing for `timeoutMs`: drop the link (the server may never see it) and reconnect. */
   #linkDead(): void {
-    const t = this.#transport;
-    if (t === undefined) return;
-    // Detach first: the transport's own close event is then ignored and the drop is handled once.
-    this.#transport = undefined;
+    if (!this.#link.attached) return;
     this.#lastServerClose = undefined;
     const message = `a PING brought no frame from the server for ${this.#heartbeat!.timeoutMs} ms (heartbeat timeoutMs): the link is taken for dead`;
-    t.close(CLOSE_CODES.HEARTBEAT_TIMEOUT, 'HEARTBEAT_TIMEOUT');
-    this.#dropped(CLOSE_CODES.HEARTBEAT_TIMEOUT, message, 'HEARTBEAT_TIMEOUT');
-  }
-
-  /** One WebSocket message: a server message or a BATCH of them, applied in order. */
-  #receive(frame: Uint8Array): void {
-    this.#heartbeat?.heard();
-    if (frame[0] !== SERVER_MESSAGE.BATCH) {
-      this.#receiveMessage(frame);
-      return;
-    }
-    let messages: Uint8Array[];
-    try {
-      messages = decodeBatch(frame, SERVER_MESSAGE.BATCH);
-    } catch (error) {
-      this.#undecodable(error);
-      return;
-    }
-    const t = this.#transport;
-    for (let i = 0; i < messages.length && this.#transport === t; i++) this.#receiveMessage(messages[i]!);
+    this.#link.drop(CLOSE_CODES.HEARTBEAT_TIMEOUT, 'HEARTBEAT_TIMEOUT', message, 'HEARTBEAT_TIMEOUT');
   }
 
   #undecodable(error: unknown): void {
     // The cache may be half-updated: only a fresh session can repair it.
     this.#report(error);
-    const t = this.#transport;
-    if (t === undefined) return;
-    // Detach first: the transport's close event (the WebSocket transport's comes at once) is then
-    // ignored and the drop is handled once, with one reconnect.
-    this.#transport = undefined;
-    t.close(CLOSE_CODES.UNDECODABLE_FRAME, 'client could not decode a frame');
-    this.#dropped(
+    this.#link.drop(
       CLOSE_CODES.UNDECODABLE_FRAME,
+      'client could not decode a frame',
       'the client could not decode a server frame: reconnecting for a fresh session',
       'MALFORMED_FRAME',
     );
@@ -336,65 +256,27 @@ export class Connection<M extends ModuleDef = ModuleDef> {
       if (requestId >= 0) return this.#calls.settle(requestId, true);
     }
     const events: CacheEvent[] = [];
-    // While reconciling after a reconnect, changes land silently; the diff reports them at the end.
-    this.#events = this.#reconcile === undefined ? events : undefined;
+    this.#cache.beginFrame(events);
     let msg: ServerMessage;
     try {
-      msg = decodeServerMessage(frame, this.#schema, this.#visitor);
+      msg = decodeServerMessage(frame, this.#cache.wire, this.#cache.visitor);
     } catch (error) {
       this.#undecodable(error);
       return;
     }
     this.#handle(msg, events);
     for (let i = 0; i < events.length; i++) events[i]!.table.dispatch(events[i]!, this.#report);
-    if (msg.type === 'tick' && this.#tickListeners.size > 0)
-      for (const l of [...this.#tickListeners])
-        try {
-          l(msg.tick);
-        } catch (error) {
-          this.#report(error);
-        }
-    if (msg.type === 'reset' && msg.reason !== RESET_REASON.RESYNC && this.#historyListeners.size > 0) {
-      const reason: HistoryChange = msg.reason === RESET_REASON.REWIND ? 'rewind' : 'recovery';
-      for (const l of [...this.#historyListeners])
-        try {
-          l(reason, msg.stateOfTick);
-        } catch (error) {
-          this.#report(error);
-        }
-    }
-    if (this.#frameListeners.size > 0)
-      for (const l of [...this.#frameListeners])
-        try {
-          l(msg);
-        } catch (error) {
-          this.#report(error);
-        }
-  }
-
-  /** Where the visitor records cache events for the message being decoded. */
-  #events: CacheEvent[] | undefined;
-
-  /** Applies table contents to the cache as they are decoded; built once, not per message. */
-  readonly #visitor: SectionVisitor = {
-    delete: (t, key) => this.#table(t.name).remove(key, this.#events),
-    insert: (t, row) => this.#table(t.name).upsert(row, this.#events),
-    update: (t, key, reader) => {
-      const ok = this.#table(t.name).patch(key, t.update, reader, this.#events);
-      if (!ok)
-        this.#report(
-          new TickspaceError(
-            'PROTOCOL_ERROR',
-            `update of ${t.name} ${String(key)}, a row the cache does not hold`,
-          ),
+    if (msg.type === 'tick') this.#tickListeners.emit(msg.tick);
+    else if (msg.type === 'reset')
+      if (msg.reason === RESET_REASON.REWIND || msg.reason === RESET_REASON.RECOVERY)
+        this.#historyListeners.emit(
+          msg.reason === RESET_REASON.REWIND ? 'rewind' : 'recovery',
+          msg.stateOfTick,
         );
-    },
-    reset: (t, rows) => {
-      const list: CacheEvent[] = [];
-      this.#table(t.name).replace(rows, list);
-      if (this.#events !== undefined) this.#events.push(...list);
-    },
-  };
+    const schemaChanged = this.#cache.takeSchemaChanged();
+    if (schemaChanged !== undefined) this.#schemaListeners.emit(schemaChanged);
+    this.#frameListeners.emit(msg);
+  }
 
   #handle(msg: ServerMessage, events: CacheEvent[]): void {
     switch (msg.type) {
@@ -406,32 +288,24 @@ export class Connection<M extends ModuleDef = ModuleDef> {
       case 'reset':
         this.#tick = msg.tick;
         return;
-      case 'subscribed': {
-        const sub = this.#subs.get(msg.queryId);
-        if (sub !== undefined) sub.resolve();
+      case 'subscribed':
+        this.#subs.subscribed(msg.queryId);
         this.#applied(msg.queryId, events);
         return;
-      }
-      case 'unsubscribed': {
-        const sub = this.#subs.get(msg.queryId);
-        sub?.unsubscribed?.();
-        this.#subs.delete(msg.queryId);
+      case 'unsubscribed':
+        this.#subs.unsubscribed(msg.queryId);
         return;
-      }
       case 'subscribeError': {
-        const sub = this.#subs.get(msg.queryId);
         const error = new TickspaceError<AnyErrorCode>(msg.code, msg.message, {
           details: { queryId: msg.queryId },
         });
-        if (sub !== undefined) {
-          sub.active = false;
-          sub.reject(error);
-          sub.unsubscribed?.();
-          this.#subs.delete(msg.queryId);
-        } else this.#report(error);
+        if (this.#subs.ended(msg.queryId, error) === undefined) this.#report(error);
         this.#applied(msg.queryId, events);
         return;
       }
+      case 'schema':
+        this.#schemaSwapped(msg, events);
+        return;
       case 'result': {
         if (msg.ok) this.#calls.settle(msg.requestId, true);
         else this.#calls.settle(msg.requestId, false, msg.code, msg.message);
@@ -453,50 +327,49 @@ export class Connection<M extends ModuleDef = ModuleDef> {
   }
 
   #identified(identity: string, token: string, tick: number, descriptor: SchemaDescriptor): void {
-    this.#schema = compileWireSchema(descriptor);
-    for (const t of this.#tables.values()) {
-      const wire = this.#schema.tableByName(t.name);
-      if (wire !== undefined) t.setWire(wire);
-    }
+    const wire = this.#cache.adopt(descriptor);
     this.#identity = identity;
     this.#token = token;
     this.#tick = Math.max(this.#tick, tick);
     this.#attempt = 0;
-    const resubscribe = [...this.#subs.values()].filter((s) => s.active);
-    if (this.#reconcile !== undefined) {
-      // After a reconnect: the server starts from nothing, so re-send every query and diff once all are back.
-      for (const s of resubscribe) {
-        this.#reconcile.waiting.add(s.id);
-        this.#send(encodeSubscribe(this.#schema, s.id, s.query));
-      }
-      if (this.#reconcile.waiting.size === 0) this.#finishReconcile([]);
+    const resubscribe = this.#subs.active();
+    const reconnected = this.#cache.reconciling;
+    for (const s of resubscribe) {
+      // After a reconnect the server starts from nothing: every query goes again, diffed once all are back.
+      this.#cache.expect(s.id);
+      this.#send(encodeSubscribe(wire, s.id, s.query));
+    }
+    if (reconnected) {
+      if (this.#cache.answered(undefined, [])) this.#setStatus(CONNECTION_STATUS.OPEN);
       return;
     }
-    for (const s of resubscribe) this.#send(encodeSubscribe(this.#schema, s.id, s.query));
     this.#setStatus(CONNECTION_STATUS.OPEN);
     this.#ready.resolve();
   }
 
-  #applied(queryId: number, events: CacheEvent[]): void {
-    const r = this.#reconcile;
-    if (r === undefined) return;
-    r.waiting.delete(queryId);
-    if (r.waiting.size === 0) this.#finishReconcile(events);
+  /**
+   * SCHEMA: a runtime migration's boundary. The codecs and argument checks swap before the next
+   * frame is decoded, SCHEMA_ACK tells the server every later frame is in the new schema (frames
+   * corked before it were encoded with the old one, and the server decodes them so), and the
+   * queries the migration ended stop. The event waits for the reshaped tables' RESETs.
+   */
+  #schemaSwapped(change: SchemaChange, events: CacheEvent[]): void {
+    const ended = change.ended.map((e) => {
+      const error = new TickspaceError<AnyErrorCode>(e.code, e.message, { details: { queryId: e.queryId } });
+      return { id: e.queryId, query: this.#subs.ended(e.queryId, error)?.query, error };
+    });
+    const superseded = this.#cache.swap(change, ended);
+    if (superseded !== undefined) this.#schemaListeners.emit(superseded);
+    this.#send(encodeSchemaAck(change.version));
+    for (const e of change.ended) this.#applied(e.queryId, events);
   }
 
-  #finishReconcile(events: CacheEvent[]): void {
-    const r = this.#reconcile!;
-    this.#reconcile = undefined;
-    for (const [table, before] of r.before) table.diff(before, events);
-    this.#setStatus(CONNECTION_STATUS.OPEN);
+  #applied(queryId: number, events: CacheEvent[]): void {
+    if (this.#cache.answered(queryId, events)) this.#setStatus(CONNECTION_STATUS.OPEN);
   }
 
   #dropped(code: number, reason: string, errorCode?: string): void {
     const server = this.#lastServerClose;
-    this.#transport = undefined;
-    this.#transportOpen = false;
-    this.#heartbeat?.stop();
-    this.#cork.clear();
     const why = server ?? {
       closeCode: code,
       code: errorCode ?? (code === CLOSE_CODES.NORMAL ? 'CLOSED' : 'DISCONNECTED'),
@@ -525,11 +398,7 @@ export class Connection<M extends ModuleDef = ModuleDef> {
       this.#closeFinal(why);
       return;
     }
-    if (this.#reconcile === undefined) {
-      const before = new Map<TableCache, Map<unknown, Record<string, unknown>>>();
-      for (const t of this.#tables.values()) before.set(t, t.takeAll());
-      this.#reconcile = { before, waiting: new Set() };
-    }
+    this.#cache.startReconcile();
     this.#setStatus(CONNECTION_STATUS.RECONNECTING);
     const delay = backoffDelayMs(this.#attempt++, this.#reconnect);
     this.#retry = setTimeout(() => {
@@ -540,17 +409,8 @@ export class Connection<M extends ModuleDef = ModuleDef> {
 
   #closeFinal(why: CloseReason): void {
     this.#closeReason = why;
-    if (this.#reconcile !== undefined) {
-      // Give back what the cache held before the drop, silently: it is stale but complete.
-      for (const [table, before] of this.#reconcile.before)
-        for (const row of before.values()) table.upsert(row, undefined);
-      this.#reconcile = undefined;
-    }
-    for (const s of this.#subs.values()) {
-      s.active = false;
-      s.reject(new TickspaceError('DISCONNECTED', `the connection closed: ${why.message}`));
-      s.unsubscribed?.();
-    }
+    this.#cache.endReconcile();
+    this.#subs.closeAll(new TickspaceError('DISCONNECTED', `the connection closed: ${why.message}`));
     this.#ready.reject(
       new TickspaceError<AnyErrorCode>(why.code === 'CLOSED' ? 'DISCONNECTED' : why.code, why.message, {
         details: { closeCode: why.closeCode },
@@ -567,18 +427,14 @@ export class Connection<M extends ModuleDef = ModuleDef> {
    * @throws TickspaceError (rejection) UNKNOWN_REDUCER, INVALID_ARGUMENT, RATE_LIMITED, DISCONNECTED, TIMEOUT, or the reducer's own code
    */
   call(reducer: string, args: Record<string, unknown>): Promise<void> {
-    if (
-      this.#status !== CONNECTION_STATUS.OPEN ||
-      this.#schema === undefined ||
-      this.#transport === undefined
-    )
+    if (this.#status !== CONNECTION_STATUS.OPEN || this.#cache.wire === undefined || !this.#link.attached)
       return Promise.reject(
         new TickspaceError('DISCONNECTED', `cannot call '${reducer}': the connection is ${this.#status}`),
       );
     let frame: Uint8Array;
     const requestId = this.#nextRequest++;
     try {
-      frame = encodeCall(this.#schema, requestId, reducer, args);
+      frame = encodeCall(this.#cache.wire, requestId, reducer, args);
     } catch (error) {
       const e =
         error instanceof TickspaceError
@@ -600,64 +456,13 @@ export class Connection<M extends ModuleDef = ModuleDef> {
    * await sub.applied;
    */
   subscribe(query: ClientQuery<M>): SubscriptionHandle {
-    const id = this.#nextQuery++;
-    const p = pending();
-    const sub: Sub = {
-      id,
-      query: query as unknown as Query,
-      active: true,
-      applied: p.promise,
-      resolve: p.resolve,
-      reject: p.reject,
-      unsubscribed: undefined,
-    };
-    this.#subs.set(id, sub);
-    if (this.#status === CONNECTION_STATUS.OPEN && this.#schema !== undefined) {
-      try {
-        this.#send(encodeSubscribe(this.#schema, id, sub.query));
-      } catch (error) {
-        sub.active = false;
-        this.#subs.delete(id);
-        p.reject(
-          error instanceof TickspaceError
-            ? error
-            : new TickspaceError('INVALID_QUERY', String(error), { cause: error }),
-        );
-      }
-    }
-    const unsubscribe = (): Promise<void> => {
-      if (!sub.active) return Promise.resolve();
-      sub.active = false;
-      if (this.#status !== CONNECTION_STATUS.OPEN) {
-        this.#subs.delete(id);
-        return Promise.resolve();
-      }
-      return new Promise<void>((resolve) => {
-        sub.unsubscribed = resolve;
-        this.#send(encodeUnsubscribe(id));
-      });
-    };
-    return {
-      id,
-      query: sub.query,
-      get applied() {
-        return sub.applied;
-      },
-      get active() {
-        return sub.active;
-      },
-      unsubscribe,
-    };
+    return this.#subs.subscribe(query as unknown as Query);
   }
 
   /** Resolves once every frame the server sent before answering this ping has been applied. */
   sync(): Promise<void> {
-    if (this.#transport === undefined) return Promise.resolve();
-    const nonce = this.#nextPing++;
-    return new Promise<void>((resolve) => {
-      this.#pings.set(nonce, resolve);
-      this.#send(encodePing(nonce));
-    });
+    if (!this.#link.attached) return Promise.resolve();
+    return new Promise<void>((resolve) => this.#pings.set(this.#link.ping(), resolve));
   }
 
   /** Closes the connection for good (no reconnect). */
@@ -665,13 +470,10 @@ export class Connection<M extends ModuleDef = ModuleDef> {
     if (this.#status === CONNECTION_STATUS.CLOSED) return;
     this.#userClosed = true;
     if (this.#retry !== undefined) clearTimeout(this.#retry);
-    const t = this.#transport;
     // Frames issued before the close still leave, ahead of it.
-    if (t !== undefined) this.#cork.drain((frame) => t.send(frame));
-    // Detach first: the transport's own close event is then ignored and the close is handled once.
-    this.#transport = undefined;
-    t?.close(CLOSE_CODES.NORMAL, 'client closed');
-    this.#dropped(CLOSE_CODES.NORMAL, 'client closed');
+    if (this.#link.attached)
+      this.#link.drop(CLOSE_CODES.NORMAL, 'client closed', 'client closed', undefined, true);
+    else this.#dropped(CLOSE_CODES.NORMAL, 'client closed');
   }
 }
 

@@ -7,6 +7,7 @@ export type { ConnectOptions } from './connection';
 export { CONNECTION_STATUS } from './connection-status';
 export type { ConnectionStatus, CloseReason, HistoryChange } from './connection-status';
 export type { SubscriptionHandle } from './subscription-handle';
+export type { SchemaChangedEvent } from './schema-swap';
 export type { ClientTable } from './client-table';
 export { createWebSocketTransport } from './websocket-transport';
 export type { WebSocketLike, WebSocketConstructor, WebSocketTransportOptions } from './websocket-transport';

@@ -6,8 +6,13 @@ export interface SubscriptionHandle {
   readonly query: Query;
   /** Resolves once the server has sent the query's rows (and again after each reconnect). Rejects if the server refuses the query. */
   readonly applied: Promise<void>;
-  /** Whether the subscription is active (not refused, not unsubscribed). */
+  /** Whether the subscription is active (not refused, not unsubscribed, not ended by a migration). */
   readonly active: boolean;
+  /**
+   * Why the server ended the subscription, if it did: a runtime migration removed its table, or a
+   * column, index or followed table it uses (see {@link Connection.onSchemaChanged}).
+   */
+  readonly error: TickspaceError<AnyErrorCode> | undefined;
   /** Stops the subscription; resolves once its rows have left the cache. */
   unsubscribe(): Promise<void>;
 }
@@ -22,6 +27,8 @@ export interface Sub {
   reject: (error: TickspaceError<AnyErrorCode>) => void;
   /** Unsubscribe waiters. */
   unsubscribed: (() => void) | undefined;
+  /** Why the server ended it (a migration), once it did. */
+  error: TickspaceError<AnyErrorCode> | undefined;
 }
 
 /** A promise with its settle functions; an unobserved rejection is not reported as unhandled. */

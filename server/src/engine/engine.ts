@@ -179,7 +179,7 @@ export class Engine<M extends ModuleDef> {
   #fatal: unknown = undefined;
   #fatalListeners: FatalListener[] = [];
   #restoreListeners: RestoreListener[] = [];
-  #schemaListeners: ((schema: ServerSchema) => void)[] = [];
+  #schemaListeners: ((schema: ServerSchema, reshaped: readonly string[]) => void)[] = [];
 
   constructor(options: EngineOptions<M>) {
     this.#module = options.module;
@@ -372,14 +372,15 @@ export class Engine<M extends ModuleDef> {
     this.#tables = Object.fromEntries(next.map((s) => [s.name, s]));
     this.#ctx.db = this.#tables as Db<Tables>;
     this.#schema = compileServerSchema({ tableList: next, module }, this.#schema.version + 1);
-    for (const listener of this.#schemaListeners) listener(this.#schema);
+    for (const listener of this.#schemaListeners) listener(this.#schema, reshaped);
   }
 
   /**
    * Listens for a runtime migration's new schema, announced at its tick boundary before the
-   * tick's calls run (the network layer re-describes the tables to its clients). Returns an unsubscribe.
+   * tick's calls run (the network layer re-describes the tables to its clients), with the tables
+   * whose rows the migration rewrites. Returns an unsubscribe.
    */
-  onSchemaChange(listener: (schema: ServerSchema) => void): () => void {
+  onSchemaChange(listener: (schema: ServerSchema, reshaped: readonly string[]) => void): () => void {
     this.#schemaListeners.push(listener);
     return () => (this.#schemaListeners = this.#schemaListeners.filter((l) => l !== listener));
   }

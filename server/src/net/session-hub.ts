@@ -1,6 +1,6 @@
 import { createSubscriptions, type ServerSchema, type Subscriptions } from '../engine/tooling';
 import type { Engine, Identity, Logger, ModuleDef } from '../engine';
-import { CLOSE_CODES, type ServerConnection } from '../protocol';
+import { CLOSE_CODES, SCHEMA_CHANGE_VERSION, type ServerConnection } from '../protocol';
 import { createTokenIssuer, type TokenIssuer } from './identity-tokens';
 import { resolveLimits, type NetLimits } from './limits';
 import { ServerMetrics } from './server-metrics';
@@ -42,8 +42,8 @@ export class SessionHub implements SessionHost {
   readonly engine: Engine<ModuleDef>;
   /** The schema served: calls decode with it, IDENTITY describes it, subscriptions encode with it (a runtime migration replaces it). */
   schema: ServerSchema;
-  /** The subscription engine of the schema served (a runtime migration replaces it). */
-  subscriptions: Subscriptions;
+  /** The subscription engine (a runtime migration moves its queries to the new tables). */
+  readonly subscriptions: Subscriptions;
   readonly limits: NetLimits;
   readonly metrics: ServerMetrics;
   readonly tokens: TokenIssuer;
@@ -82,7 +82,9 @@ export class SessionHub implements SessionHost {
       schema: this.schema,
     });
     this.metrics = new ServerMetrics(options.engine, this);
-    this.#unhookSchema = options.engine.onSchemaChange((schema) => this.#schemaChanged(schema));
+    this.#unhookSchema = options.engine.onSchemaChange((schema, reshaped) =>
+      this.#schemaChanged(schema, reshaped),
+    );
     this.#services = {
       schema: this.schema,
       engine: this.engine,
@@ -97,21 +99,24 @@ export class SessionHub implements SessionHost {
   }
 
   /**
-   * A runtime migration's boundary: every session closes with SCHEMA_CHANGED (the SDK reconnects
-   * at once, keeps its identity, receives the new schema in IDENTITY and resubscribes), and the
-   * subscriptions and the services new sessions get switch to the new schema.
+   * A runtime migration's boundary (before the tick's calls run): sessions stay open. Clients of
+   * protocol version 4 and later are sent SCHEMA by the subscriptions, in order with their other
+   * frames, and have their reshaped tables re-sent after the tick; their session decodes with the
+   * old schema until the client's SCHEMA_ACK. Older clients cannot read SCHEMA: they are closed with
+   * SCHEMA_CHANGED and reconnect for the new schema. Sessions opened from now on get the new one.
    */
-  #schemaChanged(schema: ServerSchema): void {
+  #schemaChanged(schema: ServerSchema, reshaped: readonly string[]): void {
     for (const s of [...this.#all])
-      s.close(
-        CLOSE_CODES.SCHEMA_CHANGED,
-        'SCHEMA_CHANGED',
-        `the module was published with a new schema (version ${schema.version}): reconnect for it`,
-      );
-    this.subscriptions.dispose();
+      if (!s.isClosed && s.identity !== undefined && s.protocolVersion < SCHEMA_CHANGE_VERSION)
+        s.close(
+          CLOSE_CODES.SCHEMA_CHANGED,
+          'SCHEMA_CHANGED',
+          `the module was published with a new schema (version ${schema.version}); protocol version ${s.protocolVersion} cannot follow it in band: reconnect for it`,
+        );
+    this.subscriptions.migrate(schema, reshaped);
+    for (const s of this.#all) s.schemaChanged(schema);
     this.schema = schema;
-    this.subscriptions = createSubscriptions(this.engine, { ...this.#subscriptionOptions, schema });
-    this.#services = { ...this.#services, schema, subscriptions: this.subscriptions };
+    this.#services = { ...this.#services, schema };
   }
 
   /** One timer for every session's idle check: no per-session timer, no clock read per frame. */

@@ -1,4 +1,4 @@
-import type { Engine, Identity, Logger, ModuleDef } from '../engine';
+import type { CallResult, Engine, Identity, Logger, ModuleDef } from '../engine';
 import type { ServerSchema, SubscriptionCharge, Subscriptions } from '../engine/tooling';
 import {
   CLIENT_MESSAGE,
@@ -76,7 +76,10 @@ export interface SessionHost {
  * the fan-out, so a version 2 client gets one WebSocket message per tick, in the order queued.
  */
 export class Session implements SessionInput {
-  readonly #schema: ServerSchema;
+  /** The schema the client encodes its frames with: the one it last acknowledged (or got in IDENTITY). */
+  #schema: ServerSchema;
+  /** Schemas sent in SCHEMA and not acknowledged yet, oldest first. */
+  readonly #announced: ServerSchema[] = [];
   readonly #engine: Engine<ModuleDef>;
   readonly #subscriptions: Subscriptions;
   readonly #limits: NetLimits;
@@ -137,6 +140,30 @@ export class Session implements SessionInput {
   /** The protocol version agreed in the handshake (the newest before it). */
   get protocolVersion(): number {
     return this.#version;
+  }
+
+  /**
+   * A runtime migration's new schema: a session still in its handshake will describe it in
+   * IDENTITY; an open one has been sent it in SCHEMA (by the subscriptions) and decodes the
+   * client's frames with the old one until the client's SCHEMA_ACK.
+   */
+  schemaChanged(schema: ServerSchema): void {
+    if (this.#state === STATE.HANDSHAKE) this.#schema = schema;
+    else if (this.#state === STATE.OPEN) this.#announced.push(schema);
+  }
+
+  /** SCHEMA_ACK: from this frame on the client encodes with schema `version`. */
+  #schemaAcknowledged(version: number): void {
+    const i = this.#announced.findIndex((s) => s.version === version);
+    if (i < 0) {
+      this.#strike(
+        'PROTOCOL_ERROR',
+        `SCHEMA_ACK names schema version ${version}, which was not announced (awaiting ${this.#announced.map((s) => s.version).join(', ') || 'none'})`,
+      );
+      return;
+    }
+    this.#schema = this.#announced[i]!;
+    this.#announced.splice(0, i + 1);
   }
 
   /** The subscription engine's handle of this client (0 before the handshake). */
@@ -327,6 +354,9 @@ export class Session implements SessionInput {
       case 'ping':
         this.send(encodePong(msg.nonce, this.#subscriptions.fannedOutTick));
         return;
+      case 'schemaAck':
+        this.#schemaAcknowledged(msg.version);
+        return;
     }
   }
 
@@ -456,15 +486,41 @@ export class Session implements SessionInput {
       );
       return;
     }
+    const onResult = (result: CallResult) => {
+      this.#pendingCalls--;
+      this.send(encodeResult(requestId, result));
+    };
     try {
       this.#pendingCalls++;
-      this.#engine.enqueueDecoded(this.#identity!, this.#schema, reducerId, args, (result) => {
-        this.#pendingCalls--;
-        this.send(encodeResult(requestId, result));
-      });
+      if (this.#schema.wire === this.#engine.schema.wire)
+        this.#engine.enqueueDecoded(this.#identity!, this.#schema, reducerId, args, onResult);
+      else this.#callAcrossMigration(reducerId, args, onResult);
     } catch (error) {
       this.#pendingCalls--;
       this.#refuse(error, undefined, requestId);
+    }
+  }
+
+  /**
+   * A call the client encoded with the schema before a migration (it was sent before the client
+   * read SCHEMA): it runs by name, its arguments checked against the new reducer's rules.
+   * @throws TickspaceError UNKNOWN_REDUCER, INVALID_ARGUMENT (naming both versions), RATE_LIMITED
+   */
+  #callAcrossMigration(
+    reducerId: number,
+    args: Record<string, unknown>,
+    onResult: (result: CallResult) => void,
+  ): void {
+    const name = this.#schema.reducers.byId(reducerId)!.name;
+    try {
+      this.#engine.enqueue(this.#identity!, name, args, onResult);
+    } catch (error) {
+      if (!(error instanceof TickspaceError) || error.code === 'RATE_LIMITED') throw error;
+      throw new TickspaceError(
+        error.code,
+        `the call to '${name}' was made for schema version ${this.#schema.version} and reached version ${this.#engine.schema.version}: ${error.message}`,
+        { details: error.details, cause: error },
+      );
     }
   }
 

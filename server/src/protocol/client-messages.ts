@@ -16,7 +16,8 @@ export type ClientMessage =
     }
   | { readonly type: 'subscribe'; readonly queryId: number; readonly query: Query }
   | { readonly type: 'unsubscribe'; readonly queryId: number }
-  | { readonly type: 'ping'; readonly nonce: number };
+  | { readonly type: 'ping'; readonly nonce: number }
+  | { readonly type: 'schemaAck'; readonly version: number };
 
 /** Tokens longer than this are refused before any HMAC work. */
 export const MAX_TOKEN_CHARS = 512;
@@ -136,6 +137,11 @@ export function decodeClientMessage(frame: Uint8Array, schema: WireSchema): Clie
       const nonce = r.uvar();
       end(r);
       return { type: 'ping', nonce };
+    }
+    case CLIENT_MESSAGE.SCHEMA_ACK: {
+      const version = r.uvar();
+      end(r);
+      return { type: 'schemaAck', version };
     }
     case CLIENT_MESSAGE.BATCH:
       return r.fail('BATCH is a container, not a message: split it with decodeBatch');

@@ -16,6 +16,7 @@ export {
   CLOSE_CODES,
   RESET_REASON,
   RESET_REASON_VERSION,
+  SCHEMA_CHANGE_VERSION,
 } from './message-types';
 export type {
   ClientMessageType,
@@ -80,6 +81,8 @@ export {
   MAX_WIRE_MESSAGE_CHARS,
 } from './server-messages';
 export type { TableChanges, ServerMessage, SectionVisitor, ResetCause } from './server-messages';
+export { encodeSchemaHead, encodeSchemaChange, encodeSchemaAck, readSchemaChange } from './schema-change';
+export type { SchemaChange, EndedQuery } from './schema-change';
 export { encodeBatch, decodeBatch, MessageCork } from './batch';
 export type { BatchTag, CorkLimits } from './batch';
 export type {

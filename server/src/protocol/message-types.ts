@@ -8,8 +8,13 @@
  * Version sent in CONNECT; a server refuses versions it does not speak.
  * 2: BATCH in both directions (several messages in one WebSocket message).
  * 3: RESET names its reason and the tick whose state it carries (a rewind changes history).
+ * 4: a runtime migration is announced in band (SCHEMA, answered by SCHEMA_ACK) instead of closing
+ *    the session; older clients are still closed with {@link CLOSE_CODES.SCHEMA_CHANGED}.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
+
+/** The first version that receives SCHEMA and sends SCHEMA_ACK: its sessions stay open through a migration. */
+export const SCHEMA_CHANGE_VERSION = 4;
 
 /** The first version whose RESET carries a {@link RESET_REASON} and the state's tick. */
 export const RESET_REASON_VERSION = 3;
@@ -22,6 +27,11 @@ export const RESET_REASON = {
   REWIND: 1,
   /** The world was recovered from the log: the state is the last durable tick. */
   RECOVERY: 2,
+  /**
+   * A runtime migration reshaped the table (version 4): the rows in the new shape, after the
+   * SCHEMA that announced it. History is unchanged.
+   */
+  SCHEMA: 3,
 } as const;
 /** One of {@link RESET_REASON}. */
 export type ResetReason = (typeof RESET_REASON)[keyof typeof RESET_REASON];
@@ -43,6 +53,11 @@ export const CLIENT_MESSAGE = {
   PING: 0x05,
   /** `uvar count, (uvar byteLength, message)*`: messages handled as if they came one by one (version 2). */
   BATCH: 0x06,
+  /**
+   * `uvar schemaVersion` (version 4): the client has swapped to the SCHEMA of that version. Every
+   * frame before it was encoded with the previous schema, every frame after it with this one.
+   */
+  SCHEMA_ACK: 0x07,
 } as const;
 /** One of {@link CLIENT_MESSAGE}. */
 export type ClientMessageType = (typeof CLIENT_MESSAGE)[keyof typeof CLIENT_MESSAGE];
@@ -71,6 +86,14 @@ export const SERVER_MESSAGE = {
   RESET: 0x8a,
   /** `uvar count, (uvar byteLength, message)*`: messages applied in order, e.g. a tick's update and results (version 2). */
   BATCH: 0x8b,
+  /**
+   * `uvar schemaVersion, schema descriptor, uvar resetCount, (uvar tableId)*, uvar endedCount,
+   * (uvar queryId, string code, string message)*` (version 4): a runtime migration's boundary. Every
+   * frame after it is in the new schema (table ids included), every one before it in the old. The
+   * listed tables (new ids) get a RESET (reason SCHEMA) later in the same tick; the listed
+   * queries ended (their table or a column or index they use is gone); other queries go on.
+   */
+  SCHEMA: 0x8c,
 } as const;
 /** One of {@link SERVER_MESSAGE}. */
 export type ServerMessageType = (typeof SERVER_MESSAGE)[keyof typeof SERVER_MESSAGE];
@@ -131,8 +154,9 @@ export const CLOSE_CODES = {
   /** Sent by the SDK: a server frame did not decode, so its cache may be half-updated; it reconnects for a fresh session. */
   UNDECODABLE_FRAME: 4008,
   /**
-   * A runtime migration changed the schema: the client reconnects at once, receives the new
-   * schema in IDENTITY and resubscribes (the SDK does so by itself, keeping its identity).
+   * A runtime migration changed the schema and the client speaks a protocol version before
+   * {@link SCHEMA_CHANGE_VERSION} (which would receive SCHEMA in band and stay connected): it
+   * reconnects, receives the new schema in IDENTITY and resubscribes.
    */
   SCHEMA_CHANGED: 4009,
 } as const;

@@ -7,10 +7,13 @@ import {
   SERVER_MESSAGE,
   type ResetReason,
 } from './message-types';
+import { readSchemaChange, type SchemaChange } from './schema-change';
 import { decodeSchemaDescriptor, encodeSchemaDescriptor, type SchemaDescriptor } from './schema-descriptor';
 import type { WireSchema, WireTable } from './wire-schema';
 
 type AnyRow = Readonly<Record<string, unknown>>;
+
+const RESET_REASONS: ReadonlySet<number> = new Set(Object.values(RESET_REASON));
 
 /** The changes of one table inside a TICK_UPDATE, SUBSCRIBED or UNSUBSCRIBED message. */
 export interface TableChanges {
@@ -59,7 +62,8 @@ export type ServerMessage =
       readonly reason: ResetReason;
       /** The tick whose state the rows are (a rewind's target; `tick` unless history changed). */
       readonly stateOfTick: number;
-    };
+    }
+  | ({ readonly type: 'schema' } & SchemaChange);
 
 /**
  * Receives table contents while a message is decoded, so the client applies updates straight
@@ -367,9 +371,8 @@ export function decodeServerMessage(
       let stateOfTick = tick;
       if (version >= RESET_REASON_VERSION) {
         const code = r.u8();
-        if (code !== RESET_REASON.RESYNC && code !== RESET_REASON.REWIND && code !== RESET_REASON.RECOVERY)
-          return r.fail(`unknown RESET reason ${code}`);
-        reason = code;
+        if (!RESET_REASONS.has(code)) return r.fail(`unknown RESET reason ${code}`);
+        reason = code as ResetReason;
         stateOfTick = r.uvar();
       }
       if (schema === undefined || visitor === undefined) return r.fail(NO_SCHEMA);
@@ -384,6 +387,9 @@ export function decodeServerMessage(
       msg = { type: 'reset', tick, reason, stateOfTick };
       break;
     }
+    case SERVER_MESSAGE.SCHEMA:
+      msg = { type: 'schema', ...readSchemaChange(r) };
+      break;
     case SERVER_MESSAGE.BATCH:
       return r.fail('BATCH is a container, not a message: split it with decodeBatch');
     default:

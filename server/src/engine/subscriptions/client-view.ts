@@ -1,5 +1,6 @@
 import type { BinaryWriter } from '../../protocol/binary-writer';
 import { SERVER_MESSAGE } from '../../protocol/message-types';
+import type { Query } from '../../protocol/query';
 import type { AnyRow } from '../change-set';
 import type { Identity } from '../identity';
 import type { LiveQuery, TableState } from './queries';
@@ -241,6 +242,8 @@ export class ClientState {
   readonly identity: Identity;
   readonly sink: SubscriberSink;
   readonly queries = new Map<number, LiveQuery>();
+  /** The queries as the client sent them, by id (a runtime migration rebuilds them from these). */
+  readonly specs = new Map<number, Query>();
   readonly tables = new Map<number, ClientTable>();
   /** Tables with output this tick. */
   readonly touched: ClientTable[] = [];

@@ -8,6 +8,7 @@ import {
   type ResetReason,
 } from '../../protocol/message-types';
 import type { Query } from '../../protocol/query';
+import { encodeSchemaChange, encodeSchemaHead } from '../../protocol/schema-change';
 import { encodeReset, encodeSubscribed, encodeUnsubscribed } from '../../protocol/server-messages';
 import type { WireSchema } from '../../protocol/wire-schema';
 import type { AnyRow } from '../change-set';
@@ -16,71 +17,23 @@ import type { Identity } from '../identity';
 import type { ModuleDef } from '../module';
 import type { ServerSchema } from '../server-schema';
 import { mapKey } from '../values';
-import { ClientState, ClientTable, type SubscriberSink } from './client-view';
+import { attachQuery, rebuildView } from './client-queries';
+import { ClientState, type SubscriberSink } from './client-view';
 import { FramePool } from './frame-pool';
-import { buildQuery, TABLE_PASSES, type QueryTables } from './query-builder';
+import { TABLE_PASSES, type QueryTables } from './query-builder';
 import { TableState, type LiveQuery } from './queries';
 import { movedQuery } from './spatial-pass';
 import type { SpatialQuery } from './spatial-query';
 import { TableTick } from './tick-changes';
+import { changedTables, finishClient, migrateClient, type DeferredClient } from './schema-migration';
+import type { SubscriptionCharge, SubscriptionOptions, SubscriptionStats } from './subscription-options';
 
-/** Options for {@link createSubscriptions}. Every limit has a default and a test that exceeds it. */
-export interface SubscriptionOptions {
-  /**
-   * The schema whose public tables clients subscribe to and whose codecs frames are encoded with.
-   * @default engine.schema
-   */
-  readonly schema?: ServerSchema;
-  /** Queries one client may hold at once. @default 64 */
-  readonly maxSubscriptionsPerClient?: number;
-  /** Largest grid-cell box one spatial query may cover (bounds the per-tick work of one query). @default 4096 */
-  readonly maxQueryCells?: number;
-  /** When a client's send buffer exceeds this, its updates are coalesced instead of sent. @default 1_048_576 (1 MiB) */
-  readonly highWatermarkBytes?: number;
-  /** A coalescing client receives the net change once its buffer drains below this. @default 262_144 (256 KiB) */
-  readonly lowWatermarkBytes?: number;
-  /** A client still over the high watermark after this many ticks is reported to `onCongestionLimit`. @default 200 (10 s at 20 Hz) */
-  readonly maxCongestedTicks?: number;
-  /** Called once when a client stays congested too long; the owner closes it and calls `removeClient`. */
-  readonly onCongestionLimit?: (handle: number, sink: SubscriberSink) => void;
-  /** @default console */
-  readonly logger?: Logger;
-}
-
-/**
- * The work a subscription asks of the server before its answer leaves: the rows it walks (a whole
- * table, the rows holding an index value, the rows in a spatial query's cells; and, for a second
- * query on a table the client watches, the first query's rows once, to start counting references)
- * and the grid cells a spatial query covers. Its answer carries at most `rows` rows or keys.
- */
-export interface SubscriptionCost {
-  readonly rows: number;
-  readonly cells: number;
-}
-
-/**
- * Charged once per {@link Subscriptions.subscribe} and {@link Subscriptions.unsubscribe}, after the
- * query is checked and before its answer is encoded. Throwing (a TickspaceError) refuses the
- * request: nothing has changed then, and the error reaches the caller.
- */
-export type SubscriptionCharge = (cost: SubscriptionCost) => void;
-
-/** Counters for /metrics and benchmarks. */
-export interface SubscriptionStats {
-  readonly clients: number;
-  readonly queries: number;
-  readonly congestedClients: number;
-  readonly framesSent: number;
-  readonly bytesSent: number;
-  /** Shared runs and whole-table sections encoded (each once per tick, whatever the subscriber count). */
-  readonly chunksEncoded: number;
-  /** Full rows encoded (each once per tick). */
-  readonly rowsEncoded: number;
-  /** Rows sent in SUBSCRIBED frames (a subscription's initial rows). */
-  readonly subscribedRows: number;
-  /** Wall time of the last tick's subscription work, ms. */
-  readonly lastFanoutMs: number;
-}
+export type {
+  SubscriptionCharge,
+  SubscriptionCost,
+  SubscriptionOptions,
+  SubscriptionStats,
+} from './subscription-options';
 
 interface Outgoing {
   readonly tick: number;
@@ -100,12 +53,13 @@ interface Outgoing {
  * only ever sees committed ticks, one frame per client per tick.
  */
 export class Subscriptions {
-  /** The schema this engine serves (its public tables, their codecs). */
-  readonly schema: ServerSchema;
-  readonly #wire: WireSchema;
+  #schema: ServerSchema;
+  #wire: WireSchema;
   readonly #engine: Engine<ModuleDef>;
-  readonly #states: (TableState | undefined)[] = [];
-  readonly #byName = new Map<string, TableState>();
+  #states: (TableState | undefined)[] = [];
+  #byName = new Map<string, TableState>();
+  /** A runtime migration's work for its tick: the queries rebuilt then, the RESETs sent then. */
+  #migration: { readonly tick: number; readonly clients: DeferredClient[] } | undefined;
   readonly #clients = new Map<number, ClientState>();
   readonly #congested = new Set<ClientState>();
   readonly #arena = new BinaryWriter(1 << 16);
@@ -134,19 +88,9 @@ export class Subscriptions {
 
   constructor(engine: Engine<ModuleDef>, options: SubscriptionOptions = {}) {
     this.#engine = engine;
-    this.schema = options.schema ?? engine.schema;
-    this.#wire = this.schema.wire;
-    for (const t of this.#wire.tables) {
-      if (engine.tableList[t.id]?.name !== t.name)
-        throw new TickspaceError(
-          'INVALID_SCHEMA',
-          `schema version ${this.schema.version} has table '${t.name}' as id ${t.id}; the engine's table ${t.id} is '${engine.tableList[t.id]?.name ?? '(none)'}'`,
-          { details: { table: t.name, tableId: t.id } },
-        );
-      const st = new TableState(engine.tableList[t.id]!, t);
-      this.#states[t.id] = st;
-      this.#byName.set(t.name, st);
-    }
+    this.#schema = options.schema ?? engine.schema;
+    this.#wire = this.#schema.wire;
+    this.#adopt(this.#schema);
     this.#maxSubs = options.maxSubscriptionsPerClient ?? 64;
     this.#queryTables = { table: (name) => this.#table(name), maxCells: options.maxQueryCells ?? 4096 };
     this.#high = options.highWatermarkBytes ?? 1_048_576;
@@ -168,6 +112,93 @@ export class Subscriptions {
     ];
   }
 
+  /** The schema this engine serves (its public tables, their codecs); a runtime migration replaces it. */
+  get schema(): ServerSchema {
+    return this.#schema;
+  }
+
+  /** Builds the table states of `schema` over the engine's current tables. */
+  #adopt(schema: ServerSchema): void {
+    const engine = this.#engine;
+    const states: (TableState | undefined)[] = [];
+    const byName = new Map<string, TableState>();
+    for (const t of schema.wire.tables) {
+      if (engine.tableList[t.id]?.name !== t.name)
+        throw new TickspaceError(
+          'INVALID_SCHEMA',
+          `schema version ${schema.version} has table '${t.name}' as id ${t.id}; the engine's table ${t.id} is '${engine.tableList[t.id]?.name ?? '(none)'}'`,
+          { details: { table: t.name, tableId: t.id } },
+        );
+      const st = new TableState(engine.tableList[t.id]!, t);
+      states[t.id] = st;
+      byName.set(t.name, st);
+    }
+    this.#schema = schema;
+    this.#wire = schema.wire;
+    this.#states = states;
+    this.#byName = byName;
+  }
+
+  /**
+   * A runtime migration's boundary, called with the new schema once the engine's new tables are in
+   * place and before the tick's calls run. Every client is sent SCHEMA after every frame in the old
+   * shape: its queries on removed tables (or on a column, index or followed table that is gone) end
+   * there, its queries on unchanged tables carry over without a frame, and the tables the
+   * migration changed (see {@link migrateClient}) are rebuilt from the tick's state and re-sent as a
+   * RESET after that tick's update, so no frame in the new shape precedes the SCHEMA. Clients that
+   * cannot read SCHEMA (protocol version 3 and older) are the caller's to close first.
+   * @param reshaped tables whose rows the migration rewrote (their wire shape may be unchanged)
+   */
+  migrate(schema: ServerSchema, reshaped: readonly string[]): void {
+    const before = this.#wire;
+    const pending = new Map<ClientState, DeferredClient>();
+    for (const d of this.#migration?.clients ?? []) pending.set(d.client, d);
+    const oldNames = new Map<number, string>();
+    for (const st of this.#states) if (st !== undefined) oldNames.set(st.store.id, st.store.name);
+    this.#adopt(schema);
+    const changed = changedTables(before, schema.wire, reshaped);
+    const head = encodeSchemaHead(schema.version, schema.descriptor);
+    const lookups = {
+      ...this.#queryTables,
+      table: (name: string) => this.#table(name),
+      byName: (name: string) => this.#byName.get(name),
+      version: schema.version,
+    };
+    const deferred: DeferredClient[] = [];
+    this.#queryCount = 0;
+    for (const client of this.#clients.values()) {
+      const earlier = pending.get(client);
+      const specs = [...client.specs, ...(earlier?.queries ?? [])].sort((a, b) => a[0] - b[0]);
+      // Tables an earlier migration of this tick still owes a RESET are re-sent by this one.
+      const forced = new Set<string>();
+      for (const id of earlier?.resetTableIds ?? []) forced.add(oldNames.get(id) ?? '');
+      client.queries.clear();
+      client.specs.clear();
+      client.tables.clear();
+      const m = migrateClient(client, specs, changed, forced, lookups);
+      client.dirty.clear();
+      client.congestedSince = -1;
+      this.#congested.delete(client);
+      this.#queryCount += m.attached;
+      this.#deliver(client, encodeSchemaChange(head, m.deferred.resetTableIds, m.ended));
+      if (m.deferred.resetTableIds.length > 0) deferred.push(m.deferred);
+    }
+    this.#migration = { tick: this.#engine.tick + 1, clients: deferred };
+  }
+
+  /** The migration's tick has committed: its waiting queries are built on that state and RESET. */
+  #finishMigration(tick: number): void {
+    const m = this.#migration;
+    if (m === undefined || tick < m.tick) return;
+    this.#migration = undefined;
+    for (const d of m.clients) {
+      if (d.client.removed) continue;
+      const out = finishClient(d, tick, this.#wire, (name) => this.#table(name), this.#queryTables);
+      this.#queryCount += out.attached;
+      for (const frame of out.frames) this.#queue(tick, d.client, frame);
+    }
+  }
+
   /** Registers a subscriber; returns its handle. */
   addClient(identity: Identity, sink: SubscriberSink): number {
     const handle = this.#nextHandle++;
@@ -181,6 +212,7 @@ export class Subscriptions {
     if (client === undefined) return;
     for (const q of client.queries.values()) this.#unregister(q);
     client.queries.clear();
+    client.specs.clear();
     client.tables.clear();
     client.removed = true;
     this.#congested.delete(client);
@@ -203,11 +235,6 @@ export class Subscriptions {
         details: { table: name },
       });
     return st;
-  }
-
-  #register(q: LiveQuery): void {
-    q.register();
-    this.#queryCount++;
   }
 
   #unregister(q: LiveQuery): void {
@@ -238,38 +265,8 @@ export class Subscriptions {
         },
       );
     const st = this.#table(query.table);
-    const existing = client.tables.get(st.store.id);
-    const ct = existing ?? new ClientTable(st, client);
-    const q = buildQuery(client, queryId, query, ct, this.#queryTables);
-    // Charged before anything is encoded or changes; a whole table (or a spatial query's members)
-    // before it is walked, as its size is known; an index value's rows once they are found.
-    const own = q.start();
-    // A second query on the table starts reference counts from the first one's rows.
-    const first = ct.queries.length > 0 && ct.refs === undefined ? ct.queries[0]! : undefined;
-    const firstWalk = first?.walk();
-    charge?.({ rows: own.rows + (firstWalk?.rows ?? 0), cells: q.cells() });
-    const rows = own.found ?? q.memberRows();
-    const firstRows = first === undefined ? undefined : (firstWalk!.found ?? first.memberRows());
-    const added: AnyRow[] = [];
-    if (ct.queries.length === 0) added.push(...rows);
-    else {
-      if (ct.refs === undefined) {
-        const refs = new Map<unknown, number>();
-        for (const r of firstRows!) refs.set(mapKey(st.store.keyOf(r)), 1);
-        ct.refs = refs;
-      }
-      for (const r of rows) {
-        const mk = mapKey(st.store.keyOf(r));
-        const n = ct.refs.get(mk) ?? 0;
-        ct.refs.set(mk, n + 1);
-        if (n === 0) added.push(r);
-      }
-    }
-    ct.queries.push(q);
-    ct.refresh();
-    client.tables.set(st.store.id, ct);
-    client.queries.set(queryId, q);
-    this.#register(q);
+    const added = attachQuery(client, queryId, query, st, this.#queryTables, charge);
+    this.#queryCount++;
     this.#subscribedRows += added.length;
     const frame = encodeSubscribed(this.#wire, queryId, this.#engine.tick, [
       { tableId: st.store.id, deletes: [], inserts: added, updates: [] },
@@ -293,6 +290,7 @@ export class Subscriptions {
     charge?.({ rows: keys.length, cells: 0 });
     this.#unregister(q);
     client.queries.delete(queryId);
+    client.specs.delete(queryId);
     ct.queries.splice(ct.queries.indexOf(q), 1);
     ct.refresh();
     let gone: unknown[] = keys;
@@ -328,19 +326,8 @@ export class Subscriptions {
     for (const client of this.#clients.values()) {
       for (const q of client.queries.values()) q.resync();
       const tables: { tableId: number; rows: AnyRow[] }[] = [];
-      for (const ct of client.tables.values()) {
-        const store = ct.table.store;
-        const byKey = new Map<unknown, AnyRow>();
-        const refs = new Map<unknown, number>();
-        for (const q of ct.queries)
-          for (const r of q.memberRows()) {
-            const mk = mapKey(store.keyOf(r));
-            byKey.set(mk, r);
-            refs.set(mk, (refs.get(mk) ?? 0) + 1);
-          }
-        ct.refs = ct.queries.length > 1 ? refs : undefined;
-        tables.push({ tableId: store.id, rows: [...byKey.values()] });
-      }
+      for (const ct of client.tables.values())
+        tables.push({ tableId: ct.table.store.id, rows: rebuildView(ct) });
       client.dirty.clear();
       client.congestedSince = -1;
       this.#congested.delete(client);
@@ -439,6 +426,7 @@ export class Subscriptions {
       this.#touched.length = 0;
       this.resyncAll();
     }
+    if (this.#migration !== undefined) this.#finishMigration(record.tick);
   }
 
   #run(record: TickRecord): void {

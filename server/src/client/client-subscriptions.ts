@@ -1,0 +1,135 @@
+import {
+  encodeSubscribe,
+  encodeUnsubscribe,
+  TickspaceError,
+  type AnyErrorCode,
+  type Query,
+  type WireSchema,
+} from '../protocol';
+import { pending, type Sub, type SubscriptionHandle } from './subscription-handle';
+
+/** What the subscriptions need of their connection. */
+export interface SubscriptionLink {
+  /** Whether the connection is open (a SUBSCRIBE may be sent now). */
+  readonly open: boolean;
+  /** The schema queries are encoded with. */
+  readonly wire: WireSchema | undefined;
+  send(frame: Uint8Array): void;
+}
+
+/**
+ * A connection's subscriptions by query id: the handles it gave out, what the server answered for
+ * each (SUBSCRIBED, SUBSCRIBE_ERROR, UNSUBSCRIBED, a migration's end), and the queries to send
+ * again after a reconnect.
+ */
+export class ClientSubscriptions {
+  readonly #subs = new Map<number, Sub>();
+  readonly #link: SubscriptionLink;
+  #nextQuery = 1;
+
+  constructor(link: SubscriptionLink) {
+    this.#link = link;
+  }
+
+  /** The subscription with this query id, if the connection holds it. */
+  get(queryId: number): Sub | undefined {
+    return this.#subs.get(queryId);
+  }
+
+  /** The active subscriptions, in id order (what a reconnect sends again). */
+  active(): Sub[] {
+    return [...this.#subs.values()].filter((s) => s.active);
+  }
+
+  /** Sends a query (at once when open, else after the next handshake) and returns its handle. */
+  subscribe(query: Query): SubscriptionHandle {
+    const id = this.#nextQuery++;
+    const p = pending();
+    const sub: Sub = {
+      id,
+      query,
+      active: true,
+      applied: p.promise,
+      resolve: p.resolve,
+      reject: p.reject,
+      unsubscribed: undefined,
+      error: undefined,
+    };
+    this.#subs.set(id, sub);
+    const link = this.#link;
+    if (link.open && link.wire !== undefined) {
+      try {
+        link.send(encodeSubscribe(link.wire, id, sub.query));
+      } catch (error) {
+        sub.active = false;
+        this.#subs.delete(id);
+        p.reject(
+          error instanceof TickspaceError
+            ? error
+            : new TickspaceError('INVALID_QUERY', String(error), { cause: error }),
+        );
+      }
+    }
+    const unsubscribe = (): Promise<void> => {
+      if (!sub.active) return Promise.resolve();
+      sub.active = false;
+      if (!link.open) {
+        this.#subs.delete(id);
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve) => {
+        sub.unsubscribed = resolve;
+        link.send(encodeUnsubscribe(id));
+      });
+    };
+    return {
+      id,
+      query: sub.query,
+      get applied() {
+        return sub.applied;
+      },
+      get active() {
+        return sub.active;
+      },
+      get error() {
+        return sub.error;
+      },
+      unsubscribe,
+    };
+  }
+
+  /** SUBSCRIBED: the query's rows are in the cache. */
+  subscribed(queryId: number): void {
+    this.#subs.get(queryId)?.resolve();
+  }
+
+  /** UNSUBSCRIBED: the query's rows have left the cache. */
+  unsubscribed(queryId: number): void {
+    this.#subs.get(queryId)?.unsubscribed?.();
+    this.#subs.delete(queryId);
+  }
+
+  /**
+   * SUBSCRIBE_ERROR, or a migration that ended the query: the subscription stops, `applied`
+   * rejects if it had not resolved, `error` says why. Returns the subscription, if it was known.
+   */
+  ended(queryId: number, error: TickspaceError<AnyErrorCode>): Sub | undefined {
+    const sub = this.#subs.get(queryId);
+    if (sub === undefined) return undefined;
+    sub.active = false;
+    sub.error = error;
+    sub.reject(error);
+    sub.unsubscribed?.();
+    this.#subs.delete(queryId);
+    return sub;
+  }
+
+  /** The connection closed for good: every subscription stops with `error`. */
+  closeAll(error: TickspaceError<AnyErrorCode>): void {
+    for (const s of this.#subs.values()) {
+      s.active = false;
+      s.reject(error);
+      s.unsubscribed?.();
+    }
+  }
+}

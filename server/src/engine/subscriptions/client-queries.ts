@@ -1,0 +1,94 @@
+import type { Query } from '../../protocol/query';
+import type { AnyRow } from '../change-set';
+import { mapKey } from '../values';
+import { ClientState, ClientTable } from './client-view';
+import { buildQuery, type QueryTables } from './query-builder';
+import type { TableState } from './queries';
+import type { SubscriptionCharge } from './subscription-options';
+
+/**
+ * Builds a client's query on `st`, charges it, and adds it to the client's view of the table and
+ * to the table's structures. Returns the rows the query adds to the client's cache (rows another
+ * query of the client on the table already holds are counted, not repeated). Nothing changes when
+ * building or `charge` throws.
+ * @throws TickspaceError UNKNOWN_INDEX, UNKNOWN_TABLE, INVALID_ARGUMENT, INVALID_QUERY, or what `charge` throws
+ */
+export function attachQuery(
+  client: ClientState,
+  queryId: number,
+  query: Query,
+  st: TableState,
+  tables: QueryTables,
+  charge?: SubscriptionCharge,
+): AnyRow[] {
+  const ct = client.tables.get(st.store.id) ?? new ClientTable(st, client);
+  const q = buildQuery(client, queryId, query, ct, tables);
+  // Charged before anything is encoded or changes; a whole table (or a spatial query's members)
+  // before it is walked, as its size is known; an index value's rows once they are found.
+  const own = q.start();
+  // A second query on the table starts reference counts from the first one's rows.
+  const first = ct.queries.length > 0 && ct.refs === undefined ? ct.queries[0]! : undefined;
+  const firstWalk = first?.walk();
+  charge?.({ rows: own.rows + (firstWalk?.rows ?? 0), cells: q.cells() });
+  const rows = own.found ?? q.memberRows();
+  const firstRows = first === undefined ? undefined : (firstWalk!.found ?? first.memberRows());
+  const added: AnyRow[] = [];
+  if (ct.queries.length === 0) added.push(...rows);
+  else {
+    if (ct.refs === undefined) {
+      const refs = new Map<unknown, number>();
+      for (const r of firstRows!) refs.set(mapKey(st.store.keyOf(r)), 1);
+      ct.refs = refs;
+    }
+    for (const r of rows) {
+      const mk = mapKey(st.store.keyOf(r));
+      const n = ct.refs.get(mk) ?? 0;
+      ct.refs.set(mk, n + 1);
+      if (n === 0) added.push(r);
+    }
+  }
+  ct.queries.push(q);
+  ct.refresh();
+  client.tables.set(st.store.id, ct);
+  client.queries.set(queryId, q);
+  client.specs.set(queryId, query);
+  q.register();
+  return added;
+}
+
+/**
+ * Whether `query` would build on `st` now, without adding it anywhere: the error it would fail
+ * with, or undefined.
+ */
+export function queryProblem(
+  client: ClientState,
+  queryId: number,
+  query: Query,
+  st: TableState,
+  tables: QueryTables,
+): unknown {
+  try {
+    buildQuery(client, queryId, query, new ClientTable(st, client), tables);
+    return undefined;
+  } catch (error) {
+    return error;
+  }
+}
+
+/**
+ * Rebuilds a client table's view from its queries' current members (reference counts included
+ * when several queries share the table) and returns the rows the client should hold.
+ */
+export function rebuildView(ct: ClientTable): AnyRow[] {
+  const store = ct.table.store;
+  const byKey = new Map<unknown, AnyRow>();
+  const refs = new Map<unknown, number>();
+  for (const q of ct.queries)
+    for (const r of q.memberRows()) {
+      const mk = mapKey(store.keyOf(r));
+      byKey.set(mk, r);
+      refs.set(mk, (refs.get(mk) ?? 0) + 1);
+    }
+  ct.refs = ct.queries.length > 1 ? refs : undefined;
+  return [...byKey.values()];
+}
