@@ -19,7 +19,10 @@ import {
   encodePong,
   encodeReset,
   encodeResult,
+  encodeSchemaAck,
+  encodeSchemaChange,
   encodeSchemaDescriptor,
+  encodeSchemaHead,
   encodeSubscribe,
   encodeSubscribeError,
   encodeSubscribed,
@@ -56,6 +59,9 @@ function frames(): Record<string, Uint8Array> {
     'client-connect-new': encodeConnect(1, ''),
     'client-connect-token': encodeConnect(1, `${ALICE}.c2lnbmF0dXJl`),
     'client-connect-v2': encodeConnect(2, ''),
+    'client-connect-v4': encodeConnect(4, ''),
+    // Version 4: the client swapped to schema version 2.
+    'client-schema-ack': encodeSchemaAck(2),
     'client-batch': encodeBatch(CLIENT_MESSAGE.BATCH, [
       encodeCall(schema, 42, 'move', { dx: 0.5, dy: -1 }),
       encodeCall(schema, 43, 'move', { dx: 0, dy: 1 }),
@@ -106,6 +112,16 @@ function frames(): Record<string, Uint8Array> {
     'server-reset-rewind': encodeReset(schema, 15, [{ tableId: 0, rows: [e1] }], {
       reason: RESET_REASON.REWIND,
       stateOfTick: 9,
+    }),
+    // Version 4: a runtime migration to schema version 2; table 0 is re-sent, query 5 ended.
+    'server-schema': encodeSchemaChange(
+      encodeSchemaHead(2, descriptor),
+      [0],
+      [{ queryId: 5, code: 'UNKNOWN_TABLE', message: "table 'note' was removed" }],
+    ),
+    'server-reset-schema': encodeReset(schema, 15, [{ tableId: 0, rows: [e1] }], {
+      reason: RESET_REASON.SCHEMA,
+      stateOfTick: 15,
     }),
   };
   for (const [name, q] of Object.entries(queries))
@@ -232,6 +248,33 @@ describe('golden frames', () => {
     expect(() => decodeServerMessage(unknownReason, schema, collectingVisitor().visitor)).toThrow(
       /unknown RESET reason 7/,
     );
+    expect(decodeClientMessage(bytes('client-schema-ack'), schema)).toEqual({
+      type: 'schemaAck',
+      version: 2,
+    });
+    expect(decodeServerMessage(bytes('server-schema'), schema, collectingVisitor().visitor)).toEqual({
+      type: 'schema',
+      version: 2,
+      schema: descriptor,
+      resetTableIds: [0],
+      ended: [{ queryId: 5, code: 'UNKNOWN_TABLE', message: "table 'note' was removed" }],
+    });
+    // A table id the new schema has no public table for is refused, not handed on.
+    const badSchema = bytes('server-schema').slice();
+    // From the end: the message and its length, the code and its length, the query id, the ended count, then the table id.
+    const tableIdAt =
+      badSchema.length - "table 'note' was removed".length - 1 - 'UNKNOWN_TABLE'.length - 1 - 1 - 1 - 1;
+    expect(badSchema[tableIdAt]).toBe(0);
+    badSchema[tableIdAt] = 9;
+    expect(() => decodeServerMessage(badSchema, schema, collectingVisitor().visitor)).toThrow(
+      /reset table id 9 is no public table of schema version 2/,
+    );
+    const migrated = collectingVisitor();
+    expect(decodeServerMessage(bytes('server-reset-schema'), schema, migrated.visitor)).toMatchObject({
+      type: 'reset',
+      reason: RESET_REASON.SCHEMA,
+    });
+    expect(migrated.out).toEqual([{ table: 'entity', reset: [e1] }]);
     const unsub = collectingVisitor();
     expect(decodeServerMessage(bytes('server-unsubscribed'), schema, unsub.visitor)).toEqual({
       type: 'unsubscribed',
