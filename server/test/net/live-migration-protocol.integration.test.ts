@@ -51,7 +51,6 @@ async function rawClient(s: LiveShop, version = PROTOCOL_VERSION) {
   /** The next message, decoded with the schema in force when it arrives. */
   const next = async (): Promise<ServerMessage> => {
     const m = decodeServerMessage(await raw.next(), wire, visitor, version);
-    if (process.env.DEBUG_RAW) console.log(m.type);
     if (m.type === 'schema') {
       wire = compileWireSchema(m.schema);
       afterSchema = true;
