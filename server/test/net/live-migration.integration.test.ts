@@ -52,6 +52,7 @@ describe('a runtime migration with clients connected', () => {
     const published = await s.publish({
       playerColumns: [{ name: 'level', defaultValue: 1 }],
       hurtFactor: 3,
+      healArg: 'hp',
     });
     expect(published).toEqual({ ok: true });
     const event = await changed;
@@ -90,6 +91,10 @@ describe('a runtime migration with clients connected', () => {
     // After the swap, calls run the new body on the new shape.
     await conn.call('hurt', { id: 1, by: 10 });
     expect(conn.db.player.find(1) as unknown).toEqual({ id: 1, name: 'ada', hp: 60, level: 1 });
+    // The argument check and codec are the new version's (heal's argument was renamed).
+    await expect(conn.call('heal', { id: 2, to: 50 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await conn.call('heal', { id: 2, hp: 50 } as never);
+    expect(conn.db.player.find(2) as unknown).toEqual({ id: 2, name: 'bob', hp: 50, level: 1 });
     await conn.call('spawn', { id: 3, name: 'cy' });
     expect(conn.db.player.find(3) as unknown).toEqual({ id: 3, name: 'cy', hp: 100, level: 1 });
     await conn.call('write', { id: 7, text: 'still here' });
