@@ -15,8 +15,14 @@ export interface SchemaChangedEvent {
   readonly version: number;
   /** The new schema (also `conn.schema` from now on). */
   readonly schema: SchemaDescriptor;
-  /** Tables whose cached rows were re-sent in the new shape (a new column holds its value or default). */
+  /** Tables whose shape changed (columns, key, indexes): their rows were re-sent in it, a new column holding its value or default. */
   readonly reshapedTables: readonly string[];
+  /**
+   * Every table whose rows were re-sent whole (a RESET): the reshaped ones, those whose rows the
+   * migration rewrote in place, and those held by a circle query (`near`, `follow`), which the
+   * server rebuilds rather than carries over. Their diff ran as onInsert/onUpdate/onDelete.
+   */
+  readonly resentTables: readonly string[];
   /** Tables new in this schema. */
   readonly addedTables: readonly string[];
   /** Tables the schema no longer has: their caches are empty now (their onDelete listeners ran). */
@@ -62,7 +68,14 @@ export function swapSchema(
   }
   for (const t of before?.tables ?? [])
     if (wire.tableByName(t.name) === undefined && !removed.includes(t.name)) removed.push(t.name);
-  const reshaped = change.resetTableIds.map((id) => wire.table(id)!.name);
+  const resent = change.resetTableIds.map((id) => wire.table(id)!.name);
+  const shape = (d: { readonly id: number } | undefined) => JSON.stringify({ ...d, id: 0 });
+  const reshaped = wire.tables
+    .filter((t) => {
+      const old = before?.tableByName(t.name);
+      return old !== undefined && shape(old.descriptor) !== shape(t.descriptor);
+    })
+    .map((t) => t.name);
   const added = wire.tables.filter((t) => before?.tableByName(t.name) === undefined).map((t) => t.name);
   return {
     wire,
@@ -71,11 +84,12 @@ export function swapSchema(
         version: change.version,
         schema: change.schema,
         reshapedTables: reshaped,
+        resentTables: resent,
         addedTables: added,
         removedTables: removed,
         endedSubscriptions: ended,
       },
-      waiting: new Set(reshaped),
+      waiting: new Set(resent),
     },
   };
 }

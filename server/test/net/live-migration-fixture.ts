@@ -43,7 +43,7 @@ const values = (extra: readonly ExtraColumn[] | undefined) =>
  * A module file's text: public `player` (id, name, hp) and `note` (id, text) tables with appended
  * columns per version, and the reducers `spawn`, `hurt`, `heal`, `leave`, `write`, `erase`.
  */
-export function shopModuleText(v: ShopVersion = {}): string {
+function shopModuleText(v: ShopVersion = {}): string {
   const note = v.withoutNote === true;
   const migrate =
     v.migrateTo === undefined
@@ -84,7 +84,7 @@ export default defineModule(schema, { reducers: [spawn, hurt, heal, leave, write
 }
 
 /** Loads a module version from its text, as `tickspace publish` does with a file. */
-export function loadShop(v: ShopVersion = {}): Promise<SandboxedModule> {
+function loadShop(v: ShopVersion = {}): Promise<SandboxedModule> {
   return loadModuleText(shopModuleText(v), 'shop.ts');
 }
 

@@ -150,11 +150,12 @@ async function run(steps: readonly Step[]): Promise<void> {
         if (st.kind === 'convert') {
           seen.conversions++;
           // The conversion rewrote player rows without changing their shape: re-sent all the same.
-          expect(events[1]!.reshapedTables).toEqual(['player']);
+          expect(events[1]!.resentTables).toEqual(['player']);
+          expect(events[1]!.reshapedTables).toEqual(['note']);
         }
-        if (playersBefore > 0 && events[0]!.reshapedTables.includes('player')) seen.reshapedWithRows++;
+        if (playersBefore > 0 && events[0]!.resentTables.includes('player')) seen.reshapedWithRows++;
         if (st.kind === 'addNoteColumn') {
-          expect(events[1]!.reshapedTables).toEqual([]);
+          expect(events[1]!.resentTables).toEqual([]);
           seen.untouchedTable++;
         }
       }

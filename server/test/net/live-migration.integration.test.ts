@@ -66,6 +66,7 @@ describe('a runtime migration with clients connected', () => {
 
     // The reshaped table has the new column with its default, announced and then re-sent.
     expect(event.reshapedTables).toEqual(['player']);
+    expect(event.resentTables).toEqual(['player']);
     expect(event.removedTables).toEqual([]);
     expect(event.endedSubscriptions).toEqual([]);
     expect(conn.schema!.tables.find((t) => t.name === 'player')!.columns.map((c) => c.name)).toEqual([
@@ -148,6 +149,7 @@ describe('a runtime migration with clients connected', () => {
 
     expect(event.removedTables).toEqual(['note']);
     expect(event.reshapedTables).toEqual([]);
+    expect(event.resentTables).toEqual([]);
     expect(event.endedSubscriptions.map((e) => [e.id, e.error.code])).toEqual([[notes.id, 'UNKNOWN_TABLE']]);
     expect(event.endedSubscriptions[0]!.error.message).toMatch(
       /schema version \d+ ended the subscription .*note.*: table 'note' was removed/,
