@@ -23,6 +23,7 @@ import {
   type ServerConnection,
   type SessionInput,
 } from '../protocol';
+import { ClientSchema } from './client-schema';
 import type { TokenIssuer } from './identity-tokens';
 import type { NetLimits } from './limits';
 import { RateLimiter } from './rate-limiter';
@@ -76,10 +77,8 @@ export interface SessionHost {
  * the fan-out, so a version 2 client gets one WebSocket message per tick, in the order queued.
  */
 export class Session implements SessionInput {
-  /** The schema the client encodes its frames with: the one it last acknowledged (or got in IDENTITY). */
-  #schema: ServerSchema;
-  /** Schemas sent in SCHEMA and not acknowledged yet, oldest first. */
-  readonly #announced: ServerSchema[] = [];
+  /** The schema the client encodes its frames with, across runtime migrations. */
+  readonly #schema: ClientSchema;
   readonly #engine: Engine<ModuleDef>;
   readonly #subscriptions: Subscriptions;
   readonly #limits: NetLimits;
@@ -112,7 +111,7 @@ export class Session implements SessionInput {
   #silentSweeps = 0;
 
   constructor(services: SessionServices, host: SessionHost, conn: ServerConnection) {
-    this.#schema = services.schema;
+    this.#schema = new ClientSchema(services.schema);
     this.#engine = services.engine;
     this.#subscriptions = services.subscriptions;
     this.#limits = services.limits;
@@ -148,22 +147,8 @@ export class Session implements SessionInput {
    * client's frames with the old one until the client's SCHEMA_ACK.
    */
   schemaChanged(schema: ServerSchema): void {
-    if (this.#state === STATE.HANDSHAKE) this.#schema = schema;
-    else if (this.#state === STATE.OPEN) this.#announced.push(schema);
-  }
-
-  /** SCHEMA_ACK: from this frame on the client encodes with schema `version`. */
-  #schemaAcknowledged(version: number): void {
-    const i = this.#announced.findIndex((s) => s.version === version);
-    if (i < 0) {
-      this.#strike(
-        'PROTOCOL_ERROR',
-        `SCHEMA_ACK names schema version ${version}, which was not announced (awaiting ${this.#announced.map((s) => s.version).join(', ') || 'none'})`,
-      );
-      return;
-    }
-    this.#schema = this.#announced[i]!;
-    this.#announced.splice(0, i + 1);
+    if (this.#state === STATE.HANDSHAKE) this.#schema.replace(schema);
+    else if (this.#state === STATE.OPEN) this.#schema.announce(schema);
   }
 
   /** The subscription engine's handle of this client (0 before the handshake). */
@@ -290,7 +275,7 @@ export class Session implements SessionInput {
   #receiveMessage(frame: Uint8Array): void {
     let msg: ClientMessage;
     try {
-      msg = decodeClientMessage(frame, this.#schema.wire);
+      msg = decodeClientMessage(frame, this.#schema.current.wire);
     } catch (error) {
       this.#refuse(error);
       return;
@@ -355,7 +340,11 @@ export class Session implements SessionInput {
         this.send(encodePong(msg.nonce, this.#subscriptions.fannedOutTick));
         return;
       case 'schemaAck':
-        this.#schemaAcknowledged(msg.version);
+        try {
+          this.#schema.acknowledge(msg.version);
+        } catch (error) {
+          this.#refuse(error);
+        }
         return;
     }
   }
@@ -397,7 +386,7 @@ export class Session implements SessionInput {
         identity,
         this.#tokens.issue(identity),
         this.#subscriptions.fannedOutTick,
-        this.#schema.descriptor,
+        this.#schema.current.descriptor,
       ),
     );
   }
@@ -492,35 +481,10 @@ export class Session implements SessionInput {
     };
     try {
       this.#pendingCalls++;
-      if (this.#schema.wire === this.#engine.schema.wire)
-        this.#engine.enqueueDecoded(this.#identity!, this.#schema, reducerId, args, onResult);
-      else this.#callAcrossMigration(reducerId, args, onResult);
+      this.#schema.enqueue(this.#engine, this.#identity!, reducerId, args, onResult);
     } catch (error) {
       this.#pendingCalls--;
       this.#refuse(error, undefined, requestId);
-    }
-  }
-
-  /**
-   * A call the client encoded with the schema before a migration (it was sent before the client
-   * read SCHEMA): it runs by name, its arguments checked against the new reducer's rules.
-   * @throws TickspaceError UNKNOWN_REDUCER, INVALID_ARGUMENT (naming both versions), RATE_LIMITED
-   */
-  #callAcrossMigration(
-    reducerId: number,
-    args: Record<string, unknown>,
-    onResult: (result: CallResult) => void,
-  ): void {
-    const name = this.#schema.reducers.byId(reducerId)!.name;
-    try {
-      this.#engine.enqueue(this.#identity!, name, args, onResult);
-    } catch (error) {
-      if (!(error instanceof TickspaceError) || error.code === 'RATE_LIMITED') throw error;
-      throw new TickspaceError(
-        error.code,
-        `the call to '${name}' was made for schema version ${this.#schema.version} and reached version ${this.#engine.schema.version}: ${error.message}`,
-        { details: error.details, cause: error },
-      );
     }
   }
 
