@@ -341,6 +341,12 @@ export class Subscriptions {
         ct.refs = ct.queries.length > 1 ? refs : undefined;
         tables.push({ tableId: store.id, rows: [...byKey.values()] });
       }
+      // A table the client stopped watching while congested may still hold rows in its cache:
+      // changes coalesced then never reached it, and its UNSUBSCRIBED removed only the rows the
+      // query held by then. The dirty set is the only record of them, so before it is dropped
+      // the RESET empties those tables.
+      for (const tableId of client.dirty.keys())
+        if (!client.tables.has(tableId)) tables.push({ tableId, rows: [] });
       client.dirty.clear();
       client.congestedSince = -1;
       this.#congested.delete(client);
