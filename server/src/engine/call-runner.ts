@@ -1,0 +1,278 @@
+import { CALLER_FAULT_CODES, ReducerError, TickspaceError } from '../protocol/errors';
+import { decodeArgsJson } from './args';
+import type { AnyRow, ChangeOp } from './change-set';
+import { CALL_ORIGIN, type CallResult, type Logger } from './engine-types';
+import { SERVER_IDENTITY } from './identity';
+import { OK, QueuedCall } from './queued-call';
+import type { Context } from './reducer-context';
+import { refuseThenable } from './refuse-thenable';
+import type { TickBudget } from './sandbox/tick-budget';
+import type { ServerSchema } from './server-schema';
+import { SCHEDULE_TABLE } from './system-tables';
+import type { StoreContext, TableStore } from './table-store';
+
+/** What the runner reads from its engine: the live tables and reducer table (a publish or migration replaces them). */
+export interface CallHost {
+  readonly tables: Readonly<Record<string, TableStore>>;
+  readonly tableList: readonly TableStore[];
+  readonly schema: ServerSchema;
+  readonly tickMs: number;
+}
+
+/**
+ * Runs a tick's calls, each as a transaction over the tick's change list: the queued calls in
+ * arrival order, then the due scheduled calls, under the tick's CPU budget if there is one. A
+ * failed call's writes are undone; a budget abort is repaired and rolled back (see abortInFlight).
+ */
+export class CallRunner {
+  readonly #host: CallHost;
+  readonly #store: StoreContext;
+  readonly #ctx: Context;
+  readonly #logger: Logger;
+  readonly #budget: TickBudget | undefined;
+  #writeRepairs = 0;
+  /** Calls of the next tick whose logged outcome was a budget abort (replay): call index -> message. */
+  #reproduceAborts: ReadonlyMap<number, string> | undefined;
+  /** Progress of the running tick, in fields: a budget abort unwinds the stack without a catch. */
+  #cursor = 0;
+  #failed = 0;
+  #inFlight: QueuedCall | undefined;
+  #inFlightMark = 0;
+  /** When the running budget window should be renewed at the next check between calls. */
+  #renewAt = Infinity;
+  #renewing = false;
+
+  constructor(
+    host: CallHost,
+    store: StoreContext,
+    ctx: Context,
+    logger: Logger,
+    budget: TickBudget | undefined,
+  ) {
+    this.#host = host;
+    this.#store = store;
+    this.#ctx = ctx;
+    this.#logger = logger;
+    this.#budget = budget;
+  }
+
+  /**
+   * How many budget aborts landed inside a table write (or a rollback's undo) and were repaired
+   * before the call rolled back (see WriteInProgress).
+   */
+  get writeRepairs(): number {
+    return this.#writeRepairs;
+  }
+
+  /** The per-tick CPU budget in ms, if any. */
+  get tickBudgetMs(): number | undefined {
+    return this.#budget?.budgetMs;
+  }
+
+  /** How many calls of the running tick failed. */
+  get failed(): number {
+    return this.#failed;
+  }
+
+  /** Starts a tick's count of failed calls. */
+  beginTick(): void {
+    this.#failed = 0;
+  }
+
+  /** Ends a tick: the aborts to reproduce applied to it only. */
+  endTick(): void {
+    this.#reproduceAborts = undefined;
+  }
+
+  /**
+   * Replay: the next tick reproduces these calls' logged budget aborts (by call index, with the
+   * logged message) instead of running their bodies, so a replay never depends on timing.
+   */
+  reproduceAborts(aborts: ReadonlyMap<number, string>): void {
+    this.#reproduceAborts = aborts.size === 0 ? undefined : aborts;
+  }
+
+  /** Runs the tick's queued calls, then its due scheduled calls (under the budget if there is one). */
+  runCalls(queue: readonly QueuedCall[], tick: number, calls: QueuedCall[], changes: ChangeOp[]): void {
+    this.#cursor = 0;
+    if (this.#budget === undefined) {
+      this.#runQueue(queue, calls, changes);
+      this.#runDueSchedules(tick, calls, changes);
+    } else this.#runBudgeted(this.#budget, queue, tick, calls, changes);
+  }
+
+  /**
+   * Runs the queued calls in arrival order. A method of its own so that
+   * the long loop is optimised as a whole function rather than by on-stack replacement inside
+   * runTick, whose tail (schedules, commit) the loop's compilation had no feedback for.
+   */
+  #runQueue(queue: readonly QueuedCall[], calls: QueuedCall[], changes: ChangeOp[]): void {
+    // The cursor is a field: after a budget abort the tick resumes after the aborted call.
+    for (let i = this.#cursor; i < queue.length; i++) {
+      this.#cursor = i + 1;
+      this.run(queue[i]!, calls, changes);
+      if ((i & 31) === 31 && this.#windowSpent()) return;
+    }
+  }
+
+  /**
+   * Whether the budget window is half spent: then the calls return to the host between two calls
+   * and go on in a fresh window, so the budget bounds a call (or a stretch of 32), not the tick.
+   * Checked every 32 calls: a clock read per call would cost a few percent of a keynote call.
+   */
+  #windowSpent(): boolean {
+    if (this.#renewAt === Infinity || performance.now() < this.#renewAt) return false;
+    this.#renewing = true;
+    return true;
+  }
+
+  /**
+   * Runs the tick's calls under the budget, in windows of `budgetMs`: a window half spent is
+   * renewed between two calls; one that runs out aborts the call in flight (see abortInFlight) and
+   * the rest of the tick runs in a new window. So a long tick of quick calls is never cut, and a
+   * call that runs for about the budget or more is.
+   */
+  #runBudgeted(
+    budget: TickBudget,
+    queue: readonly QueuedCall[],
+    tick: number,
+    calls: QueuedCall[],
+    changes: ChangeOp[],
+  ): void {
+    const work = () => {
+      this.#renewing = false;
+      this.#runQueue(queue, calls, changes);
+      if (!this.#renewing) this.#runDueSchedules(tick, calls, changes);
+    };
+    for (;;) {
+      this.#renewAt = performance.now() + budget.budgetMs / 2;
+      if (!budget.run(work)) this.#abortInFlight(budget, calls, changes);
+      else if (!this.#renewing) break;
+    }
+    this.#renewAt = Infinity;
+  }
+
+  /**
+   * After V8 terminated the tick's calls (no catch or finally ran): rolls back the call in flight
+   * and records BUDGET_EXCEEDED as its result. A termination inside a table write (or a rollback's
+   * undo) first repairs that write exactly (see WriteInProgress), so the rollback starts from a
+   * consistent table.
+   */
+  #abortInFlight(budget: TickBudget, calls: QueuedCall[], changes: ChangeOp[]): void {
+    const store = this.#store;
+    store.tx = null;
+    const call = this.#inFlight;
+    this.#inFlight = undefined;
+    if (store.write.table >= 0) {
+      this.#host.tableList[store.write.table]!.repairWrite(changes);
+      this.#writeRepairs++;
+    }
+    // Stopped between calls, or after the call was recorded: nothing to abort.
+    if (call === undefined || calls[calls.length - 1] === call) return;
+    const mark = this.#inFlightMark;
+    for (let i = changes.length - 1; i >= mark; i--)
+      this.#host.tableList[changes[i]!.tableId]!.undo(changes[i]!);
+    changes.length = mark;
+    const result = budgetExceeded(call.reducer, budget.budgetMs);
+    call.result = result;
+    this.#logger.warn(`tick ${this.#ctx.tick}: ${result.message}`);
+    calls.push(call);
+    this.#failed++;
+  }
+
+  #runDueSchedules(tick: number, calls: QueuedCall[], changes: ChangeOp[]): void {
+    const schedule = this.#host.tables[SCHEDULE_TABLE]!;
+    for (;;) {
+      const due = schedule.range('dueTick', { lte: tick });
+      if (due.length === 0) return;
+      for (const row of due) {
+        const reducer = row.reducer as string;
+        const fn = this.#host.schema.reducers.byName(reducer)?.fn ?? missingReducer(reducer);
+        const args = decodeArgsJson(row.args as string);
+        const call = new QueuedCall(
+          CALL_ORIGIN.SCHEDULE,
+          reducer,
+          fn,
+          SERVER_IDENTITY,
+          args,
+          undefined,
+          row.id as number,
+        );
+        this.run(call, calls, changes, row);
+        if (this.#windowSpent()) return;
+      }
+    }
+  }
+
+  /** Runs one call as a transaction; `scheduleRow` bookkeeping survives a failed call. */
+  run(call: QueuedCall, calls: QueuedCall[], changes: ChangeOp[], scheduleRow?: AnyRow): CallResult {
+    const store = this.#store;
+    // The call writes straight into the tick's change list; a failure undoes back to `mark`.
+    const tx = changes;
+    const callIndex = calls.length;
+    store.tx = tx;
+    store.callIndex = callIndex;
+    this.#ctx.reset(call.sender, call.reducer, callIndex);
+    if (scheduleRow !== undefined) {
+      const schedule = this.#host.tables[SCHEDULE_TABLE]!;
+      const everyMs = scheduleRow.everyMs as number;
+      if (everyMs > 0) {
+        const atMs = (scheduleRow.atMs as number) + everyMs;
+        schedule.update({
+          ...scheduleRow,
+          atMs,
+          dueTick: Math.max(Math.ceil(atMs / this.#host.tickMs), this.#ctx.tick + 1),
+        });
+      } else schedule.delete(scheduleRow.id);
+    }
+    const mark = tx.length;
+    let result: CallResult;
+    this.#inFlightMark = mark;
+    this.#inFlight = call;
+    const aborted = this.#reproduceAborts?.get(callIndex);
+    // Schedule bookkeeping above survives a failed call; only the reducer's own writes roll back.
+    if (aborted !== undefined) result = { ok: false, code: 'BUDGET_EXCEEDED', message: aborted };
+    else
+      try {
+        const returned = call.invoke(this.#ctx);
+        if (returned !== undefined) refuseThenable(returned, call.reducer, this.#logger);
+        result = OK;
+      } catch (error) {
+        // Entry by entry, each undo recorded as a write: a budget abort mid-rollback is repaired.
+        while (tx.length > mark) this.#host.tableList[tx[tx.length - 1]!.tableId]!.undoLast(tx);
+        result = this.#toResult(call.reducer, error);
+      } finally {
+        store.tx = null;
+      }
+    call.result = result;
+    if (!result.ok) this.#failed++;
+    calls.push(call);
+    // Cleared only once the call is recorded: an abort after this point finds nothing to undo.
+    this.#inFlight = undefined;
+    return result;
+  }
+
+  #toResult(reducer: string, error: unknown): CallResult {
+    if (error instanceof ReducerError) return { ok: false, code: error.code, message: error.message };
+    if (error instanceof TickspaceError && CALLER_FAULT_CODES.has(error.code))
+      return { ok: false, code: error.code, message: error.message };
+    if (error instanceof TickspaceError && error.code === 'SANDBOX_VIOLATION') {
+      // A module bug, not the caller's: logged for the developer; the message names the remedy.
+      this.#logger.warn(`reducer '${reducer}' at tick ${this.#ctx.tick}: ${error.message}`);
+      return { ok: false, code: error.code, message: `reducer '${reducer}': ${error.message}` };
+    }
+    this.#logger.error(`reducer '${reducer}' failed at tick ${this.#ctx.tick}`, error);
+    return { ok: false, code: 'INTERNAL', message: `reducer '${reducer}' failed with a server error` };
+  }
+}
+
+const budgetExceeded = (reducer: string, budgetMs: number) => ({
+  ok: false as const,
+  code: 'BUDGET_EXCEEDED',
+  message: `reducer '${reducer}' ran past the tick's CPU budget of ${budgetMs} ms and was aborted; its writes were rolled back`,
+});
+
+/** The body of a call whose reducer the running module no longer has: it fails with UNKNOWN_REDUCER. */
+export const missingReducer = (name: string) => () => {
+  throw new TickspaceError('UNKNOWN_REDUCER', `scheduled reducer '${name}' no longer exists in the module`);
+};
