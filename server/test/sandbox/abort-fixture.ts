@@ -13,7 +13,7 @@ import {
  * spatial grid, an auto-increment key), the ordinary writes that must commit around an aborted
  * call, and the comparison of a live run against a reference that reproduces its aborts.
  */
-export const alice = toIdentity('a'.repeat(32));
+const alice = toIdentity('a'.repeat(32));
 export const quiet = { error: () => {}, warn: () => {} };
 
 export const schema = createSchema({
