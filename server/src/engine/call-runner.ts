@@ -34,10 +34,16 @@ export class CallRunner {
   /** Calls of the next tick whose logged outcome was a budget abort (replay): call index -> message. */
   #reproduceAborts: ReadonlyMap<number, string> | undefined;
   /** Progress of the running tick, in fields: a budget abort unwinds the stack without a catch. */
-  #cursor = 0;
   #failed = 0;
+  /** How many calls the tick had recorded before its queued calls: see runCalls. */
+  #queueBase = 0;
   #inFlight: QueuedCall | undefined;
+  /** The change list's length when the call in flight began (before its schedule bookkeeping). */
+  #startMark = 0;
+  /** Its length when the call's reducer began: a failure undoes back to here. */
   #inFlightMark = 0;
+  /** Whether the call in flight has an outcome to record whatever stops it (see run). */
+  #started = false;
   /** When the running budget window should be renewed at the next check between calls. */
   #renewAt = Infinity;
   #renewing = false;
@@ -94,7 +100,9 @@ export class CallRunner {
 
   /** Runs the tick's queued calls, then its due scheduled calls (under the budget if there is one). */
   runCalls(queue: readonly QueuedCall[], tick: number, calls: QueuedCall[], changes: ChangeOp[]): void {
-    this.#cursor = 0;
+    // Each queued call adds exactly one entry to `calls`, in the step that records it, so their
+    // count is the queue's cursor: a stop anywhere leaves it naming the first call not recorded.
+    this.#queueBase = calls.length;
     if (this.#budget === undefined) {
       this.#runQueue(queue, calls, changes);
       this.#runDueSchedules(tick, calls, changes);
@@ -107,9 +115,8 @@ export class CallRunner {
    * runTick, whose tail (schedules, commit) the loop's compilation had no feedback for.
    */
   #runQueue(queue: readonly QueuedCall[], calls: QueuedCall[], changes: ChangeOp[]): void {
-    // The cursor is a field: after a budget abort the tick resumes after the aborted call.
-    for (let i = this.#cursor; i < queue.length; i++) {
-      this.#cursor = i + 1;
+    // After a budget abort the tick resumes at the first call without an outcome.
+    for (let i = calls.length - this.#queueBase; i < queue.length; i++) {
       this.run(queue[i]!, calls, changes);
       if ((i & 31) === 31 && this.#windowSpent()) return;
     }
@@ -156,7 +163,9 @@ export class CallRunner {
    * After V8 terminated the tick's calls (no catch or finally ran): rolls back the call in flight
    * and records BUDGET_EXCEEDED as its result. A termination inside a table write (or a rollback's
    * undo) first repairs that write exactly (see WriteInProgress), so the rollback starts from a
-   * consistent table.
+   * consistent table. A call stopped before its reducer began is put back instead: its schedule
+   * bookkeeping undone (a one-shot's row restored, a repeating one's time unmoved) and nothing
+   * recorded, so the resumed tick runs it as if the stop had come before it.
    */
   #abortInFlight(budget: TickBudget, calls: QueuedCall[], changes: ChangeOp[]): void {
     const store = this.#store;
@@ -169,15 +178,22 @@ export class CallRunner {
     }
     // Stopped between calls, or after the call was recorded: nothing to abort.
     if (call === undefined || calls[calls.length - 1] === call) return;
-    const mark = this.#inFlightMark;
-    for (let i = changes.length - 1; i >= mark; i--)
-      this.#host.tableList[changes[i]!.tableId]!.undo(changes[i]!);
-    changes.length = mark;
+    if (!this.#started) {
+      this.#undoTo(this.#startMark, changes);
+      return;
+    }
+    this.#undoTo(this.#inFlightMark, changes);
     const result = budgetExceeded(call.reducer, budget.budgetMs);
     call.result = result;
     this.#logger.warn(`tick ${this.#ctx.tick}: ${result.message}`);
     calls.push(call);
     this.#failed++;
+  }
+
+  #undoTo(mark: number, changes: ChangeOp[]): void {
+    for (let i = changes.length - 1; i >= mark; i--)
+      this.#host.tableList[changes[i]!.tableId]!.undo(changes[i]!);
+    changes.length = mark;
   }
 
   #runDueSchedules(tick: number, calls: QueuedCall[], changes: ChangeOp[]): void {
@@ -210,6 +226,11 @@ export class CallRunner {
     // The call writes straight into the tick's change list; a failure undoes back to `mark`.
     const tx = changes;
     const callIndex = calls.length;
+    // In flight from here, not yet started: a stop before `#started` puts the call back (see
+    // abortInFlight). The marks and the flag are set before `#inFlight`, so they are never stale.
+    this.#startMark = tx.length;
+    this.#started = false;
+    this.#inFlight = call;
     store.tx = tx;
     store.callIndex = callIndex;
     this.#ctx.reset(call.sender, call.reducer, callIndex);
@@ -228,9 +249,10 @@ export class CallRunner {
     const mark = tx.length;
     let result: CallResult;
     this.#inFlightMark = mark;
-    this.#inFlight = call;
     const aborted = this.#reproduceAborts?.get(callIndex);
+    // Started: from here the call has an outcome whatever stops it, its own or BUDGET_EXCEEDED.
     // Schedule bookkeeping above survives a failed call; only the reducer's own writes roll back.
+    this.#started = true;
     if (aborted !== undefined) result = { ok: false, code: 'BUDGET_EXCEEDED', message: aborted };
     else
       try {

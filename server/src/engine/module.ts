@@ -1,6 +1,6 @@
 import { TickspaceError } from '../protocol/errors';
 import type { Identity } from './identity';
-import type { RangeBounds } from './table-store';
+import type { RangeBounds } from './secondary-index';
 import type { Columns, Insert, KeyOf, Row, RowOf, TableDef, Tables } from './schema';
 
 /** Read access to one table: shared by reducers, time-travel views and the client cache. */

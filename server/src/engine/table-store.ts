@@ -1,12 +1,26 @@
-import { isSmallInteger, isSpatialKind } from '../protocol/column-kinds';
 import { TickspaceError } from '../protocol/errors';
 import { OP, type AnyRow, type ChangeOp } from './change-set';
 import { compileRowHasher, type RowHasher } from './row-hash';
 import { compileRowNormalizer, type RowNormalizer } from '../protocol/row-normalizer';
-import type { AnyColumn, IndexKind, TableDef } from './schema';
-import { SortedList, sortedInsert, sortedRemove } from './sorted-list';
+import type { AnyColumn, TableDef } from './schema';
+import {
+  checkUnique,
+  clearIndex,
+  compileKeyReader,
+  createIndex,
+  indexAdd,
+  indexEqual,
+  indexMove,
+  indexRange,
+  indexRemove,
+  type KeyReader,
+  type RangeBounds,
+  type SecondaryIndex,
+} from './secondary-index';
 import { SpatialGrid } from './spatial-grid';
-import { compareTuples, compareValues, describeValue, mapKey } from './values';
+import { rowsInRadius, rowsInRect, type SpatialRows } from './spatial-rows';
+import { tableLayout } from './table-layout';
+import { describeValue, mapKey } from './values';
 import type { WriteInProgress } from './write-in-progress';
 
 /** Shared by every table of one engine: the running state hash and the open transaction. */
@@ -22,53 +36,6 @@ export interface StoreContext {
    * `table` other than -1 means the stop landed inside that write, which repairWrite undoes exactly.
    */
   readonly write: WriteInProgress;
-}
-
-/** Bounds for a btree range query. Tuples bound composite indexes by prefix. */
-export interface RangeBounds {
-  gt?: unknown;
-  gte?: unknown;
-  lt?: unknown;
-  lte?: unknown;
-}
-
-interface BtreeEntry {
-  readonly k: unknown;
-  readonly p: unknown;
-}
-
-/** Reads a key (one column's value, or a tuple of several) out of a row. */
-type KeyReader = (row: AnyRow) => unknown;
-
-/**
- * Compiles the key reader of one table's key or index once: `row => row["id"]`, or a tuple
- * literal for several columns. A property load with a literal name stays monomorphic per table,
- * where `row[names[i]]` in shared code sees every table's row shape and goes megamorphic.
- */
-function compileKeyReader(names: readonly string[], columns: readonly number[]): KeyReader {
-  const reads = columns.map((i) => `row[${JSON.stringify(names[i])}]`);
-  const body = columns.length === 1 ? `return ${reads[0]};` : `return [${reads.join(', ')}];`;
-  return new Function('row', body) as KeyReader;
-}
-
-interface SecondaryIndex {
-  readonly name: string;
-  readonly keyOf: KeyReader;
-  readonly kind: IndexKind;
-  readonly columns: readonly number[];
-  readonly unique: boolean;
-  readonly hash: Map<unknown, unknown[]> | undefined;
-  readonly btree: SortedList<BtreeEntry> | undefined;
-  readonly uniqueMap: Map<unknown, unknown> | undefined;
-}
-
-const compareEntries = (a: BtreeEntry, b: BtreeEntry): number =>
-  compareValues(a.k, b.k) || compareValues(a.p, b.p);
-
-function compareBound(entryKey: unknown, bound: unknown): number {
-  if (Array.isArray(bound) && Array.isArray(entryKey))
-    return compareTuples(entryKey.length > bound.length ? entryKey.slice(0, bound.length) : entryKey, bound);
-  return compareValues(entryKey, bound);
 }
 
 const scratch = new Uint32Array(2);
@@ -100,6 +67,7 @@ export class TableStore {
   readonly #normalizer: RowNormalizer;
   readonly #hasher: RowHasher;
   readonly #keyOf: KeyReader;
+  readonly #spatialRows: SpatialRows | undefined;
   /** Each row's two hash lanes, parallel to `#rows`, so deletes and updates never rehash the old row. */
   readonly #hashA: number[] = [];
   readonly #hashB: number[] = [];
@@ -109,90 +77,28 @@ export class TableStore {
     this.name = name;
     this.def = def;
     this.#ctx = ctx;
-    const names = Object.keys(def.columns);
+    const layout = tableLayout(name, def);
+    const names = layout.columnNames;
     this.columnNames = names;
-    this.columns = names.map((n) => def.columns[n]!);
-    const invalid = (why: string) =>
-      new TickspaceError('INVALID_SCHEMA', `table '${name}': ${why}`, { details: { table: name } });
-    const colIndex = (col: string, what: string) => {
-      const i = names.indexOf(col);
-      if (i < 0) throw invalid(`${what} names unknown column '${col}'`);
-      return i;
-    };
-    const flagged = names.flatMap((n, i) => (this.columns[i]!.flags.primaryKey ? [i] : []));
-    if (def.options.primaryKey !== undefined) {
-      if (flagged.length > 0) throw invalid('declares both a column primary key and options.primaryKey');
-      if (def.options.primaryKey.length === 0) throw invalid('options.primaryKey is empty');
-      this.pkColumns = def.options.primaryKey.map((c) => colIndex(c, 'primaryKey'));
-    } else {
-      if (flagged.length !== 1)
-        throw invalid(`needs exactly one primary key column, found ${flagged.length}`);
-      this.pkColumns = flagged;
-    }
-    const autoInc = names.flatMap((n, i) => (this.columns[i]!.flags.autoInc ? [i] : []));
-    if (autoInc.length > 1) throw invalid('more than one autoInc column');
-    this.autoIncColumn = autoInc[0] ?? -1;
-    if (this.autoIncColumn >= 0) {
-      const kind = this.columns[this.autoIncColumn]!.kind;
-      if (!isSmallInteger(kind))
-        throw invalid(
-          `autoInc column '${names[this.autoIncColumn]}' must be a 32-bit or smaller integer, not ${kind}`,
-        );
-    }
-    for (let i = 0; i < names.length; i++) {
-      const col = this.columns[i]!;
-      if (col.kind === 'optional' && col.inner === undefined)
-        throw invalid(`optional column '${names[i]}' lacks an inner type`);
-      if (col.flags.unique || col.flags.index !== undefined)
-        this.#addIndex(names[i]!, [i], col.flags.index ?? 'hash', col.flags.unique, invalid);
-    }
-    for (const decl of def.options.indexes ?? []) {
-      if (decl.columns.length === 0) throw invalid(`index '${decl.name}' has no columns`);
-      this.#addIndex(
-        decl.name,
-        decl.columns.map((c) => colIndex(c, `index '${decl.name}'`)),
-        decl.kind ?? 'btree',
-        decl.unique ?? false,
-        invalid,
-      );
+    this.columns = layout.columns;
+    this.pkColumns = layout.pkColumns;
+    this.autoIncColumn = layout.autoIncColumn;
+    for (const decl of layout.indexes) {
+      const index = createIndex(names, decl.name, decl.columns, decl.kind, decl.unique);
+      this.#indexes.set(decl.name, index);
+      this.#indexList.push(index);
+      if (decl.unique) this.#uniqueList.push(index);
     }
     this.#keyOf = compileKeyReader(names, this.pkColumns);
     this.#normalizer = compileRowNormalizer(name, names, this.columns, this.autoIncColumn);
     this.#hasher = compileRowHasher(id, this.columns, names);
-    const sp = def.options.spatial;
+    const sp = layout.spatial;
     if (sp !== undefined) {
-      for (const c of [sp.x, sp.y]) {
-        const kind = this.columns[colIndex(c, 'spatial')]!.kind;
-        if (!isSpatialKind(kind))
-          throw invalid(`spatial column '${c}' must be a 32-bit integer or float, not ${kind}`);
-      }
       this.spatial = new SpatialGrid(sp.cellSize);
       this.spatialX = sp.x;
       this.spatialY = sp.y;
+      this.#spatialRows = { grid: this.spatial, x: sp.x, y: sp.y, find: (key) => this.find(key) };
     }
-  }
-
-  #addIndex(
-    name: string,
-    columns: number[],
-    kind: IndexKind,
-    unique: boolean,
-    invalid: (w: string) => Error,
-  ): void {
-    if (this.#indexes.has(name)) throw invalid(`duplicate index name '${name}'`);
-    const index: SecondaryIndex = {
-      name,
-      keyOf: compileKeyReader(this.columnNames, columns),
-      kind,
-      columns,
-      unique,
-      hash: kind === 'hash' ? new Map() : undefined,
-      btree: kind === 'btree' ? new SortedList(compareEntries) : undefined,
-      uniqueMap: unique ? new Map() : undefined,
-    };
-    this.#indexes.set(name, index);
-    this.#indexList.push(index);
-    if (unique) this.#uniqueList.push(index);
   }
 
   // ---- keys ---------------------------------------------------------------------------------
@@ -200,10 +106,6 @@ export class TableStore {
   /** The primary key of a row: its key column's value, or a tuple for a composite key. */
   keyOf(row: AnyRow): unknown {
     return this.#keyOf(row);
-  }
-
-  #indexKey(index: SecondaryIndex, row: AnyRow): unknown {
-    return index.keyOf(row);
   }
 
   // ---- reads --------------------------------------------------------------------------------
@@ -259,17 +161,7 @@ export class TableStore {
   filter(indexName: string, value: unknown): AnyRow[] {
     const index = this.#index(indexName);
     const out: AnyRow[] = [];
-    if (index.hash !== undefined) {
-      const bucket = index.hash.get(mapKey(value));
-      if (bucket !== undefined) for (let i = 0; i < bucket.length; i++) out.push(this.find(bucket[i])!);
-      return out;
-    }
-    const start = (e: BtreeEntry) => compareBound(e.k, value);
-    index.btree!.scan(start, (e) => {
-      if (compareBound(e.k, value) !== 0) return false;
-      out.push(this.find(e.p)!);
-      return true;
-    });
+    indexEqual(index, value, (key) => out.push(this.find(key)!));
     return out;
   }
 
@@ -285,55 +177,26 @@ export class TableStore {
         },
       );
     const out: AnyRow[] = [];
-    let start: ((e: BtreeEntry) => number) | undefined;
-    if (bounds.gte !== undefined) start = (e) => compareBound(e.k, bounds.gte);
-    else if (bounds.gt !== undefined) start = (e) => (compareBound(e.k, bounds.gt) <= 0 ? -1 : 1);
-    index.btree.scan(start, (e) => {
-      if (bounds.lt !== undefined && compareBound(e.k, bounds.lt) >= 0) return false;
-      if (bounds.lte !== undefined && compareBound(e.k, bounds.lte) > 0) return false;
-      out.push(this.find(e.p)!);
-      return true;
-    });
+    indexRange(index.btree, bounds, (key) => out.push(this.find(key)!));
     return out;
   }
 
-  #requireSpatial(): SpatialGrid {
-    if (this.spatial === undefined)
+  #requireSpatial(): SpatialRows {
+    if (this.#spatialRows === undefined)
       throw new TickspaceError('INVALID_QUERY', `table '${this.name}' has no spatial index`, {
         details: { table: this.name },
       });
-    return this.spatial;
+    return this.#spatialRows;
   }
 
   /** Rows with minX <= x <= maxX and minY <= y <= maxY, cell by cell, keys sorted within a cell. */
   withinRect(minX: number, minY: number, maxX: number, maxY: number): AnyRow[] {
-    const grid = this.#requireSpatial();
-    const xs = this.spatialX!;
-    const ys = this.spatialY!;
-    const out: AnyRow[] = [];
-    grid.visitRect(minX, minY, maxX, maxY, (key) => {
-      const row = this.find(key)!;
-      const x = row[xs] as number;
-      const y = row[ys] as number;
-      if (x >= minX && x <= maxX && y >= minY && y <= maxY) out.push(row);
-    });
-    return out;
+    return rowsInRect(this.#requireSpatial(), minX, minY, maxX, maxY);
   }
 
   /** Rows within distance `radius` of (cx, cy), inclusive. */
   withinRadius(cx: number, cy: number, radius: number): AnyRow[] {
-    const grid = this.#requireSpatial();
-    const xs = this.spatialX!;
-    const ys = this.spatialY!;
-    const r2 = radius * radius;
-    const out: AnyRow[] = [];
-    grid.visitRect(cx - radius, cy - radius, cx + radius, cy + radius, (key) => {
-      const row = this.find(key)!;
-      const dx = (row[xs] as number) - cx;
-      const dy = (row[ys] as number) - cy;
-      if (dx * dx + dy * dy <= r2) out.push(row);
-    });
-    return out;
+    return rowsInRadius(this.#requireSpatial(), cx, cy, radius);
   }
 
   // ---- writes -------------------------------------------------------------------------------
@@ -356,21 +219,6 @@ export class TableStore {
     return this.#normalizer(input, this.autoInc, fillAutoInc);
   }
 
-  #checkUnique(row: AnyRow, key: unknown, old: AnyRow | undefined): void {
-    const list = this.#uniqueList;
-    for (let i = 0; i < list.length; i++) {
-      const index = list[i]!;
-      const value = this.#indexKey(index, row);
-      const holder = index.uniqueMap!.get(mapKey(value));
-      if (holder !== undefined && (old === undefined || compareValues(holder, key) !== 0))
-        throw new TickspaceError(
-          'UNIQUE_VIOLATION',
-          `table '${this.name}' ${index.columns.length > 1 ? 'index' : 'column'} '${index.name}': value ${describeValue(value)} already exists (row key ${describeValue(holder)})`,
-          { details: { table: this.name, column: index.name, value, existingKey: holder } },
-        );
-    }
-  }
-
   /**
    * Inserts a row. Auto-increment columns left out (or 0) are filled.
    * @throws TickspaceError DUPLICATE_KEY, UNIQUE_VIOLATION, INVALID_ARGUMENT, READ_ONLY
@@ -387,7 +235,7 @@ export class TableStore {
           details: { table: this.name, key },
         },
       );
-    if (this.#uniqueList.length > 0) this.#checkUnique(row, key, undefined);
+    if (this.#uniqueList.length > 0) checkUnique(this.name, this.#uniqueList, row, key, undefined);
     const prevAutoInc = this.autoInc;
     const op: ChangeOp = {
       tableId: this.id,
@@ -427,7 +275,7 @@ export class TableStore {
         },
       );
     const old = this.#rows[pos]!;
-    if (this.#uniqueList.length > 0) this.#checkUnique(row, key, old);
+    if (this.#uniqueList.length > 0) checkUnique(this.name, this.#uniqueList, row, key, old);
     const op: ChangeOp = {
       tableId: this.id,
       kind: OP.UPDATE,
@@ -516,11 +364,7 @@ export class TableStore {
     if (write.pos >= 0 && write.pos < write.len) rows[write.pos] = write.atPos!;
     this.autoInc = write.autoInc;
     this.#pos.clear();
-    for (const index of this.#indexList) {
-      index.hash?.clear();
-      index.btree?.clear();
-      index.uniqueMap?.clear();
-    }
+    for (const index of this.#indexList) clearIndex(index);
     this.spatial?.clear();
     this.#hashA.length = 0;
     this.#hashB.length = 0;
@@ -563,36 +407,14 @@ export class TableStore {
 
   #indexAdd(row: AnyRow, key: unknown): void {
     const list = this.#indexList;
-    for (let i = 0; i < list.length; i++) {
-      const index = list[i]!;
-      const value = this.#indexKey(index, row);
-      if (index.uniqueMap !== undefined) index.uniqueMap.set(mapKey(value), key);
-      if (index.hash !== undefined) {
-        const mk = mapKey(value);
-        let bucket = index.hash.get(mk);
-        if (bucket === undefined) index.hash.set(mk, (bucket = []));
-        sortedInsert(bucket, key, compareValues);
-      } else index.btree!.add({ k: value, p: key });
-    }
+    for (let i = 0; i < list.length; i++) indexAdd(list[i]!, row, key);
     if (this.spatial !== undefined)
       this.spatial.add(key, row[this.spatialX!] as number, row[this.spatialY!] as number);
   }
 
   #indexRemove(row: AnyRow, key: unknown): void {
     const list = this.#indexList;
-    for (let i = 0; i < list.length; i++) {
-      const index = list[i]!;
-      const value = this.#indexKey(index, row);
-      if (index.uniqueMap !== undefined) index.uniqueMap.delete(mapKey(value));
-      if (index.hash !== undefined) {
-        const mk = mapKey(value);
-        const bucket = index.hash.get(mk);
-        if (bucket !== undefined) {
-          sortedRemove(bucket, key, compareValues);
-          if (bucket.length === 0) index.hash.delete(mk);
-        }
-      } else index.btree!.delete({ k: value, p: key });
-    }
+    for (let i = 0; i < list.length; i++) indexRemove(list[i]!, row, key);
     if (this.spatial !== undefined)
       this.spatial.remove(key, row[this.spatialX!] as number, row[this.spatialY!] as number);
   }
@@ -637,31 +459,7 @@ export class TableStore {
   #rawUpdateAt(pos: number, key: unknown, old: AnyRow, row: AnyRow): void {
     this.#rows[pos] = row;
     const list = this.#indexList;
-    for (let i = 0; i < list.length; i++) {
-      const index = list[i]!;
-      const before = this.#indexKey(index, old);
-      const after = this.#indexKey(index, row);
-      if (compareValues(before, after) === 0) continue;
-      if (index.uniqueMap !== undefined) {
-        index.uniqueMap.delete(mapKey(before));
-        index.uniqueMap.set(mapKey(after), key);
-      }
-      if (index.hash !== undefined) {
-        const mb = mapKey(before);
-        const bucket = index.hash.get(mb);
-        if (bucket !== undefined) {
-          sortedRemove(bucket, key, compareValues);
-          if (bucket.length === 0) index.hash.delete(mb);
-        }
-        const ma = mapKey(after);
-        let nb = index.hash.get(ma);
-        if (nb === undefined) index.hash.set(ma, (nb = []));
-        sortedInsert(nb, key, compareValues);
-      } else {
-        index.btree!.delete({ k: before, p: key });
-        index.btree!.add({ k: after, p: key });
-      }
-    }
+    for (let i = 0; i < list.length; i++) indexMove(list[i]!, key, old, row);
     if (this.spatial !== undefined) {
       const xs = this.spatialX!;
       const ys = this.spatialY!;
@@ -716,11 +514,7 @@ export class TableStore {
     this.#hashA.length = 0;
     this.#hashB.length = 0;
     this.#pos.clear();
-    for (const index of this.#indexList) {
-      index.hash?.clear();
-      index.btree?.clear();
-      index.uniqueMap?.clear();
-    }
+    for (const index of this.#indexList) clearIndex(index);
     this.spatial?.clear();
     this.autoInc = 1;
   }

@@ -27,14 +27,14 @@ describe('async reducers', () => {
     );
   });
 
-  it('a sandboxed module with an async reducer fails to load, with the reason', async () => {
+  it('a sandboxed module with an async reducer is refused when it is bundled, at its line, with the reason', async () => {
     const source = `
 import { createSchema, defineModule, t, table } from '@tickspace/server/engine';
 const schema = createSchema({ note: table({}, { id: t.u32().primaryKey() }) });
 export default defineModule(schema, { reducers: [schema.reducer('later', {}, async (ctx) => { await null; ctx.db.note.insert({ id: 1 }); })] });
 `;
     await expect(loadModuleText(source, 'async-module.ts')).rejects.toThrow(
-      /async-module\.ts failed while loading in the sandbox: reducer 'later' is an async function/,
+      /async-module\.ts does not bundle: async-module\.ts:4:\d+: an async function is not allowed in a sandboxed module: reducers are synchronous transactions/,
     );
   });
 

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { TickspaceError, type AnyErrorCode } from '../../protocol/errors';
 import {
   createEngine,
@@ -8,145 +7,28 @@ import {
   type Logger,
   type TickRecord,
 } from '../engine';
-import type { ModuleDef, ReadonlyDb } from '../module';
-import type { TableStore } from '../table-store';
+import type { ModuleDef } from '../module';
 import { writeManifest, type DataDirPaths, type Manifest } from './data-dir';
+import type {
+  DatabaseOptions,
+  DatabaseStats,
+  RetentionResult,
+  RewindResult,
+  TimeTravelView,
+} from './database-types';
 import { LogStore, type LogStorage, type RowVersion } from './log-store';
-import { LogWriter, syncDir, type Durability, type LogWriterStats } from './log-writer';
+import { LogWriter } from './log-writer';
 import type { LoggedTick } from './record-codec';
 import type { RecoveryReport } from './recovery';
 import { replayRange, type ReplayReport } from './replay';
+import { describeRetention, type RetentionPolicy } from './retention';
+import { RetentionRunner } from './retention-runner';
 import type { SchemaVersion, SchemaVersionEntry } from './schema-versions';
 import type { MigrationReport } from './startup-migration';
 import { REWIND_CALL, writeRewind, type RewindStats } from './rewind';
-import { describeRetention, planRetention, retentionSteps, type RetentionPolicy } from './retention';
-import {
-  captureSnapshot,
-  verifySnapshotFile,
-  writeSnapshot,
-  type SnapshotWriteResult,
-} from './snapshot-file';
+import { captureSnapshot, writeSnapshot, type SnapshotWriteResult } from './snapshot-file';
 
-/** Options for {@link openDatabase}. */
-export interface DatabaseOptions<M extends ModuleDef> {
-  /** The data directory (created when missing, unless `create` is false). */
-  readonly dir: string;
-  /** The module; omit to open read-only with a module rebuilt from the stored schema (no reducer code). */
-  readonly module?: M;
-  /** World seed for a new directory; must match an existing one. @default the stored seed, or 'tickspace' */
-  readonly seed?: string;
-  /** Tick period for a new directory; must match an existing one. @default the stored value, or 50 */
-  readonly tickMs?: number;
-  /** When ticks reach stable storage. @default 'tick' (group commit, one fsync per tick) */
-  readonly durability?: Durability;
-  /**
-   * `'durable'`: call results and fan-out wait until the tick is durable under `durability`.
-   * `'immediate'`: they go out as soon as the tick is written (faster, may confirm a tick a power
-   * loss then takes back). @default 'durable'
-   */
-  readonly confirm?: 'durable' | 'immediate';
-  /** A new segment file starts beyond this size. @default 64 MiB */
-  readonly segmentBytes?: number;
-  /** A record length prefix above this is treated as damage. @default 256 MiB */
-  readonly maxRecordBytes?: number;
-  /** A snapshot is written after this many ticks since the last one (0 = never by ticks). @default 3000 (2.5 min at 20 Hz) */
-  readonly snapshotEveryTicks?: number;
-  /**
-   * A snapshot is written after this many log bytes since the last one (0 = never by size). With
-   * `snapshotEveryTicks` this bounds how much log `asOf` and recovery replay. @default 16 MiB
-   */
-  readonly snapshotEveryBytes?: number;
-  /** Longest synchronous slice of snapshot encoding before yielding to the tick loop. @default 4 */
-  readonly snapshotSliceMs?: number;
-  /**
-   * How much history to keep: `{ ticks }` keeps at least the newest N ticks readable, `{ bytes }`
-   * at least N bytes of segment files; with both, history goes once either says so. Applied after
-   * each snapshot: whole segments and old snapshots are removed once a verified snapshot (never
-   * the newest one) covers them. Undefined keeps everything (history is the product). See
-   * FORMAT.md, "Retention".
-   * @default undefined
-   * @throws TickspaceError INVALID_ARGUMENT (from openDatabase) for a negative or fractional limit
-   * @example
-   * await openDatabase({ dir, module, retention: { ticks: 20 * 60 * 60 * 24 } }); // one day at 20 Hz
-   */
-  readonly retention?: RetentionPolicy;
-  /** Create the directory if it does not exist. @default true */
-  readonly create?: boolean;
-  /** Read without locking, cutting or writing (next to a live server). @default false */
-  readonly readOnly?: boolean;
-  /** Recorded (made absolute) in a new directory's manifest as the module the CLI loads by default: `file.ts` or `file.ts#export`. */
-  readonly modulePath?: string;
-  /**
-   * The code of earlier module versions, for `replay` of ticks logged before a schema migration
-   * (each is matched to the schema version whose tables it declares). Without one, replaying a
-   * tick of an older version reports that its code is missing; `asOf`, `history` and the CLI need
-   * no code. @default []
-   */
-  readonly olderModules?: readonly ModuleDef[];
-  readonly logger?: Logger;
-  /**
-   * The live engine's per-tick CPU budget (see EngineOptions.tickBudgetMs). Replays and time
-   * travel run without one: they reproduce logged aborts instead of timing anything.
-   * @default undefined (no budget)
-   */
-  readonly tickBudgetMs?: number;
-}
-
-/** The state of every table as of a past tick. Read-only: writes throw READ_ONLY. */
-export interface TimeTravelView<M extends ModuleDef> {
-  readonly tick: number;
-  /** Logical time of the tick, ms. */
-  readonly now: number;
-  readonly stateHash: string;
-  /** Typed read-only tables, the same interface reducers read through. */
-  readonly db: ReadonlyDb<M['tables']>;
-  /** Table stores by name (including system tables). */
-  readonly tables: Readonly<Record<string, TableStore>>;
-}
-
-/** The result of {@link Database.rewind}. */
-export interface RewindResult extends RewindStats {
-  /** The tick whose state was restored. */
-  readonly target: number;
-  /** The new tick in which the rewind was committed (rewind to `tick - 1` of it to undo it). */
-  readonly tick: number;
-  /** State hash right after the rewind transaction. */
-  readonly stateHash: string;
-}
-
-/** What one retention pass did (see {@link Database.applyRetention}). */
-export interface RetentionResult {
-  /** The snapshot history now starts at; undefined when nothing was removed. */
-  readonly anchorTick: number | undefined;
-  readonly removedSegments: number;
-  readonly removedSnapshots: number;
-  readonly freedBytes: number;
-  /** The oldest tick still readable afterwards. */
-  readonly oldestTick: number;
-  readonly ms: number;
-}
-
-/** Retention counters since the database opened. */
-export interface RetentionStats {
-  readonly runs: number;
-  readonly removedSegments: number;
-  readonly removedSnapshots: number;
-  readonly freedBytes: number;
-  /** Snapshots that failed verification as an anchor (history before them was kept). */
-  readonly rejectedAnchors: number;
-}
-
-/** Snapshot and log counters. */
-export interface DatabaseStats {
-  readonly log: LogWriterStats | undefined;
-  /** Time to encode each record (inside the commit hook), total and worst, ms. */
-  readonly encodeMsTotal: number;
-  readonly encodeMsMax: number;
-  readonly snapshots: number;
-  readonly lastSnapshot: SnapshotWriteResult | undefined;
-  readonly snapshotMaxSliceMs: number;
-  readonly retention: RetentionStats;
-}
+export type { DatabaseOptions } from './database-types';
 
 /**
  * A module's engine bound to a data directory: every committed tick is appended to the commit log
@@ -177,8 +59,7 @@ export class Database<M extends ModuleDef> {
   #snapshotting: Promise<SnapshotWriteResult | undefined> | undefined;
   #closed = false;
   readonly #retention: RetentionPolicy | undefined;
-  /** Retention passes run one at a time, in order. */
-  #retaining: Promise<unknown> = Promise.resolve();
+  readonly #retentionRunner: RetentionRunner;
   #stats = {
     encodeMsTotal: 0,
     encodeMsMax: 0,
@@ -186,7 +67,6 @@ export class Database<M extends ModuleDef> {
     lastSnapshot: undefined as SnapshotWriteResult | undefined,
     snapshotMaxSliceMs: 0,
   };
-  #retentionStats = { runs: 0, removedSegments: 0, removedSnapshots: 0, freedBytes: 0, rejectedAnchors: 0 };
 
   /** @internal Use {@link openDatabase}. */
   constructor(
@@ -217,6 +97,14 @@ export class Database<M extends ModuleDef> {
     this.#logger = options.logger ?? console;
     this.readOnly = options.readOnly === true;
     this.#retention = options.retention;
+    this.#retentionRunner = new RetentionRunner({
+      store: this.store,
+      paths: this.paths,
+      policy: options.retention,
+      sliceMs: options.snapshotSliceMs,
+      logger: this.#logger,
+      isClosed: () => this.#closed,
+    });
     if (options.retention !== undefined) this.store.retentionNote = describeRetention(options.retention);
     this.#lastSnapshotTick = this.store.snapshots[this.store.snapshots.length - 1]?.tick ?? 0;
     if (this.readOnly) return;
@@ -287,9 +175,11 @@ export class Database<M extends ModuleDef> {
       if (result.maxSliceMs > this.#stats.snapshotMaxSliceMs)
         this.#stats.snapshotMaxSliceMs = result.maxSliceMs;
       if (this.#retention !== undefined)
-        await this.#queueRetention().catch((error: unknown) =>
-          this.#logger.error(`retention after the snapshot at tick ${result.tick} failed`, error),
-        );
+        await this.#retentionRunner
+          .run()
+          .catch((error: unknown) =>
+            this.#logger.error(`retention after the snapshot at tick ${result.tick} failed`, error),
+          );
       return result;
     };
     const promise = run().finally(() => {
@@ -297,83 +187,6 @@ export class Database<M extends ModuleDef> {
     });
     this.#snapshotting = promise;
     return promise;
-  }
-
-  #queueRetention(): Promise<RetentionResult> {
-    const run = this.#retaining.then(() => this.#retain());
-    this.#retaining = run.catch(() => undefined);
-    return run;
-  }
-
-  /**
-   * One retention pass: plans from the store's file lists, verifies the anchor snapshot (a damaged
-   * one is passed over for an older one, keeping the history before it), forgets the files in the
-   * store, then removes them in the crash-safe order of {@link retentionSteps}, syncing each
-   * directory. Runs off the tick loop (after a snapshot); only verification reads, in slices.
-   */
-  async #retain(): Promise<RetentionResult> {
-    const started = performance.now();
-    const policy = this.#retention;
-    const result = {
-      anchorTick: undefined as number | undefined,
-      removedSegments: 0,
-      removedSnapshots: 0,
-      freedBytes: 0,
-    };
-    while (policy !== undefined && !this.#closed) {
-      const plan = planRetention({
-        segments: this.store.segments,
-        snapshots: this.store.snapshots,
-        lastTick: this.store.lastTick,
-        policy,
-        usable: (s) => !this.store.isDamaged(s.file),
-      });
-      const anchor = plan.anchor;
-      if (anchor === undefined) break;
-      try {
-        const header = await verifySnapshotFile(anchor.file, { sliceMs: this.#options.snapshotSliceMs });
-        if (header.tick !== anchor.tick)
-          throw new TickspaceError(
-            'CORRUPT_LOG',
-            `snapshot ${anchor.file} holds tick ${header.tick}, its name says ${anchor.tick}`,
-            { details: { file: anchor.file } },
-          );
-      } catch (error) {
-        if (!(error instanceof TickspaceError) || error.code !== 'CORRUPT_LOG') throw error;
-        this.store.markDamaged(anchor.file, error.message);
-        this.#retentionStats.rejectedAnchors++;
-        this.#logger.warn(`retention: ${error.message}; the history before it is kept`);
-        continue;
-      }
-      // Forget first, so that readers in this process see the new, consistent range at once.
-      for (const s of plan.snapshots) this.store.dropSnapshot(s);
-      for (const s of plan.segments) this.store.dropSegment(s);
-      try {
-        for (const step of retentionSteps(plan)) {
-          if (step.kind === 'sync') await syncDir(step.dir === 'log' ? this.paths.log : this.paths.snapshots);
-          else await fs.promises.rm(step.file, { force: true });
-        }
-      } catch (cause) {
-        this.store.refresh();
-        throw new TickspaceError(
-          'LOG_FAILED',
-          `retention could not remove old history in ${this.paths.dir}: ${(cause as Error).message}`,
-          { cause, details: { dir: this.paths.dir } },
-        );
-      }
-      result.anchorTick = anchor.tick;
-      result.removedSnapshots = plan.snapshots.length;
-      result.removedSegments = plan.segments.length;
-      result.freedBytes =
-        plan.snapshots.reduce((n, s) => n + s.bytes, 0) + plan.segments.reduce((n, s) => n + s.bytes, 0);
-      const r = this.#retentionStats;
-      r.removedSegments += result.removedSegments;
-      r.removedSnapshots += result.removedSnapshots;
-      r.freedBytes += result.freedBytes;
-      break;
-    }
-    this.#retentionStats.runs++;
-    return { ...result, oldestTick: this.store.firstTick, ms: performance.now() - started };
   }
 
   /**
@@ -386,7 +199,7 @@ export class Database<M extends ModuleDef> {
   async applyRetention(): Promise<RetentionResult> {
     if (this.readOnly)
       throw new TickspaceError('READ_ONLY', 'applyRetention: the database is open read-only');
-    return this.#queueRetention();
+    return this.#retentionRunner.run();
   }
 
   /** Disk use (segments and snapshots, tracked as files change) and the retained range; cheap enough for every scrape. */
@@ -411,7 +224,7 @@ export class Database<M extends ModuleDef> {
 
   /** Log, encode and snapshot counters. */
   get stats(): DatabaseStats {
-    return { log: this.#writer?.stats, ...this.#stats, retention: { ...this.#retentionStats } };
+    return { log: this.#writer?.stats, ...this.#stats, retention: this.#retentionRunner.stats };
   }
 
   /**
@@ -604,7 +417,7 @@ export class Database<M extends ModuleDef> {
       await this.engine.stop();
       await this.engine.flush();
       if (this.#snapshotting !== undefined) await this.#snapshotting.catch(() => undefined);
-      await this.#retaining;
+      await this.#retentionRunner.settled();
       await this.#writer?.close();
     } finally {
       this.#unhook?.();

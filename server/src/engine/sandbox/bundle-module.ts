@@ -90,38 +90,96 @@ function finish(source: string, inputs: string[], where: string, maxBytes: numbe
   return { source, hash: createHash('sha256').update(source, 'utf8').digest('hex'), inputs };
 }
 
+/**
+ * Told that the target has no async functions and no generators, esbuild reports every async
+ * function, async generator and `for await` with its file, line and column (it cannot lower them
+ * without generators). That is how the sandbox refuses them: code after an `await` runs as a
+ * microtask once the tick's timed run has returned, outside the call's transaction and its CPU
+ * budget, where V8 cannot stop a loop. Plain generators are reported too and are fine: a bundle
+ * whose only findings are generators is built again without the check.
+ */
+const WITHOUT_ASYNC = {
+  'async-await': false,
+  'async-generator': false,
+  'for-await': false,
+  generator: false,
+};
+
+const ASYNC_FINDINGS: readonly [RegExp, string][] = [
+  [/^Transforming async generator functions/, 'an async generator function'],
+  [/^Transforming async functions/, 'an async function'],
+  [/^Transforming for-await loops/, 'a `for await` loop'],
+];
+const GENERATOR_FINDING = /^Transforming generator functions/;
+
+/** The async findings among esbuild's errors, rewritten to say why; undefined when there are none. */
+function asyncFindings(errors: readonly Message[]): Message[] | undefined {
+  const found: Message[] = [];
+  for (const m of errors) {
+    const hit = ASYNC_FINDINGS.find(([pattern]) => pattern.test(m.text));
+    if (hit !== undefined)
+      found.push({
+        ...m,
+        text: `${hit[1]} is not allowed in a sandboxed module: reducers are synchronous transactions, and the code after an await would run after the call, outside its transaction and its CPU budget`,
+      });
+  }
+  return found.length === 0 ? undefined : found;
+}
+
 async function run(
   options: Parameters<typeof build>[0],
   where: string,
 ): Promise<{ source: string; inputs: string[] }> {
   try {
-    const result = await build({
-      ...options,
-      bundle: true,
-      format: 'cjs',
-      platform: 'neutral',
-      target: 'es2022',
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-      legalComments: 'none',
-      charset: 'utf8',
-    });
-    const out = result.outputFiles?.[0];
-    if (out === undefined) throw new Error('esbuild produced no output');
-    const inputs = Object.keys(result.metafile?.inputs ?? {})
-      .filter((f) => f !== '<stdin>')
-      // Metafile paths are relative to the working directory esbuild ran in.
-      .map((f) => path.resolve(options.absWorkingDir ?? process.cwd(), f));
-    return { source: out.text, inputs };
+    return await runOnce(options, WITHOUT_ASYNC);
   } catch (cause) {
     const errors = (cause as { errors?: Message[] }).errors;
-    throw new TickspaceError(
-      'INVALID_ARGUMENT',
-      `${where} does not bundle: ${errors === undefined ? (cause as Error).message : describe(errors)}`,
-      { cause, details: { where } },
-    );
+    if (errors === undefined) throw bundleError(cause, errors, where);
+    const refused = asyncFindings(errors);
+    if (refused !== undefined) throw bundleError(cause, refused, where);
+    const others = errors.filter((m) => !GENERATOR_FINDING.test(m.text));
+    if (others.length > 0) throw bundleError(cause, others, where);
   }
+  try {
+    return await runOnce(options, undefined);
+  } catch (cause) {
+    throw bundleError(cause, (cause as { errors?: Message[] }).errors, where);
+  }
+}
+
+function bundleError(cause: unknown, errors: readonly Message[] | undefined, where: string): TickspaceError {
+  return new TickspaceError(
+    'INVALID_ARGUMENT',
+    `${where} does not bundle: ${errors === undefined ? (cause as Error).message : describe(errors)}`,
+    { cause, details: { where } },
+  );
+}
+
+async function runOnce(
+  options: Parameters<typeof build>[0],
+  supported: Record<string, boolean> | undefined,
+): Promise<{ source: string; inputs: string[] }> {
+  const result = await build({
+    ...options,
+    ...(supported === undefined ? {} : { supported }),
+    logLimit: 0,
+    bundle: true,
+    format: 'cjs',
+    platform: 'neutral',
+    target: 'es2022',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    legalComments: 'none',
+    charset: 'utf8',
+  });
+  const out = result.outputFiles?.[0];
+  if (out === undefined) throw new Error('esbuild produced no output');
+  const inputs = Object.keys(result.metafile?.inputs ?? {})
+    .filter((f) => f !== '<stdin>')
+    // Metafile paths are relative to the working directory esbuild ran in.
+    .map((f) => path.resolve(options.absWorkingDir ?? process.cwd(), f));
+  return { source: out.text, inputs };
 }
 
 /**

@@ -64,6 +64,32 @@ function withheld(name: string, instead: string): object {
 const schedule =
   'schedule a reducer call with ctx.schedule(reducer, args, { inMs }) (logged, so replays run it too)';
 
+const synchronous =
+  'reducers are synchronous transactions: work queued for later would run after the call, outside its transaction and its CPU budget';
+
+/** A thrower that `instanceof` still treats as the constructor it replaces. */
+function withPrototype<F extends () => never>(fn: F, prototype: object): F {
+  Object.defineProperty(fn, 'prototype', { value: prototype });
+  return Object.freeze(fn);
+}
+
+/**
+ * `Promise` with every way of making one removed: a promise's reactions run as microtasks after
+ * the timed run of the tick has returned, where the budget cannot stop them (see tick-budget.ts).
+ * `instanceof Promise` still works (the prototype is the real one), so a check costs nothing.
+ */
+function sandboxPromise(): PromiseConstructor {
+  const what = (name: string) => `${name} (a promise's callbacks run after the call)`;
+  function SandboxPromise(): never {
+    throw violation(what('Promise'), synchronous);
+  }
+  const statics: PropertyDescriptorMap = { prototype: { value: Promise.prototype } };
+  for (const name of ['resolve', 'reject', 'all', 'allSettled', 'any', 'race', 'withResolvers', 'try'])
+    statics[name] = { value: thrower(what(`Promise.${name}()`), synchronous) };
+  Object.defineProperties(SandboxPromise, statics);
+  return Object.freeze(SandboxPromise) as unknown as PromiseConstructor;
+}
+
 /**
  * The globals every sandboxed module's Compartment gets on top of SES's safe intrinsics. Built
  * once per Compartment (cheap) so nothing is shared between module versions.
@@ -76,6 +102,18 @@ export function reducerGlobals(): Record<string, unknown> {
     setInterval: thrower('setInterval', schedule),
     setImmediate: thrower('setImmediate', schedule),
     queueMicrotask: thrower('queueMicrotask', 'reducers are synchronous: do the work in the call itself'),
+    Promise: sandboxPromise(),
+    // Code made from text at run time would escape the bundle-time refusal of async functions
+    // (bundle-module.ts), and a nested Compartment would bring the real Promise back.
+    eval: thrower('eval', 'a module is the code it was bundled from: no code is made at run time'),
+    Function: withPrototype(
+      thrower(
+        'the Function constructor',
+        'a module is the code it was bundled from: no code is made at run time',
+      ),
+      Function.prototype,
+    ),
+    Compartment: thrower('Compartment', 'a module runs in the one Compartment the host gives it'),
     process: withheld('process', 'a module reads its configuration at load, outside reducers'),
     Buffer: withheld('Buffer', 'use Uint8Array (t.bytes() columns hold Uint8Array)'),
     performance: withheld('performance', "use ctx.now, the tick's logical time in ms"),

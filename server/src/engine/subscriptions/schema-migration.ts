@@ -167,3 +167,22 @@ export function finishClient(
   frames.push(encodeReset(wire, tick, rows, { reason: RESET_REASON.SCHEMA, stateOfTick: tick }));
   return { frames, attached };
 }
+
+/**
+ * Tables (new ids) a congested client stopped watching while its updates were coalesced: its
+ * cache may still hold their rows, and the dirty set about to be dropped is the only record of
+ * them, so the migration re-sends them empty (as resyncAll does).
+ */
+export function unwatchedTables(
+  client: ClientState,
+  oldNames: ReadonlyMap<number, string>,
+  byName: ReadonlyMap<string, TableState>,
+): number[] {
+  const out: number[] = [];
+  for (const tableId of client.dirty.keys()) {
+    if (client.tables.has(tableId)) continue;
+    const id = byName.get(oldNames.get(tableId) ?? '')?.store.id;
+    if (id !== undefined) out.push(id);
+  }
+  return out;
+}

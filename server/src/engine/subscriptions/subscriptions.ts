@@ -25,7 +25,13 @@ import { TableState, type LiveQuery } from './queries';
 import { movedQuery } from './spatial-pass';
 import type { SpatialQuery } from './spatial-query';
 import { TableTick } from './tick-changes';
-import { changedTables, finishClient, migrateClient, type DeferredClient } from './schema-migration';
+import {
+  changedTables,
+  finishClient,
+  migrateClient,
+  unwatchedTables,
+  type DeferredClient,
+} from './schema-migration';
 import type { SubscriptionCharge, SubscriptionOptions, SubscriptionStats } from './subscription-options';
 
 export type {
@@ -172,10 +178,13 @@ export class Subscriptions {
       // Tables an earlier migration of this tick still owes a RESET are re-sent by this one.
       const forced = new Set<string>();
       for (const id of earlier?.resetTableIds ?? []) forced.add(oldNames.get(id) ?? '');
+      const unwatched = unwatchedTables(client, oldNames, this.#byName);
       client.queries.clear();
       client.specs.clear();
       client.tables.clear();
       const m = migrateClient(client, specs, changed, forced, lookups);
+      for (const id of unwatched)
+        if (!m.deferred.resetTableIds.includes(id)) m.deferred.resetTableIds.push(id);
       client.dirty.clear();
       client.congestedSince = -1;
       this.#congested.delete(client);
@@ -328,6 +337,12 @@ export class Subscriptions {
       const tables: { tableId: number; rows: AnyRow[] }[] = [];
       for (const ct of client.tables.values())
         tables.push({ tableId: ct.table.store.id, rows: rebuildView(ct) });
+      // A table the client stopped watching while congested may still hold rows in its cache:
+      // changes coalesced then never reached it, and its UNSUBSCRIBED removed only the rows the
+      // query held by then. The dirty set is the only record of them, so before it is dropped
+      // the RESET empties those tables.
+      for (const tableId of client.dirty.keys())
+        if (!client.tables.has(tableId)) tables.push({ tableId, rows: [] });
       client.dirty.clear();
       client.congestedSince = -1;
       this.#congested.delete(client);
