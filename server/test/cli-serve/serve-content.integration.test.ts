@@ -4,10 +4,9 @@
  * content, a restart applies what changed in its first tick, and `tickspace replay` from tick 1
  * reproduces the whole history. Waits are on the lines the process prints, never on time.
  */
-import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { copyContent, edit } from '../../../content/test/fixtures';
-import { connectClient, REPO_ROOT, startServe, tempDataDir, type ServeProcess } from './serve-process';
+import { connectClient, runTickspace, startServe, tempDataDir, type ServeProcess } from './serve-process';
 
 const running: ServeProcess[] = [];
 const cleanups: (() => void)[] = [];
@@ -31,24 +30,6 @@ async function serve(dataDir: string, contentDir: string): Promise<ServeProcess>
 async function stop(s: ServeProcess): Promise<void> {
   s.child.kill('SIGINT');
   expect(await s.exited).toMatchObject({ code: 0 });
-}
-
-/** Runs the CLI as a process; resolves with its status and output. */
-function tickspace(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('exit', (code) => resolve({ code, out }));
-  });
 }
 
 /** Counts matches of a pattern in the output so far (to wait for the next one). */
@@ -115,10 +96,13 @@ describe('tickspace serve follows its content directory', () => {
     watcher.close();
     await stop(second);
 
-    const replay = await tickspace(['--data', data.dir, 'replay'], { ...ENV, TICKSPACE_CONTENT: contentDir });
+    const replay = await runTickspace(['--data', data.dir, 'replay'], {
+      ...ENV,
+      TICKSPACE_CONTENT: contentDir,
+    });
     expect(replay.out).toMatch(/^replay 1\.\.\d+: all \d+ tick\(s\) reproduced the log/);
     expect(replay.code).toBe(0);
-    const versions = await tickspace(['--data', data.dir, 'content'], ENV);
+    const versions = await runTickspace(['--data', data.dir, 'content'], ENV);
     expect(versions.out.trim().split('\n')).toEqual([
       expect.stringMatching(/^rev 1 {2}tick 1 {2}[0-9a-f]{12} {2}__init {2}41 items/),
       expect.stringMatching(
@@ -150,7 +134,7 @@ describe('tickspace serve follows its content directory', () => {
 
     const fresh = tempDataDir();
     cleanups.push(fresh.remove);
-    const refused = await tickspace(['--data', fresh.dir, 'serve', '--port', '0'], {
+    const refused = await runTickspace(['--data', fresh.dir, 'serve', '--port', '0'], {
       ...ENV,
       TICKSPACE_CONTENT: contentDir,
     });

@@ -3,9 +3,8 @@
  * export, called after recovery and before the first tick, and closed on stop.
  */
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REPO_ROOT, startServe, tempDataDir, type ServeProcess } from './serve-process';
+import { REPO_ROOT, runTickspace, startServe, tempDataDir, type ServeProcess } from './serve-process';
 
 const running: ServeProcess[] = [];
 const cleanups: (() => void)[] = [];
@@ -15,19 +14,6 @@ afterEach(() => {
 });
 
 const fixture = (name: string) => path.join(REPO_ROOT, 'server', 'test', 'cli-serve', 'fixtures', name);
-
-function tickspace(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', ...args], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('exit', (code) => resolve({ code, out }));
-  });
-}
 
 describe('serveHost', () => {
   it('is called after recovery, before the first tick, and closed before the final tick', async () => {
@@ -45,14 +31,14 @@ describe('serveHost', () => {
     expect(await s.exited).toMatchObject({ code: 0 });
     expect(s.output()).toMatch(/host closed\n[\s\S]*stopped cleanly at tick/);
     // What the host queued ran in the first tick, logged like any call.
-    const notes = await tickspace(['--data', data.dir, 'inspect', 'note']);
+    const notes = await runTickspace(['--data', data.dir, 'inspect', 'note']);
     expect(notes.out).toMatch(/\{id: 1, text: "queued by the host", tick: 1\}/);
   });
 
   it('refuses an export that is not a function, naming it, and leaves no lock behind', async () => {
     const data = tempDataDir();
     cleanups.push(data.remove);
-    const refused = await tickspace([
+    const refused = await runTickspace([
       '--data',
       data.dir,
       'serve',
@@ -66,7 +52,7 @@ describe('serveHost', () => {
     expect(refused.out).toMatch(
       /error \[INVALID_ARGUMENT\]: .*bad-host-module\.ts: the 'serveHost' export must be a function/,
     );
-    const again = await tickspace(['--data', data.dir, 'info']);
+    const again = await runTickspace(['--data', data.dir, 'info']);
     expect(again.code).toBe(0);
   });
 });

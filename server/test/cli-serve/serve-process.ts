@@ -15,6 +15,32 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 /** Bound on every wait for the process: start-up loads the module and generates the world. */
 const WAIT_MS = 60_000;
 
+/** What a finished `tickspace` process printed: each stream, and both in arrival order. */
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** stdout and stderr interleaved as they arrived. */
+  readonly out: string;
+}
+
+/** Runs the `tickspace` CLI as its own process from the repository root, with extra environment. */
+export function runTickspace(args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => ((stdout += c.toString()), (out += c.toString())));
+    child.stderr.on('data', (c: Buffer) => ((stderr += c.toString()), (out += c.toString())));
+    child.on('exit', (code) => resolve({ code, stdout, stderr, out }));
+  });
+}
+
 /** A temporary data directory and its removal. */
 export function tempDataDir(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'tickspace-lifecycle-'));

@@ -3,35 +3,21 @@
  * WebSocket client subscribed throughout, `tickspace publish` of a version with a new column (with
  * a default), a new table and a new reducer, then `tickspace replay` over the directory.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect, type SchemaChangedEvent } from '../../src/client';
-import { REPO_ROOT, startServe, tempDataDir } from '../cli-serve/serve-process';
+import { runTickspace, startServe, tempDataDir } from '../cli-serve/serve-process';
 import { counterModuleText, writeModuleFile, type CounterModule } from './counter-module';
 
 const ADMIN = 'runtime-migrate-admin-token-0123456789abcdef';
+const cli = (...args: string[]) => runTickspace(args);
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', ...args], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('tickspace publish of a module with an additive schema change', () => {
   it('migrates at a tick boundary; the client stays connected, gets the new column and calls the new reducer', async () => {

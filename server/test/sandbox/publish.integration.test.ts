@@ -3,7 +3,6 @@
  * user's module file in the sandbox, a real WebSocket client connected throughout, `tickspace
  * publish` as its own process, then `tickspace log` and `tickspace replay` over the directory.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -11,28 +10,15 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect, type Connection } from '../../src/client';
-import { REPO_ROOT, startServe, tempDataDir, type ServeProcess } from '../cli-serve/serve-process';
+import { runTickspace, startServe, tempDataDir, type ServeProcess } from '../cli-serve/serve-process';
 import { counterModuleText, writeModuleFile, type CounterModule } from './counter-module';
 
 const ADMIN = 'hot-swap-admin-token-0123456789abcdef';
+const cli = (...args: string[]) => runTickspace(args);
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', ...args], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 async function serveModule(
   file: string,
