@@ -9,28 +9,37 @@ import { createFrameSource, fuzzModule, SECRET } from './fuzz-fixture';
 const FRAMES = 100_000;
 const FRAMES_PER_SESSION = 1_000;
 
+/**
+ * An engine past its first tick and a session hub whose limits never close a session (so every
+ * frame reaches the decoder), with every logged error collected.
+ */
+function fuzzTarget() {
+  const errors: string[] = [];
+  const engine = createEngine({
+    module: fuzzModule,
+    tickMs: 50,
+    logger: { error: (m) => errors.push(m), warn: (m) => errors.push(m) },
+  });
+  engine.runTick();
+  const hashBefore = engine.stateHash;
+  const hub = createSessionHub({
+    engine,
+    tokenSecret: 'fuzz-test-secret-of-at-least-32-bytes',
+    limits: {
+      maxBadFrames: Infinity,
+      maxRateLimitedCalls: Infinity,
+      callBurst: 1e9,
+      maxPendingCalls: 1e9,
+      maxSubscriptions: 16,
+    },
+    logger: { error: (m) => errors.push(m), warn: (m) => errors.push(m) },
+  });
+  return { engine, hub, errors, hashBefore };
+}
+
 describe('fuzz: random and mutated frames against the session hub', () => {
   it(`survives ${FRAMES.toLocaleString('en-US')} frames without crashing or changing state, then serves a well-behaved client`, async () => {
-    const errors: string[] = [];
-    const engine = createEngine({
-      module: fuzzModule,
-      tickMs: 50,
-      logger: { error: (m) => errors.push(m), warn: (m) => errors.push(m) },
-    });
-    engine.runTick();
-    const hashBefore = engine.stateHash;
-    const hub = createSessionHub({
-      engine,
-      tokenSecret: 'fuzz-test-secret-of-at-least-32-bytes',
-      limits: {
-        maxBadFrames: Infinity,
-        maxRateLimitedCalls: Infinity,
-        callBurst: 1e9,
-        maxPendingCalls: 1e9,
-        maxSubscriptions: 16,
-      },
-      logger: { error: (m) => errors.push(m), warn: (m) => errors.push(m) },
-    });
+    const { engine, hub, errors, hashBefore } = fuzzTarget();
     const source = createFrameSource(hub.schema.descriptor, 'fuzz-seed-1');
     let framesOut = 0;
     let closes = 0;
@@ -90,26 +99,7 @@ describe('fuzz: random and mutated frames against the session hub', () => {
   });
 
   it('survives 10,000 random BATCH frames: broken envelopes are refused whole, sound ones handled message by message', async () => {
-    const errors: string[] = [];
-    const engine = createEngine({
-      module: fuzzModule,
-      tickMs: 50,
-      logger: { error: (m) => errors.push(m), warn: (m) => errors.push(m) },
-    });
-    engine.runTick();
-    const hashBefore = engine.stateHash;
-    const hub = createSessionHub({
-      engine,
-      tokenSecret: 'fuzz-test-secret-of-at-least-32-bytes',
-      limits: {
-        maxBadFrames: Infinity,
-        maxRateLimitedCalls: Infinity,
-        callBurst: 1e9,
-        maxPendingCalls: 1e9,
-        maxSubscriptions: 16,
-      },
-      logger: { error: (m) => errors.push(m), warn: (m) => errors.push(m) },
-    });
+    const { engine, hub, errors, hashBefore } = fuzzTarget();
     const source = createFrameSource(hub.schema.descriptor, 'fuzz-batch-seed');
     let reducerRejects = 0;
     engine.onTick((record) => {
