@@ -19,7 +19,7 @@ const ORIGIN_NAME: Record<number, string> = {
 
 /**
  * `GET /admin/log[?from=A][&to=B][&reducer=R][&sender=S][&outcome=ok|error|CODE][&origin=client|schedule|lifecycle][&limit=L]`:
- * the reducer calls of ticks A..B (default: the last 500 ticks), newest first, that match every
+ * the reducer calls of ticks A..B (default: the last 500 ticks, or `maxLogTicks` if fewer), newest first, that match every
  * filter. `sender` matches an identity's leading hex digits; `outcome` is `ok`, `error` (any
  * failure) or one error code. At most `limit` calls are returned (the newest); `matched` counts
  * them all. Ticks without a matching call do not appear: `physics_step` every tick hides nothing.
@@ -45,7 +45,8 @@ export function logRoute(url: URL, ctx: ConsoleContext): unknown {
   const toAsked = q.integer('to');
   const fromAsked = q.integer('from');
   const to = Math.min(toAsked ?? last, last);
-  const from = Math.max(fromAsked ?? to - (DEFAULT_TICKS - 1), oldest);
+  // The default window fits the limit; only a range the caller asks for is refused.
+  const from = Math.max(fromAsked ?? to - (Math.min(DEFAULT_TICKS, limits.maxLogTicks) - 1), oldest);
   if (fromAsked !== undefined && toAsked !== undefined && fromAsked > toAsked)
     throw q.error('from', `(${fromAsked}) is after 'to' (${toAsked})`);
   if (to - from + 1 > limits.maxLogTicks)
