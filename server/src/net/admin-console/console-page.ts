@@ -15,6 +15,7 @@ const HTML = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Tickspace admin</title>
+<link rel="icon" href="data:,">
 </head>
 <body>
 <div id="app">Loading the admin console...</div>

@@ -8,10 +8,13 @@ export function drawSparkline(svg: SVGSVGElement, values: readonly number[]): vo
   svg.setAttribute('viewBox', '0 0 300 90');
   svg.setAttribute('preserveAspectRatio', 'none');
   svg.replaceChildren();
-  const max = Math.max(...values, 1e-9);
+  const highest = values.length === 0 ? 0 : Math.max(...values);
   const min = Math.min(0, ...values);
+  // A flat zero series still needs a non-empty scale.
+  const max = highest > min ? highest : min + 1;
   const x = (i: number) => (values.length <= 1 ? 300 : (i / (values.length - 1)) * 300);
-  const y = (v: number) => 84 - ((v - min) / (max - min)) * 76;
+  // The top 16 units are the label's: the line never runs under it.
+  const y = (v: number) => 84 - ((v - min) / (max - min)) * 66;
   const line = document.createElementNS(SVG, 'polyline');
   line.setAttribute('points', values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' '));
   line.setAttribute('fill', 'none');
@@ -32,7 +35,7 @@ export function drawSparkline(svg: SVGSVGElement, values: readonly number[]): vo
   label.setAttribute('y', '10');
   label.setAttribute('font-size', '10');
   label.setAttribute('fill', '#6b7687');
-  label.textContent = `max ${formatNumber(max)}`;
+  label.textContent = `max ${formatNumber(highest)}`;
   svg.append(base, line, label);
 }
 
