@@ -17,7 +17,7 @@ export interface ConsoleLimits {
 }
 
 /** The defaults of {@link ConsoleLimits}. */
-export const DEFAULT_CONSOLE_LIMITS: ConsoleLimits = {
+const DEFAULT_CONSOLE_LIMITS: ConsoleLimits = {
   maxRows: 1000,
   maxLogCalls: 1000,
   maxLogTicks: 20_000,

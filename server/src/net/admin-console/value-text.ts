@@ -2,7 +2,7 @@ import { parseShapeText, type ColumnShape } from '../../protocol/column-kinds';
 import type { QueryParams } from './query-params';
 
 /** A column value as JSON can carry it: bigints as decimal text, bytes as hex, none as null. */
-export function jsonValue(value: unknown): unknown {
+function jsonValue(value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Uint8Array) return Buffer.from(value).toString('hex');
   if (value === undefined) return null;
@@ -17,7 +17,7 @@ export function jsonRow(row: Readonly<Record<string, unknown>>): Record<string, 
 }
 
 /** A value as the text `parseShapeText` reads back (what a filter or a key is written in). */
-export function valueText(value: unknown): string {
+function valueText(value: unknown): string {
   if (value === undefined) return 'none';
   if (value instanceof Uint8Array) return Buffer.from(value).toString('hex');
   return String(value);
@@ -33,12 +33,7 @@ export function keyText(row: Readonly<Record<string, unknown>>, primaryKey: read
 }
 
 /** A value of column `shape` from text, or the parameter's error naming what it should be. */
-export function parseColumnText(
-  params: QueryParams,
-  parameter: string,
-  shape: ColumnShape,
-  text: string,
-): unknown {
+function parseColumnText(params: QueryParams, parameter: string, shape: ColumnShape, text: string): unknown {
   const parsed = parseShapeText(shape, text);
   if (parsed.ok) return parsed.value;
   throw params.error(

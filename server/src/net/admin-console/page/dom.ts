@@ -23,7 +23,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 }
 
 /** Appends children as {@link h} takes them. */
-export function append(el: Element, children: Child[]): void {
+function append(el: Element, children: Child[]): void {
   for (const c of children)
     if (c !== null && c !== undefined && c !== false) el.append(typeof c === 'number' ? String(c) : c);
 }

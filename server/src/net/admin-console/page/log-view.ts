@@ -24,7 +24,8 @@ export function createLogView() {
     'select',
     { 'data-testid': 'log-origin' },
     h('option', { value: '' }, 'any origin'),
-    h('option', { value: 'client' }, 'client calls'),
+    // Client calls by default: a game's schedules (Frontier's physics_step every tick) would bury them.
+    h('option', { value: 'client', selected: true }, 'client calls'),
     h('option', { value: 'schedule' }, 'scheduled'),
     h('option', { value: 'lifecycle' }, 'lifecycle'),
   );

@@ -27,7 +27,7 @@ table.grid td.ok { color: #1b7f3b; }
 .side button.active { background: #e3ecff; }
 .count { background: #e8ebf0; border-radius: 9px; padding: 0 7px; font-size: 12px; }
 .tag { font-size: 11px; color: #6b7687; margin-left: 4px; }
-.panel { background: #fff; border: 1px solid #dde2ea; border-radius: 6px; padding: 12px; margin-bottom: 12px; }
+.panel { background: #fff; border: 1px solid #dde2ea; border-radius: 6px; padding: 12px; margin-bottom: 12px; overflow-x: auto; }
 .panel h2 { font-size: 15px; margin: 0 0 8px; }
 .toolbar { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin-bottom: 8px; }
 .timeline { display: flex; gap: 8px; align-items: center; margin: 6px 0 10px; }
