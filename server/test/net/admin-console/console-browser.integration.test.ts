@@ -30,9 +30,11 @@ beforeAll(async () => {
   await alice.reducers.open({ id: 1, name: 'alice', balance: 100n });
   await alice.reducers.open({ id: 2, name: 'bob', balance: 100n });
   await alice.reducers.transfer({ from: 1, to: 2, amount: 30n });
-  after70 = world.db.engine.tick;
   await alice.reducers.transfer({ from: 1, to: 2, amount: 20n });
   await alice.reducers.transfer({ from: 2, to: 1, amount: 999n }).catch(() => undefined);
+  // The tick that committed the first transfer, from the log (the live tick may have moved on).
+  const transfers = (await world.request('log?reducer=transfer')).body.result.calls;
+  after70 = transfers[transfers.length - 1].tick;
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -88,10 +90,16 @@ describe('the admin console in chromium', () => {
     expect(reducers).toEqual(['transfer', 'transfer', 'transfer']);
     expect(await page.textContent('[data-testid=log-table] tbody')).toContain('INSUFFICIENT_FUNDS');
     await shot('3-log-by-reducer');
+    // A call's tick opens the tables as of that tick: after the first transfer account 1 held 70.
+    await page.locator('[data-testid=log-table] tbody tr').last().locator('button').click();
+    await expect
+      .poll(() => page.textContent('[data-testid=timeline-label]'))
+      .toContain(`as of tick ${after70}`);
+    await expect.poll(() => balanceCell('1').textContent()).toBe('70');
   });
 
   it('scrubs the timeline to an earlier tick and sees the old value', async () => {
-    await page.click('[data-tab=tables]');
+    await page.click('[data-testid=timeline-live]');
     await expect.poll(() => balanceCell('1').textContent()).toBe('50');
     await page.locator('[data-testid=timeline]').evaluate((el, tick) => {
       const slider = el as HTMLInputElement;

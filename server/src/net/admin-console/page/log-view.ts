@@ -4,9 +4,10 @@ import type { LogAnswer } from './types';
 
 /**
  * The commit log's reducer calls, newest first, filtered by reducer, sender, outcome, origin and
- * tick range (`/admin/log`). Follows the log while "follow" is on and no `to` is set.
+ * tick range (`/admin/log`). Follows the log while "follow" is on and no `to` is set. A call's tick
+ * opens the tables as of that tick.
  */
-export function createLogView() {
+export function createLogView(openTick: (tick: number) => void) {
   const reducer = h('select', { 'data-testid': 'log-reducer' }, h('option', { value: '' }, 'any reducer'));
   const sender = h('input', {
     placeholder: 'sender (identity prefix)',
@@ -107,7 +108,15 @@ export function createLogView() {
         h(
           'tr',
           { 'data-reducer': c.reducer },
-          h('td', {}, c.tick),
+          h(
+            'td',
+            {},
+            h(
+              'button',
+              { class: 'small', title: 'the tables as of this tick', onclick: () => openTick(c.tick) },
+              c.tick,
+            ),
+          ),
           h('td', {}, c.index),
           h('td', {}, c.origin),
           h('td', {}, c.reducer),

@@ -29,7 +29,10 @@ function signOut(notice?: string): void {
 function start(): void {
   const status = h('span', { class: 'stat', 'data-testid': 'status' }, '');
   const tables = createTablesView(() => void tick());
-  const log = createLogView();
+  const log = createLogView((tick) => {
+    show('tables');
+    tables.viewAt(tick);
+  });
   const sessions = createSessionsView();
   const metrics = createMetricsView();
   const views = { tables, log, sessions, metrics } as const;
@@ -78,7 +81,7 @@ function start(): void {
           ? 'no commit log'
           : `history ${summary.history.oldestTick}..${summary.history.lastTick}`;
       status.textContent = `tick ${summary.tick} · ${summary.running ? 'running' : 'stopped'} · ${range}`;
-      await views[current].refresh();
+      await views[current].refresh(summary);
       error.textContent = '';
     } catch (e) {
       error.textContent = (e as Error).message;

@@ -221,10 +221,16 @@ export function createTablesView(refreshShell: () => void) {
 
   return {
     el,
-    /** Re-reads the table list and counts; the rows too while live. */
-    async refresh(): Promise<void> {
-      tables = await admin<TablesAnswer>('tables');
+    /** Shows the chosen table as of `tick`. */
+    viewAt(tick: number): void {
+      timeline.go(tick);
+    },
+    /** Shows the table list and counts of `summary` (`/admin/tables`, read once per refresh by the shell); re-reads the rows while live. */
+    async refresh(summary: TablesAnswer): Promise<void> {
+      tables = summary;
       const h0 = tables.history;
+      // Without a commit log there is no past to scrub to.
+      timeline.el.hidden = h0 === null;
       timeline.setRange(h0?.oldestTick ?? tables.tick, h0?.lastTick ?? tables.tick);
       if (selected === undefined) selected = tables.tables.find((t) => !t.system)?.name;
       renderList();
