@@ -144,6 +144,9 @@ describe('the admin console in chromium', () => {
     await expect.poll(() => page.textContent('[data-testid=timeline-label]')).toContain('live');
     await expect.poll(() => balanceCell('1').textContent()).toBe('70');
     await expect.poll(() => page.textContent('[data-testid=count-account]')).toBe('2');
+    // The open history gains the rewind's version, by the __rewind call.
+    await expect.poll(() => page.textContent('[data-testid=history-count]')).toBe('4 version(s)');
+    expect(await page.textContent('[data-testid=history-table] tr:nth-child(2)')).toContain('__rewind');
     await shot('8-live-after-rewind');
 
     // The undo the dialog showed really undoes it: the state from before the rewind is back.

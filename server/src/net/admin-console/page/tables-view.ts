@@ -46,10 +46,13 @@ export function createTablesView(refreshShell: () => void) {
   grid.append(header, body);
   let headerFor = '';
 
+  /** The row whose history is open, re-read after a rewind (which adds a version). */
+  let historyRow: { table: string; key: string } | undefined;
   const askRewind = (tick: number) =>
     openRewindDialog(tick, tables?.tick ?? 0, () => {
       timeline.go(undefined);
       refreshShell();
+      if (historyRow !== undefined) openHistory(historyRow.table, historyRow.key);
     });
 
   const info = (): TableInfo | undefined => tables?.tables.find((t) => t.name === selected);
@@ -88,6 +91,7 @@ export function createTablesView(refreshShell: () => void) {
     offset = 0;
     filters.clear();
     historyEl.hidden = true;
+    historyRow = undefined;
     headerFor = '';
     renderList();
     void loadRows();
@@ -191,6 +195,7 @@ export function createTablesView(refreshShell: () => void) {
   }
 
   function openHistory(table: string, key: string): void {
+    historyRow = { table, key };
     historyEl.hidden = false;
     void renderHistory(historyEl, table, key, {
       viewAt: (tick) => timeline.go(tick),
