@@ -308,6 +308,7 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
     console.log(
       `  admin token: ${generated.value} (${generated.created ? 'generated into' : 'from'} ${generated.file})`,
     );
+  console.log(`  admin console (tables, log, history, rewind): http://${shown}:${server.port}/admin`);
   if (staticDir !== undefined)
     console.log(
       `  time travel (spectate the world's history): http://${shown}:${server.port}/?history${generated === undefined ? ' (the viewer asks for your admin token)' : `#admin=${generated.value}`}`,

@@ -1,6 +1,7 @@
 import type { ModuleDef } from '../engine';
 import type { Database } from '../engine/tooling';
 import { TickspaceError } from '../protocol';
+import type { ConsoleLimits } from './admin-console/console-limits';
 import type { AdminHandlers } from './http-routes';
 
 /**
@@ -8,12 +9,18 @@ import type { AdminHandlers } from './http-routes';
  * the live world back to a past tick, `inspect` reads a table's rows now or as of a past tick.
  * `tickspace serve` passes this to {@link createServer}; so do tests that boot the same server.
  * @throws (from `inspect`) TickspaceError UNKNOWN_TABLE for a name that is not one of the world's
- * tables (only own names count: `__proto__` or `constructor` is a name a caller may send)
+ * tables (only own names count: `__proto__` or `constructor` is a name a caller may send).
+ * The same log backs the admin console's history routes (`/admin/log`, `/admin/history`,
+ * `/admin/rows?tick=`); `options.console` overrides their read limits (see `ConsoleLimits`).
  * @example
  * const server = await createServer({ engine: db.engine, adminToken, admin: databaseAdmin(db) });
  */
-export function databaseAdmin<M extends ModuleDef>(db: Database<M>): AdminHandlers {
+export function databaseAdmin<M extends ModuleDef>(
+  db: Database<M>,
+  options: { readonly console?: Partial<ConsoleLimits> } = {},
+): AdminHandlers {
   return {
+    console: { history: db, ...(options.console === undefined ? {} : { limits: options.console }) },
     snapshot: () => db.snapshot(),
     rewind: (tick) => db.rewind(tick),
     inspect: async (table, asOfTick) => {

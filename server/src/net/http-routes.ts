@@ -1,6 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TickspaceError } from '../protocol';
+import type { ConsoleHistory } from './admin-console/console-context';
+import type { ConsoleLimits } from './admin-console/console-limits';
+import { consoleLimits } from './admin-console/console-limits';
+import { isConsolePage, serveConsolePage } from './admin-console/console-page';
+import { CONSOLE_ROUTE_NAMES, consoleRoute } from './admin-console/console-routes';
 import { parseRequestTarget } from './request-target';
 import type { SessionHub } from './session-hub';
 import { serveStatic } from './static-files';
@@ -23,6 +28,8 @@ export interface AdminHandlers {
    * SCHEMA_MISMATCH) with its code and message.
    */
   publish?(source: string, exportName: string | undefined): Promise<unknown>;
+  /** The admin console's commit log (a `Database`) and read limits; see admin-console/. */
+  readonly console?: { readonly history?: ConsoleHistory; readonly limits?: Partial<ConsoleLimits> };
   /** A publish body larger than this is refused with 413 before it is read whole. @default 4 MiB */
   readonly maxPublishBytes?: number;
 }
@@ -129,6 +136,18 @@ async function admin(
   const missing = () =>
     fail(res, 501, 'NOT_IMPLEMENTED', `/admin/${op}: no ${op} handler is configured on this server`);
   try {
+    const route = consoleRoute(op);
+    if (route !== undefined) {
+      method('GET');
+      const c = handlers.console;
+      const ctx = {
+        hub: options.hub,
+        engine: options.hub.engine,
+        history: c?.history,
+        limits: consoleLimits(c?.limits),
+      };
+      return json(res, 200, { ok: true, result: await route(url, ctx) });
+    }
     switch (op) {
       case 'snapshot':
         method('POST');
@@ -168,7 +187,12 @@ async function admin(
         return json(res, 200, { ok: true, result: await handlers.publish(source, exportName) });
       }
       default:
-        return fail(res, 404, 'NOT_FOUND', `no admin operation '${op}' (snapshot, rewind, inspect, publish)`);
+        return fail(
+          res,
+          404,
+          'NOT_FOUND',
+          `no admin operation '${op}' (snapshot, rewind, inspect, publish, ${CONSOLE_ROUTE_NAMES.join(', ')})`,
+        );
     }
   } catch (error) {
     if (error instanceof TickspaceError) {
@@ -216,6 +240,8 @@ export async function handleHttp(
       res.end(text);
       return;
     }
+    if (isConsolePage(url.pathname) && (req.method === 'GET' || req.method === 'HEAD'))
+      return await serveConsolePage(url.pathname, res, req.method === 'HEAD');
     if (url.pathname.startsWith('/admin/')) return await admin(req, res, url, options);
     if ((req.method === 'GET' || req.method === 'HEAD') && options.staticDir !== undefined)
       if (await serveStatic(options.staticDir, url.pathname, res, req.method === 'HEAD')) return;

@@ -207,6 +207,11 @@ export class SessionHub implements SessionHost {
     return this.#all.size;
   }
 
+  /** Every open connection, handshaking ones included (a copy: the admin console lists them). */
+  sessions(): Session[] {
+    return [...this.#all];
+  }
+
   /** The session of an identity, if connected. */
   session(identity: Identity): Session | undefined {
     return this.#byIdentity.get(identity);

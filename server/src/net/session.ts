@@ -161,6 +161,11 @@ export class Session implements SessionInput {
     return this.#identity;
   }
 
+  /** The peer's address as the transport reports it (undefined in process). */
+  get remoteAddress(): string | undefined {
+    return this.#conn.remoteAddress;
+  }
+
   /** Whether the session is closed. */
   get isClosed(): boolean {
     return this.#state === STATE.CLOSED;
