@@ -53,6 +53,10 @@ const WHOLE_TABLES = [
   'trade',
   'trade_item',
   'notice',
+  'satiety',
+  'project_state',
+  'project_delivery',
+  'project_contributor',
 ] as const;
 
 /**

@@ -56,6 +56,7 @@ function world() {
     toolKind: '',
     toolTier: 0,
     description: '',
+    wellFedMs: 0,
   });
   return view;
 }
