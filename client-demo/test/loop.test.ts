@@ -247,11 +247,21 @@ describe('the game loop at 1024x600', () => {
       await page.waitForFunction((id) => window.frontier.game!.view.table('building').has(id), plaza);
     await ann.keyboard.press('KeyP');
     await bob.keyboard.press('KeyP');
-    // Walk Ann over to the site so the screenshot shows the plaza.
+    // Ann goes to the site (test setup: a server-side move) so the screenshot shows the plaza.
     const site = gs.engine.db.building.find(plaza)!;
-    await ann.evaluate(
-      ([x, y]) => window.frontier.game!.walkTo(x!, y!),
-      [site.cx, site.y + site.height + 1.5],
+    await new Promise<void>((resolve) =>
+      gs.engine.enqueueSystem(
+        '__test_move',
+        (ctx: ReducerContext<FrontierModule['tables']>) => {
+          const a = ctx.db.avatar.find(annId)!;
+          ctx.db.avatar.update({ ...a, x: site.cx, y: site.y + site.height + 2 });
+        },
+        () => resolve(),
+      ),
+    );
+    await ann.waitForFunction(
+      ([x, y]) => Math.hypot(window.frontier.game!.predictor.x - x!, window.frontier.game!.predictor.y - y!) < 0.5,
+      [site.cx, site.y + site.height + 2],
     );
     await settle(ann);
     await screenshot(ann, 'loop-07-plaza');

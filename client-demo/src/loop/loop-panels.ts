@@ -53,10 +53,13 @@ export class LoopPanels {
       .iter()
       .find((s) => s.buildingId === b.buildingId);
     if (stage !== undefined) {
+      // One loop panel at a time: they share the middle of the screen.
+      this.building.close();
       this.project.open(stage.projectId);
       return true;
     }
     if (!b.complete) return false;
+    this.project.toggle(false);
     this.building.open(b.id);
     return true;
   }
@@ -64,7 +67,7 @@ export class LoopPanels {
   /** A game key: P toggles the project panel. Returns whether handled. */
   key(code: string): boolean {
     if (code !== 'KeyP') return false;
-    this.project.toggle();
+    if (this.project.toggle()) this.building.close();
     return true;
   }
 

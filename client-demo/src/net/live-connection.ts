@@ -54,6 +54,7 @@ const WHOLE_TABLES = [
   'trade_item',
   'notice',
   'satiety',
+  'building_access',
   'project_state',
   'project_delivery',
   'project_contributor',
