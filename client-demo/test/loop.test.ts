@@ -260,7 +260,8 @@ describe('the game loop at 1024x600', () => {
       ),
     );
     await ann.waitForFunction(
-      ([x, y]) => Math.hypot(window.frontier.game!.predictor.x - x!, window.frontier.game!.predictor.y - y!) < 0.5,
+      ([x, y]) =>
+        Math.hypot(window.frontier.game!.predictor.x - x!, window.frontier.game!.predictor.y - y!) < 0.5,
       [site.cx, site.y + site.height + 2],
     );
     await settle(ann);
