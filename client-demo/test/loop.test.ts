@@ -150,6 +150,7 @@ describe('the game loop at 1024x600', () => {
   test('Bob opens the same chest and takes the stone; a revoke shuts it for him', async () => {
     await bob.waitForFunction((id) => window.frontier.game!.view.table('building').has(id), chest);
     await clickBuilding(bob, chest);
+    await screenshot(bob, 'loop-02a-bob-clicked');
     await expect.poll(() => chestPanel(bob).getAttribute('data-in-reach'), { timeout: 20_000 }).toBe('true');
     expect(await chestPanel(bob).textContent()).toContain('Built by Ann');
     await chestPanel(bob).locator('[data-list=chest] li[data-item=stone] button').click();

@@ -3,7 +3,7 @@ import { backpack, itemName, TOAST_KIND } from '../ui/game-context';
 import { iconUrl } from '../ui/item-icon';
 import type { BuildingRow, InventoryRow } from '../world/rows';
 import { syncList } from './keyed-list';
-import { distanceToRect, standNear, type LoopHost } from './loop-host';
+import { distanceToRect, standPoints, type LoopHost } from './loop-host';
 import './loop.css';
 
 /** The owner of buildings the town projects raise (the server's identity). */
@@ -38,6 +38,8 @@ export class BuildingPanel {
   readonly #offs: (() => void)[];
   #building: number | undefined;
   #confirming = false;
+  /** Where the player may still try to stand to reach the building (the walk under way first). */
+  #stands: { x: number; y: number }[] = [];
 
   constructor(host: LoopHost) {
     this.#host = host;
@@ -86,10 +88,11 @@ export class BuildingPanel {
     this.element.hidden = false;
     this.element.dataset.building = String(id);
     const me = this.#host.avatar();
+    this.#stands = [];
     if (me !== undefined && !this.#inReach(b)) {
       const s = this.#host.view.table('settings').find(0);
-      const p = standNear(me.x, me.y, b.x, b.y, b.width, b.height, (s?.reachTiles ?? 1.5) * 0.6);
-      this.#host.walkTo(p.x, p.y);
+      this.#stands = standPoints(me.x, me.y, b.x, b.y, b.width, b.height, (s?.reachTiles ?? 1.5) * 0.6);
+      this.#walkOn();
     }
     this.render();
   }
@@ -97,6 +100,14 @@ export class BuildingPanel {
   close(): void {
     this.element.hidden = true;
     this.#building = undefined;
+  }
+
+  /** Walks to the next place to stand; false when none is left. */
+  #walkOn(): boolean {
+    const p = this.#stands.shift();
+    if (p === undefined) return false;
+    this.#host.walkTo(p.x, p.y);
+    return true;
   }
 
   #inReach(b: BuildingRow): boolean {
@@ -116,9 +127,15 @@ export class BuildingPanel {
       return;
     }
     const near = this.#inReach(b);
+    const walking = this.#host.walking;
+    // Steering by hand while no walk is under way: the player has other plans, stop trying.
+    if (near || (!walking && this.#host.avatar()?.moving === true)) this.#stands = [];
+    // The walk ended short (something on that spot): try the next side.
+    else if (!walking && this.#stands.length > 0) this.#walkOn();
     this.element.dataset.inReach = String(near);
     this.#reach.hidden = near;
-    this.#reach.textContent = 'Walking closer… (click the chest again if you stopped)';
+    this.#reach.textContent =
+      this.#stands.length > 0 || this.#host.walking ? 'Walking closer…' : 'Too far away: walk up to it.';
     for (const btn of this.#storage.querySelectorAll('button')) btn.disabled = !near;
   }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONTENT_DIR, readContentSources, validateContent } from '../../src/world/content-loader';
 import { createWorld, who, type World } from './helpers';
 
 const P = 'town_square';
@@ -106,5 +107,39 @@ describe('contribute', () => {
     w.give(a, 'stick', 3);
     const msg = w.rejects(a, 'place_building', { kind: 'campfire', x: sx + 1, y: sy + 1 }, 'BLOCKED');
     expect(msg).toContain(def.name);
+  });
+});
+
+describe('projects.json', () => {
+  it('reports unknown items and buildings, and a stage building larger than the site, with file and path', async () => {
+    const sources = await readContentSources(DEFAULT_CONTENT_DIR);
+    const projects = JSON.parse(sources['projects.json']!);
+    projects[0].stages[0].needs[0].item = 'stonee';
+    projects[0].width = 3;
+    projects[0].stages[2].building = 'town_hal';
+    const result = validateContent({ ...sources, 'projects.json': JSON.stringify(projects, null, 2) });
+    expect(result.ok).toBe(false);
+    const lines = result.problems.map((p) => `${p.file} ${p.path}: ${p.kind}: ${p.reason}`);
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /projects\.json \[0\]\.stages\[0\]\.needs\[0\]\.item: UNKNOWN_REFERENCE: .*did you mean 'stone'/,
+      ),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /projects\.json \[0\]\.stages\[1\]\.building: WRONG_REFERENCE: building 'town_well' is 4x4; the site of 'town_square' is 3x4/,
+      ),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/\[0\]\.stages\[2\]\.building: UNKNOWN_REFERENCE: .*did you mean 'town_hall'/),
+    );
+  });
+
+  it('may be absent: a world without town projects', async () => {
+    const sources = await readContentSources(DEFAULT_CONTENT_DIR);
+    const { 'projects.json': _gone, ...rest } = sources;
+    const result = validateContent(rest);
+    expect(result.ok).toBe(true);
+    expect(result.content!.projects).toEqual([]);
   });
 });
