@@ -36,7 +36,7 @@ export class LoopPanels {
     this.building = new BuildingPanel(options.host);
     this.project = new ProjectPanel(options.host);
     this.food = new FoodStatus(options.host, options.serverNow);
-    this.sites = new ProjectSiteLayer(options.host, options.scene.world);
+    this.sites = new ProjectSiteLayer(options.host, options.scene.world, options.scene.overlay);
     // Under the entities: the outline is ground, players walk over it.
     options.scene.world.setChildIndex(
       this.sites.container,

@@ -13,17 +13,20 @@ const LABEL_STYLE = {
 } as const;
 
 /**
- * Marks each town project's site on the ground: an outline and a label with the project's name
- * and stage, so players find where the town grows before its first building stands.
+ * Marks each town project's site: an outline on the ground (under the entities) and a label with
+ * the project's name and stage above everything (over trees and rocks), so players find where the
+ * town grows before its first building stands.
  */
 export class ProjectSiteLayer {
   readonly container = new Container({ label: 'project-sites' });
+  readonly labels = new Container({ label: 'project-site-labels' });
   readonly #ctx: GameContext;
   readonly #off: () => void;
 
-  constructor(ctx: GameContext, parent: Container) {
+  constructor(ctx: GameContext, ground: Container, overlay: Container) {
     this.#ctx = ctx;
-    parent.addChild(this.container);
+    ground.addChild(this.container);
+    overlay.addChild(this.labels);
     this.#off = watchTables(ctx.view, ['project_def', 'project_stage', 'project_state', 'world_info'], () =>
       this.render(),
     );
@@ -32,6 +35,7 @@ export class ProjectSiteLayer {
 
   render(): void {
     for (const c of this.container.removeChildren()) c.destroy();
+    for (const c of this.labels.removeChildren()) c.destroy();
     const view = this.#ctx.view;
     for (const def of view.table('project_def').iter()) {
       const site = projectSite(view, def.id);
@@ -54,12 +58,14 @@ export class ProjectSiteLayer {
       });
       label.anchor.set(0.5, 1);
       label.position.set((site.x + site.width / 2) * TILE_PX, site.y * TILE_PX - 2);
-      this.container.addChild(g, label);
+      this.container.addChild(g);
+      this.labels.addChild(label);
     }
   }
 
   destroy(): void {
     this.#off();
     this.container.destroy({ children: true });
+    this.labels.destroy({ children: true });
   }
 }
