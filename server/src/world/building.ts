@@ -36,7 +36,7 @@ export function requireBuilding(ctx: Ctx, id: number): BuildingRow {
 }
 
 /** Whether `who` may use a building: its owner, or a player the owner granted access. */
-export function canUse(ctx: Ctx, b: BuildingRow, who: Identity): boolean {
+function canUse(ctx: Ctx, b: BuildingRow, who: Identity): boolean {
   return b.owner === who || ctx.db.building_access.has([b.id, who]);
 }
 

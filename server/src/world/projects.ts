@@ -8,10 +8,10 @@ import type { Ctx, FrontierRuntime } from './runtime';
 import { frontierSchema } from './tables';
 
 /** Notice code sent to every contributor when a stage of their project completes. */
-export const PROJECT_STAGE_COMPLETE = 'PROJECT_STAGE_COMPLETE';
+const PROJECT_STAGE_COMPLETE = 'PROJECT_STAGE_COMPLETE';
 
 /** A project's site in world tiles (top-left corner and footprint). */
-export function projectSite(ctx: Ctx, projectId: string) {
+function projectSite(ctx: Ctx, projectId: string) {
   const def = ctx.db.project_def.find(projectId);
   const info = ctx.db.world_info.find(0);
   if (def === undefined || info === undefined) return undefined;
