@@ -37,3 +37,27 @@ export function drawProjectSites(
     );
   }
 }
+
+/** Whether a building kind is raised by a town project (players cannot place it). */
+export function isProjectBuilding(view: WorldView, kind: string): boolean {
+  return view
+    .table('project_stage')
+    .iter()
+    .some((s) => s.buildingId === kind);
+}
+
+/** The name of the town project whose site a footprint overlaps, if any. */
+export function projectOnSite(
+  view: WorldView,
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+): string | undefined {
+  for (const def of view.table('project_def').iter()) {
+    const s = projectSite(view, def.id);
+    if (s !== undefined && s.x < x + w && s.x + s.width > x && s.y < y + h && s.y + s.height > y)
+      return def.name;
+  }
+  return undefined;
+}
