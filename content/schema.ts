@@ -47,6 +47,11 @@ export const itemSchema = z.strictObject({
   icon: iconSchema,
   /** Present if the item is a tool: what it lets its holder gather. */
   tool: toolSchema.optional(),
+  /**
+   * Present if eating the item does something: it leaves the eater well fed for `wellFedMs` more
+   * (gathering, crafting and construction go faster while well fed).
+   */
+  food: z.strictObject({ wellFedMs: z.number().int().min(1000).max(3_600_000) }).optional(),
   description: z.string().max(200).default(''),
 });
 
@@ -167,6 +172,31 @@ export const questSchema = z.strictObject({
   steps: z.array(questStepSchema).min(1, 'a quest needs at least one step').max(50),
 });
 
+/** One stage of a town project: the materials it consumes and the building it raises on the site. */
+export const projectStageSchema = z.strictObject({
+  name: displayName,
+  /** Materials players deliver; the stage completes when every one is delivered in full. */
+  needs: z.array(stackSchema).min(1, 'a stage must need something').max(8),
+  /** Building kind placed on the site when the stage completes (it replaces the previous stage's). */
+  building: contentId,
+});
+
+/**
+ * projects.json: shared goals many players contribute to over days. A project has a site (its
+ * top-left tile, relative to the world's spawn point) and stages completed in order.
+ */
+export const projectSchema = z.strictObject({
+  id: contentId,
+  name: displayName,
+  description: z.string().max(200).default(''),
+  /** Site offset from the spawn point, tiles (top-left of the footprint). */
+  site: z.strictObject({ dx: z.number().int().min(-200).max(200), dy: z.number().int().min(-200).max(200) }),
+  /** Footprint of the site; every stage's building must fit in it. */
+  width: z.number().int().min(1).max(8),
+  height: z.number().int().min(1).max(8),
+  stages: z.array(projectStageSchema).min(1, 'a project needs at least one stage').max(20),
+});
+
 /** settings.json: one object of gameplay constants. */
 export const settingsSchema = z.strictObject({
   /** Walking speed on a biome with speedFactor 1. */
@@ -196,13 +226,14 @@ export const CONTENT_FILES = {
   biomes: { file: 'biomes.json', row: biomeSchema },
   skills: { file: 'skills.json', row: skillSchema },
   quests: { file: 'quests.json', row: questSchema },
+  projects: { file: 'projects.json', row: projectSchema },
 } as const;
 
 /**
  * Files a content directory may leave out, read as an empty array: quests came after worlds whose
  * logged content has none, and a world with no quests is still a world.
  */
-export const OPTIONAL_FILES: readonly string[] = ['quests.json'];
+export const OPTIONAL_FILES: readonly string[] = ['quests.json', 'projects.json'];
 
 /** The settings file (one object, not a table). */
 export const SETTINGS_FILE = 'settings.json';
@@ -216,6 +247,7 @@ export type Skill = z.output<typeof skillSchema>;
 export type Settings = z.output<typeof settingsSchema>;
 export type Quest = z.output<typeof questSchema>;
 export type QuestGoal = z.output<typeof questGoalSchema>;
+export type Project = z.output<typeof projectSchema>;
 export type Stack = z.output<typeof stackSchema>;
 export type Tool = z.output<typeof toolSchema>;
 
@@ -228,5 +260,6 @@ export interface Content {
   readonly biomes: readonly Biome[];
   readonly skills: readonly Skill[];
   readonly quests: readonly Quest[];
+  readonly projects: readonly Project[];
   readonly settings: Settings;
 }

@@ -168,6 +168,7 @@ export function createFakeWorld(options: FakeWorldOptions): FakeWorld {
       toolKind: '',
       toolTier: 0,
       description: '',
+      wellFedMs: 0,
     });
   // Terrain: 5 x 3 chunks around the centre, land in the middle, a lake, a ridge.
   for (let cy = 62; cy <= 66; cy++)

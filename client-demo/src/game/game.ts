@@ -17,6 +17,7 @@ import { Minimap } from '../ui/minimap';
 import { KeyLegend } from '../ui/key-help';
 import { noticeKind, playerMessage } from '../ui/messages';
 import { PlayerMenu } from '../ui/player-menu';
+import { LoopPanels } from '../loop/loop-panels';
 import { QuestTracker } from '../progress/quest-tracker';
 import { SkillsPanel } from '../progress/skills-panel';
 import { Toasts } from '../ui/toasts';
@@ -96,6 +97,8 @@ export class Game implements GameContext {
   trade!: TradeWindow;
   chat!: ChatBox;
   legend!: KeyLegend;
+  /** Storage, demolition, the town project and food (`src/loop/`). */
+  loop!: LoopPanels;
   minimap: Minimap | undefined;
   terrain: TerrainLayer | undefined;
   /** What blocks movement, for prediction and path finding. */
@@ -276,6 +279,7 @@ export class Game implements GameContext {
       this.chat,
       this.minimap,
       this.legend,
+      this.loop,
     ])
       panel?.destroy();
     this.entities.destroy();
@@ -315,6 +319,13 @@ export class Game implements GameContext {
       this.hudPanel.element,
       this.#playerMenu.element,
     );
+    this.loop = new LoopPanels({
+      host: this,
+      hud: this.#hudRoot,
+      corner: this.quests.element.parentElement ?? undefined,
+      scene: this.scene,
+      serverNow: () => this.clock.now(this.#now()),
+    });
     // A clicked panel button keeps the focus: Space or Enter would press it again instead of
     // reaching the game, so the keys go back to the game after every click.
     const blurButton = (e: Event) => {
@@ -418,6 +429,7 @@ export class Game implements GameContext {
   }
 
   #onShortcut(code: string, e: KeyboardEvent): void {
+    if (this.loop.key(code)) return;
     switch (code) {
       case 'KeyI':
         this.inventory.toggle();
@@ -460,6 +472,7 @@ export class Game implements GameContext {
           this.crafting.toggle(false);
           this.skills.toggle(false);
           this.build.toggle(false);
+          this.loop.closeAll();
         }
         this.#playerMenu.hide();
         break;
@@ -497,6 +510,7 @@ export class Game implements GameContext {
     const node = this.entities.pickNode(wx, wy);
     if (node !== undefined) return this.gatherNode(node);
     const building = buildingAt(this.view, wx / TILE_PX, wy / TILE_PX);
+    if (building !== undefined && this.loop.click(building)) return;
     if (building !== undefined && !building.complete) return this.#constructBuilding(building.id);
     this.#setGoal({ kind: 'point', x: wx / TILE_PX, y: wy / TILE_PX });
   }

@@ -1,3 +1,4 @@
+import { projectOnSite } from '../loop/project-site-marks';
 import type { BuildingDefRow } from '../world/rows';
 import type { WorldView } from '../world/world-view';
 
@@ -62,6 +63,8 @@ export function checkPlacement(input: PlacementInput): PlacementCheck {
           reason: biome === undefined ? 'Unexplored ground' : `Cannot build on ${biome.name.toLowerCase()}`,
         };
     }
+  const project = projectOnSite(view, x, y, w, hgt);
+  if (project !== undefined) return { ok: false, reason: `${project} is built here` };
   for (const b of view.table('building').iter())
     if (b.x < x + w && b.x + b.width > x && b.y < y + hgt && b.y + b.height > y)
       return { ok: false, reason: 'Another building is in the way' };

@@ -53,6 +53,11 @@ const WHOLE_TABLES = [
   'trade',
   'trade_item',
   'notice',
+  'satiety',
+  'building_access',
+  'project_state',
+  'project_delivery',
+  'project_contributor',
 ] as const;
 
 /**

@@ -1,3 +1,4 @@
+import { isProjectBuilding } from '../loop/project-site-marks';
 import type { BuildingDefRow } from '../world/rows';
 import { h, replaceChildren, watchTables } from './dom';
 import { itemCounts, itemName, type GameContext } from './game-context';
@@ -41,6 +42,7 @@ export class BuildPanel {
     const defs = this.#ctx.view
       .table('building_def')
       .iter()
+      .filter((d) => !isProjectBuilding(this.#ctx.view, d.id))
       .sort((a, b) => a.name.localeCompare(b.name));
     const cards = defs.map((def) => {
       const cost = costs.filter((c) => c.buildingId === def.id).sort((a, b) => a.position - b.position);

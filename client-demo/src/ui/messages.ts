@@ -44,6 +44,8 @@ const NOTICE_KINDS: Readonly<Record<string, ToastKind>> = {
   TRADE_COMPLETE: TOAST_KIND.SUCCESS,
   TRADE_DECLINED: TOAST_KIND.INFO,
   TRADE_CANCELLED: TOAST_KIND.INFO,
+  DEMOLISHED: TOAST_KIND.SUCCESS,
+  PROJECT_STAGE_COMPLETE: TOAST_KIND.SUCCESS,
 };
 
 /** The toast kind of a server notice: an action that could not finish is an error, trade news is not. */

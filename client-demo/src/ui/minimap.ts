@@ -2,6 +2,7 @@ import { css, shade } from '../render/colors';
 import { playerColor } from '../render/sprite-art';
 import type { BiomeLook } from '../render/terrain-art';
 import type { WorldView } from '../world/world-view';
+import { drawProjectSites } from '../loop/project-site-marks';
 import { h } from './dom';
 
 /** Options of {@link Minimap}. */
@@ -85,6 +86,7 @@ export class Minimap {
         Math.max(2, b.width * scale),
         Math.max(2, b.height * scale),
       );
+    drawProjectSites(g, this.#view, ox, oy, scale);
     // Other players as small squares (cheap), the local player as an outlined dot in the centre.
     for (const p of this.#view.table('avatar').iter()) {
       if (p.identity === self || !p.online) continue;

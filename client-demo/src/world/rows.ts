@@ -46,6 +46,9 @@ export const PRIMARY_KEYS = {
   skill_def: ['id'],
   quest_def: ['id'],
   quest_step: ['questId', 'position'],
+  project_def: ['id'],
+  project_stage: ['projectId', 'position'],
+  project_need: ['projectId', 'stage', 'itemId'],
   settings: ['id'],
   world_info: ['id'],
   terrain_chunk: ['id'],
@@ -63,6 +66,10 @@ export const PRIMARY_KEYS = {
   trade_item: ['tradeId', 'side', 'itemId'],
   chat_message: ['id'],
   notice: ['id'],
+  satiety: ['owner'],
+  project_state: ['projectId'],
+  project_delivery: ['projectId', 'itemId'],
+  project_contributor: ['projectId', 'owner'],
 } as const satisfies Partial<Record<TableName, readonly string[]>>;
 
 /** A table the client keeps a cache of. */

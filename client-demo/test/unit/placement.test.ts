@@ -56,6 +56,7 @@ function world() {
     toolKind: '',
     toolTier: 0,
     description: '',
+    wellFedMs: 0,
   });
   return view;
 }
@@ -121,5 +122,31 @@ describe('checkPlacement (the place_building rules, client side)', () => {
     expect(checkPlacement({ ...base, view, x: 8, y: 11, counts: new Map([['log', 3]]) }).reason).toMatch(
       /Needs 4 Log/,
     );
+  });
+
+  test("refuses a town project's site, which lies relative to the spawn point", () => {
+    const view = world();
+    view.table('world_info').put({
+      id: 0,
+      seed: 's',
+      worldTiles: 512,
+      chunkTiles: 32,
+      spawnX: 8.5,
+      spawnY: 20.5,
+      contentRev: 1,
+    });
+    view.table('project_def').put({
+      id: 'town_square',
+      name: 'Town Square',
+      description: '',
+      position: 0,
+      siteDx: 4,
+      siteDy: -8,
+      width: 4,
+      height: 4,
+    });
+    // The site covers tiles 12..15 x 12..15.
+    expect(checkPlacement({ ...base, view, x: 11, y: 12 }).reason).toBe('Town Square is built here');
+    expect(checkPlacement({ ...base, view, x: 10, y: 12 })).toEqual({ ok: true });
   });
 });

@@ -6,15 +6,18 @@ import {
   endAction,
   finisherArgs,
   meOf,
+  notify,
   requireIdle,
   requirePlayer,
   startAction,
 } from './actions';
 import { distanceToRect, touchBlockers } from './chunks';
+import { fedDurationMs } from './eating';
 import { reject } from './errors';
 import { planInventory } from './inventory';
 import { PHYSICS_MARGIN_TILES } from './physics';
 import type { Ctx, FrontierRuntime, Me } from './runtime';
+import { checkProjectSites } from './projects';
 import { advanceQuests } from './quests';
 import { addXp } from './skills';
 import { frontierSchema, type FrontierTables } from './tables';
@@ -25,37 +28,45 @@ export type BuildingRow = Row<FrontierTables['building']>;
 /** Largest footprint side in the content schema: bounds the spatial search for overlaps. */
 const MAX_FOOTPRINT_TILES = 8;
 
+/** @throws ReducerError UNKNOWN_BUILDING */
+export function requireBuilding(ctx: Ctx, id: number): BuildingRow {
+  const b = ctx.db.building.find(id);
+  if (b === undefined) reject('UNKNOWN_BUILDING', `no building ${id}`, { building: id });
+  return b;
+}
+
+/** Whether `who` may use a building: its owner, or a player the owner granted access. */
+function canUse(ctx: Ctx, b: BuildingRow, who: Identity): boolean {
+  return b.owner === who || ctx.db.building_access.has([b.id, who]);
+}
+
+/** @throws ReducerError NO_ACCESS */
+export function requireAccess(ctx: Ctx, b: BuildingRow, player: Me): void {
+  if (!canUse(ctx, b, player.identity))
+    reject('NO_ACCESS', `${player.name} may not use building ${b.id} (${b.buildingId})`, {
+      building: b.id,
+    });
+}
+
+/** @throws ReducerError OUT_OF_REACH when the player stands farther than reach from the footprint. */
+export function requireReach(ctx: Ctx, b: BuildingRow, player: Me): void {
+  const s = ctx.db.settings.find(0)!;
+  const reach = s.reachTiles + s.playerRadiusTiles;
+  const d = distanceToRect(player.x, player.y, b.x, b.y, b.x + b.width, b.y + b.height);
+  if (d > reach)
+    reject('OUT_OF_REACH', `building ${b.id} is ${d.toFixed(2)} tiles away; reach is ${reach.toFixed(2)}`, {
+      building: b.id,
+      distance: d,
+    });
+}
+
 /**
  * Building: `place_building` checks the footprint against terrain, buildings, resource nodes and
  * players and consumes the materials; `construct` advances construction in timed steps
- * (`construct_finish`); storage buildings take `deposit` and `withdraw`; owners `grant_access` and
- * `demolish`. Blocking buildings bump `chunk_rev` so the physics cache rebuilds nearby chunks.
+ * (`construct_finish`); owners `demolish` them for part of their cost back (storage is in
+ * `chests.ts`). Blocking buildings bump `chunk_rev` so the physics cache rebuilds nearby chunks.
  */
 export function createBuildingReducers(rt: FrontierRuntime) {
-  const requireBuilding = (ctx: Ctx, id: number): BuildingRow => {
-    const b = ctx.db.building.find(id);
-    if (b === undefined) reject('UNKNOWN_BUILDING', `no building ${id}`, { building: id });
-    return b;
-  };
-  const canUse = (ctx: Ctx, b: BuildingRow, who: Identity) =>
-    b.owner === who || ctx.db.building_access.has([b.id, who]);
-  const requireAccess = (ctx: Ctx, b: BuildingRow, player: Me) => {
-    if (!canUse(ctx, b, player.identity))
-      reject('NO_ACCESS', `${player.name} may not use building ${b.id} (${b.buildingId})`, {
-        building: b.id,
-      });
-  };
-  const requireReach = (ctx: Ctx, b: BuildingRow, player: Me) => {
-    const s = ctx.db.settings.find(0)!;
-    const reach = s.reachTiles + s.playerRadiusTiles;
-    const d = distanceToRect(player.x, player.y, b.x, b.y, b.x + b.width, b.y + b.height);
-    if (d > reach)
-      reject('OUT_OF_REACH', `building ${b.id} is ${d.toFixed(2)} tiles away; reach is ${reach.toFixed(2)}`, {
-        building: b.id,
-        distance: d,
-      });
-  };
-
   /**
    * `place_building { kind, x, y }` (footprint's top-left tile): rejects NOT_JOINED,
    * UNKNOWN_BUILDING_KIND, OUT_OF_BOUNDS, OUT_OF_REACH, BLOCKED, MISSING_ITEMS.
@@ -70,6 +81,7 @@ export function createBuildingReducers(rt: FrontierRuntime) {
       const { worldTiles, chunkTiles } = rt.options;
       const w = def.width;
       const h = def.height;
+      checkProjectSites(ctx, kind, x, y, w, h);
       if (x < 0 || y < 0 || x + w > worldTiles || y + h > worldTiles)
         reject(
           'OUT_OF_BOUNDS',
@@ -188,7 +200,10 @@ export function createBuildingReducers(rt: FrontierRuntime) {
     const player = requirePlayer(ctx);
     requireIdle(ctx, player);
     const { stepMs } = constructCheck(ctx, player, building);
-    startAction(ctx, player, ACTION_KINDS.CONSTRUCT, building, '', stepMs, 'construct_finish', { building });
+    const durationMs = fedDurationMs(ctx, rt, player.identity, stepMs);
+    startAction(ctx, player, ACTION_KINDS.CONSTRUCT, building, '', durationMs, 'construct_finish', {
+      building,
+    });
   });
 
   /** `construct_finish { owner, building }` (internal): adds the step's work; completes the building when done. */
@@ -214,88 +229,12 @@ export function createBuildingReducers(rt: FrontierRuntime) {
     { internal: true },
   );
 
-  const storageOf = (ctx: Ctx, player: Me, id: number) => {
-    const b = requireBuilding(ctx, id);
-    requireAccess(ctx, b, player);
-    if (b.containerId === 0)
-      reject('NOT_STORAGE', `building ${id} (${b.buildingId}) has no storage`, { building: id });
-    if (!b.complete) reject('NOT_COMPLETE', `building ${id} is still under construction`, { building: id });
-    requireReach(ctx, b, player);
-    return b;
-  };
-
-  /** Moves `quantity` from slot `slot` of one container into another, or rejects. */
-  const transfer = (ctx: Ctx, fromId: number, slot: number, quantity: number, toId: number) => {
-    const from = planInventory(ctx.db, fromId);
-    if (slot >= from.slots)
-      reject('INVALID_SLOT', `slot ${slot} is outside the container's ${from.slots} slots`, { slot });
-    const stack = from.slot(slot);
-    if (stack === undefined) reject('EMPTY_SLOT', `slot ${slot} is empty`, { slot });
-    if (!ctx.db.item_def.has(stack.itemId))
-      reject(
-        'UNKNOWN_ITEM',
-        `'${stack.itemId}' is no longer in the content: the stack stays where it is until the item returns`,
-        { itemId: stack.itemId },
-      );
-    if (quantity === 0 || quantity > stack.quantity)
-      reject(
-        'INVALID_QUANTITY',
-        `slot ${slot} holds ${stack.quantity} ${stack.itemId}; cannot move ${quantity}`,
-        { slot, quantity },
-      );
-    const to = planInventory(ctx.db, toId);
-    from.takeFromSlot(slot, quantity);
-    if (!to.add(ctx.db, stack.itemId, quantity))
-      reject('INVENTORY_FULL', `no room for ${quantity} ${stack.itemId}`, { itemId: stack.itemId });
-    from.commit(ctx.db);
-    to.commit(ctx.db);
-  };
-
   /**
-   * `deposit { building, slot, quantity }`: backpack slot -> storage. Rejects NOT_JOINED,
-   * UNKNOWN_BUILDING, NO_ACCESS, NOT_STORAGE, NOT_COMPLETE, OUT_OF_REACH, INVALID_SLOT, EMPTY_SLOT,
-   * INVALID_QUANTITY, INVENTORY_FULL.
+   * `demolish { building }`: owner only; storage must be empty. Gives back
+   * `demolishRefundPercent` of each cost item (rounded down), into the backpack, and tells the
+   * owner what came back (`DEMOLISHED` notice). Rejects NOT_JOINED, UNKNOWN_BUILDING, NO_ACCESS,
+   * STORAGE_NOT_EMPTY, INVENTORY_FULL (the refund would not fit: nothing is demolished).
    */
-  const deposit = frontierSchema.reducer(
-    'deposit',
-    { building: t.u32(), slot: t.u16(), quantity: t.u32() },
-    (ctx, { building, slot, quantity }) => {
-      const player = requirePlayer(ctx);
-      const b = storageOf(ctx, player, building);
-      transfer(ctx, player.containerId, slot, quantity, b.containerId);
-    },
-  );
-
-  /** `withdraw { building, slot, quantity }`: storage slot -> backpack. Same rejections as `deposit`. */
-  const withdraw = frontierSchema.reducer(
-    'withdraw',
-    { building: t.u32(), slot: t.u16(), quantity: t.u32() },
-    (ctx, { building, slot, quantity }) => {
-      const player = requirePlayer(ctx);
-      const b = storageOf(ctx, player, building);
-      transfer(ctx, b.containerId, slot, quantity, player.containerId);
-    },
-  );
-
-  /** `grant_access { building, identity, allowed }`: owner only. Rejects NOT_JOINED, UNKNOWN_BUILDING, NO_ACCESS, SELF_TARGET, UNKNOWN_PLAYER. */
-  const grantAccess = frontierSchema.reducer(
-    'grant_access',
-    { building: t.u32(), identity: t.identity(), allowed: t.bool() },
-    (ctx, { building, identity, allowed }) => {
-      const player = requirePlayer(ctx);
-      const b = requireBuilding(ctx, building);
-      if (b.owner !== player.identity)
-        reject('NO_ACCESS', `only the owner of building ${building} may grant access`, { building });
-      if (identity === player.identity) reject('SELF_TARGET', 'the owner always has access');
-      if (!ctx.db.player.has(identity))
-        reject('UNKNOWN_PLAYER', `no player with identity ${identity}`, { identity });
-      const has = ctx.db.building_access.has([building, identity]);
-      if (allowed && !has) ctx.db.building_access.insert({ buildingId: building, identity });
-      if (!allowed && has) ctx.db.building_access.delete([building, identity]);
-    },
-  );
-
-  /** `demolish { building }`: owner only; storage must be empty. Rejects NOT_JOINED, UNKNOWN_BUILDING, NO_ACCESS, STORAGE_NOT_EMPTY. */
   const demolish = frontierSchema.reducer('demolish', { building: t.u32() }, (ctx, { building }) => {
     const player = requirePlayer(ctx);
     const b = requireBuilding(ctx, building);
@@ -303,18 +242,41 @@ export function createBuildingReducers(rt: FrontierRuntime) {
       reject('NO_ACCESS', `only the owner of building ${building} may demolish it`, { building });
     if (b.containerId !== 0) {
       if (ctx.db.inventory.filter('by_container', b.containerId).length > 0)
-        reject('STORAGE_NOT_EMPTY', `building ${building} still stores items`, { building });
+        reject('STORAGE_NOT_EMPTY', `building ${building} still stores items: empty it first`, { building });
       ctx.db.container.delete(b.containerId);
     }
+    const def = ctx.db.building_def.find(b.buildingId);
+    const refund = ctx.db.building_cost
+      .filter('by_building', b.buildingId)
+      .sort((x, y) => x.position - y.position)
+      .map((c) => ({
+        itemId: c.itemId,
+        quantity: Math.floor((c.quantity * rt.options.demolishRefundPercent) / 100),
+      }))
+      .filter((c) => c.quantity > 0 && ctx.db.item_def.has(c.itemId));
+    const plan = planInventory(ctx.db, player.containerId);
+    for (const c of refund)
+      if (!plan.add(ctx.db, c.itemId, c.quantity))
+        reject('INVENTORY_FULL', `no room for the refund of ${c.quantity} ${c.itemId}: free a slot first`, {
+          itemId: c.itemId,
+          quantity: c.quantity,
+        });
+    plan.commit(ctx.db);
     for (const a of ctx.db.building_access.filter('by_building', building))
       ctx.db.building_access.delete([a.buildingId, a.identity]);
     for (const a of ctx.db.action.iter())
       if (a.kind === ACTION_KINDS.CONSTRUCT && a.target === building) endAction(ctx, a.owner);
     ctx.db.building.delete(building);
-    const def = ctx.db.building_def.find(b.buildingId);
     if (def === undefined || def.blocks)
       touchBlockers(ctx.db, rt, ctx.tick, b.x, b.y, b.x + b.width, b.y + b.height, PHYSICS_MARGIN_TILES);
+    const names = refund.map((c) => `${c.quantity} ${ctx.db.item_def.find(c.itemId)!.name}`);
+    notify(
+      ctx,
+      player.identity,
+      'DEMOLISHED',
+      `${def?.name ?? b.buildingId} demolished${names.length > 0 ? `: got back ${names.join(', ')}` : ''}`,
+    );
   });
 
-  return { placeBuilding, construct, constructFinish, deposit, withdraw, grantAccess, demolish };
+  return { placeBuilding, construct, constructFinish, demolish };
 }

@@ -20,6 +20,7 @@ export const CONTENT_KINDS = [
   'biome',
   'skill',
   'quest',
+  'project',
   'settings',
 ] as const;
 /** One of {@link CONTENT_KINDS}. */
@@ -43,6 +44,14 @@ const KIND_TABLES: Record<ContentKind, { def: Table; parts: readonly [Table, str
   biome: { def: 'biome_def', parts: [['biome_resource', 'biomeId']], plural: 'biomes' },
   skill: { def: 'skill_def', parts: [], plural: 'skills' },
   quest: { def: 'quest_def', parts: [['quest_step', 'questId']], plural: 'quests' },
+  project: {
+    def: 'project_def',
+    parts: [
+      ['project_stage', 'projectId'],
+      ['project_need', 'projectId'],
+    ],
+    plural: 'projects',
+  },
   settings: { def: 'settings', parts: [], plural: 'settings' },
 };
 

@@ -9,6 +9,7 @@ import {
   settingsSchema,
   type Building,
   type Content,
+  type Project,
   type Quest,
   type Recipe,
   type Resource,
@@ -348,6 +349,24 @@ export function validateContent(sources: ContentSources): ContentResult {
       else ref('quests', 'buildings', row, `${at}.building`, 'building', g.building);
     });
   }
+  for (const { row, value } of rows.projects ?? []) {
+    const p = value as Project;
+    p.stages.forEach((stage, j) => {
+      const at = `[${row}].stages[${j}]`;
+      stage.needs.forEach((s, k) => ref('projects', 'items', row, `${at}.needs[${k}].item`, 'item', s.item));
+      ref('projects', 'buildings', row, `${at}.building`, 'building', stage.building);
+      const b = ids.buildings?.get(stage.building)?.value as Building | undefined;
+      if (b !== undefined && (b.width > p.width || b.height > p.height))
+        problem(
+          'WRONG_REFERENCE',
+          'projects.json',
+          row,
+          `${at}.building`,
+          'building',
+          `building '${stage.building}' is ${b.width}x${b.height}; the site of '${p.id}' is ${p.width}x${p.height}`,
+        );
+    });
+  }
   if (rows.biomes !== undefined) {
     for (const kind of ['water', 'cliff'] as const)
       if (!rows.biomes.some((b) => b.value.kind === kind))
@@ -408,6 +427,7 @@ export function validateContent(sources: ContentSources): ContentResult {
       biomes: rows.biomes!.map((e) => e.value),
       skills: rows.skills!.map((e) => e.value),
       quests: rows.quests!.map((e) => e.value),
+      projects: rows.projects!.map((e) => e.value),
       settings: goodSettings!,
     };
     checkReachable(content, rows, problem);

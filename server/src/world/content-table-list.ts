@@ -17,6 +17,9 @@ export type ContentTable =
   | 'skill_def'
   | 'quest_def'
   | 'quest_step'
+  | 'project_def'
+  | 'project_stage'
+  | 'project_need'
   | 'settings';
 
 /** The content tables, in the order they are written. */
@@ -33,5 +36,8 @@ export const CONTENT_TABLES: readonly ContentTable[] = [
   'skill_def',
   'quest_def',
   'quest_step',
+  'project_def',
+  'project_stage',
+  'project_need',
   'settings',
 ];

@@ -20,6 +20,7 @@ export function contentRows(content: Content): Record<ContentTable, Record<strin
       toolKind: i.tool?.kind ?? '',
       toolTier: i.tool?.tier ?? 0,
       description: i.description,
+      wellFedMs: i.food?.wellFedMs ?? 0,
     })),
     recipe_def: content.recipes.map((r) => ({
       id: r.id,
@@ -104,6 +105,30 @@ export function contentRows(content: Content): Record<ContentTable, Record<strin
         hint: s.hint,
       })),
     ),
+    project_def: content.projects.map((p, position) => ({
+      id: p.id,
+      name: p.name,
+      description: p.description,
+      position,
+      siteDx: p.site.dx,
+      siteDy: p.site.dy,
+      width: p.width,
+      height: p.height,
+    })),
+    project_stage: content.projects.flatMap((p) =>
+      p.stages.map((s, position) => ({ projectId: p.id, position, name: s.name, buildingId: s.building })),
+    ),
+    project_need: content.projects.flatMap((p) =>
+      p.stages.flatMap((s, stage) =>
+        s.needs.map((n, position) => ({
+          projectId: p.id,
+          stage,
+          itemId: n.item,
+          quantity: n.quantity,
+          position,
+        })),
+      ),
+    ),
     settings: [{ id: 0, ...content.settings }],
   };
 }
@@ -179,6 +204,7 @@ export function contentFiles(content: Content): Record<string, string> {
     'biomes.json': JSON.stringify(content.biomes),
     'skills.json': JSON.stringify(content.skills),
     'quests.json': JSON.stringify(content.quests),
+    'projects.json': JSON.stringify(content.projects),
     'settings.json': JSON.stringify(content.settings),
   };
 }

@@ -11,6 +11,7 @@ import {
   startAction,
 } from './actions';
 import { distanceToRect } from './chunks';
+import { fedDurationMs } from './eating';
 import { reject } from './errors';
 import { planInventory } from './inventory';
 import type { Ctx, FrontierRuntime, Me } from './runtime';
@@ -27,7 +28,7 @@ const MAX_BUILDING_HALF_EXTENT = 6;
  * every input is consumed and every output produced, or nothing changes and the player gets a notice.
  * A recipe with `craftMs` 0 completes within the `craft` call.
  */
-export function createCraftingReducers(_rt: FrontierRuntime) {
+export function createCraftingReducers(rt: FrontierRuntime) {
   /** Every rule of a recipe; returns the planned inventory (inputs removed, outputs added). */
   const check = (ctx: Ctx, player: Me, recipeId: string) => {
     const recipe = ctx.db.recipe_def.find(recipeId);
@@ -88,9 +89,16 @@ export function createCraftingReducers(_rt: FrontierRuntime) {
     const checked = check(ctx, player, recipeId);
     if (checked.recipe.craftMs === 0) complete(ctx, player, checked);
     else
-      startAction(ctx, player, ACTION_KINDS.CRAFT, 0, recipeId, checked.recipe.craftMs, 'craft_finish', {
+      startAction(
+        ctx,
+        player,
+        ACTION_KINDS.CRAFT,
+        0,
         recipeId,
-      });
+        fedDurationMs(ctx, rt, player.identity, checked.recipe.craftMs),
+        'craft_finish',
+        { recipeId },
+      );
   });
 
   /** `craft_finish { owner, recipeId }` (internal): the atomic swap, or a notice if a rule no longer holds. */

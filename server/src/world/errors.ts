@@ -82,6 +82,18 @@ export const FRONTIER_ERRORS = {
   TRADE_EMPTY: 'TRADE_EMPTY',
   /** `trade_respond` by the player who sent the invitation (only the invited player answers it). */
   NOT_INVITED: 'NOT_INVITED',
+  /** `eat` on an item that is not food. */
+  NOT_FOOD: 'NOT_FOOD',
+  /** `eat` while the meals eaten already last `maxWellFedMs` or more ahead. */
+  TOO_FULL: 'TOO_FULL',
+  /** No town project with this id in the content. */
+  UNKNOWN_PROJECT: 'UNKNOWN_PROJECT',
+  /** `contribute` to a project whose every stage is complete. */
+  PROJECT_COMPLETE: 'PROJECT_COMPLETE',
+  /** `contribute` of an item the project's current stage does not need (or no longer needs). */
+  NOT_NEEDED: 'NOT_NEEDED',
+  /** `place_building` of a kind only town projects raise. */
+  NOT_PLACEABLE: 'NOT_PLACEABLE',
   /** A chat message with no visible characters. */
   CHAT_EMPTY: 'CHAT_EMPTY',
   /** A chat message longer than `maxChatChars`. */

@@ -2,6 +2,7 @@ import type { Content } from '@tickspace/content/schema';
 import { defineModule, TickspaceError, type Engine } from '../engine';
 import { cancelAction } from './actions';
 import { createBuildingReducers } from './building';
+import { createChestReducers } from './chests';
 import { chatPruneEveryMs, createChatReducers, CHAT_PRUNE } from './chat';
 import { ensureChunksAround } from './chunks';
 import {
@@ -14,10 +15,12 @@ import {
 } from './content-loader';
 import { contentFiles, contentFromBundle, contentReload, writeContent } from './content-tables';
 import { createCraftingReducers } from './crafting';
+import { createEatingReducers } from './eating';
 import { createGatheringReducers } from './gathering';
 import { initRapier, type PhysicsCache, type PhysicsStats } from './physics';
 import { createPhysicsStep, PHYSICS_STEP } from './physics-step';
 import { createPlayerReducers } from './players';
+import { createProjectReducers } from './projects';
 import { FrontierRuntime, type FrontierOptions, type ResolvedOptions, type StepStats } from './runtime';
 import { frontierSchema } from './tables';
 import { createTradingReducers } from './trading';
@@ -68,6 +71,9 @@ function resolve(options: FrontierOptions): ResolvedOptions {
     maxStepMs: options.maxStepMs ?? 250,
     maxPhysicsChunks: options.maxPhysicsChunks ?? 2048,
     physicsPrefilter: options.physicsPrefilter ?? true,
+    demolishRefundPercent: options.demolishRefundPercent ?? 50,
+    wellFedSpeedup: options.wellFedSpeedup ?? 0.25,
+    maxWellFedMs: options.maxWellFedMs ?? 1_200_000,
   };
   const bad = (message: string) =>
     new TickspaceError('INVALID_ARGUMENT', `createFrontier: ${message}`, { details: { options: o } });
@@ -91,6 +97,10 @@ function resolve(options: FrontierOptions): ResolvedOptions {
     throw bad(
       `maxNodesPerChunk must be >= 1 and chunks x maxNodesPerChunk must fit node ids in 32 bits (${chunks} chunks)`,
     );
+  if (!(o.demolishRefundPercent >= 0 && o.demolishRefundPercent <= 100))
+    throw bad(`demolishRefundPercent must be in 0..100, got ${o.demolishRefundPercent}`);
+  if (!(o.wellFedSpeedup >= 0 && o.wellFedSpeedup <= 0.9))
+    throw bad(`wellFedSpeedup must be in 0..0.9, got ${o.wellFedSpeedup}`);
   if (!(o.minNameChars >= 1 && o.maxNameChars >= o.minNameChars))
     throw bad('need 1 <= minNameChars <= maxNameChars');
   for (const key of [
@@ -102,6 +112,7 @@ function resolve(options: FrontierOptions): ResolvedOptions {
     'maxTradeItems',
     'maxStepMs',
     'maxPhysicsChunks',
+    'maxWellFedMs',
   ] as const)
     if (!(o[key] >= (key === 'aoiChunks' ? 1 : 1))) throw bad(`${key} must be >= 1, got ${o[key]}`);
   return o;
@@ -121,6 +132,9 @@ function buildModule(rt: FrontierRuntime, initData: () => { content: ContentSour
   const gathering = createGatheringReducers(rt);
   const crafting = createCraftingReducers(rt);
   const building = createBuildingReducers(rt);
+  const chests = createChestReducers();
+  const eating = createEatingReducers(rt);
+  const projects = createProjectReducers(rt);
   const trading = createTradingReducers(rt);
   const chat = createChatReducers(rt);
   const physicsStep = createPhysicsStep(rt);
@@ -133,9 +147,9 @@ function buildModule(rt: FrontierRuntime, initData: () => { content: ContentSour
       crafting.craft,
       building.placeBuilding,
       building.construct,
-      building.deposit,
-      building.withdraw,
-      building.grantAccess,
+      chests.deposit,
+      chests.withdraw,
+      chests.grantAccess,
       building.demolish,
       trading.tradeOpen,
       trading.tradeOffer,
@@ -151,6 +165,8 @@ function buildModule(rt: FrontierRuntime, initData: () => { content: ContentSour
       chat.chatPrune,
       // Appended, so every earlier reducer keeps its id.
       trading.tradeRespond,
+      eating.eat,
+      projects.contribute,
     ],
     initData,
     init: (ctx, data) => {

@@ -10,6 +10,7 @@ import {
   requirePlayer,
   startAction,
 } from './actions';
+import { fedDurationMs } from './eating';
 import { reject } from './errors';
 import { bestToolTier, planInventory } from './inventory';
 import type { Ctx, FrontierRuntime, Me } from './runtime';
@@ -25,7 +26,7 @@ const TIER_SPEEDUP = 0.25;
  * required tool); `gather_finish` (scheduled) yields the items, grants experience and depletes the
  * node, which `node_respawn` (scheduled) refills after the resource's `respawnMs`.
  */
-export function createGatheringReducers(_rt: FrontierRuntime) {
+export function createGatheringReducers(rt: FrontierRuntime) {
   /** Checks everything a gather needs; returns the node, its kind and the tool tier used. */
   const check = (ctx: Ctx, player: Me, nodeId: number) => {
     const node = ctx.db.resource_node.find(nodeId);
@@ -78,7 +79,7 @@ export function createGatheringReducers(_rt: FrontierRuntime) {
       ACTION_KINDS.GATHER,
       nodeId,
       '',
-      Math.round(def.gatherMs / faster),
+      fedDurationMs(ctx, rt, player.identity, Math.round(def.gatherMs / faster)),
       'gather_finish',
       { nodeId },
     );

@@ -49,6 +49,12 @@ export interface FrontierOptions {
   readonly maxPhysicsChunks?: number;
   /** Skip rapier for moves that touch no collider (see PhysicsOptions.prefilter); false only for benchmarks. @default true */
   readonly physicsPrefilter?: boolean;
+  /** Share of a building's cost `demolish` gives back, percent (rounded down per item). @default 50 */
+  readonly demolishRefundPercent?: number;
+  /** How much shorter gathering, crafting and construction steps are while well fed (0.25 = 25%). @default 0.25 */
+  readonly wellFedSpeedup?: number;
+  /** Longest a player can be well fed ahead: `eat` refuses food that would go past it (TOO_FULL). @default 1_200_000 */
+  readonly maxWellFedMs?: number;
   /** Rapier build to use (benchmarks compare builds); must be initialised. @default the pinned build */
   readonly rapier?: Rapier;
 }
@@ -71,6 +77,9 @@ export interface ResolvedOptions {
   readonly maxStepMs: number;
   readonly maxPhysicsChunks: number;
   readonly physicsPrefilter: boolean;
+  readonly demolishRefundPercent: number;
+  readonly wellFedSpeedup: number;
+  readonly maxWellFedMs: number;
 }
 
 /** Timing of the last physics step, for benchmarks. */

@@ -26,6 +26,8 @@ export const frontierSchema = createSchema({
       /** 0 if the item is not a tool. */
       toolTier: t.u8(),
       description: t.string(),
+      /** Food: how long eating one leaves the eater well fed; 0 if the item is not food. */
+      wellFedMs: t.u32().default(0),
     },
   ),
   recipe_def: table(
@@ -150,6 +152,38 @@ export const frontierSchema = createSchema({
       quantity: t.u16(),
       hint: t.string(),
     },
+  ),
+  /** Town projects, in file order; the site is relative to the spawn point (`world_info`). */
+  project_def: table(
+    { public: true },
+    {
+      id: t.string().primaryKey(),
+      name: t.string(),
+      description: t.string(),
+      position: t.u16(),
+      siteDx: t.i16(),
+      siteDy: t.i16(),
+      width: t.u8(),
+      height: t.u8(),
+    },
+  ),
+  /** A project's stages, `position` 0 first; completing one raises `buildingId` on the site. */
+  project_stage: table(
+    {
+      public: true,
+      primaryKey: ['projectId', 'position'],
+      indexes: [{ name: 'by_project', columns: ['projectId'], kind: 'hash' }],
+    },
+    { projectId: t.string(), position: t.u8(), name: t.string(), buildingId: t.string() },
+  ),
+  /** What a stage consumes: `quantity` of `itemId` (`position` orders them for display). */
+  project_need: table(
+    {
+      public: true,
+      primaryKey: ['projectId', 'stage', 'itemId'],
+      indexes: [{ name: 'by_project', columns: ['projectId'], kind: 'hash' }],
+    },
+    { projectId: t.string(), stage: t.u8(), itemId: t.string(), quantity: t.u16(), position: t.u8() },
   ),
   settings: table(
     { public: true },
@@ -423,6 +457,37 @@ export const frontierSchema = createSchema({
       text: t.string(),
       sentMs: t.f64(),
     },
+  ),
+  /** Until when a player is well fed (eating extends it); absent if they never ate. */
+  satiety: table(
+    { public: true, visibility: ownerOnly },
+    { owner: t.identity().primaryKey(), fedUntilMs: t.f64() },
+  ),
+  /**
+   * A town project's progress: the stage under way (= the stage count: complete) and the building
+   * the last completed stage raised (0 before the first). Absent until someone contributes.
+   */
+  project_state: table(
+    { public: true },
+    { projectId: t.string().primaryKey(), stage: t.u8(), building: t.u32() },
+  ),
+  /** Materials delivered to a project's current stage (cleared when the stage completes). */
+  project_delivery: table(
+    {
+      public: true,
+      primaryKey: ['projectId', 'itemId'],
+      indexes: [{ name: 'by_project', columns: ['projectId'], kind: 'hash' }],
+    },
+    { projectId: t.string(), itemId: t.string(), quantity: t.u32() },
+  ),
+  /** Items each player has delivered to a project over all its stages (the panel's contributors). */
+  project_contributor: table(
+    {
+      public: true,
+      primaryKey: ['projectId', 'owner'],
+      indexes: [{ name: 'by_project', columns: ['projectId'], kind: 'hash' }],
+    },
+    { projectId: t.string(), owner: t.identity(), name: t.string(), items: t.u32() },
   ),
 
   // ---- private bookkeeping ------------------------------------------------------------------

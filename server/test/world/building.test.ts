@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createWorld, who, type World } from './helpers';
+import { createWorld, SMALL, who, type World } from './helpers';
 
 type Id = ReturnType<World['join']>;
 
@@ -241,5 +241,51 @@ describe('grant_access and demolish', () => {
     w.ok(id, 'demolish', { building: wall.id });
     w.wait(1000);
     expect(w.player(id).x).toBeGreaterThan(wall.x + 1);
+  });
+});
+
+describe('demolish refund', () => {
+  it('gives back demolishRefundPercent of the cost, rounded down, and says so in a notice', async () => {
+    const w = await createWorld();
+    const a = w.join(1);
+    const fire = place(w, a, 'campfire');
+    expect(w.bag(a)).toEqual({});
+    w.ok(a, 'demolish', { building: fire.id });
+    // Campfire: 5 stone, 3 sticks; half back, rounded down.
+    expect(w.bag(a)).toEqual({ stone: 2, stick: 1 });
+    const notice = w.db.notice.iter().find((n) => n.owner === a && n.code === 'DEMOLISHED')!;
+    expect(notice.text).toBe('Campfire demolished: got back 2 Stone, 1 Stick');
+  });
+
+  it('takes the percentage from the option, and refuses when the refund does not fit', async () => {
+    const w = await createWorld({ ...SMALL, demolishRefundPercent: 100 });
+    const a = w.join(1);
+    const fire = place(w, a, 'campfire');
+    // Fill every backpack slot with single tools: the refund cannot fit.
+    const bag = w.player(a).containerId;
+    const slots = w.db.container.find(bag)!.slots;
+    w.system((ctx) => {
+      for (let s = 0; s < slots; s++)
+        ctx.db.inventory.insert({
+          containerId: bag,
+          slot: s,
+          owner: a,
+          shared: false,
+          itemId: 'stone_axe',
+          quantity: 1,
+        });
+    });
+    expect(w.rejects(a, 'demolish', { building: fire.id }, 'INVENTORY_FULL')).toContain('free a slot');
+    expect(w.db.building.find(fire.id)).toBeDefined();
+    w.system((ctx) => {
+      ctx.db.inventory.delete([bag, 0]);
+      ctx.db.inventory.delete([bag, 1]);
+    });
+    w.ok(a, 'demolish', { building: fire.id });
+    expect(w.count(a, 'stone')).toBe(5);
+    expect(w.count(a, 'stick')).toBe(3);
+    await expect(createWorld({ ...SMALL, demolishRefundPercent: 101 })).rejects.toThrow(
+      /demolishRefundPercent/,
+    );
   });
 });

@@ -177,6 +177,13 @@ export function makeWorld(frontier: Frontier, engine: FrontierEngine) {
             )
               continue;
             if (db.avatar.withinRect(sx - 1, sy - 1, sx + w + 1, sy + h + 1).length > 0) continue;
+            const info = db.world_info.find(0)!;
+            const onProject = db.project_def.iter().some((p) => {
+              const px = Math.floor(info.spawnX) + p.siteDx;
+              const py = Math.floor(info.spawnY) + p.siteDy;
+              return px < sx + w && px + p.width > sx && py < sy + h && py + p.height > sy;
+            });
+            if (onProject) continue;
             return { x: sx, y: sy };
           }
       throw new Error('no free site');

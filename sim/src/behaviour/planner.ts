@@ -253,6 +253,13 @@ export function findSite(s: Situation, kind: string): { x: number; y: number } |
   const buildings = [...s.view.db.building.iter()];
   const nodes = [...s.view.db.resource_node.iter()];
   const players = [...s.view.db.avatar.iter()];
+  // Town project sites take no player buildings (place_building refuses them as BLOCKED).
+  const sites = [...s.view.db.project_def.iter()].map((p) => ({
+    x: Math.floor(info.spawnX) + p.siteDx,
+    y: Math.floor(info.spawnY) + p.siteDy,
+    w: p.width,
+    h: p.height,
+  }));
   for (const [ox, oy] of offsets) {
     const x = px + ox;
     const y = py + oy;
@@ -269,6 +276,7 @@ export function findSite(s: Situation, kind: string): { x: number; y: number } |
       )
     )
       continue;
+    if (sites.some((p) => p.x < x + w && p.x + p.w > x && p.y < y + h && p.y + p.h > y)) continue;
     if (nodes.some((n) => n.x > x - 1.2 && n.x < x + w + 1.2 && n.y > y - 1.2 && n.y < y + h + 1.2)) continue;
     if (players.some((p) => p.x > x - 0.8 && p.x < x + w + 0.8 && p.y > y - 0.8 && p.y < y + h + 0.8))
       continue;
