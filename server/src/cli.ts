@@ -14,6 +14,7 @@ import { ClosedPipe, consoleIo, guardStdio } from './cli/console-io';
 import { registerContent } from './cli/content';
 import { registerHistory } from './cli/history';
 import { registerInfo } from './cli/info';
+import { registerInit } from './cli/init';
 import { registerInspect } from './cli/inspect';
 import { registerLog } from './cli/log';
 import { registerPublish } from './cli/publish';
@@ -103,6 +104,7 @@ export function createCli(io: CliIo = consoleIo, setExit: (code: number) => void
   registerRepair(program, io);
   registerContent(program, io);
   registerPublish(program, io);
+  registerInit(program, io);
   return program;
 }
 
