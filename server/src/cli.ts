@@ -15,6 +15,7 @@ import { registerContent } from './cli/content';
 import { registerHistory } from './cli/history';
 import { registerInfo } from './cli/info';
 import { registerInit } from './cli/init';
+import { parsePort, serveOptionsHelp } from './cli/serve-options';
 import { registerInspect } from './cli/inspect';
 import { registerLog } from './cli/log';
 import { registerPublish } from './cli/publish';
@@ -65,6 +66,7 @@ export function createCli(io: CliIo = consoleIo, setExit: (code: number) => void
     .option('--module <file>', 'the module (file.ts or file.ts#export)')
     .option('--port <port>', 'listen port')
     .option('--host <host>', 'listen address')
+    .addHelpText('after', serveOptionsHelp())
     .allowUnknownOption()
     .allowExcessArguments()
     .action(async (opts: { module?: string; port?: string; host?: string }, command: Command) => {
@@ -88,7 +90,7 @@ export function createCli(io: CliIo = consoleIo, setExit: (code: number) => void
       await mod.serve({
         dataDir: program.opts<{ data: string }>().data,
         module: opts.module,
-        port: opts.port === undefined ? undefined : Number(opts.port),
+        port: opts.port === undefined ? undefined : parsePort(opts.port, '--port'),
         host: opts.host,
         argv: command.args,
         setExit,
