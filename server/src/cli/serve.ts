@@ -29,6 +29,7 @@ import {
 } from './serve-stop';
 import { parseLimitOptions } from './limit-option';
 import { addServeOptions, parsePort } from './serve-options';
+import { productName, servedModuleName } from './served-name';
 import { loadAdminToken, loadTokenSecret } from './data-dir-secrets';
 import { findServeHost, type ServeHostHandle } from './module-host';
 
@@ -266,7 +267,9 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
       : undefined;
 
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-  console.log(`Tickspace is serving ${path.basename(modulePath, '.ts')} at http://${shown}:${server.port}/`);
+  console.log(
+    `${productName()} is serving ${servedModuleName(modulePath, options.module === undefined)} at http://${shown}:${server.port}/`,
+  );
   console.log(
     `  WebSocket: ws://${shown}:${server.port}/ws   data: ${path.resolve(options.dataDir)}   recovered at tick ${recoveredTick}`,
   );

@@ -151,7 +151,7 @@ describe('the packed tickspace package', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
-      const url = await lineMatching(server, /Tickspace .*at (http:\/\/127\.0\.0\.1:\d+)\//);
+      const url = await lineMatching(server, /^Tickspace \d+\.\d+\.\d+ is serving my-game \(src\/module\.ts\) at (http:\/\/127\.0\.0\.1:\d+)\//m);
       const page = await fetch(`${url}/`);
       expect(await page.text()).toContain('<title>my-game</title>');
       const sdk = await fetch(`${url}/tickspace-client.js`);
