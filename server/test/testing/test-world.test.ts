@@ -37,7 +37,13 @@ describe('createTestWorld', () => {
     expect(alice.identity).not.toBe(bob.identity);
     await world.settle(alice.subscribe({ table: 'account' }).applied);
     await world.settle(alice.reducers.open({ id: 1 }));
-    await world.settle(bob.reducers.open({ id: 2 }));
+    // A call sent before tick() runs in that very tick, and its promise has settled when tick() resolves.
+    let opened = false;
+    void bob.reducers.open({ id: 2 }).then(() => (opened = true));
+    const record = await world.tick();
+    expect(world.db.account.find(2)?.owner).toBe(bob.identity);
+    expect(record.tick).toBe(world.currentTick);
+    expect(opened).toBe(true);
     await world.settle(alice.reducers.pay({ from: 1, to: 2, amount: 30n }));
     expect(alice.db.account.find(2)?.balance).toBe(130n);
     const refused = await world.settle(bob.reducers.pay({ from: 1, to: 2, amount: 1n })).catch((e) => e.code);
