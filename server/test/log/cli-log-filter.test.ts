@@ -88,6 +88,10 @@ describe('tickspace log filters', () => {
     expect((await cli('-d', dir, 'log', '--sender', 'ffff')).out).toEqual([
       'no calls in 1..60 pass the filter',
     ]);
+    // A prefix, as log prints identities: the middle of bob's identity names no one.
+    expect((await cli('-d', dir, 'log', '--sender', '2b2b')).out).toEqual([
+      'no calls in 1..60 pass the filter',
+    ]);
   });
 
   it('refuses a misspelt reducer, a sender that is not hex, an outcome that is not one, and --from after --to', async () => {
