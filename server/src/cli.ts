@@ -6,6 +6,7 @@
  * Every command takes `--data <dir>` (default $TICKSPACE_DATA or ./data). Errors print their stable
  * code (`error [CORRUPT_LOG]: ...`) and exit with status 2; a replay divergence exits with 1.
  */
+import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { TickspaceError } from './protocol/errors';
@@ -70,7 +71,7 @@ export function createCli(io: CliIo = consoleIo, setExit: (code: number) => void
     .allowUnknownOption()
     .allowExcessArguments()
     .action(async (opts: { module?: string; port?: string; host?: string }, command: Command) => {
-      let mod: { serve?: (options: ServeCommandOptions) => Promise<void> | void };
+      let mod: { serve?: (options: ServeCommandOptions) => Promise<void> | void; DEFAULT_MODULE?: string };
       try {
         mod = (await import(/* @vite-ignore */ SERVE_MODULE)) as typeof mod;
       } catch (error) {
@@ -86,6 +87,12 @@ export function createCli(io: CliIo = consoleIo, setExit: (code: number) => void
         throw new TickspaceError(
           'INVALID_ARGUMENT',
           "server/src/cli/serve.ts does not export a 'serve' function",
+        );
+      // The default module is Frontier, which only the repository holds (not the packed package).
+      if (opts.module === undefined && mod.DEFAULT_MODULE !== undefined && !existsSync(mod.DEFAULT_MODULE))
+        throw new TickspaceError(
+          'INVALID_ARGUMENT',
+          "name the module to serve: 'tickspace serve --module src/module.ts' (the default module, Frontier, is part of the Tickspace repository, not of this installation)",
         );
       await mod.serve({
         dataDir: program.opts<{ data: string }>().data,

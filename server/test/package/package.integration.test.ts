@@ -155,6 +155,14 @@ describe('the packed tickspace package', () => {
       cwd: game,
     });
     expect(installed.stderr).not.toMatch(/install-scripts/);
+    // Frontier is not in the package: serve without --module says what to do.
+    const noModule = await run('npx', ['--no', 'tickspace', 'serve', '--port', '0'], { cwd: game }).catch(
+      (e: { stderr: string; code: number }) => e,
+    );
+    expect(noModule).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/name the module to serve: 'tickspace serve --module/),
+    });
     const tested = await run('npm', ['test'], { cwd: game });
     expect(tested.stdout).toMatch(/^# pass 1$/m);
     expect(tested.stdout).toMatch(/^# fail 0$/m);
