@@ -17,6 +17,8 @@ export default tseslint.config(
       'bench-results/**',
       'test-artifacts/**',
       '**/*.cjs',
+      // A new project's files (`tickspace init`): they import the published package, not this source.
+      'server/template/**',
     ],
   },
   ...tseslint.configs.recommended,

@@ -1,11 +1,10 @@
 /**
  * `npm run loadtest -- ...`: one run, a sweep, a Tickspace-vs-Colyseus comparison, or the keynote
  * transfer scenario. Every run is bounded in time and stops by itself; results go to
- * `bench-results/loadtest-*.json|md|html`.
+ * `loadtest-results/loadtest-*.json|md|html` (git-ignored; `--out <dir>` writes elsewhere).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { relative } from 'node:path';
 import { runLoad, type LoadRunOptions } from './driver';
 import { describeEnvironment } from './environment';
 import { renderMarkdown } from './report-document';
@@ -20,8 +19,7 @@ import {
 import { createMovementScenario } from './scenario';
 import type { ServerConfig, ServerProbe, TargetName } from './server-ipc';
 import { runSweep } from './sweep';
-
-const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { DEFAULT_REPORT_DIR } from './report-dir';
 
 const int = (name: string) => (value: string) => {
   const n = Number(value);
@@ -178,7 +176,7 @@ async function main(argv: string[]): Promise<void> {
     .option('--seed <text>', 'seed for spawns and walks (default loadtest)')
     .option('--no-pin', 'do not pin the server and the driver to separate cores with taskset')
     .option('--keep-going', 'sweep: keep going after a step that does not hold')
-    .option('--out <dir>', 'directory for the reports', join(REPO_ROOT, 'bench-results'))
+    .option('--out <dir>', 'directory for the reports (git-ignored by default)', DEFAULT_REPORT_DIR)
     .option('--quiet', 'no live progress lines')
     .option(
       '--profile-server <dir>',

@@ -6,6 +6,7 @@
  * Every command takes `--data <dir>` (default $TICKSPACE_DATA or ./data). Errors print their stable
  * code (`error [CORRUPT_LOG]: ...`) and exit with status 2; a replay divergence exits with 1.
  */
+import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { TickspaceError } from './protocol/errors';
@@ -14,6 +15,8 @@ import { ClosedPipe, consoleIo, guardStdio } from './cli/console-io';
 import { registerContent } from './cli/content';
 import { registerHistory } from './cli/history';
 import { registerInfo } from './cli/info';
+import { registerInit } from './cli/init';
+import { parsePort, serveOptionsHelp } from './cli/serve-options';
 import { registerInspect } from './cli/inspect';
 import { registerLog } from './cli/log';
 import { registerPublish } from './cli/publish';
@@ -64,10 +67,11 @@ export function createCli(io: CliIo = consoleIo, setExit: (code: number) => void
     .option('--module <file>', 'the module (file.ts or file.ts#export)')
     .option('--port <port>', 'listen port')
     .option('--host <host>', 'listen address')
+    .addHelpText('after', serveOptionsHelp())
     .allowUnknownOption()
     .allowExcessArguments()
     .action(async (opts: { module?: string; port?: string; host?: string }, command: Command) => {
-      let mod: { serve?: (options: ServeCommandOptions) => Promise<void> | void };
+      let mod: { serve?: (options: ServeCommandOptions) => Promise<void> | void; DEFAULT_MODULE?: string };
       try {
         mod = (await import(/* @vite-ignore */ SERVE_MODULE)) as typeof mod;
       } catch (error) {
@@ -84,10 +88,16 @@ export function createCli(io: CliIo = consoleIo, setExit: (code: number) => void
           'INVALID_ARGUMENT',
           "server/src/cli/serve.ts does not export a 'serve' function",
         );
+      // The default module is Frontier, which only the repository holds (not the packed package).
+      if (opts.module === undefined && mod.DEFAULT_MODULE !== undefined && !existsSync(mod.DEFAULT_MODULE))
+        throw new TickspaceError(
+          'INVALID_ARGUMENT',
+          "name the module to serve: 'tickspace serve --module src/module.ts' (the default module, Frontier, is part of the Tickspace repository, not of this installation)",
+        );
       await mod.serve({
         dataDir: program.opts<{ data: string }>().data,
         module: opts.module,
-        port: opts.port === undefined ? undefined : Number(opts.port),
+        port: opts.port === undefined ? undefined : parsePort(opts.port, '--port'),
         host: opts.host,
         argv: command.args,
         setExit,
@@ -103,6 +113,7 @@ export function createCli(io: CliIo = consoleIo, setExit: (code: number) => void
   registerRepair(program, io);
   registerContent(program, io);
   registerPublish(program, io);
+  registerInit(program, io);
   return program;
 }
 

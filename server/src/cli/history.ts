@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { TickspaceError } from '../protocol/errors';
 import { formatRow, openForCli, parseKey, parseTick, toJson, type CliIo } from './common';
+import { keyByUniqueColumn, parseLookup } from './history-lookup';
 
 const ORIGIN = ['client', 'schedule', 'system'];
 
@@ -10,7 +11,7 @@ export function registerHistory(program: Command, io: CliIo): void {
     .command('history')
     .description('every version of one row: tick, change, reducer call and sender (composite keys: a,b)')
     .argument('<table>', 'table name')
-    .argument('<key>', 'primary key value')
+    .argument('<key>', 'primary key value, or column=value of a unique column (name=Alice)')
     .option('--from <tick>', 'only the changes after this tick')
     .option('--json', 'one JSON object per version')
     .action(async (tableName: string, keyText: string, opts: { json?: boolean; from?: string }) => {
@@ -27,10 +28,18 @@ export function registerHistory(program: Command, io: CliIo): void {
             `no table named '${tableName}' (tables: ${db.store.schema.tables.map((t) => t.name).join(', ')})`,
             { details: { table: tableName } },
           );
-        const key = parseKey(
-          keyText,
-          shape.primaryKey.map((k) => shape.columns.find((c) => c.name === k)!),
-        );
+        // `a=b` could be a string key: it is a lookup when `a` is a column (or no key is a string).
+        const keyShapes = shape.primaryKey.map((k) => shape.columns.find((c) => c.name === k)!);
+        const parsed = parseLookup(keyText);
+        const lookup =
+          parsed !== undefined &&
+          (shape.columns.some((c) => c.name === parsed.column) || !keyShapes.some((k) => k.kind === 'string'))
+            ? parsed
+            : undefined;
+        const key =
+          lookup === undefined
+            ? parseKey(keyText, keyShapes)
+            : await keyByUniqueColumn(db, tableName, lookup.column, lookup.value);
         const versions = await db.history(
           tableName,
           key,

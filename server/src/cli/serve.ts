@@ -28,6 +28,8 @@ import {
   watchStopSignals,
 } from './serve-stop';
 import { parseLimitOptions } from './limit-option';
+import { addServeOptions, parsePort } from './serve-options';
+import { productName, servedModuleName } from './served-name';
 import { loadAdminToken, loadTokenSecret } from './data-dir-secrets';
 import { findServeHost, type ServeHostHandle } from './module-host';
 
@@ -127,35 +129,12 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
       process.exit(signal === 'SIGTERM' ? SERVE_EXIT_CODES.FORCED_SIGTERM : SERVE_EXIT_CODES.FORCED_SIGINT);
     },
   });
-  const extra = new Command()
-    .option('--seed <seed>')
-    .option('--tick-ms <ms>')
-    .option('--durability <policy>')
-    .option('--admin-token <token>')
-    .option('--static <dir>')
-    .option('--world-tiles <n>')
-    .option('--retain-ticks <n>')
-    .option('--retain-bytes <n>')
-    .option(
-      '--limit <name=value>',
-      'a network limit (repeatable), e.g. maxConnectionsPerAddress=Infinity',
-      (v: string, all: string[]) => [...all, v],
-      [],
-    )
-    .option('--new-token-secret')
-    .option('--sandbox', 'run the module in a SES Compartment (the default for --module files)')
-    .option('--no-sandbox', 'import the module as it is (the default for Frontier)')
-    .option(
-      '--tick-budget-ms <ms>',
-      `CPU budget per tick, 0 for none (default ${DEFAULT_TICK_BUDGET_MS} when sandboxed)`,
-    )
-    .option('--watch', 'republish the module when one of its files is saved (sandboxed modules)')
-    .option('--max-bundle-bytes <n>', 'largest module bundle loaded or published (default 4 MiB)')
+  const extra = addServeOptions(new Command())
     .allowUnknownOption()
     .parse([...options.argv], { from: 'user' })
     .opts<ExtraOptions>();
   const limits = parseLimitOptions(extra.limit);
-  const port = options.port ?? Number(process.env.PORT ?? 3000);
+  const port = options.port ?? parsePort(process.env.PORT ?? '3000', '$PORT');
   const host = options.host ?? process.env.HOST ?? '127.0.0.1';
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new TickspaceError('INVALID_ARGUMENT', `port must be 0..65535, got ${port}`);
@@ -288,7 +267,9 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
       : undefined;
 
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-  console.log(`Tickspace is serving ${path.basename(modulePath, '.ts')} at http://${shown}:${server.port}/`);
+  console.log(
+    `${productName()} is serving ${servedModuleName(modulePath, options.module === undefined)} at http://${shown}:${server.port}/`,
+  );
   console.log(
     `  WebSocket: ws://${shown}:${server.port}/ws   data: ${path.resolve(options.dataDir)}   recovered at tick ${recoveredTick}`,
   );
