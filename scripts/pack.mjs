@@ -60,6 +60,19 @@ const result = await build({
   plugins: [serveSpecifier],
 });
 
+// The admin console page, bundled now: the compiled server serves this file at /admin/console.js
+// (the repository's source server bundles page/main.ts on its first request instead).
+await build({
+  absWorkingDir: serverDir,
+  entryPoints: ['src/net/admin-console/page/main.ts'],
+  outfile: join(stage, 'dist', 'admin-console.js'),
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  logLevel: 'warning',
+});
+
 // The SDK as one browser file (no chunks, no Node built-ins): what a plain <script type="module"> loads.
 await build({
   absWorkingDir: serverDir,

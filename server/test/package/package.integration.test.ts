@@ -183,6 +183,10 @@ describe('the packed tickspace package', () => {
       const sdk = await fetch(`${url}/tickspace-client.js`);
       expect(sdk.status).toBe(200);
       expect(await sdk.text()).toContain('function connect');
+      // The admin console's page ships prebuilt in the package (no TypeScript source to bundle there).
+      const consoleScript = await fetch(`${url}/admin/console.js`);
+      expect(consoleScript.status).toBe(200);
+      expect(await consoleScript.text()).toContain('Tickspace admin');
 
       const conn = await connect({ url: `${url.replace('http', 'ws')}/ws`, WebSocket });
       await conn.subscribe({ table: 'player' }).applied;

@@ -1,10 +1,14 @@
+import { existsSync, readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
+const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** The page's entry: plain TypeScript and DOM, bundled here (see {@link serveConsolePage}). */
-const PAGE_ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'page', 'main.ts');
+const PAGE_ENTRY = path.join(HERE, 'page', 'main.ts');
+/** The page as `npm run pack` bundled it, next to the compiled server (absent in the repository). */
+const PREBUILT = path.join(HERE, 'admin-console.js');
 
 /** The paths the page answers on; they need no token (the page asks for it, the data routes check it). */
 const PAGE_PATHS = new Set(['/admin', '/admin/', '/admin/console.js']);
@@ -33,6 +37,7 @@ let bundle: Promise<string> | undefined;
  * TypeScript type-checked with the rest. A failed build is retried on the next request.
  */
 function consoleBundle(): Promise<string> {
+  if (bundle === undefined && existsSync(PREBUILT)) bundle = Promise.resolve(readFileSync(PREBUILT, 'utf8'));
   bundle ??= build({
     entryPoints: [PAGE_ENTRY],
     bundle: true,
