@@ -94,8 +94,9 @@ export default tseslint.config(
           patterns: [
             ...forbid('world', 'net', 'client'),
             {
-              regex: '(^|/)engine/.+',
-              message: "Import the engine's public API ('../engine'), not its internals.",
+              regex: '(^|/)engine/(?!tooling$).+',
+              message:
+                "Import the engine's public faces ('../engine', '../engine/tooling'), not its internals.",
             },
           ],
         },

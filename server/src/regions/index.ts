@@ -19,3 +19,5 @@ export { HandoffRelay, HANDOFF_POINTS } from './handoff-relay';
 export type { HandoffRelayOptions, HandoffRelayCounts, HandoffPoint } from './handoff-relay';
 export { PlayerDirectory, openPlayerDirectory } from './player-directory';
 export type { DirectoryEntry } from './player-directory';
+export { startRegion, faultFromEnv } from './region-process';
+export type { RegionOptions, RunningRegion } from './region-process';
