@@ -19,8 +19,11 @@ export interface NatsServer {
   readonly port: number;
   /** The current process id. */
   readonly pid: number;
-  /** Freezes the server (SIGSTOP): connections stay open, nothing is answered. */
-  pause(): void;
+  /**
+   * Freezes the server (SIGSTOP) and resolves once every one of its threads is stopped (a signal
+   * reaches the threads of a busy process one by one): connections stay open, nothing is answered.
+   */
+  pause(): Promise<void>;
   /** Thaws a paused server (SIGCONT). */
   resume(): void;
   /** SIGKILL, and waits for the exit: the store keeps what the server had written. */
@@ -77,6 +80,21 @@ function launch(
   });
 }
 
+/** Whether every thread of `pid` is in the stopped state (`T`) per /proc (Linux). */
+function allThreadsStopped(pid: number): boolean {
+  try {
+    const tasks = fs.readdirSync(`/proc/${pid}/task`);
+    return tasks.every((task) => {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      return state === 'T' || state === 't';
+    });
+  } catch {
+    // No /proc (not Linux): SIGSTOP is as good as we can tell.
+    return true;
+  }
+}
+
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
@@ -105,9 +123,14 @@ export async function startNatsServer(options: NatsServerOptions): Promise<NatsS
     get pid() {
       return child.pid!;
     },
-    pause() {
+    async pause() {
       child.kill('SIGSTOP');
       paused = true;
+      for (let i = 0; i < 100_000; i++) {
+        if (allThreadsStopped(child.pid!)) return;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      throw new TickspaceError('FABRIC_UNAVAILABLE', `nats-server ${child.pid} did not stop on SIGSTOP`);
     },
     resume() {
       child.kill('SIGCONT');

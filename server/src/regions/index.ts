@@ -21,3 +21,5 @@ export { PlayerDirectory, openPlayerDirectory } from './player-directory';
 export type { DirectoryEntry } from './player-directory';
 export { startRegion, faultFromEnv } from './region-process';
 export type { RegionOptions, RunningRegion } from './region-process';
+export { regionGrid } from './region-grid';
+export type { RegionGrid, RegionRect } from './region-grid';

@@ -102,7 +102,7 @@ describe('JetStream fabric against a real nats-server', () => {
     const fabric = await createJetStreamFabric({ servers: broker.url, requestTimeoutMs: 300 });
     onCleanup(() => fabric.close());
     await fabric.publish('ts.r.east.in', bytes('warm'), 'warm');
-    broker.pause();
+    await broker.pause();
     await expect(fabric.publish('ts.r.east.in', bytes('p'), 'paused-1')).rejects.toMatchObject({
       code: 'FABRIC_UNAVAILABLE',
     });

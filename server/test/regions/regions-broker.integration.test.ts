@@ -128,7 +128,7 @@ describe('two region engines with logs on disk, handing players back and forth t
     );
     await broker.restart();
     await until('handoffs after the restart', () => applied() >= deadAt + PLAYERS);
-    broker.pause();
+    await broker.pause();
     for (let i = 0; i < 10; i++) await west.db.engine.nextTick();
     broker.resume();
     const resumedAt = applied();
