@@ -113,8 +113,10 @@ export function handoffReducers<T extends Tables>(
     if (known === undefined) db.ts_inbox_floor.insert({ from, floor });
     else if (floor > known.floor) db.ts_inbox_floor.update({ from, floor });
     const effective = Math.max(floor, known?.floor ?? 0);
-    for (const row of db.ts_inbox.iter())
-      if (row.from === from && row.id < effective) db.ts_inbox.delete([from, row.id]);
+    // Only a raised floor can leave rows below it: no id below the floor is ever inserted.
+    if (known !== undefined && floor > known.floor)
+      for (const row of db.ts_inbox.iter())
+        if (row.from === from && row.id < effective) db.ts_inbox.delete([from, row.id]);
     return id < effective;
   };
 
