@@ -45,7 +45,10 @@ export default tseslint.config(
   {
     files: ['server/src/engine/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', { patterns: forbid('world', 'net', 'client') }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: forbid('world', 'net', 'client', 'fabric', 'regions') },
+      ],
     },
   },
   {
@@ -74,6 +77,35 @@ export default tseslint.config(
     },
   },
   {
+    // The fabric is a broker port: it knows the protocol's errors and nothing of engines, worlds or sessions.
+    files: ['server/src/fabric/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: forbid('engine', 'world', 'net', 'client', 'regions') },
+      ],
+    },
+  },
+  {
+    // Regions join engines through the fabric: the engine's public API and the fabric, never a game or a session.
+    files: ['server/src/regions/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...forbid('world', 'net', 'client'),
+            {
+              regex: '(^|/)engine/(?!tooling$).+',
+              message:
+                "Import the engine's public faces ('../engine', '../engine/tooling'), not its internals.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The world is written only against the engine's public API (its index), never its internals.
     files: ['server/src/world/**/*.ts'],
     rules: {
@@ -81,7 +113,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            ...forbid('net', 'client'),
+            ...forbid('net', 'client', 'fabric', 'regions'),
             {
               regex: '(^|/)engine/.+',
               message: "Import the engine's public API ('../engine'), not its internals.",

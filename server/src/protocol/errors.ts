@@ -94,6 +94,12 @@ export const ERROR_CODES = {
   SANDBOX_VIOLATION: 'SANDBOX_VIOLATION',
   /** An optional server feature (an admin handler) is not configured. */
   NOT_IMPLEMENTED: 'NOT_IMPLEMENTED',
+  /** A fabric KV compare-and-set lost: the key exists (create) or moved past the revision given (update). */
+  KV_CONFLICT: 'KV_CONFLICT',
+  /** The fabric (the message broker) did not answer or refused: the publish, ack or KV call may be retried. */
+  FABRIC_UNAVAILABLE: 'FABRIC_UNAVAILABLE',
+  /** A handoff message failed validation (shape, field, size): it was not applied and nothing was written. */
+  INVALID_HANDOFF: 'INVALID_HANDOFF',
 } as const;
 
 /** One of the stable error codes in {@link ERROR_CODES}. */
