@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lodScenario, newPaths, runLod } from './lod-model';
+import { lodScenario, newPaths, runLod, type LodScenario } from './lod-model';
 
 describe('subscriptions with a level of detail', () => {
   it('keeps near rows exact every tick and outer-band rows as of their last refresh, and exact once every band refreshed', () => {
@@ -30,5 +30,44 @@ describe('subscriptions with a level of detail', () => {
       { numRuns: 150 },
     );
     expect(paths.drainedLagging).toBeGreaterThan(10);
+  });
+
+  // A path the property rarely reaches: the followed row moves so that a cell it already covered
+  // fully (FULL before and after, not re-checked) becomes fully near, while a lagging row of that
+  // cell changes in place. The cell's shared run would then repeat the row's tick diff on top of
+  // its catch-up; the row must take the catch-up alone.
+  const comesNear = (alsoChanges: boolean): LodScenario => ({
+    initial: [
+      { id: 1, x: 15, y: 15 },
+      { id: 2, x: 35, y: 15 },
+    ],
+    clients: [
+      [
+        {
+          table: 'entity',
+          follow: { table: 'entity', key: 1, radius: 30, exitRadius: 30 },
+          lod: { radius: 12, every: 8 },
+        },
+      ],
+    ],
+    ticks: [
+      [{ kind: 'hurt', id: 2 }],
+      [{ kind: 'teleport', id: 1, x: 33, y: 15 }, ...(alsoChanges ? [{ kind: 'hurt' as const, id: 2 }] : [])],
+    ],
+  });
+
+  it('catches a lagging row up once when its fully covered cell comes near', () => {
+    const paths = newPaths();
+    runLod(comesNear(true), paths);
+    expect(paths.held).toBe(1);
+    expect(paths.caughtUpNear).toBe(1);
+  });
+
+  // The row itself does not change: only the centre's move brings it near, and it catches up then.
+  it('catches an unchanged lagging row up in the tick the followed centre brings it near', () => {
+    const paths = newPaths();
+    runLod(comesNear(false), paths);
+    expect(paths.held).toBe(1);
+    expect(paths.caughtUpNear).toBe(1);
   });
 });
