@@ -74,7 +74,10 @@ export function queryLod(q: TableQuery): LodSpec | undefined {
 export function describeQuery(q: Query): string {
   const lod = queryLod(q);
   const base = queryKindOf(q).describe(q);
-  return lod === undefined ? base : `${base} lod r=${String(lod.radius)} every ${String(lod.every)}`;
+  if (lod === undefined) return base;
+  // Described before it is checked: a malformed declaration must still make a message.
+  const l = (typeof lod === 'object' && lod !== null ? lod : {}) as Partial<LodSpec>;
+  return `${base} lod r=${String(l.radius)} every ${String(l.every)}`;
 }
 
 /**

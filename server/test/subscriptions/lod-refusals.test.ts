@@ -37,6 +37,7 @@ describe('a level of detail the subscriptions refuse (INVALID_QUERY, nothing sub
     ['an interval of 1', { radius: 5, every: 1 }, /lod.every must be an integer >= 2 \(got 1\)/],
     ['a fractional interval', { radius: 5, every: 2.5 }, /lod.every must be an integer >= 2 \(got 2.5\)/],
     ['no object', 7, /lod must be an object \{ radius, every \}/],
+    ['null', null, /lod must be an object \{ radius, every \}/],
   ])('%s', (_what, lod, message) => {
     const { subs, handle, sent } = setup();
     const e = refusal(() => subs.subscribe(handle, 1, near(lod)));
