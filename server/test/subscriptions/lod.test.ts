@@ -70,4 +70,39 @@ describe('subscriptions with a level of detail', () => {
     expect(paths.held).toBe(1);
     expect(paths.caughtUpNear).toBe(1);
   });
+
+  // Two lagging rows; the first move brings one near (a walk), the second brings the other: the
+  // walk must remember how far the rows it kept lie beyond the near radius.
+  it('catches up a lagging row kept by an earlier walk when a later move brings it near', () => {
+    const paths = newPaths();
+    runLod(
+      {
+        initial: [
+          { id: 1, x: 15, y: 15 },
+          { id: 2, x: 35, y: 15 },
+          { id: 3, x: 15, y: 35 },
+        ],
+        clients: [
+          [
+            {
+              table: 'entity',
+              follow: { table: 'entity', key: 1, radius: 30, exitRadius: 30 },
+              lod: { radius: 12, every: 8 },
+            },
+          ],
+        ],
+        ticks: [
+          [
+            { kind: 'hurt', id: 2 },
+            { kind: 'hurt', id: 3 },
+          ],
+          [{ kind: 'teleport', id: 1, x: 33, y: 15 }],
+          [{ kind: 'teleport', id: 1, x: 15, y: 33 }],
+        ],
+      },
+      paths,
+    );
+    expect(paths.held).toBe(3);
+    expect(paths.caughtUpNear).toBe(2);
+  });
 });

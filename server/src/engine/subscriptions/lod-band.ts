@@ -29,6 +29,12 @@ export class LodBand {
   readonly lagging = new Map<unknown, Lagging>();
   /** Set when a lagging row changed this tick while near or refreshing: the end-of-tick walk flushes it. */
   flushDue = false;
+  /**
+   * A lower bound of how far every lagging row lies beyond the near radius, from the centre now:
+   * a moving centre needs to walk the lagging rows only once it has used that margin up (a
+   * following circle moves every tick; its rows mostly do not come near).
+   */
+  slack = Infinity;
 
   /**
    * @param subscriber the subscriber's handle and `queryId` its query id: they choose the phase,
@@ -56,10 +62,30 @@ export class LodBand {
     if (lag === undefined) {
       if (due) return false;
       this.lagging.set(mk, { key, sent: old });
+    } else if (due) {
+      this.flushDue = true;
       return true;
     }
-    if (due) this.flushDue = true;
+    this.#margin(d2);
     return true;
+  }
+
+  /** Lowers the slack to the margin of a lagging row at squared distance `d2` (beyond the near radius). */
+  #margin(d2: number): void {
+    const m = Math.sqrt(d2) - Math.sqrt(this.nearR2);
+    if (m < this.slack) this.slack = m;
+  }
+
+  /**
+   * Recomputes the slack exactly from the lagging rows' squared distances now (the end-of-tick
+   * walk, which has them at hand); call {@link resetSlack} first.
+   */
+  keepMargin(d2: number): void {
+    this.#margin(d2);
+  }
+
+  resetSlack(): void {
+    this.slack = Infinity;
   }
 
   /** The row left the query (or the view was rebuilt): it no longer lags. */
@@ -67,8 +93,14 @@ export class LodBand {
     if (this.lagging.size > 0) this.lagging.delete(mk);
   }
 
-  /** Whether the end-of-tick walk has work this tick (the centre moved, the band refreshes, a lagging row is due). */
-  walkDue(tick: number, moved: boolean): boolean {
-    return this.lagging.size > 0 && (moved || this.flushDue || this.refreshes(tick));
+  /**
+   * Whether the end-of-tick walk has work this tick: the band refreshes, a lagging row is due, or
+   * the centre moved `step` (this tick's move) and has used the slack up.
+   */
+  walkDue(tick: number, step: number): boolean {
+    if (this.lagging.size === 0) return false;
+    // Rounding: a hair of margin, so that a row exactly at the near radius is still walked.
+    if (step > 0) this.slack -= step * (1 + 1e-9) + 1e-9;
+    return this.flushDue || this.slack <= 0 || this.refreshes(tick);
   }
 }

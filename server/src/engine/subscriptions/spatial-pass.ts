@@ -205,9 +205,16 @@ export function flushLagging(q: SpatialQuery, tt: TableTick): void {
   const store = q.table.store;
   const xs = store.spatialX!;
   const ys = store.spatialY!;
+  lod.resetSlack();
   for (const [mk, lag] of lod.lagging) {
     const row = store.find(lag.key)!;
-    if (!refreshing && q.d2(row[xs] as number, row[ys] as number) > lod.nearR2) continue;
+    if (!refreshing) {
+      const d2 = q.d2(row[xs] as number, row[ys] as number);
+      if (d2 > lod.nearR2) {
+        lod.keepMargin(d2);
+        continue;
+      }
+    }
     lod.lagging.delete(mk);
     const c = tt.catchUp(mk, lag.key, lag.sent, row);
     if (c === undefined) continue;

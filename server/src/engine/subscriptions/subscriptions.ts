@@ -500,7 +500,10 @@ export class Subscriptions {
     // Levels of detail: lagging rows that are near now, or whose band refreshes, catch up.
     for (const st of this.#states) {
       if (st === undefined || st.lod.size === 0) continue;
-      for (const q of st.lod) if (q.lod!.walkDue(tick, q.moved)) flushLagging(q, ttFor(st));
+      for (const q of st.lod) {
+        const step = q.moved ? Math.hypot(q.cx - q.pcx, q.cy - q.pcy) : 0;
+        if (q.lod!.walkDue(tick, step)) flushLagging(q, ttFor(st));
+      }
     }
     for (const q of moved) q.settle();
     for (const tt of tts.values()) {
