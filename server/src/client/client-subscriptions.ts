@@ -1,5 +1,9 @@
 import {
+  describeQuery,
   encodeSubscribe,
+  lodProblem,
+  queryKindOf,
+  queryLod,
   encodeUnsubscribe,
   TickspaceError,
   type AnyErrorCode,
@@ -15,6 +19,21 @@ export interface SubscriptionLink {
   /** The schema queries are encoded with. */
   readonly wire: WireSchema | undefined;
   send(frame: Uint8Array): void;
+}
+
+/** The SDK's own check of a query's level of detail: its shape, and a circle kind to carry it. */
+function lodRefusal(query: Query): TickspaceError | undefined {
+  const lod = queryLod(query);
+  if (lod === undefined) return undefined;
+  const kind = queryKindOf(query).name;
+  const problem =
+    kind === 'near' || kind === 'follow'
+      ? lodProblem(lod)
+      : 'a level of detail (lod) needs a circle query (near or follow)';
+  if (problem === undefined) return undefined;
+  return new TickspaceError('INVALID_QUERY', `query ${describeQuery(query)}: ${problem}`, {
+    details: { table: query.table },
+  });
 }
 
 /**
@@ -41,10 +60,15 @@ export class ClientSubscriptions {
     return [...this.#subs.values()].filter((s) => s.active);
   }
 
-  /** Sends a query (at once when open, else after the next handshake) and returns its handle. */
+  /**
+   * Sends a query (at once when open, else after the next handshake) and returns its handle. A
+   * malformed level of detail is refused here, before anything is sent: `applied` rejects with
+   * INVALID_QUERY (the server checks it again, with its own `maxLodEvery`).
+   */
   subscribe(query: Query): SubscriptionHandle {
     const id = this.#nextQuery++;
     const p = pending();
+    const refused = lodRefusal(query);
     const sub: Sub = {
       id,
       query,
@@ -55,9 +79,13 @@ export class ClientSubscriptions {
       unsubscribed: undefined,
       error: undefined,
     };
-    this.#subs.set(id, sub);
     const link = this.#link;
-    if (link.open && link.wire !== undefined) {
+    if (refused !== undefined) {
+      sub.active = false;
+      sub.error = refused;
+      p.reject(refused);
+    } else this.#subs.set(id, sub);
+    if (refused === undefined && link.open && link.wire !== undefined) {
       try {
         link.send(encodeSubscribe(link.wire, id, sub.query));
       } catch (error) {

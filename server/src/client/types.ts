@@ -1,5 +1,5 @@
 import type { KeyOf, ModuleDef, ReducerDef, Row, RowOf } from '../engine';
-import type { CircleArea, RectArea } from '../protocol';
+import type { CircleArea, LodSpec, RectArea } from '../protocol';
 import type { ClientTable } from './client-table';
 
 /** Table names of a module. */
@@ -48,8 +48,22 @@ export type ClientQuery<M extends ModuleDef> =
   | { readonly table: TableNames<M> }
   | { readonly table: TableNames<M>; readonly where: { readonly index: string; readonly value: unknown } }
   | { readonly table: TableNames<M>; readonly rect: RectArea }
-  | { readonly table: TableNames<M>; readonly near: CircleArea & { readonly x: number; readonly y: number } }
-  | { readonly table: TableNames<M>; readonly follow: CircleArea & FollowTarget<M> }
+  | {
+      readonly table: TableNames<M>;
+      readonly near: CircleArea & { readonly x: number; readonly y: number };
+      /**
+       * Level of detail: rows within `lod.radius` of the centre update every tick, the circle's
+       * other rows every `lod.every` ticks (their latest state; entering and leaving rows at once).
+       * The query must be the only one of the connection on its table. @default undefined
+       */
+      readonly lod?: LodSpec;
+    }
+  | {
+      readonly table: TableNames<M>;
+      readonly follow: CircleArea & FollowTarget<M>;
+      /** Level of detail, as for `near` (see {@link LodSpec}). @default undefined */
+      readonly lod?: LodSpec;
+    }
   | {
       readonly table: TableNames<M>;
       readonly range: { readonly index: string; readonly gte?: unknown; readonly lt?: unknown };

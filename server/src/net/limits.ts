@@ -50,6 +50,8 @@ export interface NetLimits {
   readonly maxSubscriptions: number;
   /** Grid cells one spatial query may cover. @default 4096 */
   readonly maxQueryCells: number;
+  /** Largest outer-band interval (`lod.every`, ticks) a query may declare. @default 20 */
+  readonly maxLodEvery: number;
   /** Concurrent connections, handshaking ones included; more are closed with 1013. @default 10_000 */
   readonly maxClients: number;
   /** Time to send CONNECT after opening, ms. @default 10_000 */
@@ -109,6 +111,7 @@ export const DEFAULT_LIMITS: NetLimits = {
   maxFrameCorkBytes: 2_097_152,
   maxSubscriptions: 64,
   maxQueryCells: 4096,
+  maxLodEvery: 20,
   maxClients: 10_000,
   handshakeTimeoutMs: 10_000,
   highWatermarkBytes: 1_048_576,

@@ -70,6 +70,7 @@ export class SessionHub implements SessionHost {
     this.#subscriptionOptions = {
       maxSubscriptionsPerClient: this.limits.maxSubscriptions,
       maxQueryCells: this.limits.maxQueryCells,
+      maxLodEvery: this.limits.maxLodEvery,
       highWatermarkBytes: this.limits.highWatermarkBytes,
       lowWatermarkBytes: this.limits.lowWatermarkBytes,
       maxCongestedTicks: this.limits.maxCongestedTicks,

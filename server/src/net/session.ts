@@ -12,9 +12,11 @@ import {
   encodePong,
   encodeResult,
   encodeSubscribeError,
+  LOD_VERSION,
   MessageCork,
   OLDEST_PROTOCOL_VERSION,
   PROTOCOL_VERSION,
+  queryLod,
   SERVER_MESSAGE,
   TickspaceError,
   type ClientMessage,
@@ -416,6 +418,11 @@ export class Session implements SessionInput {
         queryId,
         `SUBSCRIBE ${describeQuery(query)}: more than ${limits.subscribesPerSecond} subscription requests per second (subscribeBurst ${limits.subscribeBurst})`,
       );
+      return;
+    }
+    if (queryLod(query) !== undefined && this.#version < LOD_VERSION) {
+      const why = `protocol version ${this.#version} has no level of detail (version ${LOD_VERSION} has)`;
+      this.#refuse(new TickspaceError('INVALID_QUERY', `SUBSCRIBE ${describeQuery(query)}: ${why}`), queryId);
       return;
     }
     try {

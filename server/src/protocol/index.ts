@@ -37,8 +37,10 @@ export { compileUpdateCodec } from './update-codec';
 export type { UpdateCodec } from './update-codec';
 export { compileWireSchema } from './wire-schema';
 export type { WireSchema, WireTable, WireReducer, KeyCodec } from './wire-schema';
-export { encodeQuery, decodeQuery, describeQuery, queryKindOf, WIRE_QUERY_KINDS } from './query';
+export { encodeQuery, decodeQuery, describeQuery, queryKindOf, queryLod, WIRE_QUERY_KINDS } from './query';
+export { lodProblem, LOD_FLAG, LOD_VERSION } from './query-lod';
 export type {
+  LodSpec,
   Query,
   QueryKindName,
   QueryOfKind,

@@ -10,8 +10,10 @@
  * 3: RESET names its reason and the tick whose state it carries (a rewind changes history).
  * 4: a runtime migration is announced in band (SCHEMA, answered by SCHEMA_ACK) instead of closing
  *    the session; older clients are still closed with {@link CLOSE_CODES.SCHEMA_CHANGED}.
+ * 5: a circle query may declare a level of detail (the tag's `0x40` bit, then `f64 radius, uvar
+ *    every`: see `query-lod.ts`); queries without one are written as in version 4.
  */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /** The first version that receives SCHEMA and sends SCHEMA_ACK: its sessions stay open through a migration. */
 export const SCHEMA_CHANGE_VERSION = 4;
@@ -98,7 +100,10 @@ export const SERVER_MESSAGE = {
 /** One of {@link SERVER_MESSAGE}. */
 export type ServerMessageType = (typeof SERVER_MESSAGE)[keyof typeof SERVER_MESSAGE];
 
-/** Tag of a query on the wire. */
+/**
+ * Tag of a query on the wire (its low 6 bits; from version 5 the `0x40` bit says a level-of-detail
+ * declaration ends the query).
+ */
 export const QUERY_KIND = {
   /** `uvar tableId`: every row the client may see. */
   TABLE: 0,

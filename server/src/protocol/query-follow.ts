@@ -1,5 +1,6 @@
 import { QUERY_KIND } from './message-types';
 import type { CircleArea } from './query-near';
+import type { LodSpec } from './query-lod';
 import { readWireTable, wireTableByName, type TableQuery, type WireQueryKind } from './query-kind';
 
 /**
@@ -9,6 +10,8 @@ import { readWireTable, wireTableByName, type TableQuery, type WireQueryKind } f
  */
 export interface FollowQuery extends TableQuery {
   readonly follow: CircleArea & { readonly table: string; readonly key: unknown };
+  /** Far rows update less often (see {@link LodSpec}). @default undefined (every row every tick) */
+  readonly lod?: LodSpec;
 }
 
 /** Following circle: `uvar followTableId, key, f64 radius, exitRadius`. */

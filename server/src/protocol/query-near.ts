@@ -1,5 +1,6 @@
 import { QUERY_KIND } from './message-types';
 import type { TableQuery, WireQueryKind } from './query-kind';
+import type { LodSpec } from './query-lod';
 
 /**
  * A circle with hysteresis: a row enters when its distance is at most `radius` and leaves only
@@ -14,6 +15,8 @@ export interface CircleArea {
 /** Rows within a fixed circle (spatial tables). */
 export interface NearQuery extends TableQuery {
   readonly near: CircleArea & { readonly x: number; readonly y: number };
+  /** Far rows update less often (see {@link LodSpec}). @default undefined (every row every tick) */
+  readonly lod?: LodSpec;
 }
 
 /** Fixed circle: `f64 x, y, radius, exitRadius` (exitRadius written out when omitted). */

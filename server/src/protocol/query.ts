@@ -3,6 +3,7 @@ import type { BinaryWriter } from './binary-writer';
 import { readWireTable, wireTableByName, type TableQuery, type WireQueryKind } from './query-kind';
 import { FOLLOW_QUERY } from './query-follow';
 import { INDEX_QUERY } from './query-index';
+import { decodeLod, encodeLod, LOD_FLAG, type LodSpec } from './query-lod';
 import { NEAR_QUERY } from './query-near';
 import { RANGE_QUERY } from './query-range';
 import { RECT_QUERY } from './query-rect';
@@ -15,6 +16,7 @@ export type { RectArea, RectQuery } from './query-rect';
 export type { CircleArea, NearQuery } from './query-near';
 export type { FollowQuery } from './query-follow';
 export type { RangeQuery } from './query-range';
+export type { LodSpec } from './query-lod';
 
 /**
  * Every query kind's wire half, the one list the codec (and the engine, for its half) iterates.
@@ -63,20 +65,34 @@ export function queryKindOf(q: TableQuery): WireQueryKind<Query, QueryKindName> 
   return wholeTable!;
 }
 
+/** A query's level-of-detail declaration, if it carries one (only circle kinds may; the engine checks). */
+export function queryLod(q: TableQuery): LodSpec | undefined {
+  return (q as { readonly lod?: LodSpec }).lod;
+}
+
 /** A short human description of a query, for error messages. */
 export function describeQuery(q: Query): string {
-  return queryKindOf(q).describe(q);
+  const lod = queryLod(q);
+  const base = queryKindOf(q).describe(q);
+  if (lod === undefined) return base;
+  // Described before it is checked: a malformed declaration must still make a message.
+  const l = (typeof lod === 'object' && lod !== null ? lod : {}) as Partial<LodSpec>;
+  return `${base} lod r=${String(l.radius)} every ${String(l.every)}`;
 }
 
 /**
  * Writes a query, names resolved to ids: its kind's tag, the table id, then the kind's own part.
+ * A query with a level-of-detail declaration sets {@link LOD_FLAG} in the tag and ends with it
+ * (protocol version 5); one without is written exactly as in version 4.
  * @throws TickspaceError UNKNOWN_TABLE, UNKNOWN_INDEX
  */
 export function encodeQuery(w: BinaryWriter, schema: WireSchema, q: Query): void {
   const t = wireTableByName(schema, q.table);
   const kind = queryKindOf(q);
-  w.u8(kind.tag).uvar(t.id);
+  const lod = queryLod(q);
+  w.u8(lod === undefined ? kind.tag : kind.tag | LOD_FLAG).uvar(t.id);
   kind.encode(w, schema, t, q);
+  if (lod !== undefined) encodeLod(w, lod);
 }
 
 /**
@@ -85,8 +101,9 @@ export function encodeQuery(w: BinaryWriter, schema: WireSchema, q: Query): void
  * @throws TickspaceError MALFORMED_FRAME, UNKNOWN_TABLE, UNKNOWN_INDEX
  */
 export function decodeQuery(r: BinaryReader, schema: WireSchema): Query {
-  const tag = r.u8();
-  const kind = byTag[tag];
-  if (kind === undefined) return r.fail(`unknown query kind ${tag}`);
-  return kind.decode(r, schema, readWireTable(r, schema));
+  const byte = r.u8();
+  const kind = byTag[byte & ~LOD_FLAG];
+  if (kind === undefined) return r.fail(`unknown query kind ${byte}`);
+  const q = kind.decode(r, schema, readWireTable(r, schema));
+  return (byte & LOD_FLAG) === 0 ? q : { ...q, lod: decodeLod(r) };
 }

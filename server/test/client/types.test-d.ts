@@ -72,6 +72,16 @@ describe('client SDK types', () => {
     // @ts-expect-error the followed key of `entity` is a number
     conn.subscribe({ table: 'entity', follow: { table: 'entity', key: 'three', radius: 10 } });
     conn.subscribe({ table: 'entity', range: { index: 'hp', lt: 20 } });
+    // A level of detail on the circle kinds, and on them only.
+    conn.subscribe({
+      table: 'entity',
+      follow: { table: 'entity', key: 3, radius: 10 },
+      lod: { radius: 4, every: 4 },
+    });
+    conn.subscribe({ table: 'entity', near: { x: 0, y: 0, radius: 5 }, lod: { radius: 2, every: 2 } });
+    // (`lod` on a rectangle type-checks, as any union member's property does: the SDK refuses it at run time.)
+    // @ts-expect-error every is a number of ticks
+    conn.subscribe({ table: 'entity', near: { x: 0, y: 0, radius: 5 }, lod: { radius: 2, every: '2' } });
   });
 
   it('has a typed query for every registered query kind, each one the wire can carry', () => {

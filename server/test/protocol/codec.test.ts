@@ -198,6 +198,17 @@ describe('bad input', () => {
       /reducer 'move': arguments do not decode: needs 4 more byte\(s\), 0 left at byte 7/,
     );
     expect(() => decodeClientMessage(new Uint8Array([3, 1, 9, 0]), schema)).toThrow(/unknown query kind/);
+    // The level-of-detail bit on a kind that does not exist, and a level of detail cut short.
+    expect(() => decodeClientMessage(new Uint8Array([3, 1, 0x49, 0]), schema)).toThrow(
+      /unknown query kind 73/,
+    );
+    const lod = new BinaryWriter().u8(3).uvar(1).u8(0x43).uvar(0).f64(0).f64(0).f64(5).f64(5).f64(2);
+    expect(() => decodeClientMessage(lod.toBytes(), schema)).toThrow(
+      /needs 1 more byte\(s\), 0 left at byte 44/,
+    );
+    expect(decodeClientMessage(lod.uvar(4).toBytes(), schema)).toMatchObject({
+      query: { near: { x: 0, y: 0, radius: 5, exitRadius: 5 }, lod: { radius: 2, every: 4 } },
+    });
     // A range query on index 0 whose bounds byte claims a third bound.
     expect(() => decodeClientMessage(new Uint8Array([3, 1, 5, 0, 0, 4]), schema)).toThrow(
       /range bounds byte 4 is not 0 to 3/,

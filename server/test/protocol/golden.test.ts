@@ -48,6 +48,17 @@ const queries: Record<string, Query> = {
   follow: { table: 'entity', follow: { table: 'entity', key: 7, radius: 32, exitRadius: 40 } },
   range: { table: 'entity', range: { index: 'hp', gte: 10, lt: 50 } },
   'range-below': { table: 'entity', range: { index: 'hp', lt: 20 } },
+  // Version 5: the tag's 0x40 bit, then f64 radius and uvar every after the kind's part.
+  'near-lod': {
+    table: 'entity',
+    near: { x: 5, y: 6, radius: 10, exitRadius: 12 },
+    lod: { radius: 4, every: 3 },
+  },
+  'follow-lod': {
+    table: 'entity',
+    follow: { table: 'entity', key: 7, radius: 32, exitRadius: 40 },
+    lod: { radius: 16.5, every: 20 },
+  },
 };
 
 /** Every message type of the protocol, built from fixed inputs. */
@@ -60,6 +71,7 @@ function frames(): Record<string, Uint8Array> {
     'client-connect-token': encodeConnect(1, `${ALICE}.c2lnbmF0dXJl`),
     'client-connect-v2': encodeConnect(2, ''),
     'client-connect-v4': encodeConnect(4, ''),
+    'client-connect-v5': encodeConnect(5, ''),
     // Version 4: the client swapped to schema version 2.
     'client-schema-ack': encodeSchemaAck(2),
     'client-batch': encodeBatch(CLIENT_MESSAGE.BATCH, [
@@ -151,6 +163,14 @@ describe('golden frames', () => {
       hex(encodeBatch(SERVER_MESSAGE.BATCH, [encodeResult(42, { ok: true }), encodeResult(7, { ok: true })])),
     ).toBe('8b02' + '03852a01' + '03850701');
     expect(hex(encodeBatch(CLIENT_MESSAGE.BATCH, [encodePing(1)]))).toBe('0601' + '020501');
+    // A level of detail (version 5): the circle's tag 3 with 0x40 set, table 0, the four f64 of
+    // the circle as in version 4, then radius 4 (f64) and every 3 (uvar).
+    const near = { x: 5, y: 6, radius: 10, exitRadius: 12 };
+    const plain = hex(encodeSubscribe(schema, 5, { table: 'entity', near }));
+    expect(plain.slice(0, 8)).toBe('03050300');
+    expect(hex(encodeSubscribe(schema, 5, { table: 'entity', near, lod: { radius: 4, every: 3 } }))).toBe(
+      '0305' + '43' + '00' + plain.slice(8) + '0000000000001040' + '03',
+    );
     // Update of entity 7: zigzag key delta 7 (0x0e), mask x|hp|alive|tag (0x1d), x as the zigzag
     // delta of its f32 bits (1.5 -> 1.75 is 2^21), hp -2 (0x03), alive flipped (no bytes), tag 'hero'.
     const tick = encodeTickUpdate(schema, 2, [

@@ -1,9 +1,10 @@
-import type { Query } from '../../protocol/query';
+import { queryLod, type Query } from '../../protocol/query';
 import type { AnyRow } from '../change-set';
 import { mapKey } from '../values';
 import { ClientState, ClientTable } from './client-view';
 import { buildQuery, type QueryTables } from './query-builder';
 import type { TableState } from './queries';
+import { invalidQuery } from './query-kind';
 import type { SubscriptionCharge } from './subscription-options';
 
 /**
@@ -23,6 +24,12 @@ export function attachQuery(
 ): AnyRow[] {
   const ct = client.tables.get(st.store.id) ?? new ClientTable(st, client);
   const q = buildQuery(client, queryId, query, ct, tables);
+  // A level of detail holds updates back per row, which overlapping queries would have to agree on.
+  if (ct.queries.length > 0 && (queryLod(query) !== undefined || ct.queries.some((o) => lodOf(client, o.id))))
+    throw invalidQuery(
+      query,
+      `the client already watches table '${st.store.name}' ${queryLod(query) !== undefined ? 'with another query' : 'with a level-of-detail query'}; a query with a level of detail must be the only one on its table`,
+    );
   // Charged before anything is encoded or changes; a whole table (or a spatial query's members)
   // before it is walked, as its size is known; an index value's rows once they are found.
   const own = q.start();
@@ -54,6 +61,12 @@ export function attachQuery(
   client.specs.set(queryId, query);
   q.register();
   return added;
+}
+
+/** Whether the client's query `id` declares a level of detail. */
+function lodOf(client: ClientState, id: number): boolean {
+  const spec = client.specs.get(id);
+  return spec !== undefined && queryLod(spec) !== undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { TickspaceError } from '../../protocol/errors';
 import { FOLLOW_QUERY, type FollowQuery } from '../../protocol/query-follow';
 import { checkValue, mapKey } from '../values';
-import { checkRadii, requireSpatial, withinCellLimit } from './kind-spatial';
+import { checkLod, checkRadii, requireSpatial, withinCellLimit } from './kind-spatial';
 import { invalidQuery, type QueryKind } from './query-kind';
 import { spatialChanges } from './spatial-pass';
 import { SpatialQuery } from './spatial-query';
@@ -31,12 +31,19 @@ export const FOLLOW_KIND: QueryKind<FollowQuery> = {
         });
     }
     const key = query.follow.key;
-    const q = new SpatialQuery(p.queryId, p.client, st, p.ct, {
-      followCircle: { table: ft, key, mk: mapKey(key), radius: query.follow.radius, exitRadius },
-    });
+    const lod = checkLod(query, p.tables);
+    const q = new SpatialQuery(
+      p.queryId,
+      p.client,
+      st,
+      p.ct,
+      { followCircle: { table: ft, key, mk: mapKey(key), radius: query.follow.radius, exitRadius } },
+      lod,
+    );
     q.recenter(ft.store.find(key));
     q.settle();
     return withinCellLimit(query, q, 2 * q.exitR, p.tables);
   },
   pass: spatialChanges,
+  lod: true,
 };

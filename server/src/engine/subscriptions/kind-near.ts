@@ -1,5 +1,5 @@
 import { NEAR_QUERY, type NearQuery } from '../../protocol/query-near';
-import { checkRadii, finite, inGrid, requireSpatial, withinCellLimit } from './kind-spatial';
+import { checkLod, checkRadii, finite, inGrid, requireSpatial, withinCellLimit } from './kind-spatial';
 import { invalidQuery, type QueryKind } from './query-kind';
 import { spatialChanges } from './spatial-pass';
 import { SpatialQuery } from './spatial-query';
@@ -15,8 +15,10 @@ export const NEAR_KIND: QueryKind<NearQuery> = {
     if (!finite(x, y)) throw invalidQuery(query, 'the centre must be finite');
     if (!inGrid(st, x - exitRadius, x + exitRadius, y - exitRadius, y + exitRadius))
       throw invalidQuery(query, 'the circle lies outside the spatial grid');
-    const q = new SpatialQuery(p.queryId, p.client, st, p.ct, { circle: { x, y, radius, exitRadius } });
+    const lod = checkLod(query, p.tables);
+    const q = new SpatialQuery(p.queryId, p.client, st, p.ct, { circle: { x, y, radius, exitRadius } }, lod);
     return withinCellLimit(query, q, 2 * q.exitR, p.tables);
   },
   pass: spatialChanges,
+  lod: true,
 };

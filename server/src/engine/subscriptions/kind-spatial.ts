@@ -1,4 +1,5 @@
-import type { Query } from '../../protocol/query';
+import { queryLod, type Query } from '../../protocol/query';
+import { lodProblem, type LodSpec } from '../../protocol/query-lod';
 import type { CircleArea } from '../../protocol/query-near';
 import type { TableState } from './queries';
 import { invalidQuery, type QueryTables } from './query-kind';
@@ -54,4 +55,16 @@ export function withinCellLimit(
       { cells: side * side, maxQueryCells: tables.maxCells },
     );
   return q;
+}
+
+/**
+ * Checks a circle query's level of detail, if it declares one, against `maxLodEvery`.
+ * @throws TickspaceError INVALID_QUERY
+ */
+export function checkLod(query: Query, tables: QueryTables): LodSpec | undefined {
+  const lod = queryLod(query);
+  if (lod === undefined) return undefined;
+  const problem = lodProblem(lod, tables.maxLodEvery);
+  if (problem !== undefined) throw invalidQuery(query, problem, { maxLodEvery: tables.maxLodEvery });
+  return { radius: lod.radius, every: lod.every };
 }

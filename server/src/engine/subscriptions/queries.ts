@@ -62,6 +62,8 @@ export class TableState {
    */
   readonly cells = new Map<number, CellSubscribers>();
   readonly spatial = new Set<SpatialQuery>();
+  /** The spatial queries here with a level of detail: the end of each tick walks their lagging rows. */
+  readonly lod = new Set<SpatialQuery>();
   /** Row map key -> spatial queries (on any table) that follow this row. */
   readonly followers = new Map<unknown, Set<SpatialQuery>>();
   /** Kind name -> its queries here, for kinds that need no structure of their own above. */

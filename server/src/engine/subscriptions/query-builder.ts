@@ -1,5 +1,6 @@
 import {
   queryKindOf,
+  queryLod,
   WIRE_QUERY_KINDS,
   type Query,
   type QueryKindName,
@@ -13,7 +14,7 @@ import { RANGE_KIND } from './kind-range';
 import { RECT_KIND } from './kind-rect';
 import { TABLE_KIND } from './kind-table';
 import type { LiveQuery } from './queries';
-import type { QueryKind, QueryTables, TablePass } from './query-kind';
+import { invalidQuery, type QueryKind, type QueryTables, type TablePass } from './query-kind';
 
 export type { QueryTables } from './query-kind';
 
@@ -51,5 +52,7 @@ export function buildQuery(
   tables: QueryTables,
 ): LiveQuery {
   const kind: QueryKind<Query> = QUERY_KINDS[queryKindOf(query).name];
+  if (queryLod(query) !== undefined && kind.lod !== true)
+    throw invalidQuery(query, 'a level of detail (lod) needs a circle query (near or follow)');
   return kind.build(query, { client, queryId, ct, tables });
 }

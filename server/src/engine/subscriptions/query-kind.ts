@@ -9,6 +9,8 @@ export interface QueryTables {
   /** @throws TickspaceError UNKNOWN_TABLE */
   table(name: string): TableState;
   readonly maxCells: number;
+  /** Largest `lod.every` a query may declare. */
+  readonly maxLodEvery: number;
 }
 
 /** Where a query being built will live: its client, its id, and the client's view of its table. */
@@ -41,6 +43,8 @@ export interface QueryKind<Q extends TableQuery> {
   build(query: Q, place: QueryPlace): LiveQuery;
   /** The pass that maintains this kind's queries each tick (shared by kinds that share structures). */
   readonly pass: TablePass;
+  /** True for kinds that honour a level of detail (`lod`); the others refuse one. */
+  readonly lod?: true;
 }
 
 /** INVALID_QUERY naming the query: what is wrong with it, and why. */

@@ -41,25 +41,37 @@ function apply(
   if (was === is) {
     if (!is || change === undefined) return;
   } else if (is) q.members.set(mk, key);
-  else q.members.delete(mk);
+  else {
+    q.members.delete(mk);
+    q.lod?.drop(mk);
+  }
   const ct = q.ct;
   if (ct.refs !== undefined) {
     ct.transition(tt, mk, key, was, is, row, change);
     return;
   }
-  // One query on the table (the common case): its transitions are the client's.
+  // One query on the table (the common case, and always so with a level of detail): its
+  // transitions are the client's.
   if (was && is) {
-    if (change!.old !== undefined && tt.body(change!)) {
+    if (change!.old === undefined || held(q, tt, change!)) return;
+    if (tt.body(change!)) {
       ct.open(tt);
       ct.ups.push(change!);
     }
   } else ct.transition(tt, mk, key, was, is, row, change);
 }
 
+/** Whether a level of detail holds back this update of a member that stays one (see {@link LodBand.hold}). */
+function held(q: SpatialQuery, tt: TableTick, c: NetChange): boolean {
+  const lod = q.lod;
+  return lod !== undefined && lod.hold(tt.tick, c.mk, c.key, c.old!, q.d2(c.nx, c.ny));
+}
+
 /** A member before and after whose row changed: an update for the client. */
 function stayed(q: SpatialQuery, tt: TableTick, c: NetChange): void {
   const ct = q.ct;
   if (ct.refs !== undefined) ct.transition(tt, c.mk, c.key, true, true, c.new, c);
+  else if (held(q, tt, c)) return;
   else if (tt.body(c)) {
     ct.open(tt);
     ct.ups.push(c);
@@ -132,7 +144,7 @@ export function spatialChanges(st: TableState, tt: TableTick): void {
       const q = qs[k]!;
       const before = classes[k]!;
       if (q.moved && q.revisits(gx, gy)) continue;
-      if (before === CELL.FULL && q.ct.chunkable) {
+      if (before === CELL.FULL && q.ct.chunkable && (q.lod === undefined || nearChunk(q, gx, gy, changes))) {
         // Every row of a cell that stays fully inside is a member before and after: the shared run serves them all.
         tt.chunk(chunk);
         if (chunk.count > 0) {
@@ -165,6 +177,49 @@ export function spatialChanges(st: TableState, tt: TableTick): void {
         if ((a === undefined || !a.has(q)) && (!q.moved || gone || !q.revisits(nx, ny)))
           spatial(q, tt, c.mk, c.key, c.new, c.old, c);
       }
+  }
+}
+
+/**
+ * Whether a level-of-detail query may take a fully covered cell's shared run: the cell lies
+ * within the near radius and none of its changed rows lags (a lagging row's update is the walk's,
+ * from the row the client holds).
+ */
+function nearChunk(q: SpatialQuery, gx: number, gy: number, changes: readonly NetChange[]): boolean {
+  if (!q.nearCell(gx, gy)) return false;
+  const lagging = q.lod!.lagging;
+  if (lagging.size > 0)
+    for (let i = 0; i < changes.length; i++) if (lagging.has(changes[i]!.mk)) return false;
+  return true;
+}
+
+/**
+ * The end of a tick for a level-of-detail query: every lagging row that is near now (from the
+ * centre now) or whose band refreshes this tick receives one update, from the row the client
+ * holds to the row now. Runs after the passes and the moved pass, when {@link LodBand.walkDue}.
+ */
+export function flushLagging(q: SpatialQuery, tt: TableTick): void {
+  const lod = q.lod!;
+  lod.flushDue = false;
+  const refreshing = lod.refreshes(tt.tick);
+  const store = q.table.store;
+  const xs = store.spatialX!;
+  const ys = store.spatialY!;
+  lod.resetSlack();
+  for (const [mk, lag] of lod.lagging) {
+    const row = store.find(lag.key)!;
+    if (!refreshing) {
+      const d2 = q.d2(row[xs] as number, row[ys] as number);
+      if (d2 > lod.nearR2) {
+        lod.keepMargin(d2);
+        continue;
+      }
+    }
+    lod.lagging.delete(mk);
+    const c = tt.catchUp(mk, lag.key, lag.sent, row);
+    if (c === undefined) continue;
+    q.ct.open(tt);
+    q.ct.ups.push(c);
   }
 }
 

@@ -1,7 +1,9 @@
 import type { AnyRow } from '../change-set';
 import { packCell } from '../spatial-grid';
 import { mapKey } from '../values';
+import type { LodSpec } from '../../protocol/query-lod';
 import type { ClientState, ClientTable } from './client-view';
+import { LodBand } from './lod-band';
 import type { LiveQuery, TableState, Walk } from './queries';
 
 /** How a grid cell relates to a spatial query's area. */
@@ -93,6 +95,8 @@ export class SpatialQuery implements LiveQuery {
   readonly exitR: number;
   readonly exitR2: number;
   readonly follow: { readonly table: TableState; readonly key: unknown; readonly mk: unknown } | undefined;
+  /** The level of detail of a circle that declares one (see {@link LodBand}). */
+  readonly lod: LodBand | undefined;
   /**
    * Member row map key -> primary key: exactly the rows the query holds. Changed only on enter and
    * leave, and read only for rows in the hysteresis band (the one place where history decides).
@@ -145,8 +149,10 @@ export class SpatialQuery implements LiveQuery {
             exitRadius: number;
           };
         },
+    lod?: LodSpec,
   ) {
     this.id = id;
+    this.lod = lod === undefined ? undefined : new LodBand(lod, client.handle, id);
     this.client = client;
     this.table = table;
     this.ct = ct;
@@ -227,6 +233,25 @@ export class SpatialQuery implements LiveQuery {
     if (row === undefined) return false;
     const z = this.zone(row, false);
     return (z === ZONE.IN || (z === ZONE.BAND && was)) && this.#visible(row);
+  }
+
+  /** Squared distance of (x, y) from the current centre (circles). */
+  d2(x: number, y: number): number {
+    const dx = x - this.cx;
+    const dy = y - this.cy;
+    return dx * dx + dy * dy;
+  }
+
+  /**
+   * Whether every point of cell (gx, gy) lies within the level of detail's near radius of the
+   * current centre (widened as {@link classify} widens), so the cell's updates all go out now.
+   */
+  nearCell(gx: number, gy: number): boolean {
+    const cs = this.table.store.spatial!.cellSize;
+    const eps = cs * 1e-9;
+    const fx = Math.max(Math.abs(gx * cs - eps - this.cx), Math.abs((gx + 1) * cs + eps - this.cx));
+    const fy = Math.max(Math.abs(gy * cs - eps - this.cy), Math.abs((gy + 1) * cs + eps - this.cy));
+    return fx * fx + fy * fy <= this.lod!.nearR2;
   }
 
   /**
@@ -396,6 +421,7 @@ export class SpatialQuery implements LiveQuery {
 
   register(): void {
     this.table.spatial.add(this);
+    if (this.lod !== undefined) this.table.lod.add(this);
     this.reindex();
     const f = this.follow;
     if (f !== undefined) {
@@ -407,6 +433,7 @@ export class SpatialQuery implements LiveQuery {
 
   unregister(): void {
     this.table.spatial.delete(this);
+    this.table.lod.delete(this);
     this.unindex();
     const f = this.follow;
     if (f !== undefined) {
@@ -422,6 +449,8 @@ export class SpatialQuery implements LiveQuery {
    */
   seed(): number {
     this.members.clear();
+    // Seeding goes with a fresh copy of every member on the client (SUBSCRIBED, RESET).
+    this.lod?.lagging.clear();
     if (!this.has) return 0;
     let examined = 0;
     const store = this.table.store;

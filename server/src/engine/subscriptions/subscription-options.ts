@@ -13,6 +13,11 @@ export interface SubscriptionOptions {
   readonly maxSubscriptionsPerClient?: number;
   /** Largest grid-cell box one spatial query may cover (bounds the per-tick work of one query). @default 4096 */
   readonly maxQueryCells?: number;
+  /**
+   * Largest outer-band interval a query's level of detail may declare (`lod.every`, ticks): an
+   * outer-band row's state on the client is at most this many ticks old. @default 20 (1 s at 20 Hz)
+   */
+  readonly maxLodEvery?: number;
   /** When a client's send buffer exceeds this, its updates are coalesced instead of sent. @default 1_048_576 (1 MiB) */
   readonly highWatermarkBytes?: number;
   /** A coalescing client receives the net change once its buffer drains below this. @default 262_144 (256 KiB) */

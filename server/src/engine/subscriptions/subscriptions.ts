@@ -22,8 +22,8 @@ import { ClientState, type SubscriberSink } from './client-view';
 import { FramePool } from './frame-pool';
 import { TABLE_PASSES, type QueryTables } from './query-builder';
 import { TableState, type LiveQuery } from './queries';
-import { movedQuery } from './spatial-pass';
-import type { SpatialQuery } from './spatial-query';
+import { flushLagging, movedQuery } from './spatial-pass';
+import { SpatialQuery } from './spatial-query';
 import { TableTick } from './tick-changes';
 import {
   changedTables,
@@ -98,7 +98,11 @@ export class Subscriptions {
     this.#wire = this.#schema.wire;
     this.#adopt(this.#schema);
     this.#maxSubs = options.maxSubscriptionsPerClient ?? 64;
-    this.#queryTables = { table: (name) => this.#table(name), maxCells: options.maxQueryCells ?? 4096 };
+    this.#queryTables = {
+      table: (name) => this.#table(name),
+      maxCells: options.maxQueryCells ?? 4096,
+      maxLodEvery: options.maxLodEvery ?? 20,
+    };
     this.#high = options.highWatermarkBytes ?? 1_048_576;
     this.#low = options.lowWatermarkBytes ?? 262_144;
     this.#maxCongestedTicks = options.maxCongestedTicks ?? 200;
@@ -493,6 +497,14 @@ export class Subscriptions {
       if (t.list.length > 0) for (let i = 0; i < TABLE_PASSES.length; i++) TABLE_PASSES[i]!(st, t);
       if (mv !== undefined) for (const q of mv) movedQuery(q, t);
     }
+    // Levels of detail: lagging rows that are near now, or whose band refreshes, catch up.
+    for (const st of this.#states) {
+      if (st === undefined || st.lod.size === 0) continue;
+      for (const q of st.lod) {
+        const step = q.moved ? Math.hypot(q.cx - q.pcx, q.cy - q.pcy) : 0;
+        if (q.lod!.walkDue(tick, step)) flushLagging(q, ttFor(st));
+      }
+    }
     for (const q of moved) q.settle();
     for (const tt of tts.values()) {
       this.#chunks += tt.encodedChunks;
@@ -547,6 +559,14 @@ export class Subscriptions {
 
   #checkCongested(client: ClientState, tick: number): void {
     if (client.sink.bufferedAmount + client.queuedBytes <= this.#low) {
+      // Rows a level of detail held back go out with the net change, as they are now.
+      for (const q of client.queries.values()) {
+        if (!(q instanceof SpatialQuery) || q.lod === undefined || q.lod.lagging.size === 0) continue;
+        let dirty = client.dirty.get(q.table.store.id);
+        if (dirty === undefined) client.dirty.set(q.table.store.id, (dirty = new Map()));
+        for (const [mk, lag] of q.lod.lagging) dirty.set(mk, lag.key);
+        q.lod.lagging.clear();
+      }
       this.#queue(tick, client, this.#resyncFrame(client, tick));
       client.dirty.clear();
       client.congestedSince = -1;

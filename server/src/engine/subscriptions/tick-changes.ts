@@ -178,6 +178,30 @@ export class TableTick {
     return c.bodyStart !== BODY_NOOP;
   }
 
+  /**
+   * An update from the row a client holds (`sent`, older than the tick) to the row now, encoded
+   * for that one client (a level of detail's catch-up); undefined when they are equal.
+   */
+  catchUp(mk: unknown, key: unknown, sent: AnyRow, row: AnyRow): NetChange | undefined {
+    const a = this.#arena;
+    const start = a.length;
+    if (!this.wire.update.encode(a, sent, row)) return undefined;
+    return {
+      mk,
+      key,
+      old: sent,
+      new: row,
+      oldCell: NO_CELL,
+      newCell: NO_CELL,
+      ox: NaN,
+      oy: NaN,
+      nx: NaN,
+      ny: NaN,
+      bodyStart: start,
+      bodyEnd: a.length,
+    };
+  }
+
   #ref(start: number): number {
     const i = this.#refs.length;
     this.#refs.push(start, this.#arena.length);
