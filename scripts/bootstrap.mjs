@@ -90,22 +90,38 @@ function listFiles(dir) {
   return spawnSync('find', [dir, '-type', 'f'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
 }
 
-/** The browser tests need Debian's chromium; install it when we can (root with apt), else say how. */
-function ensureChromium() {
-  const found = spawnSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], {
-    encoding: 'utf8',
-  }).stdout.trim();
-  if (found) return;
+/**
+ * A Debian package some tests need (chromium for the browser tests, nats-server for the region
+ * fabric's): installed when we can (root with apt), else a line saying how.
+ */
+function ensureDebianPackage(pkg, present, why) {
+  if (present()) return;
   if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
-    console.log('[tickspace] installing chromium for the browser tests (apt-get)...');
+    console.log(`[tickspace] installing ${pkg} for ${why} (apt-get)...`);
     run('sh', [
       '-c',
-      'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null',
+      `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${pkg} >/dev/null`,
     ]);
     return;
   }
-  console.warn(
-    '[tickspace] chromium not found: the browser tests will fail. Install it (apt-get install chromium) or set CHROMIUM_PATH.',
+  console.warn(`[tickspace] ${pkg} not found: ${why} will fail. Install it (apt-get install ${pkg}).`);
+}
+
+const onPath = (...names) =>
+  spawnSync('sh', ['-c', names.map((n) => `command -v ${n}`).join(' || ')], {
+    encoding: 'utf8',
+  }).stdout.trim() !== '';
+
+function ensureTestPackages() {
+  ensureDebianPackage(
+    'chromium',
+    () => onPath('chromium', 'chromium-browser'),
+    'the browser tests (or set CHROMIUM_PATH)',
+  );
+  ensureDebianPackage(
+    'nats-server',
+    () => onPath('nats-server') || existsSync('/usr/sbin/nats-server') || Boolean(process.env.NATS_SERVER),
+    'the region fabric tests (or set NATS_SERVER)',
   );
 }
 
@@ -156,7 +172,7 @@ switch (command) {
     break;
   case 'test':
     ensureClientBuilt();
-    ensureChromium();
+    ensureTestPackages();
     status = runTests();
     break;
   case 'bench':
