@@ -4,6 +4,7 @@ import { connect, type Connection } from '../../../src/client';
 import type { Engine, ModuleDef } from '../../../src/engine';
 import { createEngine } from '../../../src/engine';
 import { createServer } from '../../../src/net';
+import { PROTOCOL_VERSION } from '../../../src/protocol';
 import { bank } from '../../engine/fixtures';
 import { ADMIN_TOKEN, startConsoleServer, type ConsoleServer } from './console-fixture';
 
@@ -246,7 +247,7 @@ describe('/admin/sessions and /admin/metrics', () => {
     const { body } = await world.request('sessions');
     expect(body.result.clients).toBe(1);
     expect(body.result.sessions).toEqual([
-      expect.objectContaining({ identity: alice.identity, remoteAddress: '127.0.0.1', protocolVersion: 4 }),
+      expect.objectContaining({ identity: alice.identity, remoteAddress: '127.0.0.1', protocolVersion: PROTOCOL_VERSION }),
     ]);
   });
 
