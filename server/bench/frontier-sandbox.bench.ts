@@ -9,7 +9,7 @@
 import seedrandom from 'seedrandom';
 import { createEngine } from '../src/engine';
 import { loadModuleFile } from '../src/engine/sandbox';
-import { FRONTIER_BUNDLE, FRONTIER_ENTRY, provideFrontierHost } from '../src/cli/frontier-sandbox';
+import { frontierSource, provideFrontierHost } from '../src/cli/frontier-sandbox';
 import { DEFAULT_TICK_BUDGET_MS } from '../src/cli/serve';
 import { readContentSources, DEFAULT_CONTENT_DIR } from '../src/world';
 import { percentile, report, type Figure } from './harness';
@@ -23,7 +23,8 @@ const settings = { seed: SEED, worldTiles: 1024 };
 
 const host = await provideFrontierHost();
 host.setNewWorldContent(await readContentSources(DEFAULT_CONTENT_DIR), () => new Error('invalid content'));
-const sandboxed = await loadModuleFile(FRONTIER_ENTRY, { ...FRONTIER_BUNDLE, config: settings });
+const source = frontierSource();
+const sandboxed = await loadModuleFile(source.entry, { ...source.bundle, config: settings });
 
 const make = (sandbox: boolean) =>
   spreadWorld(

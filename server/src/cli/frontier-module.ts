@@ -15,12 +15,7 @@
  */
 import path from 'node:path';
 import { contentError, createFrontier, DEFAULT_CONTENT_DIR, serveContent } from '../world';
-import {
-  FRONTIER_BUNDLE,
-  FRONTIER_ENTRY,
-  frontierSettingsFromEnv,
-  provideFrontierHost,
-} from './frontier-sandbox';
+import { frontierSettingsFromEnv, frontierSource, provideFrontierHost } from './frontier-sandbox';
 import type { SandboxEntry, ServeHost } from './module-host';
 
 const contentDir = path.resolve(process.env.TICKSPACE_CONTENT ?? DEFAULT_CONTENT_DIR);
@@ -35,10 +30,11 @@ newWorld.setNewWorldContent(frontier.content === undefined ? undefined : frontie
 
 export default frontier.module;
 
+const source = frontierSource();
 /** Frontier in the sandbox: the bundle serve runs, publishes and watches. */
 export const sandboxEntry: SandboxEntry = {
-  file: FRONTIER_ENTRY,
-  options: { ...FRONTIER_BUNDLE, config: settings },
+  file: source.entry,
+  options: { ...source.bundle, config: settings },
 };
 
 /** Debounce of content saves, ms: TICKSPACE_CONTENT_DEBOUNCE_MS. @default 150 */

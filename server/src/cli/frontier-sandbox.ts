@@ -12,29 +12,47 @@ import type { FrontierSettings } from '../world/frontier-core';
 
 const WORLD_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'world');
 
-/** The file bundled into the Compartment: its default export is Frontier's module factory. */
-export const FRONTIER_ENTRY = path.join(WORLD_DIR, 'sandbox-entry.ts');
-
-/** The host file whose instance holds a new world's content (see world/new-world-content.ts). */
-const NEW_WORLD_CONTENT = path.join(WORLD_DIR, 'new-world-content.ts');
-
 /** The host modules Frontier's bundle requires, by name. */
 const RAPIER_NAME = '@dimforge/rapier2d-deterministic-compat';
 const NEW_WORLD_CONTENT_NAME = 'tickspace:frontier/new-world-content';
 
+/** What serve bundles as Frontier: the entry file and how it bundles. */
+export interface FrontierSource {
+  /** The file bundled into the Compartment: its default export is Frontier's module factory. */
+  readonly entry: string;
+  /**
+   * The content schema is bundled in; rapier (WASM), seedrandom and zod (which the content schema
+   * uses) are the host's, and so is the holder of a new world's content (the folder's
+   * new-world-content.ts, lent as the host's instance).
+   */
+  readonly bundle: BundleOptions;
+}
+
 /**
- * How Frontier is bundled: the content schema is bundled in; rapier (WASM), seedrandom and zod
- * (which the content schema uses) are the host's; so is the holder of a new world's content.
+ * Frontier's source folder and bundle options: `server/src/world`, or the folder
+ * TICKSPACE_FRONTIER_SOURCE names (a copy of it, e.g. a fork being developed with `npm run dev`;
+ * its `../engine` must be the kit's engine folder, a symlink will do).
  */
-export const FRONTIER_BUNDLE: BundleOptions = {
-  packages: ['@tickspace/content'],
-  hostModules: [RAPIER_NAME, 'seedrandom', 'zod', { name: NEW_WORLD_CONTENT_NAME, file: NEW_WORLD_CONTENT }],
-};
+export function frontierSource(env: NodeJS.ProcessEnv = process.env): FrontierSource {
+  const dir = path.resolve(env.TICKSPACE_FRONTIER_SOURCE ?? WORLD_DIR);
+  return {
+    entry: path.join(dir, 'sandbox-entry.ts'),
+    bundle: {
+      packages: ['@tickspace/content'],
+      hostModules: [
+        RAPIER_NAME,
+        'seedrandom',
+        'zod',
+        { name: NEW_WORLD_CONTENT_NAME, file: path.join(dir, 'new-world-content.ts') },
+      ],
+    },
+  };
+}
 
 /** Whether `file` names Frontier (its host file or its sandbox entry), so it bundles as Frontier. */
 export function isFrontierFile(file: string, hostFile: string): boolean {
   const abs = path.resolve(file.split('#')[0]!);
-  return abs === path.resolve(hostFile) || abs === FRONTIER_ENTRY;
+  return abs === path.resolve(hostFile) || abs === frontierSource().entry;
 }
 
 /** The world settings from the environment: TICKSPACE_SEED and TICKSPACE_WORLD_TILES. */

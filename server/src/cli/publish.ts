@@ -5,7 +5,7 @@ import { bundleModuleFile } from '../engine/sandbox';
 import { TickspaceError } from '../protocol/errors';
 import type { CliIo } from './common';
 import { ADMIN_TOKEN_FILE } from './data-dir-secrets';
-import { FRONTIER_BUNDLE, FRONTIER_ENTRY, isFrontierFile } from './frontier-sandbox';
+import { frontierSource, isFrontierFile } from './frontier-sandbox';
 import { DEFAULT_MODULE } from './serve';
 
 interface PublishOptions {
@@ -50,7 +50,7 @@ export function registerPublish(program: Command, io: CliIo): void {
       const limit = max === undefined ? {} : { maxBundleBytes: max };
       // Frontier (its host file or its entry) bundles its sandbox entry, with its host modules.
       const bundle = isFrontierFile(file, DEFAULT_MODULE)
-        ? await bundleModuleFile(FRONTIER_ENTRY, { ...FRONTIER_BUNDLE, ...limit })
+        ? await bundleModuleFile(frontierSource().entry, { ...frontierSource().bundle, ...limit })
         : await bundleModuleFile(file, limit);
       const base = opts.url ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
       let target: URL;

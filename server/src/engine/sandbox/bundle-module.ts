@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import { builtinModules } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,6 +46,21 @@ export interface BundleOptions {
 /** A host module: a package name, or one of the module's files lent under a name. */
 export type HostModuleSpec = string | { readonly name: string; readonly file: string };
 
+/**
+ * `file` with symlinks resolved (its folder's, when the file is named without its extension), so
+ * that a module folder whose `engine` is a symlink to the kit's still imports the kit.
+ */
+function realPath(file: string): string {
+  for (const candidate of [file, path.dirname(file)])
+    try {
+      const real = fs.realpathSync(candidate);
+      return candidate === file ? real : path.join(real, path.basename(file));
+    } catch {
+      // Not there (yet): try its folder.
+    }
+  return file;
+}
+
 const withoutExtension = (file: string) => file.replace(/\.(?:[cm]?[jt]s|tsx)$/, '');
 
 /** @default 4 MiB */
@@ -74,7 +90,8 @@ function kitPlugin(allowRelative: boolean, options: BundleOptions = {}): Plugin 
         const relative = spec.startsWith('.');
         if (path.isAbsolute(spec) || (relative && allowRelative)) {
           const abs = path.resolve(args.resolveDir, spec);
-          if (abs === ENGINE_DIR || abs.startsWith(ENGINE_DIR + path.sep))
+          const real = realPath(abs);
+          if ([abs, real].some((p) => p === ENGINE_DIR || p.startsWith(ENGINE_DIR + path.sep)))
             return { path: KIT_BUNDLE_NAME, external: true };
           const lent = hostFiles.get(withoutExtension(abs));
           if (lent !== undefined) return { path: lent, external: true };
