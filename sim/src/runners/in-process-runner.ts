@@ -183,6 +183,8 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
 
   const now = () => engine.now;
   let sessionsClosed = 0;
+  // Set once the run is over: the runner's own closes below are not the server's.
+  let finished = false;
   const bots: (BotConnection | undefined)[] = new Array(members.length).fill(undefined);
   const reconnectAt: number[] = members.map((m) => m.startMs);
   const connect = (i: number) => {
@@ -208,7 +210,7 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
         conn.onStatus((status) => {
           // Closed by the server (a limit, a replaced session): come back a little later.
           if (status === 'closed' && bots[i] === bot) {
-            sessionsClosed++;
+            if (!finished) sessionsClosed++;
             bot.close();
             bots[i] = undefined;
             reconnectAt[i] = engine.now + 5_000;
@@ -253,6 +255,7 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
   const wallMs = performance.now() - started;
   await settle();
   await options.beforeClose?.({ bots: bots.map((b) => b?.conn), content });
+  finished = true;
   for (const b of bots) b?.close();
   content.close();
   await settle();
