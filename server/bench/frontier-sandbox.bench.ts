@@ -21,8 +21,7 @@ const ROUNDS = 4;
 const SEED = 'sandbox-bench';
 const settings = { seed: SEED, worldTiles: 1024 };
 
-const host = await provideFrontierHost();
-host.setNewWorldContent(await readContentSources(DEFAULT_CONTENT_DIR), () => new Error('invalid content'));
+await provideFrontierHost(await readContentSources(DEFAULT_CONTENT_DIR), () => new Error('invalid content'));
 const source = frontierSource();
 const sandboxed = await loadModuleFile(source.entry, { ...source.bundle, config: settings });
 

@@ -26,9 +26,8 @@ export async function frontierVersions(settings: FrontierSettings): Promise<{
   readonly sources: Readonly<Record<string, string>>;
   readonly remove: () => void;
 }> {
-  const host = await provideFrontierHost();
   const sources = await readContentSources(DEFAULT_CONTENT_DIR);
-  host.setNewWorldContent(sources, () => new Error('the repository content is invalid'));
+  await provideFrontierHost(sources, () => new Error('the repository content is invalid'));
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'frontier-versions-'));
   const world = path.join(root, 'src', 'world');
   fs.cpSync(path.join(REPO_ROOT, 'server', 'src', 'world'), world, { recursive: true });

@@ -23,8 +23,7 @@ const settings = frontierSettingsFromEnv();
 
 const frontier = await createFrontier({ ...settings, contentDir, lenientContent: true });
 
-const newWorld = await provideFrontierHost();
-newWorld.setNewWorldContent(frontier.content === undefined ? undefined : frontier.sources, () =>
+await provideFrontierHost(frontier.content === undefined ? undefined : frontier.sources, () =>
   contentError(frontier.contentProblems, `${contentDir}: this new world cannot start`),
 );
 

@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import type { BundleOptions } from '../engine/sandbox';
 import { provideHostModules } from '../engine/sandbox';
 import type { FrontierSettings } from '../world/frontier-core';
+import type { ContentSources } from '../world/content-loader';
+import * as newWorldContent from '../world/new-world-content';
 
 const WORLD_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'world');
 
@@ -65,18 +67,21 @@ export function frontierSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): F
 
 /**
  * Lends Frontier's host modules to this process's sandboxes, rapier initialised first (its WASM
- * cannot be compiled inside a Compartment, and its init is asynchronous). Returns the host's
- * instance of the new-world content holder, which the caller fills.
+ * cannot be compiled inside a Compartment, and its init is asynchronous), and sets the content a
+ * new world starts with (`undefined` and `refuse`: the content read is invalid, see
+ * world/new-world-content.ts).
  */
-export async function provideFrontierHost(): Promise<typeof import('../world/new-world-content')> {
+export async function provideFrontierHost(
+  content: ContentSources | undefined,
+  refuse: () => Error,
+): Promise<void> {
   const { initRapier } = await import('../world/physics');
   await initRapier();
-  const content = await import('../world/new-world-content');
   provideHostModules({
     [RAPIER_NAME]: await import(RAPIER_NAME),
     seedrandom: await import('seedrandom'),
     zod: await import('zod'),
-    [NEW_WORLD_CONTENT_NAME]: content,
+    [NEW_WORLD_CONTENT_NAME]: newWorldContent,
   });
-  return content;
+  newWorldContent.setNewWorldContent(content, refuse);
 }

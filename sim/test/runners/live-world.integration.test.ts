@@ -69,9 +69,8 @@ const canon = (row: unknown) =>
 
 describe('a live Frontier world under 500 bots', () => {
   it('takes a content edit, a migration, a body swap and a runaway reducer without closing a session', async () => {
-    const host = await provideFrontierHost();
     const sources = await readContentSources(DEFAULT_CONTENT_DIR);
-    host.setNewWorldContent(sources, () => new Error('the repository content is invalid'));
+    await provideFrontierHost(sources, () => new Error('the repository content is invalid'));
     const world = copyWorld();
     const source = frontierSource({ TICKSPACE_FRONTIER_SOURCE: world });
     const load = () => loadModuleFile(source.entry, { ...source.bundle, config: SETTINGS });

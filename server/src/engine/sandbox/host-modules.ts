@@ -43,8 +43,3 @@ function asRequired(ns: Record<string, unknown>): unknown {
 export function hostModule(name: string): unknown {
   return provided.get(name);
 }
-
-/** The names of every host module this process provides. */
-export function hostModuleNames(): string[] {
-  return [...provided.keys()];
-}

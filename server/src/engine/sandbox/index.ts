@@ -5,7 +5,7 @@
  */
 export { ensureLockdown } from './lockdown';
 export { bundleModuleFile } from './bundle-module';
-export type { BundleOptions, HostModuleSpec } from './bundle-module';
+export type { BundleOptions } from './bundle-module';
 export { loadModuleFile, loadModuleText } from './load-module';
 export type { LoadOptions, SandboxedModule } from './load-module';
 export { provideHostModules } from './host-modules';
