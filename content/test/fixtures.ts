@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
-import { DEFAULT_CONTENT_DIR } from '../../server/src/world/content-loader';
+import { DEFAULT_CONTENT_DIR } from '../../server/src/world/content-files';
 
 const dirs: string[] = [];
 afterEach(() => {

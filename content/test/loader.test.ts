@@ -1,13 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  CONTENT_PROBLEMS,
-  formatProblem,
-  loadContent,
-  loadContentOrThrow,
-  type ContentProblem,
-} from '../../server/src/world/content-loader';
+import { CONTENT_PROBLEMS, formatProblem, type ContentProblem } from '../../server/src/world/content-loader';
+import { loadContent, loadContentOrThrow } from '../../server/src/world/content-files';
 import { copyContent, edit } from './fixtures';
 
 async function problemsOf(dir: string): Promise<readonly ContentProblem[]> {

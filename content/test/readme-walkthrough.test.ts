@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatProblem, loadContent } from '../../server/src/world/content-loader';
+import { formatProblem } from '../../server/src/world/content-loader';
+import { loadContent } from '../../server/src/world/content-files';
 import { createWorld } from '../../server/test/world/helpers';
 import { copyContent, edit } from './fixtures';
 

@@ -10,6 +10,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Engine, ModuleDef } from '../engine';
+import type { LoadOptions } from '../engine/sandbox';
 import { TickspaceError } from '../protocol/errors';
 
 /** What serve hands a module file's `serveHost`. */
@@ -41,6 +42,38 @@ export type ServeHost = (context: ServeHostContext) => ServeHostHandle | Promise
 
 /** The name of the export serve looks for. */
 const SERVE_HOST_EXPORT = 'serveHost';
+
+/**
+ * The `sandboxEntry` export of a host file: the module file serve bundles and runs in the sandbox
+ * in its place, with the bundle options it needs (host modules, a factory's config), so that the
+ * module can be published and watched while the host file keeps its host-side powers.
+ */
+export interface SandboxEntry {
+  readonly file: string;
+  readonly options: LoadOptions;
+}
+
+/**
+ * The `sandboxEntry` export of the host file `spec`, or undefined when it has none. Imports the
+ * file: only for trusted host files (the repository's Frontier).
+ * @throws TickspaceError INVALID_ARGUMENT when the export is not `{ file, options }`.
+ */
+export async function findSandboxEntry(
+  spec: string,
+  base = process.cwd(),
+): Promise<SandboxEntry | undefined> {
+  const [file] = spec.split('#') as [string];
+  const abs = path.resolve(base, file);
+  const ns = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+  const entry = ns.sandboxEntry as SandboxEntry | undefined;
+  if (entry === undefined) return undefined;
+  if (typeof entry !== 'object' || entry === null || typeof entry.file !== 'string')
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      `${abs}: the 'sandboxEntry' export must be { file, options }`,
+    );
+  return entry;
+}
 
 /**
  * The `serveHost` export of the module file `spec` (`file.ts` or `file.ts#export`; the part after

@@ -5,6 +5,8 @@ import { bundleModuleFile } from '../engine/sandbox';
 import { TickspaceError } from '../protocol/errors';
 import type { CliIo } from './common';
 import { ADMIN_TOKEN_FILE } from './data-dir-secrets';
+import { frontierSource, isFrontierFile } from './frontier-sandbox';
+import { DEFAULT_MODULE } from './serve';
 
 interface PublishOptions {
   module: string;
@@ -45,7 +47,11 @@ export function registerPublish(program: Command, io: CliIo): void {
       const [file, exportName] = opts.module.split('#') as [string, string | undefined];
       const token = adminToken(opts, program.opts<{ data: string }>().data);
       const max = opts.maxBundleBytes === undefined ? undefined : Number(opts.maxBundleBytes);
-      const bundle = await bundleModuleFile(file, max === undefined ? {} : { maxBundleBytes: max });
+      const limit = max === undefined ? {} : { maxBundleBytes: max };
+      // Frontier (its host file or its entry) bundles its sandbox entry, with its host modules.
+      const bundle = isFrontierFile(file, DEFAULT_MODULE)
+        ? await bundleModuleFile(frontierSource().entry, { ...frontierSource().bundle, ...limit })
+        : await bundleModuleFile(file, limit);
       const base = opts.url ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
       let target: URL;
       try {

@@ -10,30 +10,53 @@ import type { Database } from '../engine/log';
 import { publishModule } from '../engine/log/runtime-publish';
 import { findLastPublished, writeLastPublish } from './last-publish-file';
 import { PUBLISH_CALL } from '../engine/module-swap';
-import { loadModuleFile, loadModuleText, type BundleOptions, type SandboxedModule } from '../engine/sandbox';
+import {
+  loadModuleFile,
+  loadModuleText,
+  type BundleOptions,
+  type LoadOptions,
+  type SandboxedModule,
+} from '../engine/sandbox';
 import { TickspaceError } from '../protocol/errors';
 import { loadModule } from './common';
+import { findSandboxEntry, type SandboxEntry } from './module-host';
 
 /** What serve runs: the module, and its sandboxed form when it runs in the sandbox. */
 export interface ServedModule {
   readonly module: ModuleDef;
-  /** Undefined when the module runs unsandboxed (Frontier by default): it cannot be republished. */
+  /** Undefined when the module runs unsandboxed (`serve --no-sandbox`): it cannot be republished. */
   readonly sandboxed: SandboxedModule | undefined;
+  /**
+   * For a trusted host file (Frontier's) served sandboxed: the file bundled in its place and the
+   * options every version of it is loaded with (publish, watch).
+   */
+  readonly entry?: SandboxEntry | undefined;
 }
 
 /**
  * Loads the module file `spec` (`file.ts` or `file.ts#export`): bundled and evaluated in a SES
- * Compartment when `sandbox`, else imported as an ordinary module.
+ * Compartment when `sandbox`, else imported as an ordinary module. A trusted host file (`hostFile`,
+ * Frontier's) is imported either way, and sandboxed it is its `sandboxEntry` that runs.
  * @throws TickspaceError INVALID_ARGUMENT naming the file and the cause.
  */
 export async function loadServedModule(
   spec: string,
   sandbox: boolean,
   options: BundleOptions = {},
+  hostFile = false,
 ): Promise<ServedModule> {
-  if (!sandbox) return { module: await loadModule(spec), sandboxed: undefined };
-  const sandboxed = await loadModuleFile(spec, options);
-  return { module: sandboxed.module, sandboxed };
+  if (!sandbox) return { module: await loadModule(spec), sandboxed: undefined, entry: undefined };
+  const entry = hostFile ? await findSandboxEntry(spec) : undefined;
+  const sandboxed =
+    entry === undefined
+      ? await loadModuleFile(spec, options)
+      : await loadModuleFile(entry.file, { ...entry.options, ...options });
+  return { module: sandboxed.module, sandboxed, entry };
+}
+
+/** The options every version of the served module loads with: serve's, plus its entry's. */
+export function servedLoadOptions(served: ServedModule, options: BundleOptions): LoadOptions {
+  return served.entry === undefined ? options : { ...served.entry.options, ...options };
 }
 
 /** What a start did with the version it serves (see {@link logServedVersion}). */
@@ -142,10 +165,13 @@ export function createPublishHandler(
     if (served.sandboxed === undefined)
       throw new TickspaceError(
         'NOT_IMPLEMENTED',
-        'this server runs its module unsandboxed (Frontier by default, or serve --no-sandbox), and only a sandboxed module can be republished: serve a module file with --module (sandboxed by default)',
+        'this server runs its module unsandboxed (serve --no-sandbox), and only a sandboxed module can be republished: serve it without --no-sandbox',
         { details: { status: 409 } },
       );
-    const version = await loadModuleText(source, 'the published module', { ...options, exportName });
+    const version = await loadModuleText(source, 'the published module', {
+      ...servedLoadOptions(served, options),
+      exportName,
+    });
     const result = await publishVersion(db, version);
     log(
       `[tickspace] published module ${result.hash.slice(0, 12)} (${result.bytes} bytes) at tick ${result.tick}`,
@@ -155,7 +181,7 @@ export function createPublishHandler(
 }
 
 /** Options for {@link watchModule}. */
-export interface WatchOptions extends BundleOptions {
+export interface WatchOptions extends LoadOptions {
   /** Saves closer together than this are one republish. @default 100 */
   readonly debounceMs?: number;
   readonly log: (line: string) => void;

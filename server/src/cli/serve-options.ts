@@ -42,8 +42,8 @@ export const SERVE_OPTIONS: readonly { readonly flags: string; readonly descript
     description:
       'create a missing token-secret for a world that has history (every player comes back as a new identity)',
   },
-  { flags: '--sandbox', description: 'run the module in a SES Compartment (the default for --module files)' },
-  { flags: '--no-sandbox', description: 'import the module as it is (the default for Frontier)' },
+  { flags: '--sandbox', description: 'run the module in a SES Compartment (the default)' },
+  { flags: '--no-sandbox', description: 'import the module as it is (it cannot be published then)' },
   {
     flags: '--tick-budget-ms <ms>',
     description: 'CPU budget per tick, 0 for none (default 1000 when sandboxed)',

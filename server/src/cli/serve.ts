@@ -17,6 +17,7 @@ import {
   loadServedModule,
   logServedVersion,
   replacedVersionLine,
+  servedLoadOptions,
   watchModule,
 } from './serve-module';
 import { retentionFromFlags } from './retention-flags';
@@ -142,19 +143,21 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
   process.env.TICKSPACE_SEED = seed;
   if (extra.worldTiles !== undefined) process.env.TICKSPACE_WORLD_TILES = extra.worldTiles;
   const modulePath = options.module ?? DEFAULT_MODULE;
-  // Frontier imports rapier's WASM and reads content files while loading, and rapier's results
-  // change after lockdown(): it runs unsandboxed unless asked; a user's module file is sandboxed.
-  const sandbox = extra.sandbox ?? options.module !== undefined;
+  // Frontier's host file is ours, and trusted: it is imported (it reads content, initialises
+  // rapier, lends the host modules) and its sandboxEntry runs in the Compartment. Any other module
+  // file is only ever bundled, unless --no-sandbox.
+  const hostFile = path.resolve(modulePath) === DEFAULT_MODULE;
+  const sandbox = extra.sandbox ?? true;
   const maxBundleBytes = parseMs('--max-bundle-bytes', extra.maxBundleBytes);
   const bundleOptions = maxBundleBytes === undefined ? {} : { maxBundleBytes };
-  const served = await loadServedModule(modulePath, sandbox, bundleOptions);
+  const served = await loadServedModule(modulePath, sandbox, bundleOptions, hostFile);
   const module: ModuleDef = served.module;
   const budgetFlag = parseMs('--tick-budget-ms', extra.tickBudgetMs);
   const tickBudgetMs = budgetFlag ?? (sandbox ? DEFAULT_TICK_BUDGET_MS : 0);
   if (extra.watch === true && served.sandboxed === undefined)
     throw new TickspaceError(
       'INVALID_ARGUMENT',
-      '--watch republishes a sandboxed module, and this one runs unsandboxed (Frontier imports rapier and reads content files while loading): serve a module file with --module, or drop --no-sandbox',
+      '--watch republishes a sandboxed module, and this one runs unsandboxed: drop --no-sandbox',
     );
   const tickMs = extra.tickMs === undefined ? undefined : Number(extra.tickMs);
   const retention = retentionFromFlags(extra, process.env);
@@ -207,9 +210,11 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
   let hostLines: string[] | undefined = [];
   let hostHandle: ServeHostHandle | undefined;
   try {
-    // Host-side code runs with the host's powers, so only an unsandboxed module file may bring it:
+    // Host-side code runs with the host's powers, so only an unsandboxed module file or Frontier's
+    // trusted host file may bring it:
     // importing a sandboxed file here would run its top level outside the Compartment.
-    const serveHost = served.sandboxed === undefined ? await findServeHost(modulePath) : undefined;
+    const serveHost =
+      served.sandboxed === undefined || hostFile ? await findServeHost(modulePath) : undefined;
     hostHandle = await serveHost?.({
       engine: db.engine,
       dataDir: path.resolve(options.dataDir),
@@ -263,7 +268,10 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
   db.engine.start();
   const stopWatching =
     extra.watch === true && served.sandboxed !== undefined
-      ? watchModule(db, modulePath, served.sandboxed, { ...bundleOptions, log: (line) => console.log(line) })
+      ? watchModule(db, served.entry?.file ?? modulePath, served.sandboxed, {
+          ...servedLoadOptions(served, bundleOptions),
+          log: (line) => console.log(line),
+        })
       : undefined;
 
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;

@@ -12,6 +12,8 @@ export type PublishPayload = {
   readonly hash: string;
   /** The bundled module source that was evaluated. */
   readonly source: string;
+  /** The argument its factory default export was called with, when it has one (JSON). */
+  readonly config?: unknown;
 };
 
 /** A module version ready to swap in: the evaluated module and the payload its `__publish` logs. */

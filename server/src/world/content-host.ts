@@ -1,5 +1,6 @@
 import type { Engine, ModuleDef } from '../engine';
-import { contentError, readContentSources, validateContent } from './content-loader';
+import { readContentSources } from './content-files';
+import { contentError, validateContent } from './content-loader';
 import { formatReload, watchContent, type ContentWatcher, type ReloadOutcome } from './hot-reload';
 
 /** Options for {@link serveContent}. */

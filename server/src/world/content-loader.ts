@@ -1,6 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   CONTENT_FILES,
   OPTIONAL_FILES,
@@ -68,9 +65,6 @@ export type ContentResult =
   | { readonly ok: true; readonly content: Content; readonly problems: readonly [] }
   | { readonly ok: false; readonly content: undefined; readonly problems: readonly ContentProblem[] };
 
-/** The content shipped in the repository's `content/` directory. */
-export const DEFAULT_CONTENT_DIR = fileURLToPath(new URL('../../../content/', import.meta.url));
-
 type TableKey = keyof typeof CONTENT_FILES;
 const TABLE_KEYS = Object.keys(CONTENT_FILES) as TableKey[];
 const ALL_FILES = [...TABLE_KEYS.map((k) => CONTENT_FILES[k].file), SETTINGS_FILE];
@@ -79,47 +73,6 @@ export const CONTENT_FILE_NAMES: readonly string[] = ALL_FILES;
 
 /** Raw file texts by file name (missing files absent). */
 export type ContentSources = Readonly<Record<string, string>>;
-
-/**
- * Reads every content file from a directory. Missing files are left out (the validator reports them).
- *
- * @example
- * const sources = await readContentSources('content/');
- */
-export async function readContentSources(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  await Promise.all(
-    ALL_FILES.map(async (file) => {
-      try {
-        out[file] = await readFile(join(dir, file), 'utf8');
-      } catch {
-        // Reported as FILE_MISSING by validateContent, with every other problem.
-      }
-    }),
-  );
-  return out;
-}
-
-/**
- * Reads and validates a content directory: types, ids, references and balance, every problem at once.
- *
- * @example
- * const result = await loadContent('content/');
- * if (!result.ok) for (const p of result.problems) console.log(formatProblem(p));
- */
-export async function loadContent(dir: string = DEFAULT_CONTENT_DIR): Promise<ContentResult> {
-  return validateContent(await readContentSources(dir));
-}
-
-/**
- * Like {@link loadContent} but throws when the content is invalid.
- * @throws TickspaceError INVALID_CONTENT with `details.problems` listing every problem.
- */
-export async function loadContentOrThrow(dir: string = DEFAULT_CONTENT_DIR): Promise<Content> {
-  const result = await loadContent(dir);
-  if (!result.ok) throw contentError(result.problems, dir);
-  return result.content;
-}
 
 /** The INVALID_CONTENT error for a list of problems. */
 export function contentError(problems: readonly ContentProblem[], where = 'content'): TickspaceError {

@@ -1,13 +1,7 @@
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { SERVER_IDENTITY, type CallResult, type Engine, type ModuleDef, type ReadonlyDb } from '../engine';
-import {
-  CONTENT_FILE_NAMES,
-  DEFAULT_CONTENT_DIR,
-  formatProblem,
-  readContentSources,
-  validateContent,
-  type ContentProblem,
-} from './content-loader';
+import { DEFAULT_CONTENT_DIR, readContentSources } from './content-files';
+import { CONTENT_FILE_NAMES, formatProblem, validateContent, type ContentProblem } from './content-loader';
 import {
   contentTableRows,
   diffContent,

@@ -10,16 +10,8 @@ export { frontierSchema } from './tables';
 export type { FrontierTables } from './tables';
 export { FRONTIER_ERRORS } from './errors';
 export type { FrontierErrorCode } from './errors';
-export {
-  loadContent,
-  loadContentOrThrow,
-  validateContent,
-  readContentSources,
-  formatProblem,
-  contentError,
-  CONTENT_PROBLEMS,
-  DEFAULT_CONTENT_DIR,
-} from './content-loader';
+export { validateContent, formatProblem, contentError, CONTENT_PROBLEMS } from './content-loader';
+export { loadContent, loadContentOrThrow, readContentSources, DEFAULT_CONTENT_DIR } from './content-files';
 export type { ContentProblem, ContentProblemKind, ContentResult, ContentSources } from './content-loader';
 export { CONTENT_TABLES } from './content-table-list';
 export type { ContentTable } from './content-table-list';

@@ -3,11 +3,6 @@ import type { AvatarRow, Ctx, FrontierRuntime } from './runtime';
 import { frontierSchema } from './tables';
 import type { TerrainParams } from './terrain';
 
-const cpuMs = (since: NodeJS.CpuUsage) => {
-  const d = process.cpuUsage(since);
-  return (d.user + d.system) / 1000;
-};
-
 /** Name of the scheduled physics reducer. */
 export const PHYSICS_STEP = 'physics_step';
 
@@ -38,20 +33,21 @@ export function createPhysicsStep(rt: FrontierRuntime) {
     {},
     (ctx: Ctx) => {
       // Timing for benchmarks only; nothing here feeds back into the tables.
-      const started = performance.now();
-      const cpu = process.cpuUsage();
+      const clock = rt.clock;
+      const started = clock.wallMs();
+      const cpu = clock.cpuMs();
       ctx.schedule(PHYSICS_STEP, {}, { atTick: ctx.tick + 1 });
-      const clock = ctx.db.physics_clock.find(0);
-      const last = clock?.lastStepMs ?? ctx.now;
-      if (clock === undefined) ctx.db.physics_clock.insert({ id: 0, lastStepMs: ctx.now });
+      const stepped = ctx.db.physics_clock.find(0);
+      const last = stepped?.lastStepMs ?? ctx.now;
+      if (stepped === undefined) ctx.db.physics_clock.insert({ id: 0, lastStepMs: ctx.now });
       else ctx.db.physics_clock.update({ id: 0, lastStepMs: ctx.now });
       const dtMs = Math.min(rt.options.maxStepMs, Math.max(0, ctx.now - last));
       const movers = ctx.db.avatar.filter('moving', true);
       rt.lastStep.tick = ctx.tick;
       rt.lastStep.movers = movers.length;
       if (dtMs === 0 || movers.length === 0) {
-        rt.lastStep.physicsMs = performance.now() - started;
-        rt.lastStep.physicsCpuMs = cpuMs(cpu);
+        rt.lastStep.physicsMs = clock.wallMs() - started;
+        rt.lastStep.physicsCpuMs = clock.cpuMs() - cpu;
         return;
       }
       const settings = ctx.db.settings.find(0)!;
@@ -79,8 +75,8 @@ export function createPhysicsStep(rt: FrontierRuntime) {
         ctx.db.avatar.update(row);
         if (chunkIdAt(p, x, y) !== before) ensureChunksAround(ctx.db, rt, getParams, x, y, aoi);
       }
-      rt.lastStep.physicsMs = performance.now() - started;
-      rt.lastStep.physicsCpuMs = cpuMs(cpu);
+      rt.lastStep.physicsMs = clock.wallMs() - started;
+      rt.lastStep.physicsCpuMs = clock.cpuMs() - cpu;
     },
     { internal: true },
   );

@@ -20,7 +20,8 @@ export function initRapier(): Promise<void> {
   return (rapierReady ??= quietly(() => RAPIER.init()));
 }
 
-async function quietly(fn: () => Promise<void>): Promise<void> {
+// Not an async function: this file is part of Frontier's sandboxed bundle, which refuses them.
+function quietly(fn: () => Promise<void>): Promise<void> {
   const warn = console.warn;
   console.warn = (...args: unknown[]) => {
     if (
@@ -30,10 +31,14 @@ async function quietly(fn: () => Promise<void>): Promise<void> {
       return;
     warn(...args);
   };
-  try {
-    await fn();
-  } finally {
+  const restore = () => {
     console.warn = warn;
+  };
+  try {
+    return fn().finally(restore);
+  } catch (error) {
+    restore();
+    throw error;
   }
 }
 

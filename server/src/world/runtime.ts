@@ -57,6 +57,18 @@ export interface FrontierOptions {
   readonly maxWellFedMs?: number;
   /** Rapier build to use (benchmarks compare builds); must be initialised. @default the pinned build */
   readonly rapier?: Rapier;
+  /**
+   * Clocks for the physics step's timing figures (`lastStep`), which benchmarks read and nothing
+   * else does. In the sandbox there is no clock. @default the process's under createFrontier; none
+   * (zeros) in the sandbox
+   */
+  readonly clock?: StepClock;
+}
+
+/** Where {@link StepStats}' times come from: a wall clock and this process's CPU time, both in ms. */
+export interface StepClock {
+  wallMs(): number;
+  cpuMs(): number;
 }
 
 /** Options with every default filled. */
@@ -104,6 +116,8 @@ export type AvatarRow = Row<FrontierTables['avatar']>;
 /** A player as reducers see them: the profile plus where the avatar stands and walks. */
 export type Me = PlayerRow & Pick<AvatarRow, 'x' | 'y' | 'dirX' | 'dirY' | 'moving'>;
 
+const NO_CLOCK: StepClock = { wallMs: () => 0, cpuMs: () => 0 };
+
 /**
  * State shared by Frontier's reducers that is not in the tables: the options and, per engine
  * (keyed by its `db` object, since one module may run in several engines, e.g. a live one and a
@@ -112,6 +126,7 @@ export type Me = PlayerRow & Pick<AvatarRow, 'x' | 'y' | 'dirX' | 'dirY' | 'movi
 export class FrontierRuntime {
   readonly options: ResolvedOptions;
   readonly lastStep: StepStats = { tick: 0, movers: 0, physicsMs: 0, physicsCpuMs: 0 };
+  readonly clock: StepClock;
   readonly #rapier: Rapier | undefined;
   readonly #physics = new WeakMap<object, PhysicsCache>();
   /** Per engine: the content revision last seen and the collision key it maps to. */
@@ -119,9 +134,10 @@ export class FrontierRuntime {
   /** Collision fingerprints to small integers (the physics cache compares numbers). */
   readonly #collisionKeys = new Map<string, number>();
 
-  constructor(options: ResolvedOptions, rapier: Rapier | undefined) {
+  constructor(options: ResolvedOptions, rapier: Rapier | undefined, clock: StepClock = NO_CLOCK) {
     this.options = options;
     this.#rapier = rapier;
+    this.clock = clock;
   }
 
   /** The physics cache of the engine that owns `db`. */

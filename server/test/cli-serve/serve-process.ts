@@ -67,8 +67,8 @@ export interface ServeProcess {
 /** Options for {@link startServe}. */
 export interface StartOptions {
   readonly dataDir: string;
-  /** Run `node scripts/bootstrap.mjs start` (what `npm start` runs) instead of the CLI directly. */
-  readonly viaBootstrap?: boolean;
+  /** Run `node scripts/bootstrap.mjs start` (what `npm start` runs; `'dev'`: `npm run dev`) instead of the CLI directly. */
+  readonly viaBootstrap?: boolean | 'dev';
   /** In a process group of its own, so a test can signal the whole group as a terminal does. */
   readonly detached?: boolean;
   /** Extra `serve` arguments. */
@@ -101,7 +101,7 @@ export async function startServe(options: StartOptions): Promise<ServeProcess> {
 export function spawnServe(options: StartOptions): SpawnedServe {
   const serveArgs = ['--port', '0', '--world-tiles', '512', ...(options.args ?? [])];
   const argv = options.viaBootstrap
-    ? ['scripts/bootstrap.mjs', 'start', ...serveArgs]
+    ? ['scripts/bootstrap.mjs', options.viaBootstrap === 'dev' ? 'dev' : 'start', ...serveArgs]
     : ['--import', 'tsx', 'server/src/cli.ts', 'serve', ...serveArgs];
   const child = spawn(process.execPath, argv, {
     cwd: REPO_ROOT,

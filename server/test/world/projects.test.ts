@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONTENT_DIR, readContentSources, validateContent } from '../../src/world/content-loader';
+import { DEFAULT_CONTENT_DIR, readContentSources } from '../../src/world/content-files';
+import { validateContent } from '../../src/world/content-loader';
 import { createWorld, who, type World } from './helpers';
 
 const P = 'town_square';

@@ -7,7 +7,7 @@ import {
   serveContent,
   validateContent,
 } from '../../src/world';
-import { readContentSources } from '../../src/world/content-loader';
+import { readContentSources } from '../../src/world/content-files';
 import { copyContent, edit } from '../../../content/test/fixtures';
 import { quietLogger, tempDir } from '../log/helpers';
 import { createWorld, makeWorld, type FrontierEngine, type World } from './helpers';

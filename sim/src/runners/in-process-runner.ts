@@ -61,6 +61,20 @@ export interface InProcessOptions {
   readonly dataDir?: string;
   /** Durability of that log. @default 'never' (a simulation does not need fsync) */
   readonly durability?: Durability;
+  /** The Frontier module to run (e.g. its sandboxed bundle), built with `world` and the seed. @default createFrontier's */
+  readonly module?: FrontierModule;
+  /** The engine's CPU budget per tick, ms (see the engine's `tickBudgetMs`). @default none */
+  readonly tickBudgetMs?: number;
+  /** Awaited before every tick, once the bots have acted (e.g. to publish a module version). */
+  readonly beforeTick?: (
+    engine: Engine<ModuleDef>,
+    database: Database<ModuleDef> | undefined,
+  ) => void | Promise<void>;
+  /** Awaited after the last tick, before any connection closes: every bot connection (undefined while offline) and the content one. */
+  readonly beforeClose?: (connections: {
+    readonly bots: readonly (FrontierConnection | undefined)[];
+    readonly content: FrontierConnection;
+  }) => void | Promise<void>;
 }
 
 /** What a run produced. */
@@ -81,6 +95,8 @@ export interface SimResult {
   readonly tiers: Record<Tier, number>;
   /** The members, for trials (identity, tier). */
   readonly members: readonly Member[];
+  /** Bot sessions the server closed during the run (each bot came back later). */
+  readonly sessionsClosed: number;
 }
 
 /** Lets every queued microtask (loopback frames, SDK promises, listeners) run. */
@@ -99,8 +115,8 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
   const seed = options.seed ?? 'sim';
   const tickMs = options.tickMs ?? 50;
   const totalMs = (options.minutes ?? 5) * 60_000;
-  const frontier = await createFrontier({ ...options.world, seed });
-  const module = options.composeModule?.(frontier.module) ?? frontier.module;
+  const frontierModule = options.module ?? (await createFrontier({ ...options.world, seed })).module;
+  const module = options.composeModule?.(frontierModule) ?? frontierModule;
   let database: Database<ModuleDef> | undefined;
   if (options.dataDir !== undefined)
     database = await openDatabase({
@@ -110,8 +126,16 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
       tickMs,
       durability: options.durability ?? 'never',
       confirm: 'immediate',
+      ...(options.tickBudgetMs === undefined ? {} : { tickBudgetMs: options.tickBudgetMs }),
     });
-  const engine = database?.engine ?? createEngine({ module, seed, tickMs });
+  const engine =
+    database?.engine ??
+    createEngine({
+      module,
+      seed,
+      tickMs,
+      ...(options.tickBudgetMs === undefined ? {} : { tickBudgetMs: options.tickBudgetMs }),
+    });
   const members = createPopulation({
     mix: options.mix,
     seed,
@@ -158,6 +182,9 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
   await subscribeContentSettled(content);
 
   const now = () => engine.now;
+  let sessionsClosed = 0;
+  // Set once the run is over: the runner's own closes below are not the server's.
+  let finished = false;
   const bots: (BotConnection | undefined)[] = new Array(members.length).fill(undefined);
   const reconnectAt: number[] = members.map((m) => m.startMs);
   const connect = (i: number) => {
@@ -183,6 +210,7 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
         conn.onStatus((status) => {
           // Closed by the server (a limit, a replaced session): come back a little later.
           if (status === 'closed' && bots[i] === bot) {
+            if (!finished) sessionsClosed++;
             bot.close();
             bots[i] = undefined;
             reconnectAt[i] = engine.now + 5_000;
@@ -209,6 +237,7 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
       if (bots[i] !== undefined && a.nextWakeMs <= t) a.wake(t);
     }
     await settle();
+    await options.beforeTick?.(engine, database);
     engine.runTick();
     // With a commit log, fan-out waits for the write: results reach the bots only after it.
     if (database !== undefined) await engine.flush();
@@ -224,6 +253,9 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
   }
   await engine.flush();
   const wallMs = performance.now() - started;
+  await settle();
+  await options.beforeClose?.({ bots: bots.map((b) => b?.conn), content });
+  finished = true;
   for (const b of bots) b?.close();
   content.close();
   await settle();
@@ -243,6 +275,7 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
     totals: stats.totals,
     tiers,
     members,
+    sessionsClosed,
   };
 }
 

@@ -5,7 +5,6 @@ import type { ModuleDef } from '../module';
 import type { ModuleVersion } from '../module-swap';
 import type { BoundaryMigration } from '../runtime-migration';
 import type { Database } from './database';
-import { captureSnapshot } from './snapshot-file';
 
 function planFor(db: Database<ModuleDef>, module: ModuleDef): MigrationPlan | undefined {
   const latest = db.store.versions!.latest;
@@ -28,7 +27,13 @@ function boundaryMigration(db: Database<ModuleDef>, module: ModuleDef): Boundary
       // An earlier publish at the same boundary already brought this schema: a plain swap.
       if (plan === undefined) return undefined;
       const tick = engine.tick;
-      const prepared = prepareMigration(plan, tick, captureSnapshot(engine).tables, () =>
+      // Only the reshaped tables are converted and dry-run (see prepareMigration): copying every
+      // table's rows here would cost as much as the world.
+      const reshaped = new Set(plan.reshaped);
+      const tables = engine.tableList
+        .filter((t) => reshaped.has(t.name))
+        .map((t) => ({ name: t.name, autoInc: t.autoInc, rows: t.rowsView().slice() }));
+      const prepared = prepareMigration(plan, tick, tables, () =>
         createEngine({ module, seed: engine.seed, tickMs: engine.tickMs }),
       );
       db.recordSchemaVersion(

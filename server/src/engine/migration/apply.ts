@@ -196,7 +196,16 @@ export function prepareMigration(
 ): PreparedMigration {
   const rows = convertRows(plan, tables);
   const scratch = newEngine();
-  restoreCarried(scratch, tick, tables, plan.reshaped);
+  // The dry run inserts the converted rows into the reshaped tables and touches no other, so only
+  // their counters are carried: restoring every table made a live migration cost as much as the
+  // whole world (a 500-player Frontier's publish tick took most of a second).
+  const reshaped = new Set(plan.reshaped);
+  restoreCarried(
+    scratch,
+    tick,
+    tables.filter((t) => reshaped.has(t.name)),
+    plan.reshaped,
+  );
   let result: CallResult | undefined;
   const payload = migrationPayload(plan);
   scratch.enqueueSystem(

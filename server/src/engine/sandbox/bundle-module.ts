@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import { builtinModules } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,7 +25,43 @@ export interface ModuleBundle {
 export interface BundleOptions {
   /** A bundle larger than this is refused (it goes into the log whole). @default 4 MiB */
   readonly maxBundleBytes?: number;
+  /**
+   * Packages whose code is bundled in and runs in the Compartment like the module's own files
+   * (`'@tickspace/content'` also admits `'@tickspace/content/schema'`). Their imports are checked
+   * by the same rules. @default none
+   */
+  readonly packages?: readonly string[];
+  /**
+   * Packages left out of the bundle as `require(name)`: the host evaluates the bundle with its own
+   * instance of each (see `provideHostModules`), so their code runs with the host's globals. For
+   * trusted, deterministic libraries a module cannot carry (WASM such as rapier, or a schema
+   * library the host shares). Exact package names, or `{ name, file }` for one of the module's
+   * own files that must be the host's instance (an import resolving to `file`, an absolute path,
+   * becomes `require(name)`: a name, not a path, so the bundle is the same on every machine).
+   * @default none
+   */
+  readonly hostModules?: readonly HostModuleSpec[];
 }
+
+/** A host module: a package name, or one of the module's files lent under a name. */
+export type HostModuleSpec = string | { readonly name: string; readonly file: string };
+
+/**
+ * `file` with symlinks resolved (its folder's, when the file is named without its extension), so
+ * that a module folder whose `engine` is a symlink to the kit's still imports the kit.
+ */
+function realPath(file: string): string {
+  for (const candidate of [file, path.dirname(file)])
+    try {
+      const real = fs.realpathSync(candidate);
+      return candidate === file ? real : path.join(real, path.basename(file));
+    } catch {
+      // Not there (yet): try its folder.
+    }
+  return file;
+}
+
+const withoutExtension = (file: string) => file.replace(/\.(?:[cm]?[jt]s|tsx)$/, '');
 
 /** @default 4 MiB */
 const DEFAULT_MAX_BUNDLE_BYTES = 4 * 1024 * 1024;
@@ -32,7 +69,13 @@ const DEFAULT_MAX_BUNDLE_BYTES = 4 * 1024 * 1024;
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
 /** Maps kit imports to the one external name; refuses builtins and packages (they would run unsandboxed). */
-function kitPlugin(allowRelative: boolean): Plugin {
+function kitPlugin(allowRelative: boolean, options: BundleOptions = {}): Plugin {
+  const specs = options.hostModules ?? [];
+  const hostModules = new Set(specs.map((m) => (typeof m === 'string' ? m : m.name)));
+  const hostFiles = new Map(
+    specs.flatMap((m) => (typeof m === 'string' ? [] : [[withoutExtension(path.resolve(m.file)), m.name]])),
+  );
+  const packages = options.packages ?? [];
   return {
     name: 'tickspace-kit',
     setup(b) {
@@ -41,11 +84,17 @@ function kitPlugin(allowRelative: boolean): Plugin {
         const spec = args.path;
         if (KIT_SPECIFIERS.includes(spec) || spec === KIT_BUNDLE_NAME)
           return { path: KIT_BUNDLE_NAME, external: true };
+        if (hostModules.has(spec)) return { path: spec, external: true };
+        // A bundled package resolves as Node would; its own imports come back through here.
+        if (allowRelative && packages.some((p) => spec === p || spec.startsWith(`${p}/`))) return undefined;
         const relative = spec.startsWith('.');
         if (path.isAbsolute(spec) || (relative && allowRelative)) {
           const abs = path.resolve(args.resolveDir, spec);
-          if (abs === ENGINE_DIR || abs.startsWith(ENGINE_DIR + path.sep))
+          const real = realPath(abs);
+          if ([abs, real].some((p) => p === ENGINE_DIR || p.startsWith(ENGINE_DIR + path.sep)))
             return { path: KIT_BUNDLE_NAME, external: true };
+          const lent = hostFiles.get(withoutExtension(abs));
+          if (lent !== undefined) return { path: lent, external: true };
           if (allowRelative) return undefined;
         }
         if (relative || path.isAbsolute(spec))
@@ -57,10 +106,14 @@ function kitPlugin(allowRelative: boolean): Plugin {
             ],
           };
         const what = builtins.has(spec) ? 'the Node built-in' : 'the package';
+        const provided =
+          hostModules.size === 0
+            ? ''
+            : `, and the host modules ${[...hostModules].map((m) => `'${m}'`).join(', ')}`;
         return {
           errors: [
             {
-              text: `imports ${what} '${spec}': a sandboxed module may import only the kit API ('${KIT_SPECIFIERS[1]}') and its own files`,
+              text: `imports ${what} '${spec}': a sandboxed module may import only the kit API ('${KIT_SPECIFIERS[1]}') and its own files${provided}`,
             },
           ],
         };
@@ -195,7 +248,7 @@ async function runOnce(
 export async function bundleModuleFile(file: string, options: BundleOptions = {}): Promise<ModuleBundle> {
   const abs = path.resolve(file);
   const { source, inputs } = await run(
-    { entryPoints: [abs], plugins: [kitPlugin(true)], absWorkingDir: path.dirname(abs) },
+    { entryPoints: [abs], plugins: [kitPlugin(true, options)], absWorkingDir: path.dirname(abs) },
     abs,
   );
   return finish(source, inputs, abs, options.maxBundleBytes ?? DEFAULT_MAX_BUNDLE_BYTES);
@@ -222,7 +275,7 @@ export async function bundleModuleText(
     {
       stdin: { contents: text, loader: 'ts', sourcefile: where, resolveDir: os.tmpdir() },
       absWorkingDir: os.tmpdir(),
-      plugins: [kitPlugin(false)],
+      plugins: [kitPlugin(false, { hostModules: options.hostModules ?? [] })],
     },
     where,
   );

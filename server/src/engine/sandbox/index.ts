@@ -7,4 +7,5 @@ export { ensureLockdown } from './lockdown';
 export { bundleModuleFile } from './bundle-module';
 export type { BundleOptions } from './bundle-module';
 export { loadModuleFile, loadModuleText } from './load-module';
-export type { SandboxedModule } from './load-module';
+export type { LoadOptions, SandboxedModule } from './load-module';
+export { provideHostModules } from './host-modules';

@@ -3,6 +3,7 @@ import { isIdentity, SERVER_IDENTITY, toIdentity } from '../identity';
 import { createSchema, defineModule } from '../module';
 import { COLUMN_KINDS } from '../../protocol/column-kinds';
 import { t, table } from '../schema';
+import { compareValues } from '../values';
 
 /**
  * The only import a sandboxed module has: what a module file declares itself with (tables,
@@ -20,6 +21,8 @@ export const KIT_API = {
   SERVER_IDENTITY,
   isIdentity,
   toIdentity,
+  // The engine's ordering of column values (a module sorts rows the way indexes do).
+  compareValues,
 } as const;
 
 /**

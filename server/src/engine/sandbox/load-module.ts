@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ModuleVersion, PublishPayload } from '../module-swap';
 import type { ModuleDef } from '../module';
 import { bundleModuleFile, bundleModuleText, type BundleOptions, type ModuleBundle } from './bundle-module';
@@ -10,13 +11,35 @@ export interface SandboxedModule extends ModuleVersion {
   readonly payload: PublishPayload;
 }
 
+/** What loading takes besides the bundle: which export, and the argument of a factory. */
+export interface LoadOptions extends BundleOptions {
+  readonly exportName?: string | undefined;
+  /**
+   * The argument of a factory default export (JSON): per-world settings such as Frontier's seed.
+   * Logged with the version and part of its hash, so a replay builds the same module.
+   */
+  readonly config?: unknown;
+}
+
+/** A version's identity: the bundle's hash, or, with a factory config, the hash of both. */
+function versionHash(bundle: ModuleBundle, config: unknown): string {
+  if (config === undefined) return bundle.hash;
+  return createHash('sha256').update(bundle.hash).update('\0').update(JSON.stringify(config)).digest('hex');
+}
+
 async function fromBundle(
-  bundle: ModuleBundle,
+  built: ModuleBundle,
   where: string,
-  exportName?: string,
+  options: LoadOptions,
 ): Promise<SandboxedModule> {
-  const module = await evaluateModule(bundle.source, { where, exportName });
-  return { module, bundle, payload: { hash: bundle.hash, source: bundle.source } };
+  const config = options.config;
+  const module = await evaluateModule(built.source, { where, exportName: options.exportName, config });
+  const bundle = { ...built, hash: versionHash(built, config) };
+  const payload: PublishPayload =
+    config === undefined
+      ? { hash: bundle.hash, source: bundle.source }
+      : { hash: bundle.hash, source: bundle.source, config };
+  return { module, bundle, payload };
 }
 
 /**
@@ -29,10 +52,10 @@ async function fromBundle(
  * const engine = createEngine({ module: v1.module, tickBudgetMs: 100 });
  * engine.publish(v1); // logs the version as __publish in the first tick
  */
-export async function loadModuleFile(spec: string, options: BundleOptions = {}): Promise<SandboxedModule> {
+export async function loadModuleFile(spec: string, options: LoadOptions = {}): Promise<SandboxedModule> {
   const [file, exportName] = spec.split('#') as [string, string | undefined];
   const bundle = await bundleModuleFile(file, options);
-  return fromBundle(bundle, file, exportName);
+  return fromBundle(bundle, file, { ...options, exportName: exportName ?? options.exportName });
 }
 
 /**
@@ -42,10 +65,10 @@ export async function loadModuleFile(spec: string, options: BundleOptions = {}):
 export async function loadModuleText(
   text: string,
   where: string,
-  options: BundleOptions & { readonly exportName?: string | undefined } = {},
+  options: LoadOptions = {},
 ): Promise<SandboxedModule> {
   const bundle = await bundleModuleText(text, where, options);
-  return fromBundle(bundle, where, options.exportName);
+  return fromBundle(bundle, where, options);
 }
 
 /**
@@ -54,6 +77,8 @@ export async function loadModuleText(
  * @throws TickspaceError INVALID_ARGUMENT when the source no longer evaluates.
  */
 export async function loadPublished(payload: PublishPayload, where: string): Promise<SandboxedModule> {
+  const config = payload.config;
+  const module = await evaluateModule(payload.source, { where, config });
   const bundle: ModuleBundle = { source: payload.source, hash: payload.hash, inputs: [] };
-  return fromBundle(bundle, where);
+  return { module, bundle, payload };
 }

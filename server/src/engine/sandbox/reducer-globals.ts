@@ -123,5 +123,9 @@ export function reducerGlobals(): Record<string, unknown> {
       'reducers cannot do I/O: a client or a server tool calls a reducer with the data',
     ),
     console,
+    // SES 2.3's Compartments leave these two out on Node 20 (its permits name them, its shared
+    // globals do not); they are frozen intrinsics after lockdown, as safe as Int32Array.
+    Float32Array,
+    Float64Array,
   };
 }
