@@ -315,7 +315,7 @@ describe('Frontier in chromium', () => {
     // Chunks 2 and 3 were the last two hidden, so only they came from the cache.
     expect(painted).toEqual({ first: 4, again: 2, shown: 4 });
     const toasts = await alice.evaluate(() => {
-      for (let i = 0; i < 9; i++) window.frontier.game!.toasts.show(`message ${i}`);
+      for (let i = 0; i < 9; i++) window.frontier.game!.panels.toasts.show(`message ${i}`);
       return [...document.querySelectorAll('.toast')].map((t) => (t as HTMLElement).dataset.text);
     });
     expect(toasts).toEqual(['message 5', 'message 6', 'message 7', 'message 8']);

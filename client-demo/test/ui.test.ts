@@ -345,7 +345,7 @@ describe('two players at 1024x600', () => {
     expect(await alice.locator('[data-panel=trade] button.accept').isDisabled()).toBe(true);
     await alice.evaluate(() => {
       const g = window.frontier.game!;
-      void g.call('trade_accept', { trade: g.trade.current()!.id });
+      void g.call('trade_accept', { trade: g.panels.trade.current()!.id });
     });
     const empty = alice.locator('.toast.error').last();
     await expect
