@@ -9,7 +9,8 @@ import { CONNECTION_STATE } from '../ui/connection-banner';
 import { emptyHudStats, type HudStats } from '../ui/debug-hud';
 import { TOAST_KIND, type GameContext, type ToastKind } from '../ui/game-context';
 import { Minimap } from '../ui/minimap';
-import { noticeKind, playerMessage } from '../ui/messages';
+import type { ToastAction } from '../ui/toasts';
+import { subjectOfCall } from '../ui/failure-words';
 import type { AvatarRow, BuildingDefRow, FrontierArgs, FrontierReducer, PlayerRow } from '../world/rows';
 import type { Unsubscribe } from '../world/world-view';
 import type { CallFailure, GameConnection } from './connection';
@@ -19,6 +20,7 @@ import type { CollisionWorld } from './collision-world';
 import { FrameTimer, type FrameTiming } from './frame-timing';
 import { InputControls } from './input-controls';
 import { Intent } from './intent';
+import { OutcomeFeedback } from './outcome-feedback';
 import { GamePanels } from './panels';
 import { Predictor } from './prediction';
 import { watchSelfAvatar } from './self-avatar';
@@ -67,6 +69,7 @@ export class Game implements GameContext {
   readonly #hudRoot: HTMLElement;
   readonly #buildMode: BuildMode;
   readonly #controls: InputControls;
+  readonly #feedback: OutcomeFeedback;
   readonly #frames = new FrameTimer();
   readonly #offs: Unsubscribe[] = [];
   readonly #interpDelayMs: number;
@@ -107,6 +110,12 @@ export class Game implements GameContext {
       stuckAfterMs: options.stuckAfterMs ?? 1500,
     });
     this.#setupWorld();
+    this.#feedback = new OutcomeFeedback({
+      ctx: this,
+      floaters: this.panels.floaters,
+      toast: (text, kind, code) => this.toast(text, kind, code),
+      anchor: () => this.#overHead(),
+    });
     this.#controls = new InputControls({
       ctx: this,
       scene: this.scene,
@@ -128,13 +137,9 @@ export class Game implements GameContext {
         this.panels.banner.set(state, detail);
         if (state === CONNECTION_STATE.RECONNECTING) this.#controls.keyboard.releaseAll();
       }),
-      this.view.table('notice').onInsert((n) => {
-        if (n.owner === this.connection.identity)
-          this.toast(playerMessage(n.code, n.text), noticeKind(n.code), n.code);
-      }),
       this.view.table('action').onDelete((a) => {
         // After the action's own row changes are in: the building's progress arrives in the same tick.
-        if (a.owner === this.connection.identity) queueMicrotask(() => this.intent.actionEnded());
+        if (a.owner === this.connection.identity) queueMicrotask(() => this.intent.actionEnded(a));
       }),
     );
     this.panels.banner.set(CONNECTION_STATE.CONNECTED);
@@ -184,13 +189,25 @@ export class Game implements GameContext {
       return true;
     } catch (e) {
       const f = e as Partial<CallFailure>;
-      this.toast(playerMessage(f.code, f.message ?? String(e)), TOAST_KIND.ERROR, f.code);
+      const text = this.#feedback.failure(
+        f.code,
+        f.message ?? String(e),
+        subjectOfCall(this.view, reducer, args),
+      );
+      this.toast(text, TOAST_KIND.ERROR, f.code);
       return false;
     }
   }
 
-  toast(text: string, kind: ToastKind = TOAST_KIND.INFO, code?: string): void {
-    this.panels.toasts.show(text, kind, code);
+  toast(text: string, kind: ToastKind = TOAST_KIND.INFO, code?: string, action?: ToastAction): void {
+    this.panels.toasts.show(text, kind, code, action);
+  }
+
+  /** Opens the crafting panel at a recipe (the one that makes a missing tool). */
+  showRecipe(recipeId: string): void {
+    this.panels.build.toggle(false);
+    this.panels.skills.toggle(false);
+    this.panels.crafting.showRecipe(recipeId);
   }
 
   /** Opens the trade window with a player in range (the intent calls it once there). */
@@ -254,6 +271,8 @@ export class Game implements GameContext {
     this.#destroyed = true;
     for (const o of this.#offs) o();
     this.#controls.destroy();
+    this.#feedback.destroy();
+    this.intent.destroy();
     this.panels.destroy();
     this.minimap?.destroy();
     this.entities.destroy();
@@ -261,6 +280,16 @@ export class Game implements GameContext {
     this.terrain?.destroy();
     this.art.destroy();
     this.#hudRoot.replaceChildren();
+  }
+
+  /** Above the own avatar's head, CSS px over the canvas (floaters start there). */
+  #overHead(): { x: number; y: number } | undefined {
+    if (!this.predictor.initialized) return undefined;
+    const cam = this.scene.camera;
+    return {
+      x: cam.worldToScreenX(this.predictor.x * TILE_PX),
+      y: cam.worldToScreenY((this.predictor.y - 1.4) * TILE_PX),
+    };
   }
 
   // ---- setup ---------------------------------------------------------------------------------

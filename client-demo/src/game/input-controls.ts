@@ -10,6 +10,7 @@ import { buildingAt } from './nearby';
 import type { GamePanels } from './panels';
 import { checkPlacement } from './placement';
 import type { Predictor } from './prediction';
+import { checkTool } from './tools';
 
 /** What {@link InputControls} drives. */
 export interface InputControlsOptions {
@@ -60,11 +61,13 @@ export class InputControls {
     const cam = scene.camera;
     if (!this.#mouse.inside) {
       entities.highlightNode(undefined);
+      this.#o.panels.hoverTip.hide();
       return;
     }
     const wx = cam.screenToWorldX(this.#mouse.x);
     const wy = cam.screenToWorldY(this.#mouse.y);
     if (buildMode.def !== undefined) {
+      this.#o.panels.hoverTip.hide();
       const terrain = this.#o.terrain();
       const p = this.#o.predictor;
       if (ctx.me() === undefined || terrain === undefined) return;
@@ -84,6 +87,11 @@ export class InputControls {
     }
     const node = entities.pickNode(wx, wy);
     entities.highlightNode(node?.id);
+    if (node === undefined) this.#o.panels.hoverTip.hide();
+    else {
+      const tool = checkTool(ctx.view, itemCounts(ctx), node.resourceId);
+      this.#o.panels.hoverTip.showNode(ctx.view, node, tool, this.#mouse.x, this.#mouse.y);
+    }
     scene.app.canvas.style.cursor =
       node !== undefined || entities.pickPlayer(wx, wy) !== undefined ? 'pointer' : 'default';
   }
@@ -160,9 +168,10 @@ export class InputControls {
       case 'Escape':
         if (buildMode.def !== undefined) buildMode.leave();
         else if (intent.walking) intent.cancelWalk();
-        else if (ctx.view.table('action').find(ctx.identity() ?? '') !== undefined)
+        else if (ctx.view.table('action').find(ctx.identity() ?? '') !== undefined) {
+          intent.stopRepeating();
           void ctx.call('cancel_action', {});
-        else panels.closeSide();
+        } else panels.closeSide();
         panels.playerMenu.hide();
         break;
       case 'Equal':

@@ -1,11 +1,13 @@
 import type { Graphics } from 'pixi.js';
-import { TOAST_KIND, type GameContext } from '../ui/game-context';
+import { failureSentence } from '../ui/failure-words';
+import { itemCounts, TOAST_KIND, type GameContext } from '../ui/game-context';
 import type { AvatarRow, ResourceNodeRow } from '../world/rows';
 import { WalkPlan, type WalkGoal } from './auto-walk';
 import type { CollisionWorld } from './collision-world';
 import { nearestInteraction, nearestPlayer } from './nearby';
 import { findPath } from './path-finder';
 import type { Predictor } from './prediction';
+import { checkTool } from './tools';
 
 /** What {@link Intent} needs from the game. */
 export interface IntentHost extends GameContext {
@@ -13,6 +15,8 @@ export interface IntentHost extends GameContext {
   readonly collision: CollisionWorld;
   /** Opens the trade window with a player standing in range. */
   openTrade(partner: AvatarRow['identity']): void;
+  /** Opens the crafting panel at a recipe. */
+  showRecipe(recipeId: string): void;
 }
 
 /** Options of {@link Intent}. */
@@ -39,11 +43,30 @@ export class Intent {
   #walk: WalkPlan | undefined;
   /** Building being constructed step after step, if any. */
   #constructing: number | undefined;
+  /** Node gathered again and again until it or the backpack is done, if any. */
+  #gathering: number | undefined;
+  readonly #offNotice: () => void;
   #sentDir: [number, number] = [0, 0];
 
   constructor(options: IntentOptions) {
     this.#opts = options;
     this.#host = options.host;
+    // A notice is an action that could not finish (the backpack filled up, the node emptied under
+    // us): the repeat stops there, its toast says why.
+    this.#offNotice = options.host.view.table('notice').onInsert((n) => {
+      if (n.owner === options.host.identity()) this.#gathering = undefined;
+    });
+  }
+
+  /** Removes the listener. */
+  destroy(): void {
+    this.#offNotice();
+  }
+
+  /** Stops repeating (Esc cancelled the action). */
+  stopRepeating(): void {
+    this.#gathering = undefined;
+    this.#constructing = undefined;
   }
 
   /** The walk's goal, if a walk is under way (for the status line and the target marker). */
@@ -59,7 +82,7 @@ export class Intent {
   /** Keys took over: forget the walk and the construction loop, and hold the keys' direction. */
   keyDirection(dx: number, dy: number): void {
     this.#walk = undefined;
-    this.#constructing = undefined;
+    this.stopRepeating();
     this.#opts.ground.clear();
     this.steer(dx, dy);
   }
@@ -81,14 +104,37 @@ export class Intent {
     this.#setGoal({ kind: 'point', x, y });
   }
 
-  /** Walks to a resource node and starts gathering it once within reach. */
+  /**
+   * Walks to a resource node and gathers it once within reach, again and again until the node is
+   * used up or the backpack is full. A missing tool is said before any walk, with a button that
+   * opens the recipe making it.
+   */
   gatherNode(node: ResourceNodeRow): void {
-    const view = this.#host.view;
+    const host = this.#host;
+    const view = host.view;
     const def = view.table('resource_def').find(node.resourceId);
+    const counts = itemCounts(host);
+    const tool = checkTool(view, counts, node.resourceId);
+    if (!tool.ok) {
+      const text = failureSentence('TOOL_REQUIRED', '', {
+        view,
+        identity: host.identity(),
+        counts,
+        subject: { nodeId: node.id },
+      });
+      const recipe = tool.recipeId;
+      host.toast(
+        text,
+        TOAST_KIND.ERROR,
+        'TOOL_REQUIRED',
+        recipe === undefined ? undefined : { label: 'Show recipe', run: () => host.showRecipe(recipe) },
+      );
+      return;
+    }
     const s = view.table('settings').find(0);
     const reach = (s?.reachTiles ?? 1.5) + (def?.radius ?? 0.4) + (s?.playerRadiusTiles ?? 0.3) - 0.25;
     if (node.amount === 0)
-      this.#host.toast(`${def?.name ?? 'This resource'} is depleted; it grows back soon.`, TOAST_KIND.INFO);
+      host.toast(`The ${def?.name ?? 'resource'} is used up; it grows back soon.`, TOAST_KIND.INFO);
     this.#setGoal({ kind: 'gather', nodeId: node.id, x: node.x, y: node.y, reach });
   }
 
@@ -172,8 +218,17 @@ export class Intent {
     }
   }
 
-  /** The player's action ended (the row is gone): the construction loop starts its next step. */
-  actionEnded(): void {
+  /**
+   * The player's action ended (the row is gone): a repeated gather goes on while the node has
+   * something left; the construction loop starts its next step.
+   */
+  actionEnded(action: { readonly kind: string; readonly target: number }): void {
+    if (action.kind === 'gather' && action.target === this.#gathering) {
+      const node = this.#host.view.table('resource_node').find(action.target);
+      if (node === undefined || node.amount === 0) this.#gathering = undefined;
+      else void this.#gather(node.id);
+      return;
+    }
     const id = this.#constructing;
     if (id === undefined) return;
     const view = this.#host.view;
@@ -194,7 +249,7 @@ export class Intent {
   }
 
   #arrive(goal: WalkGoal): void {
-    if (goal.kind === 'gather') void this.#host.call('gather', { nodeId: goal.nodeId });
+    if (goal.kind === 'gather') void this.#gather(goal.nodeId);
     else if (goal.kind === 'construct') void this.#construct(goal.buildingId);
     else if (goal.kind === 'trade') this.#host.openTrade(goal.partner);
   }
@@ -209,7 +264,13 @@ export class Intent {
       ? (findPath(host.collision, { x: p.x, y: p.y }, goal, { radius, reach }) ?? [goal])
       : [goal];
     this.#walk = new WalkPlan(goal, path, this.#opts.now(), this.#opts.stuckAfterMs);
-    this.#constructing = undefined;
+    this.stopRepeating();
+  }
+
+  /** One gather; the next starts when it ends ({@link actionEnded}) until the node or backpack is done. */
+  async #gather(nodeId: number): Promise<void> {
+    this.#gathering = nodeId;
+    if (!(await this.#host.call('gather', { nodeId }))) this.#gathering = undefined;
   }
 
   /**

@@ -5,6 +5,8 @@ import { ChatBox } from '../ui/chat-box';
 import { ConnectionBanner } from '../ui/connection-banner';
 import { CraftingPanel } from '../ui/crafting-panel';
 import { DebugHud } from '../ui/debug-hud';
+import { Floaters } from '../ui/floaters';
+import { HoverTip } from '../ui/hover-tip';
 import { h } from '../ui/dom';
 import type { GameContext } from '../ui/game-context';
 import { InventoryPanel } from '../ui/inventory-panel';
@@ -33,11 +35,14 @@ export interface GamePanelsOptions {
 /**
  * The DOM panels of the game and where they sit: the right column (backpack, crafting, skills,
  * build), the top-left corner (quest tracker, key legend), the chat, the trade window, toasts,
+ * floaters over the player,
  * the status line and the debug HUD. A new panel is created here, placed in {@link #layout}, and
  * freed in {@link destroy}; the game wires its keys in `input-controls.ts`.
  */
 export class GamePanels {
   readonly toasts = new Toasts();
+  readonly floaters = new Floaters();
+  readonly hoverTip = new HoverTip();
   readonly banner = new ConnectionBanner();
   readonly hud = new DebugHud();
   readonly status = new StatusLine();
@@ -106,6 +111,7 @@ export class GamePanels {
       this.build.element,
     );
     this.#root.append(
+      this.floaters.element,
       this.banner.element,
       this.toasts.element,
       side,
@@ -115,6 +121,7 @@ export class GamePanels {
       h('div', { class: 'corner' }, this.quests.element, this.legend.element),
       this.hud.element,
       this.playerMenu.element,
+      this.hoverTip.element,
     );
   }
 }

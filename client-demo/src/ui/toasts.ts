@@ -1,6 +1,12 @@
 import { h } from './dom';
 import { TOAST_KIND, type ToastKind } from './game-context';
 
+/** A button on a toast: the next step the message points at ("Show recipe"). */
+export interface ToastAction {
+  readonly label: string;
+  readonly run: () => void;
+}
+
 /** Options of {@link Toasts}. */
 export interface ToastsOptions {
   /** How long a message stays, ms. @default 4000 */
@@ -25,9 +31,9 @@ export class Toasts {
 
   /**
    * Shows a message. `code` (an error code) is kept as the toast's `data-code` for tests and
-   * tools, never shown: players read sentences, not codes.
+   * tools, never shown: players read sentences, not codes. An `action` adds a button that runs it.
    */
-  show(text: string, kind: ToastKind = TOAST_KIND.INFO, code?: string): void {
+  show(text: string, kind: ToastKind = TOAST_KIND.INFO, code?: string, action?: ToastAction): void {
     for (const el of this.element.children) {
       if ((el as HTMLElement).dataset.text === text) el.remove();
     }
@@ -35,6 +41,20 @@ export class Toasts {
       'div',
       { class: `toast ${kind}`, 'data-kind': kind, 'data-text': text, 'data-code': code },
       h('span', {}, text),
+      action === undefined
+        ? null
+        : h(
+            'button',
+            {
+              class: 'toast-action',
+              type: 'button',
+              onclick: () => {
+                el.remove();
+                action.run();
+              },
+            },
+            action.label,
+          ),
     );
     this.element.append(el);
     while (this.element.children.length > this.#max) this.element.firstElementChild!.remove();
