@@ -1,10 +1,13 @@
 import { watchTables } from '../ui/dom';
 import { failureSentence, subjectOfAction, type FailureSubject } from '../ui/failure-words';
-import { FLOATER_KIND, type Floaters } from '../ui/floaters';
+import { FLOATER_KIND, type FloaterKind, type Floaters } from '../ui/floaters';
 import { itemCounts, TOAST_KIND, type GameContext, type ToastKind } from '../ui/game-context';
 import { engineSentence, noticeKind } from '../ui/messages';
 import type { Unsubscribe } from '../world/world-view';
 import { itemAmount, skillDisplayName } from '../world/words';
+
+/** Floaters one backpack change shows at most: a trade of many kinds must not fill the screen. */
+const MAX_FLOATER_LINES = 4;
 
 /** Options of {@link OutcomeFeedback}. */
 export interface OutcomeFeedbackOptions {
@@ -123,8 +126,8 @@ export class OutcomeFeedback {
       else if (d < 0) lost.push([id, -d]);
     }
     // Losses first, so the gain (what the player worked for) ends on top of the stack.
-    for (const [id, n] of lost) this.#float(`−${itemAmount(ctx.view, id, n)}`, FLOATER_KIND.LOSS);
-    for (const [id, n] of gained) this.#float(`+${itemAmount(ctx.view, id, n)}`, FLOATER_KIND.GAIN);
+    this.#floatList(lost, '−', FLOATER_KIND.LOSS);
+    this.#floatList(gained, '+', FLOATER_KIND.GAIN);
     if (crafted !== undefined && gained.length > 0) {
       const recipe = ctx.view.table('recipe_def').find(crafted);
       const made = gained.map(([id, n]) => itemAmount(ctx.view, id, n)).join(', ');
@@ -132,7 +135,16 @@ export class OutcomeFeedback {
     }
   }
 
-  #float(text: string, kind: (typeof FLOATER_KIND)[keyof typeof FLOATER_KIND]): void {
+  /** One floater per item, at most {@link MAX_FLOATER_LINES}; past that, one that counts the rest. */
+  #floatList(items: readonly [string, number][], sign: string, kind: FloaterKind): void {
+    const view = this.#o.ctx.view;
+    const shown = items.length > MAX_FLOATER_LINES ? MAX_FLOATER_LINES - 1 : items.length;
+    for (let i = 0; i < shown; i++)
+      this.#float(`${sign}${itemAmount(view, items[i]![0], items[i]![1])}`, kind);
+    if (shown < items.length) this.#float(`${sign}${items.length - shown} more kinds of item`, kind);
+  }
+
+  #float(text: string, kind: FloaterKind): void {
     const at = this.#o.anchor();
     if (at !== undefined) this.#o.floaters.show(text, kind, at.x, at.y);
   }

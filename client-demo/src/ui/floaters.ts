@@ -15,6 +15,8 @@ export interface FloatersOptions {
 
 /** Vertical gap between floaters shown at the same moment, px. */
 const STACK_PX = 18;
+/** Lowest a floater's bottom edge may be from the window's top, px (it rises 34 px more). */
+const TOP_MARGIN_PX = 60;
 /** Floaters started within this long of each other stack instead of overlapping, ms. */
 const STACK_WINDOW_MS = 250;
 
@@ -44,7 +46,8 @@ export class Floaters {
       {
         class: `floater ${kind}`,
         'data-kind': kind,
-        style: `left: ${Math.round(x)}px; top: ${Math.round(y - this.#stacked * STACK_PX)}px; animation-duration: ${this.#durationMs}ms`,
+        // The text's bottom edge sits at `top` (translate -100%): kept a line below the window's top.
+        style: `left: ${Math.round(x)}px; top: ${Math.max(TOP_MARGIN_PX, Math.round(y - this.#stacked * STACK_PX))}px; animation-duration: ${this.#durationMs}ms`,
       },
       text,
     );
