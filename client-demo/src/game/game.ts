@@ -282,13 +282,13 @@ export class Game implements GameContext {
     this.#hudRoot.replaceChildren();
   }
 
-  /** Above the own avatar's head, CSS px over the canvas (floaters start there). */
+  /** Above the own avatar's name label, CSS px over the canvas (floaters start there). */
   #overHead(): { x: number; y: number } | undefined {
     if (!this.predictor.initialized) return undefined;
     const cam = this.scene.camera;
     return {
       x: cam.worldToScreenX(this.predictor.x * TILE_PX),
-      y: cam.worldToScreenY((this.predictor.y - 1.4) * TILE_PX),
+      y: cam.worldToScreenY((this.predictor.y - 2.3) * TILE_PX),
     };
   }
 

@@ -4,7 +4,7 @@ import { FLOATER_KIND, type FloaterKind, type Floaters } from '../ui/floaters';
 import { itemCounts, TOAST_KIND, type GameContext, type ToastKind } from '../ui/game-context';
 import { engineSentence, noticeKind } from '../ui/messages';
 import type { Unsubscribe } from '../world/world-view';
-import { itemAmount, skillDisplayName } from '../world/words';
+import { itemAmount, listPhrase, skillDisplayName } from '../world/words';
 
 /** Floaters one backpack change shows at most: a trade of many kinds must not fill the screen. */
 const MAX_FLOATER_LINES = 4;
@@ -129,9 +129,8 @@ export class OutcomeFeedback {
     this.#floatList(lost, '−', FLOATER_KIND.LOSS);
     this.#floatList(gained, '+', FLOATER_KIND.GAIN);
     if (crafted !== undefined && gained.length > 0) {
-      const recipe = ctx.view.table('recipe_def').find(crafted);
-      const made = gained.map(([id, n]) => itemAmount(ctx.view, id, n)).join(', ');
-      this.#o.toast(`Crafted ${made}${recipe === undefined ? '' : ` (${recipe.name})`}.`, TOAST_KIND.SUCCESS);
+      const made = listPhrase(gained.map(([id, n]) => itemAmount(ctx.view, id, n)));
+      this.#o.toast(`Crafted ${made}.`, TOAST_KIND.SUCCESS);
     }
   }
 
