@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
  * The nearest drawn node of one of `kinds` with something left, where the canvas shows it clear of
  * the panels (screen px), or undefined.
  */
-export function nodeOnScreen(page: Page, kinds: readonly string[]) {
+function nodeOnScreen(page: Page, kinds: readonly string[]) {
   return page.evaluate((ks) => {
     const g = window.frontier.game!;
     const cam = g.scene.camera;
