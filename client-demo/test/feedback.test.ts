@@ -107,10 +107,10 @@ for (const vp of VIEWPORTS) {
       expect(await refusal.textContent()).toMatch(/^You need an axe \(tier 1\) for an? (Oak|Pine) Tree\./);
       // Refused before the walk: no walk under way, and the server saw no move.
       expect(await page.evaluate(() => window.frontier.game!.walking)).toBe(false);
+      await screenshot(page, `${tag}-2-tool-refused`);
       await gs.engine.nextTick();
       const after = gs.engine.db.avatar.find(me)!;
       expect([after.x, after.y]).toEqual([before.x, before.y]);
-      await screenshot(page, `${tag}-2-tool-refused`);
       await refusal.locator('button.toast-action').click();
       const recipe = page.locator('[data-panel=crafting] [data-recipe=stone_axe]');
       await expect.poll(() => recipe.isVisible()).toBe(true);

@@ -11,6 +11,8 @@ export interface ToastAction {
 export interface ToastsOptions {
   /** How long a message stays, ms. @default 4000 */
   readonly durationMs?: number;
+  /** How long a message with a button stays, ms: long enough to reach for it. @default 8000 */
+  readonly actionDurationMs?: number;
   /** Messages shown at once; older ones are dropped first. @default 4 */
   readonly maxVisible?: number;
 }
@@ -22,10 +24,12 @@ export interface ToastsOptions {
 export class Toasts {
   readonly element = h('div', { class: 'toasts', role: 'status', 'aria-live': 'polite' });
   readonly #durationMs: number;
+  readonly #actionDurationMs: number;
   readonly #max: number;
 
   constructor(options: ToastsOptions = {}) {
     this.#durationMs = options.durationMs ?? 4000;
+    this.#actionDurationMs = options.actionDurationMs ?? 8000;
     this.#max = options.maxVisible ?? 4;
   }
 
@@ -58,9 +62,12 @@ export class Toasts {
     );
     this.element.append(el);
     while (this.element.children.length > this.#max) this.element.firstElementChild!.remove();
-    setTimeout(() => {
-      el.classList.add('leaving');
-      setTimeout(() => el.remove(), 300);
-    }, this.#durationMs);
+    setTimeout(
+      () => {
+        el.classList.add('leaving');
+        setTimeout(() => el.remove(), 300);
+      },
+      action === undefined ? this.#durationMs : this.#actionDurationMs,
+    );
   }
 }
