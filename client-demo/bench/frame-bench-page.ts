@@ -68,7 +68,7 @@ window.runFrameBench = async ({ players, nodes, buildings, frames, keep }) => {
   const frameMs = 1000 / 60;
   let virtualNow = performance.now();
   const game = new Game({ connection: world.connection, scene, hud, now: () => virtualNow });
-  game.hudPanel.toggle(true);
+  game.panels.hud.toggle(true);
   const jsMs: number[] = [];
   const gameFrameMs: number[] = [];
   const renderMs: number[] = [];

@@ -139,7 +139,14 @@ describe('Frontier in chromium', () => {
         const c = candidates[0];
         if (c === undefined) return undefined;
         const def = g.view.table('resource_def').find(c.n.resourceId)!;
-        return { id: c.n.id, itemId: def.itemId, per: def.quantityPerGather, sx: c.sx, sy: c.sy };
+        return {
+          id: c.n.id,
+          itemId: def.itemId,
+          per: def.quantityPerGather,
+          amount: c.n.amount,
+          sx: c.sx,
+          sy: c.sy,
+        };
       },
       [...BARE_HANDED],
     );
@@ -169,8 +176,18 @@ describe('Frontier in chromium', () => {
       [target!.itemId, before + target!.per] as const,
       { timeout: 30_000 },
     );
-    expect(await panelCount(alice, target!.itemId)).toBe(before + target!.per);
     await screenshot(alice, '05-gathered');
+    // One click gathers the node again and again until it is used up.
+    await untilServer(
+      gs.engine,
+      () =>
+        gs.engine.db.resource_node.find(target!.id)?.amount === 0 &&
+        gs.engine.db.action.find(aliceId) === undefined,
+      'the node used up',
+      60_000,
+    );
+    const all = before + target!.per * target!.amount;
+    await expect.poll(() => panelCount(alice, target!.itemId)).toBe(all);
   });
 
   test('crafting a recipe from the panel consumes its inputs and produces its output', async () => {
@@ -315,7 +332,7 @@ describe('Frontier in chromium', () => {
     // Chunks 2 and 3 were the last two hidden, so only they came from the cache.
     expect(painted).toEqual({ first: 4, again: 2, shown: 4 });
     const toasts = await alice.evaluate(() => {
-      for (let i = 0; i < 9; i++) window.frontier.game!.toasts.show(`message ${i}`);
+      for (let i = 0; i < 9; i++) window.frontier.game!.panels.toasts.show(`message ${i}`);
       return [...document.querySelectorAll('.toast')].map((t) => (t as HTMLElement).dataset.text);
     });
     expect(toasts).toEqual(['message 5', 'message 6', 'message 7', 'message 8']);

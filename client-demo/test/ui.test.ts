@@ -345,12 +345,10 @@ describe('two players at 1024x600', () => {
     expect(await alice.locator('[data-panel=trade] button.accept').isDisabled()).toBe(true);
     await alice.evaluate(() => {
       const g = window.frontier.game!;
-      void g.call('trade_accept', { trade: g.trade.current()!.id });
+      void g.call('trade_accept', { trade: g.panels.trade.current()!.id });
     });
     const empty = alice.locator('.toast.error').last();
-    await expect
-      .poll(() => empty.textContent())
-      .toBe('Nothing is on offer yet: put something in the trade before accepting.');
+    await expect.poll(() => empty.textContent()).toBe('Put something in the trade before you accept.');
     expect(await empty.getAttribute('data-code')).toBe('TRADE_EMPTY');
     expect(await overflows(alice)).toEqual([]);
     expect(await overflows(bob)).toEqual([]);

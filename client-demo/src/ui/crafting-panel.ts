@@ -1,7 +1,7 @@
 import type { RecipeDefRow } from '../world/rows';
 import { h, replaceChildren, watchTables } from './dom';
 import { itemCounts, itemName, type GameContext } from './game-context';
-import { iconUrl } from './item-icon';
+import { itemIconUrl } from './item-icon';
 
 /** Why a recipe cannot be crafted now, for display; empty when it can. */
 export interface RecipeStatus {
@@ -91,6 +91,8 @@ export class CraftingPanel {
   readonly #list: HTMLElement;
   readonly #ctx: GameContext;
   readonly #off: () => void;
+  /** The recipe "Show recipe" pointed at. */
+  #highlight: string | undefined;
 
   constructor(ctx: GameContext) {
     this.#ctx = ctx;
@@ -114,16 +116,28 @@ export class CraftingPanel {
     return visible;
   }
 
+  /** Opens the panel scrolled to a recipe, marked until another one is shown. */
+  showRecipe(recipeId: string): void {
+    this.#highlight = recipeId;
+    this.toggle(true);
+    const card = this.#list.querySelector<HTMLElement>(`[data-recipe="${CSS.escape(recipeId)}"]`);
+    card?.scrollIntoView({ block: 'nearest' });
+  }
+
   render(): void {
     if (this.element.hidden) return;
+    const scroll = this.#list.scrollTop;
     const cards = recipeStatuses(this.#ctx).map((s) => {
       const out = s.outputs[0];
       const outDef = out === undefined ? undefined : this.#ctx.view.table('item_def').find(out.itemId);
       const ok = s.missing.length === 0;
       return h(
         'div',
-        { class: `recipe ${ok ? 'ready' : 'blocked'}`, 'data-recipe': s.recipe.id },
-        h('img', { src: iconUrl(outDef?.iconShape ?? 'circle', outDef?.iconColor ?? '#999'), alt: '' }),
+        {
+          class: `recipe ${ok ? 'ready' : 'blocked'}${s.recipe.id === this.#highlight ? ' highlight' : ''}`,
+          'data-recipe': s.recipe.id,
+        },
+        h('img', { src: itemIconUrl(outDef), alt: '' }),
         h(
           'div',
           { class: 'body' },
@@ -139,7 +153,8 @@ export class CraftingPanel {
             ...s.inputs.map((i) =>
               h(
                 'span',
-                { class: i.have >= i.quantity ? 'have' : 'lack' },
+                { class: i.have >= i.quantity ? 'have' : 'lack', 'data-item': i.itemId },
+                h('img', { src: itemIconUrl(this.#ctx.view.table('item_def').find(i.itemId), 16), alt: '' }),
                 `${itemName(this.#ctx, i.itemId)} ${i.have}/${i.quantity}`,
               ),
             ),
@@ -158,6 +173,8 @@ export class CraftingPanel {
       );
     });
     replaceChildren(this.#list, ...cards);
+    // Re-rendered on every backpack change: the list stays where the player scrolled it.
+    this.#list.scrollTop = scroll;
   }
 
   destroy(): void {

@@ -1,3 +1,4 @@
+import type { ToastAction } from './toasts';
 import type { AvatarRow, FrontierArgs, FrontierReducer, InventoryRow, PlayerRow } from '../world/rows';
 import type { WorldView } from '../world/world-view';
 
@@ -20,8 +21,8 @@ export interface GameContext {
    * toast (with the reducer's message) and the promise resolves false, so panels never need a catch.
    */
   call<N extends FrontierReducer>(reducer: N, args: FrontierArgs<N>): Promise<boolean>;
-  /** Shows a short message. */
-  toast(text: string, kind?: ToastKind): void;
+  /** Shows a short message, with an optional button for the next step. */
+  toast(text: string, kind?: ToastKind, code?: string, action?: ToastAction): void;
 }
 
 /** The local player's backpack stacks, by slot. */

@@ -1,6 +1,6 @@
 import { h, replaceChildren, watchTables } from './dom';
 import { backpack, type GameContext } from './game-context';
-import { iconUrl } from './item-icon';
+import { itemIconUrl } from './item-icon';
 
 /**
  * The backpack: one cell per slot with the item's icon and count, a tooltip with its name and
@@ -65,7 +65,7 @@ export class InventoryPanel {
           'div',
           { class: 'slot', 'data-slot': slot, 'data-item': s.itemId, 'data-qty': s.quantity, title },
           h('img', {
-            src: iconUrl(def?.iconShape ?? 'circle', def?.iconColor ?? '#999'),
+            src: itemIconUrl(def),
             alt: def?.name ?? s.itemId,
             draggable: 'false',
           }),

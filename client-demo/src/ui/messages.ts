@@ -27,8 +27,12 @@ const ENGINE_SENTENCES: Readonly<Record<string, string>> = {
  * playerMessage('TOO_FAR', 'Bob is 7.2 tiles away; trades need 5 or less'); // -> 'Bob is 7.2 tiles away; trades need 5 or less.'
  */
 export function playerMessage(code: string | undefined, message: string): string {
-  const fixed = code === undefined ? undefined : ENGINE_SENTENCES[code];
-  return fixed ?? humanMessage(message);
+  return (code === undefined ? undefined : engineSentence(code)) ?? humanMessage(message);
+}
+
+/** The fixed sentence of an engine or connection code, or undefined for a game rule's code. */
+export function engineSentence(code: string): string | undefined {
+  return ENGINE_SENTENCES[code];
 }
 
 /** Turns a reducer message into a sentence for players: capitalised, ending with a full stop. */

@@ -1,10 +1,18 @@
 import { h } from './dom';
 import { TOAST_KIND, type ToastKind } from './game-context';
 
+/** A button on a toast: the next step the message points at ("Show recipe"). */
+export interface ToastAction {
+  readonly label: string;
+  readonly run: () => void;
+}
+
 /** Options of {@link Toasts}. */
 export interface ToastsOptions {
   /** How long a message stays, ms. @default 4000 */
   readonly durationMs?: number;
+  /** How long a message with a button stays, ms: long enough to reach for it. @default 8000 */
+  readonly actionDurationMs?: number;
   /** Messages shown at once; older ones are dropped first. @default 4 */
   readonly maxVisible?: number;
 }
@@ -16,18 +24,20 @@ export interface ToastsOptions {
 export class Toasts {
   readonly element = h('div', { class: 'toasts', role: 'status', 'aria-live': 'polite' });
   readonly #durationMs: number;
+  readonly #actionDurationMs: number;
   readonly #max: number;
 
   constructor(options: ToastsOptions = {}) {
     this.#durationMs = options.durationMs ?? 4000;
+    this.#actionDurationMs = options.actionDurationMs ?? 8000;
     this.#max = options.maxVisible ?? 4;
   }
 
   /**
    * Shows a message. `code` (an error code) is kept as the toast's `data-code` for tests and
-   * tools, never shown: players read sentences, not codes.
+   * tools, never shown: players read sentences, not codes. An `action` adds a button that runs it.
    */
-  show(text: string, kind: ToastKind = TOAST_KIND.INFO, code?: string): void {
+  show(text: string, kind: ToastKind = TOAST_KIND.INFO, code?: string, action?: ToastAction): void {
     for (const el of this.element.children) {
       if ((el as HTMLElement).dataset.text === text) el.remove();
     }
@@ -35,12 +45,29 @@ export class Toasts {
       'div',
       { class: `toast ${kind}`, 'data-kind': kind, 'data-text': text, 'data-code': code },
       h('span', {}, text),
+      action === undefined
+        ? null
+        : h(
+            'button',
+            {
+              class: 'toast-action',
+              type: 'button',
+              onclick: () => {
+                el.remove();
+                action.run();
+              },
+            },
+            action.label,
+          ),
     );
     this.element.append(el);
     while (this.element.children.length > this.#max) this.element.firstElementChild!.remove();
-    setTimeout(() => {
-      el.classList.add('leaving');
-      setTimeout(() => el.remove(), 300);
-    }, this.#durationMs);
+    setTimeout(
+      () => {
+        el.classList.add('leaving');
+        setTimeout(() => el.remove(), 300);
+      },
+      action === undefined ? this.#durationMs : this.#actionDurationMs,
+    );
   }
 }

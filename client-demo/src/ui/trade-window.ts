@@ -1,7 +1,7 @@
 import type { AvatarRow, TradeItemRow, TradeRow } from '../world/rows';
 import { h, watchTables } from './dom';
 import { backpack, itemName, type GameContext } from './game-context';
-import { iconUrl } from './item-icon';
+import { itemIconUrl } from './item-icon';
 
 /**
  * One side's offer: a title, the acceptance mark, and one row per item, keyed by item id. Rows are
@@ -47,7 +47,7 @@ class OfferColumn {
         this.#rows.set(r.itemId, row);
         this.element.append(row.el);
       }
-      const src = iconUrl(def?.iconShape ?? 'circle', def?.iconColor ?? '#999', 20);
+      const src = itemIconUrl(def, 20);
       if (row.img.getAttribute('src') !== src) row.img.src = src;
       if (row.text.data !== text) row.text.data = text;
       row.el.dataset.qty = String(r.quantity);

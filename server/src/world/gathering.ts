@@ -56,10 +56,14 @@ export function createGatheringReducers(rt: FrontierRuntime) {
     if (def.toolKind !== '') {
       tier = bestToolTier(ctx.db, player.containerId, def.toolKind);
       if (tier < def.toolTier)
-        reject('TOOL_REQUIRED', `${def.name} needs a ${def.toolKind} of tier ${def.toolTier} or better`, {
-          tool: def.toolKind,
-          tier: def.toolTier,
-        });
+        reject(
+          'TOOL_REQUIRED',
+          `${def.name} needs ${/^[aeiou]/i.test(def.toolKind) ? 'an' : 'a'} ${def.toolKind} of tier ${def.toolTier} or better`,
+          {
+            tool: def.toolKind,
+            tier: def.toolTier,
+          },
+        );
     }
     const plan = planInventory(ctx.db, player.containerId);
     if (!plan.add(ctx.db, def.itemId, def.quantityPerGather))

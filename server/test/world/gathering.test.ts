@@ -58,7 +58,7 @@ describe('gather', () => {
     const tree = w.nearestNode('oak_tree', w.player(id).x, w.player(id).y);
     w.standBy(id, tree);
     const message = w.rejects(id, 'gather', { nodeId: tree.id }, 'TOOL_REQUIRED');
-    expect(message).toMatch(/axe of tier 1/);
+    expect(message).toMatch(/needs an axe of tier 1/);
     w.give(id, 'stone_axe', 1);
     w.ok(id, 'gather', { nodeId: tree.id });
     w.wait(w.db.resource_def.find('oak_tree')!.gatherMs + 50);

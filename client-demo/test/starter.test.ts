@@ -1,0 +1,174 @@
+/**
+ * A new player plays the whole starter quest line at 1280x720 with the mouse and keys only, using
+ * what the UI shows: gather fibre, twist a rope, make a stone axe, chop a tree, build a campfire,
+ * then a workbench. Resources are found on screen and clicked (one click gathers a node until it
+ * is used up), recipes crafted from the crafting panel (C), buildings placed from the build panel
+ * (B) and built by the automatic construction that follows placement. Screenshots go to
+ * test-artifacts/browser/starter-*.png.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Identity } from '@tickspace/server/engine';
+import { ensureClientBuilt } from './support/build-client';
+import { collectErrors, launchChromium } from './support/chromium';
+import { startGameServer, type GameServer } from './support/game-server';
+import { joinAs, screenshot, untilServer } from './support/page-helpers';
+import { bringIntoView, cameraSettled } from './support/world-clicks';
+
+const VIEWPORT = { width: 1280, height: 720 };
+
+let gs: GameServer;
+let browser: Browser;
+let page: Page;
+let errors: string[];
+let me: Identity;
+
+beforeAll(async () => {
+  await ensureClientBuilt();
+  gs = await startGameServer({ seed: 'starter-test' });
+  browser = await launchChromium();
+  page = await (await browser.newContext({ viewport: VIEWPORT })).newPage();
+  errors = collectErrors(page);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await gs?.close();
+});
+
+const step = () => gs.engine.db.quest_progress.find([me, 'first_steps'])?.step ?? 0;
+const count = (itemId: string) => {
+  const p = gs.engine.db.player.find(me);
+  if (p === undefined) return 0;
+  return gs.engine.db.inventory
+    .filter('by_container', p.containerId)
+    .filter((s) => s.itemId === itemId)
+    .reduce((n, s) => n + s.quantity, 0);
+};
+
+/** Clicks resources of `kinds` on screen until the backpack holds `n` of `itemId`. */
+async function gatherUntil(kinds: readonly string[], itemId: string, n: number): Promise<void> {
+  for (let clicks = 0; count(itemId) < n; clicks++) {
+    expect(clicks, `clicks to gather ${n} ${itemId}`).toBeLessThan(12);
+    const node = await bringIntoView(page, kinds);
+    expect(node, `a ${kinds.join(' or ')} in view`).toBeDefined();
+    await page.mouse.click(node!.sx, node!.sy);
+    await untilServer(
+      gs.engine,
+      () => gs.engine.db.action.find(me)?.kind === 'gather',
+      `gathering ${itemId}`,
+    );
+    // One click goes on until the node is used up; stop waiting once there is enough.
+    await untilServer(
+      gs.engine,
+      () =>
+        count(itemId) >= n ||
+        (gs.engine.db.resource_node.find(node!.id)?.amount === 0 &&
+          gs.engine.db.action.find(me) === undefined),
+      `${itemId} gathered`,
+      60_000,
+    );
+    await cameraSettled(page);
+  }
+}
+
+/** Crafts a recipe from the crafting panel (C) and waits for the quest step after it. */
+async function craft(recipeId: string, nextStep: number): Promise<void> {
+  await page.keyboard.press('KeyC');
+  const button = page.locator(`[data-panel=crafting] [data-recipe="${recipeId}"] button.craft`);
+  await expect.poll(() => button.isEnabled()).toBe(true);
+  await button.click();
+  await untilServer(gs.engine, () => step() >= nextStep, `crafted ${recipeId}`);
+  await expect.poll(() => page.locator('.toast.success[data-text^="Crafted "]').count()).toBeGreaterThan(0);
+  await page.keyboard.press('KeyC');
+}
+
+/** Picks a building in the build panel (B), places it on a free spot near the player and waits until it is built. */
+async function build(kind: string, nextStep: number): Promise<void> {
+  await page.keyboard.press('KeyB');
+  const place = page.locator(`[data-panel=build] [data-building="${kind}"] button`);
+  await expect.poll(() => place.isEnabled()).toBe(true);
+  await place.click();
+  const at = await page.evaluate(() => {
+    const g = window.frontier.game!;
+    return {
+      sx: g.scene.camera.worldToScreenX(g.predictor.x * 16),
+      sy: g.scene.camera.worldToScreenY(g.predictor.y * 16),
+      tile: 16 * g.scene.camera.zoom,
+    };
+  });
+  let spot: { sx: number; sy: number } | undefined;
+  for (const [dx, dy] of [
+    [3, 0],
+    [-3, 0],
+    [0, 3],
+    [0, -3],
+    [3, 3],
+    [-3, 3],
+    [3, -3],
+    [-3, -3],
+    [4, 1],
+    [1, 4],
+    [-4, 1],
+    [1, -4],
+  ] as const) {
+    const sx = at.sx + dx * at.tile;
+    const sy = at.sy + dy * at.tile;
+    await page.mouse.move(sx, sy);
+    // Two frames: the ghost follows the pointer in the frame loop.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    if (await page.evaluate(() => window.frontier.game!.buildGhost.valid)) {
+      spot = { sx, sy };
+      break;
+    }
+  }
+  expect(spot, `a free spot for the ${kind}`).toBeDefined();
+  await page.mouse.click(spot!.sx, spot!.sy);
+  await untilServer(
+    gs.engine,
+    () => gs.engine.db.building.iter().some((b) => b.owner === me && b.buildingId === kind),
+    `${kind} placed`,
+  );
+  await untilServer(gs.engine, () => step() >= nextStep, `${kind} built`, 60_000);
+  await cameraSettled(page);
+}
+
+describe('the starter quest line at 1280x720, clicks and keys only', () => {
+  test('gather fibre, twist a rope, make a stone axe, chop a tree, build a campfire and a workbench', async () => {
+    me = await joinAs(page, gs.httpUrl, 'Starter');
+    await cameraSettled(page);
+    const tracker = page.locator('[data-panel=quests]');
+    await screenshot(page, 'starter-1-join');
+
+    await gatherUntil(['fiber_grass'], 'fiber', 3);
+    await untilServer(gs.engine, () => step() >= 1, 'fibre step done');
+    await expect.poll(() => tracker.getAttribute('data-step')).toBe('1');
+    await screenshot(page, 'starter-2-fibre');
+
+    await craft('rope', 2);
+    await expect.poll(() => tracker.getAttribute('data-step')).toBe('2');
+
+    await gatherUntil(['loose_stones'], 'stone', 2);
+    await gatherUntil(['fallen_branch'], 'stick', 2);
+    await craft('stone_axe', 3);
+    await expect.poll(() => tracker.textContent()).toMatch(/Chop a tree/);
+    await screenshot(page, 'starter-3-axe');
+
+    await gatherUntil(['oak_tree', 'pine_tree'], 'log', 1);
+    await untilServer(gs.engine, () => step() >= 4, 'tree chopped');
+    await screenshot(page, 'starter-4-log');
+
+    await gatherUntil(['loose_stones'], 'stone', 5);
+    await gatherUntil(['fallen_branch'], 'stick', 3);
+    await build('campfire', 5);
+    await expect.poll(() => tracker.textContent()).toMatch(/Build a workbench/);
+    await screenshot(page, 'starter-5-campfire');
+
+    await gatherUntil(['oak_tree', 'pine_tree'], 'log', 4);
+    await gatherUntil(['loose_stones'], 'stone', 2);
+    await build('workbench', 6);
+    await expect.poll(() => page.locator('.toast[data-text="Quest complete: First Steps"]').count()).toBe(1);
+    await screenshot(page, 'starter-6-workbench');
+    expect(errors).toEqual([]);
+  });
+});
