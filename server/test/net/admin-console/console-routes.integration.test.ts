@@ -247,7 +247,11 @@ describe('/admin/sessions and /admin/metrics', () => {
     const { body } = await world.request('sessions');
     expect(body.result.clients).toBe(1);
     expect(body.result.sessions).toEqual([
-      expect.objectContaining({ identity: alice.identity, remoteAddress: '127.0.0.1', protocolVersion: PROTOCOL_VERSION }),
+      expect.objectContaining({
+        identity: alice.identity,
+        remoteAddress: '127.0.0.1',
+        protocolVersion: PROTOCOL_VERSION,
+      }),
     ]);
   });
 
