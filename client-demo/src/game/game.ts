@@ -195,6 +195,10 @@ export class Game implements GameContext {
   }
 
   async call<N extends FrontierReducer>(reducer: N, args: FrontierArgs<N>): Promise<boolean> {
+    // Crafting is a deliberate new action: it ends a repeated gather (or construction) the player
+    // left running, as walking off would, instead of being refused as BUSY. The cancel goes first
+    // on the same socket, so the server sees it first.
+    if (reducer === 'craft') this.intent.yieldTo('craft');
     try {
       await this.connection.call(reducer, args);
       return true;

@@ -63,6 +63,16 @@ export class Intent {
     this.#offNotice();
   }
 
+  /**
+   * Makes way for a new action of `kind`: stops repeating and cancels the player's running gather
+   * or construction (a running action of the same kind is left to the server's BUSY answer).
+   */
+  yieldTo(kind: string): void {
+    this.stopRepeating();
+    const action = this.#host.view.table('action').find(this.#host.identity() ?? ('' as never));
+    if (action !== undefined && action.kind !== kind) void this.#host.call('cancel_action', {});
+  }
+
   /** Stops repeating (Esc cancelled the action). */
   stopRepeating(): void {
     this.#gathering = undefined;

@@ -80,7 +80,8 @@ describe('a live Frontier world under 500 bots', () => {
     edit(
       world,
       'tables.ts',
-      /(      description: t\.string\(\),\n)(    \},\n  \),\n  recipe_def)/,
+      // Appended after item_def's last column, whatever it is.
+      /(\n)(    \},\n  \),\n  recipe_def)/,
       '$1      weightGrams: t.u32().default(250),\n$2',
     );
     const v2 = await load();
