@@ -298,7 +298,8 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
       `  admin token: ${generated.value} (${generated.created ? 'generated into' : 'from'} ${generated.file})`,
     );
   console.log(`  admin console (tables, log, history, rewind): http://${shown}:${server.port}/admin`);
-  if (staticDir !== undefined)
+  // The spectator viewer is part of Frontier's browser client: another module's page has none.
+  if (staticDir !== undefined && hostFile)
     console.log(
       `  time travel (spectate the world's history): http://${shown}:${server.port}/?history${generated === undefined ? ' (the viewer asks for your admin token)' : `#admin=${generated.value}`}`,
     );

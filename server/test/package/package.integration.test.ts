@@ -199,8 +199,16 @@ describe('the packed tickspace package', () => {
       process.kill(-server.pid!, 'SIGINT');
       await exited;
     }
+    // Frontier's spectator link means nothing for another module's page (all output is in once
+    // the process has exited).
+    const startup = printed.get(server) ?? '';
+    expect(startup).toMatch(/admin console .*\/admin\n/);
+    expect(startup).not.toMatch(/\?history/);
   }, 300_000); // a few seconds on a quiet machine; npm and tsc slow down a lot on a loaded one
 });
+
+/** Everything each child printed on stdout so far. */
+const printed = new WeakMap<ChildProcess, string>();
 
 /** Resolves with the first capture group of the first stdout line that matches. */
 function lineMatching(child: ChildProcess, pattern: RegExp): Promise<string> {
@@ -208,6 +216,7 @@ function lineMatching(child: ChildProcess, pattern: RegExp): Promise<string> {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
+      printed.set(child, out);
       const m = pattern.exec(out);
       if (m) resolve(m[1]!);
     });
