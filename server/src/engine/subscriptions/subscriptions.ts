@@ -4,7 +4,6 @@ import {
   PROTOCOL_VERSION,
   RESET_REASON,
   RESET_REASON_VERSION,
-  SERVER_MESSAGE,
   type ResetReason,
 } from '../../protocol/message-types';
 import type { Query } from '../../protocol/query';
@@ -19,11 +18,12 @@ import type { ServerSchema } from '../server-schema';
 import { mapKey } from '../values';
 import { attachQuery, rebuildView } from './client-queries';
 import { ClientState, type SubscriberSink } from './client-view';
+import { dirtyLagging, dirtyOf, writeCatchUpFrame } from './congestion';
 import { FramePool } from './frame-pool';
 import { TABLE_PASSES, type QueryTables } from './query-builder';
 import { TableState, type LiveQuery } from './queries';
 import { flushLagging, movedQuery } from './spatial-pass';
-import { SpatialQuery } from './spatial-query';
+import type { SpatialQuery } from './spatial-query';
 import { TableTick } from './tick-changes';
 import {
   changedTables,
@@ -528,11 +528,7 @@ export class Subscriptions {
         this.#congested.add(client);
       }
       if (client.congestedSince >= 0) {
-        for (const ct of client.touched) {
-          let dirty = client.dirty.get(ct.table.store.id);
-          if (dirty === undefined) client.dirty.set(ct.table.store.id, (dirty = new Map()));
-          ct.collectDirty(dirty);
-        }
+        for (const ct of client.touched) ct.collectDirty(dirtyOf(client, ct.table.store.id));
         continue;
       }
       // Clients whose frame is only whole-table sections get the very same bytes.
@@ -559,15 +555,8 @@ export class Subscriptions {
 
   #checkCongested(client: ClientState, tick: number): void {
     if (client.sink.bufferedAmount + client.queuedBytes <= this.#low) {
-      // Rows a level of detail held back go out with the net change, as they are now.
-      for (const q of client.queries.values()) {
-        if (!(q instanceof SpatialQuery) || q.lod === undefined || q.lod.lagging.size === 0) continue;
-        let dirty = client.dirty.get(q.table.store.id);
-        if (dirty === undefined) client.dirty.set(q.table.store.id, (dirty = new Map()));
-        for (const [mk, lag] of q.lod.lagging) dirty.set(mk, lag.key);
-        q.lod.lagging.clear();
-      }
-      this.#queue(tick, client, this.#resyncFrame(client, tick));
+      dirtyLagging(client);
+      this.#queue(tick, client, writeCatchUpFrame(this.#frame.reset(), client, tick, this.#states));
       client.dirty.clear();
       client.congestedSince = -1;
       client.limitReported = false;
@@ -576,29 +565,6 @@ export class Subscriptions {
       client.limitReported = true;
       this.#onLimit(client.handle, client.sink);
     }
-  }
-
-  /** The net change of every row a congested client missed: current rows it may see, deletes for the rest. */
-  #resyncFrame(client: ClientState, tick: number): Uint8Array {
-    const w = this.#frame.reset();
-    w.u8(SERVER_MESSAGE.TICK_UPDATE).uvar(tick).uvar(client.dirty.size);
-    for (const [tableId, dirty] of client.dirty) {
-      const st = this.#states[tableId]!;
-      const ct = client.tables.get(tableId);
-      const dels: unknown[] = [];
-      const ins: AnyRow[] = [];
-      for (const [mk, key] of dirty) {
-        const row = st.store.find(key);
-        if (ct !== undefined && ct.isVisible(mk, row)) ins.push(row!);
-        else dels.push(key);
-      }
-      w.uvar(tableId).uvar(dels.length);
-      for (const k of dels) st.wire.key.encode(w, k);
-      w.uvar(ins.length);
-      for (const r of ins) st.wire.row.encode(w, r);
-      w.uvar(0);
-    }
-    return w.toBytes();
   }
 }
 
