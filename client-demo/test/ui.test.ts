@@ -238,8 +238,28 @@ describe.each(VIEWPORTS)('at $width x $height', (viewport) => {
       return { x, y, tag: document.elementFromPoint(x, y)?.tagName };
     });
     expect(spot.tag).toBe('CANVAS');
+    await page.evaluate(() => {
+      const canvas = document.querySelector('canvas')!;
+      canvas.addEventListener('pointerdown', () => (canvas.dataset.pressed = 'yes'), { once: true });
+      new MutationObserver((changes, observer) => {
+        const added = changes.flatMap((c) => [...c.addedNodes]);
+        if (!added.some((n) => n instanceof HTMLElement && n.matches('.toast'))) return;
+        canvas.dataset.toasted = 'yes';
+        observer.disconnect();
+      }).observe(document.body, { childList: true, subtree: true });
+    });
     await page.mouse.click(spot.x, spot.y);
-    await expect.poll(() => page.evaluate(() => window.frontier.game!.walking)).toBe(true);
+    // The world decides what the spot means, and spawns are random: open ground or a resource
+    // walks there, a resource in reach is gathered at once, one needing a tool we lack says so.
+    expect(await page.evaluate(() => document.querySelector('canvas')!.dataset.pressed)).toBe('yes');
+    await expect
+      .poll(
+        async () =>
+          (await page.evaluate(() => window.frontier.game!.walking)) ||
+          gs.engine.db.action.find(id) !== undefined ||
+          (await page.evaluate(() => document.querySelector('canvas')!.dataset.toasted === 'yes')),
+      )
+      .toBe(true);
     await page.keyboard.press('Escape');
     // While typing, the log takes the pointer (to scroll it).
     await page.keyboard.press('Enter');
