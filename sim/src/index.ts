@@ -66,7 +66,12 @@ export {
   SUSPICION_CALL,
 } from './detect/detector';
 export type { Detector, DetectorOptions } from './detect/detector';
-export { loadDetectorModel, detectorModelToJson, loadClassifier, scoreStream } from './detect/detector-model';
+export { loadDetectorModel, detectorModelToJson, loadClassifier, scoreBatch } from './detect/detector-model';
+export {
+  extractBatchFeatures,
+  DETECTOR_FEATURE_NAMES,
+  POPULATION_FEATURE_NAMES,
+} from './detect/population-features';
 export type { DetectorModel, DetectorModelJson, DetectorBucket, Verdict } from './detect/detector-model';
 
 // ---- trials --------------------------------------------------------------------------------------
