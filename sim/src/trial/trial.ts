@@ -278,25 +278,26 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport 
   );
 
   const phases: PhaseSummary[] = [];
-  // Human traces for the replay bots, recorded once, and only if a population must be simulated.
+  // Human traces for the replay and resampled bots, recorded once, and only if a population must be simulated.
   let library: Promise<TraceLibrary> | undefined;
-  const traces = !o.tiers.includes(TIERS.REPLAY)
-    ? undefined
-    : () =>
-        (library ??= (async () => {
-          const lib = new TraceLibrary();
-          const rec = await population(
-            'traces',
-            `${o.seed}/traces`,
-            { human: o.traceHumans },
-            o,
-            undefined,
-            lib,
-            options.onProgress,
-          );
-          phases.push(rec.summary);
-          return lib;
-        })());
+  const traces =
+    !o.tiers.includes(TIERS.REPLAY) && !o.tiers.includes(TIERS.RESAMPLED)
+      ? undefined
+      : () =>
+          (library ??= (async () => {
+            const lib = new TraceLibrary();
+            const rec = await population(
+              'traces',
+              `${o.seed}/traces`,
+              { human: o.traceHumans },
+              o,
+              undefined,
+              lib,
+              options.onProgress,
+            );
+            phases.push(rec.summary);
+            return lib;
+          })());
   if (o.only !== '') {
     await population(o.only, `${o.seed}/${o.only}`, mix, o, traces, undefined, options.onProgress);
     return undefined;
