@@ -325,7 +325,7 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport 
   );
 
   const phases: PhaseSummary[] = [];
-  // Human traces for the replay bots, recorded once, and only if a population must be simulated.
+  // Human traces for the replay and resampled bots, recorded once, and only if a population must be simulated.
   let library: Promise<TraceLibrary> | undefined;
   const traces = !o.tiers.some((t) => TRACE_TIERS.has(t))
     ? undefined
@@ -477,7 +477,7 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport 
 }
 
 /** Tiers whose bots replay recorded human traces (the trial records them first). */
-const TRACE_TIERS: ReadonlySet<Tier> = new Set<Tier>([TIERS.REPLAY]);
+const TRACE_TIERS: ReadonlySet<Tier> = new Set<Tier>([TIERS.REPLAY, TIERS.RESAMPLED]);
 
 function emptySummary(tier: Tier): TierSummary {
   return {
