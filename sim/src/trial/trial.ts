@@ -29,10 +29,32 @@ import {
 export const BOT_TIERS: readonly Tier[] = TIER_LIST.filter((t) => t !== TIERS.HUMAN);
 
 /** Size of the default trial (see the README for what it costs). */
-export const DEFAULT_TRIAL = { humans: 400, bots: 100, minutes: 20 } as const;
+export const DEFAULT_TRIAL = { humans: 150, bots: 100, minutes: 15 } as const;
 
 /** Tiers the default trial keeps out of training: the two closest to human play. */
-export const DEFAULT_HOLDOUT: readonly Tier[] = [TIERS.HUMANISED, TIERS.PART_TIME];
+export const DEFAULT_HOLDOUT: readonly Tier[] = [TIERS.HUMANISED, TIERS.RESAMPLED];
+
+/** Gatherers per ring-receiver when a trial has farm rings: a receiver counts a quarter of a tier. */
+export const RING_SIZE = 4;
+
+/**
+ * A trial population's mix: `bots` split over the tiers, each tier one share, except that
+ * ring-receivers (one per farm ring) get a share of 1 / {@link RING_SIZE} when farm-ring gatherers
+ * are in the trial, so rings are stars of several gatherers around one receiver. Every tier gets
+ * at least one bot; the remainder goes to the first tiers.
+ */
+export function trialMix(humans: number, bots: number, tiers: readonly Tier[]): Partial<Record<Tier, number>> {
+  const rings = tiers.includes(TIERS.FARM_RING);
+  const weight = (t: Tier) => (rings && t === TIERS.RING_RECEIVER ? 1 / RING_SIZE : 1);
+  const total = tiers.reduce((s, t) => s + weight(t), 0);
+  const mix: Partial<Record<Tier, number>> = { human: humans };
+  let given = 0;
+  for (const t of tiers) given += mix[t] = Math.max(1, Math.floor((bots * weight(t)) / total));
+  // The remainder goes to the first tiers (receivers keep one per ring).
+  const rest = tiers.filter((t) => weight(t) === 1);
+  for (let i = 0; given < bots && rest.length > 0; i = (i + 1) % rest.length, given++) mix[rest[i]!]! += 1;
+  return mix;
+}
 
 /** Figures of one tier under one model: separation, operating point and time to a verdict. */
 export interface TierSummary {
@@ -53,7 +75,7 @@ export interface TierSummary {
 
 /** Options of {@link runTrial}; every one has a documented default. */
 export interface TrialOptions {
-  /** Humans per population (train and each test world). @default 400 */
+  /** Humans per population (train and each test world). @default 150 */
   readonly humans?: number;
   /** Bots per population, split evenly over `tiers`. @default 100 */
   readonly bots?: number;
@@ -61,7 +83,7 @@ export interface TrialOptions {
   readonly tiers?: readonly Tier[];
   /** Trial seed: train, test and trace populations derive theirs from it. @default 'trial' */
   readonly seed?: string;
-  /** Logical minutes each population plays. @default 20 */
+  /** Logical minutes each population plays. @default 15 */
   readonly minutes?: number;
   /** Minutes of play at which accuracy is reported. @default [1, 5, 15, 60, minutes] (those <= minutes) */
   readonly cutoffs?: readonly number[];
@@ -319,10 +341,7 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport 
       throw new TickspaceError('INVALID_ARGUMENT', `held-out tier '${t}' is not in the trial's tiers`);
   if (o.cutoffs.length === 0)
     throw new TickspaceError('INVALID_ARGUMENT', `no reporting cutoff fits in ${minutes} minutes`);
-  const mix: Partial<Record<Tier, number>> = { human: o.humans };
-  o.tiers.forEach(
-    (t, i) => (mix[t] = Math.floor(o.bots / o.tiers.length) + (i < o.bots % o.tiers.length ? 1 : 0)),
-  );
+  const mix = trialMix(o.humans, o.bots, o.tiers);
 
   const phases: PhaseSummary[] = [];
   // Human traces for the replay and resampled bots, recorded once, and only if a population must be simulated.
