@@ -187,7 +187,7 @@ async function trialCommand(o: {
   name?: string;
   worldTiles: number;
   cache?: string;
-  only?: 'train' | 'test';
+  only?: 'train' | 'test' | `test-${number}`;
 }): Promise<void> {
   const tiers = o.tiers === undefined ? BOT_TIERS : (o.tiers.split(',').map((s) => s.trim()) as Tier[]);
   if (o.only !== undefined) {
@@ -398,11 +398,9 @@ export function buildCli(): Command {
       '--cache <dir>',
       'keep population streams there and reuse them for the same seed and settings (retrain without simulating)',
     )
-    .addOption(
-      new Option(
-        '--only <population>',
-        'only simulate this population into --cache (run train and test in parallel processes)',
-      ).choices(['train', 'test']),
+    .option(
+      '--only <population>',
+      'only simulate this population into --cache: train, test (every test world) or test-<k> (one), so processes can run side by side',
     )
     .action(trialCommand);
   program

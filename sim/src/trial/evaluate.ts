@@ -217,6 +217,21 @@ function thin(points: readonly RocPoint[]): RocPoint[] {
   return points.filter((_, i) => i % step === 0 || i === points.length - 1);
 }
 
+/**
+ * How many trees of a GBT model split first on each feature, largest first: a model whose trees
+ * mostly open on one cheap feature (the old "chat count is zero") leans on it.
+ */
+export function rootSplitsOf(model: Classifier): { feature: string; trees: number }[] {
+  const json = model.toJSON();
+  const trees = json.trees as { f?: number }[][] | undefined;
+  if (json.kind !== 'gradient-boosted-trees' || trees === undefined) return [];
+  const counts = new Map<number, number>();
+  for (const t of trees) if (t[0]?.f !== undefined) counts.set(t[0].f, (counts.get(t[0].f) ?? 0) + 1);
+  return [...counts]
+    .map(([f, trees]) => ({ feature: DETECTOR_FEATURE_NAMES[f] ?? `#${f}`, trees }))
+    .sort((a, b) => b.trees - a.trees);
+}
+
 /** Split-count importance of a GBT model by feature name, largest first. */
 export function importanceOf(model: Classifier): { feature: string; splits: number }[] {
   const imp = (model as { importance?: () => Float64Array }).importance?.();
@@ -260,7 +275,10 @@ export function tierImportance(
     });
     out.push({ feature: DETECTOR_FEATURE_NAMES[f]!, aucDrop: base - aucOf(xs) });
   }
-  return out.sort((a, b) => b.aucDrop - a.aucDrop).slice(0, top);
+  return out
+    .filter((x) => x.aucDrop > 0)
+    .sort((a, b) => b.aucDrop - a.aucDrop)
+    .slice(0, top);
 }
 
 function gcd(a: number, b: number): number {

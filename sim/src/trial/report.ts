@@ -145,6 +145,15 @@ export function trialMarkdown(
   lines.push('');
   lines.push(report.importance.map((f) => `\`${f.feature}\` (${f.splits})`).join(', ') || 'n/a');
   lines.push('');
+  lines.push('First split of the trees, per verdict cutoff (trees of 150 that open on the feature):');
+  lines.push('');
+  lines.push('| minutes | first splits |');
+  lines.push('|---|---|');
+  for (const r of report.rootSplits)
+    lines.push(
+      `| ${r.minutes} | ${r.features.map((f) => `\`${f.feature}\` ${f.trees}`).join(', ') || 'n/a'} |`,
+    );
+  lines.push('');
   lines.push('## Anchors');
   lines.push('');
   lines.push(

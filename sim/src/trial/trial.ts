@@ -15,6 +15,7 @@ import {
   figuresAt,
   importanceOf,
   labelStreams,
+  rootSplitsOf,
   MODEL_KINDS,
   samplesAt,
   tierImportance,
@@ -43,7 +44,11 @@ export const RING_SIZE = 4;
  * are in the trial, so rings are stars of several gatherers around one receiver. Every tier gets
  * at least one bot; the remainder goes to the first tiers.
  */
-export function trialMix(humans: number, bots: number, tiers: readonly Tier[]): Partial<Record<Tier, number>> {
+export function trialMix(
+  humans: number,
+  bots: number,
+  tiers: readonly Tier[],
+): Partial<Record<Tier, number>> {
   const rings = tiers.includes(TIERS.FARM_RING);
   const weight = (t: Tier) => (rings && t === TIERS.RING_RECEIVER ? 1 / RING_SIZE : 1);
   const total = tiers.reduce((s, t) => s + weight(t), 0);
@@ -121,10 +126,12 @@ export interface TrialOptions {
    */
   readonly cacheDir?: string;
   /**
-   * Only simulate (and cache) this population, then stop: two processes can fill the cache in
-   * parallel and a third run evaluates from it. Needs `cacheDir`. @default '' (everything)
+   * Only simulate (and cache) this population, then stop: several processes can fill the cache in
+   * parallel and a last run evaluates from it. 'test' simulates every test world in turn;
+   * 'test-<k>' only the k-th (1-based), so test worlds can run side by side. Needs `cacheDir`.
+   * @default '' (everything)
    */
-  readonly only?: '' | 'train' | 'test';
+  readonly only?: '' | 'train' | 'test' | `test-${number}`;
   /** Called with each phase's progress. */
   readonly onProgress?: (phase: string, progress: SimProgress) => void;
 }
@@ -177,6 +184,11 @@ export interface TrialReport {
   readonly live: LiveFigures;
   /** Features the main model splits on most. */
   readonly importance: readonly { readonly feature: string; readonly splits: number }[];
+  /** Per verdict cutoff, the features the model's trees split on first, most trees first. */
+  readonly rootSplits: readonly {
+    readonly minutes: number;
+    readonly features: readonly { readonly feature: string; readonly trees: number }[];
+  }[];
   /** The trained detector (one model per verdict cutoff), loadable by the live detector. */
   readonly detector: DetectorModelJson;
   readonly wallMs: number;
@@ -291,7 +303,7 @@ function summaryOf(name: string, r: SimResult): PhaseSummary {
  * console.log(report.main.tiers.map((t) => `${t.tier} ${t.auc}`));
  */
 export async function runTrial(
-  options: TrialOptions & { readonly only: 'train' | 'test' },
+  options: TrialOptions & { readonly only: 'train' | 'test' | `test-${number}` },
 ): Promise<undefined>;
 export async function runTrial(options?: TrialOptions): Promise<TrialReport>;
 export async function runTrial(options: TrialOptions = {}): Promise<TrialReport | undefined> {
@@ -365,11 +377,21 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport 
         })());
   const testSeed = (k: number) => (k === 0 ? `${o.seed}/test` : `${o.seed}/test-${k + 1}`);
   if (o.only !== '') {
+    const world = /^test-(\d+)$/.exec(o.only);
     if (o.only === 'train')
       await population('train', `${o.seed}/train`, mix, o, traces, undefined, options.onProgress);
-    else
+    else if (world !== null) {
+      const k = Number(world[1]);
+      if (k < 1 || k > o.testWorlds)
+        throw new TickspaceError(
+          'INVALID_ARGUMENT',
+          `only '${o.only}': test worlds are 1 to ${o.testWorlds}`,
+        );
+      await population('test', testSeed(k - 1), mix, o, traces, undefined, options.onProgress);
+    } else if (o.only === 'test')
       for (let k = 0; k < o.testWorlds; k++)
         await population('test', testSeed(k), mix, o, traces, undefined, options.onProgress);
+    else throw new TickspaceError('INVALID_ARGUMENT', `only '${o.only}': expected train, test or test-<k>`);
     return undefined;
   }
   const trainPop = await population(
@@ -490,6 +512,10 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport 
     verdictHumanFpr,
     live,
     importance: importanceOf(main.model).slice(0, 12),
+    rootSplits: verdictMinutes.map((m) => ({
+      minutes: m,
+      features: rootSplitsOf(byCutoff.get(m)!.model).slice(0, 3),
+    })),
     detector,
     wallMs: performance.now() - started,
   };
