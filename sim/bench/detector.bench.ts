@@ -1,5 +1,6 @@
 /**
- * Detector costs: feature extraction, training and scoring, on synthetic streams (human-model
+ * Detector costs: feature extraction (per stream, and the whole batch with the population features,
+ * whose nearest-identity and cross-account parts grow with the square of the batch), training and scoring, on synthetic streams (human-model
  * timing against scripted timers) so the numbers do not depend on a world run. Prints a table and
  * writes bench-results/sim-detector.json. Ratios are against logistic regression (training) and
  * against feature extraction (scoring), measured in the same run.
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { HumanModel, sampleHumanParams } from '../src/behaviour/human-model';
 import { STREAM_EVENT, StreamSet } from '../src/detect/action-stream';
 import { extractFeatures } from '../src/detect/features';
+import { extractBatchFeatures } from '../src/detect/population-features';
 import { trainGradientBoosting } from '../src/detect/gradient-boosting';
 import { trainLogisticRegression } from '../src/detect/logistic-regression';
 import { createRng } from '../src/random';
@@ -47,6 +49,17 @@ for (let i = 0; i < count; i++) {
     x += rng.normal(0, 1);
     y += rng.normal(0, 1);
     s.push({ type: STREAM_EVENT.POSITION, timeMs: t + 25, x, y });
+    if (rng.chance(0.002)) {
+      // A completed trade with a neighbour in the list: the trade graph has edges to walk.
+      const partner = `id${(i + 1) % count}`;
+      s.push({
+        type: STREAM_EVENT.TRADE,
+        timeMs: t + 30,
+        partner,
+        given: rng.int(5),
+        received: bot ? 0 : rng.int(5),
+      });
+    }
     t += bot ? 400 + rng.uniform(0, 800) : model.thinkMs(t);
   }
   events += s.length;
@@ -60,6 +73,7 @@ const time = <T>(fn: () => T): [T, number] => {
 };
 const all = streams.iter();
 const [x, featureMs] = time(() => all.map((s) => extractFeatures(s)));
+const [, batchMs] = time(() => extractBatchFeatures(all));
 const [lr, lrMs] = time(() => trainLogisticRegression({ x, y: labels }));
 const [gbt, gbtMs] = time(() => trainGradientBoosting({ x, y: labels }));
 const [, gbtPredictMs] = time(() => x.map((r) => gbt.predict(r)));
@@ -72,6 +86,13 @@ const rows = [
     perItem: `${((featureMs * 1000) / count).toFixed(0)} µs/stream`,
     rate: `${((events / featureMs) * 1000).toFixed(0)} events/s`,
     ratio: '1.00x (base of scoring)',
+  },
+  {
+    step: 'extract batch (with population)',
+    ms: batchMs,
+    perItem: `${((batchMs * 1000) / count).toFixed(0)} µs/stream`,
+    rate: `${((events / batchMs) * 1000).toFixed(0)} events/s`,
+    ratio: `${(batchMs / featureMs).toFixed(2)}x features`,
   },
   {
     step: 'train logistic regression',

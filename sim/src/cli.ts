@@ -10,7 +10,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { TIER_LIST, type Tier } from './behaviour/agent';
 import { parseMix } from './behaviour/population';
 import { createDetector, SUSPICION_TABLE, withSuspicionTable, type Detector } from './detect/detector';
-import { loadDetectorModel, scoreStream, type DetectorModelJson } from './detect/detector-model';
+import { loadDetectorModel, scoreBatch, type DetectorModelJson } from './detect/detector-model';
 import { streamsFromLog } from './detect/log-streams';
 import { openDatabase } from '@tickspace/server/engine/tooling';
 import { runInProcess, type SimProgress, type SimResult } from './runners/in-process-runner';
@@ -18,7 +18,7 @@ import { runNetworked } from './runners/networked-runner';
 import type { SwarmStats } from './runners/bot-swarm';
 import { verdictsByTier } from './trial/live-verdicts';
 import { writeTrialReport } from './trial/report';
-import { runTrial, BOT_TIERS } from './trial/trial';
+import { runTrial, BOT_TIERS, DEFAULT_HOLDOUT, DEFAULT_TRIAL } from './trial/trial';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -177,7 +177,9 @@ async function trialCommand(o: {
   bots: number;
   minutes: number;
   seed: string;
-  holdout: string;
+  holdout?: string;
+  testWorlds: number;
+  looVerdicts: boolean;
   model: 'gbt' | 'lr' | 'ensemble';
   fpr: number;
   tiers?: string;
@@ -185,7 +187,7 @@ async function trialCommand(o: {
   name?: string;
   worldTiles: number;
   cache?: string;
-  only?: 'train' | 'test';
+  only?: 'train' | 'test' | `test-${number}`;
 }): Promise<void> {
   const tiers = o.tiers === undefined ? BOT_TIERS : (o.tiers.split(',').map((s) => s.trim()) as Tier[]);
   if (o.only !== undefined) {
@@ -197,6 +199,7 @@ async function trialCommand(o: {
       seed: o.seed,
       tiers,
       worldTiles: o.worldTiles,
+      testWorlds: o.testWorlds,
       cacheDir: o.cache,
       only: o.only,
       onProgress: (phase, p) => console.log(progressLine(p, `trial ${phase}`)),
@@ -210,7 +213,11 @@ async function trialCommand(o: {
     minutes: o.minutes,
     seed: o.seed,
     tiers,
-    holdout: o.holdout as Tier | 'none',
+    ...(o.holdout !== undefined
+      ? { holdout: o.holdout === 'none' ? 'none' : (o.holdout.split(',').map((t) => t.trim()) as Tier[]) }
+      : {}),
+    testWorlds: o.testWorlds,
+    leaveOneOutVerdicts: o.looVerdicts,
     model: o.model,
     fprBudget: o.fpr,
     worldTiles: o.worldTiles,
@@ -281,10 +288,11 @@ async function detectCommand(o: { data: string; model: string; top: number }): P
   const db = await openDatabase({ dir: o.data, readOnly: true });
   try {
     const streams = streamsFromLog(db.store);
+    const verdicts = scoreBatch(model, streams.iter());
     const scored = streams
       .iter()
       .filter((s) => s.calls > 0)
-      .map((s) => ({ identity: s.identity, calls: s.calls, ...scoreStream(model, s) }))
+      .map((s) => ({ identity: s.identity, calls: s.calls, ...verdicts.get(s.identity)! }))
       .sort((a, b) => b.score - a.score);
     console.log(
       `${scored.length} identities in ticks ${db.store.firstTick + 1}..${db.store.lastTick}; ${scored.filter((s) => s.flagged).length} flagged`,
@@ -342,20 +350,39 @@ export function buildCli(): Command {
   program
     .command('trial')
     .description('run a bot-detection trial and write its report')
-    .addOption(new Option('--humans <n>', 'humans per population').argParser(int('--humans')).default(1000))
+    .addOption(
+      new Option('--humans <n>', 'humans per population')
+        .argParser(int('--humans'))
+        .default(DEFAULT_TRIAL.humans),
+    )
     .addOption(
       new Option('--bots <n>', 'bots per population, split over the tiers')
         .argParser(int('--bots'))
-        .default(200),
+        .default(DEFAULT_TRIAL.bots),
     )
     .addOption(
       new Option('--minutes <m>', 'logical minutes each population plays')
         .argParser(positive('--minutes'))
-        .default(60),
+        .default(DEFAULT_TRIAL.minutes),
+    )
+    .addOption(
+      new Option(
+        '--test-worlds <n>',
+        'test worlds pooled (each as many humans as --humans; 3,000 humans for a 0.1% FPR need about 3000/humans)',
+      )
+        .argParser(int('--test-worlds'))
+        .default(1),
+    )
+    .option(
+      '--no-loo-verdicts',
+      'leave-one-tier-out at the main cutoff only (no time to a verdict per unseen tier)',
     )
     .option('--seed <s>', 'trial seed', 'trial')
     .option('--tiers <list>', `bot tiers (default: ${BOT_TIERS.join(',')})`)
-    .option('--holdout <tier>', "tier left out of training, or 'none'", 'humanised')
+    .option(
+      '--holdout <list>',
+      `tiers left out of training, comma-separated, or 'none' (default: ${DEFAULT_HOLDOUT.join(',')})`,
+    )
     .addOption(new Option('--model <kind>', 'model family').choices(['gbt', 'lr', 'ensemble']).default('gbt'))
     .addOption(
       new Option('--fpr <rate>', 'human false-positive budget of the threshold')
@@ -371,11 +398,9 @@ export function buildCli(): Command {
       '--cache <dir>',
       'keep population streams there and reuse them for the same seed and settings (retrain without simulating)',
     )
-    .addOption(
-      new Option(
-        '--only <population>',
-        'only simulate this population into --cache (run train and test in parallel processes)',
-      ).choices(['train', 'test']),
+    .option(
+      '--only <population>',
+      'only simulate this population into --cache: train, test (every test world) or test-<k> (one), so processes can run side by side',
     )
     .action(trialCommand);
   program

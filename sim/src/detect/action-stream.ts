@@ -17,6 +17,11 @@ export const STREAM_EVENT = {
   SESSION_START: 3,
   /** The identity disconnected. */
   SESSION_END: 4,
+  /**
+   * A trade the identity was in went through: `partner` is the other side, `given` and `received`
+   * the item units that left and reached the identity's backpack (stored in the dx and dy columns).
+   */
+  TRADE: 5,
 } as const;
 /** One of {@link STREAM_EVENT}. */
 export type StreamEventType = (typeof STREAM_EVENT)[keyof typeof STREAM_EVENT];
@@ -38,6 +43,10 @@ export interface StreamEvent {
   readonly dy?: number;
   /** For calls and updates involving another identity (trade): that identity. */
   readonly partner?: string;
+  /** For {@link STREAM_EVENT.TRADE}: item units the identity gave (read back as `dx`). */
+  readonly given?: number;
+  /** For {@link STREAM_EVENT.TRADE}: item units the identity received (read back as `dy`). */
+  readonly received?: number;
 }
 
 /** Interns strings to small integers shared by every stream of a detector. */
@@ -134,8 +143,8 @@ export class ActionStream {
     this.#ok[i] = event.ok === false ? 0 : 1;
     this.#x[i] = event.x ?? Number.NaN;
     this.#y[i] = event.y ?? Number.NaN;
-    this.#dx[i] = event.dx ?? Number.NaN;
-    this.#dy[i] = event.dy ?? Number.NaN;
+    this.#dx[i] = event.given ?? event.dx ?? Number.NaN;
+    this.#dy[i] = event.received ?? event.dy ?? Number.NaN;
     this.#partner[i] = event.partner === undefined ? -1 : this.names.id(`@${event.partner}`);
   }
 

@@ -1,7 +1,12 @@
 import { TickspaceError } from '@tickspace/server/protocol';
 import type { ActionStream } from './action-stream';
 import type { Classifier, ClassifierJson } from './classifier';
-import { extractFeatures, FEATURE_NAMES, playTimeMs, type FeatureOptions } from './features';
+import { playTimeMs } from './features';
+import {
+  DETECTOR_FEATURE_NAMES,
+  extractBatchFeatures,
+  type PopulationFeatureOptions,
+} from './population-features';
 import { EnsembleClassifier } from './ensemble';
 import { GradientBoostedTrees } from './gradient-boosting';
 import { LogisticRegression } from './logistic-regression';
@@ -19,7 +24,7 @@ export interface DetectorModel {
   readonly featureNames: readonly string[];
   readonly buckets: readonly DetectorBucket[];
   /** Feature options the classifiers were trained with (reducer names, windows). */
-  readonly featureOptions: Omit<FeatureOptions, 'untilPlayMs'>;
+  readonly featureOptions: Omit<PopulationFeatureOptions, 'untilPlayMs'>;
 }
 
 /** The JSON form of a {@link DetectorModel}. */
@@ -31,7 +36,7 @@ export interface DetectorModelJson {
     readonly threshold: number;
     readonly classifier: ClassifierJson;
   }[];
-  readonly featureOptions: Omit<FeatureOptions, 'untilPlayMs'>;
+  readonly featureOptions: Omit<PopulationFeatureOptions, 'untilPlayMs'>;
 }
 
 /** A verdict on one identity. */
@@ -79,7 +84,7 @@ export function detectorModelToJson(model: DetectorModel): DetectorModelJson {
 export function loadDetectorModel(json: DetectorModelJson): DetectorModel {
   if (json.format !== 'tickspace-detector-1')
     throw new TickspaceError('INVALID_ARGUMENT', `detector model: unknown format '${String(json.format)}'`);
-  if (json.featureNames.join(',') !== FEATURE_NAMES.join(','))
+  if (json.featureNames.join(',') !== DETECTOR_FEATURE_NAMES.join(','))
     throw new TickspaceError(
       'INVALID_ARGUMENT',
       'detector model: trained on a different feature list; retrain it with this build (npm run sim -- trial)',
@@ -99,24 +104,48 @@ export function loadDetectorModel(json: DetectorModelJson): DetectorModel {
 }
 
 /**
- * Scores a stream with the bucket for the longest play it has reached (features of its first
- * `bucket` minutes), or the shortest bucket if it has played less.
+ * Scores the identities of a batch (a world's streams, scored together because the population
+ * features compare each identity with the others over the same minutes of play). Each identity is
+ * scored by the bucket for the longest play it has reached (the shortest if it has played less),
+ * on the features of its first `bucket` minutes; the batch for that bucket is every stream's first
+ * `bucket` minutes. `only` limits which identities get a verdict (the batch stays whole).
  * @example
- * const verdict = scoreStream(model, streams.stream(identity));
- * if (verdict.flagged) console.log('bot?', verdict.score);
+ * const verdicts = scoreBatch(model, streams.iter());
+ * for (const [identity, v] of verdicts) if (v.flagged) console.log('bot?', identity, v.score);
  */
-export function scoreStream(model: DetectorModel, stream: ActionStream): Verdict {
-  const played = playTimeMs(stream) / 60_000;
-  let bucket = model.buckets[0]!;
-  for (const b of model.buckets) if (b.playMinutes <= played + 1e-9) bucket = b;
-  const x = extractFeatures(stream, { ...model.featureOptions, untilPlayMs: bucket.playMinutes * 60_000 });
-  const score = bucket.classifier.predict(x);
-  // No verdict before the shortest bucket's play: its threshold was set on identities that had it.
-  const enough = played >= bucket.playMinutes * MIN_PLAY_SHARE;
-  return {
-    score,
-    flagged: enough && score >= bucket.threshold,
-    playMinutes: played,
-    bucketMinutes: bucket.playMinutes,
-  };
+export function scoreBatch(
+  model: DetectorModel,
+  streams: Iterable<ActionStream>,
+  only?: ReadonlySet<string>,
+): Map<string, Verdict> {
+  const list = [...streams];
+  const byBucket = new Map<DetectorBucket, { identity: string; played: number }[]>();
+  for (const stream of list) {
+    if (only !== undefined && !only.has(stream.identity)) continue;
+    const played = playTimeMs(stream) / 60_000;
+    let bucket = model.buckets[0]!;
+    for (const b of model.buckets) if (b.playMinutes <= played + 1e-9) bucket = b;
+    let l = byBucket.get(bucket);
+    if (l === undefined) byBucket.set(bucket, (l = []));
+    l.push({ identity: stream.identity, played });
+  }
+  const out = new Map<string, Verdict>();
+  for (const [bucket, members] of byBucket) {
+    const x = extractBatchFeatures(list, {
+      ...model.featureOptions,
+      untilPlayMs: bucket.playMinutes * 60_000,
+    });
+    for (const m of members) {
+      const score = bucket.classifier.predict(x.get(m.identity)!);
+      // No verdict before the shortest bucket's play: its threshold was set on identities that had it.
+      const enough = m.played >= bucket.playMinutes * MIN_PLAY_SHARE;
+      out.set(m.identity, {
+        score,
+        flagged: enough && score >= bucket.threshold,
+        playMinutes: m.played,
+        bucketMinutes: bucket.playMinutes,
+      });
+    }
+  }
+  return out;
 }

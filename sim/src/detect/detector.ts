@@ -1,6 +1,6 @@
 import { t, table, type Engine, type ModuleDef, type TickRecord } from '@tickspace/server/engine';
 import { StreamSet } from './action-stream';
-import { scoreStream, type DetectorModel, type Verdict } from './detector-model';
+import { scoreBatch, type DetectorModel, type Verdict } from './detector-model';
 import { FrontierEventSource } from './frontier-events';
 
 /** Name of the private table the live detector writes. */
@@ -74,6 +74,9 @@ export interface Detector {
  * Attaches the detector to a live engine: every tick's calls and changes feed the per-identity
  * streams (through the engine's fan-out hook, never the clients), and every `scoreEveryMs` each
  * identity with new events is rescored and its row in `suspicion` upserted by one system call.
+ * Rescoring takes the whole world as the batch (population features compare each identity with
+ * every other one over the same minutes of play), so a round costs one batch extraction per
+ * bucket in use, whatever the number of identities due.
  * @example
  * const detector = createDetector({ engine, model: loadDetectorModel(json) });
  * // later, as an admin:
@@ -98,13 +101,19 @@ export function createDetector(options: DetectorOptions): Detector {
     const model = options.model;
     if (model === undefined) return;
     const rows: { identity: string; verdict: Verdict; events: number }[] = [];
-    for (const stream of streams.iter()) {
+    const due = new Set<string>();
+    const all = streams.iter();
+    for (const stream of all) {
       const last = scoredAt.get(stream.identity) ?? 0;
       if (stream.length - last < minNew || stream.calls < minCalls) continue;
       scoredAt.set(stream.identity, stream.length);
-      const verdict = scoreStream(model, stream);
-      verdicts.set(stream.identity, verdict);
-      rows.push({ identity: stream.identity, verdict, events: stream.length });
+      due.add(stream.identity);
+    }
+    if (due.size === 0) return;
+    // The whole world is the batch: population features compare each identity with everyone else.
+    for (const [identity, verdict] of scoreBatch(model, all, due)) {
+      verdicts.set(identity, verdict);
+      rows.push({ identity, verdict, events: streams.find(identity)!.length });
     }
     if (!write || rows.length === 0) return;
     engine.enqueueSystem(SUSPICION_CALL, (ctx) => {

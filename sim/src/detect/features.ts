@@ -181,6 +181,7 @@ export function extractFeatures(stream: ActionStream, options: FeatureOptions = 
       if (Number.isNaN(pendingUpdate)) pendingUpdate = t;
       continue;
     }
+    if (type === STREAM_EVENT.TRADE) continue; // the trade graph is a population feature
     if (type === STREAM_EVENT.POSITION) {
       posT.push(t);
       posX.push(col.x[i]!);

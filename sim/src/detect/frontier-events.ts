@@ -29,6 +29,7 @@ export class FrontierEventSource {
   readonly #avatar: number;
   readonly #action: number;
   readonly #trade: number;
+  readonly #tradeItem: number;
   readonly #notice: number;
   readonly #positionEveryMs: number;
   readonly #connected: string;
@@ -36,6 +37,8 @@ export class FrontierEventSource {
   readonly #pos = new Map<string, Tracked>();
   /** trade id -> [a, b] */
   readonly #trades = new Map<number, [string, string]>();
+  /** trade id -> item units on offer by side a and side b (for the item flow of a completed swap) */
+  readonly #offers = new Map<number, Map<string, number>>();
 
   /** @param tableNames table names by table id (the engine's `tableList` order, or the log schema's). */
   constructor(streams: StreamSet, tableNames: readonly string[], options: FrontierEventOptions = {}) {
@@ -44,6 +47,7 @@ export class FrontierEventSource {
     this.#avatar = ids['avatar'] ?? ids['player'] ?? -1;
     this.#action = ids['action'] ?? -1;
     this.#trade = ids['trade'] ?? -1;
+    this.#tradeItem = ids['trade_item'] ?? -1;
     this.#notice = ids['notice'] ?? -1;
     this.#positionEveryMs = options.positionEveryMs ?? 500;
     this.#connected = options.connectedName ?? '__connected';
@@ -129,12 +133,35 @@ export class FrontierEventSource {
       }
     } else if (ch.tableId === this.#action && ch.kind === 2) {
       streams.push(row.owner as string, { type: STREAM_EVENT.UPDATE, timeMs: t, name: 'action_end' });
+    } else if (ch.tableId === this.#tradeItem) {
+      const id = row.tradeId as number;
+      const call = record.calls[ch.callIndex];
+      // A swap deletes the offers before the trade row: keep them until the trade row goes.
+      if (ch.kind === 2 && call?.reducer === 'trade_accept') return;
+      let offers = this.#offers.get(id);
+      if (offers === undefined) this.#offers.set(id, (offers = new Map()));
+      const key = `${String(row.side)}/${String(row.itemId)}`;
+      if (ch.kind === 2) offers.delete(key);
+      else offers.set(key, Number(row.quantity));
     } else if (ch.tableId === this.#trade) {
       const id = row.id as number;
       const a = row.a as string;
       const b = row.b as string;
-      if (ch.kind === 2) this.#trades.delete(id);
-      else this.#trades.set(id, [a, b]);
+      if (ch.kind === 2) {
+        this.#trades.delete(id);
+        const offers = this.#offers.get(id);
+        this.#offers.delete(id);
+        // Only the second acceptance deletes a trade inside trade_accept: the swap went through.
+        if (record.calls[ch.callIndex]?.reducer === 'trade_accept' && offers !== undefined) {
+          let fromA = 0;
+          let fromB = 0;
+          for (const [key, q] of offers)
+            if (key.startsWith('0/')) fromA += q;
+            else fromB += q;
+          streams.push(a, { type: STREAM_EVENT.TRADE, timeMs: t, partner: b, given: fromA, received: fromB });
+          streams.push(b, { type: STREAM_EVENT.TRADE, timeMs: t, partner: a, given: fromB, received: fromA });
+        }
+      } else this.#trades.set(id, [a, b]);
       // The party that did not cause the change is the one it invites to react.
       const caller = record.calls[ch.callIndex]?.sender;
       if (caller !== a) streams.push(a, { type: STREAM_EVENT.UPDATE, timeMs: t, name: 'trade' });

@@ -18,7 +18,7 @@ export interface LogStreamsOptions extends FrontierEventOptions {
  * @example
  * const db = await openDatabase({ dir: 'data', readOnly: true });
  * const streams = streamsFromLog(db.store);
- * for (const s of streams.iter()) console.log(s.identity, scoreStream(model, s).score);
+ * for (const [identity, v] of scoreBatch(model, streams.iter())) console.log(identity, v.score);
  */
 export function streamsFromLog(store: LogStore, options: LogStreamsOptions = {}): StreamSet {
   const streams = new StreamSet();

@@ -2,7 +2,13 @@ import type { Tier } from '../behaviour/agent';
 import type { StreamSet } from '../detect/action-stream';
 import type { Classifier } from '../detect/classifier';
 import { MIN_PLAY_SHARE } from '../detect/detector-model';
-import { extractFeatures, FEATURE_NAMES, playTimeMs, type FeatureOptions } from '../detect/features';
+import { playTimeMs } from '../detect/features';
+import {
+  DETECTOR_FEATURE_NAMES,
+  extractBatchFeatures,
+  type DetectorFeatureName,
+  type PopulationFeatureOptions,
+} from '../detect/population-features';
 import { EnsembleClassifier } from '../detect/ensemble';
 import { trainGradientBoosting, type GradientBoostingOptions } from '../detect/gradient-boosting';
 import { trainLogisticRegression } from '../detect/logistic-regression';
@@ -39,23 +45,56 @@ export function labelStreams(streams: StreamSet, tiers: ReadonlyMap<string, Tier
 
 /**
  * Feature rows of the identities that played at least `minShare` of `minutes` (so a 60-minute
- * verdict rests on about 60 minutes of play), computed on their first `minutes` of play.
+ * verdict rests on about 60 minutes of play), computed on their first `minutes` of play. The batch
+ * is the whole stream set (one world): population features compare each identity with all others.
  */
 export function samplesAt(
   streams: StreamSet,
   population: readonly Labelled[],
   minutes: number,
-  options: Omit<FeatureOptions, 'untilPlayMs'> = {},
+  options: Omit<PopulationFeatureOptions, 'untilPlayMs'> = {},
   minShare = MIN_PLAY_SHARE,
 ): Sample[] {
+  const x = extractBatchFeatures(streams.iter(), { ...options, untilPlayMs: minutes * 60_000 });
   const out: Sample[] = [];
   for (const p of population) {
     if (p.playMs < minutes * 60_000 * minShare) continue;
-    out.push({
-      identity: p.identity,
-      tier: p.tier,
-      x: extractFeatures(streams.find(p.identity)!, { ...options, untilPlayMs: minutes * 60_000 }),
-    });
+    out.push({ identity: p.identity, tier: p.tier, x: x.get(p.identity)! });
+  }
+  return out;
+}
+
+/**
+ * Features a bot sets by choice at no cost to its farming: how much it chats and trades, how often
+ * it logs off, how long it pauses. No training bot may be told from humans by these alone, so
+ * {@link train} shows the model each training bot a second time with these values taken from a
+ * human (imitation augmentation): the first split can no longer be "chat count is zero".
+ */
+export const IMITABLE_FEATURES: readonly DetectorFeatureName[] = [
+  'chat_per_hour',
+  'trade_per_hour',
+  'trade_partners',
+  'sessions_per_hour',
+  'idle_gap_frac',
+  'longest_gap_min',
+];
+
+/**
+ * Training rows with every bot also present as an imitator: a copy whose {@link IMITABLE_FEATURES}
+ * are a human's (humans picked in a fixed stride, so training stays deterministic).
+ */
+export function withImitators(samples: readonly Sample[]): Sample[] {
+  const humans = samples.filter((s) => s.tier === 'human');
+  if (humans.length === 0) return [...samples];
+  const slots = IMITABLE_FEATURES.map((f) => DETECTOR_FEATURE_NAMES.indexOf(f));
+  const out = [...samples];
+  let k = 0;
+  for (const s of samples) {
+    if (s.tier === 'human') continue;
+    const h = humans[(k++ * 7919) % humans.length]!;
+    const x = Float64Array.from(s.x);
+    for (const slot of slots) x[slot] = h.x[slot]!;
+    out.push({ identity: `${s.identity}~imitator`, tier: s.tier, x });
   }
   return out;
 }
@@ -66,7 +105,8 @@ export function train(
   samples: readonly Sample[],
   gbt: GradientBoostingOptions = {},
 ): Classifier {
-  const data = { x: samples.map((s) => s.x), y: samples.map((s) => (s.tier === 'human' ? 0 : 1)) };
+  const rows = withImitators(samples);
+  const data = { x: rows.map((s) => s.x), y: rows.map((s) => (s.tier === 'human' ? 0 : 1)) };
   if (kind === MODEL_KINDS.LR) return trainLogisticRegression(data);
   if (kind === MODEL_KINDS.ENSEMBLE)
     return new EnsembleClassifier([trainGradientBoosting(data, gbt), trainLogisticRegression(data)]);
@@ -177,11 +217,70 @@ function thin(points: readonly RocPoint[]): RocPoint[] {
   return points.filter((_, i) => i % step === 0 || i === points.length - 1);
 }
 
+/**
+ * How many trees of a GBT model split first on each feature, largest first: a model whose trees
+ * mostly open on one cheap feature (the old "chat count is zero") leans on it.
+ */
+export function rootSplitsOf(model: Classifier): { feature: string; trees: number }[] {
+  const json = model.toJSON();
+  const trees = json.trees as { f?: number }[][] | undefined;
+  if (json.kind !== 'gradient-boosted-trees' || trees === undefined) return [];
+  const counts = new Map<number, number>();
+  for (const t of trees) if (t[0]?.f !== undefined) counts.set(t[0].f, (counts.get(t[0].f) ?? 0) + 1);
+  return [...counts]
+    .map(([f, trees]) => ({ feature: DETECTOR_FEATURE_NAMES[f] ?? `#${f}`, trees }))
+    .sort((a, b) => b.trees - a.trees);
+}
+
 /** Split-count importance of a GBT model by feature name, largest first. */
 export function importanceOf(model: Classifier): { feature: string; splits: number }[] {
   const imp = (model as { importance?: () => Float64Array }).importance?.();
   if (imp === undefined) return [];
-  return FEATURE_NAMES.map((feature, i) => ({ feature, splits: imp[i] ?? 0 }))
+  return DETECTOR_FEATURE_NAMES.map((feature, i) => ({ feature, splits: imp[i] ?? 0 }))
     .filter((f) => f.splits > 0)
     .sort((a, b) => b.splits - a.splits);
+}
+
+/**
+ * The features a model needs most to tell one tier from the humans of a test set: permutation
+ * importance, the loss of ROC AUC when one feature's values are shuffled among that tier's bots
+ * and the humans (a fixed permutation per feature, so the answer is deterministic), largest first.
+ */
+export function tierImportance(
+  model: Classifier,
+  test: readonly Sample[],
+  tier: Tier,
+  top = 5,
+): { feature: string; aucDrop: number }[] {
+  const rows = test.filter((s) => s.tier === tier || s.tier === 'human');
+  const bots = rows.filter((s) => s.tier === tier);
+  if (bots.length === 0 || bots.length === rows.length) return [];
+  const aucOf = (xs: readonly Float64Array[]) => {
+    const scores = xs.map((x) => model.predict(x));
+    return rocAuc(
+      scores.filter((_, i) => rows[i]!.tier === tier),
+      scores.filter((_, i) => rows[i]!.tier === 'human'),
+    );
+  };
+  const base = aucOf(rows.map((s) => s.x));
+  const out: { feature: string; aucDrop: number }[] = [];
+  for (let f = 0; f < DETECTOR_FEATURE_NAMES.length; f++) {
+    // A fixed-stride permutation (stride coprime with the row count) moves every value elsewhere.
+    let stride = Math.max(1, Math.floor(rows.length * 0.618));
+    while (gcd(stride, rows.length) !== 1) stride++;
+    const xs = rows.map((s, i) => {
+      const x = Float64Array.from(s.x);
+      x[f] = rows[(i * stride + f) % rows.length]!.x[f]!;
+      return x;
+    });
+    out.push({ feature: DETECTOR_FEATURE_NAMES[f]!, aucDrop: base - aucOf(xs) });
+  }
+  return out
+    .filter((x) => x.aucDrop > 0)
+    .sort((a, b) => b.aucDrop - a.aucDrop)
+    .slice(0, top);
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
 }

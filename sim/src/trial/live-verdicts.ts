@@ -2,7 +2,7 @@ import type { Tier } from '../behaviour/agent';
 import type { StreamSet } from '../detect/action-stream';
 import { binomialUpperBound } from '../detect/binomial';
 import { MIN_PLAY_SHARE, type DetectorModel, type Verdict } from '../detect/detector-model';
-import { extractFeatures } from '../detect/features';
+import { extractBatchFeatures } from '../detect/population-features';
 import type { Labelled } from './evaluate';
 
 /** What the live detector concluded about one tier of the test population. */
@@ -34,36 +34,41 @@ export interface LiveFigures {
  * the longest play it has reached, and each bucket's features are those of its first minutes, so
  * the verdicts an identity went through during play are one per bucket it reached. Unlike the
  * per-cutoff figures, which keep only the identities that played about N minutes, this counts
- * every identity, so the human false-positive rate rests on the whole population.
+ * every identity, so the human false-positive rate rests on the whole population. Each world is
+ * its own batch, as it would be live.
  */
 export function liveFigures(
   model: DetectorModel,
-  streams: StreamSet,
-  population: readonly Labelled[],
+  worlds: readonly { readonly streams: StreamSet; readonly labelled: readonly Labelled[] }[],
   botTiers: readonly Tier[],
 ): LiveFigures {
   const first = model.buckets[0]!.playMinutes;
   const byTier = new Map<Tier, { count: number; end: number; ever: number }>();
-  for (const p of population) {
-    const played = p.playMs / 60_000;
-    if (played < first * MIN_PLAY_SHARE) continue;
-    const stream = streams.find(p.identity)!;
-    // One verdict per bucket reached, as the live hook gives them during play: the shortest bucket
-    // from 90% of its minutes, every longer one once its minutes are played. The last is the bucket
-    // `scoreStream` picks at the end of play.
-    let ever = false;
-    let end = false;
-    for (const b of model.buckets) {
-      if (b !== model.buckets[0] && b.playMinutes > played + 1e-9) break;
-      const x = extractFeatures(stream, { ...model.featureOptions, untilPlayMs: b.playMinutes * 60_000 });
-      end = b.classifier.predict(x) >= b.threshold;
-      ever ||= end;
+  for (const { streams, labelled } of worlds) {
+    // Each bucket's batch (every stream's first minutes of that bucket), extracted once per world.
+    const batches = model.buckets.map((b) =>
+      extractBatchFeatures(streams.iter(), { ...model.featureOptions, untilPlayMs: b.playMinutes * 60_000 }),
+    );
+    for (const p of labelled) {
+      const played = p.playMs / 60_000;
+      if (played < first * MIN_PLAY_SHARE) continue;
+      // One verdict per bucket reached, as the live hook gives them during play: the shortest bucket
+      // from 90% of its minutes, every longer one once its minutes are played. The last is the bucket
+      // `scoreBatch` picks at the end of play.
+      let ever = false;
+      let end = false;
+      for (let k = 0; k < model.buckets.length; k++) {
+        const b = model.buckets[k]!;
+        if (k > 0 && b.playMinutes > played + 1e-9) break;
+        end = b.classifier.predict(batches[k]!.get(p.identity)!) >= b.threshold;
+        ever ||= end;
+      }
+      let t = byTier.get(p.tier);
+      if (t === undefined) byTier.set(p.tier, (t = { count: 0, end: 0, ever: 0 }));
+      t.count++;
+      if (end) t.end++;
+      if (ever) t.ever++;
     }
-    let t = byTier.get(p.tier);
-    if (t === undefined) byTier.set(p.tier, (t = { count: 0, end: 0, ever: 0 }));
-    t.count++;
-    if (end) t.end++;
-    if (ever) t.ever++;
   }
   const humans = byTier.get('human') ?? { count: 0, end: 0, ever: 0 };
   const share = (k: number, n: number) => (n > 0 ? k / n : Number.NaN);

@@ -1,14 +1,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rocSvg } from './roc-svg';
-import type { TrialReport } from './trial';
+import type { TierSummary, TrialReport } from './trial';
 
-/** Goals from the issue, printed next to the measured figures. */
+/** Goals from the issue, printed next to the measured figures (every tier, held out or not). */
 export const TRIAL_GOALS = {
-  aucNaiveJittered: 0.99,
-  aucReplayHumanised: 0.95,
+  auc: 0.95,
+  /** Share of a tier flagged within `verdictMinutes` of play, at the `humanFpr` threshold. */
+  flaggedShare: 0.8,
+  verdictMinutes: 15,
   humanFpr: 0.001,
   naiveVerdictMinutes: 5,
+  /** Humans with a verdict needed to resolve a 0.1% false-positive rate. */
+  humansForFpr: 3000,
 } as const;
 
 const MODEL_NAMES: Record<string, string> = {
@@ -33,7 +37,7 @@ export function trialMarkdown(
   lines.push(`# Bot-detection trial \`${o.seed}\``);
   lines.push('');
   lines.push(
-    `Populations of ${o.humans} humans and ${o.bots} bots (${o.tiers.join(', ')}), ${o.minutes} minutes of logical time each, in the Frontier world through the in-process runner (every player on its own SDK connection). Training and test populations use separate seeds; the ${o.holdout === 'none' ? 'model sees every tier' : `\`${o.holdout}\` tier is held out of training`}. Model: ${MODEL_NAMES[o.model]}; operating threshold from 5-fold cross-validated human scores at a ${pct(o.fprBudget)} false-positive budget.`,
+    `Populations of ${o.humans} humans and ${o.bots} bots (${o.tiers.join(', ')}), ${o.minutes} minutes of logical time each, in the Frontier world through the in-process runner (every player on its own SDK connection). One training world and ${o.testWorlds} test world${o.testWorlds === 1 ? '' : 's'} on separate seeds; each world is scored as one batch (the population features compare every identity with the rest of its world). ${o.holdout.length === 0 ? 'The model sees every tier.' : `Held out of training: ${o.holdout.map((t) => `\`${t}\``).join(', ')}.`} Model: ${MODEL_NAMES[o.model]}, each training bot also shown as an imitator (its chat, trade, session and pause figures taken from a human); operating threshold from 5-fold cross-validated human scores at a ${pct(o.fprBudget)} false-positive budget.`,
   );
   lines.push('');
   lines.push('| phase | seed | players | minutes | wall s | speed (x real time) | final state hash |');
@@ -47,25 +51,14 @@ export function trialMarkdown(
   lines.push(`## Results after ${m.minutes} minutes of play (test population)`);
   lines.push('');
   lines.push(
-    `${m.humans} humans and ${m.bots} bots played at least 90% of ${m.minutes} minutes. Threshold ${num(m.threshold, 4)}: human false-positive rate **${pct(m.humanFpr)}** (${Math.round(m.humanFpr * m.humans)} of ${m.humans}; goal <= ${pct(TRIAL_GOALS.humanFpr)}, which needs at least ${Math.ceil(1 / TRIAL_GOALS.humanFpr)} humans to resolve), accuracy ${pct(m.accuracy)}, AUC of all bots ${num(m.auc)}.`,
+    `${m.humans} humans and ${m.bots} bots played at least 90% of ${m.minutes} minutes. Threshold ${num(m.threshold, 4)}: human false-positive rate **${pct(m.humanFpr)}** (${Math.round(m.humanFpr * m.humans)} of ${m.humans}; goal <= ${pct(TRIAL_GOALS.humanFpr)}, which needs at least ${TRIAL_GOALS.humansForFpr} humans to resolve: see the live figures below), accuracy ${pct(m.accuracy)}, AUC of all bots ${num(m.auc)}.`,
   );
   lines.push('');
   lines.push(
-    '| tier | bots | ROC AUC | goal | TPR @ 1% FPR | TPR @ 0.1% FPR | flagged at threshold | trained on it |',
+    `Goals (issue 19), for every tier held out or not: AUC >= ${TRIAL_GOALS.auc}, at least ${pct(TRIAL_GOALS.flaggedShare)} flagged within ${TRIAL_GOALS.verdictMinutes} minutes of play at a human false-positive rate <= ${pct(TRIAL_GOALS.humanFpr)}; naive bots within ${TRIAL_GOALS.naiveVerdictMinutes} minutes.`,
   );
-  lines.push('|---|---|---|---|---|---|---|---|');
-  for (const t of m.tiers) {
-    const goal =
-      t.tier === 'naive' || t.tier === 'jittered'
-        ? TRIAL_GOALS.aucNaiveJittered
-        : t.tier === 'replay' || t.tier === 'humanised'
-          ? TRIAL_GOALS.aucReplayHumanised
-          : Number.NaN;
-    const met = Number.isFinite(goal) ? (t.auc >= goal ? ' (met)' : ' (missed)') : '';
-    lines.push(
-      `| ${t.tier} | ${t.bots} | ${num(t.auc)} | ${Number.isFinite(goal) ? `>= ${goal}${met}` : '-'} | ${pct(t.tprAt1pctFpr)} | ${pct(t.tprAt01pctFpr)} | ${pct(t.recall)} | ${t.heldOut ? '**no (held out)**' : 'yes'} |`,
-    );
-  }
+  lines.push('');
+  tierTable(lines, report.perTier, `AUC and TPRs after ${m.minutes} min`);
   lines.push('');
   lines.push(`ROC curves: [${files.svg}](${files.svg}).`);
   lines.push('');
@@ -98,7 +91,7 @@ export function trialMarkdown(
       `| ${v.tier} | ${vm.map((k) => pct(v.flaggedBy[k] ?? Number.NaN)).join(' | ')} | ${v.medianMinutes ?? 'not flagged'} |`,
     );
   lines.push('');
-  const naive = report.verdicts.find((v) => v.tier === 'naive');
+  const naive = report.perTier.find((v) => v.tier === 'naive');
   if (naive !== undefined) {
     const within = naive.flaggedBy[String(TRIAL_GOALS.naiveVerdictMinutes)];
     lines.push(
@@ -110,7 +103,7 @@ export function trialMarkdown(
   lines.push('## The live detector over the whole test population');
   lines.push('');
   lines.push(
-    `The exported detector (one model per verdict cutoff) scores every identity as the live hook does: by the bucket for the longest play it has reached. The figures above keep only identities that played about N minutes; these count all ${live.humans} humans with a verdict, whatever their play time. Human false-positive rate of the last verdict: **${pct(live.humanFprAtEnd)}** (${Math.round(live.humanFprAtEnd * live.humans)} of ${live.humans}; 95% upper bound ${pct(live.humanFprAtEndUpper95)}; goal <= ${pct(TRIAL_GOALS.humanFpr)}). Humans flagged by at least one verdict during play: ${pct(live.humanFprEver)} (${Math.round(live.humanFprEver * live.humans)}; 95% upper bound ${pct(live.humanFprEverUpper95)}).`,
+    `The exported detector (one model per verdict cutoff) scores every identity as the live hook does: by the bucket for the longest play it has reached. The figures above keep only identities that played about N minutes; these count all ${live.humans} humans with a verdict, whatever their play time. Human false-positive rate of the last verdict: **${pct(live.humanFprAtEnd)}** (${Math.round(live.humanFprAtEnd * live.humans)} of ${live.humans}; one-sided 95% Clopper-Pearson upper bound ${pct(live.humanFprAtEndUpper95)}; goal <= ${pct(TRIAL_GOALS.humanFpr)}, ${live.humans >= TRIAL_GOALS.humansForFpr && live.humanFprAtEndUpper95 <= TRIAL_GOALS.humanFpr ? 'shown' : live.humans >= TRIAL_GOALS.humansForFpr ? 'not shown: the bound is above it' : `not resolved: that needs at least ${TRIAL_GOALS.humansForFpr} humans with a verdict (\`--test-worlds ${Math.ceil(TRIAL_GOALS.humansForFpr / Math.max(1, o.humans))}\`)`}). Humans flagged by at least one verdict during play: ${pct(live.humanFprEver)} (${Math.round(live.humanFprEver * live.humans)}; 95% upper bound ${pct(live.humanFprEverUpper95)}).`,
   );
   lines.push('');
   lines.push('| tier | identities | flagged at the end | flagged at some point |');
@@ -121,10 +114,26 @@ export function trialMarkdown(
   lines.push('');
   lines.push('## Unseen tiers (leave one tier out)');
   lines.push('');
-  lines.push(`| tier | AUC when left out of training | TPR @ 0.1% FPR |`);
+  lines.push(
+    `Each tier alone left out of training (every other tier trained on), with its own models and thresholds per cutoff${o.leaveOneOutVerdicts ? '' : ' (main cutoff only: time to a verdict not measured)'}.`,
+  );
+  lines.push('');
+  tierTable(lines, report.leaveOneTierOut, `AUC and TPRs after ${m.minutes} min`);
+  lines.push('');
+  lines.push('## Top features per tier');
+  lines.push('');
+  lines.push(
+    'Permutation importance on the test population: the ROC AUC lost when one feature is shuffled among that tier and the humans. A tier that rests on one feature a bot can set at will (chat, trade counts, sessions) is caught by a habit, not by what makes it a bot.',
+  );
+  lines.push('');
+  lines.push('| tier | main model | model without the tier |');
   lines.push('|---|---|---|');
-  for (const l of report.leaveOneTierOut)
-    lines.push(`| ${l.tier} | ${num(l.auc)} | ${pct(l.tprAt01pctFpr)} |`);
+  const top = (t: TierSummary | undefined) =>
+    t === undefined || t.topFeatures.length === 0
+      ? 'n/a'
+      : t.topFeatures.map((f) => `\`${f.feature}\` ${num(f.aucDrop)}`).join(', ');
+  for (const t of report.perTier)
+    lines.push(`| ${t.tier} | ${top(t)} | ${top(report.leaveOneTierOut.find((l) => l.tier === t.tier))} |`);
   lines.push('');
   lines.push(`## Baseline: ${MODEL_NAMES[report.baseline.model]} on the same features`);
   lines.push('');
@@ -135,6 +144,15 @@ export function trialMarkdown(
   lines.push('## Features the model splits on most');
   lines.push('');
   lines.push(report.importance.map((f) => `\`${f.feature}\` (${f.splits})`).join(', ') || 'n/a');
+  lines.push('');
+  lines.push('First split of the trees, per verdict cutoff (trees of 150 that open on the feature):');
+  lines.push('');
+  lines.push('| minutes | first splits |');
+  lines.push('|---|---|');
+  for (const r of report.rootSplits)
+    lines.push(
+      `| ${r.minutes} | ${r.features.map((f) => `\`${f.feature}\` ${f.trees}`).join(', ') || 'n/a'} |`,
+    );
   lines.push('');
   lines.push('## Anchors');
   lines.push('');
@@ -186,4 +204,24 @@ export function writeTrialReport(
 /** JSON has no Infinity or NaN: write them as null. */
 function jsonNumbers(_key: string, value: unknown): unknown {
   return typeof value === 'number' && !Number.isFinite(value) ? null : value;
+}
+
+/** One row per tier: separation, operating point, time to a verdict, and the goals met or missed. */
+function tierTable(lines: string[], rows: readonly TierSummary[], aucLabel: string): void {
+  const g = TRIAL_GOALS;
+  lines.push(
+    `| tier | bots | ${aucLabel}: AUC | TPR @ 1% FPR | TPR @ 0.1% FPR | flagged <= ${g.naiveVerdictMinutes} min | flagged <= ${g.verdictMinutes} min | median minutes | trained on it | goals |`,
+  );
+  lines.push('|---|---|---|---|---|---|---|---|---|---|');
+  for (const t of rows) {
+    const early = t.flaggedBy[String(g.naiveVerdictMinutes)] ?? Number.NaN;
+    const within = t.flaggedBy[String(g.verdictMinutes)] ?? Number.NaN;
+    const missed: string[] = [];
+    if (!(t.auc >= g.auc)) missed.push('AUC');
+    if (!(within >= g.flaggedShare)) missed.push(`${g.verdictMinutes} min`);
+    if (t.tier === 'naive' && !(early >= g.flaggedShare)) missed.push(`${g.naiveVerdictMinutes} min`);
+    lines.push(
+      `| ${t.tier} | ${t.bots} | ${num(t.auc)} | ${pct(t.tprAt1pctFpr)} | ${pct(t.tprAt01pctFpr)} | ${pct(early)} | ${pct(within)} | ${t.medianMinutes ?? 'not flagged'} | ${t.heldOut ? '**no**' : 'yes'} | ${missed.length === 0 ? 'met' : `missed: ${missed.join(', ')}`} |`,
+    );
+  }
 }

@@ -6,7 +6,7 @@ import { TIER_LIST, TIERS, type Tier } from '../behaviour/agent';
 import { TraceLibrary } from '../behaviour/trace-library';
 import { StreamSet } from '../detect/action-stream';
 import { detectorModelToJson, type DetectorModel, type DetectorModelJson } from '../detect/detector-model';
-import { FEATURE_NAMES } from '../detect/features';
+import { DETECTOR_FEATURE_NAMES } from '../detect/population-features';
 import { FrontierEventSource } from '../detect/frontier-events';
 import { runInProcess, type SimProgress, type SimResult } from '../runners/in-process-runner';
 import { liveFigures, type LiveFigures } from './live-verdicts';
@@ -15,8 +15,10 @@ import {
   figuresAt,
   importanceOf,
   labelStreams,
+  rootSplitsOf,
   MODEL_KINDS,
   samplesAt,
+  tierImportance,
   train,
   type CutoffFigures,
   type Labelled,
@@ -27,24 +29,84 @@ import {
 /** The bot tiers of a trial population, in report order. */
 export const BOT_TIERS: readonly Tier[] = TIER_LIST.filter((t) => t !== TIERS.HUMAN);
 
+/** Size of the default trial (see the README for what it costs). */
+export const DEFAULT_TRIAL = { humans: 150, bots: 100, minutes: 15 } as const;
+
+/** Tiers the default trial keeps out of training: the two closest to human play. */
+export const DEFAULT_HOLDOUT: readonly Tier[] = [TIERS.HUMANISED, TIERS.RESAMPLED];
+
+/** Gatherers per ring-receiver when a trial has farm rings: a receiver counts a quarter of a tier. */
+export const RING_SIZE = 4;
+
+/**
+ * A trial population's mix: `bots` split over the tiers, each tier one share, except that
+ * ring-receivers (one per farm ring) get a share of 1 / {@link RING_SIZE} when farm-ring gatherers
+ * are in the trial, so rings are stars of several gatherers around one receiver. Every tier gets
+ * at least one bot; the remainder goes to the first tiers.
+ */
+export function trialMix(
+  humans: number,
+  bots: number,
+  tiers: readonly Tier[],
+): Partial<Record<Tier, number>> {
+  const rings = tiers.includes(TIERS.FARM_RING);
+  const weight = (t: Tier) => (rings && t === TIERS.RING_RECEIVER ? 1 / RING_SIZE : 1);
+  const total = tiers.reduce((s, t) => s + weight(t), 0);
+  const mix: Partial<Record<Tier, number>> = { human: humans };
+  let given = 0;
+  for (const t of tiers) given += mix[t] = Math.max(1, Math.floor((bots * weight(t)) / total));
+  // The remainder goes to the first tiers (receivers keep one per ring).
+  const rest = tiers.filter((t) => weight(t) === 1);
+  for (let i = 0; given < bots && rest.length > 0; i = (i + 1) % rest.length, given++) mix[rest[i]!]! += 1;
+  return mix;
+}
+
+/** Figures of one tier under one model: separation, operating point and time to a verdict. */
+export interface TierSummary {
+  readonly tier: Tier;
+  readonly bots: number;
+  readonly auc: number;
+  readonly tprAt1pctFpr: number;
+  readonly tprAt01pctFpr: number;
+  /** Share flagged within each verdict cutoff (minutes of play). */
+  readonly flaggedBy: Readonly<Record<string, number>>;
+  /** Median minutes to the first flag, or null if fewer than half were flagged. */
+  readonly medianMinutes: number | null;
+  /** Whether the model was trained without this tier. */
+  readonly heldOut: boolean;
+  /** Features the model needs most for this tier (permutation AUC drop on the test set). */
+  readonly topFeatures: readonly { readonly feature: string; readonly aucDrop: number }[];
+}
+
 /** Options of {@link runTrial}; every one has a documented default. */
 export interface TrialOptions {
-  /** Humans per population (train and test each). @default 1000 */
+  /** Humans per population (train and each test world). @default 150 */
   readonly humans?: number;
-  /** Bots per population, split evenly over `tiers`. @default 200 */
+  /** Bots per population, split evenly over `tiers`. @default 100 */
   readonly bots?: number;
   /** Bot tiers in the populations. @default all five */
   readonly tiers?: readonly Tier[];
   /** Trial seed: train, test and trace populations derive theirs from it. @default 'trial' */
   readonly seed?: string;
-  /** Logical minutes each population plays. @default 60 */
+  /** Logical minutes each population plays. @default 15 */
   readonly minutes?: number;
-  /** Minutes of play at which accuracy is reported. @default [1, 5, 15, 60] (those <= minutes) */
+  /** Minutes of play at which accuracy is reported. @default [1, 5, 15, 60, minutes] (those <= minutes) */
   readonly cutoffs?: readonly number[];
-  /** Extra cutoffs for time-to-verdict. @default [1, 2, 3, 5, 10, 15, 30, 60] (those <= minutes) */
+  /** Extra cutoffs for time-to-verdict. @default [1, 2, 3, 5, 10, 15, 30, 60, minutes] (those <= minutes) */
   readonly verdictCutoffs?: readonly number[];
-  /** Tier left out of training (tested as unseen). @default 'humanised' ('none' for no hold-out) */
-  readonly holdout?: Tier | 'none';
+  /**
+   * Tiers left out of training (tested as unseen); the issue asks for at least two.
+   * @default DEFAULT_HOLDOUT (those in `tiers`); 'none' for no hold-out
+   */
+  readonly holdout?: readonly Tier[] | 'none';
+  /**
+   * Test worlds: the test population is simulated this many times on different seeds and pooled
+   * (each world scored as its own batch). 3,000 humans with a verdict, which a 0.1% false-positive
+   * rate needs, cost about `3000 / humans` test worlds. @default 1
+   */
+  readonly testWorlds?: number;
+  /** Leave-one-tier-out per verdict cutoff too (time to a verdict for every unseen tier). @default true */
+  readonly leaveOneOutVerdicts?: boolean;
   /** Human false-positive budget of the operating threshold. @default 0.001 */
   readonly fprBudget?: number;
   /** Model family. @default 'gbt' */
@@ -64,10 +126,12 @@ export interface TrialOptions {
    */
   readonly cacheDir?: string;
   /**
-   * Only simulate (and cache) this population, then stop: two processes can fill the cache in
-   * parallel and a third run evaluates from it. Needs `cacheDir`. @default '' (everything)
+   * Only simulate (and cache) this population, then stop: several processes can fill the cache in
+   * parallel and a last run evaluates from it. 'test' simulates every test world in turn;
+   * 'test-<k>' only the k-th (1-based), so test worlds can run side by side. Needs `cacheDir`.
+   * @default '' (everything)
    */
-  readonly only?: '' | 'train' | 'test';
+  readonly only?: '' | 'train' | 'test' | `test-${number}`;
   /** Called with each phase's progress. */
   readonly onProgress?: (phase: string, progress: SimProgress) => void;
 }
@@ -86,23 +150,23 @@ export interface PhaseSummary {
   readonly cached: boolean;
 }
 
-type ResolvedTrialOptions = Required<Omit<TrialOptions, 'onProgress'>>;
+type ResolvedTrialOptions = Required<Omit<TrialOptions, 'onProgress' | 'holdout'>> & {
+  readonly holdout: readonly Tier[];
+};
 
 /** Everything a trial measured: the JSON report. */
 export interface TrialReport {
-  readonly format: 'tickspace-trial-1';
+  readonly format: 'tickspace-trial-2';
   readonly options: ResolvedTrialOptions;
   readonly phases: readonly PhaseSummary[];
   /** The main cutoff (longest) results, per tier. */
   readonly main: CutoffFigures;
   /** Results at each reporting cutoff. */
   readonly byMinutes: readonly CutoffFigures[];
-  /** AUC of each tier when that tier alone is left out of training (main cutoff). */
-  readonly leaveOneTierOut: readonly {
-    readonly tier: Tier;
-    readonly auc: number;
-    readonly tprAt01pctFpr: number;
-  }[];
+  /** Per tier under the main model (held-out tiers unseen): AUC, TPRs, time to a verdict, top features. */
+  readonly perTier: readonly TierSummary[];
+  /** The same for each tier when that tier alone is left out of training. */
+  readonly leaveOneTierOut: readonly TierSummary[];
   /** The same evaluation with the other model family (a baseline). */
   readonly baseline: {
     readonly model: ModelKind;
@@ -120,6 +184,11 @@ export interface TrialReport {
   readonly live: LiveFigures;
   /** Features the main model splits on most. */
   readonly importance: readonly { readonly feature: string; readonly splits: number }[];
+  /** Per verdict cutoff, the features the model's trees split on first, most trees first. */
+  readonly rootSplits: readonly {
+    readonly minutes: number;
+    readonly features: readonly { readonly feature: string; readonly trees: number }[];
+  }[];
   /** The trained detector (one model per verdict cutoff), loadable by the live detector. */
   readonly detector: DetectorModelJson;
   readonly wallMs: number;
@@ -149,7 +218,7 @@ async function population(
   const key = createHash('sha256')
     .update(
       JSON.stringify({
-        v: 2,
+        v: 3,
         name,
         seed,
         mix,
@@ -234,21 +303,25 @@ function summaryOf(name: string, r: SimResult): PhaseSummary {
  * console.log(report.main.tiers.map((t) => `${t.tier} ${t.auc}`));
  */
 export async function runTrial(
-  options: TrialOptions & { readonly only: 'train' | 'test' },
+  options: TrialOptions & { readonly only: 'train' | 'test' | `test-${number}` },
 ): Promise<undefined>;
 export async function runTrial(options?: TrialOptions): Promise<TrialReport>;
 export async function runTrial(options: TrialOptions = {}): Promise<TrialReport | undefined> {
   const started = performance.now();
-  const minutes = options.minutes ?? 60;
+  const minutes = options.minutes ?? DEFAULT_TRIAL.minutes;
+  const tiers = options.tiers ?? BOT_TIERS;
   const o: ResolvedTrialOptions = {
-    humans: options.humans ?? 1000,
-    bots: options.bots ?? 200,
-    tiers: options.tiers ?? BOT_TIERS,
+    humans: options.humans ?? DEFAULT_TRIAL.humans,
+    bots: options.bots ?? DEFAULT_TRIAL.bots,
+    tiers,
     seed: options.seed ?? 'trial',
     minutes,
-    cutoffs: (options.cutoffs ?? [1, 5, 15, 60]).filter((m) => m <= minutes),
-    verdictCutoffs: (options.verdictCutoffs ?? [1, 2, 3, 5, 10, 15, 30, 60]).filter((m) => m <= minutes),
-    holdout: options.holdout ?? TIERS.HUMANISED,
+    cutoffs: uniqueUpTo(options.cutoffs ?? [1, 5, 15, 60, minutes], minutes),
+    verdictCutoffs: uniqueUpTo(options.verdictCutoffs ?? [1, 2, 3, 5, 10, 15, 30, 60, minutes], minutes),
+    holdout:
+      options.holdout === 'none' ? [] : (options.holdout ?? DEFAULT_HOLDOUT.filter((t) => tiers.includes(t))),
+    testWorlds: options.testWorlds ?? 1,
+    leaveOneOutVerdicts: options.leaveOneOutVerdicts ?? true,
     fprBudget: options.fprBudget ?? 0.001,
     model: options.model ?? MODEL_KINDS.GBT,
     traceHumans: options.traceHumans ?? 30,
@@ -268,19 +341,24 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport 
       'INVALID_ARGUMENT',
       `a trial needs at least 2 humans and one bot per tier (${o.tiers.length}), got ${o.humans} humans and ${o.bots} bots`,
     );
-  for (const t of o.tiers)
+  if (!Number.isInteger(o.testWorlds) || o.testWorlds < 1)
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      `testWorlds must be a whole number >= 1, got ${o.testWorlds}`,
+    );
+  for (const t of [...o.tiers, ...o.holdout])
     if (!BOT_TIERS.includes(t)) throw new TickspaceError('INVALID_ARGUMENT', `unknown bot tier '${t}'`);
+  for (const t of o.holdout)
+    if (!o.tiers.includes(t))
+      throw new TickspaceError('INVALID_ARGUMENT', `held-out tier '${t}' is not in the trial's tiers`);
   if (o.cutoffs.length === 0)
     throw new TickspaceError('INVALID_ARGUMENT', `no reporting cutoff fits in ${minutes} minutes`);
-  const mix: Partial<Record<Tier, number>> = { human: o.humans };
-  o.tiers.forEach(
-    (t, i) => (mix[t] = Math.floor(o.bots / o.tiers.length) + (i < o.bots % o.tiers.length ? 1 : 0)),
-  );
+  const mix = trialMix(o.humans, o.bots, o.tiers);
 
   const phases: PhaseSummary[] = [];
-  // Human traces for the replay bots, recorded once, and only if a population must be simulated.
+  // Human traces for the replay and resampled bots, recorded once, and only if a population must be simulated.
   let library: Promise<TraceLibrary> | undefined;
-  const traces = !o.tiers.includes(TIERS.REPLAY)
+  const traces = !o.tiers.some((t) => TRACE_TIERS.has(t))
     ? undefined
     : () =>
         (library ??= (async () => {
@@ -297,8 +375,23 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport 
           phases.push(rec.summary);
           return lib;
         })());
+  const testSeed = (k: number) => (k === 0 ? `${o.seed}/test` : `${o.seed}/test-${k + 1}`);
   if (o.only !== '') {
-    await population(o.only, `${o.seed}/${o.only}`, mix, o, traces, undefined, options.onProgress);
+    const world = /^test-(\d+)$/.exec(o.only);
+    if (o.only === 'train')
+      await population('train', `${o.seed}/train`, mix, o, traces, undefined, options.onProgress);
+    else if (world !== null) {
+      const k = Number(world[1]);
+      if (k < 1 || k > o.testWorlds)
+        throw new TickspaceError(
+          'INVALID_ARGUMENT',
+          `only '${o.only}': test worlds are 1 to ${o.testWorlds}`,
+        );
+      await population('test', testSeed(k - 1), mix, o, traces, undefined, options.onProgress);
+    } else if (o.only === 'test')
+      for (let k = 0; k < o.testWorlds; k++)
+        await population('test', testSeed(k), mix, o, traces, undefined, options.onProgress);
+    else throw new TickspaceError('INVALID_ARGUMENT', `only '${o.only}': expected train, test or test-<k>`);
     return undefined;
   }
   const trainPop = await population(
@@ -311,39 +404,40 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport 
     options.onProgress,
   );
   phases.push(trainPop.summary);
-  const testPop = await population('test', `${o.seed}/test`, mix, o, traces, undefined, options.onProgress);
-  phases.push(testPop.summary);
+  const testWorlds: PopulationRun[] = [];
+  for (let k = 0; k < o.testWorlds; k++) {
+    const w = await population('test', testSeed(k), mix, o, traces, undefined, options.onProgress);
+    testWorlds.push(w);
+    phases.push(w.summary);
+  }
+  // Every world is its own batch for the population features, as it would be live.
+  const testAt = (m: number) => testWorlds.flatMap((w) => sampleCache(w, m));
 
-  const heldOut = new Set<Tier>(o.holdout === 'none' ? [] : [o.holdout]);
-  const trainable = (s: readonly Sample[]) => s.filter((x) => !heldOut.has(x.tier));
+  const heldOut = new Set<Tier>(o.holdout);
   const cutoffSet = [...new Set([...o.cutoffs, ...o.verdictCutoffs])].sort((a, b) => a - b);
-  const byCutoff = new Map<
-    number,
-    {
-      figures: CutoffFigures;
-      model: ReturnType<typeof train>;
-      threshold: number;
-      test: Sample[];
-      trainSet: Sample[];
-    }
-  >();
-  for (const m of cutoffSet) {
-    const trainSet = trainable(samplesAt(trainPop.streams, trainPop.labelled, m));
-    const test = samplesAt(testPop.streams, testPop.labelled, m);
+  const trainAt = new Map(cutoffSet.map((m) => [m, samplesAt(trainPop.streams, trainPop.labelled, m)]));
+  const testSets = new Map(cutoffSet.map((m) => [m, testAt(m)]));
+  const fitted = (without: ReadonlySet<Tier>, m: number) => {
+    const trainSet = trainAt.get(m)!.filter((x) => !without.has(x.tier));
     if (
-      !trainSet.some((s) => s.tier === TIERS.HUMAN) ||
-      !trainSet.some((s) => s.tier !== TIERS.HUMAN) ||
-      test.length === 0
+      !trainSet.some((x) => x.tier === TIERS.HUMAN) ||
+      !trainSet.some((x) => x.tier !== TIERS.HUMAN) ||
+      testSets.get(m)!.length === 0
     )
-      continue;
-    const model = train(o.model, trainSet);
-    const threshold = crossValidatedThreshold(o.model, trainSet, o.fprBudget);
-    byCutoff.set(m, {
-      figures: figuresAt(m, model, threshold, test, o.tiers, heldOut),
-      model,
-      threshold,
-      test,
+      return undefined;
+    return {
+      model: train(o.model, trainSet),
+      threshold: crossValidatedThreshold(o.model, trainSet, o.fprBudget),
       trainSet,
+    };
+  };
+  const byCutoff = new Map<number, NonNullable<ReturnType<typeof fitted>> & { figures: CutoffFigures }>();
+  for (const m of cutoffSet) {
+    const f = fitted(heldOut, m);
+    if (f === undefined) continue;
+    byCutoff.set(m, {
+      ...f,
+      figures: figuresAt(m, f.model, f.threshold, testSets.get(m)!, o.tiers, heldOut),
     });
   }
   const mainMinutes = Math.max(...o.cutoffs.filter((m) => byCutoff.has(m)));
@@ -353,52 +447,49 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport 
       'INVALID_ARGUMENT',
       'no cutoff had both humans and bots with enough play to train on',
     );
-
-  // Leave one tier out: does the detector catch a kind of bot it has never seen?
-  const allTrain = samplesAt(trainPop.streams, trainPop.labelled, mainMinutes);
-  const leaveOneTierOut = o.tiers.map((tier) => {
-    const fit = allTrain.filter((s) => s.tier !== tier);
-    if (!fit.some((s) => s.tier !== TIERS.HUMAN)) return { tier, auc: Number.NaN, tprAt01pctFpr: Number.NaN };
-    const model = train(o.model, fit);
-    const f = figuresAt(mainMinutes, model, main.threshold, main.test, [tier], new Set([tier]));
-    return {
+  const verdictMinutes = o.verdictCutoffs.filter((m) => byCutoff.has(m));
+  const mainTest = testSets.get(mainMinutes)!;
+  const perTier = o.tiers.map((tier) =>
+    summarise(
       tier,
-      auc: f.tiers[0]?.auc ?? Number.NaN,
-      tprAt01pctFpr: f.tiers[0]?.tprAt01pctFpr ?? Number.NaN,
-    };
+      heldOut.has(tier),
+      main.figures,
+      main.model,
+      mainTest,
+      byCutoff,
+      verdictMinutes,
+      testWorlds,
+    ),
+  );
+
+  // Leave one tier out: does the detector catch a kind of bot it has never seen? One model per
+  // verdict cutoff without that tier (its own threshold), so time to a verdict is measured unseen too.
+  const leaveOneTierOut = o.tiers.map((tier) => {
+    const without = new Set([tier]);
+    const models = new Map<number, { model: ReturnType<typeof train>; threshold: number }>();
+    for (const m of o.leaveOneOutVerdicts ? verdictMinutes : [mainMinutes]) {
+      const f = fitted(without, m);
+      if (f !== undefined) models.set(m, f);
+    }
+    const at = models.get(mainMinutes);
+    if (at === undefined) return emptySummary(tier);
+    const figures = figuresAt(mainMinutes, at.model, at.threshold, mainTest, [tier], without);
+    return summarise(tier, true, figures, at.model, mainTest, models, [...models.keys()], testWorlds);
   });
   const otherKind = o.model === MODEL_KINDS.LR ? MODEL_KINDS.GBT : MODEL_KINDS.LR;
   const baselineModel = train(otherKind, main.trainSet);
-  const baselineFigures = figuresAt(mainMinutes, baselineModel, main.threshold, main.test, o.tiers, heldOut);
+  const baselineFigures = figuresAt(mainMinutes, baselineModel, main.threshold, mainTest, o.tiers, heldOut);
 
-  // Time to a verdict: the first verdict cutoff at which each test bot is flagged.
-  const verdictMinutes = o.verdictCutoffs.filter((m) => byCutoff.has(m));
-  const firstFlag = new Map<string, number>();
   const verdictHumanFpr: Record<string, number> = {};
-  for (const m of verdictMinutes) {
-    const c = byCutoff.get(m)!;
-    verdictHumanFpr[String(m)] = c.figures.humanFpr;
-    for (const s of c.test)
-      if (s.tier !== TIERS.HUMAN && !firstFlag.has(s.identity) && c.model.predict(s.x) >= c.threshold)
-        firstFlag.set(s.identity, m);
-  }
-  const verdicts = o.tiers.map((tier) => {
-    const bots = testPop.labelled.filter((l) => l.tier === tier);
-    const flaggedBy: Record<string, number> = {};
-    for (const m of verdictMinutes)
-      flaggedBy[String(m)] =
-        bots.length === 0
-          ? Number.NaN
-          : bots.filter((b) => (firstFlag.get(b.identity) ?? Infinity) <= m).length / bots.length;
-    const times = bots
-      .map((b) => firstFlag.get(b.identity) ?? Number.POSITIVE_INFINITY)
-      .sort((a, b) => a - b);
-    const median = times.length === 0 ? Number.POSITIVE_INFINITY : times[Math.floor((times.length - 1) / 2)]!;
-    return { tier, flaggedBy, medianMinutes: Number.isFinite(median) ? median : null };
-  });
+  for (const m of verdictMinutes) verdictHumanFpr[String(m)] = byCutoff.get(m)!.figures.humanFpr;
+  const verdicts = perTier.map((t) => ({
+    tier: t.tier,
+    flaggedBy: t.flaggedBy,
+    medianMinutes: t.medianMinutes,
+  }));
 
   const detectorModel: DetectorModel = {
-    featureNames: FEATURE_NAMES,
+    featureNames: DETECTOR_FEATURE_NAMES,
     featureOptions: {},
     buckets: verdictMinutes.map((m) => ({
       playMinutes: m,
@@ -407,20 +498,105 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport 
     })),
   };
   const detector = detectorModelToJson(detectorModel);
-  const live = liveFigures(detectorModel, testPop.streams, testPop.labelled, o.tiers);
+  const live = liveFigures(detectorModel, testWorlds, o.tiers);
   return {
-    format: 'tickspace-trial-1',
+    format: 'tickspace-trial-2',
     options: o,
     phases,
     main: main.figures,
     byMinutes: o.cutoffs.filter((m) => byCutoff.has(m)).map((m) => byCutoff.get(m)!.figures),
+    perTier,
     leaveOneTierOut,
     baseline: { model: otherKind, tiers: baselineFigures.tiers.map((t) => ({ tier: t.tier, auc: t.auc })) },
     verdicts,
     verdictHumanFpr,
     live,
     importance: importanceOf(main.model).slice(0, 12),
+    rootSplits: verdictMinutes.map((m) => ({
+      minutes: m,
+      features: rootSplitsOf(byCutoff.get(m)!.model).slice(0, 3),
+    })),
     detector,
     wallMs: performance.now() - started,
   };
+}
+
+/** Tiers whose bots replay recorded human traces (the trial records them first). */
+const TRACE_TIERS: ReadonlySet<Tier> = new Set<Tier>([TIERS.REPLAY, TIERS.RESAMPLED]);
+
+function emptySummary(tier: Tier): TierSummary {
+  return {
+    tier,
+    bots: 0,
+    auc: Number.NaN,
+    tprAt1pctFpr: Number.NaN,
+    tprAt01pctFpr: Number.NaN,
+    flaggedBy: {},
+    medianMinutes: null,
+    heldOut: true,
+    topFeatures: [],
+  };
+}
+
+/**
+ * One tier's summary under a set of per-cutoff models: the main cutoff's figures, the share of the
+ * tier's test bots first flagged by each cutoff's model at its threshold, and its top features.
+ */
+function summarise(
+  tier: Tier,
+  heldOut: boolean,
+  figures: CutoffFigures,
+  model: ReturnType<typeof train>,
+  mainTest: readonly Sample[],
+  models: ReadonlyMap<number, { readonly model: ReturnType<typeof train>; readonly threshold: number }>,
+  verdictMinutes: readonly number[],
+  testWorlds: readonly PopulationRun[],
+): TierSummary {
+  const f = figures.tiers.find((t) => t.tier === tier);
+  const firstFlag = new Map<string, number>();
+  for (const m of [...verdictMinutes].sort((a, b) => a - b)) {
+    const c = models.get(m)!;
+    for (const w of testWorlds) {
+      const bots = w.labelled.filter((l) => l.tier === tier && !firstFlag.has(l.identity));
+      if (bots.length === 0) continue;
+      // The samples of this cutoff were computed once per world; look the bots up among them.
+      for (const s of sampleCache(w, m))
+        if (s.tier === tier && !firstFlag.has(s.identity) && c.model.predict(s.x) >= c.threshold)
+          firstFlag.set(s.identity, m);
+    }
+  }
+  const bots = testWorlds.flatMap((w) => w.labelled.filter((l) => l.tier === tier));
+  const flaggedBy: Record<string, number> = {};
+  for (const m of verdictMinutes)
+    flaggedBy[String(m)] =
+      bots.length === 0
+        ? Number.NaN
+        : bots.filter((b) => (firstFlag.get(b.identity) ?? Infinity) <= m).length / bots.length;
+  const times = bots.map((b) => firstFlag.get(b.identity) ?? Number.POSITIVE_INFINITY).sort((a, b) => a - b);
+  const median = times.length === 0 ? Number.POSITIVE_INFINITY : times[Math.floor((times.length - 1) / 2)]!;
+  return {
+    tier,
+    bots: f?.bots ?? 0,
+    auc: f?.auc ?? Number.NaN,
+    tprAt1pctFpr: f?.tprAt1pctFpr ?? Number.NaN,
+    tprAt01pctFpr: f?.tprAt01pctFpr ?? Number.NaN,
+    flaggedBy,
+    medianMinutes: Number.isFinite(median) ? median : null,
+    heldOut,
+    topFeatures: tierImportance(model, mainTest, tier),
+  };
+}
+
+const samplesByWorld = new WeakMap<PopulationRun, Map<number, Sample[]>>();
+/** A world's samples at a cutoff, computed once (the population features need the whole batch). */
+function sampleCache(w: PopulationRun, m: number): Sample[] {
+  let byM = samplesByWorld.get(w);
+  if (byM === undefined) samplesByWorld.set(w, (byM = new Map()));
+  let s = byM.get(m);
+  if (s === undefined) byM.set(m, (s = samplesAt(w.streams, w.labelled, m)));
+  return s;
+}
+
+function uniqueUpTo(values: readonly number[], max: number): number[] {
+  return [...new Set(values.filter((m) => m <= max))].sort((a, b) => a - b);
 }

@@ -6,7 +6,7 @@ import {
   type Detector,
 } from '../../src/detect/detector';
 import { detectorModelToJson, loadDetectorModel, type DetectorModel } from '../../src/detect/detector-model';
-import { FEATURE_NAMES } from '../../src/detect/features';
+import { DETECTOR_FEATURE_NAMES as FEATURE_NAMES } from '../../src/detect/population-features';
 import { LogisticRegression } from '../../src/detect/logistic-regression';
 import { runInProcess } from '../../src/runners/in-process-runner';
 

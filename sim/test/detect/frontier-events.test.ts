@@ -92,4 +92,67 @@ describe('Frontier event source', () => {
     // Scheduled calls belong to no player.
     expect(streams.count()).toBe(2);
   });
+
+  it('records the items that changed hands when a trade goes through, and nothing for a cancelled one', () => {
+    const streams = new StreamSet();
+    const source = new FrontierEventSource(streams, [...tables, 'trade_item']);
+    const item = (trade: number, side: number, itemId: string, quantity: number) => ({
+      tradeId: trade,
+      side,
+      itemId,
+      quantity,
+      a: A,
+      b: B,
+    });
+    const row = (id: number) => ({ id, a: A, b: B });
+    source.ingest({
+      tick: 1,
+      now: 50,
+      calls: [
+        { origin: 0, reducer: 'trade_offer', sender: A, args: { trade: 9 }, result: ok },
+        { origin: 0, reducer: 'trade_offer', sender: A, args: { trade: 9 }, result: ok },
+        { origin: 0, reducer: 'trade_offer', sender: B, args: { trade: 9 }, result: ok },
+        { origin: 0, reducer: 'trade_offer', sender: A, args: { trade: 9 }, result: ok },
+      ],
+      changes: [
+        { tableId: 2, kind: 0, callIndex: 0, oldRow: undefined, newRow: row(9) },
+        { tableId: 4, kind: 0, callIndex: 0, oldRow: undefined, newRow: item(9, 0, 'stone', 5) },
+        { tableId: 4, kind: 0, callIndex: 1, oldRow: undefined, newRow: item(9, 0, 'wood', 2) },
+        { tableId: 4, kind: 0, callIndex: 2, oldRow: undefined, newRow: item(9, 1, 'rope', 1) },
+        // A withdraws the wood (quantity 0 deletes the offer) and raises the stone to 6.
+        { tableId: 4, kind: 2, callIndex: 3, oldRow: item(9, 0, 'wood', 2), newRow: undefined },
+        { tableId: 4, kind: 1, callIndex: 3, oldRow: item(9, 0, 'stone', 5), newRow: item(9, 0, 'stone', 6) },
+      ],
+    });
+    // The swap: the offers go first, then the trade row, inside the second acceptance.
+    source.ingest({
+      tick: 2,
+      now: 100,
+      calls: [{ origin: 0, reducer: 'trade_accept', sender: B, args: { trade: 9 }, result: ok }],
+      changes: [
+        { tableId: 4, kind: 2, callIndex: 0, oldRow: item(9, 0, 'stone', 6), newRow: undefined },
+        { tableId: 4, kind: 2, callIndex: 0, oldRow: item(9, 1, 'rope', 1), newRow: undefined },
+        { tableId: 2, kind: 2, callIndex: 0, oldRow: row(9), newRow: undefined },
+      ],
+    });
+    // A cancelled trade moves nothing.
+    source.ingest({
+      tick: 3,
+      now: 150,
+      calls: [{ origin: 0, reducer: 'trade_cancel', sender: A, args: { trade: 10 }, result: ok }],
+      changes: [
+        { tableId: 2, kind: 0, callIndex: 0, oldRow: undefined, newRow: row(10) },
+        { tableId: 4, kind: 0, callIndex: 0, oldRow: undefined, newRow: item(10, 0, 'stone', 3) },
+        { tableId: 4, kind: 2, callIndex: 0, oldRow: item(10, 0, 'stone', 3), newRow: undefined },
+        { tableId: 2, kind: 2, callIndex: 0, oldRow: row(10), newRow: undefined },
+      ],
+    });
+    const tradesOf = (who: string) =>
+      streams
+        .find(who)!
+        .toEvents()
+        .filter((e) => e.type === STREAM_EVENT.TRADE);
+    expect(tradesOf(A)).toEqual([expect.objectContaining({ timeMs: 100, partner: B, dx: 6, dy: 1 })]);
+    expect(tradesOf(B)).toEqual([expect.objectContaining({ timeMs: 100, partner: A, dx: 1, dy: 6 })]);
+  });
 });

@@ -51,6 +51,14 @@ describe('trial', () => {
     }
     expect(report.verdicts[0]!.tier).toBe('naive');
     expect(report.leaveOneTierOut[0]!.auc).toBeNaN(); // nothing left to train on without the only tier
+    const naiveSummary = report.perTier.find((t) => t.tier === 'naive')!;
+    expect(naiveSummary).toMatchObject({ bots: 4, auc: 1, tprAt01pctFpr: 1, heldOut: false });
+    expect(naiveSummary.flaggedBy['2']).toBe(1);
+    expect(naiveSummary.medianMinutes).not.toBeNull();
+    // Permutation importance: shuffling a feature the model uses costs AUC, and the list is sorted.
+    expect(naiveSummary.topFeatures).toHaveLength(5);
+    const drops = naiveSummary.topFeatures.map((f) => f.aucDrop);
+    expect([...drops].sort((a, b) => b - a)).toEqual(drops);
     expect(report.detector.buckets.map((b) => b.playMinutes)).toEqual([1, 2]);
     expect(loadDetectorModel(report.detector).buckets).toHaveLength(2);
     // The live detector counts every identity with a verdict, not only those that played the longest cutoff.
@@ -69,7 +77,8 @@ describe('trial', () => {
     const dir = mkdtempSync(join(tmpdir(), 'trial-'));
     const files = writeTrialReport(report, dir, 'tiny');
     const md = readFileSync(files.md, 'utf8');
-    expect(md).toContain('| naive | 4 | 1.000 | >= 0.99 (met)');
+    expect(md).toContain('| naive | 4 | 1.000 | 100.0% | 100.0% |');
+    expect(md).toContain('## Top features per tier');
     expect(md).toContain('## Accuracy against minutes of play');
     expect(md).toContain(`| human | ${live.humans} | 0.0% | ${(live.humanFprEver * 100).toFixed(1)}% |`);
     const svg = readFileSync(files.svg, 'utf8');
