@@ -248,6 +248,22 @@ describe('Frontier across a region border', () => {
       expect(result.ok ? '' : result.message).toContain(`field ${field}`);
     }
     expect(east.engine.db.player.count()).toBe(0);
+
+    // A valid one far from anything the east generated: the arrival gets terrain around it.
+    const payload = JSON.stringify({
+      v: 1,
+      player: { name: 'Zed', nameKey: 'zed', online: false, joinedMs: 0 },
+      avatar: { x: 300, y: 450, dirX: 0, dirY: 0, moving: false, online: false },
+      backpack: { slots: 16, items: [{ slot: 0, itemId: 'fiber', quantity: 2 }] },
+      skills: [],
+      quests: [],
+      fedLeftMs: 0,
+    });
+    const chunk = Math.floor(450 / 32) * 16 + Math.floor(300 / 32);
+    expect(east.engine.db.terrain_chunk.has(chunk)).toBe(false);
+    expect(await w.call('r1_0', SERVER_IDENTITY, 'handoff_in', { ...args, payload })).toEqual({ ok: true });
+    expect(east.engine.db.terrain_chunk.has(chunk)).toBe(true);
+    expect(travelling(east.engine, who(5)).items).toEqual(['0:fiberx2']);
   });
 
   it('players walking back and forth over a fabric that drops, duplicates and reorders: owned once, items conserved', async () => {
