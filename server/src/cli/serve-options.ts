@@ -56,6 +56,16 @@ export const SERVE_OPTIONS: readonly { readonly flags: string; readonly descript
     flags: '--max-bundle-bytes <n>',
     description: 'largest module bundle loaded or published (default 4 MiB)',
   },
+  {
+    flags: '--regions <CxR>',
+    description:
+      'run Frontier as CxR region processes behind one gateway port, e.g. 2x2 (logs under <data>/regions)',
+  },
+  {
+    flags: '--nats <url>',
+    description:
+      'with --regions: the JetStream server to use (default: a local nats-server, store under <data>/nats)',
+  },
 ];
 
 /** Declares {@link SERVE_OPTIONS} on `command` (`--limit` collects every occurrence). */

@@ -33,6 +33,7 @@ import { addServeOptions, parsePort } from './serve-options';
 import { productName, servedModuleName } from './served-name';
 import { loadAdminToken, loadTokenSecret } from './data-dir-secrets';
 import { findServeHost, type ServeHostHandle } from './module-host';
+import { serveRegions } from './serve-regions';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** The module served when `--module` is not given. */
@@ -55,6 +56,8 @@ interface ExtraOptions {
   tickBudgetMs?: string;
   watch?: boolean;
   maxBundleBytes?: string;
+  regions?: string;
+  nats?: string;
 }
 
 /**
@@ -140,6 +143,28 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new TickspaceError('INVALID_ARGUMENT', `port must be 0..65535, got ${port}`);
   const seed = extra.seed ?? process.env.TICKSPACE_SEED ?? 'frontier';
+  if (extra.regions !== undefined) {
+    const world = await serveRegions({
+      dataDir: options.dataDir,
+      spec: extra.regions,
+      natsUrl: extra.nats,
+      port,
+      host,
+      seed,
+      worldTiles: Number(extra.worldTiles ?? process.env.TICKSPACE_WORLD_TILES ?? 4096),
+      tickMs: parseMs('--tick-ms', extra.tickMs) ?? 50,
+      print: (line) => console.log(line),
+    });
+    const stopWorld = (why: string) => {
+      console.log(`[tickspace] ${why}: stopping the region world`);
+      void world.stop().then(() => process.exit(0));
+    };
+    if (stopBeforeReady !== undefined) stopWorld(stopBeforeReady);
+    else onStop = stopWorld;
+    return;
+  }
+  if (extra.nats !== undefined)
+    throw new TickspaceError('INVALID_ARGUMENT', '--nats is for a region world: give --regions CxR too');
   process.env.TICKSPACE_SEED = seed;
   if (extra.worldTiles !== undefined) process.env.TICKSPACE_WORLD_TILES = extra.worldTiles;
   const modulePath = options.module ?? DEFAULT_MODULE;

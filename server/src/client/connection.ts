@@ -327,6 +327,10 @@ export class Connection<M extends ModuleDef = ModuleDef> {
   }
 
   #identified(identity: string, token: string, tick: number, descriptor: SchemaDescriptor): void {
+    // A second IDENTITY on a link that stayed open: a region gateway moved this client to another
+    // region, or linked it again to a restarted one. That server side holds none of our queries, as
+    // after a reconnect: resubscribe, and diff the answers against the cache (rows both hold: no event).
+    if (this.#identity !== '' && this.#status === CONNECTION_STATUS.OPEN) this.#cache.startReconcile();
     const wire = this.#cache.adopt(descriptor);
     this.#identity = identity;
     this.#token = token;

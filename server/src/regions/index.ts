@@ -23,3 +23,6 @@ export { startRegion, faultFromEnv } from './region-process';
 export type { RegionOptions, RunningRegion } from './region-process';
 export { regionGrid } from './region-grid';
 export type { RegionGrid, RegionRect } from './region-grid';
+export { refuseMovedCallers } from './moved-guard';
+export { watchBorders } from './border-watch';
+export type { BorderWatchOptions, EntityPosition } from './border-watch';

@@ -64,6 +64,8 @@ export async function startRegion<M extends ModuleDef>(options: RegionOptions<M>
     logger: options.logger,
   });
   await relay.start();
+  // No client is connected yet: the first tick tells the module so (a crash ran no disconnects).
+  db.engine.serverStarted();
   db.engine.start();
   return {
     db,

@@ -21,6 +21,7 @@ import { createProjectReducers } from './projects';
 import { FrontierRuntime, type FrontierOptions, type ResolvedOptions, type StepClock } from './runtime';
 import { frontierSchema } from './tables';
 import { createTradingReducers } from './trading';
+import { createPlayerTravel, type PlayerTravel } from './travel';
 
 /**
  * The settings of a Frontier world that shape its module (seed, sizes, limits): plain JSON, so a
@@ -49,6 +50,8 @@ export interface FrontierHost {
 export interface FrontierCore {
   readonly module: FrontierModule;
   readonly runtime: FrontierRuntime;
+  /** What travels with a player between regions (pack, unpack, restore), for a region host. */
+  readonly travel: PlayerTravel;
 }
 
 /** The Frontier module type. */
@@ -195,5 +198,5 @@ function buildModule(rt: FrontierRuntime, initData: () => { content: ContentSour
  */
 export function createFrontierModule(settings: FrontierSettings, host: FrontierHost): FrontierCore {
   const runtime = new FrontierRuntime(resolveOptions(settings), host.rapier, host.clock);
-  return { module: buildModule(runtime, host.initData), runtime };
+  return { module: buildModule(runtime, host.initData), runtime, travel: createPlayerTravel(runtime) };
 }

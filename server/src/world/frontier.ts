@@ -6,6 +6,7 @@ import { contentFiles } from './content-tables';
 import { createFrontierModule, resolveOptions, type FrontierModule } from './frontier-core';
 import { initRapier, type PhysicsCache, type PhysicsStats } from './physics';
 import type { FrontierOptions, ResolvedOptions, StepClock, StepStats } from './runtime';
+import type { PlayerTravel } from './travel';
 
 /** What {@link createFrontier} returns. */
 export interface Frontier {
@@ -30,6 +31,8 @@ export interface Frontier {
   physics(engine: Engine<FrontierModule>): PhysicsCache;
   /** Timing of the last physics step (any engine). */
   readonly lastStep: Readonly<StepStats>;
+  /** What travels with a player between regions: wired into the regions kit by a region host. */
+  readonly travel: PlayerTravel;
 }
 
 export type { FrontierModule } from './frontier-core';
@@ -79,7 +82,7 @@ export async function createFrontier(options: FrontierOptions = {}): Promise<Fro
   }
   if (options.rapier === undefined) await initRapier();
   const files = content === undefined ? undefined : (sources ?? contentFiles(content));
-  const { module, runtime: rt } = createFrontierModule(settings, {
+  const { module, runtime: rt, travel } = createFrontierModule(settings, {
     initData: initDataOf(files, () => {
       throw contentError(problems, `${dir}: this new world cannot start`);
     }),
@@ -97,5 +100,6 @@ export async function createFrontier(options: FrontierOptions = {}): Promise<Fro
     physicsStats: (engine) => rt.physics(engine.db).stats,
     physics: (engine) => rt.physics(engine.db),
     lastStep: rt.lastStep,
+    travel,
   };
 }

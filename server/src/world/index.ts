@@ -5,6 +5,7 @@
  */
 export { createFrontier } from './frontier';
 export type { Frontier, FrontierModule } from './frontier';
+export type { PlayerTravel, PlayerTravelPayload } from './travel';
 export type { FrontierOptions, ResolvedOptions, StepStats } from './runtime';
 export { frontierSchema } from './tables';
 export type { FrontierTables } from './tables';

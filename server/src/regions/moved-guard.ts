@@ -1,0 +1,33 @@
+import { ReducerError, type Db, type ReducerDef } from '../engine';
+import type { HandoffTables } from './handoff-tables';
+
+/**
+ * Wraps a module's own reducers so that a caller whose entity left this region (a tombstone in
+ * `ts_moved`) is refused with NOT_HERE, naming the region it went to, before the reducer runs.
+ * Without it a call that reaches the old region while the player is in transit would find no
+ * player and could recreate one (`join`): two owners. A gateway reroutes on NOT_HERE. Internal
+ * reducers (schedules, the kit's own) are left as they are: their sender is the server.
+ * @example
+ * defineModule(schema, { reducers: [...refuseMovedCallers(mine), ...handoffReducers(schema, kit)] });
+ */
+export function refuseMovedCallers<R extends readonly ReducerDef<string, any, any>[]>(reducers: R): R {
+  return reducers.map((def) => {
+    if (def.options.internal === true) return def;
+    const fn = def.fn;
+    return {
+      ...def,
+      fn: (ctx, args) => {
+        const moved = (ctx.db as unknown as Db<HandoffTables>).ts_moved.find(ctx.sender);
+        if (moved !== undefined)
+          throw new ReducerError(
+            'NOT_HERE',
+            `${ctx.sender} left for region ${moved.to} (epoch ${moved.epoch})`,
+            {
+              details: { region: moved.to, epoch: moved.epoch },
+            },
+          );
+        fn(ctx, args);
+      },
+    } satisfies ReducerDef<string, any, any>;
+  }) as unknown as R;
+}

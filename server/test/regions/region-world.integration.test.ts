@@ -1,0 +1,192 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { connect, type Connection } from '../../src/client';
+import type { ReadonlyDb } from '../../src/engine';
+import { openDatabase } from '../../src/engine/tooling';
+import { createJetStreamFabric } from '../../src/fabric';
+import { createFrontierRegion } from '../../src/cli/frontier-region';
+import { serveRegions, type RegionWorld } from '../../src/cli/serve-regions';
+import { openPlayerDirectory, regionGrid, type HandoffTables } from '../../src/regions';
+
+const BOTS = 24;
+const LEGS = 4;
+const LEG_MS = 2_000;
+const WORLD = { spec: '2x2', worldTiles: 512, seed: 'region-world', tickMs: 50 };
+const quiet = { error: () => {}, warn: () => {} };
+
+let world: RegionWorld | undefined;
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tickspace-region-world-'));
+afterAll(async () => {
+  await world?.stop();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+/** Resolves after `ms` of wall time: the bots' walking legs (a player's pace, not a synchronisation). */
+const walkFor = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A bot's own avatar in its client cache. */
+const avatarOf = (conn: Connection<any>) =>
+  (conn.db as unknown as { avatar: { find(k: string): { x: number; y: number } | undefined } }).avatar.find(
+    conn.identity,
+  );
+
+/** Retries a call a region refused while it restarted or while its player was in transit. */
+async function insist(conn: Connection<any>, reducer: string, args: Record<string, unknown>) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await conn.call(reducer, args);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (attempt >= 200 || !(code === 'DISCONNECTED' || code === 'NOT_HERE' || code === 'NOT_JOINED'))
+        throw error;
+      // The next tick this client hears: its region is back, or it has arrived.
+      await new Promise<void>((resolve) => {
+        const off = conn.onTick(() => {
+          off();
+          resolve();
+        });
+      });
+    }
+  }
+}
+
+describe('a 2x2 region world behind the gateway', () => {
+  it(`${BOTS} bots walk across borders while regions are SIGKILLed (at a named handoff point and at random) and restarted: every player owned once, outboxes empty, the directory matches, every log replays`, async () => {
+    const lines: string[] = [];
+    world = await serveRegions({
+      dataDir: root,
+      ...WORLD,
+      natsUrl: undefined,
+      port: 0,
+      host: '127.0.0.1',
+      print: (line) => lines.push(line),
+      // Every bot leaves the spawn region first: it crashes with its fifth outbox row durable and unpublished.
+      fault: 'r1_1=before_publish:5',
+    });
+    expect(lines.join('\n')).toContain('no --nats given: started a local nats-server');
+    const w = world;
+
+    const closes: string[] = [];
+    const bots = await Promise.all(
+      Array.from({ length: BOTS }, async (_, i) => {
+        const conn = (await connect({ url: w.gatewayUrl, WebSocket: WebSocket as never })) as Connection<any>;
+        conn.onStatus((s) => {
+          if (s === 'closed') closes.push(conn.identity);
+        });
+        await conn.call('join', { name: `bot${i}` });
+        await conn.subscribe({
+          table: 'avatar',
+          follow: { table: 'avatar', key: conn.identity as never, radius: 12, exitRadius: 14 },
+        }).applied;
+        return { conn, angle: (2 * Math.PI * i) / BOTS };
+      }),
+    );
+    const firstPids = w.pids();
+
+    for (let leg = 0; leg < LEGS; leg++) {
+      const sign = leg % 2 === 0 ? 1 : -1;
+      await Promise.all(
+        bots.map((b) =>
+          insist(b.conn, 'move', {
+            dx: Math.fround(sign * Math.cos(b.angle) * 0.99),
+            dy: Math.fround(sign * Math.sin(b.angle) * 0.99),
+          }),
+        ),
+      );
+      if (leg === 1) process.kill(w.pids().r0_0!, 'SIGKILL');
+      await walkFor(LEG_MS);
+    }
+    await Promise.all(bots.map((b) => insist(b.conn, 'move', { dx: 0, dy: 0 })));
+
+    // Quiescence: asked of the regions themselves, each answer after a tick of theirs.
+    let status = await w.status();
+    for (let i = 0; i < 400; i++) {
+      const owners = status.flatMap((s) => s.players);
+      if (status.every((s) => s.outbox === 0) && owners.length === BOTS && new Set(owners).size === BOTS)
+        break;
+      status = await w.status();
+    }
+    const owner = new Map<string, string>();
+    for (const s of status)
+      for (const p of s.players) {
+        expect(owner.has(p), `${p} owned by ${owner.get(p)} and ${s.region}`).toBe(false);
+        owner.set(p, s.region);
+      }
+    expect(owner.size).toBe(BOTS);
+    for (const s of status) expect(s.outbox, `${s.region}'s outbox`).toBe(0);
+    // The walks did cross, and both kills happened and were recovered from.
+    expect(new Set(owner.values()).size).toBeGreaterThan(1);
+    const pids = w.pids();
+    expect(pids.r1_1).not.toBe(firstPids.r1_1);
+    expect(pids.r0_0).not.toBe(firstPids.r0_0);
+    expect(lines.filter((l) => l.includes('exited')).length).toBeGreaterThanOrEqual(2);
+
+    // The directory names each player's owner (a player who never left the spawn region has no entry).
+    const fabric = await createJetStreamFabric({ servers: w.natsUrl, name: 'test' });
+    const directory = await openPlayerDirectory(fabric);
+    for (const [id, region] of owner) {
+      const entry = await directory.find(id);
+      expect(entry?.region ?? 'r1_1', id).toBe(region);
+    }
+    await fabric.close();
+
+    // No client socket closed; each cache holds its own avatar, where its owner has it.
+    expect(closes).toEqual([]);
+    const missing = bots.filter((b) => avatarOf(b.conn) === undefined);
+    const describeBot = (b: (typeof bots)[number]) =>
+      `${b.conn.identity} owned by ${owner.get(b.conn.identity)}, ${b.conn.status}, ${(b.conn.db as any).avatar.count()} avatar rows`;
+    expect(missing.map(describeBot)).toEqual([]);
+    const grid = regionGrid(WORLD.spec, WORLD.worldTiles, WORLD.worldTiles);
+    for (const b of bots) {
+      const a = avatarOf(b.conn)!;
+      const region = owner.get(b.conn.identity)!;
+      // Within the owner's rectangle, or at most the hysteresis past it.
+      expect(
+        grid.crossing(region, a.x, a.y, 4),
+        `${b.conn.identity} at ${a.x},${a.y} in ${region}`,
+      ).toBeUndefined();
+    }
+    for (const b of bots) b.conn.close();
+    await world.stop();
+    world = undefined;
+
+    // Every region's log: replays bit for bit, outbox empty, the players disjoint, skills conserved.
+    let skills = 0;
+    let skillDefs = 0;
+    for (const name of grid.regions.map((r) => r.name)) {
+      const region = await createFrontierRegion({
+        region: name,
+        grid,
+        seed: WORLD.seed,
+        worldTiles: WORLD.worldTiles,
+      });
+      const db = await openDatabase({
+        dir: path.join(root, 'regions', name),
+        module: region.module,
+        logger: quiet,
+      });
+      try {
+        const report = await db.replay(db.store.firstTick + 1, db.store.lastTick);
+        expect(report.ok, `${name}: ${report.divergence?.message}`).toBe(true);
+        const kit = db.engine.db as unknown as ReadonlyDb<HandoffTables>;
+        const tables = db.engine.db as unknown as Record<string, { count(): number; iter(): any[] }>;
+        expect(kit.ts_outbox.count()).toBe(0);
+        const here = new Set(tables.avatar!.iter().map((a: { identity: string }) => a.identity));
+        expect(
+          [...owner]
+            .filter(([, r]) => r === name)
+            .map(([id]) => id)
+            .sort(),
+        ).toEqual([...here].sort());
+        skills += tables.skill!.count();
+        skillDefs = tables.skill_def!.count();
+      } finally {
+        await db.close();
+      }
+    }
+    expect(skills).toBe(BOTS * skillDefs);
+  }, 120_000);
+});
