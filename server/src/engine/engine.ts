@@ -101,7 +101,12 @@ export class Engine<M extends ModuleDef> {
     this.#tableList = buildTableStores(options.module, this.#store);
     this.#tables = Object.fromEntries(this.#tableList.map((s) => [s.name, s]));
     this.#schema = compileServerSchema(this);
-    this.#ctx = new Context(this as unknown as Engine<ModuleDef>, this.#tables as Db<Tables>, this.seed);
+    this.#ctx = new Context(
+      this as unknown as Engine<ModuleDef>,
+      this.#tables as Db<Tables>,
+      this.seed,
+      this.tickMs,
+    );
     this.#queue = new CallQueue(this, options.maxQueuedCalls ?? 1_000_000);
     this.#runner = new CallRunner(this, this.#store, this.#ctx, this.#logger, budget);
     this.#signals = new EngineSignals(this.#logger);
