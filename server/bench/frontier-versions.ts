@@ -39,7 +39,8 @@ export async function frontierVersions(settings: FrontierSettings): Promise<{
   edit(
     world,
     'tables.ts',
-    /( {6}description: t\.string\(\),\n)( {4}\},\n {2}\),\n {2}recipe_def)/,
+    // After item_def's last column, whichever it is: an appended column with a default is additive.
+    /(,\n)( {4}\},\n {2}\),\n {2}recipe_def)/,
     '$1      weightGrams: t.u32().default(250),\n$2',
   );
   const v2 = await load();

@@ -237,6 +237,7 @@ export class CallRunner {
     if (scheduleRow !== undefined) {
       const schedule = this.#host.tables[SCHEDULE_TABLE]!;
       const everyMs = scheduleRow.everyMs as number;
+      this.#ctx.setScheduled(scheduleRow.id as number, everyMs);
       if (everyMs > 0) {
         const atMs = (scheduleRow.atMs as number) + everyMs;
         schedule.update({

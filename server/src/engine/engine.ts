@@ -34,7 +34,7 @@ import { scheduleRowFor } from './schedule-call';
 import { noWriteInProgress } from './write-in-progress';
 import { compileServerSchema, recompileReducers, type ServerSchema } from './server-schema';
 import type { Tables } from './schema';
-import { buildTableStores, carryStores } from './runtime-migration';
+import { buildTableStores, migrateTableStores } from './runtime-migration';
 import { SCHEDULE_TABLE } from './system-tables';
 import type { TableStore, StoreContext } from './table-store';
 
@@ -101,7 +101,12 @@ export class Engine<M extends ModuleDef> {
     this.#tableList = buildTableStores(options.module, this.#store);
     this.#tables = Object.fromEntries(this.#tableList.map((s) => [s.name, s]));
     this.#schema = compileServerSchema(this);
-    this.#ctx = new Context(this as unknown as Engine<ModuleDef>, this.#tables as Db<Tables>, this.seed);
+    this.#ctx = new Context(
+      this as unknown as Engine<ModuleDef>,
+      this.#tables as Db<Tables>,
+      this.seed,
+      this.tickMs,
+    );
     this.#queue = new CallQueue(this, options.maxQueuedCalls ?? 1_000_000);
     this.#runner = new CallRunner(this, this.#store, this.#ctx, this.#logger, budget);
     this.#signals = new EngineSignals(this.#logger);
@@ -233,10 +238,9 @@ export class Engine<M extends ModuleDef> {
     });
   }
 
-  /** A runtime migration's boundary: the new module's tables, carrying the rows (see {@link carryStores}). */
+  /** A runtime migration's boundary: the new module's tables, carrying the rows (see {@link migrateTableStores}). */
   #replaceTables(module: ModuleDef, reshaped: readonly string[]): void {
-    const next = buildTableStores(module, this.#store);
-    carryStores(this.#tableList, next, reshaped);
+    const next = migrateTableStores(module, this.#store, this.#tableList, reshaped);
     this.#tableList = next;
     this.#tables = Object.fromEntries(next.map((s) => [s.name, s]));
     this.#ctx.db = this.#tables as Db<Tables>;

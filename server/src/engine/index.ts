@@ -34,6 +34,7 @@ export type {
   ReducerOptions,
   ModuleDef,
   Schema,
+  ScheduledCall,
   ScheduleWhen,
   LifecycleFn,
   ReducerArgs,

@@ -46,6 +46,14 @@ export type ScheduleWhen =
   | { readonly atMs: number; readonly everyMs?: number }
   | { readonly inMs: number; readonly everyMs?: number };
 
+/** The schedule that made a call (see {@link ReducerContext.scheduled}). */
+export interface ScheduledCall {
+  /** Its schedule id, as `schedule` returned it (for `cancelSchedule`). */
+  readonly id: number;
+  /** Its period in ms; 0 for a one-shot. */
+  readonly everyMs: number;
+}
+
 /** What a reducer sees: the tables, the caller, logical time, a seeded PRNG and scheduling. */
 export interface ReducerContext<T extends Tables> {
   /** The module's tables. */
@@ -60,6 +68,15 @@ export interface ReducerContext<T extends Tables> {
   readonly rng: () => number;
   /** The running reducer's name. */
   readonly reducer: string;
+  /** The engine's tick period in ms: `everyMs: ctx.tickMs` runs a schedule every tick. */
+  readonly tickMs: number;
+  /**
+   * The schedule that made this call, read during the call only: its id and period (`everyMs`,
+   * 0 for a one-shot). Undefined for a call that was not scheduled. A one-shot's row is used up
+   * when the call starts, so a one-shot that fails (an error or a budget abort) rolls back what it
+   * scheduled and does not run again; work that must outlive a failed call repeats with `everyMs`.
+   */
+  readonly scheduled: ScheduledCall | undefined;
   /**
    * Schedules a reducer call; returns its schedule id.
    * @throws TickspaceError UNKNOWN_REDUCER, INVALID_ARGUMENT

@@ -1,7 +1,7 @@
 import seedrandom from 'seedrandom';
 import type { Engine } from './engine';
 import { SERVER_IDENTITY, type Identity } from './identity';
-import type { Db, ModuleDef, ReducerContext, ScheduleWhen } from './module';
+import type { Db, ModuleDef, ReducerContext, ScheduledCall, ScheduleWhen } from './module';
 import type { Tables } from './schema';
 import { SCHEDULE_TABLE } from './system-tables';
 
@@ -13,12 +13,17 @@ export class Context implements ReducerContext<Tables> {
   now = 0;
   reducer = '';
   callIndex = 0;
+  tickMs: number;
+  scheduled: ScheduledCall | undefined = undefined;
+  /** The one object `scheduled` points at for a scheduled call: no allocation per call. */
+  readonly #scheduledRow: { id: number; everyMs: number } = { id: 0, everyMs: 0 };
   seed: string;
   #rng: (() => number) | undefined;
   readonly #engine: Engine<ModuleDef>;
 
-  constructor(engine: Engine<ModuleDef>, db: Db<Tables>, seed: string) {
+  constructor(engine: Engine<ModuleDef>, db: Db<Tables>, seed: string, tickMs: number) {
     this.#engine = engine;
+    this.tickMs = tickMs;
     this.db = db;
     this.seed = seed;
   }
@@ -27,7 +32,15 @@ export class Context implements ReducerContext<Tables> {
     this.sender = sender;
     this.reducer = reducer;
     this.callIndex = callIndex;
+    this.scheduled = undefined;
     this.#rng = undefined;
+  }
+
+  /** Marks the call being set up as run by schedule `id` with period `everyMs`. */
+  setScheduled(id: number, everyMs: number): void {
+    this.#scheduledRow.id = id;
+    this.#scheduledRow.everyMs = everyMs;
+    this.scheduled = this.#scheduledRow;
   }
 
   get rng(): () => number {

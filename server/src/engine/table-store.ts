@@ -48,29 +48,34 @@ const scratch = new Uint32Array(2);
 export class TableStore {
   readonly id: number;
   readonly name: string;
-  readonly def: TableDef;
+  /** The table's declaration (a migration may hand an unchanged table a new one: see redefine). */
+  def: TableDef;
   readonly columns: readonly AnyColumn[];
   readonly columnNames: readonly string[];
   readonly pkColumns: readonly number[];
   readonly autoIncColumn: number;
-  readonly spatial: SpatialGrid | undefined;
+  /** The spatial grid, if the table has one (a migration's adoptRows may move another store's in). */
+  spatial: SpatialGrid | undefined;
   readonly spatialX: string | undefined;
   readonly spatialY: string | undefined;
   /** Next auto-increment value. */
   autoInc = 1;
   readonly #ctx: StoreContext;
-  readonly #rows: AnyRow[] = [];
-  readonly #pos = new Map<unknown, number>();
-  readonly #indexes = new Map<string, SecondaryIndex>();
-  readonly #indexList: SecondaryIndex[] = [];
-  readonly #uniqueList: SecondaryIndex[] = [];
+  // Not readonly: adoptRows moves them between two stores of one table at a migration boundary.
+  #rows: AnyRow[] = [];
+  #pos = new Map<unknown, number>();
+  #indexes = new Map<string, SecondaryIndex>();
+  #indexList: SecondaryIndex[] = [];
+  #uniqueList: SecondaryIndex[] = [];
   readonly #normalizer: RowNormalizer;
   readonly #hasher: RowHasher;
+  /** The layout this store was built from, as text (see sameLayout); computed when first asked. */
+  #layoutKey: string | undefined;
   readonly #keyOf: KeyReader;
-  readonly #spatialRows: SpatialRows | undefined;
+  #spatialRows: SpatialRows | undefined;
   /** Each row's two hash lanes, parallel to `#rows`, so deletes and updates never rehash the old row. */
-  readonly #hashA: number[] = [];
-  readonly #hashB: number[] = [];
+  #hashA: number[] = [];
+  #hashB: number[] = [];
 
   constructor(id: number, name: string, def: TableDef, ctx: StoreContext) {
     this.id = id;
@@ -507,6 +512,95 @@ export class TableStore {
     else this.rawDelete(this.find(this.keyOf(op.oldRow!))!);
   }
 
+  /**
+   * Whether `def` declares this table exactly as this store was built: the same columns (names,
+   * kinds, flags, defaults), key, auto-increment column, indexes and spatial grid. Then the store
+   * can go on serving the table under `def` (see redefine); options outside the layout (public,
+   * visibility) are read from `def` when used.
+   */
+  sameLayout(def: TableDef): boolean {
+    this.#layoutKey ??= layoutKey(tableLayout(this.name, this.def));
+    return layoutKey(tableLayout(this.name, def)) === this.#layoutKey;
+  }
+
+  /** Serves the table under a new declaration with the same layout ({@link sameLayout}). */
+  redefine(def: TableDef): void {
+    this.def = def;
+  }
+
+  /**
+   * Whether {@link adoptRows} can take `old`'s rows as they are: the same columns (names, kinds,
+   * flags) and primary key, so every stored row is already a valid row of this table.
+   */
+  canAdopt(old: TableStore): boolean {
+    return (
+      this.name === old.name &&
+      sameJson(this.columnNames, old.columnNames) &&
+      sameJson(this.columns, old.columns) &&
+      sameJson(this.pkColumns, old.pkColumns) &&
+      this.#rows.length === 0
+    );
+  }
+
+  /**
+   * Moves every row of `old` (the same table in the module version before a migration, with
+   * {@link canAdopt} true) into this empty store without re-inserting them: the row array, the key
+   * map, the hash lanes and the auto-increment counter move; so do the indexes and the spatial grid
+   * when declared alike, else they are built from the moved rows. The rows' share of the state hash
+   * stays counted (re-hashed only when the table's id, which every row hash includes, changed), and
+   * `old` is left empty without touching the state hash: it no longer holds those rows.
+   */
+  adoptRows(old: TableStore): void {
+    const rows = old.#rows;
+    this.#rows = rows;
+    this.#pos = old.#pos;
+    this.#hashA = old.#hashA;
+    this.#hashB = old.#hashB;
+    this.autoInc = old.autoInc;
+    if (sameIndexes(this.#indexList, old.#indexList)) {
+      this.#indexes = old.#indexes;
+      this.#indexList = old.#indexList;
+      this.#uniqueList = old.#uniqueList;
+    } else
+      for (let pos = 0; pos < rows.length; pos++) {
+        const list = this.#indexList;
+        const row = rows[pos]!;
+        const key = this.keyOf(row);
+        for (let i = 0; i < list.length; i++) indexAdd(list[i]!, row, key);
+      }
+    if (this.spatial !== undefined) {
+      const grid = old.spatial;
+      if (
+        grid !== undefined &&
+        grid.cellSize === this.spatial.cellSize &&
+        old.spatialX === this.spatialX &&
+        old.spatialY === this.spatialY
+      ) {
+        this.spatial = grid;
+        this.#spatialRows = { ...this.#spatialRows!, grid };
+      } else
+        for (let pos = 0; pos < rows.length; pos++) {
+          const row = rows[pos]!;
+          this.spatial.add(this.keyOf(row), row[this.spatialX!] as number, row[this.spatialY!] as number);
+        }
+    }
+    if (this.id !== old.id)
+      for (let pos = 0; pos < rows.length; pos++) {
+        this.#hashOut(pos);
+        this.#hashIn(rows[pos]!, pos);
+      }
+    old.#rows = [];
+    old.#pos = new Map();
+    old.#hashA = [];
+    old.#hashB = [];
+    old.#indexes = new Map();
+    old.#indexList = [];
+    old.#uniqueList = [];
+    old.spatial = undefined;
+    old.#spatialRows = undefined;
+    old.autoInc = 1;
+  }
+
   /** Removes every row (raw; used when loading a snapshot). */
   rawClear(): void {
     for (let pos = 0; pos < this.#rows.length; pos++) this.#hashOut(pos);
@@ -518,4 +612,22 @@ export class TableStore {
     this.spatial?.clear();
     this.autoInc = 1;
   }
+}
+
+/** Structural equality of declarations (column defaults may be bigints). */
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a, bigints) === JSON.stringify(b, bigints);
+const bigints = (_key: string, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value);
+
+const layoutKey = (layout: ReturnType<typeof tableLayout>) => JSON.stringify(layout, bigints);
+
+/** Whether two stores' index lists are declared alike (so one's index contents serve the other). */
+function sameIndexes(a: readonly SecondaryIndex[], b: readonly SecondaryIndex[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.name !== y.name || x.kind !== y.kind || x.unique !== y.unique || !sameJson(x.columns, y.columns))
+      return false;
+  }
+  return true;
 }

@@ -15,7 +15,7 @@ import { createCraftingReducers } from './crafting';
 import { createEatingReducers } from './eating';
 import { createGatheringReducers } from './gathering';
 import type { Rapier } from './physics';
-import { createPhysicsStep, PHYSICS_STEP } from './physics-step';
+import { createPhysicsStep, schedulePhysics } from './physics-step';
 import { createPlayerReducers } from './players';
 import { createProjectReducers } from './projects';
 import { FrontierRuntime, type FrontierOptions, type ResolvedOptions, type StepClock } from './runtime';
@@ -179,7 +179,7 @@ function buildModule(rt: FrontierRuntime, initData: () => { content: ContentSour
       });
       ctx.db.physics_clock.insert({ id: 0, lastStepMs: ctx.now });
       ensureChunksAround(ctx.db, rt, () => rt.terrain(ctx.db), half, half, o.aoiChunks);
-      ctx.schedule(PHYSICS_STEP, {}, { atTick: ctx.tick + 1 });
+      schedulePhysics(ctx);
       ctx.schedule(CHAT_PRUNE, {}, { inMs: chatPruneEveryMs(o.chatRetentionMs) });
     },
     clientConnected: players.clientConnected,

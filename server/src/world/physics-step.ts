@@ -7,12 +7,20 @@ import type { TerrainParams } from './terrain';
 export const PHYSICS_STEP = 'physics_step';
 
 /**
+ * Schedules `physics_step` for every tick from the next: a repeating schedule, whose bookkeeping
+ * the engine keeps through a failed call (an error or a budget abort rolls back only the step).
+ */
+export function schedulePhysics(ctx: Ctx): void {
+  ctx.schedule(PHYSICS_STEP, {}, { atTick: ctx.tick + 1, everyMs: ctx.tickMs });
+}
+
+/**
  * `physics_step {}` (internal, scheduled every tick): moves every player whose intent is set.
  *
  * Reads positions and intents from `avatar`, resolves each move against the chunk's static
  * colliders (rapier character controller, see physics.ts), writes the new positions back, and
- * generates terrain ahead of players entering new chunks. The step then schedules itself for the
- * next tick, so it runs at whatever rate the engine ticks. Time step: logical time since the last
+ * generates terrain ahead of players entering new chunks. It repeats every tick (see
+ * schedulePhysics), so a step that fails leaves the next one scheduled. Time step: logical time since the last
  * step, capped at `maxStepMs`.
  */
 export function createPhysicsStep(rt: FrontierRuntime) {
@@ -36,7 +44,15 @@ export function createPhysicsStep(rt: FrontierRuntime) {
       const clock = rt.clock;
       const started = clock.wallMs();
       const cpu = clock.cpuMs();
-      ctx.schedule(PHYSICS_STEP, {}, { atTick: ctx.tick + 1 });
+      // Worlds begun before physics repeated stepped by a one-shot that rescheduled itself, which a
+      // failed step (an error or a budget abort) rolled back, stopping physics for good. Such a
+      // world's one-shot row, used up by this call, is replaced by the repeating schedule here.
+      // A repeating row of another period (a restart with another tickMs) is replaced likewise.
+      const by = ctx.scheduled;
+      if (by !== undefined && by.everyMs !== ctx.tickMs) {
+        if (by.everyMs !== 0) ctx.cancelSchedule(by.id);
+        schedulePhysics(ctx);
+      }
       const stepped = ctx.db.physics_clock.find(0);
       const last = stepped?.lastStepMs ?? ctx.now;
       if (stepped === undefined) ctx.db.physics_clock.insert({ id: 0, lastStepMs: ctx.now });

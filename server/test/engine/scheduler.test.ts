@@ -90,6 +90,50 @@ describe('scheduled reducers', () => {
     expect(engine.db.n.find(1)?.v).toBe(3);
   });
 
+  it('a failed one-shot is used up: what it scheduled rolls back with it, and ctx.scheduled names the schedule', async () => {
+    const schema = createSchema({
+      seen: table(
+        {},
+        { id: t.u32().primaryKey().autoInc(), tick: t.u32(), schedule: t.u32(), everyMs: t.f64() },
+      ),
+    });
+    const again = schema.reducer('again', {}, (ctx) => {
+      ctx.db.seen.insert({ tick: ctx.tick, schedule: ctx.scheduled!.id, everyMs: ctx.scheduled!.everyMs });
+      ctx.schedule('again', {}, { atTick: ctx.tick + 1 });
+      if (ctx.tick === 4) throw new Error('fails at tick 4');
+    });
+    const probe = schema.reducer('probe', {}, (ctx) => {
+      if (ctx.scheduled !== undefined) throw new Error('a client call has no schedule');
+    });
+    let first = 0;
+    let every = 0;
+    const engine = createEngine({
+      module: defineModule(schema, {
+        reducers: [again, probe],
+        init: (ctx) => {
+          first = ctx.schedule('again', {}, { atTick: ctx.tick + 1 });
+          every = ctx.schedule('probe', {}, { atTick: 100, everyMs: 250 });
+        },
+      }),
+      tickMs: 50,
+      logger: { error: () => {}, warn: () => {} },
+    });
+    engine.runTick();
+    engine.runTick();
+    // After a tick whose last call was scheduled: a client call must not see that schedule.
+    const probed = engine.call(alice, 'probe', {});
+    for (let i = 0; i < 6; i++) engine.runTick();
+    expect(await probed).toEqual({ ok: true });
+    // Ticks 2 and 3 ran and rescheduled; tick 4 failed, so its reschedule rolled back: no tick 5.
+    const seen = engine.db.seen.iter().map((r) => [r.tick, r.everyMs]);
+    expect(seen).toEqual([
+      [2, 0],
+      [3, 0],
+    ]);
+    expect(engine.db.seen.find(1)!.schedule).toBe(first);
+    expect(engine.tables[SCHEDULE_TABLE]!.iter().map((r) => r.id)).toEqual([every]);
+  });
+
   it('rejects intervals shorter than a tick and unknown reducers', async () => {
     const schema = createSchema({ n: table({}, { id: t.u32().primaryKey() }) });
     const fast = schema.reducer('fast', { ms: t.f64(), name: t.string() }, (ctx, { ms, name }) => {

@@ -381,10 +381,10 @@ export class Database<M extends ModuleDef> {
    * the tick is durable leaves a version that start-up forgets.
    * @internal Called by `publishModule`'s boundary migration.
    */
-  recordSchemaVersion(entry: SchemaVersionEntry, module: ModuleDef): void {
+  recordSchemaVersion(entry: SchemaVersionEntry, module: ModuleDef, compiled?: SchemaVersion): void {
     const history = this.store.versions!;
     this.#codeByVersion.set(history.latest.version, this.engine.module);
-    history.push(entry, module);
+    history.push(entry, module, compiled);
     this.#codeByVersion.set(entry.version, module);
     this.manifest = { ...this.manifest, schema: entry.schema, schemaVersions: history.entries() };
     writeManifest(this.paths.dir, this.manifest);

@@ -5,6 +5,7 @@ import type { ModuleDef } from '../module';
 import type { ModuleVersion } from '../module-swap';
 import type { BoundaryMigration } from '../runtime-migration';
 import type { Database } from './database';
+import { compileSchemaVersion } from './schema-versions';
 
 function planFor(db: Database<ModuleDef>, module: ModuleDef): MigrationPlan | undefined {
   const latest = db.store.versions!.latest;
@@ -18,14 +19,31 @@ function planFor(db: Database<ModuleDef>, module: ModuleDef): MigrationPlan | un
  * planned again at the boundary against that tick's state, converted and dry-run in a scratch
  * engine (a failure refuses the publish and changes nothing), then recorded as the next schema
  * version (from the boundary tick on) before the tick runs its `__migrate` call.
+ *
+ * What depends on the schemas only (the new version's log codec, the scratch engine) is built here,
+ * at publish time, outside every tick: built at the boundary they made the migration's tick cost
+ * several times a normal one. The boundary uses them when its plan is the one made here.
  */
-function boundaryMigration(db: Database<ModuleDef>, module: ModuleDef): BoundaryMigration {
+function boundaryMigration(
+  db: Database<ModuleDef>,
+  module: ModuleDef,
+  planned: MigrationPlan,
+): BoundaryMigration {
+  const engine = db.engine;
+  const base = db.store.versions!.latest;
+  const newScratch = () => createEngine({ module, seed: engine.seed, tickMs: engine.tickMs });
+  let scratch: Engine<ModuleDef> | undefined = newScratch();
+  const compiled = compileSchemaVersion(
+    { version: planned.toVersion, fromTick: 0, schema: planned.after, reshaped: planned.reshaped },
+    module,
+  );
   return {
     prepare() {
-      const engine = db.engine;
       const plan = planFor(db, module);
       // An earlier publish at the same boundary already brought this schema: a plain swap.
       if (plan === undefined) return undefined;
+      // Another version recorded since the publish: what was built ahead is for another base.
+      const ahead = db.store.versions!.latest === base;
       const tick = engine.tick;
       // Only the reshaped tables are converted and dry-run (see prepareMigration): copying every
       // table's rows here would cost as much as the world.
@@ -33,12 +51,15 @@ function boundaryMigration(db: Database<ModuleDef>, module: ModuleDef): Boundary
       const tables = engine.tableList
         .filter((t) => reshaped.has(t.name))
         .map((t) => ({ name: t.name, autoInc: t.autoInc, rows: t.rowsView().slice() }));
-      const prepared = prepareMigration(plan, tick, tables, () =>
-        createEngine({ module, seed: engine.seed, tickMs: engine.tickMs }),
-      );
+      const prepared = prepareMigration(plan, tick, tables, () => {
+        const built = ahead ? scratch : undefined;
+        scratch = undefined; // a dry run leaves its engine changed: never used twice
+        return built ?? newScratch();
+      });
       db.recordSchemaVersion(
         { version: plan.toVersion, fromTick: tick + 1, schema: plan.after, reshaped: plan.reshaped },
         module,
+        ahead ? compiled : undefined,
       );
       return {
         reshaped: plan.reshaped,
@@ -66,6 +87,7 @@ export function publishModule(
   onResult?: (result: CallResult) => void,
 ): void {
   const engine: Engine<ModuleDef> = db.engine;
-  if (planFor(db, version.module) === undefined) engine.publish(version, onResult);
-  else engine.publish({ ...version, migration: boundaryMigration(db, version.module) }, onResult);
+  const plan = planFor(db, version.module);
+  if (plan === undefined) engine.publish(version, onResult);
+  else engine.publish({ ...version, migration: boundaryMigration(db, version.module, plan) }, onResult);
 }

@@ -23,7 +23,12 @@ export function manifestVersions(manifest: Manifest): SchemaVersionEntry[] {
     : [{ version: 1, fromTick: 0, schema: manifest.schema, reshaped: [] }];
 }
 
-function compileVersion(entry: SchemaVersionEntry, module?: ModuleDef): SchemaVersion {
+/**
+ * Compiles a schema version for the log: its described module, log schema and record codec. The
+ * result depends on the schema and the module only, not on `entry.fromTick`, so a runtime
+ * migration compiles it when it is published, outside the tick (see {@link SchemaHistory.push}).
+ */
+export function compileSchemaVersion(entry: SchemaVersionEntry, module?: ModuleDef): SchemaVersion {
   const described = moduleFromDescription(entry.schema);
   const engine = createEngine({ module: module ?? described }) as unknown as Engine<ModuleDef>;
   const base = logSchemaOf(engine);
@@ -55,17 +60,19 @@ export class SchemaHistory {
   }
 
   /**
-   * Adds the next version (a migration about to be logged at `entry.fromTick`).
+   * Adds the next version (a migration about to be logged at `entry.fromTick`), compiled now unless
+   * `compiled` (from {@link compileSchemaVersion} for the same schema and module) is given.
    * @throws TickspaceError BAD_DATA_DIR when it does not follow the newest version
    */
-  push(entry: SchemaVersionEntry, module?: ModuleDef): SchemaVersion {
+  push(entry: SchemaVersionEntry, module?: ModuleDef, compiled?: SchemaVersion): SchemaVersion {
     const a = this.#versions[this.#versions.length - 1];
     if (a !== undefined && (entry.version !== a.version + 1 || entry.fromTick <= a.fromTick))
       throw new TickspaceError(
         'BAD_DATA_DIR',
         `schema versions are out of order: version ${entry.version} (from tick ${entry.fromTick}) follows version ${a.version} (from tick ${a.fromTick})`,
       );
-    const v = compileVersion(entry, module);
+    // Compiled ahead for this schema (compileSchemaVersion): only the entry's fields are this push's.
+    const v = compiled !== undefined ? { ...compiled, ...entry } : compileSchemaVersion(entry, module);
     this.#versions.push(v);
     return v;
   }

@@ -1,0 +1,124 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createEngine, type TickRecord } from '../../src/engine';
+import { SCHEDULE_TABLE } from '../../src/engine/system-tables';
+import { createFrontier, PHYSICS_STEP, type Frontier } from '../../src/world';
+import type { StepClock } from '../../src/world/runtime';
+import { makeWorld, SMALL, type FrontierEngine, type World } from './helpers';
+
+/**
+ * Physics steps by a repeating schedule: a step that fails (a budget abort or an error) rolls back
+ * only itself, and the next tick steps again. It used to be a one-shot that rescheduled itself,
+ * and a failed step rolled the reschedule back with it, stopping physics for good.
+ *
+ * The failure is real: the step reads the host's step clock (for its timings), and this clock,
+ * when told, spins inside the step until the engine's budget stops it, or throws.
+ */
+class FaultyClock implements StepClock {
+  next: 'spin' | 'throw' | undefined;
+  wallMs(): number {
+    const fault = this.next;
+    this.next = undefined;
+    if (fault === 'spin') for (;;);
+    if (fault === 'throw') throw new Error('step clock failed on purpose');
+    return 0;
+  }
+  cpuMs(): number {
+    return 0;
+  }
+}
+
+const quiet = { error: () => {}, warn: () => {} };
+const clock = new FaultyClock();
+let frontier: Frontier;
+beforeAll(async () => {
+  frontier = await createFrontier({ ...SMALL, clock });
+});
+
+function world(): World {
+  const engine = createEngine({
+    module: frontier.module,
+    seed: 'physics-schedule',
+    tickMs: 50,
+    tickBudgetMs: 100,
+    logger: quiet,
+  }) as FrontierEngine;
+  engine.runTick();
+  return makeWorld(frontier, engine);
+}
+
+/** A player in the open, walking east. */
+function walker(w: World) {
+  const id = w.join(1);
+  const site = w.freeSite(w.player(id).x, w.player(id).y, 8, 1);
+  w.teleport(id, site.x + 0.5, site.y + 0.5);
+  w.ok(id, 'move', { dx: 1, dy: 0 });
+  return id;
+}
+
+const physicsRows = (w: World) =>
+  w.engine.tables[SCHEDULE_TABLE]!.iter().filter((r) => r.reducer === PHYSICS_STEP);
+
+const stepOutcome = (record: TickRecord) => record.calls.find((c) => c.reducer === PHYSICS_STEP)?.result;
+
+describe('the physics schedule', () => {
+  it('a new world steps by one repeating schedule of one tick', () => {
+    const w = world();
+    expect(physicsRows(w).map((r) => r.everyMs)).toEqual([50]);
+  });
+
+  it.each([
+    ['spin', 'BUDGET_EXCEEDED'],
+    ['throw', 'INTERNAL'],
+  ] as const)(
+    'a step that fails (%s -> %s) rolls back only itself: the next tick steps again',
+    (fault, code) => {
+      const w = world();
+      const id = walker(w);
+      const x0 = w.player(id).x;
+      clock.next = fault;
+      const failed = w.engine.runTick();
+      expect(stepOutcome(failed)).toMatchObject({ ok: false, code });
+      expect(w.player(id).x).toBe(x0);
+      const stepped = w.engine.runTick();
+      expect(stepOutcome(stepped)).toEqual({ ok: true });
+      expect(w.player(id).x).toBeGreaterThan(x0);
+      const x1 = w.player(id).x;
+      w.ticks(3);
+      expect(w.player(id).x).toBeGreaterThan(x1);
+      expect(physicsRows(w)).toHaveLength(1);
+    },
+  );
+
+  it('a world begun on the self-rescheduling one-shot is converted by its first step, once', () => {
+    const w = world();
+    const id = walker(w);
+    // What earlier versions left in the schedule table: a one-shot physics_step for the next tick.
+    w.system((ctx) => {
+      for (const row of physicsRows(w)) ctx.cancelSchedule(row.id as number);
+      ctx.schedule(PHYSICS_STEP, {}, { atTick: ctx.tick + 1 });
+    });
+    expect(physicsRows(w).map((r) => r.everyMs)).toEqual([0]);
+    const x0 = w.player(id).x;
+    w.engine.runTick();
+    expect(w.player(id).x).toBeGreaterThan(x0);
+    expect(physicsRows(w).map((r) => r.everyMs)).toEqual([50]);
+    // Converted: now a failed step no longer stops physics, and the schedule stays one row.
+    clock.next = 'spin';
+    expect(stepOutcome(w.engine.runTick())).toMatchObject({ ok: false, code: 'BUDGET_EXCEEDED' });
+    const x1 = w.player(id).x;
+    w.ticks(2);
+    expect(w.player(id).x).toBeGreaterThan(x1);
+    expect(physicsRows(w).map((r) => r.everyMs)).toEqual([50]);
+  });
+
+  it('a repeating row of another period (a world restarted with another tickMs) is replaced by one of a tick', () => {
+    const w = world();
+    walker(w);
+    w.system((ctx) => {
+      for (const row of physicsRows(w)) ctx.cancelSchedule(row.id as number);
+      ctx.schedule(PHYSICS_STEP, {}, { atTick: ctx.tick + 1, everyMs: 100 });
+    });
+    w.ticks(4);
+    expect(physicsRows(w).map((r) => r.everyMs)).toEqual([50]);
+  });
+});
