@@ -2,7 +2,8 @@
  * The game loop past the starter quests, played with clicks at 1024x600 by two players: a storage
  * chest round-trips items between them through an access grant (and the revoke shuts it again),
  * demolishing it refunds part of its cost, eating makes the player well fed, and a contribution to
- * the town project shows in the panel, and completing a stage raises the town's building for both.
+ * the town project (Give from afar walks the player to the site first: the server takes materials
+ * only within reach) shows in the panel, and completing a stage raises the town's building for both.
  * Screenshots go to test-artifacts/browser/loop-*.png.
  */
 import type { Browser, Page } from 'playwright-core';
@@ -61,6 +62,24 @@ async function settle(page: Page): Promise<void> {
     undefined,
     { timeout: 20_000 },
   );
+}
+
+/** The server's distance from a player to the town square's site, tiles (from its edge). */
+function siteDistance(id: Identity): number {
+  const me = gs.engine.db.avatar.find(id)!;
+  const info = gs.engine.db.world_info.find(0)!;
+  const def = gs.engine.db.project_def.find('town_square')!;
+  const x = Math.floor(info.spawnX) + def.siteDx;
+  const y = Math.floor(info.spawnY) + def.siteDy;
+  const dx = Math.max(x - me.x, 0, me.x - (x + def.width));
+  const dy = Math.max(y - me.y, 0, me.y - (y + def.height));
+  return Math.hypot(dx, dy);
+}
+
+/** The reach the server allows to a site or a building, tiles. */
+function reachTiles(): number {
+  const s = gs.engine.db.settings.find(0)!;
+  return s.reachTiles + s.playerRadiusTiles;
 }
 
 /** Clicks a building where the page draws it, once the camera has settled. */
@@ -217,21 +236,34 @@ describe('the game loop at 1024x600', () => {
     await expect.poll(() => panel.isVisible()).toBe(true);
     expect(await panel.locator('.loop-stage').textContent()).toBe('Stage 1 of 3: Clear the square');
     await expect.poll(() => panel.locator('li[data-item=stone] button').textContent()).toBe('Give 20');
+    // From the chest, the site is out of reach: the panel says so, and Give walks there first.
+    expect(await panel.locator('[data-note=reach]').textContent()).toMatch(
+      /^The site is \d+ tiles away: Give walks you there\.$/,
+    );
+    expect(siteDistance(annId)).toBeGreaterThan(reachTiles() + 1);
     await panel.locator('li[data-item=stone] button').click();
+    await expect.poll(() => panel.getAttribute('data-walking')).toBe('true');
+    expect(await panel.locator('[data-note=reach]').textContent()).toBe('Walking to the site…');
+    await screenshot(ann, 'loop-06-project-walking');
     await untilServer(
       gs.engine,
       () => gs.engine.db.project_delivery.find(['town_square', 'stone'])?.quantity === 20,
       'stone delivered',
     );
+    // Given where the server counts reach, and said so in the panel.
+    expect(siteDistance(annId)).toBeLessThanOrEqual(reachTiles());
+    await expect.poll(() => panel.getAttribute('data-in-reach')).toBe('true');
+    await expect.poll(() => panel.getAttribute('data-walking')).toBe('false');
     await expect.poll(() => panel.locator('li[data-item=stone] .qty').textContent()).toBe('20/20');
     await panel.locator('li[data-item=log] button').click();
     await expect.poll(() => panel.locator('li[data-item=log] .qty').textContent()).toBe('4/10');
     expect(await panel.locator('.loop-contributors').textContent()).toContain('Ann · 24');
-    await screenshot(ann, 'loop-06-project-contributed');
+    await screenshot(ann, 'loop-07-project-contributed');
     // Bob finishes the stage from his own panel.
     await bob.keyboard.press('KeyP');
     const bobPanel = bob.locator('[data-panel=project]');
     await expect.poll(() => bobPanel.locator('li[data-item=log] button').textContent()).toBe('Give 6');
+    expect(siteDistance(bobId)).toBeGreaterThan(reachTiles() + 1);
     await bobPanel.locator('li[data-item=log] button').click();
     await untilServer(
       gs.engine,
@@ -248,27 +280,47 @@ describe('the game loop at 1024x600', () => {
       await page.waitForFunction((id) => window.frontier.game!.view.table('building').has(id), plaza);
     await ann.keyboard.press('KeyP');
     await bob.keyboard.press('KeyP');
-    // Ann goes to the site (test setup: a server-side move) so the screenshot shows the plaza.
-    const site = gs.engine.db.building.find(plaza)!;
-    await new Promise<void>((resolve) =>
-      gs.engine.enqueueSystem(
-        '__test_move',
-        (ctx: ReducerContext<FrontierModule['tables']>) => {
-          const a = ctx.db.avatar.find(annId)!;
-          ctx.db.avatar.update({ ...a, x: site.cx, y: site.y + site.height + 2 });
-        },
-        () => resolve(),
-      ),
-    );
-    await ann.waitForFunction(
-      ([x, y]) =>
-        Math.hypot(window.frontier.game!.predictor.x - x!, window.frontier.game!.predictor.y - y!) < 0.5,
-      [site.cx, site.y + site.height + 2],
-    );
+    // Both walked to the site to give: their screenshots show the plaza.
+    expect(siteDistance(bobId)).toBeLessThanOrEqual(reachTiles() + 0.5);
     await settle(ann);
-    await screenshot(ann, 'loop-07-plaza');
+    await screenshot(ann, 'loop-08-plaza');
     await settle(bob);
-    await screenshot(bob, 'loop-08-plaza-bob');
+    await screenshot(bob, 'loop-09-plaza-bob');
+    expect(errors.flat()).toEqual([]);
+  });
+
+  test('Ann gives the next two stages from beside the site: the well, then the hall, replace the plaza', async () => {
+    const panel = ann.locator('[data-panel=project]');
+    for (const [stage, kind] of [
+      [1, 'town_well'],
+      [2, 'town_hall'],
+    ] as const) {
+      const needs = gs.engine.db.project_need
+        .iter()
+        .filter((n) => n.projectId === 'town_square' && n.stage === stage);
+      await grantItems(gs.engine, annId, Object.fromEntries(needs.map((n) => [n.itemId, n.quantity])));
+      await ann.keyboard.press('KeyP');
+      await expect.poll(() => panel.getAttribute('data-stage')).toBe(String(stage));
+      // She stands by the site already: Give hands over at once, no walk.
+      await expect.poll(() => panel.getAttribute('data-in-reach')).toBe('true');
+      for (const n of needs) {
+        const button = panel.locator(`li[data-item=${n.itemId}] button`);
+        await expect.poll(() => button.textContent()).toBe(`Give ${n.quantity}`);
+        await button.click();
+        expect(await panel.getAttribute('data-walking')).toBe('false');
+      }
+      await untilServer(
+        gs.engine,
+        () => gs.engine.db.project_state.find('town_square')?.stage === stage + 1,
+        `stage ${stage + 1} complete`,
+      );
+      const built = gs.engine.db.project_state.find('town_square')!.building;
+      expect(gs.engine.db.building.find(built)!.buildingId).toBe(kind);
+      await ann.waitForFunction((id) => window.frontier.game!.view.table('building').has(id), built);
+      await ann.keyboard.press('KeyP');
+      await settle(ann);
+      await screenshot(ann, `loop-${stage === 1 ? '10-well' : '11-hall'}`);
+    }
     expect(errors.flat()).toEqual([]);
   });
 });

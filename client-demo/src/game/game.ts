@@ -107,7 +107,7 @@ export class Game implements GameContext {
     });
     this.loop = new LoopPanels({
       host: this,
-      hud: this.#hudRoot,
+      side: this.panels.side,
       corner: this.panels.quests.element.parentElement ?? undefined,
       scene: this.scene,
       serverNow: () => this.clock.now(this.#now()),
@@ -171,6 +171,12 @@ export class Game implements GameContext {
   /** Whether an auto-walk (click to walk, gather or build) is under way. */
   get walking(): boolean {
     return this.intent.walking;
+  }
+
+  /** Whether the player holds movement keys (steering by hand, which ends any auto-walk). */
+  get steering(): boolean {
+    const [dx, dy] = this.#controls.keyboard.direction;
+    return dx !== 0 || dy !== 0;
   }
 
   /** Walks to a point (tiles) in a straight line, as a click on open ground does. */

@@ -55,6 +55,8 @@ export class GamePanels {
   readonly trade: TradeWindow;
   readonly chat: ChatBox;
   readonly legend: KeyLegend;
+  /** The right column under the minimap; the loop panels open at its top. */
+  readonly side: HTMLElement;
   readonly #root: HTMLElement;
   readonly #blurButton = (e: Event) => {
     if (e.target instanceof HTMLButtonElement) e.target.blur();
@@ -72,6 +74,14 @@ export class GamePanels {
     this.legend = new KeyLegend({ canvas: options.canvas });
     this.skills = new SkillsPanel(ctx);
     this.quests = new QuestTracker(ctx);
+    this.side = h(
+      'div',
+      { class: 'side' },
+      this.inventory.element,
+      this.crafting.element,
+      this.skills.element,
+      this.build.element,
+    );
     this.#layout();
     // A clicked panel button keeps the focus: Space or Enter would press it again instead of
     // reaching the game, so the keys go back to the game after every click.
@@ -102,19 +112,11 @@ export class GamePanels {
   }
 
   #layout(): void {
-    const side = h(
-      'div',
-      { class: 'side' },
-      this.inventory.element,
-      this.crafting.element,
-      this.skills.element,
-      this.build.element,
-    );
     this.#root.append(
       this.floaters.element,
       this.banner.element,
       this.toasts.element,
-      side,
+      this.side,
       this.trade.element,
       this.chat.element,
       this.status.element,

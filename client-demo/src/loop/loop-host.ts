@@ -6,6 +6,8 @@ export interface LoopHost extends GameContext {
   walkTo(x: number, y: number): void;
   /** Whether an auto-walk is under way. */
   readonly walking: boolean;
+  /** Whether the player holds movement keys (a walk toward a panel's goal gives way). */
+  readonly steering: boolean;
 }
 
 /** Distance (tiles) from a point to a rectangle's edge; 0 inside. */

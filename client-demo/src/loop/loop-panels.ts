@@ -9,8 +9,11 @@ import { ProjectSiteLayer } from './project-site-layer';
 /** Options of {@link LoopPanels}. */
 export interface LoopPanelsOptions {
   readonly host: LoopHost;
-  /** Where the panels go (the HUD root). */
-  readonly hud: HTMLElement;
+  /**
+   * Where the panels go: the right column, at its top (above the backpack, which a chest's Put
+   * and a project's Give draw from), so they never cover the player in the middle.
+   */
+  readonly side: HTMLElement;
   /** Where the food chip goes (the corner, under the quest tracker). */
   readonly corner: HTMLElement | undefined;
   readonly scene: Scene;
@@ -42,8 +45,8 @@ export class LoopPanels {
       this.sites.container,
       options.scene.world.getChildIndex(options.scene.entities),
     );
-    options.hud.append(this.building.element, this.project.element);
-    (options.corner ?? options.hud).append(this.food.element);
+    options.side.prepend(this.building.element, this.project.element);
+    (options.corner ?? options.side).append(this.food.element);
   }
 
   /** A click on a building: a project's opens the project, a finished one its panel. Returns whether handled. */
@@ -53,7 +56,7 @@ export class LoopPanels {
       .iter()
       .find((s) => s.buildingId === b.buildingId);
     if (stage !== undefined) {
-      // One loop panel at a time: they share the middle of the screen.
+      // One loop panel at a time: they share the top of the right column.
       this.building.close();
       this.project.open(stage.projectId);
       return true;

@@ -1,6 +1,8 @@
 import { Texture } from 'pixi.js';
 import { css, hash01, mix, parseColor, shade } from './colors';
+import { ellipse, OUTLINE, poly, shadow } from './canvas-shapes';
 import { TILE_PX } from './tile-metrics';
+import { drawTownBuilding } from './town-art';
 
 /** Art pixels per tile: sprites are drawn at twice the world scale so zooming in stays crisp. */
 const ART_PX_PER_TILE = TILE_PX * 2;
@@ -31,47 +33,6 @@ function piece(c: HTMLCanvasElement, anchorX: number, anchorY: number): ArtPiece
   texture.source.scaleMode = 'linear';
   return { texture, anchorX, anchorY };
 }
-
-function ellipse(
-  g: Ctx,
-  x: number,
-  y: number,
-  rx: number,
-  ry: number,
-  fill: string,
-  stroke?: string,
-  lw = 2,
-): void {
-  g.beginPath();
-  g.ellipse(x, y, rx, ry, 0, 0, Math.PI * 2);
-  g.fillStyle = fill;
-  g.fill();
-  if (stroke !== undefined) {
-    g.lineWidth = lw;
-    g.strokeStyle = stroke;
-    g.stroke();
-  }
-}
-
-function shadow(g: Ctx, x: number, y: number, rx: number): void {
-  ellipse(g, x, y, rx, rx * 0.35, 'rgba(0,0,0,0.28)');
-}
-
-function poly(g: Ctx, pts: readonly number[], fill: string, stroke?: string, lw = 2): void {
-  g.beginPath();
-  g.moveTo(pts[0]!, pts[1]!);
-  for (let i = 2; i < pts.length; i += 2) g.lineTo(pts[i]!, pts[i + 1]!);
-  g.closePath();
-  g.fillStyle = fill;
-  g.fill();
-  if (stroke !== undefined) {
-    g.lineWidth = lw;
-    g.strokeStyle = stroke;
-    g.stroke();
-  }
-}
-
-const OUTLINE = 'rgba(20,20,16,0.75)';
 
 /** Draws a resource node; `depleted` draws what is left (a stump, an empty bush, rubble). */
 function drawNode(id: string, shape: string, colorText: string, depleted: boolean): ArtPiece {
@@ -341,6 +302,7 @@ function drawBuilding(
   const w = width * T;
   const h = height * T;
   g.globalAlpha = complete ? 1 : 0.55;
+  if (drawTownBuilding(g, id, w, h, top)) return piece(c, 0, top / c.height);
   switch (id) {
     case 'campfire': {
       for (let i = 0; i < 8; i++) {

@@ -1,3 +1,4 @@
+import { siteClearings } from './project-sites';
 import type { FrontierRuntime, FrontierDb } from './runtime';
 import { generateChunkNodes, generateChunkTiles, type TerrainParams } from './terrain';
 
@@ -27,7 +28,11 @@ export function materializeChunk(db: FrontierDb, p: TerrainParams, cx: number, c
   const n = p.chunkTiles;
   const tiles = generateChunkTiles(p, cx, cy);
   db.terrain_chunk.insert({ id, cx, cy, x: cx * n + n / 2, y: cy * n + n / 2, tiles });
+  const clearings = siteClearings(db);
   for (const node of generateChunkNodes(p, cx, cy, tiles)) {
+    // Nothing grows on a town project's site or close around it (see SITE_CLEARING).
+    if (clearings.some(([x0, y0, x1, y1]) => node.x > x0 && node.x < x1 && node.y > y0 && node.y < y1))
+      continue;
     const def = db.resource_def.find(node.resourceId);
     db.resource_node.insert({
       id: node.id,

@@ -1,26 +1,32 @@
 import { SERVER_IDENTITY, t } from '../engine';
 import { notify, requirePlayer } from './actions';
-import { touchBlockers } from './chunks';
+import { distanceToRect, touchBlockers } from './chunks';
 import { reject } from './errors';
 import { planInventory } from './inventory';
 import { PHYSICS_MARGIN_TILES } from './physics';
+import { projectSite } from './project-sites';
 import type { Ctx, FrontierRuntime } from './runtime';
 import { frontierSchema } from './tables';
 
 /** Notice code sent to every contributor when a stage of their project completes. */
 const PROJECT_STAGE_COMPLETE = 'PROJECT_STAGE_COMPLETE';
 
-/** A project's site in world tiles (top-left corner and footprint). */
-function projectSite(ctx: Ctx, projectId: string) {
-  const def = ctx.db.project_def.find(projectId);
-  const info = ctx.db.world_info.find(0);
-  if (def === undefined || info === undefined) return undefined;
-  return {
-    x: Math.floor(info.spawnX) + def.siteDx,
-    y: Math.floor(info.spawnY) + def.siteDy,
-    width: def.width,
-    height: def.height,
-  };
+/**
+ * Givers walk up to the site, as to a chest: the items are carried there, not sent.
+ *
+ * @throws ReducerError OUT_OF_REACH when the player stands farther than reach from the site.
+ */
+function requireSiteReach(ctx: Ctx, def: { id: string; name: string }, x: number, y: number): void {
+  const site = projectSite(ctx.db, def.id)!;
+  const s = ctx.db.settings.find(0)!;
+  const reach = s.reachTiles + s.playerRadiusTiles;
+  const d = distanceToRect(x, y, site.x, site.y, site.x + site.width, site.y + site.height);
+  if (d > reach)
+    reject(
+      'OUT_OF_REACH',
+      `the site of ${def.name} is ${d.toFixed(2)} tiles away; reach is ${reach.toFixed(2)}`,
+      { project: def.id, distance: d },
+    );
 }
 
 /**
@@ -41,7 +47,7 @@ export function checkProjectSites(ctx: Ctx, kind: string, x: number, y: number, 
         },
       );
   for (const def of ctx.db.project_def.iter()) {
-    const site = projectSite(ctx, def.id)!;
+    const site = projectSite(ctx.db, def.id)!;
     if (site.x < x + w && site.x + site.width > x && site.y < y + h && site.y + site.height > y)
       reject('BLOCKED', `the site overlaps the town project ${def.name}`, { blocker: 'project', id: def.id });
   }
@@ -49,7 +55,8 @@ export function checkProjectSites(ctx: Ctx, kind: string, x: number, y: number, 
 
 /**
  * Town projects (`content/projects.json`): `contribute { project, itemId, quantity }` moves items
- * from the caller's backpack into the current stage of a project, from anywhere in the world.
+ * from the caller's backpack into the current stage of a project; the caller stands within reach
+ * of its site (`reachTiles`, as for a chest).
  * When every need of the stage is delivered, the stage completes in the same transaction: its
  * deliveries are cleared, its building replaces the previous stage's on the site (owned by the
  * server, so no player can demolish it), and every contributor gets a notice. Progress is in
@@ -58,7 +65,7 @@ export function checkProjectSites(ctx: Ctx, kind: string, x: number, y: number, 
 export function createProjectReducers(rt: FrontierRuntime) {
   /**
    * `contribute { project, itemId, quantity }`: rejects NOT_JOINED, UNKNOWN_PROJECT,
-   * PROJECT_COMPLETE, NOT_NEEDED, INVALID_QUANTITY (0, or more than the stage still needs),
+   * PROJECT_COMPLETE, OUT_OF_REACH, NOT_NEEDED, INVALID_QUANTITY (0, or more than the stage still needs),
    * MISSING_ITEMS.
    */
   const contribute = frontierSchema.reducer(
@@ -75,6 +82,7 @@ export function createProjectReducers(rt: FrontierRuntime) {
       const stage = stages[state.stage];
       if (stage === undefined)
         reject('PROJECT_COMPLETE', `${def.name} is complete: every stage is built`, { project });
+      requireSiteReach(ctx, def, player.x, player.y);
       const needs = ctx.db.project_need.filter('by_project', project).filter((n) => n.stage === state.stage);
       const need = needs.find((n) => n.itemId === itemId);
       const delivered = (id: string) => ctx.db.project_delivery.find([project, id])?.quantity ?? 0;
@@ -126,7 +134,7 @@ export function createProjectReducers(rt: FrontierRuntime) {
       // The stage is done: clear its deliveries and raise its building in place of the last one.
       for (const d of ctx.db.project_delivery.filter('by_project', project))
         ctx.db.project_delivery.delete([d.projectId, d.itemId]);
-      const site = projectSite(ctx, project)!;
+      const site = projectSite(ctx.db, project)!;
       let building = state.building;
       const old = building === 0 ? undefined : ctx.db.building.find(building);
       if (old !== undefined) {

@@ -1,9 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONTENT_DIR, readContentSources } from '../../src/world/content-files';
 import { validateContent } from '../../src/world/content-loader';
+import { SITE_CLEARING } from '../../src/world/project-sites';
+import { generateChunkNodes, generateChunkTiles, terrainParams } from '../../src/world/terrain';
 import { createWorld, who, type World } from './helpers';
 
 const P = 'town_square';
+
+/** The project's site in world tiles (top-left corner). */
+function site(w: World): { x: number; y: number } {
+  const info = w.db.world_info.find(0)!;
+  const def = w.db.project_def.find(P)!;
+  return { x: Math.floor(info.spawnX) + def.siteDx, y: Math.floor(info.spawnY) + def.siteDy };
+}
+
+/** Puts a player beside the site's west edge, within reach (players may not stand on it). */
+function standBySite(w: World, id: ReturnType<typeof who>, offsetTiles = 0): void {
+  const s = site(w);
+  w.teleport(id, s.x - 0.9 - offsetTiles, s.y + 0.5);
+}
 
 /** The needs of a project's stage as { itemId: quantity }. */
 function needs(w: World, stage: number): Record<string, number> {
@@ -18,6 +33,8 @@ describe('contribute', () => {
     const w = await createWorld();
     const a = w.join(1);
     const b = w.join(2);
+    standBySite(w, a);
+    standBySite(w, b);
     const first = needs(w, 0);
     expect(Object.keys(first).length).toBeGreaterThan(0);
     for (const [item, q] of Object.entries(first)) {
@@ -69,6 +86,7 @@ describe('contribute', () => {
   it('rejects unknown projects, unneeded items, bad quantities, missing items, and a complete project', async () => {
     const w = await createWorld();
     const a = w.join(1);
+    standBySite(w, a);
     const first = needs(w, 0);
     const [item, q] = Object.entries(first)[0]!;
     w.give(a, item, q + 5);
@@ -90,6 +108,58 @@ describe('contribute', () => {
     const stages = w.db.project_stage.filter('by_project', P).length;
     w.system((ctx) => ctx.db.project_state.update({ projectId: P, stage: stages, building: 0 }));
     w.rejects(a, 'contribute', { project: P, itemId: item, quantity: 1 }, 'PROJECT_COMPLETE');
+  });
+
+  it('takes items only from a player within reach of the site, as a chest does', async () => {
+    const w = await createWorld();
+    const a = w.join(1);
+    const [item] = Object.keys(needs(w, 0));
+    w.give(a, item!, 3);
+    // From the spawn point, 12 tiles off: refused, and nothing moves.
+    const far = w.rejects(a, 'contribute', { project: P, itemId: item, quantity: 1 }, 'OUT_OF_REACH');
+    expect(far).toContain('Town Square');
+    expect(far).toMatch(/tiles away; reach is/);
+    const s = w.db.settings.find(0)!;
+    const reach = s.reachTiles + s.playerRadiusTiles;
+    // Just past reach from the west edge: still refused; just inside: taken.
+    standBySite(w, a, reach + 0.05 - 0.9);
+    w.rejects(a, 'contribute', { project: P, itemId: item, quantity: 1 }, 'OUT_OF_REACH');
+    standBySite(w, a, reach - 0.05 - 0.9);
+    w.ok(a, 'contribute', { project: P, itemId: item, quantity: 1 });
+    expect(w.count(a, item!)).toBe(2);
+    expect(w.db.project_delivery.find([P, item!])!.quantity).toBe(1);
+  });
+
+  it('grows no resource node on the site or in the clearing around it', async () => {
+    const w = await createWorld();
+    const s = site(w);
+    const def = w.db.project_def.find(P)!;
+    const x0 = s.x - SITE_CLEARING.west;
+    const y0 = s.y - SITE_CLEARING.north;
+    const x1 = s.x + def.width + SITE_CLEARING.east;
+    const y1 = s.y + def.height + SITE_CLEARING.south;
+    const inside = (n: { x: number; y: number }) => n.x > x0 && n.x < x1 && n.y > y0 && n.y < y1;
+    // The generator alone would put some there in this world: the rule is what keeps them out.
+    const o = w.frontier.options;
+    const params = terrainParams(w.db, {
+      seed: o.seed,
+      worldTiles: o.worldTiles,
+      chunkTiles: o.chunkTiles,
+      maxNodesPerChunk: o.maxNodesPerChunk,
+    });
+    const n = params.chunkTiles;
+    const wouldGrow = [];
+    for (let cy = Math.floor(y0 / n); cy <= Math.floor(y1 / n); cy++)
+      for (let cx = Math.floor(x0 / n); cx <= Math.floor(x1 / n); cx++)
+        wouldGrow.push(
+          ...generateChunkNodes(params, cx, cy, generateChunkTiles(params, cx, cy)).filter(inside),
+        );
+    expect(wouldGrow.length).toBeGreaterThan(0);
+    expect(w.db.resource_node.iter().filter(inside)).toEqual([]);
+    // Nodes just outside the clearing still grow.
+    const near = (m: number) => (nd: { x: number; y: number }) =>
+      nd.x > x0 - m && nd.x < x1 + m && nd.y > y0 - m && nd.y < y1 + m;
+    expect(w.db.resource_node.iter().filter(near(4)).length).toBeGreaterThan(0);
   });
 
   it('keeps players from placing project buildings or building on the site', async () => {
