@@ -15,7 +15,7 @@
  * against full rate.
  *
  * Run: npx tsx server/bench/subscriptions-lod.ts [--clients 500,1000] [--ticks 40]
- *      [--lod-radius 40] [--lod-every 4]
+ *      [--lod-radius 40] [--lod-every 4] [--only lod]   (--only runs one side, for a profile; no JSON)
  */
 import { connect, type Connection } from '../src/client';
 import { createEngine } from '../src/engine';
@@ -35,6 +35,7 @@ function arg(name: string, fallback: string): string {
 }
 const CLIENTS = arg('clients', '500,1000').split(',').map(Number);
 const TICKS = Number(arg('ticks', '40'));
+const ONLY = arg('only', '');
 const LOD = { radius: Number(arg('lod-radius', '40')), every: Number(arg('lod-every', '4')) };
 
 type World = ReturnType<typeof benchWorld>['module'];
@@ -112,6 +113,11 @@ async function run(clients: number, lod: boolean): Promise<Run> {
 
 const figures: Figure[] = [];
 const runs: Record<string, Run> = {};
+if (ONLY !== '') {
+  // One side alone, for `node --cpu-prof`: figures printed, no JSON written.
+  for (const clients of CLIENTS) console.log(ONLY, clients, await run(clients, ONLY === 'lod'));
+  process.exit(0);
+}
 for (const clients of CLIENTS) {
   // Full rate first, then LOD, on identical worlds (same seed, same walk).
   const full = await run(clients, false);
