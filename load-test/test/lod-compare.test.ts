@@ -40,7 +40,7 @@ describe('lod comparison figures', () => {
       clients: 100,
       lod: { radius: 40, every: 4 },
       full: [run(1000, undefined), run(1000, 2)],
-      withLod: [run(500, 1), run(500, 1)],
+      withLod: [run(400, 1), run(600, 1)],
     };
     const names = lodFigures(r).map((f) => f.name);
     expect(names).not.toContain('server CPU per client, ms per second');
