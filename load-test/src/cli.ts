@@ -16,7 +16,8 @@ import {
   type CompareResult,
   type WrittenReport,
 } from './reports';
-import { createMovementScenario } from './scenario';
+import { lodCompareReport, runLodCompare } from './lod-compare';
+import { createMovementScenario, DEFAULT_LOD, type ScenarioLod } from './scenario';
 import type { ServerConfig, ServerProbe, TargetName } from './server-ipc';
 import { runSweep } from './sweep';
 import { DEFAULT_REPORT_DIR } from './report-dir';
@@ -65,6 +66,21 @@ interface CliOptions {
   serve?: number;
   observers?: number;
   profileServer?: string;
+  lod?: string | true;
+  lodCompare?: boolean;
+  rounds?: number;
+}
+
+/**
+ * `--lod` with no value: the default level of detail for the radius; `--lod 40,4`: radius 40
+ * (world units), every 4th tick.
+ */
+function parseLod(value: string | true, aoiRadius: number): ScenarioLod {
+  if (value === true) return { radius: aoiRadius * DEFAULT_LOD.radiusFraction, every: DEFAULT_LOD.every };
+  const parts = value.split(',').map((p) => Number(p.trim()));
+  if (parts.length !== 2 || parts.some((n) => !Number.isFinite(n)))
+    throw new InvalidArgumentError(`--lod takes <radius>,<every> (e.g. 40,4), got '${value}'`);
+  return { radius: parts[0]!, every: parts[1]! };
 }
 
 /** Default sweep and comparison steps. */
@@ -208,6 +224,15 @@ async function main(argv: string[]): Promise<void> {
       int('--world-tiles'),
     )
     .option('--in-flight <n>', 'transfer: requests each client keeps in flight', int('--in-flight'), 128)
+    .option(
+      '--lod [radius,every]',
+      'movement on tickspace: a level of detail on each area of interest (default: 40% of --radius near, the rest every 4th tick)',
+    )
+    .option(
+      '--lod-compare',
+      'movement on tickspace: alternate runs without and with --lod at --clients, one table of ratios',
+    )
+    .option('--rounds <n>', 'lod-compare: pairs of runs (default 2)', int('--rounds'))
     .parse(argv);
   const o = program.opts<CliOptions>();
   const env = describeEnvironment();
@@ -237,6 +262,12 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
 
+  const lod =
+    o.lod === undefined && o.lodCompare === true
+      ? parseLod(true, o.radius ?? 100)
+      : o.lod === undefined
+        ? undefined
+        : parseLod(o.lod, o.radius ?? 100);
   const base: Omit<LoadRunOptions, 'clients' | 'target'> = {
     durationS: o.duration ?? (o.sweep !== undefined || o.compare === true ? 15 : 30),
     pin: o.pin,
@@ -254,6 +285,8 @@ async function main(argv: string[]): Promise<void> {
     ...(o.areaPerClient === undefined ? {} : { areaPerClient: o.areaPerClient }),
     ...(o.worldSize === undefined ? {} : { worldSize: o.worldSize }),
     ...(o.seed === undefined ? {} : { seed: o.seed }),
+    // --lod-compare runs both sides itself.
+    ...(lod === undefined || o.lodCompare === true ? {} : { lod }),
     ...(log === undefined ? {} : { log }),
   };
   const onStep = (
@@ -264,6 +297,18 @@ async function main(argv: string[]): Promise<void> {
       `==> ${r.target} ${r.clients} clients: ${r.summary.ticksPerSecond.toFixed(1)} ticks/s, p99 tick ${r.summary.tick.p99Ms.toFixed(1)} ms: ${held ? 'held' : 'did not hold'}`,
     );
 
+  if (o.lodCompare === true) {
+    const result = await runLodCompare({
+      ...base,
+      clients: o.clients ?? 500,
+      lod: lod!,
+      ...(o.rounds === undefined ? {} : { rounds: o.rounds }),
+    });
+    const doc = lodCompareReport(result, env);
+    console.log('\n' + renderMarkdown(doc));
+    printWritten(writeReport(o.out, `loadtest-lod-${result.clients}`, doc, { environment: env, result }));
+    return;
+  }
   if (o.compare === true) {
     const steps = o.sweep ?? DEFAULT_STEPS;
     const stopAfterFailure = o.keepGoing !== true;

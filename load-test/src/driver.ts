@@ -146,6 +146,12 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
       'INVALID_ARGUMENT',
       'the frontier scenario runs against tickspace only (Colyseus has no Frontier world)',
     );
+  if (scenario.lod !== undefined && (options.target !== 'tickspace' || frontier !== undefined))
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      'a level of detail (lod) is a Tickspace subscription feature of the movement scenario; Colyseus and the Frontier scenario have none',
+      { details: { target: options.target, scenario: options.scenario ?? 'movement' } },
+    );
   const observers = Math.min(clients, options.observers ?? 100);
   if (!(Number.isInteger(observers) && observers >= 0))
     throw new TickspaceError('INVALID_ARGUMENT', `observers must be an integer >= 0, got ${observers}`);

@@ -41,6 +41,9 @@ function scenarioLine(r: LoadRunResult): string {
   return (
     `Scenario: each client owns one entity in a ${formatNumber(s.worldSize, 0)} x ${formatNumber(s.worldSize, 0)} world, ` +
     `sends a step ${s.inputHz} times a second and sees every entity within ${s.aoiRadius} units (grid cell ${s.cellSize}); ` +
+    (s.lod === undefined
+      ? ''
+      : `level of detail: entities within ${s.lod.radius} units update every tick, the rest of the area every ${s.lod.every}th; `) +
     `server tick ${s.tickMs} ms (${1000 / s.tickMs} Hz). ` +
     `Positions lie on a ${s.positionUnit}-unit grid on both servers (the shared step rule snaps them): Tickspace stores them as i32 fixed point ` +
     `(counts of ${s.positionUnit}), the Colyseus room as idiomatic float32 schema fields. ` +

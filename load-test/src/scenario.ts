@@ -26,7 +26,22 @@ export interface MovementScenario {
   readonly positionUnit: number;
   /** Seed for spawn positions and walks. */
   readonly seed: string;
+  /**
+   * Level of detail of each client's area of interest (Tickspace only): entities within `radius`
+   * (world units) update every tick, the rest of the area every `every` ticks. Undefined: every
+   * entity in view updates every tick.
+   */
+  readonly lod?: ScenarioLod;
 }
+
+/** A level of detail in world units: near radius and the outer band's interval in ticks. */
+export interface ScenarioLod {
+  readonly radius: number;
+  readonly every: number;
+}
+
+/** The level of detail `--lod` gives without a value: 40 % of the radius near, the rest every 4th tick. */
+export const DEFAULT_LOD = { radiusFraction: 0.4, every: 4 } as const;
 
 /** Options for {@link createMovementScenario}. */
 export interface MovementScenarioOptions {
@@ -54,6 +69,8 @@ export interface MovementScenarioOptions {
   readonly positionUnit?: number;
   /** @default 'loadtest' */
   readonly seed?: string;
+  /** @default undefined (no level of detail) */
+  readonly lod?: ScenarioLod;
 }
 
 /** Defaults of {@link MovementScenarioOptions}. */
@@ -96,7 +113,27 @@ export function createMovementScenario(options: MovementScenarioOptions): Moveme
     speed: positive('speed', options.speed ?? SCENARIO_DEFAULTS.speed),
     positionUnit: positive('positionUnit', options.positionUnit ?? SCENARIO_DEFAULTS.positionUnit),
     seed: options.seed ?? SCENARIO_DEFAULTS.seed,
+    ...(options.lod === undefined ? {} : { lod: checkLod(options.lod, aoiRadius) }),
   };
+}
+
+/** The engine's own bound on `every` (its `maxLodEvery` default). */
+const MAX_LOD_EVERY = 20;
+
+function checkLod(lod: ScenarioLod, aoiRadius: number): ScenarioLod {
+  if (!(Number.isFinite(lod.radius) && lod.radius > 0 && lod.radius < aoiRadius))
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      `scenario option 'lod.radius' must be above 0 and below the area-of-interest radius ${aoiRadius}, got ${lod.radius}`,
+      { details: { option: 'lod.radius', value: lod.radius, aoiRadius } },
+    );
+  if (!(Number.isInteger(lod.every) && lod.every >= 2 && lod.every <= MAX_LOD_EVERY))
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      `scenario option 'lod.every' must be an integer from 2 to ${MAX_LOD_EVERY}, got ${lod.every}`,
+      { details: { option: 'lod.every', value: lod.every } },
+    );
+  return { radius: lod.radius, every: lod.every };
 }
 
 /** Longest step a server accepts: one input's worth of walking, plus float slack. */

@@ -84,11 +84,18 @@ export const connectTickspaceBot: BotConnector = async (options) => {
     });
     try {
       await conn.reducers.spawn({ id: options.index, x: options.spawn.x, y: options.spawn.y });
-      const area = conn.subscribe({
+      // Positions are fixed point on the server: the radii are in the same units.
+      const follow = {
         table: 'entity',
-        // Positions are fixed point on the server: the radius is in the same units.
-        follow: { table: 'entity', key: options.index, radius: toFixed(scenario, scenario.aoiRadius) },
-      });
+        key: options.index,
+        radius: toFixed(scenario, scenario.aoiRadius),
+      } as const;
+      const lod = scenario.lod;
+      const area = conn.subscribe(
+        lod === undefined
+          ? { table: 'entity', follow }
+          : { table: 'entity', follow, lod: { radius: toFixed(scenario, lod.radius), every: lod.every } },
+      );
       // A bot that drops state frames never sees SUBSCRIBED: it counts as in the world once spawned.
       if (options.observer) await area.applied;
       return conn;

@@ -17,6 +17,25 @@ describe('movement scenario', () => {
     expect(() => createMovementScenario({ clients: 10, inputHz: Number.NaN })).toThrow(/inputHz/);
   });
 
+  it("takes a level of detail within the radius and the engine's interval bound, and rejects others", () => {
+    expect(createMovementScenario({ clients: 10, lod: { radius: 40, every: 4 } }).lod).toEqual({
+      radius: 40,
+      every: 4,
+    });
+    expect(createMovementScenario({ clients: 10 }).lod).toBeUndefined();
+    expect(() => createMovementScenario({ clients: 10, lod: { radius: 100, every: 4 } })).toThrow(
+      /lod.radius/,
+    );
+    expect(() => createMovementScenario({ clients: 10, lod: { radius: 0, every: 4 } })).toThrow(/lod.radius/);
+    expect(() => createMovementScenario({ clients: 10, lod: { radius: 40, every: 1 } })).toThrow(/lod.every/);
+    expect(() => createMovementScenario({ clients: 10, lod: { radius: 40, every: 21 } })).toThrow(
+      /lod.every/,
+    );
+    expect(() => createMovementScenario({ clients: 10, lod: { radius: 40, every: 2.5 } })).toThrow(
+      /lod.every/,
+    );
+  });
+
   it('applyStep never moves farther than one step nor leaves the world (property)', () => {
     const scenario = createMovementScenario({ clients: 100, worldSize: 500 });
     fc.assert(

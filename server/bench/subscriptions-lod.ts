@@ -8,6 +8,9 @@
  * The tick's own CPU (the reducer and the subscription engine's maintenance and frame encoding,
  * measured around `runTick`) is split from delivery (sessions, loopback, SDK caches).
  *
+ * Full rate and LOD runs alternate, `--rounds` pairs per client count; each figure is the median
+ * over the rounds and each ratio the median of the pairs' ratios (their spread is in the JSON).
+ *
  * Per client and tick it reports the bytes the server sent, the updates the SDK caches applied,
  * the server's subscription fan-out wall time (on a shared machine it includes time the process
  * was not scheduled), and the process CPU time of the whole tick (engine, fan-out, sessions and
@@ -15,7 +18,7 @@
  * against full rate.
  *
  * Run: npx tsx server/bench/subscriptions-lod.ts [--clients 500,1000] [--ticks 40]
- *      [--lod-radius 40] [--lod-every 4]
+ *      [--lod-radius 40] [--lod-every 4] [--rounds 3] [--only lod]   (--only runs one side, for a profile; no JSON)
  */
 import { connect, type Connection } from '../src/client';
 import { createEngine } from '../src/engine';
@@ -35,6 +38,8 @@ function arg(name: string, fallback: string): string {
 }
 const CLIENTS = arg('clients', '500,1000').split(',').map(Number);
 const TICKS = Number(arg('ticks', '40'));
+const ONLY = arg('only', '');
+const ROUNDS = Number(arg('rounds', '3'));
 const LOD = { radius: Number(arg('lod-radius', '40')), every: Number(arg('lod-every', '4')) };
 
 type World = ReturnType<typeof benchWorld>['module'];
@@ -110,24 +115,38 @@ async function run(clients: number, lod: boolean): Promise<Run> {
   return out;
 }
 
+if (ONLY !== '') {
+  // One side alone, for `node --cpu-prof`: figures printed, no JSON written.
+  for (const clients of CLIENTS) console.log(ONLY, clients, await run(clients, ONLY === 'lod'));
+  process.exit(0);
+}
 const figures: Figure[] = [];
-const runs: Record<string, Run> = {};
+const runs: Record<string, Run[]> = {};
+const ratioSpreads: Record<string, { min: number; max: number; perRound: number[] }> = {};
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
 for (const clients of CLIENTS) {
-  // Full rate first, then LOD, on identical worlds (same seed, same walk).
-  const full = await run(clients, false);
-  const withLod = await run(clients, true);
-  runs[`full-${clients}`] = full;
-  runs[`lod-${clients}`] = withLod;
+  // Full rate, then LOD, on identical worlds (same seed, same walk), alternating for ROUNDS
+  // pairs so that neither side always meets the shared machine in the same state.
+  const fulls: Run[] = [];
+  const lods: Run[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    fulls.push(await run(clients, false));
+    lods.push(await run(clients, true));
+  }
+  runs[`full-${clients}`] = fulls;
+  runs[`lod-${clients}`] = lods;
   const base = `full rate, ${clients} clients`;
   const pair = (what: string, unit: string, f: (r: Run) => number) => {
-    figures.push({ name: `${what}, full rate, ${clients} clients`, value: f(full), unit });
-    figures.push({
-      name: `${what}, lod r=${LOD.radius} every ${LOD.every}, ${clients} clients`,
-      value: f(withLod),
-      unit,
-      ratio: f(withLod) / f(full),
-      baseline: base,
-    });
+    const full = median(fulls.map(f));
+    const perRound = fulls.map((r, i) => f(lods[i]!) / f(r));
+    const name = `${what}, lod r=${LOD.radius} every ${LOD.every}, ${clients} clients`;
+    figures.push({ name: `${what}, full rate, ${clients} clients`, value: full, unit });
+    figures.push({ name, value: median(lods.map(f)), unit, ratio: median(perRound), baseline: base });
+    ratioSpreads[name] = { min: Math.min(...perRound), max: Math.max(...perRound), perRound };
   };
   pair('bytes per client per tick', 'B', (r) => r.bytesPerClientTick);
   pair('updates applied per client per tick', 'rows', (r) => r.updatesPerClientTick);
@@ -145,7 +164,7 @@ for (const clients of CLIENTS) {
   );
   figures.push({
     name: `rows in view per client, ${clients} clients`,
-    value: withLod.rowsInView,
+    value: median(lods.map((r) => r.rowsInView)),
     unit: 'rows',
   });
 }
@@ -156,6 +175,8 @@ report('subscriptions-lod', figures, {
   lod: LOD,
   ticks: TICKS,
   warmup: WARMUP,
+  rounds: ROUNDS,
+  ratioSpreads,
   runs,
 });
 process.exit(0);

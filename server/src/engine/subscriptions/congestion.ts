@@ -22,7 +22,8 @@ export function dirtyLagging(client: ClientState): void {
   for (const q of client.queries.values()) {
     if (!(q instanceof SpatialQuery) || q.lod === undefined || q.lod.lagging.size === 0) continue;
     const dirty = dirtyOf(client, q.table.store.id);
-    for (const [mk, lag] of q.lod.lagging) dirty.set(mk, lag.key);
+    const store = q.table.store;
+    for (const [mk, sent] of q.lod.lagging) dirty.set(mk, store.keyOf(sent));
     q.lod.lagging.clear();
   }
 }

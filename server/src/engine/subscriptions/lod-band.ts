@@ -1,12 +1,6 @@
 import type { LodSpec } from '../../protocol/query-lod';
 import type { AnyRow } from '../change-set';
 
-/** A row whose updates the outer band holds back: its key and the row as the client last received it. */
-interface Lagging {
-  readonly key: unknown;
-  readonly sent: AnyRow;
-}
-
 /**
  * The level of detail of one circle query: its near radius, its outer band's interval and phase,
  * and the member rows whose client copy lags (changed while in the outer band, not yet refreshed).
@@ -25,8 +19,11 @@ export class LodBand {
   readonly every: number;
   /** The band refreshes at ticks `t` with `(t + phase) % every === 0`. */
   readonly phase: number;
-  /** Row map key -> the lagging row. Insertion order: deterministic flushes. */
-  readonly lagging = new Map<unknown, Lagging>();
+  /**
+   * Row map key -> the lagging row as the client last received it (its key is the row's own; no
+   * record is allocated per held row). Insertion order: deterministic flushes.
+   */
+  readonly lagging = new Map<unknown, AnyRow>();
   /** Set when a lagging row changed this tick while near or refreshing: the end-of-tick walk flushes it. */
   flushDue = false;
   /**
@@ -35,6 +32,11 @@ export class LodBand {
    * following circle moves every tick; its rows mostly do not come near).
    */
   slack = Infinity;
+  /**
+   * The smallest squared distance of a row held back since the last {@link walkDue}: the slack
+   * takes it in once per tick, so holding a row costs no square root.
+   */
+  #heldD2 = Infinity;
 
   /**
    * @param subscriber the subscriber's handle and `queryId` its query id: they choose the phase,
@@ -56,18 +58,33 @@ export class LodBand {
    * tick), true when it is held back (the row lags, or lagged already and the end-of-tick walk
    * brings it up to date). `d2` is the row's squared distance from the centre now.
    */
-  hold(tick: number, mk: unknown, key: unknown, old: AnyRow, d2: number): boolean {
+  hold(tick: number, mk: unknown, old: AnyRow, d2: number): boolean {
     const due = d2 <= this.nearR2 || this.refreshes(tick);
-    const lag = this.lagging.get(mk);
-    if (lag === undefined) {
+    const lagging = this.lagging;
+    if (!lagging.has(mk)) {
       if (due) return false;
-      this.lagging.set(mk, { key, sent: old });
+      lagging.set(mk, old);
     } else if (due) {
       this.flushDue = true;
       return true;
     }
-    this.#margin(d2);
+    if (d2 < this.#heldD2) this.#heldD2 = d2;
     return true;
+  }
+
+  /**
+   * {@link hold} for a row of a cell that lies wholly beyond the near radius, in a tick in which the
+   * band does not refresh: the update is held back, whatever the row's distance. The caller gives
+   * the slack the cell's margin once ({@link keepCellMargin}), so nothing here is per-row arithmetic.
+   */
+  holdFar(mk: unknown, old: AnyRow): void {
+    const lagging = this.lagging;
+    if (!lagging.has(mk)) lagging.set(mk, old);
+  }
+
+  /** Lowers the slack to `margin`, the distance beyond the near radius of a whole cell's rows. */
+  keepCellMargin(margin: number): void {
+    if (margin < this.slack) this.slack = margin;
   }
 
   /** Lowers the slack to the margin of a lagging row at squared distance `d2` (beyond the near radius). */
@@ -99,6 +116,10 @@ export class LodBand {
    */
   walkDue(tick: number, step: number): boolean {
     if (this.lagging.size === 0) return false;
+    if (this.#heldD2 !== Infinity) {
+      this.#margin(this.#heldD2);
+      this.#heldD2 = Infinity;
+    }
     // Rounding: a hair of margin, so that a row exactly at the near radius is still walked.
     if (step > 0) this.slack -= step * (1 + 1e-9) + 1e-9;
     return this.flushDue || this.slack <= 0 || this.refreshes(tick);

@@ -64,7 +64,7 @@ function apply(
 /** Whether a level of detail holds back this update of a member that stays one (see {@link LodBand.hold}). */
 function held(q: SpatialQuery, tt: TableTick, c: NetChange): boolean {
   const lod = q.lod;
-  return lod !== undefined && lod.hold(tt.tick, c.mk, c.key, c.old!, q.d2(c.nx, c.ny));
+  return lod !== undefined && lod.hold(tt.tick, c.mk, c.old!, q.d2(c.nx, c.ny));
 }
 
 /** A member before and after whose row changed: an update for the client. */
@@ -144,13 +144,16 @@ export function spatialChanges(st: TableState, tt: TableTick): void {
       const q = qs[k]!;
       const before = classes[k]!;
       if (q.moved && q.revisits(gx, gy)) continue;
-      if (before === CELL.FULL && q.ct.chunkable && (q.lod === undefined || nearChunk(q, gx, gy, changes))) {
-        // Every row of a cell that stays fully inside is a member before and after: the shared run serves them all.
-        tt.chunk(chunk);
-        if (chunk.count > 0) {
-          q.ct.open(tt);
-          q.ct.chunks.push(chunk);
-        }
+      if (before === CELL.FULL && q.ct.chunkable) {
+        // Every row of a cell that stays fully inside is a member before and after: the shared run
+        // serves them all, unless a level of detail holds some of them back.
+        if (q.lod === undefined || lodChunk(q, tt.tick, gx, gy, changes)) {
+          tt.chunk(chunk);
+          if (chunk.count > 0) {
+            q.ct.open(tt);
+            q.ct.chunks.push(chunk);
+          }
+        } else lodCell(q, tt, gx, gy, changes);
       } else if (q.plainCircle) circleChanges(q, tt, changes);
       else
         for (let i = 0; i < changes.length; i++) {
@@ -181,16 +184,49 @@ export function spatialChanges(st: TableState, tt: TableTick): void {
 }
 
 /**
- * Whether a level-of-detail query may take a fully covered cell's shared run: the cell lies
- * within the near radius and none of its changed rows lags (a lagging row's update is the walk's,
- * from the row the client holds).
+ * Whether a level-of-detail query may take a fully covered cell's shared run: every update of the
+ * cell goes out now (the cell lies within the near radius, or the band refreshes this tick) and
+ * none of its changed rows lags (a lagging row's update is the walk's, from the row the client
+ * holds).
  */
-function nearChunk(q: SpatialQuery, gx: number, gy: number, changes: readonly NetChange[]): boolean {
-  if (!q.nearCell(gx, gy)) return false;
-  const lagging = q.lod!.lagging;
+function lodChunk(
+  q: SpatialQuery,
+  tick: number,
+  gx: number,
+  gy: number,
+  changes: readonly NetChange[],
+): boolean {
+  const lod = q.lod!;
+  if (!lod.refreshes(tick) && !q.nearCell(gx, gy)) return false;
+  const lagging = lod.lagging;
   if (lagging.size > 0)
     for (let i = 0; i < changes.length; i++) if (lagging.has(changes[i]!.mk)) return false;
   return true;
+}
+
+/**
+ * The in-place changes of a fully covered cell that a level of detail may hold back: every row is
+ * a member before and after, so only the near radius decides. A cell wholly beyond it, in a tick
+ * in which the band does not refresh, holds every update back with no per-row arithmetic.
+ */
+function lodCell(
+  q: SpatialQuery,
+  tt: TableTick,
+  gx: number,
+  gy: number,
+  changes: readonly NetChange[],
+): void {
+  const lod = q.lod!;
+  const margin = lod.refreshes(tt.tick) ? 0 : q.farMargin(gx, gy);
+  if (margin > 0) {
+    for (let i = 0; i < changes.length; i++) {
+      const c = changes[i]!;
+      lod.holdFar(c.mk, c.old!);
+    }
+    lod.keepCellMargin(margin);
+    return;
+  }
+  for (let i = 0; i < changes.length; i++) stayed(q, tt, changes[i]!);
 }
 
 /**
@@ -206,21 +242,25 @@ export function flushLagging(q: SpatialQuery, tt: TableTick): void {
   const xs = store.spatialX!;
   const ys = store.spatialY!;
   lod.resetSlack();
-  for (const [mk, lag] of lod.lagging) {
-    const row = store.find(lag.key)!;
+  const lagging = lod.lagging;
+  for (const [mk, sent] of lagging) {
+    // The row now: this tick's change has it at hand; an unchanged row is the store's.
+    const row = tt.net.get(mk)?.new ?? store.find(store.keyOf(sent))!;
     if (!refreshing) {
       const d2 = q.d2(row[xs] as number, row[ys] as number);
       if (d2 > lod.nearR2) {
         lod.keepMargin(d2);
         continue;
       }
+      lagging.delete(mk);
     }
-    lod.lagging.delete(mk);
-    const c = tt.catchUp(mk, lag.key, lag.sent, row);
+    // Clients that last received the same version of the row share the encoded catch-up.
+    const c = tt.catchUp(mk, sent, row);
     if (c === undefined) continue;
     q.ct.open(tt);
     q.ct.ups.push(c);
   }
+  if (refreshing) lagging.clear();
 }
 
 /**

@@ -255,6 +255,27 @@ export class SpatialQuery implements LiveQuery {
   }
 
   /**
+   * How far beyond the level of detail's near radius every point of cell (gx, gy) lies from the
+   * current centre (the cell widened by a hair, as in {@link nearCell}); 0 or less when some point
+   * of the cell is within it.
+   */
+  farMargin(gx: number, gy: number): number {
+    const cs = this.table.store.spatial!.cellSize;
+    const eps = cs * 1e-9;
+    const x0 = gx * cs - eps;
+    const x1 = (gx + 1) * cs + eps;
+    const y0 = gy * cs - eps;
+    const y1 = (gy + 1) * cs + eps;
+    const fx = this.cx < x0 ? x0 - this.cx : this.cx > x1 ? this.cx - x1 : 0;
+    const fy = this.cy < y0 ? y0 - this.cy : this.cy > y1 ? this.cy - y1 : 0;
+    const d2 = fx * fx + fy * fy;
+    const nearR2 = this.lod!.nearR2;
+    if (d2 <= nearR2) return 0;
+    // A hair less than the true margin, so that a rounding error never overstates it.
+    return (Math.sqrt(d2) - Math.sqrt(nearR2)) * (1 - 1e-9);
+  }
+
+  /**
    * Classifies cell (gx, gy) against the current area. The cell is widened by a hair so that a
    * row whose `floor(x / cellSize)` rounding put it in the cell is inside the rectangle used here.
    */

@@ -9,6 +9,8 @@ export const NO_CELL = -1;
 const BODY_UNENCODED = -1;
 const byIntKey = (a: NetChange, b: NetChange) => (a.key as number) - (b.key as number);
 const BODY_NOOP = -2;
+/** A catch-up that found the client's version equal to the row now. */
+const NO_CATCH_UP = 0;
 
 /** One row's net change over a tick: the row before the tick and after it. */
 export interface NetChange {
@@ -68,6 +70,8 @@ export class TableTick {
   readonly #refs: number[] = [];
   readonly #rowRefs = new Map<unknown, number>();
   readonly #keyRefs = new Map<unknown, number>();
+  /** Catch-ups encoded this tick, by the version the client held (see {@link catchUp}). */
+  readonly #catchUps = new Map<AnyRow, NetChange | typeof NO_CATCH_UP>();
   #wholeStart = -1;
   #wholeEnd = -1;
   /** Counters for metrics and benchmarks. */
@@ -179,16 +183,23 @@ export class TableTick {
   }
 
   /**
-   * An update from the row a client holds (`sent`, older than the tick) to the row now, encoded
-   * for that one client (a level of detail's catch-up); undefined when they are equal.
+   * An update from the row a client holds (`sent`, older than the tick) to the row now (a level of
+   * detail's catch-up); undefined when they are equal. Encoded once per version held: clients that
+   * last received the same row object (rows are never changed in place) share the change and its
+   * bytes.
    */
-  catchUp(mk: unknown, key: unknown, sent: AnyRow, row: AnyRow): NetChange | undefined {
+  catchUp(mk: unknown, sent: AnyRow, row: AnyRow): NetChange | undefined {
+    const cached = this.#catchUps.get(sent);
+    if (cached !== undefined) return cached === NO_CATCH_UP ? undefined : cached;
     const a = this.#arena;
     const start = a.length;
-    if (!this.wire.update.encode(a, sent, row)) return undefined;
-    return {
+    if (!this.wire.update.encode(a, sent, row)) {
+      this.#catchUps.set(sent, NO_CATCH_UP);
+      return undefined;
+    }
+    const c: NetChange = {
       mk,
-      key,
+      key: this.store.keyOf(row),
       old: sent,
       new: row,
       oldCell: NO_CELL,
@@ -200,6 +211,8 @@ export class TableTick {
       bodyStart: start,
       bodyEnd: a.length,
     };
+    this.#catchUps.set(sent, c);
+    return c;
   }
 
   #ref(start: number): number {
