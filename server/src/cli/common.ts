@@ -112,7 +112,7 @@ export async function openForCli(
 }
 
 /** A value as text: bigints with `n`, bytes as hex, everything else as JSON. */
-function formatValue(value: unknown): string {
+export function formatValue(value: unknown): string {
   if (typeof value === 'bigint') return `${value}n`;
   if (value instanceof Uint8Array) return `0x${Buffer.from(value).toString('hex')}`;
   if (value === undefined) return 'none';

@@ -3,7 +3,7 @@ import { CALL_ORIGIN } from '../engine';
 import { OP, type LoggedTick } from '../engine/tooling';
 import { isPublishPayload, PUBLISH_CALL } from '../engine/module-swap';
 import { TickspaceError } from '../protocol/errors';
-import { formatRow, openForCli, parseTick, toJson, type CliIo } from './common';
+import { formatRow, formatValue, openForCli, parseTick, toJson, type CliIo } from './common';
 import { listedCalls, parseLogFilter, type LogFilterFlags } from './log-filter';
 
 const ORIGIN = ['client', 'schedule', 'system'];
@@ -81,7 +81,11 @@ export function registerLog(program: Command, io: CliIo): void {
             io.out(header(whole, opts.changes === true));
             calls.forEach((i) => {
               const c = whole.calls[i]!;
-              const outcome = c.result.ok ? 'ok' : `${c.result.code}: ${c.result.message}`;
+              const outcome = !c.result.ok
+                ? `${c.result.code}: ${c.result.message}`
+                : c.result.returns === undefined
+                  ? 'ok'
+                  : `ok, returned ${formatValue(c.result.value)}`;
               const args =
                 c.args === undefined
                   ? '(arguments not decodable)'

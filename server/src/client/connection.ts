@@ -124,7 +124,7 @@ export class Connection<M extends ModuleDef = ModuleDef> {
       get: (_t, name) => (typeof name === 'string' ? cache.table(name) : undefined),
     });
     // One function per reducer name, made on first use: hot loops call `conn.reducers.x(...)` per call.
-    const callers = new Map<string, (args: Record<string, unknown>) => Promise<void>>();
+    const callers = new Map<string, (args: Record<string, unknown>) => Promise<unknown>>();
     this.reducers = new Proxy({} as ClientReducers<M>, {
       get: (_t, name) => {
         if (typeof name !== 'string') return undefined;
@@ -307,7 +307,7 @@ export class Connection<M extends ModuleDef = ModuleDef> {
         this.#schemaSwapped(msg, events);
         return;
       case 'result': {
-        if (msg.ok) this.#calls.settle(msg.requestId, true);
+        if (msg.ok) this.#calls.settle(msg.requestId, true, '', '', msg.value);
         else this.#calls.settle(msg.requestId, false, msg.code, msg.message);
         return;
       }
@@ -427,10 +427,11 @@ export class Connection<M extends ModuleDef = ModuleDef> {
 
   /**
    * Calls a reducer by name. Resolves when the call succeeded (its changes are in the cache if
-   * subscribed); rejects with a TickspaceError carrying the reducer's or the server's code.
-   * @throws TickspaceError (rejection) UNKNOWN_REDUCER, INVALID_ARGUMENT, RATE_LIMITED, DISCONNECTED, TIMEOUT, or the reducer's own code
+   * subscribed), with the value the reducer returned if it declares `returns` (`conn.reducers.x`
+   * types it); rejects with a TickspaceError carrying the reducer's or the server's code.
+   * @throws TickspaceError (rejection) UNKNOWN_REDUCER, INVALID_ARGUMENT, RATE_LIMITED, DISCONNECTED, TIMEOUT, RETURN_TOO_LARGE, or the reducer's own code
    */
-  call(reducer: string, args: Record<string, unknown>): Promise<void> {
+  call(reducer: string, args: Record<string, unknown>): Promise<unknown> {
     if (this.#status !== CONNECTION_STATUS.OPEN || this.#cache.wire === undefined || !this.#link.attached)
       return Promise.reject(
         new TickspaceError('DISCONNECTED', `cannot call '${reducer}': the connection is ${this.#status}`),

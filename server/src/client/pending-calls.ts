@@ -1,7 +1,7 @@
 import { TickspaceError, type AnyErrorCode } from '../protocol';
 
 interface PendingCall {
-  resolve(): void;
+  resolve(value: unknown): void;
   reject(error: TickspaceError<AnyErrorCode>): void;
   readonly reducer: string;
   /** `performance.now()` after which the call rejects with TIMEOUT. */
@@ -25,19 +25,22 @@ export class PendingCalls {
   }
 
   /** A promise for call `requestId`'s outcome. */
-  add(requestId: number, reducer: string): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  add(requestId: number, reducer: string): Promise<unknown> {
+    return new Promise<unknown>((resolve, reject) => {
       this.#calls.set(requestId, { resolve, reject, reducer, deadline: performance.now() + this.#timeoutMs });
       if (this.#timer === undefined) this.#arm();
     });
   }
 
-  /** Settles a call from its RESULT: resolves on success, rejects with the server's code otherwise. Unknown ids are ignored. */
-  settle(requestId: number, ok: boolean, code = '', message = ''): void {
+  /**
+   * Settles a call from its RESULT: resolves on success (with the reducer's return value, if it
+   * sent one), rejects with the server's code otherwise. Unknown ids are ignored.
+   */
+  settle(requestId: number, ok: boolean, code = '', message = '', value?: unknown): void {
     const call = this.#calls.get(requestId);
     if (call === undefined) return;
     this.#calls.delete(requestId);
-    if (ok) call.resolve();
+    if (ok) call.resolve(value);
     else call.reject(new TickspaceError<AnyErrorCode>(code, message, { details: { requestId } }));
   }
 

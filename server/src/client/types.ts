@@ -1,4 +1,4 @@
-import type { KeyOf, ModuleDef, ReducerDef, Row, RowOf } from '../engine';
+import type { KeyOf, ModuleDef, ReducerDef, ReturnOf, Row, RowOf } from '../engine';
 import type { CircleArea, LodSpec, RectArea } from '../protocol';
 import type { ClientTable } from './client-table';
 
@@ -14,10 +14,18 @@ export type ClientDb<M extends ModuleDef> = {
 };
 
 type ArgsOf<R> = R extends ReducerDef<string, infer A> ? RowOf<A> : never;
+type ReturnsOf<R> = R extends { readonly options: { readonly returns?: infer C } }
+  ? [Exclude<C, undefined>] extends [never]
+    ? void
+    : ReturnOf<Exclude<C, undefined>>
+  : void;
 
-/** `conn.reducers`: one typed function per reducer, resolving when the call succeeds. */
+/**
+ * `conn.reducers`: one typed function per reducer, resolving when the call succeeds, with the
+ * value the reducer returned when it declares `returns`.
+ */
 export type ClientReducers<M extends ModuleDef> = {
-  readonly [R in M['reducers'][number] as R['name']]: (args: ArgsOf<R>) => Promise<void>;
+  readonly [R in M['reducers'][number] as R['name']]: (args: ArgsOf<R>) => Promise<ReturnsOf<R>>;
 };
 
 /** Names of the reducers a client may call. */

@@ -258,8 +258,7 @@ export class CallRunner {
     else
       try {
         const returned = call.invoke(this.#ctx);
-        if (returned !== undefined) refuseThenable(returned, call.reducer, this.#logger);
-        result = OK;
+        result = returned === undefined ? OK : this.#returned(call.reducer, returned);
       } catch (error) {
         // Entry by entry, each undo recorded as a write: a budget abort mid-rollback is repaired.
         while (tx.length > mark) this.#host.tableList[tx[tx.length - 1]!.tableId]!.undoLast(tx);
@@ -273,6 +272,20 @@ export class CallRunner {
     // Cleared only once the call is recorded: an abort after this point finds nothing to undo.
     this.#inFlight = undefined;
     return result;
+  }
+
+  /**
+   * The result of a call that returned something: its value when the reducer declares `returns`
+   * (checked there, inside the transaction, so a misfit rolls the call back), else OK (an
+   * undeclared value is ignored; a promise is refused).
+   * @throws TickspaceError SANDBOX_VIOLATION for a thenable, INVALID_RETURN for a misfit.
+   */
+  #returned(reducer: string, value: unknown): CallResult {
+    refuseThenable(value, reducer, this.#logger);
+    const rule = this.#host.schema.reducers.byName(reducer)?.returns;
+    if (rule === undefined) return OK;
+    rule.check(value);
+    return { ok: true, value: rule.normalize(value), returns: rule.shape };
   }
 
   #toResult(reducer: string, error: unknown): CallResult {

@@ -2,6 +2,7 @@
  * The engine's public vocabulary: where a call came from, lifecycle call names, restore events,
  * call and tick records, the hooks and listeners the engine calls, and its options.
  */
+import type { ColumnShape } from '../protocol/column-kinds';
 import type { ChangeOp } from './change-set';
 import type { Identity } from './identity';
 import type { ModuleDef } from './module';
@@ -45,7 +46,14 @@ export type FatalListener = (error: unknown) => void;
 
 /** The outcome of one reducer call. */
 export type CallResult =
-  { readonly ok: true } | { readonly ok: false; readonly code: string; readonly message: string };
+  | {
+      readonly ok: true;
+      /** What the reducer returned, when it declares `returns` (checked and normalised). */
+      readonly value?: unknown;
+      /** The declared return shape, when it declares one: how the value is logged and sent. */
+      readonly returns?: ColumnShape | undefined;
+    }
+  | { readonly ok: false; readonly code: string; readonly message: string };
 
 /** One call as run in a tick: enough to log it and to replay it. */
 export interface CallRecord {

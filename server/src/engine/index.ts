@@ -32,6 +32,7 @@ export type {
   ReducerContext,
   ReducerDef,
   ReducerOptions,
+  ReturnOf,
   ModuleDef,
   Schema,
   ScheduledCall,

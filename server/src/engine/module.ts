@@ -1,7 +1,7 @@
 import { TickspaceError } from '../protocol/errors';
 import type { Identity } from './identity';
 import type { RangeBounds } from './secondary-index';
-import type { Columns, Insert, KeyOf, Row, RowOf, TableDef, Tables } from './schema';
+import type { AnyColumn, ColumnValue, Columns, Insert, KeyOf, Row, RowOf, TableDef, Tables } from './schema';
 
 /** Read access to one table: shared by reducers, time-travel views and the client cache. */
 export interface ReadonlyTable<T extends TableDef> {
@@ -87,17 +87,35 @@ export interface ReducerContext<T extends Tables> {
 }
 
 /** Reducer options. */
-export interface ReducerOptions {
+export interface ReducerOptions<R extends AnyColumn | undefined = AnyColumn | undefined> {
   /** Only the server may call it (scheduled or from other code): clients get UNKNOWN_REDUCER. @default false */
   readonly internal?: boolean;
+  /**
+   * What the reducer returns, as a column type (`t.u32()`, `t.optional(t.string())`...): the
+   * value is checked like a column value (a misfit is a server fault, INVALID_RETURN, and the call
+   * rolls back), logged with the call, compared by replay, and resolves the caller's
+   * `await conn.reducers.name(args)`. Without it, whatever the reducer returns is ignored.
+   * @default undefined
+   * @example
+   * schema.reducer('craft', { recipe: t.string() }, (ctx, a) => ctx.db.item.insert({ ... }).id, { returns: t.u32() });
+   */
+  readonly returns?: R;
 }
 
+/** What a reducer with `returns: R` returns: the column's value type, or nothing. */
+export type ReturnOf<R> = R extends AnyColumn ? ColumnValue<R> : void;
+
 /** A reducer declaration. */
-export interface ReducerDef<N extends string = string, A extends Columns = any, T extends Tables = any> {
+export interface ReducerDef<
+  N extends string = string,
+  A extends Columns = any,
+  T extends Tables = any,
+  R extends AnyColumn | undefined = any,
+> {
   readonly name: N;
   readonly args: A;
-  readonly fn: (ctx: ReducerContext<T>, args: RowOf<A>) => void;
-  readonly options: ReducerOptions;
+  readonly fn: (ctx: ReducerContext<T>, args: RowOf<A>) => ReturnOf<R>;
+  readonly options: ReducerOptions<R>;
 }
 
 /** A lifecycle hook: init, client connected, client disconnected, server started. */
@@ -125,15 +143,31 @@ export interface Schema<T extends Tables> {
     name: N,
     args: A,
     fn: (ctx: ReducerContext<T>, args: RowOf<A>) => void,
-    options?: ReducerOptions,
-  ): ReducerDef<N, A, T>;
+    options?: ReducerOptions<undefined>,
+  ): ReducerDef<N, A, T, undefined>;
+  /**
+   * Declares a reducer that returns a value of `options.returns` to its caller.
+   * @example
+   * const craft = schema.reducer('craft', { kind: t.string() }, (ctx, { kind }) => ctx.db.item.insert({ kind }).id, { returns: t.u32() });
+   */
+  reducer<const N extends string, A extends Columns, R extends AnyColumn>(
+    name: N,
+    args: A,
+    fn: (ctx: ReducerContext<T>, args: RowOf<A>) => ReturnOf<R>,
+    options: ReducerOptions<R> & { readonly returns: R },
+  ): ReducerDef<N, A, T, R>;
 }
 
 /** Declares a module's tables. */
 export function createSchema<T extends Tables>(tables: T): Schema<T> {
   return {
     tables,
-    reducer: (name, args, fn, options = {}) => {
+    reducer: (
+      name: string,
+      args: Columns,
+      fn: (ctx: ReducerContext<T>, args: any) => unknown,
+      options: ReducerOptions = {},
+    ): ReducerDef => {
       if (isAsyncFunction(fn))
         throw new TickspaceError(
           'INVALID_SCHEMA',
@@ -142,7 +176,7 @@ export function createSchema<T extends Tables>(tables: T): Schema<T> {
         );
       return { name, args, fn, options };
     },
-  };
+  } as Schema<T>;
 }
 
 /** Async functions and async generators (their tag survives lockdown, unlike their constructors). */

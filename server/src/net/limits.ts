@@ -11,6 +11,12 @@ export interface NetLimits {
   readonly callBurst: number;
   /** Calls sent and not yet answered, per connection. @default 512 */
   readonly maxPendingCalls: number;
+  /**
+   * Largest return value sent in a RESULT, bytes (its kind bytes and its encoded value). A call
+   * whose value is larger still committed, and its caller gets `RETURN_TOO_LARGE` instead of the
+   * value (the log keeps the value, `tickspace log` shows it). @default 65_536
+   */
+  readonly maxReturnBytes: number;
   /** Messages in one BATCH frame; a larger batch is refused whole (one refused frame). @default 1024 */
   readonly maxBatchMessages: number;
   /** Refused frames (malformed, unknown reducer, bad arguments, bad query) before the connection is closed with 1008. @default 64 */
@@ -101,6 +107,7 @@ export const DEFAULT_LIMITS: NetLimits = {
   callsPerSecond: 60,
   callBurst: 120,
   maxPendingCalls: 512,
+  maxReturnBytes: 65_536,
   maxBatchMessages: 1024,
   maxBadFrames: 64,
   maxRateLimitedCalls: 256,

@@ -16,6 +16,7 @@ import {
   MessageCork,
   OLDEST_PROTOCOL_VERSION,
   PROTOCOL_VERSION,
+  RETURN_VALUE_VERSION,
   queryLod,
   SERVER_MESSAGE,
   TickspaceError,
@@ -489,7 +490,7 @@ export class Session implements SessionInput {
     }
     const onResult = (result: CallResult) => {
       this.#pendingCalls--;
-      this.send(encodeResult(requestId, result));
+      this.send(this.#resultFrame(requestId, reducerId, result));
     };
     try {
       this.#pendingCalls++;
@@ -498,6 +499,21 @@ export class Session implements SessionInput {
       this.#pendingCalls--;
       this.#refuse(error, undefined, requestId);
     }
+  }
+
+  /** The RESULT of a call in this session's version: its return value, unless that is over `maxReturnBytes`. */
+  #resultFrame(requestId: number, reducerId: number, result: CallResult): Uint8Array {
+    const frame = encodeResult(requestId, result, this.#version);
+    if (!result.ok || result.returns === undefined || this.#version < RETURN_VALUE_VERSION) return frame;
+    // tag, request id, flag: what precedes the value.
+    const valueBytes = frame.length - 2 - uvarBytes(requestId);
+    if (valueBytes <= this.#limits.maxReturnBytes) return frame;
+    const reducer = this.#schema.current.wire.reducer(reducerId)?.name ?? `#${reducerId}`;
+    return encodeResult(requestId, {
+      ok: false,
+      code: 'RETURN_TOO_LARGE',
+      message: `reducer '${reducer}' committed, but its return value of ${valueBytes} bytes exceeds maxReturnBytes (${this.#limits.maxReturnBytes}); the log keeps it`,
+    });
   }
 
   /** Answers a refused frame (to the request or query it names, else as ERROR) and counts a strike. */
@@ -593,4 +609,14 @@ export class Session implements SessionInput {
       this.#engine.disconnect(this.#identity!);
     }
   }
+}
+
+/** Bytes of `n` as a uvar. */
+function uvarBytes(n: number): number {
+  let bytes = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 0x80);
+    bytes++;
+  }
+  return bytes;
 }

@@ -24,6 +24,13 @@ export const ERROR_CODES = {
   REDUCER_REJECTED: 'REDUCER_REJECTED',
   /** A server fault inside a reducer; details are logged on the server, never sent. */
   INTERNAL: 'INTERNAL',
+  /**
+   * A reducer returned a value that does not fit its declared `returns` (a server fault: logged,
+   * the call rolled back, the caller gets INTERNAL).
+   */
+  INVALID_RETURN: 'INVALID_RETURN',
+  /** A call committed, but its return value is larger than the server's `maxReturnBytes`: the caller gets this instead of the value. */
+  RETURN_TOO_LARGE: 'RETURN_TOO_LARGE',
   /** A module declaration is inconsistent (bad schema, duplicate reducer...). */
   INVALID_SCHEMA: 'INVALID_SCHEMA',
   /** A binary frame could not be decoded. */

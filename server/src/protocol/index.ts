@@ -17,7 +17,10 @@ export {
   RESET_REASON,
   RESET_REASON_VERSION,
   SCHEMA_CHANGE_VERSION,
+  RETURN_VALUE_VERSION,
+  RESULT_FLAG,
 } from './message-types';
+export { writeReturnValue, readReturnValue } from './return-value';
 export type {
   ClientMessageType,
   ServerMessageType,
@@ -82,7 +85,7 @@ export {
   writeIdentityBytes,
   MAX_WIRE_MESSAGE_CHARS,
 } from './server-messages';
-export type { TableChanges, ServerMessage, SectionVisitor, ResetCause } from './server-messages';
+export type { TableChanges, ServerMessage, SectionVisitor, ResetCause, ResultFrame } from './server-messages';
 export { encodeSchemaHead, encodeSchemaChange, encodeSchemaAck, readSchemaChange } from './schema-change';
 export type { SchemaChange, EndedQuery } from './schema-change';
 export { encodeBatch, decodeBatch, MessageCork } from './batch';

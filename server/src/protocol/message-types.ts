@@ -12,8 +12,23 @@
  *    the session; older clients are still closed with {@link CLOSE_CODES.SCHEMA_CHANGED}.
  * 5: a circle query may declare a level of detail (the tag's `0x40` bit, then `f64 radius, uvar
  *    every`: see `query-lod.ts`); queries without one are written as in version 4.
+ * 6: a RESULT may carry the reducer's return value (flag 2, then the value with its shape: see
+ *    `return-value.ts`); older clients get the plain success (flag 1) for the same call.
  */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
+
+/** The first version whose RESULT may carry a return value (flag {@link RESULT_FLAG.VALUE}). */
+export const RETURN_VALUE_VERSION = 6;
+
+/** The `u8` after a RESULT's request id. */
+export const RESULT_FLAG = {
+  /** The call failed: `string code, string message` follow. */
+  ERROR: 0,
+  /** The call committed (and returned nothing, or the client speaks a version before 6). */
+  OK: 1,
+  /** The call committed and returned a value (version 6): the value with its shape follows. */
+  VALUE: 2,
+} as const;
 
 /** The first version that receives SCHEMA and sends SCHEMA_ACK: its sessions stay open through a migration. */
 export const SCHEMA_CHANGE_VERSION = 4;
@@ -74,7 +89,10 @@ export const SERVER_MESSAGE = {
   UNSUBSCRIBED: 0x83,
   /** `uvar tick, table sections`: one per client per tick, only when something changed for it. */
   TICK_UPDATE: 0x84,
-  /** `uvar requestId, u8 ok, [string code, string message]`. */
+  /**
+   * `uvar requestId, u8 flag` (see {@link RESULT_FLAG}), then for an error `string code, string
+   * message`, for a value (version 6) `u8 kind [u8 inner kind], value`.
+   */
   RESULT: 0x85,
   /** `uvar nonce, uvar tick`. */
   PONG: 0x86,

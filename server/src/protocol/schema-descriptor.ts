@@ -47,13 +47,15 @@ const FLAG_VISIBILITY = 2;
 /** Optional-of-optional nesting deeper than this is refused, so a hostile descriptor cannot recurse without bound. */
 const MAX_SHAPE_DEPTH = 4;
 
-function writeShape(w: BinaryWriter, shape: ColumnShape, withName: boolean): void {
+/** Writes a column shape: its name when `withName`, its kind's byte, and for `optional` the inner kind. */
+export function writeShape(w: BinaryWriter, shape: ColumnShape, withName: boolean): void {
   if (withName) w.string(shape.name);
   w.u8(wireIdOf(shape.kind));
   if (shape.kind === OPTIONAL.name) writeShape(w, shape.inner!, false);
 }
 
-function readShape(r: BinaryReader, name: string | undefined, depth: number): ColumnShape {
+/** Reads what {@link writeShape} wrote (`name` given: it was written without one). */
+export function readShape(r: BinaryReader, name: string | undefined, depth: number): ColumnShape {
   const n = name ?? r.string();
   const k = r.u8();
   const kind = kindOfWireId(k);

@@ -4,9 +4,13 @@ import {
   PROTOCOL_VERSION,
   RESET_REASON,
   RESET_REASON_VERSION,
+  RESULT_FLAG,
+  RETURN_VALUE_VERSION,
   SERVER_MESSAGE,
   type ResetReason,
 } from './message-types';
+import type { ColumnShape } from './column-kinds';
+import { readReturnValue, writeReturnValue } from './return-value';
 import { readSchemaChange, type SchemaChange } from './schema-change';
 import { decodeSchemaDescriptor, encodeSchemaDescriptor, type SchemaDescriptor } from './schema-descriptor';
 import type { WireSchema, WireTable } from './wire-schema';
@@ -38,7 +42,13 @@ export type ServerMessage =
   | { readonly type: 'subscribed'; readonly queryId: number; readonly tick: number }
   | { readonly type: 'unsubscribed'; readonly queryId: number; readonly tick: number }
   | { readonly type: 'tick'; readonly tick: number }
-  | { readonly type: 'result'; readonly requestId: number; readonly ok: true }
+  | {
+      readonly type: 'result';
+      readonly requestId: number;
+      readonly ok: true;
+      /** The reducer's return value (version 6; undefined when it returned none). */
+      readonly value?: unknown;
+    }
   | {
       readonly type: 'result';
       readonly requestId: number;
@@ -210,17 +220,32 @@ export function encodeReset(
   return w.toBytes();
 }
 
-/** RESULT of a reducer call. */
+/** A call's outcome as {@link encodeResult} writes it. */
+export type ResultFrame =
+  | {
+      readonly ok: true;
+      /** The value the reducer returned, if it declared one. */
+      readonly value?: unknown;
+      /** The value's declared shape: written with it (set whenever `value` is meant to be sent). */
+      readonly returns?: ColumnShape | undefined;
+    }
+  | { readonly ok: false; readonly code: string; readonly message: string };
+
+/**
+ * RESULT of a reducer call. A success with a return value is written with it (flag 2) for clients
+ * of {@link RETURN_VALUE_VERSION} and later, and as a plain success (flag 1) for older ones.
+ * @example
+ * encodeResult(7, { ok: true, value: 42, returns: { name: 'id', kind: 'u32' } }); // 85 07 02 02 2a (tag, request 7, flag VALUE, kind u32, 42 as a uvar)
+ */
 export function encodeResult(
   requestId: number,
-  result: { readonly ok: true } | { readonly ok: false; readonly code: string; readonly message: string },
+  result: ResultFrame,
+  version: number = PROTOCOL_VERSION,
 ): Uint8Array {
-  writer
-    .reset()
-    .u8(SERVER_MESSAGE.RESULT)
-    .uvar(requestId)
-    .u8(result.ok ? 1 : 0);
-  if (!result.ok) writer.string(result.code).string(clip(result.message));
+  writer.reset().u8(SERVER_MESSAGE.RESULT).uvar(requestId);
+  if (!result.ok) writer.u8(RESULT_FLAG.ERROR).string(result.code).string(clip(result.message));
+  else if (result.returns === undefined || version < RETURN_VALUE_VERSION) writer.u8(RESULT_FLAG.OK);
+  else writeReturnValue(writer.u8(RESULT_FLAG.VALUE), result.returns, result.value);
   return writer.toBytes();
 }
 
@@ -345,12 +370,13 @@ export function decodeServerMessage(
     }
     case SERVER_MESSAGE.RESULT: {
       const requestId = r.uvar();
-      const ok = r.u8();
-      if (ok > 1) r.fail(`result flag must be 0 or 1, got ${ok}`);
-      msg =
-        ok === 1
-          ? { type: 'result', requestId, ok: true }
-          : { type: 'result', requestId, ok: false, code: r.string(), message: r.string() };
+      const flag = r.u8();
+      if (flag === RESULT_FLAG.OK) msg = { type: 'result', requestId, ok: true };
+      else if (flag === RESULT_FLAG.VALUE)
+        msg = { type: 'result', requestId, ok: true, value: readReturnValue(r).value };
+      else if (flag === RESULT_FLAG.ERROR)
+        msg = { type: 'result', requestId, ok: false, code: r.string(), message: r.string() };
+      else return r.fail(`result flag must be 0, 1 or 2, got ${flag}`);
       break;
     }
     case SERVER_MESSAGE.PONG:

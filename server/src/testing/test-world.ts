@@ -3,7 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Connection } from '../client';
-import { SERVER_IDENTITY, toIdentity, type Identity, type ModuleDef, type TickRecord } from '../engine';
+import {
+  SERVER_IDENTITY,
+  toIdentity,
+  type Identity,
+  type Logger,
+  type ModuleDef,
+  type TickRecord,
+} from '../engine';
 import { openDatabase, type Database } from '../engine/tooling';
 import { createLoopbackTransport, createSessionHub, type SessionHub } from '../net';
 
@@ -21,6 +28,8 @@ export interface TestWorldOptions {
   readonly dir?: string;
   /** Most ticks {@link TestWorld.settle} runs before it gives up. @default 100 */
   readonly maxSettleTicks?: number;
+  /** Receives the engine's server faults (a reducer's unexpected throw). @default console */
+  readonly logger?: Logger;
 }
 
 /** A client of a test world: an SDK connection with a name. */
@@ -102,6 +111,7 @@ export async function createTestWorld<M extends ModuleDef>(
     tickMs: options.tickMs ?? 50,
     durability: 'never',
     confirm: 'immediate',
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
   const engine = database.engine;
   const hub: SessionHub = createSessionHub({

@@ -22,10 +22,15 @@ const step = schema.reducer(
   },
   { internal: true },
 );
-const write = schema.reducer('write', { text: t.string() }, (ctx, { text }) => {
-  if (text === '') throw new ReducerError('EMPTY_NOTE', 'a note needs text');
-  ctx.db.note.insert({ id: 0, text });
-});
+const write = schema.reducer(
+  'write',
+  { text: t.string() },
+  (ctx, { text }) => {
+    if (text === '') throw new ReducerError('EMPTY_NOTE', 'a note needs text');
+    return ctx.db.note.insert({ id: 0, text }).id;
+  },
+  { returns: t.u32() },
+);
 const clear = schema.reducer('clear', {}, () => {});
 const notes = defineModule(schema, {
   reducers: [step, write, clear],
@@ -82,6 +87,9 @@ describe('tickspace log filters', () => {
       `  [0] client   write {text: ""} from a1a1a1a1… -> EMPTY_NOTE: a note needs text`,
     );
     expect(ticksOf((await cli('-d', dir, 'log', '--outcome', 'EMPTY_NOTE')).out)).toEqual([30]);
+    // A reducer that declares `returns` shows the value it returned, as logged.
+    const third = await cli('-d', dir, 'log', '--reducer', 'write', '--from', '50', '--to', '50');
+    expect(third.out[1]).toBe(`  [0] client   write {text: "third"} from a1a1a1a1… -> ok, returned 2`);
     const ok = await cli('-d', dir, 'log', '--outcome', 'ok', '--sender', 'a1', '--json');
     expect(ok.out.map((l) => JSON.parse(l).tick)).toEqual([10, 50]);
     expect(JSON.parse(ok.out[0]!).calls.map((c: { reducer: string }) => c.reducer)).toEqual(['write']);

@@ -302,3 +302,54 @@ describe('record codec round trip', () => {
     );
   });
 });
+
+/** Tick 1 of the forge below: `__init`, then craft (returns 1), label 1 ('axe'), label 9 (none). */
+const GOLDEN_RETURNS =
+  '9b000000fbaac31c01000000000000494024f1f74434248dad0000803e790000000402065f5f696e69740000000000000000000000000000000000000000056372616674abababababababababababababababab00040361786502020100056c6162656cabababababababababababababababab000101020e0b010361786500056c6162656cabababababababababababababababab00010900010000010103617865';
+
+describe('return values in the log', () => {
+  const s = createSchema({
+    item: table({ public: true }, { id: t.u32().primaryKey().autoInc(), kind: t.string() }),
+  });
+  const forge = defineModule(s, {
+    reducers: [
+      s.reducer('craft', { kind: t.string() }, (ctx, { kind }) => ctx.db.item.insert({ kind }).id, {
+        returns: t.u32(),
+      }),
+      s.reducer('label', { id: t.u32() }, (ctx, { id }) => ctx.db.item.find(id)?.kind, {
+        returns: t.optional(t.string()),
+      }),
+    ],
+  });
+  const smith = toIdentity('ab'.repeat(16));
+
+  it("logs a call's value as result tag 2 with its kind, pinned byte for byte, and decodes it back", () => {
+    const engine = createEngine({ module: forge, seed: 'golden', tickMs: 50 });
+    const records: TickRecord[] = [];
+    engine.onCommit((r) => void records.push({ ...r, durationMs: 0.25 }));
+    engine.enqueue(smith, 'craft', { kind: 'axe' });
+    engine.enqueue(smith, 'label', { id: 1 });
+    engine.enqueue(smith, 'label', { id: 9 });
+    engine.runTick();
+    const codec = createRecordCodec(logSchemaOf(engine));
+    const framed = codec.encodeFramed(records[0]!);
+    // craft: tag 2, kind u32 (02), 1; label 1: tag 2, optional (0e) of string (0b), present, 'axe';
+    // label 9 returned undefined, which is no value: tag 0, as a reducer without `returns`.
+    const calls = hex(framed);
+    expect(calls).toBe(GOLDEN_RETURNS);
+    expect(calls).toContain('02' + '02' + '01');
+    expect(calls).toContain('02' + '0e0b' + '01' + '03617865');
+    expect(calls).toContain('0109' + '00' + '01');
+    const decoded = codec.decode(framed.slice(8));
+    expect(decoded.calls.filter((c) => c.origin === 0).map((c) => c.result)).toEqual([
+      { ok: true, value: 1, returns: { name: 'return value', kind: 'u32' } },
+      { ok: true, value: 'axe', returns: expect.objectContaining({ kind: 'optional' }) as unknown },
+      { ok: true },
+    ]);
+    // An unknown result tag is refused rather than read as a value.
+    const bad = framed.slice(8);
+    const at = Buffer.from(bad).indexOf(Buffer.from('020e0b01', 'hex'));
+    bad[at] = 3;
+    expect(() => codec.decode(bad)).toThrow(/call 2 has unknown result tag 3/);
+  });
+});

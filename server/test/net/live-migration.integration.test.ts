@@ -13,7 +13,7 @@ afterEach(async () => {
   for (const s of shops.splice(0)) await s.close();
 });
 
-const outcome = (p: Promise<void>) =>
+const outcome = (p: Promise<unknown>) =>
   p.then(
     () => 'ok',
     (e: { code?: string }) => e.code ?? String(e),

@@ -36,6 +36,7 @@ import {
 import { ALICE, collectingVisitor, descriptor, schema } from './protocol-fixture';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const U32 = { name: 'r', kind: 'u32' } as const;
 const e1 = { id: 7, x: 1.5, y: -2, hp: 100, alive: true, tag: undefined };
 const e1moved = { ...e1, x: 1.75, hp: 98, alive: false, tag: 'hero' };
 const m1 = { group: 3, who: ALICE, role: 'mod', since: -5n };
@@ -72,6 +73,7 @@ function frames(): Record<string, Uint8Array> {
     'client-connect-v2': encodeConnect(2, ''),
     'client-connect-v4': encodeConnect(4, ''),
     'client-connect-v5': encodeConnect(5, ''),
+    'client-connect-v6': encodeConnect(6, ''),
     // Version 4: the client swapped to schema version 2.
     'client-schema-ack': encodeSchemaAck(2),
     'client-batch': encodeBatch(CLIENT_MESSAGE.BATCH, [
@@ -104,6 +106,20 @@ function frames(): Record<string, Uint8Array> {
     ]),
     'server-result-ok': encodeResult(42, { ok: true }),
     'server-result-error': encodeResult(43, { ok: false, code: 'NO_WOOD', message: 'you need 3 wood' }),
+    // Version 6: flag 2, the value's kind (u32 is 2), the value.
+    'server-result-value': encodeResult(44, { ok: true, value: 300, returns: U32 }),
+    'server-result-value-optional': encodeResult(45, {
+      ok: true,
+      value: 'iron',
+      returns: { name: 'r', kind: 'optional', inner: { name: 'r', kind: 'string' } },
+    }),
+    'server-result-value-none': encodeResult(46, {
+      ok: true,
+      value: undefined,
+      returns: { name: 'r', kind: 'optional', inner: { name: 'r', kind: 'i64' } },
+    }),
+    // The same call answered to a version 5 client: the plain success.
+    'server-result-value-v5': encodeResult(44, { ok: true, value: 300, returns: U32 }, 5),
     'server-pong': encodePong(65535, 14),
     'server-error': encodeError('MALFORMED_FRAME', 'needs 1 more byte(s) at byte 3'),
     'server-subscribe-error': encodeSubscribeError(5, 'UNKNOWN_TABLE', "no public table named 'note'"),
@@ -156,6 +172,9 @@ describe('golden frames', () => {
     // Tag, request id 42, reducer id 0, dx = 0.5f, dy = -1f (little-endian IEEE).
     expect(hex(encodeCall(schema, 42, 'move', { dx: 0.5, dy: -1 }))).toBe('022a000000003f000080bf');
     expect(hex(encodeResult(42, { ok: true }))).toBe('852a01');
+    // Version 6: tag, request id 42, flag VALUE (2), kind u32 (2), 300 as a uvar (u32 travels as one).
+    expect(hex(encodeResult(42, { ok: true, value: 300, returns: U32 }))).toBe('852a02' + '02' + 'ac02');
+    expect(hex(encodeResult(42, { ok: true, value: 300, returns: U32 }, 5))).toBe('852a01');
     expect(hex(encodePing(1))).toBe('0501');
     expect(hex(encodeConnect(1, ''))).toBe('010100');
     // BATCH: tag, count, then each message with its length (RESULT ok 42 and 7; PING 1 alone).
@@ -310,6 +329,36 @@ describe('golden frames', () => {
       code: 'NO_WOOD',
       message: 'you need 3 wood',
     });
+    expect(decodeServerMessage(bytes('server-result-value'), schema, v)).toEqual({
+      type: 'result',
+      requestId: 44,
+      ok: true,
+      value: 300,
+    });
+    expect(decodeServerMessage(bytes('server-result-value-optional'), schema, v)).toEqual({
+      type: 'result',
+      requestId: 45,
+      ok: true,
+      value: 'iron',
+    });
+    expect(decodeServerMessage(bytes('server-result-value-none'), schema, v)).toEqual({
+      type: 'result',
+      requestId: 46,
+      ok: true,
+      value: undefined,
+    });
+    expect(decodeServerMessage(bytes('server-result-value-v5'), schema, v)).toEqual({
+      type: 'result',
+      requestId: 44,
+      ok: true,
+    });
+    // A flag no version defines, and a value of a kind no version defines, are refused.
+    const badFlag = bytes('server-result-value').slice();
+    badFlag[2] = 3;
+    expect(() => decodeServerMessage(badFlag, schema, v)).toThrow(/result flag must be 0, 1 or 2, got 3/);
+    const badKind = bytes('server-result-value').slice();
+    badKind[3] = 0xee;
+    expect(() => decodeServerMessage(badKind, schema, v)).toThrow(/unknown column kind 238/);
     expect(decodeServerMessage(bytes('server-pong'), schema, v)).toEqual({
       type: 'pong',
       nonce: 65535,

@@ -3,6 +3,7 @@ import { BinaryWriter } from '../../protocol/binary-writer';
 import type { ColumnShape } from '../../protocol/column-kinds';
 import { decodeSystemPayload, encodeSystemPayload } from './system-payload';
 import { TickspaceError } from '../../protocol/errors';
+import { readReturnValue, writeReturnValue } from '../../protocol/return-value';
 import { compileRowCodec, compileValueCodec, type RowCodec } from '../../protocol/row-codec';
 import { OP, type AnyRow, type OpKind } from '../change-set';
 import { CALL_ORIGIN, type CallOrigin, type CallResult, type Engine, type TickRecord } from '../engine';
@@ -212,8 +213,10 @@ export function createRecordCodec(schema: LogSchema): RecordCodec {
         codec.encode(argsWriter, call.args);
         w.bytes(argsWriter.view());
       }
-      if (call.result.ok) w.u8(0);
-      else w.u8(1).string(call.result.code).string(call.result.message);
+      const result = call.result;
+      if (!result.ok) w.u8(1).string(result.code).string(result.message);
+      else if (result.returns === undefined) w.u8(0);
+      else writeReturnValue(w.u8(2), result.returns, result.value);
     }
     w.patchU32le(lenAt, w.length - callsStart);
     encodeChanges(record.changes, w);
@@ -263,7 +266,10 @@ export function createRecordCodec(schema: LogSchema): RecordCodec {
       let result: CallResult;
       if (tag === 0) result = OK;
       else if (tag === 1) result = { ok: false, code: r.string(), message: r.string() };
-      else r.fail(`call ${i} has unknown result tag ${tag}`);
+      else if (tag === 2) {
+        const { shape, value } = readReturnValue(r);
+        result = { ok: true, value, returns: shape };
+      } else r.fail(`call ${i} has unknown result tag ${tag}`);
       out[i] = {
         origin: origin as CallOrigin,
         reducer,

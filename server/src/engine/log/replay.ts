@@ -359,7 +359,13 @@ function describeCallDiff(e: LoggedCall, g: LoggedCall): string | undefined {
     return `schedule id ${e.scheduleId} in the log, ${g.scheduleId} in the replay`;
   if (!bytesEqual(e.argsBytes, g.argsBytes))
     return `arguments ${show(e.args)} in the log, ${show(g.args)} in the replay`;
-  const r = (c: LoggedCall) => (c.result.ok ? 'ok' : `${c.result.code}: ${c.result.message}`);
+  // A return value is derived from the state and the arguments, so a replay must return the same one.
+  const r = (c: LoggedCall) =>
+    c.result.ok
+      ? c.result.returns === undefined
+        ? 'ok'
+        : `ok, returned ${show(c.result.value)}`
+      : `${c.result.code}: ${c.result.message}`;
   if (r(e) !== r(g)) return `result '${r(e)}' in the log, '${r(g)}' in the replay`;
   return undefined;
 }

@@ -1,10 +1,47 @@
+import type { ColumnShape } from '../../protocol/column-kinds';
 import { TickspaceError } from '../../protocol/errors';
+import { checkValue, normalizeValue } from '../../protocol/value-rules';
 import type { WireReducer, WireSchema } from '../../protocol/wire-schema';
 import { compileArgsValidator, type ArgsValidator } from '../args';
 import type { ReducerContext, ReducerDef } from '../module';
+import { columnShapes } from '../schema';
 
 /** A reducer's body as the engine calls it. */
-export type ReducerFn = (ctx: ReducerContext<any>, args: any) => void;
+export type ReducerFn = (ctx: ReducerContext<any>, args: any) => unknown;
+
+/** A reducer's declared return type, compiled once (see `ReducerOptions.returns`). */
+export interface ReturnRule {
+  /** The shape the value is logged and sent with. */
+  readonly shape: ColumnShape;
+  /** The value in its stored form (a whole-number float as the integer kind keeps it...). */
+  normalize(value: unknown): unknown;
+  /** @throws TickspaceError INVALID_RETURN naming the reducer and what the value should have been. */
+  check(value: unknown): void;
+}
+
+function compileReturnRule(def: ReducerDef): ReturnRule | undefined {
+  const column = def.options.returns;
+  if (column === undefined) return undefined;
+  const shape = columnShapes({ returns: column })[0]!;
+  return {
+    shape,
+    normalize: (value) => normalizeValue(shape, value),
+    check: (value) => {
+      const problem = checkValue(shape, value);
+      if (problem !== undefined)
+        throw new TickspaceError(
+          'INVALID_RETURN',
+          `reducer '${def.name}' returned a value that does not fit its returns (${describeShape(shape)}): ${problem}`,
+          {
+            details: { reducer: def.name },
+          },
+        );
+    },
+  };
+}
+
+const describeShape = (s: ColumnShape): string =>
+  s.inner === undefined ? s.kind : `${s.kind}(${describeShape(s.inner)})`;
 
 /**
  * One reducer, compiled once: the single place its name, wire id, function, argument validator
@@ -25,6 +62,8 @@ export interface ReducerEntry {
    * {@link validate}); undefined for an internal reducer, whose arguments never travel.
    */
   readonly wire: WireReducer | undefined;
+  /** Its declared return type; undefined when it returns nothing. */
+  readonly returns: ReturnRule | undefined;
   readonly def: ReducerDef;
 }
 
@@ -68,6 +107,7 @@ export function compileReducerTable(reducers: readonly ReducerDef[], wire: WireS
       internal,
       validate: onWire?.validate ?? compileArgsValidator(def.name, def.args),
       wire: onWire,
+      returns: compileReturnRule(def),
       def,
     });
     byName.set(def.name, entry);
