@@ -49,7 +49,26 @@ interface Figure {
   readonly format: (v: number) => string;
 }
 
+/** A per-second figure per server tick: on a shared machine the two sides may not tick at the same rate. */
+const perTick = (perSecond: number | undefined, r: LoadRunResult) =>
+  perSecond === undefined || r.summary.ticksPerSecond === 0
+    ? undefined
+    : perSecond / r.summary.ticksPerSecond;
+
 const FIGURES: readonly Figure[] = [
+  {
+    name: 'bytes in per client per server tick',
+    of: (r) => perTick(r.summary.bytesInPerClientPerSecond, r),
+    format: formatBytes,
+  },
+  {
+    name: 'server CPU per client per tick, µs',
+    of: (r) => {
+      const ms = perTick(r.summary.serverCpuMsPerClientPerSecond, r);
+      return ms === undefined ? undefined : ms * 1000;
+    },
+    format: (v) => formatNumber(v, 1),
+  },
   {
     name: 'bytes in per client per second',
     of: (r) => r.summary.bytesInPerClientPerSecond,

@@ -25,12 +25,12 @@ describe('lod comparison figures', () => {
       full: [run(1000, 2), run(1200, 4), run(1100, 3)],
       withLod: [run(400, 1), run(600, 4), run(330, 1.5)],
     };
-    const bytes = lodFigures(r).find((f) => f.name.startsWith('bytes'))!;
+    const bytes = lodFigures(r).find((f) => f.name.startsWith('bytes in per client per second'))!;
     expect(bytes.full).toBe(1100);
     expect(bytes.lod).toBe(400);
     expect(bytes.ratios).toEqual([0.4, 0.5, 0.3]);
     expect(bytes.ratio).toBe(0.4);
-    const cpu = lodFigures(r).find((f) => f.name.startsWith('server CPU per client'))!;
+    const cpu = lodFigures(r).find((f) => f.name.startsWith('server CPU per client, ms'))!;
     expect(cpu.ratios).toEqual([0.5, 1, 0.5]);
     expect(cpu.ratio).toBe(0.5);
   });
@@ -44,8 +44,9 @@ describe('lod comparison figures', () => {
     };
     const names = lodFigures(r).map((f) => f.name);
     expect(names).not.toContain('server CPU per client, ms per second');
+    expect(names).not.toContain('server CPU per client per tick, µs');
     expect(names).toContain('bytes in per client per second');
     // Two pairs: the median is the mean of the middle two.
-    expect(lodFigures(r).find((f) => f.name.startsWith('bytes'))!.ratio).toBe(0.5);
+    expect(lodFigures(r).find((f) => f.name.startsWith('bytes in per client per second'))!.ratio).toBe(0.5);
   });
 });

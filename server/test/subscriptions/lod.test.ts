@@ -105,4 +105,55 @@ describe('subscriptions with a level of detail', () => {
     expect(paths.held).toBe(3);
     expect(paths.caughtUpNear).toBe(2);
   });
+
+  // A cell wholly beyond the near radius holds its rows with the cell's margin as the slack; the
+  // centre then moves farther than that margin (not farther than the radius) without the row
+  // changing: the walk must still run and catch the row up.
+  it('catches up a row held in a wholly far cell when the centre comes past the cell margin', () => {
+    const paths = newPaths();
+    runLod(
+      {
+        initial: [
+          { id: 1, x: 15, y: 15 },
+          { id: 2, x: 35, y: 15 },
+        ],
+        clients: [
+          [
+            {
+              table: 'entity',
+              follow: { table: 'entity', key: 1, radius: 30, exitRadius: 30 },
+              lod: { radius: 5, every: 8 },
+            },
+          ],
+        ],
+        ticks: [[{ kind: 'hurt', id: 2 }], [{ kind: 'teleport', id: 1, x: 31, y: 15 }]],
+      },
+      paths,
+    );
+    expect(paths.held).toBe(1);
+    expect(paths.caughtUpNear).toBe(1);
+  });
+
+  // Two clients refresh the same row in one tick from different versions (intervals 2 and 3, a
+  // row hurt every tick): each catch-up is from the version that client holds, never shared.
+  it('gives clients that hold different versions of a row their own catch-ups in a shared refresh tick', () => {
+    const paths = newPaths();
+    const outer = (every: number) => ({
+      table: 'entity',
+      near: { x: 15, y: 15, radius: 30, exitRadius: 30 },
+      lod: { radius: 5, every },
+    });
+    runLod(
+      {
+        initial: [
+          { id: 1, x: 15, y: 15 },
+          { id: 2, x: 35, y: 15 },
+        ],
+        clients: [[outer(2)], [outer(3)]],
+        ticks: Array.from({ length: 12 }, () => [{ kind: 'hurt' as const, id: 2 }]),
+      },
+      paths,
+    );
+    expect(paths.caughtUpRefresh).toBeGreaterThan(4);
+  });
 });
