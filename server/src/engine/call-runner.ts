@@ -183,7 +183,7 @@ export class CallRunner {
       return;
     }
     this.#undoTo(this.#inFlightMark, changes);
-    const result = budgetExceeded(call.reducer, budget.budgetMs);
+    const result = budgetExceeded(call.reducer, budget);
     call.result = result;
     this.#logger.warn(`tick ${this.#ctx.tick}: ${result.message}`);
     calls.push(call);
@@ -218,6 +218,16 @@ export class CallRunner {
         if (this.#windowSpent()) return;
       }
     }
+  }
+
+  /**
+   * Runs one call outside the tick's calls (the first tick's `__init`) under `budget` when given:
+   * a call that runs past it is stopped, rolled back and recorded as BUDGET_EXCEEDED like any call
+   * (its logged outcome, so replay reproduces it through reproduceAborts).
+   */
+  runAlone(call: QueuedCall, calls: QueuedCall[], changes: ChangeOp[], budget: TickBudget | undefined): void {
+    if (budget === undefined) this.run(call, calls, changes);
+    else if (!budget.run(() => this.run(call, calls, changes))) this.#abortInFlight(budget, calls, changes);
   }
 
   /** Runs one call as a transaction; `scheduleRow` bookkeeping survives a failed call. */
@@ -302,10 +312,10 @@ export class CallRunner {
   }
 }
 
-const budgetExceeded = (reducer: string, budgetMs: number) => ({
+const budgetExceeded = (reducer: string, budget: TickBudget) => ({
   ok: false as const,
   code: 'BUDGET_EXCEEDED',
-  message: `reducer '${reducer}' ran past the tick's CPU budget of ${budgetMs} ms and was aborted; its writes were rolled back`,
+  message: `reducer '${reducer}' ran past ${budget.label} of ${budget.budgetMs} ms and was aborted; its writes were rolled back`,
 });
 
 /** The body of a call whose reducer the running module no longer has: it fails with UNKNOWN_REDUCER. */

@@ -108,10 +108,18 @@ export interface EngineOptions<M extends ModuleDef> {
    * renewed between calls once half spent, so a call that runs for about the budget (a
    * `while (true) {}`) is aborted by V8 wherever it is, fails with BUDGET_EXCEEDED (logged as its
    * outcome, so replay reproduces it without timing anything) and its writes roll back; the tick's
-   * other calls commit. A long tick of quick calls is never cut. `__init` and `__publish` run
-   * outside it. An abort that lands inside a table write is repaired exactly first (the
+   * other calls commit. A long tick of quick calls is never cut. `__init` runs under
+   * `initBudgetMs` instead; `__publish` runs outside both. An abort that lands inside a table write is repaired exactly first (the
    * write is undone, the table's indexes rebuilt), then the call rolls back the same way. Undefined: no budget and no timed run.
    * @default undefined
    */
   readonly tickBudgetMs?: number;
+  /**
+   * CPU budget of the module's init (the first tick's `__init` call), ms: an init that runs past it
+   * is stopped by V8 and fails with BUDGET_EXCEEDED, its writes rolled back (logged as its outcome,
+   * so replay reproduces it), and the world goes on ticking without them. Separate from
+   * `tickBudgetMs` because an init legitimately does more than a call (a map, content tables).
+   * @default 10_000 when `tickBudgetMs` is set, else no budget
+   */
+  readonly initBudgetMs?: number;
 }

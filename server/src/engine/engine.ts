@@ -54,6 +54,9 @@ export type {
   Logger,
 } from './engine-types';
 
+/** EngineOptions.initBudgetMs' default when the engine has a tick budget. */
+const DEFAULT_INIT_BUDGET_MS = 10_000;
+
 /**
  * The engine: a module's tables in memory, the reducer call queue and the tick loop.
  * One tick = queued calls in arrival order, then due scheduled calls, then commit hooks, then
@@ -88,12 +91,18 @@ export class Engine<M extends ModuleDef> {
   readonly #loop: TickLoop;
   #inTick = false;
   readonly #runner: CallRunner;
+  /** The budget `__init` runs under (see EngineOptions.initBudgetMs), if any. */
+  readonly #initBudget: TickBudget | undefined;
   readonly #pipeline: CommitPipeline;
   readonly #signals: EngineSignals;
 
   constructor(options: EngineOptions<M>) {
     this.#module = options.module;
     const budget = options.tickBudgetMs === undefined ? undefined : new TickBudget(options.tickBudgetMs);
+    const initBudgetMs =
+      options.initBudgetMs ?? (options.tickBudgetMs === undefined ? undefined : DEFAULT_INIT_BUDGET_MS);
+    this.#initBudget =
+      initBudgetMs === undefined ? undefined : new TickBudget(initBudgetMs, 'the init budget (initBudgetMs)');
     this.seed = options.seed ?? 'tickspace';
     this.tickMs = options.tickMs ?? 50;
     if (!(this.tickMs > 0)) throw new RangeError(`tickMs must be > 0, got ${this.tickMs}`);
@@ -437,7 +446,7 @@ export class Engine<M extends ModuleDef> {
       if (!this.#initialized) {
         const init = initCall(this.module, this.#recordedInitData);
         this.#recordedInitData = undefined;
-        this.#runner.run(init, calls, changes);
+        this.#runner.runAlone(init, calls, changes, this.#initBudget);
         this.#initialized = true;
       }
       const queue = this.#queue.take();

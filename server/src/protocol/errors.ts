@@ -95,7 +95,7 @@ export const ERROR_CODES = {
   ABUSE: 'ABUSE',
   /** The server is shutting down. */
   SHUTTING_DOWN: 'SHUTTING_DOWN',
-  /** A reducer ran past the tick's CPU budget (`tickBudgetMs`) and was aborted; its writes were rolled back. Logged as the call's outcome, so replay reproduces it. */
+  /** A reducer ran past the tick's CPU budget (`tickBudgetMs`), or init past `initBudgetMs`, and was aborted; its writes were rolled back. Logged as the call's outcome, so replay reproduces it. Also a publish refused because its migration's module code ran past `migrationBudgetMs`. */
   BUDGET_EXCEEDED: 'BUDGET_EXCEEDED',
   /** A sandboxed reducer used what the sandbox withholds (Math.random, Date.now, new Date(), timers, host globals); the message names what to use (ctx.rng, ctx.now, ctx.schedule). */
   SANDBOX_VIOLATION: 'SANDBOX_VIOLATION',

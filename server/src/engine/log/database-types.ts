@@ -69,6 +69,16 @@ export interface DatabaseOptions<M extends ModuleDef> {
    * @default undefined (no budget)
    */
   readonly tickBudgetMs?: number;
+  /** The live engine's init budget (see EngineOptions.initBudgetMs). @default as EngineOptions */
+  readonly initBudgetMs?: number;
+  /**
+   * CPU budget, ms, of a runtime migration's work at its tick boundary: the module's migration
+   * declaration, its row conversions and the dry run (see publishModule). A migration that runs past
+   * it is stopped by V8 and the publish refused with BUDGET_EXCEEDED before anything changed: the
+   * running version, its tables and its sessions go on as they were.
+   * @default 10_000
+   */
+  readonly migrationBudgetMs?: number;
 }
 
 /** The state of every table as of a past tick. Read-only: writes throw READ_ONLY. */

@@ -28,6 +28,9 @@ import type { MigrationReport } from './startup-migration';
 import { REWIND_CALL, writeRewind, type RewindStats } from './rewind';
 import { captureSnapshot, writeSnapshot, type SnapshotWriteResult } from './snapshot-file';
 
+/** DatabaseOptions.migrationBudgetMs' default. */
+const DEFAULT_MIGRATION_BUDGET_MS = 10_000;
+
 export type { DatabaseOptions } from './database-types';
 
 /**
@@ -43,6 +46,8 @@ export class Database<M extends ModuleDef> {
   readonly store: LogStore;
   readonly recovery: RecoveryReport;
   readonly readOnly: boolean;
+  /** See DatabaseOptions.migrationBudgetMs. */
+  readonly migrationBudgetMs: number;
   /** The schema migration `openDatabase` ran, if any. */
   readonly migration: MigrationReport | undefined;
   readonly #writer: LogWriter | undefined;
@@ -96,6 +101,7 @@ export class Database<M extends ModuleDef> {
     this.#options = options;
     this.#logger = options.logger ?? console;
     this.readOnly = options.readOnly === true;
+    this.migrationBudgetMs = options.migrationBudgetMs ?? DEFAULT_MIGRATION_BUDGET_MS;
     this.#retention = options.retention;
     this.#retentionRunner = new RetentionRunner({
       store: this.store,

@@ -113,15 +113,17 @@ export async function openDatabase<M extends ModuleDef>(options: DatabaseOptions
     });
     // Replays and time travel run without a budget (they reproduce logged aborts); the live engine
     // gets the caller's.
-    const newEngine = (tickBudgetMs?: number) =>
+    const newEngine = (budgets?: { tickBudgetMs?: number; initBudgetMs?: number }) =>
       createEngine({
         module: module ?? history.latest.described,
         seed: manifest.seed,
         tickMs: manifest.tickMs,
         logger: options.logger,
-        ...(tickBudgetMs === undefined ? {} : { tickBudgetMs }),
+        ...(budgets?.tickBudgetMs === undefined ? {} : { tickBudgetMs: budgets.tickBudgetMs }),
+        ...(budgets?.initBudgetMs === undefined ? {} : { initBudgetMs: budgets.initBudgetMs }),
       }) as unknown as Engine<M>;
-    const liveEngine = () => newEngine(options.tickBudgetMs);
+    const liveEngine = () =>
+      newEngine({ tickBudgetMs: options.tickBudgetMs, initBudgetMs: options.initBudgetMs });
     const store = new LogStore(paths, history, options.maxRecordBytes);
     let recovered: Engine<ModuleDef> | undefined;
     const report = recover(store, undefined as unknown as Engine<ModuleDef>, {

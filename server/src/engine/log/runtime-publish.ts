@@ -1,5 +1,7 @@
 import { createEngine, type CallResult, type Engine } from '../engine';
-import { insertConverted, prepareMigration } from '../migration/apply';
+import { insertConverted, prepareMigration, type PreparedMigration } from '../migration/apply';
+import { TickspaceError } from '../../protocol/errors';
+import { TickBudget } from '../sandbox/tick-budget';
 import { planMigration, type MigrationPlan } from '../migration/plan';
 import type { ModuleDef } from '../module';
 import type { ModuleVersion } from '../module-swap';
@@ -12,6 +14,15 @@ function planFor(db: Database<ModuleDef>, module: ModuleDef): MigrationPlan | un
   const r = planMigration({ version: latest.version, schema: latest.schema }, module, db.paths.dir);
   if (!r.ok) throw r.error;
   return r.plan;
+}
+
+/** The refusal of a migration whose module code ran past the migration budget. */
+function overBudget(budget: TickBudget, where: string): TickspaceError {
+  return new TickspaceError(
+    'BUDGET_EXCEEDED',
+    `the migration to the next schema version ran past ${budget.label} of ${budget.budgetMs} ms ${where} and was refused; nothing changed and the running version goes on`,
+    { details: { budgetMs: budget.budgetMs } },
+  );
 }
 
 /**
@@ -28,6 +39,7 @@ function boundaryMigration(
   db: Database<ModuleDef>,
   module: ModuleDef,
   planned: MigrationPlan,
+  budget: TickBudget,
 ): BoundaryMigration {
   const engine = db.engine;
   const base = db.store.versions!.latest;
@@ -39,23 +51,32 @@ function boundaryMigration(
   );
   return {
     prepare() {
-      const plan = planFor(db, module);
-      // An earlier publish at the same boundary already brought this schema: a plain swap.
-      if (plan === undefined) return undefined;
       // Another version recorded since the publish: what was built ahead is for another base.
       const ahead = db.store.versions!.latest === base;
       const tick = engine.tick;
-      // Only the reshaped tables are converted and dry-run (see prepareMigration): copying every
-      // table's rows here would cost as much as the world.
-      const reshaped = new Set(plan.reshaped);
-      const tables = engine.tableList
-        .filter((t) => reshaped.has(t.name))
-        .map((t) => ({ name: t.name, autoInc: t.autoInc, rows: t.rowsView().slice() }));
-      const prepared = prepareMigration(plan, tick, tables, () => {
-        const built = ahead ? scratch : undefined;
-        scratch = undefined; // a dry run leaves its engine changed: never used twice
-        return built ?? newScratch();
+      // Filled inside the timed run (a stop leaves them unset).
+      const out: { plan?: MigrationPlan; prepared?: PreparedMigration } = {};
+      // The module's own code (its migration declaration and row conversions) runs in here, under
+      // the migration budget; a stop anywhere in it leaves nothing changed but a scratch engine.
+      const finished = budget.run(() => {
+        const plan = (out.plan = planFor(db, module));
+        // An earlier publish at the same boundary already brought this schema: a plain swap.
+        if (plan === undefined) return;
+        // Only the reshaped tables are converted and dry-run (see prepareMigration): copying every
+        // table's rows here would cost as much as the world.
+        const reshaped = new Set(plan.reshaped);
+        const tables = engine.tableList
+          .filter((t) => reshaped.has(t.name))
+          .map((t) => ({ name: t.name, autoInc: t.autoInc, rows: t.rowsView().slice() }));
+        out.prepared = prepareMigration(plan, tick, tables, () => {
+          const built = ahead ? scratch : undefined;
+          scratch = undefined; // a dry run leaves its engine changed: never used twice
+          return built ?? newScratch();
+        });
       });
+      if (!finished) throw overBudget(budget, `at tick ${tick + 1}`);
+      const { plan, prepared } = out;
+      if (plan === undefined || prepared === undefined) return undefined;
       db.recordSchemaVersion(
         { version: plan.toVersion, fromTick: tick + 1, schema: plan.after, reshaped: plan.reshaped },
         module,
@@ -76,7 +97,8 @@ function boundaryMigration(
  * migrates there too, additive changes by themselves and breaking ones with the module's
  * migration for the next version, as one logged `__migrate` tick right after its `__publish`
  * (see {@link planMigration}). Sessions stay open; the engine's schema gets a new version.
- * @throws TickspaceError SCHEMA_MISMATCH (a change no migration covers, listing every difference
+ * @throws TickspaceError BUDGET_EXCEEDED (the migration declaration ran past `migrationBudgetMs`),
+ * SCHEMA_MISMATCH (a change no migration covers, listing every difference
  * and its fix), MIGRATION_FAILED (the module's migration declaration threw); nothing changes
  * @example
  * publishModule(db, { module: v2, payload: { hash, source } }, (r) => console.log(r.ok));
@@ -87,7 +109,12 @@ export function publishModule(
   onResult?: (result: CallResult) => void,
 ): void {
   const engine: Engine<ModuleDef> = db.engine;
-  const plan = planFor(db, version.module);
+  const budget = new TickBudget(db.migrationBudgetMs, 'the migration budget (migrationBudgetMs)');
+  // Planning runs the module's migration declaration: its code, so under the budget too.
+  const out: { plan?: MigrationPlan } = {};
+  if (!budget.run(() => (out.plan = planFor(db, version.module)))) throw overBudget(budget, 'at publish');
+  const plan = out.plan;
   if (plan === undefined) engine.publish(version, onResult);
-  else engine.publish({ ...version, migration: boundaryMigration(db, version.module, plan) }, onResult);
+  else
+    engine.publish({ ...version, migration: boundaryMigration(db, version.module, plan, budget) }, onResult);
 }

@@ -13,13 +13,17 @@ import vm from 'node:vm';
 export class TickBudget {
   /** The budget of one run, ms. */
   readonly budgetMs: number;
+  /** What the budget is, as an abort's message names it. */
+  readonly label: string;
   readonly #script = new vm.Script('run()', { filename: 'tickspace-tick-budget' });
   readonly #context: { run: () => void };
 
-  constructor(budgetMs: number) {
+  /** @param label what the budget is, for messages @default "the tick's CPU budget" */
+  constructor(budgetMs: number, label = "the tick's CPU budget") {
     if (!(Number.isFinite(budgetMs) && budgetMs >= 1))
       throw new RangeError(`a tick budget is a number of ms >= 1, got ${budgetMs}`);
     this.budgetMs = Math.floor(budgetMs);
+    this.label = label;
     this.#context = vm.createContext({ run: () => {} }) as { run: () => void };
   }
 
