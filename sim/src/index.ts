@@ -19,7 +19,7 @@ export type { WorldTotals, TickLike } from './runners/world-stats';
 
 // ---- behaviours ----------------------------------------------------------------------------------
 export { Agent, TIERS, TIER_LIST } from './behaviour/agent';
-export type { Tier, AgentHost, AgentStats } from './behaviour/agent';
+export type { Tier, AgentHost, AgentStats, ScriptMove } from './behaviour/agent';
 export { HumanPlayer, HumanStyle } from './behaviour/human-player';
 export type { HumanPlayerOptions, HumanStyleOptions } from './behaviour/human-player';
 export { NaiveBot, NaiveStyle } from './behaviour/naive-bot';
@@ -28,10 +28,37 @@ export { ReplayBot, ReplayStyle } from './behaviour/replay-bot';
 export { HumanisedBot } from './behaviour/humanised-bot';
 export { PartTimeBot } from './behaviour/part-time-bot';
 export type { PartTimeBotOptions } from './behaviour/part-time-bot';
+export { SocialBot, SocialStyle, SOCIAL_BOT_DEFAULTS, perturbSocialBotParams } from './behaviour/social-bot';
+export type { SocialBotOptions, SocialBotParams } from './behaviour/social-bot';
+export { SocialHabits, SOCIAL_DEFAULTS } from './behaviour/social-habits';
+export type { SocialParams } from './behaviour/social-habits';
+export {
+  ResampledBot,
+  ResampledStyle,
+  RESAMPLED_BOT_DEFAULTS,
+  perturbResampledBotParams,
+} from './behaviour/resampled-bot';
+export type { ResampledBotOptions, ResampledBotParams } from './behaviour/resampled-bot';
+export { FarmRing, RingGatherer, FARM_RING_DEFAULTS, perturbFarmRingParams } from './behaviour/farm-ring';
+export type { FarmRingParams, RingGathererOptions } from './behaviour/farm-ring';
+export { RingReceiver } from './behaviour/ring-receiver';
+export type { RingReceiverOptions } from './behaviour/ring-receiver';
+export {
+  SessionBot,
+  SessionStyle,
+  SessionPlanner,
+  SESSION_BOT_DEFAULTS,
+  perturbSessionBotParams,
+  hourOfDay,
+} from './behaviour/session-bot';
+export type { SessionBotOptions, SessionBotParams } from './behaviour/session-bot';
+export { perturbParams } from './behaviour/tier-params';
+export type { ParamRange, ParamRanges } from './behaviour/tier-params';
+export { DelegatingStyle } from './behaviour/style-delegate';
 export { HumanModel, sampleHumanParams } from './behaviour/human-model';
 export type { HumanParams } from './behaviour/human-model';
 export { createPopulation, parseMix, memberIdentity, DEFAULT_SHARES } from './behaviour/population';
-export type { Member, PopulationMix, PopulationOptions } from './behaviour/population';
+export type { Member, PopulationMix, PopulationOptions, TierParams } from './behaviour/population';
 export { TraceLibrary, TracePlayer, TRACE_KIND } from './behaviour/trace-library';
 export type { Trace, TraceKind } from './behaviour/trace-library';
 export { nextStep, Situation, findSite } from './behaviour/planner';

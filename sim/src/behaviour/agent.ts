@@ -12,7 +12,7 @@ import { distanceToBuilding, nextStep, Situation, slotToStore, type Goal, type S
 import { relativeGoal, wrapAngle, type Style, type StyleContext } from './style';
 import { tradeOpening, tradeReply, type TradeCall } from './trade-rules';
 
-/** Population tiers: humans and the five bot tiers of the issue. */
+/** Population tiers: humans and the bot tiers (the first five, then the tiers real operators run). */
 export const TIERS = {
   HUMAN: 'human',
   NAIVE: 'naive',
@@ -20,11 +20,18 @@ export const TIERS = {
   REPLAY: 'replay',
   HUMANISED: 'humanised',
   PART_TIME: 'part-time',
+  SOCIAL: 'social',
+  RESAMPLED: 'resampled',
+  FARM_RING: 'farm-ring',
+  RING_RECEIVER: 'ring-receiver',
+  SESSION: 'session',
 } as const;
 /** One of {@link TIERS}. */
 export type Tier = (typeof TIERS)[keyof typeof TIERS];
 /** Every tier, humans first. */
 export const TIER_LIST: readonly Tier[] = Object.values(TIERS);
+/** Tiers that play back recorded human traces (a population with them needs a trace library). */
+export const TRACE_TIERS: readonly Tier[] = [TIERS.REPLAY, TIERS.RESAMPLED];
 
 /** What an agent needs from the runner that connects it. */
 export interface AgentHost {
@@ -53,6 +60,15 @@ const ACTION_GRACE_MS = 3_000;
 const MAX_GOAL_FAILURES = 4;
 /** How long a node that failed is avoided, ms. */
 const AVOID_NODE_MS = 60_000;
+
+/**
+ * What a tier's own script asks for before the shared planner decides: walk somewhere, make a
+ * trade call, or wait. Undefined leaves the decision to the planner.
+ */
+export type ScriptMove =
+  | { readonly kind: 'goto'; readonly x: number; readonly y: number; readonly within: number }
+  | { readonly kind: 'trade'; readonly call: TradeCall }
+  | { readonly kind: 'wait'; readonly ms: number };
 
 interface Walk {
   x: number;
@@ -144,6 +160,22 @@ export abstract class Agent {
 
   /** Hook for styles that plan sessions. */
   protected onSessionStart(_nowMs: number): void {}
+
+  /**
+   * Hook for tiers whose script coordinates accounts or plans its own moves (a farm ring): asked on
+   * every fresh decision, after trades are answered and before chat and the planner.
+   */
+  protected script(_s: Situation, _nowMs: number): ScriptMove | undefined {
+    return undefined;
+  }
+
+  /**
+   * The answer to the trades the player is part of, if one is due: by default the shared trade
+   * rules with the style's response; a farm ring answers its own accounts' trades its own way.
+   */
+  protected tradeMove(s: Situation, style: Style, nowMs: number): TradeCall | undefined {
+    return tradeReply(s, style.tradeResponse, this.#handledTrades, nowMs);
+  }
 
   /** Called by the runner when the connection is gone. */
   detach(): void {
@@ -325,7 +357,15 @@ export abstract class Agent {
       this.#startWalk(nowMs, me, x, y, 2, undefined, undefined, style, c);
       return;
     }
-    if (this.#trade(tradeReply(s, style.tradeResponse, this.#handledTrades, nowMs), nowMs)) return;
+    if (this.#trade(this.tradeMove(s, style, nowMs), nowMs)) return;
+    const move = this.script(s, nowMs);
+    if (move !== undefined) {
+      if (move.kind === 'goto')
+        this.#startWalk(nowMs, me, move.x, move.y, move.within, undefined, undefined, style, c);
+      else if (move.kind === 'trade') this.#trade(move.call, nowMs);
+      else this.nextWakeMs = nowMs + Math.max(50, move.ms);
+      return;
+    }
     const say = style.chat(c, this.#heard);
     if (say !== undefined) {
       this.#heard = 0;
@@ -513,7 +553,7 @@ export abstract class Agent {
     // A trade offer is worth stopping for (the cache holds only this player's trades).
     if (this.#host!.view.db.trade.count() > 0) {
       const s = new Situation(this.#host!.view, this.#content!, me, this.#containerId);
-      if (this.#trade(tradeReply(s, style.tradeResponse, this.#handledTrades, nowMs), nowMs)) {
+      if (this.#trade(this.tradeMove(s, style, nowMs), nowMs)) {
         if (me.moving) this.#call('move', { dx: 0, dy: 0 }, nowMs, false);
         this.#walk = undefined;
         return;

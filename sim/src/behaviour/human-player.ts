@@ -73,7 +73,7 @@ export class HumanStyle implements Style {
   startSession(nowMs: number): void {
     this.#sessionEndMs =
       this.#options.sessions === 'marathon' ? Number.POSITIVE_INFINITY : nowMs + this.model.sessionMs();
-    this.#nextBreakMs = nowMs + this.model.breakAfterMs();
+    this.#nextBreakMs = nowMs + this.#record(TRACE_KIND.PLAY, this.model.breakAfterMs());
   }
 
   #record(kind: keyof Trace, value: number): number {
@@ -129,8 +129,8 @@ export class HumanStyle implements Style {
   session(c: StyleContext): SessionDecision {
     if (c.nowMs >= this.#sessionEndMs) return { kind: 'offline', ms: this.model.gapMs() };
     if (c.nowMs >= this.#nextBreakMs) {
-      const ms = this.model.breakMs();
-      this.#nextBreakMs = c.nowMs + ms + this.model.breakAfterMs();
+      const ms = this.#record(TRACE_KIND.BREAK, this.model.breakMs());
+      this.#nextBreakMs = c.nowMs + ms + this.#record(TRACE_KIND.PLAY, this.model.breakAfterMs());
       return { kind: 'break', ms };
     }
     return { kind: 'play' };

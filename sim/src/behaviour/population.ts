@@ -3,12 +3,18 @@ import { toIdentity, type Identity } from '@tickspace/server/engine';
 import { TickspaceError } from '@tickspace/server/protocol';
 import { createRng } from '../random';
 import { TIER_LIST, TIERS, type Agent, type Tier } from './agent';
+import { FARM_RING_DEFAULTS, FarmRing, RingGatherer, type FarmRingParams } from './farm-ring';
 import { HumanisedBot } from './humanised-bot';
 import { HumanPlayer } from './human-player';
 import { JitteredBot } from './jittered-bot';
 import { NaiveBot } from './naive-bot';
 import { PartTimeBot } from './part-time-bot';
 import { ReplayBot } from './replay-bot';
+import { ResampledBot, type ResampledBotParams } from './resampled-bot';
+import { RingReceiver } from './ring-receiver';
+import { SessionBot, type SessionBotParams } from './session-bot';
+import { SocialBot, type SocialBotParams } from './social-bot';
+import { withDefaults } from './tier-params';
 import type { Trace, TraceLibrary } from './trace-library';
 
 /** How many players of each tier. */
@@ -22,7 +28,24 @@ export const DEFAULT_SHARES: Readonly<Record<Tier, number>> = {
   replay: 0.03,
   humanised: 0.03,
   'part-time': 0.03,
+  social: 0,
+  resampled: 0,
+  'farm-ring': 0,
+  'ring-receiver': 0,
+  session: 0,
 };
+
+/**
+ * Parameters of the tiers that take them, each merged into that tier's defaults (a test passes
+ * drawn variants, e.g. `perturbSocialBotParams(seed)`). Farm rings' gatherers and receivers share
+ * `farm-ring`.
+ */
+export interface TierParams {
+  readonly social?: Partial<SocialBotParams>;
+  readonly resampled?: Partial<ResampledBotParams>;
+  readonly 'farm-ring'?: Partial<FarmRingParams>;
+  readonly session?: Partial<SessionBotParams>;
+}
 
 /**
  * Parses `human=800,naive=50` (counts) or `human=0.8,naive=0.05` (shares of `players`).
@@ -103,6 +126,8 @@ export interface PopulationOptions {
   readonly recordTo?: TraceLibrary;
   /** Settle-distance factor of every member ({@link Agent.homeScale}). @default settleScale(members) */
   readonly homeScale?: number;
+  /** Parameters of the tiers that take them. @default each tier's defaults */
+  readonly tierParams?: TierParams;
 }
 
 /** A stable 32-hex identity for a member of a seeded population. */
@@ -112,7 +137,10 @@ export function memberIdentity(seed: string, index: number): Identity {
 
 /**
  * Creates the agents of a population, in a seeded shuffled order (so neither names nor join order
- * reveal tiers), with neutral names and seeded identities.
+ * reveal tiers), with neutral names and seeded identities. Farm rings are formed from the mix: the
+ * `farm-ring` gatherers are dealt in turn to the `ring-receiver`s, so `{ 'farm-ring': 12,
+ * 'ring-receiver': 3 }` makes three rings of four gatherers and their receiver.
+ * @throws TickspaceError INVALID_ARGUMENT for farm-ring gatherers without a ring-receiver, or unknown tier params
  * @example
  * const members = createPopulation({ mix: { human: 90, naive: 10 }, seed: 's1' });
  */
@@ -126,17 +154,61 @@ export function createPopulation(options: PopulationOptions): Member[] {
   }
   const window = options.joinWindowMs ?? 60_000;
   const homeScale = options.homeScale ?? settleScale(tiers.length);
-  return tiers.map((tier, index) => {
-    const name = `pl${index.toString(36)}${rng.int(1296).toString(36)}`;
+  // Name, then join time, member by member: the draws every earlier version made, in that order.
+  const drawn = tiers.map((_, index) => ({
+    name: `pl${index.toString(36)}${rng.int(1296).toString(36)}`,
+    startMs: Math.floor(rng.uniform(0, window)),
+  }));
+  const rings = formRings(tiers, options);
+  const agents: Agent[] = new Array(tiers.length);
+  // Humans first: a resampled bot of the same run picks its source humans among their traces.
+  const order = tiers
+    .map((_, i) => i)
+    .sort((a, b) => Number(tiers[a] !== TIERS.HUMAN) - Number(tiers[b] !== TIERS.HUMAN) || a - b);
+  for (const index of order) {
     const agentRng = createRng(`${options.seed}/agent/${index}`);
-    const agent = makeAgent(tier, name, agentRng, options);
+    const agent = makeAgent(tiers[index]!, drawn[index]!.name, agentRng, options, rings.get(index));
     agent.homeScale = homeScale;
-    return {
-      agent,
-      identity: memberIdentity(options.seed, index),
-      startMs: Math.floor(rng.uniform(0, window)),
-    };
+    agents[index] = agent;
+  }
+  return tiers.map((_, index) => ({
+    agent: agents[index]!,
+    identity: memberIdentity(options.seed, index),
+    startMs: drawn[index]!.startMs,
+  }));
+}
+
+/** The ring of every farm-ring member, by member index. */
+function formRings(tiers: readonly Tier[], options: PopulationOptions): Map<number, FarmRing> {
+  const out = new Map<number, FarmRing>();
+  const receivers: number[] = [];
+  const gatherers: number[] = [];
+  tiers.forEach((t, i) => {
+    if (t === TIERS.RING_RECEIVER) receivers.push(i);
+    if (t === TIERS.FARM_RING) gatherers.push(i);
   });
+  if (gatherers.length > 0 && receivers.length === 0)
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      `a population with ${gatherers.length} farm-ring gatherers needs at least one ring-receiver to funnel to`,
+      { details: { 'farm-ring': gatherers.length } },
+    );
+  const params = withDefaults(FARM_RING_DEFAULTS, options.tierParams?.['farm-ring'], TIERS.FARM_RING);
+  const rings = receivers.map((r, k) => {
+    const ring = new FarmRing(
+      memberIdentity(options.seed, r),
+      params,
+      createRng(`${options.seed}/ring/${k}`),
+    );
+    out.set(r, ring);
+    return ring;
+  });
+  gatherers.forEach((g, k) => {
+    const ring = rings[k % rings.length]!;
+    ring.addGatherer(memberIdentity(options.seed, g));
+    out.set(g, ring);
+  });
+  return out;
 }
 
 function makeAgent(
@@ -144,7 +216,9 @@ function makeAgent(
   name: string,
   rng: ReturnType<typeof createRng>,
   options: PopulationOptions,
+  ring: FarmRing | undefined,
 ): Agent {
+  const params = options.tierParams;
   switch (tier) {
     case TIERS.HUMAN:
       return new HumanPlayer({
@@ -162,5 +236,21 @@ function makeAgent(
       return new HumanisedBot({ name, rng });
     case TIERS.PART_TIME:
       return new PartTimeBot({ name, rng });
+    case TIERS.SOCIAL:
+      return new SocialBot({ name, rng, params: params?.social });
+    case TIERS.RESAMPLED:
+      // Traces given beat the run's own recording; with neither, the bot has only its fallbacks.
+      return new ResampledBot({
+        name,
+        rng,
+        traces: options.traces ?? options.recordTo?.traces ?? [],
+        params: params?.resampled,
+      });
+    case TIERS.FARM_RING:
+      return new RingGatherer({ name, rng, ring: ring! });
+    case TIERS.RING_RECEIVER:
+      return new RingReceiver({ name, rng, ring: ring! });
+    case TIERS.SESSION:
+      return new SessionBot({ name, rng, params: params?.session });
   }
 }

@@ -12,6 +12,10 @@ export const TRACE_KIND = {
   HEADING: 'heading',
   /** An idle after finishing something (0 = none). */
   IDLE: 'idle',
+  /** Length of a break, ms. */
+  BREAK: 'break',
+  /** Play between two breaks (or from a session's start to its first break), ms. */
+  PLAY: 'play',
 } as const;
 /** One of {@link TRACE_KIND}. */
 export type TraceKind = (typeof TRACE_KIND)[keyof typeof TRACE_KIND];
@@ -19,7 +23,15 @@ export type TraceKind = (typeof TRACE_KIND)[keyof typeof TRACE_KIND];
 /** One recorded player: per kind, the values in the order they happened. */
 export type Trace = Record<TraceKind, number[]>;
 
-const emptyTrace = (): Trace => ({ reaction: [], think: [], steer: [], heading: [], idle: [] });
+const emptyTrace = (): Trace => ({
+  reaction: [],
+  think: [],
+  steer: [],
+  heading: [],
+  idle: [],
+  break: [],
+  play: [],
+});
 
 /**
  * Recorded human timing traces: what replay bots stitch together. Human agents append to it while
@@ -40,6 +52,14 @@ export class TraceLibrary {
     return this.#traces.filter(
       (t) => t.reaction.length >= min && t.think.length >= min && t.steer.length >= min,
     );
+  }
+
+  /**
+   * Every trace itself, including those still being recorded: a bot reading them during the run
+   * that records them samples what the humans did so far.
+   */
+  get traces(): readonly Trace[] {
+    return this.#traces;
   }
 
   /** Number of recorded players. */

@@ -5,7 +5,7 @@ import { openDatabase, type Database, type Durability } from '@tickspace/server/
 import { createLoopbackTransport, createSessionHub, type SessionHub } from '@tickspace/server/net';
 import { createFrontier, type FrontierModule, type FrontierOptions } from '@tickspace/server/world';
 import { TIER_LIST, type Agent, type Tier } from '../behaviour/agent';
-import { createPopulation, type Member, type PopulationMix } from '../behaviour/population';
+import { createPopulation, type Member, type PopulationMix, type TierParams } from '../behaviour/population';
 import type { Trace, TraceLibrary } from '../behaviour/trace-library';
 import { BotConnection, subscribeContent, type BotRadii, type FrontierConnection } from './bot-connection';
 import { WorldStats, type WorldTotals } from './world-stats';
@@ -41,6 +41,8 @@ export interface InProcessOptions {
   readonly traces?: readonly Trace[];
   /** Where humans record timing. @default none */
   readonly recordTo?: TraceLibrary;
+  /** Parameters of the tiers that take them (see {@link TierParams}). @default each tier's defaults */
+  readonly tierParams?: TierParams;
   /** Subscription radii of every bot. @default see {@link BotRadii} */
   readonly radii?: BotRadii;
   /** Wraps the module before the engine is made (e.g. to add the detector's `suspicion` table). @default identity */
@@ -143,6 +145,7 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
     ...(options.homeScale !== undefined ? { homeScale: options.homeScale } : {}),
     ...(options.traces !== undefined ? { traces: options.traces } : {}),
     ...(options.recordTo !== undefined ? { recordTo: options.recordTo } : {}),
+    ...(options.tierParams !== undefined ? { tierParams: options.tierParams } : {}),
   });
   const hub = createSessionHub({
     engine,

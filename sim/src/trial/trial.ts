@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TickspaceError } from '@tickspace/server/protocol';
-import { TIER_LIST, TIERS, type Tier } from '../behaviour/agent';
+import { TIER_LIST, TIERS, TRACE_TIERS, type Tier } from '../behaviour/agent';
 import { TraceLibrary } from '../behaviour/trace-library';
 import { StreamSet } from '../detect/action-stream';
 import { detectorModelToJson, type DetectorModel, type DetectorModelJson } from '../detect/detector-model';
@@ -280,7 +280,7 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport 
   const phases: PhaseSummary[] = [];
   // Human traces for the replay bots, recorded once, and only if a population must be simulated.
   let library: Promise<TraceLibrary> | undefined;
-  const traces = !o.tiers.includes(TIERS.REPLAY)
+  const traces = !o.tiers.some((t) => TRACE_TIERS.includes(t))
     ? undefined
     : () =>
         (library ??= (async () => {

@@ -3,7 +3,19 @@ import { runInProcess } from '../../src/runners/in-process-runner';
 
 // A small world keeps terrain generation cheap; the population covers every tier.
 const small = { worldTiles: 512 } as const;
-const mix = { human: 3, naive: 1, jittered: 1, replay: 1, humanised: 1, 'part-time': 1 } as const;
+const mix = {
+  human: 3,
+  naive: 1,
+  jittered: 1,
+  replay: 1,
+  humanised: 1,
+  'part-time': 1,
+  social: 1,
+  resampled: 1,
+  'farm-ring': 2,
+  'ring-receiver': 1,
+  session: 1,
+} as const;
 
 describe('in-process runner', () => {
   it('same seed, same final state hash; another seed, another hash', async () => {
@@ -14,8 +26,8 @@ describe('in-process runner', () => {
     expect(b.totals).toEqual(a.totals);
     expect(c.stateHash).not.toBe(a.stateHash);
     // Every player joined through the SDK and acted.
-    expect(a.totals.calls.join).toBe(8);
-    expect(a.totals.calls.move ?? 0).toBeGreaterThan(8);
+    expect(a.totals.calls.join).toBe(14);
+    expect(a.totals.calls.move ?? 0).toBeGreaterThan(14);
     expect(a.ticks).toBe(600);
     expect(a.virtualMs).toBe(30_000);
     expect(a.tiers).toEqual({ ...mix });
