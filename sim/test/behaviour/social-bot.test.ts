@@ -50,6 +50,10 @@ describe('social bot', () => {
     expect(quantile(socialSay, 0.5)).toBeGreaterThanOrEqual(quantile(humanSay, 0.1));
     expect(quantile(socialSay, 0.5)).toBeLessThanOrEqual(quantile(humanSay, 0.9));
     expect(quantile(socialSay, 0.9)).toBeLessThanOrEqual(Math.max(...humanSay));
+    // Humans' rates spread widely (replies feed on what is heard); the tier's mean stays near theirs.
+    const ratio = sum(socialSay) / socialSay.length / (sum(humanSay) / humanSay.length);
+    expect(ratio).toBeGreaterThan(0.5);
+    expect(ratio).toBeLessThan(1.5);
 
     // Trade openings are rare for humans (about 0.02 a minute), so a few minutes hold only a few:
     // the social tier opens some, and its pooled rate is no more than a few times the humans'.
