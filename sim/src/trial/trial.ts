@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TickspaceError } from '@tickspace/server/protocol';
-import { TIER_LIST, TIERS, type Tier } from '../behaviour/agent';
+import { TIER_LIST, TIERS, TRACE_TIERS, type Tier } from '../behaviour/agent';
 import { TraceLibrary } from '../behaviour/trace-library';
 import { StreamSet } from '../detect/action-stream';
 import { detectorModelToJson, type DetectorModel, type DetectorModelJson } from '../detect/detector-model';
@@ -364,7 +364,7 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport 
   const phases: PhaseSummary[] = [];
   // Human traces for the replay and resampled bots, recorded once, and only if a population must be simulated.
   let library: Promise<TraceLibrary> | undefined;
-  const traces = !o.tiers.some((t) => TRACE_TIERS.has(t))
+  const traces = !o.tiers.some((t) => TRACE_TIERS.includes(t))
     ? undefined
     : () =>
         (library ??= (async () => {
@@ -551,9 +551,6 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport 
     wallMs: performance.now() - started,
   };
 }
-
-/** Tiers whose bots replay recorded human traces (the trial records them first). */
-const TRACE_TIERS: ReadonlySet<Tier> = new Set<Tier>([TIERS.REPLAY, TIERS.RESAMPLED]);
 
 function emptySummary(tier: Tier): TierSummary {
   return {
