@@ -36,7 +36,7 @@ export const DEFAULT_TRIAL = { humans: 150, bots: 100, minutes: 15, trainWorlds:
 export const DEFAULT_HOLDOUT: readonly Tier[] = [TIERS.HUMANISED, TIERS.RESAMPLED];
 
 /** Gatherers per ring-receiver when a trial has farm rings: a receiver counts a quarter of a tier. */
-export const RING_SIZE = 4;
+const RING_SIZE = 4;
 
 /**
  * A trial population's mix: `bots` split over the tiers, each tier one share, except that
@@ -44,11 +44,7 @@ export const RING_SIZE = 4;
  * are in the trial, so rings are stars of several gatherers around one receiver. Every tier gets
  * at least one bot; the remainder goes to the first tiers.
  */
-export function trialMix(
-  humans: number,
-  bots: number,
-  tiers: readonly Tier[],
-): Partial<Record<Tier, number>> {
+function trialMix(humans: number, bots: number, tiers: readonly Tier[]): Partial<Record<Tier, number>> {
   const rings = tiers.includes(TIERS.FARM_RING);
   const weight = (t: Tier) => (rings && t === TIERS.RING_RECEIVER ? 1 / RING_SIZE : 1);
   const total = tiers.reduce((s, t) => s + weight(t), 0);
