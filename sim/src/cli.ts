@@ -187,7 +187,8 @@ async function trialCommand(o: {
   name?: string;
   worldTiles: number;
   cache?: string;
-  only?: 'train' | 'test' | `test-${number}`;
+  only?: 'train' | 'test' | `test-${number}` | `train-${number}`;
+  trainWorlds: number;
 }): Promise<void> {
   const tiers = o.tiers === undefined ? BOT_TIERS : (o.tiers.split(',').map((s) => s.trim()) as Tier[]);
   if (o.only !== undefined) {
@@ -200,6 +201,7 @@ async function trialCommand(o: {
       tiers,
       worldTiles: o.worldTiles,
       testWorlds: o.testWorlds,
+      trainWorlds: o.trainWorlds,
       cacheDir: o.cache,
       only: o.only,
       onProgress: (phase, p) => console.log(progressLine(p, `trial ${phase}`)),
@@ -217,6 +219,7 @@ async function trialCommand(o: {
       ? { holdout: o.holdout === 'none' ? 'none' : (o.holdout.split(',').map((t) => t.trim()) as Tier[]) }
       : {}),
     testWorlds: o.testWorlds,
+    trainWorlds: o.trainWorlds,
     leaveOneOutVerdicts: o.looVerdicts,
     model: o.model,
     fprBudget: o.fpr,
@@ -371,7 +374,12 @@ export function buildCli(): Command {
         'test worlds pooled (each as many humans as --humans; 3,000 humans for a 0.1% FPR need about 3000/humans)',
       )
         .argParser(int('--test-worlds'))
-        .default(1),
+        .default(DEFAULT_TRIAL.testWorlds),
+    )
+    .addOption(
+      new Option('--train-worlds <n>', 'training worlds pooled (more humans set a 0.1% threshold better)')
+        .argParser(int('--train-worlds'))
+        .default(DEFAULT_TRIAL.trainWorlds),
     )
     .option(
       '--no-loo-verdicts',
@@ -400,7 +408,7 @@ export function buildCli(): Command {
     )
     .option(
       '--only <population>',
-      'only simulate this population into --cache: train, test (every test world) or test-<k> (one), so processes can run side by side',
+      'only simulate this population into --cache: train or test (every world of it), train-<k> or test-<k> (one), so processes can run side by side',
     )
     .action(trialCommand);
   program

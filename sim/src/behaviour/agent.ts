@@ -30,6 +30,8 @@ export const TIERS = {
 export type Tier = (typeof TIERS)[keyof typeof TIERS];
 /** Every tier, humans first. */
 export const TIER_LIST: readonly Tier[] = Object.values(TIERS);
+/** Tiers that play back recorded human traces (a population with them needs a trace library). */
+export const TRACE_TIERS: readonly Tier[] = [TIERS.REPLAY, TIERS.RESAMPLED];
 
 /** What an agent needs from the runner that connects it. */
 export interface AgentHost {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TickspaceError } from '@tickspace/server/protocol';
-import { TIER_LIST, TIERS, type Tier } from '../behaviour/agent';
+import { TIER_LIST, TIERS, TRACE_TIERS, type Tier } from '../behaviour/agent';
 import { TraceLibrary } from '../behaviour/trace-library';
 import { StreamSet } from '../detect/action-stream';
 import { detectorModelToJson, type DetectorModel, type DetectorModelJson } from '../detect/detector-model';
@@ -30,13 +30,13 @@ import {
 export const BOT_TIERS: readonly Tier[] = TIER_LIST.filter((t) => t !== TIERS.HUMAN);
 
 /** Size of the default trial (see the README for what it costs). */
-export const DEFAULT_TRIAL = { humans: 150, bots: 100, minutes: 15 } as const;
+export const DEFAULT_TRIAL = { humans: 150, bots: 100, minutes: 15, trainWorlds: 1, testWorlds: 1 } as const;
 
 /** Tiers the default trial keeps out of training: the two closest to human play. */
 export const DEFAULT_HOLDOUT: readonly Tier[] = [TIERS.HUMANISED, TIERS.RESAMPLED];
 
 /** Gatherers per ring-receiver when a trial has farm rings: a receiver counts a quarter of a tier. */
-export const RING_SIZE = 4;
+const RING_SIZE = 4;
 
 /**
  * A trial population's mix: `bots` split over the tiers, each tier one share, except that
@@ -44,11 +44,7 @@ export const RING_SIZE = 4;
  * are in the trial, so rings are stars of several gatherers around one receiver. Every tier gets
  * at least one bot; the remainder goes to the first tiers.
  */
-export function trialMix(
-  humans: number,
-  bots: number,
-  tiers: readonly Tier[],
-): Partial<Record<Tier, number>> {
+function trialMix(humans: number, bots: number, tiers: readonly Tier[]): Partial<Record<Tier, number>> {
   const rings = tiers.includes(TIERS.FARM_RING);
   const weight = (t: Tier) => (rings && t === TIERS.RING_RECEIVER ? 1 / RING_SIZE : 1);
   const total = tiers.reduce((s, t) => s + weight(t), 0);
@@ -105,6 +101,11 @@ export interface TrialOptions {
    * rate needs, cost about `3000 / humans` test worlds. @default 1
    */
   readonly testWorlds?: number;
+  /**
+   * Training worlds, pooled the same way: a threshold at a 0.1% false-positive budget rests on the
+   * training humans' out-of-fold scores, so more humans set it better. @default 1
+   */
+  readonly trainWorlds?: number;
   /** Leave-one-tier-out per verdict cutoff too (time to a verdict for every unseen tier). @default true */
   readonly leaveOneOutVerdicts?: boolean;
   /** Human false-positive budget of the operating threshold. @default 0.001 */
@@ -131,7 +132,7 @@ export interface TrialOptions {
    * 'test-<k>' only the k-th (1-based), so test worlds can run side by side. Needs `cacheDir`.
    * @default '' (everything)
    */
-  readonly only?: '' | 'train' | 'test' | `test-${number}`;
+  readonly only?: '' | 'train' | 'test' | `test-${number}` | `train-${number}`;
   /** Called with each phase's progress. */
   readonly onProgress?: (phase: string, progress: SimProgress) => void;
 }
@@ -303,7 +304,7 @@ function summaryOf(name: string, r: SimResult): PhaseSummary {
  * console.log(report.main.tiers.map((t) => `${t.tier} ${t.auc}`));
  */
 export async function runTrial(
-  options: TrialOptions & { readonly only: 'train' | 'test' | `test-${number}` },
+  options: TrialOptions & { readonly only: 'train' | 'test' | `test-${number}` | `train-${number}` },
 ): Promise<undefined>;
 export async function runTrial(options?: TrialOptions): Promise<TrialReport>;
 export async function runTrial(options: TrialOptions = {}): Promise<TrialReport | undefined> {
@@ -320,7 +321,8 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport 
     verdictCutoffs: uniqueUpTo(options.verdictCutoffs ?? [1, 2, 3, 5, 10, 15, 30, 60, minutes], minutes),
     holdout:
       options.holdout === 'none' ? [] : (options.holdout ?? DEFAULT_HOLDOUT.filter((t) => tiers.includes(t))),
-    testWorlds: options.testWorlds ?? 1,
+    testWorlds: options.testWorlds ?? DEFAULT_TRIAL.testWorlds,
+    trainWorlds: options.trainWorlds ?? DEFAULT_TRIAL.trainWorlds,
     leaveOneOutVerdicts: options.leaveOneOutVerdicts ?? true,
     fprBudget: options.fprBudget ?? 0.001,
     model: options.model ?? MODEL_KINDS.GBT,
@@ -358,10 +360,20 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport 
   const phases: PhaseSummary[] = [];
   // Human traces for the replay and resampled bots, recorded once, and only if a population must be simulated.
   let library: Promise<TraceLibrary> | undefined;
-  const traces = !o.tiers.some((t) => TRACE_TIERS.has(t))
+  const traces = !o.tiers.some((t) => TRACE_TIERS.includes(t))
     ? undefined
     : () =>
         (library ??= (async () => {
+          // Recorded once per cache: processes filling test worlds side by side share them.
+          const file = o.cacheDir === '' ? '' : join(o.cacheDir, `traces-${traceKey(o)}.json`);
+          if (file !== '' && existsSync(file)) {
+            const saved = JSON.parse(readFileSync(file, 'utf8')) as {
+              summary: PhaseSummary;
+              traces: Parameters<typeof TraceLibrary.fromJSON>[0];
+            };
+            phases.push({ ...saved.summary, cached: true });
+            return TraceLibrary.fromJSON(saved.traces);
+          }
           const lib = new TraceLibrary();
           const rec = await population(
             'traces',
@@ -373,14 +385,29 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport 
             options.onProgress,
           );
           phases.push(rec.summary);
+          if (file !== '') {
+            mkdirSync(o.cacheDir, { recursive: true });
+            writeFileSync(file, JSON.stringify({ summary: rec.summary, traces: lib.toJSON() }));
+          }
           return lib;
         })());
   const testSeed = (k: number) => (k === 0 ? `${o.seed}/test` : `${o.seed}/test-${k + 1}`);
+  const trainSeed = (k: number) => (k === 0 ? `${o.seed}/train` : `${o.seed}/train-${k + 1}`);
   if (o.only !== '') {
     const world = /^test-(\d+)$/.exec(o.only);
+    const trainWorld = /^train-(\d+)$/.exec(o.only);
     if (o.only === 'train')
-      await population('train', `${o.seed}/train`, mix, o, traces, undefined, options.onProgress);
-    else if (world !== null) {
+      for (let k = 0; k < o.trainWorlds; k++)
+        await population('train', trainSeed(k), mix, o, traces, undefined, options.onProgress);
+    else if (trainWorld !== null) {
+      const k = Number(trainWorld[1]);
+      if (k < 1 || k > o.trainWorlds)
+        throw new TickspaceError(
+          'INVALID_ARGUMENT',
+          `only '${o.only}': training worlds are 1 to ${o.trainWorlds}`,
+        );
+      await population('train', trainSeed(k - 1), mix, o, traces, undefined, options.onProgress);
+    } else if (world !== null) {
       const k = Number(world[1]);
       if (k < 1 || k > o.testWorlds)
         throw new TickspaceError(
@@ -391,19 +418,19 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport 
     } else if (o.only === 'test')
       for (let k = 0; k < o.testWorlds; k++)
         await population('test', testSeed(k), mix, o, traces, undefined, options.onProgress);
-    else throw new TickspaceError('INVALID_ARGUMENT', `only '${o.only}': expected train, test or test-<k>`);
+    else
+      throw new TickspaceError(
+        'INVALID_ARGUMENT',
+        `only '${o.only}': expected train, test, train-<k> or test-<k>`,
+      );
     return undefined;
   }
-  const trainPop = await population(
-    'train',
-    `${o.seed}/train`,
-    mix,
-    o,
-    traces,
-    undefined,
-    options.onProgress,
-  );
-  phases.push(trainPop.summary);
+  const trainWorlds: PopulationRun[] = [];
+  for (let k = 0; k < o.trainWorlds; k++) {
+    const w = await population('train', trainSeed(k), mix, o, traces, undefined, options.onProgress);
+    trainWorlds.push(w);
+    phases.push(w.summary);
+  }
   const testWorlds: PopulationRun[] = [];
   for (let k = 0; k < o.testWorlds; k++) {
     const w = await population('test', testSeed(k), mix, o, traces, undefined, options.onProgress);
@@ -415,7 +442,7 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport 
 
   const heldOut = new Set<Tier>(o.holdout);
   const cutoffSet = [...new Set([...o.cutoffs, ...o.verdictCutoffs])].sort((a, b) => a - b);
-  const trainAt = new Map(cutoffSet.map((m) => [m, samplesAt(trainPop.streams, trainPop.labelled, m)]));
+  const trainAt = new Map(cutoffSet.map((m) => [m, trainWorlds.flatMap((w) => sampleCache(w, m))]));
   const testSets = new Map(cutoffSet.map((m) => [m, testAt(m)]));
   const fitted = (without: ReadonlySet<Tier>, m: number) => {
     const trainSet = trainAt.get(m)!.filter((x) => !without.has(x.tier));
@@ -521,9 +548,6 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport 
   };
 }
 
-/** Tiers whose bots replay recorded human traces (the trial records them first). */
-const TRACE_TIERS: ReadonlySet<Tier> = new Set<Tier>([TIERS.REPLAY, TIERS.RESAMPLED]);
-
 function emptySummary(tier: Tier): TierSummary {
   return {
     tier,
@@ -599,4 +623,20 @@ function sampleCache(w: PopulationRun, m: number): Sample[] {
 
 function uniqueUpTo(values: readonly number[], max: number): number[] {
   return [...new Set(values.filter((m) => m <= max))].sort((a, b) => a - b);
+}
+
+function traceKey(o: ResolvedTrialOptions): string {
+  return createHash('sha256')
+    .update(
+      JSON.stringify({
+        v: 1,
+        seed: o.seed,
+        traceHumans: o.traceHumans,
+        traceMinutes: o.traceMinutes,
+        joinWindowMs: o.joinWindowMs,
+        worldTiles: o.worldTiles,
+      }),
+    )
+    .digest('hex')
+    .slice(0, 16);
 }

@@ -82,8 +82,10 @@ describe('population features', () => {
 
   it('trade graph: direction, one-way givers, the star a giver feeds, partner concentration', () => {
     const set = new StreamSet();
-    for (const id of ['g1', 'g2', 'g3', 'recv', 'h1', 'h2', 'h3', 'h4'])
+    for (const id of ['g1', 'g2', 'g3', 'recv', 'h1', 'h2', 'h3', 'h4', 'h5'])
       set.push(id, { type: STREAM_EVENT.SESSION_START, timeMs: 0 });
+    // A human who swaps both ways with the receiver feeds no star.
+    trade(set, 5_000, 'h5', 'recv', 2, 3);
     // A farm ring: three accounts give to one and get nothing back.
     trade(set, 1_000, 'g1', 'recv', 10, 0);
     trade(set, 2_000, 'g2', 'recv', 8, 0);
@@ -93,11 +95,11 @@ describe('population features', () => {
     trade(set, 1_500, 'h1', 'h2', 3, 2);
     trade(set, 2_500, 'h1', 'h3', 1, 4);
     trade(set, 3_500, 'h1', 'h4', 2, 2);
-    for (const id of ['g1', 'g2', 'g3', 'recv', 'h1', 'h2', 'h3', 'h4'])
+    for (const id of ['g1', 'g2', 'g3', 'recv', 'h1', 'h2', 'h3', 'h4', 'h5'])
       set.push(id, { type: STREAM_EVENT.CALL, timeMs: 60_000, name: 'gather' });
     const x = extractBatchFeatures(set.iter());
     expect(f(x.get('g1'), 'trade_give_share')).toBe(1);
-    expect(f(x.get('recv'), 'trade_give_share')).toBe(0);
+    expect(f(x.get('recv'), 'trade_give_share')).toBeCloseTo(3 / 45, 12);
     expect(f(x.get('h1'), 'trade_give_share')).toBeCloseTo(6 / 14, 12);
     expect(f(x.get('recv'), 'trade_oneway_givers')).toBe(3);
     expect(f(x.get('h1'), 'trade_oneway_givers')).toBe(0);
@@ -105,8 +107,9 @@ describe('population features', () => {
     expect(f(x.get('g2'), 'trade_partner_star')).toBe(3);
     expect(f(x.get('h2'), 'trade_partner_star')).toBe(0);
     expect(f(x.get('recv'), 'trade_partner_star')).toBe(0);
+    expect(f(x.get('h5'), 'trade_partner_star')).toBe(0);
     expect(f(x.get('g1'), 'trade_top_partner_share')).toBe(1);
-    expect(f(x.get('recv'), 'trade_top_partner_share')).toBe(0.5);
+    expect(f(x.get('recv'), 'trade_top_partner_share')).toBe(0.4);
     expect(f(x.get('h1'), 'trade_top_partner_share')).toBeCloseTo(1 / 3, 12);
     expect(f(x.get('h2'), 'trade_top_partner_share')).toBeNaN(); // one trade: no concentration to measure
   });
@@ -190,6 +193,26 @@ describe('population features', () => {
       f(x.get('h3'), 'interval_js_population'),
     );
     expect(jensenShannon(new Float64Array([1, 0]), new Float64Array([0, 1]))).toBeCloseTo(1, 12);
+  });
+
+  it('compares an identity with the crowd without itself in it', () => {
+    // One fixed timer among three humans with short intervals: with itself in the crowd's
+    // histogram, the timer would sit a quarter of the way to its own spike.
+    const set = new StreamSet();
+    const r = rng(5);
+    for (let h = 0; h < 3; h++)
+      player(
+        set,
+        `h${h}`,
+        Array.from({ length: 200 }, () => logNormal(r, 40, 0.1)),
+      );
+    player(
+      set,
+      'timer',
+      Array.from({ length: 200 }, () => 1_000),
+    );
+    const x = extractBatchFeatures(set.iter());
+    expect(f(x.get('timer'), 'interval_js_population')).toBeGreaterThan(0.8);
   });
 
   it('reaction timing against the crowd, from update-to-call latencies', () => {
@@ -285,6 +308,25 @@ describe('population features', () => {
     const xa = extractBatchFeatures(acts.iter());
     expect(f(xa.get('c1'), 'action_corr_max')).toBeGreaterThan(0.95);
     expect(f(xa.get('c3'), 'action_corr_max')).toBeLessThan(0.6);
+
+    // The world's shared rhythm (everyone busier in the same bins) is not a correlation between
+    // two accounts: six players on one pattern, each with their own noise on top.
+    const crowd = new StreamSet();
+    const pattern = Array.from({ length: 40 }, () => 1 + Math.floor(r() * 8));
+    for (let p = 0; p < 6; p++) {
+      const perBin = pattern.map((n) => n + Math.floor(r() * 3));
+      crowd.push(`n${p}`, { type: STREAM_EVENT.SESSION_START, timeMs: 0 });
+      perBin.forEach((n, bin) => {
+        for (let k = 0; k < n; k++)
+          crowd.push(`n${p}`, {
+            type: STREAM_EVENT.CALL,
+            timeMs: bin * 30_000 + 1 + k * (29_000 / n),
+            name: 'gather',
+          });
+      });
+    }
+    const xc = extractBatchFeatures(crowd.iter());
+    expect(f(xc.get('n0'), 'action_corr_max')).toBeLessThan(0.6);
   });
 
   it('an identity alone has no population: its population features are NaN or empty-graph zeros', () => {

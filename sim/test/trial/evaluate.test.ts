@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { crossValidatedThreshold, figuresAt, train, type Sample } from '../../src/trial/evaluate';
+import {
+  crossValidatedThreshold,
+  figuresAt,
+  IMITABLE_FEATURES,
+  train,
+  withImitators,
+  type Sample,
+} from '../../src/trial/evaluate';
+import { DETECTOR_FEATURE_NAMES } from '../../src/detect/population-features';
 import { createRng } from '../../src/random';
 import { verdictsByTier } from '../../src/trial/live-verdicts';
 
@@ -84,5 +92,30 @@ describe('verdictsByTier', () => {
       ['human', { scored: 2, flagged: 1 }],
       ['naive', { scored: 2, flagged: 2 }],
     ]);
+  });
+
+  it("shows every training bot again as an imitator with a human's imitable features", () => {
+    const d = DETECTOR_FEATURE_NAMES.length;
+    const chat = DETECTOR_FEATURE_NAMES.indexOf('chat_per_hour');
+    const share = DETECTOR_FEATURE_NAMES.indexOf('top_action_share');
+    const rows: Sample[] = [];
+    for (let i = 0; i < 5; i++)
+      rows.push({ identity: `h${i}`, tier: 'human', x: new Float64Array(d).fill(10 + i) });
+    for (let i = 0; i < 3; i++)
+      rows.push({ identity: `b${i}`, tier: 'naive', x: new Float64Array(d).fill(-1 - i) });
+    const out = withImitators(rows);
+    expect(out.slice(0, rows.length)).toEqual(rows);
+    const imitators = out.slice(rows.length);
+    expect(imitators.map((s) => s.identity)).toEqual(['b0~imitator', 'b1~imitator', 'b2~imitator']);
+    const humanValues = new Set(rows.filter((s) => s.tier === 'human').map((s) => s.x[0]!));
+    imitators.forEach((m, k) => {
+      expect(m.tier).toBe('naive');
+      // The cheap features are some human's; the rest stay the bot's own.
+      expect(humanValues.has(m.x[chat]!)).toBe(true);
+      for (const name of IMITABLE_FEATURES) expect(m.x[DETECTOR_FEATURE_NAMES.indexOf(name)]).toBe(m.x[chat]);
+      expect(m.x[share]).toBe(-1 - k);
+    });
+    // The originals are untouched.
+    expect(rows[5]!.x[chat]).toBe(-1);
   });
 });

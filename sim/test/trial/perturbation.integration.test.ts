@@ -5,6 +5,7 @@ import { rocAuc } from '../../src/detect/roc';
 import { runInProcess } from '../../src/runners/in-process-runner';
 import { labelStreams, samplesAt, train, type Labelled } from '../../src/trial/evaluate';
 import { FEATURE_NAMES } from '../../src/detect/features';
+import type { TierParams } from '../../src/behaviour/population';
 
 /**
  * The detector must not rest on a constant of how the sim writes a tier (a naive bot's 500, 750 or
@@ -14,10 +15,15 @@ import { FEATURE_NAMES } from '../../src/detect/features';
  * bot maker changing the script's constants produces, and the test world is scored again.
  */
 
-async function world(seed: string): Promise<{ streams: StreamSet; labelled: Labelled[] }> {
+async function world(
+  seed: string,
+  mix: Record<string, number> = { human: 16, naive: 4, jittered: 4 },
+  tierParams?: TierParams,
+): Promise<{ streams: StreamSet; labelled: Labelled[] }> {
   const streams = new StreamSet();
   const result = await runInProcess({
-    mix: { human: 16, naive: 4, jittered: 4 },
+    mix,
+    ...(tierParams !== undefined ? { tierParams } : {}),
     seed,
     minutes: 3,
     joinWindowMs: 5_000,
@@ -81,4 +87,10 @@ describe('perturbed tier parameters', () => {
     expect(aucs[0]).toBeGreaterThanOrEqual(0.95);
     for (const auc of aucs) expect(auc).toBeGreaterThanOrEqual(0.9);
   }, 240_000);
+
+  // Not held yet: trained on the operator tiers' defaults in a 16-human world, a model scored the
+  // same test seed at AUC 1.000 as written and 0.812 with perturbSocialBotParams and
+  // perturbFarmRingParams('perturb-test') (social and farm-ring bots with other rates, delivery
+  // sizes and leash). The detector leans on values of those parameters; see the branch report.
+  it.todo('keeps catching social bots and farm rings whose parameters are drawn off their defaults');
 });

@@ -56,8 +56,10 @@ describe('trial', () => {
     expect(naiveSummary.flaggedBy['2']).toBe(1);
     expect(naiveSummary.medianMinutes).not.toBeNull();
     // Permutation importance: shuffling a feature the model uses costs AUC, and the list is sorted.
-    expect(naiveSummary.topFeatures).toHaveLength(5);
+    expect(naiveSummary.topFeatures.length).toBeGreaterThan(0);
+    expect(naiveSummary.topFeatures.length).toBeLessThanOrEqual(5);
     const drops = naiveSummary.topFeatures.map((f) => f.aucDrop);
+    for (const d of drops) expect(d).toBeGreaterThan(0);
     expect([...drops].sort((a, b) => b - a)).toEqual(drops);
     expect(report.detector.buckets.map((b) => b.playMinutes)).toEqual([1, 2]);
     expect(loadDetectorModel(report.detector).buckets).toHaveLength(2);
