@@ -133,6 +133,11 @@ export interface Member {
   readonly identity: Identity;
   /** When the member first connects, ms of logical time. */
   readonly startMs: number;
+  /**
+   * Members one script runs share a group (a farm ring's: its receiver's index); everyone else is
+   * a group of one (its own index). A runner that splits members over threads keeps a group together.
+   */
+  readonly group: number;
 }
 
 /** Options of {@link createPopulation}. */
@@ -192,11 +197,17 @@ export function createPopulation(options: PopulationOptions): Member[] {
     agent.homeScale = homeScale;
     agents[index] = agent;
   }
-  return tiers.map((_, index) => ({
-    agent: agents[index]!,
-    identity: memberIdentity(options.seed, index),
-    startMs: drawn[index]!.startMs,
-  }));
+  const receiverIndex = new Map<FarmRing, number>();
+  for (const [index, ring] of rings) if (tiers[index] === TIERS.RING_RECEIVER) receiverIndex.set(ring, index);
+  return tiers.map((_, index) => {
+    const ring = rings.get(index);
+    return {
+      agent: agents[index]!,
+      identity: memberIdentity(options.seed, index),
+      startMs: drawn[index]!.startMs,
+      group: ring === undefined ? index : receiverIndex.get(ring)!,
+    };
+  });
 }
 
 /** The ring of every farm-ring member, by member index. */
