@@ -57,7 +57,13 @@ export type { ParamRange, ParamRanges } from './behaviour/tier-params';
 export { DelegatingStyle } from './behaviour/style-delegate';
 export { HumanModel, sampleHumanParams } from './behaviour/human-model';
 export type { HumanParams } from './behaviour/human-model';
-export { createPopulation, parseMix, memberIdentity, DEFAULT_SHARES } from './behaviour/population';
+export {
+  createPopulation,
+  parseMix,
+  memberIdentity,
+  DEFAULT_SHARES,
+  perturbTierParams,
+} from './behaviour/population';
 export type { Member, PopulationMix, PopulationOptions, TierParams } from './behaviour/population';
 export { TraceLibrary, TracePlayer, TRACE_KIND } from './behaviour/trace-library';
 export type { Trace, TraceKind } from './behaviour/trace-library';

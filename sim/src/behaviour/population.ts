@@ -3,17 +3,23 @@ import { toIdentity, type Identity } from '@tickspace/server/engine';
 import { TickspaceError } from '@tickspace/server/protocol';
 import { createRng } from '../random';
 import { TIER_LIST, TIERS, type Agent, type Tier } from './agent';
-import { FARM_RING_DEFAULTS, FarmRing, RingGatherer, type FarmRingParams } from './farm-ring';
+import {
+  FARM_RING_DEFAULTS,
+  FarmRing,
+  perturbFarmRingParams,
+  RingGatherer,
+  type FarmRingParams,
+} from './farm-ring';
 import { HumanisedBot } from './humanised-bot';
 import { HumanPlayer } from './human-player';
 import { JitteredBot } from './jittered-bot';
 import { NaiveBot } from './naive-bot';
 import { PartTimeBot } from './part-time-bot';
 import { ReplayBot } from './replay-bot';
-import { ResampledBot, type ResampledBotParams } from './resampled-bot';
+import { perturbResampledBotParams, ResampledBot, type ResampledBotParams } from './resampled-bot';
 import { RingReceiver } from './ring-receiver';
-import { SessionBot, type SessionBotParams } from './session-bot';
-import { SocialBot, type SocialBotParams } from './social-bot';
+import { perturbSessionBotParams, SessionBot, type SessionBotParams } from './session-bot';
+import { perturbSocialBotParams, SocialBot, type SocialBotParams } from './social-bot';
 import { withDefaults } from './tier-params';
 import type { Trace, TraceLibrary } from './trace-library';
 
@@ -45,6 +51,21 @@ export interface TierParams {
   readonly resampled?: Partial<ResampledBotParams>;
   readonly 'farm-ring'?: Partial<FarmRingParams>;
   readonly session?: Partial<SessionBotParams>;
+}
+
+/**
+ * A variant of every tier's parameters at once, each drawn from its own seed derived from `seed`:
+ * a trial run on variants shows whether a detector leans on one exact value of how a tier is written.
+ * @example
+ * const result = await runInProcess({ mix, tierParams: perturbTierParams('variant-1') });
+ */
+export function perturbTierParams(seed: string): TierParams {
+  return {
+    social: perturbSocialBotParams(`${seed}/social`),
+    resampled: perturbResampledBotParams(`${seed}/resampled`),
+    'farm-ring': perturbFarmRingParams(`${seed}/farm-ring`),
+    session: perturbSessionBotParams(`${seed}/session`),
+  };
 }
 
 /**
@@ -112,6 +133,11 @@ export interface Member {
   readonly identity: Identity;
   /** When the member first connects, ms of logical time. */
   readonly startMs: number;
+  /**
+   * Members one script runs share a group (a farm ring's: its receiver's index); everyone else is
+   * a group of one (its own index). A runner that splits members over threads keeps a group together.
+   */
+  readonly group: number;
 }
 
 /** Options of {@link createPopulation}. */
@@ -171,11 +197,17 @@ export function createPopulation(options: PopulationOptions): Member[] {
     agent.homeScale = homeScale;
     agents[index] = agent;
   }
-  return tiers.map((_, index) => ({
-    agent: agents[index]!,
-    identity: memberIdentity(options.seed, index),
-    startMs: drawn[index]!.startMs,
-  }));
+  const receiverIndex = new Map<FarmRing, number>();
+  for (const [index, ring] of rings) if (tiers[index] === TIERS.RING_RECEIVER) receiverIndex.set(ring, index);
+  return tiers.map((_, index) => {
+    const ring = rings.get(index);
+    return {
+      agent: agents[index]!,
+      identity: memberIdentity(options.seed, index),
+      startMs: drawn[index]!.startMs,
+      group: ring === undefined ? index : receiverIndex.get(ring)!,
+    };
+  });
 }
 
 /** The ring of every farm-ring member, by member index. */

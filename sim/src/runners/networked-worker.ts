@@ -1,6 +1,6 @@
 /**
  * Worker-thread entry of the networked runner: builds the same seeded population as the parent,
- * keeps every `workers`-th member, runs them as a {@link startBotSwarm} against the URL, and posts
+ * keeps every `workers`-th group of members, runs them as a {@link startBotSwarm} against the URL, and posts
  * its counters every `reportEveryMs` and once at the end.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -15,7 +15,8 @@ const all = createPopulation({
   joinWindowMs: data.joinWindowMs,
   traces: data.traces,
 });
-const members = all.filter((_, i) => i % data.workers === data.index);
+// By group: the accounts one script runs (a farm ring) share its memory, so they share a thread.
+const members = all.filter((m) => m.group % data.workers === data.index);
 const clock = () => Date.now() - data.epochMs;
 const swarm = await startBotSwarm({ url: data.url, members, clock, radii: data.radii });
 const post = (final: boolean) =>

@@ -23,6 +23,15 @@ describe('farm ring', () => {
     }
     expect([...rings].map((r: FarmRing) => r.gatherers.size).sort()).toEqual([3, 4]);
     for (const g of gatherers) expect((g.agent as RingGatherer).ring.gatherers.has(g.identity)).toBe(true);
+    // One script per ring: its members form one group (a runner keeps a group on one thread).
+    for (const g of gatherers) {
+      const receiver = members.findIndex((m) => m.identity === (g.agent as RingGatherer).ring.receiver);
+      expect(g.group).toBe(receiver);
+      expect(members[receiver]!.group).toBe(receiver);
+    }
+    members.forEach((m, i) => {
+      if (m.agent.tier === 'human') expect(m.group).toBe(i);
+    });
   });
 
   it('refuses gatherers with no receiver to funnel to', () => {

@@ -1,8 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TIER_LIST } from '../../src/behaviour/agent';
+import { FARM_RING_DEFAULTS, RingGatherer } from '../../src/behaviour/farm-ring';
+import { SessionBot } from '../../src/behaviour/session-bot';
+import { SocialBot } from '../../src/behaviour/social-bot';
 import {
   createPopulation,
+  perturbTierParams,
   memberIdentity,
   parseMix,
   SETTLE_REFERENCE_PLAYERS,
@@ -72,5 +76,26 @@ describe('population', () => {
         (m) => m.agent.homeScale === 2.5,
       ),
     ).toBe(true);
+  });
+
+  it('gives the tiers the params it is given, and draws variants of all of them by seed', () => {
+    const v = perturbTierParams('v1');
+    expect(perturbTierParams('v1')).toEqual(v);
+    expect(perturbTierParams('v2')).not.toEqual(v);
+    const members = createPopulation({
+      mix: { social: 2, session: 2, 'farm-ring': 2, 'ring-receiver': 1 },
+      seed: 'p',
+      tierParams: { ...v, social: { chatPerMinuteMedian: 50, chatPerMinuteSpread: 0.01 } },
+    });
+    for (const m of members) {
+      const a = m.agent;
+      if (a instanceof SessionBot) expect(a.sessionStyle.planner.params).toEqual({ ...v.session });
+      if (a instanceof RingGatherer) {
+        expect(a.ring.params).toEqual(v['farm-ring']);
+        expect(a.ring.params).not.toEqual(FARM_RING_DEFAULTS);
+      }
+      if (a instanceof SocialBot) expect(a.socialStyle.habits.chatPerMinute).toBeGreaterThan(45);
+    }
+    expect(members.filter((m) => m.agent instanceof SocialBot)).toHaveLength(2);
   });
 });
