@@ -128,10 +128,12 @@ export class BuildingPanel {
     }
     const near = this.#inReach(b);
     const walking = this.#host.walking;
-    // Steering by hand while no walk is under way: the player has other plans, stop trying.
-    if (near || (!walking && this.#host.avatar()?.moving === true)) this.#stands = [];
-    // The walk ended short (something on that spot): try the next side.
-    else if (!walking && this.#stands.length > 0) this.#walkOn();
+    // Steering by hand: the player has other plans, stop trying. (The server's row may still be
+    // moving when the walk has ended: its position lags the prediction, so that is no sign.)
+    if (near || this.#host.steering) this.#stands = [];
+    // The walk ended short (something on that spot) and the player has come to rest: try the
+    // next side.
+    else if (!walking && this.#host.avatar()?.moving !== true && this.#stands.length > 0) this.#walkOn();
     this.element.dataset.inReach = String(near);
     this.#reach.hidden = near;
     this.#reach.textContent =

@@ -77,15 +77,16 @@ function plazaFurniture(g: Ctx, w: number, h: number, top: number): void {
     ellipse(g, x - 2, top + h * 0.84, 1.8, 1.8, '#f4d03f');
     ellipse(g, x + 2.5, top + h * 0.85, 1.8, 1.8, '#e84393');
   }
+  // A banner on a short pole at the back left, below the site's label (drawn over the top edge).
   const px = w * 0.16;
-  const foot = top + h * 0.2;
+  const foot = top + h * 0.3;
+  const flagTop = top - 2;
   g.strokeStyle = '#4a3020';
   g.lineWidth = 3;
   g.beginPath();
   g.moveTo(px, foot);
-  g.lineTo(px, foot - top * 0.9 - h * 0.08);
+  g.lineTo(px, flagTop - 3);
   g.stroke();
-  const flagTop = foot - top * 0.9 - h * 0.06;
   poly(g, [px + 1, flagTop, px + 22, flagTop + 5, px + 1, flagTop + 11], '#c0392b', OUTLINE, 1.5);
   poly(g, [px + 4, flagTop + 4, px + 12, flagTop + 5.5, px + 4, flagTop + 7], '#f4d03f');
 }

@@ -2,6 +2,7 @@ import { ReducerError, t, type Identity } from '../engine';
 import { reject } from './errors';
 import type { Ctx, FrontierDb, Me } from './runtime';
 import { frontierSchema } from './tables';
+import { inDuration } from './words';
 
 /** Kinds of timed action. */
 export const ACTION_KINDS = { GATHER: 'gather', CRAFT: 'craft', CONSTRUCT: 'construct' } as const;
@@ -42,9 +43,13 @@ export function requirePlayer(ctx: Ctx): Me {
 export function requireIdle(ctx: Ctx, player: Me): void {
   const action = ctx.db.action.find(player.identity);
   if (action !== undefined)
-    reject('BUSY', `${player.name} is already busy (${action.kind}) until ${action.endsMs} ms`, {
-      action: action.kind,
-    });
+    reject(
+      'BUSY',
+      `${player.name} is already busy (${action.kind}), done ${inDuration(action.endsMs, ctx.now)}`,
+      {
+        action: action.kind,
+      },
+    );
 }
 
 /**

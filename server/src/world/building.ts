@@ -21,6 +21,7 @@ import { checkProjectSites } from './projects';
 import { advanceQuests } from './quests';
 import { addXp } from './skills';
 import { frontierSchema, type FrontierTables } from './tables';
+import { itemAmount } from './words';
 
 /** A placed building row. */
 export type BuildingRow = Row<FrontierTables['building']>;
@@ -136,7 +137,7 @@ export function createBuildingReducers(rt: FrontierRuntime) {
       if (missing.length > 0)
         reject(
           'MISSING_ITEMS',
-          `a ${def.name} needs ${missing.map((c) => `${c.quantity} ${c.itemId} (have ${plan.count(c.itemId)})`).join(', ')}`,
+          `a ${def.name} needs ${missing.map((c) => `${itemAmount(ctx.db, c.itemId, c.quantity)} (have ${plan.count(c.itemId)})`).join(', ')}`,
           {
             missing: missing.map((c) => ({
               itemId: c.itemId,
@@ -257,10 +258,14 @@ export function createBuildingReducers(rt: FrontierRuntime) {
     const plan = planInventory(ctx.db, player.containerId);
     for (const c of refund)
       if (!plan.add(ctx.db, c.itemId, c.quantity))
-        reject('INVENTORY_FULL', `no room for the refund of ${c.quantity} ${c.itemId}: free a slot first`, {
-          itemId: c.itemId,
-          quantity: c.quantity,
-        });
+        reject(
+          'INVENTORY_FULL',
+          `no room for the refund of ${itemAmount(ctx.db, c.itemId, c.quantity)}: free a slot first`,
+          {
+            itemId: c.itemId,
+            quantity: c.quantity,
+          },
+        );
     plan.commit(ctx.db);
     for (const a of ctx.db.building_access.filter('by_building', building))
       ctx.db.building_access.delete([a.buildingId, a.identity]);

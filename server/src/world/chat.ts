@@ -3,6 +3,7 @@ import { requirePlayer } from './actions';
 import { reject } from './errors';
 import type { Ctx, FrontierRuntime } from './runtime';
 import { frontierSchema } from './tables';
+import { duration, inDuration } from './words';
 
 /** Chat channels. */
 export const CHAT_CHANNELS = { LOCAL: 'local', GLOBAL: 'global' } as const;
@@ -50,7 +51,7 @@ export function createChatReducers(rt: FrontierRuntime) {
       else if (quota.count >= o.chatRateCount)
         reject(
           'CHAT_RATE_LIMITED',
-          `at most ${o.chatRateCount} messages per ${o.chatRateWindowMs} ms; wait ${quota.windowStartMs + o.chatRateWindowMs - ctx.now} ms`,
+          `at most ${o.chatRateCount} messages per ${duration(o.chatRateWindowMs)}; you may write again ${inDuration(quota.windowStartMs + o.chatRateWindowMs, ctx.now)}`,
           {
             retryInMs: quota.windowStartMs + o.chatRateWindowMs - ctx.now,
           },

@@ -5,6 +5,7 @@ import { reject } from './errors';
 import { planInventory } from './inventory';
 import type { Ctx, Me } from './runtime';
 import { frontierSchema } from './tables';
+import { itemAmount } from './words';
 
 /**
  * Storage chests: `deposit` and `withdraw` move a stack (or part of one) between the caller's
@@ -39,13 +40,15 @@ export function createChestReducers() {
     if (quantity === 0 || quantity > stack.quantity)
       reject(
         'INVALID_QUANTITY',
-        `slot ${slot} holds ${stack.quantity} ${stack.itemId}; cannot move ${quantity}`,
+        `slot ${slot} holds ${itemAmount(ctx.db, stack.itemId, stack.quantity)}; cannot move ${quantity}`,
         { slot, quantity },
       );
     const to = planInventory(ctx.db, toId);
     from.takeFromSlot(slot, quantity);
     if (!to.add(ctx.db, stack.itemId, quantity))
-      reject('INVENTORY_FULL', `no room for ${quantity} ${stack.itemId}`, { itemId: stack.itemId });
+      reject('INVENTORY_FULL', `no room for ${itemAmount(ctx.db, stack.itemId, quantity)}`, {
+        itemId: stack.itemId,
+      });
     from.commit(ctx.db);
     to.commit(ctx.db);
   };

@@ -18,6 +18,7 @@ import type { Ctx, FrontierRuntime, Me } from './runtime';
 import { advanceQuests } from './quests';
 import { addXp, skillLevel } from './skills';
 import { frontierSchema } from './tables';
+import { itemAmount } from './words';
 
 /** Reach of the widest building from its centre, for the spatial query that finds stations. */
 const MAX_BUILDING_HALF_EXTENT = 6;
@@ -57,7 +58,7 @@ export function createCraftingReducers(rt: FrontierRuntime) {
     if (missing.length > 0)
       reject(
         'MISSING_ITEMS',
-        `${recipe.name} needs ${missing.map((i) => `${i.quantity} ${i.itemId} (have ${plan.count(i.itemId)})`).join(', ')}`,
+        `${recipe.name} needs ${missing.map((i) => `${itemAmount(ctx.db, i.itemId, i.quantity)} (have ${plan.count(i.itemId)})`).join(', ')}`,
         {
           missing: missing.map((i) => ({
             itemId: i.itemId,
@@ -69,7 +70,9 @@ export function createCraftingReducers(rt: FrontierRuntime) {
     for (const i of inputs) plan.remove(i.itemId, i.quantity);
     for (const o of outputs)
       if (!plan.add(ctx.db, o.itemId, o.quantity))
-        reject('INVENTORY_FULL', `no room for ${o.quantity} ${o.itemId}`, { itemId: o.itemId });
+        reject('INVENTORY_FULL', `no room for ${itemAmount(ctx.db, o.itemId, o.quantity)}`, {
+          itemId: o.itemId,
+        });
     return { recipe, plan };
   };
 

@@ -17,6 +17,7 @@ import type { Ctx, FrontierRuntime, Me } from './runtime';
 import { advanceQuests } from './quests';
 import { addXp } from './skills';
 import { frontierSchema } from './tables';
+import { inDuration, itemAmount } from './words';
 
 /** Each tool tier above the required one makes gathering this much faster. */
 const TIER_SPEEDUP = 0.25;
@@ -39,10 +40,14 @@ export function createGatheringReducers(rt: FrontierRuntime) {
         { nodeId },
       );
     if (node.amount === 0)
-      reject('NODE_DEPLETED', `${def.name} ${nodeId} is depleted until ${node.respawnAtMs} ms`, {
-        nodeId,
-        respawnAtMs: node.respawnAtMs,
-      });
+      reject(
+        'NODE_DEPLETED',
+        `this ${def.name} (node ${nodeId}) is used up; it grows back ${inDuration(node.respawnAtMs, ctx.now)}`,
+        {
+          nodeId,
+          respawnAtMs: node.respawnAtMs,
+        },
+      );
     const settings = ctx.db.settings.find(0)!;
     const dist = Math.hypot(node.x - player.x, node.y - player.y);
     const reach = settings.reachTiles + def.radius + settings.playerRadiusTiles;
@@ -67,7 +72,9 @@ export function createGatheringReducers(rt: FrontierRuntime) {
     }
     const plan = planInventory(ctx.db, player.containerId);
     if (!plan.add(ctx.db, def.itemId, def.quantityPerGather))
-      reject('INVENTORY_FULL', `no room for ${def.quantityPerGather} ${def.itemId}`, { itemId: def.itemId });
+      reject('INVENTORY_FULL', `no room for ${itemAmount(ctx.db, def.itemId, def.quantityPerGather)}`, {
+        itemId: def.itemId,
+      });
     return { node, def, tier, plan };
   };
 

@@ -7,6 +7,7 @@ import { PHYSICS_MARGIN_TILES } from './physics';
 import { projectSite } from './project-sites';
 import type { Ctx, FrontierRuntime } from './runtime';
 import { frontierSchema } from './tables';
+import { itemAmount, itemName } from './words';
 
 /** Notice code sent to every contributor when a stage of their project completes. */
 const PROJECT_STAGE_COMPLETE = 'PROJECT_STAGE_COMPLETE';
@@ -91,14 +92,14 @@ export function createProjectReducers(rt: FrontierRuntime) {
         reject(
           'NOT_NEEDED',
           need === undefined
-            ? `${stage.name} of ${def.name} does not need ${itemId}`
-            : `${stage.name} of ${def.name} has all the ${itemId} it needs`,
+            ? `${stage.name} of ${def.name} does not need ${itemName(ctx.db, itemId)}`
+            : `${stage.name} of ${def.name} has all the ${itemName(ctx.db, itemId)} it needs`,
           { project, itemId },
         );
       if (quantity === 0 || quantity > remaining)
         reject(
           'INVALID_QUANTITY',
-          `${stage.name} needs ${remaining} more ${itemId}; cannot take ${quantity}`,
+          `${stage.name} needs ${itemAmount(ctx.db, itemId, remaining)} more; cannot take ${quantity}`,
           {
             project,
             itemId,
@@ -109,7 +110,7 @@ export function createProjectReducers(rt: FrontierRuntime) {
       const plan = planInventory(ctx.db, player.containerId);
       const have = plan.count(itemId);
       if (!plan.remove(itemId, quantity))
-        reject('MISSING_ITEMS', `${player.name} has ${have} ${itemId}, not ${quantity}`, {
+        reject('MISSING_ITEMS', `${player.name} has ${itemAmount(ctx.db, itemId, have)}, not ${quantity}`, {
           missing: [{ itemId, quantity, have }],
         });
       plan.commit(ctx.db);

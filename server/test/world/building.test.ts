@@ -65,7 +65,7 @@ describe('place_building', () => {
     w.rejects(id, 'place_building', { kind: 'campfire', x: 511, y: 511 + 1 }, 'OUT_OF_BOUNDS');
     w.rejects(id, 'place_building', { kind: 'campfire', x: site.x + 20, y: site.y }, 'OUT_OF_REACH');
     expect(w.rejects(id, 'place_building', { kind: 'campfire', ...site }, 'MISSING_ITEMS')).toMatch(
-      /5 stone \(have 0\)/,
+      /5 Stone \(have 0\)/,
     );
   });
 

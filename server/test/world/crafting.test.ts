@@ -55,14 +55,17 @@ describe('craft', () => {
     w.rejects(who(5), 'craft', { recipeId: 'rope' }, 'NOT_JOINED');
     w.rejects(id, 'craft', { recipeId: 'no_such_recipe' }, 'UNKNOWN_RECIPE');
     w.give(id, 'fiber', 2);
-    expect(w.rejects(id, 'craft', { recipeId: 'rope' }, 'MISSING_ITEMS')).toMatch(/3 fiber \(have 2\)/);
+    expect(w.rejects(id, 'craft', { recipeId: 'rope' }, 'MISSING_ITEMS')).toMatch(/3 Plant Fiber \(have 2\)/);
     w.give(id, 'flint', 2);
     w.give(id, 'stick', 1);
     w.give(id, 'rope', 1);
     w.rejects(id, 'craft', { recipeId: 'flint_sickle' }, 'SKILL_TOO_LOW');
     w.give(id, 'fiber', 1);
     w.ok(id, 'craft', { recipeId: 'rope' });
-    w.rejects(id, 'craft', { recipeId: 'rope' }, 'BUSY');
+    // A duration from now, in words: never the logical clock's milliseconds.
+    expect(w.rejects(id, 'craft', { recipeId: 'rope' }, 'BUSY')).toMatch(
+      /^player1 is already busy \(craft\), done in \d+(\.\d)? s$/,
+    );
   });
 
   it('rejects with INVENTORY_FULL when the outputs do not fit, and keeps the inputs', async () => {

@@ -33,7 +33,11 @@ describe('gather', () => {
     expect(depleted.amount).toBe(0);
     expect(depleted.respawnAtMs).toBeGreaterThan(w.engine.now);
     expect(w.count(id, 'fiber')).toBe(def.amount * def.quantityPerGather);
-    w.rejects(id, 'gather', { nodeId: node.id }, 'NODE_DEPLETED');
+    expect(w.rejects(id, 'gather', { nodeId: node.id }, 'NODE_DEPLETED')).toMatch(
+      new RegExp(
+        `^this ${def.name} \\(node ${node.id}\\) is used up; it grows back in \\d+(\\.\\d)? (s|min)`,
+      ),
+    );
     w.wait(depleted.respawnAtMs - w.engine.now + 50);
     expect(w.db.resource_node.find(node.id)).toMatchObject({ amount: def.amount, respawnAtMs: 0 });
     w.ok(id, 'gather', { nodeId: node.id });

@@ -94,7 +94,7 @@ describe('contribute', () => {
     w.give(a, 'berries', 1);
     expect(
       w.rejects(a, 'contribute', { project: P, itemId: 'berries', quantity: 1 }, 'NOT_NEEDED'),
-    ).toContain('does not need berries');
+    ).toContain('does not need Berries');
     w.rejects(a, 'contribute', { project: P, itemId: item, quantity: 0 }, 'INVALID_QUANTITY');
     w.rejects(a, 'contribute', { project: P, itemId: item, quantity: q + 1 }, 'INVALID_QUANTITY');
     w.ok(a, 'contribute', { project: P, itemId: item, quantity: q });
