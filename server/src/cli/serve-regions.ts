@@ -13,7 +13,7 @@ import { createJetStreamFabric, startNatsServer, type NatsServer } from '../fabr
 import { TickspaceError } from '../protocol/errors';
 import { openPlayerDirectory, regionGrid } from '../regions';
 import { loadTokenSecret } from './data-dir-secrets';
-import { startGateway } from './gateway';
+import { startGateway, type GatewayCounts } from './gateway';
 import type { RegionChildConfig, RegionReady, RegionStatus } from './region-main';
 
 const REGION_MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'region-main.ts');
@@ -54,6 +54,8 @@ export interface ServeRegionsOptions {
 export interface RegionWorld {
   readonly gatewayUrl: string;
   readonly natsUrl: string;
+  /** What the gateway did (moves followed, region links made again). */
+  readonly gatewayCounts: Readonly<GatewayCounts>;
   /** The current process id of each region. */
   pids(): Record<string, number | undefined>;
   /** Resolves when `region` serves again (after a crash or a kill). */
@@ -69,7 +71,7 @@ export interface RegionWorld {
  * size or seed over the same regions' logs would put players in rectangles they never entered.
  * @throws TickspaceError INVALID_ARGUMENT when the flags disagree with the recorded layout.
  */
-export function regionManifest(dataDir: string, wanted: RegionWorldManifest): RegionWorldManifest {
+function regionManifest(dataDir: string, wanted: RegionWorldManifest): RegionWorldManifest {
   const file = path.join(dataDir, REGIONS_MANIFEST);
   if (!fs.existsSync(file)) {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -208,6 +210,7 @@ export async function serveRegions(options: ServeRegionsOptions): Promise<Region
   return {
     gatewayUrl: gateway.url,
     natsUrl,
+    gatewayCounts: gateway.counts,
     pids: () => Object.fromEntries([...children].map(([name, c]) => [name, c.process?.pid])),
     ready,
     status: () =>

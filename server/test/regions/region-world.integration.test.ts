@@ -135,6 +135,9 @@ describe('a 2x2 region world behind the gateway', () => {
 
     // No client socket closed; each cache holds its own avatar, where its owner has it.
     expect(closes).toEqual([]);
+    // The gateway followed players across borders and linked clients again to restarted regions.
+    expect(w.gatewayCounts.moves).toBeGreaterThan(BOTS);
+    expect(w.gatewayCounts.relinks).toBeGreaterThan(0);
     const missing = bots.filter((b) => avatarOf(b.conn) === undefined);
     const describeBot = (b: (typeof bots)[number]) =>
       `${b.conn.identity} owned by ${owner.get(b.conn.identity)}, ${b.conn.status}, ${(b.conn.db as any).avatar.count()} avatar rows`;
