@@ -104,6 +104,19 @@ export async function serveRegions(options: ServeRegionsOptions): Promise<Region
     tickMs: options.tickMs,
     regions: grid.regions.map((r) => r.name),
   });
+  const faults = new Map<string, string>();
+  const faultSpec = options.fault ?? process.env.TICKSPACE_REGION_FAULT;
+  if (faultSpec !== undefined && faultSpec !== '')
+    for (const one of faultSpec.split(',')) {
+      const [name, point] = one.split('=');
+      if (name === undefined || point === undefined || !manifest.regions.includes(name))
+        throw new TickspaceError(
+          'INVALID_ARGUMENT',
+          `TICKSPACE_REGION_FAULT=${faultSpec}: expected <region>=<point>[:n] with region one of ${manifest.regions.join(', ')}`,
+        );
+      faults.set(name, point);
+    }
+
   const secret = loadTokenSecret(options.dataDir, { recordedTicks: hadHistory ? 1 : 0 });
   let nats: NatsServer | undefined;
   let natsUrl = options.natsUrl;
@@ -117,19 +130,6 @@ export async function serveRegions(options: ServeRegionsOptions): Promise<Region
   }
   const fabric = await createJetStreamFabric({ servers: natsUrl, name: 'gateway' });
   const directory = await openPlayerDirectory(fabric);
-
-  const faults = new Map<string, string>();
-  const faultSpec = options.fault ?? process.env.TICKSPACE_REGION_FAULT;
-  if (faultSpec !== undefined && faultSpec !== '')
-    for (const one of faultSpec.split(',')) {
-      const [name, point] = one.split('=');
-      if (name === undefined || point === undefined || !manifest.regions.includes(name))
-        throw new TickspaceError(
-          'INVALID_ARGUMENT',
-          `TICKSPACE_REGION_FAULT=${faultSpec}: expected <region>=<point>[:n] with region one of ${manifest.regions.join(', ')}`,
-        );
-      faults.set(name, point);
-    }
 
   interface Child {
     process: ChildProcess | undefined;
