@@ -40,7 +40,7 @@ export interface FrontierRegion {
 }
 
 /** The default of {@link FrontierRegionOptions.hysteresisTiles}. */
-export const DEFAULT_HYSTERESIS_TILES = 4;
+const DEFAULT_HYSTERESIS_TILES = 4;
 
 /**
  * Builds Frontier with the regions kit for one region of `grid`.

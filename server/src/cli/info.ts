@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { dataDirPaths } from '../engine/tooling';
 import { openForCli, toJson, type CliIo } from './common';
+import { isRegionWorld, printRegionWorldInfo } from './info-regions';
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
@@ -15,6 +16,7 @@ export function registerInfo(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       const dir = program.opts<{ data: string }>().data;
+      if (isRegionWorld(dir)) return printRegionWorldInfo(dir, io, opts.json === true);
       const db = await openForCli(dir, { readOnly: true });
       try {
         const m = db.manifest;

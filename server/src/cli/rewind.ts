@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { openForCli, parseTick, type CliIo } from './common';
+import { refuseRewindPastHandoff } from './rewind-regions';
 
 /** `tickspace rewind`: sets the stored world back to a past tick, as a new logged tick. */
 export function registerRewind(program: Command, io: CliIo): void {
@@ -19,6 +20,7 @@ export function registerRewind(program: Command, io: CliIo): void {
     )
     .action(async (tickText: string, opts: { module?: string; shiftSchedules: boolean }) => {
       const tick = parseTick(tickText);
+      await refuseRewindPastHandoff(program.opts<{ data: string }>().data, tick);
       const db = await openForCli(program.opts<{ data: string }>().data, {
         readOnly: false,
         module: opts.module,

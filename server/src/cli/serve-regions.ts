@@ -13,7 +13,7 @@ import { createJetStreamFabric, startNatsServer, type NatsServer } from '../fabr
 import { TickspaceError } from '../protocol/errors';
 import { openPlayerDirectory, regionGrid } from '../regions';
 import { loadTokenSecret } from './data-dir-secrets';
-import { startGateway } from './gateway';
+import { startGateway, type GatewayCounts } from './gateway';
 import type { RegionChildConfig, RegionReady, RegionStatus } from './region-main';
 
 const REGION_MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'region-main.ts');
@@ -54,6 +54,8 @@ export interface ServeRegionsOptions {
 export interface RegionWorld {
   readonly gatewayUrl: string;
   readonly natsUrl: string;
+  /** What the gateway did (moves followed, region links made again). */
+  readonly gatewayCounts: Readonly<GatewayCounts>;
   /** The current process id of each region. */
   pids(): Record<string, number | undefined>;
   /** Resolves when `region` serves again (after a crash or a kill). */
@@ -69,7 +71,7 @@ export interface RegionWorld {
  * size or seed over the same regions' logs would put players in rectangles they never entered.
  * @throws TickspaceError INVALID_ARGUMENT when the flags disagree with the recorded layout.
  */
-export function regionManifest(dataDir: string, wanted: RegionWorldManifest): RegionWorldManifest {
+function regionManifest(dataDir: string, wanted: RegionWorldManifest): RegionWorldManifest {
   const file = path.join(dataDir, REGIONS_MANIFEST);
   if (!fs.existsSync(file)) {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -102,6 +104,19 @@ export async function serveRegions(options: ServeRegionsOptions): Promise<Region
     tickMs: options.tickMs,
     regions: grid.regions.map((r) => r.name),
   });
+  const faults = new Map<string, string>();
+  const faultSpec = options.fault ?? process.env.TICKSPACE_REGION_FAULT;
+  if (faultSpec !== undefined && faultSpec !== '')
+    for (const one of faultSpec.split(',')) {
+      const [name, point] = one.split('=');
+      if (name === undefined || point === undefined || !manifest.regions.includes(name))
+        throw new TickspaceError(
+          'INVALID_ARGUMENT',
+          `TICKSPACE_REGION_FAULT=${faultSpec}: expected <region>=<point>[:n] with region one of ${manifest.regions.join(', ')}`,
+        );
+      faults.set(name, point);
+    }
+
   const secret = loadTokenSecret(options.dataDir, { recordedTicks: hadHistory ? 1 : 0 });
   let nats: NatsServer | undefined;
   let natsUrl = options.natsUrl;
@@ -115,19 +130,6 @@ export async function serveRegions(options: ServeRegionsOptions): Promise<Region
   }
   const fabric = await createJetStreamFabric({ servers: natsUrl, name: 'gateway' });
   const directory = await openPlayerDirectory(fabric);
-
-  const faults = new Map<string, string>();
-  const faultSpec = options.fault ?? process.env.TICKSPACE_REGION_FAULT;
-  if (faultSpec !== undefined && faultSpec !== '')
-    for (const one of faultSpec.split(',')) {
-      const [name, point] = one.split('=');
-      if (name === undefined || point === undefined || !manifest.regions.includes(name))
-        throw new TickspaceError(
-          'INVALID_ARGUMENT',
-          `TICKSPACE_REGION_FAULT=${faultSpec}: expected <region>=<point>[:n] with region one of ${manifest.regions.join(', ')}`,
-        );
-      faults.set(name, point);
-    }
 
   interface Child {
     process: ChildProcess | undefined;
@@ -208,6 +210,7 @@ export async function serveRegions(options: ServeRegionsOptions): Promise<Region
   return {
     gatewayUrl: gateway.url,
     natsUrl,
+    gatewayCounts: gateway.counts,
     pids: () => Object.fromEntries([...children].map(([name, c]) => [name, c.process?.pid])),
     ready,
     status: () =>

@@ -9,6 +9,8 @@ import { openDatabase } from '../../src/engine/tooling';
 import { createJetStreamFabric } from '../../src/fabric';
 import { createFrontierRegion } from '../../src/cli/frontier-region';
 import { serveRegions, type RegionWorld } from '../../src/cli/serve-regions';
+import { printRegionWorldInfo } from '../../src/cli/info-regions';
+import { refuseRewindPastHandoff } from '../../src/cli/rewind-regions';
 import { openPlayerDirectory, regionGrid, type HandoffTables } from '../../src/regions';
 
 const BOTS = 24;
@@ -135,6 +137,9 @@ describe('a 2x2 region world behind the gateway', () => {
 
     // No client socket closed; each cache holds its own avatar, where its owner has it.
     expect(closes).toEqual([]);
+    // The gateway followed players across borders and linked clients again to restarted regions.
+    expect(w.gatewayCounts.moves).toBeGreaterThan(BOTS);
+    expect(w.gatewayCounts.relinks).toBeGreaterThan(0);
     const missing = bots.filter((b) => avatarOf(b.conn) === undefined);
     const describeBot = (b: (typeof bots)[number]) =>
       `${b.conn.identity} owned by ${owner.get(b.conn.identity)}, ${b.conn.status}, ${(b.conn.db as any).avatar.count()} avatar rows`;
@@ -188,5 +193,27 @@ describe('a 2x2 region world behind the gateway', () => {
       }
     }
     expect(skills).toBe(BOTS * skillDefs);
+
+    // `tickspace info` of the world lists every region with the players it holds.
+    const out: string[] = [];
+    await printRegionWorldInfo(root, { out: (l) => out.push(l), err: (l) => out.push(l) }, true);
+    const info = JSON.parse(out.join('\n')) as {
+      grid: string;
+      regions: { name: string; players: number; outbox: number }[];
+    };
+    expect(info.grid).toBe('2x2');
+    for (const r of info.regions) {
+      expect(r.players, r.name).toBe([...owner.values()].filter((o) => o === r.name).length);
+      expect(r.outbox).toBe(0);
+    }
+    // A rewind of a region to before a handoff it took part in is refused; after its last one it is not.
+    const spawnDir = path.join(root, 'regions', 'r1_1');
+    const refused = await refuseRewindPastHandoff(spawnDir, 1).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(String((refused as Error).message)).toMatch(
+      /took part in a handoff after that tick \(handoff_\w+ at tick \d+\)/,
+    );
+    const handoffTick = (refused as { details: { handoffTick: number } }).details.handoffTick;
+    await expect(refuseRewindPastHandoff(spawnDir, handoffTick)).resolves.toBeUndefined();
   }, 120_000);
 });
