@@ -82,7 +82,11 @@ export async function createFrontier(options: FrontierOptions = {}): Promise<Fro
   }
   if (options.rapier === undefined) await initRapier();
   const files = content === undefined ? undefined : (sources ?? contentFiles(content));
-  const { module, runtime: rt, travel } = createFrontierModule(settings, {
+  const {
+    module,
+    runtime: rt,
+    travel,
+  } = createFrontierModule(settings, {
     initData: initDataOf(files, () => {
       throw contentError(problems, `${dir}: this new world cannot start`);
     }),
