@@ -44,6 +44,26 @@ const serveSpecifier = {
   },
 };
 
+// Frontier's content schema (a private workspace, never published) is compiled into the package:
+// `tickspace content` and the world's content history load it, so a package user can read a
+// Frontier data directory. Its one dependency, zod, the server depends on too.
+const contentSchema = {
+  name: 'content-schema',
+  setup(b) {
+    b.onResolve({ filter: /^@tickspace\/content\/schema$/ }, () => ({
+      path: join(root, 'content', 'schema.ts'),
+    }));
+  },
+};
+
+// The package bundles modules with esbuild-wasm, esbuild's WebAssembly build: the same API and
+// output with no install script (esbuild's native package has a postinstall that npm asks every
+// package user to review). Pinned to the esbuild version the repository builds and tests with.
+const WASM_ESBUILD = 'esbuild-wasm';
+const wasmEsbuildVersion = JSON.parse(
+  readFileSync(join(root, 'node_modules', 'esbuild', 'package.json'), 'utf8'),
+).version;
+
 const result = await build({
   absWorkingDir: serverDir,
   entryPoints: Object.entries(ENTRIES).map(([out, src]) => ({ in: src, out })),
@@ -57,7 +77,8 @@ const result = await build({
   sourcemap: true,
   metafile: true,
   logLevel: 'warning',
-  plugins: [serveSpecifier],
+  plugins: [serveSpecifier, contentSchema],
+  alias: { esbuild: WASM_ESBUILD },
 });
 
 // The admin console page, bundled now: the compiled server serves this file at /admin/console.js
@@ -93,11 +114,9 @@ for (const output of Object.values(result.metafile.outputs))
     if (i.external && !i.path.startsWith('node:') && !i.path.startsWith('.'))
       imported.add(i.path.startsWith('@') ? i.path.split('/').slice(0, 2).join('/') : i.path.split('/')[0]);
 const builtin = new Set((await import('node:module')).builtinModules);
-// Reached only by Frontier's `tickspace content` command (a lazy import): not a dependency of the package.
-const FRONTIER_ONLY = new Set(['@tickspace/content']);
 const dependencies = {};
-for (const name of [...imported].filter((n) => !builtin.has(n) && !FRONTIER_ONLY.has(n)).sort()) {
-  const range = serverPkg.dependencies?.[name];
+for (const name of [...imported].filter((n) => !builtin.has(n)).sort()) {
+  const range = name === WASM_ESBUILD ? wasmEsbuildVersion : serverPkg.dependencies?.[name];
   if (range === undefined)
     throw new Error(`pack: the build imports '${name}', which server/package.json does not depend on`);
   dependencies[name] = range;

@@ -18,13 +18,13 @@ export function registerContent(program: Command, io: CliIo): void {
     .action(async (opts: { json?: boolean }) => {
       const db = await openForCli(program.opts<{ data: string }>().data, { readOnly: true });
       try {
-        // The world's helpers load lazily: they bring the physics engine, which other commands never need.
-        const { contentVersions } = await import('../world/content-history');
         const names = db.store.schema.tables.map((t) => t.name);
         if (!names.includes('item_def') || !names.includes('world_info')) {
           io.out('this data directory has no content tables (item_def, world_info): not a Frontier world');
           return;
         }
+        // The world's helpers load lazily: they bring Frontier's content schema, which other commands never need.
+        const { contentVersions } = await import('../world/content-history');
         const first = db.store.segments[0]?.firstTick ?? 1;
         const last = db.store.lastTick;
         if (last === 0) {

@@ -14,3 +14,7 @@ export { ServerMetrics } from './server-metrics';
 export type { AdminHandlers } from './http-routes';
 export { databaseAdmin } from './database-admin';
 export { CLOSE_CODES } from '../protocol';
+// Embedding a durable world: the engine with its commit log, recovery and time travel, which
+// `createServer` serves. The package's `tickspace/server` is this file.
+export { openDatabase } from '../engine/tooling';
+export type { Database, DatabaseOptions, Durability, RetentionPolicy } from '../engine/tooling';

@@ -11,6 +11,9 @@ import { transformSync } from 'esbuild';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/client';
+import { createSchema, defineModule, t, table } from '../../src/engine';
+import { openDatabase } from '../../src/engine/tooling';
+import { createFrontier } from '../../src/world';
 
 const run = promisify(execFile);
 const root = join(__dirname, '..', '..', '..');
@@ -40,10 +43,15 @@ afterAll(() => {
 /** esbuild's import statements (one per line) and dynamic imports of a literal. */
 const IMPORT_PATTERN = /^(?:import|export)\b[^;'"]*?["']([^"']+)["'];$|\bimport\(["']([^"']+)["']\)/gm;
 
-/** The README's first example, with `tickspace` imports in place of the repository's paths. */
-function bankExample(): { code: string; expected: string[] } {
+/**
+ * A README example with `tickspace` imports in place of the repository's paths: the first one (the
+ * bank), or the first that contains `marker`.
+ */
+function readmeExample(marker?: string): { code: string; expected: string[] } {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const block = /```ts example\n([\s\S]*?)```/.exec(readme)![1]!;
+  const blocks = [...readme.matchAll(/```ts example\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  const block = marker === undefined ? blocks[0]! : blocks.find((b) => b.includes(marker))!;
+  expect(block).toBeDefined();
   const code = block
     .replaceAll("'./server/src/engine'", "'tickspace'")
     .replaceAll("'./server/src/net'", "'tickspace/server'")
@@ -69,7 +77,10 @@ describe('the packed tickspace package', () => {
         if (spec.startsWith('node:')) continue;
         imported.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
       }
-    imported.delete('@tickspace/content'); // Frontier's `content` command only, loaded lazily
+    // Frontier's content schema is compiled in (a private workspace is never a dependency).
+    expect(imported.has('@tickspace/content')).toBe(false);
+    // esbuild-wasm bundles modules: esbuild's native package would bring an install script.
+    expect(pkg.dependencies).not.toHaveProperty('esbuild');
     expect(Object.keys(pkg.dependencies).sort()).toEqual([...imported].sort());
     expect(pkg.name).toBe('tickspace');
     expect(Object.keys(pkg.exports)).toEqual(
@@ -81,8 +92,12 @@ describe('the packed tickspace package', () => {
     const dir = join(work, 'bank');
     mkdirSync(dir);
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bank', private: true, type: 'module' }));
-    await run('npm', ['install', tarball, 'ws', ...npmFlags], { cwd: dir });
-    const { code, expected } = bankExample();
+    const installed = await run('npm', ['install', tarball, 'ws', ...npmFlags.slice(0, -1)], { cwd: dir });
+    // A plain install asks the user to judge no install script (esbuild's native one included).
+    expect(installed.stderr).not.toMatch(/install-scripts/);
+    const review = await run('npm', ['install-scripts', 'ls'], { cwd: dir });
+    expect(review.stdout.trim()).toBe('No packages with unreviewed install scripts.');
+    const { code, expected } = readmeExample();
     writeFileSync(join(dir, 'bank.ts'), code);
     // Plain Node runs JavaScript: the TypeScript is stripped as any build tool would.
     writeFileSync(join(dir, 'bank.mjs'), transformSync(code, { loader: 'ts', format: 'esm' }).code);
@@ -93,6 +108,15 @@ describe('the packed tickspace package', () => {
         .split('\n')
         .map((l) => l.trim()),
     ).toEqual(expected);
+    // The README's embedding example: openDatabase from tickspace/server, a world that outlives its process.
+    const embed = readmeExample('openDatabase({ dir, module: guestbook })');
+    writeFileSync(join(dir, 'guestbook.ts'), embed.code);
+    writeFileSync(
+      join(dir, 'guestbook.mjs'),
+      transformSync(embed.code, { loader: 'ts', format: 'esm' }).code,
+    );
+    const guests = await run(process.execPath, ['guestbook.mjs'], { cwd: dir });
+    expect(guests.stdout.trim().split('\n')).toEqual(embed.expected);
 
     // The declarations resolve under NodeNext (a TypeScript project's strictest setting) and type the
     // example; in the same program, a wrong column type is an error (one tsc run: it is the slow part).
@@ -116,7 +140,7 @@ describe('the packed tickspace package', () => {
         types: ['node'],
         paths: { ws: [join(root, 'node_modules', '@types', 'ws', 'index.d.ts')] },
       },
-      files: ['bank.ts', 'wrong.ts'],
+      files: ['bank.ts', 'guestbook.ts', 'wrong.ts'],
     };
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
     const tsc = [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir];
@@ -130,6 +154,42 @@ describe('the packed tickspace package', () => {
       ),
     ]);
   }, 300_000); // a few seconds on a quiet machine; npm and tsc slow down a lot on a loaded one
+
+  it("`tickspace content` from the package lists a Frontier world's content versions, and names a world without content", async () => {
+    const dir = join(work, 'bank'); // tickspace is installed here
+    const frontierDir = join(work, 'frontier-data');
+    const frontier = await createFrontier({ seed: 'package', worldTiles: 512 });
+    const db = await openDatabase({
+      dir: frontierDir,
+      module: frontier.module,
+      seed: 'package',
+      durability: 'never',
+    });
+    db.engine.runTick();
+    await db.engine.flush();
+    await db.close();
+    const listed = await run('npx', ['--no', '--', 'tickspace', '--data', frontierDir, 'content'], {
+      cwd: dir,
+    });
+    expect(listed.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(/^rev 1 {2}tick 1 {2}[0-9a-f]{12} {2}__init {2}\d+ items, \d+ recipes/),
+    ]);
+    // A world of another module: said so, before the content helpers load.
+    const plainDir = join(work, 'plain-data');
+    const s = createSchema({ note: table({ public: true }, { id: t.u32().primaryKey() }) });
+    const plain = await openDatabase({
+      dir: plainDir,
+      module: defineModule(s, { reducers: [] }),
+      durability: 'never',
+    });
+    plain.engine.runTick();
+    await plain.engine.flush();
+    await plain.close();
+    const none = await run('npx', ['--no', '--', 'tickspace', '--data', plainDir, 'content'], { cwd: dir });
+    expect(none.stdout.trim()).toBe(
+      'this data directory has no content tables (item_def, world_info): not a Frontier world',
+    );
+  }, 300_000);
 
   it('makes a project with `npx tickspace init` whose npm test passes and whose npm start serves', async () => {
     const dir = join(work, 'bank'); // tickspace is installed here, so npx finds its bin
