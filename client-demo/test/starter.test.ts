@@ -1,10 +1,11 @@
 /**
- * A new player plays the whole starter quest line at 1280x720 with the mouse and keys only, using
+ * A new player plays the whole starter quest line at 1024x600, 1280x720 and 1920x1080 (a fresh
+ * world each) with the mouse and keys only, using
  * what the UI shows: gather fibre, twist a rope, make a stone axe, chop a tree, build a campfire,
  * then a workbench. Resources are found on screen and clicked (one click gathers a node until it
  * is used up), recipes crafted from the crafting panel (C), buildings placed from the build panel
  * (B) and built by the automatic construction that follows placement. Screenshots go to
- * test-artifacts/browser/starter-*.png.
+ * test-artifacts/browser/starter-<width>-*.png.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -15,25 +16,26 @@ import { startGameServer, type GameServer } from './support/game-server';
 import { joinAs, screenshot, untilServer } from './support/page-helpers';
 import { bringIntoView, cameraSettled } from './support/world-clicks';
 
-const VIEWPORT = { width: 1280, height: 720 };
+const VIEWPORTS = [
+  { width: 1024, height: 600 },
+  { width: 1280, height: 720 },
+  { width: 1920, height: 1080 },
+] as const;
 
-let gs: GameServer;
 let browser: Browser;
+// The viewport's world, page and player (each viewport's describe block sets them up and closes them).
+let gs: GameServer;
 let page: Page;
 let errors: string[];
 let me: Identity;
 
 beforeAll(async () => {
   await ensureClientBuilt();
-  gs = await startGameServer({ seed: 'starter-test' });
   browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: VIEWPORT })).newPage();
-  errors = collectErrors(page);
 });
 
 afterAll(async () => {
   await browser?.close();
-  await gs?.close();
 });
 
 const step = () => gs.engine.db.quest_progress.find([me, 'first_steps'])?.step ?? 0;
@@ -133,42 +135,58 @@ async function build(kind: string, nextStep: number): Promise<void> {
   await cameraSettled(page);
 }
 
-describe('the starter quest line at 1280x720, clicks and keys only', () => {
-  test('gather fibre, twist a rope, make a stone axe, chop a tree, build a campfire and a workbench', async () => {
-    me = await joinAs(page, gs.httpUrl, 'Starter');
-    await cameraSettled(page);
-    const tracker = page.locator('[data-panel=quests]');
-    await screenshot(page, 'starter-1-join');
+for (const viewport of VIEWPORTS) {
+  const tag = String(viewport.width);
+  describe(`the starter quest line at ${viewport.width}x${viewport.height}, clicks and keys only`, () => {
+    beforeAll(async () => {
+      gs = await startGameServer({ seed: 'starter-test' });
+      page = await (await browser.newContext({ viewport })).newPage();
+      errors = collectErrors(page);
+    });
 
-    await gatherUntil(['fiber_grass'], 'fiber', 3);
-    await untilServer(gs.engine, () => step() >= 1, 'fibre step done');
-    await expect.poll(() => tracker.getAttribute('data-step')).toBe('1');
-    await screenshot(page, 'starter-2-fibre');
+    afterAll(async () => {
+      await page?.context().close();
+      await gs?.close();
+    });
 
-    await craft('rope', 2);
-    await expect.poll(() => tracker.getAttribute('data-step')).toBe('2');
+    test('gather fibre, twist a rope, make a stone axe, chop a tree, build a campfire and a workbench', async () => {
+      me = await joinAs(page, gs.httpUrl, 'Starter');
+      await cameraSettled(page);
+      const tracker = page.locator('[data-panel=quests]');
+      await screenshot(page, `starter-${tag}-1-join`);
 
-    await gatherUntil(['loose_stones'], 'stone', 2);
-    await gatherUntil(['fallen_branch'], 'stick', 2);
-    await craft('stone_axe', 3);
-    await expect.poll(() => tracker.textContent()).toMatch(/Chop a tree/);
-    await screenshot(page, 'starter-3-axe');
+      await gatherUntil(['fiber_grass'], 'fiber', 3);
+      await untilServer(gs.engine, () => step() >= 1, 'fibre step done');
+      await expect.poll(() => tracker.getAttribute('data-step')).toBe('1');
+      await screenshot(page, `starter-${tag}-2-fibre`);
 
-    await gatherUntil(['oak_tree', 'pine_tree'], 'log', 1);
-    await untilServer(gs.engine, () => step() >= 4, 'tree chopped');
-    await screenshot(page, 'starter-4-log');
+      await craft('rope', 2);
+      await expect.poll(() => tracker.getAttribute('data-step')).toBe('2');
 
-    await gatherUntil(['loose_stones'], 'stone', 5);
-    await gatherUntil(['fallen_branch'], 'stick', 3);
-    await build('campfire', 5);
-    await expect.poll(() => tracker.textContent()).toMatch(/Build a workbench/);
-    await screenshot(page, 'starter-5-campfire');
+      await gatherUntil(['loose_stones'], 'stone', 2);
+      await gatherUntil(['fallen_branch'], 'stick', 2);
+      await craft('stone_axe', 3);
+      await expect.poll(() => tracker.textContent()).toMatch(/Chop a tree/);
+      await screenshot(page, `starter-${tag}-3-axe`);
 
-    await gatherUntil(['oak_tree', 'pine_tree'], 'log', 4);
-    await gatherUntil(['loose_stones'], 'stone', 2);
-    await build('workbench', 6);
-    await expect.poll(() => page.locator('.toast[data-text="Quest complete: First Steps"]').count()).toBe(1);
-    await screenshot(page, 'starter-6-workbench');
-    expect(errors).toEqual([]);
+      await gatherUntil(['oak_tree', 'pine_tree'], 'log', 1);
+      await untilServer(gs.engine, () => step() >= 4, 'tree chopped');
+      await screenshot(page, `starter-${tag}-4-log`);
+
+      await gatherUntil(['loose_stones'], 'stone', 5);
+      await gatherUntil(['fallen_branch'], 'stick', 3);
+      await build('campfire', 5);
+      await expect.poll(() => tracker.textContent()).toMatch(/Build a workbench/);
+      await screenshot(page, `starter-${tag}-5-campfire`);
+
+      await gatherUntil(['oak_tree', 'pine_tree'], 'log', 4);
+      await gatherUntil(['loose_stones'], 'stone', 2);
+      await build('workbench', 6);
+      await expect
+        .poll(() => page.locator('.toast[data-text="Quest complete: First Steps"]').count())
+        .toBe(1);
+      await screenshot(page, `starter-${tag}-6-workbench`);
+      expect(errors).toEqual([]);
+    });
   });
-});
+}
