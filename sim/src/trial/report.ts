@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rocSvg } from './roc-svg';
-import type { TierSummary, TrialReport } from './trial';
+import type { TierSummary } from './tier-summary';
+import type { TrialReport } from './trial';
 
 /** Goals from the issue, printed next to the measured figures (every tier, held out or not). */
 export const TRIAL_GOALS = {
