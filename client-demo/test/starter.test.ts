@@ -48,18 +48,39 @@ const count = (itemId: string) => {
     .reduce((n, s) => n + s.quantity, 0);
 };
 
+/**
+ * After a click on a node: whether a gather began. False when the walk there ended without one (a
+ * way blocked by water or trees, "Something is in the way"), as a player would see and try another.
+ */
+async function gatherBegins(): Promise<boolean> {
+  const gathering = () => gs.engine.db.action.find(me)?.kind === 'gather';
+  const deadline = Date.now() + 60_000;
+  while (!gathering()) {
+    if (Date.now() > deadline) throw new Error('neither a gather nor the end of the walk within 60 s');
+    if (!(await page.evaluate(() => window.frontier.game!.walking))) {
+      // The walk is over (or there was none: the node was in reach): the gather call, if one was
+      // made, lands within a few ticks.
+      for (let i = 0; i < 20 && !gathering(); i++) await gs.engine.nextTick();
+      return gathering();
+    }
+    await gs.engine.nextTick();
+  }
+  return true;
+}
+
 /** Clicks resources of `kinds` on screen until the backpack holds `n` of `itemId`. */
 async function gatherUntil(kinds: readonly string[], itemId: string, n: number): Promise<void> {
+  const unreachable: number[] = [];
   for (let clicks = 0; count(itemId) < n; clicks++) {
     expect(clicks, `clicks to gather ${n} ${itemId}`).toBeLessThan(12);
-    const node = await bringIntoView(page, kinds);
+    const node = await bringIntoView(page, kinds, unreachable);
     expect(node, `a ${kinds.join(' or ')} in view`).toBeDefined();
     await page.mouse.click(node!.sx, node!.sy);
-    await untilServer(
-      gs.engine,
-      () => gs.engine.db.action.find(me)?.kind === 'gather',
-      `gathering ${itemId}`,
-    );
+    if (!(await gatherBegins())) {
+      unreachable.push(node!.id);
+      await cameraSettled(page);
+      continue;
+    }
     // One click goes on until the node is used up; stop waiting once there is enough.
     await untilServer(
       gs.engine,

@@ -6,38 +6,41 @@ import type { Page } from 'playwright-core';
 
 /**
  * The nearest drawn node of one of `kinds` with something left, where the canvas shows it clear of
- * the panels (screen px), or undefined.
+ * the panels (screen px), leaving out the node ids in `skip`, or undefined.
  */
-function nodeOnScreen(page: Page, kinds: readonly string[]) {
-  return page.evaluate((ks) => {
-    const g = window.frontier.game!;
-    const cam = g.scene.camera;
-    const p = g.predictor;
-    const w = innerWidth;
-    const hgt = innerHeight;
-    return g.view
-      .table('resource_node')
-      .iter()
-      .filter((n) => n.amount > 0 && ks.includes(n.resourceId))
-      .map((n) => ({
-        id: n.id,
-        amount: n.amount,
-        sx: cam.worldToScreenX(n.x * 16),
-        sy: cam.worldToScreenY((n.y - 0.3) * 16),
-        d: Math.hypot(n.x - p.x, n.y - p.y),
-      }))
-      .filter((c) => c.sx > 300 && c.sx < w - 330 && c.sy > 90 && c.sy < hgt - 170)
-      .sort((a, b) => a.d - b.d)[0];
-  }, kinds);
+function nodeOnScreen(page: Page, kinds: readonly string[], skip: readonly number[]) {
+  return page.evaluate(
+    ({ ks, skip }) => {
+      const g = window.frontier.game!;
+      const cam = g.scene.camera;
+      const p = g.predictor;
+      const w = innerWidth;
+      const hgt = innerHeight;
+      return g.view
+        .table('resource_node')
+        .iter()
+        .filter((n) => n.amount > 0 && ks.includes(n.resourceId) && !skip.includes(n.id))
+        .map((n) => ({
+          id: n.id,
+          amount: n.amount,
+          sx: cam.worldToScreenX(n.x * 16),
+          sy: cam.worldToScreenY((n.y - 0.3) * 16),
+          d: Math.hypot(n.x - p.x, n.y - p.y),
+        }))
+        .filter((c) => c.sx > 300 && c.sx < w - 330 && c.sy > 90 && c.sy < hgt - 170)
+        .sort((a, b) => a.d - b.d)[0];
+    },
+    { ks: kinds, skip },
+  );
 }
 
 /**
  * Walks (clicking open ground, as a player would) until a node of one of `kinds` shows clear of
- * the panels; returns it.
+ * the panels; returns it. Nodes in `skip` (say, ones a walk could not reach) are not chosen.
  */
-export async function bringIntoView(page: Page, kinds: readonly string[]) {
+export async function bringIntoView(page: Page, kinds: readonly string[], skip: readonly number[] = []) {
   for (let attempt = 0; attempt < 8; attempt++) {
-    const shown = await nodeOnScreen(page, kinds);
+    const shown = await nodeOnScreen(page, kinds, skip);
     if (shown !== undefined) return shown;
     const step = await page.evaluate((ks) => {
       const g = window.frontier.game!;
@@ -69,7 +72,7 @@ export async function bringIntoView(page: Page, kinds: readonly string[]) {
     await page.waitForFunction(() => window.frontier.game!.walking);
     await cameraSettled(page);
   }
-  return nodeOnScreen(page, kinds);
+  return nodeOnScreen(page, kinds, skip);
 }
 
 /** Waits until the camera has caught up with the player (clicks land where they are aimed). */
