@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { connect, type Connection } from '../../src/client';
 import type { ReadonlyDb } from '../../src/engine';
 import { openDatabase } from '../../src/engine/tooling';
-import { createJetStreamFabric } from '../../src/fabric';
+import { createJetStreamFabric, DEFAULT_ACK_WAIT_MS } from '../../src/fabric';
 import { createFrontierRegion } from '../../src/cli/frontier-region';
 import { serveRegions, type RegionWorld } from '../../src/cli/serve-regions';
 import { printRegionWorldInfo } from '../../src/cli/info-regions';
@@ -103,9 +103,13 @@ describe('a 2x2 region world behind the gateway', () => {
     }
     await Promise.all(bots.map((b) => insist(b.conn, 'move', { dx: 0, dy: 0 })));
 
-    // Quiescence: asked of the regions themselves, each answer after a tick of theirs.
+    // Quiescence: asked of the regions themselves, each answer after a tick of theirs. A delivery
+    // the killed region took and never acked comes back only after the consumer's ack wait (30 s):
+    // the sender's republishes carry the same message id, so the broker drops them as duplicates.
+    // Hence a bound past that wait (a bound on the wait, not a synchronisation).
+    const quietBy = Date.now() + DEFAULT_ACK_WAIT_MS + 30_000;
     let status = await w.status();
-    for (let i = 0; i < 400; i++) {
+    while (Date.now() < quietBy) {
       const owners = status.flatMap((s) => s.players);
       if (status.every((s) => s.outbox === 0) && owners.length === BOTS && new Set(owners).size === BOTS)
         break;
@@ -138,7 +142,11 @@ describe('a 2x2 region world behind the gateway', () => {
     // No client socket closed; each cache holds its own avatar, where its owner has it.
     expect(closes).toEqual([]);
     // The gateway followed players across borders and linked clients again to restarted regions.
-    expect(w.gatewayCounts.moves).toBeGreaterThan(BOTS);
+    // Every player who ends outside the spawn region was followed at least once (how many crossings
+    // the legs make depends on timing: the walk through a restarting region waits).
+    const awayFromSpawn = [...owner.values()].filter((r) => r !== 'r1_1').length;
+    expect(awayFromSpawn).toBeGreaterThan(0);
+    expect(w.gatewayCounts.moves).toBeGreaterThanOrEqual(awayFromSpawn);
     expect(w.gatewayCounts.relinks).toBeGreaterThan(0);
     const missing = bots.filter((b) => avatarOf(b.conn) === undefined);
     const describeBot = (b: (typeof bots)[number]) =>
@@ -215,5 +223,5 @@ describe('a 2x2 region world behind the gateway', () => {
     );
     const handoffTick = (refused as { details: { handoffTick: number } }).details.handoffTick;
     await expect(refuseRewindPastHandoff(spawnDir, handoffTick)).resolves.toBeUndefined();
-  }, 120_000);
+  }, 180_000);
 });
