@@ -12,12 +12,7 @@ import { ensureClientBuilt } from './support/build-client';
 import { collectErrors, launchChromium } from './support/chromium';
 import { startGameServer, type GameServer } from './support/game-server';
 import { grantItems, joinAs, screenshot } from './support/page-helpers';
-
-const VIEWPORTS = [
-  { width: 1024, height: 600 },
-  { width: 1280, height: 720 },
-  { width: 1920, height: 1080 },
-] as const;
+import { VIEWPORTS } from './support/viewports';
 
 let gs: GameServer;
 let browser: Browser;

@@ -15,12 +15,7 @@ import { collectErrors, launchChromium } from './support/chromium';
 import { startGameServer, type GameServer } from './support/game-server';
 import { joinAs, screenshot, untilServer } from './support/page-helpers';
 import { bringIntoView, cameraSettled } from './support/world-clicks';
-
-const VIEWPORTS = [
-  { width: 1024, height: 600 },
-  { width: 1280, height: 720 },
-  { width: 1920, height: 1080 },
-] as const;
+import { VIEWPORTS } from './support/viewports';
 
 let browser: Browser;
 // The viewport's world, page and player (each viewport's describe block sets them up and closes them).
