@@ -268,7 +268,10 @@ export class CallRunner {
     else
       try {
         const returned = call.invoke(this.#ctx);
-        result = returned === undefined ? OK : this.#returned(call.reducer, returned);
+        result =
+          returned === undefined
+            ? this.#returnedNothing(call.reducer)
+            : this.#returned(call.reducer, returned);
       } catch (error) {
         // Entry by entry, each undo recorded as a write: a budget abort mid-rollback is repaired.
         while (tx.length > mark) this.#host.tableList[tx[tx.length - 1]!.tableId]!.undoLast(tx);
@@ -296,6 +299,12 @@ export class CallRunner {
     if (rule === undefined) return OK;
     rule.check(value);
     return { ok: true, value: rule.normalize(value), returns: rule.shape };
+  }
+
+  /** OK, unless the reducer declares a value that is not optional: then INVALID_RETURN (a module bug). */
+  #returnedNothing(reducer: string): CallResult {
+    this.#host.schema.reducers.byName(reducer)?.returns?.requireValue();
+    return OK;
   }
 
   #toResult(reducer: string, error: unknown): CallResult {

@@ -112,4 +112,22 @@ describe('reducer return values', () => {
     );
     await world.close();
   });
+
+  it('returning nothing when the declared type is not optional is the same fault; an optional one resolves none', async () => {
+    const quiet = quietLogger();
+    const world = await createTestWorld(
+      forge(() => undefined),
+      { logger: quiet.logger },
+    );
+    const alice = await world.player('alice');
+    await expect(world.settle(alice.reducers.craft({ kind: 'axe' }))).rejects.toMatchObject({
+      code: 'INTERNAL',
+    });
+    expect(world.db.item.count()).toBe(0);
+    expect(quiet.lines.join('\n')).toMatch(
+      /reducer 'craft' returned nothing, but it declares returns \(u32\)/,
+    );
+    expect(await world.settle(alice.reducers.label({ id: 7 }))).toBeUndefined();
+    await world.close();
+  });
 });

@@ -17,25 +17,33 @@ export interface ReturnRule {
   normalize(value: unknown): unknown;
   /** @throws TickspaceError INVALID_RETURN naming the reducer and what the value should have been. */
   check(value: unknown): void;
+  /**
+   * Called when the reducer returned nothing: fine for an optional type (none), a fault for any
+   * other (the caller awaits a value the declaration promises).
+   * @throws TickspaceError INVALID_RETURN naming the reducer and the declared type.
+   */
+  requireValue(): void;
 }
 
 function compileReturnRule(def: ReducerDef): ReturnRule | undefined {
   const column = def.options.returns;
   if (column === undefined) return undefined;
   const shape = columnShapes({ returns: column })[0]!;
+  const type = describeShape(shape);
+  const fault = (message: string) =>
+    new TickspaceError('INVALID_RETURN', `reducer '${def.name}' ${message}`, {
+      details: { reducer: def.name },
+    });
   return {
     shape,
     normalize: (value) => normalizeValue(shape, value),
     check: (value) => {
       const problem = checkValue(shape, value);
       if (problem !== undefined)
-        throw new TickspaceError(
-          'INVALID_RETURN',
-          `reducer '${def.name}' returned a value that does not fit its returns (${describeShape(shape)}): ${problem}`,
-          {
-            details: { reducer: def.name },
-          },
-        );
+        throw fault(`returned a value that does not fit its returns (${type}): ${problem}`);
+    },
+    requireValue: () => {
+      if (shape.kind !== 'optional') throw fault(`returned nothing, but it declares returns (${type})`);
     },
   };
 }
