@@ -301,7 +301,10 @@ export class CallRunner {
     return { ok: true, value: rule.normalize(value), returns: rule.shape };
   }
 
-  /** OK, unless the reducer declares a value that is not optional: then INVALID_RETURN (a module bug). */
+  /**
+   * OK, logged as a call without a value (none needs no bytes), unless the reducer declares a type
+   * that is not optional: then INVALID_RETURN, a module bug.
+   */
   #returnedNothing(reducer: string): CallResult {
     this.#host.schema.reducers.byName(reducer)?.returns?.requireValue();
     return OK;

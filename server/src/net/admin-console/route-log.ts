@@ -3,7 +3,7 @@ import { logSchemaOf } from '../../engine/tooling';
 import type { ConsoleContext } from './console-context';
 import { QueryParams } from './query-params';
 import { historyOf } from './table-shapes';
-import { jsonRow } from './value-text';
+import { jsonRow, jsonValue } from './value-text';
 
 /** Calls in one answer when `limit` is not given. */
 const DEFAULT_CALLS = 200;
@@ -65,6 +65,10 @@ export function logRoute(url: URL, ctx: ConsoleContext): unknown {
   if (outcome !== undefined && outcome !== 'ok' && outcome !== 'error' && !/^[A-Z][A-Z0-9_]*$/.test(outcome))
     throw q.error('outcome', `must be ok, error or an error code (UPPER_SNAKE), got '${outcome}'`);
   const origin = q.choice('origin', ORIGINS);
+  // The log keeps none as a plain ok (no bytes): a reducer declaring a value returned none.
+  const declaresValue = new Set(
+    ctx.engine.module.reducers.filter((r) => r.options.returns !== undefined).map((r) => r.name),
+  );
 
   const calls: unknown[] = [];
   let matched = 0;
@@ -94,6 +98,14 @@ export function logRoute(url: URL, ctx: ConsoleContext): unknown {
           ok: r.ok,
           code: r.ok ? null : r.code,
           message: r.ok ? null : r.message,
+          // What a reducer that declares `returns` gave its caller (`{ value: null }` is none).
+          returned: !r.ok
+            ? null
+            : r.returns !== undefined
+              ? { value: jsonValue(r.value) }
+              : declaresValue.has(c.reducer)
+                ? { value: null }
+                : null,
         });
         // Keep the newest `limit` only: memory stays bounded whatever the range holds.
         if (calls.length >= 2 * limit) calls.splice(0, calls.length - limit);

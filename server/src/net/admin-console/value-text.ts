@@ -2,7 +2,7 @@ import { parseShapeText, type ColumnShape } from '../../protocol/column-kinds';
 import type { QueryParams } from './query-params';
 
 /** A column value as JSON can carry it: bigints as decimal text, bytes as hex, none as null. */
-function jsonValue(value: unknown): unknown {
+export function jsonValue(value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Uint8Array) return Buffer.from(value).toString('hex');
   if (value === undefined) return null;

@@ -12,9 +12,12 @@ import { bank } from '../../engine/fixtures';
 /** The admin token of the console tests (at least 32 bytes, like every test secret). */
 export const ADMIN_TOKEN = 'admin-console-test-token-of-32-bytes-or-more';
 
-/** A bank world (the engine tests' fixture: a composite key, a private table, i64 and optional columns) served with its commit log. */
-export interface ConsoleServer {
-  readonly db: Database<typeof bank>;
+/**
+ * A world served with its commit log and the console's routes: by default the bank (the engine
+ * tests' fixture: a composite key, a private table, i64 and optional columns).
+ */
+export interface ConsoleServer<M extends ModuleDef = typeof bank> {
+  readonly db: Database<M>;
   readonly server: TickspaceServer;
   /** GET (or `method`) `/admin/<path>` with `token` (default: the right one); the status and parsed body. */
   request(
@@ -24,14 +27,14 @@ export interface ConsoleServer {
   close(): Promise<void>;
 }
 
-/** Boots the bank module on an engine bound to a commit log, served on port 0 with the console's routes. */
-export async function startConsoleServer(
-  options: { limits?: Partial<ConsoleLimits> } = {},
-): Promise<ConsoleServer> {
+/** Boots `module` (default: the bank) on an engine bound to a commit log, served on port 0 with the console's routes. */
+export async function startConsoleServer<M extends ModuleDef = typeof bank>(
+  options: { limits?: Partial<ConsoleLimits>; module?: M } = {},
+): Promise<ConsoleServer<M>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tickspace-admin-console-'));
   const db = await openDatabase({
     dir,
-    module: bank,
+    module: (options.module ?? bank) as M,
     seed: 'admin-console',
     tickMs: 20,
     durability: 'never',

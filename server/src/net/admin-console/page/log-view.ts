@@ -123,7 +123,11 @@ export function createLogView(openTick: (tick: number) => void) {
           h('td', {}, shortIdentity(c.sender)),
           h('td', { class: 'mono' }, c.args === null ? '(not decodable)' : cellText(c.args)),
           c.ok
-            ? h('td', { class: 'ok' }, 'ok')
+            ? h(
+                'td',
+                { class: 'ok', 'data-testid': 'log-returned' },
+                c.returned === null ? 'ok' : `ok → ${returnedText(c.returned.value)}`,
+              )
             : h('td', { class: 'err', title: c.message ?? '' }, `${c.code}: ${c.message}`),
         ),
       ),
@@ -166,3 +170,6 @@ export function createLogView(openTick: (tick: number) => void) {
     load,
   };
 }
+
+/** A returned value as the log view shows it: none for an optional that returned nothing. */
+const returnedText = (value: unknown): string => (value === null ? 'none' : cellText(value));

@@ -40,6 +40,8 @@ export interface LoggedCallInfo {
   readonly ok: boolean;
   readonly code: string | null;
   readonly message: string | null;
+  /** The value the call returned, when its reducer declares `returns` (null: it declares none). */
+  readonly returned: { readonly value: unknown } | null;
 }
 
 export interface LogAnswer {
