@@ -7,7 +7,11 @@ import { TickspaceError } from '../protocol/errors';
  * list and `tickspace serve --help` prints it, so no option is ever hidden from the help.
  */
 export const SERVE_OPTIONS: readonly { readonly flags: string; readonly description: string }[] = [
-  { flags: '--seed <seed>', description: 'world seed of a new world ($TICKSPACE_SEED; default frontier)' },
+  {
+    flags: '--seed <seed>',
+    description:
+      "world seed of a new world ($TICKSPACE_SEED; default frontier); a restart naming none keeps the world's own, and a different one is refused",
+  },
   { flags: '--tick-ms <ms>', description: 'tick period of a new world (default 50)' },
   {
     flags: '--durability <policy>',
@@ -19,7 +23,8 @@ export const SERVE_OPTIONS: readonly { readonly flags: string; readonly descript
   },
   {
     flags: '--static <dir>',
-    description: 'serve this folder as the browser client (default client-demo/dist when built)',
+    description:
+      'serve this folder as the browser client (default for Frontier: client-demo/dist when built; none for another module)',
   },
   {
     flags: '--world-tiles <n>',

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import type { ServeCommandOptions } from '../cli';
 import type { ModuleDef } from '../engine';
-import { openDatabase, type Durability } from '../engine/tooling';
+import { dataDirPaths, openDatabase, readManifest, type Durability } from '../engine/tooling';
 import { createServer, databaseAdmin } from '../net';
 import { TickspaceError } from '../protocol/errors';
 import {
@@ -142,7 +142,10 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
   const host = options.host ?? process.env.HOST ?? '127.0.0.1';
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new TickspaceError('INVALID_ARGUMENT', `port must be 0..65535, got ${port}`);
-  const seed = extra.seed ?? process.env.TICKSPACE_SEED ?? 'frontier';
+  // A seed named on the command line or in the environment must match an existing world's; none
+  // named, a restart keeps the world's own (a new world gets Frontier's default).
+  const namedSeed = extra.seed ?? process.env.TICKSPACE_SEED;
+  const seed = namedSeed ?? 'frontier';
   if (extra.regions !== undefined) {
     const world = await serveRegions({
       dataDir: options.dataDir,
@@ -165,7 +168,8 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
   }
   if (extra.nats !== undefined)
     throw new TickspaceError('INVALID_ARGUMENT', '--nats is for a region world: give --regions CxR too');
-  process.env.TICKSPACE_SEED = seed;
+  const worldSeed = namedSeed ?? seedOfExisting(options.dataDir) ?? seed;
+  process.env.TICKSPACE_SEED = worldSeed;
   if (extra.worldTiles !== undefined) process.env.TICKSPACE_WORLD_TILES = extra.worldTiles;
   const modulePath = options.module ?? DEFAULT_MODULE;
   // Frontier's host file is ours, and trusted: it is imported (it reads content, initialises
@@ -190,7 +194,7 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
   const db = await openDatabase({
     dir: options.dataDir,
     module,
-    seed,
+    seed: worldSeed,
     ...(tickMs === undefined ? {} : { tickMs }),
     ...(extra.durability === undefined ? {} : { durability: parseDurability(extra.durability) }),
     modulePath: path.relative(process.cwd(), path.resolve(modulePath)),
@@ -228,8 +232,9 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
       `[tickspace] --new-token-secret: created ${secrets.tokenSecret.file}; every token issued before is now invalid (players come back as new identities)`,
     );
   const adminToken = secrets.suppliedAdminToken ?? secrets.adminToken!.value;
+  // Frontier's browser client is Frontier's: another module gets a page only from --static.
   const staticDir =
-    extra.static ?? (existsSync(path.join(CLIENT_DIST, 'index.html')) ? CLIENT_DIST : undefined);
+    extra.static ?? (hostFile && existsSync(path.join(CLIENT_DIST, 'index.html')) ? CLIENT_DIST : undefined);
   // The module file's host-side behaviour (Frontier: following its content directory). Its lines
   // are printed before the banner; what it queues runs in the first tick.
   let hostLines: string[] | undefined = [];
@@ -316,7 +321,11 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
       replacedVersionLine(path.basename(modulePath), served.sandboxed.bundle.hash, logged.replaced),
     );
   if (staticDir === undefined)
-    console.log('  (no browser client build found: run `npm start` from the repository root to build it)');
+    console.log(
+      hostFile
+        ? '  (no browser client build found: run `npm start` from the repository root to build it)'
+        : '  (no --static DIR given: serving the WebSocket and the admin console only)',
+    );
   const generated = secrets.adminToken;
   if (generated !== undefined)
     console.log(
@@ -373,4 +382,15 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
   });
   stopWatching?.();
   if (exitCode !== SERVE_EXIT_CODES.OK) options.setExit?.(exitCode);
+}
+
+/** The seed an existing data directory was created with; undefined when there is none yet. */
+function seedOfExisting(dataDir: string): string | undefined {
+  // A damaged manifest is left to openDatabase, which names what is wrong with it.
+  if (!existsSync(dataDirPaths(dataDir).manifest)) return undefined;
+  try {
+    return readManifest(dataDir).seed;
+  } catch {
+    return undefined;
+  }
 }
