@@ -189,6 +189,7 @@ async function trialCommand(o: {
   cache?: string;
   only?: 'train' | 'test' | `test-${number}` | `train-${number}`;
   trainWorlds: number;
+  varyTraining: boolean;
 }): Promise<void> {
   const tiers = o.tiers === undefined ? BOT_TIERS : (o.tiers.split(',').map((s) => s.trim()) as Tier[]);
   if (o.only !== undefined) {
@@ -202,6 +203,7 @@ async function trialCommand(o: {
       worldTiles: o.worldTiles,
       testWorlds: o.testWorlds,
       trainWorlds: o.trainWorlds,
+      varyTraining: o.varyTraining,
       cacheDir: o.cache,
       only: o.only,
       onProgress: (phase, p) => console.log(progressLine(p, `trial ${phase}`)),
@@ -220,6 +222,7 @@ async function trialCommand(o: {
       : {}),
     testWorlds: o.testWorlds,
     trainWorlds: o.trainWorlds,
+    varyTraining: o.varyTraining,
     leaveOneOutVerdicts: o.looVerdicts,
     model: o.model,
     fprBudget: o.fpr,
@@ -380,6 +383,10 @@ export function buildCli(): Command {
       new Option('--train-worlds <n>', 'training worlds pooled (more humans set a 0.1% threshold better)')
         .argParser(int('--train-worlds'))
         .default(DEFAULT_TRIAL.trainWorlds),
+    )
+    .option(
+      '--no-vary-training',
+      "training bots play their tiers as written (default: each bot script its own variant of its tier's parameters)",
     )
     .option(
       '--no-loo-verdicts',

@@ -16,10 +16,20 @@ import { JitteredBot } from './jittered-bot';
 import { NaiveBot } from './naive-bot';
 import { PartTimeBot } from './part-time-bot';
 import { ReplayBot } from './replay-bot';
-import { perturbResampledBotParams, ResampledBot, type ResampledBotParams } from './resampled-bot';
+import {
+  perturbResampledBotParams,
+  RESAMPLED_BOT_DEFAULTS,
+  ResampledBot,
+  type ResampledBotParams,
+} from './resampled-bot';
 import { RingReceiver } from './ring-receiver';
-import { perturbSessionBotParams, SessionBot, type SessionBotParams } from './session-bot';
-import { perturbSocialBotParams, SocialBot, type SocialBotParams } from './social-bot';
+import {
+  perturbSessionBotParams,
+  SESSION_BOT_DEFAULTS,
+  SessionBot,
+  type SessionBotParams,
+} from './session-bot';
+import { perturbSocialBotParams, SOCIAL_BOT_DEFAULTS, SocialBot, type SocialBotParams } from './social-bot';
 import { withDefaults } from './tier-params';
 import type { Trace, TraceLibrary } from './trace-library';
 
@@ -54,18 +64,46 @@ export interface TierParams {
 }
 
 /**
- * A variant of every tier's parameters at once, each drawn from its own seed derived from `seed`:
- * a trial run on variants shows whether a detector leans on one exact value of how a tier is written.
+ * A variant of every tier's parameters at once, each drawn from its own seed derived from `seed`
+ * around `base` (merged into each tier's defaults): a trial run on variants shows whether a
+ * detector leans on one exact value of how a tier is written.
+ * @throws TickspaceError INVALID_ARGUMENT for an unknown field in `base`
  * @example
  * const result = await runInProcess({ mix, tierParams: perturbTierParams('variant-1') });
  */
-export function perturbTierParams(seed: string): TierParams {
+export function perturbTierParams(seed: string, base: TierParams = {}): TierParams {
   return {
-    social: perturbSocialBotParams(`${seed}/social`),
-    resampled: perturbResampledBotParams(`${seed}/resampled`),
-    'farm-ring': perturbFarmRingParams(`${seed}/farm-ring`),
-    session: perturbSessionBotParams(`${seed}/session`),
+    social: perturbSocialBotParams(
+      `${seed}/social`,
+      withDefaults(SOCIAL_BOT_DEFAULTS, base.social, TIERS.SOCIAL),
+    ),
+    resampled: perturbResampledBotParams(
+      `${seed}/resampled`,
+      withDefaults(RESAMPLED_BOT_DEFAULTS, base.resampled, TIERS.RESAMPLED),
+    ),
+    'farm-ring': perturbFarmRingParams(
+      `${seed}/farm-ring`,
+      withDefaults(FARM_RING_DEFAULTS, base['farm-ring'], TIERS.FARM_RING),
+    ),
+    session: perturbSessionBotParams(
+      `${seed}/session`,
+      withDefaults(SESSION_BOT_DEFAULTS, base.session, TIERS.SESSION),
+    ),
   };
+}
+
+/**
+ * The tier parameters one script of a population plays with (`script`: `agent/<index>` for a
+ * member, `ring/<k>` for a farm ring): `tierParams` as given, or with `varyParams` set, a variant
+ * of its own around them, drawn from `varyParams` and the script, as if each bot were run by an
+ * operator who set their own constants. Same options, same variant.
+ */
+export function scriptTierParams(
+  options: Pick<PopulationOptions, 'tierParams' | 'varyParams'>,
+  script: string,
+): TierParams | undefined {
+  const vary = options.varyParams ?? '';
+  return vary === '' ? options.tierParams : perturbTierParams(`${vary}/${script}`, options.tierParams);
 }
 
 /**
@@ -154,6 +192,12 @@ export interface PopulationOptions {
   readonly homeScale?: number;
   /** Parameters of the tiers that take them. @default each tier's defaults */
   readonly tierParams?: TierParams;
+  /**
+   * When set, every bot script draws its own variant of its tier's parameters around
+   * `tierParams` from this seed (see {@link scriptTierParams}): a training population that does not
+   * teach a detector one exact value of how a tier is written. @default '' (every bot as written)
+   */
+  readonly varyParams?: string;
 }
 
 /** A stable 32-hex identity for a member of a seeded population. */
@@ -193,7 +237,14 @@ export function createPopulation(options: PopulationOptions): Member[] {
     .sort((a, b) => Number(tiers[a] !== TIERS.HUMAN) - Number(tiers[b] !== TIERS.HUMAN) || a - b);
   for (const index of order) {
     const agentRng = createRng(`${options.seed}/agent/${index}`);
-    const agent = makeAgent(tiers[index]!, drawn[index]!.name, agentRng, options, rings.get(index));
+    const agent = makeAgent(
+      tiers[index]!,
+      drawn[index]!.name,
+      agentRng,
+      options,
+      scriptTierParams(options, `agent/${index}`),
+      rings.get(index),
+    );
     agent.homeScale = homeScale;
     agents[index] = agent;
   }
@@ -225,11 +276,11 @@ function formRings(tiers: readonly Tier[], options: PopulationOptions): Map<numb
       `a population with ${gatherers.length} farm-ring gatherers needs at least one ring-receiver to funnel to`,
       { details: { 'farm-ring': gatherers.length } },
     );
-  const params = withDefaults(FARM_RING_DEFAULTS, options.tierParams?.['farm-ring'], TIERS.FARM_RING);
   const rings = receivers.map((r, k) => {
+    const params = scriptTierParams(options, `ring/${k}`)?.['farm-ring'];
     const ring = new FarmRing(
       memberIdentity(options.seed, r),
-      params,
+      withDefaults(FARM_RING_DEFAULTS, params, TIERS.FARM_RING),
       createRng(`${options.seed}/ring/${k}`),
     );
     out.set(r, ring);
@@ -248,9 +299,9 @@ function makeAgent(
   name: string,
   rng: ReturnType<typeof createRng>,
   options: PopulationOptions,
+  params: TierParams | undefined,
   ring: FarmRing | undefined,
 ): Agent {
-  const params = options.tierParams;
   switch (tier) {
     case TIERS.HUMAN:
       return new HumanPlayer({

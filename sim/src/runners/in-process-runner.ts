@@ -43,6 +43,8 @@ export interface InProcessOptions {
   readonly recordTo?: TraceLibrary;
   /** Parameters of the tiers that take them (see {@link TierParams}). @default each tier's defaults */
   readonly tierParams?: TierParams;
+  /** Each bot script's own variant of its tier's parameters, drawn from this seed (see `scriptTierParams`). @default '' (as written) */
+  readonly varyParams?: string;
   /** Subscription radii of every bot. @default see {@link BotRadii} */
   readonly radii?: BotRadii;
   /** Wraps the module before the engine is made (e.g. to add the detector's `suspicion` table). @default identity */
@@ -146,6 +148,7 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
     ...(options.traces !== undefined ? { traces: options.traces } : {}),
     ...(options.recordTo !== undefined ? { recordTo: options.recordTo } : {}),
     ...(options.tierParams !== undefined ? { tierParams: options.tierParams } : {}),
+    ...(options.varyParams !== undefined ? { varyParams: options.varyParams } : {}),
   });
   const hub = createSessionHub({
     engine,

@@ -86,6 +86,12 @@ export interface TrialOptions {
    * training humans' out-of-fold scores, so more humans set it better. @default 1
    */
   readonly trainWorlds?: number;
+  /**
+   * Every bot script of a training world plays its own variant of its tier's parameters (drawn
+   * from the world's seed; see `scriptTierParams`), so the model cannot learn one exact value of
+   * how the sim writes a tier; test worlds play the tiers as written. @default true
+   */
+  readonly varyTraining?: boolean;
   /** Leave-one-tier-out per verdict cutoff too (time to a verdict for every unseen tier). @default true */
   readonly leaveOneOutVerdicts?: boolean;
   /** Human false-positive budget of the operating threshold. @default 0.001 */
@@ -189,6 +195,7 @@ async function population(
   onProgress: TrialOptions['onProgress'],
 ): Promise<PopulationRun> {
   const minutes = name === 'traces' ? o.traceMinutes : o.minutes;
+  const varyParams = name === 'train' && o.varyTraining ? seed : '';
   const key = createHash('sha256')
     .update(
       JSON.stringify({
@@ -196,6 +203,7 @@ async function population(
         name,
         seed,
         mix,
+        ...(varyParams === '' ? {} : { varyParams }),
         minutes,
         joinWindowMs: o.joinWindowMs,
         worldTiles: o.worldTiles,
@@ -227,6 +235,7 @@ async function population(
     minutes,
     joinWindowMs: o.joinWindowMs,
     world: { worldTiles: o.worldTiles },
+    ...(varyParams === '' ? {} : { varyParams }),
     ...(library !== undefined ? { traces: library.usable(10) } : {}),
     ...(recordTo !== undefined ? { recordTo } : {}),
     onEngine: (engine) => {
@@ -296,6 +305,7 @@ export async function runTrial(options: TrialOptions = {}): Promise<TrialReport 
       options.holdout === 'none' ? [] : (options.holdout ?? DEFAULT_HOLDOUT.filter((t) => tiers.includes(t))),
     testWorlds: options.testWorlds ?? DEFAULT_TRIAL.testWorlds,
     trainWorlds: options.trainWorlds ?? DEFAULT_TRIAL.trainWorlds,
+    varyTraining: options.varyTraining ?? true,
     leaveOneOutVerdicts: options.leaveOneOutVerdicts ?? true,
     fprBudget: options.fprBudget ?? 0.001,
     model: options.model ?? MODEL_KINDS.GBT,

@@ -2,13 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TIER_LIST } from '../../src/behaviour/agent';
 import { FARM_RING_DEFAULTS, RingGatherer } from '../../src/behaviour/farm-ring';
-import { SessionBot } from '../../src/behaviour/session-bot';
+import { SESSION_BOT_DEFAULTS, SessionBot } from '../../src/behaviour/session-bot';
 import { SocialBot } from '../../src/behaviour/social-bot';
 import {
   createPopulation,
   perturbTierParams,
   memberIdentity,
   parseMix,
+  scriptTierParams,
   SETTLE_REFERENCE_PLAYERS,
   settleScale,
 } from '../../src/behaviour/population';
@@ -97,5 +98,33 @@ describe('population', () => {
       if (a instanceof SocialBot) expect(a.socialStyle.habits.chatPerMinute).toBeGreaterThan(45);
     }
     expect(members.filter((m) => m.agent instanceof SocialBot)).toHaveLength(2);
+  });
+
+  it('with varyParams, gives every bot script its own variant around the given params, the same in every run', () => {
+    const options = {
+      mix: { session: 3, 'farm-ring': 4, 'ring-receiver': 2 },
+      seed: 'p',
+      tierParams: { 'farm-ring': { deliverAtItems: 100 } },
+      varyParams: 'train',
+    };
+    const sessionParams = (members: ReturnType<typeof createPopulation>) =>
+      members.flatMap((m) => (m.agent instanceof SessionBot ? [m.agent.sessionStyle.planner.params] : []));
+    const members = createPopulation(options);
+    const sessions = sessionParams(members);
+    expect(new Set(sessions.map((p) => JSON.stringify(p))).size).toBe(3);
+    for (const p of sessions) expect(p).not.toEqual(SESSION_BOT_DEFAULTS);
+    expect(sessionParams(createPopulation(options))).toEqual(sessions);
+    // A ring is one script: its gatherers share its variant, and the two rings differ.
+    const rings = [
+      ...new Set(members.flatMap((m) => (m.agent instanceof RingGatherer ? [m.agent.ring] : []))),
+    ];
+    expect(rings).toHaveLength(2);
+    expect(rings[0]!.params).not.toEqual(rings[1]!.params);
+    // Around the given 100 items per delivery (the default is 24; a draw moves it by about 0.35 on the log scale).
+    for (const r of rings) expect(r.params.deliverAtItems).toBeGreaterThan(40);
+    const base = perturbTierParams('v1');
+    expect(scriptTierParams({ tierParams: base }, 'agent/1')).toBe(base);
+    expect(scriptTierParams({ tierParams: base, varyParams: 'x' }, 'agent/1')).not.toEqual(base);
+    expect(() => perturbTierParams('x', { social: { nope: 1 } as never })).toThrow(/unknown field 'nope'/);
   });
 });
