@@ -104,9 +104,9 @@ describe('a 2x2 region world behind the gateway', () => {
     await Promise.all(bots.map((b) => insist(b.conn, 'move', { dx: 0, dy: 0 })));
 
     // Quiescence: asked of the regions themselves, each answer after a tick of theirs. A delivery
-    // the killed region took and never acked comes back only after the consumer's ack wait (30 s):
-    // the sender's republishes carry the same message id, so the broker drops them as duplicates.
-    // Hence a bound past that wait (a bound on the wait, not a synchronisation).
+    // the killed region took and never acked comes back only after the consumer's ack wait (30 s),
+    // but the sender's next republish (a new message id per attempt) finishes the handoff before.
+    // The bound stays past that wait (a bound on the wait, not a synchronisation).
     const quietBy = Date.now() + DEFAULT_ACK_WAIT_MS + 30_000;
     let status = await w.status();
     while (Date.now() < quietBy) {
