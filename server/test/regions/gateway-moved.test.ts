@@ -137,9 +137,10 @@ describe('a client routed to a region its player has left', () => {
     expect(await w.directory.find(ann)).toEqual({ region: 'r0_0', epoch: 1 });
 
     // Ann's client connects while the gateway's route still names the east (where she spawned).
-    // The route catches up ten of the east's ticks later (the directory lagging the arrival).
+    // The route catches up once the east has answered that link (the directory lagging the arrival).
     void (async () => {
-      for (let i = 0; i < 10; i++) await w.regions.r1_0.engine.nextTick();
+      const east = w.regions.r1_0;
+      await w.until('r1_0', () => w.gateway.counts.refused > 0 || east.server.hub.session(ann) !== undefined);
       await w.routes.record(ann, 'r0_0', 1);
     })();
     const { conn, heard } = await w.client(ann);
