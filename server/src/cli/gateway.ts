@@ -6,9 +6,13 @@
  * - **Authentication once.** Regions share the token secret, so the client's token (or the one the
  *   first region issued) is valid in every region; the gateway only reads the identity out of it.
  * - **Routing.** A connection goes to the region the directory names, or to the spawn region.
- * - **Following a handoff.** A region closes a moved player's session with MOVED_CLOSE_CODE; the
- *   gateway keeps the client's socket, buffers its frames, waits until the directory names the new
- *   region, connects there with the token and forwards that region's IDENTITY. The SDK takes a
+ * - **Following a handoff.** A region closes a moved player's session with the move signal
+ *   (region-sessions.ts: where they went, at which epoch), and refuses one at connect the same way,
+ *   before any IDENTITY. The gateway keeps the client's socket, buffers its frames, waits until the
+ *   directory holds that epoch (then the player is where it says), connects there with the token
+ *   and forwards that region's IDENTITY. Meanwhile it tries the old region again now and then: a
+ *   refused handoff puts the player back there, and the directory never changes for it. Since a
+ *   region never lets in a player it does not hold, no wait needs a timeout. The SDK takes a
  *   second IDENTITY on an open link as "the server side changed": it resubscribes and reconciles
  *   its cache, so rows both regions hold produce no event. Calls the old region never answered
  *   (they reached it after the player left, and its guard refused none of them yet) go again.
@@ -31,6 +35,7 @@ import {
   SERVER_MESSAGE,
 } from '../protocol';
 import type { PlayerDirectory } from '../regions';
+import { MOVED_CLOSE_CODE, parseMoved, type MovedTo } from './region-sessions';
 
 /** Options for {@link startGateway}. */
 export interface GatewayOptions {
@@ -48,13 +53,11 @@ export interface GatewayOptions {
   /** How often the directory and a down region are looked at again while a client waits. @default 25 */
   readonly retryMs?: number;
   /**
-   * How long a moved client waits for the directory to name the region it went to before it is
-   * linked wherever the directory says (a refused handoff leaves the player where they were, and
-   * the directory never changes). Long, because a handoff waits out its sender's or receiver's
-   * restart, and linking a client where its player is not ends its queries that follow the player.
-   * @default 30_000
+   * How often a moved client whose move the directory does not hold yet tries the region that
+   * refused it again: it is let in once the player is back there (a refused handoff), refused again
+   * otherwise. @default 1_000
    */
-  readonly moveWaitMs?: number;
+  readonly moveProbeMs?: number;
 }
 
 /** What a gateway did, for tests and metrics. */
@@ -66,6 +69,8 @@ export interface GatewayCounts {
   relinks: number;
   /** Calls sent again to the new region after a move. */
   resent: number;
+  /** Links a region refused at connect because the player had left it (a stale route). */
+  refused: number;
 }
 
 /** A running gateway. */
@@ -75,9 +80,6 @@ export interface Gateway {
   readonly counts: GatewayCounts;
   close(): Promise<void>;
 }
-
-/** The WebSocket close code of a region session whose player moved to another region (the gateway's, never a client's). */
-export const MOVED_CLOSE_CODE = 4090;
 
 /** Closes from a region that end the client's connection too (the rest are a region going away). */
 const FATAL_CLOSES = new Set<number>([
@@ -137,8 +139,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const tokens = createTokenIssuer(options.tokenSecret);
   const maxBuffered = options.maxBufferedFrames ?? 1024;
   const retryMs = options.retryMs ?? 25;
-  const moveWaitMs = options.moveWaitMs ?? 30_000;
-  const counts: GatewayCounts = { clients: 0, moves: 0, relinks: 0, resent: 0 };
+  const moveProbeMs = options.moveProbeMs ?? 1_000;
+  const counts: GatewayCounts = { clients: 0, moves: 0, relinks: 0, resent: 0, refused: 0 };
   const clients = new Set<WebSocket>();
   const httpServer = http.createServer((_req, res) => {
     res.writeHead(404).end();
@@ -154,9 +156,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     let upstream: WebSocket | undefined;
     let open = false;
     let closed = false;
-    /** The region named in the MOVED close, until the directory agrees. */
-    let movingTo: string | undefined;
-    let movedAt = 0;
+    /** The last move signal, until the directory holds its epoch or the region it came from lets the client in. */
+    let moving: { from: string; to: MovedTo; at: number } | undefined;
     const buffer: Uint8Array[] = [];
     const inflight = new Map<number, Uint8Array>();
     let retry: NodeJS.Timeout | undefined;
@@ -177,9 +178,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       try {
         const identity = token === '' ? undefined : tokens.verify(token);
         const entry = identity === undefined ? undefined : await options.directory.find(identity as Identity);
-        const waiting =
-          movingTo !== undefined && entry?.region !== movingTo && Date.now() - movedAt < moveWaitMs;
-        target = waiting ? undefined : (entry?.region ?? region ?? options.spawnRegion);
+        if (moving === undefined) target = entry?.region ?? region ?? options.spawnRegion;
+        else if (entry !== undefined && entry.epoch >= moving.to.epoch) target = entry.region;
+        // The move is not recorded yet: its old region again now and then (it refuses while moved).
+        else target = Date.now() - moving.at >= moveProbeMs ? moving.from : undefined;
       } catch {
         target = undefined; // the broker is away: wait for it
       }
@@ -189,9 +191,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         retry = setTimeout(() => void link(), retryMs);
         return;
       }
-      const moved = region !== undefined && target !== region;
+      // After a move signal the calls the old region never answered go again, even to that region
+      // (a refused handoff put the player back): its guard refused them (NOT_HERE) or never read them.
+      const moved = region !== undefined && (target !== region || moving !== undefined);
       region = target;
-      movingTo = undefined;
+      moving = undefined;
       const ws = new WebSocket(url);
       upstream = ws;
       ws.binaryType = 'nodebuffer';
@@ -234,9 +238,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         open = false;
         upstream = undefined;
         const why = closeCode ?? code;
-        if (why === MOVED_CLOSE_CODE) {
-          movingTo = closeMessage.replace(/^moved to /, '');
-          movedAt = Date.now();
+        const to = why === MOVED_CLOSE_CODE ? parseMoved(closeMessage) : undefined;
+        if (to !== undefined) {
+          if (!identified) counts.refused++;
+          moving = { from: region!, to, at: Date.now() };
           void link();
           return;
         }

@@ -5,14 +5,14 @@
  * settings in TICKSPACE_REGION (JSON, {@link RegionChildConfig}); tells the parent its URL over IPC.
  *
  * A player who leaves (a tombstone written in this tick) has their session closed with
- * {@link MOVED_CLOSE_CODE}: the gateway holding their socket follows them to the next region.
+ * the move signal (region-sessions.ts): the gateway holding their socket follows them to the next region.
  * TICKSPACE_FAULT=<point>[:n] crashes the process at a handoff point (tests).
  */
 import type { ReadonlyDb } from '../engine';
 import { createServer } from '../net';
 import { faultFromEnv, regionGrid, startRegion, type HandoffTables } from '../regions';
 import { createFrontierRegion } from './frontier-region';
-import { MOVED_CLOSE_CODE } from './gateway';
+import { guardMovedSessions } from './region-sessions';
 
 /** What the parent passes a region process. */
 export interface RegionChildConfig {
@@ -78,12 +78,7 @@ const server = await createServer({
 });
 region.watchBorders(engine);
 const kit = engine.db as unknown as ReadonlyDb<HandoffTables>;
-engine.onTick(() => {
-  for (const session of server.hub.sessions()) {
-    const moved = session.identity === undefined ? undefined : kit.ts_moved.find(session.identity);
-    if (moved !== undefined) session.close(MOVED_CLOSE_CODE, 'NOT_HERE', `moved to ${moved.to}`);
-  }
-});
+guardMovedSessions(server, engine);
 
 const stop = async () => {
   await server.close();

@@ -180,8 +180,11 @@ export class MemoryFabric implements Fabric {
     durable.handler = handler;
     durable.generation++;
     const generation = durable.generation;
-    // A new reader gets what the last one left unacked.
-    for (const seq of durable.unacked.keys()) this.#enqueue({ durable: options.durable, seq, copy: false });
+    // What the last reader took and left unacked stays pending until its AckWait runs out, as in
+    // JetStream (a restarted reader does not get it sooner); what no reader was handed comes now.
+    for (const [seq, count] of durable.unacked)
+      if (count === 0 && !this.#queue.some((d) => d.durable === options.durable && d.seq === seq))
+        this.#enqueue({ durable: options.durable, seq, copy: false });
     this.#pump(options.durable, durable);
     return {
       stop: async () => {
@@ -291,8 +294,12 @@ export class MemoryFabric implements Fabric {
     const durable = this.#durables.get(delivery.durable)!;
     const count = durable.unacked.get(delivery.seq);
     if (count === undefined && !delivery.copy) return;
-    // A stopped consumer: the message stays unacked and comes back to the next reader.
-    if (durable.handler === undefined) return;
+    // A stopped consumer: the message stays unacked and comes back after AckWait, to the next reader.
+    if (durable.handler === undefined) {
+      if (count !== undefined && !this.#manual)
+        this.#ackTimer(delivery.durable, durable, delivery.seq, count);
+      return;
+    }
     const deliveryCount = (count ?? 0) + 1;
     if (count !== undefined) durable.unacked.set(delivery.seq, deliveryCount);
     const stored = this.#stream[delivery.seq - 1]!;

@@ -10,6 +10,13 @@ const regionName = z
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, 'a region name is letters, digits, _ and -');
 const messageId = z.number().int().min(1).max(0xffff_ffff);
+/**
+ * Which publish of a handoff this is (the sender's tick when it published), and in an answer, which
+ * one it answers. Part of the message id, so a republish is a new message the broker does not drop
+ * as a duplicate; the receiver's applied set makes every copy after the first a no-op. Absent in
+ * messages from before it existed: 0.
+ */
+const attempt = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0);
 
 /** A handoff: entity `entity` leaves `from` for `to` at `epoch`, with what travels in `payload`. */
 const handoffSchema = z.strictObject({
@@ -22,6 +29,7 @@ const handoffSchema = z.strictObject({
   entity: z.string().min(1).max(256),
   epoch: z.number().int().min(1).max(0xffff_ffff),
   payload: z.string(),
+  attempt,
 });
 
 /** The receiver's answer to handoff `id` of `to` (the original sender). */
@@ -33,16 +41,17 @@ const doneSchema = z.strictObject({
   outcome: z.enum(['applied', 'rejected']),
   code: z.string().max(64),
   message: z.string().max(4096),
+  attempt,
 });
 
 const regionMessageSchema = z.discriminatedUnion('kind', [handoffSchema, doneSchema]);
 
 /** A handoff message on the fabric. */
-export type HandoffMessage = z.infer<typeof handoffSchema>;
+export type HandoffMessage = z.output<typeof handoffSchema>;
 /** A receiver's answer on the fabric. */
-export type DoneMessage = z.infer<typeof doneSchema>;
+export type DoneMessage = z.output<typeof doneSchema>;
 /** Anything a region reads from its subject. */
-export type RegionMessage = z.infer<typeof regionMessageSchema>;
+export type RegionMessage = z.output<typeof regionMessageSchema>;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -90,11 +99,18 @@ export function decodeRegionMessage(
   return parsed.data;
 }
 
-/** The message id a publish dedupes on: one per handoff, one per answer. */
+/**
+ * The message id a publish dedupes on: one per publish of a handoff (its attempt), one per answer
+ * to each. The broker drops a retry of the same publish (a lost PubAck); a republish is a new
+ * attempt, delivered at once even while an earlier copy sits unacked with a receiver that crashed
+ * (it would come back only after the consumer's AckWait).
+ * @example
+ * regionMessageId(handoff); // -> 'h.west.5.120' (from west, outbox id 5, published at tick 120)
+ */
 export function regionMessageId(message: RegionMessage): string {
   return message.kind === 'handoff'
-    ? `h.${message.from}.${message.id}`
-    : `d.${message.to}.${message.id}.${message.from}`;
+    ? `h.${message.from}.${message.id}.${message.attempt}`
+    : `d.${message.to}.${message.id}.${message.from}.${message.attempt}`;
 }
 
 /** The subject a region reads. */

@@ -244,6 +244,9 @@ export class HandoffRelay {
       entity: row.entity,
       epoch: row.epoch,
       payload: row.payload,
+      // The tick: a new id for each republish (one every republishMs at most), and still new after
+      // a restart (the log carries the tick on), where a counter in memory would start again.
+      attempt: this.#o.engine.tick,
     };
     try {
       await this.#o.fabric.publish(
@@ -252,7 +255,7 @@ export class HandoffRelay {
         regionMessageId(message),
       );
     } catch (error) {
-      // Left for the next republish: the message id makes the retry safe whether or not it was stored.
+      // Left for the next republish: whether or not this one was stored, the applied set takes one copy.
       if (this.#halted) throw HALTED;
       this.counts.publishFailures++;
       if (!(error instanceof TickspaceError && error.code === 'FABRIC_UNAVAILABLE')) throw error;
@@ -336,6 +339,7 @@ export class HandoffRelay {
       outcome: row.outcome === HANDOFF_OUTCOME.APPLIED ? 'applied' : 'rejected',
       code: row.code,
       message: row.message.slice(0, 4096),
+      attempt: m.attempt,
     };
     try {
       await this.#o.fabric.publish(regionSubject(m.from), encodeRegionMessage(done), regionMessageId(done));

@@ -19,6 +19,7 @@ const good: HandoffMessage = {
   entity: 'p1',
   epoch: 2,
   payload: '{}',
+  attempt: 7,
 };
 
 const worlds: HandoffWorld[] = [];
@@ -31,12 +32,18 @@ describe('region messages: bad input', () => {
     expect(decodeRegionMessage(encodeRegionMessage(good))).toEqual(good);
   });
 
+  it('reads a message from before attempts as attempt 0', () => {
+    const { attempt: _, ...older } = good;
+    expect(decodeRegionMessage(bytes(JSON.stringify(older)))).toEqual({ ...good, attempt: 0 });
+  });
+
   it.each([
     ['not JSON', bytes('{"kind":'), /not UTF-8 JSON/],
     ['not UTF-8', new Uint8Array([0xff, 0xfe, 0x7b]), /not UTF-8 JSON/],
     ['an unknown kind', bytes(JSON.stringify({ ...good, kind: 'teleport' })), /kind/],
     ['a negative id', bytes(JSON.stringify({ ...good, id: -1 })), /^region message: id: /],
     ['a fractional epoch', bytes(JSON.stringify({ ...good, epoch: 1.5 })), /epoch/],
+    ['a negative attempt', bytes(JSON.stringify({ ...good, attempt: -1 })), /attempt/],
     ['a bad region name', bytes(JSON.stringify({ ...good, from: 'we st' })), /from: a region name/],
     ['an extra field', bytes(JSON.stringify({ ...good, admin: true })), /admin|unrecognized/i],
     ['a missing payload', bytes(JSON.stringify({ ...good, payload: undefined })), /payload/],

@@ -139,6 +139,7 @@ describe('handoff: a crash at each step boundary', () => {
         entity: 'p1',
         epoch: 1,
         payload: '{"player":{"id":"p1","name":"p1","x":0},"items":[]}',
+        attempt: 1,
       }),
       'late-copy-of-1',
     );
