@@ -15,6 +15,23 @@ export function schedulePhysics(ctx: Ctx): void {
 }
 
 /**
+ * Makes the world's physics one repeating schedule of one tick, whatever its schedule table holds:
+ * the self-rescheduling one-shot of worlds begun before physics repeated, a repeating row of
+ * another period (a restart with another tickMs), several rows, or none (a world whose one-shot
+ * step once failed, which stopped its physics). Run by `serverStarted`, a call of its own before
+ * the tick's scheduled calls: so the conversion is committed even when the first step after it
+ * fails, which a conversion inside the step itself was not (the failed step rolled it back).
+ * Returns whether it changed anything.
+ */
+export function ensurePhysicsSchedule(ctx: Ctx): boolean {
+  const rows = ctx.schedulesOf(PHYSICS_STEP);
+  if (rows.length === 1 && rows[0]!.everyMs === ctx.tickMs) return false;
+  for (const row of rows) ctx.cancelSchedule(row.id);
+  schedulePhysics(ctx);
+  return true;
+}
+
+/**
  * `physics_step {}` (internal, scheduled every tick): moves every player whose intent is set.
  *
  * Reads positions and intents from `avatar`, resolves each move against the chunk's static
@@ -44,10 +61,9 @@ export function createPhysicsStep(rt: FrontierRuntime) {
       const clock = rt.clock;
       const started = clock.wallMs();
       const cpu = clock.cpuMs();
-      // Worlds begun before physics repeated stepped by a one-shot that rescheduled itself, which a
-      // failed step (an error or a budget abort) rolled back, stopping physics for good. Such a
-      // world's one-shot row, used up by this call, is replaced by the repeating schedule here.
-      // A repeating row of another period (a restart with another tickMs) is replaced likewise.
+      // A start converts an old world's schedule before any step (ensurePhysicsSchedule); a world
+      // that took this version by a publish, without a restart, still steps by its one-shot, which
+      // is replaced here. A failure of this step rolls that back; the next start repairs it.
       const by = ctx.scheduled;
       if (by !== undefined && by.everyMs !== ctx.tickMs) {
         if (by.everyMs !== 0) ctx.cancelSchedule(by.id);
