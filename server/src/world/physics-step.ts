@@ -57,18 +57,21 @@ export function createPhysicsStep(rt: FrontierRuntime) {
     PHYSICS_STEP,
     {},
     (ctx: Ctx) => {
-      // Timing for benchmarks only; nothing here feeds back into the tables.
-      const clock = rt.clock;
-      const started = clock.wallMs();
-      const cpu = clock.cpuMs();
-      // A start converts an old world's schedule before any step (ensurePhysicsSchedule); a world
-      // that took this version by a publish, without a restart, still steps by its one-shot, which
-      // is replaced here. A failure of this step rolls that back; the next start repairs it.
+      // A start converts an old world's schedule before any step (ensurePhysicsSchedule). A world
+      // that took this version by a publish, without a restart, still steps by its one-shot (or a
+      // row of another period): this call only converts it and returns, doing none of the step's
+      // work, so nothing the step does can fail and roll the conversion back with it. The next
+      // step integrates the time since the last one (physics_clock), so no walking is lost.
       const by = ctx.scheduled;
       if (by !== undefined && by.everyMs !== ctx.tickMs) {
         if (by.everyMs !== 0) ctx.cancelSchedule(by.id);
         schedulePhysics(ctx);
+        return;
       }
+      // Timing for benchmarks only; nothing here feeds back into the tables.
+      const clock = rt.clock;
+      const started = clock.wallMs();
+      const cpu = clock.cpuMs();
       const stepped = ctx.db.physics_clock.find(0);
       const last = stepped?.lastStepMs ?? ctx.now;
       if (stepped === undefined) ctx.db.physics_clock.insert({ id: 0, lastStepMs: ctx.now });
