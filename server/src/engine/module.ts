@@ -46,7 +46,7 @@ export type ScheduleWhen =
   | { readonly atMs: number; readonly everyMs?: number }
   | { readonly inMs: number; readonly everyMs?: number };
 
-/** The schedule that made a call (see {@link ReducerContext.scheduled}). */
+/** A pending schedule: the one that made a call (see {@link ReducerContext.scheduled}), or one of {@link ReducerContext.schedulesOf}. */
 export interface ScheduledCall {
   /** Its schedule id, as `schedule` returned it (for `cancelSchedule`). */
   readonly id: number;
@@ -84,6 +84,14 @@ export interface ReducerContext<T extends Tables> {
   schedule(reducer: string, args: Record<string, unknown>, when: ScheduleWhen): number;
   /** Cancels a scheduled call; returns whether it existed. */
   cancelSchedule(id: number): boolean;
+  /**
+   * The pending schedules of `reducer`, in id order (new objects, safe to hold). For a start-up
+   * hook that repairs the module's own schedules (Frontier's `serverStarted` keeps physics on one
+   * repeating schedule): it scans the schedule table, so it is not for every call.
+   * @example
+   * for (const s of ctx.schedulesOf('tick_world')) if (s.everyMs !== ctx.tickMs) ctx.cancelSchedule(s.id);
+   */
+  schedulesOf(reducer: string): ScheduledCall[];
 }
 
 /** Reducer options. */

@@ -55,4 +55,16 @@ export class Context implements ReducerContext<Tables> {
   cancelSchedule(id: number): boolean {
     return this.#engine.tables[SCHEDULE_TABLE]!.delete(id);
   }
+
+  schedulesOf(reducer: string): ScheduledCall[] {
+    const out: ScheduledCall[] = [];
+    const rows = this.#engine.tables[SCHEDULE_TABLE]!.rowsView();
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      if (row.reducer === reducer) out.push({ id: row.id as number, everyMs: row.everyMs as number });
+    }
+    // The store's order follows its removals (swap-remove), not the ids: sorted, so what a hook
+    // does with them is the same in a replay that rebuilt the table from a snapshot.
+    return out.sort((a, b) => a.id - b.id);
+  }
 }

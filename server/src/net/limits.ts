@@ -58,6 +58,13 @@ export interface NetLimits {
   readonly maxQueryCells: number;
   /** Largest outer-band interval (`lod.every`, ticks) a query may declare. @default 20 */
   readonly maxLodEvery: number;
+  /**
+   * CPU budget of the visibility rules one stretch of subscription work runs (a tick's fan-out, a
+   * subscribe), ms: a rule running when it is spent is stopped and hides its table's rows until
+   * a restart; such a `SUBSCRIBE` is answered `BUDGET_EXCEEDED` (see SubscriptionOptions). 0: none.
+   * @default 1000
+   */
+  readonly visibilityBudgetMs: number;
   /** Concurrent connections, handshaking ones included; more are closed with 1013. @default 10_000 */
   readonly maxClients: number;
   /** Time to send CONNECT after opening, ms. @default 10_000 */
@@ -119,6 +126,7 @@ export const DEFAULT_LIMITS: NetLimits = {
   maxSubscriptions: 64,
   maxQueryCells: 4096,
   maxLodEvery: 20,
+  visibilityBudgetMs: 1000,
   maxClients: 10_000,
   handshakeTimeoutMs: 10_000,
   highWatermarkBytes: 1_048_576,

@@ -71,6 +71,7 @@ export class SessionHub implements SessionHost {
       maxSubscriptionsPerClient: this.limits.maxSubscriptions,
       maxQueryCells: this.limits.maxQueryCells,
       maxLodEvery: this.limits.maxLodEvery,
+      visibilityBudgetMs: this.limits.visibilityBudgetMs,
       highWatermarkBytes: this.limits.highWatermarkBytes,
       lowWatermarkBytes: this.limits.lowWatermarkBytes,
       maxCongestedTicks: this.limits.maxCongestedTicks,

@@ -15,7 +15,7 @@ import { createCraftingReducers } from './crafting';
 import { createEatingReducers } from './eating';
 import { createGatheringReducers } from './gathering';
 import type { Rapier } from './physics';
-import { createPhysicsStep, schedulePhysics } from './physics-step';
+import { createPhysicsStep, ensurePhysicsSchedule, schedulePhysics } from './physics-step';
 import { createPlayerReducers } from './players';
 import { createProjectReducers } from './projects';
 import { FrontierRuntime, type FrontierOptions, type ResolvedOptions, type StepClock } from './runtime';
@@ -184,7 +184,11 @@ function buildModule(rt: FrontierRuntime, initData: () => { content: ContentSour
     },
     clientConnected: players.clientConnected,
     clientDisconnected: players.clientDisconnected,
-    serverStarted: players.serverStarted,
+    serverStarted: (ctx) => {
+      // First, and in this call rather than in the step: see ensurePhysicsSchedule.
+      ensurePhysicsSchedule(ctx);
+      players.serverStarted(ctx);
+    },
   });
 }
 

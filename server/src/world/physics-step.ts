@@ -15,6 +15,23 @@ export function schedulePhysics(ctx: Ctx): void {
 }
 
 /**
+ * Makes the world's physics one repeating schedule of one tick, whatever its schedule table holds:
+ * the self-rescheduling one-shot of worlds begun before physics repeated, a repeating row of
+ * another period (a restart with another tickMs), several rows, or none (a world whose one-shot
+ * step once failed, which stopped its physics). Run by `serverStarted`, a call of its own before
+ * the tick's scheduled calls: so the conversion is committed even when the first step after it
+ * fails, which a conversion inside the step itself was not (the failed step rolled it back).
+ * Returns whether it changed anything.
+ */
+export function ensurePhysicsSchedule(ctx: Ctx): boolean {
+  const rows = ctx.schedulesOf(PHYSICS_STEP);
+  if (rows.length === 1 && rows[0]!.everyMs === ctx.tickMs) return false;
+  for (const row of rows) ctx.cancelSchedule(row.id);
+  schedulePhysics(ctx);
+  return true;
+}
+
+/**
  * `physics_step {}` (internal, scheduled every tick): moves every player whose intent is set.
  *
  * Reads positions and intents from `avatar`, resolves each move against the chunk's static
@@ -40,19 +57,21 @@ export function createPhysicsStep(rt: FrontierRuntime) {
     PHYSICS_STEP,
     {},
     (ctx: Ctx) => {
-      // Timing for benchmarks only; nothing here feeds back into the tables.
-      const clock = rt.clock;
-      const started = clock.wallMs();
-      const cpu = clock.cpuMs();
-      // Worlds begun before physics repeated stepped by a one-shot that rescheduled itself, which a
-      // failed step (an error or a budget abort) rolled back, stopping physics for good. Such a
-      // world's one-shot row, used up by this call, is replaced by the repeating schedule here.
-      // A repeating row of another period (a restart with another tickMs) is replaced likewise.
+      // A start converts an old world's schedule before any step (ensurePhysicsSchedule). A world
+      // that took this version by a publish, without a restart, still steps by its one-shot (or a
+      // row of another period): this call only converts it and returns, doing none of the step's
+      // work, so nothing the step does can fail and roll the conversion back with it. The next
+      // step integrates the time since the last one (physics_clock), so no walking is lost.
       const by = ctx.scheduled;
       if (by !== undefined && by.everyMs !== ctx.tickMs) {
         if (by.everyMs !== 0) ctx.cancelSchedule(by.id);
         schedulePhysics(ctx);
+        return;
       }
+      // Timing for benchmarks only; nothing here feeds back into the tables.
+      const clock = rt.clock;
+      const started = clock.wallMs();
+      const cpu = clock.cpuMs();
       const stepped = ctx.db.physics_clock.find(0);
       const last = stepped?.lastStepMs ?? ctx.now;
       if (stepped === undefined) ctx.db.physics_clock.insert({ id: 0, lastStepMs: ctx.now });

@@ -146,4 +146,39 @@ describe('scheduled reducers', () => {
     expect(await short).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' });
     expect(await unknown).toMatchObject({ ok: false, code: 'UNKNOWN_REDUCER' });
   });
+
+  it("ctx.schedulesOf lists one reducer's pending schedules in id order, whatever the store order", () => {
+    const schema = createSchema({
+      seen: table({}, { id: t.u32().primaryKey().autoInc(), ids: t.string() }),
+    });
+    const work = schema.reducer('work', {}, () => {});
+    const other = schema.reducer('other', {}, () => {});
+    const look = schema.reducer('look', {}, (ctx) => {
+      ctx.db.seen.insert({ ids: JSON.stringify(ctx.schedulesOf('work')) });
+    });
+    const made: number[] = [];
+    const engine = createEngine({
+      module: defineModule(schema, {
+        reducers: [work, other, look],
+        init: (ctx) => {
+          made.push(ctx.schedule('work', {}, { atTick: 100, everyMs: 50 }));
+          ctx.schedule('other', {}, { atTick: 100 });
+          made.push(ctx.schedule('work', {}, { atTick: 200 }));
+          made.push(ctx.schedule('work', {}, { atTick: 300, everyMs: 100 }));
+          // A removal swaps the last row into the first one's place: storage order is no longer id order.
+          ctx.cancelSchedule(made.shift()!);
+        },
+      }),
+      tickMs: 50,
+    });
+    engine.runTick();
+    engine.enqueue(alice, 'look', {});
+    engine.runTick();
+    const stored = engine.tables[SCHEDULE_TABLE]!.iter().map((r) => r.id as number);
+    expect(stored).not.toEqual([...stored].sort((a, b) => a - b));
+    expect(JSON.parse(engine.db.seen.find(1)!.ids)).toEqual([
+      { id: made[0], everyMs: 0 },
+      { id: made[1], everyMs: 100 },
+    ]);
+  });
 });

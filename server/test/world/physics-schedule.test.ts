@@ -1,5 +1,9 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type TickRecord } from '../../src/engine';
+import { openDatabase } from '../../src/engine/tooling';
 import { SCHEDULE_TABLE } from '../../src/engine/system-tables';
 import { createFrontier, PHYSICS_STEP, type Frontier } from '../../src/world';
 import type { StepClock } from '../../src/world/runtime';
@@ -58,6 +62,14 @@ function walker(w: World) {
 const physicsRows = (w: World) =>
   w.engine.tables[SCHEDULE_TABLE]!.iter().filter((r) => r.reducer === PHYSICS_STEP);
 
+/** What a world begun on an earlier version left in its schedule table: a one-shot step for the next tick. */
+function oldOneShot(w: World): void {
+  w.system((ctx) => {
+    for (const row of physicsRows(w)) ctx.cancelSchedule(row.id as number);
+    ctx.schedule(PHYSICS_STEP, {}, { atTick: ctx.tick + 1 });
+  });
+}
+
 const stepOutcome = (record: TickRecord) => record.calls.find((c) => c.reducer === PHYSICS_STEP)?.result;
 
 describe('the physics schedule', () => {
@@ -89,25 +101,21 @@ describe('the physics schedule', () => {
     },
   );
 
-  it('a world begun on the self-rescheduling one-shot is converted by its first step, once', () => {
+  it('a world that takes this version without a restart is converted by its first step, which does nothing else', () => {
     const w = world();
     const id = walker(w);
-    // What earlier versions left in the schedule table: a one-shot physics_step for the next tick.
-    w.system((ctx) => {
-      for (const row of physicsRows(w)) ctx.cancelSchedule(row.id as number);
-      ctx.schedule(PHYSICS_STEP, {}, { atTick: ctx.tick + 1 });
-    });
+    oldOneShot(w);
     expect(physicsRows(w).map((r) => r.everyMs)).toEqual([0]);
     const x0 = w.player(id).x;
-    w.engine.runTick();
-    expect(w.player(id).x).toBeGreaterThan(x0);
-    expect(physicsRows(w).map((r) => r.everyMs)).toEqual([50]);
-    // Converted: now a failed step no longer stops physics, and the schedule stays one row.
+    // A fault armed for the converting step never reaches it: that call only converts.
     clock.next = 'spin';
+    expect(stepOutcome(w.engine.runTick())).toEqual({ ok: true });
+    expect(w.player(id).x).toBe(x0);
+    expect(physicsRows(w).map((r) => r.everyMs)).toEqual([50]);
+    // Converted: the next step fails and rolls back only itself; the walker then walks on.
     expect(stepOutcome(w.engine.runTick())).toMatchObject({ ok: false, code: 'BUDGET_EXCEEDED' });
-    const x1 = w.player(id).x;
     w.ticks(2);
-    expect(w.player(id).x).toBeGreaterThan(x1);
+    expect(w.player(id).x).toBeGreaterThan(x0);
     expect(physicsRows(w).map((r) => r.everyMs)).toEqual([50]);
   });
 
@@ -120,5 +128,89 @@ describe('the physics schedule', () => {
     });
     w.ticks(4);
     expect(physicsRows(w).map((r) => r.everyMs)).toEqual([50]);
+  });
+
+  it("a start converts an old world's one-shot before any step: a first step that fails leaves physics running", () => {
+    const w = world();
+    const id = walker(w);
+    oldOneShot(w);
+    // The first step after the start fails, as the converting step inside the step did for good.
+    clock.next = 'spin';
+    w.engine.serverStarted();
+    const started = w.engine.runTick();
+    expect(physicsRows(w).map((r) => r.everyMs)).toEqual([50]);
+    expect(stepOutcome(started)).toBeUndefined();
+    // serverStarted stopped the walker (no client is connected): walking again, that tick's step fails.
+    const failed = w.ok(id, 'move', { dx: 1, dy: 0 });
+    expect(stepOutcome(failed)).toMatchObject({ ok: false, code: 'BUDGET_EXCEEDED' });
+    const x0 = w.player(id).x;
+    w.ticks(3);
+    expect(w.player(id).x).toBeGreaterThan(x0);
+    expect(physicsRows(w).map((r) => r.everyMs)).toEqual([50]);
+  });
+
+  it('a world whose physics stopped (no schedule left) steps again after a start', () => {
+    const w = world();
+    const id = walker(w);
+    w.system((ctx) => {
+      for (const row of physicsRows(w)) ctx.cancelSchedule(row.id as number);
+    });
+    const x0 = w.player(id).x;
+    w.ticks(2);
+    expect(w.player(id).x).toBe(x0);
+    w.engine.serverStarted();
+    w.engine.runTick();
+    w.ok(id, 'move', { dx: 1, dy: 0 });
+    w.ticks(2);
+    expect(w.player(id).x).toBeGreaterThan(x0);
+    expect(physicsRows(w).map((r) => r.everyMs)).toEqual([50]);
+  });
+});
+
+describe('the physics schedule in a data directory', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const open = (dir: string) =>
+    openDatabase({
+      dir,
+      module: frontier.module,
+      seed: 'physics-schedule',
+      tickMs: 50,
+      tickBudgetMs: 100,
+      durability: 'never',
+      snapshotEveryTicks: 0,
+      snapshotEveryBytes: 0,
+      logger: quiet,
+    });
+
+  it('a restart converts an old one-shot, its first step fails, physics goes on, and replay from tick 1 passes', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'physics-schedule-'));
+    dirs.push(dir);
+    const first = await open(dir);
+    const before = makeWorld(frontier, first.engine as FrontierEngine);
+    before.engine.runTick();
+    const id = walker(before);
+    oldOneShot(before);
+    await first.close();
+
+    const again = await open(dir);
+    const w = makeWorld(frontier, again.engine as FrontierEngine);
+    expect(physicsRows(w).map((r) => r.everyMs)).toEqual([0]);
+    clock.next = 'spin';
+    w.engine.serverStarted();
+    w.engine.runTick();
+    const failed = w.ok(id, 'move', { dx: 1, dy: 0 });
+    expect(stepOutcome(failed)).toMatchObject({ ok: false, code: 'BUDGET_EXCEEDED' });
+    const x0 = w.player(id).x;
+    w.ticks(4);
+    expect(w.player(id).x).toBeGreaterThan(x0);
+    await w.engine.flush();
+    // Both runs: the conversion re-runs in the start's serverStarted, the abort is its logged outcome.
+    const report = await again.replay(1, w.engine.tick);
+    expect(report.divergence?.message).toBeUndefined();
+    expect(report).toMatchObject({ ok: true, verifiedTicks: w.engine.tick });
+    await again.close();
   });
 });

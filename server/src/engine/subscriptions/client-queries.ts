@@ -11,8 +11,10 @@ import type { SubscriptionCharge } from './subscription-options';
  * Builds a client's query on `st`, charges it, and adds it to the client's view of the table and
  * to the table's structures. Returns the rows the query adds to the client's cache (rows another
  * query of the client on the table already holds are counted, not repeated). Nothing changes when
- * building or `charge` throws.
- * @throws TickspaceError UNKNOWN_INDEX, UNKNOWN_TABLE, INVALID_ARGUMENT, INVALID_QUERY, or what `charge` throws
+ * building, `charge` or `within` throws.
+ * @param within runs the walks that evaluate visibility rules (the subscriptions' budget), before
+ *   anything changes
+ * @throws TickspaceError UNKNOWN_INDEX, UNKNOWN_TABLE, INVALID_ARGUMENT, INVALID_QUERY, or what `charge` or `within` throws
  */
 export function attachQuery(
   client: ClientState,
@@ -21,6 +23,7 @@ export function attachQuery(
   st: TableState,
   tables: QueryTables,
   charge?: SubscriptionCharge,
+  within: <R>(walk: () => R) => R = (walk) => walk(),
 ): AnyRow[] {
   const ct = client.tables.get(st.store.id) ?? new ClientTable(st, client);
   const q = buildQuery(client, queryId, query, ct, tables);
@@ -32,13 +35,17 @@ export function attachQuery(
     );
   // Charged before anything is encoded or changes; a whole table (or a spatial query's members)
   // before it is walked, as its size is known; an index value's rows once they are found.
-  const own = q.start();
   // A second query on the table starts reference counts from the first one's rows.
   const first = ct.queries.length > 0 && ct.refs === undefined ? ct.queries[0]! : undefined;
-  const firstWalk = first?.walk();
+  const [own, firstWalk] = within(() => [q.start(), first?.walk()] as const);
   charge?.({ rows: own.rows + (firstWalk?.rows ?? 0), cells: q.cells() });
-  const rows = own.found ?? q.memberRows();
-  const firstRows = first === undefined ? undefined : (firstWalk!.found ?? first.memberRows());
+  const [rows, firstRows] = within(
+    () =>
+      [
+        own.found ?? q.memberRows(),
+        first === undefined ? undefined : (firstWalk!.found ?? first.memberRows()),
+      ] as const,
+  );
   const added: AnyRow[] = [];
   if (ct.queries.length === 0) added.push(...rows);
   else {

@@ -6,6 +6,7 @@ import type { ClientState, ClientTable } from './client-view';
 import type { IndexQuery } from './kind-index';
 import type { WholeQuery } from './kind-table';
 import type { CellSubscribers, SpatialQuery } from './spatial-query';
+import type { VisibilityGuard } from './visibility-guard';
 
 type Visibility = (row: AnyRow, viewer: Identity) => boolean;
 
@@ -68,12 +69,17 @@ export class TableState {
   readonly followers = new Map<unknown, Set<SpatialQuery>>();
   /** Kind name -> its queries here, for kinds that need no structure of their own above. */
   readonly byKind = new Map<string, Set<LiveQuery>>();
+  /** Set when the visibility budget stopped this table's rule: every row is hidden from then on. */
+  stopped = false;
+  readonly #guard: VisibilityGuard;
 
-  constructor(store: TableStore, wire: WireTable) {
+  constructor(store: TableStore, wire: WireTable, guard: VisibilityGuard) {
     this.store = store;
     this.wire = wire;
+    this.#guard = guard;
     const v = store.def.options.visibility as Visibility | undefined;
     this.visibility = typeof v === 'function' ? v : undefined;
+    this.stopped = guard.stopped.has(store.name);
   }
 
   /** Whether any query reads this table or follows one of its rows. */
@@ -102,13 +108,23 @@ export class TableState {
     if (set.size === 0) this.byKind.delete(kind);
   }
 
-  /** The visibility rule; a rule that throws hides the row rather than failing the tick. */
+  /**
+   * The visibility rule; a rule that throws hides the row rather than failing the tick, and so
+   * does one the visibility budget stopped. The call is marked in flight for the guard: a stop
+   * runs no `finally`, so the mark then names the rule that was running (see VisibilityGuard).
+   */
   visible(row: AnyRow, viewer: Identity): boolean {
-    if (this.visibility === undefined) return true;
+    const rule = this.visibility;
+    if (rule === undefined) return true;
+    if (this.stopped) return false;
+    const guard = this.#guard;
+    guard.inFlight = this;
     try {
-      return this.visibility(row, viewer) === true;
+      return rule(row, viewer) === true;
     } catch {
       return false;
+    } finally {
+      guard.inFlight = undefined;
     }
   }
 }

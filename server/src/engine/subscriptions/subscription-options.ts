@@ -24,6 +24,15 @@ export interface SubscriptionOptions {
   readonly lowWatermarkBytes?: number;
   /** A client still over the high watermark after this many ticks is reported to `onCongestionLimit`. @default 200 (10 s at 20 Hz) */
   readonly maxCongestedTicks?: number;
+  /**
+   * CPU budget, ms, of one stretch of subscription work that may run visibility rules: a tick's
+   * fan-out, a subscribe's walks, a resync. When it runs out, the rule then running is stopped
+   * for the rest of the server's run (its table's rows are hidden from every client; logged,
+   * naming the table), the work is rebuilt from the tables, and the server keeps ticking; a
+   * subscribe stopped so is refused with `BUDGET_EXCEEDED`. Wall time, so far above any sane rule's
+   * cost. Only timed when some public table has a rule; 0 turns it off. @default 1000
+   */
+  readonly visibilityBudgetMs?: number;
   /** Called once when a client stays congested too long; the owner closes it and calls `removeClient`. */
   readonly onCongestionLimit?: (handle: number, sink: SubscriberSink) => void;
   /** @default console */
@@ -63,4 +72,6 @@ export interface SubscriptionStats {
   readonly subscribedRows: number;
   /** Wall time of the last tick's subscription work, ms. */
   readonly lastFanoutMs: number;
+  /** Tables whose visibility rule the visibility budget stopped (their rows are hidden). */
+  readonly stoppedVisibilityRules: readonly string[];
 }

@@ -20,6 +20,7 @@ import { attachQuery, rebuildView } from './client-queries';
 import { ClientState, type SubscriberSink } from './client-view';
 import { dirtyLagging, dirtyOf, writeCatchUpFrame } from './congestion';
 import { FramePool } from './frame-pool';
+import { Outbox } from './outbox';
 import { TABLE_PASSES, type QueryTables } from './query-builder';
 import { TableState, type LiveQuery } from './queries';
 import { flushLagging, movedQuery } from './spatial-pass';
@@ -33,6 +34,7 @@ import {
   type DeferredClient,
 } from './schema-migration';
 import type { SubscriptionCharge, SubscriptionOptions, SubscriptionStats } from './subscription-options';
+import { DEFAULT_VISIBILITY_BUDGET_MS, VisibilityGuard } from './visibility-guard';
 
 export type {
   SubscriptionCharge,
@@ -40,12 +42,6 @@ export type {
   SubscriptionOptions,
   SubscriptionStats,
 } from './subscription-options';
-
-interface Outgoing {
-  readonly tick: number;
-  readonly client: ClientState;
-  readonly frame: Uint8Array;
-}
 
 /**
  * Live subscriptions over an engine, maintained incrementally from each tick's change set.
@@ -71,7 +67,8 @@ export class Subscriptions {
   readonly #arena = new BinaryWriter(1 << 16);
   readonly #frame = new BinaryWriter(1 << 12);
   readonly #touched: ClientState[] = [];
-  readonly #outbox: Outgoing[] = [];
+  readonly #outbox: Outbox;
+  readonly #guard: VisibilityGuard;
   readonly #maxSubs: number;
   readonly #high: number;
   readonly #low: number;
@@ -79,14 +76,11 @@ export class Subscriptions {
   readonly #onLimit: (handle: number, sink: SubscriberSink) => void;
   readonly #logger: Logger;
   readonly #unhook: (() => void)[];
-  #fannedOut: number;
   readonly #frames = new FramePool();
   /** Lookups a query under construction needs (a followed table, the cell limit). */
   readonly #queryTables: QueryTables;
   #nextHandle = 1;
   #queryCount = 0;
-  #framesSent = 0;
-  #bytesSent = 0;
   #chunks = 0;
   #rows = 0;
   #subscribedRows = 0;
@@ -94,6 +88,11 @@ export class Subscriptions {
 
   constructor(engine: Engine<ModuleDef>, options: SubscriptionOptions = {}) {
     this.#engine = engine;
+    this.#logger = options.logger ?? console;
+    this.#guard = new VisibilityGuard(
+      options.visibilityBudgetMs ?? DEFAULT_VISIBILITY_BUDGET_MS,
+      this.#logger,
+    );
     this.#schema = options.schema ?? engine.schema;
     this.#wire = this.#schema.wire;
     this.#adopt(this.#schema);
@@ -107,11 +106,10 @@ export class Subscriptions {
     this.#low = options.lowWatermarkBytes ?? 262_144;
     this.#maxCongestedTicks = options.maxCongestedTicks ?? 200;
     this.#onLimit = options.onCongestionLimit ?? (() => {});
-    this.#logger = options.logger ?? console;
-    this.#fannedOut = engine.tick;
+    this.#outbox = new Outbox(engine.tick);
     this.#unhook = [
       engine.onCommit((record) => this.#process(record)),
-      engine.onTick((record) => this.#flush(record.tick)),
+      engine.onTick((record) => this.#outbox.flush(record.tick)),
       // The tables were replaced wholesale: every client learns why and gets its view again.
       engine.onRestore((event) =>
         this.resyncAll(
@@ -139,10 +137,11 @@ export class Subscriptions {
           `schema version ${schema.version} has table '${t.name}' as id ${t.id}; the engine's table ${t.id} is '${engine.tableList[t.id]?.name ?? '(none)'}'`,
           { details: { table: t.name, tableId: t.id } },
         );
-      const st = new TableState(engine.tableList[t.id]!, t);
+      const st = new TableState(engine.tableList[t.id]!, t, this.#guard);
       states[t.id] = st;
       byName.set(t.name, st);
     }
+    this.#guard.active = states.some((st) => st?.visibility !== undefined);
     this.#schema = schema;
     this.#wire = schema.wire;
     this.#states = states;
@@ -278,7 +277,7 @@ export class Subscriptions {
         },
       );
     const st = this.#table(query.table);
-    const added = attachQuery(client, queryId, query, st, this.#queryTables, charge);
+    const added = attachQuery(client, queryId, query, st, this.#queryTables, charge, this.#within);
     this.#queryCount++;
     this.#subscribedRows += added.length;
     const frame = encodeSubscribed(this.#wire, queryId, this.#engine.tick, [
@@ -299,7 +298,7 @@ export class Subscriptions {
       throw new TickspaceError('NOT_FOUND', `no subscription with id ${queryId}`, { details: { queryId } });
     const ct = q.ct;
     const store = q.table.store;
-    const keys = q.memberRows().map((r) => store.keyOf(r));
+    const keys = this.#walk(() => q.memberRows()).map((r) => store.keyOf(r));
     charge?.({ rows: keys.length, cells: 0 });
     this.#unregister(q);
     client.queries.delete(queryId);
@@ -336,11 +335,24 @@ export class Subscriptions {
    */
   resyncAll(reason: ResetReason = RESET_REASON.RESYNC, stateOfTick: number = this.#engine.tick): void {
     const cause = { reason, stateOfTick };
-    for (const client of this.#clients.values()) {
-      for (const q of client.queries.values()) q.resync();
-      const tables: { tableId: number; rows: AnyRow[] }[] = [];
-      for (const ct of client.tables.values())
-        tables.push({ tableId: ct.table.store.id, rows: rebuildView(ct) });
+    // The rebuild runs the visibility rules, under their budget, and changes nothing else: a stop
+    // starts it over (the stopped rule now hides its rows; with no rule running, untimed).
+    const views = new Map<ClientState, { tableId: number; rows: AnyRow[] }[]>();
+    const rebuild = () => {
+      for (const client of this.#clients.values()) {
+        for (const q of client.queries.values()) q.resync();
+        const tables: { tableId: number; rows: AnyRow[] }[] = [];
+        for (const ct of client.tables.values())
+          tables.push({ tableId: ct.table.store.id, rows: rebuildView(ct) });
+        views.set(client, tables);
+      }
+    };
+    for (let timed = true; ;) {
+      const stop: TableState | null | undefined = timed ? this.#guard.run(rebuild) : void rebuild();
+      if (stop === undefined) break;
+      timed = stop !== null;
+    }
+    for (const [client, tables] of views) {
       // A table the client stopped watching while congested may still hold rows in its cache:
       // changes coalesced then never reached it, and its UNSUBSCRIBED removed only the rows the
       // query held by then. The dirty set is the only record of them, so before it is dropped
@@ -369,12 +381,13 @@ export class Subscriptions {
       clients: this.#clients.size,
       queries: this.#queryCount,
       congestedClients: this.#congested.size,
-      framesSent: this.#framesSent,
-      bytesSent: this.#bytesSent,
+      framesSent: this.#outbox.framesSent,
+      bytesSent: this.#outbox.bytesSent,
       chunksEncoded: this.#chunks,
       rowsEncoded: this.#rows,
       subscribedRows: this.#subscribedRows,
       lastFanoutMs: this.#lastMs,
+      stoppedVisibilityRules: [...this.#guard.stopped.keys()],
     };
   }
 
@@ -393,7 +406,7 @@ export class Subscriptions {
 
   /** The last tick whose frames have been handed to the sinks. */
   get fannedOutTick(): number {
-    return this.#fannedOut;
+    return this.#outbox.fannedOut;
   }
 
   /** Unhooks from the engine. */
@@ -403,42 +416,33 @@ export class Subscriptions {
 
   // ---- delivery ---------------------------------------------------------------------------
 
-  #send(client: ClientState, frame: Uint8Array): void {
-    if (client.removed) return;
-    this.#framesSent++;
-    this.#bytesSent += frame.length;
-    client.sink.send(frame);
-  }
-
-  /** Sends now if every committed tick has been fanned out; otherwise after the current tick's frames. */
   #deliver(client: ClientState, frame: Uint8Array): void {
-    if (this.#outbox.length === 0 && this.#fannedOut >= this.#engine.tick) this.#send(client, frame);
-    else this.#queue(this.#engine.tick, client, frame);
+    this.#outbox.deliver(this.#engine.tick, client, frame);
   }
 
   #queue(tick: number, client: ClientState, frame: Uint8Array): void {
-    client.queuedBytes += frame.length;
-    this.#outbox.push({ tick, client, frame });
+    this.#outbox.queue(tick, client, frame);
   }
 
-  #flush(tick: number): void {
-    const box = this.#outbox;
-    let i = 0;
-    while (i < box.length && box[i]!.tick <= tick) {
-      const out = box[i]!;
-      out.client.queuedBytes -= out.frame.length;
-      this.#send(out.client, out.frame);
-      i++;
-    }
-    box.splice(0, i);
-    this.#fannedOut = tick;
+  /** Runs a subscribe's walks under the visibility budget (see VisibilityGuard.within). */
+  readonly #within = <R>(walk: () => R): R => this.#guard.within(walk, () => this.resyncAll());
+
+  /** Runs an unsubscribe's walk under the visibility budget (see VisibilityGuard.retrying). */
+  #walk<R>(walk: () => R): R {
+    return this.#guard.retrying(walk, () => this.resyncAll());
   }
 
   // ---- the tick ---------------------------------------------------------------------------
 
   #process(record: TickRecord): void {
     try {
-      this.#run(record);
+      const stop = this.#guard.run(() => this.#run(record));
+      // Stopped half done, like a failure: rebuilt from the tables (the stopped rule now hides its rows).
+      if (stop !== undefined) {
+        if (stop === null) this.#logger.warn(`tick ${record.tick}: ${this.#guard.messageFor('')}; resyncing`);
+        this.#touched.length = 0;
+        this.resyncAll();
+      }
     } catch (error) {
       // Half-applied bookkeeping cannot be trusted: rebuild from the tables and reset every client.
       this.#logger.error(`subscriptions failed at tick ${record.tick}; resyncing every client`, error);
