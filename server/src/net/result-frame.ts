@@ -1,5 +1,5 @@
 import type { CallResult } from '../engine';
-import { encodeResult, RETURN_VALUE_VERSION } from '../protocol';
+import { encodeResult, RETURN_VALUE_VERSION, uvarBytes } from '../protocol';
 
 /**
  * The RESULT of a call in the client's protocol version: its return value, unless that is over
@@ -30,14 +30,4 @@ export function resultFrame(
 /** Reducer names by wire id (the wire schema's reducer table). */
 interface ReducerNames {
   reducer(id: number): { readonly name: string } | undefined;
-}
-
-/** Bytes of `n` as a uvar. */
-function uvarBytes(n: number): number {
-  let bytes = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 0x80);
-    bytes++;
-  }
-  return bytes;
 }
