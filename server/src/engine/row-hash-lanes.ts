@@ -39,6 +39,21 @@ export class RowHashLanes {
     h[1] = (h[1]! - this.#b[pos]!) >>> 0;
   }
 
+  /**
+   * Replaces the lanes at `pos` by `row`'s in one step (an update): the state hash moves by the
+   * difference, with one read and one write of it instead of a subtraction and an addition.
+   */
+  rehash(row: AnyRow, pos: number): void {
+    this.#hasher(row, scratch);
+    const a = scratch[0]!;
+    const b = scratch[1]!;
+    const h = this.#hash;
+    h[0] = (h[0]! - this.#a[pos]! + a) >>> 0;
+    h[1] = (h[1]! - this.#b[pos]! + b) >>> 0;
+    this.#a[pos] = a;
+    this.#b[pos] = b;
+  }
+
   /** Swap-remove at `pos`, as the row array does: the last lanes move to `pos`. */
   removeAt(pos: number): void {
     const lastA = this.#a.pop()!;

@@ -427,8 +427,7 @@ export class TableStore {
       const ys = this.spatialY!;
       this.spatial.move(key, old[xs] as number, old[ys] as number, row[xs] as number, row[ys] as number);
     }
-    this.#lanes.hashOut(pos);
-    this.#lanes.hashIn(row, pos);
+    this.#lanes.rehash(row, pos);
   }
 
   /** Undoes a delete exactly: the row returns to its old position and the swapped row to the end. */
