@@ -9,7 +9,8 @@ import { refuseThenable } from './refuse-thenable';
 import type { TickBudget } from './sandbox/tick-budget';
 import type { ServerSchema } from './server-schema';
 import { SCHEDULE_TABLE } from './system-tables';
-import type { StoreContext, TableStore } from './table-store';
+import type { StoreContext } from './store-context';
+import type { TableStore } from './table-store';
 
 /** What the runner reads from its engine: the live tables and reducer table (a publish or migration replaces them). */
 export interface CallHost {

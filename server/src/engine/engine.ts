@@ -36,7 +36,8 @@ import { compileServerSchema, recompileReducers, type ServerSchema } from './ser
 import type { Tables } from './schema';
 import { buildTableStores, migrateTableStores } from './runtime-migration';
 import { SCHEDULE_TABLE } from './system-tables';
-import type { TableStore, StoreContext } from './table-store';
+import type { StoreContext } from './store-context';
+import type { TableStore } from './table-store';
 
 export { CALL_ORIGIN, LIFECYCLE, RESTORE_REASON } from './engine-types';
 export type {

@@ -35,15 +35,25 @@ function mixBytes(h: number, b: Uint8Array): number {
 
 interface Mix {
   readonly fn: (h: number, v: never) => number;
-  /** The same mix in compiled code, over the value `v`. */
+  /** The same mix in compiled code, over the value `v` (as `prepare` left it). */
   readonly source: (lane: string) => string;
+  /**
+   * Compiled code run once per value before both lanes mix it: work the two lanes share, so it is
+   * not done twice (a bigint's range test and conversion).
+   */
+  readonly prepare?: string;
 }
 
 /** The mix of each kind's record `hash`. */
 const MIXES: Readonly<Record<HashMix, Mix>> = {
   int: { fn: mix, source: (h) => `mix(${h}, v)` },
   float: { fn: mixFloat, source: (h) => `mixFloat(${h}, v)` },
-  bigint: { fn: mixBig, source: (h) => `mixBig(${h}, v)` },
+  // mixBig split in two: the conversion once per value, the mix per lane.
+  bigint: {
+    fn: mixBig,
+    source: (h) => `(typeof v === 'number' ? mixFloat(${h}, v) : mixString(${h}, v))`,
+    prepare: `if (typeof v === 'bigint') v = v > NEG_SAFE && v < SAFE ? Number(v) : v.toString(36);`,
+  },
   bool: { fn: (h: number, v: boolean) => mix(h, v ? 1 : 2), source: (h) => `mix(${h}, v ? 1 : 2)` },
   string: { fn: mixString, source: (h) => `mixString(${h}, v)` },
   bytes: { fn: mixBytes, source: (h) => `mixBytes(${h}, v)` },
@@ -73,6 +83,12 @@ function mixSource(column: AnyColumn, lane: string): string {
   return MIXES[scalarKind(column.kind)!.hash].source(lane);
 }
 
+/** The column's shared per-value work (see Mix.prepare), or '' when it has none. */
+function prepareSource(column: AnyColumn): string {
+  const scalar = column.kind === OPTIONAL.name ? column.inner! : column;
+  return MIXES[scalarKind(scalar.kind)!.hash].prepare ?? '';
+}
+
 function mixExpr(column: AnyColumn, lane: string): string {
   return `${lane} = ${mixSource(column, lane)};`;
 }
@@ -91,7 +107,7 @@ export function compileRowHasher(
     `let a = ${(0x811c9dc5 ^ tableId) | 0}; let b = ${(0x01000193 + Math.imul(tableId, 0x9e3779b1)) | 0}; let v;`,
   ];
   for (let i = 0; i < columns.length; i++) {
-    body.push(`v = row[${JSON.stringify(names[i])}];`);
+    body.push(`v = row[${JSON.stringify(names[i])}]; ${prepareSource(columns[i]!)}`);
     body.push(mixExpr(columns[i]!, 'a'));
     body.push(`b ^= 0x27d4eb2f; ${mixExpr(columns[i]!, 'b')}`);
   }
@@ -103,9 +119,11 @@ export function compileRowHasher(
     'mixBig',
     'mixBytes',
     'finish',
+    'SAFE',
+    'NEG_SAFE',
     `return function hashRow(row, out) {\n${body.join('\n')}\n};`,
   );
-  return factory(mix, mixString, mixFloat, mixBig, mixBytes, finish) as RowHasher;
+  return factory(mix, mixString, mixFloat, mixBig, mixBytes, finish, SAFE, NEG_SAFE) as RowHasher;
 }
 
 /** Hashes one row without a compiled hasher (tests, tools). Same result as the compiled one. */

@@ -3,7 +3,8 @@ import type { AnyRow } from './change-set';
 import type { ModuleDef } from './module';
 import { SCHEDULE_TABLE, scheduleTable } from './system-tables';
 import type { TableDef } from './schema';
-import { TableStore, type StoreContext } from './table-store';
+import type { StoreContext } from './store-context';
+import { TableStore } from './table-store';
 
 /** The name under which a migration is logged (a system call: replay re-applies its changes). */
 export const MIGRATE_CALL = '__migrate';

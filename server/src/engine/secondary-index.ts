@@ -2,6 +2,7 @@ import { TickspaceError } from '../protocol/errors';
 import type { AnyRow } from './change-set';
 import type { IndexKind } from './schema';
 import { SortedList, sortedInsert, sortedRemove } from './sorted-list';
+import { sameDeclaration } from './table-layout';
 import { compareTuples, compareValues, describeValue, mapKey } from './values';
 
 /** Bounds for a btree range query. Tuples bound composite indexes by prefix. */
@@ -192,4 +193,21 @@ export function checkUnique(
         { details: { table, column: index.name, value, existingKey: holder } },
       );
   }
+}
+
+/** Whether two index lists are declared alike (so one table's index contents serve the other). */
+export function sameIndexes(a: readonly SecondaryIndex[], b: readonly SecondaryIndex[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (
+      x.name !== y.name ||
+      x.kind !== y.kind ||
+      x.unique !== y.unique ||
+      !sameDeclaration(x.columns, y.columns)
+    )
+      return false;
+  }
+  return true;
 }

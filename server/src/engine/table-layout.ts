@@ -88,3 +88,12 @@ export function tableLayout(name: string, def: TableDef): TableLayout {
     }
   return { columnNames: names, columns, pkColumns, autoIncColumn, indexes, spatial: sp };
 }
+
+/** Structural equality of declarations (column defaults may be bigints, which JSON cannot spell). */
+export const sameDeclaration = (a: unknown, b: unknown): boolean =>
+  JSON.stringify(a, bigints) === JSON.stringify(b, bigints);
+
+/** A layout as text, so that two declarations of one table compare by their resolved layout. */
+export const layoutKey = (layout: TableLayout): string => JSON.stringify(layout, bigints);
+
+const bigints = (_key: string, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value);

@@ -1,6 +1,7 @@
 import { TickspaceError } from '../protocol/errors';
 import { OP, type AnyRow, type ChangeOp } from './change-set';
-import { compileRowHasher, type RowHasher } from './row-hash';
+import { compileRowHasher } from './row-hash';
+import { RowHashLanes } from './row-hash-lanes';
 import { compileRowNormalizer, type RowNormalizer } from '../protocol/row-normalizer';
 import type { AnyColumn, TableDef } from './schema';
 import {
@@ -13,32 +14,17 @@ import {
   indexMove,
   indexRange,
   indexRemove,
+  sameIndexes,
   type KeyReader,
   type RangeBounds,
   type SecondaryIndex,
 } from './secondary-index';
 import { SpatialGrid } from './spatial-grid';
 import { rowsInRadius, rowsInRect, type SpatialRows } from './spatial-rows';
-import { tableLayout } from './table-layout';
+import type { StoreContext } from './store-context';
+import { layoutKey, sameDeclaration, tableLayout } from './table-layout';
 import { describeValue, mapKey } from './values';
 import type { WriteInProgress } from './write-in-progress';
-
-/** Shared by every table of one engine: the running state hash and the open transaction. */
-export interface StoreContext {
-  /** State hash: two 32-bit lanes, each the sum mod 2^32 of every row's lane hash. */
-  readonly hash: Uint32Array;
-  /** The open transaction's change list, or null outside a reducer call. */
-  tx: ChangeOp[] | null;
-  /** The running call's index within the tick. */
-  callIndex: number;
-  /**
-   * The table write in progress (rollbacks included): after V8 stopped a tick on its CPU budget, a
-   * `table` other than -1 means the stop landed inside that write, which repairWrite undoes exactly.
-   */
-  readonly write: WriteInProgress;
-}
-
-const scratch = new Uint32Array(2);
 
 /**
  * The in-memory store of one table: rows in a dense array (swap-remove) with a key-to-position map,
@@ -68,14 +54,11 @@ export class TableStore {
   #indexList: SecondaryIndex[] = [];
   #uniqueList: SecondaryIndex[] = [];
   readonly #normalizer: RowNormalizer;
-  readonly #hasher: RowHasher;
   /** The layout this store was built from, as text (see sameLayout); computed when first asked. */
   #layoutKey: string | undefined;
   readonly #keyOf: KeyReader;
   #spatialRows: SpatialRows | undefined;
-  /** Each row's two hash lanes, parallel to `#rows`, so deletes and updates never rehash the old row. */
-  #hashA: number[] = [];
-  #hashB: number[] = [];
+  readonly #lanes: RowHashLanes;
 
   constructor(id: number, name: string, def: TableDef, ctx: StoreContext) {
     this.id = id;
@@ -96,7 +79,7 @@ export class TableStore {
     }
     this.#keyOf = compileKeyReader(names, this.pkColumns);
     this.#normalizer = compileRowNormalizer(name, names, this.columns, this.autoIncColumn);
-    this.#hasher = compileRowHasher(id, this.columns, names);
+    this.#lanes = new RowHashLanes(compileRowHasher(id, this.columns, names), ctx.hash);
     const sp = layout.spatial;
     if (sp !== undefined) {
       this.spatial = new SpatialGrid(sp.cellSize);
@@ -371,17 +354,13 @@ export class TableStore {
     this.#pos.clear();
     for (const index of this.#indexList) clearIndex(index);
     this.spatial?.clear();
-    this.#hashA.length = 0;
-    this.#hashB.length = 0;
     for (let pos = 0; pos < rows.length; pos++) {
       const row = rows[pos]!;
       const key = this.keyOf(row);
       this.#pos.set(mapKey(key), pos);
       this.#indexAdd(row, key);
-      this.#hasher(row, scratch);
-      this.#hashA[pos] = scratch[0]!;
-      this.#hashB[pos] = scratch[1]!;
     }
+    this.#lanes.rebuild(rows);
     this.#ctx.hash[0] = write.h0;
     this.#ctx.hash[1] = write.h1;
     if (!write.undoing) tx.length = write.txLen;
@@ -390,25 +369,6 @@ export class TableStore {
   }
 
   // ---- raw operations: no validation, no transaction (engine internals, undo, recovery) ------
-
-  /** Hashes `row`, stores its lanes at `pos` and adds them to the state hash. */
-  #hashIn(row: AnyRow, pos: number): void {
-    this.#hasher(row, scratch);
-    const a = scratch[0]!;
-    const b = scratch[1]!;
-    this.#hashA[pos] = a;
-    this.#hashB[pos] = b;
-    const h = this.#ctx.hash;
-    h[0] = (h[0]! + a) >>> 0;
-    h[1] = (h[1]! + b) >>> 0;
-  }
-
-  /** Subtracts the stored lanes of the row at `pos` from the state hash. */
-  #hashOut(pos: number): void {
-    const h = this.#ctx.hash;
-    h[0] = (h[0]! - this.#hashA[pos]!) >>> 0;
-    h[1] = (h[1]! - this.#hashB[pos]!) >>> 0;
-  }
 
   #indexAdd(row: AnyRow, key: unknown): void {
     const list = this.#indexList;
@@ -431,7 +391,7 @@ export class TableStore {
     this.#pos.set(mapKey(key), pos);
     this.#rows.push(row);
     this.#indexAdd(row, key);
-    this.#hashIn(row, pos);
+    this.#lanes.hashIn(row, pos);
   }
 
   /** Removes a row by swap-remove; returns the position it had. */
@@ -440,14 +400,11 @@ export class TableStore {
     const mk = mapKey(key);
     const pos = this.#pos.get(mk)!;
     const rows = this.#rows;
-    this.#hashOut(pos);
+    this.#lanes.hashOut(pos);
     const last = rows.pop()!;
-    const lastA = this.#hashA.pop()!;
-    const lastB = this.#hashB.pop()!;
+    this.#lanes.removeAt(pos);
     if (pos < rows.length) {
       rows[pos] = last;
-      this.#hashA[pos] = lastA;
-      this.#hashB[pos] = lastB;
       this.#pos.set(mapKey(this.keyOf(last)), pos);
     }
     this.#pos.delete(mk);
@@ -470,8 +427,7 @@ export class TableStore {
       const ys = this.spatialY!;
       this.spatial.move(key, old[xs] as number, old[ys] as number, row[xs] as number, row[ys] as number);
     }
-    this.#hashOut(pos);
-    this.#hashIn(row, pos);
+    this.#lanes.rehash(row, pos);
   }
 
   /** Undoes a delete exactly: the row returns to its old position and the swapped row to the end. */
@@ -482,13 +438,12 @@ export class TableStore {
       const moved = rows[pos]!;
       this.#pos.set(mapKey(this.keyOf(moved)), rows.length);
       rows.push(moved);
-      this.#hashA.push(this.#hashA[pos]!);
-      this.#hashB.push(this.#hashB[pos]!);
+      this.#lanes.pushCopyOf(pos);
       rows[pos] = row;
     } else rows.push(row);
     this.#pos.set(mapKey(key), pos);
     this.#indexAdd(row, key);
-    this.#hashIn(row, pos);
+    this.#lanes.hashIn(row, pos);
   }
 
   /** Undoes one change of the open transaction. */
@@ -535,9 +490,9 @@ export class TableStore {
   canAdopt(old: TableStore): boolean {
     return (
       this.name === old.name &&
-      sameJson(this.columnNames, old.columnNames) &&
-      sameJson(this.columns, old.columns) &&
-      sameJson(this.pkColumns, old.pkColumns) &&
+      sameDeclaration(this.columnNames, old.columnNames) &&
+      sameDeclaration(this.columns, old.columns) &&
+      sameDeclaration(this.pkColumns, old.pkColumns) &&
       this.#rows.length === 0
     );
   }
@@ -554,8 +509,7 @@ export class TableStore {
     const rows = old.#rows;
     this.#rows = rows;
     this.#pos = old.#pos;
-    this.#hashA = old.#hashA;
-    this.#hashB = old.#hashB;
+    this.#lanes.adopt(old.#lanes);
     this.autoInc = old.autoInc;
     if (sameIndexes(this.#indexList, old.#indexList)) {
       this.#indexes = old.#indexes;
@@ -586,13 +540,11 @@ export class TableStore {
     }
     if (this.id !== old.id)
       for (let pos = 0; pos < rows.length; pos++) {
-        this.#hashOut(pos);
-        this.#hashIn(rows[pos]!, pos);
+        this.#lanes.hashOut(pos);
+        this.#lanes.hashIn(rows[pos]!, pos);
       }
     old.#rows = [];
     old.#pos = new Map();
-    old.#hashA = [];
-    old.#hashB = [];
     old.#indexes = new Map();
     old.#indexList = [];
     old.#uniqueList = [];
@@ -603,31 +555,12 @@ export class TableStore {
 
   /** Removes every row (raw; used when loading a snapshot). */
   rawClear(): void {
-    for (let pos = 0; pos < this.#rows.length; pos++) this.#hashOut(pos);
+    for (let pos = 0; pos < this.#rows.length; pos++) this.#lanes.hashOut(pos);
     this.#rows.length = 0;
-    this.#hashA.length = 0;
-    this.#hashB.length = 0;
+    this.#lanes.clear();
     this.#pos.clear();
     for (const index of this.#indexList) clearIndex(index);
     this.spatial?.clear();
     this.autoInc = 1;
   }
-}
-
-/** Structural equality of declarations (column defaults may be bigints). */
-const sameJson = (a: unknown, b: unknown) => JSON.stringify(a, bigints) === JSON.stringify(b, bigints);
-const bigints = (_key: string, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value);
-
-const layoutKey = (layout: ReturnType<typeof tableLayout>) => JSON.stringify(layout, bigints);
-
-/** Whether two stores' index lists are declared alike (so one's index contents serve the other). */
-function sameIndexes(a: readonly SecondaryIndex[], b: readonly SecondaryIndex[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    if (x.name !== y.name || x.kind !== y.kind || x.unique !== y.unique || !sameJson(x.columns, y.columns))
-      return false;
-  }
-  return true;
 }

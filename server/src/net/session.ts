@@ -1,5 +1,5 @@
 import type { CallResult, Engine, Identity, Logger, ModuleDef } from '../engine';
-import type { ServerSchema, SubscriptionCharge, Subscriptions } from '../engine/tooling';
+import type { ServerSchema, Subscriptions } from '../engine/tooling';
 import {
   CLIENT_MESSAGE,
   CLOSE_CODES,
@@ -16,7 +16,6 @@ import {
   MessageCork,
   OLDEST_PROTOCOL_VERSION,
   PROTOCOL_VERSION,
-  RETURN_VALUE_VERSION,
   queryLod,
   SERVER_MESSAGE,
   TickspaceError,
@@ -30,7 +29,9 @@ import { ClientSchema } from './client-schema';
 import type { TokenIssuer } from './identity-tokens';
 import type { NetLimits } from './limits';
 import { RateLimiter } from './rate-limiter';
+import { resultFrame } from './result-frame';
 import type { ServerMetrics } from './server-metrics';
+import { SubscribeAdmission } from './subscribe-admission';
 
 const STATE = { HANDSHAKE: 0, OPEN: 1, CLOSED: 2 } as const;
 /** Idle sweeps per `idleTimeoutMs`: a silent session is closed between 1 and 1.25 times the timeout. */
@@ -91,10 +92,7 @@ export class Session implements SessionInput {
   readonly #host: SessionHost;
   readonly #conn: ServerConnection;
   readonly #limiter: RateLimiter;
-  /** SUBSCRIBE + UNSUBSCRIBE messages. */
-  readonly #subscribeLimiter: RateLimiter;
-  /** Rows and grid cells subscriptions walk and send. */
-  readonly #rowBudget: RateLimiter;
+  readonly #admission: SubscribeAdmission;
   /** Answer bytes held when the client frame being handled arrived (for maxFrameCorkBytes). */
   #frameStartBytes = 0;
   #state: State = STATE.HANDSHAKE;
@@ -125,8 +123,7 @@ export class Session implements SessionInput {
     this.#conn = conn;
     const l = services.limits;
     this.#limiter = new RateLimiter(l.callsPerSecond, l.callBurst, services.clock);
-    this.#subscribeLimiter = new RateLimiter(l.subscribesPerSecond, l.subscribeBurst, services.clock);
-    this.#rowBudget = new RateLimiter(l.subscribeRowsPerSecond, l.subscribeRowBurst, services.clock);
+    this.#admission = new SubscribeAdmission(l, services.clock);
     this.#timer = setTimeout(
       () =>
         this.close(
@@ -335,11 +332,8 @@ export class Session implements SessionInput {
         this.#subscribe(msg.queryId, msg.query);
         return;
       case 'unsubscribe':
-        // Never refused for cost: the SDK forgets the query whatever the answer, and the work is
-        // bounded by the SUBSCRIBE that made the query. Its cost is paid by later SUBSCRIBEs.
-        this.#subscribeLimiter.charge(1);
         try {
-          this.#subscriptions.unsubscribe(this.#handle, msg.queryId, this.#chargeUnsubscribe);
+          this.#subscriptions.unsubscribe(this.#handle, msg.queryId, this.#admission.unsubscribe());
         } catch (error) {
           this.#refuse(error, msg.queryId);
         }
@@ -399,26 +393,11 @@ export class Session implements SessionInput {
     );
   }
 
-  /**
-   * A SUBSCRIBE, in the order of its costs: the answers this frame already queued
-   * (maxFrameCorkBytes), the message rate (subscribeBurst), then what the query walks and sends
-   * (subscribeRowBurst), charged by the subscription engine before it encodes a row.
-   */
+  /** A SUBSCRIBE, admitted by its costs ({@link SubscribeAdmission}) and the client's version. */
   #subscribe(queryId: number, query: Query): void {
-    const limits = this.#limits;
-    const corked = this.#answerBytes() - this.#frameStartBytes;
-    if (corked > limits.maxFrameCorkBytes) {
-      this.#rateLimitedSubscribe(
-        queryId,
-        `SUBSCRIBE ${describeQuery(query)}: the answers to this frame already hold ${corked} bytes, more than maxFrameCorkBytes (${limits.maxFrameCorkBytes}); send it again`,
-      );
-      return;
-    }
-    if (!this.#subscribeLimiter.take()) {
-      this.#rateLimitedSubscribe(
-        queryId,
-        `SUBSCRIBE ${describeQuery(query)}: more than ${limits.subscribesPerSecond} subscription requests per second (subscribeBurst ${limits.subscribeBurst})`,
-      );
+    const refusal = this.#admission.admit(query, this.#answerBytes() - this.#frameStartBytes);
+    if (refusal !== undefined) {
+      this.#rateLimitedSubscribe(queryId, refusal);
       return;
     }
     if (queryLod(query) !== undefined && this.#version < LOD_VERSION) {
@@ -428,7 +407,7 @@ export class Session implements SessionInput {
     }
     try {
       this.#subscriptions.subscribe(this.#handle, queryId, query, (cost) =>
-        this.#chargeSubscribe(query, cost.rows + cost.cells),
+        this.#admission.charge(query, cost.rows + cost.cells),
       );
     } catch (error) {
       if (error instanceof TickspaceError && error.code === 'RATE_LIMITED')
@@ -436,19 +415,6 @@ export class Session implements SessionInput {
       else this.#refuse(error, queryId);
     }
   }
-
-  #chargeSubscribe(query: Query, cost: number): void {
-    if (this.#rowBudget.take(cost)) return;
-    const l = this.#limits;
-    throw new TickspaceError(
-      'RATE_LIMITED',
-      `SUBSCRIBE ${describeQuery(query)}: costs ${cost} rows and grid cells, the budget holds ${Math.floor(this.#rowBudget.tokens)} ` +
-        `(subscribeRowBurst ${l.subscribeRowBurst}, refilled at subscribeRowsPerSecond ${l.subscribeRowsPerSecond})`,
-      { details: { cost } },
-    );
-  }
-
-  readonly #chargeUnsubscribe: SubscriptionCharge = (cost) => this.#rowBudget.charge(cost.rows + cost.cells);
 
   #rateLimitedSubscribe(queryId: number, message: string): void {
     this.#rateLimitedAnswer(encodeSubscribeError(queryId, 'RATE_LIMITED', message));
@@ -490,7 +456,16 @@ export class Session implements SessionInput {
     }
     const onResult = (result: CallResult) => {
       this.#pendingCalls--;
-      this.send(this.#resultFrame(requestId, reducerId, result));
+      this.send(
+        resultFrame(
+          requestId,
+          reducerId,
+          result,
+          this.#version,
+          this.#limits.maxReturnBytes,
+          this.#schema.current.wire,
+        ),
+      );
     };
     try {
       this.#pendingCalls++;
@@ -499,21 +474,6 @@ export class Session implements SessionInput {
       this.#pendingCalls--;
       this.#refuse(error, undefined, requestId);
     }
-  }
-
-  /** The RESULT of a call in this session's version: its return value, unless that is over `maxReturnBytes`. */
-  #resultFrame(requestId: number, reducerId: number, result: CallResult): Uint8Array {
-    const frame = encodeResult(requestId, result, this.#version);
-    if (!result.ok || result.returns === undefined || this.#version < RETURN_VALUE_VERSION) return frame;
-    // tag, request id, flag: what precedes the value.
-    const valueBytes = frame.length - 2 - uvarBytes(requestId);
-    if (valueBytes <= this.#limits.maxReturnBytes) return frame;
-    const reducer = this.#schema.current.wire.reducer(reducerId)?.name ?? `#${reducerId}`;
-    return encodeResult(requestId, {
-      ok: false,
-      code: 'RETURN_TOO_LARGE',
-      message: `reducer '${reducer}' committed, but its return value of ${valueBytes} bytes exceeds maxReturnBytes (${this.#limits.maxReturnBytes}); the log keeps it`,
-    });
   }
 
   /** Answers a refused frame (to the request or query it names, else as ERROR) and counts a strike. */
@@ -609,14 +569,4 @@ export class Session implements SessionInput {
       this.#engine.disconnect(this.#identity!);
     }
   }
-}
-
-/** Bytes of `n` as a uvar. */
-function uvarBytes(n: number): number {
-  let bytes = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 0x80);
-    bytes++;
-  }
-  return bytes;
 }

@@ -1,19 +1,10 @@
 import { BinaryReader } from './binary-reader';
+import { uvarBytes } from './binary-writer';
 import { TickspaceError } from './errors';
 import { CLIENT_MESSAGE, SERVER_MESSAGE } from './message-types';
 
 /** The BATCH tag of one direction: {@link CLIENT_MESSAGE}.BATCH or {@link SERVER_MESSAGE}.BATCH. */
 export type BatchTag = typeof CLIENT_MESSAGE.BATCH | typeof SERVER_MESSAGE.BATCH;
-
-/** Bytes a uvar of `n` takes. */
-function uvarBytes(n: number): number {
-  let bytes = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 0x80);
-    bytes++;
-  }
-  return bytes;
-}
 
 /** Bytes of `messages[start..end)` packed as one BATCH: tag, count, then length-prefixed messages. */
 function batchBytes(messages: readonly Uint8Array[], start: number, end: number): number {

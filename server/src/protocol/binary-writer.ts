@@ -165,3 +165,13 @@ export class BinaryWriter {
     return this.#buf.slice(0, this.#pos);
   }
 }
+
+/** Bytes a uvar of `n` takes, as {@link BinaryWriter.uvar} writes it (7 bits a byte). */
+export function uvarBytes(n: number): number {
+  let bytes = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 0x80);
+    bytes++;
+  }
+  return bytes;
+}

@@ -3,7 +3,7 @@ export { ERROR_CODES, TickspaceError, ReducerError, CALLER_FAULT_CODES } from '.
 export type { ErrorCode, AnyErrorCode, TickspaceErrorOptions } from './errors';
 export { COLUMN_KINDS } from './column-kinds';
 export type { ColumnKind, ColumnShape } from './column-kinds';
-export { BinaryWriter } from './binary-writer';
+export { BinaryWriter, uvarBytes } from './binary-writer';
 export { BinaryReader } from './binary-reader';
 export { compileRowCodec, compileValueCodec } from './row-codec';
 export type { RowCodec } from './row-codec';

@@ -2,6 +2,7 @@ import { contentIndexOf, type ContentIndex } from './content-index';
 import {
   UPDATE_KIND,
   type AvatarRow,
+  type BuildingRow,
   type CallOutcome,
   type FrontierArgs,
   type FrontierReducer,
@@ -9,8 +10,9 @@ import {
   type UpdateKind,
 } from './game-port';
 import { distanceToBuilding, nextStep, Situation, slotToStore, type Goal, type Step } from './planner';
-import { relativeGoal, wrapAngle, type Style, type StyleContext } from './style';
+import { relativeGoal, type Style, type StyleContext } from './style';
 import { tradeOpening, tradeReply, type TradeCall } from './trade-rules';
+import { startWalk, steerWalk, type Walk } from './walk';
 
 /** Population tiers: humans and the bot tiers (the first five, then the tiers real operators run). */
 export const TIERS = {
@@ -69,23 +71,6 @@ export type ScriptMove =
   | { readonly kind: 'goto'; readonly x: number; readonly y: number; readonly within: number }
   | { readonly kind: 'trade'; readonly call: TradeCall }
   | { readonly kind: 'wait'; readonly ms: number };
-
-interface Walk {
-  x: number;
-  y: number;
-  within: number;
-  then: Step | undefined;
-  explore: string | undefined;
-  startedMs: number;
-  lastX: number;
-  lastY: number;
-  lastMs: number;
-  moving: boolean;
-  stuck: number;
-  detourUntilMs: number;
-  detourHeading: number;
-  heading: number;
-}
 
 /**
  * One simulated player: goal-driven (explore, gather, craft, build, store, trade, chat), seeing the
@@ -349,11 +334,7 @@ export abstract class Agent {
       // Newcomers leave the crowded spawn point to settle somewhere (as settlers in BitCraft do).
       this.#settled = true;
       const heading = style.exploreHeading(Number.NaN, c);
-      const tiles = style.homeTiles(c) * this.homeScale;
-      const info = view.db.world_info.find(0);
-      const limit = (info?.worldTiles ?? 4096) - 2;
-      const x = Math.min(limit, Math.max(2, me.x + Math.cos(heading) * tiles));
-      const y = Math.min(limit, Math.max(2, me.y + Math.sin(heading) * tiles));
+      const [x, y] = this.#pointToward(me, heading, style.homeTiles(c) * this.homeScale);
       this.#startWalk(nowMs, me, x, y, 2, undefined, undefined, style, c);
       return;
     }
@@ -381,21 +362,8 @@ export abstract class Agent {
       );
       const slot = slotToStore(s, keep);
       if (chest !== undefined && slot !== undefined) {
-        const reach = s.content.settings.reachTiles + s.content.settings.playerRadiusTiles;
         const step: Step = { kind: 'deposit', building: chest, slot: slot.slot, quantity: slot.quantity };
-        if (distanceToBuilding(me.x, me.y, chest) <= reach - 0.3) this.#perform(step, nowMs);
-        else
-          this.#startWalk(
-            nowMs,
-            me,
-            chest.cx,
-            chest.cy,
-            reach - 0.5 + Math.min(chest.width, chest.height) / 2,
-            step,
-            undefined,
-            style,
-            c,
-          );
+        this.#atBuilding(nowMs, me, s, chest, step, style, c);
         return;
       }
       if (
@@ -438,39 +406,49 @@ export abstract class Agent {
           this.#startWalk(nowMs, me, step.node.x, step.node.y, step.reach - 0.45, step, undefined, style, c);
         return;
       }
-      case 'construct': {
-        const reach = s.content.settings.reachTiles + s.content.settings.playerRadiusTiles;
-        if (distanceToBuilding(me.x, me.y, step.building) <= reach - 0.3) this.#perform(step, nowMs);
-        else
-          this.#startWalk(
-            nowMs,
-            me,
-            step.building.cx,
-            step.building.cy,
-            reach - 0.5 + Math.min(step.building.width, step.building.height) / 2,
-            step,
-            undefined,
-            style,
-            c,
-          );
+      case 'construct':
+        this.#atBuilding(nowMs, me, s, step.building, step, style, c);
         return;
-      }
       case 'goto':
         this.#startWalk(nowMs, me, step.x, step.y, step.within, undefined, undefined, style, c);
         return;
       case 'explore': {
         const heading = style.exploreHeading(this.#exploreHeading, c);
         this.#exploreHeading = heading;
-        const tiles = style.exploreTiles(c);
-        const info = view.db.world_info.find(0);
-        const limit = (info?.worldTiles ?? 4096) - 2;
-        const x = Math.min(limit, Math.max(2, me.x + Math.cos(heading) * tiles));
-        const y = Math.min(limit, Math.max(2, me.y + Math.sin(heading) * tiles));
+        const [x, y] = this.#pointToward(me, heading, style.exploreTiles(c));
         this.#startWalk(nowMs, me, x, y, 1.5, undefined, step.itemId, style, c);
         return;
       }
       default:
         this.#perform(step, nowMs);
+    }
+  }
+
+  /** A point `tiles` away from the player on `heading`, kept inside the world's border. */
+  #pointToward(me: AvatarRow, heading: number, tiles: number): [number, number] {
+    const info = this.#host!.view.db.world_info.find(0);
+    const limit = (info?.worldTiles ?? 4096) - 2;
+    return [
+      Math.min(limit, Math.max(2, me.x + Math.cos(heading) * tiles)),
+      Math.min(limit, Math.max(2, me.y + Math.sin(heading) * tiles)),
+    ];
+  }
+
+  /** Performs a step at a building when in reach of it, else walks there first. */
+  #atBuilding(
+    nowMs: number,
+    me: AvatarRow,
+    s: Situation,
+    building: BuildingRow,
+    step: Step,
+    style: Style,
+    c: StyleContext,
+  ): void {
+    const reach = s.content.settings.reachTiles + s.content.settings.playerRadiusTiles;
+    if (distanceToBuilding(me.x, me.y, building) <= reach - 0.3) this.#perform(step, nowMs);
+    else {
+      const within = reach - 0.5 + Math.min(building.width, building.height) / 2;
+      this.#startWalk(nowMs, me, building.cx, building.cy, within, step, undefined, style, c);
     }
   }
 
@@ -529,22 +507,7 @@ export abstract class Agent {
     style: Style,
     c: StyleContext,
   ): void {
-    this.#walk = {
-      x,
-      y,
-      within: Math.max(0.3, within),
-      then,
-      explore,
-      startedMs: nowMs,
-      lastX: me.x,
-      lastY: me.y,
-      lastMs: nowMs,
-      moving: false,
-      stuck: 0,
-      detourUntilMs: 0,
-      detourHeading: 0,
-      heading: Number.NaN,
-    };
+    this.#walk = startWalk(nowMs, me, x, y, within, then, explore);
     this.#steer(nowMs, me, style, c);
   }
 
@@ -586,40 +549,18 @@ export abstract class Agent {
         return;
       }
     }
-    const elapsed = nowMs - walk.lastMs;
-    if (walk.moving && elapsed >= 200) {
-      const moved = Math.hypot(me.x - walk.lastX, me.y - walk.lastY);
-      if (moved < 0.25 * speed * (elapsed / 1000)) {
-        walk.stuck++;
-        const side = walk.stuck % 2 === 0 ? 1 : -1;
-        walk.detourHeading = Math.atan2(dy, dx) + side * (Math.PI / 2 + 0.25 * (walk.stuck % 3));
-        walk.detourUntilMs = nowMs + 1_200;
-        if (walk.stuck > 12) {
-          // Hopelessly blocked (water, cliffs): give up on this target.
-          this.#walk = undefined;
-          if (walk.then?.kind === 'gather') this.#avoid.set(walk.then.node.id, nowMs + AVOID_NODE_MS);
-          if (walk.explore !== undefined) this.#exploreHeading = Number.NaN;
-          this.#call('move', { dx: 0, dy: 0 }, nowMs, false);
-          this.nextWakeMs = nowMs + style.thinkMs(c);
-          return;
-        }
-      }
+    const next = steerWalk(walk, me, dx, dy, dist, speed, nowMs, style, c);
+    if (next === undefined) {
+      // Hopelessly blocked (water, cliffs): give up on this target.
+      this.#walk = undefined;
+      if (walk.then?.kind === 'gather') this.#avoid.set(walk.then.node.id, nowMs + AVOID_NODE_MS);
+      if (walk.explore !== undefined) this.#exploreHeading = Number.NaN;
+      this.#call('move', { dx: 0, dy: 0 }, nowMs, false);
+      this.nextWakeMs = nowMs + style.thinkMs(c);
+      return;
     }
-    walk.lastX = me.x;
-    walk.lastY = me.y;
-    walk.lastMs = nowMs;
-    const arrivalMs = Math.max(50, ((dist - walk.within * 0.5) / speed) * 1000);
-    let heading: number;
-    let delayMs: number;
-    if (nowMs < walk.detourUntilMs) {
-      heading = walk.detourHeading;
-      delayMs = walk.detourUntilMs - nowMs;
-    } else {
-      const decision = style.steer(Math.atan2(dy, dx), dist, arrivalMs, c);
-      heading = decision.heading;
-      delayMs = decision.delayMs;
-    }
-    if (!walk.moving || !(Math.abs(wrapAngle(heading - walk.heading)) < 1e-3)) {
+    if (next.turn) {
+      const heading = next.heading;
       this.#call(
         'move',
         { dx: Math.fround(Math.cos(heading) * 0.999), dy: Math.fround(Math.sin(heading) * 0.999) },
@@ -629,6 +570,6 @@ export abstract class Agent {
       walk.heading = heading;
     }
     walk.moving = true;
-    this.nextWakeMs = nowMs + Math.max(50, delayMs);
+    this.nextWakeMs = nowMs + Math.max(50, next.delayMs);
   }
 }

@@ -1,11 +1,11 @@
 import type { Rng } from '../random';
 import { Agent, TIERS } from './agent';
+import { ScriptedStyle } from './scripted-style';
 import type { Goal, Situation } from './planner';
 import {
   FARM_GOALS,
   randomHeading,
   TRADE_RESPONSE,
-  type SessionDecision,
   type SteerDecision,
   type Style,
   type StyleContext,
@@ -15,7 +15,7 @@ import {
  * The jittered style: a naive script with uniform random delays added to every timer and uniform
  * noise on every heading; goals drawn from the farming loop; still no breaks, sessions or chat.
  */
-export class JitteredStyle implements Style {
+export class JitteredStyle extends ScriptedStyle implements Style {
   readonly tradeResponse = TRADE_RESPONSE.IGNORE;
   readonly stores = false;
   readonly #rng: Rng;
@@ -24,6 +24,7 @@ export class JitteredStyle implements Style {
   readonly #headingJitterRad: number;
 
   constructor(rng: Rng) {
+    super();
     this.#rng = rng;
     this.#baseMs = rng.uniform(150, 400);
     this.#jitterMs = rng.uniform(300, 1200);
@@ -51,18 +52,6 @@ export class JitteredStyle implements Style {
   }
   pickNode(count: number): number {
     return this.#rng.int(Math.min(count, 2));
-  }
-  mistake(_c: StyleContext): boolean {
-    return false;
-  }
-  session(_c: StyleContext): SessionDecision {
-    return { kind: 'play' };
-  }
-  chat(_c: StyleContext, _heard: number): string | undefined {
-    return undefined;
-  }
-  wantsTrade(_c: StyleContext): boolean {
-    return false;
   }
   exploreHeading(_previous: number, _c: StyleContext): number {
     return randomHeading(this.#rng);

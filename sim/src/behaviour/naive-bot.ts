@@ -1,14 +1,8 @@
 import type { Rng } from '../random';
 import { Agent, TIERS } from './agent';
+import { ScriptedStyle } from './scripted-style';
 import type { Goal, Situation } from './planner';
-import {
-  FARM_GOALS,
-  TRADE_RESPONSE,
-  type SessionDecision,
-  type SteerDecision,
-  type Style,
-  type StyleContext,
-} from './style';
+import { FARM_GOALS, TRADE_RESPONSE, type SteerDecision, type Style, type StyleContext } from './style';
 
 /** Fixed periods naive bots are written with, ms: round numbers, as scripts have. */
 const PERIODS_MS = [500, 600, 750, 1000] as const;
@@ -18,13 +12,14 @@ const PERIODS_MS = [500, 600, 750, 1000] as const;
  * distance), one farming goal forever, the nearest node every time (a fixed route), no breaks, no
  * sessions, no chat.
  */
-export class NaiveStyle implements Style {
+export class NaiveStyle extends ScriptedStyle implements Style {
   readonly tradeResponse = TRADE_RESPONSE.IGNORE;
   readonly stores = false;
   readonly periodMs: number;
   readonly #goal: Goal;
 
   constructor(rng: Rng) {
+    super();
     this.periodMs = rng.pick(PERIODS_MS);
     this.#goal = rng.pick(FARM_GOALS.filter((g) => g.kind === 'gather'));
   }
@@ -46,18 +41,6 @@ export class NaiveStyle implements Style {
   }
   pickNode(_count: number): number {
     return 0;
-  }
-  mistake(_c: StyleContext): boolean {
-    return false;
-  }
-  session(_c: StyleContext): SessionDecision {
-    return { kind: 'play' };
-  }
-  chat(_c: StyleContext, _heard: number): string | undefined {
-    return undefined;
-  }
-  wantsTrade(_c: StyleContext): boolean {
-    return false;
   }
   exploreHeading(previous: number, _c: StyleContext): number {
     // A square spiral: east, then turn left each leg.

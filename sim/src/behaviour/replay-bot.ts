@@ -1,11 +1,11 @@
 import type { Rng } from '../random';
 import { Agent, TIERS } from './agent';
+import { ScriptedStyle } from './scripted-style';
 import type { Goal, Situation } from './planner';
 import {
   FARM_GOALS,
   randomHeading,
   TRADE_RESPONSE,
-  type SessionDecision,
   type SteerDecision,
   type Style,
   type StyleContext,
@@ -17,7 +17,7 @@ import { TRACE_KIND, TracePlayer, type Trace } from './trace-library';
  * stitched from several humans; the choices are still a farming script's, and there are no
  * sessions, breaks or chat of its own.
  */
-export class ReplayStyle implements Style {
+export class ReplayStyle extends ScriptedStyle implements Style {
   readonly tradeResponse = TRADE_RESPONSE.IGNORE;
   readonly stores = false;
   readonly #rng: Rng;
@@ -25,6 +25,7 @@ export class ReplayStyle implements Style {
   #goal = 0;
 
   constructor(rng: Rng, traces: readonly Trace[]) {
+    super();
     this.#rng = rng;
     this.#player = new TracePlayer(traces, rng.fork('traces'), rng.int(80) + 40);
     this.#goal = rng.int(FARM_GOALS.length);
@@ -53,18 +54,6 @@ export class ReplayStyle implements Style {
   }
   pickNode(_count: number): number {
     return 0;
-  }
-  mistake(_c: StyleContext): boolean {
-    return false;
-  }
-  session(_c: StyleContext): SessionDecision {
-    return { kind: 'play' };
-  }
-  chat(_c: StyleContext, _heard: number): string | undefined {
-    return undefined;
-  }
-  wantsTrade(_c: StyleContext): boolean {
-    return false;
   }
   exploreHeading(_previous: number, _c: StyleContext): number {
     return randomHeading(this.#rng);
