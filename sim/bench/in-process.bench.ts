@@ -13,10 +13,16 @@
  * the whole run, warm-up included. Ratios are player-seconds per CPU-second against the first
  * (smallest) size, measured in the same run: 1.00x at every size means the cost is linear.
  * `--home-scale 1` turns off the population-scaled settle distance (for an A/B in one run).
+ * `--variants` runs every size in each of these worlds, in this order (issue 18's A/B in one run):
+ * `before` (everyone spawns at the spawn point, every bot decodes its own frames), `spread` (the
+ * world's start area), `after` (the start area and rows shared between the bots' caches).
+ * Ratios are then also against the first variant of the same size.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { FrontierOptions } from '@tickspace/server/world';
 import { parseMix, settleScale } from '../src/behaviour/population';
 import { runInProcess } from '../src/runners/in-process-runner';
 
@@ -32,8 +38,15 @@ const joinMsPerPlayer = Number(arg('join-ms', '20'));
 const settleS = Number(arg('settle-s', '30'));
 const homeScaleArg = arg('home-scale', 'auto');
 const outName = arg('out', 'sim-in-process');
+const variants = arg('variants', 'after').split(',');
+const VARIANTS: Record<string, { world: FrontierOptions; sharedRows: boolean }> = {
+  before: { world: { spawnTilesPerPlayer: 0 }, sharedRows: false },
+  spread: { world: {}, sharedRows: false },
+  after: { world: {}, sharedRows: true },
+};
 
 interface Row {
+  variant: string;
   players: number;
   homeScale: number;
   joinS: number;
@@ -53,56 +66,92 @@ interface Row {
 
 const cpuSeconds = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6;
 const rows: Row[] = [];
-for (const players of sizes) {
-  const joinMs = Math.max(10_000, players * joinMsPerPlayer);
-  const warmupMs = joinMs + settleS * 1000;
-  const homeScale = homeScaleArg === 'auto' ? settleScale(players) : Number(homeScaleArg);
-  let mark: { wall: number; cpu: NodeJS.CpuUsage; now: number } | undefined;
-  let calls = 0;
-  let ticks = 0;
-  const r = await runInProcess({
-    mix: parseMix(undefined, players),
-    seed,
-    minutes: (warmupMs + minutes * 60_000) / 60_000,
-    joinWindowMs: joinMs,
-    homeScale,
-    onTick: (record) => {
-      if (mark === undefined && record.now >= warmupMs)
-        mark = { wall: performance.now(), cpu: process.cpuUsage(), now: record.now };
-      if (mark === undefined) return;
-      calls += record.calls.length;
-      ticks++;
-    },
-  });
-  const wallS = (performance.now() - mark!.wall) / 1000;
-  const cpuS = cpuSeconds(process.cpuUsage(mark!.cpu));
-  const logicalS = (r.virtualMs - mark!.now) / 1000;
-  rows.push({
-    players,
-    homeScale,
-    joinS: joinMs / 1000,
-    warmupS: warmupMs / 1000,
-    ticks,
-    logicalS,
-    wallS,
-    cpuS,
-    speed: logicalS / wallS,
-    speedPerCpu: logicalS / cpuS,
-    speedWhole: r.speedup,
-    callsPerS: calls / wallS,
-    playerSecondsPerCpuS: (players * logicalS) / cpuS,
-    heapMB: process.memoryUsage().heapUsed / 2 ** 20,
-    stateHash: r.stateHash,
-  });
-  console.log(
-    `${players} players: ${(logicalS / wallS).toFixed(2)}x real time in the measured window (${r.speedup.toFixed(2)}x over the whole run)`,
+const out = join(ROOT, 'bench-results', `${outName}.json`);
+/** Written after every run (a long sweep keeps what it measured if it is stopped) and at the end. */
+function save(): void {
+  mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+  writeFileSync(
+    out,
+    JSON.stringify(
+      {
+        bench: 'sim-in-process',
+        minutes,
+        seed,
+        joinMsPerPlayer,
+        settleS,
+        homeScale: homeScaleArg,
+        variants,
+        node: process.version,
+        date: new Date().toISOString(),
+        loadAverage: load,
+        baseline: rows[0]?.players,
+        rows,
+      },
+      null,
+      1,
+    ),
   );
 }
 
+for (const players of sizes)
+  for (const variant of variants) {
+    const setup = VARIANTS[variant];
+    if (setup === undefined) throw new Error(`unknown variant ${variant}: before, spread or after`);
+    const joinMs = Math.max(10_000, players * joinMsPerPlayer);
+    const warmupMs = joinMs + settleS * 1000;
+    const homeScale = homeScaleArg === 'auto' ? settleScale(players) : Number(homeScaleArg);
+    let mark: { wall: number; cpu: NodeJS.CpuUsage; now: number } | undefined;
+    let calls = 0;
+    let ticks = 0;
+    const r = await runInProcess({
+      mix: parseMix(undefined, players),
+      seed,
+      minutes: (warmupMs + minutes * 60_000) / 60_000,
+      joinWindowMs: joinMs,
+      homeScale,
+      world: setup.world,
+      sharedRows: setup.sharedRows,
+      onTick: (record) => {
+        if (mark === undefined && record.now >= warmupMs)
+          mark = { wall: performance.now(), cpu: process.cpuUsage(), now: record.now };
+        if (mark === undefined) return;
+        calls += record.calls.length;
+        ticks++;
+      },
+    });
+    const wallS = (performance.now() - mark!.wall) / 1000;
+    const cpuS = cpuSeconds(process.cpuUsage(mark!.cpu));
+    const logicalS = (r.virtualMs - mark!.now) / 1000;
+    rows.push({
+      variant,
+      players,
+      homeScale,
+      joinS: joinMs / 1000,
+      warmupS: warmupMs / 1000,
+      ticks,
+      logicalS,
+      wallS,
+      cpuS,
+      speed: logicalS / wallS,
+      speedPerCpu: logicalS / cpuS,
+      speedWhole: r.speedup,
+      callsPerS: calls / wallS,
+      playerSecondsPerCpuS: (players * logicalS) / cpuS,
+      heapMB: process.memoryUsage().heapUsed / 2 ** 20,
+      stateHash: r.stateHash,
+    });
+    console.log(
+      `${variant}, ${players} players: ${((players * logicalS) / cpuS).toFixed(0)} player-s per CPU-s, ${(logicalS / wallS).toFixed(2)}x real time in the measured window (${r.speedup.toFixed(2)}x over the whole run), final state hash ${r.stateHash}`,
+    );
+    save();
+  }
+
 const base = rows[0]!;
 const fmt = (v: number, d = 2) => v.toFixed(d);
-const load = (await import('node:os'))
-  .loadavg()
+const load = loadavg()
   .map((l) => l.toFixed(2))
   .join(' ');
 console.log(
@@ -110,6 +159,7 @@ console.log(
 );
 console.log(
   [
+    'variant',
     'players',
     'home scale',
     'warm-up s',
@@ -121,6 +171,7 @@ console.log(
     'calls/s',
     'player-s/CPU-s',
     'vs base',
+    'vs variant 1',
   ]
     .map((h) => h.padStart(15))
     .join(''),
@@ -128,6 +179,7 @@ console.log(
 for (const r of rows)
   console.log(
     [
+      r.variant,
       r.players,
       fmt(r.homeScale),
       fmt(r.warmupS, 0),
@@ -139,30 +191,10 @@ for (const r of rows)
       fmt(r.callsPerS, 0),
       fmt(r.playerSecondsPerCpuS, 0),
       `${fmt(r.playerSecondsPerCpuS / base.playerSecondsPerCpuS)}x`,
+      `${fmt(r.playerSecondsPerCpuS / rows.find((q) => q.players === r.players)!.playerSecondsPerCpuS)}x`,
     ]
       .map((v) => String(v).padStart(15))
       .join(''),
   );
-mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
-const out = join(ROOT, 'bench-results', `${outName}.json`);
-writeFileSync(
-  out,
-  JSON.stringify(
-    {
-      bench: 'sim-in-process',
-      minutes,
-      seed,
-      joinMsPerPlayer,
-      settleS,
-      homeScale: homeScaleArg,
-      node: process.version,
-      date: new Date().toISOString(),
-      loadAverage: load,
-      baseline: base.players,
-      rows,
-    },
-    null,
-    1,
-  ),
-);
+save();
 console.log(`wrote ${out}`);

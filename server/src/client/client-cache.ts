@@ -9,6 +9,7 @@ import {
 import { TableCache, type CacheEvent } from './client-table';
 import { Reconciliation } from './reconciliation';
 import { swapSchema, type PendingSchemaChange, type SchemaChangedEvent } from './schema-swap';
+import type { SharedRows } from './shared-rows';
 
 /**
  * A connection's client cache: one {@link TableCache} per table name, the wire schema they decode
@@ -26,8 +27,11 @@ export class ClientCache {
   /** Where the visitor records cache events for the frame being applied; undefined applies silently. */
   #events: CacheEvent[] | undefined;
 
-  constructor(report: (error: unknown) => void) {
+  readonly #sharedRows: SharedRows | undefined;
+
+  constructor(report: (error: unknown) => void, sharedRows?: SharedRows) {
     this.#report = report;
+    this.#sharedRows = sharedRows;
   }
 
   /** The schema the caches decode with, and calls and queries are encoded with. */
@@ -38,7 +42,8 @@ export class ClientCache {
   /** The cache of one table (made on first use, also for names the schema lacks). */
   table(name: string): TableCache {
     let t = this.#tables.get(name);
-    if (t === undefined) this.#tables.set(name, (t = new TableCache(name, this.#wire?.tableByName(name))));
+    if (t === undefined)
+      this.#tables.set(name, (t = new TableCache(name, this.#wire?.tableByName(name), this.#sharedRows)));
     return t;
   }
 

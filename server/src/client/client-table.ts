@@ -1,4 +1,5 @@
 import { sameValue, wireMapKey, type BinaryReader, type WireTable } from '../protocol';
+import type { SharedRows, SharedTableRows } from './shared-rows';
 
 /** What the cache needs of an update codec: read a body and apply it to the old row. */
 export interface UpdateBody {
@@ -67,6 +68,9 @@ export class TableCache<R extends AnyRow = AnyRow, K = unknown> implements Clien
   /** The table's name. */
   readonly name: string;
   #wire: WireTable | undefined;
+  readonly #sharedRows: SharedRows | undefined;
+  /** This table's rows shared with other connections' caches, when the connection shares rows. */
+  #shared: SharedTableRows | undefined;
   readonly #rows = new Map<unknown, R>();
   // Listener lists are replaced, never mutated: a dispatch in progress keeps running the list it
   // started with, and the hot path (one list per event) allocates nothing.
@@ -76,9 +80,11 @@ export class TableCache<R extends AnyRow = AnyRow, K = unknown> implements Clien
   /** Lazily built equality indexes: index name -> value map key -> row map keys. */
   readonly #indexes = new Map<string, Map<unknown, Set<unknown>>>();
 
-  constructor(name: string, wire: WireTable | undefined) {
+  constructor(name: string, wire: WireTable | undefined, sharedRows?: SharedRows) {
     this.name = name;
     this.#wire = wire;
+    this.#sharedRows = sharedRows;
+    this.#shared = wire === undefined ? undefined : sharedRows?.table(wire);
   }
 
   /** The row with this primary key (a tuple for a composite key), or undefined. */
@@ -138,6 +144,7 @@ export class TableCache<R extends AnyRow = AnyRow, K = unknown> implements Clien
   /** @internal */
   setWire(wire: WireTable): void {
     this.#wire = wire;
+    this.#shared = this.#sharedRows?.table(wire);
     this.#indexes.clear();
   }
 
@@ -191,8 +198,9 @@ export class TableCache<R extends AnyRow = AnyRow, K = unknown> implements Clien
   }
 
   /** @internal Inserts or replaces a row; records what changed. */
-  upsert(row: R, events: CacheEvent[] | undefined): void {
-    const mk = wireMapKey(this.#wire!.key.of(row));
+  upsert(decoded: R, events: CacheEvent[] | undefined): void {
+    const mk = wireMapKey(this.#wire!.key.of(decoded));
+    const row = this.#shared === undefined ? decoded : (this.#shared.intern(mk, decoded) as R);
     const old = this.#rows.get(mk);
     this.#set(mk, old, row);
     if (events === undefined) return;
@@ -207,7 +215,9 @@ export class TableCache<R extends AnyRow = AnyRow, K = unknown> implements Clien
   patch(key: unknown, body: UpdateBody, reader: BinaryReader, events: CacheEvent[] | undefined): boolean {
     const mk = wireMapKey(key);
     const old = this.#rows.get(mk);
-    const row = body.decode(reader, old) as R | undefined;
+    const row = (
+      this.#shared === undefined ? body.decode(reader, old) : this.#shared.patch(mk, old, body, reader)
+    ) as R | undefined;
     if (old === undefined || row === undefined) return false;
     this.#set(mk, old, row);
     if (events !== undefined) events.push({ kind: 'update', table: this, old, row });
@@ -229,6 +239,7 @@ export class TableCache<R extends AnyRow = AnyRow, K = unknown> implements Clien
       for (const row of this.#rows.values()) events.push({ kind: 'delete', table: this, row });
     this.takeAll();
     this.#wire = undefined;
+    this.#shared = undefined;
     this.#indexes.clear();
   }
 

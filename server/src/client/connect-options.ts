@@ -1,6 +1,7 @@
 import type { TransportFactory } from '../protocol';
 import type { BackoffOptions } from './backoff';
 import type { HeartbeatOptions } from './heartbeat';
+import type { SharedRows } from './shared-rows';
 import type { WebSocketConstructor } from './websocket-transport';
 
 /** Options for {@link connect}. Give a `url` or a `transport`. */
@@ -23,6 +24,11 @@ export interface ConnectOptions {
    * @default {} (PING after 10 s of quiet, the link dead 20 s after an unanswered PING)
    */
   readonly heartbeat?: false | HeartbeatOptions;
+  /**
+   * Row objects shared with the other connections given the same {@link SharedRows} (in-process
+   * bots): an update many of them receive is decoded once. @default none (this cache decodes alone)
+   */
+  readonly sharedRows?: SharedRows;
   /** Listener errors and protocol oddities. @default console.error */
   readonly onError?: (error: unknown) => void;
 }

@@ -98,7 +98,7 @@ export class Connection<M extends ModuleDef = ModuleDef> {
     this.#frameListeners = new ListenerList(this.#report);
     this.#historyListeners = new ListenerList(this.#report);
     this.#schemaListeners = new ListenerList(this.#report);
-    const cache = (this.#cache = new ClientCache(this.#report));
+    const cache = (this.#cache = new ClientCache(this.#report, options.sharedRows));
     const isOpen = () => this.#status === CONNECTION_STATUS.OPEN;
     this.#subs = new ClientSubscriptions({
       get open() {

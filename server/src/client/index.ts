@@ -10,6 +10,8 @@ export type { SubscriptionHandle } from './subscription-handle';
 export type { SchemaChangedEvent } from './schema-swap';
 export type { ClientTable } from './client-table';
 export { createWebSocketTransport } from './websocket-transport';
+export { createSharedRows } from './shared-rows';
+export type { SharedRows, SharedRowsOptions } from './shared-rows';
 export type { WebSocketLike, WebSocketConstructor, WebSocketTransportOptions } from './websocket-transport';
 export { backoffDelayMs } from './backoff';
 export type { BackoffOptions } from './backoff';

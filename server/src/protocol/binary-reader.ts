@@ -151,6 +151,25 @@ export class BinaryReader {
     return out;
   }
 
+  /**
+   * Whether the next bytes are `bytes`; if so, reads past them. Lets a decoder that has seen these
+   * exact bytes before reuse what it decoded (a self-delimiting body that matches is that body).
+   */
+  skipIf(bytes: Uint8Array): boolean {
+    const n = bytes.length;
+    if (this.#pos + n > this.#end) return false;
+    const buf = this.#buf;
+    const at = this.#pos;
+    for (let i = 0; i < n; i++) if (buf[at + i] !== bytes[i]) return false;
+    this.#pos += n;
+    return true;
+  }
+
+  /** A copy of the bytes read since `start` (an earlier {@link offset}). */
+  copySince(start: number): Uint8Array {
+    return Uint8Array.prototype.slice.call(this.#buf, start, this.#pos);
+  }
+
   /** A view (no copy) of the next `n` bytes. */
   view(n: number): Uint8Array {
     this.#need(n);

@@ -78,6 +78,9 @@ export function resolveOptions(options: FrontierSettings): ResolvedOptions {
     demolishRefundPercent: options.demolishRefundPercent ?? 50,
     wellFedSpeedup: options.wellFedSpeedup ?? 0.25,
     maxWellFedMs: options.maxWellFedMs ?? 1_200_000,
+    spawnTilesPerPlayer: options.spawnTilesPerPlayer ?? 64,
+    spawnSpreadAbovePlayers: options.spawnSpreadAbovePlayers ?? 50,
+    maxStartAreaTiles: options.maxStartAreaTiles ?? 1_000_000,
   };
   const bad = (message: string) =>
     new TickspaceError('INVALID_ARGUMENT', `createFrontier: ${message}`, { details: { options: o } });
@@ -105,6 +108,10 @@ export function resolveOptions(options: FrontierSettings): ResolvedOptions {
     throw bad(`demolishRefundPercent must be in 0..100, got ${o.demolishRefundPercent}`);
   if (!(o.wellFedSpeedup >= 0 && o.wellFedSpeedup <= 0.9))
     throw bad(`wellFedSpeedup must be in 0..0.9, got ${o.wellFedSpeedup}`);
+  if (!(o.spawnTilesPerPlayer >= 0) || !(o.spawnSpreadAbovePlayers >= 0) || !(o.maxStartAreaTiles >= 1))
+    throw bad(
+      `need spawnTilesPerPlayer >= 0, spawnSpreadAbovePlayers >= 0 and maxStartAreaTiles >= 1, got ${o.spawnTilesPerPlayer}, ${o.spawnSpreadAbovePlayers}, ${o.maxStartAreaTiles}`,
+    );
   if (!(o.minNameChars >= 1 && o.maxNameChars >= o.minNameChars))
     throw bad('need 1 <= minNameChars <= maxNameChars');
   for (const key of [

@@ -19,7 +19,10 @@ const SPAWN_ATTEMPTS = 64;
 export function createPlayerReducers(rt: FrontierRuntime) {
   const o = rt.options;
 
-  /** `join { name }`: creates the caller's player on free land near the spawn point. */
+  /**
+   * `join { name }`: creates the caller's player on free land in the start area, which grows with
+   * the number of players (see `start-area.ts`), or near the spawn point in a small world.
+   */
   const join = frontierSchema.reducer('join', { name: t.string() }, (ctx, { name }) => {
     if (ctx.db.player.has(ctx.sender))
       reject(
@@ -41,7 +44,10 @@ export function createPlayerReducers(rt: FrontierRuntime) {
       reject('NAME_TAKEN', `the name '${name}' is taken by '${holder.name}'`, { name });
     const settings = ctx.db.settings.find(0)!;
     const info = ctx.db.world_info.find(0)!;
-    const spot = findSpawn(ctx, rt, info.spawnX, info.spawnY, settings.playerRadiusTiles);
+    const population = ctx.db.player.count() + 1;
+    const spot =
+      spawnInStartArea(ctx, rt, population, settings.playerRadiusTiles) ??
+      findSpawn(ctx, rt, info.spawnX, info.spawnY, settings.playerRadiusTiles);
     if (spot === undefined)
       reject(
         'NO_SPAWN_POINT',
@@ -129,6 +135,36 @@ function leave(ctx: Ctx, identity: Identity): void {
   closeTradesOf(ctx, identity);
   ctx.db.player.update({ ...player, online: false });
   ctx.db.avatar.update({ ...avatar, online: false, moving: false, dirX: 0, dirY: 0 });
+}
+
+/**
+ * A free spot in the start area of a population of `population` players (its first
+ * `population x spawnTilesPerPlayer` tiles), drawn from `ctx.rng`; undefined when the population
+ * is small enough to start together, or when every draw landed on a collider.
+ */
+function spawnInStartArea(
+  ctx: Ctx,
+  rt: FrontierRuntime,
+  population: number,
+  radius: number,
+): { x: number; y: number } | undefined {
+  const o = rt.options;
+  if (o.spawnTilesPerPlayer === 0 || population <= o.spawnSpreadAbovePlayers) return undefined;
+  const params = rt.terrain(ctx.db);
+  const area = rt.startArea(params);
+  const tiles = area.grow(Math.min(o.maxStartAreaTiles, Math.ceil(population * o.spawnTilesPerPlayer)));
+  const physics = rt.physicsFor(ctx);
+  for (let i = 0; i < SPAWN_ATTEMPTS; i++) {
+    const { tx, ty } = area.tile(Math.floor(ctx.rng() * tiles));
+    // Inside the tile, clear of its edges, so a player radius never reaches a blocked neighbour.
+    const x = Math.fround(tx + 0.5 + (ctx.rng() - 0.5) * 0.4);
+    const y = Math.fround(ty + 0.5 + (ctx.rng() - 0.5) * 0.4);
+    ensureChunksAround(ctx.db, rt, () => params, x, y, o.aoiChunks);
+    if (params.blockedTile[physics.tileAt(ctx.db, params, x, y)] === 1) continue;
+    if (physics.overlaps(ctx.db, params, x, y, radius + 0.05)) continue;
+    return { x, y };
+  }
+  return undefined;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Content } from '@tickspace/content/schema';
 import type { Db, ReadonlyDb, ReducerContext, Row } from '../engine';
 import { PhysicsCache, type Rapier } from './physics';
 import type { FrontierTables } from './tables';
+import { StartArea, startAreaKey } from './start-area';
 import { terrainParams, type TerrainParams } from './terrain';
 
 /** Options of {@link createFrontier}; every limit has a documented default. */
@@ -55,6 +56,17 @@ export interface FrontierOptions {
   readonly wellFedSpeedup?: number;
   /** Longest a player can be well fed ahead: `eat` refuses food that would go past it (TOO_FULL). @default 1_200_000 */
   readonly maxWellFedMs?: number;
+  /**
+   * Land tiles of the start area per player: a population of N players spawns over the
+   * `N x spawnTilesPerPlayer` land tiles reachable from the spawn point nearest to it (see
+   * `start-area.ts`), so the crowd at the start is as dense at 10,000 players as at 300. 0 spawns
+   * everyone at the spawn point. @default 64
+   */
+  readonly spawnTilesPerPlayer?: number;
+  /** Populations up to this many players all spawn at the spawn point (a small world starts together). @default 50 */
+  readonly spawnSpreadAbovePlayers?: number;
+  /** Largest start area, in tiles (bounds the memory and the one-off terrain work it takes). @default 1_000_000 */
+  readonly maxStartAreaTiles?: number;
   /** Rapier build to use (benchmarks compare builds); must be initialised. @default the pinned build */
   readonly rapier?: Rapier;
   /**
@@ -92,6 +104,9 @@ export interface ResolvedOptions {
   readonly demolishRefundPercent: number;
   readonly wellFedSpeedup: number;
   readonly maxWellFedMs: number;
+  readonly spawnTilesPerPlayer: number;
+  readonly spawnSpreadAbovePlayers: number;
+  readonly maxStartAreaTiles: number;
 }
 
 /** Timing of the last physics step, for benchmarks. */
@@ -116,6 +131,9 @@ export type AvatarRow = Row<FrontierTables['avatar']>;
 /** A player as reducers see them: the profile plus where the avatar stands and walks. */
 export type Me = PlayerRow & Pick<AvatarRow, 'x' | 'y' | 'dirX' | 'dirY' | 'moving'>;
 
+/** Start areas kept (each is up to `maxStartAreaTiles` tiles of bookkeeping). */
+const MAX_START_AREAS = 4;
+
 const NO_CLOCK: StepClock = { wallMs: () => 0, cpuMs: () => 0 };
 
 /**
@@ -133,6 +151,8 @@ export class FrontierRuntime {
   readonly #collision = new WeakMap<object, { rev: number; key: number }>();
   /** Collision fingerprints to small integers (the physics cache compares numbers). */
   readonly #collisionKeys = new Map<string, number>();
+  /** Start areas by {@link startAreaKey}: a few, since content rarely changes what blocks. */
+  readonly #startAreas = new Map<string, StartArea>();
 
   constructor(options: ResolvedOptions, rapier: Rapier | undefined, clock: StepClock = NO_CLOCK) {
     this.options = options;
@@ -175,6 +195,21 @@ export class FrontierRuntime {
     }
     cache.sync(ctx.tick, collision.key, settings?.playerRadiusTiles ?? 0.3);
     return cache;
+  }
+
+  /**
+   * The start area of these terrain parameters, shared by every engine of this module (it is a
+   * pure function of them; see {@link StartArea}).
+   */
+  startArea(p: TerrainParams): StartArea {
+    const key = startAreaKey(p);
+    let area = this.#startAreas.get(key);
+    if (area === undefined) {
+      if (this.#startAreas.size >= MAX_START_AREAS) this.#startAreas.clear();
+      area = new StartArea(p);
+      this.#startAreas.set(key, area);
+    }
+    return area;
   }
 
   /** Terrain generation parameters from the current content tables. */

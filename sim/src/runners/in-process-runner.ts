@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Connection } from '@tickspace/server/client';
+import { Connection, createSharedRows } from '@tickspace/server/client';
 import { createEngine, type Engine, type ModuleDef, type TickRecord } from '@tickspace/server/engine';
 import { openDatabase, type Database, type Durability } from '@tickspace/server/engine/tooling';
 import { createLoopbackTransport, createSessionHub, type SessionHub } from '@tickspace/server/net';
@@ -67,6 +67,12 @@ export interface InProcessOptions {
   readonly durability?: Durability;
   /** The Frontier module to run (e.g. its sandboxed bundle), built with `world` and the seed. @default createFrontier's */
   readonly module?: FrontierModule;
+  /**
+   * The bots' caches share row objects (`createSharedRows`): an update that many bots receive is
+   * decoded once; every bot still sees the world only through its own cache. false decodes per
+   * bot (for an A/B). @default true
+   */
+  readonly sharedRows?: boolean;
   /** The engine's CPU budget per tick, ms (see the engine's `tickBudgetMs`). @default none */
   readonly tickBudgetMs?: number;
   /** Awaited before every tick, once the bots have acted (e.g. to publish a module version). */
@@ -171,10 +177,12 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
     options.onTick?.(record);
   });
   const transport = createLoopbackTransport(hub);
+  const sharedRows = options.sharedRows === false ? undefined : createSharedRows();
   const open = (token: string) =>
     new Connection<FrontierModule>({
       transport,
       token,
+      ...(sharedRows === undefined ? {} : { sharedRows }),
       reconnect: false,
       callTimeoutMs: 0,
       onError: () => {},

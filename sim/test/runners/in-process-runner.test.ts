@@ -32,4 +32,24 @@ describe('in-process runner', () => {
     expect(a.virtualMs).toBe(30_000);
     expect(a.tiers).toEqual({ ...mix });
   }, 60_000);
+
+  it('bots sharing decoded rows (the default) play exactly as bots decoding alone: same final hash', async () => {
+    const shared = await runInProcess({
+      mix,
+      seed: 'det-3',
+      minutes: 0.5,
+      joinWindowMs: 5_000,
+      world: small,
+    });
+    const alone = await runInProcess({
+      mix,
+      seed: 'det-3',
+      minutes: 0.5,
+      joinWindowMs: 5_000,
+      world: small,
+      sharedRows: false,
+    });
+    expect(shared.stateHash).toBe(alone.stateHash);
+    expect(shared.totals).toEqual(alone.totals);
+  }, 60_000);
 });
