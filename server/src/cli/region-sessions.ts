@@ -26,7 +26,7 @@ export interface MovedTo {
  * @example
  * movedMessage({ region: 'r1_0', epoch: 3 }); // -> 'moved to r1_0 at epoch 3'
  */
-export function movedMessage(to: MovedTo): string {
+function movedMessage(to: MovedTo): string {
   return `moved to ${to.region} at epoch ${to.epoch}`;
 }
 
