@@ -283,8 +283,12 @@ export class Game implements GameContext {
     const dtMs = this.#lastLogicAt === 0 ? 0 : nowMs - this.#lastLogicAt;
     this.#lastLogicAt = nowMs;
     if (this.me() === undefined || !this.predictor.initialized) return;
-    this.intent.step(nowMs);
+    // The time since the last step is walked with the input held during it (the server walked it
+    // so), and only then may the walk change the input. Deciding first let a stop erase the last
+    // interval from the prediction while the server still walked it: at 2 frames a second the
+    // server carried the player 2 tiles past where the client stopped, onto a project's site.
     this.predictor.step(dtMs, this.collision);
+    this.intent.step(nowMs);
   }
 
   /** Removes listeners, panels and textures (the scene stays with its owner). */

@@ -219,7 +219,8 @@ export class ProjectPanel {
       site.y,
       site.width,
       site.height,
-      this.#reachTiles() * 0.45,
+      // Well inside reach, yet far enough out that a walk ending a step late stays off the site.
+      this.#reachTiles() * 0.6,
     );
     this.#walkOn();
     this.#renderReach();
