@@ -317,6 +317,37 @@ describe('the game loop at 1024x600', () => {
     // Both walked to the site to give: their screenshots show the plaza.
     expect(siteDistance(bobId)).toBeLessThanOrEqual(reachTiles());
     expect(siteDistance(bobId), 'Bob off the site').toBeGreaterThan(0.3);
+    // Bob steps onto the square (players walk over it): Ann's client draws him on top of it.
+    const square = gs.engine.db.building.find(plaza)!;
+    await new Promise<void>((resolve) =>
+      gs.engine.enqueueSystem(
+        '__test_step_on',
+        (ctx: ReducerContext<FrontierModule['tables']>) =>
+          ctx.db.avatar.update({
+            ...ctx.db.avatar.find(bobId)!,
+            x: square.x + 1.5,
+            y: square.y + 1.5,
+            moving: false,
+          }),
+        () => resolve(),
+      ),
+    );
+    await ann.waitForFunction(
+      ([id, y]) => {
+        const g = window.frontier.game!;
+        const p = g.entities.playerPosition(id as string);
+        return p !== undefined && Math.abs(p.y - (y as number) * 16) < 1;
+      },
+      [bobId, square.y + 1.5] as const,
+    );
+    const depths = await ann.evaluate(
+      ([id, b]) => {
+        const e = window.frontier.game!.entities;
+        return { bob: e.depthOf({ player: id as string }), plaza: e.depthOf({ building: b as number }) };
+      },
+      [bobId, plaza] as const,
+    );
+    expect(depths.bob!, 'Bob drawn above the square he stands on').toBeGreaterThan(depths.plaza!);
     await settle(ann);
     await screenshot(ann, 'loop-08-plaza');
     await settle(bob);
