@@ -296,12 +296,8 @@ export class Game implements GameContext {
     const dtMs = this.#lastLogicAt === 0 ? 0 : nowMs - this.#lastLogicAt;
     this.#lastLogicAt = nowMs;
     if (this.me() === undefined || !this.predictor.initialized) return;
-    // The time since the last step is walked with the input held during it (the server walked it
-    // so), and only then may the walk change the input. Deciding first let a stop erase the last
-    // interval from the prediction while the server still walked it: at 2 frames a second the
-    // server carried the player 2 tiles past where the client stopped, onto a project's site.
-    this.predictor.step(dtMs, this.collision);
     this.intent.step(nowMs);
+    this.predictor.step(dtMs, this.collision);
   }
 
   /**

@@ -219,8 +219,7 @@ export class ProjectPanel {
       site.y,
       site.width,
       site.height,
-      // Well inside reach, yet far enough out that a walk ending a step late stays off the site.
-      this.#reachTiles() * 0.6,
+      this.#reachTiles() * 0.45,
     );
     this.#walkOn();
     this.#renderReach();
