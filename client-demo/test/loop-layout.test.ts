@@ -3,7 +3,8 @@
  * 1280x720 and 1920x1080: the town project panel (P) opens at the top of the right column, like
  * the other side panels (inside the column and the viewport, clear of the minimap, the corner
  * tracker and the player in the middle), and still fits when the backpack and crafting panels
- * share the column; floater lines started a few hundred ms apart never overlap while they rise.
+ * share the column; the town site's label moves off the minimap and off a player's name label;
+ * floater lines started a few hundred ms apart never overlap while they rise.
  * Screenshots go to test-artifacts/browser/loop-layout-*.png.
  */
 import type { Browser, Page } from 'playwright-core';
@@ -11,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ensureClientBuilt } from './support/build-client';
 import { collectErrors, launchChromium } from './support/chromium';
 import { startGameServer, type GameServer } from './support/game-server';
+import type { Identity, ReducerContext } from '@tickspace/server/engine';
+import type { FrontierModule } from '@tickspace/server/world';
 import { grantItems, joinAs, screenshot } from './support/page-helpers';
 import { VIEWPORTS } from './support/viewports';
 
@@ -112,6 +115,133 @@ describe.each(VIEWPORTS)('loop panels at $width x $height', (viewport) => {
     expect(row.y).toBeGreaterThanOrEqual(b.project!.top - 0.5);
     expect(row.y + row.height).toBeLessThanOrEqual(b.project!.bottom + 0.5);
     await screenshot(page, `loop-layout-${viewport.width}-column`);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
+/** Puts a player at (x, y) tiles, standing, through a server transaction (test setup). */
+async function teleport(id: Identity, x: number, y: number): Promise<void> {
+  await new Promise<void>((resolve) =>
+    gs.engine.enqueueSystem(
+      '__test_teleport',
+      (ctx: ReducerContext<FrontierModule['tables']>) =>
+        ctx.db.avatar.update({ ...ctx.db.avatar.find(id)!, x, y, dirX: 0, dirY: 0, moving: false }),
+      () => resolve(),
+    ),
+  );
+}
+
+/** Waits until the page's camera is centred on its player standing at (x, y) tiles. */
+async function settleAt(page: Page, x: number, y: number): Promise<void> {
+  await page.waitForFunction(
+    ([x, y]) => {
+      const g = window.frontier.game!;
+      const cam = g.scene.camera;
+      const p = g.predictor;
+      return (
+        Math.hypot(p.x - x!, p.y - y!) < 0.05 &&
+        Math.abs(cam.worldToScreenX(p.x * 16) - cam.width / 2) < 1 &&
+        Math.abs(cam.worldToScreenY(p.y * 16) - cam.height / 2) < 1
+      );
+    },
+    [x, y],
+    { timeout: 20_000 },
+  );
+  // Two more frames: the labels are laid out after the camera moves.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+/**
+ * The town site's label on screen (undefined when hidden), where it would stand by default (above
+ * the site, centred), the minimap and every name label, in CSS px over the canvas.
+ */
+function siteLabelBoxes(page: Page) {
+  return page.evaluate(() => {
+    const g = window.frontier.game!;
+    const cam = g.scene.camera;
+    const c = g.scene.app.canvas.getBoundingClientRect();
+    const m = document.querySelector('[data-panel=minimap]')!.getBoundingClientRect();
+    const label = g.loop.sites.labelRects()[0]!.rect;
+    const info = g.view.table('world_info').find(0)!;
+    const def = g.view.table('project_def').iter()[0]!;
+    const sx = Math.floor(info.spawnX) + def.siteDx;
+    const sy = Math.floor(info.spawnY) + def.siteDy;
+    const w = label === undefined ? 0 : label.right - label.left;
+    const h = label === undefined ? 0 : label.bottom - label.top;
+    const cx = cam.worldToScreenX((sx + def.width / 2) * 16);
+    const bottom = cam.worldToScreenY(sy * 16) - 2;
+    return {
+      label,
+      usual: { left: cx - w / 2, right: cx + w / 2, top: bottom - h, bottom },
+      minimap: {
+        left: m.left - c.left,
+        top: m.top - c.top,
+        right: m.right - c.left,
+        bottom: m.bottom - c.top,
+      },
+      corner: [...document.querySelectorAll('#hud .corner > *')]
+        .map((el) => el.getBoundingClientRect())
+        .filter((r) => r.width > 0)
+        .map((r) => ({
+          left: r.left - c.left,
+          top: r.top - c.top,
+          right: r.right - c.left,
+          bottom: r.bottom - c.top,
+        })),
+      names: g.entities.labelBounds().map((b) => ({
+        left: cam.worldToScreenX(b.left),
+        top: cam.worldToScreenY(b.top),
+        right: cam.worldToScreenX(b.right),
+        bottom: cam.worldToScreenY(b.bottom),
+      })),
+      site: { x: sx, y: sy, width: def.width },
+      zoom: cam.zoom,
+    };
+  });
+}
+
+describe.each(VIEWPORTS)('the town site label at $width x $height', (viewport) => {
+  test("moves off a player's name label and off the minimap", async () => {
+    const context = await browser.newContext({ viewport });
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    const id = await joinAs(page, gs.httpUrl, `Site${viewport.width}`);
+    await page.waitForFunction(() => window.frontier.game!.loop.sites.labelRects().length === 1);
+    let b = await siteLabelBoxes(page);
+    // On the site, a tile below its top edge: the player's name is where the label usually is.
+    const onX = b.site.x + b.site.width / 2;
+    const onY = b.site.y + 1;
+    await teleport(id, onX, onY);
+    await settleAt(page, onX, onY);
+    b = await siteLabelBoxes(page);
+    expect(b.label, 'label shown').toBeDefined();
+    expect(
+      b.names.some((n) => overlap(b.usual, n)),
+      'the usual place is taken by the name',
+    ).toBe(true);
+    for (const n of b.names) expect(overlap(b.label!, n), 'label over a name').toBe(false);
+    for (const p of b.corner) expect(overlap(b.label!, p), 'label over a corner panel').toBe(false);
+    expect(overlap(b.label!, b.minimap)).toBe(false);
+    await screenshot(page, `loop-layout-${viewport.width}-site-label-name`);
+
+    // Stand where the label's usual place falls under the middle of the minimap.
+    const mx = (b.minimap.left + b.minimap.right) / 2;
+    const my = (b.minimap.top + b.minimap.bottom) / 2;
+    const far = {
+      x: b.site.x + b.site.width / 2 - (mx - viewport.width / 2) / b.zoom / 16,
+      y: b.site.y - (my - viewport.height / 2) / b.zoom / 16,
+    };
+    await teleport(id, far.x, far.y);
+    await settleAt(page, far.x, far.y);
+    b = await siteLabelBoxes(page);
+    expect(overlap(b.usual, b.minimap), 'the usual place is under the minimap').toBe(true);
+    expect(b.label, 'label shown').toBeDefined();
+    expect(overlap(b.label!, b.minimap), 'label under the minimap').toBe(false);
+    for (const n of b.names) expect(overlap(b.label!, n), 'label over a name').toBe(false);
+    for (const p of b.corner) expect(overlap(b.label!, p), 'label over a corner panel').toBe(false);
+    expect(inside(b.label!, { left: 0, top: 0, right: viewport.width, bottom: viewport.height })).toBe(true);
+    await screenshot(page, `loop-layout-${viewport.width}-site-label-minimap`);
     expect(errors).toEqual([]);
     await context.close();
   });

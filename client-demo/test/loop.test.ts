@@ -241,14 +241,26 @@ describe('the game loop at 1024x600', () => {
       /^The site is \d+ tiles away: Give walks you there\.$/,
     );
     expect(siteDistance(annId)).toBeGreaterThan(reachTiles() + 1);
+    // Every text the reach note shows from the click on (a short walk can be over before a poll).
+    await ann.evaluate(() => {
+      const note = document.querySelector('[data-panel=project] [data-note=reach]')!;
+      const seen: string[] = [];
+      (window as unknown as { reachNotes: string[] }).reachNotes = seen;
+      new MutationObserver(() => seen.push(note.textContent ?? '')).observe(note, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
+    });
     await panel.locator('li[data-item=stone] button').click();
-    await expect.poll(() => panel.getAttribute('data-walking')).toBe('true');
-    expect(await panel.locator('[data-note=reach]').textContent()).toBe('Walking to the site…');
     await screenshot(ann, 'loop-06-project-walking');
     await untilServer(
       gs.engine,
       () => gs.engine.db.project_delivery.find(['town_square', 'stone'])?.quantity === 20,
       'stone delivered',
+    );
+    expect(await ann.evaluate(() => (window as unknown as { reachNotes: string[] }).reachNotes)).toContain(
+      'Walking to the site…',
     );
     // Given where the server counts reach, and said so in the panel.
     expect(siteDistance(annId)).toBeLessThanOrEqual(reachTiles());
@@ -282,6 +294,42 @@ describe('the game loop at 1024x600', () => {
     await bob.keyboard.press('KeyP');
     // Both walked to the site to give: their screenshots show the plaza.
     expect(siteDistance(bobId)).toBeLessThanOrEqual(reachTiles() + 0.5);
+    // Bob steps onto the square (players walk over it): Ann's client draws him on top of it.
+    const square = gs.engine.db.building.find(plaza)!;
+    // Bob's own walk to the site may still be ending: at rest first, so it does not walk him off.
+    await settle(bob);
+    await untilServer(gs.engine, () => !gs.engine.db.avatar.find(bobId)!.moving, 'Bob at rest');
+    await new Promise<void>((resolve) =>
+      gs.engine.enqueueSystem(
+        '__test_step_on',
+        (ctx: ReducerContext<FrontierModule['tables']>) =>
+          ctx.db.avatar.update({
+            ...ctx.db.avatar.find(bobId)!,
+            x: square.x + 1.5,
+            y: square.y + 1.5,
+            dirX: 0,
+            dirY: 0,
+            moving: false,
+          }),
+        () => resolve(),
+      ),
+    );
+    await ann.waitForFunction(
+      ([id, y]) => {
+        const g = window.frontier.game!;
+        const p = g.entities.playerPosition(id as string);
+        return p !== undefined && Math.abs(p.y - (y as number) * 16) < 1;
+      },
+      [bobId, square.y + 1.5] as const,
+    );
+    const depths = await ann.evaluate(
+      ([id, b]) => {
+        const e = window.frontier.game!.entities;
+        return { bob: e.depthOf({ player: id as string }), plaza: e.depthOf({ building: b as number }) };
+      },
+      [bobId, plaza] as const,
+    );
+    expect(depths.bob!, 'Bob drawn above the square he stands on').toBeGreaterThan(depths.plaza!);
     await settle(ann);
     await screenshot(ann, 'loop-08-plaza');
     await settle(bob);

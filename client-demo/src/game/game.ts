@@ -22,6 +22,7 @@ import { InputControls } from './input-controls';
 import { Intent } from './intent';
 import { OutcomeFeedback } from './outcome-feedback';
 import { LoopPanels } from '../loop/loop-panels';
+import type { ScreenRect } from '../loop/site-label-place';
 import { GamePanels } from './panels';
 import { Predictor } from './prediction';
 import { watchSelfAvatar } from './self-avatar';
@@ -47,6 +48,11 @@ export interface GameOptions {
    */
   readonly now?: () => number;
 }
+
+/** How often the HUD panels' boxes are read again, ms (reading them costs a layout). */
+const HUD_REREAD_MS = 500;
+/** The HUD panels always on screen that a town site's label keeps off. */
+const HUD_FIXED_PANELS = '[data-panel=minimap], .corner > *';
 
 /**
  * The game client: wires the connection's world view to the renderer (terrain, entities,
@@ -81,6 +87,12 @@ export class Game implements GameContext {
   readonly #rates = new ByteRates();
   #destroyed = false;
   readonly #selfPos: Point = { x: 0, y: 0 };
+  /**
+   * The boxes of the HUD's fixed panels over the canvas (px): the minimap, the corner tracker,
+   * food chip and key legend. Re-read now and then: they move on a resize or when the legend hides.
+   */
+  #hudRects: ScreenRect[] = [];
+  #hudReadAt = -Infinity;
   readonly #hudStats: HudStats = emptyHudStats();
 
   constructor(options: GameOptions) {
@@ -260,6 +272,7 @@ export class Game implements GameContext {
     const cam = this.scene.camera;
     if (selfPos !== undefined) cam.follow(selfPos.x * TILE_PX, selfPos.y * TILE_PX, dtMs);
     this.scene.applyCamera();
+    this.#layoutSiteLabels(t0);
     this.#controls.updateHover();
     const goal = this.intent.goal;
     if (goal !== undefined) drawTargetMarker(this.scene.ground, goal.x, goal.y, this.#frames.phase);
@@ -285,6 +298,38 @@ export class Game implements GameContext {
     if (this.me() === undefined || !this.predictor.initialized) return;
     this.intent.step(nowMs);
     this.predictor.step(dtMs, this.collision);
+  }
+
+  /**
+   * Keeps the town sites' labels off the minimap, the corner panels and the players' name labels
+   * (placed by the entity layer just before), in screen px.
+   */
+  #layoutSiteLabels(nowMs: number): void {
+    const cam = this.scene.camera;
+    if (nowMs - this.#hudReadAt > HUD_REREAD_MS) {
+      this.#hudReadAt = nowMs;
+      const c = this.scene.app.canvas.getBoundingClientRect();
+      this.#hudRects = [];
+      for (const el of this.#hudRoot.querySelectorAll(HUD_FIXED_PANELS)) {
+        const m = el.getBoundingClientRect();
+        if (m.width > 0 && m.height > 0)
+          this.#hudRects.push({
+            left: m.left - c.left,
+            top: m.top - c.top,
+            right: m.right - c.left,
+            bottom: m.bottom - c.top,
+          });
+      }
+    }
+    const avoid: ScreenRect[] = [...this.#hudRects];
+    for (const b of this.entities.labelBounds())
+      avoid.push({
+        left: cam.worldToScreenX(b.left),
+        top: cam.worldToScreenY(b.top),
+        right: cam.worldToScreenX(b.right),
+        bottom: cam.worldToScreenY(b.bottom),
+      });
+    this.loop.sites.layout(cam, avoid);
   }
 
   /** Removes listeners, panels and textures (the scene stays with its owner). */

@@ -4,6 +4,7 @@ import type { Unsubscribe, WorldView } from '../world/world-view';
 import { PositionBuffer, type Point } from './interpolation';
 import { LabelLayout, type LabelBox } from './label-layout';
 import { ART_SCALE, SpriteArt, playerColor } from './sprite-art';
+import { buildingDepth, overlayDepth, standingDepth, DEPTH_BANDS } from './depth';
 import { TILE_PX } from './tile-metrics';
 
 /** Options of {@link EntityLayer}. */
@@ -65,7 +66,8 @@ const NAME_STYLE = {
 /**
  * Everything standing on the terrain: resource nodes (with a depleted look), buildings (scaffolding
  * and a progress bar until complete) and players (name labels, action progress, interpolated
- * between ticks). Sorted by their feet's y so that nearer things overlap farther ones.
+ * between ticks). Sorted by their feet's y so that nearer things overlap farther ones, with what
+ * players walk over beneath them all (the rule is in `depth.ts`).
  */
 export class EntityLayer {
   /** Add this to the scene above the terrain. */
@@ -161,10 +163,10 @@ export class EntityLayer {
         p.x = x;
         p.y = y;
         p.sprite.position.set(x, y);
-        p.sprite.zIndex = y;
-        p.label.zIndex = 1e7 + y;
+        p.sprite.zIndex = standingDepth(y);
+        p.label.zIndex = overlayDepth(y);
         p.bar.position.set(x, y - 34);
-        p.bar.zIndex = 1e7 + y;
+        p.bar.zIndex = overlayDepth(y);
       }
       if (p.actionEndsMs > 0) {
         const f = Math.min(1, Math.max(0, (nowMs - p.actionStartMs) / (p.actionEndsMs - p.actionStartMs)));
@@ -238,6 +240,18 @@ export class EntityLayer {
   }
 
   /**
+   * The draw order of a player's figure or a building's sprite (its `zIndex`; higher draws on
+   * top), if drawn: what tests of the depth rule read.
+   */
+  depthOf(entity: { readonly player: string } | { readonly building: number }): number | undefined {
+    if ('player' in entity) {
+      const i = this.#playerIndex.get(entity.player);
+      return i === undefined ? undefined : this.#players[i]!.sprite.zIndex;
+    }
+    return this.#buildings.get(entity.building)?.sprite.zIndex;
+  }
+
+  /**
    * The resource node under a world point: the nearest whose drawn body (about one tile around
    * its foot, biased upward where trees and rocks stand) contains the point.
    */
@@ -297,7 +311,7 @@ export class EntityLayer {
     const sprite = new Sprite();
     this.#dressNode(sprite, row, depleted);
     sprite.position.set(row.x * TILE_PX, row.y * TILE_PX);
-    sprite.zIndex = row.y * TILE_PX;
+    sprite.zIndex = standingDepth(row.y * TILE_PX);
     sprite.scale.set(ART_SCALE);
     this.container.addChild(sprite);
     this.#nodes.set(row.id, { row, sprite, depleted });
@@ -342,9 +356,8 @@ export class EntityLayer {
     this.#dressBuilding(b);
     sprite.scale.set(ART_SCALE);
     sprite.position.set(row.x * TILE_PX, row.y * TILE_PX);
-    sprite.zIndex = (row.y + row.height) * TILE_PX;
     bar.position.set((row.x + row.width / 2) * TILE_PX, row.y * TILE_PX - 4);
-    bar.zIndex = 1e7;
+    bar.zIndex = DEPTH_BANDS.OVERLAY;
     this.container.addChild(sprite, bar);
     this.#buildings.set(row.id, b);
     this.#drawProgress(b);
@@ -361,6 +374,8 @@ export class EntityLayer {
     );
     b.sprite.texture = art.texture;
     b.sprite.anchor.set(art.anchorX, art.anchorY);
+    // Players walk over a building that does not block (the town square): it lies under them.
+    b.sprite.zIndex = buildingDepth(b.row, def?.blocks !== false);
   }
 
   #drawProgress(b: BuildingEntity): void {

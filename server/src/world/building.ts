@@ -1,4 +1,4 @@
-import { t, type Identity, type Row } from '../engine';
+import { SERVER_IDENTITY, t, type Identity, type Row } from '../engine';
 import {
   ACTION_KINDS,
   attempt,
@@ -21,7 +21,7 @@ import { checkProjectSites } from './projects';
 import { advanceQuests } from './quests';
 import { addXp } from './skills';
 import { frontierSchema, type FrontierTables } from './tables';
-import { itemAmount } from './words';
+import { buildingName, buildingOf, capitalised, itemAmount, resourceName, tiles, withArticle } from './words';
 
 /** A placed building row. */
 export type BuildingRow = Row<FrontierTables['building']>;
@@ -32,7 +32,8 @@ const MAX_FOOTPRINT_TILES = 8;
 /** @throws ReducerError UNKNOWN_BUILDING */
 export function requireBuilding(ctx: Ctx, id: number): BuildingRow {
   const b = ctx.db.building.find(id);
-  if (b === undefined) reject('UNKNOWN_BUILDING', `no building ${id}`, { building: id });
+  if (b === undefined)
+    reject('UNKNOWN_BUILDING', 'That building is gone: it was taken down, or never stood.', { building: id });
   return b;
 }
 
@@ -41,12 +42,41 @@ function canUse(ctx: Ctx, b: BuildingRow, who: Identity): boolean {
   return b.owner === who || ctx.db.building_access.has([b.id, who]);
 }
 
+/**
+ * Who may let others in, as the end of a refusal: the owner by name, or that the town's buildings
+ * are nobody's to share.
+ */
+function whoGrants(ctx: Ctx, b: BuildingRow): string {
+  if (b.owner === SERVER_IDENTITY) return 'it belongs to the town';
+  const owner = ctx.db.player.find(b.owner)?.name;
+  return owner === undefined ? 'only its owner can grant you access' : `${owner} can grant you access`;
+}
+
 /** @throws ReducerError NO_ACCESS */
 export function requireAccess(ctx: Ctx, b: BuildingRow, player: Me): void {
   if (!canUse(ctx, b, player.identity))
-    reject('NO_ACCESS', `${player.name} may not use building ${b.id} (${b.buildingId})`, {
+    reject('NO_ACCESS', `You may not use ${buildingOf(ctx.db, b, player.identity)}; ${whoGrants(ctx, b)}.`, {
       building: b.id,
     });
+}
+
+/**
+ * The refusal for an owner-only act ("grant access to", "take down") on a building that is not the
+ * caller's.
+ *
+ * @throws ReducerError NO_ACCESS
+ */
+export function requireOwner(ctx: Ctx, b: BuildingRow, player: Me, act: string): void {
+  if (b.owner === player.identity) return;
+  const name = buildingName(ctx.db, b.buildingId);
+  const owner = ctx.db.player.find(b.owner)?.name;
+  const message =
+    b.owner === SERVER_IDENTITY
+      ? `The town's ${name} belongs to the town, not to a player.`
+      : owner === undefined
+        ? `Only its owner may ${act} this ${name}.`
+        : `Only ${owner}, its owner, may ${act} this ${name}.`;
+  reject('NO_ACCESS', message, { building: b.id });
 }
 
 /** @throws ReducerError OUT_OF_REACH when the player stands farther than reach from the footprint. */
@@ -55,10 +85,11 @@ export function requireReach(ctx: Ctx, b: BuildingRow, player: Me): void {
   const reach = s.reachTiles + s.playerRadiusTiles;
   const d = distanceToRect(player.x, player.y, b.x, b.y, b.x + b.width, b.y + b.height);
   if (d > reach)
-    reject('OUT_OF_REACH', `building ${b.id} is ${d.toFixed(2)} tiles away; reach is ${reach.toFixed(2)}`, {
-      building: b.id,
-      distance: d,
-    });
+    reject(
+      'OUT_OF_REACH',
+      `${capitalised(buildingOf(ctx.db, b, player.identity))} is ${tiles(d)} away; walk within ${tiles(reach)} of it.`,
+      { building: b.id, distance: d },
+    );
 }
 
 /**
@@ -94,7 +125,7 @@ export function createBuildingReducers(rt: FrontierRuntime) {
       if (d > s.buildRangeTiles)
         reject(
           'OUT_OF_REACH',
-          `the site is ${d.toFixed(2)} tiles away; build range is ${s.buildRangeTiles}`,
+          `The site is ${tiles(d)} away; you build within ${tiles(s.buildRangeTiles)} of where you stand.`,
           { distance: d },
         );
       const per = worldTiles / chunkTiles;
@@ -116,14 +147,14 @@ export function createBuildingReducers(rt: FrontierRuntime) {
       const m = MAX_FOOTPRINT_TILES;
       for (const other of ctx.db.building.withinRect(x - m, y - m, x + w + m, y + h + m))
         if (other.x < x + w && other.x + other.width > x && other.y < y + h && other.y + other.height > y)
-          reject('BLOCKED', `the site overlaps building ${other.id} (${other.buildingId})`, {
+          reject('BLOCKED', `The site overlaps ${buildingOf(ctx.db, other, player.identity)}.`, {
             blocker: 'building',
             id: other.id,
           });
       for (const node of ctx.db.resource_node.withinRect(x - 1, y - 1, x + w + 1, y + h + 1)) {
         const radius = ctx.db.resource_def.find(node.resourceId)?.radius ?? 0.5;
         if (distanceToRect(node.x, node.y, x, y, x + w, y + h) < radius)
-          reject('BLOCKED', `the site overlaps resource node ${node.id} (${node.resourceId})`, {
+          reject('BLOCKED', `The site overlaps ${withArticle(resourceName(ctx.db, node.resourceId))}.`, {
             blocker: 'resource_node',
             id: node.id,
           });
@@ -180,12 +211,19 @@ export function createBuildingReducers(rt: FrontierRuntime) {
   const constructCheck = (ctx: Ctx, player: Me, id: number) => {
     const b = requireBuilding(ctx, id);
     requireAccess(ctx, b, player);
-    if (b.complete) reject('ALREADY_COMPLETE', `building ${id} is already complete`, { building: id });
+    if (b.complete)
+      reject(
+        'ALREADY_COMPLETE',
+        `${capitalised(buildingOf(ctx.db, b, player.identity))} is already finished.`,
+        {
+          building: id,
+        },
+      );
     const def = ctx.db.building_def.find(b.buildingId);
     if (def === undefined)
       reject(
         'UNKNOWN_BUILDING_KIND',
-        `building ${id} is of kind '${b.buildingId}', which the content no longer has`,
+        `This building (kind '${b.buildingId}') is no longer in the game's content, so it cannot be built further.`,
         { building: id },
       );
     requireReach(ctx, b, player);
@@ -239,11 +277,14 @@ export function createBuildingReducers(rt: FrontierRuntime) {
   const demolish = frontierSchema.reducer('demolish', { building: t.u32() }, (ctx, { building }) => {
     const player = requirePlayer(ctx);
     const b = requireBuilding(ctx, building);
-    if (b.owner !== player.identity)
-      reject('NO_ACCESS', `only the owner of building ${building} may demolish it`, { building });
+    requireOwner(ctx, b, player, 'take down');
     if (b.containerId !== 0) {
       if (ctx.db.inventory.filter('by_container', b.containerId).length > 0)
-        reject('STORAGE_NOT_EMPTY', `building ${building} still stores items: empty it first`, { building });
+        reject(
+          'STORAGE_NOT_EMPTY',
+          `Your ${buildingName(ctx.db, b.buildingId)} still holds items: empty it before you take it down.`,
+          { building },
+        );
       ctx.db.container.delete(b.containerId);
     }
     const def = ctx.db.building_def.find(b.buildingId);

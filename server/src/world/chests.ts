@@ -1,11 +1,11 @@
 import { t } from '../engine';
 import { requirePlayer } from './actions';
-import { requireAccess, requireBuilding, requireReach, type BuildingRow } from './building';
+import { requireAccess, requireBuilding, requireOwner, requireReach, type BuildingRow } from './building';
 import { reject } from './errors';
 import { planInventory } from './inventory';
 import type { Ctx, Me } from './runtime';
 import { frontierSchema } from './tables';
-import { itemAmount } from './words';
+import { buildingOf, capitalised, itemAmount } from './words';
 
 /**
  * Storage chests: `deposit` and `withdraw` move a stack (or part of one) between the caller's
@@ -18,8 +18,17 @@ export function createChestReducers() {
     const b = requireBuilding(ctx, id);
     requireAccess(ctx, b, player);
     if (b.containerId === 0)
-      reject('NOT_STORAGE', `building ${id} (${b.buildingId}) has no storage`, { building: id });
-    if (!b.complete) reject('NOT_COMPLETE', `building ${id} is still under construction`, { building: id });
+      reject(
+        'NOT_STORAGE',
+        `${capitalised(buildingOf(ctx.db, b, player.identity))} stores nothing; only storage buildings hold items.`,
+        { building: id },
+      );
+    if (!b.complete)
+      reject(
+        'NOT_COMPLETE',
+        `${capitalised(buildingOf(ctx.db, b, player.identity))} is still under construction; finish it first.`,
+        { building: id },
+      );
     requireReach(ctx, b, player);
     return b;
   };
@@ -28,9 +37,9 @@ export function createChestReducers() {
   const transfer = (ctx: Ctx, fromId: number, slot: number, quantity: number, toId: number) => {
     const from = planInventory(ctx.db, fromId);
     if (slot >= from.slots)
-      reject('INVALID_SLOT', `slot ${slot} is outside the container's ${from.slots} slots`, { slot });
+      reject('INVALID_SLOT', `There is no slot ${slot + 1}: this holds ${from.slots} slots.`, { slot });
     const stack = from.slot(slot);
-    if (stack === undefined) reject('EMPTY_SLOT', `slot ${slot} is empty`, { slot });
+    if (stack === undefined) reject('EMPTY_SLOT', `Slot ${slot + 1} is empty.`, { slot });
     if (!ctx.db.item_def.has(stack.itemId))
       reject(
         'UNKNOWN_ITEM',
@@ -40,7 +49,7 @@ export function createChestReducers() {
     if (quantity === 0 || quantity > stack.quantity)
       reject(
         'INVALID_QUANTITY',
-        `slot ${slot} holds ${itemAmount(ctx.db, stack.itemId, stack.quantity)}; cannot move ${quantity}`,
+        `That slot holds ${itemAmount(ctx.db, stack.itemId, stack.quantity)}; you cannot move ${quantity}.`,
         { slot, quantity },
       );
     const to = planInventory(ctx.db, toId);
@@ -89,11 +98,10 @@ export function createChestReducers() {
     (ctx, { building, identity, allowed }) => {
       const player = requirePlayer(ctx);
       const b = requireBuilding(ctx, building);
-      if (b.owner !== player.identity)
-        reject('NO_ACCESS', `only the owner of building ${building} may grant access`, { building });
+      requireOwner(ctx, b, player, 'grant access to');
       if (identity === player.identity) reject('SELF_TARGET', 'the owner always has access');
       if (!ctx.db.player.has(identity))
-        reject('UNKNOWN_PLAYER', `no player with identity ${identity}`, { identity });
+        reject('UNKNOWN_PLAYER', 'That player has never been in this world.', { identity });
       const has = ctx.db.building_access.has([building, identity]);
       if (allowed && !has) ctx.db.building_access.insert({ buildingId: building, identity });
       if (!allowed && has) ctx.db.building_access.delete([building, identity]);

@@ -17,7 +17,7 @@ import type { Ctx, FrontierRuntime, Me } from './runtime';
 import { advanceQuests } from './quests';
 import { addXp } from './skills';
 import { frontierSchema } from './tables';
-import { inDuration, itemAmount } from './words';
+import { inDuration, itemAmount, tiles } from './words';
 
 /** Each tool tier above the required one makes gathering this much faster. */
 const TIER_SPEEDUP = 0.25;
@@ -31,18 +31,18 @@ export function createGatheringReducers(rt: FrontierRuntime) {
   /** Checks everything a gather needs; returns the node, its kind and the tool tier used. */
   const check = (ctx: Ctx, player: Me, nodeId: number) => {
     const node = ctx.db.resource_node.find(nodeId);
-    if (node === undefined) reject('UNKNOWN_NODE', `no resource node ${nodeId}`, { nodeId });
+    if (node === undefined) reject('UNKNOWN_NODE', 'That resource is gone.', { nodeId });
     const def = ctx.db.resource_def.find(node.resourceId);
     if (def === undefined)
       reject(
         'UNKNOWN_NODE',
-        `resource node ${nodeId} is of kind '${node.resourceId}', which the content no longer has`,
+        `This resource (kind '${node.resourceId}') is no longer in the game's content.`,
         { nodeId },
       );
     if (node.amount === 0)
       reject(
         'NODE_DEPLETED',
-        `this ${def.name} (node ${nodeId}) is used up; it grows back ${inDuration(node.respawnAtMs, ctx.now)}`,
+        `This ${def.name} is used up; it grows back ${inDuration(node.respawnAtMs, ctx.now)}`,
         {
           nodeId,
           respawnAtMs: node.respawnAtMs,
@@ -52,11 +52,10 @@ export function createGatheringReducers(rt: FrontierRuntime) {
     const dist = Math.hypot(node.x - player.x, node.y - player.y);
     const reach = settings.reachTiles + def.radius + settings.playerRadiusTiles;
     if (dist > reach)
-      reject(
-        'OUT_OF_REACH',
-        `${def.name} ${nodeId} is ${dist.toFixed(2)} tiles away; reach is ${reach.toFixed(2)}`,
-        { nodeId, distance: dist },
-      );
+      reject('OUT_OF_REACH', `The ${def.name} is ${tiles(dist)} away; walk within ${tiles(reach)} of it.`, {
+        nodeId,
+        distance: dist,
+      });
     let tier = 0;
     if (def.toolKind !== '') {
       tier = bestToolTier(ctx.db, player.containerId, def.toolKind);

@@ -7,7 +7,7 @@ import { PHYSICS_MARGIN_TILES } from './physics';
 import { projectSite } from './project-sites';
 import type { Ctx, FrontierRuntime } from './runtime';
 import { frontierSchema } from './tables';
-import { itemAmount, itemName } from './words';
+import { buildingName, capitalised, itemAmount, itemName, tiles, withArticle, youHave } from './words';
 
 /** Notice code sent to every contributor when a stage of their project completes. */
 const PROJECT_STAGE_COMPLETE = 'PROJECT_STAGE_COMPLETE';
@@ -25,7 +25,7 @@ function requireSiteReach(ctx: Ctx, def: { id: string; name: string }, x: number
   if (d > reach)
     reject(
       'OUT_OF_REACH',
-      `the site of ${def.name} is ${d.toFixed(2)} tiles away; reach is ${reach.toFixed(2)}`,
+      `The site of ${def.name} is ${tiles(d)} away; walk within ${tiles(reach)} of it.`,
       { project: def.id, distance: d },
     );
 }
@@ -41,7 +41,7 @@ export function checkProjectSites(ctx: Ctx, kind: string, x: number, y: number, 
     if (stage.buildingId === kind)
       reject(
         'NOT_PLACEABLE',
-        `a ${kind} is raised by the town project '${stage.projectId}', not placed by hand`,
+        `${capitalised(withArticle(buildingName(ctx.db, kind)))} is raised by the town project ${ctx.db.project_def.find(stage.projectId)?.name ?? stage.projectId}, not placed by hand.`,
         {
           kind,
           project: stage.projectId,
@@ -50,7 +50,10 @@ export function checkProjectSites(ctx: Ctx, kind: string, x: number, y: number, 
   for (const def of ctx.db.project_def.iter()) {
     const site = projectSite(ctx.db, def.id)!;
     if (site.x < x + w && site.x + site.width > x && site.y < y + h && site.y + site.height > y)
-      reject('BLOCKED', `the site overlaps the town project ${def.name}`, { blocker: 'project', id: def.id });
+      reject('BLOCKED', `The site overlaps the town project ${def.name}.`, {
+        blocker: 'project',
+        id: def.id,
+      });
   }
 }
 
@@ -110,7 +113,7 @@ export function createProjectReducers(rt: FrontierRuntime) {
       const plan = planInventory(ctx.db, player.containerId);
       const have = plan.count(itemId);
       if (!plan.remove(itemId, quantity))
-        reject('MISSING_ITEMS', `${player.name} has ${itemAmount(ctx.db, itemId, have)}, not ${quantity}`, {
+        reject('MISSING_ITEMS', `${youHave(ctx.db, itemId, have)}, not ${quantity}.`, {
           missing: [{ itemId, quantity, have }],
         });
       plan.commit(ctx.db);

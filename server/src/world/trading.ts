@@ -4,6 +4,7 @@ import { reject } from './errors';
 import { planInventory } from './inventory';
 import type { Ctx, FrontierRuntime, Me } from './runtime';
 import { frontierSchema, type FrontierTables } from './tables';
+import { itemAmount, itemName, tiles, youHave } from './words';
 
 type TradeRow = Row<FrontierTables['trade']>;
 type TradeItemRow = Row<FrontierTables['trade_item']>;
@@ -19,16 +20,11 @@ const TRADE_NOTICES = {
   TRADE_COMPLETE: 'TRADE_COMPLETE',
 } as const;
 
-/** "1 Rope and 3 Stones"-style list of a trade side's items, by their display names. */
+/** "1 × Rope and 3 × Stone"-style list of a trade side's items, by their display names. */
 function describeItems(ctx: Ctx, items: readonly TradeItemRow[]): string {
   if (items.length === 0) return 'nothing';
-  const parts = items.map((i) => `${i.quantity} × ${itemName(ctx, i.itemId)}`);
+  const parts = items.map((i) => `${i.quantity} × ${itemName(ctx.db, i.itemId)}`);
   return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)!}`;
-}
-
-/** An item's display name ("Stone Axe"), its id when the content does not know it. */
-function itemName(ctx: Ctx, itemId: string): string {
-  return ctx.db.item_def.find(itemId)?.name ?? itemId;
 }
 
 /** Closes every open trade of a player (on disconnect). */
@@ -57,9 +53,9 @@ export function createTradingReducers(rt: FrontierRuntime) {
   const requireNear = (ctx: Ctx, a: Me, b: Me) => {
     const radius = ctx.db.settings.find(0)!.tradeRadiusTiles;
     const d = Math.hypot(a.x - b.x, a.y - b.y);
-    if (!b.online) reject('TOO_FAR', `${b.name} is offline`, { partner: b.identity });
+    if (!b.online) reject('TOO_FAR', `${b.name} is offline.`, { partner: b.identity });
     if (d > radius)
-      reject('TOO_FAR', `${b.name} is ${d.toFixed(1)} tiles away; trades need ${radius} or less`, {
+      reject('TOO_FAR', `${b.name} is ${tiles(d)} away; walk within ${tiles(radius)} to trade.`, {
         partner: b.identity,
         distance: d,
       });
@@ -67,23 +63,24 @@ export function createTradingReducers(rt: FrontierRuntime) {
   const requireTrade = (ctx: Ctx, id: number, who: Identity): { trade: TradeRow; side: 0 | 1 } => {
     const trade = ctx.db.trade.find(id);
     if (trade === undefined || (trade.a !== who && trade.b !== who))
-      reject('UNKNOWN_TRADE', `no open trade ${id} of yours`, { trade: id });
+      reject('UNKNOWN_TRADE', 'That trade is over: it was completed, cancelled or declined.', { trade: id });
     return { trade, side: trade.a === who ? 0 : 1 };
   };
 
   /** `trade_open { partner }`: rejects NOT_JOINED, SELF_TARGET, UNKNOWN_PLAYER, TOO_FAR, TRADE_EXISTS. */
   const tradeOpen = frontierSchema.reducer('trade_open', { partner: t.identity() }, (ctx, { partner }) => {
     const me = requirePlayer(ctx);
-    if (partner === me.identity) reject('SELF_TARGET', 'a player cannot trade with themselves');
+    if (partner === me.identity) reject('SELF_TARGET', 'You cannot trade with yourself.');
     const other = meOf(ctx.db, partner);
-    if (other === undefined) reject('UNKNOWN_PLAYER', `no player with identity ${partner}`, { partner });
+    if (other === undefined)
+      reject('UNKNOWN_PLAYER', 'That player has never been in this world.', { partner });
     requireNear(ctx, me, other);
     const existing = [
       ...ctx.db.trade.filter('by_a', me.identity),
       ...ctx.db.trade.filter('by_b', me.identity),
     ].find((tr) => tr.a === partner || tr.b === partner);
     if (existing !== undefined)
-      reject('TRADE_EXISTS', `trade ${existing.id} with ${other.name} is already open`, {
+      reject('TRADE_EXISTS', `You already have a trade open with ${other.name}.`, {
         trade: existing.id,
       });
     ctx.db.trade.insert({
@@ -108,7 +105,7 @@ export function createTradingReducers(rt: FrontierRuntime) {
       const me = requirePlayer(ctx);
       const { trade, side } = requireTrade(ctx, args.trade, me.identity);
       if (side === 0)
-        reject('NOT_INVITED', 'only the invited player answers a trade invitation', { trade: trade.id });
+        reject('NOT_INVITED', 'Only the player you invited answers your invitation.', { trade: trade.id });
       if (!args.accept) {
         deleteTrade(ctx, trade.id);
         notify(ctx, trade.a, TRADE_NOTICES.TRADE_DECLINED, `${me.name} declined the trade.`);
@@ -130,10 +127,10 @@ export function createTradingReducers(rt: FrontierRuntime) {
       const me = requirePlayer(ctx);
       const { trade, side } = requireTrade(ctx, args.trade, me.identity);
       if (!ctx.db.item_def.has(args.itemId))
-        reject('UNKNOWN_ITEM', `no item '${args.itemId}'`, { itemId: args.itemId });
+        reject('UNKNOWN_ITEM', 'That item is no longer in the game.', { itemId: args.itemId });
       const have = planInventory(ctx.db, me.containerId).count(args.itemId);
       if (have < args.quantity)
-        reject('MISSING_ITEMS', `you have ${have} ${itemName(ctx, args.itemId)}, not ${args.quantity}`, {
+        reject('MISSING_ITEMS', `${youHave(ctx.db, args.itemId, have)}, not ${args.quantity}.`, {
           itemId: args.itemId,
           have,
         });
@@ -145,7 +142,10 @@ export function createTradingReducers(rt: FrontierRuntime) {
       else {
         const kinds = ctx.db.trade_item.filter('by_trade', trade.id).filter((i) => i.side === side).length;
         if (kinds >= rt.options.maxTradeItems)
-          reject('TRADE_TOO_LARGE', `a trade side holds at most ${rt.options.maxTradeItems} kinds of item`);
+          reject(
+            'TRADE_TOO_LARGE',
+            `Each side of a trade holds at most ${rt.options.maxTradeItems} kinds of item; take one off first.`,
+          );
         ctx.db.trade_item.insert({
           tradeId: trade.id,
           side,
@@ -173,7 +173,7 @@ export function createTradingReducers(rt: FrontierRuntime) {
     const { trade, side } = requireTrade(ctx, args.trade, me.identity);
     const items = ctx.db.trade_item.filter('by_trade', trade.id);
     if (items.length === 0)
-      reject('TRADE_EMPTY', 'nothing is on offer yet: put something in the trade before accepting', {
+      reject('TRADE_EMPTY', 'Nothing is on offer yet: put something in the trade before you accept.', {
         trade: trade.id,
       });
     const accepted = {
@@ -189,7 +189,8 @@ export function createTradingReducers(rt: FrontierRuntime) {
     }
     const pa = meOf(ctx.db, trade.a);
     const pb = meOf(ctx.db, trade.b);
-    if (pa === undefined || pb === undefined) reject('UNKNOWN_PLAYER', 'a trade partner no longer exists');
+    if (pa === undefined || pb === undefined)
+      reject('UNKNOWN_PLAYER', 'Your trade partner is no longer in this world.');
     requireNear(ctx, me, me.identity === pa.identity ? pb : pa);
     const planA = planInventory(ctx.db, pa.containerId);
     const planB = planInventory(ctx.db, pb.containerId);
@@ -197,17 +198,21 @@ export function createTradingReducers(rt: FrontierRuntime) {
     for (const item of items) {
       const [from, who] = item.side === 0 ? [planA, pa] : [planB, pb];
       if (!from.remove(item.itemId, item.quantity))
-        reject('MISSING_ITEMS', `${who.name} no longer has ${item.quantity} ${itemName(ctx, item.itemId)}`, {
-          side: item.side,
-          itemId: item.itemId,
-        });
+        reject(
+          'MISSING_ITEMS',
+          `${who.identity === me.identity ? 'You no longer have' : `${who.name} no longer has`} ${itemAmount(ctx.db, item.itemId, item.quantity)}.`,
+          {
+            side: item.side,
+            itemId: item.itemId,
+          },
+        );
     }
     for (const item of items) {
       const [to, who] = item.side === 0 ? [planB, pb] : [planA, pa];
       if (!to.add(ctx.db, item.itemId, item.quantity))
         reject(
           'INVENTORY_FULL',
-          `${who.name} has no room for ${item.quantity} ${itemName(ctx, item.itemId)}`,
+          `${who.identity === me.identity ? 'You have' : `${who.name} has`} no room for ${itemAmount(ctx.db, item.itemId, item.quantity)}.`,
           {
             side: 1 - item.side,
             itemId: item.itemId,

@@ -1,4 +1,4 @@
-import type { ReadonlyDb } from '../engine';
+import { SERVER_IDENTITY, type Identity, type ReadonlyDb } from '../engine';
 import type { FrontierTables } from './tables';
 
 /**
@@ -15,6 +15,67 @@ export function itemName(db: ReadonlyDb<FrontierTables>, itemId: string): string
 /** "3 Stone": a quantity and the item's display name. */
 export function itemAmount(db: ReadonlyDb<FrontierTables>, itemId: string, quantity: number): string {
   return `${quantity} ${itemName(db, itemId)}`;
+}
+
+/**
+ * The indefinite article of a word: "an" before a vowel sound, else "a" (the client's rule, so
+ * both say the same: a silent h and a "you" sound are the common exceptions).
+ */
+export function article(word: string): 'a' | 'an' {
+  const w = word.trim().toLowerCase();
+  if (/^(hour|honou?r|heir)/.test(w)) return 'an';
+  if (/^(uni|use|usu|uti|eu|one)/.test(w)) return 'a';
+  return /^[aeiou]/.test(w) ? 'an' : 'a';
+}
+
+/** "an Oak Tree", "a Campfire": a word with its indefinite article. */
+export function withArticle(word: string): string {
+  return `${article(word)} ${word}`;
+}
+
+/** A building kind's display name ("Storage Chest"); its id when the content no longer has it. */
+export function buildingName(db: ReadonlyDb<FrontierTables>, kind: string): string {
+  return db.building_def.find(kind)?.name ?? kind;
+}
+
+/** A resource kind's display name ("Oak Tree"); its id when the content no longer has it. */
+export function resourceName(db: ReadonlyDb<FrontierTables>, resourceId: string): string {
+  return db.resource_def.find(resourceId)?.name ?? resourceId;
+}
+
+/**
+ * A placed building as the player `viewer` reads it: "your Storage Chest", "Alice's Storage
+ * Chest", "the town's Market Hall" (the server owns what town projects raise), or "a Storage
+ * Chest" when the owner has no profile.
+ */
+export function buildingOf(
+  db: ReadonlyDb<FrontierTables>,
+  building: { buildingId: string; owner: Identity },
+  viewer: Identity,
+): string {
+  const name = buildingName(db, building.buildingId);
+  if (building.owner === viewer) return `your ${name}`;
+  if (building.owner === SERVER_IDENTITY) return `the town's ${name}`;
+  const owner = db.player.find(building.owner)?.name;
+  return owner === undefined ? withArticle(name) : `${owner}'s ${name}`;
+}
+
+/** "1 tile", "4.2 tiles": a distance in tiles to one decimal, as players read it. */
+export function tiles(distance: number): string {
+  const d = Math.round(distance * 10) / 10;
+  return d === 1 ? '1 tile' : `${d} tiles`;
+}
+
+/** The sentence form of a phrase: its first letter capitalised. */
+export function capitalised(phrase: string): string {
+  return phrase.charAt(0).toUpperCase() + phrase.slice(1);
+}
+
+/** "You have 2 Stone" or "You have no Stone": what the caller holds of an item. */
+export function youHave(db: ReadonlyDb<FrontierTables>, itemId: string, quantity: number): string {
+  return quantity === 0
+    ? `You have no ${itemName(db, itemId)}`
+    : `You have ${itemAmount(db, itemId, quantity)}`;
 }
 
 /** "in 2.5 s", "in 1 min 5 s": how long from `nowMs` until `atMs` (never negative). */

@@ -75,7 +75,7 @@ describe('place_building', () => {
     const first = place(w, id, 'campfire');
     giveCost(w, id, 'campfire');
     expect(w.rejects(id, 'place_building', { kind: 'campfire', x: first.x, y: first.y }, 'BLOCKED')).toMatch(
-      /overlaps building/,
+      /^The site overlaps your Campfire\.$/,
     );
     const node = w.nearestNode('fallen_branch', w.player(id).x, w.player(id).y);
     w.standBy(id, node);
@@ -86,7 +86,7 @@ describe('place_building', () => {
         { kind: 'campfire', x: Math.floor(node.x), y: Math.floor(node.y) },
         'BLOCKED',
       ),
-    ).toMatch(/resource node/);
+    ).toMatch(/^The site overlaps a Fallen Branch\.$/);
     const me = w.player(id);
     expect(
       w.rejects(

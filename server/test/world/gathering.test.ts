@@ -34,9 +34,7 @@ describe('gather', () => {
     expect(depleted.respawnAtMs).toBeGreaterThan(w.engine.now);
     expect(w.count(id, 'fiber')).toBe(def.amount * def.quantityPerGather);
     expect(w.rejects(id, 'gather', { nodeId: node.id }, 'NODE_DEPLETED')).toMatch(
-      new RegExp(
-        `^this ${def.name} \\(node ${node.id}\\) is used up; it grows back in \\d+(\\.\\d)? (s|min)`,
-      ),
+      new RegExp(`^This ${def.name} is used up; it grows back in \\d+(\\.\\d)? (s|min)`),
     );
     w.wait(depleted.respawnAtMs - w.engine.now + 50);
     expect(w.db.resource_node.find(node.id)).toMatchObject({ amount: def.amount, respawnAtMs: 0 });

@@ -118,7 +118,9 @@ describe('contribute', () => {
     // From the spawn point, 12 tiles off: refused, and nothing moves.
     const far = w.rejects(a, 'contribute', { project: P, itemId: item, quantity: 1 }, 'OUT_OF_REACH');
     expect(far).toContain('Town Square');
-    expect(far).toMatch(/tiles away; reach is/);
+    expect(far).toMatch(
+      /^The site of Town Square is \d+(\.\d)? tiles away; walk within \d+(\.\d)? tiles of it\.$/,
+    );
     const s = w.db.settings.find(0)!;
     const reach = s.reachTiles + s.playerRadiusTiles;
     // Just past reach from the west edge: still refused; just inside: taken.

@@ -249,7 +249,7 @@ describe('trade consent', () => {
     const trade = open(w, a, b);
     w.ok(b, 'trade_respond', { trade, accept: true });
     const message = w.rejects(a, 'trade_accept', { trade }, 'TRADE_EMPTY');
-    expect(message).toBe('nothing is on offer yet: put something in the trade before accepting');
+    expect(message).toBe('Nothing is on offer yet: put something in the trade before you accept.');
     w.rejects(b, 'trade_accept', { trade }, 'TRADE_EMPTY');
     expect(w.db.trade.find(trade)).toMatchObject({ aAccepted: false, bAccepted: false });
   });
@@ -279,6 +279,6 @@ describe('trade consent', () => {
     const { w, a, b } = await pair();
     const trade = open(w, a, b);
     const message = w.rejects(a, 'trade_offer', { trade, itemId: 'stone_axe', quantity: 1 }, 'MISSING_ITEMS');
-    expect(message).toBe(`you have 0 ${w.db.item_def.find('stone_axe')!.name}, not 1`);
+    expect(message).toBe(`You have no ${w.db.item_def.find('stone_axe')!.name}, not 1.`);
   });
 });
