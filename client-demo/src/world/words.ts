@@ -1,32 +1,12 @@
+import { withArticle } from '@tickspace/server/world/articles';
 import type { WorldView } from './world-view';
+
+export { article, withArticle } from '@tickspace/server/world/articles';
 
 /**
  * Display names and articles for sentences about the world, from the content tables: what players
  * read names items, resources, recipes, buildings and skills as the content does, never by id.
  */
-
-/**
- * The indefinite article of a word: "an" before a vowel sound, else "a". Spelling decides, with the
- * common exceptions of a silent h and a "you" sound (an hour, a unit).
- * @example
- * article('axe'); // -> 'an'
- * article('Workbench'); // -> 'a'
- */
-export function article(word: string): 'a' | 'an' {
-  const w = word.trim().toLowerCase();
-  if (/^(hour|honou?r|heir)/.test(w)) return 'an';
-  if (/^(uni|use|usu|uti|eu|one)/.test(w)) return 'a';
-  return /^[aeiou]/.test(w) ? 'an' : 'a';
-}
-
-/**
- * A word with its indefinite article.
- * @example
- * withArticle('Oak Tree'); // -> 'an Oak Tree'
- */
-export function withArticle(word: string): string {
-  return `${article(word)} ${word}`;
-}
 
 /**
  * A tool requirement as players read it: the kind with its article and the tier.

@@ -1,5 +1,8 @@
 import { SERVER_IDENTITY, type Identity, type ReadonlyDb } from '../engine';
+import { withArticle } from './articles';
 import type { FrontierTables } from './tables';
+
+export { article, withArticle } from './articles';
 
 /**
  * Words for the server's own messages, which every client may show (ours rebuilds sentences from
@@ -15,22 +18,6 @@ export function itemName(db: ReadonlyDb<FrontierTables>, itemId: string): string
 /** "3 Stone": a quantity and the item's display name. */
 export function itemAmount(db: ReadonlyDb<FrontierTables>, itemId: string, quantity: number): string {
   return `${quantity} ${itemName(db, itemId)}`;
-}
-
-/**
- * The indefinite article of a word: "an" before a vowel sound, else "a" (the client's rule, so
- * both say the same: a silent h and a "you" sound are the common exceptions).
- */
-export function article(word: string): 'a' | 'an' {
-  const w = word.trim().toLowerCase();
-  if (/^(hour|honou?r|heir)/.test(w)) return 'an';
-  if (/^(uni|use|usu|uti|eu|one)/.test(w)) return 'a';
-  return /^[aeiou]/.test(w) ? 'an' : 'a';
-}
-
-/** "an Oak Tree", "a Campfire": a word with its indefinite article. */
-export function withArticle(word: string): string {
-  return `${article(word)} ${word}`;
 }
 
 /** A building kind's display name ("Storage Chest"); its id when the content no longer has it. */

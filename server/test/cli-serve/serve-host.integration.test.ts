@@ -16,15 +16,21 @@ afterEach(() => {
 
 const fixture = (name: string) => path.join(REPO_ROOT, 'server', 'test', 'cli-serve', 'fixtures', name);
 
+/** `tickspace serve` of the hosted fixture module over a fresh data directory, cleaned up after the test. */
+async function serveHostedModule() {
+  const data = tempDataDir();
+  cleanups.push(data.remove);
+  const s = await startServe({
+    dataDir: data.dir,
+    args: ['--no-sandbox', '--module', fixture('hosted-module.ts')],
+  });
+  running.push(s);
+  return { data, s };
+}
+
 describe('serveHost', () => {
   it('is called after recovery, before the first tick, and closed before the final tick', async () => {
-    const data = tempDataDir();
-    cleanups.push(data.remove);
-    const s = await startServe({
-      dataDir: data.dir,
-      args: ['--no-sandbox', '--module', fixture('hosted-module.ts')],
-    });
-    running.push(s);
+    const { data, s } = await serveHostedModule();
     await s.waitFor(
       new RegExp(`host attached to ${data.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} at tick 0`),
     );
@@ -60,13 +66,7 @@ describe('serveHost', () => {
 
 describe('serve with another module', () => {
   it("serves no page without --static (Frontier's client is Frontier's) and says so", async () => {
-    const data = tempDataDir();
-    cleanups.push(data.remove);
-    const s = await startServe({
-      dataDir: data.dir,
-      args: ['--no-sandbox', '--module', fixture('hosted-module.ts')],
-    });
-    running.push(s);
+    const { s } = await serveHostedModule();
     await s.waitFor(/no --static DIR given: serving the WebSocket and the admin console only/);
     // Frontier's build is there (npm test builds it first), and still not this module's page.
     expect(existsSync(path.join(REPO_ROOT, 'client-demo', 'dist', 'index.html'))).toBe(true);
