@@ -32,7 +32,14 @@ import { TickLoop } from './tick-loop';
 import { TickBudget } from './sandbox/tick-budget';
 import { scheduleRowFor } from './schedule-call';
 import { noWriteInProgress } from './write-in-progress';
-import { compileServerSchema, recompileReducers, type ServerSchema } from './server-schema';
+import {
+  atVersion,
+  compileServerSchema,
+  recompileReducers,
+  withReducers,
+  type ServerSchema,
+} from './server-schema';
+import type { CompiledReducers, PreparedTables } from './prepared-swap';
 import type { Tables } from './schema';
 import { buildTableStores, migrateTableStores } from './runtime-migration';
 import { SCHEDULE_TABLE } from './system-tables';
@@ -218,8 +225,9 @@ export class Engine<M extends ModuleDef> {
   }
 
   /**
-   * Publishes a module version: checked now (see {@link checkModuleSwap}: a failure throws and
-   * changes nothing), swapped in at the next tick boundary. That tick's first call is `__publish`
+   * Publishes a module version: checked and compiled now (see {@link checkModuleSwap} and
+   * prepareSwap: a failure throws and changes nothing), swapped in at the next tick boundary,
+   * which then compiles nothing. That tick's first call is `__publish`
    * with `version.payload` as its logged arguments; from it on, every call (the ones already
    * queued included) runs the new reducers and hooks. Tables, schedules and sessions are untouched.
    * @throws TickspaceError SCHEMA_MISMATCH listing what differs, INVALID_SCHEMA
@@ -227,7 +235,7 @@ export class Engine<M extends ModuleDef> {
    * engine.publish({ module: v2, payload: { hash, source } }, (r) => console.log(r.ok));
    */
   publish(version: ModuleVersion, onResult?: (result: CallResult) => void): void {
-    this.#publishes.add(version, onResult, this.#module);
+    this.#publishes.add(version, onResult, { module: this.#module, wire: this.#schema.wire }, this.#store);
   }
 
   /**
@@ -242,19 +250,24 @@ export class Engine<M extends ModuleDef> {
   #applySwaps(calls: QueuedCall[], changes: ChangeOp[]): void {
     this.#publishes.apply({
       current: () => this.#module,
-      replaceTables: (module, reshaped) => this.#replaceTables(module, reshaped),
-      swapIn: (module) => this.#swapIn(module),
+      replaceTables: (module, reshaped, prepared) => this.#replaceTables(module, reshaped, prepared),
+      swapIn: (module, reducers) => this.#swapIn(module, reducers),
       run: (call) => this.#runner.run(call, calls, changes),
     });
   }
 
   /** A runtime migration's boundary: the new module's tables, carrying the rows (see {@link migrateTableStores}). */
-  #replaceTables(module: ModuleDef, reshaped: readonly string[]): void {
-    const next = migrateTableStores(module, this.#store, this.#tableList, reshaped);
+  #replaceTables(module: ModuleDef, reshaped: readonly string[], prepared: PreparedTables | undefined): void {
+    const next = migrateTableStores(module, this.#store, this.#tableList, reshaped, prepared?.stores);
     this.#tableList = next;
     this.#tables = Object.fromEntries(next.map((s) => [s.name, s]));
     this.#ctx.db = this.#tables as Db<Tables>;
-    this.#schema = compileServerSchema({ tableList: next, module }, this.#schema.version + 1);
+    const version = this.#schema.version + 1;
+    // The stores' descriptor is the module's whichever stores are kept (same ids, layouts, defs).
+    this.#schema =
+      prepared === undefined
+        ? compileServerSchema({ tableList: next, module }, version)
+        : atVersion(prepared.schema, version);
     this.#signals.emitSchema(this.#schema, reshaped);
   }
 
@@ -277,9 +290,14 @@ export class Engine<M extends ModuleDef> {
     this.#swapIn(module);
   }
 
-  #swapIn(module: ModuleDef): void {
+  #swapIn(module: ModuleDef, reducers?: CompiledReducers): void {
     this.#module = module as M;
-    this.#schema = recompileReducers(this.#schema, module.reducers);
+    // Compiled when the publish was accepted, on the wire running now unless another swap at this
+    // boundary changed it (then compiled here, as a replay's adoptModule does).
+    this.#schema =
+      reducers !== undefined && reducers.wire === this.#schema.wire
+        ? withReducers(this.#schema, reducers.table)
+        : recompileReducers(this.#schema, module.reducers);
     // Calls queued before the swap resolve against the new version: none runs the old code.
     this.#queue.rebind();
   }
