@@ -27,6 +27,7 @@ import { QueuedCall } from './queued-call';
 import { initCall } from './lifecycle';
 import { redoChanges, refillTables, type LoggedChange, type StoredTable } from './restore-tables';
 import { PendingPublishes } from './pending-publishes';
+import { runWarmHook } from './warm-hook';
 import { Context } from './reducer-context';
 import { TickLoop } from './tick-loop';
 import { TickBudget } from './sandbox/tick-budget';
@@ -64,6 +65,7 @@ export type {
 
 /** EngineOptions.initBudgetMs' default when the engine has a tick budget. */
 const DEFAULT_INIT_BUDGET_MS = 10_000;
+const DEFAULT_WARM_BUDGET_MS = 2_000;
 
 /**
  * The engine: a module's tables in memory, the reducer call queue and the tick loop.
@@ -101,6 +103,8 @@ export class Engine<M extends ModuleDef> {
   readonly #runner: CallRunner;
   /** The budget `__init` runs under (see EngineOptions.initBudgetMs), if any. */
   readonly #initBudget: TickBudget | undefined;
+  /** The budget a published version's warm hook runs under (see EngineOptions.warmBudgetMs), if any. */
+  readonly #warmBudget: TickBudget | undefined;
   readonly #pipeline: CommitPipeline;
   readonly #signals: EngineSignals;
 
@@ -111,6 +115,10 @@ export class Engine<M extends ModuleDef> {
       options.initBudgetMs ?? (options.tickBudgetMs === undefined ? undefined : DEFAULT_INIT_BUDGET_MS);
     this.#initBudget =
       initBudgetMs === undefined ? undefined : new TickBudget(initBudgetMs, 'the init budget (initBudgetMs)');
+    const warmBudgetMs =
+      options.warmBudgetMs ?? (options.tickBudgetMs === undefined ? undefined : DEFAULT_WARM_BUDGET_MS);
+    this.#warmBudget =
+      warmBudgetMs === undefined ? undefined : new TickBudget(warmBudgetMs, 'the warm budget (warmBudgetMs)');
     this.seed = options.seed ?? 'tickspace';
     this.tickMs = options.tickMs ?? 50;
     if (!(this.tickMs > 0)) throw new RangeError(`tickMs must be > 0, got ${this.tickMs}`);
@@ -225,17 +233,25 @@ export class Engine<M extends ModuleDef> {
   }
 
   /**
-   * Publishes a module version: checked and compiled now (see {@link checkModuleSwap} and
-   * prepareSwap: a failure throws and changes nothing), swapped in at the next tick boundary,
-   * which then compiles nothing. That tick's first call is `__publish`
+   * Publishes a module version: checked, compiled and warmed now (see {@link checkModuleSwap},
+   * prepareSwap and `defineModule`'s `warm`: a failure throws and changes nothing), swapped in at
+   * the next tick boundary, which then compiles nothing. That tick's first call is `__publish`
    * with `version.payload` as its logged arguments; from it on, every call (the ones already
    * queued included) runs the new reducers and hooks. Tables, schedules and sessions are untouched.
-   * @throws TickspaceError SCHEMA_MISMATCH listing what differs, INVALID_SCHEMA
+   * @throws TickspaceError SCHEMA_MISMATCH listing what differs, INVALID_SCHEMA; BUDGET_EXCEEDED or
+   *   INVALID_ARGUMENT from the version's warm hook
    * @example
    * engine.publish({ module: v2, payload: { hash, source } }, (r) => console.log(r.ok));
    */
   publish(version: ModuleVersion, onResult?: (result: CallResult) => void): void {
-    this.#publishes.add(version, onResult, { module: this.#module, wire: this.#schema.wire }, this.#store);
+    this.#publishes.add(
+      version,
+      onResult,
+      { module: this.#module, wire: this.#schema.wire },
+      this.#store,
+      (reshaped) =>
+        runWarmHook(version.module, { db: this.db, tick: this.#tick, reshaped }, this.#warmBudget),
+    );
   }
 
   /**

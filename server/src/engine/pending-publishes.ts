@@ -44,15 +44,17 @@ export class PendingPublishes {
   }
 
   /**
-   * Queues a version, checked now against the last one queued (else `running`) and compiled ahead
-   * (see {@link prepareSwap}): a failure throws and queues nothing.
-   * @throws TickspaceError SCHEMA_MISMATCH listing what differs, INVALID_SCHEMA
+   * Queues a version, checked now against the last one queued (else `running`), compiled ahead
+   * (see {@link prepareSwap}) and, when it is the first for its boundary, warmed (`warm`, with the
+   * tables its migration reshapes): a failure throws and queues nothing.
+   * @throws TickspaceError SCHEMA_MISMATCH listing what differs, INVALID_SCHEMA, and what `warm` throws
    */
   add(
     version: ModuleVersion,
     onResult: ((r: CallResult) => void) | undefined,
     running: { readonly module: ModuleDef; readonly wire: WireSchema },
     store: StoreContext,
+    warm: (reshaped: readonly string[]) => void,
   ): void {
     const last = this.#pending[this.#pending.length - 1];
     // A schema change is the migration's to check, at the boundary, against that tick's state.
@@ -60,6 +62,9 @@ export class PendingPublishes {
       checkModuleSwap(last?.version.module ?? running.module, version.module);
     const base = last?.wire ?? running.wire;
     const prepared = prepareSwap(version.module, version.migration !== undefined, base, store);
+    // A later publish for the same boundary starts from tables an earlier one may change: what it
+    // read now could be stale by then, so only the first is warmed.
+    if (last === undefined) warm(version.migration?.reshaped ?? []);
     this.#pending.push({ version, onResult, prepared, wire: wireAfter(prepared, base) });
   }
 

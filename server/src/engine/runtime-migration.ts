@@ -21,6 +21,11 @@ export interface BoundaryMigration {
    * running one after all (a plain swap).
    */
   prepare(): PreparedBoundaryMigration | undefined;
+  /**
+   * The tables the plan made at publish time reshapes (the boundary plans again, against the same
+   * base unless another version was recorded in between): what a warm hook must not read.
+   */
+  readonly reshaped?: readonly string[];
 }
 
 /** A migration ready to run as the boundary tick's `__migrate` call. */

@@ -50,6 +50,7 @@ function boundaryMigration(
     module,
   );
   return {
+    reshaped: planned.reshaped,
     prepare() {
       // Another version recorded since the publish: what was built ahead is for another base.
       const ahead = db.store.versions!.latest === base;
