@@ -7,6 +7,7 @@ import { openDatabase, publishModule, type Database } from '../../src/engine/too
 import { loadModuleFile, loadModuleText } from '../../src/engine/sandbox';
 import { compileReducerTable } from '../../src/engine/server-schema/reducer-table';
 import { tableLayout } from '../../src/engine/table-layout';
+import { planMigration } from '../../src/engine/migration/plan';
 import { compileWireSchema } from '../../src/protocol/wire-schema';
 import { counterModuleText, writeModuleFile } from '../sandbox/counter-module';
 
@@ -20,6 +21,10 @@ vi.mock('../../src/protocol/wire-schema', async (real) => {
   const m = await real<typeof import('../../src/protocol/wire-schema')>();
   return { ...m, compileWireSchema: vi.fn(m.compileWireSchema) };
 });
+vi.mock('../../src/engine/migration/plan', async (real) => {
+  const m = await real<typeof import('../../src/engine/migration/plan')>();
+  return { ...m, planMigration: vi.fn(m.planMigration) };
+});
 vi.mock('../../src/engine/table-layout', async (real) => {
   const m = await real<typeof import('../../src/engine/table-layout')>();
   return { ...m, tableLayout: vi.fn(m.tableLayout) };
@@ -32,7 +37,9 @@ afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-const compilers = [compileReducerTable, compileWireSchema, tableLayout].map((f) => vi.mocked(f));
+const compilers = [compileReducerTable, compileWireSchema, tableLayout, planMigration].map((f) =>
+  vi.mocked(f),
+);
 const counts = () => compilers.map((f) => f.mock.calls.length);
 
 async function tick(db: Database<ModuleDef>): Promise<void> {
@@ -57,7 +64,7 @@ async function boundary(
 }
 
 describe('a publish compiles when it is accepted, so its tick boundary only switches pointers', () => {
-  it('a body swap and an additive migration compile no reducer table, wire schema or table store at the boundary', async () => {
+  it('a body swap and an additive migration compile no reducer table, wire schema or table store, and plan nothing, at the boundary', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'boundary-compiles-'));
     dirs.push(dir);
     const v1 = await loadModuleFile(writeModuleFile(counterModuleText()));
@@ -70,7 +77,7 @@ describe('a publish compiles when it is accepted, so its tick boundary only swit
     const body = await loadModuleText(counterModuleText({ step: 5 }), 'body.ts');
     const swap = await boundary(db, () => publishModule(db, body, (r) => results.push(r)));
     expect(swap.atPublish[0]).toBeGreaterThan(0); // the reducer table, compiled ahead
-    expect(swap.atBoundary).toEqual([0, 0, 0]);
+    expect(swap.atBoundary).toEqual([0, 0, 0, 0]);
     db.engine.enqueue(alice, 'bump', { id: 1 });
     await tick(db);
     expect(db.engine.tables.counter!.find(1)).toEqual({ id: 1, value: 6 }); // the new body ran
@@ -78,7 +85,7 @@ describe('a publish compiles when it is accepted, so its tick boundary only swit
     const v2 = await loadModuleText(counterModuleText({ v2: true }), 'v2.ts');
     const migration = await boundary(db, () => publishModule(db, v2, (r) => results.push(r)));
     expect(migration.atPublish.every((n) => n > 0)).toBe(true);
-    expect(migration.atBoundary).toEqual([0, 0, 0]);
+    expect(migration.atBoundary).toEqual([0, 0, 0, 0]); // not even planned again
     expect(results).toEqual([{ ok: true }, { ok: true }]);
     // What was compiled ahead is what runs: the new table, column and reducer work.
     expect(db.engine.schema.descriptor.tables.map((t) => t.name)).toEqual(['counter', 'badge']);
