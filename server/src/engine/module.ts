@@ -316,7 +316,7 @@ export function defineModule<T extends Tables, const R extends readonly ReducerD
      * Runs when this version is published into a running engine, outside every tick, before its
      * boundary: fill here, from read-only tables, the caches the reducers would otherwise build in
      * the version's first tick (a fresh module instance starts with empty ones, which made that
-     * tick several times a normal one). Not logged and not needed by replay, so it may only fill
+     * tick several times a normal one). Not logged and not run by replay, so it may only fill
      * caches whose contents the tables decide: no tick may depend on whether it ran. Skipped when
      * another publish waits for the same boundary (the tables it would read are not the ones this
      * version starts from). A throw, or a run past the engine's `warmBudgetMs`, refuses the

@@ -14,7 +14,7 @@ import {
 } from '../../src/engine';
 import { TickspaceError } from '../../src/protocol/errors';
 import { openDatabase, publishModule } from '../../src/engine/tooling';
-import { loadModuleFile, loadModuleText } from '../../src/engine/sandbox';
+import { loadModuleFile, loadModuleText, provideHostModules } from '../../src/engine/sandbox';
 import { counterModuleText, writeModuleFile } from './counter-module';
 
 const alice = toIdentity('e'.repeat(32));
@@ -143,6 +143,35 @@ describe("a published version's warm hook", () => {
     db.engine.runTick();
     await db.engine.flush();
     expect(result).toEqual({ ok: true });
+    await db.close();
+  });
+
+  it('is not run by replay: it fills caches only, and a replay must not depend on its timing', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'warm-replay-'));
+    dirs.push(dir);
+    // A host module the sandboxed hook reports to (the sandbox has no other way out).
+    const probe = { ticks: [] as number[] };
+    provideHostModules({ 'warm-probe': probe });
+    const text = counterModuleText({
+      prelude: "import { ticks } from 'warm-probe';",
+      warm: '({ tick }) => void ticks.push(tick)',
+    });
+    const v1 = await loadModuleFile(writeModuleFile(counterModuleText()));
+    const db = await openDatabase({ dir, module: v1.module, logger: quiet });
+    db.engine.publish(v1);
+    db.engine.enqueue(alice, 'bump', { id: 1 });
+    db.engine.runTick();
+    const v2 = await loadModuleText(text, 'v2.ts', { hostModules: ['warm-probe'] });
+    publishModule(db, v2);
+    expect(probe.ticks).toEqual([1]);
+    db.engine.enqueue(alice, 'bump', { id: 1 });
+    db.engine.runTick();
+    db.engine.runTick();
+    await db.engine.flush();
+    const replayed = await db.replay(1, db.engine.tick);
+    expect(replayed.divergence?.message).toBeUndefined();
+    expect(replayed.ok).toBe(true);
+    expect(probe.ticks).toEqual([1]); // the replay evaluated v2 from the log, and did not warm it
     await db.close();
   });
 });
