@@ -122,4 +122,12 @@ export interface EngineOptions<M extends ModuleDef> {
    * @default 10_000 when `tickBudgetMs` is set, else no budget
    */
   readonly initBudgetMs?: number;
+  /**
+   * CPU budget of a published version's warm hook (see `defineModule`'s `warm`), ms: a hook that
+   * runs past it is stopped by V8 and the publish is refused with BUDGET_EXCEEDED (the caches it
+   * left half-filled belong to a version that never runs). It runs outside every tick, so it
+   * delays ticks by as much as it takes: keep it well under a few ticks.
+   * @default 2_000 when `tickBudgetMs` is set, else no budget
+   */
+  readonly warmBudgetMs?: number;
 }

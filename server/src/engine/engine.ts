@@ -27,12 +27,20 @@ import { QueuedCall } from './queued-call';
 import { initCall } from './lifecycle';
 import { redoChanges, refillTables, type LoggedChange, type StoredTable } from './restore-tables';
 import { PendingPublishes } from './pending-publishes';
+import { runWarmHook } from './warm-hook';
 import { Context } from './reducer-context';
 import { TickLoop } from './tick-loop';
 import { TickBudget } from './sandbox/tick-budget';
 import { scheduleRowFor } from './schedule-call';
 import { noWriteInProgress } from './write-in-progress';
-import { compileServerSchema, recompileReducers, type ServerSchema } from './server-schema';
+import {
+  atVersion,
+  compileServerSchema,
+  recompileReducers,
+  withReducers,
+  type ServerSchema,
+} from './server-schema';
+import type { CompiledReducers, PreparedTables } from './prepared-swap';
 import type { Tables } from './schema';
 import { buildTableStores, migrateTableStores } from './runtime-migration';
 import { SCHEDULE_TABLE } from './system-tables';
@@ -57,6 +65,7 @@ export type {
 
 /** EngineOptions.initBudgetMs' default when the engine has a tick budget. */
 const DEFAULT_INIT_BUDGET_MS = 10_000;
+const DEFAULT_WARM_BUDGET_MS = 2_000;
 
 /**
  * The engine: a module's tables in memory, the reducer call queue and the tick loop.
@@ -94,6 +103,8 @@ export class Engine<M extends ModuleDef> {
   readonly #runner: CallRunner;
   /** The budget `__init` runs under (see EngineOptions.initBudgetMs), if any. */
   readonly #initBudget: TickBudget | undefined;
+  /** The budget a published version's warm hook runs under (see EngineOptions.warmBudgetMs), if any. */
+  readonly #warmBudget: TickBudget | undefined;
   readonly #pipeline: CommitPipeline;
   readonly #signals: EngineSignals;
 
@@ -104,6 +115,10 @@ export class Engine<M extends ModuleDef> {
       options.initBudgetMs ?? (options.tickBudgetMs === undefined ? undefined : DEFAULT_INIT_BUDGET_MS);
     this.#initBudget =
       initBudgetMs === undefined ? undefined : new TickBudget(initBudgetMs, 'the init budget (initBudgetMs)');
+    const warmBudgetMs =
+      options.warmBudgetMs ?? (options.tickBudgetMs === undefined ? undefined : DEFAULT_WARM_BUDGET_MS);
+    this.#warmBudget =
+      warmBudgetMs === undefined ? undefined : new TickBudget(warmBudgetMs, 'the warm budget (warmBudgetMs)');
     this.seed = options.seed ?? 'tickspace';
     this.tickMs = options.tickMs ?? 50;
     if (!(this.tickMs > 0)) throw new RangeError(`tickMs must be > 0, got ${this.tickMs}`);
@@ -218,16 +233,25 @@ export class Engine<M extends ModuleDef> {
   }
 
   /**
-   * Publishes a module version: checked now (see {@link checkModuleSwap}: a failure throws and
-   * changes nothing), swapped in at the next tick boundary. That tick's first call is `__publish`
+   * Publishes a module version: checked, compiled and warmed now (see {@link checkModuleSwap},
+   * prepareSwap and `defineModule`'s `warm`: a failure throws and changes nothing), swapped in at
+   * the next tick boundary, which then compiles nothing. That tick's first call is `__publish`
    * with `version.payload` as its logged arguments; from it on, every call (the ones already
    * queued included) runs the new reducers and hooks. Tables, schedules and sessions are untouched.
-   * @throws TickspaceError SCHEMA_MISMATCH listing what differs, INVALID_SCHEMA
+   * @throws TickspaceError SCHEMA_MISMATCH listing what differs, INVALID_SCHEMA; BUDGET_EXCEEDED or
+   *   INVALID_ARGUMENT from the version's warm hook
    * @example
    * engine.publish({ module: v2, payload: { hash, source } }, (r) => console.log(r.ok));
    */
   publish(version: ModuleVersion, onResult?: (result: CallResult) => void): void {
-    this.#publishes.add(version, onResult, this.#module);
+    this.#publishes.add(
+      version,
+      onResult,
+      { module: this.#module, wire: this.#schema.wire },
+      this.#store,
+      (reshaped) =>
+        runWarmHook(version.module, { db: this.db, tick: this.#tick, reshaped }, this.#warmBudget),
+    );
   }
 
   /**
@@ -242,19 +266,24 @@ export class Engine<M extends ModuleDef> {
   #applySwaps(calls: QueuedCall[], changes: ChangeOp[]): void {
     this.#publishes.apply({
       current: () => this.#module,
-      replaceTables: (module, reshaped) => this.#replaceTables(module, reshaped),
-      swapIn: (module) => this.#swapIn(module),
+      replaceTables: (module, reshaped, prepared) => this.#replaceTables(module, reshaped, prepared),
+      swapIn: (module, reducers) => this.#swapIn(module, reducers),
       run: (call) => this.#runner.run(call, calls, changes),
     });
   }
 
   /** A runtime migration's boundary: the new module's tables, carrying the rows (see {@link migrateTableStores}). */
-  #replaceTables(module: ModuleDef, reshaped: readonly string[]): void {
-    const next = migrateTableStores(module, this.#store, this.#tableList, reshaped);
+  #replaceTables(module: ModuleDef, reshaped: readonly string[], prepared: PreparedTables | undefined): void {
+    const next = migrateTableStores(module, this.#store, this.#tableList, reshaped, prepared?.stores);
     this.#tableList = next;
     this.#tables = Object.fromEntries(next.map((s) => [s.name, s]));
     this.#ctx.db = this.#tables as Db<Tables>;
-    this.#schema = compileServerSchema({ tableList: next, module }, this.#schema.version + 1);
+    const version = this.#schema.version + 1;
+    // The stores' descriptor is the module's whichever stores are kept (same ids, layouts, defs).
+    this.#schema =
+      prepared === undefined
+        ? compileServerSchema({ tableList: next, module }, version)
+        : atVersion(prepared.schema, version);
     this.#signals.emitSchema(this.#schema, reshaped);
   }
 
@@ -277,9 +306,14 @@ export class Engine<M extends ModuleDef> {
     this.#swapIn(module);
   }
 
-  #swapIn(module: ModuleDef): void {
+  #swapIn(module: ModuleDef, reducers?: CompiledReducers): void {
     this.#module = module as M;
-    this.#schema = recompileReducers(this.#schema, module.reducers);
+    // Compiled when the publish was accepted, on the wire running now unless another swap at this
+    // boundary changed it (then compiled here, as a replay's adoptModule does).
+    this.#schema =
+      reducers !== undefined && reducers.wire === this.#schema.wire
+        ? withReducers(this.#schema, reducers.table)
+        : recompileReducers(this.#schema, module.reducers);
     // Calls queued before the swap resolve against the new version: none runs the old code.
     this.#queue.rebind();
   }

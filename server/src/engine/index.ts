@@ -39,6 +39,8 @@ export type {
   ScheduleWhen,
   LifecycleFn,
   ReducerArgs,
+  WarmContext,
+  WarmFn,
 } from './module';
 export { Engine, createEngine, CALL_ORIGIN, LIFECYCLE, RESTORE_REASON } from './engine';
 export type {

@@ -129,6 +129,25 @@ export interface ReducerDef<
 /** A lifecycle hook: init, client connected, client disconnected, server started. */
 export type LifecycleFn<T extends Tables> = (ctx: ReducerContext<T>) => void;
 
+/** What a module's warm hook reads: the tables as the last tick left them. */
+export interface WarmContext<T extends Tables> {
+  /** Read-only: a write throws READ_ONLY (nothing outside a reducer changes the tables). */
+  readonly db: ReadonlyDb<T>;
+  /** The last tick that ran: the version's first tick is `tick + 1`. */
+  readonly tick: number;
+  /**
+   * Tables whose rows this version's migration rewrites at its boundary (here they still hold the
+   * old shape): a cache must not be filled from them. Empty for a version that keeps the schema.
+   */
+  readonly reshaped: readonly string[];
+}
+
+/**
+ * A module version's warm hook: fills the caches its reducers would otherwise fill in its first
+ * tick (see {@link defineModule}'s `warm`).
+ */
+export type WarmFn<T extends Tables> = (w: WarmContext<T>) => void;
+
 /**
  * Data a module's init writes that does not come from its code (content files, a map): a JSON
  * object, logged as the `__init` call's payload so that a replay from tick 1 writes the same data
@@ -211,6 +230,8 @@ export interface ModuleDef<
   readonly version?: number | undefined;
   /** See {@link defineModule}'s `migrations`. */
   readonly migrations?: Readonly<Record<number, MigrationFn<T>>> | undefined;
+  /** See {@link defineModule}'s `warm`. */
+  readonly warm?: WarmFn<T> | undefined;
 }
 
 /**
@@ -291,6 +312,20 @@ export function defineModule<T extends Tables, const R extends readonly ReducerD
      * migrations: { 2: (m) => m.table('player', (old, row) => ({ ...row, hp: Number(old.health) })) }
      */
     migrations?: Readonly<Record<number, MigrationFn<T>>>;
+    /**
+     * Runs when this version is published into a running engine, outside every tick, before its
+     * boundary: fill here, from read-only tables, the caches the reducers would otherwise build in
+     * the version's first tick (a fresh module instance starts with empty ones, which made that
+     * tick several times a normal one). Not logged and not run by replay, so it may only fill
+     * caches whose contents the tables decide: no tick may depend on whether it ran. Skipped when
+     * another publish waits for the same boundary (the tables it would read are not the ones this
+     * version starts from). A throw, or a run past the engine's `warmBudgetMs`, refuses the
+     * publish: the running version goes on.
+     * @default none
+     * @example
+     * warm: ({ db, tick }) => { for (const a of db.avatar.filter('moving', true)) cache.prepare(db, a.x, a.y, tick); },
+     */
+    warm?: WarmFn<T>;
   },
 ): ModuleDef<T, R> {
   return {
@@ -303,6 +338,7 @@ export function defineModule<T extends Tables, const R extends readonly ReducerD
     serverStarted: options.serverStarted,
     version: options.version,
     migrations: options.migrations,
+    warm: options.warm,
   };
 }
 

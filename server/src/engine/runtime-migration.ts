@@ -21,6 +21,11 @@ export interface BoundaryMigration {
    * running one after all (a plain swap).
    */
   prepare(): PreparedBoundaryMigration | undefined;
+  /**
+   * The tables the plan made at publish time reshapes (the boundary plans again, against the same
+   * base unless another version was recorded in between): what a warm hook must not read.
+   */
+  readonly reshaped?: readonly string[];
 }
 
 /** A migration ready to run as the boundary tick's `__migrate` call. */
@@ -46,7 +51,9 @@ export function buildTableStores(module: ModuleDef, store: StoreContext): TableS
  * A table kept with its id, its layout (see TableStore.sameLayout) and its rows keeps its store
  * itself, handed the new declaration: nothing is rebuilt or moved, and the code that reads it stays
  * as optimised as before the boundary (new stores, with newly compiled row codecs, made the ticks
- * after a migration slow too). The others get new stores.
+ * after a migration slow too). The others get new stores: those of `prebuilt` (empty stores of
+ * `module` built when the publish was accepted, see prepareSwap) where it has one for that table,
+ * so that the boundary compiles no row codec.
  * @throws TickspaceError INVALID_SCHEMA for a table name the engine reserves
  */
 export function migrateTableStores(
@@ -54,6 +61,7 @@ export function migrateTableStores(
   store: StoreContext,
   old: readonly TableStore[],
   reshaped: readonly string[],
+  prebuilt: readonly TableStore[] = [],
 ): TableStore[] {
   const cleared = new Set(reshaped);
   const next = tableDefs(module).map(([name, def], id) => {
@@ -62,6 +70,8 @@ export function migrateTableStores(
       prev.redefine(def);
       return prev;
     }
+    const ready = prebuilt[id];
+    if (ready !== undefined && ready.name === name && ready.def === def && ready.count() === 0) return ready;
     return new TableStore(id, name, def, store);
   });
   carryStores(old, next, reshaped);

@@ -196,6 +196,8 @@ function buildModule(rt: FrontierRuntime, initData: () => { content: ContentSour
       ensurePhysicsSchedule(ctx);
       players.serverStarted(ctx);
     },
+    // A published version starts with an empty physics cache: build it before its boundary.
+    warm: ({ db, tick, reshaped }) => rt.warm(db, tick, reshaped),
   });
 }
 

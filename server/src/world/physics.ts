@@ -506,6 +506,16 @@ export class PhysicsCache {
     return false;
   }
 
+  /**
+   * Builds what a move from (x, y) would: the chunk entry and, when it has colliders, its rapier
+   * world. For a module version's warm hook, so that its first tick finds them built; a move
+   * gives the same result either way (an entry is checked against `chunk_rev` at every use).
+   */
+  prepare(db: ReadonlyDb<FrontierTables>, p: TerrainParams, x: number, y: number): void {
+    const e = this.#entry(db, p, x, y);
+    if (e.world === undefined && (e.rects.length > 0 || e.balls.length > 0)) this.#world(e);
+  }
+
   /** Frees every rapier world. */
   dispose(): void {
     this.clear();

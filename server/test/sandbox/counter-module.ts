@@ -24,6 +24,8 @@ export interface CounterOptions {
   readonly prelude?: string;
   /** Import STEP from `./step.ts` (a second file of the module) instead of declaring it. @default false */
   readonly stepFromFile?: boolean;
+  /** The module's warm hook, as source (e.g. `() => {}`). @default none */
+  readonly warm?: string;
 }
 
 /**
@@ -78,7 +80,12 @@ ${
 }
 export default defineModule(schema, {
   reducers: [bump, spin, misuse, tock${options.v2 ? ', levelUp' : ''}],
-  init: (ctx) => void ctx.schedule('tock', {}, { inMs: 100, everyMs: 100 }),
+  init: (ctx) => void ctx.schedule('tock', {}, { inMs: 100, everyMs: 100 }),${
+    options.warm === undefined
+      ? ''
+      : `
+  warm: ${options.warm},`
+  }
 });
 `;
 }

@@ -196,7 +196,10 @@ export async function replayRange(
             message: `tick ${tick} call ${i}: a ${PUBLISH_CALL} without {hash, source} in its payload`,
           });
         try {
-          engine.publish({ module: await moduleVersion(call.args, tick), payload: call.args });
+          // Without its warm hook: it fills caches only, and run here under a wall-clock budget it
+          // could refuse a version the live run took, making replay depend on timing.
+          const module = { ...(await moduleVersion(call.args, tick)), warm: undefined };
+          engine.publish({ module, payload: call.args });
         } catch (error) {
           return done({
             tick,

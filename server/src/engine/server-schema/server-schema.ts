@@ -52,10 +52,31 @@ export function compileServerSchema(source: SchemaSource, version = 1): ServerSc
  * @throws TickspaceError INVALID_SCHEMA when a callable reducer is not where the wire has it.
  */
 export function recompileReducers(current: ServerSchema, reducers: readonly ReducerDef[]): ServerSchema {
+  return withReducers(current, compileReducerTable(reducers, current.wire));
+}
+
+/**
+ * {@link recompileReducers} with a reducer table compiled ahead (when a publish was accepted) on
+ * `current.wire`: version + 1, same descriptor and wire.
+ * @example
+ * const next = withReducers(engine.schema, compileReducerTable(v2.reducers, engine.schema.wire));
+ */
+export function withReducers(current: ServerSchema, reducers: ReducerTable): ServerSchema {
   return Object.freeze({
     version: current.version + 1,
     descriptor: current.descriptor,
     wire: current.wire,
-    reducers: compileReducerTable(reducers, current.wire),
+    reducers,
   });
+}
+
+/**
+ * A schema compiled ahead (see {@link compileServerSchema}) under the version it takes at its
+ * boundary: the same descriptor, wire and reducers.
+ * @throws RangeError for a version that is not an integer >= 1
+ */
+export function atVersion(schema: ServerSchema, version: number): ServerSchema {
+  if (!Number.isInteger(version) || version < 1)
+    throw new RangeError(`a schema version is an integer >= 1, got ${version}`);
+  return Object.freeze({ ...schema, version });
 }

@@ -1,3 +1,4 @@
+import type { VisibilityGuard } from './visibility-guard';
 import { TickspaceError } from '../../protocol/errors';
 import { describeQuery, queryKindOf, type Query } from '../../protocol/query';
 import type { EndedQuery } from '../../protocol/schema-change';
@@ -29,6 +30,11 @@ export interface ClientMigration {
 export interface MigrationTables extends QueryTables {
   byName(name: string): TableState | undefined;
   readonly version: number;
+  /**
+   * Runs a query's walks (which call visibility rules) under the visibility budget: a stop throws
+   * BUDGET_EXCEEDED before the query changed anything, and the query ends with it.
+   */
+  within<R>(walk: () => R): R;
 }
 
 /** A table's shape on the wire, without its id (an id that moves does not change what rows hold). */
@@ -128,10 +134,13 @@ export function migrateClient(
       out.deferred.resetTableIds.push(st.store.id);
       out.deferred.queries.push(...kept);
     } else
-      for (const [id, q] of kept) {
-        attachQuery(client, id, q, st, tables);
-        attached++;
-      }
+      for (const [id, q] of kept)
+        try {
+          attachQuery(client, id, q, st, tables, undefined, tables.within);
+          attached++;
+        } catch (error) {
+          out.ended.push(ended(id, q, tables.version, error));
+        }
   }
   return { ...out, attached };
 }
@@ -147,13 +156,16 @@ export function finishClient(
   wire: WireSchema,
   table: (name: string) => TableState,
   tables: QueryTables,
+  budget: { within<R>(walk: () => R): R; retrying<R>(walk: () => R): R },
 ): { frames: Uint8Array[]; attached: number } {
   const client = d.client;
   const frames: Uint8Array[] = [];
   let attached = 0;
+  // The walks run visibility rules: under the budget, like a subscribe's (a stop refuses the query
+  // before it changed anything, and the client gets the refusal as the query's error).
   for (const [id, query] of d.queries)
     try {
-      attachQuery(client, id, query, table(query.table), tables);
+      attachQuery(client, id, query, table(query.table), tables, undefined, budget.within);
       attached++;
     } catch (error) {
       // Checked at the boundary; what fails now fails because of the tick's own changes.
@@ -162,7 +174,7 @@ export function finishClient(
     }
   const rows = d.resetTableIds.map((tableId) => {
     const ct = client.tables.get(tableId);
-    return { tableId, rows: ct === undefined ? [] : rebuildView(ct) };
+    return { tableId, rows: ct === undefined ? [] : budget.retrying(() => rebuildView(ct)) };
   });
   frames.push(encodeReset(wire, tick, rows, { reason: RESET_REASON.SCHEMA, stateOfTick: tick }));
   return { frames, attached };
@@ -185,4 +197,31 @@ export function unwatchedTables(
     if (id !== undefined) out.push(id);
   }
   return out;
+}
+
+/**
+ * The visibility budget of a migration's re-subscriptions (the walks at its boundary and at its
+ * tick), as a subscribe's: a stop refuses the query, or for a RESET's rebuild runs it again. A
+ * stopped rule's rows must then leave every cache (what resyncAll does), but not halfway through
+ * the migration, whose SCHEMA and RESET frames would interleave with the resync's: the caller
+ * resyncs once the migration is finished ({@link takeStopped}).
+ */
+export class MigrationBudget {
+  readonly #guard: VisibilityGuard;
+  #stopped = false;
+
+  constructor(guard: VisibilityGuard) {
+    this.#guard = guard;
+  }
+
+  readonly within = <R>(walk: () => R): R => this.#guard.within(walk, () => void (this.#stopped = true));
+
+  readonly retrying = <R>(walk: () => R): R => this.#guard.retrying(walk, () => void (this.#stopped = true));
+
+  /** Whether a rule was stopped since the last call (the caller then resyncs every client). */
+  takeStopped(): boolean {
+    const stopped = this.#stopped;
+    this.#stopped = false;
+    return stopped;
+  }
 }

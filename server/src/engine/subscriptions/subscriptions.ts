@@ -30,6 +30,7 @@ import {
   changedTables,
   finishClient,
   migrateClient,
+  MigrationBudget,
   unwatchedTables,
   type DeferredClient,
 } from './schema-migration';
@@ -69,6 +70,8 @@ export class Subscriptions {
   readonly #touched: ClientState[] = [];
   readonly #outbox: Outbox;
   readonly #guard: VisibilityGuard;
+  /** The visibility budget of a migration's re-subscriptions (see MigrationBudget). */
+  readonly #migrationBudget: MigrationBudget;
   readonly #maxSubs: number;
   readonly #high: number;
   readonly #low: number;
@@ -93,6 +96,7 @@ export class Subscriptions {
       options.visibilityBudgetMs ?? DEFAULT_VISIBILITY_BUDGET_MS,
       this.#logger,
     );
+    this.#migrationBudget = new MigrationBudget(this.#guard);
     this.#schema = options.schema ?? engine.schema;
     this.#wire = this.#schema.wire;
     this.#adopt(this.#schema);
@@ -172,6 +176,7 @@ export class Subscriptions {
       table: (name: string) => this.#table(name),
       byName: (name: string) => this.#byName.get(name),
       version: schema.version,
+      within: this.#migrationBudget.within,
     };
     const deferred: DeferredClient[] = [];
     this.#queryCount = 0;
@@ -205,10 +210,13 @@ export class Subscriptions {
     this.#migration = undefined;
     for (const d of m.clients) {
       if (d.client.removed) continue;
-      const out = finishClient(d, tick, this.#wire, (name) => this.#table(name), this.#queryTables);
+      const table = (name: string) => this.#table(name);
+      const out = finishClient(d, tick, this.#wire, table, this.#queryTables, this.#migrationBudget);
       this.#queryCount += out.attached;
       for (const frame of out.frames) this.#queue(tick, d.client, frame);
     }
+    // A rule the migration's walks stopped hides its rows from now on: they leave every cache.
+    if (this.#migrationBudget.takeStopped()) this.resyncAll();
   }
 
   /** Registers a subscriber; returns its handle. */
