@@ -4,7 +4,7 @@ import { TickspaceError } from '../protocol/errors';
 import { openDatabase, readManifest, type Database, type DatabaseOptions } from '../engine/tooling';
 import type { ModuleDef } from '../engine';
 import { parseShapeText, type ColumnShape } from '../protocol/column-kinds';
-import { regionDirOf, regionModule } from './region-dir';
+import { refuseRegionWorld, regionDirOf, regionModule } from './region-dir';
 
 /** Where the CLI writes: injectable so tests run commands in-process. */
 export interface CliIo {
@@ -81,6 +81,7 @@ export async function openForCli(
     Omit<DatabaseOptions<ModuleDef>, 'module' | 'dir'>
   >,
 ): Promise<Database<ModuleDef>> {
+  refuseRegionWorld(dir);
   const manifest = readManifest(dir);
   let module: ModuleDef | undefined;
   const spec = options.module ?? manifest.modulePath;
@@ -89,7 +90,7 @@ export async function openForCli(
       module = await loadModule(spec, options.module !== undefined ? process.cwd() : path.resolve(dir));
     else {
       // A region's directory records no module file: its module is built from the world's layout.
-      const region = await regionDirOf(dir);
+      const region = regionDirOf(dir);
       if (region === undefined)
         throw new TickspaceError(
           'INVALID_ARGUMENT',

@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { ModuleDef } from '../engine';
 import { TickspaceError } from '../protocol/errors';
-import type { RegionWorldManifest } from './serve-regions';
+import { readRegionWorldManifest, type RegionWorldManifest } from './region-world-manifest';
 
 /** A region's data directory (`<world>/regions/<name>`) and the layout its world recorded. */
 export interface RegionDir {
@@ -16,31 +15,14 @@ export interface RegionDir {
  * among the regions `<world>/regions.json` records. Undefined for any other directory.
  * @throws TickspaceError BAD_DATA_DIR when the world's `regions.json` cannot be read.
  */
-export async function regionDirOf(dir: string): Promise<RegionDir | undefined> {
+export function regionDirOf(dir: string): RegionDir | undefined {
   const abs = path.resolve(dir);
   const parent = path.dirname(abs);
   if (path.basename(parent) !== 'regions') return undefined;
   const worldDir = path.dirname(parent);
-  // serve-regions brings the gateway and the fabric: loaded only for a directory that may be a region.
-  const { REGIONS_MANIFEST } = await import('./serve-regions');
-  const file = path.join(worldDir, REGIONS_MANIFEST);
-  if (!fs.existsSync(file)) return undefined;
-  let manifest: RegionWorldManifest;
-  try {
-    manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as RegionWorldManifest;
-  } catch (error) {
-    throw new TickspaceError(
-      'BAD_DATA_DIR',
-      `${file}: not a region world's layout (${(error as Error).message})`,
-      {
-        details: { file },
-      },
-    );
-  }
+  const manifest = readRegionWorldManifest(worldDir);
   const region = path.basename(abs);
-  return Array.isArray(manifest.regions) && manifest.regions.includes(region)
-    ? { region, worldDir, manifest }
-    : undefined;
+  return manifest?.regions.includes(region) === true ? { region, worldDir, manifest } : undefined;
 }
 
 /**
@@ -49,6 +31,7 @@ export async function regionDirOf(dir: string): Promise<RegionDir | undefined> {
  * other data directory's. The content comes from the log, as for any world with history.
  */
 export async function regionModule(found: RegionDir): Promise<ModuleDef> {
+  // Loaded only for a region: the regions kit and Frontier are not every command's.
   const { regionGrid } = await import('../regions');
   const { createFrontierRegion } = await import('./frontier-region');
   const { manifest } = found;
@@ -61,4 +44,20 @@ export async function regionModule(found: RegionDir): Promise<ModuleDef> {
     lenientContent: true,
   });
   return region.module;
+}
+
+/**
+ * Refuses a command on a region world's own directory (`serve --regions --data DIR`), which holds
+ * one log per region rather than one of its own, naming the directories the command takes.
+ * `info` reads region worlds itself and does not come here.
+ * @throws TickspaceError BAD_DATA_DIR when `dir` is a region world.
+ */
+export function refuseRegionWorld(dir: string): void {
+  const manifest = readRegionWorldManifest(dir);
+  if (manifest === undefined) return;
+  throw new TickspaceError(
+    'BAD_DATA_DIR',
+    `${path.resolve(dir)} is a region world (grid ${manifest.grid}): each region keeps its own log; pass --data ${path.join(dir, 'regions', '<name>')} (${manifest.regions.join(', ')})`,
+    { details: { dir: path.resolve(dir), regions: manifest.regions } },
+  );
 }

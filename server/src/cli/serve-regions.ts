@@ -15,20 +15,11 @@ import { openPlayerDirectory, regionGrid } from '../regions';
 import { loadTokenSecret } from './data-dir-secrets';
 import { startGateway, type GatewayCounts } from './gateway';
 import type { RegionChildConfig, RegionReady, RegionStatus } from './region-main';
+import { REGIONS_MANIFEST, type RegionWorldManifest } from './region-world-manifest';
 
 const REGION_MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'region-main.ts');
 
-/** What `<data>/regions.json` records: the layout a region world was created with. */
-export interface RegionWorldManifest {
-  readonly grid: string;
-  readonly worldTiles: number;
-  readonly seed: string;
-  readonly tickMs: number;
-  readonly regions: readonly string[];
-}
-
-/** The manifest file of a region world's data directory. */
-export const REGIONS_MANIFEST = 'regions.json';
+export { REGIONS_MANIFEST, type RegionWorldManifest } from './region-world-manifest';
 
 /** Options for {@link serveRegions}. */
 export interface ServeRegionsOptions {

@@ -142,4 +142,50 @@ describe("the CLI on a region's data directory", () => {
     expect(bad.status).not.toBe(0);
     expect(bad.error).toContain(`${path.join(world, REGIONS_MANIFEST)}: not a region world's layout`);
   }, 120_000);
+
+  it("refuses the world's own directory for a region's command, and says how to serve it", async () => {
+    const world = fs.mkdtempSync(path.join(os.tmpdir(), 'tickspace-region-world-'));
+    fs.writeFileSync(path.join(world, REGIONS_MANIFEST), JSON.stringify(LAYOUT));
+    const replay = await cli('--data', world, 'replay');
+    expect(replay.status).not.toBe(0);
+    expect(replay.error).toContain(`${world} is a region world (grid 2x1): each region keeps its own log`);
+    expect(replay.error).toContain('(r0_0, r1_0)');
+    const serve = await cli('--data', world, 'serve', '--port', '0');
+    expect(serve.status).not.toBe(0);
+    expect(serve.error).toContain('serve it with --regions 2x1');
+    expect(fs.readdirSync(world).sort()).toEqual([REGIONS_MANIFEST]);
+  });
+
+  it('a restart of a region world without --seed or --world-tiles keeps the recorded layout', async () => {
+    const world = fs.mkdtempSync(path.join(os.tmpdir(), 'tickspace-region-restart-'));
+    fs.writeFileSync(path.join(world, REGIONS_MANIFEST), JSON.stringify(LAYOUT));
+    // No broker listens there: the start gets past the layout check and stops at the fabric.
+    const r = await cli(
+      '--data',
+      world,
+      'serve',
+      '--regions',
+      '2x1',
+      '--nats',
+      'nats://127.0.0.1:1',
+      '--port',
+      '0',
+    );
+    expect(r.status).not.toBe(0);
+    expect(r.error).not.toContain('created with');
+    expect(r.error).toContain('FABRIC_UNAVAILABLE');
+    // A seed named on the command line must still match.
+    const other = await cli(
+      '--data',
+      world,
+      'serve',
+      '--regions',
+      '2x1',
+      '--seed',
+      'other',
+      '--nats',
+      'nats://127.0.0.1:1',
+    );
+    expect(other.error).toContain('created with seed region-cli, not other');
+  }, 60_000);
 });
