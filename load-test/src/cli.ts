@@ -44,6 +44,7 @@ interface CliOptions {
   scenario: 'movement' | 'transfer' | 'frontier';
   mix?: string;
   worldTiles?: number;
+  regions?: string;
   clients?: number;
   duration?: number;
   ramp?: number;
@@ -223,6 +224,10 @@ async function main(argv: string[]): Promise<void> {
       'frontier: world side in tiles (default: the Frontier default)',
       int('--world-tiles'),
     )
+    .option(
+      '--regions <CxR>',
+      'frontier: serve the world as a region world (as `tickspace serve --regions`): a local nats-server, a process and fsynced log per region, the bots through the gateway; the tick figures are per region and the run holds if every region does',
+    )
     .option('--in-flight <n>', 'transfer: requests each client keeps in flight', int('--in-flight'), 128)
     .option(
       '--lod [radius,every]',
@@ -278,6 +283,7 @@ async function main(argv: string[]): Promise<void> {
     ...(o.scenario === 'frontier' ? { scenario: 'frontier' as const } : {}),
     ...(o.mix === undefined ? {} : { mix: o.mix }),
     ...(o.worldTiles === undefined ? {} : { worldTiles: o.worldTiles }),
+    ...(o.regions === undefined ? {} : { regions: o.regions }),
     ...(o.profileServer === undefined ? {} : { profileServer: o.profileServer }),
     ...(o.tickMs === undefined ? {} : { tickMs: o.tickMs }),
     ...(o.inputHz === undefined ? {} : { inputHz: o.inputHz }),
@@ -330,7 +336,10 @@ async function main(argv: string[]): Promise<void> {
     });
     const doc = sweepReport(sweep, env);
     console.log('\n' + renderMarkdown(doc));
-    const name = o.scenario === 'frontier' ? 'loadtest-sweep-frontier' : `loadtest-sweep-${o.target}`;
+    const name =
+      o.scenario === 'frontier'
+        ? `loadtest-sweep-frontier${o.regions === undefined ? '' : `-regions-${o.regions}`}`
+        : `loadtest-sweep-${o.target}`;
     printWritten(writeReport(o.out, name, doc, { environment: env, sweep }));
     return;
   }
@@ -339,7 +348,7 @@ async function main(argv: string[]): Promise<void> {
   console.log('\n' + renderMarkdown(doc));
   const name =
     o.scenario === 'frontier'
-      ? `loadtest-frontier-${result.clients}`
+      ? `loadtest-frontier${o.regions === undefined ? '' : `-regions-${o.regions}`}-${result.clients}`
       : `loadtest-${o.target}-${result.clients}`;
   printWritten(writeReport(o.out, name, doc, { environment: env, result }));
 }

@@ -27,6 +27,12 @@ export interface LoadRunOptions extends Omit<MovementScenarioOptions, 'clients'>
   readonly mix?: string;
   /** Frontier: world side in tiles. @default the Frontier default */
   readonly worldTiles?: number;
+  /**
+   * Frontier: serve the world as a region world of this grid (`CxR`, as `serve --regions`): a
+   * local nats-server, a process and an fsynced log per region, the gateway the bots connect to.
+   * @default one process
+   */
+  readonly regions?: string;
   /** Bots to connect. */
   readonly clients: number;
   /** Measured time after the ramp, s. */
@@ -61,6 +67,8 @@ export interface LoadRunResult {
   /** Which scenario ran; for Frontier, the tier mix of the sim population. */
   readonly scenarioName: 'movement' | 'frontier';
   readonly mix?: Readonly<Record<string, number>>;
+  /** The region grid the world ran as, if any. */
+  readonly regions?: string;
   readonly startedAt: string;
   readonly scenario: MovementScenario;
   readonly clients: number;
@@ -152,12 +160,30 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
       'a level of detail (lod) is a Tickspace subscription feature of the movement scenario; Colyseus and the Frontier scenario have none',
       { details: { target: options.target, scenario: options.scenario ?? 'movement' } },
     );
+  if (options.regions !== undefined && (frontier === undefined || options.url !== undefined))
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      'regions serve the Frontier world, started by the run: use --regions with --scenario frontier and without --url',
+      { details: { regions: options.regions } },
+    );
+  if (options.regions !== undefined && !/^[1-9]\d*x[1-9]\d*$/.test(options.regions))
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      `--regions ${options.regions}: expected <columns>x<rows>, e.g. 2x1`,
+      {
+        details: { regions: options.regions },
+      },
+    );
+  // Tick numbers are per region, and the gateway hides which region an update came from.
+  const ageTracked = options.url === undefined && options.regions === undefined;
   const observers = Math.min(clients, options.observers ?? 100);
   if (!(Number.isInteger(observers) && observers >= 0))
     throw new TickspaceError('INVALID_ARGUMENT', `observers must be an integer >= 0, got ${observers}`);
   const log = options.log ?? (() => {});
   const cores = startupCores;
-  const pin = (options.pin ?? true) && options.url === undefined && cores >= 2;
+  // A region world is several processes (regions, broker, gateway): none is pinned.
+  const pin =
+    (options.pin ?? true) && options.url === undefined && options.regions === undefined && cores >= 2;
   let server: ServerProcess | undefined;
   const startedAt = new Date().toISOString();
   const loadAtStart = loadavg()[0] ?? 0;
@@ -175,11 +201,14 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
           target: options.target,
           scenario: frontier === undefined ? 'movement' : 'frontier',
           ...(options.worldTiles === undefined ? {} : { worldTiles: options.worldTiles }),
+          ...(options.regions === undefined ? {} : { regions: options.regions }),
           movement: scenario,
           accounts: 0,
           maxLifetimeS: rampS + options.durationS + 120,
         },
         ...(pin ? { cpuList: '0' } : {}),
+        // A region world starts a broker and a process per region first.
+        ...(options.regions === undefined ? {} : { startTimeoutMs: 120_000 }),
         stderr: options.serverStderr ?? 'inherit',
         ...(options.profileServer === undefined ? {} : { profileDir: options.profileServer }),
         onTicks: (samples) => {
@@ -210,7 +239,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
           workerIndex: w,
           workers: workerCount,
           rampMs: rampS * 1000,
-          trackAge: options.url === undefined,
+          trackAge: ageTracked,
         };
         workers.push(startTsWorker(new URL('./frontier-worker.ts', import.meta.url), config));
         continue;
@@ -275,7 +304,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
       ).then((reports) => reports.filter((r): r is WorkerReport => r !== undefined));
 
     // Seconds are counted from the ramp's start; the measured window is whole seconds after it.
-    const agg = new RunAggregator(t0, scenario.tickMs, options.url === undefined);
+    const agg = new RunAggregator(t0, scenario.tickMs, ageTracked);
     agg.addTicks(early);
     aggregator = agg;
     // Against --url there are no tick samples: a Tickspace server's /metrics gives the tick figures.
@@ -304,6 +333,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
       target: options.target,
       scenarioName: frontier === undefined ? 'movement' : 'frontier',
       ...(frontier === undefined ? {} : { mix: frontier.mix }),
+      ...(options.regions === undefined ? {} : { regions: options.regions }),
       startedAt,
       scenario,
       clients,

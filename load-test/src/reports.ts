@@ -35,6 +35,9 @@ function scenarioLine(r: LoadRunResult): string {
         .filter(([, n]) => n > 0)
         .map(([tier, n]) => `${n} ${tier}`)
         .join(', ')}) through the client SDK; server tick ${s.tickMs} ms. ` +
+      (r.regions === undefined
+        ? ''
+        : `The world ran as a ${r.regions} region world (a process and an fsynced log per region, a local nats-server, the bots through the gateway): tick figures per region below, the run's from the slowest region and the longest p99; server CPU and RSS are the gateway process's; no update ages (tick numbers are per region). `) +
       `Ramp ${r.rampS} s, measured ${r.durationS} s after it, ${r.workers} driver worker(s). Round trips, update ages and bytes are read from frame headers under the SDK; ` +
       `load average ${r.loadAverage[0].toFixed(1)} before the run, ${r.loadAverage[1].toFixed(1)} after.`
     );
@@ -68,6 +71,10 @@ function runTable(r: LoadRunResult): ReportTable {
       `${formatMs(s.tick.p50Ms)} / ${formatMs(s.tick.p99Ms)} / ${formatMs(s.tick.maxMs)} ms`,
     ],
     ['ticks over budget', `${s.tickOverruns} of ${s.tick.count}`],
+    ...(s.regions ?? []).map((g) => [
+      `region ${g.region}: ticks per second, tick p50 / p99 / max, over budget`,
+      `${formatNumber(g.ticksPerSecond, 2)}, ${formatMs(g.tick.p50Ms)} / ${formatMs(g.tick.p99Ms)} / ${formatMs(g.tick.maxMs)} ms, ${g.tickOverruns} of ${g.tick.count}`,
+    ]),
     [
       r.target === 'colyseus'
         ? 'step round trip (message to ack) p50 / p99'
@@ -207,7 +214,7 @@ function sweepTable(sweep: SweepResult): ReportTable {
     rows: sweep.steps.map((r) => {
       const s = r.summary;
       return [
-        String(r.clients),
+        r.regions === undefined ? String(r.clients) : `${r.clients} (${r.regions})`,
         String(s.clientsConnected),
         formatNumber(s.ticksPerSecond, 1),
         formatMs(s.tick.p50Ms),

@@ -73,6 +73,12 @@ export interface RunSummary {
   readonly failedByCode: Readonly<Record<string, number>>;
   readonly lostByReason: Readonly<Record<string, number>>;
   readonly errorsByCode: Readonly<Record<string, number>>;
+  /**
+   * Per region, when the server is a region world (`--regions`): each region's own tick rate and
+   * durations. The run's `ticksPerSecond` is then the slowest region's and `tick` the region with
+   * the longest p99, so the run holds only if every region does.
+   */
+  readonly regions?: readonly RegionTicks[];
   /** Whether the run held its tick rate: >= 95 % of the target rate and p99 tick under the period. */
   readonly heldTickRate: boolean;
   /**
@@ -80,6 +86,39 @@ export interface RunSummary {
    * included), `metrics` (a `--url` server's /metrics: engine reducer time only), or `none`.
    */
   readonly tickSource: 'samples' | 'metrics' | 'none';
+}
+
+/** One region's ticks over a run's window. */
+export interface RegionTicks {
+  readonly region: string;
+  readonly ticksPerSecond: number;
+  readonly tick: LatencySummary;
+  readonly tickOverruns: number;
+}
+
+/**
+ * Tick durations by region (samples without one are the one server's, under ''), in the order
+ * the regions first appear.
+ */
+function byRegion(samples: readonly TickSample[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const t of samples) {
+    const key = t.region ?? '';
+    let list = out.get(key);
+    if (list === undefined) out.set(key, (list = []));
+    list.push(t.durationMs);
+  }
+  return out;
+}
+
+/** The region whose ticks were fewest, then whose p99 was longest: the one that bounds the world. */
+function worstRegion(regions: readonly RegionTicks[]): RegionTicks {
+  return regions.reduce((worst, r) =>
+    r.ticksPerSecond < worst.ticksPerSecond - 1e-9 ||
+    (Math.abs(r.ticksPerSecond - worst.ticksPerSecond) <= 1e-9 && r.tick.p99Ms > worst.tick.p99Ms)
+      ? r
+      : worst,
+  );
 }
 
 interface Second {
@@ -141,14 +180,28 @@ export class RunAggregator {
   ): TimelineRow {
     const startMs =
       this.#seconds.length === 0 ? this.#startMs : this.#seconds[this.#seconds.length - 1]!.endMs;
-    const durations: number[] = [];
+    const inSecond: TickSample[] = [];
     for (let i = this.#ticks.length - 1; i >= 0; i--) {
       const t = this.#ticks[i]!;
       if (t.startMs >= endMs) continue;
-      if (t.startMs < startMs) break;
-      durations.push(t.durationMs);
+      // Regions' samples interleave, so the scan cannot stop at the first earlier one.
+      if (t.startMs < startMs) {
+        if (t.region === undefined) break;
+        continue;
+      }
+      inSecond.push(t);
     }
+    // A region world's second: the slowest region's count, the longest p99.
+    const groups = [...byRegion(inSecond).values()];
+    const durations = groups.reduce<number[]>(
+      (worst, d) => (worst.length === 0 || d.length < worst.length ? d : worst),
+      [],
+    );
     let ticks = summarize(durations);
+    if (groups.length > 1) {
+      const p99 = Math.max(...groups.map((d) => summarize(d).p99Ms));
+      ticks = { ...ticks, p99Ms: p99, maxMs: Math.max(...groups.map((d) => summarize(d).maxMs)) };
+    }
     let tickCount = durations.length;
     if (tickCount === 0) {
       const scraped = this.#scrapes.filter((s) => s.atMs > startMs - 1500 && s.atMs <= endMs + 500);
@@ -228,9 +281,21 @@ export class RunAggregator {
     const windowStart = inWindow.length === 0 ? fromMs : inWindow[0]!.startMs;
     const windowEnd = inWindow.length === 0 ? toMs : inWindow[inWindow.length - 1]!.endMs;
     const windowS = Math.max(1e-3, (windowEnd - windowStart) / 1000);
-    const durations = this.#ticks
-      .filter((t) => t.startMs >= windowStart && t.startMs < windowEnd)
-      .map((t) => t.durationMs);
+    const windowTicks = this.#ticks.filter((t) => t.startMs >= windowStart && t.startMs < windowEnd);
+    const regionTicks: RegionTicks[] = [];
+    for (const [region, list] of byRegion(windowTicks))
+      if (region !== '')
+        regionTicks.push({
+          region,
+          ticksPerSecond: list.length / windowS,
+          tick: summarize(list),
+          tickOverruns: list.filter((d) => d > this.#tickMs).length,
+        });
+    const worst = regionTicks.length === 0 ? undefined : worstRegion(regionTicks);
+    const durations =
+      worst === undefined
+        ? windowTicks.map((t) => t.durationMs)
+        : windowTicks.filter((t) => t.region === worst.region).map((t) => t.durationMs);
     const roundTrip = createLatencyHistogram();
     const age = createLatencyHistogram();
     let messagesIn = 0;
@@ -279,7 +344,9 @@ export class RunAggregator {
     const serverCpuPercent =
       cpu.length === 0 ? undefined : cpu.reduce((a, c) => a + c.percent, 0) / cpu.length;
     const meanClients = clientSeconds / windowS;
-    let tick = summarize(durations);
+    let tick = worst?.tick ?? summarize(durations);
+    // The slowest region bounds the world; its p99 may not be the longest, so take that from all.
+    if (regionTicks.length > 0) tick = { ...tick, p99Ms: Math.max(...regionTicks.map((r) => r.tick.p99Ms)) };
     let ticksPerSecond = durations.length / windowS;
     let tickSource: RunSummary['tickSource'] = durations.length > 0 ? 'samples' : 'none';
     const scraped = this.#scrapes.filter((s) => s.atMs >= windowStart - 500 && s.atMs <= windowEnd + 1500);
@@ -300,6 +367,7 @@ export class RunAggregator {
       windowS,
       ticksPerSecond,
       tick,
+      // With regions, the slowest region's, as `tick` counts its ticks (each region has its own).
       tickOverruns: durations.filter((d) => d > this.#tickMs).length,
       roundTrip: roundTrip.summary(),
       updateAge: this.#ageTracked && age.count > 0 ? age.summary() : undefined,
@@ -328,6 +396,7 @@ export class RunAggregator {
         ...errors,
         ...(unresolved > 0 && this.#ageTracked ? { AGE_UNRESOLVED: unresolved } : {}),
       },
+      ...(regionTicks.length === 0 ? {} : { regions: regionTicks }),
       heldTickRate: tick.count > 0 && ticksPerSecond >= targetHz * 0.95 && tick.p99Ms < this.#tickMs,
       tickSource,
     };

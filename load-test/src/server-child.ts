@@ -25,6 +25,10 @@ async function start(config: ServerConfig, probe: ServerProbe): Promise<RunningS
     const { startColyseusServer } = await import('./colyseus-server');
     return startColyseusServer(config, probe);
   }
+  if (config.regions !== undefined) {
+    const { startRegionsServer } = await import('./regions-server');
+    return startRegionsServer(config, probe);
+  }
   const { startTickspaceServer } = await import('./tickspace-server');
   return startTickspaceServer(config, probe);
 }
@@ -33,8 +37,8 @@ async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '{}') as ServerConfig;
   let pending: TickSample[] = [];
   const probe: ServerProbe = {
-    tick(tick, startMs, durationMs, calls = 0) {
-      pending.push({ tick, startMs, durationMs, calls });
+    tick(tick, startMs, durationMs, calls = 0, region) {
+      pending.push({ tick, startMs, durationMs, calls, ...(region === undefined ? {} : { region }) });
     },
   };
   const server = await start(config, probe);

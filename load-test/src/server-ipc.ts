@@ -29,6 +29,8 @@ export interface ServerConfig {
   readonly port?: number;
   /** Frontier scenario: world side in tiles. @default the Frontier default */
   readonly worldTiles?: number;
+  /** Frontier scenario: run the world as a region world of this grid (`CxR`). @default one process */
+  readonly regions?: string;
 }
 
 /** One server tick, as the server measured it. */
@@ -40,6 +42,8 @@ export interface TickSample {
   readonly durationMs: number;
   /** Client calls (Tickspace reducer calls) the tick ran; 0 where the server does not count them. */
   readonly calls: number;
+  /** The region that ran it, when the server is a region world (`--regions`); tick numbers are per region. */
+  readonly region?: string;
 }
 
 /** Server to driver. */
@@ -54,8 +58,8 @@ export type DriverMessage = { readonly type: 'stop' };
 
 /** Where a server implementation reports what it measured. */
 export interface ServerProbe {
-  /** One tick ran: its number, wall-clock start (epoch ms) and duration including fan-out. */
-  tick(tick: number, startMs: number, durationMs: number, calls?: number): void;
+  /** One tick ran: its number, wall-clock start (epoch ms) and duration including fan-out; the region that ran it in a region world. */
+  tick(tick: number, startMs: number, durationMs: number, calls?: number, region?: string): void;
 }
 
 /** A started server under test. */

@@ -167,4 +167,60 @@ describe('RunAggregator', () => {
     expect(s.errorsByCode).toEqual({ RATE_LIMITED: 1 });
     expect(s.connectionsAccepted).toBe(3);
   });
+
+  it('a region world holds only if every region does: the slowest region and the longest p99', () => {
+    const agg = new RunAggregator(T0, 50, false);
+    const tag = (region: string, list: TickSample[]) => list.map((t) => ({ ...t, region }));
+    // West ticks at 20 Hz, quick; east at 16 Hz (62.5 ms apart), its p99 28 ms.
+    agg.addTicks(
+      tag(
+        'west',
+        ticks(T0, 60, () => 3),
+      ),
+    );
+    agg.addTicks(
+      tag(
+        'east',
+        ticks(T0 + 10, 48, (i) => (i % 10 === 9 ? 28 : 6), 62.5),
+      ),
+    );
+    const rows = [1, 2, 3].map((s) =>
+      agg.addSecond(T0 + s * 1000, [report({ connected: 5 })], undefined, undefined),
+    );
+    // Per second: the slower region's count, the longer p99, never the two regions' sum.
+    expect(rows[0]!.ticks).toBe(16);
+    expect(rows[0]!.tickP99Ms).toBe(28);
+    const s = agg.summary(5, T0, T0 + 3000);
+    expect(s.regions?.map((r) => r.region)).toEqual(['west', 'east']);
+    expect(s.regions![0]!.ticksPerSecond).toBeCloseTo(20, 5);
+    expect(s.regions![1]!.ticksPerSecond).toBeCloseTo(16, 5);
+    expect(s.ticksPerSecond).toBeCloseTo(16, 5);
+    expect(s.tick.p99Ms).toBe(28);
+    expect(s.heldTickRate).toBe(false);
+    // The same east at 20 Hz: the world holds.
+    const held = new RunAggregator(T0, 50, false);
+    held.addTicks(
+      tag(
+        'west',
+        ticks(T0, 60, () => 3),
+      ),
+    );
+    held.addTicks(
+      tag(
+        'east',
+        ticks(T0 + 10, 60, () => 6),
+      ),
+    );
+    for (const sec of [1, 2, 3])
+      held.addSecond(T0 + sec * 1000, [report({ connected: 5 })], undefined, undefined);
+    const h = held.summary(5, T0, T0 + 3000);
+    expect(h.ticksPerSecond).toBeCloseTo(20, 5);
+    expect(h.tick.p99Ms).toBe(6);
+    expect(h.heldTickRate).toBe(true);
+    // One server's samples carry no region: no per-region figures.
+    const one = new RunAggregator(T0, 50, false);
+    one.addTicks(ticks(T0, 60, () => 3));
+    one.addSecond(T0 + 1000, [report({ connected: 5 })], undefined, undefined);
+    expect(one.summary(5, T0, T0 + 1000).regions).toBeUndefined();
+  });
 });

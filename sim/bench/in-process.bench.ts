@@ -17,6 +17,9 @@
  * `before` (everyone spawns at the spawn point, every bot decodes its own frames), `spread` (the
  * world's start area), `after` (the start area and rows shared between the bots' caches).
  * Ratios are then also against the first variant of the same size.
+ * `--threads 0,2` runs every size and variant on the in-process runner (0) and on the threaded
+ * runner with that many bot threads (the engine on the main thread); CPU is the whole process's,
+ * every thread's, so speed/CPU shows what the threads cost and speed what they bring.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -25,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import type { FrontierOptions } from '@tickspace/server/world';
 import { parseMix, settleScale } from '../src/behaviour/population';
 import { runInProcess } from '../src/runners/in-process-runner';
+import { runThreaded } from '../src/runners/threaded-runner';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const arg = (name: string, fallback: string) => {
@@ -39,6 +43,7 @@ const settleS = Number(arg('settle-s', '30'));
 const homeScaleArg = arg('home-scale', 'auto');
 const outName = arg('out', 'sim-in-process');
 const variants = arg('variants', 'after').split(',');
+const threadCounts = arg('threads', '0').split(',').map(Number);
 const VARIANTS: Record<string, { world: FrontierOptions; sharedRows: boolean }> = {
   before: { world: { spawnTilesPerPlayer: 0 }, sharedRows: false },
   spread: { world: {}, sharedRows: false },
@@ -47,6 +52,8 @@ const VARIANTS: Record<string, { world: FrontierOptions; sharedRows: boolean }> 
 
 interface Row {
   variant: string;
+  /** Bot threads (0: the in-process runner, bots on the engine's thread). */
+  threads: number;
   players: number;
   homeScale: number;
   joinS: number;
@@ -84,6 +91,7 @@ function save(): void {
         settleS,
         homeScale: homeScaleArg,
         variants,
+        threads: threadCounts,
         node: process.version,
         date: new Date().toISOString(),
         loadAverage: load,
@@ -97,57 +105,63 @@ function save(): void {
 }
 
 for (const players of sizes)
-  for (const variant of variants) {
-    const setup = VARIANTS[variant];
-    if (setup === undefined) throw new Error(`unknown variant ${variant}: before, spread or after`);
-    const joinMs = Math.max(10_000, players * joinMsPerPlayer);
-    const warmupMs = joinMs + settleS * 1000;
-    const homeScale = homeScaleArg === 'auto' ? settleScale(players) : Number(homeScaleArg);
-    let mark: { wall: number; cpu: NodeJS.CpuUsage; now: number } | undefined;
-    let calls = 0;
-    let ticks = 0;
-    const r = await runInProcess({
-      mix: parseMix(undefined, players),
-      seed,
-      minutes: (warmupMs + minutes * 60_000) / 60_000,
-      joinWindowMs: joinMs,
-      homeScale,
-      world: setup.world,
-      sharedRows: setup.sharedRows,
-      onTick: (record) => {
-        if (mark === undefined && record.now >= warmupMs)
-          mark = { wall: performance.now(), cpu: process.cpuUsage(), now: record.now };
-        if (mark === undefined) return;
-        calls += record.calls.length;
-        ticks++;
-      },
-    });
-    const wallS = (performance.now() - mark!.wall) / 1000;
-    const cpuS = cpuSeconds(process.cpuUsage(mark!.cpu));
-    const logicalS = (r.virtualMs - mark!.now) / 1000;
-    rows.push({
-      variant,
-      players,
-      homeScale,
-      joinS: joinMs / 1000,
-      warmupS: warmupMs / 1000,
-      ticks,
-      logicalS,
-      wallS,
-      cpuS,
-      speed: logicalS / wallS,
-      speedPerCpu: logicalS / cpuS,
-      speedWhole: r.speedup,
-      callsPerS: calls / wallS,
-      playerSecondsPerCpuS: (players * logicalS) / cpuS,
-      heapMB: process.memoryUsage().heapUsed / 2 ** 20,
-      stateHash: r.stateHash,
-    });
-    console.log(
-      `${variant}, ${players} players: ${((players * logicalS) / cpuS).toFixed(0)} player-s per CPU-s, ${(logicalS / wallS).toFixed(2)}x real time in the measured window (${r.speedup.toFixed(2)}x over the whole run), final state hash ${r.stateHash}`,
-    );
-    save();
-  }
+  for (const variant of variants)
+    for (const threads of threadCounts) {
+      const setup = VARIANTS[variant];
+      if (setup === undefined) throw new Error(`unknown variant ${variant}: before, spread or after`);
+      const joinMs = Math.max(10_000, players * joinMsPerPlayer);
+      const warmupMs = joinMs + settleS * 1000;
+      const homeScale = homeScaleArg === 'auto' ? settleScale(players) : Number(homeScaleArg);
+      let mark: { wall: number; cpu: NodeJS.CpuUsage; now: number } | undefined;
+      let calls = 0;
+      let ticks = 0;
+      const run =
+        threads === 0
+          ? runInProcess
+          : (o: Parameters<typeof runThreaded>[0]) => runThreaded({ ...o, threads });
+      const r = await run({
+        mix: parseMix(undefined, players),
+        seed,
+        minutes: (warmupMs + minutes * 60_000) / 60_000,
+        joinWindowMs: joinMs,
+        homeScale,
+        world: setup.world,
+        sharedRows: setup.sharedRows,
+        onTick: (record) => {
+          if (mark === undefined && record.now >= warmupMs)
+            mark = { wall: performance.now(), cpu: process.cpuUsage(), now: record.now };
+          if (mark === undefined) return;
+          calls += record.calls.length;
+          ticks++;
+        },
+      });
+      const wallS = (performance.now() - mark!.wall) / 1000;
+      const cpuS = cpuSeconds(process.cpuUsage(mark!.cpu));
+      const logicalS = (r.virtualMs - mark!.now) / 1000;
+      rows.push({
+        variant,
+        threads,
+        players,
+        homeScale,
+        joinS: joinMs / 1000,
+        warmupS: warmupMs / 1000,
+        ticks,
+        logicalS,
+        wallS,
+        cpuS,
+        speed: logicalS / wallS,
+        speedPerCpu: logicalS / cpuS,
+        speedWhole: r.speedup,
+        callsPerS: calls / wallS,
+        playerSecondsPerCpuS: (players * logicalS) / cpuS,
+        heapMB: process.memoryUsage().heapUsed / 2 ** 20,
+        stateHash: r.stateHash,
+      });
+      console.log(
+        `${variant}, ${threads === 0 ? 'in process' : `${threads} bot threads`}, ${players} players: ${((players * logicalS) / cpuS).toFixed(0)} player-s per CPU-s, ${(logicalS / wallS).toFixed(2)}x real time in the measured window (${r.speedup.toFixed(2)}x over the whole run), final state hash ${r.stateHash}`,
+      );
+      save();
+    }
 
 const base = rows[0]!;
 const fmt = (v: number, d = 2) => v.toFixed(d);
@@ -160,6 +174,7 @@ console.log(
 console.log(
   [
     'variant',
+    'threads',
     'players',
     'home scale',
     'warm-up s',
@@ -180,6 +195,7 @@ for (const r of rows)
   console.log(
     [
       r.variant,
+      r.threads,
       r.players,
       fmt(r.homeScale),
       fmt(r.warmupS, 0),

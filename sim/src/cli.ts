@@ -14,6 +14,7 @@ import { loadDetectorModel, scoreBatch, type DetectorModelJson } from './detect/
 import { streamsFromLog } from './detect/log-streams';
 import { openDatabase } from '@tickspace/server/engine/tooling';
 import { runInProcess, type SimProgress, type SimResult } from './runners/in-process-runner';
+import { runThreaded } from './runners/threaded-runner';
 import { runNetworked } from './runners/networked-runner';
 import type { SwarmStats } from './runners/bot-swarm';
 import { verdictsByTier } from './trial/live-verdicts';
@@ -136,6 +137,7 @@ async function runCommand(o: {
   json?: string;
   quiet?: boolean;
   dataDir?: string;
+  threads?: number;
 }): Promise<void> {
   const mix = parseMix(o.mix, o.players);
   let detector: Detector | undefined;
@@ -144,7 +146,11 @@ async function runCommand(o: {
     o.detector === undefined
       ? undefined
       : loadDetectorModel(JSON.parse(readFileSync(o.detector, 'utf8')) as DetectorModelJson);
-  const result = await runInProcess({
+  const run =
+    o.threads === undefined
+      ? runInProcess
+      : (options: Parameters<typeof runThreaded>[0]) => runThreaded({ ...options, threads: o.threads });
+  const result = await run({
     mix,
     seed: o.seed,
     minutes: o.minutes,
@@ -351,6 +357,12 @@ export function buildCli(): Command {
     )
     .option('--data-dir <dir>', 'keep a commit log there (for replay, time travel, or `sim detect`)')
     .option('--json <file>', 'also write the result as JSON')
+    .addOption(
+      new Option(
+        '--threads <n>',
+        "run the bots on n worker threads (the engine stays on this one); the same seed gives the same final hash with any n, not the one-thread runner's",
+      ).argParser(int('--threads')),
+    )
     .option('--quiet', 'no progress lines')
     .action(runCommand);
   program

@@ -7,6 +7,7 @@
 
 // ---- runners -------------------------------------------------------------------------------------
 export { runInProcess } from './runners/in-process-runner';
+export { runThreaded, type ThreadedOptions } from './runners/threaded-runner';
 export type { InProcessOptions, SimResult, SimProgress } from './runners/in-process-runner';
 export { runNetworked } from './runners/networked-runner';
 export type { NetworkedOptions, NetworkedResult } from './runners/networked-runner';

@@ -4,6 +4,7 @@ import { TickspaceError } from '../protocol/errors';
 import { openDatabase, readManifest, type Database, type DatabaseOptions } from '../engine/tooling';
 import type { ModuleDef } from '../engine';
 import { parseShapeText, type ColumnShape } from '../protocol/column-kinds';
+import { refuseRegionWorld, regionDirOf, regionModule } from './region-dir';
 
 /** Where the CLI writes: injectable so tests run commands in-process. */
 export interface CliIo {
@@ -69,7 +70,8 @@ export async function loadModule(spec: string, base = process.cwd()): Promise<Mo
 
 /**
  * Opens a data directory for a command. `module` is loaded from `--module`, else from the path
- * the manifest recorded, when `needsModule`; otherwise the stored schema is enough.
+ * the manifest recorded, else (a region's directory) built from its world's layout, when
+ * `needsModule`; otherwise the stored schema is enough.
  * @throws TickspaceError BAD_DATA_DIR for a missing or foreign directory, INVALID_ARGUMENT when a
  * module is needed and none is known.
  */
@@ -79,16 +81,23 @@ export async function openForCli(
     Omit<DatabaseOptions<ModuleDef>, 'module' | 'dir'>
   >,
 ): Promise<Database<ModuleDef>> {
+  refuseRegionWorld(dir);
   const manifest = readManifest(dir);
   let module: ModuleDef | undefined;
   const spec = options.module ?? manifest.modulePath;
   if (options.needsModule) {
-    if (spec === undefined)
-      throw new TickspaceError(
-        'INVALID_ARGUMENT',
-        `this command runs reducers: pass --module <file.ts[#export]> (the data directory ${path.resolve(dir)} does not record one)`,
-      );
-    module = await loadModule(spec, options.module !== undefined ? process.cwd() : path.resolve(dir));
+    if (spec !== undefined)
+      module = await loadModule(spec, options.module !== undefined ? process.cwd() : path.resolve(dir));
+    else {
+      // A region's directory records no module file: its module is built from the world's layout.
+      const region = regionDirOf(dir);
+      if (region === undefined)
+        throw new TickspaceError(
+          'INVALID_ARGUMENT',
+          `this command runs reducers: pass --module <file.ts[#export]> (the data directory ${path.resolve(dir)} does not record one)`,
+        );
+      module = await regionModule(region);
+    }
   }
   const { module: _m, needsModule: _n, ...rest } = options;
   const open = (m: ModuleDef | undefined, olderModules?: ModuleDef[]) =>

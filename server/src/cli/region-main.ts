@@ -13,6 +13,7 @@ import { createServer } from '../net';
 import { faultFromEnv, regionGrid, startRegion, type HandoffTables } from '../regions';
 import { createFrontierRegion } from './frontier-region';
 import { guardMovedSessions } from './region-sessions';
+import { sendTickSamples, type RegionTickSample } from './region-tick-samples';
 
 /** What the parent passes a region process. */
 export interface RegionChildConfig {
@@ -31,6 +32,11 @@ export interface RegionChildConfig {
 /** What a region process tells its parent once it serves. */
 export interface RegionReady {
   readonly ready: { readonly region: string; readonly url: string; readonly tick: number };
+}
+
+/** A region process's tick samples, sent when `TICKSPACE_TICK_SAMPLES=1` (see sendTickSamples). */
+export interface RegionTicks {
+  readonly ticks: readonly RegionTickSample[];
 }
 
 /** A region's answer to `status` (after its next tick): what `info` and the tests read. */
@@ -64,6 +70,9 @@ const running = await startRegion({
   fault: faultFromEnv(),
 });
 const engine = running.db.engine;
+// A load test of the region world times every tick (before the server: its writes come first).
+if (process.env.TICKSPACE_TICK_SAMPLES === '1')
+  sendTickSamples(engine, (ticks) => process.send?.({ ticks } satisfies RegionTicks));
 const server = await createServer({
   engine,
   port: 0,

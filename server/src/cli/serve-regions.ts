@@ -14,21 +14,13 @@ import { TickspaceError } from '../protocol/errors';
 import { openPlayerDirectory, regionGrid } from '../regions';
 import { loadTokenSecret } from './data-dir-secrets';
 import { startGateway, type GatewayCounts } from './gateway';
-import type { RegionChildConfig, RegionReady, RegionStatus } from './region-main';
+import type { RegionChildConfig, RegionReady, RegionStatus, RegionTicks } from './region-main';
+import type { RegionTickSample } from './region-tick-samples';
+import { REGIONS_MANIFEST, type RegionWorldManifest } from './region-world-manifest';
 
 const REGION_MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'region-main.ts');
 
-/** What `<data>/regions.json` records: the layout a region world was created with. */
-export interface RegionWorldManifest {
-  readonly grid: string;
-  readonly worldTiles: number;
-  readonly seed: string;
-  readonly tickMs: number;
-  readonly regions: readonly string[];
-}
-
-/** The manifest file of a region world's data directory. */
-export const REGIONS_MANIFEST = 'regions.json';
+export { REGIONS_MANIFEST, type RegionWorldManifest } from './region-world-manifest';
 
 /** Options for {@link serveRegions}. */
 export interface ServeRegionsOptions {
@@ -48,6 +40,8 @@ export interface ServeRegionsOptions {
    * its restart runs without it. Tests. @default $TICKSPACE_REGION_FAULT
    */
   readonly fault?: string | undefined;
+  /** Receives every region's tick timings as they come (load tests); the regions time none without it. @default none */
+  readonly onTicks?: (region: string, samples: readonly RegionTickSample[]) => void;
 }
 
 /** A running region world. */
@@ -159,11 +153,16 @@ export async function serveRegions(options: ServeRegionsOptions): Promise<Region
         ...process.env,
         TICKSPACE_REGION: JSON.stringify(config),
         TICKSPACE_FAULT: fault ?? '',
+        TICKSPACE_TICK_SAMPLES: options.onTicks === undefined ? '' : '1',
       },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     child.process = proc;
-    proc.on('message', (m: RegionReady | { status: RegionStatus }) => {
+    proc.on('message', (m: RegionReady | RegionTicks | { status: RegionStatus }) => {
+      if ('ticks' in m) {
+        options.onTicks?.(name, m.ticks);
+        return;
+      }
       if ('status' in m) {
         for (const w of child.statusWaiters.splice(0)) w(m.status);
         return;

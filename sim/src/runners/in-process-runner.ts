@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
-import { Connection, createSharedRows } from '@tickspace/server/client';
+import { createSharedRows } from '@tickspace/server/client';
 import { createEngine, type Engine, type ModuleDef, type TickRecord } from '@tickspace/server/engine';
 import { openDatabase, type Database, type Durability } from '@tickspace/server/engine/tooling';
 import { createLoopbackTransport, createSessionHub, type SessionHub } from '@tickspace/server/net';
 import { createFrontier, type FrontierModule, type FrontierOptions } from '@tickspace/server/world';
-import { TIER_LIST, type Agent, type Tier } from '../behaviour/agent';
+import { TIER_LIST, type Tier } from '../behaviour/agent';
 import { createPopulation, type Member, type PopulationMix, type TierParams } from '../behaviour/population';
 import type { Trace, TraceLibrary } from '../behaviour/trace-library';
-import { BotConnection, subscribeContent, type BotRadii, type FrontierConnection } from './bot-connection';
+import { subscribeContent, type BotRadii, type FrontierConnection } from './bot-connection';
+import { MemberSlots, openRunnerConnection } from './member-slots';
 import { WorldStats, type WorldTotals } from './world-stats';
 
 /** Progress of a run, reported periodically. */
@@ -110,7 +111,7 @@ export interface SimResult {
 }
 
 /** Lets every queued microtask (loopback frames, SDK promises, listeners) run. */
-const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+export const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Runs a population in one process: a real engine with the Frontier module, a real session hub,
@@ -178,15 +179,7 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
   });
   const transport = createLoopbackTransport(hub);
   const sharedRows = options.sharedRows === false ? undefined : createSharedRows();
-  const open = (token: string) =>
-    new Connection<FrontierModule>({
-      transport,
-      token,
-      ...(sharedRows === undefined ? {} : { sharedRows }),
-      reconnect: false,
-      callTimeoutMs: 0,
-      onError: () => {},
-    });
+  const open = (token: string) => openRunnerConnection(transport, token, sharedRows);
 
   // One shared content cache, like a CDN'd content bundle: bots read the rules from it.
   engine.runTick();
@@ -195,61 +188,22 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
   await settle();
   await subscribeContentSettled(content);
 
-  const now = () => engine.now;
-  let sessionsClosed = 0;
-  // Set once the run is over: the runner's own closes below are not the server's.
-  let finished = false;
-  const bots: (BotConnection | undefined)[] = new Array(members.length).fill(undefined);
-  const reconnectAt: number[] = members.map((m) => m.startMs);
-  const connect = (i: number) => {
-    const m = members[i]!;
-    reconnectAt[i] = Number.POSITIVE_INFINITY;
-    const conn = open(hub.tokens.issue(m.identity));
-    conn.ready.then(
-      () => {
-        const bot = new BotConnection(
-          m.agent,
-          conn,
-          content,
-          now,
-          (at) => {
-            bots[i] = undefined;
-            reconnectAt[i] = at;
-          },
-          options.radii,
-        );
-        bots[i] = bot;
-        bot.start();
-        m.agent.attach(bot, engine.now);
-        conn.onStatus((status) => {
-          // Closed by the server (a limit, a replaced session): come back a little later.
-          if (status === 'closed' && bots[i] === bot) {
-            if (!finished) sessionsClosed++;
-            bot.close();
-            bots[i] = undefined;
-            reconnectAt[i] = engine.now + 5_000;
-          }
-        });
-      },
-      () => {
-        reconnectAt[i] = engine.now + 5_000;
-      },
-    );
-  };
+  const slots = new MemberSlots({
+    members,
+    open: (i) => open(hub.tokens.issue(members[i]!.identity)),
+    content,
+    now: () => engine.now,
+    radii: options.radii,
+  });
+  const bots = slots.bots;
 
   const started = performance.now();
   const progressEvery = options.progressEveryMs ?? 30_000;
   const progressWall = options.progressWallMs ?? 10_000;
   let nextProgress = progressEvery;
   let nextProgressWall = performance.now() + progressWall;
-  const agents: Agent[] = members.map((m) => m.agent);
   while (engine.now < totalMs) {
-    const t = engine.now;
-    for (let i = 0; i < members.length; i++) {
-      if (reconnectAt[i]! <= t) connect(i);
-      const a = agents[i]!;
-      if (bots[i] !== undefined && a.nextWakeMs <= t) a.wake(t);
-    }
+    slots.step(engine.now);
     await settle();
     await options.beforeTick?.(engine, database);
     engine.runTick();
@@ -262,15 +216,16 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
     ) {
       nextProgress = engine.now + progressEvery;
       nextProgressWall = performance.now() + progressWall;
-      options.onProgress(progressOf(engine.now, totalMs, stats.totals, started, bots));
+      options.onProgress(
+        progressOf(engine.now, totalMs, stats.totals, started, bots.filter((b) => b !== undefined).length),
+      );
     }
   }
   await engine.flush();
   const wallMs = performance.now() - started;
   await settle();
   await options.beforeClose?.({ bots: bots.map((b) => b?.conn), content });
-  finished = true;
-  for (const b of bots) b?.close();
+  slots.finish();
   content.close();
   await settle();
   hub.close();
@@ -289,11 +244,12 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
     totals: stats.totals,
     tiers,
     members,
-    sessionsClosed,
+    sessionsClosed: slots.sessionsClosed,
   };
 }
 
-async function subscribeContentSettled(content: FrontierConnection): Promise<void> {
+/** Subscribes the content cache and waits until it holds the content (loopback: no tick needed). */
+export async function subscribeContentSettled(content: FrontierConnection): Promise<void> {
   const done = subscribeContent(content);
   let finished = false;
   done.then(() => (finished = true));
@@ -302,12 +258,13 @@ async function subscribeContentSettled(content: FrontierConnection): Promise<voi
   await done;
 }
 
-function progressOf(
+/** A run's progress figures (shared with the threaded runner). */
+export function progressOf(
   virtualMs: number,
   totalMs: number,
   totals: WorldTotals,
   started: number,
-  bots: readonly (BotConnection | undefined)[],
+  online: number,
 ): SimProgress {
   let calls = 0;
   let errors = 0;
@@ -318,7 +275,7 @@ function progressOf(
     totalMs,
     ticks: totals.ticks,
     wallMs: performance.now() - started,
-    online: bots.filter((b) => b !== undefined).length,
+    online,
     calls,
     errors,
   };
