@@ -3,7 +3,7 @@ import { createEngine, toIdentity } from '../../src/engine';
 import { createSubscriptions } from '../../src/engine/tooling';
 import { TickspaceError } from '../../src/protocol';
 import { createFrameCache } from '../kit/frame-cache';
-import { runaway as module, trap } from './runaway-rule-fixture';
+import { runaway as module, slowRule, trap } from './runaway-rule-fixture';
 
 const ann = toIdentity('0'.repeat(31) + 'a');
 const bob = toIdentity('0'.repeat(31) + 'b');
@@ -11,6 +11,7 @@ const BUDGET_MS = 50;
 
 function setup() {
   trap.on = false;
+  slowRule.ms = 0;
   const engine = createEngine({ module, tickMs: 50 });
   const errors: string[] = [];
   const subs = createSubscriptions(engine, {
@@ -109,6 +110,23 @@ describe('the visibility budget (visibilityBudgetMs)', () => {
     expect(w.subs.stats().queries).toBe(0);
     w.call(ann, 'put', { id: 2, loop: false });
     expect(a.cache.rows('secret')).toEqual([]);
+  });
+
+  it('never stops a rule that is slow but answers: a fan-out that runs long through many quick calls is the work, resynced, its rows kept', () => {
+    const w = setup();
+    const a = w.client(ann);
+    w.subs.subscribe(a.handle, 1, { table: 'slow' });
+    // 30 rows at 4 ms each: the fan-out runs past the 50 ms budget inside the rule, which alone
+    // answers in 4 ms.
+    slowRule.ms = 4;
+    w.call(ann, 'many', { from: 1, count: 30 });
+    expect(w.errors).toEqual([expect.stringMatching(/with no visibility rule running long.*; resyncing$/)]);
+    expect(w.subs.stats().stoppedVisibilityRules).toEqual([]);
+    expect(a.cache.rows('slow')).toHaveLength(30);
+    // And the rule keeps working at the next tick.
+    slowRule.ms = 0;
+    w.call(ann, 'many', { from: 100, count: 2 });
+    expect(a.cache.rows('slow')).toHaveLength(32);
   });
 
   it('refuses a budget that is neither 0 nor a number of ms >= 1', () => {

@@ -164,6 +164,9 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
     // Rate limits in logical time: the run does not depend on how fast the machine is.
     clock: () => engine.now,
     limits: {
+      // Logical time: a wall-clock budget would make a run's outcome depend on the machine's load
+      // (a long fan-out stopped and resynced on a busy machine, not on a quiet one).
+      visibilityBudgetMs: 0,
       maxClients: members.length + 16,
       ...(options.callsPerSecond !== undefined
         ? { callsPerSecond: options.callsPerSecond, callBurst: options.callsPerSecond * 2 }

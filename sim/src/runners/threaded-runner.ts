@@ -82,6 +82,9 @@ export async function runThreaded(options: ThreadedOptions): Promise<SimResult> 
     tokenSecret: createHash('sha256').update(`tickspace-sim/${seed}`).digest(),
     clock: () => engine.now,
     limits: {
+      // Logical time: a wall-clock budget would make a run's outcome depend on the machine's load
+      // (a long fan-out stopped and resynced on a busy machine, not on a quiet one).
+      visibilityBudgetMs: 0,
       maxClients: members.length + threads + 16,
       ...(options.callsPerSecond !== undefined
         ? { callsPerSecond: options.callsPerSecond, callBurst: options.callsPerSecond * 2 }

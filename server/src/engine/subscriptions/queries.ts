@@ -119,6 +119,8 @@ export class TableState {
     if (this.stopped) return false;
     const guard = this.#guard;
     guard.inFlight = this;
+    guard.inFlightRow = row;
+    guard.inFlightViewer = viewer;
     try {
       return rule(row, viewer) === true;
     } catch {

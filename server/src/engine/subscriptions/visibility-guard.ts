@@ -1,6 +1,8 @@
 import { TickspaceError } from '../../protocol/errors';
 import type { Logger } from '../engine-types';
 import { TickBudget } from '../sandbox/tick-budget';
+import type { AnyRow } from '../change-set';
+import type { Identity } from '../identity';
 import type { TableState } from './queries';
 
 /** The default of `visibilityBudgetMs`: see {@link VisibilityGuard}. */
@@ -28,6 +30,9 @@ export class VisibilityGuard {
   readonly budgetMs: number;
   /** The table whose rule is running: set around each rule call, left set by a stop. */
   inFlight: TableState | undefined = undefined;
+  /** The row and viewer of the rule call in flight (see confirming a stop in {@link run}). */
+  inFlightRow: AnyRow | undefined = undefined;
+  inFlightViewer: Identity | undefined = undefined;
   /** Whether any table has a rule: without one no stretch is timed. */
   active = false;
   /** Tables whose rule was stopped, by name, with the message that says so. */
@@ -71,9 +76,31 @@ export class VisibilityGuard {
     if (finished) return undefined;
     const culprit = this.inFlight;
     this.inFlight = undefined;
-    if (culprit === undefined) return null;
+    if (culprit === undefined || !this.#runsAway(budget, culprit)) return null;
     this.#stop(culprit);
     return culprit;
+  }
+
+  /**
+   * Whether the rule that was running when the budget ran out runs away on its own: the same call
+   * (row and viewer) again, alone, under the budget. A long stretch of quick rule calls (a large
+   * fan-out on a loaded machine) also ends inside some rule; stopping that one would hide a sane
+   * table until the server restarts. Costs at most one more budget, only on a stop.
+   */
+  #runsAway(budget: TickBudget, culprit: TableState): boolean {
+    const rule = culprit.visibility;
+    const row = this.inFlightRow;
+    const viewer = this.inFlightViewer;
+    this.inFlightRow = undefined;
+    this.inFlightViewer = undefined;
+    if (rule === undefined || row === undefined || viewer === undefined) return true;
+    return !budget.run(() => {
+      try {
+        rule(row, viewer);
+      } catch {
+        // A throw is an answer (the row is hidden), not a runaway.
+      }
+    });
   }
 
   /**
@@ -111,7 +138,7 @@ export class VisibilityGuard {
   messageFor(table: string): string {
     return (
       this.stopped.get(table) ??
-      `subscription work ran past the visibility budget of ${this.budgetMs} ms (visibilityBudgetMs) with no visibility rule running`
+      `subscription work ran past the visibility budget of ${this.budgetMs} ms (visibilityBudgetMs) with no visibility rule running long (the work itself took that long)`
     );
   }
 
