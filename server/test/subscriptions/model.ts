@@ -376,43 +376,6 @@ export const crowdScenario = fc.record({
   ticks: fc.array(fc.array(crowdOp, { maxLength: 30 }), { minLength: 1, maxLength: 10 }),
 });
 
-/**
- * A walker in a still field: up to 60 entities that mostly stand, and one that walks small steps
- * every tick, followed by every client's circle. Most partial cells of the moving circles then
- * hold rows that do not change for several ticks, the case the moved pass settles without a
- * re-check while the walker has not walked a cell's slack (see QuietCells), now and then
- * disturbed by another row moving, arriving, leaving or changing.
- */
-const walkerStep = (walker: number): fc.Arbitrary<Op> =>
-  fc.record({ kind: fc.constant('nudge' as const), id: fc.constant(walker), dx: step, dy: step });
-export const walkerScenario = fc
-  .uniqueArray(fc.integer({ min: 1, max: 80 }), { minLength: 20, maxLength: 60 })
-  .chain((ids) =>
-    fc.record({
-      initial: fc.tuple(
-        ...ids.map((id) =>
-          fc.record({ id: fc.constant(id), team: fc.constant(0), x: crowdCoord, y: crowdCoord }),
-        ),
-      ),
-      queries: fc.array(
-        fc.tuple(
-          crowdCircle.map((c): Query => ({
-            table: 'entity',
-            follow: { table: 'entity', key: ids[0]!, ...c },
-          })),
-        ),
-        { minLength: 1, maxLength: 3 },
-      ),
-      ticks: fc.array(
-        fc.array(fc.oneof({ arbitrary: walkerStep(ids[0]!), weight: 8 }, { arbitrary: crowdOp, weight: 1 }), {
-          minLength: 1,
-          maxLength: 3,
-        }),
-        { minLength: 5, maxLength: 25 },
-      ),
-    }),
-  );
-
 export type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 
 /** How a run treats a client's send buffer: `buffered(client, tickIndex)` bytes queued at that tick. */

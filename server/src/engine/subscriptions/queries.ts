@@ -63,12 +63,6 @@ export class TableState {
    */
   readonly cells = new Map<number, CellSubscribers>();
   readonly spatial = new Set<SpatialQuery>();
-  /**
-   * Packed grid cell -> the last tick in which a row of it changed, entered or left (kept while
-   * the table has spatial queries): a moving circle's quiet cells must not have changed since they
-   * were measured (see QuietCells).
-   */
-  readonly cellChangedTick = new Map<number, number>();
   /** The spatial queries here with a level of detail: the end of each tick walks their lagging rows. */
   readonly lod = new Set<SpatialQuery>();
   /** Row map key -> spatial queries (on any table) that follow this row. */

@@ -130,12 +130,6 @@ function circleRow(
  */
 export function spatialChanges(st: TableState, tt: TableTick): void {
   if (st.spatial.size === 0) return;
-  const changed = st.cellChangedTick;
-  for (const cell of tt.stays.keys()) changed.set(cell, tt.tick);
-  for (const c of tt.crossers) {
-    if (c.oldCell !== NO_CELL) changed.set(c.oldCell, tt.tick);
-    if (c.newCell !== NO_CELL) changed.set(c.newCell, tt.tick);
-  }
   // The cell index still holds each query's classes from before this tick's moves. A moved
   // query leaves the cells it will re-check (see `revisits`) to its moved pass.
   for (const [cell, chunk] of tt.stays) {
@@ -271,32 +265,21 @@ export function flushLagging(q: SpatialQuery, tt: TableTick): void {
 
 /**
  * A query whose area moved: re-checks every row of the cells whose class changed or that are
- * partial, and brings the cell index up to date. A plain circle skips the partial cells that are
- * quiet (no row changed since they were measured, and the centre has not walked their slack: see
- * QuietCells) and measures the others as it re-checks them.
+ * partial, and brings the cell index up to date.
  */
 export function movedQuery(q: SpatialQuery, tt: TableTick): void {
   const nx0 = q.mx0;
   const ny0 = q.my0;
   const nx1 = q.mx1;
   const ny1 = q.my1;
-  const plain = q.plainCircle;
-  const quiet = q.quiet;
-  if (plain) quiet.odometer += Math.hypot(q.cx - q.pcx, q.cy - q.pcy);
-  const changed = q.table.cellChangedTick;
-  let next = 0;
   for (let gy = ny0; gy <= ny1; gy++)
-    for (let gx = nx0; gx <= nx1; gx++, next++) {
+    for (let gx = nx0; gx <= nx1; gx++) {
       const before = q.indexed(gx, gy);
       const after = q.moveClass(gx, gy);
       if (before === after && before !== CELL.PARTIAL) continue;
       const cell = packCell(gx, gy);
       if (before !== after) q.setIndexed(cell, after);
-      if (!plain) recheck(q, tt, cell);
-      else if (before !== CELL.PARTIAL || !quiet.carry(q.boxIndex(gx, gy), next, changed.get(cell))) {
-        const slack = recheck(q, tt, cell);
-        if (after === CELL.PARTIAL) quiet.measured(next, slack, tt.tick);
-      }
+      recheck(q, tt, cell);
     }
   // Members lie in the old box (they were within exitRadius of the old centre), so visiting the
   // cells of both boxes whose class may have changed reaches every row that can enter or leave.
@@ -314,43 +297,27 @@ export function movedQuery(q: SpatialQuery, tt: TableTick): void {
 /**
  * Re-evaluates every row of one cell for a moved query, from the cell's rows as the tick
  * gathered them once for every query (see {@link TableTick.cellRows}); for a plain circle,
- * membership is arithmetic as in {@link circleChanges}. Returns the cell's slack for a plain
- * circle: the least distance from a row, after the tick, to the boundary it would cross next (the
- * exit radius for a member, the enter radius for another row); 0 otherwise.
+ * membership is arithmetic as in {@link circleChanges}.
  */
-function recheck(q: SpatialQuery, tt: TableTick, cell: number): number {
+function recheck(q: SpatialQuery, tt: TableTick, cell: number): void {
   const cr = tt.cellRows(cell);
-  if (cr === undefined) return Infinity;
+  if (cr === undefined) return;
   const n = cr.keys.length;
   if (!q.plainCircle) {
     for (let i = 0; i < n; i++) spatial(q, tt, cr.mks[i], cr.keys[i], cr.rows[i], cr.olds[i], cr.changes[i]);
-    return 0;
+    return;
   }
   const xy = cr.xy;
   const pcx = q.pcx;
   const pcy = q.pcy;
   const cx = q.cx;
   const cy = q.cy;
-  const in2 = q.enterR2;
-  const out2 = q.exitR2;
-  const enterR = Math.sqrt(in2);
-  const exitR = q.exitR;
-  const members = q.members;
-  let slack = Infinity;
   for (let i = 0; i < n; i++) {
     let dx = xy[4 * i]! - pcx;
     let dy = xy[4 * i + 1]! - pcy;
     const before = dx * dx + dy * dy;
     dx = xy[4 * i + 2]! - cx;
     dy = xy[4 * i + 3]! - cy;
-    const after = dx * dx + dy * dy;
-    circleRow(q, tt, before, after, cr.mks[i], cr.keys[i], cr.rows[i], cr.changes[i]);
-    // Within the enter radius a row is a member; beyond the exit radius it is not; in the band the
-    // member map says.
-    const d = Math.sqrt(after);
-    const member = after <= in2 || (after <= out2 && members.has(cr.mks[i]));
-    const gap = member ? exitR - d : d - enterR;
-    if (gap < slack) slack = gap;
+    circleRow(q, tt, before, dx * dx + dy * dy, cr.mks[i], cr.keys[i], cr.rows[i], cr.changes[i]);
   }
-  return slack;
 }

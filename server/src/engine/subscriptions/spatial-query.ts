@@ -4,7 +4,6 @@ import { mapKey } from '../values';
 import type { LodSpec } from '../../protocol/query-lod';
 import type { ClientState, ClientTable } from './client-view';
 import { LodBand } from './lod-band';
-import { QuietCells } from './quiet-cells';
 import type { LiveQuery, TableState, Walk } from './queries';
 
 /** How a grid cell relates to a spatial query's area. */
@@ -103,8 +102,6 @@ export class SpatialQuery implements LiveQuery {
    * leave, and read only for rows in the hysteresis band (the one place where history decides).
    */
   readonly members = new Map<unknown, unknown>();
-  /** Partial cells the moved pass may skip while the centre walks (see QuietCells). */
-  readonly quiet = new QuietCells();
   readonly #xs: string;
   readonly #ys: string;
   /** Current centre; `has` false while a followed row is missing. */
@@ -363,7 +360,6 @@ export class SpatialQuery implements LiveQuery {
         this.setIndexed(packCell(gx, gy), cls);
       }
     this.setBox(x0, y0, x1, y1, classes);
-    this.quiet.reset(classes.length);
   }
 
   /** Removes the query from the cell index. */
@@ -372,7 +368,6 @@ export class SpatialQuery implements LiveQuery {
       for (let gx = this.bx0; gx <= this.bx1; gx++)
         if (this.indexed(gx, gy) !== CELL.OUT) this.setIndexed(packCell(gx, gy), CELL.OUT);
     this.setBox(0, 0, -1, -1, new Uint8Array(0));
-    this.quiet.reset(0);
   }
 
   /** Records the cell box the index covers and this query's class for each of its cells (row-major). */
@@ -382,12 +377,6 @@ export class SpatialQuery implements LiveQuery {
     this.bx1 = x1;
     this.by1 = y1;
     this.#boxClasses = classes;
-  }
-
-  /** The index of cell (gx, gy) in the registered box (row-major), or -1 outside it. */
-  boxIndex(gx: number, gy: number): number {
-    if (gx < this.bx0 || gx > this.bx1 || gy < this.by0 || gy > this.by1) return -1;
-    return (gy - this.by0) * (this.bx1 - this.bx0 + 1) + (gx - this.bx0);
   }
 
   /** Ends a move: the current area is the one the next tick starts from. */
@@ -417,7 +406,6 @@ export class SpatialQuery implements LiveQuery {
     let i = 0;
     for (let gy = y0; gy <= y1; gy++)
       for (let gx = x0; gx <= x1; gx++, i++) classes[i] = this.classify(gx, gy);
-    this.quiet.prepare(n);
     this.mx0 = x0;
     this.my0 = y0;
     this.mx1 = x1;
@@ -435,7 +423,6 @@ export class SpatialQuery implements LiveQuery {
     const old = this.#boxClasses;
     this.setBox(this.mx0, this.my0, this.mx1, this.my1, this.#moveClasses);
     this.#moveClasses = old;
-    this.quiet.commit();
   }
 
   /** Sets the centre from the followed row (absent or invisible: no centre). Returns whether it changed. */
@@ -483,7 +470,6 @@ export class SpatialQuery implements LiveQuery {
    */
   seed(): number {
     this.members.clear();
-    this.quiet.reset(0);
     // Seeding goes with a fresh copy of every member on the client (SUBSCRIBED, RESET).
     this.lod?.lagging.clear();
     if (!this.has) return 0;
