@@ -85,6 +85,35 @@ export async function spreadWorld(
 }
 
 /**
+ * Creates a Frontier engine with `players` players joined through the `join` reducer, so they
+ * spawn where real players do: over the start area, which grows with the population (see
+ * `start-area.ts`). Joins run 1,000 per tick, outside any measurement; the players start standing
+ * and the bots of {@link botTick} set them walking or gathering.
+ */
+export async function joinedWorld(
+  players: number,
+  options: FrontierOptions = {},
+  seed = 'bench',
+  makeEngine: (module: Frontier['module']) => Promise<FrontierEngine> | FrontierEngine = (module) =>
+    createEngine({ module, seed, tickMs: 50 }) as FrontierEngine,
+) {
+  const frontier = await createFrontier({ seed, ...options });
+  const engine = await makeEngine(frontier.module);
+  engine.runTick();
+  const ids = Array.from({ length: players }, (_, i) => botId(i));
+  for (let i = 0; i < players; i += 1000) {
+    for (const [k, id] of ids.slice(i, i + 1000).entries()) {
+      engine.connect(id);
+      engine.enqueue(id, 'join', { name: `bot${i + k}` });
+    }
+    engine.runTick();
+  }
+  const joined = engine.db.avatar.count();
+  if (joined !== players) throw new Error(`${players - joined} of ${players} bench players could not join`);
+  return { frontier, engine, ids };
+}
+
+/**
  * Simple bots: a walking bot turns now and then and sometimes stops; a stopped bot gathers the
  * nearest node within reach, or walks off. Returns the calls it queued this tick.
  */
