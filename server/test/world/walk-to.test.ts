@@ -91,6 +91,14 @@ describe('walk_to', () => {
     expect(w.player(id).moving).toBe(false);
   });
 
+  it('a player packed for another region leaves no walk behind', async () => {
+    const w = await createWorld();
+    const { id, x0, y0 } = onStrip(w, 1);
+    w.ok(id, 'walk_to', { x: x0 + 10, y: y0, stopTiles: 0.5 });
+    w.system((ctx) => w.frontier.travel.pack(ctx, id));
+    expect(w.db.walk_target.count()).toBe(0);
+  });
+
   it('refuses a negative stop distance, one above maxWalkTiles and a target beyond it, writing nothing', async () => {
     const frontier = await createFrontier({ ...SMALL, maxWalkTiles: 10 });
     const engine = createEngine({ module: frontier.module, seed: 'walk', tickMs: 50 }) as FrontierEngine;
