@@ -165,11 +165,18 @@ interface Box {
   readonly bottom: number;
 }
 
-/** The boxes of the tracker, the key legend and every open panel (the HUD a quest step shows). */
+/** The boxes of the tracker, the key legend, the minimap and every shown panel (the HUD a quest step shows). */
 async function hudBoxes(): Promise<Box[]> {
   return page.evaluate(() =>
     [...document.querySelectorAll<HTMLElement>('[data-panel], .help')]
-      .filter((el) => !el.hidden && el.offsetParent !== null && el.getBoundingClientRect().width > 0)
+      // Not offsetParent: it is null for the fixed-position panels too. The HUD root spans the page.
+      .filter(
+        (el) =>
+          el.dataset.panel !== 'hud' &&
+          el.getClientRects().length > 0 &&
+          el.getBoundingClientRect().width > 0 &&
+          getComputedStyle(el).visibility !== 'hidden',
+      )
       .map((el) => {
         const r = el.getBoundingClientRect();
         return {
