@@ -76,6 +76,28 @@ function siteDistance(id: Identity): number {
   return Math.hypot(dx, dy);
 }
 
+/**
+ * Records where the page's predicted walks to a target stop (the frame its `walk_to` prediction
+ * ended), read back with {@link walkStops}: the server's rest is compared with it.
+ */
+async function recordWalkStops(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const p = window.frontier.game!.predictor;
+    const stops: { x: number; y: number }[] = [];
+    (window as unknown as { walkStops: typeof stops }).walkStops = stops;
+    const step = p.step.bind(p);
+    p.step = (dtMs, world) => {
+      const was = p.hasTarget;
+      step(dtMs, world);
+      if (was && !p.hasTarget) stops.push({ x: p.x, y: p.y });
+    };
+  });
+}
+
+async function walkStops(page: Page): Promise<{ x: number; y: number }[]> {
+  return page.evaluate(() => (window as unknown as { walkStops: { x: number; y: number }[] }).walkStops);
+}
+
 /** The reach the server allows to a site or a building, tiles. */
 function reachTiles(): number {
   const s = gs.engine.db.settings.find(0)!;
@@ -252,6 +274,12 @@ describe('the game loop at 1024x600', () => {
         subtree: true,
       });
     });
+    await recordWalkStops(ann);
+    // A slow machine (few frames a second) is where the server used to carry the player on past
+    // the client's stop, onto the site: the walk there runs with the CPU slowed down. The stop is
+    // now the server's (walk_to), predicted by the same rule.
+    const cdp = await ann.context().newCDPSession(ann);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
     await panel.locator('li[data-item=stone] button').click();
     await screenshot(ann, 'loop-06-project-walking');
     await untilServer(
@@ -259,6 +287,14 @@ describe('the game loop at 1024x600', () => {
       () => gs.engine.db.project_delivery.find(['town_square', 'stone'])?.quantity === 20,
       'stone delivered',
     );
+    await untilServer(gs.engine, () => !gs.engine.db.avatar.find(annId)!.moving, 'Ann at rest');
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    await ann.waitForFunction(() => window.frontier.game!.intent.walking === false);
+    // At rest where the client's prediction stopped: within reach, off the site.
+    const stop = (await walkStops(ann)).at(-1)!;
+    const rest = gs.engine.db.avatar.find(annId)!;
+    expect(Math.hypot(rest.x - stop.x, rest.y - stop.y), 'server rest vs client stop').toBeLessThan(0.15);
+    expect(siteDistance(annId), 'Ann off the site').toBeGreaterThan(0.3);
     expect(await ann.evaluate(() => (window as unknown as { reachNotes: string[] }).reachNotes)).toContain(
       'Walking to the site…',
     );
@@ -293,12 +329,13 @@ describe('the game loop at 1024x600', () => {
     await ann.keyboard.press('KeyP');
     await bob.keyboard.press('KeyP');
     // Both walked to the site to give: their screenshots show the plaza.
-    expect(siteDistance(bobId)).toBeLessThanOrEqual(reachTiles() + 0.5);
     // Bob steps onto the square (players walk over it): Ann's client draws him on top of it.
     const square = gs.engine.db.building.find(plaza)!;
     // Bob's own walk to the site may still be ending: at rest first, so it does not walk him off.
     await settle(bob);
     await untilServer(gs.engine, () => !gs.engine.db.avatar.find(bobId)!.moving, 'Bob at rest');
+    expect(siteDistance(bobId)).toBeLessThanOrEqual(reachTiles());
+    expect(siteDistance(bobId), 'Bob off the site').toBeGreaterThan(0.3);
     await new Promise<void>((resolve) =>
       gs.engine.enqueueSystem(
         '__test_step_on',

@@ -31,6 +31,24 @@ export type WalkGoal =
 /** How close a walk to a point gets before it stops, tiles: more than one tick's worth of walking (0.25 at 5 tiles/s, 20 Hz), so it never oscillates around the point. */
 const POINT_REACH_TILES = 0.3;
 
+/** How close to a point the server's `walk_to` stops a walk there, tiles: well inside {@link POINT_REACH_TILES}. */
+const POINT_STOP_TILES = 0.1;
+/** How far inside a goal's reach the server's `walk_to` stops a walk to it, tiles. */
+const REACH_MARGIN_TILES = 0.1;
+
+/** How close a walk gets to its goal before it counts as arrived, tiles. */
+export function goalReach(goal: WalkGoal): number {
+  return goal.kind === 'point' ? POINT_REACH_TILES : goal.reach;
+}
+
+/**
+ * The stop distance the last leg of a walk to `goal` asks the server for (`walk_to`): inside the
+ * goal's reach, so the predicted stop counts as arrived.
+ */
+export function approachStopTiles(goal: WalkGoal): number {
+  return goal.kind === 'point' ? POINT_STOP_TILES : Math.max(0, goal.reach - REACH_MARGIN_TILES);
+}
+
 /** One auto-walk decision. */
 export interface WalkStep {
   /** Direction to hold (unit length, or 0, 0 when arrived). */
@@ -72,6 +90,11 @@ export type WalkDecision =
   | { readonly kind: 'steer'; readonly dx: number; readonly dy: number }
   /** Keep the current heading: close enough to the ideal one. */
   | { readonly kind: 'keep' }
+  /**
+   * The last leg: walk straight at the goal and let the server stop the player `stopTiles` from
+   * it (`walk_to`), predicting the same stop.
+   */
+  | { readonly kind: 'approach'; readonly x: number; readonly y: number; readonly stopTiles: number }
   /** No progress for too long: something is in the way. */
   | { readonly kind: 'stuck' }
   /** Arrived: stand still while the server's figure catches up. */
@@ -79,9 +102,14 @@ export type WalkDecision =
   /** Arrived: stand still and act on the goal (the walk is over). */
   | { readonly kind: 'done' };
 
+/** Where a walk's last leg (the server's `walk_to`) stands: not begun, under way, or stopped. */
+export type Approach = 'none' | 'walking' | 'stopped';
+
 /**
- * One auto-walk: follows its waypoints to the goal, notices when it stops getting closer, and
- * on arrival waits (a few seconds at most) until the server's figure is within reach too, since
+ * One auto-walk: follows its waypoints to the goal, hands the last leg to the server (`walk_to`,
+ * whose physics stops the player at the goal's reach however the frames and ticks fall: a stop
+ * sent by the client reached the server late and let it carry the player on), notices when it
+ * stops getting closer, and on arrival waits (a few seconds at most) until the server's figure is within reach too, since
  * the reducer checks reach against the server's position, not the predicted one.
  */
 export class WalkPlan {
@@ -103,7 +131,7 @@ export class WalkPlan {
 
   /**
    * The decision at predicted position (x, y), heading (dirX, dirY), with the server's figure at
-   * `server` (undefined if not known).
+   * `server` (undefined if not known), and the last leg's state `approach`.
    */
   next(
     nowMs: number,
@@ -112,18 +140,24 @@ export class WalkPlan {
     dirX: number,
     dirY: number,
     server: { readonly x: number; readonly y: number; readonly moving: boolean } | undefined,
+    approach: Approach = 'none',
   ): WalkDecision {
     const goal = this.goal;
     const d = Math.hypot(goal.x - x, goal.y - y);
-    const step = walkStep(goal, x, y);
-    if (d < this.#bestDist - 0.05 || step.arrived) {
+    // The predicted last leg ends where the server's will: arrived when it stopped, not before.
+    const arrived = approach === 'none' ? walkStep(goal, x, y).arrived : approach === 'stopped';
+    if (d < this.#bestDist - 0.05 || arrived) {
       this.#bestDist = Math.min(d, this.#bestDist);
       this.#bestAt = nowMs;
     } else if (nowMs - this.#bestAt > this.#stuckAfterMs) return { kind: 'stuck' };
-    if (!step.arrived) {
+    if (approach === 'walking') return { kind: 'keep' };
+    if (!arrived) {
       let wp = this.#path[this.#pathIndex] ?? goal;
       if (this.#pathIndex < this.#path.length - 1 && Math.hypot(wp.x - x, wp.y - y) < 0.35)
         wp = this.#path[++this.#pathIndex]!;
+      if (this.#pathIndex >= this.#path.length - 1)
+        return { kind: 'approach', x: goal.x, y: goal.y, stopTiles: approachStopTiles(goal) };
+      const step = walkStep(goal, x, y);
       const toward = walkStep({ kind: 'point', x: wp.x, y: wp.y }, x, y);
       const dir = toward.arrived ? step : toward;
       // Keep the current heading while it is close enough: headings are quantised, and flipping
@@ -132,13 +166,13 @@ export class WalkPlan {
         return { kind: 'keep' };
       return { kind: 'steer', dx: dir.dx, dy: dir.dy };
     }
-    if (goal.kind === 'point') return { kind: 'done' };
+    if (goal.kind === 'point' && approach === 'none') return { kind: 'done' };
     // Past a few seconds, act anyway and let the server's answer explain what is wrong.
     this.#arrivedAt ??= nowMs;
     const serverInReach =
       server !== undefined &&
       !server.moving &&
-      Math.hypot(goal.x - server.x, goal.y - server.y) <= goal.reach + 0.2;
+      Math.hypot(goal.x - server.x, goal.y - server.y) <= goalReach(goal) + 0.2;
     return !serverInReach && nowMs - this.#arrivedAt < SERVER_CATCH_UP_MS
       ? { kind: 'wait' }
       : { kind: 'done' };

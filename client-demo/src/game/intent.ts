@@ -47,6 +47,8 @@ export class Intent {
   #gathering: number | undefined;
   readonly #offNotice: () => void;
   #sentDir: [number, number] = [0, 0];
+  /** Whether the walk's last leg was handed to the server (`walk_to`). */
+  #approaching = false;
 
   constructor(options: IntentOptions) {
     this.#opts = options;
@@ -92,6 +94,7 @@ export class Intent {
   /** Keys took over: forget the walk and the construction loop, and hold the keys' direction. */
   keyDirection(dx: number, dy: number): void {
     this.#walk = undefined;
+    this.#approaching = false;
     this.stopRepeating();
     this.#opts.ground.clear();
     this.steer(dx, dy);
@@ -197,6 +200,7 @@ export class Intent {
   /** Stops the walk (the held keys' direction takes over). */
   cancelWalk(): void {
     this.#walk = undefined;
+    this.#approaching = false;
     this.#opts.ground.clear();
     const [dx, dy] = this.#opts.heldDirection();
     this.steer(dx, dy);
@@ -207,20 +211,29 @@ export class Intent {
     const walk = this.#walk;
     if (walk === undefined) return;
     const p = this.#host.predictor;
-    const decision = walk.next(nowMs, p.x, p.y, p.dirX, p.dirY, this.#host.avatar());
+    const approach = !this.#approaching ? 'none' : p.hasTarget ? 'walking' : 'stopped';
+    const decision = walk.next(nowMs, p.x, p.y, p.dirX, p.dirY, this.#host.avatar(), approach);
     switch (decision.kind) {
       case 'keep':
         return;
       case 'steer':
         return this.steer(decision.dx, decision.dy);
+      case 'approach':
+        return this.#approach(decision.x, decision.y, decision.stopTiles);
       case 'stuck':
         this.#host.toast('Something is in the way.', TOAST_KIND.INFO);
         return this.cancelWalk();
       case 'wait':
-        return this.steer(0, 0);
+        // After a walk_to the server stops the player itself: a stop sent now would cut its walk
+        // short wherever the round trip let it be.
+        if (!this.#approaching) this.steer(0, 0);
+        return;
       case 'done': {
+        // Once the server's figure is at rest in reach this stop changes nothing; after the wait
+        // ran out it ends a walk the server could not finish.
         this.steer(0, 0);
         this.#walk = undefined;
+        this.#approaching = false;
         this.#opts.ground.clear();
         this.#arrive(walk.goal);
         return;
@@ -258,6 +271,20 @@ export class Intent {
     void this.#construct(id);
   }
 
+  /**
+   * The last leg: `walk_to` the goal, whose stop the server decides (and the predictor predicts
+   * by the same rule). Any later direction is sent, as the server's intent is now its own.
+   */
+  #approach(x: number, y: number, stopTiles: number): void {
+    const fx = Math.fround(x);
+    const fy = Math.fround(y);
+    const stop = Math.fround(stopTiles);
+    this.#approaching = true;
+    this.#sentDir = [Number.NaN, Number.NaN];
+    this.#host.predictor.walkTo(fx, fy, stop);
+    void this.#host.call('walk_to', { x: fx, y: fy, stopTiles: stop });
+  }
+
   #arrive(goal: WalkGoal): void {
     if (goal.kind === 'gather') void this.#gather(goal.nodeId);
     else if (goal.kind === 'construct') void this.#construct(goal.buildingId);
@@ -274,6 +301,7 @@ export class Intent {
       ? (findPath(host.collision, { x: p.x, y: p.y }, goal, { radius, reach }) ?? [goal])
       : [goal];
     this.#walk = new WalkPlan(goal, path, this.#opts.now(), this.#opts.stuckAfterMs);
+    this.#approaching = false;
     this.stopRepeating();
   }
 

@@ -5,6 +5,9 @@
  * immediate and the figure never drifts away from the truth.
  */
 
+/** How close to its stop distance a walk to a target counts as arrived, tiles (the server's `WALK_STOP_SLACK_TILES`). */
+export const WALK_STOP_SLACK_TILES = 1e-3;
+
 /** What prediction needs to know about the world around the player (tiles). */
 export interface PredictionWorld {
   /** Whether a circle of `radius` at (x, y) overlaps something that blocks movement. */
@@ -66,6 +69,8 @@ export class Predictor {
   #serverT = NaN;
   #serverVx = 0;
   #serverVy = 0;
+  /** The `walk_to` target being predicted, if any (stop distance in tiles). */
+  #target: { x: number; y: number; stopTiles: number } | undefined;
   /** Corrections applied (for the HUD and tests). */
   corrections = 0;
   snaps = 0;
@@ -97,8 +102,23 @@ export class Predictor {
     this.#initialized = true;
   }
 
-  /** Sets the input direction (clamped to length 1). */
+  /** Whether a walk to a target ({@link walkTo}) is still under way. */
+  get hasTarget(): boolean {
+    return this.#target !== undefined;
+  }
+
+  /**
+   * Predicts a `walk_to`: straight at (x, y), stopping `stopTiles` from it with the last step cut
+   * short, as the server's physics step does, so the figure stops where the server's will.
+   */
+  walkTo(x: number, y: number, stopTiles: number): void {
+    this.#target = { x, y, stopTiles };
+    this.#aim();
+  }
+
+  /** Sets the input direction (clamped to length 1); ends a walk to a target. */
   setInput(dx: number, dy: number): void {
+    this.#target = undefined;
     const len = Math.hypot(dx, dy);
     this.dirX = len > 1 ? dx / len : dx;
     this.dirY = len > 1 ? dy / len : dy;
@@ -130,15 +150,36 @@ export class Predictor {
     // Substeps of at most 50 ms, so a slow frame cannot tunnel through a wall; a stall longer
     // than maxStepMs (a background tab) is not replayed at all: reconciliation catches up.
     let left = Math.min(Math.max(0, dtMs), this.#maxStepMs);
-    while (left > 0) {
+    while (left > 0 && (this.dirX !== 0 || this.dirY !== 0)) {
       const dt = Math.min(left, 50) / 1000;
       left -= 50;
-      const v = this.#speed * world.speedFactor(this.x, this.y) * dt;
+      let v = this.#speed * world.speedFactor(this.x, this.y) * dt;
+      if (this.#target !== undefined) v = Math.min(v, this.#aim());
       const nx = this.x + this.dirX * v;
       if (!world.blocked(nx, this.y, this.#radius)) this.x = nx;
       const ny = this.y + this.dirY * v;
       if (!world.blocked(this.x, ny, this.#radius)) this.y = ny;
+      if (this.#target !== undefined) this.#aim();
     }
+  }
+
+  /**
+   * Points the input at the target and returns how far is left to its stop distance; within
+   * {@link WALK_STOP_SLACK_TILES} of it, stops and forgets the target (the server's rule).
+   */
+  #aim(): number {
+    const t = this.#target!;
+    const d = Math.hypot(t.x - this.x, t.y - this.y);
+    const left = d - t.stopTiles;
+    if (left <= WALK_STOP_SLACK_TILES) {
+      this.#target = undefined;
+      this.dirX = 0;
+      this.dirY = 0;
+      return 0;
+    }
+    this.dirX = (t.x - this.x) / d;
+    this.dirY = (t.y - this.y) / d;
+    return left;
   }
 
   /**

@@ -177,6 +177,7 @@ const FRONTIER_SENTENCES: Readonly<Record<string, Sentence>> = {
   NAME_TAKEN: () => 'That name is taken; pick another.',
   INVALID_NAME: () => 'A name uses only letters, digits, _ and -.',
   INVALID_DIRECTION: () => 'The game sent a bad direction; reload the page.',
+  INVALID_WALK_TARGET: () => 'That is too far to walk to in one go; click closer.',
   FORBIDDEN: () => 'Only the server may do that.',
 };
 

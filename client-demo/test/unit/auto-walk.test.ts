@@ -36,27 +36,50 @@ describe('walkStep', () => {
 describe('WalkPlan', () => {
   const gather = { kind: 'gather', nodeId: 7, x: 10, y: 0, reach: 1 } as const;
 
-  test('follows its waypoints in order, then heads for the goal', () => {
+  test('follows its waypoints in order, then hands the last leg to the server, stopping inside reach', () => {
     const plan = new WalkPlan(gather, [{ x: 0, y: 5 }, gather], 0, 1500);
     const first = plan.next(0, 0, 0, 0, 0, undefined);
     expect(first).toMatchObject({ kind: 'steer', dx: 0 });
     expect((first as { dy: number }).dy).toBeCloseTo(1, 4);
-    // At the first waypoint it turns toward the next one (the goal, due east and south).
-    const second = plan.next(100, 0, 4.8, 0, 1, undefined);
-    expect(second.kind).toBe('steer');
-    expect((second as { dx: number }).dx).toBeGreaterThan(0.8);
+    // At the first waypoint the last leg begins: walk_to the goal, stopping 0.1 inside its reach.
+    expect(plan.next(100, 0, 4.8, 0, 1, undefined)).toEqual({
+      kind: 'approach',
+      x: 10,
+      y: 0,
+      stopTiles: 0.9,
+    });
+    // While the server walks it there, nothing more is sent.
+    expect(plan.next(200, 1, 4.5, 0.9, -0.4, undefined, 'walking')).toEqual({ kind: 'keep' });
+  });
+
+  test('a walk to a point stops 0.1 from it; done once the server figure rests in reach', () => {
+    const point = { kind: 'point', x: 5, y: 0 } as const;
+    const plan = new WalkPlan(point, [point], 0, 1500);
+    expect(plan.next(0, 0, 0, 0, 0, undefined)).toEqual({ kind: 'approach', x: 5, y: 0, stopTiles: 0.1 });
+    expect(plan.next(900, 4.9, 0, 0, 0, { x: 4.2, y: 0, moving: true }, 'stopped')).toEqual({ kind: 'wait' });
+    expect(plan.next(1000, 4.9, 0, 0, 0, { x: 4.9, y: 0, moving: false }, 'stopped')).toEqual({
+      kind: 'done',
+    });
   });
 
   test('keeps a heading that is close enough, instead of sending a new one', () => {
-    const plan = new WalkPlan({ kind: 'point', x: 100, y: 1 }, [{ x: 100, y: 1 }], 0, 1500);
+    const plan = new WalkPlan(
+      { kind: 'point', x: 100, y: 1 },
+      [
+        { x: 50, y: 0.5 },
+        { x: 100, y: 1 },
+      ],
+      0,
+      1500,
+    );
     expect(plan.next(0, 0, 0, 1, 0, undefined)).toEqual({ kind: 'keep' });
   });
 
   test('is stuck after stuckAfterMs without getting closer', () => {
     const plan = new WalkPlan(gather, [gather], 0, 1500);
-    expect(plan.next(0, 0, 0, 0, 0, undefined).kind).toBe('steer');
-    expect(plan.next(1400, 0, 0, 1, 0, undefined).kind).not.toBe('stuck');
-    expect(plan.next(1600, 0, 0, 1, 0, undefined)).toEqual({ kind: 'stuck' });
+    expect(plan.next(0, 0, 0, 0, 0, undefined).kind).toBe('approach');
+    expect(plan.next(1400, 0, 0, 1, 0, undefined, 'walking').kind).not.toBe('stuck');
+    expect(plan.next(1600, 0, 0, 1, 0, undefined, 'walking')).toEqual({ kind: 'stuck' });
   });
 
   test('on arrival waits for the server figure to be in reach, for three seconds at most', () => {

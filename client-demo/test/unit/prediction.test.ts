@@ -17,6 +17,43 @@ function gridWorld(wall: (tx: number, ty: number) => boolean): PredictionWorld {
 }
 
 describe('Predictor', () => {
+  test('a walk to a target stops at the stop distance, never past it, however the frames fall (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 600 }), { minLength: 1, maxLength: 200 }),
+        fc.double({ min: 0.5, max: 12, noNaN: true }),
+        fc.double({ min: 0, max: 2, noNaN: true }),
+        (frames, far, stopTiles) => {
+          fc.pre(far - stopTiles > 0.01);
+          const p = new Predictor({ speedTilesPerSec: 5, radiusTiles: 0.3 });
+          p.reset(0, 0);
+          p.walkTo(far, 0.5, stopTiles);
+          // Until the stop: then the figure settles onto the server's spot, which this test has not.
+          for (const dt of frames) {
+            if (!p.hasTarget) break;
+            p.step(dt, open);
+            expect(Math.hypot(far - p.x, 0.5 - p.y)).toBeGreaterThanOrEqual(stopTiles - 1e-3);
+          }
+          for (let i = 0; i < 100 && p.hasTarget; i++) p.step(50, open);
+          expect(p.hasTarget, 'stopped').toBe(false);
+          expect(Math.hypot(far - p.x, 0.5 - p.y)).toBeLessThanOrEqual(stopTiles + 2e-3);
+          expect([p.dirX, p.dirY]).toEqual([0, 0]);
+        },
+      ),
+    );
+  });
+
+  test('keys end a walk to a target', () => {
+    const p = new Predictor({ speedTilesPerSec: 5, radiusTiles: 0.3 });
+    p.reset(0, 0);
+    p.walkTo(10, 0, 1);
+    p.setInput(0, 1);
+    expect(p.hasTarget).toBe(false);
+    p.step(200, open);
+    expect(p.x).toBe(0);
+    expect(p.y).toBeCloseTo(1);
+  });
+
   test('moves at the configured speed along the input', () => {
     const p = new Predictor({ speedTilesPerSec: 5, radiusTiles: 0.3 });
     p.reset(10, 10);

@@ -18,6 +18,8 @@ export const FRONTIER_ERRORS = {
   NO_SPAWN_POINT: 'NO_SPAWN_POINT',
   /** A direction longer than 1 or not finite. */
   INVALID_DIRECTION: 'INVALID_DIRECTION',
+  /** A `walk_to` whose target is farther than `maxWalkTiles` or whose stop distance is out of range. */
+  INVALID_WALK_TARGET: 'INVALID_WALK_TARGET',
   /** The player is already gathering, crafting or constructing. */
   BUSY: 'BUSY',
   /** `cancel_action` while idle. */

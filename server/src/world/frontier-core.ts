@@ -73,6 +73,7 @@ export function resolveOptions(options: FrontierSettings): ResolvedOptions {
     localChatRadiusTiles: options.localChatRadiusTiles ?? 24,
     maxTradeItems: options.maxTradeItems ?? 16,
     maxStepMs: options.maxStepMs ?? 250,
+    maxWalkTiles: options.maxWalkTiles ?? 256,
     maxPhysicsChunks: options.maxPhysicsChunks ?? 2048,
     physicsPrefilter: options.physicsPrefilter ?? true,
     demolishRefundPercent: options.demolishRefundPercent ?? 50,
@@ -122,6 +123,7 @@ export function resolveOptions(options: FrontierSettings): ResolvedOptions {
     'chatRetentionMs',
     'maxTradeItems',
     'maxStepMs',
+    'maxWalkTiles',
     'maxPhysicsChunks',
     'maxWellFedMs',
   ] as const)
@@ -170,6 +172,7 @@ function buildModule(rt: FrontierRuntime, initData: () => { content: ContentSour
       trading.tradeRespond,
       eating.eat,
       projects.contribute,
+      players.walkTo,
     ],
     initData,
     init: (ctx, data) => {

@@ -3,6 +3,12 @@ import type { AvatarRow, Ctx, FrontierRuntime } from './runtime';
 import { frontierSchema } from './tables';
 import type { TerrainParams } from './terrain';
 
+/**
+ * How close to its stop distance a `walk_to` counts as arrived, tiles: the f32 rounding of a
+ * position far from the origin, with room to spare, so a walk never ends in a sliver of a step.
+ */
+export const WALK_STOP_SLACK_TILES = 1e-3;
+
 /** Name of the scheduled physics reducer. */
 export const PHYSICS_STEP = 'physics_step';
 
@@ -36,7 +42,10 @@ export function ensurePhysicsSchedule(ctx: Ctx): boolean {
  *
  * Reads positions and intents from `avatar`, resolves each move against the chunk's static
  * colliders (rapier character controller, see physics.ts), writes the new positions back, and
- * generates terrain ahead of players entering new chunks. It repeats every tick (see
+ * generates terrain ahead of players entering new chunks. A player on a `walk_to` (a
+ * `walk_target` row) is steered straight at the target each step, and their last step is cut
+ * short where the distance to it reaches the stop distance: there they stop and the target is
+ * deleted, however the ticks fall, so the stop never depends on a client's timing. It repeats every tick (see
  * schedulePhysics), so a step that fails leaves the next one scheduled. Time step: logical time since the last
  * step, capped at `maxStepMs`.
  */
@@ -92,21 +101,50 @@ export function createPhysicsStep(rt: FrontierRuntime) {
       const p = getParams();
       const baseStep = (settings.playerSpeedTilesPerSec * dtMs) / 1000;
       const aoi = rt.options.aoiChunks;
+      // Most steps have no walk to a target: one count instead of a lookup per mover.
+      const targets = ctx.db.walk_target.count() > 0;
       for (let i = 0; i < movers.length; i++) {
         const player = movers[i]!;
-        physics.walk(ctx.db, p, player.x, player.y, player.dirX, player.dirY, baseStep, out);
-        const x = Math.fround(out.x);
-        const y = Math.fround(out.y);
-        if (x === player.x && y === player.y) continue;
+        const target = targets ? ctx.db.walk_target.find(player.identity) : undefined;
+        let dirX = player.dirX;
+        let dirY = player.dirY;
+        let maxTiles = Infinity;
+        if (target !== undefined) {
+          const d = Math.hypot(target.x - player.x, target.y - player.y);
+          maxTiles = d - target.stopTiles;
+          if (maxTiles > WALK_STOP_SLACK_TILES) {
+            dirX = Math.fround((target.x - player.x) / d);
+            dirY = Math.fround((target.y - player.y) / d);
+          }
+        }
+        let x = player.x;
+        let y = player.y;
+        if (maxTiles > WALK_STOP_SLACK_TILES) {
+          physics.walk(ctx.db, p, player.x, player.y, dirX, dirY, baseStep, out, maxTiles);
+          x = Math.fround(out.x);
+          y = Math.fround(out.y);
+        }
+        let moving = player.moving;
+        if (target !== undefined) {
+          const left = Math.hypot(target.x - x, target.y - y) - target.stopTiles;
+          if (left <= WALK_STOP_SLACK_TILES) {
+            ctx.db.walk_target.delete(player.identity);
+            dirX = 0;
+            dirY = 0;
+            moving = false;
+          }
+        }
+        if (x === player.x && y === player.y && moving && dirX === player.dirX && dirY === player.dirY)
+          continue;
         const before = chunkIdAt(p, player.x, player.y);
         row.identity = player.identity;
         row.name = player.name;
         row.online = player.online;
         row.x = x;
         row.y = y;
-        row.dirX = player.dirX;
-        row.dirY = player.dirY;
-        row.moving = player.moving;
+        row.dirX = dirX;
+        row.dirY = dirY;
+        row.moving = moving;
         ctx.db.avatar.update(row);
         if (chunkIdAt(p, x, y) !== before) ensureChunksAround(ctx.db, rt, getParams, x, y, aoi);
       }

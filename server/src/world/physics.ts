@@ -406,8 +406,9 @@ export class PhysicsCache {
 
   /**
    * Walks a character of the cache's radius from (x, y) in direction (dirX, dirY) (length <= 1) for
-   * `stepTiles` tiles scaled by the speed factor of the biome under it, sliding along obstacles;
-   * writes the new position to `out`. One chunk lookup for both.
+   * `stepTiles` tiles scaled by the speed factor of the biome under it, and at most `maxTiles`
+   * (a walk's last step to its stop), sliding along obstacles; writes the new position to `out`.
+   * One chunk lookup for both.
    */
   walk(
     db: ReadonlyDb<FrontierTables>,
@@ -418,12 +419,13 @@ export class PhysicsCache {
     dirY: number,
     stepTiles: number,
     out: { x: number; y: number },
+    maxTiles = Infinity,
   ): void {
     const e = this.#entry(db, p, x, y);
     const rx = Math.floor(x) - e.ox;
     const ry = Math.floor(y) - e.oy;
     const tile = rx < 0 || ry < 0 || rx >= e.side || ry >= e.side ? 255 : e.tiles[ry * e.side + rx]!;
-    const step = stepTiles * (p.byTile[tile]?.speedFactor ?? 1);
+    const step = Math.min(stepTiles * (p.byTile[tile]?.speedFactor ?? 1), maxTiles);
     this.#move(e, x, y, dirX * step, dirY * step, out);
   }
 

@@ -1,5 +1,6 @@
 import { t, type Identity } from '../engine';
 import { endAction, requirePlayer } from './actions';
+import { WALK_STOP_SLACK_TILES } from './physics-step';
 import { ensureChunksAround } from './chunks';
 import { reject } from './errors';
 import type { Ctx, FrontierRuntime } from './runtime';
@@ -11,7 +12,7 @@ const NAME_CHARS = /^[A-Za-z0-9_-]+$/;
 const SPAWN_ATTEMPTS = 64;
 
 /**
- * Player reducers: `join`, `move`, and the connect, disconnect and server-started lifecycle.
+ * Player reducers: `join`, `move`, `walk_to`, and the connect, disconnect and server-started lifecycle.
  * A player is a profile row in `player`, an entity row in `avatar` (position, movement intent)
  * and a backpack container; leaving only marks them offline, so reconnecting resumes where the
  * player stood.
@@ -82,7 +83,8 @@ export function createPlayerReducers(rt: FrontierRuntime) {
 
   /**
    * `move { dx, dy }`: sets the caller's movement intent (a direction of length <= 1; 0,0 stops).
-   * The physics step applies it every tick. Moving cancels a gather, craft or construct action.
+   * The physics step applies it every tick. Moving cancels a gather, craft or construct action,
+   * and any `walk_to` under way (the keys take over).
    */
   const move = frontierSchema.reducer('move', { dx: t.f32(), dy: t.f32() }, (ctx, { dx, dy }) => {
     const player = requirePlayer(ctx);
@@ -94,9 +96,52 @@ export function createPlayerReducers(rt: FrontierRuntime) {
       });
     const moving = len2 > 0;
     if (moving) endAction(ctx, player.identity);
+    ctx.db.walk_target.delete(player.identity);
     if (player.dirX === dx && player.dirY === dy && player.moving === moving) return;
     ctx.db.avatar.update({ ...ctx.db.avatar.find(player.identity)!, dirX: dx, dirY: dy, moving });
   });
+
+  /**
+   * `walk_to { x, y, stopTiles }`: walks the caller straight toward (x, y) until within
+   * `stopTiles` of it, where the physics step stops them (see `physics-step.ts`): the stop is the
+   * server's, so it does not depend on when a client's stop arrives. Already that close: stops at
+   * once. Walking cancels a gather, craft or construct action; a `move` ends the walk.
+   * @throws ReducerError INVALID_WALK_TARGET if the target is farther than `maxWalkTiles` or
+   *   `stopTiles` is negative or above it.
+   */
+  const walkTo = frontierSchema.reducer(
+    'walk_to',
+    { x: t.f32(), y: t.f32(), stopTiles: t.f32() },
+    (ctx, { x, y, stopTiles }) => {
+      const player = requirePlayer(ctx);
+      const far = Math.hypot(x - player.x, y - player.y);
+      if (!(stopTiles >= 0 && stopTiles <= o.maxWalkTiles))
+        reject(
+          'INVALID_WALK_TARGET',
+          `a walk's stop distance is 0 to ${o.maxWalkTiles} tiles, got ${stopTiles}`,
+          { x, y, stopTiles },
+        );
+      if (far > o.maxWalkTiles)
+        reject(
+          'INVALID_WALK_TARGET',
+          `a walk goes at most ${o.maxWalkTiles} tiles, (${x}, ${y}) is ${far.toFixed(1)} tiles from ${player.name}`,
+          { x, y, stopTiles },
+        );
+      const avatar = ctx.db.avatar.find(player.identity)!;
+      if (far <= stopTiles + WALK_STOP_SLACK_TILES) {
+        ctx.db.walk_target.delete(player.identity);
+        if (avatar.moving) ctx.db.avatar.update({ ...avatar, dirX: 0, dirY: 0, moving: false });
+        return;
+      }
+      endAction(ctx, player.identity);
+      const target = { identity: player.identity, x, y, stopTiles };
+      if (ctx.db.walk_target.has(player.identity)) ctx.db.walk_target.update(target);
+      else ctx.db.walk_target.insert(target);
+      const dirX = Math.fround((x - player.x) / far);
+      const dirY = Math.fround((y - player.y) / far);
+      ctx.db.avatar.update({ ...avatar, dirX, dirY, moving: true });
+    },
+  );
 
   /** Lifecycle: a returning player comes back online where they left. */
   const clientConnected = (ctx: Ctx) => {
@@ -123,7 +168,7 @@ export function createPlayerReducers(rt: FrontierRuntime) {
     for (const identity of [...ghosts].sort()) leave(ctx, identity);
   };
 
-  return { join, move, clientConnected, clientDisconnected, serverStarted };
+  return { join, move, walkTo, clientConnected, clientDisconnected, serverStarted };
 }
 
 /** A player leaves: stops, drops their action and open trades, and goes offline. */
@@ -133,6 +178,7 @@ function leave(ctx: Ctx, identity: Identity): void {
   if (player === undefined || avatar === undefined) return;
   endAction(ctx, identity);
   closeTradesOf(ctx, identity);
+  ctx.db.walk_target.delete(identity);
   ctx.db.player.update({ ...player, online: false });
   ctx.db.avatar.update({ ...avatar, online: false, moving: false, dirX: 0, dirY: 0 });
 }

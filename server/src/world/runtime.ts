@@ -46,6 +46,8 @@ export interface FrontierOptions {
   readonly maxTradeItems?: number;
   /** Longest time step physics integrates at once (a late tick does not teleport players). @default 250 */
   readonly maxStepMs?: number;
+  /** Farthest target a `walk_to` may name, and its largest stop distance, tiles. @default 256 */
+  readonly maxWalkTiles?: number;
   /** Chunk collision worlds kept in memory. @default 2048 */
   readonly maxPhysicsChunks?: number;
   /** Skip rapier for moves that touch no collider (see PhysicsOptions.prefilter); false only for benchmarks. @default true */
@@ -99,6 +101,7 @@ export interface ResolvedOptions {
   readonly localChatRadiusTiles: number;
   readonly maxTradeItems: number;
   readonly maxStepMs: number;
+  readonly maxWalkTiles: number;
   readonly maxPhysicsChunks: number;
   readonly physicsPrefilter: boolean;
   readonly demolishRefundPercent: number;

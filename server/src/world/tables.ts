@@ -502,6 +502,15 @@ export const frontierSchema = createSchema({
   chunk_rev: table({ public: false }, { id: t.u32().primaryKey(), rev: t.u32() }),
   /** Logical time of the last physics step (one row). */
   physics_clock: table({ public: false }, { id: t.u8().primaryKey(), lastStepMs: t.f64() }),
+  /**
+   * A player's walk to a point (`walk_to`): the physics step steers the avatar straight at it and
+   * stops it `stopTiles` from it. Private: only the walker's own client needs it, and it predicts
+   * from what it sent.
+   */
+  walk_target: table(
+    { public: false },
+    { identity: t.identity().primaryKey(), x: t.f32(), y: t.f32(), stopTiles: t.f32() },
+  ),
 });
 
 /** Frontier's table declarations. */

@@ -132,6 +132,8 @@ export function createPlayerTravel(rt: FrontierRuntime): PlayerTravel {
       for (const q of quests) ctx.db.quest_progress.delete([q.owner, q.questId]);
       const fed = ctx.db.satiety.find(identity);
       if (fed !== undefined) ctx.db.satiety.delete(identity);
+      // A walk_to under way ends at the border: its target is a point in this region's world.
+      ctx.db.walk_target.delete(identity);
       ctx.db.avatar.delete(identity);
       ctx.db.player.delete(identity);
       return {
