@@ -452,8 +452,8 @@ export class EntityLayer {
     const old = p.row;
     p.row = row;
     const jump = Math.hypot(row.x - old.x, row.y - old.y) * TILE_PX;
-    if (jump > this.#teleportPx) p.buffer.reset(this.#stampMs(), row.x, row.y);
-    else p.buffer.push(this.#stampMs(), row.x, row.y);
+    if (jump > this.#teleportPx) p.buffer.reset(this.#stampMs(), row.x, row.y, !row.moving);
+    else p.buffer.push(this.#stampMs(), row.x, row.y, !row.moving);
     if (row.name !== old.name) p.label.text = row.name;
   }
 

@@ -40,6 +40,8 @@ export class PositionBuffer {
   /** Index of the newest sample. */
   #head = -1;
   #size = 0;
+  /** Whether the newest sample is a standstill: then nothing is extrapolated past it. */
+  #stoppedAtHead = false;
 
   constructor(options: PositionBufferOptions = {}) {
     this.#cap = options.capacity ?? 8;
@@ -62,18 +64,23 @@ export class PositionBuffer {
 
   /**
    * Adds a position at server time `timeMs`. A sample older than the newest is ignored; one at the
-   * same time replaces it (two updates in one tick).
+   * same time replaces it (two updates in one tick). `stopped`: the entity stands there (its row
+   * says it stopped), so a later sample time holds it there instead of extrapolating the last
+   * step's motion past where it stopped (a walk whose last step is also its stop would be drawn
+   * a step too far, for as long as it stands).
    */
-  push(timeMs: number, x: number, y: number): void {
+  push(timeMs: number, x: number, y: number, stopped = false): void {
     if (this.#size > 0) {
       const last = this.#t[this.#head]!;
       if (timeMs < last) return;
       if (timeMs === last) {
         this.#x[this.#head] = x;
         this.#y[this.#head] = y;
+        this.#stoppedAtHead = stopped;
         return;
       }
     }
+    this.#stoppedAtHead = stopped;
     this.#head = (this.#head + 1) % this.#cap;
     this.#t[this.#head] = timeMs;
     this.#x[this.#head] = x;
@@ -82,10 +89,10 @@ export class PositionBuffer {
   }
 
   /** Forgets everything and holds one position (a teleport, or an entity re-entering the view). */
-  reset(timeMs: number, x: number, y: number): void {
+  reset(timeMs: number, x: number, y: number, stopped = false): void {
     this.#size = 0;
     this.#head = -1;
-    this.push(timeMs, x, y);
+    this.push(timeMs, x, y, stopped);
   }
 
   /**
@@ -100,7 +107,7 @@ export class PositionBuffer {
     let i = this.#head;
     const tNew = this.#t[i]!;
     if (timeMs >= tNew || n === 1) {
-      if (n === 1 || timeMs <= tNew) {
+      if (n === 1 || timeMs <= tNew || this.#stoppedAtHead) {
         out.x = this.#x[i]!;
         out.y = this.#y[i]!;
         return true;

@@ -31,6 +31,24 @@ describe('PositionBuffer', () => {
     expect(out.x).toBeCloseTo(15);
   });
 
+  test('holds an entity where a stopped sample puts it: no extrapolation past its stop', () => {
+    const b = new PositionBuffer({ maxExtrapolateMs: 100 });
+    b.push(0, 0, 0);
+    // The walk's last step is also its stop (a server-side walk_to): moved 5, then stands.
+    b.push(50, 5, 0, true);
+    const out = { x: 0, y: 0 };
+    b.sample(25, out);
+    expect(out.x).toBeCloseTo(2.5); // between the samples, still interpolated
+    b.sample(100, out);
+    expect(out.x).toBe(5);
+    b.sample(10_000, out);
+    expect(out.x).toBe(5);
+    // Walking again: extrapolation is back.
+    b.push(100, 6, 0);
+    b.sample(150, out);
+    expect(out.x).toBeCloseTo(7);
+  });
+
   test('keeps only `capacity` samples: older ones are forgotten', () => {
     const b = new PositionBuffer({ capacity: 3 });
     for (let i = 0; i < 10; i++) b.push(i * 50, i, 0);
