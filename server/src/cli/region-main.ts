@@ -12,7 +12,7 @@ import type { ReadonlyDb } from '../engine';
 import { createServer } from '../net';
 import { faultFromEnv, regionGrid, startRegion, type HandoffTables } from '../regions';
 import { createFrontierRegion } from './frontier-region';
-import { guardMovedSessions } from './region-sessions';
+import { closeMovedSessions, refuseMovedAtConnect } from './region-sessions';
 
 /** What the parent passes a region process. */
 export interface RegionChildConfig {
@@ -69,6 +69,7 @@ const server = await createServer({
   port: 0,
   host: '127.0.0.1',
   tokenSecret: Buffer.from(config.tokenSecret, 'hex'),
+  admit: refuseMovedAtConnect(engine),
   // Every client comes through the gateway: one address, many players.
   limits: {
     maxConnectionsPerAddress: Infinity,
@@ -78,7 +79,7 @@ const server = await createServer({
 });
 region.watchBorders(engine);
 const kit = engine.db as unknown as ReadonlyDb<HandoffTables>;
-guardMovedSessions(server, engine);
+closeMovedSessions(server, engine);
 
 const stop = async () => {
   await server.close();

@@ -8,7 +8,7 @@ import { createServer, createTokenIssuer, type TickspaceServer } from '../../src
 import { decodeBatch, SERVER_MESSAGE } from '../../src/protocol';
 import { createFrontierRegion } from '../../src/cli/frontier-region';
 import { startGateway, type Gateway } from '../../src/cli/gateway';
-import { guardMovedSessions } from '../../src/cli/region-sessions';
+import { closeMovedSessions, refuseMovedAtConnect } from '../../src/cli/region-sessions';
 import {
   HandoffRelay,
   openPlayerDirectory,
@@ -52,8 +52,13 @@ async function regionsBehindGateway(options: { manual?: boolean } = {}) {
     }) as unknown as FrontierEngine;
     const relay = new HandoffRelay({ engine, fabric, region: name, directory, logger: quiet });
     await relay.start();
-    const server = await createServer({ engine, tokenSecret: secret, logger: quiet });
-    guardMovedSessions(server, engine);
+    const server = await createServer({
+      engine,
+      tokenSecret: secret,
+      logger: quiet,
+      admit: refuseMovedAtConnect(engine),
+    });
+    closeMovedSessions(server, engine);
     engine.start();
     regions[name] = { engine, server, relay };
     cleanups.push(async () => {
