@@ -2,6 +2,8 @@ import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import {
   AckPolicy,
   DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
   jetstream,
   jetstreamManager,
   StorageType,
@@ -36,6 +38,14 @@ export interface JetStreamFabricOptions {
   readonly requestTimeoutMs?: number;
   /** Pause between reconnect attempts (they never stop). @default 250 */
   readonly reconnectWaitMs?: number;
+  /**
+   * How long {@link createJetStreamFabric} keeps trying to reach the broker (the first connection
+   * and the stream set-up, each try bounded by `requestTimeoutMs`, `reconnectWaitMs` apart) before
+   * it gives up with FABRIC_UNAVAILABLE. A region process passes Infinity: a broker that is down,
+   * frozen or cut off when the region starts is waited for, as it is once connected.
+   * @default 2_000
+   */
+  readonly connectTimeoutMs?: number;
   /** Connection name shown by the server. @default 'tickspace' */
   readonly name?: string;
 }
@@ -209,8 +219,9 @@ class JetStreamFabric implements Fabric {
 
 /**
  * Connects to a JetStream server and makes sure the region stream exists (file storage, the
- * dedupe window given). Reconnects for ever: a broker restart is a pause, not an error.
- * @throws TickspaceError FABRIC_UNAVAILABLE if the first connection or the stream set-up fails.
+ * dedupe window given), trying again for `connectTimeoutMs`. Once connected it reconnects for
+ * ever: a broker restart is a pause, not an error.
+ * @throws TickspaceError FABRIC_UNAVAILABLE if no connection and stream set-up succeeded within `connectTimeoutMs`; INVALID_ARGUMENT for a negative one.
  * @example
  * const fabric = await createJetStreamFabric({ servers: broker.url });
  * await fabric.publish('ts.r.east.in', bytes, 'west-17');
@@ -218,34 +229,60 @@ class JetStreamFabric implements Fabric {
 export async function createJetStreamFabric(options: JetStreamFabricOptions): Promise<Fabric> {
   const stream = options.stream ?? 'TS_MSG';
   const timeoutMs = options.requestTimeoutMs ?? 2_000;
-  let nc: NatsConnection;
-  try {
-    nc = await connect({
-      servers: options.servers,
-      name: options.name ?? 'tickspace',
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: options.reconnectWaitMs ?? 250,
-      timeout: timeoutMs,
-    });
-  } catch (error) {
-    throw unavailable(`connect to ${options.servers}`, error);
-  }
-  try {
-    const jsm = await jetstreamManager(nc, { timeout: timeoutMs });
-    const config = {
-      name: stream,
-      subjects: [...(options.subjects ?? ['ts.r.>'])],
-      storage: StorageType.File,
-      duplicate_window: nanos(options.duplicateWindowMs ?? 120_000),
-    };
+  const waitMs = options.reconnectWaitMs ?? 250;
+  const connectTimeoutMs = options.connectTimeoutMs ?? 2_000;
+  if (!(connectTimeoutMs >= 0))
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      `connectTimeoutMs must be 0 or more (Infinity waits for ever), got ${connectTimeoutMs}`,
+    );
+  const deadline = performance.now() + connectTimeoutMs;
+  const config = {
+    name: stream,
+    subjects: [...(options.subjects ?? ['ts.r.>'])],
+    storage: StorageType.File,
+    duplicate_window: nanos(options.duplicateWindowMs ?? 120_000),
+  };
+  for (let attempt = 1; ; attempt++) {
+    let nc: NatsConnection | undefined;
     try {
-      await jsm.streams.info(stream);
-    } catch {
-      await jsm.streams.add(config);
+      nc = await connect({
+        servers: options.servers,
+        name: options.name ?? 'tickspace',
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: waitMs,
+        timeout: timeoutMs,
+      });
+      const jsm = await jetstreamManager(nc, { timeout: timeoutMs });
+      await ensureStream(jsm, config);
+      return new JetStreamFabric(nc, jsm, stream, timeoutMs);
+    } catch (error) {
+      await nc?.close().catch(() => {});
+      // A broker that refuses, is frozen or answers nothing is tried again until the deadline.
+      if (performance.now() + waitMs >= deadline) {
+        const what =
+          nc === undefined ? `connect to ${options.servers}` : `stream ${stream} on ${options.servers}`;
+        throw unavailable(`${what} (${attempt} attempts in connectTimeoutMs ${connectTimeoutMs} ms)`, error);
+      }
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
     }
-    return new JetStreamFabric(nc, jsm, stream, timeoutMs);
-  } catch (error) {
-    await nc.close().catch(() => {});
-    throw unavailable(`stream ${stream} on ${options.servers}`, error);
   }
+}
+
+/** Creates the stream unless it exists; a timeout is thrown, not taken for a missing stream. */
+async function ensureStream(
+  jsm: JetStreamManager,
+  config: Parameters<JetStreamManager['streams']['add']>[0],
+) {
+  try {
+    await jsm.streams.info(config.name);
+  } catch (error) {
+    if (!isStreamNotFound(error)) throw error;
+    await jsm.streams.add(config);
+  }
+}
+
+/** JetStream's `stream not found` (API code 10059). */
+function isStreamNotFound(error: unknown): boolean {
+  return error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound;
 }

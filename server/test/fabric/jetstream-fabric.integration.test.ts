@@ -113,6 +113,53 @@ describe('JetStream fabric against a real nats-server', () => {
     expect(again).toEqual({ seq: ack.seq, duplicate: true });
   });
 
+  it('connectTimeoutMs: a start waits for a frozen broker and goes on once it is thawed; past the limit it fails with FABRIC_UNAVAILABLE naming it', async () => {
+    const broker = await startBroker();
+    await broker.pause();
+    const refused = await createJetStreamFabric({
+      servers: broker.url,
+      requestTimeoutMs: 200,
+      reconnectWaitMs: 50,
+      connectTimeoutMs: 600,
+    }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'FABRIC_UNAVAILABLE' });
+    expect(String((refused as Error).message)).toMatch(/attempts in connectTimeoutMs 600 ms/);
+    // Tried more than once: a frozen broker is not given up on at the first timeout.
+    expect(Number(/\((\d+) attempts/.exec((refused as Error).message)![1])).toBeGreaterThan(1);
+
+    let settled = false;
+    const waiting = createJetStreamFabric({
+      servers: broker.url,
+      requestTimeoutMs: 200,
+      reconnectWaitMs: 50,
+      connectTimeoutMs: Infinity,
+    }).finally(() => (settled = true));
+    // Thawed only after the waiting start has timed out at least once (its attempts are 200 ms).
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(settled).toBe(false);
+    broker.resume();
+    const fabric = await waiting;
+    onCleanup(() => fabric.close());
+    expect((await publishUntilAcked(fabric, 'ts.r.east.in', bytes('w'), 'waited-1')).duplicate).toBe(false);
+    await expect(createJetStreamFabric({ servers: broker.url, connectTimeoutMs: -1 })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+  });
+
+  it('a start while the broker is down waits for its restart on the same port', async () => {
+    const broker = await startBroker();
+    await broker.kill();
+    const waiting = createJetStreamFabric({
+      servers: broker.url,
+      reconnectWaitMs: 50,
+      connectTimeoutMs: 20_000,
+    });
+    await broker.restart();
+    const fabric = await waiting;
+    onCleanup(() => fabric.close());
+    expect((await publishUntilAcked(fabric, 'ts.r.east.in', bytes('d'), 'down-1')).seq).toBeGreaterThan(0);
+  });
+
   it('startNatsServer reports a missing binary clearly', async () => {
     const { startNatsServer } = await import('../../src/fabric');
     await expect(
