@@ -50,6 +50,9 @@ export interface JetStreamFabricOptions {
   readonly name?: string;
 }
 
+/** The region stream's configuration, as created. */
+type StreamConfig = Parameters<JetStreamManager['streams']['add']>[0] & { readonly name: string };
+
 function unavailable(what: string, error: unknown): TickspaceError {
   const reason = error instanceof Error ? error.message : String(error);
   return new TickspaceError('FABRIC_UNAVAILABLE', `${what}: ${reason}`, { cause: error });
@@ -129,15 +132,17 @@ class JetStreamFabric implements Fabric {
   readonly #js: JetStreamClient;
   readonly #jsm: JetStreamManager;
   readonly #stream: string;
+  readonly #streamConfig: StreamConfig;
   readonly #timeoutMs: number;
   readonly #running = new Set<ConsumerMessages>();
   readonly #loops = new Set<Promise<void>>();
 
-  constructor(nc: NatsConnection, jsm: JetStreamManager, stream: string, timeoutMs: number) {
+  constructor(nc: NatsConnection, jsm: JetStreamManager, streamConfig: StreamConfig, timeoutMs: number) {
     this.#nc = nc;
     this.#jsm = jsm;
     this.#js = jetstream(nc, { timeout: timeoutMs });
-    this.#stream = stream;
+    this.#stream = streamConfig.name;
+    this.#streamConfig = streamConfig;
     this.#timeoutMs = timeoutMs;
   }
 
@@ -152,22 +157,39 @@ class JetStreamFabric implements Fabric {
 
   async consume(options: ConsumerOptions, handler: MessageHandler): Promise<FabricConsumer> {
     const ackWaitMs = options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS;
+    const config = {
+      durable_name: options.durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: options.subject,
+      ack_wait: nanos(ackWaitMs),
+    };
     let messages: ConsumerMessages;
     try {
       // Adding an existing durable with the same configuration is a no-op on the server.
-      await this.#jsm.consumers.add(this.#stream, {
-        durable_name: options.durable,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        filter_subject: options.subject,
-        ack_wait: nanos(ackWaitMs),
-      });
+      await this.#jsm.consumers.add(this.#stream, config);
       const consumer = await this.#js.consumers.get(this.#stream, options.durable);
       messages = await consumer.consume({ max_messages: 256, idle_heartbeat: 1_000, expires: 5_000 });
     } catch (error) {
       throw unavailable(`consumer ${options.durable} on ${options.subject}`, error);
     }
     this.#running.add(messages);
+    // The client keeps asking for a consumer the broker lost (a store wiped or restored from an
+    // older copy, an operator's delete) but never creates it again: this does, and the stream too.
+    // Its position is lost with it: it starts over from the stream's first message, and the
+    // receivers' applied sets take the repeats.
+    void (async () => {
+      for await (const s of messages.status()) {
+        if (s.type !== 'consumer_not_found' && s.type !== 'stream_not_found' && s.type !== 'consumer_deleted')
+          continue;
+        try {
+          await ensureStream(this.#jsm, this.#streamConfig);
+          await this.#jsm.consumers.add(this.#stream, config);
+        } catch {
+          // The broker is away again: the client's next notice tries again.
+        }
+      }
+    })();
     const timeoutMs = this.#timeoutMs;
     const loop = (async () => {
       for await (const m of messages) {
@@ -255,7 +277,7 @@ export async function createJetStreamFabric(options: JetStreamFabricOptions): Pr
       });
       const jsm = await jetstreamManager(nc, { timeout: timeoutMs });
       await ensureStream(jsm, config);
-      return new JetStreamFabric(nc, jsm, stream, timeoutMs);
+      return new JetStreamFabric(nc, jsm, config, timeoutMs);
     } catch (error) {
       await nc?.close().catch(() => {});
       // A broker that refuses, is frozen or answers nothing is tried again until the deadline.
@@ -270,10 +292,7 @@ export async function createJetStreamFabric(options: JetStreamFabricOptions): Pr
 }
 
 /** Creates the stream unless it exists; a timeout is thrown, not taken for a missing stream. */
-async function ensureStream(
-  jsm: JetStreamManager,
-  config: Parameters<JetStreamManager['streams']['add']>[0],
-) {
+async function ensureStream(jsm: JetStreamManager, config: StreamConfig) {
   try {
     await jsm.streams.info(config.name);
   } catch (error) {

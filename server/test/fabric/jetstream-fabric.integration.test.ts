@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { createJetStreamFabric, type Fabric, type FabricMessage } from '../../src/fabric';
 import { onCleanup, startBroker } from './broker';
 
@@ -159,6 +161,37 @@ describe('JetStream fabric against a real nats-server', () => {
     onCleanup(() => fabric.close());
     expect((await publishUntilAcked(fabric, 'ts.r.east.in', bytes('d'), 'down-1')).seq).toBeGreaterThan(0);
   });
+
+  it('a durable consumer the broker lost is created again: later messages still arrive (earlier ones may come again)', async () => {
+    const broker = await startBroker();
+    const fabric = await createJetStreamFabric({ servers: broker.url });
+    onCleanup(() => fabric.close());
+    const got = collector();
+    const consumer = await fabric.consume({ durable: 'in-east', subject: 'ts.r.east.in' }, (m) => {
+      got.handler(m);
+      void m.ack();
+    });
+    onCleanup(() => consumer.stop());
+    await fabric.publish('ts.r.east.in', bytes('before'), 'lost-1');
+    await got.until(1);
+    // An operator's delete, or a store restored from an older copy: the broker no longer has it.
+    const admin = await connect({ servers: broker.url });
+    onCleanup(() => admin.close());
+    const jsm = await jetstreamManager(admin);
+    // nats-server 2.9 may refuse a delete while it writes the consumer's state ('directory not empty').
+    for (let attempt = 1; ; attempt++)
+      try {
+        await jsm.consumers.delete('TS_MSG', 'in-east');
+        break;
+      } catch (error) {
+        if (attempt >= 50) throw error;
+      }
+    await fabric.publish('ts.r.east.in', bytes('after'), 'lost-2');
+    while (!got.seen.some((m) => text(m.data) === 'after')) await got.until(got.seen.length + 1);
+    // The new consumer starts from the stream's first message: the receivers' applied sets take repeats.
+    expect(new Set(got.seen.map((m) => m.msgId))).toEqual(new Set(['lost-1', 'lost-2']));
+    expect((await jsm.consumers.info('TS_MSG', 'in-east')).config.durable_name).toBe('in-east');
+  }, 30_000);
 
   it('startNatsServer reports a missing binary clearly', async () => {
     const { startNatsServer } = await import('../../src/fabric');
