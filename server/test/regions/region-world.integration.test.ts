@@ -243,6 +243,14 @@ describe('a 2x2 region world behind the gateway', () => {
           `${b.conn.identity} at ${a.x},${a.y} in ${region}`,
         ).toBeUndefined();
       }
+      // Global chat: a line said in one region reaches every region, once.
+      const speaker = bots[0]!;
+      await insist(speaker.conn, 'say', { channel: 'global', text: 'hello, world' });
+      const line = `bot0: hello, world`;
+      let chat = (await w.status()).map((s) => s.globalChat);
+      for (let i = 0; i < 400 && !chat.every((lines) => lines.includes(line)); i++)
+        chat = (await w.status()).map((s) => s.globalChat);
+      for (const lines of chat) expect(lines.filter((l) => l === line)).toHaveLength(1);
       for (const b of bots) b.conn.close();
       await world.stop();
       world = undefined;
