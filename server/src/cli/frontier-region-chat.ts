@@ -154,6 +154,11 @@ export class GlobalChatRelay {
     this.#o = options;
   }
 
+  /** Sends remembered (row and peer), for tests: only rows still retained are remembered. */
+  get remembered(): number {
+    return this.#sent.size;
+  }
+
   async start(): Promise<void> {
     this.#unhook = this.#o.engine.onTick(() => this.#publishNew());
     this.#consumer = await this.#o.fabric.consume(
@@ -171,6 +176,12 @@ export class GlobalChatRelay {
   #publishNew(): void {
     const db = this.#o.engine.db as unknown as ReadonlyDb<any> & ChatDb;
     const rows = db.chat_message.filter('by_channel', 'global');
+    // What was sent of rows since pruned is forgotten: the set holds only retained rows.
+    if (this.#sent.size > 0) {
+      const live = new Set(rows.map((r) => r.id));
+      for (const sent of this.#sent)
+        if (!live.has(Number(sent.slice(0, sent.indexOf(':'))))) this.#sent.delete(sent);
+    }
     for (const row of rows) {
       // A row relayed in from another region is not this region's to send (no echo).
       if (db.ts_chat_in.filter('localId', row.id).length > 0) continue;

@@ -105,6 +105,21 @@ describe('global chat across regions', () => {
     expect(errors).toEqual([]);
   });
 
+  it('forgets what it sent of rows once they are pruned', async () => {
+    const w = await twoRegions();
+    const ann = who(0xa);
+    join(w, 'r0_0', ann, 'Ann');
+    w.regions.r0_0.world.ok(ann, 'say', { channel: 'global', text: 'soon gone' });
+    await w.until('relayed', () => w.lines('r1_0').length === 1);
+    expect(w.regions.r0_0.chat.remembered).toBe(1);
+    w.regions.r0_0.world.system((ctx) => {
+      for (const m of ctx.db.chat_message.iter()) ctx.db.chat_message.delete(m.id);
+    });
+    let rounds = 0;
+    await w.until('a round after the prune', () => ++rounds > 1);
+    expect(w.regions.r0_0.chat.remembered).toBe(0);
+  });
+
   it('a malformed relayed message is refused with the field named, acked, and inserts nothing', async () => {
     const errors: string[] = [];
     const w = await twoRegions();
