@@ -4,7 +4,8 @@
  * Frontier (lint rules), so they meet here.
  *
  * - The module: Frontier's tables plus the kit's, Frontier's reducers guarded against callers who
- *   left (NOT_HERE), plus the kit's reducers with Frontier's pack, unpack and restore.
+ *   left (NOT_HERE), plus the kit's reducers with Frontier's pack, unpack and restore, plus global
+ *   chat's `chat_in` (frontier-region-chat.ts; its relay is started by the region process).
  * - The border rule: after each tick, every walking avatar past a neighbour's border by
  *   `hysteresisTiles` is handed over. Only walkers are checked: nothing else moves an avatar.
  *
@@ -19,6 +20,7 @@ import {
   type RegionGrid,
 } from '../regions';
 import { createFrontier, type Frontier, type FrontierOptions } from '../world';
+import { regionChatReducer, regionChatTables } from './frontier-region-chat';
 
 /** Options for {@link createFrontierRegion}. */
 export interface FrontierRegionOptions extends FrontierOptions {
@@ -53,7 +55,7 @@ export async function createFrontierRegion(options: FrontierRegionOptions): Prom
   const { region, grid, hysteresisTiles = DEFAULT_HYSTERESIS_TILES, maxHandoffBytes, ...rest } = options;
   grid.crossing(region, 0, 0, 0); // an unknown region is refused here, not at the first crossing
   const frontier = await createFrontier(rest);
-  const tables = { ...frontier.module.tables, ...handoffTables() };
+  const tables = { ...frontier.module.tables, ...handoffTables(), ...regionChatTables() };
   const schema = createSchema(tables);
   type FrontierCtx = Parameters<Frontier['travel']['pack']>[0];
   const asFrontier = (ctx: ReducerContext<typeof tables>) => ctx as unknown as FrontierCtx;
@@ -69,7 +71,11 @@ export async function createFrontierRegion(options: FrontierRegionOptions): Prom
     ...frontier.module,
     tables,
     // Appended after Frontier's, so every Frontier reducer keeps its id.
-    reducers: [...refuseMovedCallers(frontier.module.reducers), ...kit],
+    reducers: [
+      ...refuseMovedCallers(frontier.module.reducers),
+      ...kit,
+      regionChatReducer(schema, { retentionMs: frontier.options.chatRetentionMs }),
+    ],
   };
   return {
     module,

@@ -12,7 +12,8 @@ import type { ReadonlyDb } from '../engine';
 import { createServer } from '../net';
 import { faultFromEnv, regionGrid, startRegion, type HandoffTables } from '../regions';
 import { createFrontierRegion } from './frontier-region';
-import { guardMovedSessions } from './region-sessions';
+import { GlobalChatRelay } from './frontier-region-chat';
+import { closeMovedSessions, refuseMovedAtConnect } from './region-sessions';
 import { sendTickSamples, type RegionTickSample } from './region-tick-samples';
 
 /** What the parent passes a region process. */
@@ -49,6 +50,8 @@ export interface RegionStatus {
   readonly players: readonly string[];
   readonly sessions: number;
   readonly relay: Readonly<Record<string, number>>;
+  /** Global chat lines this region holds (said here or relayed in), as `name: text`. */
+  readonly globalChat: readonly string[];
 }
 
 const config = JSON.parse(process.env.TICKSPACE_REGION ?? '{}') as RegionChildConfig;
@@ -78,6 +81,7 @@ const server = await createServer({
   port: 0,
   host: '127.0.0.1',
   tokenSecret: Buffer.from(config.tokenSecret, 'hex'),
+  admit: refuseMovedAtConnect(engine),
   // Every client comes through the gateway: one address, many players.
   limits: {
     maxConnectionsPerAddress: Infinity,
@@ -86,10 +90,18 @@ const server = await createServer({
   },
 });
 region.watchBorders(engine);
+const chat = new GlobalChatRelay({
+  engine,
+  fabric: running.fabric,
+  region: config.region,
+  peers: grid.regions.map((r) => r.name).filter((name) => name !== config.region),
+});
+await chat.start();
 const kit = engine.db as unknown as ReadonlyDb<HandoffTables>;
-guardMovedSessions(server, engine);
+closeMovedSessions(server, engine);
 
 const stop = async () => {
+  await chat.stop();
   await server.close();
   await running.stop();
   process.exit(0);
@@ -108,6 +120,13 @@ process.on('message', (m) => {
         players: (engine.db as unknown as ReadonlyDb<{ avatar: any }>).avatar.iter().map((a) => a.identity),
         sessions: server.hub.sessions().length,
         relay: { ...running.relay.counts },
+        globalChat: (
+          engine.db as unknown as {
+            chat_message: { filter(i: 'by_channel', v: string): { senderName: string; text: string }[] };
+          }
+        ).chat_message
+          .filter('by_channel', 'global')
+          .map((m) => `${m.senderName}: ${m.text}`),
       };
       process.send?.({ status });
     });

@@ -7,8 +7,7 @@
  * client: it routes the client to the region the player went to.
  */
 import type { Engine, ReadonlyDb } from '../engine';
-import type { TickspaceServer, TokenIssuer } from '../net';
-import { BinaryReader, CLIENT_MESSAGE } from '../protocol';
+import type { AdmitHook, Refusal, TickspaceServer } from '../net';
 import type { HandoffTables } from '../regions';
 
 /** The WebSocket close code of a region session whose player moved to another region (the gateway's, never a client's). */
@@ -41,61 +40,41 @@ export function parseMoved(message: string): MovedTo | undefined {
 }
 
 /**
- * Keeps a region's server to the players it holds:
- * - **at connect**, a CONNECT whose token names a player who left this region (a tombstone in
- *   `ts_moved`) is refused with the move signal before the handshake: the session never opens, so
- *   the client hears no IDENTITY and sends no query to a region that does not hold its player (its
- *   queries that follow the player would find nothing here), and no lifecycle call runs here;
- * - **after each tick**, every open session whose player left in that tick is closed with it.
- *
- * The net layer has no admission hook, so the first frame is looked at by wrapping the hub's
- * `accept` on this server (the session's own handling is untouched). Returns a function that stops both.
+ * The admission hook of a region's server ({@link AdmitHook}): a CONNECT whose token names a
+ * player who left this region (a tombstone in `ts_moved`) is refused with the move signal before
+ * the session opens, so the client hears no IDENTITY and sends no query to a region that does not
+ * hold its player (its queries that follow the player would find nothing here), and no lifecycle
+ * call runs here.
  * @example
- * const stop = guardMovedSessions(server, engine);
+ * const server = await createServer({ engine, admit: refuseMovedAtConnect(engine) });
  */
-export function guardMovedSessions(server: TickspaceServer, engine: Engine<any>): () => void {
+export function refuseMovedAtConnect(engine: Engine<any>): AdmitHook {
   const kit = engine.db as unknown as ReadonlyDb<HandoffTables>;
-  const hub = server.hub;
-  const moved = (identity: string | undefined): MovedTo | undefined => {
-    const row = identity === undefined ? undefined : kit.ts_moved.find(identity);
-    return row === undefined ? undefined : { region: row.to, epoch: row.epoch };
-  };
-  let guarding = true;
-  const accept = hub.accept;
-  hub.accept = (conn) => {
-    const session = accept.call(hub, conn);
-    const receive = session.receive;
-    session.receive = (frame) => {
-      // Only the first frame, and only once: afterwards the session's own method runs unwrapped.
-      session.receive = receive;
-      const to = guarding ? moved(connectIdentity(frame, hub.tokens)) : undefined;
-      if (to !== undefined) session.close(MOVED_CLOSE_CODE, 'NOT_HERE', movedMessage(to));
-      else receive.call(session, frame);
-    };
-    return session;
-  };
-  const unhook = engine.onTick(() => {
-    for (const session of hub.sessions()) {
-      const to = moved(session.identity);
-      if (to !== undefined) session.close(MOVED_CLOSE_CODE, 'NOT_HERE', movedMessage(to));
-    }
-  });
-  return () => {
-    guarding = false;
-    hub.accept = accept;
-    unhook();
+  return (identity) => {
+    const row = kit.ts_moved.find(identity);
+    return row === undefined ? undefined : movedRefusal({ region: row.to, epoch: row.epoch });
   };
 }
 
-/** The identity a CONNECT frame's token names; undefined for anything else (the session answers it). */
-function connectIdentity(frame: Uint8Array, tokens: TokenIssuer): string | undefined {
-  if (frame[0] !== CLIENT_MESSAGE.CONNECT) return undefined;
-  try {
-    const r = new BinaryReader(frame, 1);
-    r.uvar(); // the protocol version: the session checks it
-    const token = r.string();
-    return token === '' ? undefined : tokens.verify(token);
-  } catch {
-    return undefined;
-  }
+/**
+ * Closes, after each tick, every open session of the server whose player left in that tick, with
+ * the move signal (the connect side is {@link refuseMovedAtConnect}). Returns a function that stops.
+ * @example
+ * const stop = closeMovedSessions(server, engine);
+ */
+export function closeMovedSessions(server: TickspaceServer, engine: Engine<any>): () => void {
+  const kit = engine.db as unknown as ReadonlyDb<HandoffTables>;
+  return engine.onTick(() => {
+    for (const session of server.hub.sessions()) {
+      const identity = session.identity;
+      const row = identity === undefined ? undefined : kit.ts_moved.find(identity);
+      if (row === undefined) continue;
+      const r = movedRefusal({ region: row.to, epoch: row.epoch });
+      session.close(r.closeCode, r.code, r.message);
+    }
+  });
+}
+
+function movedRefusal(to: MovedTo): Refusal {
+  return { closeCode: MOVED_CLOSE_CODE, code: 'NOT_HERE', message: movedMessage(to) };
 }

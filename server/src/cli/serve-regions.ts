@@ -42,12 +42,19 @@ export interface ServeRegionsOptions {
   readonly fault?: string | undefined;
   /** Receives every region's tick timings as they come (load tests); the regions time none without it. @default none */
   readonly onTicks?: (region: string, samples: readonly RegionTickSample[]) => void;
+  /**
+   * The broker URL a region process is given, from the world's (tests put a TCP proxy between one
+   * region and the broker with it; each launch asks again). @default the world's URL
+   */
+  readonly regionNatsUrl?: (region: string, natsUrl: string) => string;
 }
 
 /** A running region world. */
 export interface RegionWorld {
   readonly gatewayUrl: string;
   readonly natsUrl: string;
+  /** The local nats-server this world started (pause, kill, restart it in tests); undefined with `--nats`. */
+  readonly broker: NatsServer | undefined;
   /** What the gateway did (moves followed, region links made again). */
   readonly gatewayCounts: Readonly<GatewayCounts>;
   /** The current process id of each region. */
@@ -139,7 +146,7 @@ export async function serveRegions(options: ServeRegionsOptions): Promise<Region
       region: name,
       grid: manifest.grid,
       dir: path.join(regionsDir, name),
-      natsUrl: natsUrl!,
+      natsUrl: options.regionNatsUrl?.(name, natsUrl!) ?? natsUrl!,
       tokenSecret: secret.value.toString('hex'),
       worldTiles: manifest.worldTiles,
       seed: manifest.seed,
@@ -209,6 +216,7 @@ export async function serveRegions(options: ServeRegionsOptions): Promise<Region
   return {
     gatewayUrl: gateway.url,
     natsUrl,
+    broker: nats,
     gatewayCounts: gateway.counts,
     pids: () => Object.fromEntries([...children].map(([name, c]) => [name, c.process?.pid])),
     ready,

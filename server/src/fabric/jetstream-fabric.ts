@@ -2,6 +2,8 @@ import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import {
   AckPolicy,
   DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
   jetstream,
   jetstreamManager,
   StorageType,
@@ -36,9 +38,20 @@ export interface JetStreamFabricOptions {
   readonly requestTimeoutMs?: number;
   /** Pause between reconnect attempts (they never stop). @default 250 */
   readonly reconnectWaitMs?: number;
+  /**
+   * How long {@link createJetStreamFabric} keeps trying to reach the broker (the first connection
+   * and the stream set-up, each try bounded by `requestTimeoutMs`, `reconnectWaitMs` apart) before
+   * it gives up with FABRIC_UNAVAILABLE. A region process passes Infinity: a broker that is down,
+   * frozen or cut off when the region starts is waited for, as it is once connected.
+   * @default 2_000
+   */
+  readonly connectTimeoutMs?: number;
   /** Connection name shown by the server. @default 'tickspace' */
   readonly name?: string;
 }
+
+/** The region stream's configuration, as created. */
+type StreamConfig = Parameters<JetStreamManager['streams']['add']>[0] & { readonly name: string };
 
 function unavailable(what: string, error: unknown): TickspaceError {
   const reason = error instanceof Error ? error.message : String(error);
@@ -119,15 +132,17 @@ class JetStreamFabric implements Fabric {
   readonly #js: JetStreamClient;
   readonly #jsm: JetStreamManager;
   readonly #stream: string;
+  readonly #streamConfig: StreamConfig;
   readonly #timeoutMs: number;
   readonly #running = new Set<ConsumerMessages>();
   readonly #loops = new Set<Promise<void>>();
 
-  constructor(nc: NatsConnection, jsm: JetStreamManager, stream: string, timeoutMs: number) {
+  constructor(nc: NatsConnection, jsm: JetStreamManager, streamConfig: StreamConfig, timeoutMs: number) {
     this.#nc = nc;
     this.#jsm = jsm;
     this.#js = jetstream(nc, { timeout: timeoutMs });
-    this.#stream = stream;
+    this.#stream = streamConfig.name;
+    this.#streamConfig = streamConfig;
     this.#timeoutMs = timeoutMs;
   }
 
@@ -142,22 +157,39 @@ class JetStreamFabric implements Fabric {
 
   async consume(options: ConsumerOptions, handler: MessageHandler): Promise<FabricConsumer> {
     const ackWaitMs = options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS;
+    const config = {
+      durable_name: options.durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: options.subject,
+      ack_wait: nanos(ackWaitMs),
+    };
     let messages: ConsumerMessages;
     try {
       // Adding an existing durable with the same configuration is a no-op on the server.
-      await this.#jsm.consumers.add(this.#stream, {
-        durable_name: options.durable,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        filter_subject: options.subject,
-        ack_wait: nanos(ackWaitMs),
-      });
+      await this.#jsm.consumers.add(this.#stream, config);
       const consumer = await this.#js.consumers.get(this.#stream, options.durable);
       messages = await consumer.consume({ max_messages: 256, idle_heartbeat: 1_000, expires: 5_000 });
     } catch (error) {
       throw unavailable(`consumer ${options.durable} on ${options.subject}`, error);
     }
     this.#running.add(messages);
+    // The client keeps asking for a consumer the broker lost (a store wiped or restored from an
+    // older copy, an operator's delete) but never creates it again: this does, and the stream too.
+    // Its position is lost with it: it starts over from the stream's first message, and the
+    // receivers' applied sets take the repeats.
+    void (async () => {
+      for await (const s of messages.status()) {
+        if (s.type !== 'consumer_not_found' && s.type !== 'stream_not_found' && s.type !== 'consumer_deleted')
+          continue;
+        try {
+          await ensureStream(this.#jsm, this.#streamConfig);
+          await this.#jsm.consumers.add(this.#stream, config);
+        } catch {
+          // The broker is away again: the client's next notice tries again.
+        }
+      }
+    })();
     const timeoutMs = this.#timeoutMs;
     const loop = (async () => {
       for await (const m of messages) {
@@ -209,8 +241,9 @@ class JetStreamFabric implements Fabric {
 
 /**
  * Connects to a JetStream server and makes sure the region stream exists (file storage, the
- * dedupe window given). Reconnects for ever: a broker restart is a pause, not an error.
- * @throws TickspaceError FABRIC_UNAVAILABLE if the first connection or the stream set-up fails.
+ * dedupe window given), trying again for `connectTimeoutMs`. Once connected it reconnects for
+ * ever: a broker restart is a pause, not an error.
+ * @throws TickspaceError FABRIC_UNAVAILABLE if no connection and stream set-up succeeded within `connectTimeoutMs`; INVALID_ARGUMENT for a negative one.
  * @example
  * const fabric = await createJetStreamFabric({ servers: broker.url });
  * await fabric.publish('ts.r.east.in', bytes, 'west-17');
@@ -218,34 +251,57 @@ class JetStreamFabric implements Fabric {
 export async function createJetStreamFabric(options: JetStreamFabricOptions): Promise<Fabric> {
   const stream = options.stream ?? 'TS_MSG';
   const timeoutMs = options.requestTimeoutMs ?? 2_000;
-  let nc: NatsConnection;
-  try {
-    nc = await connect({
-      servers: options.servers,
-      name: options.name ?? 'tickspace',
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: options.reconnectWaitMs ?? 250,
-      timeout: timeoutMs,
-    });
-  } catch (error) {
-    throw unavailable(`connect to ${options.servers}`, error);
-  }
-  try {
-    const jsm = await jetstreamManager(nc, { timeout: timeoutMs });
-    const config = {
-      name: stream,
-      subjects: [...(options.subjects ?? ['ts.r.>'])],
-      storage: StorageType.File,
-      duplicate_window: nanos(options.duplicateWindowMs ?? 120_000),
-    };
+  const waitMs = options.reconnectWaitMs ?? 250;
+  const connectTimeoutMs = options.connectTimeoutMs ?? 2_000;
+  if (!(connectTimeoutMs >= 0))
+    throw new TickspaceError(
+      'INVALID_ARGUMENT',
+      `connectTimeoutMs must be 0 or more (Infinity waits for ever), got ${connectTimeoutMs}`,
+    );
+  const deadline = performance.now() + connectTimeoutMs;
+  const config = {
+    name: stream,
+    subjects: [...(options.subjects ?? ['ts.r.>'])],
+    storage: StorageType.File,
+    duplicate_window: nanos(options.duplicateWindowMs ?? 120_000),
+  };
+  for (let attempt = 1; ; attempt++) {
+    let nc: NatsConnection | undefined;
     try {
-      await jsm.streams.info(stream);
-    } catch {
-      await jsm.streams.add(config);
+      nc = await connect({
+        servers: options.servers,
+        name: options.name ?? 'tickspace',
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: waitMs,
+        timeout: timeoutMs,
+      });
+      const jsm = await jetstreamManager(nc, { timeout: timeoutMs });
+      await ensureStream(jsm, config);
+      return new JetStreamFabric(nc, jsm, config, timeoutMs);
+    } catch (error) {
+      await nc?.close().catch(() => {});
+      // A broker that refuses, is frozen or answers nothing is tried again until the deadline.
+      if (performance.now() + waitMs >= deadline) {
+        const what =
+          nc === undefined ? `connect to ${options.servers}` : `stream ${stream} on ${options.servers}`;
+        throw unavailable(`${what} (${attempt} attempts in connectTimeoutMs ${connectTimeoutMs} ms)`, error);
+      }
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
     }
-    return new JetStreamFabric(nc, jsm, stream, timeoutMs);
-  } catch (error) {
-    await nc.close().catch(() => {});
-    throw unavailable(`stream ${stream} on ${options.servers}`, error);
   }
+}
+
+/** Creates the stream unless it exists; a timeout is thrown, not taken for a missing stream. */
+async function ensureStream(jsm: JetStreamManager, config: StreamConfig) {
+  try {
+    await jsm.streams.info(config.name);
+  } catch (error) {
+    if (!isStreamNotFound(error)) throw error;
+    await jsm.streams.add(config);
+  }
+}
+
+/** JetStream's `stream not found` (API code 10059). */
+function isStreamNotFound(error: unknown): boolean {
+  return error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound;
 }

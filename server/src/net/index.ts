@@ -4,6 +4,8 @@ export type { ServerOptions, TickspaceServer } from './server';
 export { SessionHub, createSessionHub } from './session-hub';
 export type { CloseReason, SessionHubOptions } from './session-hub';
 export { Session } from './session';
+export { refusalFault } from './admission-hook';
+export type { AdmitHook, Refusal } from './admission-hook';
 export { createLoopbackTransport } from './loopback-transport';
 export { MIN_TOKEN_SECRET_BYTES, createTokenIssuer } from './identity-tokens';
 export type { TokenIssuer } from './identity-tokens';

@@ -11,11 +11,17 @@ import type { SessionHub } from './session-hub';
 export function createLoopbackTransport(hub: SessionHub): TransportFactory {
   return (events) => {
     let open = true;
+    // Frames the server sent before it closed still reach the client, as over a socket: the CLOSE
+    // frame that says why (a refused handshake, a kick) is the last thing a session sends before
+    // closing. Only the client's own close, or the close event once delivered, stops them.
+    let delivering = true;
     let queued = 0;
     const end = (code: number, reason: string, fromClient: boolean) => {
       if (!open) return;
       open = false;
+      if (fromClient) delivering = false;
       queueMicrotask(() => {
+        delivering = false;
         if (fromClient) session.closed(code, reason);
         events.close(code, reason);
       });
@@ -26,7 +32,7 @@ export function createLoopbackTransport(hub: SessionHub): TransportFactory {
         queued += frame.length;
         queueMicrotask(() => {
           queued -= frame.length;
-          if (open) events.message(frame);
+          if (delivering) events.message(frame);
         });
       },
       close: (code, reason) => end(code, reason, false),

@@ -5,6 +5,7 @@ import { Gauge } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Engine, Logger, ModuleDef } from '../engine';
 import { TickspaceError, type ServerConnection } from '../protocol';
+import type { AdmitHook } from './admission-hook';
 import { AddressGate, type Admission } from './address-gate';
 import { handleHttp, type AdminHandlers } from './http-routes';
 import type { NetLimits } from './limits';
@@ -44,6 +45,8 @@ export interface ServerOptions {
    * Node's 511 overflows when thousands of players reconnect at once after a restart. @default 4096
    */
   readonly backlog?: number;
+  /** The session hub's admission hook ({@link AdmitHook}). @default undefined (everyone is admitted) */
+  readonly admit?: AdmitHook;
 }
 
 /** A running server. */
@@ -136,6 +139,7 @@ export async function createServer(options: ServerOptions): Promise<TickspaceSer
     limits: options.limits,
     logger: options.logger,
     clock: options.clock,
+    admit: options.admit,
   });
   if (options.log !== undefined) hub.metrics.watchLog(options.log);
   const wsPath = options.wsPath ?? '/ws';

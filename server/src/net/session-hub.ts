@@ -1,6 +1,7 @@
 import { createSubscriptions, type ServerSchema, type Subscriptions } from '../engine/tooling';
 import type { Engine, Identity, Logger, ModuleDef } from '../engine';
 import { CLOSE_CODES, SCHEMA_CHANGE_VERSION, type ServerConnection } from '../protocol';
+import type { AdmitHook } from './admission-hook';
 import { createTokenIssuer, type TokenIssuer } from './identity-tokens';
 import { resolveLimits, type NetLimits } from './limits';
 import { ServerMetrics } from './server-metrics';
@@ -30,6 +31,12 @@ export interface SessionHubOptions {
   readonly logger?: Logger;
   /** Milliseconds, for rate limiting; injectable so tests never depend on timing. @default performance.now */
   readonly clock?: () => number;
+  /**
+   * Asked with each authenticated identity before its session is created; a refusal closes
+   * the connection with it and nothing of a session is created (see {@link AdmitHook}).
+   * @default undefined (everyone is admitted)
+   */
+  readonly admit?: AdmitHook;
 }
 
 /**
@@ -96,6 +103,7 @@ export class SessionHub implements SessionHost {
       tokens: this.tokens,
       logger: this.logger,
       clock: this.clock,
+      admit: options.admit,
     };
     this.#startIdleSweep();
   }

@@ -27,6 +27,7 @@ import {
 } from '../protocol';
 import { ClientSchema } from './client-schema';
 import type { TokenIssuer } from './identity-tokens';
+import { refusalFault, type AdmitHook, type Refusal } from './admission-hook';
 import type { NetLimits } from './limits';
 import { RateLimiter } from './rate-limiter';
 import { resultFrame } from './result-frame';
@@ -59,6 +60,8 @@ export interface SessionServices {
   readonly logger: Logger;
   /** Milliseconds, for rate limiting. */
   readonly clock: () => number;
+  /** The hub's admission hook, if any: asked before a session opens. */
+  readonly admit: AdmitHook | undefined;
 }
 
 /** The session's owner: one session per identity, and one microtask flush for every session. */
@@ -88,6 +91,7 @@ export class Session implements SessionInput {
   readonly #limits: NetLimits;
   readonly #metrics: ServerMetrics;
   readonly #tokens: TokenIssuer;
+  readonly #admit: AdmitHook | undefined;
   readonly #logger: Logger;
   readonly #host: SessionHost;
   readonly #conn: ServerConnection;
@@ -118,6 +122,7 @@ export class Session implements SessionInput {
     this.#limits = services.limits;
     this.#metrics = services.metrics;
     this.#tokens = services.tokens;
+    this.#admit = services.admit;
     this.#logger = services.logger;
     this.#host = host;
     this.#conn = conn;
@@ -374,6 +379,12 @@ export class Session implements SessionInput {
       }
       identity = verified;
     }
+    const refusal = this.#admitted(identity);
+    if (refusal !== undefined) {
+      this.#metrics.refusedConnections.inc({ code: refusal.code });
+      this.close(refusal.closeCode, refusal.code, refusal.message);
+      return;
+    }
     clearTimeout(this.#timer);
     this.#batching = version >= 2;
     this.#version = version;
@@ -391,6 +402,25 @@ export class Session implements SessionInput {
         this.#schema.current.descriptor,
       ),
     );
+  }
+
+  /** The admission hook's answer; a hook that throws or answers nonsense refuses (a server fault, logged). */
+  #admitted(identity: Identity): Refusal | undefined {
+    if (this.#admit === undefined) return undefined;
+    let refusal: Refusal | undefined;
+    try {
+      refusal = this.#admit(identity);
+      const fault = refusal === undefined ? undefined : refusalFault(refusal);
+      if (fault !== undefined) throw new TypeError(`the admission hook's refusal is malformed: ${fault}`);
+    } catch (error) {
+      this.#logger.error(`session ${identity}: the admission hook failed`, error);
+      return {
+        closeCode: CLOSE_CODES.INTERNAL_ERROR,
+        code: 'INTERNAL',
+        message: 'the server failed to admit the connection',
+      };
+    }
+    return refusal;
   }
 
   /** A SUBSCRIBE, admitted by its costs ({@link SubscribeAdmission}) and the client's version. */

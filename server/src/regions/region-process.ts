@@ -21,6 +21,12 @@ export interface RegionOptions<M extends ModuleDef> {
   readonly republishMs?: number;
   /** @default 30_000 */
   readonly ackWaitMs?: number;
+  /**
+   * How long the start waits for the broker (`connectTimeoutMs` of the fabric). A region that
+   * restarts while the broker is down, frozen or cut off waits for it instead of exiting and being
+   * relaunched every few seconds. @default Infinity
+   */
+  readonly brokerWaitMs?: number;
   /** @default console */
   readonly logger?: Logger;
 }
@@ -48,7 +54,11 @@ export async function startRegion<M extends ModuleDef>(options: RegionOptions<M>
   });
   let fabric: Fabric;
   try {
-    fabric = await createJetStreamFabric({ servers: options.natsUrl, name: `region-${options.region}` });
+    fabric = await createJetStreamFabric({
+      servers: options.natsUrl,
+      name: `region-${options.region}`,
+      connectTimeoutMs: options.brokerWaitMs ?? Infinity,
+    });
   } catch (error) {
     await db.close();
     throw error;

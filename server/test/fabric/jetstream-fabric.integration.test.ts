@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { createJetStreamFabric, type Fabric, type FabricMessage } from '../../src/fabric';
 import { onCleanup, startBroker } from './broker';
 
@@ -112,6 +114,84 @@ describe('JetStream fabric against a real nats-server', () => {
     const again = await fabric.publish('ts.r.east.in', bytes('p'), 'paused-1');
     expect(again).toEqual({ seq: ack.seq, duplicate: true });
   });
+
+  it('connectTimeoutMs: a start waits for a frozen broker and goes on once it is thawed; past the limit it fails with FABRIC_UNAVAILABLE naming it', async () => {
+    const broker = await startBroker();
+    await broker.pause();
+    const refused = await createJetStreamFabric({
+      servers: broker.url,
+      requestTimeoutMs: 200,
+      reconnectWaitMs: 50,
+      connectTimeoutMs: 600,
+    }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'FABRIC_UNAVAILABLE' });
+    expect(String((refused as Error).message)).toMatch(/attempts in connectTimeoutMs 600 ms/);
+    // Tried more than once: a frozen broker is not given up on at the first timeout.
+    expect(Number(/\((\d+) attempts/.exec((refused as Error).message)![1])).toBeGreaterThan(1);
+
+    let settled = false;
+    const waiting = createJetStreamFabric({
+      servers: broker.url,
+      requestTimeoutMs: 200,
+      reconnectWaitMs: 50,
+      connectTimeoutMs: Infinity,
+    }).finally(() => (settled = true));
+    // Thawed only after the waiting start has timed out at least once (its attempts are 200 ms).
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(settled).toBe(false);
+    broker.resume();
+    const fabric = await waiting;
+    onCleanup(() => fabric.close());
+    expect((await publishUntilAcked(fabric, 'ts.r.east.in', bytes('w'), 'waited-1')).duplicate).toBe(false);
+    await expect(createJetStreamFabric({ servers: broker.url, connectTimeoutMs: -1 })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+  });
+
+  it('a start while the broker is down waits for its restart on the same port', async () => {
+    const broker = await startBroker();
+    await broker.kill();
+    const waiting = createJetStreamFabric({
+      servers: broker.url,
+      reconnectWaitMs: 50,
+      connectTimeoutMs: 20_000,
+    });
+    await broker.restart();
+    const fabric = await waiting;
+    onCleanup(() => fabric.close());
+    expect((await publishUntilAcked(fabric, 'ts.r.east.in', bytes('d'), 'down-1')).seq).toBeGreaterThan(0);
+  });
+
+  it('a durable consumer the broker lost is created again: later messages still arrive (earlier ones may come again)', async () => {
+    const broker = await startBroker();
+    const fabric = await createJetStreamFabric({ servers: broker.url });
+    onCleanup(() => fabric.close());
+    const got = collector();
+    const consumer = await fabric.consume({ durable: 'in-east', subject: 'ts.r.east.in' }, (m) => {
+      got.handler(m);
+      void m.ack();
+    });
+    onCleanup(() => consumer.stop());
+    await fabric.publish('ts.r.east.in', bytes('before'), 'lost-1');
+    await got.until(1);
+    // An operator's delete, or a store restored from an older copy: the broker no longer has it.
+    const admin = await connect({ servers: broker.url });
+    onCleanup(() => admin.close());
+    const jsm = await jetstreamManager(admin);
+    // nats-server 2.9 may refuse a delete while it writes the consumer's state ('directory not empty').
+    for (let attempt = 1; ; attempt++)
+      try {
+        await jsm.consumers.delete('TS_MSG', 'in-east');
+        break;
+      } catch (error) {
+        if (attempt >= 50) throw error;
+      }
+    await fabric.publish('ts.r.east.in', bytes('after'), 'lost-2');
+    while (!got.seen.some((m) => text(m.data) === 'after')) await got.until(got.seen.length + 1);
+    // The new consumer starts from the stream's first message: the receivers' applied sets take repeats.
+    expect(new Set(got.seen.map((m) => m.msgId))).toEqual(new Set(['lost-1', 'lost-2']));
+    expect((await jsm.consumers.info('TS_MSG', 'in-east')).config.durable_name).toBe('in-east');
+  }, 30_000);
 
   it('startNatsServer reports a missing binary clearly', async () => {
     const { startNatsServer } = await import('../../src/fabric');

@@ -8,7 +8,7 @@ import { createServer, createTokenIssuer, type TickspaceServer } from '../../src
 import { decodeBatch, SERVER_MESSAGE } from '../../src/protocol';
 import { createFrontierRegion } from '../../src/cli/frontier-region';
 import { startGateway, type Gateway } from '../../src/cli/gateway';
-import { guardMovedSessions } from '../../src/cli/region-sessions';
+import { closeMovedSessions, refuseMovedAtConnect } from '../../src/cli/region-sessions';
 import {
   HandoffRelay,
   openPlayerDirectory,
@@ -33,7 +33,7 @@ afterEach(async () => {
  * the moved-session guard of a region process. The gateway routes by its own directory bucket, so
  * a test can hold its route stale.
  */
-async function regionsBehindGateway(options: { manual?: boolean } = {}) {
+async function regionsBehindGateway(options: { manual?: boolean; moveProbeMs?: number } = {}) {
   const grid = regionGrid('2x1', 512, 512);
   const fabric: MemoryFabric = createMemoryFabric({ manual: options.manual ?? false });
   const directory = await openPlayerDirectory(fabric);
@@ -52,8 +52,13 @@ async function regionsBehindGateway(options: { manual?: boolean } = {}) {
     }) as unknown as FrontierEngine;
     const relay = new HandoffRelay({ engine, fabric, region: name, directory, logger: quiet });
     await relay.start();
-    const server = await createServer({ engine, tokenSecret: secret, logger: quiet });
-    guardMovedSessions(server, engine);
+    const server = await createServer({
+      engine,
+      tokenSecret: secret,
+      logger: quiet,
+      admit: refuseMovedAtConnect(engine),
+    });
+    closeMovedSessions(server, engine);
     engine.start();
     regions[name] = { engine, server, relay };
     cleanups.push(async () => {
@@ -71,7 +76,7 @@ async function regionsBehindGateway(options: { manual?: boolean } = {}) {
     spawnRegion: 'r1_0',
     regionUrl: (name) => regions[name as Name]?.server.url,
     retryMs: 5,
-    moveProbeMs: 100,
+    moveProbeMs: options.moveProbeMs ?? 100,
   });
   cleanups.push(() => gateway.close());
   /** Runs `reducer` as `sender` in a region's next tick. */
@@ -185,5 +190,24 @@ describe('a client routed to a region its player has left', () => {
     await followSelf(conn).applied;
     expect(avatarOf(conn)).toBeDefined();
     expect(w.regions.r1_0.server.hub.session(ann)).toBeDefined();
+  }, 30_000);
+
+  it('waits while the route names an older epoch than the move: one refusal, not one per retry', async () => {
+    // No probe of the old region in this test: only the epoch check keeps the gateway away from it.
+    const w = await regionsBehindGateway({ moveProbeMs: 3_600_000 });
+    const ann = await w.annInTheWest();
+    await w.until('r0_0', () => w.regions.r0_0.engine.db.avatar.has(ann));
+    // The gateway's route is stale: it names the east at an epoch before the move (epoch 1).
+    await w.routes.record(ann, 'r1_0', 0);
+    const pending = w.client(ann);
+    await w.until('r1_0', () => w.gateway.counts.refused > 0);
+    // Twenty east ticks (the gateway retries every 5 ms meanwhile): no second link to the east.
+    for (let i = 0; i < 20; i++) await w.regions.r1_0.engine.nextTick();
+    expect(w.gateway.counts.refused).toBe(1);
+    await w.routes.record(ann, 'r0_0', 1);
+    const { conn, heard } = await pending;
+    expect(conn.identity).toBe(ann);
+    expect(heard.identities).toBe(1);
+    expect(w.gateway.counts.refused).toBe(1);
   }, 30_000);
 });

@@ -12,21 +12,33 @@ import { serveRegions, type RegionWorld } from '../../src/cli/serve-regions';
 import { printRegionWorldInfo } from '../../src/cli/info-regions';
 import { refuseRewindPastHandoff } from '../../src/cli/rewind-regions';
 import { openPlayerDirectory, regionGrid, type HandoffTables } from '../../src/regions';
+import { startCutProxy, type CutProxy } from './cut-proxy';
 
 /**
  * 24 by default (about a minute here). TICKSPACE_REGION_BOTS=200 runs the issue's scale as an
  * opt-in heavy run (minutes on two cores: not in the default `npm test`).
  */
 const BOTS = Number(process.env.TICKSPACE_REGION_BOTS ?? 24);
+/** One fault per leg, in this order (see the test). */
 const LEGS = 4;
 const LEG_MS = 2_000;
+/** The region whose broker link goes through the test's proxy. */
+const CUT_REGION = 'r0_1';
 const WORLD = { spec: '2x2', worldTiles: 512, seed: 'region-world', tickMs: 50 };
 const quiet = { error: () => {}, warn: () => {} };
+/** TICKSPACE_REGION_DEBUG=1 prints the world's lines, the legs and the quiescence polls with times. */
+const debug = process.env.TICKSPACE_REGION_DEBUG
+  ? (line: string) => console.error(new Date().toISOString(), line)
+  : () => {};
 
 let world: RegionWorld | undefined;
+let proxy: CutProxy | undefined;
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tickspace-region-world-'));
 afterAll(async () => {
+  world?.broker?.resume();
+  proxy?.restore();
   await world?.stop();
+  await proxy?.close();
   fs.rmSync(root, { recursive: true, force: true });
 });
 
@@ -61,21 +73,33 @@ async function insist(conn: Connection<any>, reducer: string, args: Record<strin
 
 describe('a 2x2 region world behind the gateway', () => {
   it(
-    `${BOTS} bots walk across borders while regions are SIGKILLed (at a named handoff point and at random) and restarted: every player owned once, outboxes empty, the directory matches, every log replays`,
+    `${BOTS} bots walk across borders while regions are SIGKILLed (at a named handoff point and at random) and restarted, the broker is paused, killed and restarted on its store, and one region is cut off from it: every player owned once, outboxes empty, the directory matches, every log replays`,
     async () => {
       const lines: string[] = [];
+      const cut = await startCutProxy();
+      proxy = cut;
       world = await serveRegions({
         dataDir: root,
         ...WORLD,
         natsUrl: undefined,
         port: 0,
         host: '127.0.0.1',
-        print: (line) => lines.push(line),
+        print: (line) => {
+          lines.push(line);
+          debug(line);
+        },
         // Every bot leaves the spawn region first: it crashes with its fifth outbox row durable and unpublished.
         fault: 'r1_1=before_publish:5',
+        // One region reaches the broker through the test's proxy, on every launch.
+        regionNatsUrl: (name, url) => {
+          if (name !== CUT_REGION) return url;
+          cut.target(Number(new URL(url).port));
+          return cut.url;
+        },
       });
       expect(lines.join('\n')).toContain('no --nats given: started a local nats-server');
       const w = world;
+      const broker = w.broker!;
 
       const closes: string[] = [];
       const bots = await Promise.all(
@@ -96,6 +120,10 @@ describe('a 2x2 region world behind the gateway', () => {
         }),
       );
       const firstPids = w.pids();
+      const firstBrokerPid = broker.pid;
+      const linksBeforeCut = cut.links;
+      /** The most handoffs in flight (outbox rows) the regions held at once while the broker was frozen. */
+      let inFlightWhilePaused = 0;
 
       for (let leg = 0; leg < LEGS; leg++) {
         const sign = leg % 2 === 0 ? 1 : -1;
@@ -107,7 +135,39 @@ describe('a 2x2 region world behind the gateway', () => {
             }),
           ),
         );
+        debug(`leg ${leg}`);
+        if (leg === 0) {
+          // The spawn region's planned crash (its fifth handoff) comes first, and its restart: a
+          // region cannot start while the broker is frozen, and the status below waits for every
+          // region. Asked of the regions, a tick at a time.
+          for (let i = 0; i < 400 && w.pids().r1_1 === firstPids.r1_1; i++) await w.status();
+          await w.ready('r1_1');
+          // The broker frozen (SIGSTOP): connections open, nothing answered. It is thawed once
+          // handoffs are in flight (outbox rows the regions could not finish), asked of the regions.
+          await broker.pause();
+          await walkFor(LEG_MS);
+          for (let i = 0; i < 100 && inFlightWhilePaused === 0; i++)
+            inFlightWhilePaused = (await w.status()).reduce((n, s) => n + s.outbox, 0);
+          broker.resume();
+          continue;
+        }
         if (leg === 1) process.kill(w.pids().r0_0!, 'SIGKILL');
+        if (leg === 2) {
+          // The broker SIGKILLed mid-walk and started again on its store (same port, same dir).
+          await walkFor(LEG_MS / 2);
+          await broker.kill();
+          await walkFor(LEG_MS / 2);
+          await broker.restart();
+          continue;
+        }
+        if (leg === 3) {
+          // One region cut off from the broker (every socket through the proxy destroyed, new
+          // ones refused) for a leg, then let through again.
+          cut.cut();
+          await walkFor(LEG_MS);
+          cut.restore();
+          continue;
+        }
         await walkFor(LEG_MS);
       }
       await Promise.all(bots.map((b) => insist(b.conn, 'move', { dx: 0, dy: 0 })));
@@ -116,6 +176,7 @@ describe('a 2x2 region world behind the gateway', () => {
       // the killed region took and never acked comes back only after the consumer's ack wait (30 s),
       // but the sender's next republish (a new message id per attempt) finishes the handoff before.
       // The bound stays past that wait (a bound on the wait, not a synchronisation).
+      debug('quiescence');
       const quietFrom = Date.now();
       const quietBy = quietFrom + DEFAULT_ACK_WAIT_MS + 30_000;
       let status = await w.status();
@@ -124,6 +185,7 @@ describe('a 2x2 region world behind the gateway', () => {
         if (status.every((s) => s.outbox === 0) && owners.length === BOTS && new Set(owners).size === BOTS)
           break;
         status = await w.status();
+        debug(JSON.stringify(status.map((s) => [s.region, s.outbox, s.players.length, s.relay])));
       }
       const owner = new Map<string, string>();
       for (const s of status)
@@ -139,6 +201,11 @@ describe('a 2x2 region world behind the gateway', () => {
       expect(pids.r1_1).not.toBe(firstPids.r1_1);
       expect(pids.r0_0).not.toBe(firstPids.r0_0);
       expect(lines.filter((l) => l.includes('exited')).length).toBeGreaterThanOrEqual(2);
+      // The broker faults happened: handoffs were held while it was frozen, it is a new process on
+      // the same port, and the cut region linked to it again through the proxy.
+      expect(inFlightWhilePaused).toBeGreaterThan(0);
+      expect(broker.pid).not.toBe(firstBrokerPid);
+      expect(cut.links).toBeGreaterThan(linksBeforeCut);
 
       // The directory names each player's owner (a player who never left the spawn region has no entry).
       const fabric = await createJetStreamFabric({ servers: w.natsUrl, name: 'test' });
@@ -161,7 +228,7 @@ describe('a 2x2 region world behind the gateway', () => {
       const missing = bots.filter((b) => avatarOf(b.conn) === undefined);
       // One line for the heavy run's report (what the assertions below would only show on failure).
       console.info(
-        `[region-world] ${BOTS} bots: quiet after ${Date.now() - quietFrom} ms of waiting; owners ${owner.size}; gateway ${JSON.stringify(w.gatewayCounts)}; caches without their avatar: ${missing.length}`,
+        `[region-world] ${BOTS} bots: quiet after ${Date.now() - quietFrom} ms of waiting; owners ${owner.size}; gateway ${JSON.stringify(w.gatewayCounts)}; handoffs in flight while the broker was frozen: ${inFlightWhilePaused}; proxy links ${cut.links}; relays ${JSON.stringify(status.map((s) => [s.region, s.relay]))}; caches without their avatar: ${missing.length}`,
       );
       const describeBot = (b: (typeof bots)[number]) =>
         `${b.conn.identity} owned by ${owner.get(b.conn.identity)}, ${b.conn.status}, ${(b.conn.db as any).avatar.count()} avatar rows`;
@@ -176,9 +243,19 @@ describe('a 2x2 region world behind the gateway', () => {
           `${b.conn.identity} at ${a.x},${a.y} in ${region}`,
         ).toBeUndefined();
       }
+      // Global chat: a line said in one region reaches every region, once.
+      const speaker = bots[0]!;
+      await insist(speaker.conn, 'say', { channel: 'global', text: 'hello, world' });
+      const line = `bot0: hello, world`;
+      let chat = (await w.status()).map((s) => s.globalChat);
+      for (let i = 0; i < 400 && !chat.every((lines) => lines.includes(line)); i++)
+        chat = (await w.status()).map((s) => s.globalChat);
+      for (const lines of chat) expect(lines.filter((l) => l === line)).toHaveLength(1);
       for (const b of bots) b.conn.close();
       await world.stop();
       world = undefined;
+      await cut.close();
+      proxy = undefined;
 
       // Every region's log: replays bit for bit, outbox empty, the players disjoint, skills conserved.
       let skills = 0;
