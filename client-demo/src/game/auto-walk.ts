@@ -37,7 +37,7 @@ const POINT_STOP_TILES = 0.1;
 const REACH_MARGIN_TILES = 0.1;
 
 /** How close a walk gets to its goal before it counts as arrived, tiles. */
-export function goalReach(goal: WalkGoal): number {
+function goalReach(goal: WalkGoal): number {
   return goal.kind === 'point' ? POINT_REACH_TILES : goal.reach;
 }
 
@@ -45,7 +45,7 @@ export function goalReach(goal: WalkGoal): number {
  * The stop distance the last leg of a walk to `goal` asks the server for (`walk_to`): inside the
  * goal's reach, so the predicted stop counts as arrived.
  */
-export function approachStopTiles(goal: WalkGoal): number {
+function approachStopTiles(goal: WalkGoal): number {
   return goal.kind === 'point' ? POINT_STOP_TILES : Math.max(0, goal.reach - REACH_MARGIN_TILES);
 }
 

@@ -6,7 +6,7 @@
  */
 
 /** How close to its stop distance a walk to a target counts as arrived, tiles (the server's `WALK_STOP_SLACK_TILES`). */
-export const WALK_STOP_SLACK_TILES = 1e-3;
+const WALK_STOP_SLACK_TILES = 1e-3;
 
 /** What prediction needs to know about the world around the player (tiles). */
 export interface PredictionWorld {

@@ -31,10 +31,10 @@ import {
 import type { Fabric, FabricConsumer, FabricMessage } from '../fabric';
 
 /** The internal reducer that applies a relayed message. */
-export const CHAT_IN = 'chat_in';
+const CHAT_IN = 'chat_in';
 
 /** The fabric subject a region's relayed chat arrives on. */
-export function chatSubject(region: string): string {
+function chatSubject(region: string): string {
   return `ts.r.${region}.chat`;
 }
 

@@ -1,15 +1,15 @@
-import { createHash } from 'node:crypto';
 import { createSharedRows } from '@tickspace/server/client';
-import { createEngine, type Engine, type ModuleDef, type TickRecord } from '@tickspace/server/engine';
-import { openDatabase, type Database, type Durability } from '@tickspace/server/engine/tooling';
-import { createLoopbackTransport, createSessionHub, type SessionHub } from '@tickspace/server/net';
-import { createFrontier, type FrontierModule, type FrontierOptions } from '@tickspace/server/world';
+import type { Engine, ModuleDef, TickRecord } from '@tickspace/server/engine';
+import type { Database, Durability } from '@tickspace/server/engine/tooling';
+import { createLoopbackTransport, type SessionHub } from '@tickspace/server/net';
+import type { FrontierModule, FrontierOptions } from '@tickspace/server/world';
 import { TIER_LIST, type Tier } from '../behaviour/agent';
-import { createPopulation, type Member, type PopulationMix, type TierParams } from '../behaviour/population';
+import type { Member, PopulationMix, TierParams } from '../behaviour/population';
 import type { Trace, TraceLibrary } from '../behaviour/trace-library';
 import { subscribeContent, type BotRadii, type FrontierConnection } from './bot-connection';
 import { MemberSlots, openRunnerConnection } from './member-slots';
-import { WorldStats, type WorldTotals } from './world-stats';
+import { createRunnerWorld } from './runner-world';
+import type { WorldTotals } from './world-stats';
 
 /** Progress of a run, reported periodically. */
 export interface SimProgress {
@@ -123,63 +123,7 @@ export const settle = () => new Promise<void>((resolve) => setImmediate(resolve)
  * console.log(result.speedup, result.stateHash);
  */
 export async function runInProcess(options: InProcessOptions): Promise<SimResult> {
-  const seed = options.seed ?? 'sim';
-  const tickMs = options.tickMs ?? 50;
-  const totalMs = (options.minutes ?? 5) * 60_000;
-  const frontierModule = options.module ?? (await createFrontier({ ...options.world, seed })).module;
-  const module = options.composeModule?.(frontierModule) ?? frontierModule;
-  let database: Database<ModuleDef> | undefined;
-  if (options.dataDir !== undefined)
-    database = await openDatabase({
-      dir: options.dataDir,
-      module,
-      seed,
-      tickMs,
-      durability: options.durability ?? 'never',
-      confirm: 'immediate',
-      ...(options.tickBudgetMs === undefined ? {} : { tickBudgetMs: options.tickBudgetMs }),
-    });
-  const engine =
-    database?.engine ??
-    createEngine({
-      module,
-      seed,
-      tickMs,
-      ...(options.tickBudgetMs === undefined ? {} : { tickBudgetMs: options.tickBudgetMs }),
-    });
-  const members = createPopulation({
-    mix: options.mix,
-    seed,
-    ...(options.joinWindowMs !== undefined ? { joinWindowMs: options.joinWindowMs } : {}),
-    ...(options.homeScale !== undefined ? { homeScale: options.homeScale } : {}),
-    ...(options.traces !== undefined ? { traces: options.traces } : {}),
-    ...(options.recordTo !== undefined ? { recordTo: options.recordTo } : {}),
-    ...(options.tierParams !== undefined ? { tierParams: options.tierParams } : {}),
-    ...(options.varyParams !== undefined ? { varyParams: options.varyParams } : {}),
-  });
-  const hub = createSessionHub({
-    engine,
-    // Derived from the seed (32 bytes whatever its length): the same tokens in every run of a seed.
-    tokenSecret: createHash('sha256').update(`tickspace-sim/${seed}`).digest(),
-    // Rate limits in logical time: the run does not depend on how fast the machine is.
-    clock: () => engine.now,
-    limits: {
-      // Logical time: a wall-clock budget would make a run's outcome depend on the machine's load
-      // (a long fan-out stopped and resynced on a busy machine, not on a quiet one).
-      visibilityBudgetMs: 0,
-      maxClients: members.length + 16,
-      ...(options.callsPerSecond !== undefined
-        ? { callsPerSecond: options.callsPerSecond, callBurst: options.callsPerSecond * 2 }
-        : {}),
-    },
-    logger: { error: (m, e) => console.error(m, e), warn: (m) => console.warn(m) },
-  });
-  options.onEngine?.(engine, hub);
-  const stats = new WorldStats(engine.tableList.map((t) => t.name));
-  engine.onTick((record) => {
-    stats.ingest(record);
-    options.onTick?.(record);
-  });
+  const { seed, totalMs, engine, database, members, hub, stats } = await createRunnerWorld(options, 1);
   const transport = createLoopbackTransport(hub);
   const sharedRows = options.sharedRows === false ? undefined : createSharedRows();
   const open = (token: string) => openRunnerConnection(transport, token, sharedRows);

@@ -1,17 +1,12 @@
-import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { createEngine, type Engine, type ModuleDef } from '@tickspace/server/engine';
-import { openDatabase, type Database } from '@tickspace/server/engine/tooling';
-import { createLoopbackTransport, createSessionHub } from '@tickspace/server/net';
+import { createLoopbackTransport } from '@tickspace/server/net';
 import type { ClientTransport, TransportFactory } from '@tickspace/server/protocol';
 import { TickspaceError } from '@tickspace/server/protocol';
-import { createFrontier } from '@tickspace/server/world';
 import { TIER_LIST, type Tier } from '../behaviour/agent';
-import { createPopulation } from '../behaviour/population';
 import { threadOf, type BotThreadData, type FromBotThread, type ToBotThread } from './bot-thread-protocol';
 import { progressOf, settle, type InProcessOptions, type SimResult } from './in-process-runner';
-import { WorldStats } from './world-stats';
+import { createRunnerWorld } from './runner-world';
 
 /** Options of {@link runThreaded}: the in-process runner's, less what needs the bots in this thread. */
 export interface ThreadedOptions extends Omit<InProcessOptions, 'recordTo' | 'beforeClose'> {
@@ -40,24 +35,7 @@ export async function runThreaded(options: ThreadedOptions): Promise<SimResult> 
     throw new TickspaceError('INVALID_ARGUMENT', `threads must be an integer >= 1, got ${threads}`, {
       details: { threads },
     });
-  const seed = options.seed ?? 'sim';
-  const tickMs = options.tickMs ?? 50;
-  const totalMs = (options.minutes ?? 5) * 60_000;
-  const frontierModule = options.module ?? (await createFrontier({ ...options.world, seed })).module;
-  const module = options.composeModule?.(frontierModule) ?? frontierModule;
-  let database: Database<ModuleDef> | undefined;
-  const budget = options.tickBudgetMs === undefined ? {} : { tickBudgetMs: options.tickBudgetMs };
-  if (options.dataDir !== undefined)
-    database = await openDatabase({
-      dir: options.dataDir,
-      module,
-      seed,
-      tickMs,
-      durability: options.durability ?? 'never',
-      confirm: 'immediate',
-      ...budget,
-    });
-  const engine: Engine<ModuleDef> = database?.engine ?? createEngine({ module, seed, tickMs, ...budget });
+  const { seed, totalMs, engine, database, members, hub, stats } = await createRunnerWorld(options, threads);
   const population = {
     mix: options.mix,
     seed,
@@ -67,37 +45,6 @@ export async function runThreaded(options: ThreadedOptions): Promise<SimResult> 
     tierParams: options.tierParams,
     varyParams: options.varyParams,
   };
-  const members = createPopulation({
-    mix: options.mix,
-    seed,
-    ...(options.joinWindowMs !== undefined ? { joinWindowMs: options.joinWindowMs } : {}),
-    ...(options.homeScale !== undefined ? { homeScale: options.homeScale } : {}),
-    ...(options.traces !== undefined ? { traces: options.traces } : {}),
-    ...(options.tierParams !== undefined ? { tierParams: options.tierParams } : {}),
-    ...(options.varyParams !== undefined ? { varyParams: options.varyParams } : {}),
-  });
-  const hub = createSessionHub({
-    engine,
-    // The same secret as the in-process runner's: the same tokens for a seed.
-    tokenSecret: createHash('sha256').update(`tickspace-sim/${seed}`).digest(),
-    clock: () => engine.now,
-    limits: {
-      // Logical time: a wall-clock budget would make a run's outcome depend on the machine's load
-      // (a long fan-out stopped and resynced on a busy machine, not on a quiet one).
-      visibilityBudgetMs: 0,
-      maxClients: members.length + threads + 16,
-      ...(options.callsPerSecond !== undefined
-        ? { callsPerSecond: options.callsPerSecond, callBurst: options.callsPerSecond * 2 }
-        : {}),
-    },
-    logger: { error: (m, e) => console.error(m, e), warn: (m) => console.warn(m) },
-  });
-  options.onEngine?.(engine, hub);
-  const stats = new WorldStats(engine.tableList.map((t) => t.name));
-  engine.onTick((record) => {
-    stats.ingest(record);
-    options.onTick?.(record);
-  });
   const loopback: TransportFactory = createLoopbackTransport(hub);
   const tokens = members.map((m) => hub.tokens.issue(m.identity));
 

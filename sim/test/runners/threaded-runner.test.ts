@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { EVERY_TIER, SMALL_WORLD } from './population-mix';
 import { runThreaded } from '../../src/runners/threaded-runner';
 
-// A small world keeps terrain generation cheap; the population covers every tier.
-const small = { worldTiles: 512 } as const;
-const mix = {
-  human: 3,
-  naive: 1,
-  jittered: 1,
-  replay: 1,
-  humanised: 1,
-  'part-time': 1,
-  social: 1,
-  resampled: 1,
-  'farm-ring': 2,
-  'ring-receiver': 1,
-  session: 1,
-} as const;
+const small = SMALL_WORLD;
+const mix = EVERY_TIER;
 const run = (seed: string, threads: number) =>
   runThreaded({ mix, seed, minutes: 0.5, joinWindowMs: 5_000, world: small, threads });
 
