@@ -61,3 +61,37 @@ export function refuseRegionWorld(dir: string): void {
     { details: { dir: path.resolve(dir), regions: manifest.regions } },
   );
 }
+
+/** What `serve --regions` runs a region world with (see {@link regionServeLayout}). */
+export interface RegionServeLayout {
+  readonly seed: string;
+  readonly worldTiles: number;
+  readonly tickMs: number;
+}
+
+/**
+ * What `serve` does with a region world's directory: without `--regions`, refuses it (it holds one
+ * log per region, not a world of its own); with it, the layout to serve, where what the command
+ * line leaves out comes from the recorded layout, as a restart of one world keeps its seed.
+ * Undefined when neither `--regions` nor a recorded layout says it is a region world.
+ * @throws TickspaceError BAD_DATA_DIR naming the grid to serve it with
+ */
+export function regionServeLayout(
+  dataDir: string,
+  flags: { regions?: string; seed?: string; worldTiles?: string; tickMs?: number },
+): RegionServeLayout | undefined {
+  const recorded = readRegionWorldManifest(dataDir);
+  if (flags.regions === undefined) {
+    if (recorded === undefined) return undefined;
+    throw new TickspaceError(
+      'BAD_DATA_DIR',
+      `${path.resolve(dataDir)} is a region world (grid ${recorded.grid}): serve it with --regions ${recorded.grid}`,
+      { details: { dir: path.resolve(dataDir), grid: recorded.grid } },
+    );
+  }
+  return {
+    seed: flags.seed ?? recorded?.seed ?? 'frontier',
+    worldTiles: flags.worldTiles === undefined ? (recorded?.worldTiles ?? 4096) : Number(flags.worldTiles),
+    tickMs: flags.tickMs ?? recorded?.tickMs ?? 50,
+  };
+}

@@ -34,7 +34,7 @@ import { productName, servedModuleName } from './served-name';
 import { loadAdminToken, loadTokenSecret } from './data-dir-secrets';
 import { findServeHost, type ServeHostHandle } from './module-host';
 import { serveRegions } from './serve-regions';
-import { readRegionWorldManifest } from './region-world-manifest';
+import { regionServeLayout } from './region-dir';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** The module served when `--module` is not given. */
@@ -147,25 +147,24 @@ export async function serve(options: ServeCommandOptions): Promise<void> {
   // named, a restart keeps the world's own (a new world gets Frontier's default).
   const namedSeed = extra.seed ?? process.env.TICKSPACE_SEED;
   const seed = namedSeed ?? 'frontier';
-  const regionWorld = readRegionWorldManifest(options.dataDir);
-  if (extra.regions === undefined && regionWorld !== undefined)
-    throw new TickspaceError(
-      'BAD_DATA_DIR',
-      `${path.resolve(options.dataDir)} is a region world (grid ${regionWorld.grid}): serve it with --regions ${regionWorld.grid}`,
-      { details: { dir: path.resolve(options.dataDir), grid: regionWorld.grid } },
-    );
-  if (extra.regions !== undefined) {
-    // As for one world: what the command line leaves out, a restart takes from the recorded layout.
-    const worldTiles = extra.worldTiles ?? process.env.TICKSPACE_WORLD_TILES;
+  const layout = regionServeLayout(options.dataDir, {
+    ...(extra.regions === undefined ? {} : { regions: extra.regions }),
+    ...(namedSeed === undefined ? {} : { seed: namedSeed }),
+    ...((extra.worldTiles ?? process.env.TICKSPACE_WORLD_TILES) === undefined
+      ? {}
+      : { worldTiles: extra.worldTiles ?? process.env.TICKSPACE_WORLD_TILES }),
+    ...(parseMs('--tick-ms', extra.tickMs) === undefined
+      ? {}
+      : { tickMs: parseMs('--tick-ms', extra.tickMs) }),
+  });
+  if (extra.regions !== undefined && layout !== undefined) {
     const world = await serveRegions({
       dataDir: options.dataDir,
       spec: extra.regions,
       natsUrl: extra.nats,
       port,
       host,
-      seed: namedSeed ?? regionWorld?.seed ?? seed,
-      worldTiles: worldTiles === undefined ? (regionWorld?.worldTiles ?? 4096) : Number(worldTiles),
-      tickMs: parseMs('--tick-ms', extra.tickMs) ?? regionWorld?.tickMs ?? 50,
+      ...layout,
       print: (line) => console.log(line),
     });
     const stopWorld = (why: string) => {

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli';
 import { createFrontierRegion } from '../../src/cli/frontier-region';
-import { REGIONS_MANIFEST, type RegionWorldManifest } from '../../src/cli/serve-regions';
+import { regionServeLayout } from '../../src/cli/region-dir';
+import { REGIONS_MANIFEST, serveRegions, type RegionWorldManifest } from '../../src/cli/serve-regions';
 import type { ModuleDef, ReadonlyDb } from '../../src/engine';
 import { openDatabase, type Database } from '../../src/engine/tooling';
 import { createMemoryFabric } from '../../src/fabric';
@@ -150,42 +151,36 @@ describe("the CLI on a region's data directory", () => {
     expect(replay.status).not.toBe(0);
     expect(replay.error).toContain(`${world} is a region world (grid 2x1): each region keeps its own log`);
     expect(replay.error).toContain('(r0_0, r1_0)');
-    const serve = await cli('--data', world, 'serve', '--port', '0');
-    expect(serve.status).not.toBe(0);
-    expect(serve.error).toContain('serve it with --regions 2x1');
+    // (serve's own start is not run here: it watches the process's signals and IPC channel.)
+    expect(() => regionServeLayout(world, {})).toThrow(
+      /is a region world \(grid 2x1\): serve it with --regions 2x1/,
+    );
     expect(fs.readdirSync(world).sort()).toEqual([REGIONS_MANIFEST]);
   });
 
   it('a restart of a region world without --seed or --world-tiles keeps the recorded layout', async () => {
     const world = fs.mkdtempSync(path.join(os.tmpdir(), 'tickspace-region-restart-'));
     fs.writeFileSync(path.join(world, REGIONS_MANIFEST), JSON.stringify(LAYOUT));
+    const layout = regionServeLayout(world, { regions: '2x1' })!;
+    expect(layout).toEqual({ seed: 'region-cli', worldTiles: 512, tickMs: 50 });
+    const start = (l: typeof layout) =>
+      serveRegions({
+        ...l,
+        dataDir: world,
+        spec: '2x1',
+        natsUrl: 'nats://127.0.0.1:1',
+        port: 0,
+        host: '127.0.0.1',
+        print: () => {},
+      });
     // No broker listens there: the start gets past the layout check and stops at the fabric.
-    const r = await cli(
-      '--data',
-      world,
-      'serve',
-      '--regions',
-      '2x1',
-      '--nats',
-      'nats://127.0.0.1:1',
-      '--port',
-      '0',
-    );
-    expect(r.status).not.toBe(0);
-    expect(r.error).not.toContain('created with');
-    expect(r.error).toContain('FABRIC_UNAVAILABLE');
+    await expect(start(layout)).rejects.toMatchObject({ code: 'FABRIC_UNAVAILABLE' });
     // A seed named on the command line must still match.
-    const other = await cli(
-      '--data',
-      world,
-      'serve',
-      '--regions',
-      '2x1',
-      '--seed',
-      'other',
-      '--nats',
-      'nats://127.0.0.1:1',
-    );
-    expect(other.error).toContain('created with seed region-cli, not other');
+    const other = regionServeLayout(world, { regions: '2x1', seed: 'other' })!;
+    await expect(start(other)).rejects.toMatchObject({
+      message: expect.stringContaining('created with seed region-cli, not other'),
+    });
+    // One world's directory is none of this.
+    expect(regionServeLayout(fs.mkdtempSync(path.join(os.tmpdir(), 'tickspace-one-')), {})).toBeUndefined();
   }, 60_000);
 });
