@@ -1,4 +1,5 @@
-import type { Identity } from '../engine';
+import type { Identity, Logger } from '../engine';
+import { CLOSE_CODES } from '../protocol';
 
 /**
  * Why an identity may not open a session here: the WebSocket close code, a stable UPPER_SNAKE
@@ -45,4 +46,30 @@ export function refusalFault(refusal: Refusal): string | undefined {
     return `code must be UPPER_SNAKE text, got ${JSON.stringify(code)}`;
   if (typeof message !== 'string') return `message must be text, got ${typeof message}`;
   return undefined;
+}
+
+/**
+ * The hook's answer for `identity`: undefined to admit, else the refusal. A hook that throws or
+ * answers a malformed refusal refuses with INTERNAL_ERROR (a server fault, logged): a broken hook
+ * never admits by accident.
+ */
+export function askAdmission(
+  hook: AdmitHook | undefined,
+  identity: Identity,
+  logger: Logger,
+): Refusal | undefined {
+  if (hook === undefined) return undefined;
+  try {
+    const refusal = hook(identity);
+    const fault = refusal === undefined ? undefined : refusalFault(refusal);
+    if (fault !== undefined) throw new TypeError(`the admission hook's refusal is malformed: ${fault}`);
+    return refusal;
+  } catch (error) {
+    logger.error(`session ${identity}: the admission hook failed`, error);
+    return {
+      closeCode: CLOSE_CODES.INTERNAL_ERROR,
+      code: 'INTERNAL',
+      message: 'the server failed to admit the connection',
+    };
+  }
 }

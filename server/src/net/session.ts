@@ -27,7 +27,7 @@ import {
 } from '../protocol';
 import { ClientSchema } from './client-schema';
 import type { TokenIssuer } from './identity-tokens';
-import { refusalFault, type AdmitHook, type Refusal } from './admission-hook';
+import { askAdmission, type AdmitHook } from './admission-hook';
 import type { NetLimits } from './limits';
 import { RateLimiter } from './rate-limiter';
 import { resultFrame } from './result-frame';
@@ -379,7 +379,7 @@ export class Session implements SessionInput {
       }
       identity = verified;
     }
-    const refusal = this.#admitted(identity);
+    const refusal = askAdmission(this.#admit, identity, this.#logger);
     if (refusal !== undefined) {
       this.#metrics.refusedConnections.inc({ code: refusal.code });
       this.close(refusal.closeCode, refusal.code, refusal.message);
@@ -402,25 +402,6 @@ export class Session implements SessionInput {
         this.#schema.current.descriptor,
       ),
     );
-  }
-
-  /** The admission hook's answer; a hook that throws or answers nonsense refuses (a server fault, logged). */
-  #admitted(identity: Identity): Refusal | undefined {
-    if (this.#admit === undefined) return undefined;
-    let refusal: Refusal | undefined;
-    try {
-      refusal = this.#admit(identity);
-      const fault = refusal === undefined ? undefined : refusalFault(refusal);
-      if (fault !== undefined) throw new TypeError(`the admission hook's refusal is malformed: ${fault}`);
-    } catch (error) {
-      this.#logger.error(`session ${identity}: the admission hook failed`, error);
-      return {
-        closeCode: CLOSE_CODES.INTERNAL_ERROR,
-        code: 'INTERNAL',
-        message: 'the server failed to admit the connection',
-      };
-    }
-    return refusal;
   }
 
   /** A SUBSCRIBE, admitted by its costs ({@link SubscribeAdmission}) and the client's version. */

@@ -3,12 +3,12 @@ import type { Engine, ModuleDef, TickRecord } from '@tickspace/server/engine';
 import type { Database, Durability } from '@tickspace/server/engine/tooling';
 import { createLoopbackTransport, type SessionHub } from '@tickspace/server/net';
 import type { FrontierModule, FrontierOptions } from '@tickspace/server/world';
-import { TIER_LIST, type Tier } from '../behaviour/agent';
+import type { Tier } from '../behaviour/agent';
 import type { Member, PopulationMix, TierParams } from '../behaviour/population';
 import type { Trace, TraceLibrary } from '../behaviour/trace-library';
 import { subscribeContent, type BotRadii, type FrontierConnection } from './bot-connection';
 import { MemberSlots, openRunnerConnection } from './member-slots';
-import { createRunnerWorld } from './runner-world';
+import { createRunnerWorld, runResult } from './runner-world';
 import type { WorldTotals } from './world-stats';
 
 /** Progress of a run, reported periodically. */
@@ -123,7 +123,8 @@ export const settle = () => new Promise<void>((resolve) => setImmediate(resolve)
  * console.log(result.speedup, result.stateHash);
  */
 export async function runInProcess(options: InProcessOptions): Promise<SimResult> {
-  const { seed, totalMs, engine, database, members, hub, stats } = await createRunnerWorld(options, 1);
+  const world = await createRunnerWorld(options, 1);
+  const { totalMs, engine, database, members, hub, stats } = world;
   const transport = createLoopbackTransport(hub);
   const sharedRows = options.sharedRows === false ? undefined : createSharedRows();
   const open = (token: string) => openRunnerConnection(transport, token, sharedRows);
@@ -177,22 +178,7 @@ export async function runInProcess(options: InProcessOptions): Promise<SimResult
   await settle();
   hub.close();
   await database?.close();
-  const tiers = Object.fromEntries(TIER_LIST.map((t) => [t, 0])) as Record<Tier, number>;
-  for (const m of members) tiers[m.agent.tier]++;
-  return {
-    seed,
-    players: members.length,
-    ticks: stats.totals.ticks,
-    virtualMs: engine.now,
-    wallMs,
-    ticksPerSecond: stats.totals.ticks / (wallMs / 1000),
-    speedup: engine.now / wallMs,
-    stateHash: engine.stateHash,
-    totals: stats.totals,
-    tiers,
-    members,
-    sessionsClosed: slots.sessionsClosed,
-  };
+  return runResult(world, wallMs, slots.sessionsClosed);
 }
 
 /** Subscribes the content cache and waits until it holds the content (loopback: no tick needed). */

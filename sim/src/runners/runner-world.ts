@@ -3,8 +3,9 @@ import { createEngine, type Engine, type ModuleDef } from '@tickspace/server/eng
 import { openDatabase, type Database } from '@tickspace/server/engine/tooling';
 import { createSessionHub, type SessionHub } from '@tickspace/server/net';
 import { createFrontier } from '@tickspace/server/world';
+import { TIER_LIST, type Tier } from '../behaviour/agent';
 import { createPopulation, type Member } from '../behaviour/population';
-import type { InProcessOptions } from './in-process-runner';
+import type { InProcessOptions, SimResult } from './in-process-runner';
 import { WorldStats } from './world-stats';
 
 /** What both in-process runners play on: the engine (with its log, if asked), the population, the hub. */
@@ -81,4 +82,25 @@ export async function createRunnerWorld(
     options.onTick?.(record);
   });
   return { seed, totalMs, engine, database, members, hub, stats };
+}
+
+/** What a run produced, from its world once the last tick has run (`wallMs`: the ticks' wall time). */
+export function runResult(world: RunnerWorld, wallMs: number, sessionsClosed: number): SimResult {
+  const { engine, members, stats } = world;
+  const tiers = Object.fromEntries(TIER_LIST.map((t) => [t, 0])) as Record<Tier, number>;
+  for (const m of members) tiers[m.agent.tier]++;
+  return {
+    seed: world.seed,
+    players: members.length,
+    ticks: stats.totals.ticks,
+    virtualMs: engine.now,
+    wallMs,
+    ticksPerSecond: stats.totals.ticks / (wallMs / 1000),
+    speedup: engine.now / wallMs,
+    stateHash: engine.stateHash,
+    totals: stats.totals,
+    tiers,
+    members,
+    sessionsClosed,
+  };
 }

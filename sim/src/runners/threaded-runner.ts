@@ -3,10 +3,9 @@ import { Worker } from 'node:worker_threads';
 import { createLoopbackTransport } from '@tickspace/server/net';
 import type { ClientTransport, TransportFactory } from '@tickspace/server/protocol';
 import { TickspaceError } from '@tickspace/server/protocol';
-import { TIER_LIST, type Tier } from '../behaviour/agent';
 import { threadOf, type BotThreadData, type FromBotThread, type ToBotThread } from './bot-thread-protocol';
 import { progressOf, settle, type InProcessOptions, type SimResult } from './in-process-runner';
-import { createRunnerWorld } from './runner-world';
+import { createRunnerWorld, runResult } from './runner-world';
 
 /** Options of {@link runThreaded}: the in-process runner's, less what needs the bots in this thread. */
 export interface ThreadedOptions extends Omit<InProcessOptions, 'recordTo' | 'beforeClose'> {
@@ -35,7 +34,8 @@ export async function runThreaded(options: ThreadedOptions): Promise<SimResult> 
     throw new TickspaceError('INVALID_ARGUMENT', `threads must be an integer >= 1, got ${threads}`, {
       details: { threads },
     });
-  const { seed, totalMs, engine, database, members, hub, stats } = await createRunnerWorld(options, threads);
+  const world = await createRunnerWorld(options, threads);
+  const { seed, totalMs, engine, database, members, hub, stats } = world;
   const population = {
     mix: options.mix,
     seed,
@@ -172,22 +172,7 @@ export async function runThreaded(options: ThreadedOptions): Promise<SimResult> 
     await settle();
     hub.close();
     await database?.close();
-    const tiers = Object.fromEntries(TIER_LIST.map((t) => [t, 0])) as Record<Tier, number>;
-    for (const m of members) tiers[m.agent.tier]++;
-    return {
-      seed,
-      players: members.length,
-      ticks: stats.totals.ticks,
-      virtualMs: engine.now,
-      wallMs,
-      ticksPerSecond: stats.totals.ticks / (wallMs / 1000),
-      speedup: engine.now / wallMs,
-      stateHash: engine.stateHash,
-      totals: stats.totals,
-      tiers,
-      members,
-      sessionsClosed,
-    };
+    return runResult(world, wallMs, sessionsClosed);
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
