@@ -177,16 +177,22 @@ for (const viewport of VIEWPORTS) {
       const me = gs.engine.db.avatar.find(annId)!;
       await grantItems(gs.engine, annId, { plank: 8, rope: 1, stone: 5 });
       let chest: number | undefined;
-      for (const [dx, dy] of [
-        [-5, 0],
-        [5, 0],
-        [0, 5],
-        [0, -5],
-        [4, 4],
-        [-4, -4],
-      ] as const) {
+      // Spots 4 to 6 tiles away, eight directions each.
+      const spots = [5, 4, 6].flatMap((r) =>
+        [0, 1, 2, 3, 4, 5, 6, 7].map((k) => [
+          Math.round(r * Math.cos((k * Math.PI) / 4)),
+          Math.round(r * Math.sin((k * Math.PI) / 4)),
+        ]),
+      );
+      for (const [dx, dy] of spots as [number, number][]) {
         const x = Math.floor(me.x) + dx;
         const y = Math.floor(me.y) + dy;
+        // A click there must pick the chest: no tree, rock or player drawn over its tile (a node's
+        // sprite takes clicks up to about 1.6 tiles above its foot, a player's about a tile round
+        // their head).
+        const near = (px: number, py: number) => Math.hypot(px - (x + 0.5), py - (y + 0.5)) < 2.5;
+        if (gs.engine.db.resource_node.iter().some((n) => near(n.x, n.y))) continue;
+        if (gs.engine.db.avatar.iter().some((a) => near(a.x, a.y))) continue;
         const ok = await new Promise<boolean>((resolve) =>
           gs.engine.enqueue(annId, 'place_building', { kind: 'storage_chest', x, y }, (r) => resolve(r.ok)),
         );
@@ -208,7 +214,7 @@ for (const viewport of VIEWPORTS) {
       }, chest!);
       await ann.mouse.click(at.x, at.y);
       const panel = ann.locator('[data-panel=building]');
-      await expect.poll(() => panel.getAttribute('data-building')).toBe(String(chest));
+      await expect.poll(() => panel.getAttribute('data-building'), { timeout: 10_000 }).toBe(String(chest));
       await expect.poll(() => panel.getAttribute('data-in-reach'), { timeout: 20_000 }).toBe('true');
       await panel.locator('[data-list=backpack] li[data-item=stone] button').click();
       await expect

@@ -105,6 +105,9 @@ export type WalkDecision =
 /** Where a walk's last leg (the server's `walk_to`) stands: not begun, under way, or stopped. */
 export type Approach = 'none' | 'walking' | 'stopped';
 
+/** Whether a mover can walk the straight segment from `a` to `b` without hitting anything. */
+export type LineClear = (a: Waypoint, b: Waypoint) => boolean;
+
 /**
  * One auto-walk: follows its waypoints to the goal, hands the last leg to the server (`walk_to`,
  * whose physics stops the player at the goal's reach however the frames and ticks fall: a stop
@@ -116,17 +119,30 @@ export class WalkPlan {
   readonly goal: WalkGoal;
   readonly #path: readonly Waypoint[];
   readonly #stuckAfterMs: number;
+  readonly #clear: LineClear;
   #pathIndex = 0;
   #bestDist = Infinity;
   #bestAt: number;
   #arrivedAt: number | undefined;
 
-  /** @param path waypoints ending at the goal (a straight line is `[goal]`). */
-  constructor(goal: WalkGoal, path: readonly Waypoint[], nowMs: number, stuckAfterMs: number) {
+  /**
+   * @param path waypoints ending at the goal, or at the tile within its reach the path finder
+   *   found (a straight line is `[goal]`).
+   * @param clear whether a straight segment is free to walk; the last leg goes straight at the
+   *   goal only when it is (default: always), else to the path's last waypoint.
+   */
+  constructor(
+    goal: WalkGoal,
+    path: readonly Waypoint[],
+    nowMs: number,
+    stuckAfterMs: number,
+    clear: LineClear = () => true,
+  ) {
     this.goal = goal;
     this.#path = path;
     this.#bestAt = nowMs;
     this.#stuckAfterMs = stuckAfterMs;
+    this.#clear = clear;
   }
 
   /**
@@ -155,8 +171,7 @@ export class WalkPlan {
       let wp = this.#path[this.#pathIndex] ?? goal;
       if (this.#pathIndex < this.#path.length - 1 && Math.hypot(wp.x - x, wp.y - y) < 0.35)
         wp = this.#path[++this.#pathIndex]!;
-      if (this.#pathIndex >= this.#path.length - 1)
-        return { kind: 'approach', x: goal.x, y: goal.y, stopTiles: approachStopTiles(goal) };
+      if (this.#pathIndex >= this.#path.length - 1) return this.#lastLeg(x, y, d);
       const step = walkStep(goal, x, y);
       const toward = walkStep({ kind: 'point', x: wp.x, y: wp.y }, x, y);
       const dir = toward.arrived ? step : toward;
@@ -176,5 +191,23 @@ export class WalkPlan {
     return !serverInReach && nowMs - this.#arrivedAt < SERVER_CATCH_UP_MS
       ? { kind: 'wait' }
       : { kind: 'done' };
+  }
+
+  /**
+   * The last leg from (x, y), `d` tiles from the goal: straight at the goal, stopping inside its
+   * reach, when that line is clear up to the stop; else to the path's last waypoint (a spot within
+   * reach that the path finder found a clear way to). The server's `walk_to` goes straight and
+   * does not steer round: aimed at a goal behind a rock or a tree it would press against it until
+   * the walk counted as stuck.
+   */
+  #lastLeg(x: number, y: number, d: number): WalkDecision {
+    const goal = this.goal;
+    const stopTiles = approachStopTiles(goal);
+    const k = d > 0 ? Math.max(0, d - stopTiles) / d : 0;
+    const stop = { x: x + (goal.x - x) * k, y: y + (goal.y - y) * k };
+    const last = this.#path[this.#path.length - 1];
+    if (last === undefined || this.#clear({ x, y }, stop) || (last.x === goal.x && last.y === goal.y))
+      return { kind: 'approach', x: goal.x, y: goal.y, stopTiles };
+    return { kind: 'approach', x: last.x, y: last.y, stopTiles: POINT_STOP_TILES };
   }
 }

@@ -5,7 +5,7 @@ import type { AvatarRow, ResourceNodeRow } from '../world/rows';
 import { WalkPlan, type WalkGoal } from './auto-walk';
 import type { CollisionWorld } from './collision-world';
 import { nearestInteraction, nearestPlayer } from './nearby';
-import { findPath } from './path-finder';
+import { clearLine, findPath, type Waypoint } from './path-finder';
 import type { Predictor } from './prediction';
 import { checkTool } from './tools';
 
@@ -300,7 +300,8 @@ export class Intent {
     const path = p.initialized
       ? (findPath(host.collision, { x: p.x, y: p.y }, goal, { radius, reach }) ?? [goal])
       : [goal];
-    this.#walk = new WalkPlan(goal, path, this.#opts.now(), this.#opts.stuckAfterMs);
+    const clear = (a: Waypoint, b: Waypoint) => clearLine(host.collision, a, b, radius);
+    this.#walk = new WalkPlan(goal, path, this.#opts.now(), this.#opts.stuckAfterMs, clear);
     this.#approaching = false;
     this.stopRepeating();
   }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { WalkPlan, walkStep } from '../../src/game/auto-walk';
+import { clearLine, findPath, type PathWorld } from '../../src/game/path-finder';
 
 describe('walkStep', () => {
   test('heads straight for the goal and stops within reach', () => {
@@ -95,5 +96,82 @@ describe('WalkPlan', () => {
   test('a walk to a point is done on arrival, whatever the server figure', () => {
     const plan = new WalkPlan({ kind: 'point', x: 1, y: 1 }, [{ x: 1, y: 1 }], 0, 1500);
     expect(plan.next(0, 1.1, 1, 0, 0, undefined)).toEqual({ kind: 'done' });
+  });
+});
+
+describe('WalkPlan with a path finder (the last leg round an obstacle)', () => {
+  /** A tile grid: `wall(tx, ty)` tiles block a circle whose bounding box touches them. */
+  function grid(wall: (tx: number, ty: number) => boolean): PathWorld {
+    const blocked = (x: number, y: number, r: number) => {
+      for (let ty = Math.floor(y - r); ty <= Math.floor(y + r); ty++)
+        for (let tx = Math.floor(x - r); tx <= Math.floor(x + r); tx++) if (wall(tx, ty)) return true;
+      return false;
+    };
+    return { blocked, tileBlocked: (tx, ty, r) => blocked(tx + 0.5, ty + 0.5, r) };
+  }
+
+  /**
+   * Walks a plan as the server's `walk_to` does: straight at the target, a quarter tile per tick,
+   * stopping `stopTiles` from it, and not moving at all into an obstacle (it does not steer round).
+   * Returns where the walk ended and how.
+   */
+  function walk(world: PathWorld, plan: WalkPlan, from: { x: number; y: number }) {
+    let x = from.x;
+    let y = from.y;
+    let target: { x: number; y: number; stopTiles: number } | undefined;
+    for (let tick = 0; tick < 400; tick++) {
+      const now = tick * 50;
+      const approach = target === undefined ? 'none' : 'walking';
+      const decision = plan.next(now, x, y, 0, 0, { x, y, moving: false }, approach);
+      if (decision.kind === 'approach') target = decision;
+      else if (decision.kind === 'stuck' || decision.kind === 'done') return { x, y, end: decision.kind };
+      else if (decision.kind === 'steer') {
+        const nx = x + decision.dx * 0.25;
+        const ny = y + decision.dy * 0.25;
+        if (!world.blocked(nx, ny, 0.3)) [x, y] = [nx, ny];
+      }
+      if (target !== undefined) {
+        const d = Math.hypot(target.x - x, target.y - y);
+        const step = Math.min(0.25, d - target.stopTiles);
+        if (step <= 1e-3) {
+          const ended = plan.next(now, x, y, 0, 0, { x, y, moving: false }, 'stopped');
+          return { x, y, end: ended.kind };
+        }
+        const nx = x + ((target.x - x) / d) * step;
+        const ny = y + ((target.y - y) / d) * step;
+        if (!world.blocked(nx, ny, 0.3)) [x, y] = [nx, ny];
+      }
+    }
+    return { x, y, end: 'timeout' };
+  }
+
+  test('a partner behind a rock: the last leg goes to the reachable spot the path found, and arrives', () => {
+    // A rock on the straight line to a trade partner 9 tiles away (reach 5); the path finder's
+    // spot within reach is off that line, with a clear way to it.
+    const world = grid((tx, ty) => tx === 3 && ty === 2);
+    const from = { x: 0.5, y: 0.5 };
+    const goal = { kind: 'trade', partner: 'b' as never, name: 'Bob', x: 8.5, y: 4.5, reach: 5 } as const;
+    const path = findPath(world, from, goal, { radius: 0.3, reach: goal.reach - 0.3 })!;
+    expect(path, 'one clear leg to a spot in reach').toEqual([{ x: 5.5, y: 1.5 }]);
+    const clear = (a: { x: number; y: number }, b: { x: number; y: number }) => clearLine(world, a, b, 0.3);
+    expect(clearLine(world, from, goal, 0.3), 'the straight line is blocked').toBe(false);
+    const ended = walk(world, new WalkPlan(goal, path, 0, 1500, clear), from);
+    expect(ended.end).toBe('done');
+    expect(Math.hypot(goal.x - ended.x, goal.y - ended.y)).toBeLessThanOrEqual(goal.reach);
+    // Without the line check the last leg aims at Bob through the rock and ends stuck against it.
+    expect(walk(world, new WalkPlan(goal, path, 0, 1500), from).end).toBe('stuck');
+  });
+
+  test('on open ground the last leg still goes straight at the goal and stops inside its reach', () => {
+    const world = grid(() => false);
+    const goal = { kind: 'gather', nodeId: 1, x: 9.5, y: 3.5, reach: 1.5 } as const;
+    const path = findPath(world, { x: 0.5, y: 0.5 }, goal, { radius: 0.3, reach: 1.2 })!;
+    const plan = new WalkPlan(goal, path, 0, 1500, (a, b) => clearLine(world, a, b, 0.3));
+    expect(plan.next(0, 0.5, 0.5, 0, 0, undefined)).toEqual({
+      kind: 'approach',
+      x: 9.5,
+      y: 3.5,
+      stopTiles: 1.4,
+    });
   });
 });
