@@ -5,7 +5,7 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * Vite config of the browser client. The SDK, the protocol and the content-table list are imported as TypeScript source
+ * Vite config of the browser client. The SDK, the protocol and the client's query list are imported as TypeScript source
  * from the server workspace (no prebuild); the game server serves `dist/` and the WebSocket, so
  * `vite dev` proxies both to `TICKSPACE_URL` (default http://localhost:3000).
  */
@@ -16,7 +16,7 @@ export default defineConfig({
     alias: {
       '@tickspace/server/client': `${repoRoot}server/src/client/index.ts`,
       '@tickspace/server/protocol': `${repoRoot}server/src/protocol/index.ts`,
-      '@tickspace/server/world/content-tables': `${repoRoot}server/src/world/content-table-list.ts`,
+      '@tickspace/server/world/client-queries': `${repoRoot}server/src/world/client-queries.ts`,
     },
   },
   build: {

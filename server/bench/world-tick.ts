@@ -24,7 +24,7 @@ import seedrandom from 'seedrandom';
 import { createSubscriptions, openDatabase, type Database } from '../src/engine/tooling';
 import type { Engine, ModuleDef, Identity } from '../src/engine';
 import type { Query } from '../src/protocol';
-import { CONTENT_TABLES } from '../src/world';
+import { clientQueries } from '../src/world/client-queries';
 import { percentile, report, type Figure } from './harness';
 import { botTick, joinedWorld, type FrontierEngine } from './world-bench-kit';
 
@@ -36,39 +36,9 @@ const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? Infinity);
 const LOD = process.env.LOD === undefined ? undefined : process.env.LOD.split('/').map(Number);
 const OUT = process.env.OUT ?? 'world-tick';
 
-/** The tables the browser client reads whole (client-demo/src/net/live-connection.ts). */
-const WHOLE_TABLES = [
-  ...CONTENT_TABLES,
-  'world_info',
-  'player',
-  'container',
-  'inventory',
-  'skill',
-  'quest_progress',
-  'action',
-  'trade',
-  'trade_item',
-  'notice',
-  'satiety',
-  'building_access',
-  'project_state',
-  'project_delivery',
-  'project_contributor',
-];
-
-/** The browser client's queries for the player `me`, with its default radii. */
-function clientQueries(me: Identity): Query[] {
-  const follow = (radius: number) => ({ table: 'avatar', key: me, radius, exitRadius: radius + 8 });
-  const lod = LOD === undefined ? {} : { lod: { radius: LOD[0]!, every: LOD[1]! } };
-  return [
-    ...WHOLE_TABLES.map((table) => ({ table })),
-    { table: 'chat_message', where: { index: 'by_channel', value: 'global' } },
-    { table: 'chat_message', follow: follow(24) },
-    { table: 'avatar', follow: follow(48), ...lod },
-    { table: 'resource_node', follow: follow(48) },
-    { table: 'building', follow: follow(48) },
-    { table: 'terrain_chunk', follow: follow(72) },
-  ] as Query[];
+/** The browser client's queries for the player `me` (the same list client-demo subscribes). */
+function benchQueries(me: Identity): Query[] {
+  return clientQueries(me, LOD === undefined ? {} : { avatarLod: { radius: LOD[0]!, every: LOD[1]! } });
 }
 
 interface Split {
@@ -148,7 +118,7 @@ async function run(players: number): Promise<Split> {
   const subscribers = Math.min(SUBSCRIBERS, players);
   for (const id of ids.slice(0, subscribers)) {
     const h = subs.addClient(id, sink);
-    for (const [q, query] of clientQueries(id).entries()) subs.subscribe(h, q + 1, query);
+    for (const [q, query] of benchQueries(id).entries()) subs.subscribe(h, q + 1, query);
   }
   const subscribeMs = performance.now() - started;
   const rng = seedrandom.alea(`tick-bench/${players}`);

@@ -8,7 +8,7 @@ import {
   type HistoryChange,
 } from '@tickspace/server/client';
 import type { FrontierModule } from '@tickspace/server/world';
-import { CONTENT_TABLES } from '@tickspace/server/world/content-tables';
+import { clientQueries } from '@tickspace/server/world/client-queries';
 import type { FrontierArgs, FrontierReducer } from '../world/rows';
 import type { ConnectionStats, GameConnection } from '../game/connection';
 import { CONNECTION_STATE, type ConnectionState } from '../ui/connection-banner';
@@ -39,26 +39,6 @@ export interface LiveConnectionOptions {
   /** Told when the handshake is done ('identity') and when the subscriptions are being applied ('subscriptions'). */
   readonly onProgress?: (step: 'identity' | 'subscriptions') => void;
 }
-
-/** Tables every client reads whole: content, players' names, and rows only its owner may see. */
-const WHOLE_TABLES = [
-  ...CONTENT_TABLES,
-  'world_info',
-  'player',
-  'container',
-  'inventory',
-  'skill',
-  'quest_progress',
-  'action',
-  'trade',
-  'trade_item',
-  'notice',
-  'satiety',
-  'building_access',
-  'project_state',
-  'project_delivery',
-  'project_contributor',
-] as const;
 
 /**
  * A {@link GameConnection} over the Tickspace client SDK and a WebSocket: subscribes to the
@@ -131,25 +111,12 @@ export class LiveConnection implements GameConnection {
     });
     options.onProgress?.('identity');
     const me = conn.identity;
-    const entityR = options.entityRadiusTiles ?? 48;
-    const terrainR = options.terrainRadiusTiles ?? 72;
-    const chatR = options.chatRadiusTiles ?? 24;
-    const hyst = options.hysteresisTiles ?? 8;
-    const follow = (radius: number) => ({
-      table: 'avatar' as const,
-      key: me,
-      radius,
-      exitRadius: radius + hyst,
-    });
-    const subs = [
-      ...WHOLE_TABLES.map((table) => conn.subscribe({ table } as ClientQuery<FrontierModule>)),
-      conn.subscribe({ table: 'chat_message', where: { index: 'by_channel', value: 'global' } }),
-      conn.subscribe({ table: 'chat_message', follow: follow(chatR) }),
-      conn.subscribe({ table: 'avatar', follow: follow(entityR) }),
-      conn.subscribe({ table: 'resource_node', follow: follow(entityR) }),
-      conn.subscribe({ table: 'building', follow: follow(entityR) }),
-      conn.subscribe({ table: 'terrain_chunk', follow: follow(terrainR) }),
-    ];
+    const subs = clientQueries(me, {
+      entityTiles: options.entityRadiusTiles,
+      terrainTiles: options.terrainRadiusTiles,
+      chatTiles: options.chatRadiusTiles,
+      hysteresisTiles: options.hysteresisTiles,
+    }).map((q) => conn.subscribe(q as ClientQuery<FrontierModule>));
     options.onProgress?.('subscriptions');
     try {
       await Promise.all(subs.map((s) => s.applied));
