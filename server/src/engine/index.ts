@@ -13,6 +13,7 @@ export type {
   IndexKind,
   IndexDeclaration,
   SpatialDeclaration,
+  DeclaredVisibility,
   TableOptions,
   TableDef,
   Tables,
@@ -62,5 +63,6 @@ export type { TickStats } from './metrics';
 export { SERVER_IDENTITY, isIdentity, toIdentity } from './identity';
 export type { Identity } from './identity';
 export { compareValues } from './values';
+export { rowVisibleTo } from './visibility';
 export { TickspaceError, ReducerError, ERROR_CODES } from '../protocol/errors';
 export type { ErrorCode } from '../protocol/errors';

@@ -160,10 +160,28 @@ export interface TableOptions<C extends Columns> {
   readonly indexes?: readonly IndexDeclaration<C>[];
   readonly spatial?: SpatialDeclaration<C>;
   /**
-   * Row-level visibility for subscriptions: a row is sent to a client only if this returns true.
-   * Must be a pure function of the row and the viewer.
+   * Row-level visibility for subscriptions: a row is sent to a client only if it is visible to
+   * the client's identity. Either a pure function of the row and the viewer, or, for rows that
+   * belong to players, a {@link DeclaredVisibility}: the engine reads it without calling module
+   * code and sends a changed row only to the clients it names, where a function is asked once per
+   * subscriber for every change.
    */
-  readonly visibility?: (row: RowOf<C>, viewer: Identity) => boolean;
+  readonly visibility?: ((row: RowOf<C>, viewer: Identity) => boolean) | DeclaredVisibility<C>;
+}
+
+/**
+ * Visibility read from the row: visible to the viewers its identity columns `to` name, and to
+ * every viewer while its bool column `everyoneWhen` is true.
+ *
+ * @example
+ * // A backpack's stacks are its owner's; a chest's (shared) are everyone's.
+ * table({ public: true, visibility: { to: ['owner'], everyoneWhen: 'shared' } }, { ... })
+ */
+export interface DeclaredVisibility<C extends Columns = Columns> {
+  /** Identity columns: the viewers each names see the row. At least one. */
+  readonly to: readonly (keyof C & string)[];
+  /** A bool column: while true, every viewer sees the row. */
+  readonly everyoneWhen?: keyof C & string;
 }
 
 /** A table declaration: columns plus options. */

@@ -25,7 +25,8 @@ export interface TableLayout {
 /**
  * Checks a table definition: exactly one primary key (a column flag or `options.primaryKey`), at
  * most one small-integer auto-increment column, an inner type for every optional column, index
- * columns that exist and index names that are unique, 32-bit spatial columns.
+ * columns that exist and index names that are unique, 32-bit spatial columns, a declared
+ * visibility's identity and bool columns.
  * @throws TickspaceError INVALID_SCHEMA naming the table and what is wrong
  */
 export function tableLayout(name: string, def: TableDef): TableLayout {
@@ -86,6 +87,22 @@ export function tableLayout(name: string, def: TableDef): TableLayout {
       if (!isSpatialKind(kind))
         throw invalid(`spatial column '${c}' must be a 32-bit integer or float, not ${kind}`);
     }
+  const vis = def.options.visibility;
+  if (vis !== undefined && typeof vis !== 'function') {
+    if (typeof vis !== 'object' || vis === null || !Array.isArray(vis.to) || vis.to.length === 0)
+      throw invalid(
+        "visibility is a function (row, viewer) => boolean or { to: ['<identity column>', ...], everyoneWhen?: '<bool column>' }",
+      );
+    for (const c of vis.to) {
+      const kind = columns[colIndex(c, 'visibility.to')]!.kind;
+      if (kind !== 'identity') throw invalid(`visibility.to column '${c}' must be an identity, not ${kind}`);
+    }
+    if (vis.everyoneWhen !== undefined) {
+      const kind = columns[colIndex(vis.everyoneWhen, 'visibility.everyoneWhen')]!.kind;
+      if (kind !== 'bool')
+        throw invalid(`visibility.everyoneWhen column '${vis.everyoneWhen}' must be a bool, not ${kind}`);
+    }
+  }
   return { columnNames: names, columns, pkColumns, autoIncColumn, indexes, spatial: sp };
 }
 

@@ -1,4 +1,4 @@
-import { createSchema, t, table, type Identity } from '../engine';
+import { createSchema, t, table } from '../engine';
 
 /**
  * Frontier's tables. Content tables (`*_def`, `recipe_input`, `recipe_output`, `building_cost`,
@@ -7,7 +7,8 @@ import { createSchema, t, table, type Identity } from '../engine';
  * that area-of-interest subscriptions deliver terrain, nodes, buildings, players and local chat.
  */
 
-const ownerOnly = (row: { owner: Identity }, viewer: Identity) => row.owner === viewer;
+/** Visible to the player in `owner` only (declared, so a change is routed to that player's client alone). */
+const ownerOnly = { to: ['owner'] } as const;
 
 /** Tile coordinates: 1 unit = 1 tile. Spatial cell sizes are in tiles. */
 export const frontierSchema = createSchema({
@@ -296,7 +297,7 @@ export const frontierSchema = createSchema({
       public: true,
       primaryKey: ['containerId', 'slot'],
       indexes: [{ name: 'by_container', columns: ['containerId'], kind: 'btree' }],
-      visibility: (row, viewer) => row.shared || row.owner === viewer,
+      visibility: { to: ['owner'], everyoneWhen: 'shared' },
     },
     {
       containerId: t.u32(),
@@ -385,7 +386,7 @@ export const frontierSchema = createSchema({
         { name: 'by_a', columns: ['a'], kind: 'hash' },
         { name: 'by_b', columns: ['b'], kind: 'hash' },
       ],
-      visibility: (row, viewer) => row.a === viewer || row.b === viewer,
+      visibility: { to: ['a', 'b'] },
     },
     {
       id: t.u32().primaryKey().autoInc(),
@@ -408,7 +409,7 @@ export const frontierSchema = createSchema({
       public: true,
       primaryKey: ['tradeId', 'side', 'itemId'],
       indexes: [{ name: 'by_trade', columns: ['tradeId'], kind: 'btree' }],
-      visibility: (row, viewer) => row.a === viewer || row.b === viewer,
+      visibility: { to: ['a', 'b'] },
     },
     {
       tradeId: t.u32(),

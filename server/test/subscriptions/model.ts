@@ -153,8 +153,15 @@ export const MODEL_CASES: { readonly [N in QueryKindName]: ModelCase<QueryOfKind
 const visibleTo =
   (viewer: Identity) =>
   (store: Store, row: Row): boolean => {
-    const vis = store.def.options.visibility as ((r: Row, v: Identity) => boolean) | undefined;
-    return vis === undefined || vis(row, viewer);
+    const vis = store.def.options.visibility as
+      ((r: Row, v: Identity) => boolean) | { to: readonly string[]; everyoneWhen?: string } | undefined;
+    if (vis === undefined) return true;
+    if (typeof vis === 'function') return vis(row, viewer);
+    // The declared form, read here independently of the engine's reading of it.
+    return (
+      (vis.everyoneWhen !== undefined && row[vis.everyoneWhen] === true) ||
+      vis.to.some((c) => row[c] === viewer)
+    );
   };
 
 /** The reference: each query evaluated by brute force over every row, hysteresis kept per query. */

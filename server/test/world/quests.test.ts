@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/engine/tooling';
+import { rowVisibleTo } from '../../src/engine';
 import {
   createFrontier,
   formatProblem,
@@ -118,8 +119,8 @@ describe('the starter quest line', () => {
     gatherItems(w, b, 'fiber', 1);
     const vis = frontierSchema.tables.quest_progress.options.visibility!;
     const row = progress(w, a)!;
-    expect(vis(row, a)).toBe(true);
-    expect(vis(row, b)).toBe(false);
+    expect(rowVisibleTo(vis, row, a)).toBe(true);
+    expect(rowVisibleTo(vis, row, b)).toBe(false);
   });
 });
 

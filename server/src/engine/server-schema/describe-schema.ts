@@ -35,7 +35,7 @@ function describeTable(store: TableStore): TableDescriptor {
         ? undefined
         : { x: store.columnNames.indexOf(sp.x), y: store.columnNames.indexOf(sp.y), cellSize: sp.cellSize },
     indexes: describeIndexes(store),
-    hasVisibility: typeof store.def.options.visibility === 'function',
+    hasVisibility: store.def.options.visibility !== undefined,
   };
 }
 

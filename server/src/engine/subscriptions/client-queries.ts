@@ -37,10 +37,10 @@ export function attachQuery(
   // before it is walked, as its size is known; an index value's rows once they are found.
   // A second query on the table starts reference counts from the first one's rows.
   const first = ct.queries.length > 0 && ct.refs === undefined ? ct.queries[0]! : undefined;
-  // The walks run module code only through the table's visibility rule: without one they need no
+  // The walks run module code only through the table's rule function: without one they need no
   // timing, and a timed run costs a watchdog thread (about 0.1 ms of wall time: more than the
   // walk itself for most of the dozens of queries a game client makes when it joins).
-  const walks = st.visibility === undefined ? untimed : within;
+  const walks = st.rule === undefined ? untimed : within;
   const [rows, firstRows] = walks(() => {
     const own = q.start();
     const firstWalk = first?.walk();

@@ -9,8 +9,13 @@ import type { NetChange, TableTick } from './tick-changes';
  * stateless: a row is a member exactly when it matches, so old and new row decide everything.
  */
 
-/** Whole-table queries: a chunkable one takes the table's shared section, others row by row. */
+/**
+ * Whole-table queries: a chunkable one takes the table's shared section, others row by row; on a
+ * table with a declared visibility, each change goes only to the queries of the viewers its old
+ * and new row name (or to all while it is shown to everyone).
+ */
 export function wholeQueries(st: TableState, tt: TableTick): void {
+  if (st.declared !== undefined) return routedWholeQueries(st, tt);
   for (const q of st.whole) {
     const ct = q.ct;
     if (ct.chunkable) {
@@ -20,6 +25,34 @@ export function wholeQueries(st: TableState, tt: TableTick): void {
         ct.whole = section;
       }
     } else for (const c of tt.list) stateless(q, tt, c);
+  }
+}
+
+/** The viewers one change is routed to: each identity its old and new row name, once. */
+const routedViewers: unknown[] = [];
+
+/** {@link wholeQueries} on a table with a declared visibility. */
+function routedWholeQueries(st: TableState, tt: TableTick): void {
+  const { to, everyoneWhen } = st.declared!;
+  const byViewer = st.wholeByViewer;
+  for (const c of tt.list) {
+    if (everyoneWhen !== undefined && (c.old?.[everyoneWhen] === true || c.new?.[everyoneWhen] === true)) {
+      for (const q of st.whole) stateless(q, tt, c);
+      continue;
+    }
+    const viewers = routedViewers;
+    viewers.length = 0;
+    for (const row of [c.old, c.new]) {
+      if (row === undefined) continue;
+      for (let i = 0; i < to.length; i++) {
+        const id = row[to[i]!];
+        if (!viewers.includes(id)) viewers.push(id);
+      }
+    }
+    for (const id of viewers) {
+      const qs = byViewer.get(id as never);
+      if (qs !== undefined) for (const q of qs) stateless(q, tt, c);
+    }
   }
 }
 

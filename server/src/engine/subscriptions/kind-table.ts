@@ -22,10 +22,22 @@ export class WholeQuery implements LiveQuery {
     return this.table.visible(row, this.client.identity);
   }
   register(): void {
-    this.table.whole.add(this);
+    const st = this.table;
+    st.whole.add(this);
+    if (st.declared === undefined) return;
+    const id = this.client.identity;
+    let set = st.wholeByViewer.get(id);
+    if (set === undefined) st.wholeByViewer.set(id, (set = new Set()));
+    set.add(this);
   }
   unregister(): void {
-    this.table.whole.delete(this);
+    const st = this.table;
+    st.whole.delete(this);
+    const id = this.client.identity;
+    const set = st.wholeByViewer.get(id);
+    if (set === undefined) return;
+    set.delete(this);
+    if (set.size === 0) st.wholeByViewer.delete(id);
   }
   /** The whole table is walked: its size is known without walking it. */
   start(): Walk {

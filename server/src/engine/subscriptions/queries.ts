@@ -6,9 +6,9 @@ import type { ClientState, ClientTable } from './client-view';
 import type { IndexQuery } from './kind-index';
 import type { WholeQuery } from './kind-table';
 import type { CellSubscribers, SpatialQuery } from './spatial-query';
+import type { DeclaredVisibility } from '../schema';
+import { declaredRule, isDeclaredVisibility, type VisibilityRule } from '../visibility';
 import type { VisibilityGuard } from './visibility-guard';
-
-type Visibility = (row: AnyRow, viewer: Identity) => boolean;
 
 /** What walking a query's rows costs, and the rows when they had to be found to count them. */
 export interface Walk {
@@ -53,8 +53,15 @@ export interface LiveQuery {
 export class TableState {
   readonly store: TableStore;
   readonly wire: WireTable;
-  readonly visibility: Visibility | undefined;
+  /** The table's visibility, either form, as a rule (undefined: every row is visible). */
+  readonly visibility: VisibilityRule | undefined;
+  /** The module's own rule function: module code, run under the visibility budget. */
+  readonly rule: VisibilityRule | undefined;
+  /** A declared visibility: read from the row, so a change is routed to the viewers it names. */
+  readonly declared: DeclaredVisibility | undefined;
   readonly whole = new Set<WholeQuery>();
+  /** With a declared visibility: the whole-table queries by their client's identity. */
+  readonly wholeByViewer = new Map<Identity, Set<WholeQuery>>();
   /** Index name -> value map key -> equality queries. */
   readonly byIndex = new Map<string, Map<unknown, Set<IndexQuery>>>();
   /**
@@ -77,8 +84,10 @@ export class TableState {
     this.store = store;
     this.wire = wire;
     this.#guard = guard;
-    const v = store.def.options.visibility as Visibility | undefined;
-    this.visibility = typeof v === 'function' ? v : undefined;
+    const v = store.def.options.visibility as unknown;
+    this.rule = typeof v === 'function' ? (v as VisibilityRule) : undefined;
+    this.declared = isDeclaredVisibility(v) ? v : undefined;
+    this.visibility = this.rule ?? (this.declared === undefined ? undefined : declaredRule(this.declared));
     this.stopped = guard.stopped.has(store.name);
   }
 
@@ -109,13 +118,14 @@ export class TableState {
   }
 
   /**
-   * The visibility rule; a rule that throws hides the row rather than failing the tick, and so
+   * The visibility rule. A declared one is read from the row. A module's function that throws
+   * hides the row rather than failing the tick, and so
    * does one the visibility budget stopped. The call is marked in flight for the guard: a stop
    * runs no `finally`, so the mark then names the rule that was running (see VisibilityGuard).
    */
   visible(row: AnyRow, viewer: Identity): boolean {
-    const rule = this.visibility;
-    if (rule === undefined) return true;
+    const rule = this.rule;
+    if (rule === undefined) return this.visibility === undefined || this.visibility(row, viewer);
     if (this.stopped) return false;
     const guard = this.#guard;
     guard.inFlight = this;

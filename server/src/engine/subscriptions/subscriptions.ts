@@ -145,7 +145,7 @@ export class Subscriptions {
       states[t.id] = st;
       byName.set(t.name, st);
     }
-    this.#guard.active = states.some((st) => st?.visibility !== undefined);
+    this.#guard.active = states.some((st) => st?.rule !== undefined);
     this.#schema = schema;
     this.#wire = schema.wire;
     this.#states = states;
@@ -307,7 +307,7 @@ export class Subscriptions {
     const ct = q.ct;
     const store = q.table.store;
     // Only a visibility rule makes the walk module code worth timing (see attachQuery).
-    const members = q.table.visibility === undefined ? q.memberRows() : this.#walk(() => q.memberRows());
+    const members = q.table.rule === undefined ? q.memberRows() : this.#walk(() => q.memberRows());
     const keys = members.map((r) => store.keyOf(r));
     charge?.({ rows: keys.length, cells: 0 });
     this.#unregister(q);

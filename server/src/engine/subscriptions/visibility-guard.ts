@@ -88,7 +88,7 @@ export class VisibilityGuard {
    * table until the server restarts. Costs at most one more budget, only on a stop.
    */
   #runsAway(budget: TickBudget, culprit: TableState): boolean {
-    const rule = culprit.visibility;
+    const rule = culprit.rule;
     const row = this.inFlightRow;
     const viewer = this.inFlightViewer;
     this.inFlightRow = undefined;
