@@ -22,7 +22,15 @@ const schema = createSchema({
     { id: t.u32().primaryKey(), owner: t.identity(), shared: t.bool(), qty: t.u16() },
   ),
   deal: table(
-    { public: true, visibility: { to: ['a', 'b'] } },
+    {
+      public: true,
+      // Indexed both ways: a subscribe finds a viewer's deals through the indexes.
+      indexes: [
+        { name: 'by_a', columns: ['a'], kind: 'hash' },
+        { name: 'by_b', columns: ['b'], kind: 'hash' },
+      ],
+      visibility: { to: ['a', 'b'] },
+    },
     { id: t.u32().primaryKey(), a: t.identity(), b: t.identity(), qty: t.u16() },
   ),
 });
@@ -96,9 +104,13 @@ describe('declared visibility ({ to, everyoneWhen })', () => {
     expect([a, b, c].map((x) => x.rows('deal').length)).toEqual([1, 0, 1]);
     w.call('put', { id: 2, owner: cyd, shared: false, qty: 1 });
     w.call('put', { id: 3, owner: bob, shared: true, qty: 1 });
+    w.call('deal', { id: 8, a: cyd, b: cyd, qty: 1 });
+    w.call('deal', { id: 9, a: bob, b: ann, qty: 1 });
     const late = w.client(cyd);
     expect(stacks(late).sort()).toEqual(['2:1', '3:1']);
-    expect(late.rows('deal').map((r) => r.id)).toEqual([7]);
+    expect(late.rows('deal').map((r) => r.id)).toEqual([7, 8]);
+    const lateAnn = w.client(ann);
+    expect(lateAnn.rows('deal').map((r) => r.id)).toEqual([7, 9]);
   });
 
   it('is read the same way by rowVisibleTo', () => {

@@ -39,15 +39,20 @@ export class WholeQuery implements LiveQuery {
     set.delete(this);
     if (set.size === 0) st.wholeByViewer.delete(id);
   }
-  /** The whole table is walked: its size is known without walking it. */
+  /** The whole table is walked, and its size is known without walking it; a viewer's owned rows are found. */
   start(): Walk {
+    const owned = this.table.ownedRows(this.client.identity);
+    if (owned !== undefined) return { rows: owned.length, found: owned };
     return { rows: this.table.store.count(), found: undefined };
   }
   walk(): Walk {
     return this.start();
   }
   memberRows(): AnyRow[] {
-    return this.table.store.iter().filter((r) => this.matches(r));
+    // A declared visibility names its viewers' rows: found through an index, not a walk of every row.
+    return (
+      this.table.ownedRows(this.client.identity) ?? this.table.store.iter().filter((r) => this.matches(r))
+    );
   }
   cells(): number {
     return 0;

@@ -2,6 +2,7 @@ import type { WireTable } from '../../protocol/wire-schema';
 import type { AnyRow } from '../change-set';
 import type { Identity } from '../identity';
 import type { TableStore } from '../table-store';
+import { mapKey } from '../values';
 import type { ClientState, ClientTable } from './client-view';
 import type { IndexQuery } from './kind-index';
 import type { WholeQuery } from './kind-table';
@@ -91,6 +92,37 @@ export class TableState {
     this.stopped = guard.stopped.has(store.name);
   }
 
+  /**
+   * With a declared visibility and no `everyoneWhen`: the rows `viewer` may see, found through the
+   * primary key or a one-column index on each `to` column, in that column order; undefined when a
+   * column has neither (the caller walks the table).
+   */
+  ownedRows(viewer: Identity): AnyRow[] | undefined {
+    const plan = (this.#ownedPlan ??= ownedPlan(this.store, this.declared));
+    if (plan === null) return undefined;
+    const store = this.store;
+    if (plan.length === 1) {
+      const p = plan[0]!;
+      if (p === PRIMARY_KEY) {
+        const row = store.find(viewer);
+        return row === undefined ? [] : [row];
+      }
+      return store.filter(p, viewer);
+    }
+    const out: AnyRow[] = [];
+    const seen = new Set<unknown>();
+    for (const p of plan)
+      for (const row of p === PRIMARY_KEY ? [store.find(viewer)] : store.filter(p, viewer)) {
+        if (row === undefined) continue;
+        const mk = mapKey(store.keyOf(row));
+        if (seen.has(mk)) continue;
+        seen.add(mk);
+        out.push(row);
+      }
+    return out;
+  }
+  #ownedPlan: readonly string[] | null | undefined;
+
   /** Whether any query reads this table or follows one of its rows. */
   get active(): boolean {
     return (
@@ -139,4 +171,29 @@ export class TableState {
       guard.inFlight = undefined;
     }
   }
+}
+
+/** An owned-rows lookup through the primary key (see {@link TableState.ownedRows}). */
+const PRIMARY_KEY = '';
+
+/** How {@link TableState.ownedRows} finds a viewer's rows: per `to` column, the primary key or an index name. */
+function ownedPlan(store: TableStore, declared: DeclaredVisibility | undefined): readonly string[] | null {
+  if (declared === undefined || declared.everyoneWhen !== undefined) return null;
+  const names = Object.keys(store.def.columns);
+  const pk = store.pkColumns;
+  const plan: string[] = [];
+  for (const col of declared.to) {
+    if (pk.length === 1 && names[pk[0]!] === col) {
+      plan.push(PRIMARY_KEY);
+      continue;
+    }
+    const flags = store.def.columns[col]!.flags;
+    const index =
+      flags.unique || flags.index !== undefined
+        ? col
+        : store.def.options.indexes?.find((d) => d.columns.length === 1 && d.columns[0] === col)?.name;
+    if (index === undefined) return null;
+    plan.push(index);
+  }
+  return plan;
 }
