@@ -170,6 +170,12 @@ export class GhostRelay {
 
   #keyframes(tick: number, store: TableStore, ghosts: TableStore): void {
     const band = this.#o.bandTiles;
+    // Entities handed from here whose new owner has not spoken of them yet: a keyframe leaves them
+    // out, and must not make a neighbour drop the copy it holds (a despawn before the respawn).
+    const moved: [string, string][] = [];
+    const held = ghosts.rowsView();
+    for (let i = 0; i < held.length; i++)
+      if (held[i]!.pending === true) moved.push([held[i]!.entity as string, held[i]!.owner as string]);
     for (const n of this.#neighbours) {
       const rows: Record<string, unknown>[] = [];
       const sent = new Set<string>();
@@ -188,7 +194,7 @@ export class GhostRelay {
         keyframe: true,
         rows,
         gone: [],
-        moved: [],
+        moved,
       });
     }
   }

@@ -48,7 +48,12 @@ function switchable(faulty: MemoryFabric, clean: MemoryFabric) {
 /** Two region engines (no log, ticks run by the test) with their ghost relays over `fabric`. */
 async function twoRegions(
   fabric: Fabric,
-  options: Partial<GhostRelayOptions> & { handoffs?: boolean; eastCapacity?: number } = {},
+  options: Partial<GhostRelayOptions> & {
+    handoffs?: boolean;
+    eastCapacity?: number;
+    /** Where handoffs go (JetStream is slower than core messages): the ghosts' fabric unless given. */
+    handoffFabric?: Fabric;
+  } = {},
 ) {
   const make = async (region: string, capacity?: number) => {
     const engine = createEngine({
@@ -70,7 +75,13 @@ async function twoRegions(
     cleanups.push(() => ghosts.stop());
     let handoff: HandoffRelay | undefined;
     if (options.handoffs === true) {
-      handoff = new HandoffRelay({ engine, fabric, region, republishMs: 0, logger: quiet });
+      handoff = new HandoffRelay({
+        engine,
+        fabric: options.handoffFabric ?? fabric,
+        region,
+        republishMs: 0,
+        logger: quiet,
+      });
       await handoff.start();
       cleanups.push(() => handoff!.stop());
     }
@@ -294,58 +305,80 @@ describe('ghosts: border rows mirrored read-only into the neighbour (in-process 
     expect(east.engine.db.mover.find('ghost')).toMatchObject({ x: 96, y: 51, moving: false });
   });
 
-  it('a handed-over mover is held by both regions at every tick, the old one keeping a ghost under the same id', async () => {
-    const fabric = createMemoryFabric({ manual: true });
-    const { west, east } = await twoRegions(fabric, { handoffs: true });
-    west.engine.enqueue(SERVER_IDENTITY, 'spawn', { id: 'p', x: 98, y: 50 });
-    const tickBoth = async () => {
+  // Keyframes every 2 ticks: the handoff's tick sends one (its `moved` list carries p); every 3: a
+  // delta does (its `moved`), and a keyframe follows while p is in transit, which must not take it.
+  it.each([2, 3])(
+    'a handed-over mover is held by both regions at every tick, the old one keeping a ghost under the same id (keyframes every %i ticks)',
+    async (keyframeTicks) => {
+      const fabric = createMemoryFabric({ manual: true });
+      // Handoffs on their own fabric, delivered every third tick: they arrive after the ghost traffic
+      // of the same tick, as a JetStream handoff does after a core message.
+      const handoffs = createMemoryFabric({ manual: true });
+      const { west, east } = await twoRegions(fabric, {
+        handoffs: true,
+        handoffFabric: handoffs,
+        keyframeTicks,
+        staleTicks: 30,
+      });
+      west.engine.enqueue(SERVER_IDENTITY, 'spawn', { id: 'p', x: 98, y: 50 });
+      let round = 0;
+      const tickBoth = async () => {
+        west.engine.runTick();
+        east.engine.runTick();
+        drain(fabric);
+        if (++round % 3 === 0) {
+          drain(handoffs);
+          await Promise.all([west.handoff!.settled(), east.handoff!.settled()]);
+          drain(handoffs);
+        }
+        // Both hold p at the end of every tick: no client of either ever sees it deleted.
+        expect(west.engine.db.mover.has('p'), `west tick ${west.engine.tick}`).toBe(true);
+        expect(east.engine.db.mover.has('p'), `east tick ${east.engine.tick}`).toBe(true);
+      };
       west.engine.runTick();
+      drain(fabric);
       east.engine.runTick();
-      drain(fabric);
-      await Promise.all([west.handoff!.settled(), east.handoff!.settled()]);
-      drain(fabric);
-      // Both hold p at the end of every tick: no client of either ever sees it deleted.
-      expect(west.engine.db.mover.has('p'), `west tick ${west.engine.tick}`).toBe(true);
-      expect(east.engine.db.mover.has('p'), `east tick ${east.engine.tick}`).toBe(true);
-    };
-    west.engine.runTick();
-    drain(fabric);
-    east.engine.runTick();
-    expect(east.engine.db.ts_ghost.find('p')).toMatchObject({ owner: WEST.name });
-    // West to east: the west's row becomes a ghost of the east in the handoff's own transaction.
-    west.engine.enqueue(SERVER_IDENTITY, 'place', { id: 'p', x: 103, y: 50 });
-    await tickBoth();
-    void west.engine.call(SERVER_IDENTITY, 'handoff_out', { entity: 'p', to: EAST.name });
-    await tickBoth();
-    expect(west.engine.db.ts_ghost.find('p')).toMatchObject({ owner: EAST.name, pending: true });
-    for (
-      let i = 0;
-      i < 20 && west.engine.db.ts_outbox.count() + (east.engine.db.ts_ghost.has('p') ? 1 : 0) > 0;
-      i++
-    )
+      expect(east.engine.db.ts_ghost.find('p')).toMatchObject({ owner: WEST.name });
+      // West to east: the west's row becomes a ghost of the east in the handoff's own transaction.
+      west.engine.enqueue(SERVER_IDENTITY, 'place', { id: 'p', x: 103, y: 50 });
       await tickBoth();
-    expect(east.engine.db.ts_ghost.has('p')).toBe(false);
-    expect(west.engine.db.ts_outbox.count()).toBe(0);
-    // The east now speaks of p: the west's ghost is the east's, confirmed.
-    for (let i = 0; i < 3; i++) await tickBoth();
-    expect(west.engine.db.ts_ghost.find('p')).toMatchObject({ owner: EAST.name, pending: false });
-    expect(west.engine.db.mover.find('p')).toMatchObject({ x: 103, moving: false });
-    // The net change of p in each tick of the west was never a delete (a delete and an insert in
-    // one tick, the handoff's, collapse into an update for subscribers).
-    for (const rec of west.records) {
-      const ops = rec.changes.filter((c) => c.tableId === west.engine.tables.mover!.id).map((c) => c.kind);
-      if (ops.length > 0) expect(ops.at(-1), `west tick ${rec.tick}`).not.toBe(2);
-    }
-    // And back: the west's ghost is replaced by the real row in one transaction.
-    east.engine.enqueue(SERVER_IDENTITY, 'place', { id: 'p', x: 97, y: 50 });
-    await tickBoth();
-    void east.engine.call(SERVER_IDENTITY, 'handoff_out', { entity: 'p', to: WEST.name });
-    for (let i = 0; i < 20 && (east.engine.db.ts_outbox.count() > 0 || west.engine.db.ts_ghost.has('p')); i++)
+      void west.engine.call(SERVER_IDENTITY, 'handoff_out', { entity: 'p', to: EAST.name });
       await tickBoth();
-    expect(west.engine.db.ts_ghost.has('p')).toBe(false);
-    expect(west.engine.db.mover.find('p')).toMatchObject({ x: 97, moving: true });
-    expect(east.engine.db.ts_ghost.find('p')).toMatchObject({ owner: WEST.name });
-  });
+      expect(west.engine.db.ts_ghost.find('p')).toMatchObject({ owner: EAST.name, pending: true });
+      for (
+        let i = 0;
+        i < 30 && west.engine.db.ts_outbox.count() + (east.engine.db.ts_ghost.has('p') ? 1 : 0) > 0;
+        i++
+      )
+        await tickBoth();
+      expect(east.engine.db.ts_ghost.has('p')).toBe(false);
+      expect(west.engine.db.ts_outbox.count()).toBe(0);
+      // The east now speaks of p: the west's ghost is the east's, confirmed.
+      for (let i = 0; i < 3; i++) await tickBoth();
+      expect(west.engine.db.ts_ghost.find('p')).toMatchObject({ owner: EAST.name, pending: false });
+      expect(west.engine.db.mover.find('p')).toMatchObject({ x: 103, moving: false });
+      // The net change of p in each tick of the west was never a delete (a delete and an insert in
+      // one tick, the handoff's, collapse into an update for subscribers).
+      for (const rec of west.records) {
+        const ops = rec.changes.filter((c) => c.tableId === west.engine.tables.mover!.id).map((c) => c.kind);
+        if (ops.length > 0) expect(ops.at(-1), `west tick ${rec.tick}`).not.toBe(2);
+      }
+      // And back: the west's ghost is replaced by the real row in one transaction.
+      east.engine.enqueue(SERVER_IDENTITY, 'place', { id: 'p', x: 97, y: 50 });
+      await tickBoth();
+      void east.engine.call(SERVER_IDENTITY, 'handoff_out', { entity: 'p', to: WEST.name });
+      for (
+        let i = 0;
+        i < 30 && (east.engine.db.ts_outbox.count() > 0 || west.engine.db.ts_ghost.has('p'));
+        i++
+      )
+        await tickBoth();
+      expect(west.engine.db.ts_ghost.has('p')).toBe(false);
+      expect(west.engine.db.mover.find('p')).toMatchObject({ x: 97, moving: true });
+      for (let i = 0; i < 3; i++) await tickBoth();
+      expect(east.engine.db.ts_ghost.find('p')).toMatchObject({ owner: WEST.name, pending: false });
+    },
+  );
 
   it('a refused handoff takes the mover back over its own ghost', async () => {
     const fabric = createMemoryFabric({ manual: true });
