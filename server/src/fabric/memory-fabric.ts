@@ -84,7 +84,7 @@ interface Delivery {
 }
 
 /** NATS subject matching: `*` matches one token, a final `>` one or more. */
-export function subjectMatches(pattern: string, subject: string): boolean {
+function subjectMatches(pattern: string, subject: string): boolean {
   const p = pattern.split('.');
   const s = subject.split('.');
   for (let i = 0; i < p.length; i++) {

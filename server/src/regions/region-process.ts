@@ -51,7 +51,7 @@ export interface RunningRegion<M extends ModuleDef> {
 /**
  * Opens a region's log (recovering from it), connects to the broker, starts the relay (which
  * re-publishes every outbox row the log holds) and the tick loop. What a region process runs.
- * @throws TickspaceError from openDatabase (BAD_DATA_DIR, DATA_DIR_LOCKED, CORRUPT_LOG...) or FABRIC_UNAVAILABLE.
+ * @throws TickspaceError from openDatabase (BAD_DATA_DIR, DATA_DIR_LOCKED, CORRUPT_LOG...) or FABRIC_UNAVAILABLE; INVALID_ARGUMENT for ghost options that cannot work.
  */
 export async function startRegion<M extends ModuleDef>(options: RegionOptions<M>): Promise<RunningRegion<M>> {
   const db = await openDatabase({
@@ -82,17 +82,25 @@ export async function startRegion<M extends ModuleDef>(options: RegionOptions<M>
     logger: options.logger,
   });
   await relay.start();
-  const ghosts =
-    options.ghosts === undefined
-      ? undefined
-      : new GhostRelay({
-          ...options.ghosts,
-          engine: db.engine,
-          fabric,
-          region: options.region,
-          logger: options.logger,
-        });
-  await ghosts?.start();
+  let ghosts: GhostRelay | undefined;
+  try {
+    ghosts =
+      options.ghosts === undefined
+        ? undefined
+        : new GhostRelay({
+            ...options.ghosts,
+            engine: db.engine,
+            fabric,
+            region: options.region,
+            logger: options.logger,
+          });
+    await ghosts?.start();
+  } catch (error) {
+    await relay.stop();
+    await fabric.close();
+    await db.close();
+    throw error;
+  }
   // No client is connected yet: the first tick tells the module so (a crash ran no disconnects).
   db.engine.serverStarted();
   db.engine.start();
