@@ -1,7 +1,8 @@
 /**
  * The fabric port: the little that regions need from a message broker. A durable stream with
  * publish dedupe by message id, durable consumers with explicit acks (unacked messages come
- * back), and a key-value store with compare-and-set. NATS JetStream implements it for real
+ * back), core messages (at most once, not stored: ghosts), and a key-value store with
+ * compare-and-set. NATS JetStream implements it for real
  * (`createJetStreamFabric`); an in-process fabric with seeded faults drives property tests
  * (`createMemoryFabric`). Correctness never rests on it: each region's commit log is the record.
  */
