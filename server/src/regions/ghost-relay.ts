@@ -140,7 +140,7 @@ export class GhostRelay {
     this.#unhook = this.#o.engine.onTick((record) => this.#afterTick(record));
   }
 
-  /** Stops sending and receiving. The ghosts held stay (they expire unless a relay starts again). */
+  /** Stops sending and receiving. Ghosts held stay; a relay started again expires the stale ones. */
   async stop(): Promise<void> {
     this.#unhook?.();
     this.#unhook = undefined;
