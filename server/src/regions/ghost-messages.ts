@@ -36,14 +36,9 @@ export type GhostMessage = z.output<typeof ghostSchema>;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** Encodes a ghost message as JSON text (bigints tagged, as handoff payloads are). */
-export function encodeGhostText(message: GhostMessage): string {
-  return encodePayload(message);
-}
-
-/** Encodes a ghost message for the fabric (UTF-8 of {@link encodeGhostText}). */
+/** Encodes a ghost message for the fabric: UTF-8 JSON, bigints tagged as handoff payloads are. */
 export function encodeGhostMessage(message: GhostMessage): Uint8Array {
-  return encoder.encode(encodeGhostText(message));
+  return encoder.encode(encodePayload(message));
 }
 
 /**
