@@ -98,6 +98,25 @@ for (const [side, q] of [
     baseline: `${label}, no ghosts`,
   });
 }
+// Per row: what keeping a ghost costs the receiver each tick, against what its owner pays to move it.
+const ownRow = (percentile(base.west, 0.5) / MOVERS) * 1_000;
+const ghostRow = (percentile(with_.east, 0.5) / MOVERS) * 1_000;
+const sendRow = ((percentile(with_.west, 0.5) - percentile(base.west, 0.5)) / MOVERS) * 1_000;
+figures.push({ name: 'owner: a row moved (p50 tick / rows)', value: ownRow, unit: 'us' });
+figures.push({
+  name: 'sender: a row sent as a ghost delta',
+  value: sendRow,
+  unit: 'us',
+  ratio: sendRow / ownRow,
+  baseline: 'owner: a row moved',
+});
+figures.push({
+  name: 'receiver: a ghost row applied',
+  value: ghostRow,
+  unit: 'us',
+  ratio: ghostRow / ownRow,
+  baseline: 'owner: a row moved',
+});
 figures.push({ name: 'ghost bytes sent per tick (both ways)', value: with_.bytes, unit: 'B' });
 figures.push({ name: 'ghosts held by the east at the end', value: with_.ghosts, unit: 'rows' });
 report('region-ghosts', figures, { movers: MOVERS, ticks: TICKS, bandTiles: 12, keyframeTicks: 20 });
