@@ -128,6 +128,8 @@ function memoryFacade(memory: ReturnType<typeof createMemoryFabric>): Fabric {
   return {
     publish: (s, d, id) => memory.publish(s, d, id),
     consume: (o, h) => memory.consume(o, h),
+    send: (s, d) => memory.send(s, d),
+    subscribe: (s, h) => memory.subscribe(s, h),
     kv: (b) => memory.kv(b),
     close: async () => {},
   };

@@ -8,15 +8,23 @@
  *   chat's `chat_in` (frontier-region-chat.ts; its relay is started by the region process).
  * - The border rule: after each tick, every walking avatar past a neighbour's border by
  *   `hysteresisTiles` is handed over. Only walkers are checked: nothing else moves an avatar.
+ * - Ghosts: avatars within `ghostBandTiles` of a neighbour are mirrored there (the ghost kit on
+ *   the `avatar` table; the region process runs the ghost relay with {@link FrontierRegion.ghosts}).
+ *   A ghost is stored as not moving: Frontier's physics step rewrites every moving avatar, and a
+ *   write to a ghost is refused, so a moving ghost would fail the step for everyone. A client sees
+ *   a ghost's position every tick its owner sends one.
  *
  * Region processes run Frontier unsandboxed for now (the sandbox bundle has no kit in it).
  */
 import { createSchema, type Engine, type ModuleDef, type ReducerContext } from '../engine';
 import {
+  ghostKit,
+  ghostTables,
   handoffReducers,
   handoffTables,
   refuseMovedCallers,
   watchBorders,
+  type GhostRelayOptions,
   type RegionGrid,
 } from '../regions';
 import { createFrontier, type Frontier, type FrontierOptions } from '../world';
@@ -31,6 +39,12 @@ export interface FrontierRegionOptions extends FrontierOptions {
   readonly hysteresisTiles?: number;
   /** See HandoffOptions.maxHandoffBytes. @default 512 KiB */
   readonly maxHandoffBytes?: number;
+  /**
+   * How far into a neighbour's reach avatars are mirrored there (GhostRelayOptions.bandTiles).
+   * The browser client sees avatars 48 tiles around it and keeps them to 56 (its exit
+   * hysteresis); a walker covers well under a tile in two ticks. @default 60
+   */
+  readonly ghostBandTiles?: number;
 }
 
 /** A Frontier region: its module and the border rule to start on its engine. */
@@ -39,10 +53,14 @@ export interface FrontierRegion {
   readonly frontier: Frontier;
   /** Starts the border rule on the region's engine; returns a function that stops it. */
   watchBorders(engine: Engine<any>): () => void;
+  /** What the region process's ghost relay mirrors (`startRegion({ ghosts })`). */
+  readonly ghosts: Omit<GhostRelayOptions, 'engine' | 'fabric' | 'region' | 'logger'>;
 }
 
 /** The default of {@link FrontierRegionOptions.hysteresisTiles}. */
 const DEFAULT_HYSTERESIS_TILES = 4;
+/** The default of {@link FrontierRegionOptions.ghostBandTiles}. */
+const DEFAULT_GHOST_BAND_TILES = 60;
 
 /**
  * Builds Frontier with the regions kit for one region of `grid`.
@@ -52,10 +70,24 @@ const DEFAULT_HYSTERESIS_TILES = 4;
  * const west = await createFrontierRegion({ region: 'r0_0', grid });
  */
 export async function createFrontierRegion(options: FrontierRegionOptions): Promise<FrontierRegion> {
-  const { region, grid, hysteresisTiles = DEFAULT_HYSTERESIS_TILES, maxHandoffBytes, ...rest } = options;
+  const {
+    region,
+    grid,
+    hysteresisTiles = DEFAULT_HYSTERESIS_TILES,
+    maxHandoffBytes,
+    ghostBandTiles = DEFAULT_GHOST_BAND_TILES,
+    ...rest
+  } = options;
   grid.crossing(region, 0, 0, 0); // an unknown region is refused here, not at the first crossing
   const frontier = await createFrontier(rest);
-  const tables = { ...frontier.module.tables, ...handoffTables(), ...regionChatTables() };
+  const ghosts = ghostKit({ region, table: 'avatar', ghostRow: (row) => ({ ...row, moving: false }) });
+  const tables = {
+    ...frontier.module.tables,
+    avatar: ghosts.guard(frontier.module.tables.avatar),
+    ...handoffTables(),
+    ...regionChatTables(),
+    ...ghostTables(),
+  };
   const schema = createSchema(tables);
   type FrontierCtx = Parameters<Frontier['travel']['pack']>[0];
   const asFrontier = (ctx: ReducerContext<typeof tables>) => ctx as unknown as FrontierCtx;
@@ -66,6 +98,7 @@ export async function createFrontierRegion(options: FrontierRegionOptions): Prom
     pack: (ctx, entity) => ({ ...travel.pack(asFrontier(ctx), entity as never) }),
     unpack: (ctx, entity, payload) => travel.unpack(asFrontier(ctx), entity as never, payload),
     restore: (ctx, entity, payload) => travel.restore(asFrontier(ctx), entity as never, payload),
+    ghosts: ghosts.hooks,
   });
   const module: ModuleDef = {
     ...frontier.module,
@@ -75,11 +108,13 @@ export async function createFrontierRegion(options: FrontierRegionOptions): Prom
       ...refuseMovedCallers(frontier.module.reducers),
       ...kit,
       regionChatReducer(schema, { retentionMs: frontier.options.chatRetentionMs }),
+      ...ghosts.reducers(schema),
     ],
   };
   return {
     module,
     frontier,
+    ghosts: { grid, table: 'avatar', bandTiles: ghostBandTiles },
     watchBorders: (engine) =>
       watchBorders({
         engine,

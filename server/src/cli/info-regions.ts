@@ -38,7 +38,8 @@ export async function printRegionWorldInfo(dir: string, io: CliIo, json: boolean
         created: true as const,
         ticks: { first: db.store.firstTick, last: db.store.lastTick },
         stateHash: db.engine.stateHash,
-        players: tables.avatar?.count() ?? 0,
+        // Ghosts (other regions' players mirrored here) are not this region's.
+        players: (tables.avatar?.count() ?? 0) - (tables.ts_ghost?.count() ?? 0),
         outbox: tables.ts_outbox.count(),
         arrivals: tables.ts_resident.count(),
         lockedBy: fs.existsSync(lock) ? Number(fs.readFileSync(lock, 'utf8')) : undefined,

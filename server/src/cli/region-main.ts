@@ -10,7 +10,7 @@
  */
 import type { ReadonlyDb } from '../engine';
 import { createServer } from '../net';
-import { faultFromEnv, regionGrid, startRegion, type HandoffTables } from '../regions';
+import { faultFromEnv, regionGrid, startRegion, type GhostTables, type HandoffTables } from '../regions';
 import { createFrontierRegion } from './frontier-region';
 import { GlobalChatRelay } from './frontier-region-chat';
 import { closeMovedSessions, refuseMovedAtConnect } from './region-sessions';
@@ -50,6 +50,8 @@ export interface RegionStatus {
   readonly players: readonly string[];
   readonly sessions: number;
   readonly relay: Readonly<Record<string, number>>;
+  /** The ghost relay's counts, and how many ghosts (other regions' avatars) this region holds. */
+  readonly ghosts: Readonly<Record<string, number>>;
   /** Global chat lines this region holds (said here or relayed in), as `name: text`. */
   readonly globalChat: readonly string[];
 }
@@ -71,6 +73,7 @@ const running = await startRegion({
   natsUrl: config.natsUrl,
   tickMs: config.tickMs,
   fault: faultFromEnv(),
+  ghosts: region.ghosts,
 });
 const engine = running.db.engine;
 // A load test of the region world times every tick (before the server: its writes come first).
@@ -98,6 +101,7 @@ const chat = new GlobalChatRelay({
 });
 await chat.start();
 const kit = engine.db as unknown as ReadonlyDb<HandoffTables>;
+const ghostsHeld = (engine.db as unknown as ReadonlyDb<GhostTables>).ts_ghost;
 closeMovedSessions(server, engine);
 
 const stop = async () => {
@@ -117,9 +121,14 @@ process.on('message', (m) => {
         region: config.region,
         tick: engine.tick,
         outbox: kit.ts_outbox.count(),
-        players: (engine.db as unknown as ReadonlyDb<{ avatar: any }>).avatar.iter().map((a) => a.identity),
+        // Ghosts are other regions' players: not held here.
+        players: (engine.db as unknown as ReadonlyDb<{ avatar: any }>).avatar
+          .iter()
+          .map((a) => a.identity as string)
+          .filter((identity) => !ghostsHeld.has(identity)),
         sessions: server.hub.sessions().length,
         relay: { ...running.relay.counts },
+        ghosts: { ...running.ghosts?.counts, held: ghostsHeld.count() },
         globalChat: (
           engine.db as unknown as {
             chat_message: { filter(i: 'by_channel', v: string): { senderName: string; text: string }[] };

@@ -178,7 +178,7 @@ export async function serveRegions(options: ServeRegionsOptions): Promise<Region
       options.print(`[tickspace] region ${name} serves at tick ${m.ready.tick} (pid ${proc.pid})`);
       for (const w of child.waiters.splice(0)) w();
       // A status asked of the process that died is asked again of this one.
-      if (child.statusWaiters.length > 0) proc.send('status');
+      if (child.statusWaiters.length > 0) proc.send('status', ignoreDeadChannel);
     });
     proc.on('exit', (code, signal) => {
       child.url = undefined;
@@ -227,7 +227,7 @@ export async function serveRegions(options: ServeRegionsOptions): Promise<Region
           const child = children.get(name)!;
           return new Promise<RegionStatus>((resolve) => {
             child.statusWaiters.push(resolve);
-            child.process!.send('status');
+            child.process?.send('status', ignoreDeadChannel);
           });
         }),
       ),
@@ -249,3 +249,9 @@ export async function serveRegions(options: ServeRegionsOptions): Promise<Region
     },
   };
 }
+
+/**
+ * A `status` sent to a region that has just died fails (EPIPE) before its exit is seen; without a
+ * callback that is an uncaught 'error'. The waiter stays, and the restarted region is asked again.
+ */
+function ignoreDeadChannel(): void {}

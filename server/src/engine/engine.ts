@@ -84,6 +84,7 @@ export class Engine<M extends ModuleDef> {
     tx: null,
     callIndex: 0,
     write: noWriteInProgress(),
+    tables: {},
   };
   /** The module version running: replaced by a publish, at a tick boundary. */
   #module: M;
@@ -125,6 +126,7 @@ export class Engine<M extends ModuleDef> {
     this.#logger = options.logger ?? console;
     this.#tableList = buildTableStores(options.module, this.#store);
     this.#tables = Object.fromEntries(this.#tableList.map((s) => [s.name, s]));
+    this.#store.tables = this.#tables;
     this.#schema = compileServerSchema(this);
     this.#ctx = new Context(
       this as unknown as Engine<ModuleDef>,
@@ -277,6 +279,7 @@ export class Engine<M extends ModuleDef> {
     const next = migrateTableStores(module, this.#store, this.#tableList, reshaped, prepared?.stores);
     this.#tableList = next;
     this.#tables = Object.fromEntries(next.map((s) => [s.name, s]));
+    this.#store.tables = this.#tables;
     this.#ctx.db = this.#tables as Db<Tables>;
     const version = this.#schema.version + 1;
     // The stores' descriptor is the module's whichever stores are kept (same ids, layouts, defs).

@@ -167,6 +167,19 @@ export interface TableOptions<C extends Columns> {
    * subscriber for every change.
    */
   readonly visibility?: ((row: RowOf<C>, viewer: Identity) => boolean) | DeclaredVisibility<C>;
+  /**
+   * Refuses a reducer's update or delete of some rows: called with the row's key and the tables
+   * before the write, a throw (a ReducerError, say) refuses it and the call rolls back with that
+   * error. For rows this engine holds but does not own, such as a region's ghosts (read-only
+   * copies of a neighbour's rows, see `regions/README.md`). Part of the module, so replay refuses
+   * exactly what the live run refused: it must be a pure function of the key and the tables.
+   * Inserts need no guard (a guarded row's key is taken: DUPLICATE_KEY).
+   * @default none
+   */
+  readonly writeGuard?: (
+    key: unknown,
+    db: Readonly<Record<string, { has(key: unknown): boolean; find(key: unknown): unknown }>>,
+  ) => void;
 }
 
 /**

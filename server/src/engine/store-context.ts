@@ -1,4 +1,5 @@
 import type { ChangeOp } from './change-set';
+import type { TableStore } from './table-store';
 import type { WriteInProgress } from './write-in-progress';
 
 /** Shared by every table of one engine: the running state hash and the open transaction. */
@@ -14,4 +15,6 @@ export interface StoreContext {
    * `table` other than -1 means the stop landed inside that write, which repairWrite undoes exactly.
    */
   readonly write: WriteInProgress;
+  /** Every table by name, for a table's `writeGuard` (set by the engine, replaced by a runtime migration). */
+  tables: Readonly<Record<string, TableStore>>;
 }

@@ -263,6 +263,7 @@ export class TableStore {
         },
       );
     const old = this.#rows[pos]!;
+    this.def.options.writeGuard?.(key, this.#ctx.tables);
     if (this.#uniqueList.length > 0) checkUnique(this.name, this.#uniqueList, row, key, old);
     const op: ChangeOp = {
       tableId: this.id,
@@ -285,6 +286,7 @@ export class TableStore {
     const tx = this.#requireTx('delete');
     const pos = this.#pos.get(mapKey(key));
     if (pos === undefined) return false;
+    this.def.options.writeGuard?.(key, this.#ctx.tables);
     const old = this.#rows[pos]!;
     const op: ChangeOp = {
       tableId: this.id,

@@ -10,6 +10,8 @@ export type {
   FabricKv,
   FabricMessage,
   ConsumerOptions,
+  CoreHandler,
+  FabricSubscription,
   KvEntry,
   MessageHandler,
   PublishAck,

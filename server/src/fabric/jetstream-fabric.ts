@@ -16,7 +16,9 @@ import { TickspaceError } from '../protocol/errors';
 import {
   DEFAULT_ACK_WAIT_MS,
   type ConsumerOptions,
+  type CoreHandler,
   type Fabric,
+  type FabricSubscription,
   type FabricConsumer,
   type FabricKv,
   type KvEntry,
@@ -218,6 +220,34 @@ class JetStreamFabric implements Fabric {
         messages.stop();
         await loop.catch(() => {});
         this.#loops.delete(loop);
+      },
+    };
+  }
+
+  send(subject: string, data: Uint8Array): void {
+    try {
+      this.#nc.publish(subject, data);
+    } catch {
+      // At most once: a closed or draining connection drops the message, as the broker may.
+    }
+  }
+
+  async subscribe(subject: string, handler: CoreHandler): Promise<FabricSubscription> {
+    let sub: ReturnType<NatsConnection['subscribe']>;
+    try {
+      sub = this.#nc.subscribe(subject, {
+        callback: (error, m) => {
+          if (error === null) handler(m.subject, m.data);
+        },
+      });
+      // The server knows the interest once the flush returns: messages sent after it reach us.
+      await this.#nc.flush();
+    } catch (error) {
+      throw unavailable(`subscription to ${subject}`, error);
+    }
+    return {
+      stop: async () => {
+        sub.unsubscribe();
       },
     };
   }

@@ -3,7 +3,9 @@ import { MemoryKv } from './memory-kv';
 import {
   DEFAULT_ACK_WAIT_MS,
   type ConsumerOptions,
+  type CoreHandler,
   type Fabric,
+  type FabricSubscription,
   type FabricConsumer,
   type FabricKv,
   type FabricMessage,
@@ -49,6 +51,9 @@ export interface MemoryFabricCounts {
   delayed: number;
   acksLost: number;
   redelivered: number;
+  /** Core messages sent, and handed to a subscriber (each subscriber counts). */
+  coreSent: number;
+  coreDelivered: number;
 }
 
 interface Stored {
@@ -74,6 +79,20 @@ interface Delivery {
   readonly seq: number;
   /** A duplicate copy: handed out even if the original was acked. */
   readonly copy: boolean;
+  /** A core message (not stored): its subject and bytes; `durable` and `seq` are unused. */
+  readonly core?: { readonly subject: string; readonly data: Uint8Array };
+}
+
+/** NATS subject matching: `*` matches one token, a final `>` one or more. */
+function subjectMatches(pattern: string, subject: string): boolean {
+  const p = pattern.split('.');
+  const s = subject.split('.');
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] === '>') return i === p.length - 1 && s.length > i;
+    if (i >= s.length) return false;
+    if (p[i] !== '*' && p[i] !== s[i]) return false;
+  }
+  return p.length === s.length;
 }
 
 /** mulberry32: small, seeded, good enough to pick faults. */
@@ -105,6 +124,8 @@ export class MemoryFabric implements Fabric {
     delayed: 0,
     acksLost: 0,
     redelivered: 0,
+    coreSent: 0,
+    coreDelivered: 0,
   };
   readonly #rng: () => number;
   readonly #faults: Required<MemoryFaults>;
@@ -113,6 +134,7 @@ export class MemoryFabric implements Fabric {
   readonly #ids = new Map<string, number>();
   readonly #durables = new Map<string, Durable>();
   readonly #buckets = new Map<string, MemoryKv>();
+  readonly #subscriptions = new Set<{ readonly subject: string; readonly handler: CoreHandler }>();
   #queue: Delivery[] = [];
   #draining = false;
   #closed = false;
@@ -195,6 +217,24 @@ export class MemoryFabric implements Fabric {
     };
   }
 
+  /** Core messages go through the same queue and faults as deliveries (dropped, repeated, reordered, delayed). */
+  send(subject: string, data: Uint8Array): void {
+    if (this.#closed) return;
+    this.counts.coreSent++;
+    this.#enqueue({ durable: '', seq: 0, copy: false, core: { subject, data: data.slice() } });
+  }
+
+  async subscribe(subject: string, handler: CoreHandler): Promise<FabricSubscription> {
+    this.#open();
+    const sub = { subject, handler };
+    this.#subscriptions.add(sub);
+    return {
+      stop: async () => {
+        this.#subscriptions.delete(sub);
+      },
+    };
+  }
+
   async kv(bucket: string): Promise<FabricKv> {
     this.#open();
     let kv = this.#buckets.get(bucket);
@@ -255,6 +295,7 @@ export class MemoryFabric implements Fabric {
       durable.handler = undefined;
       durable.generation++;
     }
+    this.#subscriptions.clear();
     this.#queue = [];
   }
 
@@ -291,6 +332,16 @@ export class MemoryFabric implements Fabric {
   }
 
   #deliver(delivery: Delivery): void {
+    if (delivery.core !== undefined) {
+      // Whoever subscribes when it is handed out gets it; nobody: it is gone (not stored).
+      const { subject, data } = delivery.core;
+      for (const sub of [...this.#subscriptions])
+        if (subjectMatches(sub.subject, subject)) {
+          this.counts.coreDelivered++;
+          sub.handler(subject, data.slice());
+        }
+      return;
+    }
     const durable = this.#durables.get(delivery.durable)!;
     const count = durable.unacked.get(delivery.seq);
     if (count === undefined && !delivery.copy) return;

@@ -1,7 +1,8 @@
 /**
  * The fabric port: the little that regions need from a message broker. A durable stream with
  * publish dedupe by message id, durable consumers with explicit acks (unacked messages come
- * back), and a key-value store with compare-and-set. NATS JetStream implements it for real
+ * back), core messages (at most once, not stored: ghosts), and a key-value store with
+ * compare-and-set. NATS JetStream implements it for real
  * (`createJetStreamFabric`); an in-process fabric with seeded faults drives property tests
  * (`createMemoryFabric`). Correctness never rests on it: each region's commit log is the record.
  */
@@ -73,6 +74,15 @@ export interface FabricKv {
   update(key: string, value: Uint8Array, revision: number): Promise<number>;
 }
 
+/** Receives core (at-most-once) messages: the subject and the bytes, nothing to ack. */
+export type CoreHandler = (subject: string, data: Uint8Array) => void;
+
+/** A running core subscription. */
+export interface FabricSubscription {
+  /** Stops delivering to this handler (messages sent meanwhile are gone: core messages are not stored). */
+  stop(): Promise<void>;
+}
+
 /** A message broker as regions see it. */
 export interface Fabric {
   /**
@@ -83,6 +93,14 @@ export interface Fabric {
   publish(subject: string, data: Uint8Array, msgId: string): Promise<PublishAck>;
   /** Starts (or resumes) a durable consumer. */
   consume(options: ConsumerOptions, handler: MessageHandler): Promise<FabricConsumer>;
+  /**
+   * Sends a core message: at most once, not stored, no ack, to whoever subscribes to the subject
+   * right now (NATS core publish). For views that the next message replaces (ghosts), never for a
+   * fact: a send to a broker that is away is dropped without a word.
+   */
+  send(subject: string, data: Uint8Array): void;
+  /** Subscribes to core messages on `subject` (NATS wildcards: `*` one token, `>` the rest). */
+  subscribe(subject: string, handler: CoreHandler): Promise<FabricSubscription>;
   /** Opens (creating if needed) a KV bucket. */
   kv(bucket: string): Promise<FabricKv>;
   /** Stops every consumer and closes the connection. */

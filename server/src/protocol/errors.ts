@@ -107,6 +107,10 @@ export const ERROR_CODES = {
   FABRIC_UNAVAILABLE: 'FABRIC_UNAVAILABLE',
   /** A handoff message failed validation (shape, field, size): it was not applied and nothing was written. */
   INVALID_HANDOFF: 'INVALID_HANDOFF',
+  /** A ghost message (a neighbour region's border rows) failed validation (shape, field, size): nothing of it was applied. */
+  INVALID_GHOST: 'INVALID_GHOST',
+  /** A reducer wrote a ghost: a read-only copy of a row another region owns. The call rolled back; the owner writes it. */
+  GHOST_READ_ONLY: 'GHOST_READ_ONLY',
 } as const;
 
 /** One of the stable error codes in {@link ERROR_CODES}. */

@@ -8,6 +8,7 @@ import {
   type Schema,
   type Tables,
 } from '../engine';
+import type { GhostHandoffHooks } from './ghost-reducers';
 import { DEFAULT_MAX_HANDOFF_BYTES } from './handoff-messages';
 import { HANDOFF_OUTCOME, decodePayload, encodePayload, type HandoffTables } from './handoff-tables';
 
@@ -29,6 +30,13 @@ export interface HandoffOptions<T extends Tables> {
   restore?(ctx: ReducerContext<T>, entity: string, payload: Record<string, unknown>): void;
   /** A handoff whose payload is larger is refused by `handoff_out` (nothing leaves). @default 512 KiB */
   readonly maxHandoffBytes?: number;
+  /**
+   * The region's ghost kit (`ghostKit(...).hooks`), when it mirrors border rows: an entity that
+   * leaves stays here as a ghost of its new owner under the same id (no despawn for a client
+   * watching it), an arrival or a take-back replaces the entity's ghost in the same transaction,
+   * and a ghost cannot be handed off (NOT_HERE). @default none
+   */
+  readonly ghosts?: GhostHandoffHooks;
 }
 
 /** The kit's reducer names, as the relay calls them. */
@@ -64,6 +72,7 @@ export function handoffReducers<T extends Tables>(
 ): readonly ReducerDef<string, any, T>[] {
   const maxBytes = options.maxHandoffBytes ?? DEFAULT_MAX_HANDOFF_BYTES;
   const restore = options.restore ?? options.unpack;
+  const ghosts = options.ghosts;
 
   const out = schema.reducer(
     HANDOFF_REDUCERS.OUT,
@@ -80,6 +89,12 @@ export function handoffReducers<T extends Tables>(
           'NOT_HERE',
           `${entity} left ${options.region} for ${moved.to} at epoch ${moved.epoch}`,
         );
+      if (ghosts?.isGhost(ctx, entity))
+        throw new ReducerError(
+          'NOT_HERE',
+          `${entity} is a ghost in ${options.region}: its owner hands it over`,
+        );
+      const mirrored = ghosts?.rowOf(ctx, entity);
       const payload = encodePayload(options.pack(ctx, entity));
       // Measured on the payload alone: the envelope adds a few hundred bytes at most.
       const bytes = Buffer.byteLength(payload);
@@ -95,6 +110,7 @@ export function handoffReducers<T extends Tables>(
       db.ts_resident.delete(entity);
       if (db.ts_moved.has(entity)) db.ts_moved.update({ entity, to, epoch });
       else db.ts_moved.insert({ entity, to, epoch });
+      if (mirrored !== undefined) ghosts!.keep(ctx, mirrored, to);
     },
   );
 
@@ -133,6 +149,7 @@ export function handoffReducers<T extends Tables>(
         cause: error,
       });
     }
+    ghosts?.drop(ctx, args.entity);
     options.unpack(ctx, args.entity, payload);
     db.ts_inbox.insert({
       from: args.from,
@@ -179,6 +196,7 @@ export function handoffReducers<T extends Tables>(
       if (row === undefined || row.to !== from) return;
       db.ts_outbox.delete(id);
       if (outcome === HANDOFF_OUTCOME.REJECTED) {
+        ghosts?.drop(ctx, row.entity);
         restore(ctx, row.entity, decodePayload(row.payload));
         db.ts_moved.delete(row.entity);
         db.ts_resident.insert({ entity: row.entity, epoch: row.epoch });

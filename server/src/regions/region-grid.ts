@@ -93,3 +93,26 @@ export function regionGrid(spec: string, width: number, height: number): RegionG
     },
   };
 }
+
+/**
+ * How far the point (x, y) is from the rectangle (0 inside it or on its edge): the distance a
+ * ghost band is measured in.
+ * @example
+ * distanceToRect({ minX: 0, minY: 0, maxX: 10, maxY: 10 }, 13, 14); // -> 5
+ */
+export function distanceToRect(
+  rect: Pick<RegionRect, 'minX' | 'minY' | 'maxX' | 'maxY'>,
+  x: number,
+  y: number,
+): number {
+  const dx = Math.max(rect.minX - x, 0, x - rect.maxX);
+  const dy = Math.max(rect.minY - y, 0, y - rect.maxY);
+  return Math.hypot(dx, dy);
+}
+
+/** How far apart two rectangles are (0 when they touch or overlap). */
+export function rectGap(a: RegionRect, b: RegionRect): number {
+  const dx = Math.max(a.minX - b.maxX, 0, b.minX - a.maxX);
+  const dy = Math.max(a.minY - b.maxY, 0, b.minY - a.maxY);
+  return Math.hypot(dx, dy);
+}

@@ -1,6 +1,7 @@
 import { TickspaceError, type Logger, type ModuleDef } from '../engine';
 import { openDatabase, type Database } from '../engine/tooling';
 import { createJetStreamFabric, type Fabric } from '../fabric';
+import { GhostRelay, type GhostRelayOptions } from './ghost-relay';
 import { HANDOFF_POINTS, HandoffRelay, type HandoffPoint } from './handoff-relay';
 import { openPlayerDirectory } from './player-directory';
 
@@ -27,14 +28,21 @@ export interface RegionOptions<M extends ModuleDef> {
    * relaunched every few seconds. @default Infinity
    */
   readonly brokerWaitMs?: number;
+  /**
+   * Mirror border rows into the neighbours and keep theirs (the module has the ghost kit): the
+   * ghost relay's options but the engine, fabric and region. @default no ghosts
+   */
+  readonly ghosts?: Omit<GhostRelayOptions, 'engine' | 'fabric' | 'region' | 'logger'>;
   /** @default console */
   readonly logger?: Logger;
 }
 
-/** A running region: its database, relay and fabric connection. */
+/** A running region: its database, relays and fabric connection. */
 export interface RunningRegion<M extends ModuleDef> {
   readonly db: Database<M>;
   readonly relay: HandoffRelay;
+  /** The ghost relay, when the region mirrors border rows. */
+  readonly ghosts: GhostRelay | undefined;
   readonly fabric: Fabric;
   /** Stops the relay and the tick loop, closes the fabric and the log. */
   stop(): Promise<void>;
@@ -43,7 +51,7 @@ export interface RunningRegion<M extends ModuleDef> {
 /**
  * Opens a region's log (recovering from it), connects to the broker, starts the relay (which
  * re-publishes every outbox row the log holds) and the tick loop. What a region process runs.
- * @throws TickspaceError from openDatabase (BAD_DATA_DIR, DATA_DIR_LOCKED, CORRUPT_LOG...) or FABRIC_UNAVAILABLE.
+ * @throws TickspaceError from openDatabase (BAD_DATA_DIR, DATA_DIR_LOCKED, CORRUPT_LOG...) or FABRIC_UNAVAILABLE; INVALID_ARGUMENT for ghost options that cannot work.
  */
 export async function startRegion<M extends ModuleDef>(options: RegionOptions<M>): Promise<RunningRegion<M>> {
   const db = await openDatabase({
@@ -74,14 +82,35 @@ export async function startRegion<M extends ModuleDef>(options: RegionOptions<M>
     logger: options.logger,
   });
   await relay.start();
+  let ghosts: GhostRelay | undefined;
+  try {
+    ghosts =
+      options.ghosts === undefined
+        ? undefined
+        : new GhostRelay({
+            ...options.ghosts,
+            engine: db.engine,
+            fabric,
+            region: options.region,
+            logger: options.logger,
+          });
+    await ghosts?.start();
+  } catch (error) {
+    await relay.stop();
+    await fabric.close();
+    await db.close();
+    throw error;
+  }
   // No client is connected yet: the first tick tells the module so (a crash ran no disconnects).
   db.engine.serverStarted();
   db.engine.start();
   return {
     db,
     relay,
+    ghosts,
     fabric,
     stop: async () => {
+      await ghosts?.stop();
       await relay.stop();
       await db.engine.stop();
       await fabric.close();

@@ -204,4 +204,30 @@ describe('JetStream fabric against a real nats-server', () => {
       message: expect.stringContaining('could not start'),
     });
   });
+
+  it('core messages reach a subscriber on the broker (wildcards as NATS has them) and are not stored on the stream', async () => {
+    const broker = await startBroker();
+    const a = await createJetStreamFabric({ servers: broker.url, name: 'a' });
+    const b = await createJetStreamFabric({ servers: broker.url, name: 'b' });
+    onCleanup(async () => {
+      await a.close();
+      await b.close();
+    });
+    const got: string[] = [];
+    let arrived: () => void = () => {};
+    const two = new Promise<void>((resolve) => (arrived = resolve));
+    await b.subscribe('ts.ghost.*.b', (subject, data) => {
+      got.push(`${subject} ${new TextDecoder().decode(data)}`);
+      if (got.length === 2) arrived();
+    });
+    a.send('ts.ghost.a.c', new TextEncoder().encode('not for b'));
+    a.send('ts.ghost.a.b', new TextEncoder().encode('one'));
+    a.send('ts.ghost.c.b', new TextEncoder().encode('two'));
+    await two;
+    expect(got).toEqual(['ts.ghost.a.b one', 'ts.ghost.c.b two']);
+    const nc = await connect({ servers: broker.url });
+    onCleanup(() => nc.close());
+    const info = await (await jetstreamManager(nc)).streams.info('TS_MSG');
+    expect(info.state.messages).toBe(0);
+  });
 });

@@ -127,4 +127,31 @@ describe('memory fabric', () => {
     expect(await kv.find('p.2')).toBeUndefined();
     expect(await kv.put('p.2', bytes('z'))).toBeGreaterThan(r2);
   });
+
+  it('core messages: at most once, only to whoever subscribes when they are handed out, by NATS wildcards, never stored', async () => {
+    const fabric = createMemoryFabric({ manual: true });
+    const got: string[] = [];
+    fabric.send('ts.ghost.a.b', bytes('before anyone listens'));
+    while (fabric.step());
+    const sub = await fabric.subscribe('ts.ghost.*.b', (subject, data) =>
+      got.push(`${subject} ${text(data)}`),
+    );
+    await fabric.subscribe('ts.ghost.>', (subject) => got.push(`all ${subject}`));
+    fabric.send('ts.ghost.a.b', bytes('one'));
+    fabric.send('ts.ghost.a.c', bytes('not for b'));
+    fabric.send('ts.ghost.a.b.x', bytes('one token too many for *'));
+    while (fabric.step());
+    expect(got).toEqual(['ts.ghost.a.b one', 'all ts.ghost.a.b', 'all ts.ghost.a.c', 'all ts.ghost.a.b.x']);
+    // Nothing went to the stream: no durable consumer sees a core message.
+    const durable: string[] = [];
+    await fabric.consume({ durable: 'd', subject: 'ts.ghost.a.b' }, (m) => durable.push(text(m.data)));
+    while (fabric.step());
+    expect(durable).toEqual([]);
+    await sub.stop();
+    got.length = 0;
+    fabric.send('ts.ghost.a.b', bytes('two'));
+    while (fabric.step());
+    expect(got).toEqual(['all ts.ghost.a.b']);
+    expect(fabric.counts.coreSent).toBe(5);
+  });
 });

@@ -11,7 +11,7 @@ import { createFrontierRegion } from '../../src/cli/frontier-region';
 import { serveRegions, type RegionWorld } from '../../src/cli/serve-regions';
 import { printRegionWorldInfo } from '../../src/cli/info-regions';
 import { refuseRewindPastHandoff } from '../../src/cli/rewind-regions';
-import { openPlayerDirectory, regionGrid, type HandoffTables } from '../../src/regions';
+import { openPlayerDirectory, regionGrid, type GhostTables, type HandoffTables } from '../../src/regions';
 import { startCutProxy, type CutProxy } from './cut-proxy';
 
 /**
@@ -295,7 +295,16 @@ describe('a 2x2 region world behind the gateway', () => {
           const kit = db.engine.db as unknown as ReadonlyDb<HandoffTables>;
           const tables = db.engine.db as unknown as Record<string, { count(): number; iter(): any[] }>;
           expect(kit.ts_outbox.count()).toBe(0);
-          const here = new Set(tables.avatar!.iter().map((a: { identity: string }) => a.identity));
+          // Ghosts are the neighbours' players mirrored here: every one of them is a ghost of its owner.
+          const ghosts = db.engine.db as unknown as ReadonlyDb<GhostTables>;
+          for (const g of ghosts.ts_ghost.iter())
+            expect(owner.get(g.entity), `ghost ${g.entity} in ${name}`).not.toBe(name);
+          const here = new Set(
+            tables
+              .avatar!.iter()
+              .map((a: { identity: string }) => a.identity)
+              .filter((identity: string) => !ghosts.ts_ghost.has(identity)),
+          );
           expect(
             [...owner]
               .filter(([, r]) => r === name)
