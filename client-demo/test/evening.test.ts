@@ -259,7 +259,13 @@ for (const viewport of VIEWPORTS) {
       const grass = await bringIntoView(ann, ['fiber_grass']);
       expect(grass, 'fibre grass in view').toBeDefined();
       await ann.mouse.click(grass!.sx, grass!.sy);
-      await expect.poll(() => seen(ann), { timeout: 30_000 }).toContain('level:Level up! Foraging 2');
+      try {
+        await expect.poll(() => seen(ann), { timeout: 30_000 }).toContain('level:Level up! Foraging 2');
+      } catch (error) {
+        // What the player was told instead, and what they see.
+        await screenshot(ann, `${tag}-6-level-up-missing`);
+        throw new Error(`no level-up; feedback seen: ${JSON.stringify(await seen(ann))}`, { cause: error });
+      }
       await screenshot(ann, `${tag}-6-level-up`);
       expect(await seen(ann)).toContain('toast:Foraging reached level 2');
       await expectNoOverflow();
