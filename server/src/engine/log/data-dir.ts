@@ -128,6 +128,33 @@ export function writeManifest(dir: string, manifest: Manifest): void {
 }
 
 /**
+ * Writes the manifest as {@link writeManifest} does, on the libuv pool (off the tick): temp file,
+ * fsync, rename, then an fsync of the directory so the rename survives a power loss too. The text
+ * is taken now. Writes to one directory must not overlap (they share the temp file): chain them.
+ * @example
+ * await writeManifestAsync(dir, manifest);
+ */
+export async function writeManifestAsync(dir: string, manifest: Manifest): Promise<void> {
+  const p = dataDirPaths(dir);
+  const tmp = p.manifest + '.tmp';
+  const text = JSON.stringify(manifest, null, 2) + '\n';
+  const file = await fs.promises.open(tmp, 'w');
+  try {
+    await file.writeFile(text);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await fs.promises.rename(tmp, p.manifest);
+  const d = await fs.promises.open(p.dir, 'r');
+  try {
+    await d.sync();
+  } finally {
+    await d.close();
+  }
+}
+
+/**
  * Creates a data directory (and its `log/` and `snapshots/` folders) with a fresh manifest. An
  * existing directory must be empty.
  * @throws TickspaceError BAD_DATA_DIR if the directory exists and holds other files.

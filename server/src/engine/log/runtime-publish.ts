@@ -8,6 +8,7 @@ import type { ModuleVersion } from '../module-swap';
 import type { BoundaryMigration } from '../runtime-migration';
 import type { Database } from './database';
 import { compileSchemaVersion } from './schema-versions';
+import { encodeSystemPayloadAhead } from './system-payload';
 
 function planFor(db: Database<ModuleDef>, module: ModuleDef): MigrationPlan | undefined {
   const latest = db.store.versions!.latest;
@@ -117,6 +118,9 @@ export function publishModule(
   const out: { plan?: MigrationPlan } = {};
   if (!budget.run(() => (out.plan = planFor(db, version.module)))) throw overBudget(budget, 'at publish');
   const plan = out.plan;
+  // The `__publish` record holds the whole bundled source: encoded and checksummed now, the
+  // boundary tick copies its bytes (see encodeSystemPayloadAhead).
+  encodeSystemPayloadAhead(version.payload);
   if (plan === undefined) engine.publish(version, onResult);
   else
     engine.publish({ ...version, migration: boundaryMigration(db, version.module, plan, budget) }, onResult);
