@@ -1,5 +1,10 @@
 import { createEngine, type CallResult, type Engine } from '../engine';
-import { insertConverted, prepareMigration, type PreparedMigration } from '../migration/apply';
+import {
+  insertConverted,
+  prepareMigration,
+  type PreparedMigration,
+  type TableState,
+} from '../migration/apply';
 import { TickspaceError } from '../../protocol/errors';
 import { TickBudget } from '../sandbox/tick-budget';
 import { planMigration, type MigrationPlan } from '../migration/plan';
@@ -27,6 +32,48 @@ function overBudget(budget: TickBudget, where: string): TickspaceError {
 }
 
 /**
+ * Converts and dry-runs the reshaped tables as they are at publish (under the migration budget, in
+ * a scratch engine of its own): the boundary reuses the result when those tables still hold the
+ * same rows, which a content table (the usual one to gain a column) does. Done at the boundary it
+ * cost the migration's tick ~12 ms for Frontier's item_def. Undefined when it failed or ran past
+ * the budget: the boundary then does it, and refuses as it always did.
+ */
+function convertEarly(
+  engine: Engine<ModuleDef>,
+  plan: MigrationPlan,
+  budget: TickBudget,
+  newScratch: () => Engine<ModuleDef>,
+): { prepared: PreparedMigration; tables: TableState[] } | undefined {
+  const reshaped = new Set(plan.reshaped);
+  const tables = engine.tableList
+    .filter((t) => reshaped.has(t.name))
+    .map((t) => ({ name: t.name, autoInc: t.autoInc, rows: t.rowsView().slice() }));
+  const out: { prepared?: PreparedMigration } = {};
+  try {
+    if (!budget.run(() => (out.prepared = prepareMigration(plan, engine.tick, tables, newScratch))))
+      return undefined;
+  } catch {
+    return undefined;
+  }
+  return out.prepared === undefined ? undefined : { prepared: out.prepared, tables };
+}
+
+/**
+ * Whether the engine's tables still hold exactly `tables`' rows and counters. Rows are immutable
+ * (a write replaces the object), so the same objects at the same positions are the same rows.
+ */
+function sameRows(engine: Engine<ModuleDef>, tables: readonly TableState[]): boolean {
+  for (const t of tables) {
+    const store = engine.tables[t.name];
+    if (store === undefined || store.autoInc !== t.autoInc) return false;
+    const rows = store.rowsView();
+    if (rows.length !== t.rows.length) return false;
+    for (let i = 0; i < rows.length; i++) if (rows[i] !== t.rows[i]) return false;
+  }
+  return true;
+}
+
+/**
  * The boundary migration of a module whose schema differs from the directory's newest version:
  * planned again at the boundary against that tick's state, converted and dry-run in a scratch
  * engine (a failure refuses the publish and changes nothing), then recorded as the next schema
@@ -50,6 +97,7 @@ function boundaryMigration(
     { version: planned.toVersion, fromTick: 0, schema: planned.after, reshaped: planned.reshaped },
     module,
   );
+  const early = convertEarly(engine, planned, budget, newScratch);
   return {
     reshaped: planned.reshaped,
     prepare() {
@@ -68,6 +116,11 @@ function boundaryMigration(
         if (plan === undefined) return;
         // Only the reshaped tables are converted and dry-run (see prepareMigration): copying every
         // table's rows here would cost as much as the world.
+        // Converted and dry-run at publish, from the same rows: done (the rows are the input).
+        if (ahead && early !== undefined && sameRows(engine, early.tables)) {
+          out.prepared = early.prepared;
+          return;
+        }
         const reshaped = new Set(plan.reshaped);
         const tables = engine.tableList
           .filter((t) => reshaped.has(t.name))
