@@ -3,7 +3,8 @@
  * `live-swaps.bench.ts` alternately in a checkout of the code before (`--before DIR`, e.g. made
  * with `git archive <commit> | tar -x -C DIR` and this repository's node_modules linked in) and in
  * this one, each run in its own process, and writes every run's figures and the median ratio of
- * each change (each run against its own tick p99) to `bench-results/live-swaps-interleaved.json`.
+ * each change (each run against its own tick p99), with every run's ratios and the worst run's, to
+ * `bench-results/live-swaps-interleaved.json` (`--out NAME` for another file name).
  * Run: `node --import tsx server/bench/live-swaps-ab.ts --before DIR [--runs 6] [--note TEXT]`.
  */
 import { execFileSync } from 'node:child_process';
@@ -14,7 +15,12 @@ import { parseArgs } from 'node:util';
 import { REPO_ROOT } from './harness';
 
 const { values } = parseArgs({
-  options: { before: { type: 'string' }, runs: { type: 'string', default: '6' }, note: { type: 'string' } },
+  options: {
+    before: { type: 'string' },
+    runs: { type: 'string', default: '6' },
+    note: { type: 'string' },
+    out: { type: 'string', default: 'live-swaps-interleaved' },
+  },
 });
 if (values.before === undefined) throw new Error('--before DIR (a checkout of the code before) is required');
 const sides = { before: path.resolve(values.before), after: REPO_ROOT };
@@ -55,15 +61,28 @@ const medians = Object.fromEntries(
     return [side, { [P99]: median(results[side].map((r) => r[P99]!)), ratios: Object.fromEntries(ratios) }];
   }),
 );
+// The goal holds for every run, not only the median: each run's ratio per change, and the worst.
+const perRun = Object.fromEntries(
+  (['before', 'after'] as const).map((side) => {
+    const names = Object.keys(medians[side]!.ratios);
+    const ratios = results[side].map((r) =>
+      Object.fromEntries(names.map((n) => [n, Math.round((r[n]! / r[P99]!) * 100) / 100])),
+    );
+    const worst = Object.fromEntries(names.map((n) => [n, Math.max(...ratios.map((r) => r[n]!))]));
+    return [side, { ratios, worst }];
+  }),
+);
 console.table(
   Object.keys(medians.after!.ratios).map((n) => ({
     change: n.replace('longest tick around: ', ''),
     before: `${medians.before!.ratios[n]!.toFixed(2)}x`,
     after: `${medians.after!.ratios[n]!.toFixed(2)}x`,
+    'before, worst run': `${perRun.before!.worst[n]!.toFixed(2)}x`,
+    'after, worst run': `${perRun.after!.worst[n]!.toFixed(2)}x`,
   })),
 );
 fs.writeFileSync(
-  path.join(REPO_ROOT, 'bench-results/live-swaps-interleaved.json'),
+  path.join(REPO_ROOT, `bench-results/${values.out}.json`),
   JSON.stringify(
     {
       name: 'live-swaps-interleaved',
@@ -72,6 +91,7 @@ fs.writeFileSync(
       note: values.note ?? '',
       loadAverage: { min: Math.min(...loads), max: Math.max(...loads) },
       medianRatios: medians,
+      runRatios: perRun,
       runs: results,
     },
     null,
