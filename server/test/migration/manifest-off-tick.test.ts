@@ -37,9 +37,14 @@ const logBytes = (dir: string) =>
 const versionsOnDisk = (dir: string) =>
   (readManifest(dir).schemaVersions ?? [{ version: 1, fromTick: 0 }]).map((v) => [v.version, v.fromTick]);
 
-async function counterDb(dir: string, durability: 'tick' | 'never'): Promise<Database<ModuleDef>> {
+interface Policy {
+  readonly durability: 'tick' | 'never';
+  readonly confirm: 'durable' | 'immediate';
+}
+
+async function counterDb(dir: string, policy: Policy): Promise<Database<ModuleDef>> {
   const v1 = await loadModuleFile(writeModuleFile(counterModuleText()));
-  const db = await openDatabase({ dir, module: v1.module, logger: quiet, durability });
+  const db = await openDatabase({ dir, module: v1.module, logger: quiet, ...policy });
   db.engine.publish(v1);
   db.engine.enqueue(alice, 'bump', { id: 1 });
   db.engine.runTick();
@@ -48,10 +53,15 @@ async function counterDb(dir: string, durability: 'tick' | 'never'): Promise<Dat
 }
 
 describe("a runtime migration's manifest is written off the tick, before the tick's record", () => {
-  for (const durability of ['tick', 'never'] as const)
-    it(`holds the boundary tick's record (and the next one's) until the manifest names its version (durability '${durability}')`, async () => {
+  const policies: Policy[] = [
+    { durability: 'tick', confirm: 'durable' },
+    { durability: 'tick', confirm: 'immediate' },
+    { durability: 'never', confirm: 'durable' },
+  ];
+  for (const policy of policies)
+    it(`holds the boundary tick's record (and the next one's) until the manifest names its version (durability '${policy.durability}', confirm '${policy.confirm}')`, async () => {
       const dir = tempDir();
-      const db = await counterDb(dir, durability);
+      const db = await counterDb(dir, policy);
       const v2 = await loadModuleText(counterModuleText({ v2: true }), 'v2.ts');
       const results: CallResult[] = [];
       publishModule(db, v2, (r) => results.push(r));
@@ -89,7 +99,7 @@ describe("a runtime migration's manifest is written off the tick, before the tic
 
   it('forgets every version a crash left in the manifest without its tick (two migrations at consecutive ticks)', async () => {
     const dir = tempDir();
-    const db = await counterDb(dir, 'tick');
+    const db = await counterDb(dir, { durability: 'tick', confirm: 'durable' });
     const last = db.engine.tick;
     const manifest = db.manifest;
     await db.close();
