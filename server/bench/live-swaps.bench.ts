@@ -5,7 +5,8 @@
  * each change: the longest tick from the one before it to ten after, against the p99 of the ticks
  * before the first change (goal: none over 2x; the runaway's tick is over by design, by the budget,
  * and is reported on its own).
- * Run: `node --max-semi-space-size=64 --import tsx server/bench/live-swaps.bench.ts [bots]`.
+ * Run: `node --max-semi-space-size=64 --import tsx server/bench/live-swaps.bench.ts [bots]`
+ * (`LIVE_SWAPS_TRACE=1` prints every tick around each change, from the one before it).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -73,6 +74,13 @@ for (const [name, change] of changes) {
   change();
   for (let i = 0; i < GAP; i++) await tick();
   const longest = Math.max(...ticks.slice(from, from + 12));
+  if (process.env.LIVE_SWAPS_TRACE === '1')
+    console.log(
+      `${name}: ${ticks
+        .slice(from, from + 12)
+        .map((ms) => ms.toFixed(1))
+        .join(' ')} ms`,
+    );
   worst[name] = longest / p99;
   figures.push({
     name: `longest tick around: ${name}`,
