@@ -276,7 +276,7 @@ export class LogWriter {
   /**
    * The promise a commit hook returns under the durability policy: resolves once everything
    * appended so far is on stable storage (`'tick'`: the next group fsync; `{ everyMs }`: the next
-   * interval fsync), or undefined for `'never'`.
+   * interval fsync), or for `'never'` undefined (once written while appends are held).
    */
   whenDurable(): Promise<void> | undefined {
     // Held appends are not even in the OS yet: a process crash would lose them.
