@@ -84,6 +84,8 @@ describe("Frontier's warm hook", () => {
     // The boundary tick migrates both: the warmed version's physics finds its cache and builds nothing.
     const boundary = drive(warmed, 12, 1, 'after');
     expect(drive(cold, 12, 1, 'after')).toEqual(boundary);
+    // Results wait for the boundary tick's record, which waits for the manifest of version 2.
+    await Promise.all([warmed.flush(), cold.flush()]);
     expect(results).toEqual([{ ok: true }, { ok: true }]);
     for (const db of [warmedDb, coldDb]) {
       const [record] = [...db.ticks(db.engine.tick, db.engine.tick)];

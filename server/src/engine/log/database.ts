@@ -143,19 +143,12 @@ export class Database<M extends ModuleDef> {
     this.#bytesSinceSnapshot += framed.length;
     this.#maybeSnapshot(record.tick);
     const durable = writer.whenDurable();
-    // A tick held behind a manifest write is not in the OS yet: even an immediate confirm waits.
-    const held = writer.whenWritten();
-    if (held !== undefined && this.#options.confirm === 'immediate') {
-      durable?.catch((error: unknown) =>
-        this.#logger.error(`commit log sync failed after tick ${record.tick}`, error),
-      );
-      return held;
-    }
     if (this.#options.confirm === 'immediate') {
       durable?.catch((error: unknown) =>
         this.#logger.error(`commit log sync failed after tick ${record.tick}`, error),
       );
-      return undefined;
+      // A tick held behind a manifest write is not in the OS yet: even an immediate confirm waits.
+      return writer.whenWritten();
     }
     return durable;
   }
