@@ -68,11 +68,22 @@ export class PendingPublishes {
     this.#pending.push({ version, onResult, prepared, wire: wireAfter(prepared, base) });
   }
 
-  /** Swaps in the publishes waiting for this tick boundary, each logged as `__publish`. */
+  /**
+   * Swaps in the publishes waiting for this tick boundary, each logged as `__publish`. A migrating
+   * publish queued behind one whose migration ran at this boundary waits for the next one, with
+   * those behind it: a schema version starts at a tick, so two cannot start at the same one (the
+   * second was refused with a schema history out of order).
+   */
   apply(boundary: SwapBoundary): void {
     const swaps = this.#pending;
     this.#pending = [];
-    for (const { version, onResult, prepared } of swaps) {
+    let migrated = false;
+    for (const [i, swap] of swaps.entries()) {
+      const { version, onResult, prepared } = swap;
+      if (migrated && version.migration !== undefined) {
+        this.#pending = swaps.slice(i);
+        return;
+      }
       let migration: PreparedBoundaryMigration | undefined;
       if (version.migration !== undefined)
         try {
@@ -85,8 +96,10 @@ export class PendingPublishes {
           onResult?.({ ok: false, code: e.code, message: e.message });
           continue;
         }
-      if (migration !== undefined)
+      if (migration !== undefined) {
+        migrated = true;
         boundary.replaceTables(version.module, migration.reshaped, prepared.tables);
+      }
       const tables = migration === undefined ? undefined : prepared.tables;
       boundary.swapIn(
         version.module,

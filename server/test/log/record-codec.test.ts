@@ -21,6 +21,8 @@ import {
   type CallRecord,
 } from '../../src/engine';
 import { alice, bank } from '../engine/fixtures';
+import { crc32cCombine } from '../../src/engine/log/crc32c';
+import { encodeSystemPayloadAhead } from '../../src/engine/log/system-payload';
 
 /**
  * Golden bytes of a three-tick segment from the bank fixture (seed 'golden', tickMs 50, durations
@@ -61,6 +63,25 @@ describe('crc32c', () => {
         expect(crc32c(bytes, crc32c(bytes, 0, 0, at), at)).toBe(crc32c(bytes));
       }),
     );
+  });
+
+  it('combines the CRCs of two parts into the CRC of both, for every length of the second', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.uint8Array({ maxLength: 600 }), (a, b) => {
+        const both = new Uint8Array(a.length + b.length);
+        both.set(a);
+        both.set(b, a.length);
+        expect(crc32cCombine(crc32c(a), crc32c(b), b.length)).toBe(crc32c(both));
+      }),
+    );
+    // A long second part (many squarings), and an empty one.
+    const big = new Uint8Array(1_000_003).map((_, i) => (i * 31) & 0xff);
+    const head = new TextEncoder().encode('head');
+    const all = new Uint8Array(head.length + big.length);
+    all.set(head);
+    all.set(big, head.length);
+    expect(crc32cCombine(crc32c(head), crc32c(big), big.length)).toBe(crc32c(all));
+    expect(crc32cCombine(crc32c(head), crc32c(new Uint8Array(0)), 0)).toBe(crc32c(head));
   });
 });
 
@@ -213,6 +234,51 @@ describe('system call payloads', () => {
     // The connect call (lifecycle, no arguments) still logs no bytes: the golden segment is unchanged.
     expect(decoded.calls[1]!.argsBytes.length).toBe(0);
     expect(decoded.calls[1]!.args).toEqual({});
+  });
+
+  it('frames a payload encoded ahead (a published source) to the same bytes as one encoded in its tick', () => {
+    const { records, codec } = goldenRun();
+    let encodedAheadOnce = false;
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 3000, unit: 'binary' }),
+        fc.nat(3),
+        fc.boolean(),
+        (source, at, both) => {
+          const first = records[0]!;
+          const calls = first.calls;
+          const payload = { hash: 'ab'.repeat(32), source };
+          const second = { hash: 'cd'.repeat(32), source: source.slice(1) };
+          const record = (p: object, q: object): TickRecord => ({
+            ...first,
+            calls: [
+              ...calls.slice(0, at),
+              { ...first.calls[0]!, reducer: '__publish', args: p },
+              ...(both ? [{ ...first.calls[0]!, reducer: '__publish', args: q }] : []),
+              ...calls.slice(at),
+            ] as CallRecord[],
+          });
+          const plain = codec.encodeFramed(record({ ...payload }, { ...second })).slice();
+          encodeSystemPayloadAhead(payload);
+          encodeSystemPayloadAhead(second);
+          expect(Object.isFrozen(payload)).toBe(true);
+          const framed = codec.encodeFramed(record(payload, second)).slice();
+          expect(hex(framed)).toBe(hex(plain));
+          // The frame check passes, and the payload decodes back.
+          const tick = records[0]!.tick;
+          const scan = scanSegment(Buffer.concat([encodeSegmentHeader(tick), framed]), {
+            nameTick: tick,
+            isLast: true,
+          });
+          expect(scan.problem).toBeUndefined();
+          const decoded = codec.decode(framed.slice(8)).calls.find((c) => c.reducer === '__publish')!;
+          expect(decoded.args).toEqual(payload);
+          encodedAheadOnce ||= source.length > 0;
+        },
+      ),
+      { numRuns: 60 },
+    );
+    expect(encodedAheadOnce).toBe(true);
   });
 
   it('refuses a payload that is not a JSON object, naming the call', () => {

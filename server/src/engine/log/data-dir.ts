@@ -128,6 +128,35 @@ export function writeManifest(dir: string, manifest: Manifest): void {
 }
 
 /**
+ * Writes the manifest as {@link writeManifest} does, on the libuv pool (off the tick): temp file,
+ * fsync, rename, then an fsync of the directory so the rename survives a power loss too. The text
+ * is made once the temp file is open, outside the caller's tick (a manifest lists every schema
+ * version: tens of kB for a real world), so `manifest` must not change meanwhile (manifests are
+ * replaced, never edited). Writes to one directory must not overlap (they share the temp file):
+ * chain them.
+ * @example
+ * await writeManifestAsync(dir, manifest);
+ */
+export async function writeManifestAsync(dir: string, manifest: Manifest): Promise<void> {
+  const p = dataDirPaths(dir);
+  const tmp = p.manifest + '.tmp';
+  const file = await fs.promises.open(tmp, 'w');
+  try {
+    await file.writeFile(JSON.stringify(manifest, null, 2) + '\n');
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await fs.promises.rename(tmp, p.manifest);
+  const d = await fs.promises.open(p.dir, 'r');
+  try {
+    await d.sync();
+  } finally {
+    await d.close();
+  }
+}
+
+/**
  * Creates a data directory (and its `log/` and `snapshots/` folders) with a fresh manifest. An
  * existing directory must be empty.
  * @throws TickspaceError BAD_DATA_DIR if the directory exists and holds other files.

@@ -8,7 +8,7 @@ import {
   type TickRecord,
 } from '../engine';
 import type { ModuleDef } from '../module';
-import { writeManifest, type DataDirPaths, type Manifest } from './data-dir';
+import { writeManifestAsync, type DataDirPaths, type Manifest } from './data-dir';
 import type {
   DatabaseOptions,
   DatabaseStats,
@@ -63,6 +63,8 @@ export class Database<M extends ModuleDef> {
   #lastSnapshotTick = 0;
   #snapshotting: Promise<SnapshotWriteResult | undefined> | undefined;
   #closed = false;
+  /** The last manifest write a runtime migration started (they run one after another). */
+  #manifestWrite: Promise<void> = Promise.resolve();
   readonly #retention: RetentionPolicy | undefined;
   readonly #retentionRunner: RetentionRunner;
   #stats = {
@@ -145,7 +147,8 @@ export class Database<M extends ModuleDef> {
       durable?.catch((error: unknown) =>
         this.#logger.error(`commit log sync failed after tick ${record.tick}`, error),
       );
-      return undefined;
+      // A tick held behind a manifest write is not in the OS yet: even an immediate confirm waits.
+      return writer.whenWritten();
     }
     return durable;
   }
@@ -382,9 +385,13 @@ export class Database<M extends ModuleDef> {
   }
 
   /**
-   * A runtime migration's new schema version, recorded before its tick is written (the record
-   * decodes with it): appended to the schema history and the manifest (fsynced). A crash before
-   * the tick is durable leaves a version that start-up forgets.
+   * A runtime migration's new schema version, recorded before its tick runs: appended to the
+   * schema history now (the tick's record is encoded with it) and to the manifest off the tick
+   * (written and fsynced on the libuv pool: written in the boundary tick it cost that tick a
+   * synchronous fsync). The log writer holds the tick's record, and every one after it, until the
+   * manifest is in place, so no reader, and no recovery after a crash at any point, finds a record
+   * whose schema version the manifest lacks; a crash before the tick is written leaves, at most, a
+   * version that start-up forgets.
    * @internal Called by `publishModule`'s boundary migration.
    */
   recordSchemaVersion(entry: SchemaVersionEntry, module: ModuleDef, compiled?: SchemaVersion): void {
@@ -393,7 +400,10 @@ export class Database<M extends ModuleDef> {
     history.push(entry, module, compiled);
     this.#codeByVersion.set(entry.version, module);
     this.manifest = { ...this.manifest, schema: entry.schema, schemaVersions: history.entries() };
-    writeManifest(this.paths.dir, this.manifest);
+    const manifest = this.manifest;
+    const write = this.#manifestWrite.then(() => writeManifestAsync(this.paths.dir, manifest));
+    this.#manifestWrite = write.catch(() => undefined);
+    this.#writer!.holdUntil(write, `writing the manifest of schema version ${entry.version}`);
   }
 
   /** An engine to read the state after `tick` into: its schema version's (the module's own for the newest). */

@@ -80,6 +80,10 @@ export class LogWriter {
   #timer: NodeJS.Timeout | undefined;
   #listener: AppendListener | undefined;
   #closed = false;
+  /** Appends waiting for {@link holdUntil}'s promise, in tick order (copies: a framed view is reused). */
+  #held: { readonly tick: number; readonly framed: Uint8Array }[] = [];
+  /** The last hold placed; appends are held while it is unsettled. */
+  #hold: Promise<void> | undefined;
   #stats = {
     records: 0,
     bytes: 0,
@@ -167,6 +171,55 @@ export class LogWriter {
         `log append out of sequence: got tick ${tick}, expected ${this.#nextTick}`,
         { details: { tick } },
       );
+    this.#nextTick = tick + 1;
+    if (this.#hold !== undefined) {
+      this.#held.push({ tick, framed: framed.slice() });
+      return;
+    }
+    this.#write(tick, framed);
+  }
+
+  /**
+   * Holds every later append in memory until `ready` resolves, then writes them in order: what
+   * `ready` writes elsewhere reaches the OS before any of them (a runtime migration's manifest,
+   * which names the schema their bytes are encoded with, written off the tick). Holds chain: an
+   * append waits for every hold placed before it. `ready` rejecting fails the writer (LOG_FAILED,
+   * naming `what`): the held ticks are never written, as after a failed write.
+   * @example
+   * writer.holdUntil(writeManifestAsync(dir, manifest), 'the manifest of schema version 2');
+   */
+  holdUntil(ready: Promise<void>, what: string): void {
+    if (this.#failed !== undefined) throw this.#failed;
+    const hold: Promise<void> = (this.#hold ?? Promise.resolve()).then(() => ready);
+    this.#hold = hold;
+    hold.then(
+      () => {
+        if (this.#hold !== hold || this.#failed !== undefined) return;
+        this.#hold = undefined;
+        try {
+          for (const h of this.#held.splice(0)) this.#write(h.tick, h.framed);
+        } catch {
+          // #write failed the writer: the waiters learn it from #wait.
+        }
+      },
+      (cause: unknown) => {
+        if (this.#hold === hold) this.#hold = undefined;
+        this.#held = [];
+        this.#fail(
+          new TickspaceError('LOG_FAILED', `${what} failed; the ticks after it are not written`, {
+            cause,
+          }),
+        );
+      },
+    );
+  }
+
+  /** Resolves once every append so far has reached the OS (undefined: nothing is held). */
+  whenWritten(): Promise<void> | undefined {
+    return this.#hold === undefined ? undefined : this.#wait(false, false);
+  }
+
+  #write(tick: number, framed: Uint8Array): void {
     const started = performance.now();
     if (this.#fd < 0 || (this.#pos + framed.length > this.segmentBytes && this.#pos > SEGMENT_HEADER_BYTES))
       this.#rotate(tick);
@@ -188,7 +241,6 @@ export class LogWriter {
       );
     }
     this.#pos = at + framed.length;
-    this.#nextTick = tick + 1;
     this.#seq++;
     this.#dirty.add(this.#fd);
     this.#listener?.onRecord(tick, at, this.#pos);
@@ -224,10 +276,11 @@ export class LogWriter {
   /**
    * The promise a commit hook returns under the durability policy: resolves once everything
    * appended so far is on stable storage (`'tick'`: the next group fsync; `{ everyMs }`: the next
-   * interval fsync), or undefined for `'never'`.
+   * interval fsync), or for `'never'` undefined (once written while appends are held).
    */
   whenDurable(): Promise<void> | undefined {
-    if (this.durability === 'never') return undefined;
+    // Held appends are not even in the OS yet: a process crash would lose them.
+    if (this.durability === 'never') return this.whenWritten();
     return this.#wait(this.durability === 'tick');
   }
 
@@ -236,8 +289,17 @@ export class LogWriter {
     return this.#wait(true);
   }
 
-  #wait(startNow: boolean): Promise<void> {
+  /** Waits for held appends to be written first, then (unless `sync` is false) for their fsync. */
+  #wait(startNow: boolean, sync = true): Promise<void> {
     if (this.#failed !== undefined) return Promise.reject(this.#failed);
+    // A hold settles after its own handler ran (registered first): the held records are written.
+    const hold = this.#hold;
+    if (hold !== undefined)
+      return hold.then(
+        () => this.#wait(startNow, sync),
+        () => this.#wait(startNow, sync),
+      );
+    if (!sync) return Promise.resolve();
     if (this.#seq === this.#syncedSeq && !this.#dirDirty && this.#closeAfterSync.length === 0)
       return Promise.resolve();
     const promise = new Promise<void>((resolve, reject) =>

@@ -136,10 +136,11 @@ export async function openDatabase<M extends ModuleDef>(options: DatabaseOptions
     });
     // Recovery may have cut or removed a torn tail: measure the files as they now are.
     store.refresh();
-    // A version whose migration tick never became durable (a crash right after the manifest was
-    // written): forget it, and plan again from the version before.
+    // Versions whose migration tick never became durable (a crash after the manifest was written
+    // and before the tick was: runtime migrations at consecutive ticks can leave two, their records
+    // held behind the second manifest write): forget them, and plan again from the version before.
     if (history.versions.length > 1 && history.latest.fromTick > report.lastTick) {
-      history.pop();
+      while (history.versions.length > 1 && history.latest.fromTick > report.lastTick) history.pop();
       manifest = { ...manifest, schema: history.latest.schema, schemaVersions: history.entries() };
       if (!readOnly) writeManifest(paths.dir, manifest);
       refusal = undefined;

@@ -1,7 +1,7 @@
 import { BinaryReader } from '../../protocol/binary-reader';
 import { BinaryWriter } from '../../protocol/binary-writer';
 import type { ColumnShape } from '../../protocol/column-kinds';
-import { decodeSystemPayload, encodeSystemPayload } from './system-payload';
+import { decodeSystemPayload, encodedAhead, encodeSystemPayload } from './system-payload';
 import { TickspaceError } from '../../protocol/errors';
 import { readReturnValue, writeReturnValue } from '../../protocol/return-value';
 import { compileRowCodec, compileValueCodec, type RowCodec } from '../../protocol/row-codec';
@@ -10,7 +10,7 @@ import { CALL_ORIGIN, type CallOrigin, type CallResult, type Engine, type TickRe
 import type { Identity } from '../identity';
 import type { ModuleDef } from '../module';
 import { columnShapes } from '../schema';
-import { crc32c } from './crc32c';
+import { crc32c, crc32cCombine } from './crc32c';
 import { LogCursor, compileRowDecoder } from './row-decoder';
 import { RECORD_FRAME_BYTES } from './format';
 
@@ -192,6 +192,9 @@ export function createRecordCodec(schema: LogSchema): RecordCodec {
     }
   };
 
+  // Payload parts encoded ahead (see encodeSystemPayloadAhead) in the record being framed, as
+  // (offset, length, crc) triples: the frame's checksum combines their CRCs instead of reading them.
+  const ahead: number[] = [];
   const encodePayload = (record: TickRecord, w: BinaryWriter) => {
     w.uvar(record.tick).f64(record.now);
     hashToBytes(w, record.stateHash);
@@ -206,7 +209,12 @@ export function createRecordCodec(schema: LogSchema): RecordCodec {
       identityCodec.encode(w, call.sender);
       w.uvar(call.scheduleId);
       const codec = call.origin === CALL_ORIGIN.LIFECYCLE ? undefined : args.get(call.reducer);
-      if (call.origin === CALL_ORIGIN.LIFECYCLE) w.bytes(encodeSystemPayload(call.args));
+      const pre = call.origin === CALL_ORIGIN.LIFECYCLE ? encodedAhead(call.args) : undefined;
+      if (pre !== undefined) {
+        w.uvar(pre.bytes.length);
+        if (w === writer) ahead.push(w.length, pre.bytes.length, pre.crc);
+        w.raw(pre.bytes);
+      } else if (call.origin === CALL_ORIGIN.LIFECYCLE) w.bytes(encodeSystemPayload(call.args));
       else if (codec === undefined) w.bytes(EMPTY);
       else {
         argsWriter.reset();
@@ -299,11 +307,20 @@ export function createRecordCodec(schema: LogSchema): RecordCodec {
     encodeChanges,
     encodeFramed(record) {
       const w = writer.reset();
+      ahead.length = 0;
       w.u32le(0).u32le(0);
       encodePayload(record, w);
       const bytes = w.view();
       w.patchU32le(0, bytes.length - RECORD_FRAME_BYTES);
-      w.patchU32le(4, crc32c(bytes, crc32c(bytes, 0, 0, 4), RECORD_FRAME_BYTES));
+      let crc = crc32c(bytes, 0, 0, 4);
+      let pos = RECORD_FRAME_BYTES;
+      for (let i = 0; i < ahead.length; i += 3) {
+        const at = ahead[i]!;
+        const length = ahead[i + 1]!;
+        crc = crc32cCombine(crc32c(bytes, crc, pos, at), ahead[i + 2]!, length);
+        pos = at + length;
+      }
+      w.patchU32le(4, crc32c(bytes, crc, pos, bytes.length));
       return w.view();
     },
     decode(payload, options = {}) {
