@@ -4,7 +4,7 @@ import { CALL_ORIGIN, type CallRecord, type CallResult } from './engine-types';
 import type { Identity } from './identity';
 import { lifecycleHook, noop } from './lifecycle';
 import type { ModuleDef, ReducerContext } from './module';
-import { queuedCall, type QueuedCall } from './queued-call';
+import { QueuedCall } from './queued-call';
 import type { ReducerFn, ServerSchema } from './server-schema';
 
 /** What the queue resolves calls against: the running module and its reducer table. */
@@ -51,7 +51,7 @@ export class CallQueue {
     sender: Identity,
     onResult?: (r: CallResult) => void,
   ): void {
-    this.#queue.push(queuedCall(CALL_ORIGIN.LIFECYCLE, name, fn ?? noop, sender, {}, onResult));
+    this.#queue.push(new QueuedCall(CALL_ORIGIN.LIFECYCLE, name, fn ?? noop, sender, {}, onResult));
   }
 
   /**
@@ -64,7 +64,7 @@ export class CallQueue {
       throw new TickspaceError('UNKNOWN_REDUCER', `no reducer named '${reducer}'`, { details: { reducer } });
     this.#checkQueueRoom(reducer);
     const validated = entry.validate(args);
-    this.#queue.push(queuedCall(CALL_ORIGIN.CLIENT, reducer, entry.fn, sender, validated, onResult));
+    this.#queue.push(new QueuedCall(CALL_ORIGIN.CLIENT, reducer, entry.fn, sender, validated, onResult));
   }
 
   /**
@@ -92,7 +92,7 @@ export class CallQueue {
         details: { reducerId },
       });
     this.#checkQueueRoom(entry.name);
-    this.#queue.push(queuedCall(CALL_ORIGIN.CLIENT, entry.name, entry.fn, sender, args, onResult));
+    this.#queue.push(new QueuedCall(CALL_ORIGIN.CLIENT, entry.name, entry.fn, sender, args, onResult));
   }
 
   /**
@@ -112,7 +112,7 @@ export class CallQueue {
       throw new TickspaceError('UNKNOWN_REDUCER', `replay: the module has no reducer '${call.reducer}'`, {
         details: { reducer: call.reducer },
       });
-    this.#queue.push(queuedCall(call.origin, call.reducer, fn, call.sender, call.args, onResult));
+    this.#queue.push(new QueuedCall(call.origin, call.reducer, fn, call.sender, call.args, onResult));
   }
 
   /** After a module swap: every queued call resolves against the new version, none runs the old code. */
@@ -121,8 +121,8 @@ export class CallQueue {
     for (const queued of this.#queue) {
       if (queued.origin === CALL_ORIGIN.LIFECYCLE) {
         const hook = lifecycleHook(module, queued.reducer);
-        if (hook !== undefined) queued.fn = hook;
-      } else queued.fn = schema.reducers.byName(queued.reducer)?.fn ?? missingReducer(queued.reducer);
+        if (hook !== undefined) queued.rebind(hook);
+      } else queued.rebind(schema.reducers.byName(queued.reducer)?.fn ?? missingReducer(queued.reducer));
     }
   }
 

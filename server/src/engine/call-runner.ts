@@ -3,7 +3,7 @@ import { decodeArgsJson } from './args';
 import type { AnyRow, ChangeOp } from './change-set';
 import { CALL_ORIGIN, type CallResult, type Logger } from './engine-types';
 import { SERVER_IDENTITY } from './identity';
-import { invoke, OK, queuedCall, type QueuedCall } from './queued-call';
+import { OK, QueuedCall } from './queued-call';
 import type { Context } from './reducer-context';
 import { refuseThenable } from './refuse-thenable';
 import type { TickBudget } from './sandbox/tick-budget';
@@ -206,7 +206,7 @@ export class CallRunner {
         const reducer = row.reducer as string;
         const fn = this.#host.schema.reducers.byName(reducer)?.fn ?? missingReducer(reducer);
         const args = decodeArgsJson(row.args as string);
-        const call = queuedCall(
+        const call = new QueuedCall(
           CALL_ORIGIN.SCHEDULE,
           reducer,
           fn,
@@ -268,7 +268,7 @@ export class CallRunner {
     if (aborted !== undefined) result = { ok: false, code: 'BUDGET_EXCEEDED', message: aborted };
     else
       try {
-        const returned = invoke(call, this.#ctx);
+        const returned = call.invoke(this.#ctx);
         result =
           returned === undefined
             ? this.#returnedNothing(call.reducer)

@@ -1,5 +1,5 @@
 import type { CommitHook, FanoutHook, Logger, TickRecord } from './engine-types';
-import { deliver, type QueuedCall } from './queued-call';
+import type { QueuedCall } from './queued-call';
 
 /**
  * A tick's way out: its commit hooks (the log) run at once; its fan-out hooks (subscriptions),
@@ -52,7 +52,7 @@ export class CommitPipeline {
           this.#logger.error(`fan-out hook failed at tick ${record.tick}`, error);
         }
       }
-      for (let i = 0; i < calls.length; i++) deliver(calls[i]!);
+      for (let i = 0; i < calls.length; i++) calls[i]!.deliver();
       const waiters = this.#tickWaiters;
       this.#tickWaiters = [];
       for (const w of waiters) w(record);

@@ -23,7 +23,7 @@ import { SERVER_IDENTITY, type Identity } from './identity';
 import { TickMetrics } from './metrics';
 import type { Db, ModuleDef, ReadonlyDb, ReducerContext, ReducerDef, ScheduleWhen } from './module';
 import { checkModuleSwap, type ModuleVersion } from './module-swap';
-import { queuedCall, type QueuedCall } from './queued-call';
+import { QueuedCall } from './queued-call';
 import { initCall } from './lifecycle';
 import { redoChanges, refillTables, type LoggedChange, type StoredTable } from './restore-tables';
 import { PendingPublishes } from './pending-publishes';
@@ -545,7 +545,7 @@ export class Engine<M extends ModuleDef> {
     onResult?: (result: CallResult) => void,
     args: Record<string, unknown> = {},
   ): void {
-    this.#queue.push(queuedCall(CALL_ORIGIN.LIFECYCLE, name, fn, SERVER_IDENTITY, args, onResult));
+    this.#queue.push(new QueuedCall(CALL_ORIGIN.LIFECYCLE, name, fn, SERVER_IDENTITY, args, onResult));
   }
 }
 

@@ -2,7 +2,7 @@ import { TickspaceError } from '../protocol/errors';
 import { CALL_ORIGIN, LIFECYCLE } from './engine-types';
 import { SERVER_IDENTITY } from './identity';
 import type { ModuleDef } from './module';
-import { queuedCall, type QueuedCall } from './queued-call';
+import { QueuedCall } from './queued-call';
 import type { ReducerFn } from './server-schema';
 
 /** The body of a lifecycle call whose hook the module leaves out. */
@@ -24,7 +24,7 @@ export function initCall(
   module: ModuleDef,
   recorded: Readonly<Record<string, unknown>> | undefined,
 ): QueuedCall {
-  return queuedCall(
+  return new QueuedCall(
     CALL_ORIGIN.LIFECYCLE,
     LIFECYCLE.INIT,
     module.init ?? noop,

@@ -11,7 +11,7 @@ import {
   type PreparedSwap,
   type PreparedTables,
 } from './prepared-swap';
-import { queuedCall, type QueuedCall } from './queued-call';
+import { QueuedCall } from './queued-call';
 import { MIGRATE_CALL, type PreparedBoundaryMigration } from './runtime-migration';
 import type { StoreContext } from './store-context';
 import type { WireSchema } from '../protocol/wire-schema';
@@ -94,7 +94,7 @@ export class PendingPublishes {
           ? prepared.reducers
           : { wire: tables.schema.wire, table: tables.schema.reducers },
       );
-      const call = queuedCall(
+      const call = new QueuedCall(
         CALL_ORIGIN.LIFECYCLE,
         PUBLISH_CALL,
         noop,
@@ -107,7 +107,7 @@ export class PendingPublishes {
         const m = migration;
         const body = () => m.insert();
         boundary.run(
-          queuedCall(CALL_ORIGIN.LIFECYCLE, MIGRATE_CALL, body, SERVER_IDENTITY, m.payload, undefined),
+          new QueuedCall(CALL_ORIGIN.LIFECYCLE, MIGRATE_CALL, body, SERVER_IDENTITY, m.payload, undefined),
         );
       }
     }
