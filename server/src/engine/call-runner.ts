@@ -307,7 +307,9 @@ export class CallRunner {
    * that is not optional: then INVALID_RETURN, a module bug.
    */
   #returnedNothing(reducer: string): CallResult {
-    this.#host.schema.reducers.byName(reducer)?.returns?.requireValue();
+    // Most modules declare no return type: then the reducer's entry is not looked up per call.
+    const reducers = this.#host.schema.reducers;
+    if (reducers.anyReturns) reducers.byName(reducer)?.returns?.requireValue();
     return OK;
   }
 

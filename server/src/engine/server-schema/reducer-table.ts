@@ -81,6 +81,8 @@ export interface ReducerTable {
   readonly entries: readonly ReducerEntry[];
   byId(id: number): ReducerEntry | undefined;
   byName(name: string): ReducerEntry | undefined;
+  /** Whether any reducer declares a return type: when none does, a call's result needs no lookup. */
+  readonly anyReturns: boolean;
 }
 
 /**
@@ -126,5 +128,6 @@ export function compileReducerTable(reducers: readonly ReducerDef[], wire: WireS
     entries,
     byId: (id: number) => entries[id],
     byName: (name: string) => byName.get(name),
+    anyReturns: entries.some((e) => e.returns !== undefined),
   });
 }
