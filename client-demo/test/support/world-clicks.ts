@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 
 /**
  * The nearest drawn node of one of `kinds` with something left, where the canvas shows it clear of
- * the panels (screen px), leaving out the node ids in `skip`, or undefined.
+ * the panels and a click on it picks it (screen px), leaving out the node ids in `skip`, or undefined.
  */
 function nodeOnScreen(page: Page, kinds: readonly string[], skip: readonly number[]) {
   return page.evaluate(
@@ -16,19 +16,27 @@ function nodeOnScreen(page: Page, kinds: readonly string[], skip: readonly numbe
       const p = g.predictor;
       const w = innerWidth;
       const hgt = innerHeight;
-      return g.view
-        .table('resource_node')
-        .iter()
-        .filter((n) => n.amount > 0 && ks.includes(n.resourceId) && !skip.includes(n.id))
-        .map((n) => ({
-          id: n.id,
-          amount: n.amount,
-          sx: cam.worldToScreenX(n.x * 16),
-          sy: cam.worldToScreenY((n.y - 0.3) * 16),
-          d: Math.hypot(n.x - p.x, n.y - p.y),
-        }))
-        .filter((c) => c.sx > 300 && c.sx < w - 330 && c.sy > 90 && c.sy < hgt - 170)
-        .sort((a, b) => a.d - b.d)[0];
+      return (
+        g.view
+          .table('resource_node')
+          .iter()
+          .filter((n) => n.amount > 0 && ks.includes(n.resourceId) && !skip.includes(n.id))
+          .map((n) => ({
+            id: n.id,
+            amount: n.amount,
+            sx: cam.worldToScreenX(n.x * 16),
+            sy: cam.worldToScreenY((n.y - 0.3) * 16),
+            d: Math.hypot(n.x - p.x, n.y - p.y),
+          }))
+          .filter((c) => c.sx > 300 && c.sx < w - 330 && c.sy > 90 && c.sy < hgt - 170)
+          // A click there must pick this node: not a player standing over it, not a tree or rock nearer the point.
+          .filter((c) => {
+            const wx = cam.screenToWorldX(c.sx);
+            const wy = cam.screenToWorldY(c.sy);
+            return g.entities.pickPlayer(wx, wy) === undefined && g.entities.pickNode(wx, wy)?.id === c.id;
+          })
+          .sort((a, b) => a.d - b.d)[0]
+      );
     },
     { ks: kinds, skip },
   );
