@@ -140,12 +140,27 @@ for (const vp of VIEWPORTS) {
         });
         watch.observe(document.querySelector('.floaters')!, { childList: true });
         watch.observe(document.querySelector('.toasts')!, { childList: true });
+        // And every time the hover tip shows (its hidden attribute goes).
+        const tip = document.querySelector<HTMLElement>('.hover-tip')!;
+        new MutationObserver(() => {
+          if (!tip.hidden) seen.push(`tip:${tip.dataset.node}`);
+        }).observe(tip, { attributes: true, attributeFilter: ['hidden'] });
       });
       const grass = await bringIntoView(page, ['fiber_grass']);
       expect(grass, 'fibre grass in view').toBeDefined();
       const gathers = grass!.amount;
       expect(gathers).toBeGreaterThan(1);
+      // The tip shows over the grass before the click (so the click has a tip to hide).
+      await page.mouse.move(grass!.sx, grass!.sy);
+      const tip = page.locator('.hover-tip');
+      await expect.poll(() => tip.getAttribute('data-node')).toBe(String(grass!.id));
+      expect(await tip.isVisible()).toBe(true);
       await page.mouse.click(grass!.sx, grass!.sy);
+      const seen = () => page.evaluate(() => (window as unknown as { floatersSeen: string[] }).floatersSeen);
+      const tipsBefore = (await seen()).filter((s) => s.startsWith('tip:')).length;
+      // Gone within two frames of the click, the pointer still on the grass.
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      expect(await tip.isHidden(), 'the tip hidden after the click').toBe(true);
       await page.waitForFunction(() => document.querySelector('.floater.gain') !== null);
       await screenshot(page, `${tag}-4-floater`);
       await untilServer(
@@ -154,7 +169,25 @@ for (const vp of VIEWPORTS) {
         'the node used up',
       );
       await untilServer(gs.engine, () => gs.engine.db.action.find(me) === undefined, 'gathering stopped');
-      const seen = () => page.evaluate(() => (window as unknown as { floatersSeen: string[] }).floatersSeen);
+      // The still pointer brought no tip back during the walk and the gathers, whatever the moving
+      // camera slid under it; moving it over the used-up grass does.
+      expect(
+        (await seen()).filter((s) => s.startsWith('tip:')),
+        'no tip while the pointer stayed still',
+      ).toHaveLength(tipsBefore);
+      const now = await page.evaluate((id) => {
+        const g = window.frontier.game!;
+        const n = g.view.table('resource_node').find(id)!;
+        return {
+          sx: g.scene.camera.worldToScreenX(n.x * 16),
+          sy: g.scene.camera.worldToScreenY((n.y - 0.3) * 16),
+        };
+      }, grass!.id);
+      await page.mouse.move(now.sx, now.sy);
+      await expect.poll(() => tip.isVisible()).toBe(true);
+      expect(await tip.getAttribute('data-node')).toBe(String(grass!.id));
+      expect(await tip.textContent()).toContain('Used up');
+      await page.mouse.move(1, vp.height / 2);
       await expect
         .poll(async () => (await seen()).filter((s) => s === 'gain:+2 Plant Fiber').length)
         .toBe(gathers);
