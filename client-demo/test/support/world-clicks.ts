@@ -6,7 +6,8 @@ import type { Page } from 'playwright-core';
 
 /**
  * The nearest drawn node of one of `kinds` with something left, where the canvas shows it clear of
- * the panels (screen px), leaving out the node ids in `skip`, or undefined.
+ * the panels (screen px) and of other players (a click there would open their menu), leaving out
+ * the node ids in `skip`, or undefined.
  */
 function nodeOnScreen(page: Page, kinds: readonly string[], skip: readonly number[]) {
   return page.evaluate(
@@ -28,6 +29,9 @@ function nodeOnScreen(page: Page, kinds: readonly string[], skip: readonly numbe
           d: Math.hypot(n.x - p.x, n.y - p.y),
         }))
         .filter((c) => c.sx > 300 && c.sx < w - 330 && c.sy > 90 && c.sy < hgt - 170)
+        .filter(
+          (c) => g.entities.pickPlayer(cam.screenToWorldX(c.sx), cam.screenToWorldY(c.sy)) === undefined,
+        )
         .sort((a, b) => a.d - b.d)[0];
     },
     { ks: kinds, skip },
