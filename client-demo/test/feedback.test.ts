@@ -47,6 +47,47 @@ function setXp(id: Identity, skillId: string, xp: number): Promise<void> {
   );
 }
 
+/**
+ * Puts the player beside a node, a free spot within reach (test setup through a server
+ * transaction), and waits until the camera has caught up; returns where the page draws the node.
+ */
+async function standBeside(page: Page, id: Identity, nodeId: number): Promise<{ sx: number; sy: number }> {
+  const spot = await page.evaluate((nid) => {
+    const g = window.frontier.game!;
+    const n = g.view.table('resource_node').find(nid)!;
+    for (let k = 0; k < 16; k++) {
+      const a = (k / 16) * 2 * Math.PI;
+      const x = n.x + 1 * Math.cos(a);
+      const y = n.y + 1 * Math.sin(a);
+      if (!g.collision.blocked(x, y, 0.6)) return { x, y };
+    }
+    return undefined;
+  }, nodeId);
+  expect(spot, 'a free spot beside the node').toBeDefined();
+  await new Promise<void>((resolve) =>
+    gs.engine.enqueueSystem(
+      '__test_stand',
+      (ctx: ReducerContext<FrontierModule['tables']>) =>
+        ctx.db.avatar.update({ ...ctx.db.avatar.find(id)!, ...spot!, dirX: 0, dirY: 0, moving: false }),
+      () => resolve(),
+    ),
+  );
+  await page.waitForFunction(
+    ([x, y]) =>
+      Math.hypot(window.frontier.game!.predictor.x - x!, window.frontier.game!.predictor.y - y!) < 0.05,
+    [spot!.x, spot!.y],
+  );
+  await cameraSettled(page);
+  return page.evaluate((nid) => {
+    const g = window.frontier.game!;
+    const n = g.view.table('resource_node').find(nid)!;
+    return {
+      sx: g.scene.camera.worldToScreenX(n.x * 16),
+      sy: g.scene.camera.worldToScreenY((n.y - 0.3) * 16),
+    };
+  }, nodeId);
+}
+
 /** Every visible HUD element outside the viewport, as text. */
 function overflows(page: Page): Promise<string[]> {
   return page.evaluate(() => {
@@ -140,21 +181,61 @@ for (const vp of VIEWPORTS) {
         });
         watch.observe(document.querySelector('.floaters')!, { childList: true });
         watch.observe(document.querySelector('.toasts')!, { childList: true });
+        // And every time the hover tip shows (its hidden attribute goes).
+        const tip = document.querySelector<HTMLElement>('.hover-tip')!;
+        new MutationObserver(() => {
+          if (!tip.hidden) seen.push(`tip:${tip.dataset.node}`);
+        }).observe(tip, { attributes: true, attributeFilter: ['hidden'] });
       });
-      const grass = await bringIntoView(page, ['fiber_grass']);
-      expect(grass, 'fibre grass in view').toBeDefined();
-      const gathers = grass!.amount;
+      const seenGrass = await bringIntoView(page, ['fiber_grass']);
+      expect(seenGrass, 'fibre grass in view').toBeDefined();
+      const gathers = seenGrass!.amount;
       expect(gathers).toBeGreaterThan(1);
-      await page.mouse.click(grass!.sx, grass!.sy);
+      // Stand beside it (test setup), so the click gathers without a walk: the camera stays, the
+      // pointer stays on the grass, and a tip left showing would sit beside the player's name.
+      const grass = await standBeside(page, me, seenGrass!.id);
+      // The tip shows over the grass before the click (so the click has a tip to hide).
+      await page.mouse.move(grass.sx, grass.sy);
+      const tip = page.locator('.hover-tip');
+      await expect.poll(() => tip.getAttribute('data-node')).toBe(String(seenGrass!.id));
+      expect(await tip.isVisible()).toBe(true);
+      await page.mouse.click(grass.sx, grass.sy);
+      expect(await page.evaluate(() => window.frontier.game!.walking), 'no walk: the grass is in reach').toBe(
+        false,
+      );
+      const seen = () => page.evaluate(() => (window as unknown as { floatersSeen: string[] }).floatersSeen);
+      const tipsBefore = (await seen()).filter((s) => s.startsWith('tip:')).length;
+      // Gone within two frames of the click, the pointer still on the grass.
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      expect(await tip.isHidden(), 'the tip hidden after the click').toBe(true);
       await page.waitForFunction(() => document.querySelector('.floater.gain') !== null);
       await screenshot(page, `${tag}-4-floater`);
       await untilServer(
         gs.engine,
-        () => gs.engine.db.resource_node.find(grass!.id)?.amount === 0,
+        () => gs.engine.db.resource_node.find(seenGrass!.id)?.amount === 0,
         'the node used up',
       );
       await untilServer(gs.engine, () => gs.engine.db.action.find(me) === undefined, 'gathering stopped');
-      const seen = () => page.evaluate(() => (window as unknown as { floatersSeen: string[] }).floatersSeen);
+      // The still pointer, on the grass all along, brought no tip back during the gathers; moving
+      // it does.
+      expect(
+        (await seen()).filter((s) => s.startsWith('tip:')),
+        'no tip while the pointer stayed still',
+      ).toHaveLength(tipsBefore);
+      const now = await page.evaluate((id) => {
+        const g = window.frontier.game!;
+        const n = g.view.table('resource_node').find(id)!;
+        return {
+          sx: g.scene.camera.worldToScreenX(n.x * 16),
+          sy: g.scene.camera.worldToScreenY((n.y - 0.3) * 16),
+        };
+      }, seenGrass!.id);
+      // A few px off: a move to the very spot the pointer rests on is no move.
+      await page.mouse.move(now.sx + 3, now.sy);
+      await expect.poll(() => tip.isVisible()).toBe(true);
+      expect(await tip.getAttribute('data-node')).toBe(String(seenGrass!.id));
+      expect(await tip.textContent()).toContain('Used up');
+      await page.mouse.move(1, vp.height / 2);
       await expect
         .poll(async () => (await seen()).filter((s) => s === 'gain:+2 Plant Fiber').length)
         .toBe(gathers);

@@ -4,7 +4,9 @@
  * the other side panels (inside the column and the viewport, clear of the minimap, the corner
  * tracker and the player in the middle), and still fits when the backpack and crafting panels
  * share the column; the town site's label moves off the minimap and off a player's name label;
- * floater lines started a few hundred ms apart never overlap while they rise.
+ * the chest panel shows the chest, the backpack, who may use it and Demolish without a scroll;
+ * toasts never cover the town site's label (it moves off them) or the quest tracker; floater lines
+ * started a few hundred ms apart never overlap while they rise.
  * Screenshots go to test-artifacts/browser/loop-layout-*.png.
  */
 import type { Browser, Page } from 'playwright-core';
@@ -117,6 +119,98 @@ describe.each(VIEWPORTS)('loop panels at $width x $height', (viewport) => {
     await screenshot(page, `loop-layout-${viewport.width}-column`);
     expect(errors).toEqual([]);
     await context.close();
+  });
+});
+
+/** Places a finished storage chest a few tiles from a player (test setup: the placement rules are the server's). */
+async function placeChest(id: Identity): Promise<number> {
+  const me = gs.engine.db.avatar.find(id)!;
+  await grantItems(gs.engine, id, { plank: 8, rope: 2 });
+  for (const [dx, dy] of [
+    [3, 0],
+    [-3, 0],
+    [0, 3],
+    [0, -3],
+    [3, 3],
+    [-3, -3],
+  ] as const) {
+    const x = Math.floor(me.x) + dx;
+    const y = Math.floor(me.y) + dy;
+    const ok = await new Promise<boolean>((resolve) =>
+      gs.engine.enqueue(id, 'place_building', { kind: 'storage_chest', x, y }, (r) => resolve(r.ok)),
+    );
+    if (!ok) continue;
+    const b = gs.engine.db.building.iter().find((r) => r.x === x && r.y === y)!;
+    await new Promise<void>((resolve) =>
+      gs.engine.enqueueSystem(
+        '__test_finish',
+        (ctx: ReducerContext<FrontierModule['tables']>) =>
+          ctx.db.building.update({ ...ctx.db.building.find(b.id)!, complete: true }),
+        () => resolve(),
+      ),
+    );
+    return b.id;
+  }
+  throw new Error('no free site for the chest');
+}
+
+describe.each(VIEWPORTS)('the chest panel at $width x $height', (viewport) => {
+  test('shows the chest, the backpack, who may use it and Demolish without a scroll', async () => {
+    const owner = await (await browser.newContext({ viewport })).newPage();
+    const friend = await (await browser.newContext({ viewport: { width: 800, height: 600 } })).newPage();
+    const errors = collectErrors(owner);
+    const id = await joinAs(owner, gs.httpUrl, `Chest${viewport.width}`);
+    const friendId = await joinAs(friend, gs.httpUrl, `Friend${viewport.width}`);
+    // An evening's backpack: the kinds a player carries after the starter quests.
+    await grantItems(gs.engine, id, { stone: 9, log: 4, stick: 3, fiber: 5, berries: 4, rope: 1 });
+    const chest = await placeChest(id);
+    await owner.waitForFunction(
+      (bid) => window.frontier.game!.view.table('building').find(bid)?.complete === true,
+      chest,
+    );
+    await owner.waitForFunction(
+      (fid) => window.frontier.game!.view.table('avatar').find(fid)?.online === true,
+      friendId,
+    );
+    await settleAt(owner, gs.engine.db.avatar.find(id)!.x, gs.engine.db.avatar.find(id)!.y);
+    const at = await owner.evaluate((bid) => {
+      const g = window.frontier.game!;
+      const b = g.view.table('building').find(bid)!;
+      return { x: g.scene.camera.worldToScreenX(b.cx * 16), y: g.scene.camera.worldToScreenY(b.cy * 16) };
+    }, chest);
+    await owner.mouse.click(at.x, at.y);
+    const panel = owner.locator('[data-panel=building]');
+    await expect.poll(() => panel.getAttribute('data-building')).toBe(String(chest));
+    await expect.poll(() => panel.getAttribute('data-in-reach'), { timeout: 20_000 }).toBe('true');
+    // Something in the chest as well: stone put in from the panel.
+    await panel.locator('[data-list=backpack] li[data-item=stone] button').click();
+    await expect.poll(() => panel.locator('[data-list=chest] li[data-item=stone]').count()).toBe(1);
+    await expect
+      .poll(() => panel.locator(`[data-list=access] li[data-player="Friend${viewport.width}"]`).count())
+      .toBe(1);
+    const fit = await panel.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      const last = el.querySelector('[data-action=demolish]')!.getBoundingClientRect();
+      const access = el.querySelector('.loop-access')!.getBoundingClientRect();
+      return {
+        scrollHeight: el.scrollHeight,
+        clientHeight: el.clientHeight,
+        box: { left: r.left, top: r.top, right: r.right, bottom: r.bottom },
+        access: { top: access.top, bottom: access.bottom },
+        demolish: { top: last.top, bottom: last.bottom },
+      };
+    });
+    expect(fit.scrollHeight, `the chest panel scrolls: ${JSON.stringify(fit)}`).toBeLessThanOrEqual(
+      fit.clientHeight,
+    );
+    expect(inside(fit.box, { left: 0, top: 0, right: viewport.width, bottom: viewport.height })).toBe(true);
+    // "Who may use it" and Demolish inside the panel's box, so on screen without scrolling.
+    expect(fit.access.top).toBeGreaterThanOrEqual(fit.box.top);
+    expect(fit.demolish.bottom).toBeLessThanOrEqual(fit.box.bottom);
+    await screenshot(owner, `loop-layout-${viewport.width}-chest`);
+    expect(errors).toEqual([]);
+    await owner.context().close();
+    await friend.context().close();
   });
 });
 
@@ -242,6 +336,75 @@ describe.each(VIEWPORTS)('the town site label at $width x $height', (viewport) =
     for (const p of b.corner) expect(overlap(b.label!, p), 'label over a corner panel').toBe(false);
     expect(inside(b.label!, { left: 0, top: 0, right: viewport.width, bottom: viewport.height })).toBe(true);
     await screenshot(page, `loop-layout-${viewport.width}-site-label-minimap`);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
+/** Shows toasts through the game's own toast call (what a craft or a refusal shows); their boxes, canvas px. */
+function showToasts(page: Page, texts: readonly string[]) {
+  return page.evaluate(async (texts) => {
+    const g = window.frontier.game!;
+    for (const t of texts) g.toast(t);
+    // Two frames: the site labels are laid out in the frame after the toasts change.
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const c = g.scene.app.canvas.getBoundingClientRect();
+    return [...document.querySelectorAll('.toasts > .toast')].map((el) => {
+      const r = el.getBoundingClientRect();
+      return { left: r.left - c.left, top: r.top - c.top, right: r.right - c.left, bottom: r.bottom - c.top };
+    });
+  }, texts);
+}
+
+describe.each(VIEWPORTS)('toasts at $width x $height', (viewport) => {
+  test('never cover the town site label or the quest tracker', async () => {
+    const context = await browser.newContext({ viewport });
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    const id = await joinAs(page, gs.httpUrl, `Toast${viewport.width}`);
+    await page.waitForFunction(() => window.frontier.game!.loop.sites.labelRects().length === 1);
+    // Below the site: its label stands over it, mid-screen, where its size can be read.
+    let b = await siteLabelBoxes(page);
+    await teleport(id, b.site.x + b.site.width / 2, b.site.y + 7);
+    await settleAt(page, b.site.x + b.site.width / 2, b.site.y + 7);
+    b = await siteLabelBoxes(page);
+    expect(b.label, 'label shown').toBeDefined();
+    const w = b.label!.right - b.label!.left;
+    const h = b.label!.bottom - b.label!.top;
+    // Where one toast stands; then stand where the label's usual place is centred on it.
+    const [first] = await showToasts(page, ['Crafted 1 Rope.']);
+    const tx = (first!.left + first!.right) / 2;
+    const ty = (first!.top + first!.bottom) / 2;
+    const at = {
+      x: b.site.x + b.site.width / 2 - (tx - viewport.width / 2) / b.zoom / 16,
+      y: b.site.y - (ty + h / 2 + 2 - viewport.height / 2) / b.zoom / 16,
+    };
+    await teleport(id, at.x, at.y);
+    await settleAt(page, at.x, at.y);
+    // A craft's toast and a quest step's, as a player sees them together.
+    const toasts = await showToasts(page, ['Crafted 1 Rope.', 'Done: Twist a rope']);
+    expect(toasts).toHaveLength(2);
+    b = await siteLabelBoxes(page);
+    expect(b.label, 'label shown').toBeDefined();
+    expect(Math.abs(b.label!.right - b.label!.left - w), 'the label keeps its size').toBeLessThan(1);
+    expect(Math.abs(b.label!.bottom - b.label!.top - h), 'the label keeps its size').toBeLessThan(1);
+    expect(
+      toasts.some((t) => overlap(b.usual, t)),
+      'the usual place is under a toast',
+    ).toBe(true);
+    for (const t of toasts) {
+      expect(
+        overlap(b.label!, t),
+        `label ${JSON.stringify(b.label)} under a toast ${JSON.stringify(t)}`,
+      ).toBe(false);
+      expect(inside(t, { left: 0, top: 0, right: viewport.width, bottom: viewport.height })).toBe(true);
+      for (const p of b.corner)
+        expect(overlap(t, p), `toast ${JSON.stringify(t)} over a corner panel ${JSON.stringify(p)}`).toBe(
+          false,
+        );
+      expect(overlap(t, b.minimap), 'toast over the minimap').toBe(false);
+    }
+    await screenshot(page, `loop-layout-${viewport.width}-toasts-site-label`);
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -51,8 +51,8 @@ export interface GameOptions {
 
 /** How often the HUD panels' boxes are read again, ms (reading them costs a layout). */
 const HUD_REREAD_MS = 500;
-/** The HUD panels always on screen that a town site's label keeps off. */
-const HUD_FIXED_PANELS = '[data-panel=minimap], .corner > *';
+/** The HUD panels always on screen that a town site's label keeps off, and the toasts shown. */
+const HUD_FIXED_PANELS = '[data-panel=minimap], .corner > *, .toasts > .toast';
 
 /**
  * The game client: wires the connection's world view to the renderer (terrain, entities,
@@ -89,10 +89,13 @@ export class Game implements GameContext {
   readonly #selfPos: Point = { x: 0, y: 0 };
   /**
    * The boxes of the HUD's fixed panels over the canvas (px): the minimap, the corner tracker,
-   * food chip and key legend. Re-read now and then: they move on a resize or when the legend hides.
+   * food chip and key legend, and the toasts. Re-read now and then (they move on a resize or when
+   * the legend hides), and whenever a toast comes or goes.
    */
   #hudRects: ScreenRect[] = [];
   #hudReadAt = -Infinity;
+  /** The toasts' version (it goes up as they come and go) when the boxes were read. */
+  #hudToasts = -1;
   readonly #hudStats: HudStats = emptyHudStats();
 
   constructor(options: GameOptions) {
@@ -306,8 +309,11 @@ export class Game implements GameContext {
    */
   #layoutSiteLabels(nowMs: number): void {
     const cam = this.scene.camera;
-    if (nowMs - this.#hudReadAt > HUD_REREAD_MS) {
+    // At once when a toast comes or goes: a label must not sit under a new one even for a moment.
+    const toasts = this.panels.toasts.version;
+    if (nowMs - this.#hudReadAt > HUD_REREAD_MS || toasts !== this.#hudToasts) {
       this.#hudReadAt = nowMs;
+      this.#hudToasts = toasts;
       const c = this.scene.app.canvas.getBoundingClientRect();
       this.#hudRects = [];
       for (const el of this.#hudRoot.querySelectorAll(HUD_FIXED_PANELS)) {

@@ -39,6 +39,13 @@ export class InputControls {
   readonly #o: InputControlsOptions;
   readonly #mouse = { x: -1, y: -1, inside: false };
   readonly #offs: (() => void)[] = [];
+  /**
+   * Whether the hover tip waits for the pointer to move: a click, or a walk starting, has said
+   * what the player means, and a tip left by the still pointer would sit over the walking player
+   * (or over whatever the moving camera slides under it).
+   */
+  #tipHeld = false;
+  #wasWalking = false;
 
   constructor(options: InputControlsOptions) {
     this.#o = options;
@@ -62,6 +69,9 @@ export class InputControls {
     const { scene, buildMode, ctx } = this.#o;
     const entities = this.#o.entities();
     const cam = scene.camera;
+    const walking = this.#o.intent.walking;
+    if (walking && !this.#wasWalking) this.#tipHeld = true;
+    this.#wasWalking = walking;
     if (!this.#mouse.inside) {
       entities.highlightNode(undefined);
       this.#o.panels.hoverTip.hide();
@@ -90,7 +100,7 @@ export class InputControls {
     }
     const node = entities.pickNode(wx, wy);
     entities.highlightNode(node?.id);
-    if (node === undefined) this.#o.panels.hoverTip.hide();
+    if (node === undefined || this.#tipHeld) this.#o.panels.hoverTip.hide();
     else {
       const tool = checkTool(ctx.view, itemCounts(ctx), node.resourceId);
       this.#o.panels.hoverTip.showNode(ctx.view, node, tool, this.#mouse.x, this.#mouse.y);
@@ -116,6 +126,8 @@ export class InputControls {
       this.#offs.push(() => canvas.removeEventListener(type, fn));
     };
     listen('pointermove', (e) => {
+      // Chromium also sends a move, at the same spot, when what lies under a still pointer changes.
+      if (e.offsetX !== this.#mouse.x || e.offsetY !== this.#mouse.y) this.#tipHeld = false;
       this.#mouse.x = e.offsetX;
       this.#mouse.y = e.offsetY;
       this.#mouse.inside = true;
@@ -197,6 +209,8 @@ export class InputControls {
   #onPointerDown(e: PointerEvent): void {
     const { panels, intent, buildMode, scene, ctx } = this.#o;
     panels.playerMenu.hide();
+    this.#tipHeld = true;
+    panels.hoverTip.hide();
     if (e.button === 2) {
       if (buildMode.def !== undefined) buildMode.leave();
       else intent.cancelWalk();

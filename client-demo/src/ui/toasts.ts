@@ -18,14 +18,17 @@ export interface ToastsOptions {
 }
 
 /**
- * Short messages in the top centre: reducer errors (readable text),
- * notices from the server and confirmations. A repeated message refreshes instead of stacking.
+ * Short messages centred at the top, clear of the corner column (quest tracker, key legend) and
+ * the minimap, so they never cover the tracker: reducer errors (readable text), notices from the server and
+ * confirmations. A repeated message refreshes instead of stacking. Town site labels keep off them
+ * as they keep off the minimap ({@link version} says when to look again).
  */
 export class Toasts {
   readonly element = h('div', { class: 'toasts', role: 'status', 'aria-live': 'polite' });
   readonly #durationMs: number;
   readonly #actionDurationMs: number;
   readonly #max: number;
+  #version = 0;
 
   constructor(options: ToastsOptions = {}) {
     this.#durationMs = options.durationMs ?? 4000;
@@ -33,11 +36,17 @@ export class Toasts {
     this.#max = options.maxVisible ?? 4;
   }
 
+  /** Goes up whenever a message comes or goes: what the toasts cover has changed. */
+  get version(): number {
+    return this.#version;
+  }
+
   /**
    * Shows a message. `code` (an error code) is kept as the toast's `data-code` for tests and
    * tools, never shown: players read sentences, not codes. An `action` adds a button that runs it.
    */
   show(text: string, kind: ToastKind = TOAST_KIND.INFO, code?: string, action?: ToastAction): void {
+    this.#version++;
     for (const el of this.element.children) {
       if ((el as HTMLElement).dataset.text === text) el.remove();
     }
@@ -54,6 +63,7 @@ export class Toasts {
               type: 'button',
               onclick: () => {
                 el.remove();
+                this.#version++;
                 action.run();
               },
             },
@@ -65,7 +75,10 @@ export class Toasts {
     setTimeout(
       () => {
         el.classList.add('leaving');
-        setTimeout(() => el.remove(), 300);
+        setTimeout(() => {
+          el.remove();
+          this.#version++;
+        }, 300);
       },
       action === undefined ? this.#durationMs : this.#actionDurationMs,
     );

@@ -87,7 +87,10 @@ export interface FeatureOptions {
    * (part-time) shows it in the most regular window, not in the average. @default 120_000
    */
   readonly regularityWindowMs?: number;
-  /** Reducer names that steer movement. @default ['move'] */
+  /**
+   * Reducer names that steer movement: held keys (`move`) and click-to-walk (`walk_to`, what a
+   * browser player's clicks and auto-walks send). @default ['move', 'walk_to']
+   */
   readonly moveNames?: readonly string[];
   /** Reducer names that are chat. @default ['chat', 'say'] */
   readonly chatNames?: readonly string[];
@@ -130,7 +133,7 @@ export function extractFeatures(stream: ActionStream, options: FeatureOptions = 
   const grid = options.waypointGrid ?? 2;
   const idleGapMs = options.idleGapMs ?? 10_000;
   const names = stream.names;
-  const moveIds = new Set((options.moveNames ?? ['move']).map((n) => names.id(n)));
+  const moveIds = new Set((options.moveNames ?? ['move', 'walk_to']).map((n) => names.id(n)));
   const chatIds = new Set((options.chatNames ?? ['chat', 'say']).map((n) => names.id(n)));
   const tradePrefix = options.tradePrefix ?? 'trade';
 

@@ -89,6 +89,14 @@ export class FrontierEventSource {
     if (call.reducer === 'move') {
       dx = Number(args.dx);
       dy = Number(args.dy);
+    } else if (call.reducer === 'walk_to' && p !== undefined) {
+      // A click-to-walk steers as a held key does: its heading is from where the caller stands to
+      // the point (unknown before the first position, like the call's x and y).
+      const ex = Number(args.x) - p.x;
+      const ey = Number(args.y) - p.y;
+      const len = Math.hypot(ex, ey);
+      dx = len > 0 ? ex / len : 0;
+      dy = len > 0 ? ey / len : 0;
     } else if (call.reducer === 'trade_open') partner = args.partner as string;
     else if (call.reducer.startsWith('trade_')) {
       const pair = this.#trades.get(Number(args.trade));

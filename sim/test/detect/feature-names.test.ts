@@ -79,9 +79,10 @@ function reactions(): ActionStream {
  * 2. east in steps 1,3,1,3 to (11,3): straight, three zero turns;
  * 3. west in steps 2,2,2,2 back to (3,3): straight, three zero turns, the end of leg 1 again;
  * 4. north in steps 3,3 to (3,9): straight, one zero turn.
- * Nine 'move' calls head E,N,W,E,N,W,... from x = 0 in steps alternating 1 and 2; three 'gather' calls.
+ * Nine 'move' calls (or `steer` calls) head E,N,W,E,N,W,... from x = 0 in steps alternating 1 and 2;
+ * three 'gather' calls.
  */
-function walk(): ActionStream {
+function walk(steer = 'move'): ActionStream {
   const legs: [number, number][][] = [
     [
       [0, 0],
@@ -126,7 +127,7 @@ function walk(): ActionStream {
   let x = 0;
   for (let k = 0; k < 9; k++) {
     events.push(
-      call(1_000 + 3_000 * k + 1, 'move', { x, y: 0, dx: headings[k % 3]![0], dy: headings[k % 3]![1] }),
+      call(1_000 + 3_000 * k + 1, steer, { x, y: 0, dx: headings[k % 3]![0], dy: headings[k % 3]![1] }),
     );
     x += k % 2 === 0 ? 1 : 2;
   }
@@ -321,6 +322,24 @@ describe('named features', () => {
           true,
         );
     });
+  });
+
+  it("a browser player's walk_to calls steer as moves do; with moveNames ['move'] they do not", () => {
+    const steering = [
+      'move_frac',
+      'move_turn_entropy',
+      'move_step_cv',
+      'moves_per_leg',
+      'top_action_share',
+    ] as const;
+    const byMove = extractFeatures(walk('move'));
+    const byWalk = extractFeatures(walk('walk_to'));
+    for (const name of steering) expect(byWalk[slot(name)], name).toBe(byMove[slot(name)]);
+    expect(byWalk[slot('move_frac')]).toBe(9 / 12);
+    const keysOnly = extractFeatures(walk('walk_to'), { moveNames: ['move'] });
+    expect(keysOnly[slot('move_frac')]).toBe(0);
+    // The walks become the commonest action instead of the gathers (9 of 12 calls).
+    expect(keysOnly[slot('top_action_share')]).toBe(9 / 12);
   });
 
   it('every feature is pinned by some case', () => {

@@ -93,6 +93,44 @@ describe('Frontier event source', () => {
     expect(streams.count()).toBe(2);
   });
 
+  it("gives a walk_to the heading from the caller's position to its point, as a move gives its direction", () => {
+    const streams = new StreamSet();
+    const source = new FrontierEventSource(streams, tables, { positionEveryMs: 50 });
+    const walk = (x: number, y: number) =>
+      ({ origin: 0, reducer: 'walk_to', sender: A, args: { x, y, stopTiles: 1 }, result: ok }) as const;
+    // Before any position is known the heading is unknown, like the call's x and y.
+    source.ingest({ tick: 1, now: 50, calls: [walk(5, 5)], changes: [] });
+    source.ingest({
+      tick: 2,
+      now: 100,
+      calls: [{ origin: 0, reducer: 'move', sender: A, args: { dx: 0, dy: 0 }, result: ok }],
+      changes: [
+        {
+          tableId: 0,
+          kind: 1,
+          callIndex: 0,
+          oldRow: { identity: A, x: 2, y: 2 },
+          newRow: { identity: A, x: 2, y: 2 },
+        },
+      ],
+    });
+    // From (2, 2): to (2, 7) is due south (+y), to (-1, -2) is 3 left and 4 up; to (2, 2) is no way.
+    source.ingest({ tick: 3, now: 150, calls: [walk(2, 7), walk(-1, -2), walk(2, 2)], changes: [] });
+    const calls = streams
+      .find(A)!
+      .toEvents()
+      .filter((e) => e.type === STREAM_EVENT.CALL && e.name === 'walk_to');
+    expect(calls).toHaveLength(4);
+    expect(calls[0]!.dx).toBeNaN();
+    expect(calls[0]!.dy).toBeNaN();
+    expect(calls.slice(1).map((e) => [e.dx, e.dy, e.x, e.y])).toEqual([
+      [0, 1, 2, 2],
+      // The stream keeps directions as f32.
+      [Math.fround(-0.6), Math.fround(-0.8), 2, 2],
+      [0, 0, 2, 2],
+    ]);
+  });
+
   it('records the items that changed hands when a trade goes through, and nothing for a cancelled one', () => {
     const streams = new StreamSet();
     const source = new FrontierEventSource(streams, [...tables, 'trade_item']);
