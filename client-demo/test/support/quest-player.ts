@@ -192,7 +192,22 @@ export class QuestPlayer {
       () => gs.engine.db.building.iter().some((b) => b.owner === this.me && b.buildingId === kind),
       `${this.tag}: ${kind} placed`,
     );
-    await untilServer(gs.engine, () => this.step(questId) >= nextStep, `${this.tag}: ${kind} built`, 60_000);
+    // The construction follows placement; when it has stopped short (its walk ended in the way),
+    // the player does what the hint says: E works on the nearest unfinished building.
+    const deadline = Date.now() + 90_000;
+    let idleTicks = 0;
+    while (this.step(questId) < nextStep) {
+      if (Date.now() > deadline) throw new Error(`${this.tag}: ${kind} not built within 90 s`);
+      const busy =
+        gs.engine.db.action.find(this.me) !== undefined ||
+        (await page.evaluate(() => window.frontier.game!.walking));
+      idleTicks = busy ? 0 : idleTicks + 1;
+      if (idleTicks >= 40) {
+        idleTicks = 0;
+        await page.keyboard.press('KeyE');
+      }
+      await gs.engine.nextTick();
+    }
     await cameraSettled(page);
   }
 
