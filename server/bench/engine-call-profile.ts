@@ -19,33 +19,14 @@
  */
 import { Session } from 'node:inspector/promises';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { createEngine, createSchema, defineModule, ReducerError, t, table, toIdentity } from '../src/engine';
+import { createEngine, createSchema, defineModule, t, table, toIdentity } from '../src/engine';
+import { keynoteModule } from './keynote-module';
 
 const sender = toIdentity('c'.repeat(32));
 const ACCOUNTS = 100_000;
 
 function keynote(): { run: (n: number) => void; map: (n: number) => void } {
-  const schema = createSchema({ account: table({}, { id: t.u32().primaryKey(), balance: t.i64() }) });
-  const transfer = schema.reducer(
-    'transfer',
-    { from: t.u32(), to: t.u32(), amount: t.i64() },
-    (ctx, { from, to, amount }) => {
-      const a = ctx.db.account.find(from);
-      const b = ctx.db.account.find(to);
-      if (a === undefined || b === undefined) throw new ReducerError('NO_ACCOUNT', 'no such account');
-      if (a.balance < amount) throw new ReducerError('INSUFFICIENT_FUNDS', 'insufficient funds');
-      ctx.db.account.update({ id: from, balance: a.balance - amount });
-      ctx.db.account.update({ id: to, balance: b.balance + amount });
-    },
-  );
-  const engine = createEngine({
-    module: defineModule(schema, {
-      reducers: [transfer],
-      init: (ctx) => {
-        for (let i = 0; i < ACCOUNTS; i++) ctx.db.account.insert({ id: i, balance: 1_000_000_000n });
-      },
-    }),
-  });
+  const engine = createEngine({ module: keynoteModule(ACCOUNTS) });
   engine.runTick();
   const args: { from: number; to: number; amount: bigint }[] = [];
   let seq = 1;

@@ -2,16 +2,8 @@
  * Engine benchmarks (issue: engine core). Run: `npx tsx server/bench/engine.bench.ts`.
  * Every figure is paired with a baseline measured in the same run; ratios are what we quote.
  */
-import {
-  createEngine,
-  createSchema,
-  defineModule,
-  ReducerError,
-  t,
-  table,
-  toIdentity,
-  type Identity,
-} from '../src/engine';
+import { keynoteModule } from './keynote-module';
+import { createEngine, createSchema, defineModule, t, table, toIdentity, type Identity } from '../src/engine';
 import { opsPerSecond, percentile, report, type Figure } from './harness';
 
 const sender = toIdentity('c'.repeat(32));
@@ -56,27 +48,7 @@ const figures: Figure[] = [];
 // ---- 2. the keynote transfer: read two of 100,000 accounts, check funds, debit and credit --------
 {
   const accounts = 100_000;
-  const schema = createSchema({ account: table({}, { id: t.u32().primaryKey(), balance: t.i64() }) });
-  const transfer = schema.reducer(
-    'transfer',
-    { from: t.u32(), to: t.u32(), amount: t.i64() },
-    (ctx, { from, to, amount }) => {
-      const a = ctx.db.account.find(from);
-      const b = ctx.db.account.find(to);
-      if (a === undefined || b === undefined) throw new ReducerError('NO_ACCOUNT', 'no such account');
-      if (a.balance < amount) throw new ReducerError('INSUFFICIENT_FUNDS', 'insufficient funds');
-      ctx.db.account.update({ id: from, balance: a.balance - amount });
-      ctx.db.account.update({ id: to, balance: b.balance + amount });
-    },
-  );
-  const engine = createEngine({
-    module: defineModule(schema, {
-      reducers: [transfer],
-      init: (ctx) => {
-        for (let i = 0; i < accounts; i++) ctx.db.account.insert({ id: i, balance: 1_000_000_000n });
-      },
-    }),
-  });
+  const engine = createEngine({ module: keynoteModule(accounts) });
   engine.runTick();
   const batch = 20_000;
   let seq = 1;

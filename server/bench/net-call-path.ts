@@ -9,17 +9,9 @@
  *
  *   npx tsx server/bench/net-call-path.ts [rounds]
  */
+import { keynoteModule } from './keynote-module';
 import { randomBytes } from 'node:crypto';
-import {
-  createEngine,
-  createSchema,
-  defineModule,
-  ReducerError,
-  t,
-  table,
-  type Engine,
-  type ModuleDef,
-} from '../src/engine';
+import { createEngine, type Engine, type ModuleDef } from '../src/engine';
 import { describeSchema } from '../src/engine/tooling';
 import { createSessionHub } from '../src/net';
 import {
@@ -38,27 +30,7 @@ const BATCHES_PER_TICK = 32;
 const TICKS_PER_ROUND = 40;
 
 function transferModule() {
-  const schema = createSchema({
-    account: table({ public: false }, { id: t.u32().primaryKey(), balance: t.i64() }),
-  });
-  const transfer = schema.reducer(
-    'transfer',
-    { from: t.u32(), to: t.u32(), amount: t.i64() },
-    (ctx, { from, to, amount }) => {
-      const a = ctx.db.account.find(from);
-      const b = ctx.db.account.find(to);
-      if (a === undefined || b === undefined) throw new ReducerError('NO_ACCOUNT', 'no such account');
-      if (a.balance < amount) throw new ReducerError('INSUFFICIENT_FUNDS', 'overdraft');
-      ctx.db.account.update({ id: from, balance: a.balance - amount });
-      ctx.db.account.update({ id: to, balance: b.balance + amount });
-    },
-  );
-  return defineModule(schema, {
-    reducers: [transfer] as const,
-    init: (ctx) => {
-      for (let id = 0; id < ACCOUNTS; id++) ctx.db.account.insert({ id, balance: 1_000_000_000n });
-    },
-  });
+  return keynoteModule(ACCOUNTS);
 }
 
 const engine = createEngine({ module: transferModule(), seed: 'bench' }) as unknown as Engine<ModuleDef>;

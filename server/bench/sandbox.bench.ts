@@ -5,16 +5,8 @@
  * measured in several interleaved rounds; ratios against the first. Goal: at most 10% overhead.
  * Run: `node --max-semi-space-size=64 --import tsx server/bench/sandbox.bench.ts`.
  */
-import {
-  createEngine,
-  createSchema,
-  defineModule,
-  ReducerError,
-  t,
-  table,
-  toIdentity,
-  type ModuleDef,
-} from '../src/engine';
+import { keynoteModule } from './keynote-module';
+import { createEngine, toIdentity, type ModuleDef } from '../src/engine';
 import { ensureLockdown, loadModuleText } from '../src/engine/sandbox';
 import { opsPerSecond, report, type Figure } from './harness';
 
@@ -41,25 +33,7 @@ export default defineModule(schema, {
 `;
 
 function hostModule(): ModuleDef {
-  const schema = createSchema({ account: table({}, { id: t.u32().primaryKey(), balance: t.i64() }) });
-  const transfer = schema.reducer(
-    'transfer',
-    { from: t.u32(), to: t.u32(), amount: t.i64() },
-    (ctx, { from, to, amount }) => {
-      const a = ctx.db.account.find(from);
-      const b = ctx.db.account.find(to);
-      if (a === undefined || b === undefined) throw new ReducerError('NO_ACCOUNT', 'no such account');
-      if (a.balance < amount) throw new ReducerError('INSUFFICIENT_FUNDS', 'insufficient funds');
-      ctx.db.account.update({ id: from, balance: a.balance - amount });
-      ctx.db.account.update({ id: to, balance: b.balance + amount });
-    },
-  );
-  return defineModule(schema, {
-    reducers: [transfer],
-    init: (ctx) => {
-      for (let i = 0; i < ACCOUNTS; i++) ctx.db.account.insert({ id: i, balance: 1_000_000_000n });
-    },
-  });
+  return keynoteModule(ACCOUNTS);
 }
 
 const args: { from: number; to: number; amount: bigint }[] = [];
