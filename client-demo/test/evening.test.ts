@@ -15,7 +15,7 @@ import { ensureClientBuilt } from './support/build-client';
 import { collectErrors, launchChromium } from './support/chromium';
 import { startGameServer, type GameServer } from './support/game-server';
 import { grantItems, joinAs, panelCount, screenshot, untilServer } from './support/page-helpers';
-import { bringIntoView, cameraSettled } from './support/world-clicks';
+import { bringIntoView, cameraSettled, clickClearAt, spotsAround } from './support/world-clicks';
 import { VIEWPORTS } from './support/viewports';
 
 type Ctx = ReducerContext<FrontierModule['tables']>;
@@ -177,28 +177,11 @@ for (const viewport of VIEWPORTS) {
       const me = gs.engine.db.avatar.find(annId)!;
       await grantItems(gs.engine, annId, { plank: 8, rope: 1, stone: 5 });
       let chest: number | undefined;
-      // Spots 3 to 7 tiles away, eight directions each.
-      const spots = [5, 4, 6, 3, 7].flatMap((r) =>
-        [0, 1, 2, 3, 4, 5, 6, 7].map((k) => [
-          Math.round(r * Math.cos((k * Math.PI) / 4)),
-          Math.round(r * Math.sin((k * Math.PI) / 4)),
-        ]),
-      );
-      for (const [dx, dy] of spots as [number, number][]) {
+      for (const [dx, dy] of spotsAround([5, 4, 6, 3, 7])) {
         const x = Math.floor(me.x) + dx;
         const y = Math.floor(me.y) + dy;
-        // A click on the chest's centre must pick the chest: no tree or rock whose sprite takes the
-        // click (nodes take clicks within 0.7 tiles across and up to 1.6 above their foot) and no
-        // player (about a tile round their head), with some room to spare.
-        const cx = x + 0.5;
-        const cy = y + 0.5;
-        if (
-          gs.engine.db.resource_node
-            .iter()
-            .some((n) => Math.abs(n.x - cx) < 1 && n.y - cy > -1 && n.y - cy < 2)
-        )
-          continue;
-        if (gs.engine.db.avatar.iter().some((a) => Math.hypot(a.x - cx, a.y - 0.6 - cy) < 1.6)) continue;
+        // A click on the chest's centre must pick the chest.
+        if (!clickClearAt(x, y, gs.engine.db.resource_node.iter(), gs.engine.db.avatar.iter())) continue;
         const ok = await new Promise<boolean>((resolve) =>
           gs.engine.enqueue(annId, 'place_building', { kind: 'storage_chest', x, y }, (r) => resolve(r.ok)),
         );

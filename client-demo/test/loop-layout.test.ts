@@ -18,6 +18,7 @@ import type { Identity, ReducerContext } from '@tickspace/server/engine';
 import type { FrontierModule } from '@tickspace/server/world';
 import { grantItems, joinAs, screenshot } from './support/page-helpers';
 import { VIEWPORTS } from './support/viewports';
+import { clickClearAt, spotsAround } from './support/world-clicks';
 
 let gs: GameServer;
 let browser: Browser;
@@ -126,25 +127,11 @@ describe.each(VIEWPORTS)('loop panels at $width x $height', (viewport) => {
 async function placeChest(id: Identity): Promise<number> {
   const me = gs.engine.db.avatar.find(id)!;
   await grantItems(gs.engine, id, { plank: 8, rope: 2 });
-  // Spots 3 to 6 tiles away, eight directions each.
-  const spots = [3, 4, 5, 6].flatMap((r) =>
-    [0, 1, 2, 3, 4, 5, 6, 7].map((k) => [
-      Math.round(r * Math.cos((k * Math.PI) / 4)),
-      Math.round(r * Math.sin((k * Math.PI) / 4)),
-    ]),
-  );
-  for (const [dx, dy] of spots as [number, number][]) {
+  for (const [dx, dy] of spotsAround([3, 4, 5, 6])) {
     const x = Math.floor(me.x) + dx;
     const y = Math.floor(me.y) + dy;
-    // A click on the chest's centre must pick the chest: no tree or rock whose sprite takes the
-    // click (within 0.7 tiles across, up to 1.6 above its foot) and no player near it.
-    const cx = x + 0.5;
-    const cy = y + 0.5;
-    if (
-      gs.engine.db.resource_node.iter().some((n) => Math.abs(n.x - cx) < 1 && n.y - cy > -1 && n.y - cy < 2)
-    )
-      continue;
-    if (gs.engine.db.avatar.iter().some((a) => Math.hypot(a.x - cx, a.y - 0.6 - cy) < 1.6)) continue;
+    // A click on the chest's centre must pick the chest.
+    if (!clickClearAt(x, y, gs.engine.db.resource_node.iter(), gs.engine.db.avatar.iter())) continue;
     const ok = await new Promise<boolean>((resolve) =>
       gs.engine.enqueue(id, 'place_building', { kind: 'storage_chest', x, y }, (r) => resolve(r.ok)),
     );

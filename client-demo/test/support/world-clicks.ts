@@ -93,3 +93,30 @@ export async function cameraSettled(page: Page): Promise<void> {
     return Math.hypot(dx, dy) < 2 && !g.walking;
   });
 }
+
+/** Spots `r` tiles from a point, eight directions each, for each radius in order (tile offsets). */
+export function spotsAround(radii: readonly number[]): [number, number][] {
+  return radii.flatMap((r) =>
+    [0, 1, 2, 3, 4, 5, 6, 7].map((k): [number, number] => [
+      Math.round(r * Math.cos((k * Math.PI) / 4)),
+      Math.round(r * Math.sin((k * Math.PI) / 4)),
+    ]),
+  );
+}
+
+/**
+ * Whether a click on the centre of tile (x, y) would pick what stands there (a chest, say): no tree
+ * or rock whose sprite takes the click (within 0.7 tiles across, up to 1.6 above its foot) and no
+ * player near it (about a tile round their head), with room to spare. Server-side rows.
+ */
+export function clickClearAt(
+  x: number,
+  y: number,
+  nodes: readonly { x: number; y: number }[],
+  avatars: readonly { x: number; y: number }[],
+): boolean {
+  const cx = x + 0.5;
+  const cy = y + 0.5;
+  if (nodes.some((n) => Math.abs(n.x - cx) < 1 && n.y - cy > -1 && n.y - cy < 2)) return false;
+  return !avatars.some((a) => Math.hypot(a.x - cx, a.y - 0.6 - cy) < 1.6);
+}

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { WalkPlan, walkStep } from '../../src/game/auto-walk';
 import { clearLine, findPath, type PathWorld } from '../../src/game/path-finder';
+import { grid } from './grid-world';
 
 describe('walkStep', () => {
   test('heads straight for the goal and stops within reach', () => {
@@ -100,16 +101,6 @@ describe('WalkPlan', () => {
 });
 
 describe('WalkPlan with a path finder (the last leg round an obstacle)', () => {
-  /** A tile grid: `wall(tx, ty)` tiles block a circle whose bounding box touches them. */
-  function grid(wall: (tx: number, ty: number) => boolean): PathWorld {
-    const blocked = (x: number, y: number, r: number) => {
-      for (let ty = Math.floor(y - r); ty <= Math.floor(y + r); ty++)
-        for (let tx = Math.floor(x - r); tx <= Math.floor(x + r); tx++) if (wall(tx, ty)) return true;
-      return false;
-    };
-    return { blocked, tileBlocked: (tx, ty, r) => blocked(tx + 0.5, ty + 0.5, r) };
-  }
-
   /**
    * Walks a plan as the server's `walk_to` does: straight at the target, a quarter tile per tick,
    * stopping `stopTiles` from it, and not moving at all into an obstacle (it does not steer round).

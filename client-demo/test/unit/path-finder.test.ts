@@ -1,16 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { clearLine, findPath, type PathWorld } from '../../src/game/path-finder';
-
-/** A tile grid: `wall(tx, ty)` tiles block a circle whose bounding box touches them. */
-function grid(wall: (tx: number, ty: number) => boolean): PathWorld {
-  const blocked = (x: number, y: number, r: number) => {
-    for (let ty = Math.floor(y - r); ty <= Math.floor(y + r); ty++)
-      for (let tx = Math.floor(x - r); tx <= Math.floor(x + r); tx++) if (wall(tx, ty)) return true;
-    return false;
-  };
-  return { blocked, tileBlocked: (tx, ty, r) => blocked(tx + 0.5, ty + 0.5, r) };
-}
+import { clearLine, findPath } from '../../src/game/path-finder';
+import { grid } from './grid-world';
 
 describe('findPath', () => {
   test('on open ground the path is one straight segment to the target', () => {
