@@ -16,9 +16,9 @@ import { collectErrors, launchChromium } from './support/chromium';
 import { startGameServer, type GameServer } from './support/game-server';
 import type { Identity, ReducerContext } from '@tickspace/server/engine';
 import type { FrontierModule } from '@tickspace/server/world';
+import { placeFinishedChest } from './support/finished-chest';
 import { grantItems, joinAs, screenshot } from './support/page-helpers';
 import { VIEWPORTS } from './support/viewports';
-import { clickClearAt, spotsAround } from './support/world-clicks';
 
 let gs: GameServer;
 let browser: Browser;
@@ -123,33 +123,6 @@ describe.each(VIEWPORTS)('loop panels at $width x $height', (viewport) => {
   });
 });
 
-/** Places a finished storage chest a few tiles from a player (test setup: the placement rules are the server's). */
-async function placeChest(id: Identity): Promise<number> {
-  const me = gs.engine.db.avatar.find(id)!;
-  await grantItems(gs.engine, id, { plank: 8, rope: 2 });
-  for (const [dx, dy] of spotsAround([3, 4, 5, 6])) {
-    const x = Math.floor(me.x) + dx;
-    const y = Math.floor(me.y) + dy;
-    // A click on the chest's centre must pick the chest.
-    if (!clickClearAt(x, y, gs.engine.db.resource_node.iter(), gs.engine.db.avatar.iter())) continue;
-    const ok = await new Promise<boolean>((resolve) =>
-      gs.engine.enqueue(id, 'place_building', { kind: 'storage_chest', x, y }, (r) => resolve(r.ok)),
-    );
-    if (!ok) continue;
-    const b = gs.engine.db.building.iter().find((r) => r.x === x && r.y === y)!;
-    await new Promise<void>((resolve) =>
-      gs.engine.enqueueSystem(
-        '__test_finish',
-        (ctx: ReducerContext<FrontierModule['tables']>) =>
-          ctx.db.building.update({ ...ctx.db.building.find(b.id)!, complete: true }),
-        () => resolve(),
-      ),
-    );
-    return b.id;
-  }
-  throw new Error('no free site for the chest');
-}
-
 describe.each(VIEWPORTS)('the chest panel at $width x $height', (viewport) => {
   test('shows the chest, the backpack, who may use it and Demolish without a scroll', async () => {
     const owner = await (await browser.newContext({ viewport })).newPage();
@@ -159,7 +132,7 @@ describe.each(VIEWPORTS)('the chest panel at $width x $height', (viewport) => {
     const friendId = await joinAs(friend, gs.httpUrl, `Friend${viewport.width}`);
     // An evening's backpack: the kinds a player carries after the starter quests.
     await grantItems(gs.engine, id, { stone: 9, log: 4, stick: 3, fiber: 5, berries: 4, rope: 1 });
-    const chest = await placeChest(id);
+    const chest = await placeFinishedChest(gs.engine, id);
     await owner.waitForFunction(
       (bid) => window.frontier.game!.view.table('building').find(bid)?.complete === true,
       chest,

@@ -13,6 +13,7 @@ import type { FrontierModule } from '@tickspace/server/world';
 import { ensureClientBuilt } from './support/build-client';
 import { collectErrors, launchChromium } from './support/chromium';
 import { startGameServer, type GameServer } from './support/game-server';
+import { placeFinishedChest } from './support/finished-chest';
 import { grantItems, joinAs, panelCount, screenshot, untilServer } from './support/page-helpers';
 
 const VIEWPORT = { width: 1024, height: 600 };
@@ -116,45 +117,13 @@ async function clickBuilding(page: Page, id: number): Promise<void> {
   await page.mouse.click(at.x, at.y);
 }
 
-/** Places a storage chest for Ann next to her (test setup: the placement rules are the server's). */
-async function placeChest(): Promise<number> {
-  const me = gs.engine.db.avatar.find(annId)!;
-  await grantItems(gs.engine, annId, { plank: 8, rope: 2 });
-  for (const [dx, dy] of [
-    [2, 0],
-    [-3, 0],
-    [0, 2],
-    [0, -3],
-    [3, 2],
-    [-3, -3],
-  ] as const) {
-    const x = Math.floor(me.x) + dx;
-    const y = Math.floor(me.y) + dy;
-    const ok = await new Promise<boolean>((resolve) =>
-      gs.engine.enqueue(annId, 'place_building', { kind: 'storage_chest', x, y }, (r) => resolve(r.ok)),
-    );
-    if (!ok) continue;
-    const b = gs.engine.db.building.iter().find((r) => r.x === x && r.y === y)!;
-    await new Promise<void>((resolve) =>
-      gs.engine.enqueueSystem(
-        '__test_finish',
-        (ctx: ReducerContext<FrontierModule['tables']>) =>
-          ctx.db.building.update({ ...ctx.db.building.find(b.id)!, complete: true }),
-        () => resolve(),
-      ),
-    );
-    return b.id;
-  }
-  throw new Error('no free site for the chest');
-}
-
 const chestPanel = (page: Page) => page.locator('[data-panel=building]');
 
 describe('the game loop at 1024x600', () => {
   test('Ann opens her chest with a click and puts stone in; she allows Bob', async () => {
     annId = await joinAs(ann, gs.httpUrl, 'Ann');
     bobId = await joinAs(bob, gs.httpUrl, 'Bob');
-    chest = await placeChest();
+    chest = await placeFinishedChest(gs.engine, annId, [2, 3, 4]);
     await grantItems(gs.engine, annId, { stone: 5 });
     await ann.waitForFunction((id) => window.frontier.game!.view.table('building').has(id), chest);
     await clickBuilding(ann, chest);
