@@ -8,6 +8,8 @@
  * frames are counted, then dropped. Players join through the `join` reducer, so they spawn over
  * Frontier's start area as real players do. The client declares no level of detail; LOD=r/every
  * adds one to the avatar query (updates within r tiles every tick, the rest every `every` ticks).
+ * The client's follow circles step 2 tiles (`stepTiles`); STEP=0,2 runs each size with each step
+ * in turn (0: centres move every tick) and reports each later step against the first at that size.
  * Reports tick p50/p99 (wall and CPU) and its split in CPU time: reducers (client calls and
  * finishers), physics, commit, fan-out, and the final state hash (same seed, same hash). The
  * machine is shared, so wall time includes waiting for a core; CPU time of this process is the
@@ -16,6 +18,7 @@
  *   npx tsx server/bench/world-tick.ts                           # 2,000, 5,000 and 10,000
  *   PLAYERS=5000 OUT=world-tick-5000 npx tsx server/bench/world-tick.ts
  *   PLAYERS=5000 LOD=16/4 OUT=world-tick-5000-lod npx tsx server/bench/world-tick.ts
+ *   PLAYERS=2000 STEP=0,2 OUT=world-tick-step npx tsx server/bench/world-tick.ts
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -35,14 +38,21 @@ const TICKS = Number(process.env.TICKS ?? 60);
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? Infinity);
 const LOD = process.env.LOD === undefined ? undefined : process.env.LOD.split('/').map(Number);
 const OUT = process.env.OUT ?? 'world-tick';
+/** Follow steps to run, in tiles; undefined: the client's default. */
+const STEPS: (number | undefined)[] =
+  process.env.STEP === undefined ? [undefined] : process.env.STEP.split(',').map(Number);
 
 /** The browser client's queries for the player `me` (the same list client-demo subscribes). */
-function benchQueries(me: Identity): Query[] {
-  return clientQueries(me, LOD === undefined ? {} : { avatarLod: { radius: LOD[0]!, every: LOD[1]! } });
+function benchQueries(me: Identity, step: number | undefined): Query[] {
+  return clientQueries(me, {
+    ...(LOD === undefined ? {} : { avatarLod: { radius: LOD[0]!, every: LOD[1]! } }),
+    ...(step === undefined ? {} : { stepTiles: step }),
+  });
 }
 
 interface Split {
   players: number;
+  step: number | undefined;
   subscribers: number;
   totalWall: number[];
   totalCpu: number[];
@@ -62,7 +72,7 @@ const cpuNow = () => {
   return (u.user + u.system) / 1000;
 };
 
-async function run(players: number): Promise<Split> {
+async function run(players: number, step: number | undefined): Promise<Split> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontier-bench-'));
   let db: Database<ModuleDef> | undefined;
   const quiet = { error: (m: string, e?: unknown) => console.error(m, e), warn: () => {} };
@@ -118,7 +128,7 @@ async function run(players: number): Promise<Split> {
   const subscribers = Math.min(SUBSCRIBERS, players);
   for (const id of ids.slice(0, subscribers)) {
     const h = subs.addClient(id, sink);
-    for (const [q, query] of benchQueries(id).entries()) subs.subscribe(h, q + 1, query);
+    for (const [q, query] of benchQueries(id, step).entries()) subs.subscribe(h, q + 1, query);
   }
   const subscribeMs = performance.now() - started;
   const rng = seedrandom.alea(`tick-bench/${players}`);
@@ -126,6 +136,7 @@ async function run(players: number): Promise<Split> {
   engine.onCommit((record) => void (hash = record.stateHash));
   const s: Split = {
     players,
+    step,
     subscribers,
     totalWall: [],
     totalCpu: [],
@@ -166,7 +177,7 @@ async function run(players: number): Promise<Split> {
   s.bytesPerTick = (bytes - bytesAtStart) / TICKS;
   s.hash = hash;
   console.log(
-    `${players} players: subscribe ${subscribeMs.toFixed(0)} ms, ${subs.stats().queries} queries, ${engine.db.terrain_chunk.count()} chunks, ${engine.db.resource_node.count()} nodes, physics cache ${frontier.physics(engine).size} chunks / ${frontier.physics(engine).worlds} rapier worlds`,
+    `${players} players${step === undefined ? '' : `, step ${step}`}: subscribe ${subscribeMs.toFixed(0)} ms, ${subs.stats().queries} queries, ${engine.db.terrain_chunk.count()} chunks, ${engine.db.resource_node.count()} nodes, physics cache ${frontier.physics(engine).size} chunks / ${frontier.physics(engine).worlds} rapier worlds`,
   );
   subs.dispose();
   await db!.close();
@@ -175,46 +186,52 @@ async function run(players: number): Promise<Split> {
 }
 
 const results: Split[] = [];
-for (const n of sizes) results.push(await run(n));
-const base = results[0]!;
+for (const n of sizes) for (const step of STEPS) results.push(await run(n, step));
 const figures: Figure[] = [];
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+const label = (r: Split) => `${r.players} players${r.step === undefined ? '' : ` step ${r.step}`}`;
 for (const r of results) {
+  // Each size against the first size at the same step; each later step against the first step
+  // at the same size (run just before it, so the machine's load is as alike as it gets).
+  const sameStep = results.find((b) => b.step === r.step)!;
+  const firstStep = results.find((b) => b.players === r.players)!;
+  const base = sameStep === r ? firstStep : sameStep;
   const ratio = (v: number, b: number, name: string) =>
-    r === base ? {} : { ratio: v / b, baseline: `${base.players} players ${name}` };
+    r === base ? {} : { ratio: v / b, baseline: `${label(base)} ${name}` };
   const p = (xs: number[], q: number) => percentile(xs, q);
+  const L = label(r);
   figures.push({
-    name: `${r.players} players: tick wall p50`,
+    name: `${L}: tick wall p50`,
     value: p(r.totalWall, 0.5),
     unit: 'ms',
     ...ratio(p(r.totalWall, 0.5), p(base.totalWall, 0.5), 'wall p50'),
   });
   figures.push({
-    name: `${r.players} players: tick wall p99`,
+    name: `${L}: tick wall p99`,
     value: p(r.totalWall, 0.99),
     unit: 'ms',
     ...ratio(p(r.totalWall, 0.99), p(base.totalWall, 0.99), 'wall p99'),
   });
   figures.push({
-    name: `${r.players} players: tick CPU p50`,
+    name: `${L}: tick CPU p50`,
     value: p(r.totalCpu, 0.5),
     unit: 'ms',
     ...ratio(p(r.totalCpu, 0.5), p(base.totalCpu, 0.5), 'CPU p50'),
   });
   figures.push({
-    name: `${r.players} players: tick CPU p99`,
+    name: `${L}: tick CPU p99`,
     value: p(r.totalCpu, 0.99),
     unit: 'ms',
     ...ratio(p(r.totalCpu, 0.99), p(base.totalCpu, 0.99), 'CPU p99'),
   });
   figures.push({
-    name: `${r.players} players: reducers + physics + commit CPU p50`,
+    name: `${L}: reducers + physics + commit CPU p50`,
     value: p(r.world, 0.5),
     unit: 'ms',
     ...ratio(p(r.world, 0.5), p(base.world, 0.5), 'p50'),
   });
   figures.push({
-    name: `${r.players} players: reducers + physics + commit CPU p99`,
+    name: `${L}: reducers + physics + commit CPU p99`,
     value: p(r.world, 0.99),
     unit: 'ms',
     ...ratio(p(r.world, 0.99), p(base.world, 0.99), 'p99'),
@@ -225,21 +242,32 @@ for (const r of results) {
     ['commit', r.commit],
     [`fan-out (${r.subscribers} subscribed clients)`, r.fanout],
   ] as const) {
-    figures.push({ name: `${r.players} players: ${part} CPU p50`, value: p(xs, 0.5), unit: 'ms' });
-    figures.push({ name: `${r.players} players: ${part} CPU p99`, value: p(xs, 0.99), unit: 'ms' });
+    const fan = xs === r.fanout;
+    figures.push({
+      name: `${L}: ${part} CPU p50`,
+      value: p(xs, 0.5),
+      unit: 'ms',
+      ...(fan ? ratio(p(xs, 0.5), p(base.fanout, 0.5), 'fan-out p50') : {}),
+    });
+    figures.push({
+      name: `${L}: ${part} CPU p99`,
+      value: p(xs, 0.99),
+      unit: 'ms',
+      ...(fan ? ratio(p(xs, 0.99), p(base.fanout, 0.99), 'fan-out p99') : {}),
+    });
   }
   figures.push({
-    name: `${r.players} players: walking per tick (mean)`,
+    name: `${L}: walking per tick (mean)`,
     value: mean(r.movers),
     unit: 'players',
   });
   figures.push({
-    name: `${r.players} players: client calls per tick (mean)`,
+    name: `${L}: client calls per tick (mean)`,
     value: mean(r.calls),
     unit: 'calls',
   });
   figures.push({
-    name: `${r.players} players: subscription bytes per tick`,
+    name: `${L}: subscription bytes per tick`,
     value: r.bytesPerTick,
     unit: 'B',
   });
@@ -248,7 +276,8 @@ report(OUT, figures, {
   ticks: TICKS,
   subscribers: Number.isFinite(SUBSCRIBERS) ? SUBSCRIBERS : 'all',
   lod: LOD === undefined ? 'none (as the browser client)' : { radius: LOD[0], every: LOD[1] },
-  finalStateHash: Object.fromEntries(results.map((r) => [r.players, r.hash])),
+  steps: STEPS.map((st) => st ?? 'client default (2)'),
+  finalStateHash: Object.fromEntries(results.map((r) => [label(r), r.hash])),
   goal: '5,000 players with area-of-interest subscriptions at p99 tick under 50 ms',
   note: 'wall times include waiting for the CPU on a shared 2-core machine; CPU is this process only (includes GC threads)',
   loadavg: os.loadavg(),

@@ -1,6 +1,7 @@
 import {
   describeQuery,
   encodeSubscribe,
+  followStepProblem,
   lodProblem,
   queryKindOf,
   queryLod,
@@ -21,15 +22,19 @@ export interface SubscriptionLink {
   send(frame: Uint8Array): void;
 }
 
-/** The SDK's own check of a query's level of detail: its shape, and a circle kind to carry it. */
-function lodRefusal(query: Query): TickspaceError | undefined {
+/** What the SDK itself finds wrong with a query's level of detail: its shape, and a circle kind to carry it. */
+function lodError(query: Query): string | undefined {
   const lod = queryLod(query);
   if (lod === undefined) return undefined;
   const kind = queryKindOf(query).name;
-  const problem =
-    kind === 'near' || kind === 'follow'
-      ? lodProblem(lod)
-      : 'a level of detail (lod) needs a circle query (near or follow)';
+  return kind === 'near' || kind === 'follow'
+    ? lodProblem(lod)
+    : 'a level of detail (lod) needs a circle query (near or follow)';
+}
+
+/** The SDK's own checks of a query before it is sent: its level of detail and a follow's step. */
+function queryRefusal(query: Query): TickspaceError | undefined {
+  const problem = lodError(query) ?? ('follow' in query ? followStepProblem(query.follow) : undefined);
   if (problem === undefined) return undefined;
   return new TickspaceError('INVALID_QUERY', `query ${describeQuery(query)}: ${problem}`, {
     details: { table: query.table },
@@ -62,13 +67,14 @@ export class ClientSubscriptions {
 
   /**
    * Sends a query (at once when open, else after the next handshake) and returns its handle. A
-   * malformed level of detail is refused here, before anything is sent: `applied` rejects with
-   * INVALID_QUERY (the server checks it again, with its own `maxLodEvery`).
+   * malformed level of detail or follow step is refused here, before anything is sent: `applied`
+   * rejects with INVALID_QUERY (the server checks them again, the level of detail with its own
+   * `maxLodEvery`).
    */
   subscribe(query: Query): SubscriptionHandle {
     const id = this.#nextQuery++;
     const p = pending();
-    const refused = lodRefusal(query);
+    const refused = queryRefusal(query);
     const sub: Sub = {
       id,
       query,

@@ -1,5 +1,5 @@
 import type { KeyOf, ModuleDef, ReducerDef, ReturnOf, Row, RowOf } from '../engine';
-import type { CircleArea, LodSpec, RectArea } from '../protocol';
+import type { CircleArea, FollowStep, LodSpec, RectArea } from '../protocol';
 import type { ClientTable } from './client-table';
 
 /** Table names of a module. */
@@ -68,7 +68,8 @@ export type ClientQuery<M extends ModuleDef> =
     }
   | {
       readonly table: TableNames<M>;
-      readonly follow: CircleArea & FollowTarget<M>;
+      /** The circle, its followed row and its step (see {@link FollowStep}). */
+      readonly follow: CircleArea & FollowStep & FollowTarget<M>;
       /** Level of detail, as for `near` (see {@link LodSpec}). @default undefined */
       readonly lod?: LodSpec;
     }

@@ -12,11 +12,10 @@ import {
   encodePong,
   encodeResult,
   encodeSubscribeError,
-  LOD_VERSION,
   MessageCork,
   OLDEST_PROTOCOL_VERSION,
   PROTOCOL_VERSION,
-  queryLod,
+  queryFeature,
   SERVER_MESSAGE,
   TickspaceError,
   type ClientMessage,
@@ -411,8 +410,9 @@ export class Session implements SessionInput {
       this.#rateLimitedSubscribe(queryId, refusal);
       return;
     }
-    if (queryLod(query) !== undefined && this.#version < LOD_VERSION) {
-      const why = `protocol version ${this.#version} has no level of detail (version ${LOD_VERSION} has)`;
+    const needs = queryFeature(query);
+    if (needs !== undefined && this.#version < needs.version) {
+      const why = `protocol version ${this.#version} has no ${needs.feature} (version ${needs.version} has)`;
       this.#refuse(new TickspaceError('INVALID_QUERY', `SUBSCRIBE ${describeQuery(query)}: ${why}`), queryId);
       return;
     }

@@ -40,8 +40,17 @@ export { compileUpdateCodec } from './update-codec';
 export type { UpdateCodec } from './update-codec';
 export { compileWireSchema } from './wire-schema';
 export type { WireSchema, WireTable, WireReducer, KeyCodec } from './wire-schema';
-export { encodeQuery, decodeQuery, describeQuery, queryKindOf, queryLod, WIRE_QUERY_KINDS } from './query';
+export {
+  encodeQuery,
+  decodeQuery,
+  describeQuery,
+  queryFeature,
+  queryKindOf,
+  queryLod,
+  WIRE_QUERY_KINDS,
+} from './query';
 export { lodProblem, LOD_FLAG, LOD_VERSION } from './query-lod';
+export { followStepProblem, FOLLOW_STEP_FLAG, FOLLOW_STEP_VERSION } from './query-follow';
 export type {
   LodSpec,
   Query,
@@ -53,6 +62,8 @@ export type {
   RectQuery,
   NearQuery,
   FollowQuery,
+  FollowArea,
+  FollowStep,
   RangeQuery,
   RectArea,
   CircleArea,

@@ -14,8 +14,10 @@
  *    every`: see `query-lod.ts`); queries without one are written as in version 4.
  * 6: a RESULT may carry the reducer's return value (flag 2, then the value with its shape: see
  *    `return-value.ts`); older clients get the plain success (flag 1) for the same call.
+ * 7: a follow query may declare a step (the tag's `0x20` bit, then `f64 step`: see
+ *    `query-follow.ts`); follows without one are written as in version 6.
  */
-export const PROTOCOL_VERSION = 6;
+export const PROTOCOL_VERSION = 7;
 
 /** The first version whose RESULT may carry a return value (flag {@link RESULT_FLAG.VALUE}). */
 export const RETURN_VALUE_VERSION = 6;
@@ -119,8 +121,9 @@ export const SERVER_MESSAGE = {
 export type ServerMessageType = (typeof SERVER_MESSAGE)[keyof typeof SERVER_MESSAGE];
 
 /**
- * Tag of a query on the wire (its low 6 bits; from version 5 the `0x40` bit says a level-of-detail
- * declaration ends the query).
+ * Tag of a query on the wire (its low 5 bits; from version 5 the `0x40` bit says a level-of-detail
+ * declaration ends the query; from version 7 the `0x20` bit is the kind's own flag, which only a
+ * follow sets, for its step).
  */
 export const QUERY_KIND = {
   /** `uvar tableId`: every row the client may see. */
@@ -131,7 +134,7 @@ export const QUERY_KIND = {
   RECT: 2,
   /** `uvar tableId, f64 x, y, radius, exitRadius`. */
   RADIUS: 3,
-  /** `uvar tableId, uvar followTableId, key, f64 radius, exitRadius`. */
+  /** `uvar tableId, uvar followTableId, key, f64 radius, exitRadius` (flag `0x20`: then `f64 step`). */
   FOLLOW: 4,
   /** `uvar tableId, uvar indexNo, u8 bounds (1: gte, 2: lt), gte?, lt?`: rows whose btree index value lies in [gte, lt). */
   RANGE: 5,

@@ -22,22 +22,33 @@ export interface WireQueryKind<Q extends TableQuery, N extends string = string> 
    * kinds apart; undefined for the whole-table kind, the one a query without any of them is.
    */
   readonly property: string | undefined;
-  /** Its {@link QUERY_KIND} tag, the first byte of the query on the wire. */
+  /** Its {@link QUERY_KIND} tag, the first byte of the query on the wire (its low 5 bits). */
   readonly tag: number;
+  /**
+   * The kind's own flags for this query, bits of {@link KIND_FLAGS} set in the tag byte (say,
+   * that an optional field follows). A kind without this method sets none and refuses any.
+   */
+  flags?(q: Q): number;
   /**
    * Writes the query's own part (the tag and the table id are written already).
    * @throws TickspaceError UNKNOWN_TABLE, UNKNOWN_INDEX
    */
   encode(w: BinaryWriter, schema: WireSchema, table: WireTable, q: Q): void;
   /**
-   * Reads what {@link encode} wrote. Values are type-checked by their column codecs; geometry and
-   * bounds are the subscription engine's to validate.
+   * Reads what {@link encode} wrote, given the {@link flags} the tag byte carried. Values are
+   * type-checked by their column codecs; geometry and bounds are the subscription engine's to validate.
    * @throws TickspaceError MALFORMED_FRAME, UNKNOWN_TABLE, UNKNOWN_INDEX
    */
-  decode(r: BinaryReader, schema: WireSchema, table: WireTable): Q;
+  decode(r: BinaryReader, schema: WireSchema, table: WireTable, flags: number): Q;
   /** A short human description, for error messages. */
   describe(q: Q): string;
 }
+
+/** The tag byte's bits that belong to the query's kind (see {@link WireQueryKind.flags}). */
+export const KIND_FLAGS = 0x20;
+
+/** The tag byte's bits that name the kind. */
+export const KIND_TAG_MASK = 0x1f;
 
 /**
  * The public table named `name`.

@@ -1,9 +1,16 @@
 import type { BinaryReader } from './binary-reader';
 import type { BinaryWriter } from './binary-writer';
-import { readWireTable, wireTableByName, type TableQuery, type WireQueryKind } from './query-kind';
-import { FOLLOW_QUERY } from './query-follow';
+import {
+  KIND_FLAGS,
+  KIND_TAG_MASK,
+  readWireTable,
+  wireTableByName,
+  type TableQuery,
+  type WireQueryKind,
+} from './query-kind';
+import { FOLLOW_QUERY, FOLLOW_STEP_VERSION } from './query-follow';
 import { INDEX_QUERY } from './query-index';
-import { decodeLod, encodeLod, LOD_FLAG, type LodSpec } from './query-lod';
+import { decodeLod, encodeLod, LOD_FLAG, LOD_VERSION, type LodSpec } from './query-lod';
 import { NEAR_QUERY } from './query-near';
 import { RANGE_QUERY } from './query-range';
 import { RECT_QUERY } from './query-rect';
@@ -14,7 +21,7 @@ export type { TableQuery, WireQueryKind } from './query-kind';
 export type { IndexQuery } from './query-index';
 export type { RectArea, RectQuery } from './query-rect';
 export type { CircleArea, NearQuery } from './query-near';
-export type { FollowQuery } from './query-follow';
+export type { FollowArea, FollowQuery, FollowStep } from './query-follow';
 export type { RangeQuery } from './query-range';
 export type { LodSpec } from './query-lod';
 
@@ -70,6 +77,17 @@ export function queryLod(q: TableQuery): LodSpec | undefined {
   return (q as { readonly lod?: LodSpec }).lod;
 }
 
+/**
+ * The newest wire feature a query uses and the protocol version that brought it, or undefined
+ * when every version can carry it: a server refuses the query from a client of an older version.
+ */
+export function queryFeature(q: Query): { readonly feature: string; readonly version: number } | undefined {
+  if ('follow' in q && typeof q.follow === 'object' && q.follow !== null && q.follow.step !== undefined)
+    return { feature: 'follow step', version: FOLLOW_STEP_VERSION };
+  if (queryLod(q) !== undefined) return { feature: 'level of detail', version: LOD_VERSION };
+  return undefined;
+}
+
 /** A short human description of a query, for error messages. */
 export function describeQuery(q: Query): string {
   const lod = queryLod(q);
@@ -81,16 +99,18 @@ export function describeQuery(q: Query): string {
 }
 
 /**
- * Writes a query, names resolved to ids: its kind's tag, the table id, then the kind's own part.
- * A query with a level-of-detail declaration sets {@link LOD_FLAG} in the tag and ends with it
- * (protocol version 5); one without is written exactly as in version 4.
+ * Writes a query, names resolved to ids: its kind's tag (with the kind's own flags, and
+ * {@link LOD_FLAG} for a level of detail), the table id, then the kind's own part. A query with a
+ * level-of-detail declaration ends with it (protocol version 5); one without is written exactly
+ * as in version 4.
  * @throws TickspaceError UNKNOWN_TABLE, UNKNOWN_INDEX
  */
 export function encodeQuery(w: BinaryWriter, schema: WireSchema, q: Query): void {
   const t = wireTableByName(schema, q.table);
   const kind = queryKindOf(q);
   const lod = queryLod(q);
-  w.u8(lod === undefined ? kind.tag : kind.tag | LOD_FLAG).uvar(t.id);
+  const flags = (kind.flags?.(q) ?? 0) & KIND_FLAGS;
+  w.u8(kind.tag | flags | (lod === undefined ? 0 : LOD_FLAG)).uvar(t.id);
   kind.encode(w, schema, t, q);
   if (lod !== undefined) encodeLod(w, lod);
 }
@@ -102,8 +122,11 @@ export function encodeQuery(w: BinaryWriter, schema: WireSchema, q: Query): void
  */
 export function decodeQuery(r: BinaryReader, schema: WireSchema): Query {
   const byte = r.u8();
-  const kind = byTag[byte & ~LOD_FLAG];
+  const kind = (byte & 0x80) === 0 ? byTag[byte & KIND_TAG_MASK] : undefined;
   if (kind === undefined) return r.fail(`unknown query kind ${byte}`);
-  const q = kind.decode(r, schema, readWireTable(r, schema));
+  const flags = byte & KIND_FLAGS;
+  if (flags !== 0 && kind.flags === undefined)
+    return r.fail(`query kind '${kind.name}' has no flags (tag byte ${byte})`);
+  const q = kind.decode(r, schema, readWireTable(r, schema), flags);
   return (byte & LOD_FLAG) === 0 ? q : { ...q, lod: decodeLod(r) };
 }

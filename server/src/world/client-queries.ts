@@ -36,6 +36,13 @@ export interface ClientRadii {
   readonly chatTiles?: number;
   /** Extra radius before a row leaves the area (hysteresis). @default 8 */
   readonly hysteresisTiles?: number;
+  /**
+   * How far the player walks before the circles' centres follow (a stepped follow: the server
+   * re-examines each area a few times a second instead of every tick). Rows within each radius
+   * less the step are always held; the chat circle grows by the step so that every message
+   * within `chatTiles` arrives. 0 moves the centres every tick. @default 2
+   */
+  readonly stepTiles?: number;
   /** A level of detail on the avatar query (the client declares none). */
   readonly avatarLod?: LodSpec;
 }
@@ -50,12 +57,19 @@ export interface ClientRadii {
 export function clientQueries(me: string, radii: ClientRadii = {}): Query[] {
   const hyst = radii.hysteresisTiles ?? 8;
   const entity = radii.entityTiles ?? 48;
-  const follow = (radius: number) => ({ table: 'avatar', key: me, radius, exitRadius: radius + hyst });
+  const step = radii.stepTiles ?? 2;
+  const follow = (radius: number) => ({
+    table: 'avatar',
+    key: me,
+    radius,
+    exitRadius: radius + hyst,
+    ...(step > 0 ? { step } : {}),
+  });
   const lod = radii.avatarLod === undefined ? {} : { lod: radii.avatarLod };
   return [
     ...CLIENT_WHOLE_TABLES.map((table) => ({ table })),
     { table: 'chat_message', where: { index: 'by_channel', value: 'global' } },
-    { table: 'chat_message', follow: follow(radii.chatTiles ?? 24) },
+    { table: 'chat_message', follow: follow((radii.chatTiles ?? 24) + step) },
     { table: 'avatar', follow: follow(entity), ...lod },
     { table: 'resource_node', follow: follow(entity) },
     { table: 'building', follow: follow(entity) },

@@ -130,6 +130,10 @@ describe('codec round trips', () => {
         table: 'entity',
         follow: { table: 'entity', key, radius: r, exitRadius: e },
       })),
+      fc.tuple(fc.nat({ max: 0xffffffff }), f32, f32, f32).map(([key, r, e, step]) => ({
+        table: 'entity',
+        follow: { table: 'entity', key, radius: r, exitRadius: e, step },
+      })),
     );
     fc.assert(
       fc.property(fc.nat(), query, f32, f32, (id, q, dx, dy) => {
@@ -206,6 +210,15 @@ describe('bad input', () => {
     expect(() => decodeClientMessage(new Uint8Array([3, 1, 0x49, 0]), schema)).toThrow(
       /unknown query kind 73/,
     );
+    // The kind's own flag (0x20) on a kind that has none, and a follow's step cut short.
+    expect(() => decodeClientMessage(new Uint8Array([3, 1, 0x23, 0]), schema)).toThrow(
+      /query kind 'near' has no flags \(tag byte 35\)/,
+    );
+    const stepped = new BinaryWriter().u8(3).uvar(1).u8(0x24).uvar(0).uvar(0).uvar(7).f64(5).f64(6);
+    expect(() => decodeClientMessage(stepped.toBytes(), schema)).toThrow(/needs 8 more byte\(s\), 0 left/);
+    expect(decodeClientMessage(stepped.f64(1.5).toBytes(), schema)).toMatchObject({
+      query: { follow: { table: 'entity', key: 7, radius: 5, exitRadius: 6, step: 1.5 } },
+    });
     const lod = new BinaryWriter().u8(3).uvar(1).u8(0x43).uvar(0).f64(0).f64(0).f64(5).f64(5).f64(2);
     expect(() => decodeClientMessage(lod.toBytes(), schema)).toThrow(
       /needs 1 more byte\(s\), 0 left at byte 44/,

@@ -60,6 +60,16 @@ const queries: Record<string, Query> = {
     follow: { table: 'entity', key: 7, radius: 32, exitRadius: 40 },
     lod: { radius: 16.5, every: 20 },
   },
+  // Version 7: the tag's 0x20 bit, then f64 step after the follow's radii (before any lod).
+  'follow-step': {
+    table: 'entity',
+    follow: { table: 'entity', key: 7, radius: 32, exitRadius: 40, step: 2.5 },
+  },
+  'follow-step-lod': {
+    table: 'entity',
+    follow: { table: 'entity', key: 7, radius: 32, exitRadius: 40, step: 0 },
+    lod: { radius: 16.5, every: 20 },
+  },
 };
 
 /** Every message type of the protocol, built from fixed inputs. */
@@ -74,6 +84,7 @@ function frames(): Record<string, Uint8Array> {
     'client-connect-v4': encodeConnect(4, ''),
     'client-connect-v5': encodeConnect(5, ''),
     'client-connect-v6': encodeConnect(6, ''),
+    'client-connect-v7': encodeConnect(7, ''),
     // Version 4: the client swapped to schema version 2.
     'client-schema-ack': encodeSchemaAck(2),
     'client-batch': encodeBatch(CLIENT_MESSAGE.BATCH, [

@@ -27,7 +27,15 @@ export interface ModelContext {
   visible(store: Store, row: Row): boolean;
   /** Whether the query held the row (by map key) before this step; always false on a fresh start. */
   held(mk: unknown): boolean;
+  /** The query's own state between steps, kept across fresh starts (a following circle's centre). */
+  readonly memo: { centre?: readonly [number, number] };
 }
+
+/**
+ * How often a stepped follow's centre stayed behind its moving row and how often it jumped onto
+ * it, over every model step since the last reset: the tests assert both paths ran.
+ */
+export const followSteps = { stayed: 0, jumped: 0 };
 
 /**
  * The brute-force reference of one query kind: whether it holds a row, decided from the tables
@@ -61,7 +69,14 @@ const circle = fc
   .tuple(radius, fc.double({ min: 0, max: 20, noNaN: true }))
   .map(([r, extra]) => ({ radius: r, exitRadius: r + extra }));
 const entityId = fc.integer({ min: 1, max: 24 });
+/** No step, or a step of up to 9 ({@link within} clamps it to the radius, as the engine requires). */
+const followStep = fc.oneof(
+  fc.constant({}),
+  fc.double({ min: 0, max: 9, noNaN: true }).map((step) => ({ step })),
+);
 const markerId = fc.integer({ min: 1, max: 5 });
+const within = (s: { step?: number }, c: CircleArea) =>
+  s.step === undefined ? {} : { step: Math.min(s.step, c.radius) };
 
 /**
  * One brute-force case per registered query kind: a kind added to WIRE_QUERY_KINDS without a
@@ -109,19 +124,33 @@ export const MODEL_CASES: { readonly [N in QueryKindName]: ModelCase<QueryOfKind
     holds(q, m) {
       const fs = m.engine.tables[q.follow.table]!;
       const row = fs.find(q.follow.key);
-      const centre =
+      const at =
         row !== undefined && m.visible(fs, row)
           ? ([row[fs.spatialX!] as number, row[fs.spatialY!] as number] as const)
           : undefined;
+      // A step keeps the centre until the row is a step or more from it (squared distances).
+      const step = q.follow.step ?? 0;
+      const was = m.memo.centre;
+      let centre = at;
+      if (at !== undefined && was !== undefined && step > 0 && (at[0] !== was[0] || at[1] !== was[1])) {
+        const d2 = (at[0] - was[0]) ** 2 + (at[1] - was[1]) ** 2;
+        if (d2 < step * step) {
+          centre = was;
+          followSteps.stayed++;
+        } else followSteps.jumped++;
+      }
+      m.memo.centre = centre;
       return circleTest(m, centre, q.follow);
     },
     arbitrary: fc.oneof(
-      fc
-        .tuple(entityId, circle)
-        .map(([key, c]) => ({ table: 'entity', follow: { table: 'entity', key, ...c } })),
-      fc
-        .tuple(markerId, circle)
-        .map(([key, c]) => ({ table: 'entity', follow: { table: 'marker', key, ...c } })),
+      fc.tuple(entityId, circle, followStep).map(([key, c, step]) => ({
+        table: 'entity',
+        follow: { table: 'entity', key, ...c, ...within(step, c) },
+      })),
+      fc.tuple(markerId, circle, followStep).map(([key, c, step]) => ({
+        table: 'entity',
+        follow: { table: 'marker', key, ...c, ...within(step, c) },
+      })),
     ),
   },
   range: {
@@ -169,6 +198,7 @@ export class ModelQuery {
   readonly query: Query;
   readonly viewer: Identity;
   members = new Set<unknown>();
+  readonly memo: ModelContext['memo'] = {};
   constructor(query: Query, viewer: Identity, engine: Engine) {
     this.query = query;
     this.viewer = viewer;
@@ -186,6 +216,7 @@ export class ModelQuery {
       viewer: this.viewer,
       visible,
       held: (mk) => !fresh && previous.has(mk),
+      memo: this.memo,
     };
     const kind = MODEL_CASES[queryKindOf(q).name] as ModelCase<Query>;
     const holds = kind.holds(q, m);
@@ -338,7 +369,15 @@ const crowdQuery: fc.Arbitrary<Query> = fc.oneof(
     arbitrary: fc
       .tuple(entityId, crowdCircle)
       .map(([key, c]) => ({ table: 'entity', follow: { table: 'entity', key, ...c } })),
-    weight: 3,
+    weight: 2,
+  },
+  {
+    // Steps around the walk's stride (up to 3 a tick on each axis), so centres both wait and jump.
+    arbitrary: fc.tuple(entityId, crowdCircle, hundredths(0.5, 5)).map(([key, c, step]) => ({
+      table: 'entity',
+      follow: { table: 'entity', key, ...c, step: Math.min(step, c.radius) },
+    })),
+    weight: 2,
   },
   {
     arbitrary: fc

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { QUERY_KINDS } from '../../src/engine/subscriptions/query-builder';
 import { queryKindOf, WIRE_QUERY_KINDS } from '../../src/protocol';
-import { crowdScenario, MODEL_CASES, queryArb, run, scenario, type Scenario } from './model';
+import { crowdScenario, followSteps, MODEL_CASES, queryArb, run, scenario, type Scenario } from './model';
 
 describe('subscriptions', () => {
   it('has an engine half and a brute-force model case for every registered query kind, and the scenarios draw each', () => {
@@ -24,12 +24,16 @@ describe('subscriptions', () => {
   });
 
   it('keeps caches exact in a crowd walking small steps around circles, where most rows are settled by distance alone', () => {
+    followSteps.stayed = followSteps.jumped = 0;
     fc.assert(
       fc.property(crowdScenario, (s) => {
         run(s);
       }),
       { numRuns: 200 },
     );
+    // Stepped follows both waited behind their walking rows and caught up with them.
+    expect(followSteps.stayed).toBeGreaterThan(50);
+    expect(followSteps.jumped).toBeGreaterThan(15);
   });
 
   const stalls = fc.array(fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), {

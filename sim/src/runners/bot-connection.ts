@@ -1,4 +1,4 @@
-import type { ClientQuery, Connection, SubscriptionHandle, TableNames } from '@tickspace/server/client';
+import type { ClientQuery, Connection, TableNames } from '@tickspace/server/client';
 import { CONTENT_TABLES, type FrontierModule } from '@tickspace/server/world';
 import type { Agent, AgentHost } from '../behaviour/agent';
 import {
@@ -29,7 +29,10 @@ export interface BotRadii {
   readonly chat?: number;
   /** Terrain chunks (to find building sites). @default 24 */
   readonly terrain?: number;
-  /** The area queries move once the player is this far from their centre (they cover radius + this). @default 8 */
+  /**
+   * The area queries (nodes, buildings, chat, terrain) follow the player in steps of this many
+   * tiles, and cover their radius plus this. @default 8
+   */
   readonly reanchor?: number;
 }
 
@@ -43,7 +46,7 @@ export async function subscribeContent(conn: FrontierConnection): Promise<void> 
 
 /**
  * Binds an agent to one SDK connection: subscribes what a player needs (area-of-interest queries
- * that follow its own player row, its backpack, skills, trades and notices), forwards updates and
+ * that follow its own avatar, its backpack, skills, trades and notices), forwards updates and
  * call outcomes to the agent, and gives it a view whose content tables come from a shared cache.
  * The agent acts only through `conn.call`, exactly as a browser client does.
  */
@@ -56,9 +59,6 @@ export class BotConnection implements AgentHost {
   readonly #radii: Required<BotRadii>;
   readonly #unsubscribe: (() => void)[] = [];
   #inventorySubscribed = false;
-  #anchorX = Number.NaN;
-  #anchorY = Number.NaN;
-  #areas: SubscriptionHandle[] = [];
   #closed = false;
 
   constructor(
@@ -95,10 +95,18 @@ export class BotConnection implements AgentHost {
     const conn = this.conn;
     const me = conn.identity;
     const r = this.#radii;
+    // The area queries follow the avatar in steps of `reanchor` tiles: the server moves each area
+    // every few seconds of walking instead of re-examining it every tick, and no round trip moves it.
+    const area = (table: TableNames<FrontierModule>, radius: number): ClientQuery<FrontierModule> => ({
+      table,
+      follow: { table: 'avatar', key: me, radius: radius + r.reanchor, step: r.reanchor },
+    });
     const subs: ClientQuery<FrontierModule>[] = [
-      // Only the avatar query follows the player; the rest are anchored areas moved in steps (below),
-      // which costs the server far less than re-evaluating five moving circles every tick.
       { table: 'avatar', follow: { table: 'avatar', key: me, radius: r.players, exitRadius: r.players + 2 } },
+      area('resource_node', r.nodes),
+      area('building', r.buildings),
+      area('chat_message', r.chat),
+      area('terrain_chunk', r.terrain),
       { table: 'container', where: { index: 'by_owner', value: me } },
       { table: 'skill', where: { index: 'by_owner', value: me } },
       { table: 'notice', where: { index: 'by_owner', value: me } },
@@ -112,12 +120,6 @@ export class BotConnection implements AgentHost {
     const agent = this.agent;
     const actionEnd = () => agent.onUpdate(UPDATE_KIND.ACTION_END, now());
     this.#unsubscribe.push(
-      db.avatar.onInsert((a) => {
-        if (a.identity === me) this.#anchor(a.x, a.y);
-      }),
-      db.avatar.onUpdate((_old, a) => {
-        if (a.identity === me) this.#anchor(a.x, a.y);
-      }),
       db.container.onInsert((c) => {
         if (c.owner === me && c.buildingId === 0) this.#subscribeInventory(c.id);
       }),
@@ -138,26 +140,6 @@ export class BotConnection implements AgentHost {
     );
     for (const c of db.container.iter())
       if (c.owner === me && c.buildingId === 0) this.#subscribeInventory(c.id);
-  }
-
-  /** Re-centres the area queries once the player has walked `reanchor` tiles from their centre. */
-  #anchor(x: number, y: number): void {
-    const r = this.#radii;
-    if (!Number.isNaN(this.#anchorX) && Math.hypot(x - this.#anchorX, y - this.#anchorY) < r.reanchor) return;
-    this.#anchorX = x;
-    this.#anchorY = y;
-    const old = this.#areas;
-    const near = (table: TableNames<FrontierModule>, radius: number) =>
-      this.conn.subscribe({ table, near: { x, y, radius: radius + r.reanchor } });
-    this.#areas = [
-      near('resource_node', r.nodes),
-      near('building', r.buildings),
-      near('chat_message', r.chat),
-      near('terrain_chunk', r.terrain),
-    ];
-    for (const a of this.#areas) a.applied.catch(() => {});
-    // Subscribe the new areas before dropping the old: rows in both never leave the cache.
-    for (const a of old) void a.unsubscribe();
   }
 
   #subscribeInventory(containerId: number): void {

@@ -1,5 +1,5 @@
 import { TickspaceError } from '../../protocol/errors';
-import { FOLLOW_QUERY, type FollowQuery } from '../../protocol/query-follow';
+import { FOLLOW_QUERY, followStepProblem, type FollowQuery } from '../../protocol/query-follow';
 import { checkValue, mapKey } from '../values';
 import { checkLod, checkRadii, requireSpatial, withinCellLimit } from './kind-spatial';
 import { invalidQuery, type QueryKind } from './query-kind';
@@ -7,8 +7,8 @@ import { spatialChanges } from './spatial-pass';
 import { SpatialQuery } from './spatial-query';
 
 /**
- * A circle following a row: valid radii, a followed table with a spatial index and a key of its
- * primary key's shape. The area starts where the row is now (nowhere while it does not exist).
+ * A circle following a row: valid radii and step, a followed table with a spatial index and a key
+ * of its primary key's shape. The area starts where the row is now (nowhere while it does not exist).
  */
 export const FOLLOW_KIND: QueryKind<FollowQuery> = {
   wire: FOLLOW_QUERY,
@@ -16,6 +16,8 @@ export const FOLLOW_KIND: QueryKind<FollowQuery> = {
     const st = p.ct.table;
     requireSpatial(query, st);
     const exitRadius = checkRadii(query, query.follow);
+    const stepProblem = followStepProblem(query.follow);
+    if (stepProblem !== undefined) throw invalidQuery(query, stepProblem);
     const ft = p.tables.table(query.follow.table);
     if (ft.store.spatial === undefined)
       throw invalidQuery(query, `followed table '${ft.store.name}' has no spatial index`);
@@ -37,7 +39,16 @@ export const FOLLOW_KIND: QueryKind<FollowQuery> = {
       p.client,
       st,
       p.ct,
-      { followCircle: { table: ft, key, mk: mapKey(key), radius: query.follow.radius, exitRadius } },
+      {
+        followCircle: {
+          table: ft,
+          key,
+          mk: mapKey(key),
+          radius: query.follow.radius,
+          exitRadius,
+          step: query.follow.step ?? 0,
+        },
+      },
       lod,
     );
     q.recenter(ft.store.find(key));

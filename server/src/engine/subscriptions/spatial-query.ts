@@ -95,6 +95,8 @@ export class SpatialQuery implements LiveQuery {
   readonly exitR: number;
   readonly exitR2: number;
   readonly follow: { readonly table: TableState; readonly key: unknown; readonly mk: unknown } | undefined;
+  /** Squared step of a following circle: the centre stays put while the row is nearer than the step. */
+  readonly stepR2: number;
   /** The level of detail of a circle that declares one (see {@link LodBand}). */
   readonly lod: LodBand | undefined;
   /**
@@ -147,6 +149,7 @@ export class SpatialQuery implements LiveQuery {
             mk: unknown;
             radius: number;
             exitRadius: number;
+            step: number;
           };
         },
     lod?: LodSpec,
@@ -161,7 +164,7 @@ export class SpatialQuery implements LiveQuery {
     if ('rect' in area) {
       this.shape = 'rect';
       ({ minX: this.minX, minY: this.minY, maxX: this.maxX, maxY: this.maxY } = area.rect);
-      this.enterR2 = this.exitR = this.exitR2 = 0;
+      this.enterR2 = this.exitR = this.exitR2 = this.stepR2 = 0;
       this.follow = undefined;
       this.has = true;
     } else {
@@ -173,15 +176,18 @@ export class SpatialQuery implements LiveQuery {
       this.exitR2 = c.exitRadius * c.exitRadius;
       if ('circle' in area) {
         this.follow = undefined;
+        this.stepR2 = 0;
         this.cx = area.circle.x;
         this.cy = area.circle.y;
         this.has = true;
-      } else
+      } else {
         this.follow = {
           table: area.followCircle.table,
           key: area.followCircle.key,
           mk: area.followCircle.mk,
         };
+        this.stepR2 = area.followCircle.step * area.followCircle.step;
+      }
     }
     this.settle();
   }
@@ -425,14 +431,22 @@ export class SpatialQuery implements LiveQuery {
     this.#moveClasses = old;
   }
 
-  /** Sets the centre from the followed row (absent or invisible: no centre). Returns whether it changed. */
+  /**
+   * Sets the centre from the followed row (absent or invisible: no centre); with a step, only once
+   * the row is a step or more from the centre. Returns whether the centre changed.
+   */
   recenter(row: AnyRow | undefined): boolean {
     const f = this.follow!;
     const store = f.table.store;
     const has = row !== undefined && f.table.visible(row, this.client.identity);
     const x = has ? (row[store.spatialX!] as number) : 0;
     const y = has ? (row[store.spatialY!] as number) : 0;
-    if (has === this.has && x === this.cx && y === this.cy) return false;
+    if (has === this.has) {
+      const dx = x - this.cx;
+      const dy = y - this.cy;
+      // With no step (0) only an unmoved row keeps the centre: `dx * dx + dy * dy < 0` never holds.
+      if ((dx === 0 && dy === 0) || (has && dx * dx + dy * dy < this.stepR2)) return false;
+    }
     this.moved = true;
     this.cx = x;
     this.cy = y;
